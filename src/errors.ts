@@ -1,0 +1,113 @@
+/**
+ * Typed outcomes a reply can reject with. Each says whether the message may have been sent:
+ * only {@link AmbiguousDeliveryError} means "maybe"; every other error means "definitely not".
+ * A caller that resends on a definite failure therefore can never create a duplicate.
+ */
+
+/** Base for the send path's own errors. */
+export abstract class SendPathError extends Error {
+  /** True only when the message may have reached WhatsApp. */
+  readonly ambiguous: boolean = false;
+}
+
+/**
+ * The reply ended after a frame may have been written (a timeout after the write, a close
+ * while in flight). It may be visible. Do not resend with a new id; `messageId` identifies it.
+ */
+export class AmbiguousDeliveryError extends SendPathError {
+  override readonly name = 'AmbiguousDeliveryError';
+  override readonly ambiguous = true;
+  constructor(
+    readonly messageId: string,
+    readonly attempts: number,
+    override readonly cause: unknown,
+  ) {
+    super(`delivery of ${messageId} is unknown after ${attempts} attempt(s): ${describe(cause)}`);
+  }
+}
+
+/** The reply's deadline passed before any frame could have been written. Not sent. */
+export class ReplyDeadlineError extends SendPathError {
+  override readonly name = 'ReplyDeadlineError';
+  constructor(
+    readonly messageId: string,
+    readonly deadlineMs: number,
+    readonly attempts: number,
+  ) {
+    super(`reply ${messageId} not sent within its deadline of ${deadlineMs} ms (${attempts} attempt(s))`);
+  }
+}
+
+/** The outbox already holds `maxPending` replies. Not sent; retry later or raise the limit. */
+export class OutboxFullError extends SendPathError {
+  override readonly name = 'OutboxFullError';
+  constructor(readonly maxPending: number) {
+    super(`outbox is full (maxPending ${maxPending}); reply refused`);
+  }
+}
+
+/** Every attempt failed before writing and the attempt limit is reached. Not sent. */
+export class SendAttemptsExhaustedError extends SendPathError {
+  override readonly name = 'SendAttemptsExhaustedError';
+  constructor(
+    readonly messageId: string,
+    readonly attempts: number,
+    override readonly cause: unknown,
+  ) {
+    super(`reply ${messageId} not sent after ${attempts} attempt(s): ${describe(cause)}`);
+  }
+}
+
+/** WhatsApp refused the message itself (bad content, forbidden). Not sent; do not retry. */
+export class SendRejectedError extends SendPathError {
+  override readonly name = 'SendRejectedError';
+  constructor(
+    readonly messageId: string,
+    override readonly cause: unknown,
+  ) {
+    super(`reply ${messageId} refused: ${describe(cause)}`);
+  }
+}
+
+/** Why the connection will not come back without the operator. */
+export type TerminalReason = 'loggedOut' | 'forbidden' | 'connectionReplaced' | 'reconnectGaveUp';
+
+/** The supervisor stopped reconnecting (logged out, replaced, banned, or out of attempts). */
+export class TerminalConnectionError extends SendPathError {
+  override readonly name = 'TerminalConnectionError';
+  constructor(
+    readonly reason: TerminalReason,
+    readonly statusCode: number | undefined,
+  ) {
+    super(`connection is down for good: ${reason}${statusCode === undefined ? '' : ` (${statusCode})`}`);
+  }
+}
+
+/** The send path was stopped before the reply could be sent. Not sent. */
+export class SendPathStoppedError extends SendPathError {
+  override readonly name = 'SendPathStoppedError';
+  constructor() {
+    super('send path stopped');
+  }
+}
+
+/** No live socket appeared before the caller's deadline. */
+export class LiveWaitTimeoutError extends SendPathError {
+  override readonly name = 'LiveWaitTimeoutError';
+  constructor(readonly deadlineAt: number) {
+    super(`no live socket before ${deadlineAt}`);
+  }
+}
+
+/** Too many callers are already waiting for a live socket. */
+export class WaitersFullError extends SendPathError {
+  override readonly name = 'WaitersFullError';
+  constructor(readonly maxWaiters: number) {
+    super(`too many waiters for a live socket (maxWaiters ${maxWaiters})`);
+  }
+}
+
+function describe(cause: unknown): string {
+  if (cause instanceof Error) return cause.message;
+  return String(cause);
+}

@@ -1,0 +1,20 @@
+/**
+ * baileys-sim's reference send path: the public API. See README.md and DESIGN.md.
+ */
+export * from './ports.js';
+export * from './errors.js';
+export {
+  computeBackoff,
+  validateReconnectPolicy,
+  defaultReconnectPolicy,
+  reconnectAttemptsLimit,
+  ConfigError,
+  type ReconnectPolicy,
+} from './reconnectPolicy.js';
+export { classifySendError, classifyClose, statusCodeOf, type SendErrorClass, type CloseClass } from './sendErrors.js';
+export { Supervisor, type LiveSocket, type SupervisorOptions, type SupervisorState } from './supervisor.js';
+export { Outbox, type OutboxOptions, type Receipt } from './outbox.js';
+export { bindInbound } from './inbound.js';
+export { redactJid } from './redact.js';
+export { createReferenceSendPath, referenceSendPath, type ReferenceOptions } from './reference.js';
+export { productionEnv, defaultReplyDeadlineMs, type ProductionEnvOptions } from './productionEnv.js';

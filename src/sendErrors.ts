@@ -1,0 +1,64 @@
+/**
+ * Error classification by status code and by what the attempt knew — never by message text.
+ *
+ * Baileys raises `Boom` errors; their `output.statusCode` is a `DisconnectReason`. Classes are
+ * read structurally (`err.output.statusCode`), not with `instanceof`, because a bot may load a
+ * second copy of `@hapi/boom`.
+ */
+import { DisconnectReason } from '@whiskeysockets/baileys';
+
+/**
+ * - `retrySafe`: the frame was certainly not written (Baileys' pre-write `Connection Closed`);
+ *   resend on a newer socket.
+ * - `ambiguous`: the attempt began on an open socket and then failed; the frame may be on the
+ *   server. Resend only with the same message id.
+ * - `terminal`: do not resend (logged out, replaced, forbidden, content refused).
+ */
+export type SendErrorClass = 'retrySafe' | 'ambiguous' | 'terminal';
+
+/** What the attempt knew when its error arrived. */
+export interface AttemptKnowledge {
+  /** The attempt's socket had already emitted `close` when the error arrived: it was in flight. */
+  closeHeard: boolean;
+}
+
+/** How the supervisor reacts to a socket's close. */
+export type CloseClass = 'terminal' | 'restartNow' | 'backoff';
+
+const terminalCodes: ReadonlySet<number> = new Set([
+  DisconnectReason.loggedOut,
+  DisconnectReason.forbidden,
+  DisconnectReason.connectionReplaced,
+]);
+
+/** `err.output.statusCode` when `err` is Boom-shaped, else undefined. */
+export function statusCodeOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const output = (err as { output?: { statusCode?: unknown } }).output;
+  const code = output?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** True for the close codes after which reconnecting is pointless or harmful. */
+export function isTerminalCode(code: number | undefined): boolean {
+  return code !== undefined && terminalCodes.has(code);
+}
+
+/** Classifies a failed `sendMessage` attempt. */
+export function classifySendError(err: unknown, knowledge: AttemptKnowledge): SendErrorClass {
+  // Failed because its socket ended mid-flight: the write may have happened before the end.
+  if (knowledge.closeHeard) return 'ambiguous';
+  const code = statusCodeOf(err);
+  if (code === DisconnectReason.connectionClosed) return 'retrySafe';
+  if (code === DisconnectReason.timedOut) return 'ambiguous';
+  if (code === undefined || isTerminalCode(code)) return 'terminal';
+  // Other 4xx: the request itself was refused before any write. 5xx: the server may have it.
+  return code < 500 ? 'terminal' : 'ambiguous';
+}
+
+/** Classifies a socket close by `lastDisconnect.error.output.statusCode`. */
+export function classifyClose(code: number | undefined): CloseClass {
+  if (isTerminalCode(code)) return 'terminal';
+  if (code === DisconnectReason.restartRequired) return 'restartNow';
+  return 'backoff';
+}

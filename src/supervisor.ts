@@ -1,0 +1,265 @@
+/**
+ * The supervisor is the only owner of the live Baileys socket. It connects through the
+ * factory, hears every close, classifies it, and reconnects with backoff. Sends never hold a
+ * socket: they ask the supervisor at each attempt (`current()` / `whenLive()`), so a reply
+ * built on socket A goes out on socket B if A was replaced meanwhile.
+ *
+ * Every sender waiting for a live socket joins one shared wait: a bounded waiter list resolved
+ * by the next `open`, with a single timer for the earliest waiter deadline. No sender polls.
+ */
+import type { BaileysEventMap, ConnectionState } from '@whiskeysockets/baileys';
+import {
+  LiveWaitTimeoutError,
+  SendPathStoppedError,
+  TerminalConnectionError,
+  WaitersFullError,
+  type SendPathError,
+  type TerminalReason,
+} from './errors.js';
+import type { Clock, Logger, Random, SocketConfig, SocketFactory, SocketLike, TimerHandle } from './ports.js';
+import { computeBackoff, type ReconnectPolicy } from './reconnectPolicy.js';
+import { classifyClose, statusCodeOf } from './sendErrors.js';
+import { DisconnectReason } from '@whiskeysockets/baileys';
+
+/** A socket that has emitted `open` and not yet `close`, with its generation (1, 2, ...). */
+export interface LiveSocket {
+  socket: SocketLike;
+  generation: number;
+}
+
+/** Where the supervisor is in its life. */
+export type SupervisorState = 'idle' | 'connecting' | 'open' | 'backoff' | 'terminal' | 'stopped';
+
+/** Inbound messages from whichever socket is current. */
+export type UpsertListener = (upsert: BaileysEventMap['messages.upsert'], generation: number) => void;
+
+/** Construction options; ports come from the host. */
+export interface SupervisorOptions {
+  makeSocket: SocketFactory;
+  clock: Clock;
+  random: Random;
+  logger: Logger;
+  policy: ReconnectPolicy;
+  socketConfig?: SocketConfig;
+  /** Upper bound on concurrent `whenLive` waiters (default 10,000). */
+  maxWaiters?: number;
+  onUpsert?: UpsertListener;
+}
+
+interface Waiter {
+  afterGeneration: number;
+  deadlineAt: number;
+  resolve: (live: LiveSocket) => void;
+  reject: (err: SendPathError) => void;
+}
+
+const terminalReasons: Readonly<Record<number, TerminalReason>> = {
+  [DisconnectReason.loggedOut]: 'loggedOut',
+  [DisconnectReason.forbidden]: 'forbidden',
+  [DisconnectReason.connectionReplaced]: 'connectionReplaced',
+};
+
+/** Owns the connection. See the module comment. */
+export class Supervisor {
+  readonly #options: SupervisorOptions;
+  readonly #maxWaiters: number;
+  #state: SupervisorState = 'idle';
+  #generation = 0;
+  /** Highest generation whose close the supervisor has heard (or caused). */
+  #closedThrough = 0;
+  #socket: SocketLike | undefined;
+  #live: LiveSocket | undefined;
+  #reconnectAttempt = 0;
+  #reconnectTimer: TimerHandle | undefined;
+  #waiters: Waiter[] = [];
+  #waiterTimer: TimerHandle | undefined;
+  #waiterTimerAt = Infinity;
+  #terminalError: TerminalConnectionError | undefined;
+  #detach: (() => void) | undefined;
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options;
+    this.#maxWaiters = options.maxWaiters ?? 10_000;
+  }
+
+  /** Current life stage. */
+  get state(): SupervisorState {
+    return this.#state;
+  }
+
+  /** Generation of the newest socket created so far (0 before the first connect). */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** Number of senders currently waiting for a live socket. */
+  get waiterCount(): number {
+    return this.#waiters.length;
+  }
+
+  /** Opens the first connection. Idempotent while running. */
+  start(): void {
+    if (this.#state !== 'idle') return;
+    this.#connect();
+  }
+
+  /** The live socket now, or undefined during a gap. */
+  current(): LiveSocket | undefined {
+    return this.#live;
+  }
+
+  /** True once the close of `generation` has been heard: a send on it failed in flight. */
+  isClosed(generation: number): boolean {
+    return generation <= this.#closedThrough;
+  }
+
+  /**
+   * Resolves with a live socket newer than `afterGeneration`, waiting (shared) if there is none.
+   * Rejects at `deadlineAt` (clock time) with {@link LiveWaitTimeoutError}, at a terminal close
+   * with {@link TerminalConnectionError}, and at `stop()` with {@link SendPathStoppedError}.
+   */
+  whenLive(afterGeneration: number, deadlineAt: number): Promise<LiveSocket> {
+    const settled = this.#settledError();
+    if (settled) return Promise.reject(settled);
+    const live = this.#live;
+    if (live && live.generation > afterGeneration) return Promise.resolve(live);
+    if (this.#options.clock.now() >= deadlineAt) return Promise.reject(new LiveWaitTimeoutError(deadlineAt));
+    if (this.#waiters.length >= this.#maxWaiters) return Promise.reject(new WaitersFullError(this.#maxWaiters));
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ afterGeneration, deadlineAt, resolve, reject });
+      // Only an earlier deadline moves the single timer; avoids a scan per waiter.
+      if (deadlineAt < this.#waiterTimerAt) this.#armWaiterTimer();
+    });
+  }
+
+  /** Cancels everything: no timers, no waiters, the socket ended. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.#state === 'stopped') return;
+    const socket = this.#socket;
+    this.#state = 'stopped';
+    this.#live = undefined;
+    this.#closedThrough = this.#generation;
+    this.#clearReconnectTimer();
+    this.#rejectWaiters(new SendPathStoppedError());
+    if (socket) {
+      // Ending rejects sends still in flight on it, so nothing the outbox awaits can hang.
+      await socket.end(undefined);
+      this.#detach?.();
+    }
+  }
+
+  #settledError(): SendPathError | undefined {
+    if (this.#state === 'stopped') return new SendPathStoppedError();
+    return this.#terminalError;
+  }
+
+  #connect(): void {
+    this.#reconnectTimer = undefined;
+    const generation = ++this.#generation;
+    const socket = this.#options.makeSocket(this.#options.socketConfig);
+    this.#socket = socket;
+    this.#state = 'connecting';
+    const onUpdate = (update: Partial<ConnectionState>): void => this.#onUpdate(generation, update);
+    const onUpsert = (upsert: BaileysEventMap['messages.upsert']): void => {
+      if (generation === this.#generation) this.#options.onUpsert?.(upsert, generation);
+    };
+    socket.ev.on('connection.update', onUpdate);
+    socket.ev.on('messages.upsert', onUpsert);
+    this.#detach = () => {
+      socket.ev.off('connection.update', onUpdate);
+      socket.ev.off('messages.upsert', onUpsert);
+    };
+    this.#options.logger.debug({ generation }, 'connecting');
+  }
+
+  #onUpdate(generation: number, update: Partial<ConnectionState>): void {
+    // A stale socket's late events must never touch the current state.
+    if (generation !== this.#generation || this.#state === 'stopped') return;
+    if (update.connection === 'open') this.#onOpen(generation);
+    else if (update.connection === 'close') this.#onClose(generation, update.lastDisconnect?.error);
+  }
+
+  #onOpen(generation: number): void {
+    const socket = this.#socket;
+    if (!socket) throw new Error('invariant: open without a socket');
+    this.#state = 'open';
+    this.#reconnectAttempt = 0;
+    const live: LiveSocket = { socket, generation };
+    this.#live = live;
+    this.#options.logger.info({ generation }, 'connection open');
+    const ready = this.#waiters.filter((w) => generation > w.afterGeneration);
+    this.#waiters = this.#waiters.filter((w) => generation <= w.afterGeneration);
+    this.#armWaiterTimer();
+    for (const waiter of ready) waiter.resolve(live);
+  }
+
+  #onClose(generation: number, error: Error | undefined): void {
+    this.#detach?.();
+    this.#detach = undefined;
+    this.#live = undefined;
+    this.#socket = undefined;
+    this.#closedThrough = generation;
+    const code = statusCodeOf(error);
+    const kind = classifyClose(code);
+    this.#options.logger.warn({ generation, statusCode: code, kind }, 'connection closed');
+    if (kind === 'terminal') return this.#terminate(terminalReasons[code ?? 0] ?? 'loggedOut', code);
+    if (this.#reconnectAttempt >= this.#options.policy.maxAttempts) {
+      return this.#terminate('reconnectGaveUp', code);
+    }
+    this.#reconnectAttempt += 1;
+    this.#scheduleReconnect(kind === 'restartNow' ? 0 : this.#backoffMs());
+  }
+
+  #backoffMs(): number {
+    return computeBackoff(this.#options.policy, this.#reconnectAttempt, this.#options.random);
+  }
+
+  #scheduleReconnect(delayMs: number): void {
+    this.#state = 'backoff';
+    this.#options.logger.info({ attempt: this.#reconnectAttempt, delayMs }, 'reconnect scheduled');
+    // Even a restart-now reconnect goes through a timer so close handling finishes first.
+    this.#reconnectTimer = this.#options.clock.setTimeout(() => this.#connect(), delayMs);
+  }
+
+  #terminate(reason: TerminalReason, code: number | undefined): void {
+    this.#state = 'terminal';
+    this.#terminalError = new TerminalConnectionError(reason, code);
+    this.#options.logger.error({ reason, statusCode: code }, 'connection terminal; not reconnecting');
+    this.#rejectWaiters(this.#terminalError);
+  }
+
+  #clearReconnectTimer(): void {
+    if (this.#reconnectTimer === undefined) return;
+    this.#options.clock.clearTimeout(this.#reconnectTimer);
+    this.#reconnectTimer = undefined;
+  }
+
+  #rejectWaiters(err: SendPathError): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    this.#armWaiterTimer();
+    for (const waiter of waiters) waiter.reject(err);
+  }
+
+  /** Keeps exactly one timer, set for the earliest waiter deadline (none when no waiters). */
+  #armWaiterTimer(): void {
+    const earliest = this.#waiters.reduce((min, w) => Math.min(min, w.deadlineAt), Infinity);
+    if (earliest === this.#waiterTimerAt) return;
+    if (this.#waiterTimer !== undefined) this.#options.clock.clearTimeout(this.#waiterTimer);
+    this.#waiterTimer = undefined;
+    this.#waiterTimerAt = earliest;
+    if (earliest === Infinity) return;
+    const delayMs = Math.max(0, earliest - this.#options.clock.now());
+    this.#waiterTimer = this.#options.clock.setTimeout(() => this.#expireWaiters(), delayMs);
+  }
+
+  #expireWaiters(): void {
+    this.#waiterTimer = undefined;
+    this.#waiterTimerAt = Infinity;
+    const now = this.#options.clock.now();
+    const expired = this.#waiters.filter((w) => w.deadlineAt <= now);
+    this.#waiters = this.#waiters.filter((w) => w.deadlineAt > now);
+    this.#armWaiterTimer();
+    for (const waiter of expired) waiter.reject(new LiveWaitTimeoutError(waiter.deadlineAt));
+  }
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { LiveWaitTimeoutError, WaitersFullError } from '../../src/errors.js';
+import { defaultReconnectPolicy } from '../../src/reconnectPolicy.js';
+import { Supervisor } from '../../src/supervisor.js';
+import { HandWorld } from './support/handSocket.js';
+
+function supervisorIn(world: HandWorld, maxWaiters?: number): Supervisor {
+  const env = world.env();
+  return new Supervisor({ ...env, policy: defaultReconnectPolicy, maxWaiters });
+}
+
+describe('Supervisor.whenLive', () => {
+  it('shares one timer among all waiters, set for the earliest deadline', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const supervisor = supervisorIn(world);
+    supervisor.start();
+    // Act
+    const waits = [5000, 1000, 3000].map((deadlineAt) => supervisor.whenLive(0, deadlineAt).catch((e: unknown) => e));
+    // Assert
+    expect(world.clock.countTimers()).toBe(1);
+    await world.advance(1000);
+    expect(supervisor.waiterCount).toBe(2);
+    expect(world.clock.countTimers()).toBe(1);
+    expect(await waits[1]).toBeInstanceOf(LiveWaitTimeoutError);
+    world.latest.open();
+    await world.settle();
+    expect(supervisor.waiterCount).toBe(0);
+    expect(world.clock.countTimers()).toBe(0);
+    expect(await waits[0]).toMatchObject({ generation: 1 });
+  });
+
+  it('bounds the number of waiters', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const supervisor = supervisorIn(world, 2);
+    supervisor.start();
+    const held = [supervisor.whenLive(0, 10_000), supervisor.whenLive(0, 10_000)];
+    // Act
+    const third = await supervisor.whenLive(0, 10_000).catch((e: unknown) => e);
+    // Assert
+    expect(third).toBeInstanceOf(WaitersFullError);
+    await supervisor.stop();
+    await Promise.allSettled(held);
+  });
+
+  it('waits for a generation newer than the one a send failed on', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const supervisor = supervisorIn(world);
+    supervisor.start();
+    world.latest.open();
+    // Act
+    const immediate = await supervisor.whenLive(0, 10_000);
+    const newer = supervisor.whenLive(1, 60_000);
+    world.latest.close(428);
+    await world.advance(3000);
+    world.latest.open();
+    // Assert
+    expect(immediate.generation).toBe(1);
+    expect(supervisor.generation).toBe(2);
+    expect((await newer).generation).toBe(2);
+    expect(supervisor.isClosed(1)).toBe(true);
+    expect(supervisor.isClosed(2)).toBe(false);
+    await supervisor.stop();
+  });
+
+  it('rejects at once when the deadline has already passed', async () => {
+    const world = new HandWorld();
+    const supervisor = supervisorIn(world);
+    supervisor.start();
+    await world.advance(100);
+    await expect(supervisor.whenLive(0, 50)).rejects.toBeInstanceOf(LiveWaitTimeoutError);
+    await supervisor.stop();
+    expect(supervisor.state).toBe('stopped');
+  });
+});
