@@ -47,7 +47,8 @@ function textOf(message: WAMessage): string {
   return body?.conversation ?? body?.extendedTextMessage?.text ?? '';
 }
 
-function mediaContent(media: MediaSpec): AnyMessageContent {
+/** Baileys content for a media send of `media.bytes` bytes. */
+export function mediaContent(media: MediaSpec): AnyMessageContent {
   const bytes = Buffer.alloc(media.bytes);
   if (media.kind === 'image') return { image: bytes, caption: media.caption };
   return { document: bytes, mimetype: 'application/octet-stream', caption: media.caption };

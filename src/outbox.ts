@@ -70,11 +70,17 @@ export class Outbox {
   readonly #drains = new Set<Promise<void>>();
   #pending = 0;
   #stopped = false;
+  /** Resolved by `stop()`: every in-flight attempt races it, so none can hold stop up. */
+  #stopSignal: Promise<'stopped'>;
+  #signalStop: () => void = () => undefined;
 
   constructor(options: OutboxOptions) {
     this.#options = options;
     this.#maxPending = options.maxPending ?? 1000;
     this.#maxSendAttempts = options.maxSendAttempts ?? 8;
+    this.#stopSignal = new Promise((resolve) => {
+      this.#signalStop = () => resolve('stopped');
+    });
   }
 
   /** Replies held now (queued or in progress). */
@@ -102,9 +108,14 @@ export class Outbox {
     });
   }
 
-  /** Refuses new replies, fails queued ones, and waits for in-progress attempts to settle. */
+  /**
+   * Refuses new replies, fails queued ones, and settles in-progress ones without waiting for
+   * their sockets: real Baileys can hold a send for `defaultQueryTimeoutMs` (60 s) after
+   * `end()`. An in-progress reply may have been written, so it ends as ambiguous.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#signalStop();
     for (const queue of this.#queues.values()) {
       // The head is in progress and settles itself; the rest never started: definitely not sent.
       for (const reply of queue.splice(1)) this.#settle(() => reply.reject(new SendPathStoppedError()));
@@ -159,6 +170,7 @@ export class Outbox {
       const result = await this.#attempt(reply, live, attempts);
       if (result.done) return this.#settle(() => reply.resolve(result.receipt));
       if (result.mayHaveWritten) ambiguousCause = result.cause;
+      if (result.terminal && result.cause instanceof SendPathStoppedError) return fail(result.cause);
       if (result.terminal) return fail(new SendRejectedError(reply.messageId, result.cause));
       afterGeneration = result.afterGeneration;
     }
@@ -177,7 +189,11 @@ export class Outbox {
     const { logger, supervisor } = this.#options;
     const log = { chat: redactJid(reply.chatJid), messageId: reply.messageId, attempt, generation: live.generation };
     try {
-      await live.socket.sendMessage(reply.chatJid, reply.content, { messageId: reply.messageId });
+      const sending = live.socket.sendMessage(reply.chatJid, reply.content, { messageId: reply.messageId });
+      if ((await Promise.race([sending, this.#stopSignal])) === 'stopped') {
+        sending.catch(() => undefined); // settles later, or never; nobody is listening any more
+        return { done: false, terminal: true, mayHaveWritten: true, afterGeneration: live.generation, cause: new SendPathStoppedError() };
+      }
       logger.debug(log, 'reply written');
       return { done: true, receipt: { messageId: reply.messageId, attempts: attempt, generation: live.generation, outcome: 'ok' } };
     } catch (cause) {

@@ -51,9 +51,20 @@ export function classifySendError(err: unknown, knowledge: AttemptKnowledge): Se
   const code = statusCodeOf(err);
   if (code === DisconnectReason.connectionClosed) return 'retrySafe';
   if (code === DisconnectReason.timedOut) return 'ambiguous';
-  if (code === undefined || isTerminalCode(code)) return 'terminal';
+  if (isTerminalCode(code)) return 'terminal';
+  if (code === undefined) return isProgrammingError(err) ? 'terminal' : 'ambiguous';
   // Other 4xx: the request itself was refused before any write. 5xx: the server may have it.
   return code < 500 ? 'terminal' : 'ambiguous';
+}
+
+/**
+ * A TypeError/RangeError is thrown while building the message, before any write: resending the
+ * same content fails the same way. Anything else without a status code is unknown territory —
+ * real Baileys rejects an in-flight send with the bare WebSocket close code (e.g. 1006) when
+ * the server drops the connection — so it counts as ambiguous: resend with the same id only.
+ */
+function isProgrammingError(err: unknown): boolean {
+  return err instanceof TypeError || err instanceof RangeError;
 }
 
 /** Classifies a socket close by `lastDisconnect.error.output.statusCode`. */

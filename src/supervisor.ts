@@ -142,7 +142,7 @@ export class Supervisor {
     this.#clearReconnectTimer();
     this.#rejectWaiters(new SendPathStoppedError());
     if (socket) {
-      // Ending rejects sends still in flight on it, so nothing the outbox awaits can hang.
+      // The outbox does not wait on in-flight sends (real Baileys may hold them 60 s after end()).
       await socket.end(undefined);
       this.#detach?.();
     }

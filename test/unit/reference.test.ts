@@ -285,17 +285,15 @@ describe('reference send path', () => {
     await expect(message.reply('late')).rejects.toBeInstanceOf(SendPathStoppedError);
   });
 
-  it('stop() settles an in-flight send by ending the socket', async () => {
-    // Arrange
+  it('stop() does not wait for an in-flight send that never settles, and reports it ambiguous', async () => {
+    // Arrange: real Baileys can hold a send for 60 s after end(); this one never settles.
     const world = new HandWorld();
     const { path, message } = await started(world);
     world.scripts.push('hang');
     const outcome = message.reply('r1').catch((e: unknown) => e);
     await world.settle();
-    // Act: ending the socket makes Baileys fail the pending send.
-    const stopping = path.stop();
-    world.sends[0]!.settle(new Boom('Connection Closed', { statusCode: 428 }));
-    await stopping;
+    // Act
+    await path.stop();
     // Assert
     expect(await outcome).toBeInstanceOf(AmbiguousDeliveryError);
     expect(world.latest.ended).toBe(true);

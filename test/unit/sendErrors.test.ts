@@ -18,13 +18,16 @@ describe('classifySendError', () => {
     [boom(500), false, 'ambiguous'],
     [boom(515), true, 'ambiguous'],
     [new TypeError('bad content'), false, 'terminal'],
+    [new RangeError('too large'), false, 'terminal'],
+    [1006, false, 'ambiguous'],
+    [new Error('write EPIPE'), false, 'ambiguous'],
   ] as const)('%s (close heard: %s) is %s', (err, closeHeard, expected) => {
     expect(classifySendError(err, { closeHeard })).toBe(expected);
   });
 
   it('does not read message text: same code, any text, same class', () => {
     expect(classifySendError(boom(428, 'timed out'), { closeHeard: false })).toBe('retrySafe');
-    expect(classifySendError(new Error('Connection Closed'), { closeHeard: false })).toBe('terminal');
+    expect(classifySendError(new Error('Connection Closed'), { closeHeard: false })).toBe('ambiguous');
   });
 
   it('reads the status code structurally, across Boom copies', () => {

@@ -1,0 +1,282 @@
+/**
+ * Pure checkers: `History -> Violation[]`, one per property of DESIGN.md. The simulator records
+ * facts; only these functions judge them. A violation names its property, the reply key, the
+ * socket generation and the virtual time, so a reader can find it in the history.
+ *
+ * Checkers never trust what the send path says about itself (an error's name, a receipt):
+ * ground truth is the server's log and the fake sockets' records. The one exception is the
+ * seam's documented convention for "ambiguous" (`info`), which is exactly what they judge.
+ */
+import type { AttemptRecord, History, RequestRecord, VisibleRecord } from '../sim/history.js';
+
+/** Names of the seven properties (DESIGN.md, "Properties"). */
+export type PropertyName = 'exactly-once' | 'live-socket' | 'liveness' | 'order' | 'bounded' | 'clean' | 'honest-outcome';
+
+/** One broken property, located. */
+export interface Violation {
+  property: PropertyName;
+  message: string;
+  /** Virtual time the violation became visible, ms. */
+  at: number;
+  key?: string;
+  generation?: number;
+}
+
+/** Stated limits of the `bounded` property. */
+export interface BoundLimits {
+  /** Send attempts (message frames) per logical reply. */
+  attemptsPerReplyMax: number;
+  /** Send-path timers alive at once (it must not grow with the number of pending replies). */
+  pathTimersAliveMax: number;
+  /** Connection attempts within any sliding window of `connectWindowMs`. */
+  connectsPerWindowMax: number;
+  connectWindowMs: number;
+}
+
+/** Defaults: the reference uses at most 8 attempts and 2 timers; a storm is > 12 connects a minute. */
+export const defaultBoundLimits: Readonly<BoundLimits> = Object.freeze({
+  attemptsPerReplyMax: 10,
+  pathTimersAliveMax: 8,
+  connectsPerWindowMax: 12,
+  connectWindowMs: 60_000,
+});
+
+/** Every property name, in DESIGN.md's order. */
+export const propertyNames: readonly PropertyName[] = [
+  'exactly-once',
+  'live-socket',
+  'liveness',
+  'order',
+  'bounded',
+  'clean',
+  'honest-outcome',
+];
+
+/** Terminal close codes: loggedOut, forbidden, connectionReplaced. */
+const terminalCodes = new Set([401, 403, 440]);
+
+/** Requests that put a visible message in the chat (composing does not). */
+function messageRequests(history: History): RequestRecord[] {
+  return history.requests.filter((r) => r.kind !== 'composing');
+}
+
+/** The recipient-visible copies of `key` in its chat. */
+function visibleCopies(history: History, request: RequestRecord): VisibleRecord[] {
+  return (history.server.visible[request.chat] ?? []).filter((v) => v.key === request.key);
+}
+
+/** 1. Every logical reply is visible at most once, and exactly once if reported sent. */
+export function checkExactlyOnce(history: History): Violation[] {
+  const violations: Violation[] = [];
+  for (const request of messageRequests(history)) {
+    const copies = visibleCopies(history, request);
+    if (copies.length > 1) {
+      const second = copies[1]!;
+      violations.push({
+        property: 'exactly-once',
+        key: request.key,
+        generation: second.generation,
+        at: second.at,
+        message: `${request.key} is visible ${copies.length} times (ids ${copies.map((c) => c.messageId).join(', ')})`,
+      });
+    }
+    if (request.outcome === 'ok' && copies.length === 0) {
+      violations.push({
+        property: 'exactly-once',
+        key: request.key,
+        at: request.settledAt ?? history.endedAt,
+        message: `${request.key} was reported sent but never became visible`,
+      });
+    }
+  }
+  return violations;
+}
+
+/** 2. No send on a socket after that socket's close was emitted to the path. */
+export function checkLiveSocket(history: History): Violation[] {
+  return history.attempts
+    .filter((a) => a.closeEmittedBefore)
+    .map((a) => ({
+      property: 'live-socket' as const,
+      key: a.key,
+      generation: a.generation,
+      at: a.at,
+      message: `${a.kind} attempt #${a.seq}${a.key ? ` for ${a.key}` : ''} on socket ${a.generation} after its close was emitted`,
+    }));
+}
+
+/** Longest single message attempt in the run: the slack the liveness bound allows. */
+function longestAttemptMs(history: History): number {
+  let longest = 0;
+  for (const a of history.attempts) {
+    const end = a.settledAt ?? history.endedAt;
+    longest = Math.max(longest, end - a.at);
+  }
+  return longest;
+}
+
+/** Why a failed request was allowed to fail, or undefined if it gave up without cause. */
+function failureJustification(history: History, request: RequestRecord): string | undefined {
+  const settledAt = request.settledAt ?? history.endedAt;
+  const calledAt = request.calledAt ?? request.requestedAt;
+  if (settledAt - calledAt >= history.config.replyDeadlineMs) return 'deadline';
+  if (history.stop.requestedAt !== undefined && history.stop.requestedAt <= settledAt) return 'stopped';
+  const closedBefore = history.sockets.filter((s) => s.closeEmittedAt !== undefined && s.closeEmittedAt <= settledAt);
+  if (closedBefore.some((s) => terminalCodes.has(s.closeError?.statusCode ?? -1))) return 'terminal close';
+  // Out of reconnect attempts: the last maxAttempts sockets before the settle never opened.
+  const recent = closedBefore.slice(-history.config.reconnect.maxAttempts);
+  if (recent.length === history.config.reconnect.maxAttempts && recent.every((s) => s.openedAt === undefined)) {
+    return 'reconnect attempts exhausted';
+  }
+  return undefined;
+}
+
+/** 3. Every reply settles within its deadline (+ one attempt), and gives up only with cause. */
+export function checkLiveness(history: History): Violation[] {
+  const violations: Violation[] = [];
+  const boundMs = history.config.replyDeadlineMs + longestAttemptMs(history);
+  for (const request of messageRequests(history)) {
+    const calledAt = request.calledAt ?? request.requestedAt;
+    const base = { property: 'liveness' as const, key: request.key };
+    if (request.calledAt === undefined) continue; // its inbound never reached the bot: nothing was asked
+    if (request.outcome === 'pending') {
+      violations.push({ ...base, at: history.endedAt, message: `${request.key} never settled (requested at ${calledAt})` });
+      continue;
+    }
+    const settledAt = request.settledAt ?? history.endedAt;
+    if (settledAt - calledAt > boundMs) {
+      violations.push({ ...base, at: settledAt, message: `${request.key} settled after ${settledAt - calledAt} ms, beyond ${boundMs} ms` });
+    }
+    if (request.outcome !== 'ok' && failureJustification(history, request) === undefined) {
+      violations.push({
+        ...base,
+        at: settledAt,
+        message: `${request.key} gave up after ${settledAt - calledAt} ms (${request.error?.name ?? 'error'}: ${request.error?.message ?? ''}) with no deadline, terminal close or stop`,
+      });
+    }
+  }
+  return violations;
+}
+
+/** 4. Replies to one chat become visible in the order they were requested. */
+export function checkOrder(history: History): Violation[] {
+  const violations: Violation[] = [];
+  const requestRank = new Map<string, number>();
+  const ordered = [...messageRequests(history)].sort(
+    (a, b) => (a.calledAt ?? a.requestedAt) - (b.calledAt ?? b.requestedAt) || a.eventIndex - b.eventIndex,
+  );
+  ordered.forEach((r, index) => requestRank.set(r.key, index));
+  for (const [chat, visible] of Object.entries(history.server.visible)) {
+    let latest: VisibleRecord | undefined;
+    for (const record of visible) {
+      const rank = record.key === undefined ? undefined : requestRank.get(record.key);
+      if (rank === undefined) continue;
+      const latestRank = latest?.key === undefined ? -1 : (requestRank.get(latest.key) ?? -1);
+      if (rank < latestRank) {
+        violations.push({
+          property: 'order',
+          key: record.key,
+          generation: record.generation,
+          at: record.at,
+          message: `in chat ${chat}, ${record.key} became visible after ${latest?.key}, which was requested later`,
+        });
+      } else {
+        latest = record;
+      }
+    }
+  }
+  return violations;
+}
+
+/** 5. Attempts per reply, live timers and connection attempts stay under the stated limits. */
+export function checkBounded(history: History, limits: BoundLimits = defaultBoundLimits): Violation[] {
+  const violations: Violation[] = [];
+  if (history.limit) {
+    violations.push({
+      property: 'bounded',
+      at: history.limit.at,
+      message: `LoopLimit: the run hit its ${history.limit.limit} limit (${history.limit.max}); the send path never goes quiet`,
+    });
+  }
+  const attemptsByKey = new Map<string, AttemptRecord[]>();
+  for (const a of history.attempts) {
+    if (a.kind !== 'message' || a.key === undefined) continue;
+    attemptsByKey.set(a.key, [...(attemptsByKey.get(a.key) ?? []), a]);
+  }
+  for (const [key, attempts] of attemptsByKey) {
+    if (attempts.length > limits.attemptsPerReplyMax) {
+      const over = attempts[limits.attemptsPerReplyMax]!;
+      violations.push({
+        property: 'bounded',
+        key,
+        generation: over.generation,
+        at: over.at,
+        message: `${key} made ${attempts.length} attempts (limit ${limits.attemptsPerReplyMax})`,
+      });
+    }
+  }
+  if (history.timers.path.aliveMax > limits.pathTimersAliveMax) {
+    violations.push({
+      property: 'bounded',
+      at: history.endedAt,
+      message: `the send path held ${history.timers.path.aliveMax} timers at once (limit ${limits.pathTimersAliveMax})`,
+    });
+  }
+  const storm = connectStorm(history.connects.at, limits);
+  if (storm) violations.push({ property: 'bounded', at: storm.at, message: storm.message });
+  return violations;
+}
+
+function connectStorm(times: number[], limits: BoundLimits): { at: number; message: string } | undefined {
+  for (let end = limits.connectsPerWindowMax; end < times.length; end += 1) {
+    const first = times[end - limits.connectsPerWindowMax]!;
+    const last = times[end]!;
+    if (last - first < limits.connectWindowMs) {
+      return {
+        at: last,
+        message: `${limits.connectsPerWindowMax + 1} connection attempts within ${last - first} ms (limit ${limits.connectsPerWindowMax} per ${limits.connectWindowMs} ms): a reconnect storm`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/** 6. After stop(): no path timers, no pending sends or requests, nothing thrown or unhandled. */
+export function checkClean(history: History): Violation[] {
+  const violations: Violation[] = [];
+  const at = history.stop.completedAt ?? history.endedAt;
+  const add = (message: string, when = at): void => void violations.push({ property: 'clean', at: when, message });
+  if (history.stop.result !== 'completed') add(`stop() ${history.stop.result}${history.stop.error ? `: ${history.stop.error.message}` : ''}`);
+  if (history.stop.pathTimersAlive > 0) add(`${history.stop.pathTimersAlive} send-path timer(s) alive after stop()`);
+  if (history.stop.pendingAttempts > 0) add(`${history.stop.pendingAttempts} send(s) still pending after stop()`);
+  if (history.stop.pendingRequests > 0) add(`${history.stop.pendingRequests} request(s) never settled after stop()`);
+  for (const u of history.unhandledRejections) add(`unhandled rejection: ${u.error.name}: ${u.error.message}`, u.at);
+  for (const t of history.thrown) add(`thrown in ${t.where}: ${t.error.name}: ${t.error.message}`, t.at);
+  return violations;
+}
+
+/** 7. A definite failure must not be visible (the caller would resend it). */
+export function checkHonestOutcome(history: History): Violation[] {
+  return messageRequests(history)
+    .filter((r) => r.outcome === 'fail' && visibleCopies(history, r).length > 0)
+    .map((r) => ({
+      property: 'honest-outcome' as const,
+      key: r.key,
+      generation: visibleCopies(history, r)[0]!.generation,
+      at: r.settledAt ?? history.endedAt,
+      message: `${r.key} was reported as a definite failure (${r.error?.name ?? 'error'}) but is visible: report it as ambiguous`,
+    }));
+}
+
+/** Runs every checker; violations in property order, then time. */
+export function checkAll(history: History, limits: BoundLimits = defaultBoundLimits): Violation[] {
+  return [
+    ...checkExactlyOnce(history),
+    ...checkLiveSocket(history),
+    ...checkLiveness(history),
+    ...checkOrder(history),
+    ...checkBounded(history, limits),
+    ...checkClean(history),
+    ...checkHonestOutcome(history),
+  ];
+}

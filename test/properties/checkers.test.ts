@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import {
+  checkAll,
+  checkBounded,
+  checkClean,
+  checkExactlyOnce,
+  checkHonestOutcome,
+  checkLiveSocket,
+  checkLiveness,
+  checkOrder,
+} from '../../properties/checkers.js';
+import { attempt, baseHistory, makeVisible, request, socket } from './historyBuilder.js';
+
+describe('checkers on a correct history', () => {
+  it('flag nothing when every reply is visible once, in order, on a live socket', () => {
+    // Arrange
+    const h = baseHistory();
+    h.requests.push(request('r1'), request('r2', { eventIndex: 2, requestedAt: 150, calledAt: 150 }));
+    h.attempts.push(attempt(1, 'r1'), attempt(2, 'r2', { at: 150 }));
+    makeVisible(h, 'r1', 150);
+    makeVisible(h, 'r2', 160);
+    // Act / Assert
+    expect(checkAll(h)).toEqual([]);
+  });
+});
+
+describe('exactly-once', () => {
+  it('flags a reply visible twice under two ids', () => {
+    const h = baseHistory();
+    h.requests.push(request('r1'));
+    makeVisible(h, 'r1', 150, 'A');
+    makeVisible(h, 'r1', 900, 'B', 2);
+    expect(checkExactlyOnce(h)).toEqual([
+      { property: 'exactly-once', key: 'r1', generation: 2, at: 900, message: 'r1 is visible 2 times (ids A, B)' },
+    ]);
+  });
+
+  it('flags a reply reported ok that never became visible', () => {
+    const h = baseHistory();
+    h.requests.push(request('r1'));
+    expect(checkExactlyOnce(h)).toMatchObject([{ key: 'r1', message: 'r1 was reported sent but never became visible' }]);
+  });
+
+  it('accepts an ambiguous (info) reply that is visible once or not at all', () => {
+    const h = baseHistory();
+    h.requests.push(request('r1', { outcome: 'info' }), request('r2', { outcome: 'info' }));
+    makeVisible(h, 'r1', 150);
+    expect(checkExactlyOnce(h)).toEqual([]);
+  });
+
+  it('ignores composing requests, which show nothing', () => {
+    const h = baseHistory();
+    h.requests.push(request('k', { kind: 'composing' }));
+    expect(checkExactlyOnce(h)).toEqual([]);
+  });
+});
+
+describe('live-socket', () => {
+  it('flags an attempt made after its socket emitted close', () => {
+    const h = baseHistory();
+    h.attempts.push(attempt(3, 'r1', { generation: 1, at: 700, closeEmittedBefore: true, socketState: 'dead' }));
+    expect(checkLiveSocket(h)).toEqual([
+      { property: 'live-socket', key: 'r1', generation: 1, at: 700, message: 'message attempt #3 for r1 on socket 1 after its close was emitted' },
+    ]);
+  });
+
+  it('accepts a 428 in the gap between death and the close notice', () => {
+    const h = baseHistory();
+    h.attempts.push(attempt(1, 'r1', { socketState: 'dead', closeEmittedBefore: false, result: 'rejected', written: false, reachedServer: false }));
+    expect(checkLiveSocket(h)).toEqual([]);
+  });
+});
+
+describe('liveness', () => {
+  it('flags a reply that never settled', () => {
+    const h = baseHistory();
+    h.requests.push(request('r1', { outcome: 'pending', settledAt: undefined }));
+    expect(checkLiveness(h)).toMatchObject([{ property: 'liveness', key: 'r1', message: 'r1 never settled (requested at 100)' }]);
+  });
+
+  it('flags a reply given up early with no deadline, terminal close or stop', () => {
+    const h = baseHistory();
+    h.stop.requestedAt = 9000;
+    h.requests.push(request('r1', { outcome: 'fail', settledAt: 300, error: { name: 'Error', message: 'no active WhatsApp connection' } }));
+    expect(checkLiveness(h)).toMatchObject([{ key: 'r1', at: 300 }]);
+    expect(checkLiveness(h)[0]!.message).toContain('gave up after 200 ms');
+  });
+
+  it.each([
+    ['its deadline passed', (h: ReturnType<typeof baseHistory>) => h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 120_000 }))],
+    ['a terminal close came first', (h: ReturnType<typeof baseHistory>) => {
+      h.sockets[0] = socket({ generation: 1, openedAt: 10, closeEmittedAt: 250, closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 440 } });
+      h.requests.push(request('r1', { outcome: 'fail', settledAt: 300 }));
+    }],
+    ['stop was requested first', (h: ReturnType<typeof baseHistory>) => {
+      h.stop.requestedAt = 250;
+      h.requests.push(request('r1', { outcome: 'fail', settledAt: 300 }));
+    }],
+    ['every reconnect allowed was refused', (h: ReturnType<typeof baseHistory>) => {
+      h.config.reconnect.maxAttempts = 1;
+      h.sockets[0] = socket({ generation: 1, openedAt: 10, closeEmittedAt: 200, closeError: { name: 'Error', message: 'Connection was lost', statusCode: 408 } });
+      h.sockets.push(socket({ generation: 2, createdAt: 2200, refused: true, closeEmittedAt: 2300, state: 'dead' }));
+      h.requests.push(request('r1', { outcome: 'fail', settledAt: 2300 }));
+    }],
+  ])('accepts a failure when %s', (_why, arrange) => {
+    const h = baseHistory();
+    h.stop.requestedAt = 9000;
+    arrange(h);
+    expect(checkLiveness(h)).toEqual([]);
+  });
+
+  it('flags a reply that settled far past its deadline plus the longest attempt', () => {
+    const h = baseHistory();
+    h.attempts.push(attempt(1, 'r1', { at: 100, settledAt: 1100 }));
+    h.requests.push(request('r1', { outcome: 'info', settledAt: 100 + 120_000 + 1000 + 1 }));
+    expect(checkLiveness(h)).toMatchObject([{ message: 'r1 settled after 121001 ms, beyond 121000 ms' }]);
+  });
+
+  it('ignores a request whose inbound never reached the bot', () => {
+    const h = baseHistory();
+    h.requests.push(request('r1', { outcome: 'pending', calledAt: undefined, settledAt: undefined }));
+    expect(checkLiveness(h)).toEqual([]);
+  });
+});
+
+describe('order', () => {
+  it('flags a later request becoming visible first', () => {
+    const h = baseHistory();
+    h.requests.push(request('r1', { eventIndex: 1 }), request('r2', { eventIndex: 2 }));
+    makeVisible(h, 'r2', 150);
+    makeVisible(h, 'r1', 160);
+    expect(checkOrder(h)).toEqual([
+      { property: 'order', key: 'r1', generation: 1, at: 160, message: 'in chat c1, r1 became visible after r2, which was requested later' },
+    ]);
+  });
+
+  it('accepts a gap where an earlier reply failed and is not visible', () => {
+    const h = baseHistory();
+    h.requests.push(request('r1', { outcome: 'fail' }), request('r2', { eventIndex: 2 }), request('r3', { eventIndex: 3 }));
+    makeVisible(h, 'r2', 150);
+    makeVisible(h, 'r3', 160);
+    expect(checkOrder(h)).toEqual([]);
+  });
+});
+
+describe('bounded', () => {
+  it('flags too many attempts for one reply', () => {
+    const h = baseHistory();
+    for (let i = 1; i <= 11; i += 1) h.attempts.push(attempt(i, 'r1', { at: i * 10 }));
+    expect(checkBounded(h)).toMatchObject([{ key: 'r1', at: 110, message: 'r1 made 11 attempts (limit 10)' }]);
+  });
+
+  it('flags too many timers alive at once and a run cut by its loop limit', () => {
+    const h = baseHistory();
+    h.timers.path.aliveMax = 9;
+    h.limit = { kind: 'LoopLimit', limit: 'timersFired', max: 200_000, at: 5000, timersFired: 200_000 };
+    expect(checkBounded(h).map((v) => v.message)).toEqual([
+      'LoopLimit: the run hit its timersFired limit (200000); the send path never goes quiet',
+      'the send path held 9 timers at once (limit 8)',
+    ]);
+  });
+
+  it('flags a reconnect storm but not a backed-off reconnect series', () => {
+    const storm = baseHistory();
+    storm.connects.at = Array.from({ length: 13 }, (_, i) => i * 1000);
+    const backedOff = baseHistory();
+    backedOff.connects.at = Array.from({ length: 13 }, (_, i) => i * 5000);
+    expect(checkBounded(storm)).toMatchObject([{ at: 12_000 }]);
+    expect(checkBounded(backedOff)).toEqual([]);
+  });
+});
+
+describe('clean', () => {
+  it('flags timers, sends and requests left after stop, and unhandled rejections', () => {
+    const h = baseHistory();
+    h.stop = { ...h.stop, pathTimersAlive: 2, pendingAttempts: 1, pendingRequests: 1 };
+    h.unhandledRejections.push({ at: 50, error: { name: 'Error', message: 'boom' } });
+    h.thrown.push({ at: 60, where: 'listener', error: { name: 'TypeError', message: 'x is undefined' } });
+    expect(checkClean(h).map((v) => v.message)).toEqual([
+      '2 send-path timer(s) alive after stop()',
+      '1 send(s) still pending after stop()',
+      '1 request(s) never settled after stop()',
+      'unhandled rejection: Error: boom',
+      'thrown in listener: TypeError: x is undefined',
+    ]);
+  });
+
+  it('flags a stop() that hung', () => {
+    const h = baseHistory();
+    h.stop = { ...h.stop, result: 'hung', completedAt: undefined };
+    expect(checkClean(h)).toMatchObject([{ property: 'clean', message: 'stop() hung' }]);
+  });
+});
+
+describe('honest-outcome', () => {
+  it('flags a definite failure that is visible', () => {
+    const h = baseHistory();
+    h.requests.push(request('r1', { outcome: 'fail', error: { name: 'Error', message: 'send failed: Connection was lost' } }));
+    makeVisible(h, 'r1', 150);
+    expect(checkHonestOutcome(h)).toMatchObject([{ property: 'honest-outcome', key: 'r1', generation: 1 }]);
+  });
+
+  it('accepts an ambiguous failure that is visible', () => {
+    const h = baseHistory();
+    h.requests.push(request('r1', { outcome: 'info' }));
+    makeVisible(h, 'r1', 150);
+    expect(checkHonestOutcome(h)).toEqual([]);
+  });
+});
