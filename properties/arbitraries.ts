@@ -22,6 +22,8 @@ export type FaultKind = (typeof faultKinds)[number];
 export interface SwarmSettings {
   faults: Record<FaultKind, boolean>;
   chats: number;
+  /** One-way latency set at t=0 when the `latency` fault is on: widens every in-flight window. */
+  latencyMs: number;
   reconnect: ReconnectPolicy;
   replyDeadlineMs: number;
 }
@@ -34,7 +36,33 @@ export type Step =
   | { gapMs: number; do: 'drop'; reason: DropReason; noticeMs: number | undefined }
   | { gapMs: number; do: 'refuseConnects'; forMs: number }
   | { gapMs: number; do: 'slowAck'; chat: number | undefined; delayMs: number }
-  | { gapMs: number; do: 'latency'; ms: number };
+  | { gapMs: number; do: 'latency'; ms: number }
+  | Scene;
+
+/**
+ * A scene: the bug class in miniature. A message arrives, the bot answers `replyDelayMs` later
+ * (one or a burst of replies to the same chat), and one fault lands `faultOffsetMs` from the
+ * first reply: before it (the reply meets a gap or a slow ack) or after it (the reply is in
+ * flight when the connection dies). Random steps alone rarely line a fault up with a send.
+ */
+export interface Scene {
+  gapMs: number;
+  do: 'scene';
+  chat: number;
+  replyDelayMs: number;
+  replies: number;
+  spacingMs: number;
+  media: boolean;
+  fault: FaultStep;
+  faultOffsetMs: number;
+}
+
+/** The fault part of a scene (a step without its gap). */
+export type FaultStep =
+  | { do: 'drop'; reason: DropReason; noticeMs: number | undefined }
+  | { do: 'refuseConnects'; forMs: number }
+  | { do: 'slowAck'; chat: number | undefined; delayMs: number }
+  | { do: 'latency'; ms: number };
 
 /** Bounds of generated timelines (also what shrinking heads toward: the minimums). */
 export const generatorLimits = Object.freeze({
@@ -58,10 +86,12 @@ const settingsArb: fc.Arbitrary<SwarmSettings> = fc.record({
     refuseConnects: fc.boolean(),
     slowAck: fc.boolean(),
     latency: fc.boolean(),
-    terminal: fc.boolean(),
+    // Rarer: a terminal close ends the run's interesting part.
+    terminal: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
     restart: fc.boolean(),
   }),
   chats: fc.integer({ min: 1, max: generatorLimits.chatsMax }),
+  latencyMs: fc.integer({ min: 0, max: 1500 }),
   reconnect: fc.constantFrom(...reconnectChoices),
   replyDeadlineMs: fc.constantFrom(120_000, 60_000, 30_000),
 });
@@ -75,39 +105,59 @@ const gapArb = fc.oneof(
 
 const backArb = fc.integer({ min: 0, max: 3 });
 
+const dropArb = fc.record({
+  do: fc.constant('drop' as const),
+  reason: fc.constantFrom<DropReason>('connectionLost', 'connectionClosed', 'restartRequired', 'conflict', 'loggedOut'),
+  noticeMs: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }),
+});
+const refuseArb = fc.record({ do: fc.constant('refuseConnects' as const), forMs: fc.integer({ min: 0, max: 60_000 }) });
+const slowAckArb = fc.record({
+  do: fc.constant('slowAck' as const),
+  // Mostly "the next send to any chat", so the slow ack meets a reply.
+  chat: fc.option(fc.nat(generatorLimits.chatsMax - 1), { nil: undefined, freq: 3 }),
+  delayMs: fc.integer({ min: 0, max: 30_000 }),
+});
+const latencyArb = fc.record({ do: fc.constant('latency' as const), ms: fc.integer({ min: 0, max: 2000 }) });
+const faultArb: fc.Arbitrary<FaultStep> = fc.oneof(
+  { weight: 4, arbitrary: dropArb },
+  { weight: 2, arbitrary: refuseArb },
+  { weight: 2, arbitrary: slowAckArb },
+  { weight: 1, arbitrary: latencyArb },
+);
+
+const withGap = <T extends object>(arb: fc.Arbitrary<T>): fc.Arbitrary<T & { gapMs: number }> =>
+  fc.tuple(gapArb, arb).map(([gapMs, step]) => ({ gapMs, ...step }));
+
+const burstArb = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(1) },
+  { weight: 3, arbitrary: fc.integer({ min: 2, max: 3 }) },
+  { weight: 2, arbitrary: fc.integer({ min: 4, max: generatorLimits.burstMax }) },
+);
+
+const sceneArb: fc.Arbitrary<Scene> = fc.record({
+  gapMs: gapArb,
+  do: fc.constant('scene' as const),
+  chat: fc.nat(generatorLimits.chatsMax - 1),
+  replyDelayMs: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 30_000 })),
+  replies: burstArb,
+  spacingMs: fc.integer({ min: 0, max: 300 }),
+  media: fc.boolean(),
+  fault: faultArb,
+  faultOffsetMs: fc.integer({ min: -3000, max: 2000 }),
+});
+
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('inbound' as const), chat: fc.nat(generatorLimits.chatsMax - 1) }) },
+  { weight: 6, arbitrary: sceneArb },
+  { weight: 3, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('inbound' as const), chat: fc.nat(generatorLimits.chatsMax - 1) }) },
   {
-    weight: 6,
-    arbitrary: fc.record({
-      gapMs: gapArb,
-      do: fc.constant('reply' as const),
-      back: backArb,
-      media: fc.boolean(),
-      count: fc.oneof({ weight: 3, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: generatorLimits.burstMax }) }),
-    }),
+    weight: 4,
+    arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('reply' as const), back: backArb, media: fc.boolean(), count: burstArb }),
   },
   { weight: 1, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('composing' as const), back: backArb }) },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      gapMs: gapArb,
-      do: fc.constant('drop' as const),
-      reason: fc.constantFrom<DropReason>('connectionLost', 'connectionClosed', 'restartRequired', 'conflict', 'loggedOut'),
-      noticeMs: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }),
-    }),
-  },
-  { weight: 2, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('refuseConnects' as const), forMs: fc.integer({ min: 0, max: 60_000 }) }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      gapMs: gapArb,
-      do: fc.constant('slowAck' as const),
-      chat: fc.option(fc.nat(generatorLimits.chatsMax - 1), { nil: undefined }),
-      delayMs: fc.integer({ min: 0, max: 30_000 }),
-    }),
-  },
-  { weight: 1, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('latency' as const), ms: fc.integer({ min: 0, max: 2000 }) }) },
+  { weight: 3, arbitrary: withGap(dropArb) },
+  { weight: 1, arbitrary: withGap(refuseArb) },
+  { weight: 1, arbitrary: withGap(slowAckArb) },
+  { weight: 1, arbitrary: withGap(latencyArb) },
 );
 
 /**
@@ -139,11 +189,12 @@ interface Build {
 /** Turns settings + steps into a valid timeline. Pure; exported for tests and the bench. */
 export function toTimeline(seed: number, settings: SwarmSettings, steps: readonly Step[]): Timeline {
   const build: Build = { events: [], inbound: [], at: 0, replies: 0 };
+  if (settings.faults.latency && settings.latencyMs > 0) build.events.push({ at: 0, do: 'latency', ms: settings.latencyMs });
   for (const step of steps) {
-    const kind = faultKindOf(step);
-    if (kind !== undefined && !settings.faults[kind]) continue; // switched off for this run
+    const kind = faultKindOf(step.do === 'scene' ? step.fault : step);
     build.at += step.gapMs;
-    addStep(build, settings, step);
+    if (step.do === 'scene') addScene(build, settings, step, kind === undefined || settings.faults[kind]);
+    else if (kind === undefined || settings.faults[kind]) addStep(build, settings, step);
   }
   build.events.push({ at: build.at + generatorLimits.healAfterMs, do: 'heal' });
   return {
@@ -158,7 +209,30 @@ function chatName(index: number, settings: SwarmSettings): string {
   return `c${(index % settings.chats) + 1}`;
 }
 
-function addStep(build: Build, settings: SwarmSettings, step: Step): void {
+/** Adds a scene's events in time order; a switched-off fault leaves the scene without one. */
+function addScene(build: Build, settings: SwarmSettings, scene: Scene, faultOn: boolean): void {
+  const start = build.at;
+  const inboundAt = build.at;
+  const sub: Build = { ...build, events: [] };
+  addStep(sub, settings, { gapMs: 0, do: 'inbound', chat: scene.chat });
+  const firstReplyAt = inboundAt + scene.replyDelayMs;
+  for (let i = 0; i < scene.replies; i += 1) {
+    sub.at = firstReplyAt + i * scene.spacingMs;
+    addStep(sub, settings, { gapMs: 0, do: 'reply', back: 0, media: scene.media, count: 1 });
+  }
+  if (faultOn) {
+    sub.at = Math.max(start, firstReplyAt + scene.faultOffsetMs);
+    addStep(sub, settings, { gapMs: 0, ...scene.fault });
+  }
+  // Stable sort: same-time events keep their order (inbound before its replies).
+  const events = sub.events.sort((a, b) => a.at - b.at);
+  build.events.push(...events);
+  build.inbound = sub.inbound;
+  build.replies = sub.replies;
+  build.at = events.reduce((latest, e) => Math.max(latest, e.at), start);
+}
+
+function addStep(build: Build, settings: SwarmSettings, step: Exclude<Step, Scene>): void {
   const { at } = build;
   switch (step.do) {
     case 'inbound': {

@@ -249,7 +249,9 @@ export function checkClean(history: History): Violation[] {
   if (history.stop.result !== 'completed') add(`stop() ${history.stop.result}${history.stop.error ? `: ${history.stop.error.message}` : ''}`);
   if (history.stop.pathTimersAlive > 0) add(`${history.stop.pathTimersAlive} send-path timer(s) alive after stop()`);
   if (history.stop.pendingAttempts > 0) add(`${history.stop.pendingAttempts} send(s) still pending after stop()`);
-  if (history.stop.pendingRequests > 0) add(`${history.stop.pendingRequests} request(s) never settled after stop()`);
+  // Only requests the harness actually made count; one whose inbound never arrived was never asked.
+  const unsettled = history.requests.filter((r) => r.calledAt !== undefined && r.outcome === 'pending').length;
+  if (unsettled > 0) add(`${unsettled} request(s) never settled after stop()`);
   for (const u of history.unhandledRejections) add(`unhandled rejection: ${u.error.name}: ${u.error.message}`, u.at);
   for (const t of history.thrown) add(`thrown in ${t.where}: ${t.error.name}: ${t.error.message}`, t.at);
   return violations;

@@ -1,0 +1,244 @@
+/**
+ * The virtual clock of a simulation run: one `@sinonjs/fake-timers` clock created with
+ * `withGlobal` over a private object (the real globals are never touched), seen through counted
+ * views. The send path gets one view, the fake network and the harness get their own, so the
+ * `clean` property can count only the timers the send path created.
+ *
+ * The run loop fires one timer at a time and then yields a real macrotask (`setImmediate`), which
+ * lets Node drain every queued promise continuation before the next timer fires. A fixed number
+ * of microtask turns would starve long promise chains (see DESIGN.md, "Simulation pitfalls").
+ */
+import FakeTimers from '@sinonjs/fake-timers';
+import type { Clock, TimerHandle } from '../src/ports.js';
+
+/**
+ * fake-timers bound to a private object: it fakes only what that object has (a `Date`), and
+ * `createClock` never installs anything. Created once per process; timer ids inside it are
+ * never shown to anyone (views hand out their own per-run handles).
+ */
+const privateTimers = FakeTimers.withGlobal({ Date } as unknown as typeof globalThis);
+
+/** Largest delay fake-timers honours; a longer one would silently become 1 ms. */
+export const timerDelayMsMax = 2 ** 31 - 1;
+
+/** Why a run was cut short. Recorded in the history; the checkers judge it. */
+export interface LoopLimitRecord {
+  kind: 'LoopLimit';
+  /** Which limit was hit. */
+  limit: 'timersFired' | 'virtualTime' | 'pathTimersAlive' | 'attempts' | 'sockets';
+  /** The limit's value. */
+  max: number;
+  /** Virtual time when it was hit, ms. */
+  at: number;
+  /** Timers fired by then (all views). */
+  timersFired: number;
+}
+
+/** Hard limits of one run. */
+export interface ClockLimits {
+  /** Timers fired in all views before the run is cut with a `LoopLimit`. */
+  timersFiredMax: number;
+  /** Virtual time (ms since the run's epoch 0) at which the run is cut with a `LoopLimit`. */
+  virtualTimeMsMax: number;
+  /** Timers alive at once in the send path's view. */
+  pathTimersAliveMax: number;
+}
+
+/** Defaults: far beyond any sane send path, small enough to end a runaway in well under a second. */
+export const defaultClockLimits: Readonly<ClockLimits> = Object.freeze({
+  timersFiredMax: 200_000,
+  virtualTimeMsMax: 6 * 60 * 60 * 1000,
+  pathTimersAliveMax: 50_000,
+});
+
+/** Timer counts of one view. */
+export interface TimerStats {
+  created: number;
+  cleared: number;
+  fired: number;
+  /** Alive now (created, neither fired nor cleared). */
+  alive: number;
+  /** Most alive at once. */
+  aliveMax: number;
+}
+
+interface ViewTimer {
+  readonly handle: number;
+  readonly callback: () => void;
+  fakeId: number;
+}
+
+/**
+ * A counted `Clock` over the shared fake clock. Members are arrow properties so a send path may
+ * destructure them (`const { setTimeout } = env.clock`).
+ */
+export class ClockView implements Clock {
+  readonly #owner: VirtualClock;
+  readonly #alive = new Map<number, ViewTimer>();
+  #handleSeq = 0;
+  /** Counts for the history. `alive` is kept in step with the live map. */
+  readonly stats: TimerStats = { created: 0, cleared: 0, fired: 0, alive: 0, aliveMax: 0 };
+  /** Called when a callback of this view throws; the timer still counts as fired. */
+  onThrow: ((error: unknown) => void) | undefined;
+
+  /** A view of `owner`; `aliveMax` is this view's own limit on timers alive at once. */
+  constructor(
+    owner: VirtualClock,
+    readonly name: string,
+    private readonly aliveMax: number,
+  ) {
+    this.#owner = owner;
+  }
+
+  /** Virtual now, ms. */
+  now = (): number => this.#owner.now();
+
+  /** Schedules `callback` after `delayMs` virtual ms; returns a per-run numeric handle. */
+  setTimeout = (callback: () => void, delayMs: number): TimerHandle => {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`${this.name} clock: setTimeout callback must be a function`);
+    }
+    const timer: ViewTimer = { handle: ++this.#handleSeq, callback, fakeId: 0 };
+    timer.fakeId = this.#owner.fake.setTimeout(fireViewTimer, delayMs, this, timer) as unknown as number;
+    this.#alive.set(timer.handle, timer);
+    const stats = this.stats;
+    stats.created++;
+    stats.alive = this.#alive.size;
+    if (stats.alive > stats.aliveMax) stats.aliveMax = stats.alive;
+    if (stats.alive > this.aliveMax) this.#owner.hitLimit('pathTimersAlive', this.aliveMax);
+    return timer.handle;
+  };
+
+  /** Cancels a timer of this view; any other handle is ignored, as Node ignores it. */
+  clearTimeout = (handle: TimerHandle): void => {
+    if (typeof handle !== 'number') return;
+    const timer = this.#alive.get(handle);
+    if (timer === undefined) return;
+    this.#alive.delete(handle);
+    this.#owner.fake.clearTimeout(timer.fakeId);
+    this.stats.cleared++;
+    this.stats.alive = this.#alive.size;
+  };
+
+  /** @internal Runs a due timer (called by fake-timers through {@link fireViewTimer}). */
+  fire(timer: ViewTimer): void {
+    this.#alive.delete(timer.handle);
+    this.stats.fired++;
+    this.stats.alive = this.#alive.size;
+    this.#owner.timersFired++;
+    try {
+      timer.callback();
+    } catch (error) {
+      // A throwing callback must not abort the run loop: it is a fact about the path to record.
+      if (this.onThrow === undefined) throw error;
+      this.onThrow(error);
+    }
+  }
+}
+
+/** fake-timers passes the extra `setTimeout` arguments back: no closure per timer. */
+function fireViewTimer(...args: unknown[]): void {
+  (args[0] as ClockView).fire(args[1] as ViewTimer);
+}
+
+/** The run's virtual clock: the shared fake clock, the views, the limits and the run loop. */
+export class VirtualClock {
+  /** @internal The fake-timers clock. Only views and the loop touch it. */
+  readonly fake: FakeTimers.Clock;
+  /** The send path's view (counted for `clean`). */
+  readonly path: ClockView;
+  /** The fake network's own timers (connects, latency, close notices). */
+  readonly network: ClockView;
+  /** The harness's timers (timeline events, the stop deadline). */
+  readonly harness: ClockView;
+  /** Timers fired in all views. */
+  timersFired = 0;
+  /** Set once a limit is hit; the loop then stops at its next turn. */
+  limit: LoopLimitRecord | undefined;
+  readonly limits: Readonly<ClockLimits>;
+
+  /** A clock at virtual time 0 with the given limits. */
+  constructor(limits: Partial<ClockLimits> = {}) {
+    this.limits = { ...defaultClockLimits, ...limits };
+    const { timersFiredMax, virtualTimeMsMax, pathTimersAliveMax } = this.limits;
+    assertLimit('timersFiredMax', timersFiredMax, 1, 100_000_000);
+    assertLimit('virtualTimeMsMax', virtualTimeMsMax, 1, timerDelayMsMax);
+    assertLimit('pathTimersAliveMax', pathTimersAliveMax, 1, 10_000_000);
+    this.fake = privateTimers.createClock(0, timersFiredMax + 1) as FakeTimers.Clock;
+    this.path = new ClockView(this, 'path', pathTimersAliveMax);
+    this.network = new ClockView(this, 'network', Number.MAX_SAFE_INTEGER);
+    this.harness = new ClockView(this, 'harness', Number.MAX_SAFE_INTEGER);
+    // The virtual-time limit is a raw timer outside every view: it does not keep a run alive.
+    this.fake.setTimeout(() => this.hitLimit('virtualTime', virtualTimeMsMax), virtualTimeMsMax);
+  }
+
+  /** Virtual now, ms since the run began. */
+  now(): number {
+    return this.fake.now;
+  }
+
+  /** Timers alive in the counted views (the virtual-time sentinel excluded). */
+  timersAlive(): number {
+    return this.path.stats.alive + this.network.stats.alive + this.harness.stats.alive;
+  }
+
+  /** Records the first limit hit; the run loop ends at its next turn. */
+  hitLimit(limit: LoopLimitRecord['limit'], max: number): void {
+    if (this.limit !== undefined) return;
+    this.limit = { kind: 'LoopLimit', limit, max, at: this.fake.now, timersFired: this.timersFired };
+  }
+
+  /**
+   * Fires timers in time order, one per macrotask, until `isDone()` holds, nothing can happen any
+   * more, or a limit is hit. `isDone` is called after every drain, so it sees every continuation
+   * of the last timer (and may start new work, e.g. call the path's `stop()`). When no counted
+   * timer is left the loop drains once more before it gives up, so work started by `isDone` can
+   * still schedule timers. Resolves; rejects only if the engine itself is broken.
+   */
+  run(isDone: () => boolean): Promise<void> {
+    const timersFiredMax = this.limits.timersFiredMax;
+    let idleTurns = 0;
+    return new Promise<void>((resolve, reject) => {
+      const turn = (): void => {
+        try {
+          if (this.limit !== undefined || isDone()) {
+            resolve();
+            return;
+          }
+          if (this.timersAlive() === 0) {
+            // One more full drain: a continuation may still create a timer. Then it is quiescent.
+            if (++idleTurns > 1) {
+              resolve();
+              return;
+            }
+            setImmediate(turn);
+            return;
+          }
+          idleTurns = 0;
+          if (this.timersFired >= timersFiredMax) {
+            this.hitLimit('timersFired', timersFiredMax);
+            resolve();
+            return;
+          }
+          this.fake.next();
+          setImmediate(turn);
+        } catch (error) {
+          reject(error);
+        }
+      };
+      // Drain first: work queued before the loop (a path's start()) settles before any timer.
+      setImmediate(turn);
+    });
+  }
+}
+
+/** One macrotask yield: every queued promise continuation has run when it resolves. */
+export function drain(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+function assertLimit(name: string, value: number, lo: number, hi: number): void {
+  if (!Number.isInteger(value) || value < lo || value > hi) {
+    throw new RangeError(`clock limit ${name} must be an integer in [${lo}, ${hi}], got ${value}`);
+  }
+}

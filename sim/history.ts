@@ -1,0 +1,293 @@
+/**
+ * What happened in one run: facts, not verdicts. The checkers (properties/checkers.ts) judge a
+ * History; the simulator only records it. Every value is JSON-safe, times are virtual ms since
+ * the run began, and absent facts are omitted keys (never `undefined` values), so
+ * `JSON.parse(JSON.stringify(h))` deep-equals `h`.
+ */
+import { createHash } from 'node:crypto';
+import type { SendPathConfig } from '../src/ports.js';
+import type { DropReason } from './baileysErrors.js';
+import type { LoopLimitRecord } from './clock.js';
+import type { ServerRecord } from './server.js';
+
+export type { LoopLimitRecord } from './clock.js';
+export type { FrameRecord, PresenceRecord, ServerRecord, VisibleRecord } from './server.js';
+
+/** The history format tag. */
+export const historyFormat = 'baileys-sim/history@1';
+
+/** An error as recorded: never a stack (stacks hold real paths and differ between machines). */
+export interface ErrorRecord {
+  name: string;
+  message: string;
+  /** Boom `output.statusCode`, or a numeric `statusCode` property. */
+  statusCode?: number;
+  /** Present (true) when the error carried `ambiguous: true`. */
+  ambiguous?: true;
+}
+
+/** A fake socket's state: `dead` = the connection is gone (dropped or refused), `ended` = `end()` was called first. */
+export type SocketState = 'connecting' | 'open' | 'dead' | 'ended';
+
+/** Why a socket stopped. */
+export type SocketCause = 'refused' | 'drop' | 'replaced' | 'end';
+
+/** One connection (one `makeSocket` call). */
+export interface SocketRecord {
+  /** 1, 2, ... in creation order. */
+  generation: number;
+  createdAt: number;
+  /** State at the end of the run. */
+  state: SocketState;
+  openedAt?: number;
+  /** When the connection died (drop, refusal, replacement); the path hears it at `closeEmittedAt`. */
+  diedAt?: number;
+  cause?: SocketCause;
+  dropReason?: DropReason;
+  /** When the path called `end()` (first call). */
+  endCalledAt?: number;
+  /** How many times the path called `end()`. */
+  endCalls: number;
+  /** When `connection.update` `close` was emitted to the path. */
+  closeEmittedAt?: number;
+  /** `lastDisconnect.error` of the close; absent when closed with no error (`end(undefined)`). */
+  closeError?: ErrorRecord;
+  /** The connect was refused (ECONNREFUSED). */
+  refused: boolean;
+}
+
+/** One timeline `inbound`. */
+export interface InboundRecord {
+  msg: string;
+  chat: string;
+  chatJid: string;
+  /** WhatsApp message id the server gave it. */
+  id: string;
+  eventIndex: number;
+  /** Timeline time. */
+  at: number;
+  /** When `messages.upsert` was emitted (on socket `generation`); absent if never delivered. */
+  emittedAt?: number;
+  generation?: number;
+  /** When the path handed the harness its `InboundMessage` (first time). */
+  receivedAt?: number;
+  /** How many times the path handed it over. */
+  handedCount: number;
+}
+
+/** What a logical request asked for. */
+export type RequestKind = 'reply' | 'sendMedia' | 'composing';
+
+/** Jepsen outcomes: ok, fail (definitely not done), info (ambiguous), pending (never settled). */
+export type Outcome = 'ok' | 'fail' | 'info' | 'pending';
+
+/** One logical reply / media / composing request of the timeline. */
+export interface RequestRecord {
+  key: string;
+  kind: RequestKind;
+  chat: string;
+  chatJid: string;
+  /** The inbound it answers. */
+  msg: string;
+  eventIndex: number;
+  /** Timeline time. */
+  requestedAt: number;
+  /** When the harness called the method (later than `requestedAt` if the inbound came late). */
+  calledAt?: number;
+  settledAt?: number;
+  outcome: Outcome;
+  error?: ErrorRecord;
+  /** The resolved value, made JSON-safe. */
+  receipt?: unknown;
+}
+
+/** One `sendMessage` / `sendPresenceUpdate` call on a fake socket. */
+export interface AttemptRecord {
+  /** 1, 2, ... in call order. */
+  seq: number;
+  at: number;
+  kind: 'message' | 'presence';
+  generation: number;
+  chat: string;
+  chatJid: string;
+  /** The id the frame carries (the path's `messageId`, or one the fake drew). */
+  messageId?: string;
+  /** Logical key parsed from the text/caption. */
+  key?: string;
+  /** Presence type for a presence attempt. */
+  presence?: string;
+  /** The socket's state when called. */
+  socketState: SocketState;
+  /** The socket's close had already been emitted to the path when this call was made. */
+  closeEmittedBefore: boolean;
+  result: 'ok' | 'rejected' | 'pending';
+  settledAt?: number;
+  error?: ErrorRecord;
+  /** The frame was written to the connection (socket open at call time). */
+  written: boolean;
+  /** The frame reached the server. */
+  reachedServer: boolean;
+  /** A `slowAck` took this send: its response was lost. */
+  slowAck: boolean;
+}
+
+/** Timer counts of one clock view. */
+export interface TimerRecord {
+  created: number;
+  cleared: number;
+  fired: number;
+  /** Alive when the run ended (after `stop()` for the path's view). */
+  aliveAtEnd: number;
+  aliveMax: number;
+}
+
+/** Something thrown where no promise could carry it. */
+export interface ThrownRecord {
+  at: number;
+  where: 'timer' | 'listener' | 'onMessage' | 'start' | 'stop' | 'request';
+  error: ErrorRecord;
+}
+
+/** One call of the path's `env.logger`. */
+export interface LogRecord {
+  at: number;
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+  msg?: string;
+  /** The object argument, made JSON-safe (with `child()` bindings merged in). */
+  obj?: unknown;
+}
+
+/** How the run ended for the send path. */
+export interface StopRecord {
+  /** What made the harness call `stop()`: a `stop` event, every request settled, or the deadline. */
+  reason?: 'event' | 'settled' | 'deadline';
+  requestedAt?: number;
+  completedAt?: number;
+  /** `hung`: stop() never settled; `not-requested`: the run ended (limit) before stop. */
+  result: 'completed' | 'rejected' | 'hung' | 'not-requested';
+  error?: ErrorRecord;
+  /** Attempts still pending when the run ended. */
+  pendingAttempts: number;
+  /** Requests still pending when the run ended. */
+  pendingRequests: number;
+  /** Send-path timers alive when the run ended. */
+  pathTimersAlive: number;
+}
+
+/** Everything one run recorded. */
+export interface History {
+  format: typeof historyFormat;
+  seed: number;
+  config: SendPathConfig;
+  /** Virtual time the run ended at. */
+  endedAt: number;
+  start: { result: 'ok' | 'rejected' | 'pending'; settledAt?: number; error?: ErrorRecord };
+  sockets: SocketRecord[];
+  inbound: InboundRecord[];
+  requests: RequestRecord[];
+  attempts: AttemptRecord[];
+  server: ServerRecord;
+  timers: { path: TimerRecord; network: TimerRecord; harness: TimerRecord; firedTotal: number };
+  connects: { count: number; at: number[] };
+  unhandledRejections: { at: number; error: ErrorRecord }[];
+  thrown: ThrownRecord[];
+  /** Inbound messages the path handed over that the harness never sent (unknown id); absent when none. */
+  strayInbound?: { at: number; id: string }[];
+  logs: LogRecord[];
+  /** Log calls not recorded because `logsMax` was reached. */
+  logsDropped: number;
+  /** Present when a run limit cut the run short. */
+  limit?: LoopLimitRecord;
+  stop: StopRecord;
+}
+
+/** An error's recorded form: name, message, Boom status code; never a stack. */
+export function errorRecord(error: unknown): ErrorRecord {
+  if (typeof error !== 'object' || error === null) {
+    return { name: typeof error, message: String(error) };
+  }
+  const e = error as { name?: unknown; message?: unknown; output?: { statusCode?: unknown }; statusCode?: unknown; ambiguous?: unknown };
+  const record: ErrorRecord = {
+    name: typeof e.name === 'string' ? e.name : 'Object',
+    message: typeof e.message === 'string' ? e.message : String(e.message ?? ''),
+  };
+  const statusCode = typeof e.output?.statusCode === 'number' ? e.output.statusCode : e.statusCode;
+  if (typeof statusCode === 'number' && Number.isFinite(statusCode)) record.statusCode = statusCode;
+  if (e.ambiguous === true) record.ambiguous = true;
+  return record;
+}
+
+/** The seam's convention (DESIGN.md, honest outcome): ambiguous failures are `info`. */
+export function outcomeOfError(error: unknown): 'fail' | 'info' {
+  if (typeof error !== 'object' || error === null) return 'fail';
+  const e = error as { name?: unknown; ambiguous?: unknown };
+  return e.name === 'AmbiguousDeliveryError' || e.ambiguous === true ? 'info' : 'fail';
+}
+
+/** Limits of {@link jsonSafe}: values from a send path can be anything, even cyclic. */
+export const jsonSafeLimits = Object.freeze({ depthMax: 6, keysMax: 50, itemsMax: 100, stringLengthMax: 2000 });
+
+/**
+ * A JSON-safe copy of any value, bounded in depth and size: functions and symbols dropped, bytes
+ * as `{ $bytes: n }`, errors as {@link ErrorRecord}, dates as ISO text, bigints as text.
+ */
+export function jsonSafe(value: unknown, depth = 0): unknown {
+  switch (typeof value) {
+    case 'string':
+      return value.length > jsonSafeLimits.stringLengthMax ? value.slice(0, jsonSafeLimits.stringLengthMax) + '…' : value;
+    case 'number':
+      return Number.isFinite(value) ? value : String(value);
+    case 'boolean':
+      return value;
+    case 'bigint':
+      return value.toString();
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    default:
+      break;
+  }
+  if (value === null) return null;
+  if (depth >= jsonSafeLimits.depthMax) return '[depth]';
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return { $bytes: value.byteLength };
+  if (value instanceof Error) return errorRecord(value);
+  if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.toISOString() : 'Invalid Date';
+  if (Array.isArray(value)) {
+    const n = Math.min(value.length, jsonSafeLimits.itemsMax);
+    const out: unknown[] = new Array(n);
+    for (let i = 0; i < n; i++) out[i] = jsonSafe(value[i], depth + 1) ?? null;
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  let keys = 0;
+  for (const key in value as Record<string, unknown>) {
+    if (!Object.hasOwn(value as object, key)) continue;
+    if (++keys > jsonSafeLimits.keysMax) break;
+    const v = jsonSafe((value as Record<string, unknown>)[key], depth + 1);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+/** JSON with object keys sorted at every level and `undefined` members left out. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') {
+    return value === undefined ? 'null' : JSON.stringify(value);
+  }
+  if (Array.isArray(value)) {
+    return '[' + value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',') + ']';
+  }
+  const record = value as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of Object.keys(record).sort()) {
+    const v = record[key];
+    if (v !== undefined) parts.push(JSON.stringify(key) + ':' + canonicalJson(v));
+  }
+  return '{' + parts.join(',') + '}';
+}
+
+/** A stable hash of a history: sha256 (hex) of its canonical JSON. Same run, same fingerprint. */
+export function fingerprint(history: History): string {
+  return createHash('sha256').update(canonicalJson(history)).digest('hex');
+}

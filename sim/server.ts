@@ -1,0 +1,197 @@
+/**
+ * The WhatsApp server model: what each chat's recipient sees. Every frame that reaches the server
+ * is logged with the socket generation that carried it and the virtual time; a message whose id
+ * the chat already shows is a duplicate and stays invisible (WhatsApp dedupes by message key),
+ * unless dedupe is switched off. Inbound messages for the bot wait here while no socket is open
+ * and are pushed on the next socket that opens (offline delivery).
+ *
+ * Logical reply keys travel inside the message text: the harness writes `[key=<key>]` at the
+ * start of every reply text and media caption ({@link replyText}); {@link parseReplyKey} finds the
+ * first such tag anywhere in the text, so a send path that adds a prefix still gets counted.
+ */
+
+/** Marks a logical reply key inside a message text or caption. */
+const keyTagPattern = /\[key=([A-Za-z0-9_.:-]{1,64})\]/;
+
+/** The text the harness asks a send path to send for logical reply `key` answering inbound `msg`. */
+export function replyText(key: string, msg: string): string {
+  return `[key=${key}] reply to ${msg}`;
+}
+
+/** The caption the harness gives media for logical reply `key` answering inbound `msg`. */
+export function mediaCaption(key: string, kind: string, msg: string): string {
+  return `[key=${key}] ${kind} for ${msg}`;
+}
+
+/** The logical reply key carried by a text, or undefined when it carries none. */
+export function parseReplyKey(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  return keyTagPattern.exec(text)?.[1];
+}
+
+/** What kind of message content a frame carried. */
+export type FrameKind = 'text' | 'image' | 'document' | 'other';
+
+/** One message frame that reached the server. */
+export interface FrameRecord {
+  /** Arrival order, from 1. */
+  seq: number;
+  /** Virtual arrival time, ms. */
+  at: number;
+  /** Timeline chat name (the JID itself for a chat the timeline does not know). */
+  chat: string;
+  chatJid: string;
+  messageId: string;
+  /** Logical reply key parsed from the text/caption, if any. */
+  key?: string;
+  kind: FrameKind;
+  /** Socket generation that carried the frame. */
+  generation: number;
+  /** The send attempt (`attempts[].seq`) that wrote it. */
+  attemptSeq: number;
+  /** The chat already showed this message id: the recipient does not see it again. */
+  duplicate: boolean;
+}
+
+/** One message as the recipient sees it. */
+export interface VisibleRecord {
+  key?: string;
+  messageId: string;
+  kind: FrameKind;
+  generation: number;
+  at: number;
+  /** The frame (`frames[].seq`) that made it visible. */
+  frameSeq: number;
+}
+
+/** A presence update (composing) that reached the server. */
+export interface PresenceRecord {
+  at: number;
+  chat: string;
+  chatJid: string;
+  type: string;
+  generation: number;
+  attemptSeq: number;
+}
+
+/** The server's side of a history. */
+export interface ServerRecord {
+  dedupeById: boolean;
+  frames: FrameRecord[];
+  /** Per chat name, in order of visibility. */
+  visible: Record<string, VisibleRecord[]>;
+  presence: PresenceRecord[];
+}
+
+/** A frame as the fake socket hands it to the server. */
+export interface IncomingFrame {
+  chatJid: string;
+  messageId: string;
+  text: string | undefined;
+  kind: FrameKind;
+  generation: number;
+  attemptSeq: number;
+}
+
+/** An inbound chat message waiting to be pushed to the bot. */
+export interface QueuedInbound {
+  chatJid: string;
+  id: string;
+  text: string;
+  /** Timeline msg name, for the harness. */
+  msg: string;
+}
+
+/** Server model options. */
+export interface ServerOptions {
+  /** Dedupe by message id per chat, as WhatsApp does (default true). */
+  dedupeById: boolean;
+  /** Timeline chat name per JID. */
+  chatNames: ReadonlyMap<string, string>;
+  /** Inbound messages queued at once before the run is broken (a limit on everything). */
+  inboundQueueMax: number;
+}
+
+/** The WhatsApp server of one run. */
+export class ServerModel {
+  readonly #options: ServerOptions;
+  readonly #frames: FrameRecord[] = [];
+  readonly #visible: Record<string, VisibleRecord[]> = {};
+  readonly #presence: PresenceRecord[] = [];
+  /** `${chatJid}\u0000${messageId}` of every message a chat shows. */
+  readonly #seenIds = new Set<string>();
+  readonly #inbound: QueuedInbound[] = [];
+
+  /** A fresh server with empty chats. */
+  constructor(options: ServerOptions) {
+    this.#options = options;
+  }
+
+  /** Logs a message frame arriving at `at`; returns whether it was a duplicate. */
+  receiveMessage(frame: IncomingFrame, at: number): boolean {
+    const chat = this.#options.chatNames.get(frame.chatJid) ?? frame.chatJid;
+    const dedupeKey = frame.chatJid + '\u0000' + frame.messageId;
+    const duplicate = this.#options.dedupeById && this.#seenIds.has(dedupeKey);
+    const key = parseReplyKey(frame.text);
+    const record: FrameRecord = {
+      seq: this.#frames.length + 1,
+      at,
+      chat,
+      chatJid: frame.chatJid,
+      messageId: frame.messageId,
+      kind: frame.kind,
+      generation: frame.generation,
+      attemptSeq: frame.attemptSeq,
+      duplicate,
+    };
+    if (key !== undefined) record.key = key;
+    this.#frames.push(record);
+    if (!duplicate) {
+      this.#seenIds.add(dedupeKey);
+      const visible: VisibleRecord = {
+        messageId: frame.messageId,
+        kind: frame.kind,
+        generation: frame.generation,
+        at,
+        frameSeq: record.seq,
+      };
+      if (key !== undefined) visible.key = key;
+      (this.#visible[chat] ??= []).push(visible);
+    }
+    return duplicate;
+  }
+
+  /** Logs a presence update arriving at `at`. */
+  receivePresence(chatJid: string, type: string, generation: number, attemptSeq: number, at: number): void {
+    const chat = this.#options.chatNames.get(chatJid) ?? chatJid;
+    this.#presence.push({ at, chat, chatJid, type, generation, attemptSeq });
+  }
+
+  /** Holds an inbound message until a socket opens. */
+  queueInbound(message: QueuedInbound): void {
+    if (this.#inbound.length >= this.#options.inboundQueueMax) {
+      throw new Error(`server: inbound queue over its limit of ${this.#options.inboundQueueMax}`);
+    }
+    this.#inbound.push(message);
+  }
+
+  /** Inbound messages waiting for a socket. */
+  get queuedInbound(): number {
+    return this.#inbound.length;
+  }
+
+  /** Takes every queued inbound message, oldest first. */
+  takeQueuedInbound(): QueuedInbound[] {
+    return this.#inbound.splice(0, this.#inbound.length);
+  }
+
+  /** The server's record for the history (the live arrays: take it once, at the end). */
+  snapshot(): ServerRecord {
+    return {
+      dedupeById: this.#options.dedupeById,
+      frames: this.#frames,
+      visible: this.#visible,
+      presence: this.#presence,
+    };
+  }
+}

@@ -1,0 +1,453 @@
+/**
+ * `simulate(timeline, factory)`: runs a send path against the fake network under the virtual
+ * clock and returns its {@link History}. The harness plays the bot: it starts the path, has the
+ * server push each `inbound`, takes the `InboundMessage` the path hands over, and calls
+ * `reply` / `sendMedia` / `sendComposing` on that very object when the timeline says so (or as
+ * soon as the path hands it over, if that is later). It then stops the path: at a `stop` event,
+ * once every event has fired and every request settled, or at the stop deadline (the last
+ * request's time + `replyDeadlineMs` + `settleMarginMs`), whichever comes first.
+ *
+ * Same timeline, same factory, same options: the same history, byte for byte.
+ */
+import type { InboundMessage, SendPath, SendPathFactory, SimEnv } from '../src/ports.js';
+import { timerDelayMsMax, VirtualClock, drain, type ClockLimits, type ClockView, type TimerStats } from './clock.js';
+import { FakeNetwork, type NetworkOptions } from './fakeSocket.js';
+import {
+  errorRecord,
+  historyFormat,
+  jsonSafe,
+  outcomeOfError,
+  type History,
+  type InboundRecord,
+  type RequestRecord,
+  type StopRecord,
+  type ThrownRecord,
+  type TimerRecord,
+} from './history.js';
+import { CapturingLogger, type LogSink } from './logger.js';
+import { messageIdSource, streamFor } from './random.js';
+import { mediaCaption, replyText, ServerModel } from './server.js';
+import { chatJids, type Timeline, type TimelineEvent } from './timeline.js';
+
+/** Knobs of one run. Defaults suit property runs; every one is bounded. */
+export interface SimulateOptions {
+  /** Clock limits. `virtualTimeMsMax` defaults to the stop deadline + `stopGraceMs`. */
+  limits?: Partial<ClockLimits>;
+  /** Fake network knobs. */
+  network?: Partial<NetworkOptions>;
+  /** Server dedupes by message id (default true). */
+  dedupeById?: boolean;
+  /** Extra virtual time after the last request's deadline before the harness stops the path (default 60 s). */
+  settleMarginMs?: number;
+  /** Virtual time `stop()` may take before the run is cut with a `LoopLimit` (default 10 min). */
+  stopGraceMs?: number;
+  /** Log records kept (default 10,000); further calls are counted in `logsDropped`. */
+  logsMax?: number;
+  /**
+   * Capture unhandled rejections into the history (default true). While a run is in progress the
+   * process's other `unhandledRejection` listeners are set aside (and restored after), so a send
+   * path's leaked rejection is a fact in its history, not a crash of the test process.
+   */
+  captureUnhandledRejections?: boolean;
+  /** Requests of one kind in flight per run before the harness refuses more (limit; default 10,000). */
+  inboundQueueMax?: number;
+}
+
+const settleMarginMsDefault = 60_000;
+const stopGraceMsDefault = 600_000;
+const logsMaxDefault = 10_000;
+const inboundQueueMaxDefault = 10_000;
+
+/** Runs `factory`'s send path against `timeline` (already validated by `parseTimeline`). */
+export async function simulate(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions = {}): Promise<History> {
+  const run = new Run(timeline, factory, options);
+  return run.execute();
+}
+
+interface PendingCall {
+  readonly request: RequestRecord;
+  readonly event: TimelineEvent;
+}
+
+class Run {
+  readonly #timeline: Timeline;
+  readonly #factory: SendPathFactory;
+  readonly #clock: VirtualClock;
+  readonly #network: FakeNetwork;
+  readonly #server: ServerModel;
+  readonly #jids: Map<string, string>;
+  readonly #logSink: LogSink;
+  readonly #capture: boolean;
+  readonly #thrown: ThrownRecord[] = [];
+  readonly #rejections: History['unhandledRejections'] = [];
+  readonly #strayInbound: { at: number; id: string }[] = [];
+  readonly #inbound: InboundRecord[] = [];
+  readonly #inboundById = new Map<string, { record: InboundRecord; received: InboundMessage | undefined; waiting: PendingCall[] }>();
+  readonly #inboundByMsg = new Map<string, string>();
+  readonly #requests: RequestRecord[] = [];
+  readonly #requestByEvent = new Map<number, RequestRecord>();
+  #unsettled = 0;
+  #eventsFired = 0;
+  #deadlineTimer: unknown;
+  readonly #stopDeadlineAt: number;
+  readonly #start: History['start'] = { result: 'pending' };
+  readonly #stop: StopRecord = { result: 'not-requested', pendingAttempts: 0, pendingRequests: 0, pathTimersAlive: 0 };
+  #stopFinished = false;
+  #path: SendPath | undefined;
+
+  constructor(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions) {
+    this.#timeline = timeline;
+    this.#factory = factory;
+    const settleMarginMs = boundedOption('settleMarginMs', options.settleMarginMs, settleMarginMsDefault, 0, 86_400_000);
+    const stopGraceMs = boundedOption('stopGraceMs', options.stopGraceMs, stopGraceMsDefault, 0, 86_400_000);
+    const logsMax = boundedOption('logsMax', options.logsMax, logsMaxDefault, 0, 10_000_000);
+    const inboundQueueMax = boundedOption('inboundQueueMax', options.inboundQueueMax, inboundQueueMaxDefault, 1, 10_000_000);
+    this.#capture = options.captureUnhandledRejections ?? true;
+
+    let lastEventAt = 0;
+    let lastRequestAt = -1;
+    for (const event of timeline.events) {
+      lastEventAt = Math.max(lastEventAt, event.at);
+      if (event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing') lastRequestAt = event.at;
+    }
+    const requestDeadlineAt = lastRequestAt < 0 ? 0 : lastRequestAt + timeline.config.replyDeadlineMs + settleMarginMs;
+    this.#stopDeadlineAt = Math.max(lastEventAt, requestDeadlineAt);
+    const virtualTimeMsMax = Math.min(this.#stopDeadlineAt + stopGraceMs, timerDelayMsMax);
+    this.#clock = new VirtualClock({ virtualTimeMsMax, ...options.limits });
+    this.#clock.path.onThrow = (error) => this.#recordThrown('timer', error);
+
+    this.#jids = chatJids(timeline);
+    const chatNames = new Map<string, string>();
+    for (const [chat, jid] of this.#jids) chatNames.set(jid, chat);
+    this.#server = new ServerModel({ dedupeById: options.dedupeById ?? true, chatNames, inboundQueueMax });
+    this.#network = new FakeNetwork({
+      clock: this.#clock,
+      random: streamFor(timeline.seed, 'network'),
+      fakeIds: messageIdSource(streamFor(timeline.seed, 'fakeMessageIds')),
+      server: this.#server,
+      chatNames,
+      hooks: {
+        onThrown: (where, error) => this.#recordThrown(where, error),
+        onInboundEmitted: (message, generation) => {
+          const entry = this.#inboundById.get(message.id);
+          if (entry !== undefined && entry.record.emittedAt === undefined) {
+            entry.record.emittedAt = this.#clock.now();
+            entry.record.generation = generation;
+          }
+        },
+      },
+      options: options.network,
+    });
+    this.#logSink = { records: [], dropped: 0, max: logsMax, now: () => this.#clock.now() };
+    this.#prepareRecords();
+  }
+
+  /** Inbound ids are drawn up front in event order: independent of how the run unfolds. */
+  #prepareRecords(): void {
+    const inboundIds = messageIdSource(streamFor(this.#timeline.seed, 'inboundIds'));
+    this.#timeline.events.forEach((event, eventIndex) => {
+      if (event.do === 'inbound') {
+        const record: InboundRecord = {
+          msg: event.msg,
+          chat: event.chat,
+          chatJid: this.#jids.get(event.chat)!,
+          id: inboundIds(),
+          eventIndex,
+          at: event.at,
+          handedCount: 0,
+        };
+        this.#inbound.push(record);
+        this.#inboundById.set(record.id, { record, received: undefined, waiting: [] });
+        this.#inboundByMsg.set(event.msg, record.id);
+      } else if (event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing') {
+        const inbound = this.#inboundById.get(this.#inboundByMsg.get(event.to)!)!.record;
+        const request: RequestRecord = {
+          key: event.do === 'composing' ? `composing@${eventIndex}` : event.key,
+          kind: event.do,
+          chat: inbound.chat,
+          chatJid: inbound.chatJid,
+          msg: event.to,
+          eventIndex,
+          requestedAt: event.at,
+          outcome: 'pending',
+        };
+        this.#requests.push(request);
+        this.#requestByEvent.set(eventIndex, request);
+        this.#unsettled++;
+      }
+    });
+  }
+
+  async execute(): Promise<History> {
+    const release = this.#capture ? captureRejections(this) : undefined;
+    try {
+      this.#begin();
+      await this.#clock.run(() => this.#afterDrain());
+      // Let rejections of the last step surface before the capture ends.
+      await drain();
+    } finally {
+      release?.();
+    }
+    return this.#snapshot();
+  }
+
+  /** @internal Called by the rejection capture. */
+  recordRejection(reason: unknown): void {
+    this.#rejections.push({ at: this.#clock.now(), error: errorRecord(reason) });
+  }
+
+  #begin(): void {
+    const clock = this.#clock;
+    const env: SimEnv = {
+      makeSocket: this.#network.makeSocket,
+      clock: clock.path,
+      random: randomPort(streamFor(this.#timeline.seed, 'jitter')),
+      messageIds: messageIdSource(streamFor(this.#timeline.seed, 'messageIds')),
+      logger: new CapturingLogger(this.#logSink),
+      config: structuredClone(this.#timeline.config),
+    };
+    this.#timeline.events.forEach((event, index) => {
+      clock.harness.setTimeout(() => this.#fire(event, index), event.at);
+    });
+    this.#deadlineTimer = clock.harness.setTimeout(() => this.#requestStop('deadline'), this.#stopDeadlineAt);
+    try {
+      this.#path = this.#factory(env);
+      const started = this.#path.start((message) => this.#onMessage(message));
+      Promise.resolve(started).then(
+        () => {
+          this.#start.result = 'ok';
+          this.#start.settledAt = clock.now();
+        },
+        (error: unknown) => {
+          this.#start.result = 'rejected';
+          this.#start.settledAt = clock.now();
+          this.#start.error = errorRecord(error);
+        },
+      );
+    } catch (error) {
+      this.#start.result = 'rejected';
+      this.#start.settledAt = clock.now();
+      this.#start.error = errorRecord(error);
+      this.#recordThrown('start', error);
+    }
+  }
+
+  /** After every drain: stop once everything settled; done once stop() settled. */
+  #afterDrain(): boolean {
+    if (this.#stop.requestedAt === undefined && this.#eventsFired === this.#timeline.events.length && this.#unsettled === 0) {
+      this.#requestStop('settled');
+    }
+    return this.#stopFinished;
+  }
+
+  #fire(event: TimelineEvent, index: number): void {
+    this.#eventsFired++;
+    const network = this.#network;
+    switch (event.do) {
+      case 'inbound': {
+        const id = this.#inboundByMsg.get(event.msg)!;
+        network.pushInbound({ chatJid: this.#jids.get(event.chat)!, id, text: event.text ?? `hello from ${event.msg}`, msg: event.msg });
+        break;
+      }
+      case 'reply':
+      case 'sendMedia':
+      case 'composing': {
+        const request = this.#requestByEvent.get(index)!;
+        const entry = this.#inboundById.get(this.#inboundByMsg.get(event.to)!)!;
+        if (entry.received !== undefined) this.#call(entry.received, { request, event });
+        else entry.waiting.push({ request, event });
+        break;
+      }
+      case 'drop':
+        network.drop(event.reason, event.noticeMs);
+        break;
+      case 'refuseConnects':
+        network.refuseConnects(event.untilAt);
+        break;
+      case 'slowAck':
+        network.slowAck(event.chat === undefined ? undefined : this.#jids.get(event.chat), event.delayMs);
+        break;
+      case 'latency':
+        network.setLatency(event.ms);
+        break;
+      case 'heal':
+        network.heal();
+        break;
+      case 'stop':
+        this.#requestStop('event');
+        break;
+    }
+  }
+
+  #onMessage(message: InboundMessage): void {
+    const now = this.#clock.now();
+    const id = typeof message === 'object' && message !== null ? message.id : undefined;
+    const entry = typeof id === 'string' ? this.#inboundById.get(id) : undefined;
+    if (entry === undefined) {
+      this.#strayInbound.push({ at: now, id: String(id) });
+      return;
+    }
+    entry.record.handedCount++;
+    if (entry.received !== undefined) return;
+    entry.received = message;
+    entry.record.receivedAt = now;
+    if (entry.waiting.length === 0) return;
+    const waiting = entry.waiting.splice(0, entry.waiting.length);
+    // After the path's onMessage returns: the bot acts on the message, not inside the callback.
+    queueMicrotask(() => {
+      for (const call of waiting) this.#call(message, call);
+    });
+  }
+
+  #call(message: InboundMessage, { request, event }: PendingCall): void {
+    request.calledAt = this.#clock.now();
+    let result: unknown;
+    try {
+      if (event.do === 'reply') {
+        result = message.reply(replyText(event.key, event.to));
+      } else if (event.do === 'sendMedia') {
+        result = message.sendMedia({ kind: event.kind, caption: mediaCaption(event.key, event.kind, event.to), bytes: event.bytes ?? 1000 });
+      } else {
+        result = message.sendComposing();
+      }
+    } catch (error) {
+      this.#recordThrown('request', error);
+      this.#settleRequest(request, false, error);
+      return;
+    }
+    Promise.resolve(result).then(
+      (value) => this.#settleRequest(request, true, value),
+      (error: unknown) => this.#settleRequest(request, false, error),
+    );
+  }
+
+  #settleRequest(request: RequestRecord, ok: boolean, value: unknown): void {
+    if (request.settledAt !== undefined) return;
+    request.settledAt = this.#clock.now();
+    this.#unsettled--;
+    if (ok) {
+      request.outcome = 'ok';
+      const receipt = jsonSafe(value);
+      if (receipt !== undefined) request.receipt = receipt;
+    } else {
+      request.outcome = outcomeOfError(value);
+      request.error = errorRecord(value);
+    }
+  }
+
+  #requestStop(reason: NonNullable<StopRecord['reason']>): void {
+    const stop = this.#stop;
+    if (stop.requestedAt !== undefined) return;
+    const clock = this.#clock;
+    stop.reason = reason;
+    stop.requestedAt = clock.now();
+    stop.result = 'hung';
+    clock.harness.clearTimeout(this.#deadlineTimer);
+    const finish = (error?: unknown, failed = false): void => {
+      stop.completedAt = clock.now();
+      stop.result = failed ? 'rejected' : 'completed';
+      if (failed) stop.error = errorRecord(error);
+      this.#stopFinished = true;
+    };
+    const path = this.#path;
+    if (path === undefined) {
+      finish();
+      return;
+    }
+    try {
+      Promise.resolve(path.stop()).then(
+        () => finish(),
+        (error: unknown) => finish(error, true),
+      );
+    } catch (error) {
+      this.#recordThrown('stop', error);
+      finish(error, true);
+    }
+  }
+
+  #recordThrown(where: ThrownRecord['where'], error: unknown): void {
+    this.#thrown.push({ at: this.#clock.now(), where, error: errorRecord(error) });
+  }
+
+  #snapshot(): History {
+    const clock = this.#clock;
+    const network = this.#network;
+    const stop = this.#stop;
+    stop.pendingAttempts = network.pendingAttempts();
+    stop.pendingRequests = this.#unsettled;
+    stop.pathTimersAlive = clock.path.stats.alive;
+    const history: History = {
+      format: historyFormat,
+      seed: this.#timeline.seed,
+      config: this.#timeline.config,
+      endedAt: clock.now(),
+      start: this.#start,
+      sockets: network.sockets.map((socket) => socket.record),
+      inbound: this.#inbound,
+      requests: this.#requests,
+      attempts: network.attempts,
+      server: this.#server.snapshot(),
+      timers: {
+        path: timerRecord(clock.path),
+        network: timerRecord(clock.network),
+        harness: timerRecord(clock.harness),
+        firedTotal: clock.timersFired,
+      },
+      connects: { count: network.connectTimes.length, at: network.connectTimes },
+      unhandledRejections: this.#rejections,
+      thrown: this.#thrown,
+      logs: this.#logSink.records,
+      logsDropped: this.#logSink.dropped,
+      stop,
+    };
+    if (this.#strayInbound.length > 0) history.strayInbound = this.#strayInbound;
+    if (clock.limit !== undefined) history.limit = clock.limit;
+    return history;
+  }
+}
+
+function timerRecord(view: ClockView): TimerRecord {
+  const stats: TimerStats = view.stats;
+  return { created: stats.created, cleared: stats.cleared, fired: stats.fired, aliveAtEnd: stats.alive, aliveMax: stats.aliveMax };
+}
+
+function randomPort(stream: { uniform(): number }): () => number {
+  return () => stream.uniform();
+}
+
+function boundedOption(name: string, value: number | undefined, fallback: number, lo: number, hi: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < lo || value > hi) {
+    throw new RangeError(`simulate option ${name} must be an integer in [${lo}, ${hi}], got ${value}`);
+  }
+  return value;
+}
+
+// ---- unhandled rejections, per run ------------------------------------------------------------
+
+const capturingRuns = new Set<Run>();
+let setAside: ((...args: unknown[]) => void)[] = [];
+
+function onUnhandledRejection(reason: unknown): void {
+  for (const run of capturingRuns) run.recordRejection(reason);
+}
+
+/**
+ * Routes `unhandledRejection` into `run` until the returned release is called. The first capture
+ * sets the process's other listeners aside; the last release puts them back.
+ */
+function captureRejections(run: Run): () => void {
+  if (capturingRuns.size === 0) {
+    setAside = process.listeners('unhandledRejection') as ((...args: unknown[]) => void)[];
+    process.removeAllListeners('unhandledRejection');
+    process.on('unhandledRejection', onUnhandledRejection);
+  }
+  capturingRuns.add(run);
+  return () => {
+    capturingRuns.delete(run);
+    if (capturingRuns.size > 0) return;
+    process.off('unhandledRejection', onUnhandledRejection);
+    for (const listener of setAside) process.on('unhandledRejection', listener);
+    setAside = [];
+  };
+}

@@ -1,0 +1,403 @@
+/**
+ * The `baileys-sim/timeline@1` format (DESIGN.md): a seed, the send path's config and a list of
+ * timed events. Loading validates the shape with zod and then the cross-event rules (time order,
+ * references, uniqueness). Every problem is one line naming the place: `events[3].to: ...`.
+ */
+import { z } from 'zod';
+import { reconnectAttemptsLimit } from '../src/reconnectPolicy.js';
+import { dropReasons, type DropReason } from './baileysErrors.js';
+import { seedMax } from './random.js';
+
+/** The format tag every timeline carries. */
+export const timelineFormat = 'baileys-sim/timeline@1';
+
+/** Limits: a timeline is data from outside; everything in it is bounded. */
+export const timelineLimits = Object.freeze({
+  eventsMax: 10_000,
+  /** Latest event time: one virtual day. */
+  atMsMax: 86_400_000,
+  delayMsMax: 3_600_000,
+  noticeMsMax: 60_000,
+  latencyMsMax: 60_000,
+  textLengthMax: 4096,
+  mediaBytesMax: 100_000_000,
+  reconnectDelayMsMax: 3_600_000,
+  reconnectFactorMax: 10,
+  replyDeadlineMsMax: 86_400_000,
+  /** Problems listed in one {@link TimelineError} before the rest are summarised. */
+  issuesMax: 20,
+});
+
+/** Every event kind (`do`), in a fixed order. */
+export const eventKinds = Object.freeze([
+  'inbound',
+  'reply',
+  'sendMedia',
+  'composing',
+  'drop',
+  'refuseConnects',
+  'slowAck',
+  'latency',
+  'heal',
+  'stop',
+] as const);
+
+/** One event kind. */
+export type EventKind = (typeof eventKinds)[number];
+
+const chatName = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, "_" or "-"');
+const refName = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, "_", ".", ":" or "-"');
+const at = z.int().min(0).max(timelineLimits.atMsMax);
+const delayMs = z.int().min(0).max(timelineLimits.delayMsMax);
+
+const eventSchemas = {
+  inbound: z.strictObject({
+    at,
+    do: z.literal('inbound'),
+    chat: chatName,
+    msg: refName,
+    text: z.string().max(timelineLimits.textLengthMax).optional(),
+  }),
+  reply: z.strictObject({ at, do: z.literal('reply'), to: refName, key: refName }),
+  sendMedia: z.strictObject({
+    at,
+    do: z.literal('sendMedia'),
+    to: refName,
+    key: refName,
+    kind: z.enum(['image', 'document']),
+    bytes: z.int().min(0).max(timelineLimits.mediaBytesMax).optional(),
+  }),
+  composing: z.strictObject({ at, do: z.literal('composing'), to: refName }),
+  drop: z.strictObject({
+    at,
+    do: z.literal('drop'),
+    reason: z.enum(dropReasons as [DropReason, ...DropReason[]]),
+    noticeMs: z.int().min(0).max(timelineLimits.noticeMsMax).optional(),
+  }),
+  refuseConnects: z.strictObject({ at, do: z.literal('refuseConnects'), untilAt: at }),
+  slowAck: z.strictObject({ at, do: z.literal('slowAck'), chat: chatName.optional(), delayMs }),
+  latency: z.strictObject({ at, do: z.literal('latency'), ms: z.int().min(0).max(timelineLimits.latencyMsMax) }),
+  heal: z.strictObject({ at, do: z.literal('heal') }),
+  stop: z.strictObject({ at, do: z.literal('stop') }),
+} satisfies Record<EventKind, z.ZodType>;
+
+/** Key order per event kind when serialising (stable output, `at` and `do` first). */
+const eventKeyOrder: Record<EventKind, readonly string[]> = {
+  inbound: ['at', 'do', 'chat', 'msg', 'text'],
+  reply: ['at', 'do', 'to', 'key'],
+  sendMedia: ['at', 'do', 'to', 'key', 'kind', 'bytes'],
+  composing: ['at', 'do', 'to'],
+  drop: ['at', 'do', 'reason', 'noticeMs'],
+  refuseConnects: ['at', 'do', 'untilAt'],
+  slowAck: ['at', 'do', 'chat', 'delayMs'],
+  latency: ['at', 'do', 'ms'],
+  heal: ['at', 'do'],
+  stop: ['at', 'do'],
+};
+
+const configSchema = z.strictObject({
+  reconnect: z.strictObject({
+    initialMs: z.int().min(0).max(timelineLimits.reconnectDelayMsMax),
+    maxMs: z.int().min(0).max(timelineLimits.reconnectDelayMsMax),
+    factor: z.number().min(1).max(timelineLimits.reconnectFactorMax),
+    jitter: z.number().min(0).max(1),
+    maxAttempts: z.int().min(1).max(reconnectAttemptsLimit),
+  }),
+  replyDeadlineMs: z.int().min(1).max(timelineLimits.replyDeadlineMsMax),
+});
+
+const headSchema = z.strictObject({
+  format: z.literal(timelineFormat),
+  seed: z.int().min(0).max(seedMax),
+  config: configSchema,
+  events: z.array(z.unknown()).max(timelineLimits.eventsMax),
+});
+
+/** `inbound`: a chat message arrives from user `chat`; `msg` names it for later events. */
+export type InboundEvent = z.infer<typeof eventSchemas.inbound>;
+/** `reply`: the bot replies (text) to inbound `to`; `key` is the logical reply's unique name. */
+export type ReplyEvent = z.infer<typeof eventSchemas.reply>;
+/** `sendMedia`: the bot sends media in reply to inbound `to`. */
+export type SendMediaEvent = z.infer<typeof eventSchemas.sendMedia>;
+/** `composing`: the bot shows "typing…" in the chat of inbound `to`. */
+export type ComposingEvent = z.infer<typeof eventSchemas.composing>;
+/** `drop`: the live connection dies now; the path hears `close` after `noticeMs` (drawn if absent). */
+export type DropEvent = z.infer<typeof eventSchemas.drop>;
+/** `refuseConnects`: every connect that completes before `untilAt` is refused (ECONNREFUSED). */
+export type RefuseConnectsEvent = z.infer<typeof eventSchemas.refuseConnects>;
+/** `slowAck`: the next send (to `chat`, or any chat) is written but its response is lost: 408 after `delayMs`. */
+export type SlowAckEvent = z.infer<typeof eventSchemas.slowAck>;
+/** `latency`: one-way network latency from now on, ms. */
+export type LatencyEvent = z.infer<typeof eventSchemas.latency>;
+/** `heal`: clears refusals, extra latency and pending slow acks. */
+export type HealEvent = z.infer<typeof eventSchemas.heal>;
+/** `stop`: the harness stops the send path now (must be the last event). */
+export type StopEvent = z.infer<typeof eventSchemas.stop>;
+
+/** One timeline event. */
+export type TimelineEvent =
+  | InboundEvent
+  | ReplyEvent
+  | SendMediaEvent
+  | ComposingEvent
+  | DropEvent
+  | RefuseConnectsEvent
+  | SlowAckEvent
+  | LatencyEvent
+  | HealEvent
+  | StopEvent;
+
+/** A send path's settings carried by the timeline (the path sees them as `env.config`). */
+export type TimelineConfig = z.infer<typeof configSchema>;
+
+/** A validated timeline. */
+export interface Timeline {
+  format: typeof timelineFormat;
+  /** Root seed of every random stream of the run (unsigned 32-bit). */
+  seed: number;
+  config: TimelineConfig;
+  events: TimelineEvent[];
+}
+
+/** A timeline failed validation. `issues` lists every problem, one line each. */
+export class TimelineError extends Error {
+  override readonly name = 'TimelineError';
+  /** One line per problem: `<place>: <what is wrong>`. */
+  readonly issues: readonly string[];
+
+  /** Builds the error from its problem lines (at least one). */
+  constructor(issues: readonly string[]) {
+    const shown = issues.slice(0, timelineLimits.issuesMax);
+    const more = issues.length - shown.length;
+    super(more > 0 ? [...shown, `... and ${more} more`].join('\n') : shown.join('\n'));
+    this.issues = issues;
+  }
+}
+
+/**
+ * Validates a timeline given as parsed JSON or as JSON text. Returns a fresh, validated copy;
+ * throws {@link TimelineError} listing every problem found.
+ */
+export function parseTimeline(input: unknown): Timeline {
+  let json = input;
+  if (typeof input === 'string') {
+    try {
+      json = JSON.parse(input) as unknown;
+    } catch (error) {
+      throw new TimelineError([`timeline: not valid JSON (${(error as Error).message})`]);
+    }
+  }
+  if (!isPlainObject(json)) {
+    throw new TimelineError([`timeline: expected an object, got ${describe(json)}`]);
+  }
+  const issues: string[] = [];
+  const head = headSchema.safeParse(json, { reportInput: true });
+  if (!head.success) {
+    for (const issue of head.error.issues) issues.push(...formatIssue(issue, ''));
+    throw new TimelineError(issues);
+  }
+  const { reconnect } = head.data.config;
+  if (reconnect.maxMs < reconnect.initialMs) {
+    issues.push(`config.reconnect.maxMs: must be >= initialMs (${reconnect.maxMs} < ${reconnect.initialMs})`);
+  }
+  const events: TimelineEvent[] = [];
+  head.data.events.forEach((raw, index) => {
+    const event = parseEvent(raw, `events[${index}]`, issues);
+    if (event !== undefined) events.push(event);
+  });
+  if (issues.length === 0) checkCrossEvent(events, issues);
+  if (issues.length > 0) throw new TimelineError(issues);
+  return { format: timelineFormat, seed: head.data.seed, config: head.data.config, events };
+}
+
+function parseEvent(raw: unknown, place: string, issues: string[]): TimelineEvent | undefined {
+  if (!isPlainObject(raw)) {
+    issues.push(`${place}: expected an object, got ${describe(raw)}`);
+    return undefined;
+  }
+  const kind = raw['do'];
+  if (kind === undefined) {
+    issues.push(`${place}.do: required`);
+    return undefined;
+  }
+  if (typeof kind !== 'string' || !(eventKinds as readonly string[]).includes(kind)) {
+    issues.push(`${place}.do: unknown event ${describe(kind)} (expected one of: ${eventKinds.join(', ')})`);
+    return undefined;
+  }
+  const result = eventSchemas[kind as EventKind].safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    for (const issue of result.error.issues) issues.push(...formatIssue(issue, place));
+    return undefined;
+  }
+  return result.data as TimelineEvent;
+}
+
+/** The rules zod cannot see: order in time, references between events, uniqueness. */
+function checkCrossEvent(events: readonly TimelineEvent[], issues: string[]): void {
+  const inboundIndex = new Map<string, number>();
+  const inboundChats = new Set<string>();
+  const keyIndex = new Map<string, number>();
+  for (const event of events) if (event.do === 'inbound') inboundChats.add(event.chat);
+  let stopIndex = -1;
+  let previousAt = 0;
+  events.forEach((event, index) => {
+    const place = `events[${index}]`;
+    if (event.at < previousAt) issues.push(`${place}.at: time goes backwards (${event.at} < ${previousAt})`);
+    previousAt = Math.max(previousAt, event.at);
+    if (stopIndex >= 0) issues.push(`${place}.do: event after "stop" (events[${stopIndex}])`);
+    switch (event.do) {
+      case 'inbound': {
+        const first = inboundIndex.get(event.msg);
+        if (first !== undefined) issues.push(`${place}.msg: duplicate msg "${event.msg}" (first at events[${first}])`);
+        else inboundIndex.set(event.msg, index);
+        break;
+      }
+      case 'reply':
+      case 'sendMedia':
+      case 'composing': {
+        if (!inboundIndex.has(event.to)) {
+          issues.push(
+            `${place}.to: ${event.do} to unknown message "${event.to}" (no earlier inbound with msg "${event.to}")`,
+          );
+        }
+        if (event.do !== 'composing') {
+          const first = keyIndex.get(event.key);
+          if (first !== undefined) issues.push(`${place}.key: duplicate key "${event.key}" (first at events[${first}])`);
+          else keyIndex.set(event.key, index);
+        }
+        break;
+      }
+      case 'refuseConnects':
+        if (event.untilAt < event.at) {
+          issues.push(`${place}.untilAt: untilAt before at (${event.untilAt} < ${event.at})`);
+        }
+        break;
+      case 'slowAck':
+        if (event.chat !== undefined && !inboundChats.has(event.chat)) {
+          issues.push(`${place}.chat: unknown chat "${event.chat}" (no inbound in that chat)`);
+        }
+        break;
+      case 'stop':
+        if (stopIndex < 0) stopIndex = index;
+        break;
+      default:
+        break;
+    }
+  });
+}
+
+/**
+ * Stable, pretty JSON: fixed key order, two-space indent, one event per line. Round-trips:
+ * `parseTimeline(serializeTimeline(t))` deep-equals `t`.
+ */
+export function serializeTimeline(timeline: Timeline): string {
+  const { reconnect, replyDeadlineMs } = timeline.config;
+  const config = {
+    reconnect: {
+      initialMs: reconnect.initialMs,
+      maxMs: reconnect.maxMs,
+      factor: reconnect.factor,
+      jitter: reconnect.jitter,
+      maxAttempts: reconnect.maxAttempts,
+    },
+    replyDeadlineMs,
+  };
+  const configText = JSON.stringify(config, null, 2).replace(/\n/g, '\n  ');
+  const eventLines = timeline.events.map((event) => '    ' + serializeEvent(event));
+  return [
+    '{',
+    `  "format": ${JSON.stringify(timeline.format)},`,
+    `  "seed": ${JSON.stringify(timeline.seed)},`,
+    `  "config": ${configText},`,
+    eventLines.length === 0 ? '  "events": []' : `  "events": [\n${eventLines.join(',\n')}\n  ]`,
+    '}',
+    '',
+  ].join('\n');
+}
+
+function serializeEvent(event: TimelineEvent): string {
+  const record = event as unknown as Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of eventKeyOrder[event.do]) {
+    const value = record[key];
+    if (value !== undefined) parts.push(`${JSON.stringify(key)}: ${JSON.stringify(value)}`);
+  }
+  return `{ ${parts.join(', ')} }`;
+}
+
+/**
+ * Chat name to a phone-like JID, numbered by first appearance in the timeline:
+ * the first chat is `15550000001@s.whatsapp.net`, the second `15550000002@...`.
+ */
+export function chatJids(timeline: Timeline): Map<string, string> {
+  const jids = new Map<string, string>();
+  for (const event of timeline.events) {
+    if (event.do === 'inbound' && !jids.has(event.chat)) {
+      jids.set(event.chat, `1555${String(jids.size + 1).padStart(7, '0')}@s.whatsapp.net`);
+    }
+  }
+  return jids;
+}
+
+type ZodIssue = z.core.$ZodIssue;
+
+function formatIssue(issue: ZodIssue, prefix: string): string[] {
+  const place = formatPath(prefix, issue.path);
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys.map((key) => `${place ? place + '.' : ''}${key}: unknown field`);
+  }
+  return [formatOneIssue(issue, place)];
+}
+
+function formatOneIssue(issue: ZodIssue, place: string): string {
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case 'invalid_type':
+      if (input === undefined) return `${place || 'timeline'}: required`;
+      return `${place}: expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}, got ${describe(input)}`;
+    case 'too_small':
+      if (issue.origin === 'array' || issue.origin === 'string') {
+        return `${place}: must have at least ${issue.minimum} ${issue.origin === 'array' ? 'items' : 'characters'}`;
+      }
+      return `${place}: must be ${issue.inclusive === false ? '>' : '>='} ${issue.minimum}, got ${describe(input)}`;
+    case 'too_big':
+      if (issue.origin === 'array' || issue.origin === 'string') {
+        return `${place}: must have at most ${issue.maximum} ${issue.origin === 'array' ? 'items' : 'characters'}`;
+      }
+      return `${place}: must be ${issue.inclusive === false ? '<' : '<='} ${issue.maximum}, got ${describe(input)}`;
+    case 'invalid_value':
+      return `${place}: expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, got ${describe(input)}`;
+    case 'invalid_format':
+      return `${place}: ${issue.message}, got ${describe(input)}`;
+    default:
+      return `${place || 'timeline'}: ${issue.message}`;
+  }
+}
+
+function formatPath(prefix: string, path: readonly PropertyKey[]): string {
+  let out = prefix;
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'string': {
+      const text = JSON.stringify(value);
+      return text.length > 42 ? text.slice(0, 40) + '…"' : text;
+    }
+    case 'number':
+    case 'boolean':
+      return String(value);
+    case 'object':
+      return 'an object';
+    default:
+      return typeof value;
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,85 @@
+/**
+ * Every error the fake raises, compared with what Baileys 7.0.0-rc14's own code produces: by
+ * calling Baileys' helpers where they are exported, and otherwise by reading the exact `new Boom`
+ * call out of Baileys' source, so a Baileys upgrade that changes a shape fails here.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import { dirname, join } from 'node:path';
+import { Boom } from '@hapi/boom';
+import { DisconnectReason, getCodeFromWSError, getErrorCodeFromStreamError, promiseTimeout } from '@whiskeysockets/baileys';
+import { describe, expect, it } from 'vitest';
+import {
+  connectionClosedError,
+  connectRefusedError,
+  dropError,
+  streamErrorNodes,
+  timedOutError,
+} from '../../sim/baileysErrors.js';
+
+const baileysLib = dirname(createRequire(import.meta.url).resolve('@whiskeysockets/baileys'));
+const socketSource = readFileSync(join(baileysLib, 'Socket', 'socket.js'), 'utf8');
+
+/** The status code of `new Boom('<message>', { statusCode: DisconnectReason.<name> })` in socket.js. */
+function statusInSource(message: string): number {
+  const escaped = message.replace(/[()]/g, '\\$&');
+  const match = new RegExp(`new Boom\\('${escaped}', \\{ statusCode: DisconnectReason\\.(\\w+) \\}\\)`).exec(socketSource);
+  expect(match, `Baileys socket.js builds Boom('${message}')`).not.toBeNull();
+  return DisconnectReason[match![1] as keyof typeof DisconnectReason];
+}
+
+const shape = (e: Boom) => ({ isBoom: e.isBoom, message: e.message, statusCode: e.output.statusCode });
+
+describe('fake errors match Baileys', () => {
+  it("pre-write 'Connection Closed' 428 is sendRawMessage's", () => {
+    expect(socketSource).toContain('if (!ws.isOpen) {\n            throw new Boom(\'Connection Closed\'');
+    expect(shape(connectionClosedError())).toEqual({ isBoom: true, message: 'Connection Closed', statusCode: statusInSource('Connection Closed') });
+    expect(connectionClosedError().output.statusCode).toBe(428);
+  });
+
+  it("slow ack 'Timed Out' 408 is promiseTimeout's", async () => {
+    const real = await promiseTimeout(1, () => {}).catch((e: Boom) => e);
+    expect(shape(timedOutError())).toEqual(shape(real as Boom));
+    expect(timedOutError().output.statusCode).toBe(408);
+  });
+
+  it('a refused connect is mapWebSocketError over a real ECONNREFUSED', async () => {
+    // A real refused TCP connect on this machine (port 1 is closed in any sane sandbox).
+    const err = await new Promise<NodeJS.ErrnoException>((resolve) => {
+      net.connect(1, '127.0.0.1').on('error', resolve);
+    });
+    expect(err.code).toBe('ECONNREFUSED');
+    const real = new Boom(`WebSocket Error (${err.message})`, { statusCode: getCodeFromWSError(err) });
+    const fake = connectRefusedError();
+    expect(socketSource).toContain('handler(new Boom(`WebSocket Error (${error?.message})`, { statusCode: getCodeFromWSError(error), data: error }));');
+    expect(fake.output.statusCode).toBe(real.output.statusCode);
+    expect(fake.output.statusCode).toBe(408);
+    expect(fake.message.replace(':443', ':1')).toBe(real.message);
+    expect(getCodeFromWSError(fake.data as Error)).toBe(408);
+  });
+
+  it.each([
+    ['connectionLost', 'Connection was lost', 408],
+    ['connectionClosed', 'Connection Terminated', 428],
+  ] as const)('drop %s is socket.js Boom(%s) %i', (reason, message, status) => {
+    expect(statusInSource(message)).toBe(status);
+    expect(shape(dropError(reason))).toEqual({ isBoom: true, message, statusCode: status });
+  });
+
+  it.each([
+    ['restartRequired', 'Stream Errored (restart required)', 515],
+    ['conflict', 'Stream Errored (conflict)', 440],
+    ['loggedOut', 'Stream Errored (conflict)', 401],
+  ] as const)('drop %s is the stream:error Baileys maps to %s %i', (reason, message, status) => {
+    const { reason: baileysReason, statusCode } = getErrorCodeFromStreamError(streamErrorNodes[reason]);
+    expect(socketSource).toContain('void end(new Boom(`Stream Errored (${reason})`, { statusCode, data: reasonNode || node }));');
+    expect({ message: `Stream Errored (${baileysReason})`, statusCode }).toEqual({ message, statusCode: status });
+    expect(shape(dropError(reason))).toEqual({ isBoom: true, message, statusCode: status });
+  });
+
+  it('end(error) passes the error through unchanged as lastDisconnect.error', () => {
+    // The fake's end(undefined) emits close with error undefined: that is what this code does.
+    expect(socketSource).toContain("connection: 'close',\n            lastDisconnect: {\n                error,\n                date: new Date()");
+  });
+});

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import type { SendPathFactory, SimEnv, SocketLike } from '../../src/ports.js';
+import { canonicalJson, fingerprint } from '../../sim/history.js';
+import { messageIdPattern } from '../../sim/random.js';
+import { simulate } from '../../sim/simulate.js';
+import type { TimelineEvent } from '../../sim/timeline.js';
+import { generatedTimeline, testConfig, timelineOf, tinyPath } from './helpers.js';
+
+const inbound: TimelineEvent = { at: 1000, do: 'inbound', chat: 'c1', msg: 'm1' };
+
+/** A path that keeps the socket it had when the message came (the captured-socket bug). */
+const capturedSocketPath: SendPathFactory = (env) => {
+  let sock: SocketLike;
+  const connect = (): void => {
+    sock = env.makeSocket();
+    sock.ev.on('connection.update', (u) => {
+      if (u.connection === 'close') env.clock.setTimeout(connect, 1000);
+    });
+    sock.ev.on('messages.upsert', ({ messages }) => {
+      const captured = sock;
+      for (const m of messages) {
+        onMessage({
+          chatJid: m.key.remoteJid!,
+          id: m.key.id!,
+          text: '',
+          reply: (text) => captured.sendMessage(m.key.remoteJid!, { text }),
+          sendMedia: () => Promise.reject(new Error('no media')),
+          sendComposing: () => Promise.resolve(),
+        });
+      }
+    });
+  };
+  let onMessage: Parameters<ReturnType<SendPathFactory>['start']>[0] = () => {};
+  return {
+    start(handler) {
+      onMessage = handler;
+      connect();
+    },
+    async stop() {
+      await sock.end(undefined);
+    },
+  };
+};
+
+describe('simulate', () => {
+  it('plays the bot: the reply is requested on the InboundMessage the path handed over, and is visible once', async () => {
+    const t = timelineOf([inbound, { at: 2000, do: 'reply', to: 'm1', key: 'r1' }]);
+    const h = await simulate(t, tinyPath);
+    expect(h.inbound).toEqual([
+      { msg: 'm1', chat: 'c1', chatJid: '15550000001@s.whatsapp.net', id: h.inbound[0]!.id, eventIndex: 0, at: 1000, emittedAt: 1000, generation: 1, receivedAt: 1000, handedCount: 1 },
+    ]);
+    expect(h.requests[0]).toMatchObject({ key: 'r1', kind: 'reply', requestedAt: 2000, calledAt: 2000, settledAt: 2010, outcome: 'ok' });
+    expect(h.requests[0]!.receipt).toMatchObject({ key: { fromMe: true }, status: 1 });
+    expect(h.server.visible['c1']!.map((v) => v.key)).toEqual(['r1']);
+    expect(h.stop).toMatchObject({ reason: 'settled', requestedAt: 2010, result: 'completed', pendingAttempts: 0, pathTimersAlive: 0 });
+    expect(h.logs).toEqual([{ at: 0, level: 'info', msg: 'tiny path starting', obj: { event: 'start' } }]);
+    expect(h.limit).toBeUndefined();
+  });
+
+  it('hands the path its ports: virtual clock, seeded streams, the config', async () => {
+    let seen: SimEnv | undefined;
+    const probe: SendPathFactory = (env) => {
+      seen = env;
+      return { start() {}, async stop() {} };
+    };
+    await simulate(timelineOf([inbound]), probe);
+    expect(seen!.config).toEqual(testConfig);
+    expect(seen!.messageIds()).toMatch(messageIdPattern);
+    const r = seen!.random();
+    expect(r >= 0 && r < 1).toBe(true);
+    expect(seen!.clock.now()).toBe(1000);
+  });
+
+  it('calls a reply that was requested before its inbound arrived as soon as the path hands it over', async () => {
+    // Refused connects until 5000: the inbound waits on the server and arrives on the first socket to open.
+    const t = timelineOf([{ at: 0, do: 'refuseConnects', untilAt: 5000 }, inbound, { at: 1500, do: 'reply', to: 'm1', key: 'r1' }]);
+    const h = await simulate(t, tinyPath);
+    const received = h.inbound[0]!.receivedAt!;
+    expect(received).toBeGreaterThan(5000);
+    expect(h.requests[0]).toMatchObject({ requestedAt: 1500, calledAt: received, outcome: 'ok' });
+  });
+
+  it('records a captured-socket reply failing 428 after a replacement (facts, not verdicts)', async () => {
+    const t = timelineOf([inbound, { at: 1500, do: 'drop', reason: 'connectionLost', noticeMs: 100 }, { at: 8000, do: 'reply', to: 'm1', key: 'r1' }]);
+    const h = await simulate(t, capturedSocketPath);
+    expect(h.requests[0]).toMatchObject({ outcome: 'fail', error: { message: 'Connection Closed', statusCode: 428 } });
+    expect(h.attempts[0]).toMatchObject({ generation: 1, socketState: 'dead', closeEmittedBefore: true, written: false });
+    expect(h.sockets.map((s) => s.generation)).toEqual([1, 2]);
+    expect(h.server.frames).toEqual([]);
+  });
+
+  it("captures the path's unhandled rejections into the history, not the process", async () => {
+    const leaky: SendPathFactory = () => ({
+      start() {
+        void Promise.reject(Object.assign(new Error('leaked'), { name: 'LeakError' }));
+      },
+      async stop() {},
+    });
+    const h = await simulate(timelineOf([inbound]), leaky);
+    expect(h.unhandledRejections).toEqual([{ at: 0, error: { name: 'LeakError', message: 'leaked' } }]);
+  });
+
+  it('classifies an AmbiguousDeliveryError (or ambiguous: true) as info', async () => {
+    const ambiguous: SendPathFactory = (env) => ({
+      start(onMessage) {
+        const s = env.makeSocket();
+        s.ev.on('messages.upsert', ({ messages }) => {
+          for (const m of messages) {
+            onMessage({
+              chatJid: m.key.remoteJid!,
+              id: m.key.id!,
+              text: '',
+              reply: () => Promise.reject(Object.assign(new Error('may have been sent'), { name: 'AmbiguousDeliveryError' })),
+              sendMedia: () => Promise.reject(Object.assign(new Error('maybe'), { ambiguous: true })),
+              sendComposing: () => Promise.reject(new Error('no')),
+            });
+          }
+        });
+      },
+      async stop() {},
+    });
+    const t = timelineOf([inbound, { at: 1100, do: 'reply', to: 'm1', key: 'r1' }, { at: 1100, do: 'sendMedia', to: 'm1', key: 'r2', kind: 'image' }, { at: 1100, do: 'composing', to: 'm1' }]);
+    const h = await simulate(t, ambiguous);
+    expect(h.requests.map((r) => [r.key, r.outcome])).toEqual([
+      ['r1', 'info'],
+      ['r2', 'info'],
+      ['composing@3', 'fail'],
+    ]);
+  });
+
+  it('ends a path that retries forever and never stops with a LoopLimit, without hanging', async () => {
+    const forever: SendPathFactory = (env) => {
+      const again = (): void => void env.clock.setTimeout(again, 1000);
+      return {
+        start: again,
+        stop: () => new Promise<void>(() => {}), // never settles
+      };
+    };
+    const t = timelineOf([inbound, { at: 1100, do: 'reply', to: 'm1', key: 'r1' }]);
+    const h = await simulate(t, forever, { stopGraceMs: 60_000 });
+    // The reply was never handed over; the harness stopped at the deadline and stop() hung.
+    const stopAt = 1100 + testConfig.replyDeadlineMs + 60_000;
+    expect(h.stop).toMatchObject({ reason: 'deadline', requestedAt: stopAt, result: 'hung', pendingRequests: 1, pathTimersAlive: 1 });
+    expect(h.limit).toMatchObject({ kind: 'LoopLimit', limit: 'virtualTime', max: stopAt + 60_000 });
+    expect(h.requests[0]!.outcome).toBe('pending');
+  });
+
+  it('ends a retry loop with no timer (428 after 428 on a dead socket) with an attempts LoopLimit', async () => {
+    const storm: SendPathFactory = (env) => {
+      const s = env.makeSocket();
+      return {
+        start() {
+          void (async () => {
+            for (;;) await s.sendMessage('15550000001@s.whatsapp.net', { text: 'x' }).catch(() => {});
+          })();
+        },
+        async stop() {},
+      };
+    };
+    const h = await simulate(timelineOf([inbound]), storm, { network: { attemptsMax: 500 } });
+    expect(h.limit).toMatchObject({ limit: 'attempts', max: 500, at: 0 });
+    expect(h.attempts).toHaveLength(500);
+  });
+
+  it('reports a stop() that leaves a timer behind', async () => {
+    const leaky: SendPathFactory = (env) => ({
+      start() {
+        env.clock.setTimeout(() => {}, 1_000_000);
+      },
+      async stop() {},
+    });
+    const h = await simulate(timelineOf([inbound]), leaky);
+    expect(h.stop).toMatchObject({ result: 'completed', pathTimersAlive: 1 });
+    expect(h.timers.path).toMatchObject({ created: 1, aliveAtEnd: 1 });
+  });
+
+  it('is deterministic: 200 generated timelines, each simulated twice, give equal fingerprints', async () => {
+    const prints = new Set<string>();
+    for (let seed = 1; seed <= 200; seed++) {
+      const t = generatedTimeline(seed);
+      const a = await simulate(t, tinyPath);
+      const b = await simulate(t, tinyPath);
+      expect(fingerprint(b), `seed ${seed}`).toBe(fingerprint(a));
+      prints.add(fingerprint(a));
+    }
+    // And the fingerprint does tell runs apart.
+    expect(prints.size).toBe(200);
+  });
+
+  it('gives a JSON-serialisable history whose fingerprint survives a JSON round trip', async () => {
+    const h = await simulate(generatedTimeline(5), tinyPath);
+    const copy = JSON.parse(JSON.stringify(h)) as typeof h;
+    expect(copy).toEqual(h);
+    expect(fingerprint(copy)).toBe(fingerprint(h));
+    expect(canonicalJson({ b: 1, a: [undefined, { d: undefined, c: 2 }] })).toBe('{"a":[null,{"c":2}],"b":1}');
+  });
+});
