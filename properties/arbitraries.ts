@@ -98,6 +98,7 @@ const settingsArb: fc.Arbitrary<SwarmSettings> = fc.record({
 
 /** Mostly short gaps, so faults land near sends; sometimes long ones, past backoffs and deadlines. */
 const gapArb = fc.oneof(
+  { withCrossShrink: true },
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 400 }) },
   { weight: 3, arbitrary: fc.integer({ min: 0, max: 5000 }) },
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 90_000 }) },
@@ -119,6 +120,7 @@ const slowAckArb = fc.record({
 });
 const latencyArb = fc.record({ do: fc.constant('latency' as const), ms: fc.integer({ min: 0, max: 2000 }) });
 const faultArb: fc.Arbitrary<FaultStep> = fc.oneof(
+  { withCrossShrink: true },
   { weight: 4, arbitrary: dropArb },
   { weight: 2, arbitrary: refuseArb },
   { weight: 2, arbitrary: slowAckArb },
@@ -129,6 +131,7 @@ const withGap = <T extends object>(arb: fc.Arbitrary<T>): fc.Arbitrary<T & { gap
   fc.tuple(gapArb, arb).map(([gapMs, step]) => ({ gapMs, ...step }));
 
 const burstArb = fc.oneof(
+  { withCrossShrink: true },
   { weight: 4, arbitrary: fc.constant(1) },
   { weight: 3, arbitrary: fc.integer({ min: 2, max: 3 }) },
   { weight: 2, arbitrary: fc.integer({ min: 4, max: generatorLimits.burstMax }) },
@@ -138,15 +141,21 @@ const sceneArb: fc.Arbitrary<Scene> = fc.record({
   gapMs: gapArb,
   do: fc.constant('scene' as const),
   chat: fc.nat(generatorLimits.chatsMax - 1),
-  replyDelayMs: fc.oneof(fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 30_000 })),
+  replyDelayMs: fc.oneof({ withCrossShrink: true }, fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 30_000 })),
   replies: burstArb,
   spacingMs: fc.integer({ min: 0, max: 300 }),
   media: fc.boolean(),
   fault: faultArb,
-  faultOffsetMs: fc.integer({ min: -3000, max: 2000 }),
+  // Mostly within a few hundred ms of the first reply: in flight, or inside a close-notice gap.
+  faultOffsetMs: fc.oneof(
+    { withCrossShrink: true },
+    { weight: 3, arbitrary: fc.integer({ min: -300, max: 300 }) },
+    { weight: 2, arbitrary: fc.integer({ min: -3000, max: 2000 }) },
+  ),
 });
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  { withCrossShrink: true },
   { weight: 6, arbitrary: sceneArb },
   { weight: 3, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('inbound' as const), chat: fc.nat(generatorLimits.chatsMax - 1) }) },
   {

@@ -162,10 +162,8 @@ export function checkLiveness(history: History): Violation[] {
 export function checkOrder(history: History): Violation[] {
   const violations: Violation[] = [];
   const requestRank = new Map<string, number>();
-  const ordered = [...messageRequests(history)].sort(
-    (a, b) => (a.calledAt ?? a.requestedAt) - (b.calledAt ?? b.requestedAt) || a.eventIndex - b.eventIndex,
-  );
-  ordered.forEach((r, index) => requestRank.set(r.key, index));
+  // The order the path was asked in: call order (several calls can share a virtual time).
+  for (const r of messageRequests(history)) if (r.callSeq !== undefined) requestRank.set(r.key, r.callSeq);
   for (const [chat, visible] of Object.entries(history.server.visible)) {
     let latest: VisibleRecord | undefined;
     for (const record of visible) {

@@ -94,6 +94,8 @@ export interface RequestRecord {
   requestedAt: number;
   /** When the harness called the method (later than `requestedAt` if the inbound came late). */
   calledAt?: number;
+  /** 1, 2, ... in the order the harness made the calls: the request order the path was given. */
+  callSeq?: number;
   settledAt?: number;
   outcome: Outcome;
   error?: ErrorRecord;

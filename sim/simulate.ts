@@ -87,6 +87,8 @@ class Run {
   readonly #requests: RequestRecord[] = [];
   readonly #requestByEvent = new Map<number, RequestRecord>();
   #unsettled = 0;
+  /** Requests called so far: gives each its place in the order the bot asked. */
+  #calls = 0;
   #eventsFired = 0;
   #deadlineTimer: unknown;
   readonly #stopDeadlineAt: number;
@@ -301,6 +303,7 @@ class Run {
 
   #call(message: InboundMessage, { request, event }: PendingCall): void {
     request.calledAt = this.#clock.now();
+    request.callSeq = ++this.#calls;
     let result: unknown;
     try {
       if (event.do === 'reply') {

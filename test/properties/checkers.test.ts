@@ -15,7 +15,7 @@ describe('checkers on a correct history', () => {
   it('flag nothing when every reply is visible once, in order, on a live socket', () => {
     // Arrange
     const h = baseHistory();
-    h.requests.push(request('r1'), request('r2', { eventIndex: 2, requestedAt: 150, calledAt: 150 }));
+    h.requests.push(request('r1'), request('r2', { eventIndex: 2, requestedAt: 150, calledAt: 150, callSeq: 2 }));
     h.attempts.push(attempt(1, 'r1'), attempt(2, 'r2', { at: 150 }));
     makeVisible(h, 'r1', 150);
     makeVisible(h, 'r2', 160);
@@ -126,7 +126,7 @@ describe('liveness', () => {
 describe('order', () => {
   it('flags a later request becoming visible first', () => {
     const h = baseHistory();
-    h.requests.push(request('r1', { eventIndex: 1 }), request('r2', { eventIndex: 2 }));
+    h.requests.push(request('r1', { eventIndex: 1 }), request('r2', { eventIndex: 2, callSeq: 2 }));
     makeVisible(h, 'r2', 150);
     makeVisible(h, 'r1', 160);
     expect(checkOrder(h)).toEqual([
@@ -134,9 +134,18 @@ describe('order', () => {
     ]);
   });
 
+  it('judges by the order the path was called in, not by timeline order', () => {
+    // Two inbound messages arrive late together; the bot asks r3 (for m1) before r2 (for m2).
+    const h = baseHistory();
+    h.requests.push(request('r2', { eventIndex: 2, callSeq: 2 }), request('r3', { eventIndex: 3, callSeq: 1 }));
+    makeVisible(h, 'r3', 150);
+    makeVisible(h, 'r2', 160);
+    expect(checkOrder(h)).toEqual([]);
+  });
+
   it('accepts a gap where an earlier reply failed and is not visible', () => {
     const h = baseHistory();
-    h.requests.push(request('r1', { outcome: 'fail' }), request('r2', { eventIndex: 2 }), request('r3', { eventIndex: 3 }));
+    h.requests.push(request('r1', { outcome: 'fail' }), request('r2', { eventIndex: 2, callSeq: 2 }), request('r3', { eventIndex: 3, callSeq: 3 }));
     makeVisible(h, 'r2', 150);
     makeVisible(h, 'r3', 160);
     expect(checkOrder(h)).toEqual([]);
@@ -173,7 +182,9 @@ describe('bounded', () => {
 describe('clean', () => {
   it('flags timers, sends and requests left after stop, and unhandled rejections', () => {
     const h = baseHistory();
-    h.stop = { ...h.stop, pathTimersAlive: 2, pendingAttempts: 1, pendingRequests: 1 };
+    h.stop = { ...h.stop, pathTimersAlive: 2, pendingAttempts: 1, pendingRequests: 2 };
+    h.requests.push(request('r1', { outcome: 'pending', settledAt: undefined }));
+    h.requests.push(request('r2', { outcome: 'pending', settledAt: undefined, calledAt: undefined }));
     h.unhandledRejections.push({ at: 50, error: { name: 'Error', message: 'boom' } });
     h.thrown.push({ at: 60, where: 'listener', error: { name: 'TypeError', message: 'x is undefined' } });
     expect(checkClean(h).map((v) => v.message)).toEqual([

@@ -49,6 +49,7 @@ export function request(key: string, fields: Partial<RequestRecord> = {}): Reque
     eventIndex: 1,
     requestedAt: 100,
     calledAt: 100,
+    callSeq: 1,
     settledAt: 200,
     outcome: 'ok',
     ...fields,

@@ -1,0 +1,133 @@
+/**
+ * The failure file: one self-contained JSON (`baileys-sim/failure@1`) holding the shrunk
+ * timeline (which carries its seed and config), the send path's name, the simulator options
+ * and the violations seen. `replayFailure` re-runs it and tells whether the same violations
+ * come back. A failure file doubles as a regression: `test/regressions/` holds such files.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { fingerprint } from '../sim/history.js';
+import { simulate } from '../sim/simulate.js';
+import { parseTimeline, TimelineError, type Timeline } from '../sim/timeline.js';
+import type { SendPathFactory } from '../src/ports.js';
+import { checkAll, propertyNames, type PropertyName, type Violation } from './checkers.js';
+import { builtInSendPath } from './sendPaths.js';
+
+/** The format tag of failure files. */
+export const failureFormat = 'baileys-sim/failure@1';
+
+/** A failing (or, for regressions, a passing) run, self-contained. */
+export interface FailureFile {
+  format: typeof failureFormat;
+  /** `reference`, `specimen:<name>`, or a module path (audit). */
+  path: string;
+  timeline: Timeline;
+  /** Server dedupes by message id (default true, as WhatsApp does). */
+  dedupeById?: boolean;
+  /** What the run violated when found. Empty for a must-pass regression. */
+  violations: Violation[];
+  /** History fingerprint when found: a replay with the same code gives the same one. */
+  fingerprint: string;
+  /** How it was found: campaign seed, run index, shrink steps. */
+  found?: { seed: number; runIndex: number; shrinks: number };
+}
+
+/** A failure file that cannot be used; the message names the file and the field. */
+export class FailureFileError extends Error {
+  override readonly name = 'FailureFileError';
+}
+
+const violationSchema = z.strictObject({
+  property: z.enum(propertyNames as [PropertyName, ...PropertyName[]]),
+  message: z.string(),
+  at: z.number(),
+  key: z.string().optional(),
+  generation: z.number().optional(),
+});
+
+const fileSchema = z.strictObject({
+  format: z.literal(failureFormat),
+  path: z.string().min(1),
+  timeline: z.unknown(),
+  dedupeById: z.boolean().optional(),
+  violations: z.array(violationSchema),
+  fingerprint: z.string(),
+  found: z.strictObject({ seed: z.number(), runIndex: z.number(), shrinks: z.number() }).optional(),
+});
+
+/** Parses and validates a failure file's text. */
+export function parseFailureFile(text: string, source = 'failure file'): FailureFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new FailureFileError(`${source}: not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = fileSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new FailureFileError(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  try {
+    return { ...parsed.data, timeline: parseTimeline(parsed.data.timeline) } as FailureFile;
+  } catch (err) {
+    if (err instanceof TimelineError) throw new FailureFileError(`${source}: timeline: ${err.issues.join('; ')}`);
+    throw err;
+  }
+}
+
+/** Reads and validates a failure file from disk. */
+export async function readFailureFile(file: string): Promise<FailureFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    throw new FailureFileError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return parseFailureFile(text, file);
+}
+
+/** Stable, readable JSON of a failure file. */
+export function serializeFailure(failure: FailureFile): string {
+  return `${JSON.stringify(failure, null, 2)}\n`;
+}
+
+/** Writes `failure` under `dir` as `<path>-<fingerprint prefix>.json`; returns the file path. */
+export async function writeFailureFile(dir: string, failure: FailureFile): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const slug = failure.path.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'path';
+  const file = join(dir, `${slug}-${failure.fingerprint.slice(0, 12)}.json`);
+  await writeFile(file, serializeFailure(failure));
+  return file;
+}
+
+/** The one command that replays a failure file. */
+export function replayCommand(file: string): string {
+  return `npx baileys-sim replay ${file}`;
+}
+
+/** What a replay found. */
+export interface ReplayResult {
+  violations: Violation[];
+  fingerprint: string;
+  /** The same properties were violated as recorded (for a must-pass file: still none). */
+  reproduced: boolean;
+}
+
+/** Re-runs a failure file with the send path its `path` names. */
+export async function replayFailure(
+  failure: FailureFile,
+  resolve: (path: string) => Promise<SendPathFactory> | SendPathFactory = (p) => builtInSendPath(p).factory,
+): Promise<ReplayResult> {
+  const factory = await resolve(failure.path);
+  const history = await simulate(failure.timeline, factory, { dedupeById: failure.dedupeById ?? true });
+  const violations = checkAll(history);
+  return { violations, fingerprint: fingerprint(history), reproduced: sameProperties(violations, failure.violations) };
+}
+
+/** True when both lists name the same set of properties. */
+export function sameProperties(a: readonly Violation[], b: readonly Violation[]): boolean {
+  const names = (list: readonly Violation[]) => [...new Set(list.map((v) => v.property))].sort().join(',');
+  return names(a) === names(b);
+}

@@ -1,0 +1,66 @@
+/**
+ * The property suite: the reference send path must pass every property on generated timelines,
+ * and every specimen in the catalog must be caught by the property it exists to show. Each run
+ * also checks determinism (sampled runs and every failure simulated twice: same fingerprint).
+ */
+import { test as fcTest } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { runArb } from '../../properties/arbitraries.js';
+import { failureFileOf, runCampaign } from '../../properties/campaign.js';
+import { checkAll } from '../../properties/checkers.js';
+import { replayCommand, writeFailureFile } from '../../properties/failureFile.js';
+import { builtInSendPath } from '../../properties/sendPaths.js';
+import { specimens } from '../../properties/specimens/index.js';
+import { fingerprint } from '../../sim/history.js';
+import { simulate } from '../../sim/simulate.js';
+import { referenceSendPath } from '../../src/reference.js';
+
+const failuresDir = '.baileys-sim/failures';
+const reference = builtInSendPath('reference');
+
+describe('reference send path', () => {
+  fcTest.prop([runArb()], { numRuns: 200 })('passes every property on generated timelines', async (run) => {
+    // Act
+    const history = await simulate(run.timeline, referenceSendPath);
+    const violations = checkAll(history);
+    // Assert: on failure, leave the (latest = most shrunk) timeline where a human can replay it.
+    if (violations.length > 0) {
+      const file = await writeFailureFile(failuresDir, {
+        format: 'baileys-sim/failure@1',
+        path: 'reference',
+        timeline: run.timeline,
+        violations,
+        fingerprint: fingerprint(history),
+      });
+      expect.fail(`${violations.map((v) => `${v.property}: ${v.message}`).join('\n')}\nreplay: ${replayCommand(file)}`);
+    }
+  });
+
+  it('passes a campaign with determinism sampled on every 10th run', async () => {
+    // Act
+    const result = await runCampaign({ path: reference, seed: 20261126, numRuns: 300 });
+    // Assert
+    expect(result.failure).toBeUndefined();
+    expect(result.runs).toBe(300);
+    expect(result.determinism).toEqual({ checked: 30, mismatches: 0 });
+    expect(result.virtualMs).toBeGreaterThan(0);
+  });
+});
+
+describe.each(specimens.map((s) => [s.name, s] as const))('specimen %s', (name, specimen) => {
+  it(`is caught by ${specimen.caughtBy.join(' or ')}, shrunk, deterministic and replayable`, async () => {
+    // Arrange
+    const path = builtInSendPath(`specimen:${name}`);
+    // Act
+    const result = await runCampaign({ path, seed: 42, numRuns: 100, only: specimen.caughtBy });
+    // Assert
+    const failure = result.failure;
+    expect(failure, `${name} was not caught in 100 runs`).toBeDefined();
+    const caught = new Set(failure!.violations.map((v) => v.property));
+    expect(specimen.caughtBy.some((p) => caught.has(p))).toBe(true);
+    expect(failure!.timeline.events.length).toBeLessThanOrEqual(failure!.eventsBeforeShrink);
+    expect(result.determinism.mismatches).toBe(0);
+    const file = await writeFailureFile(failuresDir, failureFileOf(result, failure!));
+    expect(file).toMatch(new RegExp(`specimen-${name}-[0-9a-f]{12}\\.json$`));
+  });
+});
