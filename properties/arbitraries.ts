@@ -263,11 +263,13 @@ function addStep(build: Build, settings: SwarmSettings, step: Exclude<Step, Scen
     case 'refuseConnects':
       build.events.push({ at, do: 'refuseConnects', untilAt: at + step.forMs });
       return;
-    case 'slowAck':
-      build.events.push(
-        step.chat === undefined ? { at, do: 'slowAck', delayMs: step.delayMs } : { at, do: 'slowAck', chat: chatName(step.chat, settings), delayMs: step.delayMs },
-      );
+    case 'slowAck': {
+      // A timeline may only name a chat some earlier inbound came from; otherwise "any chat".
+      const chat = step.chat === undefined ? undefined : chatName(step.chat, settings);
+      const known = chat !== undefined && build.inbound.some((m) => chatName(m.chat, settings) === chat);
+      build.events.push(known ? { at, do: 'slowAck', chat, delayMs: step.delayMs } : { at, do: 'slowAck', delayMs: step.delayMs });
       return;
+    }
     case 'latency':
       build.events.push({ at, do: 'latency', ms: step.ms });
   }

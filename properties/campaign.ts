@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { fingerprint } from '../sim/history.js';
 import { simulate, type SimulateOptions } from '../sim/simulate.js';
-import type { Timeline } from '../sim/timeline.js';
+import { parseTimeline, type Timeline } from '../sim/timeline.js';
 import { runArb, type GeneratedRun } from './arbitraries.js';
 import { checkAll, defaultBoundLimits, propertyNames, type BoundLimits, type PropertyName, type Violation } from './checkers.js';
 import { addCoverage, emptyCoverage, runCoverage, type FaultCoverage } from './coverage.js';
@@ -172,7 +172,8 @@ async function shrunkFailure(
   details: fc.RunDetails<[GeneratedRun]>,
   options: CampaignOptions,
 ): Promise<CampaignFailure> {
-  const timeline = details.counterexample![0].timeline;
+  // Invariant: a shrunk timeline is a valid timeline file (it is about to be written as one).
+  const timeline = parseTimeline(details.counterexample![0].timeline);
   // Record every property the shrunk run violates, not only the ones searched for.
   const { history, violations } = await judge(timeline, options.path, { ...options, only: undefined });
   const print = fingerprint(history);
