@@ -7,24 +7,13 @@
  * Caught by: honest-outcome (definite failure, yet visible), liveness (stalls past heal).
  */
 import type { SendPathFactory } from '../../src/ports.js';
-import { specimenPath, type SpecimenSend } from './host.js';
+import { sendWithRetry, specimenPath, type SpecimenSend } from './host.js';
 
-const attemptsMax = 5;
-
-const send: SpecimenSend = async (ctx, chatJid, content) => {
-  const deadlineAt = ctx.env.clock.now() + ctx.env.config.replyDeadlineMs;
-  const messageId = ctx.env.messageIds();
-  let afterGeneration = 0;
-  for (let attempt = 1; ; attempt += 1) {
-    const live = await ctx.supervisor.whenLive(afterGeneration, deadlineAt);
-    try {
-      return await live.socket.sendMessage(chatJid, content, { messageId });
-    } catch (err) {
-      if (attempt >= attemptsMax) throw err;
-      afterGeneration = live.generation; // "socket is dead" — even when it merely timed out
-    }
-  }
-};
+const send: SpecimenSend = (ctx, chatJid, content) =>
+  sendWithRetry(ctx, chatJid, content, {
+    attemptsMax: 5,
+    next: (_err, live) => live.generation, // "socket is dead" — even when it merely timed out
+  });
 
 /** The clear-on-timeout specimen. */
 export const clearOnTimeout: SendPathFactory = (env) => specimenPath(env, send);

@@ -81,3 +81,42 @@ export function specimenPath(env: SimEnv, send: SpecimenSend): SendPath {
 export function sleep(env: SimEnv, delayMs: number): Promise<void> {
   return new Promise((resolve) => env.clock.setTimeout(resolve, delayMs));
 }
+
+/** How a specimen's retry loop behaves; each specimen changes one of these. */
+export interface RetryPolicy {
+  attemptsMax: number;
+  /** Id for every attempt; `fresh` lets Baileys mint a new id per attempt (the fresh-id bug). */
+  ids?: 'stable' | 'fresh';
+  /**
+   * After a failed attempt: the socket generation to wait past before retrying (its own to
+   * wait for a newer socket, one less to retry on the same one), or throw to give up.
+   * Default: wait for a newer socket only if this one's close was heard (the reference's rule).
+   */
+  next?: (err: unknown, live: LiveSocket, ctx: SpecimenContext) => number;
+  /** Runs before each retry (e.g. a random spread). */
+  pause?: (ctx: SpecimenContext) => Promise<void>;
+}
+
+/** The send loop most specimens share: wait for a live socket, send, retry per `policy`. */
+export async function sendWithRetry(
+  ctx: SpecimenContext,
+  chatJid: string,
+  content: AnyMessageContent,
+  policy: RetryPolicy,
+): Promise<unknown> {
+  const deadlineAt = ctx.env.clock.now() + ctx.env.config.replyDeadlineMs;
+  const messageId = ctx.env.messageIds();
+  const next = policy.next ?? ((_err, live) => (ctx.supervisor.isClosed(live.generation) ? live.generation : live.generation - 1));
+  let afterGeneration = 0;
+  for (let attempt = 1; ; attempt += 1) {
+    const live = await ctx.supervisor.whenLive(afterGeneration, deadlineAt);
+    try {
+      const options = policy.ids === 'fresh' ? undefined : { messageId };
+      return await live.socket.sendMessage(chatJid, content, options);
+    } catch (err) {
+      if (attempt >= policy.attemptsMax) throw err;
+      afterGeneration = next(err, live, ctx);
+      await policy.pause?.(ctx);
+    }
+  }
+}

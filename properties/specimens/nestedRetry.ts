@@ -7,26 +7,15 @@
  * Caught by: exactly-once (duplicates), bounded (attempts per reply).
  */
 import type { SendPathFactory } from '../../src/ports.js';
-import { specimenPath, type SpecimenContext, type SpecimenSend } from './host.js';
+import { sendWithRetry, specimenPath, type SpecimenContext, type SpecimenSend } from './host.js';
 
 const innerAttemptsMax = 3;
 const outerAttemptsMax = 3;
 const outerTimeoutMs = 5000;
 
-async function sendWithInnerRetry(ctx: SpecimenContext, chatJid: string, content: Parameters<SpecimenSend>[2]) {
-  const deadlineAt = ctx.env.clock.now() + ctx.env.config.replyDeadlineMs;
-  const messageId = ctx.env.messageIds();
-  let afterGeneration = 0;
-  for (let attempt = 1; ; attempt += 1) {
-    const live = await ctx.supervisor.whenLive(afterGeneration, deadlineAt);
-    try {
-      return await live.socket.sendMessage(chatJid, content, { messageId });
-    } catch (err) {
-      if (attempt >= innerAttemptsMax) throw err;
-      afterGeneration = ctx.supervisor.isClosed(live.generation) ? live.generation : live.generation - 1;
-    }
-  }
-}
+/** The bot's send helper: already retries, with one id per call. */
+const sendWithInnerRetry = (ctx: SpecimenContext, chatJid: string, content: Parameters<SpecimenSend>[2]) =>
+  sendWithRetry(ctx, chatJid, content, { attemptsMax: innerAttemptsMax });
 
 /** Rejects after `timeoutMs` — without cancelling `work`, as such helpers usually do. */
 function withTimeout<T>(ctx: SpecimenContext, work: Promise<T>, timeoutMs: number): Promise<T> {

@@ -7,26 +7,19 @@
  * Caught by: honest-outcome (definite failure, yet visible), liveness (gave up too early).
  */
 import type { SendPathFactory } from '../../src/ports.js';
-import { specimenPath, type SpecimenSend } from './host.js';
+import { sendWithRetry, specimenPath, type SpecimenSend } from './host.js';
 
-const attemptsMax = 6;
 const retryable = /closed|timed out/i;
 
-const send: SpecimenSend = async (ctx, chatJid, content) => {
-  const deadlineAt = ctx.env.clock.now() + ctx.env.config.replyDeadlineMs;
-  const messageId = ctx.env.messageIds();
-  let afterGeneration = 0;
-  for (let attempt = 1; ; attempt += 1) {
-    const live = await ctx.supervisor.whenLive(afterGeneration, deadlineAt);
-    try {
-      return await live.socket.sendMessage(chatJid, content, { messageId });
-    } catch (err) {
+const send: SpecimenSend = (ctx, chatJid, content) =>
+  sendWithRetry(ctx, chatJid, content, {
+    attemptsMax: 6,
+    next: (err, live) => {
       const text = (err as Error).message;
-      if (attempt >= attemptsMax || !retryable.test(text)) throw new Error(`send failed: ${text}`);
-      afterGeneration = /closed/i.test(text) ? live.generation : live.generation - 1;
-    }
-  }
-};
+      if (!retryable.test(text)) throw new Error(`send failed: ${text}`);
+      return /closed/i.test(text) ? live.generation : live.generation - 1;
+    },
+  });
 
 /** The regex-classify specimen. */
 export const regexClassify: SendPathFactory = (env) => specimenPath(env, send);

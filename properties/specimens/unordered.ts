@@ -6,26 +6,15 @@
  * Caught by: order (per-chat request order broken).
  */
 import type { SendPathFactory } from '../../src/ports.js';
-import { sleep, specimenPath, type SpecimenSend } from './host.js';
+import { sendWithRetry, sleep, specimenPath, type SpecimenSend } from './host.js';
 
-const attemptsMax = 8;
 const spreadMsMax = 1500;
 
-const send: SpecimenSend = async (ctx, chatJid, content) => {
-  const deadlineAt = ctx.env.clock.now() + ctx.env.config.replyDeadlineMs;
-  const messageId = ctx.env.messageIds();
-  let afterGeneration = 0;
-  for (let attempt = 1; ; attempt += 1) {
-    const live = await ctx.supervisor.whenLive(afterGeneration, deadlineAt);
-    try {
-      return await live.socket.sendMessage(chatJid, content, { messageId });
-    } catch (err) {
-      if (attempt >= attemptsMax) throw err;
-      afterGeneration = ctx.supervisor.isClosed(live.generation) ? live.generation : live.generation - 1;
-      await sleep(ctx.env, Math.floor(ctx.env.random() * spreadMsMax));
-    }
-  }
-};
+const send: SpecimenSend = (ctx, chatJid, content) =>
+  sendWithRetry(ctx, chatJid, content, {
+    attemptsMax: 8,
+    pause: (c) => sleep(c.env, Math.floor(c.env.random() * spreadMsMax)),
+  });
 
 /** The unordered specimen. */
 export const unordered: SendPathFactory = (env) => specimenPath(env, send);
