@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { fingerprint } from '../sim/history.js';
 import { simulate, type SimulateOptions } from '../sim/simulate.js';
 import { parseTimeline, type Timeline } from '../sim/timeline.js';
-import { runArb, type GeneratedRun } from './arbitraries.js';
+import { runArb, type FaultKind, type GeneratedRun } from './arbitraries.js';
 import { checkAll, defaultBoundLimits, propertyNames, type BoundLimits, type PropertyName, type Violation } from './checkers.js';
 import { addCoverage, emptyCoverage, runCoverage, type FaultCoverage } from './coverage.js';
 import type { FailureFile } from './failureFile.js';
@@ -24,6 +24,8 @@ export interface CampaignOptions {
   seed: number;
   /** Steps per generated timeline at most (default: the generator's 40). */
   stepsMax?: number;
+  /** Fault kinds the generator never switches on (default: none). */
+  faultsOff?: readonly FaultKind[];
   /** Wall-clock budget; the campaign stops generating after it (not a failure). */
   timeBudgetMs?: number;
   /** Simulate every n-th run twice and compare fingerprints (default 10; 0 = only the failure). */
@@ -69,6 +71,8 @@ export interface CampaignResult {
   failure?: CampaignFailure;
   determinism: { checked: number; mismatches: number };
   interrupted: boolean;
+  /** The server model deduped by message id (the simulate option; true unless switched off). */
+  dedupeById?: boolean;
 }
 
 /** Hard ceiling on runs in one campaign. */
@@ -91,7 +95,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const every = options.determinismEvery ?? 10;
   const state = newState();
   const wallStart = performance.now();
-  const property = fc.asyncProperty(runArb({ stepsMax: options.stepsMax }), async (run: GeneratedRun) => {
+  const property = fc.asyncProperty(runArb({ stepsMax: options.stepsMax, faultsOff: options.faultsOff }), async (run: GeneratedRun) => {
     const { history, violations } = await judge(run.timeline, options.path, options);
     state.simulations += 1;
     if (!state.shrinking) {
@@ -125,6 +129,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     failure,
     determinism: { checked: state.determinismChecked, mismatches: state.determinismMismatches },
     interrupted: details.interrupted,
+    dedupeById: options.simulate?.dedupeById ?? true,
   };
 }
 
@@ -188,7 +193,10 @@ async function shrunkFailure(
   };
 }
 
-/** The failure file for a campaign's failure. */
+/**
+ * The failure file for a campaign's failure. It always records `dedupeById` (the campaign's,
+ * unless given): a replay must run the server model the failure was found with.
+ */
 export function failureFileOf(result: CampaignResult, failure: CampaignFailure, dedupeById?: boolean): FailureFile {
   const file: FailureFile = {
     format: failureFormat,
@@ -198,6 +206,6 @@ export function failureFileOf(result: CampaignResult, failure: CampaignFailure, 
     fingerprint: failure.fingerprint,
     found: { seed: result.seed, runIndex: failure.runIndex, shrinks: failure.shrinks },
   };
-  if (dedupeById !== undefined) file.dedupeById = dedupeById;
+  file.dedupeById = dedupeById ?? result.dedupeById ?? true;
   return file;
 }

@@ -65,7 +65,46 @@ function visibleCopies(history: History, request: RequestRecord): VisibleRecord[
   return (history.server.visible[request.chat] ?? []).filter((v) => v.key === request.key);
 }
 
-/** 1. Every logical reply is visible at most once, and exactly once if reported sent. */
+/**
+ * A reply reported sent that never became visible is a loss no send path could have repaired
+ * when every frame of it vanished into a blackhole (the path said "sent" when the write resolved,
+ * long before a dead connection can be noticed) and, after that socket was found dead, either no
+ * newer socket opened (the run ended first) or the session ended for good (a terminal close, or
+ * reconnects given up, as the liveness check reads them). Otherwise a later socket was a chance
+ * to resend, and the loss is the path's.
+ */
+function lostBeyondRepair(history: History, request: RequestRecord): boolean {
+  const written = history.attempts.filter((a) => a.kind === 'message' && a.key === request.key && a.written);
+  if (written.length === 0 || written.some((a) => a.reachedServer)) return false;
+  const socketOf = (generation: number) => history.sockets.find((s) => s.generation === generation);
+  // The write the path reported was swallowed by a blackhole; later resends may have been cut.
+  if (socketOf(written[0]!.generation)?.blackholedAt === undefined) return false;
+  let lastDeadAt = -1;
+  for (const attempt of written) {
+    const socket = socketOf(attempt.generation);
+    if (socket?.blackholedAt === undefined) continue;
+    if (socket.closeEmittedAt === undefined) return true; // still silently dead when the run ended
+    lastDeadAt = Math.max(lastDeadAt, socket.closeEmittedAt);
+  }
+  if (!history.sockets.some((s) => s.openedAt !== undefined && s.openedAt >= lastDeadAt)) return true;
+  return sessionEndedAfter(history, lastDeadAt);
+}
+
+/** A terminal close, or the last `maxAttempts` connects all failing, at or after `at`. */
+function sessionEndedAfter(history: History, at: number): boolean {
+  const closedAfter = history.sockets.filter((s) => s.closeEmittedAt !== undefined && s.closeEmittedAt >= at);
+  if (closedAfter.some((s) => terminalCodes.has(s.closeError?.statusCode ?? -1))) return true;
+  const tail = history.sockets.slice(-history.config.reconnect.maxAttempts);
+  return (
+    tail.length === history.config.reconnect.maxAttempts &&
+    tail.every((s) => s.openedAt === undefined && s.closeEmittedAt !== undefined && s.closeEmittedAt >= at)
+  );
+}
+
+/**
+ * 1. Every logical reply is visible at most once, and exactly once if reported sent (unless it
+ * was lost beyond repair in a blackhole: see {@link lostBeyondRepair}).
+ */
 export function checkExactlyOnce(history: History): Violation[] {
   const violations: Violation[] = [];
   for (const request of messageRequests(history)) {
@@ -80,7 +119,7 @@ export function checkExactlyOnce(history: History): Violation[] {
         message: `${request.key} is visible ${copies.length} times (ids ${copies.map((c) => c.messageId).join(', ')})`,
       });
     }
-    if (request.outcome === 'ok' && copies.length === 0) {
+    if (request.outcome === 'ok' && copies.length === 0 && !lostBeyondRepair(history, request)) {
       violations.push({
         property: 'exactly-once',
         key: request.key,

@@ -63,6 +63,16 @@ export function connectRefusedError(): Boom {
 }
 
 /**
+ * A connect into a blackhole: no answer, so `ws`'s `handshakeTimeout` (Baileys passes its
+ * `connectTimeoutMs`) aborts with `Opening handshake has timed out`, which Baileys maps through
+ * `mapWebSocketError` (Socket/socket.js); `getCodeFromWSError` gives 408 for 'timed out'.
+ */
+export function handshakeTimedOutError(): Boom {
+  const cause = stackless(() => new Error('Opening handshake has timed out'));
+  return stackless(() => new Boom(`WebSocket Error (${cause.message})`, { statusCode: 408, data: cause }));
+}
+
+/**
  * The error a dropped connection ends with, per reason:
  * - connectionLost: keep-alive check, `new Boom('Connection was lost', {statusCode: connectionLost})` (408)
  * - connectionClosed: `ws.on('close')`, `new Boom('Connection Terminated', {statusCode: connectionClosed})` (428)

@@ -15,7 +15,14 @@ import type {
 } from '@whiskeysockets/baileys';
 import { proto } from '@whiskeysockets/baileys';
 import type { SocketConfig, SocketFactory, SocketLike, TimerHandle } from '../src/ports.js';
-import { connectionClosedError, connectRefusedError, dropError, timedOutError, type DropReason } from './baileysErrors.js';
+import {
+  connectionClosedError,
+  connectRefusedError,
+  dropError,
+  handshakeTimedOutError,
+  timedOutError,
+  type DropReason,
+} from './baileysErrors.js';
 import type { ClockView, VirtualClock } from './clock.js';
 import { errorRecord, type AttemptRecord, type SocketCause, type SocketRecord, type SocketState } from './history.js';
 import type { RandomStream } from './random.js';
@@ -52,6 +59,31 @@ export const defaultNetworkOptions: Readonly<NetworkOptions> = Object.freeze({
   attemptsMax: 100_000,
   socketsMax: 10_000,
 });
+
+/**
+ * Baileys 7.0.0-rc14's defaults for the two socket settings a blackhole depends on
+ * (`Defaults/index.js`); a path may override them in the config it passes to `makeSocket`.
+ */
+export const baileysSocketDefaults = Object.freeze({
+  /** The keep-alive check runs every interval (`startKeepAliveRequest`, Socket/socket.js). */
+  keepAliveIntervalMs: 30_000,
+  /** `ws`'s opening-handshake timeout (Socket/Client/websocket.js). */
+  connectTimeoutMs: 20_000,
+});
+
+/**
+ * Baileys' keep-alive ends a socket once more than the interval plus this long passed without a
+ * frame from the server (`diff > keepAliveIntervalMs + 5000`, Socket/socket.js).
+ */
+export const keepAliveGraceMs = 5000;
+
+/**
+ * The latest a silently dead socket is ended after its last frame from the server: the check
+ * fires at the first keep-alive tick past interval + 5 s, so at most two intervals + 5 s.
+ */
+export function keepAliveDetectionMsMax(keepAliveIntervalMs: number): number {
+  return 2 * keepAliveIntervalMs + keepAliveGraceMs;
+}
 
 /** What the harness wants to hear from the network. */
 export interface NetworkHooks {
@@ -93,6 +125,7 @@ export class FakeNetwork {
   /** Virtual times of every `makeSocket` call. */
   readonly connectTimes: number[] = [];
   #refuseUntilAt = -1;
+  #blackholeUntilAt = -1;
   #latencyMs: number;
   readonly #slowAcks: { chatJid: string | undefined; delayMs: number }[] = [];
 
@@ -118,12 +151,12 @@ export class FakeNetwork {
   }
 
   /** The drop-in `makeWASocket` handed to the send path. */
-  readonly makeSocket: SocketFactory = (_config?: SocketConfig): SocketLike => {
+  readonly makeSocket: SocketFactory = (config?: SocketConfig): SocketLike => {
     const generation = this.sockets.length + 1;
     this.connectTimes.push(this.#clock.now());
     const inert = generation > this.#options.socketsMax;
     if (inert) this.#clock.hitLimit('sockets', this.#options.socketsMax);
-    const socket = new FakeSocket(this, generation, inert);
+    const socket = new FakeSocket(this, generation, inert, socketTimings(config));
     this.sockets.push(socket);
     return socket;
   };
@@ -144,6 +177,15 @@ export class FakeNetwork {
     this.#refuseUntilAt = Math.max(this.#refuseUntilAt, untilAt);
   }
 
+  /**
+   * `blackhole`: every open socket goes silently dead now (its keep-alive ends it later), and
+   * connects completing before `untilAt` hang until their handshake times out.
+   */
+  blackhole(untilAt: number): void {
+    this.#blackholeUntilAt = Math.max(this.#blackholeUntilAt, untilAt);
+    for (const socket of this.sockets) if (socket.state === 'open') socket.blackhole();
+  }
+
   /** `slowAck`: the next send to `chatJid` (any chat if undefined) loses its response. */
   slowAck(chatJid: string | undefined, delayMs: number): void {
     this.#slowAcks.push({ chatJid, delayMs });
@@ -154,9 +196,10 @@ export class FakeNetwork {
     this.#latencyMs = ms;
   }
 
-  /** `heal`: no refusals, base latency, no pending slow acks. */
+  /** `heal`: no refusals, no blackhole for new connections, base latency, no pending slow acks. */
   heal(): void {
     this.#refuseUntilAt = -1;
+    this.#blackholeUntilAt = -1;
     this.#latencyMs = this.#options.baseLatencyMs;
     this.#slowAcks.length = 0;
   }
@@ -168,13 +211,33 @@ export class FakeNetwork {
     else live.deliver(message);
   }
 
-  /** The newest open socket, if any. */
+  /** The newest open socket the server can reach (a silently dead one is open but unreachable). */
   liveSocket(): FakeSocket | undefined {
     for (let i = this.sockets.length - 1; i >= 0; i--) {
       const socket = this.sockets[i]!;
-      if (socket.state === 'open') return socket;
+      if (socket.state === 'open' && !socket.blackholed) return socket;
     }
     return undefined;
+  }
+
+  /**
+   * Whether a blackhole's aftermath is still unfolding, so stopping now would cut a send path
+   * off before it could recover what vanished: a silently dead socket not yet closed, or the
+   * last such close heard with no newer socket opened while the path may still reconnect
+   * (`pathBusy`: it holds timers), or sends still on the wire after a newer socket opened.
+   * Always false in a run without blackholes.
+   */
+  blackholeUnsettled(pathBusy: boolean): boolean {
+    let lastCloseAt = -1;
+    for (const socket of this.sockets) {
+      if (socket.record.blackholedAt === undefined) continue;
+      if (socket.record.closeEmittedAt === undefined) return true;
+      lastCloseAt = Math.max(lastCloseAt, socket.record.closeEmittedAt);
+    }
+    if (lastCloseAt < 0) return false;
+    const reopened = this.sockets.some((s) => s.record.openedAt !== undefined && s.record.openedAt >= lastCloseAt);
+    if (!reopened) return pathBusy || this.sockets.some((s) => s.state === 'connecting');
+    return this.pendingAttempts() > 0;
   }
 
   /** Sends still pending on any socket. */
@@ -200,6 +263,9 @@ export class FakeNetwork {
   }
   /** @internal */ isRefusing(): boolean {
     return this.#clock.now() < this.#refuseUntilAt;
+  }
+  /** @internal */ isBlackholing(): boolean {
+    return this.#clock.now() < this.#blackholeUntilAt;
   }
   /** @internal */ chatName(jid: string): string {
     return this.#chatNames.get(jid) ?? jid;
@@ -244,8 +310,9 @@ export class FakeNetwork {
   /** @internal A socket opened: replace older open ones, then deliver queued inbound soon. */
   socketOpened(opened: FakeSocket): void {
     if (this.#options.replaceOnConcurrentOpen) {
+      // A silently dead socket never hears that it was replaced: its keep-alive ends it.
       for (const socket of this.sockets) {
-        if (socket !== opened && socket.state === 'open') {
+        if (socket !== opened && socket.state === 'open' && !socket.blackholed) {
           socket.die('replaced', dropError('conflict'), this.#drawNoticeMs(), 'conflict');
         }
       }
@@ -266,6 +333,22 @@ export class FakeNetwork {
   }
 }
 
+/** The keep-alive and connect settings of one socket, from the config the path passed. */
+interface SocketTimings {
+  keepAliveIntervalMs: number;
+  connectTimeoutMs: number;
+}
+
+/** Reads the two settings from a path's socket config; anything not a positive number is the default. */
+function socketTimings(config: SocketConfig | undefined): SocketTimings {
+  const pick = (value: unknown, fallback: number): number =>
+    typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+  return {
+    keepAliveIntervalMs: pick(config?.keepAliveIntervalMs, baileysSocketDefaults.keepAliveIntervalMs),
+    connectTimeoutMs: pick(config?.connectTimeoutMs, baileysSocketDefaults.connectTimeoutMs),
+  };
+}
+
 /** The `connection.update` `close` payload Baileys emits from `end(error)`. */
 function closeUpdate(error: Error | undefined, now: number): BaileysEventMap['connection.update'] {
   return { connection: 'close', lastDisconnect: { error, date: new Date(now) } };
@@ -276,8 +359,13 @@ export class FakeSocket implements SocketLike {
   readonly #net: FakeNetwork;
   readonly #listeners = new Map<string, Listener[]>();
   readonly #inflight = new Set<InFlight>();
+  readonly #timings: SocketTimings;
   #connectTimer: TimerHandle | undefined;
   #noticeTimer: TimerHandle | undefined;
+  /** Set only while silently dead: when Baileys' keep-alive check would end the socket. */
+  #keepAliveTimer: TimerHandle | undefined;
+  /** Last frame from the server besides keep-alive pongs (an inbound message, a send's ack). */
+  #lastReceivedAt = 0;
   #endPromise: Promise<void> | undefined;
   #closeEmitted = false;
   /** The history's record of this socket (updated in place). */
@@ -289,8 +377,10 @@ export class FakeSocket implements SocketLike {
     /** 1, 2, ... in creation order. */
     readonly generation: number,
     inert: boolean,
+    timings: SocketTimings = baileysSocketDefaults,
   ) {
     this.#net = net;
+    this.#timings = timings;
     this.record = { generation, createdAt: net.now(), state: 'connecting', endCalls: 0, refused: false };
     if (inert) return;
     // Baileys emits `connecting` from process.nextTick after makeWASocket returns.
@@ -310,6 +400,11 @@ export class FakeSocket implements SocketLike {
   /** Whether `close` has been emitted to the path. */
   get closeEmitted(): boolean {
     return this.#closeEmitted;
+  }
+
+  /** Whether the socket went silently dead (a blackhole): open to the path, unreachable. */
+  get blackholed(): boolean {
+    return this.record.blackholedAt !== undefined;
   }
 
   /** Sends still pending on this socket. */
@@ -419,6 +514,7 @@ export class FakeSocket implements SocketLike {
     if (this.#closeEmitted) return (this.#endPromise = Promise.resolve());
     if (this.state !== 'dead') this.#setState('ended', 'end');
     this.#cancelConnect();
+    this.#cancelKeepAlive();
     // The path's end() overtakes a pending close notice: its error is the one the path hears.
     if (this.#noticeTimer !== undefined) {
       net.timers.clearTimeout(this.#noticeTimer);
@@ -434,13 +530,14 @@ export class FakeSocket implements SocketLike {
     return this.#endPromise;
   };
 
-  /** @internal The connection dies now (drop, replacement); `close` reaches the path after `noticeMs`. */
-  die(cause: SocketCause, error: Error, noticeMs: number, dropReason: DropReason): void {
+  /** @internal The connection dies now (drop, replacement, keep-alive); `close` reaches the path after `noticeMs`. */
+  die(cause: SocketCause, error: Error, noticeMs: number, dropReason?: DropReason): void {
     const net = this.#net;
     this.#setState('dead', cause);
     this.record.diedAt = net.now();
-    this.record.dropReason = dropReason;
+    if (dropReason !== undefined) this.record.dropReason = dropReason;
     this.#cancelConnect();
+    this.#cancelKeepAlive();
     this.#cutFramesInFlight();
     this.#noticeTimer = net.timers.setTimeout(() => {
       this.#noticeTimer = undefined;
@@ -448,9 +545,27 @@ export class FakeSocket implements SocketLike {
     }, noticeMs);
   }
 
+  /**
+   * @internal The network went silent under this open socket: from now on frames vanish both
+   * ways, and Baileys' keep-alive ends the socket with 408 `Connection was lost` at the first
+   * check that finds more than interval + 5 s since the last frame from the server.
+   */
+  blackhole(): void {
+    const net = this.#net;
+    if (this.blackholed || this.state !== 'open') return;
+    const now = net.now();
+    this.record.blackholedAt = now;
+    this.#keepAliveTimer = net.timers.setTimeout(() => {
+      this.#keepAliveTimer = undefined;
+      // Baileys' end() emits close at once; no notice delay.
+      this.die('blackhole', dropError('connectionLost'), 0);
+    }, this.#keepAliveEndsAt(now) - now);
+  }
+
   /** @internal Emits `messages.upsert` for an inbound message. */
   deliver(message: QueuedInbound): void {
     const net = this.#net;
+    this.#lastReceivedAt = net.now();
     net.hooks.onInboundEmitted(message, this.generation);
     const upsert: BaileysEventMap['messages.upsert'] = {
       messages: [
@@ -468,6 +583,18 @@ export class FakeSocket implements SocketLike {
   #finishConnect(): void {
     const net = this.#net;
     this.#connectTimer = undefined;
+    // No answer comes, not even a refusal: the handshake hangs until ws times it out.
+    if (net.isBlackholing()) {
+      this.record.blackholedAt = net.now();
+      const timeoutAt = this.record.createdAt + this.#timings.connectTimeoutMs;
+      this.#connectTimer = net.timers.setTimeout(() => {
+        this.#connectTimer = undefined;
+        this.#setState('dead', 'blackhole');
+        this.record.diedAt = net.now();
+        this.#emitClose(handshakeTimedOutError());
+      }, Math.max(0, timeoutAt - net.now()));
+      return;
+    }
     if (net.isRefusing()) {
       this.#setState('dead', 'refused');
       this.record.refused = true;
@@ -478,14 +605,19 @@ export class FakeSocket implements SocketLike {
     }
     this.record.state = 'open';
     this.record.openedAt = net.now();
+    this.#lastReceivedAt = net.now();
     net.socketOpened(this);
     this.#emit('connection.update', { connection: 'open' });
   }
 
   #arrive(flight: InFlight): void {
-    const net = this.#net;
     flight.arriveTimer = undefined;
-    this.#reachServer(flight);
+    // Into a blackhole the frame vanishes; the send still resolves (Baileys resolves on write).
+    if (!this.blackholed) {
+      this.#reachServer(flight);
+      // The server's ack: a frame from the server, which keeps the keep-alive satisfied.
+      if (flight.attempt.kind === 'message') this.#lastReceivedAt = this.#net.now();
+    }
     if (flight.attempt.slowAck) return;
     this.#settle(flight, true, undefined);
   }
@@ -537,7 +669,7 @@ export class FakeSocket implements SocketLike {
       if (flight.arriveTimer !== undefined) {
         net.timers.clearTimeout(flight.arriveTimer);
         flight.arriveTimer = undefined;
-        if (net.drawInflightReaches()) this.#reachServer(flight);
+        if (!this.blackholed && net.drawInflightReaches()) this.#reachServer(flight);
       }
       // A slow ack's own 408 no longer comes: the send fails when the close is emitted.
       if (flight.settleTimer !== undefined) {
@@ -555,6 +687,7 @@ export class FakeSocket implements SocketLike {
     this.record.closeEmittedAt = net.now();
     if (error !== undefined) this.record.closeError = errorRecord(error);
     this.#cancelConnect();
+    this.#cancelKeepAlive();
     this.#emit('connection.update', closeUpdate(error, net.now()));
     if (this.#inflight.size > 0) {
       const failure = error ?? connectionClosedError();
@@ -582,6 +715,37 @@ export class FakeSocket implements SocketLike {
       this.#net.timers.clearTimeout(this.#connectTimer);
       this.#connectTimer = undefined;
     }
+  }
+
+  #cancelKeepAlive(): void {
+    if (this.#keepAliveTimer !== undefined) {
+      this.#net.timers.clearTimeout(this.#keepAliveTimer);
+      this.#keepAliveTimer = undefined;
+    }
+  }
+
+  /**
+   * When Baileys' keep-alive ends this socket, silent since `silentAt`. Checks run every interval
+   * from the open; each healthy check is answered by a pong two latencies later, so the last frame
+   * heard is the later of the last pong back before `silentAt` and the last other frame. The
+   * socket ends at the first check more than interval + 5 s after that frame.
+   */
+  #keepAliveEndsAt(silentAt: number): number {
+    const intervalMs = this.#timings.keepAliveIntervalMs;
+    const openedAt = this.record.openedAt ?? silentAt;
+    const roundTripMs = 2 * this.#net.latencyMs;
+    let lastHeardAt = this.#lastReceivedAt;
+    const lastTickAt = openedAt + Math.floor((silentAt - openedAt) / intervalMs) * intervalMs;
+    // At most two checks back: a pong slower than an interval is not worth modelling further.
+    for (let tickAt = lastTickAt; tickAt > openedAt && tickAt >= lastTickAt - intervalMs; tickAt -= intervalMs) {
+      if (tickAt + roundTripMs <= silentAt) {
+        lastHeardAt = Math.max(lastHeardAt, tickAt + roundTripMs);
+        break;
+      }
+    }
+    const firstStaleTick = Math.floor((lastHeardAt + intervalMs + keepAliveGraceMs - openedAt) / intervalMs) + 1;
+    const firstTickFromNow = Math.ceil((silentAt - openedAt) / intervalMs);
+    return openedAt + Math.max(1, firstStaleTick, firstTickFromNow) * intervalMs;
   }
 
   #setState(state: SocketState, cause: SocketCause): void {

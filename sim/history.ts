@@ -29,8 +29,12 @@ export interface ErrorRecord {
 /** A fake socket's state: `dead` = the connection is gone (dropped or refused), `ended` = `end()` was called first. */
 export type SocketState = 'connecting' | 'open' | 'dead' | 'ended';
 
-/** Why a socket stopped. */
-export type SocketCause = 'refused' | 'drop' | 'replaced' | 'end';
+/**
+ * Why a socket stopped. `blackhole`: it was silently dead (a `blackhole` event) and ended the
+ * way Baileys would find out — its keep-alive (408 `Connection was lost`) or, for a connect made
+ * during the blackhole, the opening handshake timing out (408).
+ */
+export type SocketCause = 'refused' | 'drop' | 'replaced' | 'end' | 'blackhole';
 
 /** One connection (one `makeSocket` call). */
 export interface SocketRecord {
@@ -44,6 +48,8 @@ export interface SocketRecord {
   diedAt?: number;
   cause?: SocketCause;
   dropReason?: DropReason;
+  /** When the socket went silently dead (a `blackhole`): frames after this vanished both ways. */
+  blackholedAt?: number;
   /** When the path called `end()` (first call). */
   endCalledAt?: number;
   /** How many times the path called `end()`. */

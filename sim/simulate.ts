@@ -4,14 +4,16 @@
  * server push each `inbound`, takes the `InboundMessage` the path hands over, and calls
  * `reply` / `sendMedia` / `sendComposing` on that very object when the timeline says so (or as
  * soon as the path hands it over, if that is later). It then stops the path: at a `stop` event,
- * once every event has fired and every request settled, or at the stop deadline (the last
- * request's time + `replyDeadlineMs` + `settleMarginMs`), whichever comes first.
+ * once every event has fired and every request settled (and no blackhole's aftermath is still
+ * unfolding: see `FakeNetwork.blackholeUnsettled`), or at the stop deadline (the last request's
+ * time + `replyDeadlineMs` + `settleMarginMs`, or later after a blackhole: see
+ * {@link blackholeAftermathMs}), whichever comes first.
  *
  * Same timeline, same factory, same options: the same history, byte for byte.
  */
 import type { InboundMessage, SendPath, SendPathFactory, SimEnv } from '../src/ports.js';
 import { timerDelayMsMax, VirtualClock, drain, type ClockLimits, type ClockView, type TimerStats } from './clock.js';
-import { FakeNetwork, type NetworkOptions } from './fakeSocket.js';
+import { baileysSocketDefaults, FakeNetwork, keepAliveDetectionMsMax, type NetworkOptions } from './fakeSocket.js';
 import {
   errorRecord,
   historyFormat,
@@ -54,6 +56,13 @@ export interface SimulateOptions {
 }
 
 const settleMarginMsDefault = 60_000;
+
+/**
+ * How long after a blackhole (from its start, or from its end for connects) a send path may still
+ * be recovering: Baileys' keep-alive needs up to two intervals + 5 s (default settings) to end a
+ * silently dead socket, and a connect made during it hangs for a whole `connectTimeoutMs`.
+ */
+export const blackholeAftermathMs = keepAliveDetectionMsMax(baileysSocketDefaults.keepAliveIntervalMs) + baileysSocketDefaults.connectTimeoutMs;
 const stopGraceMsDefault = 600_000;
 const logsMaxDefault = 10_000;
 const inboundQueueMaxDefault = 10_000;
@@ -108,12 +117,16 @@ class Run {
 
     let lastEventAt = 0;
     let lastRequestAt = -1;
+    let blackholeOverAt = -1;
     for (const event of timeline.events) {
       lastEventAt = Math.max(lastEventAt, event.at);
       if (event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing') lastRequestAt = event.at;
+      if (event.do === 'blackhole') blackholeOverAt = Math.max(blackholeOverAt, event.untilAt + blackholeAftermathMs);
     }
     const requestDeadlineAt = lastRequestAt < 0 ? 0 : lastRequestAt + timeline.config.replyDeadlineMs + settleMarginMs;
-    this.#stopDeadlineAt = Math.max(lastEventAt, requestDeadlineAt);
+    // A reply that vanished into a blackhole is only found out later: give the path that time.
+    const blackholeDeadlineAt = blackholeOverAt < 0 || lastRequestAt < 0 ? 0 : blackholeOverAt + settleMarginMs;
+    this.#stopDeadlineAt = Math.max(lastEventAt, requestDeadlineAt, blackholeDeadlineAt);
     const virtualTimeMsMax = Math.min(this.#stopDeadlineAt + stopGraceMs, timerDelayMsMax);
     this.#clock = new VirtualClock({ virtualTimeMsMax, ...options.limits });
     this.#clock.path.onThrow = (error) => this.#recordThrown('timer', error);
@@ -236,7 +249,12 @@ class Run {
 
   /** After every drain: stop once everything settled; done once stop() settled. */
   #afterDrain(): boolean {
-    if (this.#stop.requestedAt === undefined && this.#eventsFired === this.#timeline.events.length && this.#unsettled === 0) {
+    if (
+      this.#stop.requestedAt === undefined &&
+      this.#eventsFired === this.#timeline.events.length &&
+      this.#unsettled === 0 &&
+      !this.#network.blackholeUnsettled(this.#clock.path.stats.alive > 0)
+    ) {
       this.#requestStop('settled');
     }
     return this.#stopFinished;
@@ -271,6 +289,9 @@ class Run {
         break;
       case 'latency':
         network.setLatency(event.ms);
+        break;
+      case 'blackhole':
+        network.blackhole(event.untilAt);
         break;
       case 'heal':
         network.heal();

@@ -38,6 +38,7 @@ export const eventKinds = Object.freeze([
   'refuseConnects',
   'slowAck',
   'latency',
+  'blackhole',
   'heal',
   'stop',
 ] as const);
@@ -77,6 +78,7 @@ const eventSchemas = {
   refuseConnects: z.strictObject({ at, do: z.literal('refuseConnects'), untilAt: at }),
   slowAck: z.strictObject({ at, do: z.literal('slowAck'), chat: chatName.optional(), delayMs }),
   latency: z.strictObject({ at, do: z.literal('latency'), ms: z.int().min(0).max(timelineLimits.latencyMsMax) }),
+  blackhole: z.strictObject({ at, do: z.literal('blackhole'), untilAt: at }),
   heal: z.strictObject({ at, do: z.literal('heal') }),
   stop: z.strictObject({ at, do: z.literal('stop') }),
 } satisfies Record<EventKind, z.ZodType>;
@@ -91,6 +93,7 @@ const eventKeyOrder: Record<EventKind, readonly string[]> = {
   refuseConnects: ['at', 'do', 'untilAt'],
   slowAck: ['at', 'do', 'chat', 'delayMs'],
   latency: ['at', 'do', 'ms'],
+  blackhole: ['at', 'do', 'untilAt'],
   heal: ['at', 'do'],
   stop: ['at', 'do'],
 };
@@ -129,7 +132,15 @@ export type RefuseConnectsEvent = z.infer<typeof eventSchemas.refuseConnects>;
 export type SlowAckEvent = z.infer<typeof eventSchemas.slowAck>;
 /** `latency`: one-way network latency from now on, ms. */
 export type LatencyEvent = z.infer<typeof eventSchemas.latency>;
-/** `heal`: clears refusals, extra latency and pending slow acks. */
+/**
+ * `blackhole`: from `at` to `untilAt` the network silently eats frames in both directions. Every
+ * socket open during it is silently dead for good: its sends still resolve, nothing reaches the
+ * server, no inbound reaches it, and it ends with 408 `Connection was lost` when Baileys'
+ * keep-alive would notice. A connect that would complete during it hangs until the socket's
+ * `connectTimeoutMs` and fails with 408. Sockets opened after `untilAt` (or after `heal`) work.
+ */
+export type BlackholeEvent = z.infer<typeof eventSchemas.blackhole>;
+/** `heal`: clears refusals, blackholes (for new connections), extra latency and pending slow acks. */
 export type HealEvent = z.infer<typeof eventSchemas.heal>;
 /** `stop`: the harness stops the send path now (must be the last event). */
 export type StopEvent = z.infer<typeof eventSchemas.stop>;
@@ -144,6 +155,7 @@ export type TimelineEvent =
   | RefuseConnectsEvent
   | SlowAckEvent
   | LatencyEvent
+  | BlackholeEvent
   | HealEvent
   | StopEvent;
 
@@ -268,6 +280,7 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[]): vo
         break;
       }
       case 'refuseConnects':
+      case 'blackhole':
         if (event.untilAt < event.at) {
           issues.push(`${place}.untilAt: untilAt before at (${event.untilAt} < ${event.at})`);
         }

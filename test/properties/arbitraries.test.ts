@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { faultKindOf, runArb, toTimeline, type SwarmSettings } from '../../properties/arbitraries.js';
 import { parseTimeline, serializeTimeline } from '../../sim/timeline.js';
 
-const allOff: SwarmSettings['faults'] = { drop: false, refuseConnects: false, slowAck: false, latency: false, terminal: false, restart: false };
+const allOff: SwarmSettings['faults'] = { drop: false, refuseConnects: false, slowAck: false, latency: false, terminal: false, restart: false, blackhole: false };
 const settings: SwarmSettings = { faults: allOff, chats: 2, latencyMs: 0, reconnect: { initialMs: 2000, maxMs: 30000, factor: 1.8, jitter: 0.25, maxAttempts: 12 }, replyDeadlineMs: 120_000 };
 
 describe('timeline arbitraries', () => {
@@ -55,6 +55,47 @@ describe('timeline arbitraries', () => {
     expect(faultKindOf({ do: 'drop', reason: 'loggedOut' })).toBe('terminal');
     expect(faultKindOf({ do: 'drop', reason: 'restartRequired' })).toBe('restart');
     expect(faultKindOf({ do: 'drop', reason: 'connectionLost' })).toBe('drop');
+    expect(faultKindOf({ do: 'blackhole' })).toBe('blackhole');
     expect(faultKindOf({ do: 'reply' })).toBeUndefined();
+  });
+
+  it('turns a blackhole step into a blackhole event lasting forMs, only when the kind is on', () => {
+    // Arrange
+    const steps = [
+      { gapMs: 0, do: 'inbound', chat: 0 },
+      { gapMs: 100, do: 'blackhole', forMs: 40_000 },
+      { gapMs: 200, do: 'reply', back: 0, media: false, count: 1 },
+    ] as const;
+    // Act
+    const off = toTimeline(3, settings, [...steps]);
+    const on = toTimeline(3, { ...settings, faults: { ...allOff, blackhole: true } }, [...steps]);
+    // Assert
+    expect(off.events.map((e) => e.do)).toEqual(['inbound', 'reply', 'heal']);
+    expect(on.events).toEqual([
+      { at: 0, do: 'inbound', chat: 'c1', msg: 'm1' },
+      { at: 100, do: 'blackhole', untilAt: 40_100 },
+      { at: 300, do: 'reply', to: 'm1', key: 'r1' },
+      { at: 1300, do: 'heal' },
+    ]);
+  });
+
+  it('generates blackholes alone and together with other fault kinds', () => {
+    // Arrange
+    let alone = 0;
+    let combined = 0;
+    // Act
+    fc.assert(
+      fc.property(runArb(), (run) => {
+        const kinds = new Set(run.timeline.events.map((e) => faultKindOf(e)).filter((k) => k !== undefined));
+        if (kinds.has('blackhole')) {
+          if (kinds.size === 1) alone += 1;
+          else combined += 1;
+        }
+      }),
+      { numRuns: 300, seed: 9 },
+    );
+    // Assert
+    expect(alone).toBeGreaterThan(0);
+    expect(combined).toBeGreaterThan(0);
   });
 });

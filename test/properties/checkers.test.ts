@@ -53,6 +53,55 @@ describe('exactly-once', () => {
     h.requests.push(request('k', { kind: 'composing' }));
     expect(checkExactlyOnce(h)).toEqual([]);
   });
+
+  it('flags a reply that vanished into a blackhole when a newer socket opened to resend it on', () => {
+    // Arrange: r1 written into socket 1's blackhole; socket 1 found dead at 60060; socket 2 opened.
+    const h = baseHistory();
+    h.sockets = [
+      socket({ generation: 1, openedAt: 10, blackholedAt: 50, state: 'dead', cause: 'blackhole', diedAt: 60_060, closeEmittedAt: 60_061 }),
+      socket({ generation: 2, createdAt: 62_000, openedAt: 62_060 }),
+    ];
+    h.requests.push(request('r1'));
+    h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
+    // Act / Assert
+    expect(checkExactlyOnce(h)).toMatchObject([{ key: 'r1', message: 'r1 was reported sent but never became visible' }]);
+  });
+
+  it('excuses a reply lost in a blackhole when no socket ever opened again (nothing to resend on)', () => {
+    // Arrange: socket 1 silent and found dead; the reconnect never opened (refused, gave up).
+    const h = baseHistory();
+    h.sockets = [
+      socket({ generation: 1, openedAt: 10, blackholedAt: 50, state: 'dead', cause: 'blackhole', diedAt: 60_060, closeEmittedAt: 60_061 }),
+      socket({ generation: 2, createdAt: 62_000, state: 'dead', cause: 'blackhole', closeEmittedAt: 82_000 }),
+    ];
+    h.requests.push(request('r1'));
+    h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
+    // Act / Assert
+    expect(checkExactlyOnce(h)).toEqual([]);
+  });
+
+  it('excuses a reply lost in a blackhole when the session ended for good right after the reconnect', () => {
+    // Arrange: socket 2 opened, but was logged out (401) before the resend could go out.
+    const h = baseHistory();
+    h.sockets = [
+      socket({ generation: 1, openedAt: 10, blackholedAt: 50, state: 'dead', cause: 'blackhole', diedAt: 60_060, closeEmittedAt: 60_061 }),
+      socket({ generation: 2, createdAt: 62_000, openedAt: 62_060, state: 'dead', cause: 'drop', closeEmittedAt: 62_100, closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 401 } }),
+    ];
+    h.requests.push(request('r1'));
+    h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
+    // Act / Assert
+    expect(checkExactlyOnce(h)).toEqual([]);
+  });
+
+  it('does not excuse a lost reply whose frame went out on a socket that was not silent', () => {
+    // Arrange
+    const h = baseHistory();
+    h.sockets = [socket({ generation: 1, openedAt: 10, state: 'dead', cause: 'drop', closeEmittedAt: 300 })];
+    h.requests.push(request('r1'));
+    h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
+    // Act / Assert
+    expect(checkExactlyOnce(h)).toHaveLength(1);
+  });
 });
 
 describe('live-socket', () => {

@@ -19,10 +19,12 @@ describe('fault coverage', () => {
       { at: 500, do: 'drop', reason: 'connectionLost' },
       { at: 9000, do: 'drop', reason: 'restartRequired' },
       { at: 600, do: 'latency', ms: 100 },
+      { at: 700, do: 'blackhole', untilAt: 900 },
     ]);
     // Act
     const coverage = runCoverage(t, h);
     // Assert
+    expect(coverage.blackhole).toEqual({ fired: 1, mattered: 1 });
     expect(coverage.drop).toEqual({ fired: 1, mattered: 1 });
     expect(coverage.restart).toEqual({ fired: 1, mattered: 0 });
     expect(coverage.latency).toEqual({ fired: 1, mattered: 1 });

@@ -14,6 +14,7 @@ import {
   connectionClosedError,
   connectRefusedError,
   dropError,
+  handshakeTimedOutError,
   streamErrorNodes,
   timedOutError,
 } from '../../sim/baileysErrors.js';
@@ -57,6 +58,25 @@ describe('fake errors match Baileys', () => {
     expect(fake.output.statusCode).toBe(408);
     expect(fake.message.replace(':443', ':1')).toBe(real.message);
     expect(getCodeFromWSError(fake.data as Error)).toBe(408);
+  });
+
+  it("a connect into a blackhole is mapWebSocketError over ws's real opening-handshake timeout", async () => {
+    // Arrange: a TCP server that accepts and never answers, like a connect into a blackhole.
+    const accepted = new Set<net.Socket>();
+    const silent = net.createServer((conn) => void accepted.add(conn));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const WebSocket = createRequire(import.meta.url)('ws') as new (url: string, opts: { handshakeTimeout: number }) => {
+      on(event: 'error', listener: (err: Error) => void): void;
+    };
+    // Act: ws with Baileys' option (handshakeTimeout = connectTimeoutMs), shortened.
+    const err = await new Promise<Error>((resolve) => new WebSocket(`ws://127.0.0.1:${port}`, { handshakeTimeout: 50 }).on('error', resolve));
+    for (const conn of accepted) conn.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+    // Assert
+    const real = new Boom(`WebSocket Error (${err.message})`, { statusCode: getCodeFromWSError(err) });
+    expect(shape(handshakeTimedOutError())).toEqual(shape(real));
+    expect(handshakeTimedOutError().output.statusCode).toBe(408);
   });
 
   it.each([

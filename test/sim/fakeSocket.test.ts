@@ -240,3 +240,123 @@ describe('fake socket', () => {
     expect(secondHeard).toBe(true);
   });
 });
+
+describe('fake socket under a blackhole', () => {
+  it('a send resolves after the latency but never reaches the server; the socket stays open', async () => {
+    // Arrange: open at 60 (connect 50 + latency 10), silent from 1000.
+    const { server, net, runUntil, at } = testNetwork({ connectDelayMs: 50, baseLatencyMs: 10 });
+    const sock = net.makeSocket();
+    let result: ReturnType<typeof settle> | undefined;
+    at(1000, () => net.blackhole(5000));
+    // Act
+    at(2000, () => (result = settle(sock.sendMessage(c1, { text: '[key=r1] lost' }, { messageId: '3EB0000000000000000010' }))));
+    await runUntil(50_000);
+    // Assert
+    expect(result!.value).toMatchObject({ key: { id: '3EB0000000000000000010' } });
+    expect(net.attempts[0]).toMatchObject({ written: true, reachedServer: false, result: 'ok', settledAt: 2010 });
+    expect(server.snapshot().frames).toEqual([]);
+    expect(net.sockets[0]!.record).toMatchObject({ state: 'open', blackholedAt: 1000 });
+    expect(net.liveSocket()).toBeUndefined();
+  });
+
+  it("ends the socket with 408 Connection was lost at the first keep-alive check past interval + 5 s", async () => {
+    // Arrange: default 30 s keep-alive; last frame heard at the open (60); checks at 30060, 60060.
+    const { clock, net, runUntil, at } = testNetwork({ connectDelayMs: 50, baseLatencyMs: 10 });
+    const sock = net.makeSocket();
+    const updates = watch(sock, () => clock.now());
+    at(1000, () => net.blackhole(5000));
+    // Act
+    await runUntil(100_000);
+    // Assert: at 30060 only 30 s passed (not > 35 s): a ping goes out and is lost; 60060 ends it.
+    const close = updates.at(-1)!;
+    const error = close.update.lastDisconnect!.error as Boom;
+    expect([close.update.connection, error.message, error.output.statusCode]).toEqual(['close', 'Connection was lost', 408]);
+    expect(net.sockets[0]!.record).toMatchObject({ state: 'dead', cause: 'blackhole', blackholedAt: 1000, diedAt: 60_060 });
+    expect(close.at).toBeLessThanOrEqual(60_061);
+  });
+
+  it('times the keep-alive from the socket config and the last frame heard (ack or pong)', async () => {
+    // Arrange: 10 s keep-alive. An ack at 15010; the check at 20060 is answered at 20080.
+    const { net, runUntil, at } = testNetwork({ connectDelayMs: 50, baseLatencyMs: 10 });
+    const sock = net.makeSocket({ keepAliveIntervalMs: 10_000 });
+    at(15_000, () => void sock.sendMessage(c1, { text: 'acked' }, { messageId: '3EB0000000000000000011' }));
+    // Act: silent from 25000; 30060 sees 9980 ms (fine), 40060 sees 19980 ms > 15000.
+    at(25_000, () => net.blackhole(25_000));
+    await runUntil(100_000);
+    // Assert
+    expect(net.sockets[0]!.record).toMatchObject({ cause: 'blackhole', diedAt: 40_060 });
+  });
+
+  it('a frame still on the wire when the blackhole starts vanishes too', async () => {
+    // Arrange
+    const { server, net, runUntil, at } = testNetwork({ baseLatencyMs: 100 });
+    const sock = net.makeSocket();
+    let result: ReturnType<typeof settle> | undefined;
+    at(950, () => (result = settle(sock.sendMessage(c1, { text: 'x' }, { messageId: '3EB0000000000000000012' }))));
+    // Act
+    at(1000, () => net.blackhole(1000));
+    await runUntil(2000);
+    // Assert
+    expect(result!.done).toBe(true);
+    expect(result!.error).toBeUndefined();
+    expect(server.snapshot().frames).toEqual([]);
+  });
+
+  it('inbound messages wait on the server during the blackhole and arrive on the next socket', async () => {
+    // Arrange
+    const { net, runUntil, at, emitted } = testNetwork();
+    net.makeSocket();
+    at(1000, () => net.blackhole(5000));
+    at(2000, () => net.pushInbound({ chatJid: c1, id: '3EB0000000000000000013', text: 'hi', msg: 'm1' }));
+    await runUntil(61_000);
+    expect(emitted).toEqual([]);
+    // Act: the path reconnects after the keep-alive ended socket 1.
+    at(62_000, () => void net.makeSocket());
+    await runUntil(63_000);
+    // Assert
+    expect(emitted.map((e) => [e.message.msg, e.generation])).toEqual([['m1', 2]]);
+  });
+
+  it('a connect during the blackhole hangs until connectTimeoutMs, then 408; after untilAt connects work', async () => {
+    // Arrange
+    const { clock, net, runUntil, at } = testNetwork({ connectDelayMs: 50, baseLatencyMs: 10 });
+    net.blackhole(30_000);
+    const first = net.makeSocket();
+    const updates = watch(first, () => clock.now());
+    // Act
+    at(31_000, () => void net.makeSocket());
+    await runUntil(40_000);
+    // Assert
+    const close = updates.at(-1)!;
+    const error = close.update.lastDisconnect!.error as Boom;
+    expect([close.at, error.message, error.output.statusCode]).toEqual([20_000, 'WebSocket Error (Opening handshake has timed out)', 408]);
+    expect(net.sockets[0]!.record).toMatchObject({ state: 'dead', cause: 'blackhole', blackholedAt: 60, diedAt: 20_000, refused: false });
+    expect(net.sockets[1]!.record).toMatchObject({ state: 'open', openedAt: 31_060 });
+    expect(net.sockets[1]!.record.blackholedAt).toBeUndefined();
+  });
+
+  it('heal lets new connections through but does not revive a socket already silent', async () => {
+    // Arrange
+    const { net, runUntil, at } = testNetwork();
+    net.makeSocket();
+    at(1000, () => net.blackhole(500_000));
+    // Act
+    at(2000, () => net.heal());
+    at(3000, () => void net.makeSocket());
+    await runUntil(4000);
+    // Assert: the new one opened and is not replaced-over the silent one (which never hears it).
+    expect(net.sockets[0]!.record).toMatchObject({ state: 'open', blackholedAt: 1000 });
+    expect(net.sockets[1]!.record).toMatchObject({ state: 'open' });
+    expect(net.liveSocket()).toBe(net.sockets[1]);
+  });
+
+  it('a run without blackholes is never held up by one', async () => {
+    // Arrange
+    const { net, runUntil } = testNetwork();
+    net.makeSocket();
+    // Act
+    await runUntil(1000);
+    // Assert
+    expect(net.blackholeUnsettled(true)).toBe(false);
+  });
+});

@@ -140,7 +140,7 @@ export const tinyPath: SendPathFactory = (env) => {
 
 /**
  * A "generated-looking" timeline from a seed: 1-3 chats, up to `eventsMax` events mixing
- * inbound, replies, media, composing, drops, refusals, slow acks, latency and heals.
+ * inbound, replies, media, composing, drops, refusals, slow acks, latency, blackholes and heals.
  */
 export function generatedTimeline(seed: number, eventsMax = 40): Timeline {
   const rng = xoroshiro128plus(seed);
@@ -173,6 +173,8 @@ export function generatedTimeline(seed: number, eventsMax = 40): Timeline {
       events.push(int(0, 1) ? { at, do: 'slowAck', delayMs: int(100, 5000) } : { at, do: 'slowAck', chat: events.find((e) => e.do === 'inbound' && 'chat' in e)!.chat as string, delayMs: int(100, 5000) });
     } else if (roll < 93) {
       events.push({ at, do: 'latency', ms: int(0, 400) });
+    } else if (roll < 96) {
+      events.push({ at, do: 'blackhole', untilAt: at + int(0, 40_000) });
     } else {
       events.push({ at, do: 'heal' });
     }

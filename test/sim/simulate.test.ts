@@ -174,6 +174,53 @@ describe('simulate', () => {
     expect(h.timers.path).toMatchObject({ created: 1, aliveAtEnd: 1 });
   });
 
+  it('holds the run through a blackhole until the silent socket is found dead and a newer one opened', async () => {
+    // Arrange: the tiny path trusts a resolved send; its reply goes into the blackhole.
+    const t = timelineOf([inbound, { at: 1500, do: 'blackhole', untilAt: 5000 }, { at: 2000, do: 'reply', to: 'm1', key: 'r1' }]);
+    // Act
+    const h = await simulate(t, tinyPath);
+    // Assert
+    expect(h.requests[0]).toMatchObject({ key: 'r1', outcome: 'ok', settledAt: 2010 });
+    expect(h.attempts[0]).toMatchObject({ generation: 1, written: true, reachedServer: false });
+    expect(h.server.visible['c1']).toBeUndefined();
+    const [silent, next] = h.sockets;
+    expect(silent).toMatchObject({ cause: 'blackhole', blackholedAt: 1500, closeError: { statusCode: 408, message: 'Connection was lost' } });
+    expect(next!.openedAt).toBeGreaterThan(silent!.closeEmittedAt!);
+    expect(h.stop).toMatchObject({ reason: 'settled', result: 'completed' });
+    expect(h.stop.requestedAt).toBeGreaterThanOrEqual(next!.openedAt!);
+  });
+
+  it('stops at once after a blackhole when the path will not reconnect', async () => {
+    // Arrange: a path that never reconnects and holds no timers.
+    const once: SendPathFactory = (env) => {
+      const sock = env.makeSocket();
+      return {
+        start(onMessage) {
+          sock.ev.on('messages.upsert', ({ messages }) => {
+            for (const m of messages) {
+              const chatJid = m.key.remoteJid!;
+              onMessage({
+                chatJid,
+                id: m.key.id!,
+                text: '',
+                reply: (text) => sock.sendMessage(chatJid, { text }),
+                sendMedia: () => Promise.reject(new Error('no media')),
+                sendComposing: () => Promise.resolve(),
+              });
+            }
+          });
+        },
+        stop: () => sock.end(undefined),
+      };
+    };
+    const t = timelineOf([{ ...inbound, at: 500 }, { at: 1000, do: 'blackhole', untilAt: 2000 }, { at: 1100, do: 'reply', to: 'm1', key: 'r1' }]);
+    // Act
+    const h = await simulate(t, once);
+    // Assert: the silent socket's keep-alive ends it, then nothing more can happen.
+    expect(h.sockets).toHaveLength(1);
+    expect(h.stop.requestedAt).toBe(h.sockets[0]!.closeEmittedAt);
+  });
+
   it('is deterministic: 200 generated timelines, each simulated twice, give equal fingerprints', async () => {
     const prints = new Set<string>();
     for (let seed = 1; seed <= 200; seed++) {

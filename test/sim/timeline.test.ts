@@ -24,7 +24,7 @@ function issuesOf(input: unknown): readonly string[] {
 
 describe('timeline validation', () => {
   it.each([
-    ['unknown event', [inbound, { at: 5, do: 'explode' }], 'events[1].do: unknown event "explode" (expected one of: inbound, reply, sendMedia, composing, drop, refuseConnects, slowAck, latency, heal, stop)'],
+    ['unknown event', [inbound, { at: 5, do: 'explode' }], 'events[1].do: unknown event "explode" (expected one of: inbound, reply, sendMedia, composing, drop, refuseConnects, slowAck, latency, blackhole, heal, stop)'],
     ['time going backwards', [{ ...inbound, at: 1000 }, { at: 900, do: 'heal' }], 'events[1].at: time goes backwards (900 < 1000)'],
     ['reply to an unknown message', [inbound, { at: 5, do: 'reply', to: 'm9', key: 'r1' }], 'events[1].to: reply to unknown message "m9" (no earlier inbound with msg "m9")'],
     ['reply before its inbound', [{ at: 0, do: 'reply', to: 'm1', key: 'r1' }, inbound], 'events[0].to: reply to unknown message "m1" (no earlier inbound with msg "m1")'],
@@ -32,6 +32,9 @@ describe('timeline validation', () => {
     ['duplicate msg', [inbound, { ...inbound, at: 3 }], 'events[1].msg: duplicate msg "m1" (first at events[0])'],
     ['duplicate key', [inbound, { at: 1, do: 'reply', to: 'm1', key: 'r1' }, { at: 2, do: 'sendMedia', to: 'm1', key: 'r1', kind: 'image' }], 'events[2].key: duplicate key "r1" (first at events[1])'],
     ['untilAt before at', [{ at: 1000, do: 'refuseConnects', untilAt: 500 }], 'events[0].untilAt: untilAt before at (500 < 1000)'],
+    ['blackhole ending before it starts', [{ at: 1000, do: 'blackhole', untilAt: 999 }], 'events[0].untilAt: untilAt before at (999 < 1000)'],
+    ['blackhole without untilAt', [{ at: 1000, do: 'blackhole' }], 'events[0].untilAt: required'],
+    ['blackhole with an unknown field', [{ at: 0, do: 'blackhole', untilAt: 5, chat: 'c1' }], 'events[0].chat: unknown field'],
     ['unknown drop reason', [{ at: 0, do: 'drop', reason: 'gremlins' }], 'events[0].reason: expected "connectionLost" | "connectionClosed" | "restartRequired" | "conflict" | "loggedOut", got "gremlins"'],
     ['missing field', [{ at: 0, do: 'inbound', chat: 'c1' }], 'events[0].msg: required'],
     ['unknown field', [{ ...inbound, color: 'red' }], 'events[0].color: unknown field'],
@@ -97,6 +100,16 @@ describe('timeline serialisation', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('writes a blackhole as at, do, untilAt and reads it back', () => {
+    // Arrange
+    const t = parseTimeline(base([{ untilAt: 9000, do: 'blackhole', at: 1000 }]));
+    // Act
+    const text = serializeTimeline(t);
+    // Assert
+    expect(text).toContain('    { "at": 1000, "do": "blackhole", "untilAt": 9000 }\n');
+    expect(parseTimeline(text).events).toEqual([{ at: 1000, do: 'blackhole', untilAt: 9000 }]);
   });
 
   it('round-trips: parse(serialize(t)) deep-equals t, for 100 generated timelines', () => {
