@@ -12,9 +12,15 @@ export {
   type ReconnectPolicy,
 } from './reconnectPolicy.js';
 export { classifySendError, classifyClose, statusCodeOf, type SendErrorClass, type CloseClass } from './sendErrors.js';
-export { Supervisor, type LiveSocket, type SupervisorOptions, type SupervisorState } from './supervisor.js';
-export { Outbox, type OutboxOptions, type Receipt } from './outbox.js';
+export { Supervisor, type CloseListener, type LiveSocket, type SupervisorOptions, type SupervisorState } from './supervisor.js';
+export { baileysKeepAliveIntervalMs, confirmWindowMs, Outbox, type OutboxOptions, type OutboxStats, type Receipt } from './outbox.js';
 export { bindInbound } from './inbound.js';
 export { redactJid } from './redact.js';
-export { createReferenceSendPath, referenceSendPath, type ReferenceOptions } from './reference.js';
+export {
+  createReferenceSendPath,
+  referenceSendPath,
+  type ReferenceOptions,
+  type ReferenceSendPath,
+  type ReferenceSendPathFactory,
+} from './reference.js';
 export { productionEnv, defaultReplyDeadlineMs, type ProductionEnvOptions } from './productionEnv.js';

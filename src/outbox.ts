@@ -4,9 +4,23 @@
  * message (WhatsApp drops a second copy of an id it already has). Replies to one chat go out
  * one at a time in request order; chats progress independently.
  *
- * Limits: `maxPending` replies in total (then {@link OutboxFullError}), `maxSendAttempts` per
- * reply, and a per-reply deadline that bounds its whole life: queueing, waits and attempts.
- * The outbox owns no timers: waits are the supervisor's shared wait, deadlines included.
+ * A written frame is not a delivered one. Baileys resolves `sendMessage` once the frame is
+ * written; on a silently dead connection it vanishes, and Baileys only notices through its
+ * keep-alive, up to two intervals + 5 s later. So the outbox keeps each written reply as
+ * *unconfirmed* until its socket has stayed alive for that whole window after the write
+ * (`confirmWindowMs`). When a socket closes for any non-terminal reason, every reply written on it
+ * within the window before the close is sent again, with the same message id, on the next live
+ * socket, ahead of that chat's later replies. The reply's promise resolved at the first write;
+ * resends are counted in its {@link Receipt} (`resends`, updated in place) and logged.
+ * Confirmation costs no timer: at a close, the write times are compared with the close time, and
+ * older entries are pruned whenever a new write is recorded.
+ *
+ * Limits: `maxPending` replies awaiting their first write (then {@link OutboxFullError}),
+ * `maxSendAttempts` per reply (resends included), a per-reply deadline that bounds its first
+ * write (queueing, waits and attempts), and `maxUnconfirmed` replies held after their write
+ * (unconfirmed or waiting to be resent; at the limit the oldest unconfirmed one is treated as
+ * confirmed and counted in `unconfirmedEvicted`). The outbox owns no timers: waits are the
+ * supervisor's shared wait, deadlines included.
  */
 import type { AnyMessageContent } from '@whiskeysockets/baileys';
 import {
@@ -20,17 +34,37 @@ import {
 } from './errors.js';
 import type { Clock, IdSource, Logger } from './ports.js';
 import { redactJid } from './redact.js';
-import { classifySendError } from './sendErrors.js';
+import { classifySendError, type CloseClass } from './sendErrors.js';
 import type { LiveSocket, Supervisor } from './supervisor.js';
 
 /** What a reply resolves to once a frame carrying it was written. */
 export interface Receipt {
   messageId: string;
-  /** Attempts made, including the successful one. */
+  /** Attempts made until the first write, including it. */
   attempts: number;
-  /** Socket generation that carried the successful attempt. */
+  /** Socket generation that carried the first write. */
   generation: number;
   outcome: 'ok';
+  /**
+   * Times the reply was written again, same id, because its socket closed before the write was
+   * confirmed. Updated in place after the promise resolved: read it later to see resends.
+   */
+  resends: number;
+}
+
+/** Baileys' default `keepAliveIntervalMs` (7.0.0-rc14, `Defaults/index.js`). */
+export const baileysKeepAliveIntervalMs = 30_000;
+
+/** Baileys ends a socket once more than the interval plus this long passed without a server frame. */
+const keepAliveGraceMs = 5000;
+
+/**
+ * How long a socket must stay alive after a write before the write counts as confirmed: the
+ * keep-alive check runs every interval and fires past interval + 5 s of silence, so a dead
+ * connection is noticed at most two intervals + 5 s after the last frame it delivered.
+ */
+export function confirmWindowMs(keepAliveIntervalMs: number): number {
+  return 2 * keepAliveIntervalMs + keepAliveGraceMs;
 }
 
 /** Limits and wiring. */
@@ -39,26 +73,74 @@ export interface OutboxOptions {
   clock: Clock;
   messageIds: IdSource;
   logger: Logger;
-  /** Whole-life bound per reply. */
+  /** Whole-life bound per reply, up to its first write. */
   deadlineMs: number;
   /** Replies held at once, queued or in progress (default 1,000). */
   maxPending?: number;
-  /** Attempts per reply (default 8). */
+  /** Attempts per reply, resends included (default 8). */
   maxSendAttempts?: number;
+  /**
+   * Resend what a closing socket may have swallowed (default true). Off, a resolved write is
+   * trusted: the `trusts-write` specimen, which loses replies written into a dead connection.
+   */
+  resendUnconfirmed?: boolean;
+  /** Replies held after their write, unconfirmed or waiting for a resend (default 1,000). */
+  maxUnconfirmed?: number;
+  /** The sockets' `keepAliveIntervalMs`; sets the confirmation window (default Baileys' 30,000). */
+  keepAliveIntervalMs?: number;
+}
+
+/** Counters for logs and benches. */
+export interface OutboxStats {
+  /** Replies awaiting their first write. */
+  pending: number;
+  /** Written replies not yet confirmed (their socket has not outlived the window yet). */
+  unconfirmed: number;
+  /** Written replies waiting to be written again after their socket closed. */
+  resending: number;
+  /** Resends written so far. */
+  resends: number;
+  /** Unconfirmed replies dropped at the `maxUnconfirmed` limit (treated as confirmed). */
+  unconfirmedEvicted: number;
+  /** Written, unconfirmed replies whose resend was given up (terminal close, attempts, stop). */
+  lost: number;
 }
 
 interface Reply {
-  chatJid: string;
-  content: AnyMessageContent;
-  messageId: string;
-  deadlineAt: number;
-  resolve: (receipt: Receipt) => void;
-  reject: (err: Error) => void;
+  /** Request order across the outbox: a chat's lane is kept sorted by it. */
+  readonly seq: number;
+  readonly chatJid: string;
+  readonly content: AnyMessageContent;
+  readonly messageId: string;
+  readonly deadlineAt: number;
+  readonly resolve: (receipt: Receipt) => void;
+  readonly reject: (err: Error) => void;
+  attempts: number;
+  /** Wait for a socket newer than this one before the next attempt. */
+  afterGeneration: number;
+  ambiguousCause: unknown;
+  /** Set at the first write: the promise resolved; from then on the reply is a resend candidate. */
+  receipt: Receipt | undefined;
+  /** The promise was rejected or the resend given up: nothing more to do. */
+  finished: boolean;
+}
+
+/** A chat's replies that still need a write, in request order, and the one being worked on. */
+interface Lane {
+  readonly replies: Reply[];
+  active: Reply | undefined;
+}
+
+/** A write not yet confirmed: which socket carried it and when the outbox learned of it. */
+interface Unconfirmed {
+  readonly reply: Reply;
+  readonly generation: number;
+  readonly writtenAt: number;
 }
 
 /** Outcome of one attempt, as the delivery loop sees it. */
 type AttemptResult =
-  | { done: true; receipt: Receipt }
+  | { done: true; generation: number }
   | { done: false; terminal: boolean; mayHaveWritten: boolean; afterGeneration: number; cause: unknown };
 
 /** See the module comment. */
@@ -66,9 +148,19 @@ export class Outbox {
   readonly #options: OutboxOptions;
   readonly #maxPending: number;
   readonly #maxSendAttempts: number;
-  readonly #queues = new Map<string, Reply[]>();
+  readonly #resendUnconfirmed: boolean;
+  readonly #maxUnconfirmed: number;
+  readonly #confirmWindowMs: number;
+  readonly #lanes = new Map<string, Lane>();
   readonly #drains = new Set<Promise<void>>();
+  /** Oldest write first; only writes on sockets not yet heard closed. */
+  #unconfirmed: Unconfirmed[] = [];
+  #resending = 0;
+  #seq = 0;
   #pending = 0;
+  #resends = 0;
+  #evicted = 0;
+  #lost = 0;
   #stopped = false;
   /** Resolved by `stop()`: every in-flight attempt races it, so none can hold stop up. */
   #stopSignal: Promise<'stopped'>;
@@ -78,14 +170,34 @@ export class Outbox {
     this.#options = options;
     this.#maxPending = options.maxPending ?? 1000;
     this.#maxSendAttempts = options.maxSendAttempts ?? 8;
+    this.#resendUnconfirmed = options.resendUnconfirmed ?? true;
+    this.#maxUnconfirmed = options.maxUnconfirmed ?? 1000;
+    this.#confirmWindowMs = confirmWindowMs(options.keepAliveIntervalMs ?? baileysKeepAliveIntervalMs);
     this.#stopSignal = new Promise((resolve) => {
       this.#signalStop = () => resolve('stopped');
     });
   }
 
-  /** Replies held now (queued or in progress). */
+  /** Replies held now awaiting their first write (queued or in progress). */
   get pending(): number {
     return this.#pending;
+  }
+
+  /** Written replies held until confirmed or resent (bounded by `maxUnconfirmed`). */
+  get unconfirmedCount(): number {
+    return this.#unconfirmed.length + this.#resending;
+  }
+
+  /** Counters for logs and benches. */
+  stats(): OutboxStats {
+    return {
+      pending: this.#pending,
+      unconfirmed: this.#unconfirmed.length,
+      resending: this.#resending,
+      resends: this.#resends,
+      unconfirmedEvicted: this.#evicted,
+      lost: this.#lost,
+    };
   }
 
   /** Queues `content` for `chatJid`; resolves with a {@link Receipt} or rejects with a typed error. */
@@ -94,100 +206,244 @@ export class Outbox {
     if (this.#pending >= this.#maxPending) return Promise.reject(new OutboxFullError(this.#maxPending));
     return new Promise<Receipt>((resolve, reject) => {
       const reply: Reply = {
+        seq: ++this.#seq,
         chatJid,
         content,
         messageId: this.#options.messageIds(),
         deadlineAt: this.#options.clock.now() + this.#options.deadlineMs,
         resolve,
         reject,
+        attempts: 0,
+        afterGeneration: 0,
+        ambiguousCause: undefined,
+        receipt: undefined,
+        finished: false,
       };
       this.#pending += 1;
-      const queue = this.#queues.get(chatJid);
-      if (queue) queue.push(reply);
-      else this.#startDrain(chatJid, [reply]);
+      this.#enqueue(reply);
     });
+  }
+
+  /**
+   * The supervisor heard socket `generation` close. Writes on it inside the confirmation window
+   * before now may have vanished: they go back to their chats' lanes, ahead of later replies.
+   * Older ones are confirmed (the socket outlived the window after them) and forgotten.
+   */
+  socketClosed(generation: number, kind: CloseClass): void {
+    if (!this.#resendUnconfirmed || this.#unconfirmed.length === 0) return;
+    const windowStartAt = this.#options.clock.now() - this.#confirmWindowMs;
+    const kept: Unconfirmed[] = [];
+    const again: Unconfirmed[] = [];
+    for (const entry of this.#unconfirmed) {
+      if (entry.generation !== generation) kept.push(entry);
+      else if (entry.writtenAt >= windowStartAt) again.push(entry);
+    }
+    this.#unconfirmed = kept;
+    for (const { reply, writtenAt } of again) {
+      this.#options.logger.info(
+        { chat: redactJid(reply.chatJid), messageId: reply.messageId, generation, writtenAt, kind },
+        'socket closed before the write was confirmed; resending',
+      );
+      // A terminal close leaves no socket: the lane's wait fails and the loss is logged there.
+      reply.afterGeneration = generation;
+      this.#resending += 1;
+      this.#enqueue(reply);
+    }
   }
 
   /**
    * Refuses new replies, fails queued ones, and settles in-progress ones without waiting for
    * their sockets: real Baileys can hold a send for `defaultQueryTimeoutMs` (60 s) after
-   * `end()`. An in-progress reply may have been written, so it ends as ambiguous.
+   * `end()`. An in-progress reply may have been written, so it ends as ambiguous. Replies
+   * waiting for a resend are given up (logged as possibly lost).
    */
   async stop(): Promise<void> {
     this.#stopped = true;
     this.#signalStop();
-    for (const queue of this.#queues.values()) {
-      // The head is in progress and settles itself; the rest never started: definitely not sent.
-      for (const reply of queue.splice(1)) this.#settle(() => reply.reject(new SendPathStoppedError()));
+    for (const lane of this.#lanes.values()) {
+      // The active reply settles itself; the rest never started (or wait to be resent).
+      const idle = lane.replies.filter((reply) => reply !== lane.active);
+      lane.replies.splice(0, lane.replies.length, ...(lane.active ? [lane.active] : []));
+      for (const reply of idle) this.#fail(reply, new SendPathStoppedError());
     }
+    this.#unconfirmed = [];
     await Promise.all(this.#drains);
   }
 
-  #startDrain(chatJid: string, queue: Reply[]): void {
-    this.#queues.set(chatJid, queue);
-    const drain = this.#drain(queue).finally(() => {
-      this.#queues.delete(chatJid);
+  /** Puts `reply` in its chat's lane in request order, starting the lane's worker if idle. */
+  #enqueue(reply: Reply): void {
+    const lane = this.#lanes.get(reply.chatJid);
+    if (lane === undefined) {
+      this.#startDrain(reply.chatJid, { replies: [reply], active: undefined });
+      return;
+    }
+    const replies = lane.replies;
+    let index = replies.length;
+    while (index > 0 && replies[index - 1]!.seq > reply.seq) index -= 1;
+    replies.splice(index, 0, reply);
+  }
+
+  #startDrain(chatJid: string, lane: Lane): void {
+    this.#lanes.set(chatJid, lane);
+    const drain = this.#drain(lane).finally(() => {
+      this.#lanes.delete(chatJid);
       this.#drains.delete(drain);
     });
     this.#drains.add(drain);
   }
 
-  async #drain(queue: Reply[]): Promise<void> {
-    for (let reply = queue[0]; reply !== undefined; reply = queue[0]) {
-      await this.#deliver(reply);
-      queue.shift();
+  async #drain(lane: Lane): Promise<void> {
+    for (let reply = lane.replies[0]; reply !== undefined; reply = lane.replies[0]) {
+      lane.active = reply;
+      const finished = await this.#step(reply, lane);
+      lane.active = undefined;
+      if (finished) lane.replies.splice(lane.replies.indexOf(reply), 1);
     }
   }
 
-  #settle(settle: () => void): void {
-    this.#pending -= 1;
-    if (this.#pending < 0) throw new Error('invariant: outbox pending count below zero');
-    settle();
+  /**
+   * One turn for `reply`: wait for a live socket and make one attempt. Returns true once the
+   * reply leaves the lane (written, or failed for good); false to go round again — after a
+   * retryable failure, or because an earlier reply of the chat came back for a resend and must
+   * go first.
+   */
+  async #step(reply: Reply, lane: Lane): Promise<boolean> {
+    const first = reply.receipt === undefined;
+    if (this.#stopped) return this.#fail(reply, new SendPathStoppedError());
+    if (first && this.#options.clock.now() >= reply.deadlineAt) {
+      return this.#fail(reply, new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, reply.attempts));
+    }
+    if (reply.attempts >= this.#maxSendAttempts) {
+      return this.#fail(reply, new SendAttemptsExhaustedError(reply.messageId, reply.attempts, reply.ambiguousCause));
+    }
+    if (!first) this.#expireQueued(lane);
+    const live = await this.#waitLive(reply, lane);
+    if (live === 'expired') return false;
+    if (live instanceof Error) return this.#fail(reply, live);
+    if (lane.replies[0] !== reply) return false;
+    // Replies queued behind a resend must not outlive their deadline by more than one attempt.
+    if (!first) this.#expireQueued(lane);
+    reply.attempts += 1;
+    const result = await this.#attempt(reply, live);
+    if (result.done) return this.#written(reply, result.generation);
+    if (result.mayHaveWritten) reply.ambiguousCause = result.cause;
+    if (result.terminal && result.cause instanceof SendPathStoppedError) return this.#fail(reply, result.cause);
+    if (result.terminal) return this.#fail(reply, new SendRejectedError(reply.messageId, result.cause));
+    reply.afterGeneration = result.afterGeneration;
+    return false;
   }
 
-  /** Runs attempts for one reply until it is sent, refused, out of attempts or out of time. */
-  async #deliver(reply: Reply): Promise<void> {
-    let attempts = 0;
-    let afterGeneration = 0;
-    let ambiguousCause: unknown;
-    const fail = (definite: Error): void =>
-      this.#settle(() =>
-        reply.reject(
-          ambiguousCause === undefined ? definite : new AmbiguousDeliveryError(reply.messageId, attempts, ambiguousCause),
-        ),
+  /** A write of `reply` on `generation` resolved: settle or count it, and track it until confirmed. */
+  #written(reply: Reply, generation: number): boolean {
+    const { logger, supervisor, clock } = this.#options;
+    if (reply.receipt === undefined) {
+      reply.receipt = { messageId: reply.messageId, attempts: reply.attempts, generation, outcome: 'ok', resends: 0 };
+      this.#pending -= 1;
+      if (this.#pending < 0) throw new Error('invariant: outbox pending count below zero');
+      reply.resolve(reply.receipt);
+    } else {
+      this.#resending -= 1;
+      this.#resends += 1;
+      reply.receipt.resends += 1;
+      logger.info(
+        { chat: redactJid(reply.chatJid), messageId: reply.messageId, generation, resends: reply.receipt.resends },
+        'reply resent',
       );
-    for (;;) {
-      if (this.#stopped) return fail(new SendPathStoppedError());
-      if (this.#options.clock.now() >= reply.deadlineAt) {
-        return fail(new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, attempts));
-      }
-      if (attempts >= this.#maxSendAttempts) {
-        return fail(new SendAttemptsExhaustedError(reply.messageId, attempts, ambiguousCause));
-      }
-      const live = await this.#waitLive(reply, afterGeneration, attempts);
-      if (live instanceof Error) return fail(live);
-      attempts += 1;
-      const result = await this.#attempt(reply, live, attempts);
-      if (result.done) return this.#settle(() => reply.resolve(result.receipt));
-      if (result.mayHaveWritten) ambiguousCause = result.cause;
-      if (result.terminal && result.cause instanceof SendPathStoppedError) return fail(result.cause);
-      if (result.terminal) return fail(new SendRejectedError(reply.messageId, result.cause));
-      afterGeneration = result.afterGeneration;
     }
+    if (!this.#resendUnconfirmed) return true;
+    // The socket closed while the write was being reported: it is already owed a resend.
+    if (supervisor.isClosed(generation)) {
+      reply.afterGeneration = generation;
+      this.#resending += 1;
+      return false;
+    }
+    this.#track({ reply, generation, writtenAt: clock.now() });
+    return true;
   }
 
-  async #waitLive(reply: Reply, afterGeneration: number, attempts: number): Promise<LiveSocket | Error> {
+  /** Records an unconfirmed write: prunes confirmed ones, evicts the oldest at the limit. */
+  #track(entry: Unconfirmed): void {
+    const list = this.#unconfirmed;
+    const confirmedBeforeAt = entry.writtenAt - this.#confirmWindowMs;
+    let confirmed = 0;
+    while (confirmed < list.length && list[confirmed]!.writtenAt < confirmedBeforeAt) confirmed += 1;
+    if (confirmed > 0) list.splice(0, confirmed);
+    if (list.length + this.#resending >= this.#maxUnconfirmed) {
+      const oldest = list.shift();
+      this.#evicted += 1;
+      const evicted = oldest ?? entry;
+      this.#options.logger.warn(
+        { chat: redactJid(evicted.reply.chatJid), messageId: evicted.reply.messageId, maxUnconfirmed: this.#maxUnconfirmed },
+        'unconfirmed limit reached; oldest write treated as confirmed',
+      );
+      if (oldest === undefined) return;
+    }
+    list.push(entry);
+  }
+
+  /** Ends `reply` with `error`: rejects a reply never written; logs a resend given up as possibly lost. */
+  #fail(reply: Reply, error: Error): true {
+    if (reply.finished) return true;
+    reply.finished = true;
+    if (reply.receipt === undefined) {
+      this.#pending -= 1;
+      if (this.#pending < 0) throw new Error('invariant: outbox pending count below zero');
+      const ambiguous = reply.ambiguousCause;
+      reply.reject(ambiguous === undefined ? error : new AmbiguousDeliveryError(reply.messageId, reply.attempts, ambiguous));
+      return true;
+    }
+    this.#resending -= 1;
+    this.#lost += 1;
+    this.#options.logger.error(
+      { chat: redactJid(reply.chatJid), messageId: reply.messageId, attempts: reply.attempts, resends: reply.receipt.resends, reason: error.name },
+      'reply was written but not confirmed and cannot be resent: it may be lost',
+    );
+    return true;
+  }
+
+  /**
+   * Waits for a live socket newer than the reply's last. A first send waits until its deadline.
+   * A resend (its promise resolved) waits as long as the supervisor keeps reconnecting, but wakes
+   * by the earliest deadline of the chat's replies queued behind it, which must fail on time
+   * (`'expired'`: they were failed, wait again). A reply queued during the wait has a deadline
+   * at least `deadlineMs` after the wait began, so waking no later than that catches it too.
+   */
+  async #waitLive(reply: Reply, lane: Lane): Promise<LiveSocket | Error | 'expired'> {
+    const resend = reply.receipt !== undefined;
+    const now = this.#options.clock.now();
+    const deadlineAt = resend ? Math.min(this.#earliestDeadlineAt(lane), now + this.#options.deadlineMs) : reply.deadlineAt;
     try {
-      return await this.#options.supervisor.whenLive(afterGeneration, reply.deadlineAt);
+      return await this.#options.supervisor.whenLive(reply.afterGeneration, deadlineAt);
     } catch (err) {
-      if (err instanceof LiveWaitTimeoutError) return new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, attempts);
+      if (err instanceof LiveWaitTimeoutError) {
+        if (!resend) return new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, reply.attempts);
+        this.#expireQueued(lane);
+        return 'expired';
+      }
       return err instanceof Error ? err : new Error(String(err));
     }
   }
 
-  async #attempt(reply: Reply, live: LiveSocket, attempt: number): Promise<AttemptResult> {
+  /** The earliest deadline among a lane's replies still awaiting their first write. */
+  #earliestDeadlineAt(lane: Lane): number {
+    let earliest = Infinity;
+    for (const r of lane.replies) if (r.receipt === undefined) earliest = Math.min(earliest, r.deadlineAt);
+    return earliest;
+  }
+
+  /** Fails the lane's queued first sends whose deadline has passed, as their own turn would. */
+  #expireQueued(lane: Lane): void {
+    const now = this.#options.clock.now();
+    const expired = lane.replies.filter((r) => r.receipt === undefined && r !== lane.active && r.deadlineAt <= now);
+    for (const r of expired) {
+      lane.replies.splice(lane.replies.indexOf(r), 1);
+      this.#fail(r, new ReplyDeadlineError(r.messageId, this.#options.deadlineMs, r.attempts));
+    }
+  }
+
+  async #attempt(reply: Reply, live: LiveSocket): Promise<AttemptResult> {
     const { logger, supervisor } = this.#options;
-    const log = { chat: redactJid(reply.chatJid), messageId: reply.messageId, attempt, generation: live.generation };
+    const log = { chat: redactJid(reply.chatJid), messageId: reply.messageId, attempt: reply.attempts, generation: live.generation };
     try {
       const sending = live.socket.sendMessage(reply.chatJid, reply.content, { messageId: reply.messageId });
       if ((await Promise.race([sending, this.#stopSignal])) === 'stopped') {
@@ -195,7 +451,7 @@ export class Outbox {
         return { done: false, terminal: true, mayHaveWritten: true, afterGeneration: live.generation, cause: new SendPathStoppedError() };
       }
       logger.debug(log, 'reply written');
-      return { done: true, receipt: { messageId: reply.messageId, attempts: attempt, generation: live.generation, outcome: 'ok' } };
+      return { done: true, generation: live.generation };
     } catch (cause) {
       const closeHeard = supervisor.isClosed(live.generation);
       const kind = classifySendError(cause, { closeHeard });

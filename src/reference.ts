@@ -5,8 +5,8 @@
  */
 import { ConfigError, validateReconnectPolicy } from './reconnectPolicy.js';
 import { bindInbound } from './inbound.js';
-import { Outbox } from './outbox.js';
-import type { InboundMessage, SendPath, SendPathFactory, SimEnv, SocketConfig } from './ports.js';
+import { baileysKeepAliveIntervalMs, Outbox, type OutboxStats } from './outbox.js';
+import type { InboundMessage, SendPath, SimEnv, SocketConfig } from './ports.js';
 import { Supervisor, type UpsertListener } from './supervisor.js';
 
 /** Limits for the reference path; all optional. */
@@ -17,23 +17,50 @@ export interface ReferenceOptions {
   maxSendAttempts?: number;
   /** Concurrent live-socket waiters (default 10,000). */
   maxWaiters?: number;
-  /** Extra config passed to the socket factory on every connect. */
+  /**
+   * Extra config passed to the socket factory on every connect. Its `keepAliveIntervalMs`
+   * (default Baileys' 30,000) also sets how long a write stays unconfirmed.
+   */
   socketConfig?: SocketConfig;
+  /**
+   * Resend, with the same id, replies written on a socket that closed before the write was
+   * confirmed (default true). Relies on WhatsApp dropping a second copy of an id it already has.
+   */
+  resendUnconfirmed?: boolean;
+  /** Written replies held until confirmed or resent (default 1,000; at the limit the oldest counts as confirmed). */
+  maxUnconfirmed?: number;
 }
 
+/** The reference send path, with its outbox counters for logs and benches. */
+export interface ReferenceSendPath extends SendPath {
+  /** Outbox counters now: pending, unconfirmed, resending, resends, evicted, lost. */
+  stats(): OutboxStats;
+}
+
+/** A factory of the reference send path (a `SendPathFactory` whose paths also report stats). */
+export type ReferenceSendPathFactory = (env: SimEnv) => ReferenceSendPath;
+
 /** Builds the reference send path with the given limits. */
-export function createReferenceSendPath(options: ReferenceOptions = {}): SendPathFactory {
-  return (env: SimEnv): SendPath => buildReferencePath(env, options);
+export function createReferenceSendPath(options: ReferenceOptions = {}): ReferenceSendPathFactory {
+  return (env: SimEnv): ReferenceSendPath => buildReferencePath(env, options);
 }
 
 /** The reference send path with default limits. */
-export const referenceSendPath: SendPathFactory = createReferenceSendPath();
+export const referenceSendPath: ReferenceSendPathFactory = createReferenceSendPath();
 
-function buildReferencePath(env: SimEnv, options: ReferenceOptions): SendPath {
+function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSendPath {
   const policy = validateReconnectPolicy(env.config.reconnect, 'config.reconnect');
   const deadlineMs = env.config.replyDeadlineMs;
   if (!(Number.isFinite(deadlineMs) && deadlineMs > 0)) {
     throw new ConfigError(`config.replyDeadlineMs must be a number > 0 (got ${deadlineMs})`);
+  }
+  const keepAliveIntervalMs = options.socketConfig?.keepAliveIntervalMs ?? baileysKeepAliveIntervalMs;
+  if (!(Number.isInteger(keepAliveIntervalMs) && keepAliveIntervalMs > 0)) {
+    throw new ConfigError(`socketConfig.keepAliveIntervalMs must be a whole number > 0 (got ${keepAliveIntervalMs})`);
+  }
+  const maxUnconfirmed = options.maxUnconfirmed ?? 1000;
+  if (!(Number.isInteger(maxUnconfirmed) && maxUnconfirmed >= 1)) {
+    throw new ConfigError(`maxUnconfirmed must be a whole number >= 1 (got ${maxUnconfirmed})`);
   }
   let onMessage: ((msg: InboundMessage) => void) | undefined;
   const onUpsert: UpsertListener = (upsert) => {
@@ -52,6 +79,7 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): SendPath {
     socketConfig: options.socketConfig,
     maxWaiters: options.maxWaiters,
     onUpsert,
+    onClose: (generation, kind) => outbox.socketClosed(generation, kind),
   });
   const outbox = new Outbox({
     supervisor,
@@ -61,6 +89,9 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): SendPath {
     deadlineMs,
     maxPending: options.maxPending,
     maxSendAttempts: options.maxSendAttempts,
+    resendUnconfirmed: options.resendUnconfirmed,
+    maxUnconfirmed,
+    keepAliveIntervalMs,
   });
   return {
     start(handler) {
@@ -73,5 +104,6 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): SendPath {
       await supervisor.stop();
       await drained;
     },
+    stats: () => outbox.stats(),
   };
 }

@@ -18,7 +18,7 @@ import {
 } from './errors.js';
 import type { Clock, Logger, Random, SocketConfig, SocketFactory, SocketLike, TimerHandle } from './ports.js';
 import { computeBackoff, type ReconnectPolicy } from './reconnectPolicy.js';
-import { classifyClose, statusCodeOf } from './sendErrors.js';
+import { classifyClose, statusCodeOf, type CloseClass } from './sendErrors.js';
 import { DisconnectReason } from '@whiskeysockets/baileys';
 
 /** A socket that has emitted `open` and not yet `close`, with its generation (1, 2, ...). */
@@ -33,6 +33,9 @@ export type SupervisorState = 'idle' | 'connecting' | 'open' | 'backoff' | 'term
 /** Inbound messages from whichever socket is current. */
 export type UpsertListener = (upsert: BaileysEventMap['messages.upsert'], generation: number) => void;
 
+/** Hears every close of the current socket, with how the supervisor classified it. */
+export type CloseListener = (generation: number, kind: CloseClass) => void;
+
 /** Construction options; ports come from the host. */
 export interface SupervisorOptions {
   makeSocket: SocketFactory;
@@ -44,6 +47,8 @@ export interface SupervisorOptions {
   /** Upper bound on concurrent `whenLive` waiters (default 10,000). */
   maxWaiters?: number;
   onUpsert?: UpsertListener;
+  /** Called once per close of the current socket, before reconnect or terminal handling. */
+  onClose?: CloseListener;
 }
 
 interface Waiter {
@@ -202,6 +207,7 @@ export class Supervisor {
     const code = statusCodeOf(error);
     const kind = classifyClose(code);
     this.#options.logger.warn({ generation, statusCode: code, kind }, 'connection closed');
+    this.#options.onClose?.(generation, kind);
     if (kind === 'terminal') return this.#terminate(terminalReasons[code ?? 0] ?? 'loggedOut', code);
     if (this.#reconnectAttempt >= this.#options.policy.maxAttempts) {
       return this.#terminate('reconnectGaveUp', code);

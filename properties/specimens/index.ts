@@ -11,8 +11,8 @@ import { nestedRetry } from './nestedRetry.js';
 import { noWaitGap } from './noWaitGap.js';
 import { perReplyPoll } from './perReplyPoll.js';
 import { regexClassify } from './regexClassify.js';
+import { trustsWrite } from './trustsWrite.js';
 import { unordered } from './unordered.js';
-
 
 /** One catalog entry. */
 export interface Specimen {
@@ -24,7 +24,7 @@ export interface Specimen {
   caughtBy: readonly PropertyName[];
 }
 
-/** Every specimen, in DESIGN.md's order. */
+/** Every specimen, in DESIGN.md's order, then later additions (`trusts-write`: issue 9). */
 export const specimens: readonly Specimen[] = [
   { name: 'captured-socket', factory: capturedSocket, bug: 'sends on the socket captured at inbound time', caughtBy: ['live-socket', 'exactly-once'] },
   { name: 'fresh-id-retry', factory: freshIdRetry, bug: 'retries with a new message id', caughtBy: ['exactly-once'] },
@@ -34,6 +34,7 @@ export const specimens: readonly Specimen[] = [
   { name: 'nested-retry', factory: nestedRetry, bug: 'outer retry (new id) around inner retry', caughtBy: ['exactly-once'] },
   { name: 'regex-classify', factory: regexClassify, bug: 'classifies errors by message text', caughtBy: ['honest-outcome', 'liveness'] },
   { name: 'unordered', factory: unordered, bug: 'no per-chat queue; retries overtake', caughtBy: ['order'] },
+  { name: 'trusts-write', factory: trustsWrite, bug: 'trusts a resolved write; loses replies written into a dead connection', caughtBy: ['exactly-once'] },
 ];
 
 /** Looks a specimen up by name; the error lists the valid names. */

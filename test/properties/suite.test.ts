@@ -17,15 +17,9 @@ import { referenceSendPath } from '../../src/reference.js';
 
 const failuresDir = '.baileys-sim/failures';
 const reference = builtInSendPath('reference');
-/**
- * KNOWN LOSS (issue 9): the reference trusts a resolved write, so a reply written into a
- * blackhole is lost (test/regressions/reference-blackhole-loss.json). Until the resend lands,
- * the reference is judged without blackholes.
- */
-const knownLosses = ['blackhole'] as const;
 
 describe('reference send path', () => {
-  fcTest.prop([runArb({ faultsOff: knownLosses })], { numRuns: 200 })('passes every property on generated timelines', async (run) => {
+  fcTest.prop([runArb()], { numRuns: 200 })('passes every property on generated timelines', async (run) => {
     // Act
     const history = await simulate(run.timeline, referenceSendPath);
     const violations = checkAll(history);
@@ -45,7 +39,7 @@ describe('reference send path', () => {
 
   it('passes a campaign with determinism sampled on every 10th run', async () => {
     // Act
-    const result = await runCampaign({ path: reference, seed: 20261126, numRuns: 300, faultsOff: knownLosses });
+    const result = await runCampaign({ path: reference, seed: 20261126, numRuns: 300 });
     // Assert
     expect(result.failure).toBeUndefined();
     expect(result.runs).toBe(300);

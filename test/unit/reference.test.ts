@@ -383,3 +383,152 @@ describe('reference send path', () => {
     ]);
   });
 });
+
+describe('reference send path: resending what a dead connection swallowed', () => {
+  /** Socket 1 closes with 408 (Baileys' keep-alive verdict); socket 2 connects and opens. */
+  async function keepAliveKillsAndReconnects(world: HandWorld): Promise<void> {
+    world.latest.close(408, 'Connection was lost');
+    await world.advance(3000);
+    world.latest.open();
+    await world.settle();
+  }
+
+  it('resends replies written on a socket that closed within the keep-alive window, same ids, in order, on socket 2', async () => {
+    // Arrange: r1, r2 "written" into a silently dead socket 1 (the writes resolve).
+    const world = new HandWorld();
+    const path = referenceSendPath(world.env());
+    const inbound: InboundMessage[] = [];
+    await path.start((m) => inbound.push(m));
+    world.latest.open();
+    world.latest.deliver(chat, 'm1', 'hello');
+    await world.settle();
+    const message = inbound[0]!;
+    const first = (await message.reply('r1')) as Receipt;
+    const second = (await message.reply('r2')) as Receipt;
+    await world.advance(40_000);
+    world.latest.isOpen = false; // dead, not yet heard: r3 waits for the next socket
+    const third = message.reply('r3');
+    await world.settle();
+    // Act
+    await keepAliveKillsAndReconnects(world);
+    const thirdReceipt = (await third) as Receipt;
+    // Assert
+    const onSocket2 = world.sends.filter((s) => s.generation === 2);
+    expect(onSocket2.map((s) => s.text)).toEqual(['r1', 'r2', 'r3']);
+    expect(onSocket2.map((s) => s.messageId)).toEqual([first.messageId, second.messageId, thirdReceipt.messageId]);
+    expect([first.resends, second.resends, thirdReceipt.resends]).toEqual([1, 1, 0]);
+    expect(path.stats()).toMatchObject({ resends: 2, resending: 0, lost: 0 });
+    const resent = world.logs.filter((l) => l.msg === 'reply resent');
+    expect(resent.map((l) => l.obj)).toEqual([
+      { chat: '***4567@s.whatsapp.net', messageId: first.messageId, generation: 2, resends: 1 },
+      { chat: '***4567@s.whatsapp.net', messageId: second.messageId, generation: 2, resends: 1 },
+    ]);
+  });
+
+  it('does not resend a write its socket outlived by the whole window (2 × 30 s + 5 s)', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const { path, message } = await started(world);
+    await message.reply('old');
+    await world.advance(65_001);
+    await message.reply('recent');
+    // Act
+    await keepAliveKillsAndReconnects(world);
+    // Assert
+    expect(world.sends.map((s) => [s.text, s.generation])).toEqual([
+      ['old', 1],
+      ['recent', 1],
+      ['recent', 2],
+    ]);
+    expect(path.stats()).toMatchObject({ unconfirmed: 1, resends: 1 });
+  });
+
+  it('takes the window from socketConfig.keepAliveIntervalMs (10 s → 25 s)', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const factory = createReferenceSendPath({ socketConfig: { keepAliveIntervalMs: 10_000 } });
+    const { message } = await started(world, factory);
+    await message.reply('r1');
+    await world.advance(25_001);
+    // Act
+    await keepAliveKillsAndReconnects(world);
+    // Assert
+    expect(world.sends.map((s) => s.generation)).toEqual([1]);
+  });
+
+  it('holds at most maxUnconfirmed writes: at the limit the oldest counts as confirmed and is not resent', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const factory = createReferenceSendPath({ maxUnconfirmed: 2 });
+    const { path, message } = await started(world, factory);
+    for (const text of ['r1', 'r2', 'r3']) await message.reply(text);
+    // Act
+    await keepAliveKillsAndReconnects(world);
+    // Assert
+    expect(world.sends.filter((s) => s.generation === 2).map((s) => s.text)).toEqual(['r2', 'r3']);
+    expect(path.stats()).toMatchObject({ unconfirmedEvicted: 1, resends: 2 });
+    expect(world.logs.some((l) => l.level === 'warn' && l.msg === 'unconfirmed limit reached; oldest write treated as confirmed')).toBe(true);
+  });
+
+  it('refuses a maxUnconfirmed below 1 with a message naming the option', () => {
+    // Arrange
+    const world = new HandWorld();
+    // Act / Assert
+    expect(() => createReferenceSendPath({ maxUnconfirmed: 0 })(world.env())).toThrow('maxUnconfirmed must be a whole number >= 1 (got 0)');
+  });
+
+  it('cannot resend after a terminal close: logs the reply as possibly lost, no full JID', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const { path, message } = await started(world);
+    await message.reply('r1');
+    // Act
+    world.latest.close(401, 'Stream Errored (conflict)');
+    await world.advance(600_000);
+    // Assert
+    expect(world.sends).toHaveLength(1);
+    expect(path.stats()).toMatchObject({ lost: 1, resending: 0, unconfirmed: 0 });
+    const lost = world.logs.find((l) => l.level === 'error' && l.msg?.includes('may be lost'));
+    expect(lost?.obj).toMatchObject({ chat: '***4567@s.whatsapp.net', reason: 'TerminalConnectionError' });
+    expect(JSON.stringify(world.logs)).not.toContain('15551234567');
+  });
+
+  it('with resendUnconfirmed: false trusts the write (the trusts-write specimen)', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const { message } = await started(world, createReferenceSendPath({ resendUnconfirmed: false }));
+    await message.reply('r1');
+    // Act
+    await keepAliveKillsAndReconnects(world);
+    // Assert
+    expect(world.sends.map((s) => s.generation)).toEqual([1]);
+  });
+
+  it('a resend waiting for a socket does not hold a queued reply past its deadline', async () => {
+    // Arrange: r1 written, then socket 1 closes and no socket comes back in time.
+    const world = new HandWorld();
+    const { message } = await started(world, referenceSendPath, { replyDeadlineMs: 5000 });
+    await message.reply('r1');
+    world.latest.close(408, 'Connection was lost');
+    const queued = message.reply('r2').catch((e: unknown) => e);
+    // Act
+    await world.advance(5000);
+    // Assert
+    expect(await queued).toMatchObject({ name: 'ReplyDeadlineError', attempts: 0 });
+    expect(world.sends.map((s) => s.text)).toEqual(['r1']);
+  });
+
+  it('stop() with a resend still waiting leaves zero timers and logs it as possibly lost', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const { path, message } = await started(world);
+    await message.reply('r1');
+    world.latest.close(408, 'Connection was lost');
+    await world.settle();
+    // Act
+    await path.stop();
+    // Assert
+    expect(world.clock.countTimers()).toBe(0);
+    expect(path.stats()).toMatchObject({ lost: 1, resending: 0 });
+  });
+});

@@ -75,3 +75,26 @@ describe('Supervisor.whenLive', () => {
     expect(supervisor.state).toBe('stopped');
   });
 });
+
+describe('Supervisor onClose', () => {
+  it('reports each close of the current socket once, with its generation and class', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const heard: [number, string][] = [];
+    const supervisor = new Supervisor({ ...world.env(), policy: defaultReconnectPolicy, onClose: (g, kind) => heard.push([g, kind]) });
+    supervisor.start();
+    world.latest.open();
+    // Act
+    world.latest.close(408, 'Connection was lost');
+    await world.advance(3000);
+    world.latest.open();
+    world.latest.close(401, 'Stream Errored (conflict)');
+    world.sockets[0]!.close(428); // a stale socket's late close is not the current one's
+    // Assert
+    expect(heard).toEqual([
+      [1, 'backoff'],
+      [2, 'terminal'],
+    ]);
+    await supervisor.stop();
+  });
+});
