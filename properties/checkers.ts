@@ -170,10 +170,15 @@ function failureJustification(history: History, request: RequestRecord): string 
   return undefined;
 }
 
-/** 3. Every reply settles within its deadline (+ one attempt), and gives up only with cause. */
+/**
+ * 3. Every reply settles within its deadline (+ one attempt), gives up only with cause (deadline,
+ * terminal close, stop, reconnects exhausted), and — once the network healed for good — is
+ * delivered if its deadline left a correct path time to reconnect and send.
+ */
 export function checkLiveness(history: History): Violation[] {
   const violations: Violation[] = [];
   const boundMs = history.config.replyDeadlineMs + longestAttemptMs(history);
+  const healed = healedFor(history);
   for (const request of messageRequests(history)) {
     const calledAt = request.calledAt ?? request.requestedAt;
     const base = { property: 'liveness' as const, key: request.key };
@@ -186,15 +191,47 @@ export function checkLiveness(history: History): Violation[] {
     if (settledAt - calledAt > boundMs) {
       violations.push({ ...base, at: settledAt, message: `${request.key} settled after ${settledAt - calledAt} ms, beyond ${boundMs} ms` });
     }
-    if (request.outcome !== 'ok' && failureJustification(history, request) === undefined) {
+    if (request.outcome === 'ok') continue;
+    const why = failureJustification(history, request);
+    if (why === undefined) {
       violations.push({
         ...base,
         at: settledAt,
         message: `${request.key} gave up after ${settledAt - calledAt} ms (${request.error?.name ?? 'error'}: ${request.error?.message ?? ''}) with no deadline, terminal close or stop`,
       });
+    } else if (why === 'deadline' && healed !== undefined && calledAt + history.config.replyDeadlineMs >= healed.by) {
+      violations.push({
+        ...base,
+        at: settledAt,
+        message: `${request.key} was not delivered although the network healed at ${healed.at} ms and its deadline ran to ${calledAt + history.config.replyDeadlineMs} ms (a correct path delivers by ${healed.by} ms)`,
+      });
     }
   }
   return violations;
+}
+
+/** Longest a connect that began before a heal may hang (Baileys' connectTimeoutMs default). */
+const connectTimeoutMs = 20_000;
+/** Room for the connect itself and the send after the reconnect. */
+const healSlackMs = 10_000;
+
+/**
+ * When the network was healed for good (a `heal` with no fault after it), and by when a correct
+ * path has certainly reconnected: the longest backoff, a connect that hung past the heal, and
+ * any silently dead socket the keep-alive had yet to end. Undefined when no such heal exists
+ * or a silent socket was never ended.
+ */
+export function healedFor(history: History): { at: number; by: number } | undefined {
+  const last = history.networkEvents.at(-1);
+  if (last?.do !== 'heal') return undefined;
+  let from = last.at;
+  for (const socket of history.sockets) {
+    if (socket.blackholedAt === undefined) continue;
+    if (socket.closeEmittedAt === undefined) return undefined;
+    from = Math.max(from, socket.closeEmittedAt);
+  }
+  const { maxMs, jitter } = history.config.reconnect;
+  return { at: last.at, by: from + Math.ceil(maxMs * (1 + jitter)) + connectTimeoutMs + healSlackMs };
 }
 
 /** 4. Replies to one chat become visible in the order they were requested. */

@@ -182,6 +182,12 @@ export interface StopRecord {
   pathTimersAlive: number;
 }
 
+/** A fault or heal the network was given. */
+export interface NetworkEventRecord {
+  at: number;
+  do: 'drop' | 'refuseConnects' | 'slowAck' | 'latency' | 'blackhole' | 'heal';
+}
+
 /** Everything one run recorded. */
 export interface History {
   format: typeof historyFormat;
@@ -201,6 +207,8 @@ export interface History {
   thrown: ThrownRecord[];
   /** Inbound messages the path handed over that the harness never sent (unknown id); absent when none. */
   strayInbound?: { at: number; id: string }[];
+  /** Network faults and heals, when they fired (virtual ms). */
+  networkEvents: NetworkEventRecord[];
   logs: LogRecord[];
   /** Log calls not recorded because `logsMax` was reached. */
   logsDropped: number;

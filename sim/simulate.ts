@@ -25,6 +25,7 @@ import {
   type StopRecord,
   type ThrownRecord,
   type TimerRecord,
+  type NetworkEventRecord,
 } from './history.js';
 import { CapturingLogger, type LogSink } from './logger.js';
 import { messageIdSource, streamFor } from './random.js';
@@ -54,6 +55,9 @@ export interface SimulateOptions {
   /** Requests of one kind in flight per run before the harness refuses more (limit; default 10,000). */
   inboundQueueMax?: number;
 }
+
+/** Timeline events that change the network (recorded in the history as they fire). */
+const networkEventKinds: ReadonlySet<string> = new Set(['drop', 'refuseConnects', 'slowAck', 'latency', 'blackhole', 'heal']);
 
 const settleMarginMsDefault = 60_000;
 
@@ -96,6 +100,8 @@ class Run {
   readonly #requests: RequestRecord[] = [];
   readonly #requestByEvent = new Map<number, RequestRecord>();
   #unsettled = 0;
+  /** Faults and heals as they fired: the checkers need to know when the network was good. */
+  readonly #networkEvents: NetworkEventRecord[] = [];
   /** Requests called so far: gives each its place in the order the bot asked. */
   #calls = 0;
   #eventsFired = 0;
@@ -263,6 +269,7 @@ class Run {
   #fire(event: TimelineEvent, index: number): void {
     this.#eventsFired++;
     const network = this.#network;
+    if (networkEventKinds.has(event.do)) this.#networkEvents.push({ at: this.#clock.now(), do: event.do as NetworkEventRecord['do'] });
     switch (event.do) {
       case 'inbound': {
         const id = this.#inboundByMsg.get(event.msg)!;
@@ -418,6 +425,7 @@ class Run {
         firedTotal: clock.timersFired,
       },
       connects: { count: network.connectTimes.length, at: network.connectTimes },
+      networkEvents: this.#networkEvents,
       unhandledRejections: this.#rejections,
       thrown: this.#thrown,
       logs: this.#logSink.records,

@@ -165,6 +165,39 @@ describe('liveness', () => {
     expect(checkLiveness(h)).toMatchObject([{ message: 'r1 settled after 121001 ms, beyond 121000 ms' }]);
   });
 
+  it('flags a reply that waited out its deadline although the network healed in time', () => {
+    // Arrange: heal at 1000; the reply's deadline runs to 120_100, far past 1000 + 37_500 + 30_000.
+    const h = baseHistory();
+    h.networkEvents.push({ at: 500, do: 'drop' }, { at: 1000, do: 'heal' });
+    h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 120_000, error: { name: 'ReplyDeadlineError', message: 'late' } }));
+    // Act
+    const violations = checkLiveness(h);
+    // Assert
+    expect(violations).toMatchObject([{ key: 'r1', property: 'liveness' }]);
+    expect(violations[0]!.message).toContain('healed at 1000 ms');
+  });
+
+  it.each([
+    ['the deadline ended before a correct path could reconnect', 10_000, undefined],
+    ['a fault came after the heal', 120_000, { at: 2000, do: 'drop' as const }],
+  ])('accepts a deadline failure when %s', (_why, deadlineMs, laterFault) => {
+    const h = baseHistory();
+    h.config.replyDeadlineMs = deadlineMs;
+    h.networkEvents.push({ at: 1000, do: 'heal' });
+    if (laterFault) h.networkEvents.push(laterFault);
+    h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + deadlineMs }));
+    expect(checkLiveness(h)).toEqual([]);
+  });
+
+  it('counts from the keep-alive ending a silent socket, not from the heal', () => {
+    const h = baseHistory();
+    h.networkEvents.push({ at: 100, do: 'blackhole' }, { at: 1000, do: 'heal' });
+    h.sockets[0] = socket({ generation: 1, openedAt: 10, blackholedAt: 100, closeEmittedAt: 65_100 });
+    h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 120_000 }));
+    // 65_100 + 37_500 + 30_000 = 132_600 > 120_100: a correct path may not have made it.
+    expect(checkLiveness(h)).toEqual([]);
+  });
+
   it('ignores a request whose inbound never reached the bot', () => {
     const h = baseHistory();
     h.requests.push(request('r1', { outcome: 'pending', calledAt: undefined, settledAt: undefined }));

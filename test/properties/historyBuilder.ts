@@ -25,6 +25,7 @@ export function baseHistory(): History {
     server: { dedupeById: true, frames: [], visible: {}, presence: [] },
     timers: { path: timers(), network: timers(), harness: timers(), firedTotal: 0 },
     connects: { count: 1, at: [0] },
+    networkEvents: [],
     unhandledRejections: [],
     thrown: [],
     logs: [],
