@@ -1,0 +1,191 @@
+/**
+ * `run` and `audit`: one campaign against one send path, then the summary, the failure file and
+ * the exit code. Campaigns go through `runShardedCampaign` (properties/shard.ts) for every
+ * `--workers` value, 1 included (it then runs in this thread), because only that runner gives
+ * the same summary for the same seed whatever the worker count; plain `runCampaign` splits the
+ * runs differently. If the sharded runner is missing from a build, `--workers 1` falls back to
+ * `runCampaign` in this process and `--workers` above 1 is refused.
+ */
+import { isAbsolute, relative, resolve } from 'node:path';
+import { failureFileOf, runCampaign, type CampaignResult } from '../properties/campaign.js';
+import { replayCommand, writeFailureFile } from '../properties/failureFile.js';
+import { isModuleSpec, loadSendPath, SendPathLoadError } from '../properties/loadSendPath.js';
+import type { NamedSendPath } from '../properties/sendPaths.js';
+import { specimens } from '../properties/specimens/index.js';
+import { redactText } from '../report/redact.js';
+import { violatedProperties } from '../report/text.js';
+import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
+import { writeLines, type Io } from './io.js';
+import { createProgress, silentProgress } from './progress.js';
+import { formatSummary, summarize, type CampaignSummary } from './summary.js';
+
+/** Validated flags shared by `run` and `audit`. */
+export interface CampaignFlags {
+  runs: number;
+  seed: number;
+  timeBudgetMs?: number;
+  workers: number;
+  json: boolean;
+  outDir: string;
+}
+
+/** The contract of properties/shard.ts (written alongside; loaded only when `--workers` > 1). */
+interface ShardModule {
+  runShardedCampaign(options: {
+    pathSpec: string;
+    workers: number;
+    seed: number;
+    numRuns?: number;
+    timeBudgetMs?: number;
+    stepsMax?: number;
+    onRun?: (runsDone: number) => void;
+  }): Promise<CampaignResult>;
+}
+
+// A variable specifier: the sharded runner is optional at build time, and a missing one must be a
+// clear message for `--workers`, not a failure of every command.
+const shardModuleSpecifier = '../properties/shard.js';
+
+async function loadShardModule(): Promise<ShardModule | undefined> {
+  try {
+    const module = (await import(shardModuleSpecifier)) as Partial<ShardModule>;
+    if (typeof module.runShardedCampaign === 'function') return module as ShardModule;
+  } catch (error) {
+    // Only a missing module means "no sharded runner"; a broken one must be seen.
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+  }
+  return undefined;
+}
+
+/** Loads `spec` as a send path; a spec that cannot be loaded is a usage error naming `what`. */
+export async function loadPathOrExplain(spec: string, cwd: string, what: string): Promise<NamedSendPath> {
+  try {
+    return await loadSendPath(spec, cwd);
+  } catch (error) {
+    if (error instanceof SendPathLoadError) throw new UsageError(`${what}: ${firstLine(error)}`);
+    throw error;
+  }
+}
+
+/** `file` as a user would type it from `cwd`: relative when inside it. */
+export function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+/** Runs one campaign against an already loaded path, with progress if `showProgress`. */
+async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showProgress: boolean): Promise<CampaignResult> {
+  const progress = showProgress ? createProgress(io, redactText(path.name), flags.runs) : silentProgress;
+  try {
+    const shard = await loadShardModule();
+    if (shard === undefined && flags.workers > 1) {
+      throw new UsageError('--workers above 1 needs the sharded runner (properties/shard.ts), which this build does not have; use --workers 1');
+    }
+    if (shard !== undefined) {
+      const { runShardedCampaign } = shard;
+      // Workers resolve the spec in their own process: give them a path that does not depend on cwd.
+      const pathSpec = isModuleSpec(path.name) ? resolve(io.cwd, path.name) : path.name;
+      const result = await runShardedCampaign({
+        pathSpec,
+        workers: flags.workers,
+        seed: flags.seed,
+        numRuns: flags.runs,
+        timeBudgetMs: flags.timeBudgetMs,
+        onRun: (n) => progress.update(n),
+      });
+      return { ...result, path: path.name };
+    }
+    return await runCampaign({
+      path,
+      seed: flags.seed,
+      numRuns: flags.runs,
+      timeBudgetMs: flags.timeBudgetMs,
+      onRun: (n) => progress.update(n),
+    });
+  } finally {
+    progress.stop();
+  }
+}
+
+/** Writes the failure file of a failed campaign and summarises; the summary names the file. */
+async function summarizeAndSave(result: CampaignResult, flags: CampaignFlags, io: Io): Promise<CampaignSummary> {
+  if (!result.failure) return summarize(result);
+  const outDir = resolve(io.cwd, flags.outDir);
+  let file: string;
+  try {
+    file = await writeFailureFile(outDir, failureFileOf(result, result.failure));
+  } catch (error) {
+    throw new UsageError(`--out-dir ${flags.outDir}: cannot write the failure file (${(error as NodeJS.ErrnoException).code ?? firstLine(error)})`);
+  }
+  const shown = displayPath(file, io.cwd);
+  return summarize(result, { file: shown, replayCommand: replayCommand(shown) });
+}
+
+/** The exit code a summary earns. */
+export function exitCodeOf(summary: CampaignSummary): ExitCode {
+  return summary.verdict === 'clean' ? exitCodes.ok : exitCodes.violation;
+}
+
+/** `baileys-sim run` / `audit` without `--specimens`. */
+export async function runCampaignCommand(spec: string, flags: CampaignFlags, io: Io, what: string): Promise<ExitCode> {
+  const path = await loadPathOrExplain(spec, io.cwd, what);
+  if (!flags.json) io.stderr.write(`baileys-sim: campaign against ${redactText(path.name)}, seed ${flags.seed}, ${flags.runs} runs${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`);
+  const result = await campaign(path, flags, io, !flags.json);
+  const summary = await summarizeAndSave(result, flags, io);
+  if (flags.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
+  else writeLines(io.stdout, formatSummary(summary));
+  return exitCodeOf(summary);
+}
+
+/** One row of `audit --specimens`. */
+export interface SideBySideRow {
+  path: string;
+  runs: number;
+  caught: boolean;
+  properties: string[];
+}
+
+function rowOf(result: CampaignResult): SideBySideRow {
+  const fromRuns = Object.entries(result.violationsByProperty)
+    .filter(([, n]) => n > 0)
+    .map(([p]) => p);
+  const properties = [...new Set([...violatedProperties(result.failure?.violations ?? []), ...fromRuns])];
+  return { path: result.path, runs: result.runs, caught: result.failure !== undefined || result.determinism.mismatches > 0, properties };
+}
+
+/** The side-by-side table of `audit --specimens`. */
+export function formatSideBySide(rows: readonly SideBySideRow[]): string[] {
+  const width = Math.max(4, ...rows.map((r) => r.path.length)) + 2;
+  const lines = [`${'path'.padEnd(width)}${'runs'.padStart(8)}  caught?  properties violated`];
+  for (const r of rows) {
+    lines.push(`${redactText(r.path).padEnd(width)}${String(r.runs).padStart(8)}  ${(r.caught ? 'yes' : 'no').padEnd(7)}  ${r.properties.join(', ') || '-'}`);
+  }
+  return lines;
+}
+
+/**
+ * `baileys-sim audit <module> --specimens`: the module's campaign (which alone decides the exit
+ * code and writes the failure file), then the same campaign against every specimen, so a reader
+ * sees what the campaign can catch next to what it found in their path.
+ */
+export async function runAuditWithSpecimens(spec: string, flags: CampaignFlags, io: Io): Promise<ExitCode> {
+  const path = await loadPathOrExplain(spec, io.cwd, 'audit');
+  if (!flags.json) io.stderr.write(`baileys-sim: audit of ${redactText(path.name)} and ${specimens.length} specimens, seed ${flags.seed}, ${flags.runs} runs each\n`);
+  const result = await campaign(path, flags, io, !flags.json);
+  const summary = await summarizeAndSave(result, flags, io);
+  const rows: SideBySideRow[] = [rowOf(result)];
+  for (const specimen of specimens) {
+    const specimenPath = await loadPathOrExplain(`specimen:${specimen.name}`, io.cwd, 'audit');
+    const specimenResult = await campaign(specimenPath, flags, io, false);
+    rows.push(rowOf(specimenResult));
+    if (!flags.json) io.stderr.write(`  ${specimenPath.name}: ${specimenResult.failure ? 'caught' : 'not caught'} after ${specimenResult.runs} runs\n`);
+  }
+  if (flags.json) {
+    io.stdout.write(`${JSON.stringify({ ...summary, specimens: rows })}\n`);
+  } else {
+    writeLines(io.stdout, [...formatSummary(summary), '', ...formatSideBySide(rows)]);
+    const missed = rows.slice(1).filter((r) => !r.caught);
+    if (missed.length > 0) io.stdout.write(`note: this campaign did not catch ${missed.map((r) => r.path).join(', ')}; raise --runs or --time-budget\n`);
+  }
+  return exitCodeOf(summary);
+}

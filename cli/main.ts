@@ -1,0 +1,162 @@
+/**
+ * The `baileys-sim` command line: `run`, `replay`, `audit` and `report`. Commander parses;
+ * every flag value is validated here (cli/parseFlags.ts) so each bad input is one line that names
+ * the flag, with exit 2. {@link main} returns the exit code instead of exiting, so the bin can
+ * let stdout drain and tests can call it directly.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import type { CampaignFlags } from './campaignCommand.js';
+import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
+import { processIo, type Io } from './io.js';
+import { parseRuns, parseSeed, parseTimeBudgetMs, parseWorkers } from './parseFlags.js';
+
+// Commands are imported when they run: they load the simulator, and `--help` or a bad flag
+// should answer without it.
+const campaignCommand = () => import('./campaignCommand.js');
+const replayCommand = () => import('./replayCommand.js');
+const reportCommand = () => import('./reportCommand.js');
+
+/** Defaults of the campaign flags: a fixed seed so a CI run is reproducible as it stands. */
+export const campaignDefaults = Object.freeze({ runs: '1000', seed: '1', workers: '1', outDir: '.baileys-sim/failures' });
+
+/** Campaign flags as commander hands them over (text). */
+interface RawCampaignFlags {
+  runs: string;
+  seed: string;
+  timeBudget?: string;
+  workers: string;
+  json?: boolean;
+  outDir: string;
+}
+
+function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
+  return {
+    runs: parseRuns(raw.runs),
+    seed: parseSeed(raw.seed),
+    timeBudgetMs: raw.timeBudget === undefined ? undefined : parseTimeBudgetMs(raw.timeBudget),
+    workers: parseWorkers(raw.workers),
+    json: raw.json === true,
+    outDir: raw.outDir,
+  };
+}
+
+function addCampaignOptions(command: Command): Command {
+  return command
+    .option('--runs <n>', 'generated runs (1 to 10,000,000)', campaignDefaults.runs)
+    .option('--seed <s>', 'campaign seed (0 to 4294967295): same seed, same runs', campaignDefaults.seed)
+    .option('--time-budget <duration>', 'stop generating after this wall time, e.g. 500ms, 30s, 2m (not a failure)')
+    .option('--workers <n>', 'worker threads (1 = in this process); same seed, same summary whatever the count', campaignDefaults.workers)
+    .option('--json', 'print the summary as one JSON object on stdout, and nothing else')
+    .option('--out-dir <dir>', 'where the failure file of a violation is written', campaignDefaults.outDir);
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Commander's message (`error: unknown option '--x'\n(Did you mean --y?)`) as one line. */
+function oneLine(message: string): string {
+  return message.replace(/^error:\s*/i, '').replace(/\s*\n\s*/g, ' ').trim();
+}
+
+const exitCodesHelp = `
+Exit codes:
+  0  every property held (run, audit); the failure no longer reproduces (replay); report written
+  1  a property was violated: the failure file is written and its replay command printed
+     (run, audit); the failure still reproduces (replay)
+  2  bad input: a flag, a file or a module that cannot be used (one line on stderr)
+  3  an internal error of baileys-sim`;
+
+/** Builds the program; `setCode` receives each command's exit code. */
+function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
+  const program = new Command('baileys-sim')
+    .description('Deterministic simulation harness for WhatsApp send paths built on Baileys.')
+    .version(packageVersion(), '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => void io.stdout.write(text),
+      writeErr: (text) => void io.stderr.write(text),
+      outputError: (text, write) => write(`baileys-sim: ${oneLine(text)}\n`),
+    })
+    .addHelpText('after', exitCodesHelp);
+
+  addCampaignOptions(
+    program
+      .command('run')
+      .description('run a campaign of generated timelines against a send path')
+      .option('--path <spec>', 'reference, specimen:<name>, or a module file (.ts, .js, .mjs)', 'reference'),
+  )
+    .addHelpText('after', `\nExamples:\n  baileys-sim run\n  baileys-sim run --path specimen:captured-socket --runs 200\n  baileys-sim run --path ./my-path.ts --time-budget 30s --json${exitCodesHelp}`)
+    .action(async (opts: RawCampaignFlags & { path: string }) => {
+      const flags = campaignFlags(opts);
+      setCode(await (await campaignCommand()).runCampaignCommand(opts.path, flags, io, '--path'));
+    });
+
+  program
+    .command('replay')
+    .description('re-run a failure file exactly: exit 1 if it still fails, 0 if it now passes')
+    .argument('<failure.json>', 'a failure file written by run or audit')
+    .option('--path <spec>', 'replay against this send path instead of the one the file names')
+    .option('--json', 'print the result as one JSON object')
+    .addHelpText('after', `\nExample:\n  baileys-sim replay .baileys-sim/failures/specimen-captured-socket-0123456789ab.json${exitCodesHelp}`)
+    .action(async (file: string, opts: { path?: string; json?: boolean }) => {
+      setCode(await (await replayCommand()).runReplayCommand(file, { path: opts.path, json: opts.json === true }, io));
+    });
+
+  addCampaignOptions(
+    program
+      .command('audit')
+      .description("run the standard campaign against your send path module (a SendPathFactory as default export or 'createSendPath')")
+      .argument('<module>', 'a .ts, .mts, .js or .mjs file, in any directory')
+      .option('--specimens', 'also run the specimen catalog and show the results side by side'),
+  )
+    .addHelpText('after', `\nExamples:\n  baileys-sim audit ./src/sendPath.ts\n  baileys-sim audit ./dist/sendPath.mjs --specimens --runs 300${exitCodesHelp}`)
+    .action(async (module: string, opts: RawCampaignFlags & { specimens?: boolean }) => {
+      const flags = campaignFlags(opts);
+      const { runAuditWithSpecimens, runCampaignCommand } = await campaignCommand();
+      setCode(opts.specimens ? await runAuditWithSpecimens(module, flags, io) : await runCampaignCommand(module, flags, io, 'audit'));
+    });
+
+  program
+    .command('report')
+    .description('write a self-contained HTML report of a failure file (swimlanes, outcomes, the violation)')
+    .argument('<failure.json>', 'a failure file written by run or audit')
+    .addOption(new Option('--html <file>', 'the HTML file to write').makeOptionMandatory())
+    .option('--path <spec>', 'replay against this send path instead of the one the file names')
+    .addHelpText('after', `\nExample:\n  baileys-sim report failure.json --html failure.html\n\nExit codes:\n  0  report written (whatever the verdict in it)\n  2  bad input: unreadable or invalid failure file, unloadable send path, unwritable --html`)
+    .action(async (file: string, opts: { html: string; path?: string }) => {
+      setCode(await (await reportCommand()).runReportCommand(file, opts, io));
+    });
+
+  return program;
+}
+
+/** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
+  let code: ExitCode = exitCodes.ok;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; every other commander error (already printed as one line) is bad input.
+      return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+    }
+    if (error instanceof UsageError) {
+      io.stderr.write(`baileys-sim: ${firstLine(error)}\n`);
+      return exitCodes.usage;
+    }
+    if (process.env.BAILEYS_SIM_DEBUG) io.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    io.stderr.write(`baileys-sim: internal error: ${firstLine(error)} (set BAILEYS_SIM_DEBUG=1 for the stack)\n`);
+    return exitCodes.internal;
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Flag values, validated. Commander hands every value over as text; these parsers turn it into
+ * a bounded number or throw a {@link UsageError} whose message names the flag and the bad value.
+ */
+import { UsageError } from './errors.js';
+
+// Copies of `campaignRunsMax` (properties/campaign.ts) and `seedMax` (sim/random.ts): importing
+// those modules loads the whole simulator, and `--help` or a bad flag should answer at once.
+// test/cli/parseFlags.test.ts keeps the copies equal to the originals.
+
+/** Most `--runs`: the campaign's own ceiling. */
+export const runsMax = 10_000_000;
+
+/** Largest `--seed`: the simulator's seed range (unsigned 32-bit). */
+export const seedMax = 0xffff_ffff;
+
+/** Longest accepted `--time-budget`: a day (a CI job that wants more should split the campaign). */
+export const timeBudgetMsMax = 86_400_000;
+
+/** Most accepted `--workers`. */
+export const workersMax = 64;
+
+const durationUnitsMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Shows a user's value in a message, shortened so one line stays one line. */
+function shown(text: string): string {
+  const quoted = JSON.stringify(text);
+  return quoted.length > 42 ? `${quoted.slice(0, 40)}…"` : quoted;
+}
+
+/** A whole number from `min` to `max` given as decimal digits; `flag` names it in errors. */
+export function parseWholeNumber(flag: string, text: string, min: number, max: number): number {
+  const value = /^\d{1,16}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got ${shown(text)})`);
+  }
+  return value;
+}
+
+/** `--runs`: 1 to {@link runsMax}. */
+export function parseRuns(text: string): number {
+  return parseWholeNumber('--runs', text, 1, runsMax);
+}
+
+/** `--seed`: 0 to 2^32 - 1 (the simulator's seed range). */
+export function parseSeed(text: string): number {
+  return parseWholeNumber('--seed', text, 0, seedMax);
+}
+
+/** `--workers`: 1 to {@link workersMax}. */
+export function parseWorkers(text: string): number {
+  return parseWholeNumber('--workers', text, 1, workersMax);
+}
+
+/** `--time-budget`: `500ms`, `30s`, `2m`, `1h` (a whole number and a unit), at most a day. */
+export function parseTimeBudgetMs(text: string): number {
+  const match = /^(\d{1,9})(ms|s|m|h)$/.exec(text.trim());
+  const valueMs = match ? Number(match[1]) * durationUnitsMs[match[2]!]! : Number.NaN;
+  if (!(valueMs >= 1 && valueMs <= timeBudgetMsMax)) {
+    throw new UsageError(`--time-budget must be a duration from 1ms to 24h such as 500ms, 30s or 2m (got ${shown(text)})`);
+  }
+  return valueMs;
+}

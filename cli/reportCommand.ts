@@ -1,0 +1,38 @@
+/**
+ * `baileys-sim report <failure.json> --html out.html`: re-simulates the failure file (the
+ * history is not stored in it, only the timeline) and writes the self-contained HTML report.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { renderReportHtml } from '../report/html.js';
+import { displayPath } from './campaignCommand.js';
+import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
+import type { Io } from './io.js';
+import { replayFile, verdictOf } from './replayCommand.js';
+
+/** `baileys-sim report`. Exit 0 once the file is written, whatever the verdict in it. */
+export async function runReportCommand(file: string, options: { html: string; path?: string }, io: Io): Promise<ExitCode> {
+  const replayed = await replayFile(file, io, options.path);
+  const verdict = verdictOf(replayed);
+  const recordedOnly = replayed.violations.length === 0 && replayed.failure.violations.length > 0;
+  const html = renderReportHtml({
+    fileLabel: file,
+    pathName: replayed.pathName,
+    timeline: replayed.failure.timeline,
+    history: replayed.history,
+    violations: recordedOnly ? replayed.failure.violations : replayed.violations,
+    recordedOnly,
+    verdictLine: verdict.line,
+    found: replayed.failure.found,
+    sameHistory: replayed.sameHistory,
+  });
+  const out = resolve(io.cwd, options.html);
+  try {
+    await mkdir(dirname(out), { recursive: true });
+    await writeFile(out, html);
+  } catch (error) {
+    throw new UsageError(`--html ${options.html}: cannot write (${(error as NodeJS.ErrnoException).code ?? firstLine(error)})`);
+  }
+  io.stdout.write(`report written: ${displayPath(out, io.cwd)} (${verdict.line})\n`);
+  return exitCodes.ok;
+}

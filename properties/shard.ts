@@ -1,0 +1,204 @@
+/**
+ * Sharded campaigns: one campaign spread over worker processes (a tinypool pool), with the same summary
+ * whatever the number of workers.
+ *
+ * Determinism comes from chunking that ignores the worker count: the campaign is cut into
+ * chunks of {@link shardChunkRuns} runs; chunk `i` is a plain `runCampaign` with seed
+ * {@link chunkSeed}`(seed, i)` (chunk 0 uses the campaign seed itself, so a campaign of at most
+ * one chunk equals `runCampaign`). Chunks are handed out in index order; results are merged in
+ * index order. A failure in chunk `k` stops the hand-out of later chunks; the merged result
+ * covers chunks `0..k` exactly (every one of them was already handed out), and later chunks that
+ * happened to be running are discarded. So the reported failure is the lowest-index failing
+ * chunk's, and counts, coverage and virtual time are the same for 1 or N workers. Only `wallMs`
+ * (measured here, in the parent) and anything cut by `timeBudgetMs` depend on the machine.
+ *
+ * With `workers: 1` the chunks run in this thread, one after another: no pool, no loader.
+ * Workers are tinypool child processes (see `poolRunner` for why not threads).
+ */
+import Tinypool from 'tinypool';
+import { campaignRunsMax, type CampaignResult } from './campaign.js';
+import { addCoverage, emptyCoverage } from './coverage.js';
+import { loadSendPath } from './loadSendPath.js';
+import { propertyNames, type PropertyName } from './checkers.js';
+import { progressMessageKey, runChunk, type ChunkTask } from './shardWorker.js';
+
+/** Runs per chunk. Fixed (not derived from the worker count) so results do not depend on it. */
+export const shardChunkRuns = 100;
+/** Most workers one campaign may start. */
+export const shardWorkersMax = 64;
+
+/** Options of {@link runShardedCampaign}. */
+export interface ShardedCampaignOptions {
+  /** `reference`, `specimen:<name>`, or a module file (see `loadSendPath`). */
+  pathSpec: string;
+  /** Workers (child processes), 1 to {@link shardWorkersMax}; 1 runs in this thread. */
+  workers: number;
+  /** Campaign seed; chunk seeds derive from it. */
+  seed: number;
+  /** Generated runs in all (default 100). */
+  numRuns?: number;
+  /** Wall budget for the whole campaign: no chunk starts after it, running ones get what is left. */
+  timeBudgetMs?: number;
+  /** Steps per generated timeline at most. */
+  stepsMax?: number;
+  /** Progress: total generated runs finished so far (may include runs of discarded chunks). */
+  onRun?: (runsDone: number) => void;
+}
+
+/**
+ * The fast-check seed of chunk `index`: the campaign seed for chunk 0, a 32-bit mix of both for
+ * the rest (neighbouring campaign seeds give unrelated chunk seeds).
+ */
+export function chunkSeed(seed: number, index: number): number {
+  if (index === 0) return seed;
+  let h = (seed ^ Math.imul(index, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return (h ^ (h >>> 16)) | 0;
+}
+
+/** Runs a campaign over `workers` workers; see the module comment. */
+export async function runShardedCampaign(options: ShardedCampaignOptions): Promise<CampaignResult> {
+  const numRuns = options.numRuns ?? 100;
+  if (!Number.isInteger(numRuns) || numRuns < 1 || numRuns > campaignRunsMax) {
+    throw new RangeError(`numRuns must be a whole number from 1 to ${campaignRunsMax} (got ${numRuns})`);
+  }
+  const { workers } = options;
+  if (!Number.isInteger(workers) || workers < 1 || workers > shardWorkersMax) {
+    throw new RangeError(`workers must be a whole number from 1 to ${shardWorkersMax} (got ${workers})`);
+  }
+  // Load once here first: a bad spec fails fast, with its own error type, before any worker starts.
+  await loadSendPath(options.pathSpec);
+  const wallStart = performance.now();
+  const deadlineAt = options.timeBudgetMs === undefined ? Infinity : wallStart + options.timeBudgetMs;
+  const chunks = Math.ceil(numRuns / shardChunkRuns);
+  const threads = Math.min(workers, chunks);
+  const results: (CampaignResult | undefined)[] = new Array<CampaignResult | undefined>(chunks).fill(undefined);
+  let runsDone = 0;
+  const progress = (runs: number): void => {
+    runsDone += runs;
+    options.onRun?.(runsDone);
+  };
+  let next = 0;
+  let failedAt = Infinity;
+  let cutByBudget = false;
+  const runner = threads === 1 ? inProcessRunner(progress) : poolRunner(threads, progress);
+  try {
+    const lane = async (): Promise<void> => {
+      while (next < chunks && next < failedAt) {
+        const budgetMs = deadlineAt - performance.now();
+        if (budgetMs <= 0) {
+          cutByBudget = true;
+          return;
+        }
+        const index = next++;
+        const task: ChunkTask = {
+          pathSpec: options.pathSpec,
+          cwd: process.cwd(),
+          seed: chunkSeed(options.seed, index),
+          numRuns: Math.min(shardChunkRuns, numRuns - index * shardChunkRuns),
+          stepsMax: options.stepsMax,
+          timeBudgetMs: Number.isFinite(budgetMs) ? Math.ceil(budgetMs) : undefined,
+        };
+        const result = await runner.run(task);
+        results[index] = result;
+        if (result.failure !== undefined && index < failedAt) failedAt = index;
+      }
+    };
+    await Promise.all(Array.from({ length: threads }, lane));
+  } finally {
+    await runner.close();
+  }
+  const merged = merge(options, numRuns, results, failedAt);
+  merged.interrupted ||= cutByBudget;
+  merged.wallMs = performance.now() - wallStart;
+  return merged;
+}
+
+interface ChunkRunner {
+  run(task: ChunkTask): Promise<CampaignResult>;
+  close(): Promise<void>;
+}
+
+function inProcessRunner(progress: (runs: number) => void): ChunkRunner {
+  return { run: (task) => runChunk(task, progress), close: async () => undefined };
+}
+
+function poolRunner(threads: number, progress: (runs: number) => void): ChunkRunner {
+  const pool = new Tinypool({
+    // Child processes, not worker threads: on the 2-core reference machine two worker threads
+    // ran a campaign no faster than one (1.1 cores busy in all), two child processes 1.9x
+    // faster. The JS entry registers tsx itself, so nothing is inherited from this process's
+    // flags (vitest's or tsx's own).
+    runtime: 'child_process',
+    filename: new URL('./shardWorkerEntry.mjs', import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+    execArgv: [],
+  });
+  return {
+    async run(task) {
+      // Progress arrives over the same IPC channel as the result, so before it; `settled` still
+      // guards against counting a run twice, and the result tops up what was not posted.
+      let reported = 0;
+      let settled = false;
+      const channel = {
+        postMessage: (message: unknown) => {
+          const runs = (message as { [progressMessageKey]?: unknown } | null)?.[progressMessageKey];
+          if (settled || typeof runs !== 'number') return;
+          reported += runs;
+          progress(runs);
+        },
+      };
+      const result = (await pool.run(task, { channel })) as CampaignResult;
+      settled = true;
+      if (result.runs > reported) progress(result.runs - reported);
+      return result;
+    },
+    close: () => pool.destroy(),
+  };
+}
+
+/** Chunks `0..failedAt` (or every completed one), summed in index order. */
+function merge(options: ShardedCampaignOptions, numRuns: number, results: readonly (CampaignResult | undefined)[], failedAt: number): CampaignResult {
+  const byProperty = Object.fromEntries(propertyNames.map((p) => [p, 0])) as Record<PropertyName, number>;
+  // Fields a chunk reports that are not counts (e.g. the server model's settings) come from the
+  // first chunk: every chunk ran with the same options.
+  const first = results.find((r) => r !== undefined);
+  const merged: CampaignResult = {
+    ...first,
+    path: first?.path ?? options.pathSpec,
+    seed: options.seed,
+    numRuns,
+    runs: 0,
+    simulations: 0,
+    virtualMs: 0,
+    wallMs: 0,
+    coverage: emptyCoverage(),
+    violationsByProperty: byProperty,
+    determinism: { checked: 0, mismatches: 0 },
+    interrupted: false,
+    failure: undefined,
+  };
+  delete merged.failure;
+  const last = Math.min(failedAt, results.length - 1);
+  for (let index = 0; index <= last; index += 1) {
+    const result = results[index];
+    if (result === undefined) {
+      merged.interrupted = true; // never started: cut by the time budget
+      continue;
+    }
+    if (result.failure !== undefined) {
+      merged.failure = { ...result.failure, runIndex: merged.runs + result.failure.runIndex };
+    }
+    merged.runs += result.runs;
+    merged.simulations += result.simulations;
+    merged.virtualMs += result.virtualMs;
+    addCoverage(merged.coverage, result.coverage);
+    for (const property of propertyNames) byProperty[property] += result.violationsByProperty[property] ?? 0;
+    merged.determinism.checked += result.determinism.checked;
+    merged.determinism.mismatches += result.determinism.mismatches;
+    merged.interrupted ||= result.interrupted;
+  }
+  return merged;
+}

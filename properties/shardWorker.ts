@@ -1,0 +1,79 @@
+/**
+ * One chunk of a sharded campaign (see `shard.ts`): a plain `runCampaign` over a fixed slice of
+ * runs with a seed derived from the campaign seed and the chunk index. The default export is the
+ * tinypool task handler; `runChunk` is the same work, called in-process when `workers` is 1, so a
+ * campaign gives the same summary on one process or many.
+ */
+import { runCampaign, type CampaignResult } from './campaign.js';
+import { loadSendPath } from './loadSendPath.js';
+import type { NamedSendPath } from './sendPaths.js';
+
+/** What a worker is asked to run. Plain data: it crosses a process boundary. */
+export interface ChunkTask {
+  pathSpec: string;
+  /** Directory a module spec is resolved against (the parent's cwd). */
+  cwd: string;
+  /** fast-check seed of this chunk. */
+  seed: number;
+  numRuns: number;
+  stepsMax?: number;
+  /** Wall budget left for this chunk, ms. */
+  timeBudgetMs?: number;
+}
+
+/** Key of a progress message a worker process sends: `{ [progressMessageKey]: runs }`. */
+export const progressMessageKey = 'baileysSimShardRuns';
+
+/** Runs between progress posts from a worker: bounded message traffic, still a smooth bar. */
+export const progressEveryRuns = 10;
+
+/** Send paths loaded by this thread, by spec (a module is imported once per worker process). */
+const loaded = new Map<string, Promise<NamedSendPath>>();
+/** At most this many specs cached per worker: a long-lived pool must not grow without bound. */
+const loadedMax = 32;
+
+function pathFor(spec: string, cwd: string): Promise<NamedSendPath> {
+  const key = `${cwd}\u0000${spec}`;
+  let path = loaded.get(key);
+  if (path === undefined) {
+    if (loaded.size >= loadedMax) loaded.clear();
+    path = loadSendPath(spec, cwd);
+    // A failed load is not cached: the error goes to the caller, the next task tries again.
+    path.catch(() => loaded.delete(key));
+    loaded.set(key, path);
+  }
+  return path;
+}
+
+/**
+ * Runs one chunk and returns its campaign result. `onRuns(n)` is told, now and then, that `n`
+ * more generated runs finished.
+ */
+export async function runChunk(task: ChunkTask, onRuns?: (runs: number) => void): Promise<CampaignResult> {
+  const path = await pathFor(task.pathSpec, task.cwd);
+  let reported = 0;
+  const result = await runCampaign({
+    path,
+    seed: task.seed,
+    numRuns: task.numRuns,
+    stepsMax: task.stepsMax,
+    timeBudgetMs: task.timeBudgetMs,
+    onRun: onRuns === undefined ? undefined : (done) => {
+      if (done - reported >= progressEveryRuns) {
+        onRuns(done - reported);
+        reported = done;
+      }
+    },
+  });
+  if (onRuns !== undefined && result.runs > reported) onRuns(result.runs - reported);
+  return result;
+}
+
+/**
+ * The tinypool task handler. In a worker process, progress goes to the parent over IPC (tinypool
+ * hands messages that are not its own to the task's channel); elsewhere it is dropped.
+ */
+export default async function shardWorker(task: ChunkTask): Promise<CampaignResult> {
+  const send = process.send?.bind(process);
+  return runChunk(task, send === undefined ? undefined : (runs) => void send({ [progressMessageKey]: runs }));
+}

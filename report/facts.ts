@@ -1,0 +1,156 @@
+/**
+ * A run told in time order: the timeline's events (what the network and the bot did) merged with
+ * the history's facts (sockets, send attempts, request outcomes, what the recipient saw). The
+ * text timeline of `replay` and the event list of the HTML report are both built from these
+ * lines, so the two never disagree. Every text here is redacted (no JID or phone number).
+ */
+import type { AttemptRecord, ErrorRecord, History, RequestRecord } from '../sim/history.js';
+import type { Timeline, TimelineEvent } from '../sim/timeline.js';
+import { redactText } from './redact.js';
+
+/** What a line is about: `event` = a timeline event, the rest are history facts. */
+export type FactSource = 'event' | 'socket' | 'attempt' | 'request' | 'server';
+
+/** ok / fail / info follow Jepsen (info = ambiguous); `neutral` is a plain fact. */
+export type FactTone = 'ok' | 'fail' | 'info' | 'neutral';
+
+/** One timed line. */
+export interface Fact {
+  /** Virtual time, ms since the run began. */
+  atMs: number;
+  source: FactSource;
+  tone: FactTone;
+  /** One line, redacted. */
+  text: string;
+  /** Index into `timeline.events` for a timeline event. */
+  eventIndex?: number;
+  /** The logical reply key the line is about, if any. */
+  key?: string;
+  /** The socket generation the line is about, if any. */
+  generation?: number;
+}
+
+/** Most lines a fact list holds; a longer run is cut (the count of the rest is kept). */
+export const factsMax = 2000;
+
+/** A bounded fact list: the first {@link factsMax} lines and how many were left out. */
+export interface FactList {
+  facts: Fact[];
+  omitted: number;
+}
+
+/** One timeline event as a short line: `drop connectionLost`, `reply r1 → m1`. */
+export function describeEvent(event: TimelineEvent): string {
+  switch (event.do) {
+    case 'inbound':
+      return `inbound ${event.msg} in chat ${event.chat}`;
+    case 'reply':
+      return `reply ${event.key} → ${event.to}`;
+    case 'sendMedia':
+      return `sendMedia ${event.key} → ${event.to} (${event.kind}${event.bytes === undefined ? '' : `, ${event.bytes} B`})`;
+    case 'composing':
+      return `composing → ${event.to}`;
+    case 'drop':
+      return `drop ${event.reason}${event.noticeMs === undefined ? '' : ` (close heard after ${event.noticeMs} ms)`}`;
+    case 'refuseConnects':
+      return `refuseConnects until ${event.untilAt} ms`;
+    case 'slowAck':
+      return `slowAck ${event.chat === undefined ? 'any chat' : `chat ${event.chat}`}, response lost after ${event.delayMs} ms`;
+    case 'latency':
+      return `latency ${event.ms} ms`;
+    case 'heal':
+    case 'stop':
+      return event.do;
+    default: {
+      // A kind added to the format after this was written: show its fields rather than nothing.
+      const { at: _at, do: kind, ...rest } = event as { at: number; do: string } & Record<string, unknown>;
+      const fields = Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+      return [kind, ...fields].join(' ');
+    }
+  }
+}
+
+/** True for the events that are network faults rather than bot actions. */
+export function isFaultEvent(event: TimelineEvent): boolean {
+  return !['inbound', 'reply', 'sendMedia', 'composing', 'stop'].includes(event.do);
+}
+
+/** `408 Timed Out` style short form of a recorded error. */
+export function describeError(error: ErrorRecord | undefined): string {
+  if (error === undefined) return 'no error';
+  const code = error.statusCode === undefined ? '' : `${error.statusCode} `;
+  const ambiguous = error.ambiguous ? ' (ambiguous)' : '';
+  return `${code}${error.name}: ${error.message}${ambiguous}`;
+}
+
+/** Jepsen tone of one attempt: rejected before the frame was written is a definite failure. */
+export function attemptTone(attempt: AttemptRecord): FactTone {
+  if (attempt.result === 'ok') return 'ok';
+  if (attempt.result === 'rejected' && !attempt.written) return 'fail';
+  return 'info';
+}
+
+/** Tone of a request's outcome (`pending` = never settled, shown as a failure). */
+export function requestTone(request: RequestRecord): FactTone {
+  if (request.outcome === 'ok') return 'ok';
+  if (request.outcome === 'info') return 'info';
+  return 'fail';
+}
+
+function attemptText(attempt: AttemptRecord): string {
+  const what = attempt.kind === 'presence' ? `presence ${attempt.presence ?? ''}`.trim() : `send ${attempt.key ?? 'message'}`;
+  const stale = attempt.closeEmittedBefore ? ', after its close was emitted' : '';
+  const result =
+    attempt.result === 'ok'
+      ? 'ok'
+      : attempt.result === 'pending'
+        ? 'never settled'
+        : `rejected${attempt.settledAt !== undefined && attempt.settledAt !== attempt.at ? ` at ${attempt.settledAt} ms` : ''}: ${describeError(attempt.error)}${attempt.written ? ' (frame was written)' : ''}`;
+  const slow = attempt.slowAck ? ', response lost (slowAck)' : '';
+  return `attempt #${attempt.seq} ${what} on socket ${attempt.generation} (${attempt.socketState}${stale}) → ${result}${slow}`;
+}
+
+/** Every timeline event and history fact of a run, in time order, bounded and redacted. */
+export function runFacts(timeline: Timeline, history: History): FactList {
+  const facts: Fact[] = [];
+  timeline.events.forEach((event, eventIndex) => {
+    const tone: FactTone = isFaultEvent(event) ? (event.do === 'heal' ? 'ok' : 'fail') : 'neutral';
+    const key = 'key' in event && typeof event.key === 'string' ? event.key : undefined;
+    facts.push({ atMs: event.at, source: 'event', tone, text: describeEvent(event), eventIndex, ...(key ? { key } : {}) });
+  });
+  for (const s of history.sockets) {
+    const g = s.generation;
+    facts.push({ atMs: s.createdAt, source: 'socket', tone: 'neutral', text: `socket ${g} created`, generation: g });
+    if (s.openedAt !== undefined) facts.push({ atMs: s.openedAt, source: 'socket', tone: 'ok', text: `socket ${g} open`, generation: g });
+    if (s.diedAt !== undefined) {
+      const why = s.refused ? 'connect refused' : `${s.cause ?? 'died'}${s.dropReason ? ` (${s.dropReason})` : ''}`;
+      facts.push({ atMs: s.diedAt, source: 'socket', tone: 'fail', text: `socket ${g} died: ${why}`, generation: g });
+    }
+    if (s.endCalledAt !== undefined) facts.push({ atMs: s.endCalledAt, source: 'socket', tone: 'neutral', text: `socket ${g} end() called by the path`, generation: g });
+    if (s.closeEmittedAt !== undefined) {
+      facts.push({ atMs: s.closeEmittedAt, source: 'socket', tone: 'info', text: `socket ${g} close emitted to the path (${describeError(s.closeError)})`, generation: g });
+    }
+  }
+  for (const r of history.requests) {
+    if (r.calledAt !== undefined) {
+      facts.push({ atMs: r.calledAt, source: 'request', tone: 'neutral', text: `${r.kind} ${r.key} called (chat ${r.chat})`, key: r.key });
+    }
+    const end = r.settledAt ?? history.endedAt;
+    const how = r.outcome === 'pending' ? 'never settled' : r.outcome === 'ok' ? 'settled ok' : `settled ${r.outcome}: ${describeError(r.error)}`;
+    facts.push({ atMs: end, source: 'request', tone: requestTone(r), text: `${r.kind} ${r.key} ${how}`, key: r.key });
+  }
+  for (const a of history.attempts) {
+    facts.push({ atMs: a.at, source: 'attempt', tone: attemptTone(a), text: attemptText(a), generation: a.generation, ...(a.key ? { key: a.key } : {}) });
+  }
+  for (const f of history.server.frames) {
+    const what = f.duplicate ? 'duplicate frame (deduped by id)' : 'visible';
+    const tone: FactTone = f.duplicate ? 'info' : 'ok';
+    facts.push({ atMs: f.at, source: 'server', tone, text: `${f.key ?? 'message'} ${what} in chat ${f.chat} via socket ${f.generation}`, generation: f.generation, ...(f.key ? { key: f.key } : {}) });
+  }
+  // Stable sort: at equal times timeline events come first, then facts in the order pushed.
+  const sorted = facts
+    .map((fact, i) => ({ fact, i }))
+    .sort((a, b) => a.fact.atMs - b.fact.atMs || a.i - b.i)
+    .map(({ fact }) => ({ ...fact, text: redactText(fact.text) }));
+  return { facts: sorted.slice(0, factsMax), omitted: Math.max(0, sorted.length - factsMax) };
+}

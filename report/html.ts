@@ -1,0 +1,454 @@
+/**
+ * The HTML failure report: one self-contained file (inline CSS, SVG and a few lines of script;
+ * no network, no CDN) that shows a failing run to a person. Swimlanes over virtual time: one for
+ * the network's faults, one per socket generation (connecting, open, dead but not yet heard of,
+ * close emitted) with the send attempts made on it, and one per logical reply from its call to
+ * its outcome. Ok / fail / info (ambiguous) are colour-coded throughout. The violation is drawn
+ * across the lanes and listed first (`data-testid="violation"`); every event follows in a table.
+ *
+ * Everything shown is redacted (no JID or phone number) and escaped.
+ */
+import type { Violation } from '../properties/checkers.js';
+import type { AttemptRecord, History, RequestRecord, SocketRecord } from '../sim/history.js';
+import type { Timeline } from '../sim/timeline.js';
+import { attemptTone, describeError, describeEvent, isFaultEvent, runFacts, type Fact, type FactTone } from './facts.js';
+import { redactText } from './redact.js';
+import { timeScale, type TimeScale } from './scale.js';
+import { formatDurationMs } from './text.js';
+
+/** What the report shows. */
+export interface ReportInput {
+  /** Failure file name as the user gave it. */
+  fileLabel: string;
+  /** Send path replayed. */
+  pathName: string;
+  timeline: Timeline;
+  history: History;
+  /** Violations to highlight (the replay's, or the recorded ones if it no longer fails). */
+  violations: readonly Violation[];
+  /** True when `violations` are the recorded ones and the replay no longer shows them. */
+  recordedOnly: boolean;
+  /** One line: still fails / fixed. */
+  verdictLine: string;
+  /** How the failure was found, if the file says. */
+  found?: { seed: number; runIndex: number; shrinks: number };
+  /** The history is identical to the recorded one. */
+  sameHistory: boolean;
+}
+
+/** Lanes drawn per kind; a run with more is summarised (the event table still lists it all). */
+export const reportLimits = Object.freeze({ socketLanesMax: 40, requestLanesMax: 60, attemptMarksMax: 3000, violationsShownMax: 50 });
+
+const laneHeightPx = 30;
+const gutterPx = 150;
+const chartWidthPx = 1100;
+/** Room right of the last time for a reply's outcome tag. */
+const rightPadPx = 56;
+const topPadPx = 44;
+const axisHeightPx = 34;
+
+/** Escapes text for HTML content and attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** Redacts, then escapes: the only way user-derived text enters the page. */
+function t(text: string): string {
+  return escapeHtml(redactText(text));
+}
+
+const px = (n: number): string => (Math.round(n * 10) / 10).toString();
+
+interface Lane {
+  label: string;
+  kind: 'faults' | 'socket' | 'request';
+  generation?: number;
+  key?: string;
+  /** Attempts drawn on a socket lane. */
+  attempts?: AttemptRecord[];
+}
+
+function faultLane(timeline: Timeline, scale: TimeScale, y: number): string {
+  const parts: string[] = [];
+  const mid = y + laneHeightPx / 2;
+  timeline.events.forEach((event, i) => {
+    if (!isFaultEvent(event)) return;
+    const x = scale.x(event.at);
+    const title = `<title>${t(`${event.at} ms  ${describeEvent(event)}`)}</title>`;
+    if (event.do === 'refuseConnects') {
+      const x2 = Math.max(scale.x(event.untilAt), x + 3);
+      parts.push(`<rect class="refuse" data-event="${i}" x="${px(x)}" y="${y + 6}" width="${px(x2 - x)}" height="${laneHeightPx - 12}" rx="2">${title}</rect>`);
+      return;
+    }
+    const cls = event.do === 'heal' ? 'heal' : event.do === 'slowAck' || event.do === 'latency' ? 'slow' : 'fault';
+    parts.push(
+      `<g class="mark ${cls}" data-event="${i}"><line x1="${px(x)}" x2="${px(x)}" y1="${y + 3}" y2="${y + laneHeightPx - 3}"/>` +
+        `<path d="M${px(x - 5)},${y + 3} L${px(x + 5)},${y + 3} L${px(x)},${y + 11} Z"/>${title}</g>`,
+    );
+    parts.push(`<text class="tag" x="${px(x + 4)}" y="${mid + 9}">${t(event.do === 'drop' ? event.reason : event.do)}</text>`);
+  });
+  return parts.join('');
+}
+
+function socketLane(s: SocketRecord, history: History, attempts: readonly AttemptRecord[], violations: readonly Violation[], scale: TimeScale, y: number): string {
+  const end = history.endedAt;
+  const parts: string[] = [];
+  const top = y + 7;
+  const h = laneHeightPx - 14;
+  const seg = (cls: string, from: number, to: number, label: string) => {
+    const x1 = scale.x(from);
+    const x2 = Math.max(scale.x(to), x1 + 2);
+    parts.push(`<rect class="${cls}" x="${px(x1)}" y="${top}" width="${px(x2 - x1)}" height="${h}"><title>${t(`socket ${s.generation} ${label}: ${from}–${to} ms`)}</title></rect>`);
+  };
+  const stopAt = s.diedAt ?? s.endCalledAt ?? s.closeEmittedAt ?? end;
+  if (s.openedAt !== undefined) {
+    seg('connecting', s.createdAt, s.openedAt, 'connecting');
+    seg('open', s.openedAt, stopAt, 'open');
+  } else {
+    seg('connecting', s.createdAt, stopAt, s.refused ? 'connecting (refused)' : 'connecting');
+  }
+  if (s.diedAt !== undefined) seg('unheard', s.diedAt, s.closeEmittedAt ?? end, `dead, close not yet emitted (${s.cause ?? 'died'}${s.dropReason ? ` ${s.dropReason}` : ''})`);
+  if (s.closeEmittedAt !== undefined) {
+    const x = scale.x(s.closeEmittedAt);
+    parts.push(
+      `<g class="closemark"><line x1="${px(x)}" x2="${px(x)}" y1="${y + 3}" y2="${y + laneHeightPx - 3}"/>` +
+        `<title>${t(`socket ${s.generation} close emitted at ${s.closeEmittedAt} ms (${describeError(s.closeError)})`)}</title></g>`,
+    );
+  }
+  for (const a of attempts) {
+    const x = scale.x(a.at);
+    const tone = attemptTone(a);
+    const hit = violations.some((v) => v.at === a.at && (v.generation === undefined || v.generation === a.generation) && (v.key === undefined || v.key === a.key));
+    if (a.settledAt !== undefined && a.settledAt > a.at) {
+      parts.push(`<line class="wait ${tone}" x1="${px(x)}" x2="${px(scale.x(a.settledAt))}" y1="${y + laneHeightPx / 2}" y2="${y + laneHeightPx / 2}"/>`);
+    }
+    const shape =
+      a.kind === 'presence'
+        ? `<rect x="${px(x - 4)}" y="${y + laneHeightPx / 2 - 4}" width="8" height="8"/>`
+        : `<circle cx="${px(x)}" cy="${y + laneHeightPx / 2}" r="6"/>`;
+    const text = `attempt #${a.seq} at ${a.at} ms: ${a.kind === 'presence' ? 'presence' : `send ${a.key ?? 'message'}`} on socket ${a.generation} (${a.socketState}) → ${a.result}${a.error ? ` ${describeError(a.error)}` : ''}${a.written ? ', frame written' : ''}${a.slowAck ? ', response lost' : ''}`;
+    parts.push(
+      `<g class="attempt ${tone}${hit ? ' hit' : ''}" data-key="${t(a.key ?? '')}" data-gen="${a.generation}">${shape}<title>${t(text)}</title></g>`,
+    );
+  }
+  return parts.join('');
+}
+
+function requestLane(r: RequestRecord, history: History, scale: TimeScale, y: number): string {
+  const parts: string[] = [];
+  const mid = y + laneHeightPx / 2;
+  const tone: FactTone = r.outcome === 'ok' ? 'ok' : r.outcome === 'info' ? 'info' : 'fail';
+  const from = r.calledAt ?? r.requestedAt;
+  const to = r.settledAt ?? history.endedAt;
+  const x1 = scale.x(from);
+  const x2 = Math.max(scale.x(to), x1 + 2);
+  if (r.calledAt !== undefined && r.calledAt > r.requestedAt) {
+    parts.push(`<line class="late" x1="${px(scale.x(r.requestedAt))}" x2="${px(x1)}" y1="${mid}" y2="${mid}"/>`);
+  }
+  const outcome = r.outcome === 'pending' ? 'never settled' : `${r.outcome}${r.error ? ` (${describeError(r.error)})` : ''}`;
+  parts.push(
+    `<g class="req ${tone}" data-key="${t(r.key)}"><line x1="${px(x1)}" x2="${px(x2)}" y1="${mid}" y2="${mid}"/>` +
+      `<circle class="start" cx="${px(x1)}" cy="${mid}" r="3.5"/><circle cx="${px(x2)}" cy="${mid}" r="6"/>` +
+      `<title>${t(`${r.kind} ${r.key} (chat ${r.chat}): called at ${from} ms, ${outcome}${r.settledAt !== undefined ? ` at ${r.settledAt} ms` : ''}`)}</title></g>`,
+  );
+  // Outcome tags sit in one column right of the plot, clear of the marks.
+  parts.push(`<text class="tag outcome ${tone}" x="${chartWidthPx - rightPadPx + 10}" y="${mid + 4}">${t(r.outcome)}</text>`);
+  const copies = history.server.frames.filter((f) => f.key === r.key && f.chat === r.chat);
+  for (const f of copies) {
+    const x = scale.x(f.at);
+    parts.push(
+      `<g class="copy ${f.duplicate ? 'dup' : 'seen'}"><path d="M${px(x)},${mid - 8} L${px(x + 5)},${mid} L${px(x)},${mid + 8} L${px(x - 5)},${mid} Z"/>` +
+        `<title>${t(`${r.key} ${f.duplicate ? 'duplicate frame, deduped by id' : 'visible to the recipient'} at ${f.at} ms via socket ${f.generation}`)}</title></g>`,
+    );
+  }
+  return parts.join('');
+}
+
+function axis(scale: TimeScale, y: number): string {
+  const parts: string[] = [];
+  const x0 = gutterPx;
+  const x1 = chartWidthPx - rightPadPx;
+  parts.push(`<line class="axis" x1="${x0}" x2="${x1}" y1="${y}" y2="${y}"/>`);
+  const ticks = 8;
+  for (let i = 0; i <= ticks; i++) {
+    const x = x0 + ((x1 - x0) * i) / ticks;
+    const ms = Math.round(scale.msAt(x));
+    parts.push(`<line class="grid" x1="${px(x)}" x2="${px(x)}" y1="${topPadPx - 6}" y2="${y}"/>`);
+    parts.push(`<text class="tick" x="${px(x)}" y="${y + 16}" text-anchor="middle">${escapeHtml(formatDurationMs(ms))}</text>`);
+  }
+  return parts.join('');
+}
+
+/** Compressed idle gaps: a translucent band over the lanes and a zigzag on the axis. */
+function breakOverlay(scale: TimeScale, axisY: number): string {
+  return scale.breaks
+    .map((b) => {
+      const xa = scale.x(b.fromMs);
+      const xb = scale.x(b.toMs);
+      const xm = (xa + xb) / 2;
+      return (
+        `<g class="break"><rect x="${px(xa)}" y="${topPadPx}" width="${px(Math.max(1, xb - xa))}" height="${px(axisY - topPadPx)}"/>` +
+        `<path d="M${px(xm - 6)},${axisY} l3,-5 l3,5 l3,-5 l3,5"/>` +
+        `<title>${escapeHtml(`${formatDurationMs(b.toMs - b.fromMs)} of idle time compressed (${b.fromMs}–${b.toMs} ms)`)}</title></g>`
+      );
+    })
+    .join('');
+}
+
+function chart(input: ReportInput): string {
+  const { timeline, history, violations } = input;
+  const times: number[] = [...timeline.events.map((e) => e.at), ...violations.map((v) => v.at), history.endedAt];
+  for (const s of history.sockets) times.push(s.createdAt, ...[s.openedAt, s.diedAt, s.closeEmittedAt, s.endCalledAt].filter((v): v is number => v !== undefined));
+  for (const a of history.attempts) times.push(a.at, ...(a.settledAt !== undefined ? [a.settledAt] : []));
+  for (const r of history.requests) times.push(r.requestedAt, ...[r.calledAt, r.settledAt].filter((v): v is number => v !== undefined));
+  for (const f of history.server.frames) times.push(f.at);
+  const scale = timeScale(times, Math.max(history.endedAt, ...timeline.events.map((e) => e.at)), gutterPx, chartWidthPx - rightPadPx);
+
+  const lanes: Lane[] = [];
+  lanes.push({ label: 'network faults', kind: 'faults' });
+  const sockets = history.sockets.slice(0, reportLimits.socketLanesMax);
+  let attemptBudget = reportLimits.attemptMarksMax;
+  for (const s of sockets) {
+    const own = history.attempts.filter((a) => a.generation === s.generation).slice(0, Math.max(0, attemptBudget));
+    attemptBudget -= own.length;
+    lanes.push({ label: `socket ${s.generation}`, kind: 'socket', generation: s.generation, attempts: own });
+  }
+  const requests = history.requests.slice(0, reportLimits.requestLanesMax);
+  for (const r of requests) lanes.push({ label: `${r.kind === 'reply' ? 'reply' : r.kind} ${r.key}`, kind: 'request', key: r.key });
+
+  const height = topPadPx + lanes.length * laneHeightPx;
+  const rows: string[] = [];
+  lanes.forEach((lane, i) => {
+    const y = topPadPx + i * laneHeightPx;
+    const hl =
+      violations.some((v) => (lane.kind === 'request' && v.key !== undefined && v.key === lane.key) || (lane.kind === 'socket' && v.generation !== undefined && v.generation === lane.generation)) ?
+        ' hl'
+      : '';
+    let body = '';
+    if (lane.kind === 'faults') body = faultLane(timeline, scale, y);
+    else if (lane.kind === 'socket') {
+      const s = history.sockets.find((x) => x.generation === lane.generation)!;
+      body = socketLane(s, history, lane.attempts ?? [], violations, scale, y);
+    } else {
+      const r = history.requests.find((x) => x.key === lane.key)!;
+      body = requestLane(r, history, scale, y);
+    }
+    const attrs = `${lane.key !== undefined ? ` data-key="${t(lane.key)}"` : ''}${lane.generation !== undefined ? ` data-gen="${lane.generation}"` : ''}`;
+    rows.push(
+      `<g class="lane ${lane.kind}${hl}"${attrs}><rect class="band${i % 2 ? ' odd' : ''}" x="0" y="${y}" width="${chartWidthPx}" height="${laneHeightPx}"/>` +
+        `<text class="label" x="10" y="${y + laneHeightPx / 2 + 4}">${t(lane.label)}</text>${body}</g>`,
+    );
+  });
+  // One marker per distinct violation time; its label names every property violated then.
+  const byTime = new Map<number, { properties: Set<string>; titles: string[]; indices: number[] }>();
+  violations.slice(0, reportLimits.violationsShownMax).forEach((v, i) => {
+    const entry = byTime.get(v.at) ?? { properties: new Set<string>(), titles: [], indices: [] };
+    entry.properties.add(v.property);
+    entry.titles.push(`${v.property} at ${v.at} ms: ${v.message}`);
+    entry.indices.push(i);
+    byTime.set(v.at, entry);
+  });
+  const vmarks = [...byTime.entries()].map(([at, entry], i) => {
+    const x = scale.x(at);
+    // Labels near the right edge grow leftwards so they stay inside the chart.
+    const flip = x > chartWidthPx - rightPadPx - 160;
+    const label = `<text x="${px(flip ? x - 4 : x + 4)}" y="${topPadPx - 24 + (i % 2) * 12}"${flip ? ' text-anchor="end"' : ''}>⚠ ${t([...entry.properties].join(', '))}</text>`;
+    return (
+      `<g class="vmark" data-testid="violation-marker" data-violation="${entry.indices.join(' ')}"><line x1="${px(x)}" x2="${px(x)}" y1="${topPadPx - 20}" y2="${height}"/>` +
+      `${label}<title>${t(entry.titles.join('\n'))}</title></g>`
+    );
+  });
+  const more: string[] = [];
+  if (history.sockets.length > sockets.length) more.push(`${history.sockets.length - sockets.length} more sockets`);
+  if (history.requests.length > requests.length) more.push(`${history.requests.length - requests.length} more requests`);
+  if (attemptBudget <= 0 && history.attempts.length > reportLimits.attemptMarksMax) more.push(`${history.attempts.length - reportLimits.attemptMarksMax} more attempts`);
+  const svgHeight = height + axisHeightPx;
+  return (
+    `<svg class="chart" data-testid="swimlanes" viewBox="0 0 ${chartWidthPx} ${svgHeight}" width="100%" role="img" aria-label="swimlanes over virtual time" xmlns="http://www.w3.org/2000/svg">` +
+    axis(scale, height + 4) +
+    rows.join('') +
+    breakOverlay(scale, height + 4) +
+    vmarks.join('') +
+    `</svg>` +
+    (more.length > 0 ? `<p class="note">Not drawn (listed below): ${escapeHtml(more.join(', '))}.</p>` : '')
+  );
+}
+
+function violationCards(input: ReportInput): string {
+  const shown = input.violations.slice(0, reportLimits.violationsShownMax);
+  if (shown.length === 0) return '<p class="none">No violations: every property held.</p>';
+  const note = input.recordedOnly ? '<p class="note">Recorded in the file; the replay no longer shows them.</p>' : '';
+  const cards = shown.map((v, i) => {
+    const where = [v.key !== undefined ? `reply ${v.key}` : '', v.generation !== undefined ? `socket ${v.generation}` : ''].filter(Boolean).join(' · ');
+    return (
+      `<div class="violation${input.recordedOnly ? ' recorded' : ''}" data-testid="violation" data-violation="${i}" data-key="${t(v.key ?? '')}" data-gen="${v.generation ?? ''}" tabindex="0">` +
+      `<span class="prop">${t(v.property)}</span><span class="at">${v.at} ms</span>${where ? `<span class="where">${t(where)}</span>` : ''}` +
+      `<div class="msg">${t(v.message)}</div></div>`
+    );
+  });
+  const more = input.violations.length > shown.length ? `<p class="note">… ${input.violations.length - shown.length} more.</p>` : '';
+  return note + cards.join('') + more;
+}
+
+function factRows(input: ReportInput): string {
+  const list = runFacts(input.timeline, input.history);
+  const rows = list.facts.map((f: Fact) => {
+    const cls = `${f.source}${f.source === 'event' ? '' : ` ${f.tone}`}`;
+    const attrs = `${f.key !== undefined ? ` data-key="${t(f.key)}"` : ''}${f.generation !== undefined ? ` data-gen="${f.generation}"` : ''}`;
+    return `<tr class="${cls}"${attrs}><td class="num">${f.atMs}</td><td>${f.source === 'event' ? 'timeline' : f.source}</td><td>${f.source === 'event' ? '' : `<span class="dot ${f.tone}"></span>`}${escapeHtml(f.text)}</td></tr>`;
+  });
+  const more = list.omitted > 0 ? `<tr><td></td><td></td><td>… ${list.omitted} more not shown</td></tr>` : '';
+  return rows.join('') + more;
+}
+
+const css = `
+:root{--ok:#1a7f37;--fail:#cf222e;--info:#bf8700;--muted:#57606a;--line:#d0d7de;--open:#0969da;--conn:#afb8c1;--bg:#fff;--band:#f6f8fa}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:var(--bg)}
+header{padding:18px 28px;border-bottom:1px solid var(--line);background:#f6f8fa}
+h1{font-size:20px;margin:0 0 4px}
+h2{font-size:16px;margin:24px 0 10px}
+main{padding:0 28px 40px;max-width:1280px}
+.meta{color:var(--muted);margin:2px 0}
+.meta code{color:#1f2328}
+.verdict{display:inline-block;font-weight:600;padding:3px 10px;border-radius:12px;margin-top:8px}
+.verdict.fails{background:#ffebe9;color:var(--fail);border:1px solid #ff818266}
+.verdict.fixed,.verdict.passes{background:#dafbe1;color:var(--ok);border:1px solid #4ac26b66}
+.violation{border:1px solid #ff8182;border-left:5px solid var(--fail);background:#fff5f5;border-radius:6px;padding:8px 12px;margin:8px 0;cursor:pointer}
+.violation.recorded{border-color:var(--line);border-left-color:var(--muted);background:#f6f8fa}
+.violation.active{box-shadow:0 0 0 3px #ff818266}
+.violation .prop{font-weight:700;color:var(--fail);margin-right:10px}
+.violation.recorded .prop{color:var(--muted)}
+.violation .at,.violation .where{color:var(--muted);margin-right:10px;font-variant-numeric:tabular-nums}
+.violation .msg{margin-top:2px;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:13px}
+.chart{display:block;border:1px solid var(--line);border-radius:6px;background:#fff}
+.chart text{font-size:11px;fill:#1f2328}
+.chart .label{font-weight:600;font-size:12px}
+.chart .tag{fill:var(--muted);font-size:10px}
+.chart .tag.outcome{font-size:11px;font-weight:600}.chart .tag.outcome.ok{fill:var(--ok)}.chart .tag.outcome.fail{fill:var(--fail)}.chart .tag.outcome.info{fill:var(--info)}
+.chart .tick{fill:var(--muted)}
+.chart .band{fill:#fff}.chart .band.odd{fill:var(--band)}
+.chart .axis{stroke:#8c959f}.chart .grid{stroke:#eaeef2}
+.chart .break rect{fill:#8c959f;opacity:.12;pointer-events:all}.chart .break path{fill:none;stroke:#8c959f;stroke-width:1.5}
+.chart .connecting{fill:var(--conn)}
+.chart .open{fill:var(--open);opacity:.85}
+.chart .unheard{fill:var(--fail);opacity:.35}
+.chart .closemark line{stroke:#1f2328;stroke-width:2}
+.chart .refuse{fill:var(--fail);opacity:.25;stroke:var(--fail)}
+.chart .mark line{stroke-width:2}
+.chart .mark.fault line,.chart .mark.fault path{stroke:var(--fail);fill:var(--fail)}
+.chart .mark.slow line,.chart .mark.slow path{stroke:var(--info);fill:var(--info)}
+.chart .mark.heal line,.chart .mark.heal path{stroke:var(--ok);fill:var(--ok)}
+.chart .attempt.ok *{fill:var(--ok)}.chart .attempt.fail *{fill:var(--fail)}.chart .attempt.info *{fill:var(--info)}
+.chart .attempt *{stroke:#fff;stroke-width:1.5}
+.chart .attempt.hit *{stroke:#1f2328;stroke-width:3}
+.chart .wait{stroke-width:2;stroke-dasharray:3 2}.chart .wait.ok{stroke:var(--ok)}.chart .wait.fail{stroke:var(--fail)}.chart .wait.info{stroke:var(--info)}
+.chart .req line{stroke-width:3}.chart .req.ok line,.chart .req.ok circle{stroke:var(--ok);fill:var(--ok)}
+.chart .req.fail line,.chart .req.fail circle{stroke:var(--fail);fill:var(--fail)}.chart .req.info line,.chart .req.info circle{stroke:var(--info);fill:var(--info)}
+.chart .req circle.start{fill:#fff;stroke-width:2}
+.chart .late{stroke:#8c959f;stroke-dasharray:2 3}
+.chart .copy.seen path{fill:#fff;stroke:var(--ok);stroke-width:2}.chart .copy.dup path{fill:#fff;stroke:var(--info);stroke-width:2}
+.chart .lane.hl .band{fill:#fff0f0}.chart .lane.hl .label{fill:var(--fail)}
+.chart .vmark line{stroke:var(--fail);stroke-width:1.5;stroke-dasharray:5 3}
+.chart .vmark text{fill:var(--fail);font-weight:700}
+.chart.focus .lane:not(.hl):not(.faults){opacity:.35}
+.legend{display:flex;flex-wrap:wrap;gap:14px;margin:8px 0 0;color:var(--muted);font-size:12px}
+.legend span{display:inline-flex;align-items:center;gap:5px}
+.sw{display:inline-block;width:14px;height:10px;border-radius:2px}
+.dot{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:6px;vertical-align:middle}
+.ok{--c:var(--ok)}.fail{--c:var(--fail)}.info{--c:var(--info)}.neutral{--c:#8c959f}
+.dot,.sw.tone{background:var(--c)}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{text-align:left;padding:3px 8px;border-bottom:1px solid #eaeef2;vertical-align:top}
+th{background:#f6f8fa;position:sticky;top:0}
+td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;color:var(--muted)}
+tr.event td{font-weight:600;background:#fbfbfc}
+tr.related td{background:#fff0f0}
+.note,.none{color:var(--muted)}
+code{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:12.5px}
+`;
+
+// Clicking a violation focuses the lanes and table rows that share its reply key or socket.
+const script = `
+(function(){
+  var chart=document.querySelector('.chart');
+  var cards=document.querySelectorAll('[data-testid="violation"]');
+  function focus(card){
+    var key=card.getAttribute('data-key'),gen=card.getAttribute('data-gen');
+    var on=!card.classList.contains('active');
+    cards.forEach(function(c){c.classList.remove('active');});
+    document.querySelectorAll('.lane.hl,tr.related').forEach(function(e){e.classList.remove('hl');e.classList.remove('related');});
+    if(chart)chart.classList.toggle('focus',on);
+    if(!on)return;
+    card.classList.add('active');
+    document.querySelectorAll('.lane,tbody tr').forEach(function(e){
+      var k=e.getAttribute('data-key'),g=e.getAttribute('data-gen');
+      var match=(key&&k===key)||(gen&&g===gen);
+      if(match)e.classList.add(e.tagName==='TR'?'related':'hl');
+    });
+  }
+  cards.forEach(function(c){
+    c.addEventListener('click',function(){focus(c);});
+    c.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();focus(c);}});
+  });
+})();
+`;
+
+function legend(): string {
+  const item = (swatch: string, label: string) => `<span>${swatch}${escapeHtml(label)}</span>`;
+  return (
+    '<div class="legend">' +
+    item('<span class="sw tone ok"></span>', 'ok') +
+    item('<span class="sw tone fail"></span>', 'fail (definitely not sent)') +
+    item('<span class="sw tone info"></span>', 'info (ambiguous: may have been sent)') +
+    item('<span class="sw" style="background:#afb8c1"></span>', 'socket connecting') +
+    item('<span class="sw" style="background:#0969da"></span>', 'socket open') +
+    item('<span class="sw" style="background:#cf222e;opacity:.35"></span>', 'dead, close not yet emitted') +
+    item('<span class="sw" style="background:#1f2328;width:3px"></span>', 'close emitted') +
+    item('●', 'send attempt') +
+    item('◇', 'copy reached the server (amber: duplicate)') +
+    item('<span style="color:#cf222e">┆</span>', 'violation') +
+    '</div>'
+  );
+}
+
+/** The report page for one re-simulated failure file. */
+export function renderReportHtml(input: ReportInput): string {
+  const { history, timeline } = input;
+  const status = input.verdictLine.startsWith('FAIL') ? 'fails' : input.verdictLine.startsWith('FIXED') ? 'fixed' : 'passes';
+  const found = input.found ? ` · found by campaign seed <code>${input.found.seed}</code>, run ${input.found.runIndex + 1}, ${input.found.shrinks} shrink steps` : '';
+  const config = timeline.config;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<title>baileys-sim report · ${t(input.pathName)}</title>
+<style>${css}</style>
+</head>
+<body>
+<header>
+<h1>baileys-sim failure report</h1>
+<p class="meta">file <code>${t(input.fileLabel)}</code> · send path <code>${t(input.pathName)}</code>${found}</p>
+<p class="meta">timeline seed <code>${timeline.seed}</code> · ${timeline.events.length} events · run ended at ${history.endedAt} ms virtual · ${history.sockets.length} sockets · ${history.attempts.length} send attempts · reply deadline ${formatDurationMs(config.replyDeadlineMs)} · reconnect ${config.reconnect.initialMs}–${config.reconnect.maxMs} ms ×${config.reconnect.factor}, ${config.reconnect.maxAttempts} attempts</p>
+<p class="meta">history ${input.sameHistory ? 'identical to the recorded one' : 'differs from the recorded one (the send path or the simulator changed)'}</p>
+<span class="verdict ${status}" data-testid="verdict">${t(input.verdictLine)}</span>
+</header>
+<main>
+<h2>Violations</h2>
+${violationCards(input)}
+<h2>Swimlanes over virtual time</h2>
+${chart(input)}
+${legend()}
+<h2>Everything that happened</h2>
+<table data-testid="events"><thead><tr><th>ms</th><th>source</th><th>what</th></tr></thead><tbody>
+${factRows(input)}
+</tbody></table>
+<p class="note">Replay: <code>npx baileys-sim replay ${t(input.fileLabel)}</code></p>
+</main>
+<script>${script}</script>
+</body>
+</html>
+`;
+}

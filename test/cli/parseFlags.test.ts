@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { parseRuns, parseSeed, parseTimeBudgetMs, parseWorkers, runsMax, seedMax } from '../../cli/parseFlags.js';
+import { campaignRunsMax } from '../../properties/campaign.js';
+import { seedMax as simSeedMax } from '../../sim/random.js';
+
+describe('flag parsers', () => {
+  it('keep their copied limits equal to the library limits', () => {
+    expect(runsMax).toBe(campaignRunsMax);
+    expect(seedMax).toBe(simSeedMax);
+  });
+
+  it.each([
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['2m', 120_000],
+    ['1h', 3_600_000],
+    [' 24h ', 86_400_000],
+  ])('--time-budget %j is %d ms', (text, ms) => {
+    expect(parseTimeBudgetMs(text)).toBe(ms);
+  });
+
+  it.each(['30', '0s', '1.5s', '25h', '-1s', '30 s', 's', ''])('--time-budget %j is refused, naming the flag', (text) => {
+    expect(() => parseTimeBudgetMs(text)).toThrow(/^--time-budget must be a duration from 1ms to 24h/);
+  });
+
+  it('accepts the bounds of --runs, --seed and --workers and refuses one past them', () => {
+    expect(parseRuns('1')).toBe(1);
+    expect(parseRuns('10000000')).toBe(10_000_000);
+    expect(() => parseRuns('10000001')).toThrow('--runs must be a whole number from 1 to 10000000 (got "10000001")');
+    expect(parseSeed('0')).toBe(0);
+    expect(parseSeed('4294967295')).toBe(4_294_967_295);
+    expect(() => parseSeed('4294967296')).toThrow('--seed must be a whole number from 0 to 4294967295');
+    expect(parseWorkers('64')).toBe(64);
+    expect(() => parseWorkers('65')).toThrow('--workers must be a whole number from 1 to 64');
+  });
+
+  it('refuses fractions, exponents and signs', () => {
+    for (const text of ['1.5', '1e3', '+5', '0x10', '']) expect(() => parseRuns(text)).toThrow(/^--runs must be/);
+  });
+
+  it('shortens a huge bad value so the message stays one short line', () => {
+    expect(() => parseRuns('x'.repeat(500))).toThrow(/\(got "x{39}…"\)$/);
+  });
+});
