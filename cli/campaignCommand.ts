@@ -3,11 +3,10 @@
  * the exit code. Campaigns go through `runShardedCampaign` (properties/shard.ts) for every
  * `--workers` value, 1 included (it then runs in this thread), because only that runner gives
  * the same summary for the same seed whatever the worker count; plain `runCampaign` splits the
- * runs differently. If the sharded runner is missing from a build, `--workers 1` falls back to
- * `runCampaign` in this process and `--workers` above 1 is refused.
+ * runs differently.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
-import { failureFileOf, runCampaign, type CampaignResult } from '../properties/campaign.js';
+import { failureFileOf, type CampaignResult } from '../properties/campaign.js';
 import { replayCommand, writeFailureFile } from '../properties/failureFile.js';
 import { isModuleSpec, loadSendPath, SendPathLoadError } from '../properties/loadSendPath.js';
 import type { NamedSendPath } from '../properties/sendPaths.js';
@@ -27,34 +26,6 @@ export interface CampaignFlags {
   workers: number;
   json: boolean;
   outDir: string;
-}
-
-/** The contract of properties/shard.ts (written alongside; loaded only when `--workers` > 1). */
-interface ShardModule {
-  runShardedCampaign(options: {
-    pathSpec: string;
-    workers: number;
-    seed: number;
-    numRuns?: number;
-    timeBudgetMs?: number;
-    stepsMax?: number;
-    onRun?: (runsDone: number) => void;
-  }): Promise<CampaignResult>;
-}
-
-// A variable specifier: the sharded runner is optional at build time, and a missing one must be a
-// clear message for `--workers`, not a failure of every command.
-const shardModuleSpecifier = '../properties/shard.js';
-
-async function loadShardModule(): Promise<ShardModule | undefined> {
-  try {
-    const module = (await import(shardModuleSpecifier)) as Partial<ShardModule>;
-    if (typeof module.runShardedCampaign === 'function') return module as ShardModule;
-  } catch (error) {
-    // Only a missing module means "no sharded runner"; a broken one must be seen.
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
-  }
-  return undefined;
 }
 
 /** Loads `spec` as a send path; a spec that cannot be loaded is a usage error naming `what`. */
@@ -77,31 +48,19 @@ export function displayPath(file: string, cwd: string): string {
 async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showProgress: boolean): Promise<CampaignResult> {
   const progress = showProgress ? createProgress(io, redactText(path.name), flags.runs) : silentProgress;
   try {
-    const shard = await loadShardModule();
-    if (shard === undefined && flags.workers > 1) {
-      throw new UsageError('--workers above 1 needs the sharded runner (properties/shard.ts), which this build does not have; use --workers 1');
-    }
-    if (shard !== undefined) {
-      const { runShardedCampaign } = shard;
-      // Workers resolve the spec in their own process: give them a path that does not depend on cwd.
-      const pathSpec = isModuleSpec(path.name) ? resolve(io.cwd, path.name) : path.name;
-      const result = await runShardedCampaign({
-        pathSpec,
-        workers: flags.workers,
-        seed: flags.seed,
-        numRuns: flags.runs,
-        timeBudgetMs: flags.timeBudgetMs,
-        onRun: (n) => progress.update(n),
-      });
-      return { ...result, path: path.name };
-    }
-    return await runCampaign({
-      path,
+    // Loaded on demand: --help and bad flags must answer without starting the pool machinery.
+    const { runShardedCampaign } = await import('../properties/shard.js');
+    // Workers resolve the spec in their own thread: give them a path that does not depend on cwd.
+    const pathSpec = isModuleSpec(path.name) ? resolve(io.cwd, path.name) : path.name;
+    const result = await runShardedCampaign({
+      pathSpec,
+      workers: flags.workers,
       seed: flags.seed,
       numRuns: flags.runs,
       timeBudgetMs: flags.timeBudgetMs,
       onRun: (n) => progress.update(n),
     });
+    return { ...result, path: path.name };
   } finally {
     progress.stop();
   }
