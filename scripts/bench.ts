@@ -1,0 +1,188 @@
+/**
+ * `npm run bench`: speed and strength of the harness as printed facts (README quotes them).
+ *
+ *  1. reference path on generated ~40-event timelines, one core: runs/s (simulate + check),
+ *     virtual seconds per wall second, fake-timer firings per second;
+ *  2. the same runs under a naïve harness (fake-timers' `nextAsync` stepping), same process,
+ *     same histories (checked), as a speed ratio;
+ *  3. per specimen: detection rate, median and p95 wall time to first detection, shrink time and
+ *     shrunk size (campaigns of 100 runs, several seeds, searching the property it shows);
+ *  4. sharding: one campaign on 1 worker (in-process) and on 2 worker processes, same summary
+ *     (checked), scaling ratio, and the pool's start-up cost (a 200-run campaign on 2 workers);
+ *  5. memory: 10,000 replies queued during an outage, heap delta, and `OutboxFullError` past
+ *     `maxPending`.
+ * Targets live here (the table's last column), never in timed tests.
+ *   npm run bench [-- --quick]
+ */
+import './benchNaiveHarness.js'; // first: must patch fake-timers before sim/clock.ts loads
+import fc from 'fast-check';
+import os from 'node:os';
+import { runArb } from '../properties/arbitraries.js';
+import { judge, runCampaign } from '../properties/campaign.js';
+import { builtInSendPath } from '../properties/sendPaths.js';
+import { runShardedCampaign } from '../properties/shard.js';
+import { specimens } from '../properties/specimens/index.js';
+import { VirtualClock } from '../sim/clock.js';
+import { fingerprint } from '../sim/history.js';
+import type { Timeline } from '../sim/timeline.js';
+import { withNaiveStepping } from './benchNaiveHarness.js';
+import { measureQueuedReplies, queuedRepliesHeapBytesMax } from './benchMemory.js';
+
+const quick = process.argv.includes('--quick');
+/** Wall time each throughput measurement runs for. */
+const throughputWallMs = quick ? 1000 : 4000;
+/** Campaign seeds per specimen (100 runs each, like `scripts/detection.ts`). */
+const specimenSeeds = quick ? 5 : 20;
+/** Runs of the sharding campaign (chunks of 100). */
+const shardRuns = quick ? 2000 : 20_000;
+
+/** Targets (issue 7). */
+const targets = {
+  runsPerS: 2000,
+  virtualPerWall: 50_000,
+  detectP95Ms: 1000,
+  shrinkMs: 2000,
+  scaling: 1.8,
+  naiveRatio: 1,
+};
+
+const rows: [string, string, string][] = [];
+const row = (what: string, value: string, target: string): void => {
+  rows.push([what, value, target]);
+  console.log(`  ${what}: ${value}${target ? `  (${target})` : ''}`);
+};
+const verdict = (ok: boolean, target: string): string => `${ok ? 'ok' : 'MISSED'}, target ${target}`;
+const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
+const median = (xs: number[]): number => (xs.length === 0 ? NaN : sorted(xs)[Math.floor((xs.length - 1) / 2)]!);
+const p95 = (xs: number[]): number => (xs.length === 0 ? NaN : sorted(xs)[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)]!);
+
+/** 64 distinct generated timelines of 36-44 events (fixed seed: the bench is reproducible). */
+function benchTimelines(): Timeline[] {
+  const runs = fc.sample(runArb({ stepsMin: 14, stepsMax: 20 }), { seed: 20261126, numRuns: 1000 });
+  return runs.map((r) => r.timeline).filter((t) => t.events.length >= 36 && t.events.length <= 44).slice(0, 64);
+}
+
+interface Throughput {
+  runs: number;
+  wallMs: number;
+  virtualMs: number;
+  timersFired: number;
+  events: number;
+}
+
+/** Judges timelines round-robin for `wallMs` (after a warm-up) on this thread. */
+async function throughput(set: readonly Timeline[], wallMs: number): Promise<Throughput> {
+  const reference = builtInSendPath('reference');
+  for (let i = 0; i < 100; i++) await judge(set[i % set.length]!, reference);
+  const out: Throughput = { runs: 0, wallMs: 0, virtualMs: 0, timersFired: 0, events: 0 };
+  const t0 = performance.now();
+  do {
+    for (let k = 0; k < set.length; k++) {
+      const timeline = set[k]!;
+      const { history } = await judge(timeline, reference);
+      out.runs++;
+      out.virtualMs += history.endedAt;
+      out.timersFired += history.timers.firedTotal;
+      out.events += timeline.events.length;
+    }
+  } while (performance.now() - t0 < wallMs);
+  out.wallMs = performance.now() - t0;
+  return out;
+}
+
+async function fingerprints(set: readonly Timeline[]): Promise<string[]> {
+  const reference = builtInSendPath('reference');
+  const out: string[] = [];
+  for (const timeline of set) out.push(fingerprint((await judge(timeline, reference)).history));
+  return out;
+}
+
+const started = performance.now();
+const cpu = os.cpus()[0]?.model.trim() ?? 'unknown cpu';
+console.log(`baileys-sim bench  ${new Date().toISOString().slice(0, 10)}  ${cpu}, ${os.availableParallelism()} cores, Node ${process.version}${quick ? '  (quick)' : ''}\n`);
+
+// 1-2. Throughput, ours vs naive.
+const set = benchTimelines();
+const eventsMean = set.reduce((n, t) => n + t.events.length, 0) / set.length;
+console.log(`reference path, ${set.length} generated timelines of ~${fmt(eventsMean)} events, one thread`);
+const ours = await throughput(set, throughputWallMs);
+const runsPerS = (ours.runs / ours.wallMs) * 1000;
+const virtualPerWall = ours.virtualMs / ours.wallMs;
+row('runs/s (simulate + check)', fmt(runsPerS), verdict(runsPerS >= targets.runsPerS, `>= ${fmt(targets.runsPerS)}`));
+row('virtual s per wall s', `${fmt(virtualPerWall)}x`, verdict(virtualPerWall >= targets.virtualPerWall, `>= ${fmt(targets.virtualPerWall)}x`));
+row('fake-timer firings/s', fmt((ours.timersFired / ours.wallMs) * 1000), '');
+row('mean virtual s per run', fmt(ours.virtualMs / ours.runs / 1000, 1), '');
+
+const naiveTarget = VirtualClock.prototype as unknown as { run: unknown };
+const oursPrints = await fingerprints(set);
+const naivePrints = await withNaiveStepping(naiveTarget, () => fingerprints(set));
+const sameHistories = naivePrints.every((p, i) => p === oursPrints[i]);
+const naive = await withNaiveStepping(naiveTarget, () => throughput(set, throughputWallMs / 2));
+const naiveRunsPerS = (naive.runs / naive.wallMs) * 1000;
+const naiveRatio = runsPerS / naiveRunsPerS;
+row('naive harness (fake-timers nextAsync) runs/s', fmt(naiveRunsPerS), `same histories: ${sameHistories ? 'yes' : 'NO'}`);
+row('ours / naive speed', `${fmt(naiveRatio, 2)}x`, verdict(naiveRatio > targets.naiveRatio && sameHistories, '> 1x, same histories'));
+
+// 3. Specimens.
+console.log(`\nspecimens: ${specimenSeeds} seeds x 100 runs each, searching the properties each exists to show`);
+const specimenTable: string[] = [];
+let worstDetectP95 = 0;
+let worstShrink = 0;
+for (const specimen of specimens) {
+  const path = builtInSendPath(`specimen:${specimen.name}`);
+  const detectMs: number[] = [];
+  const shrinkMs: number[] = [];
+  const shrunk: number[] = [];
+  for (let seed = 1; seed <= specimenSeeds; seed++) {
+    const t0 = performance.now();
+    let lastRunAt = t0;
+    const result = await runCampaign({ path, seed, numRuns: 100, only: specimen.caughtBy, determinismEvery: 0, onRun: () => void (lastRunAt = performance.now()) });
+    if (result.failure === undefined) continue;
+    const end = performance.now();
+    detectMs.push(lastRunAt - t0);
+    shrinkMs.push(end - lastRunAt);
+    shrunk.push(result.failure.timeline.events.length);
+  }
+  worstDetectP95 = Math.max(worstDetectP95, p95(detectMs));
+  worstShrink = Math.max(worstShrink, ...shrinkMs);
+  specimenTable.push(
+    `| ${specimen.name} | ${detectMs.length}/${specimenSeeds} | ${fmt(median(detectMs))} | ${fmt(p95(detectMs))} | ${fmt(median(shrinkMs))} | ${fmt(Math.max(...shrinkMs))} | ${median(shrunk)} | ${Math.max(...shrunk)} |`,
+  );
+}
+console.log('| specimen | detected | median ms to detect | p95 ms to detect | median shrink ms | max shrink ms | median shrunk events | max shrunk events |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const line of specimenTable) console.log(line);
+row('worst p95 ms to first detection', fmt(worstDetectP95), verdict(worstDetectP95 <= targets.detectP95Ms, `<= ${targets.detectP95Ms} ms`));
+row('worst shrink ms', fmt(worstShrink), verdict(worstShrink <= targets.shrinkMs, `<= ${targets.shrinkMs} ms`));
+
+// 4. Sharding.
+console.log(`\nsharding: reference campaign, ${fmt(shardRuns)} runs (default 40-step timelines), 1 vs 2 workers`);
+const one = await runShardedCampaign({ pathSpec: 'reference', workers: 1, seed: 7, numRuns: shardRuns });
+const two = await runShardedCampaign({ pathSpec: 'reference', workers: 2, seed: 7, numRuns: shardRuns });
+const { wallMs: _w1, ...sum1 } = one;
+const { wallMs: _w2, ...sum2 } = two;
+const sameSummary = JSON.stringify(sum1) === JSON.stringify(sum2);
+const scaling = one.wallMs / two.wallMs;
+row('1 worker (in-process) wall ms', fmt(one.wallMs), `${fmt((one.runs / one.wallMs) * 1000)} runs/s`);
+row('2 workers wall ms', fmt(two.wallMs), `${fmt((two.runs / two.wallMs) * 1000)} runs/s, same summary: ${sameSummary ? 'yes' : 'NO'}`);
+const startup = await runShardedCampaign({ pathSpec: 'reference', workers: 2, seed: 7, numRuns: 200 });
+row('2-worker start-up (200-run campaign) wall ms', fmt(startup.wallMs), 'spawn + tsx + imports + cold JIT, paid per campaign');
+row('scaling 1 -> 2 workers', `${fmt(scaling, 2)}x`, verdict(scaling >= targets.scaling && sameSummary, `>= ${targets.scaling}x, same summary`));
+
+// 5. Memory.
+console.log('\nmemory: 10,000 replies queued during an outage (reference path, maxPending 10,000)');
+const memory = await measureQueuedReplies(10_000);
+row('heap delta, 10,000 queued replies', `${fmt(memory.heapDeltaBytes / 1024 / 1024, 1)} MiB (${fmt(memory.heapDeltaBytes / memory.queued)} B/reply)`, verdict(memory.heapDeltaBytes <= queuedRepliesHeapBytesMax, `<= ${fmt(queuedRepliesHeapBytesMax / 1024 / 1024)} MiB`));
+row('reply 10,001 refused', memory.refusal, verdict(memory.refusal === 'OutboxFullError', 'OutboxFullError'));
+row('after stop: replies settled', `${fmt(memory.settled)}/${fmt(memory.queued)}, path timers alive ${memory.timersAliveAfterStop}`, verdict(memory.settled === memory.queued && memory.timersAliveAfterStop === 0, 'all, 0 timers'));
+
+console.log(`\nsummary (${fmt((performance.now() - started) / 1000, 1)} s)\n`);
+console.log('| measure | value | target |');
+console.log('|---|---|---|');
+for (const [what, value, target] of rows) console.log(`| ${what} | ${value} | ${target} |`);
+const missed = rows.filter(([, , target]) => target.startsWith('MISSED'));
+if (missed.length > 0) {
+  console.log(`\n${missed.length} target(s) missed`);
+  process.exitCode = 1;
+}
