@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // The baileys-sim command line. The CLI and the send paths it loads are TypeScript: tsx's ESM
 // loader is registered first, so `audit ./my-path.ts` works with no build step, then a hook that
-// loads a user's `.ts` as an ES module even outside an ESM package (see cli/typescriptEsmHooks.mjs).
+// loads a user's `.ts` as an ES module even outside an ESM package (see properties/typescriptEsmHooks.mjs).
 import { register as registerHooks } from 'node:module';
 import { register } from 'tsx/esm/api';
 
 register();
-registerHooks('../cli/typescriptEsmHooks.mjs', import.meta.url);
+registerHooks('../properties/typescriptEsmHooks.mjs', import.meta.url);
 const { main } = await import('../cli/main.ts');
 // exitCode rather than process.exit(): a piped stdout (`--json | jq`) must drain first.
 process.exitCode = await main(process.argv.slice(2));

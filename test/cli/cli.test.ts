@@ -144,6 +144,13 @@ describe('baileys-sim audit', () => {
     expect(result.stdout).toContain('OK: every property held in 50 runs');
   });
 
+  it('loads a TypeScript path from another directory in worker processes too', async () => {
+    const result = await runCli(['audit', join(dir, 'good-path.ts'), '--runs', '150', '--workers', '2'], tempDir());
+    expect(result.stderr).not.toContain('error');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('OK: every property held in 150 runs');
+  });
+
   it('loads a default export from an .mjs module given relative to cwd', async () => {
     const result = await runCli(['audit', './good-default.mjs', '--runs', '30'], dir);
     expect(result.code).toBe(0);
