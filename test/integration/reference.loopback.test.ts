@@ -107,6 +107,16 @@ async function framesFor(r: Rig, id: string): Promise<number[]> {
   return r.server.framesWithId(id).map(f => f.conn);
 }
 
+/** Stops the path and the server; nothing may be left open and no log may hold a full JID. */
+async function stopCleanly(r: Rig, before: Map<string, number>): Promise<void> {
+  await r.path.stop();
+  await r.server.close();
+  cleanup = undefined;
+  await sleep(50);
+  expect(leaked(before, resources())).toEqual([]);
+  assertNoFullJidsInLogs(r.logs);
+}
+
 function assertNoFullJidsInLogs(logs: LogRecord[]): void {
   const text = JSON.stringify(logs.map(l => [l.obj, l.msg]));
   expect(text).not.toContain(PEER_JID.split('@')[0]!);
@@ -131,12 +141,7 @@ describe('reference send path over real Baileys (loopback)', () => {
     expect(await framesFor(r, receipt.messageId)).toEqual([2]);
     expect(receipt.generation).toBe(2);
 
-    await r.path.stop();
-    await r.server.close();
-    cleanup = undefined;
-    await sleep(50);
-    expect(leaked(before, resources())).toEqual([]);
-    assertNoFullJidsInLogs(r.logs);
+    await stopCleanly(r, before);
   });
 
   it('a reply whose first attempt dies with the socket is retried with the same id and delivered once on the new socket', { timeout: 8000 }, async () => {
@@ -164,12 +169,7 @@ describe('reference send path over real Baileys (loopback)', () => {
     expect(attempts.map(a => a.attempt)).toEqual([1, 2]);
     expect(new Set(attempts.map(a => a.messageId))).toEqual(new Set([receipt.messageId]));
 
-    await r.path.stop();
-    await r.server.close();
-    cleanup = undefined;
-    await sleep(50);
-    expect(leaked(before, resources())).toEqual([]);
-    assertNoFullJidsInLogs(r.logs);
+    await stopCleanly(r, before);
   });
 
   it('440 (conflict: replaced by another session) stops reconnecting', { timeout: 5000 }, async () => {
