@@ -1,0 +1,96 @@
+/**
+ * The resend bookkeeping pinned for mutation testing: counters after settling, confirmation by
+ * the keep-alive window (pruned on later writes), and what the counters say across a resend.
+ */
+import { describe, expect, it } from 'vitest';
+import type { InboundMessage } from '../../src/ports.js';
+import { createReferenceSendPath } from '../../src/reference.js';
+import { HandWorld } from './support/handSocket.js';
+
+const chat = '15551234567@s.whatsapp.net';
+/** Keep-alive 1 s: the confirmation window is 2 × 1 s + 5 s = 7 s. */
+const keepAliveIntervalMs = 1000;
+const windowMs = 2 * keepAliveIntervalMs + 5000;
+
+async function started(world: HandWorld) {
+  const inbound: InboundMessage[] = [];
+  const path = createReferenceSendPath({ socketConfig: { keepAliveIntervalMs } })(world.env());
+  await path.start((msg) => inbound.push(msg));
+  world.latest.open();
+  world.latest.deliver(chat, 'm1', 'hello');
+  await world.settle();
+  return { path, message: inbound[0]! };
+}
+
+describe('outbox counters', () => {
+  it('count a written reply as unconfirmed, not pending, until its window passes', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const { path, message } = await started(world);
+    // Act
+    await message.reply('r1');
+    await message.reply('r2');
+    // Assert
+    expect(path.stats()).toMatchObject({ pending: 0, unconfirmed: 2, resending: 0, resends: 0, lost: 0 });
+    await path.stop();
+  });
+
+  it('prune confirmed writes when a later write is recorded, and resend only the unconfirmed', async () => {
+    // Arrange: r1 is written, then the socket outlives r1's window; r2 is written later.
+    const world = new HandWorld();
+    const { path, message } = await started(world);
+    await message.reply('r1');
+    await world.advance(windowMs + 1);
+    await message.reply('r2');
+    expect(path.stats().unconfirmed).toBe(1);
+    // Act: the socket closes; only r2 may have vanished with it.
+    world.latest.close(408, 'Connection was lost');
+    await world.advance(3000);
+    world.latest.open();
+    await world.advance(10);
+    // Assert
+    expect(world.sends.map((s) => [s.text, s.generation])).toEqual([
+      ['r1', 1],
+      ['r2', 1],
+      ['r2', 2],
+    ]);
+    expect(path.stats()).toMatchObject({ pending: 0, unconfirmed: 1, resending: 0, resends: 1 });
+    await path.stop();
+  });
+
+  it('resend a write exactly at the window edge, but not one just older', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const { path, message } = await started(world);
+    await message.reply('old');
+    await world.advance(1);
+    await message.reply('edge');
+    // Act: close exactly one window after 'edge' was written (and one window + 1 ms after 'old').
+    await world.advance(windowMs);
+    world.latest.close(408, 'Connection was lost');
+    await world.advance(3000);
+    world.latest.open();
+    await world.advance(10);
+    // Assert
+    expect(world.sends.filter((s) => s.generation === 2).map((s) => s.text)).toEqual(['edge']);
+    await path.stop();
+  });
+
+  it('does not resend when the resend is switched off', async () => {
+    const world = new HandWorld();
+    const inbound: InboundMessage[] = [];
+    const path = createReferenceSendPath({ resendUnconfirmed: false })(world.env());
+    await path.start((msg) => inbound.push(msg));
+    world.latest.open();
+    world.latest.deliver(chat, 'm1', 'hello');
+    await world.settle();
+    await inbound[0]!.reply('r1');
+    world.latest.close(408, 'Connection was lost');
+    await world.advance(3000);
+    world.latest.open();
+    await world.advance(10);
+    expect(world.sends.map((s) => s.generation)).toEqual([1]);
+    expect(path.stats()).toMatchObject({ unconfirmed: 0, resends: 0 });
+    await path.stop();
+  });
+});
