@@ -94,3 +94,56 @@ describe('outbox counters', () => {
     await path.stop();
   });
 });
+
+describe('outbox limits on held writes', () => {
+  it('at maxUnconfirmed treats the oldest write as confirmed and resends only the rest, in order', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const inbound: InboundMessage[] = [];
+    const path = createReferenceSendPath({ maxUnconfirmed: 2, socketConfig: { keepAliveIntervalMs } })(world.env());
+    await path.start((msg) => inbound.push(msg));
+    world.latest.open();
+    world.latest.deliver(chat, 'm1', 'hello');
+    await world.settle();
+    // Act
+    for (const text of ['r1', 'r2', 'r3']) await inbound[0]!.reply(text);
+    const held = path.stats();
+    world.latest.close(408, 'Connection was lost');
+    await world.advance(3000);
+    world.latest.open();
+    await world.advance(10);
+    // Assert
+    expect(held).toMatchObject({ unconfirmed: 2, unconfirmedEvicted: 1 });
+    expect(world.sends.filter((s) => s.generation === 2).map((s) => s.text)).toEqual(['r2', 'r3']);
+    await path.stop();
+  });
+
+  it('fails a reply queued behind a waiting resend at its own deadline, not when a socket returns', async () => {
+    // Arrange: r1 is written, its socket closes, and no socket comes back for a long time.
+    const world = new HandWorld();
+    const inbound: InboundMessage[] = [];
+    const path = createReferenceSendPath({ socketConfig: { keepAliveIntervalMs } })(world.env({ replyDeadlineMs: 5000 }));
+    await path.start((msg) => inbound.push(msg));
+    world.latest.open();
+    world.latest.deliver(chat, 'm1', 'hello');
+    await world.settle();
+    await inbound[0]!.reply('r1');
+    world.latest.close(408, 'Connection was lost');
+    const queued = inbound[0]!.reply('r2').then(
+      () => ({ name: 'ok', at: world.clock.now() }),
+      (err: Error) => ({ name: err.name, at: world.clock.now() }),
+    );
+    const requestedAt = world.clock.now();
+    // Act: every reconnect is refused for 20 s.
+    for (let i = 0; i < 8; i += 1) {
+      await world.advance(2500);
+      world.latest.close(408, 'WebSocket Error (connect ECONNREFUSED)');
+    }
+    // Assert
+    const outcome = await queued;
+    expect(outcome.name).toBe('ReplyDeadlineError');
+    expect(outcome.at - requestedAt).toBeLessThanOrEqual(5000);
+    expect(world.sends.map((s) => s.text)).toEqual(['r1']);
+    await path.stop();
+  });
+});
