@@ -3,8 +3,8 @@
  * the keep-alive window (pruned on later writes), and what the counters say across a resend.
  */
 import { describe, expect, it } from 'vitest';
-import type { InboundMessage } from '../../src/ports.js';
-import { createReferenceSendPath } from '../../src/reference.js';
+import type { InboundMessage, SendPathConfig } from '../../src/ports.js';
+import { createReferenceSendPath, type ReferenceOptions } from '../../src/reference.js';
 import { HandWorld } from './support/handSocket.js';
 
 const chat = '15551234567@s.whatsapp.net';
@@ -12,9 +12,14 @@ const chat = '15551234567@s.whatsapp.net';
 const keepAliveIntervalMs = 1000;
 const windowMs = 2 * keepAliveIntervalMs + 5000;
 
-async function started(world: HandWorld) {
+/** Starts the reference path with `options`, opens socket 1 and delivers inbound m1 on it. */
+async function started(
+  world: HandWorld,
+  options: ReferenceOptions = { socketConfig: { keepAliveIntervalMs } },
+  config: Partial<SendPathConfig> = {},
+) {
   const inbound: InboundMessage[] = [];
-  const path = createReferenceSendPath({ socketConfig: { keepAliveIntervalMs } })(world.env());
+  const path = createReferenceSendPath(options)(world.env(config));
   await path.start((msg) => inbound.push(msg));
   world.latest.open();
   world.latest.deliver(chat, 'm1', 'hello');
@@ -78,13 +83,8 @@ describe('outbox counters', () => {
 
   it('does not resend when the resend is switched off', async () => {
     const world = new HandWorld();
-    const inbound: InboundMessage[] = [];
-    const path = createReferenceSendPath({ resendUnconfirmed: false })(world.env());
-    await path.start((msg) => inbound.push(msg));
-    world.latest.open();
-    world.latest.deliver(chat, 'm1', 'hello');
-    await world.settle();
-    await inbound[0]!.reply('r1');
+    const { path, message } = await started(world, { resendUnconfirmed: false });
+    await message.reply('r1');
     world.latest.close(408, 'Connection was lost');
     await world.advance(3000);
     world.latest.open();
@@ -99,14 +99,9 @@ describe('outbox limits on held writes', () => {
   it('at maxUnconfirmed treats the oldest write as confirmed and resends only the rest, in order', async () => {
     // Arrange
     const world = new HandWorld();
-    const inbound: InboundMessage[] = [];
-    const path = createReferenceSendPath({ maxUnconfirmed: 2, socketConfig: { keepAliveIntervalMs } })(world.env());
-    await path.start((msg) => inbound.push(msg));
-    world.latest.open();
-    world.latest.deliver(chat, 'm1', 'hello');
-    await world.settle();
+    const { path, message } = await started(world, { maxUnconfirmed: 2, socketConfig: { keepAliveIntervalMs } });
     // Act
-    for (const text of ['r1', 'r2', 'r3']) await inbound[0]!.reply(text);
+    for (const text of ['r1', 'r2', 'r3']) await message.reply(text);
     const held = path.stats();
     world.latest.close(408, 'Connection was lost');
     await world.advance(3000);
@@ -121,15 +116,10 @@ describe('outbox limits on held writes', () => {
   it('fails a reply queued behind a waiting resend at its own deadline, not when a socket returns', async () => {
     // Arrange: r1 is written, its socket closes, and no socket comes back for a long time.
     const world = new HandWorld();
-    const inbound: InboundMessage[] = [];
-    const path = createReferenceSendPath({ socketConfig: { keepAliveIntervalMs } })(world.env({ replyDeadlineMs: 5000 }));
-    await path.start((msg) => inbound.push(msg));
-    world.latest.open();
-    world.latest.deliver(chat, 'm1', 'hello');
-    await world.settle();
-    await inbound[0]!.reply('r1');
+    const { path, message } = await started(world, { socketConfig: { keepAliveIntervalMs } }, { replyDeadlineMs: 5000 });
+    await message.reply('r1');
     world.latest.close(408, 'Connection was lost');
-    const queued = inbound[0]!.reply('r2').then(
+    const queued = message.reply('r2').then(
       () => ({ name: 'ok', at: world.clock.now() }),
       (err: Error) => ({ name: err.name, at: world.clock.now() }),
     );
