@@ -8,7 +8,9 @@ import {
   checkLiveSocket,
   checkLiveness,
   checkOrder,
+  connectSeries,
 } from '../../properties/checkers.js';
+import type { History } from '../../sim/history.js';
 import { attempt, baseHistory, makeVisible, request, socket } from './historyBuilder.js';
 
 describe('checkers on a correct history', () => {
@@ -258,6 +260,51 @@ describe('bounded', () => {
     backedOff.connects.at = Array.from({ length: 13 }, (_, i) => i * 5000);
     expect(checkBounded(storm)).toMatchObject([{ at: 12_000 }]);
     expect(checkBounded(backedOff)).toEqual([]);
+  });
+
+  /** 13 connects a second apart; sockets 2, 5, 8 and 11 open at +100 ms and end as `cause` says. */
+  function connectsWithLosses(cause: 'drop' | 'blackhole' | 'end' | 'replaced'): History {
+    const h = baseHistory();
+    h.connects.at = Array.from({ length: 13 }, (_, i) => i * 1000);
+    h.sockets = h.connects.at.map((at, i) =>
+      [1, 4, 7, 10].includes(i)
+        ? socket({ generation: i + 1, createdAt: at, openedAt: at + 100, diedAt: at + 500, closeEmittedAt: at + 600, cause, state: 'dead' })
+        : socket({ generation: i + 1, createdAt: at, diedAt: at + 50, closeEmittedAt: at + 50, cause: 'refused', refused: true, state: 'dead' }),
+    );
+    return h;
+  }
+
+  it('starts a new series when a working connection is lost to the network', () => {
+    // Arrange: four working connections dropped (or blackholed) among 13 connects in 12 s
+    const dropped = connectsWithLosses('drop');
+    const blackholed = connectsWithLosses('blackhole');
+    // Act / Assert
+    expect(connectSeries(dropped)).toEqual([[0, 1000], [2000, 3000, 4000], [5000, 6000, 7000], [8000, 9000, 10_000], [11_000, 12_000]]);
+    expect(checkBounded(dropped)).toEqual([]);
+    expect(checkBounded(blackholed)).toEqual([]);
+  });
+
+  it('keeps one series across closes the path caused itself', () => {
+    // Arrange: the same connects, but the path ended its own sockets or replaced them
+    const ended = connectsWithLosses('end');
+    const replaced = connectsWithLosses('replaced');
+    // Act / Assert
+    expect(connectSeries(ended)).toHaveLength(1);
+    expect(checkBounded(ended)).toMatchObject([{ property: 'bounded', at: 12_000 }]);
+    expect(checkBounded(replaced)).toMatchObject([{ property: 'bounded', at: 12_000 }]);
+  });
+
+  it('does not start a series before the path heard of the loss', () => {
+    // Arrange: socket 1 opened and dropped at 500, but the close notice comes at 5000
+    const h = baseHistory();
+    h.connects.at = [0, 1000, 5000];
+    h.sockets = [
+      socket({ generation: 1, createdAt: 0, openedAt: 10, diedAt: 500, closeEmittedAt: 5000, cause: 'drop', state: 'dead' }),
+      socket({ generation: 2, createdAt: 1000 }),
+      socket({ generation: 3, createdAt: 5000 }),
+    ];
+    // Act / Assert
+    expect(connectSeries(h)).toEqual([[0, 1000], [5000]]);
   });
 });
 
