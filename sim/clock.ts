@@ -18,6 +18,33 @@ import type { Clock, TimerHandle } from '../src/ports.js';
  */
 const privateTimers = FakeTimers.withGlobal({ Date } as unknown as typeof globalThis);
 
+/**
+ * Fake clocks of finished runs, reset and kept for the next run. `createClock` builds a fresh
+ * `Date` subclass per clock, and V8 keeps every such class (and the clock its static `clock`
+ * field points at, and through its timers the whole run) alive across minor GCs until the next
+ * full GC: with a clock per run, half of what a run allocated was copied and promoted, and the
+ * scavenges cost a quarter of the wall time. Reused clocks never point at a finished run: `reset`
+ * drops their timers. Bounded: clocks beyond the limit are left to the GC.
+ */
+const fakeClockPool: FakeTimers.Clock[] = [];
+/** Enough for every run a process interleaves; more are simply not kept. */
+const fakeClockPoolMax = 64;
+/**
+ * fake-timers reads `loopLimit` only in `runAll`/`runToLast`, which the simulator never calls
+ * (its own `timersFiredMax` bounds a run), so pooled clocks share one value.
+ */
+const fakeClockLoopLimit = 100_000_001;
+
+function acquireFakeClock(): FakeTimers.Clock {
+  return fakeClockPool.pop() ?? (privateTimers.createClock(0, fakeClockLoopLimit) as FakeTimers.Clock);
+}
+
+function releaseFakeClock(fake: FakeTimers.Clock): void {
+  fake.reset();
+  if (fake.now !== 0 || fake.countTimers() !== 0) throw new Error('invariant: a reset fake clock is at 0 with no timers');
+  if (fakeClockPool.length < fakeClockPoolMax) fakeClockPool.push(fake);
+}
+
 /** Largest delay fake-timers honours; a longer one would silently become 1 ms. */
 export const timerDelayMsMax = 2 ** 31 - 1;
 
@@ -99,6 +126,7 @@ export class ClockView implements Clock {
       throw new TypeError(`${this.name} clock: setTimeout callback must be a function`);
     }
     const timer: ViewTimer = { handle: ++this.#handleSeq, callback, fakeId: 0 };
+    if (this.#owner.released) return timer.handle; // the run is over: nothing fires any more
     timer.fakeId = this.#owner.fake.setTimeout(fireViewTimer, delayMs, this, timer) as unknown as number;
     this.#alive.set(timer.handle, timer);
     const stats = this.stats;
@@ -115,7 +143,7 @@ export class ClockView implements Clock {
     const timer = this.#alive.get(handle);
     if (timer === undefined) return;
     this.#alive.delete(handle);
-    this.#owner.fake.clearTimeout(timer.fakeId);
+    if (!this.#owner.released) this.#owner.fake.clearTimeout(timer.fakeId);
     this.stats.cleared++;
     this.stats.alive = this.#alive.size;
   };
@@ -143,8 +171,9 @@ function fireViewTimer(...args: unknown[]): void {
 
 /** The run's virtual clock: the shared fake clock, the views, the limits and the run loop. */
 export class VirtualClock {
-  /** @internal The fake-timers clock. Only views and the loop touch it. */
-  readonly fake: FakeTimers.Clock;
+  #fake: FakeTimers.Clock | undefined;
+  /** Virtual time at {@link release}; `now()` stays there. */
+  #releasedAt = 0;
   /** The send path's view (counted for `clean`). */
   readonly path: ClockView;
   /** The fake network's own timers (connects, latency, close notices). */
@@ -164,7 +193,7 @@ export class VirtualClock {
     assertLimit('timersFiredMax', timersFiredMax, 1, 100_000_000);
     assertLimit('virtualTimeMsMax', virtualTimeMsMax, 1, timerDelayMsMax);
     assertLimit('pathTimersAliveMax', pathTimersAliveMax, 1, 10_000_000);
-    this.fake = privateTimers.createClock(0, timersFiredMax + 1) as FakeTimers.Clock;
+    this.#fake = acquireFakeClock();
     this.path = new ClockView(this, 'path', pathTimersAliveMax);
     this.network = new ClockView(this, 'network', Number.MAX_SAFE_INTEGER);
     this.harness = new ClockView(this, 'harness', Number.MAX_SAFE_INTEGER);
@@ -172,9 +201,33 @@ export class VirtualClock {
     this.fake.setTimeout(() => this.hitLimit('virtualTime', virtualTimeMsMax), virtualTimeMsMax);
   }
 
+  /** @internal The fake-timers clock. Only views and the loop touch it, and only before {@link release}. */
+  get fake(): FakeTimers.Clock {
+    if (this.#fake === undefined) throw new Error('invariant: the fake clock of a released run was used');
+    return this.#fake;
+  }
+
+  /** True once {@link release} ran: timers set later never fire. */
+  get released(): boolean {
+    return this.#fake === undefined;
+  }
+
+  /**
+   * Ends the clock's life: time stops at its current value, timers still pending are dropped, and
+   * the fake clock goes back to the pool for another run. Call once the run's history is taken;
+   * later calls do nothing. Views stay readable; `setTimeout` on them schedules nothing.
+   */
+  release(): void {
+    const fake = this.#fake;
+    if (fake === undefined) return;
+    this.#releasedAt = fake.now;
+    this.#fake = undefined;
+    releaseFakeClock(fake);
+  }
+
   /** Virtual now, ms since the run began. */
   now(): number {
-    return this.fake.now;
+    return this.#fake === undefined ? this.#releasedAt : this.#fake.now;
   }
 
   /** Timers alive in the counted views (the virtual-time sentinel excluded). */
@@ -185,7 +238,7 @@ export class VirtualClock {
   /** Records the first limit hit; the run loop ends at its next turn. */
   hitLimit(limit: LoopLimitRecord['limit'], max: number): void {
     if (this.limit !== undefined) return;
-    this.limit = { kind: 'LoopLimit', limit, max, at: this.fake.now, timersFired: this.timersFired };
+    this.limit = { kind: 'LoopLimit', limit, max, at: this.now(), timersFired: this.timersFired };
   }
 
   /**

@@ -209,7 +209,10 @@ class Run {
     } finally {
       release?.();
     }
-    return this.#snapshot();
+    const history = this.#snapshot();
+    // Nothing of this run runs any more (no timer is stepped); its fake clock serves the next run.
+    this.#clock.release();
+    return history;
   }
 
   /** @internal Called by the rejection capture. */
