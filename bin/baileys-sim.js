@@ -7,6 +7,9 @@ import { register } from 'tsx/esm/api';
 
 register();
 registerHooks('../properties/typescriptEsmHooks.mjs', import.meta.url);
+// Before any simulation runs: V8 settings that make long campaigns fast (sim/v8Tuning.ts).
+const { tuneV8ForSimulation } = await import('../sim/v8Tuning.ts');
+tuneV8ForSimulation();
 const { main } = await import('../cli/main.ts');
 // exitCode rather than process.exit(): a piped stdout (`--json | jq`) must drain first.
 process.exitCode = await main(process.argv.slice(2));

@@ -10,6 +10,9 @@ import type { SendPathFactory } from '../src/ports.js';
 import { simulate } from '../sim/simulate.js';
 import type { Timeline } from '../sim/timeline.js';
 import { generatedTimeline, tinyPath } from '../test/sim/helpers.js';
+import { tuneV8ForSimulation } from '../sim/v8Tuning.js';
+
+tuneV8ForSimulation();
 
 const runsArg = Number(process.argv[2] ?? 2000);
 const runs = Number.isInteger(runsArg) && runsArg > 0 && runsArg <= 1_000_000 ? runsArg : 2000;

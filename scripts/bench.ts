@@ -27,6 +27,9 @@ import { fingerprint } from '../sim/history.js';
 import type { Timeline } from '../sim/timeline.js';
 import { withNaiveStepping } from './benchNaiveHarness.js';
 import { measureQueuedReplies, queuedRepliesHeapBytesMax } from './benchMemory.js';
+import { simulationV8Flags, tuneV8ForSimulation } from '../sim/v8Tuning.js';
+
+tuneV8ForSimulation();
 
 const quick = process.argv.includes('--quick');
 /** Wall time each throughput measurement runs for. */
@@ -71,10 +74,14 @@ interface Throughput {
   events: number;
 }
 
-/** Judges timelines round-robin for `wallMs` (after a warm-up) on this thread. */
+/** Wall time spent running before each throughput measurement: JIT and heap sizing settle first. */
+const warmUpWallMs = quick ? 500 : 2000;
+
+/** Judges timelines round-robin for `wallMs` (after {@link warmUpWallMs} of the same) on this thread. */
 async function throughput(set: readonly Timeline[], wallMs: number): Promise<Throughput> {
   const reference = builtInSendPath('reference');
-  for (let i = 0; i < 100; i++) await judge(set[i % set.length]!, reference);
+  const warmUpStart = performance.now();
+  for (let i = 0; performance.now() - warmUpStart < warmUpWallMs; i++) await judge(set[i % set.length]!, reference);
   const out: Throughput = { runs: 0, wallMs: 0, virtualMs: 0, timersFired: 0, events: 0 };
   const t0 = performance.now();
   do {
@@ -100,12 +107,12 @@ async function fingerprints(set: readonly Timeline[]): Promise<string[]> {
 
 const started = performance.now();
 const cpu = os.cpus()[0]?.model.trim() ?? 'unknown cpu';
-console.log(`baileys-sim bench  ${new Date().toISOString().slice(0, 10)}  ${cpu}, ${os.availableParallelism()} cores, Node ${process.version}${quick ? '  (quick)' : ''}\n`);
+console.log(`baileys-sim bench  ${new Date().toISOString().slice(0, 10)}  ${cpu}, ${os.availableParallelism()} cores, Node ${process.version}, V8 ${simulationV8Flags.join(' ')}${quick ? '  (quick)' : ''}\n`);
 
 // 1-2. Throughput, ours vs naive.
 const set = benchTimelines();
 const eventsMean = set.reduce((n, t) => n + t.events.length, 0) / set.length;
-console.log(`reference path, ${set.length} generated timelines of ~${fmt(eventsMean)} events, one thread`);
+console.log(`reference path, ${set.length} generated timelines of ~${fmt(eventsMean)} events, one thread, after ${fmt(warmUpWallMs / 1000, 1)} s warm-up`);
 const ours = await throughput(set, throughputWallMs);
 const runsPerS = (ours.runs / ours.wallMs) * 1000;
 const virtualPerWall = ours.virtualMs / ours.wallMs;

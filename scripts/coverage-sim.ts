@@ -8,6 +8,9 @@
 import { runCampaign } from '../properties/campaign.js';
 import { builtInSendPath } from '../properties/sendPaths.js';
 import { specimens } from '../properties/specimens/index.js';
+import { tuneV8ForSimulation } from '../sim/v8Tuning.js';
+
+tuneV8ForSimulation();
 
 const runsArg = Number(process.argv[2] ?? 2000);
 /** Runs of the reference campaign (bounded). */

@@ -8,6 +8,9 @@
 import { runCampaign } from '../properties/campaign.js';
 import { builtInSendPath } from '../properties/sendPaths.js';
 import { specimens } from '../properties/specimens/index.js';
+import { tuneV8ForSimulation } from '../sim/v8Tuning.js';
+
+tuneV8ForSimulation();
 
 const seeds = Number(process.argv[2] ?? 100);
 const numRuns = Number(process.argv[3] ?? 100);
