@@ -46,7 +46,7 @@ function addCampaignOptions(command: Command): Command {
     .option('--runs <n>', 'generated runs (1 to 10,000,000)', campaignDefaults.runs)
     .option('--seed <s>', 'campaign seed (0 to 4294967295): same seed, same runs', campaignDefaults.seed)
     .option('--time-budget <duration>', 'stop generating after this wall time, e.g. 500ms, 30s, 2m (not a failure)')
-    .option('--workers <n>', 'worker threads (1 = in this process); same seed, same summary whatever the count', campaignDefaults.workers)
+    .option('--workers <n>', 'worker processes (1 = in this process); same seed, same summary whatever the count', campaignDefaults.workers)
     .option('--json', 'print the summary as one JSON object on stdout, and nothing else')
     .option('--out-dir <dir>', 'where the failure file of a violation is written', campaignDefaults.outDir);
 }

@@ -21,6 +21,7 @@ import { addCoverage, emptyCoverage } from './coverage.js';
 import { loadSendPath } from './loadSendPath.js';
 import { propertyNames, type PropertyName } from './checkers.js';
 import { progressMessageKey, runChunk, type ChunkTask } from './shardWorker.js';
+import { shardWorkerV8Flags } from '../sim/v8Tuning.js';
 
 /** Runs per chunk. Fixed (not derived from the worker count) so results do not depend on it. */
 export const shardChunkRuns = 100;
@@ -134,7 +135,12 @@ function poolRunner(threads: number, progress: (runs: number) => void): ChunkRun
     filename: new URL('./shardWorkerEntry.mjs', import.meta.url).href,
     minThreads: threads,
     maxThreads: threads,
-    execArgv: [],
+    // The simulation's V8 settings, plus a garbage collector that keeps to the worker's own core
+    // (see sim/v8Tuning.ts).
+    execArgv: [...shardWorkerV8Flags],
+    // tinypool starts a child process with only its own worker id in the environment unless
+    // told otherwise; a user's send path module may read its settings from the environment.
+    env: { ...process.env } as Record<string, string>,
   });
   return {
     async run(task) {

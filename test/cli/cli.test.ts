@@ -58,7 +58,7 @@ describe('baileys-sim run', () => {
 });
 
 describe('baileys-sim run --workers', () => {
-  it('gives the same summary on two worker threads as on one (wall time aside)', async () => {
+  it('gives the same summary on two worker processes as on one (wall time aside)', async () => {
     // Arrange: 150 runs are two chunks, so two workers really run in parallel.
     const cwd = tempDir();
     const args = ['run', '--runs', '150', '--seed', '11', '--json'];

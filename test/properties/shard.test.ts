@@ -1,6 +1,6 @@
 /**
  * Sharded campaigns: the summary depends on the seed and the run count, never on the number of
- * worker threads; a failure is the lowest-index failing chunk's; `.ts` send path modules load
+ * worker processes; a failure is the lowest-index failing chunk's; `.ts` send path modules load
  * inside workers. Only `wallMs` may differ between worker counts.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -70,6 +70,28 @@ describe('runShardedCampaign', () => {
     // Assert
     expect(result.path).toBe(file);
     expect(result.runs).toBeGreaterThan(0);
+  });
+
+  it("gives workers the parent's environment", async () => {
+    // Arrange: a send path module that refuses to load without a variable only the parent has.
+    const dir = resolve('.baileys-sim/shard-test');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'needs-env.ts');
+    writeFileSync(
+      file,
+      "import { referenceSendPath } from '../../src/reference.js';\n" +
+        "if (process.env.BAILEYS_SIM_SHARD_ENV_PROBE !== 'set') throw new Error('BAILEYS_SIM_SHARD_ENV_PROBE is not set');\n" +
+        'export const createSendPath = referenceSendPath;\n',
+    );
+    process.env.BAILEYS_SIM_SHARD_ENV_PROBE = 'set';
+    try {
+      // Act
+      const result = await runShardedCampaign({ pathSpec: file, workers: 2, seed: 9, numRuns: 2 * shardChunkRuns, stepsMax: 10 });
+      // Assert
+      expect(result.runs).toBe(2 * shardChunkRuns);
+    } finally {
+      delete process.env.BAILEYS_SIM_SHARD_ENV_PROBE;
+    }
   });
 
   it.each([0, 1.5, 65])('refuses %s workers', async (workers) => {
