@@ -222,22 +222,25 @@ export class FakeNetwork {
 
   /**
    * Whether a blackhole's aftermath is still unfolding, so stopping now would cut a send path
-   * off before it could recover what vanished: a silently dead socket not yet closed, or the
-   * last such close heard with no newer socket opened while the path may still reconnect
-   * (`pathBusy`: it holds timers), or sends still on the wire after a newer socket opened.
+   * off before it could recover what vanished: a silently dead socket not yet closed; or every
+   * such close heard but the newest socket not open while the path may still reconnect
+   * (`pathBusy`: it holds timers, or a connect is under way); or sends still on the wire on an
+   * open one. Checking only "a newer socket opened" was not enough (found by a 100,000-run
+   * campaign): the socket opened after the blackhole dropped 1 ms later, the run stopped while
+   * the path's reconnect was scheduled, and the resends it still owed were counted as lost.
    * Always false in a run without blackholes.
    */
   blackholeUnsettled(pathBusy: boolean): boolean {
-    let lastCloseAt = -1;
+    let blackholed = false;
     for (const socket of this.sockets) {
       if (socket.record.blackholedAt === undefined) continue;
       if (socket.record.closeEmittedAt === undefined) return true;
-      lastCloseAt = Math.max(lastCloseAt, socket.record.closeEmittedAt);
+      blackholed = true;
     }
-    if (lastCloseAt < 0) return false;
-    const reopened = this.sockets.some((s) => s.record.openedAt !== undefined && s.record.openedAt >= lastCloseAt);
-    if (!reopened) return pathBusy || this.sockets.some((s) => s.state === 'connecting');
-    return this.pendingAttempts() > 0;
+    if (!blackholed) return false;
+    const newest = this.sockets.at(-1)!;
+    if (newest.state === 'open') return this.pendingAttempts() > 0;
+    return pathBusy || newest.state === 'connecting';
   }
 
   /** Sends still pending on any socket. */
