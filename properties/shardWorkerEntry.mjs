@@ -14,3 +14,8 @@ const { default: shardWorker } = await import('./shardWorker.ts');
 
 /** The tinypool task handler: runs one chunk, see shardWorker.ts. */
 export default shardWorker;
+
+/** Answers once this worker has started and loaded the handler (the pool's readiness probe). */
+export function ready() {
+  return true;
+}

@@ -23,8 +23,10 @@ describe('runShardedCampaign', () => {
     // Act
     const one = await runShardedCampaign({ ...options, workers: 1 });
     const two = await runShardedCampaign({ ...options, workers: 2 });
+    const childrenOnly = await runShardedCampaign({ ...options, workers: 2, coordinatorRuns: false });
     // Assert
     expect(summary(two)).toEqual(summary(one));
+    expect(summary(childrenOnly)).toEqual(summary(one));
     expect(one.runs).toBeGreaterThan(0);
     expect(one.determinism.mismatches).toBe(0);
   });
@@ -66,7 +68,7 @@ describe('runShardedCampaign', () => {
     const file = join(dir, 'path.ts');
     writeFileSync(file, "import type { SendPathFactory } from '../../src/ports.js';\nimport { referenceSendPath } from '../../src/reference.js';\nexport const createSendPath: SendPathFactory = referenceSendPath;\n");
     // Act
-    const result = await runShardedCampaign({ pathSpec: file, workers: 2, seed: 9, numRuns: 2 * shardChunkRuns, stepsMax: 10 });
+    const result = await runShardedCampaign({ pathSpec: file, workers: 2, coordinatorRuns: false, seed: 9, numRuns: 2 * shardChunkRuns, stepsMax: 10 });
     // Assert
     expect(result.path).toBe(file);
     expect(result.runs).toBeGreaterThan(0);
@@ -86,7 +88,7 @@ describe('runShardedCampaign', () => {
     process.env.BAILEYS_SIM_SHARD_ENV_PROBE = 'set';
     try {
       // Act
-      const result = await runShardedCampaign({ pathSpec: file, workers: 2, seed: 9, numRuns: 2 * shardChunkRuns, stepsMax: 10 });
+      const result = await runShardedCampaign({ pathSpec: file, workers: 2, coordinatorRuns: false, seed: 9, numRuns: 2 * shardChunkRuns, stepsMax: 10 });
       // Assert
       expect(result.runs).toBe(2 * shardChunkRuns);
     } finally {
