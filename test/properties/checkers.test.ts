@@ -95,6 +95,26 @@ describe('exactly-once', () => {
     expect(checkExactlyOnce(h)).toEqual([]);
   });
 
+  it('judges the write the path reported, not an earlier attempt that failed', () => {
+    // Arrange: attempt 1 on socket 1 failed with a 515 restart; attempt 2 resolved on socket 2,
+    // which went silent; socket 2 then closed with a 440 conflict (the session is over).
+    const h = baseHistory();
+    h.sockets = [
+      socket({ generation: 1, openedAt: 10, state: 'dead', cause: 'drop', diedAt: 62, closeEmittedAt: 63, closeError: { name: 'Error', message: 'Stream Errored (restart required)', statusCode: 515 } }),
+      socket({ generation: 2, createdAt: 64, openedAt: 124, blackholedAt: 125, state: 'dead', cause: 'drop', diedAt: 135, closeEmittedAt: 433, closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 440 } }),
+    ];
+    h.requests.push(request('r1'));
+    h.attempts.push(
+      attempt(1, 'r1', { at: 61, result: 'rejected', settledAt: 63, reachedServer: false }),
+      attempt(2, 'r1', { at: 124, generation: 2, settledAt: 134, reachedServer: false }),
+    );
+    const onOpenSocket = structuredClone(h);
+    onOpenSocket.sockets[1] = socket({ generation: 2, createdAt: 64, openedAt: 124 });
+    // Act / Assert
+    expect(checkExactlyOnce(h)).toEqual([]);
+    expect(checkExactlyOnce(onOpenSocket)).toMatchObject([{ key: 'r1', message: 'r1 was reported sent but never became visible' }]);
+  });
+
   it('does not excuse a lost reply whose frame went out on a socket that was not silent', () => {
     // Arrange
     const h = baseHistory();
