@@ -24,7 +24,7 @@ import { addCoverage, emptyCoverage } from './coverage.js';
 import { loadSendPath } from './loadSendPath.js';
 import { propertyNames, type PropertyName } from './checkers.js';
 import { progressMessageKey, runChunk, type ChunkTask } from './shardWorker.js';
-import { shardWorkerV8Flags } from '../sim/v8Tuning.js';
+import { simulationProcessV8Flags } from '../sim/v8Tuning.js';
 
 /** Runs per chunk. Fixed (not derived from the worker count) so results do not depend on it. */
 export const shardChunkRuns = 100;
@@ -153,7 +153,7 @@ function poolRunner(processes: number, progress: (runs: number) => void): ChunkR
     maxThreads: processes,
     // The simulation's V8 settings, plus a garbage collector that keeps to the worker's own core
     // (see sim/v8Tuning.ts).
-    execArgv: [...shardWorkerV8Flags],
+    execArgv: [...simulationProcessV8Flags],
     // tinypool starts a child process with only its own worker id in the environment unless
     // told otherwise; a user's send path module may read its settings from the environment.
     env: { ...process.env } as Record<string, string>,

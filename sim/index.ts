@@ -29,4 +29,4 @@ export {
   type DropReason,
 } from './baileysErrors.js';
 export { CapturingLogger } from './logger.js';
-export { simulationV8Flags, shardWorkerV8Flags, tuneV8ForSimulation } from './v8Tuning.js';
+export { simulationV8Flags, simulationProcessV8Flags, tuneV8ForSimulation } from './v8Tuning.js';

@@ -1,7 +1,8 @@
 /**
  * V8 settings for a process that runs many simulations. A process-wide choice, so the library
  * never makes it on import: entry points (the CLI, shard workers, the bench scripts) call
- * {@link tuneV8ForSimulation} first thing, and a user's own runner may do the same.
+ * {@link tuneV8ForSimulation} first thing or start with {@link simulationProcessV8Flags}, and a
+ * user's own runner may do the same.
  *
  * Why: V8's allocation-site pretenuring misreads a simulation campaign. Objects a run allocates
  * early live for the whole run, so some allocation sites look long-lived and V8 starts allocating
@@ -15,18 +16,19 @@
  */
 import v8 from 'node:v8';
 
-/** The V8 flags a simulation process runs with (also passed to shard worker processes). */
+/** V8 flags that are safe to set while running (see {@link tuneV8ForSimulation}). */
 export const simulationV8Flags: readonly string[] = Object.freeze(['--no-allocation-site-pretenuring']);
 
 /**
- * Flags for a shard worker process, given on its command line. A pool runs one worker per core,
- * so each worker's garbage collector should stay on its own core: with V8's helper threads, two
- * workers on the 2-core reference machine took 9.2 s for 60,000 runs, with
- * `--single-threaded-gc` 8.2 s (one worker alone: 14.7 s and 11.7 s). Startup only: set at run
- * time with `v8.setFlagsFromString` it aborts V8 at the next major GC, so
- * {@link tuneV8ForSimulation} never applies it.
+ * Flags for a process started to simulate, given on its command line: the CLI restarts itself
+ * with them for `run` and `audit`, and shard worker processes get them. `--single-threaded-gc`
+ * keeps a process's garbage collector on its own core, which matters once every core runs a
+ * simulating process: on the 2-core reference machine a 100,000-run campaign on 2 workers took
+ * 12.7 s with V8's GC helper threads and 11.4 s without (1 worker: about 20.7 s either way).
+ * Startup only: set at run time with `v8.setFlagsFromString` it aborts V8 at the next major GC,
+ * so {@link tuneV8ForSimulation} never applies it.
  */
-export const shardWorkerV8Flags: readonly string[] = Object.freeze([...simulationV8Flags, '--single-threaded-gc']);
+export const simulationProcessV8Flags: readonly string[] = Object.freeze([...simulationV8Flags, '--single-threaded-gc']);
 
 /**
  * Applies {@link simulationV8Flags} to this process. Call it before the simulator's code has run

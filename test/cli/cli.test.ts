@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, runCli } from './runCli.js';
+import { simulationProcessV8Flags } from '../../sim/v8Tuning.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'bsim-cli-'));
@@ -149,6 +150,21 @@ describe('baileys-sim audit', () => {
     expect(result.stderr).not.toContain('error');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('OK: every property held in 150 runs');
+  });
+
+  it('runs the campaign in a process started with the simulation V8 flags', async () => {
+    // Arrange: a send path module that writes down the flags of the process that loads it.
+    const flagsFile = join(dir, 'exec-argv.json');
+    writeFileSync(
+      join(dir, 'records-flags.mjs'),
+      `import { writeFileSync } from 'node:fs';\nimport { referenceSendPath } from '${reference}';\nwriteFileSync(${JSON.stringify(flagsFile)}, JSON.stringify(process.execArgv));\nexport default referenceSendPath;\n`,
+    );
+    // Act
+    const result = await runCli(['audit', './records-flags.mjs', '--runs', '10'], dir);
+    // Assert
+    expect(result.code).toBe(0);
+    const execArgv = JSON.parse(readFileSync(flagsFile, 'utf8')) as string[];
+    expect(execArgv).toEqual(expect.arrayContaining([...simulationProcessV8Flags]));
   });
 
   it('loads a default export from an .mjs module given relative to cwd', async () => {
