@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (about 2 minutes): speed and strength of the harness as printed facts (README quotes them).
+ * `npm run bench` (about 80 s): speed and strength of the harness as printed facts (README quotes them).
  *
  *  1. reference path on generated ~40-event timelines, one core: runs/s (simulate + check),
  *     virtual seconds per wall second, fake-timer firings per second;
