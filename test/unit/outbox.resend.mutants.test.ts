@@ -8,6 +8,7 @@ import { createReferenceSendPath, type ReferenceOptions } from '../../src/refere
 import { HandWorld } from './support/handSocket.js';
 
 const chat = '15551234567@s.whatsapp.net';
+const otherChat = '15557654321@s.whatsapp.net';
 /** Keep-alive 1 s: the confirmation window is 2 × 1 s + 5 s = 7 s. */
 const keepAliveIntervalMs = 1000;
 const windowMs = 2 * keepAliveIntervalMs + 5000;
@@ -81,6 +82,23 @@ describe('outbox counters', () => {
     await path.stop();
   });
 
+  it('keeps a write exactly one window older than a later write, and resends it', async () => {
+    // Arrange: r1 at t, r2 at t + window: r1 sits on the pruning edge, still unconfirmed.
+    const world = new HandWorld();
+    const { path, message } = await started(world);
+    await message.reply('r1');
+    await world.advance(windowMs);
+    await message.reply('r2');
+    // Act: the socket closes at once; both writes lie inside the window before the close.
+    world.latest.close(408, 'Connection was lost');
+    await world.advance(3000);
+    world.latest.open();
+    await world.advance(10);
+    // Assert
+    expect(world.sends.filter((s) => s.generation === 2).map((s) => s.text)).toEqual(['r1', 'r2']);
+    await path.stop();
+  });
+
   it('does not resend when the resend is switched off', async () => {
     const world = new HandWorld();
     const { path, message } = await started(world, { resendUnconfirmed: false });
@@ -110,6 +128,33 @@ describe('outbox limits on held writes', () => {
     // Assert
     expect(held).toMatchObject({ unconfirmed: 2, unconfirmedEvicted: 1 });
     expect(world.sends.filter((s) => s.generation === 2).map((s) => s.text)).toEqual(['r2', 'r3']);
+    await path.stop();
+  });
+
+  it('counts writes still waiting to be resent against maxUnconfirmed', async () => {
+    // Arrange: one reply per chat written on socket 1, both owed a resend after it closes.
+    const world = new HandWorld();
+    const inbound: InboundMessage[] = [];
+    const path = createReferenceSendPath({ maxUnconfirmed: 2, socketConfig: { keepAliveIntervalMs } })(world.env());
+    await path.start((msg) => inbound.push(msg));
+    world.latest.open();
+    world.latest.deliver(chat, 'mA', 'hello');
+    world.latest.deliver(otherChat, 'mB', 'hello');
+    await world.settle();
+    for (const msg of inbound) await msg.reply(`first to ${msg.chatJid}`);
+    world.latest.close(408, 'Connection was lost');
+    await world.advance(3000);
+    // On socket 2 the first resend is written, the second hangs: one held write, one resending.
+    world.scripts.push('ok', 'hang');
+    world.latest.open();
+    await world.advance(10);
+    const hanging = world.sends.at(-1)!;
+    const free = inbound.find((msg) => msg.chatJid !== hanging.jid)!;
+    // Act: a new reply in the chat that is not blocked is written: 1 held + 1 resending + 1 new.
+    await free.reply('second');
+    // Assert: over the limit of 2, so the oldest held write is treated as confirmed.
+    expect(path.stats()).toMatchObject({ unconfirmed: 1, resending: 1, unconfirmedEvicted: 1 });
+    hanging.settle('ok');
     await path.stop();
   });
 

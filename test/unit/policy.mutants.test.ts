@@ -8,6 +8,11 @@ import { redactJid } from '../../src/redact.js';
 import { classifySendError, statusCodeOf } from '../../src/sendErrors.js';
 
 describe('computeBackoff', () => {
+  it('accepts a draw of exactly 0, the bottom of [0, 1), as the largest spread downward', () => {
+    // base 2000, jitter 0.25, draw 0: 2000 * (1 - 0.25)
+    expect(computeBackoff(defaultReconnectPolicy, 1, () => 0)).toBe(1500);
+  });
+
   it('spreads the delay upward for a draw above one half', () => {
     // base 2000, jitter 0.25, draw 0.75: 2000 * (1 + 0.25 * 0.5)
     expect(computeBackoff(defaultReconnectPolicy, 1, () => 0.75)).toBe(2250);
