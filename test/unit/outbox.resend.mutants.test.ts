@@ -1,7 +1,10 @@
 /**
  * The resend bookkeeping pinned for mutation testing: counters after settling, confirmation by
- * the keep-alive window (pruned on later writes), and what the counters say across a resend.
+ * the keep-alive window (pruned on later writes), what the counters say across a resend, the
+ * limit on held writes, and the edges of a reply's life (a write reported after its socket's
+ * close, the exact deadline instant, the pending count after a failure).
  */
+import { Boom } from '@hapi/boom';
 import { describe, expect, it } from 'vitest';
 import type { InboundMessage, SendPathConfig } from '../../src/ports.js';
 import { createReferenceSendPath, type ReferenceOptions } from '../../src/reference.js';
@@ -182,3 +185,74 @@ describe('outbox limits on held writes', () => {
     await path.stop();
   });
 });
+
+describe('outbox edges of a reply\'s life', () => {
+  it('resends a write the socket reported only after its close was heard', async () => {
+    // Arrange: r1's write hangs on socket 1, and socket 1 closes while it hangs.
+    const world = new HandWorld();
+    const { path, message } = await started(world);
+    world.scripts.push('hang');
+    const sent = message.reply('r1');
+    await world.settle();
+    world.latest.close(408, 'Connection was lost');
+    // Act: only now does the write report success, on a socket already known dead.
+    world.sends[0]!.settle('ok');
+    await world.settle();
+    await world.advance(3000);
+    world.latest.open();
+    await world.advance(10);
+    // Assert: resolved at the first write, and sent again with the same id on socket 2.
+    await expect(sent).resolves.toMatchObject({ generation: 1 });
+    expect(world.sends.map((s) => [s.text, s.generation])).toEqual([
+      ['r1', 1],
+      ['r1', 2],
+    ]);
+    expect(world.sends[1]!.messageId).toBe(world.sends[0]!.messageId);
+    await path.stop();
+  });
+
+  it('does not try again once the deadline has come, even at the exact instant', async () => {
+    // Arrange: deadline 5 s. r1's write hangs on socket 1; socket 1 closes and socket 2 opens.
+    const world = new HandWorld();
+    const reconnect = { initialMs: 100, maxMs: 1000, factor: 2, jitter: 0, maxAttempts: 5 };
+    const { path, message } = await started(world, undefined, { replyDeadlineMs: 5000, reconnect });
+    world.scripts.push('hang');
+    const sent = message.reply('r1').then(
+      () => 'ok',
+      (err: Error) => err.name,
+    );
+    await world.settle();
+    await world.advance(1000);
+    world.latest.close(408, 'Connection was lost');
+    await world.advance(200);
+    world.latest.open();
+    // Act: exactly at the deadline the hung write fails with 428, after its socket's close was
+    // heard, so it may have been written.
+    await world.advance(3800);
+    world.sends[0]!.settle(new Boom('Connection Closed', { statusCode: 428 }));
+    await world.settle();
+    // Assert: a live socket is there, but the reply's time is up: no second attempt, and the
+    // outcome says the first one may have gone out.
+    expect(await sent).toBe('AmbiguousDeliveryError');
+    expect(world.sends.map((s) => s.generation)).toEqual([1]);
+    await path.stop();
+  });
+
+  it('counts a reply that failed before any write as no longer pending', async () => {
+    // Arrange: no socket comes back before the reply's deadline.
+    const world = new HandWorld();
+    const { path, message } = await started(world, undefined, { replyDeadlineMs: 5000 });
+    world.latest.close(408, 'Connection was lost');
+    const sent = message.reply('r1').then(
+      () => 'ok',
+      (err: Error) => err.name,
+    );
+    // Act
+    await world.advance(6000);
+    // Assert
+    expect(await sent).toBe('ReplyDeadlineError');
+    expect(path.stats()).toMatchObject({ pending: 0, unconfirmed: 0, resending: 0 });
+    await path.stop();
+  });
+});
+
