@@ -256,3 +256,53 @@ describe('outbox edges of a reply\'s life', () => {
   });
 });
 
+describe('outbox held-write records', () => {
+  it('logs each resend it owes with the redacted chat, id, socket, write time and close kind', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const { path, message } = await started(world);
+    const receipt = await message.reply('r1');
+    const writtenAt = world.clock.now();
+    // Act
+    world.latest.close(408, 'Connection was lost');
+    await world.settle();
+    // Assert
+    expect(world.logs).toContainEqual({
+      level: 'info',
+      obj: { chat: '***4567@s.whatsapp.net', messageId: receipt.messageId, generation: 1, writtenAt, kind: 'backoff' },
+      msg: 'socket closed before the write was confirmed; resending',
+    });
+    await path.stop();
+  });
+
+  it('treats a new write as confirmed when the limit is taken up by writes waiting to be resent', async () => {
+    // Arrange: maxUnconfirmed 1. One chat's write is owed a resend that hangs on socket 2.
+    const world = new HandWorld();
+    const inbound: InboundMessage[] = [];
+    const path = createReferenceSendPath({ maxUnconfirmed: 1, socketConfig: { keepAliveIntervalMs } })(world.env());
+    await path.start((msg) => inbound.push(msg));
+    world.latest.open();
+    world.latest.deliver(chat, 'mA', 'hello');
+    world.latest.deliver(otherChat, 'mB', 'hello');
+    await world.settle();
+    const [first, second] = inbound;
+    await first!.reply('held');
+    world.latest.close(408, 'Connection was lost');
+    await world.advance(3000);
+    world.scripts.push('hang');
+    world.latest.open();
+    await world.advance(10);
+    // Act: a write in the other chat finds no held write to evict: nothing older to give up.
+    const receipt = await second!.reply('new');
+    // Assert: the new write itself counts as confirmed, and the eviction is logged.
+    expect(path.stats()).toMatchObject({ unconfirmed: 0, resending: 1, unconfirmedEvicted: 1 });
+    expect(world.logs).toContainEqual({
+      level: 'warn',
+      obj: { chat: '***4321@s.whatsapp.net', messageId: receipt.messageId, maxUnconfirmed: 1 },
+      msg: 'unconfirmed limit reached; oldest write treated as confirmed',
+    });
+    world.sends.at(-2)!.settle('ok');
+    await path.stop();
+  });
+});
+
