@@ -186,6 +186,32 @@ describe('outbox limits on held writes', () => {
   });
 });
 
+describe('outbox resend wait', () => {
+  it('wakes for a reply queued after the resend began waiting, at that reply\'s deadline', async () => {
+    // Arrange: r1 is written, its socket closes, and r1's resend starts waiting for a socket.
+    const world = new HandWorld();
+    const { path, message } = await started(world, { socketConfig: { keepAliveIntervalMs } }, { replyDeadlineMs: 5000 });
+    await message.reply('r1');
+    world.latest.close(408, 'Connection was lost');
+    await world.advance(1000);
+    // Act: r2 is queued behind the waiting resend a second later; every reconnect is refused.
+    const requestedAt = world.clock.now();
+    const queued = message.reply('r2').then(
+      () => ({ name: 'ok', at: world.clock.now() }),
+      (err: Error) => ({ name: err.name, at: world.clock.now() }),
+    );
+    for (let i = 0; i < 8; i += 1) {
+      await world.advance(2500);
+      world.latest.close(408, 'WebSocket Error (connect ECONNREFUSED)');
+    }
+    // Assert
+    const outcome = await queued;
+    expect(outcome.name).toBe('ReplyDeadlineError');
+    expect(outcome.at - requestedAt).toBeLessThanOrEqual(5000);
+    await path.stop();
+  });
+});
+
 describe('outbox edges of a reply\'s life', () => {
   it('resends a write the socket reported only after its close was heard', async () => {
     // Arrange: r1's write hangs on socket 1, and socket 1 closes while it hangs.
