@@ -15,8 +15,7 @@
  * By default this process is one of the workers: `workers: N` runs chunks here and in N - 1
  * tinypool child processes (see `poolRunner` for why not threads), so `workers: 1` needs no
  * pool, and no chunk waits for a child to start (about a second). On 2 cores a long campaign
- * takes about as long either way (100,000 runs: 12.8-13.2 s, two children 13.2 s); a short one
- * no longer pays the start-up.
+ * took about as long as with N children; a short one no longer pays the start-up.
  */
 import Tinypool from 'tinypool';
 import { campaignRunsMax, type CampaignResult } from './campaign.js';
@@ -144,9 +143,9 @@ function inProcessRunner(progress: (runs: number) => void): ChunkRunner {
 function poolRunner(processes: number, progress: (runs: number) => void): ChunkRunner {
   const pool = new Tinypool({
     // Child processes, not worker threads: on the 2-core reference machine two worker threads
-    // ran a campaign no faster than one (1.1 cores busy in all), two child processes 1.9x
-    // faster. The JS entry registers tsx itself, so nothing is inherited from this process's
-    // flags (vitest's or tsx's own).
+    // ran a campaign no faster than one (1.1 cores busy in all); child processes scale (README
+    // has the current figures). The JS entry registers tsx itself, so nothing is inherited from
+    // this process's flags (vitest's or tsx's own).
     runtime: 'child_process',
     filename: new URL('./shardWorkerEntry.mjs', import.meta.url).href,
     minThreads: processes,

@@ -287,15 +287,16 @@ describe('outbox held-write records', () => {
     // Arrange
     const world = new HandWorld();
     const { path, message } = await started(world);
-    const receipt = await message.reply('r1');
+    await message.reply('r1');
     const writtenAt = world.clock.now();
+    const messageId = world.sends[0]!.messageId;
     // Act
     world.latest.close(408, 'Connection was lost');
     await world.settle();
     // Assert
     expect(world.logs).toContainEqual({
       level: 'info',
-      obj: { chat: '***4567@s.whatsapp.net', messageId: receipt.messageId, generation: 1, writtenAt, kind: 'backoff' },
+      obj: { chat: '***4567@s.whatsapp.net', messageId, generation: 1, writtenAt, kind: 'backoff' },
       msg: 'socket closed before the write was confirmed; resending',
     });
     await path.stop();
@@ -319,12 +320,13 @@ describe('outbox held-write records', () => {
     world.latest.open();
     await world.advance(10);
     // Act: a write in the other chat finds no held write to evict: nothing older to give up.
-    const receipt = await second!.reply('new');
+    await second!.reply('new');
+    const messageId = world.sends.at(-1)!.messageId;
     // Assert: the new write itself counts as confirmed, and the eviction is logged.
     expect(path.stats()).toMatchObject({ unconfirmed: 0, resending: 1, unconfirmedEvicted: 1 });
     expect(world.logs).toContainEqual({
       level: 'warn',
-      obj: { chat: '***4321@s.whatsapp.net', messageId: receipt.messageId, maxUnconfirmed: 1 },
+      obj: { chat: '***4321@s.whatsapp.net', messageId, maxUnconfirmed: 1 },
       msg: 'unconfirmed limit reached; oldest write treated as confirmed',
     });
     world.sends.at(-2)!.settle('ok');
