@@ -234,6 +234,7 @@ describe('outbox edges of a reply\'s life', () => {
       ['r1', 2],
     ]);
     expect(world.sends[1]!.messageId).toBe(world.sends[0]!.messageId);
+    expect(path.stats()).toMatchObject({ pending: 0, unconfirmed: 1, resending: 0, resends: 1 });
     await path.stop();
   });
 
