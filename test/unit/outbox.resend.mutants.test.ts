@@ -31,6 +31,18 @@ async function started(
   return { path, message: inbound[0]! };
 }
 
+/** Starts the reference path with `maxUnconfirmed`, opens socket 1 and delivers one message in each of two chats. */
+async function startedInTwoChats(world: HandWorld, maxUnconfirmed: number) {
+  const inbound: InboundMessage[] = [];
+  const path = createReferenceSendPath({ maxUnconfirmed, socketConfig: { keepAliveIntervalMs } })(world.env());
+  await path.start((msg) => inbound.push(msg));
+  world.latest.open();
+  world.latest.deliver(chat, 'mA', 'hello');
+  world.latest.deliver(otherChat, 'mB', 'hello');
+  await world.settle();
+  return { path, inbound };
+}
+
 describe('outbox counters', () => {
   it('count a written reply as unconfirmed, not pending, until its window passes', async () => {
     // Arrange
@@ -137,13 +149,7 @@ describe('outbox limits on held writes', () => {
   it('counts writes still waiting to be resent against maxUnconfirmed', async () => {
     // Arrange: one reply per chat written on socket 1, both owed a resend after it closes.
     const world = new HandWorld();
-    const inbound: InboundMessage[] = [];
-    const path = createReferenceSendPath({ maxUnconfirmed: 2, socketConfig: { keepAliveIntervalMs } })(world.env());
-    await path.start((msg) => inbound.push(msg));
-    world.latest.open();
-    world.latest.deliver(chat, 'mA', 'hello');
-    world.latest.deliver(otherChat, 'mB', 'hello');
-    await world.settle();
+    const { path, inbound } = await startedInTwoChats(world, 2);
     for (const msg of inbound) await msg.reply(`first to ${msg.chatJid}`);
     world.latest.close(408, 'Connection was lost');
     await world.advance(3000);
@@ -161,17 +167,20 @@ describe('outbox limits on held writes', () => {
     await path.stop();
   });
 
-  it('fails a reply queued behind a waiting resend at its own deadline, not when a socket returns', async () => {
+  // 0: r2 is queued in the same turn as the close, before r1's resend starts waiting; 1000 ms:
+  // after that wait began (it must still wake at r2's deadline, not at the one it computed).
+  it.each([0, 1000])('fails a reply queued %i ms after its chat\'s resend began waiting, at its own deadline', async (queuedAfterMs) => {
     // Arrange: r1 is written, its socket closes, and no socket comes back for a long time.
     const world = new HandWorld();
     const { path, message } = await started(world, { socketConfig: { keepAliveIntervalMs } }, { replyDeadlineMs: 5000 });
     await message.reply('r1');
     world.latest.close(408, 'Connection was lost');
+    if (queuedAfterMs > 0) await world.advance(queuedAfterMs);
+    const requestedAt = world.clock.now();
     const queued = message.reply('r2').then(
       () => ({ name: 'ok', at: world.clock.now() }),
       (err: Error) => ({ name: err.name, at: world.clock.now() }),
     );
-    const requestedAt = world.clock.now();
     // Act: every reconnect is refused for 20 s.
     for (let i = 0; i < 8; i += 1) {
       await world.advance(2500);
@@ -182,32 +191,6 @@ describe('outbox limits on held writes', () => {
     expect(outcome.name).toBe('ReplyDeadlineError');
     expect(outcome.at - requestedAt).toBeLessThanOrEqual(5000);
     expect(world.sends.map((s) => s.text)).toEqual(['r1']);
-    await path.stop();
-  });
-});
-
-describe('outbox resend wait', () => {
-  it('wakes for a reply queued after the resend began waiting, at that reply\'s deadline', async () => {
-    // Arrange: r1 is written, its socket closes, and r1's resend starts waiting for a socket.
-    const world = new HandWorld();
-    const { path, message } = await started(world, { socketConfig: { keepAliveIntervalMs } }, { replyDeadlineMs: 5000 });
-    await message.reply('r1');
-    world.latest.close(408, 'Connection was lost');
-    await world.advance(1000);
-    // Act: r2 is queued behind the waiting resend a second later; every reconnect is refused.
-    const requestedAt = world.clock.now();
-    const queued = message.reply('r2').then(
-      () => ({ name: 'ok', at: world.clock.now() }),
-      (err: Error) => ({ name: err.name, at: world.clock.now() }),
-    );
-    for (let i = 0; i < 8; i += 1) {
-      await world.advance(2500);
-      world.latest.close(408, 'WebSocket Error (connect ECONNREFUSED)');
-    }
-    // Assert
-    const outcome = await queued;
-    expect(outcome.name).toBe('ReplyDeadlineError');
-    expect(outcome.at - requestedAt).toBeLessThanOrEqual(5000);
     await path.stop();
   });
 });
@@ -306,13 +289,7 @@ describe('outbox held-write records', () => {
   it('treats a new write as confirmed when the limit is taken up by writes waiting to be resent', async () => {
     // Arrange: maxUnconfirmed 1. One chat's write is owed a resend that hangs on socket 2.
     const world = new HandWorld();
-    const inbound: InboundMessage[] = [];
-    const path = createReferenceSendPath({ maxUnconfirmed: 1, socketConfig: { keepAliveIntervalMs } })(world.env());
-    await path.start((msg) => inbound.push(msg));
-    world.latest.open();
-    world.latest.deliver(chat, 'mA', 'hello');
-    world.latest.deliver(otherChat, 'mB', 'hello');
-    await world.settle();
+    const { path, inbound } = await startedInTwoChats(world, 1);
     const [first, second] = inbound;
     await first!.reply('held');
     world.latest.close(408, 'Connection was lost');
