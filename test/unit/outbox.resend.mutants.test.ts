@@ -65,10 +65,7 @@ describe('outbox counters', () => {
     await message.reply('r2');
     expect(path.stats().unconfirmed).toBe(1);
     // Act: the socket closes; only r2 may have vanished with it.
-    world.latest.close(408, 'Connection was lost');
-    await world.advance(3000);
-    world.latest.open();
-    await world.advance(10);
+    await world.loseAndReconnect();
     // Assert
     expect(world.sends.map((s) => [s.text, s.generation])).toEqual([
       ['r1', 1],
@@ -88,10 +85,7 @@ describe('outbox counters', () => {
     await message.reply('edge');
     // Act: close exactly one window after 'edge' was written (and one window + 1 ms after 'old').
     await world.advance(windowMs);
-    world.latest.close(408, 'Connection was lost');
-    await world.advance(3000);
-    world.latest.open();
-    await world.advance(10);
+    await world.loseAndReconnect();
     // Assert
     expect(world.sends.filter((s) => s.generation === 2).map((s) => s.text)).toEqual(['edge']);
     await path.stop();
@@ -105,10 +99,7 @@ describe('outbox counters', () => {
     await world.advance(windowMs);
     await message.reply('r2');
     // Act: the socket closes at once; both writes lie inside the window before the close.
-    world.latest.close(408, 'Connection was lost');
-    await world.advance(3000);
-    world.latest.open();
-    await world.advance(10);
+    await world.loseAndReconnect();
     // Assert
     expect(world.sends.filter((s) => s.generation === 2).map((s) => s.text)).toEqual(['r1', 'r2']);
     await path.stop();
@@ -118,10 +109,7 @@ describe('outbox counters', () => {
     const world = new HandWorld();
     const { path, message } = await started(world, { resendUnconfirmed: false });
     await message.reply('r1');
-    world.latest.close(408, 'Connection was lost');
-    await world.advance(3000);
-    world.latest.open();
-    await world.advance(10);
+    await world.loseAndReconnect();
     expect(world.sends.map((s) => s.generation)).toEqual([1]);
     expect(path.stats()).toMatchObject({ unconfirmed: 0, resends: 0 });
     await path.stop();
@@ -136,10 +124,7 @@ describe('outbox limits on held writes', () => {
     // Act
     for (const text of ['r1', 'r2', 'r3']) await message.reply(text);
     const held = path.stats();
-    world.latest.close(408, 'Connection was lost');
-    await world.advance(3000);
-    world.latest.open();
-    await world.advance(10);
+    await world.loseAndReconnect();
     // Assert
     expect(held).toMatchObject({ unconfirmed: 2, unconfirmedEvicted: 1 });
     expect(world.sends.filter((s) => s.generation === 2).map((s) => s.text)).toEqual(['r2', 'r3']);
@@ -151,12 +136,9 @@ describe('outbox limits on held writes', () => {
     const world = new HandWorld();
     const { path, inbound } = await startedInTwoChats(world, 2);
     for (const msg of inbound) await msg.reply(`first to ${msg.chatJid}`);
-    world.latest.close(408, 'Connection was lost');
-    await world.advance(3000);
     // On socket 2 the first resend is written, the second hangs: one held write, one resending.
     world.scripts.push('ok', 'hang');
-    world.latest.open();
-    await world.advance(10);
+    await world.loseAndReconnect();
     const hanging = world.sends.at(-1)!;
     const free = inbound.find((msg) => msg.chatJid !== hanging.jid)!;
     // Act: a new reply in the chat that is not blocked is written: 1 held + 1 resending + 1 new.
@@ -292,11 +274,8 @@ describe('outbox held-write records', () => {
     const { path, inbound } = await startedInTwoChats(world, 1);
     const [first, second] = inbound;
     await first!.reply('held');
-    world.latest.close(408, 'Connection was lost');
-    await world.advance(3000);
     world.scripts.push('hang');
-    world.latest.open();
-    await world.advance(10);
+    await world.loseAndReconnect();
     // Act: a write in the other chat finds no held write to evict: nothing older to give up.
     await second!.reply('new');
     const messageId = world.sends.at(-1)!.messageId;

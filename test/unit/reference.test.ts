@@ -386,13 +386,6 @@ describe('reference send path', () => {
 
 describe('reference send path: resending what a dead connection swallowed', () => {
   /** Socket 1 closes with 408 (Baileys' keep-alive verdict); socket 2 connects and opens. */
-  async function keepAliveKillsAndReconnects(world: HandWorld): Promise<void> {
-    world.latest.close(408, 'Connection was lost');
-    await world.advance(3000);
-    world.latest.open();
-    await world.settle();
-  }
-
   it('resends replies written on a socket that closed within the keep-alive window, same ids, in order, on socket 2', async () => {
     // Arrange: r1, r2 "written" into a silently dead socket 1 (the writes resolve).
     const world = new HandWorld();
@@ -410,7 +403,7 @@ describe('reference send path: resending what a dead connection swallowed', () =
     const third = message.reply('r3');
     await world.settle();
     // Act
-    await keepAliveKillsAndReconnects(world);
+    await world.loseAndReconnect();
     const thirdReceipt = (await third) as Receipt;
     // Assert
     const onSocket2 = world.sends.filter((s) => s.generation === 2);
@@ -433,7 +426,7 @@ describe('reference send path: resending what a dead connection swallowed', () =
     await world.advance(65_001);
     await message.reply('recent');
     // Act
-    await keepAliveKillsAndReconnects(world);
+    await world.loseAndReconnect();
     // Assert
     expect(world.sends.map((s) => [s.text, s.generation])).toEqual([
       ['old', 1],
@@ -451,7 +444,7 @@ describe('reference send path: resending what a dead connection swallowed', () =
     await message.reply('r1');
     await world.advance(25_001);
     // Act
-    await keepAliveKillsAndReconnects(world);
+    await world.loseAndReconnect();
     // Assert
     expect(world.sends.map((s) => s.generation)).toEqual([1]);
   });
@@ -463,7 +456,7 @@ describe('reference send path: resending what a dead connection swallowed', () =
     const { path, message } = await started(world, factory);
     for (const text of ['r1', 'r2', 'r3']) await message.reply(text);
     // Act
-    await keepAliveKillsAndReconnects(world);
+    await world.loseAndReconnect();
     // Assert
     expect(world.sends.filter((s) => s.generation === 2).map((s) => s.text)).toEqual(['r2', 'r3']);
     expect(path.stats()).toMatchObject({ unconfirmedEvicted: 1, resends: 2 });
@@ -499,7 +492,7 @@ describe('reference send path: resending what a dead connection swallowed', () =
     const { message } = await started(world, createReferenceSendPath({ resendUnconfirmed: false }));
     await message.reply('r1');
     // Act
-    await keepAliveKillsAndReconnects(world);
+    await world.loseAndReconnect();
     // Assert
     expect(world.sends.map((s) => s.generation)).toEqual([1]);
   });

@@ -158,6 +158,17 @@ export class HandWorld {
     await this.fake.tickAsync(ms);
   }
 
+  /**
+   * The newest socket is lost (408 `Connection was lost`, as Baileys' keep-alive reports a dead
+   * connection) and, 3 s later (past the default first backoff at draw 0.5), the reconnect opens.
+   */
+  async loseAndReconnect(): Promise<void> {
+    this.latest.close(408, 'Connection was lost');
+    await this.advance(3000);
+    this.latest.open();
+    await this.settle();
+  }
+
   /** Lets pending promise continuations run without moving time. */
   async settle(): Promise<void> {
     await this.fake.tickAsync(0);
