@@ -23,8 +23,8 @@ export const simulationV8Flags: readonly string[] = Object.freeze(['--no-allocat
  * Flags for a process started to simulate, given on its command line: the CLI restarts itself
  * with them for `run` and `audit`, and shard worker processes get them. `--single-threaded-gc`
  * keeps a process's garbage collector on its own core, which matters once every core runs a
- * simulating process: on the 2-core reference machine a 100,000-run campaign on 2 workers took
- * 12.7 s with V8's GC helper threads and 11.4 s without (1 worker: about 20.7 s either way).
+ * simulating process: on the 2-core reference machine a 100,000-run campaign went from 20.7 to
+ * 17.4 s on 1 worker and from 12.7 to 11.1 s on 2 (bench means before and after).
  * Startup only: set at run time with `v8.setFlagsFromString` it aborts V8 at the next major GC,
  * so {@link tuneV8ForSimulation} never applies it.
  */
