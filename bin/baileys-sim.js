@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { register } from 'tsx/esm/api';
 
 register();
-registerHooks('../properties/typescriptEsmHooks.mjs', import.meta.url);
+registerHooks('../properties/paths/typescriptEsmHooks.mjs', import.meta.url);
 const { simulationProcessV8Flags, tuneV8ForSimulation } = await import('../sim/v8Tuning.ts');
 const args = process.argv.slice(2);
 const missingFlags = simulationProcessV8Flags.filter((flag) => !process.execArgv.includes(flag));

@@ -1,15 +1,15 @@
 /**
  * `run` and `audit`: one campaign against one send path, then the summary, the failure file and
- * the exit code. Campaigns go through `runShardedCampaign` (properties/shard.ts) for every
+ * the exit code. Campaigns go through `runShardedCampaign` (properties/campaigns/shard.ts) for every
  * `--workers` value, 1 included (it then runs in this thread), because only that runner gives
  * the same summary for the same seed whatever the worker count; plain `runCampaign` splits the
  * runs differently.
  */
 import { isAbsolute, relative, resolve } from 'node:path';
-import { failureFileOf, type CampaignResult } from '../properties/campaign.js';
-import { replayCommand, writeFailureFile } from '../properties/failureFile.js';
-import { isModuleSpec, loadSendPath, SendPathLoadError } from '../properties/loadSendPath.js';
-import type { NamedSendPath } from '../properties/sendPaths.js';
+import { failureFileOf, type CampaignResult } from '../properties/campaigns/campaign.js';
+import { replayCommand, writeFailureFile } from '../properties/campaigns/failureFile.js';
+import { isModuleSpec, loadSendPath, SendPathLoadError } from '../properties/paths/loadSendPath.js';
+import type { NamedSendPath } from '../properties/paths/sendPaths.js';
 import { specimens } from '../properties/specimens/index.js';
 import { redactText } from '../report/redact.js';
 import { violatedProperties } from '../report/text.js';
@@ -49,7 +49,7 @@ async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showP
   const progress = showProgress ? createProgress(io, redactText(path.name), flags.runs) : silentProgress;
   try {
     // Loaded on demand: --help and bad flags must answer without starting the pool machinery.
-    const { runShardedCampaign } = await import('../properties/shard.js');
+    const { runShardedCampaign } = await import('../properties/campaigns/shard.js');
     // Workers resolve the spec in their own thread: give them a path that does not depend on cwd.
     const pathSpec = isModuleSpec(path.name) ? resolve(io.cwd, path.name) : path.name;
     const result = await runShardedCampaign({

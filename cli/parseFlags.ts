@@ -4,7 +4,7 @@
  */
 import { UsageError } from './errors.js';
 
-// Copies of `campaignRunsMax` (properties/campaign.ts) and `seedMax` (sim/random.ts): importing
+// Copies of `campaignRunsMax` (properties/campaigns/campaign.ts) and `seedMax` (sim/random.ts): importing
 // those modules loads the whole simulator, and `--help` or a bad flag should answer at once.
 // test/cli/parseFlags.test.ts keeps the copies equal to the originals.
 

@@ -3,8 +3,8 @@
  * fails (exit 1) or now passes (exit 0: the bug is fixed), with the violations and a compact
  * timeline of what happened. `report` re-simulates through the same {@link replayFile}.
  */
-import { checkAll, type Violation } from '../properties/checkers.js';
-import { FailureFileError, readFailureFile, sameProperties, type FailureFile } from '../properties/failureFile.js';
+import { checkAll, type Violation } from '../properties/judging/checkers.js';
+import { FailureFileError, readFailureFile, sameProperties, type FailureFile } from '../properties/campaigns/failureFile.js';
 import { fingerprint, type History } from '../sim/history.js';
 import { simulate } from '../sim/simulate.js';
 import { runFacts } from '../report/facts.js';

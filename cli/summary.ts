@@ -2,8 +2,8 @@
  * A campaign's summary: the JSON object `--json` prints and the table a person reads. Both come
  * from {@link summarize}, so what CI parses and what a log shows are the same numbers.
  */
-import type { CampaignResult } from '../properties/campaign.js';
-import type { Violation } from '../properties/checkers.js';
+import type { CampaignResult } from '../properties/campaigns/campaign.js';
+import type { Violation } from '../properties/judging/checkers.js';
 import { formatDurationMs, formatViolation, violatedProperties } from '../report/text.js';
 import { redactText } from '../report/redact.js';
 

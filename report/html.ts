@@ -8,7 +8,7 @@
  *
  * Everything shown is redacted (no JID or phone number) and escaped.
  */
-import type { Violation } from '../properties/checkers.js';
+import type { Violation } from '../properties/judging/checkers.js';
 import type { AttemptRecord, History, RequestRecord, SocketRecord } from '../sim/history.js';
 import type { Timeline } from '../sim/timeline.js';
 import { attemptTone, describeError, describeEvent, isFaultEvent, runFacts, type Fact, type FactTone } from './facts.js';

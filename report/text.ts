@@ -2,7 +2,7 @@
  * Plain-text rendering for terminals and CI logs: durations, the compact timeline of `replay`
  * (one line per event: `   62 ms  drop connectionLost`) and violation lines. Redacted.
  */
-import type { Violation } from '../properties/checkers.js';
+import type { Violation } from '../properties/judging/checkers.js';
 import type { Fact, FactList } from './facts.js';
 import { redactText } from './redact.js';
 

@@ -5,8 +5,8 @@
  * The reference path runs a campaign of generated timelines; each specimen runs 100 runs (some
  * reuse parts of `src/`, such as error classification).
  */
-import { runCampaign } from '../properties/campaign.js';
-import { builtInSendPath } from '../properties/sendPaths.js';
+import { runCampaign } from '../properties/campaigns/campaign.js';
+import { builtInSendPath } from '../properties/paths/sendPaths.js';
 import { specimens } from '../properties/specimens/index.js';
 import { tuneV8ForSimulation } from '../sim/v8Tuning.js';
 

@@ -5,8 +5,8 @@
  * seeds, shrunk timeline <= 6 events.
  *   npx tsx scripts/detection.ts [seeds=100] [runs=100]
  */
-import { runCampaign } from '../properties/campaign.js';
-import { builtInSendPath } from '../properties/sendPaths.js';
+import { runCampaign } from '../properties/campaigns/campaign.js';
+import { builtInSendPath } from '../properties/paths/sendPaths.js';
 import { specimens } from '../properties/specimens/index.js';
 import { tuneV8ForSimulation } from '../sim/v8Tuning.js';
 

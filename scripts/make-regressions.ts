@@ -9,10 +9,10 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { failureFileOf, runCampaign } from '../properties/campaign.js';
-import { checkAll } from '../properties/checkers.js';
-import { failureFormat, readFailureFile, serializeFailure } from '../properties/failureFile.js';
-import { builtInSendPath } from '../properties/sendPaths.js';
+import { failureFileOf, runCampaign } from '../properties/campaigns/campaign.js';
+import { checkAll } from '../properties/judging/checkers.js';
+import { failureFormat, readFailureFile, serializeFailure } from '../properties/campaigns/failureFile.js';
+import { builtInSendPath } from '../properties/paths/sendPaths.js';
 import { specimens } from '../properties/specimens/index.js';
 import { fingerprint } from '../sim/history.js';
 import { simulate } from '../sim/simulate.js';

@@ -1,5 +1,5 @@
 /**
- * What happened in one run: facts, not verdicts. The checkers (properties/checkers.ts) judge a
+ * What happened in one run: facts, not verdicts. The checkers (properties/judging/) judge a
  * History; the simulator only records it. Every value is JSON-safe, times are virtual ms since
  * the run began, and absent facts are omitted keys (never `undefined` values), so
  * `JSON.parse(JSON.stringify(h))` deep-equals `h`.

@@ -3,7 +3,7 @@
  * properties expected to catch it. The property suite must catch every one.
  */
 import type { SendPathFactory } from '../../src/ports.js';
-import type { PropertyName } from '../checkers.js';
+import type { PropertyName } from '../judging/checkers.js';
 import { capturedSocket } from './capturedSocket.js';
 import { clearOnTimeout } from './clearOnTimeout.js';
 import { freshIdRetry } from './freshIdRetry.js';

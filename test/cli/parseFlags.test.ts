@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRuns, parseSeed, parseTimeBudgetMs, parseWorkers, runsMax, seedMax } from '../../cli/parseFlags.js';
-import { campaignRunsMax } from '../../properties/campaign.js';
+import { campaignRunsMax } from '../../properties/campaigns/campaign.js';
 import { seedMax as simSeedMax } from '../../sim/random.js';
 
 describe('flag parsers', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { faultKindOf, runArb, toTimeline, type SwarmSettings } from '../../properties/arbitraries.js';
+import { faultKindOf, runArb, toTimeline, type SwarmSettings } from '../../properties/generation/arbitraries.js';
 import { parseTimeline, serializeTimeline } from '../../sim/timeline.js';
 
 const allOff: SwarmSettings['faults'] = { drop: false, refuseConnects: false, slowAck: false, latency: false, terminal: false, restart: false, blackhole: false };

@@ -9,7 +9,7 @@ import {
   checkLiveness,
   checkOrder,
   connectSeries,
-} from '../../properties/checkers.js';
+} from '../../properties/judging/checkers.js';
 import type { History } from '../../sim/history.js';
 import { attempt, baseHistory, makeVisible, request, socket } from './historyBuilder.js';
 

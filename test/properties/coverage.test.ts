@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addCoverage, emptyCoverage, neverMattered, runCoverage } from '../../properties/coverage.js';
+import { addCoverage, emptyCoverage, neverMattered, runCoverage } from '../../properties/judging/coverage.js';
 import type { Timeline } from '../../sim/timeline.js';
 import { baseHistory, request } from './historyBuilder.js';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadSendPath } from '../../properties/loadSendPath.js';
+import { loadSendPath } from '../../properties/paths/loadSendPath.js';
 
 describe('loadSendPath', () => {
   it('resolves built-in names', async () => {

@@ -5,7 +5,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readFailureFile, replayFailure } from '../../properties/failureFile.js';
+import { readFailureFile, replayFailure } from '../../properties/campaigns/failureFile.js';
 
 const dir = 'test/regressions';
 const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();

@@ -6,9 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCampaign, type CampaignResult } from '../../properties/campaign.js';
-import { builtInSendPath } from '../../properties/sendPaths.js';
-import { chunkSeed, runShardedCampaign, shardChunkRuns } from '../../properties/shard.js';
+import { runCampaign, type CampaignResult } from '../../properties/campaigns/campaign.js';
+import { builtInSendPath } from '../../properties/paths/sendPaths.js';
+import { chunkSeed, runShardedCampaign, shardChunkRuns } from '../../properties/campaigns/shard.js';
 
 /** Everything but the wall time. */
 function summary(result: CampaignResult): Omit<CampaignResult, 'wallMs'> {

@@ -5,11 +5,11 @@
  */
 import { test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { runArb } from '../../properties/arbitraries.js';
-import { failureFileOf, runCampaign } from '../../properties/campaign.js';
-import { checkAll } from '../../properties/checkers.js';
-import { replayCommand, writeFailureFile } from '../../properties/failureFile.js';
-import { builtInSendPath } from '../../properties/sendPaths.js';
+import { runArb } from '../../properties/generation/arbitraries.js';
+import { failureFileOf, runCampaign } from '../../properties/campaigns/campaign.js';
+import { checkAll } from '../../properties/judging/checkers.js';
+import { replayCommand, writeFailureFile } from '../../properties/campaigns/failureFile.js';
+import { builtInSendPath } from '../../properties/paths/sendPaths.js';
 import { specimens } from '../../properties/specimens/index.js';
 import { fingerprint } from '../../sim/history.js';
 import { simulate } from '../../sim/simulate.js';

@@ -9,7 +9,7 @@ import { register } from 'tsx/esm/api';
 
 register();
 // Same as the CLI: a user's `.ts` outside an ESM package still loads as an ES module.
-registerHooks('./typescriptEsmHooks.mjs', import.meta.url);
+registerHooks('../paths/typescriptEsmHooks.mjs', import.meta.url);
 const { default: shardWorker } = await import('./shardWorker.ts');
 
 /** The tinypool task handler: runs one chunk, see shardWorker.ts. */

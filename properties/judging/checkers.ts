@@ -7,7 +7,7 @@
  * ground truth is the server's log and the fake sockets' records. The one exception is the
  * seam's documented convention for "ambiguous" (`info`), which is exactly what they judge.
  */
-import type { AttemptRecord, History, RequestRecord, VisibleRecord } from '../sim/history.js';
+import type { AttemptRecord, History, RequestRecord, VisibleRecord } from '../../sim/history.js';
 
 /** Names of the seven properties (DESIGN.md, "Properties"). */
 export type PropertyName = 'exactly-once' | 'live-socket' | 'liveness' | 'order' | 'bounded' | 'clean' | 'honest-outcome';

@@ -4,9 +4,9 @@
  * was requested soon after, so the send path had to survive it. A fault kind that never
  * mattered means the campaign did not test it, whatever the pass count says.
  */
-import type { History } from '../sim/history.js';
-import type { Timeline } from '../sim/timeline.js';
-import { faultKindOf, faultKinds, type FaultKind } from './arbitraries.js';
+import type { History } from '../../sim/history.js';
+import type { Timeline } from '../../sim/timeline.js';
+import { faultKindOf, faultKinds, type FaultKind } from '../generation/arbitraries.js';
 
 /** Counts for one fault kind. */
 export interface FaultCount {

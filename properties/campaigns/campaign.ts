@@ -5,15 +5,15 @@
  * failure, and a determinism check (sampled runs and the failure simulated twice).
  */
 import fc from 'fast-check';
-import { fingerprint } from '../sim/history.js';
-import { simulate, type SimulateOptions } from '../sim/simulate.js';
-import { parseTimeline, type Timeline } from '../sim/timeline.js';
-import { runArb, type FaultKind, type GeneratedRun } from './arbitraries.js';
-import { checkAll, defaultBoundLimits, propertyNames, type BoundLimits, type PropertyName, type Violation } from './checkers.js';
-import { addCoverage, emptyCoverage, runCoverage, type FaultCoverage } from './coverage.js';
+import { fingerprint } from '../../sim/history.js';
+import { simulate, type SimulateOptions } from '../../sim/simulate.js';
+import { parseTimeline, type Timeline } from '../../sim/timeline.js';
+import { runArb, type FaultKind, type GeneratedRun } from '../generation/arbitraries.js';
+import { checkAll, defaultBoundLimits, propertyNames, type BoundLimits, type PropertyName, type Violation } from '../judging/checkers.js';
+import { addCoverage, emptyCoverage, runCoverage, type FaultCoverage } from '../judging/coverage.js';
 import type { FailureFile } from './failureFile.js';
 import { failureFormat } from './failureFile.js';
-import type { NamedSendPath } from './sendPaths.js';
+import type { NamedSendPath } from '../paths/sendPaths.js';
 
 /** Campaign settings. Every count is bounded. */
 export interface CampaignOptions {

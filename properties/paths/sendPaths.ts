@@ -2,9 +2,9 @@
  * Send paths by name: `reference`, or `specimen:<name>` from the catalog. A replay file names
  * its send path this way so it can be re-run by anyone with the repository.
  */
-import type { SendPathFactory } from '../src/ports.js';
-import { referenceSendPath } from '../src/reference.js';
-import { specimenByName, specimens } from './specimens/index.js';
+import type { SendPathFactory } from '../../src/ports.js';
+import { referenceSendPath } from '../../src/reference.js';
+import { specimenByName, specimens } from '../specimens/index.js';
 
 /** A send path and the name that finds it again. */
 export interface NamedSendPath {

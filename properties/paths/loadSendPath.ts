@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { SendPathFactory } from '../src/ports.js';
+import type { SendPathFactory } from '../../src/ports.js';
 import { builtInSendPath, builtInSendPathNames, type NamedSendPath } from './sendPaths.js';
 
 /** A send path spec that cannot be loaded; the message says why and what would work. */

@@ -19,11 +19,11 @@
  */
 import Tinypool from 'tinypool';
 import { campaignRunsMax, type CampaignResult } from './campaign.js';
-import { addCoverage, emptyCoverage } from './coverage.js';
-import { loadSendPath } from './loadSendPath.js';
-import { propertyNames, type PropertyName } from './checkers.js';
+import { addCoverage, emptyCoverage } from '../judging/coverage.js';
+import { loadSendPath } from '../paths/loadSendPath.js';
+import { propertyNames, type PropertyName } from '../judging/checkers.js';
 import { progressMessageKey, runChunk, type ChunkTask } from './shardWorker.js';
-import { simulationProcessV8Flags } from '../sim/v8Tuning.js';
+import { simulationProcessV8Flags } from '../../sim/v8Tuning.js';
 
 /** Runs per chunk. Fixed (not derived from the worker count) so results do not depend on it. */
 export const shardChunkRuns = 100;

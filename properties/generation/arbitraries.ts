@@ -9,9 +9,9 @@
  * events, fewer chats, smaller delays and fewer fault kinds.
  */
 import fc from 'fast-check';
-import type { DropReason } from '../sim/baileysErrors.js';
-import { timelineFormat, type Timeline, type TimelineEvent } from '../sim/timeline.js';
-import type { ReconnectPolicy } from '../src/reconnectPolicy.js';
+import type { DropReason } from '../../sim/baileysErrors.js';
+import { timelineFormat, type Timeline, type TimelineEvent } from '../../sim/timeline.js';
+import type { ReconnectPolicy } from '../../src/reconnectPolicy.js';
 
 /** Fault kinds a run may switch on. */
 export const faultKinds = ['drop', 'refuseConnects', 'slowAck', 'latency', 'terminal', 'restart', 'blackhole'] as const;

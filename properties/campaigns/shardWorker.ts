@@ -5,8 +5,8 @@
  * campaign gives the same summary on one process or many.
  */
 import { runCampaign, type CampaignResult } from './campaign.js';
-import { loadSendPath } from './loadSendPath.js';
-import type { NamedSendPath } from './sendPaths.js';
+import { loadSendPath } from '../paths/loadSendPath.js';
+import type { NamedSendPath } from '../paths/sendPaths.js';
 
 /** What a worker is asked to run. Plain data: it crosses a process boundary. */
 export interface ChunkTask {

@@ -7,12 +7,12 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { fingerprint } from '../sim/history.js';
-import { simulate } from '../sim/simulate.js';
-import { parseTimeline, TimelineError, type Timeline } from '../sim/timeline.js';
-import type { SendPathFactory } from '../src/ports.js';
-import { checkAll, propertyNames, type PropertyName, type Violation } from './checkers.js';
-import { builtInSendPath } from './sendPaths.js';
+import { fingerprint } from '../../sim/history.js';
+import { simulate } from '../../sim/simulate.js';
+import { parseTimeline, TimelineError, type Timeline } from '../../sim/timeline.js';
+import type { SendPathFactory } from '../../src/ports.js';
+import { checkAll, propertyNames, type PropertyName, type Violation } from '../judging/checkers.js';
+import { builtInSendPath } from '../paths/sendPaths.js';
 
 /** The format tag of failure files. */
 export const failureFormat = 'baileys-sim/failure@1';
