@@ -24,7 +24,7 @@ import {
   type DropReason,
 } from './baileysErrors.js';
 import type { ClockView, VirtualClock } from './clock.js';
-import { errorRecord, type AttemptRecord, type SocketCause, type SocketRecord, type SocketState } from './history.js';
+import { errorRecord, type AttemptRecord, type SocketCause, type SocketRecord, type SocketState, type SocketTimings } from './history.js';
 import type { RandomStream } from './random.js';
 import { parseReplyKey, type FrameKind, type QueuedInbound, type ServerModel } from './server.js';
 
@@ -336,11 +336,6 @@ export class FakeNetwork {
   }
 }
 
-/** The keep-alive and connect settings of one socket, from the config the path passed. */
-interface SocketTimings {
-  keepAliveIntervalMs: number;
-  connectTimeoutMs: number;
-}
 
 /** Reads the two settings from a path's socket config; anything not a positive number is the default. */
 function socketTimings(config: SocketConfig | undefined): SocketTimings {
@@ -384,7 +379,7 @@ export class FakeSocket implements SocketLike {
   ) {
     this.#net = net;
     this.#timings = timings;
-    this.record = { generation, createdAt: net.now(), state: 'connecting', endCalls: 0, refused: false };
+    this.record = { generation, createdAt: net.now(), state: 'connecting', endCalls: 0, refused: false, timings: { ...timings } };
     if (inert) return;
     // Baileys emits `connecting` from process.nextTick after makeWASocket returns.
     queueMicrotask(() => {

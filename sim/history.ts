@@ -60,6 +60,16 @@ export interface SocketRecord {
   closeError?: ErrorRecord;
   /** The connect was refused (ECONNREFUSED). */
   refused: boolean;
+  /** The Baileys timings this socket ran with: the path's socket config, else Baileys' defaults. */
+  timings: SocketTimings;
+}
+
+/** The socket settings a silent link and a hanging connect depend on. */
+export interface SocketTimings {
+  /** Baileys' keep-alive check period (`keepAliveIntervalMs`). */
+  keepAliveIntervalMs: number;
+  /** ws's opening-handshake timeout (Baileys' `connectTimeoutMs`). */
+  connectTimeoutMs: number;
 }
 
 /** One timeline `inbound`. */

@@ -36,7 +36,7 @@ export function baseHistory(): History {
 
 /** A socket record with defaults for an open, never-closed socket. */
 export function socket(fields: Partial<SocketRecord> & { generation: number }): SocketRecord {
-  return { createdAt: 0, state: 'open', endCalls: 0, refused: false, ...fields };
+  return { createdAt: 0, state: 'open', endCalls: 0, refused: false, timings: { keepAliveIntervalMs: 30_000, connectTimeoutMs: 20_000 }, ...fields };
 }
 
 /** A reply request in chat c1 that settled ok. */
