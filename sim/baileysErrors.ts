@@ -1,11 +1,11 @@
 /**
  * The errors the fake socket raises, built exactly as Baileys 7.0.0-rc14 builds them (message,
- * `output.statusCode`, `data`), from Baileys' own `DisconnectReason` and the same `@hapi/boom`
+ * `output.statusCode`, `data`), from the shapes in `src/baileysFacts.ts` and the same `@hapi/boom`
  * copy Baileys uses. Each builder cites the Baileys source it mirrors; `test/sim/baileysErrors`
  * compares every one with what Baileys' own code produces.
  */
 import { Boom } from '@hapi/boom';
-import { DisconnectReason } from '@whiskeysockets/baileys';
+import { baileysErrorShapes, type ErrorShape } from '../src/baileysFacts.js';
 
 /**
  * Builds an error without capturing a stack trace. Stack capture dominates the cost of a Boom
@@ -34,17 +34,22 @@ export const dropReasons: readonly DropReason[] = Object.freeze([
   'loggedOut',
 ]);
 
+/** A stackless Boom with `shape`'s message and status code. */
+function boomOf(shape: ErrorShape): Boom {
+  return stackless(() => new Boom(shape.message, { statusCode: shape.statusCode }));
+}
+
 /**
  * `sendRawMessage` (Socket/socket.js) when `!ws.isOpen`: the frame is never written, so a resend
  * is safe. Also what `sendMessage` gets before a connection opened.
  */
 export function connectionClosedError(): Boom {
-  return stackless(() => new Boom('Connection Closed', { statusCode: DisconnectReason.connectionClosed }));
+  return boomOf(baileysErrorShapes.connectionClosed);
 }
 
 /** `promiseTimeout` (Utils/generics.js): the write happened, the response did not come. */
 export function timedOutError(): Boom {
-  return stackless(() => new Boom('Timed Out', { statusCode: DisconnectReason.timedOut }));
+  return boomOf(baileysErrorShapes.timedOut);
 }
 
 /**
@@ -90,23 +95,23 @@ export function dropError(reason: DropReason): Boom {
 function buildDropError(reason: DropReason): Boom {
   switch (reason) {
     case 'connectionLost':
-      return new Boom('Connection was lost', { statusCode: DisconnectReason.connectionLost });
+      return new Boom(baileysErrorShapes.connectionLost.message, { statusCode: baileysErrorShapes.connectionLost.statusCode });
     case 'connectionClosed':
-      return new Boom('Connection Terminated', { statusCode: DisconnectReason.connectionClosed });
+      return new Boom(baileysErrorShapes.connectionTerminated.message, { statusCode: baileysErrorShapes.connectionTerminated.statusCode });
     case 'restartRequired':
-      return new Boom('Stream Errored (restart required)', {
-        statusCode: DisconnectReason.restartRequired,
+      return new Boom(baileysErrorShapes.restartRequired.message, {
+        statusCode: baileysErrorShapes.restartRequired.statusCode,
         // No child node: Baileys' `data: reasonNode || node` falls back to the stream:error node.
         data: { tag: 'stream:error', attrs: { code: '515' } },
       });
     case 'conflict':
-      return new Boom('Stream Errored (conflict)', {
-        statusCode: DisconnectReason.connectionReplaced,
+      return new Boom(baileysErrorShapes.conflict.message, {
+        statusCode: baileysErrorShapes.conflict.statusCode,
         data: { tag: 'conflict', attrs: { type: 'replaced' } },
       });
     case 'loggedOut':
-      return new Boom('Stream Errored (conflict)', {
-        statusCode: DisconnectReason.loggedOut,
+      return new Boom(baileysErrorShapes.loggedOut.message, {
+        statusCode: baileysErrorShapes.loggedOut.statusCode,
         data: { tag: 'conflict', attrs: { type: 'device_removed' } },
       });
   }

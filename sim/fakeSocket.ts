@@ -14,6 +14,7 @@ import type {
   WAPresence,
 } from '@whiskeysockets/baileys';
 import { proto } from '@whiskeysockets/baileys';
+import { keepAliveGraceMs, socketTimingsOf } from '../src/baileysFacts.js';
 import type { SocketConfig, SocketFactory, SocketLike, TimerHandle } from '../src/ports.js';
 import {
   connectionClosedError,
@@ -60,30 +61,6 @@ export const defaultNetworkOptions: Readonly<NetworkOptions> = Object.freeze({
   socketsMax: 10_000,
 });
 
-/**
- * Baileys 7.0.0-rc14's defaults for the two socket settings a blackhole depends on
- * (`Defaults/index.js`); a path may override them in the config it passes to `makeSocket`.
- */
-export const baileysSocketDefaults = Object.freeze({
-  /** The keep-alive check runs every interval (`startKeepAliveRequest`, Socket/socket.js). */
-  keepAliveIntervalMs: 30_000,
-  /** `ws`'s opening-handshake timeout (Socket/Client/websocket.js). */
-  connectTimeoutMs: 20_000,
-});
-
-/**
- * Baileys' keep-alive ends a socket once more than the interval plus this long passed without a
- * frame from the server (`diff > keepAliveIntervalMs + 5000`, Socket/socket.js).
- */
-export const keepAliveGraceMs = 5000;
-
-/**
- * The latest a silently dead socket is ended after its last frame from the server: the check
- * fires at the first keep-alive tick past interval + 5 s, so at most two intervals + 5 s.
- */
-export function keepAliveDetectionMsMax(keepAliveIntervalMs: number): number {
-  return 2 * keepAliveIntervalMs + keepAliveGraceMs;
-}
 
 /** What the harness wants to hear from the network. */
 export interface NetworkHooks {
@@ -156,7 +133,7 @@ export class FakeNetwork {
     this.connectTimes.push(this.#clock.now());
     const inert = generation > this.#options.socketsMax;
     if (inert) this.#clock.hitLimit('sockets', this.#options.socketsMax);
-    const socket = new FakeSocket(this, generation, inert, socketTimings(config));
+    const socket = new FakeSocket(this, generation, inert, socketTimingsOf(config));
     this.sockets.push(socket);
     return socket;
   };
@@ -337,16 +314,6 @@ export class FakeNetwork {
 }
 
 
-/** Reads the two settings from a path's socket config; anything not a positive number is the default. */
-function socketTimings(config: SocketConfig | undefined): SocketTimings {
-  const pick = (value: unknown, fallback: number): number =>
-    typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
-  return {
-    keepAliveIntervalMs: pick(config?.keepAliveIntervalMs, baileysSocketDefaults.keepAliveIntervalMs),
-    connectTimeoutMs: pick(config?.connectTimeoutMs, baileysSocketDefaults.connectTimeoutMs),
-  };
-}
-
 /** The `connection.update` `close` payload Baileys emits from `end(error)`. */
 function closeUpdate(error: Error | undefined, now: number): BaileysEventMap['connection.update'] {
   return { connection: 'close', lastDisconnect: { error, date: new Date(now) } };
@@ -375,7 +342,7 @@ export class FakeSocket implements SocketLike {
     /** 1, 2, ... in creation order. */
     readonly generation: number,
     inert: boolean,
-    timings: SocketTimings = baileysSocketDefaults,
+    timings: SocketTimings = socketTimingsOf(undefined),
   ) {
     this.#net = net;
     this.#timings = timings;

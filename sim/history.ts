@@ -5,12 +5,14 @@
  * `JSON.parse(JSON.stringify(h))` deep-equals `h`.
  */
 import { createHash } from 'node:crypto';
+import type { SocketTimings } from '../src/baileysFacts.js';
 import type { SendPathConfig } from '../src/ports.js';
 import type { DropReason } from './baileysErrors.js';
 import type { LoopLimitRecord } from './clock.js';
 import type { ServerRecord } from './server.js';
 
 export type { LoopLimitRecord } from './clock.js';
+export type { SocketTimings } from '../src/baileysFacts.js';
 export type { FrameRecord, PresenceRecord, ServerRecord, VisibleRecord } from './server.js';
 
 /** The history format tag. */
@@ -64,13 +66,6 @@ export interface SocketRecord {
   timings: SocketTimings;
 }
 
-/** The socket settings a silent link and a hanging connect depend on. */
-export interface SocketTimings {
-  /** Baileys' keep-alive check period (`keepAliveIntervalMs`). */
-  keepAliveIntervalMs: number;
-  /** ws's opening-handshake timeout (Baileys' `connectTimeoutMs`). */
-  connectTimeoutMs: number;
-}
 
 /** One timeline `inbound`. */
 export interface InboundRecord {

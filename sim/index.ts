@@ -12,9 +12,6 @@ export {
   FakeNetwork,
   FakeSocket,
   defaultNetworkOptions,
-  baileysSocketDefaults,
-  keepAliveDetectionMsMax,
-  keepAliveGraceMs,
   type NetworkOptions,
 } from './fakeSocket.js';
 export { ServerModel, replyText, mediaCaption, parseReplyKey } from './server.js';

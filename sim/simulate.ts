@@ -13,7 +13,8 @@
  */
 import type { InboundMessage, SendPath, SendPathFactory, SimEnv } from '../src/ports.js';
 import { timerDelayMsMax, VirtualClock, drain, type ClockLimits, type ClockView, type TimerStats } from './clock.js';
-import { baileysSocketDefaults, FakeNetwork, keepAliveDetectionMsMax, type NetworkOptions } from './fakeSocket.js';
+import { baileysDefaults, keepAliveDetectionMsMax } from '../src/baileysFacts.js';
+import { FakeNetwork, type NetworkOptions } from './fakeSocket.js';
 import {
   errorRecord,
   historyFormat,
@@ -66,7 +67,7 @@ const settleMarginMsDefault = 60_000;
  * be recovering: Baileys' keep-alive needs up to two intervals + 5 s (default settings) to end a
  * silently dead socket, and a connect made during it hangs for a whole `connectTimeoutMs`.
  */
-export const blackholeAftermathMs = keepAliveDetectionMsMax(baileysSocketDefaults.keepAliveIntervalMs) + baileysSocketDefaults.connectTimeoutMs;
+export const blackholeAftermathMs = keepAliveDetectionMsMax(baileysDefaults.keepAliveIntervalMs) + baileysDefaults.connectTimeoutMs;
 const stopGraceMsDefault = 600_000;
 const logsMaxDefault = 10_000;
 const inboundQueueMaxDefault = 10_000;

@@ -15,6 +15,18 @@ export { classifySendError, classifyClose, statusCodeOf, type SendErrorClass, ty
 export { Supervisor, type CloseListener, type LiveSocket, type SupervisorOptions, type SupervisorState } from './supervisor.js';
 export { baileysKeepAliveIntervalMs, confirmWindowMs, Outbox, type OutboxOptions, type OutboxStats, type Receipt } from './outbox.js';
 export { bindInbound } from './inbound.js';
+export {
+  baileysDefaults,
+  baileysErrorShapes,
+  isTerminalCode,
+  keepAliveDetectionMsMax,
+  keepAliveGraceMs,
+  socketTimingsOf,
+  terminalCloseCodes,
+  wsCloseTimeoutMs,
+  type ErrorShape,
+  type SocketTimings,
+} from './baileysFacts.js';
 export { redactJid } from './redact.js';
 export {
   createReferenceSendPath,

@@ -32,6 +32,7 @@ import {
   SendPathStoppedError,
   SendRejectedError,
 } from './errors.js';
+import { baileysDefaults, keepAliveDetectionMsMax } from './baileysFacts.js';
 import type { Clock, IdSource, Logger } from './ports.js';
 import { redactJid } from './redact.js';
 import { classifySendError, type CloseClass } from './sendErrors.js';
@@ -52,19 +53,15 @@ export interface Receipt {
   resends: number;
 }
 
-/** Baileys' default `keepAliveIntervalMs` (7.0.0-rc14, `Defaults/index.js`). */
-export const baileysKeepAliveIntervalMs = 30_000;
-
-/** Baileys ends a socket once more than the interval plus this long passed without a server frame. */
-const keepAliveGraceMs = 5000;
+/** Baileys' default `keepAliveIntervalMs`. */
+export const baileysKeepAliveIntervalMs = baileysDefaults.keepAliveIntervalMs;
 
 /**
- * How long a socket must stay alive after a write before the write counts as confirmed: the
- * keep-alive check runs every interval and fires past interval + 5 s of silence, so a dead
- * connection is noticed at most two intervals + 5 s after the last frame it delivered.
+ * How long a socket must stay alive after a write before the write counts as confirmed: a dead
+ * connection is noticed at most {@link keepAliveDetectionMsMax} after the last frame it delivered.
  */
 export function confirmWindowMs(keepAliveIntervalMs: number): number {
-  return 2 * keepAliveIntervalMs + keepAliveGraceMs;
+  return keepAliveDetectionMsMax(keepAliveIntervalMs);
 }
 
 /** Limits and wiring. */

@@ -6,6 +6,7 @@
  * second copy of `@hapi/boom`.
  */
 import { DisconnectReason } from '@whiskeysockets/baileys';
+import { isTerminalCode } from './baileysFacts.js';
 
 /**
  * - `retrySafe`: the frame was certainly not written (Baileys' pre-write `Connection Closed`);
@@ -25,23 +26,12 @@ export interface AttemptKnowledge {
 /** How the supervisor reacts to a socket's close. */
 export type CloseClass = 'terminal' | 'restartNow' | 'backoff';
 
-const terminalCodes: ReadonlySet<number> = new Set([
-  DisconnectReason.loggedOut,
-  DisconnectReason.forbidden,
-  DisconnectReason.connectionReplaced,
-]);
-
 /** `err.output.statusCode` when `err` is Boom-shaped, else undefined. */
 export function statusCodeOf(err: unknown): number | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   const output = (err as { output?: { statusCode?: unknown } }).output;
   const code = output?.statusCode;
   return typeof code === 'number' ? code : undefined;
-}
-
-/** True for the close codes after which reconnecting is pointless or harmful. */
-export function isTerminalCode(code: number | undefined): boolean {
-  return code !== undefined && terminalCodes.has(code);
 }
 
 /** Classifies a failed `sendMessage` attempt. */

@@ -8,6 +8,7 @@
  * seam's documented convention for "ambiguous" (`info`), which is exactly what they judge.
  */
 import type { AttemptRecord, History, RequestRecord, VisibleRecord } from '../../sim/history.js';
+import { isTerminalCode } from '../../src/baileysFacts.js';
 
 /** Names of the seven properties (DESIGN.md, "Properties"). */
 export type PropertyName = 'exactly-once' | 'live-socket' | 'liveness' | 'order' | 'bounded' | 'clean' | 'honest-outcome';
@@ -55,8 +56,6 @@ export const propertyNames: readonly PropertyName[] = [
   'honest-outcome',
 ];
 
-/** Terminal close codes: loggedOut, forbidden, connectionReplaced. */
-const terminalCodes = new Set([401, 403, 440]);
 
 /** Requests that put a visible message in the chat (composing does not). */
 function messageRequests(history: History): RequestRecord[] {
@@ -102,7 +101,7 @@ function lostBeyondRepair(history: History, request: RequestRecord): boolean {
 /** A terminal close, or the last `maxAttempts` connects all failing, at or after `at`. */
 function sessionEndedAfter(history: History, at: number): boolean {
   const closedAfter = history.sockets.filter((s) => s.closeEmittedAt !== undefined && s.closeEmittedAt >= at);
-  if (closedAfter.some((s) => terminalCodes.has(s.closeError?.statusCode ?? -1))) return true;
+  if (closedAfter.some((s) => isTerminalCode(s.closeError?.statusCode))) return true;
   const tail = history.sockets.slice(-history.config.reconnect.maxAttempts);
   return (
     tail.length === history.config.reconnect.maxAttempts &&
@@ -170,7 +169,7 @@ function failureJustification(history: History, request: RequestRecord): string 
   if (settledAt - calledAt >= history.config.replyDeadlineMs) return 'deadline';
   if (history.stop.requestedAt !== undefined && history.stop.requestedAt <= settledAt) return 'stopped';
   const closedBefore = history.sockets.filter((s) => s.closeEmittedAt !== undefined && s.closeEmittedAt <= settledAt);
-  if (closedBefore.some((s) => terminalCodes.has(s.closeError?.statusCode ?? -1))) return 'terminal close';
+  if (closedBefore.some((s) => isTerminalCode(s.closeError?.statusCode))) return 'terminal close';
   // Out of reconnect attempts: the last maxAttempts sockets before the settle never opened.
   const recent = closedBefore.slice(-history.config.reconnect.maxAttempts);
   if (recent.length === history.config.reconnect.maxAttempts && recent.every((s) => s.openedAt === undefined)) {

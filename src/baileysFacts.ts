@@ -1,0 +1,100 @@
+/**
+ * What Baileys 7.0.0-rc14 does that a send path, the simulator and the checkers all depend on:
+ * its timing defaults, its keep-alive rule, the close codes after which reconnecting is wrong,
+ * and the status codes and messages of the errors it raises. One module, so the reference path,
+ * the fake socket and the checkers cannot drift apart. Every fact names the rc14 source it comes
+ * from (paths under `node_modules/@whiskeysockets/baileys/lib/`); `docs/ARCHITECTURE.md` lists
+ * them with the probes that confirm them.
+ */
+import { DisconnectReason } from '@whiskeysockets/baileys';
+
+/** rc14's socket defaults (`Defaults/index.js`, `DEFAULT_CONNECTION_CONFIG`). */
+export const baileysDefaults = Object.freeze({
+  /** The keep-alive check period (`startKeepAliveRequest`, `Socket/socket.js`). */
+  keepAliveIntervalMs: 30_000,
+  /** ws's opening-handshake timeout, which Baileys passes as `connectTimeoutMs`. */
+  connectTimeoutMs: 20_000,
+  /** How long a query (iq) waits for its answer (`waitForMessage`, `Socket/socket.js`). */
+  defaultQueryTimeoutMs: 60_000,
+});
+
+/**
+ * The keep-alive check ends a socket once more than `keepAliveIntervalMs` plus this long passed
+ * since the last frame from the server (`diff > keepAliveIntervalMs + 5000`, `Socket/socket.js`).
+ */
+export const keepAliveGraceMs = 5000;
+
+/**
+ * ws waits this long for the peer's close frame after sending its own before it gives up and
+ * emits `close` (`CLOSE_TIMEOUT`, `ws/lib/constants.js`); Baileys cannot change it.
+ */
+export const wsCloseTimeoutMs = 30_000;
+
+/**
+ * The latest the keep-alive notices a silent link after the last frame from the server: the
+ * check runs every interval and fires past interval + grace, so at most two intervals + grace.
+ */
+export function keepAliveDetectionMsMax(keepAliveIntervalMs: number): number {
+  return 2 * keepAliveIntervalMs + keepAliveGraceMs;
+}
+
+/** The socket settings a silent link and a hanging connect depend on. */
+export interface SocketTimings {
+  /** Baileys' keep-alive check period (`keepAliveIntervalMs`). */
+  keepAliveIntervalMs: number;
+  /** ws's opening-handshake timeout (Baileys' `connectTimeoutMs`). */
+  connectTimeoutMs: number;
+}
+
+/**
+ * The timings a socket runs with, read from the config a path passes to `makeWASocket`: a
+ * setting that is not a positive finite number falls back to rc14's default, as Baileys' own
+ * spread of `DEFAULT_CONNECTION_CONFIG` would for an absent one.
+ */
+export function socketTimingsOf(config: { keepAliveIntervalMs?: unknown; connectTimeoutMs?: unknown } | undefined): SocketTimings {
+  const pick = (value: unknown, fallback: number): number =>
+    typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
+  return {
+    keepAliveIntervalMs: pick(config?.keepAliveIntervalMs, baileysDefaults.keepAliveIntervalMs),
+    connectTimeoutMs: pick(config?.connectTimeoutMs, baileysDefaults.connectTimeoutMs),
+  };
+}
+
+/**
+ * Close codes after which a reconnect is pointless or harmful: logged out (the device was
+ * removed), forbidden (banned), replaced by another session of the same device.
+ */
+export const terminalCloseCodes: ReadonlySet<number> = new Set([
+  DisconnectReason.loggedOut,
+  DisconnectReason.forbidden,
+  DisconnectReason.connectionReplaced,
+]);
+
+/** True for a close code in {@link terminalCloseCodes}. */
+export function isTerminalCode(code: number | undefined): boolean {
+  return code !== undefined && terminalCloseCodes.has(code);
+}
+
+/** Status code and message of an error Baileys raises. */
+export interface ErrorShape {
+  readonly statusCode: number;
+  readonly message: string;
+}
+
+/** The Boom errors a send path meets, as rc14 builds them. */
+export const baileysErrorShapes = Object.freeze({
+  /** `sendRawMessage` while `!ws.isOpen` (`Socket/socket.js`): the frame was never written. */
+  connectionClosed: { statusCode: DisconnectReason.connectionClosed, message: 'Connection Closed' },
+  /** `promiseTimeout` (`Utils/generics.js`). */
+  timedOut: { statusCode: DisconnectReason.timedOut, message: 'Timed Out' },
+  /** The keep-alive check (`startKeepAliveRequest`, `Socket/socket.js`). */
+  connectionLost: { statusCode: DisconnectReason.connectionLost, message: 'Connection was lost' },
+  /** `ws.on('close')` (`Socket/socket.js`): the connection closed under Baileys. */
+  connectionTerminated: { statusCode: DisconnectReason.connectionClosed, message: 'Connection Terminated' },
+  /** `CB:stream:error` with `code="515"`. */
+  restartRequired: { statusCode: DisconnectReason.restartRequired, message: 'Stream Errored (restart required)' },
+  /** `CB:stream:error` `<conflict type="replaced"/>`: another session took over. */
+  conflict: { statusCode: DisconnectReason.connectionReplaced, message: 'Stream Errored (conflict)' },
+  /** `CB:stream:error` `code="401"` `<conflict type="device_removed"/>`: same text, other code. */
+  loggedOut: { statusCode: DisconnectReason.loggedOut, message: 'Stream Errored (conflict)' },
+} satisfies Record<string, ErrorShape>);
