@@ -5,7 +5,8 @@
  * lines, so the two never disagree. Every text here is redacted (no JID or phone number).
  */
 import type { AttemptRecord, ErrorRecord, History, RequestRecord } from '../sim/history.js';
-import type { Timeline, TimelineEvent } from '../sim/timeline.js';
+import { builtInFaults, type FaultRegistry } from '../sim/faults/index.js';
+import type { BotEvent, Timeline, TimelineEvent } from '../sim/timeline.js';
 import { redactText } from './redact.js';
 
 /** What a line is about: `event` = a timeline event, the rest are history facts. */
@@ -40,39 +41,28 @@ export interface FactList {
 }
 
 /** One timeline event as a short line: `drop connectionLost`, `reply r1 → m1`. */
-export function describeEvent(event: TimelineEvent): string {
-  switch (event.do) {
+export function describeEvent(event: TimelineEvent, faults: FaultRegistry = builtInFaults): string {
+  if (faults.get(event.do) !== undefined) return faults.describe(event);
+  const bot = event as BotEvent;
+  switch (bot.do) {
     case 'inbound':
-      return `inbound ${event.msg} in chat ${event.chat}`;
+      return `inbound ${bot.msg} in chat ${bot.chat}`;
     case 'reply':
-      return `reply ${event.key} → ${event.to}`;
+      return `reply ${bot.key} → ${bot.to}`;
     case 'sendMedia':
-      return `sendMedia ${event.key} → ${event.to} (${event.kind}${event.bytes === undefined ? '' : `, ${event.bytes} B`})`;
+      return `sendMedia ${bot.key} → ${bot.to} (${bot.kind}${bot.bytes === undefined ? '' : `, ${bot.bytes} B`})`;
     case 'composing':
-      return `composing → ${event.to}`;
-    case 'drop':
-      return `drop ${event.reason}${event.noticeMs === undefined ? '' : ` (close heard after ${event.noticeMs} ms)`}`;
-    case 'refuseConnects':
-      return `refuseConnects until ${event.untilAt} ms`;
-    case 'slowAck':
-      return `slowAck ${event.chat === undefined ? 'any chat' : `chat ${event.chat}`}, response lost after ${event.delayMs} ms`;
-    case 'latency':
-      return `latency ${event.ms} ms`;
-    case 'heal':
+      return `composing → ${bot.to}`;
     case 'stop':
-      return event.do;
-    default: {
-      // A kind added to the format after this was written: show its fields rather than nothing.
-      const { at: _at, do: kind, ...rest } = event as { at: number; do: string } & Record<string, unknown>;
-      const fields = Object.entries(rest).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
-      return [kind, ...fields].join(' ');
-    }
+      return 'stop';
   }
 }
 
-/** True for the events that are network faults rather than bot actions. */
-export function isFaultEvent(event: TimelineEvent): boolean {
-  return !['inbound', 'reply', 'sendMedia', 'composing', 'stop'].includes(event.do);
+/** The tone of a timeline event: network faults fail, `heal` is ok, the bot's actions are neutral. */
+export function eventTone(event: TimelineEvent, faults: FaultRegistry = builtInFaults): FactTone {
+  const module = faults.get(event.do);
+  if (module === undefined) return 'neutral';
+  return module.draw.tone === 'heal' ? 'ok' : 'fail';
 }
 
 /** `408 Timed Out` style short form of a recorded error. */
@@ -111,12 +101,12 @@ function attemptText(attempt: AttemptRecord): string {
 }
 
 /** Every timeline event and history fact of a run, in time order, bounded and redacted. */
-export function runFacts(timeline: Timeline, history: History): FactList {
+export function runFacts(timeline: Timeline, history: History, faults: FaultRegistry = builtInFaults): FactList {
   const facts: Fact[] = [];
   timeline.events.forEach((event, eventIndex) => {
-    const tone: FactTone = isFaultEvent(event) ? (event.do === 'heal' ? 'ok' : 'fail') : 'neutral';
+    const tone = eventTone(event, faults);
     const key = 'key' in event && typeof event.key === 'string' ? event.key : undefined;
-    facts.push({ atMs: event.at, source: 'event', tone, text: describeEvent(event), eventIndex, ...(key ? { key } : {}) });
+    facts.push({ atMs: event.at, source: 'event', tone, text: describeEvent(event, faults), eventIndex, ...(key ? { key } : {}) });
   });
   for (const s of history.sockets) {
     const g = s.generation;

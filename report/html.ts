@@ -11,7 +11,8 @@
 import type { Violation } from '../properties/judging/checkers.js';
 import type { AttemptRecord, History, RequestRecord, SocketRecord } from '../sim/history.js';
 import type { Timeline } from '../sim/timeline.js';
-import { attemptTone, describeError, describeEvent, isFaultEvent, runFacts, type Fact, type FactTone } from './facts.js';
+import { builtInFaults } from '../sim/faults/index.js';
+import { attemptTone, describeError, describeEvent, runFacts, type Fact, type FactTone } from './facts.js';
 import { redactText } from './redact.js';
 import { timeScale, type TimeScale } from './scale.js';
 import { formatDurationMs } from './text.js';
@@ -68,24 +69,29 @@ interface Lane {
   attempts?: AttemptRecord[];
 }
 
+/** CSS class of each fault drawing tone. */
+const toneClass = { fault: 'fault', slow: 'slow', heal: 'heal' } as const;
+
+/** The network's events, each drawn as its fault module says (a band or a tick with a tag). */
 function faultLane(timeline: Timeline, scale: TimeScale, y: number): string {
   const parts: string[] = [];
   const mid = y + laneHeightPx / 2;
   timeline.events.forEach((event, i) => {
-    if (!isFaultEvent(event)) return;
+    const module = builtInFaults.get(event.do);
+    if (module === undefined) return;
+    const { draw } = module;
     const x = scale.x(event.at);
     const title = `<title>${t(`${event.at} ms  ${describeEvent(event)}`)}</title>`;
-    if (event.do === 'refuseConnects') {
-      const x2 = Math.max(scale.x(event.untilAt), x + 3);
-      parts.push(`<rect class="refuse" data-event="${i}" x="${px(x)}" y="${y + 6}" width="${px(x2 - x)}" height="${laneHeightPx - 12}" rx="2">${title}</rect>`);
+    if (draw.shape === 'band') {
+      const x2 = Math.max(scale.x(draw.untilAt?.(event) ?? event.at), x + 3);
+      parts.push(`<rect class="band ${toneClass[draw.tone]}" data-event="${i}" x="${px(x)}" y="${y + 6}" width="${px(x2 - x)}" height="${laneHeightPx - 12}" rx="2">${title}</rect>`);
       return;
     }
-    const cls = event.do === 'heal' ? 'heal' : event.do === 'slowAck' || event.do === 'latency' ? 'slow' : 'fault';
     parts.push(
-      `<g class="mark ${cls}" data-event="${i}"><line x1="${px(x)}" x2="${px(x)}" y1="${y + 3}" y2="${y + laneHeightPx - 3}"/>` +
+      `<g class="mark ${toneClass[draw.tone]}" data-event="${i}"><line x1="${px(x)}" x2="${px(x)}" y1="${y + 3}" y2="${y + laneHeightPx - 3}"/>` +
         `<path d="M${px(x - 5)},${y + 3} L${px(x + 5)},${y + 3} L${px(x)},${y + 11} Z"/>${title}</g>`,
     );
-    parts.push(`<text class="tag" x="${px(x + 4)}" y="${mid + 9}">${t(event.do === 'drop' ? event.reason : event.do)}</text>`);
+    parts.push(`<text class="tag" x="${px(x + 4)}" y="${mid + 9}">${t(draw.label(event))}</text>`);
   });
   return parts.join('');
 }
@@ -334,7 +340,7 @@ main{padding:0 28px 40px;max-width:1280px}
 .chart .open{fill:var(--open);opacity:.85}
 .chart .unheard{fill:var(--fail);opacity:.35}
 .chart .closemark line{stroke:#1f2328;stroke-width:2}
-.chart .refuse{fill:var(--fail);opacity:.25;stroke:var(--fail)}
+.chart .band{opacity:.25}.chart .band.fault{fill:var(--fail);stroke:var(--fail)}.chart .band.slow{fill:var(--info);stroke:var(--info)}.chart .band.heal{fill:var(--ok);stroke:var(--ok)}
 .chart .mark line{stroke-width:2}
 .chart .mark.fault line,.chart .mark.fault path{stroke:var(--fail);fill:var(--fail)}
 .chart .mark.slow line,.chart .mark.slow path{stroke:var(--info);fill:var(--info)}

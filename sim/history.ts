@@ -7,13 +7,13 @@
 import { createHash } from 'node:crypto';
 import type { SocketTimings } from '../src/baileysFacts.js';
 import type { SendPathConfig } from '../src/ports.js';
-import type { DropReason } from './baileysErrors.js';
+import type { DropReason } from './network/baileysErrors.js';
 import type { LoopLimitRecord } from './clock.js';
-import type { ServerRecord } from './server.js';
+import type { ServerRecord } from './network/server.js';
 
 export type { LoopLimitRecord } from './clock.js';
 export type { SocketTimings } from '../src/baileysFacts.js';
-export type { FrameRecord, PresenceRecord, ServerRecord, VisibleRecord } from './server.js';
+export type { FrameRecord, PresenceRecord, ServerRecord, VisibleRecord } from './network/server.js';
 
 /** The history format tag. */
 export const historyFormat = 'baileys-sim/history@1';
@@ -190,7 +190,8 @@ export interface StopRecord {
 /** A fault or heal the network was given. */
 export interface NetworkEventRecord {
   at: number;
-  do: 'drop' | 'refuseConnects' | 'slowAck' | 'latency' | 'blackhole' | 'heal';
+  /** The network event kind (`drop`, ..., `heal`: see `sim/faults/`). */
+  do: string;
 }
 
 /** Everything one run recorded. */

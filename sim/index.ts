@@ -2,19 +2,18 @@
  * The deterministic simulator: run any `SendPathFactory` against a scripted network timeline
  * under a virtual clock and get back a {@link History} of facts. See DESIGN.md.
  */
-export { simulate, blackholeAftermathMs, type SimulateOptions } from './simulate.js';
+export { simulate, type SimulateOptions } from './simulate.js';
 export { parseTimeline, serializeTimeline, chatJids, TimelineError, timelineFormat, timelineLimits, eventKinds } from './timeline.js';
 export type { Timeline, TimelineEvent, TimelineConfig, EventKind } from './timeline.js';
 export { fingerprint, canonicalJson, historyFormat, errorRecord, outcomeOfError, jsonSafe } from './history.js';
 export type * from './history.js';
 export { VirtualClock, ClockView, defaultClockLimits, type ClockLimits, type TimerStats } from './clock.js';
-export {
-  FakeNetwork,
-  FakeSocket,
-  defaultNetworkOptions,
-  type NetworkOptions,
-} from './fakeSocket.js';
-export { ServerModel, replyText, mediaCaption, parseReplyKey } from './server.js';
+export { FakeNetwork, defaultNetworkOptions, type NetworkOptions, type NetworkHooks } from './network/fakeNetwork.js';
+export { FakeSocket, type SocketHost } from './network/fakeSocket.js';
+export { keepAliveEndsAt, type KeepAliveFacts } from './network/keepAlive.js';
+export { builtInFaults, faultModules, FaultRegistry, defineFault, blackholeAftermathMs } from './faults/index.js';
+export type { AnyFaultModule, FaultModule, FaultTarget, FaultLink, FaultEvent, FaultEventKind } from './faults/index.js';
+export { ServerModel, replyText, mediaCaption, parseReplyKey } from './network/server.js';
 export { streamFor, messageIdSource, messageIdPattern, RandomStream, streamIndex } from './random.js';
 export {
   dropError,
@@ -24,6 +23,6 @@ export {
   handshakeTimedOutError,
   timedOutError,
   type DropReason,
-} from './baileysErrors.js';
+} from './network/baileysErrors.js';
 export { CapturingLogger } from './logger.js';
 export { simulationV8Flags, simulationProcessV8Flags, tuneV8ForSimulation } from './v8Tuning.js';

@@ -3,18 +3,19 @@
  * clock and returns its {@link History}. The harness plays the bot: it starts the path, has the
  * server push each `inbound`, takes the `InboundMessage` the path hands over, and calls
  * `reply` / `sendMedia` / `sendComposing` on that very object when the timeline says so (or as
- * soon as the path hands it over, if that is later). It then stops the path: at a `stop` event,
- * once every event has fired and every request settled (and no blackhole's aftermath is still
- * unfolding: see `FakeNetwork.blackholeUnsettled`), or at the stop deadline (the last request's
- * time + `replyDeadlineMs` + `settleMarginMs`, or later after a blackhole: see
- * {@link blackholeAftermathMs}), whichever comes first.
+ * soon as the path hands it over, if that is later). Network events are handed to their fault
+ * module (`sim/faults/`). It then stops the path: at a `stop` event, once every event has fired
+ * and every request settled (and no blackhole's aftermath is still unfolding: see
+ * `FakeNetwork.blackholeUnsettled`), or at the stop deadline (the last request's time +
+ * `replyDeadlineMs` + `settleMarginMs`, or later while a fault's aftermath lasts), whichever
+ * comes first.
  *
  * Same timeline, same factory, same options: the same history, byte for byte.
  */
 import type { InboundMessage, SendPath, SendPathFactory, SimEnv } from '../src/ports.js';
 import { timerDelayMsMax, VirtualClock, drain, type ClockLimits, type ClockView, type TimerStats } from './clock.js';
-import { baileysDefaults, keepAliveDetectionMsMax } from '../src/baileysFacts.js';
-import { FakeNetwork, type NetworkOptions } from './fakeSocket.js';
+import { builtInFaults, type FaultRegistry } from './faults/index.js';
+import { FakeNetwork, type NetworkOptions } from './network/fakeNetwork.js';
 import {
   errorRecord,
   historyFormat,
@@ -30,8 +31,8 @@ import {
 } from './history.js';
 import { CapturingLogger, type LogSink } from './logger.js';
 import { messageIdSource, streamFor } from './random.js';
-import { mediaCaption, replyText, ServerModel } from './server.js';
-import { chatJids, type Timeline, type TimelineEvent } from './timeline.js';
+import { mediaCaption, replyText, ServerModel } from './network/server.js';
+import { chatJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
 
 /** Knobs of one run. Defaults suit property runs; every one is bounded. */
 export interface SimulateOptions {
@@ -55,19 +56,12 @@ export interface SimulateOptions {
   captureUnhandledRejections?: boolean;
   /** Requests of one kind in flight per run before the harness refuses more (limit; default 10,000). */
   inboundQueueMax?: number;
+  /** The network event kinds the timeline may use (default: the built-in {@link builtInFaults}). */
+  faults?: FaultRegistry;
 }
-
-/** Timeline events that change the network (recorded in the history as they fire). */
-const networkEventKinds: ReadonlySet<string> = new Set(['drop', 'refuseConnects', 'slowAck', 'latency', 'blackhole', 'heal']);
 
 const settleMarginMsDefault = 60_000;
 
-/**
- * How long after a blackhole (from its start, or from its end for connects) a send path may still
- * be recovering: Baileys' keep-alive needs up to two intervals + 5 s (default settings) to end a
- * silently dead socket, and a connect made during it hangs for a whole `connectTimeoutMs`.
- */
-export const blackholeAftermathMs = keepAliveDetectionMsMax(baileysDefaults.keepAliveIntervalMs) + baileysDefaults.connectTimeoutMs;
 const stopGraceMsDefault = 600_000;
 const logsMaxDefault = 10_000;
 const inboundQueueMaxDefault = 10_000;
@@ -80,12 +74,16 @@ export async function simulate(timeline: Timeline, factory: SendPathFactory, opt
 
 interface PendingCall {
   readonly request: RequestRecord;
-  readonly event: TimelineEvent;
+  readonly event: ReplyLikeEvent;
 }
+
+/** The bot's requests: what the harness calls on an `InboundMessage`. */
+type ReplyLikeEvent = Extract<BotEvent, { do: 'reply' | 'sendMedia' | 'composing' }>;
 
 class Run {
   readonly #timeline: Timeline;
   readonly #factory: SendPathFactory;
+  readonly #faults: FaultRegistry;
   readonly #clock: VirtualClock;
   readonly #network: FakeNetwork;
   readonly #server: ServerModel;
@@ -116,6 +114,7 @@ class Run {
   constructor(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions) {
     this.#timeline = timeline;
     this.#factory = factory;
+    this.#faults = options.faults ?? builtInFaults;
     const settleMarginMs = boundedOption('settleMarginMs', options.settleMarginMs, settleMarginMsDefault, 0, 86_400_000);
     const stopGraceMs = boundedOption('stopGraceMs', options.stopGraceMs, stopGraceMsDefault, 0, 86_400_000);
     const logsMax = boundedOption('logsMax', options.logsMax, logsMaxDefault, 0, 10_000_000);
@@ -124,16 +123,17 @@ class Run {
 
     let lastEventAt = 0;
     let lastRequestAt = -1;
-    let blackholeOverAt = -1;
+    let aftermathUntil = -1;
     for (const event of timeline.events) {
       lastEventAt = Math.max(lastEventAt, event.at);
       if (event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing') lastRequestAt = event.at;
-      if (event.do === 'blackhole') blackholeOverAt = Math.max(blackholeOverAt, event.untilAt + blackholeAftermathMs);
+      const until = this.#faults.get(event.do)?.aftermathUntil?.(event);
+      if (until !== undefined) aftermathUntil = Math.max(aftermathUntil, until);
     }
     const requestDeadlineAt = lastRequestAt < 0 ? 0 : lastRequestAt + timeline.config.replyDeadlineMs + settleMarginMs;
-    // A reply that vanished into a blackhole is only found out later: give the path that time.
-    const blackholeDeadlineAt = blackholeOverAt < 0 || lastRequestAt < 0 ? 0 : blackholeOverAt + settleMarginMs;
-    this.#stopDeadlineAt = Math.max(lastEventAt, requestDeadlineAt, blackholeDeadlineAt);
+    // A reply lost to a fault may only be found out later: give the path that time.
+    const aftermathDeadlineAt = aftermathUntil < 0 || lastRequestAt < 0 ? 0 : aftermathUntil + settleMarginMs;
+    this.#stopDeadlineAt = Math.max(lastEventAt, requestDeadlineAt, aftermathDeadlineAt);
     const virtualTimeMsMax = Math.min(this.#stopDeadlineAt + stopGraceMs, timerDelayMsMax);
     this.#clock = new VirtualClock({ virtualTimeMsMax, ...options.limits });
     this.#clock.path.onThrow = (error) => this.#recordThrown('timer', error);
@@ -272,13 +272,21 @@ class Run {
 
   #fire(event: TimelineEvent, index: number): void {
     this.#eventsFired++;
-    const network = this.#network;
-    if (networkEventKinds.has(event.do)) this.#networkEvents.push({ at: this.#clock.now(), do: event.do as NetworkEventRecord['do'] });
+    if (this.#faults.get(event.do) !== undefined) {
+      this.#networkEvents.push({ at: this.#clock.now(), do: event.do });
+      this.#network.apply(event, this.#faults);
+      return;
+    }
+    this.#act(event as BotEvent, index);
+  }
+
+  /** Acts out a bot event: an inbound message from the server, a request to the path, or stop. */
+  #act(event: BotEvent, index: number): void {
     switch (event.do) {
       case 'inbound': {
         const id = this.#inboundByMsg.get(event.msg)!;
-        network.pushInbound({ chatJid: this.#jids.get(event.chat)!, id, text: event.text ?? `hello from ${event.msg}`, msg: event.msg });
-        break;
+        this.#network.pushInbound({ chatJid: this.#jids.get(event.chat)!, id, text: event.text ?? `hello from ${event.msg}`, msg: event.msg });
+        return;
       }
       case 'reply':
       case 'sendMedia':
@@ -287,29 +295,13 @@ class Run {
         const entry = this.#inboundById.get(this.#inboundByMsg.get(event.to)!)!;
         if (entry.received !== undefined) this.#call(entry.received, { request, event });
         else entry.waiting.push({ request, event });
-        break;
+        return;
       }
-      case 'drop':
-        network.drop(event.reason, event.noticeMs);
-        break;
-      case 'refuseConnects':
-        network.refuseConnects(event.untilAt);
-        break;
-      case 'slowAck':
-        network.slowAck(event.chat === undefined ? undefined : this.#jids.get(event.chat), event.delayMs);
-        break;
-      case 'latency':
-        network.setLatency(event.ms);
-        break;
-      case 'blackhole':
-        network.blackhole(event.untilAt);
-        break;
-      case 'heal':
-        network.heal();
-        break;
       case 'stop':
         this.#requestStop('event');
-        break;
+        return;
+      default:
+        assertNever(event);
     }
   }
 
@@ -440,6 +432,11 @@ class Run {
     if (clock.limit !== undefined) history.limit = clock.limit;
     return history;
   }
+}
+
+/** Exhaustiveness: a bot event kind added to the format but not acted out here does not compile. */
+function assertNever(event: never): never {
+  throw new Error(`simulate: no handler for event ${JSON.stringify(event)}`);
 }
 
 function timerRecord(view: ClockView): TimerRecord {

@@ -5,98 +5,64 @@
  */
 import { z } from 'zod';
 import { reconnectAttemptsLimit } from '../src/reconnectPolicy.js';
-import { dropReasons, type DropReason } from './baileysErrors.js';
+import { builtInFaults, type FaultEvent, type FaultRegistry } from './faults/index.js';
 import { seedMax } from './random.js';
+import { atSchema, chatNameSchema, refNameSchema, timelineLimits } from './timelineAtoms.js';
+
+export { timelineLimits } from './timelineAtoms.js';
 
 /** The format tag every timeline carries. */
 export const timelineFormat = 'baileys-sim/timeline@1';
 
-/** Limits: a timeline is data from outside; everything in it is bounded. */
-export const timelineLimits = Object.freeze({
-  eventsMax: 10_000,
-  /** Latest event time: one virtual day. */
-  atMsMax: 86_400_000,
-  delayMsMax: 3_600_000,
-  noticeMsMax: 60_000,
-  latencyMsMax: 60_000,
-  textLengthMax: 4096,
-  mediaBytesMax: 100_000_000,
-  reconnectDelayMsMax: 3_600_000,
-  reconnectFactorMax: 10,
-  replyDeadlineMsMax: 86_400_000,
-  /** Problems listed in one {@link TimelineError} before the rest are summarised. */
-  issuesMax: 20,
-});
-
-/** Every event kind (`do`), in a fixed order. */
-export const eventKinds = Object.freeze([
-  'inbound',
-  'reply',
-  'sendMedia',
-  'composing',
-  'drop',
-  'refuseConnects',
-  'slowAck',
-  'latency',
-  'blackhole',
-  'heal',
-  'stop',
-] as const);
-
-/** One event kind. */
-export type EventKind = (typeof eventKinds)[number];
-
-const chatName = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, "_" or "-"');
-const refName = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, "_", ".", ":" or "-"');
-const at = z.int().min(0).max(timelineLimits.atMsMax);
-const delayMs = z.int().min(0).max(timelineLimits.delayMsMax);
-
-const eventSchemas = {
+const botEventSchemas = {
   inbound: z.strictObject({
-    at,
+    at: atSchema,
     do: z.literal('inbound'),
-    chat: chatName,
-    msg: refName,
+    chat: chatNameSchema,
+    msg: refNameSchema,
     text: z.string().max(timelineLimits.textLengthMax).optional(),
   }),
-  reply: z.strictObject({ at, do: z.literal('reply'), to: refName, key: refName }),
+  reply: z.strictObject({ at: atSchema, do: z.literal('reply'), to: refNameSchema, key: refNameSchema }),
   sendMedia: z.strictObject({
-    at,
+    at: atSchema,
     do: z.literal('sendMedia'),
-    to: refName,
-    key: refName,
+    to: refNameSchema,
+    key: refNameSchema,
     kind: z.enum(['image', 'document']),
     bytes: z.int().min(0).max(timelineLimits.mediaBytesMax).optional(),
   }),
-  composing: z.strictObject({ at, do: z.literal('composing'), to: refName }),
-  drop: z.strictObject({
-    at,
-    do: z.literal('drop'),
-    reason: z.enum(dropReasons as [DropReason, ...DropReason[]]),
-    noticeMs: z.int().min(0).max(timelineLimits.noticeMsMax).optional(),
-  }),
-  refuseConnects: z.strictObject({ at, do: z.literal('refuseConnects'), untilAt: at }),
-  slowAck: z.strictObject({ at, do: z.literal('slowAck'), chat: chatName.optional(), delayMs }),
-  latency: z.strictObject({ at, do: z.literal('latency'), ms: z.int().min(0).max(timelineLimits.latencyMsMax) }),
-  blackhole: z.strictObject({ at, do: z.literal('blackhole'), untilAt: at }),
-  heal: z.strictObject({ at, do: z.literal('heal') }),
-  stop: z.strictObject({ at, do: z.literal('stop') }),
-} satisfies Record<EventKind, z.ZodType>;
+  composing: z.strictObject({ at: atSchema, do: z.literal('composing'), to: refNameSchema }),
+  stop: z.strictObject({ at: atSchema, do: z.literal('stop') }),
+};
 
-/** Key order per event kind when serialising (stable output, `at` and `do` first). */
-const eventKeyOrder: Record<EventKind, readonly string[]> = {
+/** The kinds of event the harness acts out itself (the bot's side, and `stop`). */
+export type BotEventKind = keyof typeof botEventSchemas;
+
+/** Key order per bot event kind when serialising (stable output, `at` and `do` first). */
+const botEventKeyOrder: Record<BotEventKind, readonly string[]> = {
   inbound: ['at', 'do', 'chat', 'msg', 'text'],
   reply: ['at', 'do', 'to', 'key'],
   sendMedia: ['at', 'do', 'to', 'key', 'kind', 'bytes'],
   composing: ['at', 'do', 'to'],
-  drop: ['at', 'do', 'reason', 'noticeMs'],
-  refuseConnects: ['at', 'do', 'untilAt'],
-  slowAck: ['at', 'do', 'chat', 'delayMs'],
-  latency: ['at', 'do', 'ms'],
-  blackhole: ['at', 'do', 'untilAt'],
-  heal: ['at', 'do'],
   stop: ['at', 'do'],
 };
+
+/** Every event kind a registry's timelines accept: the bot's actions, the network's events, `stop`. */
+function eventKindsOf(faults: FaultRegistry): string[] {
+  return ['inbound', 'reply', 'sendMedia', 'composing', ...faults.kinds, 'stop'];
+}
+
+/** Every built-in event kind (`do`), in the order error messages list them. */
+export const eventKinds: readonly string[] = Object.freeze(eventKindsOf(builtInFaults));
+
+/** Options of {@link parseTimeline} and {@link serializeTimeline}. */
+export interface TimelineOptions {
+  /** The network event kinds to accept (default: the built-in {@link builtInFaults}). */
+  faults?: FaultRegistry;
+}
+
+/** One event kind. */
+export type EventKind = BotEventKind | FaultEvent['do'];
 
 const configSchema = z.strictObject({
   reconnect: z.strictObject({
@@ -117,47 +83,24 @@ const headSchema = z.strictObject({
 });
 
 /** `inbound`: a chat message arrives from user `chat`; `msg` names it for later events. */
-export type InboundEvent = z.infer<typeof eventSchemas.inbound>;
+export type InboundEvent = z.infer<typeof botEventSchemas.inbound>;
 /** `reply`: the bot replies (text) to inbound `to`; `key` is the logical reply's unique name. */
-export type ReplyEvent = z.infer<typeof eventSchemas.reply>;
+export type ReplyEvent = z.infer<typeof botEventSchemas.reply>;
 /** `sendMedia`: the bot sends media in reply to inbound `to`. */
-export type SendMediaEvent = z.infer<typeof eventSchemas.sendMedia>;
+export type SendMediaEvent = z.infer<typeof botEventSchemas.sendMedia>;
 /** `composing`: the bot shows "typing…" in the chat of inbound `to`. */
-export type ComposingEvent = z.infer<typeof eventSchemas.composing>;
-/** `drop`: the live connection dies now; the path hears `close` after `noticeMs` (drawn if absent). */
-export type DropEvent = z.infer<typeof eventSchemas.drop>;
-/** `refuseConnects`: every connect that completes before `untilAt` is refused (ECONNREFUSED). */
-export type RefuseConnectsEvent = z.infer<typeof eventSchemas.refuseConnects>;
-/** `slowAck`: the next send (to `chat`, or any chat) is written but its response is lost: 408 after `delayMs`. */
-export type SlowAckEvent = z.infer<typeof eventSchemas.slowAck>;
-/** `latency`: one-way network latency from now on, ms. */
-export type LatencyEvent = z.infer<typeof eventSchemas.latency>;
-/**
- * `blackhole`: from `at` to `untilAt` the network silently eats frames in both directions. Every
- * socket open during it is silently dead for good: its sends still resolve, nothing reaches the
- * server, no inbound reaches it, and it ends with 408 `Connection was lost` when Baileys'
- * keep-alive would notice. A connect that would complete during it hangs until the socket's
- * `connectTimeoutMs` and fails with 408. Sockets opened after `untilAt` (or after `heal`) work.
- */
-export type BlackholeEvent = z.infer<typeof eventSchemas.blackhole>;
-/** `heal`: clears refusals, blackholes (for new connections), extra latency and pending slow acks. */
-export type HealEvent = z.infer<typeof eventSchemas.heal>;
+export type ComposingEvent = z.infer<typeof botEventSchemas.composing>;
 /** `stop`: the harness stops the send path now (must be the last event). */
-export type StopEvent = z.infer<typeof eventSchemas.stop>;
+export type StopEvent = z.infer<typeof botEventSchemas.stop>;
 
-/** One timeline event. */
-export type TimelineEvent =
-  | InboundEvent
-  | ReplyEvent
-  | SendMediaEvent
-  | ComposingEvent
-  | DropEvent
-  | RefuseConnectsEvent
-  | SlowAckEvent
-  | LatencyEvent
-  | BlackholeEvent
-  | HealEvent
-  | StopEvent;
+/** An event the harness acts out itself. */
+export type BotEvent = InboundEvent | ReplyEvent | SendMediaEvent | ComposingEvent | StopEvent;
+
+export type { FaultEvent } from './faults/index.js';
+export type { DropEvent, RefuseConnectsEvent, SlowAckEvent, LatencyEvent, BlackholeEvent, HealEvent } from './faults/index.js';
+
+/** One timeline event: the bot's, or the network's (see `sim/faults/`). */
+export type TimelineEvent = BotEvent | FaultEvent;
 
 /** A send path's settings carried by the timeline (the path sees them as `env.config`). */
 export type TimelineConfig = z.infer<typeof configSchema>;
@@ -190,7 +133,8 @@ export class TimelineError extends Error {
  * Validates a timeline given as parsed JSON or as JSON text. Returns a fresh, validated copy;
  * throws {@link TimelineError} listing every problem found.
  */
-export function parseTimeline(input: unknown): Timeline {
+export function parseTimeline(input: unknown, options: TimelineOptions = {}): Timeline {
+  const faults = options.faults ?? builtInFaults;
   let json = input;
   if (typeof input === 'string') {
     try {
@@ -214,15 +158,15 @@ export function parseTimeline(input: unknown): Timeline {
   }
   const events: TimelineEvent[] = [];
   head.data.events.forEach((raw, index) => {
-    const event = parseEvent(raw, `events[${index}]`, issues);
+    const event = parseEvent(raw, `events[${index}]`, issues, faults);
     if (event !== undefined) events.push(event);
   });
-  if (issues.length === 0) checkCrossEvent(events, issues);
+  if (issues.length === 0) checkCrossEvent(events, issues, faults);
   if (issues.length > 0) throw new TimelineError(issues);
   return { format: timelineFormat, seed: head.data.seed, config: head.data.config, events };
 }
 
-function parseEvent(raw: unknown, place: string, issues: string[]): TimelineEvent | undefined {
+function parseEvent(raw: unknown, place: string, issues: string[], faults: FaultRegistry): TimelineEvent | undefined {
   if (!isPlainObject(raw)) {
     issues.push(`${place}: expected an object, got ${describe(raw)}`);
     return undefined;
@@ -232,11 +176,12 @@ function parseEvent(raw: unknown, place: string, issues: string[]): TimelineEven
     issues.push(`${place}.do: required`);
     return undefined;
   }
-  if (typeof kind !== 'string' || !(eventKinds as readonly string[]).includes(kind)) {
-    issues.push(`${place}.do: unknown event ${describe(kind)} (expected one of: ${eventKinds.join(', ')})`);
+  const schema = typeof kind === 'string' ? (faults.get(kind)?.schema ?? botSchemaOf(kind)) : undefined;
+  if (schema === undefined) {
+    issues.push(`${place}.do: unknown event ${describe(kind)} (expected one of: ${eventKindsOf(faults).join(', ')})`);
     return undefined;
   }
-  const result = eventSchemas[kind as EventKind].safeParse(raw, { reportInput: true });
+  const result = schema.safeParse(raw, { reportInput: true });
   if (!result.success) {
     for (const issue of result.error.issues) issues.push(...formatIssue(issue, place));
     return undefined;
@@ -244,8 +189,12 @@ function parseEvent(raw: unknown, place: string, issues: string[]): TimelineEven
   return result.data as TimelineEvent;
 }
 
+function botSchemaOf(kind: string): z.ZodType | undefined {
+  return Object.hasOwn(botEventSchemas, kind) ? botEventSchemas[kind as BotEventKind] : undefined;
+}
+
 /** The rules zod cannot see: order in time, references between events, uniqueness. */
-function checkCrossEvent(events: readonly TimelineEvent[], issues: string[]): void {
+function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], faults: FaultRegistry): void {
   const inboundIndex = new Map<string, number>();
   const inboundChats = new Set<string>();
   const keyIndex = new Map<string, number>();
@@ -279,22 +228,11 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[]): vo
         }
         break;
       }
-      case 'refuseConnects':
-      case 'blackhole':
-        if (event.untilAt < event.at) {
-          issues.push(`${place}.untilAt: untilAt before at (${event.untilAt} < ${event.at})`);
-        }
-        break;
-      case 'slowAck':
-        if (event.chat !== undefined && !inboundChats.has(event.chat)) {
-          issues.push(`${place}.chat: unknown chat "${event.chat}" (no inbound in that chat)`);
-        }
-        break;
       case 'stop':
         if (stopIndex < 0) stopIndex = index;
         break;
       default:
-        break;
+        for (const issue of faults.get(event.do)?.check?.(event as never, { inboundChats }) ?? []) issues.push(`${place}.${issue}`);
     }
   });
 }
@@ -303,7 +241,8 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[]): vo
  * Stable, pretty JSON: fixed key order, two-space indent, one event per line. Round-trips:
  * `parseTimeline(serializeTimeline(t))` deep-equals `t`.
  */
-export function serializeTimeline(timeline: Timeline): string {
+export function serializeTimeline(timeline: Timeline, options: TimelineOptions = {}): string {
+  const faults = options.faults ?? builtInFaults;
   const { reconnect, replyDeadlineMs } = timeline.config;
   const config = {
     reconnect: {
@@ -316,7 +255,7 @@ export function serializeTimeline(timeline: Timeline): string {
     replyDeadlineMs,
   };
   const configText = JSON.stringify(config, null, 2).replace(/\n/g, '\n  ');
-  const eventLines = timeline.events.map((event) => '    ' + serializeEvent(event));
+  const eventLines = timeline.events.map((event) => '    ' + serializeEvent(event, faults));
   return [
     '{',
     `  "format": ${JSON.stringify(timeline.format)},`,
@@ -328,10 +267,12 @@ export function serializeTimeline(timeline: Timeline): string {
   ].join('\n');
 }
 
-function serializeEvent(event: TimelineEvent): string {
+function serializeEvent(event: TimelineEvent, faults: FaultRegistry): string {
   const record = event as unknown as Record<string, unknown>;
+  const keyOrder = faults.get(event.do)?.keyOrder ?? botEventKeyOrder[event.do as BotEventKind];
+  if (keyOrder === undefined) throw new Error(`serializeTimeline: unknown event kind "${event.do}"`);
   const parts: string[] = [];
-  for (const key of eventKeyOrder[event.do]) {
+  for (const key of keyOrder) {
     const value = record[key];
     if (value !== undefined) parts.push(`${JSON.stringify(key)}: ${JSON.stringify(value)}`);
   }

@@ -9,17 +9,21 @@
  * events, fewer chats, smaller delays and fewer fault kinds.
  */
 import fc from 'fast-check';
-import type { DropReason } from '../../sim/baileysErrors.js';
+import { builtInFaults, faultModules, type FaultRegistry } from '../../sim/faults/index.js';
+import type { StepOf } from '../../sim/faults/fault.js';
+import { generatorChatsMax } from '../../sim/faults/generatorBounds.js';
 import { timelineFormat, type Timeline, type TimelineEvent } from '../../sim/timeline.js';
 import type { ReconnectPolicy } from '../../src/reconnectPolicy.js';
 
-/** Fault kinds a run may switch on. */
-export const faultKinds = ['drop', 'refuseConnects', 'slowAck', 'latency', 'terminal', 'restart', 'blackhole'] as const;
-/** One fault kind. */
-export type FaultKind = (typeof faultKinds)[number];
+/** A swarm kind: what a run switches on or off (a fault module's `coverage.swarm` keys). */
+export type FaultKind = string;
+
+/** Every built-in swarm kind, in registry order. */
+export const faultKinds: readonly FaultKind[] = builtInFaults.swarmKinds;
 
 /** A run's swarm settings: drawn first, they shape every step. */
 export interface SwarmSettings {
+  /** Per swarm kind: switched on in this run. */
   faults: Record<FaultKind, boolean>;
   chats: number;
   /** One-way latency set at t=0 when the `latency` fault is on: widens every in-flight window. */
@@ -28,16 +32,18 @@ export interface SwarmSettings {
   replyDeadlineMs: number;
 }
 
+/**
+ * A generated fault: a built-in module's generator step. (A registry with more modules generates
+ * their steps too; they reach `toTimeline` through the same slots.)
+ */
+export type FaultStep = { [K in keyof typeof faultModules]: StepOf<(typeof faultModules)[K]> }[keyof typeof faultModules];
+
 /** One abstract step; `gapMs` is the time since the previous step. */
 export type Step =
   | { gapMs: number; do: 'inbound'; chat: number }
   | { gapMs: number; do: 'reply'; back: number; media: boolean; count: number }
   | { gapMs: number; do: 'composing'; back: number }
-  | { gapMs: number; do: 'drop'; reason: DropReason; noticeMs: number | undefined }
-  | { gapMs: number; do: 'refuseConnects'; forMs: number }
-  | { gapMs: number; do: 'slowAck'; chat: number | undefined; delayMs: number }
-  | { gapMs: number; do: 'latency'; ms: number }
-  | { gapMs: number; do: 'blackhole'; forMs: number }
+  | (FaultStep & { gapMs: number })
   | Scene;
 
 /**
@@ -58,17 +64,9 @@ export interface Scene {
   faultOffsetMs: number;
 }
 
-/** The fault part of a scene (a step without its gap). */
-export type FaultStep =
-  | { do: 'drop'; reason: DropReason; noticeMs: number | undefined }
-  | { do: 'refuseConnects'; forMs: number }
-  | { do: 'slowAck'; chat: number | undefined; delayMs: number }
-  | { do: 'latency'; ms: number }
-  | { do: 'blackhole'; forMs: number };
-
 /** Bounds of generated timelines (also what shrinking heads toward: the minimums). */
 export const generatorLimits = Object.freeze({
-  chatsMax: 3,
+  chatsMax: generatorChatsMax,
   stepsMax: 40,
   burstMax: 12,
   /** Quiet time after the last step before `heal`, and the heal phase itself. */
@@ -82,22 +80,17 @@ export const reconnectChoices: readonly ReconnectPolicy[] = [
   { initialMs: 2000, maxMs: 30000, factor: 1.8, jitter: 0.25, maxAttempts: 1 },
 ];
 
-const settingsArb: fc.Arbitrary<SwarmSettings> = fc.record({
-  faults: fc.record({
-    drop: fc.boolean(),
-    refuseConnects: fc.boolean(),
-    slowAck: fc.boolean(),
-    latency: fc.boolean(),
-    // Rarer: a terminal close ends the run's interesting part.
-    terminal: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
-    restart: fc.boolean(),
-    blackhole: fc.boolean(),
-  }),
-  chats: fc.integer({ min: 1, max: generatorLimits.chatsMax }),
-  latencyMs: fc.integer({ min: 0, max: 1500 }),
-  reconnect: fc.constantFrom(...reconnectChoices),
-  replyDeadlineMs: fc.constantFrom(120_000, 60_000, 30_000),
-});
+function settingsArb(faults: FaultRegistry): fc.Arbitrary<SwarmSettings> {
+  const swarm: Record<string, fc.Arbitrary<boolean>> = {};
+  for (const module of faults.modules) Object.assign(swarm, module.coverage?.swarm);
+  return fc.record({
+    faults: fc.record(swarm),
+    chats: fc.integer({ min: 1, max: generatorLimits.chatsMax }),
+    latencyMs: fc.integer({ min: 0, max: 1500 }),
+    reconnect: fc.constantFrom(...reconnectChoices),
+    replyDeadlineMs: fc.constantFrom(120_000, 60_000, 30_000),
+  });
+}
 
 /** Mostly short gaps, so faults land near sends; sometimes long ones, past backoffs and deadlines. */
 const gapArb = fc.oneof(
@@ -109,35 +102,11 @@ const gapArb = fc.oneof(
 
 const backArb = fc.integer({ min: 0, max: 3 });
 
-const dropArb = fc.record({
-  do: fc.constant('drop' as const),
-  reason: fc.constantFrom<DropReason>('connectionLost', 'connectionClosed', 'restartRequired', 'conflict', 'loggedOut'),
-  noticeMs: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }),
-});
-const refuseArb = fc.record({ do: fc.constant('refuseConnects' as const), forMs: fc.integer({ min: 0, max: 60_000 }) });
-const slowAckArb = fc.record({
-  do: fc.constant('slowAck' as const),
-  // Mostly "the next send to any chat", so the slow ack meets a reply.
-  chat: fc.option(fc.nat(generatorLimits.chatsMax - 1), { nil: undefined, freq: 3 }),
-  delayMs: fc.integer({ min: 0, max: 30_000 }),
-});
-const latencyArb = fc.record({ do: fc.constant('latency' as const), ms: fc.integer({ min: 0, max: 2000 }) });
-/**
- * Mostly shorter than Baileys' keep-alive takes to notice (the reconnect lands after it), sometimes
- * long enough that reconnects hang into it too.
- */
-const blackholeArb = fc.record({
-  do: fc.constant('blackhole' as const),
-  forMs: fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.integer({ min: 0, max: 30_000 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 120_000 }) }),
-});
-const faultArb: fc.Arbitrary<FaultStep> = fc.oneof(
-  { withCrossShrink: true },
-  { weight: 4, arbitrary: dropArb },
-  { weight: 2, arbitrary: refuseArb },
-  { weight: 2, arbitrary: slowAckArb },
-  { weight: 1, arbitrary: latencyArb },
-  { weight: 2, arbitrary: blackholeArb },
-);
+/** The faults of `faults` that generate, weighted for standalone steps or for scenes. */
+function faultStepArb(faults: FaultRegistry, weightOf: 'stepWeight' | 'sceneWeight'): fc.Arbitrary<FaultStep> {
+  const choices = faults.modules.flatMap((m) => (m.generate === undefined ? [] : [{ weight: m.generate[weightOf], arbitrary: m.generate.step as fc.Arbitrary<FaultStep> }]));
+  return fc.oneof({ withCrossShrink: true }, ...choices);
+}
 
 const withGap = <T extends object>(arb: fc.Arbitrary<T>): fc.Arbitrary<T & { gapMs: number }> =>
   fc.tuple(gapArb, arb).map(([gapMs, step]) => ({ gapMs, ...step }));
@@ -149,7 +118,8 @@ const burstArb = fc.oneof(
   { weight: 2, arbitrary: fc.integer({ min: 4, max: generatorLimits.burstMax }) },
 );
 
-const sceneArb: fc.Arbitrary<Scene> = fc.record({
+function sceneArb(faults: FaultRegistry): fc.Arbitrary<Scene> {
+  return fc.record({
   gapMs: gapArb,
   do: fc.constant('scene' as const),
   chat: fc.nat(generatorLimits.chatsMax - 1),
@@ -157,48 +127,31 @@ const sceneArb: fc.Arbitrary<Scene> = fc.record({
   replies: burstArb,
   spacingMs: fc.integer({ min: 0, max: 300 }),
   media: fc.boolean(),
-  fault: faultArb,
+  fault: faultStepArb(faults, 'sceneWeight'),
   // Mostly within a few hundred ms of the first reply: in flight, or inside a close-notice gap.
   faultOffsetMs: fc.oneof(
     { withCrossShrink: true },
     { weight: 3, arbitrary: fc.integer({ min: -300, max: 300 }) },
     { weight: 2, arbitrary: fc.integer({ min: -3000, max: 2000 }) },
   ),
-});
+  });
+}
 
-const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { withCrossShrink: true },
-  { weight: 6, arbitrary: sceneArb },
-  { weight: 3, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('inbound' as const), chat: fc.nat(generatorLimits.chatsMax - 1) }) },
-  {
-    weight: 4,
-    arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('reply' as const), back: backArb, media: fc.boolean(), count: burstArb }),
-  },
-  { weight: 1, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('composing' as const), back: backArb }) },
-  { weight: 3, arbitrary: withGap(dropArb) },
-  { weight: 1, arbitrary: withGap(refuseArb) },
-  { weight: 1, arbitrary: withGap(slowAckArb) },
-  { weight: 1, arbitrary: withGap(latencyArb) },
-  { weight: 1, arbitrary: withGap(blackholeArb) },
-);
-
-/**
- * Which fault kind a step or timeline event belongs to (undefined for bot actions, heal, stop).
- * Steps and events share `do` names and drop reasons, so one function serves both.
- */
-export function faultKindOf(item: { do: string; reason?: DropReason }): FaultKind | undefined {
-  switch (item.do) {
-    case 'drop':
-      if (item.reason === 'conflict' || item.reason === 'loggedOut') return 'terminal';
-      return item.reason === 'restartRequired' ? 'restart' : 'drop';
-    case 'refuseConnects':
-    case 'slowAck':
-    case 'latency':
-    case 'blackhole':
-      return item.do;
-    default:
-      return undefined;
-  }
+function stepArb(faults: FaultRegistry): fc.Arbitrary<Step> {
+  const standalone = faults.modules.flatMap((m) =>
+    m.generate === undefined ? [] : [{ weight: m.generate.stepWeight, arbitrary: withGap(m.generate.step as fc.Arbitrary<FaultStep>) }],
+  );
+  return fc.oneof(
+    { withCrossShrink: true },
+    { weight: 6, arbitrary: sceneArb(faults) },
+    { weight: 3, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('inbound' as const), chat: fc.nat(generatorLimits.chatsMax - 1) }) },
+    {
+      weight: 4,
+      arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('reply' as const), back: backArb, media: fc.boolean(), count: burstArb }),
+    },
+    { weight: 1, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('composing' as const), back: backArb }) },
+    ...standalone,
+  );
 }
 
 /** Builder state while mapping steps to events. */
@@ -209,15 +162,24 @@ interface Build {
   replies: number;
 }
 
-/** Turns settings + steps into a valid timeline. Pure; exported for tests and the bench. */
-export function toTimeline(seed: number, settings: SwarmSettings, steps: readonly Step[]): Timeline {
+/** What mapping steps to events needs besides the steps. */
+interface BuildContext {
+  settings: SwarmSettings;
+  faults: FaultRegistry;
+}
+
+/**
+ * Turns settings + steps into a valid timeline. Pure; exported for tests and the bench. A fault
+ * whose swarm kind the run switched off is left out (a scene then has no fault).
+ */
+export function toTimeline(seed: number, settings: SwarmSettings, steps: readonly Step[], faults: FaultRegistry = builtInFaults): Timeline {
+  const ctx: BuildContext = { settings, faults };
   const build: Build = { events: [], inbound: [], at: 0, replies: 0 };
-  if (settings.faults.latency && settings.latencyMs > 0) build.events.push({ at: 0, do: 'latency', ms: settings.latencyMs });
+  if (settings.faults['latency'] && settings.latencyMs > 0) build.events.push({ at: 0, do: 'latency', ms: settings.latencyMs });
   for (const step of steps) {
-    const kind = faultKindOf(step.do === 'scene' ? step.fault : step);
     build.at += step.gapMs;
-    if (step.do === 'scene') addScene(build, settings, step, kind === undefined || settings.faults[kind]);
-    else if (kind === undefined || settings.faults[kind]) addStep(build, settings, step);
+    if (step.do === 'scene') addScene(build, ctx, step);
+    else addStep(build, ctx, step);
   }
   build.events.push({ at: build.at + generatorLimits.healAfterMs, do: 'heal' });
   return {
@@ -232,21 +194,19 @@ function chatName(index: number, settings: SwarmSettings): string {
   return `c${(index % settings.chats) + 1}`;
 }
 
-/** Adds a scene's events in time order; a switched-off fault leaves the scene without one. */
-function addScene(build: Build, settings: SwarmSettings, scene: Scene, faultOn: boolean): void {
+/** Adds a scene's events in time order. */
+function addScene(build: Build, ctx: BuildContext, scene: Scene): void {
   const start = build.at;
   const inboundAt = build.at;
   const sub: Build = { ...build, events: [] };
-  addStep(sub, settings, { gapMs: 0, do: 'inbound', chat: scene.chat });
+  addStep(sub, ctx, { gapMs: 0, do: 'inbound', chat: scene.chat });
   const firstReplyAt = inboundAt + scene.replyDelayMs;
   for (let i = 0; i < scene.replies; i += 1) {
     sub.at = firstReplyAt + i * scene.spacingMs;
-    addStep(sub, settings, { gapMs: 0, do: 'reply', back: 0, media: scene.media, count: 1 });
+    addStep(sub, ctx, { gapMs: 0, do: 'reply', back: 0, media: scene.media, count: 1 });
   }
-  if (faultOn) {
-    sub.at = Math.max(start, firstReplyAt + scene.faultOffsetMs);
-    addStep(sub, settings, { gapMs: 0, ...scene.fault });
-  }
+  sub.at = Math.max(start, firstReplyAt + scene.faultOffsetMs);
+  addFault(sub, ctx, scene.fault);
   // Stable sort: same-time events keep their order (inbound before its replies).
   const events = sub.events.sort((a, b) => a.at - b.at);
   build.events.push(...events);
@@ -255,13 +215,13 @@ function addScene(build: Build, settings: SwarmSettings, scene: Scene, faultOn: 
   build.at = events.reduce((latest, e) => Math.max(latest, e.at), start);
 }
 
-function addStep(build: Build, settings: SwarmSettings, step: Exclude<Step, Scene>): void {
+function addStep(build: Build, ctx: BuildContext, step: Exclude<Step, Scene>): void {
   const { at } = build;
   switch (step.do) {
     case 'inbound': {
       const msg = `m${build.inbound.length + 1}`;
       build.inbound.push({ msg, chat: step.chat });
-      build.events.push({ at, do: 'inbound', chat: chatName(step.chat, settings), msg });
+      build.events.push({ at, do: 'inbound', chat: chatName(step.chat, ctx.settings), msg });
       return;
     }
     case 'reply':
@@ -271,25 +231,23 @@ function addStep(build: Build, settings: SwarmSettings, step: Exclude<Step, Scen
       if (target) build.events.push({ at, do: 'composing', to: target.msg });
       return;
     }
-    case 'drop':
-      build.events.push(step.noticeMs === undefined ? { at, do: 'drop', reason: step.reason } : { at, do: 'drop', reason: step.reason, noticeMs: step.noticeMs });
-      return;
-    case 'refuseConnects':
-      build.events.push({ at, do: 'refuseConnects', untilAt: at + step.forMs });
-      return;
-    case 'slowAck': {
-      // A timeline may only name a chat some earlier inbound came from; otherwise "any chat".
-      const chat = step.chat === undefined ? undefined : chatName(step.chat, settings);
-      const known = chat !== undefined && build.inbound.some((m) => chatName(m.chat, settings) === chat);
-      build.events.push(known ? { at, do: 'slowAck', chat, delayMs: step.delayMs } : { at, do: 'slowAck', delayMs: step.delayMs });
-      return;
-    }
-    case 'latency':
-      build.events.push({ at, do: 'latency', ms: step.ms });
-      return;
-    case 'blackhole':
-      build.events.push({ at, do: 'blackhole', untilAt: at + step.forMs });
+    default:
+      addFault(build, ctx, step);
   }
+}
+
+/** Adds the event of a generated fault at `build.at`, unless the run switched its kind off. */
+function addFault(build: Build, ctx: BuildContext, step: FaultStep): void {
+  const module = ctx.faults.get(step.do);
+  if (module?.generate === undefined) throw new Error(`generator: no fault module generates "${step.do}"`);
+  const { settings } = ctx;
+  const chats = {
+    name: (index: number) => chatName(index, settings),
+    hasInboundFrom: (name: string) => build.inbound.some((m) => chatName(m.chat, settings) === name),
+  };
+  const event = module.generate.toEvent(step, build.at, chats);
+  const kind = module.coverage?.kindOf(event);
+  if (kind === undefined || settings.faults[kind]) build.events.push(event as TimelineEvent);
 }
 
 function addReplies(build: Build, step: Extract<Step, { do: 'reply' }>): void {
@@ -318,17 +276,21 @@ export interface TimelineArbOptions {
   stepsMax?: number;
   /** Fault kinds never switched on, whatever the swarm draws (e.g. a known, not yet fixed loss). */
   faultsOff?: readonly FaultKind[];
+  /** The faults to generate (default: the built-in {@link builtInFaults}). */
+  faults?: FaultRegistry;
 }
 
 /** Generated runs (timeline plus the settings and steps it came from, for fault coverage). */
 export function runArb(options: TimelineArbOptions = {}): fc.Arbitrary<GeneratedRun> {
   const stepsMax = options.stepsMax ?? generatorLimits.stepsMax;
   const faultsOff = options.faultsOff ?? [];
+  const faults = options.faults ?? builtInFaults;
+  const settings = settingsArb(faults);
   // Switched off after the draw, so the same seed draws the same runs with or without it.
-  const swarm = faultsOff.length === 0 ? settingsArb : settingsArb.map((s) => ({ ...s, faults: withFaultsOff(s.faults, faultsOff) }));
+  const swarm = faultsOff.length === 0 ? settings : settings.map((s) => ({ ...s, faults: withFaultsOff(s.faults, faultsOff) }));
   return fc
-    .tuple(fc.nat(0xffff_ffff), swarm, fc.array(stepArb, { minLength: options.stepsMin ?? 1, maxLength: stepsMax }))
-    .map(([seed, settings, steps]) => ({ seed, settings, steps, timeline: toTimeline(seed, settings, steps) }));
+    .tuple(fc.nat(0xffff_ffff), swarm, fc.array(stepArb(faults), { minLength: options.stepsMin ?? 1, maxLength: stepsMax }))
+    .map(([seed, settings, steps]) => ({ seed, settings, steps, timeline: toTimeline(seed, settings, steps, faults) }));
 }
 
 function withFaultsOff(faults: SwarmSettings['faults'], off: readonly FaultKind[]): SwarmSettings['faults'] {

@@ -5,7 +5,7 @@
  * Baileys upgrade changes an error, fidelity.test.ts fails; when the fake drifts, this does.
  */
 import { describe, expect, it } from 'vitest';
-import { connectionClosedError, connectRefusedError, dropError, type DropReason } from '../../sim/baileysErrors.js';
+import { connectionClosedError, connectRefusedError, dropError, type DropReason } from '../../sim/network/baileysErrors.js';
 import { baileysFaultTable, faultMessageMatches, type BaileysFault } from '../loopback/fidelity.js';
 
 /** How the simulator produces each real fault it models. */

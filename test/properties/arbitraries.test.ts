@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { faultKindOf, runArb, toTimeline, type SwarmSettings } from '../../properties/generation/arbitraries.js';
+import { runArb, toTimeline, type SwarmSettings } from '../../properties/generation/arbitraries.js';
+import { builtInFaults } from '../../sim/faults/index.js';
 import { parseTimeline, serializeTimeline } from '../../sim/timeline.js';
 
 const allOff: SwarmSettings['faults'] = { drop: false, refuseConnects: false, slowAck: false, latency: false, terminal: false, restart: false, blackhole: false };
@@ -51,12 +52,14 @@ describe('timeline arbitraries', () => {
   });
 
   it('maps drop reasons to fault kinds', () => {
-    expect(faultKindOf({ do: 'drop', reason: 'conflict' })).toBe('terminal');
-    expect(faultKindOf({ do: 'drop', reason: 'loggedOut' })).toBe('terminal');
-    expect(faultKindOf({ do: 'drop', reason: 'restartRequired' })).toBe('restart');
-    expect(faultKindOf({ do: 'drop', reason: 'connectionLost' })).toBe('drop');
-    expect(faultKindOf({ do: 'blackhole' })).toBe('blackhole');
-    expect(faultKindOf({ do: 'reply' })).toBeUndefined();
+    const kindOf = (event: { at: number; do: string; reason?: string; untilAt?: number }) => builtInFaults.swarmKindOf(event);
+    expect(kindOf({ at: 0, do: 'drop', reason: 'conflict' })).toBe('terminal');
+    expect(kindOf({ at: 0, do: 'drop', reason: 'loggedOut' })).toBe('terminal');
+    expect(kindOf({ at: 0, do: 'drop', reason: 'restartRequired' })).toBe('restart');
+    expect(kindOf({ at: 0, do: 'drop', reason: 'connectionLost' })).toBe('drop');
+    expect(kindOf({ at: 0, do: 'blackhole', untilAt: 10 })).toBe('blackhole');
+    expect(kindOf({ at: 0, do: 'reply' })).toBeUndefined();
+    expect(kindOf({ at: 0, do: 'heal' })).toBeUndefined();
   });
 
   it('turns a blackhole step into a blackhole event lasting forMs, only when the kind is on', () => {
@@ -86,7 +89,7 @@ describe('timeline arbitraries', () => {
     // Act
     fc.assert(
       fc.property(runArb(), (run) => {
-        const kinds = new Set(run.timeline.events.map((e) => faultKindOf(e)).filter((k) => k !== undefined));
+        const kinds = new Set(run.timeline.events.map((e) => builtInFaults.swarmKindOf(e)).filter((k) => k !== undefined));
         if (kinds.has('blackhole')) {
           if (kinds.size === 1) alone += 1;
           else combined += 1;

@@ -17,7 +17,7 @@ import {
   handshakeTimedOutError,
   streamErrorNodes,
   timedOutError,
-} from '../../sim/baileysErrors.js';
+} from '../../sim/network/baileysErrors.js';
 
 const baileysLib = dirname(createRequire(import.meta.url).resolve('@whiskeysockets/baileys'));
 const socketSource = readFileSync(join(baileysLib, 'Socket', 'socket.js'), 'utf8');

@@ -80,7 +80,7 @@ describe('fake socket', () => {
     const sock = net.makeSocket();
     const updates = watch(sock, () => clock.now());
     let gapSend: ReturnType<typeof settle> | undefined;
-    at(100, () => net.drop('connectionLost', 200));
+    at(100, () => net.apply({ at: net.now(), do: 'drop', reason: 'connectionLost', noticeMs: 200 }));
     at(150, () => (gapSend = settle(sock.sendMessage(c1, { text: 'gap' }, { messageId: '3EB0000000000000000002' }))));
     await runUntil(1000);
     expect(gapSend!.error?.output.statusCode).toBe(428);
@@ -113,7 +113,7 @@ describe('fake socket', () => {
         sendError = e;
       });
     });
-    at(120, () => net.drop('connectionClosed', 40));
+    at(120, () => net.apply({ at: net.now(), do: 'drop', reason: 'connectionClosed', noticeMs: 40 }));
     await runUntil(1000);
     expect(order).toEqual(['close@160', 'rejected@160']);
     expect(sendError).toBe(closeError);
@@ -126,7 +126,7 @@ describe('fake socket', () => {
     const { server, net, runUntil, at } = testNetwork({ baseLatencyMs: 10 });
     const sock = net.makeSocket();
     let result: ReturnType<typeof settle> | undefined;
-    at(100, () => net.slowAck(c1, 5000));
+    at(100, () => net.apply({ at: net.now(), do: 'slowAck', chat: 'c1', delayMs: 5000 }));
     at(200, () => (result = settle(sock.sendMessage(c1, { text: '[key=r1] slow' }, { messageId: '3EB0000000000000000004' }))));
     await runUntil(5199);
     expect(result!.done).toBe(false);
@@ -138,7 +138,7 @@ describe('fake socket', () => {
 
   it('refuses connects until untilAt with the ECONNREFUSED WebSocket Error 408, then connects', async () => {
     const { clock, net, runUntil, at } = testNetwork();
-    net.refuseConnects(500);
+    net.apply({ at: net.now(), do: 'refuseConnects', untilAt: 500 });
     const first = net.makeSocket();
     const updates = watch(first, () => clock.now());
     let second: ReturnType<typeof net.makeSocket> | undefined;
@@ -247,7 +247,7 @@ describe('fake socket under a blackhole', () => {
     const { server, net, runUntil, at } = testNetwork({ connectDelayMs: 50, baseLatencyMs: 10 });
     const sock = net.makeSocket();
     let result: ReturnType<typeof settle> | undefined;
-    at(1000, () => net.blackhole(5000));
+    at(1000, () => net.apply({ at: net.now(), do: 'blackhole', untilAt: 5000 }));
     // Act
     at(2000, () => (result = settle(sock.sendMessage(c1, { text: '[key=r1] lost' }, { messageId: '3EB0000000000000000010' }))));
     await runUntil(50_000);
@@ -264,7 +264,7 @@ describe('fake socket under a blackhole', () => {
     const { clock, net, runUntil, at } = testNetwork({ connectDelayMs: 50, baseLatencyMs: 10 });
     const sock = net.makeSocket();
     const updates = watch(sock, () => clock.now());
-    at(1000, () => net.blackhole(5000));
+    at(1000, () => net.apply({ at: net.now(), do: 'blackhole', untilAt: 5000 }));
     // Act
     await runUntil(100_000);
     // Assert: at 30060 only 30 s passed (not > 35 s): a ping goes out and is lost; 60060 ends it.
@@ -281,7 +281,7 @@ describe('fake socket under a blackhole', () => {
     const sock = net.makeSocket({ keepAliveIntervalMs: 10_000 });
     at(15_000, () => void sock.sendMessage(c1, { text: 'acked' }, { messageId: '3EB0000000000000000011' }));
     // Act: silent from 25000; 30060 sees 9980 ms (fine), 40060 sees 19980 ms > 15000.
-    at(25_000, () => net.blackhole(25_000));
+    at(25_000, () => net.apply({ at: net.now(), do: 'blackhole', untilAt: 25_000 }));
     await runUntil(100_000);
     // Assert
     expect(net.sockets[0]!.record).toMatchObject({ cause: 'blackhole', diedAt: 40_060 });
@@ -294,7 +294,7 @@ describe('fake socket under a blackhole', () => {
     let result: ReturnType<typeof settle> | undefined;
     at(950, () => (result = settle(sock.sendMessage(c1, { text: 'x' }, { messageId: '3EB0000000000000000012' }))));
     // Act
-    at(1000, () => net.blackhole(1000));
+    at(1000, () => net.apply({ at: net.now(), do: 'blackhole', untilAt: 1000 }));
     await runUntil(2000);
     // Assert
     expect(result!.done).toBe(true);
@@ -306,7 +306,7 @@ describe('fake socket under a blackhole', () => {
     // Arrange
     const { net, runUntil, at, emitted } = testNetwork();
     net.makeSocket();
-    at(1000, () => net.blackhole(5000));
+    at(1000, () => net.apply({ at: net.now(), do: 'blackhole', untilAt: 5000 }));
     at(2000, () => net.pushInbound({ chatJid: c1, id: '3EB0000000000000000013', text: 'hi', msg: 'm1' }));
     await runUntil(61_000);
     expect(emitted).toEqual([]);
@@ -320,7 +320,7 @@ describe('fake socket under a blackhole', () => {
   it('a connect during the blackhole hangs until connectTimeoutMs, then 408; after untilAt connects work', async () => {
     // Arrange
     const { clock, net, runUntil, at } = testNetwork({ connectDelayMs: 50, baseLatencyMs: 10 });
-    net.blackhole(30_000);
+    net.apply({ at: net.now(), do: 'blackhole', untilAt: 30_000 });
     const first = net.makeSocket();
     const updates = watch(first, () => clock.now());
     // Act
@@ -339,9 +339,9 @@ describe('fake socket under a blackhole', () => {
     // Arrange
     const { net, runUntil, at } = testNetwork();
     net.makeSocket();
-    at(1000, () => net.blackhole(500_000));
+    at(1000, () => net.apply({ at: net.now(), do: 'blackhole', untilAt: 500_000 }));
     // Act
-    at(2000, () => net.heal());
+    at(2000, () => net.apply({ at: net.now(), do: 'heal' }));
     at(3000, () => void net.makeSocket());
     await runUntil(4000);
     // Assert: the new one opened and is not replaced-over the silent one (which never hears it).

@@ -6,11 +6,11 @@ import type { WAMessage } from '@whiskeysockets/baileys';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { InboundMessage, SendPathFactory, SocketLike, TimerHandle } from '../../src/ports.js';
-import { dropReasons } from '../../sim/baileysErrors.js';
+import { dropReasons } from '../../sim/network/baileysErrors.js';
 import { VirtualClock } from '../../sim/clock.js';
-import { FakeNetwork, type NetworkOptions } from '../../sim/fakeSocket.js';
+import { FakeNetwork, type NetworkOptions } from '../../sim/network/fakeNetwork.js';
 import { messageIdSource, streamFor } from '../../sim/random.js';
-import { ServerModel, type QueuedInbound } from '../../sim/server.js';
+import { ServerModel, type QueuedInbound } from '../../sim/network/server.js';
 import { parseTimeline, timelineFormat, type Timeline, type TimelineEvent } from '../../sim/timeline.js';
 
 /** The config every test timeline uses unless it says otherwise. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mediaCaption, parseReplyKey, replyText, ServerModel } from '../../sim/server.js';
+import { mediaCaption, parseReplyKey, replyText, ServerModel } from '../../sim/network/server.js';
 
 const c1 = '15550000001@s.whatsapp.net';
 const frame = (messageId: string, text: string, generation = 1, attemptSeq = 1) => ({

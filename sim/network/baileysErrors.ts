@@ -5,7 +5,7 @@
  * compares every one with what Baileys' own code produces.
  */
 import { Boom } from '@hapi/boom';
-import { baileysErrorShapes, type ErrorShape } from '../src/baileysFacts.js';
+import { baileysErrorShapes, type ErrorShape } from '../../src/baileysFacts.js';
 
 /**
  * Builds an error without capturing a stack trace. Stack capture dominates the cost of a Boom

@@ -1,0 +1,172 @@
+/**
+ * What a fault kind is: one module (`sim/faults/<kind>.ts`) holds everything about it — the
+ * timeline schema of its event and the key order it is written in, the rules zod cannot see,
+ * how it acts on the fake network, how it reads in text and is drawn in the HTML report, how
+ * fault coverage counts it, and how fast-check generates it. The registry (`./index.ts`) lists
+ * the modules; everything else (timeline parsing, the simulator, the generator, coverage,
+ * reports) reads them from there, so a kind cannot be half added.
+ */
+import type fc from 'fast-check';
+import type { z } from 'zod';
+import type { History } from '../history.js';
+import type { DropReason } from '../network/baileysErrors.js';
+
+/** Every fault event: a time and a kind. */
+export interface FaultEventBase<K extends string = string> {
+  at: number;
+  do: K;
+}
+
+/** A generated fault before it has a time (a step of the generator, relative to its place). */
+export interface FaultStepBase<K extends string = string> {
+  do: K;
+}
+
+/**
+ * How a connect that completes now ends, by precedence: `hang` (no answer at all: the opening
+ * handshake times out) over `refuse` (ECONNREFUSED at once).
+ */
+export type ConnectVerdict = 'hang' | 'refuse';
+
+/** A send a fault may interfere with. */
+export interface SendFacts {
+  chatJid: string;
+  kind: 'message' | 'presence';
+}
+
+/** What a fault does to one send: its response is lost and Baileys' 408 comes after `responseLostMs`. */
+export interface SendVerdict {
+  responseLostMs: number;
+}
+
+/** One connection (connecting or open) as a fault sees it. */
+export interface FaultLink {
+  /** The connection dies now; the path hears `close` with `error` after `noticeMs`. */
+  die(error: Error, noticeMs: number, dropReason?: DropReason): void;
+  /** The connection goes silently dead: frames vanish both ways until Baileys' keep-alive notices. */
+  silence(): void;
+}
+
+/**
+ * The fake network as a fault acts on it. Rules added here last until `heal` (which also restores
+ * the base latency); a rule that returns undefined does not apply to that connect or send.
+ */
+export interface FaultTarget {
+  /** Virtual time now, ms. */
+  now(): number;
+  /** The JID of a timeline chat name (undefined for a chat no inbound came from). */
+  jidOf(chat: string): string | undefined;
+  /** A close-notice delay drawn from the network's seeded stream. */
+  drawNoticeMs(): number;
+  /** Every connection that is connecting or open now (a silently dead one included). */
+  connectingOrOpenLinks(): FaultLink[];
+  /** Every connection that is open now (a silently dead one included). */
+  openLinks(): FaultLink[];
+  /** Consulted when a connect completes; the verdict of highest precedence wins. */
+  addConnectRule(rule: (at: number) => ConnectVerdict | undefined): void;
+  /** Consulted, in the order added, when a message frame is written; the first verdict is used. */
+  addSendRule(rule: (send: SendFacts) => SendVerdict | undefined): void;
+  /** One-way latency from now on, ms. */
+  setLatencyMs(ms: number): void;
+  /** Removes every rule and restores the base latency. */
+  heal(): void;
+}
+
+/** What a fault's cross-event checks may ask about the rest of the timeline. */
+export interface TimelineFacts {
+  /** Chats some `inbound` event comes from (anywhere in the timeline). */
+  inboundChats: ReadonlySet<string>;
+}
+
+/** How the HTML report draws a fault event on the faults lane. */
+export interface FaultDrawing<E> {
+  /** `band`: a span from `at` to `untilAt(event)`; `tick`: a mark at `at`. */
+  shape: 'band' | 'tick';
+  /** Colour class: a fault, a slowdown, or the network getting well. */
+  tone: 'fault' | 'slow' | 'heal';
+  /** The short tag drawn next to a tick. */
+  label(event: E): string;
+  /** End of a band, ms. */
+  untilAt?(event: E): number;
+}
+
+/** How campaigns count and switch a fault: its swarm kinds (on/off per run) and when it fired. */
+export interface FaultCoverageRule<E> {
+  /** Swarm kinds this fault's events fall into, each with the chance a run switches it on. */
+  swarm: Readonly<Record<string, fc.Arbitrary<boolean>>>;
+  /** The swarm kind of one event (a key of `swarm`). */
+  kindOf(event: E): string;
+  /** Whether the event took effect in the run (default: its time came before the run ended). */
+  fired?(event: E, history: History): boolean;
+  /**
+   * Whether the fault mattered: the send path had to survive it (default: a reply was in progress
+   * when it hit, or was requested within a few seconds after; see `properties/judging/coverage.ts`).
+   */
+  mattered?(event: E, history: History): boolean;
+}
+
+/** How fast-check generates a fault: an abstract step (relative times) and its event. */
+export interface FaultGenerator<E, S> {
+  step: fc.Arbitrary<S>;
+  /** Weight among standalone generator steps. */
+  stepWeight: number;
+  /** Weight among the faults a scene lines up with a reply. */
+  sceneWeight: number;
+  /** The event for `step` at time `at`; `chats` names chat indexes as the generated timeline does. */
+  toEvent(step: S, at: number, chats: GeneratedChats): E;
+}
+
+/** Chat naming while a timeline is generated. */
+export interface GeneratedChats {
+  /** Timeline chat name of chat index `index`. */
+  name(index: number): string;
+  /** Whether an inbound from chat `name` was generated already. */
+  hasInboundFrom(name: string): boolean;
+}
+
+/** Everything about one network event kind. `E` is its event, `S` its generator step. */
+export interface FaultModule<K extends string = string, E extends FaultEventBase<K> = FaultEventBase<K>, S extends FaultStepBase<K> = FaultStepBase<K>> {
+  readonly kind: K;
+  /** One line for README, docs and `--help`: what the network does. */
+  readonly summary: string;
+  /** False for `heal`: it changes the network, but for the better. */
+  readonly isFault: boolean;
+  /** zod schema of the event (strict: unknown fields are errors). */
+  readonly schema: z.ZodType<E>;
+  /** Key order when a timeline is written (`at` and `do` first). */
+  readonly keyOrder: readonly string[];
+  /** Problems zod cannot see, as `field: what is wrong` (the caller adds the event's place). */
+  check?(event: E, facts: TimelineFacts): string[];
+  /** Acts on the network when the event fires. */
+  apply(event: E, target: FaultTarget): void;
+  /**
+   * Until when the run must go on after this event for a path to recover what it caused
+   * (virtual ms); the harness does not call a run settled before. Absent: the event's own time.
+   */
+  aftermathUntil?(event: E): number;
+  /** One short line: `drop connectionLost`, `refuseConnects until 6000 ms`. */
+  describe(event: E): string;
+  readonly draw: FaultDrawing<E>;
+  /** Absent for events that are not faults (`heal`). */
+  readonly coverage?: FaultCoverageRule<E>;
+  /** Absent for events the generator places itself (`heal`). */
+  readonly generate?: FaultGenerator<E, S>;
+}
+
+/**
+ * A module of any kind, as the registry holds it. Its event and step types are erased: the
+ * registry hands each module only events it validated with that module's own schema.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyFaultModule = FaultModule<string, any, any>;
+
+/** The event type of a module. */
+export type EventOf<M> = M extends FaultModule<string, infer E, FaultStepBase> ? E : never;
+
+/** The generator step type of a module. */
+export type StepOf<M> = M extends FaultModule<string, FaultEventBase, infer S> ? S : never;
+
+/** Checks a module's shape where it is written (the identity function, typed). */
+export function defineFault<K extends string, E extends FaultEventBase<K>, S extends FaultStepBase<K>>(module: FaultModule<K, E, S>): FaultModule<K, E, S> {
+  return module;
+}
