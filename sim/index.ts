@@ -2,7 +2,7 @@
  * The deterministic simulator: run any `SendPathFactory` against a scripted network timeline
  * under a virtual clock and get back a {@link History} of facts. See DESIGN.md.
  */
-export { simulate, type SimulateOptions } from './simulate.js';
+export { simulate, SimulationBusyError, type SimulateOptions } from './simulate.js';
 export { parseTimeline, serializeTimeline, chatJids, TimelineError, timelineFormat, timelineLimits, eventKinds } from './timeline.js';
 export type { Timeline, TimelineEvent, TimelineConfig, EventKind } from './timeline.js';
 export { fingerprint, canonicalJson, historyFormat, errorRecord, outcomeOfError, jsonSafe } from './history.js';

@@ -66,8 +66,28 @@ const stopGraceMsDefault = 600_000;
 const logsMaxDefault = 10_000;
 const inboundQueueMaxDefault = 10_000;
 
-/** Runs `factory`'s send path against `timeline` (already validated by `parseTimeline`). */
+/**
+ * A second run that captures unhandled rejections was started while one is in progress in this
+ * process. A rejection carries no mark of the run it came from, so two such runs at once could
+ * blame one path for another's leak: runs are one at a time.
+ */
+export class SimulationBusyError extends Error {
+  override readonly name = 'SimulationBusyError';
+  constructor() {
+    super(
+      'simulate(): another run is in progress in this process; await each simulate() before starting the next ' +
+        '(or pass captureUnhandledRejections: false, and judge no rejections)',
+    );
+  }
+}
+
+/**
+ * Runs `factory`'s send path against `timeline` (already validated by `parseTimeline`). Runs that
+ * capture unhandled rejections (the default) go one at a time per process: a second one started
+ * before the first settled rejects with {@link SimulationBusyError}.
+ */
 export async function simulate(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions = {}): Promise<History> {
+  if ((options.captureUnhandledRejections ?? true) && capturingRun !== undefined) throw new SimulationBusyError();
   const run = new Run(timeline, factory, options);
   return run.execute();
 }
@@ -458,27 +478,26 @@ function boundedOption(name: string, value: number | undefined, fallback: number
 
 // ---- unhandled rejections, per run ------------------------------------------------------------
 
-const capturingRuns = new Set<Run>();
+/** The run whose unhandled rejections are being captured, if any: one per process at a time. */
+let capturingRun: Run | undefined;
 let setAside: ((...args: unknown[]) => void)[] = [];
 
 function onUnhandledRejection(reason: unknown): void {
-  for (const run of capturingRuns) run.recordRejection(reason);
+  capturingRun?.recordRejection(reason);
 }
 
 /**
- * Routes `unhandledRejection` into `run` until the returned release is called. The first capture
- * sets the process's other listeners aside; the last release puts them back.
+ * Routes `unhandledRejection` into `run` until the returned release is called, setting the
+ * process's other listeners aside meanwhile and putting them back after.
  */
 function captureRejections(run: Run): () => void {
-  if (capturingRuns.size === 0) {
-    setAside = process.listeners('unhandledRejection') as ((...args: unknown[]) => void)[];
-    process.removeAllListeners('unhandledRejection');
-    process.on('unhandledRejection', onUnhandledRejection);
-  }
-  capturingRuns.add(run);
+  if (capturingRun !== undefined) throw new Error('invariant: one capturing run at a time');
+  capturingRun = run;
+  setAside = process.listeners('unhandledRejection') as ((...args: unknown[]) => void)[];
+  process.removeAllListeners('unhandledRejection');
+  process.on('unhandledRejection', onUnhandledRejection);
   return () => {
-    capturingRuns.delete(run);
-    if (capturingRuns.size > 0) return;
+    capturingRun = undefined;
     process.off('unhandledRejection', onUnhandledRejection);
     for (const listener of setAside) process.on('unhandledRejection', listener);
     setAside = [];

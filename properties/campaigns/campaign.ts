@@ -5,7 +5,8 @@
  * failure, and a determinism check (sampled runs and the failure simulated twice).
  */
 import fc from 'fast-check';
-import { fingerprint } from '../../sim/history.js';
+import { builtInFaults, type FaultRegistry } from '../../sim/faults/index.js';
+import { fingerprint, type History } from '../../sim/history.js';
 import { simulate, type SimulateOptions } from '../../sim/simulate.js';
 import { parseTimeline, type Timeline } from '../../sim/timeline.js';
 import { runArb, type FaultKind, type GeneratedRun } from '../generation/arbitraries.js';
@@ -37,6 +38,11 @@ export interface CampaignOptions {
    */
   only?: readonly PropertyName[];
   simulate?: SimulateOptions;
+  /**
+   * Network event kinds to generate and simulate (default: the built-in faults). Runs in this
+   * process only: sharded campaigns use the built-in faults.
+   */
+  faults?: FaultRegistry;
   /** Called after each generated run (not during shrinking). */
   onRun?: (runsDone: number) => void;
 }
@@ -79,11 +85,16 @@ export interface CampaignResult {
 export const campaignRunsMax = 10_000_000;
 
 /** Judges one timeline: simulate and check. */
-export async function judge(timeline: Timeline, path: NamedSendPath, options: Pick<CampaignOptions, 'limits' | 'simulate' | 'only'> = {}) {
-  const history = await simulate(timeline, path.factory, options.simulate);
+export async function judge(timeline: Timeline, path: NamedSendPath, options: Pick<CampaignOptions, 'limits' | 'simulate' | 'only' | 'faults'> = {}) {
+  const history = await simulate(timeline, path.factory, simulateOptions(options));
   const all = checkAll(history, options.limits ?? defaultBoundLimits);
   const only = options.only;
   return { history, violations: only ? all.filter((v) => only.includes(v.property)) : all };
+}
+
+/** The simulate options of a campaign: its own, with its fault registry. */
+function simulateOptions(options: Pick<CampaignOptions, 'simulate' | 'faults'>): SimulateOptions | undefined {
+  return options.faults === undefined ? options.simulate : { ...options.simulate, faults: options.faults };
 }
 
 /** Runs a campaign; see the module comment. */
@@ -93,13 +104,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     throw new RangeError(`numRuns must be a whole number from 1 to ${campaignRunsMax} (got ${numRuns})`);
   }
   const every = options.determinismEvery ?? 10;
-  const state = newState();
+  const state = newState(options.faults ?? builtInFaults);
   const wallStart = performance.now();
-  const property = fc.asyncProperty(runArb({ stepsMax: options.stepsMax, faultsOff: options.faultsOff }), async (run: GeneratedRun) => {
+  const property = fc.asyncProperty(runArb({ stepsMax: options.stepsMax, faultsOff: options.faultsOff, faults: options.faults }), async (run: GeneratedRun) => {
     const { history, violations } = await judge(run.timeline, options.path, options);
     state.simulations += 1;
     if (!state.shrinking) {
-      recordRun(state, run, history, violations);
+      recordRun(state, run, history, violations, options.faults);
       if (every > 0 && state.runs % every === 0) await checkDeterminism(state, run.timeline, options, fingerprint(history));
       options.onRun?.(state.runs);
     }
@@ -145,28 +156,28 @@ interface CampaignState {
   determinismMismatches: number;
 }
 
-function newState(): CampaignState {
+function newState(faults: FaultRegistry): CampaignState {
   return {
     runs: 0,
     simulations: 0,
     virtualMs: 0,
     shrinking: false,
-    coverage: emptyCoverage(),
+    coverage: emptyCoverage(faults),
     byProperty: Object.fromEntries(propertyNames.map((p) => [p, 0])) as Record<PropertyName, number>,
     determinismChecked: 0,
     determinismMismatches: 0,
   };
 }
 
-function recordRun(state: CampaignState, run: GeneratedRun, history: Awaited<ReturnType<typeof judge>>['history'], violations: Violation[]) {
+function recordRun(state: CampaignState, run: GeneratedRun, history: History, violations: Violation[], faults: FaultRegistry | undefined) {
   state.runs += 1;
   state.virtualMs += history.endedAt;
-  addCoverage(state.coverage, runCoverage(run.timeline, history));
+  addCoverage(state.coverage, runCoverage(run.timeline, history, faults));
   for (const property of new Set(violations.map((v) => v.property))) state.byProperty[property] += 1;
 }
 
 async function checkDeterminism(state: CampaignState, timeline: Timeline, options: CampaignOptions, expected: string) {
-  const again = await simulate(timeline, options.path.factory, options.simulate);
+  const again = await simulate(timeline, options.path.factory, simulateOptions(options));
   state.simulations += 1;
   state.determinismChecked += 1;
   if (fingerprint(again) !== expected) state.determinismMismatches += 1;
@@ -178,7 +189,7 @@ async function shrunkFailure(
   options: CampaignOptions,
 ): Promise<CampaignFailure> {
   // Invariant: a shrunk timeline is a valid timeline file (it is about to be written as one).
-  const timeline = parseTimeline(details.counterexample![0].timeline);
+  const timeline = parseTimeline(details.counterexample![0].timeline, { faults: options.faults });
   // Record every property the shrunk run violates, not only the ones searched for.
   const { history, violations } = await judge(timeline, options.path, { ...options, only: undefined });
   const print = fingerprint(history);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SendPathFactory, SimEnv, SocketLike } from '../../src/ports.js';
 import { canonicalJson, fingerprint } from '../../sim/history.js';
 import { messageIdPattern } from '../../sim/random.js';
-import { simulate } from '../../sim/simulate.js';
+import { simulate, SimulationBusyError } from '../../sim/simulate.js';
 import type { TimelineEvent } from '../../sim/timeline.js';
 import { generatedTimeline, testConfig, timelineOf, tinyPath } from './helpers.js';
 
@@ -98,6 +98,35 @@ describe('simulate', () => {
     });
     const h = await simulate(timelineOf([inbound]), leaky);
     expect(h.unhandledRejections).toEqual([{ at: 0, error: { name: 'LeakError', message: 'leaked' } }]);
+  });
+
+  it('refuses a second run while one is in progress, so no run is blamed for another path\'s leak', async () => {
+    // Arrange
+    const leaky: SendPathFactory = () => ({
+      start() {
+        void Promise.reject(new Error('leaked'));
+      },
+      async stop() {},
+    });
+    const timeline = timelineOf([inbound]);
+    // Act
+    const [first, second] = await Promise.allSettled([simulate(timeline, leaky), simulate(timeline, tinyPath)]);
+    const alone = await simulate(timeline, tinyPath);
+    // Assert
+    expect(first.status === 'fulfilled' && first.value.unhandledRejections.length).toBe(1);
+    expect(second.status === 'rejected' && second.reason).toBeInstanceOf(SimulationBusyError);
+    expect(alone.unhandledRejections).toEqual([]);
+  });
+
+  it('runs side by side when neither captures rejections', async () => {
+    // Arrange
+    const timeline = timelineOf([inbound, { at: 1500, do: 'reply', to: 'm1', key: 'r1' }]);
+    const options = { captureUnhandledRejections: false };
+    // Act
+    const [a, b] = await Promise.all([simulate(timeline, tinyPath, options), simulate(timeline, tinyPath, options)]);
+    // Assert
+    expect(fingerprint(a)).toBe(fingerprint(b));
+    expect(a.requests[0]?.outcome).toBe('ok');
   });
 
   it('classifies an AmbiguousDeliveryError (or ambiguous: true) as info', async () => {
