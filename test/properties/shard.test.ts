@@ -3,12 +3,17 @@
  * worker processes; a failure is the lowest-index failing chunk's; `.ts` send path modules load
  * inside workers. Only `wallMs` may differ between worker counts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCampaign, type CampaignResult } from '../../properties/campaigns/campaign.js';
 import { builtInSendPath } from '../../properties/paths/sendPaths.js';
 import { chunkSeed, runShardedCampaign, shardChunkRuns } from '../../properties/campaigns/shard.js';
+
+/** A file URL of a source file of this repository, for modules written outside it. */
+const sourceUrl = (path: string): string => pathToFileURL(resolve(import.meta.dirname, '..', '..', path)).href;
 
 /** Everything but the wall time. */
 function summary(result: CampaignResult): Omit<CampaignResult, 'wallMs'> {
@@ -62,11 +67,10 @@ describe('runShardedCampaign', () => {
   });
 
   it('loads a TypeScript send path module inside the workers', async () => {
-    // Arrange: a .ts module in an ESM directory of the repository (gitignored).
-    const dir = resolve('.baileys-sim/shard-test');
-    mkdirSync(dir, { recursive: true });
+    // Arrange: a .ts module outside any package, importing the reference by file URL.
+    const dir = mkdtempSync(join(tmpdir(), 'baileys-sim-shard-'));
     const file = join(dir, 'path.ts');
-    writeFileSync(file, "import type { SendPathFactory } from '../../src/ports.js';\nimport { referenceSendPath } from '../../src/reference.js';\nexport const createSendPath: SendPathFactory = referenceSendPath;\n");
+    writeFileSync(file, `import type { SendPathFactory } from '${sourceUrl('src/ports.ts')}';\nimport { referenceSendPath } from '${sourceUrl('src/reference.ts')}';\nexport const createSendPath: SendPathFactory = referenceSendPath;\n`);
     // Act
     const result = await runShardedCampaign({ pathSpec: file, workers: 2, coordinatorRuns: false, seed: 9, numRuns: 2 * shardChunkRuns, stepsMax: 10 });
     // Assert
@@ -76,12 +80,11 @@ describe('runShardedCampaign', () => {
 
   it("gives workers the parent's environment", async () => {
     // Arrange: a send path module that refuses to load without a variable only the parent has.
-    const dir = resolve('.baileys-sim/shard-test');
-    mkdirSync(dir, { recursive: true });
+    const dir = mkdtempSync(join(tmpdir(), 'baileys-sim-shard-'));
     const file = join(dir, 'needs-env.ts');
     writeFileSync(
       file,
-      "import { referenceSendPath } from '../../src/reference.js';\n" +
+      `import { referenceSendPath } from '${sourceUrl('src/reference.ts')}';\n` +
         "if (process.env.BAILEYS_SIM_SHARD_ENV_PROBE !== 'set') throw new Error('BAILEYS_SIM_SHARD_ENV_PROBE is not set');\n" +
         'export const createSendPath = referenceSendPath;\n',
     );

@@ -3,6 +3,9 @@
  * and every specimen in the catalog must be caught by the property it exists to show. Each run
  * also checks determinism (sampled runs and every failure simulated twice: same fingerprint).
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { runArb } from '../../properties/generation/arbitraries.js';
@@ -15,7 +18,8 @@ import { fingerprint } from '../../sim/history.js';
 import { simulate } from '../../sim/simulate.js';
 import { referenceSendPath } from '../../src/reference.js';
 
-const failuresDir = '.baileys-sim/failures';
+/** Failure files of this suite: a temporary directory, named in every failure message. */
+const failuresDir = mkdtempSync(join(tmpdir(), 'baileys-sim-suite-'));
 const reference = builtInSendPath('reference');
 
 describe('reference send path', () => {
