@@ -45,7 +45,7 @@ const shardRuns = quick ? 10_000 : 100_000;
 /** Repetitions of each worker count, alternating. */
 const shardReps = quick ? 1 : 2;
 
-/** Targets (issue 7). */
+/** Targets the bench checks its figures against. */
 const targets = {
   runsPerS: 2000,
   virtualPerWall: 50_000,

@@ -6,7 +6,7 @@
  *
  * The run loop fires one timer at a time and then yields a real macrotask (`setImmediate`), which
  * lets Node drain every queued promise continuation before the next timer fires. A fixed number
- * of microtask turns would starve long promise chains (see DESIGN.md, "Simulation pitfalls").
+ * of microtask turns would starve long promise chains (docs/ARCHITECTURE.md, "Draining to quiescence").
  */
 import FakeTimers from '@sinonjs/fake-timers';
 import type { Clock, TimerHandle } from '../src/ports.js';

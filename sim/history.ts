@@ -239,7 +239,7 @@ export function errorRecord(error: unknown): ErrorRecord {
   return record;
 }
 
-/** The seam's convention (DESIGN.md, honest outcome): ambiguous failures are `info`. */
+/** The seam's convention (property honest-outcome): ambiguous failures are `info`. */
 export function outcomeOfError(error: unknown): 'fail' | 'info' {
   if (typeof error !== 'object' || error === null) return 'fail';
   const e = error as { name?: unknown; ambiguous?: unknown };

@@ -1,6 +1,6 @@
 /**
  * The deterministic simulator: run any `SendPathFactory` against a scripted network timeline
- * under a virtual clock and get back a {@link History} of facts. See DESIGN.md.
+ * under a virtual clock and get back a {@link History} of facts. See docs/ARCHITECTURE.md.
  */
 export { simulate, SimulationBusyError, type SimulateOptions } from './simulate.js';
 export { parseTimeline, serializeTimeline, chatJids, TimelineError, timelineFormat, timelineLimits, eventKinds } from './timeline.js';

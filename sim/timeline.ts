@@ -1,5 +1,5 @@
 /**
- * The `baileys-sim/timeline@1` format (DESIGN.md): a seed, the send path's config and a list of
+ * The `baileys-sim/timeline@1` format (docs/ARCHITECTURE.md, "Timelines"): a seed, the send path's config and a list of
  * timed events. Loading validates the shape with zod and then the cross-event rules (time order,
  * references, uniqueness). Every problem is one line naming the place: `events[3].to: ...`.
  */

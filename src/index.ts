@@ -1,5 +1,5 @@
 /**
- * baileys-sim's reference send path: the public API. See README.md and DESIGN.md.
+ * baileys-sim's reference send path: the public API. See README.md and docs/ARCHITECTURE.md.
  */
 export * from './ports.js';
 export * from './errors.js';

@@ -71,15 +71,15 @@ export interface SimEnv {
   /** Seeded uniform randomness (backoff jitter). */
   random: Random;
   /**
-   * Message ids. An addition to DESIGN.md's seam: ids need their own stream so that drawing an
-   * id does not shift the backoff jitter, and production must use Baileys' generator.
+   * Message ids: a stream of their own, so that drawing an id does not shift the backoff
+   * jitter, and production can use Baileys' generator.
    */
   messageIds: IdSource;
   /** pino-compatible; captured into the history in a simulation. */
   logger: Logger;
   /**
-   * The run's send-path settings (a timeline's `config`). An addition to DESIGN.md's seam: a
-   * generated timeline varies the reconnect policy and deadline, and the path must see them.
+   * The run's send-path settings (a timeline's `config`): generated timelines vary the
+   * reconnect policy and the reply deadline, and the path must see them.
    */
   config: SendPathConfig;
 }

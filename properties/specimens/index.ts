@@ -1,5 +1,5 @@
 /**
- * The specimen catalog: one known-buggy send path per row of DESIGN.md's table, each with the
+ * The specimen catalog: one known-buggy send path per bug class bots really have, each with the
  * properties expected to catch it. The property suite must catch every one.
  */
 import type { SendPathFactory } from '../../src/ports.js';
@@ -24,7 +24,7 @@ export interface Specimen {
   caughtBy: readonly PropertyName[];
 }
 
-/** Every specimen, in DESIGN.md's order, then later additions (`trusts-write`: issue 9). */
+/** Every specimen: one bug each (docs/ARCHITECTURE.md, "Specimens"). */
 export const specimens: readonly Specimen[] = [
   { name: 'captured-socket', factory: capturedSocket, bug: 'sends on the socket captured at inbound time', caughtBy: ['live-socket', 'exactly-once'] },
   { name: 'fresh-id-retry', factory: freshIdRetry, bug: 'retries with a new message id', caughtBy: ['exactly-once'] },

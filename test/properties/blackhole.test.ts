@@ -1,5 +1,5 @@
 /**
- * Issue 9 end to end: a reply written into a silently dead connection. The reference resends
+ * End to end: a reply written into a silently dead connection. The reference resends
  * what the dead socket may have swallowed (same id), the `trusts-write` specimen loses it, and the
  * resend is only safe because the server dedupes by id: with dedupe off it shows twice.
  */
