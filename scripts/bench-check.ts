@@ -1,0 +1,71 @@
+/**
+ * Cost of judging a history as it grows: the reference path is simulated once on a timeline of
+ * one chat with 500, 2,000 and 8,000 replies (with a drop, a refusal window and a blackhole then
+ * heal among them, so every checker has sockets and failures to read), then `checkAll` judges
+ * that history many times. Prints simulate ms, check ms (median), check µs per reply and the
+ * per-reply ratio of the largest history to the smallest. Target: that ratio within 1.5 (checking
+ * is linear, or n log n, in the history's size).
+ *   npm run bench:check [-- repeats]
+ */
+import { performance } from 'node:perf_hooks';
+import { checkAll } from '../properties/judging/checkers.js';
+import { defaultReconnectPolicy, referenceSendPath } from '../src/index.js';
+import type { History } from '../sim/history.js';
+import { simulate } from '../sim/simulate.js';
+import { parseTimeline, timelineFormat, type TimelineEvent } from '../sim/timeline.js';
+import { tuneV8ForSimulation } from '../sim/v8Tuning.js';
+
+tuneV8ForSimulation();
+
+const repliesPerHistory: readonly number[] = [500, 2000, 8000];
+const repeatsArg = Number(process.argv[2] ?? 15);
+const repeats = Number.isInteger(repeatsArg) && repeatsArg > 0 && repeatsArg <= 1000 ? repeatsArg : 15;
+/** Virtual time between two replies: slow enough that the reference never hits its queue limit. */
+const replyGapMs = 100;
+/** The per-reply cost may grow this much from the smallest history to the largest. */
+const ratioTarget = 1.5;
+
+/** One chat, one inbound, `replies` replies to it, and a few faults spread over the run. */
+function timelineOf(replies: number) {
+  const endMs = replies * replyGapMs;
+  const faults: TimelineEvent[] = [
+    { at: Math.round(endMs * 0.2), do: 'drop', reason: 'connectionLost' },
+    { at: Math.round(endMs * 0.4), do: 'refuseConnects', untilAt: Math.round(endMs * 0.4) + 10_000 },
+    { at: Math.round(endMs * 0.6), do: 'blackhole', untilAt: Math.round(endMs * 0.6) + 20_000 },
+    { at: Math.round(endMs * 0.6) + 20_000, do: 'heal' },
+  ];
+  const sends: TimelineEvent[] = Array.from({ length: replies }, (_, i) => ({ at: 100 + i * replyGapMs, do: 'reply', to: 'm1', key: `r${i + 1}` }));
+  const events: TimelineEvent[] = [{ at: 0, do: 'inbound', chat: 'c1', msg: 'm1' }, ...[...sends, ...faults].sort((a, b) => a.at - b.at)];
+  return parseTimeline({ format: timelineFormat, seed: 1, config: { reconnect: { ...defaultReconnectPolicy }, replyDeadlineMs: 120_000 }, events });
+}
+
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+
+/** Median wall ms of one `checkAll(history)`, after a warm-up. */
+function checkMs(history: History): { ms: number; violations: number } {
+  let violations = 0;
+  for (let i = 0; i < 3; i += 1) violations = checkAll(history).length;
+  const times: number[] = [];
+  for (let i = 0; i < repeats; i += 1) {
+    const t0 = performance.now();
+    checkAll(history);
+    times.push(performance.now() - t0);
+  }
+  return { ms: median(times), violations };
+}
+
+console.log(`checkAll cost per reply, one chat, reference path (median of ${repeats} checks per history)\n`);
+console.log('| replies | attempts | sockets | violations | simulate ms | check ms | check µs per reply |');
+console.log('|---|---|---|---|---|---|---|');
+const perReplyUs: number[] = [];
+for (const replies of repliesPerHistory) {
+  const t0 = performance.now();
+  const history = await simulate(timelineOf(replies), referenceSendPath);
+  const simulateMs = performance.now() - t0;
+  const { ms, violations } = checkMs(history);
+  const us = (ms * 1000) / replies;
+  perReplyUs.push(us);
+  console.log(`| ${replies} | ${history.attempts.length} | ${history.sockets.length} | ${violations} | ${simulateMs.toFixed(0)} | ${ms.toFixed(2)} | ${us.toFixed(2)} |`);
+}
+const ratio = perReplyUs.at(-1)! / perReplyUs[0]!;
+console.log(`\nper-reply cost ${repliesPerHistory.at(-1)} vs ${repliesPerHistory[0]} replies: ${ratio.toFixed(2)}x (target <= ${ratioTarget}x: ${ratio <= ratioTarget ? 'met' : 'NOT met'})`);
