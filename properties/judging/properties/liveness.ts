@@ -22,13 +22,21 @@ function longestAttemptMs(history: History): number {
   return longest;
 }
 
-/** Longest a connect that began before a heal may hang (Baileys' connectTimeoutMs default). */
-const connectTimeoutMs = baileysDefaults.connectTimeoutMs;
+/**
+ * Longest a connect may hang before ws gives up on it: the path's own `connectTimeoutMs`, as
+ * each socket recorded it (the largest, should the path change it between sockets); Baileys'
+ * default when the run made no socket.
+ */
+function connectTimeoutMsOf(history: History): number {
+  let longest = 0;
+  for (const s of history.sockets) longest = Math.max(longest, s.timings.connectTimeoutMs);
+  return longest > 0 ? longest : baileysDefaults.connectTimeoutMs;
+}
 
 /**
  * When the network was healed for good (a `heal` with no fault after it), and by when a correct
- * path has certainly reconnected: the longest backoff, a connect that hung past the heal, and
- * any silently dead socket the keep-alive had yet to end.
+ * path has certainly reconnected: the longest backoff, a connect that hung past the heal (for
+ * the path's own connect timeout), and any silently dead socket the keep-alive had yet to end.
  * Undefined when no such heal exists or a silent socket was never ended.
  */
 export function healedFor(history: History): { at: number; by: number } | undefined {
@@ -41,7 +49,7 @@ export function healedFor(history: History): { at: number; by: number } | undefi
     from = Math.max(from, socket.closeEmittedAt);
   }
   const { maxMs, jitter } = history.config.reconnect;
-  return { at: last.at, by: from + Math.ceil(maxMs * (1 + jitter)) + connectTimeoutMs + healSlackMs };
+  return { at: last.at, by: from + Math.ceil(maxMs * (1 + jitter)) + connectTimeoutMsOf(history) + healSlackMs };
 }
 
 /** Why a failed request was allowed to fail, or undefined if it gave up without cause. */
@@ -104,6 +112,6 @@ export const liveness: Checker<typeof property> = {
     '(logged out, banned, replaced) before it settled, or, of the sockets closed before it settled, the last maxAttempts all never opened. ' +
     'A deadline failure is still a violation when the network healed for good (the last network event is a heal) and the deadline ran past ' +
     'the time a correct path has certainly reconnected: the heal (or the keep-alive ending the last silently dead socket, if later) plus the ' +
-    'longest backoff, Baileys\' default connectTimeoutMs and 10 s for the connect and the send. Excused: a request whose inbound never reached the bot.',
+    'longest backoff, the path\'s connectTimeoutMs and 10 s for the connect and the send. Excused: a request whose inbound never reached the bot.',
   check,
 };
