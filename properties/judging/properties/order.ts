@@ -12,10 +12,10 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
   for (const r of index.messageRequests) if (r.callSeq !== undefined) requestRank.set(r.key, r.callSeq);
   for (const [chat, visible] of Object.entries(index.history.server.visible)) {
     let latest: VisibleRecord | undefined;
+    let latestRank = -1;
     for (const record of visible) {
       const rank = record.key === undefined ? undefined : requestRank.get(record.key);
       if (rank === undefined) continue;
-      const latestRank = latest?.key === undefined ? -1 : (requestRank.get(latest.key) ?? -1);
       if (rank < latestRank) {
         violations.push({
           property,
@@ -26,6 +26,7 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
         });
       } else {
         latest = record;
+        latestRank = rank;
       }
     }
   }
