@@ -3,10 +3,7 @@
  * fails (exit 1) or now passes (exit 0: the bug is fixed), with the violations and a compact
  * timeline of what happened. `report` re-simulates through the same {@link replayFile}.
  */
-import { checkAll, type Violation } from '../properties/judging/checkers.js';
-import { FailureFileError, readFailureFile, sameProperties, type FailureFile } from '../properties/campaigns/failureFile.js';
-import { fingerprint, type History } from '../sim/history.js';
-import { simulate } from '../sim/simulate.js';
+import { FailureFileError, readFailureFile, replayWith, type FailureFile, type ReplayResult } from '../properties/campaigns/failureFile.js';
 import { runFacts } from '../report/facts.js';
 import { redactText } from '../report/redact.js';
 import { formatFacts, formatViolation, violatedProperties } from '../report/text.js';
@@ -14,20 +11,14 @@ import { loadPathOrExplain } from './campaignCommand.js';
 import { exitCodes, UsageError, type ExitCode } from './errors.js';
 import { writeLines, type Io } from './io.js';
 
-/** A failure file re-run: the file, the fresh history and what the checkers say now. */
-export interface Replayed {
+/** A failure file re-run: the file, the send path replayed, and what {@link replayWith} found. */
+export interface Replayed extends ReplayResult {
   failure: FailureFile;
   /** The send path replayed (the file's, or `--path`). */
   pathName: string;
-  history: History;
-  violations: Violation[];
-  /** The history is byte-identical to the one recorded in the file. */
-  sameHistory: boolean;
-  /** The same properties are violated as recorded. */
-  reproduced: boolean;
 }
 
-/** Reads `file` and re-simulates it with its own send path, or with `pathOverride`. */
+/** Reads `file` and replays it with its own send path, or with `pathOverride`. */
 export async function replayFile(file: string, io: Io, pathOverride?: string): Promise<Replayed> {
   let failure: FailureFile;
   try {
@@ -38,16 +29,7 @@ export async function replayFile(file: string, io: Io, pathOverride?: string): P
     throw error;
   }
   const path = await loadPathOrExplain(pathOverride ?? failure.path, io.cwd, pathOverride ? '--path' : `${file}: path`);
-  const history = await simulate(failure.timeline, path.factory, { dedupeById: failure.dedupeById ?? true });
-  const violations = checkAll(history);
-  return {
-    failure,
-    pathName: path.name,
-    history,
-    violations,
-    sameHistory: fingerprint(history) === failure.fingerprint,
-    reproduced: sameProperties(violations, failure.violations),
-  };
+  return { failure, pathName: path.name, ...(await replayWith(failure, path.factory)) };
 }
 
 /** What a replay concluded, in words and as an exit code. */

@@ -3,10 +3,30 @@
  * replay failure files, and load send paths — what the CLI does, for use from a test file.
  */
 export { runArb, timelineArb, toTimeline, faultKinds, type FaultKind, type GeneratedRun, type SwarmSettings } from './generation/arbitraries.js';
-export { checkAll, propertyNames, defaultBoundLimits, type BoundLimits, type PropertyName, type Violation } from './judging/checkers.js';
+export {
+  checkAll,
+  checkProperty,
+  checkers,
+  propertyNames,
+  defaultBoundLimits,
+  HistoryIndex,
+  type BoundLimits,
+  type Checker,
+  type PropertyName,
+  type Violation,
+} from './judging/checkers.js';
 export { runCampaign, judge, failureFileOf, type CampaignOptions, type CampaignResult, type CampaignFailure } from './campaigns/campaign.js';
 export { runShardedCampaign, type ShardedCampaignOptions } from './campaigns/shard.js';
-export { readFailureFile, parseFailureFile, replayFailure, writeFailureFile, replayCommand, type FailureFile } from './campaigns/failureFile.js';
+export {
+  readFailureFile,
+  parseFailureFile,
+  replayFailure,
+  replayWith,
+  writeFailureFile,
+  replayCommand,
+  type FailureFile,
+  type ReplayResult,
+} from './campaigns/failureFile.js';
 export { loadSendPath, SendPathLoadError } from './paths/loadSendPath.js';
 export { builtInSendPath, builtInSendPathNames, type NamedSendPath } from './paths/sendPaths.js';
 export { specimens, specimenByName, type Specimen } from './specimens/index.js';

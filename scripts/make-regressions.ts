@@ -10,12 +10,9 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { failureFileOf, runCampaign } from '../properties/campaigns/campaign.js';
-import { checkAll } from '../properties/judging/checkers.js';
-import { failureFormat, readFailureFile, serializeFailure } from '../properties/campaigns/failureFile.js';
+import { failureFormat, readFailureFile, replayFailure, serializeFailure, type FailureFile } from '../properties/campaigns/failureFile.js';
 import { builtInSendPath } from '../properties/paths/sendPaths.js';
 import { specimens } from '../properties/specimens/index.js';
-import { fingerprint } from '../sim/history.js';
-import { simulate } from '../sim/simulate.js';
 import { parseTimeline } from '../sim/timeline.js';
 
 const outDir = 'test/regressions';
@@ -30,14 +27,20 @@ for (const specimen of specimens) {
   console.log(`${file}: ${result.failure.timeline.events.length} events, ${[...new Set(result.failure.violations.map((v) => v.property))].join(', ')}`);
 }
 
+/** `scenario` replayed with the built-in path it names: its timeline and origin kept, today's verdict and fingerprint recorded. */
+async function withFreshVerdict(scenario: FailureFile): Promise<FailureFile> {
+  const { violations, fingerprint } = await replayFailure(scenario);
+  const { format, path, timeline, found } = scenario;
+  return { format, path, timeline, dedupeById: scenario.dedupeById ?? true, violations, fingerprint, ...(found ? { found } : {}) };
+}
+
 const goldenNames = (await readdir('test/golden')).filter((f) => f.endsWith('.json')).sort();
 for (const name of goldenNames) {
   const timeline = parseTimeline(JSON.parse(await readFile(join('test/golden', name), 'utf8')));
-  const history = await simulate(timeline, builtInSendPath('reference').factory);
-  const violations = checkAll(history);
-  if (violations.length > 0) throw new Error(`golden ${name} fails on the reference: ${violations[0]!.message}`);
+  const golden = await withFreshVerdict({ format: failureFormat, path: 'reference', timeline, dedupeById: true, violations: [], fingerprint: '' });
+  if (golden.violations.length > 0) throw new Error(`golden ${name} fails on the reference: ${golden.violations[0]!.message}`);
   const file = join(outDir, `reference-${basename(name, '.json')}.json`);
-  await writeFile(file, serializeFailure({ format: failureFormat, path: 'reference', timeline, dedupeById: true, violations, fingerprint: fingerprint(history) }));
+  await writeFile(file, serializeFailure(golden));
   console.log(`${file}: must pass`);
 }
 
@@ -45,10 +48,8 @@ for (const name of goldenNames) {
 const goldenFiles = new Set(goldenNames.map((name) => `reference-${name}`));
 for (const name of (await readdir(outDir)).filter((f) => f.startsWith('reference-') && f.endsWith('.json') && !goldenFiles.has(f)).sort()) {
   const file = join(outDir, name);
-  const scenario = await readFailureFile(file);
-  const dedupeById = scenario.dedupeById ?? true;
-  const history = await simulate(scenario.timeline, builtInSendPath(scenario.path).factory, { dedupeById });
-  const violations = checkAll(history);
-  await writeFile(file, serializeFailure({ format: failureFormat, path: scenario.path, timeline: scenario.timeline, dedupeById, violations, fingerprint: fingerprint(history) }));
+  const scenario = await withFreshVerdict(await readFailureFile(file));
+  await writeFile(file, serializeFailure(scenario));
+  const { violations } = scenario;
   console.log(`${file}: ${violations.length === 0 ? 'passes' : `records ${[...new Set(violations.map((v) => v.property))].join(', ')}`}`);
 }

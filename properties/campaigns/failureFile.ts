@@ -7,7 +7,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { fingerprint } from '../../sim/history.js';
+import { fingerprint, type History } from '../../sim/history.js';
 import { simulate } from '../../sim/simulate.js';
 import { parseTimeline, TimelineError, type Timeline } from '../../sim/timeline.js';
 import type { SendPathFactory } from '../../src/ports.js';
@@ -109,21 +109,34 @@ export function replayCommand(file: string): string {
 
 /** What a replay found. */
 export interface ReplayResult {
+  /** The history the replay recorded. */
+  history: History;
   violations: Violation[];
   fingerprint: string;
+  /** The history is byte-identical to the one the file recorded (same fingerprint). */
+  sameHistory: boolean;
   /** The same properties were violated as recorded (for a must-pass file: still none). */
   reproduced: boolean;
 }
 
-/** Re-runs a failure file with the send path its `path` names. */
+/**
+ * The one replay, used by the library, the CLI (`replay`, `report`) and the regression script:
+ * simulates the file's timeline with its server model (`dedupeById`, true when absent) against
+ * `factory`, judges the history and compares it with what the file recorded.
+ */
+export async function replayWith(failure: FailureFile, factory: SendPathFactory): Promise<ReplayResult> {
+  const history = await simulate(failure.timeline, factory, { dedupeById: failure.dedupeById ?? true });
+  const violations = checkAll(history);
+  const print = fingerprint(history);
+  return { history, violations, fingerprint: print, sameHistory: print === failure.fingerprint, reproduced: sameProperties(violations, failure.violations) };
+}
+
+/** Re-runs a failure file with the send path its `path` names (a built-in one unless `resolve` says otherwise). */
 export async function replayFailure(
   failure: FailureFile,
   resolve: (path: string) => Promise<SendPathFactory> | SendPathFactory = (p) => builtInSendPath(p).factory,
 ): Promise<ReplayResult> {
-  const factory = await resolve(failure.path);
-  const history = await simulate(failure.timeline, factory, { dedupeById: failure.dedupeById ?? true });
-  const violations = checkAll(history);
-  return { violations, fingerprint: fingerprint(history), reproduced: sameProperties(violations, failure.violations) };
+  return replayWith(failure, await resolve(failure.path));
 }
 
 /** True when both lists name the same set of properties. */

@@ -9,6 +9,7 @@ import {
   checkLiveness,
   checkOrder,
   connectSeries,
+  healedFor,
 } from '../../properties/judging/checkers.js';
 import type { History } from '../../sim/history.js';
 import { attempt, baseHistory, makeVisible, request, socket } from './historyBuilder.js';
@@ -209,6 +210,26 @@ describe('liveness', () => {
     if (laterFault) h.networkEvents.push(laterFault);
     h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + deadlineMs }));
     expect(checkLiveness(h)).toEqual([]);
+  });
+
+  it("allows a hanging connect the path's own connect timeout, as its sockets recorded it", () => {
+    // Arrange: heal at 1000; the deadline runs to 80_100. A correct path with Baileys' default
+    // 20 s connect timeout delivers by 1000 + 37_500 + 20_000 + 10_000 = 68_500; one configured
+    // with 60 s may still be waiting on a connect that began before the heal until 108_500.
+    const arrange = (connectTimeoutMs: number) => {
+      const h = baseHistory();
+      h.config.replyDeadlineMs = 80_000;
+      h.sockets[0] = socket({ generation: 1, openedAt: 10, timings: { keepAliveIntervalMs: 30_000, connectTimeoutMs } });
+      h.networkEvents.push({ at: 500, do: 'drop' }, { at: 1000, do: 'heal' });
+      h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 80_000, error: { name: 'ReplyDeadlineError', message: 'late' } }));
+      return h;
+    };
+    const defaults = arrange(20_000);
+    const patient = arrange(60_000);
+    // Act / Assert
+    expect(checkLiveness(defaults)).toMatchObject([{ key: 'r1', message: expect.stringContaining('a correct path delivers by 68500 ms') }]);
+    expect(checkLiveness(patient)).toEqual([]);
+    expect(healedFor(patient)!.by - healedFor(defaults)!.by).toBe(60_000 - 20_000);
   });
 
   it('counts from the keep-alive ending a silent socket, not from the heal', () => {

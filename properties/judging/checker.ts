@@ -1,0 +1,28 @@
+/**
+ * What one property's checker is: a name, the property's exact definition, and a pure function
+ * from an indexed history to the violations it finds. The table of every checker is
+ * `checkers.ts`; each checker lives in `properties/<name>.ts`.
+ */
+import type { PropertyName } from './checkers.js';
+import type { HistoryIndex } from './historyIndex.js';
+import type { BoundLimits } from './properties/bounded.js';
+
+/** One broken property, located: `property` names it (a checker reports only its own). */
+export interface Violation<Property extends string = PropertyName> {
+  property: Property;
+  message: string;
+  /** Virtual time the violation became visible, ms. */
+  at: number;
+  key?: string;
+  generation?: number;
+}
+
+/** The checker of the property called `Name`. */
+export interface Checker<Name extends string = string> {
+  /** The property's name, as violations and failure files carry it. */
+  readonly name: Name;
+  /** The exact definition and every excuse it allows, in one paragraph (for docs and the CLI). */
+  readonly definition: string;
+  /** The violations of this property in the indexed history, in the order the checker finds them. */
+  check(index: HistoryIndex, limits: BoundLimits): Violation<Name>[];
+}

@@ -1,0 +1,187 @@
+/**
+ * A history indexed once for judging. Every question a checker asks per request (its visible
+ * copies, its attempts, a socket by generation, whether a socket opened or the session ended
+ * after some time) is answered in O(1) or O(log n) here, so judging a history costs
+ * O(n log n) in its size instead of O(requests x n). The index holds facts, never verdicts:
+ * what they excuse is the checkers' business.
+ */
+import type { AttemptRecord, History, RequestRecord, SocketRecord, VisibleRecord } from '../../sim/history.js';
+import { isTerminalCode } from '../../src/baileysFacts.js';
+
+const noCopies: readonly VisibleRecord[] = Object.freeze([]);
+
+/** Close times (ascending, distinct) and, as of each, whether the reconnect attempts had run out. */
+interface ExhaustionSteps {
+  at: number[];
+  exhausted: boolean[];
+}
+
+/** See the module comment. Build one per history with `new HistoryIndex(history)`. */
+export class HistoryIndex {
+  readonly history: History;
+  /** Requests that put a visible message in the chat (composing does not), in request order. */
+  readonly messageRequests: readonly RequestRecord[];
+  /** Message attempts that carry a reply key, per key in call order; keys in order of first attempt. */
+  readonly messageAttemptsByKey: ReadonlyMap<string, readonly AttemptRecord[]>;
+  /** Visible copies per chat, then per reply key, in the order they became visible. */
+  readonly #copies = new Map<string, Map<string, VisibleRecord[]>>();
+  readonly #socketByGeneration = new Map<number, SocketRecord>();
+  readonly #openedAtMax: number;
+  readonly #terminalCloseAt: { first: number; last: number };
+  /** Earliest close of the last `maxAttempts` sockets when none of them opened; else undefined. */
+  readonly #lastConnectsFailedAt: number | undefined;
+  readonly #exhaustion: ExhaustionSteps;
+
+  constructor(history: History) {
+    const maxAttempts = history.config.reconnect.maxAttempts;
+    // Invariant (the timeline schema enforces it): a path is allowed at least one reconnect.
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`config.reconnect.maxAttempts must be a whole number >= 1 (got ${maxAttempts})`);
+    this.history = history;
+    this.messageRequests = history.requests.filter((r) => r.kind !== 'composing');
+    this.messageAttemptsByKey = attemptsByKey(history.attempts);
+    for (const [chat, visible] of Object.entries(history.server.visible)) this.#copies.set(chat, copiesByKey(visible));
+    // The first record of a generation wins, as a search from the front would find it.
+    for (const s of history.sockets) if (!this.#socketByGeneration.has(s.generation)) this.#socketByGeneration.set(s.generation, s);
+    this.#openedAtMax = maxOf(definedTimes(history.sockets, (s) => s.openedAt));
+    const terminal = definedTimes(history.sockets.filter((s) => isTerminalCode(s.closeError?.statusCode)), (s) => s.closeEmittedAt);
+    this.#terminalCloseAt = { first: minOf(terminal), last: maxOf(terminal) };
+    this.#lastConnectsFailedAt = lastConnectsFailedAt(history.sockets, maxAttempts);
+    this.#exhaustion = exhaustionSteps(history.sockets, maxAttempts);
+  }
+
+  /** The recipient-visible copies of `request`'s reply in its chat, in the order they appeared. */
+  visibleCopies(request: RequestRecord): readonly VisibleRecord[] {
+    return this.#copies.get(request.chat)?.get(request.key) ?? noCopies;
+  }
+
+  /** The socket of `generation`, if the run made one. */
+  socketOf(generation: number): SocketRecord | undefined {
+    return this.#socketByGeneration.get(generation);
+  }
+
+  /** Some socket opened at or after `at`. */
+  openedAtOrAfter(at: number): boolean {
+    return this.#openedAtMax >= at;
+  }
+
+  /** Some socket closed with a terminal code (logged out, banned, replaced) at or after `at`. */
+  terminalCloseAtOrAfter(at: number): boolean {
+    return this.#terminalCloseAt.last >= at;
+  }
+
+  /** Some socket closed with a terminal code at or before `at`. */
+  terminalCloseBy(at: number): boolean {
+    return this.#terminalCloseAt.first <= at;
+  }
+
+  /** The run's last `maxAttempts` sockets all closed at or after `at` without ever opening. */
+  lastConnectsFailedSince(at: number): boolean {
+    return this.#lastConnectsFailedAt !== undefined && this.#lastConnectsFailedAt >= at;
+  }
+
+  /**
+   * Out of reconnect attempts by `at`: of the sockets whose close was emitted at or before `at`,
+   * the last `maxAttempts` (in creation order) all never opened.
+   */
+  reconnectsExhaustedBy(at: number): boolean {
+    const step = lastAtOrBefore(this.#exhaustion.at, at);
+    return step >= 0 && this.#exhaustion.exhausted[step]!;
+  }
+}
+
+function attemptsByKey(attempts: readonly AttemptRecord[]): Map<string, AttemptRecord[]> {
+  const byKey = new Map<string, AttemptRecord[]>();
+  for (const a of attempts) {
+    if (a.kind !== 'message' || a.key === undefined) continue;
+    const list = byKey.get(a.key);
+    if (list === undefined) byKey.set(a.key, [a]);
+    else list.push(a);
+  }
+  return byKey;
+}
+
+function copiesByKey(visible: readonly VisibleRecord[]): Map<string, VisibleRecord[]> {
+  const byKey = new Map<string, VisibleRecord[]>();
+  for (const v of visible) {
+    if (v.key === undefined) continue; // no request's key can match it
+    const list = byKey.get(v.key);
+    if (list === undefined) byKey.set(v.key, [v]);
+    else list.push(v);
+  }
+  return byKey;
+}
+
+function definedTimes(sockets: readonly SocketRecord[], time: (s: SocketRecord) => number | undefined): number[] {
+  const times: number[] = [];
+  for (const s of sockets) {
+    const t = time(s);
+    if (t !== undefined) times.push(t);
+  }
+  return times;
+}
+
+/** The largest of `values`; -Infinity for none (no spread: a long list would overflow the stack). */
+function maxOf(values: readonly number[]): number {
+  let max = -Infinity;
+  for (const v of values) if (v > max) max = v;
+  return max;
+}
+
+/** The smallest of `values`; Infinity for none. */
+function minOf(values: readonly number[]): number {
+  let min = Infinity;
+  for (const v of values) if (v < min) min = v;
+  return min;
+}
+
+function lastConnectsFailedAt(sockets: readonly SocketRecord[], maxAttempts: number): number | undefined {
+  const tail = sockets.slice(-maxAttempts);
+  if (tail.length !== maxAttempts) return undefined;
+  if (!tail.every((s) => s.openedAt === undefined && s.closeEmittedAt !== undefined)) return undefined;
+  return minOf(tail.map((s) => s.closeEmittedAt!));
+}
+
+/**
+ * {@link HistoryIndex.reconnectsExhaustedBy} for every close time, in one sweep over the
+ * sockets in close order. `newestOpened` is the newest (by creation) opened socket closed so
+ * far and `unopenedAfter` counts the closed sockets newer than it, which all never opened: the
+ * last `maxAttempts` closed sockets never opened exactly when `unopenedAfter >= maxAttempts`.
+ * `newestOpened` only moves forward, so the sweep after the sort is O(sockets).
+ */
+function exhaustionSteps(sockets: readonly SocketRecord[], maxAttempts: number): ExhaustionSteps {
+  const closeAt = (i: number): number => sockets[i]!.closeEmittedAt!;
+  const order = [...sockets.keys()].filter((i) => sockets[i]!.closeEmittedAt !== undefined).sort((a, b) => closeAt(a) - closeAt(b));
+  const closed = new Array<boolean>(sockets.length).fill(false);
+  const steps: ExhaustionSteps = { at: [], exhausted: [] };
+  let newestOpened = -1;
+  let unopenedAfter = 0;
+  for (const i of order) {
+    closed[i] = true;
+    if (sockets[i]!.openedAt === undefined) {
+      if (i > newestOpened) unopenedAfter += 1;
+    } else if (i > newestOpened) {
+      for (let j = newestOpened + 1; j < i; j += 1) if (closed[j]) unopenedAfter -= 1;
+      newestOpened = i;
+    }
+    // Sockets closed at the same time count together: the answer is the one after the last.
+    const exhausted = unopenedAfter >= maxAttempts;
+    if (steps.at.at(-1) === closeAt(i)) steps.exhausted[steps.exhausted.length - 1] = exhausted;
+    else {
+      steps.at.push(closeAt(i));
+      steps.exhausted.push(exhausted);
+    }
+  }
+  return steps;
+}
+
+/** Index of the last value `<= at` in ascending `sorted`, or -1. */
+function lastAtOrBefore(sorted: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo - 1;
+}

@@ -1,0 +1,44 @@
+/** order: replies to one chat become visible in the order the path was asked to send them. */
+import type { VisibleRecord } from '../../../sim/history.js';
+import type { Checker, Violation } from '../checker.js';
+import type { HistoryIndex } from '../historyIndex.js';
+
+const property = 'order';
+
+function check(index: HistoryIndex): Violation<typeof property>[] {
+  const violations: Violation<typeof property>[] = [];
+  const requestRank = new Map<string, number>();
+  // The order the path was asked in: call order (several calls can share a virtual time).
+  for (const r of index.messageRequests) if (r.callSeq !== undefined) requestRank.set(r.key, r.callSeq);
+  for (const [chat, visible] of Object.entries(index.history.server.visible)) {
+    let latest: VisibleRecord | undefined;
+    let latestRank = -1;
+    for (const record of visible) {
+      const rank = record.key === undefined ? undefined : requestRank.get(record.key);
+      if (rank === undefined) continue;
+      if (rank < latestRank) {
+        violations.push({
+          property,
+          key: record.key,
+          generation: record.generation,
+          at: record.at,
+          message: `in chat ${chat}, ${record.key} became visible after ${latest?.key}, which was requested later`,
+        });
+      } else {
+        latest = record;
+        latestRank = rank;
+      }
+    }
+  }
+  return violations;
+}
+
+/** Property 4, order. */
+export const order: Checker<typeof property> = {
+  name: property,
+  definition:
+    'In each chat, replies become visible in the order the path was called with them (call order, not timeline order: ' +
+    'several calls can share a virtual time, and a late inbound delays its replies\' calls). ' +
+    'Excused: gaps, where an earlier reply failed or was lost and is not visible; only an earlier-called reply becoming visible after a later-called one is a violation.',
+  check,
+};
