@@ -24,6 +24,8 @@ describe('baileys-sim report --html', () => {
   let reportCode = -1;
   let reportStdout = '';
 
+  // Two CLI processes (a campaign, then the report): on a loaded 2-core machine this takes
+  // several times vitest's 10 s default for a hook.
   beforeAll(async () => {
     const run = await runCli(['run', '--path', 'specimen:captured-socket', '--runs', '200'], cwd);
     const failureFile = /failure file: (\S+)/.exec(run.stdout)?.[1];
@@ -31,7 +33,7 @@ describe('baileys-sim report --html', () => {
     const report = await runCli(['report', failureFile, '--html', 'out/failure.html'], cwd);
     reportCode = report.code;
     reportStdout = report.stdout;
-  });
+  }, 60_000);
 
   it('writes one self-contained file with no JID in it', () => {
     // Assert
