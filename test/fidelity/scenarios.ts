@@ -328,6 +328,51 @@ export const inFlightAtWsClose: FidelityCase = {
 };
 
 /**
+ * The fake's `drop` while a frame is on the wire, with 400 ms one-way latency. rc14 rejects a send
+ * only before its write: dropped during its pre-write usync round trip, the send rejects with the
+ * bare close code 1006 and writes nothing.
+ */
+export const dropDuringPreWrite: FidelityCase = {
+  scenario: scenario({
+    name: 'drop-during-pre-write',
+    endAt: 2000,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'latency', ms: 400 },
+      { at: 1000, do: 'send', key: 'r1' },
+      { at: 1300, do: 'terminate' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 1300, boom(428, 'Connection Terminated'))],
+    sends: [rejected('r1', 1, 1000, 1300, closeCode(1006))],
+  }),
+};
+
+/**
+ * Dropped after the write, before the frame arrived (400 ms one-way latency): the send has
+ * already resolved (after its two usync round trips, 1.6 s) and stays resolved; the frame is lost.
+ * A resolved send is no proof of delivery, and a close never rejects a written frame.
+ */
+export const dropAfterWrite: FidelityCase = {
+  scenario: scenario({
+    name: 'drop-after-write',
+    endAt: 3500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'latency', ms: 400 },
+      { at: 1000, do: 'send', key: 'r1' },
+      { at: 2850, do: 'terminate' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 2850, boom(428, 'Connection Terminated'))],
+    sends: [resolved('r1', 1, 1000, 2600)],
+    upserts: [echo('r1', 1, 2600 + echoMs)],
+  }),
+};
+
+/**
  * A send stalled in its usync query when the client calls `end()`: `end()` removes the ws
  * `close` listeners before closing (`Socket/socket.js` `end`), so the pending query never hears
  * the close. `close` comes at once (the server answers the close frame); the send waits out
@@ -714,6 +759,8 @@ export const fidelityCases: readonly FidelityCase[] = Object.freeze([
   inFlightAtTcpReset,
   inFlightAtWsClose,
   inFlightAtEnd,
+  dropDuringPreWrite,
+  dropAfterWrite,
   mediaSent,
   mediaUploadFails,
   mediaConnErrorCached,
