@@ -11,7 +11,8 @@ import { compareTraces } from '../fidelity/trace.js';
 const teardownMarginMs = 20_000;
 const longCases = fidelityCases.filter(c => c.long);
 
-describe.concurrent('real rc14 (loopback) matches each fidelity case that waits for the close timeout', { maxConcurrency: longCases.length }, () => {
+// vitest runs up to 5 concurrent tests (maxConcurrency): all of these at once.
+describe.concurrent('real rc14 (loopback) matches each fidelity case that waits for the close timeout', () => {
   for (const c of longCases) {
     it(c.scenario.name, { timeout: c.scenario.endAt + teardownMarginMs }, async () => {
       // Act
