@@ -11,6 +11,9 @@
  * compared until the capability exists.
  */
 export const fakeCannotExpressYet: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  'usync-stalled': [
+    'steps[1] stallIq: a stalled usync iq: the fake has no pre-write queries',
+  ],
   'in-flight-at-tcp-close': [
     'steps[2] stallIq: a stalled usync iq: the fake has no pre-write queries',
   ],

@@ -267,6 +267,29 @@ export const connectIntoBlackhole: FidelityCase = {
 };
 
 /**
+ * The server never answers the usync queries a send makes before its write: each query times out
+ * to `undefined` (`waitForMessage` turns its own 408 into `undefined`), the device list reads as
+ * empty and the frame is written anyway, after two `defaultQueryTimeoutMs`. No 408 reaches the
+ * caller.
+ */
+export const usyncStalled: FidelityCase = {
+  scenario: scenario({
+    name: 'usync-stalled',
+    endAt: 4500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'stallIq', iq: 'usync' },
+      { at: 1000, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({
+    connection: login(1, 0),
+    sends: [resolved('r1', 1, 1000, 1000 + 2 * socket.defaultQueryTimeoutMs, 1000 + 2 * socket.defaultQueryTimeoutMs)],
+    upserts: [echo('r1', 1, 1000 + 2 * socket.defaultQueryTimeoutMs + echoMs)],
+  }),
+};
+
+/**
  * A send stalled in its pre-write usync query when the server closes the TCP connection (FIN):
  * `waitForMessage` rejects with what ws's `close` event passed first, the bare close code 1006
  * (not an Error), and the frame is never written. A send written before the close stays resolved.
@@ -755,6 +778,7 @@ export const fidelityCases: readonly FidelityCase[] = Object.freeze([
   endOnSilentLink,
   blackholeThenReconnect,
   connectIntoBlackhole,
+  usyncStalled,
   inFlightAtTcpClose,
   inFlightAtTcpReset,
   inFlightAtWsClose,

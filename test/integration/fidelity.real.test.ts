@@ -4,7 +4,9 @@
  * times within `timeTolerated`. A Baileys upgrade that changes any of these behaviours fails here.
  * The cases that wait for ws's 30 s close timeout are in fidelity.realSlow.test.ts.
  */
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { Curve, WA_CERT_DETAILS } from '@whiskeysockets/baileys';
 import { runReal } from '../fidelity/realRunner.js';
 import { fidelityCases } from '../fidelity/scenarios.js';
 import { compareTraces } from '../fidelity/trace.js';
@@ -21,4 +23,22 @@ describe.concurrent('real rc14 (loopback) matches each fidelity case', () => {
       expect(compareTraces(c.rc14, trace)).toEqual([]);
     });
   }
+});
+
+// libsignal (Baileys' dependency) ships no types
+const libsignalCurve = createRequire(import.meta.url)('libsignal/src/curve.js') as {
+  verifySignature(pubKey: Buffer, msg: Buffer, sig: Buffer): boolean;
+};
+
+describe('the noise certificate check in rc14 (why a self-made server certificate is accepted)', () => {
+  it("Baileys' Curve.verify accepts a signature libsignal rejects", () => {
+    // See the header comment of test/loopback/waServer.ts. If this fails, Baileys (or libsignal)
+    // fixed the check and the loopback server needs another way to pass it.
+    const notWhatsApp = Curve.generateKeyPair();
+    const details = Buffer.from('intermediate certificate details');
+    const signature = Buffer.from(Curve.sign(notWhatsApp.private, details));
+    const rootWithVersionByte = Buffer.concat([Buffer.from([5]), WA_CERT_DETAILS.PUBLIC_KEY]);
+    expect(libsignalCurve.verifySignature(rootWithVersionByte, details, signature)).toBe(false);
+    expect(Curve.verify(WA_CERT_DETAILS.PUBLIC_KEY, details, signature)).toBe(true);
+  });
 });

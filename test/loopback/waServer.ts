@@ -41,7 +41,7 @@
  * Two things *are* enforced: `issuerSerial` must be explicitly encoded as 0 (an absent field
  * decodes as `null` → "certification match failed"), and the signatures must be 64 bytes.
  * The server static key is never compared with the leaf certificate's key.
- * `test/integration/fidelity.test.ts` asserts this, so a Baileys/libsignal upgrade that fixes
+ * `test/integration/fidelity.real.test.ts` asserts this, so a Baileys/libsignal upgrade that fixes
  * it fails loudly with a pointer here.
  *
  * ## Stanzas answered (what rc14 sends for login and for a 1:1 text `sendMessage`)
@@ -92,7 +92,7 @@
  *   `Socket/messages-recv.js` `handleMessage`: `upsertMessage(msg, node.attrs.offline ? 'append' : 'notify')`).
  *
  * What rc14 does under each fault is in `test/fidelity/scenarios.ts` (measured by
- * `test/integration/fidelity.real.test.ts`) and `fidelity.ts`.
+ * `test/integration/fidelity.real.test.ts`).
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
