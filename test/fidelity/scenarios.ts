@@ -314,41 +314,31 @@ export const inFlightAtTcpClose: FidelityCase = {
   }),
 };
 
-/** As {@link inFlightAtTcpClose} with a TCP reset (RST): the same 1006 and 428 (ws reports no error for it). */
-export const inFlightAtTcpReset: FidelityCase = {
+/**
+ * As {@link inFlightAtTcpClose} with a TCP reset (RST): the same 1006 and 428 (ws reports no
+ * error for it); with a WebSocket close frame without a code: 1005.
+ */
+export const inFlightAtOtherCloses: FidelityCase[] = (
+  [
+    ['in-flight-at-tcp-reset', 'reset', 1006],
+    ['in-flight-at-ws-close', 'wsClose', 1005],
+  ] as const
+).map(([name, fault, code]) => ({
   scenario: scenario({
-    name: 'in-flight-at-tcp-reset',
+    name,
     endAt: 2500,
     steps: [
       { at: 0, do: 'connect' },
       { at: 500, do: 'stallIq', iq: 'usync' },
       { at: 1000, do: 'send', key: 'r1' },
-      { at: 1500, do: 'reset' },
+      { at: 1500, do: fault },
     ],
   }),
   rc14: trace({
     connection: [...login(1, 0), closed(1, 1500, boom(428, 'Connection Terminated'))],
-    sends: [rejected('r1', 1, 1000, 1500, closeCode(1006))],
+    sends: [rejected('r1', 1, 1000, 1500, closeCode(code))],
   }),
-};
-
-/** As {@link inFlightAtTcpClose} with a WebSocket close frame without a code: the send rejects with 1005. */
-export const inFlightAtWsClose: FidelityCase = {
-  scenario: scenario({
-    name: 'in-flight-at-ws-close',
-    endAt: 2500,
-    steps: [
-      { at: 0, do: 'connect' },
-      { at: 500, do: 'stallIq', iq: 'usync' },
-      { at: 1000, do: 'send', key: 'r1' },
-      { at: 1500, do: 'wsClose' },
-    ],
-  }),
-  rc14: trace({
-    connection: [...login(1, 0), closed(1, 1500, boom(428, 'Connection Terminated'))],
-    sends: [rejected('r1', 1, 1000, 1500, closeCode(1005))],
-  }),
-};
+}));
 
 /**
  * The fake's `drop` while a frame is on the wire, with 400 ms one-way latency. rc14 rejects a send
@@ -780,8 +770,7 @@ export const fidelityCases: readonly FidelityCase[] = Object.freeze([
   connectIntoBlackhole,
   usyncStalled,
   inFlightAtTcpClose,
-  inFlightAtTcpReset,
-  inFlightAtWsClose,
+  ...inFlightAtOtherCloses,
   inFlightAtEnd,
   dropDuringPreWrite,
   dropAfterWrite,
