@@ -82,6 +82,9 @@ export const fakeCannotExpressYet: Readonly<Record<string, readonly string[]>> =
   'server-nack-late': [
     'steps[1] nackNext: a server nack (messages.update status ERROR)',
   ],
+  'write-stalled': [
+    'steps[4] resume: a silent link that comes back (a blackholed socket stays dead)',
+  ],
 });
 
 /**
@@ -98,12 +101,14 @@ export const knownFakeMismatches: Readonly<Record<string, readonly string[]>> = 
   'latency': [
     'notifications: expected [1:pending:false, 1:pending:true, 1:online:true], got [1:pending:false]',
     'sends[0] r1@1.value: expected {"proto":true,"timestamp":"Long","status":1,"fromMe":true}, got {"proto":false,"timestamp":"number","status":1,"fromMe":true}',
-    'sends[0] r1@1.settledAt: expected 1800 ms, got 1200 ms',
-    'sends[0] r1@1.frameAt: expected 2000 ms, got 1200 ms',
+    'sends[0] r1@1.settledAt: expected 3600 ms, got 2400 ms',
+    'sends[0] r1@1.frameAt: expected 4000 ms, got 2400 ms',
     'sends[1] r2@1.value: expected {"proto":true,"timestamp":"Long","status":1,"fromMe":true}, got {"proto":false,"timestamp":"number","status":1,"fromMe":true}',
-    'sends[1] r2@1.frameAt: expected 3000 ms, got 2200 ms',
+    'sends[1] r2@1.settledAt: expected 5100 ms, got 3900 ms',
+    'sends[1] r2@1.frameAt: expected 5500 ms, got 3900 ms',
     'sends[2] r3@1.value: expected {"proto":true,"timestamp":"Long","status":1,"fromMe":true}, got {"proto":false,"timestamp":"number","status":1,"fromMe":true}',
-    'sends[2] r3@1.frameAt: expected 4000 ms, got 3200 ms',
+    'sends[2] r3@1.settledAt: expected 6600 ms, got 5400 ms',
+    'sends[2] r3@1.frameAt: expected 7000 ms, got 5400 ms',
     'upserts: expected [r1@1:append:fromMe:status=1, r2@1:append:fromMe:status=1, r3@1:append:fromMe:status=1], got []',
   ],
   'silent-link': [

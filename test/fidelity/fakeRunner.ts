@@ -5,7 +5,7 @@
  * The trace is completed from the history (frames per send, listener throws the fake caught).
  */
 import { chatJids, parseTimeline, simulate, type TimelineEvent } from '../../sim/index.js';
-import { chatOf, clientStepKinds, scenarioChats, type FaultStep, type Scenario } from './scenario.js';
+import { chatOf, clientStepKinds, newsletterJid, scenarioChats, type FaultStep, type Scenario } from './scenario.js';
 import { messageIdFor, scriptedPath } from './scriptedPath.js';
 import { inboundText, type Trace } from './trace.js';
 
@@ -37,6 +37,9 @@ function timelineEventFor(step: FaultStep, missing: (capability: string) => void
       return { at, do: 'inbound', chat: chatOf(step), msg: step.msg, text: inboundText(step.msg) };
     case 'silence':
       return { at, do: 'blackhole', untilAt: at };
+    case 'resume':
+      missing('a silent link that comes back (a blackholed socket stays dead)');
+      return undefined;
     case 'terminate':
     case 'reset':
     case 'wsClose':
@@ -76,7 +79,7 @@ function timelineEventFor(step: FaultStep, missing: (capability: string) => void
 function fakeJids(scenario: Scenario, events: TimelineEvent[]): (chat: string) => string {
   const known = chatJids(parseTimeline(timelineOf(events)));
   const chats = scenarioChats(scenario);
-  return chat => known.get(chat) ?? `1555${String(900 + chats.indexOf(chat)).padStart(7, '0')}@s.whatsapp.net`;
+  return chat => known.get(chat) ?? newsletterJid(chat) ?? `1555${String(900 + chats.indexOf(chat)).padStart(7, '0')}@s.whatsapp.net`;
 }
 
 function timelineOf(events: TimelineEvent[]): unknown {

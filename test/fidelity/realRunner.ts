@@ -12,14 +12,14 @@ import { generateMessageIDV2 } from '@whiskeysockets/baileys';
 import { systemClock, systemRandom, type SimEnv } from '../../src/ports.js';
 import { makeLoggedInAuthState } from '../loopback/auth.js';
 import { mediaAgentOptions, startWaServer, type WaServer } from '../loopback/waServer.js';
-import { chatOf, clientStepKinds, scenarioChats, type FaultStep, type Scenario } from './scenario.js';
+import { chatOf, clientStepKinds, newsletterJid, scenarioChats, type FaultStep, type Scenario } from './scenario.js';
 import { listenerErrorMessage, scriptedPath } from './scriptedPath.js';
 import { inboundText, type Trace } from './trace.js';
 
-/** The JID of a scenario chat on the real side: `peer` is 15550000002, the next chats follow. */
+/** The JID of a scenario chat on the real side: `peer` is 15550000002, the next chats follow (newsletters apart). */
 export function realJids(scenario: Scenario): (chat: string) => string {
   const chats = scenarioChats(scenario);
-  return chat => `1555${String(2 + Math.max(0, chats.indexOf(chat))).padStart(7, '0')}@s.whatsapp.net`;
+  return chat => newsletterJid(chat) ?? `1555${String(2 + Math.max(0, chats.indexOf(chat))).padStart(7, '0')}@s.whatsapp.net`;
 }
 
 /** The id the server gives inbound `msg`. */
@@ -101,6 +101,9 @@ function applyFault(server: WaServer, step: FaultStep, jidOf: (chat: string) => 
       break;
     case 'silence':
       current?.silence();
+      break;
+    case 'resume':
+      current?.resume();
       break;
     case 'terminate':
       current?.terminate();

@@ -56,6 +56,8 @@ const stepSchemas = {
   // ---- server / network faults ----
   inbound: z.strictObject({ at, do: z.literal('inbound'), msg: name, chat: name.optional(), receiptLost: z.literal(true).optional() }),
   silence: z.strictObject({ at, do: z.literal('silence') }),
+  /** the newest connection's silent link comes back */
+  resume: z.strictObject({ at, do: z.literal('resume') }),
   terminate: z.strictObject({ at, do: z.literal('terminate') }),
   reset: z.strictObject({ at, do: z.literal('reset') }),
   wsClose: z.strictObject({ at, do: z.literal('wsClose') }),
@@ -196,6 +198,15 @@ function place(path: readonly PropertyKey[]): string {
 /** The chat a step addresses (`peer` unless named). */
 export function chatOf(step: { chat?: string | undefined }): string {
   return step.chat ?? 'peer';
+}
+
+/**
+ * A chat named `newsletter…` is a newsletter (`…@newsletter`): rc14 sends newsletter messages as
+ * `<plaintext>` (`relayMessage`, `Socket/messages-send.js`), so their frames grow with the text,
+ * while a 1:1 frame to a peer with no devices carries no content at all.
+ */
+export function newsletterJid(chat: string): string | undefined {
+  return chat.startsWith('newsletter') ? `1203630000000000${String(chat.length).padStart(2, '0')}@newsletter` : undefined;
 }
 
 /** The chats a scenario uses, in order of first use. */

@@ -25,6 +25,8 @@ export interface FidelityCase {
   rc14: Trace;
   /** waits for ws's 30 s close timeout (run concurrently, few of them) */
   long?: true;
+  /** blocks the event loop for a second or more (encodes megabytes): run alone, or it delays the others */
+  cpuHeavy?: true;
 }
 
 /** The scaled-down socket settings every case uses. */
@@ -132,26 +134,27 @@ export const healthySession: FidelityCase = {
 };
 
 /**
- * 200 ms one-way latency: every send waits for its two usync round trips (800 ms) and resolves
- * after the write, 200 ms *before* its frame reaches the server. A later send to the same chat
+ * 400 ms one-way latency: every send waits for its two usync round trips (1.6 s) and resolves
+ * after the write, 400 ms *before* its frame reaches the server. A later send to the same chat
  * pays the round trips again (empty device lists are not cached, see {@link healthySession}).
  */
 export const latency: FidelityCase = {
   scenario: scenario({
     name: 'latency',
-    endAt: 4800,
+    endAt: 7600,
     steps: [
       { at: 0, do: 'connect' },
-      { at: 500, do: 'latency', ms: 200 },
-      { at: 1000, do: 'send', key: 'r1' },
-      { at: 2000, do: 'send', key: 'r2' },
-      { at: 3000, do: 'send', key: 'r3', chat: 'other' },
+      // well after the login, even on a loaded machine: the login's own round trips stay fast
+      { at: 1500, do: 'latency', ms: 400 },
+      { at: 2000, do: 'send', key: 'r1' },
+      { at: 3500, do: 'send', key: 'r2' },
+      { at: 5000, do: 'send', key: 'r3', chat: 'other' },
     ],
   }),
   rc14: trace({
     connection: login(1, 0),
-    sends: [resolved('r1', 1, 1000, 1800, 2000), resolved('r2', 1, 2000, 2800, 3000), resolved('r3', 1, 3000, 3800, 4000)],
-    upserts: [echo('r1', 1, 1800 + echoMs), echo('r2', 1, 2800 + echoMs), echo('r3', 1, 3800 + echoMs)],
+    sends: [resolved('r1', 1, 2000, 3600, 4000), resolved('r2', 1, 3500, 5100, 5500), resolved('r3', 1, 5000, 6600, 7000)],
+    upserts: [echo('r1', 1, 3600 + echoMs), echo('r2', 1, 5100 + echoMs), echo('r3', 1, 6600 + echoMs)],
   }),
 };
 
@@ -693,11 +696,8 @@ export const serverNackLate: FidelityCase = {
 
 /**
  * The fake's `slowAck`: the server acks late. rc14 never waits for an ack, so the send resolves
- * after the write as always. rc14 rejects a send with 408 `Timed Out` only when the local write
- * itself does not complete within `connectTimeoutMs` (`sendRawMessage`'s `promiseTimeout`): a
- * socket buffer full because the peer stopped reading. The loopback cannot fill it: with empty
- * device lists a `<message>` frame carries no content (a few hundred bytes), so this is not
- * reproduced here.
+ * after the write as always. A 408 `Timed Out` comes only from a write stuck in a full socket
+ * buffer ({@link writeStalled}).
  */
 export const ackDelayed: FidelityCase = {
   scenario: scenario({
@@ -710,6 +710,42 @@ export const ackDelayed: FidelityCase = {
     ],
   }),
   rc14: trace({ connection: login(1, 0), sends: [written('r1', 1, 1000)], upserts: [echo('r1', 1, 1000 + writeMs + echoMs)] }),
+};
+
+/** Bytes of the newsletter text that fills the socket buffers of a silent link (about 3 MB on loopback). */
+const bufferFillingBytes = 6_000_000;
+
+/**
+ * rc14's only 408 `Timed Out` on `sendMessage`: `sendRawMessage` (`Socket/socket.js`) gives the
+ * local write `connectTimeoutMs` (`promiseTimeout`) to complete, i.e. for the `ws.send` callback,
+ * which waits while the socket buffers are full because the peer stopped reading. A 6 MB newsletter
+ * text (sent as `<plaintext>`, so the frame is that big) into a silent link stalls: rejected 408
+ * after encoding (about 1 s of CPU, hence the slack) plus `connectTimeoutMs`, and its frame still
+ * reaches the server when the link comes back. A short 1:1 reply queued behind it is rejected
+ * 408 too, `connectTimeoutMs` after the first (its pre-write usync query cannot be written), and
+ * its frame is never written. Keep-alive noticed meanwhile; the close completes once the link is
+ * back and the server answers the close frame.
+ */
+export const writeStalled: FidelityCase = {
+  cpuHeavy: true,
+  scenario: scenario({
+    name: 'write-stalled',
+    endAt: 10_500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1000, do: 'silence' },
+      { at: 1200, do: 'send', key: 'big', chat: 'newsletter', textBytes: bufferFillingBytes },
+      { at: 3500, do: 'send', key: 'r1' },
+      { at: 9000, do: 'resume' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 9150, boom(408, 'Connection was lost'))],
+    sends: [
+      { key: 'big', socket: 1, at: 1200, outcome: 'rejected', frames: 1, settledAt: 4200, error: boom(408, 'Timed Out'), frameAt: 9100, slackMs: 2000 },
+      { ...rejected('r1', 1, 3500, 6200, boom(408, 'Timed Out')), slackMs: 2000 },
+    ],
+  }),
 };
 
 /**
@@ -789,6 +825,7 @@ export const fidelityCases: readonly FidelityCase[] = Object.freeze([
   serverNack,
   serverNackLate,
   ackDelayed,
+  writeStalled,
   listenerThrowsOnOpen,
   listenerThrowsOnUpsert,
 ]);

@@ -88,6 +88,8 @@ describe('compareTraces', () => {
     expect(timeTolerated(37_500, 37_500 + 2376)).toBe(false);
     expect(timeTolerated(0, 500)).toBe(true);
     expect(timeTolerated(0, 501)).toBe(false);
+    expect(timeTolerated(1000, 3550, 2000)).toBe(true);
+    expect(timeTolerated(1000, 3551, 2000)).toBe(false);
   });
 
   it('reports a time out of tolerance with both figures', () => {

@@ -392,6 +392,11 @@ export class ServerConnection {
     this.blackholed = true;
     this.socket.pause();
   }
+  /** The silent link comes back: what the client wrote meanwhile is read now, in order. */
+  resume(): void {
+    this.blackholed = false;
+    this.socket.resume();
+  }
   /**
    * A `<stream:error>` (see {@link StreamErrorKind}). The server leaves the socket open: Baileys
    * closes it itself. Closing here would race Baileys' async frame decoding, and the close could
