@@ -76,9 +76,6 @@ export const fakeCannotExpressYet: Readonly<Record<string, readonly string[]>> =
   'redelivery-after-drop': [
     'steps[1] inbound: redelivery of an inbound whose receipt the server did not get',
   ],
-  'server-nack': [
-    'steps[1] nackNext: a server nack (messages.update status ERROR)',
-  ],
   'server-nack-late': [
     'steps[1] nackNext: a server nack (messages.update status ERROR)',
   ],
@@ -112,24 +109,24 @@ export const knownFakeMismatches: Readonly<Record<string, readonly string[]>> = 
     'upserts: expected [r1@1:append:fromMe:status=1, r2@1:append:fromMe:status=1, r3@1:append:fromMe:status=1], got []',
   ],
   'silent-link': [
-    'connection[2] 1:close.at: expected 37500 ms, got 8061 ms',
+    'connection[2] 1:close.at: expected 38500 ms, got 9061 ms',
     'notifications: expected [1:pending:false, 1:pending:true, 1:online:true], got [1:pending:false]',
     'sends[0] r1@1.value: expected {"proto":true,"timestamp":"Long","status":1,"fromMe":true}, got {"proto":false,"timestamp":"number","status":1,"fromMe":true}',
     'sends[1] r2@1.value: expected {"proto":true,"timestamp":"Long","status":1,"fromMe":true}, got {"proto":false,"timestamp":"number","status":1,"fromMe":true}',
-    'sends[1] r2@1.settledAt: expected 5500 ms, got 2510 ms',
+    'sends[1] r2@1.settledAt: expected 6500 ms, got 3510 ms',
     'upserts: expected [r1@1:append:fromMe:status=1, r2@1:append:fromMe:status=1], got []',
   ],
   'end-on-silent-link': [
-    'connection[2] 1:close.at: expected 31500 ms, got 1501 ms',
+    'connection[2] 1:close.at: expected 32500 ms, got 2501 ms',
     'notifications: expected [1:pending:false, 1:pending:true, 1:online:true], got [1:pending:false]',
   ],
   'blackhole-then-reconnect': [
-    'connection[2] 1:close.at: expected 37000 ms, got 7061 ms',
-    'connection[3] 2:connecting.at: expected 37100 ms, got 7161 ms',
-    'connection[4] 2:open.at: expected 37350 ms, got 7221 ms',
+    'connection[2] 1:close.at: expected 38000 ms, got 8061 ms',
+    'connection[3] 2:connecting.at: expected 38100 ms, got 8161 ms',
+    'connection[4] 2:open.at: expected 38350 ms, got 8221 ms',
     'notifications: expected [1:pending:false, 1:pending:true, 1:online:true, 2:pending:false, 2:pending:true, 2:online:true], got [1:pending:false, 2:pending:false]',
     'sends[0] r1@1.value: expected {"proto":true,"timestamp":"Long","status":1,"fromMe":true}, got {"proto":false,"timestamp":"number","status":1,"fromMe":true}',
-    'sends[0] r1@1.settledAt: expected 4500 ms, got 1510 ms',
+    'sends[0] r1@1.settledAt: expected 5500 ms, got 2510 ms',
     'upserts: expected [r1@1:append:fromMe:status=1], got []',
   ],
   'connect-into-blackhole': [
@@ -143,8 +140,8 @@ export const knownFakeMismatches: Readonly<Record<string, readonly string[]>> = 
     'notifications: expected [1:pending:false, 1:pending:true, 1:online:true], got [1:pending:false]',
     'sends[0] r1@1.value: expected {"proto":true,"timestamp":"Long","status":1,"fromMe":true}, got {"proto":false,"timestamp":"number","status":1,"fromMe":true}',
     'sends[0] r1@1.frames: expected 0, got 1',
-    'sends[0] r1@1.settledAt: expected 2600 ms, got 1400 ms',
-    'sends[0] r1@1.frameAt: expected none ms, got 1400 ms',
+    'sends[0] r1@1.settledAt: expected 3600 ms, got 2400 ms',
+    'sends[0] r1@1.frameAt: expected none ms, got 2400 ms',
     'upserts: expected [r1@1:append:fromMe:status=1], got []',
   ],
   'media-sent': [

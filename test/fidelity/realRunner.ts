@@ -12,7 +12,7 @@ import { generateMessageIDV2 } from '@whiskeysockets/baileys';
 import { systemClock, systemRandom, type SimEnv } from '../../src/ports.js';
 import { makeLoggedInAuthState } from '../loopback/auth.js';
 import { mediaAgentOptions, startWaServer, type WaServer } from '../loopback/waServer.js';
-import { chatOf, clientStepKinds, newsletterJid, scenarioChats, type FaultStep, type Scenario } from './scenario.js';
+import { chatOf, clientStepKinds, newsletterJid, parseScenario, scenarioChats, type FaultStep, type Scenario } from './scenario.js';
 import { listenerErrorMessage, scriptedPath } from './scriptedPath.js';
 import { inboundText, type Trace } from './trace.js';
 
@@ -33,8 +33,24 @@ export interface RealRun {
   server: WaServer;
 }
 
+/**
+ * Concurrent scenarios start at least this far apart. A login is the CPU-heavy part of a scenario
+ * (Baileys verifies the server's certificates with the pure-JS curve25519); several starting at
+ * once on a loaded machine stretch each other's logins past the scenario's first steps.
+ */
+export const startSpacingMs = 300;
+let nextStartAt = 0;
+
+async function startSlot(): Promise<void> {
+  const now = Date.now();
+  const startAt = Math.max(now, nextStartAt);
+  nextStartAt = startAt + startSpacingMs;
+  if (startAt > now) await new Promise(resolve => setTimeout(resolve, startAt - now));
+}
+
 /** Runs `scenario` on real rc14; resolves after `endAt` plus the teardown. */
 export async function runReal(scenario: Scenario): Promise<RealRun> {
+  await startSlot();
   const server = await startWaServer();
   if (scenario.steps.some(s => s.do === 'send' && s.media)) await server.startMediaHost();
   const jidOf = realJids(scenario);
@@ -71,6 +87,22 @@ export async function runReal(scenario: Scenario): Promise<RealRun> {
     else if (logged.some(line => line.includes(listenerErrorMessage))) thrown.surfaced = 'logged';
   }
   return { trace, server };
+}
+
+/**
+ * Loads and runs Baileys once (a login and a send), so the first scenarios do not pay for
+ * module compilation and cold code while their clocks run.
+ */
+export async function warmUp(): Promise<void> {
+  await runReal(parseScenario({
+    name: 'warm-up',
+    socket: { keepAliveIntervalMs: 1000, connectTimeoutMs: 2000, defaultQueryTimeoutMs: 1500 },
+    endAt: 800,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 600, do: 'send', key: 'w1' },
+    ],
+  }));
 }
 
 /**

@@ -19,8 +19,16 @@ export type ErrorShape =
 /** Connection updates, one entry per field that changed (`connection`, `receivedPendingNotifications`, `isOnline`). */
 export type ConnectionEventName = 'connecting' | 'open' | 'close' | 'pending:false' | 'pending:true' | 'online:true' | 'online:false';
 
+/**
+ * Expected traces only: extra tolerance on an entry's times, for the few that follow CPU work a
+ * loaded machine stretches (a login's key agreement and signatures, encoding megabytes of text).
+ */
+export interface Slack {
+  slackMs?: number;
+}
+
 /** One connection-update entry. */
-export interface ConnectionEntry {
+export interface ConnectionEntry extends Slack {
   at: number;
   socket: number;
   event: ConnectionEventName;
@@ -40,7 +48,7 @@ export interface ValueShape {
 }
 
 /** One `sendMessage` call of the script. */
-export interface SendEntry {
+export interface SendEntry extends Slack {
   key: string;
   socket: number;
   at: number;
@@ -52,15 +60,10 @@ export interface SendEntry {
   frames: number;
   /** when the first of them arrived */
   frameAt?: number;
-  /**
-   * Expected traces only: extra tolerance on `settledAt` and `frameAt`, for a send whose timing
-   * includes CPU work that a loaded machine stretches (encoding megabytes of text).
-   */
-  slackMs?: number;
 }
 
 /** One message of a `messages.upsert` event. */
-export interface UpsertEntry {
+export interface UpsertEntry extends Slack {
   at: number;
   socket: number;
   type: string;
@@ -80,7 +83,7 @@ export interface UpdateEntry {
 }
 
 /** A listener of the path threw: where it surfaced, and whether later listeners still ran. */
-export interface ThrownEntry {
+export interface ThrownEntry extends Slack {
   at: number;
   socket: number;
   event: string;
@@ -159,7 +162,7 @@ export function messageText(message: unknown): string | undefined {
  * loaded 2-core machine (the suite runs files in parallel); 500 ms covers event-loop lag and
  * TLS/crypto bursts, 5 % the drift of long waits (ws's 30 s close timeout fires on a timer).
  * Scenarios are built so the behaviours they tell apart differ by at least a second. `slackMs`
- * widens it for the few expected times that include heavy CPU work (see `SendEntry.slackMs`).
+ * widens it for the few expected times that include heavy CPU work (see {@link Slack}).
  */
 export function timeTolerated(expectedMs: number, actualMs: number, slackMs = 0): boolean {
   return Math.abs(actualMs - expectedMs) <= 500 + 0.05 * expectedMs + slackMs;
@@ -192,7 +195,7 @@ export function compareTraces(expected: Trace, actual: Trace): string[] {
   return out;
 }
 
-function compareList<T extends { at: number }>(
+function compareList<T extends { at: number } & Slack>(
   what: string,
   expected: readonly T[],
   actual: readonly T[],
@@ -208,7 +211,7 @@ function compareList<T extends { at: number }>(
   }
   expected.forEach((item, i) => {
     const where = `${what}[${i}] ${e[i]}`;
-    sameTime(`${where}.at`, item.at, actual[i]!.at, out);
+    sameTime(`${where}.at`, item.at, actual[i]!.at, out, item.slackMs);
     more?.(item, actual[i]!, where);
   });
 }

@@ -314,6 +314,19 @@ function makeCertChain(serverStaticPublic: Uint8Array): Uint8Array {
   }).finish();
 }
 
+let identity: { staticKey: { public: Uint8Array; private: Uint8Array }; certChain: Uint8Array } | undefined;
+/**
+ * The server's static key and certificate chain, made once per process: signing the chain with
+ * the pure-JS curve25519 costs tens of ms, and loopback tests start many servers at once.
+ */
+function serverIdentity(): NonNullable<typeof identity> {
+  if (identity === undefined) {
+    const staticKey = Curve.generateKeyPair();
+    identity = { staticKey, certChain: makeCertChain(staticKey.public) };
+  }
+  return identity;
+}
+
 /** One accepted WebSocket = one Baileys socket. */
 export class ServerConnection {
   readonly received: RecordedStanza[] = [];
@@ -657,7 +670,7 @@ export class WaServer extends EventEmitter {
   readonly errors: { conn: number; error: unknown }[] = [];
   /** iq kinds (`xmlns/type/child`) answered with a bare result: to spot stanzas rc14 added */
   readonly unansweredKinds = new Set<string>();
-  readonly staticKey = Curve.generateKeyPair();
+  readonly staticKey: { public: Uint8Array; private: Uint8Array };
   readonly certChain: Uint8Array;
   ackPolicy: AckPolicy = { kind: 'immediate' };
   /** Error codes for the acks of the next `<message>` frames (`<ack error=…>`: a nack), in order; sent even under a `drop` ack policy, after a `delay` one's delay. */
@@ -693,7 +706,7 @@ export class WaServer extends EventEmitter {
   constructor(readonly options: WaServerOptions = {}) {
     super();
     this.setMaxListeners(0);
-    this.certChain = makeCertChain(this.staticKey.public);
+    ({ staticKey: this.staticKey, certChain: this.certChain } = serverIdentity());
     this.wss = new WebSocketServer({ noServer: true });
     this.http = createServer((_req, res) => {
       res.statusCode = 426;
