@@ -33,13 +33,13 @@ async function replyIntoSilentLink(): Promise<ReferenceObservation> {
   try {
     const inbound: InboundMessage[] = [];
     await path.start(msg => inbound.push(msg));
-    await loggedIn(server, 1, 5000);
+    await loggedIn(server, 1, 15_000);
     server.current!.pushText({ from: PEER_JID, id: 'IN-SILENT-1', text: 'question' });
-    const msg = await server.waitFor(() => inbound[0], 3000, 'the inbound handed over');
+    const msg = await server.waitFor(() => inbound[0], 10_000, 'the inbound handed over');
     server.current!.silence();
     const receipt = (await msg.reply('answer into a silent link')) as { messageId: string; resends: number };
     // close ~30 s after keep-alive notices, then the reconnect; then room for a resend
-    await loggedIn(server, 2, 60_000);
+    await loggedIn(server, 2, 75_000);
     await sleep(2000);
     return { framesOnConnections: server.framesWithId(receipt.messageId).map(f => f.conn), resends: receipt.resends };
   } finally {
@@ -49,7 +49,7 @@ async function replyIntoSilentLink(): Promise<ReferenceObservation> {
 }
 
 describe('the reference on real rc14: a reply written into a silent link', () => {
-  it('reaches the server exactly once, on the next socket (or, while listed, loses it as recorded)', { timeout: 90_000 }, async () => {
+  it('reaches the server exactly once, on the next socket (or, while listed, loses it as recorded)', { timeout: 120_000 }, async () => {
     // Act
     const observed = await replyIntoSilentLink();
     // Assert
