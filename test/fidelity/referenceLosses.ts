@@ -1,5 +1,5 @@
 /**
- * Replies the reference send path (src/) loses on real rc14 today, by loopback scenario, with
+ * Replies the reference send path (src/) loses on real rc14, by loopback scenario, with
  * what is observed instead of delivery. test/integration/fidelity.reference.test.ts asserts
  * exactly this observation while a scenario is listed, and exactly-once delivery once it is not:
  * fixing the reference makes the test fail until its entry is removed.
