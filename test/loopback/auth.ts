@@ -10,7 +10,7 @@
  * The key store is a plain in-memory map; Baileys wraps it with `addTransactionCapability`
  * itself (`Socket/socket.js`), so nothing here owns a timer.
  */
-import { initAuthCreds, type AuthenticationCreds, type AuthenticationState, type SignalDataSet, type SignalDataTypeMap, type SignalKeyStore } from '@whiskeysockets/baileys';
+import { BufferJSON, initAuthCreds, type AuthenticationCreds, type AuthenticationState, type SignalDataSet, type SignalDataTypeMap, type SignalKeyStore } from '@whiskeysockets/baileys';
 
 /** The simulated bot account: phone-number user part and device id (a linked companion). */
 export const BOT_USER = '15550000001';
@@ -42,12 +42,24 @@ export function makeMemoryKeyStore(): SignalKeyStore {
   };
 }
 
-/** A fresh logged-in auth state. Every call makes new keys (a new "linked device"). */
+let baseCreds: string | undefined;
+/**
+ * `initAuthCreds()` made once per process and copied (with Baileys' own Buffer-preserving JSON,
+ * as its auth-state stores do): generating them signs a pre-key with the pure-JS curve25519, and
+ * dozens of concurrent loopback scenarios each doing so delay each other's logins on a loaded
+ * machine. The loopback server never checks these keys.
+ */
+function freshCreds(): AuthenticationCreds {
+  baseCreds ??= JSON.stringify(initAuthCreds(), BufferJSON.replacer);
+  return JSON.parse(baseCreds, BufferJSON.reviver) as AuthenticationCreds;
+}
+
+/** A fresh logged-in auth state: its own copy of the process's keys (see `freshCreds`). */
 export function makeLoggedInAuthState(opts: { user?: string; device?: number; name?: string } = {}): AuthenticationState {
   const user = opts.user ?? BOT_USER;
   const device = opts.device ?? BOT_DEVICE;
   const creds: AuthenticationCreds = {
-    ...initAuthCreds(),
+    ...freshCreds(),
     me: { id: `${user}:${device}@s.whatsapp.net`, ...(opts.name ? { name: opts.name } : {}) },
     registered: true,
     accountSyncCounter: 1,

@@ -41,7 +41,7 @@
  * Two things *are* enforced: `issuerSerial` must be explicitly encoded as 0 (an absent field
  * decodes as `null` → "certification match failed"), and the signatures must be 64 bytes.
  * The server static key is never compared with the leaf certificate's key.
- * `test/integration/fidelity.test.ts` asserts this, so a Baileys/libsignal upgrade that fixes
+ * `test/integration/fidelity.real.test.ts` asserts this, so a Baileys/libsignal upgrade that fixes
  * it fails loudly with a pointer here.
  *
  * ## Stanzas answered (what rc14 sends for login and for a 1:1 text `sendMessage`)
@@ -75,12 +75,31 @@
  * ended, because `end()` removes the ws `close` listeners the pending query would have rejected
  * on. Faults that stall iqs on purpose use `holdIq`.
  *
- * What rc14 does under each fault is in `fidelity.ts` (measured by
- * `test/integration/fidelity.test.ts`).
+ * ## Faults at the TCP / WebSocket level
+ *
+ * - {@link ServerConnection.silence}: the server stops reading (the TCP socket is paused) and
+ *   writing. Nothing is answered, not even ws close frames, so the client's `ws.close()` waits
+ *   for ws's 30 s `closeTimeout` (`ws/lib/websocket.js` `setCloseTimer`).
+ * - {@link ServerConnection.terminate} (FIN) and {@link ServerConnection.reset} (RST).
+ * - connect plans ({@link ConnectPlan}): HTTP status instead of the upgrade, never answer the
+ *   upgrade, `<failure reason>` instead of `<success>`.
+ * - {@link WaServer.hangUpgrades}, {@link WaServer.refuseConnections}, {@link WaServer.latencyMs},
+ *   {@link WaServer.holdIq}, {@link WaServer.nackNext}, {@link WaServer.media}.
+ * - Offline queue and redelivery: an inbound pushed while no connection is logged in, or pushed on
+ *   a connection that ended before the client's `<receipt>`/`<ack>` for it came back, is delivered
+ *   at the next login with the `offline` attribute, before `<ib><offline count=N/>` (what
+ *   WhatsApp does with stanzas a device has not acknowledged; rc14 reads the attribute in
+ *   `Socket/messages-recv.js` `handleMessage`: `upsertMessage(msg, node.attrs.offline ? 'append' : 'notify')`).
+ *
+ * What rc14 does under each fault is in `test/fidelity/scenarios.ts` (measured by
+ * `test/integration/fidelity.real.test.ts`).
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import { hkdfSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -123,16 +142,28 @@ export type ConnectPlan =
   | 'serve'
   /** accept the WebSocket upgrade, then close at once (Baileys: 428 `Connection Terminated`) */
   | 'closeOnAccept'
-  /** handshake, then `<failure reason=…>` instead of `<success>` (401 = logged out) */
-  | { failure: number };
+  /** handshake, then `<failure reason=…>` instead of `<success>` (401 = logged out); `null`: no reason attribute */
+  | { failure: number | null }
+  /** answer the HTTP upgrade request with this status and close the TCP connection */
+  | { upgradeStatus: number }
+  /** accept the TCP connection and never answer the upgrade request */
+  | 'hang';
 
 /**
  * The `<stream:error>` variants: `conflict` (another session replaced this one: 440),
  * `restartRequired` (`code="515"`), `deviceRemoved` (`code="401"` + `<conflict type="device_removed"/>`,
  * what WhatsApp sends when the linked device is removed while connected: 401).
  */
-export type StreamErrorKind = 'conflict' | 'restartRequired' | 'deviceRemoved';
+export type StreamErrorKind =
+  | 'conflict'
+  | 'restartRequired'
+  | 'deviceRemoved'
+  /** no code, no child: `getErrorCodeFromStreamError` falls back to badSession 500 'unknown' */
+  | 'unknown'
+  /** `code="503"`, no child */
+  | 'serviceUnavailable';
 
+/** The `<stream:error>` node for `kind`. */
 export const streamErrorNode = (kind: StreamErrorKind): BinaryNode => {
   switch (kind) {
     case 'conflict':
@@ -141,8 +172,28 @@ export const streamErrorNode = (kind: StreamErrorKind): BinaryNode => {
       return { tag: 'stream:error', attrs: { code: '515' } };
     case 'deviceRemoved':
       return { tag: 'stream:error', attrs: { code: '401' }, content: [{ tag: 'conflict', attrs: { type: 'device_removed' } }] };
+    case 'unknown':
+      return { tag: 'stream:error', attrs: {} };
+    case 'serviceUnavailable':
+      return { tag: 'stream:error', attrs: { code: '503' } };
   }
 };
+
+/** An inbound 1:1 text the server delivers to the bot. */
+export interface InboundText {
+  from: string;
+  id: string;
+  text: string;
+  pushName?: string;
+}
+
+/** What the server does with `iq xmlns="w:m"` `<media_conn/>` and with uploads to its media host. */
+export interface MediaPolicy {
+  /** `answer`: hosts = the loopback media host; `hold`: never answered; `error`: an `<error code=500>` child */
+  conn: 'answer' | 'hold' | 'error';
+  /** `ok`: 200 with `url` + `direct_path`; `fail`: 500 with an empty JSON object */
+  upload: 'ok' | 'fail';
+}
 
 /** How the server acknowledges `<message>` stanzas. Baileys' `sendMessage` never waits for it. */
 export type AckPolicy = { kind: 'immediate' } | { kind: 'delay'; ms: number } | { kind: 'drop' };
@@ -263,6 +314,19 @@ function makeCertChain(serverStaticPublic: Uint8Array): Uint8Array {
   }).finish();
 }
 
+let identity: { staticKey: { public: Uint8Array; private: Uint8Array }; certChain: Uint8Array } | undefined;
+/**
+ * The server's static key and certificate chain, made once per process: signing the chain with
+ * the pure-JS curve25519 costs tens of ms, and loopback tests start many servers at once.
+ */
+function serverIdentity(): NonNullable<typeof identity> {
+  if (identity === undefined) {
+    const staticKey = Curve.generateKeyPair();
+    identity = { staticKey, certChain: makeCertChain(staticKey.public) };
+  }
+  return identity;
+}
+
 /** One accepted WebSocket = one Baileys socket. */
 export class ServerConnection {
   readonly received: RecordedStanza[] = [];
@@ -273,6 +337,8 @@ export class ServerConnection {
   /** true once the server stops reading and writing (a silently dead link) */
   blackholed = false;
   closed = false;
+  /** Inbound delivered on this connection whose receipt has not come back, by id. */
+  readonly unacked = new Map<string, InboundText>();
 
   private readonly noise = new NoiseResponder();
   private readonly ephemeral = Curve.generateKeyPair();
@@ -282,21 +348,29 @@ export class ServerConnection {
   private chain: Promise<void> = Promise.resolve();
   private tag = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** ids whose receipt the server ignores (a receipt lost on the way) */
+  private readonly receiptsLost = new Set<string>();
 
   constructor(
     readonly id: number,
     private readonly ws: WsSocket,
+    private readonly socket: Duplex,
     private readonly server: WaServer,
     private readonly plan: ConnectPlan,
   ) {
     ws.on('message', (data: Buffer) => {
       if (this.blackholed) return;
-      this.chain = this.chain.then(() => this.onData(data)).catch(err => this.server.recordError(this.id, err));
+      // One-way latency on the way in; equal delays keep the order (timers fire in order).
+      this.later(this.server.latencyMs, () => {
+        if (this.blackholed) return;
+        this.chain = this.chain.then(() => this.onData(data)).catch(err => this.server.recordError(this.id, err));
+      });
     });
     ws.on('close', () => {
       this.closed = true;
       for (const t of this.timers) clearTimeout(t);
       this.timers.clear();
+      this.server.requeueUnacked(this);
       this.server.emit('change');
     });
     ws.on('error', () => undefined);
@@ -310,13 +384,31 @@ export class ServerConnection {
   close(): void {
     this.ws.close();
   }
-  /** Destroy the TCP connection without a close frame. Baileys: 428 `Connection Terminated`. */
+  /** Destroy the TCP connection without a close frame (FIN). Baileys: 428 `Connection Terminated`. */
   terminate(): void {
     this.ws.terminate();
+  }
+  /** Reset the TCP connection (RST). */
+  reset(): void {
+    (this.socket as Socket).resetAndDestroy();
   }
   /** Stop reading and writing but keep TCP open: Baileys only notices via its keep-alive. */
   blackhole(): void {
     this.blackholed = true;
+  }
+  /**
+   * A silent link: stop writing and pause the TCP socket, so not even ws control frames (the
+   * answer to a close frame) are read or written. The client's writes still succeed (they fill
+   * the kernel buffers), and its `ws.close()` waits for ws's close timeout.
+   */
+  silence(): void {
+    this.blackholed = true;
+    this.socket.pause();
+  }
+  /** The silent link comes back: what the client wrote meanwhile is read now, in order. */
+  resume(): void {
+    this.blackholed = false;
+    this.socket.resume();
   }
   /**
    * A `<stream:error>` (see {@link StreamErrorKind}). The server leaves the socket open: Baileys
@@ -326,17 +418,23 @@ export class ServerConnection {
   streamError(kind: StreamErrorKind): void {
     this.sendNode(streamErrorNode(kind));
   }
-  /** `<failure reason=…>`: 401 = logged out. */
-  failure(reason: number): void {
-    this.sendNode({ tag: 'failure', attrs: { reason: String(reason), location: 'loopback' } });
+  /** `<failure reason=…>`: 401 = logged out; `null` sends no reason attribute. */
+  failure(reason: number | null): void {
+    this.sendNode({ tag: 'failure', attrs: { ...(reason === null ? {} : { reason: String(reason) }), location: 'loopback' } });
   }
   /** The `xmlstreamend` token. Baileys: 428 `Connection Terminated by Server`. */
   streamEnd(): void {
     this.sendNode({ tag: 'xmlstreamend', attrs: {} });
   }
 
-  /** Push an inbound 1:1 text message (a `plaintext` child; see the header comment). */
-  pushText(msg: { from: string; id: string; text: string; pushName?: string }): void {
+  /**
+   * Push an inbound 1:1 text message (a `plaintext` child; see the header comment). It counts as
+   * delivered once the client's `<receipt>` or `<ack>` for its id comes back; `receiptLost`
+   * makes the server ignore them (so the message is redelivered after this connection ends).
+   */
+  pushText(msg: InboundText, opts: { offline?: boolean; receiptLost?: boolean } = {}): void {
+    this.unacked.set(msg.id, msg);
+    if (opts.receiptLost) this.receiptsLost.add(msg.id);
     const body = proto.Message.encode({ conversation: msg.text }).finish();
     this.sendNode({
       tag: 'message',
@@ -346,14 +444,18 @@ export class ServerConnection {
         type: 'text',
         t: String(Math.floor(Date.now() / 1000)),
         ...(msg.pushName ? { notify: msg.pushName } : {}),
+        ...(opts.offline ? { offline: '1' } : {}),
       },
       content: [{ tag: 'plaintext', attrs: {}, content: body }],
     });
   }
 
+  /** Encrypt and write `node` after the one-way latency (nothing once silenced or closed). */
   sendNode(node: BinaryNode): void {
-    if (this.blackholed || !this.isOpen || this.state !== 'transport') return;
-    this.ws.send(frame(this.noise.encrypt(encodeBinaryNode(node))));
+    this.later(this.server.latencyMs, () => {
+      if (this.blackholed || !this.isOpen || this.state !== 'transport') return;
+      this.ws.send(frame(this.noise.encrypt(encodeBinaryNode(node))));
+    });
   }
 
   /** Run `fn` later unless the connection closes first (no timer outlives the connection). */
@@ -411,7 +513,9 @@ export class ServerConnection {
       const out = proto.HandshakeMessage.encode({
         serverHello: { ephemeral: this.ephemeral.public, static: staticCt, payload: payloadCt },
       }).finish();
-      this.ws.send(frame(out));
+      this.later(this.server.latencyMs, () => {
+        if (!this.blackholed && this.isOpen) this.ws.send(frame(out));
+      });
       return;
     }
     if (this.state === 'finish') {
@@ -436,9 +540,12 @@ export class ServerConnection {
       this.failure(plan.failure);
       return;
     }
+    this.server.loggingIn(this);
     const t = String(Math.floor(Date.now() / 1000));
     this.sendNode({ tag: 'success', attrs: { t, props: '1', abprops: '1', location: 'loopback', creation: t } });
-    this.sendNode({ tag: 'ib', attrs: {}, content: [{ tag: 'offline', attrs: { count: '0' } }] });
+    const offline = this.server.takeOffline();
+    for (const msg of offline) this.pushText(msg, { offline: true });
+    this.sendNode({ tag: 'ib', attrs: {}, content: [{ tag: 'offline', attrs: { count: String(offline.length) } }] });
     this.loggedIn = true;
     this.server.emit('change');
   }
@@ -456,12 +563,21 @@ export class ServerConnection {
         this.onMessage(node);
         break;
       case 'receipt':
+        this.acknowledged(node.attrs.id);
         this.sendNode({ tag: 'ack', attrs: { id: node.attrs.id ?? '', class: 'receipt', from: node.attrs.to ?? S_WHATSAPP_NET } });
+        break;
+      case 'ack':
+        this.acknowledged(node.attrs.id);
         break;
       default:
         break;
     }
     this.server.emit('change');
+  }
+
+  /** The client confirmed inbound `id` (receipt or ack), unless that receipt is to be lost. */
+  private acknowledged(id: string | undefined): void {
+    if (id !== undefined && !this.receiptsLost.has(id)) this.unacked.delete(id);
   }
 
   private onMessage(node: BinaryNode): void {
@@ -475,11 +591,18 @@ export class ServerConnection {
       at: this.server.now(),
     };
     this.server.recordMessage(msg);
+    const nack = this.server.nackNext.shift();
     const policy = this.server.ackPolicy;
-    if (policy.kind === 'drop') return;
+    if (nack === undefined && policy.kind === 'drop') return;
     const ack: BinaryNode = {
       tag: 'ack',
-      attrs: { id: msg.id, class: 'message', from: msg.to, t: String(Math.floor(Date.now() / 1000)) },
+      attrs: {
+        id: msg.id,
+        class: 'message',
+        from: msg.to,
+        t: String(Math.floor(Date.now() / 1000)),
+        ...(nack === undefined ? {} : { error: nack }),
+      },
     };
     this.later(policy.kind === 'delay' ? policy.ms : 0, () => this.sendNode(ack));
   }
@@ -508,6 +631,12 @@ export class ServerConnection {
       content = [{ tag: 'privacy', attrs: {}, content: [{ tag: 'category', attrs: { name: 'readreceipts', value: 'all' } }] }];
     } else if (xmlns === 'privacy' && first === 'tokens') {
       content = [{ tag: 'tokens', attrs: {} }];
+    } else if (xmlns === 'w:m' && first === 'media_conn') {
+      const answer = this.server.mediaConnAnswer();
+      if (answer === undefined) return;
+      content = [answer];
+    } else if (xmlns === 'w:p' && first === 'ping') {
+      content = undefined;
     } else {
       this.server.unansweredKinds.add(`${xmlns}/${type}/${first}`);
     }
@@ -531,6 +660,9 @@ export class ServerConnection {
   }
 }
 
+/** Inbound messages held for the bot while it has no logged-in connection (limit on everything). */
+const offlineQueueMax = 1000;
+
 /** The loopback server. Start with {@link startWaServer}; always `await server.close()`. */
 export class WaServer extends EventEmitter {
   readonly connections: ServerConnection[] = [];
@@ -538,9 +670,23 @@ export class WaServer extends EventEmitter {
   readonly errors: { conn: number; error: unknown }[] = [];
   /** iq kinds (`xmlns/type/child`) answered with a bare result: to spot stanzas rc14 added */
   readonly unansweredKinds = new Set<string>();
-  readonly staticKey = Curve.generateKeyPair();
+  readonly staticKey: { public: Uint8Array; private: Uint8Array };
   readonly certChain: Uint8Array;
   ackPolicy: AckPolicy = { kind: 'immediate' };
+  /** Error codes for the acks of the next `<message>` frames (`<ack error=…>`: a nack), in order; sent even under a `drop` ack policy, after a `delay` one's delay. */
+  readonly nackNext: string[] = [];
+  /** One-way latency added to every frame in both directions, ms. */
+  latencyMs = 0;
+  /** While true, new TCP connections are accepted but their upgrade is never answered. */
+  hangUpgrades = false;
+  /** Media policy (the media host starts with {@link startMediaHost}). */
+  media: MediaPolicy = { conn: 'answer', upload: 'ok' };
+  /** `media_conn` iqs received. */
+  mediaConnQueries = 0;
+  /** Uploads received by the media host. */
+  uploads = 0;
+  /** HTTP upgrade requests received (every connect attempt that reached the server). */
+  upgradeRequests = 0;
   /** Return true to never answer an iq (a stalled server): Baileys' query times out (408). */
   holdIq: ((iq: { xmlns: string; type: string; child: string }, conn: ServerConnection) => boolean) | undefined;
   /** Plan for the next connections, consumed in order; then {@link defaultPlan}. */
@@ -552,20 +698,21 @@ export class WaServer extends EventEmitter {
   private readonly started = Date.now();
   private listening = false;
   private portNumber = 0;
+  private readonly offline: InboundText[] = [];
+  private readonly heldSockets = new Set<Duplex>();
+  private mediaHost: HttpsServer | undefined;
+  private mediaPort = 0;
 
   constructor(readonly options: WaServerOptions = {}) {
     super();
     this.setMaxListeners(0);
-    this.certChain = makeCertChain(this.staticKey.public);
+    ({ staticKey: this.staticKey, certChain: this.certChain } = serverIdentity());
     this.wss = new WebSocketServer({ noServer: true });
     this.http = createServer((_req, res) => {
       res.statusCode = 426;
       res.end();
     });
-    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-      socket.on('error', () => undefined);
-      this.wss.handleUpgrade(req, socket, head, ws => this.onConnection(ws));
-    });
+    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
   }
 
   get port(): number {
@@ -577,6 +724,10 @@ export class WaServer extends EventEmitter {
   /** The newest connection, if any. */
   get current(): ServerConnection | undefined {
     return this.connections[this.connections.length - 1];
+  }
+  /** The `hostname` of the media host in `media_conn` answers (`127.0.0.1:<port>`). */
+  get mediaHostname(): string {
+    return `127.0.0.1:${this.mediaPort}`;
   }
   now(): number {
     return Date.now() - this.started;
@@ -610,6 +761,91 @@ export class WaServer extends EventEmitter {
   /** Drop every live connection (TCP destroy). Baileys: 428 `Connection Terminated`. */
   dropAll(): void {
     for (const c of this.connections) if (!c.closed) c.terminate();
+  }
+
+  /**
+   * An inbound message for the bot: pushed on the newest logged-in connection that is still open
+   * (even a silenced one: the server cannot tell, and the message waits there unacknowledged),
+   * or held for the next login.
+   */
+  pushInbound(msg: InboundText, opts: { receiptLost?: boolean } = {}): void {
+    const live = [...this.connections].reverse().find(c => c.loggedIn && !c.closed);
+    if (live !== undefined) live.pushText(msg, opts);
+    else this.queueOffline([msg]);
+  }
+
+  /** @internal Messages the next login delivers with the `offline` attribute. */
+  takeOffline(): InboundText[] {
+    return this.offline.splice(0, this.offline.length);
+  }
+
+  /** @internal A connection ended: what it delivered without a receipt is delivered again at the next login. */
+  requeueUnacked(conn: ServerConnection): void {
+    this.queueOffline([...conn.unacked.values()]);
+    conn.unacked.clear();
+  }
+
+  /**
+   * @internal A connection is logging in: an older one still open is replaced, as WhatsApp does
+   * to a second session of the same device (440 on the old one; a silenced one never hears it),
+   * and whatever it delivered without a receipt is delivered again on the new one.
+   */
+  loggingIn(conn: ServerConnection): void {
+    for (const other of this.connections) {
+      if (other === conn || other.closed || !other.loggedIn) continue;
+      if (!other.blackholed) other.streamError('conflict');
+      this.requeueUnacked(other);
+    }
+  }
+
+  private queueOffline(msgs: InboundText[]): void {
+    for (const msg of msgs) {
+      if (this.offline.some(m => m.id === msg.id)) continue;
+      if (this.offline.length >= offlineQueueMax) throw new Error(`waServer: offline queue over its limit of ${offlineQueueMax}`);
+      this.offline.push(msg);
+    }
+  }
+
+  /** @internal The `<media_conn>` answer for the current policy; undefined = hold (never answer). */
+  mediaConnAnswer(): BinaryNode | undefined {
+    this.mediaConnQueries++;
+    switch (this.media.conn) {
+      case 'hold':
+        return undefined;
+      case 'error':
+        return { tag: 'error', attrs: { code: '500', text: 'internal-server-error' } };
+      case 'answer':
+        return {
+          tag: 'media_conn',
+          attrs: { auth: 'loopback-auth', ttl: '3600' },
+          content: [{ tag: 'host', attrs: { hostname: this.mediaHostname, maxContentLengthBytes: '104857600' } }],
+        };
+    }
+  }
+
+  /**
+   * Starts the HTTPS media host (TLS with the test certificate in `tls/`, valid for 127.0.0.1).
+   * Baileys uploads to `https://<hostname><path>` with `fetchAgent` as the agent
+   * (`Utils/messages-media.js` `getWAUploadToServer`, `uploadWithNodeHttp`): give the socket
+   * {@link mediaAgentOptions} so it trusts the certificate.
+   */
+  async startMediaHost(): Promise<void> {
+    if (this.mediaHost) return;
+    const host = createHttpsServer(mediaTls(), (req, res) => {
+      this.uploads++;
+      req.resume();
+      req.on('end', () => {
+        const path = (req.url ?? '').split('?')[0] ?? '';
+        const ok = this.media.upload === 'ok';
+        res.statusCode = ok ? 200 : 500;
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify(ok ? { url: `https://${this.mediaHostname}${path}`, direct_path: `/v/t62${path}` } : {}));
+        this.emit('change');
+      });
+    });
+    await new Promise<void>(resolve => host.listen(0, '127.0.0.1', resolve));
+    this.mediaPort = (host.address() as AddressInfo).port;
+    this.mediaHost = host;
   }
 
   recordMessage(msg: RecordedMessage): void {
@@ -647,24 +883,64 @@ export class WaServer extends EventEmitter {
     });
   }
 
-  /** Close every connection and the listener; resolves when all sockets are gone. */
+  /** Close every connection, held socket and listener; resolves when all sockets are gone. */
   async close(): Promise<void> {
     this.refuseConnections();
     for (const c of this.connections) if (!c.closed) c.terminate();
+    for (const s of this.heldSockets) s.destroy();
+    this.heldSockets.clear();
     await new Promise<void>(resolve => this.wss.close(() => resolve()));
     this.http.closeAllConnections();
+    if (this.mediaHost) {
+      const host = this.mediaHost;
+      host.closeAllConnections();
+      await new Promise<void>(resolve => host.close(() => resolve()));
+    }
     await this.waitFor(() => this.connections.every(c => c.closed), 2000, 'all connections closed').catch(() => undefined);
     this.removeAllListeners();
   }
 
-  private onConnection(ws: WsSocket): void {
-    const plan = this.plans.shift() ?? this.defaultPlan;
-    const conn = new ServerConnection(this.connections.length + 1, ws, this, plan);
+  private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => undefined);
+    this.upgradeRequests++;
+    this.emit('change');
+    const plan = this.hangUpgrades ? 'hang' : (this.plans.shift() ?? this.defaultPlan);
+    if (plan === 'hang') {
+      // Read nothing more and answer nothing: the client's handshake timeout ends it.
+      socket.pause();
+      this.heldSockets.add(socket);
+      socket.on('close', () => this.heldSockets.delete(socket));
+      return;
+    }
+    if (typeof plan === 'object' && 'upgradeStatus' in plan) {
+      socket.end(`HTTP/1.1 ${plan.upgradeStatus} Loopback\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, ws => this.onConnection(ws, socket, plan));
+  }
+
+  private onConnection(ws: WsSocket, socket: Duplex, plan: ConnectPlan): void {
+    const conn = new ServerConnection(this.connections.length + 1, ws, socket, this, plan);
     this.connections.push(conn);
     this.emit('connection', conn);
     this.emit('change');
     if (plan === 'closeOnAccept') ws.close();
   }
+}
+
+/** Options for an `https.Agent` that trusts the loopback media host's certificate. */
+export function mediaAgentOptions(): { ca: Buffer } {
+  return { ca: mediaTls().cert };
+}
+
+let tlsFiles: { key: Buffer; cert: Buffer } | undefined;
+/** The media host's test-only key and self-signed certificate (subjectAltName IP:127.0.0.1). */
+function mediaTls(): { key: Buffer; cert: Buffer } {
+  tlsFiles ??= {
+    key: readFileSync(new URL('./tls/mediaHost.key.pem', import.meta.url)),
+    cert: readFileSync(new URL('./tls/mediaHost.cert.pem', import.meta.url)),
+  };
+  return tlsFiles;
 }
 
 export async function startWaServer(options: WaServerOptions = {}): Promise<WaServer> {

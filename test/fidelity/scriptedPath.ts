@@ -1,0 +1,214 @@
+/**
+ * The scripted send path: a `SendPathFactory` that performs a scenario's client actions
+ * (connect, send, end) through the ports it is given and records what it observes of its
+ * sockets. The same factory runs on real rc14 (real `makeWASocket`, system clock) and on the
+ * simulator (`simulate(timeline, factory)`), so both traces come from the same code.
+ */
+import { createHash } from 'node:crypto';
+import { proto, type BaileysEventMap } from '@whiskeysockets/baileys';
+import type { SendPath, SendPathFactory, SimEnv, SocketLike } from '../../src/ports.js';
+import { chatOf, type Scenario, type StepOf } from './scenario.js';
+import { emptyTrace, errorShape, messageText, nameInText, sendText, valueShape, type ConnectionEntry, type SendEntry, type Trace } from './trace.js';
+
+/** The message id a scenario send uses (Baileys' own format: `3EB0` + 18 upper-case hex). */
+export function messageIdFor(scenario: string, key: string): string {
+  return '3EB0' + createHash('sha256').update(`${scenario}/${key}`).digest('hex').slice(0, 18).toUpperCase();
+}
+
+/** What the script saw; the runner completes it with what the server saw (frames). */
+export interface ScriptRecord {
+  trace: Trace;
+  /** message id -> send key */
+  readonly keysById: Map<string, string>;
+  /** resolves once the script reached `endAt` (nothing is recorded after it) */
+  readonly finished: Promise<void>;
+}
+
+/** Marks the error a throwing listener throws (`<this> (<scenario>)`), so a runner can tell it from others. */
+export const listenerErrorMessage = 'fidelity: the path listener throws';
+
+/** Builds the scripted path for `scenario`; `jidOf` maps the scenario's chat names to JIDs. */
+export function scriptedPath(scenario: Scenario, jidOf: (chat: string) => string): { factory: SendPathFactory; record: ScriptRecord } {
+  let finish!: () => void;
+  const record: ScriptRecord = {
+    trace: emptyTrace(),
+    keysById: new Map(),
+    finished: new Promise<void>(resolve => (finish = resolve)),
+  };
+  const factory: SendPathFactory = env => new Script(scenario, env, jidOf, record, finish);
+  return { factory, record };
+}
+
+class Script implements SendPath {
+  readonly #scenario: Scenario;
+  readonly #env: SimEnv;
+  readonly #jidOf: (chat: string) => string;
+  readonly #record: ScriptRecord;
+  readonly #finish: () => void;
+  readonly #sockets: SocketLike[] = [];
+  /** generations whose end() the script called */
+  readonly #ended = new Set<number>();
+  readonly #timers: unknown[] = [];
+  #t0 = 0;
+  #stopped = false;
+  #armed = true;
+
+  constructor(scenario: Scenario, env: SimEnv, jidOf: (chat: string) => string, record: ScriptRecord, finish: () => void) {
+    this.#scenario = scenario;
+    this.#env = env;
+    this.#jidOf = jidOf;
+    this.#record = record;
+    this.#finish = finish;
+  }
+
+  start(): void {
+    const clock = this.#env.clock;
+    this.#t0 = clock.now();
+    for (const step of this.#scenario.steps) {
+      if (step.do === 'connect') this.#later(step.at, () => this.#connect());
+      else if (step.do === 'send') this.#later(step.at, () => this.#send(step));
+      else if (step.do === 'end') this.#later(step.at, () => this.#end());
+    }
+    this.#later(this.#scenario.endAt, () => {
+      this.#stopped = true;
+      this.#finish();
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.#record.finished;
+    for (const timer of this.#timers) this.#env.clock.clearTimeout(timer);
+    const ends = this.#sockets.map((sock, i) => (this.#ended.has(i + 1) ? undefined : sock.end(undefined)));
+    await Promise.all(ends);
+  }
+
+  #now(): number {
+    return this.#env.clock.now() - this.#t0;
+  }
+
+  #later(atMs: number, fn: () => void): void {
+    this.#timers.push(this.#env.clock.setTimeout(fn, Math.max(0, this.#t0 + atMs - this.#env.clock.now())));
+  }
+
+  #connect(): void {
+    const { keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs } = this.#scenario.socket;
+    const sock = this.#env.makeSocket({ keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs });
+    this.#sockets.push(sock);
+    const generation = this.#sockets.length;
+    this.#listen(sock, generation);
+  }
+
+  #listen(sock: SocketLike, generation: number): void {
+    const throwsIn = this.#scenario.listenerThrows;
+    // The throwing listener sets `entry` for this emission only; the later listener, if the
+    // emitter still calls it, marks it.
+    const pendingThrow = { entry: undefined as Trace['thrown'][number] | undefined };
+    const maybeThrow = (event: string, now: boolean): void => {
+      if (throwsIn === event) pendingThrow.entry = undefined;
+      if (!now || throwsIn !== event || !this.#armed || this.#stopped) return;
+      this.#armed = false;
+      pendingThrow.entry = { at: this.#now(), socket: generation, event, surfaced: 'nowhere', laterListenerRan: false };
+      this.#record.trace.thrown.push(pendingThrow.entry);
+      throw new Error(`${listenerErrorMessage} (${this.#scenario.name})`);
+    };
+    const laterListener = (): void => {
+      if (pendingThrow.entry) pendingThrow.entry.laterListenerRan = true;
+      pendingThrow.entry = undefined;
+    };
+    sock.ev.on('connection.update', update => {
+      this.#onConnection(generation, update);
+      maybeThrow('connection.update', update.connection === 'open');
+    });
+    sock.ev.on('messages.upsert', upsert => {
+      this.#onUpsert(generation, upsert);
+      maybeThrow('messages.upsert', true);
+    });
+    sock.ev.on('messages.update', updates => this.#onUpdate(generation, updates));
+    if (throwsIn !== undefined) sock.ev.on(throwsIn, laterListener);
+  }
+
+  #onConnection(generation: number, update: BaileysEventMap['connection.update']): void {
+    if (this.#stopped) return;
+    const at = this.#now();
+    const push = (entry: ConnectionEntry) => this.#record.trace.connection.push(entry);
+    if (update.connection !== undefined) {
+      const entry: ConnectionEntry = { at, socket: generation, event: update.connection };
+      if (update.connection === 'close') {
+        const error = update.lastDisconnect?.error;
+        entry.error = error === undefined ? null : errorShape(error);
+      }
+      push(entry);
+    }
+    if (update.receivedPendingNotifications !== undefined) {
+      push({ at, socket: generation, event: update.receivedPendingNotifications ? 'pending:true' : 'pending:false' });
+    }
+    if (update.isOnline !== undefined) push({ at, socket: generation, event: update.isOnline ? 'online:true' : 'online:false' });
+    if (update.connection === 'close') this.#afterClose(generation);
+  }
+
+  #afterClose(generation: number): void {
+    const reconnect = this.#scenario.reconnect;
+    if (reconnect === undefined || this.#ended.has(generation) || generation !== this.#sockets.length) return;
+    this.#timers.push(this.#env.clock.setTimeout(() => {
+      if (!this.#stopped && this.#sockets.length < 10) this.#connect();
+    }, reconnect.delayMs));
+  }
+
+  #onUpsert(generation: number, upsert: BaileysEventMap['messages.upsert']): void {
+    if (this.#stopped) return;
+    for (const message of upsert.messages) {
+      this.#record.trace.upserts.push({
+        at: this.#now(),
+        socket: generation,
+        type: upsert.type,
+        fromMe: message.key.fromMe === true,
+        name: nameInText(messageText(message.message)),
+        status: typeof message.status === 'number' ? message.status : null,
+      });
+    }
+  }
+
+  #onUpdate(generation: number, updates: BaileysEventMap['messages.update']): void {
+    if (this.#stopped) return;
+    for (const { key, update } of updates) {
+      if (!('status' in update)) continue;
+      this.#record.trace.updates.push({
+        at: this.#now(),
+        socket: generation,
+        name: this.#record.keysById.get(key.id ?? '') ?? '?',
+        status: typeof update.status === 'number' ? update.status : null,
+      });
+    }
+  }
+
+  #send(step: StepOf<'send'>): void {
+    const sock = this.#sockets.at(-1)!;
+    const id = messageIdFor(this.#scenario.name, step.key);
+    this.#record.keysById.set(id, step.key);
+    const entry: SendEntry = { key: step.key, socket: this.#sockets.length, at: this.#now(), outcome: 'pending', frames: 0 };
+    this.#record.trace.sends.push(entry);
+    const content = step.media
+      ? { document: Buffer.from(`document for ${step.key}`), mimetype: 'application/pdf', fileName: `${step.key}.pdf`, caption: sendText(step.key) }
+      : { text: sendText(step.key, step.textBytes) };
+    sock.sendMessage(this.#jidOf(chatOf(step)), content, { messageId: id }).then(
+      value => {
+        if (this.#stopped) return;
+        entry.outcome = 'resolved';
+        entry.settledAt = this.#now();
+        entry.value = valueShape(value, v => v instanceof proto.WebMessageInfo);
+      },
+      (error: unknown) => {
+        if (this.#stopped) return;
+        entry.outcome = 'rejected';
+        entry.settledAt = this.#now();
+        entry.error = errorShape(error);
+      },
+    );
+  }
+
+  #end(): void {
+    const generation = this.#sockets.length;
+    this.#ended.add(generation);
+    void this.#sockets.at(-1)!.end(undefined);
+  }
+}
