@@ -13,10 +13,10 @@ import type { ServerRecord } from './network/server.js';
 
 export type { LoopLimitRecord } from './clock.js';
 export type { SocketTimings } from '../src/baileysFacts.js';
-export type { FrameRecord, PresenceRecord, ServerRecord, VisibleRecord } from './network/server.js';
+export type { FrameRecord, PresenceRecord, ServerRecord, SessionRecord, VisibleRecord } from './network/server.js';
 
 /** The history format tag. */
-export const historyFormat = 'baileys-sim/history@1';
+export const historyFormat = 'baileys-sim/history@2';
 
 /** An error as recorded: never a stack (stacks hold real paths and differ between machines). */
 export interface ErrorRecord {
@@ -28,15 +28,36 @@ export interface ErrorRecord {
   ambiguous?: true;
 }
 
-/** A fake socket's state: `dead` = the connection is gone (dropped or refused), `ended` = `end()` was called first. */
-export type SocketState = 'connecting' | 'open' | 'dead' | 'ended';
+/**
+ * A fake socket's state as its WebSocket would report it: `connecting` (the upgrade and login
+ * are under way), `open`, `closing` (Baileys or the path began `end()`: sends get 428 while the
+ * close handshake runs, up to ws's 30 s close timeout on a silent link), `closed` (`close` was
+ * emitted to the path).
+ */
+export type SocketState = 'connecting' | 'open' | 'closing' | 'closed';
 
 /**
- * Why a socket stopped. `blackhole`: it was silently dead (a `blackhole` event) and ended the
- * way Baileys would find out — its keep-alive (408 `Connection was lost`) or, for a connect made
- * during the blackhole, the opening handshake timing out (408).
+ * Why a socket closed (or, for `upgradeRejected`, why it never got anywhere):
+ * - `refused`: the connect was refused (ECONNREFUSED);
+ * - `hang`: the upgrade was never answered, ws's handshake timeout ended it (408);
+ * - `upgradeRejected`: the upgrade was answered with an HTTP error: rc14 stays `connecting` and
+ *   never closes by itself;
+ * - `loginFailure`: the server answered the login with `<failure reason>` (`Connection Failure`);
+ * - `drop`: the connection was cut from outside while open (a timeline `drop`: the server closed
+ *   or reset it, or sent a stream error);
+ * - `replaced`: the path opened a newer socket and WhatsApp ended this one (440);
+ * - `silent`: the link went silent and Baileys' keep-alive ended the socket (408);
+ * - `end`: the path called `end()` first.
  */
-export type SocketCause = 'refused' | 'drop' | 'replaced' | 'end' | 'blackhole';
+export type SocketCause = 'refused' | 'hang' | 'upgradeRejected' | 'loginFailure' | 'drop' | 'replaced' | 'silent' | 'end';
+
+/** `on` / `off` counts of one event's listeners on one socket. */
+export interface ListenerCount {
+  added: number;
+  removed: number;
+  /** Most listeners of this event registered at once. */
+  aliveMax: number;
+}
 
 /** One connection (one `makeSocket` call). */
 export interface SocketRecord {
@@ -46,12 +67,19 @@ export interface SocketRecord {
   /** State at the end of the run. */
   state: SocketState;
   openedAt?: number;
-  /** When the connection died (drop, refusal, replacement); the path hears it at `closeEmittedAt`. */
+  /**
+   * When the connection was lost under the socket: cut or refused (`drop`, `refused`, `hang`,
+   * `loginFailure`, `replaced`), or found dead by the keep-alive (`silent`). The path hears of it
+   * at `closeEmittedAt`.
+   */
   diedAt?: number;
   cause?: SocketCause;
+  /** The timeline `drop` reason, for `cause: 'drop'` (and `conflict` for `replaced`). */
   dropReason?: DropReason;
-  /** When the socket went silently dead (a `blackhole`): frames after this vanished both ways. */
-  blackholedAt?: number;
+  /** When the link went silent (frames from then on stall both ways). */
+  silentAt?: number;
+  /** When a silent link came back (stalled frames were then delivered). */
+  resumedAt?: number;
   /** When the path called `end()` (first call). */
   endCalledAt?: number;
   /** How many times the path called `end()`. */
@@ -64,8 +92,25 @@ export interface SocketRecord {
   refused: boolean;
   /** The Baileys timings this socket ran with: the path's socket config, else Baileys' defaults. */
   timings: SocketTimings;
+  /** Listener counts per event (`connection.update`, `messages.upsert`, ...), over the socket's life. */
+  listeners: Record<string, ListenerCount>;
 }
 
+/**
+ * What an inbound message is. `text`, `media` (with a caption) and `group` (a text in a group,
+ * with a `participant`) are messages a bot answers; the rest arrive on `messages.upsert` too
+ * but carry nothing to answer: a `reaction`, a `revoke` (protocol message), a `stub` (a group
+ * event), `empty` (no `message` at all), `status` (a status broadcast).
+ */
+export type InboundKind = 'text' | 'media' | 'group' | 'reaction' | 'revoke' | 'stub' | 'empty' | 'status';
+
+/** One emission of an inbound message to the path. */
+export interface InboundDelivery {
+  at: number;
+  generation: number;
+  /** `notify` when it arrived live; `append` when it was queued while the bot was offline (or redelivered). */
+  type: 'notify' | 'append';
+}
 
 /** One timeline `inbound`. */
 export interface InboundRecord {
@@ -74,12 +119,17 @@ export interface InboundRecord {
   chatJid: string;
   /** WhatsApp message id the server gave it. */
   id: string;
+  kind: InboundKind;
+  /** True for the kinds a bot answers: it must reach the bot (exactly once). */
+  answerable: boolean;
   eventIndex: number;
   /** Timeline time. */
   at: number;
-  /** When `messages.upsert` was emitted (on socket `generation`); absent if never delivered. */
+  /** First `messages.upsert` emission (on socket `generation`); absent if never delivered. */
   emittedAt?: number;
   generation?: number;
+  /** Every emission to the path: the first, redeliveries after a lost receipt, re-emissions after a listener threw. */
+  deliveries: InboundDelivery[];
   /** When the path handed the harness its `InboundMessage` (first time). */
   receivedAt?: number;
   /** How many times the path handed it over. */
@@ -136,12 +186,16 @@ export interface AttemptRecord {
   result: 'ok' | 'rejected' | 'pending';
   settledAt?: number;
   error?: ErrorRecord;
-  /** The frame was written to the connection (socket open at call time). */
+  /** The frame was written to the connection (the send resolves then, unless its write stalls). */
   written: boolean;
+  /** When the frame was written. */
+  writtenAt?: number;
   /** The frame reached the server. */
   reachedServer: boolean;
-  /** A `slowAck` took this send: its response was lost. */
-  slowAck: boolean;
+  /** Pre-write queries (usync, media_conn) that waited out `defaultQueryTimeoutMs` unanswered. */
+  queryTimeouts: number;
+  /** The server nacked the message (`messages.update` status ERROR): the recipient never sees it. */
+  nacked?: true;
 }
 
 /** Timer counts of one clock view. */

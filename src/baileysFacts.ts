@@ -38,12 +38,14 @@ export function keepAliveDetectionMsMax(keepAliveIntervalMs: number): number {
   return 2 * keepAliveIntervalMs + keepAliveGraceMs;
 }
 
-/** The socket settings a silent link and a hanging connect depend on. */
+/** The socket settings a silent link, a hanging connect and a stalled query depend on. */
 export interface SocketTimings {
   /** Baileys' keep-alive check period (`keepAliveIntervalMs`). */
   keepAliveIntervalMs: number;
-  /** ws's opening-handshake timeout (Baileys' `connectTimeoutMs`). */
+  /** ws's opening-handshake timeout, and the write timeout of `sendRawMessage` (`connectTimeoutMs`). */
   connectTimeoutMs: number;
+  /** How long a query waits for its answer (`defaultQueryTimeoutMs`). */
+  defaultQueryTimeoutMs: number;
 }
 
 /**
@@ -51,12 +53,15 @@ export interface SocketTimings {
  * setting that is not a positive finite number falls back to rc14's default, as Baileys' own
  * spread of `DEFAULT_CONNECTION_CONFIG` would for an absent one.
  */
-export function socketTimingsOf(config: { keepAliveIntervalMs?: unknown; connectTimeoutMs?: unknown } | undefined): SocketTimings {
+export function socketTimingsOf(
+  config: { keepAliveIntervalMs?: unknown; connectTimeoutMs?: unknown; defaultQueryTimeoutMs?: unknown } | undefined,
+): SocketTimings {
   const pick = (value: unknown, fallback: number): number =>
     typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
   return {
     keepAliveIntervalMs: pick(config?.keepAliveIntervalMs, baileysDefaults.keepAliveIntervalMs),
     connectTimeoutMs: pick(config?.connectTimeoutMs, baileysDefaults.connectTimeoutMs),
+    defaultQueryTimeoutMs: pick(config?.defaultQueryTimeoutMs, baileysDefaults.defaultQueryTimeoutMs),
   };
 }
 

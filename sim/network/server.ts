@@ -74,9 +74,18 @@ export interface PresenceRecord {
   attemptSeq: number;
 }
 
+/** The account's session as WhatsApp sees it. */
+export interface SessionRecord {
+  /** The linked device was removed (a `loggedOut` drop): every later login fails with 401. */
+  loggedOutAt?: number;
+  /** Another session of this device took over from outside (a `conflict` drop). */
+  replacedAt?: number;
+}
+
 /** The server's side of a history. */
 export interface ServerRecord {
   dedupeById: boolean;
+  session: SessionRecord;
   frames: FrameRecord[];
   /** Per chat name, in order of visibility. */
   visible: Record<string, VisibleRecord[]>;
