@@ -7,6 +7,7 @@ export {
   checkAll,
   checkProperty,
   checkers,
+  judgedBy,
   propertyNames,
   defaultBoundLimits,
   HistoryIndex,

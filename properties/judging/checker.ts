@@ -1,6 +1,7 @@
 /**
- * What one property's checker is: a name, the property's exact definition, and a pure function
- * from an indexed history to the violations it finds. The table of every checker is
+ * What one property's checker is: a name, the property's exact definition, a pure function
+ * from an indexed history to the violations it finds, and whether a history gave it anything
+ * to judge. The table of every checker is
  * `checkers.ts`; each checker lives in `properties/<name>.ts`.
  */
 import type { PropertyName } from './checkers.js';
@@ -25,4 +26,9 @@ export interface Checker<Name extends string = string> {
   readonly definition: string;
   /** The violations of this property in the indexed history, in the order the checker finds them. */
   check(index: HistoryIndex, limits: BoundLimits): Violation<Name>[];
+  /**
+   * Whether the run gave this property something to judge (a reply was asked for, an inbound
+   * was delivered, ...). A property that judged nothing in a whole campaign held vacuously.
+   */
+  judges(index: HistoryIndex): boolean;
 }

@@ -11,15 +11,19 @@ import type { History } from '../../sim/history.js';
 import type { Checker, Violation } from './checker.js';
 import { HistoryIndex } from './historyIndex.js';
 import { bounded, defaultBoundLimits, type BoundLimits } from './properties/bounded.js';
+import { chatIndependence } from './properties/chatIndependence.js';
 import { clean } from './properties/clean.js';
 import { exactlyOnce } from './properties/exactlyOnce.js';
 import { honestOutcome } from './properties/honestOutcome.js';
+import { inboundHandover } from './properties/inboundHandover.js';
 import { liveness } from './properties/liveness.js';
 import { liveSocket } from './properties/liveSocket.js';
+import { oneSocket } from './properties/oneSocket.js';
 import { order } from './properties/order.js';
+import { terminalRespected } from './properties/terminalRespected.js';
 
 export type { Checker, Violation } from './checker.js';
-export { HistoryIndex } from './historyIndex.js';
+export { HistoryIndex, isOutsideTerminalClose } from './historyIndex.js';
 export { connectSeries, defaultBoundLimits, type BoundLimits } from './properties/bounded.js';
 export { healedFor } from './properties/liveness.js';
 
@@ -31,11 +35,12 @@ export { healedFor } from './properties/liveness.js';
  *
  * To add a property:
  * 1. Write `properties/<name>.ts` exporting a `Checker<'<name>'>`: its `name`, a one-paragraph
- *    `definition` (what must hold and every excuse), and `check(index, limits)`, which reads
+ *    `definition` (what must hold and every excuse), `check(index, limits)`, which reads
  *    the history through the {@link HistoryIndex} (add a lookup there rather than scanning the
- *    history per request: checking stays O(n log n)) and returns `Violation<'<name>'>`s.
+ *    history per request: checking stays O(n log n)) and returns `Violation<'<name>'>`s, and
+ *    `judges(index)`, whether the run gave the property anything to judge ({@link judgedBy}).
  * 2. Add it to this table. The compiler then requires its name to equal its key.
- * 3. Add must-flag and must-not-flag tests to `test/properties/checkers.test.ts`.
+ * 3. Add must-flag and must-not-flag tests to `test/properties/` (`checkers.test.ts`, or a file of its own).
  */
 export const checkers = {
   'exactly-once': exactlyOnce,
@@ -45,6 +50,10 @@ export const checkers = {
   bounded,
   clean,
   'honest-outcome': honestOutcome,
+  'inbound-handover': inboundHandover,
+  'terminal-respected': terminalRespected,
+  'one-socket': oneSocket,
+  'chat-independence': chatIndependence,
 } as const satisfies Readonly<Record<string, Checker>>;
 
 /** Names of the properties: the keys of {@link checkers}. */
@@ -62,6 +71,15 @@ export function checkAll(history: History, limits: BoundLimits = defaultBoundLim
   const violations: Violation[] = [];
   for (const name of propertyNames) violations.push(...checkers[name].check(index, limits));
   return violations;
+}
+
+/**
+ * Per property, whether `history` gave it anything to judge: a property that held in every run
+ * of a campaign but judged none held vacuously (a path that never connects passes exactly-once).
+ */
+export function judgedBy(history: History): Record<PropertyName, boolean> {
+  const index = new HistoryIndex(history);
+  return Object.fromEntries(propertyNames.map((name) => [name, checkers[name].judges(index)])) as Record<PropertyName, boolean>;
 }
 
 /** Runs the checker of one property. */
@@ -83,3 +101,11 @@ export const checkBounded = (history: History, limits: BoundLimits = defaultBoun
 export const checkClean = (history: History): Violation[] => checkProperty('clean', history);
 /** 7. honest-outcome (see {@link honestOutcome}). */
 export const checkHonestOutcome = (history: History): Violation[] => checkProperty('honest-outcome', history);
+/** 8. inbound-handover (see {@link inboundHandover}). */
+export const checkInboundHandover = (history: History): Violation[] => checkProperty('inbound-handover', history);
+/** 9. terminal-respected (see {@link terminalRespected}). */
+export const checkTerminalRespected = (history: History): Violation[] => checkProperty('terminal-respected', history);
+/** 10. one-socket (see {@link oneSocket}). */
+export const checkOneSocket = (history: History): Violation[] => checkProperty('one-socket', history);
+/** 11. chat-independence (see {@link chatIndependence}). */
+export const checkChatIndependence = (history: History): Violation[] => checkProperty('chat-independence', history);

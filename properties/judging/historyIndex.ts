@@ -8,6 +8,17 @@
 import type { AttemptRecord, History, RequestRecord, SocketRecord, VisibleRecord } from '../../sim/history.js';
 import { isTerminalCode } from '../../src/baileysFacts.js';
 
+/**
+ * The session ended from outside: the socket closed with a terminal code (401 logged out, 403
+ * banned, 440 replaced) and the path did not cause it. Cut while open (`drop`: the device was
+ * removed, or another session took over) or refused at login (`loginFailure`: after a logout
+ * every login fails with 401). A 440 the path provoked by opening a second socket (`replaced`)
+ * is not one: the path's own newer socket is the session.
+ */
+export function isOutsideTerminalClose(socket: SocketRecord): boolean {
+  return (socket.cause === 'drop' || socket.cause === 'loginFailure') && socket.closeEmittedAt !== undefined && isTerminalCode(socket.closeError?.statusCode);
+}
+
 const noCopies: readonly VisibleRecord[] = Object.freeze([]);
 
 /** Close times (ascending, distinct) and, as of each, whether the reconnect attempts had run out. */
@@ -23,11 +34,17 @@ export class HistoryIndex {
   readonly messageRequests: readonly RequestRecord[];
   /** Message attempts that carry a reply key, per key in call order; keys in order of first attempt. */
   readonly messageAttemptsByKey: ReadonlyMap<string, readonly AttemptRecord[]>;
+  /** Called message requests per chat name, in call order. */
+  readonly calledMessageRequestsByChat: ReadonlyMap<string, readonly RequestRecord[]>;
+  /** The first attempt that carried each message id the path sent (its own echoes come back with these ids). */
+  readonly ownMessageIds: ReadonlyMap<string, AttemptRecord>;
+  /** The socket of the earliest close from outside that ended the session ({@link isOutsideTerminalClose}), if any. */
+  readonly firstOutsideTerminalClose: SocketRecord | undefined;
   /** Visible copies per chat, then per reply key, in the order they became visible. */
   readonly #copies = new Map<string, Map<string, VisibleRecord[]>>();
   readonly #socketByGeneration = new Map<number, SocketRecord>();
   readonly #openedAtMax: number;
-  readonly #terminalCloseAt: { first: number; last: number };
+  readonly #outsideTerminalCloseAt: { first: number; last: number };
   /** Earliest close of the last `maxAttempts` sockets when none of them opened; else undefined. */
   readonly #lastConnectsFailedAt: number | undefined;
   readonly #exhaustion: ExhaustionSteps;
@@ -39,12 +56,16 @@ export class HistoryIndex {
     this.history = history;
     this.messageRequests = history.requests.filter((r) => r.kind !== 'composing');
     this.messageAttemptsByKey = attemptsByKey(history.attempts);
+    this.calledMessageRequestsByChat = calledByChat(this.messageRequests);
+    this.ownMessageIds = firstAttemptById(history.attempts);
     for (const [chat, visible] of Object.entries(history.server.visible)) this.#copies.set(chat, copiesByKey(visible));
     // The first record of a generation wins, as a search from the front would find it.
     for (const s of history.sockets) if (!this.#socketByGeneration.has(s.generation)) this.#socketByGeneration.set(s.generation, s);
     this.#openedAtMax = maxOf(definedTimes(history.sockets, (s) => s.openedAt));
-    const terminal = definedTimes(history.sockets.filter((s) => isTerminalCode(s.closeError?.statusCode)), (s) => s.closeEmittedAt);
-    this.#terminalCloseAt = { first: minOf(terminal), last: maxOf(terminal) };
+    const outside = history.sockets.filter(isOutsideTerminalClose);
+    const terminal = definedTimes(outside, (s) => s.closeEmittedAt);
+    this.#outsideTerminalCloseAt = { first: minOf(terminal), last: maxOf(terminal) };
+    this.firstOutsideTerminalClose = outside.find((s) => s.closeEmittedAt === this.#outsideTerminalCloseAt.first);
     this.#lastConnectsFailedAt = lastConnectsFailedAt(history.sockets, maxAttempts);
     this.#exhaustion = exhaustionSteps(history.sockets, maxAttempts);
   }
@@ -64,14 +85,14 @@ export class HistoryIndex {
     return this.#openedAtMax >= at;
   }
 
-  /** Some socket closed with a terminal code (logged out, banned, replaced) at or after `at`. */
-  terminalCloseAtOrAfter(at: number): boolean {
-    return this.#terminalCloseAt.last >= at;
+  /** The session ended from outside ({@link isOutsideTerminalClose}) at or after `at`: some such close was emitted then. */
+  outsideTerminalCloseAtOrAfter(at: number): boolean {
+    return this.#outsideTerminalCloseAt.last >= at;
   }
 
-  /** Some socket closed with a terminal code at or before `at`. */
-  terminalCloseBy(at: number): boolean {
-    return this.#terminalCloseAt.first <= at;
+  /** The session ended from outside ({@link isOutsideTerminalClose}) at or before `at`. */
+  outsideTerminalCloseBy(at: number): boolean {
+    return this.#outsideTerminalCloseAt.first <= at;
   }
 
   /** The run's last `maxAttempts` sockets all closed at or after `at` without ever opening. */
@@ -98,6 +119,24 @@ function attemptsByKey(attempts: readonly AttemptRecord[]): Map<string, AttemptR
     else list.push(a);
   }
   return byKey;
+}
+
+function calledByChat(requests: readonly RequestRecord[]): Map<string, RequestRecord[]> {
+  const byChat = new Map<string, RequestRecord[]>();
+  for (const r of requests) {
+    if (r.callSeq === undefined) continue;
+    const list = byChat.get(r.chat);
+    if (list === undefined) byChat.set(r.chat, [r]);
+    else list.push(r);
+  }
+  for (const list of byChat.values()) list.sort((a, b) => a.callSeq! - b.callSeq!);
+  return byChat;
+}
+
+function firstAttemptById(attempts: readonly AttemptRecord[]): Map<string, AttemptRecord> {
+  const byId = new Map<string, AttemptRecord>();
+  for (const a of attempts) if (a.messageId !== undefined && !byId.has(a.messageId)) byId.set(a.messageId, a);
+  return byId;
 }
 
 function copiesByKey(visible: readonly VisibleRecord[]): Map<string, VisibleRecord[]> {

@@ -17,6 +17,7 @@ const limitsArb: fc.Arbitrary<BoundLimits> = fc.record({
   pathTimersAliveMax: fc.integer({ min: 0, max: 8 }),
   connectsPerWindowMax: fc.integer({ min: 1, max: 12 }),
   connectWindowMs: fc.constantFrom(5000, 60_000),
+  listenersAliveMax: fc.integer({ min: 0, max: 8 }),
 });
 
 describe('the checker table', () => {
@@ -24,8 +25,20 @@ describe('the checker table', () => {
     vi.restoreAllMocks();
   });
 
-  it('lists the seven properties in their documented order', () => {
-    expect(propertyNames).toEqual(['exactly-once', 'live-socket', 'liveness', 'order', 'bounded', 'clean', 'honest-outcome']);
+  it('lists the properties in their documented order', () => {
+    expect(propertyNames).toEqual([
+      'exactly-once',
+      'live-socket',
+      'liveness',
+      'order',
+      'bounded',
+      'clean',
+      'honest-outcome',
+      'inbound-handover',
+      'terminal-respected',
+      'one-socket',
+      'chat-independence',
+    ]);
   });
 
   it.each(propertyNames)('files %s under its own name, with a definition in words', (name) => {

@@ -9,10 +9,11 @@ import {
   checkLiveness,
   checkOrder,
   connectSeries,
+  defaultBoundLimits,
   healedFor,
 } from '../../properties/judging/checkers.js';
 import type { History } from '../../sim/history.js';
-import { attempt, baseHistory, makeVisible, request, socket } from './historyBuilder.js';
+import { attempt, baseHistory, endedSocket, makeVisible, request, socket } from './historyBuilder.js';
 
 describe('checkers on a correct history', () => {
   it('flag nothing when every reply is visible once, in order, on a live socket', () => {
@@ -57,88 +58,118 @@ describe('exactly-once', () => {
     expect(checkExactlyOnce(h)).toEqual([]);
   });
 
-  it('flags a reply that vanished into a blackhole when a newer socket opened to resend it on', () => {
-    // Arrange: r1 written into socket 1's blackhole; socket 1 found dead at 60060; socket 2 opened.
+  /** Socket 1 went silent at 50; the keep-alive noticed at 60_060 and its close came ws's 30 s later. */
+  const silentSocket1 = () =>
+    socket({ generation: 1, openedAt: 10, silentAt: 50, state: 'closed', cause: 'silent', diedAt: 60_060, closeEmittedAt: 90_060, closeError: { name: 'Error', message: 'Connection was lost', statusCode: 408 } });
+
+  it('flags a reply written into a silent link when a newer socket opened to resend it on', () => {
+    // Arrange
     const h = baseHistory();
-    h.sockets = [
-      socket({ generation: 1, openedAt: 10, blackholedAt: 50, state: 'dead', cause: 'blackhole', diedAt: 60_060, closeEmittedAt: 60_061 }),
-      socket({ generation: 2, createdAt: 62_000, openedAt: 62_060 }),
-    ];
+    h.sockets = [silentSocket1(), socket({ generation: 2, createdAt: 92_000, openedAt: 92_060 })];
     h.requests.push(request('r1'));
     h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
     // Act / Assert
     expect(checkExactlyOnce(h)).toMatchObject([{ key: 'r1', message: 'r1 was reported sent but never became visible' }]);
   });
 
-  it('excuses a reply lost in a blackhole when no socket ever opened again (nothing to resend on)', () => {
-    // Arrange: socket 1 silent and found dead; the reconnect never opened (refused, gave up).
+  it('excuses a reply lost in a silent link when no socket ever opened again (nothing to resend on)', () => {
+    // Arrange: the reconnect hung until ws's handshake timeout and the run ended.
     const h = baseHistory();
-    h.sockets = [
-      socket({ generation: 1, openedAt: 10, blackholedAt: 50, state: 'dead', cause: 'blackhole', diedAt: 60_060, closeEmittedAt: 60_061 }),
-      socket({ generation: 2, createdAt: 62_000, state: 'dead', cause: 'blackhole', closeEmittedAt: 82_000 }),
-    ];
+    h.sockets = [silentSocket1(), socket({ generation: 2, createdAt: 92_000, state: 'closed', cause: 'hang', diedAt: 112_000, closeEmittedAt: 112_000 })];
     h.requests.push(request('r1'));
     h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
     // Act / Assert
     expect(checkExactlyOnce(h)).toEqual([]);
   });
 
-  it('excuses a reply lost in a blackhole when the session ended for good right after the reconnect', () => {
-    // Arrange: socket 2 opened, but was logged out (401) before the resend could go out.
+  it('excuses a loss the path never heard of: its socket had not emitted close when the run ended', () => {
     const h = baseHistory();
-    h.sockets = [
-      socket({ generation: 1, openedAt: 10, blackholedAt: 50, state: 'dead', cause: 'blackhole', diedAt: 60_060, closeEmittedAt: 60_061 }),
-      socket({ generation: 2, createdAt: 62_000, openedAt: 62_060, state: 'dead', cause: 'drop', closeEmittedAt: 62_100, closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 401 } }),
-    ];
+    h.sockets = [socket({ generation: 1, openedAt: 10, silentAt: 50, state: 'closing', cause: 'silent', diedAt: 60_060 })];
     h.requests.push(request('r1'));
     h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
-    // Act / Assert
     expect(checkExactlyOnce(h)).toEqual([]);
   });
 
-  it('judges the write the path reported, not an earlier attempt that failed', () => {
-    // Arrange: attempt 1 on socket 1 failed with a 515 restart; attempt 2 resolved on socket 2,
-    // which went silent; socket 2 then closed with a 440 conflict (the session is over).
+  it('excuses a lost reply when the session ended from outside right after the reconnect, not when the path replaced its own socket', () => {
+    // Arrange: socket 2 opened, then the device was removed (401) before the resend could go out...
+    const loggedOut = baseHistory();
+    loggedOut.sockets = [
+      silentSocket1(),
+      socket({ generation: 2, createdAt: 92_000, openedAt: 92_060, state: 'closed', cause: 'drop', dropReason: 'loggedOut', diedAt: 92_100, closeEmittedAt: 92_100, closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 401 } }),
+    ];
+    loggedOut.requests.push(request('r1'));
+    loggedOut.attempts.push(attempt(1, 'r1', { reachedServer: false }));
+    // ...or socket 2 got a 440 because the path itself opened socket 3, which lived on.
+    const replaced = structuredClone(loggedOut);
+    replaced.sockets[1] = socket({ generation: 2, createdAt: 92_000, openedAt: 92_060, state: 'closed', cause: 'replaced', dropReason: 'conflict', diedAt: 92_300, closeEmittedAt: 92_300, closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 440 } });
+    replaced.sockets.push(socket({ generation: 3, createdAt: 92_200, openedAt: 92_300 }));
+    // Act / Assert
+    expect(checkExactlyOnce(loggedOut)).toEqual([]);
+    expect(checkExactlyOnce(replaced)).toMatchObject([{ key: 'r1', message: 'r1 was reported sent but never became visible' }]);
+  });
+
+  it('ignores attempts that were never written: they reached nobody', () => {
+    // Arrange: attempt 1 was rejected before its write (515 restart); attempt 2 resolved on socket 2,
+    // whose link went silent; then another session took over (440 from outside): the session is over.
     const h = baseHistory();
     h.sockets = [
-      socket({ generation: 1, openedAt: 10, state: 'dead', cause: 'drop', diedAt: 62, closeEmittedAt: 63, closeError: { name: 'Error', message: 'Stream Errored (restart required)', statusCode: 515 } }),
-      socket({ generation: 2, createdAt: 64, openedAt: 124, blackholedAt: 125, state: 'dead', cause: 'drop', diedAt: 135, closeEmittedAt: 433, closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 440 } }),
+      socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', dropReason: 'restartRequired', diedAt: 62, closeEmittedAt: 63, closeError: { name: 'Error', message: 'Stream Errored (restart required)', statusCode: 515 } }),
+      socket({ generation: 2, createdAt: 64, openedAt: 124, silentAt: 125, state: 'closed', cause: 'drop', dropReason: 'conflict', diedAt: 135, closeEmittedAt: 433, closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 440 } }),
+      socket({ generation: 3, createdAt: 500, openedAt: 560 }),
     ];
     h.requests.push(request('r1'));
     h.attempts.push(
-      attempt(1, 'r1', { at: 61, result: 'rejected', settledAt: 63, reachedServer: false }),
+      attempt(1, 'r1', { at: 61, result: 'rejected', settledAt: 63, written: false, writtenAt: undefined, reachedServer: false }),
       attempt(2, 'r1', { at: 124, generation: 2, settledAt: 134, reachedServer: false }),
     );
     const onOpenSocket = structuredClone(h);
-    onOpenSocket.sockets[1] = socket({ generation: 2, createdAt: 64, openedAt: 124 });
+    onOpenSocket.sockets[1] = socket({ generation: 2, createdAt: 64, openedAt: 124, state: 'closed', cause: 'drop', dropReason: 'connectionLost', diedAt: 135, closeEmittedAt: 433, closeError: { name: 'Error', message: 'Connection was lost', statusCode: 408 } });
     // Act / Assert
     expect(checkExactlyOnce(h)).toEqual([]);
     expect(checkExactlyOnce(onOpenSocket)).toMatchObject([{ key: 'r1', message: 'r1 was reported sent but never became visible' }]);
   });
 
-  it('does not excuse a lost reply whose frame went out on a socket that was not silent', () => {
-    // Arrange
+  it('excuses a frame lost before a drop was heard when nothing opened again, and flags it when a newer socket did', () => {
+    // Arrange: written in the latency window before a reset; the path heard the close at 300.
     const h = baseHistory();
-    h.sockets = [socket({ generation: 1, openedAt: 10, state: 'dead', cause: 'drop', closeEmittedAt: 300 })];
+    h.sockets = [socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', dropReason: 'connectionClosed', diedAt: 150, closeEmittedAt: 300 })];
     h.requests.push(request('r1'));
     h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
+    const reopened = structuredClone(h);
+    reopened.sockets.push(socket({ generation: 2, createdAt: 2300, openedAt: 2360 }));
     // Act / Assert
-    expect(checkExactlyOnce(h)).toHaveLength(1);
+    expect(checkExactlyOnce(h)).toEqual([]);
+    expect(checkExactlyOnce(reopened)).toHaveLength(1);
+  });
+
+  it('excuses a reply the server nacked, which the recipient never sees', () => {
+    const h = baseHistory();
+    h.requests.push(request('r1'));
+    h.attempts.push(attempt(1, 'r1', { nacked: true }));
+    expect(checkExactlyOnce(h)).toEqual([]);
+  });
+
+  it('flags a reply reported sent with no written frame at all', () => {
+    const h = baseHistory();
+    h.sockets = [socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', diedAt: 90, closeEmittedAt: 300 })];
+    h.requests.push(request('r1'));
+    h.attempts.push(attempt(1, 'r1', { socketState: 'closing', result: 'rejected', written: false, writtenAt: undefined, reachedServer: false }));
+    expect(checkExactlyOnce(h)).toMatchObject([{ key: 'r1', message: 'r1 was reported sent but never became visible' }]);
   });
 });
 
 describe('live-socket', () => {
   it('flags an attempt made after its socket emitted close', () => {
     const h = baseHistory();
-    h.attempts.push(attempt(3, 'r1', { generation: 1, at: 700, closeEmittedBefore: true, socketState: 'dead' }));
+    h.attempts.push(attempt(3, 'r1', { generation: 1, at: 700, closeEmittedBefore: true, socketState: 'closed' }));
     expect(checkLiveSocket(h)).toEqual([
       { property: 'live-socket', key: 'r1', generation: 1, at: 700, message: 'message attempt #3 for r1 on socket 1 after its close was emitted' },
     ]);
   });
 
-  it('accepts a 428 in the gap between death and the close notice', () => {
+  it('accepts a 428 while the socket was closing, before the close notice', () => {
     const h = baseHistory();
-    h.attempts.push(attempt(1, 'r1', { socketState: 'dead', closeEmittedBefore: false, result: 'rejected', written: false, reachedServer: false }));
+    h.attempts.push(attempt(1, 'r1', { socketState: 'closing', closeEmittedBefore: false, result: 'rejected', written: false, writtenAt: undefined, reachedServer: false }));
     expect(checkLiveSocket(h)).toEqual([]);
   });
 });
@@ -160,9 +191,15 @@ describe('liveness', () => {
 
   it.each([
     ['its deadline passed', (h: ReturnType<typeof baseHistory>) => h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 120_000 }))],
-    ['a terminal close came first', (h: ReturnType<typeof baseHistory>) => {
-      h.sockets[0] = socket({ generation: 1, openedAt: 10, closeEmittedAt: 250, closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 440 } });
+    ['another session took over first (440 from outside)', (h: ReturnType<typeof baseHistory>) => {
+      h.sockets[0] = socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', dropReason: 'conflict', diedAt: 250, closeEmittedAt: 250, closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 440 } });
       h.requests.push(request('r1', { outcome: 'fail', settledAt: 300 }));
+    }],
+    ['every login failed with 401 after a logout', (h: ReturnType<typeof baseHistory>) => {
+      h.server.session.loggedOutAt = 150;
+      h.sockets[0] = socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', dropReason: 'loggedOut', diedAt: 150, closeEmittedAt: 150, closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 401 } });
+      h.sockets.push(socket({ generation: 2, createdAt: 2150, state: 'closed', cause: 'loginFailure', diedAt: 2250, closeEmittedAt: 2250, closeError: { name: 'Error', message: 'Connection Failure', statusCode: 401 } }));
+      h.requests.push(request('r1', { outcome: 'fail', calledAt: 2000, settledAt: 2300 }));
     }],
     ['stop was requested first', (h: ReturnType<typeof baseHistory>) => {
       h.stop.requestedAt = 250;
@@ -170,8 +207,8 @@ describe('liveness', () => {
     }],
     ['every reconnect allowed was refused', (h: ReturnType<typeof baseHistory>) => {
       h.config.reconnect.maxAttempts = 1;
-      h.sockets[0] = socket({ generation: 1, openedAt: 10, closeEmittedAt: 200, closeError: { name: 'Error', message: 'Connection was lost', statusCode: 408 } });
-      h.sockets.push(socket({ generation: 2, createdAt: 2200, refused: true, closeEmittedAt: 2300, state: 'dead' }));
+      h.sockets[0] = socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', closeEmittedAt: 200, closeError: { name: 'Error', message: 'Connection was lost', statusCode: 408 } });
+      h.sockets.push(socket({ generation: 2, createdAt: 2200, refused: true, cause: 'refused', closeEmittedAt: 2300, state: 'closed' }));
       h.requests.push(request('r1', { outcome: 'fail', settledAt: 2300 }));
     }],
   ])('accepts a failure when %s', (_why, arrange) => {
@@ -179,6 +216,19 @@ describe('liveness', () => {
     h.stop.requestedAt = 9000;
     arrange(h);
     expect(checkLiveness(h)).toEqual([]);
+  });
+
+  it('flags a reply given up at a 440 the path provoked by opening a second socket', () => {
+    // Arrange: socket 2 opened while socket 1 was open; WhatsApp replaced socket 1 (440).
+    const h = baseHistory();
+    h.stop.requestedAt = 9000;
+    h.sockets = [
+      socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'replaced', dropReason: 'conflict', diedAt: 260, closeEmittedAt: 260, closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 440 } }),
+      socket({ generation: 2, createdAt: 200, openedAt: 260 }),
+    ];
+    h.requests.push(request('r1', { outcome: 'fail', settledAt: 300, error: { name: 'TerminalConnectionError', message: 'replaced' } }));
+    // Act / Assert
+    expect(checkLiveness(h)).toMatchObject([{ key: 'r1', message: expect.stringContaining('with no deadline, terminal close or stop') }]);
   });
 
   it('flags a reply that settled far past its deadline plus the longest attempt', () => {
@@ -219,7 +269,7 @@ describe('liveness', () => {
     const arrange = (connectTimeoutMs: number) => {
       const h = baseHistory();
       h.config.replyDeadlineMs = 80_000;
-      h.sockets[0] = socket({ generation: 1, openedAt: 10, timings: { keepAliveIntervalMs: 30_000, connectTimeoutMs } });
+      h.sockets[0] = socket({ generation: 1, openedAt: 10, timings: { keepAliveIntervalMs: 30_000, connectTimeoutMs, defaultQueryTimeoutMs: 60_000 } });
       h.networkEvents.push({ at: 500, do: 'drop' }, { at: 1000, do: 'heal' });
       h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 80_000, error: { name: 'ReplyDeadlineError', message: 'late' } }));
       return h;
@@ -232,13 +282,54 @@ describe('liveness', () => {
     expect(healedFor(patient)!.by - healedFor(defaults)!.by).toBe(60_000 - 20_000);
   });
 
-  it('counts from the keep-alive ending a silent socket, not from the heal', () => {
+  it('counts from the close of a silent socket, not from the heal', () => {
     const h = baseHistory();
-    h.networkEvents.push({ at: 100, do: 'blackhole' }, { at: 1000, do: 'heal' });
-    h.sockets[0] = socket({ generation: 1, openedAt: 10, blackholedAt: 100, closeEmittedAt: 65_100 });
+    h.networkEvents.push({ at: 100, do: 'silent' }, { at: 1000, do: 'heal' });
+    h.sockets[0] = socket({ generation: 1, openedAt: 10, silentAt: 100, state: 'closed', cause: 'silent', diedAt: 65_100, closeEmittedAt: 95_100 });
     h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 120_000 }));
-    // 65_100 + 37_500 + 30_000 = 132_600 > 120_100: a correct path may not have made it.
+    // 95_100 + 37_500 + 20_000 + 10_000 = 162_600 > 120_100: a correct path may not have made it.
+    expect(healedFor(h)).toEqual({ at: 1000, by: 162_600 });
     expect(checkLiveness(h)).toEqual([]);
+  });
+
+  it("bounds a silent socket's close the run never saw by the socket's own keep-alive timings and ws's close timeout", () => {
+    // Arrange: silent at 100, close never emitted. With a 30 s keep-alive it comes by
+    // 100 + 65_000 + 30_000; with a 1 s keep-alive by 100 + 7000 + 30_000.
+    const arrange = (keepAliveIntervalMs: number) => {
+      const h = baseHistory();
+      h.networkEvents.push({ at: 100, do: 'silent' }, { at: 1000, do: 'heal' });
+      h.sockets[0] = socket({ generation: 1, openedAt: 10, silentAt: 100, state: 'closing', cause: 'silent', diedAt: 7000, timings: { keepAliveIntervalMs, connectTimeoutMs: 20_000, defaultQueryTimeoutMs: 60_000 } });
+      h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 120_000, error: { name: 'ReplyDeadlineError', message: 'late' } }));
+      return h;
+    };
+    const slow = arrange(30_000);
+    const fast = arrange(1000);
+    // Act / Assert
+    expect(healedFor(slow)!.by).toBe(95_100 + 37_500 + 20_000 + 10_000);
+    expect(checkLiveness(slow)).toEqual([]);
+    expect(healedFor(fast)!.by).toBe(37_100 + 37_500 + 20_000 + 10_000);
+    expect(checkLiveness(fast)).toMatchObject([{ key: 'r1', message: expect.stringContaining('a correct path delivers by 104600 ms') }]);
+  });
+
+  it('adds no wait for a silent link that came back before the keep-alive gave up on it', () => {
+    const h = baseHistory();
+    h.networkEvents.push({ at: 100, do: 'silent' }, { at: 1000, do: 'heal' });
+    h.sockets[0] = socket({ generation: 1, openedAt: 10, silentAt: 100, resumedAt: 1000 });
+    expect(healedFor(h)).toEqual({ at: 1000, by: 1000 + 37_500 + 20_000 + 10_000 });
+  });
+
+  it('does not excuse a connect left connecting forever after an HTTP 503 on the upgrade', () => {
+    // Arrange: socket 1 dropped; the reconnect's upgrade was answered 503, so rc14 leaves it
+    // connecting with no close. A correct path gives up on it (its own connect watchdog).
+    const h = baseHistory();
+    h.networkEvents.push({ at: 500, do: 'drop' }, { at: 1000, do: 'heal' });
+    h.sockets = [
+      socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', diedAt: 500, closeEmittedAt: 600 }),
+      socket({ generation: 2, createdAt: 900, state: 'connecting', cause: 'upgradeRejected' }),
+    ];
+    h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 120_000, error: { name: 'ReplyDeadlineError', message: 'late' } }));
+    // Act / Assert
+    expect(checkLiveness(h)).toMatchObject([{ key: 'r1', message: expect.stringContaining('healed at 1000 ms') }]);
   });
 
   it('ignores a request whose inbound never reached the bot', () => {
@@ -304,25 +395,25 @@ describe('bounded', () => {
   });
 
   /** 13 connects a second apart; sockets 2, 5, 8 and 11 open at +100 ms and end as `cause` says. */
-  function connectsWithLosses(cause: 'drop' | 'blackhole' | 'end' | 'replaced'): History {
+  function connectsWithLosses(cause: 'drop' | 'silent' | 'end' | 'replaced'): History {
     const h = baseHistory();
     h.connects.at = Array.from({ length: 13 }, (_, i) => i * 1000);
     h.sockets = h.connects.at.map((at, i) =>
       [1, 4, 7, 10].includes(i)
-        ? socket({ generation: i + 1, createdAt: at, openedAt: at + 100, diedAt: at + 500, closeEmittedAt: at + 600, cause, state: 'dead' })
-        : socket({ generation: i + 1, createdAt: at, diedAt: at + 50, closeEmittedAt: at + 50, cause: 'refused', refused: true, state: 'dead' }),
+        ? socket({ generation: i + 1, createdAt: at, openedAt: at + 100, diedAt: at + 500, closeEmittedAt: at + 600, cause, state: 'closed' })
+        : socket({ generation: i + 1, createdAt: at, diedAt: at + 50, closeEmittedAt: at + 50, cause: 'refused', refused: true, state: 'closed' }),
     );
     return h;
   }
 
   it('starts a new series when a working connection is lost to the network', () => {
-    // Arrange: four working connections dropped (or blackholed) among 13 connects in 12 s
+    // Arrange: four working connections dropped (or found silent) among 13 connects in 12 s
     const dropped = connectsWithLosses('drop');
-    const blackholed = connectsWithLosses('blackhole');
+    const silenced = connectsWithLosses('silent');
     // Act / Assert
     expect(connectSeries(dropped)).toEqual([[0, 1000], [2000, 3000, 4000], [5000, 6000, 7000], [8000, 9000, 10_000], [11_000, 12_000]]);
     expect(checkBounded(dropped)).toEqual([]);
-    expect(checkBounded(blackholed)).toEqual([]);
+    expect(checkBounded(silenced)).toEqual([]);
   });
 
   it('keeps one series across closes the path caused itself', () => {
@@ -340,12 +431,36 @@ describe('bounded', () => {
     const h = baseHistory();
     h.connects.at = [0, 1000, 5000];
     h.sockets = [
-      socket({ generation: 1, createdAt: 0, openedAt: 10, diedAt: 500, closeEmittedAt: 5000, cause: 'drop', state: 'dead' }),
+      socket({ generation: 1, createdAt: 0, openedAt: 10, diedAt: 500, closeEmittedAt: 5000, cause: 'drop', state: 'closed' }),
       socket({ generation: 2, createdAt: 1000 }),
       socket({ generation: 3, createdAt: 5000 }),
     ];
     // Act / Assert
     expect(connectSeries(h)).toEqual([[0, 1000], [5000]]);
+  });
+});
+
+describe('bounded: listeners', () => {
+  it('flags more listeners of one event alive at once on a socket than the limit, naming the socket and the event', () => {
+    // Arrange: a listener added per reply on socket 2 and never removed; socket 1 churned.
+    const h = baseHistory();
+    h.sockets = [
+      socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', closeEmittedAt: 400, listeners: { 'connection.update': { added: 500, removed: 499, aliveMax: 2 } } }),
+      socket({ generation: 2, createdAt: 500, openedAt: 560, listeners: { 'connection.update': { added: 9, removed: 0, aliveMax: 9 }, 'messages.upsert': { added: 1, removed: 0, aliveMax: 1 } } }),
+    ];
+    // Act
+    const violations = checkBounded(h);
+    // Assert
+    expect(violations).toEqual([
+      { property: 'bounded', generation: 2, at: h.endedAt, message: "socket 2 held 9 'connection.update' listeners at once (9 added, 0 removed; limit 8)" },
+    ]);
+  });
+
+  it('accepts exactly the limit, and takes the limit from the caller', () => {
+    const h = baseHistory();
+    h.sockets[0] = socket({ generation: 1, openedAt: 10, listeners: { 'connection.update': { added: 8, removed: 0, aliveMax: 8 } } });
+    expect(checkBounded(h)).toEqual([]);
+    expect(checkBounded(h, { ...defaultBoundLimits, listenersAliveMax: 7 })).toHaveLength(1);
   });
 });
 
@@ -363,6 +478,45 @@ describe('clean', () => {
       '1 request(s) never settled after stop()',
       'unhandled rejection: Error: boom',
       'thrown in listener: TypeError: x is undefined',
+    ]);
+  });
+
+  it('flags a socket neither ended nor closed when stop() resolved, but not one ended, lost or closed by then', () => {
+    // Arrange: stop() resolved at 9000.
+    const h = baseHistory();
+    h.sockets = [
+      endedSocket({ generation: 1, openedAt: 10, endAt: 9000 }),
+      socket({ generation: 2, createdAt: 100, openedAt: 160, state: 'closing', cause: 'silent', silentAt: 200, diedAt: 8000 }),
+      socket({ generation: 3, createdAt: 200, state: 'connecting', cause: 'upgradeRejected' }),
+      socket({ generation: 4, createdAt: 300, openedAt: 360, endCalledAt: 9500, endCalls: 1, state: 'closed', cause: 'end', closeEmittedAt: 9500 }),
+    ];
+    // Act
+    const violations = checkClean(h);
+    // Assert
+    expect(violations).toEqual([
+      { property: 'clean', generation: 3, at: 9000, message: 'socket 3 (created at 200 ms, connecting) was neither ended nor closed when stop() resolved' },
+      { property: 'clean', generation: 4, at: 9000, message: 'socket 4 (created at 300 ms, closed) was neither ended nor closed when stop() resolved' },
+    ]);
+  });
+
+  it('flags a socket made after stop() resolved', () => {
+    const h = baseHistory();
+    h.sockets = [endedSocket({ generation: 1, openedAt: 10, endAt: 9000 }), endedSocket({ generation: 2, createdAt: 9100, endAt: 9900 })];
+    expect(checkClean(h)).toMatchObject([{ generation: 2, message: 'socket 2 (created at 9100 ms, closed) was neither ended nor closed when stop() resolved' }]);
+  });
+
+  it('flags sends begun after stop() was called, but not one at the very time of the call', () => {
+    // Arrange: stop() called at 9000.
+    const h = baseHistory();
+    h.sockets = [endedSocket({ generation: 1, openedAt: 10, endAt: 9000 })];
+    h.attempts.push(
+      attempt(1, 'r1', { at: 9000 }),
+      attempt(2, 'r2', { at: 9001, socketState: 'closing', result: 'rejected', written: false, writtenAt: undefined, reachedServer: false }),
+      attempt(3, 'r2', { at: 9400, socketState: 'closed', result: 'rejected', written: false, writtenAt: undefined, reachedServer: false }),
+    );
+    // Act / Assert
+    expect(checkClean(h)).toEqual([
+      { property: 'clean', generation: 1, at: 9001, key: 'r2', message: '2 send(s) after stop() was called at 9000 ms (first: message attempt #2 on socket 1 at 9001 ms)' },
     ]);
   });
 

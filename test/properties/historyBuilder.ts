@@ -2,12 +2,12 @@
  * Hand-written histories for checker unit tests: start from a clean, correct run and change
  * only the fact a test is about.
  */
-import type { AttemptRecord, History, RequestRecord, SocketRecord, VisibleRecord } from '../../sim/history.js';
+import type { AttemptRecord, History, InboundRecord, RequestRecord, SocketRecord, VisibleRecord } from '../../sim/history.js';
 import { historyFormat } from '../../sim/history.js';
 
 const timers = () => ({ created: 0, cleared: 0, fired: 0, aliveAtEnd: 0, aliveMax: 0 });
 
-/** A run with socket 1 open from t=10 and nothing else. */
+/** A run with socket 1 open from t=10 until stop() ended it at 9000, and nothing else. */
 export function baseHistory(): History {
   return {
     format: historyFormat,
@@ -18,11 +18,11 @@ export function baseHistory(): History {
     },
     endedAt: 10_000,
     start: { result: 'ok', settledAt: 0 },
-    sockets: [socket({ generation: 1, createdAt: 0, openedAt: 10 })],
+    sockets: [endedSocket({ generation: 1, createdAt: 0, openedAt: 10, endAt: 9000 })],
     inbound: [],
     requests: [],
     attempts: [],
-    server: { dedupeById: true, frames: [], visible: {}, presence: [] },
+    server: { dedupeById: true, session: {}, frames: [], visible: {}, presence: [] },
     timers: { path: timers(), network: timers(), harness: timers(), firedTotal: 0 },
     connects: { count: 1, at: [0] },
     networkEvents: [],
@@ -34,9 +34,44 @@ export function baseHistory(): History {
   };
 }
 
-/** A socket record with defaults for an open, never-closed socket. */
+/** A socket record with defaults for an open, never-closed socket with rc14's default timings. */
 export function socket(fields: Partial<SocketRecord> & { generation: number }): SocketRecord {
-  return { createdAt: 0, state: 'open', endCalls: 0, refused: false, timings: { keepAliveIntervalMs: 30_000, connectTimeoutMs: 20_000 }, ...fields };
+  return {
+    createdAt: 0,
+    state: 'open',
+    endCalls: 0,
+    refused: false,
+    timings: { keepAliveIntervalMs: 30_000, connectTimeoutMs: 20_000, defaultQueryTimeoutMs: 60_000 },
+    listeners: {},
+    ...fields,
+  };
+}
+
+/** A socket record of a socket the path ended (end() at `endAt`, close emitted 1 ms later). */
+export function endedSocket(fields: Partial<SocketRecord> & { generation: number; endAt: number }): SocketRecord {
+  const { endAt, ...rest } = fields;
+  return socket({ state: 'closed', cause: 'end', endCalledAt: endAt, endCalls: 1, closeEmittedAt: endAt + 1, ...rest });
+}
+
+/** A text from chat c1 delivered live on socket 1 at `at` and handed to the bot once, 1 ms later. */
+export function inbound(msg: string, fields: Partial<InboundRecord> = {}): InboundRecord {
+  const at = fields.at ?? 50;
+  return {
+    msg,
+    chat: 'c1',
+    chatJid: '15550000001@s.whatsapp.net',
+    id: `IN-${msg}`,
+    kind: 'text',
+    answerable: true,
+    eventIndex: 0,
+    at,
+    emittedAt: at,
+    generation: 1,
+    deliveries: [{ at, generation: 1, type: 'notify' }],
+    receivedAt: at + 1,
+    handedCount: 1,
+    ...fields,
+  };
 }
 
 /** A reply request in chat c1 that settled ok. */
@@ -73,14 +108,15 @@ export function attempt(seq: number, key: string, fields: Partial<AttemptRecord>
     result: 'ok',
     settledAt: 200,
     written: true,
+    writtenAt: fields.at ?? 100,
     reachedServer: true,
-    slowAck: false,
+    queryTimeouts: 0,
     ...fields,
   };
 }
 
-/** Makes `key` visible in chat c1 at `at` with `messageId`. */
-export function makeVisible(history: History, key: string, at: number, messageId = `id-${key}-${at}`, generation = 1): void {
+/** Makes `key` visible in `chat` (default c1) at `at` with `messageId`. */
+export function makeVisible(history: History, key: string, at: number, messageId = `id-${key}-${at}`, generation = 1, chat = 'c1'): void {
   const record: VisibleRecord = { key, messageId, kind: 'text', generation, at, frameSeq: history.server.frames.length + 1 };
-  (history.server.visible.c1 ??= []).push(record);
+  (history.server.visible[chat] ??= []).push(record);
 }

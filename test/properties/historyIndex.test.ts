@@ -19,6 +19,7 @@ const socketFieldsArb = fc.record({
   openedAt: optional(timeArb),
   closeEmittedAt: optional(timeArb),
   statusCode: optional(fc.constantFrom(401, 403, 408, 428, 440, 515)),
+  cause: optional(fc.constantFrom('drop' as const, 'loginFailure' as const, 'replaced' as const, 'end' as const, 'silent' as const)),
 });
 
 /** A history of generated sockets, message attempts and visible copies. */
@@ -26,23 +27,30 @@ const historyArb: fc.Arbitrary<History> = fc
   .record({
     maxAttempts: fc.integer({ min: 1, max: 4 }),
     sockets: fc.array(socketFieldsArb, { maxLength: 10 }),
-    attempts: fc.array(fc.record({ key: optional(fc.constantFrom('r1', 'r2', 'r3')), presence: fc.boolean() }), { maxLength: 12 }),
+    attempts: fc.array(fc.record({ key: optional(fc.constantFrom('r1', 'r2', 'r3')), presence: fc.boolean(), id: fc.constantFrom('A', 'B', 'C') }), { maxLength: 12 }),
+    requests: fc.array(fc.record({ chat: fc.constantFrom('c1', 'c2'), callSeq: optional(fc.integer({ min: 1, max: 20 })), composing: fc.boolean() }), { maxLength: 8 }),
     visible: fc.array(fc.record({ chat: fc.constantFrom('c1', 'c2'), key: optional(fc.constantFrom('r1', 'r2', 'r3')), at: timeArb }), { maxLength: 10 }),
   })
-  .map(({ maxAttempts, sockets, attempts, visible }) => {
+  .map(({ maxAttempts, sockets, attempts, requests, visible }) => {
     const h = baseHistory();
     h.config.reconnect.maxAttempts = maxAttempts;
-    h.sockets = sockets.map(({ openedAt, closeEmittedAt, statusCode }, i) => {
+    h.sockets = sockets.map(({ openedAt, closeEmittedAt, statusCode, cause }, i) => {
       const s: SocketRecord = socket({ generation: i + 1 });
+      if (cause !== undefined) s.cause = cause;
       if (openedAt !== undefined) s.openedAt = openedAt;
       if (closeEmittedAt !== undefined) s.closeEmittedAt = closeEmittedAt;
       if (statusCode !== undefined) s.closeError = { name: 'Error', message: 'closed', statusCode };
       return s;
     });
-    h.attempts = attempts.map(({ key, presence }, i) => {
-      const a = attempt(i + 1, key ?? 'none', presence ? { kind: 'presence' } : {});
+    h.attempts = attempts.map(({ key, presence, id }, i) => {
+      const a = attempt(i + 1, key ?? 'none', presence ? { kind: 'presence', messageId: id } : { messageId: id });
       if (key === undefined) delete a.key;
       return a;
+    });
+    h.requests = requests.map(({ chat, callSeq, composing }, i) => {
+      const r = request(`q${i}`, { chat, callSeq, kind: composing ? 'composing' : 'reply' });
+      if (callSeq === undefined) delete r.callSeq;
+      return r;
     });
     visible.forEach(({ chat, key, at }, i) => {
       (h.server.visible[chat] ??= []).push({ ...(key === undefined ? {} : { key }), messageId: `id${i}`, kind: 'text', generation: 1, at, frameSeq: i + 1 });
@@ -74,14 +82,27 @@ describe('HistoryIndex', () => {
     }
   });
 
-  fcTest.prop([historyArb])('knows terminal closes and openings before and after a time', (h) => {
+  fcTest.prop([historyArb])('knows terminal closes from outside and openings before and after a time', (h) => {
     const index = new HistoryIndex(h);
-    const terminal = h.sockets.filter((s) => s.closeEmittedAt !== undefined && isTerminalCode(s.closeError?.statusCode));
+    const outside = h.sockets.filter(
+      (s) => (s.cause === 'drop' || s.cause === 'loginFailure') && s.closeEmittedAt !== undefined && isTerminalCode(s.closeError?.statusCode),
+    );
     for (const at of queryTimes) {
-      expect(index.terminalCloseBy(at)).toBe(terminal.some((s) => s.closeEmittedAt! <= at));
-      expect(index.terminalCloseAtOrAfter(at)).toBe(terminal.some((s) => s.closeEmittedAt! >= at));
+      expect(index.outsideTerminalCloseBy(at)).toBe(outside.some((s) => s.closeEmittedAt! <= at));
+      expect(index.outsideTerminalCloseAtOrAfter(at)).toBe(outside.some((s) => s.closeEmittedAt! >= at));
       expect(index.openedAtOrAfter(at)).toBe(h.sockets.some((s) => s.openedAt !== undefined && s.openedAt >= at));
     }
+    const earliest = Math.min(...outside.map((s) => s.closeEmittedAt!));
+    expect(index.firstOutsideTerminalClose).toBe(outside.find((s) => s.closeEmittedAt === earliest));
+  });
+
+  fcTest.prop([historyArb])("finds each chat's called requests in call order, and the first attempt of each message id", (h) => {
+    const index = new HistoryIndex(h);
+    for (const chat of ['c1', 'c2']) {
+      const called = h.requests.filter((r) => r.chat === chat && r.kind !== 'composing' && r.callSeq !== undefined);
+      expect(index.calledMessageRequestsByChat.get(chat) ?? []).toEqual([...called].sort((a, b) => a.callSeq! - b.callSeq!));
+    }
+    for (const id of ['A', 'B', 'C']) expect(index.ownMessageIds.get(id)).toBe(h.attempts.find((a) => a.messageId === id));
   });
 
   fcTest.prop([historyArb])("finds a reply's attempts and its visible copies per chat", (h) => {

@@ -1,6 +1,6 @@
 /**
- * bounded: attempts per reply, live timers and connection attempts stay under stated limits,
- * and the run goes quiet (it never hits the simulator's loop limit).
+ * bounded: attempts per reply, live timers, connection attempts and listeners per socket stay
+ * under stated limits, and the run goes quiet (it never hits the simulator's loop limit).
  */
 import type { History } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
@@ -20,20 +20,30 @@ export interface BoundLimits {
    */
   connectsPerWindowMax: number;
   connectWindowMs: number;
+  /**
+   * Listeners of one event registered at once on one socket (`listeners[event].aliveMax`): it
+   * must not grow with the number of replies a socket carries.
+   */
+  listenersAliveMax: number;
 }
 
-/** Defaults: the reference uses at most 8 attempts and 2 timers; a storm is > 12 connects a minute in one series. */
+/**
+ * Defaults: the reference uses at most 8 attempts, 2 timers and 1 listener per event; a storm is
+ * > 12 connects a minute in one series; 8 listeners of one event stay under Node's EventEmitter
+ * warning (more than 10) with room for a path that listens from a few places.
+ */
 export const defaultBoundLimits: Readonly<BoundLimits> = Object.freeze({
   attemptsPerReplyMax: 10,
   pathTimersAliveMax: 8,
   connectsPerWindowMax: 12,
   connectWindowMs: 60_000,
+  listenersAliveMax: 8,
 });
 
 /**
  * A reconnect storm: more than `connectsPerWindowMax` connection attempts within
  * `connectWindowMs` in one *series*. A series starts at the run's first connect and again at the
- * first connect after a working connection was lost to the network (a drop or a blackhole of a
+ * first connect after a working connection was lost to the network (a drop or a silent link of a
  * socket that had opened): a fresh backoff begins there, as it should. Counting every connect
  * of the run instead flagged the reference path (found by a 60,000-run campaign): four drops and
  * two refusal windows in 31 s gave 13 well backed-off connects. Closes the path caused itself
@@ -59,7 +69,7 @@ function connectStorm(history: History, limits: BoundLimits): { at: number; mess
 /** Connect times cut into series (see {@link connectStorm}); each series in time order. */
 export function connectSeries(history: History): number[][] {
   const lostAt = history.sockets
-    .filter((s) => s.openedAt !== undefined && (s.cause === 'drop' || s.cause === 'blackhole'))
+    .filter((s) => s.openedAt !== undefined && (s.cause === 'drop' || s.cause === 'silent'))
     .map((s) => s.closeEmittedAt ?? s.diedAt ?? Infinity)
     .sort((a, b) => a - b);
   const all: number[][] = [];
@@ -75,6 +85,27 @@ export function connectSeries(history: History): number[][] {
     else all[all.length - 1]!.push(at);
   }
   return all;
+}
+
+/**
+ * Listener leaks: an event whose listeners on one socket were ever more than the limit at once.
+ * The counts cover the socket's whole life; `added` and `removed` tell a leak (added, never
+ * removed) from a burst. Churn alone (a listener added and removed per reply) is no leak.
+ */
+function listenerLeaks(history: History, limits: BoundLimits): Violation<typeof property>[] {
+  const violations: Violation<typeof property>[] = [];
+  for (const socket of history.sockets) {
+    for (const [event, count] of Object.entries(socket.listeners ?? {})) {
+      if (count.aliveMax <= limits.listenersAliveMax) continue;
+      violations.push({
+        property,
+        generation: socket.generation,
+        at: socket.closeEmittedAt ?? history.endedAt,
+        message: `socket ${socket.generation} held ${count.aliveMax} '${event}' listeners at once (${count.added} added, ${count.removed} removed; limit ${limits.listenersAliveMax})`,
+      });
+    }
+  }
+  return violations;
 }
 
 function check(index: HistoryIndex, limits: BoundLimits): Violation<typeof property>[] {
@@ -108,6 +139,7 @@ function check(index: HistoryIndex, limits: BoundLimits): Violation<typeof prope
   }
   const storm = connectStorm(history, limits);
   if (storm) violations.push({ property, at: storm.at, message: storm.message });
+  violations.push(...listenerLeaks(history, limits));
   return violations;
 }
 
@@ -118,7 +150,10 @@ export const bounded: Checker<typeof property> = {
     'The run never hits the simulator\'s loop limit (a path that never goes quiet); no reply takes more than attemptsPerReplyMax message attempts (default 10); ' +
     'the path never holds more than pathTimersAliveMax timers at once (default 8); and no series of connects holds more than connectsPerWindowMax (default 12) ' +
     'within connectWindowMs (default 60 s). A series starts at the first connect and again at the first connect after a socket that had opened was lost to ' +
-    'the network (a drop or a blackhole) and the path was told so. Excused: a fresh burst of connects after such a loss; closes the path caused itself ' +
-    '(end(), a replacing socket) start no series.',
+    'the network (a drop, or a silent link the keep-alive ended) and the path was told so; and no socket ever holds more than listenersAliveMax ' +
+    '(default 8) listeners of one event at once (on minus off, over the socket\'s life). Excused: a fresh burst of connects after such a loss ' +
+    '(closes the path caused itself, end() or a replacing socket, start no series); listeners added and removed again, however many.',
   check,
+  // Something to bound: a connect, a timer or a send.
+  judges: ({ history }) => history.connects.count > 0 || history.timers.path.created > 0 || history.attempts.length > 0,
 };

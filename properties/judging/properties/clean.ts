@@ -1,20 +1,68 @@
-/** clean: after stop() the path leaves nothing behind and never threw where no one could catch it. */
+/**
+ * clean: stop() keeps its contract (it completes, and leaves no timers, sends, requests or
+ * sockets behind, and nothing is sent once it was called), and the path never threw where no
+ * one could catch it.
+ */
+import type { History } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
 
 const property = 'clean';
 
+/**
+ * Sockets left behind: each socket neither ended by the path (`end()` called) nor gone (its
+ * connection lost or its close emitted) by the time stop() resolved. A stopped bot whose socket
+ * stays open keeps acknowledging messages nobody handles, and its next start is replaced (440)
+ * by its own old connection.
+ */
+function socketsLeft(history: History, stoppedAt: number): Violation<typeof property>[] {
+  const violations: Violation<typeof property>[] = [];
+  for (const s of history.sockets) {
+    const goneAt = Math.min(s.endCalledAt ?? Infinity, s.diedAt ?? Infinity, s.closeEmittedAt ?? Infinity);
+    if (goneAt <= stoppedAt) continue;
+    violations.push({
+      property,
+      generation: s.generation,
+      at: stoppedAt,
+      message: `socket ${s.generation} (created at ${s.createdAt} ms, ${s.state}) was neither ended nor closed when stop() resolved`,
+    });
+  }
+  return violations;
+}
+
+/**
+ * Sends begun after stop() was called. Strictly after: a send at the very time of the call may
+ * have been made before it (the history orders sends and stop() by virtual time only).
+ */
+function sendsAfterStop(history: History, stopAt: number): Violation<typeof property>[] {
+  const late = history.attempts.filter((a) => a.at > stopAt);
+  const first = late[0];
+  if (first === undefined) return [];
+  return [
+    {
+      property,
+      generation: first.generation,
+      at: first.at,
+      ...(first.key === undefined ? {} : { key: first.key }),
+      message: `${late.length} send(s) after stop() was called at ${stopAt} ms (first: ${first.kind} attempt #${first.seq} on socket ${first.generation} at ${first.at} ms)`,
+    },
+  ];
+}
+
 function check(index: HistoryIndex): Violation<typeof property>[] {
   const { history } = index;
   const violations: Violation<typeof property>[] = [];
-  const at = history.stop.completedAt ?? history.endedAt;
+  const { stop } = history;
+  const at = stop.completedAt ?? history.endedAt;
   const add = (message: string, when = at): void => void violations.push({ property, at: when, message });
-  if (history.stop.result !== 'completed') add(`stop() ${history.stop.result}${history.stop.error ? `: ${history.stop.error.message}` : ''}`);
-  if (history.stop.pathTimersAlive > 0) add(`${history.stop.pathTimersAlive} send-path timer(s) alive after stop()`);
-  if (history.stop.pendingAttempts > 0) add(`${history.stop.pendingAttempts} send(s) still pending after stop()`);
+  if (stop.result !== 'completed') add(`stop() ${stop.result}${stop.error ? `: ${stop.error.message}` : ''}`);
+  if (stop.pathTimersAlive > 0) add(`${stop.pathTimersAlive} send-path timer(s) alive after stop()`);
+  if (stop.pendingAttempts > 0) add(`${stop.pendingAttempts} send(s) still pending after stop()`);
   // Only requests the harness actually made count; one whose inbound never arrived was never asked.
   const unsettled = history.requests.filter((r) => r.calledAt !== undefined && r.outcome === 'pending').length;
   if (unsettled > 0) add(`${unsettled} request(s) never settled after stop()`);
+  if (stop.result === 'completed' && stop.completedAt !== undefined) violations.push(...socketsLeft(history, stop.completedAt));
+  if (stop.requestedAt !== undefined) violations.push(...sendsAfterStop(history, stop.requestedAt));
   for (const u of history.unhandledRejections) add(`unhandled rejection: ${u.error.name}: ${u.error.message}`, u.at);
   for (const t of history.thrown) add(`thrown in ${t.where}: ${t.error.name}: ${t.error.message}`, t.at);
   return violations;
@@ -24,8 +72,12 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 export const clean: Checker<typeof property> = {
   name: property,
   definition:
-    'The path\'s stop() completes (it neither rejects nor hangs, and the run reaches it), and afterwards the path holds no timers, no pending sends and no unsettled ' +
-    'requests (composing included); and at no time in the run does the path leave an unhandled rejection or throw from a timer, a listener, ' +
-    'onMessage, start, stop or a request method. Excused: a request whose inbound never reached the bot, which was never asked.',
+    'The path\'s stop() completes (it neither rejects nor hangs, and the run reaches it), and when it has resolved the path holds no timers, no pending ' +
+    'sends, no unsettled requests (composing included) and no socket it neither ended (end() called) nor lost (connection lost or close emitted), ' +
+    'sockets made after stop() included; no send (message or presence) begins after stop() was called; and at no time in the run does the path ' +
+    'leave an unhandled rejection or throw from a timer, a listener, onMessage, start, stop or a request method. Excused: a request whose inbound ' +
+    'never reached the bot, which was never asked; a send at the very virtual time stop() was called, which may have come first. Sockets open at ' +
+    'once during the run are one-socket\'s business: this property is stop()\'s contract.',
   check,
+  judges: ({ history }) => history.stop.requestedAt !== undefined,
 };

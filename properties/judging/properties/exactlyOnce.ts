@@ -9,34 +9,39 @@ import type { HistoryIndex } from '../historyIndex.js';
 const property = 'exactly-once';
 
 /**
- * A reply reported sent that never became visible is a loss no send path could have repaired
- * when no frame of it reached the server, the write the path reported (the first attempt that
- * resolved) vanished into a blackhole (the path said "sent" long before a dead connection can be
- * noticed), and, after that socket was found dead, either no newer socket opened (the run ended
- * first) or the session ended for good (a terminal close, or reconnects given up, as the
- * liveness check reads them). Otherwise a later socket was a chance to resend, and the loss is
- * the path's. Attempts that failed before the reported one do not matter: they reached nobody.
- * (Judging by the first written attempt instead flagged the reference path three times in
- * 600,000 runs: a 515 restart or a drop failed attempt 1, attempt 2 resolved into a blackhole,
- * then a 440, a 401 or a last failed reconnect ended the session.)
+ * Why a reply reported sent that never became visible is no fault of the path, or undefined.
+ *
+ * `nacked`: the server refused the message (`messages.update` status ERROR after the send
+ * resolved); the recipient never sees it and no resend can change that.
+ *
+ * `lost on the wire`: every frame of it that was written was lost (written, never reached the
+ * server: written into a silent link that never came back, or in the latency window before a
+ * FIN or RST was heard), and after the last such loss was heard (its socket's close emitted)
+ * either no newer socket opened before the run ended or the session ended for good (a close
+ * from outside with a terminal code, or the last `maxAttempts` connects all failing, as the
+ * liveness check reads them). A loss never heard before the run ended (its socket's close not
+ * yet emitted) is beyond repair too. Otherwise a later socket was a chance to resend, and the
+ * loss is the path's. Attempts that were never written do not matter: they reached nobody. A
+ * reply reported sent with no written frame at all is not excused: the path reported a send
+ * that never happened.
  */
-function lostBeyondRepair(index: HistoryIndex, request: RequestRecord): boolean {
+function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lost on the wire' | undefined {
   const attempts = index.messageAttemptsByKey.get(request.key) ?? [];
-  if (attempts.some((a) => a.written && a.reachedServer)) return false;
-  const reported = attempts.find((a) => a.written && a.result === 'ok');
-  if (reported === undefined) return false;
-  // The write the path reported was swallowed by a blackhole; later resends may have been cut.
-  if (index.socketOf(reported.generation)?.blackholedAt === undefined) return false;
-  let lastDeadAt = -1;
+  if (attempts.some((a) => a.nacked === true)) return 'nacked';
+  let lastHeardAt = -Infinity;
+  let written = 0;
   for (const attempt of attempts) {
     if (!attempt.written) continue;
-    const socket = index.socketOf(attempt.generation);
-    if (socket?.blackholedAt === undefined) continue;
-    if (socket.closeEmittedAt === undefined) return true; // still silently dead when the run ended
-    lastDeadAt = Math.max(lastDeadAt, socket.closeEmittedAt);
+    if (attempt.reachedServer) return undefined;
+    written += 1;
+    const heardAt = index.socketOf(attempt.generation)?.closeEmittedAt;
+    if (heardAt === undefined) return 'lost on the wire'; // the path never heard of this loss
+    lastHeardAt = Math.max(lastHeardAt, heardAt);
   }
-  if (!index.openedAtOrAfter(lastDeadAt)) return true;
-  return index.terminalCloseAtOrAfter(lastDeadAt) || index.lastConnectsFailedSince(lastDeadAt);
+  if (written === 0) return undefined;
+  if (!index.openedAtOrAfter(lastHeardAt)) return 'lost on the wire';
+  const sessionOver = index.outsideTerminalCloseAtOrAfter(lastHeardAt) || index.lastConnectsFailedSince(lastHeardAt);
+  return sessionOver ? 'lost on the wire' : undefined;
 }
 
 function check(index: HistoryIndex): Violation<typeof property>[] {
@@ -53,7 +58,7 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
         message: `${request.key} is visible ${copies.length} times (ids ${copies.map((c) => c.messageId).join(', ')})`,
       });
     }
-    if (request.outcome === 'ok' && copies.length === 0 && !lostBeyondRepair(index, request)) {
+    if (request.outcome === 'ok' && copies.length === 0 && lossExcuse(index, request) === undefined) {
       violations.push({
         property,
         key: request.key,
@@ -70,8 +75,11 @@ export const exactlyOnce: Checker<typeof property> = {
   name: property,
   definition:
     'Every reply or media request is visible in its chat at most once, and exactly once if the path reported it sent (outcome ok). ' +
-    'Ambiguous (info) and failed requests may be absent. Excused: a reply reported sent that never became visible when none of its ' +
-    'frames reached the server, the write the path reported vanished into a blackhole, and after that socket was found dead either ' +
-    'no newer socket opened before the run ended or the session ended for good (a terminal close, or the last maxAttempts connects all failing).',
+    'Ambiguous (info) and failed requests may be absent. Excused, for a reply reported sent that never became visible: the server nacked it ' +
+    '(messages.update status ERROR: the recipient never sees it); or it had at least one written frame, every written frame was lost on the wire ' +
+    '(written, never reached the server), and after the last such loss was heard (its socket\'s close emitted; a loss never heard before the run ' +
+    'ended counts as beyond repair) either no newer socket opened before the run ended or the session ended for good (a close from outside ' +
+    'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing).',
   check,
+  judges: (index) => index.messageRequests.some((r) => r.calledAt !== undefined),
 };

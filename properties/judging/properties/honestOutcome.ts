@@ -28,4 +28,6 @@ export const honestOutcome: Checker<typeof property> = {
     'A reply or media request the path reported as a definite failure (outcome fail) is not visible in its chat: the caller would resend it. ' +
     'Excused: a failure reported as ambiguous (an AmbiguousDeliveryError, or an error with ambiguous: true; outcome info) may be visible or not.',
   check,
+  // Only a definite failure has an honesty to judge.
+  judges: (index) => index.messageRequests.some((r) => r.outcome === 'fail'),
 };

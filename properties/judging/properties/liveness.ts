@@ -2,8 +2,8 @@
  * liveness: every reply settles in time, gives up only with cause, and is delivered once the
  * network healed for good if its deadline left a correct path time to reconnect and send.
  */
-import type { History, RequestRecord } from '../../../sim/history.js';
-import { baileysDefaults } from '../../../src/baileysFacts.js';
+import type { History, RequestRecord, SocketRecord } from '../../../sim/history.js';
+import { baileysDefaults, keepAliveDetectionMsMax, wsCloseTimeoutMs } from '../../../src/baileysFacts.js';
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
 
@@ -34,20 +34,33 @@ function connectTimeoutMsOf(history: History): number {
 }
 
 /**
+ * When the path hears the close of a socket whose link went silent and never came back: its
+ * close if it was emitted, else the latest rc14 emits it, from the socket's own timings: the
+ * keep-alive notices a silent link at most two intervals + 5 s after its last frame (no later
+ * than the silence began), and `end()` then waits ws's 30 s close timeout for a peer that
+ * answers nothing. Undefined for a socket that never went silent, or whose link resumed before
+ * the keep-alive gave up on it.
+ */
+function silentCloseHeardAt(socket: SocketRecord): number | undefined {
+  if (socket.silentAt === undefined) return undefined;
+  const resumedInTime = socket.resumedAt !== undefined && (socket.diedAt === undefined || socket.resumedAt < socket.diedAt);
+  if (resumedInTime) return undefined;
+  return socket.closeEmittedAt ?? socket.silentAt + keepAliveDetectionMsMax(socket.timings.keepAliveIntervalMs) + wsCloseTimeoutMs;
+}
+
+/**
  * When the network was healed for good (a `heal` with no fault after it), and by when a correct
- * path has certainly reconnected: the longest backoff, a connect that hung past the heal (for
- * the path's own connect timeout), and any silently dead socket the keep-alive had yet to end.
- * Undefined when no such heal exists or a silent socket was never ended.
+ * path has certainly reconnected: from the heal, or from the close of the last silent socket
+ * if that comes later ({@link silentCloseHeardAt}), the longest backoff, a connect that hangs
+ * past the heal (for the path's own connect timeout: a connect that never completes, as after an
+ * HTTP 503 on the upgrade, is the path's to give up on by then) and 10 s for the connect and the
+ * send. Undefined when no such heal exists.
  */
 export function healedFor(history: History): { at: number; by: number } | undefined {
   const last = history.networkEvents.at(-1);
   if (last?.do !== 'heal') return undefined;
   let from = last.at;
-  for (const socket of history.sockets) {
-    if (socket.blackholedAt === undefined) continue;
-    if (socket.closeEmittedAt === undefined) return undefined;
-    from = Math.max(from, socket.closeEmittedAt);
-  }
+  for (const socket of history.sockets) from = Math.max(from, silentCloseHeardAt(socket) ?? -Infinity);
   const { maxMs, jitter } = history.config.reconnect;
   return { at: last.at, by: from + Math.ceil(maxMs * (1 + jitter)) + connectTimeoutMsOf(history) + healSlackMs };
 }
@@ -59,7 +72,7 @@ function failureJustification(index: HistoryIndex, request: RequestRecord): stri
   const calledAt = request.calledAt ?? request.requestedAt;
   if (settledAt - calledAt >= history.config.replyDeadlineMs) return 'deadline';
   if (history.stop.requestedAt !== undefined && history.stop.requestedAt <= settledAt) return 'stopped';
-  if (index.terminalCloseBy(settledAt)) return 'terminal close';
+  if (index.outsideTerminalCloseBy(settledAt)) return 'terminal close';
   if (index.reconnectsExhaustedBy(settledAt)) return 'reconnect attempts exhausted';
   return undefined;
 }
@@ -108,10 +121,14 @@ export const liveness: Checker<typeof property> = {
   name: property,
   definition:
     'Every reply or media request the path was called with settles, within replyDeadlineMs plus the longest single attempt of the run. ' +
-    'A request that does not end ok (fail or info) needs a cause: its deadline passed, stop() was requested before it settled, a socket closed with a terminal code ' +
-    '(logged out, banned, replaced) before it settled, or, of the sockets closed before it settled, the last maxAttempts all never opened. ' +
+    'A request that does not end ok (fail or info) needs a cause: its deadline passed, stop() was requested before it settled, the session ended ' +
+    'from outside before it settled (a socket cut from outside or refused at login with a terminal code, 401, 403 or 440; not a 440 the path ' +
+    'provoked by opening a second socket), or, of the sockets closed before it settled, the last maxAttempts all never opened. ' +
     'A deadline failure is still a violation when the network healed for good (the last network event is a heal) and the deadline ran past ' +
-    'the time a correct path has certainly reconnected: the heal (or the keep-alive ending the last silently dead socket, if later) plus the ' +
-    'longest backoff, the path\'s connectTimeoutMs and 10 s for the connect and the send. Excused: a request whose inbound never reached the bot.',
+    'the time a correct path has certainly reconnected: the heal, or the close of the last socket whose link went silent and never came back ' +
+    '(its close, or if never emitted its silence plus two keep-alive intervals, 5 s and ws\'s 30 s close timeout, from the socket\'s timings), ' +
+    'whichever is later, plus the longest backoff, the path\'s connectTimeoutMs (a connect left connecting forever, as after an HTTP 503 on the ' +
+    'upgrade, is the path\'s to give up on within it) and 10 s for the connect and the send. Excused: a request whose inbound never reached the bot.',
   check,
+  judges: (index) => index.messageRequests.some((r) => r.calledAt !== undefined),
 };

@@ -41,4 +41,6 @@ export const order: Checker<typeof property> = {
     'several calls can share a virtual time, and a late inbound delays its replies\' calls). ' +
     'Excused: gaps, where an earlier reply failed or was lost and is not visible; only an earlier-called reply becoming visible after a later-called one is a violation.',
   check,
+  // Two replies called in one chat: an order to keep.
+  judges: (index) => [...index.calledMessageRequestsByChat.values()].some((called) => called.length >= 2),
 };

@@ -1,0 +1,147 @@
+/**
+ * chat-independence: a fault in one chat never holds up another. A reply whose own chat and
+ * socket had no fault becomes visible soon after its turn in its chat came, whatever happens in
+ * the other chats (no head-of-line blocking across chats).
+ */
+import type { AttemptRecord, History, RequestRecord } from '../../../sim/history.js';
+import type { Checker, Violation } from '../checker.js';
+import type { HistoryIndex } from '../historyIndex.js';
+import { PrefixMax } from '../prefixMax.js';
+
+const property = 'chat-independence';
+
+/**
+ * The bound, ms: a fault-free reply is visible within {@link independenceSlackMs} plus
+ * {@link latencyFactor} one-way latencies of its turn. rc14 sends one after up to two usync
+ * round trips (the first send per chat per socket; media adds the media_conn round trip and the
+ * upload), then the write, then one more latency to the server: under ten one-way latencies.
+ */
+export const independenceSlackMs = 10_000;
+/** One-way latencies a fault-free send may take (see {@link independenceSlackMs}). */
+export const latencyFactor = 10;
+
+/** A reply the property judges: its turn, and the end of the window it must be visible by. */
+interface Judged {
+  request: RequestRecord;
+  readyAt: number;
+  byAt: number;
+}
+
+/**
+ * The run's one-way latency as measured: the longest time from a write to its frame reaching
+ * the server, among frames written on sockets that never went silent (a silent link stalls its
+ * frames: that is a fault, not latency). 0 when no such frame exists.
+ */
+export function measuredLatencyMs(history: History): number {
+  const bySeq = new Map(history.attempts.map((a) => [a.seq, a]));
+  const silent = new Set(history.sockets.filter((s) => s.silentAt !== undefined).map((s) => s.generation));
+  let latency = 0;
+  for (const frame of history.server.frames) {
+    const written = bySeq.get(frame.attemptSeq)?.writtenAt;
+    if (written === undefined || silent.has(frame.generation)) continue;
+    latency = Math.max(latency, frame.at - written);
+  }
+  return latency;
+}
+
+/** A chat fault: the server nacked the send, a pre-write query stalled, or the send was rejected. */
+function isChatFault(a: AttemptRecord): boolean {
+  return a.kind === 'message' && (a.nacked === true || a.queryTimeouts > 0 || a.result === 'rejected');
+}
+
+/** The facts the property reads, built once per index. */
+class Facts {
+  readonly boundMs: number;
+  /** Sockets: opened at -> first trouble (silence, loss, end() or close), for "open and untroubled throughout". */
+  readonly #sockets: PrefixMax;
+  /** Per chat, its faulty attempts as [start, end] intervals. */
+  readonly #chatFaults = new Map<string, PrefixMax>();
+  readonly judged: Judged[] = [];
+
+  constructor(index: HistoryIndex) {
+    const { history } = index;
+    this.boundMs = independenceSlackMs + latencyFactor * measuredLatencyMs(history);
+    this.#sockets = new PrefixMax(
+      history.sockets.flatMap((s) =>
+        s.openedAt === undefined ? [] : [[s.openedAt, Math.min(s.silentAt ?? Infinity, s.diedAt ?? Infinity, s.endCalledAt ?? Infinity, s.closeEmittedAt ?? Infinity)] as const],
+      ),
+    );
+    const faults = new Map<string, [number, number][]>();
+    for (const a of history.attempts) {
+      if (!isChatFault(a)) continue;
+      const list = faults.get(a.chat) ?? [];
+      list.push([a.at, a.settledAt ?? history.endedAt]);
+      faults.set(a.chat, list);
+    }
+    for (const [chat, list] of faults) this.#chatFaults.set(chat, new PrefixMax(list));
+    for (const called of index.calledMessageRequestsByChat.values()) {
+      called.forEach((request, i) => {
+        const judged = this.#judge(history, request, called[i - 1]);
+        if (judged !== undefined) this.judged.push(judged);
+      });
+    }
+  }
+
+  /** `request` with its window, when its own chat and socket had no fault in it; else undefined. */
+  #judge(history: History, request: RequestRecord, previous: RequestRecord | undefined): Judged | undefined {
+    if (previous !== undefined && previous.settledAt === undefined) return undefined;
+    const readyAt = Math.max(request.calledAt!, previous?.settledAt ?? -Infinity);
+    const byAt = readyAt + this.boundMs;
+    if (byAt > history.endedAt || byAt > request.calledAt! + history.config.replyDeadlineMs) return undefined;
+    if (history.stop.requestedAt !== undefined && history.stop.requestedAt <= byAt) return undefined;
+    if (this.#sockets.maxUpTo(readyAt) <= byAt) return undefined;
+    if (this.#chatFaults.get(request.chat)?.overlaps(readyAt, byAt)) return undefined;
+    return { request, readyAt, byAt };
+  }
+}
+
+const factsOf = new WeakMap<HistoryIndex, Facts>();
+
+function facts(index: HistoryIndex): Facts {
+  let f = factsOf.get(index);
+  if (f === undefined) {
+    f = new Facts(index);
+    factsOf.set(index, f);
+  }
+  return f;
+}
+
+/** A faulty attempt of another chat in progress during [from, to], to name what held the reply up. */
+function blockerOf(history: History, chat: string, from: number, to: number): AttemptRecord | undefined {
+  return history.attempts.find((a) => a.chat !== chat && isChatFault(a) && a.at <= to && (a.settledAt ?? history.endedAt) >= from);
+}
+
+function check(index: HistoryIndex): Violation<typeof property>[] {
+  const { history } = index;
+  const f = facts(index);
+  const violations: Violation<typeof property>[] = [];
+  for (const { request, readyAt, byAt } of f.judged) {
+    const visibleAt = index.visibleCopies(request)[0]?.at;
+    if (visibleAt !== undefined && visibleAt <= byAt) continue;
+    const blocker = blockerOf(history, request.chat, readyAt, byAt);
+    const held = blocker === undefined ? '' : `; meanwhile chat ${blocker.chat} had a fault (attempt #${blocker.seq}${blocker.key ? ` for ${blocker.key}` : ''})`;
+    const seen = visibleAt === undefined ? 'was not visible' : `became visible only at ${visibleAt} ms`;
+    violations.push({
+      property,
+      key: request.key,
+      at: byAt,
+      message: `${request.key} in chat ${request.chat} ${seen}: its turn came at ${readyAt} ms and neither its chat nor its socket had a fault, so it was due by ${byAt} ms (${f.boundMs} ms)${held}: head-of-line blocking across chats`,
+    });
+  }
+  return violations;
+}
+
+/** Property 11, chat-independence. */
+export const chatIndependence: Checker<typeof property> = {
+  name: property,
+  definition:
+    'A reply or media request whose own chat and socket had no fault becomes visible within a bound after its turn came. Its turn: when it was ' +
+    'called or, if later, when the previous request called in its chat settled. The bound: 10 s plus 10 times the run\'s one-way latency (the ' +
+    'longest time from a write to its frame reaching the server, on sockets never silent). No fault, throughout [turn, turn + bound]: a socket ' +
+    'of the path was open at the turn and had no silence, loss, end() or close in the window; no message attempt to its chat in progress in the ' +
+    'window was nacked, had a pre-write query time out, or was rejected; stop() was not called by the window\'s end. Not judged: a request whose ' +
+    'previous one in the chat never settled, whose deadline ends inside the window, or whose window outlasts the run. Faults in other chats ' +
+    'excuse nothing: that is the point.',
+  check,
+  judges: (index) => facts(index).judged.length > 0,
+};
