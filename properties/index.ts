@@ -30,5 +30,5 @@ export {
 } from './campaigns/failureFile.js';
 export { loadSendPath, SendPathLoadError } from './paths/loadSendPath.js';
 export { builtInSendPath, builtInSendPathNames, type NamedSendPath } from './paths/sendPaths.js';
-export { specimens, specimenByName, type Specimen } from './specimens/index.js';
+export { specimens, verdictSpecimens, specimenByName, type Specimen, type VerdictSpecimen, type CampaignVerdict } from './specimens/index.js';
 export { runCoverage, neverMattered, type FaultCoverage } from './judging/coverage.js';

@@ -1,13 +1,15 @@
 /**
  * Shared scaffolding for specimens: every buggy send path in the catalog keeps the reference's
- * connection handling (a {@link Supervisor}) and changes only how a reply is sent, so each
- * specimen shows exactly one bug. A specimen supplies `bind`: the reply closures for one
- * inbound message.
+ * connection handling (a {@link Supervisor}) and a correct inbound handover, and changes one
+ * thing: how a reply is sent (its {@link SpecimenSend}), or one rule of {@link SpecimenOptions}
+ * (the handover, the socket factory the supervisor connects through, what stop() waits for),
+ * so each specimen shows exactly one bug.
  */
-import type { AnyMessageContent, WAMessage } from '@whiskeysockets/baileys';
-import type { InboundMessage, MediaSpec, SendPath, SimEnv } from '../../src/ports.js';
+import type { AnyMessageContent, BaileysEventMap, MessageUpsertType, WAMessage } from '@whiskeysockets/baileys';
+import type { InboundMessage, MediaSpec, SendPath, SimEnv, SocketFactory, SocketLike } from '../../src/ports.js';
 import { mediaContent } from '../../src/inbound.js';
 import { validateReconnectPolicy } from '../../src/reconnectPolicy.js';
+import type { CloseClass } from '../../src/sendErrors.js';
 import { Supervisor, type LiveSocket } from '../../src/supervisor.js';
 
 /** What a specimen's reply function gets to work with. */
@@ -23,23 +25,62 @@ export interface SpecimenContext {
 /** Sends one piece of content for a chat; the specimen's bug lives here. */
 export type SpecimenSend = (ctx: SpecimenContext, chatJid: string, content: AnyMessageContent) => Promise<unknown>;
 
-/** Builds a send path from a specimen's send function. */
-export function specimenPath(env: SimEnv, send: SpecimenSend): SendPath {
+/** How inbound messages reach the bot. {@link correctHandover} is right; a specimen may break one rule. */
+export interface HandoverRules {
+  /** `messages.upsert` types handed over: rc14 delivers offline messages and redeliveries as `append`. */
+  types: readonly MessageUpsertType[];
+  /** Leave out the path's own messages (`key.fromMe`): rc14 echoes every send as an `append`. */
+  skipOwn: boolean;
+  /** Hand each message id over once: WhatsApp redelivers a message whose receipt it did not get. */
+  dedupe: boolean;
+  /** The message's text; must not throw on any shape (media, reaction, stub, no `message`). */
+  textOf(message: WAMessage): string;
+}
+
+/** The handover every specimen has unless it breaks one rule of it. */
+export const correctHandover: Readonly<HandoverRules> = Object.freeze({
+  types: Object.freeze(['notify', 'append'] as const),
+  skipOwn: true,
+  dedupe: true,
+  textOf: (message: WAMessage) => {
+    const body = message.message;
+    return body?.conversation ?? body?.extendedTextMessage?.text ?? body?.imageMessage?.caption ?? '';
+  },
+});
+
+/** Message ids remembered for deduplication, at most (the oldest are forgotten first). */
+export const handedIdsMax = 10_000;
+
+/** The one thing a specimen changes besides its send function (all optional). */
+export interface SpecimenOptions {
+  /** Rules of the inbound handover that differ from {@link correctHandover}. */
+  handover?: Partial<HandoverRules>;
+  /** The socket factory the supervisor connects through, built from the host's. */
+  wrapFactory?: (makeSocket: SocketFactory) => SocketFactory;
+  /** Hears every close of the supervisor's socket. */
+  onClose?: (generation: number, kind: CloseClass, ctx: SpecimenContext) => void;
+  /** stop() waits for the replies in flight to settle (default true). */
+  stopAwaitsReplies?: boolean;
+}
+
+/** Builds a send path from a specimen's send function and the one rule it changes. */
+export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenOptions = {}): SendPath {
   const policy = validateReconnectPolicy(env.config.reconnect, 'config.reconnect');
   const inFlight = new Set<Promise<unknown>>();
   let onMessage: ((msg: InboundMessage) => void) | undefined;
+  const rules: HandoverRules = { ...correctHandover, ...options.handover };
+  const handOver = handoverOf(rules, (message) => {
+    const bound = bindSpecimen(message, ctxFor());
+    if (bound) onMessage?.(bound);
+  });
   const supervisor = new Supervisor({
-    makeSocket: env.makeSocket,
+    makeSocket: options.wrapFactory?.(env.makeSocket) ?? env.makeSocket,
     clock: env.clock,
     random: env.random,
     logger: env.logger,
     policy,
-    onUpsert: (upsert) => {
-      for (const message of upsert.messages) {
-        const bound = bindSpecimen(message, ctxFor());
-        if (bound) onMessage?.(bound);
-      }
-    },
+    onUpsert: handOver,
+    onClose: (generation, kind) => options.onClose?.(generation, kind, ctxFor()),
   });
   const live = supervisor;
   const track = <T>(work: Promise<T>): Promise<T> => {
@@ -50,14 +91,14 @@ export function specimenPath(env: SimEnv, send: SpecimenSend): SendPath {
   };
   const ctxFor = (): SpecimenContext => ({ env, supervisor: live, capturedAtInbound: live.current(), track });
   function bindSpecimen(message: WAMessage, ctx: SpecimenContext): InboundMessage | undefined {
-    const chatJid = message.key.remoteJid;
-    const id = message.key.id;
-    if (message.key.fromMe || !chatJid || !id) return undefined;
+    const chatJid = message.key?.remoteJid;
+    const id = message.key?.id;
+    if (!chatJid || !id) return undefined;
     const go = (content: AnyMessageContent) => track(send(ctx, chatJid, content));
     return {
       chatJid,
       id,
-      text: message.message?.conversation ?? '',
+      text: rules.textOf(message),
       reply: (text) => go({ text }),
       sendMedia: (media: MediaSpec) => go(mediaContent(media)),
       sendComposing: async () => {
@@ -72,8 +113,29 @@ export function specimenPath(env: SimEnv, send: SpecimenSend): SendPath {
     },
     async stop() {
       await live.stop();
-      await Promise.allSettled([...inFlight]);
+      if (options.stopAwaitsReplies ?? true) await Promise.allSettled([...inFlight]);
     },
+  };
+}
+
+/**
+ * An upsert listener applying `rules`, handing each message that passes to `handOne`. An id
+ * counts as handed once `handOne` returned: a message whose handling threw is handed again when
+ * rc14 emits it again.
+ */
+function handoverOf(rules: HandoverRules, handOne: (message: WAMessage) => void): (upsert: BaileysEventMap['messages.upsert']) => void {
+  const handed = new Set<string>();
+  return (upsert) => {
+    if (!rules.types.includes(upsert.type)) return;
+    for (const message of upsert.messages) {
+      if (rules.skipOwn && message.key?.fromMe) continue;
+      const id = message.key?.id;
+      if (rules.dedupe && id && handed.has(id)) continue;
+      handOne(message);
+      if (!rules.dedupe || !id) continue;
+      handed.add(id);
+      if (handed.size > handedIdsMax) handed.delete(handed.values().next().value!);
+    }
   };
 }
 
@@ -82,11 +144,27 @@ export function sleep(env: SimEnv, delayMs: number): Promise<void> {
   return new Promise((resolve) => env.clock.setTimeout(resolve, delayMs));
 }
 
+/** A socket that forwards to `socket`, with the members in `overrides` replaced. */
+export function forwardingSocket(socket: SocketLike, overrides: Partial<SocketLike>): SocketLike {
+  return {
+    ev: overrides.ev ?? socket.ev,
+    sendMessage: overrides.sendMessage ?? socket.sendMessage.bind(socket),
+    sendPresenceUpdate: overrides.sendPresenceUpdate ?? socket.sendPresenceUpdate.bind(socket),
+    end: overrides.end ?? socket.end.bind(socket),
+  };
+}
+
 /** How a specimen's retry loop behaves; each specimen changes one of these. */
 export interface RetryPolicy {
   attemptsMax: number;
   /** Id for every attempt; `fresh` lets Baileys mint a new id per attempt (the fresh-id bug). */
   ids?: 'stable' | 'fresh';
+  /** The stable id to use (default: a new one from `env.messageIds`). */
+  messageId?: string;
+  /** Send only on a socket newer than this generation (default 0: any live socket). */
+  afterGeneration?: number;
+  /** Told the generation of the socket that took the write, once `sendMessage` resolved. */
+  onWritten?: (generation: number) => void;
   /**
    * After a failed attempt: the socket generation to wait past before retrying (its own to
    * wait for a newer socket, one less to retry on the same one), or throw to give up.
@@ -105,14 +183,16 @@ export async function sendWithRetry(
   policy: RetryPolicy,
 ): Promise<unknown> {
   const deadlineAt = ctx.env.clock.now() + ctx.env.config.replyDeadlineMs;
-  const messageId = ctx.env.messageIds();
+  const messageId = policy.messageId ?? ctx.env.messageIds();
   const next = policy.next ?? ((_err, live) => (ctx.supervisor.isClosed(live.generation) ? live.generation : live.generation - 1));
-  let afterGeneration = 0;
+  let afterGeneration = policy.afterGeneration ?? 0;
   for (let attempt = 1; ; attempt += 1) {
     const live = await ctx.supervisor.whenLive(afterGeneration, deadlineAt);
     try {
       const options = policy.ids === 'fresh' ? undefined : { messageId };
-      return await live.socket.sendMessage(chatJid, content, options);
+      const sent = await live.socket.sendMessage(chatJid, content, options);
+      policy.onWritten?.(live.generation);
+      return sent;
     } catch (err) {
       if (attempt >= policy.attemptsMax) throw err;
       afterGeneration = next(err, live, ctx);
@@ -120,3 +200,6 @@ export async function sendWithRetry(
     }
   }
 }
+
+/** The send loop with the reference's retry rule and attempt budget: a specimen whose bug is elsewhere sends with it. */
+export const retryingSend: SpecimenSend = (ctx, chatJid, content) => sendWithRetry(ctx, chatJid, content, { attemptsMax: 8 });

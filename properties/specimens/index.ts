@@ -1,16 +1,31 @@
 /**
  * The specimen catalog: one known-buggy send path per bug class bots really have, each with the
- * properties expected to catch it. The property suite must catch every one.
+ * properties expected to catch it. The property suite must catch every one. Two more paths no
+ * property of a single run can catch live apart, in {@link verdictSpecimens}: a campaign-level
+ * verdict catches them.
  */
 import type { SendPathFactory } from '../../src/ports.js';
 import type { PropertyName } from '../judging/checkers.js';
+import { abandonsSocket } from './abandonsSocket.js';
+import { answersItself } from './answersItself.js';
+import { busyLoop } from './busyLoop.js';
 import { capturedSocket } from './capturedSocket.js';
 import { clearOnTimeout } from './clearOnTimeout.js';
 import { freshIdRetry } from './freshIdRetry.js';
+import { ignoresTerminal } from './ignoresTerminal.js';
+import { listenerPerReply } from './listenerPerReply.js';
 import { nestedRetry } from './nestedRetry.js';
+import { neverConnects } from './neverConnects.js';
+import { noInboundDedupe } from './noInboundDedupe.js';
+import { notifyOnly } from './notifyOnly.js';
 import { noWaitGap } from './noWaitGap.js';
+import { oneQueue } from './oneQueue.js';
 import { perReplyPoll } from './perReplyPoll.js';
 import { regexClassify } from './regexClassify.js';
+import { shortConfirmWindow } from './shortConfirmWindow.js';
+import { stopKeepsSocket } from './stopKeepsSocket.js';
+import { stopStrandsReplies } from './stopStrandsReplies.js';
+import { throwsOnUnusual } from './throwsOnUnusual.js';
 import { trustsWrite } from './trustsWrite.js';
 import { unordered } from './unordered.js';
 
@@ -35,11 +50,44 @@ export const specimens: readonly Specimen[] = [
   { name: 'regex-classify', factory: regexClassify, bug: 'classifies errors by message text', caughtBy: ['honest-outcome', 'liveness'] },
   { name: 'unordered', factory: unordered, bug: 'no per-chat queue; retries overtake', caughtBy: ['order'] },
   { name: 'trusts-write', factory: trustsWrite, bug: 'trusts a resolved write; loses replies written into a dead connection', caughtBy: ['exactly-once'] },
+  { name: 'notify-only', factory: notifyOnly, bug: "answers only 'notify' upserts; offline messages and redeliveries come as 'append'", caughtBy: ['inbound-handover'] },
+  { name: 'answers-itself', factory: answersItself, bug: 'no key.fromMe filter: hands its own echoed sends to the bot', caughtBy: ['inbound-handover'] },
+  { name: 'no-inbound-dedupe', factory: noInboundDedupe, bug: 'hands a redelivered message to the bot again', caughtBy: ['inbound-handover'] },
+  { name: 'short-confirm-window', factory: shortConfirmWindow, bug: "holds written replies 65 s from the write; a silent link's close comes up to 95 s later", caughtBy: ['exactly-once'] },
+  { name: 'ignores-terminal', factory: ignoresTerminal, bug: 'reconnects after any close, 401 logged out and 440 replaced included', caughtBy: ['terminal-respected'] },
+  { name: 'stop-strands-replies', factory: stopStrandsReplies, bug: 'replies waiting for a connection are never settled once stop() ran', caughtBy: ['clean', 'liveness'] },
+  { name: 'stop-keeps-socket', factory: stopKeepsSocket, bug: 'stop() never ends the socket', caughtBy: ['clean'] },
+  { name: 'abandons-socket', factory: abandonsSocket, bug: 'a reply with no live socket opens its own and never ends it', caughtBy: ['one-socket'] },
+  { name: 'throws-on-unusual', factory: throwsOnUnusual, bug: 'the upsert handler throws on media, reactions, stubs and message-less messages', caughtBy: ['inbound-handover', 'clean'] },
+  { name: 'listener-per-reply', factory: listenerPerReply, bug: 'adds a connection.update listener per reply, never removed', caughtBy: ['bounded'] },
+  { name: 'one-queue', factory: oneQueue, bug: 'one FIFO for all chats: a stuck chat holds up the others', caughtBy: ['chat-independence'] },
 ];
 
-/** Looks a specimen up by name; the error lists the valid names. */
-export function specimenByName(name: string): Specimen {
-  const found = specimens.find((s) => s.name === name);
-  if (!found) throw new Error(`unknown specimen "${name}"; known: ${specimens.map((s) => s.name).join(', ')}`);
+/** A campaign-level verdict: `vacuous` (no run gave the properties anything to judge), `stalled` (the watchdog stopped a run that made no progress). */
+export type CampaignVerdict = 'vacuous' | 'stalled';
+
+/** A specimen no property of a single run can catch; a campaign-level verdict does. */
+export interface VerdictSpecimen {
+  name: string;
+  factory: SendPathFactory;
+  bug: string;
+  caughtByVerdict: CampaignVerdict;
+  /**
+   * Its run never returns (synchronous code that does not end): run it only in a process a
+   * watchdog can kill. Nothing that iterates the catalog may run it in-process.
+   */
+  hangs: boolean;
+}
+
+/** The verdict specimens: kept out of {@link specimens}, which every suite, script and `audit --specimens` run in-process. */
+export const verdictSpecimens: readonly VerdictSpecimen[] = [
+  { name: 'never-connects', factory: neverConnects, bug: 'start() never connects: every run passes vacuously', caughtByVerdict: 'vacuous', hangs: false },
+  { name: 'busy-loop', factory: busyLoop, bug: 'the upsert handler busy-waits after 3 messages; under a virtual clock, forever', caughtByVerdict: 'stalled', hangs: true },
+];
+
+/** Looks a specimen up by name, verdict specimens included; the error lists the valid names. */
+export function specimenByName(name: string): Specimen | VerdictSpecimen {
+  const found = specimens.find((s) => s.name === name) ?? verdictSpecimens.find((s) => s.name === name);
+  if (!found) throw new Error(`unknown specimen "${name}"; known: ${[...specimens, ...verdictSpecimens].map((s) => s.name).join(', ')}`);
   return found;
 }

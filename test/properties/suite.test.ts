@@ -10,10 +10,10 @@ import { test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { runArb } from '../../properties/generation/arbitraries.js';
 import { failureFileOf, runCampaign } from '../../properties/campaigns/campaign.js';
-import { checkAll } from '../../properties/judging/checkers.js';
+import { checkAll, judgedBy } from '../../properties/judging/checkers.js';
 import { replayCommand, writeFailureFile } from '../../properties/campaigns/failureFile.js';
 import { builtInSendPath } from '../../properties/paths/sendPaths.js';
-import { specimens } from '../../properties/specimens/index.js';
+import { specimenByName, specimens } from '../../properties/specimens/index.js';
 import { fingerprint } from '../../sim/history.js';
 import { simulate } from '../../sim/simulate.js';
 import { referenceSendPath } from '../../src/reference.js';
@@ -67,5 +67,16 @@ describe.each(specimens.map((s) => [s.name, s] as const))('specimen %s', (name, 
     expect(result.determinism.mismatches).toBe(0);
     const file = await writeFailureFile(failuresDir, failureFileOf(result, failure!));
     expect(file).toMatch(new RegExp(`specimen-${name}-[0-9a-f]{12}\\.json$`));
+  });
+});
+
+describe('verdict specimen never-connects', () => {
+  fcTest.prop([runArb()], { numRuns: 30 })('passes every property of every run, having given the ones about replies and inbound nothing to judge', async (run) => {
+    // Act
+    const history = await simulate(run.timeline, specimenByName('never-connects').factory);
+    const judged = judgedBy(history);
+    // Assert: only a campaign-level verdict can catch it.
+    expect(checkAll(history)).toEqual([]);
+    expect([judged['exactly-once'], judged.liveness, judged['inbound-handover'], judged['live-socket']]).toEqual([false, false, false, false]);
   });
 });
