@@ -96,10 +96,22 @@ export const baileysErrorShapes = Object.freeze({
   connectionLost: { statusCode: DisconnectReason.connectionLost, message: 'Connection was lost' },
   /** `ws.on('close')` (`Socket/socket.js`): the connection closed under Baileys. */
   connectionTerminated: { statusCode: DisconnectReason.connectionClosed, message: 'Connection Terminated' },
+  /** `CB:xmlstreamend` (`Socket/socket.js`): the server ended the stream. */
+  streamEnd: { statusCode: DisconnectReason.connectionClosed, message: 'Connection Terminated by Server' },
   /** `CB:stream:error` with `code="515"`. */
   restartRequired: { statusCode: DisconnectReason.restartRequired, message: 'Stream Errored (restart required)' },
   /** `CB:stream:error` `<conflict type="replaced"/>`: another session took over. */
   conflict: { statusCode: DisconnectReason.connectionReplaced, message: 'Stream Errored (conflict)' },
   /** `CB:stream:error` `code="401"` `<conflict type="device_removed"/>`: same text, other code. */
   loggedOut: { statusCode: DisconnectReason.loggedOut, message: 'Stream Errored (conflict)' },
+  /** `CB:stream:error` `code="503"` with no child (`getErrorCodeFromStreamError`, `Utils/generics.js`). */
+  serviceUnavailable: { statusCode: DisconnectReason.unavailableService, message: 'Stream Errored (unknown)' },
+  /** `CB:stream:error` with neither code nor child: badSession. */
+  unknownStreamError: { statusCode: DisconnectReason.badSession, message: 'Stream Errored (unknown)' },
+  /** `CB:failure` at login with no reason (a reason replaces the status code). */
+  loginFailure: { statusCode: DisconnectReason.badSession, message: 'Connection Failure' },
+  /** `getWAUploadToServer` (`Utils/messages-media.js`): every media host failed. */
+  mediaUploadFailed: { statusCode: 500, message: 'Media upload failed on all hosts' },
+  /** `media_conn` answered with `<error text="internal-server-error">`: `assertNodeErrorFree`. */
+  mediaConnError: { statusCode: 500, message: 'internal-server-error' },
 } satisfies Record<string, ErrorShape>);
