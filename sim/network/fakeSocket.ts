@@ -431,8 +431,8 @@ export class FakeSocket implements SocketLike {
       this.#cancelConnect();
       return this.#scheduleClose(0);
     }
-    // A cut connection closes when the bot hears the cut (see #heardCut).
-    if (this.#wire.cut) return;
+    // A cut connection closes when the bot hears the cut (see #heardCut), unless a silent link keeps it from hearing it.
+    if (this.#wire.cut && this.#unheardCut === undefined) return;
     this.#scheduleClose(this.#wire.silent ? wsCloseTimeoutMs : 2 * this.#host.latencyMs());
   }
 
