@@ -87,6 +87,15 @@ export function requestTone(request: RequestRecord): FactTone {
   return 'fail';
 }
 
+/** What became of a written frame, and how long its queries waited: `, frame lost`, `, 2 queries timed out`. */
+export function frameFate(attempt: AttemptRecord): string {
+  const parts: string[] = [];
+  if (attempt.queryTimeouts > 0) parts.push(`${attempt.queryTimeouts} ${attempt.queryTimeouts === 1 ? 'query' : 'queries'} timed out`);
+  if (attempt.nacked) parts.push('nacked by the server');
+  else if (attempt.written && !attempt.reachedServer) parts.push('frame never reached the server');
+  return parts.length === 0 ? '' : `, ${parts.join(', ')}`;
+}
+
 function attemptText(attempt: AttemptRecord): string {
   const what = attempt.kind === 'presence' ? `presence ${attempt.presence ?? ''}`.trim() : `send ${attempt.key ?? 'message'}`;
   const stale = attempt.closeEmittedBefore ? ', after its close was emitted' : '';
@@ -96,8 +105,7 @@ function attemptText(attempt: AttemptRecord): string {
       : attempt.result === 'pending'
         ? 'never settled'
         : `rejected${attempt.settledAt !== undefined && attempt.settledAt !== attempt.at ? ` at ${attempt.settledAt} ms` : ''}: ${describeError(attempt.error)}${attempt.written ? ' (frame was written)' : ''}`;
-  const slow = attempt.slowAck ? ', response lost (slowAck)' : '';
-  return `attempt #${attempt.seq} ${what} on socket ${attempt.generation} (${attempt.socketState}${stale}) → ${result}${slow}`;
+  return `attempt #${attempt.seq} ${what} on socket ${attempt.generation} (${attempt.socketState}${stale}) → ${result}${frameFate(attempt)}`;
 }
 
 /** Every timeline event and history fact of a run, in time order, bounded and redacted. */

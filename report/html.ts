@@ -12,7 +12,7 @@ import type { Violation } from '../properties/judging/checkers.js';
 import type { AttemptRecord, History, RequestRecord, SocketRecord } from '../sim/history.js';
 import type { Timeline } from '../sim/timeline.js';
 import { builtInFaults } from '../sim/faults/index.js';
-import { attemptTone, describeError, describeEvent, runFacts, type Fact, type FactTone } from './facts.js';
+import { attemptTone, describeError, describeEvent, frameFate, runFacts, type Fact, type FactTone } from './facts.js';
 import { redactText } from './redact.js';
 import { timeScale, type TimeScale } from './scale.js';
 import { formatDurationMs } from './text.js';
@@ -113,6 +113,7 @@ function socketLane(s: SocketRecord, history: History, attempts: readonly Attemp
   } else {
     seg('connecting', s.createdAt, stopAt, s.refused ? 'connecting (refused)' : 'connecting');
   }
+  if (s.silentAt !== undefined && s.diedAt === undefined) seg('unheard', s.silentAt, s.resumedAt ?? s.closeEmittedAt ?? end, 'link silent');
   if (s.diedAt !== undefined) seg('unheard', s.diedAt, s.closeEmittedAt ?? end, `dead, close not yet emitted (${s.cause ?? 'died'}${s.dropReason ? ` ${s.dropReason}` : ''})`);
   if (s.closeEmittedAt !== undefined) {
     const x = scale.x(s.closeEmittedAt);
@@ -132,7 +133,7 @@ function socketLane(s: SocketRecord, history: History, attempts: readonly Attemp
       a.kind === 'presence'
         ? `<rect x="${px(x - 4)}" y="${y + laneHeightPx / 2 - 4}" width="8" height="8"/>`
         : `<circle cx="${px(x)}" cy="${y + laneHeightPx / 2}" r="6"/>`;
-    const text = `attempt #${a.seq} at ${a.at} ms: ${a.kind === 'presence' ? 'presence' : `send ${a.key ?? 'message'}`} on socket ${a.generation} (${a.socketState}) → ${a.result}${a.error ? ` ${describeError(a.error)}` : ''}${a.written ? ', frame written' : ''}${a.slowAck ? ', response lost' : ''}`;
+    const text = `attempt #${a.seq} at ${a.at} ms: ${a.kind === 'presence' ? 'presence' : `send ${a.key ?? 'message'}`} on socket ${a.generation} (${a.socketState}) → ${a.result}${a.error ? ` ${describeError(a.error)}` : ''}${a.written ? ', frame written' : ''}${frameFate(a)}`;
     parts.push(
       `<g class="attempt ${tone}${hit ? ' hit' : ''}" data-key="${t(a.key ?? '')}" data-gen="${a.generation}">${shape}<title>${t(text)}</title></g>`,
     );

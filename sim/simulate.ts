@@ -4,9 +4,10 @@
  * server push each `inbound`, takes the `InboundMessage` the path hands over, and calls
  * `reply` / `sendMedia` / `sendComposing` on that very object when the timeline says so (or as
  * soon as the path hands it over, if that is later). Network events are handed to their fault
- * module (`sim/faults/`). It then stops the path: at a `stop` event, once every event has fired
+ * module (`sim/faults/`). It then stops the path: at a `stop` event (later events still happen),
+ * once every event has fired
  * and every request settled (and no blackhole's aftermath is still unfolding: see
- * `FakeNetwork.blackholeUnsettled`), or at the stop deadline (the last request's time +
+ * `FakeNetwork.silenceUnsettled`), or at the stop deadline (the last request's time +
  * `replyDeadlineMs` + `settleMarginMs`, or later while a fault's aftermath lasts), whichever
  * comes first.
  *
@@ -32,7 +33,7 @@ import {
 import { CapturingLogger, type LogSink } from './logger.js';
 import { messageIdSource, streamFor } from './random.js';
 import { mediaCaption, replyText, ServerModel } from './network/server.js';
-import { chatJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
+import { answerableInboundKinds, chatJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
 
 /** Knobs of one run. Defaults suit property runs; every one is bounded. */
 export interface SimulateOptions {
@@ -63,6 +64,8 @@ export interface SimulateOptions {
 const settleMarginMsDefault = 60_000;
 
 const stopGraceMsDefault = 600_000;
+/** Deliveries recorded per inbound message (redeliveries and re-emissions beyond it are not). */
+const deliveriesPerInboundMax = 100;
 const logsMaxDefault = 10_000;
 const inboundQueueMaxDefault = 10_000;
 
@@ -164,18 +167,19 @@ class Run {
     this.#server = new ServerModel({ dedupeById: options.dedupeById ?? true, chatNames, inboundQueueMax });
     this.#network = new FakeNetwork({
       clock: this.#clock,
-      random: streamFor(timeline.seed, 'network'),
       fakeIds: messageIdSource(streamFor(timeline.seed, 'fakeMessageIds')),
       server: this.#server,
       chatNames,
       hooks: {
-        onThrown: (where, error) => this.#recordThrown(where, error),
-        onInboundEmitted: (message, generation) => {
-          const entry = this.#inboundById.get(message.id);
-          if (entry !== undefined && entry.record.emittedAt === undefined) {
-            entry.record.emittedAt = this.#clock.now();
-            entry.record.generation = generation;
+        onInboundEmitted: (message, generation, type) => {
+          const record = this.#inboundById.get(message.id)?.record;
+          if (record === undefined) return;
+          const at = this.#clock.now();
+          if (record.emittedAt === undefined) {
+            record.emittedAt = at;
+            record.generation = generation;
           }
+          if (record.deliveries.length < deliveriesPerInboundMax) record.deliveries.push({ at, generation, type });
         },
       },
       options: options.network,
@@ -194,8 +198,11 @@ class Run {
           chat: event.chat,
           chatJid: this.#jids.get(event.chat)!,
           id: inboundIds(),
+          kind: event.kind ?? 'text',
+          answerable: answerableInboundKinds.has(event.kind ?? 'text'),
           eventIndex,
           at: event.at,
+          deliveries: [],
           handedCount: 0,
         };
         this.#inbound.push(record);
@@ -277,17 +284,17 @@ class Run {
     }
   }
 
-  /** After every drain: stop once everything settled; done once stop() settled. */
+  /**
+   * After every drain: stop once everything settled; done once stop() settled and every event
+   * fired (events after a `stop` event still happen: what the stopped path does with them is
+   * part of its history).
+   */
   #afterDrain(): boolean {
-    if (
-      this.#stop.requestedAt === undefined &&
-      this.#eventsFired === this.#timeline.events.length &&
-      this.#unsettled === 0 &&
-      !this.#network.blackholeUnsettled(this.#clock.path.stats.alive > 0)
-    ) {
+    const allFired = this.#eventsFired === this.#timeline.events.length;
+    if (this.#stop.requestedAt === undefined && allFired && this.#unsettled === 0 && !this.#network.silenceUnsettled(this.#clock.path.stats.alive > 0)) {
       this.#requestStop('settled');
     }
-    return this.#stopFinished;
+    return this.#stopFinished && allFired;
   }
 
   #fire(event: TimelineEvent, index: number): void {
@@ -305,7 +312,8 @@ class Run {
     switch (event.do) {
       case 'inbound': {
         const id = this.#inboundByMsg.get(event.msg)!;
-        this.#network.pushInbound({ chatJid: this.#jids.get(event.chat)!, id, text: event.text ?? `hello from ${event.msg}`, msg: event.msg });
+        const kind = event.kind ?? 'text';
+        this.#network.pushInbound({ chatJid: this.#jids.get(event.chat)!, id, text: event.text ?? `hello from ${event.msg}`, kind, msg: event.msg });
         return;
       }
       case 'reply':

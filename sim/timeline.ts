@@ -9,6 +9,12 @@ import { builtInFaults, type FaultEvent, type FaultRegistry } from './faults/ind
 import { seedMax } from './random.js';
 import { atSchema, chatNameSchema, refNameSchema, timelineLimits } from './timelineAtoms.js';
 
+/** Every inbound kind, `text` first (the default). */
+export const inboundKinds = ['text', 'media', 'group', 'reaction', 'revoke', 'stub', 'empty', 'status'] as const;
+
+/** The inbound kinds a bot answers (the rest carry nothing to answer). */
+export const answerableInboundKinds: ReadonlySet<string> = new Set(['text', 'media', 'group']);
+
 export { timelineLimits } from './timelineAtoms.js';
 
 /** The format tag every timeline carries. */
@@ -21,6 +27,7 @@ const botEventSchemas = {
     chat: chatNameSchema,
     msg: refNameSchema,
     text: z.string().max(timelineLimits.textLengthMax).optional(),
+    kind: z.enum(inboundKinds).optional(),
   }),
   reply: z.strictObject({ at: atSchema, do: z.literal('reply'), to: refNameSchema, key: refNameSchema }),
   sendMedia: z.strictObject({
@@ -40,7 +47,7 @@ export type BotEventKind = keyof typeof botEventSchemas;
 
 /** Key order per bot event kind when serialising (stable output, `at` and `do` first). */
 const botEventKeyOrder: Record<BotEventKind, readonly string[]> = {
-  inbound: ['at', 'do', 'chat', 'msg', 'text'],
+  inbound: ['at', 'do', 'chat', 'msg', 'text', 'kind'],
   reply: ['at', 'do', 'to', 'key'],
   sendMedia: ['at', 'do', 'to', 'key', 'kind', 'bytes'],
   composing: ['at', 'do', 'to'],
@@ -82,7 +89,11 @@ const headSchema = z.strictObject({
   events: z.array(z.unknown()).max(timelineLimits.eventsMax),
 });
 
-/** `inbound`: a chat message arrives from user `chat`; `msg` names it for later events. */
+/**
+ * `inbound`: a message arrives from user `chat`; `msg` names it for later events. `kind` (default
+ * `text`) says what it is (see `InboundKind`): a `group` kind makes `chat` a group chat. Inbound
+ * events at the same time that reach the same socket come in one `messages.upsert`.
+ */
 export type InboundEvent = z.infer<typeof botEventSchemas.inbound>;
 /** `reply`: the bot replies (text) to inbound `to`; `key` is the logical reply's unique name. */
 export type ReplyEvent = z.infer<typeof botEventSchemas.reply>;
@@ -90,14 +101,26 @@ export type ReplyEvent = z.infer<typeof botEventSchemas.reply>;
 export type SendMediaEvent = z.infer<typeof botEventSchemas.sendMedia>;
 /** `composing`: the bot shows "typing…" in the chat of inbound `to`. */
 export type ComposingEvent = z.infer<typeof botEventSchemas.composing>;
-/** `stop`: the harness stops the send path now (must be the last event). */
+/** `stop`: the harness stops the send path now; later events still happen (at most one `stop`). */
 export type StopEvent = z.infer<typeof botEventSchemas.stop>;
 
 /** An event the harness acts out itself. */
 export type BotEvent = InboundEvent | ReplyEvent | SendMediaEvent | ComposingEvent | StopEvent;
 
 export type { FaultEvent } from './faults/index.js';
-export type { DropEvent, RefuseConnectsEvent, SlowAckEvent, LatencyEvent, BlackholeEvent, HealEvent } from './faults/index.js';
+export type {
+  DropEvent,
+  RefuseConnectsEvent,
+  LatencyEvent,
+  BlackholeEvent,
+  HealEvent,
+  LoginFailureEvent,
+  MediaFailsEvent,
+  NackEvent,
+  StallQueriesEvent,
+  StuckWritesEvent,
+  UpgradeRejectedEvent,
+} from './faults/index.js';
 
 /** One timeline event: the bot's, or the network's (see `sim/faults/`). */
 export type TimelineEvent = BotEvent | FaultEvent;
@@ -205,7 +228,6 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], fau
     const place = `events[${index}]`;
     if (event.at < previousAt) issues.push(`${place}.at: time goes backwards (${event.at} < ${previousAt})`);
     previousAt = Math.max(previousAt, event.at);
-    if (stopIndex >= 0) issues.push(`${place}.do: event after "stop" (events[${stopIndex}])`);
     switch (event.do) {
       case 'inbound': {
         const first = inboundIndex.get(event.msg);
@@ -229,7 +251,8 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], fau
         break;
       }
       case 'stop':
-        if (stopIndex < 0) stopIndex = index;
+        if (stopIndex >= 0) issues.push(`${place}.do: a second "stop" (the first is events[${stopIndex}])`);
+        else stopIndex = index;
         break;
       default:
         for (const issue of faults.get(event.do)?.check?.(event as never, { inboundChats }) ?? []) issues.push(`${place}.${issue}`);
@@ -280,15 +303,18 @@ function serializeEvent(event: TimelineEvent, faults: FaultRegistry): string {
 }
 
 /**
- * Chat name to a phone-like JID, numbered by first appearance in the timeline:
- * the first chat is `15550000001@s.whatsapp.net`, the second `15550000002@...`.
+ * Chat name to a JID, numbered by first appearance in the timeline: the first chat is
+ * `15550000001@s.whatsapp.net`, the second `15550000002@...`; a chat with a `group` inbound is a
+ * group, `120363000000000001@g.us`, ... (its members write from their own JIDs).
  */
 export function chatJids(timeline: Timeline): Map<string, string> {
   const jids = new Map<string, string>();
+  const groups = new Set<string>();
+  for (const event of timeline.events) if (event.do === 'inbound' && event.kind === 'group') groups.add(event.chat);
   for (const event of timeline.events) {
-    if (event.do === 'inbound' && !jids.has(event.chat)) {
-      jids.set(event.chat, `1555${String(jids.size + 1).padStart(7, '0')}@s.whatsapp.net`);
-    }
+    if (event.do !== 'inbound' || jids.has(event.chat)) continue;
+    const n = String(jids.size + 1);
+    jids.set(event.chat, groups.has(event.chat) ? `120363${n.padStart(12, '0')}@g.us` : `1555${n.padStart(7, '0')}@s.whatsapp.net`);
   }
   return jids;
 }

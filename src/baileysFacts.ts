@@ -66,6 +66,30 @@ export function socketTimingsOf(
 }
 
 /**
+ * How long a path should let a socket stay `connecting` before it gives up on it: the handshake's
+ * own timeout plus as long again for the login that follows. rc14 bounds the handshake by
+ * `connectTimeoutMs`, but not a socket whose upgrade was answered with an HTTP error (it stays
+ * `connecting` for ever: `unexpected-response`, `Socket/Client/websocket.js`).
+ */
+export function connectWatchdogMs(timings: SocketTimings): number {
+  return 2 * timings.connectTimeoutMs;
+}
+
+/**
+ * How long after a write a path must keep the reply to be able to resend it if the frame was
+ * lost: a dead link is noticed by the keep-alive at most {@link keepAliveDetectionMsMax} after
+ * the last frame heard, Baileys' `end()` then waits ws's {@link wsCloseTimeoutMs} before `close`,
+ * and the frame's own trip and the last frame heard add up to {@link linkLatencyAllowanceMs}. A
+ * socket that outlives this window after a write delivered it.
+ */
+export function confirmWindowMs(keepAliveIntervalMs: number): number {
+  return keepAliveDetectionMsMax(keepAliveIntervalMs) + wsCloseTimeoutMs + linkLatencyAllowanceMs;
+}
+
+/** Two one-way trips on a slow link (the write's, and the last frame heard before it died). */
+export const linkLatencyAllowanceMs = 5000;
+
+/**
  * Close codes after which a reconnect is pointless or harmful: logged out (the device was
  * removed), forbidden (banned), replaced by another session of the same device.
  */
@@ -96,10 +120,22 @@ export const baileysErrorShapes = Object.freeze({
   connectionLost: { statusCode: DisconnectReason.connectionLost, message: 'Connection was lost' },
   /** `ws.on('close')` (`Socket/socket.js`): the connection closed under Baileys. */
   connectionTerminated: { statusCode: DisconnectReason.connectionClosed, message: 'Connection Terminated' },
+  /** `CB:xmlstreamend` (`Socket/socket.js`): the server ended the stream. */
+  streamEnd: { statusCode: DisconnectReason.connectionClosed, message: 'Connection Terminated by Server' },
   /** `CB:stream:error` with `code="515"`. */
   restartRequired: { statusCode: DisconnectReason.restartRequired, message: 'Stream Errored (restart required)' },
   /** `CB:stream:error` `<conflict type="replaced"/>`: another session took over. */
   conflict: { statusCode: DisconnectReason.connectionReplaced, message: 'Stream Errored (conflict)' },
   /** `CB:stream:error` `code="401"` `<conflict type="device_removed"/>`: same text, other code. */
   loggedOut: { statusCode: DisconnectReason.loggedOut, message: 'Stream Errored (conflict)' },
+  /** `CB:stream:error` `code="503"` with no child (`getErrorCodeFromStreamError`, `Utils/generics.js`). */
+  serviceUnavailable: { statusCode: DisconnectReason.unavailableService, message: 'Stream Errored (unknown)' },
+  /** `CB:stream:error` with neither code nor child: badSession. */
+  unknownStreamError: { statusCode: DisconnectReason.badSession, message: 'Stream Errored (unknown)' },
+  /** `CB:failure` at login with no reason (a reason replaces the status code). */
+  loginFailure: { statusCode: DisconnectReason.badSession, message: 'Connection Failure' },
+  /** `getWAUploadToServer` (`Utils/messages-media.js`): every media host failed. */
+  mediaUploadFailed: { statusCode: 500, message: 'Media upload failed on all hosts' },
+  /** `media_conn` answered with `<error text="internal-server-error">`: `assertNodeErrorFree`. */
+  mediaConnError: { statusCode: 500, message: 'internal-server-error' },
 } satisfies Record<string, ErrorShape>);

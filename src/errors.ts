@@ -91,6 +91,17 @@ export class SendPathStoppedError extends SendPathError {
   }
 }
 
+/**
+ * The supervisor gave up on a connect that never completed (the error its own `end()` passes, so
+ * the close that follows reads as an ordinary failed connect).
+ */
+export class ConnectStuckError extends SendPathError {
+  override readonly name = 'ConnectStuckError';
+  constructor() {
+    super('connect never completed');
+  }
+}
+
 /** No live socket appeared before the caller's deadline. */
 export class LiveWaitTimeoutError extends SendPathError {
   override readonly name = 'LiveWaitTimeoutError';

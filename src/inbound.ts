@@ -16,11 +16,15 @@ export interface InboundDeps {
   logger: Logger;
 }
 
-/** Builds an {@link InboundMessage} for a received message; undefined for our own or keyless ones. */
+/**
+ * Builds an {@link InboundMessage} for a received message a bot answers; undefined for our own
+ * (rc14 echoes every send as an `append` upsert `fromMe`), keyless or body-less ones, status
+ * broadcasts, reactions, protocol messages (revokes) and stubs (group events).
+ */
 export function bindInbound(message: WAMessage, deps: InboundDeps): InboundMessage | undefined {
-  const chatJid = message.key.remoteJid;
-  const id = message.key.id;
-  if (message.key.fromMe || !chatJid || !id) return undefined;
+  const chatJid = message.key?.remoteJid;
+  const id = message.key?.id;
+  if (message.key?.fromMe || !chatJid || !id || !isAnswerable(message, chatJid)) return undefined;
   return {
     chatJid,
     id,
@@ -42,9 +46,22 @@ async function sendComposing(chatJid: string, deps: InboundDeps): Promise<void> 
   }
 }
 
+function isAnswerable(message: WAMessage, chatJid: string): boolean {
+  const body = message.message;
+  if (body === undefined || body === null || chatJid === 'status@broadcast') return false;
+  return !(body.reactionMessage || body.protocolMessage);
+}
+
 function textOf(message: WAMessage): string {
   const body = message.message;
-  return body?.conversation ?? body?.extendedTextMessage?.text ?? '';
+  return (
+    body?.conversation ??
+    body?.extendedTextMessage?.text ??
+    body?.imageMessage?.caption ??
+    body?.videoMessage?.caption ??
+    body?.documentMessage?.caption ??
+    ''
+  );
 }
 
 /** Baileys content for a media send of `media.bytes` bytes. */

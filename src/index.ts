@@ -13,14 +13,17 @@ export {
 } from './reconnectPolicy.js';
 export { classifySendError, classifyClose, statusCodeOf, type SendErrorClass, type CloseClass } from './sendErrors.js';
 export { Supervisor, type CloseListener, type LiveSocket, type SupervisorOptions, type SupervisorState } from './supervisor.js';
-export { baileysKeepAliveIntervalMs, confirmWindowMs, Outbox, type OutboxOptions, type OutboxStats, type Receipt } from './outbox.js';
+export { baileysKeepAliveIntervalMs, Outbox, type OutboxOptions, type OutboxStats, type Receipt } from './outbox.js';
 export { bindInbound } from './inbound.js';
 export {
   baileysDefaults,
   baileysErrorShapes,
+  confirmWindowMs,
+  connectWatchdogMs,
   isTerminalCode,
   keepAliveDetectionMsMax,
   keepAliveGraceMs,
+  linkLatencyAllowanceMs,
   socketTimingsOf,
   terminalCloseCodes,
   wsCloseTimeoutMs,

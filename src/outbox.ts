@@ -5,10 +5,11 @@
  * one at a time in request order; chats progress independently.
  *
  * A written frame is not a delivered one. Baileys resolves `sendMessage` once the frame is
- * written; on a silently dead connection it vanishes, and Baileys only notices through its
- * keep-alive, up to two intervals + 5 s later. So the outbox keeps each written reply as
- * *unconfirmed* until its socket has stayed alive for that whole window after the write
- * (`confirmWindowMs`). When a socket closes for any non-terminal reason, every reply written on it
+ * written; on a silently dead connection it vanishes, Baileys notices through its keep-alive up
+ * to two intervals + 5 s later, and its `end()` then waits ws's 30 s close timeout before
+ * `close` reaches the path. So the outbox keeps each written reply as *unconfirmed* until its
+ * socket has stayed alive for that whole window after the write (`confirmWindowMs`, with the
+ * sources in `baileysFacts.ts`). When a socket closes for any non-terminal reason, every reply written on it
  * within the window before the close is sent again, with the same message id, on the next live
  * socket, ahead of that chat's later replies. The reply's promise resolved at the first write;
  * resends are counted in its {@link Receipt} (`resends`, updated in place) and logged.
@@ -32,7 +33,7 @@ import {
   SendPathStoppedError,
   SendRejectedError,
 } from './errors.js';
-import { baileysDefaults, keepAliveDetectionMsMax } from './baileysFacts.js';
+import { baileysDefaults, confirmWindowMs } from './baileysFacts.js';
 import type { Clock, IdSource, Logger } from './ports.js';
 import { redactJid } from './redact.js';
 import { classifySendError, type CloseClass } from './sendErrors.js';
@@ -55,14 +56,6 @@ export interface Receipt {
 
 /** Baileys' default `keepAliveIntervalMs`. */
 export const baileysKeepAliveIntervalMs = baileysDefaults.keepAliveIntervalMs;
-
-/**
- * How long a socket must stay alive after a write before the write counts as confirmed: a dead
- * connection is noticed at most {@link keepAliveDetectionMsMax} after the last frame it delivered.
- */
-export function confirmWindowMs(keepAliveIntervalMs: number): number {
-  return keepAliveDetectionMsMax(keepAliveIntervalMs);
-}
 
 /** Limits and wiring. */
 export interface OutboxOptions {

@@ -7,6 +7,8 @@ import { ConfigError, validateReconnectPolicy } from './reconnectPolicy.js';
 import { bindInbound } from './inbound.js';
 import { baileysKeepAliveIntervalMs, Outbox, type OutboxStats } from './outbox.js';
 import type { InboundMessage, SendPath, SimEnv, SocketConfig } from './ports.js';
+import { RecentIds } from './recentIds.js';
+import { redactJid } from './redact.js';
 import { Supervisor, type UpsertListener } from './supervisor.js';
 
 /** Limits for the reference path; all optional. */
@@ -29,6 +31,8 @@ export interface ReferenceOptions {
   resendUnconfirmed?: boolean;
   /** Written replies held until confirmed or resent (default 1,000; at the limit the oldest counts as confirmed). */
   maxUnconfirmed?: number;
+  /** Inbound message ids remembered to hand each message over once (default 10,000, oldest forgotten first). */
+  inboundIdsRemembered?: number;
 }
 
 /** The reference send path, with its outbox counters for logs and benches. */
@@ -63,11 +67,24 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
     throw new ConfigError(`maxUnconfirmed must be a whole number >= 1 (got ${maxUnconfirmed})`);
   }
   let onMessage: ((msg: InboundMessage) => void) | undefined;
+  const seen = new RecentIds(options.inboundIdsRemembered ?? 10_000);
+  // Live messages come as `notify`, those held while the bot was offline (and redeliveries of
+  // ones whose receipt was lost) as `append`: both are answered, each id once. Own sends are
+  // echoed as `append` too, and are skipped as `fromMe`.
   const onUpsert: UpsertListener = (upsert) => {
-    if (upsert.type !== 'notify') return;
     for (const message of upsert.messages) {
       const bound = bindInbound(message, { outbox, supervisor, logger: env.logger });
-      if (bound) onMessage?.(bound);
+      if (bound === undefined || !seen.add(bound.id)) continue;
+      handOver(bound);
+    }
+  };
+  // The bot's handler runs inside Baileys' emitter: a throw there would skip the socket's other
+  // listeners and make rc14 hand the same messages over again. It is the bot's error, logged.
+  const handOver = (bound: InboundMessage): void => {
+    try {
+      onMessage?.(bound);
+    } catch (err) {
+      env.logger.error({ chat: redactJid(bound.chatJid), messageId: bound.id, err: (err as Error)?.message }, 'message handler threw');
     }
   };
   const supervisor = new Supervisor({

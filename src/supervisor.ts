@@ -6,9 +6,15 @@
  *
  * Every sender waiting for a live socket joins one shared wait: a bounded waiter list resolved
  * by the next `open`, with a single timer for the earliest waiter deadline. No sender polls.
+ *
+ * A connect that never completes is given up: rc14 leaves a socket `connecting` for ever when
+ * the WebSocket upgrade is answered with an HTTP error (ws reports `unexpected-response`, which
+ * Baileys ignores, and its own `connectTimeoutMs` no longer applies), so the supervisor ends a
+ * socket not open {@link connectWatchdogMs} after it was made and reconnects with backoff.
  */
 import type { BaileysEventMap, ConnectionState } from '@whiskeysockets/baileys';
 import {
+  ConnectStuckError,
   LiveWaitTimeoutError,
   SendPathStoppedError,
   TerminalConnectionError,
@@ -17,6 +23,7 @@ import {
   type TerminalReason,
 } from './errors.js';
 import type { Clock, Logger, Random, SocketConfig, SocketFactory, SocketLike, TimerHandle } from './ports.js';
+import { connectWatchdogMs, socketTimingsOf } from './baileysFacts.js';
 import { computeBackoff, type ReconnectPolicy } from './reconnectPolicy.js';
 import { classifyClose, statusCodeOf, type CloseClass } from './sendErrors.js';
 import { DisconnectReason } from '@whiskeysockets/baileys';
@@ -76,6 +83,7 @@ export class Supervisor {
   #live: LiveSocket | undefined;
   #reconnectAttempt = 0;
   #reconnectTimer: TimerHandle | undefined;
+  #watchdogTimer: TimerHandle | undefined;
   #waiters: Waiter[] = [];
   #waiterTimer: TimerHandle | undefined;
   #waiterTimerAt = Infinity;
@@ -145,6 +153,7 @@ export class Supervisor {
     this.#live = undefined;
     this.#closedThrough = this.#generation;
     this.#clearReconnectTimer();
+    this.#clearWatchdog();
     this.#rejectWaiters(new SendPathStoppedError());
     if (socket) {
       // The outbox does not wait on in-flight sends (real Baileys may hold them 60 s after end()).
@@ -175,6 +184,22 @@ export class Supervisor {
       socket.ev.off('messages.upsert', onUpsert);
     };
     this.#options.logger.debug({ generation }, 'connecting');
+    const watchdogMs = connectWatchdogMs(socketTimingsOf(this.#options.socketConfig));
+    this.#watchdogTimer = this.#options.clock.setTimeout(() => this.#connectStuck(generation, socket), watchdogMs);
+  }
+
+  /** The socket never opened: end it; its `close` then reconnects with backoff like any failed connect. */
+  #connectStuck(generation: number, socket: SocketLike): void {
+    this.#watchdogTimer = undefined;
+    if (generation !== this.#generation || this.#state !== 'connecting') return;
+    this.#options.logger.warn({ generation }, 'connect never completed; ending the socket');
+    socket.end(new ConnectStuckError()).catch(() => undefined);
+  }
+
+  #clearWatchdog(): void {
+    if (this.#watchdogTimer === undefined) return;
+    this.#options.clock.clearTimeout(this.#watchdogTimer);
+    this.#watchdogTimer = undefined;
   }
 
   #onUpdate(generation: number, update: Partial<ConnectionState>): void {
@@ -187,6 +212,7 @@ export class Supervisor {
   #onOpen(generation: number): void {
     const socket = this.#socket;
     if (!socket) throw new Error('invariant: open without a socket');
+    this.#clearWatchdog();
     this.#state = 'open';
     this.#reconnectAttempt = 0;
     const live: LiveSocket = { socket, generation };
@@ -199,6 +225,7 @@ export class Supervisor {
   }
 
   #onClose(generation: number, error: Error | undefined): void {
+    this.#clearWatchdog();
     this.#detach?.();
     this.#detach = undefined;
     this.#live = undefined;

@@ -12,7 +12,8 @@ import fc from 'fast-check';
 import { builtInFaults, faultModules, type FaultRegistry } from '../../sim/faults/index.js';
 import type { StepOf } from '../../sim/faults/fault.js';
 import { generatorChatsMax } from '../../sim/faults/generatorBounds.js';
-import { timelineFormat, type Timeline, type TimelineEvent } from '../../sim/timeline.js';
+import type { InboundKind } from '../../sim/history.js';
+import { answerableInboundKinds, inboundKinds, timelineFormat, type Timeline, type TimelineEvent } from '../../sim/timeline.js';
 import type { ReconnectPolicy } from '../../src/reconnectPolicy.js';
 
 /** A swarm kind: what a run switches on or off (a fault module's `coverage.swarm` keys). */
@@ -25,6 +26,10 @@ export const faultKinds: readonly FaultKind[] = builtInFaults.swarmKinds;
 export interface SwarmSettings {
   /** Per swarm kind: switched on in this run. */
   faults: Record<FaultKind, boolean>;
+  /** Whether the bot is stopped mid-run (a `stop` step) rather than after everything settled. */
+  stop: boolean;
+  /** Whether inbound messages other than plain text arrive (media, reactions, stubs, groups...). */
+  inboundVariety: boolean;
   chats: number;
   /** One-way latency set at t=0 when the `latency` fault is on: widens every in-flight window. */
   latencyMs: number;
@@ -40,7 +45,8 @@ export type FaultStep = { [K in keyof typeof faultModules]: StepOf<(typeof fault
 
 /** One abstract step; `gapMs` is the time since the previous step. */
 export type Step =
-  | { gapMs: number; do: 'inbound'; chat: number }
+  | { gapMs: number; do: 'inbound'; chat: number; kind: InboundKind; batch: number }
+  | { gapMs: number; do: 'stop' }
   | { gapMs: number; do: 'reply'; back: number; media: boolean; count: number }
   | { gapMs: number; do: 'composing'; back: number }
   | (FaultStep & { gapMs: number })
@@ -85,6 +91,8 @@ function settingsArb(faults: FaultRegistry): fc.Arbitrary<SwarmSettings> {
   for (const module of faults.modules) Object.assign(swarm, module.coverage?.swarm);
   return fc.record({
     faults: fc.record(swarm),
+    stop: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    inboundVariety: fc.boolean(),
     chats: fc.integer({ min: 1, max: generatorLimits.chatsMax }),
     latencyMs: fc.integer({ min: 0, max: 1500 }),
     reconnect: fc.constantFrom(...reconnectChoices),
@@ -101,6 +109,16 @@ const gapArb = fc.oneof(
 );
 
 const backArb = fc.integer({ min: 0, max: 3 });
+
+/** Mostly plain text; the other kinds arrive only in runs with inbound variety switched on. */
+const inboundKindArb: fc.Arbitrary<InboundKind> = fc.oneof(
+  { withCrossShrink: true },
+  { weight: 6, arbitrary: fc.constant('text' as const) },
+  { weight: 4, arbitrary: fc.constantFrom<InboundKind>(...inboundKinds) },
+);
+
+/** Inbound messages arriving together (one `messages.upsert`). */
+const batchArb = fc.oneof({ withCrossShrink: true }, { weight: 5, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 4 }) });
 
 /** The faults of `faults` that generate, weighted for standalone steps or for scenes. */
 function faultStepArb(faults: FaultRegistry, weightOf: 'stepWeight' | 'sceneWeight'): fc.Arbitrary<FaultStep> {
@@ -144,7 +162,11 @@ function stepArb(faults: FaultRegistry): fc.Arbitrary<Step> {
   return fc.oneof(
     { withCrossShrink: true },
     { weight: 6, arbitrary: sceneArb(faults) },
-    { weight: 3, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('inbound' as const), chat: fc.nat(generatorLimits.chatsMax - 1) }) },
+    {
+      weight: 3,
+      arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('inbound' as const), chat: fc.nat(generatorLimits.chatsMax - 1), kind: inboundKindArb, batch: batchArb }),
+    },
+    { weight: 1, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('stop' as const) }) },
     {
       weight: 4,
       arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('reply' as const), back: backArb, media: fc.boolean(), count: burstArb }),
@@ -157,9 +179,13 @@ function stepArb(faults: FaultRegistry): fc.Arbitrary<Step> {
 /** Builder state while mapping steps to events. */
 interface Build {
   events: TimelineEvent[];
+  /** Answerable inbound messages so far: what replies may answer. */
   inbound: { msg: string; chat: number }[];
+  /** Inbound messages so far, of any kind (they are numbered by it). */
+  inboundCount: number;
   at: number;
   replies: number;
+  stopped: boolean;
 }
 
 /** What mapping steps to events needs besides the steps. */
@@ -174,7 +200,7 @@ interface BuildContext {
  */
 export function toTimeline(seed: number, settings: SwarmSettings, steps: readonly Step[], faults: FaultRegistry = builtInFaults): Timeline {
   const ctx: BuildContext = { settings, faults };
-  const build: Build = { events: [], inbound: [], at: 0, replies: 0 };
+  const build: Build = { events: [], inbound: [], inboundCount: 0, at: 0, replies: 0, stopped: false };
   if (settings.faults['latency'] && settings.latencyMs > 0) build.events.push({ at: 0, do: 'latency', ms: settings.latencyMs });
   for (const step of steps) {
     build.at += step.gapMs;
@@ -199,7 +225,7 @@ function addScene(build: Build, ctx: BuildContext, scene: Scene): void {
   const start = build.at;
   const inboundAt = build.at;
   const sub: Build = { ...build, events: [] };
-  addStep(sub, ctx, { gapMs: 0, do: 'inbound', chat: scene.chat });
+  addStep(sub, ctx, { gapMs: 0, do: 'inbound', chat: scene.chat, kind: 'text', batch: 1 });
   const firstReplyAt = inboundAt + scene.replyDelayMs;
   for (let i = 0; i < scene.replies; i += 1) {
     sub.at = firstReplyAt + i * scene.spacingMs;
@@ -211,6 +237,7 @@ function addScene(build: Build, ctx: BuildContext, scene: Scene): void {
   const events = sub.events.sort((a, b) => a.at - b.at);
   build.events.push(...events);
   build.inbound = sub.inbound;
+  build.inboundCount = sub.inboundCount;
   build.replies = sub.replies;
   build.at = events.reduce((latest, e) => Math.max(latest, e.at), start);
 }
@@ -218,12 +245,13 @@ function addScene(build: Build, ctx: BuildContext, scene: Scene): void {
 function addStep(build: Build, ctx: BuildContext, step: Exclude<Step, Scene>): void {
   const { at } = build;
   switch (step.do) {
-    case 'inbound': {
-      const msg = `m${build.inbound.length + 1}`;
-      build.inbound.push({ msg, chat: step.chat });
-      build.events.push({ at, do: 'inbound', chat: chatName(step.chat, ctx.settings), msg });
+    case 'inbound':
+      return addInbound(build, ctx, step);
+    case 'stop':
+      if (!ctx.settings.stop || build.stopped) return;
+      build.stopped = true;
+      build.events.push({ at, do: 'stop' });
       return;
-    }
     case 'reply':
       return addReplies(build, step);
     case 'composing': {
@@ -248,6 +276,18 @@ function addFault(build: Build, ctx: BuildContext, step: FaultStep): void {
   const event = module.generate.toEvent(step, build.at, chats);
   const kind = module.coverage?.kindOf(event);
   if (kind === undefined || settings.faults[kind]) build.events.push(event as TimelineEvent);
+}
+
+/** One inbound message, or a batch arriving together; plain text unless the run has variety. */
+function addInbound(build: Build, ctx: BuildContext, step: Extract<Step, { do: 'inbound' }>): void {
+  const kind = ctx.settings.inboundVariety ? step.kind : 'text';
+  const chat = chatName(step.chat, ctx.settings);
+  for (let i = 0; i < step.batch; i += 1) {
+    build.inboundCount += 1;
+    const msg = `m${build.inboundCount}`;
+    if (answerableInboundKinds.has(kind)) build.inbound.push({ msg, chat: step.chat });
+    build.events.push(kind === 'text' ? { at: build.at, do: 'inbound', chat, msg } : { at: build.at, do: 'inbound', chat, msg, kind });
+  }
 }
 
 function addReplies(build: Build, step: Extract<Step, { do: 'reply' }>): void {

@@ -1,13 +1,14 @@
 /**
- * `blackhole`: from `at` to `untilAt` the network silently eats frames in both directions. Every
- * socket open during it is silently dead for good: its sends still resolve, nothing reaches the
- * server, no inbound reaches it, and it ends with 408 `Connection was lost` when Baileys'
- * keep-alive would notice. A connect that would complete during it hangs until the socket's
- * `connectTimeoutMs` and fails with 408. Sockets opened after `untilAt` (or after `heal`) work.
+ * `blackhole`: from `at` to `untilAt` (or `heal`) the network carries nothing. Every open socket's
+ * link goes silent: its writes still resolve but their frames stall, as does everything the server
+ * sends. If the link comes back before Baileys' keep-alive notices, the stalled frames arrive and
+ * the socket lives on; otherwise Baileys ends the socket, ws waits its 30 s close timeout for a
+ * close frame (cut short if the link comes back), and `close` (408 `Connection was lost`) comes
+ * then: what stalled is lost. A connect during it hangs until its `connectTimeoutMs` (408).
  */
 import fc from 'fast-check';
 import { z } from 'zod';
-import { baileysDefaults, keepAliveDetectionMsMax } from '../../src/baileysFacts.js';
+import { baileysDefaults, keepAliveDetectionMsMax, wsCloseTimeoutMs } from '../../src/baileysFacts.js';
 import { atSchema } from '../timelineAtoms.js';
 import { defineFault } from './fault.js';
 
@@ -24,22 +25,22 @@ export interface BlackholeStep {
 
 /**
  * How long after a blackhole (from its end) a send path may still be recovering: Baileys'
- * keep-alive needs up to two intervals + 5 s (default settings) to end a silently dead socket,
- * and a connect made during it hangs for a whole `connectTimeoutMs`.
+ * keep-alive needs up to two intervals + 5 s (default settings) to end a silent socket, ws then
+ * waits its close timeout, and a connect made during it hangs for a whole `connectTimeoutMs`.
  */
-export const blackholeAftermathMs = keepAliveDetectionMsMax(baileysDefaults.keepAliveIntervalMs) + baileysDefaults.connectTimeoutMs;
+export const blackholeAftermathMs = keepAliveDetectionMsMax(baileysDefaults.keepAliveIntervalMs) + wsCloseTimeoutMs + baileysDefaults.connectTimeoutMs;
 
 /** The `blackhole` fault. */
 export const blackhole = defineFault<'blackhole', BlackholeEvent, BlackholeStep>({
   kind: 'blackhole',
-  summary: "the link goes silently dead until untilAt: writes resolve and vanish until the keep-alive ends the socket (408 'Connection was lost'); connects hang",
+  summary: "the network goes silent until untilAt: writes resolve and stall; the keep-alive ends a socket silent too long (408 'Connection was lost' after ws's 30 s close timeout); connects hang",
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt'],
   check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
   apply(event, target) {
-    target.addConnectRule((at) => (at < event.untilAt ? 'hang' : undefined));
-    for (const link of target.openLinks()) link.silence();
+    target.addRule('connect', (at) => (at < event.untilAt ? { kind: 'hang' } : undefined));
+    for (const link of target.openLinks()) link.silence(event.untilAt);
   },
   // A reply that vanished into a blackhole is only found out later: give the path that time.
   aftermathUntil: (event) => event.untilAt + blackholeAftermathMs,

@@ -1,14 +1,23 @@
 /**
- * `drop`: the live connection dies now, for a reason that decides the close error the path
- * hears (`connectionLost` 408, `connectionClosed` 428, `restartRequired` 515, `conflict` 440,
- * `loggedOut` 401), after a notice delay (`noticeMs`, drawn from the network stream if absent):
- * a real socket dies before `connection.update` `close` reaches the app.
+ * `drop`: the connection ends from outside, now. How, by `reason` (the close error each gives is
+ * in `network/baileysErrors.ts`):
+ * - `connectionClosed`, `connectionReset`, `wsClose`: the server closes the TCP connection (FIN,
+ *   RST) or the WebSocket; the bot hears it one latency later (or `noticeMs`): writes in between
+ *   resolve and are lost, a send still in its pre-write query rejects with the bare close code;
+ * - `streamEnd` and the stream errors (`restartRequired` 515, `conflict` 440, `loggedOut` 401,
+ *   `serviceUnavailable` 503, `unknownStreamError` 500): the server sends the error on an open
+ *   socket and Baileys ends it at once. `loggedOut` removes the linked device for good: every
+ *   later login fails with 401. `conflict` means another session of the device took over;
+ * - `connectionLost`: the link goes silent for good (a NAT or a mobile network lost it): writes
+ *   resolve and vanish until Baileys' keep-alive notices, and `close` comes ws's close timeout
+ *   later.
  */
 import fc from 'fast-check';
 import { z } from 'zod';
-import { dropError, dropReasons, type DropReason } from '../network/baileysErrors.js';
+import { baileysDefaults, keepAliveDetectionMsMax, wsCloseTimeoutMs } from '../../src/baileysFacts.js';
+import { dropError, dropReasons, streamErrorReasons, type DropReason } from '../network/baileysErrors.js';
 import { atSchema, timelineLimits } from '../timelineAtoms.js';
-import { defineFault } from './fault.js';
+import { defineFault, type CutKind } from './fault.js';
 
 const schema = z.strictObject({
   at: atSchema,
@@ -17,29 +26,44 @@ const schema = z.strictObject({
   noticeMs: z.int().min(0).max(timelineLimits.noticeMsMax).optional(),
 });
 
-/** `drop`: the connection dies now; the path hears `close` after `noticeMs` (drawn if absent). */
+/** `drop`: the connection ends from outside now, for `reason`. */
 export type DropEvent = z.infer<typeof schema>;
 
-/** A generated drop: the reason, and a fixed notice delay or none (then drawn per run). */
+/** A generated drop: the reason, and a fixed notice delay for a cut or none (one latency). */
 export interface DropStep {
   do: 'drop';
   reason: DropReason;
   noticeMs: number | undefined;
 }
 
+const cutKinds: Partial<Record<DropReason, CutKind>> = { connectionClosed: 'fin', connectionReset: 'rst', wsClose: 'wsClose' };
+
+/** How long after a silent drop a path may still be recovering: the keep-alive, ws's close timeout, a reconnect. */
+const silentAftermathMs = keepAliveDetectionMsMax(baileysDefaults.keepAliveIntervalMs) + wsCloseTimeoutMs + baileysDefaults.connectTimeoutMs;
+
 /** The `drop` fault. */
 export const drop = defineFault<'drop', DropEvent, DropStep>({
   kind: 'drop',
-  summary: 'the live connection dies; the path hears close (408, 428, 515, 440 or 401 by reason) after a notice delay',
+  summary: 'the connection ends from outside: a TCP or WebSocket close (428), a stream error (515, 440, 401, 503, 500), or a link gone silent for good (408 after the keep-alive and ws close timeout)',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'reason', 'noticeMs'],
+  check: (event) => (event.noticeMs !== undefined && cutKinds[event.reason] === undefined ? [`noticeMs: only a connectionClosed, connectionReset or wsClose drop is heard late (this is ${event.reason})`] : []),
   apply(event, target) {
-    for (const link of target.connectingOrOpenLinks()) {
-      link.die(dropError(event.reason), event.noticeMs ?? target.drawNoticeMs(), event.reason);
+    const cut = cutKinds[event.reason];
+    if (event.reason === 'loggedOut') target.session.loggedOutAt ??= target.now();
+    if (event.reason === 'conflict') target.session.replacedAt = target.now();
+    if (cut !== undefined) {
+      for (const link of target.connectingOrOpenLinks()) link.cut(cut, event.noticeMs);
+    } else if (streamErrorReasons.has(event.reason)) {
+      // A stream error needs a logged-in stream; a login in progress meets the session's new state.
+      for (const link of target.openLinks()) link.streamError(dropError(event.reason), event.reason);
+    } else {
+      for (const link of target.connectingOrOpenLinks()) link.silence('never');
     }
   },
-  describe: (event) => `drop ${event.reason}${event.noticeMs === undefined ? '' : ` (close heard after ${event.noticeMs} ms)`}`,
+  aftermathUntil: (event) => (event.reason === 'connectionLost' ? event.at + silentAftermathMs : event.at),
+  describe: (event) => `drop ${event.reason}${event.noticeMs === undefined ? '' : ` (heard after ${event.noticeMs} ms)`}`,
   draw: { shape: 'tick', tone: 'fault', label: (event) => event.reason },
   coverage: {
     swarm: {
@@ -47,9 +71,11 @@ export const drop = defineFault<'drop', DropEvent, DropStep>({
       // Rarer: a terminal close ends the run's interesting part.
       terminal: fc.oneof({ weight: 4, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
       restart: fc.boolean(),
+      silentDrop: fc.boolean(),
     },
     kindOf(event) {
       if (event.reason === 'conflict' || event.reason === 'loggedOut') return 'terminal';
+      if (event.reason === 'connectionLost') return 'silentDrop';
       return event.reason === 'restartRequired' ? 'restart' : 'drop';
     },
   },
@@ -57,11 +83,13 @@ export const drop = defineFault<'drop', DropEvent, DropStep>({
     step: fc.record({
       do: fc.constant('drop' as const),
       reason: fc.constantFrom<DropReason>(...dropReasons),
-      noticeMs: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }),
+      noticeMs: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined, freq: 3 }),
     }),
     stepWeight: 3,
     sceneWeight: 4,
     toEvent: (step, at) =>
-      step.noticeMs === undefined ? { at, do: 'drop', reason: step.reason } : { at, do: 'drop', reason: step.reason, noticeMs: step.noticeMs },
+      step.noticeMs === undefined || cutKinds[step.reason] === undefined
+        ? { at, do: 'drop', reason: step.reason }
+        : { at, do: 'drop', reason: step.reason, noticeMs: step.noticeMs },
   },
 });

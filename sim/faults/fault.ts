@@ -8,7 +8,7 @@
  */
 import type fc from 'fast-check';
 import type { z } from 'zod';
-import type { History } from '../history.js';
+import type { History, SessionRecord } from '../history.js';
 import type { DropReason } from '../network/baileysErrors.js';
 
 /** Every fault event: a time and a kind. */
@@ -23,52 +23,79 @@ export interface FaultStepBase<K extends string = string> {
 }
 
 /**
- * How a connect that completes now ends, by precedence: `hang` (no answer at all: the opening
- * handshake times out) over `refuse` (ECONNREFUSED at once).
+ * How a connect that completes now ends (undefined: it logs in), by precedence:
+ * - `hang`: the upgrade is never answered; ws's handshake timeout ends it with 408;
+ * - `refuse`: nothing listens (ECONNREFUSED), at once;
+ * - `upgradeRejected`: the upgrade is answered with an HTTP error: rc14 stays `connecting`, no close;
+ * - `loginFailure`: the server answers the login with `<failure reason>`: close `Connection Failure`.
  */
-export type ConnectVerdict = 'hang' | 'refuse';
+export type ConnectVerdict =
+  | { kind: 'hang' }
+  | { kind: 'refuse' }
+  | { kind: 'upgradeRejected'; status: number }
+  | { kind: 'loginFailure'; reason: number | null };
 
-/** A send a fault may interfere with. */
-export interface SendFacts {
-  chatJid: string;
-  kind: 'message' | 'presence';
+/** The queries (iqs) a send makes before its write. */
+export type QueryKind = 'usync' | 'media_conn';
+
+/**
+ * The points of the fake network where a fault can decide an outcome, and what it decides.
+ * A rule returning undefined does not apply; several rules of one stage are asked in the order
+ * added, and the first answer counts (for `connect`, the answer of highest precedence).
+ */
+export interface RuleStages {
+  /** A connect completes at `at`. */
+  connect: (at: number) => ConnectVerdict | undefined;
+  /** A query is sent: `stall` leaves it unanswered (it waits out `defaultQueryTimeoutMs`). */
+  query: (query: { kind: QueryKind }) => 'stall' | undefined;
+  /** A media send: `fail` answers `media_conn` with an error, or fails the upload on every host. */
+  media: (step: { stage: 'mediaConn' | 'upload' }) => 'fail' | undefined;
+  /** A message frame is to be written: `stuck` leaves the write blocked behind a full send buffer. */
+  write: (send: { chatJid: string }) => 'stuck' | undefined;
+  /** A message frame reaches the server: a nack refuses it (the recipient never sees it). */
+  serverMessage: (frame: { chatJid: string }) => { nackAfterMs: number } | undefined;
+  /** The bot's receipt of an inbound message reaches the server: `lost`, and it is delivered again at the next login. */
+  receipt: (receipt: { chatJid: string }) => 'lost' | undefined;
 }
 
-/** What a fault does to one send: its response is lost and Baileys' 408 comes after `responseLostMs`. */
-export interface SendVerdict {
-  responseLostMs: number;
-}
+/** How the server ends a connection. */
+export type CutKind = 'fin' | 'rst' | 'wsClose';
 
 /** One connection (connecting or open) as a fault sees it. */
 export interface FaultLink {
-  /** The connection dies now; the path hears `close` with `error` after `noticeMs`. */
-  die(error: Error, noticeMs: number, dropReason?: DropReason): void;
-  /** The connection goes silently dead: frames vanish both ways until Baileys' keep-alive notices. */
-  silence(): void;
+  /** Whether the socket is open (logged in) rather than still connecting. */
+  readonly open: boolean;
+  /**
+   * The server closes the TCP connection (FIN or RST) or the WebSocket (a close frame without a
+   * code); the bot hears it `noticeMs` later (default: the one-way latency).
+   */
+  cut(kind: CutKind, noticeMs: number | undefined): void;
+  /** The server sends `error` as a stream error (or stream end): Baileys ends the socket with it. */
+  streamError(error: Error, dropReason: DropReason): void;
+  /** The link goes silent until `resumeAt` (virtual ms), until `heal`, or for good (`never`). */
+  silence(resumeAt: number | 'heal' | 'never'): void;
 }
 
 /**
- * The fake network as a fault acts on it. Rules added here last until `heal` (which also restores
- * the base latency); a rule that returns undefined does not apply to that connect or send.
+ * The fake network as a fault acts on it. Rules added here last until `heal` (which also
+ * restores the base latency and resumes links silenced until `heal`).
  */
 export interface FaultTarget {
   /** Virtual time now, ms. */
   now(): number;
   /** The JID of a timeline chat name (undefined for a chat no inbound came from). */
   jidOf(chat: string): string | undefined;
-  /** A close-notice delay drawn from the network's seeded stream. */
-  drawNoticeMs(): number;
-  /** Every connection that is connecting or open now (a silently dead one included). */
+  /** Every connection that is connecting or open now (a silent one included). */
   connectingOrOpenLinks(): FaultLink[];
-  /** Every connection that is open now (a silently dead one included). */
+  /** Every connection that is open now (a silent one included). */
   openLinks(): FaultLink[];
-  /** Consulted when a connect completes; the verdict of highest precedence wins. */
-  addConnectRule(rule: (at: number) => ConnectVerdict | undefined): void;
-  /** Consulted, in the order added, when a message frame is written; the first verdict is used. */
-  addSendRule(rule: (send: SendFacts) => SendVerdict | undefined): void;
+  /** The account's session on the server (a logout or a takeover from outside changes it). */
+  readonly session: SessionRecord;
+  /** Adds a rule at one of the network's decision points (see {@link RuleStages}). */
+  addRule<S extends keyof RuleStages>(stage: S, rule: RuleStages[S]): void;
   /** One-way latency from now on, ms. */
   setLatencyMs(ms: number): void;
-  /** Removes every rule and restores the base latency. */
+  /** Removes every rule, restores the base latency, resumes links silenced until `heal`. */
   heal(): void;
 }
 

@@ -14,14 +14,33 @@ import { drop } from './drop.js';
 import type { AnyFaultModule, EventOf, FaultEventBase } from './fault.js';
 import { heal } from './heal.js';
 import { latency } from './latency.js';
+import { loginFailure } from './loginFailure.js';
+import { mediaFails } from './mediaFails.js';
+import { nack } from './nack.js';
+import { receiptsLost } from './receiptsLost.js';
 import { refuseConnects } from './refuseConnects.js';
-import { slowAck } from './slowAck.js';
+import { stallQueries } from './stallQueries.js';
+import { stuckWrites } from './stuckWrites.js';
+import { upgradeRejected } from './upgradeRejected.js';
 
 /**
  * The built-in network event kinds, keyed by kind, in the order generators and coverage tables
  * list them. A key that is not its module's kind does not compile.
  */
-export const faultModules = { drop, refuseConnects, slowAck, latency, blackhole, heal } as const satisfies {
+export const faultModules = {
+  drop,
+  refuseConnects,
+  blackhole,
+  latency,
+  stallQueries,
+  stuckWrites,
+  loginFailure,
+  upgradeRejected,
+  mediaFails,
+  nack,
+  receiptsLost,
+  heal,
+} as const satisfies {
   [K in string]: AnyFaultModule & { kind: K };
 };
 
@@ -103,11 +122,17 @@ export class FaultRegistry {
 /** The built-in faults. */
 export const builtInFaults = new FaultRegistry(Object.values(faultModules));
 
-export type { AnyFaultModule, FaultModule, FaultTarget, FaultLink, ConnectVerdict, SendVerdict, SendFacts, FaultEventBase, FaultStepBase } from './fault.js';
+export type { AnyFaultModule, FaultModule, FaultTarget, FaultLink, ConnectVerdict, RuleStages, QueryKind, CutKind, FaultEventBase, FaultStepBase } from './fault.js';
 export { defineFault } from './fault.js';
 export type { DropEvent } from './drop.js';
+export type { ReceiptsLostEvent } from './receiptsLost.js';
 export type { RefuseConnectsEvent } from './refuseConnects.js';
-export type { SlowAckEvent } from './slowAck.js';
+export type { LoginFailureEvent } from './loginFailure.js';
+export type { MediaFailsEvent } from './mediaFails.js';
+export type { NackEvent } from './nack.js';
+export type { StallQueriesEvent } from './stallQueries.js';
+export type { StuckWritesEvent } from './stuckWrites.js';
+export type { UpgradeRejectedEvent } from './upgradeRejected.js';
 export type { LatencyEvent } from './latency.js';
 export type { BlackholeEvent } from './blackhole.js';
 export type { HealEvent } from './heal.js';

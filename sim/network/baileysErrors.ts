@@ -22,16 +22,50 @@ function stackless<T>(build: () => T): T {
   }
 }
 
-/** Why a fake connection dies (the timeline's `drop.reason`). */
-export type DropReason = 'connectionLost' | 'connectionClosed' | 'restartRequired' | 'conflict' | 'loggedOut';
+/**
+ * Why a fake connection ends from outside (the timeline's `drop.reason`):
+ * - `connectionClosed`, `connectionReset`, `wsClose`: the server closes the TCP connection (FIN,
+ *   RST) or the WebSocket (a close frame without a code): 428 `Connection Terminated`;
+ * - `streamEnd`: the server ends the XML stream: 428 `Connection Terminated by Server`;
+ * - `restartRequired` (515), `conflict` (440, another session took over), `loggedOut` (401, the
+ *   device was removed), `serviceUnavailable` (503), `unknownStreamError` (500): stream errors;
+ * - `connectionLost`: the link goes silent for good; Baileys' keep-alive notices and the socket
+ *   closes 408 `Connection was lost` after ws's close timeout.
+ */
+export type DropReason =
+  | 'connectionClosed'
+  | 'connectionReset'
+  | 'wsClose'
+  | 'streamEnd'
+  | 'restartRequired'
+  | 'conflict'
+  | 'loggedOut'
+  | 'serviceUnavailable'
+  | 'unknownStreamError'
+  | 'connectionLost';
 
 /** Every drop reason, in a fixed order (for validation messages and generators). */
 export const dropReasons: readonly DropReason[] = Object.freeze([
-  'connectionLost',
   'connectionClosed',
+  'connectionReset',
+  'wsClose',
+  'streamEnd',
   'restartRequired',
   'conflict',
   'loggedOut',
+  'serviceUnavailable',
+  'unknownStreamError',
+  'connectionLost',
+]);
+
+/** Drop reasons that are stream errors (or the stream's end): sent as a frame on an open, logged-in socket. */
+export const streamErrorReasons: ReadonlySet<DropReason> = new Set([
+  'streamEnd',
+  'restartRequired',
+  'conflict',
+  'loggedOut',
+  'serviceUnavailable',
+  'unknownStreamError',
 ]);
 
 /** A stackless Boom with `shape`'s message and status code. */
@@ -78,15 +112,15 @@ export function handshakeTimedOutError(): Boom {
 }
 
 /**
- * The error a dropped connection ends with, per reason:
- * - connectionLost: keep-alive check, `new Boom('Connection was lost', {statusCode: connectionLost})` (408)
- * - connectionClosed: `ws.on('close')`, `new Boom('Connection Terminated', {statusCode: connectionClosed})` (428)
- * - restartRequired: `CB:stream:error` with `code="515"`; `getErrorCodeFromStreamError` renames the
- *   reason to 'restart required' (515)
- * - conflict: `CB:stream:error` `<conflict type="replaced"/>` with no code: `CODE_MAP.conflict` = 440
- * - loggedOut: `CB:stream:error` `code="401"` `<conflict type="device_removed"/>` (what WhatsApp
- *   sends when the linked device is removed while connected): 'Stream Errored (conflict)' 401.
- *   Note the message is the same as for `conflict`: only the status code tells them apart.
+ * The error a dropped connection ends with, per reason (the sources in rc14):
+ * - connectionClosed / connectionReset / wsClose: `ws.on('close')`, 428 `Connection Terminated`;
+ * - streamEnd: `CB:xmlstreamend`, 428 `Connection Terminated by Server`;
+ * - stream errors: `CB:stream:error` through `getErrorCodeFromStreamError` (Utils/generics.js):
+ *   the `code` attribute, else `CODE_MAP` of the first child's tag (`conflict` is 440), else 500;
+ *   the message names the child tag (`unknown` without one; 515 reads `restart required`). So
+ *   `loggedOut` (`code="401"` with `<conflict type="device_removed"/>`) says `Stream Errored
+ *   (conflict)` like `conflict`: only the status code tells them apart;
+ * - connectionLost: the keep-alive check, 408 `Connection was lost`.
  */
 export function dropError(reason: DropReason): Boom {
   return stackless(() => buildDropError(reason));
@@ -97,7 +131,11 @@ function buildDropError(reason: DropReason): Boom {
     case 'connectionLost':
       return new Boom(baileysErrorShapes.connectionLost.message, { statusCode: baileysErrorShapes.connectionLost.statusCode });
     case 'connectionClosed':
+    case 'connectionReset':
+    case 'wsClose':
       return new Boom(baileysErrorShapes.connectionTerminated.message, { statusCode: baileysErrorShapes.connectionTerminated.statusCode });
+    case 'streamEnd':
+      return new Boom(baileysErrorShapes.streamEnd.message, { statusCode: baileysErrorShapes.streamEnd.statusCode });
     case 'restartRequired':
       return new Boom(baileysErrorShapes.restartRequired.message, {
         statusCode: baileysErrorShapes.restartRequired.statusCode,
@@ -114,7 +152,41 @@ function buildDropError(reason: DropReason): Boom {
         statusCode: baileysErrorShapes.loggedOut.statusCode,
         data: { tag: 'conflict', attrs: { type: 'device_removed' } },
       });
+    case 'serviceUnavailable':
+      return new Boom(baileysErrorShapes.serviceUnavailable.message, {
+        statusCode: baileysErrorShapes.serviceUnavailable.statusCode,
+        data: { tag: 'stream:error', attrs: { code: '503' } },
+      });
+    case 'unknownStreamError':
+      return new Boom(baileysErrorShapes.unknownStreamError.message, {
+        statusCode: baileysErrorShapes.unknownStreamError.statusCode,
+        data: { tag: 'stream:error', attrs: {} },
+      });
   }
+}
+
+/** `CB:failure` at login (`Socket/socket.js`): `Connection Failure` with the reason as status code (none: 500). */
+export function loginFailureError(reason: number | null): Boom {
+  const statusCode = reason ?? baileysErrorShapes.loginFailure.statusCode;
+  return stackless(() => new Boom(baileysErrorShapes.loginFailure.message, { statusCode, data: { reason: reason === null ? undefined : String(reason) } }));
+}
+
+/** `getWAUploadToServer` (Utils/messages-media.js) after the last media host failed. */
+export function mediaUploadFailedError(): Boom {
+  return boomOf(baileysErrorShapes.mediaUploadFailed);
+}
+
+/** `media_conn` answered with an error: `assertNodeErrorFree` throws a Boom with the error's text. */
+export function mediaConnError(): Boom {
+  return boomOf(baileysErrorShapes.mediaConnError);
+}
+
+/**
+ * `media_conn` unanswered: the query times out to `undefined` and `refreshMediaConn` reads
+ * `mediaConnNode.attrs` of it: a TypeError, not a Boom.
+ */
+export function mediaConnUnansweredError(): TypeError {
+  return stackless(() => new TypeError("Cannot read properties of undefined (reading 'attrs')"));
 }
 
 /** The stream:error nodes behind {@link dropError}, for the comparison test. */

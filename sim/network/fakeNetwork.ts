@@ -12,23 +12,16 @@ import { socketTimingsOf } from '../../src/baileysFacts.js';
 import type { SocketConfig, SocketFactory, SocketLike } from '../../src/ports.js';
 import type { VirtualClock } from '../clock.js';
 import { builtInFaults, type FaultEvent, type FaultRegistry } from '../faults/index.js';
-import type { ConnectVerdict, FaultEventBase, FaultLink, FaultTarget, SendFacts, SendVerdict } from '../faults/fault.js';
+import type { ConnectVerdict, FaultEventBase, FaultLink, FaultTarget, RuleStages } from '../faults/fault.js';
 import type { AttemptRecord } from '../history.js';
-import type { RandomStream } from '../random.js';
 import { dropError } from './baileysErrors.js';
-import { FakeSocket, type NewAttempt, type SocketHost } from './fakeSocket.js';
+import { FakeSocket, type NewAttempt, type SocketHost, type SocketNetworkOptions } from './fakeSocket.js';
 import type { QueuedInbound, ServerModel } from './server.js';
 
 /** Fake network behaviour knobs. */
-export interface NetworkOptions {
-  /** From `makeSocket()` to `open` (or refusal), on top of the current latency, ms. */
-  connectDelayMs: number;
+export interface NetworkOptions extends SocketNetworkOptions {
   /** One-way latency when no `latency` event applies, ms. */
   baseLatencyMs: number;
-  /** A drop's close notice is drawn in [0, noticeMsMax] unless the event fixes `noticeMs`. */
-  noticeMsMax: number;
-  /** Chance that a frame in flight when its connection dies still reaches the server. */
-  inflightReachChance: number;
   /**
    * A socket opening while another is open replaces it: the older one dies with
    * `Stream Errored (conflict)` 440, as WhatsApp does to a second session of the same device.
@@ -44,8 +37,11 @@ export interface NetworkOptions {
 export const defaultNetworkOptions: Readonly<NetworkOptions> = Object.freeze({
   connectDelayMs: 50,
   baseLatencyMs: 10,
-  noticeMsMax: 300,
-  inflightReachChance: 0.5,
+  inboundFlushMs: 30,
+  offlineDeliveryMs: 100,
+  echoMs: 100,
+  sendBufferBytes: 3_000_000,
+  deviceListCache: true,
   replaceOnConcurrentOpen: true,
   attemptsMax: 100_000,
   socketsMax: 10_000,
@@ -53,26 +49,29 @@ export const defaultNetworkOptions: Readonly<NetworkOptions> = Object.freeze({
 
 /** What the harness wants to hear from the network. */
 export interface NetworkHooks {
-  /** A listener of the path threw. */
-  onThrown(where: 'listener', error: unknown): void;
   /** `messages.upsert` was emitted for an inbound message on socket `generation`. */
-  onInboundEmitted(message: QueuedInbound, generation: number): void;
+  onInboundEmitted(message: QueuedInbound, generation: number, type: 'notify' | 'append'): void;
 }
 
 /** Connect verdicts by precedence: a connect that gets no answer cannot be refused either. */
-const connectPrecedence: readonly ConnectVerdict[] = ['hang', 'refuse'];
+const connectPrecedence: readonly ConnectVerdict['kind'][] = ['hang', 'refuse', 'upgradeRejected', 'loginFailure'];
+
+/** The rules of every stage, in the order added. */
+type Rules = { [S in keyof RuleStages]: RuleStages[S][] };
+
+const noRules = (): Rules => ({ connect: [], query: [], media: [], write: [], serverMessage: [], receipt: [] });
 
 /** The fake network of one run: connections, latency, and the faults' rules. */
 export class FakeNetwork {
   readonly #clock: VirtualClock;
-  readonly #random: RandomStream;
   readonly #fakeIds: () => string;
   readonly #options: NetworkOptions;
   readonly #chatNames: ReadonlyMap<string, string>;
   readonly #jidsByChat: ReadonlyMap<string, string>;
   readonly #host: SocketHost;
-  #connectRules: ((at: number) => ConnectVerdict | undefined)[] = [];
-  #sendRules: ((send: SendFacts) => SendVerdict | undefined)[] = [];
+  #rules: Rules = noRules();
+  /** Sockets silenced until the next `heal`. */
+  #silencedUntilHeal = new Set<FakeSocket>();
   #latencyMs: number;
   readonly server: ServerModel;
   readonly hooks: NetworkHooks;
@@ -85,10 +84,9 @@ export class FakeNetwork {
   /** What faults act on (see `sim/faults/fault.ts`). */
   readonly target: FaultTarget;
 
-  /** A network on `clock` drawing chance from `random` and ids for id-less sends from `fakeIds`. */
+  /** A network on `clock`, drawing ids for id-less sends from `fakeIds`. */
   constructor(args: {
     clock: VirtualClock;
-    random: RandomStream;
     fakeIds: () => string;
     server: ServerModel;
     /** Timeline chat name per JID. */
@@ -97,7 +95,6 @@ export class FakeNetwork {
     options?: Partial<NetworkOptions>;
   }) {
     this.#clock = args.clock;
-    this.#random = args.random;
     this.#fakeIds = args.fakeIds;
     this.server = args.server;
     this.#chatNames = args.chatNames;
@@ -134,39 +131,39 @@ export class FakeNetwork {
     module.apply(event, this.target);
   }
 
-  /** `inbound`: pushes the message on the live socket now, or queues it for the next one to open. */
+  /** `inbound`: the server pushes the message to the live socket now, or holds it for the next login. */
   pushInbound(message: QueuedInbound): void {
     const live = this.liveSocket();
     if (live === undefined) this.server.queueInbound(message);
-    else live.deliver(message);
+    else live.control.deliver(message);
   }
 
-  /** The newest open socket the server can reach (a silently dead one is open but unreachable). */
+  /** The newest open socket whose link carries frames now (a silent one is open but unreachable). */
   liveSocket(): FakeSocket | undefined {
     for (let i = this.sockets.length - 1; i >= 0; i--) {
       const socket = this.sockets[i]!;
-      if (socket.state === 'open' && !socket.blackholed) return socket;
+      if (socket.state === 'open' && !socket.silent) return socket;
     }
     return undefined;
   }
 
   /**
-   * Whether a blackhole's aftermath is still unfolding, so stopping now would cut a send path
-   * off before it could recover what vanished: a silently dead socket not yet closed; or every
-   * such close heard but the newest socket not open while the path may still reconnect
-   * (`pathBusy`: it holds timers, or a connect is under way); or sends still on the wire on an
-   * open one. "A newer socket opened" is not enough: one opened after the blackhole may drop a
-   * moment later while the path's reconnect is scheduled, and the resends it still owes would
-   * be counted as lost. Always false in a run without blackholes.
+   * Whether a silent link's aftermath is still unfolding, so stopping now would cut a send path
+   * off before it could recover what vanished: a socket that went silent is not closed yet; or
+   * every such close was heard but the newest socket is not open while the path may still
+   * reconnect (`pathBusy`: it holds timers, or a connect is under way); or sends are still under
+   * way on an open one. "A newer socket opened" is not enough: one opened after the silence may
+   * drop a moment later while the path's reconnect is scheduled, and the resends it still owes
+   * would be counted as lost. Always false in a run where no link went silent.
    */
-  blackholeUnsettled(pathBusy: boolean): boolean {
-    let blackholed = false;
+  silenceUnsettled(pathBusy: boolean): boolean {
+    let silenced = false;
     for (const socket of this.sockets) {
-      if (socket.record.blackholedAt === undefined) continue;
+      if (socket.record.silentAt === undefined || socket.record.resumedAt !== undefined) continue;
       if (socket.record.closeEmittedAt === undefined) return true;
-      blackholed = true;
+      silenced = true;
     }
-    if (!blackholed) return false;
+    if (!silenced) return false;
     const newest = this.sockets.at(-1)!;
     if (newest.state === 'open') return this.pendingAttempts() > 0;
     return pathBusy || newest.state === 'connecting';
@@ -180,24 +177,29 @@ export class FakeNetwork {
   }
 
   #makeTarget(): FaultTarget {
-    const links = (states: readonly string[]): FaultLink[] =>
-      this.sockets.filter((s) => states.includes(s.state)).map((s) => ({
-        die: (error, noticeMs, dropReason) => s.die('drop', error, noticeMs, dropReason),
-        silence: () => s.blackhole(),
-      }));
+    const linkOf = (socket: FakeSocket): FaultLink => ({
+      open: socket.state === 'open',
+      cut: (kind, noticeMs) => socket.control.cut(kind, noticeMs, kind === 'rst' ? 'connectionReset' : kind === 'wsClose' ? 'wsClose' : 'connectionClosed'),
+      streamError: (error, dropReason) => socket.control.streamError(error, dropReason, 'drop'),
+      silence: (resumeAt) => {
+        if (resumeAt !== 'never') this.#silencedUntilHeal.add(socket);
+        socket.control.silence(resumeAt);
+      },
+    });
+    const links = (states: readonly string[]): FaultLink[] => this.sockets.filter((s) => states.includes(s.state)).map(linkOf);
     return {
       now: () => this.#clock.now(),
       jidOf: (chat) => this.#jidsByChat.get(chat),
-      drawNoticeMs: () => this.#drawNoticeMs(),
       connectingOrOpenLinks: () => links(['open', 'connecting']),
       openLinks: () => links(['open']),
-      addConnectRule: (rule) => void this.#connectRules.push(rule),
-      addSendRule: (rule) => void this.#sendRules.push(rule),
+      session: this.server.session,
+      addRule: (stage, rule) => void (this.#rules[stage] as unknown[]).push(rule),
       setLatencyMs: (ms) => void (this.#latencyMs = ms),
       heal: () => {
-        this.#connectRules = [];
-        this.#sendRules = [];
+        this.#rules = noRules();
         this.#latencyMs = this.#options.baseLatencyMs;
+        for (const socket of this.#silencedUntilHeal) socket.control.resume();
+        this.#silencedUntilHeal.clear();
       },
     };
   }
@@ -210,28 +212,35 @@ export class FakeNetwork {
       now: () => clock.now(),
       latencyMs: () => this.#latencyMs,
       connectVerdict: () => this.#connectVerdict(),
-      sendVerdict: (send) => this.#sendVerdict(send),
+      ask: (stage, arg) => {
+        for (const rule of this.#rules[stage]) {
+          const answer = (rule as (arg: unknown) => unknown)(arg);
+          if (answer !== undefined) return answer as never;
+        }
+        return undefined as never;
+      },
       chatName: (jid) => this.#chatNames.get(jid) ?? jid,
       drawFakeId: () => this.#fakeIds(),
-      drawInflightReaches: () => this.#random.chance(this.#options.inflightReachChance),
       newAttempt: (fields) => this.#newAttempt(fields),
-      socketOpened: (socket) => this.#socketOpened(socket),
+      opened: (socket) => this.#opened(socket),
+      closed: (_socket, unreceipted) => {
+        // Not receipted: the server delivers them again at the next login (ahead of newer ones).
+        for (const message of unreceipted) this.server.queueInbound(message);
+      },
       server: this.server,
       hooks: this.hooks,
     };
   }
 
+  /** The rules' verdict of highest precedence, then the session: a logged-out device fails its login. */
   #connectVerdict(): ConnectVerdict | undefined {
     const at = this.#clock.now();
-    const verdicts = new Set(this.#connectRules.map((rule) => rule(at)));
-    return connectPrecedence.find((verdict) => verdicts.has(verdict));
-  }
-
-  #sendVerdict(send: SendFacts): SendVerdict | undefined {
-    for (const rule of this.#sendRules) {
-      const verdict = rule(send);
-      if (verdict !== undefined) return verdict;
+    const verdicts = this.#rules.connect.map((rule) => rule(at)).filter((v) => v !== undefined);
+    for (const kind of connectPrecedence) {
+      const found = verdicts.find((v) => v.kind === kind);
+      if (found !== undefined) return found;
     }
+    if (this.server.session.loggedOutAt !== undefined) return { kind: 'loginFailure', reason: 401 };
     return undefined;
   }
 
@@ -248,34 +257,27 @@ export class FakeNetwork {
       result: 'pending',
       written: false,
       reachedServer: false,
-      slowAck: false,
+      queryTimeouts: 0,
     };
     this.attempts.push(attempt);
     return attempt;
   }
 
-  /** A socket opened: replace older open ones, then deliver queued inbound soon. */
-  #socketOpened(opened: FakeSocket): void {
+  /**
+   * A socket logged in: WhatsApp ends any older session of the device (440, a stream error on an
+   * open, reachable socket: a silent one never hears it), takes the session back from one that
+   * replaced it, and delivers what it held for the bot.
+   */
+  #opened(opened: FakeSocket): void {
     if (this.#options.replaceOnConcurrentOpen) {
-      // A silently dead socket never hears that it was replaced: its keep-alive ends it.
       for (const socket of this.sockets) {
-        if (socket !== opened && socket.state === 'open' && !socket.blackholed) {
-          socket.die('replaced', dropError('conflict'), this.#drawNoticeMs(), 'conflict');
+        if (socket !== opened && socket.state === 'open' && !socket.silent) {
+          socket.control.streamError(dropError('conflict'), 'conflict', 'replaced');
         }
       }
     }
-    // Offline delivery comes after the open handlers' own continuations, as on a real connect.
-    this.#clock.network.setTimeout(() => this.#deliverQueued(), 0);
-  }
-
-  #deliverQueued(): void {
-    if (this.server.queuedInbound === 0) return;
-    const live = this.liveSocket();
-    if (live === undefined) return;
-    for (const message of this.server.takeQueuedInbound()) live.deliver(message);
-  }
-
-  #drawNoticeMs(): number {
-    return this.#random.int(0, this.#options.noticeMsMax);
+    delete this.server.session.replacedAt;
+    const queued = this.server.takeQueuedInbound();
+    if (queued.length > 0) opened.control.deliverOffline(queued);
   }
 }

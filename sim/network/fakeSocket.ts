@@ -1,112 +1,189 @@
 /**
  * One fake connection: the drop-in for the socket Baileys 7.0.0-rc14's `makeWASocket` returns,
- * for the members a send path uses (`SocketLike`): `ev.on/off` with `connection.update` and
- * `messages.upsert`, `sendMessage`, `sendPresenceUpdate`, `end`. It is a small state machine
- * (connecting, open, dead, ended) with a send pipeline (write, arrival after the latency,
- * settle), and reaches its network only through a {@link SocketHost}. Errors are the Boom
- * objects Baileys builds (see baileysErrors.ts); message shapes are in messageShapes.ts; when
- * the keep-alive ends a silent socket is keepAlive.ts.
+ * for the members a send path uses (`SocketLike`): `ev.on/off`, `sendMessage`,
+ * `sendPresenceUpdate`, `end`. Its behaviour is rc14's as measured on the loopback server
+ * (test/fidelity/scenarios.ts); in short:
+ *
+ * - A connect logs in after the connect delay, or hangs until `connectTimeoutMs` (408), is
+ *   refused (408), fails its login (`Connection Failure`), or — after an HTTP error on the
+ *   upgrade — stays `connecting` for ever. An open socket emits `receivedPendingNotifications`,
+ *   `isOnline`, then `open`.
+ * - `sendMessage` rejects 428 `Connection Closed` unless the socket is open. Otherwise it runs the
+ *   pre-write queries (media: `media_conn`, cached per socket even when it failed, and the upload;
+ *   the first send per chat: usync), writes, and resolves right after the write with a
+ *   `proto.WebMessageInfo`. The frame reaches the server one latency later, or stalls in a silent
+ *   link, or is lost if the server cut the connection. An unanswered query waits out
+ *   `defaultQueryTimeoutMs`; a network close during a query rejects with the bare close code.
+ *   Each write is echoed as `messages.upsert` `append` `fromMe`.
+ * - The server may cut the connection (heard one latency later: 428), end it with a stream error
+ *   (Baileys ends the socket at once), or go silent: the keep-alive notices (keepAlive.ts) and
+ *   Baileys ends the socket, but ws waits its 30 s close timeout for a close frame that never
+ *   comes before `close` (408) is emitted; sends in between get 428. A silent link that comes
+ *   back delivers what stalled.
+ * - Inbound messages are upserted (`notify` live, `append` when delivered offline at login) and
+ *   receipted; one whose receipt never reached the server is redelivered at the next login.
+ *
+ * The socket reaches its network only through a {@link SocketHost}; the network reaches it
+ * through {@link FakeSocket.control}.
  */
-import type {
-  AnyMessageContent,
-  BaileysEventMap,
-  MiscMessageGenerationOptions,
-  WAMessage,
-  WAPresence,
-} from '@whiskeysockets/baileys';
-import { socketTimingsOf } from '../../src/baileysFacts.js';
+import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage, WAPresence } from '@whiskeysockets/baileys';
+import type { Boom } from '@hapi/boom';
+import { socketTimingsOf, wsCloseTimeoutMs } from '../../src/baileysFacts.js';
 import type { SocketLike, TimerHandle } from '../../src/ports.js';
-import { connectionClosedError, connectRefusedError, dropError, handshakeTimedOutError, timedOutError, type DropReason } from './baileysErrors.js';
 import type { ClockView } from '../clock.js';
-import type { ConnectVerdict, SendFacts, SendVerdict } from '../faults/fault.js';
+import type { ConnectVerdict, CutKind, QueryKind, RuleStages } from '../faults/fault.js';
 import { errorRecord, type AttemptRecord, type SocketCause, type SocketRecord, type SocketState, type SocketTimings } from '../history.js';
+import {
+  connectionClosedError,
+  connectRefusedError,
+  dropError,
+  handshakeTimedOutError,
+  loginFailureError,
+  mediaConnError,
+  mediaConnUnansweredError,
+  mediaUploadFailedError,
+  timedOutError,
+  type DropReason,
+} from './baileysErrors.js';
+import { FakeEmitter } from './emitter.js';
 import { keepAliveEndsAt } from './keepAlive.js';
-import { closeUpdate, describeContent, inboundUpsert, sentWaMessage } from './messageShapes.js';
+import { closeUpdate, describeContent, inboundUpsert, nackUpdate, sentWaMessage } from './messageShapes.js';
 import { parseReplyKey, type FrameKind, type QueuedInbound, type ServerModel } from './server.js';
+import { Wire } from './wire.js';
 
 /** The fields of a new attempt record the socket knows; the network adds order, time and results. */
-export type NewAttempt = Omit<AttemptRecord, 'seq' | 'at' | 'result' | 'written' | 'reachedServer' | 'slowAck'>;
+export type NewAttempt = Omit<AttemptRecord, 'seq' | 'at' | 'result' | 'written' | 'reachedServer' | 'queryTimeouts'>;
+
+/** Timing knobs of the fake network a socket reads. */
+export interface SocketNetworkOptions {
+  /** From `makeSocket()` to the login's answer, on top of the current latency, ms. */
+  connectDelayMs: number;
+  /** From an inbound frame's arrival to its `messages.upsert` (Baileys' event buffer), ms. */
+  inboundFlushMs: number;
+  /** From the login to the `append` upsert of messages delivered offline, ms. */
+  offlineDeliveryMs: number;
+  /** From a write to its own echo (`messages.upsert` `append` `fromMe`), ms. */
+  echoMs: number;
+  /**
+   * How many bytes the socket's buffers take while the peer does not read (a silent link): a
+   * larger frame written then fills them, and every later write waits behind it (408).
+   */
+  sendBufferBytes: number;
+  /**
+   * Whether a chat's device list is cached per socket, as on WhatsApp (only the first send per
+   * chat runs the usync queries). Off, every send runs them: the loopback test server answers
+   * empty device lists, which rc14 does not cache.
+   */
+  deviceListCache: boolean;
+}
 
 /** What a socket needs from its network. */
 export interface SocketHost {
   /** The network's timer view (never counted as the send path's). */
   readonly timers: ClockView;
-  readonly options: Readonly<{ connectDelayMs: number }>;
+  readonly options: Readonly<SocketNetworkOptions>;
   now(): number;
   /** One-way latency now, ms. */
   latencyMs(): number;
-  /** How a connect completing now ends, if a fault decides it (undefined: it opens). */
+  /** How a connect completing now ends, if something decides it (undefined: it logs in). */
   connectVerdict(): ConnectVerdict | undefined;
-  /** What a fault does to a message frame written now, if anything. */
-  sendVerdict(send: SendFacts): SendVerdict | undefined;
+  /** The first answer of the rules at `stage`. */
+  ask<S extends Exclude<keyof RuleStages, 'connect'>>(stage: S, arg: Parameters<RuleStages[S]>[0]): ReturnType<RuleStages[S]>;
   /** Timeline chat name of a JID (the JID itself for a chat the timeline does not know). */
   chatName(jid: string): string;
   /** A message id for a send that brought none, from the network's seeded stream. */
   drawFakeId(): string;
-  /** Whether a frame in flight when its connection dies still reaches the server. */
-  drawInflightReaches(): boolean;
   /** A new attempt record, or undefined once the run's attempts limit is hit. */
   newAttempt(fields: NewAttempt): AttemptRecord | undefined;
-  /** This socket opened. */
-  socketOpened(socket: FakeSocket): void;
+  /** This socket logged in. */
+  opened(socket: FakeSocket): void;
+  /** This socket emitted `close`; `unreceipted` are inbound messages the server must deliver again. */
+  closed(socket: FakeSocket, unreceipted: QueuedInbound[]): void;
   readonly server: ServerModel;
   readonly hooks: {
-    onThrown(where: 'listener', error: unknown): void;
-    onInboundEmitted(message: QueuedInbound, generation: number): void;
+    onInboundEmitted(message: QueuedInbound, generation: number, type: 'notify' | 'append'): void;
   };
 }
 
-type Listener = (arg: never) => void;
+/** The bare close codes a query in flight is rejected with, per way the server cut the connection. */
+const closeCodeOf: Record<CutKind, number> = { fin: 1006, rst: 1006, wsClose: 1005 };
 
-interface InFlight {
-  readonly attempt: AttemptRecord;
-  readonly resolve: (value: WAMessage | undefined) => void;
-  readonly reject: (error: unknown) => void;
-  /** Message content for the server (absent for presence). */
-  readonly text: string | undefined;
-  readonly frameKind: FrameKind | undefined;
-  /** Pending arrival at the server. */
-  arriveTimer: TimerHandle | undefined;
-  /** Pending settle of a slow ack (408). Absent: the send resolves on arrival. */
-  settleTimer: TimerHandle | undefined;
+/** A query waiting for its answer. */
+interface PendingQuery {
+  readonly resolve: (answered: boolean) => void;
+  readonly reject: (reason: unknown) => void;
+  timer: TimerHandle | undefined;
+  /** Baileys' `end()` removed the close listeners: a close no longer rejects it. */
+  detached: boolean;
+}
+
+/** What the network does to one socket (the methods a `FaultLink` calls, and inbound delivery). */
+export interface SocketControl {
+  cut(kind: CutKind, noticeMs: number | undefined, dropReason: DropReason): void;
+  streamError(error: Error, dropReason: DropReason, cause: SocketCause): void;
+  silence(resumeAt: number | 'heal' | 'never'): void;
+  resume(): void;
+  deliver(message: QueuedInbound): void;
+  deliverOffline(messages: readonly QueuedInbound[]): void;
 }
 
 /** One fake connection. Members are arrow properties: a path may pass `sock.sendMessage` around. */
 export class FakeSocket implements SocketLike {
-  readonly #net: SocketHost;
-  readonly #listeners = new Map<string, Listener[]>();
-  readonly #inflight = new Set<InFlight>();
+  readonly #host: SocketHost;
   readonly #timings: SocketTimings;
+  readonly #wire: Wire;
+  readonly #emitter: FakeEmitter;
+  readonly #queries = new Set<PendingQuery>();
+  readonly #pendingSends = new Set<AttemptRecord>();
+  /** Chats whose device list this socket knows (their usync queries are done). */
+  readonly #knownChats = new Set<string>();
+  /** Inbound emitted but not yet receipted by the server, by id. */
+  readonly #unreceipted = new Map<string, QueuedInbound>();
+  /** Inbound arrived, waiting for the next upsert flush (or re-emission after a throw). */
+  #upsertBuffer: QueuedInbound[] = [];
+  #flushTimer: TimerHandle | undefined;
+  #mediaConn: Promise<void> | undefined;
   #connectTimer: TimerHandle | undefined;
-  #noticeTimer: TimerHandle | undefined;
-  /** Set only while silently dead: when Baileys' keep-alive check would end the socket. */
   #keepAliveTimer: TimerHandle | undefined;
-  /** Last frame from the server besides keep-alive pongs (an inbound message, a send's ack). */
-  #lastReceivedAt = 0;
+  #closeTimer: TimerHandle | undefined;
+  #resumeTimer: TimerHandle | undefined;
+  #resumeAt: number | 'heal' | 'never' | undefined;
+  /** A frame larger than the send buffer was written into the silent link: later writes wait behind it until it resumes. */
+  #sendBufferFull = false;
+  /** A cut the bot cannot hear yet because its link is silent: heard one latency after it resumes. */
+  #unheardCut: { kind: CutKind; dropReason: DropReason } | undefined;
+  /** The error `close` will carry once the close handshake ends. */
+  #endError: Error | undefined;
   #endPromise: Promise<void> | undefined;
-  #closeEmitted = false;
+  #resolveEnd: (() => void) | undefined;
+  /** Last frame from the server besides keep-alive pongs (an inbound message, an answer, an ack). */
+  #lastReceivedAt = 0;
   /** The history's record of this socket (updated in place). */
   readonly record: SocketRecord;
+  /** What the network does to this socket. */
+  readonly control: SocketControl;
 
   /** Starts connecting at once; `inert` sockets (over the sockets limit) never progress. */
-  constructor(
-    net: SocketHost,
-    /** 1, 2, ... in creation order. */
-    readonly generation: number,
-    inert: boolean,
-    timings: SocketTimings = socketTimingsOf(undefined),
-  ) {
-    this.#net = net;
+  constructor(host: SocketHost, readonly generation: number, inert: boolean, timings: SocketTimings = socketTimingsOf(undefined)) {
+    this.#host = host;
     this.#timings = timings;
-    this.record = { generation, createdAt: net.now(), state: 'connecting', endCalls: 0, refused: false, timings: { ...timings } };
+    this.#wire = new Wire(host.timers, () => host.latencyMs());
+    this.record = { generation, createdAt: host.now(), state: 'connecting', endCalls: 0, refused: false, timings: { ...timings }, listeners: {} };
+    this.#emitter = new FakeEmitter(this.record.listeners);
+    this.control = {
+      cut: (kind, noticeMs, dropReason) => this.#cut(kind, noticeMs, dropReason),
+      streamError: (error, dropReason, cause) => this.#serverEnds(error, dropReason, cause),
+      silence: (resumeAt) => this.#silence(resumeAt),
+      resume: () => this.#resume(),
+      deliver: (message) => this.#fromServer(() => this.#arrived(message)),
+      deliverOffline: (messages) => this.#deliverOffline(messages),
+    };
     if (inert) return;
     // Baileys emits `connecting` from process.nextTick after makeWASocket returns.
     queueMicrotask(() => {
-      if (this.state === 'connecting') {
-        this.#emit('connection.update', { connection: 'connecting', receivedPendingNotifications: false, qr: undefined });
-      }
+      if (this.state === 'connecting') this.#emit('connection.update', { connection: 'connecting', receivedPendingNotifications: false, qr: undefined });
     });
-    this.#connectTimer = net.timers.setTimeout(() => this.#finishConnect(), net.options.connectDelayMs + net.latencyMs());
+    this.#connectTimer = host.timers.setTimeout(() => this.#completeConnect(), host.options.connectDelayMs + host.latencyMs());
   }
 
   /** The socket's state now. */
@@ -116,354 +193,508 @@ export class FakeSocket implements SocketLike {
 
   /** Whether `close` has been emitted to the path. */
   get closeEmitted(): boolean {
-    return this.#closeEmitted;
+    return this.record.closeEmittedAt !== undefined;
   }
 
-  /** Whether the socket went silently dead (a blackhole): open to the path, unreachable. */
-  get blackholed(): boolean {
-    return this.record.blackholedAt !== undefined;
+  /** Whether the link is silent now (frames stall both ways). */
+  get silent(): boolean {
+    return this.#wire.silent;
   }
 
   /** Sends still pending on this socket. */
   get inflightCount(): number {
-    return this.#inflight.size;
+    return this.#pendingSends.size;
   }
 
   /** Baileys' event emitter subset: `on` / `off`; emission is synchronous, like Baileys'. */
   readonly ev: SocketLike['ev'] = {
-    on: (event: string, listener: Listener): void => {
-      const list = this.#listeners.get(event);
-      if (list === undefined) this.#listeners.set(event, [listener]);
-      else list.push(listener);
-    },
-    off: (event: string, listener: Listener): void => {
-      const list = this.#listeners.get(event);
-      if (list === undefined) return;
-      const index = list.indexOf(listener);
-      if (index >= 0) list.splice(index, 1);
-    },
-  } as SocketLike['ev'];
+    on: ((event: string, listener: (arg: never) => void) => this.#emitter.on(event, listener)) as SocketLike['ev']['on'],
+    off: ((event: string, listener: (arg: never) => void) => this.#emitter.off(event, listener)) as SocketLike['ev']['off'],
+  };
 
-  /**
-   * Baileys `sendMessage`: 428 before the write when not open; otherwise the frame is written,
-   * reaches the server after the latency, and the promise resolves then with a PENDING WAMessage
-   * (or, under a slow ack, rejects with 408 after the ack delay).
-   */
-  readonly sendMessage = (
-    jid: string,
-    content: AnyMessageContent,
-    options?: MiscMessageGenerationOptions,
-  ): Promise<WAMessage | undefined> => {
-    const net = this.#net;
+  /** Baileys `sendMessage`: see the module comment. */
+  readonly sendMessage = (jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<WAMessage | undefined> => {
     const { text, kind } = describeContent(content);
-    // Baileys draws the id in generateWAMessage, before the open check: so does the fake.
-    const messageId = typeof options?.messageId === 'string' ? options.messageId : net.drawFakeId();
+    // Baileys draws the id in generateWAMessage, before any check: so does the fake.
+    const messageId = typeof options?.messageId === 'string' ? options.messageId : this.#host.drawFakeId();
     const fields: NewAttempt = {
       kind: 'message',
       generation: this.generation,
-      chat: net.chatName(jid),
+      chat: this.#host.chatName(jid),
       chatJid: jid,
       messageId,
       socketState: this.state,
-      closeEmittedBefore: this.#closeEmitted,
+      closeEmittedBefore: this.closeEmitted,
     };
     const key = parseReplyKey(text);
     if (key !== undefined) fields.key = key;
-    const attempt = net.newAttempt(fields);
+    const attempt = this.#host.newAttempt(fields);
     // Over the attempts limit: the run is over; a promise that never settles stops a retry loop.
     if (attempt === undefined) return new Promise<never>(() => {});
-    if (this.state !== 'open') return this.#rejectPreWrite(attempt);
-    attempt.written = true;
-    const slowAckMs = net.sendVerdict({ chatJid: jid, kind: 'message' })?.responseLostMs;
-    return new Promise<WAMessage | undefined>((resolve, reject) => {
-      const flight: InFlight = { attempt, resolve, reject, text, frameKind: kind, arriveTimer: undefined, settleTimer: undefined };
-      this.#inflight.add(flight);
-      flight.arriveTimer = net.timers.setTimeout(() => this.#arrive(flight), net.latencyMs());
-      if (slowAckMs !== undefined) {
-        attempt.slowAck = true;
-        flight.settleTimer = net.timers.setTimeout(() => this.#settle(flight, false, timedOutError()), slowAckMs);
-      }
+    if (this.state !== 'open') return this.#settleRejected(attempt, connectionClosedError());
+    const media = kind === 'image' || kind === 'document';
+    return this.#track(attempt, async () => {
+      if (media) await this.#mediaPhase(attempt);
+      await this.#usyncPhase(attempt, jid);
+      await this.#write(attempt, text);
+      this.#frameToServer(attempt, text, kind);
+      this.#echo(attempt, text, kind);
+      return sentWaMessage({ chatJid: jid, messageId, text, kind, at: attempt.at }) as WAMessage;
     });
   };
 
-  /** Baileys `sendPresenceUpdate`: 428 when not open; otherwise reaches the server after the latency. */
+  /** Baileys `sendPresenceUpdate`: 428 unless open; otherwise written at once. */
   readonly sendPresenceUpdate = (type: WAPresence, toJid?: string): Promise<void> => {
-    const net = this.#net;
     const chatJid = toJid ?? '';
-    const attempt = net.newAttempt({
+    const attempt = this.#host.newAttempt({
       kind: 'presence',
       generation: this.generation,
-      chat: net.chatName(chatJid),
+      chat: this.#host.chatName(chatJid),
       chatJid,
       presence: type,
       socketState: this.state,
-      closeEmittedBefore: this.#closeEmitted,
+      closeEmittedBefore: this.closeEmitted,
     });
     if (attempt === undefined) return new Promise<never>(() => {});
-    if (this.state !== 'open') return this.#rejectPreWrite(attempt) as Promise<never>;
-    attempt.written = true;
-    return new Promise<void>((resolve, reject) => {
-      const flight: InFlight = {
-        attempt,
-        resolve: () => resolve(),
-        reject,
-        text: type,
-        frameKind: undefined,
-        arriveTimer: undefined,
-        settleTimer: undefined,
-      };
-      this.#inflight.add(flight);
-      flight.arriveTimer = net.timers.setTimeout(() => this.#arrive(flight), net.latencyMs());
-    });
+    if (this.state !== 'open') return this.#settleRejected(attempt, connectionClosedError()) as Promise<never>;
+    return this.#track(attempt, async () => {
+      this.#markWritten(attempt);
+      this.#wire.send('toServer', () => {
+        attempt.reachedServer = true;
+        this.#host.server.receivePresence(chatJid, type, this.generation, attempt.seq, this.#host.now());
+      });
+      return undefined;
+    }) as Promise<void>;
   };
 
   /**
-   * Baileys `end(error)`: single-use. Emits `close` with `lastDisconnect.error = error` (undefined
-   * stays undefined, as in Baileys) one network step later (Baileys awaits the websocket close
-   * first), rejects sends still in flight right after, and removes every listener. Later calls
-   * return the same promise and do nothing.
+   * Baileys `end(error)`: single-use. Begins the close handshake (sends get 428 from now on) and
+   * resolves once `close` was emitted with `lastDisconnect.error = error` (undefined stays
+   * undefined, as in Baileys): one round trip later on a live link, ws's 30 s close timeout later
+   * on a silent one. Later calls return the same promise.
    */
   readonly end = (error: Error | undefined): Promise<void> => {
-    const net = this.#net;
     this.record.endCalls++;
-    if (this.record.endCalledAt === undefined) this.record.endCalledAt = net.now();
+    this.record.endCalledAt ??= this.#host.now();
     if (this.#endPromise !== undefined) return this.#endPromise;
-    if (this.#closeEmitted) return (this.#endPromise = Promise.resolve());
-    if (this.state !== 'dead') this.#setState('ended', 'end');
-    this.#cancelConnect();
-    this.#cancelKeepAlive();
-    // The path's end() overtakes a pending close notice: its error is the one the path hears.
-    if (this.#noticeTimer !== undefined) {
-      net.timers.clearTimeout(this.#noticeTimer);
-      this.#noticeTimer = undefined;
-    }
-    this.#cutFramesInFlight();
-    this.#endPromise = new Promise<void>((resolve) => {
-      net.timers.setTimeout(() => {
-        this.#emitClose(error);
-        resolve();
-      }, 0);
-    });
-    return this.#endPromise;
+    if (this.closeEmitted) return (this.#endPromise = Promise.resolve());
+    const promise = this.#closing();
+    this.#beginEnd(error, 'end');
+    return promise;
   };
 
-  /** Network side: the connection dies now (drop, replacement, keep-alive); `close` reaches the path after `noticeMs`. */
-  die(cause: SocketCause, error: Error, noticeMs: number, dropReason?: DropReason): void {
-    const net = this.#net;
-    this.#setState('dead', cause);
-    this.record.diedAt = net.now();
-    if (dropReason !== undefined) this.record.dropReason = dropReason;
-    this.#cancelConnect();
-    this.#cancelKeepAlive();
-    this.#cutFramesInFlight();
-    this.#noticeTimer = net.timers.setTimeout(() => {
-      this.#noticeTimer = undefined;
-      this.#emitClose(error);
-    }, noticeMs);
+  // ---- connecting ---------------------------------------------------------------------------
+
+  #completeConnect(): void {
+    this.#connectTimer = undefined;
+    // A link that went silent while connecting never answers the login.
+    const verdict: ConnectVerdict | undefined = this.#wire.silent ? { kind: 'hang' } : this.#host.connectVerdict();
+    switch (verdict?.kind) {
+      case undefined:
+        return this.#open();
+      case 'hang': {
+        const timeoutAt = this.record.createdAt + this.#timings.connectTimeoutMs;
+        this.#connectTimer = this.#host.timers.setTimeout(() => {
+          this.#connectTimer = undefined;
+          this.#lost('hang');
+          this.#finishClose(handshakeTimedOutError());
+        }, Math.max(0, timeoutAt - this.#host.now()));
+        return;
+      }
+      case 'refuse':
+        this.record.refused = true;
+        this.#lost('refused');
+        return this.#finishClose(connectRefusedError());
+      case 'upgradeRejected':
+        // ws reports `unexpected-response`, Baileys listens for it and does nothing: no close, ever.
+        return this.#lost('upgradeRejected');
+      case 'loginFailure':
+        this.#lost('loginFailure');
+        return this.#finishClose(loginFailureError(verdict.reason));
+    }
   }
+
+  #open(): void {
+    const now = this.#host.now();
+    this.record.state = 'open';
+    this.record.openedAt = now;
+    this.#lastReceivedAt = now;
+    // rc14 order: the offline notification, then chats.js's presence inside the `open` emission.
+    this.#emit('connection.update', { receivedPendingNotifications: true });
+    this.#emit('connection.update', { isOnline: true });
+    this.#emit('connection.update', { connection: 'open' });
+    this.#host.opened(this);
+  }
+
+  // ---- the link ------------------------------------------------------------------------------
+
+  /** The server cut the connection; the bot hears it `noticeMs` (default: one latency) later. */
+  #cut(kind: CutKind, noticeMs: number | undefined, dropReason: DropReason): void {
+    if (this.#wire.cut || this.closeEmitted) return;
+    this.#wire.cutByServer();
+    this.#lost('drop', dropReason);
+    if (this.#wire.silent) this.#unheardCut = { kind, dropReason };
+    else this.#host.timers.setTimeout(() => this.#heardCut(kind, dropReason), noticeMs ?? this.#host.latencyMs());
+  }
+
+  /** ws emits `close`: queries still listening reject with the bare close code; Baileys ends the socket. */
+  #heardCut(kind: CutKind, dropReason: DropReason): void {
+    if (this.closeEmitted) return;
+    for (const query of this.#queries) if (!query.detached) query.reject(closeCodeOf[kind]);
+    this.#cancelConnect();
+    // Baileys' own close listener is gone once its `end()` began: `end()` then finishes with its own error.
+    this.#finishClose(this.state === 'closing' ? this.#endError : dropError(dropReason));
+  }
+
+  /** A stream error (or stream end) from the server: it arrives one latency later and Baileys ends the socket. */
+  #serverEnds(error: Error, dropReason: DropReason, cause: SocketCause): void {
+    if (this.closeEmitted) return;
+    this.#fromServer(() => {
+      if (this.state !== 'open') return;
+      this.#lost(cause, dropReason);
+      this.#beginEnd(error, cause);
+    });
+  }
+
+  /** The link goes silent; the keep-alive will notice unless it comes back first. */
+  #silence(resumeAt: number | 'heal' | 'never'): void {
+    if (this.closeEmitted) return;
+    this.#resumeAt = laterResume(this.#wire.silent ? this.#resumeAt : undefined, resumeAt);
+    if (this.#wire.silent) return this.#scheduleResume();
+    this.#wire.silence();
+    this.record.silentAt = this.#host.now();
+    delete this.record.resumedAt;
+    if (this.state === 'open') this.#scheduleKeepAlive();
+    this.#scheduleResume();
+  }
+
+  #scheduleResume(): void {
+    this.#clearTimer(this.#resumeTimer);
+    this.#resumeTimer = undefined;
+    const at = this.#resumeAt;
+    if (typeof at !== 'number') return;
+    this.#resumeTimer = this.#host.timers.setTimeout(() => this.#resume(), Math.max(0, at - this.#host.now()));
+  }
+
+  /** A silent link comes back: stalled frames arrive, and a pending close handshake completes. */
+  #resume(): void {
+    if (!this.#wire.silent || this.closeEmitted) return;
+    const cut = this.#unheardCut;
+    if (cut !== undefined) {
+      this.#unheardCut = undefined;
+      this.#host.timers.setTimeout(() => this.#heardCut(cut.kind, cut.dropReason), this.#host.latencyMs());
+    }
+    this.#clearTimer(this.#resumeTimer);
+    this.#resumeTimer = undefined;
+    this.#resumeAt = undefined;
+    this.#wire.resume();
+    this.#sendBufferFull = false;
+    this.record.resumedAt = this.#host.now();
+    this.#cancelKeepAlive();
+    // Stalled answers, pongs and acks arrive one latency from now.
+    this.#lastReceivedAt = this.#host.now() + this.#host.latencyMs();
+    if (this.state === 'closing') this.#scheduleClose(2 * this.#host.latencyMs());
+  }
+
+  #scheduleKeepAlive(): void {
+    const now = this.#host.now();
+    const endsAt = keepAliveEndsAt({
+      openedAt: this.record.openedAt ?? now,
+      silentAt: now,
+      lastReceivedAt: this.#lastReceivedAt,
+      keepAliveIntervalMs: this.#timings.keepAliveIntervalMs,
+      roundTripMs: Math.min(2 * this.#host.latencyMs(), this.#timings.keepAliveIntervalMs),
+    });
+    this.#keepAliveTimer = this.#host.timers.setTimeout(() => {
+      this.#keepAliveTimer = undefined;
+      this.#lost('silent');
+      this.#beginEnd(dropError('connectionLost'), 'silent');
+    }, endsAt - now);
+  }
+
+  // ---- ending --------------------------------------------------------------------------------
 
   /**
-   * Network side: the network went silent under this open socket: from now on frames vanish both
-   * ways, and Baileys' keep-alive ends the socket with 408 `Connection was lost` at the first
-   * check that finds more than interval + 5 s since the last frame from the server.
+   * Baileys' `end(error)`: the socket is closing from now on (sends get 428), queries in flight
+   * no longer hear a close (their listeners are removed: they wait out their timeout), and ws's
+   * close handshake runs. `close` is emitted when it ends.
    */
-  blackhole(): void {
-    const net = this.#net;
-    if (this.blackholed || this.state !== 'open') return;
-    const now = net.now();
-    this.record.blackholedAt = now;
-    this.#keepAliveTimer = net.timers.setTimeout(() => {
-      this.#keepAliveTimer = undefined;
-      // Baileys' end() emits close at once; no notice delay.
-      this.die('blackhole', dropError('connectionLost'), 0);
-    }, this.#keepAliveEndsAt(now) - now);
+  #beginEnd(error: Error | undefined, cause: SocketCause): void {
+    if (this.state === 'closing' || this.closeEmitted) return;
+    this.record.cause ??= cause;
+    this.record.state = 'closing';
+    this.#endError = error;
+    this.#cancelKeepAlive();
+    for (const query of this.#queries) query.detached = true;
+    if (this.#connectTimer !== undefined || this.record.openedAt === undefined) {
+      // ws aborts an opening handshake at once.
+      this.#cancelConnect();
+      return this.#scheduleClose(0);
+    }
+    // A cut connection closes when the bot hears the cut (see #heardCut), unless a silent link keeps it from hearing it.
+    if (this.#wire.cut && this.#unheardCut === undefined) return;
+    this.#scheduleClose(this.#wire.silent ? wsCloseTimeoutMs : 2 * this.#host.latencyMs());
   }
 
-  /** Network side: emits `messages.upsert` for an inbound message. */
-  deliver(message: QueuedInbound): void {
-    const net = this.#net;
-    this.#lastReceivedAt = net.now();
-    net.hooks.onInboundEmitted(message, this.generation);
-    this.#emit('messages.upsert', inboundUpsert(message, net.now()));
+  #scheduleClose(delayMs: number): void {
+    this.#clearTimer(this.#closeTimer);
+    this.#closeTimer = this.#host.timers.setTimeout(() => {
+      this.#closeTimer = undefined;
+      this.#finishClose(this.#endError);
+    }, delayMs);
   }
 
-  #finishConnect(): void {
-    const net = this.#net;
-    this.#connectTimer = undefined;
-    // No answer comes, not even a refusal: the handshake hangs until ws times it out.
-    const verdict = net.connectVerdict();
-    if (verdict === 'hang') {
-      this.record.blackholedAt = net.now();
-      const timeoutAt = this.record.createdAt + this.#timings.connectTimeoutMs;
-      this.#connectTimer = net.timers.setTimeout(() => {
-        this.#connectTimer = undefined;
-        this.#setState('dead', 'blackhole');
-        this.record.diedAt = net.now();
-        this.#emitClose(handshakeTimedOutError());
-      }, Math.max(0, timeoutAt - net.now()));
-      return;
-    }
-    if (verdict === 'refuse') {
-      this.#setState('dead', 'refused');
-      this.record.refused = true;
-      this.record.diedAt = net.now();
-      // The refusal is the connect itself failing: Baileys ends the socket on the ws 'error' at once.
-      this.#emitClose(connectRefusedError());
-      return;
-    }
-    this.record.state = 'open';
-    this.record.openedAt = net.now();
-    this.#lastReceivedAt = net.now();
-    net.socketOpened(this);
-    this.#emit('connection.update', { connection: 'open' });
-  }
-
-  #arrive(flight: InFlight): void {
-    flight.arriveTimer = undefined;
-    // Into a blackhole the frame vanishes; the send still resolves (Baileys resolves on write).
-    if (!this.blackholed) {
-      this.#reachServer(flight);
-      // The server's ack: a frame from the server, which keeps the keep-alive satisfied.
-      if (flight.attempt.kind === 'message') this.#lastReceivedAt = this.#net.now();
-    }
-    if (flight.attempt.slowAck) return;
-    this.#settle(flight, true, undefined);
-  }
-
-  #reachServer(flight: InFlight): void {
-    const net = this.#net;
-    const attempt = flight.attempt;
-    attempt.reachedServer = true;
-    if (attempt.kind === 'presence') {
-      net.server.receivePresence(attempt.chatJid, attempt.presence ?? '', this.generation, attempt.seq, net.now());
-    } else {
-      net.server.receiveMessage(
-        {
-          chatJid: attempt.chatJid,
-          messageId: attempt.messageId!,
-          text: flight.text,
-          kind: flight.frameKind ?? 'other',
-          generation: this.generation,
-          attemptSeq: attempt.seq,
-        },
-        net.now(),
-      );
-    }
-  }
-
-  #settle(flight: InFlight, ok: boolean, error: unknown): void {
-    const net = this.#net;
-    if (!this.#inflight.delete(flight)) return;
-    if (flight.settleTimer !== undefined) {
-      net.timers.clearTimeout(flight.settleTimer);
-      flight.settleTimer = undefined;
-    }
-    const attempt = flight.attempt;
-    attempt.settledAt = net.now();
-    if (ok) {
-      attempt.result = 'ok';
-      flight.resolve(attempt.kind === 'message' ? this.#sentMessage(flight) : undefined);
-    } else {
-      attempt.result = 'rejected';
-      attempt.error = errorRecord(error);
-      flight.reject(error);
-    }
-  }
-
-  /** Frames still on the wire when the connection goes: each arrives or not (network stream). */
-  #cutFramesInFlight(): void {
-    const net = this.#net;
-    for (const flight of this.#inflight) {
-      if (flight.arriveTimer !== undefined) {
-        net.timers.clearTimeout(flight.arriveTimer);
-        flight.arriveTimer = undefined;
-        if (!this.blackholed && net.drawInflightReaches()) this.#reachServer(flight);
-      }
-      // A slow ack's own 408 no longer comes: the send fails when the close is emitted.
-      if (flight.settleTimer !== undefined) {
-        net.timers.clearTimeout(flight.settleTimer);
-        flight.settleTimer = undefined;
-      }
-    }
-  }
-
-  /** Emits `close` once, then fails every send still in flight with the close error. */
-  #emitClose(error: Error | undefined): void {
-    if (this.#closeEmitted) return;
-    const net = this.#net;
-    this.#closeEmitted = true;
-    this.record.closeEmittedAt = net.now();
+  /** `close` is emitted once; then every listener is removed and what was in flight is lost. */
+  #finishClose(error: Error | undefined): void {
+    if (this.closeEmitted) return;
+    const now = this.#host.now();
+    this.record.state = 'closed';
+    this.record.closeEmittedAt = now;
     if (error !== undefined) this.record.closeError = errorRecord(error);
     this.#cancelConnect();
     this.#cancelKeepAlive();
-    this.#emit('connection.update', closeUpdate(error, net.now()));
-    if (this.#inflight.size > 0) {
-      const failure = error ?? connectionClosedError();
-      for (const flight of [...this.#inflight]) {
-        if (flight.arriveTimer !== undefined) {
-          net.timers.clearTimeout(flight.arriveTimer);
-          flight.arriveTimer = undefined;
-        }
-        this.#settle(flight, false, failure);
-      }
-    }
-    this.#listeners.clear();
+    this.#clearTimer(this.#resumeTimer);
+    this.#clearTimer(this.#flushTimer);
+    this.#wire.destroy();
+    this.#emit('connection.update', closeUpdate(error, now));
+    this.#emitter.destroy();
+    const unreceipted = [...this.#unreceipted.values(), ...this.#upsertBuffer.filter((m) => !this.#unreceipted.has(m.id))];
+    this.#unreceipted.clear();
+    this.#upsertBuffer = [];
+    this.#host.closed(this, unreceipted);
+    this.#resolveEnd?.();
   }
 
-  #rejectPreWrite(attempt: AttemptRecord): Promise<never> {
-    const error = connectionClosedError();
+  /** The promise `end()` returns: resolved once `close` was emitted. */
+  #closing(): Promise<void> {
+    this.#endPromise = new Promise<void>((resolve) => (this.#resolveEnd = resolve));
+    return this.#endPromise;
+  }
+
+  /** Records that the connection was lost (or refused) now, and why; the first cause stays. */
+  #lost(cause: SocketCause, dropReason?: DropReason): void {
+    this.record.diedAt ??= this.#host.now();
+    this.record.cause ??= cause;
+    if (dropReason !== undefined) this.record.dropReason ??= dropReason;
+  }
+
+  // ---- sending -------------------------------------------------------------------------------
+
+  /** Runs a send's steps, recording how it settles. */
+  #track<T>(attempt: AttemptRecord, steps: () => Promise<T>): Promise<T> {
+    this.#pendingSends.add(attempt);
+    const settle = (ok: boolean, error?: unknown): void => {
+      this.#pendingSends.delete(attempt);
+      attempt.settledAt = this.#host.now();
+      attempt.result = ok ? 'ok' : 'rejected';
+      if (!ok) attempt.error = errorRecord(error);
+    };
+    return steps().then(
+      (value) => {
+        settle(true);
+        return value;
+      },
+      (error: unknown) => {
+        settle(false, error);
+        throw error;
+      },
+    );
+  }
+
+  #settleRejected(attempt: AttemptRecord, error: Boom): Promise<never> {
     attempt.result = 'rejected';
-    attempt.settledAt = this.#net.now();
+    attempt.settledAt = this.#host.now();
     attempt.error = errorRecord(error);
     return Promise.reject(error);
   }
 
-  #cancelConnect(): void {
-    if (this.#connectTimer !== undefined) {
-      this.#net.timers.clearTimeout(this.#connectTimer);
-      this.#connectTimer = undefined;
+  /** `media_conn` (once per socket: a failure stays cached), then the upload over HTTPS. */
+  async #mediaPhase(attempt: AttemptRecord): Promise<void> {
+    this.#mediaConn ??= this.#askMediaConn(attempt);
+    await this.#mediaConn;
+    if (this.#host.ask('media', { stage: 'upload' }) === 'fail') {
+      await this.#sleep(2 * this.#host.latencyMs());
+      throw mediaUploadFailedError();
     }
+    // The upload goes to a media host over its own HTTPS connection, not over this socket.
+    await this.#sleep(2 * this.#host.latencyMs());
   }
 
-  #cancelKeepAlive(): void {
-    if (this.#keepAliveTimer !== undefined) {
-      this.#net.timers.clearTimeout(this.#keepAliveTimer);
-      this.#keepAliveTimer = undefined;
-    }
+  async #askMediaConn(attempt: AttemptRecord): Promise<void> {
+    const answered = await this.#query('media_conn', attempt);
+    if (!answered) throw mediaConnUnansweredError();
+    if (this.#host.ask('media', { stage: 'mediaConn' }) === 'fail') throw mediaConnError();
   }
 
-  /** When Baileys' keep-alive ends this socket, silent since `silentAt` (see keepAlive.ts). */
-  #keepAliveEndsAt(silentAt: number): number {
-    return keepAliveEndsAt({
-      openedAt: this.record.openedAt ?? silentAt,
-      silentAt,
-      lastReceivedAt: this.#lastReceivedAt,
-      keepAliveIntervalMs: this.#timings.keepAliveIntervalMs,
-      roundTripMs: 2 * this.#net.latencyMs(),
+  /** The usync queries `relayMessage` runs before the write, unless the chat's device list is known. */
+  async #usyncPhase(attempt: AttemptRecord, chatJid: string): Promise<void> {
+    if (this.#host.options.deviceListCache && this.#knownChats.has(chatJid)) return;
+    await this.#query('usync', attempt); // the devices
+    await this.#query('usync', attempt); // the LID mapping
+    if (this.#host.options.deviceListCache) this.#knownChats.add(chatJid);
+  }
+
+  /**
+   * One query: 428 unless open (`sendRawMessage`); else it resolves true when answered, false
+   * when it waited out `defaultQueryTimeoutMs` (rc14's `waitForMessage` turns its timeout into
+   * `undefined`), and rejects with the bare close code if the server cut the connection meanwhile.
+   */
+  #query(kind: QueryKind, attempt: AttemptRecord): Promise<boolean> {
+    if (this.state !== 'open') return Promise.reject(connectionClosedError());
+    // The query cannot be written behind a full buffer: `sendRawMessage`'s write timeout.
+    if (this.#sendBufferFull) return this.#sleep(this.#timings.connectTimeoutMs).then(() => Promise.reject(timedOutError()));
+    return new Promise<boolean>((resolve, reject) => {
+      const query: PendingQuery = {
+        resolve: (answered) => {
+          this.#clearTimer(query.timer);
+          this.#queries.delete(query);
+          if (!answered) attempt.queryTimeouts += 1;
+          resolve(answered);
+        },
+        reject: (reason) => {
+          this.#clearTimer(query.timer);
+          this.#queries.delete(query);
+          reject(reason);
+        },
+        timer: undefined,
+        detached: false,
+      };
+      this.#queries.add(query);
+      query.timer = this.#host.timers.setTimeout(() => query.resolve(false), this.#timings.defaultQueryTimeoutMs);
+      if (this.#host.ask('query', { kind }) === 'stall') return;
+      this.#wire.send('toServer', () => this.#fromServer(() => {
+        // After `end()` began, Baileys no longer reads frames: the answer is never processed.
+        if (this.#queries.has(query) && !query.detached) query.resolve(true);
+      }));
     });
   }
 
-  #sentMessage(flight: InFlight): WAMessage {
-    const { attempt } = flight;
-    return sentWaMessage({ chatJid: attempt.chatJid, messageId: attempt.messageId!, text: flight.text, kind: flight.frameKind ?? 'other', at: attempt.at });
-  }
-
-  #setState(state: SocketState, cause: SocketCause): void {
-    this.record.state = state;
-    if (this.record.cause === undefined) this.record.cause = cause;
-  }
-
-  #emit<T extends keyof BaileysEventMap>(event: T, arg: BaileysEventMap[T]): void {
-    const list = this.#listeners.get(event);
-    if (list === undefined || list.length === 0) return;
-    // Copy when several: a listener may remove itself (or another) while we iterate.
-    const snapshot = list.length === 1 ? list : list.slice();
-    for (const listener of snapshot) {
-      try {
-        (listener as (arg: BaileysEventMap[T]) => void)(arg);
-      } catch (error) {
-        this.#net.hooks.onThrown('listener', error);
-      }
+  /**
+   * The write: 428 unless open. Blocked behind a full send buffer it waits `connectTimeoutMs`
+   * (`sendRawMessage`'s write timeout) and fails 408, never written. A frame larger than the
+   * buffer written into a silent link is written (it arrives if the link comes back) but fails
+   * 408 the same way, and fills the buffer for every write after it.
+   */
+  async #write(attempt: AttemptRecord, text: string | undefined): Promise<void> {
+    if (this.state !== 'open') throw connectionClosedError();
+    if (this.#sendBufferFull || this.#host.ask('write', { chatJid: attempt.chatJid }) === 'stuck') {
+      await this.#sleep(this.#timings.connectTimeoutMs);
+      throw timedOutError();
+    }
+    this.#markWritten(attempt);
+    if (this.#wire.silent && (text?.length ?? 0) >= this.#host.options.sendBufferBytes) {
+      this.#sendBufferFull = true;
+      this.#frameToServer(attempt, text, 'text');
+      await this.#sleep(this.#timings.connectTimeoutMs);
+      throw timedOutError();
     }
   }
+
+  #markWritten(attempt: AttemptRecord): void {
+    attempt.written = true;
+    attempt.writtenAt = this.#host.now();
+  }
+
+  /** The written frame travels to the server, which may nack it; its ack keeps the keep-alive content. */
+  #frameToServer(attempt: AttemptRecord, text: string | undefined, kind: FrameKind): void {
+    const host = this.#host;
+    this.#wire.send('toServer', () => {
+      attempt.reachedServer = true;
+      const nack = host.ask('serverMessage', { chatJid: attempt.chatJid });
+      if (nack !== undefined) attempt.nacked = true;
+      host.server.receiveMessage(
+        { chatJid: attempt.chatJid, messageId: attempt.messageId!, text, kind, generation: this.generation, attemptSeq: attempt.seq },
+        host.now(),
+        nack !== undefined,
+      );
+      this.#fromServer(() => undefined); // the server's ack
+      if (nack !== undefined) host.timers.setTimeout(() => this.#fromServer(() => this.#emit('messages.update', nackUpdate(attempt))), nack.nackAfterMs);
+    });
+  }
+
+  /** rc14 echoes every write as an `append` upsert `fromMe` (`emitOwnEvents`), after its event buffer's delay. */
+  #echo(attempt: AttemptRecord, text: string | undefined, kind: FrameKind): void {
+    const message = sentWaMessage({ chatJid: attempt.chatJid, messageId: attempt.messageId!, text, kind, at: attempt.at });
+    this.#host.timers.setTimeout(() => {
+      if (!this.closeEmitted) this.#emit('messages.upsert', { messages: [message], type: 'append' });
+    }, this.#host.options.echoMs);
+  }
+
+  // ---- inbound -------------------------------------------------------------------------------
+
+  /** A frame from the server: arrives one latency later (stalls while silent), and counts as heard. */
+  #fromServer(arrive: () => void): void {
+    this.#wire.send('toBot', () => {
+      if (this.closeEmitted) return;
+      this.#lastReceivedAt = this.#host.now();
+      arrive();
+    });
+  }
+
+  /** An inbound frame arrived: it joins the event buffer, flushed as one upsert. */
+  #arrived(message: QueuedInbound): void {
+    if (this.state !== 'open') return;
+    this.#upsertBuffer.push(message);
+    this.#flushTimer ??= this.#host.timers.setTimeout(() => this.#flush('notify'), this.#host.options.inboundFlushMs);
+  }
+
+  #deliverOffline(messages: readonly QueuedInbound[]): void {
+    this.#host.timers.setTimeout(() => {
+      if (this.state !== 'open') return;
+      this.#upsertBuffer.push(...messages);
+      this.#flush('append');
+    }, this.#host.options.offlineDeliveryMs);
+  }
+
+  /**
+   * Emits the buffered messages as one upsert. If a listener throws, rc14's buffer is not cleared:
+   * the same messages are emitted again with the next flush, and none is receipted.
+   */
+  #flush(type: 'notify' | 'append'): void {
+    this.#flushTimer = undefined;
+    if (this.#upsertBuffer.length === 0 || this.state !== 'open') return;
+    const batch = this.#upsertBuffer;
+    for (const message of batch) this.#host.hooks.onInboundEmitted(message, this.generation, type);
+    const ok = this.#emit('messages.upsert', inboundUpsert(batch, type, this.#host.now()));
+    if (!ok) return;
+    this.#upsertBuffer = [];
+    for (const message of batch) {
+      this.#unreceipted.set(message.id, message);
+      this.#wire.send('toServer', () => {
+        if (this.#host.ask('receipt', { chatJid: message.chatJid }) !== 'lost') this.#unreceipted.delete(message.id);
+      });
+    }
+  }
+
+  // ---- small helpers -------------------------------------------------------------------------
+
+  #emit(event: string, arg: unknown): boolean {
+    return this.#emitter.emit(event, arg);
+  }
+
+  #sleep(delayMs: number): Promise<void> {
+    return new Promise((resolve) => this.#host.timers.setTimeout(resolve, delayMs));
+  }
+
+  #clearTimer(timer: TimerHandle | undefined): void {
+    if (timer !== undefined) this.#host.timers.clearTimeout(timer);
+  }
+
+  #cancelConnect(): void {
+    this.#clearTimer(this.#connectTimer);
+    this.#connectTimer = undefined;
+  }
+
+  #cancelKeepAlive(): void {
+    this.#clearTimer(this.#keepAliveTimer);
+    this.#keepAliveTimer = undefined;
+  }
+}
+
+/** Of two ends of a silence, the later: `never` outlasts `heal`, which outlasts any time. */
+function laterResume(a: number | 'heal' | 'never' | undefined, b: number | 'heal' | 'never'): number | 'heal' | 'never' {
+  if (a === undefined) return b;
+  if (a === 'never' || b === 'never') return 'never';
+  if (a === 'heal' || b === 'heal') return 'heal';
+  return Math.max(a, b);
 }

@@ -12,18 +12,40 @@ export function closeUpdate(error: Error | undefined, now: number): BaileysEvent
   return { connection: 'close', lastDisconnect: { error, date: new Date(now) } };
 }
 
-/** The `messages.upsert` Baileys emits for a plain-text message from a user. */
-export function inboundUpsert(message: QueuedInbound, now: number): BaileysEventMap['messages.upsert'] {
-  return {
-    messages: [
-      {
-        key: { remoteJid: message.chatJid, id: message.id, fromMe: false },
-        message: { conversation: message.text },
-        messageTimestamp: Math.floor(now / 1000),
-      },
-    ],
-    type: 'notify',
-  };
+/** The JID a group chat's member writes from (the sender of its messages in the fake). */
+export function memberJidOf(groupJid: string): string {
+  return `1555${groupJid.replace(/\D/g, '').slice(-7)}@s.whatsapp.net`;
+}
+
+/** The `WAMessage` rc14 upserts for one inbound message of each kind. */
+export function inboundWaMessage(message: QueuedInbound, now: number): WAMessage {
+  const timestamp = Math.floor(now / 1000);
+  // In a group every message names its sender.
+  const key = message.chatJid.endsWith('@g.us')
+    ? { remoteJid: message.chatJid, id: message.id, fromMe: false, participant: memberJidOf(message.chatJid) }
+    : { remoteJid: message.chatJid, id: message.id, fromMe: false };
+  switch (message.kind) {
+    case 'text':
+    case 'group':
+      return { key, message: { conversation: message.text }, messageTimestamp: timestamp };
+    case 'media':
+      return { key, message: { imageMessage: { caption: message.text, mimetype: 'image/jpeg' } }, messageTimestamp: timestamp };
+    case 'reaction':
+      return { key, message: { reactionMessage: { key: { remoteJid: message.chatJid, id: `${message.id}R`, fromMe: true }, text: '👍' } }, messageTimestamp: timestamp };
+    case 'revoke':
+      return { key, message: { protocolMessage: { type: proto.Message.ProtocolMessage.Type.REVOKE, key: { remoteJid: message.chatJid, id: `${message.id}R`, fromMe: false } } }, messageTimestamp: timestamp };
+    case 'stub':
+      return { key, messageStubType: proto.WebMessageInfo.StubType.GROUP_PARTICIPANT_ADD, messageStubParameters: [message.chatJid], messageTimestamp: timestamp };
+    case 'empty':
+      return { key, messageTimestamp: timestamp };
+    case 'status':
+      return { key: { ...key, remoteJid: 'status@broadcast', participant: message.chatJid }, message: { conversation: message.text }, messageTimestamp: timestamp };
+  }
+}
+
+/** The `messages.upsert` Baileys emits for a batch of inbound messages (`notify` live, `append` offline). */
+export function inboundUpsert(batch: readonly QueuedInbound[], type: 'notify' | 'append', now: number): BaileysEventMap['messages.upsert'] {
+  return { messages: batch.map((message) => inboundWaMessage(message, now)), type };
 }
 
 /** What a sent message was, for the `WAMessage` a send resolves to. */
@@ -36,8 +58,11 @@ export interface SentMessage {
   at: number;
 }
 
-/** The `WAMessage` (status PENDING) `sendMessage` resolves to. */
-export function sentWaMessage(sent: SentMessage): WAMessage {
+/**
+ * What `sendMessage` resolves to: a `proto.WebMessageInfo` (`generateWAMessageFromContent`,
+ * `Utils/messages.js`) with status PENDING and a Long `messageTimestamp`.
+ */
+export function sentWaMessage(sent: SentMessage): proto.WebMessageInfo {
   const { text } = sent;
   let message: proto.IMessage;
   switch (sent.kind) {
@@ -53,12 +78,18 @@ export function sentWaMessage(sent: SentMessage): WAMessage {
     default:
       message = {};
   }
-  return {
+  return proto.WebMessageInfo.fromObject({
     key: { remoteJid: sent.chatJid, fromMe: true, id: sent.messageId },
     message,
     messageTimestamp: Math.floor(sent.at / 1000),
+    messageStubParameters: [],
     status: proto.WebMessageInfo.Status.PENDING,
-  };
+  });
+}
+
+/** `messages.update` of a server nack (`handleBadAck`, `Socket/messages-recv.js`): status ERROR. */
+export function nackUpdate(sent: { chatJid: string; messageId?: string }): BaileysEventMap['messages.update'] {
+  return [{ key: { remoteJid: sent.chatJid, id: sent.messageId, fromMe: true }, update: { status: proto.WebMessageInfo.Status.ERROR } }];
 }
 
 /** Text (or caption) and kind of a `sendMessage` content argument. */

@@ -10,6 +10,8 @@
  * first such tag anywhere in the text, so a send path that adds a prefix still gets counted.
  */
 
+import type { InboundKind } from '../history.js';
+
 /** Marks a logical reply key inside a message text or caption. */
 const keyTagPattern = /\[key=([A-Za-z0-9_.:-]{1,64})\]/;
 
@@ -51,6 +53,8 @@ export interface FrameRecord {
   attemptSeq: number;
   /** The chat already showed this message id: the recipient does not see it again. */
   duplicate: boolean;
+  /** The server refused the message (a nack): the recipient never sees it. */
+  nacked?: true;
 }
 
 /** One message as the recipient sees it. */
@@ -102,11 +106,13 @@ export interface IncomingFrame {
   attemptSeq: number;
 }
 
-/** An inbound chat message waiting to be pushed to the bot. */
+/** An inbound chat message the server pushes to the bot. */
 export interface QueuedInbound {
   chatJid: string;
   id: string;
   text: string;
+  /** What kind of message it is (see `InboundKind`). */
+  kind: InboundKind;
   /** Timeline msg name, for the harness. */
   msg: string;
 }
@@ -136,11 +142,14 @@ export class ServerModel {
     this.#options = options;
   }
 
-  /** Logs a message frame arriving at `at`; returns whether it was a duplicate. */
-  receiveMessage(frame: IncomingFrame, at: number): boolean {
+  /**
+   * Logs a message frame arriving at `at`; returns whether it was a duplicate. A `nacked` frame is
+   * logged but never visible (the recipient's device could not display it).
+   */
+  receiveMessage(frame: IncomingFrame, at: number, nacked = false): boolean {
     const chat = this.#options.chatNames.get(frame.chatJid) ?? frame.chatJid;
     const dedupeKey = frame.chatJid + '\u0000' + frame.messageId;
-    const duplicate = this.#options.dedupeById && this.#seenIds.has(dedupeKey);
+    const duplicate = !nacked && this.#options.dedupeById && this.#seenIds.has(dedupeKey);
     const key = parseReplyKey(frame.text);
     const record: FrameRecord = {
       seq: this.#frames.length + 1,
@@ -154,8 +163,9 @@ export class ServerModel {
       duplicate,
     };
     if (key !== undefined) record.key = key;
+    if (nacked) record.nacked = true;
     this.#frames.push(record);
-    if (!duplicate) {
+    if (!duplicate && !nacked) {
       this.#seenIds.add(dedupeKey);
       const visible: VisibleRecord = {
         messageId: frame.messageId,
@@ -176,7 +186,10 @@ export class ServerModel {
     this.#presence.push({ at, chat, chatJid, type, generation, attemptSeq });
   }
 
-  /** Holds an inbound message until a socket opens. */
+  /** The session as WhatsApp sees it (updated in place by drops and logins). */
+  readonly session: SessionRecord = {};
+
+  /** Holds an inbound message until a socket opens (an offline message, or one to redeliver). */
   queueInbound(message: QueuedInbound): void {
     if (this.#inbound.length >= this.#options.inboundQueueMax) {
       throw new Error(`server: inbound queue over its limit of ${this.#options.inboundQueueMax}`);
@@ -198,6 +211,7 @@ export class ServerModel {
   snapshot(): ServerRecord {
     return {
       dedupeById: this.#options.dedupeById,
+      session: this.session,
       frames: this.#frames,
       visible: this.#visible,
       presence: this.#presence,

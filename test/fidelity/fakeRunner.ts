@@ -5,8 +5,9 @@
  * The trace is completed from the history (frames per send, listener throws the fake caught).
  */
 import { chatJids, parseTimeline, simulate, type TimelineEvent } from '../../sim/index.js';
-import { chatOf, clientStepKinds, newsletterJid, scenarioChats, type FaultStep, type Scenario } from './scenario.js';
-import { messageIdFor, scriptedPath } from './scriptedPath.js';
+import { loginFailureReasons } from '../../sim/faults/loginFailure.js';
+import { chatOf, clientStepKinds, newsletterJid, scenarioChats, type FaultStep, type Scenario, type Step } from './scenario.js';
+import { listenerErrorMessage, messageIdFor, scriptedPath } from './scriptedPath.js';
 import { inboundText, type Trace } from './trace.js';
 
 /** The timeline events for a scenario's faults, and the faults the fake has no event for. */
@@ -23,56 +24,95 @@ export function fakeTimelineEvents(scenario: Scenario): FakeTimeline {
   scenario.steps.forEach((step, index) => {
     if (clientStepKinds.has(step.do)) return;
     const missing = (capability: string) => unsupported.push(`steps[${index}] ${step.do}: ${capability}`);
-    const event = timelineEventFor(step as FaultStep, missing);
-    if (event) events.push(event);
+    events.push(...timelineEventsFor(step as FaultStep, scenario, index, missing));
   });
+  // Same-time events keep the scenario's order.
+  events.sort((a, b) => a.at - b.at);
   return { events, unsupported };
 }
 
-function timelineEventFor(step: FaultStep, missing: (capability: string) => void): TimelineEvent | undefined {
+/** The first step of kind `kind` after `index`, if any. */
+function nextStep<K extends Step['do']>(scenario: Scenario, index: number, kind: K): Extract<Step, { do: K }> | undefined {
+  return scenario.steps.slice(index + 1).find((s): s is Extract<Step, { do: K }> => s.do === kind);
+}
+
+/** Until the next `media` step (a new server policy), or the end of the scenario. */
+function mediaWindowEnd(scenario: Scenario, index: number): number {
+  return nextStep(scenario, index, 'media')?.at ?? scenario.endAt;
+}
+
+function timelineEventsFor(step: FaultStep, scenario: Scenario, index: number, missing: (capability: string) => void): TimelineEvent[] {
   const at = step.at;
   switch (step.do) {
-    case 'inbound':
-      if (step.receiptLost) missing('redelivery of an inbound whose receipt the server did not get');
-      return { at, do: 'inbound', chat: chatOf(step), msg: step.msg, text: inboundText(step.msg) };
-    case 'silence':
-      return { at, do: 'blackhole', untilAt: at };
+    case 'inbound': {
+      const inbound: TimelineEvent = { at, do: 'inbound', chat: chatOf(step), msg: step.msg, text: inboundText(step.msg) };
+      // The server never gets this message's receipt: it delivers it again at the next login.
+      return step.receiptLost ? [{ at, do: 'receiptsLost', untilAt: scenario.endAt }, inbound] : [inbound];
+    }
+    case 'silence': {
+      const resume = nextStep(scenario, index, 'resume');
+      return [resume === undefined ? { at, do: 'drop', reason: 'connectionLost' } : { at, do: 'blackhole', untilAt: resume.at }];
+    }
     case 'resume':
-      missing('a silent link that comes back (a blackholed socket stays dead)');
-      return undefined;
+      return []; // the end of the silence (see `silence`)
     case 'terminate':
+      return [{ at, do: 'drop', reason: 'connectionClosed' }];
     case 'reset':
+      return [{ at, do: 'drop', reason: 'connectionReset' }];
     case 'wsClose':
+      return [{ at, do: 'drop', reason: 'wsClose' }];
     case 'streamEnd':
-      return { at, do: 'drop', reason: 'connectionClosed', noticeMs: 0 };
+      return [{ at, do: 'drop', reason: 'streamEnd' }];
     case 'streamError': {
-      const reason = ({ conflict: 'conflict', restartRequired: 'restartRequired', deviceRemoved: 'loggedOut' } as const)[
-        step.kind as 'conflict' | 'restartRequired' | 'deviceRemoved'
-      ];
-      if (reason === undefined) missing(`stream:error "${step.kind}" (only conflict, 515 and device_removed are drop reasons)`);
-      return reason === undefined ? undefined : { at, do: 'drop', reason, noticeMs: 0 };
+      const reasons = { conflict: 'conflict', restartRequired: 'restartRequired', deviceRemoved: 'loggedOut', unknown: 'unknownStreamError', serviceUnavailable: 'serviceUnavailable' } as const;
+      return [{ at, do: 'drop', reason: reasons[step.kind] }];
     }
     case 'nextConnect':
-      missing(`a connect plan (${JSON.stringify(step.plan)}): no login failure, upgrade status or one-off hang`);
-      return undefined;
+      return connectPlanEvents(step, scenario, index, missing);
     case 'refuse':
-      return { at, do: 'refuseConnects', untilAt: step.untilAt };
+      return [{ at, do: 'refuseConnects', untilAt: step.untilAt }];
     case 'blackhole':
-      return { at, do: 'blackhole', untilAt: step.untilAt };
+      // The loopback server pauses the open connection for good and hangs connects until untilAt.
+      return [{ at, do: 'blackhole', untilAt: step.untilAt }, { at, do: 'drop', reason: 'connectionLost' }];
     case 'stallIq':
-      missing(`a stalled ${step.iq} iq: the fake has no pre-write queries${step.iq === 'media_conn' ? ' and no media_conn' : ''}`);
-      return undefined;
+      return [{ at, do: 'stallQueries', untilAt: scenario.endAt, iq: step.iq }];
     case 'nackNext':
-      missing('a server nack (messages.update status ERROR)');
-      return undefined;
+      // rc14 sends the nack when the server acks; `ackDelay` delays both.
+      return [{ at, do: 'nack', delayMs: scenario.steps.find((s): s is Extract<Step, { do: 'ackDelay' }> => s.do === 'ackDelay')?.ms ?? 0 }];
     case 'ackDelay':
-      return { at, do: 'slowAck', delayMs: step.ms };
+      return []; // rc14 never waits for an ack: nothing to model
     case 'latency':
-      return { at, do: 'latency', ms: step.ms };
-    case 'media':
-      missing(`media policy (media_conn ${step.conn}, upload ${step.upload}): the fake sends media like text`);
-      return undefined;
+      return [{ at, do: 'latency', ms: step.ms }];
+    case 'media': {
+      const untilAt = mediaWindowEnd(scenario, index);
+      const events: TimelineEvent[] = [];
+      if (step.conn === 'error') events.push({ at, do: 'mediaFails', untilAt, stage: 'mediaConn' });
+      if (step.conn === 'hold') events.push({ at, do: 'stallQueries', untilAt, iq: 'media_conn' });
+      if (step.upload === 'fail') events.push({ at, do: 'mediaFails', untilAt, stage: 'upload' });
+      return events;
+    }
   }
+}
+
+/** What the server does with the next connect, as faults that cover just that connect. */
+function connectPlanEvents(step: Extract<Step, { do: 'nextConnect' }>, scenario: Scenario, index: number, missing: (capability: string) => void): TimelineEvent[] {
+  const connect = nextStep(scenario, index, 'connect');
+  if (connect === undefined) {
+    missing('a connect plan with no connect after it');
+    return [];
+  }
+  // The fake's login completes within 100 ms of the connect: a window to then covers it alone.
+  const untilAt = connect.at + 100;
+  const { plan } = step;
+  if (plan === 'closeOnAccept') return [{ at: connect.at + 1, do: 'drop', reason: 'connectionClosed' }];
+  if (plan === 'hang') return [{ at: step.at, do: 'blackhole', untilAt }];
+  if ('upgradeStatus' in plan) return [{ at: step.at, do: 'upgradeRejected', untilAt, status: plan.upgradeStatus }];
+  const reason = plan.failure ?? 500;
+  if (!(loginFailureReasons as readonly number[]).includes(reason)) {
+    missing(`a login failure with reason ${reason}`);
+    return [];
+  }
+  return [{ at: step.at, do: 'loginFailure', untilAt, reason: reason as (typeof loginFailureReasons)[number] }];
 }
 
 /** The JID of a scenario chat on the fake side: the timeline's own numbering for chats with inbound. */
@@ -102,7 +142,8 @@ export async function runFake(scenario: Scenario): Promise<FakeRun> {
   const { events, unsupported } = fakeTimelineEvents(scenario);
   const timeline = parseTimeline(timelineOf(events));
   const { factory, record } = scriptedPath(scenario, fakeJids(scenario, events));
-  const history = await simulate(timeline, factory);
+  // The loopback server answers empty device lists, which rc14 does not cache: every send runs its usync queries.
+  const history = await simulate(timeline, factory, { network: { deviceListCache: false } });
   const trace = record.trace;
   for (const send of trace.sends) {
     const id = messageIdFor(scenario.name, send.key);
@@ -111,7 +152,7 @@ export async function runFake(scenario: Scenario): Promise<FakeRun> {
     if (frames[0]) send.frameAt = frames[0].at;
   }
   for (const thrown of trace.thrown) {
-    if (history.thrown.some(t => t.where === 'listener')) thrown.surfaced = 'harness';
+    if (history.unhandledRejections.some(r => r.error.message.includes(listenerErrorMessage))) thrown.surfaced = 'rejection';
   }
   return { trace, unsupported };
 }

@@ -1,0 +1,46 @@
+/**
+ * `mediaFails`: until `untilAt` (or `heal`), media sends fail before any frame. `stage: upload`:
+ * every media host refuses the upload, Boom 500 `Media upload failed on all hosts`
+ * (`getWAUploadToServer`, `Utils/messages-media.js`). `stage: mediaConn`: the server answers
+ * `media_conn` with an error, Boom 500 with its text; rc14 keeps that rejected promise cached
+ * (`refreshMediaConn`, `Socket/messages-send.js`), so every later media send on the same socket
+ * fails at once, even after the fault is gone, until a new socket.
+ */
+import fc from 'fast-check';
+import { z } from 'zod';
+import { atSchema } from '../timelineAtoms.js';
+import { defineFault } from './fault.js';
+
+const schema = z.strictObject({ at: atSchema, do: z.literal('mediaFails'), untilAt: atSchema, stage: z.enum(['upload', 'mediaConn']) });
+
+/** `mediaFails`: media sends until `untilAt` fail at `stage`. */
+export type MediaFailsEvent = z.infer<typeof schema>;
+
+/** A generated media failure window. */
+export interface MediaFailsStep {
+  do: 'mediaFails';
+  forMs: number;
+  stage: 'upload' | 'mediaConn';
+}
+
+/** The `mediaFails` fault. */
+export const mediaFails = defineFault<'mediaFails', MediaFailsEvent, MediaFailsStep>({
+  kind: 'mediaFails',
+  summary: "media sends until untilAt fail before any frame: uploads (Boom 500 'Media upload failed on all hosts') or media_conn (Boom 500, cached per socket)",
+  isFault: true,
+  schema,
+  keyOrder: ['at', 'do', 'untilAt', 'stage'],
+  check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
+  apply(event, target) {
+    target.addRule('media', (step) => (target.now() < event.untilAt && step.stage === event.stage ? 'fail' : undefined));
+  },
+  describe: (event) => `mediaFails ${event.stage} until ${event.untilAt} ms`,
+  draw: { shape: 'band', tone: 'fault', label: () => 'media', untilAt: (event) => event.untilAt },
+  coverage: { swarm: { mediaFails: fc.boolean() }, kindOf: () => 'mediaFails' },
+  generate: {
+    step: fc.record({ do: fc.constant('mediaFails' as const), forMs: fc.integer({ min: 0, max: 30_000 }), stage: fc.constantFrom('upload' as const, 'mediaConn' as const) }),
+    stepWeight: 1,
+    sceneWeight: 1,
+    toEvent: (step, at) => ({ at, do: 'mediaFails', untilAt: at + step.forMs, stage: step.stage }),
+  },
+});

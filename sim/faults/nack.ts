@@ -1,0 +1,66 @@
+/**
+ * `nack`: the server refuses the next message that reaches it (in `chat`, or in any chat): an
+ * `<ack class="message" error>` instead of a plain ack. The send had already resolved (rc14
+ * resolves at the write); `delayMs` after the frame arrived the bot gets `messages.update` with
+ * status ERROR (`handleBadAck`, `Socket/messages-recv.js`), and the recipient never sees it.
+ */
+import fc from 'fast-check';
+import { z } from 'zod';
+import { atSchema, chatNameSchema, delayMsSchema } from '../timelineAtoms.js';
+import { defineFault } from './fault.js';
+import { generatorChatsMax } from './generatorBounds.js';
+
+const schema = z.strictObject({ at: atSchema, do: z.literal('nack'), chat: chatNameSchema.optional(), delayMs: delayMsSchema });
+
+/** `nack`: the server refuses the next message (to `chat`, or any chat); the nack reaches the bot `delayMs` later. */
+export type NackEvent = z.infer<typeof schema>;
+
+/** A generated nack: for chat index `chat`, or (undefined) the next message in any chat. */
+export interface NackStep {
+  do: 'nack';
+  chat: number | undefined;
+  delayMs: number;
+}
+
+/** The `nack` fault. */
+export const nack = defineFault<'nack', NackEvent, NackStep>({
+  kind: 'nack',
+  summary: 'the server refuses the next message (to chat, or any chat): messages.update status ERROR, never visible',
+  isFault: true,
+  schema,
+  keyOrder: ['at', 'do', 'chat', 'delayMs'],
+  check: (event, facts) =>
+    event.chat !== undefined && !facts.inboundChats.has(event.chat) ? [`chat: unknown chat "${event.chat}" (no inbound in that chat)`] : [],
+  apply(event, target) {
+    const chatJid = event.chat === undefined ? undefined : target.jidOf(event.chat);
+    let taken = false;
+    target.addRule('serverMessage', (frame) => {
+      if (taken || (chatJid !== undefined && frame.chatJid !== chatJid)) return undefined;
+      taken = true;
+      return { nackAfterMs: event.delayMs };
+    });
+  },
+  describe: (event) => `nack of the next message ${event.chat === undefined ? 'in any chat' : `in chat ${event.chat}`} (heard after ${event.delayMs} ms)`,
+  draw: { shape: 'tick', tone: 'fault', label: () => 'nack' },
+  coverage: {
+    // Rarer: a nacked reply is lost whatever the path does.
+    swarm: { nack: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) },
+    kindOf: () => 'nack',
+    // It fires only when a message takes it.
+    fired: (event, history) => history.attempts.some((a) => a.nacked === true && a.at >= event.at),
+  },
+  generate: {
+    step: fc.record({
+      do: fc.constant('nack' as const),
+      chat: fc.option(fc.nat(generatorChatsMax - 1), { nil: undefined, freq: 3 }),
+      delayMs: fc.integer({ min: 0, max: 2000 }),
+    }),
+    stepWeight: 1,
+    sceneWeight: 1,
+    toEvent(step, at, chats) {
+      // A timeline may only name a chat some earlier inbound came from; otherwise "any chat".
+      const chat = step.chat === undefined ? undefined : chats.name(step.chat);
+      return chat !== undefined && chats.hasInboundFrom(chat) ? { at, do: 'nack', chat, delayMs: step.delayMs } : { at, do: 'nack', delayMs: step.delayMs };
+    },
+  },
+});
