@@ -8,6 +8,7 @@
 import type { AnyMessageContent, BaileysEventMap, MessageUpsertType, WAMessage } from '@whiskeysockets/baileys';
 import type { InboundMessage, MediaSpec, SendPath, SimEnv, SocketFactory, SocketLike } from '../../src/ports.js';
 import { mediaContent } from '../../src/inbound.js';
+import { RecentIds } from '../../src/recentIds.js';
 import { validateReconnectPolicy } from '../../src/reconnectPolicy.js';
 import type { CloseClass } from '../../src/sendErrors.js';
 import { Supervisor, type LiveSocket } from '../../src/supervisor.js';
@@ -120,21 +121,18 @@ export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenO
 
 /**
  * An upsert listener applying `rules`, handing each message that passes to `handOne`. An id
- * counts as handed once `handOne` returned: a message whose handling threw is handed again when
- * rc14 emits it again.
+ * counts as handed from the moment its handover begins, as the reference counts it: a message
+ * whose handling threw is not handed again when rc14 emits the batch again.
  */
 function handoverOf(rules: HandoverRules, handOne: (message: WAMessage) => void): (upsert: BaileysEventMap['messages.upsert']) => void {
-  const handed = new Set<string>();
+  const handed = new RecentIds(handedIdsMax);
   return (upsert) => {
     if (!rules.types.includes(upsert.type)) return;
     for (const message of upsert.messages) {
       if (rules.skipOwn && message.key?.fromMe) continue;
       const id = message.key?.id;
-      if (rules.dedupe && id && handed.has(id)) continue;
+      if (rules.dedupe && id && !handed.add(id)) continue;
       handOne(message);
-      if (!rules.dedupe || !id) continue;
-      handed.add(id);
-      if (handed.size > handedIdsMax) handed.delete(handed.values().next().value!);
     }
   };
 }
