@@ -9,6 +9,17 @@ import type { AttemptRecord, History, RequestRecord, SocketRecord, VisibleRecord
 import { isTerminalCode } from '../../src/baileysFacts.js';
 
 /**
+ * rc14 refused a media send before any write: Boom 500 when every upload host failed
+ * (`getWAUploadToServer`, `Utils/messages-media.js`) or `media_conn` was answered with an error,
+ * a TypeError when `media_conn` was never answered. A failed `media_conn` stays cached for the
+ * socket's life (`refreshMediaConn`, `Socket/messages-send.js`): retrying there cannot help.
+ */
+export function isMediaRefusal(attempt: AttemptRecord): boolean {
+  if (attempt.written || attempt.result !== 'rejected') return false;
+  return attempt.error?.statusCode === 500 || attempt.error?.name === 'TypeError';
+}
+
+/**
  * The session ended from outside: the socket closed with a terminal code (401 logged out, 403
  * banned, 440 replaced) and the path did not cause it. Cut while open (`drop`: the device was
  * removed, or another session took over) or refused at login (`loginFailure`: after a logout
@@ -34,6 +45,8 @@ export class HistoryIndex {
   readonly messageRequests: readonly RequestRecord[];
   /** Message attempts that carry a reply key, per key in call order; keys in order of first attempt. */
   readonly messageAttemptsByKey: ReadonlyMap<string, readonly AttemptRecord[]>;
+  /** Message attempts per chat name, in call order. */
+  readonly messageAttemptsByChat: ReadonlyMap<string, readonly AttemptRecord[]>;
   /** Called message requests per chat name, in call order. */
   readonly calledMessageRequestsByChat: ReadonlyMap<string, readonly RequestRecord[]>;
   /** The first attempt that carried each message id the path sent (its own echoes come back with these ids). */
@@ -44,6 +57,8 @@ export class HistoryIndex {
   readonly #copies = new Map<string, Map<string, VisibleRecord[]>>();
   readonly #socketByGeneration = new Map<number, SocketRecord>();
   readonly #openedAtMax: number;
+  /** Every socket's `openedAt`, ascending. */
+  readonly #openedAtSorted: number[];
   readonly #outsideTerminalCloseAt: { first: number; last: number };
   /** Earliest close of the last `maxAttempts` sockets when none of them opened; else undefined. */
   readonly #lastConnectsFailedAt: number | undefined;
@@ -56,12 +71,17 @@ export class HistoryIndex {
     this.history = history;
     this.messageRequests = history.requests.filter((r) => r.kind !== 'composing');
     this.messageAttemptsByKey = attemptsByKey(history.attempts);
+    this.messageAttemptsByChat = groupBy(
+      history.attempts.filter((a) => a.kind === 'message'),
+      (a) => a.chat,
+    );
     this.calledMessageRequestsByChat = calledByChat(this.messageRequests);
     this.ownMessageIds = firstAttemptById(history.attempts);
     for (const [chat, visible] of Object.entries(history.server.visible)) this.#copies.set(chat, copiesByKey(visible));
     // The first record of a generation wins, as a search from the front would find it.
     for (const s of history.sockets) if (!this.#socketByGeneration.has(s.generation)) this.#socketByGeneration.set(s.generation, s);
-    this.#openedAtMax = maxOf(definedTimes(history.sockets, (s) => s.openedAt));
+    this.#openedAtSorted = definedTimes(history.sockets, (s) => s.openedAt).sort((a, b) => a - b);
+    this.#openedAtMax = this.#openedAtSorted.at(-1) ?? -Infinity;
     const outside = history.sockets.filter(isOutsideTerminalClose);
     const terminal = definedTimes(outside, (s) => s.closeEmittedAt);
     this.#outsideTerminalCloseAt = { first: minOf(terminal), last: maxOf(terminal) };
@@ -83,6 +103,12 @@ export class HistoryIndex {
   /** Some socket opened at or after `at`. */
   openedAtOrAfter(at: number): boolean {
     return this.#openedAtMax >= at;
+  }
+
+  /** Some socket opened at or after `from` and before `to`. */
+  openedBetween(from: number, to: number): boolean {
+    const first = this.#openedAtSorted[firstAtOrAfter(this.#openedAtSorted, from)];
+    return first !== undefined && first < to;
   }
 
   /** The session ended from outside ({@link isOutsideTerminalClose}) at or after `at`: some such close was emitted then. */
@@ -122,15 +148,24 @@ function attemptsByKey(attempts: readonly AttemptRecord[]): Map<string, AttemptR
 }
 
 function calledByChat(requests: readonly RequestRecord[]): Map<string, RequestRecord[]> {
-  const byChat = new Map<string, RequestRecord[]>();
-  for (const r of requests) {
-    if (r.callSeq === undefined) continue;
-    const list = byChat.get(r.chat);
-    if (list === undefined) byChat.set(r.chat, [r]);
-    else list.push(r);
-  }
+  const byChat = groupBy(
+    requests.filter((r) => r.callSeq !== undefined),
+    (r) => r.chat,
+  );
   for (const list of byChat.values()) list.sort((a, b) => a.callSeq! - b.callSeq!);
   return byChat;
+}
+
+/** `items` grouped by `keyOf`, each group in the items' order. */
+function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, [item]);
+    else group.push(item);
+  }
+  return groups;
 }
 
 function firstAttemptById(attempts: readonly AttemptRecord[]): Map<string, AttemptRecord> {
@@ -211,6 +246,18 @@ function exhaustionSteps(sockets: readonly SocketRecord[], maxAttempts: number):
     }
   }
   return steps;
+}
+
+/** Index of the first value `>= at` in ascending `sorted`, or its length. */
+function firstAtOrAfter(sorted: readonly number[], at: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Index of the last value `<= at` in ascending `sorted`, or -1. */

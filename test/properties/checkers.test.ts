@@ -58,13 +58,21 @@ describe('exactly-once', () => {
     expect(checkExactlyOnce(h)).toEqual([]);
   });
 
+  /** A 200 s run, stopped at 199_000. */
+  const longRun = () => {
+    const h = baseHistory();
+    h.endedAt = 200_000;
+    h.stop = { ...h.stop, requestedAt: 199_000, completedAt: 199_000 };
+    return h;
+  };
+
   /** Socket 1 went silent at 50; the keep-alive noticed at 60_060 and its close came ws's 30 s later. */
   const silentSocket1 = () =>
     socket({ generation: 1, openedAt: 10, silentAt: 50, state: 'closed', cause: 'silent', diedAt: 60_060, closeEmittedAt: 90_060, closeError: { name: 'Error', message: 'Connection was lost', statusCode: 408 } });
 
   it('flags a reply written into a silent link when a newer socket opened to resend it on', () => {
     // Arrange
-    const h = baseHistory();
+    const h = longRun();
     h.sockets = [silentSocket1(), socket({ generation: 2, createdAt: 92_000, openedAt: 92_060 })];
     h.requests.push(request('r1'));
     h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
@@ -74,7 +82,7 @@ describe('exactly-once', () => {
 
   it('excuses a reply lost in a silent link when no socket ever opened again (nothing to resend on)', () => {
     // Arrange: the reconnect hung until ws's handshake timeout and the run ended.
-    const h = baseHistory();
+    const h = longRun();
     h.sockets = [silentSocket1(), socket({ generation: 2, createdAt: 92_000, state: 'closed', cause: 'hang', diedAt: 112_000, closeEmittedAt: 112_000 })];
     h.requests.push(request('r1'));
     h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
@@ -83,7 +91,7 @@ describe('exactly-once', () => {
   });
 
   it('excuses a loss the path never heard of: its socket had not emitted close when the run ended', () => {
-    const h = baseHistory();
+    const h = longRun();
     h.sockets = [socket({ generation: 1, openedAt: 10, silentAt: 50, state: 'closing', cause: 'silent', diedAt: 60_060 })];
     h.requests.push(request('r1'));
     h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
@@ -92,7 +100,7 @@ describe('exactly-once', () => {
 
   it('excuses a lost reply when the session ended from outside right after the reconnect, not when the path replaced its own socket', () => {
     // Arrange: socket 2 opened, then the device was removed (401) before the resend could go out...
-    const loggedOut = baseHistory();
+    const loggedOut = longRun();
     loggedOut.sockets = [
       silentSocket1(),
       socket({ generation: 2, createdAt: 92_000, openedAt: 92_060, state: 'closed', cause: 'drop', dropReason: 'loggedOut', diedAt: 92_100, closeEmittedAt: 92_100, closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 401 } }),
@@ -142,6 +150,53 @@ describe('exactly-once', () => {
     expect(checkExactlyOnce(reopened)).toHaveLength(1);
   });
 
+  it('excuses a loss stop() cut short: stopped before a newer socket opened, or while the resend was in flight', () => {
+    // Arrange: written in the latency window before a reset heard at 300; socket 2 opened at 2300
+    // and the resend began at 2300; stop() was called at 2301, the resend still in its queries.
+    // r2, lost the same way, waited behind r1's resend in the chat.
+    const h = baseHistory();
+    h.sockets = [
+      socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', dropReason: 'connectionClosed', diedAt: 150, closeEmittedAt: 300 }),
+      endedSocket({ generation: 2, createdAt: 2200, openedAt: 2300, endAt: 2301 }),
+    ];
+    h.stop = { ...h.stop, requestedAt: 2301, completedAt: 2321 };
+    h.requests.push(request('r1'), request('r2', { callSeq: 2 }));
+    h.attempts.push(
+      attempt(1, 'r1', { reachedServer: false }),
+      attempt(2, 'r2', { reachedServer: false }),
+      attempt(3, 'r1', { at: 2300, generation: 2, result: 'pending', settledAt: undefined, written: false, writtenAt: undefined, reachedServer: false }),
+    );
+    const stoppedBeforeReopen = structuredClone(h);
+    stoppedBeforeReopen.stop.requestedAt = 2299;
+    stoppedBeforeReopen.attempts.pop();
+    const neverResent = structuredClone(stoppedBeforeReopen);
+    neverResent.stop.requestedAt = 9000;
+    // Act / Assert
+    expect(checkExactlyOnce(h)).toEqual([]);
+    expect(checkExactlyOnce(stoppedBeforeReopen)).toEqual([]);
+    expect(checkExactlyOnce(neverResent).map((v) => v.key)).toEqual(['r1', 'r2']);
+  });
+
+  it('excuses a lost media reply whose resend the server refused', () => {
+    // Arrange: the media frame was lost before a reset heard at 300; on socket 2 its resend met a
+    // media_conn never answered (rc14's TypeError, cached for the socket's life).
+    const h = baseHistory();
+    h.sockets = [
+      socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', dropReason: 'connectionClosed', diedAt: 150, closeEmittedAt: 300 }),
+      endedSocket({ generation: 2, createdAt: 2200, openedAt: 2300, endAt: 9000 }),
+    ];
+    h.requests.push(request('r1', { kind: 'sendMedia' }));
+    h.attempts.push(
+      attempt(1, 'r1', { reachedServer: false }),
+      attempt(2, 'r1', { at: 2300, generation: 2, result: 'rejected', settledAt: 8300, written: false, writtenAt: undefined, reachedServer: false, queryTimeouts: 1, error: { name: 'TypeError', message: "Cannot read properties of undefined (reading 'attrs')" } }),
+    );
+    const asText = structuredClone(h);
+    asText.requests[0]!.kind = 'reply';
+    // Act / Assert
+    expect(checkExactlyOnce(h)).toEqual([]);
+    expect(checkExactlyOnce(asText)).toHaveLength(1);
+  });
+
   it('excuses a reply the server nacked, which the recipient never sees', () => {
     const h = baseHistory();
     h.requests.push(request('r1'));
@@ -175,6 +230,14 @@ describe('live-socket', () => {
 });
 
 describe('liveness', () => {
+  /** A run that ends, and is stopped, long after its requests: stop() excuses nothing here. */
+  const stoppedLate = () => {
+    const h = baseHistory();
+    h.endedAt = 300_000;
+    h.stop = { ...h.stop, requestedAt: 300_000, completedAt: 300_000 };
+    return h;
+  };
+
   it('flags a reply that never settled', () => {
     const h = baseHistory();
     h.requests.push(request('r1', { outcome: 'pending', settledAt: undefined }));
@@ -240,7 +303,7 @@ describe('liveness', () => {
 
   it('flags a reply that waited out its deadline although the network healed in time', () => {
     // Arrange: heal at 1000; the reply's deadline runs to 120_100, far past 1000 + 37_500 + 30_000.
-    const h = baseHistory();
+    const h = stoppedLate();
     h.networkEvents.push({ at: 500, do: 'drop' }, { at: 1000, do: 'heal' });
     h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 120_000, error: { name: 'ReplyDeadlineError', message: 'late' } }));
     // Act
@@ -262,24 +325,25 @@ describe('liveness', () => {
     expect(checkLiveness(h)).toEqual([]);
   });
 
-  it("allows a hanging connect the path's own connect timeout, as its sockets recorded it", () => {
-    // Arrange: heal at 1000; the deadline runs to 80_100. A correct path with Baileys' default
-    // 20 s connect timeout delivers by 1000 + 37_500 + 20_000 + 10_000 = 68_500; one configured
-    // with 60 s may still be waiting on a connect that began before the heal until 108_500.
+  it("allows a hanging connect twice the path's own connect timeout, as its sockets recorded it", () => {
+    // Arrange: heal at 1000; the deadline runs to 100_100. A correct path with Baileys' default
+    // 20 s connect timeout gives up on a hanging connect within 40 s and delivers by
+    // 1000 + 37_500 + 40_000 + 10_000 = 88_500; one configured with 60 s may still be waiting on a
+    // connect that began before the heal until 168_500.
     const arrange = (connectTimeoutMs: number) => {
-      const h = baseHistory();
-      h.config.replyDeadlineMs = 80_000;
+      const h = stoppedLate();
+      h.config.replyDeadlineMs = 100_000;
       h.sockets[0] = socket({ generation: 1, openedAt: 10, timings: { keepAliveIntervalMs: 30_000, connectTimeoutMs, defaultQueryTimeoutMs: 60_000 } });
       h.networkEvents.push({ at: 500, do: 'drop' }, { at: 1000, do: 'heal' });
-      h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 80_000, error: { name: 'ReplyDeadlineError', message: 'late' } }));
+      h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 100_000, error: { name: 'ReplyDeadlineError', message: 'late' } }));
       return h;
     };
     const defaults = arrange(20_000);
     const patient = arrange(60_000);
     // Act / Assert
-    expect(checkLiveness(defaults)).toMatchObject([{ key: 'r1', message: expect.stringContaining('a correct path delivers by 68500 ms') }]);
+    expect(checkLiveness(defaults)).toMatchObject([{ key: 'r1', message: expect.stringContaining('a correct path delivers by 88500 ms') }]);
     expect(checkLiveness(patient)).toEqual([]);
-    expect(healedFor(patient)!.by - healedFor(defaults)!.by).toBe(60_000 - 20_000);
+    expect(healedFor(patient)!.by - healedFor(defaults)!.by).toBe(2 * (60_000 - 20_000));
   });
 
   it('counts from the close of a silent socket, not from the heal', () => {
@@ -287,41 +351,70 @@ describe('liveness', () => {
     h.networkEvents.push({ at: 100, do: 'silent' }, { at: 1000, do: 'heal' });
     h.sockets[0] = socket({ generation: 1, openedAt: 10, silentAt: 100, state: 'closed', cause: 'silent', diedAt: 65_100, closeEmittedAt: 95_100 });
     h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 120_000 }));
-    // 95_100 + 37_500 + 20_000 + 10_000 = 162_600 > 120_100: a correct path may not have made it.
-    expect(healedFor(h)).toEqual({ at: 1000, by: 162_600 });
+    // 95_100 + 37_500 + 40_000 + 10_000 = 182_600 > 120_100: a correct path may not have made it.
+    expect(healedFor(h)).toEqual({ at: 1000, by: 182_600 });
     expect(checkLiveness(h)).toEqual([]);
   });
 
   it("bounds a silent socket's close the run never saw by the socket's own keep-alive timings and ws's close timeout", () => {
     // Arrange: silent at 100, close never emitted. With a 30 s keep-alive it comes by
-    // 100 + 65_000 + 30_000; with a 1 s keep-alive by 100 + 7000 + 30_000.
+    // 100 + 65_000 + 30_000; with a 1 s keep-alive by 100 + 7000 + 30_000. Then backoff (37_500),
+    // a hanging connect given up (40_000) and 10 s.
     const arrange = (keepAliveIntervalMs: number) => {
-      const h = baseHistory();
+      const h = stoppedLate();
       h.networkEvents.push({ at: 100, do: 'silent' }, { at: 1000, do: 'heal' });
       h.sockets[0] = socket({ generation: 1, openedAt: 10, silentAt: 100, state: 'closing', cause: 'silent', diedAt: 7000, timings: { keepAliveIntervalMs, connectTimeoutMs: 20_000, defaultQueryTimeoutMs: 60_000 } });
-      h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 120_000, error: { name: 'ReplyDeadlineError', message: 'late' } }));
+      h.config.replyDeadlineMs = 150_000;
+      h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 150_000, error: { name: 'ReplyDeadlineError', message: 'late' } }));
       return h;
     };
     const slow = arrange(30_000);
     const fast = arrange(1000);
     // Act / Assert
-    expect(healedFor(slow)!.by).toBe(95_100 + 37_500 + 20_000 + 10_000);
+    expect(healedFor(slow)!.by).toBe(95_100 + 37_500 + 40_000 + 10_000);
     expect(checkLiveness(slow)).toEqual([]);
-    expect(healedFor(fast)!.by).toBe(37_100 + 37_500 + 20_000 + 10_000);
-    expect(checkLiveness(fast)).toMatchObject([{ key: 'r1', message: expect.stringContaining('a correct path delivers by 104600 ms') }]);
+    expect(healedFor(fast)!.by).toBe(37_100 + 37_500 + 40_000 + 10_000);
+    expect(checkLiveness(fast)).toMatchObject([{ key: 'r1', message: expect.stringContaining('a correct path delivers by 124600 ms') }]);
+  });
+
+  it('counts from the end of a send a fault held past the heal: its chat waits behind it', () => {
+    // Arrange: r1's pre-write queries went out during a stall and waited 60 s each past the heal
+    // at 1000; r2, behind it in the chat, ran out of its deadline meanwhile.
+    const h = baseHistory();
+    h.endedAt = 200_000;
+    h.networkEvents.push({ at: 50, do: 'stallQueries' }, { at: 1000, do: 'heal' });
+    h.attempts.push(attempt(1, 'r1', { at: 100, queryTimeouts: 2, writtenAt: 120_100, settledAt: 120_100 }));
+    h.requests.push(request('r1', { settledAt: 120_100 }), request('r2', { callSeq: 2, outcome: 'fail', settledAt: 100 + 120_000, error: { name: 'ReplyDeadlineError', message: 'late' } }));
+    makeVisible(h, 'r1', 120_110);
+    // Act / Assert
+    expect(healedFor(h)).toEqual({ at: 1000, by: 120_100 + 37_500 + 40_000 + 10_000 });
+    expect(checkLiveness(h)).toEqual([]);
   });
 
   it('adds no wait for a silent link that came back before the keep-alive gave up on it', () => {
     const h = baseHistory();
     h.networkEvents.push({ at: 100, do: 'silent' }, { at: 1000, do: 'heal' });
     h.sockets[0] = socket({ generation: 1, openedAt: 10, silentAt: 100, resumedAt: 1000 });
-    expect(healedFor(h)).toEqual({ at: 1000, by: 1000 + 37_500 + 20_000 + 10_000 });
+    expect(healedFor(h)).toEqual({ at: 1000, by: 1000 + 37_500 + 40_000 + 10_000 });
+  });
+
+  it('accepts a media request the server refused before any write, but not a text reply failing the same way', () => {
+    // Arrange: every upload host failed (Boom 500) on the last attempt; no frame was written.
+    const arrange = (kind: 'sendMedia' | 'reply') => {
+      const h = baseHistory();
+      h.requests.push(request('r1', { kind, outcome: 'fail', settledAt: 300, error: { name: 'Error', message: 'Media upload failed on all hosts' } }));
+      h.attempts.push(attempt(1, 'r1', { result: 'rejected', settledAt: 300, written: false, writtenAt: undefined, reachedServer: false, error: { name: 'Error', message: 'Media upload failed on all hosts', statusCode: 500 } }));
+      return h;
+    };
+    // Act / Assert
+    expect(checkLiveness(arrange('sendMedia'))).toEqual([]);
+    expect(checkLiveness(arrange('reply'))).toMatchObject([{ key: 'r1', message: expect.stringContaining('gave up after 200 ms') }]);
   });
 
   it('does not excuse a connect left connecting forever after an HTTP 503 on the upgrade', () => {
     // Arrange: socket 1 dropped; the reconnect's upgrade was answered 503, so rc14 leaves it
     // connecting with no close. A correct path gives up on it (its own connect watchdog).
-    const h = baseHistory();
+    const h = stoppedLate();
     h.networkEvents.push({ at: 500, do: 'drop' }, { at: 1000, do: 'heal' });
     h.sockets = [
       socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', diedAt: 500, closeEmittedAt: 600 }),
@@ -357,6 +450,20 @@ describe('order', () => {
     makeVisible(h, 'r3', 150);
     makeVisible(h, 'r2', 160);
     expect(checkOrder(h)).toEqual([]);
+  });
+
+  it('accepts a nacked reply that a resend showed late', () => {
+    // Arrange: r1's first copy was nacked; r2 showed; r1's resend (same id) showed after it.
+    const h = baseHistory();
+    h.requests.push(request('r1'), request('r2', { eventIndex: 2, callSeq: 2 }));
+    h.attempts.push(attempt(1, 'r1', { nacked: true }), attempt(2, 'r2'), attempt(3, 'r1', { at: 2000, generation: 2 }));
+    makeVisible(h, 'r2', 150);
+    makeVisible(h, 'r1', 2010);
+    const notNacked = structuredClone(h);
+    delete notNacked.attempts[0]!.nacked;
+    // Act / Assert
+    expect(checkOrder(h)).toEqual([]);
+    expect(checkOrder(notNacked)).toHaveLength(1);
   });
 
   it('accepts a gap where an earlier reply failed and is not visible', () => {
@@ -466,19 +573,38 @@ describe('bounded: listeners', () => {
 
 describe('clean', () => {
   it('flags timers, sends and requests left after stop, and unhandled rejections', () => {
+    // Arrange: socket 1 was never ended, and a send on it is still pending.
     const h = baseHistory();
+    h.sockets = [socket({ generation: 1, openedAt: 10 })];
     h.stop = { ...h.stop, pathTimersAlive: 2, pendingAttempts: 1, pendingRequests: 2 };
+    h.attempts.push(attempt(1, 'r1', { result: 'pending', settledAt: undefined, written: false, writtenAt: undefined, reachedServer: false }));
     h.requests.push(request('r1', { outcome: 'pending', settledAt: undefined }));
     h.requests.push(request('r2', { outcome: 'pending', settledAt: undefined, calledAt: undefined }));
     h.unhandledRejections.push({ at: 50, error: { name: 'Error', message: 'boom' } });
     h.thrown.push({ at: 60, where: 'listener', error: { name: 'TypeError', message: 'x is undefined' } });
+    // Act / Assert
     expect(checkClean(h).map((v) => v.message)).toEqual([
       '2 send-path timer(s) alive after stop()',
-      '1 send(s) still pending after stop()',
+      '1 send(s) still pending after stop() on sockets it neither ended nor lost',
       '1 request(s) never settled after stop()',
+      'socket 1 (created at 0 ms, open) was neither ended nor closed when stop() resolved',
       'unhandled rejection: Error: boom',
       'thrown in listener: TypeError: x is undefined',
     ]);
+  });
+
+  it('excuses a send rc14 still holds on a socket the path ended or lost: nothing can cancel it', () => {
+    // Arrange: stop() ended socket 1 at 9000 while a send was in its pre-write queries (rc14 holds
+    // it 60 s more); socket 2, found silent, was closing with a stuck write.
+    const h = baseHistory();
+    h.sockets.push(socket({ generation: 2, createdAt: 100, openedAt: 160, state: 'closing', cause: 'silent', silentAt: 200, diedAt: 8000 }));
+    h.stop = { ...h.stop, pendingAttempts: 2 };
+    h.attempts.push(
+      attempt(1, 'r1', { at: 8990, result: 'pending', settledAt: undefined, written: false, writtenAt: undefined, reachedServer: false }),
+      attempt(2, 'r2', { at: 7000, generation: 2, result: 'pending', settledAt: undefined, reachedServer: false }),
+    );
+    // Act / Assert
+    expect(checkClean(h)).toEqual([]);
   });
 
   it('flags a socket neither ended nor closed when stop() resolved, but not one ended, lost or closed by then', () => {

@@ -91,6 +91,9 @@ describe('HistoryIndex', () => {
       expect(index.outsideTerminalCloseBy(at)).toBe(outside.some((s) => s.closeEmittedAt! <= at));
       expect(index.outsideTerminalCloseAtOrAfter(at)).toBe(outside.some((s) => s.closeEmittedAt! >= at));
       expect(index.openedAtOrAfter(at)).toBe(h.sockets.some((s) => s.openedAt !== undefined && s.openedAt >= at));
+      for (const to of [at, at + 50, at + 400]) {
+        expect(index.openedBetween(at, to), `[${at}, ${to})`).toBe(h.sockets.some((s) => s.openedAt !== undefined && s.openedAt >= at && s.openedAt < to));
+      }
     }
     const earliest = Math.min(...outside.map((s) => s.closeEmittedAt!));
     expect(index.firstOutsideTerminalClose).toBe(outside.find((s) => s.closeEmittedAt === earliest));

@@ -15,6 +15,8 @@ const property = 'chat-independence';
  * {@link latencyFactor} one-way latencies of its turn. rc14 sends one after up to two usync
  * round trips (the first send per chat per socket; media adds the media_conn round trip and the
  * upload), then the write, then one more latency to the server: under ten one-way latencies.
+ * A reply whose first attempt began within {@link independenceSlackMs} of its turn was not held
+ * up behind anything, whatever the network then did to it.
  */
 export const independenceSlackMs = 10_000;
 /** One-way latencies a fault-free send may take (see {@link independenceSlackMs}). */
@@ -56,6 +58,8 @@ class Facts {
   readonly #sockets: PrefixMax;
   /** Per chat, its faulty attempts as [start, end] intervals. */
   readonly #chatFaults = new Map<string, PrefixMax>();
+  /** Per chat, its attempts as [start, end]: until when sends begun before a time kept it busy. */
+  readonly #chatBusy = new Map<string, PrefixMax>();
   readonly judged: Judged[] = [];
 
   constructor(index: HistoryIndex) {
@@ -74,18 +78,33 @@ class Facts {
       faults.set(a.chat, list);
     }
     for (const [chat, list] of faults) this.#chatFaults.set(chat, new PrefixMax(list));
+    for (const [chat, attempts] of index.messageAttemptsByChat) {
+      this.#chatBusy.set(chat, new PrefixMax(attempts.map((a) => [a.at, a.settledAt ?? history.endedAt] as const)));
+    }
     for (const called of index.calledMessageRequestsByChat.values()) {
       called.forEach((request, i) => {
-        const judged = this.#judge(history, request, called[i - 1]);
+        const judged = this.#judge(index, request, called[i - 1]);
         if (judged !== undefined) this.judged.push(judged);
       });
     }
   }
 
+  /**
+   * When `request`'s turn came in its chat: it was called, the request called before it in the
+   * chat settled, and every send in the chat begun before its own first attempt (resends of
+   * earlier replies included, which go first) was over.
+   */
+  #turnOf(index: HistoryIndex, request: RequestRecord, previous: RequestRecord | undefined): number {
+    const firstAttemptAt = index.messageAttemptsByKey.get(request.key)?.[0]?.at ?? Infinity;
+    const busyUntil = this.#chatBusy.get(request.chat)?.maxBefore(firstAttemptAt) ?? -Infinity;
+    return Math.max(request.calledAt!, previous?.settledAt ?? -Infinity, busyUntil);
+  }
+
   /** `request` with its window, when its own chat and socket had no fault in it; else undefined. */
-  #judge(history: History, request: RequestRecord, previous: RequestRecord | undefined): Judged | undefined {
+  #judge(index: HistoryIndex, request: RequestRecord, previous: RequestRecord | undefined): Judged | undefined {
+    const { history } = index;
     if (previous !== undefined && previous.settledAt === undefined) return undefined;
-    const readyAt = Math.max(request.calledAt!, previous?.settledAt ?? -Infinity);
+    const readyAt = this.#turnOf(index, request, previous);
     const byAt = readyAt + this.boundMs;
     if (byAt > history.endedAt || byAt > request.calledAt! + history.config.replyDeadlineMs) return undefined;
     if (history.stop.requestedAt !== undefined && history.stop.requestedAt <= byAt) return undefined;
@@ -118,9 +137,11 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
   for (const { request, readyAt, byAt } of f.judged) {
     const visibleAt = index.visibleCopies(request)[0]?.at;
     if (visibleAt !== undefined && visibleAt <= byAt) continue;
+    const sentAt = index.messageAttemptsByKey.get(request.key)?.[0]?.at;
+    if (sentAt !== undefined && sentAt <= readyAt + independenceSlackMs) continue; // on time; the network was slow
     const blocker = blockerOf(history, request.chat, readyAt, byAt);
     const held = blocker === undefined ? '' : `; meanwhile chat ${blocker.chat} had a fault (attempt #${blocker.seq}${blocker.key ? ` for ${blocker.key}` : ''})`;
-    const seen = visibleAt === undefined ? 'was not visible' : `became visible only at ${visibleAt} ms`;
+    const seen = `${visibleAt === undefined ? 'was not visible' : `became visible only at ${visibleAt} ms`}, ${sentAt === undefined ? 'never sent' : `first sent at ${sentAt} ms`}`;
     violations.push({
       property,
       key: request.key,
@@ -135,9 +156,11 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 export const chatIndependence: Checker<typeof property> = {
   name: property,
   definition:
-    'A reply or media request whose own chat and socket had no fault becomes visible within a bound after its turn came. Its turn: when it was ' +
-    'called or, if later, when the previous request called in its chat settled. The bound: 10 s plus 10 times the run\'s one-way latency (the ' +
-    'longest time from a write to its frame reaching the server, on sockets never silent). No fault, throughout [turn, turn + bound]: a socket ' +
+    'A reply or media request whose own chat and socket had no fault becomes visible within a bound after its turn came, or at least its first ' +
+    'send attempt begins within 10 s of its turn (then nothing held it up; the network was slow). Its turn: the latest of its call, the ' +
+    'settling of the request called before it in its chat, and the end of every send in its chat begun before its own first attempt (a ' +
+    'resend of an earlier reply goes first). The bound: 10 s plus 10 times the run\'s one-way latency (the longest time from a ' +
+    'write to its frame reaching the server, on sockets never silent). No fault, throughout [turn, turn + bound]: a socket ' +
     'of the path was open at the turn and had no silence, loss, end() or close in the window; no message attempt to its chat in progress in the ' +
     'window was nacked, had a pre-write query time out, or was rejected; stop() was not called by the window\'s end. Not judged: a request whose ' +
     'previous one in the chat never settled, whose deadline ends inside the window, or whose window outlasts the run. Faults in other chats ' +

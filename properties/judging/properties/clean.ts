@@ -3,11 +3,28 @@
  * sockets behind, and nothing is sent once it was called), and the path never threw where no
  * one could catch it.
  */
-import type { History } from '../../../sim/history.js';
+import type { History, SocketRecord } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
 
 const property = 'clean';
+
+/** When the path was done with a socket: it called `end()`, or the connection was lost, or its close emitted. */
+function goneAt(s: SocketRecord): number {
+  return Math.min(s.endCalledAt ?? Infinity, s.diedAt ?? Infinity, s.closeEmittedAt ?? Infinity);
+}
+
+/**
+ * Sends still pending after stop() that the path could have settled: those on sockets it neither
+ * ended nor lost by then. A send in flight on a socket that is gone is rc14's to settle, and
+ * nothing can cancel it: after `end()` a send still in its pre-write queries waits
+ * `defaultQueryTimeoutMs` before its 428 (Baileys removes its listeners first), a stuck write
+ * its `connectTimeoutMs`.
+ */
+function sendsLeft(history: History, stoppedAt: number): number {
+  const socketGoneAt = new Map(history.sockets.map((s) => [s.generation, goneAt(s)]));
+  return history.attempts.filter((a) => a.result === 'pending' && (socketGoneAt.get(a.generation) ?? Infinity) > stoppedAt).length;
+}
 
 /**
  * Sockets left behind: each socket neither ended by the path (`end()` called) nor gone (its
@@ -18,8 +35,7 @@ const property = 'clean';
 function socketsLeft(history: History, stoppedAt: number): Violation<typeof property>[] {
   const violations: Violation<typeof property>[] = [];
   for (const s of history.sockets) {
-    const goneAt = Math.min(s.endCalledAt ?? Infinity, s.diedAt ?? Infinity, s.closeEmittedAt ?? Infinity);
-    if (goneAt <= stoppedAt) continue;
+    if (goneAt(s) <= stoppedAt) continue;
     violations.push({
       property,
       generation: s.generation,
@@ -57,7 +73,8 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
   const add = (message: string, when = at): void => void violations.push({ property, at: when, message });
   if (stop.result !== 'completed') add(`stop() ${stop.result}${stop.error ? `: ${stop.error.message}` : ''}`);
   if (stop.pathTimersAlive > 0) add(`${stop.pathTimersAlive} send-path timer(s) alive after stop()`);
-  if (stop.pendingAttempts > 0) add(`${stop.pendingAttempts} send(s) still pending after stop()`);
+  const pending = sendsLeft(history, stop.completedAt ?? history.endedAt);
+  if (pending > 0) add(`${pending} send(s) still pending after stop() on sockets it neither ended nor lost`);
   // Only requests the harness actually made count; one whose inbound never arrived was never asked.
   const unsettled = history.requests.filter((r) => r.calledAt !== undefined && r.outcome === 'pending').length;
   if (unsettled > 0) add(`${unsettled} request(s) never settled after stop()`);
@@ -72,12 +89,14 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 export const clean: Checker<typeof property> = {
   name: property,
   definition:
-    'The path\'s stop() completes (it neither rejects nor hangs, and the run reaches it), and when it has resolved the path holds no timers, no pending ' +
-    'sends, no unsettled requests (composing included) and no socket it neither ended (end() called) nor lost (connection lost or close emitted), ' +
-    'sockets made after stop() included; no send (message or presence) begins after stop() was called; and at no time in the run does the path ' +
-    'leave an unhandled rejection or throw from a timer, a listener, onMessage, start, stop or a request method. Excused: a request whose inbound ' +
-    'never reached the bot, which was never asked; a send at the very virtual time stop() was called, which may have come first. Sockets open at ' +
-    'once during the run are one-socket\'s business: this property is stop()\'s contract.',
+    'The path\'s stop() completes (it neither rejects nor hangs, and the run reaches it), and when it has resolved the path holds no timers, no unsettled ' +
+    'requests (composing included), no socket it neither ended (end() called) nor lost (connection lost or close emitted), sockets made after stop() ' +
+    'included, and no pending send on such a socket; no send (message or presence) begins after stop() was called; and at no time in the run does ' +
+    'the path leave an unhandled rejection or throw from a timer, a listener, onMessage, start, stop or a request method. Excused: a request whose ' +
+    'inbound never reached the bot, which was never asked; a send still pending on a socket the path ended or lost (rc14 holds a send in its ' +
+    'pre-write queries for defaultQueryTimeoutMs after end(), a stuck write for connectTimeoutMs, and nothing can cancel them); a send at the very ' +
+    'virtual time stop() was called, which may have come first. Sockets open at once during the run are one-socket\'s business: this property is ' +
+    'stop()\'s contract.',
   check,
   judges: ({ history }) => history.stop.requestedAt !== undefined,
 };

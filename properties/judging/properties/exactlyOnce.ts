@@ -4,7 +4,7 @@
  */
 import type { RequestRecord } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
-import type { HistoryIndex } from '../historyIndex.js';
+import { isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
 
 const property = 'exactly-once';
 
@@ -17,13 +17,15 @@ const property = 'exactly-once';
  * `lost on the wire`: every frame of it that was written was lost (written, never reached the
  * server: written into a silent link that never came back, or in the latency window before a
  * FIN or RST was heard), and after the last such loss was heard (its socket's close emitted)
- * either no newer socket opened before the run ended or the session ended for good (a close
- * from outside with a terminal code, or the last `maxAttempts` connects all failing, as the
- * liveness check reads them). A loss never heard before the run ended (its socket's close not
- * yet emitted) is beyond repair too. Otherwise a later socket was a chance to resend, and the
- * loss is the path's. Attempts that were never written do not matter: they reached nobody. A
- * reply reported sent with no written frame at all is not excused: the path reported a send
- * that never happened.
+ * no repair was possible: no newer socket opened before the run ended; or the session ended for
+ * good (a close from outside with a terminal code, or the last `maxAttempts` connects all
+ * failing, as the liveness check reads them); or stop() came first (no newer socket opened
+ * before it was called, or a send in its chat begun after the loss was heard was still in flight
+ * when it was: resends go out one at a time per chat); or, for media, the server refused a
+ * resend of it ({@link isMediaRefusal}). A loss never heard before the run ended (its socket's
+ * close not yet emitted) is beyond repair too. Otherwise a later socket was a chance to resend, and the loss is the path's.
+ * Attempts that were never written do not matter: they reached nobody. A reply reported sent
+ * with no written frame at all is not excused: the path reported a send that never happened.
  */
 function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lost on the wire' | undefined {
   const attempts = index.messageAttemptsByKey.get(request.key) ?? [];
@@ -41,7 +43,17 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lo
   if (written === 0) return undefined;
   if (!index.openedAtOrAfter(lastHeardAt)) return 'lost on the wire';
   const sessionOver = index.outsideTerminalCloseAtOrAfter(lastHeardAt) || index.lastConnectsFailedSince(lastHeardAt);
-  return sessionOver ? 'lost on the wire' : undefined;
+  const resendRefused = request.kind === 'sendMedia' && attempts.some((a) => a.at >= lastHeardAt && isMediaRefusal(a));
+  return sessionOver || resendRefused || stoppedFirst(index, request.chat, lastHeardAt) ? 'lost on the wire' : undefined;
+}
+
+/** stop() was called before a loss heard at `heardAt` in `chat` could be repaired (see {@link lossExcuse}). */
+function stoppedFirst(index: HistoryIndex, chat: string, heardAt: number): boolean {
+  const stopAt = index.history.stop.requestedAt;
+  if (stopAt === undefined) return false;
+  if (!index.openedBetween(heardAt, stopAt)) return true;
+  const inChat = index.messageAttemptsByChat.get(chat) ?? [];
+  return inChat.some((a) => a.at >= heardAt && a.at <= stopAt && (a.settledAt === undefined || a.settledAt > stopAt));
 }
 
 function check(index: HistoryIndex): Violation<typeof property>[] {
@@ -78,8 +90,10 @@ export const exactlyOnce: Checker<typeof property> = {
     'Ambiguous (info) and failed requests may be absent. Excused, for a reply reported sent that never became visible: the server nacked it ' +
     '(messages.update status ERROR: the recipient never sees it); or it had at least one written frame, every written frame was lost on the wire ' +
     '(written, never reached the server), and after the last such loss was heard (its socket\'s close emitted; a loss never heard before the run ' +
-    'ended counts as beyond repair) either no newer socket opened before the run ended or the session ended for good (a close from outside ' +
-    'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing).',
+    'ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
+    'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first (before any newer socket ' +
+    'opened, or while a send in its chat begun after the loss was heard was still in flight), or, for media, the server refused a resend of it ' +
+    '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never answered).',
   check,
   judges: (index) => index.messageRequests.some((r) => r.calledAt !== undefined),
 };

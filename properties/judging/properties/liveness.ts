@@ -3,9 +3,9 @@
  * network healed for good if its deadline left a correct path time to reconnect and send.
  */
 import type { History, RequestRecord, SocketRecord } from '../../../sim/history.js';
-import { baileysDefaults, keepAliveDetectionMsMax, wsCloseTimeoutMs } from '../../../src/baileysFacts.js';
+import { connectWatchdogMs, keepAliveDetectionMsMax, socketTimingsOf, wsCloseTimeoutMs } from '../../../src/baileysFacts.js';
 import type { Checker, Violation } from '../checker.js';
-import type { HistoryIndex } from '../historyIndex.js';
+import { isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
 
 const property = 'liveness';
 
@@ -23,14 +23,16 @@ function longestAttemptMs(history: History): number {
 }
 
 /**
- * Longest a connect may hang before ws gives up on it: the path's own `connectTimeoutMs`, as
- * each socket recorded it (the largest, should the path change it between sockets); Baileys'
- * default when the run made no socket.
+ * Longest a connect may hang before it is given up: ws ends an unanswered upgrade after
+ * `connectTimeoutMs`, and a path gives up on one rc14 leaves `connecting` for ever (an HTTP error
+ * on the upgrade) within {@link connectWatchdogMs} of it: twice `connectTimeoutMs`, the handshake
+ * and the login. From the path's own timings as each socket recorded them (the largest, should
+ * the path change them between sockets); Baileys' defaults when the run made no socket.
  */
-function connectTimeoutMsOf(history: History): number {
+function connectGiveUpMsOf(history: History): number {
   let longest = 0;
-  for (const s of history.sockets) longest = Math.max(longest, s.timings.connectTimeoutMs);
-  return longest > 0 ? longest : baileysDefaults.connectTimeoutMs;
+  for (const s of history.sockets) longest = Math.max(longest, connectWatchdogMs(s.timings));
+  return longest > 0 ? longest : connectWatchdogMs(socketTimingsOf(undefined));
 }
 
 /**
@@ -49,20 +51,42 @@ function silentCloseHeardAt(socket: SocketRecord): number | undefined {
 }
 
 /**
+ * Until when sends begun before the heal were still held by the faults before it: a query sent
+ * then waits out its `defaultQueryTimeoutMs` even after the heal (rc14 never resends it), and a
+ * write stuck behind a full buffer its `connectTimeoutMs`. Their chats' later replies wait behind
+ * them, as a per-chat order requires.
+ */
+function heldPastHealUntil(history: History, healAt: number): number {
+  let until = -Infinity;
+  for (const a of history.attempts) {
+    if (a.at > healAt) continue;
+    const stuckWrite = a.result === 'rejected' && a.error?.statusCode === 408;
+    if (a.queryTimeouts > 0 || stuckWrite) until = Math.max(until, a.settledAt ?? history.endedAt);
+  }
+  return until;
+}
+
+/**
  * When the network was healed for good (a `heal` with no fault after it), and by when a correct
- * path has certainly reconnected: from the heal, or from the close of the last silent socket
- * if that comes later ({@link silentCloseHeardAt}), the longest backoff, a connect that hangs
- * past the heal (for the path's own connect timeout: a connect that never completes, as after an
- * HTTP 503 on the upgrade, is the path's to give up on by then) and 10 s for the connect and the
- * send. Undefined when no such heal exists.
+ * path has certainly reconnected: from the heal, or if later from the close of the last silent
+ * socket ({@link silentCloseHeardAt}) or the end of the last send held past the heal by a fault
+ * before it ({@link heldPastHealUntil}), the longest backoff, a connect that hangs
+ * past the heal (until it is given up: {@link connectGiveUpMsOf}; one that never completes, as
+ * after an HTTP 503 on the upgrade, is the path's to give up on by then) and 10 s for the connect
+ * and the send. Undefined when no such heal exists.
  */
 export function healedFor(history: History): { at: number; by: number } | undefined {
   const last = history.networkEvents.at(-1);
   if (last?.do !== 'heal') return undefined;
-  let from = last.at;
+  let from = Math.max(last.at, heldPastHealUntil(history, last.at));
   for (const socket of history.sockets) from = Math.max(from, silentCloseHeardAt(socket) ?? -Infinity);
   const { maxMs, jitter } = history.config.reconnect;
-  return { at: last.at, by: from + Math.ceil(maxMs * (1 + jitter)) + connectTimeoutMsOf(history) + healSlackMs };
+  return { at: last.at, by: from + Math.ceil(maxMs * (1 + jitter)) + connectGiveUpMsOf(history) + healSlackMs };
+}
+
+/** The server refused a media request: an attempt of it was an rc14 media refusal ({@link isMediaRefusal}). */
+function mediaRefused(index: HistoryIndex, request: RequestRecord): boolean {
+  return request.kind === 'sendMedia' && (index.messageAttemptsByKey.get(request.key) ?? []).some(isMediaRefusal);
 }
 
 /** Why a failed request was allowed to fail, or undefined if it gave up without cause. */
@@ -70,10 +94,12 @@ function failureJustification(index: HistoryIndex, request: RequestRecord): stri
   const { history } = index;
   const settledAt = request.settledAt ?? history.endedAt;
   const calledAt = request.calledAt ?? request.requestedAt;
-  if (settledAt - calledAt >= history.config.replyDeadlineMs) return 'deadline';
+  // Every other cause first: a deadline failure alone is still judged against the heal.
   if (history.stop.requestedAt !== undefined && history.stop.requestedAt <= settledAt) return 'stopped';
   if (index.outsideTerminalCloseBy(settledAt)) return 'terminal close';
   if (index.reconnectsExhaustedBy(settledAt)) return 'reconnect attempts exhausted';
+  if (mediaRefused(index, request)) return 'media refused';
+  if (settledAt - calledAt >= history.config.replyDeadlineMs) return 'deadline';
   return undefined;
 }
 
@@ -123,12 +149,16 @@ export const liveness: Checker<typeof property> = {
     'Every reply or media request the path was called with settles, within replyDeadlineMs plus the longest single attempt of the run. ' +
     'A request that does not end ok (fail or info) needs a cause: its deadline passed, stop() was requested before it settled, the session ended ' +
     'from outside before it settled (a socket cut from outside or refused at login with a terminal code, 401, 403 or 440; not a 440 the path ' +
-    'provoked by opening a second socket), or, of the sockets closed before it settled, the last maxAttempts all never opened. ' +
+    'provoked by opening a second socket), of the sockets closed before it settled the last maxAttempts all never opened, or, for media, the ' +
+    'server refused it (an attempt of it failed before any write with rc14\'s media failure: Boom 500, every upload host failed or media_conn ' +
+    'answered an error, or the TypeError of a media_conn never answered; rc14 caches a failed media_conn for the socket\'s life). ' +
     'A deadline failure is still a violation when the network healed for good (the last network event is a heal) and the deadline ran past ' +
-    'the time a correct path has certainly reconnected: the heal, or the close of the last socket whose link went silent and never came back ' +
-    '(its close, or if never emitted its silence plus two keep-alive intervals, 5 s and ws\'s 30 s close timeout, from the socket\'s timings), ' +
-    'whichever is later, plus the longest backoff, the path\'s connectTimeoutMs (a connect left connecting forever, as after an HTTP 503 on the ' +
-    'upgrade, is the path\'s to give up on within it) and 10 s for the connect and the send. Excused: a request whose inbound never reached the bot.',
+    'the time a correct path has certainly reconnected, and no other cause applies: the heal, or the close of the last socket whose link went ' +
+    'silent and never came back (its close, or if never emitted its silence plus two keep-alive intervals, 5 s and ws\'s 30 s close timeout, ' +
+    'from the socket\'s timings), or the settling of the last send begun before the heal that a fault held past it (a pre-write query waiting ' +
+    'out defaultQueryTimeoutMs, a stuck write its connectTimeoutMs), whichever is latest, plus the longest backoff, twice the path\'s connectTimeoutMs (a hanging connect: ws gives up on an unanswered upgrade ' +
+    'after connectTimeoutMs, and a connect left connecting forever, as after an HTTP 503 on the upgrade, is the path\'s to give up on within ' +
+    'the handshake and login times) and 10 s for the connect and the send. Excused: a request whose inbound never reached the bot.',
   check,
   judges: (index) => index.messageRequests.some((r) => r.calledAt !== undefined),
 };
