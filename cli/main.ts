@@ -4,11 +4,11 @@
  * the flag, with exit 2. {@link main} returns the exit code instead of exiting, so the bin can
  * let stdout drain and tests can call it directly.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { CampaignFlags } from './campaignCommand.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { processIo, type Io } from './io.js';
+import { packageVersion } from './packageVersion.js';
 import { parseRuns, parseSeed, parseTimeBudgetMs, parseWorkers } from './parseFlags.js';
 
 // Commands are imported when they run: they load the simulator, and `--help` or a bad flag
@@ -49,14 +49,6 @@ function addCampaignOptions(command: Command): Command {
     .option('--workers <n>', 'worker processes (1 = in this process); same seed, same summary whatever the count', campaignDefaults.workers)
     .option('--json', 'print the summary as one JSON object on stdout, and nothing else')
     .option('--out-dir <dir>', 'where the failure file of a violation is written', campaignDefaults.outDir);
-}
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 }
 
 /** Commander's message (`error: unknown option '--x'\n(Did you mean --y?)`) as one line. */
