@@ -5,7 +5,7 @@
  * the same summary for the same seed whatever the worker count; plain `runCampaign` splits the
  * runs differently.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { failureFileOf, type CampaignResult } from '../properties/campaigns/campaign.js';
 import { replayCommand, writeFailureFile } from '../properties/campaigns/failureFile.js';
 import { isModuleSpec, loadSendPath, SendPathLoadError } from '../properties/paths/loadSendPath.js';
@@ -13,7 +13,7 @@ import type { NamedSendPath } from '../properties/paths/sendPaths.js';
 import type { CampaignShard, ShardedCampaignResult } from '../properties/campaigns/shard.js';
 import { specimens } from '../properties/specimens/index.js';
 import { redactText } from '../report/redact.js';
-import { violatedProperties } from '../report/text.js';
+import { displayPath, violatedProperties } from '../report/text.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { writeLines, type Io } from './io.js';
 import { packageVersion } from './packageVersion.js';
@@ -40,12 +40,6 @@ export async function loadPathOrExplain(spec: string, cwd: string, what: string)
     if (error instanceof SendPathLoadError) throw new UsageError(`${what}: ${firstLine(error)}`);
     throw error;
   }
-}
-
-/** `file` as a user would type it from `cwd`: relative when inside it. */
-export function displayPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
 /** Runs one campaign against an already loaded path, with progress if `showProgress`. */
