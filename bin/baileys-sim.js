@@ -8,6 +8,12 @@ import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
+// A reader that stops early (`baileys-sim --help | head`) is not an error of this command.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const dist = new URL('../dist/', import.meta.url);
 if (!existsSync(new URL('cli/main.js', dist))) {
   console.error(`baileys-sim: ${fileURLToPath(dist)} is missing: run \`npm run build\` in the baileys-sim checkout`);
