@@ -11,7 +11,7 @@
  * mismatch and the files.
  */
 import { z } from 'zod';
-import { propertyNames, type PropertyName } from '../properties/judging/checkers.js';
+import { violationSchema } from '../properties/campaigns/failureFile.js';
 import { UsageError } from './errors.js';
 import { summaryFormat, summaryOf, type CampaignSummary, type CampaignTotals, type ChunkSummary, type FailureSummary } from './summary.js';
 
@@ -45,15 +45,7 @@ const failureSchema = z.object({
   eventsBeforeShrink: z.number().int().nonnegative(),
   events: z.number().int().nonnegative(),
   properties: z.array(z.string()),
-  violations: z.array(
-    z.object({
-      property: z.enum(propertyNames as [PropertyName, ...PropertyName[]]),
-      message: z.string(),
-      at: z.number(),
-      key: z.string().optional(),
-      generation: z.number().optional(),
-    }),
-  ),
+  violations: z.array(violationSchema),
 });
 
 const shardSummarySchema = z.object({

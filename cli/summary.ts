@@ -29,17 +29,22 @@ export interface FailureSummary {
 /** Fired / mattered counts per fault kind. */
 export type CoverageSummary = Record<string, { fired: number; mattered: number }>;
 
-/** One chunk's totals, as a shard summary records them for `merge`. */
-export interface ChunkSummary {
-  /** Chunk index in the whole campaign. */
-  index: number;
+/** Counts that add up over the chunks of a campaign. */
+export interface RunTotals {
   runs: number;
   simulations: number;
   virtualMs: number;
   coverage: CoverageSummary;
   violationsByProperty: Record<string, number>;
   determinism: { checked: number; mismatches: number };
+  /** Cut by the time budget. */
   interrupted: boolean;
+}
+
+/** One chunk's totals, as a shard summary records them for `merge`. */
+export interface ChunkSummary extends RunTotals {
+  /** Chunk index in the whole campaign. */
+  index: number;
   /** 0-based index, within this chunk, of the run that failed; the summary's `failure` tells the rest. */
   failedRun?: number;
 }
@@ -73,7 +78,7 @@ export interface CampaignSummary {
   runsPerSecond: number;
   /** The time budget ran out before every requested run was made. */
   timeBudgetHit: boolean;
-  coverage: Record<string, { fired: number; mattered: number }>;
+  coverage: CoverageSummary;
   /** Fault kinds that never mattered: what this campaign did not test. */
   neverMattered: string[];
   /** Per property: generated runs that violated it. */
@@ -85,18 +90,11 @@ export interface CampaignSummary {
 }
 
 /** A campaign's totals: what every summary field but the failure is computed from. */
-export interface CampaignTotals {
+export interface CampaignTotals extends RunTotals {
   path: string;
   seed: number;
   numRuns: number;
-  runs: number;
-  simulations: number;
-  virtualMs: number;
   wallMs: number;
-  interrupted: boolean;
-  coverage: CoverageSummary;
-  violationsByProperty: Record<string, number>;
-  determinism: { checked: number; mismatches: number };
 }
 
 /** The summary of a campaign's totals and its failure: one shape for `run`, `audit` and `merge`. */
