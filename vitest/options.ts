@@ -57,12 +57,19 @@ function wholeNumber(min: number, max: number) {
   return z.number({ error }).refine((n) => Number.isInteger(n) && n >= min && n <= max, { error });
 }
 
+/** A module `audit` loads: a file with one of these extensions. */
+const moduleFile = /\.m?[jt]s$/;
+const moduleError = 'must be a .ts, .mts, .js or .mjs module file such as ./src/sendPath.ts';
+
 const optionsSchema = z.strictObject({
   runs: wholeNumber(1, campaignRunsMax).optional(),
   seed: wholeNumber(0, seedMax).optional(),
   timeBudgetMs: wholeNumber(1, suiteTimeBudgetMsMax).optional(),
   failuresDir: z.string({ error: 'must be a directory path' }).min(1, { error: 'must be a directory path' }).optional(),
-  module: z.string({ error: 'must be a module file such as ./src/sendPath.ts' }).refine(isModuleSpec, { error: 'must be a module file such as ./src/sendPath.ts' }).optional(),
+  module: z
+    .string({ error: moduleError })
+    .refine((spec) => isModuleSpec(spec) && moduleFile.test(spec), { error: moduleError })
+    .optional(),
   testTimeoutMs: wholeNumber(1, testTimeoutMsMax).optional(),
 });
 

@@ -235,7 +235,7 @@ describe('bad input: one line, exit 2', () => {
 });
 
 describe('--help', () => {
-  it.concurrent.each([['run'], ['replay'], ['audit'], ['report']])('documents %s, its flags and exit codes', async (command) => {
+  it.concurrent.each([['run'], ['replay'], ['audit'], ['merge'], ['report']])('documents %s, its flags and exit codes', async (command) => {
     const result = await runCli([command, '--help'], tempDir());
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Usage: baileys-sim ${command}`);
@@ -245,6 +245,6 @@ describe('--help', () => {
   it('lists every command at the top level', async () => {
     const result = await runCli(['--help'], tempDir());
     expect(result.code).toBe(0);
-    for (const command of ['run', 'replay', 'audit', 'report']) expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    for (const command of ['run', 'replay', 'audit', 'merge', 'report']) expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 });

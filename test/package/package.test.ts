@@ -102,7 +102,8 @@ describe('installed into a project', () => {
     'npx baileys-sim audit exits 0 on a correct .mjs path and 1 on a buggy one, with a replayable failure file',
     async () => {
       // Act
-      const [correct, buggy] = await Promise.all([sh('npx baileys-sim audit ./correct.mjs --runs 300', consumer), sh('npx baileys-sim audit ./buggy.mjs --runs 300', consumer)]);
+      // Two workers on three chunks: one chunk runs in a worker process started from dist/.
+      const [correct, buggy] = await Promise.all([sh('npx baileys-sim audit ./correct.mjs --runs 300 --workers 2', consumer), sh('npx baileys-sim audit ./buggy.mjs --runs 300', consumer)]);
       const failure = failureIn(buggy.stdout);
       const replay = await sh(failure.replay, consumer);
       // Assert
