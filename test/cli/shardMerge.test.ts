@@ -88,12 +88,12 @@ describe('run --shard k/n, then merge', () => {
   it('runs exactly the chunks of its shard, and composes with --workers', async () => {
     // Arrange
     const cwd = tempDir();
-    const args = ['run', '--runs', '1000', '--seed', '8', '--shard', '2/3', '--json'];
+    const args = ['run', '--runs', '600', '--seed', '8', '--shard', '2/3', '--json'];
     // Act
     const [one, two] = await Promise.all([runCli([...args, '--workers', '1'], cwd), runCli([...args, '--workers', '2'], cwd)]);
     // Assert
     const shard = (JSON.parse(one.stdout) as { shard: { chunks: { index: number; runs: number }[] } }).shard;
-    expect(shard.chunks.map((c) => c.index)).toEqual([1, 4, 7]);
+    expect(shard.chunks.map((c) => c.index)).toEqual([1, 4]);
     expect(shard.chunks.every((c) => c.runs === 100)).toBe(true);
     expect(machineFree(two.stdout)).toEqual(machineFree(one.stdout));
   });
@@ -113,16 +113,16 @@ describe('bad shard specs and merges: one line, exit 2', () => {
   it('refuses summaries that are not the shards of one campaign, naming the mismatch', async () => {
     // Arrange: two real shard summaries, then copies with one field changed each.
     const cwd = tempDir();
-    const [one, two, whole] = await Promise.all([
+    const [one, two] = await Promise.all([
       runCli(['run', '--runs', '200', '--seed', '5', '--shard', '1/2', '--json'], cwd),
       runCli(['run', '--runs', '200', '--seed', '5', '--shard', '2/2', '--json'], cwd),
-      runCli(['run', '--runs', '200', '--seed', '5', '--json'], cwd),
     ]);
     const shard1 = JSON.parse(one.stdout) as { seed: number; runsRequested: number; path: string; shard: { version: string } };
+    const { shard: _shard, ...whole } = shard1;
     const write = (name: string, json: unknown) => writeFileSync(join(cwd, name), JSON.stringify(json));
     write('1.json', shard1);
     write('2.json', JSON.parse(two.stdout));
-    write('whole.json', JSON.parse(whole.stdout));
+    write('whole.json', whole);
     write('seed.json', { ...shard1, seed: 6 });
     write('runs.json', { ...shard1, runsRequested: 300 });
     write('path.json', { ...shard1, path: 'specimen:unordered' });
