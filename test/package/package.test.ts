@@ -5,10 +5,10 @@
  * path, the library from plain Node, a consumer's TypeScript, a consumer's vitest suite, and
  * each example of the README's "Use it in your project" section, run as written there.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../cli/runCli.js';
 import { installConsumer, packFromClone, readmeSnippet, sh, type Packed } from './consumerProject.js';
 
@@ -49,6 +49,9 @@ beforeAll(async () => {
   mkdirSync(join(consumer, 'src'));
   mkdirSync(join(consumer, 'test'));
 }, setupTimeoutMs);
+
+// The scratch project holds a whole install (about 140 MB): not left behind in the temp folder.
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Makes `src/sendPath.ts` (the module the README's examples use) the correct or the buggy path. */
 function useSendPath(which: 'correct' | 'buggy'): void {
