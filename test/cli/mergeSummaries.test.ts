@@ -39,7 +39,9 @@ async function summaryOf(pathSpec: string, seed: number, numRuns: number, shard?
 /** The summaries of every shard of a campaign, as merge inputs (through JSON, as from files). */
 async function shardInputs(pathSpec: string, seed: number, numRuns: number, count: number): Promise<SummaryInput[]> {
   const shards = Array.from({ length: count }, (_, i) => ({ index: i + 1, count }));
-  const summaries = await Promise.all(shards.map((shard) => summaryOf(pathSpec, seed, numRuns, shard)));
+  // One at a time: simulations in one process run one after another.
+  const summaries = [];
+  for (const shard of shards) summaries.push(await summaryOf(pathSpec, seed, numRuns, shard));
   return summaries.map((summary, i) => ({ file: `shard-${i + 1}.json`, json: JSON.parse(JSON.stringify(summary)) as unknown }));
 }
 
