@@ -16,7 +16,7 @@ export {
   type Violation,
 } from './judging/checkers.js';
 export { runCampaign, judge, failureFileOf, type CampaignOptions, type CampaignResult, type CampaignFailure } from './campaigns/campaign.js';
-export { runShardedCampaign, type ShardedCampaignOptions } from './campaigns/shard.js';
+export { runShardedCampaign, type ShardedCampaignOptions, type ShardedCampaignResult, type CampaignShard, type ChunkResult } from './campaigns/shard.js';
 export {
   readFailureFile,
   parseFailureFile,
@@ -28,6 +28,7 @@ export {
   type ReplayResult,
 } from './campaigns/failureFile.js';
 export { loadSendPath, SendPathLoadError } from './paths/loadSendPath.js';
+export { loadTypeScriptWithTsx } from './paths/typescriptLoader.js';
 export { builtInSendPath, builtInSendPathNames, type NamedSendPath } from './paths/sendPaths.js';
 export { specimens, specimenByName, type Specimen } from './specimens/index.js';
 export { runCoverage, neverMattered, type FaultCoverage } from './judging/coverage.js';
