@@ -1,16 +1,25 @@
 #!/usr/bin/env node
-// The baileys-sim command line. The CLI and the send paths it loads are TypeScript: tsx's ESM
-// loader is registered first, so `audit ./my-path.ts` works with no build step, then a hook that
-// loads a user's `.ts` as an ES module even outside an ESM package (see properties/typescriptEsmHooks.mjs).
+// The baileys-sim command line. It runs the compiled JavaScript in dist/ (npm pack builds it;
+// in a clone, `npm run build`), so it needs production dependencies only. tsx is loaded only
+// once a `.ts` send path module is about to be imported (properties/paths/typescriptLoader.ts),
+// and never in the process below that only restarts itself with V8 flags.
 import { spawn } from 'node:child_process';
-import { register as registerHooks } from 'node:module';
+import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { register } from 'tsx/esm/api';
 
-register();
-registerHooks('../properties/paths/typescriptEsmHooks.mjs', import.meta.url);
-const { simulationProcessV8Flags, tuneV8ForSimulation } = await import('../sim/v8Tuning.ts');
+// A reader that stops early (`baileys-sim --help | head`) is not an error of this command.
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
+const dist = new URL('../dist/', import.meta.url);
+if (!existsSync(new URL('cli/main.js', dist))) {
+  console.error(`baileys-sim: ${fileURLToPath(dist)} is missing: run \`npm run build\` in the baileys-sim checkout`);
+  process.exit(3);
+}
+const { simulationProcessV8Flags, tuneV8ForSimulation } = await import(new URL('sim/v8Tuning.js', dist).href);
 const args = process.argv.slice(2);
 const missingFlags = simulationProcessV8Flags.filter((flag) => !process.execArgv.includes(flag));
 
@@ -21,7 +30,9 @@ if ((args[0] === 'run' || args[0] === 'audit') && missingFlags.length > 0) {
 } else {
   // Before any simulation runs: the V8 settings that can still be made now.
   tuneV8ForSimulation();
-  const { main } = await import('../cli/main.ts');
+  const { loadTypeScriptWithTsx } = await import(new URL('properties/paths/typescriptLoader.js', dist).href);
+  loadTypeScriptWithTsx();
+  const { main } = await import(new URL('cli/main.js', dist).href);
   // exitCode rather than process.exit(): a piped stdout (`--json | jq`) must drain first.
   process.exitCode = await main(args);
 }

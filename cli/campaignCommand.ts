@@ -5,16 +5,18 @@
  * the same summary for the same seed whatever the worker count; plain `runCampaign` splits the
  * runs differently.
  */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { failureFileOf, type CampaignResult } from '../properties/campaigns/campaign.js';
 import { replayCommand, writeFailureFile } from '../properties/campaigns/failureFile.js';
 import { isModuleSpec, loadSendPath, SendPathLoadError } from '../properties/paths/loadSendPath.js';
 import type { NamedSendPath } from '../properties/paths/sendPaths.js';
+import type { CampaignShard, ShardedCampaignResult } from '../properties/campaigns/shard.js';
 import { specimens } from '../properties/specimens/index.js';
 import { redactText } from '../report/redact.js';
-import { violatedProperties } from '../report/text.js';
+import { displayPath, violatedProperties } from '../report/text.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { writeLines, type Io } from './io.js';
+import { packageVersion } from './packageVersion.js';
 import { createProgress, silentProgress } from './progress.js';
 import { formatSummary, summarize, type CampaignSummary } from './summary.js';
 
@@ -26,6 +28,8 @@ export interface CampaignFlags {
   workers: number;
   json: boolean;
   outDir: string;
+  /** Run only this shard's chunks (`--shard k/n`). */
+  shard?: CampaignShard;
 }
 
 /** Loads `spec` as a send path; a spec that cannot be loaded is a usage error naming `what`. */
@@ -38,18 +42,16 @@ export async function loadPathOrExplain(spec: string, cwd: string, what: string)
   }
 }
 
-/** `file` as a user would type it from `cwd`: relative when inside it. */
-export function displayPath(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
-}
-
 /** Runs one campaign against an already loaded path, with progress if `showProgress`. */
-async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showProgress: boolean): Promise<CampaignResult> {
-  const progress = showProgress ? createProgress(io, redactText(path.name), flags.runs) : silentProgress;
+async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showProgress: boolean): Promise<ShardedCampaignResult> {
+  // Loaded on demand: --help and bad flags must answer without starting the pool machinery.
+  const { chunkIndexes, chunkRunsOf, runShardedCampaign, shardChunkRuns } = await import('../properties/campaigns/shard.js');
+  const ownRuns = chunkIndexes(flags.runs, flags.shard).reduce((n, i) => n + chunkRunsOf(flags.runs, i), 0);
+  if (flags.shard && ownRuns === 0) {
+    io.stderr.write(`baileys-sim: shard ${flags.shard.index}/${flags.shard.count} has no runs: ${flags.runs} runs make ${chunkIndexes(flags.runs).length} chunk(s) of up to ${shardChunkRuns} runs, shared out over ${flags.shard.count} shards\n`);
+  }
+  const progress = showProgress ? createProgress(io, redactText(path.name), ownRuns) : silentProgress;
   try {
-    // Loaded on demand: --help and bad flags must answer without starting the pool machinery.
-    const { runShardedCampaign } = await import('../properties/campaigns/shard.js');
     // Workers resolve the spec in their own thread: give them a path that does not depend on cwd.
     const pathSpec = isModuleSpec(path.name) ? resolve(io.cwd, path.name) : path.name;
     const result = await runShardedCampaign({
@@ -58,6 +60,7 @@ async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showP
       seed: flags.seed,
       numRuns: flags.runs,
       timeBudgetMs: flags.timeBudgetMs,
+      shard: flags.shard,
       onRun: (n) => progress.update(n),
     });
     return { ...result, path: path.name };
@@ -67,8 +70,10 @@ async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showP
 }
 
 /** Writes the failure file of a failed campaign and summarises; the summary names the file. */
-async function summarizeAndSave(result: CampaignResult, flags: CampaignFlags, io: Io): Promise<CampaignSummary> {
-  if (!result.failure) return summarize(result);
+async function summarizeAndSave(result: ShardedCampaignResult, flags: CampaignFlags, io: Io): Promise<CampaignSummary> {
+  const { shardChunkRuns } = await import('../properties/campaigns/shard.js');
+  const shard = flags.shard && { shard: flags.shard, version: packageVersion(), chunkRuns: shardChunkRuns, chunks: result.chunks };
+  if (!result.failure) return summarize(result, undefined, shard);
   const outDir = resolve(io.cwd, flags.outDir);
   let file: string;
   try {
@@ -77,7 +82,7 @@ async function summarizeAndSave(result: CampaignResult, flags: CampaignFlags, io
     throw new UsageError(`--out-dir ${flags.outDir}: cannot write the failure file (${(error as NodeJS.ErrnoException).code ?? firstLine(error)})`);
   }
   const shown = displayPath(file, io.cwd);
-  return summarize(result, { file: shown, replayCommand: replayCommand(shown) });
+  return summarize(result, { file: shown, replayCommand: replayCommand(shown) }, shard);
 }
 
 /** The exit code a summary earns. */
@@ -88,7 +93,8 @@ export function exitCodeOf(summary: CampaignSummary): ExitCode {
 /** `baileys-sim run` / `audit` without `--specimens`. */
 export async function runCampaignCommand(spec: string, flags: CampaignFlags, io: Io, what: string): Promise<ExitCode> {
   const path = await loadPathOrExplain(spec, io.cwd, what);
-  if (!flags.json) io.stderr.write(`baileys-sim: campaign against ${redactText(path.name)}, seed ${flags.seed}, ${flags.runs} runs${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`);
+  const shard = flags.shard ? `, shard ${flags.shard.index}/${flags.shard.count}` : '';
+  if (!flags.json) io.stderr.write(`baileys-sim: campaign against ${redactText(path.name)}, seed ${flags.seed}, ${flags.runs} runs${shard}${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`);
   const result = await campaign(path, flags, io, !flags.json);
   const summary = await summarizeAndSave(result, flags, io);
   if (flags.json) io.stdout.write(`${JSON.stringify(summary)}\n`);

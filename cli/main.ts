@@ -1,21 +1,22 @@
 /**
- * The `baileys-sim` command line: `run`, `replay`, `audit` and `report`. Commander parses;
+ * The `baileys-sim` command line: `run`, `replay`, `audit`, `merge` and `report`. Commander parses;
  * every flag value is validated here (cli/parseFlags.ts) so each bad input is one line that names
  * the flag, with exit 2. {@link main} returns the exit code instead of exiting, so the bin can
  * let stdout drain and tests can call it directly.
  */
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import type { CampaignFlags } from './campaignCommand.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { processIo, type Io } from './io.js';
-import { parseRuns, parseSeed, parseTimeBudgetMs, parseWorkers } from './parseFlags.js';
+import { packageVersion } from './packageVersion.js';
+import { parseRuns, parseSeed, parseShard, parseTimeBudgetMs, parseWorkers } from './parseFlags.js';
 
 // Commands are imported when they run: they load the simulator, and `--help` or a bad flag
 // should answer without it.
 const campaignCommand = () => import('./campaignCommand.js');
 const replayCommand = () => import('./replayCommand.js');
 const reportCommand = () => import('./reportCommand.js');
+const mergeCommand = () => import('./mergeCommand.js');
 
 /** Defaults of the campaign flags: a fixed seed so a CI run is reproducible as it stands. */
 export const campaignDefaults = Object.freeze({ runs: '1000', seed: '1', workers: '1', outDir: '.baileys-sim/failures' });
@@ -28,6 +29,7 @@ interface RawCampaignFlags {
   workers: string;
   json?: boolean;
   outDir: string;
+  shard?: string;
 }
 
 function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
@@ -38,6 +40,7 @@ function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
     workers: parseWorkers(raw.workers),
     json: raw.json === true,
     outDir: raw.outDir,
+    shard: raw.shard === undefined ? undefined : parseShard(raw.shard),
   };
 }
 
@@ -48,15 +51,8 @@ function addCampaignOptions(command: Command): Command {
     .option('--time-budget <duration>', 'stop generating after this wall time, e.g. 500ms, 30s, 2m (not a failure)')
     .option('--workers <n>', 'worker processes (1 = in this process); same seed, same summary whatever the count', campaignDefaults.workers)
     .option('--json', 'print the summary as one JSON object on stdout, and nothing else')
-    .option('--out-dir <dir>', 'where the failure file of a violation is written', campaignDefaults.outDir);
-}
-
-function packageVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string }).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
+    .option('--out-dir <dir>', 'where the failure file of a violation is written', campaignDefaults.outDir)
+    .option('--shard <k/n>', "run only shard k of n of the campaign (one CI machine's part); `merge` combines the shards' --json summaries");
 }
 
 /** Commander's message (`error: unknown option '--x'\n(Did you mean --y?)`) as one line. */
@@ -116,11 +112,25 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
       .argument('<module>', 'a .ts, .mts, .js or .mjs file, in any directory')
       .option('--specimens', 'also run the specimen catalog and show the results side by side'),
   )
-    .addHelpText('after', `\nExamples:\n  baileys-sim audit ./src/sendPath.ts\n  baileys-sim audit ./dist/sendPath.mjs --specimens --runs 300${exitCodesHelp}`)
+    .addHelpText('after', `\nExamples:\n  baileys-sim audit ./src/sendPath.ts\n  baileys-sim audit ./dist/sendPath.mjs --specimens --runs 300\n  baileys-sim audit ./src/sendPath.ts --runs 300000 --shard 2/3 --json > shard-2.json${exitCodesHelp}`)
     .action(async (module: string, opts: RawCampaignFlags & { specimens?: boolean }) => {
       const flags = campaignFlags(opts);
+      if (opts.specimens && flags.shard) throw new UsageError('--shard cannot be combined with --specimens: shard the campaign of your path alone');
       const { runAuditWithSpecimens, runCampaignCommand } = await campaignCommand();
       setCode(opts.specimens ? await runAuditWithSpecimens(module, flags, io) : await runCampaignCommand(module, flags, io, 'audit'));
+    });
+
+  program
+    .command('merge')
+    .description("combine the --json summaries of every shard of one campaign (run/audit --shard k/n) into the campaign's summary")
+    .argument('<summary.json...>', 'one summary file per shard, k = 1 to n, in any order')
+    .option('--json', 'print the merged summary as one JSON object')
+    .addHelpText(
+      'after',
+      `\nExample:\n  baileys-sim merge shard-1.json shard-2.json shard-3.json\n\nThe merged summary is the one a single machine prints for the same campaign, wall time aside\n(the slowest shard's). The failure is the lowest-index chunk's; its file is where that shard wrote it.\n\nExit codes:\n  0  every property held in every shard\n  1  a property was violated, or a run was not deterministic\n  2  bad input: an unreadable summary, or summaries that are not the shards of one campaign`,
+    )
+    .action(async (files: string[], opts: { json?: boolean }) => {
+      setCode(await (await mergeCommand()).runMergeCommand(files, { json: opts.json === true }, io));
     });
 
   program

@@ -4,8 +4,9 @@
  */
 import { UsageError } from './errors.js';
 
-// Copies of `campaignRunsMax` (properties/campaigns/campaign.ts) and `seedMax` (sim/random.ts): importing
-// those modules loads the whole simulator, and `--help` or a bad flag should answer at once.
+// Copies of `campaignRunsMax` (properties/campaigns/campaign.ts), `seedMax` (sim/random.ts) and
+// `shardCountMax` (properties/campaigns/shard.ts): importing those modules loads the whole
+// simulator, and `--help` or a bad flag should answer at once.
 // test/cli/parseFlags.test.ts keeps the copies equal to the originals.
 
 /** Most `--runs`: the campaign's own ceiling. */
@@ -19,6 +20,9 @@ export const timeBudgetMsMax = 86_400_000;
 
 /** Most accepted `--workers`. */
 export const workersMax = 64;
+
+/** Most shards `--shard k/n` may split a campaign into (n). */
+export const shardsMax = 1000;
 
 const durationUnitsMs: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
@@ -60,4 +64,15 @@ export function parseTimeBudgetMs(text: string): number {
     throw new UsageError(`--time-budget must be a duration from 1ms to 24h such as 500ms, 30s or 2m (got ${shown(text)})`);
   }
   return valueMs;
+}
+
+/** `--shard k/n`: shard k (1-based) of n, 1 <= k <= n <= {@link shardsMax}. */
+export function parseShard(text: string): { index: number; count: number } {
+  const match = /^(\d{1,4})\/(\d{1,4})$/.exec(text.trim());
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (!match || !(count >= 1 && count <= shardsMax && index >= 1 && index <= count)) {
+    throw new UsageError(`--shard must be k/n, shard k of n, with 1 <= k <= n <= ${shardsMax}, e.g. 2/3 (got ${shown(text)})`);
+  }
+  return { index, count };
 }

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { renderReportHtml } from '../report/html.js';
-import { displayPath } from './campaignCommand.js';
+import { displayPath } from '../report/text.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import type { Io } from './io.js';
 import { replayFile, verdictOf } from './replayCommand.js';

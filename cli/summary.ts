@@ -2,7 +2,8 @@
  * A campaign's summary: the JSON object `--json` prints and the table a person reads. Both come
  * from {@link summarize}, so what CI parses and what a log shows are the same numbers.
  */
-import type { CampaignResult } from '../properties/campaigns/campaign.js';
+import type { CampaignFailure, CampaignResult } from '../properties/campaigns/campaign.js';
+import type { CampaignShard, ChunkResult } from '../properties/campaigns/shard.js';
 import type { Violation } from '../properties/judging/checkers.js';
 import { formatDurationMs, formatViolation, violatedProperties } from '../report/text.js';
 import { redactText } from '../report/redact.js';
@@ -25,6 +26,43 @@ export interface FailureSummary {
   violations: Violation[];
 }
 
+/** Fired / mattered counts per fault kind. */
+export type CoverageSummary = Record<string, { fired: number; mattered: number }>;
+
+/** Counts that add up over the chunks of a campaign. */
+export interface RunTotals {
+  runs: number;
+  simulations: number;
+  virtualMs: number;
+  coverage: CoverageSummary;
+  violationsByProperty: Record<string, number>;
+  determinism: { checked: number; mismatches: number };
+  /** Cut by the time budget. */
+  interrupted: boolean;
+}
+
+/** One chunk's totals, as a shard summary records them for `merge`. */
+export interface ChunkSummary extends RunTotals {
+  /** Chunk index in the whole campaign. */
+  index: number;
+  /** 0-based index, within this chunk, of the run that failed; the summary's `failure` tells the rest. */
+  failedRun?: number;
+}
+
+/** What a `--shard k/n` summary adds: enough for `merge` to rebuild the whole campaign's summary. */
+export interface ShardSummary {
+  /** 1-based shard number k. */
+  index: number;
+  /** Shards in all, n. */
+  count: number;
+  /** The baileys-sim version that ran the shard: shards of different versions are not merged. */
+  version: string;
+  /** Runs per chunk. */
+  chunkRuns: number;
+  /** This shard's chunks that count, in index order (none after its first failing one). */
+  chunks: ChunkSummary[];
+}
+
 /** What a campaign found, JSON-safe. */
 export interface CampaignSummary {
   format: typeof summaryFormat;
@@ -40,50 +78,103 @@ export interface CampaignSummary {
   runsPerSecond: number;
   /** The time budget ran out before every requested run was made. */
   timeBudgetHit: boolean;
-  coverage: Record<string, { fired: number; mattered: number }>;
+  coverage: CoverageSummary;
   /** Fault kinds that never mattered: what this campaign did not test. */
   neverMattered: string[];
   /** Per property: generated runs that violated it. */
   violationsByProperty: Record<string, number>;
   determinism: { checked: number; mismatches: number };
   failure?: FailureSummary;
+  /** Present when this is one shard's part of a campaign (`--shard k/n`). */
+  shard?: ShardSummary;
 }
 
-/** The summary of `result`; `failure` is where its failure file went, if one was written. */
-export function summarize(result: CampaignResult, failure?: { file: string; replayCommand: string }): CampaignSummary {
-  const coverage = Object.fromEntries(Object.entries(result.coverage).map(([kind, c]) => [kind, { fired: c.fired, mattered: c.mattered }]));
-  const found = result.failure;
-  const violation = found !== undefined || result.determinism.mismatches > 0;
+/** A campaign's totals: what every summary field but the failure is computed from. */
+export interface CampaignTotals extends RunTotals {
+  path: string;
+  seed: number;
+  numRuns: number;
+  wallMs: number;
+}
+
+/** The summary of a campaign's totals and its failure: one shape for `run`, `audit` and `merge`. */
+export function summaryOf(totals: CampaignTotals, failure?: FailureSummary): CampaignSummary {
+  const coverage = coverageOf(totals.coverage);
   const summary: CampaignSummary = {
     format: summaryFormat,
-    path: result.path,
-    seed: result.seed,
-    verdict: violation ? 'violation' : 'clean',
-    runsRequested: result.numRuns,
-    runs: result.runs,
-    simulations: result.simulations,
-    virtualMs: result.virtualMs,
-    wallMs: Math.round(result.wallMs),
-    runsPerSecond: result.wallMs > 0 ? Math.round((result.runs * 1000) / result.wallMs) : 0,
-    timeBudgetHit: result.interrupted,
+    path: totals.path,
+    seed: totals.seed,
+    verdict: failure !== undefined || totals.determinism.mismatches > 0 ? 'violation' : 'clean',
+    runsRequested: totals.numRuns,
+    runs: totals.runs,
+    simulations: totals.simulations,
+    virtualMs: totals.virtualMs,
+    wallMs: Math.round(totals.wallMs),
+    runsPerSecond: totals.wallMs > 0 ? Math.round((totals.runs * 1000) / totals.wallMs) : 0,
+    timeBudgetHit: totals.interrupted,
     coverage,
     neverMattered: Object.entries(coverage)
       .filter(([, c]) => c.mattered === 0)
       .map(([kind]) => kind),
+    violationsByProperty: { ...totals.violationsByProperty },
+    determinism: { ...totals.determinism },
+  };
+  if (failure) summary.failure = failure;
+  return summary;
+}
+
+/** Coverage counts only (a campaign's coverage may carry more per kind). */
+function coverageOf(coverage: CoverageSummary): CoverageSummary {
+  return Object.fromEntries(Object.entries(coverage).map(([kind, c]) => [kind, { fired: c.fired, mattered: c.mattered }]));
+}
+
+/** The failure part of a summary, for a failure written to `file`. */
+export function failureSummaryOf(found: CampaignFailure, file: { file: string; replayCommand: string }): FailureSummary {
+  return {
+    file: file.file,
+    replayCommand: file.replayCommand,
+    runIndex: found.runIndex,
+    shrinks: found.shrinks,
+    eventsBeforeShrink: found.eventsBeforeShrink,
+    events: found.timeline.events.length,
+    properties: violatedProperties(found.violations),
+    violations: found.violations.map((v) => ({ ...v, message: redactText(v.message) })),
+  };
+}
+
+/** A chunk's totals for a shard summary. */
+export function chunkSummaryOf({ index, result }: ChunkResult): ChunkSummary {
+  const chunk: ChunkSummary = {
+    index,
+    runs: result.runs,
+    simulations: result.simulations,
+    virtualMs: result.virtualMs,
+    coverage: coverageOf(result.coverage),
     violationsByProperty: { ...result.violationsByProperty },
     determinism: { ...result.determinism },
+    interrupted: result.interrupted,
   };
-  if (found && failure) {
-    summary.failure = {
-      file: failure.file,
-      replayCommand: failure.replayCommand,
-      runIndex: found.runIndex,
-      shrinks: found.shrinks,
-      eventsBeforeShrink: found.eventsBeforeShrink,
-      events: found.timeline.events.length,
-      properties: violatedProperties(found.violations),
-      violations: found.violations.map((v) => ({ ...v, message: redactText(v.message) })),
-    };
+  if (result.failure !== undefined) chunk.failedRun = result.failure.runIndex;
+  return chunk;
+}
+
+/** The part a shard's summary adds, from its merged chunks. */
+export interface ShardRun {
+  shard: CampaignShard;
+  version: string;
+  chunkRuns: number;
+  chunks: readonly ChunkResult[];
+}
+
+/**
+ * The summary of `result`; `failure` is where its failure file went, if one was written, and
+ * `shard` what a shard's summary adds.
+ */
+export function summarize(result: CampaignResult, failure?: { file: string; replayCommand: string }, shard?: ShardRun): CampaignSummary {
+  const summary = summaryOf(result, result.failure && failure ? failureSummaryOf(result.failure, failure) : undefined);
+  if (result.failure && !failure) summary.verdict = 'violation';
+  if (shard) {
+    summary.shard = { index: shard.shard.index, count: shard.shard.count, version: shard.version, chunkRuns: shard.chunkRuns, chunks: shard.chunks.map(chunkSummaryOf) };
   }
   return summary;
 }
@@ -95,8 +186,9 @@ const violationLinesMax = 20;
 export function formatSummary(summary: CampaignSummary): string[] {
   const lines: string[] = [];
   const why = summary.failure ? ' (stopped at the first failing run)' : summary.timeBudgetHit ? ' (time budget reached)' : '';
-  const runsNote = summary.runs < summary.runsRequested ? ` of ${summary.runsRequested}${why}` : '';
-  lines.push(`baileys-sim: ${redactText(summary.path)} · seed ${summary.seed}`);
+  const runsNote = summary.runs < summary.runsRequested ? ` of ${summary.runsRequested}${summary.shard ? ` in the campaign` : ''}${why}` : '';
+  const shard = summary.shard;
+  lines.push(`baileys-sim: ${redactText(summary.path)} · seed ${summary.seed}${shard ? ` · shard ${shard.index}/${shard.count}` : ''}`);
   lines.push(`  runs              ${summary.runs}${runsNote}  (${summary.simulations} simulations with shrinking and determinism re-runs)`);
   lines.push(`  virtual time      ${formatDurationMs(summary.virtualMs)} simulated`);
   lines.push(`  wall time         ${formatDurationMs(summary.wallMs)}  (${summary.runsPerSecond} runs/s)`);
@@ -140,7 +232,8 @@ function formatVerdict(summary: CampaignSummary): string[] {
     );
   }
   if (!failure && summary.determinism.mismatches === 0) {
-    lines.push(`OK: every property held in ${summary.runs} runs (seed ${summary.seed})`);
+    lines.push(`OK: every property held in ${summary.runs} runs (seed ${summary.seed}${summary.shard ? `, shard ${summary.shard.index}/${summary.shard.count}` : ''})`);
   }
+  if (summary.shard) lines.push(`  this is one shard: \`baileys-sim merge\` of every shard's --json summary gives the campaign's`);
   return lines;
 }

@@ -17,7 +17,7 @@ export {
   type Violation,
 } from './judging/checkers.js';
 export { runCampaign, judge, failureFileOf, type CampaignOptions, type CampaignResult, type CampaignFailure } from './campaigns/campaign.js';
-export { runShardedCampaign, type ShardedCampaignOptions } from './campaigns/shard.js';
+export { runShardedCampaign, type ShardedCampaignOptions, type ShardedCampaignResult, type CampaignShard, type ChunkResult } from './campaigns/shard.js';
 export {
   readFailureFile,
   parseFailureFile,
@@ -29,6 +29,7 @@ export {
   type ReplayResult,
 } from './campaigns/failureFile.js';
 export { loadSendPath, SendPathLoadError } from './paths/loadSendPath.js';
+export { loadTypeScriptWithTsx } from './paths/typescriptLoader.js';
 export { builtInSendPath, builtInSendPathNames, type NamedSendPath } from './paths/sendPaths.js';
 export { specimens, verdictSpecimens, specimenByName, type Specimen, type VerdictSpecimen, type CampaignVerdict } from './specimens/index.js';
 export { runCoverage, neverMattered, type FaultCoverage } from './judging/coverage.js';

@@ -1,7 +1,9 @@
 /**
  * Plain-text rendering for terminals and CI logs: durations, the compact timeline of `replay`
- * (one line per event: `   62 ms  drop connectionLost`) and violation lines. Redacted.
+ * (one line per event: `   62 ms  drop connectionLost`), violation lines and file paths.
+ * Redacted.
  */
+import { isAbsolute, relative } from 'node:path';
 import type { Violation } from '../properties/judging/checkers.js';
 import type { Fact, FactList } from './facts.js';
 import { redactText } from './redact.js';
@@ -48,4 +50,10 @@ export function formatViolation(violation: Violation): string {
 /** Distinct property names of a violation list, in first-seen order. */
 export function violatedProperties(violations: readonly Violation[]): string[] {
   return [...new Set(violations.map((v) => v.property))];
+}
+
+/** `file` as a user would type it from `cwd`: relative when inside it. */
+export function displayPath(file: string, cwd: string): string {
+  const rel = relative(cwd, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }

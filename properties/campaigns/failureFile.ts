@@ -38,7 +38,8 @@ export class FailureFileError extends Error {
   override readonly name = 'FailureFileError';
 }
 
-const violationSchema = z.strictObject({
+/** A violation as files record it (failure files, and the summaries merge reads). */
+export const violationSchema = z.strictObject({
   property: z.enum(propertyNames as [PropertyName, ...PropertyName[]]),
   message: z.string(),
   at: z.number(),

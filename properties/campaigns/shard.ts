@@ -16,11 +16,17 @@
  * tinypool child processes (see `poolRunner` for why not threads), so `workers: 1` needs no
  * pool, and no chunk waits for a child to start (about a second). On 2 cores a long campaign
  * took about as long as with N children; a short one no longer pays the start-up.
+ *
+ * Across machines, `shard: { index: k, count: n }` runs only the chunks `i` with
+ * `i % n === k - 1` and returns them one by one (`chunks`), so the shards' results can later be
+ * merged into exactly the single-machine result: the merge applies the same rule (chunks after
+ * the lowest failing one are discarded), and chunk sizes and seeds do not depend on the shard.
  */
 import Tinypool from 'tinypool';
 import { campaignRunsMax, type CampaignResult } from './campaign.js';
 import { addCoverage, emptyCoverage } from '../judging/coverage.js';
 import { loadSendPath } from '../paths/loadSendPath.js';
+import type { NamedSendPath } from '../paths/sendPaths.js';
 import { propertyNames, type PropertyName } from '../judging/checkers.js';
 import { progressMessageKey, runChunk, type ChunkTask } from './shardWorker.js';
 import { simulationProcessV8Flags } from '../../sim/v8Tuning.js';
@@ -29,6 +35,30 @@ import { simulationProcessV8Flags } from '../../sim/v8Tuning.js';
 export const shardChunkRuns = 100;
 /** Most workers one campaign may start. */
 export const shardWorkersMax = 64;
+/** Most machines one campaign may be split over. */
+export const shardCountMax = 1000;
+
+/** One machine's share of a campaign: chunk `i` runs on shard `i % count + 1`. */
+export interface CampaignShard {
+  /** 1-based: 1 to `count`. */
+  index: number;
+  /** Shards in all, 1 to {@link shardCountMax}. */
+  count: number;
+}
+
+/** A chunk's own result, as merged. */
+export interface ChunkResult {
+  /** Chunk index in the whole campaign. */
+  index: number;
+  /** Its campaign result; `failure.runIndex` counts from the chunk's first run. */
+  result: CampaignResult;
+}
+
+/** A sharded campaign's merged result and the chunks it merged. */
+export interface ShardedCampaignResult extends CampaignResult {
+  /** The chunks merged into this result, in index order; for a `shard`, only its own. */
+  chunks: ChunkResult[];
+}
 
 /** Options of {@link runShardedCampaign}. */
 export interface ShardedCampaignOptions {
@@ -51,6 +81,13 @@ export interface ShardedCampaignOptions {
   coordinatorRuns?: boolean;
   /** Progress: total generated runs finished so far (may include runs of discarded chunks). */
   onRun?: (runsDone: number) => void;
+  /** Run only this machine's share of the campaign (default: all of it). */
+  shard?: CampaignShard;
+  /**
+   * The send path itself, for a campaign that runs in this process alone (`workers: 1`): a test
+   * file's factory has no module a worker process could load. `pathSpec` then only names it.
+   */
+  sendPath?: NamedSendPath;
 }
 
 /**
@@ -65,23 +102,49 @@ export function chunkSeed(seed: number, index: number): number {
   return (h ^ (h >>> 16)) | 0;
 }
 
-/** Runs a campaign over `workers` workers; see the module comment. */
-export async function runShardedCampaign(options: ShardedCampaignOptions): Promise<CampaignResult> {
-  const numRuns = options.numRuns ?? 100;
+/** Runs in chunk `index` of a campaign of `numRuns` (the last chunk may be short). */
+export function chunkRunsOf(numRuns: number, index: number): number {
+  return Math.min(shardChunkRuns, numRuns - index * shardChunkRuns);
+}
+
+/** Chunks in a campaign of `numRuns`. */
+export function chunkCount(numRuns: number): number {
+  return Math.ceil(numRuns / shardChunkRuns);
+}
+
+/** The chunk indexes `shard` runs in a campaign of `numRuns`, ascending (all without a shard). */
+export function chunkIndexes(numRuns: number, shard?: CampaignShard): number[] {
+  const all = Array.from({ length: chunkCount(numRuns) }, (_, i) => i);
+  return shard === undefined ? all : all.filter((i) => i % shard.count === shard.index - 1);
+}
+
+function checkOptions(options: ShardedCampaignOptions, numRuns: number): void {
   if (!Number.isInteger(numRuns) || numRuns < 1 || numRuns > campaignRunsMax) {
     throw new RangeError(`numRuns must be a whole number from 1 to ${campaignRunsMax} (got ${numRuns})`);
   }
-  const { workers } = options;
+  const { workers, shard } = options;
   if (!Number.isInteger(workers) || workers < 1 || workers > shardWorkersMax) {
     throw new RangeError(`workers must be a whole number from 1 to ${shardWorkersMax} (got ${workers})`);
   }
+  if (shard !== undefined && !(Number.isInteger(shard.count) && Number.isInteger(shard.index) && shard.count >= 1 && shard.count <= shardCountMax && shard.index >= 1 && shard.index <= shard.count)) {
+    throw new RangeError(`shard must be k of n with 1 <= k <= n <= ${shardCountMax} (got ${shard.index} of ${shard.count})`);
+  }
+  if (options.sendPath !== undefined && (workers !== 1 || options.coordinatorRuns === false)) {
+    throw new RangeError('a sendPath runs in this process only: workers must be 1');
+  }
+}
+
+/** Runs a campaign over `workers` workers; see the module comment. */
+export async function runShardedCampaign(options: ShardedCampaignOptions): Promise<ShardedCampaignResult> {
+  const numRuns = options.numRuns ?? 100;
+  checkOptions(options, numRuns);
   // Load once here first: a bad spec fails fast, with its own error type, before any worker starts.
-  await loadSendPath(options.pathSpec);
+  if (options.sendPath === undefined) await loadSendPath(options.pathSpec);
   const wallStart = performance.now();
   const deadlineAt = options.timeBudgetMs === undefined ? Infinity : wallStart + options.timeBudgetMs;
-  const chunks = Math.ceil(numRuns / shardChunkRuns);
-  const threads = Math.min(workers, chunks);
-  const results: (CampaignResult | undefined)[] = new Array<CampaignResult | undefined>(chunks).fill(undefined);
+  const own = chunkIndexes(numRuns, options.shard);
+  const threads = Math.min(options.workers, own.length);
+  const results: (CampaignResult | undefined)[] = new Array<CampaignResult | undefined>(chunkCount(numRuns)).fill(undefined);
   let runsDone = 0;
   const progress = (runs: number): void => {
     runsDone += runs;
@@ -93,24 +156,24 @@ export async function runShardedCampaign(options: ShardedCampaignOptions): Promi
   // This process is one of the workers: it starts on chunk 0 at once while the others start
   // (about a second), and a small campaign may be over before they are ready.
   const coordinatorRuns = options.coordinatorRuns ?? true;
-  const children = coordinatorRuns ? threads - 1 : threads;
+  const children = coordinatorRuns ? Math.max(0, threads - 1) : threads;
   const pool = children > 0 ? poolRunner(children, progress) : undefined;
-  const runners: ChunkRunner[] = [...(coordinatorRuns ? [inProcessRunner(progress)] : []), ...Array.from({ length: children }, () => pool!)];
+  const runners: ChunkRunner[] = [...(coordinatorRuns ? [inProcessRunner(progress, options.sendPath)] : []), ...Array.from({ length: children }, () => pool!)];
   try {
     const lane = async (runner: ChunkRunner): Promise<void> => {
       await runner.ready();
-      while (next < chunks && next < failedAt) {
+      while (next < own.length && own[next]! < failedAt) {
         const budgetMs = deadlineAt - performance.now();
         if (budgetMs <= 0) {
           cutByBudget = true;
           return;
         }
-        const index = next++;
+        const index = own[next++]!;
         const task: ChunkTask = {
           pathSpec: options.pathSpec,
           cwd: process.cwd(),
           seed: chunkSeed(options.seed, index),
-          numRuns: Math.min(shardChunkRuns, numRuns - index * shardChunkRuns),
+          numRuns: chunkRunsOf(numRuns, index),
           stepsMax: options.stepsMax,
           timeBudgetMs: Number.isFinite(budgetMs) ? Math.ceil(budgetMs) : undefined,
         };
@@ -123,7 +186,7 @@ export async function runShardedCampaign(options: ShardedCampaignOptions): Promi
   } finally {
     await pool?.close();
   }
-  const merged = merge(options, numRuns, results, failedAt);
+  const merged = merge(options, numRuns, own, results, failedAt);
   merged.interrupted ||= cutByBudget;
   merged.wallMs = performance.now() - wallStart;
   return merged;
@@ -136,8 +199,8 @@ interface ChunkRunner {
   close(): Promise<void>;
 }
 
-function inProcessRunner(progress: (runs: number) => void): ChunkRunner {
-  return { ready: async () => undefined, run: (task) => runChunk(task, progress), close: async () => undefined };
+function inProcessRunner(progress: (runs: number) => void, sendPath?: NamedSendPath): ChunkRunner {
+  return { ready: async () => undefined, run: (task) => runChunk(task, progress, sendPath), close: async () => undefined };
 }
 
 function poolRunner(processes: number, progress: (runs: number) => void): ChunkRunner {
@@ -183,13 +246,18 @@ function poolRunner(processes: number, progress: (runs: number) => void): ChunkR
   };
 }
 
-/** Chunks `0..failedAt` (or every completed one), summed in index order. */
-function merge(options: ShardedCampaignOptions, numRuns: number, results: readonly (CampaignResult | undefined)[], failedAt: number): CampaignResult {
+/**
+ * This run's chunks up to `failedAt` (or every completed one), summed in index order. A
+ * failure's run index counts every run before it in the whole campaign: a chunk of another
+ * shard before it ran in full (only the lowest failing chunk survives a merge, so every chunk
+ * before it passed).
+ */
+function merge(options: ShardedCampaignOptions, numRuns: number, own: readonly number[], results: readonly (CampaignResult | undefined)[], failedAt: number): ShardedCampaignResult {
   const byProperty = Object.fromEntries(propertyNames.map((p) => [p, 0])) as Record<PropertyName, number>;
   // Fields a chunk reports that are not counts (e.g. the server model's settings) come from the
   // first chunk: every chunk ran with the same options.
   const first = results.find((r) => r !== undefined);
-  const merged: CampaignResult = {
+  const merged: ShardedCampaignResult = {
     ...first,
     path: first?.path ?? options.pathSpec,
     seed: options.seed,
@@ -203,17 +271,22 @@ function merge(options: ShardedCampaignOptions, numRuns: number, results: readon
     determinism: { checked: 0, mismatches: 0 },
     interrupted: false,
     failure: undefined,
+    chunks: [],
   };
   delete merged.failure;
-  const last = Math.min(failedAt, results.length - 1);
-  for (let index = 0; index <= last; index += 1) {
+  const mine = new Set(own);
+  for (const index of own) {
+    if (index > failedAt) break;
     const result = results[index];
     if (result === undefined) {
       merged.interrupted = true; // never started: cut by the time budget
       continue;
     }
+    merged.chunks.push({ index, result });
     if (result.failure !== undefined) {
-      merged.failure = { ...result.failure, runIndex: merged.runs + result.failure.runIndex };
+      const othersBefore = Array.from({ length: index }, (_, i) => i).filter((i) => !mine.has(i));
+      const runsBefore = merged.runs + othersBefore.reduce((n, i) => n + chunkRunsOf(numRuns, i), 0);
+      merged.failure = { ...result.failure, runIndex: runsBefore + result.failure.runIndex };
     }
     merged.runs += result.runs;
     merged.simulations += result.simulations;

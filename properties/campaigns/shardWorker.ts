@@ -51,10 +51,11 @@ function pathFor(spec: string, cwd: string): Promise<NamedSendPath> {
 
 /**
  * Runs one chunk and returns its campaign result. `onRuns(n)` is told, now and then, that `n`
- * more generated runs finished.
+ * more generated runs finished. `sendPath`, when given, is the path `task.pathSpec` names,
+ * already loaded.
  */
-export async function runChunk(task: ChunkTask, onRuns?: (runs: number) => void): Promise<CampaignResult> {
-  const path = await pathFor(task.pathSpec, task.cwd);
+export async function runChunk(task: ChunkTask, onRuns?: (runs: number) => void, sendPath?: NamedSendPath): Promise<CampaignResult> {
+  const path = sendPath ?? (await pathFor(task.pathSpec, task.cwd));
   let reported = 0;
   let reportedAt = performance.now();
   const result = await runCampaign({

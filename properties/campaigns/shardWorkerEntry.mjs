@@ -1,19 +1,30 @@
 /**
- * Worker entry of a sharded campaign (see shard.ts). Plain JavaScript on purpose: a worker starts
- * without its parent's loaders (vitest's transform, or tsx when the parent ran under it; and on
- * Node 20 a worker thread ignores `execArgv: ['--import', 'tsx']`), so this file registers tsx
- * first, then loads the TypeScript task handler and any `.ts` send path module it imports.
+ * Worker entry of a sharded campaign (see shard.ts). Plain JavaScript on purpose: a worker
+ * process starts without its parent's loaders (vitest's transform, or tsx), and this file must
+ * load the task handler either way. In the package (dist/) the handler is compiled JavaScript,
+ * and tsx is registered only if a `.ts` send path is loaded (properties/paths/typescriptLoader.ts).
+ * In the repository's TypeScript sources (its own tests run them) tsx is registered first, and
+ * then also loads any `.ts` send path module.
  */
+import { existsSync } from 'node:fs';
 import { register as registerHooks } from 'node:module';
-import { register } from 'tsx/esm/api';
 
-register();
-// Same as the CLI: a user's `.ts` outside an ESM package still loads as an ES module.
-registerHooks('../paths/typescriptEsmHooks.mjs', import.meta.url);
-const { default: shardWorker } = await import('./shardWorker.ts');
+const compiled = new URL('./shardWorker.js', import.meta.url);
+let handler;
+if (existsSync(compiled)) {
+  const { loadTypeScriptWithTsx } = await import('../paths/typescriptLoader.js');
+  loadTypeScriptWithTsx();
+  handler = await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  // As in typescriptLoader.ts: a user's `.ts` outside an ESM package still loads as an ES module.
+  registerHooks('../paths/typescriptEsmHooks.mjs', import.meta.url);
+  handler = await import('./shardWorker.ts');
+}
 
 /** The tinypool task handler: runs one chunk, see shardWorker.ts. */
-export default shardWorker;
+export default handler.default;
 
 /** Answers once this worker has started and loaded the handler (the pool's readiness probe). */
 export function ready() {

@@ -17,7 +17,7 @@ const schema = z.strictObject({
   at: atSchema,
   do: z.literal('loginFailure'),
   untilAt: atSchema,
-  reason: z.union(loginFailureReasons.map((r) => z.literal(r)) as [z.ZodLiteral<401>, ...z.ZodLiteral<number>[]]),
+  reason: z.literal(loginFailureReasons),
 });
 
 /** `loginFailure`: logins until `untilAt` fail with `Connection Failure` `reason`. */

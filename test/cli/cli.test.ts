@@ -130,11 +130,13 @@ describe('a caught specimen, replayed and fixed', () => {
 describe('baileys-sim audit', () => {
   const dir = tempDir();
   const reference = join(repoRoot, 'src/reference.ts');
+  // A JavaScript send path imports JavaScript: the compiled reference (npm test builds dist/ first).
+  const compiledReference = join(repoRoot, 'dist/src/reference.js');
   const specimen = join(repoRoot, 'properties/specimens/capturedSocket.ts');
 
   beforeAll(() => {
     writeFileSync(join(dir, 'good-path.ts'), `import type { SendPathFactory } from '${join(repoRoot, 'src/ports.ts')}';\nimport { referenceSendPath } from '${reference}';\nexport const createSendPath: SendPathFactory = (env) => referenceSendPath(env);\n`);
-    writeFileSync(join(dir, 'good-default.mjs'), `import { referenceSendPath } from '${reference}';\nexport default referenceSendPath;\n`);
+    writeFileSync(join(dir, 'good-default.mjs'), `import { referenceSendPath } from '${compiledReference}';\nexport default referenceSendPath;\n`);
     writeFileSync(join(dir, 'buggy-path.ts'), `export { capturedSocket as createSendPath } from '${specimen}';\n`);
     writeFileSync(join(dir, 'no-factory.ts'), 'export const answer = 42;\n');
   });
@@ -157,7 +159,7 @@ describe('baileys-sim audit', () => {
     const flagsFile = join(dir, 'exec-argv.json');
     writeFileSync(
       join(dir, 'records-flags.mjs'),
-      `import { writeFileSync } from 'node:fs';\nimport { referenceSendPath } from '${reference}';\nwriteFileSync(${JSON.stringify(flagsFile)}, JSON.stringify(process.execArgv));\nexport default referenceSendPath;\n`,
+      `import { writeFileSync } from 'node:fs';\nimport { referenceSendPath } from '${compiledReference}';\nwriteFileSync(${JSON.stringify(flagsFile)}, JSON.stringify(process.execArgv));\nexport default referenceSendPath;\n`,
     );
     // Act
     const result = await runCli(['audit', './records-flags.mjs', '--runs', '10'], dir);
@@ -233,7 +235,7 @@ describe('bad input: one line, exit 2', () => {
 });
 
 describe('--help', () => {
-  it.concurrent.each([['run'], ['replay'], ['audit'], ['report']])('documents %s, its flags and exit codes', async (command) => {
+  it.concurrent.each([['run'], ['replay'], ['audit'], ['merge'], ['report']])('documents %s, its flags and exit codes', async (command) => {
     const result = await runCli([command, '--help'], tempDir());
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`Usage: baileys-sim ${command}`);
@@ -243,6 +245,6 @@ describe('--help', () => {
   it('lists every command at the top level', async () => {
     const result = await runCli(['--help'], tempDir());
     expect(result.code).toBe(0);
-    for (const command of ['run', 'replay', 'audit', 'report']) expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
+    for (const command of ['run', 'replay', 'audit', 'merge', 'report']) expect(result.stdout).toMatch(new RegExp(`^\\s+${command}\\b`, 'm'));
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRuns, parseSeed, parseTimeBudgetMs, parseWorkers, runsMax, seedMax } from '../../cli/parseFlags.js';
+import { parseRuns, parseSeed, parseShard, parseTimeBudgetMs, parseWorkers, runsMax, seedMax, shardsMax } from '../../cli/parseFlags.js';
+import { shardCountMax } from '../../properties/campaigns/shard.js';
 import { campaignRunsMax } from '../../properties/campaigns/campaign.js';
 import { seedMax as simSeedMax } from '../../sim/random.js';
 
@@ -7,6 +8,20 @@ describe('flag parsers', () => {
   it('keep their copied limits equal to the library limits', () => {
     expect(runsMax).toBe(campaignRunsMax);
     expect(seedMax).toBe(simSeedMax);
+    expect(shardsMax).toBe(shardCountMax);
+  });
+
+  it.each([
+    ['1/1', { index: 1, count: 1 }],
+    ['2/3', { index: 2, count: 3 }],
+    [' 3/3 ', { index: 3, count: 3 }],
+    ['1000/1000', { index: 1000, count: 1000 }],
+  ])('--shard %j is shard %o', (text, shard) => {
+    expect(parseShard(text)).toEqual(shard);
+  });
+
+  it.each(['0/3', '4/3', 'a/b', '1/0', '3', '1/1001', '2/3/4', '1.5/3', '+1/3', '1 / 3', ''])('--shard %j is refused, naming the flag', (text) => {
+    expect(() => parseShard(text)).toThrow(`--shard must be k/n, shard k of n, with 1 <= k <= n <= 1000, e.g. 2/3 (got ${JSON.stringify(text)})`);
   });
 
   it.each([

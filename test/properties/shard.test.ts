@@ -10,15 +10,15 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCampaign, type CampaignResult } from '../../properties/campaigns/campaign.js';
 import { builtInSendPath } from '../../properties/paths/sendPaths.js';
-import { chunkSeed, runShardedCampaign, shardChunkRuns } from '../../properties/campaigns/shard.js';
+import { chunkIndexes, chunkSeed, runShardedCampaign, shardChunkRuns, type ShardedCampaignResult } from '../../properties/campaigns/shard.js';
 
 /** A file URL of a source file of this repository, for modules written outside it. */
 const sourceUrl = (path: string): string => pathToFileURL(resolve(import.meta.dirname, '..', '..', path)).href;
 
-/** Everything but the wall time. */
-function summary(result: CampaignResult): Omit<CampaignResult, 'wallMs'> {
+/** Everything but the wall time (its own and its chunks'). */
+function summary(result: CampaignResult & { chunks?: ShardedCampaignResult['chunks'] }): Omit<CampaignResult & { chunks?: ShardedCampaignResult['chunks'] }, 'wallMs'> {
   const { wallMs: _wallMs, ...rest } = result;
-  return rest;
+  return rest.chunks === undefined ? rest : { ...rest, chunks: rest.chunks.map((c) => ({ ...c, result: { ...c.result, wallMs: 0 } })) };
 }
 
 describe('runShardedCampaign', () => {
@@ -50,10 +50,11 @@ describe('runShardedCampaign', () => {
 
   it('equals a plain campaign when the runs fit in one chunk', async () => {
     // Act
-    const sharded = await runShardedCampaign({ pathSpec: 'specimen:unordered', workers: 2, seed: 42, numRuns: shardChunkRuns });
+    const { chunks, ...sharded } = await runShardedCampaign({ pathSpec: 'specimen:unordered', workers: 2, seed: 42, numRuns: shardChunkRuns });
     const plain = await runCampaign({ path: builtInSendPath('specimen:unordered'), seed: 42, numRuns: shardChunkRuns });
     // Assert
     expect(summary(sharded)).toEqual(summary(plain));
+    expect(chunks.map((c) => summary(c.result))).toEqual([summary(plain)]);
   });
 
   it('reports progress up to the runs it made', async () => {
@@ -97,6 +98,45 @@ describe('runShardedCampaign', () => {
     } finally {
       delete process.env.BAILEYS_SIM_SHARD_ENV_PROBE;
     }
+  });
+
+  it('runs only the chunks of its shard, each as the whole campaign runs it', async () => {
+    // Arrange
+    const options = { pathSpec: 'reference', workers: 1, seed: 31, numRuns: 7 * shardChunkRuns + 40 };
+    // Act
+    const whole = await runShardedCampaign(options);
+    const shard = await runShardedCampaign({ ...options, shard: { index: 2, count: 3 } });
+    // Assert
+    expect(chunkIndexes(options.numRuns, { index: 2, count: 3 })).toEqual([1, 4, 7]);
+    expect(shard.chunks.map((c) => c.index)).toEqual([1, 4, 7]);
+    expect(summary(shard).chunks).toEqual(summary(whole).chunks!.filter((c) => c.index % 3 === 1));
+    expect(shard.runs).toBe(2 * shardChunkRuns + 40);
+  });
+
+  it("counts the other shards' earlier chunks in a shard's failure run index", async () => {
+    // Arrange: the specimen fails in chunk 0 on shard 1, and in its own first chunk on shard 2.
+    const options = { pathSpec: 'specimen:fresh-id-retry', workers: 1, seed: 5, numRuns: 4 * shardChunkRuns };
+    // Act
+    const shard = await runShardedCampaign({ ...options, shard: { index: 2, count: 2 } });
+    // Assert
+    expect(shard.chunks.map((c) => c.index)).toEqual([1]);
+    expect(shard.failure!.runIndex).toBe(shardChunkRuns + shard.chunks[0]!.result.failure!.runIndex);
+  });
+
+  it('runs a send path given as a factory in this process', async () => {
+    // Act
+    const given = await runShardedCampaign({ pathSpec: 'mine', sendPath: builtInSendPath('reference'), workers: 1, seed: 6, numRuns: 150 });
+    const loaded = await runShardedCampaign({ pathSpec: 'reference', workers: 1, seed: 6, numRuns: 150 });
+    // Assert
+    expect(summary(given)).toEqual({ ...summary(loaded), path: 'reference', chunks: expect.any(Array) });
+  });
+
+  it.each([
+    [{ workers: 2, sendPath: builtInSendPath('reference') }, 'a sendPath runs in this process only: workers must be 1'],
+    [{ workers: 1, shard: { index: 4, count: 3 } }, 'shard must be k of n with 1 <= k <= n <= 1000 (got 4 of 3)'],
+    [{ workers: 1, shard: { index: 1, count: 1001 } }, 'shard must be k of n with 1 <= k <= n <= 1000 (got 1 of 1001)'],
+  ])('refuses %o', async (options, message) => {
+    await expect(runShardedCampaign({ pathSpec: 'reference', seed: 1, ...options })).rejects.toThrow(message);
   });
 
   it.each([0, 1.5, 65])('refuses %s workers', async (workers) => {

@@ -17,19 +17,19 @@ import { atSchema, chatNameSchema, delayMsSchema } from '../../sim/timelineAtoms
 import { parseTimeline, serializeTimeline, TimelineError } from '../../sim/timeline.js';
 import { testConfig } from './helpers.js';
 
-/** Throwaway: until `heal`, every message to `chat` (or to any chat) is written but its response is lost. */
+/** Throwaway: until `heal`, every write to `chat` (or to any chat) is stuck behind a full buffer. */
 const flakyChat = defineFault({
   kind: 'flakyChat',
-  summary: 'until heal, every message to chat (or any chat) loses its response',
+  summary: 'until heal, every write to chat (or any chat) is stuck: 408 after connectTimeoutMs',
   isFault: true,
   schema: z.strictObject({ at: atSchema, do: z.literal('flakyChat'), chat: chatNameSchema.optional(), delayMs: delayMsSchema }),
   keyOrder: ['at', 'do', 'chat', 'delayMs'],
   check: (event, facts) => (event.chat === undefined || facts.inboundChats.has(event.chat) ? [] : [`chat: unknown chat "${event.chat}"`]),
   apply(event, target) {
     const jid = event.chat === undefined ? undefined : target.jidOf(event.chat);
-    target.addSendRule((send) => (send.kind === 'message' && (jid === undefined || send.chatJid === jid) ? { responseLostMs: event.delayMs } : undefined));
+    target.addRule('write', (send) => (jid === undefined || send.chatJid === jid ? 'stuck' : undefined));
   },
-  describe: (event) => `flakyChat ${event.chat ?? 'every chat'}: responses lost after ${event.delayMs} ms`,
+  describe: (event) => `flakyChat ${event.chat ?? 'every chat'}, noted after ${event.delayMs} ms`,
   draw: { shape: 'tick', tone: 'slow', label: () => 'flaky' },
   coverage: { swarm: { flakyChat: fc.boolean() }, kindOf: () => 'flakyChat' },
   generate: {
@@ -78,10 +78,11 @@ describe('a fault kind added as one module', () => {
     const text = runFacts(timeline, history, faults).facts.map((f) => f.text);
     // Assert
     expect(history.networkEvents.map((e) => e.do)).toEqual(['flakyChat', 'heal']);
-    expect(history.attempts.filter((a) => a.slowAck).length).toBeGreaterThan(0);
-    expect(history.attempts.find((a) => a.slowAck)?.error?.statusCode).toBe(408);
-    expect(text).toContain('flakyChat c1: responses lost after 2000 ms');
-    expect(describeEvent(timeline.events[1]!, faults)).toBe('flakyChat c1: responses lost after 2000 ms');
+    const stuck = history.attempts.filter((a) => a.at < 9000);
+    expect(stuck.length).toBeGreaterThan(0);
+    expect(stuck.every((a) => a.error?.statusCode === 408 && !a.written)).toBe(true);
+    expect(text).toContain('flakyChat c1, noted after 2000 ms');
+    expect(describeEvent(timeline.events[1]!, faults)).toBe('flakyChat c1, noted after 2000 ms');
     expect(parseTimeline(JSON.parse(serializeTimeline(timeline, { faults })), { faults })).toEqual(timeline);
     expect(serializeTimeline(timeline, { faults })).toContain('{ "at": 100, "do": "flakyChat", "chat": "c1", "delayMs": 2000 }');
   });

@@ -61,7 +61,8 @@ export const tinyPath: SendPathFactory = (env) => {
       }
     });
     s.ev.on('messages.upsert', ({ messages }) => {
-      for (const m of messages) onMessage(bind(m));
+      // rc14 echoes our own sends as `append` upserts: not messages for the bot.
+      for (const m of messages) if (!m.key.fromMe) onMessage(bind(m));
     });
   };
   const waitOpen = (): Promise<void> => {
@@ -140,7 +141,8 @@ export const tinyPath: SendPathFactory = (env) => {
 
 /**
  * A "generated-looking" timeline from a seed: 1-3 chats, up to `eventsMax` events mixing
- * inbound, replies, media, composing, drops, refusals, slow acks, latency, blackholes and heals.
+ * inbound, replies, media, composing, drops, refusals, stalled queries, nacks, stuck writes,
+ * latency, blackholes and heals.
  */
 export function generatedTimeline(seed: number, eventsMax = 40): Timeline {
   const rng = xoroshiro128plus(seed);
@@ -165,12 +167,15 @@ export function generatedTimeline(seed: number, eventsMax = 40): Timeline {
     } else if (roll < 60) {
       events.push({ at, do: 'composing', to: msgs[int(0, msgs.length - 1)]! });
     } else if (roll < 72) {
-      const reason = dropReasons[int(0, 2)]!;
-      events.push(int(0, 1) ? { at, do: 'drop', reason } : { at, do: 'drop', reason, noticeMs: int(0, 500) });
+      const reason = dropReasons[int(0, dropReasons.length - 1)]!;
+      const heardLate = reason === 'connectionClosed' || reason === 'connectionReset' || reason === 'wsClose';
+      events.push(heardLate && int(0, 1) ? { at, do: 'drop', reason, noticeMs: int(0, 500) } : { at, do: 'drop', reason });
     } else if (roll < 78) {
       events.push({ at, do: 'refuseConnects', untilAt: at + int(0, 8000) });
+    } else if (roll < 82) {
+      events.push({ at, do: 'stallQueries', untilAt: at + int(0, 80_000), iq: int(0, 1) ? 'usync' : 'all' });
     } else if (roll < 86) {
-      events.push(int(0, 1) ? { at, do: 'slowAck', delayMs: int(100, 5000) } : { at, do: 'slowAck', chat: events.find((e) => e.do === 'inbound' && 'chat' in e)!.chat as string, delayMs: int(100, 5000) });
+      events.push(int(0, 1) ? { at, do: 'nack', delayMs: int(0, 1000) } : { at, do: 'stuckWrites', untilAt: at + int(0, 10_000) });
     } else if (roll < 93) {
       events.push({ at, do: 'latency', ms: int(0, 400) });
     } else if (roll < 96) {
@@ -187,15 +192,13 @@ export function testNetwork(options: Partial<NetworkOptions> = {}, seed = 11) {
   const clock = new VirtualClock({ virtualTimeMsMax: 10_000_000 });
   const chatNames = new Map([['15550000001@s.whatsapp.net', 'c1']]);
   const server = new ServerModel({ dedupeById: true, chatNames, inboundQueueMax: 100 });
-  const emitted: { message: QueuedInbound; generation: number }[] = [];
-  const thrown: unknown[] = [];
+  const emitted: { message: QueuedInbound; generation: number; type: 'notify' | 'append' }[] = [];
   const net = new FakeNetwork({
     clock,
-    random: streamFor(seed, 'network'),
     fakeIds: messageIdSource(streamFor(seed, 'fakeMessageIds')),
     server,
     chatNames,
-    hooks: { onThrown: (_w, e) => thrown.push(e), onInboundEmitted: (message, generation) => emitted.push({ message, generation }) },
+    hooks: { onInboundEmitted: (message, generation, type) => emitted.push({ message, generation, type }) },
     options,
   });
   /** Runs every timer due up to and including `atMs` (draining between timers). */
@@ -208,7 +211,7 @@ export function testNetwork(options: Partial<NetworkOptions> = {}, seed = 11) {
   const at = (atMs: number, fn: () => void): void => {
     clock.harness.setTimeout(fn, atMs - clock.now());
   };
-  return { clock, server, net, emitted, thrown, runUntil, at };
+  return { clock, server, net, emitted, runUntil, at };
 }
 
 /** The chat JID of `c1` in tests. */

@@ -46,13 +46,29 @@ describe('simulate', () => {
   it('plays the bot: the reply is requested on the InboundMessage the path handed over, and is visible once', async () => {
     const t = timelineOf([inbound, { at: 2000, do: 'reply', to: 'm1', key: 'r1' }]);
     const h = await simulate(t, tinyPath);
+    // The inbound reaches the bot one latency (10 ms) and Baileys' event buffer (30 ms) after the server pushed it.
     expect(h.inbound).toEqual([
-      { msg: 'm1', chat: 'c1', chatJid: '15550000001@s.whatsapp.net', id: h.inbound[0]!.id, eventIndex: 0, at: 1000, emittedAt: 1000, generation: 1, receivedAt: 1000, handedCount: 1 },
+      {
+        msg: 'm1',
+        chat: 'c1',
+        chatJid: '15550000001@s.whatsapp.net',
+        id: h.inbound[0]!.id,
+        kind: 'text',
+        answerable: true,
+        eventIndex: 0,
+        at: 1000,
+        emittedAt: 1040,
+        generation: 1,
+        deliveries: [{ at: 1040, generation: 1, type: 'notify' }],
+        receivedAt: 1040,
+        handedCount: 1,
+      },
     ]);
-    expect(h.requests[0]).toMatchObject({ key: 'r1', kind: 'reply', requestedAt: 2000, calledAt: 2000, settledAt: 2010, outcome: 'ok' });
+    // The first send to the chat runs two usync round trips (4 x 10 ms) before its write.
+    expect(h.requests[0]).toMatchObject({ key: 'r1', kind: 'reply', requestedAt: 2000, calledAt: 2000, settledAt: 2040, outcome: 'ok' });
     expect(h.requests[0]!.receipt).toMatchObject({ key: { fromMe: true }, status: 1 });
     expect(h.server.visible['c1']!.map((v) => v.key)).toEqual(['r1']);
-    expect(h.stop).toMatchObject({ reason: 'settled', requestedAt: 2010, result: 'completed', pendingAttempts: 0, pathTimersAlive: 0 });
+    expect(h.stop).toMatchObject({ reason: 'settled', requestedAt: 2040, result: 'completed', pendingAttempts: 0, pathTimersAlive: 0 });
     expect(h.logs).toEqual([{ at: 0, level: 'info', msg: 'tiny path starting', obj: { event: 'start' } }]);
     expect(h.limit).toBeUndefined();
   });
@@ -81,10 +97,10 @@ describe('simulate', () => {
   });
 
   it('records a captured-socket reply failing 428 after a replacement (facts, not verdicts)', async () => {
-    const t = timelineOf([inbound, { at: 1500, do: 'drop', reason: 'connectionLost', noticeMs: 100 }, { at: 8000, do: 'reply', to: 'm1', key: 'r1' }]);
+    const t = timelineOf([inbound, { at: 1500, do: 'drop', reason: 'connectionClosed', noticeMs: 100 }, { at: 8000, do: 'reply', to: 'm1', key: 'r1' }]);
     const h = await simulate(t, capturedSocketPath);
     expect(h.requests[0]).toMatchObject({ outcome: 'fail', error: { message: 'Connection Closed', statusCode: 428 } });
-    expect(h.attempts[0]).toMatchObject({ generation: 1, socketState: 'dead', closeEmittedBefore: true, written: false });
+    expect(h.attempts[0]).toMatchObject({ generation: 1, socketState: 'closed', closeEmittedBefore: true, written: false });
     expect(h.sockets.map((s) => s.generation)).toEqual([1, 2]);
     expect(h.server.frames).toEqual([]);
   });
@@ -203,23 +219,29 @@ describe('simulate', () => {
     expect(h.timers.path).toMatchObject({ created: 1, aliveAtEnd: 1 });
   });
 
-  it('holds the run through a blackhole until the silent socket is found dead and a newer one opened', async () => {
-    // Arrange: the tiny path trusts a resolved send; its reply goes into the blackhole.
-    const t = timelineOf([inbound, { at: 1500, do: 'blackhole', untilAt: 5000 }, { at: 2000, do: 'reply', to: 'm1', key: 'r1' }]);
+  it('holds the run through a silent link until the silent socket is found dead and a newer one opened', async () => {
+    // Arrange: the tiny path trusts a resolved send; r1 is written into the silent link (r0 made
+    // the chat's devices known, so r1 needs no queries and is written at once).
+    const t = timelineOf([
+      inbound,
+      { at: 1200, do: 'reply', to: 'm1', key: 'r0' },
+      { at: 1500, do: 'drop', reason: 'connectionLost' },
+      { at: 2000, do: 'reply', to: 'm1', key: 'r1' },
+    ]);
     // Act
     const h = await simulate(t, tinyPath);
     // Assert
-    expect(h.requests[0]).toMatchObject({ key: 'r1', outcome: 'ok', settledAt: 2010 });
-    expect(h.attempts[0]).toMatchObject({ generation: 1, written: true, reachedServer: false });
-    expect(h.server.visible['c1']).toBeUndefined();
+    expect(h.requests[1]).toMatchObject({ key: 'r1', outcome: 'ok', settledAt: 2000 });
+    expect(h.attempts[1]).toMatchObject({ generation: 1, written: true, reachedServer: false });
+    expect(h.server.visible['c1']!.map((v) => v.key)).toEqual(['r0']);
     const [silent, next] = h.sockets;
-    expect(silent).toMatchObject({ cause: 'blackhole', blackholedAt: 1500, closeError: { statusCode: 408, message: 'Connection was lost' } });
+    expect(silent).toMatchObject({ cause: 'silent', silentAt: 1500, closeError: { statusCode: 408, message: 'Connection was lost' } });
     expect(next!.openedAt).toBeGreaterThan(silent!.closeEmittedAt!);
     expect(h.stop).toMatchObject({ reason: 'settled', result: 'completed' });
     expect(h.stop.requestedAt).toBeGreaterThanOrEqual(next!.openedAt!);
   });
 
-  it('stops at once after a blackhole when the path will not reconnect', async () => {
+  it('stops at once after a silent link closes when the path will not reconnect', async () => {
     // Arrange: a path that never reconnects and holds no timers.
     const once: SendPathFactory = (env) => {
       const sock = env.makeSocket();
@@ -242,7 +264,7 @@ describe('simulate', () => {
         stop: () => sock.end(undefined),
       };
     };
-    const t = timelineOf([{ ...inbound, at: 500 }, { at: 1000, do: 'blackhole', untilAt: 2000 }, { at: 1100, do: 'reply', to: 'm1', key: 'r1' }]);
+    const t = timelineOf([{ ...inbound, at: 500 }, { at: 1000, do: 'drop', reason: 'connectionLost' }, { at: 1100, do: 'reply', to: 'm1', key: 'r1' }]);
     // Act
     const h = await simulate(t, once);
     // Assert: the silent socket's keep-alive ends it, then nothing more can happen.

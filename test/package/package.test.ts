@@ -1,0 +1,322 @@
+/**
+ * baileys-sim as a devDependency of someone else's project. One `npm pack` (from a copy of the
+ * repository's files, so `prepack` builds from the sources alone) and one install into a
+ * scratch project serve every case: the tarball's contents, the CLI on a correct and a buggy
+ * path, the library from plain Node, a consumer's TypeScript, a consumer's vitest suite, and
+ * each example of the README's "Use it in your project" section, run as written there.
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../cli/runCli.js';
+import { installConsumer, packFromClone, readmeSnippet, sh, type Packed } from './consumerProject.js';
+
+/** Packing (a full build) and installing on a 2-core machine with a cold cache. */
+const setupTimeoutMs = 600_000;
+/** One case: a few CLI and vitest processes in the scratch project. */
+const caseTimeoutMs = 180_000;
+
+const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+  bin: Record<string, string>;
+  exports: Record<string, string | { types: string; default: string }>;
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+};
+
+/** A correct send path and a buggy one, as a user writes them, in TypeScript and JavaScript. */
+const sendPaths = {
+  'correct.ts': "import { referenceSendPath, type SendPathFactory } from 'baileys-sim';\n\nexport const createSendPath: SendPathFactory = (env) => referenceSendPath(env);\n",
+  'buggy.ts':
+    "import type { SendPathFactory } from 'baileys-sim';\nimport { specimens } from 'baileys-sim/properties';\n\n// Keeps the socket it started with: replies after a reconnect go to a dead socket.\nexport const createSendPath: SendPathFactory = specimens.find((s) => s.name === 'captured-socket')!.factory;\n",
+  'correct.mjs': "import { referenceSendPath } from 'baileys-sim';\n\nexport default referenceSendPath;\n",
+  'buggy.mjs': "import { specimens } from 'baileys-sim/properties';\n\nexport const createSendPath = specimens.find((s) => s.name === 'captured-socket').factory;\n",
+};
+
+let work = '';
+let packed: Packed;
+let consumer = '';
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), 'bsim-package-'));
+  const started = performance.now();
+  packed = await packFromClone(work);
+  const packedAt = performance.now();
+  consumer = await installConsumer(work, packed.tarball);
+  // The two set-up steps' wall times, for the README's figures and the report.
+  console.info(`package test set-up: npm pack ${Math.round(packedAt - started)} ms, npm install ${Math.round(performance.now() - packedAt)} ms`);
+  for (const [name, source] of Object.entries(sendPaths)) writeFileSync(join(consumer, name), source);
+  mkdirSync(join(consumer, 'src'));
+  mkdirSync(join(consumer, 'test'));
+}, setupTimeoutMs);
+
+// The scratch project holds a whole install (about 140 MB): not left behind in the temp folder.
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Makes `src/sendPath.ts` (the module the README's examples use) the correct or the buggy path. */
+function useSendPath(which: 'correct' | 'buggy'): void {
+  copyFileSync(join(consumer, `${which}.ts`), join(consumer, 'src/sendPath.ts'));
+}
+
+/** The failure file and replay command a failed `audit`, `merge` or vitest test printed. */
+function failureIn(output: string): { file: string; replay: string } {
+  const file = /failure file: (\S+)/.exec(output)?.[1];
+  const replay = /replay: +(npx baileys-sim replay \S+)/.exec(output)?.[1];
+  if (file === undefined || replay === undefined) throw new Error(`no failure file and replay command in:\n${output}`);
+  return { file, replay };
+}
+
+describe('the tarball', () => {
+  it('holds only dist/, bin/, README.md, LICENSE and package.json', () => {
+    const shipped = /^(dist\/.+\.(js|mjs|d\.ts|d\.mts|js\.map|mjs\.map)|bin\/baileys-sim\.js|README\.md|LICENSE|package\.json)$/;
+    expect(packed.files.filter((file) => !shipped.test(file))).toEqual([]);
+    expect(packed.files.filter((file) => /(^|\/)(test|scripts|\.ci)\/|config|tsconfig|stryker/.test(file))).toEqual([]);
+  });
+
+  it('holds every file the manifest points at, and the .mjs helpers that run from dist/', () => {
+    const targets = Object.values(manifest.exports).flatMap((target) => (typeof target === 'string' ? [target] : [target.types, target.default]));
+    const expected = [...targets, ...Object.values(manifest.bin), 'dist/properties/campaigns/shardWorkerEntry.mjs', 'dist/properties/paths/typescriptEsmHooks.mjs'];
+    expect(expected.map((file) => file.replace(/^\.\//, '')).filter((file) => !packed.files.includes(file))).toEqual([]);
+  });
+
+  it('imports nothing at run time but its dependencies and Node built-ins (vitest only from dist/vitest)', () => {
+    // Arrange
+    const installed = join(consumer, 'node_modules/baileys-sim');
+    const code = packed.files.filter((file) => /\.m?js$/.test(file));
+    // Act: every bare specifier of a static or dynamic import.
+    const imported = code.flatMap((file) =>
+      [...readFileSync(join(installed, file), 'utf8').matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*)['"]([^'"./][^'"]*)['"]/g)].map((m) => ({ file, specifier: m[1]! })),
+    );
+    // Assert
+    const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+    const allowed = (file: string, name: string) => name.startsWith('node:') || name in manifest.dependencies || (file.startsWith('dist/vitest/') && name in manifest.peerDependencies);
+    expect(imported.length).toBeGreaterThan(10);
+    expect(imported.filter(({ file, specifier }) => !allowed(file, packageOf(specifier)))).toEqual([]);
+  });
+});
+
+describe('installed into a project', () => {
+  it('the README install command put it in devDependencies', () => {
+    const installed = JSON.parse(readFileSync(join(consumer, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    expect(installed.devDependencies['baileys-sim']).toMatch(/^file:.*baileys-sim-.*\.tgz$/);
+  });
+
+  it(
+    'npx baileys-sim audit exits 0 on a correct .mjs path and 1 on a buggy one, with a replayable failure file',
+    async () => {
+      // Act
+      // Two workers on three chunks: one chunk runs in a worker process started from dist/.
+      const [correct, buggy] = await Promise.all([sh('npx baileys-sim audit ./correct.mjs --runs 300 --workers 2', consumer), sh('npx baileys-sim audit ./buggy.mjs --runs 300', consumer)]);
+      const failure = failureIn(buggy.stdout);
+      const replay = await sh(failure.replay, consumer);
+      // Assert
+      expect(correct.code, correct.stderr).toBe(0);
+      expect(correct.stdout).toContain('OK: every property held in 300 runs (seed 1)');
+      expect(buggy.code, buggy.stderr).toBe(1);
+      expect(failure.file).toMatch(/^\.baileys-sim\/failures\/buggy-mjs-[0-9a-f]{12}\.json$/);
+      expect(replay.code).toBe(1);
+      expect(replay.stdout).toContain('FAIL: still violates');
+    },
+    caseTimeoutMs,
+  );
+
+  it(
+    'imports every entry point from plain Node ESM (and CommonJS require), and loads a .ts send path once asked to',
+    async () => {
+      // Arrange
+      writeFileSync(
+        join(consumer, 'entries.mjs'),
+        [
+          "import * as main from 'baileys-sim';",
+          "import * as sim from 'baileys-sim/sim';",
+          "import * as properties from 'baileys-sim/properties';",
+          "import * as vitest from 'baileys-sim/vitest';",
+          'console.log(JSON.stringify([typeof main.referenceSendPath, typeof sim.simulate, typeof properties.runCampaign, properties.specimens.length, typeof vitest.describeSendPath]));',
+        ].join('\n'),
+      );
+      writeFileSync(
+        join(consumer, 'load.mjs'),
+        [
+          "import { loadSendPath, loadTypeScriptWithTsx } from 'baileys-sim/properties';",
+          "const refused = await loadSendPath('./correct.ts').then(() => 'loaded', (error) => error.message);",
+          'loadTypeScriptWithTsx();',
+          "const loaded = typeof (await loadSendPath('./buggy.ts')).factory;",
+          'console.log(JSON.stringify([refused, loaded]));',
+        ].join('\n'),
+      );
+      // Act
+      const esm = await sh('node entries.mjs', consumer);
+      const cjs = await sh(`node -e "console.log(typeof require('baileys-sim').referenceSendPath)"`, consumer);
+      const load = await sh('node load.mjs', consumer);
+      // Assert
+      expect(load.code, load.stderr).toBe(0);
+      expect(JSON.parse(load.stdout)).toEqual(['./correct.ts: this process has no TypeScript loader: start node with --import tsx, or call loadTypeScriptWithTsx() first', 'function']);
+      expect(esm.code, esm.stderr).toBe(0);
+      expect(JSON.parse(esm.stdout)).toEqual(['function', 'function', 'function', expect.any(Number), 'function']);
+      expect(JSON.parse(esm.stdout)[3]).toBeGreaterThanOrEqual(9);
+      expect(cjs.code, cjs.stderr).toBe(0);
+      expect(cjs.stdout.trim()).toBe('function');
+    },
+    caseTimeoutMs,
+  );
+
+  it(
+    "type-checks a consumer's TypeScript against the declarations, which are not `any`",
+    async () => {
+      // Arrange: each @ts-expect-error fails the check if the type it tests were `any`.
+      writeFileSync(
+        join(consumer, 'consumer.ts'),
+        [
+          "import { referenceSendPath, type SendPathFactory } from 'baileys-sim';",
+          "import { parseTimeline, simulate, type History } from 'baileys-sim/sim';",
+          "import { runCampaign, type CampaignResult } from 'baileys-sim/properties';",
+          "import { describeSendPath, replayFailures, type SendPathSuiteOptions } from 'baileys-sim/vitest';",
+          '',
+          'export const createSendPath: SendPathFactory = (env) => referenceSendPath(env);',
+          'export const options: SendPathSuiteOptions = { runs: 500, seed: 1 };',
+          "export const campaign: Promise<CampaignResult> = runCampaign({ path: { name: 'mine', factory: createSendPath }, seed: 1 });",
+          'export const endedAt = async (timeline: unknown): Promise<History["endedAt"]> => (await simulate(parseTimeline(timeline), createSendPath)).endedAt;',
+          'export const api = [describeSendPath, replayFailures] as const;',
+          '// @ts-expect-error runs is a number',
+          "export const wrongRuns: SendPathSuiteOptions = { runs: '500' };",
+          '// @ts-expect-error a send path has start and stop',
+          'export const notAPath: SendPathFactory = () => ({ start() {} });',
+          '// @ts-expect-error a campaign result has no such field',
+          'export const nothing = (r: CampaignResult) => r.noSuchField;',
+        ].join('\n'),
+      );
+      writeFileSync(
+        join(consumer, 'tsconfig.json'),
+        JSON.stringify({
+          // skipLibCheck as every Baileys project needs it (Baileys' own declarations do not check).
+          compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
+          files: ['consumer.ts'],
+        }),
+      );
+      // Act
+      const checked = await sh('npx tsc -p tsconfig.json', consumer);
+      // Assert
+      expect(checked.stdout + checked.stderr).toBe('');
+      expect(checked.code).toBe(0);
+    },
+    caseTimeoutMs,
+  );
+
+  it(
+    "runs a consumer's vitest suite: fails on the buggy path with the replay command, passes once fixed with the failure kept as a regression",
+    async () => {
+      // Arrange: the README's vitest example, as the project's test file.
+      writeFileSync(join(consumer, 'test/sendPath.test.ts'), `${readmeSnippet('vitest')}\n`);
+      useSendPath('buggy');
+      // Act 1: the bug is found.
+      const failing = await sh('npx vitest run', consumer);
+      const failure = failureIn(failing.stdout + failing.stderr);
+      const replay = await sh(failure.replay, consumer);
+      // Assert 1
+      expect(failing.code).toBe(1);
+      expect(failing.stdout + failing.stderr).toMatch(/SendPathFailure: my send path: [a-z-]+(, [a-z-]+)* violated \(seed 1, run \d+ of 500; shrunk from \d+ to \d+ events in \d+ steps\)/);
+      expect(failing.stdout + failing.stderr).toContain('timeline (▶ = timeline event');
+      expect(failure.file).toMatch(/^\.baileys-sim\/failures\/src-sendPath-ts-[0-9a-f]{12}\.json$/);
+      expect(failure.replay).toBe(`npx baileys-sim replay ${failure.file}`);
+      expect(replay.code).toBe(1);
+      // Act 2: the path fixed, and its failure kept as a regression.
+      useSendPath('correct');
+      mkdirSync(join(consumer, 'test/send-path-failures'));
+      copyFileSync(join(consumer, failure.file), join(consumer, 'test/send-path-failures/captured-socket.json'));
+      const fixed = await sh('npx vitest run --reporter=verbose', consumer);
+      // Assert 2
+      expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
+      expect(fixed.stdout).toContain('captured-socket.json replays with no property violated');
+      expect(fixed.stdout).toMatch(/Tests +2 passed \(2\)/);
+    },
+    caseTimeoutMs,
+  );
+});
+
+describe("the README's examples, run as written", () => {
+  it(
+    'the CLI example exits 0 on a correct path and 1 on a buggy one',
+    async () => {
+      const line = readmeSnippet('cli');
+      useSendPath('correct');
+      const correct = await sh(line, consumer);
+      useSendPath('buggy');
+      const buggy = await sh(line, consumer);
+      expect(correct.code, correct.stderr).toBe(0);
+      expect(correct.stdout).toContain('OK: every property held in 2000 runs');
+      expect(buggy.code, buggy.stderr).toBe(1);
+      expect(buggy.stdout).toContain('replay:       npx baileys-sim replay .baileys-sim/failures/src-sendPath-ts-');
+    },
+    caseTimeoutMs,
+  );
+
+  it(
+    'the library example runs a campaign from plain Node',
+    async () => {
+      writeFileSync(join(consumer, 'campaign.mjs'), `${readmeSnippet('library')}\n`);
+      const result = await sh('node campaign.mjs', consumer);
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout.trim()).toBe('200 runs, no failure');
+    },
+    caseTimeoutMs,
+  );
+
+  it(
+    "the CI matrix's commands: every shard, then the merge, fail a buggy path and leave its failure file where the merged summary says",
+    async () => {
+      // Arrange: the workflow's shell steps. `npm ci` is the install already made; artifacts
+      // upload and download baileys-sim/ to the same place, so one directory stands for all
+      // jobs, whose shards run side by side as in CI. RUNS is lowered from the workflow's value
+      // to one chunk per shard, to keep the test short.
+      const workflow = parseWorkflow(readmeSnippet('ci-matrix'));
+      const env = { ...workflow.env, RUNS: String(100 * workflow.shards.length) };
+      const shardJob = async (shard: number): Promise<number> => {
+        let auditCode = -1;
+        for (const step of workflow.steps.shard) {
+          const ran = await sh(expand(step, { 'matrix.shard': String(shard), 'strategy.job-total': String(workflow.shards.length) }), consumer, env);
+          if (step.includes('baileys-sim audit')) auditCode = ran.code;
+          else expect(ran.code, `${step}: ${ran.stderr}`).toBe(0);
+        }
+        return auditCode;
+      };
+      useSendPath('buggy');
+      // Act
+      const shards = await Promise.all(workflow.shards.map(shardJob));
+      let merge = { code: -1, stdout: '' };
+      for (const step of workflow.steps.merge) merge = await sh(expand(step, {}), consumer, env);
+      // Assert: every shard wrote a summary the merge takes, and the merged failure file is where it says.
+      expect(shards).toContain(1);
+      expect(merge.code).toBe(1);
+      expect(merge.stdout).toContain(`baileys-sim: ./src/sendPath.ts · seed 1`);
+      const { file } = failureIn(merge.stdout);
+      expect(file).toMatch(/^baileys-sim\/failures\/src-sendPath-ts-[0-9a-f]{12}\.json$/);
+      expect(readdirSync(join(consumer, 'baileys-sim/failures'))).toContain(file.split('/').at(-1));
+    },
+    caseTimeoutMs,
+  );
+});
+
+/** The parts of the README's workflow a test can run: env, matrix, and each job's shell steps. */
+function parseWorkflow(yaml: string): { env: Record<string, string>; shards: number[]; steps: Record<'shard' | 'merge', string[]> } {
+  const env = Object.fromEntries([...(/^env:\n((?: {2}\w+: .+\n)+)/m.exec(yaml)?.[1] ?? '').matchAll(/^ {2}(\w+): (.+)$/gm)].map((m) => [m[1]!, m[2]!]));
+  const shards = JSON.parse(/^ +shard: (\[[\d, ]+\])$/m.exec(yaml)?.[1] ?? '[]') as number[];
+  const jobs: Record<string, string[]> = {};
+  let job: string[] | undefined;
+  for (const line of yaml.slice(yaml.indexOf('\njobs:\n')).split('\n')) {
+    const start = /^ {2}(\w+):$/.exec(line);
+    if (start) jobs[start[1]!] = job = [];
+    const run = /^ +(?:- )?run: (.+)$/.exec(line)?.[1];
+    if (run !== undefined && run !== 'npm ci') job?.push(run);
+  }
+  if (!jobs.shard || !jobs.merge || shards.length === 0) throw new Error(`the README workflow has no shard matrix or no shard and merge jobs:\n${yaml}`);
+  return { env, shards, steps: { shard: jobs.shard, merge: jobs.merge } };
+}
+
+/** Replaces the workflow's `${{ … }}` expressions; an expression the test does not know fails it. */
+function expand(step: string, values: Record<string, string>): string {
+  return step.replace(/\$\{\{ *([\w.-]+) *\}\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`the workflow uses \${{ ${name} }}, which this test does not provide`);
+    return value;
+  });
+}

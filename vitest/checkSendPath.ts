@@ -1,0 +1,69 @@
+/**
+ * The campaign behind `describeSendPath`: the same chunked campaign as `baileys-sim audit`
+ * (`runShardedCampaign`, in this process), so the same seed and run count give the same verdict
+ * from a test file as from the command line. A failure is written as a failure file and told
+ * as one message: properties, violations, the shrunk timeline, the file and its replay command.
+ */
+import { resolve } from 'node:path';
+import { failureFileOf } from '../properties/campaigns/campaign.js';
+import { writeFailureFile } from '../properties/campaigns/failureFile.js';
+import { runShardedCampaign } from '../properties/campaigns/shard.js';
+import { displayPath, violatedProperties } from '../report/text.js';
+import type { SendPathFactory } from '../src/ports.js';
+import { failingRunLines, replayLine } from './failureText.js';
+import type { ResolvedSuiteOptions } from './options.js';
+
+/** What a suite's campaign found. */
+export interface SendPathCheck {
+  /** Every property held and every run was deterministic. */
+  passed: boolean;
+  /** Generated runs made. */
+  runs: number;
+  /** The message of the failing test (empty when it passed). */
+  message: string;
+  /** The failure file written, absolute (only on a property failure). */
+  failureFile?: string;
+}
+
+/** Placeholder of the replay command when the suite does not name its module. */
+export const unnamedModule = '<the module that exports this factory>';
+
+/**
+ * Runs the campaign of `name`'s suite against `factory`; on a failure writes its failure file
+ * under `options.failuresDir` (resolved against `cwd`).
+ */
+export async function checkSendPath(name: string, factory: SendPathFactory, options: ResolvedSuiteOptions, cwd: string): Promise<SendPathCheck> {
+  const pathName = options.module ?? name;
+  const result = await runShardedCampaign({
+    pathSpec: pathName,
+    sendPath: { name: pathName, factory },
+    workers: 1,
+    seed: options.seed,
+    numRuns: options.runs,
+    timeBudgetMs: options.timeBudgetMs,
+  });
+  const lines: string[] = [];
+  const found = result.failure;
+  let failureFile: string | undefined;
+  if (found) {
+    const file = failureFileOf(result, found);
+    failureFile = await writeFailureFile(resolve(cwd, options.failuresDir), file);
+    const shown = displayPath(failureFile, cwd);
+    const properties = violatedProperties(found.violations);
+    lines.push(
+      `${name}: ${properties.join(', ')} violated (seed ${options.seed}, run ${found.runIndex + 1} of ${options.runs}; shrunk from ${found.eventsBeforeShrink} to ${found.timeline.events.length} events in ${found.shrinks} steps)`,
+      ...(await failingRunLines(found.timeline, factory, file.dedupeById ?? true, found.violations)),
+      '',
+      `failure file: ${shown}`,
+      `replay:       ${replayLine(shown, options.module === undefined ? unnamedModule : undefined)}`,
+    );
+  }
+  const { checked, mismatches } = result.determinism;
+  if (mismatches > 0) {
+    if (lines.length > 0) lines.push('');
+    lines.push(
+      `${name}: not deterministic: ${mismatches} of ${checked} runs simulated twice gave a different history; the send path reads time, randomness or timers outside the SimEnv ports, so no failure it has can be replayed`,
+    );
+  }
+  return { passed: lines.length === 0, runs: result.runs, message: lines.join('\n'), failureFile };
+}
