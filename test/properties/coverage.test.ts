@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { faultKinds } from '../../properties/generation/arbitraries.js';
 import { addCoverage, emptyCoverage, neverMattered, runCoverage } from '../../properties/judging/coverage.js';
 import type { Timeline } from '../../sim/timeline.js';
-import { baseHistory, request } from './historyBuilder.js';
+import { attempt, baseHistory, request } from './historyBuilder.js';
 
 const timeline = (events: Timeline['events']): Timeline => ({
   format: 'baileys-sim/timeline@1',
@@ -16,7 +17,7 @@ describe('fault coverage', () => {
     const h = baseHistory();
     h.requests.push(request('r1', { calledAt: 100, settledAt: 3000 }));
     const t = timeline([
-      { at: 500, do: 'drop', reason: 'connectionLost' },
+      { at: 500, do: 'drop', reason: 'connectionClosed' },
       { at: 9000, do: 'drop', reason: 'restartRequired' },
       { at: 600, do: 'latency', ms: 100 },
       { at: 700, do: 'blackhole', untilAt: 900 },
@@ -28,18 +29,22 @@ describe('fault coverage', () => {
     expect(coverage.drop).toEqual({ fired: 1, mattered: 1 });
     expect(coverage.restart).toEqual({ fired: 1, mattered: 0 });
     expect(coverage.latency).toEqual({ fired: 1, mattered: 1 });
-    expect(neverMattered(coverage)).toEqual(['terminal', 'restart', 'refuseConnects', 'slowAck']);
+    expect(neverMattered(coverage)).toEqual(faultKinds.filter((k) => !['blackhole', 'drop', 'latency'].includes(k)));
   });
 
-  it('counts a slow ack only when a send took it, and ignores faults after the run ended', () => {
+  it('counts a nack only when a message took it, and ignores faults after the run ended', () => {
+    // Arrange
     const h = baseHistory();
     const t = timeline([
-      { at: 100, do: 'slowAck', delayMs: 5000 },
-      { at: 20_000, do: 'drop', reason: 'connectionLost' },
+      { at: 100, do: 'nack', delayMs: 500 },
+      { at: 20_000, do: 'drop', reason: 'connectionClosed' },
     ]);
-    const coverage = runCoverage(t, h);
-    expect(coverage.slowAck!.fired).toBe(0);
-    expect(coverage.drop!.fired).toBe(0);
+    const nacked = structuredClone(h);
+    nacked.attempts.push(attempt(1, 'r1', { at: 150, nacked: true }));
+    // Act / Assert
+    expect(runCoverage(t, h).nack!.fired).toBe(0);
+    expect(runCoverage(t, nacked).nack!.fired).toBe(1);
+    expect(runCoverage(t, h).drop!.fired).toBe(0);
   });
 
   it('adds campaign totals', () => {
