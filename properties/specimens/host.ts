@@ -199,5 +199,55 @@ export async function sendWithRetry(
   }
 }
 
+/** How a specimen resends what a closing socket may have swallowed: the reference's rule, with a knob to break. */
+export interface ResendRule {
+  /** How long after its write a reply is held: a close within it sends the reply again on the next socket. */
+  heldMs: number;
+  /** The id of every send: the reply's own throughout (`stable`), or one Baileys mints per send (`fresh`). */
+  ids: 'stable' | 'fresh';
+}
+
+/** Written replies held at once for a resend, at most (the oldest are dropped first). */
+export const heldRepliesMax = 1000;
+
+interface HeldReply {
+  chatJid: string;
+  content: AnyMessageContent;
+  messageId: string;
+  generation: number;
+  writtenAt: number;
+}
+
+/**
+ * A path that holds each written reply for `rule.heldMs` and, when its socket closes (not for
+ * good) within that time, sends it again on the next socket. rc14 resolves a send at the local
+ * write, so a frame written into a link that died is lost unless the path sends it again.
+ */
+export function resendingPath(env: SimEnv, rule: ResendRule): SendPath {
+  let held: HeldReply[] = [];
+  const write = (ctx: SpecimenContext, chatJid: string, content: AnyMessageContent, messageId: string, afterGeneration: number) =>
+    sendWithRetry(ctx, chatJid, content, {
+      attemptsMax: 8,
+      ids: rule.ids,
+      messageId,
+      afterGeneration,
+      onWritten: (generation) => {
+        const writtenAt = env.clock.now();
+        held = held.filter((h) => writtenAt - h.writtenAt <= rule.heldMs).slice(-(heldRepliesMax - 1));
+        held.push({ chatJid, content, messageId, generation, writtenAt });
+      },
+    });
+  const send: SpecimenSend = (ctx, chatJid, content) => write(ctx, chatJid, content, env.messageIds(), 0);
+  return specimenPath(env, send, {
+    onClose: (generation, kind, ctx) => {
+      if (kind === 'terminal') return;
+      const now = env.clock.now();
+      const again = held.filter((h) => h.generation === generation && now - h.writtenAt <= rule.heldMs);
+      held = held.filter((h) => h.generation !== generation);
+      for (const h of again) ctx.track(write(ctx, h.chatJid, h.content, h.messageId, generation)).catch(() => undefined);
+    },
+  });
+}
+
 /** The send loop with the reference's retry rule and attempt budget: a specimen whose bug is elsewhere sends with it. */
 export const retryingSend: SpecimenSend = (ctx, chatJid, content) => sendWithRetry(ctx, chatJid, content, { attemptsMax: 8 });

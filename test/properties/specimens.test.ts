@@ -205,6 +205,24 @@ describe('send specimens', () => {
       expect(world.sends.map((s) => [s.generation, s.messageId])).toEqual(resent ? [[1, world.sends[0]!.messageId], [2, world.sends[0]!.messageId]] : [[1, world.sends[0]!.messageId]]);
     }
   });
+
+  it('fresh-id-retry resends a write its socket lost within the reference window (95 s on), under a new id', async () => {
+    // Arrange: a reply written on socket 1.
+    const { world, handed } = await started(factoryOf('fresh-id-retry'));
+    world.latest.deliver(c1, 'A', 'hi');
+    await handed[0]!.reply('hello');
+    // Act: socket 1's close comes 95 s after the write; socket 2 opens.
+    await world.advance(95_000);
+    world.latest.close(408, 'Connection was lost');
+    await world.advance(3000);
+    world.latest.open();
+    await world.settle();
+    // Assert: sent twice; Baileys minted each id (the path gave none).
+    expect(world.sends.map((s) => [s.generation, s.messageId])).toEqual([
+      [1, undefined],
+      [2, undefined],
+    ]);
+  });
 });
 
 describe('the catalog', () => {
