@@ -40,7 +40,7 @@ describe('blackhole: a reply written into a silently dead connection', () => {
   });
 
   it('without server-side dedupe by id, the resend of a write that did arrive is a visible duplicate', async () => {
-    // Arrange: r1 reached the server before the blackhole, but within the keep-alive window.
+    // Arrange: r1 reached the server before the link went silent, but within the confirmation window.
     const { timeline } = await readFailureFile(lossFile);
     // Act
     const h = await simulate(timeline, referenceSendPath, { dedupeById: false });
