@@ -67,8 +67,8 @@ export const inboundHandover: Checker<typeof property> = {
     '(messages.upsert, notify or append: live, offline or redelivered after a lost receipt, or emitted again after a listener threw) reaches the bot ' +
     'exactly once: copies are deduplicated by message id. The path never hands the bot a message the server did not deliver, its own messages ' +
     'included (rc14 echoes every send as an append upsert with key.fromMe). Messages of the other kinds (reaction, revoke, stub, no message, ' +
-    'status broadcast) need not reach the bot. Excused, for a message that never reached the bot: stop() was called, or the session ended from ' +
-    'outside (a terminal close the path did not cause), at or before its first delivery.',
+    'status broadcast) need not reach the bot. Excused, for a message that never reached the bot: stop() was called, or the session ended ' +
+    'from outside (a terminal close the path did not cause), at or before its first delivery.',
   check,
   judges: ({ history }) => history.inbound.some((m) => m.answerable && m.deliveries.length > 0) || (history.strayInbound?.length ?? 0) > 0,
 };
