@@ -95,7 +95,7 @@ export function connectSeries(history: History): number[][] {
 function listenerLeaks(history: History, limits: BoundLimits): Violation<typeof property>[] {
   const violations: Violation<typeof property>[] = [];
   for (const socket of history.sockets) {
-    for (const [event, count] of Object.entries(socket.listeners ?? {})) {
+    for (const [event, count] of Object.entries(socket.listeners)) {
       if (count.aliveMax <= limits.listenersAliveMax) continue;
       violations.push({
         property,

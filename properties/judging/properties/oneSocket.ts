@@ -13,7 +13,7 @@ const property = 'one-socket';
  * connection being lost under it (cut, refused, or found silent by the keep-alive: Baileys is
  * closing it then) and its close being emitted. Infinity when none of them happened.
  */
-export function liveUntil(socket: SocketRecord): number {
+function liveUntil(socket: SocketRecord): number {
   return Math.min(socket.endCalledAt ?? Infinity, socket.diedAt ?? Infinity, socket.closeEmittedAt ?? Infinity);
 }
 
