@@ -4,8 +4,16 @@ import { runArb, toTimeline, type SwarmSettings } from '../../properties/generat
 import { builtInFaults } from '../../sim/faults/index.js';
 import { parseTimeline, serializeTimeline } from '../../sim/timeline.js';
 
-const allOff: SwarmSettings['faults'] = { drop: false, refuseConnects: false, slowAck: false, latency: false, terminal: false, restart: false, blackhole: false };
-const settings: SwarmSettings = { faults: allOff, chats: 2, latencyMs: 0, reconnect: { initialMs: 2000, maxMs: 30000, factor: 1.8, jitter: 0.25, maxAttempts: 12 }, replyDeadlineMs: 120_000 };
+const allOff: SwarmSettings['faults'] = Object.fromEntries(builtInFaults.swarmKinds.map((kind) => [kind, false]));
+const settings: SwarmSettings = {
+  faults: allOff,
+  stop: false,
+  inboundVariety: false,
+  chats: 2,
+  latencyMs: 0,
+  reconnect: { initialMs: 2000, maxMs: 30000, factor: 1.8, jitter: 0.25, maxAttempts: 12 },
+  replyDeadlineMs: 120_000,
+};
 
 describe('timeline arbitraries', () => {
   it('always produce valid timelines that round-trip and end with heal', () => {
@@ -24,8 +32,8 @@ describe('timeline arbitraries', () => {
   it('leaves out the fault kinds a run switched off', () => {
     // Arrange
     const steps = [
-      { gapMs: 0, do: 'inbound', chat: 0 },
-      { gapMs: 10, do: 'drop', reason: 'connectionLost', noticeMs: 5 },
+      { gapMs: 0, do: 'inbound', chat: 0, kind: 'text', batch: 1 },
+      { gapMs: 10, do: 'drop', reason: 'connectionClosed', noticeMs: 5 },
       { gapMs: 10, do: 'reply', back: 0, media: false, count: 2 },
     ] as const;
     // Act
@@ -56,7 +64,8 @@ describe('timeline arbitraries', () => {
     expect(kindOf({ at: 0, do: 'drop', reason: 'conflict' })).toBe('terminal');
     expect(kindOf({ at: 0, do: 'drop', reason: 'loggedOut' })).toBe('terminal');
     expect(kindOf({ at: 0, do: 'drop', reason: 'restartRequired' })).toBe('restart');
-    expect(kindOf({ at: 0, do: 'drop', reason: 'connectionLost' })).toBe('drop');
+    expect(kindOf({ at: 0, do: 'drop', reason: 'connectionLost' })).toBe('silentDrop');
+    expect(kindOf({ at: 0, do: 'drop', reason: 'connectionReset' })).toBe('drop');
     expect(kindOf({ at: 0, do: 'blackhole', untilAt: 10 })).toBe('blackhole');
     expect(kindOf({ at: 0, do: 'reply' })).toBeUndefined();
     expect(kindOf({ at: 0, do: 'heal' })).toBeUndefined();
@@ -65,7 +74,7 @@ describe('timeline arbitraries', () => {
   it('turns a blackhole step into a blackhole event lasting forMs, only when the kind is on', () => {
     // Arrange
     const steps = [
-      { gapMs: 0, do: 'inbound', chat: 0 },
+      { gapMs: 0, do: 'inbound', chat: 0, kind: 'text', batch: 1 },
       { gapMs: 100, do: 'blackhole', forMs: 40_000 },
       { gapMs: 200, do: 'reply', back: 0, media: false, count: 1 },
     ] as const;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addCoverage, emptyCoverage, neverMattered, runCoverage } from '../../properties/judging/coverage.js';
+import { builtInFaults } from '../../sim/faults/index.js';
 import type { Timeline } from '../../sim/timeline.js';
 import { baseHistory, request } from './historyBuilder.js';
 
@@ -16,7 +17,7 @@ describe('fault coverage', () => {
     const h = baseHistory();
     h.requests.push(request('r1', { calledAt: 100, settledAt: 3000 }));
     const t = timeline([
-      { at: 500, do: 'drop', reason: 'connectionLost' },
+      { at: 500, do: 'drop', reason: 'connectionClosed' },
       { at: 9000, do: 'drop', reason: 'restartRequired' },
       { at: 600, do: 'latency', ms: 100 },
       { at: 700, do: 'blackhole', untilAt: 900 },
@@ -28,17 +29,17 @@ describe('fault coverage', () => {
     expect(coverage.drop).toEqual({ fired: 1, mattered: 1 });
     expect(coverage.restart).toEqual({ fired: 1, mattered: 0 });
     expect(coverage.latency).toEqual({ fired: 1, mattered: 1 });
-    expect(neverMattered(coverage)).toEqual(['terminal', 'restart', 'refuseConnects', 'slowAck']);
+    expect(neverMattered(coverage)).toEqual(builtInFaults.swarmKinds.filter((k) => !['drop', 'latency', 'blackhole'].includes(k)));
   });
 
-  it('counts a slow ack only when a send took it, and ignores faults after the run ended', () => {
+  it('counts a nack only when a message took it, and ignores faults after the run ended', () => {
     const h = baseHistory();
     const t = timeline([
-      { at: 100, do: 'slowAck', delayMs: 5000 },
-      { at: 20_000, do: 'drop', reason: 'connectionLost' },
+      { at: 100, do: 'nack', delayMs: 5000 },
+      { at: 20_000, do: 'drop', reason: 'connectionClosed' },
     ]);
     const coverage = runCoverage(t, h);
-    expect(coverage.slowAck!.fired).toBe(0);
+    expect(coverage.nack!.fired).toBe(0);
     expect(coverage.drop!.fired).toBe(0);
   });
 
