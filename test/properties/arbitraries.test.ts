@@ -7,7 +7,7 @@ import { parseTimeline, serializeTimeline } from '../../sim/timeline.js';
 const allOff: SwarmSettings['faults'] = Object.fromEntries(builtInFaults.swarmKinds.map((kind) => [kind, false]));
 const settings: SwarmSettings = {
   faults: allOff,
-  stop: false,
+  stopAtPermille: undefined,
   inboundVariety: false,
   chats: 2,
   latencyMs: 0,
