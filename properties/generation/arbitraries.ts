@@ -26,8 +26,11 @@ export const faultKinds: readonly FaultKind[] = builtInFaults.swarmKinds;
 export interface SwarmSettings {
   /** Per swarm kind: switched on in this run. */
   faults: Record<FaultKind, boolean>;
-  /** Whether the bot is stopped mid-run (a `stop` step) rather than after everything settled. */
-  stop: boolean;
+  /**
+   * Where the bot is stopped mid-run, in thousandths of the timeline's span (undefined: only
+   * after everything settled). Mostly while replies are still under way.
+   */
+  stopAtPermille: number | undefined;
   /** Whether inbound messages other than plain text arrive (media, reactions, stubs, groups...). */
   inboundVariety: boolean;
   chats: number;
@@ -46,7 +49,6 @@ export type FaultStep = { [K in keyof typeof faultModules]: StepOf<(typeof fault
 /** One abstract step; `gapMs` is the time since the previous step. */
 export type Step =
   | { gapMs: number; do: 'inbound'; chat: number; kind: InboundKind; batch: number }
-  | { gapMs: number; do: 'stop' }
   | { gapMs: number; do: 'reply'; back: number; media: boolean; count: number }
   | { gapMs: number; do: 'composing'; back: number }
   | (FaultStep & { gapMs: number })
@@ -91,7 +93,8 @@ function settingsArb(faults: FaultRegistry): fc.Arbitrary<SwarmSettings> {
   for (const module of faults.modules) Object.assign(swarm, module.coverage?.swarm);
   return fc.record({
     faults: fc.record(swarm),
-    stop: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+    // A quarter of the runs stop the bot part-way.
+    stopAtPermille: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 1000 }) }),
     inboundVariety: fc.boolean(),
     chats: fc.integer({ min: 1, max: generatorLimits.chatsMax }),
     latencyMs: fc.integer({ min: 0, max: 1500 }),
@@ -166,7 +169,6 @@ function stepArb(faults: FaultRegistry): fc.Arbitrary<Step> {
       weight: 3,
       arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('inbound' as const), chat: fc.nat(generatorLimits.chatsMax - 1), kind: inboundKindArb, batch: batchArb }),
     },
-    { weight: 1, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('stop' as const) }) },
     {
       weight: 4,
       arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('reply' as const), back: backArb, media: fc.boolean(), count: burstArb }),
@@ -185,7 +187,6 @@ interface Build {
   inboundCount: number;
   at: number;
   replies: number;
-  stopped: boolean;
 }
 
 /** What mapping steps to events needs besides the steps. */
@@ -200,13 +201,17 @@ interface BuildContext {
  */
 export function toTimeline(seed: number, settings: SwarmSettings, steps: readonly Step[], faults: FaultRegistry = builtInFaults): Timeline {
   const ctx: BuildContext = { settings, faults };
-  const build: Build = { events: [], inbound: [], inboundCount: 0, at: 0, replies: 0, stopped: false };
+  const build: Build = { events: [], inbound: [], inboundCount: 0, at: 0, replies: 0 };
   if (settings.faults['latency'] && settings.latencyMs > 0) build.events.push({ at: 0, do: 'latency', ms: settings.latencyMs });
   for (const step of steps) {
     build.at += step.gapMs;
     if (step.do === 'scene') addScene(build, ctx, step);
     else addStep(build, ctx, step);
   }
+  // Companion events may lie ahead of later steps: a stable sort puts them in place.
+  build.events.sort((a, b) => a.at - b.at);
+  build.at = build.events.reduce((latest, e) => Math.max(latest, e.at), build.at);
+  if (settings.stopAtPermille !== undefined) addStop(build, settings.stopAtPermille);
   build.events.push({ at: build.at + generatorLimits.healAfterMs, do: 'heal' });
   return {
     format: timelineFormat,
@@ -231,7 +236,8 @@ function addScene(build: Build, ctx: BuildContext, scene: Scene): void {
     sub.at = firstReplyAt + i * scene.spacingMs;
     addStep(sub, ctx, { gapMs: 0, do: 'reply', back: 0, media: scene.media, count: 1 });
   }
-  sub.at = Math.max(start, firstReplyAt + scene.faultOffsetMs);
+  const anchorAt = ctx.faults.get(scene.fault.do)?.generate?.sceneAnchor === 'inbound' ? inboundAt : firstReplyAt;
+  sub.at = Math.max(start, anchorAt + scene.faultOffsetMs);
   addFault(sub, ctx, scene.fault);
   // Stable sort: same-time events keep their order (inbound before its replies).
   const events = sub.events.sort((a, b) => a.at - b.at);
@@ -247,11 +253,6 @@ function addStep(build: Build, ctx: BuildContext, step: Exclude<Step, Scene>): v
   switch (step.do) {
     case 'inbound':
       return addInbound(build, ctx, step);
-    case 'stop':
-      if (!ctx.settings.stop || build.stopped) return;
-      build.stopped = true;
-      build.events.push({ at, do: 'stop' });
-      return;
     case 'reply':
       return addReplies(build, step);
     case 'composing': {
@@ -275,7 +276,20 @@ function addFault(build: Build, ctx: BuildContext, step: FaultStep): void {
   };
   const event = module.generate.toEvent(step, build.at, chats);
   const kind = module.coverage?.kindOf(event);
-  if (kind === undefined || settings.faults[kind]) build.events.push(event as TimelineEvent);
+  if (kind !== undefined && !settings.faults[kind]) return;
+  build.events.push(event as TimelineEvent);
+  for (const companion of module.generate.companions?.(step, build.at) ?? []) {
+    const companionKind = ctx.faults.swarmKindOf(companion);
+    if (companionKind === undefined || settings.faults[companionKind]) build.events.push(companion as TimelineEvent);
+  }
+}
+
+/** A `stop` at `permille` of the span so far, after the events of that instant (later events still happen). */
+function addStop(build: Build, permille: number): void {
+  const at = Math.round((build.at * permille) / 1000);
+  let index = build.events.length;
+  while (index > 0 && build.events[index - 1]!.at > at) index -= 1;
+  build.events.splice(index, 0, { at, do: 'stop' });
 }
 
 /** One inbound message, or a batch arriving together; plain text unless the run has variety. */

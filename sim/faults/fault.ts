@@ -139,8 +139,19 @@ export interface FaultGenerator<E, S> {
   stepWeight: number;
   /** Weight among the faults a scene lines up with a reply. */
   sceneWeight: number;
+  /**
+   * What a scene places this fault near: its first reply (default), or the message it answers
+   * (for faults about what arrives, like lost receipts).
+   */
+  sceneAnchor?: 'firstReply' | 'inbound';
   /** The event for `step` at time `at`; `chats` names chat indexes as the generated timeline does. */
   toEvent(step: S, at: number, chats: GeneratedChats): E;
+  /**
+   * Events of other kinds the generator lines up with this one, when this fault only matters in
+   * their company (lost receipts matter once the connection goes). Each is still left out when
+   * the run switched its own kind off.
+   */
+  companions?(step: S, at: number): FaultEventBase[];
 }
 
 /** Chat naming while a timeline is generated. */

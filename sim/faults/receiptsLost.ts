@@ -14,10 +14,11 @@ const schema = z.strictObject({ at: atSchema, do: z.literal('receiptsLost'), unt
 /** `receiptsLost`: receipts sent before `untilAt` are lost; those messages are delivered again. */
 export type ReceiptsLostEvent = z.infer<typeof schema>;
 
-/** A generated window of lost receipts. */
+/** A generated window of lost receipts, and when the connection drops after it began. */
 export interface ReceiptsLostStep {
   do: 'receiptsLost';
   forMs: number;
+  dropAfterMs: number;
 }
 
 /** The `receiptsLost` fault. */
@@ -34,15 +35,23 @@ export const receiptsLost = defineFault<'receiptsLost', ReceiptsLostEvent, Recei
   describe: (event) => `receiptsLost until ${event.untilAt} ms`,
   draw: { shape: 'band', tone: 'slow', label: () => 'receipts', untilAt: (event) => event.untilAt },
   coverage: {
-    swarm: { receiptsLost: fc.boolean() },
+    // Often on: redelivery needs lost receipts, an inbound in their window and a reconnect.
+    swarm: { receiptsLost: fc.oneof({ weight: 1, arbitrary: fc.constant(false) }, { weight: 3, arbitrary: fc.constant(true) }) },
     kindOf: () => 'receiptsLost',
     // It matters when a message it covered was delivered again.
     mattered: (event, history) => history.inbound.some((m) => m.deliveries.length > 1 && m.deliveries[0]!.at >= event.at && m.deliveries[0]!.at < event.untilAt),
   },
   generate: {
-    step: fc.record({ do: fc.constant('receiptsLost' as const), forMs: fc.integer({ min: 0, max: 30_000 }) }),
-    stepWeight: 1,
-    sceneWeight: 1,
+    step: fc.record({
+      do: fc.constant('receiptsLost' as const),
+      forMs: fc.integer({ min: 0, max: 60_000 }),
+      dropAfterMs: fc.integer({ min: 0, max: 20_000 }),
+    }),
+    stepWeight: 2,
+    sceneWeight: 3,
+    sceneAnchor: 'inbound',
     toEvent: (step, at) => ({ at, do: 'receiptsLost', untilAt: at + step.forMs }),
+    // Lost receipts show only when the connection goes before they get through.
+    companions: (step, at) => [{ at: at + step.dropAfterMs, do: 'drop', reason: 'connectionReset' }],
   },
 });

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { faultKinds, runArb, toTimeline, type SwarmSettings } from '../../properties/generation/arbitraries.js';
+import { runArb, toTimeline, type SwarmSettings } from '../../properties/generation/arbitraries.js';
 import { builtInFaults } from '../../sim/faults/index.js';
 import { parseTimeline, serializeTimeline } from '../../sim/timeline.js';
 
-const allOff: SwarmSettings['faults'] = Object.fromEntries(faultKinds.map((k) => [k, false]));
+const allOff: SwarmSettings['faults'] = Object.fromEntries(builtInFaults.swarmKinds.map((kind) => [kind, false]));
 const settings: SwarmSettings = {
   faults: allOff,
-  stop: false,
+  stopAtPermille: undefined,
   inboundVariety: false,
   chats: 2,
   latencyMs: 0,
@@ -64,8 +64,8 @@ describe('timeline arbitraries', () => {
     expect(kindOf({ at: 0, do: 'drop', reason: 'conflict' })).toBe('terminal');
     expect(kindOf({ at: 0, do: 'drop', reason: 'loggedOut' })).toBe('terminal');
     expect(kindOf({ at: 0, do: 'drop', reason: 'restartRequired' })).toBe('restart');
-    expect(kindOf({ at: 0, do: 'drop', reason: 'connectionClosed' })).toBe('drop');
     expect(kindOf({ at: 0, do: 'drop', reason: 'connectionLost' })).toBe('silentDrop');
+    expect(kindOf({ at: 0, do: 'drop', reason: 'connectionReset' })).toBe('drop');
     expect(kindOf({ at: 0, do: 'blackhole', untilAt: 10 })).toBe('blackhole');
     expect(kindOf({ at: 0, do: 'reply' })).toBeUndefined();
     expect(kindOf({ at: 0, do: 'heal' })).toBeUndefined();

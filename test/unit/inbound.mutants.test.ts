@@ -70,10 +70,39 @@ describe('inbound text', () => {
     expect(inbound.text).toBe('quoted reply');
   });
 
-  it('reads an empty text when the message has no body', () => {
+  it('reads an empty text when the message has a body with no text', () => {
     const world = new HandWorld();
-    const { inbound } = bound(world, { message: undefined });
+    const { inbound } = bound(world, { message: { imageMessage: {} } });
     expect(inbound.text).toBe('');
+  });
+
+  it('reads a media caption as the text', () => {
+    const world = new HandWorld();
+    const { inbound } = bound(world, { message: { imageMessage: { caption: 'look' } } });
+    expect(inbound.text).toBe('look');
+  });
+});
+
+describe('what is handed to the bot', () => {
+  it.each([
+    ['no body', { message: undefined }],
+    ['a reaction', { message: { reactionMessage: { text: '👍' } } }],
+    ['a revoke (protocol message)', { message: { protocolMessage: { type: 0 } } }],
+    ['a status broadcast', { key: { remoteJid: 'status@broadcast', id: 'S1', fromMe: false } }],
+    ['our own echo', { key: { remoteJid: jid, id: 'E1', fromMe: true } }],
+    ['a keyless message', { key: { remoteJid: jid, fromMe: false } }],
+  ] as const)('skips %s', (_what, fields) => {
+    // Arrange
+    const world = new HandWorld();
+    const supervisor = new Supervisor({ ...world.env(), policy: defaultReconnectPolicy });
+    // Act
+    const inbound = bindInbound({ key: { remoteJid: jid, id: 'IN1', fromMe: false }, message: { conversation: 'hi' }, ...fields } as WAMessage, {
+      outbox: {} as Outbox,
+      supervisor,
+      logger: world.logger,
+    });
+    // Assert
+    expect(inbound).toBeUndefined();
   });
 });
 

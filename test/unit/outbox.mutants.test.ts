@@ -85,18 +85,40 @@ describe('reference path config', () => {
     expect(() => referenceSendPath(env)).toThrow('config.reconnect.initialMs must be between');
   });
 
-  it('hands the bot only new (notify) messages, not history appends', async () => {
+  it('hands the bot offline (append) and live (notify) messages, each id once, and not its own echoes', async () => {
     // Arrange
     const world = new HandWorld();
     const inbound: InboundMessage[] = [];
     const path = referenceSendPath(world.env());
     await path.start((msg) => inbound.push(msg));
     world.latest.open();
+    const append = (id: string, fromMe = false) => ({ type: 'append', messages: [{ key: { remoteJid: chat, id, fromMe }, message: { conversation: id } }] });
     // Act
-    world.latest.emit('messages.upsert', { type: 'append', messages: [{ key: { remoteJid: chat, id: 'old', fromMe: false }, message: { conversation: 'old' } }] });
-    world.latest.deliver(chat, 'new', 'new');
+    world.latest.emit('messages.upsert', append('offline'));
+    world.latest.deliver(chat, 'live', 'live');
+    world.latest.emit('messages.upsert', append('offline')); // redelivered: its receipt was lost
+    world.latest.emit('messages.upsert', append('echo', true));
     // Assert
-    expect(inbound.map((m) => m.id)).toEqual(['new']);
+    expect(inbound.map((m) => m.id)).toEqual(['offline', 'live']);
+    await path.stop();
+  });
+
+  it('keeps the socket listening when the bot handler throws, and logs it', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const ids: string[] = [];
+    const path = referenceSendPath(world.env());
+    await path.start((msg) => {
+      ids.push(msg.id);
+      throw new Error('bot bug');
+    });
+    world.latest.open();
+    // Act
+    world.latest.deliver(chat, 'a', 'a');
+    world.latest.deliver(chat, 'b', 'b');
+    // Assert
+    expect(ids).toEqual(['a', 'b']);
+    expect(world.logs.filter((l) => l.msg === 'message handler threw').length).toBe(2);
     await path.stop();
   });
 });

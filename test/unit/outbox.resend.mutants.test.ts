@@ -7,14 +7,15 @@
 import { Boom } from '@hapi/boom';
 import { describe, expect, it } from 'vitest';
 import type { InboundMessage, SendPathConfig } from '../../src/ports.js';
+import { confirmWindowMs } from '../../src/baileysFacts.js';
 import { createReferenceSendPath, type ReferenceOptions } from '../../src/reference.js';
 import { HandWorld } from './support/handSocket.js';
 
 const chat = '15551234567@s.whatsapp.net';
 const otherChat = '15557654321@s.whatsapp.net';
-/** Keep-alive 1 s: the confirmation window is 2 × 1 s + 5 s = 7 s. */
+/** Keep-alive 1 s: the confirmation window is 2 × 1 s + 5 s (keep-alive) + 30 s (ws close) + 5 s (two trips) = 42 s. */
 const keepAliveIntervalMs = 1000;
-const windowMs = 2 * keepAliveIntervalMs + 5000;
+const windowMs = confirmWindowMs(keepAliveIntervalMs);
 
 /** Starts the reference path with `options`, opens socket 1 and delivers inbound m1 on it. */
 async function started(

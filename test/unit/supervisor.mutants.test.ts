@@ -27,7 +27,7 @@ describe('Supervisor state and logs', () => {
     states.push(supervisor.state);
     world.latest.close(428, 'Connection Closed');
     states.push(supervisor.state);
-    await world.advance(60_000);
+    await world.advance(2000);
     states.push(supervisor.state);
     world.latest.close(401, 'logged out');
     states.push(supervisor.state);
@@ -54,7 +54,7 @@ describe('Supervisor state and logs', () => {
     world.latest.emit('connection.update', { connection: 'close' });
     // Assert
     expect(supervisor.state).toBe('backoff');
-    await world.advance(60_000);
+    await world.advance(10_000);
     expect(world.sockets.length).toBe(2);
   });
 });
@@ -131,8 +131,9 @@ describe('Supervisor.whenLive', () => {
     // Arrange: generation 1 is still connecting; the waiter wants something newer than 1.
     const world = new HandWorld();
     const supervisor = supervisorIn(world);
-    const setTimeout = vi.spyOn(world.clock, 'setTimeout');
     supervisor.start();
+    // Counted from here: the connect watchdog is not a waiter timer.
+    const setTimeout = vi.spyOn(world.clock, 'setTimeout');
     const early = supervisor.whenLive(0, 60_000);
     const newer = supervisor.whenLive(1, 60_000);
     // Act
@@ -148,12 +149,30 @@ describe('Supervisor.whenLive', () => {
     expect((await newer).generation).toBe(2);
   });
 
+  it('ends a socket that never opens after twice connectTimeoutMs, and reconnects with backoff', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const supervisor = new Supervisor({ ...world.env(), policy: defaultReconnectPolicy, socketConfig: { connectTimeoutMs: 5000 } });
+    supervisor.start();
+    // Act
+    await world.advance(9999);
+    const endedEarly = world.sockets[0]!.ended;
+    await world.advance(1);
+    // Assert
+    expect(endedEarly).toBe(false);
+    expect(world.sockets[0]!.ended).toBe(true);
+    expect(world.logs.some((l) => l.msg === 'connect never completed; ending the socket')).toBe(true);
+    await world.advance(5000);
+    expect(world.sockets).toHaveLength(2);
+  });
+
   it('creates one deadline timer for waiters sharing a deadline', () => {
     // Arrange
     const world = new HandWorld();
-    const setTimeout = vi.spyOn(world.clock, 'setTimeout');
     const supervisor = new Supervisor({ ...world.env(), clock: world.clock, policy: defaultReconnectPolicy });
     supervisor.start();
+    // Counted from here: the connect watchdog is not a waiter timer.
+    const setTimeout = vi.spyOn(world.clock, 'setTimeout');
     // Act
     for (let i = 0; i < 3; i++) void supervisor.whenLive(0, 5000).catch(() => undefined);
     // Assert

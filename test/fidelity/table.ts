@@ -1,0 +1,75 @@
+/**
+ * The fidelity table README shows: one row per fidelity scenario, what the server and network
+ * do (the scenario's faults) and what real rc14 did (its measured trace, in words). Generated
+ * from the suite itself, so it says what the tests check: `fidelity.real.test.ts` re-measures
+ * every row on real rc14 and `fidelity.diff.test.ts` requires the fake to do the same.
+ */
+import { clientStepKinds, type Step } from './scenario.js';
+import { fidelityCases, type FidelityCase } from './scenarios.js';
+import type { ConnectionEntry, ErrorShape, SendEntry, Trace } from './trace.js';
+
+/** The markers around the generated table in README. */
+export const tableMarkers = Object.freeze({ start: '<!-- fidelity-table:start -->', end: '<!-- fidelity-table:end -->' });
+
+/** The whole table, as markdown. */
+export function fidelityTableMarkdown(cases: readonly FidelityCase[] = fidelityCases): string {
+  const rows = cases.map((c) => `| ${c.scenario.name} | ${faultsOf(c.scenario.steps)} | ${behaviourOf(c.rc14)} |`);
+  return ['| scenario | server and network | what rc14 did (times from the scenario start) |', '|---|---|---|', ...rows].join('\n');
+}
+
+function faultsOf(steps: readonly Step[]): string {
+  const faults = steps.filter((s) => !clientStepKinds.has(s.do)).map(describeStep);
+  return faults.length === 0 ? 'healthy' : faults.join('; ');
+}
+
+function describeStep(step: Step): string {
+  const { at, do: kind, ...rest } = step as Step & Record<string, unknown>;
+  const fields = Object.entries(rest).map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+  return [`${kind} at ${seconds(at)}`, ...fields].join(' ').replace(/\|/g, '\\|');
+}
+
+function behaviourOf(trace: Trace): string {
+  const parts = [...trace.connection.filter((c) => c.event === 'close' || c.event === 'open').map(connectionWords), ...trace.sends.map(sendWords)];
+  const appends = trace.upserts.filter((u) => u.type === 'append' && !u.fromMe).map((u) => u.name);
+  const echoes = trace.upserts.filter((u) => u.fromMe).length;
+  const repeated = trace.upserts.filter((u, i) => !u.fromMe && trace.upserts.findIndex((v) => v.name === u.name && !v.fromMe) !== i).map((u) => u.name);
+  if (appends.length > 0) parts.push(`${appends.join(', ')} upserted as append`);
+  if (repeated.length > 0) parts.push(`${[...new Set(repeated)].join(', ')} upserted again`);
+  if (echoes > 0) parts.push(`each write echoed (append, fromMe)`);
+  for (const update of trace.updates) parts.push(`${update.name}: messages.update status ${update.status} at ${seconds(update.at)}`);
+  for (const thrown of trace.thrown) parts.push(`the throw in ${thrown.event} is an unhandled ${thrown.surfaced}, later listeners ${thrown.laterListenerRan ? 'ran' : 'skipped'}`);
+  return parts.join('; ').replace(/\|/g, '\\|');
+}
+
+function connectionWords(entry: ConnectionEntry): string {
+  if (entry.event === 'open') return `socket ${entry.socket} open at ${seconds(entry.at)}`;
+  return `socket ${entry.socket} close ${entry.error === undefined || entry.error === null ? 'with no error' : errorWords(entry.error)} at ${seconds(entry.at)}`;
+}
+
+function sendWords(send: SendEntry): string {
+  const outcome =
+    send.outcome === 'resolved'
+      ? `resolved at ${seconds(send.settledAt ?? send.at)}`
+      : send.outcome === 'rejected'
+        ? `rejected ${errorWords(send.error!)} at ${seconds(send.settledAt ?? send.at)}`
+        : 'never settled';
+  const frame = send.frames === 0 ? 'no frame reached the server' : `frame at ${seconds(send.frameAt ?? send.at)}`;
+  return `${send.key} (sent at ${seconds(send.at)}) ${outcome}, ${frame}`;
+}
+
+function errorWords(error: ErrorShape): string {
+  switch (error.kind) {
+    case 'boom':
+      return `${error.statusCode} '${error.message}'`;
+    case 'number':
+      return `with the bare number ${error.value}`;
+    case 'error':
+      return `${error.name} '${error.message}'`;
+    case 'other':
+      return error.value;
+  }
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 2).replace(/\.?0+$/, '')} s`;
+}
