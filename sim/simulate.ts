@@ -32,6 +32,7 @@ import {
 } from './history.js';
 import { checkGlobalsMode, enterGlobals, globalsHeld, globalUsesMax, type GlobalName, type GlobalsMode, type GlobalUse } from './globals.js';
 import { CapturingLogger, type LogSink } from './logger.js';
+import type { ProgressBoard } from './progress.js';
 import { messageIdSource, streamFor, type RandomStream } from './random.js';
 import { mediaCaption, replyText, ServerModel } from './network/server.js';
 import { answerableInboundKinds, chatJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
@@ -67,6 +68,11 @@ export interface SimulateOptions {
    * per thread, as runs that capture rejections do.
    */
   globals?: GlobalsMode;
+  /**
+   * A board the run ticks on at every turn and event, for a watchdog in another thread (see
+   * progress.ts). Absent: nothing is written.
+   */
+  progress?: ProgressBoard;
 }
 
 const settleMarginMsDefault = 60_000;
@@ -124,6 +130,7 @@ class Run {
   readonly #logSink: LogSink;
   readonly #capture: boolean;
   readonly #globals: GlobalsMode;
+  readonly #progress: ProgressBoard | undefined;
   readonly #globalUses: GlobalUse[] = [];
   #globalsStream: RandomStream | undefined;
   readonly #thrown: ThrownRecord[] = [];
@@ -157,6 +164,7 @@ class Run {
     const inboundQueueMax = boundedOption('inboundQueueMax', options.inboundQueueMax, inboundQueueMaxDefault, 1, 10_000_000);
     this.#capture = options.captureUnhandledRejections ?? true;
     this.#globals = checkGlobalsMode(options.globals);
+    this.#progress = options.progress;
 
     let lastEventAt = 0;
     let lastRequestAt = -1;
@@ -244,6 +252,7 @@ class Run {
   async execute(): Promise<History> {
     const release = this.#capture ? captureRejections(this) : undefined;
     let restoreGlobals: (() => void) | undefined;
+    this.#progress?.runStarted();
     try {
       restoreGlobals = enterGlobals(this.#globals, {
         now: () => this.#clock.now(),
@@ -311,6 +320,7 @@ class Run {
    * part of its history).
    */
   #afterDrain(): boolean {
+    this.#progress?.turned(this.#clock.now());
     const allFired = this.#eventsFired === this.#timeline.events.length;
     if (this.#stop.requestedAt === undefined && allFired && this.#unsettled === 0 && !this.#network.silenceUnsettled(this.#clock.path.stats.alive > 0)) {
       this.#requestStop('settled');
@@ -320,6 +330,7 @@ class Run {
 
   #fire(event: TimelineEvent, index: number): void {
     this.#eventsFired++;
+    this.#progress?.eventFired(index, this.#clock.now());
     if (this.#faults.get(event.do) !== undefined) {
       this.#networkEvents.push({ at: this.#clock.now(), do: event.do });
       this.#network.apply(event, this.#faults);
