@@ -225,9 +225,9 @@ function inProcessRunner(progress: (runs: number) => void, sendPath?: NamedSendP
 
 /** This process's lane with a watchdog: its chunks run in a watched thread of this process. */
 async function watchedRunner(progress: (runs: number) => void): Promise<ChunkRunner> {
-  const { ChunkThread } = await import('./watchedChunk.js');
-  const thread = new ChunkThread();
-  return { ready: async () => undefined, run: (task) => thread.run(task, progress), close: () => thread.close() };
+  const { acquireChunkThread, releaseChunkThread } = await import('./watchedChunk.js');
+  const thread = acquireChunkThread();
+  return { ready: async () => undefined, run: (task) => thread.run(task, progress), close: () => releaseChunkThread(thread) };
 }
 
 function poolRunner(processes: number, progress: (runs: number) => void): ChunkRunner {

@@ -100,6 +100,11 @@ export default async function shardWorker(task: ChunkTask): Promise<CampaignResu
   const send = process.send?.bind(process);
   const onRuns = send === undefined ? undefined : (runs: number) => void send({ [progressMessageKey]: runs });
   if (task.runTimeoutMs === undefined) return runChunk(task, { onRuns });
-  const { processChunkThread } = await import('./watchedChunk.js');
-  return processChunkThread().run(task, onRuns);
+  const { acquireChunkThread, releaseChunkThread } = await import('./watchedChunk.js');
+  const thread = acquireChunkThread();
+  try {
+    return await thread.run(task, onRuns);
+  } finally {
+    await releaseChunkThread(thread);
+  }
 }

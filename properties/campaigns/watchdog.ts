@@ -101,9 +101,12 @@ export class WatchedThread {
   #start(): { worker: Worker; board: ProgressBoard } {
     if (this.#worker !== undefined && this.#board !== undefined) return { worker: this.#worker, board: this.#board };
     const board = ProgressBoard.create();
-    // No execArgv of this thread's process: V8 flags are the process's anyway, and a loader the
+    // The process's execArgv is inherited (its V8 flags are the process's anyway); a loader the
     // entry needs it registers itself.
-    const worker = new Worker(new URL('./simulationThreadEntry.mjs', import.meta.url), { workerData: { board: board.buffer }, execArgv: [] });
+    const worker = new Worker(new URL('./simulationThreadEntry.mjs', import.meta.url), { workerData: { board: board.buffer } });
+    // An idle thread does not keep the process alive (a request's watch does, while it lasts):
+    // a thread kept for the next campaign never holds up the exit.
+    worker.unref();
     this.#worker = worker;
     this.#board = board;
     return { worker, board };

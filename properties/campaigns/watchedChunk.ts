@@ -107,10 +107,18 @@ function emptyChunkResult(task: ChunkTask): CampaignResult {
   };
 }
 
-let processThread: ChunkThread | undefined;
+/** Idle chunk threads, kept for the next campaign of this process (a thread takes about a second to load the simulator). */
+const idle: ChunkThread[] = [];
+/** Most idle threads kept; more are stopped. */
+const idleMax = 4;
 
-/** This process's chunk thread (a shard worker process runs its chunks in it). */
-export function processChunkThread(): ChunkThread {
-  processThread ??= new ChunkThread();
-  return processThread;
+/** An idle chunk thread of this process, or a new one; give it back with {@link releaseChunkThread}. */
+export function acquireChunkThread(): ChunkThread {
+  return idle.pop() ?? new ChunkThread();
+}
+
+/** Gives a chunk thread back for the next campaign (stopped if enough are kept). */
+export async function releaseChunkThread(thread: ChunkThread): Promise<void> {
+  if (idle.length < idleMax) idle.push(thread);
+  else await thread.close();
 }
