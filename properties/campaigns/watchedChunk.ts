@@ -11,15 +11,18 @@
  * them, in a fresh watched thread. So a stalled chunk reports the same counts whatever the
  * worker count, as every other chunk does.
  */
-import { emptyCoverage } from '../judging/coverage.js';
-import { progressViolation, type StallRecord } from '../judging/campaignProperties.js';
-import { propertyNames, type PropertyName } from '../judging/checkers.js';
-import { emptyExercise } from '../judging/exercise.js';
-import { parseTimeline, type Timeline } from '../../sim/timeline.js';
+import type { StallRecord } from '../judging/campaignProperties.js';
+import type { PropertyName } from '../judging/checkers.js';
+import type { Timeline } from '../../sim/timeline.js';
 import type { ProgressSnapshot } from '../../sim/progress.js';
-import { generatedTimeline, type CampaignResult } from './campaign.js';
+import type { CampaignResult } from './campaign.js';
 import type { ChunkTask } from './shardWorker.js';
 import { WatchedThread } from './watchdog.js';
+
+// This module stays light (the simulator loads in the thread, about a second): what rebuilding a
+// stalled chunk needs is loaded when a chunk stalls.
+const campaignModule = () => import('./campaign.js');
+const timelineModule = () => import('../../sim/timeline.js');
 
 /** Runs chunks in one watched thread, one at a time. */
 export class ChunkThread {
@@ -43,6 +46,7 @@ export class ChunkThread {
     const runIndex = board.runIndex;
     const timeline = await this.#timelineOf(task, board);
     const before = await this.#runsBefore(task, runIndex, runTimeoutMs);
+    const { progressViolation } = await import('../judging/campaignProperties.js');
     const stall: StallRecord = { phase: board.phase, virtualMs: board.virtualMs, eventsFired: board.eventsFired };
     if (board.lastEventIndex >= 0) stall.lastEventIndex = board.lastEventIndex;
     const last = timeline.events[board.lastEventIndex];
@@ -68,8 +72,8 @@ export class ChunkThread {
 
   /** The stalled run's timeline: from the board when held there, else regenerated from the seed. */
   async #timelineOf(task: ChunkTask, board: ProgressSnapshot): Promise<Timeline> {
-    if (board.timelineJson !== undefined) return parseTimeline(JSON.parse(board.timelineJson));
-    return generatedTimeline({ seed: task.seed, stepsMax: task.stepsMax }, board.runIndex);
+    if (board.timelineJson !== undefined) return (await timelineModule()).parseTimeline(JSON.parse(board.timelineJson));
+    return (await campaignModule()).generatedTimeline({ seed: task.seed, stepsMax: task.stepsMax }, board.runIndex);
   }
 
   /**
@@ -77,7 +81,7 @@ export class ChunkThread {
    * again up to them. A path that stalls again there (it is not deterministic) gets no totals.
    */
   async #runsBefore(task: ChunkTask, runs: number, runTimeoutMs: number): Promise<CampaignResult> {
-    const none = emptyChunkResult(task);
+    const none = await emptyChunkResult(task);
     if (runs === 0) return none;
     const again = await this.#thread.run<CampaignResult>({ kind: 'chunk', task: { ...task, numRuns: runs, timeBudgetMs: undefined } }, runTimeoutMs);
     if (again.stalled) return none;
@@ -87,7 +91,8 @@ export class ChunkThread {
 }
 
 /** The result of a chunk that made no run. */
-function emptyChunkResult(task: ChunkTask): CampaignResult {
+async function emptyChunkResult(task: ChunkTask): Promise<CampaignResult> {
+  const [{ emptyCoverage }, { propertyNames }, { emptyExercise }] = await Promise.all([import('../judging/coverage.js'), import('../judging/checkers.js'), import('../judging/exercise.js')]);
   const zeros = () => Object.fromEntries(propertyNames.map((p) => [p, 0])) as Record<PropertyName, number>;
   return {
     path: task.pathSpec,
