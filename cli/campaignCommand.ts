@@ -1,9 +1,10 @@
 /**
  * `run` and `audit`: one campaign against one send path, then the summary, the failure file and
  * the exit code. Campaigns go through `runShardedCampaign` (properties/campaigns/shard.ts) for every
- * `--workers` value, 1 included (it then runs in this thread), because only that runner gives
- * the same summary for the same seed whatever the worker count; plain `runCampaign` splits the
- * runs differently.
+ * `--workers` value, 1 included, because only that runner gives the same summary for the same
+ * seed whatever the worker count; plain `runCampaign` splits the runs differently. Every run is
+ * watched (`--run-timeout`): simulations run in worker threads, never in this one, so a run
+ * stuck in synchronous code is stopped and reported instead of hanging the command.
  */
 import { resolve } from 'node:path';
 import { failureFileOf, type CampaignResult } from '../properties/campaigns/campaign.js';
@@ -13,7 +14,8 @@ import type { NamedSendPath } from '../properties/paths/sendPaths.js';
 import type { CampaignShard, ShardedCampaignResult } from '../properties/campaigns/shard.js';
 import { specimens } from '../properties/specimens/index.js';
 import { redactText } from '../report/redact.js';
-import { displayPath, violatedProperties } from '../report/text.js';
+import { exercisedVerdict } from '../properties/judging/exercise.js';
+import { displayPath, failedProperties } from '../report/text.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { writeLines, type Io } from './io.js';
 import { packageVersion } from './packageVersion.js';
@@ -30,6 +32,8 @@ export interface CampaignFlags {
   outDir: string;
   /** Run only this shard's chunks (`--shard k/n`). */
   shard?: CampaignShard;
+  /** The watchdog's budget per run (`--run-timeout`). */
+  runTimeoutMs: number;
 }
 
 /** Loads `spec` as a send path; a spec that cannot be loaded is a usage error naming `what`. */
@@ -61,6 +65,7 @@ async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showP
       numRuns: flags.runs,
       timeBudgetMs: flags.timeBudgetMs,
       shard: flags.shard,
+      runTimeoutMs: flags.runTimeoutMs,
       onRun: (n) => progress.update(n),
     });
     return { ...result, path: path.name };
@@ -114,8 +119,9 @@ function rowOf(result: CampaignResult): SideBySideRow {
   const fromRuns = Object.entries(result.violationsByProperty)
     .filter(([, n]) => n > 0)
     .map(([p]) => p);
-  const properties = [...new Set([...violatedProperties(result.failure?.violations ?? []), ...fromRuns])];
-  return { path: result.path, runs: result.runs, caught: result.failure !== undefined || result.determinism.mismatches > 0, properties };
+  const vacuous = exercisedVerdict(result.exercise).held ? [] : ['exercised'];
+  const properties = [...new Set([...failedProperties(result.failure?.violations ?? [], result.failure?.campaignViolation), ...fromRuns, ...vacuous])];
+  return { path: result.path, runs: result.runs, caught: result.failure !== undefined || result.determinism.mismatches > 0 || vacuous.length > 0, properties };
 }
 
 /** The side-by-side table of `audit --specimens`. */

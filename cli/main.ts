@@ -9,7 +9,7 @@ import type { CampaignFlags } from './campaignCommand.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { packageVersion } from './packageVersion.js';
-import { parseRuns, parseSeed, parseShard, parseTimeBudgetMs, parseWorkers } from './parseFlags.js';
+import { parseRunTimeoutMs, parseRuns, parseSeed, parseShard, parseTimeBudgetMs, parseWorkers, runTimeoutDefault } from './parseFlags.js';
 
 // Commands are imported when they run: they load the simulator, and `--help` or a bad flag
 // should answer without it.
@@ -30,6 +30,7 @@ interface RawCampaignFlags {
   json?: boolean;
   outDir: string;
   shard?: string;
+  runTimeout: string;
 }
 
 function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
@@ -41,8 +42,12 @@ function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
     json: raw.json === true,
     outDir: raw.outDir,
     shard: raw.shard === undefined ? undefined : parseShard(raw.shard),
+    runTimeoutMs: parseRunTimeoutMs(raw.runTimeout),
   };
 }
+
+/** The help of `--run-timeout`, the same for every command that simulates. */
+const runTimeoutHelp = 'stop a run that makes no progress for this wall time, e.g. 500ms, 5s, 1m: it fails makes-progress';
 
 function addCampaignOptions(command: Command): Command {
   return command
@@ -52,7 +57,8 @@ function addCampaignOptions(command: Command): Command {
     .option('--workers <n>', 'worker processes (1 = in this process); same seed, same summary whatever the count', campaignDefaults.workers)
     .option('--json', 'print the summary as one JSON object on stdout, and nothing else')
     .option('--out-dir <dir>', 'where the failure file of a violation is written', campaignDefaults.outDir)
-    .option('--shard <k/n>', "run only shard k of n of the campaign (one CI machine's part); `merge` combines the shards' --json summaries");
+    .option('--shard <k/n>', "run only shard k of n of the campaign (one CI machine's part); `merge` combines the shards' --json summaries")
+    .option('--run-timeout <duration>', runTimeoutHelp, runTimeoutDefault);
 }
 
 /** Commander's message (`error: unknown option '--x'\n(Did you mean --y?)`) as one line. */
@@ -63,8 +69,9 @@ function oneLine(message: string): string {
 const exitCodesHelp = `
 Exit codes:
   0  every property held (run, audit); the failure no longer reproduces (replay); report written
-  1  a property was violated: the failure file is written and its replay command printed
-     (run, audit); the failure still reproduces (replay)
+  1  a property was violated (a campaign property too: deterministic, uses-ports, exercised,
+     makes-progress): the failure file is written and its replay command printed (run,
+     audit); the failure still reproduces (replay)
   2  bad input: a flag, a file or a module that cannot be used (one line on stderr)
   3  an internal error of baileys-sim`;
 
@@ -100,9 +107,11 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
     .argument('<failure.json>', 'a failure file written by run or audit')
     .option('--path <spec>', 'replay against this send path instead of the one the file names')
     .option('--json', 'print the result as one JSON object')
+    .option('--run-timeout <duration>', runTimeoutHelp, runTimeoutDefault)
     .addHelpText('after', `\nExample:\n  baileys-sim replay .baileys-sim/failures/specimen-captured-socket-0123456789ab.json${exitCodesHelp}`)
-    .action(async (file: string, opts: { path?: string; json?: boolean }) => {
-      setCode(await (await replayCommand()).runReplayCommand(file, { path: opts.path, json: opts.json === true }, io));
+    .action(async (file: string, opts: { path?: string; json?: boolean; runTimeout: string }) => {
+      const runTimeoutMs = parseRunTimeoutMs(opts.runTimeout);
+      setCode(await (await replayCommand()).runReplayCommand(file, { path: opts.path, json: opts.json === true, runTimeoutMs }, io));
     });
 
   addCampaignOptions(
@@ -139,9 +148,14 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
     .argument('<failure.json>', 'a failure file written by run or audit')
     .addOption(new Option('--html <file>', 'the HTML file to write').makeOptionMandatory())
     .option('--path <spec>', 'replay against this send path instead of the one the file names')
-    .addHelpText('after', `\nExample:\n  baileys-sim report failure.json --html failure.html\n\nExit codes:\n  0  report written (whatever the verdict in it)\n  2  bad input: unreadable or invalid failure file, unloadable send path, unwritable --html`)
-    .action(async (file: string, opts: { html: string; path?: string }) => {
-      setCode(await (await reportCommand()).runReportCommand(file, opts, io));
+    .option('--run-timeout <duration>', runTimeoutHelp, runTimeoutDefault)
+    .addHelpText(
+      'after',
+      `\nExample:\n  baileys-sim report failure.json --html failure.html\n\nExit codes:\n  0  report written (whatever the verdict in it)\n  1  the run still makes no progress: it has no history to report\n  2  bad input: unreadable or invalid failure file, unloadable send path, unwritable --html`,
+    )
+    .action(async (file: string, opts: { html: string; path?: string; runTimeout: string }) => {
+      const runTimeoutMs = parseRunTimeoutMs(opts.runTimeout);
+      setCode(await (await reportCommand()).runReportCommand(file, { html: opts.html, path: opts.path, runTimeoutMs }, io));
     });
 
   return program;

@@ -2,8 +2,9 @@
  * Merging shard summaries (`run`/`audit --shard k/n --json`) into the summary one machine prints
  * for the same campaign. Each shard records its chunks one by one; the merge sums every chunk up
  * to the lowest-index failing one, exactly as `runShardedCampaign` does on one machine (later
- * chunks are discarded), so runs, coverage, violations, determinism, virtual time and the
- * failure (its run index counted over the whole campaign) come out the same. Only the wall time
+ * chunks are discarded), so runs, coverage, violations, runs judged, exercise, determinism,
+ * virtual time, the campaign properties and the failure (its run index counted over the whole
+ * campaign) come out the same. Only the wall time
  * differs: the merged summary reports the slowest shard's.
  *
  * Summaries that are not the shards of one campaign (another path, seed, run count, shard
@@ -12,6 +13,8 @@
  */
 import { z } from 'zod';
 import { violationSchema } from '../properties/campaigns/failureFile.js';
+import { campaignViolationSchema } from '../properties/judging/campaignProperties.js';
+import { addExercise, emptyExercise } from '../properties/judging/exercise.js';
 import { UsageError } from './errors.js';
 import { summaryFormat, summaryOf, type CampaignSummary, type CampaignTotals, type ChunkSummary, type FailureSummary } from './summary.js';
 
@@ -24,6 +27,8 @@ export interface SummaryInput {
 const countsSchema = z.record(z.string(), z.number().int().nonnegative());
 const coverageSchema = z.record(z.string(), z.object({ fired: z.number().int().nonnegative(), mattered: z.number().int().nonnegative() }));
 const determinismSchema = z.object({ checked: z.number().int().nonnegative(), mismatches: z.number().int().nonnegative() });
+const count = z.number().int().nonnegative();
+const exerciseSchema = z.object({ offered: count, received: count, asked: count, visible: count });
 
 const chunkSchema = z.object({
   index: z.number().int().nonnegative(),
@@ -32,6 +37,8 @@ const chunkSchema = z.object({
   virtualMs: z.number().nonnegative(),
   coverage: coverageSchema,
   violationsByProperty: countsSchema,
+  judgedByProperty: countsSchema,
+  exercise: exerciseSchema,
   determinism: determinismSchema,
   interrupted: z.boolean(),
   failedRun: z.number().int().nonnegative().optional(),
@@ -46,6 +53,7 @@ const failureSchema = z.object({
   events: z.number().int().nonnegative(),
   properties: z.array(z.string()),
   violations: z.array(violationSchema),
+  campaignViolation: campaignViolationSchema.optional(),
 });
 
 const shardSummarySchema = z.object({
@@ -54,6 +62,7 @@ const shardSummarySchema = z.object({
   seed: z.number().int().nonnegative(),
   runsRequested: z.number().int().positive(),
   wallMs: z.number().nonnegative(),
+  runTimeoutMs: z.number().int().positive().optional(),
   coverage: coverageSchema,
   violationsByProperty: countsSchema,
   failure: failureSchema.optional(),
@@ -151,7 +160,8 @@ function checkChunks({ file, summary }: Shard): void {
       throw new UsageError(`${file}: chunk ${chunk.index} does not belong to shard ${index}/${count} here`);
     }
     if (chunk.runs > chunkRuns) throw new UsageError(`${file}: chunk ${chunk.index} has ${chunk.runs} runs, more than the chunk size ${chunkRuns}`);
-    if (keys(chunk.coverage) !== keys(summary.coverage) || keys(chunk.violationsByProperty) !== keys(summary.violationsByProperty)) {
+    const properties = keys(summary.violationsByProperty);
+    if (keys(chunk.coverage) !== keys(summary.coverage) || keys(chunk.violationsByProperty) !== properties || keys(chunk.judgedByProperty) !== properties) {
       throw new UsageError(`${file}: chunk ${chunk.index} counts other fault kinds or properties than its summary`);
     }
     previous = chunk.index;
@@ -183,8 +193,13 @@ function merged(shards: readonly Shard[]): CampaignSummary {
     interrupted: false,
     coverage: Object.fromEntries(Object.keys(first.coverage).map((kind) => [kind, { fired: 0, mattered: 0 }])),
     violationsByProperty: Object.fromEntries(Object.keys(first.violationsByProperty).map((p) => [p, 0])),
+    judgedByProperty: Object.fromEntries(Object.keys(first.violationsByProperty).map((p) => [p, 0])),
+    exercise: emptyExercise(),
     determinism: { checked: 0, mismatches: 0 },
   };
+  // Watched only if every shard was; then as loosely as the loosest shard.
+  const timeouts = shards.map((s) => s.summary.runTimeoutMs);
+  if (timeouts.every((ms) => ms !== undefined)) totals.runTimeoutMs = Math.max(...(timeouts as number[]));
   let failure: FailureSummary | undefined;
   for (let index = 0; index <= lastIndex; index += 1) {
     const found = chunks.get(index);
@@ -210,6 +225,8 @@ function add(totals: CampaignTotals, chunk: ChunkSummary): void {
     totals.coverage[kind]!.mattered += c.mattered;
   }
   for (const [property, n] of Object.entries(chunk.violationsByProperty)) totals.violationsByProperty[property]! += n;
+  for (const [property, n] of Object.entries(chunk.judgedByProperty)) totals.judgedByProperty[property]! += n;
+  addExercise(totals.exercise, chunk.exercise);
   totals.determinism.checked += chunk.determinism.checked;
   totals.determinism.mismatches += chunk.determinism.mismatches;
 }

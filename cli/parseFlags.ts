@@ -4,9 +4,10 @@
  */
 import { UsageError } from './errors.js';
 
-// Copies of `campaignRunsMax` (properties/campaigns/campaign.ts), `seedMax` (sim/random.ts) and
-// `shardCountMax` (properties/campaigns/shard.ts): importing those modules loads the whole
-// simulator, and `--help` or a bad flag should answer at once.
+// Copies of `campaignRunsMax` (properties/campaigns/campaign.ts), `seedMax` (sim/random.ts),
+// `shardCountMax` (properties/campaigns/shard.ts) and the run timeout's range and default
+// (properties/campaigns/watchdog.ts): importing those modules loads the whole simulator, and
+// `--help` or a bad flag should answer at once.
 // test/cli/parseFlags.test.ts keeps the copies equal to the originals.
 
 /** Most `--runs`: the campaign's own ceiling. */
@@ -20,6 +21,15 @@ export const timeBudgetMsMax = 86_400_000;
 
 /** Most accepted `--workers`. */
 export const workersMax = 64;
+
+/** Shortest accepted `--run-timeout`: below it a garbage collection pause could look like a stall. */
+export const runTimeoutMsMin = 100;
+
+/** Longest accepted `--run-timeout`: an hour. */
+export const runTimeoutMsMax = 3_600_000;
+
+/** Default `--run-timeout` (the watchdog's `runTimeoutMsDefault`). */
+export const runTimeoutDefault = '5s';
 
 /** Most shards `--shard k/n` may split a campaign into (n). */
 export const shardsMax = 1000;
@@ -56,14 +66,24 @@ export function parseWorkers(text: string): number {
   return parseWholeNumber('--workers', text, 1, workersMax);
 }
 
-/** `--time-budget`: `500ms`, `30s`, `2m`, `1h` (a whole number and a unit), at most a day. */
-export function parseTimeBudgetMs(text: string): number {
+/** A duration flag: a whole number and a unit (`500ms`, `30s`, `2m`, `1h`) from `minMs` to `maxMs`. */
+function parseDurationMs(flag: string, text: string, minMs: number, maxMs: number, range: string, examples: string): number {
   const match = /^(\d{1,9})(ms|s|m|h)$/.exec(text.trim());
   const valueMs = match ? Number(match[1]) * durationUnitsMs[match[2]!]! : Number.NaN;
-  if (!(valueMs >= 1 && valueMs <= timeBudgetMsMax)) {
-    throw new UsageError(`--time-budget must be a duration from 1ms to 24h such as 500ms, 30s or 2m (got ${shown(text)})`);
+  if (!(valueMs >= minMs && valueMs <= maxMs)) {
+    throw new UsageError(`${flag} must be a duration from ${range} such as ${examples} (got ${shown(text)})`);
   }
   return valueMs;
+}
+
+/** `--time-budget`: `500ms`, `30s`, `2m`, `1h` (a whole number and a unit), at most a day. */
+export function parseTimeBudgetMs(text: string): number {
+  return parseDurationMs('--time-budget', text, 1, timeBudgetMsMax, '1ms to 24h', '500ms, 30s or 2m');
+}
+
+/** `--run-timeout`: a duration as `--time-budget`, from 100ms to 1h. */
+export function parseRunTimeoutMs(text: string): number {
+  return parseDurationMs('--run-timeout', text, runTimeoutMsMin, runTimeoutMsMax, '100ms to 1h', '500ms, 5s or 1m');
 }
 
 /** `--shard k/n`: shard k (1-based) of n, 1 <= k <= n <= {@link shardsMax}. */

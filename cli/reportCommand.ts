@@ -10,10 +10,17 @@ import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import type { Io } from './io.js';
 import { replayFile, verdictOf } from './replayCommand.js';
 
-/** `baileys-sim report`. Exit 0 once the file is written, whatever the verdict in it. */
-export async function runReportCommand(file: string, options: { html: string; path?: string }, io: Io): Promise<ExitCode> {
-  const replayed = await replayFile(file, io, options.path);
+/**
+ * `baileys-sim report`. Exit 0 once the file is written, whatever the verdict in it; 1 when the
+ * run still makes no progress (the watchdog stopped it: there is no history to draw).
+ */
+export async function runReportCommand(file: string, options: { html: string; path?: string; runTimeoutMs: number }, io: Io): Promise<ExitCode> {
+  const replayed = await replayFile(file, io, options.path, options.runTimeoutMs);
   const verdict = verdictOf(replayed);
+  if (replayed.stalled !== undefined) {
+    io.stderr.write(`baileys-sim: ${file}: no report written: ${verdict.line.replace(/^FAIL: /, '')}; \`baileys-sim replay ${file}\` shows how far it got\n`);
+    return exitCodes.violation;
+  }
   const recordedOnly = replayed.violations.length === 0 && replayed.failure.violations.length > 0;
   const html = renderReportHtml({
     fileLabel: file,

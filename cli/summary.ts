@@ -4,8 +4,10 @@
  */
 import type { CampaignFailure, CampaignResult } from '../properties/campaigns/campaign.js';
 import type { CampaignShard, ChunkResult } from '../properties/campaigns/shard.js';
+import { campaignPropertyNames, type CampaignPropertyName, type CampaignViolation } from '../properties/judging/campaignProperties.js';
 import type { Violation } from '../properties/judging/checkers.js';
-import { formatDurationMs, formatViolation, violatedProperties } from '../report/text.js';
+import { exercisedVerdict, type ExerciseCounts } from '../properties/judging/exercise.js';
+import { failedProperties, formatDurationMs, formatViolation } from '../report/text.js';
 import { redactText } from '../report/redact.js';
 
 /** The summary format tag (`--json` output). */
@@ -21,9 +23,11 @@ export interface FailureSummary {
   shrinks: number;
   eventsBeforeShrink: number;
   events: number;
-  /** Properties the shrunk run violates, in first-seen order. */
+  /** Properties the shrunk run broke: its campaign property first, then the violated ones in first-seen order. */
   properties: string[];
   violations: Violation[];
+  /** The campaign property the run broke, when it broke one. */
+  campaignViolation?: CampaignViolation;
 }
 
 /** Fired / mattered counts per fault kind. */
@@ -36,6 +40,10 @@ export interface RunTotals {
   virtualMs: number;
   coverage: CoverageSummary;
   violationsByProperty: Record<string, number>;
+  /** Per property: runs that gave it something to judge. */
+  judgedByProperty: Record<string, number>;
+  /** How much the runs exercised the path (the campaign property `exercised`). */
+  exercise: ExerciseCounts;
   determinism: { checked: number; mismatches: number };
   /** Cut by the time budget. */
   interrupted: boolean;
@@ -63,6 +71,9 @@ export interface ShardSummary {
   chunks: ChunkSummary[];
 }
 
+/** A campaign property's verdict: it held, it was broken, or the campaign gave it too little to judge. */
+export type CampaignPropertyVerdict = 'held' | 'violated' | 'not judged';
+
 /** What a campaign found, JSON-safe. */
 export interface CampaignSummary {
   format: typeof summaryFormat;
@@ -83,7 +94,15 @@ export interface CampaignSummary {
   neverMattered: string[];
   /** Per property: generated runs that violated it. */
   violationsByProperty: Record<string, number>;
+  /** Per property: generated runs that gave it something to judge (0: it held vacuously). */
+  judgedByProperty: Record<string, number>;
+  /** Runs that sent the bot a message / in which it received one / asked for a reply / saw one become visible. */
+  exercise: ExerciseCounts;
   determinism: { checked: number; mismatches: number };
+  /** The watchdog's budget per run, ms, when the runs were watched (`makes-progress` is judged only then). */
+  runTimeoutMs?: number;
+  /** Per campaign property (campaignProperties.ts): its verdict. */
+  campaignProperties: Record<CampaignPropertyName, CampaignPropertyVerdict>;
   failure?: FailureSummary;
   /** Present when this is one shard's part of a campaign (`--shard k/n`). */
   shard?: ShardSummary;
@@ -95,16 +114,35 @@ export interface CampaignTotals extends RunTotals {
   seed: number;
   numRuns: number;
   wallMs: number;
+  /** The watchdog's budget per run, when the runs were watched. */
+  runTimeoutMs?: number;
+}
+
+/** Each campaign property's verdict, from a campaign's totals and its failure. */
+export function campaignVerdicts(totals: CampaignTotals, failure?: FailureSummary): Record<CampaignPropertyName, CampaignPropertyVerdict> {
+  const broken = failure?.campaignViolation?.property;
+  const verdicts = {} as Record<CampaignPropertyName, CampaignPropertyVerdict>;
+  for (const name of campaignPropertyNames) {
+    if (broken === name) verdicts[name] = 'violated';
+    else if (name === 'deterministic') verdicts[name] = totals.determinism.mismatches > 0 ? 'violated' : totals.determinism.checked > 0 ? 'held' : 'not judged';
+    else if (name === 'exercised') {
+      const verdict = exercisedVerdict(totals.exercise);
+      verdicts[name] = !verdict.held ? 'violated' : verdict.judged ? 'held' : 'not judged';
+    } else if (name === 'makes-progress') verdicts[name] = totals.runTimeoutMs !== undefined && totals.runs > 0 ? 'held' : 'not judged';
+    else verdicts[name] = totals.runs > 0 ? 'held' : 'not judged';
+  }
+  return verdicts;
 }
 
 /** The summary of a campaign's totals and its failure: one shape for `run`, `audit` and `merge`. */
 export function summaryOf(totals: CampaignTotals, failure?: FailureSummary): CampaignSummary {
   const coverage = coverageOf(totals.coverage);
+  const campaignProperties = campaignVerdicts(totals, failure);
   const summary: CampaignSummary = {
     format: summaryFormat,
     path: totals.path,
     seed: totals.seed,
-    verdict: failure !== undefined || totals.determinism.mismatches > 0 ? 'violation' : 'clean',
+    verdict: failure !== undefined || Object.values(campaignProperties).includes('violated') ? 'violation' : 'clean',
     runsRequested: totals.numRuns,
     runs: totals.runs,
     simulations: totals.simulations,
@@ -117,7 +155,11 @@ export function summaryOf(totals: CampaignTotals, failure?: FailureSummary): Cam
       .filter(([, c]) => c.mattered === 0)
       .map(([kind]) => kind),
     violationsByProperty: { ...totals.violationsByProperty },
+    judgedByProperty: { ...totals.judgedByProperty },
+    exercise: { ...totals.exercise },
     determinism: { ...totals.determinism },
+    ...(totals.runTimeoutMs !== undefined && { runTimeoutMs: totals.runTimeoutMs }),
+    campaignProperties,
   };
   if (failure) summary.failure = failure;
   return summary;
@@ -130,16 +172,18 @@ function coverageOf(coverage: CoverageSummary): CoverageSummary {
 
 /** The failure part of a summary, for a failure written to `file`. */
 export function failureSummaryOf(found: CampaignFailure, file: { file: string; replayCommand: string }): FailureSummary {
-  return {
+  const summary: FailureSummary = {
     file: file.file,
     replayCommand: file.replayCommand,
     runIndex: found.runIndex,
     shrinks: found.shrinks,
     eventsBeforeShrink: found.eventsBeforeShrink,
     events: found.timeline.events.length,
-    properties: violatedProperties(found.violations),
+    properties: failedProperties(found.violations, found.campaignViolation),
     violations: found.violations.map((v) => ({ ...v, message: redactText(v.message) })),
   };
+  if (found.campaignViolation) summary.campaignViolation = { ...found.campaignViolation, message: redactText(found.campaignViolation.message) };
+  return summary;
 }
 
 /** A chunk's totals for a shard summary. */
@@ -151,6 +195,8 @@ export function chunkSummaryOf({ index, result }: ChunkResult): ChunkSummary {
     virtualMs: result.virtualMs,
     coverage: coverageOf(result.coverage),
     violationsByProperty: { ...result.violationsByProperty },
+    judgedByProperty: { ...result.judgedByProperty },
+    exercise: { ...result.exercise },
     determinism: { ...result.determinism },
     interrupted: result.interrupted,
   };
@@ -192,8 +238,6 @@ export function formatSummary(summary: CampaignSummary): string[] {
   lines.push(`  runs              ${summary.runs}${runsNote}  (${summary.simulations} simulations with shrinking and determinism re-runs)`);
   lines.push(`  virtual time      ${formatDurationMs(summary.virtualMs)} simulated`);
   lines.push(`  wall time         ${formatDurationMs(summary.wallMs)}  (${summary.runsPerSecond} runs/s)`);
-  const det = summary.determinism;
-  lines.push(`  determinism       ${det.checked} run${det.checked === 1 ? '' : 's'} simulated twice, ${det.mismatches} mismatch${det.mismatches === 1 ? '' : 'es'}`);
   lines.push('');
   lines.push('  fault coverage    fired  mattered');
   for (const [kind, c] of Object.entries(summary.coverage)) {
@@ -205,35 +249,88 @@ export function formatSummary(summary: CampaignSummary): string[] {
       : `    never mattered (not tested by this campaign): ${summary.neverMattered.join(', ')}`,
   );
   lines.push('');
-  lines.push('  violations by property (runs)');
-  for (const [property, runs] of Object.entries(summary.violationsByProperty)) {
-    lines.push(`    ${property.padEnd(16)}${String(runs).padStart(6)}`);
-  }
+  lines.push(...formatProperties(summary));
   lines.push('');
   lines.push(...formatVerdict(summary));
   return lines;
 }
 
+/** Per property: runs that violated it and runs that gave it something to judge; then the campaign properties. */
+function formatProperties(summary: CampaignSummary): string[] {
+  const lines = ['  properties (runs)   violated    judged'];
+  for (const [property, runs] of Object.entries(summary.violationsByProperty)) {
+    lines.push(`    ${property.padEnd(16)}${String(runs).padStart(9)}${String(summary.judgedByProperty[property] ?? 0).padStart(10)}`);
+  }
+  const vacuous = Object.entries(summary.judgedByProperty)
+    .filter(([, runs]) => runs === 0)
+    .map(([property]) => property);
+  // Beside a failure the campaign stopped early: what it did not judge yet is no news.
+  if (summary.failure === undefined && summary.runs > 0 && vacuous.length > 0) lines.push(`    never judged (held only vacuously): ${vacuous.join(', ')}`);
+  lines.push('');
+  lines.push('  campaign properties');
+  for (const name of campaignPropertyNames) {
+    const verdict = summary.campaignProperties[name];
+    lines.push(`    ${name.padEnd(16)}${verdict.padEnd(12)}${campaignPropertyNote(summary, name)}`);
+  }
+  return lines;
+}
+
+/** What a campaign property looked at, in a few words. */
+function campaignPropertyNote(summary: CampaignSummary, name: CampaignPropertyName): string {
+  switch (name) {
+    case 'deterministic': {
+      const det = summary.determinism;
+      return `${det.checked} run${det.checked === 1 ? '' : 's'} simulated twice, ${det.mismatches} differed`;
+    }
+    case 'uses-ports':
+      return summary.campaignProperties[name] === 'violated' ? 'a global timer, clock or random source was called' : 'no global timer, clock or random source called';
+    case 'exercised':
+      return exercisedVerdict(summary.exercise).message.replace(/^not judged /, '');
+    case 'makes-progress':
+      if (summary.runTimeoutMs === undefined) return 'runs not watched';
+      return `${summary.campaignProperties[name] === 'violated' ? 'a run went' : 'no run went'} ${formatDurationMs(summary.runTimeoutMs)} of wall time without progress`;
+  }
+}
+
 function formatVerdict(summary: CampaignSummary): string[] {
   const lines: string[] = [];
   const failure = summary.failure;
-  if (failure) {
-    lines.push(`FAIL: ${failure.properties.length} propert${failure.properties.length === 1 ? 'y' : 'ies'} violated: ${failure.properties.join(', ')}`);
-    lines.push(`  run ${failure.runIndex + 1} failed; shrunk from ${failure.eventsBeforeShrink} to ${failure.events} events in ${failure.shrinks} steps`);
-    for (const v of failure.violations.slice(0, violationLinesMax)) lines.push(`  ${formatViolation(v)}`);
-    if (failure.violations.length > violationLinesMax) lines.push(`  … ${failure.violations.length - violationLinesMax} more in the failure file`);
-    lines.push(`  failure file: ${failure.file}`);
-    lines.push(`  replay:       ${failure.replayCommand}`);
-    lines.push(`  report:       npx baileys-sim report ${failure.file} --html failure.html`);
-  }
-  if (summary.determinism.mismatches > 0) {
+  if (failure) lines.push(...formatFailure(failure));
+  if (summary.determinism.mismatches > 0 && failure?.campaignViolation?.property !== 'deterministic') {
     lines.push(
-      `FAIL: determinism: ${summary.determinism.mismatches} run(s) gave a different history the second time; the send path reads time, randomness or timers outside the SimEnv ports, so no failure it has can be replayed`,
+      `FAIL: deterministic: ${summary.determinism.mismatches} run(s) gave a different history the second time; the send path reads time, randomness or state outside the SimEnv ports, so no failure it has can be replayed`,
     );
   }
-  if (!failure && summary.determinism.mismatches === 0) {
+  const exercised = exercisedVerdict(summary.exercise);
+  if (!exercised.held) lines.push(`FAIL: exercised: ${exercised.message}`);
+  if (summary.verdict === 'clean') {
     lines.push(`OK: every property held in ${summary.runs} runs (seed ${summary.seed}${summary.shard ? `, shard ${summary.shard.index}/${summary.shard.count}` : ''})`);
   }
   if (summary.shard) lines.push(`  this is one shard: \`baileys-sim merge\` of every shard's --json summary gives the campaign's`);
+  return lines;
+}
+
+/** The failing run: what it broke, how it was shrunk, its violations, the file and the commands. */
+function formatFailure(failure: FailureSummary): string[] {
+  const lines: string[] = [];
+  const broken = failure.campaignViolation;
+  const violated = failure.properties.filter((p) => p !== broken?.property);
+  if (broken) lines.push(`FAIL: ${broken.property}: ${broken.message}`);
+  else lines.push(`FAIL: ${violated.length} propert${violated.length === 1 ? 'y' : 'ies'} violated: ${violated.join(', ')}`);
+  if (broken?.property === 'makes-progress') {
+    lines.push(`  run ${failure.runIndex + 1} stalled (${broken.stall.phase} run); its timeline has ${failure.events} events`);
+  } else {
+    lines.push(`  run ${failure.runIndex + 1} failed; shrunk from ${failure.eventsBeforeShrink} to ${failure.events} events in ${failure.shrinks} steps`);
+  }
+  if (broken && violated.length > 0) {
+    const why = broken.property === 'uses-ports' ? ', most likely as a consequence' : broken.property === 'deterministic' ? ' (a replay may not show them again)' : '';
+    lines.push(`  also violated${why}: ${violated.join(', ')}`);
+  }
+  for (const v of failure.violations.slice(0, violationLinesMax)) lines.push(`  ${formatViolation(v)}`);
+  if (failure.violations.length > violationLinesMax) lines.push(`  … ${failure.violations.length - violationLinesMax} more in the failure file`);
+  lines.push(`  failure file: ${failure.file}`);
+  lines.push(`  replay:       ${failure.replayCommand}`);
+  // A stalled run leaves no history to draw.
+  if (broken?.property !== 'makes-progress') lines.push(`  report:       npx baileys-sim report ${failure.file} --html failure.html`);
   return lines;
 }

@@ -57,3 +57,8 @@ export function displayPath(file: string, cwd: string): string {
   const rel = relative(cwd, file);
   return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
+
+/** The properties a failure broke: its campaign property first, then the violated ones. */
+export function failedProperties(violations: readonly Violation[], campaignViolation?: { property: string }): string[] {
+  return campaignViolation === undefined ? violatedProperties(violations) : [campaignViolation.property, ...violatedProperties(violations)];
+}

@@ -10,8 +10,10 @@ import type { SendPathConfig } from '../src/ports.js';
 import type { DropReason } from './network/baileysErrors.js';
 import type { LoopLimitRecord } from './clock.js';
 import type { ServerRecord } from './network/server.js';
+import type { GlobalUse } from './globals.js';
 
 export type { LoopLimitRecord } from './clock.js';
+export type { GlobalName, GlobalUse } from './globals.js';
 export type { SocketTimings } from '../src/baileysFacts.js';
 export type { FrameRecord, PresenceRecord, ServerRecord, SessionRecord, VisibleRecord } from './network/server.js';
 
@@ -275,6 +277,12 @@ export interface History {
   /** Present when a run limit cut the run short. */
   limit?: LoopLimitRecord;
   stop: StopRecord;
+  /**
+   * Calls of global timers, time or randomness the run's globals tripwire saw (the first
+   * `globalUsesMax`, in call order); absent when none. Such a path is not simulated faithfully:
+   * see sim/globals.ts.
+   */
+  globalsUsed?: GlobalUse[];
 }
 
 /** An error's recorded form: name, message, Boom status code; never a stack. */

@@ -25,6 +25,8 @@ export const streamIndex = Object.freeze({
   fakeMessageIds: 4,
   /** Ids of inbound messages the fake server pushes. */
   inboundIds: 5,
+  /** What a globals mode hands out for global randomness during a run (see globals.ts). */
+  globals: 6,
 } as const);
 
 /** A component's name in {@link streamIndex}. */

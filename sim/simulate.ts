@@ -30,8 +30,10 @@ import {
   type TimerRecord,
   type NetworkEventRecord,
 } from './history.js';
+import { checkGlobalsMode, enterGlobals, globalsHeld, globalUsesMax, type GlobalName, type GlobalsMode, type GlobalUse } from './globals.js';
 import { CapturingLogger, type LogSink } from './logger.js';
-import { messageIdSource, streamFor } from './random.js';
+import type { ProgressBoard } from './progress.js';
+import { messageIdSource, streamFor, type RandomStream } from './random.js';
 import { mediaCaption, replyText, ServerModel } from './network/server.js';
 import { answerableInboundKinds, chatJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
 
@@ -59,6 +61,18 @@ export interface SimulateOptions {
   inboundQueueMax?: number;
   /** The network event kinds the timeline may use (default: the built-in {@link builtInFaults}). */
   faults?: FaultRegistry;
+  /**
+   * What the process's global timers, time and randomness are during the run (sim/globals.ts):
+   * `'tripwire'` (default) records every call in `history.globalsUsed` and answers it with a
+   * deterministic placeholder; `'untouched'` leaves them alone. Tripwire runs go one at a time
+   * per thread, as runs that capture rejections do.
+   */
+  globals?: GlobalsMode;
+  /**
+   * A board the run ticks on at every turn and event, for a watchdog in another thread (see
+   * progress.ts). Absent: nothing is written.
+   */
+  progress?: ProgressBoard;
 }
 
 const settleMarginMsDefault = 60_000;
@@ -79,7 +93,7 @@ export class SimulationBusyError extends Error {
   constructor() {
     super(
       'simulate(): another run is in progress in this process; await each simulate() before starting the next ' +
-        '(or pass captureUnhandledRejections: false, and judge no rejections)',
+        "(or pass captureUnhandledRejections: false and globals: 'untouched', and judge no rejections nor global calls)",
     );
   }
 }
@@ -90,7 +104,9 @@ export class SimulationBusyError extends Error {
  * before the first settled rejects with {@link SimulationBusyError}.
  */
 export async function simulate(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions = {}): Promise<History> {
+  const globals = checkGlobalsMode(options.globals);
   if ((options.captureUnhandledRejections ?? true) && capturingRun !== undefined) throw new SimulationBusyError();
+  if (globals !== 'untouched' && globalsHeld()) throw new SimulationBusyError();
   const run = new Run(timeline, factory, options);
   return run.execute();
 }
@@ -113,6 +129,10 @@ class Run {
   readonly #jids: Map<string, string>;
   readonly #logSink: LogSink;
   readonly #capture: boolean;
+  readonly #globals: GlobalsMode;
+  readonly #progress: ProgressBoard | undefined;
+  readonly #globalUses: GlobalUse[] = [];
+  #globalsStream: RandomStream | undefined;
   readonly #thrown: ThrownRecord[] = [];
   readonly #rejections: History['unhandledRejections'] = [];
   readonly #strayInbound: { at: number; id: string }[] = [];
@@ -143,6 +163,8 @@ class Run {
     const logsMax = boundedOption('logsMax', options.logsMax, logsMaxDefault, 0, 10_000_000);
     const inboundQueueMax = boundedOption('inboundQueueMax', options.inboundQueueMax, inboundQueueMaxDefault, 1, 10_000_000);
     this.#capture = options.captureUnhandledRejections ?? true;
+    this.#globals = checkGlobalsMode(options.globals);
+    this.#progress = options.progress;
 
     let lastEventAt = 0;
     let lastRequestAt = -1;
@@ -229,12 +251,20 @@ class Run {
 
   async execute(): Promise<History> {
     const release = this.#capture ? captureRejections(this) : undefined;
+    let restoreGlobals: (() => void) | undefined;
+    this.#progress?.runStarted();
     try {
+      restoreGlobals = enterGlobals(this.#globals, {
+        now: () => this.#clock.now(),
+        draw: () => (this.#globalsStream ??= streamFor(this.#timeline.seed, 'globals')).uniform(),
+        record: (name) => this.#recordGlobalUse(name),
+      });
       this.#begin();
       await this.#clock.run(() => this.#afterDrain());
       // Let rejections of the last step surface before the capture ends.
       await drain();
     } finally {
+      restoreGlobals?.();
       release?.();
     }
     const history = this.#snapshot();
@@ -290,6 +320,7 @@ class Run {
    * part of its history).
    */
   #afterDrain(): boolean {
+    this.#progress?.turned(this.#clock.now());
     const allFired = this.#eventsFired === this.#timeline.events.length;
     if (this.#stop.requestedAt === undefined && allFired && this.#unsettled === 0 && !this.#network.silenceUnsettled(this.#clock.path.stats.alive > 0)) {
       this.#requestStop('settled');
@@ -299,6 +330,7 @@ class Run {
 
   #fire(event: TimelineEvent, index: number): void {
     this.#eventsFired++;
+    this.#progress?.eventFired(index, this.#clock.now());
     if (this.#faults.get(event.do) !== undefined) {
       this.#networkEvents.push({ at: this.#clock.now(), do: event.do });
       this.#network.apply(event, this.#faults);
@@ -420,6 +452,10 @@ class Run {
     }
   }
 
+  #recordGlobalUse(name: GlobalName): void {
+    if (this.#globalUses.length < globalUsesMax) this.#globalUses.push({ at: this.#clock.now(), name });
+  }
+
   #recordThrown(where: ThrownRecord['where'], error: unknown): void {
     this.#thrown.push({ at: this.#clock.now(), where, error: errorRecord(error) });
   }
@@ -458,6 +494,7 @@ class Run {
     };
     if (this.#strayInbound.length > 0) history.strayInbound = this.#strayInbound;
     if (clock.limit !== undefined) history.limit = clock.limit;
+    if (this.#globalUses.length > 0) history.globalsUsed = this.#globalUses;
     return history;
   }
 }

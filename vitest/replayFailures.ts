@@ -3,14 +3,20 @@
  * test per file. Each file must now replay with no property violated: once a bug is fixed, its
  * shrunk failure stays in the folder and keeps it fixed. A failing file's test says which
  * properties are violated again, with the run's timeline and the replay command.
+ *
+ * A file of a run that made no progress is replayed in a watched thread (watchdog.ts), which
+ * loads its send path by the name the file records (a built-in path or a module file): a
+ * factory given here cannot be moved into another thread, and replayed in this one a run that
+ * still loops would hang the test run.
  */
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'vitest';
 import { FailureFileError, readFailureFile, replayFailure, type FailureFile } from '../properties/campaigns/failureFile.js';
+import { runTimeoutMsDefault, WatchedThread } from '../properties/campaigns/watchdog.js';
 import { isModuleSpec } from '../properties/paths/loadSendPath.js';
 import { builtInSendPath, builtInSendPathNames } from '../properties/paths/sendPaths.js';
-import { displayPath, violatedProperties } from '../report/text.js';
+import { displayPath, failedProperties } from '../report/text.js';
 import type { SendPathFactory } from '../src/ports.js';
 import { unnamedModule } from './checkSendPath.js';
 import { failingRunLines, replayLine, SendPathFailure } from './failureText.js';
@@ -83,18 +89,38 @@ export async function checkFailureFile(file: string, shown: string, sendPath: Fa
     if (error instanceof FailureFileError) throw new SuiteOptionsError(error.message.split('\n')[0]!.replace(file, shown));
     throw error;
   }
+  const loadable = builtInSendPathNames.includes(failure.path) || isModuleSpec(failure.path);
+  const recorded = failedProperties(failure.violations, failure.campaignViolation);
+  if (failure.campaignViolation?.property === 'makes-progress') return checkStalledFile(failure, shown, loadable, recorded);
   const factory = factoryFor(failure, sendPath, shown, dir);
   const replayed = await replayFailure(failure, () => factory);
-  if (replayed.violations.length === 0) return { passed: true, message: '' };
-  const recorded = violatedProperties(failure.violations);
-  const loadable = builtInSendPathNames.includes(failure.path) || isModuleSpec(failure.path);
+  const now = failedProperties(replayed.violations, replayed.campaignViolation);
+  if (now.length === 0) return { passed: true, message: '' };
   const lines = [
-    `${shown}: violates ${violatedProperties(replayed.violations).join(', ')} again (recorded: ${recorded.join(', ') || 'none'})`,
+    `${shown}: violates ${now.join(', ')} again (recorded: ${recorded.join(', ') || 'none'})`,
+    ...(replayed.campaignViolation ? [`  ${replayed.campaignViolation.property.padEnd(15)} ${replayed.campaignViolation.message}`] : []),
     ...(await failingRunLines(failure.timeline, factory, failure.dedupeById ?? true, replayed.violations)),
     '',
     `replay: ${replayLine(shown, loadable ? undefined : unnamedModule)}`,
   ];
   return { passed: false, message: lines.join('\n') };
+}
+
+/** Replays the file of a run that made no progress in a watched thread; see the module comment. */
+async function checkStalledFile(failure: FailureFile, shown: string, loadable: boolean, recorded: readonly string[]): Promise<FailureFileCheck> {
+  if (!loadable) {
+    return { passed: false, message: `${shown}: a run that made no progress is replayed only from a send path a thread can load: ${replayLine(shown, unnamedModule)}` };
+  }
+  const thread = new WatchedThread();
+  try {
+    const watched = await thread.run<{ result: { violations: unknown[]; campaignViolation?: { property: string } } }>({ kind: 'replay', failure, pathSpec: failure.path, cwd: process.cwd() }, runTimeoutMsDefault);
+    const result = watched.stalled ? undefined : watched.value.result;
+    if (result !== undefined && result.violations.length === 0 && result.campaignViolation === undefined) return { passed: true, message: '' };
+    const what = result === undefined ? `still makes no progress (stopped after ${runTimeoutMsDefault} ms without progress)` : 'no longer stalls but violates other properties';
+    return { passed: false, message: `${shown}: ${what} (recorded: ${recorded.join(', ')})\n\nreplay: ${replayLine(shown)}` };
+  } finally {
+    await thread.close();
+  }
 }
 
 /**

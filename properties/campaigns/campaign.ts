@@ -1,17 +1,26 @@
 /**
  * A campaign: fast-check generates runs, the simulator plays each against one send path, the
- * checkers judge, and on the first failure fast-check shrinks the timeline. The result holds
- * what a CI log needs: runs, virtual time, fault coverage, violations by property, the shrunk
- * failure, and a determinism check (sampled runs and the failure simulated twice).
+ * checkers judge, and on the first failing run fast-check shrinks the timeline. A run fails when
+ * it violates a property of the checker table, or a campaign property of a single run
+ * (campaignProperties.ts): it called a global timer, clock or random source (`uses-ports`), or,
+ * on a run sampled for it, gave another history when simulated again (`deterministic`). A
+ * shrink candidate fails the same way its run did (for `deterministic`: simulated twice, still
+ * different). The result holds what a CI log needs: runs, virtual time, fault coverage,
+ * violations and runs judged by property, how much the path was exercised, the shrunk failure,
+ * and the determinism re-runs made (sampled runs and the failure simulated twice).
  */
 import fc from 'fast-check';
 import { builtInFaults, type FaultRegistry } from '../../sim/faults/index.js';
 import { fingerprint, type History } from '../../sim/history.js';
+import type { ProgressBoard } from '../../sim/progress.js';
 import { simulate, type SimulateOptions } from '../../sim/simulate.js';
 import { parseTimeline, type Timeline } from '../../sim/timeline.js';
 import { runArb, type FaultKind, type GeneratedRun } from '../generation/arbitraries.js';
 import { checkAll, defaultBoundLimits, propertyNames, type BoundLimits, type PropertyName, type Violation } from '../judging/checkers.js';
+import { determinismViolation, portsViolation, type CampaignViolation } from '../judging/campaignProperties.js';
 import { addCoverage, emptyCoverage, runCoverage, type FaultCoverage } from '../judging/coverage.js';
+import { addRunExercise, emptyExercise, type ExerciseCounts } from '../judging/exercise.js';
+import { judgedBy } from '../judging/judgedBy.js';
 import type { FailureFile } from './failureFile.js';
 import { failureFormat } from './failureFile.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
@@ -43,8 +52,10 @@ export interface CampaignOptions {
    * process only: sharded campaigns use the built-in faults.
    */
   faults?: FaultRegistry;
-  /** Called after each generated run (not during shrinking). */
-  onRun?: (runsDone: number) => void;
+  /** Called after each generated run (not during shrinking), with that run. */
+  onRun?: (runsDone: number, run: GeneratedRun) => void;
+  /** A board to tick on for a watchdog in another thread (sim/progress.ts). */
+  progress?: ProgressBoard;
 }
 
 /** A shrunk failure, ready to be written as a failure file. */
@@ -58,6 +69,8 @@ export interface CampaignFailure {
   shrinks: number;
   /** Events of the first failing timeline, before shrinking. */
   eventsBeforeShrink: number;
+  /** The campaign property the run broke, when it broke one (besides, or instead of, violations). */
+  campaignViolation?: CampaignViolation;
 }
 
 /** What a campaign found. */
@@ -74,9 +87,16 @@ export interface CampaignResult {
   coverage: FaultCoverage;
   /** Per property: generated runs that violated it. */
   violationsByProperty: Record<PropertyName, number>;
+  /** Per property: generated runs that gave it something to judge (judgedBy.ts). */
+  judgedByProperty: Record<PropertyName, number>;
+  /** How much the generated runs exercised the path (the campaign property `exercised`). */
+  exercise: ExerciseCounts;
   failure?: CampaignFailure;
+  /** Runs simulated twice to compare, and how many of them differed (at most one: it is a failure). */
   determinism: { checked: number; mismatches: number };
   interrupted: boolean;
+  /** The watchdog's budget per run, ms, when a watchdog watched the runs (see watchdog.ts). */
+  runTimeoutMs?: number;
   /** The server model deduped by message id (the simulate option; true unless switched off). */
   dedupeById?: boolean;
 }
@@ -85,17 +105,47 @@ export interface CampaignResult {
 export const campaignRunsMax = 10_000_000;
 
 /** Judges one timeline: simulate and check. */
-export async function judge(timeline: Timeline, path: NamedSendPath, options: Pick<CampaignOptions, 'limits' | 'simulate' | 'only' | 'faults'> = {}) {
+export async function judge(timeline: Timeline, path: NamedSendPath, options: Pick<CampaignOptions, 'limits' | 'simulate' | 'only' | 'faults' | 'progress'> = {}) {
   const history = await simulate(timeline, path.factory, simulateOptions(options));
   const all = checkAll(history, options.limits ?? defaultBoundLimits);
   const only = options.only;
   return { history, violations: only ? all.filter((v) => only.includes(v.property)) : all };
 }
 
-/** The simulate options of a campaign: its own, with its fault registry. */
-function simulateOptions(options: Pick<CampaignOptions, 'simulate' | 'faults'>): SimulateOptions | undefined {
-  return options.faults === undefined ? options.simulate : { ...options.simulate, faults: options.faults };
+/** The simulate options of a campaign: its own, with its fault registry and progress board. */
+function simulateOptions(options: Pick<CampaignOptions, 'simulate' | 'faults' | 'progress'>): SimulateOptions | undefined {
+  if (options.faults === undefined && options.progress === undefined) return options.simulate;
+  const extra: SimulateOptions = {};
+  if (options.faults !== undefined) extra.faults = options.faults;
+  if (options.progress !== undefined) extra.progress = options.progress;
+  return { ...options.simulate, ...extra };
 }
+
+/** The arbitrary a campaign draws its runs from. */
+function campaignArb(options: Pick<CampaignOptions, 'stepsMax' | 'faultsOff' | 'faults'>): fc.Arbitrary<GeneratedRun> {
+  return runArb({ stepsMax: options.stepsMax, faultsOff: options.faultsOff, faults: options.faults });
+}
+
+/**
+ * The timeline of generated run `index` (0-based) of a campaign with these options, made without
+ * simulating anything: fast-check draws run `i` from the seed and `i` alone, so this is the
+ * timeline the campaign played. A watchdog reports a stalled run's timeline from it.
+ */
+export async function generatedTimeline(options: Pick<CampaignOptions, 'seed' | 'stepsMax' | 'faultsOff' | 'faults'>, index: number): Promise<Timeline> {
+  if (!Number.isInteger(index) || index < 0 || index >= campaignRunsMax) throw new RangeError(`run index must be a whole number below ${campaignRunsMax} (got ${index})`);
+  let seen = 0;
+  let found: Timeline | undefined;
+  const property = fc.asyncProperty(campaignArb(options), async (run: GeneratedRun) => {
+    if (seen++ === index) found = run.timeline;
+    return true;
+  });
+  await fc.check(property, { numRuns: index + 1, seed: options.seed });
+  if (found === undefined) throw new Error(`invariant: fast-check generated run ${index}`);
+  return found;
+}
+
+/** Why a run failed: the first that applies of a global call, another history, a violation. */
+type FailureKind = 'uses-ports' | 'deterministic' | 'violation';
 
 /** Runs a campaign; see the module comment. */
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
@@ -106,19 +156,25 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const every = options.determinismEvery ?? 10;
   const state = newState(options.faults ?? builtInFaults);
   const wallStart = performance.now();
-  const property = fc.asyncProperty(runArb({ stepsMax: options.stepsMax, faultsOff: options.faultsOff, faults: options.faults }), async (run: GeneratedRun) => {
+  const property = fc.asyncProperty(campaignArb(options), async (run: GeneratedRun) => {
+    if (state.shrinking !== undefined) return !(await stillFails(state, state.shrinking, run.timeline, options));
+    options.progress?.locate('generated', state.runs);
     const { history, violations } = await judge(run.timeline, options.path, options);
     state.simulations += 1;
-    if (!state.shrinking) {
-      recordRun(state, run, history, violations, options.faults);
-      if (every > 0 && state.runs % every === 0) await checkDeterminism(state, run.timeline, options, fingerprint(history));
-      options.onRun?.(state.runs);
+    recordRun(state, run, history, violations, options.faults);
+    let again: History | undefined;
+    if (every > 0 && state.runs % every === 0) {
+      options.progress?.locate('determinism', state.runs - 1);
+      again = await simulateAgain(state, run.timeline, options, history);
     }
-    if (violations.length > 0 && !state.shrinking) {
-      state.shrinking = true;
+    options.onRun?.(state.runs, run);
+    const kind = failureKind(history, again, violations);
+    if (kind !== undefined) {
+      state.shrinking = kind;
       state.firstFailure = { runIndex: state.runs - 1, events: run.timeline.events.length };
+      state.lastFailing = { timeline: run.timeline, history, again };
     }
-    return violations.length === 0;
+    return kind === undefined;
   });
   const details = await fc.check(property, {
     numRuns,
@@ -137,6 +193,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     wallMs: performance.now() - wallStart,
     coverage: state.coverage,
     violationsByProperty: state.byProperty,
+    judgedByProperty: state.judgedByProperty,
+    exercise: state.exercise,
     failure,
     determinism: { checked: state.determinismChecked, mismatches: state.determinismMismatches },
     interrupted: details.interrupted,
@@ -148,22 +206,29 @@ interface CampaignState {
   runs: number;
   simulations: number;
   virtualMs: number;
-  shrinking: boolean;
+  /** Set once a generated run failed: what its shrink candidates must still do to fail. */
+  shrinking?: FailureKind;
   coverage: FaultCoverage;
   byProperty: Record<PropertyName, number>;
+  judgedByProperty: Record<PropertyName, number>;
+  exercise: ExerciseCounts;
   firstFailure?: { runIndex: number; events: number };
+  /** The last failing run or candidate (fast-check's counterexample is the last one that failed). */
+  lastFailing?: { timeline: Timeline; history: History; again?: History };
   determinismChecked: number;
   determinismMismatches: number;
 }
 
 function newState(faults: FaultRegistry): CampaignState {
+  const zeros = () => Object.fromEntries(propertyNames.map((p) => [p, 0])) as Record<PropertyName, number>;
   return {
     runs: 0,
     simulations: 0,
     virtualMs: 0,
-    shrinking: false,
     coverage: emptyCoverage(faults),
-    byProperty: Object.fromEntries(propertyNames.map((p) => [p, 0])) as Record<PropertyName, number>,
+    byProperty: zeros(),
+    judgedByProperty: zeros(),
+    exercise: emptyExercise(),
     determinismChecked: 0,
     determinismMismatches: 0,
   };
@@ -174,13 +239,40 @@ function recordRun(state: CampaignState, run: GeneratedRun, history: History, vi
   state.virtualMs += history.endedAt;
   addCoverage(state.coverage, runCoverage(run.timeline, history, faults));
   for (const property of new Set(violations.map((v) => v.property))) state.byProperty[property] += 1;
+  const judged = judgedBy(history);
+  for (const property of propertyNames) if (judged[property]) state.judgedByProperty[property] += 1;
+  addRunExercise(state.exercise, history);
 }
 
-async function checkDeterminism(state: CampaignState, timeline: Timeline, options: CampaignOptions, expected: string) {
+/** The run's failure, if any: a global call explains the rest, another history makes the rest unreplayable. */
+function failureKind(history: History, again: History | undefined, violations: readonly Violation[]): FailureKind | undefined {
+  if (history.globalsUsed !== undefined) return 'uses-ports';
+  if (again !== undefined && fingerprint(again) !== fingerprint(history)) return 'deterministic';
+  return violations.length > 0 ? 'violation' : undefined;
+}
+
+/** Simulates `timeline` once more, for comparison with `first`; counts the re-run. */
+async function simulateAgain(state: CampaignState, timeline: Timeline, options: CampaignOptions, first: History): Promise<History> {
   const again = await simulate(timeline, options.path.factory, simulateOptions(options));
   state.simulations += 1;
   state.determinismChecked += 1;
-  if (fingerprint(again) !== expected) state.determinismMismatches += 1;
+  if (fingerprint(again) !== fingerprint(first)) state.determinismMismatches += 1;
+  return again;
+}
+
+/** Whether a shrink candidate fails the way the run being shrunk did; records it if so. */
+async function stillFails(state: CampaignState, kind: FailureKind, timeline: Timeline, options: CampaignOptions): Promise<boolean> {
+  options.progress?.locate('shrink', state.firstFailure?.runIndex ?? 0, timeline);
+  const { history, violations } = await judge(timeline, options.path, options);
+  state.simulations += 1;
+  let again: History | undefined;
+  if (kind === 'deterministic') {
+    again = await simulate(timeline, options.path.factory, simulateOptions(options));
+    state.simulations += 1;
+  }
+  const fails = kind === 'uses-ports' ? history.globalsUsed !== undefined : kind === 'deterministic' ? fingerprint(again!) !== fingerprint(history) : violations.length > 0;
+  if (fails) state.lastFailing = { timeline, history, again };
+  return fails;
 }
 
 async function shrunkFailure(
@@ -188,20 +280,31 @@ async function shrunkFailure(
   details: fc.RunDetails<[GeneratedRun]>,
   options: CampaignOptions,
 ): Promise<CampaignFailure> {
+  // Invariant: fast-check's counterexample is the last run the property failed on.
+  const last = state.lastFailing;
+  if (last === undefined || last.timeline !== details.counterexample![0].timeline) throw new Error('invariant: the counterexample is the last failing run');
   // Invariant: a shrunk timeline is a valid timeline file (it is about to be written as one).
-  const timeline = parseTimeline(details.counterexample![0].timeline, { faults: options.faults });
-  // Record every property the shrunk run violates, not only the ones searched for.
-  const { history, violations } = await judge(timeline, options.path, { ...options, only: undefined });
-  const print = fingerprint(history);
-  await checkDeterminism(state, timeline, options, print);
-  return {
+  const timeline = parseTimeline(last.timeline, { faults: options.faults });
+  const { history } = last;
+  let campaignViolation: CampaignViolation | undefined;
+  if (state.shrinking === 'uses-ports') campaignViolation = portsViolation(history);
+  else if (state.shrinking === 'deterministic') campaignViolation = determinismViolation(history, last.again!);
+  else {
+    // A failure that does not replay is no use: simulate it again and compare.
+    options.progress?.locate('shrink', state.firstFailure?.runIndex ?? 0, timeline);
+    campaignViolation = determinismViolation(history, await simulateAgain(state, timeline, options, history));
+  }
+  const failure: CampaignFailure = {
     timeline,
-    violations,
-    fingerprint: print,
+    // Every property the shrunk run violates, not only the ones searched for.
+    violations: checkAll(history, options.limits ?? defaultBoundLimits),
+    fingerprint: fingerprint(history),
     runIndex: state.firstFailure?.runIndex ?? 0,
     shrinks: details.numShrinks,
     eventsBeforeShrink: state.firstFailure?.events ?? timeline.events.length,
   };
+  if (campaignViolation !== undefined) failure.campaignViolation = campaignViolation;
+  return failure;
 }
 
 /**
@@ -212,6 +315,8 @@ export function failureFileOf(result: CampaignResult, failure: CampaignFailure, 
   const file: FailureFile = {
     format: failureFormat,
     path: result.path,
+    // First, when present: what failed, before the timeline it failed on.
+    ...(failure.campaignViolation && { campaignViolation: failure.campaignViolation }),
     timeline: failure.timeline,
     violations: failure.violations,
     fingerprint: failure.fingerprint,

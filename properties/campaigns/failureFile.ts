@@ -1,16 +1,21 @@
 /**
  * The failure file: one self-contained JSON (`baileys-sim/failure@1`) holding the shrunk
- * timeline (which carries its seed and config), the send path's name, the simulator options
- * and the violations seen. `replayFailure` re-runs it and tells whether the same violations
- * come back. A failure file doubles as a regression: `test/regressions/` holds such files.
+ * timeline (which carries its seed and config), the send path's name, the simulator options,
+ * the violations seen and, when the run broke one, the campaign property it broke
+ * (`campaignViolation`: another history the second time, a global call, or a stall with where
+ * the run stood). `replayFailure` re-runs it and tells whether the same failure comes back. A
+ * failure file doubles as a regression: `test/regressions/` holds such files.
  */
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { fingerprint, type History } from '../../sim/history.js';
+import { canonicalJson, fingerprint, type History } from '../../sim/history.js';
+import type { ProgressBoard } from '../../sim/progress.js';
 import { simulate } from '../../sim/simulate.js';
 import { parseTimeline, TimelineError, type Timeline } from '../../sim/timeline.js';
 import type { SendPathFactory } from '../../src/ports.js';
+import { campaignViolationSchema, determinismViolation, portsViolation, type CampaignViolation } from '../judging/campaignProperties.js';
 import { checkAll, propertyNames, type PropertyName, type Violation } from '../judging/checkers.js';
 import { builtInSendPath } from '../paths/sendPaths.js';
 
@@ -27,8 +32,13 @@ export interface FailureFile {
   dedupeById?: boolean;
   /** What the run violated when found. Empty for a must-pass regression. */
   violations: Violation[];
-  /** History fingerprint when found: a replay with the same code gives the same one. */
+  /**
+   * History fingerprint when found: a replay with the same code gives the same one. Empty for a
+   * run the watchdog stopped (it left no history).
+   */
   fingerprint: string;
+  /** The campaign property the run broke, when it broke one (see campaignProperties.ts). */
+  campaignViolation?: CampaignViolation;
   /** How it was found: campaign seed, run index, shrink steps. */
   found?: { seed: number; runIndex: number; shrinks: number };
 }
@@ -54,6 +64,7 @@ const fileSchema = z.strictObject({
   dedupeById: z.boolean().optional(),
   violations: z.array(violationSchema),
   fingerprint: z.string(),
+  campaignViolation: campaignViolationSchema.optional(),
   found: z.strictObject({ seed: z.number(), runIndex: z.number(), shrinks: z.number() }).optional(),
 });
 
@@ -94,11 +105,15 @@ export function serializeFailure(failure: FailureFile): string {
   return `${JSON.stringify(failure, null, 2)}\n`;
 }
 
-/** Writes `failure` under `dir` as `<path>-<fingerprint prefix>.json`; returns the file path. */
+/**
+ * Writes `failure` under `dir` as `<path>-<fingerprint prefix>.json` (for a run with no history,
+ * the prefix of its timeline's hash); returns the file path.
+ */
 export async function writeFailureFile(dir: string, failure: FailureFile): Promise<string> {
   await mkdir(dir, { recursive: true });
   const slug = failure.path.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'path';
-  const file = join(dir, `${slug}-${failure.fingerprint.slice(0, 12)}.json`);
+  const print = failure.fingerprint || createHash('sha256').update(canonicalJson(failure.timeline)).digest('hex');
+  const file = join(dir, `${slug}-${print.slice(0, 12)}.json`);
   await writeFile(file, serializeFailure(failure));
   return file;
 }
@@ -116,28 +131,60 @@ export interface ReplayResult {
   fingerprint: string;
   /** The history is byte-identical to the one the file recorded (same fingerprint). */
   sameHistory: boolean;
-  /** The same properties were violated as recorded (for a must-pass file: still none). */
+  /** The campaign property the replay broke: a global call, or (simulated twice) another history. */
+  campaignViolation?: CampaignViolation;
+  /**
+   * The same properties were violated as recorded, and the same campaign property broken (for a
+   * must-pass file: still none).
+   */
   reproduced: boolean;
+}
+
+/** Options of {@link replayWith}. */
+export interface ReplayOptions {
+  /**
+   * Simulate the timeline twice and compare (default: when the file records a `deterministic`
+   * failure), so a replay shows whether the path is still not deterministic and where.
+   */
+  twice?: boolean;
+  /** A board to tick on for a watchdog in another thread. */
+  progress?: ProgressBoard;
 }
 
 /**
  * The one replay, used by the library, the CLI (`replay`, `report`) and the regression script:
  * simulates the file's timeline with its server model (`dedupeById`, true when absent) against
- * `factory`, judges the history and compares it with what the file recorded.
+ * `factory` (twice, see {@link ReplayOptions}), judges the history and compares it with what the
+ * file recorded.
  */
-export async function replayWith(failure: FailureFile, factory: SendPathFactory): Promise<ReplayResult> {
-  const history = await simulate(failure.timeline, factory, { dedupeById: failure.dedupeById ?? true });
+export async function replayWith(failure: FailureFile, factory: SendPathFactory, options: ReplayOptions = {}): Promise<ReplayResult> {
+  const simulateOptions = { dedupeById: failure.dedupeById ?? true, ...(options.progress && { progress: options.progress }) };
+  options.progress?.locate('replay', 0, failure.timeline);
+  const history = await simulate(failure.timeline, factory, simulateOptions);
   const violations = checkAll(history);
   const print = fingerprint(history);
-  return { history, violations, fingerprint: print, sameHistory: print === failure.fingerprint, reproduced: sameProperties(violations, failure.violations) };
+  let campaignViolation: CampaignViolation | undefined = portsViolation(history);
+  if (campaignViolation === undefined && (options.twice ?? failure.campaignViolation?.property === 'deterministic')) {
+    campaignViolation = determinismViolation(history, await simulate(failure.timeline, factory, simulateOptions));
+  }
+  const result: ReplayResult = {
+    history,
+    violations,
+    fingerprint: print,
+    sameHistory: print === failure.fingerprint,
+    reproduced: sameProperties(violations, failure.violations) && campaignViolation?.property === failure.campaignViolation?.property,
+  };
+  if (campaignViolation !== undefined) result.campaignViolation = campaignViolation;
+  return result;
 }
 
 /** Re-runs a failure file with the send path its `path` names (a built-in one unless `resolve` says otherwise). */
 export async function replayFailure(
   failure: FailureFile,
   resolve: (path: string) => Promise<SendPathFactory> | SendPathFactory = (p) => builtInSendPath(p).factory,
+  options: ReplayOptions = {},
 ): Promise<ReplayResult> {
-  return replayWith(failure, await resolve(failure.path));
+  return replayWith(failure, await resolve(failure.path), options);
 }
 
 /** True when both lists name the same set of properties. */

@@ -17,6 +17,11 @@
  * pool, and no chunk waits for a child to start (about a second). On 2 cores a long campaign
  * took about as long as with N children; a short one no longer pays the start-up.
  *
+ * With `runTimeoutMs`, no simulation runs in this thread: this process's lane runs its chunks in
+ * a watched worker thread, and each child process runs its own in one (watchdog.ts), so a run
+ * stuck in synchronous code is stopped and reported as the chunk's failure (`makes-progress`)
+ * instead of hanging the campaign.
+ *
  * Across machines, `shard: { index: k, count: n }` runs only the chunks `i` with
  * `i % n === k - 1` and returns them one by one (`chunks`), so the shards' results can later be
  * merged into exactly the single-machine result: the merge applies the same rule (chunks after
@@ -25,11 +30,13 @@
 import Tinypool from 'tinypool';
 import { campaignRunsMax, type CampaignResult } from './campaign.js';
 import { addCoverage, emptyCoverage } from '../judging/coverage.js';
+import { addExercise, emptyExercise } from '../judging/exercise.js';
 import { loadSendPath } from '../paths/loadSendPath.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
 import { propertyNames, type PropertyName } from '../judging/checkers.js';
 import { progressMessageKey, runChunk, type ChunkTask } from './shardWorker.js';
 import { simulationProcessV8Flags } from '../../sim/v8Tuning.js';
+import { checkRunTimeoutMs } from './watchdog.js';
 
 /** Runs per chunk. Fixed (not derived from the worker count) so results do not depend on it. */
 export const shardChunkRuns = 100;
@@ -86,8 +93,15 @@ export interface ShardedCampaignOptions {
   /**
    * The send path itself, for a campaign that runs in this process alone (`workers: 1`): a test
    * file's factory has no module a worker process could load. `pathSpec` then only names it.
+   * Such a campaign is not watched.
    */
   sendPath?: NamedSendPath;
+  /**
+   * Watch every run: a run that makes no progress for this long (wall clock, ms) is stopped and
+   * is the campaign's failure (`makes-progress`). Absent: runs are not watched, and this
+   * process is one of the workers.
+   */
+  runTimeoutMs?: number;
 }
 
 /**
@@ -132,6 +146,10 @@ function checkOptions(options: ShardedCampaignOptions, numRuns: number): void {
   if (options.sendPath !== undefined && (workers !== 1 || options.coordinatorRuns === false)) {
     throw new RangeError('a sendPath runs in this process only: workers must be 1');
   }
+  if (options.sendPath !== undefined && options.runTimeoutMs !== undefined) {
+    throw new RangeError('a sendPath runs in this process, where no watchdog can stop it: give runTimeoutMs with a pathSpec only');
+  }
+  if (options.runTimeoutMs !== undefined) checkRunTimeoutMs(options.runTimeoutMs);
 }
 
 /** Runs a campaign over `workers` workers; see the module comment. */
@@ -158,7 +176,8 @@ export async function runShardedCampaign(options: ShardedCampaignOptions): Promi
   const coordinatorRuns = options.coordinatorRuns ?? true;
   const children = coordinatorRuns ? Math.max(0, threads - 1) : threads;
   const pool = children > 0 ? poolRunner(children, progress) : undefined;
-  const runners: ChunkRunner[] = [...(coordinatorRuns ? [inProcessRunner(progress, options.sendPath)] : []), ...Array.from({ length: children }, () => pool!)];
+  const local = coordinatorRuns ? [options.runTimeoutMs === undefined ? inProcessRunner(progress, options.sendPath) : await watchedRunner(progress)] : [];
+  const runners: ChunkRunner[] = [...local, ...Array.from({ length: children }, () => pool!)];
   try {
     const lane = async (runner: ChunkRunner): Promise<void> => {
       await runner.ready();
@@ -176,6 +195,7 @@ export async function runShardedCampaign(options: ShardedCampaignOptions): Promi
           numRuns: chunkRunsOf(numRuns, index),
           stepsMax: options.stepsMax,
           timeBudgetMs: Number.isFinite(budgetMs) ? Math.ceil(budgetMs) : undefined,
+          runTimeoutMs: options.runTimeoutMs,
         };
         const result = await runner.run(task);
         results[index] = result;
@@ -184,7 +204,7 @@ export async function runShardedCampaign(options: ShardedCampaignOptions): Promi
     };
     await Promise.all(runners.map(lane));
   } finally {
-    await pool?.close();
+    await Promise.all([pool?.close(), ...local.map((runner) => runner.close())]);
   }
   const merged = merge(options, numRuns, own, results, failedAt);
   merged.interrupted ||= cutByBudget;
@@ -200,7 +220,14 @@ interface ChunkRunner {
 }
 
 function inProcessRunner(progress: (runs: number) => void, sendPath?: NamedSendPath): ChunkRunner {
-  return { ready: async () => undefined, run: (task) => runChunk(task, progress, sendPath), close: async () => undefined };
+  return { ready: async () => undefined, run: (task) => runChunk(task, { onRuns: progress, sendPath }), close: async () => undefined };
+}
+
+/** This process's lane with a watchdog: its chunks run in a watched thread of this process. */
+async function watchedRunner(progress: (runs: number) => void): Promise<ChunkRunner> {
+  const { acquireChunkThread, releaseChunkThread } = await import('./watchedChunk.js');
+  const thread = acquireChunkThread();
+  return { ready: async () => undefined, run: (task) => thread.run(task, progress), close: () => releaseChunkThread(thread) };
 }
 
 function poolRunner(processes: number, progress: (runs: number) => void): ChunkRunner {
@@ -253,7 +280,9 @@ function poolRunner(processes: number, progress: (runs: number) => void): ChunkR
  * before it passed).
  */
 function merge(options: ShardedCampaignOptions, numRuns: number, own: readonly number[], results: readonly (CampaignResult | undefined)[], failedAt: number): ShardedCampaignResult {
-  const byProperty = Object.fromEntries(propertyNames.map((p) => [p, 0])) as Record<PropertyName, number>;
+  const zeros = () => Object.fromEntries(propertyNames.map((p) => [p, 0])) as Record<PropertyName, number>;
+  const byProperty = zeros();
+  const judgedByProperty = zeros();
   // Fields a chunk reports that are not counts (e.g. the server model's settings) come from the
   // first chunk: every chunk ran with the same options.
   const first = results.find((r) => r !== undefined);
@@ -268,6 +297,8 @@ function merge(options: ShardedCampaignOptions, numRuns: number, own: readonly n
     wallMs: 0,
     coverage: emptyCoverage(),
     violationsByProperty: byProperty,
+    judgedByProperty,
+    exercise: emptyExercise(),
     determinism: { checked: 0, mismatches: 0 },
     interrupted: false,
     failure: undefined,
@@ -293,6 +324,8 @@ function merge(options: ShardedCampaignOptions, numRuns: number, own: readonly n
     merged.virtualMs += result.virtualMs;
     addCoverage(merged.coverage, result.coverage);
     for (const property of propertyNames) byProperty[property] += result.violationsByProperty[property] ?? 0;
+    for (const property of propertyNames) judgedByProperty[property] += result.judgedByProperty[property] ?? 0;
+    addExercise(merged.exercise, result.exercise);
     merged.determinism.checked += result.determinism.checked;
     merged.determinism.mismatches += result.determinism.mismatches;
     merged.interrupted ||= result.interrupted;

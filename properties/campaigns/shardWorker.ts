@@ -1,9 +1,11 @@
 /**
  * One chunk of a sharded campaign (see `shard.ts`): a plain `runCampaign` over a fixed slice of
  * runs with a seed derived from the campaign seed and the chunk index. The default export is the
- * tinypool task handler; `runChunk` is the same work, called in-process when `workers` is 1, so a
- * campaign gives the same summary on one process or many.
+ * tinypool task handler; `runChunk` is the same work, called in-process when `workers` is 1 (or
+ * in a watched thread, see watchdog.ts), so a campaign gives the same summary on one process or
+ * many.
  */
+import type { ProgressBoard } from '../../sim/progress.js';
 import { runCampaign, type CampaignResult } from './campaign.js';
 import { loadSendPath } from '../paths/loadSendPath.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
@@ -19,6 +21,18 @@ export interface ChunkTask {
   stepsMax?: number;
   /** Wall budget left for this chunk, ms. */
   timeBudgetMs?: number;
+  /** Run it in a thread a watchdog stops after this long without progress, ms (see watchdog.ts). */
+  runTimeoutMs?: number;
+}
+
+/** How {@link runChunk} reports and where it runs. */
+export interface ChunkHooks {
+  /** Told, now and then, that `n` more generated runs finished. */
+  onRuns?: (runs: number) => void;
+  /** The path `task.pathSpec` names, already loaded. */
+  sendPath?: NamedSendPath;
+  /** A board to tick on for a watchdog; marked busy once the path is loaded. */
+  progress?: ProgressBoard;
 }
 
 /** Key of a progress message a worker process sends: `{ [progressMessageKey]: runs }`. */
@@ -49,13 +63,11 @@ function pathFor(spec: string, cwd: string): Promise<NamedSendPath> {
   return path;
 }
 
-/**
- * Runs one chunk and returns its campaign result. `onRuns(n)` is told, now and then, that `n`
- * more generated runs finished. `sendPath`, when given, is the path `task.pathSpec` names,
- * already loaded.
- */
-export async function runChunk(task: ChunkTask, onRuns?: (runs: number) => void, sendPath?: NamedSendPath): Promise<CampaignResult> {
+/** Runs one chunk (in this thread) and returns its campaign result. */
+export async function runChunk(task: ChunkTask, { onRuns, sendPath, progress }: ChunkHooks = {}): Promise<CampaignResult> {
   const path = sendPath ?? (await pathFor(task.pathSpec, task.cwd));
+  // Loading a module may take seconds (tsx compiles it): the watchdog judges the runs only.
+  progress?.setBusy(true);
   let reported = 0;
   let reportedAt = performance.now();
   const result = await runCampaign({
@@ -64,6 +76,7 @@ export async function runChunk(task: ChunkTask, onRuns?: (runs: number) => void,
     numRuns: task.numRuns,
     stepsMax: task.stepsMax,
     timeBudgetMs: task.timeBudgetMs,
+    progress,
     onRun: onRuns === undefined ? undefined : (done) => {
       // Wall time decides only when the bar moves, never what a run does.
       const now = performance.now();
@@ -80,9 +93,18 @@ export async function runChunk(task: ChunkTask, onRuns?: (runs: number) => void,
 
 /**
  * The tinypool task handler. In a worker process, progress goes to the parent over IPC (tinypool
- * hands messages that are not its own to the task's channel); elsewhere it is dropped.
+ * hands messages that are not its own to the task's channel); elsewhere it is dropped. A task
+ * with a run timeout runs in a watched thread of this process (its main thread only watches).
  */
 export default async function shardWorker(task: ChunkTask): Promise<CampaignResult> {
   const send = process.send?.bind(process);
-  return runChunk(task, send === undefined ? undefined : (runs) => void send({ [progressMessageKey]: runs }));
+  const onRuns = send === undefined ? undefined : (runs: number) => void send({ [progressMessageKey]: runs });
+  if (task.runTimeoutMs === undefined) return runChunk(task, { onRuns });
+  const { acquireChunkThread, releaseChunkThread } = await import('./watchedChunk.js');
+  const thread = acquireChunkThread();
+  try {
+    return await thread.run(task, onRuns);
+  } finally {
+    await releaseChunkThread(thread);
+  }
 }

@@ -1,5 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { parseRuns, parseSeed, parseShard, parseTimeBudgetMs, parseWorkers, runsMax, seedMax, shardsMax } from '../../cli/parseFlags.js';
+import {
+  parseRunTimeoutMs,
+  parseRuns,
+  parseSeed,
+  parseShard,
+  parseTimeBudgetMs,
+  parseWorkers,
+  runTimeoutDefault,
+  runTimeoutMsMax,
+  runTimeoutMsMin,
+  runsMax,
+  seedMax,
+  shardsMax,
+} from '../../cli/parseFlags.js';
+import * as watchdog from '../../properties/campaigns/watchdog.js';
 import { shardCountMax } from '../../properties/campaigns/shard.js';
 import { campaignRunsMax } from '../../properties/campaigns/campaign.js';
 import { seedMax as simSeedMax } from '../../sim/random.js';
@@ -9,6 +23,7 @@ describe('flag parsers', () => {
     expect(runsMax).toBe(campaignRunsMax);
     expect(seedMax).toBe(simSeedMax);
     expect(shardsMax).toBe(shardCountMax);
+    expect([runTimeoutMsMin, runTimeoutMsMax, parseRunTimeoutMs(runTimeoutDefault)]).toEqual([watchdog.runTimeoutMsMin, watchdog.runTimeoutMsMax, watchdog.runTimeoutMsDefault]);
   });
 
   it.each([
@@ -36,6 +51,18 @@ describe('flag parsers', () => {
 
   it.each(['30', '0s', '1.5s', '25h', '-1s', '30 s', 's', ''])('--time-budget %j is refused, naming the flag', (text) => {
     expect(() => parseTimeBudgetMs(text)).toThrow(/^--time-budget must be a duration from 1ms to 24h/);
+  });
+
+  it.each([
+    ['100ms', 100],
+    ['5s', 5000],
+    ['1h', 3_600_000],
+  ])('--run-timeout %j is %d ms', (text, ms) => {
+    expect(parseRunTimeoutMs(text)).toBe(ms);
+  });
+
+  it.each(['5', '99ms', '61m', '2h', '1.5s', ''])('--run-timeout %j is refused, naming the flag', (text) => {
+    expect(() => parseRunTimeoutMs(text)).toThrow(`--run-timeout must be a duration from 100ms to 1h such as 500ms, 5s or 1m (got ${JSON.stringify(text)})`);
   });
 
   it('accepts the bounds of --runs, --seed and --workers and refuses one past them', () => {

@@ -24,9 +24,10 @@ describe('replayFile', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bsim-replay-'));
     const file = await writeFailureFile(dir, failure);
     // Act
-    const fromCli = await replayFile(file, silentIo(dir));
+    const fromCli = await replayFile(file, silentIo(dir), undefined, 5000);
     const fromLibrary = await replayFailure(failure);
     // Assert
+    if (fromCli.stalled !== undefined) throw new Error('the replay stalled');
     expect(fromCli.pathName).toBe('specimen:unordered');
     expect(fromCli.fingerprint).toBe(fromLibrary.fingerprint);
     expect(fromCli.violations).toEqual(fromLibrary.violations);

@@ -134,10 +134,10 @@ describe('simulate', () => {
     expect(alone.unhandledRejections).toEqual([]);
   });
 
-  it('runs side by side when neither captures rejections', async () => {
+  it('runs side by side when neither captures rejections nor sets the globals tripwire', async () => {
     // Arrange
     const timeline = timelineOf([inbound, { at: 1500, do: 'reply', to: 'm1', key: 'r1' }]);
-    const options = { captureUnhandledRejections: false };
+    const options = { captureUnhandledRejections: false, globals: 'untouched' } as const;
     // Act
     const [a, b] = await Promise.all([simulate(timeline, tinyPath, options), simulate(timeline, tinyPath, options)]);
     // Assert

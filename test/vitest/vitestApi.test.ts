@@ -20,6 +20,8 @@ import { describeSendPath, replayFailures } from '../../vitest/index.js';
 import { resolveSuiteOptions } from '../../vitest/options.js';
 import { checkFailureFile } from '../../vitest/replayFailures.js';
 import { repoRoot, runCli } from '../cli/runCli.js';
+import { createSendPath as moduleCounterIds } from '../fixtures/paths/moduleCounterIds.js';
+import { createSendPath as neverConnects } from '../fixtures/paths/neverConnects.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'bsim-vitest-'));
@@ -96,7 +98,7 @@ describe('checkSendPath (the test describeSendPath registers)', () => {
     expect(existsSync(join(cwd, '.baileys-sim'))).toBe(false);
   });
 
-  it('fails a send path that reads randomness outside the ports as not deterministic', async () => {
+  it('fails a send path that reads randomness outside the ports on uses-ports, naming the global and the port', async () => {
     // Arrange: Math.random decides whether a reply is preceded by a composing presence.
     const sloppy: SendPathFactory = (env) => {
       const path = referenceSendPath(env);
@@ -114,7 +116,23 @@ describe('checkSendPath (the test describeSendPath registers)', () => {
     const check = await checkSendPath('sloppy', sloppy, resolveSuiteOptions('test', { runs: 200 }, cwd), cwd);
     // Assert
     expect(check.passed).toBe(false);
-    expect(check.message).toMatch(/sloppy: not deterministic: \d+ of \d+ runs simulated twice gave a different history/);
+    expect(check.message.split('\n')[0]).toMatch(/^sloppy: uses-ports(, [a-z-]+)* violated \(seed 1, run \d+ of 200;/);
+    expect(check.message).toMatch(/^ {2}uses-ports +the send path called the global Math\.random at \d+ ms \(virtual\).*use env\.random\(\)/m);
+  });
+
+  it('fails a send path that is not deterministic on deterministic, with the first difference', async () => {
+    const cwd = tempDir();
+    const check = await checkSendPath('counter ids', moduleCounterIds, resolveSuiteOptions('test', { runs: 100 }, cwd), cwd);
+    expect(check.passed).toBe(false);
+    expect(check.message.split('\n')[0]).toMatch(/^counter ids: deterministic(, [a-z-]+)* violated/);
+    expect(check.message).toMatch(/^ {2}deterministic +the same timeline gave a different history the second time: \$\.attempts\[\d+\]\.messageId: /m);
+  });
+
+  it('fails a send path that never connects on exercised, without a failure file', async () => {
+    const cwd = tempDir();
+    const check = await checkSendPath('adapter', neverConnects, resolveSuiteOptions('test', { runs: 60 }, cwd), cwd);
+    expect(check).toMatchObject({ passed: false, runs: 60, failureFile: undefined });
+    expect(check.message).toMatch(/^adapter: exercised violated: the bot received no message in any of the \d+ runs that sent one/);
   });
 });
 

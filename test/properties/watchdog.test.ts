@@ -1,0 +1,110 @@
+/**
+ * The watchdog: chunks and replays run in a watched thread; a run that makes no progress is
+ * stopped and becomes its chunk's failure (`makes-progress`) with the run's timeline, where it
+ * stood, and the counts of the runs before it, as if the chunk had failed there.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generatedTimeline, runCampaign, type CampaignResult } from '../../properties/campaigns/campaign.js';
+import { runShardedCampaign } from '../../properties/campaigns/shard.js';
+import { runChunk, type ChunkTask } from '../../properties/campaigns/shardWorker.js';
+import { SimulationThreadError, WatchedThread } from '../../properties/campaigns/watchdog.js';
+import { ChunkThread } from '../../properties/campaigns/watchedChunk.js';
+import { loadSendPath } from '../../properties/paths/loadSendPath.js';
+import type { Timeline } from '../../sim/timeline.js';
+import { repoRoot } from '../cli/runCli.js';
+
+const busyLoop = join(repoRoot, 'test/fixtures/paths/busyLoop.ts');
+const neverConnects = join(repoRoot, 'test/fixtures/paths/neverConnects.ts');
+const task = (pathSpec: string, numRuns: number): ChunkTask => ({ pathSpec, cwd: repoRoot, seed: 1, numRuns, runTimeoutMs: 400 });
+
+const thread = new ChunkThread();
+/** A chunk of the busy-looping path: it stalls in one of its first runs. */
+let stalled: CampaignResult;
+beforeAll(async () => {
+  stalled = await thread.run(task(busyLoop, 100));
+});
+afterAll(() => thread.close());
+
+describe('a chunk in a watched thread', () => {
+  it('gives the result the chunk gives in this thread, with the run timeout', async () => {
+    // Act
+    const watched = await thread.run(task(neverConnects, 30));
+    const here = await runChunk(task(neverConnects, 30));
+    // Assert
+    expect({ ...watched, wallMs: 0 }).toEqual({ ...here, wallMs: 0, runTimeoutMs: 400 });
+  });
+
+  it('is stopped when a run makes no progress, and fails makes-progress with where it stood', async () => {
+    const failure = stalled.failure!;
+    const broken = failure.campaignViolation;
+    expect(broken).toMatchObject({ property: 'makes-progress', runTimeoutMs: 400, stall: { phase: 'generated' } });
+    if (broken?.property !== 'makes-progress') throw new Error('unreachable');
+    expect(failure.timeline).toEqual(await generatedTimeline({ seed: 1 }, failure.runIndex));
+    expect(broken.stall.eventsFired).toBeGreaterThan(0);
+    expect(broken.stall.eventsFired).toBeLessThan(failure.timeline.events.length);
+    expect(failure.timeline.events[broken.stall.lastEventIndex!]!.do).toBe('inbound');
+    expect(stalled.runs).toBe(failure.runIndex + 1);
+  });
+
+  it('counts the runs before the stalled one as the chunk run up to them does', async () => {
+    // Arrange
+    const runIndex = stalled.failure!.runIndex;
+    // Act
+    const before = await runChunk({ ...task(busyLoop, runIndex), runTimeoutMs: undefined });
+    // Assert
+    expect(stalled.coverage).toEqual(before.coverage);
+    expect(stalled.exercise).toEqual(before.exercise);
+    expect(stalled.virtualMs).toBe(before.virtualMs);
+    expect(stalled.simulations).toBe(before.simulations + 1);
+  });
+
+  it('reports a send path that cannot be loaded as the thread error it is', async () => {
+    const error = await thread.run(task('specimen:no-such', 10)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SimulationThreadError);
+    expect(error).toMatchObject({ errorName: 'SendPathLoadError', message: expect.stringContaining('unknown send path "specimen:no-such"') });
+  });
+});
+
+describe('generatedTimeline', () => {
+  it('is the timeline the campaign played at that run', async () => {
+    // Arrange
+    const played: Timeline[] = [];
+    const path = await loadSendPath(neverConnects);
+    await runCampaign({ path, seed: 77, numRuns: 12, stepsMax: 12, onRun: (_done, run) => played.push(run.timeline) });
+    // Act
+    const regenerated = await Promise.all([0, 5, 11].map((i) => generatedTimeline({ seed: 77, stepsMax: 12 }, i)));
+    // Assert
+    expect(regenerated).toEqual([played[0], played[5], played[11]]);
+  });
+});
+
+describe('a replay in a watched thread', () => {
+  it('is stopped when it makes no progress, and answers otherwise', async () => {
+    // Arrange
+    const failure = { format: 'baileys-sim/failure@1' as const, path: busyLoop, timeline: stalled.failure!.timeline, violations: [], fingerprint: '' };
+    const replays = new WatchedThread();
+    try {
+      // Act
+      const again = await replays.run({ kind: 'replay', failure, pathSpec: busyLoop, cwd: repoRoot }, 300);
+      const fixed = await replays.run<{ result: { violations: unknown[] } }>({ kind: 'replay', failure, pathSpec: neverConnects, cwd: repoRoot }, 300);
+      // Assert
+      expect(again).toMatchObject({ stalled: true, board: { phase: 'replay', busy: true } });
+      expect(again.stalled && again.board.eventsFired).toBeGreaterThan(0);
+      expect(fixed.stalled).toBe(false);
+    } finally {
+      await replays.close();
+    }
+  });
+});
+
+describe('runShardedCampaign with a run timeout', () => {
+  it('refuses a send path given as a factory, which no other thread can load', async () => {
+    const path = await loadSendPath(neverConnects);
+    await expect(runShardedCampaign({ pathSpec: 'mine', sendPath: path, workers: 1, seed: 1, runTimeoutMs: 1000 })).rejects.toThrow(/no watchdog can stop it/);
+  });
+
+  it('refuses a run timeout out of range', async () => {
+    await expect(runShardedCampaign({ pathSpec: 'reference', workers: 1, seed: 1, runTimeoutMs: 5 })).rejects.toThrow('runTimeoutMs must be a whole number of ms from 100 to 3600000 (got 5)');
+  });
+});
