@@ -30,6 +30,7 @@ interface RawCampaignFlags {
   json?: boolean;
   outDir: string;
   shard?: string;
+  intercept?: boolean;
 }
 
 function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
@@ -41,6 +42,7 @@ function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
     json: raw.json === true,
     outDir: raw.outDir,
     shard: raw.shard === undefined ? undefined : parseShard(raw.shard),
+    intercept: raw.intercept === true,
   };
 }
 
@@ -52,7 +54,8 @@ function addCampaignOptions(command: Command): Command {
     .option('--workers <n>', 'worker processes (1 = in this process); same seed, same summary whatever the count', campaignDefaults.workers)
     .option('--json', 'print the summary as one JSON object on stdout, and nothing else')
     .option('--out-dir <dir>', 'where the failure file of a violation is written', campaignDefaults.outDir)
-    .option('--shard <k/n>', "run only shard k of n of the campaign (one CI machine's part); `merge` combines the shards' --json summaries");
+    .option('--shard <k/n>', "run only shard k of n of the campaign (one CI machine's part); `merge` combines the shards' --json summaries")
+    .option('--intercept', "run the module as written: its Baileys import, global timers, Date and randomness on the simulation (automatic for a module exporting start() and stop())");
 }
 
 /** Commander's message (`error: unknown option '--x'\n(Did you mean --y?)`) as one line. */

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { violationSchema } from '../properties/campaigns/failureFile.js';
+import { timelineConfigSchema } from '../sim/timeline.js';
 import { UsageError } from './errors.js';
 import { summaryFormat, summaryOf, type CampaignSummary, type CampaignTotals, type ChunkSummary, type FailureSummary } from './summary.js';
 
@@ -23,7 +24,7 @@ export interface SummaryInput {
 
 const countsSchema = z.record(z.string(), z.number().int().nonnegative());
 const coverageSchema = z.record(z.string(), z.object({ fired: z.number().int().nonnegative(), mattered: z.number().int().nonnegative() }));
-const determinismSchema = z.object({ checked: z.number().int().nonnegative(), mismatches: z.number().int().nonnegative() });
+const determinismSchema = z.object({ checked: z.number().int().nonnegative(), mismatches: z.number().int().nonnegative(), likelySource: z.string().optional() });
 
 const chunkSchema = z.object({
   index: z.number().int().nonnegative(),
@@ -57,6 +58,8 @@ const shardSummarySchema = z.object({
   coverage: coverageSchema,
   violationsByProperty: countsSchema,
   failure: failureSchema.optional(),
+  settings: z.object({ declared: timelineConfigSchema.partial().optional() }).optional(),
+  intercepted: z.literal(true).optional(),
   shard: z.object({
     index: z.number().int().positive(),
     count: z.number().int().positive(),
@@ -111,6 +114,7 @@ const campaignFields: readonly [string, (s: ShardSummaryJson) => string | number
   ['chunk size', (s) => s.shard.chunkRuns],
   ['fault kinds', (s) => Object.keys(s.coverage).join(',')],
   ['properties', (s) => Object.keys(s.violationsByProperty).join(',')],
+  ['interception', (s) => (s.intercepted ? 'on' : 'off')],
 ];
 
 function checkOneCampaign(shards: readonly Shard[]): void {
@@ -184,6 +188,8 @@ function merged(shards: readonly Shard[]): CampaignSummary {
     coverage: Object.fromEntries(Object.keys(first.coverage).map((kind) => [kind, { fired: 0, mattered: 0 }])),
     violationsByProperty: Object.fromEntries(Object.keys(first.violationsByProperty).map((p) => [p, 0])),
     determinism: { checked: 0, mismatches: 0 },
+    ...(first.settings?.declared === undefined ? {} : { settings: first.settings.declared }),
+    ...(first.intercepted ? { intercept: true } : {}),
   };
   let failure: FailureSummary | undefined;
   for (let index = 0; index <= lastIndex; index += 1) {
@@ -212,4 +218,5 @@ function add(totals: CampaignTotals, chunk: ChunkSummary): void {
   for (const [property, n] of Object.entries(chunk.violationsByProperty)) totals.violationsByProperty[property]! += n;
   totals.determinism.checked += chunk.determinism.checked;
   totals.determinism.mismatches += chunk.determinism.mismatches;
+  if (chunk.determinism.likelySource !== undefined) totals.determinism.likelySource ??= chunk.determinism.likelySource;
 }

@@ -7,6 +7,8 @@ import type { CampaignShard, ChunkResult } from '../properties/campaigns/shard.j
 import type { Violation } from '../properties/judging/checkers.js';
 import { formatDurationMs, formatViolation, violatedProperties } from '../report/text.js';
 import { redactText } from '../report/redact.js';
+import { settingsLine, undeclaredSettings } from '../properties/paths/settings.js';
+import type { SendPathSettings } from '../sim/timeline.js';
 
 /** The summary format tag (`--json` output). */
 export const summaryFormat = 'baileys-sim/summary@1';
@@ -36,7 +38,7 @@ export interface RunTotals {
   virtualMs: number;
   coverage: CoverageSummary;
   violationsByProperty: Record<string, number>;
-  determinism: { checked: number; mismatches: number };
+  determinism: { checked: number; mismatches: number; likelySource?: string };
   /** Cut by the time budget. */
   interrupted: boolean;
 }
@@ -83,10 +85,22 @@ export interface CampaignSummary {
   neverMattered: string[];
   /** Per property: generated runs that violated it. */
   violationsByProperty: Record<string, number>;
-  determinism: { checked: number; mismatches: number };
+  determinism: { checked: number; mismatches: number; likelySource?: string };
+  /** The settings the checkers judged by: the path's own (`declared`), and those generated for it. */
+  settings: SettingsSummary;
+  /** The path ran with Baileys, timers, `Date` and randomness intercepted. */
+  intercepted?: true;
   failure?: FailureSummary;
   /** Present when this is one shard's part of a campaign (`--shard k/n`). */
   shard?: ShardSummary;
+}
+
+/** Which settings a campaign judged by. */
+export interface SettingsSummary {
+  /** What the path declared as its own (`sendPathSettings`), if anything. */
+  declared?: SendPathSettings;
+  /** Settings the generator varied, which the checkers judged by. */
+  generated: string[];
 }
 
 /** A campaign's totals: what every summary field but the failure is computed from. */
@@ -95,6 +109,10 @@ export interface CampaignTotals extends RunTotals {
   seed: number;
   numRuns: number;
   wallMs: number;
+  /** The settings the path declared as its own. */
+  settings?: SendPathSettings;
+  /** The path ran intercepted. */
+  intercept?: boolean;
 }
 
 /** The summary of a campaign's totals and its failure: one shape for `run`, `audit` and `merge`. */
@@ -118,7 +136,9 @@ export function summaryOf(totals: CampaignTotals, failure?: FailureSummary): Cam
       .map(([kind]) => kind),
     violationsByProperty: { ...totals.violationsByProperty },
     determinism: { ...totals.determinism },
+    settings: { ...(totals.settings === undefined ? {} : { declared: totals.settings }), generated: undeclaredSettings(totals.settings) },
   };
+  if (totals.intercept) summary.intercepted = true;
   if (failure) summary.failure = failure;
   return summary;
 }
@@ -194,6 +214,8 @@ export function formatSummary(summary: CampaignSummary): string[] {
   lines.push(`  wall time         ${formatDurationMs(summary.wallMs)}  (${summary.runsPerSecond} runs/s)`);
   const det = summary.determinism;
   lines.push(`  determinism       ${det.checked} run${det.checked === 1 ? '' : 's'} simulated twice, ${det.mismatches} mismatch${det.mismatches === 1 ? '' : 'es'}`);
+  lines.push(`  settings          ${settingsLine(summary.settings.declared)}`);
+  if (summary.intercepted) lines.push(`  intercepted       makeWASocket, setTimeout/setInterval, Date, Math.random and crypto randomness (one run at a time per worker)`);
   lines.push('');
   lines.push('  fault coverage    fired  mattered');
   for (const [kind, c] of Object.entries(summary.coverage)) {
@@ -227,9 +249,9 @@ function formatVerdict(summary: CampaignSummary): string[] {
     lines.push(`  report:       npx baileys-sim report ${failure.file} --html failure.html`);
   }
   if (summary.determinism.mismatches > 0) {
-    lines.push(
-      `FAIL: determinism: ${summary.determinism.mismatches} run(s) gave a different history the second time; the send path reads time, randomness or timers outside the SimEnv ports, so no failure it has can be replayed`,
-    );
+    const reads = summary.intercepted ? 'the send path depends on something baileys-sim does not intercept' : 'the send path reads time, randomness or timers outside the SimEnv ports';
+    lines.push(`FAIL: determinism: ${summary.determinism.mismatches} run(s) gave a different history the second time; ${reads}, so no failure it has can be replayed`);
+    if (summary.determinism.likelySource !== undefined) lines.push(`  ${redactText(summary.determinism.likelySource)}`);
   }
   if (!failure && summary.determinism.mismatches === 0) {
     lines.push(`OK: every property held in ${summary.runs} runs (seed ${summary.seed}${summary.shard ? `, shard ${summary.shard.index}/${summary.shard.count}` : ''})`);

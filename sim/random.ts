@@ -25,6 +25,10 @@ export const streamIndex = Object.freeze({
   fakeMessageIds: 4,
   /** Ids of inbound messages the fake server pushes. */
   inboundIds: 5,
+  /** `Math.random()` of a send path run with its globals intercepted. */
+  interceptedMathRandom: 6,
+  /** `crypto` random bytes and UUIDs of a send path run with its globals intercepted. */
+  interceptedCryptoBytes: 7,
 } as const);
 
 /** A component's name in {@link streamIndex}. */

@@ -30,6 +30,7 @@ import {
   type TimerRecord,
   type NetworkEventRecord,
 } from './history.js';
+import { installInterception } from './intercept/install.js';
 import { CapturingLogger, type LogSink } from './logger.js';
 import { messageIdSource, streamFor } from './random.js';
 import { mediaCaption, replyText, ServerModel } from './network/server.js';
@@ -59,6 +60,13 @@ export interface SimulateOptions {
   inboundQueueMax?: number;
   /** The network event kinds the timeline may use (default: the built-in {@link builtInFaults}). */
   faults?: FaultRegistry;
+  /**
+   * The process's globals during the run: `untouched` (default), or `intercept`: global timers,
+   * `Date` and randomness run on the run's clock and seed, and an intercepted Baileys import's
+   * `makeWASocket` on its fake network, all undone when the run ends (see `sim/intercept/`).
+   * Intercepted runs go one at a time per process.
+   */
+  globals?: 'untouched' | 'intercept';
 }
 
 const settleMarginMsDefault = 60_000;
@@ -113,6 +121,7 @@ class Run {
   readonly #jids: Map<string, string>;
   readonly #logSink: LogSink;
   readonly #capture: boolean;
+  readonly #intercept: boolean;
   readonly #thrown: ThrownRecord[] = [];
   readonly #rejections: History['unhandledRejections'] = [];
   readonly #strayInbound: { at: number; id: string }[] = [];
@@ -143,6 +152,7 @@ class Run {
     const logsMax = boundedOption('logsMax', options.logsMax, logsMaxDefault, 0, 10_000_000);
     const inboundQueueMax = boundedOption('inboundQueueMax', options.inboundQueueMax, inboundQueueMaxDefault, 1, 10_000_000);
     this.#capture = options.captureUnhandledRejections ?? true;
+    this.#intercept = options.globals === 'intercept';
 
     let lastEventAt = 0;
     let lastRequestAt = -1;
@@ -229,13 +239,19 @@ class Run {
 
   async execute(): Promise<History> {
     const release = this.#capture ? captureRejections(this) : undefined;
+    let undoGlobals: (() => void) | undefined;
     try {
+      if (this.#intercept) undoGlobals = installInterception({ clock: this.#clock, seed: this.#timeline.seed, makeSocket: this.#network.makeSocket });
       this.#begin();
       await this.#clock.run(() => this.#afterDrain());
       // Let rejections of the last step surface before the capture ends.
       await drain();
     } finally {
-      release?.();
+      try {
+        undoGlobals?.();
+      } finally {
+        release?.();
+      }
     }
     const history = this.#snapshot();
     // Nothing of this run runs any more (no timer is stepped); its fake clock serves the next run.

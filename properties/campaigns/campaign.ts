@@ -12,9 +12,12 @@ import { parseTimeline, type Timeline } from '../../sim/timeline.js';
 import { runArb, type FaultKind, type GeneratedRun } from '../generation/arbitraries.js';
 import { checkAll, defaultBoundLimits, propertyNames, type BoundLimits, type PropertyName, type Violation } from '../judging/checkers.js';
 import { addCoverage, emptyCoverage, runCoverage, type FaultCoverage } from '../judging/coverage.js';
+import type { SendPathSettings } from '../../sim/timeline.js';
 import type { FailureFile } from './failureFile.js';
 import { failureFormat } from './failureFile.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
+import { noteUnreadSettings, trackConfigReads } from './configReads.js';
+import { likelySourceOfMismatch } from './mismatch.js';
 
 /** Campaign settings. Every count is bounded. */
 export interface CampaignOptions {
@@ -75,26 +78,43 @@ export interface CampaignResult {
   /** Per property: generated runs that violated it. */
   violationsByProperty: Record<PropertyName, number>;
   failure?: CampaignFailure;
-  determinism: { checked: number; mismatches: number };
+  determinism: Determinism;
   interrupted: boolean;
   /** The server model deduped by message id (the simulate option; true unless switched off). */
   dedupeById?: boolean;
+  /** The settings the path declared as its own (absent: every setting was generated). */
+  settings?: SendPathSettings;
+  /** The path ran with Baileys and the globals intercepted. */
+  intercept?: boolean;
+}
+
+/** The determinism re-runs of a campaign. */
+export interface Determinism {
+  checked: number;
+  mismatches: number;
+  /** For the first mismatch: where the two histories part, and what most likely made them. */
+  likelySource?: string;
 }
 
 /** Hard ceiling on runs in one campaign. */
 export const campaignRunsMax = 10_000_000;
 
-/** Judges one timeline: simulate and check. */
+/**
+ * Judges one timeline: simulate and check. A liveness violation whose bound came from a
+ * generated setting the path never read says so (see configReads.ts).
+ */
 export async function judge(timeline: Timeline, path: NamedSendPath, options: Pick<CampaignOptions, 'limits' | 'simulate' | 'only' | 'faults'> = {}) {
-  const history = await simulate(timeline, path.factory, simulateOptions(options));
-  const all = checkAll(history, options.limits ?? defaultBoundLimits);
+  const reads = new Set<string>();
+  const history = await simulate(timeline, trackConfigReads(path.factory, reads), simulateOptions(options, path));
+  const all = noteUnreadSettings(checkAll(history, options.limits ?? defaultBoundLimits), timeline.config, path.settings, reads);
   const only = options.only;
   return { history, violations: only ? all.filter((v) => only.includes(v.property)) : all };
 }
 
-/** The simulate options of a campaign: its own, with its fault registry. */
-function simulateOptions(options: Pick<CampaignOptions, 'simulate' | 'faults'>): SimulateOptions | undefined {
-  return options.faults === undefined ? options.simulate : { ...options.simulate, faults: options.faults };
+/** The simulate options of a campaign: its own, with its fault registry, and interception for a path that needs it. */
+function simulateOptions(options: Pick<CampaignOptions, 'simulate' | 'faults'>, path: NamedSendPath): SimulateOptions | undefined {
+  const own = options.faults === undefined ? options.simulate : { ...options.simulate, faults: options.faults };
+  return path.intercept ? { ...own, globals: 'intercept' } : own;
 }
 
 /** Runs a campaign; see the module comment. */
@@ -106,12 +126,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const every = options.determinismEvery ?? 10;
   const state = newState(options.faults ?? builtInFaults);
   const wallStart = performance.now();
-  const property = fc.asyncProperty(runArb({ stepsMax: options.stepsMax, faultsOff: options.faultsOff, faults: options.faults }), async (run: GeneratedRun) => {
+  const arb = runArb({ stepsMax: options.stepsMax, faultsOff: options.faultsOff, faults: options.faults, settings: options.path.settings, requests: options.path.requests });
+  const property = fc.asyncProperty(arb, async (run: GeneratedRun) => {
     const { history, violations } = await judge(run.timeline, options.path, options);
     state.simulations += 1;
     if (!state.shrinking) {
       recordRun(state, run, history, violations, options.faults);
-      if (every > 0 && state.runs % every === 0) await checkDeterminism(state, run.timeline, options, fingerprint(history));
+      if (every > 0 && state.runs % every === 0) await checkDeterminism(state, run.timeline, options, history);
       options.onRun?.(state.runs);
     }
     if (violations.length > 0 && !state.shrinking) {
@@ -138,9 +159,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     coverage: state.coverage,
     violationsByProperty: state.byProperty,
     failure,
-    determinism: { checked: state.determinismChecked, mismatches: state.determinismMismatches },
+    determinism: { checked: state.determinismChecked, mismatches: state.determinismMismatches, ...(state.likelySource === undefined ? {} : { likelySource: state.likelySource }) },
     interrupted: details.interrupted,
     dedupeById: options.simulate?.dedupeById ?? true,
+    ...(options.path.settings === undefined ? {} : { settings: options.path.settings }),
+    ...(options.path.intercept ? { intercept: true } : {}),
   };
 }
 
@@ -154,6 +177,7 @@ interface CampaignState {
   firstFailure?: { runIndex: number; events: number };
   determinismChecked: number;
   determinismMismatches: number;
+  likelySource?: string;
 }
 
 function newState(faults: FaultRegistry): CampaignState {
@@ -176,11 +200,13 @@ function recordRun(state: CampaignState, run: GeneratedRun, history: History, vi
   for (const property of new Set(violations.map((v) => v.property))) state.byProperty[property] += 1;
 }
 
-async function checkDeterminism(state: CampaignState, timeline: Timeline, options: CampaignOptions, expected: string) {
-  const again = await simulate(timeline, options.path.factory, simulateOptions(options));
+async function checkDeterminism(state: CampaignState, timeline: Timeline, options: CampaignOptions, first: History) {
+  const again = await simulate(timeline, options.path.factory, simulateOptions(options, options.path));
   state.simulations += 1;
   state.determinismChecked += 1;
-  if (fingerprint(again) !== expected) state.determinismMismatches += 1;
+  if (fingerprint(again) === fingerprint(first)) return;
+  state.determinismMismatches += 1;
+  state.likelySource ??= likelySourceOfMismatch(first, again, options.path);
 }
 
 async function shrunkFailure(
@@ -193,7 +219,7 @@ async function shrunkFailure(
   // Record every property the shrunk run violates, not only the ones searched for.
   const { history, violations } = await judge(timeline, options.path, { ...options, only: undefined });
   const print = fingerprint(history);
-  await checkDeterminism(state, timeline, options, print);
+  await checkDeterminism(state, timeline, options, history);
   return {
     timeline,
     violations,
@@ -218,5 +244,7 @@ export function failureFileOf(result: CampaignResult, failure: CampaignFailure, 
     found: { seed: result.seed, runIndex: failure.runIndex, shrinks: failure.shrinks },
   };
   file.dedupeById = dedupeById ?? result.dedupeById ?? true;
+  if (result.intercept) file.intercept = true;
+  if (result.settings !== undefined) file.settings = result.settings;
   return file;
 }

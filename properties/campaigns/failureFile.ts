@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { fingerprint, type History } from '../../sim/history.js';
 import { simulate } from '../../sim/simulate.js';
-import { parseTimeline, TimelineError, type Timeline } from '../../sim/timeline.js';
+import { parseTimeline, timelineConfigSchema, TimelineError, type SendPathSettings, type Timeline } from '../../sim/timeline.js';
 import type { SendPathFactory } from '../../src/ports.js';
 import { checkAll, propertyNames, type PropertyName, type Violation } from '../judging/checkers.js';
 import { builtInSendPath } from '../paths/sendPaths.js';
@@ -31,6 +31,10 @@ export interface FailureFile {
   fingerprint: string;
   /** How it was found: campaign seed, run index, shrink steps. */
   found?: { seed: number; runIndex: number; shrinks: number };
+  /** The path ran with Baileys and its globals intercepted: a replay does the same. */
+  intercept?: boolean;
+  /** The settings the path declared as its own when the failure was found (the timeline's config has them). */
+  settings?: SendPathSettings;
 }
 
 /** A failure file that cannot be used; the message names the file and the field. */
@@ -55,6 +59,8 @@ const fileSchema = z.strictObject({
   violations: z.array(violationSchema),
   fingerprint: z.string(),
   found: z.strictObject({ seed: z.number(), runIndex: z.number(), shrinks: z.number() }).optional(),
+  intercept: z.boolean().optional(),
+  settings: timelineConfigSchema.partial().optional(),
 });
 
 /** Parses and validates a failure file's text. */
@@ -126,7 +132,7 @@ export interface ReplayResult {
  * `factory`, judges the history and compares it with what the file recorded.
  */
 export async function replayWith(failure: FailureFile, factory: SendPathFactory): Promise<ReplayResult> {
-  const history = await simulate(failure.timeline, factory, { dedupeById: failure.dedupeById ?? true });
+  const history = await simulate(failure.timeline, factory, { dedupeById: failure.dedupeById ?? true, ...(failure.intercept ? { globals: 'intercept' } : {}) });
   const violations = checkAll(history);
   const print = fingerprint(history);
   return { history, violations, fingerprint: print, sameHistory: print === failure.fingerprint, reproduced: sameProperties(violations, failure.violations) };

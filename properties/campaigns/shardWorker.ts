@@ -19,6 +19,8 @@ export interface ChunkTask {
   stepsMax?: number;
   /** Wall budget left for this chunk, ms. */
   timeBudgetMs?: number;
+  /** Load the module's path intercepted even if it exports a factory (`--intercept`). */
+  intercept?: boolean;
 }
 
 /** Key of a progress message a worker process sends: `{ [progressMessageKey]: runs }`. */
@@ -36,12 +38,12 @@ const loaded = new Map<string, Promise<NamedSendPath>>();
 /** At most this many specs cached per worker: a long-lived pool must not grow without bound. */
 const loadedMax = 32;
 
-function pathFor(spec: string, cwd: string): Promise<NamedSendPath> {
-  const key = `${cwd}\u0000${spec}`;
+function pathFor(spec: string, cwd: string, intercept: boolean): Promise<NamedSendPath> {
+  const key = `${cwd}\u0000${spec}\u0000${intercept}`;
   let path = loaded.get(key);
   if (path === undefined) {
     if (loaded.size >= loadedMax) loaded.clear();
-    path = loadSendPath(spec, cwd);
+    path = loadSendPath(spec, cwd, { intercept });
     // A failed load is not cached: the error goes to the caller, the next task tries again.
     path.catch(() => loaded.delete(key));
     loaded.set(key, path);
@@ -55,7 +57,7 @@ function pathFor(spec: string, cwd: string): Promise<NamedSendPath> {
  * already loaded.
  */
 export async function runChunk(task: ChunkTask, onRuns?: (runs: number) => void, sendPath?: NamedSendPath): Promise<CampaignResult> {
-  const path = sendPath ?? (await pathFor(task.pathSpec, task.cwd));
+  const path = sendPath ?? (await pathFor(task.pathSpec, task.cwd, task.intercept === true));
   let reported = 0;
   let reportedAt = performance.now();
   const result = await runCampaign({
