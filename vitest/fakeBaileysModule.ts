@@ -15,7 +15,7 @@
 const bridgeKey = Symbol.for('baileys-sim.intercept.baileys');
 
 interface Bridge {
-  makeWASocket(config: unknown, real: (config: never) => unknown): unknown;
+  makeWASocket(config: unknown, outsideRun: () => never): unknown;
 }
 
 /** A `makeWASocket` that answers only inside a `whatsapp` session. */

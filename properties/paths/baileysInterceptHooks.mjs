@@ -3,8 +3,9 @@
  * import that resolves to Baileys' main module (`@whiskeysockets/baileys/lib/index.js`, in any
  * node_modules) resolves instead to a stand-in: a module that re-exports every export of that
  * same Baileys, except `makeWASocket` (named and default), which asks the bridge of the importing
- * process (`sim/intercept/baileysBridge.ts`). The stand-in's own import of Baileys is never
- * redirected. No file is changed; with the flag down every import resolves as usual.
+ * process (`sim/intercept/baileysBridge.ts`): the run's fake socket during an intercepted run, an
+ * error at any other time. The stand-in's own import of Baileys is never redirected. No file is
+ * changed; with the flag down every import resolves as usual.
  * Plain JS because it runs in Node's hooks thread before any TypeScript loader is active.
  */
 
@@ -35,10 +36,10 @@ export async function load(url, context, nextLoad) {
   const source = [
     `import * as real from ${real};`,
     `export * from ${real};`,
-    `const bridge = () => globalThis[Symbol.for('baileys-sim.intercept.baileys')];`,
     `export function makeWASocket(config) {`,
-    `  const b = bridge();`,
-    `  return b === undefined ? real.makeWASocket(config) : b.makeWASocket(config, real.makeWASocket);`,
+    `  const bridge = globalThis[Symbol.for('baileys-sim.intercept.baileys')];`,
+    `  if (bridge === undefined) throw new Error('baileys-sim: the intercepted makeWASocket has no bridge in this process');`,
+    `  return bridge.makeWASocket(config);`,
     `}`,
     `export default makeWASocket;`,
   ].join('\n');

@@ -6,8 +6,9 @@
  * module file is about to be imported (never for `--help` or a built-in path). While that import
  * runs, Baileys' main module resolves to the stand-in; afterwards only intercepted runs redirect.
  *
- * A module imported this way that exports a `SendPathFactory` runs as before: its stand-in
- * `makeWASocket` is the real one outside intercepted runs.
+ * A module imported this way that exports a `SendPathFactory` runs on the seam as before; should
+ * it call Baileys' `makeWASocket` itself outside an intercepted run, the stand-in refuses with an
+ * error that names `--intercept` (an audit never opens a real connection).
  */
 import { register } from 'node:module';
 import { baileysBridge } from '../../sim/intercept/baileysBridge.js';

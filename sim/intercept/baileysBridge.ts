@@ -4,9 +4,10 @@
  * Baileys' every export, except `makeWASocket` (named and default), which calls this bridge.
  * The bridge answers by the process's state:
  * - during an intercepted run, with the run's fake socket (rc14's behaviour, the fake network);
- * - while a module is being imported for interception, with an error (a module must connect in
- *   `start()`, not when it is imported);
- * - otherwise, with the real `makeWASocket`: outside runs the stand-in changes nothing.
+ * - at any other time, with an error naming when it was called: while the module was being
+ *   imported (a module connects in `start()`), or outside an intercepted run (code left running
+ *   after a run, or a module on the seam that reaches around `env.makeSocket`). A process that
+ *   intercepts Baileys is an audit: nothing in it may open a real connection to WhatsApp.
  *
  * The hook redirects Baileys only while the shared `redirect` flag is up (during an import for
  * interception and during intercepted runs): any other import gets the real module.
@@ -30,14 +31,20 @@ export class BaileysBridge {
   /** Hook registrations made (by the loader): a process registers the hook once. */
   hookRegistered = false;
 
-  /** What a stand-in `makeWASocket(config)` returns now (see the module comment). */
-  makeWASocket(config: SocketConfig | undefined, real: (config: never) => unknown): unknown {
+  /**
+   * What a stand-in `makeWASocket(config)` returns now (see the module comment). `outsideRun`
+   * answers a call outside a run instead of the default error (the drop-in names its own remedy).
+   */
+  makeWASocket(config: SocketConfig | undefined, outsideRun?: () => never): unknown {
     const state = this.#state;
     if (state.mode === 'run') return unmodelledSocketMembers(state.makeSocket(config));
     if (state.mode === 'loading') {
       throw new Error(`baileys-sim: ${state.module} called makeWASocket while it was being imported; open the connection in start() instead`);
     }
-    return real(config as never);
+    if (outsideRun !== undefined) return outsideRun();
+    throw new Error(
+      'baileys-sim: makeWASocket was called outside an intercepted run: by code still running after its run ended, or by a send path on the seam that calls Baileys itself instead of env.makeSocket (audit it with --intercept)',
+    );
   }
 
   /** Whether Baileys imports are redirected now. */

@@ -14,7 +14,6 @@
  * Why not fake-timers' own `install`: it makes a clock of its own, whose timers neither the run
  * loop nor the checkers would see; here the globals are routed into the run's fake-timers clock.
  */
-import { syncBuiltinESMExports } from 'node:module';
 import timers from 'node:timers';
 import timersPromises from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -148,7 +147,8 @@ class GlobalTimers {
 
 /**
  * Puts the global timers, `Date`, `performance.now` and `process.hrtime` on `view` (the path's
- * view of the run's clock) and `fakeDate` (the run's fake-timers `Date`), in `patches`.
+ * view of the run's clock) and `fakeDate` (the run's fake-timers `Date`), in `patches`. Named
+ * imports of `node:timers` follow once the built-ins' ES module bindings are synced (install.ts).
  */
 export function patchGlobalTimers(patches: Patches, view: ClockView, fakeDate: DateConstructor): void {
   const run = new GlobalTimers(view);
@@ -188,10 +188,6 @@ export function patchGlobalTimers(patches: Patches, view: ClockView, fakeDate: D
     { bigint: () => BigInt(Math.round(view.now() * 1e6)) },
   );
   patches.set(process, 'hrtime', hrtime);
-  // `import { setTimeout } from 'node:timers'` (and timers/promises) are live bindings of the
-  // built-in modules: they follow the patched CommonJS exports only once synced.
-  syncBuiltinESMExports();
-  patches.after(() => syncBuiltinESMExports());
 }
 
 /** `timers/promises` `setTimeout` on the virtual clock, with its `AbortSignal`. */

@@ -5,6 +5,7 @@
  * between runs the process is as it was. One run at a time per process: the globals are
  * shared, so a second interception while one is installed is refused.
  */
+import { syncBuiltinESMExports } from 'node:module';
 import type { SocketFactory } from '../../src/ports.js';
 import type { VirtualClock } from '../clock.js';
 import { baileysBridge } from './baileysBridge.js';
@@ -57,6 +58,11 @@ export function installInterception(run: InterceptedRun): () => void {
   try {
     patchGlobalTimers(patches, run.clock.path, run.clock.fake.Date);
     patchRandomness(patches, run.seed);
+    // Named imports of built-ins (`import { randomBytes } from 'crypto'` in Baileys,
+    // `import { setTimeout } from 'node:timers'`) are live bindings that follow the CommonJS
+    // exports only once synced: after the patches, and again after they are undone.
+    patches.after(() => syncBuiltinESMExports());
+    syncBuiltinESMExports();
     endBridge = baileysBridge().beginRun(run.makeSocket);
   } catch (error) {
     undo();

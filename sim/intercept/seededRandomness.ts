@@ -10,7 +10,6 @@
  * at import), and anything in another thread or process.
  */
 import crypto from 'node:crypto';
-import { syncBuiltinESMExports } from 'node:module';
 import { streamFor, type RandomStream } from '../random.js';
 import { Patches } from './patches.js';
 
@@ -88,6 +87,4 @@ export function patchRandomness(patches: Patches, seed: number): void {
   // node:crypto's getRandomValues is a fixed getter that calls Web Crypto's: patching that covers both.
   patches.set(globalThis.crypto, 'getRandomValues', getRandomValues);
   patches.set(globalThis.crypto, 'randomUUID', randomUUID);
-  syncBuiltinESMExports();
-  patches.after(() => syncBuiltinESMExports());
 }
