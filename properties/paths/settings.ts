@@ -63,9 +63,15 @@ export function describeSettings(settings: SendPathSettings): string {
   return parts.join(', ');
 }
 
-/** The setting a liveness bound came from, by the words of the violation (all of them bound by the deadline; a heal's also by the backoff). */
+/**
+ * The settings a liveness violation's bound came from, by its words: a reply settled beyond its
+ * deadline (the deadline), or not delivered after the network healed (the deadline and the
+ * backoff). Other liveness violations (a reply that gave up for no cause, or never settled) are
+ * the path's whatever its settings.
+ */
 export function settingsBehind(message: string): GeneratedSettingName[] {
-  return message.includes('healed') ? ['replyDeadlineMs', 'reconnect'] : ['replyDeadlineMs'];
+  if (message.includes('although the network healed')) return ['replyDeadlineMs', 'reconnect'];
+  return / settled after \d+ ms, beyond \d+ ms/.test(message) ? ['replyDeadlineMs'] : [];
 }
 
 /** How a generated value reads in a note. */
