@@ -145,7 +145,7 @@ describe('a bound from settings the path never read', () => {
       return {
         start: (onMessage) =>
           path.start((message) =>
-            onMessage({ ...message, reply: (text) => new Promise((resolve) => env.clock.setTimeout(resolve, 50_000)).then(() => message.reply(text)) }),
+            onMessage({ ...message, reply: (text) => new Promise<void>((resolve) => env.clock.setTimeout(() => resolve(), 50_000)).then(() => message.reply(text)) }),
           ),
         stop: () => path.stop(),
       };
