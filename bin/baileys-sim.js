@@ -32,6 +32,9 @@ if ((args[0] === 'run' || args[0] === 'audit') && missingFlags.length > 0) {
   tuneV8ForSimulation();
   const { loadTypeScriptWithTsx } = await import(new URL('properties/paths/typescriptLoader.js', dist).href);
   loadTypeScriptWithTsx();
+  // A module given to run/audit/replay may be audited as written: its Baileys import intercepted.
+  const { interceptBaileysImports } = await import(new URL('properties/paths/interceptLoader.js', dist).href);
+  interceptBaileysImports();
   const { main } = await import(new URL('cli/main.js', dist).href);
   // exitCode rather than process.exit(): a piped stdout (`--json | jq`) must drain first.
   process.exitCode = await main(args);

@@ -34,12 +34,14 @@ export interface CampaignFlags {
   shard?: CampaignShard;
   /** The watchdog's budget per run (`--run-timeout`). */
   runTimeoutMs: number;
+  /** Run a module's path with Baileys and the globals intercepted (`--intercept`). */
+  intercept?: boolean;
 }
 
 /** Loads `spec` as a send path; a spec that cannot be loaded is a usage error naming `what`. */
-export async function loadPathOrExplain(spec: string, cwd: string, what: string): Promise<NamedSendPath> {
+export async function loadPathOrExplain(spec: string, cwd: string, what: string, intercept = false): Promise<NamedSendPath> {
   try {
-    return await loadSendPath(spec, cwd);
+    return await loadSendPath(spec, cwd, { intercept });
   } catch (error) {
     if (error instanceof SendPathLoadError) throw new UsageError(`${what}: ${firstLine(error)}`);
     throw error;
@@ -67,6 +69,7 @@ async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showP
       shard: flags.shard,
       runTimeoutMs: flags.runTimeoutMs,
       onRun: (n) => progress.update(n),
+      ...(flags.intercept ? { intercept: true } : {}),
     });
     return { ...result, path: path.name };
   } finally {
@@ -97,9 +100,10 @@ export function exitCodeOf(summary: CampaignSummary): ExitCode {
 
 /** `baileys-sim run` / `audit` without `--specimens`. */
 export async function runCampaignCommand(spec: string, flags: CampaignFlags, io: Io, what: string): Promise<ExitCode> {
-  const path = await loadPathOrExplain(spec, io.cwd, what);
+  const path = await loadPathOrExplain(spec, io.cwd, what, flags.intercept);
   const shard = flags.shard ? `, shard ${flags.shard.index}/${flags.shard.count}` : '';
-  if (!flags.json) io.stderr.write(`baileys-sim: campaign against ${redactText(path.name)}, seed ${flags.seed}, ${flags.runs} runs${shard}${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`);
+  const intercepted = path.intercept ? ', intercepted' : '';
+  if (!flags.json) io.stderr.write(`baileys-sim: campaign against ${redactText(path.name)}${intercepted}, seed ${flags.seed}, ${flags.runs} runs${shard}${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`);
   const result = await campaign(path, flags, io, !flags.json);
   const summary = await summarizeAndSave(result, flags, io);
   if (flags.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
@@ -140,14 +144,14 @@ export function formatSideBySide(rows: readonly SideBySideRow[]): string[] {
  * sees what the campaign can catch next to what it found in their path.
  */
 export async function runAuditWithSpecimens(spec: string, flags: CampaignFlags, io: Io): Promise<ExitCode> {
-  const path = await loadPathOrExplain(spec, io.cwd, 'audit');
+  const path = await loadPathOrExplain(spec, io.cwd, 'audit', flags.intercept);
   if (!flags.json) io.stderr.write(`baileys-sim: audit of ${redactText(path.name)} and ${specimens.length} specimens, seed ${flags.seed}, ${flags.runs} runs each\n`);
   const result = await campaign(path, flags, io, !flags.json);
   const summary = await summarizeAndSave(result, flags, io);
   const rows: SideBySideRow[] = [rowOf(result)];
   for (const specimen of specimens) {
     const specimenPath = await loadPathOrExplain(`specimen:${specimen.name}`, io.cwd, 'audit');
-    const specimenResult = await campaign(specimenPath, flags, io, false);
+    const specimenResult = await campaign(specimenPath, { ...flags, intercept: false }, io, false);
     rows.push(rowOf(specimenResult));
     if (!flags.json) io.stderr.write(`  ${specimenPath.name}: ${specimenResult.failure ? 'caught' : 'not caught'} after ${specimenResult.runs} runs\n`);
   }

@@ -31,6 +31,7 @@ interface RawCampaignFlags {
   outDir: string;
   shard?: string;
   runTimeout: string;
+  intercept?: boolean;
 }
 
 function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
@@ -43,6 +44,7 @@ function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
     outDir: raw.outDir,
     shard: raw.shard === undefined ? undefined : parseShard(raw.shard),
     runTimeoutMs: parseRunTimeoutMs(raw.runTimeout),
+    intercept: raw.intercept === true,
   };
 }
 
@@ -58,7 +60,8 @@ function addCampaignOptions(command: Command): Command {
     .option('--json', 'print the summary as one JSON object on stdout, and nothing else')
     .option('--out-dir <dir>', 'where the failure file of a violation is written', campaignDefaults.outDir)
     .option('--shard <k/n>', "run only shard k of n of the campaign (one CI machine's part); `merge` combines the shards' --json summaries")
-    .option('--run-timeout <duration>', runTimeoutHelp, runTimeoutDefault);
+    .option('--run-timeout <duration>', runTimeoutHelp, runTimeoutDefault)
+    .option('--intercept', "run the module as written: its Baileys import, global timers, Date and randomness on the simulation (automatic for a module exporting start() and stop())");
 }
 
 /** Commander's message (`error: unknown option '--x'\n(Did you mean --y?)`) as one line. */

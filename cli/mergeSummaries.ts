@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { violationSchema } from '../properties/campaigns/failureFile.js';
 import { campaignViolationSchema } from '../properties/judging/campaignProperties.js';
 import { addExercise, emptyExercise } from '../properties/judging/exercise.js';
+import { timelineConfigSchema } from '../sim/timeline.js';
 import { UsageError } from './errors.js';
 import { summaryFormat, summaryOf, type CampaignSummary, type CampaignTotals, type ChunkSummary, type FailureSummary } from './summary.js';
 
@@ -26,7 +27,7 @@ export interface SummaryInput {
 
 const countsSchema = z.record(z.string(), z.number().int().nonnegative());
 const coverageSchema = z.record(z.string(), z.object({ fired: z.number().int().nonnegative(), mattered: z.number().int().nonnegative() }));
-const determinismSchema = z.object({ checked: z.number().int().nonnegative(), mismatches: z.number().int().nonnegative() });
+const determinismSchema = z.object({ checked: z.number().int().nonnegative(), mismatches: z.number().int().nonnegative(), likelySource: z.string().optional() });
 const count = z.number().int().nonnegative();
 const exerciseSchema = z.object({ offered: count, received: count, asked: count, visible: count });
 
@@ -66,6 +67,8 @@ const shardSummarySchema = z.object({
   coverage: coverageSchema,
   violationsByProperty: countsSchema,
   failure: failureSchema.optional(),
+  settings: z.object({ declared: timelineConfigSchema.partial().optional() }).optional(),
+  intercepted: z.literal(true).optional(),
   shard: z.object({
     index: z.number().int().positive(),
     count: z.number().int().positive(),
@@ -120,6 +123,7 @@ const campaignFields: readonly [string, (s: ShardSummaryJson) => string | number
   ['chunk size', (s) => s.shard.chunkRuns],
   ['fault kinds', (s) => Object.keys(s.coverage).join(',')],
   ['properties', (s) => Object.keys(s.violationsByProperty).join(',')],
+  ['interception', (s) => (s.intercepted ? 'on' : 'off')],
 ];
 
 function checkOneCampaign(shards: readonly Shard[]): void {
@@ -196,6 +200,8 @@ function merged(shards: readonly Shard[]): CampaignSummary {
     judgedByProperty: Object.fromEntries(Object.keys(first.violationsByProperty).map((p) => [p, 0])),
     exercise: emptyExercise(),
     determinism: { checked: 0, mismatches: 0 },
+    ...(first.settings?.declared === undefined ? {} : { settings: first.settings.declared }),
+    ...(first.intercepted ? { intercept: true } : {}),
   };
   // Watched only if every shard was; then as loosely as the loosest shard.
   const timeouts = shards.map((s) => s.summary.runTimeoutMs);
@@ -229,4 +235,5 @@ function add(totals: CampaignTotals, chunk: ChunkSummary): void {
   addExercise(totals.exercise, chunk.exercise);
   totals.determinism.checked += chunk.determinism.checked;
   totals.determinism.mismatches += chunk.determinism.mismatches;
+  if (chunk.determinism.likelySource !== undefined) totals.determinism.likelySource ??= chunk.determinism.likelySource;
 }

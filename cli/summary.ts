@@ -9,6 +9,8 @@ import type { Violation } from '../properties/judging/checkers.js';
 import { exercisedVerdict, type ExerciseCounts } from '../properties/judging/exercise.js';
 import { failedProperties, formatDurationMs, formatViolation } from '../report/text.js';
 import { redactText } from '../report/redact.js';
+import { settingsLine, undeclaredSettings } from '../properties/paths/settings.js';
+import type { SendPathSettings } from '../sim/timeline.js';
 
 /** The summary format tag (`--json` output). */
 export const summaryFormat = 'baileys-sim/summary@1';
@@ -44,7 +46,7 @@ export interface RunTotals {
   judgedByProperty: Record<string, number>;
   /** How much the runs exercised the path (the campaign property `exercised`). */
   exercise: ExerciseCounts;
-  determinism: { checked: number; mismatches: number };
+  determinism: { checked: number; mismatches: number; likelySource?: string };
   /** Cut by the time budget. */
   interrupted: boolean;
 }
@@ -98,14 +100,26 @@ export interface CampaignSummary {
   judgedByProperty: Record<string, number>;
   /** Runs that sent the bot a message / in which it received one / asked for a reply / saw one become visible. */
   exercise: ExerciseCounts;
-  determinism: { checked: number; mismatches: number };
+  determinism: { checked: number; mismatches: number; likelySource?: string };
   /** The watchdog's budget per run, ms, when the runs were watched (`makes-progress` is judged only then). */
   runTimeoutMs?: number;
   /** Per campaign property (campaignProperties.ts): its verdict. */
   campaignProperties: Record<CampaignPropertyName, CampaignPropertyVerdict>;
+  /** The settings the checkers judged by: the path's own (`declared`), and those generated for it. */
+  settings: SettingsSummary;
+  /** The path ran with Baileys, timers, `Date` and randomness intercepted. */
+  intercepted?: true;
   failure?: FailureSummary;
   /** Present when this is one shard's part of a campaign (`--shard k/n`). */
   shard?: ShardSummary;
+}
+
+/** Which settings a campaign judged by. */
+export interface SettingsSummary {
+  /** What the path declared as its own (`sendPathSettings`), if anything. */
+  declared?: SendPathSettings;
+  /** Settings the generator varied, which the checkers judged by. */
+  generated: string[];
 }
 
 /** A campaign's totals: what every summary field but the failure is computed from. */
@@ -116,6 +130,10 @@ export interface CampaignTotals extends RunTotals {
   wallMs: number;
   /** The watchdog's budget per run, when the runs were watched. */
   runTimeoutMs?: number;
+  /** The settings the path declared as its own. */
+  settings?: SendPathSettings;
+  /** The path ran intercepted. */
+  intercept?: boolean;
 }
 
 /** Each campaign property's verdict, from a campaign's totals and its failure. */
@@ -160,7 +178,9 @@ export function summaryOf(totals: CampaignTotals, failure?: FailureSummary): Cam
     determinism: { ...totals.determinism },
     ...(totals.runTimeoutMs !== undefined && { runTimeoutMs: totals.runTimeoutMs }),
     campaignProperties,
+    settings: { ...(totals.settings === undefined ? {} : { declared: totals.settings }), generated: undeclaredSettings(totals.settings) },
   };
+  if (totals.intercept) summary.intercepted = true;
   if (failure) summary.failure = failure;
   return summary;
 }
@@ -238,6 +258,8 @@ export function formatSummary(summary: CampaignSummary): string[] {
   lines.push(`  runs              ${summary.runs}${runsNote}  (${summary.simulations} simulations with shrinking and determinism re-runs)`);
   lines.push(`  virtual time      ${formatDurationMs(summary.virtualMs)} simulated`);
   lines.push(`  wall time         ${formatDurationMs(summary.wallMs)}  (${summary.runsPerSecond} runs/s)`);
+  lines.push(`  settings          ${settingsLine(summary.settings.declared)}`);
+  if (summary.intercepted) lines.push(`  intercepted       makeWASocket, setTimeout/setInterval, Date, Math.random and crypto randomness (one run at a time per worker)`);
   lines.push('');
   lines.push('  fault coverage    fired  mattered');
   for (const [kind, c] of Object.entries(summary.coverage)) {
@@ -297,9 +319,9 @@ function formatVerdict(summary: CampaignSummary): string[] {
   const failure = summary.failure;
   if (failure) lines.push(...formatFailure(failure));
   if (summary.determinism.mismatches > 0 && failure?.campaignViolation?.property !== 'deterministic') {
-    lines.push(
-      `FAIL: deterministic: ${summary.determinism.mismatches} run(s) gave a different history the second time; the send path reads time, randomness or state outside the SimEnv ports, so no failure it has can be replayed`,
-    );
+    const reads = summary.intercepted ? 'the send path depends on something baileys-sim does not intercept' : 'the send path reads time, randomness or state outside the SimEnv ports';
+    lines.push(`FAIL: deterministic: ${summary.determinism.mismatches} run(s) gave a different history the second time; ${reads}, so no failure it has can be replayed`);
+    if (summary.determinism.likelySource !== undefined) lines.push(`  ${redactText(summary.determinism.likelySource)}`);
   }
   const exercised = exercisedVerdict(summary.exercise);
   if (!exercised.held) lines.push(`FAIL: exercised: ${exercised.message}`);

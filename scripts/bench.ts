@@ -12,7 +12,10 @@
  *     summary (checked), scaling ratio, and a 2,000-run campaign on 1 and 2 workers (where
  *     start-up dominates);
  *  5. memory: 10,000 replies queued during an outage, heap delta, and `OutboxFullError` past
- *     `maxPending`.
+ *     `maxPending`;
+ *  6. interception (audit of a module as written): runs/s next to the seam's on the same
+ *     timelines, a 10,000-run `audit` of the as-written correct fixture through the CLI next to
+ *     the reference's, and what a fresh module graph per run would cost next to `reset()`.
  * Targets live here (the table's last column), never in timed tests.
  *   npm run bench [-- --quick]
  */
@@ -32,6 +35,7 @@ import type { Timeline } from '../sim/timeline.js';
 import { withNaiveStepping } from './benchNaiveHarness.js';
 import { measureQueuedReplies, queuedRepliesHeapBytesMax } from './benchMemory.js';
 import { simulationV8Flags, tuneV8ForSimulation } from '../sim/v8Tuning.js';
+import { correctFixture, freshGraphCost, interceptionThroughput } from './benchIntercept.js';
 
 tuneV8ForSimulation();
 
@@ -119,10 +123,11 @@ interface CliCampaign {
   summary: Record<string, unknown>;
 }
 
-/** Runs `baileys-sim run --json` in a fresh process and returns its summary. */
-async function cliCampaign(workers: number, runs: number): Promise<CliCampaign> {
+/** Runs `baileys-sim run --json` (or `audit <module>`) in a fresh process and returns its summary. */
+async function cliCampaign(workers: number, runs: number, module?: string): Promise<CliCampaign> {
   const bin = fileURLToPath(new URL('../bin/baileys-sim.js', import.meta.url));
-  const args = [bin, 'run', '--path', 'reference', '--seed', '7', '--runs', String(runs), '--workers', String(workers), '--json'];
+  const what = module === undefined ? ['run', '--path', 'reference'] : ['audit', module];
+  const args = [bin, ...what, '--seed', '7', '--runs', String(runs), '--workers', String(workers), '--json'];
   const { stdout } = await execFileAsync(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
   const { wallMs, runsPerSecond: _runsPerSecond, ...summary } = JSON.parse(stdout) as { wallMs: number; runsPerSecond: number };
   return { wallMs, summary };
@@ -215,6 +220,19 @@ const memory = await measureQueuedReplies(10_000);
 row('heap delta, 10,000 queued replies', `${fmt(memory.heapDeltaBytes / 1024 / 1024, 1)} MiB (${fmt(memory.heapDeltaBytes / memory.queued)} B/reply)`, verdict(memory.heapDeltaBytes <= queuedRepliesHeapBytesMax, `<= ${fmt(queuedRepliesHeapBytesMax / 1024 / 1024)} MiB`));
 row('reply 10,001 refused', memory.refusal, verdict(memory.refusal === 'OutboxFullError', 'OutboxFullError'));
 row('after stop: replies settled', `${fmt(memory.settled)}/${fmt(memory.queued)}, path timers alive ${memory.timersAliveAfterStop}`, verdict(memory.settled === memory.queued && memory.timersAliveAfterStop === 0, 'all, 0 timers'));
+
+// 6. Interception.
+console.log('\ninterception: the same timelines (text replies only), one thread, after the same warm-up');
+const intercepted = await interceptionThroughput(throughputWallMs, warmUpWallMs);
+row('seam: reference runs/s', fmt(intercepted.seam), '');
+row('intercepted: reference with timers, Date, randomness intercepted runs/s', fmt(intercepted.referenceIntercepted), `${fmt(intercepted.referenceIntercepted / intercepted.seam, 2)}x the seam`);
+row('intercepted: as-written correct fixture runs/s', fmt(intercepted.asWritten), `${fmt(intercepted.asWritten / intercepted.seam, 2)}x the seam`);
+const auditRuns = quick ? 2000 : 10_000;
+const seamAudit = await cliCampaign(1, auditRuns);
+const interceptAudit = await cliCampaign(1, auditRuns, correctFixture);
+row(`${fmt(auditRuns)}-run campaign, --workers 1: reference (seam) -> as-written fixture (intercepted) wall ms`, `${fmt(seamAudit.wallMs)} -> ${fmt(interceptAudit.wallMs)}`, 'intercepted runs go in a worker process of their own (about a second to start)');
+const fresh = await freshGraphCost(quick ? 100 : 500);
+row('fresh module graph per run: import ms / heap kept per import', `${fmt(fresh.importMs, 2)} ms / ${fmt(fresh.heapKeptBytes / 1024, 1)} KiB`, `reset(): ${fmt(fresh.resetUs, 2)} µs, nothing kept`);
 
 console.log(`\nsummary (${fmt((performance.now() - started) / 1000, 1)} s)\n`);
 console.log('| measure | value | target |');

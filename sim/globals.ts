@@ -13,6 +13,9 @@
  *   as the date, draws from the run's own `globals` stream. They are put back when the run ends,
  *   also when it throws.
  * - `'untouched'`: the globals stay as they are (a host that needs them during a run).
+ * - `'intercept'`: the globals are faked on purpose, for a path audited as written: timers and
+ *   `Date` run on the run's virtual clock, randomness on its seed, and an intercepted Baileys
+ *   import's `makeWASocket` on its fake network (see `intercept/`).
  *
  * Left alone on purpose: `setImmediate`, `queueMicrotask` and `process.nextTick` (the run loop
  * drains with `setImmediate`; none reads the time, and each runs before the next virtual timer),
@@ -33,7 +36,7 @@ import nodeCrypto from 'node:crypto';
 import { promisify } from 'node:util';
 
 /** The modes of `SimulateOptions.globals`. */
-export const globalsModes = ['tripwire', 'untouched'] as const;
+export const globalsModes = ['tripwire', 'untouched', 'intercept'] as const;
 
 /** One mode of {@link globalsModes}. */
 export type GlobalsMode = (typeof globalsModes)[number];
@@ -68,6 +71,8 @@ export interface GlobalsRun {
   draw(): number;
   /** Records a call of a watched global. */
   record(name: GlobalName): void;
+  /** Installs the run's interception (mode `'intercept'`); returns what undoes it. */
+  intercept(): () => void;
 }
 
 /** True while a tripwire is set: globals are the process's, so one run at a time may hold them. */
@@ -97,6 +102,8 @@ export function enterGlobals(mode: GlobalsMode, run: GlobalsRun): () => void {
       return () => undefined;
     case 'tripwire':
       return setTripwire(run);
+    case 'intercept':
+      return run.intercept();
   }
 }
 

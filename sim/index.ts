@@ -3,8 +3,8 @@
  * under a virtual clock and get back a {@link History} of facts. See docs/ARCHITECTURE.md.
  */
 export { simulate, SimulationBusyError, type SimulateOptions } from './simulate.js';
-export { parseTimeline, serializeTimeline, chatJids, TimelineError, timelineFormat, timelineLimits, eventKinds } from './timeline.js';
-export type { Timeline, TimelineEvent, TimelineConfig, EventKind } from './timeline.js';
+export { parseTimeline, serializeTimeline, chatJids, TimelineError, timelineFormat, timelineLimits, eventKinds, timelineConfigSchema } from './timeline.js';
+export type { Timeline, TimelineEvent, TimelineConfig, SendPathSettings, EventKind } from './timeline.js';
 export { fingerprint, canonicalJson, historyFormat, errorRecord, outcomeOfError, jsonSafe } from './history.js';
 export type * from './history.js';
 export { VirtualClock, ClockView, defaultClockLimits, type ClockLimits, type TimerStats } from './clock.js';

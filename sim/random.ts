@@ -27,6 +27,10 @@ export const streamIndex = Object.freeze({
   inboundIds: 5,
   /** What a globals mode hands out for global randomness during a run (see globals.ts). */
   globals: 6,
+  /** `Math.random()` of a send path run with its globals intercepted. */
+  interceptedMathRandom: 7,
+  /** `crypto` random bytes and UUIDs of a send path run with its globals intercepted. */
+  interceptedCryptoBytes: 8,
 } as const);
 
 /** A component's name in {@link streamIndex}. */

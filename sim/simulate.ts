@@ -31,6 +31,7 @@ import {
   type NetworkEventRecord,
 } from './history.js';
 import { checkGlobalsMode, enterGlobals, globalsHeld, globalUsesMax, type GlobalName, type GlobalsMode, type GlobalUse } from './globals.js';
+import { installInterception, interceptionInstalled } from './intercept/install.js';
 import { CapturingLogger, type LogSink } from './logger.js';
 import type { ProgressBoard } from './progress.js';
 import { messageIdSource, streamFor, type RandomStream } from './random.js';
@@ -64,8 +65,10 @@ export interface SimulateOptions {
   /**
    * What the process's global timers, time and randomness are during the run (sim/globals.ts):
    * `'tripwire'` (default) records every call in `history.globalsUsed` and answers it with a
-   * deterministic placeholder; `'untouched'` leaves them alone. Tripwire runs go one at a time
-   * per thread, as runs that capture rejections do.
+   * deterministic placeholder; `'untouched'` leaves them alone; `'intercept'` runs them on the
+   * run's clock and seed and an intercepted Baileys import's `makeWASocket` on its fake network,
+   * for a path audited as written (see `sim/intercept/`). Either way they are put back when the
+   * run ends. Tripwire and intercepted runs go one at a time per process.
    */
   globals?: GlobalsMode;
   /**
@@ -106,7 +109,7 @@ export class SimulationBusyError extends Error {
 export async function simulate(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions = {}): Promise<History> {
   const globals = checkGlobalsMode(options.globals);
   if ((options.captureUnhandledRejections ?? true) && capturingRun !== undefined) throw new SimulationBusyError();
-  if (globals !== 'untouched' && globalsHeld()) throw new SimulationBusyError();
+  if (globals !== 'untouched' && (globalsHeld() || interceptionInstalled())) throw new SimulationBusyError();
   const run = new Run(timeline, factory, options);
   return run.execute();
 }
@@ -258,14 +261,18 @@ class Run {
         now: () => this.#clock.now(),
         draw: () => (this.#globalsStream ??= streamFor(this.#timeline.seed, 'globals')).uniform(),
         record: (name) => this.#recordGlobalUse(name),
+        intercept: () => installInterception({ clock: this.#clock, seed: this.#timeline.seed, makeSocket: this.#network.makeSocket }),
       });
       this.#begin();
       await this.#clock.run(() => this.#afterDrain());
       // Let rejections of the last step surface before the capture ends.
       await drain();
     } finally {
-      restoreGlobals?.();
-      release?.();
+      try {
+        restoreGlobals?.();
+      } finally {
+        release?.();
+      }
     }
     const history = this.#snapshot();
     // Nothing of this run runs any more (no timer is stepped); its fake clock serves the next run.

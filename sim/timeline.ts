@@ -71,7 +71,14 @@ export interface TimelineOptions {
 /** One event kind. */
 export type EventKind = BotEventKind | FaultEvent['do'];
 
-const configSchema = z.strictObject({
+const socketTimingSchema = z.int().min(1).max(timelineLimits.socketTimingMsMax);
+
+/**
+ * A send path's settings: its reconnect policy, its reply deadline and (optional) the Baileys
+ * socket timings it passes to `makeWASocket`. A timeline carries them as `config`; a send path
+ * module may declare its own with the same schema (see `SendPathSettings`).
+ */
+export const timelineConfigSchema = z.strictObject({
   reconnect: z.strictObject({
     initialMs: z.int().min(0).max(timelineLimits.reconnectDelayMsMax),
     maxMs: z.int().min(0).max(timelineLimits.reconnectDelayMsMax),
@@ -80,12 +87,32 @@ const configSchema = z.strictObject({
     maxAttempts: z.int().min(1).max(reconnectAttemptsLimit),
   }),
   replyDeadlineMs: z.int().min(1).max(timelineLimits.replyDeadlineMsMax),
+  /** The Baileys socket options the path runs with (rc14's defaults where absent). */
+  socket: z
+    .strictObject({
+      keepAliveIntervalMs: socketTimingSchema.optional(),
+      connectTimeoutMs: socketTimingSchema.optional(),
+      defaultQueryTimeoutMs: socketTimingSchema.optional(),
+    })
+    .optional(),
 });
+
+/** The rules of a config zod cannot see; `place` prefixes each problem (`config`). */
+export function configIssues(config: { reconnect?: { initialMs: number; maxMs: number } }, place: string): string[] {
+  const reconnect = config.reconnect;
+  if (reconnect === undefined || reconnect.maxMs >= reconnect.initialMs) return [];
+  return [`${place}.reconnect.maxMs: must be >= initialMs (${reconnect.maxMs} < ${reconnect.initialMs})`];
+}
+
+/** Formats a zod issue of a config (or any value) as the one-line problems timelines report. */
+export function formatConfigIssues(issues: readonly z.core.$ZodIssue[], place: string): string[] {
+  return issues.flatMap((issue) => formatIssue(issue, place));
+}
 
 const headSchema = z.strictObject({
   format: z.literal(timelineFormat),
   seed: z.int().min(0).max(seedMax),
-  config: configSchema,
+  config: timelineConfigSchema,
   events: z.array(z.unknown()).max(timelineLimits.eventsMax),
 });
 
@@ -126,7 +153,14 @@ export type {
 export type TimelineEvent = BotEvent | FaultEvent;
 
 /** A send path's settings carried by the timeline (the path sees them as `env.config`). */
-export type TimelineConfig = z.infer<typeof configSchema>;
+export type TimelineConfig = z.infer<typeof timelineConfigSchema>;
+
+/**
+ * The settings a send path module may declare as its own (`export const sendPathSettings`): any
+ * of a timeline's `config` fields, each as the config has it. Declared fields are used, as
+ * given, by every generated timeline; the rest are generated.
+ */
+export type SendPathSettings = Partial<TimelineConfig>;
 
 /** A validated timeline. */
 export interface Timeline {
@@ -175,10 +209,7 @@ export function parseTimeline(input: unknown, options: TimelineOptions = {}): Ti
     for (const issue of head.error.issues) issues.push(...formatIssue(issue, ''));
     throw new TimelineError(issues);
   }
-  const { reconnect } = head.data.config;
-  if (reconnect.maxMs < reconnect.initialMs) {
-    issues.push(`config.reconnect.maxMs: must be >= initialMs (${reconnect.maxMs} < ${reconnect.initialMs})`);
-  }
+  issues.push(...configIssues(head.data.config, 'config'));
   const events: TimelineEvent[] = [];
   head.data.events.forEach((raw, index) => {
     const event = parseEvent(raw, `events[${index}]`, issues, faults);
@@ -266,7 +297,7 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], fau
  */
 export function serializeTimeline(timeline: Timeline, options: TimelineOptions = {}): string {
   const faults = options.faults ?? builtInFaults;
-  const { reconnect, replyDeadlineMs } = timeline.config;
+  const { reconnect, replyDeadlineMs, socket } = timeline.config;
   const config = {
     reconnect: {
       initialMs: reconnect.initialMs,
@@ -276,6 +307,7 @@ export function serializeTimeline(timeline: Timeline, options: TimelineOptions =
       maxAttempts: reconnect.maxAttempts,
     },
     replyDeadlineMs,
+    socket: socket && { keepAliveIntervalMs: socket.keepAliveIntervalMs, connectTimeoutMs: socket.connectTimeoutMs, defaultQueryTimeoutMs: socket.defaultQueryTimeoutMs },
   };
   const configText = JSON.stringify(config, null, 2).replace(/\n/g, '\n  ');
   const eventLines = timeline.events.map((event) => '    ' + serializeEvent(event, faults));

@@ -18,6 +18,8 @@ export const timelineLimits = Object.freeze({
   reconnectDelayMsMax: 3_600_000,
   reconnectFactorMax: 10,
   replyDeadlineMsMax: 86_400_000,
+  /** Longest Baileys socket timing a config may carry (`keepAliveIntervalMs`, ...): an hour. */
+  socketTimingMsMax: 3_600_000,
   /** Problems listed in one `TimelineError` before the rest are summarised. */
   issuesMax: 20,
 });

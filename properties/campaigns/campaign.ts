@@ -16,14 +16,16 @@ import type { ProgressBoard } from '../../sim/progress.js';
 import { simulate, type SimulateOptions } from '../../sim/simulate.js';
 import { parseTimeline, type Timeline } from '../../sim/timeline.js';
 import { runArb, type FaultKind, type GeneratedRun } from '../generation/arbitraries.js';
-import { checkAll, defaultBoundLimits, propertyNames, type BoundLimits, type PropertyName, type Violation } from '../judging/checkers.js';
+import { checkAll, defaultBoundLimits, verdictOf, propertyNames, type BoundLimits, type PropertyName, type Violation } from '../judging/checkers.js';
 import { determinismViolation, portsViolation, type CampaignViolation } from '../judging/campaignProperties.js';
 import { addCoverage, emptyCoverage, runCoverage, type FaultCoverage } from '../judging/coverage.js';
 import { addRunExercise, emptyExercise, type ExerciseCounts } from '../judging/exercise.js';
-import { judgedBy } from '../judging/judgedBy.js';
+import type { SendPathSettings } from '../../sim/timeline.js';
 import type { FailureFile } from './failureFile.js';
 import { failureFormat } from './failureFile.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
+import { noteUnreadSettings, trackConfigReads } from './configReads.js';
+import { likelySourceOfMismatch } from './mismatch.js';
 
 /** Campaign settings. Every count is bounded. */
 export interface CampaignOptions {
@@ -87,43 +89,64 @@ export interface CampaignResult {
   coverage: FaultCoverage;
   /** Per property: generated runs that violated it. */
   violationsByProperty: Record<PropertyName, number>;
-  /** Per property: generated runs that gave it something to judge (judgedBy.ts). */
+  /** Per property: generated runs that gave it something to judge (`judgedBy` in checkers.ts). */
   judgedByProperty: Record<PropertyName, number>;
   /** How much the generated runs exercised the path (the campaign property `exercised`). */
   exercise: ExerciseCounts;
   failure?: CampaignFailure;
   /** Runs simulated twice to compare, and how many of them differed (at most one: it is a failure). */
-  determinism: { checked: number; mismatches: number };
+  determinism: Determinism;
   interrupted: boolean;
   /** The watchdog's budget per run, ms, when a watchdog watched the runs (see watchdog.ts). */
   runTimeoutMs?: number;
   /** The server model deduped by message id (the simulate option; true unless switched off). */
   dedupeById?: boolean;
+  /** The settings the path declared as its own (absent: every setting was generated). */
+  settings?: SendPathSettings;
+  /** The path ran with Baileys and the globals intercepted. */
+  intercept?: boolean;
+}
+
+/** The determinism re-runs of a campaign. */
+export interface Determinism {
+  checked: number;
+  mismatches: number;
+  /** For the first mismatch: where the two histories part, and what most likely made them. */
+  likelySource?: string;
 }
 
 /** Hard ceiling on runs in one campaign. */
 export const campaignRunsMax = 10_000_000;
 
-/** Judges one timeline: simulate and check. */
+/**
+ * Judges one timeline: simulate and check. A liveness violation whose bound came from a
+ * generated setting the path never read says so (see configReads.ts).
+ */
 export async function judge(timeline: Timeline, path: NamedSendPath, options: Pick<CampaignOptions, 'limits' | 'simulate' | 'only' | 'faults' | 'progress'> = {}) {
-  const history = await simulate(timeline, path.factory, simulateOptions(options));
-  const all = checkAll(history, options.limits ?? defaultBoundLimits);
+  const reads = new Set<string>();
+  const history = await simulate(timeline, trackConfigReads(path.factory, reads), simulateOptions(options, path));
+  const verdict = verdictOf(history, options.limits ?? defaultBoundLimits);
+  const all = noteUnreadSettings(verdict.violations, timeline.config, path.settings, reads);
   const only = options.only;
-  return { history, violations: only ? all.filter((v) => only.includes(v.property)) : all };
+  return { history, violations: only ? all.filter((v) => only.includes(v.property)) : all, judged: verdict.judged };
 }
 
-/** The simulate options of a campaign: its own, with its fault registry and progress board. */
-function simulateOptions(options: Pick<CampaignOptions, 'simulate' | 'faults' | 'progress'>): SimulateOptions | undefined {
-  if (options.faults === undefined && options.progress === undefined) return options.simulate;
+/**
+ * The simulate options of a campaign: its own, with its fault registry and progress board, and
+ * interception for a path that needs it.
+ */
+function simulateOptions(options: Pick<CampaignOptions, 'simulate' | 'faults' | 'progress'>, path: NamedSendPath): SimulateOptions | undefined {
+  if (options.faults === undefined && options.progress === undefined && !path.intercept) return options.simulate;
   const extra: SimulateOptions = {};
   if (options.faults !== undefined) extra.faults = options.faults;
   if (options.progress !== undefined) extra.progress = options.progress;
+  if (path.intercept) extra.globals = 'intercept';
   return { ...options.simulate, ...extra };
 }
 
 /** The arbitrary a campaign draws its runs from. */
-function campaignArb(options: Pick<CampaignOptions, 'stepsMax' | 'faultsOff' | 'faults'>): fc.Arbitrary<GeneratedRun> {
-  return runArb({ stepsMax: options.stepsMax, faultsOff: options.faultsOff, faults: options.faults });
+function campaignArb(options: Pick<CampaignOptions, 'stepsMax' | 'faultsOff' | 'faults'> & { path?: Pick<NamedSendPath, 'settings' | 'requests'> }): fc.Arbitrary<GeneratedRun> {
+  return runArb({ stepsMax: options.stepsMax, faultsOff: options.faultsOff, faults: options.faults, settings: options.path?.settings, requests: options.path?.requests });
 }
 
 /**
@@ -131,7 +154,7 @@ function campaignArb(options: Pick<CampaignOptions, 'stepsMax' | 'faultsOff' | '
  * simulating anything: fast-check draws run `i` from the seed and `i` alone, so this is the
  * timeline the campaign played. A watchdog reports a stalled run's timeline from it.
  */
-export async function generatedTimeline(options: Pick<CampaignOptions, 'seed' | 'stepsMax' | 'faultsOff' | 'faults'>, index: number): Promise<Timeline> {
+export async function generatedTimeline(options: Pick<CampaignOptions, 'seed' | 'stepsMax' | 'faultsOff' | 'faults'> & { path?: Pick<NamedSendPath, 'settings' | 'requests'> }, index: number): Promise<Timeline> {
   if (!Number.isInteger(index) || index < 0 || index >= campaignRunsMax) throw new RangeError(`run index must be a whole number below ${campaignRunsMax} (got ${index})`);
   let seen = 0;
   let found: Timeline | undefined;
@@ -159,9 +182,9 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const property = fc.asyncProperty(campaignArb(options), async (run: GeneratedRun) => {
     if (state.shrinking !== undefined) return !(await stillFails(state, state.shrinking, run.timeline, options));
     options.progress?.locate('generated', state.runs);
-    const { history, violations } = await judge(run.timeline, options.path, options);
+    const { history, violations, judged } = await judge(run.timeline, options.path, options);
     state.simulations += 1;
-    recordRun(state, run, history, violations, options.faults);
+    recordRun(state, run, history, violations, judged, options.faults);
     let again: History | undefined;
     if (every > 0 && state.runs % every === 0) {
       options.progress?.locate('determinism', state.runs - 1);
@@ -196,9 +219,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     judgedByProperty: state.judgedByProperty,
     exercise: state.exercise,
     failure,
-    determinism: { checked: state.determinismChecked, mismatches: state.determinismMismatches },
+    determinism: { checked: state.determinismChecked, mismatches: state.determinismMismatches, ...(state.likelySource === undefined ? {} : { likelySource: state.likelySource }) },
     interrupted: details.interrupted,
     dedupeById: options.simulate?.dedupeById ?? true,
+    ...(options.path.settings === undefined ? {} : { settings: options.path.settings }),
+    ...(options.path.intercept ? { intercept: true } : {}),
   };
 }
 
@@ -217,6 +242,7 @@ interface CampaignState {
   lastFailing?: { timeline: Timeline; history: History; again?: History };
   determinismChecked: number;
   determinismMismatches: number;
+  likelySource?: string;
 }
 
 function newState(faults: FaultRegistry): CampaignState {
@@ -234,12 +260,11 @@ function newState(faults: FaultRegistry): CampaignState {
   };
 }
 
-function recordRun(state: CampaignState, run: GeneratedRun, history: History, violations: Violation[], faults: FaultRegistry | undefined) {
+function recordRun(state: CampaignState, run: GeneratedRun, history: History, violations: Violation[], judged: Record<PropertyName, boolean>, faults: FaultRegistry | undefined) {
   state.runs += 1;
   state.virtualMs += history.endedAt;
   addCoverage(state.coverage, runCoverage(run.timeline, history, faults));
   for (const property of new Set(violations.map((v) => v.property))) state.byProperty[property] += 1;
-  const judged = judgedBy(history);
   for (const property of propertyNames) if (judged[property]) state.judgedByProperty[property] += 1;
   addRunExercise(state.exercise, history);
 }
@@ -253,10 +278,13 @@ function failureKind(history: History, again: History | undefined, violations: r
 
 /** Simulates `timeline` once more, for comparison with `first`; counts the re-run. */
 async function simulateAgain(state: CampaignState, timeline: Timeline, options: CampaignOptions, first: History): Promise<History> {
-  const again = await simulate(timeline, options.path.factory, simulateOptions(options));
+  const again = await simulate(timeline, options.path.factory, simulateOptions(options, options.path));
   state.simulations += 1;
   state.determinismChecked += 1;
-  if (fingerprint(again) !== fingerprint(first)) state.determinismMismatches += 1;
+  if (fingerprint(again) !== fingerprint(first)) {
+    state.determinismMismatches += 1;
+    state.likelySource ??= likelySourceOfMismatch(first, again, options.path);
+  }
   return again;
 }
 
@@ -267,7 +295,7 @@ async function stillFails(state: CampaignState, kind: FailureKind, timeline: Tim
   state.simulations += 1;
   let again: History | undefined;
   if (kind === 'deterministic') {
-    again = await simulate(timeline, options.path.factory, simulateOptions(options));
+    again = await simulate(timeline, options.path.factory, simulateOptions(options, options.path));
     state.simulations += 1;
   }
   const fails = kind === 'uses-ports' ? history.globalsUsed !== undefined : kind === 'deterministic' ? fingerprint(again!) !== fingerprint(history) : violations.length > 0;
@@ -323,5 +351,7 @@ export function failureFileOf(result: CampaignResult, failure: CampaignFailure, 
     found: { seed: result.seed, runIndex: failure.runIndex, shrinks: failure.shrinks },
   };
   file.dedupeById = dedupeById ?? result.dedupeById ?? true;
+  if (result.intercept) file.intercept = true;
+  if (result.settings !== undefined) file.settings = result.settings;
   return file;
 }

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { canonicalJson, fingerprint, type History } from '../../sim/history.js';
 import type { ProgressBoard } from '../../sim/progress.js';
 import { simulate } from '../../sim/simulate.js';
-import { parseTimeline, TimelineError, type Timeline } from '../../sim/timeline.js';
+import { parseTimeline, timelineConfigSchema, TimelineError, type SendPathSettings, type Timeline } from '../../sim/timeline.js';
 import type { SendPathFactory } from '../../src/ports.js';
 import { campaignViolationSchema, determinismViolation, portsViolation, type CampaignViolation } from '../judging/campaignProperties.js';
 import { checkAll, propertyNames, type PropertyName, type Violation } from '../judging/checkers.js';
@@ -41,6 +41,10 @@ export interface FailureFile {
   campaignViolation?: CampaignViolation;
   /** How it was found: campaign seed, run index, shrink steps. */
   found?: { seed: number; runIndex: number; shrinks: number };
+  /** The path ran with Baileys and its globals intercepted: a replay does the same. */
+  intercept?: boolean;
+  /** The settings the path declared as its own when the failure was found (the timeline's config has them). */
+  settings?: SendPathSettings;
 }
 
 /** A failure file that cannot be used; the message names the file and the field. */
@@ -66,6 +70,8 @@ const fileSchema = z.strictObject({
   fingerprint: z.string(),
   campaignViolation: campaignViolationSchema.optional(),
   found: z.strictObject({ seed: z.number(), runIndex: z.number(), shrinks: z.number() }).optional(),
+  intercept: z.boolean().optional(),
+  settings: timelineConfigSchema.partial().optional(),
 });
 
 /** Parses and validates a failure file's text. */
@@ -158,7 +164,11 @@ export interface ReplayOptions {
  * file recorded.
  */
 export async function replayWith(failure: FailureFile, factory: SendPathFactory, options: ReplayOptions = {}): Promise<ReplayResult> {
-  const simulateOptions = { dedupeById: failure.dedupeById ?? true, ...(options.progress && { progress: options.progress }) };
+  const simulateOptions = {
+    dedupeById: failure.dedupeById ?? true,
+    ...(options.progress && { progress: options.progress }),
+    ...(failure.intercept ? { globals: 'intercept' as const } : {}),
+  };
   options.progress?.locate('replay', 0, failure.timeline);
   const history = await simulate(failure.timeline, factory, simulateOptions);
   const violations = checkAll(history);

@@ -102,6 +102,8 @@ export interface ShardedCampaignOptions {
    * process is one of the workers.
    */
   runTimeoutMs?: number;
+  /** Run the module's path with Baileys and the globals intercepted even if it exports a factory (`--intercept`). */
+  intercept?: boolean;
 }
 
 /**
@@ -157,7 +159,7 @@ export async function runShardedCampaign(options: ShardedCampaignOptions): Promi
   const numRuns = options.numRuns ?? 100;
   checkOptions(options, numRuns);
   // Load once here first: a bad spec fails fast, with its own error type, before any worker starts.
-  if (options.sendPath === undefined) await loadSendPath(options.pathSpec);
+  const path = options.sendPath ?? (await loadSendPath(options.pathSpec, undefined, { intercept: options.intercept }));
   const wallStart = performance.now();
   const deadlineAt = options.timeBudgetMs === undefined ? Infinity : wallStart + options.timeBudgetMs;
   const own = chunkIndexes(numRuns, options.shard);
@@ -172,8 +174,10 @@ export async function runShardedCampaign(options: ShardedCampaignOptions): Promi
   let failedAt = Infinity;
   let cutByBudget = false;
   // This process is one of the workers: it starts on chunk 0 at once while the others start
-  // (about a second), and a small campaign may be over before they are ready.
-  const coordinatorRuns = options.coordinatorRuns ?? true;
+  // (about a second), and a small campaign may be over before they are ready. Not for an
+  // intercepted path: its runs replace the process's globals, which the rest of this process
+  // (a progress bar's timers) must not meet, so they run in worker processes that do nothing else.
+  const coordinatorRuns = options.coordinatorRuns ?? (options.sendPath !== undefined || !path.intercept);
   const children = coordinatorRuns ? Math.max(0, threads - 1) : threads;
   const pool = children > 0 ? poolRunner(children, progress) : undefined;
   const local = coordinatorRuns ? [options.runTimeoutMs === undefined ? inProcessRunner(progress, options.sendPath) : await watchedRunner(progress)] : [];
@@ -196,6 +200,7 @@ export async function runShardedCampaign(options: ShardedCampaignOptions): Promi
           stepsMax: options.stepsMax,
           timeBudgetMs: Number.isFinite(budgetMs) ? Math.ceil(budgetMs) : undefined,
           runTimeoutMs: options.runTimeoutMs,
+          ...(options.intercept ? { intercept: true } : {}),
         };
         const result = await runner.run(task);
         results[index] = result;
@@ -328,6 +333,7 @@ function merge(options: ShardedCampaignOptions, numRuns: number, own: readonly n
     addExercise(merged.exercise, result.exercise);
     merged.determinism.checked += result.determinism.checked;
     merged.determinism.mismatches += result.determinism.mismatches;
+    if (result.determinism.likelySource !== undefined) merged.determinism.likelySource ??= result.determinism.likelySource;
     merged.interrupted ||= result.interrupted;
   }
   return merged;

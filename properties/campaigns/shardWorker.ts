@@ -23,6 +23,8 @@ export interface ChunkTask {
   timeBudgetMs?: number;
   /** Run it in a thread a watchdog stops after this long without progress, ms (see watchdog.ts). */
   runTimeoutMs?: number;
+  /** Load the module's path intercepted even if it exports a factory (`--intercept`). */
+  intercept?: boolean;
 }
 
 /** How {@link runChunk} reports and where it runs. */
@@ -50,12 +52,12 @@ const loaded = new Map<string, Promise<NamedSendPath>>();
 /** At most this many specs cached per worker: a long-lived pool must not grow without bound. */
 const loadedMax = 32;
 
-function pathFor(spec: string, cwd: string): Promise<NamedSendPath> {
-  const key = `${cwd}\u0000${spec}`;
+function pathFor(spec: string, cwd: string, intercept: boolean): Promise<NamedSendPath> {
+  const key = `${cwd}\u0000${spec}\u0000${intercept}`;
   let path = loaded.get(key);
   if (path === undefined) {
     if (loaded.size >= loadedMax) loaded.clear();
-    path = loadSendPath(spec, cwd);
+    path = loadSendPath(spec, cwd, { intercept });
     // A failed load is not cached: the error goes to the caller, the next task tries again.
     path.catch(() => loaded.delete(key));
     loaded.set(key, path);
@@ -65,7 +67,7 @@ function pathFor(spec: string, cwd: string): Promise<NamedSendPath> {
 
 /** Runs one chunk (in this thread) and returns its campaign result. */
 export async function runChunk(task: ChunkTask, { onRuns, sendPath, progress }: ChunkHooks = {}): Promise<CampaignResult> {
-  const path = sendPath ?? (await pathFor(task.pathSpec, task.cwd));
+  const path = sendPath ?? (await pathFor(task.pathSpec, task.cwd, task.intercept === true));
   // Loading a module may take seconds (tsx compiles it): the watchdog judges the runs only.
   progress?.setBusy(true);
   let reported = 0;

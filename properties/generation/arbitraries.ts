@@ -13,7 +13,8 @@ import { builtInFaults, faultModules, type FaultRegistry } from '../../sim/fault
 import type { StepOf } from '../../sim/faults/fault.js';
 import { generatorChatsMax } from '../../sim/faults/generatorBounds.js';
 import type { InboundKind } from '../../sim/history.js';
-import { answerableInboundKinds, inboundKinds, timelineFormat, type Timeline, type TimelineEvent } from '../../sim/timeline.js';
+import type { RequestKind } from '../../sim/history.js';
+import { answerableInboundKinds, inboundKinds, timelineFormat, type SendPathSettings, type Timeline, type TimelineConfig, type TimelineEvent } from '../../sim/timeline.js';
 import type { ReconnectPolicy } from '../../src/reconnectPolicy.js';
 
 /** A swarm kind: what a run switches on or off (a fault module's `coverage.swarm` keys). */
@@ -38,6 +39,8 @@ export interface SwarmSettings {
   latencyMs: number;
   reconnect: ReconnectPolicy;
   replyDeadlineMs: number;
+  /** The Baileys socket timings the send path declared (never generated). */
+  socket?: TimelineConfig['socket'];
 }
 
 /**
@@ -88,10 +91,17 @@ export const reconnectChoices: readonly ReconnectPolicy[] = [
   { initialMs: 2000, maxMs: 30000, factor: 1.8, jitter: 0.25, maxAttempts: 1 },
 ];
 
-function settingsArb(faults: FaultRegistry): fc.Arbitrary<SwarmSettings> {
+/** Reply deadlines the swarm chooses among. */
+export const replyDeadlineChoicesMs: readonly number[] = [120_000, 60_000, 30_000];
+
+/**
+ * The run's settings: the swarm's draws, with the send path's own settings (`declared`) in place
+ * of the generated reconnect policy and reply deadline, never varied.
+ */
+function settingsArb(faults: FaultRegistry, declared: SendPathSettings): fc.Arbitrary<SwarmSettings> {
   const swarm: Record<string, fc.Arbitrary<boolean>> = {};
   for (const module of faults.modules) Object.assign(swarm, module.coverage?.swarm);
-  return fc.record({
+  const drawn = fc.record({
     faults: fc.record(swarm),
     // A quarter of the runs stop the bot part-way.
     stopAtPermille: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 1000 }) }),
@@ -99,8 +109,17 @@ function settingsArb(faults: FaultRegistry): fc.Arbitrary<SwarmSettings> {
     chats: fc.integer({ min: 1, max: generatorLimits.chatsMax }),
     latencyMs: fc.integer({ min: 0, max: 1500 }),
     reconnect: fc.constantFrom(...reconnectChoices),
-    replyDeadlineMs: fc.constantFrom(120_000, 60_000, 30_000),
+    replyDeadlineMs: fc.constantFrom(...replyDeadlineChoicesMs),
   });
+  const { reconnect, replyDeadlineMs, socket } = declared;
+  if (reconnect === undefined && replyDeadlineMs === undefined && socket === undefined) return drawn;
+  // Replaced after the draw: the same seed draws the same faults and steps with or without a declaration.
+  return drawn.map((s) => ({
+    ...s,
+    reconnect: reconnect === undefined ? s.reconnect : { ...reconnect },
+    replyDeadlineMs: replyDeadlineMs ?? s.replyDeadlineMs,
+    ...(socket === undefined ? {} : { socket: { ...socket } }),
+  }));
 }
 
 /** Mostly short gaps, so faults land near sends; sometimes long ones, past backoffs and deadlines. */
@@ -193,14 +212,25 @@ interface Build {
 interface BuildContext {
   settings: SwarmSettings;
   faults: FaultRegistry;
+  /** Media requests are generated (else a media step asks for a text reply). */
+  media: boolean;
+  /** Composing requests are generated. */
+  composing: boolean;
+}
+
+/** Options of {@link toTimeline} beyond the run's settings and steps. */
+export interface ToTimelineOptions {
+  /** The requests the send path can be asked for (default: all three kinds). `reply` is always asked. */
+  requests?: readonly RequestKind[];
 }
 
 /**
  * Turns settings + steps into a valid timeline. Pure; exported for tests and the bench. A fault
  * whose swarm kind the run switched off is left out (a scene then has no fault).
  */
-export function toTimeline(seed: number, settings: SwarmSettings, steps: readonly Step[], faults: FaultRegistry = builtInFaults): Timeline {
-  const ctx: BuildContext = { settings, faults };
+export function toTimeline(seed: number, settings: SwarmSettings, steps: readonly Step[], faults: FaultRegistry = builtInFaults, options: ToTimelineOptions = {}): Timeline {
+  const requests = options.requests;
+  const ctx: BuildContext = { settings, faults, media: requests?.includes('sendMedia') ?? true, composing: requests?.includes('composing') ?? true };
   const build: Build = { events: [], inbound: [], inboundCount: 0, at: 0, replies: 0 };
   if (settings.faults['latency'] && settings.latencyMs > 0) build.events.push({ at: 0, do: 'latency', ms: settings.latencyMs });
   for (const step of steps) {
@@ -216,7 +246,11 @@ export function toTimeline(seed: number, settings: SwarmSettings, steps: readonl
   return {
     format: timelineFormat,
     seed,
-    config: { reconnect: { ...settings.reconnect }, replyDeadlineMs: settings.replyDeadlineMs },
+    config: {
+      reconnect: { ...settings.reconnect },
+      replyDeadlineMs: settings.replyDeadlineMs,
+      ...(settings.socket === undefined ? {} : { socket: { ...settings.socket } }),
+    },
     events: build.events,
   };
 }
@@ -234,7 +268,7 @@ function addScene(build: Build, ctx: BuildContext, scene: Scene): void {
   const firstReplyAt = inboundAt + scene.replyDelayMs;
   for (let i = 0; i < scene.replies; i += 1) {
     sub.at = firstReplyAt + i * scene.spacingMs;
-    addStep(sub, ctx, { gapMs: 0, do: 'reply', back: 0, media: scene.media, count: 1 });
+    addStep(sub, ctx, { gapMs: 0, do: 'reply', back: 0, media: scene.media && ctx.media, count: 1 });
   }
   const anchorAt = ctx.faults.get(scene.fault.do)?.generate?.sceneAnchor === 'inbound' ? inboundAt : firstReplyAt;
   sub.at = Math.max(start, anchorAt + scene.faultOffsetMs);
@@ -254,8 +288,9 @@ function addStep(build: Build, ctx: BuildContext, step: Exclude<Step, Scene>): v
     case 'inbound':
       return addInbound(build, ctx, step);
     case 'reply':
-      return addReplies(build, step);
+      return addReplies(build, ctx.media ? step : { ...step, media: false });
     case 'composing': {
+      if (!ctx.composing) return;
       const target = build.inbound[build.inbound.length - 1 - (step.back % Math.max(1, build.inbound.length))];
       if (target) build.events.push({ at, do: 'composing', to: target.msg });
       return;
@@ -332,6 +367,10 @@ export interface TimelineArbOptions {
   faultsOff?: readonly FaultKind[];
   /** The faults to generate (default: the built-in {@link builtInFaults}). */
   faults?: FaultRegistry;
+  /** The send path's own settings: every timeline uses them as given instead of generated ones. */
+  settings?: SendPathSettings;
+  /** The requests the send path can be asked for (default: reply, sendMedia and composing). */
+  requests?: readonly RequestKind[];
 }
 
 /** Generated runs (timeline plus the settings and steps it came from, for fault coverage). */
@@ -339,12 +378,13 @@ export function runArb(options: TimelineArbOptions = {}): fc.Arbitrary<Generated
   const stepsMax = options.stepsMax ?? generatorLimits.stepsMax;
   const faultsOff = options.faultsOff ?? [];
   const faults = options.faults ?? builtInFaults;
-  const settings = settingsArb(faults);
+  const settings = settingsArb(faults, options.settings ?? {});
+  const build: ToTimelineOptions = options.requests === undefined ? {} : { requests: options.requests };
   // Switched off after the draw, so the same seed draws the same runs with or without it.
   const swarm = faultsOff.length === 0 ? settings : settings.map((s) => ({ ...s, faults: withFaultsOff(s.faults, faultsOff) }));
   return fc
     .tuple(fc.nat(0xffff_ffff), swarm, fc.array(stepArb(faults), { minLength: options.stepsMin ?? 1, maxLength: stepsMax }))
-    .map(([seed, settings, steps]) => ({ seed, settings, steps, timeline: toTimeline(seed, settings, steps, faults) }));
+    .map(([seed, settings, steps]) => ({ seed, settings, steps, timeline: toTimeline(seed, settings, steps, faults, build) }));
 }
 
 function withFaultsOff(faults: SwarmSettings['faults'], off: readonly FaultKind[]): SwarmSettings['faults'] {

@@ -82,6 +82,18 @@ export function judgedBy(history: History): Record<PropertyName, boolean> {
   return Object.fromEntries(propertyNames.map((name) => [name, checkers[name].judges(index)])) as Record<PropertyName, boolean>;
 }
 
+/** A run's verdict: its violations, and per property whether it judged anything (one index for both). */
+export function verdictOf(history: History, limits: BoundLimits = defaultBoundLimits): { violations: Violation[]; judged: Record<PropertyName, boolean> } {
+  const index = new HistoryIndex(history);
+  const violations: Violation[] = [];
+  const judged = {} as Record<PropertyName, boolean>;
+  for (const name of propertyNames) {
+    violations.push(...checkers[name].check(index, limits));
+    judged[name] = checkers[name].judges(index);
+  }
+  return { violations, judged };
+}
+
 /** Runs the checker of one property. */
 export function checkProperty(name: PropertyName, history: History, limits: BoundLimits = defaultBoundLimits): Violation[] {
   return checkers[name].check(new HistoryIndex(history), limits);

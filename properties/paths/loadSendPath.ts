@@ -1,13 +1,19 @@
 /**
  * Loads a send path from a spec: `reference`, `specimen:<name>`, or a module file (`.ts`, `.js`,
- * `.mjs`, any directory) whose default export or named export `createSendPath` is a
- * `SendPathFactory`. TypeScript files need a loader in the process: vitest's own transform, or tsx,
- * which the CLI and shard workers register on first use (see typescriptLoader.ts).
+ * `.mjs`, any directory) that exports either a `SendPathFactory` (as `createSendPath`, or as its
+ * default export) or an as-written entry (`start` and `stop`, see asWritten.ts), and optionally
+ * its own settings (`sendPathSettings`, see settings.ts). An entry runs with Baileys and the
+ * globals intercepted, which the process must have declared (interceptLoader.ts); `intercept`
+ * runs a factory that way too. TypeScript files need a loader in the process: vitest's own
+ * transform, or tsx, which the CLI and shard workers register on first use (see typescriptLoader.ts).
  */
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SendPathFactory } from '../../src/ports.js';
+import { asWrittenEntryOf, asWrittenFactory, isAsWrittenEntry } from './asWritten.js';
+import { baileysImportsInterceptable, importInterceptable } from './interceptLoader.js';
+import { parseSendPathSettings, settingsExportName } from './settings.js';
 import { builtInSendPath, builtInSendPathNames, type NamedSendPath } from './sendPaths.js';
 import { beforeImport, isTypeScriptModule } from './typescriptLoader.js';
 
@@ -23,9 +29,16 @@ export function isModuleSpec(spec: string): boolean {
   return moduleExtensions.has(extname(spec)) || spec.startsWith('.') || spec.startsWith('/');
 }
 
+/** Options of {@link loadSendPath}. */
+export interface LoadSendPathOptions {
+  /** Run the path with Baileys and the globals intercepted even if it exports a factory (`--intercept`). */
+  intercept?: boolean;
+}
+
 /** Resolves `spec` to a named send path. */
-export async function loadSendPath(spec: string, cwd = process.cwd()): Promise<NamedSendPath> {
+export async function loadSendPath(spec: string, cwd = process.cwd(), options: LoadSendPathOptions = {}): Promise<NamedSendPath> {
   if (!isModuleSpec(spec)) {
+    if (options.intercept) throw new SendPathLoadError(`${spec}: a built-in send path runs on the seam; interception is for a module file`);
     try {
       return builtInSendPath(spec);
     } catch {
@@ -38,16 +51,39 @@ export async function loadSendPath(spec: string, cwd = process.cwd()): Promise<N
   let module: Record<string, unknown>;
   try {
     await beforeImport(file);
-    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+    module = await importInterceptable(pathToFileURL(file).href, spec);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION' && isTypeScriptModule(file)) {
       throw new SendPathLoadError(`${spec}: this process has no TypeScript loader: start node with --import tsx, or call loadTypeScriptWithTsx() first`);
     }
     throw new SendPathLoadError(`${spec}: cannot load module (${(err as Error).message.split('\n')[0]})`);
   }
-  const factory = module.createSendPath ?? module.default;
-  if (typeof factory !== 'function') {
-    throw new SendPathLoadError(`${spec}: export a SendPathFactory as the default export or as "createSendPath" (found: ${Object.keys(module).join(', ') || 'no exports'})`);
+  const settings = declaredSettings(module, spec);
+  const factory = module.createSendPath ?? (isAsWrittenEntry(module) ? undefined : module.default);
+  if (typeof factory === 'function') {
+    if (options.intercept) requireInterception(spec, 'runs with --intercept');
+    return { name: spec, factory: factory as SendPathFactory, ...settings, ...(options.intercept ? { intercept: true } : {}) };
   }
-  return { name: spec, factory: factory as SendPathFactory };
+  if (isAsWrittenEntry(module)) {
+    requireInterception(spec, 'exports start() and stop(), a send path as written, which runs with Baileys intercepted');
+    const entry = asWrittenEntryOf(module);
+    return { name: spec, factory: asWrittenFactory(entry), ...settings, intercept: true, requests: ['reply'], resets: entry.reset !== undefined };
+  }
+  throw new SendPathLoadError(
+    `${spec}: export a SendPathFactory as the default export or as "createSendPath", or start() and stop() (a send path as written) (found: ${Object.keys(module).join(', ') || 'no exports'})`,
+  );
+}
+
+/** The module's `sendPathSettings`, validated (a bad one is a load error naming the field). */
+function declaredSettings(module: Record<string, unknown>, spec: string): Pick<NamedSendPath, 'settings'> {
+  const value = module[settingsExportName];
+  if (value === undefined) return {};
+  const parsed = parseSendPathSettings(value);
+  if ('issues' in parsed) throw new SendPathLoadError(`${spec}: ${parsed.issues.join('; ')}`);
+  return { settings: parsed.settings };
+}
+
+function requireInterception(spec: string, why: string): void {
+  if (baileysImportsInterceptable()) return;
+  throw new SendPathLoadError(`${spec} ${why}: load it with the CLI (npx baileys-sim audit ${spec}), or call interceptBaileysImports() before loading it`);
 }

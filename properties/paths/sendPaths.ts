@@ -2,6 +2,8 @@
  * Send paths by name: `reference`, or `specimen:<name>` from the catalog. A replay file names
  * its send path this way so it can be re-run by anyone with the repository.
  */
+import type { RequestKind } from '../../sim/history.js';
+import type { SendPathSettings } from '../../sim/timeline.js';
 import type { SendPathFactory } from '../../src/ports.js';
 import { referenceSendPath } from '../../src/reference.js';
 import { specimenByName, specimens } from '../specimens/index.js';
@@ -10,6 +12,17 @@ import { specimenByName, specimens } from '../specimens/index.js';
 export interface NamedSendPath {
   name: string;
   factory: SendPathFactory;
+  /** The settings its module declared as its own (`sendPathSettings`): generated timelines use them as given. */
+  settings?: SendPathSettings;
+  /**
+   * It runs with Baileys and the process's globals intercepted (`simulate`'s `globals:
+   * 'intercept'`): an as-written module, or any module under `--intercept`.
+   */
+  intercept?: boolean;
+  /** The requests it can be asked for (default: reply, sendMedia and composing). */
+  requests?: readonly RequestKind[];
+  /** For an as-written module: whether it exports `reset()`, which resets its module-level state before each run. */
+  resets?: boolean;
 }
 
 /** Every built-in name: `reference` and one `specimen:<name>` per catalog entry. */

@@ -198,7 +198,7 @@ describe('baileys-sim audit', () => {
   it('names the exports of a module without a factory (exit 2)', async () => {
     const result = await runCli(['audit', join(dir, 'no-factory.ts')], dir);
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('export a SendPathFactory as the default export or as "createSendPath" (found: answer)');
+    expect(result.stderr).toContain('export a SendPathFactory as the default export or as "createSendPath", or start() and stop() (a send path as written) (found: answer)');
   });
 });
 

@@ -21,13 +21,13 @@ export interface CliResult {
 /** A child that takes longer than this is a hung CLI, not a slow one. */
 const childTimeoutMs = 60_000;
 
-/** Runs `baileys-sim ...args` in `cwd`. */
-export function runCli(args: readonly string[], cwd: string): Promise<CliResult> {
+/** Runs `baileys-sim ...args` in `cwd`; a long campaign may ask for more than the default minute. */
+export function runCli(args: readonly string[], cwd: string, timeoutMs = childTimeoutMs): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [binPath, ...args],
-      { cwd, timeout: childTimeoutMs, env: { ...process.env, BAILEYS_SIM_DEBUG: '', FORCE_COLOR: '0' } },
+      { cwd, timeout: timeoutMs, env: { ...process.env, BAILEYS_SIM_DEBUG: '', FORCE_COLOR: '0' } },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
           reject(new Error(`baileys-sim ${args.join(' ')} did not exit normally: ${error.message}\n${stderr}`));

@@ -55,11 +55,11 @@ export function sh(line: string, cwd: string, extraEnv: Record<string, string> =
   });
 }
 
-/** The body of the README code block after `<!-- snippet: name -->`. */
-export function readmeSnippet(name: string): string {
-  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+/** The body of the README code block after `<!-- snippet: name -->` (or of another document of the repository). */
+export function readmeSnippet(name: string, document = 'README.md'): string {
+  const readme = readFileSync(join(repoRoot, document), 'utf8');
   const match = new RegExp(`<!-- snippet: ${name} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\`\\n`).exec(readme);
-  if (!match) throw new Error(`README.md has no snippet "${name}"`);
+  if (!match) throw new Error(`${document} has no snippet "${name}"`);
   return match[1]!;
 }
 

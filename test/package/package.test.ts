@@ -2,7 +2,8 @@
  * baileys-sim as a devDependency of someone else's project. One `npm pack` (from a copy of the
  * repository's files, so `prepack` builds from the sources alone) and one install into a
  * scratch project serve every case: the tarball's contents, the CLI on a correct and a buggy
- * path, the library from plain Node, a consumer's TypeScript, a consumer's vitest suite, and
+ * path, the library from plain Node, a consumer's TypeScript, a consumer's vitest suite, a bot
+ * module as written (audited intercepted, and tested with the drop-in for a Baileys mock), and
  * each example of the README's "Use it in your project" section, run as written there.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -75,7 +76,7 @@ describe('the tarball', () => {
 
   it('holds every file the manifest points at, and the .mjs helpers that run from dist/', () => {
     const targets = Object.values(manifest.exports).flatMap((target) => (typeof target === 'string' ? [target] : [target.types, target.default]));
-    const expected = [...targets, ...Object.values(manifest.bin), 'dist/properties/campaigns/shardWorkerEntry.mjs', 'dist/properties/paths/typescriptEsmHooks.mjs'];
+    const expected = [...targets, ...Object.values(manifest.bin), 'dist/properties/campaigns/shardWorkerEntry.mjs', 'dist/properties/paths/typescriptEsmHooks.mjs', 'dist/properties/paths/baileysInterceptHooks.mjs'];
     expect(expected.map((file) => file.replace(/^\.\//, '')).filter((file) => !packed.files.includes(file))).toEqual([]);
   });
 
@@ -170,13 +171,20 @@ describe('installed into a project', () => {
           "import { referenceSendPath, type SendPathFactory } from 'baileys-sim';",
           "import { parseTimeline, simulate, type History } from 'baileys-sim/sim';",
           "import { runCampaign, type CampaignResult } from 'baileys-sim/properties';",
-          "import { describeSendPath, replayFailures, type SendPathSuiteOptions } from 'baileys-sim/vitest';",
+          "import { describeSendPath, replayFailures, fakeBaileysModule, whatsapp, type SendPathSuiteOptions } from 'baileys-sim/vitest';",
+          "import type { SendPathSettings } from 'baileys-sim/sim';",
+          "import * as baileys from '@whiskeysockets/baileys';",
           '',
           'export const createSendPath: SendPathFactory = (env) => referenceSendPath(env);',
           'export const options: SendPathSuiteOptions = { runs: 500, seed: 1 };',
           "export const campaign: Promise<CampaignResult> = runCampaign({ path: { name: 'mine', factory: createSendPath }, seed: 1 });",
           'export const endedAt = async (timeline: unknown): Promise<History["endedAt"]> => (await simulate(parseTimeline(timeline), createSendPath)).endedAt;',
           'export const api = [describeSendPath, replayFailures] as const;',
+          'export const sendPathSettings: SendPathSettings = { replyDeadlineMs: 120_000 };',
+          'export const mocked = fakeBaileysModule(baileys);',
+          'export const sent: string[] = whatsapp.sent("alice");',
+          '// @ts-expect-error a reply deadline is a number of ms',
+          "export const wrongSettings: SendPathSettings = { replyDeadlineMs: '2m' };",
           '// @ts-expect-error runs is a number',
           "export const wrongRuns: SendPathSuiteOptions = { runs: '500' };",
           '// @ts-expect-error a send path has start and stop',
@@ -228,6 +236,56 @@ describe('installed into a project', () => {
       expect(fixed.code, fixed.stdout + fixed.stderr).toBe(0);
       expect(fixed.stdout).toContain('captured-socket.json replays with no property violated');
       expect(fixed.stdout).toMatch(/Tests +2 passed \(2\)/);
+    },
+    caseTimeoutMs,
+  );
+});
+
+describe('a send path as written, in the project', () => {
+  /** Copies an as-written fixture into the project as its WhatsApp module, `src/whatsapp.ts`. */
+  function useBotModule(fixture: 'correct' | 'captured-socket'): void {
+    copyFileSync(join(repoRoot, 'test/fixtures/as-written', `${fixture}.ts`), join(consumer, 'src/whatsapp.ts'));
+  }
+
+  it(
+    'npx baileys-sim audit intercepts a module that imports makeWASocket itself: exit 1 on the captured socket, 0 on the correct one',
+    async () => {
+      // Act
+      useBotModule('captured-socket');
+      const buggy = await sh('npx baileys-sim audit ./src/whatsapp.ts --runs 300', consumer);
+      useBotModule('correct');
+      const correct = await sh('npx baileys-sim audit ./src/whatsapp.ts --runs 300 --workers 2', consumer);
+      // Assert
+      expect(buggy.code, buggy.stderr).toBe(1);
+      expect(buggy.stderr).toContain('./src/whatsapp.ts, intercepted');
+      expect(buggy.stdout).toMatch(/FAIL: \d+ propert(y|ies) violated: .*live-socket/);
+      expect(correct.code, correct.stdout + correct.stderr).toBe(0);
+      expect(correct.stdout).toContain('OK: every property held in 300 runs (seed 1)');
+      expect(correct.stdout).toMatch(/deterministic +held +\d+ runs simulated twice, 0 differed/);
+      expect(correct.stdout).toContain("settings          the path's own: reply deadline 120000 ms");
+    },
+    caseTimeoutMs,
+  );
+
+  it(
+    "runs the drop-in for a Baileys mock in the project's own vitest file: passes on the correct bot, fails readably on the captured socket",
+    async () => {
+      // Arrange: docs/audit-as-written.md's example, as the project's test file (and no other tests).
+      rmSync(join(consumer, 'test'), { recursive: true, force: true });
+      mkdirSync(join(consumer, 'test'));
+      writeFileSync(join(consumer, 'test/whatsapp.test.ts'), `${readmeSnippet('drop-in', 'docs/audit-as-written.md')}\n`);
+      // Act
+      useBotModule('correct');
+      const passing = await sh('npx vitest run', consumer);
+      useBotModule('captured-socket');
+      const failing = await sh('npx vitest run', consumer);
+      // Assert
+      expect(passing.code, passing.stdout + passing.stderr).toBe(0);
+      expect(failing.code).toBe(1);
+      const output = failing.stdout + failing.stderr;
+      expect(output).toContain('SendPathFailure: whatsapp: live-socket violated');
+      expect(output).toMatch(/live-socket +at +\d+ ms {2}message attempt #1 for "the weather is fine" on socket 1 after its close was emitted/);
+      expect(output).toContain('drop connectionClosed');
     },
     caseTimeoutMs,
   );

@@ -10,7 +10,7 @@ import { failureFileOf } from '../../properties/campaigns/campaign.js';
 import { portsViolation } from '../../properties/judging/campaignProperties.js';
 import { propertyNames } from '../../properties/judging/checkers.js';
 import { exercisedRunsMin, exercisedVerdict } from '../../properties/judging/exercise.js';
-import { judgedBy } from '../../properties/judging/judgedBy.js';
+import { judgedBy } from '../../properties/judging/checkers.js';
 import type { GlobalName, History } from '../../sim/history.js';
 import { simulate } from '../../sim/simulate.js';
 import { createSendPath as globalTimers } from '../fixtures/paths/globalTimers.js';

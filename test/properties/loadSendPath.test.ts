@@ -33,6 +33,8 @@ describe('loadSendPath', () => {
   it('names what a module exports when it has no factory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'bsim-load-'));
     writeFileSync(join(dir, 'wrong.mjs'), 'export const somethingElse = 1;\n');
-    await expect(loadSendPath(join(dir, 'wrong.mjs'))).rejects.toThrow('export a SendPathFactory as the default export or as "createSendPath" (found: somethingElse)');
+    await expect(loadSendPath(join(dir, 'wrong.mjs'))).rejects.toThrow(
+      'export a SendPathFactory as the default export or as "createSendPath", or start() and stop() (a send path as written) (found: somethingElse)',
+    );
   });
 });

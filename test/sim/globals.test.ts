@@ -128,7 +128,7 @@ describe('the globals tripwire', () => {
   it('puts the globals back when the run throws', () => {
     // Arrange
     const before = currentGlobals();
-    const run = { now: () => 0, draw: () => 0.5, record: () => undefined };
+    const run = { now: () => 0, draw: () => 0.5, record: () => undefined, intercept: () => () => undefined };
     // Act
     const restore = enterGlobals('tripwire', run);
     const during = currentGlobals();

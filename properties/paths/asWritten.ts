@@ -1,0 +1,63 @@
+/**
+ * A send path as written: a module that imports `makeWASocket` itself, sleeps with `setTimeout`
+ * and keeps its socket in a module-level variable, put under the harness through the smallest
+ * adapter, its entry:
+ *
+ * ```ts
+ * export async function start({ onMessage }) { ... }   // connect; hand each message to onMessage
+ * export async function stop() { ... }                  // end the socket, clear the timers
+ * export function reset() { ... }                       // optional: module state back to fresh
+ * ```
+ *
+ * `onMessage` takes `{ chatJid, id, text, reply(text) }` (and, optionally, `sendMedia(media)` and
+ * `sendComposing()`), as the seam's `InboundMessage`. Such a module runs with Baileys and the
+ * globals intercepted (`sim/intercept/`): it is loaded once per process, and its state is reset
+ * before every run by its own `reset()` (without one, state left by a run leaks into the next,
+ * and the determinism re-runs report it).
+ */
+import type { InboundMessage, SendPath, SendPathFactory } from '../../src/ports.js';
+
+/** The host an entry's `start` gets. */
+export interface AsWrittenHost {
+  /** Hand each inbound message the bot would answer to this, once. */
+  onMessage(message: InboundMessage): void;
+}
+
+/** The exports of an as-written module the harness uses. */
+export interface AsWrittenEntry {
+  start(host: AsWrittenHost): unknown;
+  stop(): unknown;
+  reset?(): unknown;
+}
+
+/** Whether a module's exports make an as-written entry (a `start` and a `stop` function). */
+export function isAsWrittenEntry(exports: Record<string, unknown>): boolean {
+  return typeof exports['start'] === 'function' && typeof exports['stop'] === 'function';
+}
+
+/** The entry's functions, taken from a module's exports (see {@link isAsWrittenEntry}). */
+export function asWrittenEntryOf(exports: Record<string, unknown>): AsWrittenEntry {
+  const reset = exports['reset'];
+  return {
+    start: exports['start'] as AsWrittenEntry['start'],
+    stop: exports['stop'] as AsWrittenEntry['stop'],
+    ...(typeof reset === 'function' ? { reset: reset as () => unknown } : {}),
+  };
+}
+
+/**
+ * A `SendPathFactory` over an entry. The factory ignores its ports: an as-written module reaches
+ * Baileys, time and randomness itself, and interception points those at the run's. Each run
+ * first calls `reset()`, then `start()`; `stop()` is the entry's.
+ */
+export function asWrittenFactory(entry: AsWrittenEntry): SendPathFactory {
+  return (): SendPath => ({
+    async start(onMessage) {
+      await entry.reset?.();
+      await entry.start({ onMessage });
+    },
+    async stop() {
+      await entry.stop();
+    },
+  });
+}

@@ -1,0 +1,216 @@
+/**
+ * The global timers of Node, run on a run's virtual clock: `setTimeout`, `clearTimeout`,
+ * `setInterval`, `clearInterval` on `globalThis` and in `node:timers`, `setTimeout` of
+ * `node:timers/promises` (and so `util.promisify(setTimeout)`), `Date`, `performance.now()` and
+ * `process.hrtime`. Every timer goes through the send path's counted view of the clock, so it is
+ * one of the path's timers to the run loop and to the checkers (`clean`, `bounded`), exactly as
+ * a timer made through `env.clock` is. `Date` is the run's fake-timers `Date` (virtual time
+ * from the epoch: 1970-01-01 at the start of the run, as the fake server's message timestamps).
+ *
+ * Left real on purpose: `setImmediate`, `queueMicrotask` and `process.nextTick`, which the run
+ * loop itself drains with (they run at once in virtual time, in a fixed order), and the
+ * `setInterval` async iterator of `node:timers/promises`.
+ *
+ * Why not fake-timers' own `install`: it makes a clock of its own, whose timers neither the run
+ * loop nor the checkers would see; here the globals are routed into the run's fake-timers clock.
+ */
+import timers from 'node:timers';
+import timersPromises from 'node:timers/promises';
+import { promisify } from 'node:util';
+import type { ClockView } from '../clock.js';
+import { Patches } from './patches.js';
+
+/** Node's largest timer delay; a longer (or a non-positive, or NaN) one becomes 1 ms, as in Node. */
+const nodeTimerDelayMsMax = 2 ** 31 - 1;
+
+/** Node's delay rule (`lib/internal/timers.js`, `Timeout`): coerce to a number, 1 ms unless in [1, 2^31 - 1]. */
+function nodeDelayMs(delay: unknown): number {
+  const ms = Number(delay);
+  return ms >= 1 && ms <= nodeTimerDelayMsMax ? ms : 1;
+}
+
+/**
+ * A timer as the path sees it: Node's `Timeout` surface (`ref`, `unref`, `hasRef`, `refresh`,
+ * `close`, a number through `Symbol.toPrimitive`), backed by a handle of the path's clock view.
+ */
+class VirtualTimeout {
+  readonly #owner: GlobalTimers;
+  readonly id: number;
+  readonly #callback: (...args: unknown[]) => void;
+  readonly #args: unknown[];
+  readonly #delayMs: number;
+  readonly #repeat: boolean;
+  #handle: unknown;
+  #active = false;
+  #refed = true;
+
+  constructor(owner: GlobalTimers, id: number, callback: (...args: unknown[]) => void, args: unknown[], delayMs: number, repeat: boolean) {
+    this.#owner = owner;
+    this.id = id;
+    this.#callback = callback;
+    this.#args = args;
+    this.#delayMs = delayMs;
+    this.#repeat = repeat;
+  }
+
+  /** @internal Schedules the next firing on the path's view. */
+  arm(): void {
+    this.#active = true;
+    this.#handle = this.#owner.view.setTimeout(() => this.#fire(), this.#delayMs);
+  }
+
+  /** @internal Cancels it; a no-op once fired (a timeout) or cleared. */
+  disarm(): void {
+    if (!this.#active) return;
+    this.#active = false;
+    this.#owner.view.clearTimeout(this.#handle);
+    this.#owner.forget(this);
+  }
+
+  #fire(): void {
+    if (!this.#repeat) {
+      this.#active = false;
+      this.#owner.forget(this);
+    }
+    try {
+      this.#callback.apply(this, this.#args);
+    } finally {
+      // Node re-arms an interval after its callback, unless the callback cleared it.
+      if (this.#repeat && this.#active) this.arm();
+    }
+  }
+
+  ref(): this {
+    this.#refed = true;
+    return this;
+  }
+
+  unref(): this {
+    this.#refed = false;
+    return this;
+  }
+
+  hasRef(): boolean {
+    return this.#refed;
+  }
+
+  /** Restarts the timer with its delay from now, as Node's `refresh()`. */
+  refresh(): this {
+    if (this.#active) {
+      this.#owner.view.clearTimeout(this.#handle);
+      this.arm();
+    }
+    return this;
+  }
+
+  close(): this {
+    this.disarm();
+    return this;
+  }
+
+  [Symbol.toPrimitive](): number {
+    return this.id;
+  }
+}
+
+/** The timers of one run (ids, live timeouts); see the module comment. */
+class GlobalTimers {
+  readonly view: ClockView;
+  readonly #live = new Map<number, VirtualTimeout>();
+  #ids = 0;
+
+  constructor(view: ClockView) {
+    this.view = view;
+  }
+
+  make(callback: unknown, delay: unknown, args: unknown[], repeat: boolean): VirtualTimeout {
+    if (typeof callback !== 'function') {
+      throw new TypeError(`The "callback" argument must be of type function. Received ${callback === null ? 'null' : typeof callback}`);
+    }
+    const timeout = new VirtualTimeout(this, ++this.#ids, callback as (...a: unknown[]) => void, args, nodeDelayMs(delay), repeat);
+    this.#live.set(timeout.id, timeout);
+    timeout.arm();
+    return timeout;
+  }
+
+  /** The live timeout `handle` names (the object, or its number), if it is one of this run's. */
+  find(handle: unknown): VirtualTimeout | undefined {
+    if (handle instanceof VirtualTimeout) return handle;
+    if (typeof handle === 'number' || typeof handle === 'string') return this.#live.get(Number(handle));
+    return undefined;
+  }
+
+  forget(timeout: VirtualTimeout): void {
+    this.#live.delete(timeout.id);
+  }
+}
+
+/**
+ * Puts the global timers, `Date`, `performance.now` and `process.hrtime` on `view` (the path's
+ * view of the run's clock) and `fakeDate` (the run's fake-timers `Date`), in `patches`. Named
+ * imports of `node:timers` follow once the built-ins' ES module bindings are synced (install.ts).
+ */
+export function patchGlobalTimers(patches: Patches, view: ClockView, fakeDate: DateConstructor): void {
+  const run = new GlobalTimers(view);
+  const realClearTimeout = globalThis.clearTimeout;
+  const realClearInterval = globalThis.clearInterval;
+  const setTimeoutFn = (callback: unknown, delay?: unknown, ...args: unknown[]) => run.make(callback, delay, args, false);
+  const setIntervalFn = (callback: unknown, delay?: unknown, ...args: unknown[]) => run.make(callback, delay, args, true);
+  // A handle from before the run (a real Timeout) is still cleared for real.
+  const clearTimeoutFn = (handle: unknown) => {
+    const timeout = run.find(handle);
+    if (timeout === undefined) realClearTimeout(handle as NodeJS.Timeout);
+    else timeout.disarm();
+  };
+  const clearIntervalFn = (handle: unknown) => {
+    const timeout = run.find(handle);
+    if (timeout === undefined) realClearInterval(handle as NodeJS.Timeout);
+    else timeout.disarm();
+  };
+  const sleep = (delay?: unknown, value?: unknown, options?: { signal?: AbortSignal }) => virtualSleep(run, delay, value, options?.signal);
+  Object.defineProperty(setTimeoutFn, promisify.custom, { value: sleep });
+  const replacements = { setTimeout: setTimeoutFn, setInterval: setIntervalFn, clearTimeout: clearTimeoutFn, clearInterval: clearIntervalFn };
+  for (const [name, fn] of Object.entries(replacements)) {
+    patches.set(globalThis, name, fn);
+    patches.set(timers, name, fn);
+  }
+  patches.set(timersPromises, 'setTimeout', sleep);
+  patches.set(globalThis, 'Date', fakeDate);
+  patches.set(performance, 'now', () => view.now());
+  const hrtime = Object.assign(
+    (previous?: [number, number]) => {
+      const ns = Math.round(view.now() * 1e6);
+      const now: [number, number] = [Math.floor(ns / 1e9), ns % 1e9];
+      if (previous === undefined) return now;
+      const diff = ns - (previous[0] * 1e9 + previous[1]);
+      return [Math.floor(diff / 1e9), diff % 1e9];
+    },
+    { bigint: () => BigInt(Math.round(view.now() * 1e6)) },
+  );
+  patches.set(process, 'hrtime', hrtime);
+}
+
+/** `timers/promises` `setTimeout` on the virtual clock, with its `AbortSignal`. */
+function virtualSleep(run: GlobalTimers, delay: unknown, value: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+  if (signal?.aborted) return Promise.reject(abortError(signal));
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      timeout.disarm();
+      reject(abortError(signal!));
+    };
+    const timeout = run.make(
+      () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      delay,
+      [],
+      false,
+    );
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function abortError(signal: AbortSignal): Error {
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
+}
