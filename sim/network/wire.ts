@@ -3,7 +3,8 @@
  * the one-way latency; while the link is silent it stalls (TCP keeps it in its buffers) and
  * arrives one latency after the link resumes; if ws destroys the socket first, or the server cut
  * the connection, a frame toward the server is lost. Frames toward the bot that were already on
- * their way when the server cut the connection still arrive (they precede its FIN).
+ * their way when the server cut the connection still arrive (they precede its FIN). Each way is
+ * FIFO, as TCP is: a frame sent after the latency fell arrives no earlier than the frame before it.
  */
 import type { TimerHandle } from '../../src/ports.js';
 import type { ClockView } from '../clock.js';
@@ -27,6 +28,8 @@ export class Wire {
   readonly #flights = new Set<Flight>();
   #silent = false;
   #cut = false;
+  /** Per direction, when the last scheduled frame arrives (virtual ms): later frames never overtake it. */
+  readonly #lastArrivalAt: Record<Direction, number> = { toServer: 0, toBot: 0 };
 
   /** A wire on the network's timer view whose latency is read at each send. */
   constructor(timers: ClockView, latencyMs: () => number) {
@@ -81,10 +84,14 @@ export class Wire {
   }
 
   #schedule(flight: Flight): void {
+    const now = this.#timers.now();
+    // Same-time timers fire in the order they were set, so an equal arrival keeps the order too.
+    const arriveAt = Math.max(now + this.#latencyMs(), this.#lastArrivalAt[flight.direction]);
+    this.#lastArrivalAt[flight.direction] = arriveAt;
     flight.timer = this.#timers.setTimeout(() => {
       this.#flights.delete(flight);
       flight.arrive();
-    }, this.#latencyMs());
+    }, arriveAt - now);
   }
 
   #unschedule(flight: Flight): void {
