@@ -321,8 +321,8 @@ function formatVerdict(summary: CampaignSummary): string[] {
   if (summary.determinism.mismatches > 0 && failure?.campaignViolation?.property !== 'deterministic') {
     const reads = summary.intercepted ? 'the send path depends on something baileys-sim does not intercept' : 'the send path reads time, randomness or state outside the SimEnv ports';
     lines.push(`FAIL: deterministic: ${summary.determinism.mismatches} run(s) gave a different history the second time; ${reads}, so no failure it has can be replayed`);
-    if (summary.determinism.likelySource !== undefined) lines.push(`  ${redactText(summary.determinism.likelySource)}`);
   }
+  if (summary.determinism.mismatches > 0 && summary.determinism.likelySource !== undefined) lines.push(`  ${redactText(summary.determinism.likelySource)}`);
   const exercised = exercisedVerdict(summary.exercise);
   if (!exercised.held) lines.push(`FAIL: exercised: ${exercised.message}`);
   if (summary.verdict === 'clean') {

@@ -87,7 +87,8 @@ export function globalsHeld(): boolean {
 export function checkGlobalsMode(mode: unknown): GlobalsMode {
   if (mode === undefined) return 'tripwire';
   if (!(globalsModes as readonly unknown[]).includes(mode)) {
-    throw new RangeError(`simulate option globals must be ${globalsModes.map((m) => `'${m}'`).join(' or ')}, got ${JSON.stringify(mode)}`);
+    const names = globalsModes.map((m) => `'${m}'`);
+    throw new RangeError(`simulate option globals must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, got ${JSON.stringify(mode)}`);
   }
   return mode as GlobalsMode;
 }

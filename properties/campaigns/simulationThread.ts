@@ -24,7 +24,7 @@ async function serve(request: ThreadRequest): Promise<unknown> {
   if (request.kind === 'chunk') {
     return runChunk(request.task, { progress: board, onRuns: (runs) => port.postMessage({ kind: 'runs', runs } satisfies ThreadMessage) });
   }
-  const path = await loadSendPath(request.pathSpec, request.cwd);
+  const path = await loadSendPath(request.pathSpec, request.cwd, { intercept: request.failure.intercept === true });
   board.setBusy(true);
   const replay: ThreadReplay = { pathName: path.name, result: await replayWith(request.failure, path.factory, { progress: board, twice: request.twice }) };
   return replay;

@@ -11,11 +11,16 @@ const compiled = new URL('./simulationThread.js', import.meta.url);
 if (existsSync(compiled)) {
   const { loadTypeScriptWithTsx } = await import('../paths/typescriptLoader.js');
   loadTypeScriptWithTsx();
+  // As in shardWorkerEntry.mjs: a module audited as written gets its Baileys imports intercepted.
+  const { interceptBaileysImports } = await import('../paths/interceptLoader.js');
+  interceptBaileysImports();
   await import(compiled.href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
   // As in typescriptLoader.ts: a user's `.ts` outside an ESM package still loads as an ES module.
   registerHooks('../paths/typescriptEsmHooks.mjs', import.meta.url);
+  const { interceptBaileysImports } = await import('../paths/interceptLoader.ts');
+  interceptBaileysImports();
   await import('./simulationThread.ts');
 }

@@ -10,7 +10,8 @@
  *   `isOnline`, then `open`.
  * - `sendMessage` rejects 428 `Connection Closed` unless the socket is open. Otherwise it runs the
  *   pre-write queries (media: `media_conn`, cached per socket even when it failed, and the upload;
- *   the first send per chat: usync), writes, and resolves right after the write with a
+ *   the first send per chat: usync, inside the session's send lock with the write, so sends are
+ *   written in the order they were called: sendLock.ts), writes, and resolves right after the write with a
  *   `proto.WebMessageInfo`. The frame reaches the server one latency later, or stalls in a silent
  *   link, or is lost if the server cut the connection. An unanswered query waits out
  *   `defaultQueryTimeoutMs`; a network close during a query rejects with the bare close code.
@@ -49,6 +50,7 @@ import { FakeEmitter } from './emitter.js';
 import { keepAliveEndsAt } from './keepAlive.js';
 import { closeUpdate, describeContent, inboundUpsert, nackUpdate, sentWaMessage } from './messageShapes.js';
 import { parseReplyKey, type FrameKind, type QueuedInbound, type ServerModel } from './server.js';
+import type { SendLock } from './sendLock.js';
 import { Wire } from './wire.js';
 
 /** The fields of a new attempt record the socket knows; the network adds order, time and results. */
@@ -100,6 +102,8 @@ export interface SocketHost {
   /** This socket emitted `close`; `unreceipted` are inbound messages the server must deliver again. */
   closed(socket: FakeSocket, unreceipted: QueuedInbound[]): void;
   readonly server: ServerModel;
+  /** The session's send lock (see sendLock.ts): shared by every socket of the run. */
+  readonly sendLock: SendLock;
   readonly hooks: {
     onInboundEmitted(message: QueuedInbound, generation: number, type: 'notify' | 'append'): void;
   };
@@ -235,9 +239,11 @@ export class FakeSocket implements SocketLike {
     const media = kind === 'image' || kind === 'document';
     return this.#track(attempt, async () => {
       if (media) await this.#mediaPhase(attempt);
-      await this.#usyncPhase(attempt, jid);
-      await this.#write(attempt, text);
-      this.#frameToServer(attempt, text, kind);
+      await this.#host.sendLock.run(async () => {
+        await this.#usyncPhase(attempt, jid);
+        await this.#write(attempt, text);
+        this.#frameToServer(attempt, text, kind);
+      });
       this.#echo(attempt, text, kind);
       return sentWaMessage({ chatJid: jid, messageId, text, kind, at: attempt.at }) as WAMessage;
     });

@@ -812,6 +812,35 @@ export const listenerThrowsOnUpsert: FidelityCase = {
   }),
 };
 
+/**
+ * Sends are written in the order they were called, in any chat: `relayMessage`
+ * (`Socket/messages-send.js`) runs its usync queries and the write inside
+ * `authState.keys.transaction(work)` with no key, which `addTransactionCapability`
+ * (`Utils/auth-utils.js`) serializes with one FIFO `Mutex`. So r2, called in another chat while
+ * r1 waits out its stalled queries, starts its own queries only once r1 was written: written
+ * after four query timeouts, not two.
+ */
+export const sendsSerialized: FidelityCase = {
+  scenario: scenario({
+    name: 'sends-serialized',
+    endAt: 1000 + 4 * socket.defaultQueryTimeoutMs + 1500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'stallIq', iq: 'usync' },
+      { at: 1000, do: 'send', key: 'r1' },
+      { at: 1200, do: 'send', key: 'r2', chat: 'c2' },
+    ],
+  }),
+  rc14: trace({
+    connection: login(1, 0),
+    sends: [
+      resolved('r1', 1, 1000, 1000 + 2 * socket.defaultQueryTimeoutMs, 1000 + 2 * socket.defaultQueryTimeoutMs),
+      resolved('r2', 1, 1200, 1000 + 4 * socket.defaultQueryTimeoutMs, 1000 + 4 * socket.defaultQueryTimeoutMs),
+    ],
+    upserts: [echo('r1', 1, 1000 + 2 * socket.defaultQueryTimeoutMs + echoMs), echo('r2', 1, 1000 + 4 * socket.defaultQueryTimeoutMs + echoMs)],
+  }),
+};
+
 /** Every case, in a fixed order. */
 export const fidelityCases: readonly FidelityCase[] = Object.freeze([
   healthySession,
@@ -821,6 +850,7 @@ export const fidelityCases: readonly FidelityCase[] = Object.freeze([
   blackholeThenReconnect,
   connectIntoBlackhole,
   usyncStalled,
+  sendsSerialized,
   inFlightAtTcpClose,
   ...inFlightAtOtherCloses,
   inFlightAtEnd,

@@ -53,8 +53,8 @@ describe('blackhole: a reply written into a silently dead connection', () => {
     // Arrange
     const path = builtInSendPath('specimen:trusts-write');
     // Act
-    const on = await runCampaign({ path, seed: 42, numRuns: 100, only: ['exactly-once'], determinismEvery: 0 });
-    const off = await runCampaign({ path, seed: 42, numRuns: 100, determinismEvery: 0, simulate: { dedupeById: false } });
+    const on = await runCampaign({ path, seed: 42, numRuns: 2000, only: ['exactly-once'], determinismEvery: 0 });
+    const off = await runCampaign({ path, seed: 42, numRuns: 2000, determinismEvery: 0, simulate: { dedupeById: false } });
     // Assert
     expect(failureFileOf(on, on.failure!).dedupeById).toBe(true);
     expect(failureFileOf(off, off.failure!).dedupeById).toBe(false);

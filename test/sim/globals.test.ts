@@ -145,6 +145,6 @@ describe('the globals tripwire', () => {
   });
 
   it('refuses an unknown mode in one line naming the option', async () => {
-    await expect(simulate(timelineOf(events), referenceSendPath, { globals: 'fake' as never })).rejects.toThrow("simulate option globals must be 'tripwire' or 'untouched', got \"fake\"");
+    await expect(simulate(timelineOf(events), referenceSendPath, { globals: 'fake' as never })).rejects.toThrow("simulate option globals must be 'tripwire', 'untouched' or 'intercept', got \"fake\"");
   });
 });
