@@ -4,11 +4,9 @@
  * the fake network of the open `whatsapp` session. The module imports nothing, so a mock factory
  * can load it while Baileys itself is being mocked.
  *
- * @example
- * vi.mock('@whiskeysockets/baileys', async (importOriginal) => {
- *   const { fakeBaileysModule } = await import('baileys-sim/vitest');
- *   return fakeBaileysModule(await importOriginal());
- * });
+ * A test's `vi.mock` factory for `@whiskeysockets/baileys` imports `fakeBaileysModule` from
+ * `baileys-sim/vitest` dynamically and returns `fakeBaileysModule(await importOriginal())`
+ * (docs/audit-as-written.md has the whole test).
  */
 
 /** The process's interception bridge (see `sim/intercept/baileysBridge.ts`), read when a socket is made. */

@@ -24,7 +24,7 @@ import type { SendPathSettings } from '../../sim/timeline.js';
 import type { FailureFile } from './failureFile.js';
 import { failureFormat } from './failureFile.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
-import { noteUnreadSettings, trackConfigReads } from './configReads.js';
+import { noteUnreadSettings, trackConfigReads } from './settingsReads.js';
 import { likelySourceOfMismatch } from './mismatch.js';
 
 /** Campaign settings. Every count is bounded. */
@@ -120,7 +120,7 @@ export const campaignRunsMax = 10_000_000;
 
 /**
  * Judges one timeline: simulate and check. A liveness violation whose bound came from a
- * generated setting the path never read says so (see configReads.ts).
+ * generated setting the path never read says so (see settingsReads.ts).
  */
 export async function judge(timeline: Timeline, path: NamedSendPath, options: Pick<CampaignOptions, 'limits' | 'simulate' | 'only' | 'faults' | 'progress'> = {}) {
   const reads = new Set<string>();
@@ -195,7 +195,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     if (kind !== undefined) {
       state.shrinking = kind;
       state.firstFailure = { runIndex: state.runs - 1, events: run.timeline.events.length };
-      state.lastFailing = { timeline: run.timeline, history, again };
+      state.smallestFailing = { timeline: run.timeline, history, again };
     }
     return kind === undefined;
   });
@@ -238,8 +238,12 @@ interface CampaignState {
   judgedByProperty: Record<PropertyName, number>;
   exercise: ExerciseCounts;
   firstFailure?: { runIndex: number; events: number };
-  /** The last failing run or candidate (fast-check's counterexample is the last one that failed). */
-  lastFailing?: { timeline: Timeline; history: History; again?: History };
+  /**
+   * The failing run or shrink candidate with the fewest events so far. fast-check shrinks the
+   * generated steps and settings; fewer steps can still mean more events (a scene is several), so
+   * the smallest failing timeline seen, not the last, is the one reported.
+   */
+  smallestFailing?: { timeline: Timeline; history: History; again?: History };
   determinismChecked: number;
   determinismMismatches: number;
   likelySource?: string;
@@ -299,7 +303,8 @@ async function stillFails(state: CampaignState, kind: FailureKind, timeline: Tim
     state.simulations += 1;
   }
   const fails = kind === 'uses-ports' ? history.globalsUsed !== undefined : kind === 'deterministic' ? fingerprint(again!) !== fingerprint(history) : violations.length > 0;
-  if (fails) state.lastFailing = { timeline, history, again };
+  const smallest = state.smallestFailing;
+  if (fails && (smallest === undefined || timeline.events.length <= smallest.timeline.events.length)) state.smallestFailing = { timeline, history, again };
   return fails;
 }
 
@@ -308,9 +313,9 @@ async function shrunkFailure(
   details: fc.RunDetails<[GeneratedRun]>,
   options: CampaignOptions,
 ): Promise<CampaignFailure> {
-  // Invariant: fast-check's counterexample is the last run the property failed on.
-  const last = state.lastFailing;
-  if (last === undefined || last.timeline !== details.counterexample![0].timeline) throw new Error('invariant: the counterexample is the last failing run');
+  // Invariant: the run that failed (or a smaller candidate) was kept.
+  const last = state.smallestFailing;
+  if (last === undefined || details.counterexample === null) throw new Error('invariant: a failed campaign kept its failing run');
   // Invariant: a shrunk timeline is a valid timeline file (it is about to be written as one).
   const timeline = parseTimeline(last.timeline, { faults: options.faults });
   const { history } = last;

@@ -58,8 +58,8 @@ export function installInterception(run: InterceptedRun): () => void {
   try {
     patchGlobalTimers(patches, run.clock.path, run.clock.fake.Date);
     patchRandomness(patches, run.seed);
-    // Named imports of built-ins (`import { randomBytes } from 'crypto'` in Baileys,
-    // `import { setTimeout } from 'node:timers'`) are live bindings that follow the CommonJS
+    // Named imports of built-ins (Baileys' `randomBytes` of the crypto module, a path's
+    // `setTimeout` of node:timers) are live bindings that follow the CommonJS
     // exports only once synced: after the patches, and again after they are undone.
     patches.after(() => syncBuiltinESMExports());
     syncBuiltinESMExports();

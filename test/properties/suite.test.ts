@@ -57,7 +57,7 @@ describe('reference send path', () => {
  * seeds at 100 runs) is a measurement, `scripts/detection.ts`, listed in README; this test checks
  * each specimen is caught at all, shrunk, deterministic and replayable.
  */
-const specimenRunsMax = 300;
+const specimenRunsMax = 1000;
 
 describe.each(specimens.map((s) => [s.name, s] as const))('specimen %s', (name, specimen) => {
   it(`is caught by ${specimen.caughtBy.join(' or ')}, shrunk, deterministic and replayable`, async () => {
