@@ -7,7 +7,7 @@
  * module (`sim/faults/`). It then stops the path: at a `stop` event (later events still happen),
  * once every event has fired
  * and every request settled (and no blackhole's aftermath is still unfolding: see
- * `FakeNetwork.silenceUnsettled`), or at the stop deadline (the last request's time +
+ * `FakeNetwork.lossUnsettled`), or at the stop deadline (the last request's time +
  * `replyDeadlineMs` + `settleMarginMs`, or later while a fault's aftermath lasts), whichever
  * comes first.
  *
@@ -329,7 +329,7 @@ class Run {
   #afterDrain(): boolean {
     this.#progress?.turned(this.#clock.now());
     const allFired = this.#eventsFired === this.#timeline.events.length;
-    if (this.#stop.requestedAt === undefined && allFired && this.#unsettled === 0 && !this.#network.silenceUnsettled(this.#clock.path.stats.alive > 0)) {
+    if (this.#stop.requestedAt === undefined && allFired && this.#unsettled === 0 && !this.#network.lossUnsettled(this.#clock.path.stats.alive > 0)) {
       this.#requestStop('settled');
     }
     return this.#stopFinished && allFired;

@@ -151,25 +151,31 @@ export class FakeNetwork {
   }
 
   /**
-   * Whether a silent link's aftermath is still unfolding, so stopping now would cut a send path
-   * off before it could recover what vanished: a socket that went silent is not closed yet; or
-   * every such close was heard but the newest socket is not open while the path may still
-   * reconnect (`pathBusy`: it holds timers, or a connect is under way); or sends are still under
-   * way on an open one. "A newer socket opened" is not enough: one opened after the silence may
-   * drop a moment later while the path's reconnect is scheduled, and the resends it still owes
-   * would be counted as lost. Always false in a run where no link went silent.
+   * Whether the aftermath of a lost write is still unfolding, so stopping now would cut a send
+   * path off before it could recover what vanished. A write is lost in a link that went silent,
+   * or in the latency window before the bot heard the server cut the connection. Unsettled while
+   * a socket that went silent is not closed yet; or while the newest socket is not open and the
+   * path may still reconnect (`pathBusy`: it holds timers, or a connect is under way); or while
+   * sends are under way on an open one. "A newer socket opened" is not enough: one opened after
+   * the loss may drop a moment later while the path's reconnect is scheduled, and the resends it
+   * still owes would be counted as lost. Always false in a run that lost no write.
    */
-  silenceUnsettled(pathBusy: boolean): boolean {
+  lossUnsettled(pathBusy: boolean): boolean {
     let silenced = false;
     for (const socket of this.sockets) {
       if (socket.record.silentAt === undefined || socket.record.resumedAt !== undefined) continue;
       if (socket.record.closeEmittedAt === undefined) return true;
       silenced = true;
     }
-    if (!silenced) return false;
+    if (!silenced && !this.#lostWrite()) return false;
     const newest = this.sockets.at(-1)!;
     if (newest.state === 'open') return this.pendingAttempts() > 0;
     return pathBusy || newest.state === 'connecting';
+  }
+
+  /** Whether a write's frame was lost: written on a socket whose close was heard, never at the server. */
+  #lostWrite(): boolean {
+    return this.attempts.some((a) => a.written && !a.reachedServer && this.sockets[a.generation - 1]?.closeEmitted === true);
   }
 
   /** Sends still pending on any socket. */

@@ -4,6 +4,7 @@ import { canonicalJson, fingerprint } from '../../sim/history.js';
 import { messageIdPattern } from '../../sim/random.js';
 import { simulate, SimulationBusyError } from '../../sim/simulate.js';
 import type { TimelineEvent } from '../../sim/timeline.js';
+import { referenceSendPath } from '../../src/reference.js';
 import { generatedTimeline, testConfig, timelineOf, tinyPath } from './helpers.js';
 
 const inbound: TimelineEvent = { at: 1000, do: 'inbound', chat: 'c1', msg: 'm1' };
@@ -291,5 +292,31 @@ describe('simulate', () => {
     expect(copy).toEqual(h);
     expect(fingerprint(copy)).toBe(fingerprint(h));
     expect(canonicalJson({ b: 1, a: [undefined, { d: undefined, c: 2 }] })).toBe('{"a":[null,{"c":2}],"b":1}');
+  });
+});
+
+describe('when a run is over', () => {
+  it('waits for the path to resend writes lost before a cut was heard, past a newer socket that dropped at once', async () => {
+    // Arrange: r1 and r2 are written in the 10 ms between the server's RST and the bot hearing it;
+    // socket 2 opens and drops at once; the reference reconnects once more and resends both.
+    const timeline = timelineOf([
+      { at: 0, do: 'inbound', chat: 'c1', msg: 'm1' },
+      { at: 0, do: 'reply', to: 'm1', key: 'r1' },
+      { at: 0, do: 'reply', to: 'm1', key: 'r2' },
+      { at: 191, do: 'drop', reason: 'connectionReset' },
+      { at: 2151, do: 'drop', reason: 'connectionReset' },
+      { at: 3151, do: 'heal' },
+    ]);
+    // Act
+    const h = await simulate(timeline, referenceSendPath);
+    // Assert
+    const lost = h.attempts.filter((a) => a.written && !a.reachedServer);
+    expect(lost.map((a) => [a.key, a.generation])).toEqual([
+      ['r1', 1],
+      ['r2', 1],
+    ]);
+    expect(h.sockets.length).toBeGreaterThanOrEqual(3);
+    expect(h.server.visible['c1']?.map((v) => v.key)).toEqual(['r1', 'r2']);
+    expect(h.stop.reason).toBe('settled');
   });
 });
