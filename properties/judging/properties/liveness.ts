@@ -95,7 +95,10 @@ function failureJustification(index: HistoryIndex, request: RequestRecord): stri
   const settledAt = request.settledAt ?? history.endedAt;
   const calledAt = request.calledAt ?? request.requestedAt;
   // Every other cause first: a deadline failure alone is still judged against the heal.
-  if (history.stop.requestedAt !== undefined && history.stop.requestedAt <= settledAt) return 'stopped';
+  // The harness's own stop once everything settled ('settled') may share the instant of the last
+  // settle, but comes after it: only a stop that could have cut the request short excuses it.
+  const { stop } = history;
+  if (stop.requestedAt !== undefined && stop.reason !== 'settled' && stop.requestedAt <= settledAt) return 'stopped';
   if (index.outsideTerminalCloseBy(settledAt)) return 'terminal close';
   if (index.reconnectsExhaustedBy(settledAt)) return 'reconnect attempts exhausted';
   if (mediaRefused(index, request)) return 'media refused';
@@ -147,7 +150,7 @@ export const liveness: Checker<typeof property> = {
   name: property,
   definition:
     'Every reply or media request the path was called with settles, within replyDeadlineMs plus the longest single attempt of the run. ' +
-    'A request that does not end ok (fail or info) needs a cause: its deadline passed, stop() was requested before it settled, the session ended ' +
+    'A request that does not end ok (fail or info) needs a cause: its deadline passed, stop() was requested (by the timeline, or by the harness at its deadline) no later than it settled, the session ended ' +
     'from outside before it settled (a socket cut from outside or refused at login with a terminal code, 401, 403 or 440; not a 440 the path ' +
     'provoked by opening a second socket), of the sockets closed before it settled the last maxAttempts all never opened, or, for media, the ' +
     'server refused it (an attempt of it failed before any write with rc14\'s media failure: Boom 500, every upload host failed or media_conn ' +
