@@ -1,13 +1,17 @@
 /**
  * Detection power: for each specimen, run the property campaign with many seeds (fast-check's
  * default 100 runs each) and print how often it is caught, how many runs that takes, and how
- * small the shrunk timeline is. Not a test: a measurement. Targets: caught in >= 99 of 100
- * seeds, shrunk timeline <= 6 events.
- *   npx tsx scripts/detection.ts [seeds=100] [runs=100]
+ * small the shrunk timeline is. Not a test: a measurement. Target: caught in >= 99 of 100
+ * seeds. The verdict specimens follow: `never-connects` by the campaign property `exercised`
+ * (a campaign of runs that all pass vacuously), `busy-loop` by `makes-progress` (a watched
+ * campaign, its stalled run stopped after 1 s of wall time).
+ *   npx tsx scripts/detection.ts [seeds=100] [runs=100] [specimen]
  */
 import { runCampaign } from '../properties/campaigns/campaign.js';
 import { builtInSendPath } from '../properties/paths/sendPaths.js';
-import { specimens } from '../properties/specimens/index.js';
+import { runShardedCampaign } from '../properties/campaigns/shard.js';
+import { exercisedVerdict } from '../properties/judging/exercise.js';
+import { specimens, verdictSpecimens } from '../properties/specimens/index.js';
 import { tuneV8ForSimulation } from '../sim/v8Tuning.js';
 
 tuneV8ForSimulation();
@@ -36,4 +40,30 @@ for (const specimen of specimens.filter((s) => !process.argv[4] || s.name === pr
   console.log(
     `| ${specimen.name} | ${specimen.caughtBy.join(', ')} | ${runsToDetect.length}/${seeds} | ${median(runsToDetect)} | ${median(shrunk)} | ${Math.max(...shrunk)} | ${median(wall).toFixed(0)} | ${percentile(wall, 0.95).toFixed(0)} |`,
   );
+}
+
+/** How a verdict specimen's campaign of `seed` ends: caught at run index, or not. */
+async function verdictCaught(name: string, verdict: 'vacuous' | 'stalled', seed: number): Promise<{ caught: boolean; runs: number; wallMs: number }> {
+  if (verdict === 'vacuous') {
+    const result = await runCampaign({ path: builtInSendPath(`specimen:${name}`), seed, numRuns, determinismEvery: 0 });
+    return { caught: !exercisedVerdict(result.exercise).held, runs: result.runs, wallMs: result.wallMs };
+  }
+  const started = performance.now();
+  const result = await runShardedCampaign({ pathSpec: `specimen:${name}`, workers: 1, seed, numRuns, runTimeoutMs: 1000 });
+  const stalled = result.failure?.campaignViolation?.property === 'makes-progress';
+  return { caught: stalled, runs: stalled ? result.failure!.runIndex + 1 : result.runs, wallMs: performance.now() - started };
+}
+
+console.log('\n| verdict specimen | caught by | detected | median runs to detect | median ms per campaign |');
+console.log('|---|---|---|---|---|');
+for (const specimen of verdictSpecimens.filter((s) => !process.argv[4] || s.name === process.argv[4])) {
+  const property = specimen.caughtByVerdict === 'vacuous' ? 'exercised' : 'makes-progress';
+  const runs: number[] = [];
+  const wall: number[] = [];
+  for (let seed = 1; seed <= seeds; seed += 1) {
+    const outcome = await verdictCaught(specimen.name, specimen.caughtByVerdict, seed);
+    wall.push(outcome.wallMs);
+    if (outcome.caught) runs.push(outcome.runs);
+  }
+  console.log(`| ${specimen.name} | ${property} (campaign) | ${runs.length}/${seeds} | ${median(runs)} | ${median(wall).toFixed(0)} |`);
 }
