@@ -239,8 +239,11 @@ export class Supervisor {
     if (this.#reconnectAttempt >= this.#options.policy.maxAttempts) {
       return this.#terminate('reconnectGaveUp', code);
     }
+    // A 515 asks for a restart at once; another one before any connection opened is a failing
+    // login, not a restart: it backs off, or the reconnects become a storm.
+    const restartNow = kind === 'restartNow' && this.#reconnectAttempt === 0;
     this.#reconnectAttempt += 1;
-    this.#scheduleReconnect(kind === 'restartNow' ? 0 : this.#backoffMs());
+    this.#scheduleReconnect(restartNow ? 0 : this.#backoffMs());
   }
 
   #backoffMs(): number {

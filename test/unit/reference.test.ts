@@ -157,6 +157,23 @@ describe('reference send path', () => {
     expect(world.sockets).toHaveLength(2);
   });
 
+  it('backs off on a second 515 before any connection opened (a failing login, not a restart)', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const reconnect = { initialMs: 1000, maxMs: 1000, factor: 1, jitter: 0, maxAttempts: 5 };
+    await started(world, referenceSendPath, { reconnect });
+    world.latest.close(515, 'Stream Errored (restart required)');
+    await world.advance(0);
+    // Act
+    world.latest.close(515, 'Connection Failure');
+    await world.advance(999);
+    const beforeBackoff = world.sockets.length;
+    await world.advance(1);
+    // Assert
+    expect(beforeBackoff).toBe(2);
+    expect(world.sockets).toHaveLength(3);
+  });
+
   it('refuses the 1,001st pending reply with OutboxFullError', async () => {
     // Arrange: no live socket, so every reply stays pending.
     const world = new HandWorld();
