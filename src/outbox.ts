@@ -17,7 +17,8 @@
  * older entries are pruned whenever a new write is recorded.
  *
  * Limits: `maxPending` replies awaiting their first write (then {@link OutboxFullError}),
- * `maxSendAttempts` per reply (resends included), a per-reply deadline that bounds its first
+ * `maxSendAttempts` per reply up to its first write and {@link resendAttemptsMax} more for its
+ * resends (so failures before the write cannot leave a lost write unresent), a per-reply deadline that bounds its first
  * write (queueing, waits and attempts), and `maxUnconfirmed` replies held after their write
  * (unconfirmed or waiting to be resent; at the limit the oldest unconfirmed one is treated as
  * confirmed and counted in `unconfirmedEvicted`). The outbox owns no timers: waits are the
@@ -57,6 +58,12 @@ export interface Receipt {
 /** Baileys' default `keepAliveIntervalMs`. */
 export const baileysKeepAliveIntervalMs = baileysDefaults.keepAliveIntervalMs;
 
+/**
+ * Attempts a written reply gets for its resends, on top of those up to its first write: with
+ * the default 8 that is 10, the `bounded` property's limit per reply.
+ */
+export const resendAttemptsMax = 2;
+
 /** Limits and wiring. */
 export interface OutboxOptions {
   supervisor: Supervisor;
@@ -67,7 +74,7 @@ export interface OutboxOptions {
   deadlineMs: number;
   /** Replies held at once, queued or in progress (default 1,000). */
   maxPending?: number;
-  /** Attempts per reply, resends included (default 8). */
+  /** Attempts per reply up to its first write (default 8); its resends get {@link resendAttemptsMax} more. */
   maxSendAttempts?: number;
   /**
    * Resend what a closing socket may have swallowed (default true). Off, a resolved write is
@@ -111,6 +118,8 @@ interface Reply {
   ambiguousCause: unknown;
   /** Set at the first write: the promise resolved; from then on the reply is a resend candidate. */
   receipt: Receipt | undefined;
+  /** `attempts` at the first write: the resends' attempts are counted from it. */
+  attemptsAtWrite: number;
   /** The promise was rejected or the resend given up: nothing more to do. */
   finished: boolean;
 }
@@ -207,6 +216,7 @@ export class Outbox {
         afterGeneration: 0,
         ambiguousCause: undefined,
         receipt: undefined,
+        attemptsAtWrite: 0,
         finished: false,
       };
       this.#pending += 1;
@@ -303,7 +313,7 @@ export class Outbox {
     if (first && this.#options.clock.now() >= reply.deadlineAt) {
       return this.#fail(reply, new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, reply.attempts));
     }
-    if (reply.attempts >= this.#maxSendAttempts) {
+    if (first ? reply.attempts >= this.#maxSendAttempts : reply.attempts - reply.attemptsAtWrite >= resendAttemptsMax) {
       return this.#fail(reply, new SendAttemptsExhaustedError(reply.messageId, reply.attempts, reply.ambiguousCause));
     }
     if (!first) this.#expireQueued(lane);
@@ -328,6 +338,7 @@ export class Outbox {
     const { logger, supervisor, clock } = this.#options;
     if (reply.receipt === undefined) {
       reply.receipt = { messageId: reply.messageId, attempts: reply.attempts, generation, outcome: 'ok', resends: 0 };
+      reply.attemptsAtWrite = reply.attempts;
       this.#pending -= 1;
       if (this.#pending < 0) throw new Error('invariant: outbox pending count below zero');
       reply.resolve(reply.receipt);

@@ -435,6 +435,24 @@ describe('reference send path: resending what a dead connection swallowed', () =
     ]);
   });
 
+  it('resends a write that used every attempt before it, with its own resend attempts (bounded at 8 + 2)', async () => {
+    // Arrange: r1 is written at its third and last allowed attempt, then its socket dies.
+    const world = new HandWorld();
+    const { message } = await started(world, createReferenceSendPath({ maxSendAttempts: 3 }));
+    world.scripts.push('timeout408', 'timeout408', 'ok');
+    const receipt = (await message.reply('r1')) as Receipt;
+    // Act
+    await world.loseAndReconnect();
+    // Assert
+    expect(world.sends.map((s) => [s.text, s.generation])).toEqual([
+      ['r1', 1],
+      ['r1', 1],
+      ['r1', 1],
+      ['r1', 2],
+    ]);
+    expect(receipt.resends).toBe(1);
+  });
+
   it('does not resend a write its socket outlived by the whole window (2 × 30 s + 5 s + 30 s + 5 s)', async () => {
     // Arrange
     const world = new HandWorld();
