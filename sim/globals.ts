@@ -34,6 +34,7 @@
  */
 import nodeCrypto from 'node:crypto';
 import { promisify } from 'node:util';
+import { uuidV4Of } from './random.js';
 
 /** The modes of `SimulateOptions.globals`. */
 export const globalsModes = ['tripwire', 'untouched', 'intercept'] as const;
@@ -234,10 +235,7 @@ function fillBytes(run: GlobalsRun, bytes: Uint8Array): void {
 function uuidOf(run: GlobalsRun): string {
   const bytes = new Uint8Array(16);
   fillBytes(run, bytes);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Buffer.from(bytes).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidV4Of(bytes);
 }
 
 /** `randomBytes(size[, callback])` over the run's draws; the callback, if any, in a microtask. */

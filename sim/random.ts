@@ -106,3 +106,12 @@ export function messageIdSource(stream: RandomStream): () => string {
 function hex6(n: number): string {
   return n.toString(16).toUpperCase().padStart(6, '0');
 }
+
+/** A version-4 UUID (RFC 9562) made of 16 random bytes: the version and variant bits are set. */
+export function uuidV4Of(bytes: Uint8Array): string {
+  if (bytes.length !== 16) throw new RangeError(`a UUID takes 16 bytes, got ${bytes.length}`);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Buffer.from(bytes).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -10,7 +10,7 @@
  * at import), and anything in another thread or process.
  */
 import crypto from 'node:crypto';
-import { streamFor, type RandomStream } from '../random.js';
+import { streamFor, uuidV4Of, type RandomStream } from '../random.js';
 import { Patches } from './patches.js';
 
 /** Most bytes one call may ask for: crypto's own limit for `randomBytes` is 2^31 - 1; a run needs far less. */
@@ -37,10 +37,7 @@ function viewOf(buffer: NodeJS.ArrayBufferView, offset = 0, size?: number): Uint
 function uuid(stream: RandomStream): string {
   const b = new Uint8Array(16);
   fill(stream, b);
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const hex = Buffer.from(b).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidV4Of(b);
 }
 
 /** Seeds `Math.random` and the crypto sources above from the run's `seed`, in `patches`. */
