@@ -143,6 +143,8 @@ export class FakeSocket implements SocketLike {
   readonly #knownChats = new Set<string>();
   /** Inbound emitted but not yet receipted by the server, by id. */
   readonly #unreceipted = new Map<string, QueuedInbound>();
+  /** Offline messages the server pushed at login, not yet emitted: a close hands them back. */
+  #offlinePending: QueuedInbound[] = [];
   /** Inbound arrived, waiting for the next upsert flush (or re-emission after a throw). */
   #upsertBuffer: QueuedInbound[] = [];
   #flushTimer: TimerHandle | undefined;
@@ -464,8 +466,10 @@ export class FakeSocket implements SocketLike {
     this.#wire.destroy();
     this.#emit('connection.update', closeUpdate(error, now));
     this.#emitter.destroy();
-    const unreceipted = [...this.#unreceipted.values(), ...this.#upsertBuffer.filter((m) => !this.#unreceipted.has(m.id))];
+    const unemitted = [...this.#offlinePending, ...this.#upsertBuffer].filter((m) => !this.#unreceipted.has(m.id));
+    const unreceipted = [...this.#unreceipted.values(), ...unemitted];
     this.#unreceipted.clear();
+    this.#offlinePending = [];
     this.#upsertBuffer = [];
     this.#host.closed(this, unreceipted);
     this.#resolveEnd?.();
@@ -644,10 +648,13 @@ export class FakeSocket implements SocketLike {
     this.#flushTimer ??= this.#host.timers.setTimeout(() => this.#flush('notify'), this.#host.options.inboundFlushMs);
   }
 
+  /** Offline messages pushed at login; a socket that closes before emitting them hands them back (no receipt went out). */
   #deliverOffline(messages: readonly QueuedInbound[]): void {
+    this.#offlinePending.push(...messages);
     this.#host.timers.setTimeout(() => {
       if (this.state !== 'open') return;
-      this.#upsertBuffer.push(...messages);
+      this.#upsertBuffer.push(...this.#offlinePending);
+      this.#offlinePending = [];
       this.#flush('append');
     }, this.#host.options.offlineDeliveryMs);
   }

@@ -320,3 +320,22 @@ describe('when a run is over', () => {
     expect(h.stop.reason).toBe('settled');
   });
 });
+
+describe('offline delivery', () => {
+  it('hands offline messages pushed to a socket that closed before emitting them back to the server, for the next socket', async () => {
+    // Arrange: m1 waits on the server; socket 1 opens at 60 ms and is cut at 100 ms, before the
+    // offline batch is emitted (login + 100 ms).
+    const timeline = timelineOf([
+      { at: 0, do: 'inbound', chat: 'c1', msg: 'm1' },
+      { at: 0, do: 'reply', to: 'm1', key: 'r1' },
+      { at: 100, do: 'drop', reason: 'connectionReset' },
+    ]);
+    // Act
+    const h = await simulate(timeline, referenceSendPath);
+    // Assert
+    const m1 = h.inbound.find((i) => i.msg === 'm1')!;
+    expect(m1.deliveries.map((d) => [d.generation, d.type])).toEqual([[2, 'append']]);
+    expect(h.requests.map((r) => [r.key, r.outcome])).toEqual([['r1', 'ok']]);
+    expect(h.server.visible['c1']?.map((v) => v.key)).toEqual(['r1']);
+  });
+});
