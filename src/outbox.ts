@@ -17,8 +17,9 @@
  * older entries are pruned whenever a new write is recorded.
  *
  * Limits: `maxPending` replies awaiting their first write (then {@link OutboxFullError}),
- * `maxSendAttempts` per reply up to its first write and {@link resendAttemptsMax} more for its
- * resends (so failures before the write cannot leave a lost write unresent), a per-reply deadline that bounds its first
+ * `maxSendAttempts` per reply up to its first write, and {@link resendAttemptsMax} more for its
+ * resends (so failures before the write cannot leave a lost write unresent; resends use what the
+ * first write left too, as a flapping connection may reject a few), a per-reply deadline that bounds its first
  * write (queueing, waits and attempts), and `maxUnconfirmed` replies held after their write
  * (unconfirmed or waiting to be resent; at the limit the oldest unconfirmed one is treated as
  * confirmed and counted in `unconfirmedEvicted`). The outbox owns no timers: waits are the
@@ -59,8 +60,9 @@ export interface Receipt {
 export const baileysKeepAliveIntervalMs = baileysDefaults.keepAliveIntervalMs;
 
 /**
- * Attempts a written reply gets for its resends, on top of those up to its first write: with
- * the default 8 that is 10, the `bounded` property's limit per reply.
+ * Attempts a written reply may make for its resends beyond `maxSendAttempts` (attempts are
+ * counted over the reply's whole life): with the default 8 that is 10, the `bounded`
+ * property's limit per reply.
  */
 export const resendAttemptsMax = 2;
 
@@ -74,7 +76,7 @@ export interface OutboxOptions {
   deadlineMs: number;
   /** Replies held at once, queued or in progress (default 1,000). */
   maxPending?: number;
-  /** Attempts per reply up to its first write (default 8); its resends get {@link resendAttemptsMax} more. */
+  /** Attempts per reply up to its first write (default 8); with its resends, {@link resendAttemptsMax} more. */
   maxSendAttempts?: number;
   /**
    * Resend what a closing socket may have swallowed (default true). Off, a resolved write is
@@ -118,8 +120,6 @@ interface Reply {
   ambiguousCause: unknown;
   /** Set at the first write: the promise resolved; from then on the reply is a resend candidate. */
   receipt: Receipt | undefined;
-  /** `attempts` at the first write: the resends' attempts are counted from it. */
-  attemptsAtWrite: number;
   /** The promise was rejected or the resend given up: nothing more to do. */
   finished: boolean;
 }
@@ -216,7 +216,6 @@ export class Outbox {
         afterGeneration: 0,
         ambiguousCause: undefined,
         receipt: undefined,
-        attemptsAtWrite: 0,
         finished: false,
       };
       this.#pending += 1;
@@ -313,7 +312,7 @@ export class Outbox {
     if (first && this.#options.clock.now() >= reply.deadlineAt) {
       return this.#fail(reply, new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, reply.attempts));
     }
-    if (first ? reply.attempts >= this.#maxSendAttempts : reply.attempts - reply.attemptsAtWrite >= resendAttemptsMax) {
+    if (reply.attempts >= this.#maxSendAttempts + (first ? 0 : resendAttemptsMax)) {
       return this.#fail(reply, new SendAttemptsExhaustedError(reply.messageId, reply.attempts, reply.ambiguousCause));
     }
     if (!first) this.#expireQueued(lane);
@@ -338,7 +337,6 @@ export class Outbox {
     const { logger, supervisor, clock } = this.#options;
     if (reply.receipt === undefined) {
       reply.receipt = { messageId: reply.messageId, attempts: reply.attempts, generation, outcome: 'ok', resends: 0 };
-      reply.attemptsAtWrite = reply.attempts;
       this.#pending -= 1;
       if (this.#pending < 0) throw new Error('invariant: outbox pending count below zero');
       reply.resolve(reply.receipt);
