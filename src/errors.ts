@@ -122,3 +122,16 @@ function describe(cause: unknown): string {
   if (cause instanceof Error) return cause.message;
   return String(cause);
 }
+
+/**
+ * The socket's close was heard while a send on it had not settled. rc14 never writes a send
+ * after its socket closed (a send still in its pre-write queries then rejects with a bare close
+ * code, or waits out `defaultQueryTimeoutMs` after an `end()` Baileys began itself): the attempt
+ * is over. Counted as ambiguous all the same, so the resend keeps the message id.
+ */
+export class SocketClosedInFlightError extends SendPathError {
+  override readonly name = 'SocketClosedInFlightError';
+  constructor(readonly generation: number) {
+    super(`socket ${generation} closed while the send was in flight`);
+  }
+}

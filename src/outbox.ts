@@ -27,6 +27,7 @@
  */
 import type { AnyMessageContent } from '@whiskeysockets/baileys';
 import {
+  SocketClosedInFlightError,
   AmbiguousDeliveryError,
   LiveWaitTimeoutError,
   OutboxFullError,
@@ -443,10 +444,15 @@ export class Outbox {
   async #attempt(reply: Reply, live: LiveSocket): Promise<AttemptResult> {
     const { logger, supervisor } = this.#options;
     const log = { chat: redactJid(reply.chatJid), messageId: reply.messageId, attempt: reply.attempts, generation: live.generation };
+    const close = supervisor.closeSignal(live.generation);
     try {
       const sending = live.socket.sendMessage(reply.chatJid, reply.content, { messageId: reply.messageId });
-      if ((await Promise.race([sending, this.#stopSignal])) === 'stopped') {
+      // A send resolves at its write; one the close overtook is never written, but Baileys may
+      // hold its promise 60 s (see SocketClosedInFlightError): the next socket need not wait.
+      const first = await Promise.race([sending, this.#stopSignal, close.closed]);
+      if (first === 'stopped' || first === 'closed') {
         sending.catch(() => undefined); // settles later, or never; nobody is listening any more
+        if (first === 'closed') throw new SocketClosedInFlightError(live.generation);
         return { done: false, terminal: true, mayHaveWritten: true, afterGeneration: live.generation, cause: new SendPathStoppedError() };
       }
       logger.debug(log, 'reply written');
@@ -464,6 +470,8 @@ export class Outbox {
         afterGeneration: kind === 'ambiguous' && !closeHeard ? live.generation - 1 : live.generation,
         cause,
       };
+    } finally {
+      close.release();
     }
   }
 }

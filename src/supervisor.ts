@@ -85,6 +85,8 @@ export class Supervisor {
   #reconnectTimer: TimerHandle | undefined;
   #watchdogTimer: TimerHandle | undefined;
   #waiters: Waiter[] = [];
+  /** Hearers of the live socket's close ({@link closeSignal}), each an attempt in flight on it. */
+  readonly #closeHearers = new Set<() => void>();
   #waiterTimer: TimerHandle | undefined;
   #waiterTimerAt = Infinity;
   #terminalError: TerminalConnectionError | undefined;
@@ -127,6 +129,20 @@ export class Supervisor {
   }
 
   /**
+   * A signal that resolves once the close of `generation` is heard (at once if it was), for an
+   * attempt in flight on it to race; `release()` when the attempt settled. At most `maxWaiters`
+   * at once (one per attempt in flight; the outbox holds fewer).
+   */
+  closeSignal(generation: number): { closed: Promise<'closed'>; release(): void } {
+    if (this.isClosed(generation)) return { closed: Promise.resolve('closed'), release: () => undefined };
+    if (this.#closeHearers.size >= this.#maxWaiters) throw new WaitersFullError(this.#maxWaiters);
+    let hear: () => void = () => undefined;
+    const closed = new Promise<'closed'>((resolve) => (hear = () => resolve('closed')));
+    this.#closeHearers.add(hear);
+    return { closed, release: () => void this.#closeHearers.delete(hear) };
+  }
+
+  /**
    * Resolves with a live socket newer than `afterGeneration`, waiting (shared) if there is none.
    * Rejects at `deadlineAt` (clock time) with {@link LiveWaitTimeoutError}, at a terminal close
    * with {@link TerminalConnectionError}, and at `stop()` with {@link SendPathStoppedError}.
@@ -152,6 +168,7 @@ export class Supervisor {
     this.#state = 'stopped';
     this.#live = undefined;
     this.#closedThrough = this.#generation;
+    this.#hearClose();
     this.#clearReconnectTimer();
     this.#clearWatchdog();
     this.#rejectWaiters(new SendPathStoppedError());
@@ -160,6 +177,13 @@ export class Supervisor {
       await socket.end(undefined);
       this.#detach?.();
     }
+  }
+
+  /** Tells every attempt in flight that its socket closed (there is one live socket at a time). */
+  #hearClose(): void {
+    const hearers = [...this.#closeHearers];
+    this.#closeHearers.clear();
+    for (const hear of hearers) hear();
   }
 
   #settledError(): SendPathError | undefined {
@@ -231,6 +255,7 @@ export class Supervisor {
     this.#live = undefined;
     this.#socket = undefined;
     this.#closedThrough = generation;
+    this.#hearClose();
     const code = statusCodeOf(error);
     const kind = classifyClose(code);
     this.#options.logger.warn({ generation, statusCode: code, kind }, 'connection closed');
