@@ -16,8 +16,9 @@ const property = 'exactly-once';
  *
  * `lost on the wire`: every frame of it that was written was lost (written, never reached the
  * server: written into a silent link that never came back, or in the latency window before a
- * FIN or RST was heard), and after the last such loss was heard (its socket's close emitted)
- * no repair was possible: no newer socket opened before the run ended; or the session ended for
+ * FIN or RST was heard), and after the last such loss was heard (its socket's close emitted;
+ * a later resend that was in flight when its own socket died, unwritten, moves this to that
+ * socket's close: the network took that chance away too) no repair was possible: no newer socket opened before the run ended; or the session ended for
  * good (a close from outside with a terminal code, or the last `maxAttempts` connects all
  * failing, as the liveness check reads them); or stop() came first (no newer socket opened
  * before it was called, or a send in its chat begun after the loss was heard was still in flight
@@ -33,10 +34,17 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lo
   let lastHeardAt = -Infinity;
   let written = 0;
   for (const attempt of attempts) {
-    if (!attempt.written) continue;
+    const socket = index.socketOf(attempt.generation);
+    const heardAt = socket?.closeEmittedAt;
+    if (!attempt.written) {
+      // A resend the network took away as well (in flight when its socket died): the next
+      // chance to repair the loss comes only after that close too.
+      const inFlightAtDeath = socket?.diedAt !== undefined && (attempt.settledAt === undefined || attempt.settledAt >= socket.diedAt);
+      if (written > 0 && heardAt !== undefined && attempt.at >= lastHeardAt && inFlightAtDeath) lastHeardAt = Math.max(lastHeardAt, heardAt);
+      continue;
+    }
     if (attempt.reachedServer) return undefined;
     written += 1;
-    const heardAt = index.socketOf(attempt.generation)?.closeEmittedAt;
     if (heardAt === undefined) return 'lost on the wire'; // the path never heard of this loss
     lastHeardAt = Math.max(lastHeardAt, heardAt);
   }
@@ -89,8 +97,8 @@ export const exactlyOnce: Checker<typeof property> = {
     'Every reply or media request is visible in its chat at most once, and exactly once if the path reported it sent (outcome ok). ' +
     'Ambiguous (info) and failed requests may be absent. Excused, for a reply reported sent that never became visible: the server nacked it ' +
     '(messages.update status ERROR: the recipient never sees it); or it had at least one written frame, every written frame was lost on the wire ' +
-    '(written, never reached the server), and after the last such loss was heard (its socket\'s close emitted; a loss never heard before the run ' +
-    'ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
+    '(written, never reached the server), and after the last such loss was heard (its socket\'s close emitted, or the close of the socket a ' +
+    'later unwritten resend was in flight on when that socket died; a loss never heard before the run ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
     'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first (before any newer socket ' +
     'opened, or while a send in its chat begun after the loss was heard was still in flight), or, for media, the server refused a resend of it ' +
     '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never answered).',
