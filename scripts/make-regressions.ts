@@ -18,7 +18,7 @@ import { parseTimeline } from '../sim/timeline.js';
 const outDir = 'test/regressions';
 const campaignSeed = 42;
 /** Runs searched per specimen: its regression file needs one failure, however rare its trigger. */
-const campaignRunsMax = 300;
+const campaignRunsMax = 1000;
 
 for (const specimen of specimens) {
   const path = builtInSendPath(`specimen:${specimen.name}`);

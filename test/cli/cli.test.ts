@@ -193,7 +193,7 @@ describe('baileys-sim audit', () => {
     expect(result.stdout).toMatch(/^path\s+runs\s+caught\?\s+properties violated$/m);
     expect(result.stdout).toMatch(/good-path\.ts\s+100\s+no\s+-$/m);
     expect(result.stdout).toMatch(/^specimen:captured-socket\s+\d+\s+yes\s+[a-z-]+/m);
-  });
+  }, 180_000); // the path and twenty specimens, each shrunk: a minute or two on two busy cores
 
   it('names the exports of a module without a factory (exit 2)', async () => {
     const result = await runCli(['audit', join(dir, 'no-factory.ts')], dir);
