@@ -61,7 +61,8 @@ function stoppedFirst(index: HistoryIndex, chat: string, heardAt: number): boole
   if (stopAt === undefined) return false;
   if (!index.openedBetween(heardAt, stopAt)) return true;
   const inChat = index.messageAttemptsByChat.get(chat) ?? [];
-  return inChat.some((a) => a.at >= heardAt && a.at <= stopAt && (a.settledAt === undefined || a.settledAt > stopAt));
+  // Settled at the stop's own instant counts as in flight: the stop's end() is what settled it.
+  return inChat.some((a) => a.at >= heardAt && a.at <= stopAt && (a.settledAt === undefined || a.settledAt >= stopAt));
 }
 
 function check(index: HistoryIndex): Violation<typeof property>[] {
