@@ -48,13 +48,15 @@ export const blackhole = defineFault<'blackhole', BlackholeEvent, BlackholeStep>
   draw: { shape: 'tick', tone: 'fault', label: () => 'blackhole' },
   coverage: { swarm: { blackhole: fc.boolean() }, kindOf: () => 'blackhole' },
   generate: {
-    // Mostly shorter than Baileys' keep-alive takes to notice (the reconnect lands after it),
-    // sometimes long enough that reconnects hang into it too.
+    // Shorter than Baileys' keep-alive takes to notice (the frames arrive late); as long as it
+    // takes to notice and close (35 to 95 s after the last frame heard: what a send path must
+    // hold its writes for); sometimes long enough that reconnects hang into it too.
     step: fc.record({
       do: fc.constant('blackhole' as const),
       forMs: fc.oneof(
         { withCrossShrink: true },
-        { weight: 3, arbitrary: fc.integer({ min: 0, max: 30_000 }) },
+        { weight: 2, arbitrary: fc.integer({ min: 0, max: 30_000 }) },
+        { weight: 2, arbitrary: fc.integer({ min: 30_000, max: 100_000 }) },
         { weight: 1, arbitrary: fc.integer({ min: 0, max: 120_000 }) },
       ),
     }),
