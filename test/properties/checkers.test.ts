@@ -159,7 +159,7 @@ describe('exactly-once', () => {
       socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', dropReason: 'connectionClosed', diedAt: 150, closeEmittedAt: 300 }),
       endedSocket({ generation: 2, createdAt: 2200, openedAt: 2300, endAt: 2301 }),
     ];
-    h.stop = { ...h.stop, requestedAt: 2301, completedAt: 2321 };
+    h.stop = { ...h.stop, reason: 'event', requestedAt: 2301, completedAt: 2321 };
     h.requests.push(request('r1'), request('r2', { callSeq: 2 }));
     h.attempts.push(
       attempt(1, 'r1', { reachedServer: false }),
@@ -265,6 +265,7 @@ describe('liveness', () => {
       h.requests.push(request('r1', { outcome: 'fail', calledAt: 2000, settledAt: 2300 }));
     }],
     ['stop was requested first', (h: ReturnType<typeof baseHistory>) => {
+      h.stop.reason = 'event';
       h.stop.requestedAt = 250;
       h.requests.push(request('r1', { outcome: 'fail', settledAt: 300 }));
     }],

@@ -57,8 +57,10 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lo
 
 /** stop() was called before a loss heard at `heardAt` in `chat` could be repaired (see {@link lossExcuse}). */
 function stoppedFirst(index: HistoryIndex, chat: string, heardAt: number): boolean {
-  const stopAt = index.history.stop.requestedAt;
-  if (stopAt === undefined) return false;
+  const { stop } = index.history;
+  const stopAt = stop.requestedAt;
+  // The harness's own stop once everything settled cut nothing short.
+  if (stopAt === undefined || stop.reason === 'settled') return false;
   if (!index.openedBetween(heardAt, stopAt)) return true;
   const inChat = index.messageAttemptsByChat.get(chat) ?? [];
   // Settled at the stop's own instant counts as in flight: the stop's end() is what settled it.
@@ -100,8 +102,9 @@ export const exactlyOnce: Checker<typeof property> = {
     '(messages.update status ERROR: the recipient never sees it); or it had at least one written frame, every written frame was lost on the wire ' +
     '(written, never reached the server), and after the last such loss was heard (its socket\'s close emitted, or the close of the socket a ' +
     'later unwritten resend was in flight on when that socket died; a loss never heard before the run ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
-    'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first (before any newer socket ' +
-    'opened, or while a send in its chat begun after the loss was heard was still in flight), or, for media, the server refused a resend of it ' +
+    'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline or by the harness at ' +
+    'its deadline (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
+    'stop\'s instant included), or, for media, the server refused a resend of it ' +
     '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never answered).',
   check,
   judges: (index) => index.messageRequests.some((r) => r.calledAt !== undefined),
