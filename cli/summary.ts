@@ -279,9 +279,10 @@ export function formatSummary(summary: CampaignSummary): string[] {
 
 /** Per property: runs that violated it and runs that gave it something to judge; then the campaign properties. */
 function formatProperties(summary: CampaignSummary): string[] {
-  const lines = ['  properties (runs)   violated    judged'];
+  const width = Math.max(16, ...Object.keys(summary.violationsByProperty).map((p) => p.length + 1));
+  const lines = [`  ${'properties (runs)'.padEnd(width + 2)} violated    judged`];
   for (const [property, runs] of Object.entries(summary.violationsByProperty)) {
-    lines.push(`    ${property.padEnd(16)}${String(runs).padStart(9)}${String(summary.judgedByProperty[property] ?? 0).padStart(10)}`);
+    lines.push(`    ${property.padEnd(width)}${String(runs).padStart(9)}${String(summary.judgedByProperty[property] ?? 0).padStart(10)}`);
   }
   const vacuous = Object.entries(summary.judgedByProperty)
     .filter(([, runs]) => runs === 0)
@@ -292,7 +293,7 @@ function formatProperties(summary: CampaignSummary): string[] {
   lines.push('  campaign properties');
   for (const name of campaignPropertyNames) {
     const verdict = summary.campaignProperties[name];
-    lines.push(`    ${name.padEnd(16)}${verdict.padEnd(12)}${campaignPropertyNote(summary, name)}`);
+    lines.push(`    ${name.padEnd(width)}${verdict.padEnd(12)}${campaignPropertyNote(summary, name)}`);
   }
   return lines;
 }
