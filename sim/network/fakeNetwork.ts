@@ -155,7 +155,7 @@ export class FakeNetwork {
    * path off before it could recover what vanished. A write is lost in a link that went silent,
    * or in the latency window before the bot heard the server cut the connection. Unsettled while
    * a socket that went silent is not closed yet; or while the newest socket is not open and the
-   * path may still reconnect (`pathBusy`: it holds timers, or a connect is under way); or while
+   * path may still reconnect (`pathBusy`: it holds timers, or a connect or a close is under way); or while
    * sends are under way on an open one. "A newer socket opened" is not enough: one opened after
    * the loss may drop a moment later while the path's reconnect is scheduled, and the resends it
    * still owes would be counted as lost. Always false in a run that lost no write.
@@ -170,7 +170,8 @@ export class FakeNetwork {
     if (!silenced && !this.#lostWrite()) return false;
     const newest = this.sockets.at(-1)!;
     if (newest.state === 'open') return this.pendingAttempts() > 0;
-    return pathBusy || newest.state === 'connecting';
+    // A socket closing (its end() under way) will emit its close, and the path will react to it.
+    return pathBusy || newest.state === 'connecting' || newest.state === 'closing';
   }
 
   /** Whether a write's frame was lost: written on a socket whose close was heard, never at the server. */

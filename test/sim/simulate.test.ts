@@ -321,6 +321,28 @@ describe('when a run is over', () => {
   });
 });
 
+describe('when a run is over, with a close under way', () => {
+  it('waits for the close of a socket Baileys is ending before judging the writes it owes', async () => {
+    // Arrange: r1 and r2 are lost before the RST at 191 ms is heard; socket 2 opens at 2485 ms
+    // with 334 ms latency and gets a stream error: at the heal (the last event) its end() is
+    // still under way, and only its close lets the path reconnect and resend.
+    const timeline = timelineOf([
+      { at: 0, do: 'inbound', chat: 'c1', msg: 'm1' },
+      { at: 0, do: 'reply', to: 'm1', key: 'r1' },
+      { at: 191, do: 'drop', reason: 'connectionReset' },
+      { at: 191, do: 'latency', ms: 334 },
+      { at: 191, do: 'reply', to: 'm1', key: 'r2' },
+      { at: 2486, do: 'drop', reason: 'serviceUnavailable' },
+      { at: 3486, do: 'heal' },
+    ]);
+    // Act
+    const h = await simulate(timeline, referenceSendPath);
+    // Assert
+    expect(h.sockets.length).toBeGreaterThanOrEqual(3);
+    expect(h.server.visible['c1']?.map((v) => v.key)).toEqual(['r1', 'r2']);
+  });
+});
+
 describe('offline delivery', () => {
   it('hands offline messages pushed to a socket that closed before emitting them back to the server, for the next socket', async () => {
     // Arrange: m1 waits on the server; socket 1 opens at 60 ms and is cut at 100 ms, before the
