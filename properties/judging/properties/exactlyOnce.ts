@@ -32,6 +32,8 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lo
   const attempts = index.messageAttemptsByKey.get(request.key) ?? [];
   if (attempts.some((a) => a.nacked === true)) return 'nacked';
   let lastHeardAt = -Infinity;
+  /** When the last written frame's loss was heard: resends are judged from then. */
+  let lossHeardAt = -Infinity;
   let written = 0;
   for (const attempt of attempts) {
     const socket = index.socketOf(attempt.generation);
@@ -47,11 +49,12 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lo
     written += 1;
     if (heardAt === undefined) return 'lost on the wire'; // the path never heard of this loss
     lastHeardAt = Math.max(lastHeardAt, heardAt);
+    lossHeardAt = Math.max(lossHeardAt, heardAt);
   }
   if (written === 0) return undefined;
   if (!index.openedAtOrAfter(lastHeardAt)) return 'lost on the wire';
   const sessionOver = index.outsideTerminalCloseAtOrAfter(lastHeardAt) || index.lastConnectsFailedSince(lastHeardAt);
-  const resendRefused = request.kind === 'sendMedia' && attempts.some((a) => a.at >= lastHeardAt && isMediaRefusal(a));
+  const resendRefused = request.kind === 'sendMedia' && attempts.some((a) => a.at >= lossHeardAt && isMediaRefusal(a));
   return sessionOver || resendRefused || stoppedFirst(index, request.chat, lastHeardAt) ? 'lost on the wire' : undefined;
 }
 
