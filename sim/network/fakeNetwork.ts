@@ -17,7 +17,6 @@ import type { AttemptRecord } from '../history.js';
 import { dropError } from './baileysErrors.js';
 import { FakeSocket, type NewAttempt, type SocketHost, type SocketNetworkOptions } from './fakeSocket.js';
 import type { QueuedInbound, ServerModel } from './server.js';
-import { SendLock } from './sendLock.js';
 
 /** Fake network behaviour knobs. */
 export interface NetworkOptions extends SocketNetworkOptions {
@@ -74,8 +73,6 @@ export class FakeNetwork {
   /** Sockets silenced until the next `heal`. */
   #silencedUntilHeal = new Set<FakeSocket>();
   #latencyMs: number;
-  /** One per run: the bot's one session (see sendLock.ts). */
-  readonly #sendLock = new SendLock();
   readonly server: ServerModel;
   readonly hooks: NetworkHooks;
   /** Every socket made, in generation order. */
@@ -219,7 +216,6 @@ export class FakeNetwork {
     return {
       timers: clock.network,
       options: this.#options,
-      sendLock: this.#sendLock,
       now: () => clock.now(),
       latencyMs: () => this.#latencyMs,
       connectVerdict: () => this.#connectVerdict(),

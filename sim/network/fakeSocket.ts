@@ -10,7 +10,7 @@
  *   `isOnline`, then `open`.
  * - `sendMessage` rejects 428 `Connection Closed` unless the socket is open. Otherwise it runs the
  *   pre-write queries (media: `media_conn`, cached per socket even when it failed, and the upload;
- *   the first send per chat: usync, inside the session's send lock with the write, so sends are
+ *   the first send per chat: usync, inside the socket's send lock with the write, so its sends are
  *   written in the order they were called: sendLock.ts), writes, and resolves right after the write with a
  *   `proto.WebMessageInfo`. The frame reaches the server one latency later, or stalls in a silent
  *   link, or is lost if the server cut the connection. An unanswered query waits out
@@ -50,7 +50,7 @@ import { FakeEmitter } from './emitter.js';
 import { keepAliveEndsAt } from './keepAlive.js';
 import { closeUpdate, describeContent, inboundUpsert, nackUpdate, sentWaMessage } from './messageShapes.js';
 import { parseReplyKey, type FrameKind, type QueuedInbound, type ServerModel } from './server.js';
-import type { SendLock } from './sendLock.js';
+import { SendLock } from './sendLock.js';
 import { Wire } from './wire.js';
 
 /** The fields of a new attempt record the socket knows; the network adds order, time and results. */
@@ -102,8 +102,6 @@ export interface SocketHost {
   /** This socket emitted `close`; `unreceipted` are inbound messages the server must deliver again. */
   closed(socket: FakeSocket, unreceipted: QueuedInbound[]): void;
   readonly server: ServerModel;
-  /** The session's send lock (see sendLock.ts): shared by every socket of the run. */
-  readonly sendLock: SendLock;
   readonly hooks: {
     onInboundEmitted(message: QueuedInbound, generation: number, type: 'notify' | 'append'): void;
   };
@@ -143,6 +141,8 @@ export class FakeSocket implements SocketLike {
   readonly #knownChats = new Set<string>();
   /** Inbound emitted but not yet receipted by the server, by id. */
   readonly #unreceipted = new Map<string, QueuedInbound>();
+  /** This socket's send lock (see sendLock.ts). */
+  readonly #sendLock = new SendLock();
   /** Offline messages the server pushed at login, not yet emitted: a close hands them back. */
   #offlinePending: QueuedInbound[] = [];
   /** Inbound arrived, waiting for the next upsert flush (or re-emission after a throw). */
@@ -241,7 +241,7 @@ export class FakeSocket implements SocketLike {
     const media = kind === 'image' || kind === 'document';
     return this.#track(attempt, async () => {
       if (media) await this.#mediaPhase(attempt);
-      await this.#host.sendLock.run(async () => {
+      await this.#sendLock.run(async () => {
         await this.#usyncPhase(attempt, jid);
         await this.#write(attempt, text);
         this.#frameToServer(attempt, text, kind);

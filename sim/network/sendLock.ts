@@ -1,12 +1,13 @@
 /**
- * The one lock every send of a session takes in rc14. `relayMessage`
+ * The one lock every send on a socket takes in rc14. `relayMessage`
  * (`lib/Socket/messages-send.js`) runs its device queries, encryption and the write inside
- * `authState.keys.transaction(work)` with no key, and `addTransactionCapability`
+ * `keys.transaction(work)` with no key, and `addTransactionCapability`
  * (`lib/Utils/auth-utils.js`) serializes transactions of one key with an `async-mutex` `Mutex`,
- * which is FIFO. So a send starts its pre-write queries only once the send called before it was
- * written or failed, in any chat and on any socket of the session: sends are written in the
- * order they were called, and one stuck in a query or behind a full buffer holds up the rest.
- * Media uploads (`generateWAMessage`) run before the lock.
+ * which is FIFO. `makeSocket` (`lib/Socket/socket.js`) wraps the auth state's keys anew for each
+ * socket, so the lock is the socket's: its sends start their pre-write queries only once the send
+ * called before them was written or failed, in any chat, and one stuck in a query holds up the
+ * rest of that socket's sends; a newer socket has a lock of its own. Media uploads
+ * (`generateWAMessage`) run before the lock.
  */
 
 /** Most sends waiting for the lock at once (a limit on everything; the attempts limit is lower). */
