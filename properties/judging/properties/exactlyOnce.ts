@@ -17,8 +17,9 @@ const property = 'exactly-once';
  * `lost on the wire`: every frame of it that was written was lost (written, never reached the
  * server: written into a silent link that never came back, or in the latency window before a
  * FIN or RST was heard), and after the last such loss was heard (its socket's close emitted;
- * a later resend that was in flight when its own socket died, unwritten, moves this to that
- * socket's close: the network took that chance away too) no repair was possible: no newer socket opened before the run ended; or the session ended for
+ * a later send in its chat that never reached the server and was in flight when its own socket
+ * died moves this to that socket's close: the network took that chance away too, and resends go
+ * one at a time per chat) no repair was possible: no newer socket opened before the run ended; or the session ended for
  * good (a close from outside with a terminal code, or the last `maxAttempts` connects all
  * failing, as the liveness check reads them); or stop() came first (no newer socket opened
  * before it was called, or a send in its chat begun after the loss was heard was still in flight
@@ -31,43 +32,60 @@ const property = 'exactly-once';
 function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lost on the wire' | undefined {
   const attempts = index.messageAttemptsByKey.get(request.key) ?? [];
   if (attempts.some((a) => a.nacked === true)) return 'nacked';
-  let lastHeardAt = -Infinity;
   /** When the last written frame's loss was heard: resends are judged from then. */
   let lossHeardAt = -Infinity;
+  let lossGeneration = 0;
   let written = 0;
   for (const attempt of attempts) {
-    const socket = index.socketOf(attempt.generation);
-    const heardAt = socket?.closeEmittedAt;
-    if (!attempt.written) {
-      // A resend the network took away as well (in flight when its socket died): the next
-      // chance to repair the loss comes only after that close too.
-      const inFlightAtDeath = socket?.diedAt !== undefined && (attempt.settledAt === undefined || attempt.settledAt >= socket.diedAt);
-      if (written > 0 && heardAt !== undefined && attempt.at >= lastHeardAt && inFlightAtDeath) lastHeardAt = Math.max(lastHeardAt, heardAt);
-      continue;
-    }
+    if (!attempt.written) continue;
     if (attempt.reachedServer) return undefined;
     written += 1;
+    const heardAt = index.socketOf(attempt.generation)?.closeEmittedAt;
     if (heardAt === undefined) return 'lost on the wire'; // the path never heard of this loss
-    lastHeardAt = Math.max(lastHeardAt, heardAt);
     lossHeardAt = Math.max(lossHeardAt, heardAt);
+    lossGeneration = Math.max(lossGeneration, attempt.generation);
   }
   if (written === 0) return undefined;
-  if (!index.openedAtOrAfter(lastHeardAt)) return 'lost on the wire';
-  const sessionOver = index.outsideTerminalCloseAtOrAfter(lastHeardAt) || index.lastConnectsFailedSince(lastHeardAt);
+  const chance = lastChance(index, request.chat, lossHeardAt, lossGeneration);
+  if (!newerOpened(index, chance.generation)) return 'lost on the wire';
+  const sessionOver = index.outsideTerminalCloseAtOrAfter(chance.heardAt) || index.lastConnectsFailedSince(chance.heardAt);
   const resendRefused = request.kind === 'sendMedia' && attempts.some((a) => a.at >= lossHeardAt && isMediaRefusal(a));
-  return sessionOver || resendRefused || stoppedFirst(index, request.chat, lastHeardAt) ? 'lost on the wire' : undefined;
+  return sessionOver || resendRefused || stoppedFirst(index, request.chat, chance) ? 'lost on the wire' : undefined;
 }
 
-/** stop() was called before a loss heard at `heardAt` in `chat` could be repaired (see {@link lossExcuse}). */
-function stoppedFirst(index: HistoryIndex, chat: string, heardAt: number): boolean {
+/**
+ * The socket after whose close the path last had a chance to repair a loss heard at `heardAt`
+ * on `generation`: a later send in the chat (resends go one at a time per chat) that did not
+ * reach the server and was in flight when its own socket died took that socket's chance away.
+ */
+function lastChance(index: HistoryIndex, chat: string, heardAt: number, generation: number): { heardAt: number; generation: number } {
+  const chance = { heardAt, generation };
+  for (const attempt of index.messageAttemptsByChat.get(chat) ?? []) {
+    if (attempt.at < chance.heardAt || attempt.reachedServer || attempt.generation <= chance.generation) continue;
+    const socket = index.socketOf(attempt.generation);
+    if (socket?.diedAt === undefined || socket.closeEmittedAt === undefined) continue;
+    if (attempt.settledAt !== undefined && attempt.settledAt < socket.diedAt) continue; // over before the socket died
+    chance.heardAt = socket.closeEmittedAt;
+    chance.generation = attempt.generation;
+  }
+  return chance;
+}
+
+/** Some socket newer than `generation` opened (before `before`). */
+function newerOpened(index: HistoryIndex, generation: number, before = Infinity): boolean {
+  return index.history.sockets.some((s) => s.generation > generation && s.openedAt !== undefined && s.openedAt < before);
+}
+
+/** stop() was called before the loss could be repaired after its last chance (see {@link lossExcuse}). */
+function stoppedFirst(index: HistoryIndex, chat: string, chance: { heardAt: number; generation: number }): boolean {
   const { stop } = index.history;
   const stopAt = stop.requestedAt;
   // The harness's own stop once everything settled cut nothing short.
   if (stopAt === undefined || stop.reason === 'settled') return false;
-  if (!index.openedBetween(heardAt, stopAt)) return true;
+  if (!newerOpened(index, chance.generation, stopAt)) return true;
   const inChat = index.messageAttemptsByChat.get(chat) ?? [];
   // Settled at the stop's own instant counts as in flight: the stop's end() is what settled it.
-  return inChat.some((a) => a.at >= heardAt && a.at <= stopAt && (a.settledAt === undefined || a.settledAt >= stopAt));
+  return inChat.some((a) => a.at >= chance.heardAt && a.at <= stopAt && (a.settledAt === undefined || a.settledAt >= stopAt));
 }
 
 function check(index: HistoryIndex): Violation<typeof property>[] {
@@ -104,7 +122,7 @@ export const exactlyOnce: Checker<typeof property> = {
     'Ambiguous (info) and failed requests may be absent. Excused, for a reply reported sent that never became visible: the server nacked it ' +
     '(messages.update status ERROR: the recipient never sees it); or it had at least one written frame, every written frame was lost on the wire ' +
     '(written, never reached the server), and after the last such loss was heard (its socket\'s close emitted, or the close of the socket a ' +
-    'later unwritten resend was in flight on when that socket died; a loss never heard before the run ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
+    'later send in its chat that never reached the server was in flight on when that socket died; a loss never heard before the run ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
     'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline or by the harness at ' +
     'its deadline (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
     'stop\'s instant included), or, for media, the server refused a resend of it ' +
