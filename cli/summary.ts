@@ -2,7 +2,7 @@
  * A campaign's summary: the JSON object `--json` prints and the table a person reads. Both come
  * from {@link summarize}, so what CI parses and what a log shows are the same numbers.
  */
-import type { CampaignFailure, CampaignResult } from '../properties/campaigns/campaign.js';
+import type { CampaignFailure, CampaignResult, Determinism } from '../properties/campaigns/campaign.js';
 import type { CampaignShard, ChunkResult } from '../properties/campaigns/shard.js';
 import { campaignPropertyNames, type CampaignPropertyName, type CampaignViolation } from '../properties/judging/campaignProperties.js';
 import type { Violation } from '../properties/judging/checkers.js';
@@ -46,7 +46,7 @@ export interface RunTotals {
   judgedByProperty: Record<string, number>;
   /** How much the runs exercised the path (the campaign property `exercised`). */
   exercise: ExerciseCounts;
-  determinism: { checked: number; mismatches: number; likelySource?: string };
+  determinism: Determinism;
   /** Cut by the time budget. */
   interrupted: boolean;
 }
@@ -100,7 +100,7 @@ export interface CampaignSummary {
   judgedByProperty: Record<string, number>;
   /** Runs that sent the bot a message / in which it received one / asked for a reply / saw one become visible. */
   exercise: ExerciseCounts;
-  determinism: { checked: number; mismatches: number; likelySource?: string };
+  determinism: Determinism;
   /** The watchdog's budget per run, ms, when the runs were watched (`makes-progress` is judged only then). */
   runTimeoutMs?: number;
   /** Per campaign property (campaignProperties.ts): its verdict. */
