@@ -18,11 +18,6 @@ export class SendLock {
   #tail: Promise<void> = Promise.resolve();
   #waiters = 0;
 
-  /** Sends waiting for the lock or holding it. */
-  get waiters(): number {
-    return this.#waiters;
-  }
-
   /** Runs `work` once every earlier `run` settled; settles as `work` does. */
   run<T>(work: () => Promise<T>): Promise<T> {
     if (this.#waiters >= sendLockWaitersMax) throw new Error(`send lock: more than ${sendLockWaitersMax} sends waiting`);
