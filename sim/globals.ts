@@ -17,8 +17,13 @@
  *   `Date` run on the run's virtual clock, randomness on its seed, and an intercepted Baileys
  *   import's `makeWASocket` on its fake network (see `intercept/`).
  *
- * Left alone on purpose: `setImmediate`, `queueMicrotask` and `process.nextTick` (the run loop
- * drains with `setImmediate`; none reads the time, and each runs before the next virtual timer),
+ * In both modes that change globals, `setImmediate` is watched: a call queues its callback as
+ * always and tells the run loop, which queues several turns per event-loop iteration, to run its
+ * next turn after that callback (sim/clock.ts); under `'untouched'` the loop takes one iteration
+ * per turn instead. `setImmediate` of `node:timers` or `node:timers/promises` imported by name is
+ * not seen: its callback may run a few virtual timers later than in production.
+ * Left alone on purpose: `queueMicrotask` and `process.nextTick` (drained before every turn;
+ * neither reads the time),
  * `performance.now` and `process.hrtime` (hosts measure with them; what they change in a history
  * the determinism re-run finds), and `node:crypto` functions imported by name into an ES module
  * (an ES module binding of a built-in is updated only by `syncBuiltinESMExports`, about 60 µs a
@@ -74,6 +79,10 @@ export interface GlobalsRun {
   record(name: GlobalName): void;
   /** Installs the run's interception (mode `'intercept'`); returns what undoes it. */
   intercept(): () => void;
+  /** From now on every call of the global `setImmediate` is reported to {@link immediateQueued}. */
+  watchImmediates(): void;
+  /** Code of the run called the global `setImmediate`. */
+  immediateQueued(): void;
 }
 
 /** True while a tripwire is set: globals are the process's, so one run at a time may hold them. */
@@ -103,10 +112,47 @@ export function enterGlobals(mode: GlobalsMode, run: GlobalsRun): () => void {
     case 'untouched':
       return () => undefined;
     case 'tripwire':
-      return setTripwire(run);
+      return withImmediatesWatched(run, setTripwire(run));
     case 'intercept':
-      return run.intercept();
+      return withImmediatesWatched(run, run.intercept());
   }
+}
+
+/**
+ * Wraps the global `setImmediate` for the run (see the module comment); returns what undoes it
+ * and then `undoFirst`. A host that froze the global keeps it, and the loop one turn per iteration.
+ */
+function withImmediatesWatched(run: GlobalsRun, undoFirst: () => void): () => void {
+  const saved: Saved[] = [];
+  try {
+    const original = globalThis.setImmediate;
+    const watched = function (this: unknown, ...args: Parameters<typeof setImmediate>): NodeJS.Immediate {
+      run.immediateQueued();
+      return original.apply(this, args);
+    };
+    const promised = (original as unknown as Record<symbol, unknown>)[promisify.custom];
+    if (typeof promised === 'function') {
+      Object.defineProperty(watched, promisify.custom, {
+        value: function (this: unknown, ...args: unknown[]): unknown {
+          run.immediateQueued();
+          return promised.apply(this, args);
+        },
+      });
+    }
+    replace(saved, globalThis, 'setImmediate', watched);
+  } catch (error) {
+    restore(saved);
+    undoFirst();
+    throw error;
+  }
+  if (saved.length > 0) run.watchImmediates();
+  return () => {
+    try {
+      restore(saved);
+    } finally {
+      undoFirst();
+    }
+  };
 }
 
 /** A property of an object, saved to be put back exactly as it was. */

@@ -311,6 +311,9 @@ export function outcomeOfError(error: unknown): 'fail' | 'info' {
 /** Limits of {@link jsonSafe}: values from a send path can be anything, even cyclic. */
 export const jsonSafeLimits = Object.freeze({ depthMax: 6, keysMax: 50, itemsMax: 100, stringLengthMax: 2000 });
 
+/** The process's `Date`, taken at load: during a run the global may be the tripwire's. */
+const ProcessDate = Date;
+
 /**
  * A JSON-safe copy of any value, bounded in depth and size: functions and symbols dropped, bytes
  * as `{ $bytes: n }`, errors as {@link ErrorRecord}, dates as ISO text, bigints as text.
@@ -336,7 +339,7 @@ export function jsonSafe(value: unknown, depth = 0): unknown {
   if (depth >= jsonSafeLimits.depthMax) return '[depth]';
   if (value instanceof Uint8Array || value instanceof ArrayBuffer) return { $bytes: value.byteLength };
   if (value instanceof Error) return errorRecord(value);
-  if (value instanceof Date) return Number.isFinite(value.getTime()) ? value.toISOString() : 'Invalid Date';
+  if (value instanceof ProcessDate) return Number.isFinite(value.getTime()) ? value.toISOString() : 'Invalid Date';
   if (Array.isArray(value)) {
     const n = Math.min(value.length, jsonSafeLimits.itemsMax);
     const out: unknown[] = new Array(n);

@@ -262,6 +262,8 @@ class Run {
         draw: () => (this.#globalsStream ??= streamFor(this.#timeline.seed, 'globals')).uniform(),
         record: (name) => this.#recordGlobalUse(name),
         intercept: () => installInterception({ clock: this.#clock, seed: this.#timeline.seed, makeSocket: this.#network.makeSocket }),
+        watchImmediates: () => this.#clock.watchImmediates(),
+        immediateQueued: () => this.#clock.immediateQueued(),
       });
       this.#begin();
       await this.#clock.run(() => this.#afterDrain());

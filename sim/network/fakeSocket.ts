@@ -246,8 +246,10 @@ export class FakeSocket implements SocketLike {
         await this.#write(attempt, text);
         this.#frameToServer(attempt, text, kind);
       });
-      this.#echo(attempt, text, kind);
-      return sentWaMessage({ chatJid: jid, messageId, text, kind, at: attempt.at }) as WAMessage;
+      // rc14's sendMessage echoes the very message object it resolves to.
+      const sent = sentWaMessage({ chatJid: jid, messageId, text, kind, at: attempt.at }) as WAMessage;
+      this.#echo(sent);
+      return sent;
     });
   };
 
@@ -623,8 +625,7 @@ export class FakeSocket implements SocketLike {
   }
 
   /** rc14 echoes every write as an `append` upsert `fromMe` (`emitOwnEvents`), after its event buffer's delay. */
-  #echo(attempt: AttemptRecord, text: string | undefined, kind: FrameKind): void {
-    const message = sentWaMessage({ chatJid: attempt.chatJid, messageId: attempt.messageId!, text, kind, at: attempt.at });
+  #echo(message: WAMessage): void {
     this.#host.timers.setTimeout(() => {
       if (!this.closeEmitted) this.#emit('messages.upsert', { messages: [message], type: 'append' });
     }, this.#host.options.echoMs);

@@ -22,7 +22,7 @@ const events: TimelineEvent[] = [
 
 /** The globals a run may replace, as they are now. */
 function currentGlobals() {
-  return [globalThis.setTimeout, globalThis.setInterval, globalThis.Date, Math.random, nodeCrypto.randomUUID, nodeCrypto.randomBytes, globalThis.crypto.randomUUID];
+  return [globalThis.setTimeout, globalThis.setInterval, globalThis.setImmediate, globalThis.Date, Math.random, nodeCrypto.randomUUID, nodeCrypto.randomBytes, globalThis.crypto.randomUUID];
 }
 
 /** A path that calls `use` from its inbound handler and otherwise answers nothing. */
@@ -98,6 +98,39 @@ describe('the globals tripwire', () => {
     expect(history.globalsUsed).toEqual([{ at: history.inbound[0]!.emittedAt, name: 'setTimeout' }]);
   });
 
+  it('lets a chain of setImmediate callbacks see virtual time as with one loop turn per event-loop iteration', async () => {
+    // Arrange: inbound messages 1 ms apart keep timers firing while the chain runs; under
+    // 'untouched' the loop takes one event-loop iteration per turn, the order to match.
+    const chained: SendPathFactory = (env) => ({
+      start() {
+        const socket = env.makeSocket();
+        let started = false;
+        socket.ev.on('messages.upsert', () => {
+          if (started) return;
+          started = true;
+          const link = (left: number): void => {
+            env.logger.info({ at: env.clock.now(), left }, 'link');
+            if (left > 0) setImmediate(() => link(left - 1));
+          };
+          setImmediate(() => link(8));
+        });
+      },
+      async stop() {},
+    });
+    const burst: TimelineEvent[] = [
+      ...Array.from({ length: 40 }, (_, i): TimelineEvent => ({ at: 10_000 + i, do: 'inbound', chat: 'c1', msg: `m${i}` })),
+      { at: 10_500, do: 'reply', to: 'm0', key: 'r1' }, // keeps the run going until the chain is over
+    ];
+    // Act
+    const watched = await simulate(timelineOf(burst), chained);
+    const untouched = await simulate(timelineOf(burst), chained, { globals: 'untouched' });
+    // Assert
+    const times = (history: typeof watched) => history.logs.map((log) => (log.obj as { at: number }).at);
+    expect(times(watched)).toHaveLength(9);
+    expect(times(watched)).toEqual(times(untouched));
+    expect(fingerprint(watched)).toBe(fingerprint(untouched));
+  });
+
   it(`keeps the first ${globalUsesMax} uses`, async () => {
     const history = await simulate(timelineOf(events), callsOnInbound(() => Array.from({ length: 50 }, () => Math.random())));
     expect(history.globalsUsed).toHaveLength(globalUsesMax);
@@ -128,7 +161,7 @@ describe('the globals tripwire', () => {
   it('puts the globals back when the run throws', () => {
     // Arrange
     const before = currentGlobals();
-    const run = { now: () => 0, draw: () => 0.5, record: () => undefined, intercept: () => () => undefined };
+    const run = { now: () => 0, draw: () => 0.5, record: () => undefined, intercept: () => () => undefined, watchImmediates: () => undefined, immediateQueued: () => undefined };
     // Act
     const restore = enterGlobals('tripwire', run);
     const during = currentGlobals();
