@@ -103,7 +103,7 @@ describe('audit --intercept on send paths as written', () => {
         "    sock.ev.on('messages.upsert', ({ messages }) => {",
         '      for (const m of messages) if (!m.key.fromMe && m.message) onMessage({ chatJid: m.key.remoteJid, id: m.key.id, text: "", reply: (text) => sock.sendMessage(m.key.remoteJid, { text }) });',
         '    });',
-        '  }, (runs % 7) * 100);',
+        '  }, runs * 10);',
         '}',
         'export async function stop() {',
         '  await sock?.end(undefined);',
