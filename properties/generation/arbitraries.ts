@@ -73,6 +73,24 @@ export interface Scene {
   media: boolean;
   fault: FaultStep;
   faultOffsetMs: number;
+  /**
+   * Another chat's message, answered `delayMs` after the scene's first reply, while the scene's
+   * fault may still hold that reply up: whether one chat's trouble holds up another's.
+   */
+  bystander: Bystander | undefined;
+  /**
+   * A second message in the scene's own chat, answered `followUpMs` after the fault: the
+   * conversation goes on through it. After a link went silent, such a reply is written at once
+   * (the chat's devices are known on that socket) and vanishes: the loss rc14 shows only at the
+   * close, up to 95 s later.
+   */
+  followUpMs: number | undefined;
+}
+
+/** The other chat of a scene: `chatOffset` chats on from the scene's own. */
+export interface Bystander {
+  chatOffset: number;
+  delayMs: number;
 }
 
 /** Bounds of generated timelines (also what shrinking heads toward: the minimums). */
@@ -174,6 +192,13 @@ function sceneArb(faults: FaultRegistry): fc.Arbitrary<Scene> {
     { weight: 3, arbitrary: fc.integer({ min: -300, max: 300 }) },
     { weight: 2, arbitrary: fc.integer({ min: -3000, max: 2000 }) },
   ),
+  // Four scenes in five: runs with two chats where one's reply meets the other's fault were too rare.
+  bystander: fc.option(fc.record({ chatOffset: fc.integer({ min: 1, max: generatorLimits.chatsMax - 1 }), delayMs: fc.integer({ min: 0, max: 5000 }) }), {
+    nil: undefined,
+    freq: 5,
+  }),
+  // Within the half minute in which a silent link still takes writes unnoticed.
+  followUpMs: fc.option(fc.integer({ min: 0, max: 15_000 }), { nil: undefined, freq: 5 }),
   });
 }
 
@@ -272,7 +297,24 @@ function addScene(build: Build, ctx: BuildContext, scene: Scene): void {
   }
   const anchorAt = ctx.faults.get(scene.fault.do)?.generate?.sceneAnchor === 'inbound' ? inboundAt : firstReplyAt;
   sub.at = Math.max(start, anchorAt + scene.faultOffsetMs);
+  const faultAt = sub.at;
   addFault(sub, ctx, scene.fault);
+  if (scene.followUpMs !== undefined) {
+    // The message came with the scene's own (before the fault): the bot has it to answer.
+    sub.at = inboundAt;
+    addStep(sub, ctx, { gapMs: 0, do: 'inbound', chat: scene.chat, kind: 'text', batch: 1 });
+    sub.at = faultAt + scene.followUpMs;
+    addStep(sub, ctx, { gapMs: 0, do: 'reply', back: 0, media: false, count: 1 });
+  }
+  if (scene.bystander !== undefined) {
+    // Added last, so the scene's replies answered the scene's own message.
+    sub.at = inboundAt;
+    // Always another chat when the run has more than one.
+    const others = Math.max(1, ctx.settings.chats - 1);
+    addStep(sub, ctx, { gapMs: 0, do: 'inbound', chat: scene.chat + 1 + ((scene.bystander.chatOffset - 1) % others), kind: 'text', batch: 1 });
+    sub.at = firstReplyAt + scene.bystander.delayMs;
+    addStep(sub, ctx, { gapMs: 0, do: 'reply', back: 0, media: false, count: 1 });
+  }
   // Stable sort: same-time events keep their order (inbound before its replies).
   const events = sub.events.sort((a, b) => a.at - b.at);
   build.events.push(...events);

@@ -38,7 +38,7 @@ export const stuckWrites = defineFault<'stuckWrites', StuckWritesEvent, StuckWri
   generate: {
     step: fc.record({ do: fc.constant('stuckWrites' as const), forMs: fc.integer({ min: 0, max: 60_000 }) }),
     stepWeight: 1,
-    sceneWeight: 2,
+    sceneWeight: 4,
     toEvent: (step, at) => ({ at, do: 'stuckWrites', untilAt: at + step.forMs }),
   },
 });

@@ -46,7 +46,7 @@ describe('timeline arbitraries', () => {
 
   it('places a scene fault relative to its first reply, in time order', () => {
     // Arrange
-    const scene = { gapMs: 100, do: 'scene', chat: 1, replyDelayMs: 2000, replies: 2, spacingMs: 50, media: false, fault: { do: 'drop', reason: 'connectionClosed', noticeMs: undefined }, faultOffsetMs: -300 } as const;
+    const scene = { gapMs: 100, do: 'scene', chat: 1, replyDelayMs: 2000, replies: 2, spacingMs: 50, media: false, fault: { do: 'drop', reason: 'connectionClosed', noticeMs: undefined }, faultOffsetMs: -300, bystander: undefined, followUpMs: undefined } as const;
     // Act
     const timeline = toTimeline(1, { ...settings, faults: { ...allOff, drop: true } }, [scene]);
     // Assert
@@ -56,6 +56,38 @@ describe('timeline arbitraries', () => {
       { at: 2100, do: 'reply', to: 'm1', key: 'r1' },
       { at: 2150, do: 'reply', to: 'm1', key: 'r2' },
       { at: 3150, do: 'heal' },
+    ]);
+  });
+
+  it("answers a scene's bystander in another chat, its delay after the scene's first reply", () => {
+    // Arrange
+    const scene = { gapMs: 100, do: 'scene', chat: 0, replyDelayMs: 2000, replies: 1, spacingMs: 0, media: false, fault: { do: 'stuckWrites', forMs: 30_000 }, faultOffsetMs: -100, bystander: { chatOffset: 1, delayMs: 700 }, followUpMs: undefined } as const;
+    // Act
+    const timeline = toTimeline(1, { ...settings, chats: 2, faults: { ...allOff, stuckWrites: true } }, [scene]);
+    // Assert
+    expect(timeline.events).toEqual([
+      { at: 100, do: 'inbound', chat: 'c1', msg: 'm1' },
+      { at: 100, do: 'inbound', chat: 'c2', msg: 'm2' },
+      { at: 2000, do: 'stuckWrites', untilAt: 32_000 },
+      { at: 2100, do: 'reply', to: 'm1', key: 'r1' },
+      { at: 2800, do: 'reply', to: 'm2', key: 'r2' },
+      { at: 3800, do: 'heal' },
+    ]);
+  });
+
+  it("answers a scene's follow-up in its own chat, its delay after the fault", () => {
+    // Arrange
+    const scene = { gapMs: 100, do: 'scene', chat: 0, replyDelayMs: 2000, replies: 1, spacingMs: 0, media: false, fault: { do: 'drop', reason: 'connectionLost', noticeMs: undefined }, faultOffsetMs: 500, bystander: undefined, followUpMs: 4000 } as const;
+    // Act
+    const timeline = toTimeline(1, { ...settings, chats: 2, faults: { ...allOff, silentDrop: true } }, [scene]);
+    // Assert
+    expect(timeline.events).toEqual([
+      { at: 100, do: 'inbound', chat: 'c1', msg: 'm1' },
+      { at: 100, do: 'inbound', chat: 'c1', msg: 'm2' },
+      { at: 2100, do: 'reply', to: 'm1', key: 'r1' },
+      { at: 2600, do: 'drop', reason: 'connectionLost' },
+      { at: 6600, do: 'reply', to: 'm2', key: 'r2' },
+      { at: 7600, do: 'heal' },
     ]);
   });
 
