@@ -36,6 +36,9 @@ export interface DropStep {
   noticeMs: number | undefined;
 }
 
+/** Closes after which a path must not reconnect: the device was logged out, or another session took over. */
+const terminalReasons: ReadonlySet<DropReason> = new Set<DropReason>(['conflict', 'loggedOut']);
+
 const cutKinds: Partial<Record<DropReason, CutKind>> = { connectionClosed: 'fin', connectionReset: 'rst', wsClose: 'wsClose' };
 
 /** How long after a silent drop a path may still be recovering: the keep-alive, ws's close timeout, a reconnect. */
@@ -77,7 +80,7 @@ export const drop = defineFault<'drop', DropEvent, DropStep>({
       silentDrop: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     },
     kindOf(event) {
-      if (event.reason === 'conflict' || event.reason === 'loggedOut') return 'terminal';
+      if (terminalReasons.has(event.reason)) return 'terminal';
       if (event.reason === 'connectionLost') return 'silentDrop';
       return event.reason === 'restartRequired' ? 'restart' : 'drop';
     },
@@ -85,12 +88,15 @@ export const drop = defineFault<'drop', DropEvent, DropStep>({
   generate: {
     step: fc.record({
       do: fc.constant('drop' as const),
-      // A link gone silent (the commonest loss on mobile and NAT'd hosts) about half the time:
-      // it is the one drop whose loss shows only after the keep-alive and ws's close timeout.
+      // A link gone silent (the commonest loss on mobile and NAT'd hosts) half the time: it is
+      // the one drop whose loss shows only after the keep-alive and ws's close timeout. A
+      // terminal close a fifth of the time, as when every reason was as likely: what a path
+      // does after one (reconnecting into a logout or a conflict) needs runs to show.
       reason: fc.oneof(
         { withCrossShrink: true },
-        { weight: 1, arbitrary: fc.constantFrom<DropReason>(...dropReasons) },
-        { weight: 1, arbitrary: fc.constant<DropReason>('connectionLost') },
+        { weight: 3, arbitrary: fc.constantFrom<DropReason>(...dropReasons.filter((r) => r !== 'connectionLost' && !terminalReasons.has(r))) },
+        { weight: 2, arbitrary: fc.constantFrom<DropReason>(...terminalReasons) },
+        { weight: 5, arbitrary: fc.constant<DropReason>('connectionLost') },
       ),
       noticeMs: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined, freq: 3 }),
     }),
