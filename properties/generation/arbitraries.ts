@@ -284,6 +284,14 @@ function chatName(index: number, settings: SwarmSettings): string {
   return `c${(index % settings.chats) + 1}`;
 }
 
+/** One more turn of a scene: a text message in `chat` at `inboundAt`, answered at `replyAt`. */
+function addTurn(sub: Build, ctx: BuildContext, chat: number, inboundAt: number, replyAt: number): void {
+  sub.at = inboundAt;
+  addStep(sub, ctx, { gapMs: 0, do: 'inbound', chat, kind: 'text', batch: 1 });
+  sub.at = replyAt;
+  addStep(sub, ctx, { gapMs: 0, do: 'reply', back: 0, media: false, count: 1 });
+}
+
 /** Adds a scene's events in time order. */
 function addScene(build: Build, ctx: BuildContext, scene: Scene): void {
   const start = build.at;
@@ -299,21 +307,13 @@ function addScene(build: Build, ctx: BuildContext, scene: Scene): void {
   sub.at = Math.max(start, anchorAt + scene.faultOffsetMs);
   const faultAt = sub.at;
   addFault(sub, ctx, scene.fault);
-  if (scene.followUpMs !== undefined) {
-    // The message came with the scene's own (before the fault): the bot has it to answer.
-    sub.at = inboundAt;
-    addStep(sub, ctx, { gapMs: 0, do: 'inbound', chat: scene.chat, kind: 'text', batch: 1 });
-    sub.at = faultAt + scene.followUpMs;
-    addStep(sub, ctx, { gapMs: 0, do: 'reply', back: 0, media: false, count: 1 });
-  }
+  // Both turns' messages come with the scene's own (before the fault): the bot has them to
+  // answer. Added last, so the scene's replies answered the scene's own message.
+  if (scene.followUpMs !== undefined) addTurn(sub, ctx, scene.chat, inboundAt, faultAt + scene.followUpMs);
   if (scene.bystander !== undefined) {
-    // Added last, so the scene's replies answered the scene's own message.
-    sub.at = inboundAt;
     // Always another chat when the run has more than one.
     const others = Math.max(1, ctx.settings.chats - 1);
-    addStep(sub, ctx, { gapMs: 0, do: 'inbound', chat: scene.chat + 1 + ((scene.bystander.chatOffset - 1) % others), kind: 'text', batch: 1 });
-    sub.at = firstReplyAt + scene.bystander.delayMs;
-    addStep(sub, ctx, { gapMs: 0, do: 'reply', back: 0, media: false, count: 1 });
+    addTurn(sub, ctx, scene.chat + 1 + ((scene.bystander.chatOffset - 1) % others), inboundAt, firstReplyAt + scene.bystander.delayMs);
   }
   // Stable sort: same-time events keep their order (inbound before its replies).
   const events = sub.events.sort((a, b) => a.at - b.at);
