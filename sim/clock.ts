@@ -23,9 +23,11 @@ const queueTurn = globalThis.setImmediate;
 
 /**
  * Loop turns queued per event-loop iteration (1 = one per iteration). Turns left over when a run
- * ends return at once; more than this buys nothing measurable.
+ * ends return at once. A run fires about a hundred timers: 128 turns make most runs one
+ * iteration, and measured against 32 (same process, interleaved) ran 4 to 9 % more runs per
+ * second; 256 and more gained less, the unused turns costing what the iterations saved.
  */
-const turnsPerIterationMax = 32;
+const turnsPerIterationMax = 128;
 
 /**
  * fake-timers bound to a private object: it fakes only what that object has (a `Date`), and

@@ -347,10 +347,11 @@ export function jsonSafe(value: unknown, depth = 0): unknown {
     return out;
   }
   const out: Record<string, unknown> = {};
-  let keys = 0;
-  for (const key in value as Record<string, unknown>) {
-    if (!Object.hasOwn(value as object, key)) continue;
-    if (++keys > jsonSafeLimits.keysMax) break;
+  // Own enumerable string keys, in for-in order without walking the prototype chain.
+  const keys = Object.keys(value as object);
+  const n = Math.min(keys.length, jsonSafeLimits.keysMax);
+  for (let i = 0; i < n; i++) {
+    const key = keys[i]!;
     const v = jsonSafe((value as Record<string, unknown>)[key], depth + 1);
     if (v !== undefined) out[key] = v;
   }

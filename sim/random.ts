@@ -100,11 +100,12 @@ export const messageIdPattern = /^3EB0[0-9A-F]{18}$/;
  */
 export function messageIdSource(stream: RandomStream): () => string {
   return () =>
-    '3EB0' + hex6(stream.int(0, 0xff_ffff)) + hex6(stream.int(0, 0xff_ffff)) + hex6(stream.int(0, 0xff_ffff));
+    '3EB0' + (hex6(stream.int(0, 0xff_ffff)) + hex6(stream.int(0, 0xff_ffff)) + hex6(stream.int(0, 0xff_ffff))).toUpperCase();
 }
 
+/** Six lower-case hex digits of `n` in [0, 0xffffff]: the leading 1 of `n + 2^24` pads it. */
 function hex6(n: number): string {
-  return n.toString(16).toUpperCase().padStart(6, '0');
+  return (n + 0x100_0000).toString(16).slice(1);
 }
 
 /** A version-4 UUID (RFC 9562) made of 16 random bytes: the version and variant bits are set. */

@@ -56,13 +56,15 @@ export interface SocketTimings {
 export function socketTimingsOf(
   config: { keepAliveIntervalMs?: unknown; connectTimeoutMs?: unknown; defaultQueryTimeoutMs?: unknown } | undefined,
 ): SocketTimings {
-  const pick = (value: unknown, fallback: number): number =>
-    typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
   return {
     keepAliveIntervalMs: pick(config?.keepAliveIntervalMs, baileysDefaults.keepAliveIntervalMs),
     connectTimeoutMs: pick(config?.connectTimeoutMs, baileysDefaults.connectTimeoutMs),
     defaultQueryTimeoutMs: pick(config?.defaultQueryTimeoutMs, baileysDefaults.defaultQueryTimeoutMs),
   };
+}
+
+function pick(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /**

@@ -42,15 +42,16 @@ export class ConfigError extends Error {
  * @throws ConfigError naming the first bad field, e.g. `reconnect.factor must be >= 1 (got 0.5)`.
  */
 export function validateReconnectPolicy(
-  input: Partial<ReconnectPolicy> = {},
+  input?: Partial<ReconnectPolicy>,
   path = 'reconnect',
 ): Readonly<ReconnectPolicy> {
+  if (input === undefined) return defaultReconnectPolicy; // frozen, and valid by the tests
   const policy: ReconnectPolicy = { ...defaultReconnectPolicy, ...input };
-  requireNumber(policy.initialMs, `${path}.initialMs`, 0, Number.MAX_SAFE_INTEGER);
-  requireNumber(policy.maxMs, `${path}.maxMs`, 0, Number.MAX_SAFE_INTEGER);
-  requireNumber(policy.factor, `${path}.factor`, 1, 100);
-  requireNumber(policy.jitter, `${path}.jitter`, 0, 1);
-  requireNumber(policy.maxAttempts, `${path}.maxAttempts`, 1, reconnectAttemptsLimit);
+  requireNumber(policy.initialMs, path, 'initialMs', 0, Number.MAX_SAFE_INTEGER);
+  requireNumber(policy.maxMs, path, 'maxMs', 0, Number.MAX_SAFE_INTEGER);
+  requireNumber(policy.factor, path, 'factor', 1, 100);
+  requireNumber(policy.jitter, path, 'jitter', 0, 1);
+  requireNumber(policy.maxAttempts, path, 'maxAttempts', 1, reconnectAttemptsLimit);
   if (!Number.isInteger(policy.maxAttempts)) {
     throw new ConfigError(`${path}.maxAttempts must be a whole number (got ${policy.maxAttempts})`);
   }
@@ -78,11 +79,12 @@ export function computeBackoff(policy: ReconnectPolicy, attempt: number, random:
   return Math.max(0, Math.round(base + spread));
 }
 
-function requireNumber(value: unknown, field: string, min: number, max: number): void {
+/** The field's name is joined to `path` only for a message: a valid policy builds no strings. */
+function requireNumber(value: unknown, path: string, field: string, min: number, max: number): void {
   if (typeof value !== 'number' || Number.isNaN(value)) {
-    throw new ConfigError(`${field} must be a number (got ${String(value)})`);
+    throw new ConfigError(`${path}.${field} must be a number (got ${String(value)})`);
   }
   if (value < min || value > max) {
-    throw new ConfigError(`${field} must be between ${min} and ${max} (got ${value})`);
+    throw new ConfigError(`${path}.${field} must be between ${min} and ${max} (got ${value})`);
   }
 }

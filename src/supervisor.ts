@@ -34,6 +34,35 @@ export interface LiveSocket {
   generation: number;
 }
 
+/** Resolves once a socket's close is heard; `release()` once the attempt racing it settled. */
+export interface CloseSignal {
+  readonly closed: Promise<'closed'>;
+  release(): void;
+}
+
+/** The signal of a socket whose close was already heard: shared, it holds nothing. */
+const closedSignal: CloseSignal = Object.freeze({ closed: Promise.resolve('closed' as const), release: () => undefined });
+
+/** A signal registered with the supervisor's close hearers until it is heard or released. */
+class HeardCloseSignal implements CloseSignal {
+  readonly closed: Promise<'closed'>;
+  #resolve: ((value: 'closed') => void) | undefined;
+  readonly #hearers: Set<HeardCloseSignal>;
+
+  constructor(hearers: Set<HeardCloseSignal>) {
+    this.#hearers = hearers;
+    this.closed = new Promise<'closed'>((resolve) => (this.#resolve = resolve));
+  }
+
+  hear(): void {
+    this.#resolve?.('closed');
+  }
+
+  release(): void {
+    this.#hearers.delete(this);
+  }
+}
+
 /** Where the supervisor is in its life. */
 export type SupervisorState = 'idle' | 'connecting' | 'open' | 'backoff' | 'terminal' | 'stopped';
 
@@ -86,7 +115,7 @@ export class Supervisor {
   #watchdogTimer: TimerHandle | undefined;
   #waiters: Waiter[] = [];
   /** Hearers of the live socket's close ({@link closeSignal}), each an attempt in flight on it. */
-  readonly #closeHearers = new Set<() => void>();
+  readonly #closeHearers = new Set<HeardCloseSignal>();
   #waiterTimer: TimerHandle | undefined;
   #waiterTimerAt = Infinity;
   #terminalError: TerminalConnectionError | undefined;
@@ -133,13 +162,12 @@ export class Supervisor {
    * attempt in flight on it to race; `release()` when the attempt settled. At most `maxWaiters`
    * at once (one per attempt in flight; the outbox holds fewer).
    */
-  closeSignal(generation: number): { closed: Promise<'closed'>; release(): void } {
-    if (this.isClosed(generation)) return { closed: Promise.resolve('closed'), release: () => undefined };
+  closeSignal(generation: number): CloseSignal {
+    if (this.isClosed(generation)) return closedSignal;
     if (this.#closeHearers.size >= this.#maxWaiters) throw new WaitersFullError(this.#maxWaiters);
-    let hear: () => void = () => undefined;
-    const closed = new Promise<'closed'>((resolve) => (hear = () => resolve('closed')));
-    this.#closeHearers.add(hear);
-    return { closed, release: () => void this.#closeHearers.delete(hear) };
+    const signal = new HeardCloseSignal(this.#closeHearers);
+    this.#closeHearers.add(signal);
+    return signal;
   }
 
   /**
@@ -171,7 +199,8 @@ export class Supervisor {
     this.#hearClose();
     this.#clearReconnectTimer();
     this.#clearWatchdog();
-    this.#rejectWaiters(new SendPathStoppedError());
+    // Built only for a waiter to receive: an error's stack capture is most of a stop's cost.
+    if (this.#waiters.length > 0) this.#rejectWaiters(new SendPathStoppedError());
     if (socket) {
       // The outbox does not wait on in-flight sends (real Baileys may hold them 60 s after end()).
       await socket.end(undefined);
@@ -183,7 +212,7 @@ export class Supervisor {
   #hearClose(): void {
     const hearers = [...this.#closeHearers];
     this.#closeHearers.clear();
-    for (const hear of hearers) hear();
+    for (const signal of hearers) signal.hear();
   }
 
   #settledError(): SendPathError | undefined {

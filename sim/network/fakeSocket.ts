@@ -495,22 +495,23 @@ export class FakeSocket implements SocketLike {
   /** Runs a send's steps, recording how it settles. */
   #track<T>(attempt: AttemptRecord, steps: () => Promise<T>): Promise<T> {
     this.#pendingSends.add(attempt);
-    const settle = (ok: boolean, error?: unknown): void => {
-      this.#pendingSends.delete(attempt);
-      attempt.settledAt = this.#host.now();
-      attempt.result = ok ? 'ok' : 'rejected';
-      if (!ok) attempt.error = errorRecord(error);
-    };
     return steps().then(
       (value) => {
-        settle(true);
+        this.#settled(attempt, true, undefined);
         return value;
       },
       (error: unknown) => {
-        settle(false, error);
+        this.#settled(attempt, false, error);
         throw error;
       },
     );
+  }
+
+  #settled(attempt: AttemptRecord, ok: boolean, error: unknown): void {
+    this.#pendingSends.delete(attempt);
+    attempt.settledAt = this.#host.now();
+    attempt.result = ok ? 'ok' : 'rejected';
+    if (!ok) attempt.error = errorRecord(error);
   }
 
   #settleRejected(attempt: AttemptRecord, error: Boom): Promise<never> {
