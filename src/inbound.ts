@@ -29,10 +29,24 @@ export function bindInbound(message: WAMessage, deps: InboundDeps): InboundMessa
     chatJid,
     id,
     text: textOf(message),
-    reply: (text: string): Promise<Receipt> => deps.outbox.send(chatJid, { text }),
-    sendMedia: (media: MediaSpec): Promise<Receipt> => deps.outbox.send(chatJid, mediaContent(media)),
-    sendComposing: () => sendComposing(chatJid, deps),
+    reply: replier(chatJid, deps),
+    sendMedia: mediaSender(chatJid, deps),
+    sendComposing: composer(chatJid, deps),
   };
+}
+
+// The capabilities are closures, not methods: a bot may pass `message.reply` on as a callback.
+
+function replier(chatJid: string, deps: InboundDeps): InboundMessage['reply'] {
+  return (text: string): Promise<Receipt> => deps.outbox.send(chatJid, { text });
+}
+
+function mediaSender(chatJid: string, deps: InboundDeps): InboundMessage['sendMedia'] {
+  return (media: MediaSpec): Promise<Receipt> => deps.outbox.send(chatJid, mediaContent(media));
+}
+
+function composer(chatJid: string, deps: InboundDeps): InboundMessage['sendComposing'] {
+  return () => sendComposing(chatJid, deps);
 }
 
 /** Best effort: a typing indicator is never retried and never throws into the caller. */

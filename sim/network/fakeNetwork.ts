@@ -12,9 +12,9 @@ import { socketTimingsOf } from '../../src/baileysFacts.js';
 import type { SocketConfig, SocketFactory, SocketLike } from '../../src/ports.js';
 import type { VirtualClock } from '../clock.js';
 import { builtInFaults, type FaultEvent, type FaultRegistry } from '../faults/index.js';
-import type { ConnectVerdict, FaultEventBase, FaultLink, FaultTarget, RuleStages } from '../faults/fault.js';
+import type { ConnectVerdict, CutKind, FaultEventBase, FaultLink, FaultTarget, RuleStages } from '../faults/fault.js';
 import type { AttemptRecord } from '../history.js';
-import { dropError } from './baileysErrors.js';
+import { dropError, type DropReason } from './baileysErrors.js';
 import { FakeSocket, type NewAttempt, type SocketHost, type SocketNetworkOptions } from './fakeSocket.js';
 import type { QueuedInbound, ServerModel } from './server.js';
 
@@ -184,16 +184,8 @@ export class FakeNetwork {
   }
 
   #makeTarget(): FaultTarget {
-    const linkOf = (socket: FakeSocket): FaultLink => ({
-      open: socket.state === 'open',
-      cut: (kind, noticeMs) => socket.control.cut(kind, noticeMs, kind === 'rst' ? 'connectionReset' : kind === 'wsClose' ? 'wsClose' : 'connectionClosed'),
-      streamError: (error, dropReason) => socket.control.streamError(error, dropReason, 'drop'),
-      silence: (resumeAt) => {
-        if (resumeAt !== 'never') this.#silencedUntilHeal.add(socket);
-        socket.control.silence(resumeAt);
-      },
-    });
-    const links = (states: readonly string[]): FaultLink[] => this.sockets.filter((s) => states.includes(s.state)).map(linkOf);
+    const links = (states: readonly string[]): FaultLink[] =>
+      this.sockets.filter((s) => states.includes(s.state)).map((socket) => new SocketLink(socket, this.#silencedUntilHeal));
     return {
       now: () => this.#clock.now(),
       jidOf: (chat) => this.#jidsByChat.get(chat),
@@ -286,5 +278,31 @@ export class FakeNetwork {
     delete this.server.session.replacedAt;
     const queued = this.server.takeQueuedInbound();
     if (queued.length > 0) opened.control.deliverOffline(queued);
+  }
+}
+
+/** One socket as a fault sees it; a link silenced until `heal` joins the network's set of them. */
+class SocketLink implements FaultLink {
+  readonly open: boolean;
+  readonly #socket: FakeSocket;
+  readonly #silencedUntilHeal: Set<FakeSocket>;
+
+  constructor(socket: FakeSocket, silencedUntilHeal: Set<FakeSocket>) {
+    this.open = socket.state === 'open';
+    this.#socket = socket;
+    this.#silencedUntilHeal = silencedUntilHeal;
+  }
+
+  cut(kind: CutKind, noticeMs: number | undefined): void {
+    this.#socket.control.cut(kind, noticeMs, kind === 'rst' ? 'connectionReset' : kind === 'wsClose' ? 'wsClose' : 'connectionClosed');
+  }
+
+  streamError(error: Error, dropReason: DropReason): void {
+    this.#socket.control.streamError(error, dropReason, 'drop');
+  }
+
+  silence(resumeAt: number | 'heal' | 'never'): void {
+    if (resumeAt !== 'never') this.#silencedUntilHeal.add(this.#socket);
+    this.#socket.control.silence(resumeAt);
   }
 }

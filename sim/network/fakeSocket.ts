@@ -110,13 +110,43 @@ export interface SocketHost {
 /** The bare close codes a query in flight is rejected with, per way the server cut the connection. */
 const closeCodeOf: Record<CutKind, number> = { fin: 1006, rst: 1006, wsClose: 1005 };
 
-/** A query waiting for its answer. */
-interface PendingQuery {
-  readonly resolve: (answered: boolean) => void;
-  readonly reject: (reason: unknown) => void;
-  timer: TimerHandle | undefined;
+/**
+ * A query waiting for its answer, its timeout or a close. Settling it leaves the socket's set of
+ * queries and cancels its timeout; a timeout counts on the attempt that asked.
+ */
+class PendingQuery {
+  timer: TimerHandle | undefined = undefined;
   /** Baileys' `end()` removed the close listeners: a close no longer rejects it. */
-  detached: boolean;
+  detached = false;
+  readonly #queries: Set<PendingQuery>;
+  readonly #timers: SocketHost['timers'];
+  readonly #attempt: AttemptRecord;
+  readonly #resolve: (answered: boolean) => void;
+  readonly #reject: (reason: unknown) => void;
+
+  constructor(queries: Set<PendingQuery>, timers: SocketHost['timers'], attempt: AttemptRecord, resolve: (answered: boolean) => void, reject: (reason: unknown) => void) {
+    this.#queries = queries;
+    this.#timers = timers;
+    this.#attempt = attempt;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  resolve(answered: boolean): void {
+    this.#leave();
+    if (!answered) this.#attempt.queryTimeouts += 1;
+    this.#resolve(answered);
+  }
+
+  reject(reason: unknown): void {
+    this.#leave();
+    this.#reject(reason);
+  }
+
+  #leave(): void {
+    if (this.timer !== undefined) this.#timers.clearTimeout(this.timer);
+    this.#queries.delete(this);
+  }
 }
 
 /** What the network does to one socket (the methods a `FaultLink` calls, and inbound delivery). */
@@ -557,21 +587,7 @@ export class FakeSocket implements SocketLike {
     // The query cannot be written behind a full buffer: `sendRawMessage`'s write timeout.
     if (this.#sendBufferFull) return this.#sleep(this.#timings.connectTimeoutMs).then(() => Promise.reject(timedOutError()));
     return new Promise<boolean>((resolve, reject) => {
-      const query: PendingQuery = {
-        resolve: (answered) => {
-          this.#clearTimer(query.timer);
-          this.#queries.delete(query);
-          if (!answered) attempt.queryTimeouts += 1;
-          resolve(answered);
-        },
-        reject: (reason) => {
-          this.#clearTimer(query.timer);
-          this.#queries.delete(query);
-          reject(reason);
-        },
-        timer: undefined,
-        detached: false,
-      };
+      const query = new PendingQuery(this.#queries, this.#host.timers, attempt, resolve, reject);
       this.#queries.add(query);
       query.timer = this.#host.timers.setTimeout(() => query.resolve(false), this.#timings.defaultQueryTimeoutMs);
       if (this.#host.ask('query', { kind }) === 'stall') return;

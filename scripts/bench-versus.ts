@@ -1,0 +1,160 @@
+/**
+ * Throughput of this checkout next to another one (a release's worktree, the main branch before a
+ * change) on the same timelines, in one process: blocks of runs of the two alternate, so the
+ * machine's noise (this project's reference VM swings ±20 % from one minute to the next) falls on
+ * both alike. Each side simulates the reference path of its own checkout and judges every run
+ * with its own checkers, as `npm run bench` does.
+ *
+ *   npx tsx scripts/bench-versus.ts <other checkout> [--seconds 30] [--compiled]
+ *
+ * The timelines are drawn by the other checkout's test generator (`generatedTimeline` in
+ * `test/sim/helpers.ts`, 40 events at most) when it has one, since an older checkout's generator
+ * speaks only the event kinds it knows, else by this one's; kept are the first 40 with at least
+ * 20 events that both checkouts' `parseTimeline` accept. `--compiled` loads each checkout's
+ * `dist/` (what the CLI and the package run; `npm run build` makes it) instead of its TypeScript
+ * through tsx, whose `keepNames` gives every closure a `name` at run time.
+ * Prints each side's runs/s, the ratio over the whole measurement and the spread of the block
+ * ratios. A target lives in the issue or the docs that quote the figure, never here.
+ */
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { tuneV8ForSimulation } from '../sim/v8Tuning.js';
+
+tuneV8ForSimulation();
+
+/** Runs per block: long enough to time, short enough that noise hits both sides alike. */
+const blockRuns = 40;
+const warmUpMs = 3000;
+const timelinesWanted = 40;
+const eventsMin = 20;
+const seedsTriedMax = 100_000;
+const secondsMax = 3600;
+
+interface Checkout {
+  readonly root: string;
+  parseTimeline(input: unknown): unknown;
+  simulate(timeline: unknown, factory: unknown): Promise<unknown>;
+  checkAll(history: unknown): unknown[];
+  readonly reference: unknown;
+  readonly generatedTimeline: ((seed: number, eventsMax: number) => unknown) | undefined;
+}
+
+/** The first of `candidates` (paths inside `root`, without extension) that exists, as a URL. */
+function moduleOf(root: string, compiled: boolean, ...candidates: string[]): string {
+  const tried: string[] = [];
+  for (const candidate of candidates) {
+    const file = compiled ? path.join(root, 'dist', `${candidate}.js`) : path.join(root, `${candidate}.ts`);
+    if (existsSync(file)) return pathToFileURL(file).href;
+    tried.push(file);
+  }
+  const hint = compiled ? ' (build it first: `npm run build` there)' : '';
+  throw new Error(`${root} is not a baileys-sim checkout${hint}: none of ${tried.join(', ')} exists`);
+}
+
+async function load(root: string, compiled: boolean): Promise<Checkout> {
+  const timeline = await import(moduleOf(root, compiled, 'sim/timeline'));
+  const sim = await import(moduleOf(root, compiled, 'sim/simulate'));
+  const checkers = await import(moduleOf(root, compiled, 'properties/judging/checkers', 'properties/checkers'));
+  const src = await import(moduleOf(root, compiled, 'src/index'));
+  const helpers = path.join(root, 'test/sim/helpers.ts');
+  const generator = existsSync(helpers) ? await import(pathToFileURL(helpers).href) : undefined;
+  return {
+    root,
+    parseTimeline: timeline.parseTimeline,
+    simulate: sim.simulate,
+    checkAll: checkers.checkAll,
+    reference: src.referenceSendPath,
+    generatedTimeline: generator?.generatedTimeline,
+  };
+}
+
+/** Timelines both checkouts accept, each parsed by each checkout. */
+function commonTimelines(draw: NonNullable<Checkout['generatedTimeline']>, sides: Checkout[]): unknown[][] {
+  const parsed: unknown[][] = sides.map(() => []);
+  for (let seed = 1; parsed[0]!.length < timelinesWanted && seed < seedsTriedMax; seed++) {
+    const raw = JSON.parse(JSON.stringify(draw(seed, 40))) as { events: unknown[] };
+    if (raw.events.length < eventsMin) continue;
+    try {
+      const each = sides.map((side) => side.parseTimeline(structuredClone(raw)));
+      each.forEach((t, i) => parsed[i]!.push(t));
+    } catch {
+      // An event kind or field one of the two does not know: not a common timeline.
+    }
+  }
+  if (parsed[0]!.length < timelinesWanted) throw new Error(`only ${parsed[0]!.length} common timelines in ${seedsTriedMax} seeds`);
+  return parsed;
+}
+
+/** Runs `n` runs of `side` over its timelines, round-robin from `next`; returns the violations seen. */
+async function runBlock(side: Checkout, timelines: unknown[], cursor: { next: number }): Promise<number> {
+  let violations = 0;
+  for (let i = 0; i < blockRuns; i++) {
+    const history = await side.simulate(timelines[cursor.next++ % timelines.length], side.reference);
+    violations += side.checkAll(history).length;
+  }
+  return violations;
+}
+
+function quantile(sorted: number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { seconds: { type: 'string', default: '30' }, compiled: { type: 'boolean', default: false } },
+  });
+  const seconds = Number(values.seconds);
+  if (!(Number.isFinite(seconds) && seconds > 0 && seconds <= secondsMax)) {
+    throw new Error(`--seconds must be a number in (0, ${secondsMax}], got ${values.seconds}`);
+  }
+  if (positionals.length !== 1) throw new Error('give the other checkout\'s directory, e.g. `npx tsx scripts/bench-versus.ts ../baileys-sim-0.1.0`');
+  const compiled = values.compiled ?? false;
+  const here = realpathSync(path.resolve(fileURLToPath(new URL('..', import.meta.url))));
+  const there = realpathSync(path.resolve(positionals[0]!));
+  const sides = [await load(there, compiled), await load(here, compiled)];
+  const draw = sides[0]!.generatedTimeline ?? sides[1]!.generatedTimeline;
+  if (draw === undefined) throw new Error('neither checkout has test/sim/helpers.ts generatedTimeline to draw timelines with');
+  const timelines = commonTimelines(draw, sides);
+  const cursors = sides.map(() => ({ next: 0 }));
+  const spentMs = sides.map(() => 0);
+  const violations = sides.map(() => 0);
+  const ratios: number[] = [];
+  const block = async (i: number): Promise<number> => {
+    const t0 = performance.now();
+    violations[i]! += await runBlock(sides[i]!, timelines[i]!, cursors[i]!);
+    return performance.now() - t0;
+  };
+  for (const warmEnd = performance.now() + warmUpMs; performance.now() < warmEnd; ) {
+    await block(0);
+    await block(1);
+  }
+  violations.fill(0);
+  for (const end = performance.now() + seconds * 1000; performance.now() < end; ) {
+    // Which side goes first alternates: neither always runs right after the other's garbage.
+    const order = ratios.length % 2 === 0 ? [0, 1] : [1, 0];
+    const ms = [0, 0];
+    for (const i of order) ms[i] = await block(i);
+    spentMs[0]! += ms[0]!;
+    spentMs[1]! += ms[1]!;
+    ratios.push(ms[0]! / ms[1]!);
+  }
+  ratios.sort((a, b) => a - b);
+  const rate = (i: number) => Math.round(((ratios.length * blockRuns) / spentMs[i]!) * 1000);
+  const mode = compiled ? 'compiled dist/' : 'TypeScript through tsx';
+  console.log(`${timelines[0]!.length} common timelines (${eventsMin}-40 events), ${mode}, ${ratios.length} blocks of ${blockRuns} runs per side`);
+  console.log(`other checkout ${there}: ${rate(0).toLocaleString('en')} runs/s, ${violations[0]} violations`);
+  console.log(`this checkout  ${here}: ${rate(1).toLocaleString('en')} runs/s, ${violations[1]} violations`);
+  console.log(
+    `this / other: ${(spentMs[0]! / spentMs[1]!).toFixed(3)} over the whole measurement; block ratios median ${quantile(ratios, 0.5).toFixed(3)}, ` +
+      `quartiles ${quantile(ratios, 0.25).toFixed(3)} to ${quantile(ratios, 0.75).toFixed(3)}`,
+  );
+}
+
+main().catch((error: unknown) => {
+  console.error(`bench-versus: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = 2;
+});
