@@ -35,7 +35,6 @@ const seedsTriedMax = 100_000;
 const secondsMax = 3600;
 
 interface Checkout {
-  readonly root: string;
   parseTimeline(input: unknown): unknown;
   simulate(timeline: unknown, factory: unknown): Promise<unknown>;
   checkAll(history: unknown): unknown[];
@@ -63,7 +62,6 @@ async function load(root: string, compiled: boolean): Promise<Checkout> {
   const helpers = path.join(root, 'test/sim/helpers.ts');
   const generator = existsSync(helpers) ? await import(pathToFileURL(helpers).href) : undefined;
   return {
-    root,
     parseTimeline: timeline.parseTimeline,
     simulate: sim.simulate,
     checkAll: checkers.checkAll,
@@ -89,7 +87,7 @@ function commonTimelines(draw: NonNullable<Checkout['generatedTimeline']>, sides
   return parsed;
 }
 
-/** Runs `n` runs of `side` over its timelines, round-robin from `next`; returns the violations seen. */
+/** Runs one block of `side` over its timelines, round-robin from `cursor`; returns the violations seen. */
 async function runBlock(side: Checkout, timelines: unknown[], cursor: { next: number }): Promise<number> {
   let violations = 0;
   for (let i = 0; i < blockRuns; i++) {

@@ -27,7 +27,7 @@ export class SendLock {
     return result;
   }
 
-  /** One function for every run's settling: nothing to allocate per send. */
+  /** One function releases every send's turn: nothing to allocate per send. */
   readonly #release = (): void => {
     this.#waiters -= 1;
   };
