@@ -13,14 +13,15 @@ import { isModuleSpec, loadSendPath, SendPathLoadError } from '../properties/pat
 import type { NamedSendPath } from '../properties/paths/sendPaths.js';
 import type { CampaignShard, ShardedCampaignResult } from '../properties/campaigns/shard.js';
 import { specimens } from '../properties/specimens/index.js';
+import type { VerdictProperty } from '../properties/judging/verdictProperties.js';
 import { redactText } from '../report/redact.js';
-import { exercisedVerdict } from '../properties/judging/exercise.js';
-import { displayPath, failedProperties } from '../report/text.js';
+import { formatSummary } from '../report/summaryText.js';
+import { displayPath } from '../report/text.js';
+import { summarize, type CampaignSummary, type WrittenFile } from '../report/verdict.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { writeLines, type Io } from './io.js';
 import { packageVersion } from './packageVersion.js';
 import { createProgress, silentProgress } from './progress.js';
-import { formatSummary, summarize, type CampaignSummary } from './summary.js';
 
 /** Validated flags shared by `run` and `audit`. */
 export interface CampaignFlags {
@@ -36,6 +37,12 @@ export interface CampaignFlags {
   runTimeoutMs: number;
   /** Run a module's path with Baileys and the globals intercepted (`--intercept`). */
   intercept?: boolean;
+  /** Stop at the first failing run (`--fail-fast`). */
+  failFast?: boolean;
+  /** Judge only these properties (`--only`). */
+  only?: readonly VerdictProperty[];
+  /** Judge all properties but these (`--skip`). */
+  skip?: readonly VerdictProperty[];
 }
 
 /** Loads `spec` as a send path; a spec that cannot be loaded is a usage error naming `what`. */
@@ -70,6 +77,9 @@ async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showP
       runTimeoutMs: flags.runTimeoutMs,
       onRun: (n) => progress.update(n),
       ...(flags.intercept ? { intercept: true } : {}),
+      ...(flags.failFast ? { failFast: true } : {}),
+      ...(flags.only && { only: flags.only }),
+      ...(flags.skip && { skip: flags.skip }),
     });
     return { ...result, path: path.name };
   } finally {
@@ -77,20 +87,28 @@ async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showP
   }
 }
 
-/** Writes the failure file of a failed campaign and summarises; the summary names the file. */
+/** Writes one failure file per failure of a campaign, by property (a copy shares its original's file). */
+export async function writeFailureFiles(result: CampaignResult, outDir: string, cwd: string): Promise<Map<VerdictProperty, WrittenFile>> {
+  const written = new Map<VerdictProperty, WrittenFile>();
+  for (const failure of result.failures) {
+    const file = await writeFailureFile(outDir, failureFileOf(result, failure));
+    const shown = displayPath(file, cwd);
+    written.set(failure.property, { file: shown, replayCommand: replayCommand(shown) });
+  }
+  return written;
+}
+
+/** Writes the failure files of a failed campaign and summarises; the summary names the files. */
 async function summarizeAndSave(result: ShardedCampaignResult, flags: CampaignFlags, io: Io): Promise<CampaignSummary> {
   const { shardChunkRuns } = await import('../properties/campaigns/shard.js');
   const shard = flags.shard && { shard: flags.shard, version: packageVersion(), chunkRuns: shardChunkRuns, chunks: result.chunks };
-  if (!result.failure) return summarize(result, undefined, shard);
-  const outDir = resolve(io.cwd, flags.outDir);
-  let file: string;
+  let files = new Map<VerdictProperty, WrittenFile>();
   try {
-    file = await writeFailureFile(outDir, failureFileOf(result, result.failure));
+    files = await writeFailureFiles(result, resolve(io.cwd, flags.outDir), io.cwd);
   } catch (error) {
     throw new UsageError(`--out-dir ${flags.outDir}: cannot write the failure file (${(error as NodeJS.ErrnoException).code ?? firstLine(error)})`);
   }
-  const shown = displayPath(file, io.cwd);
-  return summarize(result, { file: shown, replayCommand: replayCommand(shown) }, shard);
+  return summarize(result, files, { failFast: flags.failFast, ...(shard && { shard }) });
 }
 
 /** The exit code a summary earns. */
@@ -120,12 +138,8 @@ export interface SideBySideRow {
 }
 
 function rowOf(result: CampaignResult): SideBySideRow {
-  const fromRuns = Object.entries(result.violationsByProperty)
-    .filter(([, n]) => n > 0)
-    .map(([p]) => p);
-  const vacuous = exercisedVerdict(result.exercise).held ? [] : ['exercised'];
-  const properties = [...new Set([...failedProperties(result.failure?.violations ?? [], result.failure?.campaignViolation), ...fromRuns, ...vacuous])];
-  return { path: result.path, runs: result.runs, caught: result.failure !== undefined || result.determinism.mismatches > 0 || vacuous.length > 0, properties };
+  const summary = summarize(result, new Map());
+  return { path: result.path, runs: result.runs, caught: summary.verdict === 'violation', properties: summary.failures.map((f) => f.property) };
 }
 
 /** The side-by-side table of `audit --specimens`. */
@@ -153,7 +167,7 @@ export async function runAuditWithSpecimens(spec: string, flags: CampaignFlags, 
     const specimenPath = await loadPathOrExplain(`specimen:${specimen.name}`, io.cwd, 'audit');
     const specimenResult = await campaign(specimenPath, { ...flags, intercept: false }, io, false);
     rows.push(rowOf(specimenResult));
-    if (!flags.json) io.stderr.write(`  ${specimenPath.name}: ${specimenResult.failure ? 'caught' : 'not caught'} after ${specimenResult.runs} runs\n`);
+    if (!flags.json) io.stderr.write(`  ${specimenPath.name}: ${rows.at(-1)!.caught ? 'caught' : 'not caught'} in ${specimenResult.runs} runs\n`);
   }
   if (flags.json) {
     io.stdout.write(`${JSON.stringify({ ...summary, specimens: rows })}\n`);

@@ -9,7 +9,8 @@ import type { CampaignFlags } from './campaignCommand.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { packageVersion } from './packageVersion.js';
-import { parseRunTimeoutMs, parseRuns, parseSeed, parseShard, parseTimeBudgetMs, parseWorkers, runTimeoutDefault } from './parseFlags.js';
+import { parsePropertyList, parseRunTimeoutMs, parseRuns, parseSeed, parseShard, parseTimeBudgetMs, parseWorkers, runTimeoutDefault } from './parseFlags.js';
+import type { VerdictProperty } from '../properties/judging/verdictProperties.js';
 
 // Commands are imported when they run: they load the simulator, and `--help` or a bad flag
 // should answer without it.
@@ -32,9 +33,13 @@ interface RawCampaignFlags {
   shard?: string;
   runTimeout: string;
   intercept?: boolean;
+  failFast?: boolean;
+  only?: string;
+  skip?: string;
 }
 
 function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
+  if (raw.only !== undefined && raw.skip !== undefined) throw new UsageError('--only and --skip cannot be combined: name the properties to judge, or those to leave out');
   return {
     runs: parseRuns(raw.runs),
     seed: parseSeed(raw.seed),
@@ -45,6 +50,9 @@ function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
     shard: raw.shard === undefined ? undefined : parseShard(raw.shard),
     runTimeoutMs: parseRunTimeoutMs(raw.runTimeout),
     intercept: raw.intercept === true,
+    failFast: raw.failFast === true,
+    ...(raw.only !== undefined && { only: parsePropertyList('--only', raw.only) as VerdictProperty[] }),
+    ...(raw.skip !== undefined && { skip: parsePropertyList('--skip', raw.skip) as VerdictProperty[] }),
   };
 }
 
@@ -57,8 +65,11 @@ function addCampaignOptions(command: Command): Command {
     .option('--seed <s>', 'campaign seed (0 to 4294967295): same seed, same runs', campaignDefaults.seed)
     .option('--time-budget <duration>', 'stop generating after this wall time, e.g. 500ms, 30s, 2m (not a failure)')
     .option('--workers <n>', 'worker processes (1 = in this process); same seed, same summary whatever the count', campaignDefaults.workers)
+    .option('--fail-fast', 'stop at the first failing run (default: go through every run and report each broken property)')
+    .option('--only <properties>', 'judge only these properties, e.g. exactly-once,live-socket')
+    .option('--skip <properties>', 'judge every property but these, e.g. chat-independence')
     .option('--json', 'print the summary as one JSON object on stdout, and nothing else')
-    .option('--out-dir <dir>', 'where the failure file of a violation is written', campaignDefaults.outDir)
+    .option('--out-dir <dir>', 'where the failure files are written (one per broken property)', campaignDefaults.outDir)
     .option('--shard <k/n>', "run only shard k of n of the campaign (one CI machine's part); `merge` combines the shards' --json summaries")
     .option('--run-timeout <duration>', runTimeoutHelp, runTimeoutDefault)
     .option('--intercept', "run the module as written: its Baileys import, global timers, Date and randomness on the simulation (automatic for a module exporting start() and stop())");
@@ -73,8 +84,8 @@ const exitCodesHelp = `
 Exit codes:
   0  every property held (run, audit); the failure no longer reproduces (replay); report written
   1  a property was violated (a campaign property too: deterministic, uses-ports, exercised,
-     makes-progress): the failure file is written and its replay command printed (run,
-     audit); the failure still reproduces (replay)
+     makes-progress): one failure file per broken property is written and its replay command
+     printed (run, audit); the failure still reproduces (replay)
   2  bad input: a flag, a file or a module that cannot be used (one line on stderr)
   3  an internal error of baileys-sim`;
 

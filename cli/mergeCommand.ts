@@ -9,7 +9,7 @@ import { exitCodeOf } from './campaignCommand.js';
 import { firstLine, UsageError, type ExitCode } from './errors.js';
 import { writeLines, type Io } from './io.js';
 import { mergeSummaries, type SummaryInput } from './mergeSummaries.js';
-import { formatSummary } from './summary.js';
+import { formatSummary } from '../report/summaryText.js';
 
 /** Reads one summary file; an unreadable or non-JSON file is a usage error naming it. */
 async function readSummary(file: string, cwd: string): Promise<SummaryInput> {

@@ -63,13 +63,21 @@ export async function replayFile(file: string, io: Io, pathOverride: string | un
   }
 }
 
-/** What a replay concluded, in words and as an exit code. */
+/** What a replay concluded, in words and as an exit code: 1 while the timeline breaks any property. */
 export function verdictOf(replayed: Replayed | StalledReplay): { line: string; exitCode: ExitCode; status: 'fails' | 'fixed' | 'passes' } {
   const recorded = failedProperties(replayed.failure.violations, replayed.failure.campaignViolation);
   if (replayed.stalled !== undefined) {
     return { line: `FAIL: still makes no progress: the watchdog stopped the run after ${replayed.runTimeoutMs} ms of wall time without progress`, exitCode: exitCodes.violation, status: 'fails' };
   }
   const now = failedProperties(replayed.violations, replayed.campaignViolation);
+  const shown = replayed.failure.property;
+  if (shown !== undefined && now.length > 0) {
+    const others = now.filter((p) => p !== shown);
+    const line = now.includes(shown)
+      ? `FAIL: still violates ${shown}, the property this file shows${others.length > 0 ? ` (and ${others.join(', ')})` : ''}`
+      : `FAIL: ${shown}, the property this file shows, holds now; the timeline still violates ${others.join(', ')}`;
+    return { line, exitCode: exitCodes.violation, status: 'fails' };
+  }
   if (now.length === 0) {
     return recorded.length === 0
       ? { line: 'PASS: no property is violated, as recorded', exitCode: exitCodes.ok, status: 'passes' }
@@ -88,7 +96,8 @@ export async function runReplayCommand(file: string, options: { path?: string; j
     return verdict.exitCode;
   }
   const { failure } = replayed;
-  const found = failure.found ? ` · found by campaign seed ${failure.found.seed}, run ${failure.found.runIndex + 1}, ${failure.found.shrinks} shrink steps` : '';
+  const found = failure.found ? ` · found by campaign seed ${failure.found.seed}, run ${failure.found.runIndex + 1}` : '';
+  const shows = failure.property === undefined ? [] : [`  shows ${failure.property}: ${failureShowsLine(failure)}`];
   const lines =
     replayed.stalled !== undefined
       ? stalledLines(file, replayed, found)
@@ -96,6 +105,7 @@ export async function runReplayCommand(file: string, options: { path?: string; j
           `baileys-sim replay ${file}`,
           `  path ${redactText(replayed.pathName)} · timeline seed ${failure.timeline.seed} · ${failure.timeline.events.length} events · ended at ${replayed.history.endedAt} ms${found}`,
           `  history ${replayed.sameHistory ? 'identical to the recorded one' : 'differs from the recorded one (the send path or the simulator changed)'}`,
+          ...shows,
           '',
           'timeline (▶ = timeline event; the rest is what the send path and the network did):',
           ...formatFacts(runFacts(failure.timeline, replayed.history)),
@@ -106,6 +116,15 @@ export async function runReplayCommand(file: string, options: { path?: string; j
         ];
   writeLines(io.stdout, [...lines, '', verdict.line]);
   return verdict.exitCode;
+}
+
+/** How the file's run was found and shrunk, in one line. */
+function failureShowsLine(failure: FailureFile): string {
+  const found = failure.found;
+  if (found === undefined) return 'its timeline breaks it';
+  const first = `first broken in run ${found.runIndex + 1} of the campaign (seed ${found.seed})`;
+  const shrunk = found.eventsBeforeShrink === undefined ? '' : `; shrunk from ${found.eventsBeforeShrink} to ${failure.timeline.events.length} events${found.oneMinimal ? ', 1-minimal: removing any one event makes it pass' : ''}`;
+  return `${first}${shrunk}`;
 }
 
 /** The campaign property a replay broke, in a line or two. */

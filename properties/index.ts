@@ -16,7 +16,10 @@ export {
   type PropertyName,
   type Violation,
 } from './judging/checkers.js';
-export { runCampaign, judge, failureFileOf, type CampaignOptions, type CampaignResult, type CampaignFailure } from './campaigns/campaign.js';
+export { runCampaign, failureFileOf, generatedTimeline, type CampaignOptions, type CampaignResult, type CampaignFailure, type PropertySelection } from './campaigns/campaign.js';
+export { judge, stillBreaks, type Judged, type JudgeOptions } from './campaigns/judge.js';
+export { shrinkTimeline, type Shrunk, type ShrinkOptions, type StillFails } from './campaigns/shrink.js';
+export { lossOrder, verdictPropertyNames, type VerdictProperty } from './judging/verdictProperties.js';
 export { runShardedCampaign, type ShardedCampaignOptions, type ShardedCampaignResult, type CampaignShard, type ChunkResult } from './campaigns/shard.js';
 export {
   readFailureFile,

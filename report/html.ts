@@ -8,6 +8,7 @@
  *
  * Everything shown is redacted (no JID or phone number) and escaped.
  */
+import type { FoundRecord } from '../properties/campaigns/failureFile.js';
 import type { Violation } from '../properties/judging/checkers.js';
 import type { AttemptRecord, History, RequestRecord, SocketRecord } from '../sim/history.js';
 import type { Timeline } from '../sim/timeline.js';
@@ -32,7 +33,9 @@ export interface ReportInput {
   /** One line: still fails / fixed. */
   verdictLine: string;
   /** How the failure was found, if the file says. */
-  found?: { seed: number; runIndex: number; shrinks: number };
+  found?: FoundRecord;
+  /** The failure's block as the command line prints it (report/summaryText.ts), when the file shows one property. */
+  failBlock?: readonly string[];
   /** The history is identical to the recorded one. */
   sameHistory: boolean;
 }
@@ -318,6 +321,7 @@ h2{font-size:16px;margin:24px 0 10px}
 main{padding:0 28px 40px;max-width:1280px}
 .meta{color:var(--muted);margin:2px 0}
 .meta code{color:#1f2328}
+.fail-block{background:#fff8f8;border:1px solid #f5c2c7;border-radius:6px;padding:8px 10px;margin:8px 0 0;font-size:12px;white-space:pre-wrap}
 .verdict{display:inline-block;font-weight:600;padding:3px 10px;border-radius:12px;margin-top:8px}
 .verdict.fails{background:#ffebe9;color:var(--fail);border:1px solid #ff818266}
 .verdict.fixed,.verdict.passes{background:#dafbe1;color:var(--ok);border:1px solid #4ac26b66}
@@ -423,7 +427,7 @@ function legend(): string {
 export function renderReportHtml(input: ReportInput): string {
   const { history, timeline } = input;
   const status = input.verdictLine.startsWith('FAIL') ? 'fails' : input.verdictLine.startsWith('FIXED') ? 'fixed' : 'passes';
-  const found = input.found ? ` · found by campaign seed <code>${input.found.seed}</code>, run ${input.found.runIndex + 1}, ${input.found.shrinks} shrink steps` : '';
+  const found = input.found ? ` · found by campaign seed <code>${input.found.seed}</code>, run ${input.found.runIndex + 1}` : '';
   const config = timeline.config;
   return `<!doctype html>
 <html lang="en">
@@ -441,6 +445,7 @@ export function renderReportHtml(input: ReportInput): string {
 <p class="meta">timeline seed <code>${timeline.seed}</code> · ${timeline.events.length} events · run ended at ${history.endedAt} ms virtual · ${history.sockets.length} sockets · ${history.attempts.length} send attempts · reply deadline ${formatDurationMs(config.replyDeadlineMs)} · reconnect ${config.reconnect.initialMs}–${config.reconnect.maxMs} ms ×${config.reconnect.factor}, ${config.reconnect.maxAttempts} attempts</p>
 <p class="meta">history ${input.sameHistory ? 'identical to the recorded one' : 'differs from the recorded one (the send path or the simulator changed)'}</p>
 <span class="verdict ${status}" data-testid="verdict">${t(input.verdictLine)}</span>
+${input.failBlock === undefined ? '' : `<pre class="fail-block" data-testid="fail-block">${t(input.failBlock.join('\n'))}</pre>`}
 </header>
 <main>
 <h2>Violations</h2>
