@@ -15,12 +15,14 @@ import type { CampaignShard, ShardedCampaignResult } from '../properties/campaig
 import { specimens } from '../properties/specimens/index.js';
 import type { VerdictProperty } from '../properties/judging/verdictProperties.js';
 import { redactText } from '../report/redact.js';
+import { junitXml } from '../report/junit.js';
 import { formatSummary } from '../report/summaryText.js';
 import { displayPath } from '../report/text.js';
 import { summarize, type CampaignSummary, type WrittenFile } from '../report/verdict.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { writeLines, type Io } from './io.js';
 import { packageVersion } from './packageVersion.js';
+import type { Reporter } from './parseFlags.js';
 import { createProgress, silentProgress } from './progress.js';
 
 /** Validated flags shared by `run` and `audit`. */
@@ -29,7 +31,10 @@ export interface CampaignFlags {
   seed: number;
   timeBudgetMs?: number;
   workers: number;
+  /** The summary as one JSON object (`--reporter json`). */
   json: boolean;
+  /** How the summary is printed (`--reporter`; `--json` is `json`). */
+  reporter?: Reporter;
   outDir: string;
   /** Run only this shard's chunks (`--shard k/n`). */
   shard?: CampaignShard;
@@ -121,12 +126,27 @@ export async function runCampaignCommand(spec: string, flags: CampaignFlags, io:
   const path = await loadPathOrExplain(spec, io.cwd, what, flags.intercept);
   const shard = flags.shard ? `, shard ${flags.shard.index}/${flags.shard.count}` : '';
   const intercepted = path.intercept ? ', intercepted' : '';
-  if (!flags.json) io.stderr.write(`baileys-sim: campaign against ${redactText(path.name)}${intercepted}, seed ${flags.seed}, ${flags.runs} runs${shard}${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`);
-  const result = await campaign(path, flags, io, !flags.json);
+  const reporter = flags.reporter ?? (flags.json ? 'json' : 'text');
+  if (reporter === 'text') io.stderr.write(`baileys-sim: campaign against ${redactText(path.name)}${intercepted}, seed ${flags.seed}, ${flags.runs} runs${shard}${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`);
+  const result = await campaign(path, flags, io, reporter === 'text');
   const summary = await summarizeAndSave(result, flags, io);
-  if (flags.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
-  else writeLines(io.stdout, formatSummary(summary));
+  if (reporter === 'json') io.stdout.write(`${JSON.stringify(summary)}\n`);
+  else if (reporter === 'junit') io.stdout.write(junitXml(summary, new Map(result.failures.map((f) => [f.property, f.timeline]))));
+  else writeLines(io.stdout, [...formatSummary(summary), ...nextSteps(path)]);
   return exitCodeOf(summary);
+}
+
+/**
+ * After a campaign of the reference (what `npm start` and a bare `run` do): what a newcomer does
+ * next, since the reference itself has nothing to fix.
+ */
+function nextSteps(path: NamedSendPath): string[] {
+  if (path.name !== 'reference') return [];
+  return [
+    '',
+    'next: audit your own send path:  npx baileys-sim audit ./src/sendPath.ts   (a SendPathFactory, or a module as written: start/stop)',
+    '      or watch a bug get caught: npx baileys-sim run --path specimen:captured-socket --runs 200',
+  ];
 }
 
 /** One row of `audit --specimens`. */

@@ -9,8 +9,9 @@ import type { CampaignFlags } from './campaignCommand.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { packageVersion } from './packageVersion.js';
-import { parsePropertyList, parseRunTimeoutMs, parseRuns, parseSeed, parseShard, parseTimeBudgetMs, parseWorkers, runTimeoutDefault } from './parseFlags.js';
+import { parsePropertyList, parseReporter, parseRunTimeoutMs, parseRuns, parseSeed, parseShard, parseTimeBudgetMs, parseWorkers, runTimeoutDefault } from './parseFlags.js';
 import type { VerdictProperty } from '../properties/judging/verdictProperties.js';
+import type { Reporter } from './parseFlags.js';
 
 // Commands are imported when they run: they load the simulator, and `--help` or a bad flag
 // should answer without it.
@@ -36,6 +37,7 @@ interface RawCampaignFlags {
   failFast?: boolean;
   only?: string;
   skip?: string;
+  reporter?: string;
 }
 
 function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
@@ -45,7 +47,7 @@ function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
     seed: parseSeed(raw.seed),
     timeBudgetMs: raw.timeBudget === undefined ? undefined : parseTimeBudgetMs(raw.timeBudget),
     workers: parseWorkers(raw.workers),
-    json: raw.json === true,
+    ...reporterOf(raw),
     outDir: raw.outDir,
     shard: raw.shard === undefined ? undefined : parseShard(raw.shard),
     runTimeoutMs: parseRunTimeoutMs(raw.runTimeout),
@@ -54,6 +56,13 @@ function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
     ...(raw.only !== undefined && { only: parsePropertyList('--only', raw.only) as VerdictProperty[] }),
     ...(raw.skip !== undefined && { skip: parsePropertyList('--skip', raw.skip) as VerdictProperty[] }),
   };
+}
+
+/** The summary's format: `--reporter`, or `--json` for `--reporter json`. */
+function reporterOf(raw: { json?: boolean; reporter?: string }): { json: boolean; reporter: Reporter } {
+  const reporter = raw.reporter === undefined ? (raw.json === true ? 'json' : 'text') : parseReporter(raw.reporter);
+  if (raw.json === true && reporter !== 'json') throw new UsageError(`--json is --reporter json: it cannot be combined with --reporter ${reporter}`);
+  return { json: reporter === 'json', reporter };
 }
 
 /** The help of `--run-timeout`, the same for every command that simulates. */
@@ -68,7 +77,8 @@ function addCampaignOptions(command: Command): Command {
     .option('--fail-fast', 'stop at the first failing run (default: go through every run and report each broken property)')
     .option('--only <properties>', 'judge only these properties, e.g. exactly-once,live-socket')
     .option('--skip <properties>', 'judge every property but these, e.g. chat-independence')
-    .option('--json', 'print the summary as one JSON object on stdout, and nothing else')
+    .option('--json', 'print the summary as one JSON object on stdout, and nothing else (--reporter json)')
+    .option('--reporter <format>', 'how the summary is printed on stdout: text, json, or junit (JUnit XML: one test case per property, for CI test views)')
     .option('--out-dir <dir>', 'where the failure files are written (one per broken property)', campaignDefaults.outDir)
     .option('--shard <k/n>', "run only shard k of n of the campaign (one CI machine's part); `merge` combines the shards' --json summaries")
     .option('--run-timeout <duration>', runTimeoutHelp, runTimeoutDefault)
@@ -139,6 +149,7 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
     .action(async (module: string, opts: RawCampaignFlags & { specimens?: boolean }) => {
       const flags = campaignFlags(opts);
       if (opts.specimens && flags.shard) throw new UsageError('--shard cannot be combined with --specimens: shard the campaign of your path alone');
+      if (opts.specimens && flags.reporter === 'junit') throw new UsageError('--reporter junit cannot be combined with --specimens: it reports the campaign of your path alone');
       const { runAuditWithSpecimens, runCampaignCommand } = await campaignCommand();
       setCode(opts.specimens ? await runAuditWithSpecimens(module, flags, io) : await runCampaignCommand(module, flags, io, 'audit'));
     });
@@ -147,13 +158,14 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
     .command('merge')
     .description("combine the --json summaries of every shard of one campaign (run/audit --shard k/n) into the campaign's summary")
     .argument('<summary.json...>', 'one summary file per shard, k = 1 to n, in any order')
-    .option('--json', 'print the merged summary as one JSON object')
+    .option('--json', 'print the merged summary as one JSON object (--reporter json)')
+    .option('--reporter <format>', 'text, json, or junit (JUnit XML, one test case per property)')
     .addHelpText(
       'after',
       `\nExample:\n  baileys-sim merge shard-1.json shard-2.json shard-3.json\n\nThe merged summary is the one a single machine prints for the same campaign, wall time aside\n(the slowest shard's). The failure is the lowest-index chunk's; its file is where that shard wrote it.\n\nExit codes:\n  0  every property held in every shard\n  1  a property was violated, or a run was not deterministic\n  2  bad input: an unreadable summary, or summaries that are not the shards of one campaign`,
     )
-    .action(async (files: string[], opts: { json?: boolean }) => {
-      setCode(await (await mergeCommand()).runMergeCommand(files, { json: opts.json === true }, io));
+    .action(async (files: string[], opts: { json?: boolean; reporter?: string }) => {
+      setCode(await (await mergeCommand()).runMergeCommand(files, { reporter: reporterOf(opts).reporter }, io));
     });
 
   program

@@ -134,3 +134,16 @@ export function parsePropertyList(flag: string, text: string): string[] {
   if (flag === '--skip' && names.includes('makes-progress')) throw new UsageError('--skip makes-progress is not possible: a run that makes no progress cannot be judged for anything else');
   return names;
 }
+
+/** How a summary is printed: for people, as one JSON object, or as JUnit XML for CI test views. */
+export const reporters = ['text', 'json', 'junit'] as const;
+
+/** One of {@link reporters}. */
+export type Reporter = (typeof reporters)[number];
+
+/** `--reporter`: one of {@link reporters}. */
+export function parseReporter(text: string): Reporter {
+  const name = text.trim();
+  if (!(reporters as readonly string[]).includes(name)) throw new UsageError(`--reporter must be one of ${reporters.join(', ')} (got ${shown(text)})`);
+  return name as Reporter;
+}

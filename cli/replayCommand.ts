@@ -123,7 +123,7 @@ function failureShowsLine(failure: FailureFile): string {
   const found = failure.found;
   if (found === undefined) return 'its timeline breaks it';
   const first = `first broken in run ${found.runIndex + 1} of the campaign (seed ${found.seed})`;
-  const shrunk = found.eventsBeforeShrink === undefined ? '' : `; shrunk from ${found.eventsBeforeShrink} to ${failure.timeline.events.length} events${found.oneMinimal ? ', 1-minimal: removing any one event makes it pass' : ''}`;
+  const shrunk = found.eventsBeforeShrink === undefined ? '' : `; shrunk from ${found.eventsBeforeShrink} to ${failure.timeline.events.length} events${found.oneMinimal ? ', 1-minimal: removing any one event makes it hold' : ''}`;
   return `${first}${shrunk}`;
 }
 

@@ -143,6 +143,6 @@ function foundLines(failure: FailureSummary): string[] {
   const run = `first in run ${failure.runIndex + 1}`;
   if (failure.property === 'makes-progress') return [`  ${run}: the watchdog stopped it; its timeline has ${failure.events} events`];
   if (failure.shrinkSimulations === 0) return [`  ${run}; not shrunk (${failure.events} events)`];
-  const minimal = failure.oneMinimal ? ', 1-minimal: removing any one event makes it pass' : ', not 1-minimal: the shrink budget ran out';
+  const minimal = failure.oneMinimal ? ', 1-minimal: removing any one event makes it hold' : ', not 1-minimal: the shrink budget ran out';
   return [`  ${run}; shrunk from ${failure.eventsBeforeShrink} to ${failure.events} events in ${failure.shrinkSimulations} simulations${minimal}`];
 }

@@ -223,7 +223,7 @@ interface HeldReply {
  * good) within that time, sends it again on the next socket. rc14 resolves a send at the local
  * write, so a frame written into a link that died is lost unless the path sends it again.
  */
-export function resendingPath(env: SimEnv, rule: ResendRule): SendPath {
+export function resendingPath(env: SimEnv, rule: ResendRule, options: Omit<SpecimenOptions, 'onClose'> = {}): SendPath {
   let held: HeldReply[] = [];
   const write = (ctx: SpecimenContext, chatJid: string, content: AnyMessageContent, messageId: string, afterGeneration: number) =>
     sendWithRetry(ctx, chatJid, content, {
@@ -239,6 +239,7 @@ export function resendingPath(env: SimEnv, rule: ResendRule): SendPath {
     });
   const send: SpecimenSend = (ctx, chatJid, content) => write(ctx, chatJid, content, env.messageIds(), 0);
   return specimenPath(env, send, {
+    ...options,
     onClose: (generation, kind, ctx) => {
       if (kind === 'terminal') return;
       const now = env.clock.now();

@@ -45,6 +45,8 @@ describe('baileys-sim report --html', () => {
     expect(html).toContain('data-testid="violation"');
   });
 
+  // A skipped test says why in the default reporter's output, not only in verbose test names.
+  if (!hasChromium && !inCi) console.warn(`report.test.ts: the browser tests are skipped: no Chromium at ${chromiumPath} (apt-get install chromium; .ci/run installs it, and with CI=true its absence fails them)`);
   describe.skipIf(!hasChromium && !inCi)(`in headless Chromium (${chromiumPath}; .ci/run installs it)`, () => {
     let browser: Browser;
 
