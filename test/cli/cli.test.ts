@@ -31,7 +31,7 @@ function failureFileIn(stdout: string): string {
 }
 
 describe('baileys-sim run', () => {
-  it('exits 0 on the reference path and prints the seed, coverage and a clean verdict', async () => {
+  it('exits 0 on the reference path and prints the seed, coverage, a clean verdict and what to do next', async () => {
     // Arrange
     const cwd = tempDir();
     // Act
@@ -42,6 +42,9 @@ describe('baileys-sim run', () => {
     expect(result.stdout).toMatch(/fault coverage\s+fired\s+mattered/);
     expect(result.stdout).toMatch(/runs\/s/);
     expect(result.stdout).toContain('OK: every property held in 60 runs (seed 1)');
+    const last = result.stdout.trimEnd().split('\n').slice(-2);
+    expect(last[0]).toMatch(/^next: audit your own send path: +npx baileys-sim audit \.\/src\/sendPath\.ts/);
+    expect(last[1]).toMatch(/^ +or watch a bug get caught: +npx baileys-sim run --path specimen:captured-socket --runs 200$/);
     expect(result.stderr).toContain('reference: 60/60 runs (100%)');
     expect(existsSync(join(cwd, '.baileys-sim'))).toBe(false);
   });
