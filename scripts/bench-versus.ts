@@ -13,6 +13,9 @@
  * 20 events that both checkouts' `parseTimeline` accept. `--compiled` loads each checkout's
  * `dist/` (what the CLI and the package run; `npm run build` makes it) instead of its TypeScript
  * through tsx, whose `keepNames` gives every closure a `name` at run time.
+ * `--campaign` times whole campaigns instead (each side's own `runCampaign` of the reference, its
+ * own generator and determinism re-runs, the same seed per block on both sides): what a clean CI
+ * job costs, campaign machinery included.
  * Prints each side's runs/s, the ratio over the whole measurement and the spread of the block
  * ratios. A target lives in the issue or the docs that quote the figure, never here.
  */
@@ -40,6 +43,8 @@ interface Checkout {
   checkAll(history: unknown): unknown[];
   readonly reference: unknown;
   readonly generatedTimeline: ((seed: number, eventsMax: number) => unknown) | undefined;
+  runCampaign(options: { path: unknown; seed: number; numRuns: number }): Promise<unknown>;
+  readonly referencePath: unknown;
 }
 
 /** The first of `candidates` (paths inside `root`, without extension) that exists, as a URL. */
@@ -59,6 +64,8 @@ async function load(root: string, compiled: boolean): Promise<Checkout> {
   const sim = await import(moduleOf(root, compiled, 'sim/simulate'));
   const checkers = await import(moduleOf(root, compiled, 'properties/judging/checkers', 'properties/checkers'));
   const src = await import(moduleOf(root, compiled, 'src/index'));
+  const campaign = await import(moduleOf(root, compiled, 'properties/campaigns/campaign', 'properties/campaign'));
+  const paths = await import(moduleOf(root, compiled, 'properties/paths/sendPaths', 'properties/sendPaths'));
   const helpers = path.join(root, 'test/sim/helpers.ts');
   const generator = existsSync(helpers) ? await import(pathToFileURL(helpers).href) : undefined;
   return {
@@ -67,6 +74,8 @@ async function load(root: string, compiled: boolean): Promise<Checkout> {
     checkAll: checkers.checkAll,
     reference: src.referenceSendPath,
     generatedTimeline: generator?.generatedTimeline,
+    runCampaign: campaign.runCampaign,
+    referencePath: paths.builtInSendPath('reference'),
   };
 }
 
@@ -97,6 +106,12 @@ async function runBlock(side: Checkout, timelines: unknown[], cursor: { next: nu
   return violations;
 }
 
+/** One campaign of `blockRuns` runs of the reference with `seed`: the block of `--campaign`. */
+async function runCampaignBlock(side: Checkout, seed: number): Promise<number> {
+  await side.runCampaign({ path: side.referencePath, seed, numRuns: blockRuns });
+  return 0;
+}
+
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
@@ -104,7 +119,7 @@ function quantile(sorted: number[], q: number): number {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { seconds: { type: 'string', default: '30' }, compiled: { type: 'boolean', default: false } },
+    options: { seconds: { type: 'string', default: '30' }, compiled: { type: 'boolean', default: false }, campaign: { type: 'boolean', default: false } },
   });
   const seconds = Number(values.seconds);
   if (!(Number.isFinite(seconds) && seconds > 0 && seconds <= secondsMax)) {
@@ -122,9 +137,10 @@ async function main(): Promise<void> {
   const spentMs = sides.map(() => 0);
   const violations = sides.map(() => 0);
   const ratios: number[] = [];
+  const campaigns = values.campaign ?? false;
   const block = async (i: number): Promise<number> => {
     const t0 = performance.now();
-    violations[i]! += await runBlock(sides[i]!, timelines[i]!, cursors[i]!);
+    violations[i]! += campaigns ? await runCampaignBlock(sides[i]!, 1 + cursors[i]!.next++) : await runBlock(sides[i]!, timelines[i]!, cursors[i]!);
     return performance.now() - t0;
   };
   for (const warmEnd = performance.now() + Math.min(warmUpMsMax, seconds * 1000); performance.now() < warmEnd; ) {
@@ -144,7 +160,8 @@ async function main(): Promise<void> {
   ratios.sort((a, b) => a - b);
   const rate = (i: number) => Math.round(((ratios.length * blockRuns) / spentMs[i]!) * 1000);
   const mode = compiled ? 'compiled dist/' : 'TypeScript through tsx';
-  console.log(`${timelines[0]!.length} common timelines (${eventsMin}-40 events), ${mode}, ${ratios.length} blocks of ${blockRuns} runs per side`);
+  const what = campaigns ? `campaigns of the reference (each side's own generator, same seeds)` : `${timelines[0]!.length} common timelines (${eventsMin}-40 events)`;
+  console.log(`${what}, ${mode}, ${ratios.length} blocks of ${blockRuns} runs per side`);
   console.log(`other checkout ${there}: ${rate(0).toLocaleString('en')} runs/s, ${violations[0]} violations`);
   console.log(`this checkout  ${here}: ${rate(1).toLocaleString('en')} runs/s, ${violations[1]} violations`);
   console.log(
