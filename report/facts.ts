@@ -8,9 +8,13 @@ import type { AttemptRecord, ErrorRecord, History, RequestRecord } from '../sim/
 import { builtInFaults, type FaultRegistry } from '../sim/faults/index.js';
 import type { BotEvent, Timeline, TimelineEvent } from '../sim/timeline.js';
 import { redactText } from './redact.js';
+import { processFacts } from './processFacts.js';
 
-/** What a line is about: `event` = a timeline event, the rest are history facts. */
-export type FactSource = 'event' | 'socket' | 'attempt' | 'request' | 'server';
+/**
+ * What a line is about: `event` = a timeline event, the rest are history facts (`process`: what
+ * the path printed to stdout or stderr, and how it ended its process if it did).
+ */
+export type FactSource = 'event' | 'socket' | 'attempt' | 'request' | 'server' | 'process';
 
 /** ok / fail / info follow Jepsen (info = ambiguous); `neutral` is a plain fact. */
 export type FactTone = 'ok' | 'fail' | 'info' | 'neutral';
@@ -145,6 +149,7 @@ export function runFacts(timeline: Timeline, history: History, faults: FaultRegi
     const tone: FactTone = f.duplicate ? 'info' : 'ok';
     facts.push({ atMs: f.at, source: 'server', tone, text: `${f.key ?? 'message'} ${what} in chat ${f.chat} via socket ${f.generation}`, generation: f.generation, ...(f.key ? { key: f.key } : {}) });
   }
+  facts.push(...processFacts(history));
   // Stable sort: at equal times timeline events come first, then facts in the order pushed.
   const sorted = facts
     .map((fact, i) => ({ fact, i }))

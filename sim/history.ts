@@ -226,6 +226,44 @@ export interface LogRecord {
   obj?: unknown;
 }
 
+/**
+ * One line the path wrote to its process's stdout or stderr during the run (`console.*`,
+ * `process.stdout.write`, a logger writing to fd 1 or 2): JIDs redacted, colour codes removed,
+ * bounded in length. `at` is when its first character was written.
+ */
+export interface OutputLine {
+  at: number;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** What the path wrote to stdout and stderr during the run (sim/intercept/console.ts). */
+export interface OutputRecord {
+  /** The first lines, in the order written (at most `outputLimits.linesMax`). */
+  lines: OutputLine[];
+  /** Lines not kept once the limit was reached. */
+  linesDropped: number;
+  /** Characters not kept: those of dropped lines and the cut ends of overlong lines. */
+  charsDropped: number;
+}
+
+/**
+ * How the path ended its own process during the run (sim/intercept/processExit.ts): it called
+ * `process.exit`, sent a signal to its own process, called `process.abort`, or left an
+ * exception uncaught (which ends a Node process). The run stopped there: no timer fired after
+ * it and `stop()` was never called.
+ */
+export interface ExitRecord {
+  at: number;
+  how: 'exit' | 'signal' | 'abort' | 'uncaught';
+  /** The exit code (`exit`; `uncaught` is 1, as Node's). */
+  code?: number;
+  /** The signal's name (`signal`). */
+  signal?: string;
+  /** The uncaught exception (`uncaught`). */
+  error?: ErrorRecord;
+}
+
 /** How the run ended for the send path. */
 export interface StopRecord {
   /** What made the harness call `stop()`: a `stop` event, every request settled, or the deadline. */
@@ -277,6 +315,10 @@ export interface History {
   /** Present when a run limit cut the run short. */
   limit?: LoopLimitRecord;
   stop: StopRecord;
+  /** What the path wrote to stdout and stderr; absent when it wrote nothing. */
+  output?: OutputRecord;
+  /** The path ended its process: the run stopped there. Absent when it did not. */
+  exited?: ExitRecord;
   /**
    * Calls of global timers, time or randomness the run's globals tripwire saw (the first
    * `globalUsesMax`, in call order); absent when none. Such a path is not simulated faithfully:

@@ -29,9 +29,12 @@ import {
   type ThrownRecord,
   type TimerRecord,
   type NetworkEventRecord,
+  type ExitRecord,
 } from './history.js';
 import { checkGlobalsMode, enterGlobals, globalsHeld, globalUsesMax, type GlobalName, type GlobalsMode, type GlobalUse } from './globals.js';
 import { installInterception, interceptionInstalled } from './intercept/install.js';
+import { captureOutput, OutputRecorder } from './intercept/console.js';
+import { captureProcessExit, isProcessExitSignal, type CapturedExit } from './intercept/processExit.js';
 import { CapturingLogger, type LogSink } from './logger.js';
 import type { ProgressBoard } from './progress.js';
 import { messageIdSource, streamFor, type RandomStream } from './random.js';
@@ -58,6 +61,15 @@ export interface SimulateOptions {
    * path's leaked rejection is a fact in its history, not a crash of the test process.
    */
   captureUnhandledRejections?: boolean;
+  /**
+   * Capture what the path does to its process (default: as `captureUnhandledRejections`): what it
+   * writes to stdout and stderr (`console.*` included) goes to `history.output` instead of the
+   * terminal, and a `process.exit`, a signal to its own process, `process.abort` or an uncaught
+   * exception is recorded as `history.exited` and ends the run there, as it would end the
+   * process (see `sim/intercept/console.ts` and `processExit.ts`). Runs that capture go one at
+   * a time per process.
+   */
+  captureProcess?: boolean;
   /** Requests of one kind in flight per run before the harness refuses more (limit; default 10,000). */
   inboundQueueMax?: number;
   /** The network event kinds the timeline may use (default: the built-in {@link builtInFaults}). */
@@ -108,7 +120,8 @@ export class SimulationBusyError extends Error {
  */
 export async function simulate(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions = {}): Promise<History> {
   const globals = checkGlobalsMode(options.globals);
-  if ((options.captureUnhandledRejections ?? true) && capturingRun !== undefined) throw new SimulationBusyError();
+  const rejections = options.captureUnhandledRejections ?? true;
+  if ((rejections || (options.captureProcess ?? rejections)) && (capturingRun !== undefined || processCaptured)) throw new SimulationBusyError();
   if (globals !== 'untouched' && (globalsHeld() || interceptionInstalled())) throw new SimulationBusyError();
   const run = new Run(timeline, factory, options);
   return run.execute();
@@ -132,6 +145,11 @@ class Run {
   readonly #jids: Map<string, string>;
   readonly #logSink: LogSink;
   readonly #capture: boolean;
+  readonly #captureProcess: boolean;
+  /** What the path wrote to stdout and stderr, when the process is captured. */
+  readonly #output: OutputRecorder | undefined;
+  /** How the path ended its process, if it did: the run stops there. */
+  #exited: ExitRecord | undefined;
   readonly #globals: GlobalsMode;
   readonly #progress: ProgressBoard | undefined;
   readonly #globalUses: GlobalUse[] = [];
@@ -166,6 +184,7 @@ class Run {
     const logsMax = boundedOption('logsMax', options.logsMax, logsMaxDefault, 0, 10_000_000);
     const inboundQueueMax = boundedOption('inboundQueueMax', options.inboundQueueMax, inboundQueueMaxDefault, 1, 10_000_000);
     this.#capture = options.captureUnhandledRejections ?? true;
+    this.#captureProcess = options.captureProcess ?? this.#capture;
     this.#globals = checkGlobalsMode(options.globals);
     this.#progress = options.progress;
 
@@ -210,6 +229,7 @@ class Run {
       options: options.network,
     });
     this.#logSink = { records: [], dropped: 0, max: logsMax, now: () => this.#clock.now() };
+    this.#output = this.#captureProcess ? new OutputRecorder(() => this.#clock.now()) : undefined;
     this.#prepareRecords();
   }
 
@@ -255,6 +275,7 @@ class Run {
   async execute(): Promise<History> {
     const release = this.#capture ? captureRejections(this) : undefined;
     let restoreGlobals: (() => void) | undefined;
+    let releaseProcess: (() => void) | undefined;
     this.#progress?.runStarted();
     try {
       restoreGlobals = enterGlobals(this.#globals, {
@@ -265,15 +286,22 @@ class Run {
         watchImmediates: () => this.#clock.watchImmediates(),
         immediateQueued: () => this.#clock.immediateQueued(),
       });
+      // After the globals: undone before them, so an interception's last resync of built-in
+      // bindings sees the process's own stdout functions again.
+      if (this.#captureProcess) releaseProcess = this.#holdProcess();
       this.#begin();
       await this.#clock.run(() => this.#afterDrain());
       // Let rejections of the last step surface before the capture ends.
       await drain();
     } finally {
       try {
-        restoreGlobals?.();
+        releaseProcess?.();
       } finally {
-        release?.();
+        try {
+          restoreGlobals?.();
+        } finally {
+          release?.();
+        }
       }
     }
     const history = this.#snapshot();
@@ -284,7 +312,28 @@ class Run {
 
   /** @internal Called by the rejection capture. */
   recordRejection(reason: unknown): void {
+    if (this.#exited !== undefined || isProcessExitSignal(reason)) return;
     this.#rejections.push({ at: this.#clock.now(), error: errorRecord(reason) });
+  }
+
+  /** Captures the process's output and exits for the run; returns what puts them back. */
+  #holdProcess(): () => void {
+    processCaptured = true;
+    const releases: (() => void)[] = [];
+    try {
+      releases.push(captureOutput(this.#output!));
+      releases.push(captureProcessExit((exit) => this.#processExited(exit)));
+    } catch (error) {
+      releaseAll(releases);
+      throw error;
+    }
+    return () => releaseAll(releases);
+  }
+
+  /** The path ended its process: nothing of it runs on (the loop stops at its next turn). */
+  #processExited({ thrown, ...exit }: CapturedExit): void {
+    if (this.#exited !== undefined) return;
+    this.#exited = { at: this.#clock.now(), ...exit, ...(thrown === undefined ? {} : { error: errorRecord(thrown) }) };
   }
 
   #begin(): void {
@@ -306,16 +355,19 @@ class Run {
       const started = this.#path.start((message) => this.#onMessage(message));
       Promise.resolve(started).then(
         () => {
+          if (this.#exited !== undefined) return;
           this.#start.result = 'ok';
           this.#start.settledAt = clock.now();
         },
         (error: unknown) => {
+          if (this.#exited !== undefined) return;
           this.#start.result = 'rejected';
           this.#start.settledAt = clock.now();
           this.#start.error = errorRecord(error);
         },
       );
     } catch (error) {
+      if (this.#exited !== undefined) return;
       this.#start.result = 'rejected';
       this.#start.settledAt = clock.now();
       this.#start.error = errorRecord(error);
@@ -330,6 +382,7 @@ class Run {
    */
   #afterDrain(): boolean {
     this.#progress?.turned(this.#clock.now());
+    if (this.#exited !== undefined) return true;
     const allFired = this.#eventsFired === this.#timeline.events.length;
     if (this.#stop.requestedAt === undefined && allFired && this.#unsettled === 0 && !this.#network.lossUnsettled(this.#clock.path.stats.alive > 0)) {
       this.#requestStop('settled');
@@ -375,6 +428,7 @@ class Run {
   }
 
   #onMessage(message: InboundMessage): void {
+    if (this.#exited !== undefined) return;
     const now = this.#clock.now();
     const id = typeof message === 'object' && message !== null ? message.id : undefined;
     const entry = typeof id === 'string' ? this.#inboundById.get(id) : undefined;
@@ -418,7 +472,7 @@ class Run {
   }
 
   #settleRequest(request: RequestRecord, ok: boolean, value: unknown): void {
-    if (request.settledAt !== undefined) return;
+    if (request.settledAt !== undefined || this.#exited !== undefined) return;
     request.settledAt = this.#clock.now();
     this.#unsettled--;
     if (ok) {
@@ -440,6 +494,7 @@ class Run {
     stop.result = 'hung';
     clock.harness.clearTimeout(this.#deadlineTimer);
     const finish = (error?: unknown, failed = false): void => {
+      if (this.#exited !== undefined) return;
       stop.completedAt = clock.now();
       stop.result = failed ? 'rejected' : 'completed';
       if (failed) stop.error = errorRecord(error);
@@ -466,6 +521,7 @@ class Run {
   }
 
   #recordThrown(where: ThrownRecord['where'], error: unknown): void {
+    if (this.#exited !== undefined || isProcessExitSignal(error)) return;
     this.#thrown.push({ at: this.#clock.now(), where, error: errorRecord(error) });
   }
 
@@ -504,6 +560,9 @@ class Run {
     if (this.#strayInbound.length > 0) history.strayInbound = this.#strayInbound;
     if (clock.limit !== undefined) history.limit = clock.limit;
     if (this.#globalUses.length > 0) history.globalsUsed = this.#globalUses;
+    const output = this.#output?.finish();
+    if (output !== undefined) history.output = output;
+    if (this.#exited !== undefined) history.exited = this.#exited;
     return history;
   }
 }
@@ -534,6 +593,17 @@ function boundedOption(name: string, value: number | undefined, fallback: number
 
 /** The run whose unhandled rejections are being captured, if any: one per process at a time. */
 let capturingRun: Run | undefined;
+/** A run captures the process's output and exits now (one at a time per process). */
+let processCaptured = false;
+
+function releaseAll(releases: readonly (() => void)[]): void {
+  try {
+    for (const release of [...releases].reverse()) release();
+  } finally {
+    processCaptured = false;
+  }
+}
+
 let setAside: ((...args: unknown[]) => void)[] = [];
 
 function onUnhandledRejection(reason: unknown): void {

@@ -152,5 +152,6 @@ export function failureFileOf(result: Pick<CampaignResult, 'path' | 'seed' | 'de
   file.dedupeById = dedupeById ?? result.dedupeById ?? true;
   if (result.intercept) file.intercept = true;
   if (result.settings !== undefined) file.settings = result.settings;
+  if (failure.output !== undefined) file.output = failure.output;
   return file;
 }

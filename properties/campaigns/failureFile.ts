@@ -11,7 +11,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { canonicalJson, fingerprint, type History } from '../../sim/history.js';
+import { canonicalJson, fingerprint, type History, type OutputRecord } from '../../sim/history.js';
+import { outputSchema } from './outputSchema.js';
 import type { ProgressBoard } from '../../sim/progress.js';
 import { simulate } from '../../sim/simulate.js';
 import { parseTimeline, timelineConfigSchema, TimelineError, type SendPathSettings, type Timeline } from '../../sim/timeline.js';
@@ -52,6 +53,8 @@ export interface FailureFile {
   intercept?: boolean;
   /** The settings the path declared as its own when the failure was found (the timeline's config has them). */
   settings?: SendPathSettings;
+  /** What the path wrote to stdout and stderr in the run, redacted and bounded (absent: nothing). */
+  output?: OutputRecord;
 }
 
 /** How a failure was found: the campaign seed, its first failing run, and its shrink. */
@@ -104,6 +107,7 @@ const fileSchema = z.strictObject({
     .optional(),
   intercept: z.boolean().optional(),
   settings: timelineConfigSchema.partial().optional(),
+  output: outputSchema.optional(),
 });
 
 /** Parses and validates a failure file's text. */

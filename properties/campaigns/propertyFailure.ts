@@ -4,7 +4,7 @@
  * simulated a second time to check that it replays (a failure that does not replay is reported as
  * `deterministic` too).
  */
-import { fingerprint } from '../../sim/history.js';
+import { fingerprint, type OutputRecord } from '../../sim/history.js';
 import { parseTimeline, type Timeline } from '../../sim/timeline.js';
 import { determinismViolation, portsViolation, type CampaignViolation } from '../judging/campaignProperties.js';
 import type { Violation } from '../judging/checkers.js';
@@ -40,6 +40,8 @@ export interface CampaignFailure {
   likelySource?: string;
   /** Wall time the shrink took, ms (depends on the machine: never part of a verdict). */
   shrinkWallMs: number;
+  /** What the path wrote to stdout and stderr in the shrunk run (absent: nothing). */
+  output?: OutputRecord;
 }
 
 /** Options of {@link shrinkFailure}. */
@@ -85,6 +87,7 @@ export async function shrinkFailure(first: FirstFailure, runIndex: number, path:
   const campaignViolation: CampaignViolation | undefined = property === 'uses-ports' ? portsViolation(history) : differs;
   if (campaignViolation !== undefined) failure.campaignViolation = campaignViolation;
   if (differs !== undefined) failure.likelySource = likelySourceOfMismatch(history, again, path);
+  if (history.output !== undefined) failure.output = history.output;
   return failure;
 }
 

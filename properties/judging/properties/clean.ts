@@ -4,6 +4,7 @@
  * one could catch it.
  */
 import type { History, SocketRecord } from '../../../sim/history.js';
+import { describeExit } from '../../../sim/intercept/processExit.js';
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
 
@@ -71,6 +72,13 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
   const { stop } = history;
   const at = stop.completedAt ?? history.endedAt;
   const add = (message: string, when = at): void => void violations.push({ property, at: when, message });
+  const exited = history.exited;
+  if (exited !== undefined) {
+    // What a process that ended left behind (no stop(), unsettled requests, timers) is the exit's doing.
+    add(`${describeExit(exited)} at ${exited.at.toLocaleString('en-US')} ms: the run ended there, and stop() was never called`, exited.at);
+    thrownOrUnhandled(history, add);
+    return violations;
+  }
   if (stop.result !== 'completed') add(`stop() ${stop.result}${stop.error ? `: ${stop.error.message}` : ''}`);
   if (stop.pathTimersAlive > 0) add(`${stop.pathTimersAlive} send-path timer(s) alive after stop()`);
   const pending = sendsLeft(history, stop.completedAt ?? history.endedAt);
@@ -80,9 +88,13 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
   if (unsettled > 0) add(`${unsettled} request(s) never settled after stop()`);
   if (stop.result === 'completed' && stop.completedAt !== undefined) violations.push(...socketsLeft(history, stop.completedAt));
   if (stop.requestedAt !== undefined) violations.push(...sendsAfterStop(history, stop.requestedAt));
+  thrownOrUnhandled(history, add);
+  return violations;
+}
+
+function thrownOrUnhandled(history: History, add: (message: string, at: number) => void): void {
   for (const u of history.unhandledRejections) add(`unhandled rejection: ${u.error.name}: ${u.error.message}`, u.at);
   for (const t of history.thrown) add(`thrown in ${t.where}: ${t.error.name}: ${t.error.message}`, t.at);
-  return violations;
 }
 
 /** Property 6, clean. */
@@ -96,7 +108,8 @@ export const clean: Checker<typeof property> = {
     'inbound never reached the bot, which was never asked; a send still pending on a socket the path ended or lost (rc14 holds a send in its ' +
     'pre-write queries for defaultQueryTimeoutMs after end(), a stuck write for connectTimeoutMs, and nothing can cancel them); a send at the very ' +
     'virtual time stop() was called, which may have come first. Sockets open at once during the run are one-socket\'s business: this property is ' +
-    'stop()\'s contract.',
+    'stop()\'s contract. The path never ends its own process (process.exit, a signal to itself, process.abort, an exception left uncaught): ' +
+    'a run in which it does ends there, as the process would, and that exit is the violation; what it left unfinished is not counted again.',
   check,
-  judges: ({ history }) => history.stop.requestedAt !== undefined,
+  judges: ({ history }) => history.stop.requestedAt !== undefined || history.exited !== undefined,
 };

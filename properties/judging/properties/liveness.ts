@@ -120,6 +120,8 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
     const { key, calledAt } = request;
     if (calledAt === undefined) continue; // its inbound never reached the bot: nothing was asked
     if (request.outcome === 'pending') {
+      // The path ended its own process: what it left unsettled is that exit's doing (clean names it).
+      if (history.exited !== undefined) continue;
       violations.push(violation(request, history.endedAt, `${key} never settled (requested at ${calledAt})`));
       continue;
     }
@@ -161,7 +163,8 @@ export const liveness: Checker<typeof property> = {
     'from the socket\'s timings), or the settling of the last send begun before the heal that a fault held past it (a pre-write query waiting ' +
     'out defaultQueryTimeoutMs, a stuck write its connectTimeoutMs), whichever is latest, plus the longest backoff, twice the path\'s connectTimeoutMs (a hanging connect: ws gives up on an unanswered upgrade ' +
     'after connectTimeoutMs, and a connect left connecting forever, as after an HTTP 503 on the upgrade, is the path\'s to give up on within ' +
-    'the handshake and login times) and 10 s for the connect and the send. Excused: a request whose inbound never reached the bot.',
+    'the handshake and login times) and 10 s for the connect and the send. Excused: a request whose inbound never reached the bot; a ' +
+    'request still unsettled when the path ended its own process (clean reports the exit).',
   check,
   judges: (index) => index.messageRequests.some((r) => r.calledAt !== undefined),
 };
