@@ -320,6 +320,12 @@ export interface History {
   /** The path ended its process: the run stopped there. Absent when it did not. */
   exited?: ExitRecord;
   /**
+   * The path declared it takes at most this many requests per chat at once (its
+   * `repliesPerChatMax`): the harness called a chat's next request only once one under way
+   * settled, so a request's `calledAt` may be later than its `requestedAt`. Absent: no limit.
+   */
+  repliesPerChatMax?: number;
+  /**
    * Calls of global timers, time or randomness the run's globals tripwire saw (the first
    * `globalUsesMax`, in call order); absent when none. Such a path is not simulated faithfully:
    * see sim/globals.ts.

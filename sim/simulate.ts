@@ -35,6 +35,7 @@ import { checkGlobalsMode, enterGlobals, globalsHeld, globalUsesMax, type Global
 import { installInterception, interceptionInstalled } from './intercept/install.js';
 import { captureOutput, OutputRecorder } from './intercept/console.js';
 import { captureProcessExit, isProcessExitSignal, type CapturedExit } from './intercept/processExit.js';
+import { ChatLanes } from './chatLanes.js';
 import { CapturingLogger, type LogSink } from './logger.js';
 import type { ProgressBoard } from './progress.js';
 import { messageIdSource, streamFor, type RandomStream } from './random.js';
@@ -70,6 +71,13 @@ export interface SimulateOptions {
    * a time per process.
    */
   captureProcess?: boolean;
+  /**
+   * Requests of one chat the harness has under way at once (default: no limit). A send path that
+   * answers one message at a time per chat declares 1: the harness then calls a chat's next
+   * `reply` (or `sendMedia`, `sendComposing`) only once the previous one's promise settled, as
+   * that bot would (sim/chatLanes.ts). Recorded in the history.
+   */
+  repliesPerChatMax?: number;
   /** Requests of one kind in flight per run before the harness refuses more (limit; default 10,000). */
   inboundQueueMax?: number;
   /** The network event kinds the timeline may use (default: the built-in {@link builtInFaults}). */
@@ -132,6 +140,11 @@ interface PendingCall {
   readonly event: ReplyLikeEvent;
 }
 
+/** A call waiting for its turn in its chat (see `repliesPerChatMax`). */
+interface QueuedCall extends PendingCall {
+  readonly message: InboundMessage;
+}
+
 /** The bot's requests: what the harness calls on an `InboundMessage`. */
 type ReplyLikeEvent = Extract<BotEvent, { do: 'reply' | 'sendMedia' | 'composing' }>;
 
@@ -150,6 +163,8 @@ class Run {
   readonly #output: OutputRecorder | undefined;
   /** How the path ended its process, if it did: the run stops there. */
   #exited: ExitRecord | undefined;
+  readonly #lanes: ChatLanes<QueuedCall>;
+  readonly #settleMarginMs: number;
   readonly #globals: GlobalsMode;
   readonly #progress: ProgressBoard | undefined;
   readonly #globalUses: GlobalUse[] = [];
@@ -169,7 +184,7 @@ class Run {
   #calls = 0;
   #eventsFired = 0;
   #deadlineTimer: unknown;
-  readonly #stopDeadlineAt: number;
+  #stopDeadlineAt: number;
   readonly #start: History['start'] = { result: 'pending' };
   readonly #stop: StopRecord = { result: 'not-requested', pendingAttempts: 0, pendingRequests: 0, pathTimersAlive: 0 };
   #stopFinished = false;
@@ -185,6 +200,8 @@ class Run {
     const inboundQueueMax = boundedOption('inboundQueueMax', options.inboundQueueMax, inboundQueueMaxDefault, 1, 10_000_000);
     this.#capture = options.captureUnhandledRejections ?? true;
     this.#captureProcess = options.captureProcess ?? this.#capture;
+    this.#lanes = new ChatLanes(options.repliesPerChatMax);
+    this.#settleMarginMs = settleMarginMs;
     this.#globals = checkGlobalsMode(options.globals);
     this.#progress = options.progress;
 
@@ -201,7 +218,9 @@ class Run {
     // A reply lost to a fault may only be found out later: give the path that time.
     const aftermathDeadlineAt = aftermathUntil < 0 || lastRequestAt < 0 ? 0 : aftermathUntil + settleMarginMs;
     this.#stopDeadlineAt = Math.max(lastEventAt, requestDeadlineAt, aftermathDeadlineAt);
-    const virtualTimeMsMax = Math.min(this.#stopDeadlineAt + stopGraceMs, timerDelayMsMax);
+    // Calls held back for their turn in a chat may each push the stop deadline back by a reply's deadline.
+    const heldBackMs = this.#lanes.limited ? timeline.events.filter(isRequest).length * (timeline.config.replyDeadlineMs + settleMarginMs) : 0;
+    const virtualTimeMsMax = Math.min(this.#stopDeadlineAt + heldBackMs + stopGraceMs, timerDelayMsMax);
     this.#clock = new VirtualClock({ virtualTimeMsMax, ...options.limits });
     this.#clock.path.onThrow = (error) => this.#recordThrown('timer', error);
 
@@ -415,7 +434,7 @@ class Run {
       case 'composing': {
         const request = this.#requestByEvent.get(index)!;
         const entry = this.#inboundById.get(this.#inboundByMsg.get(event.to)!)!;
-        if (entry.received !== undefined) this.#call(entry.received, { request, event });
+        if (entry.received !== undefined) this.#request(entry.received, { request, event });
         else entry.waiting.push({ request, event });
         return;
       }
@@ -444,8 +463,13 @@ class Run {
     const waiting = entry.waiting.splice(0, entry.waiting.length);
     // After the path's onMessage returns: the bot acts on the message, not inside the callback.
     queueMicrotask(() => {
-      for (const call of waiting) this.#call(message, call);
+      for (const call of waiting) this.#request(message, call);
     });
+  }
+
+  /** Calls the request now, or once its turn in its chat comes (see `repliesPerChatMax`). */
+  #request(message: InboundMessage, call: PendingCall): void {
+    if (this.#lanes.admit(call.request.chat, { ...call, message })) this.#call(message, call);
   }
 
   #call(message: InboundMessage, { request, event }: PendingCall): void {
@@ -483,6 +507,22 @@ class Run {
       request.outcome = outcomeOfError(value);
       request.error = errorRecord(value);
     }
+    const next = this.#lanes.settled(request.chat);
+    if (next === undefined) return;
+    this.#holdStopForHeldCall();
+    this.#call(next.message, next);
+  }
+
+  /**
+   * A call made later than its time, held back for its turn in its chat: the harness's stop
+   * deadline leaves it a reply's deadline too, as it does every request called on time.
+   */
+  #holdStopForHeldCall(): void {
+    const dueAt = this.#clock.now() + this.#timeline.config.replyDeadlineMs + this.#settleMarginMs;
+    if (this.#stop.requestedAt !== undefined || dueAt <= this.#stopDeadlineAt) return;
+    this.#stopDeadlineAt = dueAt;
+    this.#clock.harness.clearTimeout(this.#deadlineTimer);
+    this.#deadlineTimer = this.#clock.harness.setTimeout(() => this.#requestStop('deadline'), dueAt - this.#clock.now());
   }
 
   #requestStop(reason: NonNullable<StopRecord['reason']>): void {
@@ -563,6 +603,7 @@ class Run {
     const output = this.#output?.finish();
     if (output !== undefined) history.output = output;
     if (this.#exited !== undefined) history.exited = this.#exited;
+    if (this.#lanes.limited) history.repliesPerChatMax = this.#lanes.max;
     return history;
   }
 }
@@ -604,6 +645,9 @@ function releaseAll(releases: readonly (() => void)[]): void {
   }
 }
 
+function isRequest(event: TimelineEvent): boolean {
+  return event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing';
+}
 let setAside: ((...args: unknown[]) => void)[] = [];
 
 function onUnhandledRejection(reason: unknown): void {

@@ -158,9 +158,17 @@ export type TimelineConfig = z.infer<typeof timelineConfigSchema>;
 /**
  * The settings a send path module may declare as its own (`export const sendPathSettings`): any
  * of a timeline's `config` fields, each as the config has it. Declared fields are used, as
- * given, by every generated timeline; the rest are generated.
+ * given, by every generated timeline; the rest are generated. Besides them, how the harness
+ * plays the bot: `repliesPerChatMax`.
  */
-export type SendPathSettings = Partial<TimelineConfig>;
+export type SendPathSettings = Partial<TimelineConfig> & {
+  /**
+   * Requests of one chat the bot takes at once: 1 for a bot that answers one message at a time
+   * per chat, awaiting each reply before the next. The harness then calls a chat's next `reply`
+   * only once one under way settled (`SimulateOptions.repliesPerChatMax`). Default: no limit.
+   */
+  repliesPerChatMax?: number;
+};
 
 /** A validated timeline. */
 export interface Timeline {

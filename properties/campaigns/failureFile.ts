@@ -15,12 +15,13 @@ import { canonicalJson, fingerprint, type History, type OutputRecord } from '../
 import { outputSchema } from './outputSchema.js';
 import type { ProgressBoard } from '../../sim/progress.js';
 import { simulate } from '../../sim/simulate.js';
-import { parseTimeline, timelineConfigSchema, TimelineError, type SendPathSettings, type Timeline } from '../../sim/timeline.js';
+import { parseTimeline, TimelineError, type SendPathSettings, type Timeline } from '../../sim/timeline.js';
 import type { SendPathFactory } from '../../src/ports.js';
 import { campaignViolationSchema, determinismViolation, portsViolation, type CampaignViolation } from '../judging/campaignProperties.js';
 import { checkAll, propertyNames, type PropertyName, type Violation } from '../judging/checkers.js';
 import { verdictPropertyNames, type VerdictProperty } from '../judging/verdictProperties.js';
 import { builtInSendPath } from '../paths/sendPaths.js';
+import { sendPathSettingsSchema } from '../paths/settings.js';
 
 /** The format tag of failure files. */
 export const failureFormat = 'baileys-sim/failure@1';
@@ -106,7 +107,7 @@ const fileSchema = z.strictObject({
     })
     .optional(),
   intercept: z.boolean().optional(),
-  settings: timelineConfigSchema.partial().optional(),
+  settings: sendPathSettingsSchema.optional(),
   output: outputSchema.optional(),
 });
 
@@ -204,6 +205,7 @@ export async function replayWith(failure: FailureFile, factory: SendPathFactory,
     dedupeById: failure.dedupeById ?? true,
     ...(options.progress && { progress: options.progress }),
     ...(failure.intercept ? { globals: 'intercept' as const } : {}),
+    ...(failure.settings?.repliesPerChatMax === undefined ? {} : { repliesPerChatMax: failure.settings.repliesPerChatMax }),
   };
   options.progress?.locate('replay', 0, failure.timeline);
   const history = await simulate(failure.timeline, factory, simulateOptions);

@@ -49,15 +49,18 @@ export function simulateAgain(timeline: Timeline, path: NamedSendPath, options: 
 }
 
 /**
- * The simulate options of a campaign: its own, with its fault registry and progress board, and
- * interception for a path that needs it.
+ * The simulate options of a campaign: its own, with its fault registry and progress board,
+ * interception for a path that needs it, and the replies per chat it declared it takes.
  */
 export function simulateOptionsOf(options: JudgeOptions, path: NamedSendPath): SimulateOptions | undefined {
-  if (options.faults === undefined && options.progress === undefined && !path.intercept) return options.simulate;
+  const perChat = path.settings?.repliesPerChatMax;
+  const plain = options.faults === undefined && options.progress === undefined && !path.intercept;
+  if (plain && perChat === undefined) return options.simulate;
   const extra: SimulateOptions = {};
   if (options.faults !== undefined) extra.faults = options.faults;
   if (options.progress !== undefined) extra.progress = options.progress;
   if (path.intercept) extra.globals = 'intercept';
+  if (perChat !== undefined) extra.repliesPerChatMax = perChat;
   return { ...options.simulate, ...extra };
 }
 
