@@ -21,6 +21,7 @@ import { displayPath } from '../report/text.js';
 import { summarize, type CampaignSummary, type WrittenFile } from '../report/verdict.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { writeLines, type Io } from './io.js';
+import { loadOutputLines } from './loadOutput.js';
 import { packageVersion } from './packageVersion.js';
 import type { Reporter } from './parseFlags.js';
 import { createProgress, silentProgress } from './progress.js';
@@ -128,6 +129,7 @@ export async function runCampaignCommand(spec: string, flags: CampaignFlags, io:
   const intercepted = path.intercept ? ', intercepted' : '';
   const reporter = flags.reporter ?? (flags.json ? 'json' : 'text');
   if (reporter === 'text') io.stderr.write(`baileys-sim: campaign against ${redactText(path.name)}${intercepted}, seed ${flags.seed}, ${flags.runs} runs${shard}${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`);
+  if (reporter === 'text') writeLines(io.stderr, loadOutputLines(path));
   const result = await campaign(path, flags, io, reporter === 'text');
   const summary = await summarizeAndSave(result, flags, io);
   if (reporter === 'json') io.stdout.write(`${JSON.stringify(summary)}\n`);

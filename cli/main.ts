@@ -187,6 +187,16 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
   return program;
 }
 
+/**
+ * A send path module that loaded here but not where its runs are (a worker found it cannot be
+ * constructed): bad input too. It arrives as the error itself, or by name from a worker thread
+ * (`errorName`) or process.
+ */
+function isLoadError(error: unknown): boolean {
+  const { name, errorName } = (error ?? {}) as { name?: unknown; errorName?: unknown };
+  return name === 'SendPathLoadError' || errorName === 'SendPathLoadError';
+}
+
 /** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
   let code: ExitCode = exitCodes.ok;
@@ -201,7 +211,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       // Help and version exit 0; every other commander error (already printed as one line) is bad input.
       return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || isLoadError(error)) {
       io.stderr.write(`baileys-sim: ${firstLine(error)}\n`);
       return exitCodes.usage;
     }

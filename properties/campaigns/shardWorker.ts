@@ -9,6 +9,7 @@
 import type { ProgressBoard } from '../../sim/progress.js';
 import type { VerdictProperty } from '../judging/verdictProperties.js';
 import { loadSendPath } from '../paths/loadSendPath.js';
+import { checkConstruction } from '../paths/construction.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
 import { shrinkOptionsOf } from './campaign.js';
 import { shrinkFailure, type CampaignFailure } from './propertyFailure.js';
@@ -105,6 +106,8 @@ export async function runTask<T extends CampaignTask>(task: T, hooks: TaskHooks 
   const path = hooks.sendPath ?? (await pathFor(task.pathSpec, task.cwd, task.intercept === true));
   // Loading a module may take seconds (tsx compiles it): the watchdog judges the runs only.
   hooks.progress?.setBusy(true);
+  // A module that cannot even be constructed is a load error, not a finding of every run.
+  await checkConstruction(path, task.cwd, hooks.progress);
   if (task.kind === 'shrink') {
     const options = shrinkOptionsOf({ progress: hooks.progress, shrinkSimulationsMax: task.shrinkSimulationsMax });
     const outcome: ShrinkOutcome = { failure: await shrinkFailure(task.first, task.runIndex, path, options) };

@@ -8,6 +8,7 @@ import { ProgressBoard } from '../../sim/progress.js';
 import { replayWith } from './failureFile.js';
 import { runTask } from './shardWorker.js';
 import { loadSendPath } from '../paths/loadSendPath.js';
+import { checkConstruction } from '../paths/construction.js';
 import type { ThreadMessage, ThreadRequest } from './watchdog.js';
 
 /** A replay as the thread answers it: the send path replayed, and what `replayWith` found. */
@@ -26,6 +27,7 @@ async function serve(request: ThreadRequest): Promise<unknown> {
   }
   const path = await loadSendPath(request.pathSpec, request.cwd, { intercept: request.failure.intercept === true });
   board.setBusy(true);
+  await checkConstruction(path, request.cwd, board);
   const replay: ThreadReplay = { pathName: path.name, result: await replayWith(request.failure, path.factory, { progress: board, twice: request.twice }) };
   return replay;
 }

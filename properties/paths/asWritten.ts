@@ -46,6 +46,18 @@ export function asWrittenEntryOf(exports: Record<string, unknown>): AsWrittenEnt
 }
 
 /**
+ * An entry's `reset()` threw (or rejected): the module cannot be put back as a fresh import has
+ * it, which is the module's fault, not a finding of the run (see construction.ts). The cause is
+ * what `reset()` threw.
+ */
+export class EntryResetError extends Error {
+  override readonly name = 'EntryResetError';
+  constructor(cause: unknown) {
+    super(`reset() threw: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`, { cause });
+  }
+}
+
+/**
  * A `SendPathFactory` over an entry. The factory ignores its ports: an as-written module reaches
  * Baileys, time and randomness itself, and interception points those at the run's. Each run
  * first calls `reset()`, then `start()`; `stop()` is the entry's.
@@ -53,7 +65,11 @@ export function asWrittenEntryOf(exports: Record<string, unknown>): AsWrittenEnt
 export function asWrittenFactory(entry: AsWrittenEntry): SendPathFactory {
   return (): SendPath => ({
     async start(onMessage) {
-      await entry.reset?.();
+      try {
+        await entry.reset?.();
+      } catch (error) {
+        throw new EntryResetError(error);
+      }
       await entry.start({ onMessage });
     },
     async stop() {

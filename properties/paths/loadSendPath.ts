@@ -16,6 +16,8 @@ import { baileysImportsInterceptable, importInterceptable } from './interceptLoa
 import { parseSendPathSettings, settingsExportName } from './settings.js';
 import { builtInSendPath, builtInSendPathNames, type NamedSendPath } from './sendPaths.js';
 import { beforeImport, isTypeScriptModule } from './typescriptLoader.js';
+import { importCaptured, type CapturedImport } from './capturedImport.js';
+import { describeExitWhileLoading, describeJavaScriptSyntaxError, describeThrown, describeTransformError } from './loadErrors.js';
 
 /** A send path spec that cannot be loaded; the message says why and what would work. */
 export class SendPathLoadError extends Error {
@@ -48,30 +50,38 @@ export async function loadSendPath(spec: string, cwd = process.cwd(), options: L
   const file = resolve(cwd, spec);
   if (!existsSync(file)) throw new SendPathLoadError(`${spec}: no such file`);
   if (!moduleExtensions.has(extname(file))) throw new SendPathLoadError(`${spec}: expected a .ts, .mts, .js or .mjs module`);
-  let module: Record<string, unknown>;
-  try {
-    await beforeImport(file);
-    module = await importInterceptable(pathToFileURL(file).href, spec);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION' && isTypeScriptModule(file)) {
-      throw new SendPathLoadError(`${spec}: this process has no TypeScript loader: start node with --import tsx, or call loadTypeScriptWithTsx() first`);
-    }
-    throw new SendPathLoadError(`${spec}: cannot load module (${(err as Error).message.split('\n')[0]})`);
-  }
-  const settings = declaredSettings(module, spec);
+  await beforeImport(file);
+  const imported = await importCaptured(() => importInterceptable(pathToFileURL(file).href, spec));
+  const module = imported.module ?? (await loadFailure(imported, spec, file, cwd));
+  const loadOutput = imported.output === undefined ? {} : { loadOutput: imported.output };
+  const declared = { ...declaredSettings(module, spec), ...loadOutput };
   const factory = module.createSendPath ?? (isAsWrittenEntry(module) ? undefined : module.default);
   if (typeof factory === 'function') {
     if (options.intercept) requireInterception(spec, 'runs with --intercept');
-    return { name: spec, factory: factory as SendPathFactory, ...settings, ...(options.intercept ? { intercept: true } : {}) };
+    return { name: spec, factory: factory as SendPathFactory, ...declared, ...(options.intercept ? { intercept: true } : {}) };
   }
   if (isAsWrittenEntry(module)) {
     requireInterception(spec, 'exports start() and stop(), a send path as written, which runs with Baileys intercepted');
     const entry = asWrittenEntryOf(module);
-    return { name: spec, factory: asWrittenFactory(entry), ...settings, intercept: true, requests: ['reply'], resets: entry.reset !== undefined };
+    return { name: spec, factory: asWrittenFactory(entry), ...declared, intercept: true, requests: ['reply'], resets: entry.reset !== undefined };
   }
   throw new SendPathLoadError(
     `${spec}: export a SendPathFactory as the default export or as "createSendPath", or start() and stop() (a send path as written) (found: ${Object.keys(module).join(', ') || 'no exports'})`,
   );
+}
+
+/** The one-line error of a module that did not load. */
+async function loadFailure(imported: CapturedImport, spec: string, file: string, cwd: string): Promise<never> {
+  if (imported.exit !== undefined) throw new SendPathLoadError(`${spec}: ${describeExitWhileLoading(imported.exit, cwd)}`);
+  const error = imported.error;
+  if ((error as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION' && isTypeScriptModule(file)) {
+    throw new SendPathLoadError(`${spec}: this process has no TypeScript loader: start node with --import tsx, or call loadTypeScriptWithTsx() first`);
+  }
+  const compileError = describeTransformError(error, cwd);
+  if (compileError !== undefined) throw new SendPathLoadError(compileError);
+  if (error instanceof SyntaxError && !isTypeScriptModule(file)) throw new SendPathLoadError(await describeJavaScriptSyntaxError(error, file, cwd));
+  if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_')) throw new SendPathLoadError(`${spec}: cannot load module (${(error as Error).message.split('\n')[0]})`);
+  throw new SendPathLoadError(`${spec}: threw while being imported: ${describeThrown(error, cwd)}`);
 }
 
 /** The module's `sendPathSettings`, validated (a bad one is a load error naming the field). */
