@@ -3,7 +3,8 @@
  * repository's files, so `prepack` builds from the sources alone) and one install into a
  * scratch project serve every case: the tarball's contents, the CLI on a correct and a buggy
  * path, the library from plain Node, a consumer's TypeScript, a consumer's vitest suite, a bot
- * module as written (audited intercepted, and tested with the drop-in for a Baileys mock), and
+ * module as written (audited intercepted, and tested with the drop-in for a Baileys mock), bots
+ * as written that log (their console stays out of stdout and --json) and that exit (a finding), and
  * each example of the README's "Use it in your project" section, run as written there.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -271,6 +272,49 @@ describe('a send path as written, in the project', () => {
   function useBotModule(fixture: 'correct' | 'captured-socket'): void {
     copyFileSync(join(repoRoot, 'test/fixtures/as-written', `${fixture}.ts`), join(consumer, 'src/whatsapp.ts'));
   }
+
+  /** Copies as-written fixtures into the project's `src/` under their own names. */
+  function copyBotModules(...fixtures: string[]): void {
+    for (const fixture of fixtures) copyFileSync(join(repoRoot, 'test/fixtures/as-written', `${fixture}.ts`), join(consumer, `src/${fixture}.ts`));
+  }
+
+  it(
+    "keeps a bot's console out of stdout: --json is one JSON document, also from worker processes",
+    async () => {
+      // Arrange: a bot that logs on start, per message (with the sender's JID) and per reply.
+      copyBotModules('correct', 'logs');
+      // Act
+      const [json, text] = await Promise.all([sh('npx baileys-sim audit ./src/logs.ts --runs 200 --workers 2 --json', consumer), sh('npx baileys-sim audit ./src/logs.ts --runs 100', consumer)]);
+      // Assert
+      expect(json.code, json.stderr).toBe(0);
+      expect(JSON.parse(json.stdout)).toMatchObject({ format: 'baileys-sim/summary@1', verdict: 'clean', runs: 200 });
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain('OK: every property held in 100 runs (seed 1)');
+      expect(text.stdout + text.stderr).not.toMatch(/bot starting|message from|replying to|reply under way/);
+    },
+    caseTimeoutMs,
+  );
+
+  it(
+    'reports a bot that exits its process as a finding, with a failure file whose replay shows the exit',
+    async () => {
+      // Arrange: a bot that calls process.exit(1) when its connection closes, for pm2 to restart it.
+      copyBotModules('exits-on-close');
+      // Act
+      const audit = await sh('npx baileys-sim audit ./src/exits-on-close.ts --runs 300', consumer);
+      const failure = failureIn(audit.stdout);
+      const replay = await sh(failure.replay, consumer);
+      // Assert
+      expect(audit.code, audit.stderr).toBe(1);
+      expect(audit.stdout).toMatch(/FAIL: 1 property violated: clean\n/);
+      expect(audit.stdout).toContain('the bot exited the process with code 1 (process.exit)');
+      expect(audit.stdout + audit.stderr).not.toContain('internal error');
+      expect(replay.code).toBe(1);
+      expect(replay.stdout).toContain('stdout: connection closed: exiting for the process manager to restart the bot');
+      expect(replay.stdout).toContain('FAIL the bot exited the process with code 1 (process.exit): the run ended here');
+    },
+    caseTimeoutMs,
+  );
 
   it(
     'npx baileys-sim audit intercepts a module that imports makeWASocket itself: exit 1 on the captured socket, 0 on the correct one',
