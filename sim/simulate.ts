@@ -33,7 +33,7 @@ import {
 } from './history.js';
 import { checkGlobalsMode, enterGlobals, globalsHeld, globalUsesMax, type GlobalName, type GlobalsMode, type GlobalUse } from './globals.js';
 import { installInterception, interceptionInstalled } from './intercept/install.js';
-import { captureOutput, OutputRecorder } from './intercept/console.js';
+import { captureOutput, outputCaptureActive, OutputRecorder } from './intercept/console.js';
 import { captureProcessExit, isProcessExitSignal, type CapturedExit } from './intercept/processExit.js';
 import { ChatLanes } from './chatLanes.js';
 import { CapturingLogger, type LogSink } from './logger.js';
@@ -129,7 +129,8 @@ export class SimulationBusyError extends Error {
 export async function simulate(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions = {}): Promise<History> {
   const globals = checkGlobalsMode(options.globals);
   const rejections = options.captureUnhandledRejections ?? true;
-  if ((rejections || (options.captureProcess ?? rejections)) && (capturingRun !== undefined || processCaptured)) throw new SimulationBusyError();
+  // A module being imported with its output captured (properties/paths/capturedImport.ts) holds the process too.
+  if ((rejections || (options.captureProcess ?? rejections)) && (capturingRun !== undefined || processCaptured || outputCaptureActive())) throw new SimulationBusyError();
   if (globals !== 'untouched' && (globalsHeld() || interceptionInstalled())) throw new SimulationBusyError();
   const run = new Run(timeline, factory, options);
   return run.execute();
