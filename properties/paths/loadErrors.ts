@@ -37,9 +37,11 @@ export function userFrameOf(error: unknown, cwd: string): string | undefined {
   const stack = (error as { stack?: unknown } | null)?.stack;
   if (typeof stack !== 'string') return undefined;
   for (const line of stack.split('\n').slice(1)) {
-    const frame = /\(?((?:file:\/\/)?\/[^():]+|[A-Za-z]:\\[^():]+):(\d+):(\d+)\)?\s*$/.exec(line.trim());
-    if (frame === null || frame[1]!.includes('/node_modules/') || frame[1]!.startsWith('node:')) continue;
-    return place(frame[1]!, Number(frame[2]), Number(frame[3]), cwd);
+    // `at fn (file:line:column)` or `at file:line:column`.
+    const frame = /^at (?:.* \()?(.+?):(\d+):(\d+)\)?$/.exec(line.trim());
+    const file = frame?.[1];
+    if (file === undefined || file.startsWith('node:') || file.includes('/node_modules/') || !(file.startsWith('file:') || isAbsolute(file))) continue;
+    return place(file, Number(frame![2]), Number(frame![3]), cwd);
   }
   return undefined;
 }
