@@ -10,15 +10,19 @@ import { redactText } from '../report/redact.js';
 /** Most lines shown; the rest are counted. */
 export const loadOutputLinesShown = 20;
 
+const marks = { stdout: '|', stderr: '!' } as const;
+
 /** The lines about `path`'s load-time output (none when it printed nothing). */
 export function loadOutputLines(path: NamedSendPath): string[] {
   const output = path.loadOutput;
   if (output === undefined) return [];
   const total = output.lines.length + output.linesDropped;
-  const shown = output.lines.slice(0, loadOutputLinesShown).map((line) => `  ${line.stream === 'stderr' ? '!' : '|'} ${line.text}`);
+  const shown = output.lines.slice(0, loadOutputLinesShown)
+    .map((l) => `  ${marks[l.stream]} ${l.text}`);
   const rest = total - shown.length;
+  const heading = `${redactText(path.name)} printed ${total} line(s) while being imported`;
   return [
-    `baileys-sim: ${redactText(path.name)} printed ${total} line(s) while being imported (not on stdout: | stdout, ! stderr):`,
+    `baileys-sim: ${heading} (not on stdout: | stdout, ! stderr):`,
     ...shown,
     ...(rest > 0 ? [`  … ${rest} more`] : []),
   ];

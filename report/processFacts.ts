@@ -12,13 +12,18 @@ export function processFacts(history: History): Fact[] {
   const facts: Fact[] = [];
   const output = history.output;
   for (const line of output?.lines ?? []) {
-    facts.push({ atMs: line.at, source: 'process', tone: line.stream === 'stderr' ? 'info' : 'neutral', text: `${line.stream}: ${line.text}` });
+    const tone = line.stream === 'stderr' ? 'info' : 'neutral';
+    facts.push({ atMs: line.at, source: 'process', tone, text: `${line.stream}: ${line.text}` });
   }
   if (output !== undefined && output.linesDropped > 0) {
-    const text = `${output.linesDropped} more line(s) of output not kept (the first ${outputLimits.linesMax} are)`;
+    const kept = `the first ${outputLimits.linesMax} are`;
+    const text = `${output.linesDropped} more line(s) of output not kept (${kept})`;
     facts.push({ atMs: output.lines.at(-1)?.at ?? 0, source: 'process', tone: 'neutral', text });
   }
   const exited = history.exited;
-  if (exited !== undefined) facts.push({ atMs: exited.at, source: 'process', tone: 'fail', text: `${describeExit(exited)}: the run ended here` });
+  if (exited !== undefined) {
+    const text = `${describeExit(exited)}: the run ended here`;
+    facts.push({ atMs: exited.at, source: 'process', tone: 'fail', text });
+  }
   return facts;
 }

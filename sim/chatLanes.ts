@@ -6,7 +6,7 @@
  * they came; other chats are never held up. Without a limit every call is made at once.
  */
 
-/** Most requests a lane holds waiting (one per timeline event at most: the timeline's own limit bounds it). */
+/** Most requests a lane holds waiting (one per timeline event: the timeline's limit bounds it). */
 const waitingPerChatMax = 100_000;
 
 interface Lane<Call> {
@@ -21,7 +21,9 @@ export class ChatLanes<Call> {
 
   /** `max`: requests of one chat under way at once (undefined: no limit). */
   constructor(max: number | undefined) {
-    if (max !== undefined && !(Number.isInteger(max) && max >= 1)) throw new RangeError(`repliesPerChatMax must be a whole number from 1 (got ${max})`);
+    if (max !== undefined && !(Number.isInteger(max) && max >= 1)) {
+      throw new RangeError(`repliesPerChatMax must be a whole number from 1 (got ${max})`);
+    }
     this.#max = max;
   }
 
@@ -35,7 +37,7 @@ export class ChatLanes<Call> {
     return this.#max !== undefined;
   }
 
-  /** True when `call` of `chat` may be made now (it then counts as under way); false when it waits its turn. */
+  /** True when `call` of `chat` may be made now (then under way); false when it waits its turn. */
   admit(chat: string, call: Call): boolean {
     if (this.#max === undefined) return true;
     const lane = this.#lanes.get(chat) ?? { underWay: 0, waiting: [] };
@@ -44,7 +46,9 @@ export class ChatLanes<Call> {
       lane.underWay++;
       return true;
     }
-    if (lane.waiting.length >= waitingPerChatMax) throw new Error(`invariant: more than ${waitingPerChatMax} requests waiting in one chat`);
+    if (lane.waiting.length >= waitingPerChatMax) {
+      throw new Error(`invariant: more than ${waitingPerChatMax} requests waiting in one chat`);
+    }
     lane.waiting.push(call);
     return false;
   }
@@ -53,7 +57,9 @@ export class ChatLanes<Call> {
   settled(chat: string): Call | undefined {
     if (this.#max === undefined) return undefined;
     const lane = this.#lanes.get(chat);
-    if (lane === undefined || lane.underWay === 0) throw new Error(`invariant: a request of chat ${chat} settled that was never under way`);
+    if (lane === undefined || lane.underWay === 0) {
+      throw new Error(`invariant: a request of chat ${chat} settled that was never under way`);
+    }
     const next = lane.waiting.shift();
     if (next === undefined) lane.underWay--;
     return next;

@@ -129,8 +129,9 @@ export class SimulationBusyError extends Error {
 export async function simulate(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions = {}): Promise<History> {
   const globals = checkGlobalsMode(options.globals);
   const rejections = options.captureUnhandledRejections ?? true;
-  // A module being imported with its output captured (properties/paths/capturedImport.ts) holds the process too.
-  if ((rejections || (options.captureProcess ?? rejections)) && (capturingRun !== undefined || processCaptured || outputCaptureActive())) throw new SimulationBusyError();
+  // A module imported with its output captured (properties/paths/capturedImport.ts) holds it too.
+  const held = capturingRun !== undefined || processCaptured || outputCaptureActive();
+  if ((rejections || (options.captureProcess ?? rejections)) && held) throw new SimulationBusyError();
   if (globals !== 'untouched' && (globalsHeld() || interceptionInstalled())) throw new SimulationBusyError();
   const run = new Run(timeline, factory, options);
   return run.execute();
@@ -219,8 +220,9 @@ class Run {
     // A reply lost to a fault may only be found out later: give the path that time.
     const aftermathDeadlineAt = aftermathUntil < 0 || lastRequestAt < 0 ? 0 : aftermathUntil + settleMarginMs;
     this.#stopDeadlineAt = Math.max(lastEventAt, requestDeadlineAt, aftermathDeadlineAt);
-    // Calls held back for their turn in a chat may each push the stop deadline back by a reply's deadline.
-    const heldBackMs = this.#lanes.limited ? timeline.events.filter(isRequest).length * (timeline.config.replyDeadlineMs + settleMarginMs) : 0;
+    // Calls held back for their turn in a chat may each push the stop deadline back by a deadline.
+    const requests = this.#lanes.limited ? timeline.events.filter(isRequest).length : 0;
+    const heldBackMs = requests * (timeline.config.replyDeadlineMs + settleMarginMs);
     const virtualTimeMsMax = Math.min(this.#stopDeadlineAt + heldBackMs + stopGraceMs, timerDelayMsMax);
     this.#clock = new VirtualClock({ virtualTimeMsMax, ...options.limits });
     this.#clock.path.onThrow = (error) => this.#recordThrown('timer', error);
@@ -353,7 +355,8 @@ class Run {
   /** The path ended its process: nothing of it runs on (the loop stops at its next turn). */
   #processExited({ thrown, ...exit }: CapturedExit): void {
     if (this.#exited !== undefined) return;
-    this.#exited = { at: this.#clock.now(), ...exit, ...(thrown === undefined ? {} : { error: errorRecord(thrown) }) };
+    const error = thrown === undefined ? {} : { error: errorRecord(thrown) };
+    this.#exited = { at: this.#clock.now(), ...exit, ...error };
   }
 
   #begin(): void {

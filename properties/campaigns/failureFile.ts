@@ -54,7 +54,7 @@ export interface FailureFile {
   intercept?: boolean;
   /** The settings the path declared as its own when the failure was found (the timeline's config has them). */
   settings?: SendPathSettings;
-  /** What the path wrote to stdout and stderr in the run, redacted and bounded (absent: nothing). */
+  /** What the path wrote to stdout and stderr in the run, redacted, bounded (absent: nothing). */
   output?: OutputRecord;
 }
 
@@ -201,11 +201,13 @@ export interface ReplayOptions {
  * file recorded.
  */
 export async function replayWith(failure: FailureFile, factory: SendPathFactory, options: ReplayOptions = {}): Promise<ReplayResult> {
+  // The bot is called as the path declared it takes its replies (one at a time per chat, ...).
+  const perChat = failure.settings?.repliesPerChatMax;
   const simulateOptions = {
     dedupeById: failure.dedupeById ?? true,
     ...(options.progress && { progress: options.progress }),
     ...(failure.intercept ? { globals: 'intercept' as const } : {}),
-    ...(failure.settings?.repliesPerChatMax === undefined ? {} : { repliesPerChatMax: failure.settings.repliesPerChatMax }),
+    ...(perChat === undefined ? {} : { repliesPerChatMax: perChat }),
   };
   options.progress?.locate('replay', 0, failure.timeline);
   const history = await simulate(failure.timeline, factory, simulateOptions);

@@ -53,7 +53,8 @@ export function asWrittenEntryOf(exports: Record<string, unknown>): AsWrittenEnt
 export class EntryResetError extends Error {
   override readonly name = 'EntryResetError';
   constructor(cause: unknown) {
-    super(`reset() threw: ${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`, { cause });
+    const thrown = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(`reset() threw: ${thrown}`, { cause });
   }
 }
 

@@ -7,8 +7,15 @@
  * that run's capture.
  */
 import { captureOutput, outputCaptureActive, OutputRecorder } from '../../sim/intercept/console.js';
-import { captureProcessExit, isProcessExitSignal, type CapturedExit } from '../../sim/intercept/processExit.js';
+import {
+  captureProcessExit,
+  isProcessExitSignal,
+  type CapturedExit,
+} from '../../sim/intercept/processExit.js';
 import type { OutputRecord } from '../../sim/history.js';
+
+/** A module's exports. */
+type Exports = Record<string, unknown>;
 
 /** What importing a module did. */
 export interface CapturedImport {
@@ -23,8 +30,13 @@ export interface CapturedImport {
 }
 
 /** Runs `load` (an import) with the process's output and exits captured. */
-export async function importCaptured(load: () => Promise<Record<string, unknown>>): Promise<CapturedImport> {
-  if (outputCaptureActive()) return load().then((module) => ({ module }), (error: unknown) => ({ error }));
+export async function importCaptured(load: () => Promise<Exports>): Promise<CapturedImport> {
+  if (outputCaptureActive()) {
+    return load().then(
+      (module) => ({ module }),
+      (error: unknown) => ({ error }),
+    );
+  }
   const recorder = new OutputRecorder(() => 0);
   let exit: CapturedExit | undefined;
   const releaseOutput = captureOutput(recorder);

@@ -13,9 +13,9 @@
  * and fails `clean` in those runs.
  */
 import type { ProgressBoard } from '../../sim/progress.js';
-import { simulate } from '../../sim/simulate.js';
+import { simulate, type SimulateOptions } from '../../sim/simulate.js';
 import { parseTimeline, timelineFormat, type Timeline } from '../../sim/timeline.js';
-import type { SendPathFactory } from '../../src/ports.js';
+import type { SendPath, SendPathFactory, SimEnv } from '../../src/ports.js';
 import { EntryResetError } from './asWritten.js';
 import { describeThrown, shownFile } from './loadErrors.js';
 import { isModuleSpec, SendPathLoadError } from './loadSendPath.js';
@@ -35,7 +35,11 @@ const defaultConfig = {
  * {@link SendPathLoadError} naming what threw and where when the factory, or an as-written
  * module's `reset()`, throws. Built-in paths are not tried.
  */
-export function checkConstruction(path: NamedSendPath, cwd = process.cwd(), progress?: ProgressBoard): Promise<void> {
+export function checkConstruction(
+  path: NamedSendPath,
+  cwd = process.cwd(),
+  progress?: ProgressBoard,
+): Promise<void> {
   if (builtInSendPathNames.includes(path.name)) return Promise.resolve();
   let check = tried.get(path);
   if (check === undefined) {
@@ -45,35 +49,48 @@ export function checkConstruction(path: NamedSendPath, cwd = process.cwd(), prog
   return check;
 }
 
-async function construct(path: NamedSendPath, cwd: string, progress: ProgressBoard | undefined): Promise<void> {
-  let failure: { what: string; error: unknown } | undefined;
-  const watched: SendPathFactory = (env) => {
-    let inner: ReturnType<SendPathFactory>;
-    try {
-      inner = path.factory(env);
-    } catch (error) {
-      failure ??= { what: 'the send path factory threw while constructing the path', error };
-      throw error;
-    }
-    return {
-      start: (onMessage) =>
-        Promise.resolve()
-          .then(() => inner.start(onMessage))
-          .catch((error: unknown) => {
-            if (error instanceof EntryResetError) failure ??= { what: 'reset() threw', error: error.cause };
-            throw error;
-          }),
-      stop: () => inner.stop(),
-    };
-  };
-  await simulate(constructionTimeline(path), watched, { ...(path.intercept ? { globals: 'intercept' as const } : {}), ...(progress === undefined ? {} : { progress }) });
+/** What threw while constructing, and what it threw. */
+type ConstructionFailure = { what: string; error: unknown };
+
+async function construct(path: NamedSendPath, cwd: string, progress?: ProgressBoard) {
+  const failures: ConstructionFailure[] = [];
+  const options: SimulateOptions = { globals: path.intercept ? 'intercept' : 'tripwire' };
+  if (progress !== undefined) options.progress = progress;
+  await simulate(constructionTimeline(path), watchConstruction(path.factory, failures), options);
+  const failure = failures[0];
   if (failure === undefined) return;
   const name = isModuleSpec(path.name) ? shownFile(path.name, cwd) : path.name;
   throw new SendPathLoadError(`${name}: ${failure.what}: ${describeThrown(failure.error, cwd)}`);
 }
 
+/** `factory`, noting in `failures` a throw of the factory itself or of an as-written `reset()`. */
+function watchConstruction(factory: SendPathFactory, failures: ConstructionFailure[]) {
+  return (env: SimEnv): SendPath => {
+    let inner: ReturnType<SendPathFactory>;
+    try {
+      inner = factory(env);
+    } catch (error) {
+      failures.push({ what: 'the send path factory threw while constructing the path', error });
+      throw error;
+    }
+    const start = (onMessage: Parameters<typeof inner.start>[0]): Promise<void> =>
+      Promise.resolve()
+        .then(() => inner.start(onMessage))
+        .catch((error: unknown) => {
+          const reset = error instanceof EntryResetError;
+          if (reset) failures.push({ what: 'reset() threw', error: error.cause });
+          throw error;
+        });
+    return { start, stop: () => inner.stop() };
+  };
+}
+
 function constructionTimeline(path: NamedSendPath): Timeline {
   const { reconnect, replyDeadlineMs, socket } = path.settings ?? {};
-  const config = { reconnect: reconnect ?? defaultConfig.reconnect, replyDeadlineMs: replyDeadlineMs ?? defaultConfig.replyDeadlineMs, ...(socket === undefined ? {} : { socket }) };
+  const config = {
+    reconnect: reconnect ?? defaultConfig.reconnect,
+    replyDeadlineMs: replyDeadlineMs ?? defaultConfig.replyDeadlineMs,
+    ...(socket === undefined ? {} : { socket }),
+  };
   return parseTimeline({ format: timelineFormat, seed: 1, config, events: [] });
 }

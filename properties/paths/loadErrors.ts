@@ -40,18 +40,25 @@ export function userFrameOf(error: unknown, cwd: string): string | undefined {
     // `at fn (file:line:column)` or `at file:line:column`.
     const frame = /^at (?:.* \()?(.+?):(\d+):(\d+)\)?$/.exec(line.trim());
     const file = frame?.[1];
-    if (file === undefined || file.startsWith('node:') || file.includes('/node_modules/') || !(file.startsWith('file:') || isAbsolute(file))) continue;
+    if (file === undefined || !isUserFile(file)) continue;
     return place(file, Number(frame![2]), Number(frame![3]), cwd);
   }
   return undefined;
 }
 
+/** A file of a stack frame that is the user's: a file on disk, not Node's nor a package's. */
+function isUserFile(file: string): boolean {
+  if (file.includes('/node_modules/')) return false;
+  return file.startsWith('file:') || isAbsolute(file);
+}
+
 /** `Name: message` of an error (its first line), and where in the user's code it was thrown. */
 export function describeThrown(error: unknown, cwd: string): string {
   const name = (error as { name?: unknown } | null)?.name;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   const where = userFrameOf(error, cwd);
-  return `${typeof name === 'string' ? name : 'Error'}: ${message.split('\n')[0]}${where === undefined ? '' : ` (at ${where})`}`;
+  const at = where === undefined ? '' : ` (at ${where})`;
+  return `${typeof name === 'string' ? name : 'Error'}: ${message}${at}`;
 }
 
 /** What ending the process while being imported reads as. */
@@ -64,7 +71,7 @@ export function describeExitWhileLoading(exit: CapturedExit, cwd: string): strin
     case 'abort':
       return 'it called process.abort() while being imported';
     case 'uncaught':
-      return `an exception it left uncaught while being imported would have ended the process: ${describeThrown(exit.thrown, cwd)}`;
+      return `it left an exception uncaught while imported: ${describeThrown(exit.thrown, cwd)}`;
   }
 }
 
@@ -79,7 +86,8 @@ export function describeTransformError(error: unknown, cwd: string): string | un
   const first = /^(.+?):(\d+):(\d+): ERROR: (.*)$/m.exec(message);
   if (head === null || first === null) return undefined;
   const more = Number(head[1]) - 1;
-  return `${place(first[1]!, Number(first[2]), Number(first[3]) + 1, cwd)}: syntax error: ${first[4]}${more > 0 ? ` (and ${more} more)` : ''}`;
+  const where = place(first[1]!, Number(first[2]), Number(first[3]) + 1, cwd);
+  return `${where}: syntax error: ${first[4]}${more > 0 ? ` (and ${more} more)` : ''}`;
 }
 
 /**
@@ -87,20 +95,38 @@ export function describeTransformError(error: unknown, cwd: string): string | un
  * `./bot.mjs:3:15: SyntaxError: Unexpected number`. esbuild locates it; when esbuild finds no
  * error (V8 is stricter in a few places), the message says so.
  */
-export async function describeJavaScriptSyntaxError(error: SyntaxError, file: string, cwd: string): Promise<string> {
+export async function describeJavaScriptSyntaxError(
+  error: SyntaxError,
+  file: string,
+  cwd: string,
+): Promise<string> {
   const located = await syntaxErrorPlace(file, cwd);
-  if (located === undefined) return `${shownFile(file, cwd)}: SyntaxError: ${error.message} (in it or a module it imports; Node 20 does not say where)`;
-  return `${located}: SyntaxError: ${error.message}`;
+  if (located !== undefined) return `${located}: SyntaxError: ${error.message}`;
+  const where = 'in it or a module it imports; Node 20 does not say where';
+  return `${shownFile(file, cwd)}: SyntaxError: ${error.message} (${where})`;
 }
 
-/** The first syntax error esbuild finds in `file` and the user's modules it imports, as `file:line:column`. */
+/** Where esbuild says an error is (its line counts from 1, its column from 0). */
+type EsbuildLocation = { file: string; line: number; column: number };
+
+/** The first syntax error esbuild finds in `file` and the user modules it imports, as a place. */
 async function syntaxErrorPlace(file: string, cwd: string): Promise<string | undefined> {
   const esbuild = await import('esbuild');
   try {
-    await esbuild.build({ entryPoints: [file], bundle: true, write: false, packages: 'external', platform: 'node', format: 'esm', logLevel: 'silent', absWorkingDir: cwd });
+    // Bundled without writing, packages left out: every user module `file` imports is parsed.
+    await esbuild.build({
+      entryPoints: [file],
+      absWorkingDir: cwd,
+      bundle: true,
+      write: false,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      logLevel: 'silent',
+    });
     return undefined;
   } catch (failure) {
-    const errors = (failure as { errors?: { location?: { file: string; line: number; column: number } | null }[] }).errors ?? [];
+    const errors = (failure as { errors?: { location?: EsbuildLocation | null }[] }).errors ?? [];
     const location = errors.find((e) => e.location)?.location;
     return location ? place(location.file, location.line, location.column + 1, cwd) : undefined;
   }

@@ -17,7 +17,12 @@ import { parseSendPathSettings, settingsExportName } from './settings.js';
 import { builtInSendPath, builtInSendPathNames, type NamedSendPath } from './sendPaths.js';
 import { beforeImport, isTypeScriptModule } from './typescriptLoader.js';
 import { importCaptured, type CapturedImport } from './capturedImport.js';
-import { describeExitWhileLoading, describeJavaScriptSyntaxError, describeThrown, describeTransformError } from './loadErrors.js';
+import {
+  describeExitWhileLoading,
+  describeJavaScriptSyntaxError,
+  describeThrown,
+  describeTransformError,
+} from './loadErrors.js';
 
 /** A send path spec that cannot be loaded; the message says why and what would work. */
 export class SendPathLoadError extends Error {
@@ -72,16 +77,26 @@ export async function loadSendPath(spec: string, cwd = process.cwd(), options: L
 
 /** The one-line error of a module that did not load. */
 async function loadFailure(imported: CapturedImport, spec: string, file: string, cwd: string): Promise<never> {
-  if (imported.exit !== undefined) throw new SendPathLoadError(`${spec}: ${describeExitWhileLoading(imported.exit, cwd)}`);
+  throw new SendPathLoadError(await loadFailureLine(imported, spec, file, cwd));
+}
+
+async function loadFailureLine(imported: CapturedImport, spec: string, file: string, cwd: string) {
+  if (imported.exit !== undefined) return `${spec}: ${describeExitWhileLoading(imported.exit, cwd)}`;
   const error = imported.error;
-  if ((error as NodeJS.ErrnoException).code === 'ERR_UNKNOWN_FILE_EXTENSION' && isTypeScriptModule(file)) {
-    throw new SendPathLoadError(`${spec}: this process has no TypeScript loader: start node with --import tsx, or call loadTypeScriptWithTsx() first`);
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && isTypeScriptModule(file)) {
+    const remedy = 'start node with --import tsx, or call loadTypeScriptWithTsx() first';
+    return `${spec}: this process has no TypeScript loader: ${remedy}`;
   }
   const compileError = describeTransformError(error, cwd);
-  if (compileError !== undefined) throw new SendPathLoadError(compileError);
-  if (error instanceof SyntaxError && !isTypeScriptModule(file)) throw new SendPathLoadError(await describeJavaScriptSyntaxError(error, file, cwd));
-  if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_')) throw new SendPathLoadError(`${spec}: cannot load module (${(error as Error).message.split('\n')[0]})`);
-  throw new SendPathLoadError(`${spec}: threw while being imported: ${describeThrown(error, cwd)}`);
+  if (compileError !== undefined) return compileError;
+  if (error instanceof SyntaxError && !isTypeScriptModule(file)) {
+    return describeJavaScriptSyntaxError(error, file, cwd);
+  }
+  // Node's own errors (a module not found, ...) name what and where in their message.
+  const firstLine = (error as Error).message.split('\n')[0];
+  if (code?.startsWith('ERR_')) return `${spec}: cannot load module (${firstLine})`;
+  return `${spec}: threw while being imported: ${describeThrown(error, cwd)}`;
 }
 
 /** The module's `sendPathSettings`, validated (a bad one is a load error naming the field). */

@@ -23,7 +23,7 @@ export interface NamedSendPath {
   requests?: readonly RequestKind[];
   /** For an as-written module: whether it exports `reset()`, which resets its module-level state before each run. */
   resets?: boolean;
-  /** What the module wrote to stdout and stderr while it was imported (absent: nothing), recorded rather than printed. */
+  /** What the module wrote to stdout and stderr while imported, recorded not printed (absent: nothing). */
   loadOutput?: OutputRecord;
 }
 

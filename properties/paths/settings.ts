@@ -61,7 +61,8 @@ export function describeSettings(settings: SendPathSettings): string {
   const parts: string[] = [];
   if (settings.replyDeadlineMs !== undefined) parts.push(`reply deadline ${settings.replyDeadlineMs} ms`);
   const perChat = settings.repliesPerChatMax;
-  if (perChat !== undefined) parts.push(perChat === 1 ? 'one reply at a time per chat' : `at most ${perChat} replies at a time per chat`);
+  if (perChat === 1) parts.push('one reply at a time per chat');
+  else if (perChat !== undefined) parts.push(`at most ${perChat} replies at a time per chat`);
   const r = settings.reconnect;
   if (r !== undefined) parts.push(`reconnect ${r.initialMs}-${r.maxMs} ms x${r.factor} ±${r.jitter}, ${r.maxAttempts} attempts`);
   const socket = settings.socket;

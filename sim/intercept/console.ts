@@ -35,7 +35,10 @@ type StreamName = OutputLine['stream'];
 export class OutputRecorder {
   readonly #now: () => number;
   readonly #lines: OutputLine[] = [];
-  readonly #partial: Record<StreamName, { at: number; text: string } | undefined> = { stdout: undefined, stderr: undefined };
+  readonly #partial: Record<StreamName, { at: number; text: string } | undefined> = {
+    stdout: undefined,
+    stderr: undefined,
+  };
   #linesDropped = 0;
   #charsDropped = 0;
 
@@ -62,7 +65,8 @@ export class OutputRecorder {
     this.#endLine('stdout');
     this.#endLine('stderr');
     if (this.#lines.length === 0 && this.#linesDropped === 0) return undefined;
-    return { lines: this.#lines, linesDropped: this.#linesDropped, charsDropped: this.#charsDropped };
+    const lines = this.#lines;
+    return { lines, linesDropped: this.#linesDropped, charsDropped: this.#charsDropped };
   }
 
   #append(stream: StreamName, text: string): void {
@@ -82,16 +86,24 @@ export class OutputRecorder {
       this.#charsDropped += plain.length;
       return;
     }
-    const kept = plain.length > outputLimits.lineLengthMax ? `${plain.slice(0, outputLimits.lineLengthMax)}…` : plain;
-    this.#charsDropped += plain.length - Math.min(plain.length, outputLimits.lineLengthMax);
+    const lengthMax = outputLimits.lineLengthMax;
+    const kept = plain.length > lengthMax ? `${plain.slice(0, lengthMax)}…` : plain;
+    this.#charsDropped += plain.length - Math.min(plain.length, lengthMax);
     this.#lines.push({ at: partial.at, stream, text: redactJidsInText(kept) });
   }
 }
 
+/** `encoding` when Node knows it, else UTF-8. */
+function encodingOf(encoding: unknown): BufferEncoding {
+  return typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8';
+}
+
 function textOf(chunk: unknown, encoding: unknown): string {
   if (typeof chunk === 'string') return chunk;
-  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString(typeof encoding === 'string' && Buffer.isEncoding(encoding) ? encoding : 'utf8');
-  return chunk === undefined || chunk === null ? '' : String(chunk);
+  if (chunk === undefined || chunk === null) return '';
+  if (!(chunk instanceof Uint8Array)) return String(chunk);
+  const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return bytes.toString(encodingOf(encoding));
 }
 
 /** The recorder writes go to now; one capture at a time per thread. */
@@ -112,11 +124,12 @@ class SinkStream extends EventEmitter {
   }
 }
 
-/** The capture's `Console`, made once per thread: a `Console` binds some forty methods when made. */
+/** The capture's `Console`, made once per thread (making one binds some forty methods). */
 let sinkConsole: Console | undefined;
 
 function consoleOfSinks(): Console {
-  sinkConsole ??= new Console({ stdout: new SinkStream('stdout') as unknown as NodeJS.WritableStream, stderr: new SinkStream('stderr') as unknown as NodeJS.WritableStream, colorMode: false });
+  const sink = (stream: StreamName) => new SinkStream(stream) as unknown as NodeJS.WritableStream;
+  sinkConsole ??= new Console({ stdout: sink('stdout'), stderr: sink('stderr'), colorMode: false });
   return sinkConsole;
 }
 
@@ -132,36 +145,49 @@ function recordingWrite(stream: StreamName) {
 
 const standardStreams: Record<number, StreamName> = { 1: 'stdout', 2: 'stderr' };
 
-/** `fs.writeSync` that records writes to fd 1 and 2 and passes the rest on. */
-function recordingWriteSync(original: typeof fs.writeSync): typeof fs.writeSync {
-  return function writeSync(fd: number, buffer: unknown, ...rest: unknown[]): number {
-    const stream = standardStreams[fd];
-    if (stream === undefined) return (original as (...args: unknown[]) => number)(fd, buffer, ...rest);
-    current?.write(stream, sliceOf(buffer, rest), typeof rest[1] === 'string' ? rest[1] : undefined);
-    return typeof buffer === 'string' ? Buffer.byteLength(buffer) : (rest.length >= 2 && typeof rest[1] === 'number' ? rest[1] : (buffer as Uint8Array).byteLength);
-  } as typeof fs.writeSync;
-}
+type WriteSync = (fd: number, buffer: unknown, ...rest: unknown[]) => number;
+type Write = (fd: number, buffer: unknown, ...rest: unknown[]) => void;
+type WrittenChunk = { chunk: unknown; encoding?: string; bytes: number };
 
-/** `fs.write` that records writes to fd 1 and 2 (answering as a complete write) and passes the rest on. */
-function recordingFsWrite(original: typeof fs.write): typeof fs.write {
-  return function write(fd: number, buffer: unknown, ...rest: unknown[]): void {
-    const stream = standardStreams[fd];
-    if (stream === undefined) return (original as (...args: unknown[]) => void)(fd, buffer, ...rest);
-    const callback = rest.at(-1);
-    const args = rest.slice(0, -1);
-    const text = sliceOf(buffer, args);
-    current?.write(stream, text, typeof args[1] === 'string' ? args[1] : undefined);
-    const written = typeof buffer === 'string' ? Buffer.byteLength(buffer) : text instanceof Uint8Array ? text.byteLength : 0;
-    if (typeof callback === 'function') process.nextTick(() => (callback as (e: null, n: number, b: unknown) => void)(null, written, buffer));
-  } as typeof fs.write;
-}
-
-/** The part of a `write(fd, buffer, offset, length)` buffer that is written. */
-function sliceOf(buffer: unknown, args: readonly unknown[]): unknown {
-  if (!(buffer instanceof Uint8Array)) return buffer;
+/**
+ * The part of `fs.write(Sync)(fd, buffer, offset, length)` that is written, and its encoding
+ * (`fd, string, position, encoding`).
+ */
+function written(buffer: unknown, args: readonly unknown[]): WrittenChunk {
+  if (typeof buffer === 'string') {
+    const encoding = typeof args[1] === 'string' ? args[1] : undefined;
+    const bytes = Buffer.byteLength(buffer, encodingOf(encoding));
+    return { chunk: buffer, ...(encoding === undefined ? {} : { encoding }), bytes };
+  }
+  if (!(buffer instanceof Uint8Array)) return { chunk: buffer, bytes: 0 };
   const offset = typeof args[0] === 'number' ? args[0] : 0;
   const length = typeof args[1] === 'number' ? args[1] : buffer.byteLength - offset;
-  return buffer.subarray(offset, offset + length);
+  const chunk = buffer.subarray(offset, offset + length);
+  return { chunk, bytes: chunk.byteLength };
+}
+
+/** `fs.writeSync` that records writes to fd 1 and 2 and passes the rest on. */
+function recordingWriteSync(original: WriteSync): WriteSync {
+  return function writeSync(fd, buffer, ...rest) {
+    const stream = standardStreams[fd];
+    if (stream === undefined) return original(fd, buffer, ...rest);
+    const { chunk, encoding, bytes } = written(buffer, rest);
+    current?.write(stream, chunk, encoding);
+    return bytes;
+  };
+}
+
+/** `fs.write` that records writes to fd 1 and 2 (each answered as complete); the rest pass on. */
+function recordingFsWrite(original: Write): Write {
+  return function write(fd, buffer, ...rest) {
+    const stream = standardStreams[fd];
+    if (stream === undefined) return original(fd, buffer, ...rest);
+    const callback = rest.at(-1);
+    const { chunk, encoding, bytes } = written(buffer, rest.slice(0, -1));
+    current?.write(stream, chunk, encoding);
+    if (typeof callback !== 'function') return;
+    process.nextTick(callback as (...args: unknown[]) => void, null, bytes, buffer);
+  };
 }
 
 /** Whether a capture is under way in this thread. */
@@ -191,8 +217,8 @@ export function captureOutput(recorder: OutputRecorder): () => void {
     patches.set(globalThis, 'console', consoleOfSinks());
     patches.set(process.stdout, 'write', recordingWrite('stdout'));
     patches.set(process.stderr, 'write', recordingWrite('stderr'));
-    patches.set(fs, 'writeSync', recordingWriteSync(fs.writeSync));
-    patches.set(fs, 'write', recordingFsWrite(fs.write));
+    patches.set(fs, 'writeSync', recordingWriteSync(fs.writeSync as unknown as WriteSync));
+    patches.set(fs, 'write', recordingFsWrite(fs.write as unknown as Write));
   } catch (error) {
     undo();
     throw error;

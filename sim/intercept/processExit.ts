@@ -29,7 +29,7 @@ export function isProcessExitSignal(error: unknown): boolean {
   return error instanceof ProcessExitSignal;
 }
 
-/** An exit as the capture reports it: an {@link ExitRecord} without its time, and the raw exception of an `uncaught` one. */
+/** An exit as the capture reports it: an {@link ExitRecord} without its time, with the exception. */
 export type CapturedExit = Omit<ExitRecord, 'at' | 'error'> & { thrown?: unknown };
 
 /** Signals that do not end a process by default (Node leaves them alone unless a listener asks). */
@@ -50,11 +50,13 @@ function end(exit: CapturedExit): void {
 function exit(code?: unknown): never {
   const number = Number(code ?? process.exitCode ?? 0);
   end({ how: 'exit', code: Number.isInteger(number) ? number : 0 });
-  throw new ProcessExitSignal(`process.exit(${code === undefined ? '' : String(code)}) ended the process`);
+  const shown = code === undefined ? '' : String(code);
+  throw new ProcessExitSignal(`process.exit(${shown}) ended the process`);
 }
 
 function kill(pid: number, signal?: string | number): true {
-  if (Number(pid) !== process.pid && Number(pid) !== 0) return originalKill.call(process, pid, signal) as true;
+  const own = Number(pid) === process.pid || Number(pid) === 0;
+  if (!own) return originalKill.call(process, pid, signal) as true;
   const name = signalName(signal);
   if (name === '0' || harmlessSignals.has(name)) return true;
   end({ how: 'signal', signal: name });
@@ -113,16 +115,18 @@ function signalName(signal: string | number | undefined): string {
   return Object.entries(constants.signals).find(([, n]) => n === signal)?.[0] ?? String(signal);
 }
 
-/** An exit in words, as a sentence's subject and verb: "the bot exited the process with code 1 (process.exit)". */
+/** An exit in words, subject and verb: "the bot exited the process with code 1 (process.exit)". */
 export function describeExit(exit: Pick<ExitRecord, 'how' | 'code' | 'signal' | 'error'>): string {
   switch (exit.how) {
     case 'exit':
       return `the bot exited the process with code ${exit.code ?? 0} (process.exit)`;
     case 'signal':
-      return `the bot ended its process with ${exit.signal ?? 'SIGTERM'} (process.kill of its own pid)`;
+      return `the bot ended its process with ${exit.signal ?? 'SIGTERM'} (process.kill of its pid)`;
     case 'abort':
       return 'the bot aborted the process (process.abort)';
-    case 'uncaught':
-      return `an exception the bot left uncaught ended the process with code 1 (${exit.error ? `${exit.error.name}: ${exit.error.message}` : 'unknown error'})`;
+    case 'uncaught': {
+      const error = exit.error ? `${exit.error.name}: ${exit.error.message}` : 'unknown error';
+      return `an exception the bot left uncaught ended the process with code 1 (${error})`;
+    }
   }
 }

@@ -302,10 +302,10 @@ describe('a send path as written, in the project', () => {
       copyBotModules('exits-on-close');
       // Act
       const audit = await sh('npx baileys-sim audit ./src/exits-on-close.ts --runs 300', consumer);
+      expect(audit.code, audit.stderr).toBe(1);
       const failure = failureIn(audit.stdout);
       const replay = await sh(failure.replay, consumer);
       // Assert
-      expect(audit.code, audit.stderr).toBe(1);
       expect(audit.stdout).toMatch(/FAIL: 1 property violated: clean\n/);
       expect(audit.stdout).toContain('the bot exited the process with code 1 (process.exit)');
       expect(audit.stdout + audit.stderr).not.toContain('internal error');

@@ -74,8 +74,10 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
   const add = (message: string, when = at): void => void violations.push({ property, at: when, message });
   const exited = history.exited;
   if (exited !== undefined) {
-    // What a process that ended left behind (no stop(), unsettled requests, timers) is the exit's doing.
-    add(`${describeExit(exited)} at ${exited.at.toLocaleString('en-US')} ms: the run ended there, and stop() was never called`, exited.at);
+    // What a process that ended left (no stop(), unsettled requests, timers) is the exit's doing.
+    const when = `${exited.at.toLocaleString('en-US')} ms`;
+    const ended = 'the run ended there, and stop() was never called';
+    add(`${describeExit(exited)} at ${when}: ${ended}`, exited.at);
     thrownOrUnhandled(history, add);
     return violations;
   }

@@ -120,7 +120,7 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
     const { key, calledAt } = request;
     if (calledAt === undefined) continue; // its inbound never reached the bot: nothing was asked
     if (request.outcome === 'pending') {
-      // The path ended its own process: what it left unsettled is that exit's doing (clean names it).
+      // The path ended its own process: what it left unsettled is the exit's doing (clean's).
       if (history.exited !== undefined) continue;
       violations.push(violation(request, history.endedAt, `${key} never settled (requested at ${calledAt})`));
       continue;
