@@ -36,11 +36,11 @@ describe('checkSendPath on a path that prints and exits', () => {
     const check = await checkSendPath('exits', exitsOnThirdReply, options, cwd);
     // Assert
     expect(check.passed).toBe(false);
-    expect(check.message.split('\n')[0]).toMatch(/^exits: clean violated/);
+    expect(check.message.split('\n')[0]).toMatch(/^exits: 1 property violated \(seed 1, 200 runs\)$/);
     expect(check.message).toMatch(/clean +at +\d+ ms {2}the bot exited the process with code 2 \(process\.exit\)/);
     expect(check.message).toMatch(/stdout: message from \*\*\*\d{4}@s\.whatsapp\.net\n/);
     expect(check.message).toMatch(/FAIL the bot exited the process with code 2 \(process\.exit\): the run ended here/);
-    expect((await readFailureFile(check.failureFile!)).output?.lines[0]?.text).toMatch(/^message from \*\*\*\d{4}@s\.whatsapp\.net$/);
+    expect((await readFailureFile(check.failureFiles[0]!)).output?.lines[0]?.text).toMatch(/^message from \*\*\*\d{4}@s\.whatsapp\.net$/);
   });
 });
 
