@@ -504,6 +504,7 @@ class Run {
     if (this.#strayInbound.length > 0) history.strayInbound = this.#strayInbound;
     if (clock.limit !== undefined) history.limit = clock.limit;
     if (this.#globalUses.length > 0) history.globalsUsed = this.#globalUses;
+    if (network.unmodelled !== undefined) history.unmodelled = network.unmodelled;
     return history;
   }
 }

@@ -16,7 +16,7 @@
  * process (a test runner may load the sources and the build side by side) shares one.
  */
 import type { SocketConfig, SocketFactory } from '../../src/ports.js';
-import { unmodelledSocketMembers } from './socketFacade.js';
+import { withSocketStubs, type SocketStubs } from '../network/socketSurface.js';
 
 const bridgeKey = Symbol.for('baileys-sim.intercept.baileys');
 
@@ -30,6 +30,8 @@ export class BaileysBridge {
   #state: State = { mode: 'idle' };
   /** Hook registrations made (by the loader): a process registers the hook once. */
   hookRegistered = false;
+  /** The audited module's own answers for unmodelled socket members (its `socketStubs` export). */
+  socketStubs: SocketStubs | undefined;
 
   /**
    * What a stand-in `makeWASocket(config)` returns now (see the module comment). `outsideRun`
@@ -37,7 +39,7 @@ export class BaileysBridge {
    */
   makeWASocket(config: SocketConfig | undefined, outsideRun?: () => never): unknown {
     const state = this.#state;
-    if (state.mode === 'run') return unmodelledSocketMembers(state.makeSocket(config));
+    if (state.mode === 'run') return withSocketStubs(state.makeSocket(config), this.socketStubs);
     if (state.mode === 'loading') {
       throw new Error(`baileys-sim: ${state.module} called makeWASocket while it was being imported; open the connection in start() instead`);
     }

@@ -84,6 +84,11 @@ export interface SessionRecord {
   loggedOutAt?: number;
   /** Another session of this device took over from outside (a `conflict` drop). */
   replacedAt?: number;
+  /**
+   * The path's own `logout()` reached the server: the companion device was removed (rc14's
+   * `remove-companion-device`), and every later login fails with 401.
+   */
+  unlinkedAt?: number;
 }
 
 /** The server's side of a history. */
