@@ -9,6 +9,7 @@
  */
 import type { History } from '../../sim/history.js';
 import type { Checker, Violation } from './checker.js';
+import { judgeable } from './harnessLimit.js';
 import { HistoryIndex } from './historyIndex.js';
 import { bounded, defaultBoundLimits, type BoundLimits } from './properties/bounded.js';
 import { chatIndependence } from './properties/chatIndependence.js';
@@ -24,6 +25,7 @@ import { terminalRespected } from './properties/terminalRespected.js';
 
 export type { Checker, Violation } from './checker.js';
 export { HistoryIndex, isOutsideTerminalClose } from './historyIndex.js';
+export { judgeable, unmodelledLine } from './harnessLimit.js';
 export { connectSeries, defaultBoundLimits, type BoundLimits } from './properties/bounded.js';
 export { healedFor } from './properties/liveness.js';
 
@@ -65,8 +67,12 @@ checkers satisfies { readonly [Name in PropertyName]: Checker<Name> };
 /** Every property name, in table order. */
 export const propertyNames: readonly PropertyName[] = Object.freeze(Object.keys(checkers) as PropertyName[]);
 
-/** Runs every checker once over one index of `history`; violations in table order, each checker's in its own order. */
+/**
+ * Runs every checker once over one index of `history`; violations in table order, each checker's
+ * in its own order. None for a run whose bot called an unmodelled socket member (harnessLimit.ts).
+ */
 export function checkAll(history: History, limits: BoundLimits = defaultBoundLimits): Violation[] {
+  if (!judgeable(history)) return [];
   const index = new HistoryIndex(history);
   const violations: Violation[] = [];
   for (const name of propertyNames) violations.push(...checkers[name].check(index, limits));
@@ -78,12 +84,14 @@ export function checkAll(history: History, limits: BoundLimits = defaultBoundLim
  * of a campaign but judged none held vacuously (a path that never connects passes exactly-once).
  */
 export function judgedBy(history: History): Record<PropertyName, boolean> {
+  if (!judgeable(history)) return Object.fromEntries(propertyNames.map((name) => [name, false])) as Record<PropertyName, boolean>;
   const index = new HistoryIndex(history);
   return Object.fromEntries(propertyNames.map((name) => [name, checkers[name].judges(index)])) as Record<PropertyName, boolean>;
 }
 
 /** A run's verdict: its violations, and per property whether it judged anything (one index for both). */
 export function verdictOf(history: History, limits: BoundLimits = defaultBoundLimits): { violations: Violation[]; judged: Record<PropertyName, boolean> } {
+  if (!judgeable(history)) return { violations: [], judged: judgedBy(history) };
   const index = new HistoryIndex(history);
   const violations: Violation[] = [];
   const judged = {} as Record<PropertyName, boolean>;
@@ -96,6 +104,7 @@ export function verdictOf(history: History, limits: BoundLimits = defaultBoundLi
 
 /** Runs the checker of one property. */
 export function checkProperty(name: PropertyName, history: History, limits: BoundLimits = defaultBoundLimits): Violation[] {
+  if (!judgeable(history)) return [];
   return checkers[name].check(new HistoryIndex(history), limits);
 }
 

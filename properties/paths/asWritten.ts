@@ -16,6 +16,8 @@
  * and the determinism re-runs report it).
  */
 import type { InboundMessage, SendPath, SendPathFactory } from '../../src/ports.js';
+import { baileysBridge } from '../../sim/intercept/baileysBridge.js';
+import { withSocketStubs, type SocketStubs } from '../../sim/network/socketSurface.js';
 
 /** The host an entry's `start` gets. */
 export interface AsWrittenHost {
@@ -28,6 +30,15 @@ export interface AsWrittenEntry {
   start(host: AsWrittenHost): unknown;
   stop(): unknown;
   reset?(): unknown;
+}
+
+/**
+ * A seam factory whose sockets carry `socketStubs` (the module's answers for unmodelled socket
+ * members); the factory itself when there are none.
+ */
+export function seamFactoryWithStubs(factory: SendPathFactory, socketStubs: SocketStubs | undefined): SendPathFactory {
+  if (socketStubs === undefined) return factory;
+  return (env) => factory({ ...env, makeSocket: (config) => withSocketStubs(env.makeSocket(config), socketStubs) });
 }
 
 /** Whether a module's exports make an as-written entry (a `start` and a `stop` function). */
@@ -50,9 +61,10 @@ export function asWrittenEntryOf(exports: Record<string, unknown>): AsWrittenEnt
  * Baileys, time and randomness itself, and interception points those at the run's. Each run
  * first calls `reset()`, then `start()`; `stop()` is the entry's.
  */
-export function asWrittenFactory(entry: AsWrittenEntry): SendPathFactory {
+export function asWrittenFactory(entry: AsWrittenEntry, socketStubs?: SocketStubs): SendPathFactory {
   return (): SendPath => ({
     async start(onMessage) {
+      baileysBridge().socketStubs = socketStubs;
       await entry.reset?.();
       await entry.start({ onMessage });
     },

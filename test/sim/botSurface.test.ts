@@ -154,7 +154,7 @@ describe('ev.process', () => {
     sock.ev.process(() => void heard.push('process'));
     at(100, () => sock.ev.removeAllListeners('connection.update'));
     at(200, () => void sock.ev.emit('connection.update', { isOnline: false }));
-    at(300, () => sock.ev.removeAllListeners());
+    at(300, () => (sock.ev.removeAllListeners as (event?: string) => void)());
     at(400, () => void sock.ev.emit('messages.upsert', { messages: [], type: 'notify' }));
     // Act
     await runUntil(500);
