@@ -17,6 +17,7 @@ import { clean } from './properties/clean.js';
 import { exactlyOnce } from './properties/exactlyOnce.js';
 import { honestOutcome } from './properties/honestOutcome.js';
 import { inboundHandover } from './properties/inboundHandover.js';
+import { keepsSession } from './properties/keepsSession.js';
 import { liveness } from './properties/liveness.js';
 import { liveSocket } from './properties/liveSocket.js';
 import { oneSocket } from './properties/oneSocket.js';
@@ -56,6 +57,7 @@ export const checkers = {
   'terminal-respected': terminalRespected,
   'one-socket': oneSocket,
   'chat-independence': chatIndependence,
+  'keeps-session': keepsSession,
 } as const satisfies Readonly<Record<string, Checker>>;
 
 /** Names of the properties: the keys of {@link checkers}. */
@@ -130,3 +132,5 @@ export const checkTerminalRespected = (history: History): Violation[] => checkPr
 export const checkOneSocket = (history: History): Violation[] => checkProperty('one-socket', history);
 /** 11. chat-independence (see {@link chatIndependence}). */
 export const checkChatIndependence = (history: History): Violation[] => checkProperty('chat-independence', history);
+/** 12. keeps-session (see {@link keepsSession}). */
+export const checkKeepsSession = (history: History): Violation[] => checkProperty('keeps-session', history);
