@@ -15,22 +15,13 @@
  * before every run by its own `reset()` (without one, state left by a run leaks into the next,
  * and the determinism re-runs report it).
  */
+import type { AsWrittenModule } from '../../src/asWritten.js';
 import type { InboundMessage, SendPath, SendPathFactory } from '../../src/ports.js';
 import { baileysBridge } from '../../sim/intercept/baileysBridge.js';
 import { withSocketStubs, type SocketStubs } from '../../sim/network/socketSurface.js';
 
-/** The host an entry's `start` gets. */
-export interface AsWrittenHost {
-  /** Hand each inbound message the bot would answer to this, once. */
-  onMessage(message: InboundMessage): void;
-}
-
-/** The exports of an as-written module the harness uses. */
-export interface AsWrittenEntry {
-  start(host: AsWrittenHost): unknown;
-  stop(): unknown;
-  reset?(): unknown;
-}
+/** The exports of an as-written module the harness uses (the public contract: src/asWritten.ts). */
+export type AsWrittenEntry = AsWrittenModule;
 
 /**
  * A seam factory whose sockets carry `socketStubs` (the module's answers for unmodelled socket

@@ -365,6 +365,7 @@ export class FakeSocket implements SocketLike {
       wsReleased: () => this.closeEmitted && this.#wsCloseCalled,
       sendNode: (atServer) => this.#sendNode(atServer),
       query: (kind, timeoutMs) => this.#query(kind, undefined, timeoutMs),
+      lidLookup: (jid) => this.#lidLookup(jid),
       endByBaileys: (error) => this.#beginEnd(error, 'end'),
       closeWs: () => this.#closeWs(),
       attachWs: (ws) => void (this.#ws = ws),
@@ -372,6 +373,18 @@ export class FakeSocket implements SocketLike {
       chatJids: () => host.chatJids(),
       unmodelled: (method) => host.unmodelled(method, this.generation),
     };
+  }
+
+  /**
+   * rc14's LID lookup for a user JID (`getLIDForPN`, a usync query) before a presence subscription
+   * or a profile picture query: once per chat per socket with the device-list cache (as before a
+   * send), every time without. Never fails: rc14's `buildTcTokenFromJid` catches.
+   */
+  async #lidLookup(jid: string): Promise<void> {
+    const cache = this.#host.options.deviceListCache;
+    if (cache && this.#knownChats.has(jid)) return;
+    const answered = await this.#query('usync', undefined).catch(() => false);
+    if (answered && cache) this.#knownChats.add(jid);
   }
 
   /** rc14's `sendNode`: 428 unless open (or 408 behind a full buffer); written now, `atServer` runs on arrival. */
@@ -453,6 +466,19 @@ export class FakeSocket implements SocketLike {
     }
   }
 
+  /**
+   * rc14's `creds.update` at each login (`CB:success`): `me` with the LID the server names, which
+   * rc14's own listener assigns into the auth's creds before anyone else hears it. A session with
+   * no `me` is taken as paired elsewhere: its creds are left alone.
+   */
+  #loginCredsUpdate(): void {
+    const creds = this.#auth?.creds;
+    if (creds === undefined) return;
+    const update = { me: { ...(creds.me ?? simulatedAccount), lid: simulatedAccount.lid } };
+    if (creds.me !== undefined) Object.assign(creds, update);
+    this.#emit('creds.update', update);
+  }
+
   /** ws's `error` on a refused connect reaches the bot's ws listeners; Baileys ends the socket with it. */
   #refused(error: ReturnType<typeof connectRefusedError>): void {
     this.#ws?.emitEvent('error', error.data);
@@ -468,7 +494,7 @@ export class FakeSocket implements SocketLike {
     // rc14 order: the offline notification, the login's `creds.update` (its `me`, with the LID the
     // server gave), then chats.js's presence inside the `open` emission (`CB:success`, Socket/socket.js).
     this.#emit('connection.update', { receivedPendingNotifications: true });
-    if (this.#auth !== undefined) this.#emit('creds.update', { me: { ...(this.#auth.creds?.me ?? simulatedAccount), lid: simulatedAccount.lid } });
+    this.#loginCredsUpdate();
     this.#emit('connection.update', { isOnline: true });
     this.#emit('connection.update', { connection: 'open' });
     this.#host.opened(this);

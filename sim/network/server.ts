@@ -99,7 +99,15 @@ export interface ServerRecord {
   /** Per chat name, in order of visibility. */
   visible: Record<string, VisibleRecord[]>;
   presence: PresenceRecord[];
+  /**
+   * Frames of the bot's socket surface that reached the server, per kind (`receipt:read`,
+   * `presence:subscribe`, `remove-companion-device`); absent when none.
+   */
+  nodes?: Record<string, number>;
 }
+
+/** Most surface frames counted per kind (the count saturates: a limit on everything). */
+export const nodesCountedMax = 1_000_000;
 
 /** A frame as the fake socket hands it to the server. */
 export interface IncomingFrame {
@@ -191,6 +199,16 @@ export class ServerModel {
     this.#presence.push({ at, chat, chatJid, type, generation, attemptSeq });
   }
 
+  /** See {@link ServerRecord.nodes}. */
+  readonly #nodes: Record<string, number> = {};
+  #nodesAny = false;
+
+  /** A frame of the bot's surface of `kind` arrived (see {@link ServerRecord.nodes}). */
+  nodeReceived(kind: string): void {
+    this.#nodes[kind] = Math.min((this.#nodes[kind] ?? 0) + 1, nodesCountedMax);
+    this.#nodesAny = true;
+  }
+
   /** The session as WhatsApp sees it (updated in place by drops and logins). */
   readonly session: SessionRecord = {};
 
@@ -214,12 +232,14 @@ export class ServerModel {
 
   /** The server's record for the history (the live arrays: take it once, at the end). */
   snapshot(): ServerRecord {
-    return {
+    const record: ServerRecord = {
       dedupeById: this.#options.dedupeById,
       session: this.session,
       frames: this.#frames,
       visible: this.#visible,
       presence: this.#presence,
     };
+    if (this.#nodesAny) record.nodes = this.#nodes;
+    return record;
   }
 }

@@ -46,6 +46,11 @@ export interface SocketChannel {
    * the bare close code if the server cuts meanwhile.
    */
   query(kind: QueryKind, timeoutMs?: number): Promise<boolean>;
+  /**
+   * rc14's LID lookup of a user JID before a presence subscription or a picture query (a usync
+   * query, `buildTcTokenFromJid`); resolves when answered, timed out or refused, never rejects.
+   */
+  lidLookup(jid: string): Promise<void>;
   /** Baileys' own `end(error)` (what `logout()` calls), not the path's. */
   endByBaileys(error: Error): void;
   /** The bot's `ws.close()`: resolves once ws closed (never, on a ws that closed by itself). */

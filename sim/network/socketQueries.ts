@@ -10,12 +10,14 @@
  *   (rejects 428 unless open, and then ends nothing), then `end(401 'Intentional Logout')`; it
  *   resolves once written, and the socket closes 401 a round trip later. The server unlinks the
  *   device when the frame arrives: every later login fails 401.
- * - `readMessages(keys)` (`Socket/messages-send.js`): the account's privacy settings (one query
- *   per socket, then cached: WhatsApp answers `readreceipts: all`), then one `read` receipt per
- *   chat and participant of the keys not `fromMe`; resolves undefined.
+ * - `readMessages(keys)` (`Socket/messages-send.js`): the account's privacy settings (cached from
+ *   the login's init queries, `Socket/chats.js`; WhatsApp answers `readreceipts: all`), then one
+ *   `read` receipt per chat and participant of the keys not `fromMe`; resolves undefined.
  * - `sendReceipt(jid, participant, ids, type)` / `sendReceipts(keys, type)`: the receipts alone.
- * - `presenceSubscribe(jid)` (`Socket/chats.js`): one presence frame; resolves undefined.
- * - `profilePictureUrl(jid, type, timeoutMs?)` (`Socket/chats.js`): a query; the URL the server
+ * - `presenceSubscribe(jid)` (`Socket/chats.js`): for a user, its LID lookup first (a usync query,
+ *   `buildTcTokenFromJid`, whose failures it swallows), then one presence frame; resolves undefined.
+ * - `profilePictureUrl(jid, type, timeoutMs?)` (`Socket/chats.js`): the same LID lookup for a user
+ *   other than the bot, then a query; the URL the server
  *   names (every chat has a picture in the simulation). With `timeoutMs` an unanswered query
  *   rejects 408 `Timed Out` then (`promiseTimeout`); without, it resolves undefined.
  * - `onWhatsApp(...jids)` (`Socket/socket.js`): a usync contact query; `[{ jid, exists: true }]`
@@ -33,7 +35,8 @@ import { extractGroupMetadata } from '@whiskeysockets/baileys/lib/Socket/groups.
 import { Boom } from '@hapi/boom';
 import type { SocketChannel } from './socketChannel.js';
 import { memberJidOf } from './messageShapes.js';
-import { iqError, intentionalLogoutError, missingGroupNodeError, unansweredPrivacyError } from './surfaceErrors.js';
+import { connectionClosedError } from './baileysErrors.js';
+import { iqError, intentionalLogoutError, missingGroupNodeError } from './surfaceErrors.js';
 import { countCall } from './wsFacade.js';
 
 /** The account the socket acts as (rc14's `authState.creds.me`), when paired. */
@@ -57,8 +60,6 @@ export type EmitToBot = (event: string, data: unknown) => void;
 
 /** The modelled methods of the socket `channel` reaches; `account` is its paired account. */
 export function modelledQueries(channel: () => SocketChannel, account: AccountOf, emit: EmitToBot): ModelledQueries {
-  /** rc14 caches the privacy settings per socket once a query answered them. */
-  let privacyKnown = false;
   const called = (method: string): SocketChannel => {
     const ch = channel();
     ch.record.calls = countCall(ch.record.calls, method);
@@ -73,6 +74,7 @@ export function modelledQueries(channel: () => SocketChannel, account: AccountOf
       ch.record.logoutCalledAt ??= ch.now();
       if (account() !== undefined) {
         await ch.sendNode(() => {
+          ch.server.nodeReceived('remove-companion-device');
           ch.server.session.unlinkedAt ??= ch.now();
         });
       }
@@ -80,10 +82,9 @@ export function modelledQueries(channel: () => SocketChannel, account: AccountOf
     },
     async readMessages(keys) {
       const ch = called('readMessages');
-      if (!privacyKnown) {
-        if (!(await ch.query('other'))) throw unansweredPrivacyError();
-        privacyKnown = true;
-      }
+      // The privacy settings come with the login's init queries: before any login, the query
+      // readMessages makes for them cannot be written.
+      if (ch.record.openedAt === undefined) throw connectionClosedError();
       // WhatsApp answers `readreceipts: all`: rc14 then sends `read` receipts (not `read-self`).
       await receipts(ch, keys, 'read');
     },
@@ -93,11 +94,14 @@ export function modelledQueries(channel: () => SocketChannel, account: AccountOf
     async sendReceipts(keys, type) {
       await receipts(called('sendReceipts'), keys, type);
     },
-    async presenceSubscribe(_toJid) {
-      await called('presenceSubscribe').sendNode();
+    async presenceSubscribe(toJid) {
+      const ch = called('presenceSubscribe');
+      if (isUserJid(toJid)) await ch.lidLookup(jidNormalizedUser(toJid));
+      await ch.sendNode(() => ch.server.nodeReceived('presence:subscribe'));
     },
     async profilePictureUrl(jid, type = 'preview', timeoutMs) {
       const ch = called('profilePictureUrl');
+      if (isUserJid(jid) && !isSelf(jid, account())) await ch.lidLookup(jidNormalizedUser(jid));
       if (!(await ch.query('other', timeoutMs))) {
         if (timeoutMs !== undefined) throw new Boom('Timed Out', { statusCode: 408, data: { timeout: timeoutMs } });
         return undefined;
@@ -132,10 +136,21 @@ export function modelledQueries(channel: () => SocketChannel, account: AccountOf
   };
 }
 
+/** A phone-number or LID user (not a group, a newsletter or a broadcast): rc14 looks its LID up first. */
+function isUserJid(jid: string): boolean {
+  const normalized = jidNormalizedUser(jid);
+  return normalized.endsWith('@s.whatsapp.net') || normalized.endsWith('@lid');
+}
+
+/** The bot's own JID: rc14 asks its own picture without a token (`profilePictureUrl`, `Socket/chats.js`). */
+function isSelf(jid: string, account: { id: string } | undefined): boolean {
+  return account !== undefined && jidNormalizedUser(jid) === jidNormalizedUser(account.id);
+}
+
 /** rc14's `sendReceipt`: Boom `missing ids in receipt` for none, else one frame. */
-async function receipt(ch: SocketChannel, messageIds: readonly string[] | undefined, _type: string | undefined): Promise<void> {
+async function receipt(ch: SocketChannel, messageIds: readonly string[] | undefined, type: string | undefined): Promise<void> {
   if (messageIds === undefined || messageIds.length === 0) throw new Boom('missing ids in receipt');
-  await ch.sendNode();
+  await ch.sendNode(() => ch.server.nodeReceived(`receipt${type === undefined ? '' : `:${type}`}`));
 }
 
 /** The digits of a phone-number JID (`+` and the device dropped, as rc14's onWhatsApp does). */
@@ -150,22 +165,31 @@ function isGroupOfRun(ch: SocketChannel, jid: string): boolean {
 /** The server's picture URL for `jid`: named after the run's chat, never the number. */
 function pictureUrl(ch: SocketChannel, jid: string, type: string): string {
   const name = ch.chatName(jid);
-  const label = name !== jid ? name : `x${(jidDecode(jid)?.user ?? '').slice(-4)}`;
-  return `https://pps.whatsapp.net/v/t61.24694-24/baileys-sim-${encodeURIComponent(label)}-${type}.jpg`;
+  return pictureUrlOf(name !== jid ? name : `x${(jidDecode(jid)?.user ?? '').slice(-4)}`, type);
+}
+
+/** The `w:g2` answer for a group of the run (see {@link groupNode}). */
+function groupAnswer(ch: SocketChannel, jid: string, account: { id: string } | undefined): BinaryNode {
+  return { tag: 'iq', attrs: { type: 'result' }, content: [groupNode(jid, ch.chatName(jid), account?.id)] };
 }
 
 /**
- * The `w:g2` answer for a group of the run: created at virtual time 0 by the member who writes
- * in it, subject the chat's name, the member and the bot as participants.
+ * The `<group>` the simulated server answers a group query with: created at virtual time 0 by the
+ * member who writes in it (`memberJidOf`), `subject` the chat's name, that member (super admin)
+ * and the bot as participants. The loopback tests answer rc14 with the same node.
  */
-function groupAnswer(ch: SocketChannel, jid: string, account: { id: string } | undefined): BinaryNode {
-  const member = memberJidOf(jid);
+export function groupNode(groupJid: string, subject: string, accountId: string | undefined): BinaryNode {
+  const member = memberJidOf(groupJid);
   const participants: BinaryNode[] = [{ tag: 'participant', attrs: { jid: member, type: 'superadmin' } }];
-  if (account !== undefined) participants.push({ tag: 'participant', attrs: { jid: jidNormalizedUser(account.id) } });
-  const group: BinaryNode = {
+  if (accountId !== undefined) participants.push({ tag: 'participant', attrs: { jid: jidNormalizedUser(accountId) } });
+  return {
     tag: 'group',
-    attrs: { id: jid.split('@')[0]!, subject: ch.chatName(jid), s_t: '0', s_o: member, creation: '0', creator: member },
+    attrs: { id: groupJid.split('@')[0]!, subject, s_t: '0', s_o: member, creation: '0', creator: member },
     content: participants,
   };
-  return { tag: 'iq', attrs: { type: 'result' }, content: [group] };
+}
+
+/** The URL the simulated server names for the picture of the chat called `name`. */
+export function pictureUrlOf(name: string, type: string): string {
+  return `https://pps.whatsapp.net/v/t61.24694-24/baileys-sim-${encodeURIComponent(name)}-${type}.jpg`;
 }

@@ -7,9 +7,11 @@
  * - `ev` (`on`, `off`, `process`, `emit`, `removeAllListeners`, `isBuffering`, `flush`:
  *   emitter.ts), `sendMessage`, `sendPresenceUpdate`, `end`: the fake socket's own;
  * - `ws`: rc14's `WebSocketClient` (wsFacade.ts), made on first read;
- * - `user`: rc14's `authState.creds.me` (a getter, as rc14's): the `me` of the `auth` the path
- *   passed; for a session with no `me` (or no `auth`), the simulated paired account once the
- *   socket opened, since the simulation always runs a paired device;
+ * - `user`: rc14's `authState.creds.me` as it was when `makeWASocket` was called: rc14's socket
+ *   layers copy the getter's value with `{ ...sock }` (`Socket/chats.js`, `groups.js`, ...), so
+ *   the login's `creds.update` (a new `me`, with the LID) does not reach it. For a session with
+ *   no `me` (or no `auth`), the simulated paired account: the simulation always runs a paired
+ *   device;
  * - `authState`: the `auth` the path passed (`{ creds, keys }`), `type: 'md'`;
  * - `logout()` and the modelled queries (socketQueries.ts).
  *
@@ -19,6 +21,7 @@
  * such calls itself (`socketStubs`, see {@link SocketStubs}).
  */
 import type { WASocket } from '@whiskeysockets/baileys';
+import type { SocketStubs } from '../../src/asWritten.js';
 import type { SocketConfig } from '../../src/ports.js';
 import type { FakeEmitter, ProcessHandler } from './emitter.js';
 import type { FakeSocket } from './fakeSocket.js';
@@ -148,12 +151,8 @@ export function fakeEv(emitter: FakeEmitter, channel: () => SocketChannel): Fake
   return ev as unknown as FakeEv;
 }
 
-/**
- * A bot's own answers for rc14 socket functions the fake does not model, exported by the module
- * under audit as `socketStubs` (e.g. `{ fetchBlocklist: async () => [] }`): each becomes that
- * member of every simulated socket, called with the bot's arguments and `this` the socket.
- */
-export type SocketStubs = Readonly<Record<string, (...args: never[]) => unknown>>;
+/** A module's own answers for unmodelled socket members (its `socketStubs` export; see src/asWritten.ts). */
+export type { SocketStubs } from '../../src/asWritten.js';
 
 /** Problems with a `socketStubs` export, one line each (empty when it is fine). */
 export function socketStubsIssues(stubs: unknown): string[] {
@@ -178,14 +177,13 @@ export function withSocketStubs<T extends object>(socket: T, stubs: SocketStubs 
 export function socketSurface(socket: FakeSocket, config: SocketConfig | undefined, stubs?: SocketStubs): FakeSocketSurface {
   const channel = (): SocketChannel => socket.channel;
   const auth = config?.auth;
-  const account = (): { id: string } | undefined => auth?.creds?.me ?? (socket.record.openedAt === undefined ? undefined : simulatedAccount);
+  const user = auth?.creds?.me ?? { ...simulatedAccount };
+  const account = (): { id: string } | undefined => auth?.creds?.me ?? user;
   const surface = Object.create(socketStubsPrototype) as FakeSocketSurface & WithChannel;
   surface[channelOf] = channel;
   let ws: FakeWebSocketClient | undefined;
-  Object.defineProperties(surface, {
-    user: { get: account, enumerable: true },
-    ws: { get: () => (ws ??= new FakeWebSocketClient(socket.channel)), enumerable: true },
-  });
+  Object.defineProperty(surface, 'ws', { get: () => (ws ??= new FakeWebSocketClient(socket.channel)), enumerable: true });
+  surface.user = user;
   surface.type = 'md';
   surface.ev = socket.ev;
   surface.sendMessage = socket.sendMessage;
@@ -202,7 +200,7 @@ export interface FakeSocketSurface extends ModelledQueries {
   type: 'md';
   ev: FakeSocket['ev'];
   readonly ws: FakeWebSocketClient;
-  readonly user: { id: string } | undefined;
+  user: { id: string } | undefined;
   authState?: NonNullable<SocketConfig['auth']>;
   sendMessage: FakeSocket['sendMessage'];
   sendPresenceUpdate: FakeSocket['sendPresenceUpdate'];

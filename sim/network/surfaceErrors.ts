@@ -39,11 +39,3 @@ export function iqError(code: number, text: string): Boom {
 export function missingGroupNodeError(): Boom {
   return new Boom('Invalid group metadata response: missing <group> node', { data: undefined });
 }
-
-/**
- * `readMessages` whose privacy query went unanswered: `fetchPrivacySettings` destructures the
- * `undefined` result (`const { content } = await query(...)`, `Socket/chats.js`).
- */
-export function unansweredPrivacyError(): TypeError {
-  return new TypeError("Cannot destructure property 'content' of '(intermediate value)' as it is undefined.");
-}

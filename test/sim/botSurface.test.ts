@@ -288,16 +288,31 @@ describe('user and authState', () => {
     expect(sock.type).toBe('md');
   });
 
-  it('without a paired me, user is undefined until the socket opens, then the simulated paired account', async () => {
+  it('keeps the creds.me of makeWASocket time after the login assigned a new me with its LID into the creds, as rc14\'s spread copies do', async () => {
     // Arrange
     const { net, runUntil } = network();
-    const sock = net.makeSocket({ auth: { creds: initAuthCreds(), keys: { get: async () => ({}), set: async () => undefined } } });
-    const before = sock.user;
+    const me = { id: '15550000099:3@s.whatsapp.net' };
+    const auth = { creds: { ...initAuthCreds(), me }, keys: { get: async () => ({}), set: async () => undefined } };
+    const sock = net.makeSocket({ auth });
     // Act
     await runUntil(1000);
     // Assert
-    expect(before).toBeUndefined();
+    expect(sock.user).toBe(me);
+    expect(auth.creds.me).toEqual({ ...me, lid: simulatedAccount.lid });
+  });
+
+  it('without a paired me (or without auth), user is the simulated paired account from the start, and the creds are left alone', async () => {
+    // Arrange
+    const { net, runUntil } = network();
+    const auth = { creds: initAuthCreds(), keys: { get: async () => ({}), set: async () => undefined } };
+    // Act
+    const sock = net.makeSocket({ auth });
+    const bare = net.makeSocket();
+    await runUntil(1000);
+    // Assert
     expect(sock.user).toEqual(simulatedAccount);
+    expect(bare.user).toEqual(simulatedAccount);
+    expect(auth.creds.me).toBeUndefined();
   });
 });
 
@@ -338,9 +353,9 @@ describe('logout()', () => {
 });
 
 describe('modelled queries', () => {
-  it('answer on an open socket after a round trip, with rc14\'s shapes', async () => {
+  it('answer on an open socket with rc14\'s shapes: receipts at once, a user\'s LID lookup first, queries after a round trip', async () => {
     // Arrange
-    const { clock, net, runUntil, at } = network({ baseLatencyMs: 10 });
+    const { clock, net, server, runUntil, at } = network({ baseLatencyMs: 10 });
     const sock = net.makeSocket();
     const calls: Record<string, ReturnType<typeof settle>> = {};
     at(100, () => {
@@ -354,9 +369,10 @@ describe('modelled queries', () => {
     // Act
     await runUntil(1000);
     // Assert
-    expect(calls.read).toMatchObject({ done: true, at: 120, value: undefined });
-    expect(calls.subscribe).toMatchObject({ done: true, at: 100, value: undefined });
-    expect(calls.picture).toMatchObject({ done: true, at: 120, value: 'https://pps.whatsapp.net/v/t61.24694-24/baileys-sim-c1-image.jpg' });
+    expect(calls.read).toMatchObject({ done: true, at: 100, value: undefined });
+    expect(server.snapshot().nodes).toEqual({ 'receipt:read': 1, 'presence:subscribe': 1 });
+    expect(calls.subscribe).toMatchObject({ done: true, at: 120, value: undefined });
+    expect(calls.picture).toMatchObject({ done: true, at: 140, value: 'https://pps.whatsapp.net/v/t61.24694-24/baileys-sim-c1-image.jpg' });
     expect(calls.onWhatsApp).toMatchObject({
       at: 120,
       value: [
@@ -396,10 +412,12 @@ describe('modelled queries', () => {
     // Act
     await runUntil(5000);
     // Assert
-    expect((calls.read!.error as Error).name).toBe('TypeError');
-    expect(calls.picture).toMatchObject({ at: 1100, value: undefined });
+    // The privacy settings came with the login: readMessages writes its receipt at once.
+    expect(calls.read).toMatchObject({ done: true, at: 100, value: undefined });
+    // The LID lookup waits out its own query timeout first.
+    expect(calls.picture).toMatchObject({ at: 2100, value: undefined });
     expect(boom(calls.pictureWithTimeout!.error)).toEqual([408, 'Timed Out']);
-    expect(calls.pictureWithTimeout!.at).toBe(600);
+    expect(calls.pictureWithTimeout!.at).toBe(1600);
     expect(calls.onWhatsApp).toMatchObject({ at: 1100, value: undefined });
     expect(boom(calls.group!.error)).toEqual([500, 'Invalid group metadata response: missing <group> node']);
   });
