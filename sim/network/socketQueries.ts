@@ -28,6 +28,8 @@
  *   `extractGroupMetadata`: a group of the run has the bot and the member who writes in it; any
  *   other JID gets `item-not-found` (`assertNodeErrorFree`: Boom 500, `data` 404).
  * - `groupFetchAllParticipating()`: every group of the run, by id; emits `groups.update`.
+ * - `groupInviteCode(jid)` (`Socket/groups.js`): the `invite` code the server names
+ *   ({@link inviteCodeOf}); `item-not-found` for any other JID; undefined when unanswered.
  */
 import type { BinaryNode, GroupMetadata, WAMessageKey } from '@whiskeysockets/baileys';
 import { aggregateMessageKeysNotFromMe, isLidUser, jidDecode, jidNormalizedUser } from '@whiskeysockets/baileys';
@@ -53,6 +55,7 @@ export interface ModelledQueries {
   onWhatsApp(...jids: string[]): Promise<{ jid: string; exists: boolean }[] | undefined>;
   groupMetadata(jid: string): Promise<GroupMetadata>;
   groupFetchAllParticipating(): Promise<Record<string, GroupMetadata>>;
+  groupInviteCode(jid: string): Promise<string | undefined>;
 }
 
 /** Emits a socket event to the bot (for `groups.update`). */
@@ -133,6 +136,12 @@ export function modelledQueries(channel: () => SocketChannel, account: AccountOf
       emit('groups.update', Object.values(groups));
       return groups;
     },
+    async groupInviteCode(jid) {
+      const ch = called('groupInviteCode');
+      if (!(await ch.query('other'))) return undefined;
+      if (!isGroupOfRun(ch, jid)) throw iqError(404, 'item-not-found');
+      return inviteCodeOf(ch.chatName(jid));
+    },
   };
 }
 
@@ -187,6 +196,11 @@ export function groupNode(groupJid: string, subject: string, accountId: string |
     attrs: { id: groupJid.split('@')[0]!, subject, s_t: '0', s_o: member, creation: '0', creator: member },
     content: participants,
   };
+}
+
+/** The invite code the simulated server names for the group called `name` (22 characters, as WhatsApp's). */
+export function inviteCodeOf(name: string): string {
+  return `BaileysSim${name.replace(/[^A-Za-z0-9]/g, '')}`.padEnd(22, '0').slice(0, 22);
 }
 
 /** The URL the simulated server names for the picture of the chat called `name`. */

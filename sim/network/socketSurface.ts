@@ -82,6 +82,7 @@ export const modelledSocketMembers: readonly string[] = Object.freeze([
   'onWhatsApp',
   'groupMetadata',
   'groupFetchAllParticipating',
+  'groupInviteCode',
 ]);
 
 /** The `ev` members the fake models. */

@@ -13,14 +13,14 @@
 import type { BaileysEventMap, BinaryNode } from '@whiskeysockets/baileys';
 import { getBinaryNodeChild, getBinaryNodeChildren } from '@whiskeysockets/baileys';
 import type { SendPath, SendPathFactory, SimEnv, SocketLike } from '../../src/ports.js';
-import { groupNode, pictureUrlOf } from '../../sim/network/socketQueries.js';
+import { groupNode, inviteCodeOf, pictureUrlOf } from '../../sim/network/socketQueries.js';
 import { makeLoggedInAuthState } from '../loopback/auth.js';
 import { type Scenario } from './scenario.js';
 import { errorShape, messageText, nameInText, timeTolerated, type ErrorShape } from './trace.js';
 
 /** A call the script makes on its newest socket. */
 export type SurfaceCall =
-  | { method: 'readMessages' | 'presenceSubscribe' | 'onWhatsApp' | 'groupMetadata'; chat: string }
+  | { method: 'readMessages' | 'presenceSubscribe' | 'onWhatsApp' | 'groupMetadata' | 'groupInviteCode'; chat: string }
   | { method: 'profilePictureUrl'; chat: string; timeoutMs?: number }
   | { method: 'logout' };
 
@@ -228,6 +228,8 @@ class SurfaceScript implements SendPath {
         return fn('onWhatsApp')(this.jidOf(action.chat));
       case 'groupMetadata':
         return fn('groupMetadata')(this.jidOf(action.chat)).then((m) => groupShape(m));
+      case 'groupInviteCode':
+        return fn('groupInviteCode')(this.jidOf(action.chat));
       case 'profilePictureUrl':
         return action.timeoutMs === undefined ? fn('profilePictureUrl')(this.jidOf(action.chat), 'image') : fn('profilePictureUrl')(this.jidOf(action.chat), 'image', action.timeoutMs);
       default:
@@ -257,9 +259,10 @@ export function surfaceAnswers(chatOf: (jid: string) => string, accountId: strin
     const xmlns = iq.attrs.xmlns;
     const children = Array.isArray(iq.content) ? (iq.content as BinaryNode[]) : [];
     const first = children[0];
-    if (xmlns === 'w:g2' && first?.tag === 'query') {
+    if (xmlns === 'w:g2' && (first?.tag === 'query' || first?.tag === 'invite')) {
       const to = iq.attrs.to!;
-      return to.endsWith('@g.us') ? [groupNode(to, chatOf(to), accountId)] : [{ tag: 'error', attrs: { code: '404', text: 'item-not-found' } }];
+      if (!to.endsWith('@g.us')) return [{ tag: 'error', attrs: { code: '404', text: 'item-not-found' } }];
+      return first.tag === 'query' ? [groupNode(to, chatOf(to), accountId)] : [{ tag: 'invite', attrs: { code: inviteCodeOf(chatOf(to)) } }];
     }
     if (xmlns === 'w:profile:picture') {
       const type = (first?.attrs.type as string | undefined) ?? 'preview';

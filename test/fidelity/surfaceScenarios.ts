@@ -12,6 +12,11 @@ import type { SurfaceAction, SurfaceCase, SurfaceEntry, SurfaceTrace } from './s
 /** From `makeWASocket` to `open` on the loopback server, with the slack a loaded machine needs (scenarios.ts). */
 const loginMs = 250;
 const loginSlackMs = 1000;
+/**
+ * When the cases act, well after the login: with the suite's cases running side by side on a
+ * loaded machine a login can take over a second, and a fault before it would change the case.
+ */
+const t = 2000;
 
 const scenario = (name: string, endAt: number, steps: unknown[]) => parseScenario({ name, socket, endAt, steps: [{ at: 0, do: 'connect' }, ...steps] });
 const trace = (t: Partial<SurfaceTrace>): SurfaceTrace => ({ maps: [], calls: [], snapshots: [], server: {}, ...t });
@@ -49,16 +54,16 @@ function loginMaps(connectAt = 0): SurfaceEntry[] {
  * `creds.update` assigns a new `me` (with the LID) into the creds (`CB:success`).
  */
 export const processBatches: SurfaceCase = {
-  scenario: scenario('surface-process', 3000, [{ at: 1500, do: 'inbound', msg: 'm1' }]),
+  scenario: scenario('surface-process', t + 1500, [{ at: t + 500, do: 'inbound', msg: 'm1' }]),
   actions: [
     { at: 0, do: 'snapshot' },
-    { at: 1000, do: 'snapshot' },
+    { at: t, do: 'snapshot' },
   ],
   rc14: trace({
-    maps: [...loginMaps(), entry(1550, 'messages.upsert:notify:m1')],
+    maps: [...loginMaps(), entry(t + 550, 'messages.upsert:notify:m1')],
     snapshots: [
       entry(0, 'snapshot', { user: 'creds.me', meHasLid: false, ws: 'isConnecting' }),
-      entry(1000, 'snapshot', { user: 'creds.me when made', meHasLid: true, ws: 'isOpen' }),
+      entry(t, 'snapshot', { user: 'creds.me when made', meHasLid: true, ws: 'isOpen' }),
     ],
   }),
 };
@@ -75,12 +80,12 @@ const afterLogin = { user: 'creds.me when made', meHasLid: true };
  * client drops its ws (`socket = null`): closed and closing both read true.
  */
 export const wsCloseOpen: SurfaceCase = {
-  scenario: scenario('surface-ws-close-open', 3000, []),
-  actions: [{ at: 1000, do: 'wsClose' }, call(1000, 'presenceSubscribe', { chat: 'peer' }), { at: 1000, do: 'snapshot' }, { at: 2000, do: 'snapshot' }],
+  scenario: scenario('surface-ws-close-open', t + 2000, []),
+  actions: [{ at: t, do: 'wsClose' }, call(t, 'presenceSubscribe', { chat: 'peer' }), { at: t, do: 'snapshot' }, { at: t + 1000, do: 'snapshot' }],
   rc14: trace({
-    maps: [...loginMaps(), entry(1000, 'connection.update:close(428 Connection Terminated)')],
-    calls: [entry(1000, 'ws.close:resolved', null), entry(1000, 'presenceSubscribe:rejected', closed428)],
-    snapshots: [entry(1000, 'snapshot', { ...afterLogin, ws: 'isClosing' }), entry(2000, 'snapshot', { ...afterLogin, ws: 'isClosing+isClosed' })],
+    maps: [...loginMaps(), entry(t, 'connection.update:close(428 Connection Terminated)')],
+    calls: [entry(t, 'ws.close:resolved', null), entry(t, 'presenceSubscribe:rejected', closed428)],
+    snapshots: [entry(t, 'snapshot', { ...afterLogin, ws: 'isClosing' }), entry(t + 1000, 'snapshot', { ...afterLogin, ws: 'isClosing+isClosed' })],
   }),
 };
 
@@ -90,12 +95,12 @@ export const wsCloseOpen: SurfaceCase = {
  * `close` event that already came, and never settles. A bot awaiting it in its shutdown hangs.
  */
 export const wsCloseAfterCut: SurfaceCase = {
-  scenario: scenario('surface-ws-close-after-cut', 3000, [{ at: 1000, do: 'terminate' }]),
-  actions: [{ at: 1500, do: 'wsClose' }, { at: 1500, do: 'snapshot' }],
+  scenario: scenario('surface-ws-close-after-cut', t + 2000, [{ at: t, do: 'terminate' }]),
+  actions: [{ at: t + 500, do: 'wsClose' }, { at: t + 500, do: 'snapshot' }],
   rc14: trace({
-    maps: [...loginMaps(), entry(1000, 'connection.update:close(428 Connection Terminated)')],
-    calls: [entry(3000, 'ws.close:pending')],
-    snapshots: [entry(1500, 'snapshot', { ...afterLogin, ws: 'isClosed' })],
+    maps: [...loginMaps(), entry(t, 'connection.update:close(428 Connection Terminated)')],
+    calls: [entry(t + 2000, 'ws.close:pending')],
+    snapshots: [entry(t + 500, 'snapshot', { ...afterLogin, ws: 'isClosed' })],
   }),
 };
 
@@ -121,28 +126,28 @@ export const wsCloseConnecting: SurfaceCase = {
  * `sendNode` and ends nothing.
  */
 export const logout: SurfaceCase = {
-  scenario: scenario('surface-logout', 4000, [{ at: 2500, do: 'connect' }]),
-  actions: [call(1000, 'logout'), { at: 1000, do: 'snapshot' }, call(2000, 'logout')],
+  scenario: scenario('surface-logout', t + 3000, [{ at: t + 1500, do: 'connect' }]),
+  actions: [call(t, 'logout'), { at: t, do: 'snapshot' }, call(t + 1000, 'logout')],
   rc14: trace({
     maps: [
       ...loginMaps(),
-      entry(1000, 'connection.update:close(401 Intentional Logout)'),
-      { ...entry(2500, 'connection.update:connecting,pending=false'), socket: 2 },
-      { ...entry(2500, 'connection.update:close(401 Connection Failure)', undefined, loginSlackMs), socket: 2 },
+      entry(t, 'connection.update:close(401 Intentional Logout)'),
+      { ...entry(t + 1500, 'connection.update:connecting,pending=false'), socket: 2 },
+      { ...entry(t + 1500, 'connection.update:close(401 Connection Failure)', undefined, loginSlackMs), socket: 2 },
     ],
-    calls: [entry(1000, 'logout:resolved', null), entry(2000, 'logout:rejected', closed428)],
-    snapshots: [entry(1000, 'snapshot', { ...afterLogin, ws: 'isClosing' })],
+    calls: [entry(t, 'logout:resolved', null), entry(t + 1000, 'logout:rejected', closed428)],
+    snapshots: [entry(t, 'snapshot', { ...afterLogin, ws: 'isClosing' })],
     server: { 'remove-companion-device': 1 },
   }),
 };
 
 /** `logout()` on a socket the server closed: 428 at `sendNode`, nothing reaches the server. */
 export const logoutClosed: SurfaceCase = {
-  scenario: scenario('surface-logout-closed', 3000, [{ at: 1000, do: 'terminate' }]),
-  actions: [call(1500, 'logout')],
+  scenario: scenario('surface-logout-closed', t + 1500, [{ at: t, do: 'terminate' }]),
+  actions: [call(t + 500, 'logout')],
   rc14: trace({
-    maps: [...loginMaps(), entry(1000, 'connection.update:close(428 Connection Terminated)')],
-    calls: [entry(1500, 'logout:rejected', closed428)],
+    maps: [...loginMaps(), entry(t, 'connection.update:close(428 Connection Terminated)')],
+    calls: [entry(t + 500, 'logout:rejected', closed428)],
   }),
 };
 
@@ -153,6 +158,7 @@ const queries = (at: number): SurfaceAction[] => [
   call(at, 'onWhatsApp', { chat: 'peer' }),
   call(at, 'groupMetadata', { chat: 'grp' }),
   call(at, 'groupMetadata', { chat: 'peer' }),
+  call(at, 'groupInviteCode', { chat: 'grp' }),
 ];
 
 const groupSeen = { id: 'grp', subject: 'grp', size: 2, creation: 0, owner: '?', participants: [{ id: '?', admin: 'superadmin' }, { id: 'me', admin: null }] };
@@ -167,18 +173,19 @@ const groupSeen = { id: 'grp', subject: 'grp', size: 2, creation: 0, owner: '?',
  */
 export const queriesOpen: SurfaceCase = {
   // The inbound makes `peer` a chat of the fake's run (the fake names pictures after chats).
-  scenario: scenario('surface-queries', 3000, [{ at: 2500, do: 'inbound', msg: 'm1' }]),
+  scenario: scenario('surface-queries', t + 2000, [{ at: t + 1500, do: 'inbound', msg: 'm1' }]),
   groups: ['grp'],
-  actions: queries(1000),
+  actions: queries(t),
   rc14: trace({
-    maps: [...loginMaps(), entry(2550, 'messages.upsert:notify:m1')],
+    maps: [...loginMaps(), entry(t + 1550, 'messages.upsert:notify:m1')],
     calls: [
-      entry(1000, 'readMessages:resolved', null),
-      entry(1020, 'presenceSubscribe:resolved', null),
-      entry(1050, 'profilePictureUrl:resolved', 'https://pps.whatsapp.net/v/t61.24694-24/baileys-sim-peer-image.jpg'),
-      entry(1020, 'onWhatsApp:resolved', [{ jid: 'peer', exists: true }]),
-      entry(1020, 'groupMetadata:resolved', groupSeen),
-      entry(1020, 'groupMetadata:rejected', boom(500, 'item-not-found')),
+      entry(t, 'readMessages:resolved', null),
+      entry(t + 20, 'presenceSubscribe:resolved', null),
+      entry(t + 50, 'profilePictureUrl:resolved', 'https://pps.whatsapp.net/v/t61.24694-24/baileys-sim-peer-image.jpg'),
+      entry(t + 20, 'onWhatsApp:resolved', [{ jid: 'peer', exists: true }]),
+      entry(t + 20, 'groupMetadata:resolved', groupSeen),
+      entry(t + 20, 'groupMetadata:rejected', boom(500, 'item-not-found')),
+      entry(t + 20, 'groupInviteCode:resolved', 'BaileysSimgrp000000000'),
     ],
     server: { 'receipt:read': 1, 'presence:subscribe': 1 },
   }),
@@ -186,12 +193,12 @@ export const queriesOpen: SurfaceCase = {
 
 /** The modelled queries on a socket the server closed: 428 from `sendNode`, every one. */
 export const queriesClosed: SurfaceCase = {
-  scenario: scenario('surface-queries-closed', 3000, [{ at: 1000, do: 'terminate' }]),
+  scenario: scenario('surface-queries-closed', t + 1500, [{ at: t, do: 'terminate' }]),
   groups: ['grp'],
-  actions: queries(1500),
+  actions: queries(t + 500),
   rc14: trace({
-    maps: [...loginMaps(), entry(1000, 'connection.update:close(428 Connection Terminated)')],
-    calls: ['readMessages', 'presenceSubscribe', 'profilePictureUrl', 'onWhatsApp', 'groupMetadata', 'groupMetadata'].map((method) => entry(1500, `${method}:rejected`, closed428)),
+    maps: [...loginMaps(), entry(t, 'connection.update:close(428 Connection Terminated)')],
+    calls: ['readMessages', 'presenceSubscribe', 'profilePictureUrl', 'onWhatsApp', 'groupMetadata', 'groupMetadata', 'groupInviteCode'].map((method) => entry(t + 500, `${method}:rejected`, closed428)),
   }),
 };
 
@@ -203,20 +210,21 @@ export const queriesClosed: SurfaceCase = {
  * own query (still pending at 4 s; with `timeoutMs` 500, 408 `Timed Out` then).
  */
 export const queriesStalled: SurfaceCase = {
-  scenario: scenario('surface-queries-stalled', 4000, []),
+  scenario: scenario('surface-queries-stalled', t + 2500, []),
   groups: ['grp'],
-  stallQueriesAt: 800,
-  actions: [...queries(1000), call(1000, 'profilePictureUrl', { chat: 'peer', timeoutMs: 500 })],
+  stallQueriesAt: t - 200,
+  actions: [...queries(t), call(t, 'profilePictureUrl', { chat: 'peer', timeoutMs: 500 })],
   rc14: trace({
     maps: loginMaps(),
     calls: [
-      entry(1000, 'readMessages:resolved', null),
-      entry(2500, 'presenceSubscribe:resolved', null),
-      entry(4000, 'profilePictureUrl:pending'),
-      entry(2500, 'onWhatsApp:resolved', null),
-      entry(2500, 'groupMetadata:rejected', boom(500, 'Invalid group metadata response: missing <group> node')),
-      entry(2500, 'groupMetadata:rejected', boom(500, 'Invalid group metadata response: missing <group> node')),
-      entry(3000, 'profilePictureUrl:rejected', boom(408, 'Timed Out')),
+      entry(t, 'readMessages:resolved', null),
+      entry(t + 1500, 'presenceSubscribe:resolved', null),
+      entry(t + 2500, 'profilePictureUrl:pending'),
+      entry(t + 1500, 'onWhatsApp:resolved', null),
+      entry(t + 1500, 'groupMetadata:rejected', boom(500, 'Invalid group metadata response: missing <group> node')),
+      entry(t + 1500, 'groupMetadata:rejected', boom(500, 'Invalid group metadata response: missing <group> node')),
+      entry(t + 1500, 'groupInviteCode:resolved', null),
+      entry(t + 2000, 'profilePictureUrl:rejected', boom(408, 'Timed Out')),
     ],
     server: { 'receipt:read': 1, 'presence:subscribe': 1 },
   }),
