@@ -101,22 +101,24 @@ export class UnmodelledMemberError extends Error {
   /** The member, as a bot calls it (`fetchBlocklist`, `ev.buffer`). */
   readonly member: string;
   constructor(member: string) {
-    super(
-      `baileys-sim: ${member}() of Baileys' socket is not modelled by the simulated socket: a limit of the harness, not a bug of the bot ` +
-        `(stub it with export const socketStubs = { ${member.replace(/^ev\./, '')}: ... }; see docs/bot-surface.md)`,
-    );
+    const remedy = member.includes('.') ? 'avoid it under audit' : `stub it with export const socketStubs = { ${member}: ... }`;
+    super(`baileys-sim: ${member}() of Baileys' socket is not modelled by the simulated socket: a limit of the harness, not a bug of the bot (${remedy}; see docs/bot-surface.md)`);
     this.member = member;
   }
 }
 
-/** A prototype whose every function of `names` but `modelled` records the call and throws. */
+/**
+ * A prototype whose every function of `names` but `modelled` records the call, then fails as the
+ * member would: a rejected promise for the socket's (rc14's are `async`), a throw for `ev`'s.
+ */
 function unmodelledPrototype(names: ReadonlySet<string>, modelled: readonly string[], prefix: string): object {
   const prototype: Record<string, unknown> = {};
   for (const name of names) {
     if (modelled.includes(name)) continue;
     const member = `${prefix}${name}`;
-    prototype[name] = function unmodelled(this: WithChannel | undefined): never {
+    prototype[name] = function unmodelled(this: WithChannel | undefined): unknown {
       this?.[channelOf]?.().unmodelled(member);
+      if (prefix === '') return Promise.reject(new UnmodelledMemberError(member));
       throw new UnmodelledMemberError(member);
     };
   }

@@ -437,20 +437,20 @@ describe('modelled queries', () => {
 });
 
 describe('members the fake does not model', () => {
-  it('record the first call in the network and throw an error naming the member and the way to stub it', async () => {
+  it('record the first call in the network and fail naming the member and the way to stub it (a rejection for the socket\'s, a throw for ev\'s)', async () => {
     // Arrange
     const { net, runUntil } = network();
     const sock = net.makeSocket();
     await runUntil(300);
     // Act
-    const thrown = [() => (sock.fetchBlocklist as () => unknown)(), () => (sock.ev as unknown as { buffer(): void }).buffer()].map((call) => {
-      try {
-        call();
-        return undefined;
-      } catch (error) {
-        return error;
-      }
-    });
+    const rejected = await (sock.fetchBlocklist as () => Promise<unknown>)().catch((error: unknown) => error);
+    let thrownByEv: unknown;
+    try {
+      (sock.ev as unknown as { buffer(): void }).buffer();
+    } catch (error) {
+      thrownByEv = error;
+    }
+    const thrown = [rejected, thrownByEv];
     // Assert
     expect(thrown.map((e) => (e as UnmodelledMemberError).member)).toEqual(['fetchBlocklist', 'ev.buffer']);
     expect((thrown[0] as Error).message).toContain('socketStubs');
