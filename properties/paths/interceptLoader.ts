@@ -23,14 +23,16 @@ let declared = false;
  * `loadSendPath()`, which then redirects the module's `@whiskeysockets/baileys` import:
  *
  * ```ts
- * import { interceptBaileysImports, loadSendPath, runCampaign } from 'baileys-sim/properties';
+ * import { interceptBaileysImports, loadSendPath, loadTypeScriptWithTsx, runCampaign } from 'baileys-sim/properties';
  * interceptBaileysImports();
+ * loadTypeScriptWithTsx(); // a .ts module in plain Node
  * const path = await loadSendPath('./src/whatsapp.ts');
  * const result = await runCampaign({ path, seed: 1, numRuns: 500 });
  * ```
  *
  * A module imported before the call keeps the real Baileys. Idempotent; the hook is registered
- * the first time a module is loaded after it.
+ * the first time a module is loaded after it. It needs Node's own module loader: inside vitest,
+ * whose module graph Node's hooks do not reach, use `fakeBaileysModule` of `baileys-sim/vitest`.
  */
 export function interceptBaileysImports(): void {
   declared = true;

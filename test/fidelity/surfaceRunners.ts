@@ -3,7 +3,7 @@
  * simulator through `simulate`, the same scripted bot on both.
  */
 import { Agent } from 'node:https';
-import makeWASocket, { type BinaryNode } from '@whiskeysockets/baileys';
+import makeWASocket from '@whiskeysockets/baileys';
 import { pino } from 'pino';
 import { parseTimeline, simulate, type TimelineEvent } from '../../sim/index.js';
 import { systemClock, systemRandom, type SimEnv } from '../../src/ports.js';
@@ -94,6 +94,3 @@ export async function runSurfaceFake(c: SurfaceCase): Promise<{ trace: SurfaceTr
   trace.server = Object.fromEntries(countedKinds.filter((kind) => nodes[kind] !== undefined).map((kind) => [kind, nodes[kind]!]));
   return { trace, unsupported };
 }
-
-/** Keep the BinaryNode type in view for the answers' signature. */
-export type Answer = (iq: BinaryNode) => BinaryNode[] | undefined;
