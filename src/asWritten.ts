@@ -4,7 +4,7 @@
  * under the harness with three exports (docs/audit-as-written.md):
  *
  * ```ts
- * import type { AsWrittenHost } from 'baileys-sim';
+ * // AsWrittenHost is this module's type, imported from the package root
  * export async function start({ onMessage }: AsWrittenHost) { ... } // connect; hand each message the bot answers to onMessage
  * export async function stop() { ... }                               // end the socket, clear the timers, settle the replies
  * export function reset() { ... }                                    // module-level state back as a fresh import has it

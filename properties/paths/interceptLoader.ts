@@ -23,7 +23,7 @@ let declared = false;
  * `loadSendPath()`, which then redirects the module's `@whiskeysockets/baileys` import:
  *
  * ```ts
- * import { interceptBaileysImports, loadSendPath, loadTypeScriptWithTsx, runCampaign } from 'baileys-sim/properties';
+ * // interceptBaileysImports, loadSendPath, loadTypeScriptWithTsx and runCampaign: baileys-sim/properties
  * interceptBaileysImports();
  * loadTypeScriptWithTsx(); // a .ts module in plain Node
  * const path = await loadSendPath('./src/whatsapp.ts');

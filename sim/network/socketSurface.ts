@@ -136,21 +136,57 @@ const eventStubsPrototype = unmodelledPrototype(rc14EventFunctions, modelledEven
  */
 export type FakeEv = Pick<WASocket['ev'], 'on' | 'off' | 'process' | 'emit' | 'removeAllListeners' | 'isBuffering' | 'flush'>;
 
+/** Where an `ev` keeps its emitter, and the closures of its members made on first use. */
+const emitterOf = Symbol('baileys-sim.emitter');
+const evMembersOf = Symbol('baileys-sim.evMembers');
+
+interface EvSlots extends WithChannel {
+  [emitterOf]: FakeEmitter;
+  [evMembersOf]?: Record<string, unknown>;
+}
+
+/** `ev`'s members besides `on` and `off`, as closures (detachable, as rc14's), for one emitter. */
+function evMembers(ev: EvSlots): Record<string, unknown> {
+  const emitter = ev[emitterOf];
+  const channel = ev[channelOf]!;
+  return {
+    process: (handler: ProcessHandler) => {
+      const ch = channel();
+      ch.record.calls = countCall(ch.record.calls, 'ev.process');
+      return emitter.process(handler);
+    },
+    emit: (event: string, data: unknown) => emitter.emit(event, data),
+    removeAllListeners: (event?: string) => emitter.removeAllListeners(event),
+    isBuffering: () => false,
+    flush: () => false,
+  };
+}
+
+/**
+ * The shared prototype of every `ev`: `process`, `emit`, `removeAllListeners`, `isBuffering`,
+ * `flush` as getters that make the `ev`'s closures on first use (most paths never read them: a
+ * socket is made per connect, and its surface must cost next to nothing), over the unmodelled stubs.
+ */
+const evPrototype: object = (() => {
+  const prototype = Object.create(eventStubsPrototype) as object;
+  for (const name of ['process', 'emit', 'removeAllListeners', 'isBuffering', 'flush']) {
+    Object.defineProperty(prototype, name, {
+      get(this: EvSlots) {
+        return (this[evMembersOf] ??= evMembers(this))[name];
+      },
+      enumerable: true,
+    });
+  }
+  return prototype;
+})();
+
 /** The `ev` of a fake socket over `emitter`; its unmodelled members reach the connection through `channel`. */
 export function fakeEv(emitter: FakeEmitter, channel: () => SocketChannel): FakeEv {
-  const ev = Object.create(eventStubsPrototype) as Record<string, unknown> & WithChannel;
+  const ev = Object.create(evPrototype) as Record<string, unknown> & EvSlots;
   ev[channelOf] = channel;
+  ev[emitterOf] = emitter;
   ev.on = (event: string, listener: (arg: never) => void) => emitter.on(event, listener);
   ev.off = (event: string, listener: (arg: never) => void) => emitter.off(event, listener);
-  ev.process = (handler: ProcessHandler) => {
-    const ch = channel();
-    ch.record.calls = countCall(ch.record.calls, 'ev.process');
-    return emitter.process(handler);
-  };
-  ev.emit = (event: string, data: unknown) => emitter.emit(event, data);
-  ev.removeAllListeners = (event?: string) => emitter.removeAllListeners(event);
-  ev.isBuffering = () => false;
-  ev.flush = () => false;
   return ev as unknown as FakeEv;
 }
 
@@ -176,16 +212,56 @@ export function withSocketStubs<T extends object>(socket: T, stubs: SocketStubs 
   return socket;
 }
 
+/** Where a surface keeps its socket, its account, and what it made on first use. */
+const socketOf = Symbol('baileys-sim.socket');
+const accountOf = Symbol('baileys-sim.account');
+const queriesOf = Symbol('baileys-sim.queries');
+const wsOf = Symbol('baileys-sim.ws');
+
+interface SurfaceSlots extends WithChannel {
+  [socketOf]: FakeSocket;
+  [accountOf]: () => { id: string } | undefined;
+  [queriesOf]?: ModelledQueries;
+  [wsOf]?: FakeWebSocketClient;
+}
+
+/** The modelled queries (socketQueries.ts), in the order of {@link modelledSocketMembers}. */
+const queryNames = ['logout', 'readMessages', 'sendReceipt', 'sendReceipts', 'presenceSubscribe', 'profilePictureUrl', 'onWhatsApp', 'groupMetadata', 'groupFetchAllParticipating', 'groupInviteCode'] as const;
+
+/**
+ * The shared prototype of every surface: `ws` and the modelled queries as getters that make the
+ * socket's `ws` and query closures on first use (detachable once read, as rc14's closures are),
+ * over the unmodelled stubs.
+ */
+const surfacePrototype: object = (() => {
+  const prototype = Object.create(socketStubsPrototype) as object;
+  Object.defineProperty(prototype, 'ws', {
+    get(this: SurfaceSlots) {
+      return (this[wsOf] ??= new FakeWebSocketClient(this[socketOf].channel));
+    },
+    enumerable: true,
+  });
+  for (const name of queryNames) {
+    Object.defineProperty(prototype, name, {
+      get(this: SurfaceSlots) {
+        const socket = this[socketOf];
+        const queries = (this[queriesOf] ??= modelledQueries(() => socket.channel, this[accountOf], (event, data) => void socket.ev.emit(event as 'groups.update', data as never)));
+        return queries[name];
+      },
+      enumerable: true,
+    });
+  }
+  return prototype;
+})();
+
 /** The surface of `socket` (see the module comment); `stubs` answer unmodelled members. */
 export function socketSurface(socket: FakeSocket, config: SocketConfig | undefined, stubs?: SocketStubs): FakeSocketSurface {
-  const channel = (): SocketChannel => socket.channel;
   const auth = config?.auth;
   const user = auth?.creds?.me ?? { ...simulatedAccount };
-  const account = (): { id: string } | undefined => auth?.creds?.me ?? user;
-  const surface = Object.create(socketStubsPrototype) as FakeSocketSurface & WithChannel;
-  surface[channelOf] = channel;
-  let ws: FakeWebSocketClient | undefined;
-  Object.defineProperty(surface, 'ws', { get: () => (ws ??= new FakeWebSocketClient(socket.channel)), enumerable: true });
+  const surface = Object.create(surfacePrototype) as FakeSocketSurface & SurfaceSlots;
+  surface[channelOf] = () => socket.channel;
+  surface[socketOf] = socket;
+  surface[accountOf] = () => auth?.creds?.me ?? user;
   surface.user = user;
   surface.type = 'md';
   surface.ev = socket.ev;
@@ -193,7 +269,6 @@ export function socketSurface(socket: FakeSocket, config: SocketConfig | undefin
   surface.sendPresenceUpdate = socket.sendPresenceUpdate;
   surface.end = socket.end;
   if (auth !== undefined) surface.authState = auth;
-  Object.assign(surface, modelledQueries(channel, account, (event, data) => void socket.ev.emit(event as 'groups.update', data as never)));
   return withSocketStubs(surface, stubs);
 }
 
