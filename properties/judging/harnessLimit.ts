@@ -13,10 +13,11 @@ export function judgeable(history: History): boolean {
 
 /**
  * The one line that names the harness's limit: the member, where the bot called it, and how to
- * stub it (`module`, when given, is the module under audit the stub goes in).
+ * stub it (`module`, when given, is the module under audit the stub goes in; `run` names the run
+ * of a campaign, e.g. `run 3 of seed 1`).
  */
-export function unmodelledLine(record: UnmodelledRecord, module?: string): string {
-  const where = `socket ${record.generation} at ${record.at} ms`;
+export function unmodelledLine(record: UnmodelledRecord, module?: string, run?: string): string {
+  const where = `${run === undefined ? '' : `${run}, `}socket ${record.generation} at ${record.at} ms`;
   if (record.method.includes('.')) {
     return `baileys-sim: the bot called sock.${record.method}() (${where}), which the simulated socket does not model: a limit of the harness, not a bug of the bot; avoid the call under audit (docs/bot-surface.md)`;
   }

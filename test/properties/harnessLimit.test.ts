@@ -4,7 +4,10 @@
  * reports it names the member and how to stub it.
  */
 import { describe, expect, it } from 'vitest';
+import { runCampaign } from '../../properties/campaigns/campaign.js';
 import { checkAll, checkProperty, judgedBy, propertyNames, unmodelledLine, verdictOf } from '../../properties/judging/checkers.js';
+import { checkSendPath } from '../../vitest/checkSendPath.js';
+import { resolveSuiteOptions } from '../../vitest/options.js';
 import { simulate } from '../../sim/simulate.js';
 import type { SendPathFactory, SocketLike } from '../../src/ports.js';
 import { timelineOf } from '../sim/helpers.js';
@@ -74,5 +77,30 @@ describe('a run whose bot called an unmodelled socket member', () => {
     const violations = checkAll(history);
     // Assert
     expect(violations.map((v) => v.property)).toEqual(['clean']);
+  });
+});
+
+describe('a campaign whose path calls an unmodelled socket member', () => {
+  it('stops at that run: the harness limit recorded with its run, nothing shrunk or reported', async () => {
+    // Arrange
+    const path = { name: 'calls-unmodelled', factory: callsUnmodelled };
+    // Act
+    const result = await runCampaign({ path, seed: 1, numRuns: 50 });
+    // Assert
+    expect(result.harnessLimit).toMatchObject({ method: 'fetchBlocklist', generation: 1, runIndex: 0 });
+    expect(result.stoppedAt).toBe(0);
+    expect(result.runs).toBe(1);
+    expect(result.failures).toEqual([]);
+  });
+
+  it('fails a vitest suite with the one line, and writes no failure file', async () => {
+    // Arrange
+    const options = resolveSuiteOptions('harness limit', { runs: 20, seed: 1 }, process.cwd());
+    // Act
+    const check = await checkSendPath('harness limit', callsUnmodelled, options, process.cwd());
+    // Assert
+    expect(check.passed).toBe(false);
+    expect(check.failureFiles).toEqual([]);
+    expect(check.message).toMatch(/^baileys-sim: the bot called sock\.fetchBlocklist\(\) \(run 1 of seed 1, socket 1 at \d+ ms\)/);
   });
 });
