@@ -13,6 +13,7 @@ import { isModuleSpec, loadSendPath, SendPathLoadError } from '../properties/pat
 import type { NamedSendPath } from '../properties/paths/sendPaths.js';
 import type { CampaignShard, ShardedCampaignResult } from '../properties/campaigns/shard.js';
 import { specimens } from '../properties/specimens/index.js';
+import { unmodelledLine } from '../properties/judging/harnessLimit.js';
 import type { VerdictProperty } from '../properties/judging/verdictProperties.js';
 import { redactText } from '../report/redact.js';
 import { junitXml } from '../report/junit.js';
@@ -117,6 +118,18 @@ async function summarizeAndSave(result: ShardedCampaignResult, flags: CampaignFl
   return summarize(result, files, { failFast: flags.failFast, ...(shard && { shard }) });
 }
 
+/**
+ * When a run's bot called a socket member the fake does not model, the campaign ended there: one
+ * line on stderr naming the member, the run and the stub, and exit 3 (a limit of the harness,
+ * never a verdict on the path). Undefined when the campaign ran to its end.
+ */
+export function harnessLimitExit(result: CampaignResult, io: Io): ExitCode | undefined {
+  const limit = result.harnessLimit;
+  if (limit === undefined) return undefined;
+  io.stderr.write(`${redactText(unmodelledLine(limit, result.path, `run ${limit.runIndex + 1} of seed ${result.seed}`))}\n`);
+  return exitCodes.internal;
+}
+
 /** The exit code a summary earns. */
 export function exitCodeOf(summary: CampaignSummary): ExitCode {
   return summary.verdict === 'clean' ? exitCodes.ok : exitCodes.violation;
@@ -131,6 +144,8 @@ export async function runCampaignCommand(spec: string, flags: CampaignFlags, io:
   if (reporter === 'text') io.stderr.write(`baileys-sim: campaign against ${redactText(path.name)}${intercepted}, seed ${flags.seed}, ${flags.runs} runs${shard}${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`);
   if (reporter === 'text') writeLines(io.stderr, loadOutputLines(path));
   const result = await campaign(path, flags, io, reporter === 'text');
+  const limited = harnessLimitExit(result, io);
+  if (limited !== undefined) return limited;
   const summary = await summarizeAndSave(result, flags, io);
   if (reporter === 'json') io.stdout.write(`${JSON.stringify(summary)}\n`);
   else if (reporter === 'junit') io.stdout.write(junitXml(summary, new Map(result.failures.map((f) => [f.property, f.timeline]))));
@@ -183,6 +198,8 @@ export async function runAuditWithSpecimens(spec: string, flags: CampaignFlags, 
   const path = await loadPathOrExplain(spec, io.cwd, 'audit', flags.intercept);
   if (!flags.json) io.stderr.write(`baileys-sim: audit of ${redactText(path.name)} and ${specimens.length} specimens, seed ${flags.seed}, ${flags.runs} runs each\n`);
   const result = await campaign(path, flags, io, !flags.json);
+  const limited = harnessLimitExit(result, io);
+  if (limited !== undefined) return limited;
   const summary = await summarizeAndSave(result, flags, io);
   const rows: SideBySideRow[] = [rowOf(result)];
   for (const specimen of specimens) {

@@ -97,7 +97,7 @@ Exit codes:
      makes-progress): one failure file per broken property is written and its replay command
      printed (run, audit); the failure still reproduces (replay)
   2  bad input: a flag, a file or a module that cannot be used (one line on stderr)
-  3  an internal error of baileys-sim`;
+  3  an internal error of baileys-sim, or a socket member the fake does not model (named)`;
 
 /** Builds the program; `setCode` receives each command's exit code. */
 function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {

@@ -113,6 +113,7 @@ export const propertyFlagNames: readonly string[] = Object.freeze([
   'terminal-respected',
   'one-socket',
   'chat-independence',
+  'keeps-session',
   'deterministic',
   'uses-ports',
   'exercised',

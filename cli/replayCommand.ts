@@ -11,6 +11,7 @@ import { FailureFileError, readFailureFile, type FailureFile, type ReplayResult 
 import type { ThreadReplay } from '../properties/campaigns/simulationThread.js';
 import { SimulationThreadError, WatchedThread } from '../properties/campaigns/watchdog.js';
 import { formatDifference } from '../properties/judging/historyDifference.js';
+import { unmodelledLine } from '../properties/judging/harnessLimit.js';
 import { describeEvent, runFacts } from '../report/facts.js';
 import { redactText } from '../report/redact.js';
 import { failedProperties, formatFacts, formatViolation } from '../report/text.js';
@@ -90,6 +91,12 @@ export function verdictOf(replayed: Replayed | StalledReplay): { line: string; e
 /** `baileys-sim replay`. */
 export async function runReplayCommand(file: string, options: { path?: string; json: boolean; runTimeoutMs: number }, io: Io): Promise<ExitCode> {
   const replayed = await replayFile(file, io, options.path, options.runTimeoutMs);
+  // The path now calls a socket member the fake does not model: the replay judges nothing.
+  const unmodelled = replayed.stalled === undefined ? replayed.history.unmodelled : undefined;
+  if (unmodelled !== undefined) {
+    io.stderr.write(`${redactText(unmodelledLine(unmodelled, options.path ?? replayed.pathName))}\n`);
+    return exitCodes.internal;
+  }
   const verdict = verdictOf(replayed);
   if (options.json) {
     io.stdout.write(`${JSON.stringify(replayJson(file, replayed, verdict.status))}\n`);

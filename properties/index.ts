@@ -11,6 +11,8 @@ export {
   propertyNames,
   defaultBoundLimits,
   HistoryIndex,
+  judgeable,
+  unmodelledLine,
   type BoundLimits,
   type Checker,
   type PropertyName,
@@ -31,7 +33,8 @@ export {
   type FailureFile,
   type ReplayResult,
 } from './campaigns/failureFile.js';
-export { loadSendPath, SendPathLoadError } from './paths/loadSendPath.js';
+export { loadSendPath, SendPathLoadError, type LoadSendPathOptions } from './paths/loadSendPath.js';
+export { interceptBaileysImports, baileysImportsInterceptable } from './paths/interceptLoader.js';
 export { loadTypeScriptWithTsx } from './paths/typescriptLoader.js';
 export { builtInSendPath, builtInSendPathNames, type NamedSendPath } from './paths/sendPaths.js';
 export { specimens, verdictSpecimens, specimenByName, type Specimen, type VerdictSpecimen, type CampaignVerdict } from './specimens/index.js';

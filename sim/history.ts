@@ -96,6 +96,26 @@ export interface SocketRecord {
   timings: SocketTimings;
   /** Listener counts per event (`connection.update`, `messages.upsert`, ...), over the socket's life. */
   listeners: Record<string, ListenerCount>;
+  /**
+   * Calls of the socket's modelled members besides sending (`logout`, `readMessages`, `ws.close`,
+   * `ev.process`, ...: sim/network/socketSurface.ts), per member; absent when none.
+   */
+  calls?: Record<string, number>;
+  /** When the path first called `logout()` on this socket (rc14 then unlinks the device). */
+  logoutCalledAt?: number;
+}
+
+/**
+ * The first call of an rc14 socket member the fake does not model: the run cannot tell what the
+ * bot would have done with a real answer, so nothing it led to is the bot's to answer for (the
+ * checkers judge no such run, and a campaign stops on it: a limit of the harness).
+ */
+export interface UnmodelledRecord {
+  /** The member as the bot called it: `fetchBlocklist`, `ev.buffer`, `ws.send`. */
+  method: string;
+  at: number;
+  /** The socket it was called on. */
+  generation: number;
 }
 
 /**
@@ -325,6 +345,8 @@ export interface History {
    * settled, so a request's `calledAt` may be later than its `requestedAt`. Absent: no limit.
    */
   repliesPerChatMax?: number;
+  /** The first call of a socket member the fake does not model, if any (see {@link UnmodelledRecord}). */
+  unmodelled?: UnmodelledRecord;
   /**
    * Calls of global timers, time or randomness the run's globals tripwire saw (the first
    * `globalUsesMax`, in call order); absent when none. Such a path is not simulated faithfully:

@@ -608,6 +608,7 @@ class Run {
     if (output !== undefined) history.output = output;
     if (this.#exited !== undefined) history.exited = this.#exited;
     if (this.#lanes.limited) history.repliesPerChatMax = this.#lanes.max;
+    if (network.unmodelled !== undefined) history.unmodelled = network.unmodelled;
     return history;
   }
 }

@@ -15,6 +15,7 @@ import { resolve } from 'node:path';
 import { failureFileOf, type CampaignFailure } from '../properties/campaigns/campaign.js';
 import { writeFailureFile } from '../properties/campaigns/failureFile.js';
 import { runShardedCampaign } from '../properties/campaigns/shard.js';
+import { unmodelledLine } from '../properties/judging/harnessLimit.js';
 import type { VerdictProperty } from '../properties/judging/verdictProperties.js';
 import { formatFailure, verdictLine } from '../report/summaryText.js';
 import { displayPath } from '../report/text.js';
@@ -55,6 +56,9 @@ export async function checkSendPath(name: string, factory: SendPathFactory, opti
     ...(options.only && { only: options.only }),
     ...(options.skip && { skip: options.skip }),
   });
+  // A call the fake does not model is the harness's limit: the test fails on that line alone.
+  const limit = result.harnessLimit;
+  if (limit !== undefined) return { passed: false, runs: result.runs, message: unmodelledLine(limit, options.module, `run ${limit.runIndex + 1} of seed ${options.seed}`), failureFiles: [] };
   const written = new Map<VerdictProperty, WrittenFile>();
   const absolute: string[] = [];
   for (const failure of result.failures) {

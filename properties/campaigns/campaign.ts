@@ -7,7 +7,8 @@
  * and the summary every output prints are built from it by verdict.ts.
  *
  * With `failFast` the search stops at the first failing run, and only the properties that run
- * broke are shrunk.
+ * broke are shrunk. A run whose bot called a socket member the fake does not model ends the
+ * campaign (`harnessLimit`): nothing is shrunk, and the CLI names the member (exit 3).
  */
 import fc from 'fast-check';
 import { type Timeline } from '../../sim/timeline.js';
@@ -16,9 +17,9 @@ import { byLoss } from '../judging/verdictProperties.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
 import { failureFormat, type FailureFile } from './failureFile.js';
 import { reportedFailures, shrinkFailure, type CampaignFailure, type ShrinkFailureOptions } from './propertyFailure.js';
-import { campaignArb, campaignRunsMax, search, type FirstFailure, type PropertySelection, type RunTotals, type SearchOptions } from './search.js';
+import { campaignArb, campaignRunsMax, search, type FirstFailure, type HarnessLimit, type PropertySelection, type RunTotals, type SearchOptions } from './search.js';
 
-export { campaignRunsMax, type Determinism, type PropertySelection, type RunTotals } from './search.js';
+export { campaignRunsMax, type Determinism, type HarnessLimit, type PropertySelection, type RunTotals } from './search.js';
 export type { CampaignFailure } from './propertyFailure.js';
 
 /** Campaign settings. Every count is bounded. */
@@ -35,8 +36,13 @@ export interface CampaignResult extends RunTotals {
   wallMs: number;
   /** One shrunk failure per property broken, in the loss order (the worst for a user first). */
   failures: CampaignFailure[];
-  /** The run the campaign stopped at, when it stopped early (`failFast`, or a stalled run). */
+  /** The run the campaign stopped at, when it stopped early (`failFast`, a stalled run, a harness limit). */
   stoppedAt?: number;
+  /**
+   * The run whose bot called a socket member the fake does not model: the campaign ended there,
+   * as a limit of the harness (no failure is reported, and the CLI exits 3 naming the member).
+   */
+  harnessLimit?: HarnessLimit;
   /** The properties judged, when not all were (`only` / `skip`). */
   selection?: PropertySelection;
   /** The watchdog's budget per run, ms, when a watchdog watched the runs (see watchdog.ts). */
@@ -53,9 +59,11 @@ export interface CampaignResult extends RunTotals {
 export async function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
   const wallStart = performance.now();
   const found = await search(options);
-  const { firstFailures, stoppedAt, ...totals } = found;
+  const { firstFailures, stoppedAt, harnessLimit, ...totals } = found;
   const failures: CampaignFailure[] = [];
-  for (const first of firstFailures) failures.push(await shrinkFailure(first, first.runIndex, options.path, shrinkOptionsOf(options)));
+  if (harnessLimit === undefined) {
+    for (const first of firstFailures) failures.push(await shrinkFailure(first, first.runIndex, options.path, shrinkOptionsOf(options)));
+  }
   return {
     ...resultFields(options, options.path),
     ...totals,
@@ -63,6 +71,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     wallMs: performance.now() - wallStart,
     failures: reportable(failures),
     ...(stoppedAt === undefined ? {} : { stoppedAt }),
+    ...(harnessLimit === undefined ? {} : { harnessLimit }),
   };
 }
 

@@ -85,8 +85,9 @@ export async function stillBreaks(property: VerdictProperty, timeline: Timeline,
     return { fails: fingerprint(again) !== fingerprint(history), history, again };
   }
   if (!isRunProperty(property)) throw new Error(`invariant: ${property} is not judged on one timeline`);
-  // A run that called a global is judged for that alone (its other violations are its consequences).
-  if (history.globalsUsed !== undefined) return { fails: false, history };
+  // A run that called a global is judged for that alone (its other violations are its consequences);
+  // one that called an unmodelled socket member is not judged at all.
+  if (history.globalsUsed !== undefined || history.unmodelled !== undefined) return { fails: false, history };
   const found = checkers[property].check(new HistoryIndex(history), options.limits ?? defaultBoundLimits);
   return { fails: found.length > 0, history };
 }

@@ -11,10 +11,14 @@
  * (every `determinismEvery`-th) that gave another history the second time counts for
  * `deterministic` alone (its violations would not replay); otherwise every violated property of
  * the checker table.
+ *
+ * A run whose bot called a socket member the fake does not model (`history.unmodelled`) is no
+ * run the harness can judge: the search stops there and reports it as the harness's limit
+ * (`harnessLimit`), not as anything the path broke.
  */
 import fc from 'fast-check';
 import { builtInFaults, type FaultRegistry } from '../../sim/faults/index.js';
-import { fingerprint, type History } from '../../sim/history.js';
+import { fingerprint, type History, type UnmodelledRecord } from '../../sim/history.js';
 import type { Timeline } from '../../sim/timeline.js';
 import { runArb, type FaultKind, type GeneratedRun } from '../generation/arbitraries.js';
 import type { CampaignViolation } from '../judging/campaignProperties.js';
@@ -101,12 +105,20 @@ export interface RunTotals {
   interrupted: boolean;
 }
 
+/** A run the harness could not judge: its bot called a socket member the fake does not model. */
+export interface HarnessLimit extends UnmodelledRecord {
+  /** 0-based index of the run (in the campaign, once merged). */
+  runIndex: number;
+}
+
 /** What a search found. */
 export interface SearchResult extends RunTotals {
   /** Per property broken, its first run; ordered by run index, then by the loss order. */
   firstFailures: FirstFailure[];
-  /** With `failFast`: the index of the run the search stopped at. */
+  /** With `failFast`, or at a {@link HarnessLimit}: the index of the run the search stopped at. */
   stoppedAt?: number;
+  /** The run the search stopped at because the fake does not model what its bot called. */
+  harnessLimit?: HarnessLimit;
 }
 
 /** Totals of no run. */
@@ -152,6 +164,13 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     options.progress?.locate('generated', runIndex);
     const { history, violations, judged } = await judge(run.timeline, options.path, options);
     result.simulations += 1;
+    if (history.unmodelled !== undefined) {
+      recordRun(result, run.timeline, history, [], judged, options.faults);
+      result.harnessLimit = { ...history.unmodelled, runIndex };
+      result.stoppedAt = runIndex;
+      options.onRun?.(result.runs, run);
+      return false;
+    }
     let again: History | undefined;
     if (every > 0 && (runIndex + 1) % every === 0) {
       options.progress?.locate('determinism', runIndex);
@@ -177,7 +196,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     seed: options.seed,
     interruptAfterTimeLimit: options.timeBudgetMs,
     markInterruptAsFailure: false,
-    // A failing run ends a fail-fast search; it is not shrunk here (shrink.ts does that).
+    // A failing run ends a fail-fast search, a harness limit any search; neither is shrunk here.
     endOnFailure: true,
   });
   result.interrupted = details.interrupted;

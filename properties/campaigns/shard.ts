@@ -186,7 +186,8 @@ export async function runShardedCampaign(options: ShardedCampaignOptions): Promi
     const searched = await searchChunks(options, numRuns, own, runners, wallStart);
     const merged = mergeChunks(options, numRuns, path, own, searched.results, searched.cutAt);
     merged.interrupted ||= searched.cutByBudget;
-    merged.failures = await shrinkFirstFailures(options, merged, searched.firstFailures, runners);
+    // A harness limit ends the campaign: nothing after it, and nothing of it, is shrunk.
+    if (merged.harnessLimit === undefined) merged.failures = await shrinkFirstFailures(options, merged, searched.firstFailures, runners);
     merged.wallMs = performance.now() - wallStart;
     return merged;
   } finally {
@@ -371,10 +372,11 @@ function mergeChunks(options: ShardedCampaignOptions, numRuns: number, path: Nam
       merged.interrupted = true; // never started: cut by the time budget
       continue;
     }
-    const { firstFailures: _firstFailures, ...totals } = result;
+    const { firstFailures: _firstFailures, harnessLimit, ...totals } = result;
     merged.chunks.push({ index, result: totals });
     addTotals(merged, totals);
     if (result.stoppedAt !== undefined) merged.stoppedAt = index * shardChunkRuns + result.stoppedAt;
+    if (harnessLimit !== undefined) merged.harnessLimit ??= { ...harnessLimit, runIndex: index * shardChunkRuns + harnessLimit.runIndex };
   }
   return merged;
 }

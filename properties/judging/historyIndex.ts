@@ -82,7 +82,9 @@ export class HistoryIndex {
     for (const s of history.sockets) if (!this.#socketByGeneration.has(s.generation)) this.#socketByGeneration.set(s.generation, s);
     this.#openedAtSorted = definedTimes(history.sockets, (s) => s.openedAt).sort((a, b) => a - b);
     this.#openedAtMax = this.#openedAtSorted.at(-1) ?? -Infinity;
-    const outside = history.sockets.filter(isOutsideTerminalClose);
+    // A login refused 401 after the path's own logout() unlinked the session is the path's doing.
+    const unlinkedAt = history.server.session.unlinkedAt ?? Infinity;
+    const outside = history.sockets.filter((s) => isOutsideTerminalClose(s) && s.createdAt < unlinkedAt);
     const terminal = definedTimes(outside, (s) => s.closeEmittedAt);
     this.#outsideTerminalCloseAt = { first: minOf(terminal), last: maxOf(terminal) };
     this.firstOutsideTerminalClose = outside.find((s) => s.closeEmittedAt === this.#outsideTerminalCloseAt.first);

@@ -12,7 +12,8 @@ export type VerdictProperty = PropertyName | CampaignPropertyName;
 
 /**
  * Every property, most costly to a user first: a reply seen twice or never, a message never
- * answered, a bot that hangs, a failure reported for a reply that went out (the caller sends it
+ * answered, a bot that hangs, a session thrown away (unlinked: nothing is answered until someone
+ * pairs the bot again), a failure reported for a reply that went out (the caller sends it
  * again), a late or unordered reply, a session put at risk, wasted work, and last what only
  * keeps the harness honest (ports, determinism, a path exercised at all).
  */
@@ -21,6 +22,7 @@ export const lossOrder = [
   'live-socket',
   'inbound-handover',
   'makes-progress',
+  'keeps-session',
   'honest-outcome',
   'liveness',
   'order',

@@ -15,19 +15,21 @@
  * before every run by its own `reset()` (without one, state left by a run leaks into the next,
  * and the determinism re-runs report it).
  */
+import type { AsWrittenModule } from '../../src/asWritten.js';
 import type { InboundMessage, SendPath, SendPathFactory } from '../../src/ports.js';
+import { baileysBridge } from '../../sim/intercept/baileysBridge.js';
+import { withSocketStubs, type SocketStubs } from '../../sim/network/socketSurface.js';
 
-/** The host an entry's `start` gets. */
-export interface AsWrittenHost {
-  /** Hand each inbound message the bot would answer to this, once. */
-  onMessage(message: InboundMessage): void;
-}
+/** The exports of an as-written module the harness uses (the public contract: src/asWritten.ts). */
+export type AsWrittenEntry = AsWrittenModule;
 
-/** The exports of an as-written module the harness uses. */
-export interface AsWrittenEntry {
-  start(host: AsWrittenHost): unknown;
-  stop(): unknown;
-  reset?(): unknown;
+/**
+ * A seam factory whose sockets carry `socketStubs` (the module's answers for unmodelled socket
+ * members); the factory itself when there are none.
+ */
+export function seamFactoryWithStubs(factory: SendPathFactory, socketStubs: SocketStubs | undefined): SendPathFactory {
+  if (socketStubs === undefined) return factory;
+  return (env) => factory({ ...env, makeSocket: (config) => withSocketStubs(env.makeSocket(config), socketStubs) });
 }
 
 /** Whether a module's exports make an as-written entry (a `start` and a `stop` function). */
@@ -63,9 +65,10 @@ export class EntryResetError extends Error {
  * Baileys, time and randomness itself, and interception points those at the run's. Each run
  * first calls `reset()`, then `start()`; `stop()` is the entry's.
  */
-export function asWrittenFactory(entry: AsWrittenEntry): SendPathFactory {
+export function asWrittenFactory(entry: AsWrittenEntry, socketStubs?: SocketStubs): SendPathFactory {
   return (): SendPath => ({
     async start(onMessage) {
+      baileysBridge().socketStubs = socketStubs;
       try {
         await entry.reset?.();
       } catch (error) {

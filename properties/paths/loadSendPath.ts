@@ -11,7 +11,8 @@ import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SendPathFactory } from '../../src/ports.js';
-import { asWrittenEntryOf, asWrittenFactory, isAsWrittenEntry } from './asWritten.js';
+import { socketStubsIssues, type SocketStubs } from '../../sim/network/socketSurface.js';
+import { asWrittenEntryOf, asWrittenFactory, isAsWrittenEntry, seamFactoryWithStubs } from './asWritten.js';
 import { baileysImportsInterceptable, importInterceptable } from './interceptLoader.js';
 import { parseSendPathSettings, settingsExportName } from './settings.js';
 import { builtInSendPath, builtInSendPathNames, type NamedSendPath } from './sendPaths.js';
@@ -60,15 +61,16 @@ export async function loadSendPath(spec: string, cwd = process.cwd(), options: L
   const module = imported.module ?? (await loadFailure(imported, spec, file, cwd));
   const loadOutput = imported.output === undefined ? {} : { loadOutput: imported.output };
   const declared = { ...declaredSettings(module, spec), ...loadOutput };
+  const stubs = declaredSocketStubs(module, spec);
   const factory = module.createSendPath ?? (isAsWrittenEntry(module) ? undefined : module.default);
   if (typeof factory === 'function') {
     if (options.intercept) requireInterception(spec, 'runs with --intercept');
-    return { name: spec, factory: factory as SendPathFactory, ...declared, ...(options.intercept ? { intercept: true } : {}) };
+    return { name: spec, factory: seamFactoryWithStubs(factory as SendPathFactory, stubs), ...declared, ...(options.intercept ? { intercept: true } : {}) };
   }
   if (isAsWrittenEntry(module)) {
     requireInterception(spec, 'exports start() and stop(), a send path as written, which runs with Baileys intercepted');
     const entry = asWrittenEntryOf(module);
-    return { name: spec, factory: asWrittenFactory(entry), ...declared, intercept: true, requests: ['reply'], resets: entry.reset !== undefined };
+    return { name: spec, factory: asWrittenFactory(entry, stubs), ...declared, intercept: true, requests: ['reply'], resets: entry.reset !== undefined };
   }
   throw new SendPathLoadError(
     `${spec}: export a SendPathFactory as the default export or as "createSendPath", or start() and stop() (a send path as written) (found: ${Object.keys(module).join(', ') || 'no exports'})`,
@@ -106,6 +108,15 @@ function declaredSettings(module: Record<string, unknown>, spec: string): Pick<N
   const parsed = parseSendPathSettings(value);
   if ('issues' in parsed) throw new SendPathLoadError(`${spec}: ${parsed.issues.join('; ')}`);
   return { settings: parsed.settings };
+}
+
+/** The module's `socketStubs`, validated (a bad one is a load error naming the member). */
+function declaredSocketStubs(module: Record<string, unknown>, spec: string): SocketStubs | undefined {
+  const value = module['socketStubs'];
+  if (value === undefined) return undefined;
+  const issues = socketStubsIssues(value);
+  if (issues.length > 0) throw new SendPathLoadError(`${spec}: ${issues.join('; ')}`);
+  return value as SocketStubs;
 }
 
 function requireInterception(spec: string, why: string): void {

@@ -14,6 +14,7 @@ import { clearOnTimeout } from './clearOnTimeout.js';
 import { freshIdRetry } from './freshIdRetry.js';
 import { ignoresTerminal } from './ignoresTerminal.js';
 import { listenerPerReply } from './listenerPerReply.js';
+import { logsOutOnStop } from './logsOutOnStop.js';
 import { nestedRetry } from './nestedRetry.js';
 import { neverConnects } from './neverConnects.js';
 import { noInboundDedupe } from './noInboundDedupe.js';
@@ -61,6 +62,7 @@ export const specimens: readonly Specimen[] = [
   { name: 'throws-on-unusual', factory: throwsOnUnusual, bug: 'the upsert handler throws on media, reactions, stubs and message-less messages', caughtBy: ['inbound-handover', 'clean'] },
   { name: 'listener-per-reply', factory: listenerPerReply, bug: 'adds a connection.update listener per reply, never removed', caughtBy: ['bounded'] },
   { name: 'one-queue', factory: oneQueue, bug: 'one FIFO for all chats: a stuck chat holds up the others', caughtBy: ['chat-independence'] },
+  { name: 'logs-out-on-stop', factory: logsOutOnStop, bug: 'stop() calls logout(), which unlinks the session, before end()', caughtBy: ['keeps-session'] },
 ];
 
 /** A campaign-level verdict: `vacuous` (no run gave the properties anything to judge), `stalled` (the watchdog stopped a run that made no progress). */

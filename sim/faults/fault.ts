@@ -35,8 +35,11 @@ export type ConnectVerdict =
   | { kind: 'upgradeRejected'; status: number }
   | { kind: 'loginFailure'; reason: number | null };
 
-/** The queries (iqs) a send makes before its write. */
-export type QueryKind = 'usync' | 'media_conn';
+/**
+ * The queries (iqs) a send makes before its write (`usync`, `media_conn`), and the other queries
+ * a bot makes itself (`other`: group metadata, profile pictures, privacy settings).
+ */
+export type QueryKind = 'usync' | 'media_conn' | 'other';
 
 /**
  * The points of the fake network where a fault can decide an outcome, and what it decides.

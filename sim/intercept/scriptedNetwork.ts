@@ -211,6 +211,7 @@ export class ScriptedNetwork {
       stop: { ...this.#stop },
     };
     if (clock.limit !== undefined) history.limit = clock.limit;
+    if (network.unmodelled !== undefined) history.unmodelled = network.unmodelled;
     return structuredClone(history);
   }
 

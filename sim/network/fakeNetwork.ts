@@ -13,9 +13,10 @@ import type { SocketConfig, SocketFactory, SocketLike } from '../../src/ports.js
 import type { VirtualClock } from '../clock.js';
 import { builtInFaults, type FaultEvent, type FaultRegistry } from '../faults/index.js';
 import type { ConnectVerdict, CutKind, FaultEventBase, FaultLink, FaultTarget, RuleStages } from '../faults/fault.js';
-import type { AttemptRecord } from '../history.js';
+import type { AttemptRecord, UnmodelledRecord } from '../history.js';
 import { dropError, type DropReason } from './baileysErrors.js';
 import { FakeSocket, type NewAttempt, type SocketHost, type SocketNetworkOptions } from './fakeSocket.js';
+import { socketSurface, type FakeSocketSurface, type SocketStubs } from './socketSurface.js';
 import type { QueuedInbound, ServerModel } from './server.js';
 
 /** Fake network behaviour knobs. */
@@ -83,6 +84,10 @@ export class FakeNetwork {
   readonly connectTimes: number[] = [];
   /** What faults act on (see `sim/faults/fault.ts`). */
   readonly target: FaultTarget;
+  /** The first call of an rc14 socket member the fake does not model, if any (socketSurface.ts). */
+  unmodelled: UnmodelledRecord | undefined;
+  /** The bot's own answers for unmodelled members, given to every socket made from now on. */
+  socketStubs: SocketStubs | undefined;
 
   /** A network on `clock`, drawing ids for id-less sends from `fakeIds`. */
   constructor(args: {
@@ -107,14 +112,14 @@ export class FakeNetwork {
   }
 
   /** The drop-in `makeWASocket` handed to the send path. */
-  readonly makeSocket: SocketFactory = (config?: SocketConfig): SocketLike => {
+  readonly makeSocket = (config?: SocketConfig): FakeSocketSurface => {
     const generation = this.sockets.length + 1;
     this.connectTimes.push(this.#clock.now());
     const inert = generation > this.#options.socketsMax;
     if (inert) this.#clock.hitLimit('sockets', this.#options.socketsMax);
-    const socket = new FakeSocket(this.#host, generation, inert, socketTimingsOf(config));
+    const socket = new FakeSocket(this.#host, generation, inert, socketTimingsOf(config), config?.auth);
     this.sockets.push(socket);
-    return socket;
+    return socketSurface(socket, config, this.socketStubs);
   };
 
   /** Virtual time now, ms. */
@@ -228,6 +233,10 @@ export class FakeNetwork {
       },
       server: this.server,
       hooks: this.hooks,
+      chatJids: () => this.#chatNames.keys(),
+      unmodelled: (method, generation) => {
+        this.unmodelled ??= { method, at: this.#clock.now(), generation };
+      },
     };
   }
 
@@ -239,7 +248,8 @@ export class FakeNetwork {
       const found = verdicts.find((v) => v.kind === kind);
       if (found !== undefined) return found;
     }
-    if (this.server.session.loggedOutAt !== undefined) return { kind: 'loginFailure', reason: 401 };
+    const session = this.server.session;
+    if (session.loggedOutAt !== undefined || session.unlinkedAt !== undefined) return { kind: 'loginFailure', reason: 401 };
     return undefined;
   }
 

@@ -25,12 +25,14 @@
  *   receipted; one whose receipt never reached the server is redelivered at the next login.
  *
  * The socket reaches its network only through a {@link SocketHost}; the network reaches it
- * through {@link FakeSocket.control}.
+ * through {@link FakeSocket.control}. What a bot holds is not this class but its surface
+ * (`socketSurface.ts`: rc14's members, `ws`, `user`, `logout` and the modelled queries), which
+ * reaches the connection through {@link FakeSocket.channel}.
  */
 import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage, WAPresence } from '@whiskeysockets/baileys';
 import type { Boom } from '@hapi/boom';
 import { socketTimingsOf, wsCloseTimeoutMs } from '../../src/baileysFacts.js';
-import type { SocketLike, TimerHandle } from '../../src/ports.js';
+import type { SocketConfig, SocketLike, TimerHandle } from '../../src/ports.js';
 import type { ClockView } from '../clock.js';
 import type { ConnectVerdict, CutKind, QueryKind, RuleStages } from '../faults/fault.js';
 import { errorRecord, type AttemptRecord, type SocketCause, type SocketRecord, type SocketState, type SocketTimings } from '../history.js';
@@ -51,6 +53,9 @@ import { keepAliveEndsAt } from './keepAlive.js';
 import { closeUpdate, describeContent, inboundUpsert, nackUpdate, sentWaMessage } from './messageShapes.js';
 import { parseReplyKey, type FrameKind, type QueuedInbound, type ServerModel } from './server.js';
 import { SendLock } from './sendLock.js';
+import { simulatedAccount, type SocketChannel, type WsEvents } from './socketChannel.js';
+import { fakeEv, type FakeEv } from './socketSurface.js';
+import { wsClosedBeforeEstablishedError } from './surfaceErrors.js';
 import { Wire } from './wire.js';
 
 /** The fields of a new attempt record the socket knows; the network adds order, time and results. */
@@ -105,6 +110,10 @@ export interface SocketHost {
   readonly hooks: {
     onInboundEmitted(message: QueuedInbound, generation: number, type: 'notify' | 'append'): void;
   };
+  /** The JIDs of the chats the run knows (the server's chats), for the surface's group queries. */
+  chatJids(): Iterable<string>;
+  /** The path called `method`, an rc14 socket member the fake does not model. */
+  unmodelled(method: string, generation: number): void;
 }
 
 /** The bare close codes a query in flight is rejected with, per way the server cut the connection. */
@@ -120,11 +129,11 @@ class PendingQuery {
   detached = false;
   readonly #queries: Set<PendingQuery>;
   readonly #timers: SocketHost['timers'];
-  readonly #attempt: AttemptRecord;
+  readonly #attempt: AttemptRecord | undefined;
   readonly #resolve: (answered: boolean) => void;
   readonly #reject: (reason: unknown) => void;
 
-  constructor(queries: Set<PendingQuery>, timers: SocketHost['timers'], attempt: AttemptRecord, resolve: (answered: boolean) => void, reject: (reason: unknown) => void) {
+  constructor(queries: Set<PendingQuery>, timers: SocketHost['timers'], attempt: AttemptRecord | undefined, resolve: (answered: boolean) => void, reject: (reason: unknown) => void) {
     this.#queries = queries;
     this.#timers = timers;
     this.#attempt = attempt;
@@ -134,7 +143,7 @@ class PendingQuery {
 
   resolve(answered: boolean): void {
     this.#leave();
-    if (!answered) this.#attempt.queryTimeouts += 1;
+    if (!answered && this.#attempt !== undefined) this.#attempt.queryTimeouts += 1;
     this.#resolve(answered);
   }
 
@@ -192,20 +201,33 @@ export class FakeSocket implements SocketLike {
   #endError: Error | undefined;
   #endPromise: Promise<void> | undefined;
   #resolveEnd: (() => void) | undefined;
+  /** Resolvers of the bot's `ws.close()` calls, settled when `close` is emitted. */
+  #afterClose: (() => void)[] = [];
   /** Last frame from the server besides keep-alive pongs (an inbound message, an answer, an ack). */
   #lastReceivedAt = 0;
+  /** The `auth` the path passed to `makeWASocket`, if any (rc14 emits `creds.update` at each login). */
+  readonly #auth: SocketConfig['auth'] | undefined;
+  #channel: SocketChannel | undefined;
+  /** rc14's `ws` as the surface made it (absent until a bot reads `sock.ws`). */
+  #ws: WsEvents | undefined;
+  /** The bot called `ws.close()` on an open socket: ws is closing, Baileys' `end()` not begun. */
+  #closingByWs = false;
+  /** rc14's client called `ws.close()` (Baileys' `end()`, or the bot): it holds no ws once closed. */
+  #wsCloseCalled = false;
   /** The history's record of this socket (updated in place). */
   readonly record: SocketRecord;
   /** What the network does to this socket. */
   readonly control: SocketControl;
 
   /** Starts connecting at once; `inert` sockets (over the sockets limit) never progress. */
-  constructor(host: SocketHost, readonly generation: number, inert: boolean, timings: SocketTimings = socketTimingsOf(undefined)) {
+  constructor(host: SocketHost, readonly generation: number, inert: boolean, timings: SocketTimings = socketTimingsOf(undefined), auth?: SocketConfig['auth']) {
     this.#host = host;
     this.#timings = timings;
+    this.#auth = auth;
     this.#wire = new Wire(host.timers, () => host.latencyMs());
     this.record = { generation, createdAt: host.now(), state: 'connecting', endCalls: 0, refused: false, timings: { ...timings }, listeners: {} };
     this.#emitter = new FakeEmitter(this.record.listeners);
+    this.ev = fakeEv(this.#emitter, () => this.channel);
     this.control = {
       cut: (kind, noticeMs, dropReason) => this.#cut(kind, noticeMs, dropReason),
       streamError: (error, dropReason, cause) => this.#serverEnds(error, dropReason, cause),
@@ -242,11 +264,13 @@ export class FakeSocket implements SocketLike {
     return this.#pendingSends.size;
   }
 
-  /** Baileys' event emitter subset: `on` / `off`; emission is synchronous, like Baileys'. */
-  readonly ev: SocketLike['ev'] = {
-    on: ((event: string, listener: (arg: never) => void) => this.#emitter.on(event, listener)) as SocketLike['ev']['on'],
-    off: ((event: string, listener: (arg: never) => void) => this.#emitter.off(event, listener)) as SocketLike['ev']['off'],
-  };
+  /** What the bot's surface of this socket reaches (see socketChannel.ts), made on first use. */
+  get channel(): SocketChannel {
+    return (this.#channel ??= this.#makeChannel());
+  }
+
+  /** Baileys' event emitter (socketSurface.ts `fakeEv`); emission is synchronous, like Baileys'. */
+  readonly ev: FakeEv;
 
   /** Baileys `sendMessage`: see the module comment. */
   readonly sendMessage = (jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<WAMessage | undefined> => {
@@ -319,9 +343,91 @@ export class FakeSocket implements SocketLike {
     if (this.#endPromise !== undefined) return this.#endPromise;
     if (this.closeEmitted) return (this.#endPromise = Promise.resolve());
     const promise = this.#closing();
-    this.#beginEnd(error, 'end');
+    // The bot's ws.close() left ws closing: Baileys' end() skips ws.close() and emits close at
+    // once; the ws listeners it removes no longer hear ws's own close.
+    if (this.#closingByWs) this.#endDuringWsClose(error);
+    else this.#beginEnd(error, 'end');
     return promise;
   };
+
+  // ---- the surface's channel (socketChannel.ts) -----------------------------------------------
+
+  #makeChannel(): SocketChannel {
+    const host = this.#host;
+    return {
+      generation: this.generation,
+      record: this.record,
+      timings: this.#timings,
+      timers: host.timers,
+      server: host.server,
+      now: () => host.now(),
+      state: () => this.state,
+      wsReleased: () => this.closeEmitted && this.#wsCloseCalled,
+      sendNode: (atServer) => this.#sendNode(atServer),
+      query: (kind, timeoutMs) => this.#query(kind, undefined, timeoutMs),
+      lidLookup: (jid) => this.#lidLookup(jid),
+      endByBaileys: (error) => this.#beginEnd(error, 'end'),
+      closeWs: () => this.#closeWs(),
+      attachWs: (ws) => void (this.#ws = ws),
+      chatName: (jid) => host.chatName(jid),
+      chatJids: () => host.chatJids(),
+      unmodelled: (method) => host.unmodelled(method, this.generation),
+    };
+  }
+
+  /**
+   * rc14's LID lookup for a user JID (`getLIDForPN`, a usync query) before a presence subscription
+   * or a profile picture query: once per chat per socket with the device-list cache (as before a
+   * send), every time without. Never fails: rc14's `buildTcTokenFromJid` catches.
+   */
+  async #lidLookup(jid: string): Promise<void> {
+    const cache = this.#host.options.deviceListCache;
+    if (cache && this.#knownChats.has(jid)) return;
+    const answered = await this.#query('usync', undefined).catch(() => false);
+    if (answered && cache) this.#knownChats.add(jid);
+  }
+
+  /** rc14's `sendNode`: 428 unless open (or 408 behind a full buffer); written now, `atServer` runs on arrival. */
+  #sendNode(atServer: (() => void) | undefined): Promise<void> {
+    if (this.state !== 'open') return Promise.reject(connectionClosedError());
+    if (this.#sendBufferFull) return this.#sleep(this.#timings.connectTimeoutMs).then(() => Promise.reject(timedOutError()));
+    this.#wire.send('toServer', () => atServer?.());
+    return Promise.resolve();
+  }
+
+  /**
+   * The bot's `ws.close()` (rc14's `WebSocketClient.close()`): on an open socket ws starts its close
+   * handshake (sends get 428) and, when it ends, ws's `close` makes Baileys end the socket with 428
+   * `Connection Terminated`; on a connecting one ws aborts the handshake and its `error` ends the
+   * socket at once. Resolves when the ws closed; a ws that closed by itself (a cut, a refused
+   * connect) never emits `close` again, so the promise never settles, as rc14's does not.
+   */
+  #closeWs(): Promise<void> {
+    if (this.closeEmitted) return this.#wsCloseCalled ? Promise.resolve() : new Promise<void>(() => {});
+    const closed = new Promise<void>((resolve) => this.#afterClose.push(resolve));
+    if (this.state === 'closing') return closed;
+    this.#wsCloseCalled = true;
+    this.record.cause ??= 'end';
+    if (this.state === 'connecting') {
+      this.record.state = 'closing';
+      this.#cancelConnect();
+      queueMicrotask(() => this.#finishClose(wsClosedBeforeEstablishedError()));
+      return closed;
+    }
+    this.record.state = 'closing';
+    this.#closingByWs = true;
+    this.#endError = dropError('connectionClosed');
+    this.#scheduleClose(this.#wire.silent ? wsCloseTimeoutMs : 2 * this.#host.latencyMs());
+    return closed;
+  }
+
+  #endDuringWsClose(error: Error | undefined): void {
+    this.#closingByWs = false;
+    for (const query of this.#queries) query.detached = true;
+    this.#ws?.endBegan();
+    this.#finishClose(error);
+  }
+
 
   // ---- connecting ---------------------------------------------------------------------------
 
@@ -337,21 +443,46 @@ export class FakeSocket implements SocketLike {
         this.#connectTimer = this.#host.timers.setTimeout(() => {
           this.#connectTimer = undefined;
           this.#lost('hang');
-          this.#finishClose(handshakeTimedOutError());
+          const error = handshakeTimedOutError();
+          this.#ws?.emitEvent('error', error.data);
+          this.#finishClose(error);
         }, Math.max(0, timeoutAt - this.#host.now()));
         return;
       }
       case 'refuse':
         this.record.refused = true;
         this.#lost('refused');
-        return this.#finishClose(connectRefusedError());
+        return this.#refused(connectRefusedError());
       case 'upgradeRejected':
         // ws reports `unexpected-response`, Baileys listens for it and does nothing: no close, ever.
         return this.#lost('upgradeRejected');
       case 'loginFailure':
         this.#lost('loginFailure');
+        // The upgrade succeeded: ws opened; Baileys' end() on `<failure>` closes it.
+        this.#ws?.emitEvent('open');
+        this.#wsCloseCalled = true;
+        this.#ws?.endBegan();
         return this.#finishClose(loginFailureError(verdict.reason));
     }
+  }
+
+  /**
+   * rc14's `creds.update` at each login (`CB:success`): `me` with the LID the server names, which
+   * rc14's own listener assigns into the auth's creds before anyone else hears it. A session with
+   * no `me` is taken as paired elsewhere: its creds are left alone.
+   */
+  #loginCredsUpdate(): void {
+    const creds = this.#auth?.creds;
+    if (creds === undefined) return;
+    const update = { me: { ...(creds.me ?? simulatedAccount), lid: simulatedAccount.lid } };
+    if (creds.me !== undefined) Object.assign(creds, update);
+    this.#emit('creds.update', update);
+  }
+
+  /** ws's `error` on a refused connect reaches the bot's ws listeners; Baileys ends the socket with it. */
+  #refused(error: ReturnType<typeof connectRefusedError>): void {
+    this.#ws?.emitEvent('error', error.data);
+    this.#finishClose(error);
   }
 
   #open(): void {
@@ -359,8 +490,11 @@ export class FakeSocket implements SocketLike {
     this.record.state = 'open';
     this.record.openedAt = now;
     this.#lastReceivedAt = now;
-    // rc14 order: the offline notification, then chats.js's presence inside the `open` emission.
+    this.#ws?.emitEvent('open');
+    // rc14 order: the offline notification, the login's `creds.update` (its `me`, with the LID the
+    // server gave), then chats.js's presence inside the `open` emission (`CB:success`, Socket/socket.js).
     this.#emit('connection.update', { receivedPendingNotifications: true });
+    this.#loginCredsUpdate();
     this.#emit('connection.update', { isOnline: true });
     this.#emit('connection.update', { connection: 'open' });
     this.#host.opened(this);
@@ -380,7 +514,9 @@ export class FakeSocket implements SocketLike {
   /** ws emits `close`: queries still listening reject with the bare close code; Baileys ends the socket. */
   #heardCut(kind: CutKind, dropReason: DropReason): void {
     if (this.closeEmitted) return;
+    this.#closingByWs = false;
     for (const query of this.#queries) if (!query.detached) query.reject(closeCodeOf[kind]);
+    this.#ws?.emitEvent('close', closeCodeOf[kind]);
     this.#cancelConnect();
     // Baileys' own close listener is gone once its `end()` began: `end()` then finishes with its own error.
     this.#finishClose(this.state === 'closing' ? this.#endError : dropError(dropReason));
@@ -463,6 +599,9 @@ export class FakeSocket implements SocketLike {
     if (this.state === 'closing' || this.closeEmitted) return;
     this.record.cause ??= cause;
     this.record.state = 'closing';
+    // Baileys' end() calls ws.close() and removes the ws listeners of close, open and message.
+    this.#wsCloseCalled = true;
+    this.#ws?.endBegan();
     this.#endError = error;
     this.#cancelKeepAlive();
     for (const query of this.#queries) query.detached = true;
@@ -487,6 +626,13 @@ export class FakeSocket implements SocketLike {
   /** `close` is emitted once; then every listener is removed and what was in flight is lost. */
   #finishClose(error: Error | undefined): void {
     if (this.closeEmitted) return;
+    if (this.#closingByWs) {
+      // ws's own close after the bot's ws.close(): queries still listening get its code, then Baileys ends.
+      this.#closingByWs = false;
+      for (const query of this.#queries) if (!query.detached) query.reject(closeCodeOf.wsClose);
+      this.#ws?.emitEvent('close', closeCodeOf.wsClose);
+      this.#ws?.endBegan();
+    }
     const now = this.#host.now();
     this.record.state = 'closed';
     this.record.closeEmittedAt = now;
@@ -505,6 +651,7 @@ export class FakeSocket implements SocketLike {
     this.#upsertBuffer = [];
     this.#host.closed(this, unreceipted);
     this.#resolveEnd?.();
+    for (const resolve of this.#afterClose.splice(0)) resolve();
   }
 
   /** The promise `end()` returns: resolved once `close` was emitted. */
@@ -582,14 +729,14 @@ export class FakeSocket implements SocketLike {
    * when it waited out `defaultQueryTimeoutMs` (rc14's `waitForMessage` turns its timeout into
    * `undefined`), and rejects with the bare close code if the server cut the connection meanwhile.
    */
-  #query(kind: QueryKind, attempt: AttemptRecord): Promise<boolean> {
+  #query(kind: QueryKind, attempt: AttemptRecord | undefined, timeoutMs = this.#timings.defaultQueryTimeoutMs): Promise<boolean> {
     if (this.state !== 'open') return Promise.reject(connectionClosedError());
     // The query cannot be written behind a full buffer: `sendRawMessage`'s write timeout.
     if (this.#sendBufferFull) return this.#sleep(this.#timings.connectTimeoutMs).then(() => Promise.reject(timedOutError()));
     return new Promise<boolean>((resolve, reject) => {
       const query = new PendingQuery(this.#queries, this.#host.timers, attempt, resolve, reject);
       this.#queries.add(query);
-      query.timer = this.#host.timers.setTimeout(() => query.resolve(false), this.#timings.defaultQueryTimeoutMs);
+      query.timer = this.#host.timers.setTimeout(() => query.resolve(false), timeoutMs);
       if (this.#host.ask('query', { kind }) === 'stall') return;
       this.#wire.send('toServer', () => this.#fromServer(() => {
         // After `end()` began, Baileys no longer reads frames: the answer is never processed.

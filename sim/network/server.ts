@@ -84,6 +84,11 @@ export interface SessionRecord {
   loggedOutAt?: number;
   /** Another session of this device took over from outside (a `conflict` drop). */
   replacedAt?: number;
+  /**
+   * The path's own `logout()` reached the server: the companion device was removed (rc14's
+   * `remove-companion-device`), and every later login fails with 401.
+   */
+  unlinkedAt?: number;
 }
 
 /** The server's side of a history. */
@@ -94,7 +99,15 @@ export interface ServerRecord {
   /** Per chat name, in order of visibility. */
   visible: Record<string, VisibleRecord[]>;
   presence: PresenceRecord[];
+  /**
+   * Frames of the bot's socket surface that reached the server, per kind (`receipt:read`,
+   * `presence:subscribe`, `remove-companion-device`); absent when none.
+   */
+  nodes?: Record<string, number>;
 }
+
+/** Most surface frames counted per kind (the count saturates: a limit on everything). */
+export const nodesCountedMax = 1_000_000;
 
 /** A frame as the fake socket hands it to the server. */
 export interface IncomingFrame {
@@ -186,6 +199,16 @@ export class ServerModel {
     this.#presence.push({ at, chat, chatJid, type, generation, attemptSeq });
   }
 
+  /** See {@link ServerRecord.nodes}. */
+  readonly #nodes: Record<string, number> = {};
+  #nodesAny = false;
+
+  /** A frame of the bot's surface of `kind` arrived (see {@link ServerRecord.nodes}). */
+  nodeReceived(kind: string): void {
+    this.#nodes[kind] = Math.min((this.#nodes[kind] ?? 0) + 1, nodesCountedMax);
+    this.#nodesAny = true;
+  }
+
   /** The session as WhatsApp sees it (updated in place by drops and logins). */
   readonly session: SessionRecord = {};
 
@@ -209,12 +232,14 @@ export class ServerModel {
 
   /** The server's record for the history (the live arrays: take it once, at the end). */
   snapshot(): ServerRecord {
-    return {
+    const record: ServerRecord = {
       dedupeById: this.#options.dedupeById,
       session: this.session,
       frames: this.#frames,
       visible: this.#visible,
       presence: this.#presence,
     };
+    if (this.#nodesAny) record.nodes = this.#nodes;
+    return record;
   }
 }

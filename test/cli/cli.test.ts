@@ -197,7 +197,7 @@ describe('baileys-sim audit', () => {
   });
 
   it('--specimens shows the catalog next to the path', async () => {
-    const result = await runCli(['audit', join(dir, 'good-path.ts'), '--specimens', '--runs', '100'], dir);
+    const result = await runCli(['audit', join(dir, 'good-path.ts'), '--specimens', '--runs', '100'], dir, 170_000);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^path\s+runs\s+caught\?\s+properties violated$/m);
     expect(result.stdout).toMatch(/good-path\.ts\s+100\s+no\s+-$/m);

@@ -116,13 +116,13 @@ function connectPlanEvents(step: Extract<Step, { do: 'nextConnect' }>, scenario:
 }
 
 /** The JID of a scenario chat on the fake side: the timeline's own numbering for chats with inbound. */
-function fakeJids(scenario: Scenario, events: TimelineEvent[]): (chat: string) => string {
+export function fakeJids(scenario: Scenario, events: TimelineEvent[]): (chat: string) => string {
   const known = chatJids(parseTimeline(timelineOf(events)));
   const chats = scenarioChats(scenario);
   return chat => known.get(chat) ?? newsletterJid(chat) ?? `1555${String(900 + chats.indexOf(chat)).padStart(7, '0')}@s.whatsapp.net`;
 }
 
-function timelineOf(events: TimelineEvent[]): unknown {
+export function timelineOf(events: TimelineEvent[]): unknown {
   return {
     format: 'baileys-sim/timeline@1',
     seed: 1,

@@ -125,7 +125,8 @@ function realEnv(server: WaServer, logged: string[]): SimEnv {
   };
 }
 
-function applyFault(server: WaServer, step: FaultStep, jidOf: (chat: string) => string, timers: NodeJS.Timeout[]): void {
+/** Applies one scenario fault to the loopback server now. */
+export function applyFault(server: WaServer, step: FaultStep, jidOf: (chat: string) => string, timers: NodeJS.Timeout[]): void {
   const current = server.current;
   switch (step.do) {
     case 'inbound':

@@ -540,6 +540,10 @@ export class ServerConnection {
       this.failure(plan.failure);
       return;
     }
+    if (this.server.companionRemoved) {
+      this.failure(401);
+      return;
+    }
     this.server.loggingIn(this);
     const t = String(Math.floor(Date.now() / 1000));
     this.sendNode({ tag: 'success', attrs: { t, props: '1', abprops: '1', location: 'loopback', creation: t } });
@@ -614,8 +618,11 @@ export class ServerConnection {
     const children = Array.isArray(node.content) ? node.content : [];
     const first = children[0]?.tag ?? '';
     if (this.server.holdIq?.({ xmlns, type, child: first }, this)) return;
+    const custom = this.server.answerIq?.(node);
     let content: BinaryNode[] | undefined;
-    if (xmlns === 'encrypt' && first === 'count') {
+    if (custom !== undefined) {
+      content = custom;
+    } else if (xmlns === 'encrypt' && first === 'count') {
       content = [{ tag: 'count', attrs: { value: String(this.server.options.preKeyCount ?? 100) } }];
     } else if (xmlns === 'encrypt' && first === 'digest') {
       content = [{ tag: 'digest', attrs: {} }];
@@ -637,6 +644,8 @@ export class ServerConnection {
       content = [answer];
     } else if (xmlns === 'w:p' && first === 'ping') {
       content = undefined;
+    } else if (xmlns === 'md' && first === 'remove-companion-device') {
+      this.server.companionRemoved = true;
     } else {
       this.server.unansweredKinds.add(`${xmlns}/${type}/${first}`);
     }
@@ -689,6 +698,13 @@ export class WaServer extends EventEmitter {
   upgradeRequests = 0;
   /** Return true to never answer an iq (a stalled server): Baileys' query times out (408). */
   holdIq: ((iq: { xmlns: string; type: string; child: string }, conn: ServerConnection) => boolean) | undefined;
+  /** The content of the answer to an iq the server does not answer itself (profile pictures, group metadata, contact lookups); undefined: a bare result. */
+  answerIq: ((iq: BinaryNode) => BinaryNode[] | undefined) | undefined;
+  /**
+   * A `remove-companion-device` iq (rc14's `logout()`) removed the bot's device: from then on
+   * every login is answered with `<failure reason="401">`, as WhatsApp answers an unlinked device.
+   */
+  companionRemoved = false;
   /** Plan for the next connections, consumed in order; then {@link defaultPlan}. */
   readonly plans: ConnectPlan[] = [];
   defaultPlan: ConnectPlan = 'serve';

@@ -3,9 +3,10 @@
  * repository's files, so `prepack` builds from the sources alone) and one install into a
  * scratch project serve every case: the tarball's contents, the CLI on a correct and a buggy
  * path, the library from plain Node, a consumer's TypeScript, a consumer's vitest suite, a bot
- * module as written (audited intercepted, and tested with the drop-in for a Baileys mock), bots
- * as written that log (their console stays out of stdout and --json) and that exit (a finding), and
- * each example of the README's "Use it in your project" section, run as written there.
+ * module as written (audited intercepted, tested with the drop-in for a Baileys mock, typed
+ * with the as-written types and audited from a script), bots as written that log (their console
+ * stays out of stdout and --json) and that exit (a finding), and each example of the README's
+ * "Use it in your project" section, run as written there.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -355,6 +356,58 @@ describe('a send path as written, in the project', () => {
       expect(output).toContain('SendPathFailure: whatsapp: live-socket violated');
       expect(output).toMatch(/live-socket +at +\d+ ms {2}message attempt #1 for "the weather is fine" on socket 1 after its close was emitted/);
       expect(output).toContain('drop connectionClosed');
+    },
+    caseTimeoutMs,
+  );
+});
+
+describe('auditing as written from a library script, typed', () => {
+  it(
+    "type-checks a bot module against the as-written types and the interception's exports, the docs' auth state included, and audits the example bot from a script as the docs write it",
+    async () => {
+      // Arrange: the example bot (fixed) as the project's WhatsApp module, the docs' in-memory
+      // auth state, and a file typing the module as an entry (each @ts-expect-error fails the
+      // check if the type it tests were `any`).
+      copyFileSync(join(repoRoot, 'examples/example-bot/bot-fixed.ts'), join(consumer, 'src/whatsapp.ts'));
+      writeFileSync(join(consumer, 'src/auth.ts'), `${readmeSnippet('auth', 'docs/audit-as-written.md')}\n`);
+      writeFileSync(
+        join(consumer, 'src/entry.ts'),
+        [
+          "import type { AsWrittenHost, AsWrittenMessage, AsWrittenModule, SocketStubs } from 'baileys-sim';",
+          "import { interceptBaileysImports, loadSendPath, unmodelledLine } from 'baileys-sim/properties';",
+          "import { inMemoryAuthState } from './auth.js';",
+          "import * as bot from './whatsapp.js';",
+          '',
+          'export const entry: AsWrittenModule = bot;',
+          'export const socketStubs: SocketStubs = { fetchBlocklist: async () => [] };',
+          'export const host: AsWrittenHost = { onMessage: (message: AsWrittenMessage) => void message.reply(message.text) };',
+          'export const auth = inMemoryAuthState();',
+          'export const creds: string = auth.creds.advSecretKey;',
+          'export const load = async () => { interceptBaileysImports(); return loadSendPath("./src/whatsapp.ts"); };',
+          "export const line: string = unmodelledLine({ method: 'fetchBlocklist', at: 0, generation: 1 });",
+          '// @ts-expect-error a message names its chat by a string',
+          "export const wrongMessage: AsWrittenMessage = { chatJid: 1, id: 'a', text: 't', reply: async () => undefined };",
+          '// @ts-expect-error an entry has start and stop',
+          'export const notAnEntry: AsWrittenModule = { start() {} };',
+        ].join('\n'),
+      );
+      writeFileSync(
+        join(consumer, 'tsconfig.entry.json'),
+        JSON.stringify({
+          compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
+          files: ['src/entry.ts'],
+        }),
+      );
+      writeFileSync(join(consumer, 'audit.mjs'), `${readmeSnippet('library-as-written', 'docs/audit-as-written.md')}\n`);
+      // Act
+      const checked = await sh('npx tsc -p tsconfig.entry.json', consumer);
+      const audited = await sh('node audit.mjs', consumer);
+      // Assert
+      expect(checked.stdout + checked.stderr).toBe('');
+      expect(checked.code).toBe(0);
+      expect(audited.code, audited.stderr).toBe(0);
+      expect(audited.stdout).toContain('200 runs, broken: nothing');
+      expect(readdirSync(consumer)).not.toContain('auth_info_baileys');
     },
     caseTimeoutMs,
   );
