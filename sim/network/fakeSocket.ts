@@ -737,7 +737,10 @@ export class FakeSocket implements SocketLike {
       const query = new PendingQuery(this.#queries, this.#host.timers, attempt, resolve, reject);
       this.#queries.add(query);
       query.timer = this.#host.timers.setTimeout(() => query.resolve(false), timeoutMs);
-      if (this.#host.ask('query', { kind }) === 'stall') return;
+      if (this.#host.ask('query', { kind }) === 'stall') {
+        attempt.queriesStalled = (attempt.queriesStalled ?? 0) + 1;
+        return;
+      }
       this.#wire.send('toServer', () => this.#fromServer(() => {
         // After `end()` began, Baileys no longer reads frames: the answer is never processed.
         if (this.#queries.has(query) && !query.detached) query.resolve(true);

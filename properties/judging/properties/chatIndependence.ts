@@ -46,9 +46,9 @@ export function measuredLatencyMs(history: History): number {
   return latency;
 }
 
-/** A chat fault: the server nacked the send, a pre-write query stalled, or the send was rejected. */
+/** A chat fault: the server nacked the send, a pre-write query stalled (timed out, or was left unanswered), or the send was rejected. */
 function isChatFault(a: AttemptRecord): boolean {
-  return a.kind === 'message' && (a.nacked === true || a.queryTimeouts > 0 || a.result === 'rejected');
+  return a.kind === 'message' && (a.nacked === true || a.queryTimeouts > 0 || (a.queriesStalled ?? 0) > 0 || a.result === 'rejected');
 }
 
 /** The facts the property reads, built once per index. */
