@@ -4,7 +4,7 @@
  * text timeline of `replay` and the event list of the HTML report are both built from these
  * lines, so the two never disagree. Every text here is redacted (no JID or phone number).
  */
-import type { AttemptRecord, ErrorRecord, History, RequestRecord } from '../sim/history.js';
+import type { AttemptRecord, ErrorRecord, History, RequestRecord, RestartRecord } from '../sim/history.js';
 import { builtInFaults, type FaultRegistry } from '../sim/faults/index.js';
 import type { BotEvent, Timeline, TimelineEvent } from '../sim/timeline.js';
 import { redactText } from './redact.js';
@@ -12,9 +12,10 @@ import { processFacts } from './processFacts.js';
 
 /**
  * What a line is about: `event` = a timeline event, the rest are history facts (`process`: what
- * the path printed to stdout or stderr, and how it ended its process if it did).
+ * the path printed to stdout or stderr, and how it ended its process if it did; `path`: the send
+ * path's own life, its restarts).
  */
-export type FactSource = 'event' | 'socket' | 'attempt' | 'request' | 'server' | 'process';
+export type FactSource = 'event' | 'socket' | 'attempt' | 'request' | 'server' | 'process' | 'path';
 
 /** ok / fail / info follow Jepsen (info = ambiguous); `neutral` is a plain fact. */
 export type FactTone = 'ok' | 'fail' | 'info' | 'neutral';
@@ -59,6 +60,8 @@ export function describeEvent(event: TimelineEvent, faults: FaultRegistry = buil
       return `composing → ${bot.to}`;
     case 'stop':
       return 'stop';
+    case 'restart':
+      return bot.downMs ? `restart (down ${bot.downMs} ms)` : 'restart';
   }
 }
 
@@ -112,6 +115,22 @@ function attemptText(attempt: AttemptRecord): string {
   return `attempt #${attempt.seq} ${what} on socket ${attempt.generation} (${attempt.socketState}${stale}) → ${result}${frameFate(attempt)}`;
 }
 
+/** What one restart of the bot did: the old path's stop, what it left, the new path's start. */
+function restartFacts(restart: RestartRecord, endedAt: number): Fact[] {
+  if (restart.stopCompletedAt === undefined) {
+    return [{ atMs: endedAt, source: 'path', tone: 'fail', text: `stop() for the restart at ${restart.stopRequestedAt} ms never settled: no new path started` }];
+  }
+  const left = restart.pathTimersAlive === 0 ? 'no timer left' : `${restart.pathTimersAlive} send-path timer(s) left alive`;
+  const how = restart.stopResult === 'completed' ? 'completed' : `rejected: ${describeError(restart.stopError)}`;
+  const tone: FactTone = restart.stopResult === 'completed' && restart.pathTimersAlive === 0 ? 'ok' : 'fail';
+  const facts: Fact[] = [{ atMs: restart.stopCompletedAt, source: 'path', tone, text: `stop() for the restart ${how}, ${left}` }];
+  if (restart.startedAt !== undefined) {
+    const failed = restart.startResult === 'rejected';
+    facts.push({ atMs: restart.startedAt, source: 'path', tone: failed ? 'fail' : 'neutral', text: `new send path started${failed ? `; start() rejected: ${describeError(restart.startError)}` : ''}` });
+  }
+  return facts;
+}
+
 /** Every timeline event and history fact of a run, in time order, bounded and redacted. */
 export function runFacts(timeline: Timeline, history: History, faults: FaultRegistry = builtInFaults): FactList {
   const facts: Fact[] = [];
@@ -141,6 +160,7 @@ export function runFacts(timeline: Timeline, history: History, faults: FaultRegi
     const how = r.outcome === 'pending' ? 'never settled' : r.outcome === 'ok' ? 'settled ok' : `settled ${r.outcome}: ${describeError(r.error)}`;
     facts.push({ atMs: end, source: 'request', tone: requestTone(r), text: `${r.kind} ${r.key} ${how}`, key: r.key });
   }
+  for (const restart of history.restarts ?? []) facts.push(...restartFacts(restart, history.endedAt));
   for (const a of history.attempts) {
     facts.push({ atMs: a.at, source: 'attempt', tone: attemptTone(a), text: attemptText(a), generation: a.generation, ...(a.key ? { key: a.key } : {}) });
   }

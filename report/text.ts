@@ -22,7 +22,7 @@ export function formatDurationMs(ms: number): string {
 /** Width of the time column: fits a virtual day in ms (8 digits) and the unit. */
 const timeColumnWidth = 8;
 
-const sourceMarks: Record<Fact['source'], string> = { event: '▶', socket: ' ', attempt: ' ', request: ' ', server: ' ', process: ' ' };
+const sourceMarks: Record<Fact['source'], string> = { event: '▶', socket: ' ', attempt: ' ', request: ' ', server: ' ', process: ' ', path: ' ' };
 const toneMarks: Record<Fact['tone'], string> = { ok: 'ok  ', fail: 'FAIL', info: 'info', neutral: '    ' };
 
 /** One fact as a line; timeline events are marked `▶` so the script stands out from its effects. */

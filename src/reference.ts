@@ -7,7 +7,7 @@ import { ConfigError, validateReconnectPolicy } from './reconnectPolicy.js';
 import { bindInbound } from './inbound.js';
 import { baileysKeepAliveIntervalMs, Outbox, type OutboxStats } from './outbox.js';
 import type { InboundMessage, SendPath, SimEnv, SocketConfig } from './ports.js';
-import { RecentIds } from './recentIds.js';
+import { HandedIds } from './handedIds.js';
 import { redactJid } from './redact.js';
 import { Supervisor, type UpsertListener } from './supervisor.js';
 
@@ -33,6 +33,13 @@ export interface ReferenceOptions {
   maxUnconfirmed?: number;
   /** Inbound message ids remembered to hand each message over once (default 10,000, oldest forgotten first). */
   inboundIdsRemembered?: number;
+  /**
+   * Of those, the newest kept in `env.store` (default 1,000; 0: none), so that after a restart a
+   * message WhatsApp delivers again is not handed to the bot a second time.
+   */
+  inboundIdsPersisted?: number;
+  /** The store key of the persisted ids (default `reference/handed-inbound-ids`). */
+  storeKey?: string;
 }
 
 /** The reference send path, with its outbox counters for logs and benches. */
@@ -67,10 +74,17 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
     throw new ConfigError(`maxUnconfirmed must be a whole number >= 1 (got ${maxUnconfirmed})`);
   }
   let onMessage: ((msg: InboundMessage) => void) | undefined;
-  const seen = new RecentIds(options.inboundIdsRemembered ?? 10_000);
+  let stopped = false;
+  const seen = new HandedIds({
+    store: env.store,
+    logger: env.logger,
+    key: options.storeKey ?? 'reference/handed-inbound-ids',
+    remembered: options.inboundIdsRemembered ?? 10_000,
+    persisted: options.inboundIdsPersisted ?? Math.min(1000, options.inboundIdsRemembered ?? 10_000),
+  });
   // Live messages come as `notify`, those held while the bot was offline (and redeliveries of
-  // ones whose receipt was lost) as `append`: both are answered, each id once. Own sends are
-  // echoed as `append` too, and are skipped as `fromMe`.
+  // ones whose receipt was lost) as `append`: both are answered, each id once, across restarts
+  // too. Own sends are echoed as `append` too, and are skipped as `fromMe`.
   const onUpsert: UpsertListener = (upsert) => {
     for (const message of upsert.messages) {
       const bound = bindInbound(message, { outbox, supervisor, logger: env.logger });
@@ -111,15 +125,19 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
     keepAliveIntervalMs,
   });
   return {
-    start(handler) {
+    async start(handler) {
       onMessage = handler;
-      supervisor.start();
+      // What a previous process handed over first: its redeliveries are known before they come.
+      await seen.load();
+      if (!stopped) supervisor.start();
     },
     async stop() {
+      stopped = true;
       // Outbox first (refuse new work), then end the socket so in-flight attempts settle.
       const drained = outbox.stop();
       await supervisor.stop();
       await drained;
+      await seen.flush();
     },
     stats: () => outbox.stats(),
   };

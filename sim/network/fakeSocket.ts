@@ -738,7 +738,7 @@ export class FakeSocket implements SocketLike {
       this.#queries.add(query);
       query.timer = this.#host.timers.setTimeout(() => query.resolve(false), timeoutMs);
       if (this.#host.ask('query', { kind }) === 'stall') {
-        attempt.queriesStalled = (attempt.queriesStalled ?? 0) + 1;
+        if (attempt !== undefined) attempt.queriesStalled = (attempt.queriesStalled ?? 0) + 1;
         return;
       }
       this.#wire.send('toServer', () => this.#fromServer(() => {

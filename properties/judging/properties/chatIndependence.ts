@@ -7,6 +7,7 @@ import type { AttemptRecord, History, RequestRecord } from '../../../sim/history
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
 import { PrefixMax } from '../prefixMax.js';
+import { restartStopRequestedBetween } from '../restarts.js';
 
 const property = 'chat-independence';
 
@@ -108,6 +109,7 @@ class Facts {
     const byAt = readyAt + this.boundMs;
     if (byAt > history.endedAt || byAt > request.calledAt! + history.config.replyDeadlineMs) return undefined;
     if (history.stop.requestedAt !== undefined && history.stop.requestedAt <= byAt) return undefined;
+    if (restartStopRequestedBetween(history, request.calledAt!, byAt)) return undefined;
     if (this.#sockets.maxUpTo(readyAt) <= byAt) return undefined;
     if (this.#chatFaults.get(request.chat)?.overlaps(readyAt, byAt)) return undefined;
     return { request, readyAt, byAt };
@@ -162,7 +164,7 @@ export const chatIndependence: Checker<typeof property> = {
     'resend of an earlier reply goes first). The bound: 10 s plus 10 times the run\'s one-way latency (the longest time from a ' +
     'write to its frame reaching the server, on sockets never silent). No fault, throughout [turn, turn + bound]: a socket ' +
     'of the path was open at the turn and had no silence, loss, end() or close in the window; no message attempt to its chat in progress in the ' +
-    'window was nacked, had a pre-write query time out, or was rejected; stop() was not called by the window\'s end. Not judged: a request whose ' +
+    'window was nacked, had a pre-write query left unanswered, or was rejected; stop() was not called by the window\'s end, nor by a restart since its call. Not judged: a request whose ' +
     'previous one in the chat never settled, whose deadline ends inside the window, or whose window outlasts the run. Faults in other chats ' +
     'excuse nothing: that is the point.',
   check,

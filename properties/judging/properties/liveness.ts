@@ -6,6 +6,7 @@ import type { History, RequestRecord, SocketRecord } from '../../../sim/history.
 import { connectWatchdogMs, keepAliveDetectionMsMax, socketTimingsOf, wsCloseTimeoutMs } from '../../../src/baileysFacts.js';
 import type { Checker, Violation } from '../checker.js';
 import { isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
+import { restartStopRequestedBetween } from '../restarts.js';
 
 const property = 'liveness';
 
@@ -102,6 +103,8 @@ function failureJustification(index: HistoryIndex, request: RequestRecord): stri
   // settle, but comes after it: only a stop that could have cut the request short excuses it.
   const { stop } = history;
   if (stop.requestedAt !== undefined && stop.reason !== 'settled' && stop.requestedAt <= settledAt) return 'stopped';
+  // A restart stopped the path it was called on before it settled.
+  if (restartStopRequestedBetween(history, calledAt, settledAt)) return 'stopped for a restart';
   if (index.outsideTerminalCloseBy(settledAt)) return 'terminal close';
   if (index.reconnectsExhaustedBy(settledAt)) return 'reconnect attempts exhausted';
   if (mediaRefused(index, request)) return 'media refused';
