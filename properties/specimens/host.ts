@@ -10,7 +10,7 @@ import type { InboundMessage, MediaSpec, SendPath, SimEnv, SocketFactory, Socket
 import { mediaContent } from '../../src/inbound.js';
 import { HandedIds } from '../../src/handedIds.js';
 import { validateReconnectPolicy } from '../../src/reconnectPolicy.js';
-import type { CloseClass } from '../../src/sendErrors.js';
+import { classifySendError, type CloseClass } from '../../src/sendErrors.js';
 import { Supervisor, type LiveSocket } from '../../src/supervisor.js';
 
 /** What a specimen's reply function gets to work with. */
@@ -179,7 +179,7 @@ export interface RetryPolicy {
   /**
    * After a failed attempt: the socket generation to wait past before retrying (its own to
    * wait for a newer socket, one less to retry on the same one), or throw to give up.
-   * Default: wait for a newer socket only if this one's close was heard (the reference's rule).
+   * Default: the reference's rule ({@link referenceRetryRule}).
    */
   next?: (err: unknown, live: LiveSocket, ctx: SpecimenContext) => number;
   /** Runs before each retry (e.g. a random spread). */
@@ -188,6 +188,19 @@ export interface RetryPolicy {
   sendVia?: (socket: SocketLike, chatJid: string, content: AnyMessageContent, options: { messageId: string } | undefined) => Promise<unknown>;
   /** After a failed attempt: whether the next one goes out under a new id (default: never). */
   renewIdAfter?: (err: unknown) => boolean;
+}
+
+/**
+ * The reference's rule after a failed attempt (`Outbox`): give up on a terminal error; retry on
+ * the same socket an ambiguous failure (a timeout) of a socket whose close was not heard; else
+ * wait for a newer socket. A socket Baileys is ending answers 428 at once until its close comes,
+ * up to ws's 30 s close timeout later: retrying on it would spend every attempt in an instant.
+ */
+export function referenceRetryRule(err: unknown, live: LiveSocket, ctx: SpecimenContext): number {
+  const closeHeard = ctx.supervisor.isClosed(live.generation);
+  const kind = classifySendError(err, { closeHeard });
+  if (kind === 'terminal') throw err;
+  return kind === 'ambiguous' && !closeHeard ? live.generation - 1 : live.generation;
 }
 
 /** The send loop most specimens share: wait for a live socket, send, retry per `policy`. */
@@ -199,7 +212,7 @@ export async function sendWithRetry(
 ): Promise<unknown> {
   const deadlineAt = ctx.env.clock.now() + ctx.env.config.replyDeadlineMs;
   let messageId = policy.messageId ?? ctx.env.messageIds();
-  const next = policy.next ?? ((_err, live) => (ctx.supervisor.isClosed(live.generation) ? live.generation : live.generation - 1));
+  const next = policy.next ?? referenceRetryRule;
   let afterGeneration = policy.afterGeneration ?? 0;
   for (let attempt = 1; ; attempt += 1) {
     const live = await ctx.supervisor.whenLive(afterGeneration, deadlineAt);
