@@ -16,7 +16,7 @@ import type { InboundKind } from '../../sim/history.js';
 import type { RequestKind } from '../../sim/history.js';
 import { answerableInboundKinds, inboundKinds, timelineFormat, type SendPathSettings, type Timeline, type TimelineConfig, type TimelineEvent } from '../../sim/timeline.js';
 import type { ReconnectPolicy } from '../../src/reconnectPolicy.js';
-import { baileysDefaults } from '../../src/baileysFacts.js';
+import { baileysDefaults, connectWatchdogMs, socketTimingsOf } from '../../src/baileysFacts.js';
 import { moments, planMoment, type Moment, type MomentTiming } from './moments.js';
 
 /** A swarm kind: what a run switches on or off (a fault module's `coverage.swarm` keys). */
@@ -76,11 +76,17 @@ export interface SceneFinale {
 export interface OutageFinale {
   do: 'outage';
   chat: number;
-  /** Connects refused (after a reset), or every frame and connect lost (a blackhole). */
+  /**
+   * Connects refused (after the connection is lost), or every frame and connect lost (a
+   * blackhole); the other when the run switched the kinds of this one off.
+   */
   via: 'refuse' | 'blackhole';
   forMs: number;
-  /** Replies to a message that came before the outage, each this long after its end (negative: before). */
-  replyOffsetsMs: readonly number[];
+  /**
+   * Replies to a message that came before the outage, asked once the network is back, each this
+   * long after the first moment its deadline outlasts a correct path's reconnect (see `addOutage`).
+   */
+  replyDelaysMs: readonly number[];
   /** A message that arrives during the outage (offline) and is answered once it reached the bot. */
   offline: boolean;
 }
@@ -173,8 +179,8 @@ export const generatorLimits = Object.freeze({
   healAfterMs: 1000,
   /** Restarts of the bot in one generated timeline (later `restart` steps only bring their messages). */
   restartsMax: 3,
-  /** Longest generated outage (a finale's): ten minutes. */
-  outageMsMax: 600_000,
+  /** Longest generated outage (a finale's): twenty minutes. */
+  outageMsMax: 1_200_000,
 });
 
 /**
@@ -207,7 +213,8 @@ function settingsArb(faults: FaultRegistry, declared: SendPathSettings): fc.Arbi
     texts: fc.oneof({ weight: 3, arbitrary: fc.constant('distinct' as const) }, { weight: 1, arbitrary: fc.constant('repeated' as const) }),
     chats: fc.integer({ min: 1, max: generatorLimits.chatsMax }),
     latencyMs: fc.integer({ min: 0, max: 1500 }),
-    reconnect: fc.constantFrom(...reconnectChoices),
+    // The last, which keeps trying through a long outage, in two runs of five.
+    reconnect: fc.oneof(...reconnectChoices.map((policy, i) => ({ weight: i === reconnectChoices.length - 1 ? 2 : 1, arbitrary: fc.constant(policy) }))),
     replyDeadlineMs: fc.oneof({ weight: 2, arbitrary: fc.constant(replyDeadlineChoicesMs[0]!) }, ...replyDeadlineChoicesMs.slice(1).map((ms) => fc.constant(ms))),
     // Three runs in four: a restart shows a path's bugs only with the right moment and receipts.
     restarts: threeInFour,
@@ -327,8 +334,9 @@ function finaleArb(faults: FaultRegistry): fc.Arbitrary<Finale | undefined> {
     do: fc.constant('outage' as const),
     chat: fc.nat(generatorLimits.chatsMax - 1),
     via: fc.constantFrom('refuse' as const, 'blackhole' as const),
-    forMs: fc.integer({ min: 30_000, max: generatorLimits.outageMsMax }),
-    replyOffsetsMs: fc.array(fc.integer({ min: -30_000, max: 60_000 }), { minLength: 1, maxLength: 3 }),
+    // Unbiased: where a growing backoff stands when the network is back depends on the whole length.
+    forMs: fc.noBias(fc.integer({ min: 60_000, max: generatorLimits.outageMsMax })),
+    replyDelaysMs: fc.array(fc.integer({ min: 0, max: 30_000 }), { minLength: 1, maxLength: 3 }),
     offline: fc.boolean(),
   });
   const stop: fc.Arbitrary<StopFinale> = fc.record({
@@ -343,7 +351,7 @@ function finaleArb(faults: FaultRegistry): fc.Arbitrary<Finale | undefined> {
     { withCrossShrink: true },
     { weight: 1, arbitrary: fc.constant(undefined) },
     { weight: 5, arbitrary: scene },
-    { weight: 2, arbitrary: outage },
+    { weight: 3, arbitrary: outage },
     { weight: 1, arbitrary: stop },
   );
 }
@@ -435,7 +443,8 @@ export function toTimeline(seed: number, settings: SwarmSettings, steps: readonl
   // Companion events may lie ahead of later steps: a stable sort puts them in place.
   build.events.sort((a, b) => a.at - b.at);
   build.at = build.events.reduce((latest, e) => Math.max(latest, e.at), build.at);
-  if (settings.stopAtPermille !== undefined && settings.finale?.do !== 'stop') addStop(build, settings.stopAtPermille);
+  // An outage finale is about the path coming back after it: a stop part-way would hide that.
+  if (settings.stopAtPermille !== undefined && settings.finale?.do !== 'stop' && settings.finale?.do !== 'outage') addStop(build, settings.stopAtPermille);
   addHeal(build, healAt ?? build.at + generatorLimits.healAfterMs);
   return {
     format: timelineFormat,
@@ -642,9 +651,33 @@ function addFinale(build: Build, ctx: BuildContext, finale: Finale): number | un
 }
 
 /**
- * A long outage: a message answered, the connection reset and connects refused (or the network
- * dark) for `forMs`, replies to the message asked around the outage's end, a message that came
- * during it answered once it reached the bot. The heal comes when the outage ends.
+ * The faults of an outage of `forMs`, of the kinds the run has on (none if it has neither way):
+ * the connection lost (reset, or gone silent) and connects refused, or a blackhole.
+ */
+function outageFaults(finale: OutageFinale, on: SwarmSettings['faults']): FaultStep[] {
+  const lost: FaultStep | undefined = on['drop']
+    ? { do: 'drop', reason: 'connectionReset', noticeMs: undefined }
+    : on['silentDrop']
+      ? { do: 'drop', reason: 'connectionLost', noticeMs: undefined }
+      : undefined;
+  const refuse: FaultStep[] = on['refuseConnects'] && lost !== undefined ? [lost, { do: 'refuseConnects', forMs: finale.forMs }] : [];
+  const dark: FaultStep[] = on['blackhole'] ? [{ do: 'blackhole', forMs: finale.forMs }] : [];
+  if (finale.via === 'refuse') return refuse.length > 0 ? refuse : dark;
+  return dark.length > 0 ? dark : refuse;
+}
+
+/** Time a correct path may take to be back after the network healed: the longest backoff, a connect given up, 10 s. */
+function reconnectAllowanceMs(settings: SwarmSettings): number {
+  const { maxMs, jitter } = settings.reconnect;
+  return Math.ceil(maxMs * (1 + jitter)) + connectWatchdogMs(socketTimingsOf(settings.socket)) + 10_000;
+}
+
+/**
+ * A long outage: a message answered, the connection lost and connects refused (or the network
+ * dark) for `forMs`, replies to the message asked once the network is back, as soon as their
+ * deadline outlasts a correct path's reconnect (a reply that could not be sent in time whatever
+ * the path did shows nothing), a message that came during it answered once it reached the bot.
+ * The heal comes when the outage ends.
  */
 function addOutage(build: Build, ctx: BuildContext, finale: OutageFinale): number {
   const start = build.at;
@@ -653,15 +686,13 @@ function addOutage(build: Build, ctx: BuildContext, finale: OutageFinale): numbe
   const target = sub.inbound[sub.inbound.length - 1]!;
   const downAt = start + 1000;
   const endAt = downAt + finale.forMs;
-  sub.at = downAt;
-  if (finale.via === 'refuse') {
-    addFault(sub, ctx, { do: 'drop', reason: 'connectionReset', noticeMs: undefined });
-    addFault(sub, ctx, { do: 'refuseConnects', forMs: finale.forMs });
-  } else {
-    addFault(sub, ctx, { do: 'blackhole', forMs: finale.forMs });
+  for (const step of outageFaults(finale, ctx.settings.faults)) {
+    sub.at = downAt;
+    addFault(sub, ctx, step);
   }
-  for (const offsetMs of finale.replyOffsetsMs) {
-    sub.at = Math.max(downAt, endAt + offsetMs);
+  const judgedFromAt = Math.max(endAt, endAt + reconnectAllowanceMs(ctx.settings) - ctx.settings.replyDeadlineMs);
+  for (const delayMs of finale.replyDelaysMs) {
+    sub.at = judgedFromAt + delayMs;
     addReplies(sub, { gapMs: 0, do: 'reply', back: 0, media: false, count: 1 }, target);
   }
   if (finale.offline) addTurn(sub, ctx, finale.chat + 1, downAt + Math.floor(finale.forMs / 2), endAt + 5000);

@@ -206,11 +206,13 @@ describe('restart steps', () => {
 });
 
 describe('finales', () => {
-  it('ends with a long outage, replies asked around its end and the heal when it ends', () => {
-    // Arrange
-    const finale = { do: 'outage', chat: 0, via: 'refuse', forMs: 300_000, replyOffsetsMs: [-10_000, 20_000], offline: true } as const;
+  it('ends with a long outage, replies asked once a correct path is back, and the heal when it ends', () => {
+    // Arrange: deadline 120 s, policy up to 30 s ±25 %: a correct path is back within 37.5 s + 40 s + 10 s
+    const finale = { do: 'outage', chat: 0, via: 'refuse', forMs: 300_000, replyDelaysMs: [0, 20_000], offline: true } as const;
+    const deadline60 = { ...settings, replyDeadlineMs: 60_000, faults: { ...allOff, drop: true, refuseConnects: true }, finale };
     // Act
     const timeline = toTimeline(1, { ...settings, faults: { ...allOff, drop: true, refuseConnects: true }, finale }, []);
+    const later = toTimeline(1, deadline60, []);
     // Assert
     expect(timeline.events).toEqual([
       { at: 1000, do: 'inbound', chat: 'c1', msg: 'm1' },
@@ -218,11 +220,28 @@ describe('finales', () => {
       { at: 2000, do: 'drop', reason: 'connectionReset' },
       { at: 2000, do: 'refuseConnects', untilAt: 302_000 },
       { at: 152_000, do: 'inbound', chat: 'c2', msg: 'm2' },
-      { at: 292_000, do: 'reply', to: 'm1', key: 'r2' },
+      { at: 302_000, do: 'reply', to: 'm1', key: 'r2' },
       { at: 302_000, do: 'heal' },
-      { at: 322_000, do: 'reply', to: 'm1', key: 'r3' },
       { at: 307_000, do: 'reply', to: 'm2', key: 'r4' },
-    ].sort((a, b) => a.at - b.at));
+      { at: 322_000, do: 'reply', to: 'm1', key: 'r3' },
+    ]);
+    expect(later.events.filter((e) => e.do === 'reply' && e.to === 'm1').map((e) => e.at)).toEqual([1200, 302_000 + 87_500 - 60_000, 302_000 + 87_500 - 40_000]);
+  });
+
+  it('makes an outage of the kinds the run has on', () => {
+    // Arrange
+    const finale = { do: 'outage', chat: 0, via: 'refuse', forMs: 300_000, replyDelaysMs: [0], offline: false } as const;
+    // Act
+    const dark = toTimeline(1, { ...settings, faults: { ...allOff, blackhole: true }, finale }, []);
+    const silent = toTimeline(1, { ...settings, faults: { ...allOff, silentDrop: true, refuseConnects: true }, finale }, []);
+    const none = toTimeline(1, { ...settings, faults: { ...allOff, drop: true }, finale }, []);
+    // Assert
+    expect(dark.events.filter((e) => builtInFaults.get(e.do)?.isFault).map((e) => e.do)).toEqual(['blackhole']);
+    expect(silent.events.filter((e) => builtInFaults.get(e.do)?.isFault)).toEqual([
+      { at: 2000, do: 'drop', reason: 'connectionLost' },
+      { at: 2000, do: 'refuseConnects', untilAt: 302_000 },
+    ]);
+    expect(none.events.filter((e) => builtInFaults.get(e.do)?.isFault)).toEqual([]);
   });
 
   it('ends with the stop inside a hanging reconnect, a reply waiting through it', () => {
