@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { runFacts } from '../../report/facts.js';
+import { renderReportHtml } from '../../report/html.js';
 import type { SendPathFactory } from '../../src/ports.js';
 import { referenceSendPath } from '../../src/reference.js';
 import { simulate } from '../../sim/simulate.js';
@@ -159,5 +161,21 @@ describe('the store', () => {
     await simulate(timelineOf([{ at: 10, do: 'heal' }]), path);
     // Assert
     expect(seen).toEqual([undefined, undefined]);
+  });
+});
+
+describe('a restart told by the replay and the report', () => {
+  it('has the replay say what the stop left and when the new path started, and the report draw it', async () => {
+    // Arrange
+    const timeline = timelineOf(restartEvents);
+    const history = await simulate(timeline, referenceSendPath);
+    // Act
+    const lines = runFacts(timeline, history).facts.map((f) => `${f.atMs} ${f.text}`);
+    const html = renderReportHtml({ fileLabel: 'f.json', pathName: 'reference', timeline, history, violations: [], recordedOnly: false, verdictLine: 'PASS', sameHistory: true });
+    // Assert
+    expect(lines).toContain('5000 restart (down 2000 ms)');
+    expect(lines).toContain('5020 stop() for the restart completed, no timer left');
+    expect(lines).toContain('7000 new send path started');
+    expect(html).toMatch(/<g class="mark slow" data-event="3">[^]*?<\/g><text class="tag"[^>]*>restart<\/text>/);
   });
 });
