@@ -434,6 +434,12 @@ class Run {
     const record = restartBegun(index, this.#clock.now());
     this.#restarts.push(record);
     for (const entry of this.#inboundById.values()) entry.received = undefined;
+    // Calls waiting for their turn in a chat were the old process's: asked again only if a new
+    // path hands their message over again.
+    for (const queued of this.#lanes.takeWaiting()) {
+      const entry = this.#inboundById.get(this.#inboundByMsg.get(queued.event.to)!)!;
+      entry.waiting.push({ request: queued.request, event: queued.event });
+    }
     const path = this.#path;
     let stopping: Promise<void>;
     try {

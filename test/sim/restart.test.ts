@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkAll, defaultBoundLimits } from '../../properties/judging/checkers.js';
 import { runFacts } from '../../report/facts.js';
 import { renderReportHtml } from '../../report/html.js';
 import type { SendPathFactory } from '../../src/ports.js';
@@ -177,5 +178,28 @@ describe('a restart told by the replay and the report', () => {
     expect(lines).toContain('5020 stop() for the restart completed, no timer left');
     expect(lines).toContain('7000 new send path started');
     expect(html).toMatch(/<g class="mark slow" data-event="3">[^]*?<\/g><text class="tag"[^>]*>restart<\/text>/);
+  });
+});
+
+describe('a restart with replies waiting their turn in a chat', () => {
+  it('drops the calls the old process had not made: they are asked only if a new path hands their message over again', async () => {
+    // Arrange: one reply per chat at a time; r1 waits for a connection, r2 for r1
+    const events: TimelineEvent[] = [
+      { at: 100, do: 'inbound', chat: 'c1', msg: 'm1' },
+      { at: 1000, do: 'refuseConnects', untilAt: 30_000 },
+      { at: 1000, do: 'drop', reason: 'connectionReset' },
+      { at: 1500, do: 'reply', to: 'm1', key: 'r1' },
+      { at: 1600, do: 'reply', to: 'm1', key: 'r2' },
+      { at: 5000, do: 'restart' },
+      { at: 40_000, do: 'heal' },
+    ];
+    // Act
+    const history = await simulate(timelineOf(events), referenceSendPath, { repliesPerChatMax: 1 });
+    // Assert
+    expect(history.requests.map((r) => [r.key, r.outcome, r.calledAt])).toEqual([
+      ['r1', 'fail', 1500],
+      ['r2', 'pending', undefined],
+    ]);
+    expect(checkAll(history, defaultBoundLimits)).toEqual([]);
   });
 });
