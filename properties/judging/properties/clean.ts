@@ -102,6 +102,12 @@ function thrownOrUnhandled(history: History, add: (message: string, at: number) 
 /** Property 6, clean. */
 export const clean: Checker<typeof property> = {
   name: property,
+  meaning:
+    'stop() completes and leaves nothing behind: no timer, socket, pending send or ' +
+    'request, no send after it, nothing thrown or unhandled.',
+  fix:
+    'In stop(): set a stopped flag first, clear every timer, end() every socket, ' +
+    'settle every pending reply; catch every promise you do not await.',
   definition:
     'The path\'s stop() completes (it neither rejects nor hangs, and the run reaches it), and when it has resolved the path holds no timers, no unsettled ' +
     'requests (composing included), no socket it neither ended (end() called) nor lost (connection lost or close emitted), sockets made after stop() ' +

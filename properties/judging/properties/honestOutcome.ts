@@ -24,6 +24,10 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 7, honest-outcome. */
 export const honestOutcome: Checker<typeof property> = {
   name: property,
+  meaning: 'A reply reported as a definite failure was really not delivered.',
+  fix:
+    'Report a failure as ambiguous (AmbiguousDeliveryError, or ambiguous: true) ' +
+    'whenever any attempt of it may have been written.',
   definition:
     'A reply or media request the path reported as a definite failure (outcome fail) is not visible in its chat: the caller would resend it. ' +
     'Excused: a failure reported as ambiguous (an AmbiguousDeliveryError, or an error with ambiguous: true; outcome info) may be visible or not.',

@@ -150,6 +150,14 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 3, liveness. */
 export const liveness: Checker<typeof property> = {
   name: property,
+  meaning:
+    'Every reply settles within its deadline, gives up only for a real cause ' +
+    '(deadline, terminal close, stop(), reconnects exhausted), and is delivered once ' +
+    'the network is back.',
+  fix:
+    'On a failed attempt, wait for the next open socket (bounded by the reply\'s ' +
+    'deadline) and try again instead of failing at once; decide by the error\'s status ' +
+    'code, not its text.',
   definition:
     'Every reply or media request the path was called with settles, within replyDeadlineMs plus the longest single attempt of the run. ' +
     'A request that does not end ok (fail or info) needs a cause: its deadline passed, stop() was requested (by the timeline, or by the harness at its deadline) no later than it settled, the session ended ' +

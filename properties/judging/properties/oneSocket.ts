@@ -41,6 +41,10 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 10, one-socket. */
 export const oneSocket: Checker<typeof property> = {
   name: property,
+  meaning: 'At most one socket is connecting or open at a time.',
+  fix:
+    'end() the old socket and remove its listeners before makeWASocket opens the next ' +
+    'one, and never start a reconnect while one is under way.',
   definition:
     'At most one socket of the path is connecting or open at any time: a socket counts from its makeSocket call until the path calls end() on it, ' +
     'its connection is lost (cut, refused, or found silent by the keep-alive, when Baileys starts closing it) or its close is emitted, whichever ' +

@@ -37,6 +37,12 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 9, terminal-respected. */
 export const terminalRespected: Checker<typeof property> = {
   name: property,
+  meaning:
+    'After a logout (401), a ban (403) or a takeover by another session (440) from ' +
+    'outside, the path connects no more.',
+  fix:
+    'On close, read lastDisconnect\'s status code and stop reconnecting for ' +
+    'DisconnectReason.loggedOut, forbidden and connectionReplaced.',
   definition:
     'No connect (makeSocket) follows a terminal close the path did not cause: once a socket cut from outside (a stream error: 401 device removed, ' +
     '440 another session took over) or refused at login (401 after a logout, 403) has emitted its close, the path makes no newer socket. ' +
