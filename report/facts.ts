@@ -7,6 +7,7 @@
 import type { AttemptRecord, ErrorRecord, History, RequestRecord } from '../sim/history.js';
 import { builtInFaults, type FaultRegistry } from '../sim/faults/index.js';
 import type { BotEvent, Timeline, TimelineEvent } from '../sim/timeline.js';
+import { errorInWords } from '../src/errorWords.js';
 import { redactText } from './redact.js';
 import { processFacts } from './processFacts.js';
 
@@ -69,12 +70,10 @@ export function eventTone(event: TimelineEvent, faults: FaultRegistry = builtInF
   return module.draw.tone === 'heal' ? 'ok' : 'fail';
 }
 
-/** `408 Timed Out` style short form of a recorded error. */
+/** A recorded error in words, its number kept: `a query got no answer in time (408 Timed Out)`. */
 export function describeError(error: ErrorRecord | undefined): string {
   if (error === undefined) return 'no error';
-  const code = error.statusCode === undefined ? '' : `${error.statusCode} `;
-  const ambiguous = error.ambiguous ? ' (ambiguous)' : '';
-  return `${code}${error.name}: ${error.message}${ambiguous}`;
+  return `${errorInWords(error)}${error.ambiguous ? ', ambiguous' : ''}`;
 }
 
 /** Jepsen tone of one attempt: rejected before the frame was written is a definite failure. */

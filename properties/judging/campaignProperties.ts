@@ -20,6 +20,7 @@ import { z } from 'zod';
 import type { GlobalUse, History } from '../../sim/history.js';
 import { fingerprint } from '../../sim/history.js';
 import { firstHistoryDifference, formatDifference, type HistoryDifference } from './historyDifference.js';
+import { ms } from './words.js';
 
 /** The campaign properties, in the order summaries list them. */
 export const campaignPropertyNames = ['deterministic', 'uses-ports', 'exercised', 'makes-progress'] as const;
@@ -152,11 +153,6 @@ export function determinismViolation(first: History, second: History): Determini
     fingerprints,
     difference,
   };
-}
-
-/** A virtual time as a message shows it. */
-function ms(value: number): string {
-  return `${value.toLocaleString('en-US')} ms`;
 }
 
 /** The `makes-progress` violation of a run the watchdog stopped. */

@@ -252,6 +252,17 @@ describe('liveness', () => {
     expect(checkLiveness(h)[0]!.message).toContain('gave up after 200 ms');
   });
 
+  it('says in words why a reply gave up, with the number kept', () => {
+    // Arrange: a send rejected with the bare close code rc14 gives a send in its pre-write queries.
+    const h = baseHistory();
+    h.stop.requestedAt = 9000;
+    h.requests.push(request('r1', { outcome: 'fail', settledAt: 100, error: { name: 'number', message: '1006' } }));
+    // Act
+    const violations = checkLiveness(h);
+    // Assert
+    expect(violations[0]!.message).toContain('r1 gave up after 0 ms: the connection dropped mid-send (close code 1006)');
+  });
+
   it.each([
     ['its deadline passed', (h: ReturnType<typeof baseHistory>) => h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 120_000 }))],
     ['another session took over first (440 from outside)', (h: ReturnType<typeof baseHistory>) => {

@@ -7,6 +7,7 @@ import type { History, SocketRecord } from '../../../sim/history.js';
 import { describeExit } from '../../../sim/intercept/processExit.js';
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
+import { errorInWords } from '../../../src/errorWords.js';
 
 const property = 'clean';
 
@@ -81,7 +82,7 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
     thrownOrUnhandled(history, add);
     return violations;
   }
-  if (stop.result !== 'completed') add(`stop() ${stop.result}${stop.error ? `: ${stop.error.message}` : ''}`);
+  if (stop.result !== 'completed') add(`stop() ${stop.result}${stop.error ? `: ${errorInWords(stop.error)}` : ''}`);
   if (stop.pathTimersAlive > 0) add(`${stop.pathTimersAlive} send-path timer(s) alive after stop()`);
   const pending = sendsLeft(history, stop.completedAt ?? history.endedAt);
   if (pending > 0) add(`${pending} send(s) still pending after stop() on sockets it neither ended nor lost`);
@@ -95,8 +96,8 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 }
 
 function thrownOrUnhandled(history: History, add: (message: string, at: number) => void): void {
-  for (const u of history.unhandledRejections) add(`unhandled rejection: ${u.error.name}: ${u.error.message}`, u.at);
-  for (const t of history.thrown) add(`thrown in ${t.where}: ${t.error.name}: ${t.error.message}`, t.at);
+  for (const u of history.unhandledRejections) add(`unhandled rejection: ${errorInWords(u.error)}`, u.at);
+  for (const t of history.thrown) add(`thrown in ${t.where}: ${errorInWords(t.error)}`, t.at);
 }
 
 /** Property 6, clean. */

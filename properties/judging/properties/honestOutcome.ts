@@ -1,6 +1,7 @@
 /** honest-outcome: a path never calls a reply failed that the recipient can see. */
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
+import { errorInWords } from '../../../src/errorWords.js';
 
 const property = 'honest-outcome';
 
@@ -15,7 +16,7 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
       key: r.key,
       generation: copies[0]!.generation,
       at: r.settledAt ?? index.history.endedAt,
-      message: `${r.key} was reported as a definite failure (${r.error?.name ?? 'error'}) but is visible: report it as ambiguous`,
+      message: `${r.key} was reported as a definite failure (${r.error === undefined ? 'no error' : errorInWords(r.error)}) but is visible: report it as ambiguous`,
     });
   }
   return violations;

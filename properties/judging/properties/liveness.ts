@@ -6,6 +6,8 @@ import type { History, RequestRecord, SocketRecord } from '../../../sim/history.
 import { connectWatchdogMs, keepAliveDetectionMsMax, socketTimingsOf, wsCloseTimeoutMs } from '../../../src/baileysFacts.js';
 import type { Checker, Violation } from '../checker.js';
 import { isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
+import { errorInWords } from '../../../src/errorWords.js';
+import { ms } from '../words.js';
 
 const property = 'liveness';
 
@@ -132,8 +134,9 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
     if (request.outcome === 'ok') continue;
     const why = failureJustification(index, request);
     if (why === undefined) {
-      const error = `${request.error?.name ?? 'error'}: ${request.error?.message ?? ''}`;
-      violations.push(violation(request, settledAt, `${key} gave up after ${settledAt - calledAt} ms (${error}) with no deadline, terminal close or stop`));
+      const error = request.error === undefined ? 'with no error' : errorInWords(request.error);
+      const gaveUp = `${key} gave up after ${ms(settledAt - calledAt)}: ${error}`;
+      violations.push(violation(request, settledAt, `${gaveUp}, with no deadline, terminal close or stop to excuse it`));
     } else if (why === 'deadline' && healed !== undefined && calledAt + replyDeadlineMs >= healed.by) {
       violations.push(
         violation(

@@ -4,6 +4,8 @@
  */
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
+import { errorInWords } from '../../../src/errorWords.js';
+import { ms } from '../words.js';
 
 const property = 'terminal-respected';
 
@@ -28,8 +30,8 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
       generation: next.generation,
       at: next.createdAt,
       message:
-        `socket ${next.generation} was connected at ${next.createdAt} ms after socket ${terminal.generation} closed with ${code} ` +
-        `(${terminal.closeError!.message}) at ${heardAt} ms, a terminal close the path did not cause: ${harmByCode[code] ?? 'the session is over'}`,
+        `socket ${next.generation} was connected at ${ms(next.createdAt)} after socket ${terminal.generation} closed at ${ms(heardAt)}: ` +
+        `${errorInWords(terminal.closeError!)}, a terminal close the path did not cause; ${harmByCode[code] ?? 'the session is over'}`,
     },
   ];
 }
