@@ -13,7 +13,7 @@
  *
  * Same timeline, same factory, same options: the same history, byte for byte.
  */
-import type { InboundMessage, SendPath, SendPathFactory, SimEnv } from '../src/ports.js';
+import type { InboundMessage, SendPath, SendPathFactory, SimEnv, SocketFactory } from '../src/ports.js';
 import { timerDelayMsMax, VirtualClock, drain, type ClockLimits, type ClockView, type TimerStats } from './clock.js';
 import { builtInFaults, type FaultRegistry } from './faults/index.js';
 import { FakeNetwork, type NetworkOptions } from './network/fakeNetwork.js';
@@ -22,6 +22,8 @@ import {
   historyFormat,
   jsonSafe,
   outcomeOfError,
+  pendingTimersMax,
+  type CreationSites,
   type History,
   type InboundRecord,
   type RequestRecord,
@@ -41,6 +43,7 @@ import type { ProgressBoard } from './progress.js';
 import { messageIdSource, streamFor, type RandomStream } from './random.js';
 import { mediaCaption, replyText, ServerModel } from './network/server.js';
 import { answerableInboundKinds, chatJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
+import { captureStack, siteOf, type CapturedStack } from './sites.js';
 
 /** Knobs of one run. Defaults suit property runs; every one is bounded. */
 export interface SimulateOptions {
@@ -96,6 +99,13 @@ export interface SimulateOptions {
    * progress.ts). Absent: nothing is written.
    */
   progress?: ProgressBoard;
+  /**
+   * Record where the path made each socket and each timer it left pending (`history.sites`: the
+   * first frame in its own code). Off by default: it costs a stack capture per socket and timer.
+   * Runs are deterministic, so a failing run simulated again with it on is the same run, and
+   * explains itself (`replayWith` does so).
+   */
+  creationSites?: boolean;
 }
 
 const settleMarginMsDefault = 60_000;
@@ -191,6 +201,10 @@ class Run {
   readonly #stop: StopRecord = { result: 'not-requested', pendingAttempts: 0, pendingRequests: 0, pathTimersAlive: 0 };
   #stopFinished = false;
   #path: SendPath | undefined;
+  /** The stacks sockets were made from, by generation, when creation sites are recorded. */
+  readonly #socketStacks: Map<number, { stack: CapturedStack; call: string }> | undefined;
+  /** The `makeWASocket` the path gets: the network's, or one that notes where it was called from. */
+  readonly #makeSocket: SocketFactory;
 
   constructor(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions) {
     this.#timeline = timeline;
@@ -252,7 +266,24 @@ class Run {
     });
     this.#logSink = { records: [], dropped: 0, max: logsMax, now: () => this.#clock.now() };
     this.#output = this.#captureProcess ? new OutputRecorder(() => this.#clock.now()) : undefined;
+    this.#clock.library.onThrow = this.#clock.path.onThrow;
+    this.#socketStacks = options.creationSites === true ? new Map() : undefined;
+    this.#clock.path.captureSites = options.creationSites === true;
+    this.#makeSocket = this.#socketStacks === undefined ? this.#network.makeSocket : this.#siteNotingMakeSocket(this.#socketStacks);
     this.#prepareRecords();
+  }
+
+  /** The network's `makeWASocket`, noting the stack of each call by the socket's generation. */
+  #siteNotingMakeSocket(stacks: Map<number, { stack: CapturedStack; call: string }>): SocketFactory {
+    const network = this.#network;
+    const call = this.#globals === 'intercept' ? 'makeWASocket' : 'env.makeSocket';
+    const makeSocket: SocketFactory = (config) => {
+      const stack = captureStack(makeSocket);
+      const socket = network.makeSocket(config);
+      stacks.set(network.sockets.length, { stack, call });
+      return socket;
+    };
+    return makeSocket;
   }
 
   /** Inbound ids are drawn up front in event order: independent of how the run unfolds. */
@@ -304,7 +335,7 @@ class Run {
         now: () => this.#clock.now(),
         draw: () => (this.#globalsStream ??= streamFor(this.#timeline.seed, 'globals')).uniform(),
         record: (name) => this.#recordGlobalUse(name),
-        intercept: () => installInterception({ clock: this.#clock, seed: this.#timeline.seed, makeSocket: this.#network.makeSocket }),
+        intercept: () => installInterception({ clock: this.#clock, seed: this.#timeline.seed, makeSocket: this.#makeSocket }),
         watchImmediates: () => this.#clock.watchImmediates(),
         immediateQueued: () => this.#clock.immediateQueued(),
       });
@@ -362,7 +393,7 @@ class Run {
   #begin(): void {
     const clock = this.#clock;
     const env: SimEnv = {
-      makeSocket: this.#network.makeSocket,
+      makeSocket: this.#makeSocket,
       clock: clock.path,
       random: randomPort(streamFor(this.#timeline.seed, 'jitter')),
       messageIds: messageIdSource(streamFor(this.#timeline.seed, 'messageIds')),
@@ -588,9 +619,10 @@ class Run {
       attempts: network.attempts,
       server: this.#server.snapshot(),
       timers: {
-        path: timerRecord(clock.path),
+        path: pathTimerRecord(clock.path),
         network: timerRecord(clock.network),
         harness: timerRecord(clock.harness),
+        ...(clock.library.stats.created > 0 ? { library: timerRecord(clock.library) } : {}),
         firedTotal: clock.timersFired,
       },
       connects: { count: network.connectTimes.length, at: network.connectTimes },
@@ -609,7 +641,22 @@ class Run {
     if (this.#exited !== undefined) history.exited = this.#exited;
     if (this.#lanes.limited) history.repliesPerChatMax = this.#lanes.max;
     if (network.unmodelled !== undefined) history.unmodelled = network.unmodelled;
+    if (this.#socketStacks !== undefined) history.sites = this.#sites(this.#socketStacks);
     return history;
+  }
+
+  /** Where the path made each socket and each timer it left pending (asked for: creationSites). */
+  #sites(socketStacks: Map<number, { stack: CapturedStack; call: string }>): CreationSites {
+    const sites: CreationSites = { sockets: {}, timers: {} };
+    for (const [generation, { stack, call }] of socketStacks) {
+      const site = siteOf(stack, call);
+      if (site !== undefined) sites.sockets[generation] = site;
+    }
+    for (const timer of this.#clock.path.pending(pendingTimersMax)) {
+      const site = timer.origin?.stack === undefined ? undefined : siteOf(timer.origin.stack, timer.origin.call);
+      if (site !== undefined) sites.timers[timer.id] = site;
+    }
+    return sites;
   }
 }
 
@@ -621,6 +668,19 @@ function assertNever(event: never): never {
 function timerRecord(view: ClockView): TimerRecord {
   const stats: TimerStats = view.stats;
   return { created: stats.created, cleared: stats.cleared, fired: stats.fired, aliveAtEnd: stats.alive, aliveMax: stats.aliveMax };
+}
+
+/** The path's timer counts, with the timers it left pending. */
+function pathTimerRecord(view: ClockView): TimerRecord {
+  const record = timerRecord(view);
+  if (record.aliveAtEnd === 0) return record;
+  record.pending = view.pending(pendingTimersMax).map(({ id, createdAt, delayMs, origin }) => ({
+    id,
+    createdAt,
+    delayMs,
+    ...(origin?.repeats === true ? { repeats: true as const } : {}),
+  }));
+  return record;
 }
 
 function randomPort(stream: { uniform(): number }): () => number {

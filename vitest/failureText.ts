@@ -35,7 +35,7 @@ export function replayLine(file: string, module?: string): string {
  * lines are those of `baileys-sim replay`).
  */
 export async function failingRunLines(timeline: Timeline, factory: SendPathFactory, dedupeById: boolean, violations: readonly Violation[]): Promise<string[]> {
-  const history = await simulate(timeline, factory, { dedupeById });
+  const history = await simulate(timeline, factory, { dedupeById, creationSites: true });
   const shownViolations = violations.slice(0, violationLinesMax).map((v) => `  ${formatViolation(v)}`);
   if (violations.length > violationLinesMax) shownViolations.push(`  … ${violations.length - violationLinesMax} more in the failure file`);
   return [

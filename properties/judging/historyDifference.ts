@@ -31,7 +31,8 @@ const shownItemsMax = 8;
 
 /** The first difference between two histories, or undefined when they are equal. */
 export function firstHistoryDifference(a: History, b: History): HistoryDifference | undefined {
-  const keys = orderedKeys(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>);
+  // Creation sites say where in the source, not what the run did (see `fingerprint`).
+  const keys = orderedKeys(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>).filter((key) => key !== 'sites');
   // A stable sort: records first (in their order), totals last (in theirs), the rest between.
   const rank = (key: string): number => (recordsFirst.includes(key) ? recordsFirst.indexOf(key) - recordsFirst.length : totalsLast.indexOf(key) + 1);
   keys.sort((x, y) => rank(x) - rank(y));

@@ -596,10 +596,10 @@ describe('clean', () => {
     h.thrown.push({ at: 60, where: 'listener', error: { name: 'TypeError', message: 'x is undefined' } });
     // Act / Assert
     expect(checkClean(h).map((v) => v.message)).toEqual([
-      '2 send-path timer(s) alive after stop()',
+      '2 send-path timer(s) still pending after stop()',
       '1 send(s) still pending after stop() on sockets it neither ended nor lost',
       '1 request(s) never settled after stop()',
-      'socket 1 (created at 0 ms, open) was neither ended nor closed when stop() resolved',
+      'socket 1, made at 0 ms, was neither ended nor closed when stop() resolved (open when the run ended)',
       'unhandled rejection: Error: boom',
       'thrown in listener: TypeError: x is undefined',
     ]);
@@ -632,15 +632,44 @@ describe('clean', () => {
     const violations = checkClean(h);
     // Assert
     expect(violations).toEqual([
-      { property: 'clean', generation: 3, at: 9000, message: 'socket 3 (created at 200 ms, connecting) was neither ended nor closed when stop() resolved' },
-      { property: 'clean', generation: 4, at: 9000, message: 'socket 4 (created at 300 ms, closed) was neither ended nor closed when stop() resolved' },
+      { property: 'clean', generation: 3, at: 9000, message: 'socket 3, made at 200 ms, was neither ended nor closed when stop() resolved (connecting when the run ended)' },
+      { property: 'clean', generation: 4, at: 9000, message: 'socket 4, made at 300 ms, was neither ended nor closed when stop() resolved (closed when the run ended)' },
+    ]);
+  });
+
+  it('names each timer left pending after stop(): its delay, when and where it was made', () => {
+    // Arrange: two timers pending at the end; the history knows where the first was made.
+    const h = baseHistory();
+    h.stop = { ...h.stop, pathTimersAlive: 3 };
+    h.timers.path = { ...h.timers.path, aliveAtEnd: 3, pending: [{ id: 4, createdAt: 1020, delayMs: 30_000 }, { id: 7, createdAt: 2500, delayMs: 600_000, repeats: true }] };
+    h.sites = { sockets: {}, timers: { 4: { at: 'src/bot.ts:88:5', call: 'setTimeout' } } };
+    // Act
+    const messages = checkClean(h).map((v) => v.message);
+    // Assert
+    expect(messages).toEqual([
+      'a 30,000 ms timer created at 1,020 ms in src/bot.ts:88:5, still pending after stop()',
+      'a 600,000 ms interval created at 2,500 ms, still pending after stop()',
+      '1 more send-path timer(s) still pending after stop()',
+    ]);
+  });
+
+  it('names where a socket left open was made, when the history knows', () => {
+    // Arrange
+    const h = baseHistory();
+    h.sockets = [endedSocket({ generation: 1, openedAt: 10, endAt: 1000 }), socket({ generation: 2, createdAt: 4300, openedAt: 4360 })];
+    h.sites = { sockets: { 2: { at: 'src/bot.ts:41:18', call: 'makeWASocket' } }, timers: {} };
+    // Act
+    const violations = checkClean(h);
+    // Assert
+    expect(violations.map((v) => v.message)).toEqual([
+      'socket 2, made at 4,300 ms by src/bot.ts:41:18 (makeWASocket), was neither ended nor closed when stop() resolved (open when the run ended)',
     ]);
   });
 
   it('flags a socket made after stop() resolved', () => {
     const h = baseHistory();
     h.sockets = [endedSocket({ generation: 1, openedAt: 10, endAt: 9000 }), endedSocket({ generation: 2, createdAt: 9100, endAt: 9900 })];
-    expect(checkClean(h)).toMatchObject([{ generation: 2, message: 'socket 2 (created at 9100 ms, closed) was neither ended nor closed when stop() resolved' }]);
+    expect(checkClean(h)).toMatchObject([{ generation: 2, message: 'socket 2, made at 9,100 ms, was neither ended nor closed when stop() resolved (closed when the run ended)' }]);
   });
 
   it('flags sends begun after stop() was called, but not one at the very time of the call', () => {

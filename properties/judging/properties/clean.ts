@@ -8,6 +8,7 @@ import { describeExit } from '../../../sim/intercept/processExit.js';
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
 import { errorInWords } from '../../../src/errorWords.js';
+import { ms, socketSite, timerText } from '../words.js';
 
 const property = 'clean';
 
@@ -42,7 +43,9 @@ function socketsLeft(history: History, stoppedAt: number): Violation<typeof prop
       property,
       generation: s.generation,
       at: stoppedAt,
-      message: `socket ${s.generation} (created at ${s.createdAt} ms, ${s.state}) was neither ended nor closed when stop() resolved`,
+      message:
+        `socket ${s.generation}, made at ${ms(s.createdAt)}${socketSite(history, s.generation)}, was neither ended nor closed ` +
+        `when stop() resolved (${s.state} when the run ended)`,
     });
   }
   return violations;
@@ -67,6 +70,20 @@ function sendsAfterStop(history: History, stopAt: number): Violation<typeof prop
   ];
 }
 
+/**
+ * The path's timers still pending when the run ended (after stop()): one violation per timer the
+ * history lists, with its delay, when and (when known) where it was made; one for the rest.
+ */
+function timersLeft(history: History, at: number): Violation<typeof property>[] {
+  const alive = history.stop.pathTimersAlive;
+  if (alive === 0) return [];
+  const listed = history.timers.path.pending ?? [];
+  const violations = listed.map((timer): Violation<typeof property> => ({ property, at, message: `${timerText(history, timer)}, still pending after stop()` }));
+  const rest = alive - listed.length;
+  if (rest > 0) violations.push({ property, at, message: `${rest} ${listed.length > 0 ? 'more ' : ''}send-path timer(s) still pending after stop()` });
+  return violations;
+}
+
 function check(index: HistoryIndex): Violation<typeof property>[] {
   const { history } = index;
   const violations: Violation<typeof property>[] = [];
@@ -83,7 +100,7 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
     return violations;
   }
   if (stop.result !== 'completed') add(`stop() ${stop.result}${stop.error ? `: ${errorInWords(stop.error)}` : ''}`);
-  if (stop.pathTimersAlive > 0) add(`${stop.pathTimersAlive} send-path timer(s) alive after stop()`);
+  violations.push(...timersLeft(history, at));
   const pending = sendsLeft(history, stop.completedAt ?? history.endedAt);
   if (pending > 0) add(`${pending} send(s) still pending after stop() on sockets it neither ended nor lost`);
   // Only requests the harness actually made count; one whose inbound never arrived was never asked.

@@ -5,6 +5,7 @@
 import type { SocketRecord } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
+import { socketSite } from '../words.js';
 
 const property = 'one-socket';
 
@@ -29,7 +30,8 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
         generation: socket.generation,
         at: socket.createdAt,
         message:
-          `socket ${socket.generation} was created at ${socket.createdAt} ms while socket ${longest.generation} (created at ${longest.createdAt} ms) ` +
+          `socket ${socket.generation} was created at ${socket.createdAt} ms${socketSite(index.history, socket.generation)} ` +
+          `while socket ${longest.generation} (created at ${longest.createdAt} ms) ` +
           `was still ${longest.openedAt !== undefined && longest.openedAt <= socket.createdAt ? 'open' : 'connecting'}: end() the old socket before opening a new one`,
       });
     }
