@@ -158,6 +158,8 @@ export interface InboundRecord {
   receivedAt?: number;
   /** How many times the path handed it over. */
   handedCount: number;
+  /** When each hand-over happened (the first 100; `handedCount` counts them all). */
+  handedAt?: number[];
 }
 
 /** What a logical request asked for. */
@@ -392,6 +394,11 @@ export interface History {
   globalsUsed?: GlobalUse[];
   /** Where the path made its sockets and pending timers, when asked (not part of the fingerprint). */
   sites?: CreationSites;
+  /**
+   * The order the facts were recorded in (journal.ts): kind and id, pair after pair. Facts of
+   * one millisecond are told in this order, cause before effect.
+   */
+  order?: number[];
 }
 
 /** An error's recorded form: name, message, Boom status code; never a stack. */

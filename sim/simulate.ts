@@ -44,6 +44,7 @@ import { messageIdSource, streamFor, type RandomStream } from './random.js';
 import { mediaCaption, replyText, ServerModel } from './network/server.js';
 import { answerableInboundKinds, chatJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
 import { captureStack, siteOf, type CapturedStack } from './sites.js';
+import { factKinds, inboundFactId, Journal } from './journal.js';
 
 /** Knobs of one run. Defaults suit property runs; every one is bounded. */
 export interface SimulateOptions {
@@ -185,10 +186,14 @@ class Run {
   readonly #rejections: History['unhandledRejections'] = [];
   readonly #strayInbound: { at: number; id: string }[] = [];
   readonly #inbound: InboundRecord[] = [];
-  readonly #inboundById = new Map<string, { record: InboundRecord; received: InboundMessage | undefined; waiting: PendingCall[] }>();
+  readonly #inboundById = new Map<string, { index: number; record: InboundRecord; received: InboundMessage | undefined; waiting: PendingCall[] }>();
   readonly #inboundByMsg = new Map<string, string>();
   readonly #requests: RequestRecord[] = [];
   readonly #requestByEvent = new Map<number, RequestRecord>();
+  /** Each request's index in `#requests`: its id in the journal. */
+  readonly #requestIndex = new Map<RequestRecord, number>();
+  /** The order facts were recorded in (journal.ts). */
+  readonly #journal = new Journal();
   #unsettled = 0;
   /** Faults and heals as they fired: the checkers need to know when the network was good. */
   readonly #networkEvents: NetworkEventRecord[] = [];
@@ -244,7 +249,13 @@ class Run {
     this.#jids = chatJids(timeline);
     const chatNames = new Map<string, string>();
     for (const [chat, jid] of this.#jids) chatNames.set(jid, chat);
-    this.#server = new ServerModel({ dedupeById: options.dedupeById ?? true, chatNames, inboundQueueMax });
+    const journal = this.#journal;
+    this.#server = new ServerModel({
+      dedupeById: options.dedupeById ?? true,
+      chatNames,
+      inboundQueueMax,
+      onFrame: (seq) => journal.note(factKinds.frameReached, seq),
+    });
     this.#network = new FakeNetwork({
       clock: this.#clock,
       fakeIds: messageIdSource(streamFor(timeline.seed, 'fakeMessageIds')),
@@ -252,15 +263,20 @@ class Run {
       chatNames,
       hooks: {
         onInboundEmitted: (message, generation, type) => {
-          const record = this.#inboundById.get(message.id)?.record;
-          if (record === undefined) return;
+          const entry = this.#inboundById.get(message.id);
+          if (entry === undefined) return;
+          const { record } = entry;
           const at = this.#clock.now();
           if (record.emittedAt === undefined) {
             record.emittedAt = at;
             record.generation = generation;
           }
-          if (record.deliveries.length < deliveriesPerInboundMax) record.deliveries.push({ at, generation, type });
+          if (record.deliveries.length < deliveriesPerInboundMax) {
+            journal.note(factKinds.inboundEmitted, inboundFactId(entry.index, record.deliveries.length));
+            record.deliveries.push({ at, generation, type });
+          }
         },
+        note: (kind, id) => journal.note(kind, id),
       },
       options: options.network,
     });
@@ -269,18 +285,24 @@ class Run {
     this.#clock.library.onThrow = this.#clock.path.onThrow;
     this.#socketStacks = options.creationSites === true ? new Map() : undefined;
     this.#clock.path.captureSites = options.creationSites === true;
-    this.#makeSocket = this.#socketStacks === undefined ? this.#network.makeSocket : this.#siteNotingMakeSocket(this.#socketStacks);
+    this.#makeSocket = this.#notingMakeSocket(this.#socketStacks);
     this.#prepareRecords();
   }
 
-  /** The network's `makeWASocket`, noting the stack of each call by the socket's generation. */
-  #siteNotingMakeSocket(stacks: Map<number, { stack: CapturedStack; call: string }>): SocketFactory {
+  /**
+   * The network's `makeWASocket`, noting each socket in the journal, and the stack of each call
+   * by the socket's generation when creation sites are recorded.
+   */
+  #notingMakeSocket(stacks: Map<number, { stack: CapturedStack; call: string }> | undefined): SocketFactory {
     const network = this.#network;
+    const journal = this.#journal;
     const call = this.#globals === 'intercept' ? 'makeWASocket' : 'env.makeSocket';
     const makeSocket: SocketFactory = (config) => {
-      const stack = captureStack(makeSocket);
+      const stack = stacks === undefined ? undefined : captureStack(makeSocket);
       const socket = network.makeSocket(config);
-      stacks.set(network.sockets.length, { stack, call });
+      const generation = network.sockets.length;
+      journal.note(factKinds.socketCreated, generation);
+      if (stack !== undefined) stacks!.set(generation, { stack, call });
       return socket;
     };
     return makeSocket;
@@ -303,8 +325,8 @@ class Run {
           deliveries: [],
           handedCount: 0,
         };
+        this.#inboundById.set(record.id, { index: this.#inbound.length, record, received: undefined, waiting: [] });
         this.#inbound.push(record);
-        this.#inboundById.set(record.id, { record, received: undefined, waiting: [] });
         this.#inboundByMsg.set(event.msg, record.id);
       } else if (event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing') {
         const inbound = this.#inboundById.get(this.#inboundByMsg.get(event.to)!)!.record;
@@ -318,6 +340,7 @@ class Run {
           requestedAt: event.at,
           outcome: 'pending',
         };
+        this.#requestIndex.set(request, this.#requests.length);
         this.#requests.push(request);
         this.#requestByEvent.set(eventIndex, request);
         this.#unsettled++;
@@ -446,6 +469,7 @@ class Run {
 
   #fire(event: TimelineEvent, index: number): void {
     this.#eventsFired++;
+    this.#journal.note(factKinds.eventFired, index);
     this.#progress?.eventFired(index, this.#clock.now());
     if (this.#faults.get(event.do) !== undefined) {
       this.#networkEvents.push({ at: this.#clock.now(), do: event.do });
@@ -490,7 +514,12 @@ class Run {
       this.#strayInbound.push({ at: now, id: String(id) });
       return;
     }
-    entry.record.handedCount++;
+    const { record } = entry;
+    if (record.handedCount < deliveriesPerInboundMax) {
+      this.#journal.note(factKinds.inboundHanded, inboundFactId(entry.index, record.handedCount));
+      (record.handedAt ??= []).push(now);
+    }
+    record.handedCount++;
     if (entry.received !== undefined) return;
     entry.received = message;
     entry.record.receivedAt = now;
@@ -510,6 +539,7 @@ class Run {
   #call(message: InboundMessage, { request, event }: PendingCall): void {
     request.calledAt = this.#clock.now();
     request.callSeq = ++this.#calls;
+    this.#journal.note(factKinds.requestCalled, this.#requestIndex.get(request)!);
     let result: unknown;
     try {
       if (event.do === 'reply') {
@@ -533,6 +563,7 @@ class Run {
   #settleRequest(request: RequestRecord, ok: boolean, value: unknown): void {
     if (request.settledAt !== undefined || this.#exited !== undefined) return;
     request.settledAt = this.#clock.now();
+    this.#journal.note(factKinds.requestSettled, this.#requestIndex.get(request)!);
     this.#unsettled--;
     if (ok) {
       request.outcome = 'ok';
@@ -566,11 +597,13 @@ class Run {
     const clock = this.#clock;
     stop.reason = reason;
     stop.requestedAt = clock.now();
+    this.#journal.note(factKinds.stopCalled, 0);
     stop.result = 'hung';
     clock.harness.clearTimeout(this.#deadlineTimer);
     const finish = (error?: unknown, failed = false): void => {
       if (this.#exited !== undefined) return;
       stop.completedAt = clock.now();
+      this.#journal.note(factKinds.stopSettled, 0);
       stop.result = failed ? 'rejected' : 'completed';
       if (failed) stop.error = errorRecord(error);
       this.#stopFinished = true;
@@ -632,6 +665,7 @@ class Run {
       logs: this.#logSink.records,
       logsDropped: this.#logSink.dropped,
       stop,
+      order: this.#journal.entries,
     };
     if (this.#strayInbound.length > 0) history.strayInbound = this.#strayInbound;
     if (clock.limit !== undefined) history.limit = clock.limit;

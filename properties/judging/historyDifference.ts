@@ -6,7 +6,8 @@
  * "First" is in reading order, causes before effects: the sockets and the frames the path
  * wrote (attempts) first, then what the bot saw (inbound, requests and their receipts), the
  * server's log, the rest of the record, and last the totals (`endedAt`, timer counts, `stop`),
- * which differ whenever anything before them does. Each record's fields in their own order.
+ * which differ whenever anything before them does, and the order the facts were recorded in.
+ * Each record's fields in their own order.
  */
 import type { History } from '../../sim/history.js';
 
@@ -23,7 +24,7 @@ export interface HistoryDifference {
 /** Top-level fields read first: what the path did on the wire, then what the bot saw. */
 const recordsFirst: readonly string[] = ['sockets', 'attempts', 'inbound', 'requests', 'server'];
 /** Top-level fields read last: totals and summaries that change whenever a record does. */
-const totalsLast: readonly string[] = ['endedAt', 'connects', 'timers', 'logsDropped', 'limit', 'stop'];
+const totalsLast: readonly string[] = ['endedAt', 'connects', 'timers', 'logsDropped', 'limit', 'stop', 'order'];
 
 /** Depth and width of a value shown in a difference (a whole socket record is not needed). */
 const shownDepthMax = 2;

@@ -63,6 +63,7 @@ describe('simulate', () => {
         deliveries: [{ at: 1040, generation: 1, type: 'notify' }],
         receivedAt: 1040,
         handedCount: 1,
+        handedAt: [1040],
       },
     ]);
     // The first send to the chat runs two usync round trips (4 x 10 ms) before its write.
