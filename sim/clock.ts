@@ -270,6 +270,7 @@ export class VirtualClock {
   readonly limits: Readonly<ClockLimits>;
   #watchesImmediates = false;
   #immediateQueued = false;
+  #drainFirst = false;
 
   /** A clock at virtual time 0 with the given limits. */
   constructor(limits: Partial<ClockLimits> = {}) {
@@ -350,6 +351,11 @@ export class VirtualClock {
       // One turn: the last timer's continuations have drained; decide, then fire the next timer.
       const step = (): void => {
         if (this.limit !== undefined || isDone()) return finish();
+        if (this.#drainFirst) {
+          // isDone started work (a stop()): its continuations run before the next timer fires.
+          this.#drainFirst = false;
+          return next();
+        }
         if (this.timersAlive() === 0) {
           // One more full drain: a continuation may still create a timer. Then it is quiescent.
           if (++idleTurns > 1) return finish();
@@ -385,6 +391,15 @@ export class VirtualClock {
       // Drain first: work queued before the loop (a path's start()) settles before any timer.
       next();
     });
+  }
+
+  /**
+   * Asks the loop to drain once more before it fires the next timer: for work `isDone` started
+   * outside any timer (the harness's `stop()` once everything settled), whose continuations
+   * happen at this instant, not after the next timer.
+   */
+  drainFirst(): void {
+    this.#drainFirst = true;
   }
 
   /**

@@ -463,6 +463,8 @@ class Run {
     const allFired = this.#eventsFired === this.#timeline.events.length;
     if (this.#stop.requestedAt === undefined && allFired && this.#unsettled === 0 && !this.#network.lossUnsettled(this.#clock.path.stats.alive > 0)) {
       this.#requestStop('settled');
+      // stop() was called outside any timer: what it does now happens before the next timer fires.
+      this.#clock.drainFirst();
     }
     return this.#stopFinished && allFired;
   }
