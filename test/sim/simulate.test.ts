@@ -221,6 +221,27 @@ describe('simulate', () => {
     expect(h.timers.path).toMatchObject({ created: 1, aliveAtEnd: 1 });
   });
 
+  it('settles an async stop() called once everything settled before the next timer fires', async () => {
+    // Arrange: a heartbeat due in 30 s that stop() clears after an await.
+    let heartbeat: unknown;
+    const fired: number[] = [];
+    const path: SendPathFactory = (env) => ({
+      start() {
+        heartbeat = env.clock.setTimeout(() => fired.push(env.clock.now()), 30_000);
+      },
+      async stop() {
+        await Promise.resolve();
+        env.clock.clearTimeout(heartbeat as never);
+      },
+    });
+    // Act
+    const h = await simulate(timelineOf([inbound]), path);
+    // Assert
+    expect(h.stop).toMatchObject({ reason: 'settled', result: 'completed', pathTimersAlive: 0 });
+    expect(h.stop.completedAt).toBe(h.stop.requestedAt);
+    expect(fired).toEqual([]);
+  });
+
   it('holds the run through a silent link until the silent socket is found dead and a newer one opened', async () => {
     // Arrange: the tiny path trusts a resolved send; r1 is written into the silent link (r0 made
     // the chat's devices known, so r1 needs no queries and is written at once).
