@@ -22,6 +22,13 @@ import { fileURLToPath } from 'node:url';
 /** Frames kept per capture: enough to reach the user's call through a library or two. */
 export const siteFramesMax = 16;
 
+/**
+ * Frames of a first, cheaper capture (a capture costs in proportion to its frames): the code
+ * that called the timer function directly nearly always decides; a full capture is made only
+ * when it does not (a library's frame, a waiting helper).
+ */
+export const siteFramesFirst = 2;
+
 /** A stack captured and not yet read. */
 export interface CapturedStack {
   readonly stack?: unknown;
@@ -55,10 +62,10 @@ const specimensDir = join(packageRoot, 'properties', 'specimens') + sep;
  * Captures the stack of the code that called `above` (frames of `above` and the frames it called
  * are left out). Costs a few microseconds; nothing is formatted.
  */
-export function captureStack(above: (...args: never[]) => unknown): CapturedStack {
+export function captureStack(above: (...args: never[]) => unknown, framesMax: number = siteFramesMax): CapturedStack {
   const holder: { stack?: unknown } = {};
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = siteFramesMax;
+  Error.stackTraceLimit = framesMax;
   Error.captureStackTrace(holder, above);
   Error.stackTraceLimit = limit;
   return holder;
@@ -90,10 +97,23 @@ function fileOf(frame: NodeJS.CallSite): string | undefined {
   return name;
 }
 
+/** Kinds of the files frames were in, by the name V8 gives (a file's kind never changes). */
+const kindsByName = new Map<string, FrameKind>();
+/** Names kept in {@link kindsByName}: a process loads a bounded number of modules, but bound it anyway. */
+const kindsByNameMax = 10_000;
+
 function kindOf(frame: NodeJS.CallSite): FrameKind {
-  const raw = frame.getFileName() ?? '';
-  if (raw.endsWith(standInMarker)) return 'harness';
-  const file = fileOf(frame);
+  const name = frame.getFileName() ?? '';
+  let kind = kindsByName.get(name);
+  if (kind === undefined) {
+    kind = kindOfFile(name, fileOf(frame));
+    if (kindsByName.size < kindsByNameMax) kindsByName.set(name, kind);
+  }
+  return kind;
+}
+
+function kindOfFile(name: string, file: string | undefined): FrameKind {
+  if (name.endsWith(standInMarker)) return 'harness';
   if (file === undefined || !isAbsolute(file)) return 'runtime';
   if (harnessDirs.some((dir) => file.startsWith(dir)) && !file.startsWith(specimensDir)) return 'harness';
   if (file.includes(baileysDir)) return 'baileys';
@@ -124,13 +144,86 @@ function isSleepHelper(frame: NodeJS.CallSite): boolean {
  * and the path's otherwise.
  */
 export function madeBy(captured: CapturedStack): MadeBy {
-  let innermostDependency: string | undefined;
+  return decidedBy(captured) ?? undecidedOwner(captured);
+}
+
+/**
+ * Owners already decided, by the callback a timer was made with: a bot's `setTimeout(connect, ms)`
+ * passes the same function again and again, and a function's author does not change. Weak: a
+ * callback the code dropped is forgotten.
+ */
+const ownersByCallback = new WeakMap<object, MadeBy>();
+
+/**
+ * The source texts of callbacks whose timers were the path's. Most timers are made with a new
+ * closure each time (`setTimeout(() => ..., ms)`), a new object of the same text: a text seen
+ * making a path timer makes a path timer again without a capture, which costs some 15 µs in a
+ * run. Only the path's verdicts are kept: a library closure of the very same text as one of the
+ * bot's would count as the bot's, as every timer did before attribution, never the other way.
+ */
+const pathCallbackTexts = new Set<string>();
+/** Texts kept in {@link pathCallbackTexts}; past it, new texts are captured every time. */
+const pathCallbackTextsMax = 10_000;
+/**
+ * Shorter texts are not kept: `() => {}`, `() => undefined` and a native `resolve` are written
+ * alike in a bot and in a library, and are captured every time.
+ */
+const pathCallbackTextLengthMin = 40;
+
+/** A callback's source text, if it has one long enough to tell it from others. */
+function distinctTextOf(callback: object): string | undefined {
+  let text: string;
+  try {
+    text = Function.prototype.toString.call(callback);
+  } catch {
+    return undefined;
+  }
+  return text.length >= pathCallbackTextLengthMin ? text : undefined;
+}
+
+/**
+ * Whose a timer made with `callback` is, from the stack of the call that is making it: a
+ * capture of {@link siteFramesFirst} frames, and a full one only when those decide nothing; a
+ * callback seen before, or one of the text of a callback that made a path timer, is not captured
+ * again, unless `site` asks for the stack (for the timer's creation site). Call it from the function `above` that the code called (the frames of `above`
+ * and of what it called are left out).
+ */
+export function ownerOfCall(above: (...args: never[]) => unknown, callback: object, site: boolean): { madeBy: MadeBy; stack?: CapturedStack } {
+  const known = site ? undefined : ownersByCallback.get(callback);
+  if (known !== undefined) return { madeBy: known };
+  const text = site ? undefined : distinctTextOf(callback);
+  if (text !== undefined && pathCallbackTexts.has(text)) return { madeBy: 'path' };
+  const first = captureStack(above, site ? siteFramesMax : siteFramesFirst);
+  let owner = decidedBy(first);
+  let stack = first;
+  if (owner === undefined) {
+    stack = site ? first : captureStack(above, siteFramesMax);
+    owner = madeBy(stack);
+  }
+  ownersByCallback.set(callback, owner);
+  if (owner === 'path' && text !== undefined && pathCallbackTexts.size < pathCallbackTextsMax) pathCallbackTexts.add(text);
+  return { madeBy: owner, stack };
+}
+
+/** The owner the first frame in Baileys or in the user's code gives, if a frame does. */
+function decidedBy(captured: CapturedStack): MadeBy | undefined {
   for (const frame of framesOf(captured)) {
     const kind = kindOf(frame);
     if (kind === 'baileys' && isSleepHelper(frame)) continue;
     if (kind === 'baileys') return 'baileys';
     if (kind === 'user') return 'path';
-    if (kind === 'dependency') innermostDependency ??= fileOf(frame);
+  }
+  return undefined;
+}
+
+/** The owner of a timer no frame decided: by the innermost library (see {@link madeBy}). */
+function undecidedOwner(captured: CapturedStack): MadeBy {
+  let innermostDependency: string | undefined;
+  for (const frame of framesOf(captured)) {
+    if (kindOf(frame) === 'dependency') {
+      innermostDependency = fileOf(frame);
+      break;
+    }
   }
   if (innermostDependency === undefined) return 'path';
   const name = packageNameOf(innermostDependency);

@@ -22,7 +22,7 @@ import timers from 'node:timers';
 import timersPromises from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { ClockView, TimerOrigin } from '../clock.js';
-import { captureStack, madeBy } from '../sites.js';
+import { ownerOfCall } from '../sites.js';
 import { Patches } from './patches.js';
 
 /** Node's largest timer delay; a longer (or a non-positive, or NaN) one becomes 1 ms, as in Node. */
@@ -143,9 +143,14 @@ class GlobalTimers {
     if (typeof callback !== 'function') {
       throw new TypeError(`The "callback" argument must be of type function. Received ${callback === null ? 'null' : typeof callback}`);
     }
-    const stack = captureStack(caller);
-    const view = madeBy(stack) === 'baileys' ? this.#views.library : this.#views.path;
-    const origin: TimerOrigin = { createdAt: view.now(), delayMs: nodeDelayMs(delay), repeats: repeat, call: repeat ? 'setInterval' : 'setTimeout', stack };
+    // The stack is kept only when the run records creation sites: a kept stack keeps its frames' objects alive.
+    const site = this.#views.path.captureSites;
+    const { madeBy, stack } = ownerOfCall(caller, callback, site);
+    const view = madeBy === 'baileys' ? this.#views.library : this.#views.path;
+    const call = repeat ? 'setInterval' : 'setTimeout';
+    const origin: TimerOrigin = site
+      ? { createdAt: view.now(), delayMs: nodeDelayMs(delay), repeats: repeat, call, stack }
+      : { createdAt: view.now(), delayMs: nodeDelayMs(delay), repeats: repeat, call };
     const timeout = new VirtualTimeout(this, view, ++this.#ids, callback as (...a: unknown[]) => void, args, origin);
     this.#live.set(timeout.id, timeout);
     timeout.arm();
