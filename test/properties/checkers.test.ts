@@ -653,6 +653,17 @@ describe('clean', () => {
     ]);
   });
 
+  it('says so of a timer made after stop() resolved', () => {
+    // Arrange: stop() resolved at 9000; the path set a timer at 12,000 ms anyway.
+    const h = baseHistory();
+    h.stop = { ...h.stop, pathTimersAlive: 1 };
+    h.timers.path = { ...h.timers.path, aliveAtEnd: 1, pending: [{ id: 3, createdAt: 12_000, delayMs: 1000 }] };
+    // Act
+    const messages = checkClean(h).map((v) => v.message);
+    // Assert
+    expect(messages).toEqual(['a 1,000 ms timer created at 12,000 ms, made after stop() resolved and still pending']);
+  });
+
   it('names where a socket left open was made, when the history knows', () => {
     // Arrange
     const h = baseHistory();

@@ -7,7 +7,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runArb } from '../../properties/generation/arbitraries.js';
-import { readFailureFile, replayFailure } from '../../properties/campaigns/failureFile.js';
 import { builtInSendPath } from '../../properties/paths/sendPaths.js';
 import { runFacts, type Fact } from '../../report/facts.js';
 import type { History } from '../../sim/history.js';
@@ -15,6 +14,7 @@ import { simulate } from '../../sim/simulate.js';
 import type { Timeline } from '../../sim/timeline.js';
 import type { SendPathFactory } from '../../src/ports.js';
 import { timelineOf } from '../sim/helpers.js';
+import { redeliveredTimeline } from './timelines.js';
 
 /** The lines of a run's story. */
 function story(timeline: Timeline, history: History): string[] {
@@ -51,10 +51,10 @@ describe('the story of a run', () => {
 
   it('tells every second copy of a message, emitted and handed to the bot again', async () => {
     // Arrange: a lost receipt makes the server deliver m1 again at the next login; the specimen hands every copy over.
-    const failure = await readFailureFile('test/regressions/specimen-no-inbound-dedupe.json');
+    const timeline = redeliveredTimeline();
     // Act
-    const { history } = await replayFailure(failure);
-    const lines = story(failure.timeline, history);
+    const history = await simulate(timeline, builtInSendPath('specimen:no-inbound-dedupe').factory);
+    const lines = story(timeline, history);
     // Assert
     expect(lines).toContainEqual(expect.stringMatching(/^m1 emitted to the path on socket \d+ again \(append: 2nd copy\)$/));
     expect(lines).toContain('m1 handed to the bot again (2nd time): a second copy');
@@ -62,10 +62,15 @@ describe('the story of a run', () => {
 
   it('says how a rejected reply settled, in words', async () => {
     // Arrange: the specimen keeps sending on the socket it captured, whose close was emitted.
-    const failure = await readFailureFile('test/regressions/specimen-captured-socket.json');
+    const timeline = timelineOf([
+      { at: 0, do: 'inbound', chat: 'c1', msg: 'm1' },
+      { at: 10, do: 'reply', to: 'm1', key: 'r1' },
+      { at: 150, do: 'drop', reason: 'connectionClosed' },
+      { at: 5000, do: 'stop' },
+    ]);
     // Act
-    const { history } = await replayFailure(failure);
-    const lines = story(failure.timeline, history);
+    const history = await simulate(timeline, builtInSendPath('specimen:captured-socket').factory);
+    const lines = story(timeline, history);
     // Assert
     const rejected = history.requests.filter((r) => r.outcome === 'fail');
     expect(rejected.length).toBeGreaterThan(0);

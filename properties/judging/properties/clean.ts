@@ -78,7 +78,11 @@ function timersLeft(history: History, at: number): Violation<typeof property>[] 
   const alive = history.stop.pathTimersAlive;
   if (alive === 0) return [];
   const listed = history.timers.path.pending ?? [];
-  const violations = listed.map((timer): Violation<typeof property> => ({ property, at, message: `${timerText(history, timer)}, still pending after stop()` }));
+  const resolvedAt = history.stop.completedAt ?? Infinity;
+  const violations = listed.map((timer): Violation<typeof property> => {
+    const when = timer.createdAt > resolvedAt ? 'made after stop() resolved and still pending' : 'still pending after stop()';
+    return { property, at, message: `${timerText(history, timer)}, ${when}` };
+  });
   const rest = alive - listed.length;
   if (rest > 0) violations.push({ property, at, message: `${rest} ${listed.length > 0 ? 'more ' : ''}send-path timer(s) still pending after stop()` });
   return violations;
