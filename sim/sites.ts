@@ -189,10 +189,12 @@ function distinctTextOf(callback: object): string | undefined {
  * and of what it called are left out).
  */
 export function ownerOfCall(above: (...args: never[]) => unknown, callback: object, site: boolean): { madeBy: MadeBy; stack?: CapturedStack } {
-  const known = site ? undefined : ownersByCallback.get(callback);
-  if (known !== undefined) return { madeBy: known };
+  // The text first: a callback object seen before is rare, and asking a new closure for its
+  // identity (a WeakMap lookup) gives it a hash it did not need.
   const text = site ? undefined : distinctTextOf(callback);
   if (text !== undefined && pathCallbackTexts.has(text)) return { madeBy: 'path' };
+  const known = site ? undefined : ownersByCallback.get(callback);
+  if (known !== undefined) return { madeBy: known };
   const first = captureStack(above, site ? siteFramesMax : siteFramesFirst);
   let owner = decidedBy(first);
   let stack = first;
