@@ -241,7 +241,7 @@ describe('liveness', () => {
   it('flags a reply that never settled', () => {
     const h = baseHistory();
     h.requests.push(request('r1', { outcome: 'pending', settledAt: undefined }));
-    expect(checkLiveness(h)).toMatchObject([{ property: 'liveness', key: 'r1', message: 'r1 never settled (requested at 100)' }]);
+    expect(checkLiveness(h)).toMatchObject([{ property: 'liveness', key: 'r1', message: 'r1 never settled (called at 100 ms)' }]);
   });
 
   it('flags a reply given up early with no deadline, terminal close or stop', () => {

@@ -124,7 +124,7 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
     if (request.outcome === 'pending') {
       // The path ended its own process: what it left unsettled is the exit's doing (clean's).
       if (history.exited !== undefined) continue;
-      violations.push(violation(request, history.endedAt, `${key} never settled (requested at ${calledAt})`));
+      violations.push(violation(request, history.endedAt, `${key} never settled (called at ${ms(calledAt)})`));
       continue;
     }
     const settledAt = request.settledAt ?? history.endedAt;
