@@ -40,8 +40,8 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 export const terminalRespected: Checker<typeof property> = {
   name: property,
   meaning:
-    'After a logout (401), a ban (403) or a takeover by another session (440) from ' +
-    'outside, the path connects no more.',
+    'After a logout (401), a ban (403) or a takeover by another session (440) ' +
+    'from outside, the path connects no more.',
   fix:
     'On close, read lastDisconnect\'s status code and stop reconnecting for ' +
     'DisconnectReason.loggedOut, forbidden and connectionReplaced.',
