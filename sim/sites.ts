@@ -16,7 +16,7 @@
  */
 import { findSourceMap } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** Frames kept per capture: enough to reach the user's call through a library or two. */
@@ -308,10 +308,25 @@ function originalFile(source: string, generated: string): string {
   return isAbsolute(source) ? source : resolve(dirname(generated), source);
 }
 
-/** A path as the user would type it from `cwd`: relative inside it, absolute outside. */
+/** This package's directory (the repository, or the installed package: `dist`'s parent). */
+const packageDir = basename(packageRoot) === 'dist' ? dirname(packageRoot) : packageRoot;
+
+/** `file` relative to `dir` with `/` separators, or undefined when it is not inside `dir`. */
+function inside(dir: string, file: string): string | undefined {
+  const rel = relative(dir, file);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
+}
+
+/**
+ * A path as the user would type it from `cwd`: relative inside it; a file of this package
+ * outside it (a specimen) as `baileys-sim/<path in the package>`, the same on every machine;
+ * absolute otherwise.
+ */
 function displayFile(file: string, cwd: string): string {
-  const rel = relative(cwd, file);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : file;
+  const own = inside(cwd, file);
+  if (own !== undefined) return own;
+  const packaged = inside(packageDir, file);
+  return packaged === undefined ? file : `baileys-sim/${packaged}`;
 }
 
 /** The package a file in `node_modules` belongs to (`p-retry`, `@cacheable/node-cache`). */

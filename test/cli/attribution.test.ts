@@ -45,8 +45,8 @@ describe('attribution, audited as written', () => {
     // Arrange
     const cwd = projectWith('leaky');
     const audit = await runCli(['audit', './leaky.ts', '--runs', '20'], cwd);
-    const file = /failure file: (\S+)/.exec(audit.stdout)?.[1];
-    if (file === undefined) throw new Error(`no failure file in:\n${audit.stdout}${audit.stderr}`);
+    const file = [...audit.stdout.matchAll(/failure file: (\S+-clean-\S+)/g)][0]?.[1];
+    if (file === undefined) throw new Error(`no failure file of clean in:\n${audit.stdout}${audit.stderr}`);
     // Act
     const replay = await runCli(['replay', file], cwd);
     // Assert

@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkAll } from '../../properties/judging/checkers.js';
 import { fingerprint } from '../../sim/history.js';
 import { simulate, type SimulateOptions } from '../../sim/simulate.js';
-import { siteFramesMax } from '../../sim/sites.js';
+import { captureStack, siteFramesMax, siteOf, type CapturedStack } from '../../sim/sites.js';
 import { parseTimeline } from '../../sim/timeline.js';
 import type { SendPathFactory, SocketLike } from '../../src/ports.js';
 
@@ -158,6 +158,18 @@ describe('creation sites', () => {
     const [pending] = history.timers.path.pending!;
     expect(pending).toMatchObject({ delayMs: 5000, repeats: true });
     expect(history.sites?.timers[pending!.id]).toEqual({ at: siteInThisFile('interval', 'setInterval'), call: 'setInterval' });
+  });
+
+  it("names a site in this package's own files by its place in the package when the working directory is elsewhere", () => {
+    // Arrange
+    const made = function made(): CapturedStack {
+      return captureStack(made);
+    };
+    const stack = made(); // site: elsewhere
+    // Act
+    const site = siteOf(stack, 'setTimeout', tmpdir());
+    // Assert
+    expect(site).toEqual({ at: `baileys-sim/${siteInThisFile('elsewhere', 'made')}`, call: 'setTimeout' });
   });
 
   it('leaves the history the same run: same fingerprint with sites or without', async () => {
