@@ -13,10 +13,11 @@ import { isModuleSpec, loadSendPath, SendPathLoadError } from '../properties/pat
 import type { NamedSendPath } from '../properties/paths/sendPaths.js';
 import type { CampaignShard, ShardedCampaignResult } from '../properties/campaigns/shard.js';
 import { specimens } from '../properties/specimens/index.js';
-import { unmodelledLine } from '../properties/judging/harnessLimit.js';
+import { exercisedVerdict } from '../properties/judging/exercise.js';
+import { lossOrder } from '../properties/judging/verdictProperties.js';
 import type { VerdictProperty } from '../properties/judging/verdictProperties.js';
 import { redactText } from '../report/redact.js';
-import { junitXml } from '../report/junit.js';
+import { junitXml, type FailureTimelines } from '../report/junit.js';
 import { formatSummary } from '../report/summaryText.js';
 import { displayPath } from '../report/text.js';
 import { summarize, type CampaignSummary, type WrittenFile } from '../report/verdict.js';
@@ -62,8 +63,8 @@ export async function loadPathOrExplain(spec: string, cwd: string, what: string,
   }
 }
 
-/** Runs one campaign against an already loaded path, with progress if `showProgress`. */
-async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showProgress: boolean): Promise<ShardedCampaignResult> {
+/** Runs one campaign against an already loaded path, with progress if `showProgress`; `shrink: false` shrinks nothing. */
+async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showProgress: boolean, shrink = true): Promise<ShardedCampaignResult> {
   // Loaded on demand: --help and bad flags must answer without starting the pool machinery.
   const { chunkIndexes, chunkRunsOf, runShardedCampaign, shardChunkRuns } = await import('../properties/campaigns/shard.js');
   const ownRuns = chunkIndexes(flags.runs, flags.shard).reduce((n, i) => n + chunkRunsOf(flags.runs, i), 0);
@@ -87,6 +88,7 @@ async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showP
       ...(flags.failFast ? { failFast: true } : {}),
       ...(flags.only && { only: flags.only }),
       ...(flags.skip && { skip: flags.skip }),
+      ...(shrink ? {} : { shrink: false }),
     });
     return { ...result, path: path.name };
   } finally {
@@ -119,20 +121,24 @@ async function summarizeAndSave(result: ShardedCampaignResult, flags: CampaignFl
 }
 
 /**
- * When a run's bot called a socket member the fake does not model, the campaign ended there: one
- * line on stderr naming the member, the run and the stub, and exit 3 (a limit of the harness,
- * never a verdict on the path). Undefined when the campaign ran to its end.
+ * The exit code a summary earns: 0 clean, 1 a property broken, 3 a campaign that ended on a
+ * limit of the harness (the bot called a socket member the fake does not model).
  */
-export function harnessLimitExit(result: CampaignResult, io: Io): ExitCode | undefined {
-  const limit = result.harnessLimit;
-  if (limit === undefined) return undefined;
-  io.stderr.write(`${redactText(unmodelledLine(limit, result.path, `run ${limit.runIndex + 1} of seed ${result.seed}`))}\n`);
-  return exitCodes.internal;
+export function exitCodeOf(summary: CampaignSummary): ExitCode {
+  if (summary.verdict === 'harness-limit') return exitCodes.internal;
+  return summary.verdict === 'clean' ? exitCodes.ok : exitCodes.violation;
 }
 
-/** The exit code a summary earns. */
-export function exitCodeOf(summary: CampaignSummary): ExitCode {
-  return summary.verdict === 'clean' ? exitCodes.ok : exitCodes.violation;
+/**
+ * Prints a summary as `reporter` says. A campaign that ended on a harness limit prints its one
+ * line on stderr (and, for `json` and `junit`, the document on stdout still, so it stays one valid
+ * document); `after` follows a text summary.
+ */
+export function printSummary(summary: CampaignSummary, reporter: Reporter, io: Io, timelines: FailureTimelines, after: readonly string[] = []): void {
+  if (summary.harnessLimit !== undefined) io.stderr.write(`${summary.harnessLimit.message}\n`);
+  if (reporter === 'json') io.stdout.write(`${JSON.stringify(summary)}\n`);
+  else if (reporter === 'junit') io.stdout.write(junitXml(summary, timelines));
+  else if (summary.harnessLimit === undefined) writeLines(io.stdout, [...formatSummary(summary), ...after]);
 }
 
 /** `baileys-sim run` / `audit` without `--specimens`. */
@@ -144,12 +150,8 @@ export async function runCampaignCommand(spec: string, flags: CampaignFlags, io:
   if (reporter === 'text') io.stderr.write(`baileys-sim: campaign against ${redactText(path.name)}${intercepted}, seed ${flags.seed}, ${flags.runs} runs${shard}${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`);
   if (reporter === 'text') writeLines(io.stderr, loadOutputLines(path));
   const result = await campaign(path, flags, io, reporter === 'text');
-  const limited = harnessLimitExit(result, io);
-  if (limited !== undefined) return limited;
   const summary = await summarizeAndSave(result, flags, io);
-  if (reporter === 'json') io.stdout.write(`${JSON.stringify(summary)}\n`);
-  else if (reporter === 'junit') io.stdout.write(junitXml(summary, new Map(result.failures.map((f) => [f.property, f.timeline]))));
-  else writeLines(io.stdout, [...formatSummary(summary), ...nextSteps(path)]);
+  printSummary(summary, reporter, io, new Map(result.failures.map((f) => [f.property, f.timeline])), nextSteps(path));
   return exitCodeOf(summary);
 }
 
@@ -174,9 +176,11 @@ export interface SideBySideRow {
   properties: string[];
 }
 
+/** A campaign's row: the properties its runs broke (counted, shrunk or not), the worst first. */
 function rowOf(result: CampaignResult): SideBySideRow {
-  const summary = summarize(result, new Map());
-  return { path: result.path, runs: result.runs, caught: summary.verdict === 'violation', properties: summary.failures.map((f) => f.property) };
+  const broken: string[] = lossOrder.filter((p) => (result.violationsByProperty[p] ?? 0) > 0);
+  if (!exercisedVerdict(result.exercise).held) broken.push('exercised');
+  return { path: result.path, runs: result.runs, caught: broken.length > 0, properties: broken };
 }
 
 /** The side-by-side table of `audit --specimens`. */
@@ -198,13 +202,16 @@ export async function runAuditWithSpecimens(spec: string, flags: CampaignFlags, 
   const path = await loadPathOrExplain(spec, io.cwd, 'audit', flags.intercept);
   if (!flags.json) io.stderr.write(`baileys-sim: audit of ${redactText(path.name)} and ${specimens.length} specimens, seed ${flags.seed}, ${flags.runs} runs each\n`);
   const result = await campaign(path, flags, io, !flags.json);
-  const limited = harnessLimitExit(result, io);
-  if (limited !== undefined) return limited;
   const summary = await summarizeAndSave(result, flags, io);
+  if (summary.harnessLimit !== undefined) {
+    printSummary(summary, flags.json ? 'json' : 'text', io, new Map());
+    return exitCodeOf(summary);
+  }
   const rows: SideBySideRow[] = [rowOf(result)];
   for (const specimen of specimens) {
     const specimenPath = await loadPathOrExplain(`specimen:${specimen.name}`, io.cwd, 'audit');
-    const specimenResult = await campaign(specimenPath, { ...flags, intercept: false }, io, false);
+    // Only which properties each specimen broke is shown: nothing of theirs is shrunk.
+    const specimenResult = await campaign(specimenPath, { ...flags, intercept: false }, io, false, false);
     rows.push(rowOf(specimenResult));
     if (!flags.json) io.stderr.write(`  ${specimenPath.name}: ${rows.at(-1)!.caught ? 'caught' : 'not caught'} in ${specimenResult.runs} runs\n`);
   }

@@ -5,13 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { exitCodeOf } from './campaignCommand.js';
+import { exitCodeOf, printSummary } from './campaignCommand.js';
 import { firstLine, UsageError, type ExitCode } from './errors.js';
-import { writeLines, type Io } from './io.js';
+import type { Io } from './io.js';
 import { mergeSummaries, type SummaryInput } from './mergeSummaries.js';
 import { readFailureFile } from '../properties/campaigns/failureFile.js';
-import { junitXml } from '../report/junit.js';
-import { formatSummary } from '../report/summaryText.js';
 import type { CampaignSummary } from '../report/verdict.js';
 import type { Timeline } from '../sim/timeline.js';
 import type { Reporter } from './parseFlags.js';
@@ -36,9 +34,7 @@ export async function runMergeCommand(files: readonly string[], options: { repor
   const inputs: SummaryInput[] = [];
   for (const file of files) inputs.push(await readSummary(file, io.cwd));
   const summary = mergeSummaries(inputs);
-  if (options.reporter === 'json') io.stdout.write(`${JSON.stringify(summary)}\n`);
-  else if (options.reporter === 'junit') io.stdout.write(junitXml(summary, await timelinesOf(summary, io.cwd)));
-  else writeLines(io.stdout, formatSummary(summary));
+  printSummary(summary, options.reporter, io, options.reporter === 'junit' ? await timelinesOf(summary, io.cwd) : new Map());
   return exitCodeOf(summary);
 }
 

@@ -80,6 +80,7 @@ const shardSummarySchema = z.object({
   failures: z.array(failureSchema),
   selection: selectionSchema.optional(),
   failFast: z.literal(true).optional(),
+  harnessLimit: z.object({ method: z.string(), at: z.number(), generation: z.number(), runIndex: count, message: z.string() }).optional(),
   settings: z.object({ declared: timelineConfigSchema.partial().optional() }).optional(),
   intercepted: z.literal(true).optional(),
   shard: z.object({
@@ -218,6 +219,12 @@ function merged(shards: readonly Shard[]): CampaignSummary {
     add(totals, chunk);
   }
   if (stopping !== undefined) totals.stoppedAt = stopping.index * chunkRuns + stopping.stoppedAt!;
+  // The campaign ended on a harness limit when the run it stopped at is one a shard could not judge.
+  const limit = shards.map((s) => s.summary.harnessLimit).find((l) => l !== undefined && l.runIndex === totals.stoppedAt);
+  if (limit !== undefined) {
+    const { message: _message, ...record } = limit;
+    totals.harnessLimit = record;
+  }
   // A shard counted only its own runs: the campaign's count is the merged one.
   const failures = lowestFailures(shards, totals.stoppedAt).map((f) => ({ ...f, runsViolated: totals.violationsByProperty[f.property] ?? 0 }));
   totals.simulations += failures.reduce((n, f) => n + (f.simulations ?? 0), 0);

@@ -20,8 +20,9 @@ export function junitXml(summary: CampaignSummary, timelines: FailureTimelines =
   const suite = `baileys-sim ${summary.path} (seed ${summary.seed}, ${summary.runs} runs${summary.shard ? `, shard ${summary.shard.index}/${summary.shard.count}` : ''})`;
   const skipped = summary.properties.filter((row) => row.verdict === 'skipped' || row.verdict === 'not judged').length;
   const seconds = (summary.wallMs / 1000).toFixed(3);
-  const counts = `tests="${summary.properties.length}" failures="${summary.failures.length}" errors="0" skipped="${skipped}" time="${seconds}"`;
-  const cases = summary.properties.map((row) => testCase(summary, row, timelines));
+  const errors = summary.harnessLimit === undefined ? 0 : 1;
+  const counts = `tests="${summary.properties.length + errors}" failures="${summary.failures.length}" errors="${errors}" skipped="${skipped}" time="${seconds}"`;
+  const cases = [...harnessLimitCase(summary), ...summary.properties.map((row) => testCase(summary, row, timelines))];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="baileys-sim" ${counts}>`,
@@ -33,6 +34,13 @@ export function junitXml(summary: CampaignSummary, timelines: FailureTimelines =
   ].join('\n');
 }
 
+/** A campaign that ended on a harness limit: an error (of the harness, not a failure of the path). */
+function harnessLimitCase(summary: CampaignSummary): string[] {
+  const limit = summary.harnessLimit;
+  if (limit === undefined) return [];
+  return [`    <testcase classname="${attribute(`baileys-sim.${redactText(summary.path)}`)}" name="harness-limit" time="0">\n      <error type="harness-limit" message="${attribute(limit.message)}"/>\n    </testcase>`];
+}
+
 function testCase(summary: CampaignSummary, row: PropertyRow, timelines: FailureTimelines): string {
   const open = `    <testcase classname="${attribute(`baileys-sim.${redactText(summary.path)}`)}" name="${row.property}" time="0"`;
   const failure = summary.failures.find((f) => f.property === row.property);
@@ -42,7 +50,10 @@ function testCase(summary: CampaignSummary, row: PropertyRow, timelines: Failure
     return `${open}>\n      <failure type="${row.property}" message="${attribute(failureMessage(failure))}">${cdata(body)}</failure>\n    </testcase>`;
   }
   if (row.verdict === 'skipped') return `${open}>\n      <skipped message="left out of this campaign (--only / --skip)"/>\n    </testcase>`;
-  if (row.verdict === 'not judged') return `${open}>\n      <skipped message="no run gave it anything to judge: it held only vacuously"/>\n    </testcase>`;
+  if (row.verdict === 'not judged') {
+    const why = summary.harnessLimit === undefined ? 'no run gave it anything to judge: it held only vacuously' : 'the campaign ended on a limit of the harness before judging';
+    return `${open}>\n      <skipped message="${why}"/>\n    </testcase>`;
+  }
   return `${open}/>`;
 }
 

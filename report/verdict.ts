@@ -9,6 +9,8 @@
  * the table exactly when it has a failure below it, with the same first failing run and shrunk size.
  */
 import type { CampaignFailure, CampaignResult, Determinism, PropertySelection, RunTotals } from '../properties/campaigns/campaign.js';
+import type { HarnessLimit } from '../properties/campaigns/search.js';
+import { unmodelledLine } from '../properties/judging/harnessLimit.js';
 import type { FailureFile } from '../properties/campaigns/failureFile.js';
 import type { CampaignShard, ChunkResult } from '../properties/campaigns/shard.js';
 import { campaignPropertyNames, type CampaignPropertyName, type CampaignViolation } from '../properties/judging/campaignProperties.js';
@@ -37,6 +39,11 @@ export interface PropertyRow {
   firstRunIndex?: number;
   /** Events of its shrunk timeline. */
   shrunkEvents?: number;
+}
+
+/** A harness limit as a summary reports it: the record and the one line that names it. */
+export interface HarnessLimitSummary extends HarnessLimit {
+  message: string;
 }
 
 /** One broken property, as every output reports it. */
@@ -107,8 +114,16 @@ export interface CampaignSummary {
   format: typeof summaryFormat;
   path: string;
   seed: number;
-  /** `violation` exactly when `failures` is not empty. */
-  verdict: 'clean' | 'violation';
+  /**
+   * `violation` exactly when `failures` is not empty; `harness-limit` when the campaign ended on
+   * a run the harness cannot judge (`harnessLimit`): then nothing is judged.
+   */
+  verdict: 'clean' | 'violation' | 'harness-limit';
+  /**
+   * The run the campaign ended on because its bot called a socket member the fake does not model:
+   * a limit of the harness, named with the stub that answers it (exit 3), never a verdict on the path.
+   */
+  harnessLimit?: HarnessLimitSummary;
   runsRequested: number;
   runs: number;
   /** Simulator runs including shrinking and determinism re-runs. */
@@ -162,6 +177,8 @@ export interface CampaignTotals extends Omit<RunTotals, 'coverage'> {
   intercept?: boolean;
   /** The campaign stopped at its first failing run on purpose. */
   failFast?: boolean;
+  /** The run the campaign ended on because the fake does not model what its bot called. */
+  harnessLimit?: HarnessLimit;
 }
 
 /** Where a failure's file went. */
@@ -230,13 +247,15 @@ export function failureSummaryOfFile(file: FailureFile, written?: WrittenFile): 
  * and the vitest API. The `exercised` failure, judged on the totals, is added here.
  */
 export function summaryOf(totals: CampaignTotals, runFailures: readonly FailureSummary[]): CampaignSummary {
-  const failures = byLoss([...runFailures, ...campaignLevelFailures(totals, runFailures)]);
+  // A campaign that ended on a harness limit judges nothing: what it found so far is not a verdict.
+  const limited = totals.harnessLimit !== undefined;
+  const failures = limited ? [] : byLoss([...runFailures, ...campaignLevelFailures(totals, runFailures)]);
   const coverage = coverageOf(totals.coverage);
   const summary: CampaignSummary = {
     format: summaryFormat,
     path: totals.path,
     seed: totals.seed,
-    verdict: failures.length > 0 ? 'violation' : 'clean',
+    verdict: limited ? 'harness-limit' : failures.length > 0 ? 'violation' : 'clean',
     runsRequested: totals.numRuns,
     runs: totals.runs,
     simulations: totals.simulations,
@@ -248,7 +267,7 @@ export function summaryOf(totals: CampaignTotals, runFailures: readonly FailureS
     neverMattered: Object.entries(coverage)
       .filter(([, c]) => c.mattered === 0)
       .map(([kind]) => kind),
-    properties: propertyRows(totals, failures),
+    properties: limited ? unjudgedRows(totals) : propertyRows(totals, failures),
     failures,
     violationsByProperty: { ...totals.violationsByProperty },
     judgedByProperty: { ...totals.judgedByProperty },
@@ -261,7 +280,19 @@ export function summaryOf(totals: CampaignTotals, runFailures: readonly FailureS
   if (totals.stoppedAt !== undefined) summary.stoppedEarly = { runIndex: totals.stoppedAt, reason: failures.some((f) => f.property === 'makes-progress' && f.runIndex === totals.stoppedAt) ? 'stall' : 'fail-fast' };
   if (totals.intercept) summary.intercepted = true;
   if (totals.failFast) summary.failFast = true;
+  if (totals.harnessLimit !== undefined) summary.harnessLimit = harnessLimitSummaryOf(totals.harnessLimit, totals.path, totals.seed);
   return summary;
+}
+
+/** A harness limit with the line that names it (redacted), the run counted over the campaign. */
+export function harnessLimitSummaryOf(limit: HarnessLimit, path: string, seed: number): HarnessLimitSummary {
+  return { ...limit, message: redactText(unmodelledLine(limit, path, `run ${limit.runIndex + 1} of seed ${seed}`)) };
+}
+
+/** The table of a campaign that ended on a harness limit: counts as made, nothing judged. */
+function unjudgedRows(totals: CampaignTotals): PropertyRow[] {
+  const row = (property: VerdictProperty, scope: PropertyRow['scope']): PropertyRow => ({ property, scope, verdict: 'not judged', runsViolated: totals.violationsByProperty[property] ?? 0, runsJudged: runsJudged(totals, property) });
+  return [...propertyNames.map((p) => row(p, 'run')), ...campaignPropertyNames.map((p) => row(p, 'campaign'))];
 }
 
 /** The failures judged on the campaign as a whole (no run breaks them alone): `exercised`. */

@@ -109,6 +109,11 @@ export interface ShardedCampaignOptions extends PropertySelection {
   failFast?: boolean;
   /** Most simulations per property's shrink (default: shrink.ts's bound). */
   shrinkSimulationsMax?: number;
+  /**
+   * `false`: search only, shrink nothing (`failures` stays empty; the counts tell what broke), for
+   * a caller that shows which properties broke and no failure (`audit --specimens`'s rows).
+   */
+  shrink?: boolean;
 }
 
 /**
@@ -187,7 +192,7 @@ export async function runShardedCampaign(options: ShardedCampaignOptions): Promi
     const merged = mergeChunks(options, numRuns, path, own, searched.results, searched.cutAt);
     merged.interrupted ||= searched.cutByBudget;
     // A harness limit ends the campaign: nothing after it, and nothing of it, is shrunk.
-    if (merged.harnessLimit === undefined) merged.failures = await shrinkFirstFailures(options, merged, searched.firstFailures, runners);
+    if (merged.harnessLimit === undefined && options.shrink !== false) merged.failures = await shrinkFirstFailures(options, merged, searched.firstFailures, runners);
     merged.wallMs = performance.now() - wallStart;
     return merged;
   } finally {

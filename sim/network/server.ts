@@ -138,6 +138,8 @@ export interface ServerOptions {
   chatNames: ReadonlyMap<string, string>;
   /** Inbound messages queued at once before the run is broken (a limit on everything). */
   inboundQueueMax: number;
+  /** A frame reached the server now (its seq): the journal's note (journal.ts). */
+  onFrame?(seq: number): void;
 }
 
 /** The WhatsApp server of one run. */
@@ -178,6 +180,7 @@ export class ServerModel {
     if (key !== undefined) record.key = key;
     if (nacked) record.nacked = true;
     this.#frames.push(record);
+    this.#options.onFrame?.(record.seq);
     if (!duplicate && !nacked) {
       this.#seenIds.add(dedupeKey);
       const visible: VisibleRecord = {

@@ -34,6 +34,37 @@ describe('a call the fake does not model', () => {
     expect(existsSync(join(cwd, '.baileys-sim'))).toBe(false);
   });
 
+  it('keeps --json one valid document, saying so in harnessLimit, and merge of its shards exits 3 too', async () => {
+    // Arrange
+    const cwd = project();
+    // Act
+    const json = await runCli(['audit', fixture, '--runs', '200', '--json'], cwd);
+    const shards = await Promise.all([1, 2].map((k) => runCli(['audit', fixture, '--runs', '200', '--shard', `${k}/2`, '--json'], cwd)));
+    const files = shards.map((shard, i) => {
+      const file = join(cwd, `shard-${i + 1}.json`);
+      writeFileSync(file, shard.stdout);
+      return file;
+    });
+    const merged = await runCli(['merge', ...files, '--json'], cwd);
+    // Assert
+    expect(json.code).toBe(3);
+    const summary = JSON.parse(json.stdout) as { verdict: string; failures: unknown[]; harnessLimit: { method: string; runIndex: number; message: string } };
+    expect(summary).toMatchObject({ verdict: 'harness-limit', failures: [], harnessLimit: { method: 'fetchBlocklist', runIndex: 0 } });
+    expect(summary.harnessLimit.message).toMatch(line);
+    expect(json.stderr).toMatch(line);
+    expect(merged.code).toBe(3);
+    expect(JSON.parse(merged.stdout)).toMatchObject({ verdict: 'harness-limit', harnessLimit: { method: 'fetchBlocklist', runIndex: 0 } });
+  });
+
+  it('is an error, not a failure of the path, in --reporter junit', async () => {
+    // Act
+    const junit = await runCli(['audit', fixture, '--runs', '200', '--reporter', 'junit'], project());
+    // Assert
+    expect(junit.code).toBe(3);
+    expect(junit.stdout).toMatch(/<testsuites name="baileys-sim" tests="\d+" failures="0" errors="1"/);
+    expect(junit.stdout).toMatch(/<testcase classname="[^"]+" name="harness-limit" time="0">\n {6}<error type="harness-limit" message="baileys-sim: the bot called sock\.fetchBlocklist\(\)/);
+  });
+
   it('is answered by the module\'s socketStubs, and the audit runs to its end', async () => {
     // Arrange
     const cwd = project();

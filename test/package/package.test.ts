@@ -8,7 +8,7 @@
  * stays out of stdout and --json) and that exit (a finding), and each example of the README's
  * "Use it in your project" section, run as written there.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -407,6 +407,26 @@ describe('auditing as written from a library script, typed', () => {
       expect(checked.code).toBe(0);
       expect(audited.code, audited.stderr).toBe(0);
       expect(audited.stdout).toContain('200 runs, broken: nothing');
+      expect(readdirSync(consumer)).not.toContain('auth_info_baileys');
+    },
+    caseTimeoutMs,
+  );
+});
+
+describe('the example bot, audited from the tarball as written', () => {
+  it(
+    'lists each of its bugs as a failure of its own in one valid --json summary, its console kept out of stdout',
+    async () => {
+      // Arrange: examples/example-bot/bot.ts, Baileys' example style with its ten lines of glue.
+      copyFileSync(join(repoRoot, 'examples/example-bot/bot.ts'), join(consumer, 'src/example-bot.ts'));
+      // Act
+      const audit = await sh('npx baileys-sim audit ./src/example-bot.ts --runs 300 --json', consumer);
+      // Assert
+      expect(audit.code, audit.stderr).toBe(1);
+      const summary = JSON.parse(audit.stdout) as { failures: { property: string; file: string }[] };
+      expect(summary.failures.map((f) => f.property)).toEqual(expect.arrayContaining(['live-socket', 'inbound-handover', 'terminal-respected', 'clean']));
+      for (const failure of summary.failures) expect(existsSync(join(consumer, failure.file))).toBe(true);
+      expect(audit.stdout).not.toContain('opened connection');
       expect(readdirSync(consumer)).not.toContain('auth_info_baileys');
     },
     caseTimeoutMs,
