@@ -40,7 +40,7 @@ import { CapturingLogger, type LogSink } from './logger.js';
 import type { ProgressBoard } from './progress.js';
 import { messageIdSource, streamFor, type RandomStream } from './random.js';
 import { mediaCaption, replyText, ServerModel } from './network/server.js';
-import { answerableInboundKinds, chatJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
+import { answerableInboundKinds, chatJids, groupMemberJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
 
 /** Knobs of one run. Defaults suit property runs; every one is bounded. */
 export interface SimulateOptions {
@@ -158,6 +158,8 @@ class Run {
   readonly #network: FakeNetwork;
   readonly #server: ServerModel;
   readonly #jids: Map<string, string>;
+  /** Member JIDs of each group chat by participant name ('' for member 0). */
+  readonly #members: Map<string, Map<string, string>>;
   readonly #logSink: LogSink;
   readonly #capture: boolean;
   readonly #captureProcess: boolean;
@@ -228,6 +230,7 @@ class Run {
     this.#clock.path.onThrow = (error) => this.#recordThrown('timer', error);
 
     this.#jids = chatJids(timeline);
+    this.#members = groupMemberJids(timeline, this.#jids);
     const chatNames = new Map<string, string>();
     for (const [chat, jid] of this.#jids) chatNames.set(jid, chat);
     this.#server = new ServerModel({ dedupeById: options.dedupeById ?? true, chatNames, inboundQueueMax });
@@ -236,6 +239,7 @@ class Run {
       fakeIds: messageIdSource(streamFor(timeline.seed, 'fakeMessageIds')),
       server: this.#server,
       chatNames,
+      groupMembers: new Map([...this.#members].map(([jid, byName]) => [jid, [...byName.values()]])),
       hooks: {
         onInboundEmitted: (message, generation, type) => {
           const record = this.#inboundById.get(message.id)?.record;
@@ -430,7 +434,10 @@ class Run {
       case 'inbound': {
         const id = this.#inboundByMsg.get(event.msg)!;
         const kind = event.kind ?? 'text';
-        this.#network.pushInbound({ chatJid: this.#jids.get(event.chat)!, id, text: event.text ?? `hello from ${event.msg}`, kind, msg: event.msg });
+        const chatJid = this.#jids.get(event.chat)!;
+        const participantJid = this.#members.get(chatJid)?.get(event.participant ?? '');
+        const message = { chatJid, id, text: event.text ?? `hello from ${event.msg}`, kind, msg: event.msg };
+        this.#network.pushInbound(participantJid === undefined ? message : { ...message, participantJid });
         return;
       }
       case 'reply':

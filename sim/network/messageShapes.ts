@@ -4,25 +4,36 @@
  * how a `sendMessage` content argument reads (its text or caption, its kind).
  */
 import type { BaileysEventMap, WAMessage } from '@whiskeysockets/baileys';
-import { proto } from '@whiskeysockets/baileys';
-import type { FrameKind, QueuedInbound } from './server.js';
+import { ACCOUNT_RESTRICTED_TEXT, NACK_REASONS, proto } from '@whiskeysockets/baileys';
+import type { FrameKind, QueuedInbound, ReceiptForBot } from './server.js';
 
 /** The `connection.update` `close` payload Baileys emits from `end(error)`. */
 export function closeUpdate(error: Error | undefined, now: number): BaileysEventMap['connection.update'] {
   return { connection: 'close', lastDisconnect: { error, date: new Date(now) } };
 }
 
-/** The JID a group chat's member writes from (the sender of its messages in the fake). */
-export function memberJidOf(groupJid: string): string {
-  return `1555${groupJid.replace(/\D/g, '').slice(-7)}@s.whatsapp.net`;
+/**
+ * The JID of member `index` of a group chat: `1666`, the group's chat number (4 digits), the
+ * member's number (3 digits). Member 0 writes the messages that name no participant. Apart from
+ * every 1:1 chat's JID (`1555…`), so a reply sent to a member instead of the group lands in a
+ * chat of its own.
+ */
+export function memberJid(groupJid: string, index: number): string {
+  const chatNumber = String(Number.parseInt(groupJid.slice('120363'.length, groupJid.indexOf('@')), 10));
+  return `1666${chatNumber.padStart(4, '0')}${String(index).padStart(3, '0')}@s.whatsapp.net`;
+}
+
+/** The member of a group chat who writes the messages that name no participant. */
+export function defaultMemberJidOf(groupJid: string): string {
+  return memberJid(groupJid, 0);
 }
 
 /** The `WAMessage` rc14 upserts for one inbound message of each kind. */
 export function inboundWaMessage(message: QueuedInbound, now: number): WAMessage {
   const timestamp = Math.floor(now / 1000);
-  // In a group every message names its sender.
+  // In a group every message names its sender (`handleMessage`, `Socket/messages-recv.js`).
   const key = message.chatJid.endsWith('@g.us')
-    ? { remoteJid: message.chatJid, id: message.id, fromMe: false, participant: memberJidOf(message.chatJid) }
+    ? { remoteJid: message.chatJid, id: message.id, fromMe: false, participant: message.participantJid ?? defaultMemberJidOf(message.chatJid), addressingMode: 'pn' }
     : { remoteJid: message.chatJid, id: message.id, fromMe: false };
   switch (message.kind) {
     case 'text':
@@ -87,9 +98,35 @@ export function sentWaMessage(sent: SentMessage): proto.WebMessageInfo {
   });
 }
 
-/** `messages.update` of a server nack (`handleBadAck`, `Socket/messages-recv.js`): status ERROR. */
-export function nackUpdate(sent: { chatJid: string; messageId?: string }): BaileysEventMap['messages.update'] {
-  return [{ key: { remoteJid: sent.chatJid, id: sent.messageId, fromMe: true }, update: { status: proto.WebMessageInfo.Status.ERROR } }];
+/**
+ * `messages.update` of a server nack (`handleBadAck`, `Socket/messages-recv.js`): status ERROR,
+ * the nack's code in `messageStubParameters`, and for 463 (`SenderReachoutTimelocked`: the
+ * account may not start new chats) the restriction text after it.
+ */
+export function nackUpdate(sent: { chatJid: string; messageId?: string }, code: string): BaileysEventMap['messages.update'] {
+  const messageStubParameters = code === String(NACK_REASONS.SenderReachoutTimelocked) ? [code, ACCOUNT_RESTRICTED_TEXT] : [code];
+  return [{ key: { remoteJid: sent.chatJid, id: sent.messageId, fromMe: true }, update: { status: proto.WebMessageInfo.Status.ERROR, messageStubParameters } }];
+}
+
+/** An event and its argument, as the fake emits it. */
+export type Emission = { event: 'messages.update'; arg: BaileysEventMap['messages.update'] } | { event: 'message-receipt.update'; arg: BaileysEventMap['message-receipt.update'] };
+
+/**
+ * What rc14 emits for a delivery or read receipt from a recipient (`handleReceipt`,
+ * `Socket/messages-recv.js`; `getStatusFromReceiptType`, `Utils/generics.js`): in a 1:1 chat
+ * `messages.update` with status DELIVERY_ACK (3) or READ (4) and the receipt's time in seconds;
+ * in a group, per member, `message-receipt.update` with its `receiptTimestamp` or `readTimestamp`.
+ */
+export function receiptUpdate(receipt: ReceiptForBot, now: number): Emission {
+  const key = { remoteJid: receipt.chatJid, id: receipt.messageId, fromMe: true };
+  const seconds = Math.floor(now / 1000);
+  const read = receipt.type === 'read';
+  if (receipt.participantJid !== undefined) {
+    const timestamp = read ? { readTimestamp: seconds } : { receiptTimestamp: seconds };
+    return { event: 'message-receipt.update', arg: [{ key: { ...key, participant: receipt.participantJid }, receipt: { userJid: receipt.participantJid, ...timestamp } }] };
+  }
+  const status = read ? proto.WebMessageInfo.Status.READ : proto.WebMessageInfo.Status.DELIVERY_ACK;
+  return { event: 'messages.update', arg: [{ key, update: { status, messageTimestamp: seconds } }] };
 }
 
 /** Text (or caption) and kind of a `sendMessage` content argument. */
