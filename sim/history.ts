@@ -15,7 +15,8 @@ import type { GlobalUse } from './globals.js';
 export type { LoopLimitRecord } from './clock.js';
 export type { GlobalName, GlobalUse } from './globals.js';
 export type { SocketTimings } from '../src/baileysFacts.js';
-export type { FrameRecord, PresenceRecord, RetryAnswer, RetryRequestRecord, ServerRecord, SessionRecord, VisibleRecord } from './network/server.js';
+export type { FrameRecord, PresenceRecord, ServerRecord, SessionRecord, VisibleRecord } from './network/server.js';
+export type { RetryAnswer, RetryRequestRecord } from './network/server.js';
 
 /** The history format tag. */
 export const historyFormat = 'baileys-sim/history@2';
@@ -367,7 +368,14 @@ export function errorRecord(error: unknown): ErrorRecord {
   if (typeof error !== 'object' || error === null) {
     return { name: typeof error, message: String(error) };
   }
-  const e = error as { name?: unknown; message?: unknown; output?: { statusCode?: unknown }; statusCode?: unknown; ambiguous?: unknown; data?: unknown };
+  const e = error as {
+    name?: unknown;
+    message?: unknown;
+    output?: { statusCode?: unknown };
+    statusCode?: unknown;
+    ambiguous?: unknown;
+    data?: unknown;
+  };
   const record: ErrorRecord = {
     name: typeof e.name === 'string' ? e.name : 'Object',
     message: typeof e.message === 'string' ? e.message : String(e.message ?? ''),

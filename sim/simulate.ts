@@ -40,7 +40,8 @@ import { CapturingLogger, type LogSink } from './logger.js';
 import type { ProgressBoard } from './progress.js';
 import { messageIdSource, streamFor, type RandomStream } from './random.js';
 import { mediaCaption, replyText, ServerModel } from './network/server.js';
-import { answerableInboundKinds, chatJids, groupMemberJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
+import { answerableInboundKinds, chatJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
+import { groupMemberJids } from './timeline.js';
 
 /** Knobs of one run. Defaults suit property runs; every one is bounded. */
 export interface SimulateOptions {
@@ -436,8 +437,10 @@ class Run {
         const kind = event.kind ?? 'text';
         const chatJid = this.#jids.get(event.chat)!;
         const participantJid = this.#members.get(chatJid)?.get(event.participant ?? '');
-        const message = { chatJid, id, text: event.text ?? `hello from ${event.msg}`, kind, msg: event.msg };
-        this.#network.pushInbound(participantJid === undefined ? message : { ...message, participantJid });
+        const text = event.text ?? `hello from ${event.msg}`;
+        const message = { chatJid, id, text, kind, msg: event.msg };
+        const queued = participantJid === undefined ? message : { ...message, participantJid };
+        this.#network.pushInbound(queued);
         return;
       }
       case 'reply':

@@ -281,7 +281,10 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], fau
         if (first !== undefined) issues.push(`${place}.msg: duplicate msg "${event.msg}" (first at events[${first}])`);
         else inboundIndex.set(event.msg, index);
         if (event.participant !== undefined && !groups.has(event.chat)) {
-          issues.push(`${place}.participant: "${event.participant}" writes in chat "${event.chat}", which is not a group (no inbound of kind "group" in it)`);
+          issues.push(
+            `${place}.participant: "${event.participant}" writes in chat "${event.chat}", ` +
+              'which is not a group (no inbound of kind "group" in it)',
+          );
         }
         break;
       }
@@ -372,7 +375,9 @@ export function chatJids(timeline: Timeline): Map<string, string> {
 /** The chats with an inbound of kind `group`: group chats. */
 function groupChats(events: readonly TimelineEvent[]): Set<string> {
   const groups = new Set<string>();
-  for (const event of events) if (event.do === 'inbound' && event.kind === 'group') groups.add(event.chat);
+  for (const event of events) {
+    if (event.do === 'inbound' && event.kind === 'group') groups.add(event.chat);
+  }
   return groups;
 }
 
@@ -381,7 +386,10 @@ function groupChats(events: readonly TimelineEvent[]): Set<string> {
  * per group by first appearance from 1 (`memberJid`); messages that name no participant come
  * from member 0. The first JID of each group is its first writer's.
  */
-export function groupMemberJids(timeline: Timeline, jids: ReadonlyMap<string, string> = chatJids(timeline)): Map<string, Map<string, string>> {
+export function groupMemberJids(
+  timeline: Timeline,
+  jids: ReadonlyMap<string, string> = chatJids(timeline),
+): Map<string, Map<string, string>> {
   const members = new Map<string, Map<string, string>>();
   for (const event of timeline.events) {
     if (event.do !== 'inbound') continue;
@@ -390,7 +398,9 @@ export function groupMemberJids(timeline: Timeline, jids: ReadonlyMap<string, st
     let byName = members.get(groupJid);
     if (byName === undefined) members.set(groupJid, (byName = new Map()));
     const name = event.participant ?? '';
-    if (!byName.has(name)) byName.set(name, memberJid(groupJid, event.participant === undefined ? 0 : [...byName.keys()].filter((n) => n !== '').length + 1));
+    if (byName.has(name)) continue;
+    const named = [...byName.keys()].filter((n) => n !== '').length;
+    byName.set(name, memberJid(groupJid, name === '' ? 0 : named + 1));
   }
   return members;
 }

@@ -144,7 +144,10 @@ export const baileysErrorShapes = Object.freeze({
    * A group send whose metadata query got no answer: `query` times out to `undefined` and
    * `extractGroupMetadata` (`Socket/groups.js`) finds no `<group>` node. Before any write.
    */
-  groupMetadataMissing: { statusCode: 500, message: 'Invalid group metadata response: missing <group> node' },
+  groupMetadataMissing: {
+    statusCode: 500,
+    message: 'Invalid group metadata response: missing <group> node',
+  },
   /**
    * A 1:1 send whose key fetch (`assertSessions`, `Socket/messages-send.js`) got no answer: no
    * session, so `createParticipantNodes` encrypts for nobody. Before any write.

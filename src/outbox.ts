@@ -89,7 +89,7 @@ export interface OutboxOptions {
   maxUnconfirmed?: number;
   /** The sockets' `keepAliveIntervalMs`; sets the confirmation window (default Baileys' 30,000). */
   keepAliveIntervalMs?: number;
-  /** Written messages kept for {@link Outbox.sentMessage} (Baileys' `getMessage`; default 1,000). */
+  /** Written messages kept for {@link Outbox.sentMessage} (`getMessage`; default 1,000). */
   sentMessagesRemembered?: number;
 }
 
@@ -153,7 +153,14 @@ interface Unconfirmed {
 /** Outcome of one attempt, as the delivery loop sees it. */
 type AttemptResult =
   | { done: true; generation: number }
-  | { done: false; terminal: boolean; mayHaveWritten: boolean; rateLimited: boolean; afterGeneration: number; cause: unknown };
+  | {
+      done: false;
+      terminal: boolean;
+      mayHaveWritten: boolean;
+      rateLimited: boolean;
+      afterGeneration: number;
+      cause: unknown;
+    };
 
 /** See the module comment. */
 export class Outbox {
@@ -358,7 +365,8 @@ export class Outbox {
     reply.afterGeneration = result.afterGeneration;
     reply.rateLimits = result.rateLimited ? reply.rateLimits + 1 : 0;
     if (result.rateLimited) {
-      const pauseMs = Math.min(rateLimitPauseMs.max, rateLimitPauseMs.first * 2 ** (reply.rateLimits - 1));
+      const doubled = rateLimitPauseMs.first * 2 ** (reply.rateLimits - 1);
+      const pauseMs = Math.min(rateLimitPauseMs.max, doubled);
       reply.pauseUntil = this.#options.clock.now() + pauseMs;
     }
     return false;
@@ -371,7 +379,8 @@ export class Outbox {
    */
   async #pause(reply: Reply): Promise<Error | undefined> {
     const { clock, supervisor } = this.#options;
-    const until = Math.min(reply.pauseUntil, reply.receipt === undefined ? reply.deadlineAt : Infinity);
+    const deadlineAt = reply.receipt === undefined ? reply.deadlineAt : Infinity;
+    const until = Math.min(reply.pauseUntil, deadlineAt);
     if (until <= clock.now()) return undefined;
     try {
       // stop() rejects the supervisor's waiters: no race with the stop signal needed.
@@ -503,7 +512,14 @@ export class Outbox {
       if (first === 'stopped' || first === 'closed') {
         sending.catch(() => undefined); // settles later, or never; nobody is listening any more
         if (first === 'closed') throw new SocketClosedInFlightError(live.generation);
-        return { done: false, terminal: true, mayHaveWritten: true, rateLimited: false, afterGeneration: live.generation, cause: new SendPathStoppedError() };
+        return {
+          done: false,
+          terminal: true,
+          mayHaveWritten: true,
+          rateLimited: false,
+          afterGeneration: live.generation,
+          cause: new SendPathStoppedError(),
+        };
       }
       logger.debug(log, 'reply written');
       // Kept for getMessage: what Baileys wrote (for media, with the upload's keys and URL).
@@ -516,7 +532,8 @@ export class Outbox {
       logger.warn({ ...log, kind }, 'reply attempt failed');
       // A timeout on a socket still open, and a failure before the write on one, are retried
       // on that same socket; anything else waits for a newer one: this socket is dead or dying.
-      const sameSocket = (kind === 'ambiguous' && !closeHeard) || kind === 'notWritten' || kind === 'rateLimited';
+      const notWritten = kind === 'notWritten' || kind === 'rateLimited';
+      const sameSocket = (kind === 'ambiguous' && !closeHeard) || notWritten;
       return {
         done: false,
         terminal: kind === 'terminal',

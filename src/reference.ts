@@ -95,14 +95,18 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
     }
   };
   // Answers rc14's retry receipts that reach a socket other than the one that wrote the message.
-  const getMessage = async (key: WAMessageKey): Promise<proto.IMessage | undefined> => outbox.sentMessage(key.id);
+  const getMessage = async (key: WAMessageKey): Promise<proto.IMessage | undefined> =>
+    outbox.sentMessage(key.id);
   const supervisor = new Supervisor({
     makeSocket: env.makeSocket,
     clock: env.clock,
     random: env.random,
     logger: env.logger,
     policy,
-    socketConfig: { ...options.socketConfig, getMessage: options.socketConfig?.getMessage ?? getMessage },
+    socketConfig: {
+      ...options.socketConfig,
+      getMessage: options.socketConfig?.getMessage ?? getMessage,
+    },
     maxWaiters: options.maxWaiters,
     onUpsert,
     onClose: (generation, kind) => outbox.socketClosed(generation, kind),

@@ -59,7 +59,7 @@ export function classifySendError(err: unknown, knowledge: AttemptKnowledge): Se
  */
 const preWriteFailureCode = 500;
 
-/** A pre-write 500 by its query's code: 403, the bot is not in the group; 429, over the rate limit. */
+/** A pre-write 500 by its query's code: 403, the bot is not in the group; 429, rate-limited. */
 function classifyPreWriteFailure(err: unknown): SendErrorClass {
   const data = (err as { data?: unknown }).data;
   if (data === queryRefusalCodes.forbidden) return 'terminal';

@@ -13,7 +13,8 @@ export class SentMessages {
 
   /** A store remembering at most `capacity` messages (a whole number >= 1). */
   constructor(capacity: number) {
-    if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`capacity must be a whole number >= 1 (got ${capacity})`);
+    if (!(Number.isInteger(capacity) && capacity >= 1))
+      throw new RangeError(`capacity must be a whole number >= 1 (got ${capacity})`);
     this.#capacity = capacity;
   }
 

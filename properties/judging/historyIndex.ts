@@ -25,8 +25,10 @@ export function isMediaRefusal(attempt: AttemptRecord): boolean {
  * (`rate-overlimit`). Boom 500 with the code in `data` (`assertNodeErrorFree`).
  */
 export function isChatRefusal(attempt: AttemptRecord): boolean {
-  if (attempt.written || attempt.result !== 'rejected' || attempt.error?.statusCode !== 500) return false;
-  return attempt.error.data === queryRefusalCodes.forbidden || attempt.error.data === queryRefusalCodes.rateOverlimit;
+  const { error } = attempt;
+  if (attempt.written || attempt.result !== 'rejected' || error?.statusCode !== 500) return false;
+  const { forbidden, rateOverlimit } = queryRefusalCodes;
+  return error.data === forbidden || error.data === rateOverlimit;
 }
 
 /**

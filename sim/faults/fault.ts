@@ -43,7 +43,7 @@ export type ConnectVerdict =
  */
 export type QueryKind = 'usync' | 'media_conn' | 'group' | 'key' | 'other';
 
-/** A query the server answers with `<error code text>` (rc14 rejects the send: Boom 500, the code in `data`). */
+/** A query answered with `<error code text>`: Boom 500, the code in `data`. */
 export interface QueryRefusal {
   code: number;
   text: string;
@@ -71,7 +71,7 @@ export interface RuleStages {
   media: (step: { stage: 'mediaConn' | 'upload' }) => 'fail' | undefined;
   /** A message frame is to be written: `stuck` leaves the write blocked behind a full send buffer. */
   write: (send: { chatJid: string }) => 'stuck' | undefined;
-  /** A message frame reaches the server: a nack refuses it (the recipient never sees it), with its error code. */
+  /** A message frame reaches the server: a nack (with its code) refuses it, never seen. */
   serverMessage: (frame: { chatJid: string }) => { nackAfterMs: number; code: string } | undefined;
   /**
    * A message frame reaches the recipient: it cannot decrypt it, and asks for a resend (a retry

@@ -12,7 +12,10 @@ import { atSchema, chatNameSchema, delayMsSchema } from '../timelineAtoms.js';
 import { defineFault } from './fault.js';
 import { generatorChatsMax } from './generatorBounds.js';
 
-/** The nack codes rc14 names (`SERVER_ERROR_CODES`, `NACK_REASONS`, `Utils/decode-wa-message.js`); any 3 digits are accepted. */
+/**
+ * The nack codes rc14 names (`SERVER_ERROR_CODES`, `NACK_REASONS`, `Utils/decode-wa-message.js`);
+ * any 3 digits are accepted.
+ */
 export const nackCodes = Object.freeze({ smaxInvalid: '479', accountRestricted: '463' });
 
 const schema = z.strictObject({
@@ -53,7 +56,9 @@ export const nack = defineFault<'nack', NackEvent, NackStep>({
     });
   },
   describe: (event) =>
-    `nack${event.code === undefined ? '' : ` ${event.code}`} of the next message ${event.chat === undefined ? 'in any chat' : `in chat ${event.chat}`} (heard after ${event.delayMs} ms)`,
+    `nack${event.code === undefined ? '' : ` ${event.code}`} of the next message ` +
+    `${event.chat === undefined ? 'in any chat' : `in chat ${event.chat}`}` +
+    ` (heard after ${event.delayMs} ms)`,
   draw: { shape: 'tick', tone: 'fault', label: () => 'nack' },
   coverage: {
     // Rarer: a nacked reply is lost whatever the path does.

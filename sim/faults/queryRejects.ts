@@ -23,7 +23,12 @@ import { defineFault, type FaultTarget } from './fault.js';
 import { generatorChatsMax } from './generatorBounds.js';
 
 /** How the query fails (see the module comment). */
-export const queryRejectReasons = ['groupMetadataUnanswered', 'notInGroup', 'rateOverlimit', 'keyFetchUnanswered'] as const;
+export const queryRejectReasons = [
+  'groupMetadataUnanswered',
+  'notInGroup',
+  'rateOverlimit',
+  'keyFetchUnanswered',
+] as const;
 
 /** One reason of {@link queryRejectReasons}. */
 export type QueryRejectReason = (typeof queryRejectReasons)[number];
@@ -36,7 +41,7 @@ const schema = z.strictObject({
   chat: chatNameSchema.optional(),
 });
 
-/** `queryRejects`: until `untilAt`, pre-write queries fail for `reason` (in `chat`, or every chat). */
+/** `queryRejects`: until `untilAt`, pre-write queries fail for `reason` (in `chat`, or all). */
 export type QueryRejectsEvent = z.infer<typeof schema>;
 
 /** A generated window of rejecting queries, for chat index `chat` or (undefined) every chat. */
@@ -47,54 +52,110 @@ export interface QueryRejectsStep {
   chat: number | undefined;
 }
 
-/** Adds the rule of `event`'s reason, active while `now < untilAt`, for its chat (or every chat). */
+/** Adds the rule of `event`'s reason, active while `now < untilAt`, for its chat (or all). */
 function addRule(event: QueryRejectsEvent, target: FaultTarget): void {
   const chatJid = event.chat === undefined ? undefined : target.jidOf(event.chat);
-  const applies = (jid: string): boolean => target.now() < event.untilAt && (chatJid === undefined || jid === chatJid);
+  const applies = (jid: string): boolean =>
+    target.now() < event.untilAt && (chatJid === undefined || jid === chatJid);
   switch (event.reason) {
     case 'groupMetadataUnanswered':
-      return target.addRule('query', (q) => (q.kind === 'group' && applies(q.chatJid) ? 'stall' : undefined));
+      return target.addRule('query', (q) =>
+        q.kind === 'group' && applies(q.chatJid) ? 'stall' : undefined,
+      );
     case 'notInGroup':
-      return target.addRule('query', (q) => (q.kind === 'group' && applies(q.chatJid) ? queryRefusals.forbidden : undefined));
+      return target.addRule('query', (q) =>
+        q.kind === 'group' && applies(q.chatJid) ? queryRefusals.forbidden : undefined,
+      );
     case 'rateOverlimit':
-      return target.addRule('query', (q) => (q.kind === 'usync' && applies(q.chatJid) ? queryRefusals.rateOverlimit : undefined));
+      return target.addRule('query', (q) =>
+        q.kind === 'usync' && applies(q.chatJid) ? queryRefusals.rateOverlimit : undefined,
+      );
     case 'keyFetchUnanswered':
       return target.addRule('keyFetch', (send) => (applies(send.chatJid) ? 'stall' : undefined));
   }
 }
 
+/** ` in chat c1`, or nothing for every chat. */
+const inChat = (chat: string | undefined): string => (chat === undefined ? '' : ` in chat ${chat}`);
+
 /** The `queryRejects` fault. */
 export const queryRejects = defineFault<'queryRejects', QueryRejectsEvent, QueryRejectsStep>({
   kind: 'queryRejects',
   summary:
-    "pre-write queries fail until untilAt and rc14 rejects the send, no frame: a group's metadata unanswered or refused 403, usync refused 429, a key fetch unanswered (Boom 500)",
+    'pre-write queries fail until untilAt and rc14 rejects the send, no frame: ' +
+    "a group's metadata unanswered or refused 403, usync refused 429, " +
+    'a key fetch unanswered (Boom 500)',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt', 'reason', 'chat'],
   check: (event, facts) => [
-    ...(event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
-    ...(event.chat !== undefined && !facts.inboundChats.has(event.chat) ? [`chat: unknown chat "${event.chat}" (no inbound in that chat)`] : []),
+    ...(event.untilAt < event.at
+      ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`]
+      : []),
+    ...(event.chat !== undefined && !facts.inboundChats.has(event.chat)
+      ? [`chat: unknown chat "${event.chat}" (no inbound in that chat)`]
+      : []),
   ],
   apply: addRule,
-  describe: (event) => `queryRejects ${event.reason}${event.chat === undefined ? '' : ` in chat ${event.chat}`} until ${event.untilAt} ms`,
-  draw: { shape: 'band', tone: 'fault', label: (event) => event.reason, untilAt: (event) => event.untilAt },
+  describe: (event) =>
+    `queryRejects ${event.reason}${inChat(event.chat)} until ${event.untilAt} ms`,
+  draw: {
+    shape: 'band',
+    tone: 'fault',
+    label: (event) => event.reason,
+    untilAt: (event) => event.untilAt,
+  },
   coverage: {
-    swarm: { queryRejects: fc.boolean() },
+    // Often on: its group reasons matter only when a reply goes to a group chat.
+    swarm: {
+      queryRejects: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(false) },
+        { weight: 3, arbitrary: fc.constant(true) },
+      ),
+    },
     kindOf: () => 'queryRejects',
     // It fires when a send was rejected by it: a Boom 500 before any write, not media's.
-    fired: (event, history) => history.attempts.some((a) => a.at >= event.at && a.at < event.untilAt && !a.written && a.error?.statusCode === 500 && a.kind === 'message'),
+    fired: (event, history) =>
+      history.attempts.some(
+        (a) =>
+          a.at >= event.at &&
+          a.at < event.untilAt &&
+          !a.written &&
+          a.error?.statusCode === 500 &&
+          a.kind === 'message',
+      ),
   },
   generate: {
     step: fc.record({
       do: fc.constant('queryRejects' as const),
-      forMs: fc.oneof({ withCrossShrink: true }, fc.integer({ min: 0, max: 10_000 }), fc.integer({ min: 0, max: 120_000 })),
-      reason: fc.constantFrom(...queryRejectReasons),
+      forMs: fc.oneof(
+        { withCrossShrink: true },
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 0, max: 120_000 }),
+      ),
+      // Mostly a group's: a path that takes a group send's 500 for delivered loses the reply.
+      reason: fc.oneof(
+        { withCrossShrink: true },
+        {
+          weight: 3,
+          arbitrary: fc.constantFrom<QueryRejectReason>('groupMetadataUnanswered', 'notInGroup'),
+        },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom<QueryRejectReason>('rateOverlimit', 'keyFetchUnanswered'),
+        },
+      ),
       chat: fc.option(fc.nat(generatorChatsMax - 1), { nil: undefined, freq: 3 }),
     }),
     stepWeight: 1,
-    sceneWeight: 1,
+    sceneWeight: 2,
     toEvent(step, at, chats) {
-      const event: QueryRejectsEvent = { at, do: 'queryRejects', untilAt: at + step.forMs, reason: step.reason };
+      const event: QueryRejectsEvent = {
+        at,
+        do: 'queryRejects',
+        untilAt: at + step.forMs,
+        reason: step.reason,
+      };
       // A timeline may only name a chat some earlier inbound came from; otherwise every chat.
       const chat = step.chat === undefined ? undefined : chats.name(step.chat);
       return chat !== undefined && chats.hasInboundFrom(chat) ? { ...event, chat } : event;

@@ -10,7 +10,12 @@ import { atSchema, chatNameSchema } from '../timelineAtoms.js';
 import { defineFault } from './fault.js';
 import { generatorChatsMax } from './generatorBounds.js';
 
-const schema = z.strictObject({ at: atSchema, do: z.literal('recipientAway'), untilAt: atSchema, chat: chatNameSchema.optional() });
+const schema = z.strictObject({
+  at: atSchema,
+  do: z.literal('recipientAway'),
+  untilAt: atSchema,
+  chat: chatNameSchema.optional(),
+});
 
 /** `recipientAway`: receipts for messages shown before `untilAt` wait until then. */
 export type RecipientAwayEvent = z.infer<typeof schema>;
@@ -25,21 +30,31 @@ export interface RecipientAwayStep {
 /** The `recipientAway` fault. */
 export const recipientAway = defineFault<'recipientAway', RecipientAwayEvent, RecipientAwayStep>({
   kind: 'recipientAway',
-  summary: "the recipient's phone is offline until untilAt: messages show, but their delivery and read receipts come only after it",
+  summary:
+    "the recipient's phone is offline until untilAt: messages show, " +
+    'but their delivery and read receipts come only after it',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt', 'chat'],
   check: (event, facts) => [
-    ...(event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
-    ...(event.chat !== undefined && !facts.inboundChats.has(event.chat) ? [`chat: unknown chat "${event.chat}" (no inbound in that chat)`] : []),
+    ...(event.untilAt < event.at
+      ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`]
+      : []),
+    ...(event.chat !== undefined && !facts.inboundChats.has(event.chat)
+      ? [`chat: unknown chat "${event.chat}" (no inbound in that chat)`]
+      : []),
   ],
   apply(event, target) {
     const chatJid = event.chat === undefined ? undefined : target.jidOf(event.chat);
     target.addRule('recipient', (message) =>
-      message.at < event.untilAt && (chatJid === undefined || message.chatJid === chatJid) ? { backAt: event.untilAt } : undefined,
+      message.at < event.untilAt && (chatJid === undefined || message.chatJid === chatJid)
+        ? { backAt: event.untilAt }
+        : undefined,
     );
   },
-  describe: (event) => `recipientAway${event.chat === undefined ? '' : ` in chat ${event.chat}`} until ${event.untilAt} ms`,
+  describe: (event) =>
+    `recipientAway${event.chat === undefined ? '' : ` in chat ${event.chat}`}` +
+    ` until ${event.untilAt} ms`,
   draw: { shape: 'band', tone: 'slow', label: () => 'away', untilAt: (event) => event.untilAt },
   coverage: { swarm: { recipientAway: fc.boolean() }, kindOf: () => 'recipientAway' },
   generate: {

@@ -14,9 +14,17 @@ import type { FaultEventBase } from './fault.js';
 import { defineFault } from './fault.js';
 import { generatorChatsMax } from './generatorBounds.js';
 
-const schema = z.strictObject({ at: atSchema, do: z.literal('undecryptable'), chat: chatNameSchema.optional(), retryAfterMs: delayMsSchema });
+const schema = z.strictObject({
+  at: atSchema,
+  do: z.literal('undecryptable'),
+  chat: chatNameSchema.optional(),
+  retryAfterMs: delayMsSchema,
+});
 
-/** `undecryptable`: the next message (in `chat`, or any chat) fails to decrypt; its retry receipt leaves `retryAfterMs` later. */
+/**
+ * `undecryptable`: the next message (in `chat`, or any chat) fails to decrypt; its retry receipt
+ * leaves `retryAfterMs` later.
+ */
 export type UndecryptableEvent = z.infer<typeof schema>;
 
 /** A generated decryption failure, and whether the connection drops before the retry receipt. */
@@ -24,7 +32,7 @@ export interface UndecryptableStep {
   do: 'undecryptable';
   chat: number | undefined;
   retryAfterMs: number;
-  /** A drop this long before the retry receipt leaves (undefined: none): the receipt meets a newer socket. */
+  /** A drop this long before the retry receipt (undefined: none): it meets a newer socket. */
   dropBeforeRetryMs: number | undefined;
 }
 
@@ -42,7 +50,10 @@ const undecryptableStepArb = fc.oneof(
       do: fc.constant('undecryptable' as const),
       chat: fc.option(fc.nat(generatorChatsMax - 1), { nil: undefined, freq: 3 }),
       retryAfterMs: fc.integer({ min: 0, max: 30_000 }),
-      dropBeforeRetryMs: fc.option(fc.integer({ min: 0, max: 30_000 }), { nil: undefined, freq: 2 }),
+      dropBeforeRetryMs: fc.option(fc.integer({ min: 0, max: 30_000 }), {
+        nil: undefined,
+        freq: 2,
+      }),
     }),
   },
   {
@@ -59,12 +70,16 @@ const undecryptableStepArb = fc.oneof(
 /** The `undecryptable` fault. */
 export const undecryptable = defineFault<'undecryptable', UndecryptableEvent, UndecryptableStep>({
   kind: 'undecryptable',
-  summary: 'the recipient cannot decrypt the next message (in chat, or any chat): a retry receipt asks for it retryAfterMs later; rc14 resends it if it still can',
+  summary:
+    'the recipient cannot decrypt the next message (in chat, or any chat): ' +
+    'a retry receipt asks for it retryAfterMs later; rc14 resends it if it still can',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'chat', 'retryAfterMs'],
   check: (event, facts) =>
-    event.chat !== undefined && !facts.inboundChats.has(event.chat) ? [`chat: unknown chat "${event.chat}" (no inbound in that chat)`] : [],
+    event.chat !== undefined && !facts.inboundChats.has(event.chat)
+      ? [`chat: unknown chat "${event.chat}" (no inbound in that chat)`]
+      : [],
   apply(event, target) {
     const chatJid = event.chat === undefined ? undefined : target.jidOf(event.chat);
     let taken = false;
@@ -76,14 +91,23 @@ export const undecryptable = defineFault<'undecryptable', UndecryptableEvent, Un
   },
   // The retry receipt comes retryAfterMs after the frame: give the path that long to answer it.
   aftermathUntil: (event) => event.at + event.retryAfterMs,
-  describe: (event) => `undecryptable: the next message ${event.chat === undefined ? 'in any chat' : `in chat ${event.chat}`} (retry receipt after ${event.retryAfterMs} ms)`,
+  describe: (event) => {
+    const where = event.chat === undefined ? 'in any chat' : `in chat ${event.chat}`;
+    return `undecryptable: the next message ${where} (its retry after ${event.retryAfterMs} ms)`;
+  },
   draw: { shape: 'tick', tone: 'fault', label: () => 'retry' },
   coverage: {
     // Often on: a retry receipt needs a message to take it, and a reconnect to matter.
-    swarm: { undecryptable: fc.oneof({ weight: 1, arbitrary: fc.constant(false) }, { weight: 3, arbitrary: fc.constant(true) }) },
+    swarm: {
+      undecryptable: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(false) },
+        { weight: 3, arbitrary: fc.constant(true) },
+      ),
+    },
     kindOf: () => 'undecryptable',
     // It fires only when a message takes it.
-    fired: (event, history) => history.server.frames.some((f) => f.undecryptable === true && f.at >= event.at),
+    fired: (event, history) =>
+      history.server.frames.some((f) => f.undecryptable === true && f.at >= event.at),
   },
   generate: {
     step: undecryptableStepArb,
@@ -98,6 +122,12 @@ export const undecryptable = defineFault<'undecryptable', UndecryptableEvent, Un
     companions: (step, at): FaultEventBase[] =>
       step.dropBeforeRetryMs === undefined || step.dropBeforeRetryMs > step.retryAfterMs
         ? []
-        : [{ at: at + step.retryAfterMs - step.dropBeforeRetryMs, do: 'drop', reason: 'connectionReset' } as FaultEventBase],
+        : [
+            {
+              at: at + step.retryAfterMs - step.dropBeforeRetryMs,
+              do: 'drop',
+              reason: 'connectionReset',
+            } as FaultEventBase,
+          ],
   },
 });

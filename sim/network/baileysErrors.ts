@@ -195,10 +195,11 @@ export function queryRefusedError(refusal: { code: number; text: string }): Boom
 
 /** A group's metadata query unanswered: `extractGroupMetadata(undefined)` (`Socket/groups.js`). */
 export function groupMetadataMissingError(): Boom {
-  return stackless(() => new Boom(baileysErrorShapes.groupMetadataMissing.message, { data: undefined }));
+  const { message } = baileysErrorShapes.groupMetadataMissing;
+  return stackless(() => new Boom(message, { data: undefined }));
 }
 
-/** A key fetch unanswered: `createParticipantNodes` could encrypt for no device (`Socket/messages-send.js`). */
+/** A key fetch unanswered: `createParticipantNodes` encrypted for no device. */
 export function allEncryptionsFailedError(): Boom {
   return boomOf(baileysErrorShapes.allEncryptionsFailed);
 }

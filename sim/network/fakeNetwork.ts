@@ -15,7 +15,8 @@ import { builtInFaults, type FaultEvent, type FaultRegistry } from '../faults/in
 import type { ConnectVerdict, CutKind, FaultEventBase, FaultLink, FaultTarget, RuleStages } from '../faults/fault.js';
 import type { AttemptRecord, UnmodelledRecord } from '../history.js';
 import { dropError, type DropReason } from './baileysErrors.js';
-import { FakeSocket, pathSocketHooksOf, type NewAttempt, type SocketHost, type SocketNetworkOptions } from './fakeSocket.js';
+import { FakeSocket, type NewAttempt, type SocketHost, type SocketNetworkOptions } from './fakeSocket.js';
+import { pathSocketHooksOf } from './fakeSocket.js';
 import { defaultMemberJidOf } from './messageShapes.js';
 import { socketSurface, type FakeSocketSurface, type SocketStubs } from './socketSurface.js';
 import type { QueuedInbound, ReceiptForBot, ServerModel } from './server.js';
@@ -38,7 +39,7 @@ export interface NetworkOptions extends SocketNetworkOptions {
    * (undefined: the recipient sends none, like the loopback test server's recipients).
    */
   deliveryReceiptMs: number | undefined;
-  /** From a message becoming visible to its read receipt leaving the phone, ms (undefined: never read). */
+  /** From a message becoming visible to its read receipt, ms (undefined: never read). */
   readReceiptMs: number | undefined;
 }
 
@@ -73,7 +74,17 @@ const connectPrecedence: readonly ConnectVerdict['kind'][] = ['hang', 'refuse', 
 /** The rules of every stage, in the order added. */
 type Rules = { [S in keyof RuleStages]: RuleStages[S][] };
 
-const noRules = (): Rules => ({ connect: [], query: [], keyFetch: [], media: [], write: [], serverMessage: [], decrypt: [], recipient: [], receipt: [] });
+const noRules = (): Rules => ({
+  connect: [],
+  query: [],
+  keyFetch: [],
+  media: [],
+  write: [],
+  serverMessage: [],
+  decrypt: [],
+  recipient: [],
+  receipt: [],
+});
 
 /** The fake network of one run: connections, latency, and the faults' rules. */
 export class FakeNetwork {
@@ -136,7 +147,8 @@ export class FakeNetwork {
     this.connectTimes.push(this.#clock.now());
     const inert = generation > this.#options.socketsMax;
     if (inert) this.#clock.hitLimit('sockets', this.#options.socketsMax);
-    const socket = new FakeSocket(this.#host, generation, inert, socketTimingsOf(config), config?.auth, pathSocketHooksOf(config));
+    const hooks = pathSocketHooksOf(config);
+    const socket = new FakeSocket(this.#host, generation, inert, socketTimingsOf(config), config?.auth, hooks);
     this.sockets.push(socket);
     return socketSurface(socket, config, this.socketStubs);
   };
@@ -330,20 +342,30 @@ export class FakeNetwork {
     const { deliveryReceiptMs, readReceiptMs } = this.#options;
     if (deliveryReceiptMs === undefined && readReceiptMs === undefined) return;
     const now = this.#clock.now();
-    const backAt = this.#host.ask('recipient', { chatJid: message.chatJid, at: now })?.backAt ?? now;
-    const participantJid = this.#memberOf(message.chatJid);
-    const receipt = (type: 'delivery' | 'read'): ReceiptForBot => ({ type, ...message, ...(participantJid === undefined ? {} : { participantJid }) });
-    if (deliveryReceiptMs !== undefined) this.#clock.network.setTimeout(() => this.#pushReceipt(receipt('delivery')), backAt - now + deliveryReceiptMs);
-    if (readReceiptMs !== undefined) this.#clock.network.setTimeout(() => this.#pushReceipt(receipt('read')), backAt - now + readReceiptMs);
+    const away = this.#host.ask('recipient', { chatJid: message.chatJid, at: now });
+    const backAt = away?.backAt ?? now;
+    const send = (type: 'delivery' | 'read', afterMs: number | undefined): void => {
+      if (afterMs === undefined) return;
+      const receipt = this.#receiptFor(type, message);
+      this.#clock.network.setTimeout(() => this.#pushReceipt(receipt), backAt - now + afterMs);
+    };
+    send('delivery', deliveryReceiptMs);
+    send('read', readReceiptMs);
   }
 
-  /** The recipient could not decrypt a message: its retry receipt leaves `retryAfterMs` from now. */
+  /** A receipt from `message`'s recipient (a group's: from its member). */
+  #receiptFor(type: ReceiptForBot['type'], message: { chatJid: string; messageId: string }) {
+    const participantJid = this.#memberOf(message.chatJid);
+    if (participantJid === undefined) return { type, ...message };
+    return { type, ...message, participantJid };
+  }
+
+  /** The recipient could not decrypt a message: its retry receipt leaves `retryAfterMs` later. */
   #requestResend(message: { chatJid: string; messageId: string }, retryAfterMs: number): void {
     this.#retriesUnanswered += 1;
     this.#clock.network.setTimeout(() => {
       const retry = this.server.retryRequest(message.chatJid, message.messageId, this.#clock.now());
-      const participantJid = this.#memberOf(message.chatJid);
-      this.#pushReceipt({ type: 'retry', ...message, retry, ...(participantJid === undefined ? {} : { participantJid }) });
+      this.#pushReceipt({ ...this.#receiptFor('retry', message), retry });
     }, retryAfterMs);
   }
 
@@ -357,7 +379,8 @@ export class FakeNetwork {
 
   #recordRetryDelivery(receipt: ReceiptForBot, generation: number): void {
     const deliveries = receipt.retry?.deliveries;
-    if (deliveries !== undefined && deliveries.length < retryDeliveriesMax) deliveries.push({ at: this.#clock.now(), generation });
+    if (deliveries === undefined || deliveries.length >= retryDeliveriesMax) return;
+    deliveries.push({ at: this.#clock.now(), generation });
   }
 
   /** The member who answers for a group chat (its first known one); undefined for a 1:1 chat. */
@@ -368,7 +391,9 @@ export class FakeNetwork {
 
   /** The newest send attempt that carried `messageId` (0 for none). */
   #attemptSeqOf(messageId: string): number {
-    for (let i = this.attempts.length - 1; i >= 0; i -= 1) if (this.attempts[i]!.messageId === messageId) return this.attempts[i]!.seq;
+    for (let i = this.attempts.length - 1; i >= 0; i -= 1) {
+      if (this.attempts[i]!.messageId === messageId) return this.attempts[i]!.seq;
+    }
     return 0;
   }
 }

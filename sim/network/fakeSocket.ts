@@ -29,12 +29,20 @@
  * (`socketSurface.ts`: rc14's members, `ws`, `user`, `logout` and the modelled queries), which
  * reaches the connection through {@link FakeSocket.channel}.
  */
-import type { AnyMessageContent, MiscMessageGenerationOptions, proto, WAMessage, WAMessageKey, WAPresence } from '@whiskeysockets/baileys';
+import type {
+  AnyMessageContent,
+  MiscMessageGenerationOptions,
+  proto,
+  WAMessage,
+  WAMessageKey,
+  WAPresence,
+} from '@whiskeysockets/baileys';
 import type { Boom } from '@hapi/boom';
 import { socketTimingsOf, wsCloseTimeoutMs } from '../../src/baileysFacts.js';
 import type { SocketConfig, SocketLike, TimerHandle } from '../../src/ports.js';
 import type { ClockView } from '../clock.js';
-import type { ConnectVerdict, CutKind, QueryKind, QueryRefusal, RuleStages } from '../faults/fault.js';
+import type { ConnectVerdict, CutKind, QueryKind, QueryRefusal } from '../faults/fault.js';
+import type { RuleStages } from '../faults/fault.js';
 import { errorRecord, type AttemptRecord, type SocketCause, type SocketRecord, type SocketState, type SocketTimings } from '../history.js';
 import {
   allEncryptionsFailedError,
@@ -53,9 +61,11 @@ import {
 } from './baileysErrors.js';
 import { FakeEmitter } from './emitter.js';
 import { keepAliveEndsAt } from './keepAlive.js';
-import { closeUpdate, describeContent, inboundUpsert, nackUpdate, receiptUpdate, sentWaMessage } from './messageShapes.js';
+import { closeUpdate, describeContent, inboundUpsert, nackUpdate, sentWaMessage } from './messageShapes.js';
+import { receiptUpdate } from './messageShapes.js';
 import { ResendCache, resendOfMessage } from './resendCache.js';
-import { parseReplyKey, type FrameKind, type QueuedInbound, type ReceiptForBot, type RetryAnswer, type ServerModel } from './server.js';
+import { parseReplyKey, type FrameKind, type QueuedInbound, type ServerModel } from './server.js';
+import type { ReceiptForBot, RetryAnswer } from './server.js';
 import { SendLock } from './sendLock.js';
 import { simulatedAccount, type SocketChannel, type WsEvents } from './socketChannel.js';
 import { fakeEv, type FakeEv } from './socketSurface.js';
@@ -98,11 +108,18 @@ export interface PathSocketHooks {
   cachedGroupMetadata?: (jid: string) => Promise<unknown>;
 }
 
-/** The hooks of a path's socket config (anything that is not a function is ignored, as rc14 would fail on it). */
-export function pathSocketHooksOf(config: { getMessage?: unknown; cachedGroupMetadata?: unknown } | undefined): PathSocketHooks {
+/** The hooks of a path's socket config (a value that is not a function is left out). */
+export function pathSocketHooksOf(
+  config: { getMessage?: unknown; cachedGroupMetadata?: unknown } | undefined,
+): PathSocketHooks {
   const hooks: PathSocketHooks = {};
-  if (typeof config?.getMessage === 'function') hooks.getMessage = config.getMessage as PathSocketHooks['getMessage'];
-  if (typeof config?.cachedGroupMetadata === 'function') hooks.cachedGroupMetadata = config.cachedGroupMetadata as PathSocketHooks['cachedGroupMetadata'];
+  const { getMessage, cachedGroupMetadata } = config ?? {};
+  if (typeof getMessage === 'function') {
+    hooks.getMessage = getMessage as PathSocketHooks['getMessage'];
+  }
+  if (typeof cachedGroupMetadata === 'function') {
+    hooks.cachedGroupMetadata = cachedGroupMetadata as PathSocketHooks['cachedGroupMetadata'];
+  }
   return hooks;
 }
 
@@ -133,7 +150,7 @@ export interface SocketHost {
   closed(socket: FakeSocket, unreceipted: QueuedInbound[], unanswered: ReceiptForBot[]): void;
   /** A message became visible to its recipient: their phone will send its receipts. */
   recipientGot(message: { chatJid: string; messageId: string }): void;
-  /** The recipient could not decrypt a message: their retry receipt leaves `retryAfterMs` from now. */
+  /** The recipient could not decrypt a message: their retry receipt leaves `retryAfterMs` later. */
   requestResend(message: { chatJid: string; messageId: string }, retryAfterMs: number): void;
   /** The newest send attempt that carried `messageId` (0 for none). */
   attemptSeqOf(messageId: string): number;
@@ -167,7 +184,13 @@ class PendingQuery {
   readonly #resolve: (answered: boolean) => void;
   readonly #reject: (reason: unknown) => void;
 
-  constructor(queries: Set<PendingQuery>, timers: SocketHost['timers'], attempt: AttemptRecord | undefined, resolve: (answered: boolean) => void, reject: (reason: unknown) => void) {
+  constructor(
+    queries: Set<PendingQuery>,
+    timers: SocketHost['timers'],
+    attempt: AttemptRecord | undefined,
+    resolve: (answered: boolean) => void,
+    reject: (reason: unknown) => void,
+  ) {
     this.#queries = queries;
     this.#timers = timers;
     this.#attempt = attempt;
@@ -191,6 +214,9 @@ class PendingQuery {
     this.#queries.delete(this);
   }
 }
+
+/** A message rc14 can write again: its text and kind, and the send attempt that wrote it first. */
+type Resendable = { text: string | undefined; kind: FrameKind; attemptSeq: number };
 
 /** What the network does to one socket (the methods a `FaultLink` calls, and inbound delivery). */
 export interface SocketControl {
@@ -218,7 +244,7 @@ export class FakeSocket implements SocketLike {
   readonly #unreceipted = new Map<string, QueuedInbound>();
   /** This socket's send lock (see sendLock.ts). */
   readonly #sendLock = new SendLock();
-  /** What this socket wrote lately and how often it resent it, for retry receipts (resendCache.ts). */
+  /** What this socket wrote lately and how often it resent it (resendCache.ts). */
   readonly #resends = new ResendCache();
   /** Retry receipts this socket received and has not acknowledged yet: a close hands them back. */
   readonly #unansweredRetries = new Set<ReceiptForBot>();
@@ -355,7 +381,8 @@ export class FakeSocket implements SocketLike {
         await this.#preWritePhase(attempt, jid);
         await this.#write(attempt, text);
         this.#frameToServer(attempt, text, kind);
-        this.#resends.remember(messageId, { text, kind, attemptSeq: attempt.seq, writtenAt: this.#host.now() });
+        const writtenAt = this.#host.now();
+        this.#resends.remember(messageId, { text, kind, attemptSeq: attempt.seq, writtenAt });
       });
       // rc14's sendMessage echoes the very message object it resolves to.
       const sent = sentWaMessage({ chatJid: jid, messageId, text, kind, at: attempt.at }) as WAMessage;
@@ -703,7 +730,8 @@ export class FakeSocket implements SocketLike {
     this.#emitter.destroy();
     const unemitted = [...this.#offlinePending, ...this.#upsertBuffer].filter((m) => !this.#unreceipted.has(m.id));
     const unreceipted = [...this.#unreceipted.values(), ...unemitted];
-    const unanswered = [...this.#unansweredRetries, ...this.#offlineReceipts.filter((r) => r.type === 'retry')];
+    const offlineRetries = this.#offlineReceipts.filter((r) => r.type === 'retry');
+    const unanswered = [...this.#unansweredRetries, ...offlineRetries];
     this.#unreceipted.clear();
     this.#unansweredRetries.clear();
     this.#offlinePending = [];
@@ -795,14 +823,15 @@ export class FakeSocket implements SocketLike {
     if (this.#host.options.deviceListCache) this.#knownChats.add(chatJid);
   }
 
-  /** `groupMetadata` (`Socket/groups.js`): unanswered, `extractGroupMetadata` finds no group (Boom 500). */
+  /** `groupMetadata` (`Socket/groups.js`): unanswered, `extractGroupMetadata` finds no group. */
   async #groupMetadataPhase(attempt: AttemptRecord | undefined, chatJid: string): Promise<void> {
-    const cached = this.#hooks.cachedGroupMetadata === undefined ? undefined : await this.#hooks.cachedGroupMetadata(chatJid);
+    const cache = this.#hooks.cachedGroupMetadata;
+    const cached = cache === undefined ? undefined : await cache(chatJid);
     if (Array.isArray((cached as { participants?: unknown } | undefined)?.participants)) return;
     if (!(await this.#query('group', attempt, chatJid))) throw groupMetadataMissingError();
   }
 
-  /** `assertSessions` for a device with no session: its key fetch unanswered, nothing can be encrypted (Boom 500). */
+  /** `assertSessions` for a device with no session: its key fetch unanswered, nothing encrypts. */
   async #keyFetchPhase(attempt: AttemptRecord | undefined, chatJid: string): Promise<void> {
     if (this.#host.ask('keyFetch', { chatJid }) !== 'stall') return;
     await this.#query('key', attempt, chatJid, { forced: 'stall' });
@@ -880,22 +909,33 @@ export class FakeSocket implements SocketLike {
       if (nack !== undefined) attempt.nacked = true;
       const retry = nack === undefined ? host.ask('decrypt', { chatJid }) : undefined;
       if (retry !== undefined) attempt.undecryptable = true;
-      const frame = { chatJid, messageId, text, kind, generation: this.generation, attemptSeq: attempt.seq, undecryptable: retry !== undefined };
+      const { generation } = this;
+      const undecryptable = retry !== undefined;
+      const attemptSeq = attempt.seq;
+      const frame = { chatJid, messageId, text, kind, generation, attemptSeq, undecryptable };
       const duplicate = host.server.receiveMessage(frame, host.now(), nack !== undefined);
       this.#fromServer(() => undefined); // the server's ack
-      if (nack !== undefined) host.timers.setTimeout(() => this.#fromServer(() => this.#emit('messages.update', nackUpdate(attempt, nack.code))), nack.nackAfterMs);
+      if (nack !== undefined) {
+        const update = nackUpdate(attempt, nack.code);
+        const emit = (): void => void this.#emit('messages.update', update);
+        host.timers.setTimeout(() => this.#fromServer(emit), nack.nackAfterMs);
+      }
       else if (retry !== undefined) host.requestResend({ chatJid, messageId }, retry.retryAfterMs);
       else if (!duplicate) host.recipientGot({ chatJid, messageId });
     });
   }
 
-  /** rc14's own resend, same id, answering a retry receipt (never nacked: the server took the id once). */
-  #resendFrameToServer(chatJid: string, messageId: string, send: { text: string | undefined; kind: FrameKind; attemptSeq: number }): void {
+  /** rc14's own resend, same id, answering a retry receipt (no nack: the server took the id). */
+  #resendFrameToServer(chatJid: string, messageId: string, send: Resendable): void {
     const host = this.#host;
     this.#wire.send('toServer', () => {
       const retry = host.ask('decrypt', { chatJid });
-      const frame = { chatJid, messageId, text: send.text, kind: send.kind, generation: this.generation, attemptSeq: send.attemptSeq, retryResend: true, undecryptable: retry !== undefined };
-      const duplicate = host.server.receiveMessage(frame, host.now(), false);
+      const { text, kind, attemptSeq } = send;
+      const { generation } = this;
+      const undecryptable = retry !== undefined;
+      const frame = { chatJid, messageId, text, kind, generation, attemptSeq, undecryptable };
+      const resend = { ...frame, retryResend: true };
+      const duplicate = host.server.receiveMessage(resend, host.now(), false);
       this.#fromServer(() => undefined); // the server's ack
       if (retry !== undefined) host.requestResend({ chatJid, messageId }, retry.retryAfterMs);
       else if (!duplicate) host.recipientGot({ chatJid, messageId });
@@ -967,7 +1007,8 @@ export class FakeSocket implements SocketLike {
       if (answer === undefined || !this.#unansweredRetries.has(receipt)) return;
       // The acknowledgement (`sendMessageAck`, in `handleReceipt`'s finally) tells the server.
       this.#wire.send('toServer', () => {
-        if (this.#unansweredRetries.delete(receipt)) this.#host.retryAnswered(receipt, this.generation, answer);
+        if (!this.#unansweredRetries.delete(receipt)) return;
+        this.#host.retryAnswered(receipt, this.generation, answer);
       });
     });
   }
@@ -980,7 +1021,8 @@ export class FakeSocket implements SocketLike {
   async #answerRetry(receipt: ReceiptForBot): Promise<RetryAnswer | undefined> {
     const { chatJid, messageId } = receipt;
     if (!this.#resends.admitRetry(messageId)) return 'overLimit';
-    const message = this.#resends.take(messageId, this.#host.now()) ?? (await this.#askPathForMessage(receipt));
+    const cached = this.#resends.take(messageId, this.#host.now());
+    const message = cached ?? (await this.#askPathForMessage(receipt));
     if (message === undefined) return 'unavailable';
     if (this.#resends.admitResend(messageId) === 'overLimit') return 'overLimit';
     try {
@@ -996,19 +1038,21 @@ export class FakeSocket implements SocketLike {
       });
       return 'resent';
     } catch {
-      // rc14 logs 'error in sending message again' and still acknowledges, unless the socket is gone.
+      // rc14 logs 'error in sending message again' and acknowledges, unless the socket is gone.
       return this.state === 'open' ? 'failed' : undefined;
     }
   }
 
-  /** The path's `getMessage`, with the key rc14 passes (`{ ...key, id }`); a throw counts as no message. */
-  async #askPathForMessage(receipt: ReceiptForBot): Promise<{ text: string | undefined; kind: FrameKind; attemptSeq: number } | undefined> {
+  /** The path's `getMessage`, asked with rc14's key (`{ ...key, id }`); a throw is no message. */
+  async #askPathForMessage(receipt: ReceiptForBot): Promise<Resendable | undefined> {
     const getMessage = this.#hooks.getMessage;
     if (getMessage === undefined) return undefined;
-    const participant = receipt.participantJid ?? receipt.chatJid;
+    const { chatJid: remoteJid, messageId: id } = receipt;
+    const participant = receipt.participantJid ?? remoteJid;
     try {
-      const found = resendOfMessage(await getMessage({ remoteJid: receipt.chatJid, id: receipt.messageId, fromMe: true, participant }));
-      return found === undefined ? undefined : { ...found, attemptSeq: this.#host.attemptSeqOf(receipt.messageId) };
+      const found = resendOfMessage(await getMessage({ remoteJid, id, fromMe: true, participant }));
+      if (found === undefined) return undefined;
+      return { ...found, attemptSeq: this.#host.attemptSeqOf(id) };
     } catch {
       return undefined;
     }

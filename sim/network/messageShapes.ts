@@ -19,7 +19,8 @@ export function closeUpdate(error: Error | undefined, now: number): BaileysEvent
  * chat of its own.
  */
 export function memberJid(groupJid: string, index: number): string {
-  const chatNumber = String(Number.parseInt(groupJid.slice('120363'.length, groupJid.indexOf('@')), 10));
+  const digits = groupJid.slice('120363'.length, groupJid.indexOf('@'));
+  const chatNumber = String(Number.parseInt(digits, 10));
   return `1666${chatNumber.padStart(4, '0')}${String(index).padStart(3, '0')}@s.whatsapp.net`;
 }
 
@@ -32,9 +33,10 @@ export function defaultMemberJidOf(groupJid: string): string {
 export function inboundWaMessage(message: QueuedInbound, now: number): WAMessage {
   const timestamp = Math.floor(now / 1000);
   // In a group every message names its sender (`handleMessage`, `Socket/messages-recv.js`).
-  const key = message.chatJid.endsWith('@g.us')
-    ? { remoteJid: message.chatJid, id: message.id, fromMe: false, participant: message.participantJid ?? defaultMemberJidOf(message.chatJid), addressingMode: 'pn' }
-    : { remoteJid: message.chatJid, id: message.id, fromMe: false };
+  const direct = { remoteJid: message.chatJid, id: message.id, fromMe: false };
+  const participant = message.participantJid ?? defaultMemberJidOf(message.chatJid);
+  const inGroup = message.chatJid.endsWith('@g.us');
+  const key = inGroup ? { ...direct, participant, addressingMode: 'pn' } : direct;
   switch (message.kind) {
     case 'text':
     case 'group':
@@ -103,13 +105,20 @@ export function sentWaMessage(sent: SentMessage): proto.WebMessageInfo {
  * the nack's code in `messageStubParameters`, and for 463 (`SenderReachoutTimelocked`: the
  * account may not start new chats) the restriction text after it.
  */
-export function nackUpdate(sent: { chatJid: string; messageId?: string }, code: string): BaileysEventMap['messages.update'] {
-  const messageStubParameters = code === String(NACK_REASONS.SenderReachoutTimelocked) ? [code, ACCOUNT_RESTRICTED_TEXT] : [code];
-  return [{ key: { remoteJid: sent.chatJid, id: sent.messageId, fromMe: true }, update: { status: proto.WebMessageInfo.Status.ERROR, messageStubParameters } }];
+export function nackUpdate(
+  sent: { chatJid: string; messageId?: string },
+  code: string,
+): BaileysEventMap['messages.update'] {
+  const restricted = code === String(NACK_REASONS.SenderReachoutTimelocked);
+  const messageStubParameters = restricted ? [code, ACCOUNT_RESTRICTED_TEXT] : [code];
+  const key = { remoteJid: sent.chatJid, id: sent.messageId, fromMe: true };
+  return [{ key, update: { status: proto.WebMessageInfo.Status.ERROR, messageStubParameters } }];
 }
 
 /** An event and its argument, as the fake emits it. */
-export type Emission = { event: 'messages.update'; arg: BaileysEventMap['messages.update'] } | { event: 'message-receipt.update'; arg: BaileysEventMap['message-receipt.update'] };
+export type Emission =
+  | { event: 'messages.update'; arg: BaileysEventMap['messages.update'] }
+  | { event: 'message-receipt.update'; arg: BaileysEventMap['message-receipt.update'] };
 
 /**
  * What rc14 emits for a delivery or read receipt from a recipient (`handleReceipt`,
@@ -121,12 +130,16 @@ export function receiptUpdate(receipt: ReceiptForBot, now: number): Emission {
   const key = { remoteJid: receipt.chatJid, id: receipt.messageId, fromMe: true };
   const seconds = Math.floor(now / 1000);
   const read = receipt.type === 'read';
-  if (receipt.participantJid !== undefined) {
+  const member = receipt.participantJid;
+  if (member !== undefined) {
     const timestamp = read ? { readTimestamp: seconds } : { receiptTimestamp: seconds };
-    return { event: 'message-receipt.update', arg: [{ key: { ...key, participant: receipt.participantJid }, receipt: { userJid: receipt.participantJid, ...timestamp } }] };
+    const memberKey = { ...key, participant: member };
+    const arg = [{ key: memberKey, receipt: { userJid: member, ...timestamp } }];
+    return { event: 'message-receipt.update', arg };
   }
-  const status = read ? proto.WebMessageInfo.Status.READ : proto.WebMessageInfo.Status.DELIVERY_ACK;
-  return { event: 'messages.update', arg: [{ key, update: { status, messageTimestamp: seconds } }] };
+  const { READ, DELIVERY_ACK } = proto.WebMessageInfo.Status;
+  const update = { status: read ? READ : DELIVERY_ACK, messageTimestamp: seconds };
+  return { event: 'messages.update', arg: [{ key, update }] };
 }
 
 /** Text (or caption) and kind of a `sendMessage` content argument. */

@@ -26,7 +26,11 @@ export interface RecentSend {
 }
 
 /** rc14's limits (`Utils/message-retry-manager.js`, `Defaults/index.js`). */
-export const resendCacheLimits = Object.freeze({ messagesMax: 512, ttlMs: 5 * 60_000, retryCountMax: 5 });
+export const resendCacheLimits = Object.freeze({
+  messagesMax: 512,
+  ttlMs: 5 * 60_000,
+  retryCountMax: 5,
+});
 
 /** One socket's cache (see the module comment). */
 export class ResendCache {
@@ -36,7 +40,8 @@ export class ResendCache {
   /** The socket wrote `id`: remember it (the oldest goes at the limit). */
   remember(id: string, send: RecentSend): void {
     this.#recent.delete(id);
-    if (this.#recent.size >= resendCacheLimits.messagesMax) this.#recent.delete(this.#recent.keys().next().value!);
+    if (this.#recent.size >= resendCacheLimits.messagesMax)
+      this.#recent.delete(this.#recent.keys().next().value!);
     this.#recent.set(id, send);
   }
 
@@ -64,12 +69,17 @@ export class ResendCache {
   }
 }
 
-/** Text (or caption) and kind of a `proto.IMessage` a path's `getMessage` returned, or undefined for none. */
-export function resendOfMessage(message: proto.IMessage | null | undefined): { text: string | undefined; kind: FrameKind } | undefined {
+/** Text (or caption) and kind of the `proto.IMessage` a path's `getMessage` returned, if any. */
+export function resendOfMessage(
+  message: proto.IMessage | null | undefined,
+): { text: string | undefined; kind: FrameKind } | undefined {
   if (message === null || message === undefined || typeof message !== 'object') return undefined;
   if (typeof message.conversation === 'string') return { text: message.conversation, kind: 'text' };
-  if (message.extendedTextMessage) return { text: message.extendedTextMessage.text ?? undefined, kind: 'text' };
-  if (message.imageMessage) return { text: message.imageMessage.caption ?? undefined, kind: 'image' };
-  if (message.documentMessage) return { text: message.documentMessage.caption ?? undefined, kind: 'document' };
+  if (message.extendedTextMessage)
+    return { text: message.extendedTextMessage.text ?? undefined, kind: 'text' };
+  if (message.imageMessage)
+    return { text: message.imageMessage.caption ?? undefined, kind: 'image' };
+  if (message.documentMessage)
+    return { text: message.documentMessage.caption ?? undefined, kind: 'document' };
   return { text: undefined, kind: 'other' };
 }

@@ -60,17 +60,17 @@ export interface FrameRecord {
    * retry receipt, {@link RetryRequestRecord}). A later frame with the same id can show it.
    */
   undecryptable?: true;
-  /** rc14 wrote it by itself, answering a retry receipt (same id; `attemptSeq` is the send it repeats). */
+  /** rc14 wrote it by itself for a retry receipt (same id; `attemptSeq`: the send it repeats). */
   retryResend?: true;
 }
 
-/** How rc14 answered a retry receipt (`handleReceipt` and `sendMessagesAgain`, `Socket/messages-recv.js`). */
+/** How rc14 answered a retry receipt (`handleReceipt`, `sendMessagesAgain`, `messages-recv.js`). */
 export type RetryAnswer =
   /** it resent the message, same id */
   | 'resent'
-  /** it had no copy: not in the socket's own cache, and the path's `getMessage` returned none (or there is none) */
+  /** it had no copy: not in the socket's cache, and no (or an empty) answer from `getMessage` */
   | 'unavailable'
-  /** it already resent this id twice on this socket (`maxMsgRetryCount`, counted twice per retry) */
+  /** it resent this id twice on this socket already (`maxMsgRetryCount`, counted twice a retry) */
   | 'overLimit'
   /** its resend failed before the write (a pre-write query refused, or its write timed out) */
   | 'failed';
@@ -308,7 +308,8 @@ export class ServerModel {
   /** A recipient asks for a resend of `messageId` in `chatJid` (a retry receipt), now. */
   retryRequest(chatJid: string, messageId: string, at: number): RetryRequestRecord {
     if (this.#retryRequests.length >= this.#options.inboundQueueMax) {
-      throw new Error(`server: retry requests over their limit of ${this.#options.inboundQueueMax}`);
+      const max = this.#options.inboundQueueMax;
+      throw new Error(`server: retry requests over their limit of ${max}`);
     }
     const chat = this.#options.chatNames.get(chatJid) ?? chatJid;
     const record: RetryRequestRecord = { messageId, chat, chatJid, at, deliveries: [] };

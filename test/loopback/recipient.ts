@@ -49,33 +49,65 @@ export class Recipient {
   received(message: { id: string; to: string }): void {
     const retry = this.retryNext.shift();
     if (retry !== undefined) {
-      if (this.retriesSent.size >= retriesMax) throw new Error(`loopback recipient: more than ${retriesMax} retry receipts`);
+      if (this.retriesSent.size >= retriesMax)
+        throw new Error(`loopback recipient: more than ${retriesMax} retry receipts`);
       const count = (this.retriesSent.get(message.id) ?? 0) + 1;
       this.retriesSent.set(message.id, count);
       const participant = this.host.memberOf(message.to);
-      this.host.later(retry.afterMs, () => this.host.deliver(retryReceipt(message, count, participant)));
+      this.host.later(retry.afterMs, () =>
+        this.host.deliver(retryReceipt(message, count, participant)),
+      );
       return;
     }
     const policy = this.receipts;
     const participant = this.host.memberOf(message.to);
-    if (policy?.deliveryMs !== undefined) this.host.later(policy.deliveryMs, () => this.host.deliver(receipt(message, undefined, participant)));
-    if (policy?.readMs !== undefined) this.host.later(policy.readMs, () => this.host.deliver(receipt(message, 'read', participant)));
+    if (policy?.deliveryMs !== undefined)
+      this.host.later(policy.deliveryMs, () =>
+        this.host.deliver(receipt(message, undefined, participant)),
+      );
+    if (policy?.readMs !== undefined)
+      this.host.later(policy.readMs, () =>
+        this.host.deliver(receipt(message, 'read', participant)),
+      );
   }
 }
 
 const nowSeconds = (): string => String(Math.floor(Date.now() / 1000));
 
 /** A delivery (no type) or read receipt from the recipient (in a group, from one member: `participant`). */
-function receipt(message: { id: string; to: string }, type: 'read' | undefined, participant: string | undefined): BinaryNode {
-  return { tag: 'receipt', attrs: { id: message.id, from: message.to, t: nowSeconds(), ...(participant ? { participant } : {}), ...(type ? { type } : {}) } };
+function receipt(
+  message: { id: string; to: string },
+  type: 'read' | undefined,
+  participant: string | undefined,
+): BinaryNode {
+  return {
+    tag: 'receipt',
+    attrs: {
+      id: message.id,
+      from: message.to,
+      t: nowSeconds(),
+      ...(participant ? { participant } : {}),
+      ...(type ? { type } : {}),
+    },
+  };
 }
 
 /** A retry receipt: `<retry count id t v>` and the recipient's registration id (4 bytes). */
-function retryReceipt(message: { id: string; to: string }, count: number, participant: string | undefined): BinaryNode {
+function retryReceipt(
+  message: { id: string; to: string },
+  count: number,
+  participant: string | undefined,
+): BinaryNode {
   const t = nowSeconds();
   return {
     tag: 'receipt',
-    attrs: { id: message.id, from: message.to, type: 'retry', t, ...(participant ? { participant } : {}) },
+    attrs: {
+      id: message.id,
+      from: message.to,
+      type: 'retry',
+      t,
+      ...(participant ? { participant } : {}),
+    },
     content: [
       { tag: 'retry', attrs: { count: String(count), id: message.id, t, v: '1' } },
       { tag: 'registration', attrs: {}, content: Buffer.from([0, 0, 0x30, 0x39]) },

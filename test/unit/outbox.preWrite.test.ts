@@ -13,7 +13,12 @@ import { HandWorld } from './support/handSocket.js';
 
 const chat = '120363000000000001@g.us';
 const refused = (code: number, text: string) => new Boom(text, { data: code });
-const outcome = (p: Promise<unknown>) => p.then(() => 'ok', (err: Error) => `${err.name}${(err as { ambiguous?: boolean }).ambiguous ? ' (ambiguous)' : ''}`);
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    () => 'ok',
+    (err: Error) =>
+      `${err.name}${(err as { ambiguous?: boolean }).ambiguous ? ' (ambiguous)' : ''}`,
+  );
 
 /** Starts the reference, opens socket 1 and delivers inbound m1 on it. */
 async function started(world: HandWorld, options: ReferenceOptions = {}) {
@@ -45,7 +50,11 @@ describe('reference: rejections before the write', () => {
     // Arrange
     const world = new HandWorld();
     const { path, message } = await started(world);
-    world.scripts.push({ rejectWith: refused(429, 'rate-overlimit') }, { rejectWith: refused(429, 'rate-overlimit') }, 'ok');
+    world.scripts.push(
+      { rejectWith: refused(429, 'rate-overlimit') },
+      { rejectWith: refused(429, 'rate-overlimit') },
+      'ok',
+    );
     // Act
     const sent = outcome(message.reply('hi'));
     await world.settle();
@@ -65,8 +74,13 @@ describe('reference: rejections before the write', () => {
     // Arrange
     const world = new HandWorld();
     const { path, message } = await started(world, { maxSendAttempts: 3 });
-    const unanswered = () => new Boom('Invalid group metadata response: missing <group> node', { data: undefined });
-    world.scripts.push({ rejectWith: unanswered() }, { rejectWith: unanswered() }, { rejectWith: unanswered() });
+    const unanswered = () =>
+      new Boom('Invalid group metadata response: missing <group> node', { data: undefined });
+    world.scripts.push(
+      { rejectWith: unanswered() },
+      { rejectWith: unanswered() },
+      { rejectWith: unanswered() },
+    );
     // Act
     const sent = outcome(message.reply('hi'));
     await world.advance(1000);
@@ -83,7 +97,9 @@ describe('reference: getMessage', () => {
     const world = new HandWorld();
     const { path, message } = await started(world);
     const receipt = (await message.reply('hi')) as { messageId: string };
-    const { getMessage } = world.configs[0] as { getMessage: (key: WAMessageKey) => Promise<proto.IMessage | undefined> };
+    const { getMessage } = world.configs[0] as {
+      getMessage: (key: WAMessageKey) => Promise<proto.IMessage | undefined>;
+    };
     // Act
     const found = await getMessage({ remoteJid: chat, id: receipt.messageId, fromMe: true });
     const unknown = await getMessage({ remoteJid: chat, id: '3EB0NOTHINGSENT', fromMe: true });
@@ -102,11 +118,15 @@ describe('reference: getMessage', () => {
     const { path, message } = await started(limited, { sentMessagesRemembered: 1 });
     const first = (await message.reply('one')) as { messageId: string };
     const second = (await message.reply('two')) as { messageId: string };
-    const { getMessage } = limited.configs[0] as { getMessage: (key: WAMessageKey) => Promise<proto.IMessage | undefined> };
+    const { getMessage } = limited.configs[0] as {
+      getMessage: (key: WAMessageKey) => Promise<proto.IMessage | undefined>;
+    };
     // Act / Assert
     expect((world.configs[0] as { getMessage: unknown }).getMessage).toBe(own);
     expect(await getMessage({ id: first.messageId })).toBeUndefined();
-    expect(await getMessage({ id: second.messageId })).toEqual({ extendedTextMessage: { text: 'two' } });
+    expect(await getMessage({ id: second.messageId })).toEqual({
+      extendedTextMessage: { text: 'two' },
+    });
     await path.stop();
   });
 });

@@ -39,7 +39,7 @@ export function measuredLatencyMs(history: History): number {
   const silent = new Set(history.sockets.filter((s) => s.silentAt !== undefined).map((s) => s.generation));
   let latency = 0;
   for (const frame of history.server.frames) {
-    // rc14's own resend repeats an older attempt's write: its delay is the retry receipt's, not latency.
+    // rc14's own resend repeats an older attempt's write: its delay is the retry's, not latency.
     if (frame.retryResend === true) continue;
     const written = bySeq.get(frame.attemptSeq)?.writtenAt;
     if (written === undefined || silent.has(frame.generation)) continue;

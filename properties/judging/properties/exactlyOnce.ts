@@ -29,7 +29,10 @@ const property = 'exactly-once';
  * Attempts that were never written do not matter: they reached nobody. A reply reported sent
  * with no written frame at all is not excused: the path reported a send that never happened.
  */
-function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lost on the wire' | 'no retry answered' | undefined {
+/** Why a reply reported sent may be missing: see {@link lossExcuse}. */
+type LossExcuse = 'nacked' | 'lost on the wire' | 'no retry answered';
+
+function lossExcuse(index: HistoryIndex, request: RequestRecord): LossExcuse | undefined {
   const attempts = index.messageAttemptsByKey.get(request.key) ?? [];
   if (attempts.some((a) => a.nacked === true)) return 'nacked';
   if (attempts.some((a) => a.undecryptable === true)) return retryExcuse(index, attempts);
@@ -63,20 +66,26 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lo
  * its resend failed before the write. Not excused when it was answered `unavailable`: the socket
  * that got it had no copy and the path gave rc14 none (no `getMessage`, or it returned nothing).
  */
-function retryExcuse(index: HistoryIndex, attempts: readonly AttemptRecord[]): 'no retry answered' | undefined {
-  return lastRetryOf(index, attempts)?.answer?.outcome === 'unavailable' ? undefined : 'no retry answered';
+function retryExcuse(
+  index: HistoryIndex,
+  attempts: readonly AttemptRecord[],
+): LossExcuse | undefined {
+  const answer = lastRetryOf(index, attempts)?.answer;
+  return answer?.outcome === 'unavailable' ? undefined : 'no retry answered';
 }
 
 /** The last retry receipt for any id `attempts` carried, if any. */
-function lastRetryOf(index: HistoryIndex, attempts: readonly AttemptRecord[]): RetryRequestRecord | undefined {
+function lastRetryOf(index: HistoryIndex, attempts: readonly AttemptRecord[]) {
   const ids = new Set(attempts.map((a) => a.messageId));
   let last: RetryRequestRecord | undefined;
-  for (const retry of index.history.server.retryRequests ?? []) if (ids.has(retry.messageId)) last = retry;
+  for (const retry of index.history.server.retryRequests ?? []) {
+    if (ids.has(retry.messageId)) last = retry;
+  }
   return last;
 }
 
 /** A last retry receipt for `request`'s ids that rc14 answered with nothing to resend, if any. */
-function unavailableRetry(index: HistoryIndex, request: RequestRecord): RetryRequestRecord | undefined {
+function unavailableRetry(index: HistoryIndex, request: RequestRecord) {
   const last = lastRetryOf(index, index.messageAttemptsByKey.get(request.key) ?? []);
   return last?.answer?.outcome === 'unavailable' ? last : undefined;
 }
@@ -139,8 +148,10 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
         message:
           retry === undefined
             ? `${request.key} was reported sent but never became visible`
-            : `${request.key} was reported sent but never became visible: its recipient could not decrypt it and asked for it again, ` +
-              `and socket ${retry.answer!.generation} had no copy to resend (rc14's cache is per socket; pass getMessage)`,
+            : `${request.key} was reported sent but never became visible: its recipient ` +
+              `could not decrypt it and asked for it again, and socket ` +
+              `${retry.answer!.generation} had no copy to resend ` +
+              "(rc14's cache is per socket; pass getMessage)",
       });
     }
   }
@@ -159,11 +170,15 @@ export const exactlyOnce: Checker<typeof property> = {
     'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline or by the harness at ' +
     'its deadline (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
     'stop\'s instant included), or, for media, the server refused a resend of it ' +
-    '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never answered). ' +
-    'A reply whose frame reached a recipient who could not decrypt it (a retry receipt followed) is not visible until a resend shows it: rc14 ' +
-    'resends by itself from the cache of the socket that wrote it, or with the path\'s getMessage. Excused then only when the last retry ' +
-    'receipt for it was never answered before the run ended (no socket acknowledged it), or rc14 would not or could not resend (twice on that ' +
-    'socket already, or the resend failed before its write); not when the socket that got it had no copy and the path gave it none.',
+    '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never ' +
+    'answered). ' +
+    'A reply whose frame reached a recipient who could not decrypt it (a retry receipt ' +
+    'followed) is not visible until a resend shows it: rc14 resends by itself from the cache ' +
+    "of the socket that wrote it, or with the path's getMessage. Excused then only when the " +
+    'last retry receipt for it was never answered before the run ended (no socket ' +
+    'acknowledged it), or rc14 would not or could not resend (twice on that socket already, ' +
+    'or the resend failed before its write); not when the socket that got it had no copy and ' +
+    'the path gave it none.',
   check,
   judges: (index) => index.messageRequests.some((r) => r.calledAt !== undefined),
 };

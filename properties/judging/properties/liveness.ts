@@ -94,8 +94,8 @@ function mediaRefused(index: HistoryIndex, request: RequestRecord): boolean {
  * rate limit) on its last attempt before it settled: a path may give up then.
  */
 function chatRefused(index: HistoryIndex, request: RequestRecord, settledAt: number): boolean {
-  const attempts = (index.messageAttemptsByKey.get(request.key) ?? []).filter((a) => a.at <= settledAt);
-  const last = attempts.at(-1);
+  const attempts = index.messageAttemptsByKey.get(request.key) ?? [];
+  const last = attempts.filter((a) => a.at <= settledAt).at(-1);
   return last !== undefined && isChatRefusal(last);
 }
 
@@ -167,8 +167,10 @@ export const liveness: Checker<typeof property> = {
     'from outside before it settled (a socket cut from outside or refused at login with a terminal code, 401, 403 or 440; not a 440 the path ' +
     'provoked by opening a second socket), of the sockets closed before it settled the last maxAttempts all never opened, or, for media, the ' +
     'server refused it (an attempt of it failed before any write with rc14\'s media failure: Boom 500, every upload host failed or media_conn ' +
-    'answered an error, or the TypeError of a media_conn never answered; rc14 caches a failed media_conn for the socket\'s life), or its last ' +
-    'attempt was refused for its chat before any write (Boom 500 with data 403, forbidden: the bot is not in the group; or 429, rate-overlimit). ' +
+    'answered an error, or the TypeError of a media_conn never answered; rc14 caches a failed ' +
+    'media_conn for the socket\'s life), ' +
+    'or its last attempt was refused for its chat before any write (Boom 500 with data 403, ' +
+    'forbidden: the bot is not in the group; or 429, rate-overlimit). ' +
     'A deadline failure is still a violation when the network healed for good (the last network event is a heal) and the deadline ran past ' +
     'the time a correct path has certainly reconnected, and no other cause applies: the heal, or the close of the last socket whose link went ' +
     'silent and never came back (its close, or if never emitted its silence plus two keep-alive intervals, 5 s and ws\'s 30 s close timeout, ' +
