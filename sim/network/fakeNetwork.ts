@@ -191,7 +191,9 @@ export class FakeNetwork {
    * path may still reconnect (`pathBusy`: it holds timers, or a connect or a close is under way); or while
    * sends are under way on an open one. "A newer socket opened" is not enough: one opened after
    * the loss may drop a moment later while the path's reconnect is scheduled, and the resends it
-   * still owes would be counted as lost. Always false in a run that lost no write.
+   * still owes would be counted as lost. A recipient's retry receipt on its way or not yet answered
+   * by a socket is unsettled the same way: rc14 answers it only on a socket that gets it. Always
+   * false in a run that lost no write and has no retry receipt pending.
    */
   lossUnsettled(pathBusy: boolean): boolean {
     let silenced = false;
