@@ -148,7 +148,7 @@ export const queryRejects = defineFault<'queryRejects', QueryRejectsEvent, Query
       chat: fc.option(fc.nat(generatorChatsMax - 1), { nil: undefined, freq: 3 }),
     }),
     stepWeight: 1,
-    sceneWeight: 2,
+    sceneWeight: 1,
     toEvent(step, at, chats) {
       const event: QueryRejectsEvent = {
         at,

@@ -112,7 +112,7 @@ export const undecryptable = defineFault<'undecryptable', UndecryptableEvent, Un
   generate: {
     step: undecryptableStepArb,
     stepWeight: 1,
-    sceneWeight: 2,
+    sceneWeight: 1,
     toEvent(step, at, chats) {
       const chat = step.chat === undefined ? undefined : chats.name(step.chat);
       const event = { at, do: 'undecryptable' as const, retryAfterMs: step.retryAfterMs };
