@@ -34,7 +34,8 @@ beforeAll(async () => {
     stall = stalled.firstFailures.find((f) => f.property === 'makes-progress')!;
     if (stall.runIndex > 0) break;
   }
-});
+  // Each seed's chunk waits out its stalled run's timeout (400 ms of wall time) and more.
+}, 60_000);
 afterAll(() => thread.close());
 
 describe('a chunk in a watched thread', () => {
