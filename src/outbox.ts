@@ -97,7 +97,7 @@ export interface OutboxOptions {
  * Pauses before resending after the server answered 429 (`rate-overlimit`): the first, doubled
  * for each one in a row, up to the last.
  */
-export const rateLimitPauseMs = Object.freeze({ first: 2000, max: 30_000 });
+export const rateLimitPauseMs = Object.freeze({ first: 2000, max: 60_000 });
 
 /** Counters for logs and benches. */
 export interface OutboxStats {
@@ -348,7 +348,8 @@ export class Outbox {
       return this.#fail(reply, new SendAttemptsExhaustedError(reply.messageId, reply.attempts, reply.ambiguousCause));
     }
     if (!first) this.#expireQueued(lane);
-    const paused = await this.#pause(reply);
+    const paused = await this.#pause(reply, lane);
+    if (paused === 'expired') return false;
     if (paused instanceof Error) return this.#fail(reply, paused);
     const live = await this.#waitLive(reply, lane);
     if (live === 'expired') return false;
@@ -373,20 +374,22 @@ export class Outbox {
   }
 
   /**
-   * Waits out a rate limit: until `pauseUntil` (no later than a first send's deadline), or a newer
-   * socket, through the supervisor's shared wait. An Error when the wait ended for good (stop, a
-   * terminal close).
+   * Waits out a rate limit: until `pauseUntil` or a newer socket, through the supervisor's shared
+   * wait. It wakes earlier for a deadline (a first send's own; a resend's, the earliest of the
+   * chat's replies queued behind it, which must fail on time): `'expired'` then, to go round
+   * again. An Error when the wait ended for good (stop, a terminal close).
    */
-  async #pause(reply: Reply): Promise<Error | undefined> {
+  async #pause(reply: Reply, lane: Lane): Promise<Error | 'expired' | undefined> {
     const { clock, supervisor } = this.#options;
-    const deadlineAt = reply.receipt === undefined ? reply.deadlineAt : Infinity;
-    const until = Math.min(reply.pauseUntil, deadlineAt);
-    if (until <= clock.now()) return undefined;
+    if (reply.pauseUntil <= clock.now()) return undefined;
+    const first = reply.receipt === undefined;
+    const deadlineAt = first ? reply.deadlineAt : this.#earliestDeadlineAt(lane);
+    const wakeAt = Math.min(reply.pauseUntil, deadlineAt);
     try {
       // stop() rejects the supervisor's waiters: no race with the stop signal needed.
-      await supervisor.whenLive(supervisor.generation, until);
+      await supervisor.whenLive(supervisor.generation, wakeAt);
     } catch (err) {
-      if (err instanceof LiveWaitTimeoutError) return undefined;
+      if (err instanceof LiveWaitTimeoutError) return wakeAt < reply.pauseUntil ? 'expired' : undefined;
       return err instanceof Error ? err : new Error(String(err));
     }
     return this.#stopped ? new SendPathStoppedError() : undefined;

@@ -91,6 +91,32 @@ describe('reference: rejections before the write', () => {
   });
 });
 
+describe('reference: a rate-limited resend and the replies behind it', () => {
+  it('wakes from its pause for the deadline of a reply queued behind it, which fails on time', async () => {
+    // Arrange: r1 written on socket 1, which closes at once: r1 is resent on socket 2, where
+    // every send is refused 429; r2 of the same chat waits behind r1's resend.
+    const world = new HandWorld();
+    const inbound: InboundMessage[] = [];
+    const path = createReferenceSendPath()(world.env({ replyDeadlineMs: 10_000 }));
+    await path.start((msg) => inbound.push(msg));
+    world.latest.open();
+    world.latest.deliver(chat, 'm1', 'hello');
+    await world.settle();
+    await inbound[0]!.reply('r1');
+    for (let i = 0; i < 12; i += 1) world.scripts.push({ rejectWith: refused(429, 'rate-overlimit') });
+    await world.loseAndReconnect();
+    const startedAt = world.clock.now();
+    let failedAt: number | undefined;
+    void inbound[0]!.reply('r2').catch(() => (failedAt = world.clock.now()));
+    // Act
+    await world.advance(60_000);
+    // Assert: r1's pauses grow past r2's 10 s deadline; r2 fails then, not at the next attempt.
+    expect(failedAt).toBeDefined();
+    expect(failedAt! - startedAt).toBeLessThanOrEqual(10_000);
+    await path.stop();
+  });
+});
+
 describe('reference: getMessage', () => {
   it('passes a getMessage that answers with the message it wrote for an id, and none for an unknown one', async () => {
     // Arrange
