@@ -204,6 +204,27 @@ describe('exactly-once', () => {
     expect(checkExactlyOnce(h)).toEqual([]);
   });
 
+  it('excuses a lost reply whose resend the group refused (the bot is no longer in it), not one refused 429', () => {
+    // Arrange: r1 written into a dead link on socket 1; on socket 2 its resend is refused.
+    const arrange = (data: number) => {
+      const h = baseHistory();
+      h.sockets = [
+        socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'silent', diedAt: 200, closeEmittedAt: 500 }),
+        socket({ generation: 2, openedAt: 600 }),
+      ];
+      h.requests.push(request('r1'));
+      const error = { name: 'Error', message: 'refused', statusCode: 500, data };
+      h.attempts.push(
+        attempt(1, 'r1', { reachedServer: false }),
+        attempt(2, 'r1', { at: 600, generation: 2, result: 'rejected', written: false, writtenAt: undefined, reachedServer: false, error }),
+      );
+      return h;
+    };
+    // Act / Assert
+    expect(checkExactlyOnce(arrange(403))).toEqual([]);
+    expect(checkExactlyOnce(arrange(429))).toHaveLength(1);
+  });
+
   it('excuses a reply its recipient could not decrypt only while its retry receipt was never answered, or rc14 would not resend', () => {
     // Arrange: r1's frame reached the recipient undecryptable; a retry receipt asked for it.
     const arrange = (answer: RetryRequestRecord['answer']) => {

@@ -4,7 +4,8 @@
  */
 import type { AttemptRecord, RequestRecord, RetryRequestRecord } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
-import { isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
+import { queryRefusalCodes } from '../../../src/baileysFacts.js';
+import { isChatRefusal, isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
 
 const property = 'exactly-once';
 
@@ -23,8 +24,8 @@ const property = 'exactly-once';
  * good (a close from outside with a terminal code, or the last `maxAttempts` connects all
  * failing, as the liveness check reads them); or stop() came first (no newer socket opened
  * before it was called, or a send in its chat begun after the loss was heard was still in flight
- * when it was: resends go out one at a time per chat); or, for media, the server refused a
- * resend of it ({@link isMediaRefusal}). A loss never heard before the run ended (its socket's
+ * when it was: resends go out one at a time per chat); or the server refused a resend of it
+ * for good ({@link resendRefusedBy}). A loss never heard before the run ended (its socket's
  * close not yet emitted) is beyond repair too. Otherwise a later socket was a chance to resend, and the loss is the path's.
  * Attempts that were never written do not matter: they reached nobody. A reply reported sent
  * with no written frame at all is not excused: the path reported a send that never happened.
@@ -53,7 +54,7 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): LossExcuse | u
   const chance = lastChance(index, request.chat, lossHeardAt, lossGeneration);
   if (!newerOpened(index, chance.generation)) return 'lost on the wire';
   const sessionOver = index.outsideTerminalCloseAtOrAfter(chance.heardAt) || index.lastConnectsFailedSince(chance.heardAt);
-  const resendRefused = request.kind === 'sendMedia' && attempts.some((a) => a.at >= lossHeardAt && isMediaRefusal(a));
+  const resendRefused = attempts.some((a) => a.at >= lossHeardAt && resendRefusedBy(request, a));
   return sessionOver || resendRefused || stoppedFirst(index, request.chat, chance) ? 'lost on the wire' : undefined;
 }
 
@@ -88,6 +89,16 @@ function lastRetryOf(index: HistoryIndex, attempts: readonly AttemptRecord[]) {
 function unavailableRetry(index: HistoryIndex, request: RequestRecord) {
   const last = lastRetryOf(index, index.messageAttemptsByKey.get(request.key) ?? []);
   return last?.answer?.outcome === 'unavailable' ? last : undefined;
+}
+
+/**
+ * The server refused `attempt`, a resend of `request` after its loss, for good: media it refused
+ * ({@link isMediaRefusal}), or a group the bot is no longer in (403 `forbidden` in the error's
+ * `data`, before any write). No later resend can show it.
+ */
+function resendRefusedBy(request: RequestRecord, attempt: AttemptRecord): boolean {
+  if (request.kind === 'sendMedia' && isMediaRefusal(attempt)) return true;
+  return isChatRefusal(attempt) && attempt.error?.data === queryRefusalCodes.forbidden;
 }
 
 /**
@@ -171,7 +182,8 @@ export const exactlyOnce: Checker<typeof property> = {
     'its deadline (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
     'stop\'s instant included), or, for media, the server refused a resend of it ' +
     '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never ' +
-    'answered). ' +
+    'answered), or refused the resend because the bot is no longer in the group (Boom 500 with ' +
+    'data 403, before any write). ' +
     'A reply whose frame reached a recipient who could not decrypt it (a retry receipt ' +
     'followed) is not visible until a resend shows it: rc14 resends by itself from the cache ' +
     "of the socket that wrote it, or with the path's getMessage. Excused then only when the " +
