@@ -204,9 +204,10 @@ describe('exactly-once', () => {
     expect(checkExactlyOnce(h)).toEqual([]);
   });
 
-  it('excuses a lost reply whose resend the group refused (the bot is no longer in it), not one refused 429', () => {
-    // Arrange: r1 written into a dead link on socket 1; on socket 2 its resend is refused.
-    const arrange = (data: number) => {
+  it('excuses a lost reply when the server refused its chat (403, 429) on the last send there since the loss, not when a later one went out', () => {
+    // Arrange: r1 written into a dead link on socket 1; on socket 2 its resend is refused, and
+    // (second case) a later reply of its chat is written after that.
+    const arrange = (data: number, laterWrite: boolean) => {
       const h = baseHistory();
       h.sockets = [
         socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'silent', diedAt: 200, closeEmittedAt: 500 }),
@@ -218,11 +219,15 @@ describe('exactly-once', () => {
         attempt(1, 'r1', { reachedServer: false }),
         attempt(2, 'r1', { at: 600, generation: 2, result: 'rejected', written: false, writtenAt: undefined, reachedServer: false, error }),
       );
+      if (laterWrite) h.attempts.push(attempt(3, 'r2', { at: 5000, generation: 2 }));
       return h;
     };
     // Act / Assert
-    expect(checkExactlyOnce(arrange(403))).toEqual([]);
-    expect(checkExactlyOnce(arrange(429))).toHaveLength(1);
+    expect(checkExactlyOnce(arrange(403, false))).toEqual([]);
+    expect(checkExactlyOnce(arrange(429, false))).toEqual([]);
+    expect(checkExactlyOnce(arrange(403, true))).toEqual([]);
+    expect(checkExactlyOnce(arrange(429, true))).toHaveLength(1);
+    expect(checkExactlyOnce(arrange(500, false))).toHaveLength(1);
   });
 
   it('excuses a reply its recipient could not decrypt only while its retry receipt was never answered, or rc14 would not resend', () => {
