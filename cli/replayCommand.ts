@@ -14,7 +14,7 @@ import { formatDifference } from '../properties/judging/historyDifference.js';
 import { unmodelledLine } from '../properties/judging/harnessLimit.js';
 import { describeEvent, runFacts } from '../report/facts.js';
 import { redactText } from '../report/redact.js';
-import { failedProperties, formatFacts, formatViolation } from '../report/text.js';
+import { explainedViolationLines, explanationLines, failedProperties, formatFacts } from '../report/text.js';
 import type { ProgressSnapshot } from '../sim/progress.js';
 import { resolve } from 'node:path';
 import { loadPathOrExplain } from './campaignCommand.js';
@@ -119,7 +119,7 @@ export async function runReplayCommand(file: string, options: { path?: string; j
           '',
           ...campaignLines(replayed),
           replayed.violations.length === 0 ? 'violations: none' : `violations (${replayed.violations.length}):`,
-          ...replayed.violations.map((v) => `  ${formatViolation(v)}`),
+          ...explainedViolationLines(replayed.violations).map((line) => `  ${line}`),
         ];
   writeLines(io.stdout, [...lines, '', verdict.line]);
   return verdict.exitCode;
@@ -140,7 +140,7 @@ function campaignLines(replayed: Replayed): string[] {
   if (broken === undefined) return [];
   const lines = [`${broken.property}: ${redactText(broken.message)}`];
   if (broken.property === 'deterministic') lines.push(`  first difference: ${redactText(formatDifference(broken.difference, 200))}`);
-  return [...lines, ''];
+  return [...lines, ...explanationLines(broken.property), ''];
 }
 
 /** A stalled replay: where it stood, and the timeline with the events that fired marked. */
@@ -157,6 +157,9 @@ function stalledLines(file: string, replayed: StalledReplay, found: string): str
     '',
     'timeline (▶ = fired before the run stalled, · = never fired):',
     ...order.map(({ event, index }) => `${String(event.at).padStart(8)} ms  ${fired.has(index) ? '▶' : '·'}      ${redactText(describeEvent(event))}`),
+    '',
+    'makes-progress:',
+    ...explanationLines('makes-progress'),
   ];
 }
 

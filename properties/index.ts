@@ -18,6 +18,7 @@ export {
   type PropertyName,
   type Violation,
 } from './judging/checkers.js';
+export { explainProperty, type PropertyTexts } from './judging/propertyTexts.js';
 export { runCampaign, failureFileOf, generatedTimeline, type CampaignOptions, type CampaignResult, type CampaignFailure, type PropertySelection } from './campaigns/campaign.js';
 export { judge, stillBreaks, type Judged, type JudgeOptions } from './campaigns/judge.js';
 export { shrinkTimeline, type Shrunk, type ShrinkOptions, type StillFails } from './campaigns/shrink.js';

@@ -11,12 +11,14 @@ import type { DropReason } from './network/baileysErrors.js';
 import type { LoopLimitRecord } from './clock.js';
 import type { ServerRecord } from './network/server.js';
 import type { GlobalUse } from './globals.js';
+import type { SiteRecord } from './sites.js';
 
 export type { LoopLimitRecord } from './clock.js';
 export type { GlobalName, GlobalUse } from './globals.js';
 export type { SocketTimings } from '../src/baileysFacts.js';
 export type { FrameRecord, PresenceRecord, ServerRecord, SessionRecord, VisibleRecord } from './network/server.js';
 export type { RetryAnswer, RetryRequestRecord } from './network/server.js';
+export type { SiteRecord } from './sites.js';
 
 /** The history format tag. */
 export const historyFormat = 'baileys-sim/history@2';
@@ -159,6 +161,8 @@ export interface InboundRecord {
   receivedAt?: number;
   /** How many times the path handed it over. */
   handedCount: number;
+  /** When each hand-over happened (the first 100; `handedCount` counts them all). */
+  handedAt?: number[];
 }
 
 /** What a logical request asked for. */
@@ -228,6 +232,17 @@ export interface AttemptRecord {
   undecryptable?: true;
 }
 
+/** A send-path timer still pending when the run ended. */
+export interface PendingTimerRecord {
+  /** The timer's number in the run: 1, 2, ... in the order the path made its timers. */
+  id: number;
+  /** When it was made (an interval: when it was first set). */
+  createdAt: number;
+  delayMs: number;
+  /** An interval (`setInterval`): it fires every `delayMs`. */
+  repeats?: true;
+}
+
 /** Timer counts of one clock view. */
 export interface TimerRecord {
   created: number;
@@ -236,6 +251,26 @@ export interface TimerRecord {
   /** Alive when the run ended (after `stop()` for the path's view). */
   aliveAtEnd: number;
   aliveMax: number;
+  /** The path's view only: the first {@link pendingTimersMax} timers alive at the end; absent when none. */
+  pending?: PendingTimerRecord[];
+}
+
+/** Pending timers a history lists (the count of all is `aliveAtEnd`). */
+export const pendingTimersMax = 20;
+
+/**
+ * Where the path made its sockets and the timers it left pending (sites.ts): the first frame in
+ * its own code, relative to the working directory. Recorded only when asked
+ * (`simulate(..., { creationSites: true })`: a stack capture per socket and timer). Sites say
+ * where in the source, not what happened: they depend on the machine's paths and the source's
+ * layout, so a history's {@link fingerprint} leaves them out, and a failing run simulated again
+ * with them is the same run.
+ */
+export interface CreationSites {
+  /** By socket generation. */
+  sockets: Record<string, SiteRecord>;
+  /** By pending timer id ({@link PendingTimerRecord.id}). */
+  timers: Record<string, SiteRecord>;
 }
 
 /** Something thrown where no promise could carry it. */
@@ -329,7 +364,11 @@ export interface History {
   requests: RequestRecord[];
   attempts: AttemptRecord[];
   server: ServerRecord;
-  timers: { path: TimerRecord; network: TimerRecord; harness: TimerRecord; firedTotal: number };
+  /**
+   * Timer counts per clock view. `library`: timers Baileys and its dependencies made through the
+   * intercepted globals of a module audited as written (not the path's); absent when none.
+   */
+  timers: { path: TimerRecord; network: TimerRecord; harness: TimerRecord; library?: TimerRecord; firedTotal: number };
   connects: { count: number; at: number[] };
   unhandledRejections: { at: number; error: ErrorRecord }[];
   thrown: ThrownRecord[];
@@ -361,6 +400,13 @@ export interface History {
    * see sim/globals.ts.
    */
   globalsUsed?: GlobalUse[];
+  /** Where the path made its sockets and pending timers, when asked (not part of the fingerprint). */
+  sites?: CreationSites;
+  /**
+   * The order the facts were recorded in (journal.ts): kind and id, pair after pair. Facts of
+   * one millisecond are told in this order, cause before effect.
+   */
+  order?: number[];
 }
 
 /** An error's recorded form: name, message, Boom status code; never a stack. */
@@ -461,7 +507,11 @@ export function canonicalJson(value: unknown): string {
   return '{' + parts.join(',') + '}';
 }
 
-/** A stable hash of a history: sha256 (hex) of its canonical JSON. Same run, same fingerprint. */
+/**
+ * A stable hash of a history: sha256 (hex) of its canonical JSON, creation sites left out (they
+ * say where in the source, not what the run did). Same run, same fingerprint.
+ */
 export function fingerprint(history: History): string {
-  return createHash('sha256').update(canonicalJson(history)).digest('hex');
+  const facts = history.sites === undefined ? history : { ...history, sites: undefined };
+  return createHash('sha256').update(canonicalJson(facts)).digest('hex');
 }

@@ -13,7 +13,7 @@
  *
  * Same timeline, same factory, same options: the same history, byte for byte.
  */
-import type { InboundMessage, SendPath, SendPathFactory, SimEnv } from '../src/ports.js';
+import type { InboundMessage, SendPath, SendPathFactory, SimEnv, SocketFactory } from '../src/ports.js';
 import { timerDelayMsMax, VirtualClock, drain, type ClockLimits, type ClockView, type TimerStats } from './clock.js';
 import { builtInFaults, type FaultRegistry } from './faults/index.js';
 import { FakeNetwork, type NetworkOptions } from './network/fakeNetwork.js';
@@ -22,6 +22,8 @@ import {
   historyFormat,
   jsonSafe,
   outcomeOfError,
+  pendingTimersMax,
+  type CreationSites,
   type History,
   type InboundRecord,
   type RequestRecord,
@@ -42,6 +44,8 @@ import { messageIdSource, streamFor, type RandomStream } from './random.js';
 import { mediaCaption, replyText, ServerModel } from './network/server.js';
 import { answerableInboundKinds, chatJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
 import { groupMemberJids } from './timeline.js';
+import { captureStack, siteOf, type CapturedStack } from './sites.js';
+import { factKinds, inboundFactId, Journal } from './journal.js';
 
 /** Knobs of one run. Defaults suit property runs; every one is bounded. */
 export interface SimulateOptions {
@@ -97,6 +101,13 @@ export interface SimulateOptions {
    * progress.ts). Absent: nothing is written.
    */
   progress?: ProgressBoard;
+  /**
+   * Record where the path made each socket and each timer it left pending (`history.sites`: the
+   * first frame in its own code). Off by default: it costs a stack capture per socket and timer.
+   * Runs are deterministic, so a failing run simulated again with it on is the same run, and
+   * explains itself (`replayWith` does so).
+   */
+  creationSites?: boolean;
 }
 
 const settleMarginMsDefault = 60_000;
@@ -178,10 +189,14 @@ class Run {
   readonly #rejections: History['unhandledRejections'] = [];
   readonly #strayInbound: { at: number; id: string }[] = [];
   readonly #inbound: InboundRecord[] = [];
-  readonly #inboundById = new Map<string, { record: InboundRecord; received: InboundMessage | undefined; waiting: PendingCall[] }>();
+  readonly #inboundById = new Map<string, { index: number; record: InboundRecord; received: InboundMessage | undefined; waiting: PendingCall[] }>();
   readonly #inboundByMsg = new Map<string, string>();
   readonly #requests: RequestRecord[] = [];
   readonly #requestByEvent = new Map<number, RequestRecord>();
+  /** Each request's index in `#requests`: its id in the journal. */
+  readonly #requestIndex = new Map<RequestRecord, number>();
+  /** The order facts were recorded in (journal.ts). */
+  readonly #journal = new Journal();
   #unsettled = 0;
   /** Faults and heals as they fired: the checkers need to know when the network was good. */
   readonly #networkEvents: NetworkEventRecord[] = [];
@@ -194,6 +209,10 @@ class Run {
   readonly #stop: StopRecord = { result: 'not-requested', pendingAttempts: 0, pendingRequests: 0, pathTimersAlive: 0 };
   #stopFinished = false;
   #path: SendPath | undefined;
+  /** The stacks sockets were made from, by generation, when creation sites are recorded. */
+  readonly #socketStacks: Map<number, { stack: CapturedStack; call: string }> | undefined;
+  /** The `makeWASocket` the path gets: the network's, or one that notes where it was called from. */
+  readonly #makeSocket: SocketFactory;
 
   constructor(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions) {
     this.#timeline = timeline;
@@ -234,7 +253,13 @@ class Run {
     this.#members = groupMemberJids(timeline, this.#jids);
     const chatNames = new Map<string, string>();
     for (const [chat, jid] of this.#jids) chatNames.set(jid, chat);
-    this.#server = new ServerModel({ dedupeById: options.dedupeById ?? true, chatNames, inboundQueueMax });
+    const journal = this.#journal;
+    this.#server = new ServerModel({
+      dedupeById: options.dedupeById ?? true,
+      chatNames,
+      inboundQueueMax,
+      onFrame: (seq) => journal.note(factKinds.frameReached, seq),
+    });
     this.#network = new FakeNetwork({
       clock: this.#clock,
       fakeIds: messageIdSource(streamFor(timeline.seed, 'fakeMessageIds')),
@@ -243,21 +268,49 @@ class Run {
       groupMembers: new Map([...this.#members].map(([jid, byName]) => [jid, [...byName.values()]])),
       hooks: {
         onInboundEmitted: (message, generation, type) => {
-          const record = this.#inboundById.get(message.id)?.record;
-          if (record === undefined) return;
+          const entry = this.#inboundById.get(message.id);
+          if (entry === undefined) return;
+          const { record } = entry;
           const at = this.#clock.now();
           if (record.emittedAt === undefined) {
             record.emittedAt = at;
             record.generation = generation;
           }
-          if (record.deliveries.length < deliveriesPerInboundMax) record.deliveries.push({ at, generation, type });
+          if (record.deliveries.length < deliveriesPerInboundMax) {
+            journal.note(factKinds.inboundEmitted, inboundFactId(entry.index, record.deliveries.length));
+            record.deliveries.push({ at, generation, type });
+          }
         },
+        note: (kind, id) => journal.note(kind, id),
       },
       options: options.network,
     });
     this.#logSink = { records: [], dropped: 0, max: logsMax, now: () => this.#clock.now() };
     this.#output = this.#captureProcess ? new OutputRecorder(() => this.#clock.now()) : undefined;
+    this.#clock.library.onThrow = this.#clock.path.onThrow;
+    this.#socketStacks = options.creationSites === true ? new Map() : undefined;
+    this.#clock.path.captureSites = options.creationSites === true;
+    this.#makeSocket = this.#notingMakeSocket(this.#socketStacks);
     this.#prepareRecords();
+  }
+
+  /**
+   * The network's `makeWASocket`, noting each socket in the journal, and the stack of each call
+   * by the socket's generation when creation sites are recorded.
+   */
+  #notingMakeSocket(stacks: Map<number, { stack: CapturedStack; call: string }> | undefined): SocketFactory {
+    const network = this.#network;
+    const journal = this.#journal;
+    const call = this.#globals === 'intercept' ? 'makeWASocket' : 'env.makeSocket';
+    const makeSocket: SocketFactory = (config) => {
+      const stack = stacks === undefined ? undefined : captureStack(makeSocket);
+      const socket = network.makeSocket(config);
+      const generation = network.sockets.length;
+      journal.note(factKinds.socketCreated, generation);
+      if (stack !== undefined) stacks!.set(generation, { stack, call });
+      return socket;
+    };
+    return makeSocket;
   }
 
   /** Inbound ids are drawn up front in event order: independent of how the run unfolds. */
@@ -277,8 +330,8 @@ class Run {
           deliveries: [],
           handedCount: 0,
         };
+        this.#inboundById.set(record.id, { index: this.#inbound.length, record, received: undefined, waiting: [] });
         this.#inbound.push(record);
-        this.#inboundById.set(record.id, { record, received: undefined, waiting: [] });
         this.#inboundByMsg.set(event.msg, record.id);
       } else if (event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing') {
         const inbound = this.#inboundById.get(this.#inboundByMsg.get(event.to)!)!.record;
@@ -292,6 +345,7 @@ class Run {
           requestedAt: event.at,
           outcome: 'pending',
         };
+        this.#requestIndex.set(request, this.#requests.length);
         this.#requests.push(request);
         this.#requestByEvent.set(eventIndex, request);
         this.#unsettled++;
@@ -309,7 +363,7 @@ class Run {
         now: () => this.#clock.now(),
         draw: () => (this.#globalsStream ??= streamFor(this.#timeline.seed, 'globals')).uniform(),
         record: (name) => this.#recordGlobalUse(name),
-        intercept: () => installInterception({ clock: this.#clock, seed: this.#timeline.seed, makeSocket: this.#network.makeSocket }),
+        intercept: () => installInterception({ clock: this.#clock, seed: this.#timeline.seed, makeSocket: this.#makeSocket }),
         watchImmediates: () => this.#clock.watchImmediates(),
         immediateQueued: () => this.#clock.immediateQueued(),
       });
@@ -367,7 +421,7 @@ class Run {
   #begin(): void {
     const clock = this.#clock;
     const env: SimEnv = {
-      makeSocket: this.#network.makeSocket,
+      makeSocket: this.#makeSocket,
       clock: clock.path,
       random: randomPort(streamFor(this.#timeline.seed, 'jitter')),
       messageIds: messageIdSource(streamFor(this.#timeline.seed, 'messageIds')),
@@ -414,12 +468,15 @@ class Run {
     const allFired = this.#eventsFired === this.#timeline.events.length;
     if (this.#stop.requestedAt === undefined && allFired && this.#unsettled === 0 && !this.#network.lossUnsettled(this.#clock.path.stats.alive > 0)) {
       this.#requestStop('settled');
+      // stop() was called outside any timer: what it does now happens before the next timer fires.
+      this.#clock.drainFirst();
     }
     return this.#stopFinished && allFired;
   }
 
   #fire(event: TimelineEvent, index: number): void {
     this.#eventsFired++;
+    this.#journal.note(factKinds.eventFired, index);
     this.#progress?.eventFired(index, this.#clock.now());
     if (this.#faults.get(event.do) !== undefined) {
       this.#networkEvents.push({ at: this.#clock.now(), do: event.do });
@@ -469,7 +526,12 @@ class Run {
       this.#strayInbound.push({ at: now, id: String(id) });
       return;
     }
-    entry.record.handedCount++;
+    const { record } = entry;
+    if (record.handedCount < deliveriesPerInboundMax) {
+      this.#journal.note(factKinds.inboundHanded, inboundFactId(entry.index, record.handedCount));
+      (record.handedAt ??= []).push(now);
+    }
+    record.handedCount++;
     if (entry.received !== undefined) return;
     entry.received = message;
     entry.record.receivedAt = now;
@@ -489,6 +551,7 @@ class Run {
   #call(message: InboundMessage, { request, event }: PendingCall): void {
     request.calledAt = this.#clock.now();
     request.callSeq = ++this.#calls;
+    this.#journal.note(factKinds.requestCalled, this.#requestIndex.get(request)!);
     let result: unknown;
     try {
       if (event.do === 'reply') {
@@ -512,6 +575,7 @@ class Run {
   #settleRequest(request: RequestRecord, ok: boolean, value: unknown): void {
     if (request.settledAt !== undefined || this.#exited !== undefined) return;
     request.settledAt = this.#clock.now();
+    this.#journal.note(factKinds.requestSettled, this.#requestIndex.get(request)!);
     this.#unsettled--;
     if (ok) {
       request.outcome = 'ok';
@@ -545,11 +609,13 @@ class Run {
     const clock = this.#clock;
     stop.reason = reason;
     stop.requestedAt = clock.now();
+    this.#journal.note(factKinds.stopCalled, 0);
     stop.result = 'hung';
     clock.harness.clearTimeout(this.#deadlineTimer);
     const finish = (error?: unknown, failed = false): void => {
       if (this.#exited !== undefined) return;
       stop.completedAt = clock.now();
+      this.#journal.note(factKinds.stopSettled, 0);
       stop.result = failed ? 'rejected' : 'completed';
       if (failed) stop.error = errorRecord(error);
       this.#stopFinished = true;
@@ -598,9 +664,10 @@ class Run {
       attempts: network.attempts,
       server: this.#server.snapshot(),
       timers: {
-        path: timerRecord(clock.path),
+        path: pathTimerRecord(clock.path),
         network: timerRecord(clock.network),
         harness: timerRecord(clock.harness),
+        ...(clock.library.stats.created > 0 ? { library: timerRecord(clock.library) } : {}),
         firedTotal: clock.timersFired,
       },
       connects: { count: network.connectTimes.length, at: network.connectTimes },
@@ -610,6 +677,7 @@ class Run {
       logs: this.#logSink.records,
       logsDropped: this.#logSink.dropped,
       stop,
+      order: this.#journal.entries,
     };
     if (this.#strayInbound.length > 0) history.strayInbound = this.#strayInbound;
     if (clock.limit !== undefined) history.limit = clock.limit;
@@ -619,7 +687,22 @@ class Run {
     if (this.#exited !== undefined) history.exited = this.#exited;
     if (this.#lanes.limited) history.repliesPerChatMax = this.#lanes.max;
     if (network.unmodelled !== undefined) history.unmodelled = network.unmodelled;
+    if (this.#socketStacks !== undefined) history.sites = this.#sites(this.#socketStacks);
     return history;
+  }
+
+  /** Where the path made each socket and each timer it left pending (asked for: creationSites). */
+  #sites(socketStacks: Map<number, { stack: CapturedStack; call: string }>): CreationSites {
+    const sites: CreationSites = { sockets: {}, timers: {} };
+    for (const [generation, { stack, call }] of socketStacks) {
+      const site = siteOf(stack, call);
+      if (site !== undefined) sites.sockets[generation] = site;
+    }
+    for (const timer of this.#clock.path.pending(pendingTimersMax)) {
+      const site = timer.origin?.stack === undefined ? undefined : siteOf(timer.origin.stack, timer.origin.call);
+      if (site !== undefined) sites.timers[timer.id] = site;
+    }
+    return sites;
   }
 }
 
@@ -631,6 +714,19 @@ function assertNever(event: never): never {
 function timerRecord(view: ClockView): TimerRecord {
   const stats: TimerStats = view.stats;
   return { created: stats.created, cleared: stats.cleared, fired: stats.fired, aliveAtEnd: stats.alive, aliveMax: stats.aliveMax };
+}
+
+/** The path's timer counts, with the timers it left pending. */
+function pathTimerRecord(view: ClockView): TimerRecord {
+  const record = timerRecord(view);
+  if (record.aliveAtEnd === 0) return record;
+  record.pending = view.pending(pendingTimersMax).map(({ id, createdAt, delayMs, origin }) => ({
+    id,
+    createdAt,
+    delayMs,
+    ...(origin?.repeats === true ? { repeats: true as const } : {}),
+  }));
+  return record;
 }
 
 function randomPort(stream: { uniform(): number }): () => number {

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { checkAll, unmodelledLine, type PropertyName, type Violation } from '../properties/judging/checkers.js';
 import { runFacts } from '../report/facts.js';
-import { formatFacts, formatViolation, violatedProperties } from '../report/text.js';
+import { explanationLines, formatFacts, formatViolation, violatedProperties } from '../report/text.js';
 import type { History, RequestRecord } from '../sim/history.js';
 import { ScriptedNetwork } from '../sim/intercept/scriptedNetwork.js';
 import type { DropReason } from '../sim/network/baileysErrors.js';
@@ -142,6 +142,7 @@ export class FakeWhatsApp {
       [
         `whatsapp: ${violatedProperties(violations).join(', ')} violated`,
         ...violations.map((v) => `  ${this.#withTexts(formatViolation(v))}`),
+        ...violatedProperties(violations).flatMap((property) => [`  ${property}:`, ...explanationLines(property, '    ')]),
         '',
         'what happened (▶ = scripted by the test; the rest is what the bot and the network did):',
         ...facts,

@@ -205,6 +205,8 @@ export async function replayWith(failure: FailureFile, factory: SendPathFactory,
   const perChat = failure.settings?.repliesPerChatMax;
   const simulateOptions = {
     dedupeById: failure.dedupeById ?? true,
+    // The same run, explained: where the path made the sockets and timers a violation names.
+    creationSites: true,
     ...(options.progress && { progress: options.progress }),
     ...(failure.intercept ? { globals: 'intercept' as const } : {}),
     ...(perChat === undefined ? {} : { repliesPerChatMax: perChat }),

@@ -69,7 +69,10 @@ export async function shrinkFailure(first: FirstFailure, runIndex: number, path:
   // Invariant: a shrunk timeline is a valid timeline file (it is about to be written as one).
   const timeline = parseTimeline(shrunk.timeline, { faults: options.faults });
   options.progress?.locate('shrink', runIndex, timeline);
-  const { history, violations } = await judge(timeline, path, options);
+  // Once, for the file and the FAIL block: the violations name where the path made the sockets
+  // and timers they mention (sites are left out of the fingerprint the re-run is compared by).
+  const explained = { ...options, simulate: { ...options.simulate, creationSites: true } };
+  const { history, violations } = await judge(timeline, path, explained);
   const again = await simulateAgain(timeline, path, options);
   const differs = determinismViolation(history, again);
   const failure: CampaignFailure = {

@@ -14,6 +14,7 @@ import type { VirtualClock } from '../clock.js';
 import { builtInFaults, type FaultEvent, type FaultRegistry } from '../faults/index.js';
 import type { ConnectVerdict, CutKind, FaultEventBase, FaultLink, FaultTarget, RuleStages } from '../faults/fault.js';
 import type { AttemptRecord, UnmodelledRecord } from '../history.js';
+import { factKinds, type FactKind } from '../journal.js';
 import { dropError, type DropReason } from './baileysErrors.js';
 import { FakeSocket, type NewAttempt, type SocketHost, type SocketNetworkOptions } from './fakeSocket.js';
 import { pathSocketHooksOf } from './fakeSocket.js';
@@ -66,6 +67,8 @@ const retryDeliveriesMax = 100;
 export interface NetworkHooks {
   /** `messages.upsert` was emitted for an inbound message on socket `generation`. */
   onInboundEmitted(message: QueuedInbound, generation: number, type: 'notify' | 'append'): void;
+  /** A fact of `kind` was recorded now (journal.ts): the order facts of one instant are told in. */
+  note?(kind: FactKind, id: number): void;
 }
 
 /** Connect verdicts by precedence: a connect that gets no answer cannot be refused either. */
@@ -313,6 +316,7 @@ export class FakeNetwork {
       queryTimeouts: 0,
     };
     this.attempts.push(attempt);
+    this.hooks.note?.(factKinds.attemptMade, attempt.seq);
     return attempt;
   }
 

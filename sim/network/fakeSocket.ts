@@ -66,6 +66,7 @@ import { receiptUpdate } from './messageShapes.js';
 import { ResendCache, resendOfMessage } from './resendCache.js';
 import { parseReplyKey, type FrameKind, type QueuedInbound, type ServerModel } from './server.js';
 import type { ReceiptForBot, RetryAnswer } from './server.js';
+import { factKinds, type FactKind } from '../journal.js';
 import { SendLock } from './sendLock.js';
 import { simulatedAccount, type SocketChannel, type WsEvents } from './socketChannel.js';
 import { fakeEv, type FakeEv } from './socketSurface.js';
@@ -159,6 +160,8 @@ export interface SocketHost {
   readonly server: ServerModel;
   readonly hooks: {
     onInboundEmitted(message: QueuedInbound, generation: number, type: 'notify' | 'append'): void;
+    /** A fact of `kind` was recorded now (journal.ts). */
+    note?(kind: FactKind, id: number): void;
   };
   /** The JIDs of the chats the run knows (the server's chats), for the surface's group queries. */
   chatJids(): Iterable<string>;
@@ -423,6 +426,7 @@ export class FakeSocket implements SocketLike {
    */
   readonly end = (error: Error | undefined): Promise<void> => {
     this.record.endCalls++;
+    if (this.record.endCalledAt === undefined) this.#host.hooks.note?.(factKinds.endCalled, this.generation);
     this.record.endCalledAt ??= this.#host.now();
     if (this.#endPromise !== undefined) return this.#endPromise;
     if (this.closeEmitted) return (this.#endPromise = Promise.resolve());
@@ -573,6 +577,7 @@ export class FakeSocket implements SocketLike {
     const now = this.#host.now();
     this.record.state = 'open';
     this.record.openedAt = now;
+    this.#host.hooks.note?.(factKinds.socketOpened, this.generation);
     this.#lastReceivedAt = now;
     this.#ws?.emitEvent('open');
     // rc14 order: the offline notification, the login's `creds.update` (its `me`, with the LID the
@@ -623,6 +628,7 @@ export class FakeSocket implements SocketLike {
     if (this.#wire.silent) return this.#scheduleResume();
     this.#wire.silence();
     this.record.silentAt = this.#host.now();
+    this.#host.hooks.note?.(factKinds.linkSilent, this.generation);
     delete this.record.resumedAt;
     if (this.state === 'open') this.#scheduleKeepAlive();
     this.#scheduleResume();
@@ -650,6 +656,7 @@ export class FakeSocket implements SocketLike {
     this.#wire.resume();
     this.#sendBufferFull = false;
     this.record.resumedAt = this.#host.now();
+    this.#host.hooks.note?.(factKinds.linkResumed, this.generation);
     this.#cancelKeepAlive();
     // Stalled answers, pongs and acks arrive one latency from now.
     this.#lastReceivedAt = this.#host.now() + this.#host.latencyMs();
@@ -720,6 +727,7 @@ export class FakeSocket implements SocketLike {
     const now = this.#host.now();
     this.record.state = 'closed';
     this.record.closeEmittedAt = now;
+    this.#host.hooks.note?.(factKinds.closeEmitted, this.generation);
     if (error !== undefined) this.record.closeError = errorRecord(error);
     this.#cancelConnect();
     this.#cancelKeepAlive();
@@ -750,6 +758,7 @@ export class FakeSocket implements SocketLike {
 
   /** Records that the connection was lost (or refused) now, and why; the first cause stays. */
   #lost(cause: SocketCause, dropReason?: DropReason): void {
+    if (this.record.diedAt === undefined) this.#host.hooks.note?.(factKinds.socketDied, this.generation);
     this.record.diedAt ??= this.#host.now();
     this.record.cause ??= cause;
     if (dropReason !== undefined) this.record.dropReason ??= dropReason;
@@ -775,6 +784,7 @@ export class FakeSocket implements SocketLike {
   #settled(attempt: AttemptRecord, ok: boolean, error: unknown): void {
     this.#pendingSends.delete(attempt);
     attempt.settledAt = this.#host.now();
+    this.#host.hooks.note?.(factKinds.attemptSettled, attempt.seq);
     attempt.result = ok ? 'ok' : 'rejected';
     if (!ok) attempt.error = errorRecord(error);
   }
@@ -782,6 +792,7 @@ export class FakeSocket implements SocketLike {
   #settleRejected(attempt: AttemptRecord, error: Boom): Promise<never> {
     attempt.result = 'rejected';
     attempt.settledAt = this.#host.now();
+    this.#host.hooks.note?.(factKinds.attemptSettled, attempt.seq);
     attempt.error = errorRecord(error);
     return Promise.reject(error);
   }
@@ -892,6 +903,7 @@ export class FakeSocket implements SocketLike {
   #markWritten(attempt: AttemptRecord): void {
     attempt.written = true;
     attempt.writtenAt = this.#host.now();
+    this.#host.hooks.note?.(factKinds.attemptWritten, attempt.seq);
   }
 
   /**

@@ -195,6 +195,8 @@ export interface ServerOptions {
   chatNames: ReadonlyMap<string, string>;
   /** Inbound messages queued at once before the run is broken (a limit on everything). */
   inboundQueueMax: number;
+  /** A frame reached the server now (its seq): the journal's note (journal.ts). */
+  onFrame?(seq: number): void;
 }
 
 /** The WhatsApp server of one run. */
@@ -240,6 +242,7 @@ export class ServerModel {
     if (frame.undecryptable === true) record.undecryptable = true;
     if (frame.retryResend === true) record.retryResend = true;
     this.#frames.push(record);
+    this.#options.onFrame?.(record.seq);
     if (!duplicate && !nacked && frame.undecryptable !== true) {
       this.#seenIds.add(dedupeKey);
       const visible: VisibleRecord = {

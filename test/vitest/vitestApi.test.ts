@@ -23,6 +23,7 @@ import { checkFailureFile } from '../../vitest/replayFailures.js';
 import { repoRoot, runCli } from '../cli/runCli.js';
 import { createSendPath as moduleCounterIds } from '../fixtures/paths/moduleCounterIds.js';
 import { createSendPath as neverConnects } from '../fixtures/paths/neverConnects.js';
+import { explainProperty } from '../../properties/judging/propertyTexts.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'bsim-vitest-'));

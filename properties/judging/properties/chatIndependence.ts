@@ -167,6 +167,10 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 11, chat-independence. */
 export const chatIndependence: Checker<typeof property> = {
   name: property,
+  meaning: 'One chat\'s trouble never holds up the replies of another chat.',
+  fix:
+    'Keep a queue per chat rather than one for all chats, so a send stuck in one chat ' +
+    'cannot block the others.',
   definition:
     'A reply or media request whose own chat and socket had no fault becomes visible within a bound after its turn came, or at least its first ' +
     'send attempt begins within 10 s of its turn (then nothing held it up; the network was slow). Its turn: the latest of its call, the ' +

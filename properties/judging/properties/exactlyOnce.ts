@@ -184,6 +184,13 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 1, exactly-once. */
 export const exactlyOnce: Checker<typeof property> = {
   name: property,
+  meaning:
+    'Each reply reaches the recipient once: never twice, and never lost after it was ' +
+    'reported sent.',
+  fix:
+    'Give each reply one message id and reuse it on every retry; keep a written reply ' +
+    'until its socket has outlived the confirmation window, and resend it with the ' +
+    'same id if the socket died first.',
   definition:
     'Every reply or media request is visible in its chat at most once, and exactly once if the path reported it sent (outcome ok). ' +
     'Ambiguous (info) and failed requests may be absent. Excused, for a reply reported sent that never became visible: the server nacked it ' +

@@ -35,6 +35,8 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 12, keeps-session. */
 export const keepsSession: Checker<typeof property> = {
   name: property,
+  meaning: 'The path never logs out (unlinks) the WhatsApp session it was given.',
+  fix: 'Stop with sock.end(), never sock.logout(): a logout removes the device and someone must pair the bot again.',
   definition:
     'The path never calls logout() on a socket: rc14\'s logout() removes the companion device from the account (remove-companion-device), ' +
     'so the session is unlinked, every later login fails 401, and the bot must be paired again by hand; stopping is end(). A call that rc14 ' +

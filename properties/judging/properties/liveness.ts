@@ -6,6 +6,8 @@ import type { History, RequestRecord, SocketRecord } from '../../../sim/history.
 import { connectWatchdogMs, keepAliveDetectionMsMax, socketTimingsOf, wsCloseTimeoutMs } from '../../../src/baileysFacts.js';
 import type { Checker, Violation } from '../checker.js';
 import { isChatRefusal, isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
+import { errorInWords } from '../../../src/errorWords.js';
+import { ms } from '../words.js';
 
 const property = 'liveness';
 
@@ -133,7 +135,7 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
     if (request.outcome === 'pending') {
       // The path ended its own process: what it left unsettled is the exit's doing (clean's).
       if (history.exited !== undefined) continue;
-      violations.push(violation(request, history.endedAt, `${key} never settled (requested at ${calledAt})`));
+      violations.push(violation(request, history.endedAt, `${key} never settled (called at ${ms(calledAt)})`));
       continue;
     }
     const settledAt = request.settledAt ?? history.endedAt;
@@ -143,8 +145,9 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
     if (request.outcome === 'ok') continue;
     const why = failureJustification(index, request);
     if (why === undefined) {
-      const error = `${request.error?.name ?? 'error'}: ${request.error?.message ?? ''}`;
-      violations.push(violation(request, settledAt, `${key} gave up after ${settledAt - calledAt} ms (${error}) with no deadline, terminal close or stop`));
+      const error = request.error === undefined ? 'with no error' : errorInWords(request.error);
+      const gaveUp = `${key} gave up after ${ms(settledAt - calledAt)}: ${error}`;
+      violations.push(violation(request, settledAt, `${gaveUp}, with no deadline, terminal close or stop to excuse it`));
     } else if (why === 'deadline' && healed !== undefined && calledAt + replyDeadlineMs >= healed.by) {
       violations.push(
         violation(
@@ -161,6 +164,14 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 3, liveness. */
 export const liveness: Checker<typeof property> = {
   name: property,
+  meaning:
+    'Every reply settles within its deadline, gives up only for a real cause ' +
+    '(deadline, terminal close, stop(), reconnects exhausted), and is delivered once ' +
+    'the network is back.',
+  fix:
+    'On a failed attempt, wait for the next open socket (bounded by the reply\'s ' +
+    'deadline) and try again instead of failing at once; decide by the error\'s status ' +
+    'code, not its text.',
   definition:
     'Every reply or media request the path was called with settles, within replyDeadlineMs plus the longest single attempt of the run. ' +
     'A request that does not end ok (fail or info) needs a cause: its deadline passed, stop() was requested (by the timeline, or by the harness at its deadline) no later than it settled, the session ended ' +

@@ -42,6 +42,10 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 4, order. */
 export const order: Checker<typeof property> = {
   name: property,
+  meaning: 'In each chat, replies appear in the order the bot asked for them.',
+  fix:
+    'Send each chat\'s replies one at a time through a queue per chat, and put a ' +
+    'resend ahead of that chat\'s later replies.',
   definition:
     'In each chat, replies become visible in the order the path was called with them (call order, not timeline order: ' +
     'several calls can share a virtual time, and a late inbound delays its replies\' calls). ' +
