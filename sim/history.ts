@@ -17,6 +17,7 @@ export type { LoopLimitRecord } from './clock.js';
 export type { GlobalName, GlobalUse } from './globals.js';
 export type { SocketTimings } from '../src/baileysFacts.js';
 export type { FrameRecord, PresenceRecord, ServerRecord, SessionRecord, VisibleRecord } from './network/server.js';
+export type { RetryAnswer, RetryRequestRecord } from './network/server.js';
 export type { SiteRecord } from './sites.js';
 
 /** The history format tag. */
@@ -28,6 +29,8 @@ export interface ErrorRecord {
   message: string;
   /** Boom `output.statusCode`, or a numeric `statusCode` property. */
   statusCode?: number;
+  /** A numeric Boom `data`: the code of a query the server answered with an error (403, 429). */
+  data?: number;
   /** Present (true) when the error carried `ambiguous: true`. */
   ambiguous?: true;
 }
@@ -228,6 +231,11 @@ export interface AttemptRecord {
   queriesStalled?: number;
   /** The server nacked the message (`messages.update` status ERROR): the recipient never sees it. */
   nacked?: true;
+  /**
+   * The frame reached the recipient, who could not decrypt it: not visible, and a retry receipt
+   * asks for a resend (`server.retryRequests`).
+   */
+  undecryptable?: true;
 }
 
 /** A send-path timer still pending when the run ended. */
@@ -437,13 +445,21 @@ export function errorRecord(error: unknown): ErrorRecord {
   if (typeof error !== 'object' || error === null) {
     return { name: typeof error, message: String(error) };
   }
-  const e = error as { name?: unknown; message?: unknown; output?: { statusCode?: unknown }; statusCode?: unknown; ambiguous?: unknown };
+  const e = error as {
+    name?: unknown;
+    message?: unknown;
+    output?: { statusCode?: unknown };
+    statusCode?: unknown;
+    ambiguous?: unknown;
+    data?: unknown;
+  };
   const record: ErrorRecord = {
     name: typeof e.name === 'string' ? e.name : 'Object',
     message: typeof e.message === 'string' ? e.message : String(e.message ?? ''),
   };
   const statusCode = typeof e.output?.statusCode === 'number' ? e.output.statusCode : e.statusCode;
   if (typeof statusCode === 'number' && Number.isFinite(statusCode)) record.statusCode = statusCode;
+  if (typeof e.data === 'number' && Number.isFinite(e.data)) record.data = e.data;
   if (e.ambiguous === true) record.ambiguous = true;
   return record;
 }

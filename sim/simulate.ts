@@ -47,6 +47,7 @@ import { mediaCaption, replyText, ServerModel } from './network/server.js';
 import { restartBegun, restartStopSettled, type RestartInProgress } from './restart.js';
 import { SimStore } from './store.js';
 import { answerableInboundKinds, chatJids, type BotEvent, type RestartEvent, type Timeline, type TimelineEvent } from './timeline.js';
+import { groupMemberJids } from './timeline.js';
 import { captureStack, siteOf, type CapturedStack } from './sites.js';
 import { factKinds, inboundFactId, Journal } from './journal.js';
 
@@ -173,6 +174,8 @@ class Run {
   readonly #network: FakeNetwork;
   readonly #server: ServerModel;
   readonly #jids: Map<string, string>;
+  /** Member JIDs of each group chat by participant name ('' for member 0). */
+  readonly #members: Map<string, Map<string, string>>;
   readonly #logSink: LogSink;
   readonly #capture: boolean;
   readonly #captureProcess: boolean;
@@ -260,6 +263,7 @@ class Run {
     this.#clock.path.onThrow = (error) => this.#recordThrown('timer', error);
 
     this.#jids = chatJids(timeline);
+    this.#members = groupMemberJids(timeline, this.#jids);
     const chatNames = new Map<string, string>();
     for (const [chat, jid] of this.#jids) chatNames.set(jid, chat);
     const journal = this.#journal;
@@ -274,6 +278,7 @@ class Run {
       fakeIds: messageIdSource(streamFor(timeline.seed, 'fakeMessageIds')),
       server: this.#server,
       chatNames,
+      groupMembers: new Map([...this.#members].map(([jid, byName]) => [jid, [...byName.values()]])),
       hooks: {
         onInboundEmitted: (message, generation, type) => {
           const entry = this.#inboundById.get(message.id);
@@ -560,7 +565,12 @@ class Run {
       case 'inbound': {
         const id = this.#inboundByMsg.get(event.msg)!;
         const kind = event.kind ?? 'text';
-        this.#network.pushInbound({ chatJid: this.#jids.get(event.chat)!, id, text: event.text ?? `hello from ${event.msg}`, kind, msg: event.msg });
+        const chatJid = this.#jids.get(event.chat)!;
+        const participantJid = this.#members.get(chatJid)?.get(event.participant ?? '');
+        const text = event.text ?? `hello from ${event.msg}`;
+        const message = { chatJid, id, text, kind, msg: event.msg };
+        const queued = participantJid === undefined ? message : { ...message, participantJid };
+        this.#network.pushInbound(queued);
         return;
       }
       case 'reply':

@@ -26,6 +26,8 @@ const shapeWords: Readonly<Record<keyof typeof baileysErrorShapes, string>> = {
   loginFailure: 'the login failed',
   mediaUploadFailed: 'every media upload host failed',
   mediaConnError: 'the media server answered with an error',
+  groupMetadataMissing: "the group's member list did not come, so nothing was written",
+  allEncryptionsFailed: "no recipient device's key could be had, so nothing was written",
 };
 
 /**

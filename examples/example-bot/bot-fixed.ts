@@ -12,6 +12,10 @@
  *   the bot's own echoes, reactions or status broadcasts;
  * - 401, 403 and 440 end the session for good; any other close reconnects after a backoff with
  *   jitter, a bounded number of times; a connect that never completes is given up;
+ * - a send the server refused as over its rate limit (Boom 500, `data` 429: nothing written) waits,
+ *   doubling, before it asks again, never past the reply's deadline;
+ * - what it wrote is kept (bounded) for Baileys' `getMessage`: a recipient that could not decrypt a
+ *   message asks for it again, and after a reconnect only `getMessage` can answer;
  * - a close the bot asked for (its stop) is not reconnected; stop settles every reply.
  *
  * The last section is the glue baileys-sim needs: the three exports it calls.
@@ -23,7 +27,9 @@ import makeWASocket, {
   makeCacheableSignalKeyStore,
   useMultiFileAuthState,
   type BaileysEventMap,
+  type proto,
   type WAMessage,
+  type WAMessageKey,
   type WASocket,
 } from '@whiskeysockets/baileys';
 import type { AsWrittenHost, AsWrittenMessage } from 'baileys-sim';
@@ -41,6 +47,9 @@ const { replyDeadlineMs, reconnect, socket: timings } = sendPathSettings;
 /** A dead link is noticed within two keep-alive intervals + 5 s, its close comes ws's 30 s later: a write older than that was delivered. */
 const confirmWindowMs = 2 * timings.keepAliveIntervalMs + 5000 + 30_000 + 5000;
 const attemptsMax = 8;
+/** The first wait after a rate-limit refusal, doubled on each one after. */
+const rateLimitPauseMs = 5000;
+const rateOverlimitCode = 429;
 const seenMax = 10_000;
 const terminalCodes = new Set<number>([DisconnectReason.loggedOut, DisconnectReason.forbidden, DisconnectReason.connectionReplaced]);
 
@@ -79,6 +88,11 @@ let waiters: Waiter[] = [];
 let waiterTimer: ReturnType<typeof setTimeout> | undefined;
 let waiterTimerAt = Infinity;
 const seen = new Set<string>();
+/** What the bot wrote, by message id (the newest `seenMax`), for a recipient's retry receipt. */
+const sentMessages = new Map<string, proto.IMessage>();
+const getMessage = async (key: WAMessageKey): Promise<proto.IMessage | undefined> => sentMessages.get(key.id ?? '');
+/** Rate-limit waits under way (at most one per chat): stop ends them. */
+const pauses = new Set<() => void>();
 /** Settles when the newest socket's close is heard: a send still in rc14's queries must not hold its reply for a query timeout. */
 let closeSignal = signal('closed' as const, 0);
 let stopSignal = signal('stopped' as const, 0);
@@ -103,6 +117,7 @@ async function startSock(): Promise<void> {
     version,
     logger,
     auth: { creds: state.creds, keys: makeCacheableSignalKeyStore(state.keys, logger) },
+    getMessage,
     ...timings,
   });
   current = socket;
@@ -226,6 +241,7 @@ interface Reply {
   mayHaveWritten: boolean;
   written: boolean;
   done: boolean;
+  rateLimited: number;
 }
 
 let seq = 0;
@@ -236,7 +252,7 @@ let unconfirmed: { reply: Reply; generation: number; writtenAt: number }[] = [];
 function send(chatJid: string, text: string): Promise<unknown> {
   if (stopping) return Promise.reject(new Error('bot stopped'));
   return new Promise((resolve, reject) => {
-    enqueue({ seq: ++seq, chatJid, text, messageId: generateMessageIDV2(), deadlineAt: Date.now() + replyDeadlineMs, resolve, reject, attempts: 0, after: 0, mayHaveWritten: false, written: false, done: false });
+    enqueue({ seq: ++seq, chatJid, text, messageId: generateMessageIDV2(), deadlineAt: Date.now() + replyDeadlineMs, resolve, reject, attempts: 0, after: 0, mayHaveWritten: false, written: false, done: false, rateLimited: 0 });
   });
 }
 
@@ -295,6 +311,10 @@ async function attempt(reply: Reply, lane: Reply[]): Promise<boolean> {
     return written(reply, target.generation, result);
   } catch (error) {
     const code = statusCode(error);
+    if ((error as { data?: unknown }).data === rateOverlimitCode) {
+      await pause(Math.min(rateLimitPauseMs * 2 ** reply.rateLimited++, Math.max(0, reply.deadlineAt - Date.now())));
+      return false;
+    }
     const closeHeard = closedThrough >= target.generation;
     if (code !== undefined && (terminalCodes.has(code) || (code < 500 && code !== 428 && code !== 408))) return finish(reply, error as Error);
     const notWritten = code === 428 && !closeHeard;
@@ -305,8 +325,24 @@ async function attempt(reply: Reply, lane: Reply[]): Promise<boolean> {
   }
 }
 
+/** Waits `delayMs`, or until stop. */
+function pause(delayMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const end = () => {
+      clearTimeout(timer);
+      pauses.delete(end);
+      resolve();
+    };
+    const timer = setTimeout(end, delayMs);
+    pauses.add(end);
+  });
+}
+
 /** A write resolved: the reply is sent (the first time) and stays unconfirmed for the window. */
 function written(reply: Reply, gen: number, result: unknown): boolean {
+  const message = (result as WAMessage | undefined)?.message;
+  if (message) sentMessages.set(reply.messageId, message);
+  if (sentMessages.size > seenMax) sentMessages.delete(sentMessages.keys().next().value!);
   if (!reply.written) {
     reply.written = true;
     reply.resolve(result);
@@ -352,6 +388,7 @@ async function shutdown(): Promise<void> {
   stopSignal.fire();
   clearTimeout(reconnectTimer);
   clearTimeout(watchdog);
+  for (const end of [...pauses]) end();
   rejectWaiters(new Error('bot stopped'));
   for (const lane of lanes.values()) {
     for (const reply of lane.slice(1)) finish(reply, new Error('bot stopped'));
@@ -377,6 +414,8 @@ function forget(): void {
   drains.clear();
   unconfirmed = [];
   seen.clear();
+  sentMessages.clear();
+  pauses.clear();
   closeSignal = signal('closed' as const, 0);
   stopSignal = signal('stopped' as const, 0);
 }

@@ -42,6 +42,13 @@ export interface SwarmSettings {
    * that tells messages apart by their text instead of their id shows itself only then.
    */
   texts: 'distinct' | 'repeated';
+  /**
+   * Whether the run's last chat is a group chat, in runs of two chats or more: its messages come
+   * from members (`p1`..`p3`), and every reply to it first asks for the group's metadata (absent:
+   * no group chat; older settings). Not the first chat: a group send queries before every write,
+   * so a silent link holds it before the write, and writes into a dead link need 1:1 chats.
+   */
+  groupChat?: boolean;
   chats: number;
   /** One-way latency set at t=0 when the `latency` fault is on: widens every in-flight window. */
   latencyMs: number;
@@ -211,6 +218,7 @@ function settingsArb(faults: FaultRegistry, declared: SendPathSettings): fc.Arbi
     stopAtPermille: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 1000 }) }),
     inboundVariety: fc.boolean(),
     texts: fc.oneof({ weight: 3, arbitrary: fc.constant('distinct' as const) }, { weight: 1, arbitrary: fc.constant('repeated' as const) }),
+    groupChat: fc.boolean(),
     chats: fc.integer({ min: 1, max: generatorLimits.chatsMax }),
     latencyMs: fc.integer({ min: 0, max: 1500 }),
     // The last, which keeps trying through a long outage, in two runs of five.
@@ -371,7 +379,7 @@ function stepArb(faults: FaultRegistry): fc.Arbitrary<Step> {
   );
   return fc.oneof(
     { withCrossShrink: true },
-    { weight: 6, arbitrary: sceneArb(faults) },
+    { weight: 7, arbitrary: sceneArb(faults) },
     {
       weight: 3,
       arbitrary: fc.record({
@@ -723,15 +731,22 @@ function addStopMoment(build: Build, ctx: BuildContext, finale: StopFinale): voi
  * otherwise).
  */
 function addInbound(build: Build, ctx: BuildContext, step: Extract<Step, { do: 'inbound' }>): void {
-  const kind = ctx.settings.inboundVariety ? step.kind : 'text';
   const chat = chatName(step.chat, ctx.settings);
-  const text = kind === 'text' && ctx.settings.texts === 'repeated' ? repeatedPhrases[step.phrase % repeatedPhrases.length] : undefined;
+  const { groupChat, chats } = ctx.settings;
+  const inGroup = groupChat === true && chats >= 2 && chat === chatName(chats - 1, ctx.settings);
+  const drawn = ctx.settings.inboundVariety ? step.kind : 'text';
+  const kind = inGroup && drawn === 'text' ? 'group' : drawn;
+  const writesText = kind === 'text' || kind === 'group';
+  const text = writesText && ctx.settings.texts === 'repeated' ? repeatedPhrases[step.phrase % repeatedPhrases.length] : undefined;
   for (let i = 0; i < step.batch; i += 1) {
     build.inboundCount += 1;
     const msg = `m${build.inboundCount}`;
     if (answerableInboundKinds.has(kind)) build.inbound.push({ msg, chat: step.chat });
-    if (kind !== 'text') build.events.push({ at: build.at, do: 'inbound', chat, msg, kind });
-    else build.events.push(text === undefined ? { at: build.at, do: 'inbound', chat, msg } : { at: build.at, do: 'inbound', chat, msg, text });
+    const base = { at: build.at, do: 'inbound' as const, chat, msg, ...(text === undefined ? {} : { text }) };
+    // A group's members take turns: a reply meant for the group can be sent to one of them.
+    const participant = `p${1 + (build.inboundCount % 3)}`;
+    if (kind === 'text') build.events.push(base);
+    else build.events.push(kind === 'group' ? { ...base, kind, participant } : { ...base, kind });
   }
 }
 

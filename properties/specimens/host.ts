@@ -9,6 +9,7 @@ import type { AnyMessageContent, BaileysEventMap, MessageUpsertType, WAMessage }
 import type { InboundMessage, MediaSpec, SendPath, SimEnv, SocketFactory, SocketLike } from '../../src/ports.js';
 import { mediaContent } from '../../src/inbound.js';
 import { HandedIds } from '../../src/handedIds.js';
+import { SentMessages } from '../../src/sentMessages.js';
 import { validateReconnectPolicy } from '../../src/reconnectPolicy.js';
 import { classifySendError, type CloseClass } from '../../src/sendErrors.js';
 import { Supervisor, type LiveSocket } from '../../src/supervisor.js';
@@ -71,6 +72,11 @@ export interface SpecimenOptions {
   onClose?: (generation: number, kind: CloseClass, ctx: SpecimenContext) => void;
   /** stop() waits for the replies in flight to settle (default true). */
   stopAwaitsReplies?: boolean;
+  /**
+   * Pass Baileys a `getMessage` that answers with what the path wrote (default true): a retry
+   * receipt on a socket other than the writer's can be answered only so.
+   */
+  getMessage?: boolean;
 }
 
 /** Builds a send path from a specimen's send function and the one rule it changes. */
@@ -85,8 +91,9 @@ export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenO
     const bound = bindSpecimen(message, ctxFor());
     if (bound) onMessage?.(bound);
   });
+  const makeSocket = options.wrapFactory?.(env.makeSocket) ?? env.makeSocket;
   const supervisor = new Supervisor({
-    makeSocket: options.wrapFactory?.(env.makeSocket) ?? env.makeSocket,
+    makeSocket: options.getMessage === false ? makeSocket : keepingWrittenMessages(makeSocket),
     clock: env.clock,
     random: env.random,
     logger: env.logger,
@@ -147,6 +154,24 @@ function handoverOf(rules: HandoverRules, handed: HandedIds, handOne: (message: 
       if (key && !handed.add(key)) continue;
       handOne(message);
     }
+  };
+}
+
+/**
+ * A factory whose sockets get a `getMessage` answering with the messages they wrote (the last
+ * {@link handedIdsMax}), as a correct path keeps them for rc14's retry receipts.
+ */
+function keepingWrittenMessages(makeSocket: SocketFactory): SocketFactory {
+  const written = new SentMessages(handedIdsMax);
+  const getMessage = async (key: { id?: string | null }) => written.get(key.id);
+  return (config) => {
+    const socket = makeSocket({ ...config, getMessage });
+    const sendMessage: SocketLike['sendMessage'] = async (jid, content, options) => {
+      const sent = await socket.sendMessage(jid, content, options);
+      if (sent?.message && sent.key.id) written.remember(sent.key.id, sent.message);
+      return sent;
+    };
+    return forwardingSocket(socket, { sendMessage });
   };
 }
 

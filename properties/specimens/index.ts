@@ -13,12 +13,14 @@ import { capturedSocket } from './capturedSocket.js';
 import { clearOnTimeout } from './clearOnTimeout.js';
 import { dedupeByText } from './dedupeByText.js';
 import { freshIdRetry } from './freshIdRetry.js';
+import { groupFailureSent } from './groupFailureSent.js';
 import { ignoresTerminal } from './ignoresTerminal.js';
 import { listenerPerReply } from './listenerPerReply.js';
 import { logsOutOnStop } from './logsOutOnStop.js';
 import { memoryOnlyDedupe } from './memoryOnlyDedupe.js';
 import { nestedRetry } from './nestedRetry.js';
 import { neverConnects } from './neverConnects.js';
+import { noGetMessage } from './noGetMessage.js';
 import { noInboundDedupe } from './noInboundDedupe.js';
 import { notifyOnly } from './notifyOnly.js';
 import { noWaitGap } from './noWaitGap.js';
@@ -73,6 +75,18 @@ export const specimens: readonly Specimen[] = [
   { name: 'memory-only-dedupe', factory: memoryOnlyDedupe, bug: 'remembers handed message ids in memory only: after a restart, redelivered messages reach the bot again', caughtBy: ['inbound-handover'] },
   { name: 'uncapped-backoff', factory: uncappedBackoff, bug: 'the reconnect backoff grows without a cap: after a long outage the next try is many minutes away', caughtBy: ['liveness'] },
   { name: 'stop-keeps-timers', factory: stopKeepsTimers, bug: 'stop() clears none of its timers: a reconnect waiting out its backoff connects after stop()', caughtBy: ['clean'] },
+  {
+    name: 'no-get-message',
+    factory: noGetMessage,
+    bug: "no getMessage: a retry receipt on a socket other than the writer's finds no copy, and the recipient never gets the reply",
+    caughtBy: ['exactly-once'],
+  },
+  {
+    name: 'group-failure-sent',
+    factory: groupFailureSent,
+    bug: "reports a group reply sent when rc14 rejected it with Boom 500 before the write (the group's metadata unanswered or refused)",
+    caughtBy: ['exactly-once'],
+  },
 ];
 
 /** A campaign-level verdict: `vacuous` (no run gave the properties anything to judge), `stalled` (the watchdog stopped a run that made no progress). */

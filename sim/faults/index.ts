@@ -17,10 +17,13 @@ import { latency } from './latency.js';
 import { loginFailure } from './loginFailure.js';
 import { mediaFails } from './mediaFails.js';
 import { nack } from './nack.js';
+import { queryRejects } from './queryRejects.js';
 import { receiptsLost } from './receiptsLost.js';
+import { recipientAway } from './recipientAway.js';
 import { refuseConnects } from './refuseConnects.js';
 import { stallQueries } from './stallQueries.js';
 import { stuckWrites } from './stuckWrites.js';
+import { undecryptable } from './undecryptable.js';
 import { upgradeRejected } from './upgradeRejected.js';
 
 /**
@@ -39,6 +42,9 @@ export const faultModules = {
   mediaFails,
   nack,
   receiptsLost,
+  queryRejects,
+  undecryptable,
+  recipientAway,
   heal,
 } as const satisfies {
   [K in string]: AnyFaultModule & { kind: K };
@@ -133,6 +139,9 @@ export type { NackEvent } from './nack.js';
 export type { StallQueriesEvent } from './stallQueries.js';
 export type { StuckWritesEvent } from './stuckWrites.js';
 export type { UpgradeRejectedEvent } from './upgradeRejected.js';
+export type { QueryRejectsEvent } from './queryRejects.js';
+export type { UndecryptableEvent } from './undecryptable.js';
+export type { RecipientAwayEvent } from './recipientAway.js';
 export type { LatencyEvent } from './latency.js';
 export type { BlackholeEvent } from './blackhole.js';
 export type { HealEvent } from './heal.js';

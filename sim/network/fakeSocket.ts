@@ -29,29 +29,43 @@
  * (`socketSurface.ts`: rc14's members, `ws`, `user`, `logout` and the modelled queries), which
  * reaches the connection through {@link FakeSocket.channel}.
  */
-import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage, WAPresence } from '@whiskeysockets/baileys';
+import type {
+  AnyMessageContent,
+  MiscMessageGenerationOptions,
+  proto,
+  WAMessage,
+  WAMessageKey,
+  WAPresence,
+} from '@whiskeysockets/baileys';
 import type { Boom } from '@hapi/boom';
 import { socketTimingsOf, wsCloseTimeoutMs } from '../../src/baileysFacts.js';
 import type { SocketConfig, SocketLike, TimerHandle } from '../../src/ports.js';
 import type { ClockView } from '../clock.js';
-import type { ConnectVerdict, CutKind, QueryKind, RuleStages } from '../faults/fault.js';
+import type { ConnectVerdict, CutKind, QueryKind, QueryRefusal } from '../faults/fault.js';
+import type { RuleStages } from '../faults/fault.js';
 import { errorRecord, type AttemptRecord, type SocketCause, type SocketRecord, type SocketState, type SocketTimings } from '../history.js';
 import {
+  allEncryptionsFailedError,
   connectionClosedError,
   connectRefusedError,
   dropError,
+  groupMetadataMissingError,
   handshakeTimedOutError,
   loginFailureError,
   mediaConnError,
   mediaConnUnansweredError,
   mediaUploadFailedError,
+  queryRefusedError,
   timedOutError,
   type DropReason,
 } from './baileysErrors.js';
 import { FakeEmitter } from './emitter.js';
 import { keepAliveEndsAt } from './keepAlive.js';
 import { closeUpdate, describeContent, inboundUpsert, nackUpdate, sentWaMessage } from './messageShapes.js';
+import { receiptUpdate } from './messageShapes.js';
+import { ResendCache, resendOfMessage } from './resendCache.js';
 import { parseReplyKey, type FrameKind, type QueuedInbound, type ServerModel } from './server.js';
+import type { ReceiptForBot, RetryAnswer } from './server.js';
 import { factKinds, type FactKind } from '../journal.js';
 import { SendLock } from './sendLock.js';
 import { simulatedAccount, type SocketChannel, type WsEvents } from './socketChannel.js';
@@ -85,6 +99,31 @@ export interface SocketNetworkOptions {
   deviceListCache: boolean;
 }
 
+/**
+ * The functions a path may pass in its socket config that rc14 calls back: `getMessage` (answers a
+ * retry receipt for a message this socket does not remember) and `cachedGroupMetadata` (a group
+ * send uses it instead of the group metadata query when it returns participants).
+ */
+export interface PathSocketHooks {
+  getMessage?: (key: WAMessageKey) => Promise<proto.IMessage | undefined>;
+  cachedGroupMetadata?: (jid: string) => Promise<unknown>;
+}
+
+/** The hooks of a path's socket config (a value that is not a function is left out). */
+export function pathSocketHooksOf(
+  config: { getMessage?: unknown; cachedGroupMetadata?: unknown } | undefined,
+): PathSocketHooks {
+  const hooks: PathSocketHooks = {};
+  const { getMessage, cachedGroupMetadata } = config ?? {};
+  if (typeof getMessage === 'function') {
+    hooks.getMessage = getMessage as PathSocketHooks['getMessage'];
+  }
+  if (typeof cachedGroupMetadata === 'function') {
+    hooks.cachedGroupMetadata = cachedGroupMetadata as PathSocketHooks['cachedGroupMetadata'];
+  }
+  return hooks;
+}
+
 /** What a socket needs from its network. */
 export interface SocketHost {
   /** The network's timer view (never counted as the send path's). */
@@ -105,8 +144,19 @@ export interface SocketHost {
   newAttempt(fields: NewAttempt): AttemptRecord | undefined;
   /** This socket logged in. */
   opened(socket: FakeSocket): void;
-  /** This socket emitted `close`; `unreceipted` are inbound messages the server must deliver again. */
-  closed(socket: FakeSocket, unreceipted: QueuedInbound[]): void;
+  /**
+   * This socket emitted `close`; `unreceipted` are inbound messages the server must deliver
+   * again, `unanswered` retry receipts it never acknowledged.
+   */
+  closed(socket: FakeSocket, unreceipted: QueuedInbound[], unanswered: ReceiptForBot[]): void;
+  /** A message became visible to its recipient: their phone will send its receipts. */
+  recipientGot(message: { chatJid: string; messageId: string }): void;
+  /** The recipient could not decrypt a message: their retry receipt leaves `retryAfterMs` later. */
+  requestResend(message: { chatJid: string; messageId: string }, retryAfterMs: number): void;
+  /** The newest send attempt that carried `messageId` (0 for none). */
+  attemptSeqOf(messageId: string): number;
+  /** This socket's acknowledgement of a retry receipt reached the server: rc14 answered it so. */
+  retryAnswered(receipt: ReceiptForBot, generation: number, answer: RetryAnswer): void;
   readonly server: ServerModel;
   readonly hooks: {
     onInboundEmitted(message: QueuedInbound, generation: number, type: 'notify' | 'append'): void;
@@ -132,11 +182,18 @@ class PendingQuery {
   detached = false;
   readonly #queries: Set<PendingQuery>;
   readonly #timers: SocketHost['timers'];
+  /** The path's send that asked; none for rc14's own resends. */
   readonly #attempt: AttemptRecord | undefined;
   readonly #resolve: (answered: boolean) => void;
   readonly #reject: (reason: unknown) => void;
 
-  constructor(queries: Set<PendingQuery>, timers: SocketHost['timers'], attempt: AttemptRecord | undefined, resolve: (answered: boolean) => void, reject: (reason: unknown) => void) {
+  constructor(
+    queries: Set<PendingQuery>,
+    timers: SocketHost['timers'],
+    attempt: AttemptRecord | undefined,
+    resolve: (answered: boolean) => void,
+    reject: (reason: unknown) => void,
+  ) {
     this.#queries = queries;
     this.#timers = timers;
     this.#attempt = attempt;
@@ -161,6 +218,9 @@ class PendingQuery {
   }
 }
 
+/** A message rc14 can write again: its text and kind, and the send attempt that wrote it first. */
+type Resendable = { text: string | undefined; kind: FrameKind; attemptSeq: number };
+
 /** What the network does to one socket (the methods a `FaultLink` calls, and inbound delivery). */
 export interface SocketControl {
   cut(kind: CutKind, noticeMs: number | undefined, dropReason: DropReason): void;
@@ -168,7 +228,9 @@ export interface SocketControl {
   silence(resumeAt: number | 'heal' | 'never'): void;
   resume(): void;
   deliver(message: QueuedInbound): void;
-  deliverOffline(messages: readonly QueuedInbound[]): void;
+  /** A receipt from a recipient arrives live. */
+  deliverReceipt(receipt: ReceiptForBot): void;
+  deliverOffline(messages: readonly QueuedInbound[], receipts?: readonly ReceiptForBot[]): void;
 }
 
 /** One fake connection. Members are arrow properties: a path may pass `sock.sendMessage` around. */
@@ -185,8 +247,15 @@ export class FakeSocket implements SocketLike {
   readonly #unreceipted = new Map<string, QueuedInbound>();
   /** This socket's send lock (see sendLock.ts). */
   readonly #sendLock = new SendLock();
+  /** What this socket wrote lately and how often it resent it (resendCache.ts). */
+  readonly #resends = new ResendCache();
+  /** Retry receipts this socket received and has not acknowledged yet: a close hands them back. */
+  readonly #unansweredRetries = new Set<ReceiptForBot>();
+  readonly #hooks: PathSocketHooks;
   /** Offline messages the server pushed at login, not yet emitted: a close hands them back. */
   #offlinePending: QueuedInbound[] = [];
+  /** Offline receipts the server pushed at login, not yet processed. */
+  #offlineReceipts: ReceiptForBot[] = [];
   /** Inbound arrived, waiting for the next upsert flush (or re-emission after a throw). */
   #upsertBuffer: QueuedInbound[] = [];
   #flushTimer: TimerHandle | undefined;
@@ -223,10 +292,18 @@ export class FakeSocket implements SocketLike {
   readonly control: SocketControl;
 
   /** Starts connecting at once; `inert` sockets (over the sockets limit) never progress. */
-  constructor(host: SocketHost, readonly generation: number, inert: boolean, timings: SocketTimings = socketTimingsOf(undefined), auth?: SocketConfig['auth']) {
+  constructor(
+    host: SocketHost,
+    readonly generation: number,
+    inert: boolean,
+    timings: SocketTimings = socketTimingsOf(undefined),
+    auth?: SocketConfig['auth'],
+    hooks: PathSocketHooks = {},
+  ) {
     this.#host = host;
     this.#timings = timings;
     this.#auth = auth;
+    this.#hooks = hooks;
     this.#wire = new Wire(host.timers, () => host.latencyMs());
     this.record = { generation, createdAt: host.now(), state: 'connecting', endCalls: 0, refused: false, timings: { ...timings }, listeners: {} };
     this.#emitter = new FakeEmitter(this.record.listeners);
@@ -237,7 +314,12 @@ export class FakeSocket implements SocketLike {
       silence: (resumeAt) => this.#silence(resumeAt),
       resume: () => this.#resume(),
       deliver: (message) => this.#fromServer(() => this.#arrived(message)),
-      deliverOffline: (messages) => this.#deliverOffline(messages),
+      deliverReceipt: (receipt) => {
+        // Unacknowledged from the moment it is pushed: a close before it arrives hands it back.
+        if (receipt.type === 'retry') this.#unansweredRetries.add(receipt);
+        this.#fromServer(() => this.#receiptArrived(receipt));
+      },
+      deliverOffline: (messages, receipts) => this.#deliverOffline(messages, receipts ?? []),
     };
     if (inert) return;
     // Baileys emits `connecting` from process.nextTick after makeWASocket returns.
@@ -299,9 +381,11 @@ export class FakeSocket implements SocketLike {
     return this.#track(attempt, async () => {
       if (media) await this.#mediaPhase(attempt);
       await this.#sendLock.run(async () => {
-        await this.#usyncPhase(attempt, jid);
+        await this.#preWritePhase(attempt, jid);
         await this.#write(attempt, text);
         this.#frameToServer(attempt, text, kind);
+        const writtenAt = this.#host.now();
+        this.#resends.remember(messageId, { text, kind, attemptSeq: attempt.seq, writtenAt });
       });
       // rc14's sendMessage echoes the very message object it resolves to.
       const sent = sentWaMessage({ chatJid: jid, messageId, text, kind, at: attempt.at }) as WAMessage;
@@ -368,7 +452,7 @@ export class FakeSocket implements SocketLike {
       state: () => this.state,
       wsReleased: () => this.closeEmitted && this.#wsCloseCalled,
       sendNode: (atServer) => this.#sendNode(atServer),
-      query: (kind, timeoutMs) => this.#query(kind, undefined, timeoutMs),
+      query: (kind, timeoutMs) => this.#query(kind, undefined, '', { timeoutMs }),
       lidLookup: (jid) => this.#lidLookup(jid),
       endByBaileys: (error) => this.#beginEnd(error, 'end'),
       closeWs: () => this.#closeWs(),
@@ -387,7 +471,7 @@ export class FakeSocket implements SocketLike {
   async #lidLookup(jid: string): Promise<void> {
     const cache = this.#host.options.deviceListCache;
     if (cache && this.#knownChats.has(jid)) return;
-    const answered = await this.#query('usync', undefined).catch(() => false);
+    const answered = await this.#query('usync', undefined, jid).catch(() => false);
     if (answered && cache) this.#knownChats.add(jid);
   }
 
@@ -654,10 +738,14 @@ export class FakeSocket implements SocketLike {
     this.#emitter.destroy();
     const unemitted = [...this.#offlinePending, ...this.#upsertBuffer].filter((m) => !this.#unreceipted.has(m.id));
     const unreceipted = [...this.#unreceipted.values(), ...unemitted];
+    const offlineRetries = this.#offlineReceipts.filter((r) => r.type === 'retry');
+    const unanswered = [...this.#unansweredRetries, ...offlineRetries];
     this.#unreceipted.clear();
+    this.#unansweredRetries.clear();
     this.#offlinePending = [];
+    this.#offlineReceipts = [];
     this.#upsertBuffer = [];
-    this.#host.closed(this, unreceipted);
+    this.#host.closed(this, unreceipted, unanswered);
     this.#resolveEnd?.();
     for (const resolve of this.#afterClose.splice(0)) resolve();
   }
@@ -722,39 +810,74 @@ export class FakeSocket implements SocketLike {
   }
 
   async #askMediaConn(attempt: AttemptRecord): Promise<void> {
-    const answered = await this.#query('media_conn', attempt);
+    const answered = await this.#query('media_conn', attempt, attempt.chatJid);
     if (!answered) throw mediaConnUnansweredError();
     if (this.#host.ask('media', { stage: 'mediaConn' }) === 'fail') throw mediaConnError();
   }
 
-  /** The usync queries `relayMessage` runs before the write, unless the chat's device list is known. */
-  async #usyncPhase(attempt: AttemptRecord, chatJid: string): Promise<void> {
-    if (this.#host.options.deviceListCache && this.#knownChats.has(chatJid)) return;
-    await this.#query('usync', attempt); // the devices
-    await this.#query('usync', attempt); // the LID mapping
+  /**
+   * The queries `relayMessage` runs before the write. A group: its metadata (every send: rc14
+   * has no metadata cache unless the path passes `cachedGroupMetadata`), then its participants'
+   * devices. A contact: its devices, the key fetch of a device the bot has no session with, its
+   * LID mapping. Device lists and mappings are known after the first send per chat per socket.
+   */
+  async #preWritePhase(attempt: AttemptRecord | undefined, chatJid: string): Promise<void> {
+    const known = this.#host.options.deviceListCache && this.#knownChats.has(chatJid);
+    if (chatJid.endsWith('@g.us')) {
+      await this.#groupMetadataPhase(attempt, chatJid);
+      if (!known) await this.#query('usync', attempt, chatJid); // the participants' devices
+    } else {
+      if (!known) await this.#query('usync', attempt, chatJid); // the devices
+      await this.#keyFetchPhase(attempt, chatJid);
+      if (!known) await this.#query('usync', attempt, chatJid); // the LID mapping
+    }
     if (this.#host.options.deviceListCache) this.#knownChats.add(chatJid);
+  }
+
+  /** `groupMetadata` (`Socket/groups.js`): unanswered, `extractGroupMetadata` finds no group. */
+  async #groupMetadataPhase(attempt: AttemptRecord | undefined, chatJid: string): Promise<void> {
+    const cache = this.#hooks.cachedGroupMetadata;
+    const cached = cache === undefined ? undefined : await cache(chatJid);
+    if (Array.isArray((cached as { participants?: unknown } | undefined)?.participants)) return;
+    if (!(await this.#query('group', attempt, chatJid))) throw groupMetadataMissingError();
+  }
+
+  /** `assertSessions` for a device with no session: its key fetch unanswered, nothing encrypts. */
+  async #keyFetchPhase(attempt: AttemptRecord | undefined, chatJid: string): Promise<void> {
+    if (this.#host.ask('keyFetch', { chatJid }) !== 'stall') return;
+    await this.#query('key', attempt, chatJid, { forced: 'stall' });
+    throw allEncryptionsFailedError();
   }
 
   /**
    * One query: 428 unless open (`sendRawMessage`); else it resolves true when answered, false
    * when it waited out `defaultQueryTimeoutMs` (rc14's `waitForMessage` turns its timeout into
-   * `undefined`), and rejects with the bare close code if the server cut the connection meanwhile.
+   * `undefined`), rejects with the bare close code if the server cut the connection meanwhile,
+   * and with rc14's Boom 500 when the server answered it with an error (`assertNodeErrorFree`).
    */
-  #query(kind: QueryKind, attempt: AttemptRecord | undefined, timeoutMs = this.#timings.defaultQueryTimeoutMs): Promise<boolean> {
+  #query(
+    kind: QueryKind,
+    attempt: AttemptRecord | undefined,
+    chatJid: string,
+    options: { timeoutMs?: number; forced?: 'stall' } = {},
+  ): Promise<boolean> {
     if (this.state !== 'open') return Promise.reject(connectionClosedError());
     // The query cannot be written behind a full buffer: `sendRawMessage`'s write timeout.
     if (this.#sendBufferFull) return this.#sleep(this.#timings.connectTimeoutMs).then(() => Promise.reject(timedOutError()));
     return new Promise<boolean>((resolve, reject) => {
       const query = new PendingQuery(this.#queries, this.#host.timers, attempt, resolve, reject);
       this.#queries.add(query);
-      query.timer = this.#host.timers.setTimeout(() => query.resolve(false), timeoutMs);
-      if (this.#host.ask('query', { kind }) === 'stall') {
+      query.timer = this.#host.timers.setTimeout(() => query.resolve(false), options.timeoutMs ?? this.#timings.defaultQueryTimeoutMs);
+      const answer = options.forced ?? this.#host.ask('query', { kind, chatJid });
+      if (answer === 'stall') {
         if (attempt !== undefined) attempt.queriesStalled = (attempt.queriesStalled ?? 0) + 1;
         return;
       }
       this.#wire.send('toServer', () => this.#fromServer(() => {
         // After `end()` began, Baileys no longer reads frames: the answer is never processed.
-        if (this.#queries.has(query) && !query.detached) query.resolve(true);
+        if (!this.#queries.has(query) || query.detached) return;
+        if (answer === undefined) query.resolve(true);
+        else query.reject(queryRefusedError(answer as QueryRefusal));
       }));
     });
   }
@@ -786,20 +909,51 @@ export class FakeSocket implements SocketLike {
     this.#host.hooks.note?.(factKinds.attemptWritten, attempt.seq);
   }
 
-  /** The written frame travels to the server, which may nack it; its ack keeps the keep-alive content. */
+  /**
+   * The written frame travels to the server, which may nack it; its ack keeps the keep-alive
+   * content. A frame that reached the recipient may fail to decrypt there (a retry receipt
+   * follows); one that shows gets the recipient's delivery and read receipts.
+   */
   #frameToServer(attempt: AttemptRecord, text: string | undefined, kind: FrameKind): void {
     const host = this.#host;
     this.#wire.send('toServer', () => {
       attempt.reachedServer = true;
-      const nack = host.ask('serverMessage', { chatJid: attempt.chatJid });
+      const { chatJid } = attempt;
+      const messageId = attempt.messageId!;
+      const nack = host.ask('serverMessage', { chatJid });
       if (nack !== undefined) attempt.nacked = true;
-      host.server.receiveMessage(
-        { chatJid: attempt.chatJid, messageId: attempt.messageId!, text, kind, generation: this.generation, attemptSeq: attempt.seq },
-        host.now(),
-        nack !== undefined,
-      );
+      const retry = nack === undefined ? host.ask('decrypt', { chatJid }) : undefined;
+      if (retry !== undefined) attempt.undecryptable = true;
+      const { generation } = this;
+      const undecryptable = retry !== undefined;
+      const attemptSeq = attempt.seq;
+      const frame = { chatJid, messageId, text, kind, generation, attemptSeq, undecryptable };
+      const duplicate = host.server.receiveMessage(frame, host.now(), nack !== undefined);
       this.#fromServer(() => undefined); // the server's ack
-      if (nack !== undefined) host.timers.setTimeout(() => this.#fromServer(() => this.#emit('messages.update', nackUpdate(attempt))), nack.nackAfterMs);
+      if (nack !== undefined) {
+        const update = nackUpdate(attempt, nack.code);
+        const emit = (): void => void this.#emit('messages.update', update);
+        host.timers.setTimeout(() => this.#fromServer(emit), nack.nackAfterMs);
+      }
+      else if (retry !== undefined) host.requestResend({ chatJid, messageId }, retry.retryAfterMs);
+      else if (!duplicate) host.recipientGot({ chatJid, messageId });
+    });
+  }
+
+  /** rc14's own resend, same id, answering a retry receipt (no nack: the server took the id). */
+  #resendFrameToServer(chatJid: string, messageId: string, send: Resendable): void {
+    const host = this.#host;
+    this.#wire.send('toServer', () => {
+      const retry = host.ask('decrypt', { chatJid });
+      const { text, kind, attemptSeq } = send;
+      const { generation } = this;
+      const undecryptable = retry !== undefined;
+      const frame = { chatJid, messageId, text, kind, generation, attemptSeq, undecryptable };
+      const resend = { ...frame, retryResend: true };
+      const duplicate = host.server.receiveMessage(resend, host.now(), false);
+      this.#fromServer(() => undefined); // the server's ack
+      if (retry !== undefined) host.requestResend({ chatJid, messageId }, retry.retryAfterMs);
+      else if (!duplicate) host.recipientGot({ chatJid, messageId });
     });
   }
 
@@ -828,15 +982,95 @@ export class FakeSocket implements SocketLike {
     this.#flushTimer ??= this.#host.timers.setTimeout(() => this.#flush('notify'), this.#host.options.inboundFlushMs);
   }
 
-  /** Offline messages pushed at login; a socket that closes before emitting them hands them back (no receipt went out). */
-  #deliverOffline(messages: readonly QueuedInbound[]): void {
+  /**
+   * Offline messages and receipts pushed at login; a socket that closes before emitting the
+   * messages hands them back (no receipt went out), and its unanswered retry receipts too.
+   */
+  #deliverOffline(messages: readonly QueuedInbound[], receipts: readonly ReceiptForBot[]): void {
     this.#offlinePending.push(...messages);
+    this.#offlineReceipts.push(...receipts);
     this.#host.timers.setTimeout(() => {
       if (this.state !== 'open') return;
+      const offlineReceipts = this.#offlineReceipts;
+      this.#offlineReceipts = [];
+      for (const receipt of offlineReceipts) this.#receiptArrived(receipt);
+      if (this.#offlinePending.length === 0) return;
       this.#upsertBuffer.push(...this.#offlinePending);
       this.#offlinePending = [];
       this.#flush('append');
     }, this.#host.options.offlineDeliveryMs);
+  }
+
+  // ---- receipts from recipients --------------------------------------------------------------
+
+  /**
+   * A `<receipt>` arrived (`handleReceipt`, `Socket/messages-recv.js`): delivered and read ones
+   * become `messages.update` (a group's `message-receipt.update`); a retry receipt is answered.
+   * A socket whose `end()` began no longer reads frames: a retry receipt then waits for the next
+   * login, unacknowledged.
+   */
+  #receiptArrived(receipt: ReceiptForBot): void {
+    if (receipt.type !== 'retry') {
+      if (this.state !== 'open') return;
+      const update = receiptUpdate(receipt, this.#host.now());
+      this.#emit(update.event, update.arg);
+      return;
+    }
+    this.#unansweredRetries.add(receipt);
+    if (this.state !== 'open') return;
+    void this.#answerRetry(receipt).then((answer) => {
+      if (answer === undefined || !this.#unansweredRetries.has(receipt)) return;
+      // The acknowledgement (`sendMessageAck`, in `handleReceipt`'s finally) tells the server.
+      this.#wire.send('toServer', () => {
+        if (!this.#unansweredRetries.delete(receipt)) return;
+        this.#host.retryAnswered(receipt, this.generation, answer);
+      });
+    });
+  }
+
+  /**
+   * `handleReceipt` and `sendMessagesAgain`: the message from this socket's cache, else from the
+   * path's `getMessage`; then a key fetch, the devices (never from the cache), and the write,
+   * inside the send lock. Undefined when the socket closed first: the receipt stays unacknowledged.
+   */
+  async #answerRetry(receipt: ReceiptForBot): Promise<RetryAnswer | undefined> {
+    const { chatJid, messageId } = receipt;
+    if (!this.#resends.admitRetry(messageId)) return 'overLimit';
+    const cached = this.#resends.take(messageId, this.#host.now());
+    const message = cached ?? (await this.#askPathForMessage(receipt));
+    if (message === undefined) return 'unavailable';
+    if (this.#resends.admitResend(messageId) === 'overLimit') return 'overLimit';
+    try {
+      await this.#sendLock.run(async () => {
+        await this.#query('key', undefined, chatJid); // assertSessions(participant, force)
+        if (chatJid.endsWith('@g.us')) await this.#groupMetadataPhase(undefined, chatJid);
+        await this.#query('usync', undefined, chatJid);
+        if (!chatJid.endsWith('@g.us')) await this.#query('usync', undefined, chatJid);
+        if (this.state !== 'open') throw connectionClosedError();
+        if (this.#sendBufferFull) throw timedOutError();
+        this.#resendFrameToServer(chatJid, messageId, message);
+        this.#resends.remember(messageId, { ...message, writtenAt: this.#host.now() });
+      });
+      return 'resent';
+    } catch {
+      // rc14 logs 'error in sending message again' and acknowledges, unless the socket is gone.
+      return this.state === 'open' ? 'failed' : undefined;
+    }
+  }
+
+  /** The path's `getMessage`, asked with rc14's key (`{ ...key, id }`); a throw is no message. */
+  async #askPathForMessage(receipt: ReceiptForBot): Promise<Resendable | undefined> {
+    const getMessage = this.#hooks.getMessage;
+    if (getMessage === undefined) return undefined;
+    const { chatJid: remoteJid, messageId: id } = receipt;
+    const participant = receipt.participantJid ?? remoteJid;
+    try {
+      const found = resendOfMessage(await getMessage({ remoteJid, id, fromMe: true, participant }));
+      if (found === undefined) return undefined;
+      return { ...found, attemptSeq: this.#host.attemptSeqOf(id) };
+    } catch {
+      return undefined;
+    }
   }
 
   /**

@@ -36,7 +36,7 @@ import { aggregateMessageKeysNotFromMe, isLidUser, jidDecode, jidNormalizedUser 
 import { extractGroupMetadata } from '@whiskeysockets/baileys/lib/Socket/groups.js';
 import { Boom } from '@hapi/boom';
 import type { SocketChannel } from './socketChannel.js';
-import { memberJidOf } from './messageShapes.js';
+import { defaultMemberJidOf } from './messageShapes.js';
 import { connectionClosedError } from './baileysErrors.js';
 import { iqError, intentionalLogoutError, missingGroupNodeError } from './surfaceErrors.js';
 import { countCall } from './wsFacade.js';
@@ -184,11 +184,11 @@ function groupAnswer(ch: SocketChannel, jid: string, account: { id: string } | u
 
 /**
  * The `<group>` the simulated server answers a group query with: created at virtual time 0 by the
- * member who writes in it (`memberJidOf`), `subject` the chat's name, that member (super admin)
+ * member who writes its messages that name no participant (`defaultMemberJidOf`), `subject` the chat's name, that member (super admin)
  * and the bot as participants. The loopback tests answer rc14 with the same node.
  */
 export function groupNode(groupJid: string, subject: string, accountId: string | undefined): BinaryNode {
-  const member = memberJidOf(groupJid);
+  const member = defaultMemberJidOf(groupJid);
   const participants: BinaryNode[] = [{ tag: 'participant', attrs: { jid: member, type: 'superadmin' } }];
   if (accountId !== undefined) participants.push({ tag: 'participant', attrs: { jid: jidNormalizedUser(accountId) } });
   return {

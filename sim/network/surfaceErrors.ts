@@ -5,6 +5,7 @@
  */
 import { Boom } from '@hapi/boom';
 import { DisconnectReason } from '@whiskeysockets/baileys';
+import { groupMetadataMissingError, queryRefusedError } from './baileysErrors.js';
 
 /**
  * `logout(msg)` ends the socket with `new Boom(msg || 'Intentional Logout', { statusCode:
@@ -29,7 +30,7 @@ export function wsClosedBeforeEstablishedError(): Boom {
  * `new Boom(text, { data: +code })` (`WABinary/generic-utils.js`): status 500, the code in `data`.
  */
 export function iqError(code: number, text: string): Boom {
-  return new Boom(text, { data: code });
+  return queryRefusedError({ code, text });
 }
 
 /**
@@ -37,5 +38,5 @@ export function iqError(code: number, text: string): Boom {
  * and no `<error>` (`Socket/groups.js`).
  */
 export function missingGroupNodeError(): Boom {
-  return new Boom('Invalid group metadata response: missing <group> node', { data: undefined });
+  return groupMetadataMissingError();
 }

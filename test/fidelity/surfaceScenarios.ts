@@ -184,7 +184,7 @@ export const queriesOpen: SurfaceCase = {
       entry(t + 50, 'profilePictureUrl:resolved', 'https://pps.whatsapp.net/v/t61.24694-24/baileys-sim-peer-image.jpg'),
       entry(t + 20, 'onWhatsApp:resolved', [{ jid: 'peer', exists: true }]),
       entry(t + 20, 'groupMetadata:resolved', groupSeen),
-      entry(t + 20, 'groupMetadata:rejected', boom(500, 'item-not-found')),
+      entry(t + 20, 'groupMetadata:rejected', { ...boom(500, 'item-not-found'), data: 404 }),
       entry(t + 20, 'groupInviteCode:resolved', 'BaileysSimgrp000000000'),
     ],
     server: { 'receipt:read': 1, 'presence:subscribe': 1 },

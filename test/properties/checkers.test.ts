@@ -12,7 +12,7 @@ import {
   defaultBoundLimits,
   healedFor,
 } from '../../properties/judging/checkers.js';
-import type { History } from '../../sim/history.js';
+import type { History, RetryRequestRecord } from '../../sim/history.js';
 import { attempt, baseHistory, endedSocket, makeVisible, request, socket } from './historyBuilder.js';
 
 describe('checkers on a correct history', () => {
@@ -202,6 +202,56 @@ describe('exactly-once', () => {
     h.requests.push(request('r1'));
     h.attempts.push(attempt(1, 'r1', { nacked: true }));
     expect(checkExactlyOnce(h)).toEqual([]);
+  });
+
+  it('excuses a lost reply when the server refused its chat (403, 429) on the last send there since the loss, not when a later one went out', () => {
+    // Arrange: r1 written into a dead link on socket 1; on socket 2 its resend is refused, and
+    // (second case) a later reply of its chat is written after that.
+    const arrange = (data: number, laterWrite: boolean) => {
+      const h = baseHistory();
+      h.sockets = [
+        socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'silent', diedAt: 200, closeEmittedAt: 500 }),
+        socket({ generation: 2, openedAt: 600 }),
+      ];
+      h.requests.push(request('r1'));
+      const error = { name: 'Error', message: 'refused', statusCode: 500, data };
+      h.attempts.push(
+        attempt(1, 'r1', { reachedServer: false }),
+        attempt(2, 'r1', { at: 600, generation: 2, result: 'rejected', written: false, writtenAt: undefined, reachedServer: false, error }),
+      );
+      if (laterWrite) h.attempts.push(attempt(3, 'r2', { at: 5000, generation: 2 }));
+      return h;
+    };
+    // Act / Assert
+    expect(checkExactlyOnce(arrange(403, false))).toEqual([]);
+    expect(checkExactlyOnce(arrange(429, false))).toEqual([]);
+    expect(checkExactlyOnce(arrange(403, true))).toEqual([]);
+    expect(checkExactlyOnce(arrange(429, true))).toHaveLength(1);
+    expect(checkExactlyOnce(arrange(500, false))).toHaveLength(1);
+  });
+
+  it('excuses a reply its recipient could not decrypt only while its retry receipt was never answered, or rc14 would not resend', () => {
+    // Arrange: r1's frame reached the recipient undecryptable; a retry receipt asked for it.
+    const arrange = (answer: RetryRequestRecord['answer']) => {
+      const h = baseHistory();
+      h.requests.push(request('r1'));
+      h.attempts.push(attempt(1, 'r1', { undecryptable: true }));
+      const retry: RetryRequestRecord = { messageId: h.attempts[0]!.messageId!, chat: 'c1', chatJid: h.attempts[0]!.chatJid, at: 900, deliveries: [] };
+      h.server.retryRequests = [answer === undefined ? retry : { ...retry, deliveries: [{ at: 900, generation: 2 }], answer }];
+      return h;
+    };
+    // Act / Assert
+    expect(checkExactlyOnce(arrange(undefined))).toEqual([]);
+    expect(checkExactlyOnce(arrange({ at: 950, generation: 2, outcome: 'overLimit' }))).toEqual([]);
+    expect(checkExactlyOnce(arrange({ at: 950, generation: 2, outcome: 'unavailable' }))).toEqual([
+      {
+        property: 'exactly-once',
+        key: 'r1',
+        at: 200,
+        message:
+          'r1 was reported sent but never became visible: its recipient could not decrypt it and asked for it again, and socket 2 had no copy to resend (rc14\'s cache is per socket; pass getMessage)',
+      },
+    ]);
   });
 
   it('flags a reply reported sent with no written frame at all', () => {
@@ -423,6 +473,21 @@ describe('liveness', () => {
     expect(checkLiveness(arrange('reply'))).toMatchObject([{ key: 'r1', message: expect.stringContaining('gave up after 200 ms') }]);
   });
 
+  it('accepts giving up on a chat whose last attempt the server refused (403 not in the group, 429 rate-overlimit), not on other pre-write 500s', () => {
+    // Arrange: the last attempt was rejected before any write with rc14's Boom 500, code in data.
+    const arrange = (data: number | undefined) => {
+      const h = baseHistory();
+      const error = { name: 'Error', message: 'refused', statusCode: 500, ...(data === undefined ? {} : { data }) };
+      h.requests.push(request('r1', { outcome: 'fail', settledAt: 300, error }));
+      h.attempts.push(attempt(1, 'r1', { result: 'rejected', settledAt: 300, written: false, writtenAt: undefined, reachedServer: false, error }));
+      return h;
+    };
+    // Act / Assert
+    expect(checkLiveness(arrange(403))).toEqual([]);
+    expect(checkLiveness(arrange(429))).toEqual([]);
+    expect(checkLiveness(arrange(undefined))).toMatchObject([{ key: 'r1', message: expect.stringContaining('gave up after 200 ms') }]);
+  });
+
   it('does not excuse a connect left connecting forever after an HTTP 503 on the upgrade', () => {
     // Arrange: socket 1 dropped; the reconnect's upgrade was answered 503, so rc14 leaves it
     // connecting with no close. A correct path gives up on it (its own connect watchdog).
@@ -476,6 +541,20 @@ describe('order', () => {
     // Act / Assert
     expect(checkOrder(h)).toEqual([]);
     expect(checkOrder(notNacked)).toHaveLength(1);
+  });
+
+  it('accepts a reply its recipient could not decrypt that a resend showed late', () => {
+    // Arrange: r1's first copy could not be decrypted; r2 showed; rc14's resend of r1 showed after it.
+    const h = baseHistory();
+    h.requests.push(request('r1'), request('r2', { eventIndex: 2, callSeq: 2 }));
+    h.attempts.push(attempt(1, 'r1', { undecryptable: true }), attempt(2, 'r2'));
+    makeVisible(h, 'r2', 150);
+    makeVisible(h, 'r1', 700);
+    const decrypted = structuredClone(h);
+    delete decrypted.attempts[0]!.undecryptable;
+    // Act / Assert
+    expect(checkOrder(h)).toEqual([]);
+    expect(checkOrder(decrypted)).toHaveLength(1);
   });
 
   it('accepts a gap where an earlier reply failed and is not visible', () => {

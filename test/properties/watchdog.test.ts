@@ -26,15 +26,16 @@ const thread = new ChunkThread();
  * (which run of a seed stalls changes whenever the generator does).
  */
 let stalled: SearchResult;
-let stalledSeed = 1;
 /** Its stall. */
 let stall: FirstFailure;
+let stalledSeed = 1;
 beforeAll(async () => {
   for (stalledSeed = 1; stalledSeed <= 10; stalledSeed += 1) {
     stalled = await thread.run(task(busyLoop, 100, stalledSeed));
     stall = stalled.firstFailures.find((f) => f.property === 'makes-progress')!;
     if (stall.runIndex > 0) break;
   }
+  // Each seed's chunk waits out its stalled run's timeout (400 ms of wall time) and more.
 }, 60_000);
 afterAll(() => thread.close());
 

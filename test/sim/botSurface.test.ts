@@ -8,6 +8,7 @@ import { initAuthCreds } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../sim/clock.js';
 import { FakeNetwork, type NetworkOptions } from '../../sim/network/fakeNetwork.js';
+import { defaultMemberJidOf } from '../../sim/network/messageShapes.js';
 import { ServerModel } from '../../sim/network/server.js';
 import { simulatedAccount } from '../../sim/network/socketChannel.js';
 import { UnmodelledMemberError } from '../../sim/network/socketSurface.js';
@@ -380,7 +381,9 @@ describe('modelled queries', () => {
         { jid: '15550000002@s.whatsapp.net', exists: true },
       ],
     });
-    expect(calls.group).toMatchObject({ at: 120, value: { id: group, subject: 'g1', size: 2, participants: [{ id: '15550000002@s.whatsapp.net', admin: 'superadmin' }, { id: '15550900001@s.whatsapp.net', admin: null }] } });
+    const owner = defaultMemberJidOf(group);
+    const participants = [{ id: owner, admin: 'superadmin' }, { id: '15550900001@s.whatsapp.net', admin: null }];
+    expect(calls.group).toMatchObject({ at: 120, value: { id: group, subject: 'g1', size: 2, participants } });
     expect(Object.keys(calls.all!.value as object)).toEqual([group]);
     expect(net.sockets[0]!.record.calls).toEqual({ readMessages: 1, presenceSubscribe: 1, profilePictureUrl: 1, onWhatsApp: 1, groupMetadata: 1, groupFetchAllParticipating: 1 });
   });

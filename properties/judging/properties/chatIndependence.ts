@@ -5,7 +5,8 @@
  */
 import type { AttemptRecord, History, RequestRecord } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
-import type { HistoryIndex } from '../historyIndex.js';
+import { isChatRefusal, type HistoryIndex } from '../historyIndex.js';
+import { queryRefusalCodes } from '../../../src/baileysFacts.js';
 import { PrefixMax } from '../prefixMax.js';
 import { restartStopRequestedBetween } from '../restarts.js';
 
@@ -40,6 +41,8 @@ export function measuredLatencyMs(history: History): number {
   const silent = new Set(history.sockets.filter((s) => s.silentAt !== undefined).map((s) => s.generation));
   let latency = 0;
   for (const frame of history.server.frames) {
+    // rc14's own resend repeats an older attempt's write: its delay is the retry's, not latency.
+    if (frame.retryResend === true) continue;
     const written = bySeq.get(frame.attemptSeq)?.writtenAt;
     if (written === undefined || silent.has(frame.generation)) continue;
     latency = Math.max(latency, frame.at - written);
@@ -61,6 +64,8 @@ class Facts {
   readonly #chatFaults = new Map<string, PrefixMax>();
   /** Per chat, its attempts as [start, end]: until when sends begun before a time kept it busy. */
   readonly #chatBusy = new Map<string, PrefixMax>();
+  /** Per chat, when the server refused a send to it as over the rate limit (429). */
+  readonly #rateLimitedAt = new Map<string, number[]>();
   readonly judged: Judged[] = [];
 
   constructor(index: HistoryIndex) {
@@ -79,6 +84,10 @@ class Facts {
       faults.set(a.chat, list);
     }
     for (const [chat, list] of faults) this.#chatFaults.set(chat, new PrefixMax(list));
+    for (const a of history.attempts) {
+      if (!isChatRefusal(a) || a.error?.data !== queryRefusalCodes.rateOverlimit) continue;
+      this.#rateLimitedAt.set(a.chat, [...(this.#rateLimitedAt.get(a.chat) ?? []), a.at]);
+    }
     for (const [chat, attempts] of index.messageAttemptsByChat) {
       this.#chatBusy.set(chat, new PrefixMax(attempts.map((a) => [a.at, a.settledAt ?? history.endedAt] as const)));
     }
@@ -112,6 +121,9 @@ class Facts {
     if (restartStopRequestedBetween(history, request.calledAt!, byAt)) return undefined;
     if (this.#sockets.maxUpTo(readyAt) <= byAt) return undefined;
     if (this.#chatFaults.get(request.chat)?.overlaps(readyAt, byAt)) return undefined;
+    // A chat the server rate-limited since the call: backing off there holds the chat up, rightly.
+    const limited = this.#rateLimitedAt.get(request.chat) ?? [];
+    if (limited.some((at) => at >= request.calledAt! && at <= byAt)) return undefined;
     return { request, readyAt, byAt };
   }
 }
@@ -169,7 +181,9 @@ export const chatIndependence: Checker<typeof property> = {
     'write to its frame reaching the server, on sockets never silent). No fault, throughout [turn, turn + bound]: a socket ' +
     'of the path was open at the turn and had no silence, loss, end() or close in the window; no message attempt to its chat in progress in the ' +
     'window was nacked, had a pre-write query left unanswered, or was rejected; stop() was not called by the window\'s end, nor by a restart since its call. Not judged: a request whose ' +
-    'previous one in the chat never settled, whose deadline ends inside the window, or whose window outlasts the run. Faults in other chats ' +
+    'previous one in the chat never settled, whose deadline ends inside the window, or whose window outlasts the run; ' +
+    'nor one whose chat the server refused as over the rate limit (Boom 500 with data 429) ' +
+    "between its call and the window's end: backing off is right there. Faults in other chats " +
     'excuse nothing: that is the point.',
   check,
   judges: (index) => facts(index).judged.length > 0,

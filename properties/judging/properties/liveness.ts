@@ -5,7 +5,7 @@
 import type { History, RequestRecord, SocketRecord } from '../../../sim/history.js';
 import { connectWatchdogMs, keepAliveDetectionMsMax, socketTimingsOf, wsCloseTimeoutMs } from '../../../src/baileysFacts.js';
 import type { Checker, Violation } from '../checker.js';
-import { isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
+import { isChatRefusal, isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
 import { restartStopRequestedBetween } from '../restarts.js';
 import { errorInWords } from '../../../src/errorWords.js';
 import { ms } from '../words.js';
@@ -95,6 +95,16 @@ function mediaRefused(index: HistoryIndex, request: RequestRecord): boolean {
   return request.kind === 'sendMedia' && (index.messageAttemptsByKey.get(request.key) ?? []).some(isMediaRefusal);
 }
 
+/**
+ * The server refused the request's chat ({@link isChatRefusal}: not in the group, or over the
+ * rate limit) on its last attempt before it settled: a path may give up then.
+ */
+function chatRefused(index: HistoryIndex, request: RequestRecord, settledAt: number): boolean {
+  const attempts = index.messageAttemptsByKey.get(request.key) ?? [];
+  const last = attempts.filter((a) => a.at <= settledAt).at(-1);
+  return last !== undefined && isChatRefusal(last);
+}
+
 /** Why a failed request was allowed to fail, or undefined if it gave up without cause. */
 function failureJustification(index: HistoryIndex, request: RequestRecord): string | undefined {
   const { history } = index;
@@ -110,6 +120,7 @@ function failureJustification(index: HistoryIndex, request: RequestRecord): stri
   if (index.outsideTerminalCloseBy(settledAt)) return 'terminal close';
   if (index.reconnectsExhaustedBy(settledAt)) return 'reconnect attempts exhausted';
   if (mediaRefused(index, request)) return 'media refused';
+  if (chatRefused(index, request, settledAt)) return 'chat refused';
   if (settledAt - calledAt >= history.config.replyDeadlineMs) return 'deadline';
   return undefined;
 }
@@ -173,7 +184,10 @@ export const liveness: Checker<typeof property> = {
     'from outside before it settled (a socket cut from outside or refused at login with a terminal code, 401, 403 or 440; not a 440 the path ' +
     'provoked by opening a second socket), a restart stopped the path after it was called and no later than it settled, of the sockets closed before it settled the last maxAttempts all never opened, or, for media, the ' +
     'server refused it (an attempt of it failed before any write with rc14\'s media failure: Boom 500, every upload host failed or media_conn ' +
-    'answered an error, or the TypeError of a media_conn never answered; rc14 caches a failed media_conn for the socket\'s life). ' +
+    'answered an error, or the TypeError of a media_conn never answered; rc14 caches a failed ' +
+    'media_conn for the socket\'s life), ' +
+    'or its last attempt was refused for its chat before any write (Boom 500 with data 403, ' +
+    'forbidden: the bot is not in the group; or 429, rate-overlimit). ' +
     'A deadline failure is still a violation when the network healed for good (the last network event is a heal) and the deadline ran past ' +
     'the time a correct path has certainly reconnected, and no other cause applies: the heal, or the close of the last socket whose link went ' +
     'silent and never came back (its close, or if never emitted its silence plus two keep-alive intervals, 5 s and ws\'s 30 s close timeout, ' +
