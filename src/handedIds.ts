@@ -8,6 +8,7 @@
  */
 import type { KeyValueStore, Logger } from './ports.js';
 import { RecentIds } from './recentIds.js';
+import { StoredValue } from './storedValue.js';
 
 /** Options of {@link HandedIds}. */
 export interface HandedIdsOptions {
@@ -25,10 +26,7 @@ export interface HandedIdsOptions {
 export class HandedIds {
   readonly #options: HandedIdsOptions;
   readonly #ids: RecentIds;
-  /** The write under way, if any. */
-  #writing: Promise<void> | undefined;
-  /** Ids were handed since the write under way took its copy. */
-  #dirty = false;
+  readonly #stored: StoredValue;
 
   constructor(options: HandedIdsOptions) {
     if (!(Number.isInteger(options.persisted) && options.persisted >= 0 && options.persisted <= options.remembered)) {
@@ -36,6 +34,9 @@ export class HandedIds {
     }
     this.#options = options;
     this.#ids = new RecentIds(options.remembered);
+    const { store, logger, key } = options;
+    const encode = () => JSON.stringify(this.#ids.newest(options.persisted));
+    this.#stored = new StoredValue({ store, logger, key, what: 'handed message ids', encode });
   }
 
   /**
@@ -45,54 +46,26 @@ export class HandedIds {
    */
   async load(): Promise<void> {
     if (this.#options.persisted === 0) return;
+    const text = await this.#stored.read();
+    if (text === undefined) return;
     try {
-      const text = await this.#options.store.get(this.#options.key);
-      if (text === undefined) return;
       const ids: unknown = JSON.parse(text);
       if (!Array.isArray(ids)) throw new TypeError('not a JSON array');
       for (const id of ids.slice(-this.#options.persisted)) if (typeof id === 'string') this.#ids.add(id);
     } catch (err) {
-      this.#options.logger.error({ key: this.#options.key, err: (err as Error)?.message }, 'handed message ids could not be read; starting without them');
+      this.#stored.unreadable(err);
     }
   }
 
   /** Remembers `id`; false if it was handed already. A new id is written to the store soon after. */
   add(id: string): boolean {
     if (!this.#ids.add(id)) return false;
-    if (this.#options.persisted > 0) this.#persist();
+    if (this.#options.persisted > 0) this.#stored.changed();
     return true;
   }
 
   /** Resolves once every id added so far was written (or its write failed, which is logged). */
   async flush(): Promise<void> {
-    while (this.#writing !== undefined) await this.#writing;
-  }
-
-  #persist(): void {
-    if (this.#writing !== undefined) {
-      this.#dirty = true;
-      return;
-    }
-    const value = JSON.stringify(this.#ids.newest(this.#options.persisted));
-    let write: Promise<void>;
-    try {
-      write = Promise.resolve(this.#options.store.set(this.#options.key, value));
-    } catch (err) {
-      write = Promise.reject(err);
-    }
-    this.#writing = write.then(
-      () => this.#written(),
-      (err: unknown) => {
-        this.#options.logger.error({ key: this.#options.key, err: (err as Error)?.message }, 'handed message ids could not be written');
-        this.#written();
-      },
-    );
-  }
-
-  #written(): void {
-    this.#writing = undefined;
-    if (!this.#dirty) return;
-    this.#dirty = false;
-    this.#persist();
+    await this.#stored.flush();
   }
 }

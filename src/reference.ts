@@ -25,12 +25,15 @@ export interface ReferenceOptions {
    * (default Baileys' 30,000) also sets how long a write stays unconfirmed. Without a
    * `getMessage` of its own, the reference passes one that answers from the messages it wrote
    * lately (`sentMessagesRemembered`): a recipient's retry receipt that reaches a newer socket
-   * than the one that wrote the message can only be answered so. A bot that must answer retries
-   * after a restart passes its own, backed by a persistent store.
+   * than the one that wrote the message can only be answered so. The newest of them
+   * (`sentMessagesPersisted`) are kept in the host's store too, so a retry that comes after a
+   * restart of the bot is answered as well.
    */
   socketConfig?: SocketConfig;
   /** Written messages remembered for `getMessage` (default 1,000, oldest forgotten first). */
   sentMessagesRemembered?: number;
+  /** Of those, the newest kept in the store across restarts (default 100, at most the remembered). */
+  sentMessagesPersisted?: number;
   /**
    * Resend, with the same id, replies written on a socket that closed before the write was
    * confirmed (default true). Relies on WhatsApp dropping a second copy of an id it already has.
@@ -47,6 +50,8 @@ export interface ReferenceOptions {
   inboundIdsPersisted?: number;
   /** The store key of the persisted ids (default `reference/handed-inbound-ids`). */
   storeKey?: string;
+  /** The store key of the persisted written messages (default `reference/written-messages`). */
+  sentMessagesStoreKey?: string;
 }
 
 /** The reference send path, with its outbox counters for logs and benches. */
@@ -79,6 +84,14 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
   const maxUnconfirmed = options.maxUnconfirmed ?? 1000;
   if (!(Number.isInteger(maxUnconfirmed) && maxUnconfirmed >= 1)) {
     throw new ConfigError(`maxUnconfirmed must be a whole number >= 1 (got ${maxUnconfirmed})`);
+  }
+  const sentMessagesRemembered = options.sentMessagesRemembered ?? 1000;
+  if (!(Number.isInteger(sentMessagesRemembered) && sentMessagesRemembered >= 1)) {
+    throw new ConfigError(`sentMessagesRemembered must be a whole number >= 1 (got ${sentMessagesRemembered})`);
+  }
+  const sentMessagesPersisted = options.sentMessagesPersisted ?? Math.min(100, sentMessagesRemembered);
+  if (!(Number.isInteger(sentMessagesPersisted) && sentMessagesPersisted >= 1 && sentMessagesPersisted <= sentMessagesRemembered)) {
+    throw new ConfigError(`sentMessagesPersisted must be a whole number from 1 to sentMessagesRemembered (${sentMessagesRemembered}) (got ${sentMessagesPersisted})`);
   }
   let onMessage: ((msg: InboundMessage) => void) | undefined;
   let stopped = false;
@@ -136,13 +149,19 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
     resendUnconfirmed: options.resendUnconfirmed,
     maxUnconfirmed,
     keepAliveIntervalMs,
-    sentMessagesRemembered: options.sentMessagesRemembered,
+    sentMessagesRemembered,
+    sentMessagesStore: {
+      store: env.store,
+      logger: env.logger,
+      key: options.sentMessagesStoreKey ?? 'reference/written-messages',
+      persisted: sentMessagesPersisted,
+    },
   });
   return {
     async start(handler) {
       onMessage = handler;
       // What a previous process handed over first: its redeliveries are known before they come.
-      await seen.load();
+      await Promise.all([seen.load(), outbox.loadSentMessages()]);
       if (!stopped) supervisor.start();
     },
     async stop() {
@@ -151,7 +170,7 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
       const drained = outbox.stop();
       await supervisor.stop();
       await drained;
-      await seen.flush();
+      await Promise.all([seen.flush(), outbox.flushSentMessages()]);
     },
     stats: () => outbox.stats(),
   };

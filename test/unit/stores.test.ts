@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HandedIds } from '../../src/handedIds.js';
+import { SentMessages } from '../../src/sentMessages.js';
 import type { KeyValueStore, Logger } from '../../src/ports.js';
 import { fileStore, memoryStore, storeKeyLengthMax } from '../../src/stores.js';
 
@@ -129,5 +130,51 @@ describe('HandedIds', () => {
     expect(added).toBe(true);
     expect(ids.add('a')).toBe(false);
     expect(errors).toEqual(['handed message ids could not be written']);
+  });
+});
+
+describe('SentMessages kept in a store', () => {
+  const persist = (store: KeyValueStore, persisted = 2) => ({ store, logger, key: 'written', persisted });
+
+  it('answers after a restart with what the previous process wrote, media keys included', async () => {
+    // Arrange
+    const store = memoryStore();
+    const before = new SentMessages(10, persist(store));
+    const media = { imageMessage: { mediaKey: new Uint8Array([1, 2, 3]), caption: 'look' } };
+    before.remember('A', { conversation: 'first' });
+    before.remember('B', media);
+    await before.flush();
+    const after = new SentMessages(10, persist(store));
+    // Act
+    await after.load();
+    // Assert
+    expect(after.get('A')).toEqual({ conversation: 'first' });
+    expect(after.get('B')?.imageMessage?.caption).toBe('look');
+    expect([...(after.get('B')?.imageMessage?.mediaKey ?? [])]).toEqual([1, 2, 3]);
+  });
+
+  it('persists only the newest `persisted` of the messages it remembers', async () => {
+    // Arrange
+    const store = memoryStore();
+    const before = new SentMessages(10, persist(store, 2));
+    for (const id of ['A', 'B', 'C']) before.remember(id, { conversation: id });
+    await before.flush();
+    const after = new SentMessages(10, persist(store, 2));
+    // Act
+    await after.load();
+    // Assert
+    expect([after.get('A'), after.get('B'), after.get('C')]).toEqual([undefined, { conversation: 'B' }, { conversation: 'C' }]);
+  });
+
+  it('starts empty, and logs, when the stored value is not what it wrote', async () => {
+    // Arrange
+    errors.length = 0;
+    const broken: KeyValueStore = { ...memoryStore(), get: async () => '{"not":"a list"}' };
+    const sent = new SentMessages(10, persist(broken));
+    // Act
+    await sent.load();
+    // Assert
+    expect(sent.size).toBe(0);
+    expect(errors).toEqual(['written messages could not be read; starting without them']);
   });
 });
