@@ -23,7 +23,7 @@ const property = 'exactly-once';
  * died moves this to that socket's close: the network took that chance away too, and resends go
  * one at a time per chat) no repair was possible: no newer socket opened before the run ended; or the session ended for
  * good (a close from outside with a terminal code, or the last `maxAttempts` connects all
- * failing, as the liveness check reads them); or stop() came first (no newer socket opened
+ * failing, as the liveness check reads them); or stop() (or the path's own exit) came first (no newer socket opened
  * before it was called, or a send in its chat begun after the loss was heard was still in flight
  * when it was: resends go out one at a time per chat); or the server refused a resend of it
  * for good ({@link resendRefusedBy}). A loss never heard before the run ended (its socket's
@@ -59,9 +59,12 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): LossExcuse | u
     attempts.some((a) => a.at >= lossHeardAt && resendRefusedBy(request, a)) ||
     chatRefusedLast(index, request.chat, lossHeardAt);
   const restartStopAt = restartStopOfPath(index, lossGeneration);
+  // A path that ended its own process cut its repair short there: the exit is clean's finding.
+  const exitAt = index.history.exited?.at;
   const stopped =
     stoppedFirst(index, request.chat, chance) ||
-    (restartStopAt !== undefined && stoppedAt(index, request.chat, chance, restartStopAt));
+    (restartStopAt !== undefined && stoppedAt(index, request.chat, chance, restartStopAt)) ||
+    (exitAt !== undefined && stoppedAt(index, request.chat, chance, exitAt));
   return sessionOver || resendRefused || stopped ? 'lost on the wire' : undefined;
 }
 
@@ -219,7 +222,7 @@ export const exactlyOnce: Checker<typeof property> = {
     '(written, never reached the server), and after the last such loss was heard (its socket\'s close emitted, or the close of the socket a ' +
     'later send in its chat that never reached the server was in flight on when that socket died; a loss never heard before the run ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
     'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline, by the harness at ' +
-    'its deadline or by a restart of the path that wrote it (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
+    'its deadline or by a restart of the path that wrote it, or the path ended its own process first (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
     'stop\'s instant included), or, for media, the server refused a resend of it ' +
     '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never ' +
     'answered), or refused the resend because the bot is no longer in the group (Boom 500 with ' +
