@@ -177,7 +177,7 @@ describe('a restart told by the replay and the report', () => {
     expect(lines).toContain('5000 restart (down 2000 ms)');
     expect(lines).toContain('5020 stop() for the restart completed, no timer left');
     expect(lines).toContain('7000 new send path started');
-    expect(html).toMatch(/<g class="mark slow" data-event="3">[^]*?<\/g><text class="tag"[^>]*>restart<\/text>/);
+    expect(html).toMatch(/<g class="mark slow"[^>]* data-event="3">[^]*?<\/g><text class="tag"[^>]*>restart<\/text>/);
   });
 });
 
