@@ -111,6 +111,21 @@ describe('chat-independence', () => {
     expect(checkChatIndependence(arrange(500)).map((v) => v.key)).toContain('r2');
   });
 
+  it('does not judge a reply whose chat backs off a rate limit from before its call', () => {
+    // Arrange: at 500 a send of r9 to c2 was refused; after a 429 the path backs off there (no
+    // send in the chat since), and r2 (c2, called at 1100) waits behind r9 rightly.
+    const arrange = (refusedWith: number) => {
+      const h = twoChats(121_010);
+      const error = { name: 'Error', message: 'refused', statusCode: 500, data: refusedWith };
+      const refused = { result: 'rejected' as const, written: false, reachedServer: false, error };
+      h.attempts.unshift(attempt(3, 'r9', { at: 500, chat: 'c2', chatJid: c2Jid, settledAt: 520, ...refused }));
+      return h;
+    };
+    // Act / Assert
+    expect(checkChatIndependence(arrange(429)).map((v) => v.key)).not.toContain('r2');
+    expect(checkChatIndependence(arrange(500)).map((v) => v.key)).toContain('r2');
+  });
+
   it('does not judge a reply whose previous one in its chat never settled', () => {
     // Arrange: r0, called in c2 before r2, never settled.
     const h = twoChats(121_010);

@@ -55,6 +55,19 @@ function isChatFault(a: AttemptRecord): boolean {
   return a.kind === 'message' && (a.nacked === true || a.queryTimeouts > 0 || (a.queriesStalled ?? 0) > 0 || a.result === 'rejected');
 }
 
+/**
+ * A send refused as over the rate limit (429) keeps its chat in fault until the chat's next send
+ * begins: the path is backing off there, and a reply of the chat queued meanwhile waits rightly.
+ */
+function backingOff(attempts: readonly AttemptRecord[], endedAt: number): [number, number][] {
+  const intervals: [number, number][] = [];
+  attempts.forEach((a, i) => {
+    if (!isChatRefusal(a) || a.error?.data !== queryRefusalCodes.rateOverlimit) return;
+    intervals.push([a.at, attempts[i + 1]?.at ?? endedAt]);
+  });
+  return intervals;
+}
+
 /** The facts the property reads, built once per index. */
 class Facts {
   readonly boundMs: number;
@@ -82,6 +95,9 @@ class Facts {
       const list = faults.get(a.chat) ?? [];
       list.push([a.at, a.settledAt ?? history.endedAt]);
       faults.set(a.chat, list);
+    }
+    for (const [chat, attempts] of index.messageAttemptsByChat) {
+      faults.set(chat, [...(faults.get(chat) ?? []), ...backingOff(attempts, history.endedAt)]);
     }
     for (const [chat, list] of faults) this.#chatFaults.set(chat, new PrefixMax(list));
     for (const a of history.attempts) {
@@ -183,7 +199,8 @@ export const chatIndependence: Checker<typeof property> = {
     'window was nacked, had a pre-write query left unanswered, or was rejected; stop() was not called by the window\'s end, nor by a restart since its call. Not judged: a request whose ' +
     'previous one in the chat never settled, whose deadline ends inside the window, or whose window outlasts the run; ' +
     'nor one whose chat the server refused as over the rate limit (Boom 500 with data 429) ' +
-    "between its call and the window's end: backing off is right there. Faults in other chats " +
+    "between its call and the window's end, or before its turn with no send in the chat since: " +
+    'backing off is right there. Faults in other chats ' +
     'excuse nothing: that is the point.',
   check,
   judges: (index) => facts(index).judged.length > 0,
