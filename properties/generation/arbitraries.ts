@@ -17,6 +17,15 @@ import type { RequestKind } from '../../sim/history.js';
 import { answerableInboundKinds, inboundKinds, timelineFormat, type SendPathSettings, type Timeline, type TimelineConfig, type TimelineEvent } from '../../sim/timeline.js';
 import type { ReconnectPolicy } from '../../src/reconnectPolicy.js';
 import { baileysDefaults, connectWatchdogMs, socketTimingsOf } from '../../src/baileysFacts.js';
+import {
+  episodeArb,
+  episodeFaultKinds,
+  planGroupRefusal,
+  planLateRetry,
+  type Episode,
+  type GroupRefusalEpisode,
+  type LateRetryEpisode,
+} from './episodes.js';
 import { moments, planMoment, type Moment, type MomentTiming } from './moments.js';
 
 /** A swarm kind: what a run switches on or off (a fault module's `coverage.swarm` keys). */
@@ -56,6 +65,8 @@ export interface SwarmSettings {
   replyDeadlineMs: number;
   /** Whether the bot's process restarts in this run (at its `restart` steps). */
   restarts: boolean;
+  /** A situation lined up on purpose, played before the steps (see `episodes.ts`); mostly none. */
+  episode?: Episode | undefined;
   /** How the run ends after its steps (none: the heal follows them). */
   finale?: Finale | undefined;
   /** The Baileys socket timings the send path declared (never generated). */
@@ -226,8 +237,9 @@ function settingsArb(faults: FaultRegistry, declared: SendPathSettings): fc.Arbi
     replyDeadlineMs: fc.oneof({ weight: 2, arbitrary: fc.constant(replyDeadlineChoicesMs[0]!) }, ...replyDeadlineChoicesMs.slice(1).map((ms) => fc.constant(ms))),
     // Three runs in four: a restart shows a path's bugs only with the right moment and receipts.
     restarts: threeInFour,
+    episode: episodeArb,
     finale: finaleArb(faults),
-  });
+  }).map(withNeedsOn);
   const { reconnect, replyDeadlineMs, socket } = declared;
   if (reconnect === undefined && replyDeadlineMs === undefined && socket === undefined) return drawn;
   // Replaced after the draw: the same seed draws the same faults and steps with or without a declaration.
@@ -237,6 +249,23 @@ function settingsArb(faults: FaultRegistry, declared: SendPathSettings): fc.Arbi
     replyDeadlineMs: replyDeadlineMs ?? s.replyDeadlineMs,
     ...(socket === undefined ? {} : { socket: { ...socket } }),
   }));
+}
+
+/**
+ * `settings` with what its episode needs switched on: its fault kinds, a group chat for a group's
+ * refusal, restarts for an episode's restart. The swarm's other draws stay.
+ */
+function withNeedsOn(settings: SwarmSettings): SwarmSettings {
+  const { episode } = settings;
+  const needed = episode === undefined ? [] : episodeFaultKinds(episode);
+  if (needed.length === 0) return settings;
+  const faults = { ...settings.faults };
+  for (const kind of needed) if (kind in faults) faults[kind] = true;
+  const on = { ...settings, faults };
+  if (episode?.do === 'groupRefusal') {
+    return { ...on, groupChat: true, chats: Math.max(2, settings.chats) };
+  }
+  return episode?.do === 'lateRetry' && episode.via === 'restart' ? { ...on, restarts: true } : on;
 }
 
 /** Mostly short gaps, so faults land near sends; sometimes long ones, past backoffs and deadlines. */
@@ -414,6 +443,8 @@ interface Build {
   restarts: number;
   /** When the latest restart's downtime ends: the run's stop may not come before it. */
   restartedUntil: number;
+  /** When the run's episode ends (0: none): the run's stop may not come before it either. */
+  episodeUntil: number;
 }
 
 /** What mapping steps to events needs besides the steps. */
@@ -439,8 +470,12 @@ export interface ToTimelineOptions {
 export function toTimeline(seed: number, settings: SwarmSettings, steps: readonly Step[], faults: FaultRegistry = builtInFaults, options: ToTimelineOptions = {}): Timeline {
   const requests = options.requests;
   const ctx: BuildContext = { settings, faults, media: requests?.includes('sendMedia') ?? true, composing: requests?.includes('composing') ?? true };
-  const build: Build = { events: [], inbound: [], inboundCount: 0, at: 0, replies: 0, restarts: 0, restartedUntil: 0 };
+  const build: Build = {
+    ...{ events: [], inbound: [], inboundCount: 0, at: 0, replies: 0 },
+    ...{ restarts: 0, restartedUntil: 0, episodeUntil: 0 },
+  };
   if (settings.faults['latency'] && settings.latencyMs > 0) build.events.push({ at: 0, do: 'latency', ms: settings.latencyMs });
+  if (settings.episode !== undefined) addEpisode(build, ctx, settings.episode);
   for (const step of steps) {
     build.at += step.gapMs;
     if (step.do === 'scene') addScene(build, ctx, step);
@@ -546,10 +581,12 @@ function addFault(build: Build, ctx: BuildContext, step: FaultStep, companions =
 
 /**
  * A `stop` at `permille` of the span so far, after the events of that instant (later events still
- * happen); never before a restart's downtime ended (a restart after the stop would be no restart).
+ * happen); never before a restart's downtime ended (a restart after the stop would be no restart)
+ * nor inside the episode (which a stop would cut short).
  */
 function addStop(build: Build, permille: number): void {
-  addAfter(build, { at: Math.max(Math.round((build.at * permille) / 1000), build.restartedUntil), do: 'stop' });
+  const at = Math.round((build.at * permille) / 1000);
+  addAfter(build, { at: Math.max(at, build.restartedUntil, build.episodeUntil), do: 'stop' });
 }
 
 /** The heal at `at`, after every fault: a finale's heal may come before its last replies. */
@@ -632,6 +669,86 @@ function quietFrom(build: Build, ctx: BuildContext): number {
     quietAt = Math.max(quietAt, event.at, module.aftermathUntil?.(event) ?? 0, module.draw.untilAt?.(event) ?? 0);
   }
   return quietAt;
+}
+
+/**
+ * Adds the run's episode, before its steps (see `episodes.ts`): no earlier fault can leave the bot
+ * logged out, its link dead or a send of a step still under way when the episode needs it.
+ */
+function addEpisode(build: Build, ctx: BuildContext, episode: Episode): void {
+  build.at += generatorLimits.healAfterMs;
+  if (episode.do === 'lateRetry') addLateRetry(build, ctx, episode);
+  else addGroupRefusal(build, ctx, episode);
+  build.episodeUntil = build.at;
+}
+
+/**
+ * A late retry receipt on a newer socket: a message answered into its chat, the recipient unable
+ * to decrypt the reply, the socket that wrote it lost once a correct path confirmed the write,
+ * the retry receipt after that, and one more message in the chat answered once it came.
+ */
+function addLateRetry(build: Build, ctx: BuildContext, episode: LateRetryEpisode): void {
+  const start = build.at;
+  const sub: Build = { ...build, events: [] };
+  const plan = planLateRetry(episode, start, momentTiming(ctx.settings));
+  const { chat } = episode;
+  addInbound(sub, ctx, { gapMs: 0, do: 'inbound', chat, kind: 'text', batch: 1, phrase: 0 });
+  sub.at = plan.faultAt;
+  const { retryAfterMs } = plan;
+  addFault(sub, ctx, { do: 'undecryptable', chat, retryAfterMs, dropBeforeRetryMs: undefined });
+  sub.at = plan.replyAt;
+  addReplies(sub, { gapMs: 0, do: 'reply', back: 0, media: false, count: 1 });
+  addNewSocket(sub, ctx, episode, plan.lossAt);
+  // Its message came with the first (a silent link delivers none); its reply goes into the link.
+  if (plan.followUpAt !== undefined) addTurn(sub, ctx, chat, start, plan.followUpAt);
+  const afterAt = Math.max(plan.retryAt, quietFrom(sub, ctx)) + generatorLimits.healAfterMs;
+  addTurn(sub, ctx, chat, afterAt, afterAt + generatorLimits.healAfterMs);
+  mergeSub(build, sub, start);
+}
+
+/** The drop that loses the writer's socket, per way to a newer socket. */
+const dropReasonOf = {
+  reset: 'connectionReset',
+  silent: 'connectionLost',
+  restartRequired: 'restartRequired',
+  restart: 'connectionReset',
+} as const satisfies Record<LateRetryEpisode['via'], string>;
+
+/** The bot comes to a newer socket at `at` as the episode says (a reset when it cannot restart). */
+function addNewSocket(sub: Build, ctx: BuildContext, episode: LateRetryEpisode, at: number): void {
+  const { restarts, restartedUntil } = sub;
+  const canRestart = restarts < generatorLimits.restartsMax && at > restartedUntil;
+  if (episode.via === 'restart' && ctx.settings.restarts && canRestart) {
+    const { downMs } = episode;
+    sub.events.push(downMs === 0 ? { at, do: 'restart' } : { at, do: 'restart', downMs });
+    sub.restarts += 1;
+    sub.restartedUntil = at + downMs;
+    return;
+  }
+  sub.at = at;
+  addFault(sub, ctx, { do: 'drop', reason: dropReasonOf[episode.via], noticeMs: undefined });
+}
+
+/**
+ * A group's refusal: a message in the group chat (the run's last), its metadata query refused
+ * while the bot answers it, and one more message in the group answered once the refusal and a
+ * confirmation window after the replies' outcome are over.
+ */
+function addGroupRefusal(build: Build, ctx: BuildContext, episode: GroupRefusalEpisode): void {
+  const start = build.at;
+  const sub: Build = { ...build, events: [] };
+  const group = ctx.settings.chats - 1;
+  const plan = planGroupRefusal(episode, start, momentTiming(ctx.settings));
+  addInbound(sub, ctx, { gapMs: 0, do: 'inbound', chat: group, kind: 'text', batch: 1, phrase: 0 });
+  sub.at = plan.refusedAt;
+  const { forMs, reason } = episode;
+  addFault(sub, ctx, { do: 'queryRejects', forMs, reason, chat: group });
+  for (const at of plan.replyAts) {
+    sub.at = at;
+    addReplies(sub, { gapMs: 0, do: 'reply', back: 0, media: false, count: 1 });
+  }
+  addTurn(sub, ctx, group, plan.afterAt, plan.afterAt + generatorLimits.healAfterMs);
+  mergeSub(build, sub, start);
 }
 
 /**
