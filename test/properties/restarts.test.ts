@@ -8,6 +8,7 @@ import { checkAll, defaultBoundLimits } from '../../properties/judging/checkers.
 import { memoryOnlyDedupe } from '../../properties/specimens/memoryOnlyDedupe.js';
 import { ignoresTerminal } from '../../properties/specimens/ignoresTerminal.js';
 import { stopKeepsTimers } from '../../properties/specimens/stopKeepsTimers.js';
+import { trustsWrite } from '../../properties/specimens/trustsWrite.js';
 import type { SendPathFactory } from '../../src/ports.js';
 import { referenceSendPath } from '../../src/reference.js';
 import { simulate } from '../../sim/simulate.js';
@@ -123,6 +124,40 @@ describe('liveness across a restart', () => {
     // Assert
     expect(history.requests[0]).toMatchObject({ key: 'r1', outcome: 'fail', settledAt: 5000 });
     expect(checkAll(history, defaultBoundLimits)).toEqual([]);
+  });
+});
+
+describe('exactly-once across a restart', () => {
+  // r2 is written in the latency window before a reset; on socket 2 the chat is over the rate
+  // limit (429), so the resends wait; the restart stops that path; the new one writes r3 there.
+  const rateLimitedThenRestart: TimelineEvent[] = [
+    { at: 0, do: 'inbound', chat: 'c1', msg: 'm1' },
+    { at: 1000, do: 'reply', to: 'm1', key: 'r1' },
+    { at: 6000, do: 'latency', ms: 1864 },
+    { at: 6300, do: 'queryRejects', untilAt: 70_000, reason: 'rateOverlimit', chat: 'c1' },
+    { at: 9000, do: 'inbound', chat: 'c1', msg: 'm2' },
+    { at: 9300, do: 'reply', to: 'm2', key: 'r2' },
+    { at: 11_400, do: 'drop', reason: 'connectionReset' },
+    { at: 20_000, do: 'restart', downMs: 5000 },
+    { at: 23_000, do: 'inbound', chat: 'c1', msg: 'm3' },
+    { at: 26_000, do: 'reply', to: 'm3', key: 'r3' },
+  ];
+
+  it('excuses a loss its refused chat kept out until the restart, whatever came next', async () => {
+    // Act
+    const history = await simulate(timelineOf(rateLimitedThenRestart), referenceSendPath);
+    // Assert: r2 lost on the wire, the old path's resend refused 429, r3 written by the new one
+    const r2 = history.attempts.filter((a) => a.key === 'r2');
+    expect(r2.map((a) => [a.written, a.reachedServer])).toEqual([[true, false]]);
+    expect(history.attempts.some((a) => a.key === 'r3' && a.reachedServer)).toBe(true);
+    expect(properties(checkAll(history, defaultBoundLimits))).toEqual([]);
+  });
+
+  it('still flags a path that never tried to resend on the socket it had before the restart', async () => {
+    // Act
+    const violations = await judge(rateLimitedThenRestart, trustsWrite);
+    // Assert
+    expect(violations.filter((v) => v.property === 'exactly-once').map((v) => v.key)).toContain('r2');
   });
 });
 

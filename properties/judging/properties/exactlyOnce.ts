@@ -55,10 +55,12 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): LossExcuse | u
   const chance = lastChance(index, request.chat, lossHeardAt, lossGeneration);
   if (!newerOpened(index, chance.generation)) return 'lost on the wire';
   const sessionOver = index.outsideTerminalCloseAtOrAfter(chance.heardAt) || index.lastConnectsFailedSince(chance.heardAt);
+  const restartStopAt = restartStopOfPath(index, lossGeneration);
+  // A restart's stop ends the losing path's tries: a newer process's sends are its own.
+  const triedUntil = restartStopAt ?? Infinity;
   const resendRefused =
     attempts.some((a) => a.at >= lossHeardAt && resendRefusedBy(request, a)) ||
-    chatRefusedLast(index, request.chat, lossHeardAt);
-  const restartStopAt = restartStopOfPath(index, lossGeneration);
+    chatRefusedLast(index, request.chat, lossHeardAt, triedUntil);
   // A path that ended its own process cut its repair short there: the exit is clean's finding.
   const exitAt = index.history.exited?.at;
   const stopped =
@@ -112,12 +114,13 @@ function resendRefusedBy(request: RequestRecord, attempt: AttemptRecord): boolea
 }
 
 /**
- * The last send in `chat` since `from` was refused for the chat before any write (403 not in the
- * group, 429 rate-overlimit: {@link isChatRefusal}): the server kept the chat's resends out, and
- * a path may stop trying there, as liveness allows.
+ * The last send in `chat` in [`from`, `until`] was refused for the chat before any write (403 not
+ * in the group, 429 rate-overlimit: {@link isChatRefusal}): the server kept the chat's resends
+ * out, and a path may stop trying there, as liveness allows.
  */
-function chatRefusedLast(index: HistoryIndex, chat: string, from: number): boolean {
-  const last = (index.messageAttemptsByChat.get(chat) ?? []).filter((a) => a.at >= from).at(-1);
+function chatRefusedLast(index: HistoryIndex, chat: string, from: number, until: number): boolean {
+  const inChat = index.messageAttemptsByChat.get(chat) ?? [];
+  const last = inChat.filter((a) => a.at >= from && a.at <= until).at(-1);
   return last !== undefined && isChatRefusal(last);
 }
 
@@ -226,8 +229,9 @@ export const exactlyOnce: Checker<typeof property> = {
     'stop\'s instant included), or, for media, the server refused a resend of it ' +
     '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never ' +
     'answered), or refused the resend because the bot is no longer in the group (Boom 500 with ' +
-    'data 403, before any write), or the last send in its chat since the loss was heard was ' +
-    'refused for the chat before any write (403, or 429 rate-overlimit). ' +
+    'data 403, before any write), or the last send in its chat since the loss was heard (up to ' +
+    "a restart's stop of the path that wrote it) was refused for the chat before any write " +
+    '(403, or 429 rate-overlimit). ' +
     'A reply whose frame reached a recipient who could not decrypt it (a retry receipt ' +
     'followed) is not visible until a resend shows it: rc14 resends by itself from the cache ' +
     "of the socket that wrote it, or with the path's getMessage. Excused then only when the " +
