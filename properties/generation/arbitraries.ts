@@ -239,7 +239,7 @@ function settingsArb(faults: FaultRegistry, declared: SendPathSettings): fc.Arbi
     restarts: threeInFour,
     episode: episodeArb,
     finale: finaleArb(faults),
-  }).map(withNeedsOn);
+  }).map((s) => withNeedsOn(s, faults));
   const { reconnect, replyDeadlineMs, socket } = declared;
   if (reconnect === undefined && replyDeadlineMs === undefined && socket === undefined) return drawn;
   // Replaced after the draw: the same seed draws the same faults and steps with or without a declaration.
@@ -252,12 +252,16 @@ function settingsArb(faults: FaultRegistry, declared: SendPathSettings): fc.Arbi
 }
 
 /**
- * `settings` with what its episode needs switched on: its fault kinds, a group chat for a group's
- * refusal, restarts for an episode's restart. The swarm's other draws stay.
+ * `settings` with what its episode and finale need switched on: their fault kinds (a finale whose
+ * fault the swarm switched off showed nothing), a group chat for a group's refusal, restarts for
+ * an episode's restart. The swarm's other draws stay.
  */
-function withNeedsOn(settings: SwarmSettings): SwarmSettings {
-  const { episode } = settings;
-  const needed = episode === undefined ? [] : episodeFaultKinds(episode);
+function withNeedsOn(settings: SwarmSettings, registry: FaultRegistry): SwarmSettings {
+  const { episode, finale } = settings;
+  const needed = [
+    ...(episode === undefined ? [] : episodeFaultKinds(episode)),
+    ...finaleFaultKinds(finale, settings.faults, registry),
+  ];
   if (needed.length === 0) return settings;
   const faults = { ...settings.faults };
   for (const kind of needed) if (kind in faults) faults[kind] = true;
@@ -266,6 +270,27 @@ function withNeedsOn(settings: SwarmSettings): SwarmSettings {
     return { ...on, groupChat: true, chats: Math.max(2, settings.chats) };
   }
   return episode?.do === 'lateRetry' && episode.via === 'restart' ? { ...on, restarts: true } : on;
+}
+
+/**
+ * The swarm kinds `finale` needs: its scene's fault's, or its outage's (connects refused after
+ * the connection was lost, the loss as the run has it on or a reset; or a blackhole).
+ */
+function finaleFaultKinds(
+  finale: Finale | undefined,
+  on: SwarmSettings['faults'],
+  registry: FaultRegistry,
+): string[] {
+  if (finale?.do === 'scene') {
+    const module = registry.get(finale.scene.fault.do);
+    const chats = { name: (index: number) => `c${index + 1}`, hasInboundFrom: () => false };
+    const event = module?.generate?.toEvent(finale.scene.fault, 0, chats);
+    const kind = event === undefined ? undefined : registry.swarmKindOf(event);
+    return kind === undefined ? [] : [kind];
+  }
+  if (finale?.do !== 'outage') return [];
+  if (finale.via === 'blackhole') return ['blackhole'];
+  return ['refuseConnects', on['silentDrop'] && !on['drop'] ? 'silentDrop' : 'drop'];
 }
 
 /** Mostly short gaps, so faults land near sends; sometimes long ones, past backoffs and deadlines. */
@@ -291,20 +316,41 @@ export const repeatedPhrases: readonly string[] = Object.freeze(['hi', 'ok', 'th
 /** Inbound messages arriving together (one `messages.upsert`). */
 const batchArb = fc.oneof({ withCrossShrink: true }, { weight: 5, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 4 }) });
 
-/** The faults of `faults` that generate, weighted for standalone steps or for scenes. */
-function faultStepArb(faults: FaultRegistry, weightOf: 'stepWeight' | 'sceneWeight', only?: ReadonlySet<string>): fc.Arbitrary<FaultStep> {
-  const choices = faults.modules.flatMap((m) =>
-    m.generate === undefined || (only !== undefined && !only.has(m.kind)) ? [] : [{ weight: m.generate[weightOf], arbitrary: m.generate.step as fc.Arbitrary<FaultStep> }],
-  );
+/**
+ * The faults of `faults` that generate, weighted for standalone steps or for scenes; `only`: just
+ * these kinds, with these weights instead.
+ */
+function faultStepArb(
+  faults: FaultRegistry,
+  weightOf: 'stepWeight' | 'sceneWeight',
+  only?: ReadonlyMap<string, number>,
+): fc.Arbitrary<FaultStep> {
+  const choices = faults.modules.flatMap((m) => {
+    if (m.generate === undefined || (only !== undefined && !only.has(m.kind))) return [];
+    const weight = only?.get(m.kind) ?? m.generate[weightOf];
+    return [{ weight, arbitrary: m.generate.step as fc.Arbitrary<FaultStep> }];
+  });
   return fc.oneof({ withCrossShrink: true }, ...choices);
 }
 
 /**
- * The faults a finale scene lines up: those whose trouble outlasts them (a stuck write's 408, a
- * stalled query's timeout, connects refused or hanging, a dropped connection): what a path does
- * about them shows once the network healed, and the heal follows a finale scene at once.
+ * The faults a finale scene lines up, with their weights: those whose trouble outlasts them (a
+ * stuck write's 408, a stalled query's timeout, connects refused or hanging, a dropped
+ * connection): what a path does about them shows once the network healed, and the heal follows a
+ * finale scene at once. A stuck write most: rc14 never writes its frame, so only the heal rule
+ * tells a path that waits for a new socket after its 408 (outages refuse and blackhole too).
  */
-export const lingeringFaultKinds: ReadonlySet<string> = new Set(['drop', 'refuseConnects', 'blackhole', 'stallQueries', 'stuckWrites', 'upgradeRejected']);
+export const finaleSceneWeights: ReadonlyMap<string, number> = new Map([
+  ['drop', 6],
+  ['stuckWrites', 8],
+  ['stallQueries', 2],
+  ['refuseConnects', 1],
+  ['blackhole', 1],
+  ['upgradeRejected', 1],
+]);
+
+/** The fault kinds of {@link finaleSceneWeights}. */
+export const lingeringFaultKinds: ReadonlySet<string> = new Set(finaleSceneWeights.keys());
 
 const withGap = <T extends object>(arb: fc.Arbitrary<T>): fc.Arbitrary<T & { gapMs: number }> =>
   fc.tuple(gapArb, arb).map(([gapMs, step]) => ({ gapMs, ...step }));
@@ -316,8 +362,11 @@ const burstArb = fc.oneof(
   { weight: 2, arbitrary: fc.integer({ min: 4, max: generatorLimits.burstMax }) },
 );
 
-/** Scenes; `only`: the fault kinds their faults are drawn from (default: every kind that generates). */
-function sceneArb(faults: FaultRegistry, only?: ReadonlySet<string>): fc.Arbitrary<Scene> {
+/**
+ * Scenes; `only`: the fault kinds their faults are drawn from, with their weights (default: every
+ * kind that generates, with its scene weight).
+ */
+function sceneArb(faults: FaultRegistry, only?: ReadonlyMap<string, number>): fc.Arbitrary<Scene> {
   return fc.record({
   gapMs: gapArb,
   do: fc.constant('scene' as const),
@@ -382,7 +431,8 @@ function finaleArb(faults: FaultRegistry): fc.Arbitrary<Finale | undefined> {
     moment: momentArb,
     permille: fc.integer({ min: 0, max: 1000 }),
   });
-  const lingering = faults.modules.some((m) => m.generate !== undefined && lingeringFaultKinds.has(m.kind)) ? lingeringFaultKinds : undefined;
+  const lingers = faults.modules.some((m) => m.generate && finaleSceneWeights.has(m.kind));
+  const lingering = lingers ? finaleSceneWeights : undefined;
   const scene: fc.Arbitrary<SceneFinale> = sceneArb(faults, lingering).map((s) => ({ do: 'scene' as const, scene: lasting(s, baileysDefaults.connectTimeoutMs) }));
   return fc.oneof(
     { withCrossShrink: true },

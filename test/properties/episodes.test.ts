@@ -140,17 +140,23 @@ describe('group refusal episodes', () => {
   });
 });
 
-describe('what episodes switch on', () => {
-  it("switches on an episode's kinds and group chat; faultsOff wins", () => {
+describe('what episodes and finales switch on', () => {
+  it("switches on an episode's kinds and group chat, a finale scene's kind; faultsOff wins", () => {
     const off = runArb({ faultsOff: ['undecryptable', 'queryRejects'] });
     fc.assert(
       fc.property(runArb(), off, (run, withOff) => {
         // Act
-        const { episode, faults, groupChat, chats } = run.settings;
+        const { episode, finale, faults, groupChat, chats } = run.settings;
         // Assert
         if (episode?.do === 'lateRetry') expect(faults['undecryptable']).toBe(true);
         if (episode?.do === 'groupRefusal') {
           expect([faults['queryRejects'], groupChat, chats >= 2]).toEqual([true, true, true]);
+        }
+        if (finale?.do === 'scene') {
+          const module = builtInFaults.get(finale.scene.fault.do)!;
+          const chatNames = { name: (i: number) => `c${i + 1}`, hasInboundFrom: () => false };
+          const event = module.generate!.toEvent(finale.scene.fault, 0, chatNames) as never;
+          expect(faults[builtInFaults.swarmKindOf(event)!]).toBe(true);
         }
         const { undecryptable, queryRejects } = withOff.settings.faults;
         expect([undecryptable, queryRejects]).toEqual([false, false]);
