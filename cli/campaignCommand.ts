@@ -7,8 +7,12 @@
  * stuck in synchronous code is stopped and reported instead of hanging the command.
  */
 import { resolve } from 'node:path';
-import { failureFileOf, type CampaignResult } from '../properties/campaigns/campaign.js';
-import { replayCommand, writeFailureFile } from '../properties/campaigns/failureFile.js';
+import type { CampaignResult } from '../properties/campaigns/campaign.js';
+import {
+  failureFileOf,
+  replayCommand,
+  writeFailureFile,
+} from '../properties/campaigns/failureFile.js';
 import { isModuleSpec, loadSendPath, SendPathLoadError } from '../properties/paths/loadSendPath.js';
 import type { NamedSendPath } from '../properties/paths/sendPaths.js';
 import type { CampaignShard, ShardedCampaignResult } from '../properties/campaigns/shard.js';

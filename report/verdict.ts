@@ -8,8 +8,10 @@
  * is empty. The property table is derived from the same failures: a property is `violated` in
  * the table exactly when it has a failure below it, with the same first failing run and shrunk size.
  */
-import type { CampaignFailure, CampaignResult, Determinism, PropertySelection, RunTotals } from '../properties/campaigns/campaign.js';
-import type { HarnessLimit } from '../properties/campaigns/search.js';
+import type { CampaignResult } from '../properties/campaigns/campaign.js';
+import type { Determinism } from '../properties/campaigns/determinism.js';
+import type { CampaignFailure } from '../properties/campaigns/propertyFailure.js';
+import type { HarnessLimit, PropertySelection, RunTotals } from '../properties/campaigns/search.js';
 import { unmodelledLine } from '../properties/judging/harnessLimit.js';
 import type { FailureFile } from '../properties/campaigns/failureFile.js';
 import type { CampaignShard, ChunkResult } from '../properties/campaigns/shard.js';

@@ -12,8 +12,8 @@
  * watchdog (`makes-progress`).
  */
 import { resolve } from 'node:path';
-import { failureFileOf, type CampaignFailure } from '../properties/campaigns/campaign.js';
-import { writeFailureFile } from '../properties/campaigns/failureFile.js';
+import { failureFileOf, writeFailureFile } from '../properties/campaigns/failureFile.js';
+import type { CampaignFailure } from '../properties/campaigns/propertyFailure.js';
 import { runShardedCampaign } from '../properties/campaigns/shard.js';
 import { unmodelledLine } from '../properties/judging/harnessLimit.js';
 import type { VerdictProperty } from '../properties/judging/verdictProperties.js';
