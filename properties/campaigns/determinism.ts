@@ -74,6 +74,7 @@ export function recordRerun(
 
 /** Adds `more` (a later chunk's re-runs) to `determinism`; the earlier likely source stays. */
 export function addDeterminism(determinism: Determinism, more: Determinism): void {
+  if (more.mismatches > more.checked) throw new Error('invariant: a mismatch is of a re-run made');
   determinism.checked += more.checked;
   determinism.mismatches += more.mismatches;
   if (more.likelySource !== undefined) determinism.likelySource ??= more.likelySource;

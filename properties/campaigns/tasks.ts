@@ -54,8 +54,6 @@ export interface ShrinkTask extends TaskBase {
 export interface ReplayTask extends TaskBase {
   kind: 'replay';
   failure: FailureFile;
-  /** Simulate twice and compare (see `replayWith`). */
-  twice?: boolean;
 }
 
 /** A job for a worker. */
@@ -150,10 +148,7 @@ async function runLoaded(
       return outcome;
     }
     case 'replay': {
-      const result = await replayWith(task.failure, path.factory, {
-        progress: hooks.progress,
-        twice: task.twice,
-      });
+      const result = await replayWith(task.failure, path.factory, { progress: hooks.progress });
       const outcome: ReplayOutcome = { pathName: path.name, result };
       return outcome;
     }

@@ -91,8 +91,7 @@ export function replayWatched(
 
 /** The run timeout a stall was stopped at: only watched lanes stall. */
 function budgetOf(runTimeoutMs: number | undefined): number {
-  if (runTimeoutMs === undefined)
-    throw new Error('invariant: a stalled task ran on a watched lane');
+  if (runTimeoutMs === undefined) throw new Error('invariant: only a watched lane stalls');
   return runTimeoutMs;
 }
 

@@ -41,7 +41,7 @@ export const progressMessageKey = 'baileysSimShardRuns';
  * workers a few percent of two cores in IPC alone (a chunk of 100 runs takes about 20 ms); four
  * posts a second still move a bar smoothly, and the rest is reported when the request ends.
  */
-export const progressEveryMs = 250;
+const progressEveryMs = 250;
 
 /** Serving modules loaded by this thread, by URL. */
 const loaded = new Map<string, Promise<Serve>>();

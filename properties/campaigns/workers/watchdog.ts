@@ -71,7 +71,7 @@ function pollMsOf(runTimeoutMs: number): number {
 }
 
 /** A simulation thread and its watcher; one request at a time. */
-export class WatchedThread {
+class WatchedThread {
   #worker: Worker | undefined;
   #board: ProgressBoard | undefined;
   #busy = false;

@@ -78,8 +78,9 @@ export function openWorkers(options: WorkersOptions): Workers {
   const pool = processes > 0 ? poolOf(processes) : undefined;
   const lanes: OpenLane[] = [];
   if (here !== undefined) lanes.push(hereLane(module, here, runTimeoutMs));
-  if (pool !== undefined)
+  if (pool !== undefined) {
     for (let i = 0; i < processes; i += 1) lanes.push(poolLane(pool, module, runTimeoutMs));
+  }
   return {
     async share(take, work) {
       const lane = async (open: OpenLane): Promise<void> => {
