@@ -869,7 +869,10 @@ export class FakeSocket implements SocketLike {
       this.#queries.add(query);
       query.timer = this.#host.timers.setTimeout(() => query.resolve(false), options.timeoutMs ?? this.#timings.defaultQueryTimeoutMs);
       const answer = options.forced ?? this.#host.ask('query', { kind, chatJid });
-      if (answer === 'stall') return;
+      if (answer === 'stall') {
+        if (attempt !== undefined) attempt.queriesStalled = (attempt.queriesStalled ?? 0) + 1;
+        return;
+      }
       this.#wire.send('toServer', () => this.#fromServer(() => {
         // After `end()` began, Baileys no longer reads frames: the answer is never processed.
         if (!this.#queries.has(query) || query.detached) return;

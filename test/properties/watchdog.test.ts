@@ -32,7 +32,8 @@ const task = (pathSpec: string, numRuns: number, seed = 1): SearchTask => ({
 const lane = watchedLane(tasksModule, 400);
 /**
  * A chunk of the busy-looping path: it stalls in one of its first runs. The first seed (of ten)
- * whose chunk has runs before the stalled one, so the counts of those runs can be compared.
+ * whose chunk has runs before the stalled one, so the counts of those runs can be compared
+ * (which run of a seed stalls changes whenever the generator does).
  */
 let stalled: SearchResult;
 /** Its stall. */

@@ -6,6 +6,7 @@ import type { History, RequestRecord, SocketRecord } from '../../../sim/history.
 import { connectWatchdogMs, keepAliveDetectionMsMax, socketTimingsOf, wsCloseTimeoutMs } from '../../../src/baileysFacts.js';
 import type { Checker, Violation } from '../checker.js';
 import { isChatRefusal, isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
+import { restartStopRequestedBetween } from '../restarts.js';
 import { errorInWords } from '../../../src/errorWords.js';
 import { ms } from '../words.js';
 
@@ -56,14 +57,17 @@ function silentCloseHeardAt(socket: SocketRecord): number | undefined {
  * Until when sends begun before the heal were still held by the faults before it: a query sent
  * then waits out its `defaultQueryTimeoutMs` even after the heal (rc14 never resends it), and a
  * write stuck behind a full buffer its `connectTimeoutMs`. Their chats' later replies wait behind
- * them, as a per-chat order requires.
+ * them, as a per-chat order requires. A query left unanswered counts from the moment it was
+ * sent, not from its timeout: a run may end before the timeout fires, with the send still held
+ * (until the run's end, at least).
  */
 function heldPastHealUntil(history: History, healAt: number): number {
   let until = -Infinity;
   for (const a of history.attempts) {
     if (a.at > healAt) continue;
     const stuckWrite = a.result === 'rejected' && a.error?.statusCode === 408;
-    if (a.queryTimeouts > 0 || stuckWrite) until = Math.max(until, a.settledAt ?? history.endedAt);
+    const queryHeld = a.queryTimeouts > 0 || (a.queriesStalled ?? 0) > 0;
+    if (queryHeld || stuckWrite) until = Math.max(until, a.settledAt ?? history.endedAt);
   }
   return until;
 }
@@ -111,6 +115,8 @@ function failureJustification(index: HistoryIndex, request: RequestRecord): stri
   // settle, but comes after it: only a stop that could have cut the request short excuses it.
   const { stop } = history;
   if (stop.requestedAt !== undefined && stop.reason !== 'settled' && stop.requestedAt <= settledAt) return 'stopped';
+  // A restart stopped the path it was called on before it settled.
+  if (restartStopRequestedBetween(history, calledAt, settledAt)) return 'stopped for a restart';
   if (index.outsideTerminalCloseBy(settledAt)) return 'terminal close';
   if (index.reconnectsExhaustedBy(settledAt)) return 'reconnect attempts exhausted';
   if (mediaRefused(index, request)) return 'media refused';
@@ -176,7 +182,7 @@ export const liveness: Checker<typeof property> = {
     'Every reply or media request the path was called with settles, within replyDeadlineMs plus the longest single attempt of the run. ' +
     'A request that does not end ok (fail or info) needs a cause: its deadline passed, stop() was requested (by the timeline, or by the harness at its deadline) no later than it settled, the session ended ' +
     'from outside before it settled (a socket cut from outside or refused at login with a terminal code, 401, 403 or 440; not a 440 the path ' +
-    'provoked by opening a second socket), of the sockets closed before it settled the last maxAttempts all never opened, or, for media, the ' +
+    'provoked by opening a second socket), a restart stopped the path after it was called and no later than it settled, of the sockets closed before it settled the last maxAttempts all never opened, or, for media, the ' +
     'server refused it (an attempt of it failed before any write with rc14\'s media failure: Boom 500, every upload host failed or media_conn ' +
     'answered an error, or the TypeError of a media_conn never answered; rc14 caches a failed ' +
     'media_conn for the socket\'s life), ' +
@@ -185,8 +191,8 @@ export const liveness: Checker<typeof property> = {
     'A deadline failure is still a violation when the network healed for good (the last network event is a heal) and the deadline ran past ' +
     'the time a correct path has certainly reconnected, and no other cause applies: the heal, or the close of the last socket whose link went ' +
     'silent and never came back (its close, or if never emitted its silence plus two keep-alive intervals, 5 s and ws\'s 30 s close timeout, ' +
-    'from the socket\'s timings), or the settling of the last send begun before the heal that a fault held past it (a pre-write query waiting ' +
-    'out defaultQueryTimeoutMs, a stuck write its connectTimeoutMs), whichever is latest, plus the longest backoff, twice the path\'s connectTimeoutMs (a hanging connect: ws gives up on an unanswered upgrade ' +
+    'from the socket\'s timings), or the settling of the last send begun before the heal that a fault held past it (a pre-write query left ' +
+    'unanswered waiting out defaultQueryTimeoutMs, a stuck write its connectTimeoutMs; one still held when the run ended counts until the end), whichever is latest, plus the longest backoff, twice the path\'s connectTimeoutMs (a hanging connect: ws gives up on an unanswered upgrade ' +
     'after connectTimeoutMs, and a connect left connecting forever, as after an HTTP 503 on the upgrade, is the path\'s to give up on within ' +
     'the handshake and login times) and 10 s for the connect and the send. Excused: a request whose inbound never reached the bot; a ' +
     'request still unsettled when the path ended its own process (clean reports the exit).',
