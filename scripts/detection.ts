@@ -4,34 +4,76 @@
  * small the shrunk timeline is. Not a test: a measurement. Target: caught in >= 99 of 100
  * seeds. The verdict specimens follow: `never-connects` by the campaign property `exercised`
  * (a campaign of runs that all pass vacuously), `busy-loop` by `makes-progress` (a watched
- * campaign, its stalled run stopped after 1 s of wall time).
- *   npx tsx scripts/detection.ts [seeds=100] [runs=100] [specimen]
+ * campaign, its stalled run stopped after 1 s of wall time). A figure of 100 seeds moves by
+ * several points with any change to what the generator draws: `--first-seed 101` measures
+ * another sample with the same generator.
+ *   npx tsx scripts/detection.ts [seeds=100] [runs=100] [specimen] [--first-seed 1]
  */
+import { Command, InvalidArgumentError } from 'commander';
 import { runCampaign } from '../properties/campaigns/campaign.js';
 import { builtInSendPath } from '../properties/paths/sendPaths.js';
 import { runShardedCampaign } from '../properties/campaigns/shard.js';
 import { exercisedVerdict } from '../properties/judging/exercise.js';
-import { specimens, verdictSpecimens } from '../properties/specimens/index.js';
+import { specimenByName, specimens, verdictSpecimens } from '../properties/specimens/index.js';
 import { tuneV8ForSimulation } from '../sim/v8Tuning.js';
 
-tuneV8ForSimulation();
+/** A whole number from `min` to `max`, or commander's one-line error naming the argument. */
+const wholeNumber = (name: string, min: number, max: number) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    const range = `from ${min} to ${max}`;
+    throw new InvalidArgumentError(`${name} must be a whole number ${range} (got "${value}")`);
+  }
+  return n;
+};
 
-const seeds = Number(process.argv[2] ?? 100);
-const numRuns = Number(process.argv[3] ?? 100);
+const seedArg = wholeNumber('--first-seed', 0, 2 ** 32 - 1);
+
+/** A specimen's name (a verdict specimen's too); the error lists the valid names. */
+const specimenName = (value: string) => {
+  try {
+    return specimenByName(value).name;
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+};
+
+const example = 'npx tsx scripts/detection.ts 100 100 no-get-message --first-seed 101';
+const program = new Command('detection')
+  .description('measure how often each specimen is caught: seeds x runs campaigns per specimen')
+  .argument('[seeds]', 'campaigns per specimen (default 100)', wholeNumber('seeds', 1, 10_000))
+  .argument('[runs]', 'runs per campaign (default 100)', wholeNumber('runs', 1, 1_000_000))
+  .argument('[specimen]', 'this specimen only (default: every one)', specimenName)
+  .option('--first-seed <n>', 'seed of the first campaign', seedArg, 1)
+  .addHelpText('after', `\nExample: ${example}`)
+  .showHelpAfterError('(--help for usage)')
+  .parse();
+type Args = [number | undefined, number | undefined, string | undefined];
+const [seedsArg, runsArg, only] = program.processedArgs as Args;
+const seeds = seedsArg ?? 100;
+const numRuns = runsArg ?? 100;
+const firstSeed = program.opts<{ firstSeed: number }>().firstSeed;
+const seedList = Array.from({ length: seeds }, (_, i) => firstSeed + i);
+
+tuneV8ForSimulation();
 
 const median = (xs: number[]) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!);
 const percentile = (xs: number[], p: number) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(p * xs.length) - 1)]!);
 
-console.log(`detection power: ${seeds} seeds x ${numRuns} runs per specimen (searching the property each specimen exists to show)\n`);
+const seedRange = `${firstSeed}-${firstSeed + seeds - 1}`;
+console.log(
+  `detection power: ${seeds} seeds (${seedRange}) x ${numRuns} runs per specimen ` +
+    '(searching the property each specimen exists to show)\n',
+);
 console.log('| specimen | caught by | detected | median runs to detect | median shrunk events | max shrunk events | shrunk 1-minimal | median ms per campaign | p95 ms |');
 console.log('|---|---|---|---|---|---|---|---|---|');
-for (const specimen of specimens.filter((s) => !process.argv[4] || s.name === process.argv[4])) {
+for (const specimen of specimens.filter((s) => only === undefined || s.name === only)) {
   const path = builtInSendPath(`specimen:${specimen.name}`);
   const runsToDetect: number[] = [];
   const shrunk: number[] = [];
   const wall: number[] = [];
   let minimal = 0;
-  for (let seed = 1; seed <= seeds; seed += 1) {
+  for (const seed of seedList) {
     // The campaign goes through every run; each property it searches is shrunk on its own.
     const result = await runCampaign({ path, seed, numRuns, only: specimen.caughtBy, determinismEvery: 0 });
     wall.push(result.wallMs);
@@ -60,11 +102,11 @@ async function verdictCaught(name: string, verdict: 'vacuous' | 'stalled', seed:
 
 console.log('\n| verdict specimen | caught by | detected | median runs to detect | median ms per campaign |');
 console.log('|---|---|---|---|---|');
-for (const specimen of verdictSpecimens.filter((s) => !process.argv[4] || s.name === process.argv[4])) {
+for (const specimen of verdictSpecimens.filter((s) => only === undefined || s.name === only)) {
   const property = specimen.caughtByVerdict === 'vacuous' ? 'exercised' : 'makes-progress';
   const runs: number[] = [];
   const wall: number[] = [];
-  for (let seed = 1; seed <= seeds; seed += 1) {
+  for (const seed of seedList) {
     const outcome = await verdictCaught(specimen.name, specimen.caughtByVerdict, seed);
     wall.push(outcome.wallMs);
     if (outcome.caught) runs.push(outcome.runs);
