@@ -252,9 +252,9 @@ function settingsArb(faults: FaultRegistry, declared: SendPathSettings): fc.Arbi
 }
 
 /**
- * `settings` with what its episode and finale need switched on: their fault kinds (a finale whose
- * fault the swarm switched off showed nothing), a group chat for a group's refusal, restarts for
- * an episode's restart. The swarm's other draws stay.
+ * `settings` with what its episode and finale need switched on: their fault kinds (a finale
+ * without its fault shows nothing), a group chat for a group's refusal, restarts for an episode's
+ * restart. The swarm's other draws stay.
  */
 function withNeedsOn(settings: SwarmSettings, registry: FaultRegistry): SwarmSettings {
   const { episode, finale } = settings;
@@ -306,7 +306,7 @@ const backArb = fc.integer({ min: 0, max: 3 });
 /**
  * Any kind mostly, plain text otherwise; the other kinds arrive only in runs with inbound variety
  * switched on (scenes bring plain text in every run). A handler that throws on an unusual message
- * showed itself only in runs that had one.
+ * shows itself only in a run that has one.
  */
 const inboundKindArb: fc.Arbitrary<InboundKind> = fc.oneof(
   { withCrossShrink: true },
