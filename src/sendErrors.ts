@@ -9,8 +9,8 @@ import { DisconnectReason } from '@whiskeysockets/baileys';
 import { isTerminalCode } from './baileysFacts.js';
 
 /**
- * - `retrySafe`: the frame was certainly not written (Baileys' pre-write `Connection Closed`);
- *   resend on a newer socket.
+ * - `retrySafe`: the frame was certainly not written (Baileys' pre-write `Connection Closed`, or
+ *   a write the system refused); resend on a newer socket.
  * - `ambiguous`: the attempt began on an open socket and then failed; the frame may be on the
  *   server. Resend only with the same message id.
  * - `terminal`: do not resend (logged out, replaced, forbidden, content refused).
@@ -38,6 +38,7 @@ export function statusCodeOf(err: unknown): number | undefined {
 export function classifySendError(err: unknown, knowledge: AttemptKnowledge): SendErrorClass {
   // Failed because its socket ended mid-flight: the write may have happened before the end.
   if (knowledge.closeHeard) return 'ambiguous';
+  if (isRefusedWrite(err)) return 'retrySafe';
   const code = statusCodeOf(err);
   if (code === DisconnectReason.connectionClosed) return 'retrySafe';
   if (code === DisconnectReason.timedOut) return 'ambiguous';
@@ -45,6 +46,19 @@ export function classifySendError(err: unknown, knowledge: AttemptKnowledge): Se
   if (code === undefined) return isProgrammingError(err) ? 'terminal' : 'ambiguous';
   // Other 4xx: the request itself was refused before any write. 5xx: the server may have it.
   return code < 500 ? 'terminal' : 'ambiguous';
+}
+
+/**
+ * A write the operating system refused: Node's error for a failed `write()` syscall (`syscall:
+ * 'write'`, an `E…` code such as `ECONNRESET` after a TCP reset the process had not read yet),
+ * which rc14's `sendRawMessage` (`Socket/socket.js`) passes on as it is, no Boom. Nothing of that
+ * frame was written, and `sendMessage` rejects only before or at its message's write (nothing
+ * after `relayMessage`'s write can fail), so the reply was not sent; the connection is going.
+ */
+function isRefusedWrite(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { syscall, code } = err as { syscall?: unknown; code?: unknown };
+  return syscall === 'write' && typeof code === 'string' && code.startsWith('E');
 }
 
 /**
