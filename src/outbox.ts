@@ -20,7 +20,8 @@
  * `maxSendAttempts` per reply up to its first write, and {@link resendAttemptsMax} more for its
  * resends (so failures before the write cannot leave a lost write unresent; resends use what the
  * first write left too, as a flapping connection may reject a few), a per-reply deadline that bounds its first
- * write (queueing, waits and attempts), and `maxUnconfirmed` replies held after their write
+ * write (queueing, waits and attempts; a media send Baileys holds past it, as an upload the media
+ * host never answers, is given up then), and `maxUnconfirmed` replies held after their write
  * (unconfirmed or waiting to be resent; at the limit the oldest unconfirmed one is treated as
  * confirmed and counted in `unconfirmedEvicted`). The outbox owns no timers: waits are the
  * supervisor's shared wait, deadlines included.
@@ -33,6 +34,7 @@ import {
   OutboxFullError,
   ReplyDeadlineError,
   SendAttemptsExhaustedError,
+  SendOverdueError,
   SendPathStoppedError,
   SendRejectedError,
 } from './errors.js';
@@ -40,7 +42,7 @@ import { baileysDefaults, confirmWindowMs } from './baileysFacts.js';
 import type { Clock, IdSource, Logger } from './ports.js';
 import { redactJid } from './redact.js';
 import { classifySendError, type CloseClass } from './sendErrors.js';
-import type { LiveSocket, Supervisor } from './supervisor.js';
+import type { CloseSignal, LiveSocket, Supervisor } from './supervisor.js';
 
 /** What a reply resolves to once a frame carrying it was written. */
 export interface Receipt {
@@ -129,6 +131,8 @@ interface Reply {
 interface Lane {
   readonly replies: Reply[];
   active: Reply | undefined;
+  /** Wakes the active attempt's wait (see `#firstOf`): a reply was queued behind it. */
+  onQueued: (() => void) | undefined;
 }
 
 /** A write not yet confirmed: which socket carried it and when the outbox learned of it. */
@@ -274,13 +278,14 @@ export class Outbox {
   #enqueue(reply: Reply): void {
     const lane = this.#lanes.get(reply.chatJid);
     if (lane === undefined) {
-      this.#startDrain(reply.chatJid, { replies: [reply], active: undefined });
+      this.#startDrain(reply.chatJid, { replies: [reply], active: undefined, onQueued: undefined });
       return;
     }
     const replies = lane.replies;
     let index = replies.length;
     while (index > 0 && replies[index - 1]!.seq > reply.seq) index -= 1;
     replies.splice(index, 0, reply);
+    lane.onQueued?.();
   }
 
   #startDrain(chatJid: string, lane: Lane): void {
@@ -324,7 +329,9 @@ export class Outbox {
     // Replies queued behind a resend must not outlive their deadline by more than one attempt.
     if (!first) this.#expireQueued(lane);
     reply.attempts += 1;
-    const result = await this.#attempt(reply, live);
+    const result = await this.#attempt(reply, live, lane);
+    // Given up at its deadline while Baileys held the send (see #firstOf): already settled.
+    if (reply.finished) return true;
     if (result.done) return this.#written(reply, result.generation);
     if (result.mayHaveWritten) reply.ambiguousCause = result.cause;
     if (result.terminal && result.cause instanceof SendPathStoppedError) return this.#fail(reply, result.cause);
@@ -424,10 +431,10 @@ export class Outbox {
     }
   }
 
-  /** The earliest deadline among a lane's replies still awaiting their first write. */
-  #earliestDeadlineAt(lane: Lane): number {
+  /** The earliest deadline among a lane's replies still awaiting their first write, `except` one. */
+  #earliestDeadlineAt(lane: Lane, except?: Reply): number {
     let earliest = Infinity;
-    for (const r of lane.replies) if (r.receipt === undefined) earliest = Math.min(earliest, r.deadlineAt);
+    for (const r of lane.replies) if (r.receipt === undefined && r !== except) earliest = Math.min(earliest, r.deadlineAt);
     return earliest;
   }
 
@@ -441,15 +448,16 @@ export class Outbox {
     }
   }
 
-  async #attempt(reply: Reply, live: LiveSocket): Promise<AttemptResult> {
+  async #attempt(reply: Reply, live: LiveSocket, lane: Lane): Promise<AttemptResult> {
     const { logger, supervisor } = this.#options;
     const log = { chat: redactJid(reply.chatJid), messageId: reply.messageId, attempt: reply.attempts, generation: live.generation };
     const close = supervisor.closeSignal(live.generation);
+    const startedAt = this.#options.clock.now();
     try {
       const sending = live.socket.sendMessage(reply.chatJid, reply.content, { messageId: reply.messageId });
       // A send resolves at its write; one the close overtook is never written, but Baileys may
       // hold its promise 60 s (see SocketClosedInFlightError): the next socket need not wait.
-      const first = await Promise.race([sending, this.#stopSignal, close.closed]);
+      const first = await this.#firstOf(sending, close, reply, lane, () => new SendOverdueError(live.generation, this.#options.clock.now() - startedAt));
       if (first === 'stopped' || first === 'closed') {
         sending.catch(() => undefined); // settles later, or never; nobody is listening any more
         if (first === 'closed') throw new SocketClosedInFlightError(live.generation);
@@ -474,4 +482,43 @@ export class Outbox {
       close.release();
     }
   }
+
+  /**
+   * The first of: the send settles, `stop()`, or its socket's close. Meanwhile the chat's replies
+   * queued behind it that reach their deadlines are failed on time, and a first media send still
+   * pending at its own deadline is given up then, as ambiguous (`overdue()` says why): rc14
+   * bounds every stage of a send but a media upload, which it gives no timeout, so a media host
+   * that never answers leaves the send pending for good. The attempt is still waited for: it may
+   * yet be written (its upload may complete), and the chat's next reply must not overtake it.
+   */
+  async #firstOf(sending: Promise<unknown>, close: CloseSignal, reply: Reply, lane: Lane, overdue: () => Error): Promise<unknown> {
+    const { clock, supervisor } = this.#options;
+    let giveUpAt = reply.receipt === undefined && isMediaContent(reply.content) ? reply.deadlineAt : Infinity;
+    // Every turn ends on news: the send settled, stop, a close, a reply queued, or a deadline due.
+    for (;;) {
+      const wakeAt = Math.min(giveUpAt, this.#earliestDeadlineAt(lane, reply));
+      const alarm = wakeAt === Infinity ? undefined : supervisor.alarm(wakeAt);
+      const queued = new Promise<'queued'>((resolve) => (lane.onQueued = () => resolve('queued')));
+      try {
+        const first = await Promise.race([sending, this.#stopSignal, close.closed, queued, ...(alarm ? [alarm.rang] : [])]);
+        if (first !== 'alarm' && first !== 'queued') return first;
+      } finally {
+        lane.onQueued = undefined;
+        alarm?.release();
+      }
+      this.#expireQueued(lane);
+      if (this.#earliestDeadlineAt(lane, reply) <= clock.now()) throw new Error('invariant: a queued reply outlived its deadline');
+      if (clock.now() < giveUpAt) continue;
+      giveUpAt = Infinity;
+      reply.ambiguousCause ??= overdue();
+      this.#fail(reply, new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, reply.attempts));
+    }
+  }
 }
+
+/** Media content (its send uploads first, with no timeout in rc14). */
+function isMediaContent(content: AnyMessageContent): boolean {
+  return typeof content === 'object' && content !== null && mediaKeys.some((key) => key in content);
+}
+
+const mediaKeys = ['image', 'video', 'audio', 'document', 'sticker'] as const;
