@@ -198,6 +198,11 @@ export interface AttemptRecord {
   queryTimeouts: number;
   /** The server nacked the message (`messages.update` status ERROR): the recipient never sees it. */
   nacked?: true;
+  /**
+   * A media send whose upload the media host took and never answered: rc14 sets no upload
+   * timeout, so it stays pending for good (closes and `end()` included), having written nothing.
+   */
+  uploadUnanswered?: true;
 }
 
 /** Timer counts of one clock view. */

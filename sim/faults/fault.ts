@@ -48,8 +48,11 @@ export interface RuleStages {
   connect: (at: number) => ConnectVerdict | undefined;
   /** A query is sent: `stall` leaves it unanswered (it waits out `defaultQueryTimeoutMs`). */
   query: (query: { kind: QueryKind }) => 'stall' | undefined;
-  /** A media send: `fail` answers `media_conn` with an error, or fails the upload on every host. */
-  media: (step: { stage: 'mediaConn' | 'upload' }) => 'fail' | undefined;
+  /**
+   * A media send: `fail` answers `media_conn` with an error, or fails the upload on every host;
+   * `hang` (uploads only): the media host takes the upload and never answers.
+   */
+  media: (step: { stage: 'mediaConn' | 'upload' }) => 'fail' | 'hang' | undefined;
   /** A message frame is to be written: `stuck` leaves the write blocked behind a full send buffer. */
   write: (send: { chatJid: string }) => 'stuck' | undefined;
   /** A message frame reaches the server: a nack refuses it (the recipient never sees it). */
@@ -58,8 +61,11 @@ export interface RuleStages {
   receipt: (receipt: { chatJid: string }) => 'lost' | undefined;
 }
 
-/** How the server ends a connection. */
-export type CutKind = 'fin' | 'rst' | 'wsClose';
+/**
+ * How the server ends a connection: FIN, RST, a WebSocket close frame, or an RST the bot's
+ * process has not read yet (`rstUnread`: its writes fail until it does).
+ */
+export type CutKind = 'fin' | 'rst' | 'rstUnread' | 'wsClose';
 
 /** One connection (connecting or open) as a fault sees it. */
 export interface FaultLink {

@@ -4,14 +4,20 @@
  * (`getWAUploadToServer`, `Utils/messages-media.js`). `stage: mediaConn`: the server answers
  * `media_conn` with an error, Boom 500 with its text; rc14 keeps that rejected promise cached
  * (`refreshMediaConn`, `Socket/messages-send.js`), so every later media send on the same socket
- * fails at once, even after the fault is gone, until a new socket.
+ * fails at once, even after the fault is gone, until a new socket. `stage: uploadHangs`: the
+ * media host takes an upload begun in the window and never answers; rc14 gives the upload no
+ * timeout (`uploadWithNodeHttp`: `timeout: mediaUploadTimeoutMs`, unset by default), so that
+ * send stays pending for good, after its socket closed too, having written nothing.
  */
 import fc from 'fast-check';
 import { z } from 'zod';
 import { atSchema } from '../timelineAtoms.js';
 import { defineFault } from './fault.js';
 
-const schema = z.strictObject({ at: atSchema, do: z.literal('mediaFails'), untilAt: atSchema, stage: z.enum(['upload', 'mediaConn']) });
+/** Where media sends fail: the upload (refused, or never answered) or `media_conn`. */
+const stages = ['upload', 'mediaConn', 'uploadHangs'] as const;
+
+const schema = z.strictObject({ at: atSchema, do: z.literal('mediaFails'), untilAt: atSchema, stage: z.enum(stages) });
 
 /** `mediaFails`: media sends until `untilAt` fail at `stage`. */
 export type MediaFailsEvent = z.infer<typeof schema>;
@@ -20,25 +26,28 @@ export type MediaFailsEvent = z.infer<typeof schema>;
 export interface MediaFailsStep {
   do: 'mediaFails';
   forMs: number;
-  stage: 'upload' | 'mediaConn';
+  stage: (typeof stages)[number];
 }
 
 /** The `mediaFails` fault. */
 export const mediaFails = defineFault<'mediaFails', MediaFailsEvent, MediaFailsStep>({
   kind: 'mediaFails',
-  summary: "media sends until untilAt fail before any frame: uploads (Boom 500 'Media upload failed on all hosts') or media_conn (Boom 500, cached per socket)",
+  summary:
+    "media sends until untilAt fail before any frame: uploads (Boom 500 'Media upload failed on all hosts'), media_conn (Boom 500, cached per socket), or uploads never answered (the send stays pending for good)",
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt', 'stage'],
   check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
   apply(event, target) {
-    target.addRule('media', (step) => (target.now() < event.untilAt && step.stage === event.stage ? 'fail' : undefined));
+    const hangs = event.stage === 'uploadHangs';
+    const stage = hangs ? 'upload' : event.stage;
+    target.addRule('media', (step) => (target.now() < event.untilAt && step.stage === stage ? (hangs ? 'hang' : 'fail') : undefined));
   },
   describe: (event) => `mediaFails ${event.stage} until ${event.untilAt} ms`,
   draw: { shape: 'band', tone: 'fault', label: () => 'media', untilAt: (event) => event.untilAt },
   coverage: { swarm: { mediaFails: fc.boolean() }, kindOf: () => 'mediaFails' },
   generate: {
-    step: fc.record({ do: fc.constant('mediaFails' as const), forMs: fc.integer({ min: 0, max: 30_000 }), stage: fc.constantFrom('upload' as const, 'mediaConn' as const) }),
+    step: fc.record({ do: fc.constant('mediaFails' as const), forMs: fc.integer({ min: 0, max: 30_000 }), stage: fc.constantFrom(...stages) }),
     stepWeight: 1,
     sceneWeight: 1,
     toEvent: (step, at) => ({ at, do: 'mediaFails', untilAt: at + step.forMs, stage: step.stage }),

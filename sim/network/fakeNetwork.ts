@@ -131,8 +131,12 @@ export class FakeNetwork {
     module.apply(event, this.target);
   }
 
-  /** `inbound`: the server pushes the message to the live socket now, or holds it for the next login. */
-  pushInbound(message: QueuedInbound): void {
+  /**
+   * `inbound`: the server takes the message from its sender now (its send time), and pushes it to
+   * the live socket now, or holds it for the next login.
+   */
+  pushInbound(sent: Omit<QueuedInbound, 'sentAt'>): void {
+    const message: QueuedInbound = { ...sent, sentAt: this.#clock.now() };
     const live = this.liveSocket();
     if (live === undefined) this.server.queueInbound(message);
     else live.control.deliver(message);
@@ -166,7 +170,7 @@ export class FakeNetwork {
     }
     if (!silenced && !this.#lostWrite()) return false;
     const newest = this.sockets.at(-1)!;
-    if (newest.state === 'open') return this.pendingAttempts() > 0;
+    if (newest.state === 'open') return this.settlingAttempts() > 0;
     // A socket closing (its end() under way) will emit its close, and the path will react to it.
     return pathBusy || newest.state === 'connecting' || newest.state === 'closing';
   }
@@ -180,6 +184,13 @@ export class FakeNetwork {
   pendingAttempts(): number {
     let n = 0;
     for (const socket of this.sockets) n += socket.inflightCount;
+    return n;
+  }
+
+  /** Sends still pending that will settle: all but those hung in an upload the media host never answers. */
+  settlingAttempts(): number {
+    let n = 0;
+    for (const socket of this.sockets) n += socket.settlingCount;
     return n;
   }
 
@@ -281,6 +292,14 @@ export class FakeNetwork {
   }
 }
 
+/** The drop reason each way of cutting a connection records. */
+const dropReasonOfCut: Readonly<Record<CutKind, DropReason>> = {
+  fin: 'connectionClosed',
+  rst: 'connectionReset',
+  rstUnread: 'connectionResetUnread',
+  wsClose: 'wsClose',
+};
+
 /** One socket as a fault sees it; a link silenced until `heal` joins the network's set of them. */
 class SocketLink implements FaultLink {
   readonly open: boolean;
@@ -294,7 +313,7 @@ class SocketLink implements FaultLink {
   }
 
   cut(kind: CutKind, noticeMs: number | undefined): void {
-    this.#socket.control.cut(kind, noticeMs, kind === 'rst' ? 'connectionReset' : kind === 'wsClose' ? 'wsClose' : 'connectionClosed');
+    this.#socket.control.cut(kind, noticeMs, dropReasonOfCut[kind]);
   }
 
   streamError(error: Error, dropReason: DropReason): void {

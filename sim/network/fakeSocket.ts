@@ -44,6 +44,7 @@ import {
   mediaConnUnansweredError,
   mediaUploadFailedError,
   timedOutError,
+  writeResetError,
   type DropReason,
 } from './baileysErrors.js';
 import { FakeEmitter } from './emitter.js';
@@ -108,7 +109,7 @@ export interface SocketHost {
 }
 
 /** The bare close codes a query in flight is rejected with, per way the server cut the connection. */
-const closeCodeOf: Record<CutKind, number> = { fin: 1006, rst: 1006, wsClose: 1005 };
+const closeCodeOf: Record<CutKind, number> = { fin: 1006, rst: 1006, rstUnread: 1006, wsClose: 1005 };
 
 /**
  * A query waiting for its answer, its timeout or a close. Settling it leaves the socket's set of
@@ -167,6 +168,10 @@ export class FakeSocket implements SocketLike {
   readonly #emitter: FakeEmitter;
   readonly #queries = new Set<PendingQuery>();
   readonly #pendingSends = new Set<AttemptRecord>();
+  /** Sends whose upload the media host never answers: pending for good (rc14 sets no upload timeout). */
+  readonly #hungUploads = new Set<AttemptRecord>();
+  /** Inbound ids this socket sent a receipt for (rc14 receipts a message before emitting it). */
+  readonly #receipted = new Set<string>();
   /** Chats whose device list this socket knows (their usync queries are done). */
   readonly #knownChats = new Set<string>();
   /** Inbound emitted but not yet receipted by the server, by id. */
@@ -188,6 +193,10 @@ export class FakeSocket implements SocketLike {
   #sendBufferFull = false;
   /** A cut the bot cannot hear yet because its link is silent: heard one latency after it resumes. */
   #unheardCut: { kind: CutKind; dropReason: DropReason } | undefined;
+  /** An RST the process has not read yet: the next write fails. */
+  #unreadReset: { kind: CutKind; dropReason: DropReason } | undefined;
+  /** A write failed (an unread RST): ws is no longer OPEN, though `close` is still to come. */
+  #writeFailed = false;
   /** The error `close` will carry once the close handshake ends. */
   #endError: Error | undefined;
   #endPromise: Promise<void> | undefined;
@@ -227,6 +236,11 @@ export class FakeSocket implements SocketLike {
     return this.record.state;
   }
 
+  /** Whether Baileys may write: `sendRawMessage`'s `ws.isOpen` (the socket open, no write failed on it). */
+  get #wsOpen(): boolean {
+    return this.state === 'open' && !this.#writeFailed;
+  }
+
   /** Whether `close` has been emitted to the path. */
   get closeEmitted(): boolean {
     return this.record.closeEmittedAt !== undefined;
@@ -237,9 +251,14 @@ export class FakeSocket implements SocketLike {
     return this.#wire.silent;
   }
 
-  /** Sends still pending on this socket. */
+  /** Sends still pending on this socket (hung uploads included). */
   get inflightCount(): number {
     return this.#pendingSends.size;
+  }
+
+  /** Sends still pending on this socket that will settle: all but those hung in an upload. */
+  get settlingCount(): number {
+    return this.#pendingSends.size - this.#hungUploads.size;
   }
 
   /** Baileys' event emitter subset: `on` / `off`; emission is synchronous, like Baileys'. */
@@ -267,7 +286,7 @@ export class FakeSocket implements SocketLike {
     const attempt = this.#host.newAttempt(fields);
     // Over the attempts limit: the run is over; a promise that never settles stops a retry loop.
     if (attempt === undefined) return new Promise<never>(() => {});
-    if (this.state !== 'open') return this.#settleRejected(attempt, connectionClosedError());
+    if (!this.#wsOpen) return this.#settleRejected(attempt, connectionClosedError());
     const media = kind === 'image' || kind === 'document';
     return this.#track(attempt, async () => {
       if (media) await this.#mediaPhase(attempt);
@@ -296,8 +315,9 @@ export class FakeSocket implements SocketLike {
       closeEmittedBefore: this.closeEmitted,
     });
     if (attempt === undefined) return new Promise<never>(() => {});
-    if (this.state !== 'open') return this.#settleRejected(attempt, connectionClosedError()) as Promise<never>;
+    if (!this.#wsOpen) return this.#settleRejected(attempt, connectionClosedError()) as Promise<never>;
     return this.#track(attempt, async () => {
+      if (this.#unreadReset !== undefined) throw this.#failedWrite();
       this.#markWritten(attempt);
       this.#wire.send('toServer', () => {
         attempt.reachedServer = true;
@@ -308,16 +328,18 @@ export class FakeSocket implements SocketLike {
   };
 
   /**
-   * Baileys `end(error)`: single-use. Begins the close handshake (sends get 428 from now on) and
-   * resolves once `close` was emitted with `lastDisconnect.error = error` (undefined stays
-   * undefined, as in Baileys): one round trip later on a live link, ws's 30 s close timeout later
-   * on a silent one. Later calls return the same promise.
+   * Baileys `end(error)`: single-use (`if (closed) return`, `Socket/socket.js`). The first call
+   * of the socket's life begins the close handshake (sends get 428 from now on) and resolves
+   * once `close` was emitted with `lastDisconnect.error = error` (undefined stays undefined, as
+   * in Baileys): one round trip later on a live link, ws's 30 s close timeout later on a silent
+   * one. Any later call resolves at once: a second call of the path, and a first one after
+   * Baileys' own `end()` began (the keep-alive gave up on a silent link, a stream error) or
+   * finished, while the old socket's `close` may still be 30 s away.
    */
   readonly end = (error: Error | undefined): Promise<void> => {
     this.record.endCalls++;
     this.record.endCalledAt ??= this.#host.now();
-    if (this.#endPromise !== undefined) return this.#endPromise;
-    if (this.closeEmitted) return (this.#endPromise = Promise.resolve());
+    if (this.#endPromise !== undefined || this.state === 'closing' || this.closeEmitted) return Promise.resolve();
     const promise = this.#closing();
     this.#beginEnd(error, 'end');
     return promise;
@@ -373,12 +395,28 @@ export class FakeSocket implements SocketLike {
     if (this.#wire.cut || this.closeEmitted) return;
     this.#wire.cutByServer();
     this.#lost('drop', dropReason);
-    if (this.#wire.silent) this.#unheardCut = { kind, dropReason };
-    else this.#host.timers.setTimeout(() => this.#heardCut(kind, dropReason), noticeMs ?? this.#host.latencyMs());
+    if (this.#wire.silent) return void (this.#unheardCut = { kind, dropReason });
+    // An unread RST is on the bot's host already: writes fail until the process reads it.
+    if (kind === 'rstUnread') this.#unreadReset = { kind, dropReason };
+    this.#host.timers.setTimeout(() => this.#heardCut(kind, dropReason), noticeMs ?? this.#host.latencyMs());
+  }
+
+  /**
+   * A write into an RST not read yet: the syscall fails (`write ECONNRESET`, nothing written),
+   * Node destroys the socket, ws is CLOSING from then on (later sends get 428) and its `close`
+   * follows: the cut is heard at once.
+   */
+  #failedWrite(): Error {
+    const reset = this.#unreadReset!;
+    this.#unreadReset = undefined;
+    this.#writeFailed = true;
+    this.#host.timers.setTimeout(() => this.#heardCut(reset.kind, reset.dropReason), 0);
+    return writeResetError();
   }
 
   /** ws emits `close`: queries still listening reject with the bare close code; Baileys ends the socket. */
   #heardCut(kind: CutKind, dropReason: DropReason): void {
+    this.#unreadReset = undefined;
     if (this.closeEmitted) return;
     for (const query of this.#queries) if (!query.detached) query.reject(closeCodeOf[kind]);
     this.#cancelConnect();
@@ -498,7 +536,9 @@ export class FakeSocket implements SocketLike {
     this.#wire.destroy();
     this.#emit('connection.update', closeUpdate(error, now));
     this.#emitter.destroy();
-    const unemitted = [...this.#offlinePending, ...this.#upsertBuffer].filter((m) => !this.#unreceipted.has(m.id));
+    // Receipted messages (emitted, a listener may have thrown) are the server's no more: rc14's
+    // `ev.destroy()` drops what its buffer held. Never receipted ones come again at the next login.
+    const unemitted = [...this.#offlinePending, ...this.#upsertBuffer].filter((m) => !this.#receipted.has(m.id));
     const unreceipted = [...this.#unreceipted.values(), ...unemitted];
     this.#unreceipted.clear();
     this.#offlinePending = [];
@@ -555,12 +595,26 @@ export class FakeSocket implements SocketLike {
   async #mediaPhase(attempt: AttemptRecord): Promise<void> {
     this.#mediaConn ??= this.#askMediaConn(attempt);
     await this.#mediaConn;
-    if (this.#host.ask('media', { stage: 'upload' }) === 'fail') {
+    const upload = this.#host.ask('media', { stage: 'upload' });
+    if (upload === 'hang') return this.#uploadUnanswered(attempt);
+    if (upload === 'fail') {
       await this.#sleep(2 * this.#host.latencyMs());
       throw mediaUploadFailedError();
     }
     // The upload goes to a media host over its own HTTPS connection, not over this socket.
     await this.#sleep(2 * this.#host.latencyMs());
+  }
+
+  /**
+   * The media host took the upload and never answers. rc14 passes no timeout to it
+   * (`uploadWithNodeHttp`, `Utils/messages-media.js`: `timeout: mediaUploadTimeoutMs`, unset by
+   * default), so the send never settles, not even when this socket closes; it never reached
+   * `relayMessage`, so it wrote nothing.
+   */
+  #uploadUnanswered(attempt: AttemptRecord): Promise<never> {
+    attempt.uploadUnanswered = true;
+    this.#hungUploads.add(attempt);
+    return new Promise<never>(() => {});
   }
 
   async #askMediaConn(attempt: AttemptRecord): Promise<void> {
@@ -583,9 +637,10 @@ export class FakeSocket implements SocketLike {
    * `undefined`), and rejects with the bare close code if the server cut the connection meanwhile.
    */
   #query(kind: QueryKind, attempt: AttemptRecord): Promise<boolean> {
-    if (this.state !== 'open') return Promise.reject(connectionClosedError());
+    if (!this.#wsOpen) return Promise.reject(connectionClosedError());
     // The query cannot be written behind a full buffer: `sendRawMessage`'s write timeout.
     if (this.#sendBufferFull) return this.#sleep(this.#timings.connectTimeoutMs).then(() => Promise.reject(timedOutError()));
+    if (this.#unreadReset !== undefined) return Promise.reject(this.#failedWrite());
     return new Promise<boolean>((resolve, reject) => {
       const query = new PendingQuery(this.#queries, this.#host.timers, attempt, resolve, reject);
       this.#queries.add(query);
@@ -605,7 +660,8 @@ export class FakeSocket implements SocketLike {
    * 408 the same way, and fills the buffer for every write after it.
    */
   async #write(attempt: AttemptRecord, text: string | undefined): Promise<void> {
-    if (this.state !== 'open') throw connectionClosedError();
+    if (!this.#wsOpen) throw connectionClosedError();
+    if (this.#unreadReset !== undefined) throw this.#failedWrite();
     if (this.#sendBufferFull || this.#host.ask('write', { chatJid: attempt.chatJid }) === 'stuck') {
       await this.#sleep(this.#timings.connectTimeoutMs);
       throw timedOutError();
@@ -678,23 +734,30 @@ export class FakeSocket implements SocketLike {
   }
 
   /**
-   * Emits the buffered messages as one upsert. If a listener throws, rc14's buffer is not cleared:
-   * the same messages are emitted again with the next flush, and none is receipted.
+   * Emits the buffered messages as one upsert, each receipted first: rc14's `handleMessage`
+   * (`Socket/messages-recv.js`) sends the receipt, then `upsertMessage`, and the event buffer
+   * emits. If a listener throws, rc14's buffer is not cleared: the same messages are emitted
+   * again with the next flush on this socket, and never again once it closes (the server has
+   * their receipts).
    */
   #flush(type: 'notify' | 'append'): void {
     this.#flushTimer = undefined;
     if (this.#upsertBuffer.length === 0 || this.state !== 'open') return;
     const batch = this.#upsertBuffer;
+    for (const message of batch) this.#receipt(message);
     for (const message of batch) this.#host.hooks.onInboundEmitted(message, this.generation, type);
-    const ok = this.#emit('messages.upsert', inboundUpsert(batch, type, this.#host.now()));
-    if (!ok) return;
-    this.#upsertBuffer = [];
-    for (const message of batch) {
-      this.#unreceipted.set(message.id, message);
-      this.#wire.send('toServer', () => {
-        if (this.#host.ask('receipt', { chatJid: message.chatJid }) !== 'lost') this.#unreceipted.delete(message.id);
-      });
-    }
+    const ok = this.#emit('messages.upsert', inboundUpsert(batch, type));
+    if (ok) this.#upsertBuffer = [];
+  }
+
+  /** The receipt of an inbound message, once per socket: until it reaches the server, a close hands the message back. */
+  #receipt(message: QueuedInbound): void {
+    if (this.#receipted.has(message.id)) return;
+    this.#receipted.add(message.id);
+    this.#unreceipted.set(message.id, message);
+    this.#wire.send('toServer', () => {
+      if (this.#host.ask('receipt', { chatJid: message.chatJid }) !== 'lost') this.#unreceipted.delete(message.id);
+    });
   }
 
   // ---- small helpers -------------------------------------------------------------------------

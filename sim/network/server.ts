@@ -115,6 +115,8 @@ export interface QueuedInbound {
   kind: InboundKind;
   /** Timeline msg name, for the harness. */
   msg: string;
+  /** When the server took it from its sender (virtual ms): its stanza's `t`, kept for redeliveries. */
+  sentAt: number;
 }
 
 /** Server model options. */

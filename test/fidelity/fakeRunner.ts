@@ -58,7 +58,7 @@ function timelineEventsFor(step: FaultStep, scenario: Scenario, index: number, m
     case 'terminate':
       return [{ at, do: 'drop', reason: 'connectionClosed' }];
     case 'reset':
-      return [{ at, do: 'drop', reason: 'connectionReset' }];
+      return [{ at, do: 'drop', reason: step.unread ? 'connectionResetUnread' : 'connectionReset' }];
     case 'wsClose':
       return [{ at, do: 'drop', reason: 'wsClose' }];
     case 'streamEnd':
@@ -89,6 +89,7 @@ function timelineEventsFor(step: FaultStep, scenario: Scenario, index: number, m
       if (step.conn === 'error') events.push({ at, do: 'mediaFails', untilAt, stage: 'mediaConn' });
       if (step.conn === 'hold') events.push({ at, do: 'stallQueries', untilAt, iq: 'media_conn' });
       if (step.upload === 'fail') events.push({ at, do: 'mediaFails', untilAt, stage: 'upload' });
+      if (step.upload === 'hang') events.push({ at, do: 'mediaFails', untilAt, stage: 'uploadHangs' });
       return events;
     }
   }

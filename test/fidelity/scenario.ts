@@ -59,7 +59,11 @@ const stepSchemas = {
   /** the newest connection's silent link comes back */
   resume: z.strictObject({ at, do: z.literal('resume') }),
   terminate: z.strictObject({ at, do: z.literal('terminate') }),
-  reset: z.strictObject({ at, do: z.literal('reset') }),
+  /**
+   * `unread`: the reset reaches the client just before the send at the same time, in the same
+   * turn of its event loop, so the send writes into a connection whose RST is not read yet.
+   */
+  reset: z.strictObject({ at, do: z.literal('reset'), unread: z.literal(true).optional() }),
   wsClose: z.strictObject({ at, do: z.literal('wsClose') }),
   streamEnd: z.strictObject({ at, do: z.literal('streamEnd') }),
   streamError: z.strictObject({ at, do: z.literal('streamError'), kind: z.enum(streamErrorKinds) }),
@@ -70,7 +74,8 @@ const stepSchemas = {
   nackNext: z.strictObject({ at, do: z.literal('nackNext'), error: z.string().regex(/^[0-9]{3}$/, 'must be a 3-digit code') }),
   ackDelay: z.strictObject({ at, do: z.literal('ackDelay'), ms: z.int().min(0).max(scenarioLimits.atMsMax) }),
   latency: z.strictObject({ at, do: z.literal('latency'), ms: z.int().min(0).max(10_000) }),
-  media: z.strictObject({ at, do: z.literal('media'), conn: z.enum(['answer', 'hold', 'error']), upload: z.enum(['ok', 'fail']) }),
+  /** `upload: hang`: the media host reads the upload and never answers */
+  media: z.strictObject({ at, do: z.literal('media'), conn: z.enum(['answer', 'hold', 'error']), upload: z.enum(['ok', 'fail', 'hang']) }),
 } as const;
 
 /** Every step kind, client actions first. */
@@ -185,6 +190,9 @@ function checkSteps(steps: readonly Step[], endAt: number, where: string, issues
     }
     if ((step.do === 'refuse' || step.do === 'blackhole') && step.untilAt < step.at) {
       issues.push(`${here}.untilAt: before at (${step.untilAt} < ${step.at})`);
+    }
+    if (step.do === 'reset' && step.unread && !steps.some((s) => s.do === 'send' && s.at === step.at)) {
+      issues.push(`${here}.unread: an unread reset needs a send at the same time (${step.at})`);
     }
   });
 }

@@ -113,16 +113,18 @@ const rejected = (key: string, sock: number, at: number, settledAt: number, erro
 /** A send answered at once: resolved after the write, frame at the server. */
 const written = (key: string, sock: number, at: number): SendEntry => resolved(key, sock, at, at + writeMs, at + writeMs);
 const echo = (name: string, sock: number, at: number, status = 1): UpsertEntry => ({ at, socket: sock, type: 'append', fromMe: true, name, status });
-const received = (name: string, sock: number, at: number, type: 'notify' | 'append', slackMs?: number): UpsertEntry => ({
+/** A received message upserted at `at`, sent (its `messageTimestamp`) at `sentAt`. */
+const received = (name: string, sock: number, at: number, type: 'notify' | 'append', sentAt: number, slackMs?: number): UpsertEntry => ({
   at,
   socket: sock,
   type,
   fromMe: false,
   name,
   status: null,
+  sentAt,
   ...(slackMs === undefined ? {} : { slackMs }),
 });
-const trace = (t: Partial<Trace>): Trace => ({ connection: [], sends: [], upserts: [], updates: [], thrown: [], ...t });
+const trace = (t: Partial<Trace>): Trace => ({ connection: [], sends: [], upserts: [], updates: [], thrown: [], ends: [], ...t });
 const scenario = (raw: Omit<Scenario, 'socket'>): Scenario => parseScenario({ socket, ...raw });
 
 // ---- the cases --------------------------------------------------------------------------------
@@ -152,7 +154,7 @@ export const healthySession: FidelityCase = {
   rc14: trace({
     connection: login(1, 0),
     sends: [written('r1', 1, 1000), written('r2', 1, 1500)],
-    upserts: [echo('r1', 1, 1000 + writeMs + echoMs), echo('r2', 1, 1500 + writeMs + echoMs), received('m1', 1, 2000 + upsertMs, 'notify')],
+    upserts: [echo('r1', 1, 1000 + writeMs + echoMs), echo('r2', 1, 1500 + writeMs + echoMs), received('m1', 1, 2000 + upsertMs, 'notify', 2000)],
   }),
 };
 
@@ -234,6 +236,7 @@ export const endOnSilentLink: FidelityCase = {
   rc14: trace({
     connection: [...login(1, 0), closed(1, 2500 + wsCloseTimeoutMs, null)],
     sends: [rejected('r1', 1, 3000, 3000, connectionClosed)],
+    ends: [{ at: 2500, socket: 1, outcome: 'resolved', settledAt: 2500 + wsCloseTimeoutMs }],
   }),
 };
 
@@ -432,6 +435,7 @@ export const inFlightAtEnd: FidelityCase = {
   rc14: trace({
     connection: [...login(1, 0), closed(1, 1500, null)],
     sends: [rejected('r1', 1, 1000, 1000 + socket.defaultQueryTimeoutMs, connectionClosed)],
+    ends: [{ at: 1500, socket: 1, outcome: 'resolved', settledAt: 1500 }],
   }),
 };
 
@@ -657,7 +661,7 @@ export const offlineQueue: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 500),
-    upserts: [received('m1', 1, 500 + loginMs + offlineUpsertMs, 'append', loginSlackMs), received('m2', 1, 500 + loginMs + offlineUpsertMs, 'append', loginSlackMs)],
+    upserts: [received('m1', 1, 500 + loginMs + offlineUpsertMs, 'append', 0, loginSlackMs), received('m2', 1, 500 + loginMs + offlineUpsertMs, 'append', 0, loginSlackMs)],
   }),
 };
 
@@ -679,7 +683,7 @@ export const redeliveryAfterDrop: FidelityCase = {
   }),
   rc14: trace({
     connection: [...login(1, 0), closed(1, 1700, boom(428, 'Connection Terminated')), ...login(2, 1900)],
-    upserts: [received('m1', 1, 1200 + upsertMs, 'notify'), received('m1', 2, 1900 + loginMs + offlineUpsertMs, 'append', loginSlackMs)],
+    upserts: [received('m1', 1, 1200 + upsertMs, 'notify', 1200), received('m1', 2, 1900 + loginMs + offlineUpsertMs, 'append', 1200, loginSlackMs)],
   }),
 };
 
@@ -807,7 +811,7 @@ export const listenerThrowsOnUpsert: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 0),
-    upserts: [received('m1', 1, 1000 + upsertMs, 'notify'), received('m1', 1, 1500 + upsertMs, 'notify'), received('m2', 1, 1500 + upsertMs, 'notify')],
+    upserts: [received('m1', 1, 1000 + upsertMs, 'notify', 1000), received('m1', 1, 1500 + upsertMs, 'notify', 1000), received('m2', 1, 1500 + upsertMs, 'notify', 1500)],
     thrown: [{ at: 1000 + upsertMs, socket: 1, event: 'messages.upsert', surfaced: 'rejection', laterListenerRan: false }],
   }),
 };
@@ -838,6 +842,165 @@ export const sendsSerialized: FidelityCase = {
       resolved('r2', 1, 1200, 1000 + 4 * socket.defaultQueryTimeoutMs, 1000 + 4 * socket.defaultQueryTimeoutMs),
     ],
     upserts: [echo('r1', 1, 1000 + 2 * socket.defaultQueryTimeoutMs + echoMs), echo('r2', 1, 1000 + 4 * socket.defaultQueryTimeoutMs + echoMs)],
+  }),
+};
+
+/**
+ * The media host takes the upload and never answers. `sendMessage` uploads in
+ * `generateWAMessage` → `prepareWAMessageMedia` (`Utils/messages.js`), before `relayMessage`
+ * (`Socket/messages-send.js` `sendMessage`), through `getWAUploadToServer` →
+ * `uploadWithNodeHttp` (`Utils/messages-media.js`), whose request gets `timeout: timeoutMs`,
+ * i.e. `mediaUploadTimeoutMs`, unset by default: nothing ends the wait. d1 stays pending, after
+ * its socket closed and a new one opened too, and never wrote a frame; r2 in the same chat, sent
+ * meanwhile, is written at once (the upload holds no lock).
+ */
+export const mediaUploadNeverAnswered: FidelityCase = {
+  scenario: scenario({
+    name: 'media-upload-never-answered',
+    endAt: 5000,
+    reconnect: { delayMs: 200 },
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'media', conn: 'answer', upload: 'hang' },
+      { at: 1000, do: 'send', key: 'd1', media: 'document' },
+      { at: 1500, do: 'send', key: 'r2' },
+      { at: 3000, do: 'terminate' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 3000, boom(428, 'Connection Terminated')), ...login(2, 3200)],
+    sends: [{ key: 'd1', socket: 1, at: 1000, outcome: 'pending', frames: 0 }, written('r2', 1, 1500)],
+    upserts: [echo('r2', 1, 1500 + writeMs + echoMs)],
+  }),
+};
+
+/**
+ * The receipt goes out before the handler runs: `handleMessage` (`Socket/messages-recv.js`)
+ * awaits `sendReceipt` and only then `upsertMessage`, and the event buffer emits after it
+ * (`processNodeWithBuffer`). The path's `messages.upsert` listener throws on m1: the server has
+ * its receipt, so nothing delivers m1 again. rc14's buffer would emit it again with its next
+ * flush on this socket, but the connection drops first and `end()` destroys the buffer
+ * (`ev.destroy()`, `Utils/event-buffer.js`): the next socket never sees m1.
+ */
+export const receiptBeforeHandler: FidelityCase = {
+  scenario: scenario({
+    name: 'receipt-before-handler',
+    endAt: 3500,
+    reconnect: { delayMs: 200 },
+    listenerThrows: 'messages.upsert',
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1000, do: 'inbound', msg: 'm1' },
+      { at: 1500, do: 'terminate' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 1500, boom(428, 'Connection Terminated')), ...login(2, 1700)],
+    upserts: [received('m1', 1, 1000 + upsertMs, 'notify', 1000)],
+    thrown: [{ at: 1000 + upsertMs, socket: 1, event: 'messages.upsert', surfaced: 'rejection', laterListenerRan: false }],
+  }),
+};
+
+/**
+ * `end()` is single-use: `if (closed) return` (`Socket/socket.js` `end`) before anything else.
+ * The first call awaits `ws.close()`, which on a silent link waits ws's 30 s close timeout; a
+ * second call resolves at once, 29 s before the close.
+ */
+export const endTwice: FidelityCase = {
+  long: true,
+  scenario: scenario({
+    name: 'end-twice',
+    endAt: 34_000,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 2000, do: 'silence' },
+      { at: 2500, do: 'end' },
+      { at: 3500, do: 'end' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 2500 + wsCloseTimeoutMs, null)],
+    ends: [
+      { at: 2500, socket: 1, outcome: 'resolved', settledAt: 2500 + wsCloseTimeoutMs },
+      { at: 3500, socket: 1, outcome: 'resolved', settledAt: 3500 },
+    ],
+  }),
+};
+
+/**
+ * The keep-alive gives up on a silent link and calls Baileys' own `end()` (5-7 s after the last
+ * frame); the path's `end()` after it returns at once (`if (closed) return`), while `close` is
+ * still ws's 30 s close timeout away. A path that reconnects as soon as its `end()` resolved has
+ * its new socket open half a minute before the old socket's 408 close arrives.
+ */
+export const endAfterKeepAliveEnd: FidelityCase = {
+  long: true,
+  scenario: scenario({
+    name: 'end-after-keepalive-end',
+    endAt: 40_000,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 2000, do: 'silence' },
+      { at: 10_000, do: 'end' },
+      { at: 10_100, do: 'connect' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), ...login(2, 10_100), closed(1, 2000 + keepAliveNoticeMs + wsCloseTimeoutMs, boom(408, 'Connection was lost'))],
+    ends: [{ at: 10_000, socket: 1, outcome: 'resolved', settledAt: 10_000 }],
+  }),
+};
+
+/**
+ * A send right after a TCP reset the client has not read yet (the RST is in its kernel, its event
+ * loop has not polled the socket): the send's first write (its usync query) fails in the
+ * `write()` syscall, and `sendRawMessage` (`Socket/socket.js`) rejects with Node's error as it is,
+ * a plain `Error('write ECONNRESET')` (code `ECONNRESET`, syscall `write`): no Boom, no status
+ * code, nothing written. Node destroys the socket and ws's `close` follows: 428 `Connection
+ * Terminated`, after the rejection.
+ */
+export const sendIntoUnreadReset: FidelityCase = {
+  scenario: scenario({
+    name: 'send-into-unread-reset',
+    endAt: 2500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1500, do: 'reset', unread: true },
+      { at: 1500, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 1500, boom(428, 'Connection Terminated'))],
+    sends: [rejected('r1', 1, 1500, 1500, { kind: 'error', name: 'Error', message: 'write ECONNRESET' })],
+  }),
+};
+
+/**
+ * `messageTimestamp` is the stanza's `t` (`decryptMessageNode`, `Utils/decode-wa-message.js`:
+ * `messageTimestamp: +stanza.attrs.t`): when the message was sent, which WhatsApp keeps for an
+ * offline delivery and for a redelivery. m1, sent while the bot had no connection, and m2,
+ * redelivered on the next socket after its receipt was lost, carry their own send times, seconds
+ * before they reached the bot: a bot that skips "messages older than this connection" drops them.
+ */
+export const originalTimestamps: FidelityCase = {
+  scenario: scenario({
+    name: 'original-timestamps',
+    endAt: 9000,
+    reconnect: { delayMs: 3000 },
+    steps: [
+      { at: 0, do: 'inbound', msg: 'm1' },
+      { at: 3000, do: 'connect' },
+      { at: 4500, do: 'inbound', msg: 'm2', receiptLost: true },
+      { at: 5000, do: 'terminate' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 3000), closed(1, 5000, boom(428, 'Connection Terminated')), ...login(2, 8000)],
+    upserts: [
+      received('m1', 1, 3000 + loginMs + offlineUpsertMs, 'append', 0, loginSlackMs),
+      received('m2', 1, 4500 + upsertMs, 'notify', 4500),
+      received('m2', 2, 8000 + loginMs + offlineUpsertMs, 'append', 4500, loginSlackMs),
+    ],
   }),
 };
 
@@ -873,4 +1036,10 @@ export const fidelityCases: readonly FidelityCase[] = Object.freeze([
   writeStalled,
   listenerThrowsOnOpen,
   listenerThrowsOnUpsert,
+  mediaUploadNeverAnswered,
+  receiptBeforeHandler,
+  endTwice,
+  endAfterKeepAliveEnd,
+  sendIntoUnreadReset,
+  originalTimestamps,
 ]);

@@ -72,6 +72,20 @@ export interface UpsertEntry extends Slack {
   name: string;
   /** the message's `status` (proto.WebMessageInfo.Status: 0 ERROR, 1 PENDING, ...), null when absent */
   status: number | null;
+  /**
+   * Received messages only: the time `messageTimestamp` names (whole seconds), in ms since the
+   * scenario started. rc14 reads it from the stanza (`t`): when the message was sent, not when
+   * it reached the bot.
+   */
+  sentAt?: number;
+}
+
+/** One `end()` call of the script, and when its promise resolved. */
+export interface EndEntry {
+  at: number;
+  socket: number;
+  outcome: 'resolved' | 'pending';
+  settledAt?: number;
 }
 
 /** One `messages.update` entry. */
@@ -99,11 +113,12 @@ export interface Trace {
   upserts: UpsertEntry[];
   updates: UpdateEntry[];
   thrown: ThrownEntry[];
+  ends: EndEntry[];
 }
 
 /** An empty trace. */
 export function emptyTrace(): Trace {
-  return { connection: [], sends: [], upserts: [], updates: [], thrown: [] };
+  return { connection: [], sends: [], upserts: [], updates: [], thrown: [], ends: [] };
 }
 
 const portPattern = /127\.0\.0\.1:\d{1,5}/g;
@@ -189,11 +204,20 @@ export function compareTraces(expected: Trace, actual: Trace): string[] {
     sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out, e.slackMs);
     sameTime(`${where}.frameAt`, e.frameAt, a.frameAt, out, e.slackMs);
   });
-  compareList('upserts', expected.upserts, actual.upserts, e => `${e.name}@${e.socket}:${e.type}${e.fromMe ? ':fromMe' : ''}:status=${e.status}`, out);
+  compareList('upserts', expected.upserts, actual.upserts, e => `${e.name}@${e.socket}:${e.type}${e.fromMe ? ':fromMe' : ''}:status=${e.status}`, out, (e, a, where) => {
+    // A timestamp in whole seconds: up to a second early.
+    sameTime(`${where}.sentAt`, e.sentAt, a.sentAt, out, timestampSlackMs);
+  });
   compareList('updates', expected.updates, actual.updates, e => `${e.name}@${e.socket}:${e.status}`, out);
   compareList('thrown', expected.thrown, actual.thrown, e => `${e.event}@${e.socket}:${e.surfaced}:${e.laterListenerRan ? 'later ran' : 'later skipped'}`, out);
+  compareList('ends', expected.ends, actual.ends, e => `${e.socket}:${e.outcome}`, out, (e, a, where) => {
+    sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out);
+  });
   return out;
 }
+
+/** A `messageTimestamp` is whole seconds: it names a time up to this much before the send. */
+const timestampSlackMs = 1000;
 
 function compareList<T extends { at: number } & Slack>(
   what: string,

@@ -185,14 +185,20 @@ export interface InboundText {
   id: string;
   text: string;
   pushName?: string;
+  /**
+   * When the sender sent it (unix seconds): set when the server first takes the message, and
+   * kept for an offline delivery and every redelivery, as the stanza's `t` (rc14 reads it into
+   * `messageTimestamp`: `decryptMessageNode`, `Utils/decode-wa-message.js`).
+   */
+  t?: number;
 }
 
 /** What the server does with `iq xmlns="w:m"` `<media_conn/>` and with uploads to its media host. */
 export interface MediaPolicy {
   /** `answer`: hosts = the loopback media host; `hold`: never answered; `error`: an `<error code=500>` child */
   conn: 'answer' | 'hold' | 'error';
-  /** `ok`: 200 with `url` + `direct_path`; `fail`: 500 with an empty JSON object */
-  upload: 'ok' | 'fail';
+  /** `ok`: 200 with `url` + `direct_path`; `fail`: 500 with an empty JSON object; `hang`: read, never answered */
+  upload: 'ok' | 'fail' | 'hang';
 }
 
 /** How the server acknowledges `<message>` stanzas. Baileys' `sendMessage` never waits for it. */
@@ -442,7 +448,7 @@ export class ServerConnection {
         from: msg.from,
         id: msg.id,
         type: 'text',
-        t: String(Math.floor(Date.now() / 1000)),
+        t: String(msg.t ?? Math.floor(Date.now() / 1000)),
         ...(msg.pushName ? { notify: msg.pushName } : {}),
         ...(opts.offline ? { offline: '1' } : {}),
       },
@@ -769,6 +775,7 @@ export class WaServer extends EventEmitter {
    * or held for the next login.
    */
   pushInbound(msg: InboundText, opts: { receiptLost?: boolean } = {}): void {
+    msg.t ??= Math.floor(Date.now() / 1000);
     const live = [...this.connections].reverse().find(c => c.loggedIn && !c.closed);
     if (live !== undefined) live.pushText(msg, opts);
     else this.queueOffline([msg]);
@@ -835,6 +842,7 @@ export class WaServer extends EventEmitter {
       this.uploads++;
       req.resume();
       req.on('end', () => {
+        if (this.media.upload === 'hang') return; // closeAllConnections() ends it at close
         const path = (req.url ?? '').split('?')[0] ?? '';
         const ok = this.media.upload === 'ok';
         res.statusCode = ok ? 200 : 500;
