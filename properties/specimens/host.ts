@@ -74,8 +74,8 @@ export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenO
     const bound = bindSpecimen(message, ctxFor());
     if (bound) onMessage?.(bound);
   });
-  const supervisor = new Supervisor({
-    makeSocket: options.wrapFactory?.(env.makeSocket) ?? env.makeSocket,
+  const supervisor: Supervisor = new Supervisor({
+    makeSocket: boundingMediaSends(options.wrapFactory?.(env.makeSocket) ?? env.makeSocket, env, () => supervisor),
     clock: env.clock,
     random: env.random,
     logger: env.logger,
@@ -135,6 +135,31 @@ function handoverOf(rules: HandoverRules, handOne: (message: WAMessage) => void)
       handOne(message);
     }
   };
+}
+
+/**
+ * rc14 gives a media upload no timeout: a media host that never answers leaves `sendMessage`
+ * pending for good. The host bounds it as a correct path must (a media send still pending after
+ * `replyDeadlineMs` rejects as ambiguous: it may yet be written), so no specimen shows that bug
+ * besides its own. Rings on the supervisor's shared timer.
+ */
+function boundingMediaSends(makeSocket: SocketFactory, env: SimEnv, supervisor: () => Supervisor): SocketFactory {
+  return (config) => {
+    const socket = makeSocket(config);
+    const sendMessage: SocketLike['sendMessage'] = (jid, content, options) => {
+      const sending = socket.sendMessage(jid, content, options);
+      if (!isMediaContent(content)) return sending;
+      const alarm = supervisor().alarm(env.clock.now() + env.config.replyDeadlineMs);
+      const overdue = alarm.rang.then(() => Promise.reject(Object.assign(new Error('media send still pending at the reply deadline'), { ambiguous: true })));
+      overdue.catch(() => undefined);
+      return Promise.race([sending, overdue]).finally(() => alarm.release());
+    };
+    return forwardingSocket(socket, { sendMessage });
+  };
+}
+
+function isMediaContent(content: AnyMessageContent): boolean {
+  return typeof content === 'object' && content !== null && ('image' in content || 'document' in content || 'video' in content);
 }
 
 /** Resolves after `delayMs` on the path's clock (a timer the `clean` checker counts). */

@@ -126,7 +126,7 @@ export const exactlyOnce: Checker<typeof property> = {
     'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline or by the harness at ' +
     'its deadline (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
     'stop\'s instant included), or, for media, the server refused a resend of it ' +
-    '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never answered).',
+    '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never answered), or its media host never answered the resend\'s upload.',
   check,
   judges: (index) => index.messageRequests.some((r) => r.calledAt !== undefined),
 };
