@@ -141,8 +141,8 @@ export class SocketClosedInFlightError extends SendPathError {
  * began). rc14 gives a media upload no timeout (`uploadWithNodeHttp`, `Utils/messages-media.js`):
  * a media host that takes the upload and never answers leaves `sendMessage` pending for good.
  * Nothing was written yet (the upload comes before the relay), but the send may still be written
- * if the upload completes while its socket is open: counted as ambiguous, so any resend keeps
- * the message id.
+ * if the upload completes before its socket closes: counted as ambiguous, so any resend keeps
+ * the message id. The reference ends that socket with this error.
  */
 export class SendOverdueError extends SendPathError {
   override readonly name = 'SendOverdueError';

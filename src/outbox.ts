@@ -86,6 +86,11 @@ export interface OutboxOptions {
    * trusted: the `trusts-write` specimen, which loses replies written into a dead connection.
    */
   resendUnconfirmed?: boolean;
+  /**
+   * Give a first media send still pending at its reply's deadline up then, as ambiguous
+   * (default true): rc14 gives an upload no timeout. Off, the reply waits for it for good.
+   */
+  boundMediaSends?: boolean;
   /** Replies held after their write, unconfirmed or waiting for a resend (default 1,000). */
   maxUnconfirmed?: number;
   /** The sockets' `keepAliveIntervalMs`; sets the confirmation window (default Baileys' 30,000). */
@@ -153,6 +158,7 @@ export class Outbox {
   readonly #maxPending: number;
   readonly #maxSendAttempts: number;
   readonly #resendUnconfirmed: boolean;
+  readonly #boundMediaSends: boolean;
   readonly #maxUnconfirmed: number;
   readonly #confirmWindowMs: number;
   readonly #lanes = new Map<string, Lane>();
@@ -175,6 +181,7 @@ export class Outbox {
     this.#maxPending = options.maxPending ?? 1000;
     this.#maxSendAttempts = options.maxSendAttempts ?? 8;
     this.#resendUnconfirmed = options.resendUnconfirmed ?? true;
+    this.#boundMediaSends = options.boundMediaSends ?? true;
     this.#maxUnconfirmed = options.maxUnconfirmed ?? 1000;
     this.#confirmWindowMs = confirmWindowMs(options.keepAliveIntervalMs ?? baileysKeepAliveIntervalMs);
     this.#stopSignal = new Promise((resolve) => {
@@ -457,7 +464,7 @@ export class Outbox {
       const sending = live.socket.sendMessage(reply.chatJid, reply.content, { messageId: reply.messageId });
       // A send resolves at its write; one the close overtook is never written, but Baileys may
       // hold its promise 60 s (see SocketClosedInFlightError): the next socket need not wait.
-      const first = await this.#firstOf(sending, close, reply, lane, () => new SendOverdueError(live.generation, this.#options.clock.now() - startedAt));
+      const first = await this.#firstOf(sending, close, reply, lane, live, startedAt);
       if (first === 'stopped' || first === 'closed') {
         sending.catch(() => undefined); // settles later, or never; nobody is listening any more
         if (first === 'closed') throw new SocketClosedInFlightError(live.generation);
@@ -485,15 +492,16 @@ export class Outbox {
 
   /**
    * The first of: the send settles, `stop()`, or its socket's close. Meanwhile the chat's replies
-   * queued behind it that reach their deadlines are failed on time, and a first media send still
-   * pending at its own deadline is given up then, as ambiguous (`overdue()` says why): rc14
-   * bounds every stage of a send but a media upload, which it gives no timeout, so a media host
-   * that never answers leaves the send pending for good. The attempt is still waited for: it may
-   * yet be written (its upload may complete), and the chat's next reply must not overtake it.
+   * queued behind it that reach their deadlines are failed on time, and a media send Baileys
+   * still holds at its time is given up ({@link #giveUpHeld}): rc14 bounds every stage of a send
+   * but a media upload, which it gives no timeout, so a media host that never answers leaves the
+   * send pending for good. The attempt is still waited for, until its socket's close: it may yet
+   * be written, and the chat's next reply must not overtake it.
    */
-  async #firstOf(sending: Promise<unknown>, close: CloseSignal, reply: Reply, lane: Lane, overdue: () => Error): Promise<unknown> {
-    const { clock, supervisor } = this.#options;
-    let giveUpAt = reply.receipt === undefined && isMediaContent(reply.content) ? reply.deadlineAt : Infinity;
+  async #firstOf(sending: Promise<unknown>, close: CloseSignal, reply: Reply, lane: Lane, live: LiveSocket, startedAt: number): Promise<unknown> {
+    const { clock, supervisor, deadlineMs } = this.#options;
+    const media = this.#boundMediaSends && isMediaContent(reply.content);
+    let giveUpAt = !media ? Infinity : reply.receipt === undefined ? reply.deadlineAt : startedAt + deadlineMs;
     // Every turn ends on news: the send settled, stop, a close, a reply queued, or a deadline due.
     for (;;) {
       const wakeAt = Math.min(giveUpAt, this.#earliestDeadlineAt(lane, reply));
@@ -510,9 +518,28 @@ export class Outbox {
       if (this.#earliestDeadlineAt(lane, reply) <= clock.now()) throw new Error('invariant: a queued reply outlived its deadline');
       if (clock.now() < giveUpAt) continue;
       giveUpAt = Infinity;
-      reply.ambiguousCause ??= overdue();
+      this.#giveUpHeld(reply, live, startedAt);
+    }
+  }
+
+  /**
+   * A media send Baileys still holds at the reply's deadline (a resend: `deadlineMs` after it
+   * began). A first send's reply ends now, as ambiguous: nothing was written yet, but its upload
+   * may still complete. Its socket is ended, because rc14 never writes a send after the close:
+   * once the close is heard the held send can no longer be written, and the chat's later replies
+   * and resends go on the next socket without overtaking it, instead of waiting for good.
+   */
+  #giveUpHeld(reply: Reply, live: LiveSocket, startedAt: number): void {
+    const cause = new SendOverdueError(live.generation, this.#options.clock.now() - startedAt);
+    this.#options.logger.warn(
+      { chat: redactJid(reply.chatJid), messageId: reply.messageId, generation: live.generation, waitedMs: cause.waitedMs },
+      'media send held past its deadline; ending its socket',
+    );
+    if (reply.receipt === undefined) {
+      reply.ambiguousCause ??= cause;
       this.#fail(reply, new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, reply.attempts));
     }
+    this.#options.supervisor.restart(live.generation, cause);
   }
 }
 

@@ -222,6 +222,17 @@ export class Supervisor {
   }
 
   /**
+   * Ends the live socket `generation`, if it still is, with `error`: a send it holds must never
+   * be written (rc14 writes nothing after the close). Its close then reconnects as any other.
+   */
+  restart(generation: number, error: Error): void {
+    const live = this.#live;
+    if (live === undefined || live.generation !== generation) return;
+    this.#options.logger.warn({ generation, reason: error.name }, 'ending the socket');
+    live.socket.end(error).catch(() => undefined);
+  }
+
+  /**
    * Resolves with a live socket newer than `afterGeneration`, waiting (shared) if there is none.
    * Rejects at `deadlineAt` (clock time) with {@link LiveWaitTimeoutError}, at a terminal close
    * with {@link TerminalConnectionError}, and at `stop()` with {@link SendPathStoppedError}.

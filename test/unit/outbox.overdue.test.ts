@@ -47,26 +47,27 @@ describe('a media send Baileys never settles', () => {
     expect(world.clock.countTimers()).toBe(0);
   });
 
-  it("holds the chat's next reply until the held send can no longer be written", async () => {
-    // Arrange: the media send hangs past its deadline; the next reply comes after it.
+  it("ends the held send's socket, so the chat's next reply goes on the next one without overtaking it", async () => {
+    // Arrange: the media send hangs past its deadline; the next reply comes before that.
     const world = new HandWorld();
     const { path, message } = await started(world);
     world.scripts.push('hang', 'ok');
     const media = outcome(message.sendMedia({ kind: 'image', caption: 'd1', bytes: 16 }));
-    await world.advance(deadlineMs);
+    await world.advance(5000);
     const next = outcome(message.reply('r2'));
-    await world.advance(1000);
+    // Act
+    await world.advance(deadlineMs - 5000);
+    const heldSocketEnded = world.sockets[0]!.ended;
     const sentWhileHeld = world.sends.map((s) => s.text);
-    // Act: the held send's socket closes (rc14 never writes a send after its close).
-    world.latest.close(428, 'Connection Terminated');
     await world.advance(3000);
     world.latest.open();
     await world.settle();
     // Assert
     expect(await media).toBe('AmbiguousDeliveryError (ambiguous)');
+    expect(heldSocketEnded).toBe(true);
     expect(sentWhileHeld).toEqual(['d1']);
     expect(await next).toBe('ok');
-    expect(world.sends.map((s) => s.text)).toEqual(['d1', 'r2']);
+    expect(world.sends.map((s) => `${s.text}@${s.generation}`)).toEqual(['d1@1', 'r2@2']);
     await path.stop();
   });
 
