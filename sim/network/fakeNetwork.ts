@@ -17,6 +17,7 @@ import type { AttemptRecord } from '../history.js';
 import { dropError, type DropReason } from './baileysErrors.js';
 import { FakeSocket, type NewAttempt, type SocketHost, type SocketNetworkOptions } from './fakeSocket.js';
 import type { QueuedInbound, ServerModel } from './server.js';
+import { socketBehaviourOf } from './socketBehaviour.js';
 
 /** Fake network behaviour knobs. */
 export interface NetworkOptions extends SocketNetworkOptions {
@@ -54,7 +55,7 @@ export interface NetworkHooks {
 }
 
 /** Connect verdicts by precedence: a connect that gets no answer cannot be refused either. */
-const connectPrecedence: readonly ConnectVerdict['kind'][] = ['hang', 'refuse', 'upgradeRejected', 'loginFailure'];
+const connectPrecedence: readonly ConnectVerdict['kind'][] = ['hang', 'refuse', 'upgradeRejected', 'loginFailure', 'slowLogin'];
 
 /** The rules of every stage, in the order added. */
 type Rules = { [S in keyof RuleStages]: RuleStages[S][] };
@@ -112,7 +113,7 @@ export class FakeNetwork {
     this.connectTimes.push(this.#clock.now());
     const inert = generation > this.#options.socketsMax;
     if (inert) this.#clock.hitLimit('sockets', this.#options.socketsMax);
-    const socket = new FakeSocket(this.#host, generation, inert, socketTimingsOf(config));
+    const socket = new FakeSocket(this.#host, generation, inert, socketTimingsOf(config), socketBehaviourOf(config));
     this.sockets.push(socket);
     return socket;
   };
@@ -170,7 +171,8 @@ export class FakeNetwork {
     }
     if (!silenced && !this.#lostWrite()) return false;
     const newest = this.sockets.at(-1)!;
-    if (newest.state === 'open') return this.settlingAttempts() > 0;
+    // Hung uploads included: a path that gives up on one (at a deadline) may then resend.
+    if (newest.state === 'open') return this.pendingAttempts() > 0;
     // A socket closing (its end() under way) will emit its close, and the path will react to it.
     return pathBusy || newest.state === 'connecting' || newest.state === 'closing';
   }
@@ -184,13 +186,6 @@ export class FakeNetwork {
   pendingAttempts(): number {
     let n = 0;
     for (const socket of this.sockets) n += socket.inflightCount;
-    return n;
-  }
-
-  /** Sends still pending that will settle: all but those hung in an upload the media host never answers. */
-  settlingAttempts(): number {
-    let n = 0;
-    for (const socket of this.sockets) n += socket.settlingCount;
     return n;
   }
 
@@ -232,6 +227,7 @@ export class FakeNetwork {
       chatName: (jid) => this.#chatNames.get(jid) ?? jid,
       drawFakeId: () => this.#fakeIds(),
       newAttempt: (fields) => this.#newAttempt(fields),
+      loggingIn: (socket) => this.#loggingIn(socket),
       opened: (socket) => this.#opened(socket),
       closed: (_socket, unreceipted) => {
         // Not receipted: the server delivers them again at the next login (ahead of newer ones).
@@ -274,18 +270,22 @@ export class FakeNetwork {
   }
 
   /**
-   * A socket logged in: WhatsApp ends any older session of the device (440, a stream error on an
-   * open, reachable socket: a silent one never hears it), takes the session back from one that
-   * replaced it, and delivers what it held for the bot.
+   * A socket's login is answered: WhatsApp ends any older session of the device (440, a stream
+   * error on an open, reachable socket: a silent one never hears it), sent with that answer.
    */
-  #opened(opened: FakeSocket): void {
-    if (this.#options.replaceOnConcurrentOpen) {
-      for (const socket of this.sockets) {
-        if (socket !== opened && socket.state === 'open' && !socket.silent) {
-          socket.control.streamError(dropError('conflict'), 'conflict', 'replaced');
-        }
-      }
+  #loggingIn(opening: FakeSocket): number {
+    if (!this.#options.replaceOnConcurrentOpen) return 0;
+    let replaced = 0;
+    for (const socket of this.sockets) {
+      if (socket === opening || socket.state !== 'open' || socket.silent) continue;
+      socket.control.replaced();
+      replaced += 1;
     }
+    return replaced;
+  }
+
+  /** A socket logged in: WhatsApp takes the session back from one that replaced it, and delivers what it held for the bot. */
+  #opened(opened: FakeSocket): void {
     delete this.server.session.replacedAt;
     const queued = this.server.takeQueuedInbound();
     if (queued.length > 0) opened.control.deliverOffline(queued);
