@@ -19,6 +19,7 @@ import { mediaFails } from './mediaFails.js';
 import { nack } from './nack.js';
 import { receiptsLost } from './receiptsLost.js';
 import { refuseConnects } from './refuseConnects.js';
+import { slowLogin } from './slowLogin.js';
 import { stallQueries } from './stallQueries.js';
 import { stuckWrites } from './stuckWrites.js';
 import { upgradeRejected } from './upgradeRejected.js';
@@ -36,6 +37,7 @@ export const faultModules = {
   stuckWrites,
   loginFailure,
   upgradeRejected,
+  slowLogin,
   mediaFails,
   nack,
   receiptsLost,
@@ -133,6 +135,7 @@ export type { NackEvent } from './nack.js';
 export type { StallQueriesEvent } from './stallQueries.js';
 export type { StuckWritesEvent } from './stuckWrites.js';
 export type { UpgradeRejectedEvent } from './upgradeRejected.js';
+export type { SlowLoginEvent } from './slowLogin.js';
 export type { LatencyEvent } from './latency.js';
 export type { BlackholeEvent } from './blackhole.js';
 export type { HealEvent } from './heal.js';

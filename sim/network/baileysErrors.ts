@@ -181,6 +181,15 @@ export function writeResetError(): Error {
   return Object.assign(stackless(() => new Error('write ECONNRESET')), { errno: -104, code: 'ECONNRESET', syscall: 'write' });
 }
 
+/**
+ * `sendPresenceUpdate('composing' | 'paused' | 'recording', toJid)` with no JID (or one without
+ * an `@`): `jidDecode` (`WABinary/jid-utils.js`) returns undefined and `const { server } =
+ * jidDecode(toJid)` (`Socket/chats.js`) throws, before anything is written, socket open or not.
+ */
+export function presenceWithoutJidError(): TypeError {
+  return stackless(() => new TypeError("Cannot destructure property 'server' of 'jidDecode(...)' as it is undefined."));
+}
+
 /** `CB:failure` at login (`Socket/socket.js`): `Connection Failure` with the reason as status code (none: 500). */
 export function loginFailureError(reason: number | null): Boom {
   const statusCode = reason ?? baileysErrorShapes.loginFailure.statusCode;

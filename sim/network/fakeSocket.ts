@@ -4,25 +4,29 @@
  * `sendPresenceUpdate`, `end`. Its behaviour is rc14's as measured on the loopback server
  * (test/fidelity/scenarios.ts); in short:
  *
- * - A connect logs in after the connect delay, or hangs until `connectTimeoutMs` (408), is
- *   refused (408), fails its login (`Connection Failure`), or — after an HTTP error on the
- *   upgrade — stays `connecting` for ever. An open socket emits `receivedPendingNotifications`,
- *   `isOnline`, then `open`.
- * - `sendMessage` rejects 428 `Connection Closed` unless the socket is open. Otherwise it runs the
+ * - A connect logs in after the connect delay (or later: `slowLogin`), or hangs until
+ *   `connectTimeoutMs` (408), is refused (408), fails its login (`Connection Failure`), or —
+ *   after an HTTP error on the upgrade — stays `connecting` for ever. An open socket emits
+ *   `receivedPendingNotifications`, `isOnline`, then `open`.
+ * - `sendMessage` rejects 428 `Connection Closed` unless the WebSocket is open (from one latency
+ *   after the connect, unless the upgrade fails: before `open` too). Otherwise it runs the
  *   pre-write queries (media: `media_conn`, cached per socket even when it failed, and the upload;
  *   the first send per chat: usync, inside the socket's send lock with the write, so its sends are
  *   written in the order they were called: sendLock.ts), writes, and resolves right after the write with a
  *   `proto.WebMessageInfo`. The frame reaches the server one latency later, or stalls in a silent
  *   link, or is lost if the server cut the connection. An unanswered query waits out
- *   `defaultQueryTimeoutMs`; a network close during a query rejects with the bare close code.
- *   Each write is echoed as `messages.upsert` `append` `fromMe`.
+ *   `defaultQueryTimeoutMs`; a network close during a query rejects with the bare close code; a
+ *   write into a reset not read yet fails with `write ECONNRESET`. A media upload the host never
+ *   answers leaves the send pending for good. Each write is echoed as `messages.upsert` `append`
+ *   `fromMe` (unless `emitOwnEvents: false`).
  * - The server may cut the connection (heard one latency later: 428), end it with a stream error
  *   (Baileys ends the socket at once), or go silent: the keep-alive notices (keepAlive.ts) and
  *   Baileys ends the socket, but ws waits its 30 s close timeout for a close frame that never
  *   comes before `close` (408) is emitted; sends in between get 428. A silent link that comes
  *   back delivers what stalled.
- * - Inbound messages are upserted (`notify` live, `append` when delivered offline at login) and
- *   receipted; one whose receipt never reached the server is redelivered at the next login.
+ * - Inbound messages are receipted, then upserted (`notify` live, `append` when delivered offline
+ *   at login), stamped with their send time; one whose receipt never reached the server is
+ *   redelivered at the next login. `end()` resolves at the close only for its first caller.
  *
  * The socket reaches its network only through a {@link SocketHost}; the network reaches it
  * through {@link FakeSocket.control}.
@@ -43,6 +47,7 @@ import {
   mediaConnError,
   mediaConnUnansweredError,
   mediaUploadFailedError,
+  presenceWithoutJidError,
   timedOutError,
   writeResetError,
   type DropReason,
@@ -52,6 +57,7 @@ import { keepAliveEndsAt } from './keepAlive.js';
 import { closeUpdate, describeContent, inboundUpsert, nackUpdate, sentWaMessage } from './messageShapes.js';
 import { parseReplyKey, type FrameKind, type QueuedInbound, type ServerModel } from './server.js';
 import { SendLock } from './sendLock.js';
+import { socketBehaviourOf, type SocketBehaviour } from './socketBehaviour.js';
 import { Wire } from './wire.js';
 
 /** The fields of a new attempt record the socket knows; the network adds order, time and results. */
@@ -98,6 +104,11 @@ export interface SocketHost {
   drawFakeId(): string;
   /** A new attempt record, or undefined once the run's attempts limit is hit. */
   newAttempt(fields: NewAttempt): AttemptRecord | undefined;
+  /**
+   * This socket's login was answered: WhatsApp ends the device's older sessions now. Returns how
+   * many it ended (their 440 arrives with this login's answer).
+   */
+  loggingIn(socket: FakeSocket): number;
   /** This socket logged in. */
   opened(socket: FakeSocket): void;
   /** This socket emitted `close`; `unreceipted` are inbound messages the server must deliver again. */
@@ -154,6 +165,8 @@ class PendingQuery {
 export interface SocketControl {
   cut(kind: CutKind, noticeMs: number | undefined, dropReason: DropReason): void;
   streamError(error: Error, dropReason: DropReason, cause: SocketCause): void;
+  /** A newer session of the device logged in: its 440 arrives now, with that login's answer. */
+  replaced(): void;
   silence(resumeAt: number | 'heal' | 'never'): void;
   resume(): void;
   deliver(message: QueuedInbound): void;
@@ -164,12 +177,11 @@ export interface SocketControl {
 export class FakeSocket implements SocketLike {
   readonly #host: SocketHost;
   readonly #timings: SocketTimings;
+  readonly #behaviour: SocketBehaviour;
   readonly #wire: Wire;
   readonly #emitter: FakeEmitter;
   readonly #queries = new Set<PendingQuery>();
   readonly #pendingSends = new Set<AttemptRecord>();
-  /** Sends whose upload the media host never answers: pending for good (rc14 sets no upload timeout). */
-  readonly #hungUploads = new Set<AttemptRecord>();
   /** Inbound ids this socket sent a receipt for (rc14 receipts a message before emitting it). */
   readonly #receipted = new Set<string>();
   /** Chats whose device list this socket knows (their usync queries are done). */
@@ -197,6 +209,10 @@ export class FakeSocket implements SocketLike {
   #unreadReset: { kind: CutKind; dropReason: DropReason } | undefined;
   /** A write failed (an unread RST): ws is no longer OPEN, though `close` is still to come. */
   #writeFailed = false;
+  /** When the server accepts the WebSocket upgrade (one latency after the connect), unless the connect fails at that level. */
+  readonly #upgradeAt: number;
+  /** Own sends written before `open`: rc14's event buffer holds their echoes until the login's notifications. */
+  #heldEchoes: WAMessage[] = [];
   /** The error `close` will carry once the close handshake ends. */
   #endError: Error | undefined;
   #endPromise: Promise<void> | undefined;
@@ -209,15 +225,24 @@ export class FakeSocket implements SocketLike {
   readonly control: SocketControl;
 
   /** Starts connecting at once; `inert` sockets (over the sockets limit) never progress. */
-  constructor(host: SocketHost, readonly generation: number, inert: boolean, timings: SocketTimings = socketTimingsOf(undefined)) {
+  constructor(
+    host: SocketHost,
+    readonly generation: number,
+    inert: boolean,
+    timings: SocketTimings = socketTimingsOf(undefined),
+    behaviour: SocketBehaviour = socketBehaviourOf(undefined),
+  ) {
     this.#host = host;
     this.#timings = timings;
+    this.#behaviour = behaviour;
     this.#wire = new Wire(host.timers, () => host.latencyMs());
     this.record = { generation, createdAt: host.now(), state: 'connecting', endCalls: 0, refused: false, timings: { ...timings }, listeners: {} };
+    this.#upgradeAt = host.now() + host.latencyMs();
     this.#emitter = new FakeEmitter(this.record.listeners);
     this.control = {
       cut: (kind, noticeMs, dropReason) => this.#cut(kind, noticeMs, dropReason),
       streamError: (error, dropReason, cause) => this.#serverEnds(error, dropReason, cause),
+      replaced: () => this.#endedByServer(dropError('conflict'), 'conflict', 'replaced'),
       silence: (resumeAt) => this.#silence(resumeAt),
       resume: () => this.#resume(),
       deliver: (message) => this.#fromServer(() => this.#arrived(message)),
@@ -236,9 +261,21 @@ export class FakeSocket implements SocketLike {
     return this.record.state;
   }
 
-  /** Whether Baileys may write: `sendRawMessage`'s `ws.isOpen` (the socket open, no write failed on it). */
+  /**
+   * Whether Baileys may write: `sendRawMessage`'s `ws.isOpen`. The WebSocket is open once the
+   * socket is, and already while it logs in once the upgrade was accepted (it may be answered
+   * late: `slowLogin`); never after a write failed on it.
+   */
   get #wsOpen(): boolean {
-    return this.state === 'open' && !this.#writeFailed;
+    if (this.#writeFailed) return false;
+    return this.state === 'open' || (this.state === 'connecting' && this.#upgraded());
+  }
+
+  /** The upgrade was accepted: past its time, and the connect does not fail before the WebSocket opens. */
+  #upgraded(): boolean {
+    if (this.#host.now() < this.#upgradeAt || this.#wire.silent || this.record.cause !== undefined) return false;
+    const verdict = this.#host.connectVerdict()?.kind;
+    return verdict !== 'hang' && verdict !== 'refuse' && verdict !== 'upgradeRejected';
   }
 
   /** Whether `close` has been emitted to the path. */
@@ -254,11 +291,6 @@ export class FakeSocket implements SocketLike {
   /** Sends still pending on this socket (hung uploads included). */
   get inflightCount(): number {
     return this.#pendingSends.size;
-  }
-
-  /** Sends still pending on this socket that will settle: all but those hung in an upload. */
-  get settlingCount(): number {
-    return this.#pendingSends.size - this.#hungUploads.size;
   }
 
   /** Baileys' event emitter subset: `on` / `off`; emission is synchronous, like Baileys'. */
@@ -297,12 +329,15 @@ export class FakeSocket implements SocketLike {
       });
       // rc14's sendMessage echoes the very message object it resolves to.
       const sent = sentWaMessage({ chatJid: jid, messageId, text, kind, at: attempt.at }) as WAMessage;
-      this.#echo(sent);
+      if (this.#behaviour.emitOwnEvents) this.#echo(sent);
       return sent;
     });
   };
 
-  /** Baileys `sendPresenceUpdate`: 428 unless open; otherwise written at once. */
+  /**
+   * Baileys `sendPresenceUpdate`: a chat state (`composing`, ...) needs a JID (a TypeError
+   * otherwise, whatever the socket's state); then 428 unless open; otherwise written at once.
+   */
   readonly sendPresenceUpdate = (type: WAPresence, toJid?: string): Promise<void> => {
     const chatJid = toJid ?? '';
     const attempt = this.#host.newAttempt({
@@ -315,6 +350,8 @@ export class FakeSocket implements SocketLike {
       closeEmittedBefore: this.closeEmitted,
     });
     if (attempt === undefined) return new Promise<never>(() => {});
+    const chatState = type !== 'available' && type !== 'unavailable';
+    if (chatState && !(typeof toJid === 'string' && toJid.includes('@'))) return this.#settleRejected(attempt, presenceWithoutJidError()) as Promise<never>;
     if (!this.#wsOpen) return this.#settleRejected(attempt, connectionClosedError()) as Promise<never>;
     return this.#track(attempt, async () => {
       if (this.#unreadReset !== undefined) throw this.#failedWrite();
@@ -353,7 +390,15 @@ export class FakeSocket implements SocketLike {
     const verdict: ConnectVerdict | undefined = this.#wire.silent ? { kind: 'hang' } : this.#host.connectVerdict();
     switch (verdict?.kind) {
       case undefined:
-        return this.#open();
+        return this.#loggedIn();
+      case 'slowLogin':
+        // The WebSocket is open meanwhile; a link gone silent by then never hears the answer.
+        this.#connectTimer = this.#host.timers.setTimeout(() => {
+          this.#connectTimer = undefined;
+          if (this.#wire.silent) this.#completeConnect();
+          else this.#loggedIn();
+        }, verdict.delayMs);
+        return;
       case 'hang': {
         const timeoutAt = this.record.createdAt + this.#timings.connectTimeoutMs;
         this.#connectTimer = this.#host.timers.setTimeout(() => {
@@ -376,6 +421,20 @@ export class FakeSocket implements SocketLike {
     }
   }
 
+  /**
+   * The login was answered. When it ended an older session of the device, that session's 440
+   * arrived with the answer and its close takes a round trip; this socket's `open` follows its
+   * own login queries, which take longer (rc14 on loopback: the old close 10 ms before the new
+   * `open`). Opens after the replaced sessions' closes.
+   */
+  #loggedIn(): void {
+    if (this.#host.loggingIn(this) === 0) return this.#open();
+    this.#connectTimer = this.#host.timers.setTimeout(() => {
+      this.#connectTimer = undefined;
+      this.#open();
+    }, 2 * this.#host.latencyMs() + 1);
+  }
+
   #open(): void {
     const now = this.#host.now();
     this.record.state = 'open';
@@ -383,7 +442,10 @@ export class FakeSocket implements SocketLike {
     this.#lastReceivedAt = now;
     // rc14 order: the offline notification, then chats.js's presence inside the `open` emission.
     this.#emit('connection.update', { receivedPendingNotifications: true });
-    this.#emit('connection.update', { isOnline: true });
+    const held = this.#heldEchoes;
+    this.#heldEchoes = [];
+    for (const message of held) this.#emit('messages.upsert', { messages: [message], type: 'append' });
+    this.#emit('connection.update', { isOnline: this.#behaviour.markOnlineOnConnect });
     this.#emit('connection.update', { connection: 'open' });
     this.#host.opened(this);
   }
@@ -427,11 +489,14 @@ export class FakeSocket implements SocketLike {
   /** A stream error (or stream end) from the server: it arrives one latency later and Baileys ends the socket. */
   #serverEnds(error: Error, dropReason: DropReason, cause: SocketCause): void {
     if (this.closeEmitted) return;
-    this.#fromServer(() => {
-      if (this.state !== 'open') return;
-      this.#lost(cause, dropReason);
-      this.#beginEnd(error, cause);
-    });
+    this.#fromServer(() => this.#endedByServer(error, dropReason, cause));
+  }
+
+  /** The server's stream error arrived: Baileys ends the socket with it. */
+  #endedByServer(error: Error, dropReason: DropReason, cause: SocketCause): void {
+    if (this.state !== 'open') return;
+    this.#lost(cause, dropReason);
+    this.#beginEnd(error, cause);
   }
 
   /** The link goes silent; the keep-alive will notice unless it comes back first. */
@@ -584,7 +649,7 @@ export class FakeSocket implements SocketLike {
     if (!ok) attempt.error = errorRecord(error);
   }
 
-  #settleRejected(attempt: AttemptRecord, error: Boom): Promise<never> {
+  #settleRejected(attempt: AttemptRecord, error: Boom | TypeError): Promise<never> {
     attempt.result = 'rejected';
     attempt.settledAt = this.#host.now();
     attempt.error = errorRecord(error);
@@ -613,7 +678,6 @@ export class FakeSocket implements SocketLike {
    */
   #uploadUnanswered(attempt: AttemptRecord): Promise<never> {
     attempt.uploadUnanswered = true;
-    this.#hungUploads.add(attempt);
     return new Promise<never>(() => {});
   }
 
@@ -700,7 +764,8 @@ export class FakeSocket implements SocketLike {
   /** rc14 echoes every write as an `append` upsert `fromMe` (`emitOwnEvents`), after its event buffer's delay. */
   #echo(message: WAMessage): void {
     this.#host.timers.setTimeout(() => {
-      if (!this.closeEmitted) this.#emit('messages.upsert', { messages: [message], type: 'append' });
+      if (this.state === 'connecting') this.#heldEchoes.push(message);
+      else if (!this.closeEmitted) this.#emit('messages.upsert', { messages: [message], type: 'append' });
     }, this.#host.options.echoMs);
   }
 

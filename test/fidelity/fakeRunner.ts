@@ -108,6 +108,7 @@ function connectPlanEvents(step: Extract<Step, { do: 'nextConnect' }>, scenario:
   if (plan === 'closeOnAccept') return [{ at: connect.at + 1, do: 'drop', reason: 'connectionClosed' }];
   if (plan === 'hang') return [{ at: step.at, do: 'blackhole', untilAt }];
   if ('upgradeStatus' in plan) return [{ at: step.at, do: 'upgradeRejected', untilAt, status: plan.upgradeStatus }];
+  if ('loginDelayMs' in plan) return [{ at: step.at, do: 'slowLogin', untilAt, delayMs: plan.loginDelayMs }];
   const reason = plan.failure ?? 500;
   if (!(loginFailureReasons as readonly number[]).includes(reason)) {
     missing(`a login failure with reason ${reason}`);

@@ -38,6 +38,8 @@ const connectPlan = z.union([
   z.literal('hang'),
   z.strictObject({ failure: z.int().min(100).max(999).nullable() }),
   z.strictObject({ upgradeStatus: z.int().min(300).max(599) }),
+  /** the handshake completes (the WebSocket is open), `<success>` comes this much later */
+  z.strictObject({ loginDelayMs: z.int().min(1).max(60_000) }),
 ]);
 
 const stepSchemas = {
@@ -53,6 +55,8 @@ const stepSchemas = {
     textBytes: z.int().min(1).max(64_000_000).optional(),
   }),
   end: z.strictObject({ at, do: z.literal('end') }),
+  /** `sendPresenceUpdate('composing', jid)`; `noJid`: with no jid at all */
+  presence: z.strictObject({ at, do: z.literal('presence'), key: name, chat: name.optional(), noJid: z.literal(true).optional() }),
   // ---- server / network faults ----
   inbound: z.strictObject({ at, do: z.literal('inbound'), msg: name, chat: name.optional(), receiptLost: z.literal(true).optional() }),
   silence: z.strictObject({ at, do: z.literal('silence') }),
@@ -83,14 +87,14 @@ export const stepKinds = Object.freeze(Object.keys(stepSchemas) as (keyof typeof
 /** One step kind. */
 export type StepKind = (typeof stepKinds)[number];
 /** Steps the scripted send path performs; every other kind is a server / network fault. */
-export const clientStepKinds: ReadonlySet<StepKind> = new Set<StepKind>(['connect', 'send', 'end']);
+export const clientStepKinds: ReadonlySet<StepKind> = new Set<StepKind>(['connect', 'send', 'end', 'presence']);
 
 /** One timed step. */
 export type Step = { [K in StepKind]: z.infer<(typeof stepSchemas)[K]> }[StepKind];
 /** A step of kind `K`. */
 export type StepOf<K extends StepKind> = Extract<Step, { do: K }>;
 /** A client action. */
-export type ClientStep = StepOf<'connect' | 'send' | 'end'>;
+export type ClientStep = StepOf<'connect' | 'send' | 'end' | 'presence'>;
 /** A server / network fault. */
 export type FaultStep = Exclude<Step, ClientStep>;
 /** The socket settings of a scenario. */
@@ -105,6 +109,8 @@ const headSchema = z.strictObject({
   reconnect: z.strictObject({ delayMs: z.int().min(0).max(60_000) }).optional(),
   /** the path's first listener of this event throws (once, on the first `connection: 'open'` for connection.update) */
   listenerThrows: z.enum(['connection.update', 'messages.upsert']).optional(),
+  /** more `makeWASocket` settings (Baileys' defaults: both true) */
+  socketConfig: z.strictObject({ markOnlineOnConnect: z.boolean().optional(), emitOwnEvents: z.boolean().optional() }).optional(),
   /** the script stops observing here; what happens later is not part of the trace */
   endAt: at,
   steps: z.array(z.unknown()).min(1).max(scenarioLimits.stepsMax),
@@ -116,6 +122,7 @@ export interface Scenario {
   socket: SocketSettings;
   reconnect?: { delayMs: number };
   listenerThrows?: 'connection.update' | 'messages.upsert';
+  socketConfig?: { markOnlineOnConnect?: boolean; emitOwnEvents?: boolean };
   endAt: number;
   steps: Step[];
 }
@@ -146,6 +153,7 @@ export function parseScenario(input: unknown): Scenario {
   const scenario: Scenario = { name: head.data.name, socket: head.data.socket, endAt: head.data.endAt, steps };
   if (head.data.reconnect) scenario.reconnect = head.data.reconnect;
   if (head.data.listenerThrows) scenario.listenerThrows = head.data.listenerThrows;
+  if (head.data.socketConfig) scenario.socketConfig = head.data.socketConfig;
   return scenario;
 }
 
@@ -179,8 +187,8 @@ function checkSteps(steps: readonly Step[], endAt: number, where: string, issues
       connected = true;
       if (++connects > scenarioLimits.connectsMax) issues.push(`${here}: more than ${scenarioLimits.connectsMax} connects`);
     }
-    if ((step.do === 'send' || step.do === 'end') && !connected) issues.push(`${here}.do: "${step.do}" before any "connect"`);
-    if (step.do === 'send') {
+    if ((step.do === 'send' || step.do === 'end' || step.do === 'presence') && !connected) issues.push(`${here}.do: "${step.do}" before any "connect"`);
+    if (step.do === 'send' || step.do === 'presence') {
       if (keys.has(step.key)) issues.push(`${here}.key: duplicate key "${step.key}"`);
       keys.add(step.key);
     }

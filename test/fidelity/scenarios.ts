@@ -59,6 +59,7 @@ const boom = (statusCode: number, message: string): ErrorShape => ({ kind: 'boom
 const closeCode = (value: number): ErrorShape => ({ kind: 'number', value });
 const connectionClosed = boom(428, 'Connection Closed');
 const resolvedValue = { proto: true, timestamp: 'Long' as const, status: 1, fromMe: true };
+const noJidError: ErrorShape = { kind: 'error', name: 'TypeError', message: "Cannot destructure property 'server' of 'jidDecode(...)' as it is undefined." };
 
 /**
  * rc14's connection events for a login that succeeds: `connecting` with
@@ -68,13 +69,13 @@ const resolvedValue = { proto: true, timestamp: 'Long' as const, status: 1, from
  * calls `sendPresenceUpdate('available')` (markOnlineOnConnect, with a push name), which emits
  * `isOnline` nested inside the emission of `open`.
  */
-function login(sock: number, connectAt: number): ConnectionEntry[] {
-  const at = connectAt + loginMs;
+function login(sock: number, connectAt: number, { online = true, answeredAfterMs = 0 } = {}): ConnectionEntry[] {
+  const at = connectAt + answeredAfterMs + loginMs;
   const slackMs = loginSlackMs;
   return [
     ...connecting(sock, connectAt),
     { at, socket: sock, event: 'pending:true', slackMs },
-    { at, socket: sock, event: 'online:true', slackMs },
+    { at, socket: sock, event: online ? 'online:true' : 'online:false', slackMs },
     { at, socket: sock, event: 'open', slackMs },
   ];
 }
@@ -124,7 +125,7 @@ const received = (name: string, sock: number, at: number, type: 'notify' | 'appe
   sentAt,
   ...(slackMs === undefined ? {} : { slackMs }),
 });
-const trace = (t: Partial<Trace>): Trace => ({ connection: [], sends: [], upserts: [], updates: [], thrown: [], ends: [], ...t });
+const trace = (t: Partial<Trace>): Trace => ({ connection: [], sends: [], upserts: [], updates: [], thrown: [], ends: [], presences: [], ...t });
 const scenario = (raw: Omit<Scenario, 'socket'>): Scenario => parseScenario({ socket, ...raw });
 
 // ---- the cases --------------------------------------------------------------------------------
@@ -1004,6 +1005,110 @@ export const originalTimestamps: FidelityCase = {
   }),
 };
 
+/**
+ * The server answers the login 2 s late (the Noise handshake is done, the WebSocket open):
+ * `sendRawMessage` (`Socket/socket.js`) checks only `ws.isOpen`, so a send made while the socket
+ * is still `connecting` runs its usync queries, which the server answers, and is written, a
+ * second before `open`. Its echo waits in the event buffer, which flushes with the login's
+ * pending notifications (`Utils/event-buffer.js`).
+ */
+export const sendBeforeOpen: FidelityCase = {
+  scenario: scenario({
+    name: 'send-before-open',
+    endAt: 3500,
+    steps: [
+      { at: 0, do: 'nextConnect', plan: { loginDelayMs: 2000 } },
+      { at: 100, do: 'connect' },
+      { at: 1000, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({
+    connection: login(1, 100, { answeredAfterMs: 2000 }),
+    sends: [written('r1', 1, 1000)],
+    upserts: [{ ...echo('r1', 1, 100 + 2000 + loginMs), slackMs: loginSlackMs }],
+  }),
+};
+
+/**
+ * `markOnlineOnConnect: false`: at login chats.js calls `sendPresenceUpdate('unavailable')`
+ * instead of `'available'` (`Socket/chats.js`), which emits `isOnline: false`.
+ */
+export const offlineOnConnect: FidelityCase = {
+  scenario: scenario({
+    name: 'mark-online-off',
+    endAt: 1800,
+    socketConfig: { markOnlineOnConnect: false },
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1000, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({ connection: login(1, 0, { online: false }), sends: [written('r1', 1, 1000)], upserts: [echo('r1', 1, 1000 + writeMs + echoMs)] }),
+};
+
+/** `emitOwnEvents: false`: `sendMessage` upserts nothing of its own (`Socket/messages-send.js`): no echo. */
+export const noOwnEcho: FidelityCase = {
+  scenario: scenario({
+    name: 'emit-own-events-off',
+    endAt: 1800,
+    socketConfig: { emitOwnEvents: false },
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1000, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({ connection: login(1, 0), sends: [written('r1', 1, 1000)] }),
+};
+
+/**
+ * The path opens a second socket while the first is open: when its login is answered, the
+ * server ends the device's older session (`<stream:error><conflict type="replaced"/>`), and the
+ * old socket's 440 close arrives before the new socket's `open`, which waits for the login's
+ * own queries.
+ */
+export const replacedByOwnLogin: FidelityCase = {
+  scenario: scenario({
+    name: 'replaced-by-own-login',
+    endAt: 2500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1000, do: 'connect' },
+    ],
+  }),
+  rc14: trace({ connection: [...login(1, 0), ...connecting(2, 1000), closed(1, 1000 + loginMs, boom(440, 'Stream Errored (conflict)'), loginSlackMs), ...login(2, 1000).slice(2)] }),
+};
+
+/**
+ * `sendPresenceUpdate('composing')` with no JID: `const { server } = jidDecode(toJid)`
+ * (`Socket/chats.js`) destructures `undefined` and the call rejects with a TypeError before
+ * anything is written, whether the socket is open or closed; with a JID it is written, or 428
+ * once closed.
+ */
+export const presenceWithoutJid: FidelityCase = {
+  scenario: scenario({
+    name: 'presence-without-jid',
+    endAt: 2500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1000, do: 'presence', key: 'c1', noJid: true },
+      { at: 1200, do: 'presence', key: 'c2' },
+      { at: 1500, do: 'end' },
+      { at: 2000, do: 'presence', key: 'c3', noJid: true },
+      { at: 2100, do: 'presence', key: 'c4' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 1500, null)],
+    ends: [{ at: 1500, socket: 1, outcome: 'resolved', settledAt: 1500 }],
+    presences: [
+      { key: 'c1', socket: 1, at: 1000, outcome: 'rejected', settledAt: 1000, error: noJidError },
+      { key: 'c2', socket: 1, at: 1200, outcome: 'resolved', settledAt: 1200 },
+      { key: 'c3', socket: 1, at: 2000, outcome: 'rejected', settledAt: 2000, error: noJidError },
+      { key: 'c4', socket: 1, at: 2100, outcome: 'rejected', settledAt: 2100, error: connectionClosed },
+    ],
+  }),
+};
+
 /** Every case, in a fixed order. */
 export const fidelityCases: readonly FidelityCase[] = Object.freeze([
   healthySession,
@@ -1042,4 +1147,9 @@ export const fidelityCases: readonly FidelityCase[] = Object.freeze([
   endAfterKeepAliveEnd,
   sendIntoUnreadReset,
   originalTimestamps,
+  sendBeforeOpen,
+  offlineOnConnect,
+  noOwnEcho,
+  replacedByOwnLogin,
+  presenceWithoutJid,
 ]);

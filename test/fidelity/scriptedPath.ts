@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { proto, type BaileysEventMap } from '@whiskeysockets/baileys';
 import type { SendPath, SendPathFactory, SimEnv, SocketLike } from '../../src/ports.js';
 import { chatOf, type Scenario, type StepOf } from './scenario.js';
-import { emptyTrace, errorShape, messageText, nameInText, sendText, valueShape, type ConnectionEntry, type EndEntry, type SendEntry, type Trace } from './trace.js';
+import { emptyTrace, errorShape, messageText, nameInText, sendText, valueShape, type ConnectionEntry, type EndEntry, type PresenceEntry, type SendEntry, type Trace } from './trace.js';
 
 /** The message id a scenario send uses (Baileys' own format: `3EB0` + 18 upper-case hex). */
 export function messageIdFor(scenario: string, key: string): string {
@@ -90,6 +90,7 @@ class Script implements SendPath {
       if (step.do === 'connect') this.#later(step.at, () => this.#connect());
       else if (step.do === 'send') this.#later(step.at, () => this.#send(step));
       else if (step.do === 'end') this.#later(step.at, () => this.#end());
+      else if (step.do === 'presence') this.#later(step.at, () => this.#presence(step));
     }
     this.#later(this.#scenario.endAt, () => {
       this.#stopped = true;
@@ -114,7 +115,7 @@ class Script implements SendPath {
 
   #connect(): void {
     const { keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs } = this.#scenario.socket;
-    const sock = this.#env.makeSocket({ keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs });
+    const sock = this.#env.makeSocket({ keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs, ...this.#scenario.socketConfig });
     this.#sockets.push(sock);
     const generation = this.#sockets.length;
     this.#listen(sock, generation);
@@ -231,6 +232,29 @@ class Script implements SendPath {
         entry.error = errorShape(error);
       },
     );
+  }
+
+  #presence(step: StepOf<'presence'>): void {
+    const entry: PresenceEntry = { key: step.key, socket: this.#sockets.length, at: this.#now(), outcome: 'pending' };
+    this.#record.trace.presences.push(entry);
+    const jid = step.noJid ? undefined : this.#jidOf(chatOf(step));
+    let sending: Promise<unknown>;
+    try {
+      sending = this.#sockets.at(-1)!.sendPresenceUpdate('composing', jid);
+    } catch (error) {
+      sending = Promise.reject(error);
+    }
+    sending.then(
+      () => this.#settlePresence(entry, 'resolved'),
+      (error: unknown) => this.#settlePresence(entry, 'rejected', error),
+    );
+  }
+
+  #settlePresence(entry: PresenceEntry, outcome: 'resolved' | 'rejected', error?: unknown): void {
+    if (this.#stopped) return;
+    entry.outcome = outcome;
+    entry.settledAt = this.#now();
+    if (outcome === 'rejected') entry.error = errorShape(error);
   }
 
   #end(): void {

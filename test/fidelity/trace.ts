@@ -80,6 +80,16 @@ export interface UpsertEntry extends Slack {
   sentAt?: number;
 }
 
+/** One `sendPresenceUpdate` call of the script. */
+export interface PresenceEntry {
+  key: string;
+  socket: number;
+  at: number;
+  outcome: 'resolved' | 'rejected' | 'pending';
+  settledAt?: number;
+  error?: ErrorShape;
+}
+
 /** One `end()` call of the script, and when its promise resolved. */
 export interface EndEntry {
   at: number;
@@ -114,11 +124,12 @@ export interface Trace {
   updates: UpdateEntry[];
   thrown: ThrownEntry[];
   ends: EndEntry[];
+  presences: PresenceEntry[];
 }
 
 /** An empty trace. */
 export function emptyTrace(): Trace {
-  return { connection: [], sends: [], upserts: [], updates: [], thrown: [], ends: [] };
+  return { connection: [], sends: [], upserts: [], updates: [], thrown: [], ends: [], presences: [] };
 }
 
 const portPattern = /127\.0\.0\.1:\d{1,5}/g;
@@ -211,6 +222,10 @@ export function compareTraces(expected: Trace, actual: Trace): string[] {
   compareList('updates', expected.updates, actual.updates, e => `${e.name}@${e.socket}:${e.status}`, out);
   compareList('thrown', expected.thrown, actual.thrown, e => `${e.event}@${e.socket}:${e.surfaced}:${e.laterListenerRan ? 'later ran' : 'later skipped'}`, out);
   compareList('ends', expected.ends, actual.ends, e => `${e.socket}:${e.outcome}`, out, (e, a, where) => {
+    sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out);
+  });
+  compareList('presences', expected.presences, actual.presences, e => `${e.key}@${e.socket}:${e.outcome}`, out, (e, a, where) => {
+    sameValue(`${where}.error`, e.error, a.error, out);
     sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out);
   });
   return out;

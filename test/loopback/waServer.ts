@@ -146,6 +146,8 @@ export type ConnectPlan =
   | { failure: number | null }
   /** answer the HTTP upgrade request with this status and close the TCP connection */
   | { upgradeStatus: number }
+  /** full handshake, then `<success>` only this much later (iqs are answered meanwhile) */
+  | { loginDelayMs: number }
   /** accept the TCP connection and never answer the upgrade request */
   | 'hang';
 
@@ -546,6 +548,15 @@ export class ServerConnection {
       this.failure(plan.failure);
       return;
     }
+    if (typeof plan === 'object' && 'loginDelayMs' in plan) {
+      this.later(plan.loginDelayMs, () => this.logIn());
+      return;
+    }
+    this.logIn();
+  }
+
+  /** `<success>`, then what the bot missed and the offline count. */
+  private logIn(): void {
     this.server.loggingIn(this);
     const t = String(Math.floor(Date.now() / 1000));
     this.sendNode({ tag: 'success', attrs: { t, props: '1', abprops: '1', location: 'loopback', creation: t } });
