@@ -33,11 +33,13 @@ const schema = z.strictObject({
 /** `drop`: the connection ends from outside now, for `reason`. */
 export type DropEvent = z.infer<typeof schema>;
 
-/** A generated drop: the reason, and a fixed notice delay for a cut or none (one latency). */
+/** A generated drop: the reason, a fixed notice delay for a cut or none (one latency), and a slow login after it. */
 export interface DropStep {
   do: 'drop';
   reason: DropReason;
   noticeMs: number | undefined;
+  /** The logins of the reconnect that follows are answered this late (a `slowLogin` companion). */
+  slowLoginMs?: number | undefined;
 }
 
 /** Closes after which a path must not reconnect: the device was logged out, or another session took over. */
@@ -49,6 +51,12 @@ const cutKinds: Partial<Record<DropReason, CutKind>> = {
   connectionResetUnread: 'rstUnread',
   wsClose: 'wsClose',
 };
+
+/** How long the logins after a drop with a slow-login companion are answered late. */
+const slowLoginWindowMs = 60_000;
+
+/** Generated unread windows of a reset are the generated notice delay (0-300 ms) times this. */
+const unreadWindowScale = 5;
 
 /** How long after a silent drop a path may still be recovering: the keep-alive, ws's close timeout, a reconnect. */
 const silentAftermathMs = keepAliveDetectionMsMax(baileysDefaults.keepAliveIntervalMs) + wsCloseTimeoutMs + baileysDefaults.connectTimeoutMs;
@@ -109,12 +117,18 @@ export const drop = defineFault<'drop', DropEvent, DropStep>({
         { weight: 5, arbitrary: fc.constant<DropReason>('connectionLost') },
       ),
       noticeMs: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined, freq: 3 }),
+      // One drop in ten: the reconnect meets a slow login, with the WebSocket open before `open`.
+      slowLoginMs: fc.option(fc.integer({ min: 1, max: 10_000 }), { nil: undefined, freq: 10 }),
     }),
     stepWeight: 3,
     sceneWeight: 6,
-    toEvent: (step, at) =>
-      step.noticeMs === undefined || cutKinds[step.reason] === undefined
+    companions: (step, at) => (step.slowLoginMs === undefined ? [] : [{ at, do: 'slowLogin', untilAt: at + slowLoginWindowMs, delayMs: step.slowLoginMs }]),
+    toEvent: (step, at) => {
+      // An RST stays unread while the bot's process is busy: up to 1.5 s, so sends meet it.
+      if (step.reason === 'connectionResetUnread') return { at, do: 'drop', reason: step.reason, noticeMs: unreadWindowScale * (step.noticeMs ?? 60) };
+      return step.noticeMs === undefined || cutKinds[step.reason] === undefined
         ? { at, do: 'drop', reason: step.reason }
-        : { at, do: 'drop', reason: step.reason, noticeMs: step.noticeMs },
+        : { at, do: 'drop', reason: step.reason, noticeMs: step.noticeMs };
+    },
   },
 });

@@ -41,8 +41,9 @@ export const slowLogin = defineFault<'slowLogin', SlowLoginEvent, SlowLoginStep>
   coverage: { swarm: { slowLogin: fc.boolean() }, kindOf: () => 'slowLogin' },
   generate: {
     step: fc.record({ do: fc.constant('slowLogin' as const), forMs: fc.integer({ min: 0, max: 20_000 }), delayMs: fc.integer({ min: 1, max: 10_000 }) }),
-    stepWeight: 1,
-    // Only a send on a socket still connecting meets it: nothing a scene's reply lines up with.
+    // It matters only when the path connects: generated as a companion of a drop (see drop.ts),
+    // where the path reconnects, and never on its own.
+    stepWeight: 0,
     sceneWeight: 0,
     toEvent: (step, at) => ({ at, do: 'slowLogin', untilAt: at + step.forMs, delayMs: step.delayMs }),
   },
