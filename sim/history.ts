@@ -196,6 +196,12 @@ export interface AttemptRecord {
   reachedServer: boolean;
   /** Pre-write queries (usync, media_conn) that waited out `defaultQueryTimeoutMs` unanswered. */
   queryTimeouts: number;
+  /**
+   * Pre-write queries the server left unanswered, counted when sent (each then waits out
+   * `defaultQueryTimeoutMs`, unless the socket closes first); absent when none. Unlike
+   * `queryTimeouts`, known before the timeout fires.
+   */
+  queriesStalled?: number;
   /** The server nacked the message (`messages.update` status ERROR): the recipient never sees it. */
   nacked?: true;
   /**

@@ -150,6 +150,6 @@ export class SendOverdueError extends SendPathError {
     readonly generation: number,
     readonly waitedMs: number,
   ) {
-    super(`media send on socket ${generation} still pending after ${waitedMs} ms (an upload that never answers?)`);
+    super(`media send on socket ${generation} still pending after ${waitedMs} ms (an upload never answered?)`);
   }
 }

@@ -438,10 +438,12 @@ export class Outbox {
     }
   }
 
-  /** The earliest deadline among a lane's replies still awaiting their first write, `except` one. */
+  /** The earliest deadline of a lane's replies still awaiting their first write, `except` one. */
   #earliestDeadlineAt(lane: Lane, except?: Reply): number {
     let earliest = Infinity;
-    for (const r of lane.replies) if (r.receipt === undefined && r !== except) earliest = Math.min(earliest, r.deadlineAt);
+    for (const r of lane.replies) {
+      if (r.receipt === undefined && r !== except) earliest = Math.min(earliest, r.deadlineAt);
+    }
     return earliest;
   }
 
@@ -498,24 +500,35 @@ export class Outbox {
    * send pending for good. The attempt is still waited for, until its socket's close: it may yet
    * be written, and the chat's next reply must not overtake it.
    */
-  async #firstOf(sending: Promise<unknown>, close: CloseSignal, reply: Reply, lane: Lane, live: LiveSocket, startedAt: number): Promise<unknown> {
+  async #firstOf(
+    sending: Promise<unknown>,
+    close: CloseSignal,
+    reply: Reply,
+    lane: Lane,
+    live: LiveSocket,
+    startedAt: number,
+  ): Promise<unknown> {
     const { clock, supervisor, deadlineMs } = this.#options;
     const media = this.#boundMediaSends && isMediaContent(reply.content);
-    let giveUpAt = !media ? Infinity : reply.receipt === undefined ? reply.deadlineAt : startedAt + deadlineMs;
+    const giveUpFrom = reply.receipt === undefined ? reply.deadlineAt : startedAt + deadlineMs;
+    let giveUpAt = media ? giveUpFrom : Infinity;
     // Every turn ends on news: the send settled, stop, a close, a reply queued, or a deadline due.
     for (;;) {
       const wakeAt = Math.min(giveUpAt, this.#earliestDeadlineAt(lane, reply));
       const alarm = wakeAt === Infinity ? undefined : supervisor.alarm(wakeAt);
       const queued = new Promise<'queued'>((resolve) => (lane.onQueued = () => resolve('queued')));
       try {
-        const first = await Promise.race([sending, this.#stopSignal, close.closed, queued, ...(alarm ? [alarm.rang] : [])]);
+        const news = [sending, this.#stopSignal, close.closed, queued, ...(alarm ? [alarm.rang] : [])];
+        const first = await Promise.race(news);
         if (first !== 'alarm' && first !== 'queued') return first;
       } finally {
         lane.onQueued = undefined;
         alarm?.release();
       }
       this.#expireQueued(lane);
-      if (this.#earliestDeadlineAt(lane, reply) <= clock.now()) throw new Error('invariant: a queued reply outlived its deadline');
+      if (this.#earliestDeadlineAt(lane, reply) <= clock.now()) {
+        throw new Error('invariant: a queued reply outlived its deadline');
+      }
       if (clock.now() < giveUpAt) continue;
       giveUpAt = Infinity;
       this.#giveUpHeld(reply, live, startedAt);
@@ -531,13 +544,12 @@ export class Outbox {
    */
   #giveUpHeld(reply: Reply, live: LiveSocket, startedAt: number): void {
     const cause = new SendOverdueError(live.generation, this.#options.clock.now() - startedAt);
-    this.#options.logger.warn(
-      { chat: redactJid(reply.chatJid), messageId: reply.messageId, generation: live.generation, waitedMs: cause.waitedMs },
-      'media send held past its deadline; ending its socket',
-    );
+    const { messageId, chatJid } = reply;
+    const log = { chat: redactJid(chatJid), messageId, generation: live.generation, waitedMs: cause.waitedMs };
+    this.#options.logger.warn(log, 'media send held past its deadline; ending its socket');
     if (reply.receipt === undefined) {
       reply.ambiguousCause ??= cause;
-      this.#fail(reply, new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, reply.attempts));
+      this.#fail(reply, new ReplyDeadlineError(messageId, this.#options.deadlineMs, reply.attempts));
     }
     this.#options.supervisor.restart(live.generation, cause);
   }

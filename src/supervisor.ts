@@ -6,7 +6,8 @@
  *
  * Every sender waiting for a live socket joins one shared wait: a bounded waiter list resolved
  * by the next `open`, with a single timer for the earliest waiter deadline, which also rings the
- * alarms attempts in flight race (a reply's deadline while Baileys holds its send). No sender polls.
+ * alarms attempts in flight race (a reply's deadline while Baileys holds its send). No sender
+ * polls.
  *
  * A connect that never completes is given up: rc14 leaves a socket `connecting` for ever when
  * the WebSocket upgrade is answered with an HTTP error (ws reports `unexpected-response`, which
@@ -64,7 +65,7 @@ class HeardCloseSignal implements CloseSignal {
   }
 }
 
-/** Rings once at its time ({@link Supervisor.alarm}); `release()` once the attempt racing it settled. */
+/** Rings once at its time ({@link Supervisor.alarm}); `release()` once its attempt settled. */
 export interface Alarm {
   readonly rang: Promise<'alarm'>;
   release(): void;
@@ -95,7 +96,10 @@ class TimedAlarm implements Alarm {
 }
 
 /** The alarm of a time already past: shared, it holds nothing. */
-const rungAlarm: Alarm = Object.freeze({ rang: Promise.resolve('alarm' as const), release: () => undefined });
+const rungAlarm: Alarm = Object.freeze({
+  rang: Promise.resolve('alarm' as const),
+  release: () => undefined,
+});
 
 /** Where the supervisor is in its life. */
 export type SupervisorState = 'idle' | 'connecting' | 'open' | 'backoff' | 'terminal' | 'stopped';
@@ -212,7 +216,7 @@ export class Supervisor {
    * at most `maxWaiters` at once; none rings after `stop()`.
    */
   alarm(at: number): Alarm {
-    if (this.#state === 'stopped') return { rang: new Promise<'alarm'>(() => undefined), release: () => undefined };
+    if (this.#state === 'stopped') return { rang: new Promise<'alarm'>(() => {}), release: () => {} };
     if (this.#options.clock.now() >= at) return rungAlarm;
     if (this.#alarms.size >= this.#maxWaiters) throw new WaitersFullError(this.#maxWaiters);
     const alarm = new TimedAlarm(at, this.#alarms);
@@ -395,7 +399,7 @@ export class Supervisor {
     for (const waiter of waiters) waiter.reject(err);
   }
 
-  /** Keeps exactly one timer, set for the earliest waiter deadline or alarm (none when there is neither). */
+  /** Keeps exactly one timer, for the earliest waiter deadline or alarm (none when there is neither). */
   #armWaiterTimer(): void {
     let earliest = this.#waiters.reduce((min, w) => Math.min(min, w.deadlineAt), Infinity);
     for (const alarm of this.#alarms) earliest = Math.min(earliest, alarm.at);

@@ -75,7 +75,11 @@ export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenO
     if (bound) onMessage?.(bound);
   });
   const supervisor: Supervisor = new Supervisor({
-    makeSocket: boundingMediaSends(options.wrapFactory?.(env.makeSocket) ?? env.makeSocket, env, () => supervisor),
+    makeSocket: boundingMediaSends(
+      options.wrapFactory?.(env.makeSocket) ?? env.makeSocket,
+      env,
+      () => supervisor,
+    ),
     clock: env.clock,
     random: env.random,
     logger: env.logger,
@@ -143,14 +147,21 @@ function handoverOf(rules: HandoverRules, handOne: (message: WAMessage) => void)
  * `replyDeadlineMs` rejects as ambiguous: it may yet be written), so no specimen shows that bug
  * besides its own. Rings on the supervisor's shared timer.
  */
-function boundingMediaSends(makeSocket: SocketFactory, env: SimEnv, supervisor: () => Supervisor): SocketFactory {
+function boundingMediaSends(
+  makeSocket: SocketFactory,
+  env: SimEnv,
+  supervisor: () => Supervisor,
+): SocketFactory {
   return (config) => {
     const socket = makeSocket(config);
     const sendMessage: SocketLike['sendMessage'] = (jid, content, options) => {
       const sending = socket.sendMessage(jid, content, options);
       if (!isMediaContent(content)) return sending;
       const alarm = supervisor().alarm(env.clock.now() + env.config.replyDeadlineMs);
-      const overdue = alarm.rang.then(() => Promise.reject(Object.assign(new Error('media send still pending at the reply deadline'), { ambiguous: true })));
+      const overdue = alarm.rang.then(() => {
+        const error = new Error('media send still pending at the reply deadline');
+        return Promise.reject(Object.assign(error, { ambiguous: true }));
+      });
       overdue.catch(() => undefined);
       return Promise.race([sending, overdue]).finally(() => alarm.release());
     };
@@ -159,7 +170,8 @@ function boundingMediaSends(makeSocket: SocketFactory, env: SimEnv, supervisor: 
 }
 
 function isMediaContent(content: AnyMessageContent): boolean {
-  return typeof content === 'object' && content !== null && ('image' in content || 'document' in content || 'video' in content);
+  if (typeof content !== 'object' || content === null) return false;
+  return 'image' in content || 'document' in content || 'video' in content;
 }
 
 /** Resolves after `delayMs` on the path's clock (a timer the `clean` checker counts). */

@@ -62,7 +62,12 @@ export const specimens: readonly Specimen[] = [
   { name: 'throws-on-unusual', factory: throwsOnUnusual, bug: 'the upsert handler throws on media, reactions, stubs and message-less messages', caughtBy: ['inbound-handover', 'clean'] },
   { name: 'listener-per-reply', factory: listenerPerReply, bug: 'adds a connection.update listener per reply, never removed', caughtBy: ['bounded'] },
   { name: 'one-queue', factory: oneQueue, bug: 'one FIFO for all chats: a stuck chat holds up the others', caughtBy: ['chat-independence'] },
-  { name: 'no-upload-timeout', factory: noUploadTimeout, bug: 'awaits a media send with no bound: an upload the media host never answers holds the reply for good', caughtBy: ['liveness'] },
+  {
+    name: 'no-upload-timeout',
+    factory: noUploadTimeout,
+    bug: 'awaits a media send with no bound: an upload the media host never answers holds the reply for good',
+    caughtBy: ['liveness'],
+  },
 ];
 
 /** A campaign-level verdict: `vacuous` (no run gave the properties anything to judge), `stalled` (the watchdog stopped a run that made no progress). */

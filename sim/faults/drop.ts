@@ -33,7 +33,7 @@ const schema = z.strictObject({
 /** `drop`: the connection ends from outside now, for `reason`. */
 export type DropEvent = z.infer<typeof schema>;
 
-/** A generated drop: the reason, a fixed notice delay for a cut or none (one latency), and a slow login after it. */
+/** A generated drop: its reason, a notice delay for a cut or none (one latency), a slow login after it. */
 export interface DropStep {
   do: 'drop';
   reason: DropReason;
@@ -65,11 +65,16 @@ const silentAftermathMs = keepAliveDetectionMsMax(baileysDefaults.keepAliveInter
 export const drop = defineFault<'drop', DropEvent, DropStep>({
   kind: 'drop',
   summary:
-    'the connection ends from outside: a TCP or WebSocket close (428; a reset not read yet fails writes with write ECONNRESET first), a stream error (515, 440, 401, 503, 500), or a link gone silent for good (408 after the keep-alive and ws close timeout)',
+    'the connection ends from outside: a TCP or WebSocket close (428; a reset not read yet fails ' +
+    'writes with write ECONNRESET first), a stream error (515, 440, 401, 503, 500), or a link gone ' +
+    'silent for good (408 after the keep-alive and ws close timeout)',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'reason', 'noticeMs'],
-  check: (event) => (event.noticeMs !== undefined && cutKinds[event.reason] === undefined ? [`noticeMs: only a connectionClosed, connectionReset, connectionResetUnread or wsClose drop is heard late (this is ${event.reason})`] : []),
+  check: (event) =>
+    event.noticeMs !== undefined && cutKinds[event.reason] === undefined
+      ? [`noticeMs: only a connectionClosed, connectionReset, connectionResetUnread or wsClose drop is heard late (this is ${event.reason})`]
+      : [],
   apply(event, target) {
     const cut = cutKinds[event.reason];
     if (event.reason === 'loggedOut') target.session.loggedOutAt ??= target.now();
@@ -122,10 +127,15 @@ export const drop = defineFault<'drop', DropEvent, DropStep>({
     }),
     stepWeight: 3,
     sceneWeight: 6,
-    companions: (step, at) => (step.slowLoginMs === undefined ? [] : [{ at, do: 'slowLogin', untilAt: at + slowLoginWindowMs, delayMs: step.slowLoginMs }]),
+    companions: (step, at) =>
+      step.slowLoginMs === undefined
+        ? []
+        : [{ at, do: 'slowLogin', untilAt: at + slowLoginWindowMs, delayMs: step.slowLoginMs }],
     toEvent: (step, at) => {
       // An RST stays unread while the bot's process is busy: up to 1.5 s, so sends meet it.
-      if (step.reason === 'connectionResetUnread') return { at, do: 'drop', reason: step.reason, noticeMs: unreadWindowScale * (step.noticeMs ?? 60) };
+      if (step.reason === 'connectionResetUnread') {
+        return { at, do: 'drop', reason: step.reason, noticeMs: unreadWindowScale * (step.noticeMs ?? 60) };
+      }
       return step.noticeMs === undefined || cutKinds[step.reason] === undefined
         ? { at, do: 'drop', reason: step.reason }
         : { at, do: 'drop', reason: step.reason, noticeMs: step.noticeMs };

@@ -27,7 +27,7 @@ export interface FaultStepBase<K extends string = string> {
  * - `hang`: the upgrade is never answered; ws's handshake timeout ends it with 408;
  * - `refuse`: nothing listens (ECONNREFUSED), at once;
  * - `upgradeRejected`: the upgrade is answered with an HTTP error: rc14 stays `connecting`, no close;
- * - `loginFailure`: the server answers the login with `<failure reason>`: close `Connection Failure`;
+ * - `loginFailure`: the server answers the login with `<failure reason>`: `Connection Failure`;
  * - `slowLogin`: the WebSocket opens, the server answers the login `delayMs` late, then it logs in.
  */
 export type ConnectVerdict =

@@ -17,7 +17,12 @@ import { defineFault } from './fault.js';
 /** Where media sends fail: the upload (refused, or never answered) or `media_conn`. */
 const stages = ['upload', 'mediaConn', 'uploadHangs'] as const;
 
-const schema = z.strictObject({ at: atSchema, do: z.literal('mediaFails'), untilAt: atSchema, stage: z.enum(stages) });
+const schema = z.strictObject({
+  at: atSchema,
+  do: z.literal('mediaFails'),
+  untilAt: atSchema,
+  stage: z.enum(stages),
+});
 
 /** `mediaFails`: media sends until `untilAt` fail at `stage`. */
 export type MediaFailsEvent = z.infer<typeof schema>;
@@ -33,7 +38,9 @@ export interface MediaFailsStep {
 export const mediaFails = defineFault<'mediaFails', MediaFailsEvent, MediaFailsStep>({
   kind: 'mediaFails',
   summary:
-    "media sends until untilAt fail before any frame: uploads (Boom 500 'Media upload failed on all hosts'), media_conn (Boom 500, cached per socket), or uploads never answered (the send stays pending for good)",
+    "media sends until untilAt fail before any frame: uploads (Boom 500 'Media upload failed on all " +
+    "hosts'), media_conn (Boom 500, cached per socket), or uploads never answered (the send stays " +
+    'pending for good)',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt', 'stage'],
@@ -41,22 +48,35 @@ export const mediaFails = defineFault<'mediaFails', MediaFailsEvent, MediaFailsS
   apply(event, target) {
     const hangs = event.stage === 'uploadHangs';
     const stage = hangs ? 'upload' : event.stage;
-    target.addRule('media', (step) => (target.now() < event.untilAt && step.stage === stage ? (hangs ? 'hang' : 'fail') : undefined));
+    target.addRule('media', (step) => {
+      if (target.now() >= event.untilAt || step.stage !== stage) return undefined;
+      return hangs ? 'hang' : 'fail';
+    });
   },
   describe: (event) => `mediaFails ${event.stage} until ${event.untilAt} ms`,
   draw: { shape: 'band', tone: 'fault', label: () => 'media', untilAt: (event) => event.untilAt },
   coverage: {
     // Three runs in four: it only matters with a media send in its window, and a hung upload
     // (which a path must bound itself) only when that send starts one.
-    swarm: { mediaFails: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }) },
+    swarm: {
+      mediaFails: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    },
     kindOf: () => 'mediaFails',
   },
   generate: {
     step: fc.oneof(
       { withCrossShrink: true },
-      fc.record({ do: fc.constant('mediaFails' as const), forMs: fc.integer({ min: 0, max: 30_000 }), stage: fc.constantFrom('upload' as const, 'mediaConn' as const) }),
-      // A hung upload shows only if a media send starts one in the window: windows up to two minutes.
-      fc.record({ do: fc.constant('mediaFails' as const), forMs: fc.integer({ min: 0, max: 120_000 }), stage: fc.constant('uploadHangs' as const) }),
+      fc.record({
+        do: fc.constant('mediaFails' as const),
+        forMs: fc.integer({ min: 0, max: 30_000 }),
+        stage: fc.constantFrom('upload' as const, 'mediaConn' as const),
+      }),
+      // A hung upload shows only if a media send starts one in its window: up to two minutes.
+      fc.record({
+        do: fc.constant('mediaFails' as const),
+        forMs: fc.integer({ min: 0, max: 120_000 }),
+        stage: fc.constant('uploadHangs' as const),
+      }),
     ),
     stepWeight: 1,
     sceneWeight: 1,

@@ -13,7 +13,12 @@ import { defineFault } from './fault.js';
 /** Longest login delay a timeline may ask for, ms. */
 const delayMsMax = 60_000;
 
-const schema = z.strictObject({ at: atSchema, do: z.literal('slowLogin'), untilAt: atSchema, delayMs: z.int().min(1).max(delayMsMax) });
+const schema = z.strictObject({
+  at: atSchema,
+  do: z.literal('slowLogin'),
+  untilAt: atSchema,
+  delayMs: z.int().min(1).max(delayMsMax),
+});
 
 /** `slowLogin`: logins until `untilAt` are answered `delayMs` late. */
 export type SlowLoginEvent = z.infer<typeof schema>;
@@ -28,19 +33,28 @@ export interface SlowLoginStep {
 /** The `slowLogin` fault. */
 export const slowLogin = defineFault<'slowLogin', SlowLoginEvent, SlowLoginStep>({
   kind: 'slowLogin',
-  summary: 'logins until untilAt are answered delayMs late: the socket stays connecting with its WebSocket open, and a send then is written before open',
+  summary:
+    'logins until untilAt are answered delayMs late: the socket stays connecting with its ' +
+    'WebSocket open, and a send then is written before open',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt', 'delayMs'],
-  check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
+  check: (event) =>
+    event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
-    target.addRule('connect', (at) => (at < event.untilAt ? { kind: 'slowLogin', delayMs: event.delayMs } : undefined));
+    target.addRule('connect', (at) =>
+      at < event.untilAt ? { kind: 'slowLogin', delayMs: event.delayMs } : undefined,
+    );
   },
   describe: (event) => `slowLogin +${event.delayMs} ms until ${event.untilAt} ms`,
   draw: { shape: 'band', tone: 'slow', label: () => 'slow login', untilAt: (event) => event.untilAt },
   coverage: { swarm: { slowLogin: fc.boolean() }, kindOf: () => 'slowLogin' },
   generate: {
-    step: fc.record({ do: fc.constant('slowLogin' as const), forMs: fc.integer({ min: 0, max: 20_000 }), delayMs: fc.integer({ min: 1, max: 10_000 }) }),
+    step: fc.record({
+      do: fc.constant('slowLogin' as const),
+      forMs: fc.integer({ min: 0, max: 20_000 }),
+      delayMs: fc.integer({ min: 1, max: 10_000 }),
+    }),
     // It matters only when the path connects: generated as a companion of a drop (see drop.ts),
     // where the path reconnects, and never on its own.
     stepWeight: 0,

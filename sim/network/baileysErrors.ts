@@ -118,7 +118,7 @@ export function handshakeTimedOutError(): Boom {
 
 /**
  * The error a dropped connection ends with, per reason (the sources in rc14):
- * - connectionClosed / connectionReset(Unread) / wsClose: `ws.on('close')`, 428 `Connection Terminated`;
+ * - connectionClosed, connectionReset(Unread), wsClose: `ws.on('close')`, 428 `Connection Terminated`;
  * - streamEnd: `CB:xmlstreamend`, 428 `Connection Terminated by Server`;
  * - stream errors: `CB:stream:error` through `getErrorCodeFromStreamError` (Utils/generics.js):
  *   the `code` attribute, else `CODE_MAP` of the first child's tag (`conflict` is 440), else 500;
@@ -178,7 +178,8 @@ function buildDropError(reason: DropReason): Boom {
  * status code. Nothing was written.
  */
 export function writeResetError(): Error {
-  return Object.assign(stackless(() => new Error('write ECONNRESET')), { errno: -104, code: 'ECONNRESET', syscall: 'write' });
+  const error = stackless(() => new Error('write ECONNRESET'));
+  return Object.assign(error, { errno: -104, code: 'ECONNRESET', syscall: 'write' });
 }
 
 /**
@@ -187,7 +188,8 @@ export function writeResetError(): Error {
  * jidDecode(toJid)` (`Socket/chats.js`) throws, before anything is written, socket open or not.
  */
 export function presenceWithoutJidError(): TypeError {
-  return stackless(() => new TypeError("Cannot destructure property 'server' of 'jidDecode(...)' as it is undefined."));
+  const message = "Cannot destructure property 'server' of 'jidDecode(...)' as it is undefined.";
+  return stackless(() => new TypeError(message));
 }
 
 /** `CB:failure` at login (`Socket/socket.js`): `Connection Failure` with the reason as status code (none: 500). */

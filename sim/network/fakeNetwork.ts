@@ -55,7 +55,13 @@ export interface NetworkHooks {
 }
 
 /** Connect verdicts by precedence: a connect that gets no answer cannot be refused either. */
-const connectPrecedence: readonly ConnectVerdict['kind'][] = ['hang', 'refuse', 'upgradeRejected', 'loginFailure', 'slowLogin'];
+const connectPrecedence: readonly ConnectVerdict['kind'][] = [
+  'hang',
+  'refuse',
+  'upgradeRejected',
+  'loginFailure',
+  'slowLogin',
+];
 
 /** The rules of every stage, in the order added. */
 type Rules = { [S in keyof RuleStages]: RuleStages[S][] };
@@ -113,7 +119,8 @@ export class FakeNetwork {
     this.connectTimes.push(this.#clock.now());
     const inert = generation > this.#options.socketsMax;
     if (inert) this.#clock.hitLimit('sockets', this.#options.socketsMax);
-    const socket = new FakeSocket(this.#host, generation, inert, socketTimingsOf(config), socketBehaviourOf(config));
+    const timings = socketTimingsOf(config);
+    const socket = new FakeSocket(this.#host, generation, inert, timings, socketBehaviourOf(config));
     this.sockets.push(socket);
     return socket;
   };
@@ -284,7 +291,7 @@ export class FakeNetwork {
     return replaced;
   }
 
-  /** A socket logged in: WhatsApp takes the session back from one that replaced it, and delivers what it held for the bot. */
+  /** A socket logged in: WhatsApp takes the session back, and delivers what it held for the bot. */
   #opened(opened: FakeSocket): void {
     delete this.server.session.replacedAt;
     const queued = this.server.takeQueuedInbound();

@@ -120,7 +120,12 @@ export interface SocketHost {
 }
 
 /** The bare close codes a query in flight is rejected with, per way the server cut the connection. */
-const closeCodeOf: Record<CutKind, number> = { fin: 1006, rst: 1006, rstUnread: 1006, wsClose: 1005 };
+const closeCodeOf: Record<CutKind, number> = {
+  fin: 1006,
+  rst: 1006,
+  rstUnread: 1006,
+  wsClose: 1005,
+};
 
 /**
  * A query waiting for its answer, its timeout or a close. Settling it leaves the socket's set of
@@ -209,9 +214,9 @@ export class FakeSocket implements SocketLike {
   #unreadReset: { kind: CutKind; dropReason: DropReason } | undefined;
   /** A write failed (an unread RST): ws is no longer OPEN, though `close` is still to come. */
   #writeFailed = false;
-  /** When the server accepts the WebSocket upgrade (one latency after the connect), unless the connect fails at that level. */
+  /** When the server accepts the upgrade (one latency after the connect), unless the connect fails there. */
   readonly #upgradeAt: number;
-  /** Own sends written before `open`: rc14's event buffer holds their echoes until the login's notifications. */
+  /** Echoes of sends written before `open`: rc14's event buffer holds them until the login's notifications. */
   #heldEchoes: WAMessage[] = [];
   /** The error `close` will carry once the close handshake ends. */
   #endError: Error | undefined;
@@ -271,9 +276,10 @@ export class FakeSocket implements SocketLike {
     return this.state === 'open' || (this.state === 'connecting' && this.#upgraded());
   }
 
-  /** The upgrade was accepted: past its time, and the connect does not fail before the WebSocket opens. */
+  /** The upgrade was accepted: its time came, and the connect does not fail before the WebSocket opens. */
   #upgraded(): boolean {
-    if (this.#host.now() < this.#upgradeAt || this.#wire.silent || this.record.cause !== undefined) return false;
+    if (this.#host.now() < this.#upgradeAt || this.#wire.silent) return false;
+    if (this.record.cause !== undefined) return false;
     const verdict = this.#host.connectVerdict()?.kind;
     return verdict !== 'hang' && verdict !== 'refuse' && verdict !== 'upgradeRejected';
   }
@@ -351,7 +357,8 @@ export class FakeSocket implements SocketLike {
     });
     if (attempt === undefined) return new Promise<never>(() => {});
     const chatState = type !== 'available' && type !== 'unavailable';
-    if (chatState && !(typeof toJid === 'string' && toJid.includes('@'))) return this.#settleRejected(attempt, presenceWithoutJidError()) as Promise<never>;
+    const jidless = chatState && !(typeof toJid === 'string' && toJid.includes('@'));
+    if (jidless) return this.#settleRejected(attempt, presenceWithoutJidError()) as Promise<never>;
     if (!this.#wsOpen) return this.#settleRejected(attempt, connectionClosedError()) as Promise<never>;
     return this.#track(attempt, async () => {
       if (this.#unreadReset !== undefined) throw this.#failedWrite();
@@ -376,7 +383,8 @@ export class FakeSocket implements SocketLike {
   readonly end = (error: Error | undefined): Promise<void> => {
     this.record.endCalls++;
     this.record.endCalledAt ??= this.#host.now();
-    if (this.#endPromise !== undefined || this.state === 'closing' || this.closeEmitted) return Promise.resolve();
+    const ended = this.#endPromise !== undefined || this.state === 'closing' || this.closeEmitted;
+    if (ended) return Promise.resolve();
     const promise = this.#closing();
     this.#beginEnd(error, 'end');
     return promise;
@@ -444,7 +452,7 @@ export class FakeSocket implements SocketLike {
     this.#emit('connection.update', { receivedPendingNotifications: true });
     const held = this.#heldEchoes;
     this.#heldEchoes = [];
-    for (const message of held) this.#emit('messages.upsert', { messages: [message], type: 'append' });
+    for (const message of held) this.#emitEcho(message);
     this.#emit('connection.update', { isOnline: this.#behaviour.markOnlineOnConnect });
     this.#emit('connection.update', { connection: 'open' });
     this.#host.opened(this);
@@ -460,7 +468,8 @@ export class FakeSocket implements SocketLike {
     if (this.#wire.silent) return void (this.#unheardCut = { kind, dropReason });
     // An unread RST is on the bot's host already: writes fail until the process reads it.
     if (kind === 'rstUnread') this.#unreadReset = { kind, dropReason };
-    this.#host.timers.setTimeout(() => this.#heardCut(kind, dropReason), noticeMs ?? this.#host.latencyMs());
+    const heardInMs = noticeMs ?? this.#host.latencyMs();
+    this.#host.timers.setTimeout(() => this.#heardCut(kind, dropReason), heardInMs);
   }
 
   /**
@@ -603,7 +612,8 @@ export class FakeSocket implements SocketLike {
     this.#emitter.destroy();
     // Receipted messages (emitted, a listener may have thrown) are the server's no more: rc14's
     // `ev.destroy()` drops what its buffer held. Never receipted ones come again at the next login.
-    const unemitted = [...this.#offlinePending, ...this.#upsertBuffer].filter((m) => !this.#receipted.has(m.id));
+    const held = [...this.#offlinePending, ...this.#upsertBuffer];
+    const unemitted = held.filter((m) => !this.#receipted.has(m.id));
     const unreceipted = [...this.#unreceipted.values(), ...unemitted];
     this.#unreceipted.clear();
     this.#offlinePending = [];
@@ -709,7 +719,10 @@ export class FakeSocket implements SocketLike {
       const query = new PendingQuery(this.#queries, this.#host.timers, attempt, resolve, reject);
       this.#queries.add(query);
       query.timer = this.#host.timers.setTimeout(() => query.resolve(false), this.#timings.defaultQueryTimeoutMs);
-      if (this.#host.ask('query', { kind }) === 'stall') return;
+      if (this.#host.ask('query', { kind }) === 'stall') {
+        attempt.queriesStalled = (attempt.queriesStalled ?? 0) + 1;
+        return;
+      }
       this.#wire.send('toServer', () => this.#fromServer(() => {
         // After `end()` began, Baileys no longer reads frames: the answer is never processed.
         if (this.#queries.has(query) && !query.detached) query.resolve(true);
@@ -765,8 +778,12 @@ export class FakeSocket implements SocketLike {
   #echo(message: WAMessage): void {
     this.#host.timers.setTimeout(() => {
       if (this.state === 'connecting') this.#heldEchoes.push(message);
-      else if (!this.closeEmitted) this.#emit('messages.upsert', { messages: [message], type: 'append' });
+      else if (!this.closeEmitted) this.#emitEcho(message);
     }, this.#host.options.echoMs);
+  }
+
+  #emitEcho(message: WAMessage): void {
+    this.#emit('messages.upsert', { messages: [message], type: 'append' });
   }
 
   // ---- inbound -------------------------------------------------------------------------------
@@ -815,13 +832,14 @@ export class FakeSocket implements SocketLike {
     if (ok) this.#upsertBuffer = [];
   }
 
-  /** The receipt of an inbound message, once per socket: until it reaches the server, a close hands the message back. */
+  /** An inbound message's receipt, once per socket; until it reaches the server, a close hands it back. */
   #receipt(message: QueuedInbound): void {
     if (this.#receipted.has(message.id)) return;
     this.#receipted.add(message.id);
     this.#unreceipted.set(message.id, message);
     this.#wire.send('toServer', () => {
-      if (this.#host.ask('receipt', { chatJid: message.chatJid }) !== 'lost') this.#unreceipted.delete(message.id);
+      const lost = this.#host.ask('receipt', { chatJid: message.chatJid }) === 'lost';
+      if (!lost) this.#unreceipted.delete(message.id);
     });
   }
 

@@ -48,7 +48,10 @@ export function inboundWaMessage(message: QueuedInbound): WAMessage {
 }
 
 /** The `messages.upsert` Baileys emits for a batch of inbound messages (`notify` live, `append` offline). */
-export function inboundUpsert(batch: readonly QueuedInbound[], type: 'notify' | 'append'): BaileysEventMap['messages.upsert'] {
+export function inboundUpsert(
+  batch: readonly QueuedInbound[],
+  type: 'notify' | 'append',
+): BaileysEventMap['messages.upsert'] {
   return { messages: batch.map((message) => inboundWaMessage(message)), type };
 }
 

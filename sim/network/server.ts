@@ -115,7 +115,7 @@ export interface QueuedInbound {
   kind: InboundKind;
   /** Timeline msg name, for the harness. */
   msg: string;
-  /** When the server took it from its sender (virtual ms): its stanza's `t`, kept for redeliveries. */
+  /** When the server took it from its sender (virtual ms): the stanza's `t`, redeliveries too. */
   sentAt: number;
 }
 

@@ -12,12 +12,16 @@ export interface SocketBehaviour {
    * 'unavailable')` (`Socket/chats.js`), which emits `isOnline: true` or `isOnline: false`.
    */
   markOnlineOnConnect: boolean;
-  /** Each send is echoed as `messages.upsert` `append` `fromMe` (`sendMessage`, `Socket/messages-send.js`). */
+  /** Each send is echoed as an `append` upsert `fromMe` (`sendMessage`, `Socket/messages-send.js`). */
   emitOwnEvents: boolean;
 }
 
+/** The config keys a socket's behaviour reads. */
+type BehaviourConfig = { markOnlineOnConnect?: unknown; emitOwnEvents?: unknown } | undefined;
+
 /** The behaviour a socket made with `config` has. */
-export function socketBehaviourOf(config: { markOnlineOnConnect?: unknown; emitOwnEvents?: unknown } | undefined): SocketBehaviour {
-  const setting = (key: keyof SocketBehaviour): boolean => (config !== undefined && key in config ? Boolean(config[key]) : true);
+export function socketBehaviourOf(config: BehaviourConfig): SocketBehaviour {
+  const setting = (key: keyof SocketBehaviour): boolean =>
+    config !== undefined && key in config ? Boolean(config[key]) : true;
   return { markOnlineOnConnect: setting('markOnlineOnConnect'), emitOwnEvents: setting('emitOwnEvents') };
 }
