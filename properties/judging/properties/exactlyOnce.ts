@@ -2,7 +2,7 @@
  * exactly-once: no reply is shown twice, and a reply reported sent is shown. Judged on the
  * server's visible log, never on what the path says about itself.
  */
-import type { RequestRecord } from '../../../sim/history.js';
+import type { RequestRecord, SocketRecord } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
 import { isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
 
@@ -56,22 +56,29 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lo
 /**
  * The socket after whose close the path last had a chance to repair a loss heard at `heardAt`
  * on `generation`: a later send in the chat (resends go one at a time per chat) that did not
- * reach the server and was in flight when its own socket died took that socket's chance away.
- * If that socket's close never came before the run ended (a silent link's close is ws's 30 s
- * close timeout away, and `end()` after Baileys' own resolves at once), the chance lasted to the
- * run's end.
+ * reach the server and was in flight when its own socket died (was cut, or its link went silent
+ * for good) took that socket's chance away. If that socket's close never came before the run
+ * ended (a silent link's close is ws's 30 s close timeout away, and `end()` resolves at once
+ * after Baileys' own), the chance lasted to the run's end.
  */
 function lastChance(index: HistoryIndex, chat: string, heardAt: number, generation: number): { heardAt: number; generation: number } {
   const chance = { heardAt, generation };
   for (const attempt of index.messageAttemptsByChat.get(chat) ?? []) {
     if (attempt.at < chance.heardAt || attempt.reachedServer || attempt.generation <= chance.generation) continue;
     const socket = index.socketOf(attempt.generation);
-    if (socket?.diedAt === undefined) continue;
-    if (attempt.settledAt !== undefined && attempt.settledAt < socket.diedAt) continue; // over before the socket died
+    const diedAt = socket === undefined ? undefined : deathOf(socket);
+    if (socket === undefined || diedAt === undefined) continue;
+    if (attempt.settledAt !== undefined && attempt.settledAt < diedAt) continue; // over before the socket died
     chance.heardAt = socket.closeEmittedAt ?? index.history.endedAt;
     chance.generation = attempt.generation;
   }
   return chance;
+}
+
+/** When a socket's connection died: cut or found dead, or its link went silent and never came back. */
+function deathOf(socket: SocketRecord): number | undefined {
+  if (socket.diedAt !== undefined) return socket.diedAt;
+  return socket.silentAt !== undefined && socket.resumedAt === undefined ? socket.silentAt : undefined;
 }
 
 /** Some socket newer than `generation` opened (before `before`). */
@@ -125,7 +132,8 @@ export const exactlyOnce: Checker<typeof property> = {
     'Ambiguous (info) and failed requests may be absent. Excused, for a reply reported sent that never became visible: the server nacked it ' +
     '(messages.update status ERROR: the recipient never sees it); or it had at least one written frame, every written frame was lost on the wire ' +
     '(written, never reached the server), and after the last such loss was heard (its socket\'s close emitted, or the close of the socket a ' +
-    'later send in its chat that never reached the server was in flight on when that socket died, or the run\'s end if that close never came; ' +
+    'later send in its chat that never reached the server was in flight on when that socket died (cut, or its link silent for good), or the ' +
+    'run\'s end if that close never came; ' +
     'a loss never heard before the run ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
     'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline or by the harness at ' +
     'its deadline (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
