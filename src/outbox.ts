@@ -87,8 +87,9 @@ export interface OutboxOptions {
    */
   resendUnconfirmed?: boolean;
   /**
-   * Give a first media send still pending at its reply's deadline up then, as ambiguous
-   * (default true): rc14 gives an upload no timeout. Off, the reply waits for it for good.
+   * Give up a media send Baileys still holds at its reply's deadline (default true): the reply
+   * ends as ambiguous and the send's socket is ended, since rc14 gives an upload no timeout. Off,
+   * the reply waits for it for good.
    */
   boundMediaSends?: boolean;
   /** Replies held after their write, unconfirmed or waiting for a resend (default 1,000). */
@@ -555,9 +556,10 @@ export class Outbox {
   }
 }
 
-/** Media content (its send uploads first, with no timeout in rc14). */
+/** The content keys of media, whose send uploads first (with no timeout in rc14). */
+const mediaKeys = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+
+/** Media content. */
 function isMediaContent(content: AnyMessageContent): boolean {
   return typeof content === 'object' && content !== null && mediaKeys.some((key) => key in content);
 }
-
-const mediaKeys = ['image', 'video', 'audio', 'document', 'sticker'] as const;

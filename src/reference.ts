@@ -30,9 +30,10 @@ export interface ReferenceOptions {
    */
   resendUnconfirmed?: boolean;
   /**
-   * End a reply at its deadline when Baileys still holds its media send (default true): rc14
-   * gives a media upload no timeout, so a media host that never answers holds it for good. Off,
-   * the reply waits for the send however long it takes (the `no-upload-timeout` specimen).
+   * End a reply at its deadline when Baileys still holds its media send, and end that send's
+   * socket so it can never be written behind the chat's next replies (default true): rc14 gives
+   * a media upload no timeout, so a media host that never answers holds it for good. Off, the
+   * reply waits for the send however long it takes (the `no-upload-timeout` specimen).
    */
   boundMediaSends?: boolean;
   /** Written replies held until confirmed or resent (default 1,000; at the limit the oldest counts as confirmed). */
