@@ -56,8 +56,8 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lo
 /**
  * The socket after whose close the path last had a chance to repair a loss heard at `heardAt`
  * on `generation`: a later send in the chat (resends go one at a time per chat) that did not
- * reach the server and was in flight when its own socket died (was cut, or its link went silent
- * for good) took that socket's chance away. If that socket's close never came before the run
+ * reach the server and was in flight when its own socket died (was cut or found dead, or, begun
+ * before it, its link went silent for good) took that socket's chance away. If that socket's close never came before the run
  * ended (a silent link's close is ws's 30 s close timeout away, and `end()` resolves at once
  * after Baileys' own), the chance lasted to the run's end.
  */
@@ -66,7 +66,7 @@ function lastChance(index: HistoryIndex, chat: string, heardAt: number, generati
   for (const attempt of index.messageAttemptsByChat.get(chat) ?? []) {
     if (attempt.at < chance.heardAt || attempt.reachedServer || attempt.generation <= chance.generation) continue;
     const socket = index.socketOf(attempt.generation);
-    const diedAt = socket === undefined ? undefined : deathOf(socket);
+    const diedAt = socket === undefined ? undefined : deathOf(socket, attempt.at);
     if (socket === undefined || diedAt === undefined) continue;
     if (attempt.settledAt !== undefined && attempt.settledAt < diedAt) continue; // over before the socket died
     chance.heardAt = socket.closeEmittedAt ?? index.history.endedAt;
@@ -75,10 +75,16 @@ function lastChance(index: HistoryIndex, chat: string, heardAt: number, generati
   return chance;
 }
 
-/** When a socket's connection died: cut or found dead, or its link went silent and never came back. */
-function deathOf(socket: SocketRecord): number | undefined {
+/**
+ * When a socket's connection died, for an attempt begun at `attemptAt`: cut or found dead; or,
+ * for an attempt begun before it, its link went silent and never came back (a send written into
+ * the silence does not count: it was never in flight at a death, and the path may have had its
+ * chance on that socket before).
+ */
+function deathOf(socket: SocketRecord, attemptAt: number): number | undefined {
   if (socket.diedAt !== undefined) return socket.diedAt;
-  return socket.silentAt !== undefined && socket.resumedAt === undefined ? socket.silentAt : undefined;
+  const silentForGood = socket.silentAt !== undefined && socket.resumedAt === undefined;
+  return silentForGood && attemptAt <= socket.silentAt! ? socket.silentAt : undefined;
 }
 
 /** Some socket newer than `generation` opened (before `before`). */
@@ -132,7 +138,8 @@ export const exactlyOnce: Checker<typeof property> = {
     'Ambiguous (info) and failed requests may be absent. Excused, for a reply reported sent that never became visible: the server nacked it ' +
     '(messages.update status ERROR: the recipient never sees it); or it had at least one written frame, every written frame was lost on the wire ' +
     '(written, never reached the server), and after the last such loss was heard (its socket\'s close emitted, or the close of the socket a ' +
-    'later send in its chat that never reached the server was in flight on when that socket died (cut, or its link silent for good), or the ' +
+    'later send in its chat that never reached the server was in flight on when that socket died (cut or found dead, or, begun before, its link ' +
+    'silent for good), or the ' +
     'run\'s end if that close never came; ' +
     'a loss never heard before the run ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
     'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline or by the harness at ' +
