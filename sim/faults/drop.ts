@@ -33,13 +33,11 @@ const schema = z.strictObject({
 /** `drop`: the connection ends from outside now, for `reason`. */
 export type DropEvent = z.infer<typeof schema>;
 
-/** A generated drop: its reason, a notice delay for a cut or none (one latency), a slow login after it. */
+/** A generated drop: the reason, and a fixed notice delay for a cut or none (one latency). */
 export interface DropStep {
   do: 'drop';
   reason: DropReason;
   noticeMs: number | undefined;
-  /** The logins of the reconnect that follows are answered this late (a `slowLogin` companion). */
-  slowLoginMs?: number | undefined;
 }
 
 /** Closes after which a path must not reconnect: the device was logged out, or another session took over. */
@@ -51,9 +49,6 @@ const cutKinds: Partial<Record<DropReason, CutKind>> = {
   connectionResetUnread: 'rstUnread',
   wsClose: 'wsClose',
 };
-
-/** How long the logins after a drop with a slow-login companion are answered late. */
-const slowLoginWindowMs = 60_000;
 
 /** Generated unread windows of a reset are the generated notice delay (0-300 ms) times this. */
 const unreadWindowScale = 5;
@@ -122,15 +117,9 @@ export const drop = defineFault<'drop', DropEvent, DropStep>({
         { weight: 5, arbitrary: fc.constant<DropReason>('connectionLost') },
       ),
       noticeMs: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined, freq: 3 }),
-      // One drop in ten: the reconnect meets a slow login, with the WebSocket open before `open`.
-      slowLoginMs: fc.option(fc.integer({ min: 1, max: 10_000 }), { nil: undefined, freq: 10 }),
     }),
     stepWeight: 3,
     sceneWeight: 6,
-    companions: (step, at) =>
-      step.slowLoginMs === undefined
-        ? []
-        : [{ at, do: 'slowLogin', untilAt: at + slowLoginWindowMs, delayMs: step.slowLoginMs }],
     toEvent: (step, at) => {
       // An RST stays unread while the bot's process is busy: up to 1.5 s, so sends meet it.
       if (step.reason === 'connectionResetUnread') {

@@ -55,8 +55,8 @@ export const slowLogin = defineFault<'slowLogin', SlowLoginEvent, SlowLoginStep>
       forMs: fc.integer({ min: 0, max: 20_000 }),
       delayMs: fc.integer({ min: 1, max: 10_000 }),
     }),
-    // It matters only when the path connects: generated as a companion of a drop (see drop.ts),
-    // where the path reconnects, and never on its own.
+    // It matters only when the path connects: generated as the companion of a window of
+    // rejected upgrades (upgradeRejected.ts), the logins after it slow, and never on its own.
     stepWeight: 0,
     sceneWeight: 0,
     toEvent: (step, at) => ({ at, do: 'slowLogin', untilAt: at + step.forMs, delayMs: step.delayMs }),
