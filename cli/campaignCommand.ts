@@ -13,14 +13,20 @@ import { isModuleSpec, loadSendPath, SendPathLoadError } from '../properties/pat
 import type { NamedSendPath } from '../properties/paths/sendPaths.js';
 import type { CampaignShard, ShardedCampaignResult } from '../properties/campaigns/shard.js';
 import { specimens } from '../properties/specimens/index.js';
-import { redactText } from '../report/redact.js';
 import { exercisedVerdict } from '../properties/judging/exercise.js';
-import { displayPath, failedProperties } from '../report/text.js';
+import { lossOrder } from '../properties/judging/verdictProperties.js';
+import type { VerdictProperty } from '../properties/judging/verdictProperties.js';
+import { redactText } from '../report/redact.js';
+import { junitXml, type FailureTimelines } from '../report/junit.js';
+import { formatSummary } from '../report/summaryText.js';
+import { displayPath } from '../report/text.js';
+import { summarize, type CampaignSummary, type WrittenFile } from '../report/verdict.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { writeLines, type Io } from './io.js';
+import { loadOutputLines } from './loadOutput.js';
 import { packageVersion } from './packageVersion.js';
+import type { Reporter } from './parseFlags.js';
 import { createProgress, silentProgress } from './progress.js';
-import { formatSummary, summarize, type CampaignSummary } from './summary.js';
 
 /** Validated flags shared by `run` and `audit`. */
 export interface CampaignFlags {
@@ -28,7 +34,10 @@ export interface CampaignFlags {
   seed: number;
   timeBudgetMs?: number;
   workers: number;
+  /** The summary as one JSON object (`--reporter json`). */
   json: boolean;
+  /** How the summary is printed (`--reporter`; `--json` is `json`). */
+  reporter?: Reporter;
   outDir: string;
   /** Run only this shard's chunks (`--shard k/n`). */
   shard?: CampaignShard;
@@ -36,6 +45,12 @@ export interface CampaignFlags {
   runTimeoutMs: number;
   /** Run a module's path with Baileys and the globals intercepted (`--intercept`). */
   intercept?: boolean;
+  /** Stop at the first failing run (`--fail-fast`). */
+  failFast?: boolean;
+  /** Judge only these properties (`--only`). */
+  only?: readonly VerdictProperty[];
+  /** Judge all properties but these (`--skip`). */
+  skip?: readonly VerdictProperty[];
 }
 
 /** Loads `spec` as a send path; a spec that cannot be loaded is a usage error naming `what`. */
@@ -48,8 +63,8 @@ export async function loadPathOrExplain(spec: string, cwd: string, what: string,
   }
 }
 
-/** Runs one campaign against an already loaded path, with progress if `showProgress`. */
-async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showProgress: boolean): Promise<ShardedCampaignResult> {
+/** Runs one campaign against an already loaded path, with progress if `showProgress`; `shrink: false` shrinks nothing. */
+async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showProgress: boolean, shrink = true): Promise<ShardedCampaignResult> {
   // Loaded on demand: --help and bad flags must answer without starting the pool machinery.
   const { chunkIndexes, chunkRunsOf, runShardedCampaign, shardChunkRuns } = await import('../properties/campaigns/shard.js');
   const ownRuns = chunkIndexes(flags.runs, flags.shard).reduce((n, i) => n + chunkRunsOf(flags.runs, i), 0);
@@ -70,6 +85,10 @@ async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showP
       runTimeoutMs: flags.runTimeoutMs,
       onRun: (n) => progress.update(n),
       ...(flags.intercept ? { intercept: true } : {}),
+      ...(flags.failFast ? { failFast: true } : {}),
+      ...(flags.only && { only: flags.only }),
+      ...(flags.skip && { skip: flags.skip }),
+      ...(shrink ? {} : { shrink: false }),
     });
     return { ...result, path: path.name };
   } finally {
@@ -77,25 +96,49 @@ async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showP
   }
 }
 
-/** Writes the failure file of a failed campaign and summarises; the summary names the file. */
+/** Writes one failure file per failure of a campaign, by property (a copy shares its original's file). */
+export async function writeFailureFiles(result: CampaignResult, outDir: string, cwd: string): Promise<Map<VerdictProperty, WrittenFile>> {
+  const written = new Map<VerdictProperty, WrittenFile>();
+  for (const failure of result.failures) {
+    const file = await writeFailureFile(outDir, failureFileOf(result, failure));
+    const shown = displayPath(file, cwd);
+    written.set(failure.property, { file: shown, replayCommand: replayCommand(shown) });
+  }
+  return written;
+}
+
+/** Writes the failure files of a failed campaign and summarises; the summary names the files. */
 async function summarizeAndSave(result: ShardedCampaignResult, flags: CampaignFlags, io: Io): Promise<CampaignSummary> {
   const { shardChunkRuns } = await import('../properties/campaigns/shard.js');
   const shard = flags.shard && { shard: flags.shard, version: packageVersion(), chunkRuns: shardChunkRuns, chunks: result.chunks };
-  if (!result.failure) return summarize(result, undefined, shard);
-  const outDir = resolve(io.cwd, flags.outDir);
-  let file: string;
+  let files = new Map<VerdictProperty, WrittenFile>();
   try {
-    file = await writeFailureFile(outDir, failureFileOf(result, result.failure));
+    files = await writeFailureFiles(result, resolve(io.cwd, flags.outDir), io.cwd);
   } catch (error) {
     throw new UsageError(`--out-dir ${flags.outDir}: cannot write the failure file (${(error as NodeJS.ErrnoException).code ?? firstLine(error)})`);
   }
-  const shown = displayPath(file, io.cwd);
-  return summarize(result, { file: shown, replayCommand: replayCommand(shown) }, shard);
+  return summarize(result, files, { failFast: flags.failFast, ...(shard && { shard }) });
 }
 
-/** The exit code a summary earns. */
+/**
+ * The exit code a summary earns: 0 clean, 1 a property broken, 3 a campaign that ended on a
+ * limit of the harness (the bot called a socket member the fake does not model).
+ */
 export function exitCodeOf(summary: CampaignSummary): ExitCode {
+  if (summary.verdict === 'harness-limit') return exitCodes.internal;
   return summary.verdict === 'clean' ? exitCodes.ok : exitCodes.violation;
+}
+
+/**
+ * Prints a summary as `reporter` says. A campaign that ended on a harness limit prints its one
+ * line on stderr (and, for `json` and `junit`, the document on stdout still, so it stays one valid
+ * document); `after` follows a text summary.
+ */
+export function printSummary(summary: CampaignSummary, reporter: Reporter, io: Io, timelines: FailureTimelines, after: readonly string[] = []): void {
+  if (summary.harnessLimit !== undefined) io.stderr.write(`${summary.harnessLimit.message}\n`);
+  if (reporter === 'json') io.stdout.write(`${JSON.stringify(summary)}\n`);
+  else if (reporter === 'junit') io.stdout.write(junitXml(summary, timelines));
+  else if (summary.harnessLimit === undefined) writeLines(io.stdout, [...formatSummary(summary), ...after]);
 }
 
 /** `baileys-sim run` / `audit` without `--specimens`. */
@@ -103,12 +146,26 @@ export async function runCampaignCommand(spec: string, flags: CampaignFlags, io:
   const path = await loadPathOrExplain(spec, io.cwd, what, flags.intercept);
   const shard = flags.shard ? `, shard ${flags.shard.index}/${flags.shard.count}` : '';
   const intercepted = path.intercept ? ', intercepted' : '';
-  if (!flags.json) io.stderr.write(`baileys-sim: campaign against ${redactText(path.name)}${intercepted}, seed ${flags.seed}, ${flags.runs} runs${shard}${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`);
-  const result = await campaign(path, flags, io, !flags.json);
+  const reporter = flags.reporter ?? (flags.json ? 'json' : 'text');
+  if (reporter === 'text') io.stderr.write(`baileys-sim: campaign against ${redactText(path.name)}${intercepted}, seed ${flags.seed}, ${flags.runs} runs${shard}${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`);
+  if (reporter === 'text') writeLines(io.stderr, loadOutputLines(path));
+  const result = await campaign(path, flags, io, reporter === 'text');
   const summary = await summarizeAndSave(result, flags, io);
-  if (flags.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
-  else writeLines(io.stdout, formatSummary(summary));
+  printSummary(summary, reporter, io, new Map(result.failures.map((f) => [f.property, f.timeline])), nextSteps(path));
   return exitCodeOf(summary);
+}
+
+/**
+ * After a campaign of the reference (what `npm start` and a bare `run` do): what a newcomer does
+ * next, since the reference itself has nothing to fix.
+ */
+function nextSteps(path: NamedSendPath): string[] {
+  if (path.name !== 'reference') return [];
+  return [
+    '',
+    'next: audit your own send path:  npx baileys-sim audit ./src/sendPath.ts   (a SendPathFactory, or a module as written: start/stop)',
+    '      or watch a bug get caught: npx baileys-sim run --path specimen:captured-socket --runs 200',
+  ];
 }
 
 /** One row of `audit --specimens`. */
@@ -119,13 +176,11 @@ export interface SideBySideRow {
   properties: string[];
 }
 
+/** A campaign's row: the properties its runs broke (counted, shrunk or not), the worst first. */
 function rowOf(result: CampaignResult): SideBySideRow {
-  const fromRuns = Object.entries(result.violationsByProperty)
-    .filter(([, n]) => n > 0)
-    .map(([p]) => p);
-  const vacuous = exercisedVerdict(result.exercise).held ? [] : ['exercised'];
-  const properties = [...new Set([...failedProperties(result.failure?.violations ?? [], result.failure?.campaignViolation), ...fromRuns, ...vacuous])];
-  return { path: result.path, runs: result.runs, caught: result.failure !== undefined || result.determinism.mismatches > 0 || vacuous.length > 0, properties };
+  const broken: string[] = lossOrder.filter((p) => (result.violationsByProperty[p] ?? 0) > 0);
+  if (!exercisedVerdict(result.exercise).held) broken.push('exercised');
+  return { path: result.path, runs: result.runs, caught: broken.length > 0, properties: broken };
 }
 
 /** The side-by-side table of `audit --specimens`. */
@@ -148,12 +203,17 @@ export async function runAuditWithSpecimens(spec: string, flags: CampaignFlags, 
   if (!flags.json) io.stderr.write(`baileys-sim: audit of ${redactText(path.name)} and ${specimens.length} specimens, seed ${flags.seed}, ${flags.runs} runs each\n`);
   const result = await campaign(path, flags, io, !flags.json);
   const summary = await summarizeAndSave(result, flags, io);
+  if (summary.harnessLimit !== undefined) {
+    printSummary(summary, flags.json ? 'json' : 'text', io, new Map());
+    return exitCodeOf(summary);
+  }
   const rows: SideBySideRow[] = [rowOf(result)];
   for (const specimen of specimens) {
     const specimenPath = await loadPathOrExplain(`specimen:${specimen.name}`, io.cwd, 'audit');
-    const specimenResult = await campaign(specimenPath, { ...flags, intercept: false }, io, false);
+    // Only which properties each specimen broke is shown: nothing of theirs is shrunk.
+    const specimenResult = await campaign(specimenPath, { ...flags, intercept: false }, io, false, false);
     rows.push(rowOf(specimenResult));
-    if (!flags.json) io.stderr.write(`  ${specimenPath.name}: ${specimenResult.failure ? 'caught' : 'not caught'} after ${specimenResult.runs} runs\n`);
+    if (!flags.json) io.stderr.write(`  ${specimenPath.name}: ${rows.at(-1)!.caught ? 'caught' : 'not caught'} in ${specimenResult.runs} runs\n`);
   }
   if (flags.json) {
     io.stdout.write(`${JSON.stringify({ ...summary, specimens: rows })}\n`);

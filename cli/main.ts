@@ -9,7 +9,9 @@ import type { CampaignFlags } from './campaignCommand.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { processIo, type Io } from './io.js';
 import { packageVersion } from './packageVersion.js';
-import { parseRunTimeoutMs, parseRuns, parseSeed, parseShard, parseTimeBudgetMs, parseWorkers, runTimeoutDefault } from './parseFlags.js';
+import { parsePropertyList, parseReporter, parseRunTimeoutMs, parseRuns, parseSeed, parseShard, parseTimeBudgetMs, parseWorkers, runTimeoutDefault } from './parseFlags.js';
+import type { VerdictProperty } from '../properties/judging/verdictProperties.js';
+import type { Reporter } from './parseFlags.js';
 
 // Commands are imported when they run: they load the simulator, and `--help` or a bad flag
 // should answer without it.
@@ -32,20 +34,35 @@ interface RawCampaignFlags {
   shard?: string;
   runTimeout: string;
   intercept?: boolean;
+  failFast?: boolean;
+  only?: string;
+  skip?: string;
+  reporter?: string;
 }
 
 function campaignFlags(raw: RawCampaignFlags): CampaignFlags {
+  if (raw.only !== undefined && raw.skip !== undefined) throw new UsageError('--only and --skip cannot be combined: name the properties to judge, or those to leave out');
   return {
     runs: parseRuns(raw.runs),
     seed: parseSeed(raw.seed),
     timeBudgetMs: raw.timeBudget === undefined ? undefined : parseTimeBudgetMs(raw.timeBudget),
     workers: parseWorkers(raw.workers),
-    json: raw.json === true,
+    ...reporterOf(raw),
     outDir: raw.outDir,
     shard: raw.shard === undefined ? undefined : parseShard(raw.shard),
     runTimeoutMs: parseRunTimeoutMs(raw.runTimeout),
     intercept: raw.intercept === true,
+    failFast: raw.failFast === true,
+    ...(raw.only !== undefined && { only: parsePropertyList('--only', raw.only) as VerdictProperty[] }),
+    ...(raw.skip !== undefined && { skip: parsePropertyList('--skip', raw.skip) as VerdictProperty[] }),
   };
+}
+
+/** The summary's format: `--reporter`, or `--json` for `--reporter json`. */
+function reporterOf(raw: { json?: boolean; reporter?: string }): { json: boolean; reporter: Reporter } {
+  const reporter = raw.reporter === undefined ? (raw.json === true ? 'json' : 'text') : parseReporter(raw.reporter);
+  if (raw.json === true && reporter !== 'json') throw new UsageError(`--json is --reporter json: it cannot be combined with --reporter ${reporter}`);
+  return { json: reporter === 'json', reporter };
 }
 
 /** The help of `--run-timeout`, the same for every command that simulates. */
@@ -57,8 +74,12 @@ function addCampaignOptions(command: Command): Command {
     .option('--seed <s>', 'campaign seed (0 to 4294967295): same seed, same runs', campaignDefaults.seed)
     .option('--time-budget <duration>', 'stop generating after this wall time, e.g. 500ms, 30s, 2m (not a failure)')
     .option('--workers <n>', 'worker processes (1 = in this process); same seed, same summary whatever the count', campaignDefaults.workers)
-    .option('--json', 'print the summary as one JSON object on stdout, and nothing else')
-    .option('--out-dir <dir>', 'where the failure file of a violation is written', campaignDefaults.outDir)
+    .option('--fail-fast', 'stop at the first failing run (default: go through every run and report each broken property)')
+    .option('--only <properties>', 'judge only these properties, e.g. exactly-once,live-socket')
+    .option('--skip <properties>', 'judge every property but these, e.g. chat-independence')
+    .option('--json', 'print the summary as one JSON object on stdout, and nothing else (--reporter json)')
+    .option('--reporter <format>', 'how the summary is printed on stdout: text, json, or junit (JUnit XML: one test case per property, for CI test views)')
+    .option('--out-dir <dir>', 'where the failure files are written (one per broken property)', campaignDefaults.outDir)
     .option('--shard <k/n>', "run only shard k of n of the campaign (one CI machine's part); `merge` combines the shards' --json summaries")
     .option('--run-timeout <duration>', runTimeoutHelp, runTimeoutDefault)
     .option('--intercept', "run the module as written: its Baileys import, global timers, Date and randomness on the simulation (automatic for a module exporting start() and stop())");
@@ -73,10 +94,10 @@ const exitCodesHelp = `
 Exit codes:
   0  every property held (run, audit); the failure no longer reproduces (replay); report written
   1  a property was violated (a campaign property too: deterministic, uses-ports, exercised,
-     makes-progress): the failure file is written and its replay command printed (run,
-     audit); the failure still reproduces (replay)
+     makes-progress): one failure file per broken property is written and its replay command
+     printed (run, audit); the failure still reproduces (replay)
   2  bad input: a flag, a file or a module that cannot be used (one line on stderr)
-  3  an internal error of baileys-sim`;
+  3  an internal error of baileys-sim, or a socket member the fake does not model (named)`;
 
 /** Builds the program; `setCode` receives each command's exit code. */
 function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
@@ -128,6 +149,7 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
     .action(async (module: string, opts: RawCampaignFlags & { specimens?: boolean }) => {
       const flags = campaignFlags(opts);
       if (opts.specimens && flags.shard) throw new UsageError('--shard cannot be combined with --specimens: shard the campaign of your path alone');
+      if (opts.specimens && flags.reporter === 'junit') throw new UsageError('--reporter junit cannot be combined with --specimens: it reports the campaign of your path alone');
       const { runAuditWithSpecimens, runCampaignCommand } = await campaignCommand();
       setCode(opts.specimens ? await runAuditWithSpecimens(module, flags, io) : await runCampaignCommand(module, flags, io, 'audit'));
     });
@@ -136,13 +158,14 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
     .command('merge')
     .description("combine the --json summaries of every shard of one campaign (run/audit --shard k/n) into the campaign's summary")
     .argument('<summary.json...>', 'one summary file per shard, k = 1 to n, in any order')
-    .option('--json', 'print the merged summary as one JSON object')
+    .option('--json', 'print the merged summary as one JSON object (--reporter json)')
+    .option('--reporter <format>', 'text, json, or junit (JUnit XML, one test case per property)')
     .addHelpText(
       'after',
       `\nExample:\n  baileys-sim merge shard-1.json shard-2.json shard-3.json\n\nThe merged summary is the one a single machine prints for the same campaign, wall time aside\n(the slowest shard's). The failure is the lowest-index chunk's; its file is where that shard wrote it.\n\nExit codes:\n  0  every property held in every shard\n  1  a property was violated, or a run was not deterministic\n  2  bad input: an unreadable summary, or summaries that are not the shards of one campaign`,
     )
-    .action(async (files: string[], opts: { json?: boolean }) => {
-      setCode(await (await mergeCommand()).runMergeCommand(files, { json: opts.json === true }, io));
+    .action(async (files: string[], opts: { json?: boolean; reporter?: string }) => {
+      setCode(await (await mergeCommand()).runMergeCommand(files, { reporter: reporterOf(opts).reporter }, io));
     });
 
   program
@@ -164,6 +187,16 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
   return program;
 }
 
+/**
+ * A send path module that loaded here but not where its runs are (a worker found it cannot be
+ * constructed): bad input too. It arrives as the error itself, or by name from a worker thread
+ * (`errorName`) or process.
+ */
+function isLoadError(error: unknown): boolean {
+  const { name, errorName } = (error ?? {}) as { name?: unknown; errorName?: unknown };
+  return name === 'SendPathLoadError' || errorName === 'SendPathLoadError';
+}
+
 /** Runs the CLI on `argv` (without `node` and the script) and returns the exit code. */
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<ExitCode> {
   let code: ExitCode = exitCodes.ok;
@@ -178,7 +211,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       // Help and version exit 0; every other commander error (already printed as one line) is bad input.
       return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
     }
-    if (error instanceof UsageError) {
+    if (error instanceof UsageError || isLoadError(error)) {
       io.stderr.write(`baileys-sim: ${firstLine(error)}\n`);
       return exitCodes.usage;
     }

@@ -5,11 +5,14 @@
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { exitCodeOf } from './campaignCommand.js';
+import { exitCodeOf, printSummary } from './campaignCommand.js';
 import { firstLine, UsageError, type ExitCode } from './errors.js';
-import { writeLines, type Io } from './io.js';
+import type { Io } from './io.js';
 import { mergeSummaries, type SummaryInput } from './mergeSummaries.js';
-import { formatSummary } from './summary.js';
+import { readFailureFile } from '../properties/campaigns/failureFile.js';
+import type { CampaignSummary } from '../report/verdict.js';
+import type { Timeline } from '../sim/timeline.js';
+import type { Reporter } from './parseFlags.js';
 
 /** Reads one summary file; an unreadable or non-JSON file is a usage error naming it. */
 async function readSummary(file: string, cwd: string): Promise<SummaryInput> {
@@ -27,11 +30,24 @@ async function readSummary(file: string, cwd: string): Promise<SummaryInput> {
 }
 
 /** `baileys-sim merge`. */
-export async function runMergeCommand(files: readonly string[], options: { json: boolean }, io: Io): Promise<ExitCode> {
+export async function runMergeCommand(files: readonly string[], options: { reporter: Reporter }, io: Io): Promise<ExitCode> {
   const inputs: SummaryInput[] = [];
   for (const file of files) inputs.push(await readSummary(file, io.cwd));
   const summary = mergeSummaries(inputs);
-  if (options.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
-  else writeLines(io.stdout, formatSummary(summary));
+  printSummary(summary, options.reporter, io, options.reporter === 'junit' ? await timelinesOf(summary, io.cwd) : new Map());
   return exitCodeOf(summary);
+}
+
+/**
+ * The shrunk timelines of the merged failures, read from their files where the shards wrote them
+ * (the CI recipe downloads them to the same place); a file that is not there is left out.
+ */
+async function timelinesOf(summary: CampaignSummary, cwd: string): Promise<Map<string, Timeline>> {
+  const timelines = new Map<string, Timeline>();
+  for (const failure of summary.failures) {
+    if (failure.file === undefined) continue;
+    const file = await readFailureFile(resolve(cwd, failure.file)).catch(() => undefined);
+    if (file !== undefined) timelines.set(failure.property, file.timeline);
+  }
+  return timelines;
 }

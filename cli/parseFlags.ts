@@ -96,3 +96,55 @@ export function parseShard(text: string): { index: number; count: number } {
   }
   return { index, count };
 }
+
+/**
+ * Every property `--only` and `--skip` accept: a copy of `verdictPropertyNames`
+ * (properties/judging/verdictProperties.ts), kept equal by test/cli/parseFlags.test.ts.
+ */
+export const propertyFlagNames: readonly string[] = Object.freeze([
+  'exactly-once',
+  'live-socket',
+  'liveness',
+  'order',
+  'bounded',
+  'clean',
+  'honest-outcome',
+  'inbound-handover',
+  'terminal-respected',
+  'one-socket',
+  'chat-independence',
+  'keeps-session',
+  'deterministic',
+  'uses-ports',
+  'exercised',
+  'makes-progress',
+]);
+
+/**
+ * `--only` / `--skip`: property names separated by commas, each known and named once.
+ * `makes-progress` cannot be left out: a run that never returns cannot be judged for anything else.
+ */
+export function parsePropertyList(flag: string, text: string): string[] {
+  const names = text.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new UsageError(`${flag} takes property names separated by commas, e.g. exactly-once,live-socket (got ${shown(text)})`);
+  for (const name of names) {
+    if (!propertyFlagNames.includes(name)) throw new UsageError(`${flag}: unknown property ${shown(name)}; the properties are ${propertyFlagNames.join(', ')}`);
+  }
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw new UsageError(`${flag} names ${twice} twice`);
+  if (flag === '--skip' && names.includes('makes-progress')) throw new UsageError('--skip makes-progress is not possible: a run that makes no progress cannot be judged for anything else');
+  return names;
+}
+
+/** How a summary is printed: for people, as one JSON object, or as JUnit XML for CI test views. */
+export const reporters = ['text', 'json', 'junit'] as const;
+
+/** One of {@link reporters}. */
+export type Reporter = (typeof reporters)[number];
+
+/** `--reporter`: one of {@link reporters}. */
+export function parseReporter(text: string): Reporter {
+  const name = text.trim();
+  if (!(reporters as readonly string[]).includes(name)) throw new UsageError(`--reporter must be one of ${reporters.join(', ')} (got ${shown(text)})`);
+  return name as Reporter;
+}

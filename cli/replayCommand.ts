@@ -11,9 +11,10 @@ import { FailureFileError, readFailureFile, type FailureFile, type ReplayResult 
 import type { ThreadReplay } from '../properties/campaigns/simulationThread.js';
 import { SimulationThreadError, WatchedThread } from '../properties/campaigns/watchdog.js';
 import { formatDifference } from '../properties/judging/historyDifference.js';
+import { unmodelledLine } from '../properties/judging/harnessLimit.js';
 import { describeEvent, runFacts } from '../report/facts.js';
 import { redactText } from '../report/redact.js';
-import { failedProperties, formatFacts, formatViolation } from '../report/text.js';
+import { explainedViolationLines, explanationLines, failedProperties, formatFacts } from '../report/text.js';
 import type { ProgressSnapshot } from '../sim/progress.js';
 import { resolve } from 'node:path';
 import { loadPathOrExplain } from './campaignCommand.js';
@@ -63,13 +64,21 @@ export async function replayFile(file: string, io: Io, pathOverride: string | un
   }
 }
 
-/** What a replay concluded, in words and as an exit code. */
+/** What a replay concluded, in words and as an exit code: 1 while the timeline breaks any property. */
 export function verdictOf(replayed: Replayed | StalledReplay): { line: string; exitCode: ExitCode; status: 'fails' | 'fixed' | 'passes' } {
   const recorded = failedProperties(replayed.failure.violations, replayed.failure.campaignViolation);
   if (replayed.stalled !== undefined) {
     return { line: `FAIL: still makes no progress: the watchdog stopped the run after ${replayed.runTimeoutMs} ms of wall time without progress`, exitCode: exitCodes.violation, status: 'fails' };
   }
   const now = failedProperties(replayed.violations, replayed.campaignViolation);
+  const shown = replayed.failure.property;
+  if (shown !== undefined && now.length > 0) {
+    const others = now.filter((p) => p !== shown);
+    const line = now.includes(shown)
+      ? `FAIL: still violates ${shown}, the property this file shows${others.length > 0 ? ` (and ${others.join(', ')})` : ''}`
+      : `FAIL: ${shown}, the property this file shows, holds now; the timeline still violates ${others.join(', ')}`;
+    return { line, exitCode: exitCodes.violation, status: 'fails' };
+  }
   if (now.length === 0) {
     return recorded.length === 0
       ? { line: 'PASS: no property is violated, as recorded', exitCode: exitCodes.ok, status: 'passes' }
@@ -82,13 +91,20 @@ export function verdictOf(replayed: Replayed | StalledReplay): { line: string; e
 /** `baileys-sim replay`. */
 export async function runReplayCommand(file: string, options: { path?: string; json: boolean; runTimeoutMs: number }, io: Io): Promise<ExitCode> {
   const replayed = await replayFile(file, io, options.path, options.runTimeoutMs);
+  // The path now calls a socket member the fake does not model: the replay judges nothing.
+  const unmodelled = replayed.stalled === undefined ? replayed.history.unmodelled : undefined;
+  if (unmodelled !== undefined) {
+    io.stderr.write(`${redactText(unmodelledLine(unmodelled, options.path ?? replayed.pathName))}\n`);
+    return exitCodes.internal;
+  }
   const verdict = verdictOf(replayed);
   if (options.json) {
     io.stdout.write(`${JSON.stringify(replayJson(file, replayed, verdict.status))}\n`);
     return verdict.exitCode;
   }
   const { failure } = replayed;
-  const found = failure.found ? ` · found by campaign seed ${failure.found.seed}, run ${failure.found.runIndex + 1}, ${failure.found.shrinks} shrink steps` : '';
+  const found = failure.found ? ` · found by campaign seed ${failure.found.seed}, run ${failure.found.runIndex + 1}` : '';
+  const shows = failure.property === undefined ? [] : [`  shows ${failure.property}: ${failureShowsLine(failure)}`];
   const lines =
     replayed.stalled !== undefined
       ? stalledLines(file, replayed, found)
@@ -96,16 +112,26 @@ export async function runReplayCommand(file: string, options: { path?: string; j
           `baileys-sim replay ${file}`,
           `  path ${redactText(replayed.pathName)} · timeline seed ${failure.timeline.seed} · ${failure.timeline.events.length} events · ended at ${replayed.history.endedAt} ms${found}`,
           `  history ${replayed.sameHistory ? 'identical to the recorded one' : 'differs from the recorded one (the send path or the simulator changed)'}`,
+          ...shows,
           '',
           'timeline (▶ = timeline event; the rest is what the send path and the network did):',
           ...formatFacts(runFacts(failure.timeline, replayed.history)),
           '',
           ...campaignLines(replayed),
           replayed.violations.length === 0 ? 'violations: none' : `violations (${replayed.violations.length}):`,
-          ...replayed.violations.map((v) => `  ${formatViolation(v)}`),
+          ...explainedViolationLines(replayed.violations).map((line) => `  ${line}`),
         ];
   writeLines(io.stdout, [...lines, '', verdict.line]);
   return verdict.exitCode;
+}
+
+/** How the file's run was found and shrunk, in one line. */
+function failureShowsLine(failure: FailureFile): string {
+  const found = failure.found;
+  if (found === undefined) return 'its timeline breaks it';
+  const first = `first broken in run ${found.runIndex + 1} of the campaign (seed ${found.seed})`;
+  const shrunk = found.eventsBeforeShrink === undefined ? '' : `; shrunk from ${found.eventsBeforeShrink} to ${failure.timeline.events.length} events${found.oneMinimal ? ', 1-minimal: removing any one event makes it hold' : ''}`;
+  return `${first}${shrunk}`;
 }
 
 /** The campaign property a replay broke, in a line or two. */
@@ -114,7 +140,7 @@ function campaignLines(replayed: Replayed): string[] {
   if (broken === undefined) return [];
   const lines = [`${broken.property}: ${redactText(broken.message)}`];
   if (broken.property === 'deterministic') lines.push(`  first difference: ${redactText(formatDifference(broken.difference, 200))}`);
-  return [...lines, ''];
+  return [...lines, ...explanationLines(broken.property), ''];
 }
 
 /** A stalled replay: where it stood, and the timeline with the events that fired marked. */
@@ -131,6 +157,9 @@ function stalledLines(file: string, replayed: StalledReplay, found: string): str
     '',
     'timeline (▶ = fired before the run stalled, · = never fired):',
     ...order.map(({ event, index }) => `${String(event.at).padStart(8)} ms  ${fired.has(index) ? '▶' : '·'}      ${redactText(describeEvent(event))}`),
+    '',
+    'makes-progress:',
+    ...explanationLines('makes-progress'),
   ];
 }
 

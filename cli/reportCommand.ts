@@ -4,6 +4,9 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { formatFailure } from '../report/summaryText.js';
+import { failureSummaryOfFile } from '../report/verdict.js';
+import type { FailureFile } from '../properties/campaigns/failureFile.js';
 import { renderReportHtml } from '../report/html.js';
 import { displayPath } from '../report/text.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
@@ -31,6 +34,7 @@ export async function runReportCommand(file: string, options: { html: string; pa
     recordedOnly,
     verdictLine: verdict.line,
     found: replayed.failure.found,
+    ...failBlockOf(replayed.failure),
     sameHistory: replayed.sameHistory,
   });
   const out = resolve(io.cwd, options.html);
@@ -42,4 +46,11 @@ export async function runReportCommand(file: string, options: { html: string; pa
   }
   io.stdout.write(`report written: ${displayPath(out, io.cwd)} (${verdict.line})\n`);
   return exitCodes.ok;
+}
+
+/** The FAIL block of a file that shows one property, as `run` printed it. */
+function failBlockOf(failure: FailureFile): { failBlock?: string[] } {
+  if (failure.property === undefined) return {};
+  const summary = failureSummaryOfFile(failure);
+  return summary === undefined ? {} : { failBlock: formatFailure(summary, 0, 1) };
 }

@@ -11,12 +11,18 @@ export {
   propertyNames,
   defaultBoundLimits,
   HistoryIndex,
+  judgeable,
+  unmodelledLine,
   type BoundLimits,
   type Checker,
   type PropertyName,
   type Violation,
 } from './judging/checkers.js';
-export { runCampaign, judge, failureFileOf, type CampaignOptions, type CampaignResult, type CampaignFailure } from './campaigns/campaign.js';
+export { explainProperty, type PropertyTexts } from './judging/propertyTexts.js';
+export { runCampaign, failureFileOf, generatedTimeline, type CampaignOptions, type CampaignResult, type CampaignFailure, type PropertySelection } from './campaigns/campaign.js';
+export { judge, stillBreaks, type Judged, type JudgeOptions } from './campaigns/judge.js';
+export { shrinkTimeline, type Shrunk, type ShrinkOptions, type StillFails } from './campaigns/shrink.js';
+export { lossOrder, verdictPropertyNames, type VerdictProperty } from './judging/verdictProperties.js';
 export { runShardedCampaign, type ShardedCampaignOptions, type ShardedCampaignResult, type CampaignShard, type ChunkResult } from './campaigns/shard.js';
 export {
   readFailureFile,
@@ -28,7 +34,8 @@ export {
   type FailureFile,
   type ReplayResult,
 } from './campaigns/failureFile.js';
-export { loadSendPath, SendPathLoadError } from './paths/loadSendPath.js';
+export { loadSendPath, SendPathLoadError, type LoadSendPathOptions } from './paths/loadSendPath.js';
+export { interceptBaileysImports, baileysImportsInterceptable } from './paths/interceptLoader.js';
 export { loadTypeScriptWithTsx } from './paths/typescriptLoader.js';
 export { builtInSendPath, builtInSendPathNames, type NamedSendPath } from './paths/sendPaths.js';
 export { specimens, verdictSpecimens, specimenByName, type Specimen, type VerdictSpecimen, type CampaignVerdict } from './specimens/index.js';

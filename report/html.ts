@@ -1,21 +1,27 @@
 /**
  * The HTML failure report: one self-contained file (inline CSS, SVG and a few lines of script;
  * no network, no CDN) that shows a failing run to a person. Swimlanes over virtual time: one for
- * the network's faults, one per socket generation (connecting, open, dead but not yet heard of,
- * close emitted) with the send attempts made on it, and one per logical reply from its call to
- * its outcome. Ok / fail / info (ambiguous) are colour-coded throughout. The violation is drawn
- * across the lanes and listed first (`data-testid="violation"`); every event follows in a table.
+ * the network's faults, one for the bot (each message emitted to the path and handed to the bot,
+ * every second copy, the harness's `stop()` until it settled), one per socket generation
+ * (connecting, open, link silent, dead but not yet heard of, close emitted) with the send attempts
+ * made on it, and one per logical reply from its call to its outcome. Ok / fail / info (ambiguous)
+ * are colour-coded throughout. Violations come first, property by property with what the
+ * property means and the typical fix (`data-testid="violation"`), and are drawn across the
+ * lanes; every event follows in a table. Every mark and band drawn carries its kind
+ * (`data-mark`), and the legend names each kind ({@link markKinds}).
  *
  * Everything shown is redacted (no JID or phone number) and escaped.
  */
+import type { FoundRecord } from '../properties/campaigns/failureFile.js';
 import type { Violation } from '../properties/judging/checkers.js';
 import type { AttemptRecord, History, RequestRecord, SocketRecord } from '../sim/history.js';
 import type { Timeline } from '../sim/timeline.js';
 import { builtInFaults } from '../sim/faults/index.js';
+import { explainProperty } from '../properties/judging/propertyTexts.js';
 import { attemptTone, describeError, describeEvent, frameFate, runFacts, type Fact, type FactTone } from './facts.js';
 import { redactText } from './redact.js';
 import { timeScale, type TimeScale } from './scale.js';
-import { formatDurationMs } from './text.js';
+import { formatDurationMs, violatedProperties } from './text.js';
 
 /** What the report shows. */
 export interface ReportInput {
@@ -32,7 +38,9 @@ export interface ReportInput {
   /** One line: still fails / fixed. */
   verdictLine: string;
   /** How the failure was found, if the file says. */
-  found?: { seed: number; runIndex: number; shrinks: number };
+  found?: FoundRecord;
+  /** The failure's block as the command line prints it (report/summaryText.ts), when the file shows one property. */
+  failBlock?: readonly string[];
   /** The history is identical to the recorded one. */
   sameHistory: boolean;
 }
@@ -60,9 +68,52 @@ function t(text: string): string {
 
 const px = (n: number): string => (Math.round(n * 10) / 10).toString();
 
+/**
+ * Every kind of mark and band the chart draws, with what the legend calls it. A mark drawn
+ * carries its kind as `data-mark`; the legend shows a sample of each.
+ */
+export const markKinds = Object.freeze({
+  'fault-band': 'network fault lasting a while',
+  'slow-band': 'slow network (latency)',
+  'heal-band': 'network healing',
+  'fault-tick': 'network fault at an instant',
+  'slow-tick': 'latency change at an instant',
+  'heal-tick': 'network healed',
+  emitted: 'message emitted to the path (messages.upsert)',
+  'emitted-again': 'second copy emitted (redelivered)',
+  handed: 'message handed to the bot',
+  'handed-again': 'message handed to the bot again',
+  stop: 'stop(): called until it settled',
+  'stop-hung': 'stop(): never settled',
+  connecting: 'socket connecting',
+  open: 'socket open',
+  silent: 'link silent: frames stall',
+  unheard: 'dead, close not yet emitted',
+  close: 'close emitted to the path',
+  'attempt-ok': 'send attempt: ok',
+  'attempt-fail': 'send attempt: rejected before any write (definitely not sent)',
+  'attempt-info': 'send attempt: written, fate unknown (ambiguous)',
+  presence: 'presence update (composing)',
+  wait: 'attempt pending until it settled',
+  hit: 'attempt a violation names',
+  'request-ok': 'reply: called until its promise resolved',
+  'request-fail': 'reply: rejected (or never settled)',
+  'request-info': 'reply: rejected as ambiguous',
+  late: 'reply asked before its message reached the bot',
+  visible: 'copy visible to the recipient',
+  duplicate: 'duplicate copy (deduped by id)',
+  violation: 'violation',
+  idle: 'idle time compressed',
+} satisfies Record<string, string>);
+
+/** One kind of mark or band. */
+export type MarkKind = keyof typeof markKinds;
+
+const markAttr = (kind: MarkKind): string => ` data-mark="${kind}"`;
+
 interface Lane {
   label: string;
-  kind: 'faults' | 'socket' | 'request';
+  kind: 'faults' | 'bot' | 'socket' | 'request';
   generation?: number;
   key?: string;
   /** Attempts drawn on a socket lane. */
@@ -84,11 +135,13 @@ function faultLane(timeline: Timeline, scale: TimeScale, y: number): string {
     const title = `<title>${t(`${event.at} ms  ${describeEvent(event)}`)}</title>`;
     if (draw.shape === 'band') {
       const x2 = Math.max(scale.x(draw.untilAt?.(event) ?? event.at), x + 3);
-      parts.push(`<rect class="band ${toneClass[draw.tone]}" data-event="${i}" x="${px(x)}" y="${y + 6}" width="${px(x2 - x)}" height="${laneHeightPx - 12}" rx="2">${title}</rect>`);
+      const kind: MarkKind = `${toneClass[draw.tone]}-band`;
+      parts.push(`<rect class="band ${toneClass[draw.tone]}"${markAttr(kind)} data-event="${i}" x="${px(x)}" y="${y + 6}" width="${px(x2 - x)}" height="${laneHeightPx - 12}" rx="2">${title}</rect>`);
       return;
     }
+    const kind: MarkKind = `${toneClass[draw.tone]}-tick`;
     parts.push(
-      `<g class="mark ${toneClass[draw.tone]}" data-event="${i}"><line x1="${px(x)}" x2="${px(x)}" y1="${y + 3}" y2="${y + laneHeightPx - 3}"/>` +
+      `<g class="mark ${toneClass[draw.tone]}"${markAttr(kind)} data-event="${i}"><line x1="${px(x)}" x2="${px(x)}" y1="${y + 3}" y2="${y + laneHeightPx - 3}"/>` +
         `<path d="M${px(x - 5)},${y + 3} L${px(x + 5)},${y + 3} L${px(x)},${y + 11} Z"/>${title}</g>`,
     );
     parts.push(`<text class="tag" x="${px(x + 4)}" y="${mid + 9}">${t(draw.label(event))}</text>`);
@@ -101,10 +154,11 @@ function socketLane(s: SocketRecord, history: History, attempts: readonly Attemp
   const parts: string[] = [];
   const top = y + 7;
   const h = laneHeightPx - 14;
-  const seg = (cls: string, from: number, to: number, label: string) => {
+  const seg = (cls: 'connecting' | 'open' | 'silent' | 'unheard', from: number, to: number, label: string) => {
     const x1 = scale.x(from);
     const x2 = Math.max(scale.x(to), x1 + 2);
-    parts.push(`<rect class="${cls}" x="${px(x1)}" y="${top}" width="${px(x2 - x1)}" height="${h}"><title>${t(`socket ${s.generation} ${label}: ${from}–${to} ms`)}</title></rect>`);
+    const shape = `x="${px(x1)}" y="${top}" width="${px(x2 - x1)}" height="${h}"`;
+    parts.push(`<rect class="${cls}"${markAttr(cls)} ${shape}><title>${t(`socket ${s.generation} ${label}: ${from}–${to} ms`)}</title></rect>`);
   };
   const stopAt = s.diedAt ?? s.endCalledAt ?? s.closeEmittedAt ?? end;
   if (s.openedAt !== undefined) {
@@ -113,12 +167,12 @@ function socketLane(s: SocketRecord, history: History, attempts: readonly Attemp
   } else {
     seg('connecting', s.createdAt, stopAt, s.refused ? 'connecting (refused)' : 'connecting');
   }
-  if (s.silentAt !== undefined && s.diedAt === undefined) seg('unheard', s.silentAt, s.resumedAt ?? s.closeEmittedAt ?? end, 'link silent');
+  if (s.silentAt !== undefined && s.diedAt === undefined) seg('silent', s.silentAt, s.resumedAt ?? s.closeEmittedAt ?? end, 'link silent');
   if (s.diedAt !== undefined) seg('unheard', s.diedAt, s.closeEmittedAt ?? end, `dead, close not yet emitted (${s.cause ?? 'died'}${s.dropReason ? ` ${s.dropReason}` : ''})`);
   if (s.closeEmittedAt !== undefined) {
     const x = scale.x(s.closeEmittedAt);
     parts.push(
-      `<g class="closemark"><line x1="${px(x)}" x2="${px(x)}" y1="${y + 3}" y2="${y + laneHeightPx - 3}"/>` +
+      `<g class="closemark"${markAttr('close')}><line x1="${px(x)}" x2="${px(x)}" y1="${y + 3}" y2="${y + laneHeightPx - 3}"/>` +
         `<title>${t(`socket ${s.generation} close emitted at ${s.closeEmittedAt} ms (${describeError(s.closeError)})`)}</title></g>`,
     );
   }
@@ -127,16 +181,54 @@ function socketLane(s: SocketRecord, history: History, attempts: readonly Attemp
     const tone = attemptTone(a);
     const hit = violations.some((v) => v.at === a.at && (v.generation === undefined || v.generation === a.generation) && (v.key === undefined || v.key === a.key));
     if (a.settledAt !== undefined && a.settledAt > a.at) {
-      parts.push(`<line class="wait ${tone}" x1="${px(x)}" x2="${px(scale.x(a.settledAt))}" y1="${y + laneHeightPx / 2}" y2="${y + laneHeightPx / 2}"/>`);
+      const mid = y + laneHeightPx / 2;
+      parts.push(`<line class="wait ${tone}"${markAttr('wait')} x1="${px(x)}" x2="${px(scale.x(a.settledAt))}" y1="${mid}" y2="${mid}"/>`);
     }
     const shape =
       a.kind === 'presence'
         ? `<rect x="${px(x - 4)}" y="${y + laneHeightPx / 2 - 4}" width="8" height="8"/>`
         : `<circle cx="${px(x)}" cy="${y + laneHeightPx / 2}" r="6"/>`;
     const text = `attempt #${a.seq} at ${a.at} ms: ${a.kind === 'presence' ? 'presence' : `send ${a.key ?? 'message'}`} on socket ${a.generation} (${a.socketState}) → ${a.result}${a.error ? ` ${describeError(a.error)}` : ''}${a.written ? ', frame written' : ''}${frameFate(a)}`;
+    const kind: MarkKind = hit ? 'hit' : a.kind === 'presence' ? 'presence' : `attempt-${tone === 'neutral' ? 'info' : tone}`;
     parts.push(
-      `<g class="attempt ${tone}${hit ? ' hit' : ''}" data-key="${t(a.key ?? '')}" data-gen="${a.generation}">${shape}<title>${t(text)}</title></g>`,
+      `<g class="attempt ${tone}${hit ? ' hit' : ''}"${markAttr(kind)} data-key="${t(a.key ?? '')}" data-gen="${a.generation}">${shape}<title>${t(text)}</title></g>`,
     );
+  }
+  return parts.join('');
+}
+
+/** A small downward triangle at `x` whose tip is at `tipY`: a message reaching the path (outline) or the bot (filled). */
+function triangle(x: number, tipY: number): string {
+  return `<path d="M${px(x - 5)},${tipY - 9} L${px(x + 5)},${tipY - 9} L${px(x)},${tipY} Z"/>`;
+}
+
+/**
+ * The bot's lane: each inbound message emitted to the path (outline triangles; a second copy in
+ * amber) and handed to the bot (filled; handed again in red), and the harness's `stop()` as a
+ * band from its call until it settled.
+ */
+function botLane(history: History, scale: TimeScale, y: number): string {
+  const parts: string[] = [];
+  const mid = y + laneHeightPx / 2;
+  const { stop } = history;
+  if (stop.requestedAt !== undefined) {
+    const x1 = scale.x(stop.requestedAt);
+    const hung = stop.completedAt === undefined;
+    const x2 = Math.max(scale.x(stop.completedAt ?? history.endedAt), x1 + 3);
+    const how = hung ? 'never settled' : stop.result === 'rejected' ? `rejected at ${stop.completedAt} ms (${describeError(stop.error)})` : `resolved at ${stop.completedAt} ms`;
+    const title = t(`stop() called at ${stop.requestedAt} ms (${stop.reason ?? 'harness'}), ${how}`);
+    const shape = `x="${px(x1)}" y="${y + 9}" width="${px(x2 - x1)}" height="${laneHeightPx - 18}" rx="2"`;
+    parts.push(`<rect class="stopband${hung ? ' hung' : ''}"${markAttr(hung ? 'stop-hung' : 'stop')} ${shape}><title>${title}</title></rect>`);
+  }
+  for (const m of history.inbound) {
+    m.deliveries.forEach((d, n) => {
+      const title = t(`${m.msg} emitted to the path at ${d.at} ms on socket ${d.generation} (${d.type}${n > 0 ? `, copy ${n + 1}` : ''})`);
+      parts.push(`<g class="inb emitted${n > 0 ? ' again' : ''}"${markAttr(n > 0 ? 'emitted-again' : 'emitted')}>${triangle(scale.x(d.at), mid)}<title>${title}</title></g>`);
+    });
+    (m.handedAt ?? (m.receivedAt === undefined ? [] : [m.receivedAt])).forEach((at, n) => {
+      const title = t(`${m.msg} handed to the bot at ${at} ms${n > 0 ? ` (time ${n + 1}: a second copy)` : ''}`);
+      parts.push(`<g class="inb handed${n > 0 ? ' again' : ''}"${markAttr(n > 0 ? 'handed-again' : 'handed')}>${triangle(scale.x(at), mid + 11)}<title>${title}</title></g>`);
+    });
   }
   return parts.join('');
 }
@@ -144,17 +236,17 @@ function socketLane(s: SocketRecord, history: History, attempts: readonly Attemp
 function requestLane(r: RequestRecord, history: History, scale: TimeScale, y: number): string {
   const parts: string[] = [];
   const mid = y + laneHeightPx / 2;
-  const tone: FactTone = r.outcome === 'ok' ? 'ok' : r.outcome === 'info' ? 'info' : 'fail';
+  const tone = r.outcome === 'ok' ? 'ok' : r.outcome === 'info' ? 'info' : 'fail';
   const from = r.calledAt ?? r.requestedAt;
   const to = r.settledAt ?? history.endedAt;
   const x1 = scale.x(from);
   const x2 = Math.max(scale.x(to), x1 + 2);
   if (r.calledAt !== undefined && r.calledAt > r.requestedAt) {
-    parts.push(`<line class="late" x1="${px(scale.x(r.requestedAt))}" x2="${px(x1)}" y1="${mid}" y2="${mid}"/>`);
+    parts.push(`<line class="late"${markAttr('late')} x1="${px(scale.x(r.requestedAt))}" x2="${px(x1)}" y1="${mid}" y2="${mid}"/>`);
   }
   const outcome = r.outcome === 'pending' ? 'never settled' : `${r.outcome}${r.error ? ` (${describeError(r.error)})` : ''}`;
   parts.push(
-    `<g class="req ${tone}" data-key="${t(r.key)}"><line x1="${px(x1)}" x2="${px(x2)}" y1="${mid}" y2="${mid}"/>` +
+    `<g class="req ${tone}"${markAttr(`request-${tone}`)} data-key="${t(r.key)}"><line x1="${px(x1)}" x2="${px(x2)}" y1="${mid}" y2="${mid}"/>` +
       `<circle class="start" cx="${px(x1)}" cy="${mid}" r="3.5"/><circle cx="${px(x2)}" cy="${mid}" r="6"/>` +
       `<title>${t(`${r.kind} ${r.key} (chat ${r.chat}): called at ${from} ms, ${outcome}${r.settledAt !== undefined ? ` at ${r.settledAt} ms` : ''}`)}</title></g>`,
   );
@@ -164,7 +256,7 @@ function requestLane(r: RequestRecord, history: History, scale: TimeScale, y: nu
   for (const f of copies) {
     const x = scale.x(f.at);
     parts.push(
-      `<g class="copy ${f.duplicate ? 'dup' : 'seen'}"><path d="M${px(x)},${mid - 8} L${px(x + 5)},${mid} L${px(x)},${mid + 8} L${px(x - 5)},${mid} Z"/>` +
+      `<g class="copy ${f.duplicate ? 'dup' : 'seen'}"${markAttr(f.duplicate ? 'duplicate' : 'visible')}><path d="M${px(x)},${mid - 8} L${px(x + 5)},${mid} L${px(x)},${mid + 8} L${px(x - 5)},${mid} Z"/>` +
         `<title>${t(`${r.key} ${f.duplicate ? 'duplicate frame, deduped by id' : 'visible to the recipient'} at ${f.at} ms via socket ${f.generation}`)}</title></g>`,
     );
   }
@@ -194,7 +286,7 @@ function breakOverlay(scale: TimeScale, axisY: number): string {
       const xb = scale.x(b.toMs);
       const xm = (xa + xb) / 2;
       return (
-        `<g class="break"><rect x="${px(xa)}" y="${topPadPx}" width="${px(Math.max(1, xb - xa))}" height="${px(axisY - topPadPx)}"/>` +
+        `<g class="break"${markAttr('idle')}><rect x="${px(xa)}" y="${topPadPx}" width="${px(Math.max(1, xb - xa))}" height="${px(axisY - topPadPx)}"/>` +
         `<path d="M${px(xm - 6)},${axisY} l3,-5 l3,5 l3,-5 l3,5"/>` +
         `<title>${escapeHtml(`${formatDurationMs(b.toMs - b.fromMs)} of idle time compressed (${b.fromMs}–${b.toMs} ms)`)}</title></g>`
       );
@@ -209,10 +301,14 @@ function chart(input: ReportInput): string {
   for (const a of history.attempts) times.push(a.at, ...(a.settledAt !== undefined ? [a.settledAt] : []));
   for (const r of history.requests) times.push(r.requestedAt, ...[r.calledAt, r.settledAt].filter((v): v is number => v !== undefined));
   for (const f of history.server.frames) times.push(f.at);
+  for (const m of history.inbound) times.push(...m.deliveries.map((d) => d.at), ...(m.handedAt ?? []));
+  const { stop } = history;
+  times.push(...[stop.requestedAt, stop.completedAt].filter((v): v is number => v !== undefined));
   const scale = timeScale(times, Math.max(history.endedAt, ...timeline.events.map((e) => e.at)), gutterPx, chartWidthPx - rightPadPx);
 
   const lanes: Lane[] = [];
   lanes.push({ label: 'network faults', kind: 'faults' });
+  lanes.push({ label: 'bot', kind: 'bot' });
   const sockets = history.sockets.slice(0, reportLimits.socketLanesMax);
   let attemptBudget = reportLimits.attemptMarksMax;
   for (const s of sockets) {
@@ -233,6 +329,7 @@ function chart(input: ReportInput): string {
       : '';
     let body = '';
     if (lane.kind === 'faults') body = faultLane(timeline, scale, y);
+    else if (lane.kind === 'bot') body = botLane(history, scale, y);
     else if (lane.kind === 'socket') {
       const s = history.sockets.find((x) => x.generation === lane.generation)!;
       body = socketLane(s, history, lane.attempts ?? [], violations, scale, y);
@@ -261,7 +358,7 @@ function chart(input: ReportInput): string {
     const flip = x > chartWidthPx - rightPadPx - 160;
     const label = `<text x="${px(flip ? x - 4 : x + 4)}" y="${topPadPx - 24 + (i % 2) * 12}"${flip ? ' text-anchor="end"' : ''}>⚠ ${t([...entry.properties].join(', '))}</text>`;
     return (
-      `<g class="vmark" data-testid="violation-marker" data-violation="${entry.indices.join(' ')}"><line x1="${px(x)}" x2="${px(x)}" y1="${topPadPx - 20}" y2="${height}"/>` +
+      `<g class="vmark"${markAttr('violation')} data-testid="violation-marker" data-violation="${entry.indices.join(' ')}"><line x1="${px(x)}" x2="${px(x)}" y1="${topPadPx - 20}" y2="${height}"/>` +
       `${label}<title>${t(entry.titles.join('\n'))}</title></g>`
     );
   });
@@ -281,20 +378,32 @@ function chart(input: ReportInput): string {
   );
 }
 
+function violationCard(input: ReportInput, v: Violation, i: number): string {
+  const where = [v.key !== undefined ? `reply ${v.key}` : '', v.generation !== undefined ? `socket ${v.generation}` : ''].filter(Boolean).join(' · ');
+  return (
+    `<div class="violation${input.recordedOnly ? ' recorded' : ''}" data-testid="violation" data-violation="${i}" data-key="${t(v.key ?? '')}" data-gen="${v.generation ?? ''}" tabindex="0">` +
+    `<span class="prop">${t(v.property)}</span><span class="at">${v.at} ms</span>${where ? `<span class="where">${t(where)}</span>` : ''}` +
+    `<div class="msg">${t(v.message)}</div></div>`
+  );
+}
+
+/**
+ * The violations property by property: what the property means, its violations (cards a click
+ * focuses on in the chart), and the typical fix.
+ */
 function violationCards(input: ReportInput): string {
   const shown = input.violations.slice(0, reportLimits.violationsShownMax);
   if (shown.length === 0) return '<p class="none">No violations: every property held.</p>';
   const note = input.recordedOnly ? '<p class="note">Recorded in the file; the replay no longer shows them.</p>' : '';
-  const cards = shown.map((v, i) => {
-    const where = [v.key !== undefined ? `reply ${v.key}` : '', v.generation !== undefined ? `socket ${v.generation}` : ''].filter(Boolean).join(' · ');
-    return (
-      `<div class="violation${input.recordedOnly ? ' recorded' : ''}" data-testid="violation" data-violation="${i}" data-key="${t(v.key ?? '')}" data-gen="${v.generation ?? ''}" tabindex="0">` +
-      `<span class="prop">${t(v.property)}</span><span class="at">${v.at} ms</span>${where ? `<span class="where">${t(where)}</span>` : ''}` +
-      `<div class="msg">${t(v.message)}</div></div>`
-    );
+  const groups = violatedProperties(shown).map((property) => {
+    const texts = explainProperty(property);
+    const cards = shown.flatMap((v, i) => (v.property === property ? [violationCard(input, v, i)] : [])).join('');
+    const meaning = texts === undefined ? '' : `<p class="meaning" data-testid="meaning">${t(texts.meaning)}</p>`;
+    const fix = texts === undefined ? '' : `<p class="fix" data-testid="fix"><b>Typical fix:</b> ${t(texts.fix)}</p>`;
+    return `<section class="property" data-testid="property" data-property="${t(property)}"><h3>${t(property)}</h3>${meaning}${cards}${fix}</section>`;
   });
   const more = input.violations.length > shown.length ? `<p class="note">… ${input.violations.length - shown.length} more.</p>` : '';
-  return note + cards.join('') + more;
+  return note + groups.join('') + more;
 }
 
 function factRows(input: ReportInput): string {
@@ -318,6 +427,7 @@ h2{font-size:16px;margin:24px 0 10px}
 main{padding:0 28px 40px;max-width:1280px}
 .meta{color:var(--muted);margin:2px 0}
 .meta code{color:#1f2328}
+.fail-block{background:#fff8f8;border:1px solid #f5c2c7;border-radius:6px;padding:8px 10px;margin:8px 0 0;font-size:12px;white-space:pre-wrap}
 .verdict{display:inline-block;font-weight:600;padding:3px 10px;border-radius:12px;margin-top:8px}
 .verdict.fails{background:#ffebe9;color:var(--fail);border:1px solid #ff818266}
 .verdict.fixed,.verdict.passes{background:#dafbe1;color:var(--ok);border:1px solid #4ac26b66}
@@ -340,6 +450,11 @@ main{padding:0 28px 40px;max-width:1280px}
 .chart .connecting{fill:var(--conn)}
 .chart .open{fill:var(--open);opacity:.85}
 .chart .unheard{fill:var(--fail);opacity:.35}
+.chart .silent{fill:var(--info);opacity:.45}
+.chart .stopband{fill:#8250df;opacity:.55}.chart .stopband.hung{fill:var(--fail);opacity:.55}
+.chart .inb path{stroke-width:1.5}
+.chart .inb.emitted path{fill:#fff;stroke:#57606a}.chart .inb.emitted.again path{stroke:var(--info)}
+.chart .inb.handed path{fill:#57606a;stroke:#57606a}.chart .inb.handed.again path{fill:var(--fail);stroke:var(--fail)}
 .chart .closemark line{stroke:#1f2328;stroke-width:2}
 .chart .band{opacity:.25}.chart .band.fault{fill:var(--fail);stroke:var(--fail)}.chart .band.slow{fill:var(--info);stroke:var(--info)}.chart .band.heal{fill:var(--ok);stroke:var(--ok)}
 .chart .mark line{stroke-width:2}
@@ -361,6 +476,11 @@ main{padding:0 28px 40px;max-width:1280px}
 .chart.focus .lane:not(.hl):not(.faults){opacity:.35}
 .legend{display:flex;flex-wrap:wrap;gap:14px;margin:8px 0 0;color:var(--muted);font-size:12px}
 .legend span{display:inline-flex;align-items:center;gap:5px}
+.legend svg.sample{display:inline-block;border:0;border-radius:0;background:none;overflow:visible}
+.property{margin:10px 0 18px}
+.property h3{font-size:15px;margin:0 0 2px;color:var(--fail)}
+.property .meaning{margin:0 0 6px;color:#1f2328}
+.property .fix{margin:6px 0 0;color:#1f2328}
 .sw{display:inline-block;width:14px;height:10px;border-radius:2px}
 .dot{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:6px;vertical-align:middle}
 .ok{--c:var(--ok)}.fail{--c:var(--fail)}.info{--c:var(--info)}.neutral{--c:#8c959f}
@@ -401,20 +521,53 @@ const script = `
 })();
 `;
 
+/** A sample of each mark kind, drawn with the chart's own classes (so it looks as in the chart). */
+const legendSamples: Readonly<Record<MarkKind, string>> = {
+  'fault-band': '<rect class="band fault" x="1" y="3" width="22" height="8" rx="2"/>',
+  'slow-band': '<rect class="band slow" x="1" y="3" width="22" height="8" rx="2"/>',
+  'heal-band': '<rect class="band heal" x="1" y="3" width="22" height="8" rx="2"/>',
+  'fault-tick': '<g class="mark fault"><line x1="12" x2="12" y1="1" y2="13"/><path d="M7,1 L17,1 L12,8 Z"/></g>',
+  'slow-tick': '<g class="mark slow"><line x1="12" x2="12" y1="1" y2="13"/><path d="M7,1 L17,1 L12,8 Z"/></g>',
+  'heal-tick': '<g class="mark heal"><line x1="12" x2="12" y1="1" y2="13"/><path d="M7,1 L17,1 L12,8 Z"/></g>',
+  emitted: `<g class="inb emitted">${triangle(12, 11)}</g>`,
+  'emitted-again': `<g class="inb emitted again">${triangle(12, 11)}</g>`,
+  handed: `<g class="inb handed">${triangle(12, 11)}</g>`,
+  'handed-again': `<g class="inb handed again">${triangle(12, 11)}</g>`,
+  stop: '<rect class="stopband" x="1" y="4" width="22" height="6" rx="2"/>',
+  'stop-hung': '<rect class="stopband hung" x="1" y="4" width="22" height="6" rx="2"/>',
+  connecting: '<rect class="connecting" x="1" y="3" width="22" height="8"/>',
+  open: '<rect class="open" x="1" y="3" width="22" height="8"/>',
+  silent: '<rect class="silent" x="1" y="3" width="22" height="8"/>',
+  unheard: '<rect class="unheard" x="1" y="3" width="22" height="8"/>',
+  close: '<g class="closemark"><line x1="12" x2="12" y1="1" y2="13"/></g>',
+  'attempt-ok': '<g class="attempt ok"><circle cx="12" cy="7" r="6"/></g>',
+  'attempt-fail': '<g class="attempt fail"><circle cx="12" cy="7" r="6"/></g>',
+  'attempt-info': '<g class="attempt info"><circle cx="12" cy="7" r="6"/></g>',
+  presence: '<g class="attempt ok"><rect x="8" y="3" width="8" height="8"/></g>',
+  wait: '<line class="wait info" x1="2" x2="22" y1="7" y2="7"/>',
+  hit: '<g class="attempt fail hit"><circle cx="12" cy="7" r="5"/></g>',
+  'request-ok': '<g class="req ok"><line x1="3" x2="21" y1="7" y2="7"/><circle class="start" cx="3" cy="7" r="3"/><circle cx="20" cy="7" r="4"/></g>',
+  'request-fail': '<g class="req fail"><line x1="3" x2="21" y1="7" y2="7"/><circle class="start" cx="3" cy="7" r="3"/><circle cx="20" cy="7" r="4"/></g>',
+  'request-info': '<g class="req info"><line x1="3" x2="21" y1="7" y2="7"/><circle class="start" cx="3" cy="7" r="3"/><circle cx="20" cy="7" r="4"/></g>',
+  late: '<line class="late" x1="2" x2="22" y1="7" y2="7"/>',
+  visible: '<g class="copy seen"><path d="M12,1 L17,7 L12,13 L7,7 Z"/></g>',
+  duplicate: '<g class="copy dup"><path d="M12,1 L17,7 L12,13 L7,7 Z"/></g>',
+  violation: '<g class="vmark"><line x1="12" x2="12" y1="0" y2="14"/></g>',
+  idle: '<g class="break"><rect x="4" y="0" width="16" height="14"/><path d="M6,14 l3,-5 l3,5 l3,-5 l3,5"/></g>',
+};
+
+/** The legend: every kind of mark and band, with a sample and its name, and the tones. */
 function legend(): string {
-  const item = (swatch: string, label: string) => `<span>${swatch}${escapeHtml(label)}</span>`;
+  const item = (kind: MarkKind) =>
+    `<span data-legend="${kind}"><svg class="chart sample" width="24" height="14" viewBox="0 0 24 14" aria-hidden="true">${legendSamples[kind]}</svg>${escapeHtml(markKinds[kind])}</span>`;
+  const tone = (cls: string, label: string) => `<span><span class="sw tone ${cls}"></span>${escapeHtml(label)}</span>`;
   return (
-    '<div class="legend">' +
-    item('<span class="sw tone ok"></span>', 'ok') +
-    item('<span class="sw tone fail"></span>', 'fail (definitely not sent)') +
-    item('<span class="sw tone info"></span>', 'info (ambiguous: may have been sent)') +
-    item('<span class="sw" style="background:#afb8c1"></span>', 'socket connecting') +
-    item('<span class="sw" style="background:#0969da"></span>', 'socket open') +
-    item('<span class="sw" style="background:#cf222e;opacity:.35"></span>', 'dead, close not yet emitted') +
-    item('<span class="sw" style="background:#1f2328;width:3px"></span>', 'close emitted') +
-    item('●', 'send attempt') +
-    item('◇', 'copy reached the server (amber: duplicate)') +
-    item('<span style="color:#cf222e">┆</span>', 'violation') +
+    '<div class="legend" data-testid="legend">' +
+    tone('ok', 'ok') +
+    tone('fail', 'fail (definitely not sent)') +
+    tone('info', 'info (ambiguous: may have been sent)') +
+    (Object.keys(markKinds) as MarkKind[]).map(item).join('') +
+    '<span><span class="sw" style="background:#fff0f0;border:1px solid #ff8182"></span>lane a violation names (its label in red)</span>' +
     '</div>'
   );
 }
@@ -423,7 +576,7 @@ function legend(): string {
 export function renderReportHtml(input: ReportInput): string {
   const { history, timeline } = input;
   const status = input.verdictLine.startsWith('FAIL') ? 'fails' : input.verdictLine.startsWith('FIXED') ? 'fixed' : 'passes';
-  const found = input.found ? ` · found by campaign seed <code>${input.found.seed}</code>, run ${input.found.runIndex + 1}, ${input.found.shrinks} shrink steps` : '';
+  const found = input.found ? ` · found by campaign seed <code>${input.found.seed}</code>, run ${input.found.runIndex + 1}` : '';
   const config = timeline.config;
   return `<!doctype html>
 <html lang="en">
@@ -441,6 +594,7 @@ export function renderReportHtml(input: ReportInput): string {
 <p class="meta">timeline seed <code>${timeline.seed}</code> · ${timeline.events.length} events · run ended at ${history.endedAt} ms virtual · ${history.sockets.length} sockets · ${history.attempts.length} send attempts · reply deadline ${formatDurationMs(config.replyDeadlineMs)} · reconnect ${config.reconnect.initialMs}–${config.reconnect.maxMs} ms ×${config.reconnect.factor}, ${config.reconnect.maxAttempts} attempts</p>
 <p class="meta">history ${input.sameHistory ? 'identical to the recorded one' : 'differs from the recorded one (the send path or the simulator changed)'}</p>
 <span class="verdict ${status}" data-testid="verdict">${t(input.verdictLine)}</span>
+${input.failBlock === undefined ? '' : `<pre class="fail-block" data-testid="fail-block">${t(input.failBlock.join('\n'))}</pre>`}
 </header>
 <main>
 <h2>Violations</h2>

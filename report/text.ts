@@ -5,6 +5,7 @@
  */
 import { isAbsolute, relative } from 'node:path';
 import type { Violation } from '../properties/judging/checkers.js';
+import { explainProperty } from '../properties/judging/propertyTexts.js';
 import type { Fact, FactList } from './facts.js';
 import { redactText } from './redact.js';
 
@@ -22,7 +23,17 @@ export function formatDurationMs(ms: number): string {
 /** Width of the time column: fits a virtual day in ms (8 digits) and the unit. */
 const timeColumnWidth = 8;
 
-const sourceMarks: Record<Fact['source'], string> = { event: '▶', socket: ' ', attempt: ' ', request: ' ', server: ' ' };
+const sourceMarks: Record<Fact['source'], string> = {
+  event: '▶',
+  socket: ' ',
+  attempt: ' ',
+  inbound: ' ',
+  request: ' ',
+  server: ' ',
+  stop: ' ',
+  error: ' ',
+  process: ' ',
+};
 const toneMarks: Record<Fact['tone'], string> = { ok: 'ok  ', fail: 'FAIL', info: 'info', neutral: '    ' };
 
 /** One fact as a line; timeline events are marked `▶` so the script stands out from its effects. */
@@ -39,12 +50,39 @@ export function formatFacts(list: FactList): string[] {
   return lines;
 }
 
-/** One violation as a line: property, time, message (redacted). */
-export function formatViolation(violation: Violation): string {
+/** One violation as a line: property (unless left out), time, message (redacted). */
+export function formatViolation(violation: Violation, withProperty = true): string {
   const where = [violation.key ? `reply ${violation.key}` : '', violation.generation !== undefined ? `socket ${violation.generation}` : '']
     .filter(Boolean)
     .join(', ');
-  return `${violation.property.padEnd(15)} at ${String(violation.at).padStart(7)} ms  ${redactText(violation.message)}${where ? `  [${where}]` : ''}`;
+  const property = withProperty ? `${violation.property.padEnd(15)} ` : '';
+  return `${property}at ${String(violation.at).padStart(7)} ms  ${redactText(violation.message)}${where ? `  [${where}]` : ''}`;
+}
+
+/**
+ * What a property means and its typical fix, the two lines under a failure of it:
+ * `  means: …` and `  fix:   …`. None for a name no table knows.
+ */
+export function explanationLines(property: string, indent = '  '): string[] {
+  const texts = explainProperty(property);
+  if (texts === undefined) return [];
+  return [`${indent}means: ${texts.meaning}`, `${indent}fix:   ${texts.fix}`];
+}
+
+/**
+ * Violations told property by property: each property's name, its violations (at most
+ * `perPropertyMax` each, the rest counted), then what it means and the typical fix.
+ */
+export function explainedViolationLines(violations: readonly Violation[], perPropertyMax = 20): string[] {
+  const lines: string[] = [];
+  for (const property of violatedProperties(violations)) {
+    const own = violations.filter((v) => v.property === property);
+    lines.push(`${property} (${own.length} violation${own.length === 1 ? '' : 's'}):`);
+    for (const v of own.slice(0, perPropertyMax)) lines.push(`  ${formatViolation(v, false)}`);
+    if (own.length > perPropertyMax) lines.push(`  … ${own.length - perPropertyMax} more`);
+    lines.push(...explanationLines(property));
+  }
+  return lines;
 }
 
 /** Distinct property names of a violation list, in first-seen order. */

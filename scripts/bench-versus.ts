@@ -5,7 +5,7 @@
  * both alike. Each side simulates the reference path of its own checkout and judges every run
  * with its own checkers, as `npm run bench` does.
  *
- *   npx tsx scripts/bench-versus.ts <other checkout> [--seconds 30] [--compiled]
+ *   npx tsx scripts/bench-versus.ts <other checkout> [--seconds 30] [--compiled] [--campaign] [--cpu]
  *
  * The timelines are drawn by the other checkout's test generator (`generatedTimeline` in
  * `test/sim/helpers.ts`, 40 events at most) when it has one, since an older checkout's generator
@@ -13,6 +13,11 @@
  * 20 events that both checkouts' `parseTimeline` accept. `--compiled` loads each checkout's
  * `dist/` (what the CLI and the package run; `npm run build` makes it) instead of its TypeScript
  * through tsx, whose `keepNames` gives every closure a `name` at run time.
+ * `--campaign` times whole campaigns instead (each side's own `runCampaign` of the reference, its
+ * own generator and determinism re-runs, the same seed per block on both sides): what a clean CI
+ * job costs, campaign machinery included. `--cpu` times each block by the process's CPU time
+ * instead of the wall clock: on a machine shared with other work, a block's wall time is mostly
+ * its share of the cores, its CPU time what it cost.
  * Prints each side's runs/s, the ratio over the whole measurement and the spread of the block
  * ratios. A target lives in the issue or the docs that quote the figure, never here.
  */
@@ -40,6 +45,8 @@ interface Checkout {
   checkAll(history: unknown): unknown[];
   readonly reference: unknown;
   readonly generatedTimeline: ((seed: number, eventsMax: number) => unknown) | undefined;
+  runCampaign(options: { path: unknown; seed: number; numRuns: number }): Promise<unknown>;
+  readonly referencePath: unknown;
 }
 
 /** The first of `candidates` (paths inside `root`, without extension) that exists, as a URL. */
@@ -59,6 +66,8 @@ async function load(root: string, compiled: boolean): Promise<Checkout> {
   const sim = await import(moduleOf(root, compiled, 'sim/simulate'));
   const checkers = await import(moduleOf(root, compiled, 'properties/judging/checkers', 'properties/checkers'));
   const src = await import(moduleOf(root, compiled, 'src/index'));
+  const campaign = await import(moduleOf(root, compiled, 'properties/campaigns/campaign', 'properties/campaign'));
+  const paths = await import(moduleOf(root, compiled, 'properties/paths/sendPaths', 'properties/sendPaths'));
   const helpers = path.join(root, 'test/sim/helpers.ts');
   const generator = existsSync(helpers) ? await import(pathToFileURL(helpers).href) : undefined;
   return {
@@ -67,6 +76,8 @@ async function load(root: string, compiled: boolean): Promise<Checkout> {
     checkAll: checkers.checkAll,
     reference: src.referenceSendPath,
     generatedTimeline: generator?.generatedTimeline,
+    runCampaign: campaign.runCampaign,
+    referencePath: paths.builtInSendPath('reference'),
   };
 }
 
@@ -97,6 +108,18 @@ async function runBlock(side: Checkout, timelines: unknown[], cursor: { next: nu
   return violations;
 }
 
+/** One campaign of `blockRuns` runs of the reference with `seed`: the block of `--campaign`. */
+async function runCampaignBlock(side: Checkout, seed: number): Promise<number> {
+  await side.runCampaign({ path: side.referencePath, seed, numRuns: blockRuns });
+  return 0;
+}
+
+/** The process's CPU time so far (user and system), ms. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
@@ -104,7 +127,12 @@ function quantile(sorted: number[], q: number): number {
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { seconds: { type: 'string', default: '30' }, compiled: { type: 'boolean', default: false } },
+    options: {
+      seconds: { type: 'string', default: '30' },
+      compiled: { type: 'boolean', default: false },
+      campaign: { type: 'boolean', default: false },
+      cpu: { type: 'boolean', default: false },
+    },
   });
   const seconds = Number(values.seconds);
   if (!(Number.isFinite(seconds) && seconds > 0 && seconds <= secondsMax)) {
@@ -122,10 +150,12 @@ async function main(): Promise<void> {
   const spentMs = sides.map(() => 0);
   const violations = sides.map(() => 0);
   const ratios: number[] = [];
+  const campaigns = values.campaign ?? false;
+  const clock = values.cpu ? cpuMs : () => performance.now();
   const block = async (i: number): Promise<number> => {
-    const t0 = performance.now();
-    violations[i]! += await runBlock(sides[i]!, timelines[i]!, cursors[i]!);
-    return performance.now() - t0;
+    const t0 = clock();
+    violations[i]! += campaigns ? await runCampaignBlock(sides[i]!, 1 + cursors[i]!.next++) : await runBlock(sides[i]!, timelines[i]!, cursors[i]!);
+    return clock() - t0;
   };
   for (const warmEnd = performance.now() + Math.min(warmUpMsMax, seconds * 1000); performance.now() < warmEnd; ) {
     await block(0);
@@ -144,9 +174,11 @@ async function main(): Promise<void> {
   ratios.sort((a, b) => a - b);
   const rate = (i: number) => Math.round(((ratios.length * blockRuns) / spentMs[i]!) * 1000);
   const mode = compiled ? 'compiled dist/' : 'TypeScript through tsx';
-  console.log(`${timelines[0]!.length} common timelines (${eventsMin}-40 events), ${mode}, ${ratios.length} blocks of ${blockRuns} runs per side`);
-  console.log(`other checkout ${there}: ${rate(0).toLocaleString('en')} runs/s, ${violations[0]} violations`);
-  console.log(`this checkout  ${here}: ${rate(1).toLocaleString('en')} runs/s, ${violations[1]} violations`);
+  const what = campaigns ? `campaigns of the reference (each side's own generator, same seeds)` : `${timelines[0]!.length} common timelines (${eventsMin}-40 events)`;
+  const per = values.cpu ? 'runs per CPU second' : 'runs/s';
+  console.log(`${what}, ${mode}, ${ratios.length} blocks of ${blockRuns} runs per side`);
+  console.log(`other checkout ${there}: ${rate(0).toLocaleString('en')} ${per}, ${violations[0]} violations`);
+  console.log(`this checkout  ${here}: ${rate(1).toLocaleString('en')} ${per}, ${violations[1]} violations`);
   console.log(
     `this / other: ${(spentMs[0]! / spentMs[1]!).toFixed(3)} over the whole measurement; block ratios median ${quantile(ratios, 0.5).toFixed(3)}, ` +
       `quartiles ${quantile(ratios, 0.25).toFixed(3)} to ${quantile(ratios, 0.75).toFixed(3)}`,

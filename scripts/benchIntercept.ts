@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { judge } from '../properties/campaigns/campaign.js';
+import { judge } from '../properties/campaigns/judge.js';
 import { runArb } from '../properties/generation/arbitraries.js';
 import { interceptBaileysImports, importInterceptable } from '../properties/paths/interceptLoader.js';
 import { loadSendPath } from '../properties/paths/loadSendPath.js';

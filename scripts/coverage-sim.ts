@@ -17,8 +17,8 @@ const runsArg = Number(process.argv[2] ?? 2000);
 const referenceRuns = Number.isInteger(runsArg) && runsArg > 0 && runsArg <= 1_000_000 ? runsArg : 2000;
 
 const reference = await runCampaign({ path: builtInSendPath('reference'), seed: 20261126, numRuns: referenceRuns });
-console.log(`reference: ${reference.runs} runs, ${reference.failure ? 'FAILED' : 'passed'}`);
+console.log(`reference: ${reference.runs} runs, ${reference.failures.length > 0 ? 'FAILED' : 'passed'}`);
 for (const specimen of specimens) {
   const result = await runCampaign({ path: builtInSendPath(`specimen:${specimen.name}`), seed: 1, numRuns: 100 });
-  console.log(`specimen:${specimen.name}: ${result.runs} runs, ${result.failure ? 'caught' : 'not caught'}`);
+  console.log(`specimen:${specimen.name}: ${result.runs} runs, ${result.failures.length > 0 ? 'caught' : 'not caught'}`);
 }

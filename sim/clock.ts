@@ -14,6 +14,7 @@
  */
 import FakeTimers from '@sinonjs/fake-timers';
 import type { Clock, TimerHandle } from '../src/ports.js';
+import { captureStack, type CapturedStack } from './sites.js';
 
 /**
  * The process's own `setImmediate`, taken at load: the loop queues its turns with it, so a run's
@@ -108,10 +109,36 @@ export interface TimerStats {
   aliveMax: number;
 }
 
+/**
+ * Where a timer came from, when someone asked: its first creation (an interval re-armed keeps
+ * it), and the stack it was made from (sites.ts), for a leaked timer's report.
+ */
+export interface TimerOrigin {
+  readonly createdAt: number;
+  readonly delayMs: number;
+  /** An interval: it is armed again after each firing. */
+  readonly repeats: boolean;
+  /** The call that made it (`setTimeout`, `setInterval`, `env.clock.setTimeout`). */
+  readonly call: string;
+  readonly stack?: CapturedStack;
+}
+
+/** A timer of a view still pending: what a leaked timer's report says about it. */
+export interface PendingTimer {
+  /** The view's handle: 1, 2, ... in the order the run made them. */
+  readonly id: number;
+  readonly createdAt: number;
+  readonly delayMs: number;
+  readonly origin?: TimerOrigin;
+}
+
 interface ViewTimer {
   readonly handle: number;
   readonly callback: () => void;
   fakeId: number;
+  readonly createdAt: number;
+  readonly delayMs: number;
+  readonly origin: TimerOrigin | undefined;
 }
 
 /**
@@ -126,6 +153,12 @@ export class ClockView implements Clock {
   readonly stats: TimerStats = { created: 0, cleared: 0, fired: 0, alive: 0, aliveMax: 0 };
   /** Called when a callback of this view throws; the timer still counts as fired. */
   onThrow: ((error: unknown) => void) | undefined;
+  /**
+   * Capture the stack of every `setTimeout` call (sites.ts), for a leaked timer's creation site.
+   * Off by default: a capture costs microseconds, and runs are deterministic, so a failing run
+   * is simulated again with it on to explain itself.
+   */
+  captureSites = false;
 
   /** A view of `owner`; `aliveMax` is this view's own limit on timers alive at once. */
   constructor(
@@ -141,10 +174,20 @@ export class ClockView implements Clock {
 
   /** Schedules `callback` after `delayMs` virtual ms; returns a per-run numeric handle. */
   setTimeout = (callback: () => void, delayMs: number): TimerHandle => {
+    if (!this.captureSites) return this.schedule(callback, delayMs, undefined);
+    const origin = { createdAt: this.now(), delayMs, repeats: false, call: 'env.clock.setTimeout', stack: captureStack(this.setTimeout) };
+    return this.schedule(callback, delayMs, origin);
+  };
+
+  /**
+   * {@link setTimeout} for code that makes timers on the path's behalf (the intercepted globals),
+   * with where the timer came from.
+   */
+  schedule(callback: () => void, delayMs: number, origin: TimerOrigin | undefined): TimerHandle {
     if (typeof callback !== 'function') {
       throw new TypeError(`${this.name} clock: setTimeout callback must be a function`);
     }
-    const timer: ViewTimer = { handle: ++this.#handleSeq, callback, fakeId: 0 };
+    const timer: ViewTimer = { handle: ++this.#handleSeq, callback, fakeId: 0, createdAt: this.now(), delayMs, origin };
     if (this.#owner.released) return timer.handle; // the run is over: nothing fires any more
     timer.fakeId = this.#owner.fake.setTimeout(fireViewTimer, delayMs, this, timer) as unknown as number;
     this.#alive.set(timer.handle, timer);
@@ -154,7 +197,23 @@ export class ClockView implements Clock {
     if (stats.alive > stats.aliveMax) stats.aliveMax = stats.alive;
     if (stats.alive > this.aliveMax) this.#owner.hitLimit('pathTimersAlive', this.aliveMax);
     return timer.handle;
-  };
+  }
+
+  /** The first `max` timers still pending, in the order they were made. */
+  pending(max: number): PendingTimer[] {
+    const out: PendingTimer[] = [];
+    for (const timer of this.#alive.values()) {
+      if (out.length >= max) break;
+      const { origin } = timer;
+      out.push({
+        id: timer.handle,
+        createdAt: origin?.createdAt ?? timer.createdAt,
+        delayMs: origin?.delayMs ?? timer.delayMs,
+        ...(origin === undefined ? {} : { origin }),
+      });
+    }
+    return out;
+  }
 
   /** Cancels a timer of this view; any other handle is ignored, as Node ignores it. */
   clearTimeout = (handle: TimerHandle): void => {
@@ -199,6 +258,11 @@ export class VirtualClock {
   readonly network: ClockView;
   /** The harness's timers (timeline events, the stop deadline). */
   readonly harness: ClockView;
+  /**
+   * Timers Baileys and its dependencies made through the intercepted globals in a module audited
+   * as written (a signal key store's cache timer): they run, but they are not the path's.
+   */
+  readonly library: ClockView;
   /** Timers fired in all views. */
   timersFired = 0;
   /** Set once a limit is hit; the loop then stops at its next turn. */
@@ -206,6 +270,7 @@ export class VirtualClock {
   readonly limits: Readonly<ClockLimits>;
   #watchesImmediates = false;
   #immediateQueued = false;
+  #drainFirst = false;
 
   /** A clock at virtual time 0 with the given limits. */
   constructor(limits: Partial<ClockLimits> = {}) {
@@ -218,6 +283,7 @@ export class VirtualClock {
     this.path = new ClockView(this, 'path', pathTimersAliveMax);
     this.network = new ClockView(this, 'network', Number.MAX_SAFE_INTEGER);
     this.harness = new ClockView(this, 'harness', Number.MAX_SAFE_INTEGER);
+    this.library = new ClockView(this, 'library', Number.MAX_SAFE_INTEGER);
     // The virtual-time limit is a raw timer outside every view: it does not keep a run alive.
     this.fake.setTimeout(() => this.hitLimit('virtualTime', virtualTimeMsMax), virtualTimeMsMax);
   }
@@ -253,7 +319,7 @@ export class VirtualClock {
 
   /** Timers alive in the counted views (the virtual-time sentinel excluded). */
   timersAlive(): number {
-    return this.path.stats.alive + this.network.stats.alive + this.harness.stats.alive;
+    return this.path.stats.alive + this.network.stats.alive + this.harness.stats.alive + this.library.stats.alive;
   }
 
   /** Records the first limit hit; the run loop ends at its next turn. */
@@ -285,6 +351,11 @@ export class VirtualClock {
       // One turn: the last timer's continuations have drained; decide, then fire the next timer.
       const step = (): void => {
         if (this.limit !== undefined || isDone()) return finish();
+        if (this.#drainFirst) {
+          // isDone started work (a stop()): its continuations run before the next timer fires.
+          this.#drainFirst = false;
+          return next();
+        }
         if (this.timersAlive() === 0) {
           // One more full drain: a continuation may still create a timer. Then it is quiescent.
           if (++idleTurns > 1) return finish();
@@ -320,6 +391,15 @@ export class VirtualClock {
       // Drain first: work queued before the loop (a path's start()) settles before any timer.
       next();
     });
+  }
+
+  /**
+   * Asks the loop to drain once more before it fires the next timer: for work `isDone` started
+   * outside any timer (the harness's `stop()` once everything settled), whose continuations
+   * happen at this instant, not after the next timer.
+   */
+  drainFirst(): void {
+    this.#drainFirst = true;
   }
 
   /**

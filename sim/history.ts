@@ -11,11 +11,14 @@ import type { DropReason } from './network/baileysErrors.js';
 import type { LoopLimitRecord } from './clock.js';
 import type { ServerRecord } from './network/server.js';
 import type { GlobalUse } from './globals.js';
+import type { SiteRecord } from './sites.js';
 
 export type { LoopLimitRecord } from './clock.js';
 export type { GlobalName, GlobalUse } from './globals.js';
 export type { SocketTimings } from '../src/baileysFacts.js';
 export type { FrameRecord, PresenceRecord, ServerRecord, SessionRecord, VisibleRecord } from './network/server.js';
+export type { RetryAnswer, RetryRequestRecord } from './network/server.js';
+export type { SiteRecord } from './sites.js';
 
 /** The history format tag. */
 export const historyFormat = 'baileys-sim/history@2';
@@ -26,6 +29,8 @@ export interface ErrorRecord {
   message: string;
   /** Boom `output.statusCode`, or a numeric `statusCode` property. */
   statusCode?: number;
+  /** A numeric Boom `data`: the code of a query the server answered with an error (403, 429). */
+  data?: number;
   /** Present (true) when the error carried `ambiguous: true`. */
   ambiguous?: true;
 }
@@ -96,6 +101,26 @@ export interface SocketRecord {
   timings: SocketTimings;
   /** Listener counts per event (`connection.update`, `messages.upsert`, ...), over the socket's life. */
   listeners: Record<string, ListenerCount>;
+  /**
+   * Calls of the socket's modelled members besides sending (`logout`, `readMessages`, `ws.close`,
+   * `ev.process`, ...: sim/network/socketSurface.ts), per member; absent when none.
+   */
+  calls?: Record<string, number>;
+  /** When the path first called `logout()` on this socket (rc14 then unlinks the device). */
+  logoutCalledAt?: number;
+}
+
+/**
+ * The first call of an rc14 socket member the fake does not model: the run cannot tell what the
+ * bot would have done with a real answer, so nothing it led to is the bot's to answer for (the
+ * checkers judge no such run, and a campaign stops on it: a limit of the harness).
+ */
+export interface UnmodelledRecord {
+  /** The member as the bot called it: `fetchBlocklist`, `ev.buffer`, `ws.send`. */
+  method: string;
+  at: number;
+  /** The socket it was called on. */
+  generation: number;
 }
 
 /**
@@ -136,6 +161,8 @@ export interface InboundRecord {
   receivedAt?: number;
   /** How many times the path handed it over. */
   handedCount: number;
+  /** When each hand-over happened (the first 100; `handedCount` counts them all). */
+  handedAt?: number[];
 }
 
 /** What a logical request asked for. */
@@ -209,6 +236,22 @@ export interface AttemptRecord {
    * timeout, so it stays pending for good (closes and `end()` included), having written nothing.
    */
   uploadUnanswered?: true;
+  /**
+   * The frame reached the recipient, who could not decrypt it: not visible, and a retry receipt
+   * asks for a resend (`server.retryRequests`).
+   */
+  undecryptable?: true;
+}
+
+/** A send-path timer still pending when the run ended. */
+export interface PendingTimerRecord {
+  /** The timer's number in the run: 1, 2, ... in the order the path made its timers. */
+  id: number;
+  /** When it was made (an interval: when it was first set). */
+  createdAt: number;
+  delayMs: number;
+  /** An interval (`setInterval`): it fires every `delayMs`. */
+  repeats?: true;
 }
 
 /** Timer counts of one clock view. */
@@ -219,6 +262,26 @@ export interface TimerRecord {
   /** Alive when the run ended (after `stop()` for the path's view). */
   aliveAtEnd: number;
   aliveMax: number;
+  /** The path's view only: the first {@link pendingTimersMax} timers alive at the end; absent when none. */
+  pending?: PendingTimerRecord[];
+}
+
+/** Pending timers a history lists (the count of all is `aliveAtEnd`). */
+export const pendingTimersMax = 20;
+
+/**
+ * Where the path made its sockets and the timers it left pending (sites.ts): the first frame in
+ * its own code, relative to the working directory. Recorded only when asked
+ * (`simulate(..., { creationSites: true })`: a stack capture per socket and timer). Sites say
+ * where in the source, not what happened: they depend on the machine's paths and the source's
+ * layout, so a history's {@link fingerprint} leaves them out, and a failing run simulated again
+ * with them is the same run.
+ */
+export interface CreationSites {
+  /** By socket generation. */
+  sockets: Record<string, SiteRecord>;
+  /** By pending timer id ({@link PendingTimerRecord.id}). */
+  timers: Record<string, SiteRecord>;
 }
 
 /** Something thrown where no promise could carry it. */
@@ -235,6 +298,44 @@ export interface LogRecord {
   msg?: string;
   /** The object argument, made JSON-safe (with `child()` bindings merged in). */
   obj?: unknown;
+}
+
+/**
+ * One line the path wrote to its process's stdout or stderr during the run (`console.*`,
+ * `process.stdout.write`, a logger writing to fd 1 or 2): JIDs redacted, colour codes removed,
+ * bounded in length. `at` is when its first character was written.
+ */
+export interface OutputLine {
+  at: number;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** What the path wrote to stdout and stderr during the run (sim/intercept/console.ts). */
+export interface OutputRecord {
+  /** The first lines, in the order written (at most `outputLimits.linesMax`). */
+  lines: OutputLine[];
+  /** Lines not kept once the limit was reached. */
+  linesDropped: number;
+  /** Characters not kept: those of dropped lines and the cut ends of overlong lines. */
+  charsDropped: number;
+}
+
+/**
+ * How the path ended its own process during the run (sim/intercept/processExit.ts): it called
+ * `process.exit`, sent a signal to its own process, called `process.abort`, or left an
+ * exception uncaught (which ends a Node process). The run stopped there: no timer fired after
+ * it and `stop()` was never called.
+ */
+export interface ExitRecord {
+  at: number;
+  how: 'exit' | 'signal' | 'abort' | 'uncaught';
+  /** The exit code (`exit`; `uncaught` is 1, as Node's). */
+  code?: number;
+  /** The signal's name (`signal`). */
+  signal?: string;
+  /** The uncaught exception (`uncaught`). */
+  error?: ErrorRecord;
 }
 
 /** How the run ended for the send path. */
@@ -274,7 +375,11 @@ export interface History {
   requests: RequestRecord[];
   attempts: AttemptRecord[];
   server: ServerRecord;
-  timers: { path: TimerRecord; network: TimerRecord; harness: TimerRecord; firedTotal: number };
+  /**
+   * Timer counts per clock view. `library`: timers Baileys and its dependencies made through the
+   * intercepted globals of a module audited as written (not the path's); absent when none.
+   */
+  timers: { path: TimerRecord; network: TimerRecord; harness: TimerRecord; library?: TimerRecord; firedTotal: number };
   connects: { count: number; at: number[] };
   unhandledRejections: { at: number; error: ErrorRecord }[];
   thrown: ThrownRecord[];
@@ -288,12 +393,31 @@ export interface History {
   /** Present when a run limit cut the run short. */
   limit?: LoopLimitRecord;
   stop: StopRecord;
+  /** What the path wrote to stdout and stderr; absent when it wrote nothing. */
+  output?: OutputRecord;
+  /** The path ended its process: the run stopped there. Absent when it did not. */
+  exited?: ExitRecord;
+  /**
+   * The path declared it takes at most this many requests per chat at once (its
+   * `repliesPerChatMax`): the harness called a chat's next request only once one under way
+   * settled, so a request's `calledAt` may be later than its `requestedAt`. Absent: no limit.
+   */
+  repliesPerChatMax?: number;
+  /** The first call of a socket member the fake does not model, if any (see {@link UnmodelledRecord}). */
+  unmodelled?: UnmodelledRecord;
   /**
    * Calls of global timers, time or randomness the run's globals tripwire saw (the first
    * `globalUsesMax`, in call order); absent when none. Such a path is not simulated faithfully:
    * see sim/globals.ts.
    */
   globalsUsed?: GlobalUse[];
+  /** Where the path made its sockets and pending timers, when asked (not part of the fingerprint). */
+  sites?: CreationSites;
+  /**
+   * The order the facts were recorded in (journal.ts): kind and id, pair after pair. Facts of
+   * one millisecond are told in this order, cause before effect.
+   */
+  order?: number[];
 }
 
 /** An error's recorded form: name, message, Boom status code; never a stack. */
@@ -301,13 +425,21 @@ export function errorRecord(error: unknown): ErrorRecord {
   if (typeof error !== 'object' || error === null) {
     return { name: typeof error, message: String(error) };
   }
-  const e = error as { name?: unknown; message?: unknown; output?: { statusCode?: unknown }; statusCode?: unknown; ambiguous?: unknown };
+  const e = error as {
+    name?: unknown;
+    message?: unknown;
+    output?: { statusCode?: unknown };
+    statusCode?: unknown;
+    ambiguous?: unknown;
+    data?: unknown;
+  };
   const record: ErrorRecord = {
     name: typeof e.name === 'string' ? e.name : 'Object',
     message: typeof e.message === 'string' ? e.message : String(e.message ?? ''),
   };
   const statusCode = typeof e.output?.statusCode === 'number' ? e.output.statusCode : e.statusCode;
   if (typeof statusCode === 'number' && Number.isFinite(statusCode)) record.statusCode = statusCode;
+  if (typeof e.data === 'number' && Number.isFinite(e.data)) record.data = e.data;
   if (e.ambiguous === true) record.ambiguous = true;
   return record;
 }
@@ -386,7 +518,11 @@ export function canonicalJson(value: unknown): string {
   return '{' + parts.join(',') + '}';
 }
 
-/** A stable hash of a history: sha256 (hex) of its canonical JSON. Same run, same fingerprint. */
+/**
+ * A stable hash of a history: sha256 (hex) of its canonical JSON, creation sites left out (they
+ * say where in the source, not what the run did). Same run, same fingerprint.
+ */
 export function fingerprint(history: History): string {
-  return createHash('sha256').update(canonicalJson(history)).digest('hex');
+  const facts = history.sites === undefined ? history : { ...history, sites: undefined };
+  return createHash('sha256').update(canonicalJson(facts)).digest('hex');
 }

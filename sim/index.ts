@@ -10,6 +10,8 @@ export type * from './history.js';
 export { VirtualClock, ClockView, defaultClockLimits, type ClockLimits, type TimerStats } from './clock.js';
 export { FakeNetwork, defaultNetworkOptions, type NetworkOptions, type NetworkHooks } from './network/fakeNetwork.js';
 export { FakeSocket, type SocketHost } from './network/fakeSocket.js';
+export { UnmodelledMemberError, modelledSocketMembers, rc14SocketFunctions, type FakeSocketSurface, type FakeEv } from './network/socketSurface.js';
+export { simulatedAccount } from './network/socketChannel.js';
 export { keepAliveEndsAt, type KeepAliveFacts } from './network/keepAlive.js';
 export { builtInFaults, faultModules, FaultRegistry, defineFault, blackholeAftermathMs } from './faults/index.js';
 export type { AnyFaultModule, FaultModule, FaultTarget, FaultLink, FaultEvent, FaultEventKind } from './faults/index.js';

@@ -13,7 +13,7 @@
  *
  * Same timeline, same factory, same options: the same history, byte for byte.
  */
-import type { InboundMessage, SendPath, SendPathFactory, SimEnv } from '../src/ports.js';
+import type { InboundMessage, SendPath, SendPathFactory, SimEnv, SocketFactory } from '../src/ports.js';
 import { timerDelayMsMax, VirtualClock, drain, type ClockLimits, type ClockView, type TimerStats } from './clock.js';
 import { builtInFaults, type FaultRegistry } from './faults/index.js';
 import { FakeNetwork, type NetworkOptions } from './network/fakeNetwork.js';
@@ -22,6 +22,8 @@ import {
   historyFormat,
   jsonSafe,
   outcomeOfError,
+  pendingTimersMax,
+  type CreationSites,
   type History,
   type InboundRecord,
   type RequestRecord,
@@ -29,14 +31,21 @@ import {
   type ThrownRecord,
   type TimerRecord,
   type NetworkEventRecord,
+  type ExitRecord,
 } from './history.js';
 import { checkGlobalsMode, enterGlobals, globalsHeld, globalUsesMax, type GlobalName, type GlobalsMode, type GlobalUse } from './globals.js';
 import { installInterception, interceptionInstalled } from './intercept/install.js';
+import { captureOutput, outputCaptureActive, OutputRecorder } from './intercept/console.js';
+import { captureProcessExit, isProcessExitSignal, type CapturedExit } from './intercept/processExit.js';
+import { ChatLanes } from './chatLanes.js';
 import { CapturingLogger, type LogSink } from './logger.js';
 import type { ProgressBoard } from './progress.js';
 import { messageIdSource, streamFor, type RandomStream } from './random.js';
 import { mediaCaption, replyText, ServerModel } from './network/server.js';
 import { answerableInboundKinds, chatJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
+import { groupMemberJids } from './timeline.js';
+import { captureStack, siteOf, type CapturedStack } from './sites.js';
+import { factKinds, inboundFactId, Journal } from './journal.js';
 
 /** Knobs of one run. Defaults suit property runs; every one is bounded. */
 export interface SimulateOptions {
@@ -58,6 +67,22 @@ export interface SimulateOptions {
    * path's leaked rejection is a fact in its history, not a crash of the test process.
    */
   captureUnhandledRejections?: boolean;
+  /**
+   * Capture what the path does to its process (default: as `captureUnhandledRejections`): what it
+   * writes to stdout and stderr (`console.*` included) goes to `history.output` instead of the
+   * terminal, and a `process.exit`, a signal to its own process, `process.abort` or an uncaught
+   * exception is recorded as `history.exited` and ends the run there, as it would end the
+   * process (see `sim/intercept/console.ts` and `processExit.ts`). Runs that capture go one at
+   * a time per process.
+   */
+  captureProcess?: boolean;
+  /**
+   * Requests of one chat the harness has under way at once (default: no limit). A send path that
+   * answers one message at a time per chat declares 1: the harness then calls a chat's next
+   * `reply` (or `sendMedia`, `sendComposing`) only once the previous one's promise settled, as
+   * that bot would (sim/chatLanes.ts). Recorded in the history.
+   */
+  repliesPerChatMax?: number;
   /** Requests of one kind in flight per run before the harness refuses more (limit; default 10,000). */
   inboundQueueMax?: number;
   /** The network event kinds the timeline may use (default: the built-in {@link builtInFaults}). */
@@ -76,6 +101,13 @@ export interface SimulateOptions {
    * progress.ts). Absent: nothing is written.
    */
   progress?: ProgressBoard;
+  /**
+   * Record where the path made each socket and each timer it left pending (`history.sites`: the
+   * first frame in its own code). Off by default: it costs a stack capture per socket and timer.
+   * Runs are deterministic, so a failing run simulated again with it on is the same run, and
+   * explains itself (`replayWith` does so).
+   */
+  creationSites?: boolean;
 }
 
 const settleMarginMsDefault = 60_000;
@@ -108,7 +140,10 @@ export class SimulationBusyError extends Error {
  */
 export async function simulate(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions = {}): Promise<History> {
   const globals = checkGlobalsMode(options.globals);
-  if ((options.captureUnhandledRejections ?? true) && capturingRun !== undefined) throw new SimulationBusyError();
+  const rejections = options.captureUnhandledRejections ?? true;
+  // A module imported with its output captured (properties/paths/capturedImport.ts) holds it too.
+  const held = capturingRun !== undefined || processCaptured || outputCaptureActive();
+  if ((rejections || (options.captureProcess ?? rejections)) && held) throw new SimulationBusyError();
   if (globals !== 'untouched' && (globalsHeld() || interceptionInstalled())) throw new SimulationBusyError();
   const run = new Run(timeline, factory, options);
   return run.execute();
@@ -117,6 +152,11 @@ export async function simulate(timeline: Timeline, factory: SendPathFactory, opt
 interface PendingCall {
   readonly request: RequestRecord;
   readonly event: ReplyLikeEvent;
+}
+
+/** A call waiting for its turn in its chat (see `repliesPerChatMax`). */
+interface QueuedCall extends PendingCall {
+  readonly message: InboundMessage;
 }
 
 /** The bot's requests: what the harness calls on an `InboundMessage`. */
@@ -130,8 +170,17 @@ class Run {
   readonly #network: FakeNetwork;
   readonly #server: ServerModel;
   readonly #jids: Map<string, string>;
+  /** Member JIDs of each group chat by participant name ('' for member 0). */
+  readonly #members: Map<string, Map<string, string>>;
   readonly #logSink: LogSink;
   readonly #capture: boolean;
+  readonly #captureProcess: boolean;
+  /** What the path wrote to stdout and stderr, when the process is captured. */
+  readonly #output: OutputRecorder | undefined;
+  /** How the path ended its process, if it did: the run stops there. */
+  #exited: ExitRecord | undefined;
+  readonly #lanes: ChatLanes<QueuedCall>;
+  readonly #settleMarginMs: number;
   readonly #globals: GlobalsMode;
   readonly #progress: ProgressBoard | undefined;
   readonly #globalUses: GlobalUse[] = [];
@@ -140,10 +189,14 @@ class Run {
   readonly #rejections: History['unhandledRejections'] = [];
   readonly #strayInbound: { at: number; id: string }[] = [];
   readonly #inbound: InboundRecord[] = [];
-  readonly #inboundById = new Map<string, { record: InboundRecord; received: InboundMessage | undefined; waiting: PendingCall[] }>();
+  readonly #inboundById = new Map<string, { index: number; record: InboundRecord; received: InboundMessage | undefined; waiting: PendingCall[] }>();
   readonly #inboundByMsg = new Map<string, string>();
   readonly #requests: RequestRecord[] = [];
   readonly #requestByEvent = new Map<number, RequestRecord>();
+  /** Each request's index in `#requests`: its id in the journal. */
+  readonly #requestIndex = new Map<RequestRecord, number>();
+  /** The order facts were recorded in (journal.ts). */
+  readonly #journal = new Journal();
   #unsettled = 0;
   /** Faults and heals as they fired: the checkers need to know when the network was good. */
   readonly #networkEvents: NetworkEventRecord[] = [];
@@ -151,11 +204,15 @@ class Run {
   #calls = 0;
   #eventsFired = 0;
   #deadlineTimer: unknown;
-  readonly #stopDeadlineAt: number;
+  #stopDeadlineAt: number;
   readonly #start: History['start'] = { result: 'pending' };
   readonly #stop: StopRecord = { result: 'not-requested', pendingAttempts: 0, pendingRequests: 0, pathTimersAlive: 0 };
   #stopFinished = false;
   #path: SendPath | undefined;
+  /** The stacks sockets were made from, by generation, when creation sites are recorded. */
+  readonly #socketStacks: Map<number, { stack: CapturedStack; call: string }> | undefined;
+  /** The `makeWASocket` the path gets: the network's, or one that notes where it was called from. */
+  readonly #makeSocket: SocketFactory;
 
   constructor(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions) {
     this.#timeline = timeline;
@@ -166,6 +223,9 @@ class Run {
     const logsMax = boundedOption('logsMax', options.logsMax, logsMaxDefault, 0, 10_000_000);
     const inboundQueueMax = boundedOption('inboundQueueMax', options.inboundQueueMax, inboundQueueMaxDefault, 1, 10_000_000);
     this.#capture = options.captureUnhandledRejections ?? true;
+    this.#captureProcess = options.captureProcess ?? this.#capture;
+    this.#lanes = new ChatLanes(options.repliesPerChatMax);
+    this.#settleMarginMs = settleMarginMs;
     this.#globals = checkGlobalsMode(options.globals);
     this.#progress = options.progress;
 
@@ -182,35 +242,75 @@ class Run {
     // A reply lost to a fault may only be found out later: give the path that time.
     const aftermathDeadlineAt = aftermathUntil < 0 || lastRequestAt < 0 ? 0 : aftermathUntil + settleMarginMs;
     this.#stopDeadlineAt = Math.max(lastEventAt, requestDeadlineAt, aftermathDeadlineAt);
-    const virtualTimeMsMax = Math.min(this.#stopDeadlineAt + stopGraceMs, timerDelayMsMax);
+    // Calls held back for their turn in a chat may each push the stop deadline back by a deadline.
+    const requests = this.#lanes.limited ? timeline.events.filter(isRequest).length : 0;
+    const heldBackMs = requests * (timeline.config.replyDeadlineMs + settleMarginMs);
+    const virtualTimeMsMax = Math.min(this.#stopDeadlineAt + heldBackMs + stopGraceMs, timerDelayMsMax);
     this.#clock = new VirtualClock({ virtualTimeMsMax, ...options.limits });
     this.#clock.path.onThrow = (error) => this.#recordThrown('timer', error);
 
     this.#jids = chatJids(timeline);
+    this.#members = groupMemberJids(timeline, this.#jids);
     const chatNames = new Map<string, string>();
     for (const [chat, jid] of this.#jids) chatNames.set(jid, chat);
-    this.#server = new ServerModel({ dedupeById: options.dedupeById ?? true, chatNames, inboundQueueMax });
+    const journal = this.#journal;
+    this.#server = new ServerModel({
+      dedupeById: options.dedupeById ?? true,
+      chatNames,
+      inboundQueueMax,
+      onFrame: (seq) => journal.note(factKinds.frameReached, seq),
+    });
     this.#network = new FakeNetwork({
       clock: this.#clock,
       fakeIds: messageIdSource(streamFor(timeline.seed, 'fakeMessageIds')),
       server: this.#server,
       chatNames,
+      groupMembers: new Map([...this.#members].map(([jid, byName]) => [jid, [...byName.values()]])),
       hooks: {
         onInboundEmitted: (message, generation, type) => {
-          const record = this.#inboundById.get(message.id)?.record;
-          if (record === undefined) return;
+          const entry = this.#inboundById.get(message.id);
+          if (entry === undefined) return;
+          const { record } = entry;
           const at = this.#clock.now();
           if (record.emittedAt === undefined) {
             record.emittedAt = at;
             record.generation = generation;
           }
-          if (record.deliveries.length < deliveriesPerInboundMax) record.deliveries.push({ at, generation, type });
+          if (record.deliveries.length < deliveriesPerInboundMax) {
+            journal.note(factKinds.inboundEmitted, inboundFactId(entry.index, record.deliveries.length));
+            record.deliveries.push({ at, generation, type });
+          }
         },
+        note: (kind, id) => journal.note(kind, id),
       },
       options: options.network,
     });
     this.#logSink = { records: [], dropped: 0, max: logsMax, now: () => this.#clock.now() };
+    this.#output = this.#captureProcess ? new OutputRecorder(() => this.#clock.now()) : undefined;
+    this.#clock.library.onThrow = this.#clock.path.onThrow;
+    this.#socketStacks = options.creationSites === true ? new Map() : undefined;
+    this.#clock.path.captureSites = options.creationSites === true;
+    this.#makeSocket = this.#notingMakeSocket(this.#socketStacks);
     this.#prepareRecords();
+  }
+
+  /**
+   * The network's `makeWASocket`, noting each socket in the journal, and the stack of each call
+   * by the socket's generation when creation sites are recorded.
+   */
+  #notingMakeSocket(stacks: Map<number, { stack: CapturedStack; call: string }> | undefined): SocketFactory {
+    const network = this.#network;
+    const journal = this.#journal;
+    const call = this.#globals === 'intercept' ? 'makeWASocket' : 'env.makeSocket';
+    const makeSocket: SocketFactory = (config) => {
+      const stack = stacks === undefined ? undefined : captureStack(makeSocket);
+      const socket = network.makeSocket(config);
+      const generation = network.sockets.length;
+      journal.note(factKinds.socketCreated, generation);
+      if (stack !== undefined) stacks!.set(generation, { stack, call });
+      return socket;
+    };
+    return makeSocket;
   }
 
   /** Inbound ids are drawn up front in event order: independent of how the run unfolds. */
@@ -230,8 +330,8 @@ class Run {
           deliveries: [],
           handedCount: 0,
         };
+        this.#inboundById.set(record.id, { index: this.#inbound.length, record, received: undefined, waiting: [] });
         this.#inbound.push(record);
-        this.#inboundById.set(record.id, { record, received: undefined, waiting: [] });
         this.#inboundByMsg.set(event.msg, record.id);
       } else if (event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing') {
         const inbound = this.#inboundById.get(this.#inboundByMsg.get(event.to)!)!.record;
@@ -245,6 +345,7 @@ class Run {
           requestedAt: event.at,
           outcome: 'pending',
         };
+        this.#requestIndex.set(request, this.#requests.length);
         this.#requests.push(request);
         this.#requestByEvent.set(eventIndex, request);
         this.#unsettled++;
@@ -255,25 +356,33 @@ class Run {
   async execute(): Promise<History> {
     const release = this.#capture ? captureRejections(this) : undefined;
     let restoreGlobals: (() => void) | undefined;
+    let releaseProcess: (() => void) | undefined;
     this.#progress?.runStarted();
     try {
       restoreGlobals = enterGlobals(this.#globals, {
         now: () => this.#clock.now(),
         draw: () => (this.#globalsStream ??= streamFor(this.#timeline.seed, 'globals')).uniform(),
         record: (name) => this.#recordGlobalUse(name),
-        intercept: () => installInterception({ clock: this.#clock, seed: this.#timeline.seed, makeSocket: this.#network.makeSocket }),
+        intercept: () => installInterception({ clock: this.#clock, seed: this.#timeline.seed, makeSocket: this.#makeSocket }),
         watchImmediates: () => this.#clock.watchImmediates(),
         immediateQueued: () => this.#clock.immediateQueued(),
       });
+      // After the globals: undone before them, so an interception's last resync of built-in
+      // bindings sees the process's own stdout functions again.
+      if (this.#captureProcess) releaseProcess = this.#holdProcess();
       this.#begin();
       await this.#clock.run(() => this.#afterDrain());
       // Let rejections of the last step surface before the capture ends.
       await drain();
     } finally {
       try {
-        restoreGlobals?.();
+        releaseProcess?.();
       } finally {
-        release?.();
+        try {
+          restoreGlobals?.();
+        } finally {
+          release?.();
+        }
       }
     }
     const history = this.#snapshot();
@@ -284,13 +393,35 @@ class Run {
 
   /** @internal Called by the rejection capture. */
   recordRejection(reason: unknown): void {
+    if (this.#exited !== undefined || isProcessExitSignal(reason)) return;
     this.#rejections.push({ at: this.#clock.now(), error: errorRecord(reason) });
+  }
+
+  /** Captures the process's output and exits for the run; returns what puts them back. */
+  #holdProcess(): () => void {
+    processCaptured = true;
+    const releases: (() => void)[] = [];
+    try {
+      releases.push(captureOutput(this.#output!));
+      releases.push(captureProcessExit((exit) => this.#processExited(exit)));
+    } catch (error) {
+      releaseAll(releases);
+      throw error;
+    }
+    return () => releaseAll(releases);
+  }
+
+  /** The path ended its process: nothing of it runs on (the loop stops at its next turn). */
+  #processExited({ thrown, ...exit }: CapturedExit): void {
+    if (this.#exited !== undefined) return;
+    const error = thrown === undefined ? {} : { error: errorRecord(thrown) };
+    this.#exited = { at: this.#clock.now(), ...exit, ...error };
   }
 
   #begin(): void {
     const clock = this.#clock;
     const env: SimEnv = {
-      makeSocket: this.#network.makeSocket,
+      makeSocket: this.#makeSocket,
       clock: clock.path,
       random: randomPort(streamFor(this.#timeline.seed, 'jitter')),
       messageIds: messageIdSource(streamFor(this.#timeline.seed, 'messageIds')),
@@ -306,16 +437,19 @@ class Run {
       const started = this.#path.start((message) => this.#onMessage(message));
       Promise.resolve(started).then(
         () => {
+          if (this.#exited !== undefined) return;
           this.#start.result = 'ok';
           this.#start.settledAt = clock.now();
         },
         (error: unknown) => {
+          if (this.#exited !== undefined) return;
           this.#start.result = 'rejected';
           this.#start.settledAt = clock.now();
           this.#start.error = errorRecord(error);
         },
       );
     } catch (error) {
+      if (this.#exited !== undefined) return;
       this.#start.result = 'rejected';
       this.#start.settledAt = clock.now();
       this.#start.error = errorRecord(error);
@@ -330,15 +464,19 @@ class Run {
    */
   #afterDrain(): boolean {
     this.#progress?.turned(this.#clock.now());
+    if (this.#exited !== undefined) return true;
     const allFired = this.#eventsFired === this.#timeline.events.length;
     if (this.#stop.requestedAt === undefined && allFired && this.#unsettled === 0 && !this.#network.lossUnsettled(this.#clock.path.stats.alive > 0)) {
       this.#requestStop('settled');
+      // stop() was called outside any timer: what it does now happens before the next timer fires.
+      this.#clock.drainFirst();
     }
     return this.#stopFinished && allFired;
   }
 
   #fire(event: TimelineEvent, index: number): void {
     this.#eventsFired++;
+    this.#journal.note(factKinds.eventFired, index);
     this.#progress?.eventFired(index, this.#clock.now());
     if (this.#faults.get(event.do) !== undefined) {
       this.#networkEvents.push({ at: this.#clock.now(), do: event.do });
@@ -354,7 +492,12 @@ class Run {
       case 'inbound': {
         const id = this.#inboundByMsg.get(event.msg)!;
         const kind = event.kind ?? 'text';
-        this.#network.pushInbound({ chatJid: this.#jids.get(event.chat)!, id, text: event.text ?? `hello from ${event.msg}`, kind, msg: event.msg });
+        const chatJid = this.#jids.get(event.chat)!;
+        const participantJid = this.#members.get(chatJid)?.get(event.participant ?? '');
+        const text = event.text ?? `hello from ${event.msg}`;
+        const message = { chatJid, id, text, kind, msg: event.msg };
+        const queued = participantJid === undefined ? message : { ...message, participantJid };
+        this.#network.pushInbound(queued);
         return;
       }
       case 'reply':
@@ -362,7 +505,7 @@ class Run {
       case 'composing': {
         const request = this.#requestByEvent.get(index)!;
         const entry = this.#inboundById.get(this.#inboundByMsg.get(event.to)!)!;
-        if (entry.received !== undefined) this.#call(entry.received, { request, event });
+        if (entry.received !== undefined) this.#request(entry.received, { request, event });
         else entry.waiting.push({ request, event });
         return;
       }
@@ -375,6 +518,7 @@ class Run {
   }
 
   #onMessage(message: InboundMessage): void {
+    if (this.#exited !== undefined) return;
     const now = this.#clock.now();
     const id = typeof message === 'object' && message !== null ? message.id : undefined;
     const entry = typeof id === 'string' ? this.#inboundById.get(id) : undefined;
@@ -382,7 +526,12 @@ class Run {
       this.#strayInbound.push({ at: now, id: String(id) });
       return;
     }
-    entry.record.handedCount++;
+    const { record } = entry;
+    if (record.handedCount < deliveriesPerInboundMax) {
+      this.#journal.note(factKinds.inboundHanded, inboundFactId(entry.index, record.handedCount));
+      (record.handedAt ??= []).push(now);
+    }
+    record.handedCount++;
     if (entry.received !== undefined) return;
     entry.received = message;
     entry.record.receivedAt = now;
@@ -390,13 +539,19 @@ class Run {
     const waiting = entry.waiting.splice(0, entry.waiting.length);
     // After the path's onMessage returns: the bot acts on the message, not inside the callback.
     queueMicrotask(() => {
-      for (const call of waiting) this.#call(message, call);
+      for (const call of waiting) this.#request(message, call);
     });
+  }
+
+  /** Calls the request now, or once its turn in its chat comes (see `repliesPerChatMax`). */
+  #request(message: InboundMessage, call: PendingCall): void {
+    if (this.#lanes.admit(call.request.chat, { ...call, message })) this.#call(message, call);
   }
 
   #call(message: InboundMessage, { request, event }: PendingCall): void {
     request.calledAt = this.#clock.now();
     request.callSeq = ++this.#calls;
+    this.#journal.note(factKinds.requestCalled, this.#requestIndex.get(request)!);
     let result: unknown;
     try {
       if (event.do === 'reply') {
@@ -418,8 +573,9 @@ class Run {
   }
 
   #settleRequest(request: RequestRecord, ok: boolean, value: unknown): void {
-    if (request.settledAt !== undefined) return;
+    if (request.settledAt !== undefined || this.#exited !== undefined) return;
     request.settledAt = this.#clock.now();
+    this.#journal.note(factKinds.requestSettled, this.#requestIndex.get(request)!);
     this.#unsettled--;
     if (ok) {
       request.outcome = 'ok';
@@ -429,6 +585,22 @@ class Run {
       request.outcome = outcomeOfError(value);
       request.error = errorRecord(value);
     }
+    const next = this.#lanes.settled(request.chat);
+    if (next === undefined) return;
+    this.#holdStopForHeldCall();
+    this.#call(next.message, next);
+  }
+
+  /**
+   * A call made later than its time, held back for its turn in its chat: the harness's stop
+   * deadline leaves it a reply's deadline too, as it does every request called on time.
+   */
+  #holdStopForHeldCall(): void {
+    const dueAt = this.#clock.now() + this.#timeline.config.replyDeadlineMs + this.#settleMarginMs;
+    if (this.#stop.requestedAt !== undefined || dueAt <= this.#stopDeadlineAt) return;
+    this.#stopDeadlineAt = dueAt;
+    this.#clock.harness.clearTimeout(this.#deadlineTimer);
+    this.#deadlineTimer = this.#clock.harness.setTimeout(() => this.#requestStop('deadline'), dueAt - this.#clock.now());
   }
 
   #requestStop(reason: NonNullable<StopRecord['reason']>): void {
@@ -437,10 +609,13 @@ class Run {
     const clock = this.#clock;
     stop.reason = reason;
     stop.requestedAt = clock.now();
+    this.#journal.note(factKinds.stopCalled, 0);
     stop.result = 'hung';
     clock.harness.clearTimeout(this.#deadlineTimer);
     const finish = (error?: unknown, failed = false): void => {
+      if (this.#exited !== undefined) return;
       stop.completedAt = clock.now();
+      this.#journal.note(factKinds.stopSettled, 0);
       stop.result = failed ? 'rejected' : 'completed';
       if (failed) stop.error = errorRecord(error);
       this.#stopFinished = true;
@@ -466,6 +641,7 @@ class Run {
   }
 
   #recordThrown(where: ThrownRecord['where'], error: unknown): void {
+    if (this.#exited !== undefined || isProcessExitSignal(error)) return;
     this.#thrown.push({ at: this.#clock.now(), where, error: errorRecord(error) });
   }
 
@@ -488,9 +664,10 @@ class Run {
       attempts: network.attempts,
       server: this.#server.snapshot(),
       timers: {
-        path: timerRecord(clock.path),
+        path: pathTimerRecord(clock.path),
         network: timerRecord(clock.network),
         harness: timerRecord(clock.harness),
+        ...(clock.library.stats.created > 0 ? { library: timerRecord(clock.library) } : {}),
         firedTotal: clock.timersFired,
       },
       connects: { count: network.connectTimes.length, at: network.connectTimes },
@@ -500,11 +677,32 @@ class Run {
       logs: this.#logSink.records,
       logsDropped: this.#logSink.dropped,
       stop,
+      order: this.#journal.entries,
     };
     if (this.#strayInbound.length > 0) history.strayInbound = this.#strayInbound;
     if (clock.limit !== undefined) history.limit = clock.limit;
     if (this.#globalUses.length > 0) history.globalsUsed = this.#globalUses;
+    const output = this.#output?.finish();
+    if (output !== undefined) history.output = output;
+    if (this.#exited !== undefined) history.exited = this.#exited;
+    if (this.#lanes.limited) history.repliesPerChatMax = this.#lanes.max;
+    if (network.unmodelled !== undefined) history.unmodelled = network.unmodelled;
+    if (this.#socketStacks !== undefined) history.sites = this.#sites(this.#socketStacks);
     return history;
+  }
+
+  /** Where the path made each socket and each timer it left pending (asked for: creationSites). */
+  #sites(socketStacks: Map<number, { stack: CapturedStack; call: string }>): CreationSites {
+    const sites: CreationSites = { sockets: {}, timers: {} };
+    for (const [generation, { stack, call }] of socketStacks) {
+      const site = siteOf(stack, call);
+      if (site !== undefined) sites.sockets[generation] = site;
+    }
+    for (const timer of this.#clock.path.pending(pendingTimersMax)) {
+      const site = timer.origin?.stack === undefined ? undefined : siteOf(timer.origin.stack, timer.origin.call);
+      if (site !== undefined) sites.timers[timer.id] = site;
+    }
+    return sites;
   }
 }
 
@@ -516,6 +714,19 @@ function assertNever(event: never): never {
 function timerRecord(view: ClockView): TimerRecord {
   const stats: TimerStats = view.stats;
   return { created: stats.created, cleared: stats.cleared, fired: stats.fired, aliveAtEnd: stats.alive, aliveMax: stats.aliveMax };
+}
+
+/** The path's timer counts, with the timers it left pending. */
+function pathTimerRecord(view: ClockView): TimerRecord {
+  const record = timerRecord(view);
+  if (record.aliveAtEnd === 0) return record;
+  record.pending = view.pending(pendingTimersMax).map(({ id, createdAt, delayMs, origin }) => ({
+    id,
+    createdAt,
+    delayMs,
+    ...(origin?.repeats === true ? { repeats: true as const } : {}),
+  }));
+  return record;
 }
 
 function randomPort(stream: { uniform(): number }): () => number {
@@ -534,6 +745,20 @@ function boundedOption(name: string, value: number | undefined, fallback: number
 
 /** The run whose unhandled rejections are being captured, if any: one per process at a time. */
 let capturingRun: Run | undefined;
+/** A run captures the process's output and exits now (one at a time per process). */
+let processCaptured = false;
+
+function releaseAll(releases: readonly (() => void)[]): void {
+  try {
+    for (const release of [...releases].reverse()) release();
+  } finally {
+    processCaptured = false;
+  }
+}
+
+function isRequest(event: TimelineEvent): boolean {
+  return event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing';
+}
 let setAside: ((...args: unknown[]) => void)[] = [];
 
 function onUnhandledRejection(reason: unknown): void {

@@ -8,6 +8,7 @@ import { reconnectAttemptsLimit } from '../src/reconnectPolicy.js';
 import { builtInFaults, type FaultEvent, type FaultRegistry } from './faults/index.js';
 import { seedMax } from './random.js';
 import { atSchema, chatNameSchema, refNameSchema, timelineLimits } from './timelineAtoms.js';
+import { memberJid } from './network/messageShapes.js';
 
 /** Every inbound kind, `text` first (the default). */
 export const inboundKinds = ['text', 'media', 'group', 'reaction', 'revoke', 'stub', 'empty', 'status'] as const;
@@ -28,6 +29,7 @@ const botEventSchemas = {
     msg: refNameSchema,
     text: z.string().max(timelineLimits.textLengthMax).optional(),
     kind: z.enum(inboundKinds).optional(),
+    participant: refNameSchema.optional(),
   }),
   reply: z.strictObject({ at: atSchema, do: z.literal('reply'), to: refNameSchema, key: refNameSchema }),
   sendMedia: z.strictObject({
@@ -47,7 +49,7 @@ export type BotEventKind = keyof typeof botEventSchemas;
 
 /** Key order per bot event kind when serialising (stable output, `at` and `do` first). */
 const botEventKeyOrder: Record<BotEventKind, readonly string[]> = {
-  inbound: ['at', 'do', 'chat', 'msg', 'text', 'kind'],
+  inbound: ['at', 'do', 'chat', 'msg', 'text', 'kind', 'participant'],
   reply: ['at', 'do', 'to', 'key'],
   sendMedia: ['at', 'do', 'to', 'key', 'kind', 'bytes'],
   composing: ['at', 'do', 'to'],
@@ -118,8 +120,10 @@ const headSchema = z.strictObject({
 
 /**
  * `inbound`: a message arrives from user `chat`; `msg` names it for later events. `kind` (default
- * `text`) says what it is (see `InboundKind`): a `group` kind makes `chat` a group chat. Inbound
- * events at the same time that reach the same socket come in one `messages.upsert`.
+ * `text`) says what it is (see `InboundKind`): a `group` kind makes `chat` a group chat. In a
+ * group chat, `participant` names the member who wrote it (members are numbered per group by
+ * first appearance; without it, the group's member 0). Inbound events at the same time that
+ * reach the same socket come in one `messages.upsert`.
  */
 export type InboundEvent = z.infer<typeof botEventSchemas.inbound>;
 /** `reply`: the bot replies (text) to inbound `to`; `key` is the logical reply's unique name. */
@@ -147,6 +151,9 @@ export type {
   StallQueriesEvent,
   StuckWritesEvent,
   UpgradeRejectedEvent,
+  QueryRejectsEvent,
+  UndecryptableEvent,
+  RecipientAwayEvent,
 } from './faults/index.js';
 
 /** One timeline event: the bot's, or the network's (see `sim/faults/`). */
@@ -158,9 +165,17 @@ export type TimelineConfig = z.infer<typeof timelineConfigSchema>;
 /**
  * The settings a send path module may declare as its own (`export const sendPathSettings`): any
  * of a timeline's `config` fields, each as the config has it. Declared fields are used, as
- * given, by every generated timeline; the rest are generated.
+ * given, by every generated timeline; the rest are generated. Besides them, how the harness
+ * plays the bot: `repliesPerChatMax`.
  */
-export type SendPathSettings = Partial<TimelineConfig>;
+export type SendPathSettings = Partial<TimelineConfig> & {
+  /**
+   * Requests of one chat the bot takes at once: 1 for a bot that answers one message at a time
+   * per chat, awaiting each reply before the next. The harness then calls a chat's next `reply`
+   * only once one under way settled (`SimulateOptions.repliesPerChatMax`). Default: no limit.
+   */
+  repliesPerChatMax?: number;
+};
 
 /** A validated timeline. */
 export interface Timeline {
@@ -252,6 +267,7 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], fau
   const inboundIndex = new Map<string, number>();
   const inboundChats = new Set<string>();
   const keyIndex = new Map<string, number>();
+  const groups = groupChats(events);
   for (const event of events) if (event.do === 'inbound') inboundChats.add(event.chat);
   let stopIndex = -1;
   let previousAt = 0;
@@ -264,6 +280,12 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], fau
         const first = inboundIndex.get(event.msg);
         if (first !== undefined) issues.push(`${place}.msg: duplicate msg "${event.msg}" (first at events[${first}])`);
         else inboundIndex.set(event.msg, index);
+        if (event.participant !== undefined && !groups.has(event.chat)) {
+          issues.push(
+            `${place}.participant: "${event.participant}" writes in chat "${event.chat}", ` +
+              'which is not a group (no inbound of kind "group" in it)',
+          );
+        }
         break;
       }
       case 'reply':
@@ -341,14 +363,46 @@ function serializeEvent(event: TimelineEvent, faults: FaultRegistry): string {
  */
 export function chatJids(timeline: Timeline): Map<string, string> {
   const jids = new Map<string, string>();
-  const groups = new Set<string>();
-  for (const event of timeline.events) if (event.do === 'inbound' && event.kind === 'group') groups.add(event.chat);
+  const groups = groupChats(timeline.events);
   for (const event of timeline.events) {
     if (event.do !== 'inbound' || jids.has(event.chat)) continue;
     const n = String(jids.size + 1);
     jids.set(event.chat, groups.has(event.chat) ? `120363${n.padStart(12, '0')}@g.us` : `1555${n.padStart(7, '0')}@s.whatsapp.net`);
   }
   return jids;
+}
+
+/** The chats with an inbound of kind `group`: group chats. */
+function groupChats(events: readonly TimelineEvent[]): Set<string> {
+  const groups = new Set<string>();
+  for (const event of events) {
+    if (event.do === 'inbound' && event.kind === 'group') groups.add(event.chat);
+  }
+  return groups;
+}
+
+/**
+ * The members of each group chat: group JID to its members' JIDs by participant name, numbered
+ * per group by first appearance from 1 (`memberJid`); messages that name no participant come
+ * from member 0. The first JID of each group is its first writer's.
+ */
+export function groupMemberJids(
+  timeline: Timeline,
+  jids: ReadonlyMap<string, string> = chatJids(timeline),
+): Map<string, Map<string, string>> {
+  const members = new Map<string, Map<string, string>>();
+  for (const event of timeline.events) {
+    if (event.do !== 'inbound') continue;
+    const groupJid = jids.get(event.chat);
+    if (groupJid === undefined || !groupJid.endsWith('@g.us')) continue;
+    let byName = members.get(groupJid);
+    if (byName === undefined) members.set(groupJid, (byName = new Map()));
+    const name = event.participant ?? '';
+    if (byName.has(name)) continue;
+    const named = [...byName.keys()].filter((n) => n !== '').length;
+    byName.set(name, memberJid(groupJid, name === '' ? 0 : named + 1));
+  }
+  return members;
 }
 
 type ZodIssue = z.core.$ZodIssue;

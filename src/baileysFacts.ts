@@ -140,4 +140,31 @@ export const baileysErrorShapes = Object.freeze({
   mediaUploadFailed: { statusCode: 500, message: 'Media upload failed on all hosts' },
   /** `media_conn` answered with `<error text="internal-server-error">`: `assertNodeErrorFree`. */
   mediaConnError: { statusCode: 500, message: 'internal-server-error' },
+  /**
+   * A group send whose metadata query got no answer: `query` times out to `undefined` and
+   * `extractGroupMetadata` (`Socket/groups.js`) finds no `<group>` node. Before any write.
+   */
+  groupMetadataMissing: {
+    statusCode: 500,
+    message: 'Invalid group metadata response: missing <group> node',
+  },
+  /**
+   * A 1:1 send whose key fetch (`assertSessions`, `Socket/messages-send.js`) got no answer: no
+   * session, so `createParticipantNodes` encrypts for nobody. Before any write.
+   */
+  allEncryptionsFailed: { statusCode: 500, message: 'All encryptions failed' },
 } satisfies Record<string, ErrorShape>);
+
+/**
+ * A pre-write query the server answered with `<error code text>`: `assertNodeErrorFree`
+ * (`WABinary/generic-utils.js`) throws `new Boom(text, { data: code })`, status 500, the code
+ * only in `data`. The group metadata query of a group the bot is no longer in: 403 `forbidden`;
+ * a usync over the rate limit: 429 `rate-overlimit`. Nothing was written.
+ */
+export const queryRefusals = Object.freeze({
+  forbidden: { code: 403, text: 'forbidden' },
+  rateOverlimit: { code: 429, text: 'rate-overlimit' },
+});
+
+/** The `data` codes of {@link queryRefusals}, for reading a rejection structurally. */
+export const queryRefusalCodes = Object.freeze({ forbidden: 403, rateOverlimit: 429 });

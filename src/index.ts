@@ -2,6 +2,7 @@
  * baileys-sim's reference send path: the public API. See README.md and docs/ARCHITECTURE.md.
  */
 export * from './ports.js';
+export type { AsWrittenHost, AsWrittenMessage, AsWrittenModule, SocketStubs } from './asWritten.js';
 export * from './errors.js';
 export {
   computeBackoff,

@@ -26,7 +26,7 @@
  * confirmed and counted in `unconfirmedEvicted`). The outbox owns no timers: waits are the
  * supervisor's shared wait, deadlines included.
  */
-import type { AnyMessageContent } from '@whiskeysockets/baileys';
+import type { AnyMessageContent, proto } from '@whiskeysockets/baileys';
 import {
   SocketClosedInFlightError,
   AmbiguousDeliveryError,
@@ -42,6 +42,7 @@ import { baileysDefaults, confirmWindowMs } from './baileysFacts.js';
 import type { Clock, IdSource, Logger } from './ports.js';
 import { redactJid } from './redact.js';
 import { classifySendError, type CloseClass } from './sendErrors.js';
+import { SentMessages } from './sentMessages.js';
 import type { CloseSignal, LiveSocket, Supervisor } from './supervisor.js';
 
 /** What a reply resolves to once a frame carrying it was written. */
@@ -96,7 +97,15 @@ export interface OutboxOptions {
   maxUnconfirmed?: number;
   /** The sockets' `keepAliveIntervalMs`; sets the confirmation window (default Baileys' 30,000). */
   keepAliveIntervalMs?: number;
+  /** Written messages kept for {@link Outbox.sentMessage} (`getMessage`; default 1,000). */
+  sentMessagesRemembered?: number;
 }
+
+/**
+ * Pauses before resending after the server answered 429 (`rate-overlimit`): the first, doubled
+ * for each one in a row, up to the last.
+ */
+export const rateLimitPauseMs = Object.freeze({ first: 2000, max: 60_000 });
 
 /** Counters for logs and benches. */
 export interface OutboxStats {
@@ -126,6 +135,9 @@ interface Reply {
   attempts: number;
   /** Wait for a socket newer than this one before the next attempt. */
   afterGeneration: number;
+  /** Rate-limited attempts in a row, and the time before which the next one waits. */
+  rateLimits: number;
+  pauseUntil: number;
   ambiguousCause: unknown;
   /** Set at the first write: the promise resolved; from then on the reply is a resend candidate. */
   receipt: Receipt | undefined;
@@ -151,7 +163,14 @@ interface Unconfirmed {
 /** Outcome of one attempt, as the delivery loop sees it. */
 type AttemptResult =
   | { done: true; generation: number }
-  | { done: false; terminal: boolean; mayHaveWritten: boolean; afterGeneration: number; cause: unknown };
+  | {
+      done: false;
+      terminal: boolean;
+      mayHaveWritten: boolean;
+      rateLimited: boolean;
+      afterGeneration: number;
+      cause: unknown;
+    };
 
 /** See the module comment. */
 export class Outbox {
@@ -164,6 +183,7 @@ export class Outbox {
   readonly #confirmWindowMs: number;
   readonly #lanes = new Map<string, Lane>();
   readonly #drains = new Set<Promise<void>>();
+  readonly #sent: SentMessages;
   /** Oldest write first; only writes on sockets not yet heard closed. */
   #unconfirmed: Unconfirmed[] = [];
   #resending = 0;
@@ -185,6 +205,7 @@ export class Outbox {
     this.#boundMediaSends = options.boundMediaSends ?? true;
     this.#maxUnconfirmed = options.maxUnconfirmed ?? 1000;
     this.#confirmWindowMs = confirmWindowMs(options.keepAliveIntervalMs ?? baileysKeepAliveIntervalMs);
+    this.#sent = new SentMessages(options.sentMessagesRemembered ?? 1000);
     this.#stopSignal = new Promise((resolve) => {
       this.#signalStop = () => resolve('stopped');
     });
@@ -198,6 +219,14 @@ export class Outbox {
   /** Written replies held until confirmed or resent (bounded by `maxUnconfirmed`). */
   get unconfirmedCount(): number {
     return this.#unconfirmed.length + this.#resending;
+  }
+
+  /**
+   * The message written with `id`, for Baileys' `getMessage`: a retry receipt that reaches a
+   * newer socket than the one that wrote it can only be answered with it.
+   */
+  sentMessage(id: string | null | undefined): proto.IMessage | undefined {
+    return this.#sent.get(id);
   }
 
   /** Counters for logs and benches. */
@@ -227,6 +256,8 @@ export class Outbox {
         reject,
         attempts: 0,
         afterGeneration: 0,
+        rateLimits: 0,
+        pauseUntil: 0,
         ambiguousCause: undefined,
         receipt: undefined,
         finished: false,
@@ -330,6 +361,9 @@ export class Outbox {
       return this.#fail(reply, new SendAttemptsExhaustedError(reply.messageId, reply.attempts, reply.ambiguousCause));
     }
     if (!first) this.#expireQueued(lane);
+    const paused = await this.#pause(reply, lane);
+    if (paused === 'expired') return false;
+    if (paused instanceof Error) return this.#fail(reply, paused);
     const live = await this.#waitLive(reply, lane);
     if (live === 'expired') return false;
     if (live instanceof Error) return this.#fail(reply, live);
@@ -345,7 +379,35 @@ export class Outbox {
     if (result.terminal && result.cause instanceof SendPathStoppedError) return this.#fail(reply, result.cause);
     if (result.terminal) return this.#fail(reply, new SendRejectedError(reply.messageId, result.cause));
     reply.afterGeneration = result.afterGeneration;
+    reply.rateLimits = result.rateLimited ? reply.rateLimits + 1 : 0;
+    if (result.rateLimited) {
+      const doubled = rateLimitPauseMs.first * 2 ** (reply.rateLimits - 1);
+      const pauseMs = Math.min(rateLimitPauseMs.max, doubled);
+      reply.pauseUntil = this.#options.clock.now() + pauseMs;
+    }
     return false;
+  }
+
+  /**
+   * Waits out a rate limit: until `pauseUntil` or a newer socket, through the supervisor's shared
+   * wait. It wakes earlier for a deadline (a first send's own; a resend's, the earliest of the
+   * chat's replies queued behind it, which must fail on time): `'expired'` then, to go round
+   * again. An Error when the wait ended for good (stop, a terminal close).
+   */
+  async #pause(reply: Reply, lane: Lane): Promise<Error | 'expired' | undefined> {
+    const { clock, supervisor } = this.#options;
+    if (reply.pauseUntil <= clock.now()) return undefined;
+    const first = reply.receipt === undefined;
+    const deadlineAt = first ? reply.deadlineAt : this.#earliestDeadlineAt(lane);
+    const wakeAt = Math.min(reply.pauseUntil, deadlineAt);
+    try {
+      // stop() rejects the supervisor's waiters: no race with the stop signal needed.
+      await supervisor.whenLive(supervisor.generation, wakeAt);
+    } catch (err) {
+      if (err instanceof LiveWaitTimeoutError) return wakeAt < reply.pauseUntil ? 'expired' : undefined;
+      return err instanceof Error ? err : new Error(String(err));
+    }
+    return this.#stopped ? new SendPathStoppedError() : undefined;
   }
 
   /** A write of `reply` on `generation` resolved: settle or count it, and track it until confirmed. */
@@ -471,21 +533,34 @@ export class Outbox {
       if (first === 'stopped' || first === 'closed') {
         sending.catch(() => undefined); // settles later, or never; nobody is listening any more
         if (first === 'closed') throw new SocketClosedInFlightError(live.generation);
-        return { done: false, terminal: true, mayHaveWritten: true, afterGeneration: live.generation, cause: new SendPathStoppedError() };
+        return {
+          done: false,
+          terminal: true,
+          mayHaveWritten: true,
+          rateLimited: false,
+          afterGeneration: live.generation,
+          cause: new SendPathStoppedError(),
+        };
       }
       logger.debug(log, 'reply written');
+      // Kept for getMessage: what Baileys wrote (for media, with the upload's keys and URL).
+      const message = (first as { message?: proto.IMessage | null } | undefined)?.message;
+      if (message) this.#sent.remember(reply.messageId, message);
       return { done: true, generation: live.generation };
     } catch (cause) {
       const closeHeard = supervisor.isClosed(live.generation);
       const kind = classifySendError(cause, { closeHeard });
       logger.warn({ ...log, kind }, 'reply attempt failed');
+      // A timeout on a socket still open, and a failure before the write on one, are retried
+      // on that same socket; anything else waits for a newer one: this socket is dead or dying.
+      const notWritten = kind === 'notWritten' || kind === 'rateLimited';
+      const sameSocket = (kind === 'ambiguous' && !closeHeard) || notWritten;
       return {
         done: false,
         terminal: kind === 'terminal',
         mayHaveWritten: kind === 'ambiguous',
-        // A timeout on a socket still open is retried on that same socket; anything else
-        // waits for a newer one, because this socket is dead or dying.
-        afterGeneration: kind === 'ambiguous' && !closeHeard ? live.generation - 1 : live.generation,
+        rateLimited: kind === 'rateLimited',
+        afterGeneration: sameSocket ? live.generation - 1 : live.generation,
         cause,
       };
     } finally {

@@ -13,3 +13,11 @@ export function redactJid(jid: string): string {
   const tail = user.length > visibleDigits ? user.slice(-visibleDigits) : '';
   return `***${tail}${domain}`;
 }
+
+/** A JID (`user@server`) or a bare run of phone-number digits, as it can appear inside text. */
+const jidInTextPattern = /\b\d{5,}(?::\d+)?@[A-Za-z0-9.-]+\b|(?<![\w.])\+?\d{9,}\b/g;
+
+/** `text` with every JID, and every run of digits long enough to be a phone number, redacted. */
+export function redactJidsInText(text: string): string {
+  return text.replace(jidInTextPattern, (match) => (match.includes('@') ? redactJid(match) : redactJid(match.replace(/^\+/, ''))));
+}

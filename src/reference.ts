@@ -3,6 +3,7 @@
  * inbound messages are bound to both. Exported as a {@link SendPathFactory} so the simulator
  * (or anyone's production host) can run it.
  */
+import type { proto, WAMessageKey } from '@whiskeysockets/baileys';
 import { ConfigError, validateReconnectPolicy } from './reconnectPolicy.js';
 import { bindInbound } from './inbound.js';
 import { baileysKeepAliveIntervalMs, Outbox, type OutboxStats } from './outbox.js';
@@ -21,9 +22,15 @@ export interface ReferenceOptions {
   maxWaiters?: number;
   /**
    * Extra config passed to the socket factory on every connect. Its `keepAliveIntervalMs`
-   * (default Baileys' 30,000) also sets how long a write stays unconfirmed.
+   * (default Baileys' 30,000) also sets how long a write stays unconfirmed. Without a
+   * `getMessage` of its own, the reference passes one that answers from the messages it wrote
+   * lately (`sentMessagesRemembered`): a recipient's retry receipt that reaches a newer socket
+   * than the one that wrote the message can only be answered so. A bot that must answer retries
+   * after a restart passes its own, backed by a persistent store.
    */
   socketConfig?: SocketConfig;
+  /** Written messages remembered for `getMessage` (default 1,000, oldest forgotten first). */
+  sentMessagesRemembered?: number;
   /**
    * Resend, with the same id, replies written on a socket that closed before the write was
    * confirmed (default true). Relies on WhatsApp dropping a second copy of an id it already has.
@@ -94,13 +101,19 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
       env.logger.error({ chat: redactJid(bound.chatJid), messageId: bound.id, err: (err as Error)?.message }, 'message handler threw');
     }
   };
+  // Answers rc14's retry receipts that reach a socket other than the one that wrote the message.
+  const getMessage = async (key: WAMessageKey): Promise<proto.IMessage | undefined> =>
+    outbox.sentMessage(key.id);
   const supervisor = new Supervisor({
     makeSocket: env.makeSocket,
     clock: env.clock,
     random: env.random,
     logger: env.logger,
     policy,
-    socketConfig: options.socketConfig,
+    socketConfig: {
+      ...options.socketConfig,
+      getMessage: options.socketConfig?.getMessage ?? getMessage,
+    },
     maxWaiters: options.maxWaiters,
     onUpsert,
     onClose: (generation, kind) => outbox.socketClosed(generation, kind),
@@ -117,6 +130,7 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
     boundMediaSends: options.boundMediaSends,
     maxUnconfirmed,
     keepAliveIntervalMs,
+    sentMessagesRemembered: options.sentMessagesRemembered,
   });
   return {
     start(handler) {

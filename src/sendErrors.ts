@@ -6,16 +6,20 @@
  * second copy of `@hapi/boom`.
  */
 import { DisconnectReason } from '@whiskeysockets/baileys';
-import { isTerminalCode } from './baileysFacts.js';
+import { isTerminalCode, queryRefusalCodes } from './baileysFacts.js';
 
 /**
  * - `retrySafe`: the frame was certainly not written (Baileys' pre-write `Connection Closed`, or
  *   a write the system refused); resend on a newer socket.
+ * - `notWritten`: rc14 failed the send before its write on a socket still open (a Boom 500: a
+ *   pre-write query unanswered or refused, media refused); resend on the same socket.
+ * - `rateLimited`: as `notWritten`, because the server answered 429 (`rate-overlimit`): wait
+ *   before the next attempt.
  * - `ambiguous`: the attempt began on an open socket and then failed; the frame may be on the
  *   server. Resend only with the same message id.
- * - `terminal`: do not resend (logged out, replaced, forbidden, content refused).
+ * - `terminal`: do not resend (logged out, replaced, forbidden, not in the group, content refused).
  */
-export type SendErrorClass = 'retrySafe' | 'ambiguous' | 'terminal';
+export type SendErrorClass = 'retrySafe' | 'notWritten' | 'rateLimited' | 'ambiguous' | 'terminal';
 
 /** What the attempt knew when its error arrived. */
 export interface AttemptKnowledge {
@@ -44,7 +48,8 @@ export function classifySendError(err: unknown, knowledge: AttemptKnowledge): Se
   if (code === DisconnectReason.timedOut) return 'ambiguous';
   if (isTerminalCode(code)) return 'terminal';
   if (code === undefined) return isProgrammingError(err) ? 'terminal' : 'ambiguous';
-  // Other 4xx: the request itself was refused before any write. 5xx: the server may have it.
+  if (code === preWriteFailureCode) return classifyPreWriteFailure(err);
+  // Other 4xx: the request itself was refused before any write. Other 5xx: the server may have it.
   return code < 500 ? 'terminal' : 'ambiguous';
 }
 
@@ -59,6 +64,21 @@ function isRefusedWrite(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const { syscall, code } = err as { syscall?: unknown; code?: unknown };
   return syscall === 'write' && typeof code === 'string' && code.startsWith('E');
+}
+
+/**
+ * rc14 rejects `sendMessage` with status 500 only before the write (`relayMessage`,
+ * `Socket/messages-send.js`): a query answered with an error (`assertNodeErrorFree`, the code in
+ * `data`), a group's metadata or a key fetch unanswered, media refused. Nothing was written.
+ */
+const preWriteFailureCode = 500;
+
+/** A pre-write 500 by its query's code: 403, the bot is not in the group; 429, rate-limited. */
+function classifyPreWriteFailure(err: unknown): SendErrorClass {
+  const data = (err as { data?: unknown }).data;
+  if (data === queryRefusalCodes.forbidden) return 'terminal';
+  if (data === queryRefusalCodes.rateOverlimit) return 'rateLimited';
+  return 'notWritten';
 }
 
 /**

@@ -1,22 +1,25 @@
 /**
  * The campaign behind `describeSendPath`: the same chunked campaign as `baileys-sim audit`
  * (`runShardedCampaign`, in this process), so the same seed and run count give the same verdict
- * from a test file as from the command line. A failure is written as a failure file and told
- * as one message: properties (a campaign property first: another history the second time, a
- * global call), violations, the shrunk timeline, the file and its replay command. A campaign
- * that never exercised the path (`exercised`) fails too.
+ * from a test file as from the command line. It goes through every run; each broken property is
+ * shrunk on its own and written as a failure file, and the test's message tells them all, as
+ * `audit` does (report/verdict.ts builds both): per property its FAIL block, its shrunk
+ * timeline and the command that replays it, the worst for a user first, then one line naming
+ * them all.
  *
  * Runs here are not watched: a send path that loops forever in synchronous code hangs the test
  * (vitest's timeout cannot interrupt it). `baileys-sim audit` runs the same campaign under a
  * watchdog (`makes-progress`).
  */
 import { resolve } from 'node:path';
-import { failureFileOf } from '../properties/campaigns/campaign.js';
+import { failureFileOf, type CampaignFailure } from '../properties/campaigns/campaign.js';
 import { writeFailureFile } from '../properties/campaigns/failureFile.js';
 import { runShardedCampaign } from '../properties/campaigns/shard.js';
-import { exercisedVerdict } from '../properties/judging/exercise.js';
-import { redactText } from '../report/redact.js';
-import { displayPath, failedProperties } from '../report/text.js';
+import { unmodelledLine } from '../properties/judging/harnessLimit.js';
+import type { VerdictProperty } from '../properties/judging/verdictProperties.js';
+import { formatFailure, verdictLine } from '../report/summaryText.js';
+import { displayPath } from '../report/text.js';
+import { summarize, type WrittenFile } from '../report/verdict.js';
 import type { SendPathFactory } from '../src/ports.js';
 import { failingRunLines, replayLine } from './failureText.js';
 import type { ResolvedSuiteOptions } from './options.js';
@@ -29,16 +32,16 @@ export interface SendPathCheck {
   runs: number;
   /** The message of the failing test (empty when it passed). */
   message: string;
-  /** The failure file written, absolute (only on a property failure). */
-  failureFile?: string;
+  /** The failure files written, absolute, one per broken property (the worst for a user first). */
+  failureFiles: string[];
 }
 
 /** Placeholder of the replay command when the suite does not name its module. */
 export const unnamedModule = '<the module that exports this factory>';
 
 /**
- * Runs the campaign of `name`'s suite against `factory`; on a failure writes its failure file
- * under `options.failuresDir` (resolved against `cwd`).
+ * Runs the campaign of `name`'s suite against `factory`; writes one failure file per broken
+ * property under `options.failuresDir` (resolved against `cwd`).
  */
 export async function checkSendPath(name: string, factory: SendPathFactory, options: ResolvedSuiteOptions, cwd: string): Promise<SendPathCheck> {
   const pathName = options.module ?? name;
@@ -49,28 +52,30 @@ export async function checkSendPath(name: string, factory: SendPathFactory, opti
     seed: options.seed,
     numRuns: options.runs,
     timeBudgetMs: options.timeBudgetMs,
+    failFast: options.failFast,
+    ...(options.only && { only: options.only }),
+    ...(options.skip && { skip: options.skip }),
   });
-  const lines: string[] = [];
-  const found = result.failure;
-  let failureFile: string | undefined;
-  if (found) {
-    const file = failureFileOf(result, found);
-    failureFile = await writeFailureFile(resolve(cwd, options.failuresDir), file);
-    const shown = displayPath(failureFile, cwd);
-    const properties = failedProperties(found.violations, found.campaignViolation);
-    lines.push(
-      `${name}: ${properties.join(', ')} violated (seed ${options.seed}, run ${found.runIndex + 1} of ${options.runs}; shrunk from ${found.eventsBeforeShrink} to ${found.timeline.events.length} events in ${found.shrinks} steps)`,
-      ...(found.campaignViolation ? [`  ${found.campaignViolation.property.padEnd(15)} ${redactText(found.campaignViolation.message)}`] : []),
-      ...(await failingRunLines(found.timeline, factory, file.dedupeById ?? true, found.violations)),
-      '',
-      `failure file: ${shown}`,
-      `replay:       ${replayLine(shown, options.module === undefined ? unnamedModule : undefined)}`,
-    );
+  // A call the fake does not model is the harness's limit: the test fails on that line alone.
+  const limit = result.harnessLimit;
+  if (limit !== undefined) return { passed: false, runs: result.runs, message: unmodelledLine(limit, options.module, `run ${limit.runIndex + 1} of seed ${options.seed}`), failureFiles: [] };
+  const written = new Map<VerdictProperty, WrittenFile>();
+  const absolute: string[] = [];
+  for (const failure of result.failures) {
+    const file = await writeFailureFile(resolve(cwd, options.failuresDir), failureFileOf(result, failure));
+    absolute.push(file);
+    const shown = displayPath(file, cwd);
+    written.set(failure.property, { file: shown, replayCommand: replayLine(shown, options.module === undefined ? unnamedModule : undefined) });
   }
-  const exercised = exercisedVerdict(result.exercise);
-  if (!exercised.held) {
-    if (lines.length > 0) lines.push('');
-    lines.push(`${name}: exercised violated: ${exercised.message}`);
+  const summary = summarize(result, written, { failFast: options.failFast });
+  if (summary.verdict === 'clean') return { passed: true, runs: result.runs, message: '', failureFiles: [] };
+  const lines = [`${name}: ${summary.failures.length} propert${summary.failures.length === 1 ? 'y' : 'ies'} violated (seed ${options.seed}, ${result.runs} runs)`, ''];
+  for (const [i, failure] of summary.failures.entries()) {
+    lines.push(...formatFailure(failure, i, summary.failures.length));
+    const shrunk = result.failures.find((f: CampaignFailure) => f.property === failure.property);
+    if (shrunk !== undefined && shrunk.fingerprint !== '') lines.push(...(await failingRunLines(shrunk.timeline, factory, result.dedupeById ?? true, [])).slice(1));
+    lines.push('');
   }
-  return { passed: lines.length === 0, runs: result.runs, message: lines.join('\n'), failureFile };
+  lines.push(verdictLine(summary));
+  return { passed: false, runs: result.runs, message: lines.join('\n'), failureFiles: absolute };
 }

@@ -1,7 +1,8 @@
 /**
  * `describeSendPath(name, factory, options)`: a vitest suite that runs a baileys-sim campaign
- * against a send path, in the spirit of `@fast-check/vitest`. Its one test fails with the
- * violated properties, the shrunk timeline, the failure file (written) and the replay command.
+ * against a send path, in the spirit of `@fast-check/vitest`. Its one test fails with a block
+ * per broken property: its violations, its shrunk timeline, its failure file (written) and the
+ * command that replays it.
  */
 import { describe, it } from 'vitest';
 import type { SendPathFactory } from '../src/ports.js';
@@ -11,7 +12,7 @@ import { resolveSuiteOptions, shownArgument, SuiteOptionsError, type SendPathSui
 
 /**
  * Declares a suite `name` whose test runs a campaign of generated timelines against `factory`
- * and fails on the first violated property (shrunk, written as a failure file) or on a
+ * and fails when any property breaks (each shrunk on its own, written as a failure file) or on a
  * nondeterministic run. Options are checked here, when the file is collected: a bad one
  * throws one line naming it.
  *

@@ -5,9 +5,9 @@
  * behaviour over a timeline, and the timeline is the useful trace.
  */
 import { replayCommand } from '../properties/campaigns/failureFile.js';
-import type { Violation } from '../properties/judging/checkers.js';
+import { checkAll, type Violation } from '../properties/judging/checkers.js';
 import { runFacts } from '../report/facts.js';
-import { formatFacts, formatViolation } from '../report/text.js';
+import { explainedViolationLines, explanationLines, formatFacts } from '../report/text.js';
 import { simulate } from '../sim/simulate.js';
 import type { Timeline } from '../sim/timeline.js';
 import type { SendPathFactory } from '../src/ports.js';
@@ -22,7 +22,7 @@ export class SendPathFailure extends Error {
   }
 }
 
-/** Most violation lines in a message; the failure file holds them all. */
+/** Most violation lines in a message per property; the failure file holds them all. */
 const violationLinesMax = 20;
 
 /** The replay command of a failure file; `module` is the send path's module if the file does not name one the CLI can load. */
@@ -31,15 +31,26 @@ export function replayLine(file: string, module?: string): string {
 }
 
 /**
- * The lines that tell a failing run: its violations, then its timeline (re-simulated, so the
- * lines are those of `baileys-sim replay`).
+ * The lines that tell a failing run: its violations property by property, each with what the
+ * property means and the typical fix, then its timeline. The run is simulated again with
+ * creation sites (the same run: runs are deterministic), so the lines are those of `baileys-sim
+ * replay` and name where the path made the sockets and timers they mention. `campaignProperty`,
+ * a campaign property the run broke, gets its meaning and fix too.
  */
-export async function failingRunLines(timeline: Timeline, factory: SendPathFactory, dedupeById: boolean, violations: readonly Violation[]): Promise<string[]> {
-  const history = await simulate(timeline, factory, { dedupeById });
-  const shownViolations = violations.slice(0, violationLinesMax).map((v) => `  ${formatViolation(v)}`);
-  if (violations.length > violationLinesMax) shownViolations.push(`  … ${violations.length - violationLinesMax} more in the failure file`);
+export async function failingRunLines(
+  timeline: Timeline,
+  factory: SendPathFactory,
+  dedupeById: boolean,
+  violations: readonly Violation[],
+  campaignProperty?: string,
+): Promise<string[]> {
+  const history = await simulate(timeline, factory, { dedupeById, creationSites: true });
+  const broken = new Set(violations.map((v) => v.property));
+  const explained = checkAll(history).filter((v) => broken.has(v.property));
+  const shown = explained.length > 0 ? explained : violations;
   return [
-    ...shownViolations,
+    ...(campaignProperty === undefined ? [] : explanationLines(campaignProperty)),
+    ...explainedViolationLines(shown, violationLinesMax).map((line) => `  ${line}`),
     '',
     'timeline (▶ = timeline event; the rest is what the send path and the network did):',
     ...formatFacts(runFacts(timeline, history)),

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { campaignRunsMax } from '../properties/campaigns/campaign.js';
 import { isModuleSpec } from '../properties/paths/loadSendPath.js';
+import { verdictPropertyNames, type VerdictProperty } from '../properties/judging/verdictProperties.js';
 import { seedMax } from '../sim/random.js';
 
 /** Defaults: the CLI's, so `describeSendPath` and `baileys-sim audit` run the same campaign. */
@@ -37,6 +38,12 @@ export interface SendPathSuiteOptions {
   module?: string;
   /** The test's timeout (default 60 s + 10 ms per run). */
   testTimeoutMs?: number;
+  /** Stop at the first failing run, as `--fail-fast` (default: go through every run and report each broken property). */
+  failFast?: boolean;
+  /** Judge only these properties, as `--only`. */
+  only?: readonly VerdictProperty[];
+  /** Judge every property but these, as `--skip`. */
+  skip?: readonly VerdictProperty[];
 }
 
 /** Options with every default applied. */
@@ -47,6 +54,9 @@ export interface ResolvedSuiteOptions {
   failuresDir: string;
   module?: string;
   testTimeoutMs: number;
+  failFast: boolean;
+  only?: readonly VerdictProperty[];
+  skip?: readonly VerdictProperty[];
 }
 
 /** Most test timeout one suite may ask for: a day. */
@@ -61,6 +71,11 @@ function wholeNumber(min: number, max: number) {
 const moduleFile = /\.m?[jt]s$/;
 const moduleError = 'must be a .ts, .mts, .js or .mjs module file such as ./src/sendPath.ts';
 
+const propertyError = `must be a list of property names: ${verdictPropertyNames.join(', ')}`;
+const propertyList = z
+  .array(z.enum(verdictPropertyNames as [VerdictProperty, ...VerdictProperty[]], { error: propertyError }), { error: propertyError })
+  .min(1, { error: propertyError });
+
 const optionsSchema = z.strictObject({
   runs: wholeNumber(1, campaignRunsMax).optional(),
   seed: wholeNumber(0, seedMax).optional(),
@@ -71,6 +86,9 @@ const optionsSchema = z.strictObject({
     .refine((spec) => isModuleSpec(spec) && moduleFile.test(spec), { error: moduleError })
     .optional(),
   testTimeoutMs: wholeNumber(1, testTimeoutMsMax).optional(),
+  failFast: z.boolean({ error: 'must be true or false' }).optional(),
+  only: propertyList.optional(),
+  skip: propertyList.optional(),
 });
 
 /** Shows a user's value in a one-line message. */
@@ -105,6 +123,7 @@ export function resolveSuiteOptions(where: string, options: unknown, cwd: string
     throw new SuiteOptionsError(`${where}: ${key} ${issue.message} (got ${shownArgument((options as Record<string, unknown>)[key])})`);
   }
   const { module, ...rest } = parsed.data;
+  if (rest.only !== undefined && rest.skip !== undefined) throw new SuiteOptionsError(`${where}: only and skip cannot be combined: name the properties to judge, or those to leave out`);
   if (module !== undefined && !existsSync(resolve(cwd, module))) throw new SuiteOptionsError(`${where}: module ${module}: no such file (from ${cwd})`);
   const runs = rest.runs ?? sendPathSuiteDefaults.runs;
   return {
@@ -114,5 +133,8 @@ export function resolveSuiteOptions(where: string, options: unknown, cwd: string
     failuresDir: rest.failuresDir ?? sendPathSuiteDefaults.failuresDir,
     module,
     testTimeoutMs: rest.testTimeoutMs ?? 60_000 + 10 * runs,
+    failFast: rest.failFast ?? false,
+    ...(rest.only && { only: rest.only }),
+    ...(rest.skip && { skip: rest.skip }),
   };
 }

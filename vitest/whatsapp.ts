@@ -12,9 +12,9 @@
  * test a text of its own.
  */
 import { createHash } from 'node:crypto';
-import { checkAll, type PropertyName, type Violation } from '../properties/judging/checkers.js';
+import { checkAll, unmodelledLine, type PropertyName, type Violation } from '../properties/judging/checkers.js';
 import { runFacts } from '../report/facts.js';
-import { formatFacts, formatViolation, violatedProperties } from '../report/text.js';
+import { explanationLines, formatFacts, formatViolation, violatedProperties } from '../report/text.js';
 import type { History, RequestRecord } from '../sim/history.js';
 import { ScriptedNetwork } from '../sim/intercept/scriptedNetwork.js';
 import type { DropReason } from '../sim/network/baileysErrors.js';
@@ -117,9 +117,14 @@ export class FakeWhatsApp {
     return run.history(this.#requests(run.history()));
   }
 
-  /** The violations of `properties` (default {@link sessionProperties}, and `clean` once `stopped()` ran). */
+  /**
+   * The violations of `properties` (default {@link sessionProperties}, and `clean` once `stopped()`
+   * ran). Throws, naming the member, when the bot called a socket member the fake does not model:
+   * nothing after it can be judged.
+   */
   violations(properties?: readonly PropertyName[]): Violation[] {
     const history = this.history();
+    if (history.unmodelled !== undefined) throw new Error(unmodelledLine(history.unmodelled));
     const judged = properties ?? (history.stop.result === 'not-requested' ? sessionProperties : [...sessionProperties, 'clean']);
     return checkAll(history)
       .filter((v) => judged.includes(v.property))
@@ -137,6 +142,7 @@ export class FakeWhatsApp {
       [
         `whatsapp: ${violatedProperties(violations).join(', ')} violated`,
         ...violations.map((v) => `  ${this.#withTexts(formatViolation(v))}`),
+        ...violatedProperties(violations).flatMap((property) => [`  ${property}:`, ...explanationLines(property, '    ')]),
         '',
         'what happened (▶ = scripted by the test; the rest is what the bot and the network did):',
         ...facts,

@@ -1,23 +1,27 @@
 /**
- * The failure file: one self-contained JSON (`baileys-sim/failure@1`) holding the shrunk
- * timeline (which carries its seed and config), the send path's name, the simulator options,
- * the violations seen and, when the run broke one, the campaign property it broke
- * (`campaignViolation`: another history the second time, a global call, or a stall with where
- * the run stood). `replayFailure` re-runs it and tells whether the same failure comes back. A
- * failure file doubles as a regression: `test/regressions/` holds such files.
+ * The failure file: one self-contained JSON (`baileys-sim/failure@1`) per broken property,
+ * holding the property it shows, the timeline shrunk for it (which carries its seed and config),
+ * the send path's name, the simulator options, every violation of that run and, when the run
+ * broke one, the campaign property it broke (`campaignViolation`: another history the second
+ * time, a global call, or a stall with where the run stood). `replayFailure` re-runs it and tells
+ * whether the property still breaks. A failure file doubles as a regression: `test/regressions/`
+ * holds such files.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { canonicalJson, fingerprint, type History } from '../../sim/history.js';
+import { canonicalJson, fingerprint, type History, type OutputRecord } from '../../sim/history.js';
+import { outputSchema } from './outputSchema.js';
 import type { ProgressBoard } from '../../sim/progress.js';
 import { simulate } from '../../sim/simulate.js';
-import { parseTimeline, timelineConfigSchema, TimelineError, type SendPathSettings, type Timeline } from '../../sim/timeline.js';
+import { parseTimeline, TimelineError, type SendPathSettings, type Timeline } from '../../sim/timeline.js';
 import type { SendPathFactory } from '../../src/ports.js';
 import { campaignViolationSchema, determinismViolation, portsViolation, type CampaignViolation } from '../judging/campaignProperties.js';
 import { checkAll, propertyNames, type PropertyName, type Violation } from '../judging/checkers.js';
+import { verdictPropertyNames, type VerdictProperty } from '../judging/verdictProperties.js';
 import { builtInSendPath } from '../paths/sendPaths.js';
+import { sendPathSettingsSchema } from '../paths/settings.js';
 
 /** The format tag of failure files. */
 export const failureFormat = 'baileys-sim/failure@1';
@@ -27,6 +31,11 @@ export interface FailureFile {
   format: typeof failureFormat;
   /** `reference`, `specimen:<name>`, or a module path (audit). */
   path: string;
+  /**
+   * The property this file shows: its timeline was shrunk keeping it broken. Absent in a
+   * must-pass regression and in files that show every violation of their run alike.
+   */
+  property?: VerdictProperty;
   timeline: Timeline;
   /** Server dedupes by message id (default true, as WhatsApp does). */
   dedupeById?: boolean;
@@ -39,12 +48,29 @@ export interface FailureFile {
   fingerprint: string;
   /** The campaign property the run broke, when it broke one (see campaignProperties.ts). */
   campaignViolation?: CampaignViolation;
-  /** How it was found: campaign seed, run index, shrink steps. */
-  found?: { seed: number; runIndex: number; shrinks: number };
+  /** How it was found. */
+  found?: FoundRecord;
   /** The path ran with Baileys and its globals intercepted: a replay does the same. */
   intercept?: boolean;
   /** The settings the path declared as its own when the failure was found (the timeline's config has them). */
   settings?: SendPathSettings;
+  /** What the path wrote to stdout and stderr in the run, redacted, bounded (absent: nothing). */
+  output?: OutputRecord;
+}
+
+/** How a failure was found: the campaign seed, its first failing run, and its shrink. */
+export interface FoundRecord {
+  seed: number;
+  /** 0-based index, in the campaign, of the first run that broke the property. */
+  runIndex: number;
+  /** Events of that run before shrinking. */
+  eventsBeforeShrink?: number;
+  /** Shrink candidates simulated. */
+  shrinkSimulations?: number;
+  /** The shrink finished: removing any one event no longer breaks the property. */
+  oneMinimal?: boolean;
+  /** Shrink steps of fast-check (files written before shrinking went by events). */
+  shrinks?: number;
 }
 
 /** A failure file that cannot be used; the message names the file and the field. */
@@ -64,14 +90,25 @@ export const violationSchema = z.strictObject({
 const fileSchema = z.strictObject({
   format: z.literal(failureFormat),
   path: z.string().min(1),
+  property: z.enum(verdictPropertyNames as [VerdictProperty, ...VerdictProperty[]]).optional(),
   timeline: z.unknown(),
   dedupeById: z.boolean().optional(),
   violations: z.array(violationSchema),
   fingerprint: z.string(),
   campaignViolation: campaignViolationSchema.optional(),
-  found: z.strictObject({ seed: z.number(), runIndex: z.number(), shrinks: z.number() }).optional(),
+  found: z
+    .strictObject({
+      seed: z.number(),
+      runIndex: z.number(),
+      eventsBeforeShrink: z.number().optional(),
+      shrinkSimulations: z.number().optional(),
+      oneMinimal: z.boolean().optional(),
+      shrinks: z.number().optional(),
+    })
+    .optional(),
   intercept: z.boolean().optional(),
-  settings: timelineConfigSchema.partial().optional(),
+  settings: sendPathSettingsSchema.optional(),
+  output: outputSchema.optional(),
 });
 
 /** Parses and validates a failure file's text. */
@@ -112,14 +149,14 @@ export function serializeFailure(failure: FailureFile): string {
 }
 
 /**
- * Writes `failure` under `dir` as `<path>-<fingerprint prefix>.json` (for a run with no history,
- * the prefix of its timeline's hash); returns the file path.
+ * Writes `failure` under `dir` as `<path>-<property>-<fingerprint prefix>.json` (for a run with
+ * no history, the prefix of its timeline's hash); returns the file path.
  */
 export async function writeFailureFile(dir: string, failure: FailureFile): Promise<string> {
   await mkdir(dir, { recursive: true });
   const slug = failure.path.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'path';
   const print = failure.fingerprint || createHash('sha256').update(canonicalJson(failure.timeline)).digest('hex');
-  const file = join(dir, `${slug}-${print.slice(0, 12)}.json`);
+  const file = join(dir, `${slug}${failure.property ? `-${failure.property}` : ''}-${print.slice(0, 12)}.json`);
   await writeFile(file, serializeFailure(failure));
   return file;
 }
@@ -140,8 +177,8 @@ export interface ReplayResult {
   /** The campaign property the replay broke: a global call, or (simulated twice) another history. */
   campaignViolation?: CampaignViolation;
   /**
-   * The same properties were violated as recorded, and the same campaign property broken (for a
-   * must-pass file: still none).
+   * For a file of one property: that property still breaks. Otherwise the same properties were
+   * violated as recorded, and the same campaign property broken (for a must-pass file: still none).
    */
   reproduced: boolean;
 }
@@ -164,25 +201,34 @@ export interface ReplayOptions {
  * file recorded.
  */
 export async function replayWith(failure: FailureFile, factory: SendPathFactory, options: ReplayOptions = {}): Promise<ReplayResult> {
+  // The bot is called as the path declared it takes its replies (one at a time per chat, ...).
+  const perChat = failure.settings?.repliesPerChatMax;
   const simulateOptions = {
     dedupeById: failure.dedupeById ?? true,
+    // The same run, explained: where the path made the sockets and timers a violation names.
+    creationSites: true,
     ...(options.progress && { progress: options.progress }),
     ...(failure.intercept ? { globals: 'intercept' as const } : {}),
+    ...(perChat === undefined ? {} : { repliesPerChatMax: perChat }),
   };
   options.progress?.locate('replay', 0, failure.timeline);
   const history = await simulate(failure.timeline, factory, simulateOptions);
   const violations = checkAll(history);
   const print = fingerprint(history);
   let campaignViolation: CampaignViolation | undefined = portsViolation(history);
-  if (campaignViolation === undefined && (options.twice ?? failure.campaignViolation?.property === 'deterministic')) {
+  if (campaignViolation === undefined && (options.twice ?? (failure.campaignViolation?.property === 'deterministic' || failure.property === 'deterministic'))) {
     campaignViolation = determinismViolation(history, await simulate(failure.timeline, factory, simulateOptions));
   }
+  const broken = failedPropertyNames(violations, campaignViolation);
   const result: ReplayResult = {
     history,
     violations,
     fingerprint: print,
     sameHistory: print === failure.fingerprint,
-    reproduced: sameProperties(violations, failure.violations) && campaignViolation?.property === failure.campaignViolation?.property,
+    reproduced:
+      failure.property !== undefined
+        ? broken.includes(failure.property)
+        : sameProperties(violations, failure.violations) && campaignViolation?.property === failure.campaignViolation?.property,
   };
   if (campaignViolation !== undefined) result.campaignViolation = campaignViolation;
   return result;
@@ -195,6 +241,12 @@ export async function replayFailure(
   options: ReplayOptions = {},
 ): Promise<ReplayResult> {
   return replayWith(failure, await resolve(failure.path), options);
+}
+
+/** The properties a run broke: its campaign property first, then the violated ones in first-seen order. */
+export function failedPropertyNames(violations: readonly Violation[], campaignViolation?: { property: VerdictProperty }): VerdictProperty[] {
+  const violated = [...new Set(violations.map((v) => v.property))];
+  return campaignViolation === undefined ? violated : [campaignViolation.property, ...violated];
 }
 
 /** True when both lists name the same set of properties. */

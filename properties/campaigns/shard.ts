@@ -1,40 +1,41 @@
 /**
- * Sharded campaigns: one campaign spread over worker processes (a tinypool pool), with the same summary
- * whatever the number of workers.
+ * Sharded campaigns: one campaign spread over worker processes (a tinypool pool), with the same
+ * summary whatever the number of workers.
  *
  * Determinism comes from chunking that ignores the worker count: the campaign is cut into
- * chunks of {@link shardChunkRuns} runs; chunk `i` is a plain `runCampaign` with seed
+ * chunks of {@link shardChunkRuns} runs; chunk `i` is a plain search (search.ts) with seed
  * {@link chunkSeed}`(seed, i)` (chunk 0 uses the campaign seed itself, so a campaign of at most
- * one chunk equals `runCampaign`). Chunks are handed out in index order; results are merged in
- * index order. A failure in chunk `k` stops the hand-out of later chunks; the merged result
- * covers chunks `0..k` exactly (every one of them was already handed out), and later chunks that
- * happened to be running are discarded. So the reported failure is the lowest-index failing
- * chunk's, and counts, coverage and virtual time are the same for 1 or N workers. Only `wallMs`
+ * one chunk searches the runs `runCampaign` does). Chunks are handed out in index order; results
+ * are merged in index order, and run `r` of chunk `i` is run `i × 100 + r` of the campaign. Every
+ * chunk is searched, unless one stops early (fail-fast, or a run the watchdog stopped): then the
+ * hand-out of later chunks stops, the merged result covers chunks up to the lowest such one, and
+ * later chunks that happened to be running are discarded. Per property, the first failing run
+ * over the merged chunks is then shrunk, one task per property, on the same workers. So counts,
+ * coverage, virtual time and every failure are the same for 1 or N workers. Only `wallMs`
  * (measured here, in the parent) and anything cut by `timeBudgetMs` depend on the machine.
  *
- * By default this process is one of the workers: `workers: N` runs chunks here and in N - 1
+ * By default this process is one of the workers: `workers: N` runs tasks here and in N - 1
  * tinypool child processes (see `poolRunner` for why not threads), so `workers: 1` needs no
- * pool, and no chunk waits for a child to start (about a second). On 2 cores a long campaign
- * took about as long as with N children; a short one no longer pays the start-up.
+ * pool, and no chunk waits for a child to start (about a second).
  *
- * With `runTimeoutMs`, no simulation runs in this thread: this process's lane runs its chunks in
+ * With `runTimeoutMs`, no simulation runs in this thread: this process's lane runs its tasks in
  * a watched worker thread, and each child process runs its own in one (watchdog.ts), so a run
- * stuck in synchronous code is stopped and reported as the chunk's failure (`makes-progress`)
- * instead of hanging the campaign.
+ * stuck in synchronous code is stopped and reported (`makes-progress`) instead of hanging the
+ * campaign.
  *
  * Across machines, `shard: { index: k, count: n }` runs only the chunks `i` with
- * `i % n === k - 1` and returns them one by one (`chunks`), so the shards' results can later be
- * merged into exactly the single-machine result: the merge applies the same rule (chunks after
- * the lowest failing one are discarded), and chunk sizes and seeds do not depend on the shard.
+ * `i % n === k - 1` and returns them one by one (`chunks`), with the shard's own first failure
+ * per property shrunk; the merge (cli/mergeSummaries.ts) sums the chunks by the same rule and
+ * keeps, per property, the failure of the lowest run over all shards: the one a single machine
+ * shrinks, to the same timeline (shrinking is deterministic).
  */
 import Tinypool from 'tinypool';
-import { campaignRunsMax, type CampaignResult } from './campaign.js';
-import { addCoverage, emptyCoverage } from '../judging/coverage.js';
-import { addExercise, emptyExercise } from '../judging/exercise.js';
+import { reportable, resultFields, simulationsOf, type CampaignFailure, type CampaignResult } from './campaign.js';
+import { byLoss } from '../judging/verdictProperties.js';
 import { loadSendPath } from '../paths/loadSendPath.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
-import { propertyNames, type PropertyName } from '../judging/checkers.js';
-import { progressMessageKey, runChunk, type ChunkTask } from './shardWorker.js';
+import { addTotals, campaignRunsMax, emptyTotals, type FirstFailure, type PropertySelection, type RunTotals, type SearchResult } from './search.js';
+import { progressMessageKey, runTask, type CampaignTask, type SearchTask, type ShrinkOutcome, type ShrinkTask, type TaskOutcome } from './shardWorker.js';
 import { simulationProcessV8Flags } from '../../sim/v8Tuning.js';
 import { checkRunTimeoutMs } from './watchdog.js';
 
@@ -53,12 +54,12 @@ export interface CampaignShard {
   count: number;
 }
 
-/** A chunk's own result, as merged. */
+/** A chunk's own totals, as merged. */
 export interface ChunkResult {
   /** Chunk index in the whole campaign. */
   index: number;
-  /** Its campaign result; `failure.runIndex` counts from the chunk's first run. */
-  result: CampaignResult;
+  /** Its search's totals; `stoppedAt` counts from the chunk's first run. */
+  result: RunTotals & { stoppedAt?: number };
 }
 
 /** A sharded campaign's merged result and the chunks it merged. */
@@ -68,7 +69,7 @@ export interface ShardedCampaignResult extends CampaignResult {
 }
 
 /** Options of {@link runShardedCampaign}. */
-export interface ShardedCampaignOptions {
+export interface ShardedCampaignOptions extends PropertySelection {
   /** `reference`, `specimen:<name>`, or a module file (see `loadSendPath`). */
   pathSpec: string;
   /** Workers, 1 to {@link shardWorkersMax}: this process and `workers - 1` child processes. */
@@ -104,6 +105,15 @@ export interface ShardedCampaignOptions {
   runTimeoutMs?: number;
   /** Run the module's path with Baileys and the globals intercepted even if it exports a factory (`--intercept`). */
   intercept?: boolean;
+  /** Stop at the first failing run (and shrink only the properties it broke). */
+  failFast?: boolean;
+  /** Most simulations per property's shrink (default: shrink.ts's bound). */
+  shrinkSimulationsMax?: number;
+  /**
+   * `false`: search only, shrink nothing (`failures` stays empty; the counts tell what broke), for
+   * a caller that shows which properties broke and no failure (`audit --specimens`'s rows).
+   */
+  shrink?: boolean;
 }
 
 /**
@@ -161,18 +171,13 @@ export async function runShardedCampaign(options: ShardedCampaignOptions): Promi
   // Load once here first: a bad spec fails fast, with its own error type, before any worker starts.
   const path = options.sendPath ?? (await loadSendPath(options.pathSpec, undefined, { intercept: options.intercept }));
   const wallStart = performance.now();
-  const deadlineAt = options.timeBudgetMs === undefined ? Infinity : wallStart + options.timeBudgetMs;
   const own = chunkIndexes(numRuns, options.shard);
   const threads = Math.min(options.workers, own.length);
-  const results: (CampaignResult | undefined)[] = new Array<CampaignResult | undefined>(chunkCount(numRuns)).fill(undefined);
   let runsDone = 0;
   const progress = (runs: number): void => {
     runsDone += runs;
     options.onRun?.(runsDone);
   };
-  let next = 0;
-  let failedAt = Infinity;
-  let cutByBudget = false;
   // This process is one of the workers: it starts on chunk 0 at once while the others start
   // (about a second), and a small campaign may be over before they are ready. Not for an
   // intercepted path: its runs replace the process's globals, which the rest of this process
@@ -183,49 +188,121 @@ export async function runShardedCampaign(options: ShardedCampaignOptions): Promi
   const local = coordinatorRuns ? [options.runTimeoutMs === undefined ? inProcessRunner(progress, options.sendPath) : await watchedRunner(progress)] : [];
   const runners: ChunkRunner[] = [...local, ...Array.from({ length: children }, () => pool!)];
   try {
-    const lane = async (runner: ChunkRunner): Promise<void> => {
-      await runner.ready();
-      while (next < own.length && own[next]! < failedAt) {
-        const budgetMs = deadlineAt - performance.now();
-        if (budgetMs <= 0) {
-          cutByBudget = true;
-          return;
-        }
-        const index = own[next++]!;
-        const task: ChunkTask = {
-          pathSpec: options.pathSpec,
-          cwd: process.cwd(),
-          seed: chunkSeed(options.seed, index),
-          numRuns: chunkRunsOf(numRuns, index),
-          stepsMax: options.stepsMax,
-          timeBudgetMs: Number.isFinite(budgetMs) ? Math.ceil(budgetMs) : undefined,
-          runTimeoutMs: options.runTimeoutMs,
-          ...(options.intercept ? { intercept: true } : {}),
-        };
-        const result = await runner.run(task);
-        results[index] = result;
-        if (result.failure !== undefined && index < failedAt) failedAt = index;
-      }
-    };
-    await Promise.all(runners.map(lane));
+    const searched = await searchChunks(options, numRuns, own, runners, wallStart);
+    const merged = mergeChunks(options, numRuns, path, own, searched.results, searched.cutAt);
+    merged.interrupted ||= searched.cutByBudget;
+    // A harness limit ends the campaign: nothing after it, and nothing of it, is shrunk.
+    if (merged.harnessLimit === undefined && options.shrink !== false) merged.failures = await shrinkFirstFailures(options, merged, searched.firstFailures, runners);
+    merged.wallMs = performance.now() - wallStart;
+    return merged;
   } finally {
     await Promise.all([pool?.close(), ...local.map((runner) => runner.close())]);
   }
-  const merged = merge(options, numRuns, own, results, failedAt);
-  merged.interrupted ||= cutByBudget;
-  merged.wallMs = performance.now() - wallStart;
-  return merged;
+}
+
+/** The searches of a campaign's chunks, as they came back. */
+interface Searched {
+  /** By chunk index; undefined for a chunk never searched (cut, or the time budget ran out). */
+  results: (SearchResult | undefined)[];
+  /** The lowest chunk that stopped early (fail-fast, or a stalled run): later chunks do not count. */
+  cutAt: number;
+  cutByBudget: boolean;
+  /** Per property, its first failure in the chunks that count, indexed over the whole campaign. */
+  firstFailures: FirstFailure[];
+}
+
+/** Hands this run's chunks out to the runners in index order; see the module comment. */
+async function searchChunks(options: ShardedCampaignOptions, numRuns: number, own: readonly number[], runners: readonly ChunkRunner[], wallStart: number): Promise<Searched> {
+  const deadlineAt = options.timeBudgetMs === undefined ? Infinity : wallStart + options.timeBudgetMs;
+  const searched: Searched = { results: new Array<SearchResult | undefined>(chunkCount(numRuns)).fill(undefined), cutAt: Infinity, cutByBudget: false, firstFailures: [] };
+  let next = 0;
+  const lane = async (runner: ChunkRunner): Promise<void> => {
+    await runner.ready();
+    while (next < own.length && own[next]! < searched.cutAt) {
+      const budgetMs = deadlineAt - performance.now();
+      if (budgetMs <= 0) {
+        searched.cutByBudget = true;
+        return;
+      }
+      const index = own[next++]!;
+      const result = await runner.run(searchTaskOf(options, numRuns, index, budgetMs));
+      searched.results[index] = result;
+      if (result.stoppedAt !== undefined && index < searched.cutAt) searched.cutAt = index;
+    }
+  };
+  await Promise.all(runners.map(lane));
+  searched.firstFailures = firstFailuresOf(searched.results, searched.cutAt);
+  return searched;
+}
+
+function searchTaskOf(options: ShardedCampaignOptions, numRuns: number, index: number, budgetMs: number): SearchTask {
+  return {
+    kind: 'search',
+    pathSpec: options.pathSpec,
+    cwd: process.cwd(),
+    seed: chunkSeed(options.seed, index),
+    numRuns: chunkRunsOf(numRuns, index),
+    stepsMax: options.stepsMax,
+    timeBudgetMs: Number.isFinite(budgetMs) ? Math.ceil(budgetMs) : undefined,
+    runTimeoutMs: options.runTimeoutMs,
+    ...(options.intercept ? { intercept: true } : {}),
+    ...(options.failFast ? { failFast: true } : {}),
+    ...(options.only && { only: options.only }),
+    ...(options.skip && { skip: options.skip }),
+  };
+}
+
+/** Per property, the first failure over the chunks up to `cutAt`, with its run index in the campaign. */
+function firstFailuresOf(results: readonly (SearchResult | undefined)[], cutAt: number): FirstFailure[] {
+  const first = new Map<string, FirstFailure>();
+  results.forEach((result, index) => {
+    if (result === undefined || index > cutAt) return;
+    for (const failure of result.firstFailures) {
+      if (!first.has(failure.property)) first.set(failure.property, { ...failure, runIndex: index * shardChunkRuns + failure.runIndex });
+    }
+  });
+  return [...first.values()];
+}
+
+/** Shrinks every first failure on the runners (one property per task), worst for a user first. */
+async function shrinkFirstFailures(options: ShardedCampaignOptions, merged: ShardedCampaignResult, firstFailures: readonly FirstFailure[], runners: readonly ChunkRunner[]): Promise<CampaignFailure[]> {
+  const queue = byLoss(firstFailures);
+  // By queue position, whatever the order the lanes finish in: the failures come out the same.
+  const outcomes: ShrinkOutcome[] = [];
+  let next = 0;
+  const lane = async (runner: ChunkRunner): Promise<void> => {
+    await runner.ready();
+    while (next < queue.length) {
+      const position = next++;
+      const first = queue[position]!;
+      const task: ShrinkTask = {
+        kind: 'shrink',
+        pathSpec: options.pathSpec,
+        cwd: process.cwd(),
+        first,
+        runIndex: first.runIndex,
+        runTimeoutMs: options.runTimeoutMs,
+        ...(options.intercept ? { intercept: true } : {}),
+        ...(options.shrinkSimulationsMax !== undefined ? { shrinkSimulationsMax: options.shrinkSimulationsMax } : {}),
+      };
+      outcomes[position] = await runner.run(task);
+    }
+  };
+  await Promise.all(runners.map(lane));
+  const failures = outcomes.flatMap((outcome) => (outcome.stall === undefined ? [outcome.failure] : [outcome.failure, outcome.stall]));
+  merged.simulations = simulationsOf(merged.simulations, failures);
+  return reportable(failures);
 }
 
 interface ChunkRunner {
-  /** Resolves once a worker can take a chunk without waiting to start. */
+  /** Resolves once a worker can take a task without waiting to start. */
   ready(): Promise<void>;
-  run(task: ChunkTask): Promise<CampaignResult>;
+  run<T extends CampaignTask>(task: T): Promise<TaskOutcome<T>>;
   close(): Promise<void>;
 }
 
 function inProcessRunner(progress: (runs: number) => void, sendPath?: NamedSendPath): ChunkRunner {
-  return { ready: async () => undefined, run: (task) => runChunk(task, { onRuns: progress, sendPath }), close: async () => undefined };
+  return { ready: async () => undefined, run: (task) => runTask(task, { onRuns: progress, sendPath }), close: async () => undefined };
 }
 
 /** This process's lane with a watchdog: its chunks run in a watched thread of this process. */
@@ -256,7 +333,7 @@ function poolRunner(processes: number, progress: (runs: number) => void): ChunkR
     // A worker process answers this once it has started and loaded the task handler; only then
     // does its lane take a chunk, so no chunk waits on a start-up while this process is idle.
     ready: async () => void (await pool.run(undefined, { name: 'ready' })),
-    async run(task) {
+    async run<T extends CampaignTask>(task: T): Promise<TaskOutcome<T>> {
       // Progress arrives over the same IPC channel as the result, so before it; `settled` still
       // guards against counting a run twice, and the result tops up what was not posted.
       let reported = 0;
@@ -269,72 +346,42 @@ function poolRunner(processes: number, progress: (runs: number) => void): ChunkR
           progress(runs);
         },
       };
-      const result = (await pool.run(task, { channel })) as CampaignResult;
+      const outcome = (await pool.run(task, { channel })) as TaskOutcome<T>;
       settled = true;
-      if (result.runs > reported) progress(result.runs - reported);
-      return result;
+      const runs = task.kind === 'search' ? (outcome as SearchResult).runs : 0;
+      if (runs > reported) progress(runs - reported);
+      return outcome;
     },
     close: () => pool.destroy(),
   };
 }
 
 /**
- * This run's chunks up to `failedAt` (or every completed one), summed in index order. A
- * failure's run index counts every run before it in the whole campaign: a chunk of another
- * shard before it ran in full (only the lowest failing chunk survives a merge, so every chunk
- * before it passed).
+ * This run's chunks up to `cutAt` (or every completed one), summed in index order. Failures are
+ * shrunk afterwards (`shrinkFirstFailures`); the run at which the campaign stopped early, if it
+ * did, is counted over the whole campaign.
  */
-function merge(options: ShardedCampaignOptions, numRuns: number, own: readonly number[], results: readonly (CampaignResult | undefined)[], failedAt: number): ShardedCampaignResult {
-  const zeros = () => Object.fromEntries(propertyNames.map((p) => [p, 0])) as Record<PropertyName, number>;
-  const byProperty = zeros();
-  const judgedByProperty = zeros();
-  // Fields a chunk reports that are not counts (e.g. the server model's settings) come from the
-  // first chunk: every chunk ran with the same options.
-  const first = results.find((r) => r !== undefined);
+function mergeChunks(options: ShardedCampaignOptions, numRuns: number, path: NamedSendPath, own: readonly number[], results: readonly (SearchResult | undefined)[], cutAt: number): ShardedCampaignResult {
   const merged: ShardedCampaignResult = {
-    ...first,
-    path: first?.path ?? options.pathSpec,
-    seed: options.seed,
-    numRuns,
-    runs: 0,
-    simulations: 0,
-    virtualMs: 0,
+    ...resultFields({ ...options, numRuns }, path),
+    ...emptyTotals(),
     wallMs: 0,
-    coverage: emptyCoverage(),
-    violationsByProperty: byProperty,
-    judgedByProperty,
-    exercise: emptyExercise(),
-    determinism: { checked: 0, mismatches: 0 },
-    interrupted: false,
-    failure: undefined,
+    failures: [],
     chunks: [],
+    ...(options.runTimeoutMs === undefined ? {} : { runTimeoutMs: options.runTimeoutMs }),
   };
-  delete merged.failure;
-  const mine = new Set(own);
   for (const index of own) {
-    if (index > failedAt) break;
+    if (index > cutAt) break;
     const result = results[index];
     if (result === undefined) {
       merged.interrupted = true; // never started: cut by the time budget
       continue;
     }
-    merged.chunks.push({ index, result });
-    if (result.failure !== undefined) {
-      const othersBefore = Array.from({ length: index }, (_, i) => i).filter((i) => !mine.has(i));
-      const runsBefore = merged.runs + othersBefore.reduce((n, i) => n + chunkRunsOf(numRuns, i), 0);
-      merged.failure = { ...result.failure, runIndex: runsBefore + result.failure.runIndex };
-    }
-    merged.runs += result.runs;
-    merged.simulations += result.simulations;
-    merged.virtualMs += result.virtualMs;
-    addCoverage(merged.coverage, result.coverage);
-    for (const property of propertyNames) byProperty[property] += result.violationsByProperty[property] ?? 0;
-    for (const property of propertyNames) judgedByProperty[property] += result.judgedByProperty[property] ?? 0;
-    addExercise(merged.exercise, result.exercise);
-    merged.determinism.checked += result.determinism.checked;
-    merged.determinism.mismatches += result.determinism.mismatches;
-    if (result.determinism.likelySource !== undefined) merged.determinism.likelySource ??= result.determinism.likelySource;
-    merged.interrupted ||= result.interrupted;
+    const { firstFailures: _firstFailures, harnessLimit, ...totals } = result;
+    merged.chunks.push({ index, result: totals });
+    addTotals(merged, totals);
+    if (result.stoppedAt !== undefined) merged.stoppedAt = index * shardChunkRuns + result.stoppedAt;
+    if (harnessLimit !== undefined) merged.harnessLimit ??= { ...harnessLimit, runIndex: index * shardChunkRuns + harnessLimit.runIndex };
   }
   return merged;
 }

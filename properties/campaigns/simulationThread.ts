@@ -6,8 +6,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ProgressBoard } from '../../sim/progress.js';
 import { replayWith } from './failureFile.js';
-import { runChunk } from './shardWorker.js';
+import { runTask } from './shardWorker.js';
 import { loadSendPath } from '../paths/loadSendPath.js';
+import { checkConstruction } from '../paths/construction.js';
 import type { ThreadMessage, ThreadRequest } from './watchdog.js';
 
 /** A replay as the thread answers it: the send path replayed, and what `replayWith` found. */
@@ -21,11 +22,12 @@ const port = parentPort;
 const board = new ProgressBoard((workerData as { board: SharedArrayBuffer }).board);
 
 async function serve(request: ThreadRequest): Promise<unknown> {
-  if (request.kind === 'chunk') {
-    return runChunk(request.task, { progress: board, onRuns: (runs) => port.postMessage({ kind: 'runs', runs } satisfies ThreadMessage) });
+  if (request.kind === 'task') {
+    return runTask(request.task, { progress: board, onRuns: (runs) => port.postMessage({ kind: 'runs', runs } satisfies ThreadMessage) });
   }
   const path = await loadSendPath(request.pathSpec, request.cwd, { intercept: request.failure.intercept === true });
   board.setBusy(true);
+  await checkConstruction(path, request.cwd, board);
   const replay: ThreadReplay = { pathName: path.name, result: await replayWith(request.failure, path.factory, { progress: board, twice: request.twice }) };
   return replay;
 }

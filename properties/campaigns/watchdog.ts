@@ -13,7 +13,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { FailureFile } from './failureFile.js';
-import type { ChunkTask } from './shardWorker.js';
+import type { CampaignTask } from './shardWorker.js';
 import { ProgressBoard, type ProgressSnapshot } from '../../sim/progress.js';
 
 /** Default run timeout: generous for a loaded CI machine (a busy run ticks every few µs). */
@@ -25,7 +25,7 @@ export const runTimeoutMsMax = 3_600_000;
 
 /** What a simulation thread is asked to do. Plain data: it crosses a thread boundary. */
 export type ThreadRequest =
-  | { kind: 'chunk'; task: ChunkTask }
+  | { kind: 'task'; task: CampaignTask }
   | {
       kind: 'replay';
       failure: FailureFile;

@@ -34,6 +34,13 @@ export interface SwarmSettings {
   stopAtPermille: number | undefined;
   /** Whether inbound messages other than plain text arrive (media, reactions, stubs, groups...). */
   inboundVariety: boolean;
+  /**
+   * Whether the run's last chat is a group chat, in runs of two chats or more: its messages come
+   * from members (`p1`..`p3`), and every reply to it first asks for the group's metadata (absent:
+   * no group chat; older settings). Not the first chat: a group send queries before every write,
+   * so a silent link holds it before the write, and writes into a dead link need 1:1 chats.
+   */
+  groupChat?: boolean;
   chats: number;
   /** One-way latency set at t=0 when the `latency` fault is on: widens every in-flight window. */
   latencyMs: number;
@@ -124,6 +131,7 @@ function settingsArb(faults: FaultRegistry, declared: SendPathSettings): fc.Arbi
     // A quarter of the runs stop the bot part-way.
     stopAtPermille: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 1000 }) }),
     inboundVariety: fc.boolean(),
+    groupChat: fc.boolean(),
     chats: fc.integer({ min: 1, max: generatorLimits.chatsMax }),
     latencyMs: fc.integer({ min: 0, max: 1500 }),
     reconnect: fc.constantFrom(...reconnectChoices),
@@ -208,7 +216,7 @@ function stepArb(faults: FaultRegistry): fc.Arbitrary<Step> {
   );
   return fc.oneof(
     { withCrossShrink: true },
-    { weight: 6, arbitrary: sceneArb(faults) },
+    { weight: 7, arbitrary: sceneArb(faults) },
     {
       weight: 3,
       arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('inbound' as const), chat: fc.nat(generatorLimits.chatsMax - 1), kind: inboundKindArb, batch: batchArb }),
@@ -371,15 +379,23 @@ function addStop(build: Build, permille: number): void {
 
 /** One inbound message, or a batch arriving together; plain text unless the run has variety. */
 function addInbound(build: Build, ctx: BuildContext, step: Extract<Step, { do: 'inbound' }>): void {
-  const kind = ctx.settings.inboundVariety ? step.kind : 'text';
   const chat = chatName(step.chat, ctx.settings);
+  const { groupChat, chats } = ctx.settings;
+  const inGroup = groupChat === true && chats >= 2 && chat === chatName(chats - 1, ctx.settings);
+  const drawn = ctx.settings.inboundVariety ? step.kind : 'text';
+  const kind = inGroup && drawn === 'text' ? 'group' : drawn;
   for (let i = 0; i < step.batch; i += 1) {
     build.inboundCount += 1;
     const msg = `m${build.inboundCount}`;
     if (answerableInboundKinds.has(kind)) build.inbound.push({ msg, chat: step.chat });
-    build.events.push(kind === 'text' ? { at: build.at, do: 'inbound', chat, msg } : { at: build.at, do: 'inbound', chat, msg, kind });
+    const base = { at: build.at, do: 'inbound' as const, chat, msg };
+    // A group's members take turns: a reply meant for the group can be sent to one of them.
+    const participant = `p${1 + (build.inboundCount % 3)}`;
+    if (kind === 'text') build.events.push(base);
+    else build.events.push(kind === 'group' ? { ...base, kind, participant } : { ...base, kind });
   }
 }
+
 
 function addReplies(build: Build, step: Extract<Step, { do: 'reply' }>): void {
   if (build.inbound.length === 0) return; // nothing to answer yet

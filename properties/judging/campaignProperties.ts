@@ -20,6 +20,7 @@ import { z } from 'zod';
 import type { GlobalUse, History } from '../../sim/history.js';
 import { fingerprint } from '../../sim/history.js';
 import { firstHistoryDifference, formatDifference, type HistoryDifference } from './historyDifference.js';
+import { ms } from './words.js';
 
 /** The campaign properties, in the order summaries list them. */
 export const campaignPropertyNames = ['deterministic', 'uses-ports', 'exercised', 'makes-progress'] as const;
@@ -27,13 +28,53 @@ export const campaignPropertyNames = ['deterministic', 'uses-ports', 'exercised'
 /** One campaign property's name. */
 export type CampaignPropertyName = (typeof campaignPropertyNames)[number];
 
-/** Each campaign property's definition, in one sentence (for docs and the CLI). */
-export const campaignPropertyDefinitions: Readonly<Record<CampaignPropertyName, string>> = Object.freeze({
-  deterministic: 'The same timeline simulated twice gives the same history, byte for byte.',
-  'uses-ports': 'The send path sets timers, reads the time and draws randomness through its SimEnv ports only, never through the globals.',
-  exercised: 'In a campaign of enough runs, the bot received at least one message and at least one reply became visible.',
-  'makes-progress': 'No run goes the run timeout (wall clock) without a timer firing or an event happening.',
+/**
+ * What a campaign property says, in words: its exact `definition` (for docs and the CLI), what it
+ * means for a user and the typical `fix` in a send path (one line each, shown under a failure
+ * of it), as a checker's (checker.ts).
+ */
+export interface CampaignPropertyTexts {
+  readonly definition: string;
+  readonly meaning: string;
+  readonly fix: string;
+}
+
+/**
+ * The texts of every campaign property; its type makes a campaign property without a definition,
+ * a meaning or a fix a compile error.
+ */
+export const campaignPropertyTexts: Readonly<Record<CampaignPropertyName, CampaignPropertyTexts>> = Object.freeze({
+  deterministic: {
+    definition: 'The same timeline simulated twice gives the same history, byte for byte.',
+    meaning: 'The same timeline gives the same history every time, so a failure replays exactly.',
+    fix:
+      'Reach time, randomness and timers through the SimEnv ports (or the intercepted globals), and ' +
+      'put every module-level variable back in reset().',
+  },
+  'uses-ports': {
+    definition:
+      'The send path sets timers, reads the time and draws randomness through its SimEnv ports only, never through the globals.',
+    meaning: 'The path reaches timers, the clock and randomness only through its SimEnv ports.',
+    fix:
+      'Use env.clock.setTimeout, env.clock.now() and env.random() instead of the globals, or audit ' +
+      'the module as written (--intercept).',
+  },
+  exercised: {
+    definition: 'In a campaign of enough runs, the bot received at least one message and at least one reply became visible.',
+    meaning: 'The campaign really exercised the path: messages reached the bot and replies became visible.',
+    fix: 'Check that start() connects, hands each message to onMessage, and that reply() sends on the socket.',
+  },
+  'makes-progress': {
+    definition: 'No run goes the run timeout (wall clock) without a timer firing or an event happening.',
+    meaning: 'No run stalls: the path never holds the thread in synchronous code.',
+    fix: 'Never busy-wait for time to pass: await a timer instead, and bound every loop.',
+  },
 });
+
+/** Each campaign property's definition, in one sentence (for docs and the CLI). */
+export const campaignPropertyDefinitions: Readonly<Record<CampaignPropertyName, string>> = Object.freeze(
+  Object.fromEntries(campaignPropertyNames.map((name) => [name, campaignPropertyTexts[name].definition])) as Record<CampaignPropertyName, string>,
+);
 
 /** Where a stalled run stood when the watchdog stopped it. */
 export interface StallRecord {
@@ -112,11 +153,6 @@ export function determinismViolation(first: History, second: History): Determini
     fingerprints,
     difference,
   };
-}
-
-/** A virtual time as a message shows it. */
-function ms(value: number): string {
-  return `${value.toLocaleString('en-US')} ms`;
 }
 
 /** The `makes-progress` violation of a run the watchdog stopped. */

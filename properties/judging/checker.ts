@@ -24,6 +24,10 @@ export interface Checker<Name extends string = string> {
   readonly name: Name;
   /** The exact definition and every excuse it allows, in one paragraph (for docs and the CLI). */
   readonly definition: string;
+  /** What the property means for a user, in one line: shown under each failure of it. */
+  readonly meaning: string;
+  /** The typical fix in a send path, in one line: shown under each failure of it. */
+  readonly fix: string;
   /** The violations of this property in the indexed history, in the order the checker finds them. */
   check(index: HistoryIndex, limits: BoundLimits): Violation<Name>[];
   /**

@@ -9,6 +9,7 @@
  */
 import type { History } from '../../sim/history.js';
 import type { Checker, Violation } from './checker.js';
+import { judgeable } from './harnessLimit.js';
 import { HistoryIndex } from './historyIndex.js';
 import { bounded, defaultBoundLimits, type BoundLimits } from './properties/bounded.js';
 import { chatIndependence } from './properties/chatIndependence.js';
@@ -16,6 +17,7 @@ import { clean } from './properties/clean.js';
 import { exactlyOnce } from './properties/exactlyOnce.js';
 import { honestOutcome } from './properties/honestOutcome.js';
 import { inboundHandover } from './properties/inboundHandover.js';
+import { keepsSession } from './properties/keepsSession.js';
 import { liveness } from './properties/liveness.js';
 import { liveSocket } from './properties/liveSocket.js';
 import { oneSocket } from './properties/oneSocket.js';
@@ -24,6 +26,7 @@ import { terminalRespected } from './properties/terminalRespected.js';
 
 export type { Checker, Violation } from './checker.js';
 export { HistoryIndex, isOutsideTerminalClose } from './historyIndex.js';
+export { judgeable, unmodelledLine } from './harnessLimit.js';
 export { connectSeries, defaultBoundLimits, type BoundLimits } from './properties/bounded.js';
 export { healedFor } from './properties/liveness.js';
 
@@ -54,6 +57,7 @@ export const checkers = {
   'terminal-respected': terminalRespected,
   'one-socket': oneSocket,
   'chat-independence': chatIndependence,
+  'keeps-session': keepsSession,
 } as const satisfies Readonly<Record<string, Checker>>;
 
 /** Names of the properties: the keys of {@link checkers}. */
@@ -65,8 +69,12 @@ checkers satisfies { readonly [Name in PropertyName]: Checker<Name> };
 /** Every property name, in table order. */
 export const propertyNames: readonly PropertyName[] = Object.freeze(Object.keys(checkers) as PropertyName[]);
 
-/** Runs every checker once over one index of `history`; violations in table order, each checker's in its own order. */
+/**
+ * Runs every checker once over one index of `history`; violations in table order, each checker's
+ * in its own order. None for a run whose bot called an unmodelled socket member (harnessLimit.ts).
+ */
 export function checkAll(history: History, limits: BoundLimits = defaultBoundLimits): Violation[] {
+  if (!judgeable(history)) return [];
   const index = new HistoryIndex(history);
   const violations: Violation[] = [];
   for (const name of propertyNames) violations.push(...checkers[name].check(index, limits));
@@ -78,12 +86,14 @@ export function checkAll(history: History, limits: BoundLimits = defaultBoundLim
  * of a campaign but judged none held vacuously (a path that never connects passes exactly-once).
  */
 export function judgedBy(history: History): Record<PropertyName, boolean> {
+  if (!judgeable(history)) return Object.fromEntries(propertyNames.map((name) => [name, false])) as Record<PropertyName, boolean>;
   const index = new HistoryIndex(history);
   return Object.fromEntries(propertyNames.map((name) => [name, checkers[name].judges(index)])) as Record<PropertyName, boolean>;
 }
 
 /** A run's verdict: its violations, and per property whether it judged anything (one index for both). */
 export function verdictOf(history: History, limits: BoundLimits = defaultBoundLimits): { violations: Violation[]; judged: Record<PropertyName, boolean> } {
+  if (!judgeable(history)) return { violations: [], judged: judgedBy(history) };
   const index = new HistoryIndex(history);
   const violations: Violation[] = [];
   const judged = {} as Record<PropertyName, boolean>;
@@ -96,6 +106,7 @@ export function verdictOf(history: History, limits: BoundLimits = defaultBoundLi
 
 /** Runs the checker of one property. */
 export function checkProperty(name: PropertyName, history: History, limits: BoundLimits = defaultBoundLimits): Violation[] {
+  if (!judgeable(history)) return [];
   return checkers[name].check(new HistoryIndex(history), limits);
 }
 
@@ -121,3 +132,5 @@ export const checkTerminalRespected = (history: History): Violation[] => checkPr
 export const checkOneSocket = (history: History): Violation[] => checkProperty('one-socket', history);
 /** 11. chat-independence (see {@link chatIndependence}). */
 export const checkChatIndependence = (history: History): Violation[] => checkProperty('chat-independence', history);
+/** 12. keeps-session (see {@link keepsSession}). */
+export const checkKeepsSession = (history: History): Violation[] => checkProperty('keeps-session', history);

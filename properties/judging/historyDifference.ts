@@ -6,7 +6,8 @@
  * "First" is in reading order, causes before effects: the sockets and the frames the path
  * wrote (attempts) first, then what the bot saw (inbound, requests and their receipts), the
  * server's log, the rest of the record, and last the totals (`endedAt`, timer counts, `stop`),
- * which differ whenever anything before them does. Each record's fields in their own order.
+ * which differ whenever anything before them does, and the order the facts were recorded in.
+ * Each record's fields in their own order.
  */
 import type { History } from '../../sim/history.js';
 
@@ -23,7 +24,7 @@ export interface HistoryDifference {
 /** Top-level fields read first: what the path did on the wire, then what the bot saw. */
 const recordsFirst: readonly string[] = ['sockets', 'attempts', 'inbound', 'requests', 'server'];
 /** Top-level fields read last: totals and summaries that change whenever a record does. */
-const totalsLast: readonly string[] = ['endedAt', 'connects', 'timers', 'logsDropped', 'limit', 'stop'];
+const totalsLast: readonly string[] = ['endedAt', 'connects', 'timers', 'logsDropped', 'limit', 'stop', 'order'];
 
 /** Depth and width of a value shown in a difference (a whole socket record is not needed). */
 const shownDepthMax = 2;
@@ -31,7 +32,8 @@ const shownItemsMax = 8;
 
 /** The first difference between two histories, or undefined when they are equal. */
 export function firstHistoryDifference(a: History, b: History): HistoryDifference | undefined {
-  const keys = orderedKeys(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>);
+  // Creation sites say where in the source, not what the run did (see `fingerprint`).
+  const keys = orderedKeys(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>).filter((key) => key !== 'sites');
   // A stable sort: records first (in their order), totals last (in theirs), the rest between.
   const rank = (key: string): number => (recordsFirst.includes(key) ? recordsFirst.indexOf(key) - recordsFirst.length : totalsLast.indexOf(key) + 1);
   keys.sort((x, y) => rank(x) - rank(y));

@@ -6,7 +6,7 @@
  * what they excuse is the checkers' business.
  */
 import type { AttemptRecord, History, RequestRecord, SocketRecord, VisibleRecord } from '../../sim/history.js';
-import { isTerminalCode } from '../../src/baileysFacts.js';
+import { isTerminalCode, queryRefusalCodes } from '../../src/baileysFacts.js';
 
 /**
  * rc14 refused a media send before any write: Boom 500 when every upload host failed
@@ -20,6 +20,18 @@ export function isMediaRefusal(attempt: AttemptRecord): boolean {
   if (attempt.uploadUnanswered === true) return true;
   if (attempt.written || attempt.result !== 'rejected') return false;
   return attempt.error?.statusCode === 500 || attempt.error?.name === 'TypeError';
+}
+
+/**
+ * rc14 rejected a send before any write because the server refused a query for its chat with a
+ * code that no resend soon can change: 403 (`forbidden`: the bot is not in the group) or 429
+ * (`rate-overlimit`). Boom 500 with the code in `data` (`assertNodeErrorFree`).
+ */
+export function isChatRefusal(attempt: AttemptRecord): boolean {
+  const { error } = attempt;
+  if (attempt.written || attempt.result !== 'rejected' || error?.statusCode !== 500) return false;
+  const { forbidden, rateOverlimit } = queryRefusalCodes;
+  return error.data === forbidden || error.data === rateOverlimit;
 }
 
 /**
@@ -85,7 +97,9 @@ export class HistoryIndex {
     for (const s of history.sockets) if (!this.#socketByGeneration.has(s.generation)) this.#socketByGeneration.set(s.generation, s);
     this.#openedAtSorted = definedTimes(history.sockets, (s) => s.openedAt).sort((a, b) => a - b);
     this.#openedAtMax = this.#openedAtSorted.at(-1) ?? -Infinity;
-    const outside = history.sockets.filter(isOutsideTerminalClose);
+    // A login refused 401 after the path's own logout() unlinked the session is the path's doing.
+    const unlinkedAt = history.server.session.unlinkedAt ?? Infinity;
+    const outside = history.sockets.filter((s) => isOutsideTerminalClose(s) && s.createdAt < unlinkedAt);
     const terminal = definedTimes(outside, (s) => s.closeEmittedAt);
     this.#outsideTerminalCloseAt = { first: minOf(terminal), last: maxOf(terminal) };
     this.firstOutsideTerminalClose = outside.find((s) => s.closeEmittedAt === this.#outsideTerminalCloseAt.first);

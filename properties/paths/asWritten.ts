@@ -15,19 +15,21 @@
  * before every run by its own `reset()` (without one, state left by a run leaks into the next,
  * and the determinism re-runs report it).
  */
+import type { AsWrittenModule } from '../../src/asWritten.js';
 import type { InboundMessage, SendPath, SendPathFactory } from '../../src/ports.js';
+import { baileysBridge } from '../../sim/intercept/baileysBridge.js';
+import { withSocketStubs, type SocketStubs } from '../../sim/network/socketSurface.js';
 
-/** The host an entry's `start` gets. */
-export interface AsWrittenHost {
-  /** Hand each inbound message the bot would answer to this, once. */
-  onMessage(message: InboundMessage): void;
-}
+/** The exports of an as-written module the harness uses (the public contract: src/asWritten.ts). */
+export type AsWrittenEntry = AsWrittenModule;
 
-/** The exports of an as-written module the harness uses. */
-export interface AsWrittenEntry {
-  start(host: AsWrittenHost): unknown;
-  stop(): unknown;
-  reset?(): unknown;
+/**
+ * A seam factory whose sockets carry `socketStubs` (the module's answers for unmodelled socket
+ * members); the factory itself when there are none.
+ */
+export function seamFactoryWithStubs(factory: SendPathFactory, socketStubs: SocketStubs | undefined): SendPathFactory {
+  if (socketStubs === undefined) return factory;
+  return (env) => factory({ ...env, makeSocket: (config) => withSocketStubs(env.makeSocket(config), socketStubs) });
 }
 
 /** Whether a module's exports make an as-written entry (a `start` and a `stop` function). */
@@ -46,14 +48,32 @@ export function asWrittenEntryOf(exports: Record<string, unknown>): AsWrittenEnt
 }
 
 /**
+ * An entry's `reset()` threw (or rejected): the module cannot be put back as a fresh import has
+ * it, which is the module's fault, not a finding of the run (see construction.ts). The cause is
+ * what `reset()` threw.
+ */
+export class EntryResetError extends Error {
+  override readonly name = 'EntryResetError';
+  constructor(cause: unknown) {
+    const thrown = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super(`reset() threw: ${thrown}`, { cause });
+  }
+}
+
+/**
  * A `SendPathFactory` over an entry. The factory ignores its ports: an as-written module reaches
  * Baileys, time and randomness itself, and interception points those at the run's. Each run
  * first calls `reset()`, then `start()`; `stop()` is the entry's.
  */
-export function asWrittenFactory(entry: AsWrittenEntry): SendPathFactory {
+export function asWrittenFactory(entry: AsWrittenEntry, socketStubs?: SocketStubs): SendPathFactory {
   return (): SendPath => ({
     async start(onMessage) {
-      await entry.reset?.();
+      baileysBridge().socketStubs = socketStubs;
+      try {
+        await entry.reset?.();
+      } catch (error) {
+        throw new EntryResetError(error);
+      }
       await entry.start({ onMessage });
     },
     async stop() {

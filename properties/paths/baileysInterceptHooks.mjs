@@ -4,7 +4,10 @@
  * node_modules) resolves instead to a stand-in: a module that re-exports every export of that
  * same Baileys, except `makeWASocket` (named and default), which asks the bridge of the importing
  * process (`sim/intercept/baileysBridge.ts`): the run's fake socket during an intercepted run, an
- * error at any other time. The stand-in's own import of Baileys is never redirected. No file is
+ * error at any other time; and the helpers that touch the disk or the network
+ * (`useMultiFileAuthState`, `makeCacheableSignalKeyStore`'s cache, `fetchLatestBaileysVersion`,
+ * `fetchLatestWaWebVersion`), which the bridge answers in memory and offline
+ * (`sim/intercept/baileysHelpers.ts`). The stand-in's own import of Baileys is never redirected. No file is
  * changed; with the flag down every import resolves as usual.
  * Plain JS because it runs in Node's hooks thread before any TypeScript loader is active.
  */
@@ -36,12 +39,17 @@ export async function load(url, context, nextLoad) {
   const source = [
     `import * as real from ${real};`,
     `export * from ${real};`,
-    `export function makeWASocket(config) {`,
-    `  const bridge = globalThis[Symbol.for('baileys-sim.intercept.baileys')];`,
-    `  if (bridge === undefined) throw new Error('baileys-sim: the intercepted makeWASocket has no bridge in this process');`,
-    `  return bridge.makeWASocket(config);`,
+    `function bridge() {`,
+    `  const found = globalThis[Symbol.for('baileys-sim.intercept.baileys')];`,
+    `  if (found === undefined) throw new Error('baileys-sim: the intercepted Baileys has no bridge in this process');`,
+    `  return found;`,
     `}`,
+    `export function makeWASocket(config) { return bridge().makeWASocket(config); }`,
     `export default makeWASocket;`,
+    `export function useMultiFileAuthState(folder) { return bridge().useMultiFileAuthState(folder); }`,
+    `export function makeCacheableSignalKeyStore(store, logger, cache) { return bridge().makeCacheableSignalKeyStore(real.makeCacheableSignalKeyStore, store, logger, cache); }`,
+    `export function fetchLatestBaileysVersion() { return bridge().fetchLatestVersion(); }`,
+    `export function fetchLatestWaWebVersion() { return bridge().fetchLatestVersion(); }`,
   ].join('\n');
   return { format: 'module', source, shortCircuit: true };
 }

@@ -11,14 +11,28 @@
  * error that names `--intercept` (an audit never opens a real connection).
  */
 import { register } from 'node:module';
+import type { AsWrittenModule } from '../../src/asWritten.js';
 import { baileysBridge } from '../../sim/intercept/baileysBridge.js';
 
 let declared = false;
 
 /**
  * Declares that this process loads send path modules with their Baileys imports interceptable
- * (`audit --intercept`, or a module with a `start`/`stop` entry). For entry points that load
- * modules before running them: the CLI and shard workers.
+ * (`audit --intercept`, or a module with a `start`/`stop` entry, an {@link AsWrittenModule}). The
+ * CLI and its workers call it; a script that audits a module as written calls it once before
+ * `loadSendPath()`, which then redirects the module's `@whiskeysockets/baileys` import:
+ *
+ * ```ts
+ * // interceptBaileysImports, loadSendPath, loadTypeScriptWithTsx and runCampaign: baileys-sim/properties
+ * interceptBaileysImports();
+ * loadTypeScriptWithTsx(); // a .ts module in plain Node
+ * const path = await loadSendPath('./src/whatsapp.ts');
+ * const result = await runCampaign({ path, seed: 1, numRuns: 500 });
+ * ```
+ *
+ * A module imported before the call keeps the real Baileys. Idempotent; the hook is registered
+ * the first time a module is loaded after it. It needs Node's own module loader: inside vitest,
+ * whose module graph Node's hooks do not reach, use `fakeBaileysModule` of `baileys-sim/vitest`.
  */
 export function interceptBaileysImports(): void {
   declared = true;

@@ -2,7 +2,7 @@
  * Send paths by name: `reference`, or `specimen:<name>` from the catalog. A replay file names
  * its send path this way so it can be re-run by anyone with the repository.
  */
-import type { RequestKind } from '../../sim/history.js';
+import type { OutputRecord, RequestKind } from '../../sim/history.js';
 import type { SendPathSettings } from '../../sim/timeline.js';
 import type { SendPathFactory } from '../../src/ports.js';
 import { referenceSendPath } from '../../src/reference.js';
@@ -23,6 +23,8 @@ export interface NamedSendPath {
   requests?: readonly RequestKind[];
   /** For an as-written module: whether it exports `reset()`, which resets its module-level state before each run. */
   resets?: boolean;
+  /** What the module wrote to stdout and stderr while imported, recorded not printed (absent: nothing). */
+  loadOutput?: OutputRecord;
 }
 
 /** Every built-in name: `reference` and one `specimen:<name>` per catalog entry. */

@@ -4,6 +4,7 @@
  * `config` and validated by the same schema. Declared fields are what every generated timeline
  * uses and what the checkers judge by; fields left out are generated, and a campaign says so.
  */
+import { z } from 'zod';
 import { configIssues, formatConfigIssues, timelineConfigSchema, type SendPathSettings, type TimelineConfig } from '../../sim/timeline.js';
 
 /** The export a module declares its settings with. */
@@ -15,8 +16,16 @@ export const generatedSettingNames = ['replyDeadlineMs', 'reconnect'] as const;
 /** A setting the generator varies unless declared. */
 export type GeneratedSettingName = (typeof generatedSettingNames)[number];
 
-/** Any of a timeline config's fields, each complete: the declaration's schema. */
-const declaredSchema = timelineConfigSchema.partial();
+/** Most requests of one chat a path may declare it takes at once. */
+export const repliesPerChatMaxLimit = 1000;
+
+/**
+ * The declaration's schema: any of a timeline config's fields, each complete, and how many
+ * requests of one chat the path takes at once. Failure files record a declaration with it.
+ */
+export const sendPathSettingsSchema = timelineConfigSchema.partial().extend({
+  repliesPerChatMax: z.int().min(1).max(repliesPerChatMaxLimit).optional(),
+});
 
 /**
  * Validates a module's `sendPathSettings` export. Returns the settings, or the problems as one
@@ -26,7 +35,7 @@ export function parseSendPathSettings(value: unknown): { settings: SendPathSetti
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { issues: [`${settingsExportName}: expected an object such as { replyDeadlineMs: 120000 }, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`] };
   }
-  const parsed = declaredSchema.safeParse(value, { reportInput: true });
+  const parsed = sendPathSettingsSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) return { issues: formatConfigIssues(parsed.error.issues, settingsExportName) };
   const issues = configIssues(parsed.data, settingsExportName);
   return issues.length > 0 ? { issues } : { settings: parsed.data };
@@ -51,6 +60,9 @@ export function settingsLine(declared: SendPathSettings | undefined): string {
 export function describeSettings(settings: SendPathSettings): string {
   const parts: string[] = [];
   if (settings.replyDeadlineMs !== undefined) parts.push(`reply deadline ${settings.replyDeadlineMs} ms`);
+  const perChat = settings.repliesPerChatMax;
+  if (perChat === 1) parts.push('one reply at a time per chat');
+  else if (perChat !== undefined) parts.push(`at most ${perChat} replies at a time per chat`);
   const r = settings.reconnect;
   if (r !== undefined) parts.push(`reconnect ${r.initialMs}-${r.maxMs} ms x${r.factor} ±${r.jitter}, ${r.maxAttempts} attempts`);
   const socket = settings.socket;

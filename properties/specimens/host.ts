@@ -9,6 +9,7 @@ import type { AnyMessageContent, BaileysEventMap, MessageUpsertType, WAMessage }
 import type { InboundMessage, MediaSpec, SendPath, SimEnv, SocketFactory, SocketLike } from '../../src/ports.js';
 import { mediaContent } from '../../src/inbound.js';
 import { RecentIds } from '../../src/recentIds.js';
+import { SentMessages } from '../../src/sentMessages.js';
 import { validateReconnectPolicy } from '../../src/reconnectPolicy.js';
 import type { CloseClass } from '../../src/sendErrors.js';
 import { Supervisor, type LiveSocket } from '../../src/supervisor.js';
@@ -62,6 +63,11 @@ export interface SpecimenOptions {
   onClose?: (generation: number, kind: CloseClass, ctx: SpecimenContext) => void;
   /** stop() waits for the replies in flight to settle (default true). */
   stopAwaitsReplies?: boolean;
+  /**
+   * Pass Baileys a `getMessage` that answers with what the path wrote (default true): a retry
+   * receipt on a socket other than the writer's can be answered only so.
+   */
+  getMessage?: boolean;
 }
 
 /** Builds a send path from a specimen's send function and the one rule it changes. */
@@ -74,12 +80,13 @@ export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenO
     const bound = bindSpecimen(message, ctxFor());
     if (bound) onMessage?.(bound);
   });
+  const makeSocket = boundingMediaSends(
+    options.wrapFactory?.(env.makeSocket) ?? env.makeSocket,
+    env,
+    () => supervisor,
+  );
   const supervisor: Supervisor = new Supervisor({
-    makeSocket: boundingMediaSends(
-      options.wrapFactory?.(env.makeSocket) ?? env.makeSocket,
-      env,
-      () => supervisor,
-    ),
+    makeSocket: options.getMessage === false ? makeSocket : keepingWrittenMessages(makeSocket),
     clock: env.clock,
     random: env.random,
     logger: env.logger,
@@ -174,6 +181,24 @@ function isMediaContent(content: AnyMessageContent): boolean {
   return 'image' in content || 'document' in content || 'video' in content;
 }
 
+/**
+ * A factory whose sockets get a `getMessage` answering with the messages they wrote (the last
+ * {@link handedIdsMax}), as a correct path keeps them for rc14's retry receipts.
+ */
+function keepingWrittenMessages(makeSocket: SocketFactory): SocketFactory {
+  const written = new SentMessages(handedIdsMax);
+  const getMessage = async (key: { id?: string | null }) => written.get(key.id);
+  return (config) => {
+    const socket = makeSocket({ ...config, getMessage });
+    const sendMessage: SocketLike['sendMessage'] = async (jid, content, options) => {
+      const sent = await socket.sendMessage(jid, content, options);
+      if (sent?.message && sent.key.id) written.remember(sent.key.id, sent.message);
+      return sent;
+    };
+    return forwardingSocket(socket, { sendMessage });
+  };
+}
+
 /** Resolves after `delayMs` on the path's clock (a timer the `clean` checker counts). */
 export function sleep(env: SimEnv, delayMs: number): Promise<void> {
   return new Promise((resolve) => env.clock.setTimeout(resolve, delayMs));
@@ -260,7 +285,7 @@ interface HeldReply {
  * good) within that time, sends it again on the next socket. rc14 resolves a send at the local
  * write, so a frame written into a link that died is lost unless the path sends it again.
  */
-export function resendingPath(env: SimEnv, rule: ResendRule): SendPath {
+export function resendingPath(env: SimEnv, rule: ResendRule, options: Omit<SpecimenOptions, 'onClose'> = {}): SendPath {
   let held: HeldReply[] = [];
   const write = (ctx: SpecimenContext, chatJid: string, content: AnyMessageContent, messageId: string, afterGeneration: number) =>
     sendWithRetry(ctx, chatJid, content, {
@@ -276,6 +301,7 @@ export function resendingPath(env: SimEnv, rule: ResendRule): SendPath {
     });
   const send: SpecimenSend = (ctx, chatJid, content) => write(ctx, chatJid, content, env.messageIds(), 0);
   return specimenPath(env, send, {
+    ...options,
     onClose: (generation, kind, ctx) => {
       if (kind === 'terminal') return;
       const now = env.clock.now();

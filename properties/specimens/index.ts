@@ -12,10 +12,13 @@ import { busyLoop } from './busyLoop.js';
 import { capturedSocket } from './capturedSocket.js';
 import { clearOnTimeout } from './clearOnTimeout.js';
 import { freshIdRetry } from './freshIdRetry.js';
+import { groupFailureSent } from './groupFailureSent.js';
 import { ignoresTerminal } from './ignoresTerminal.js';
 import { listenerPerReply } from './listenerPerReply.js';
+import { logsOutOnStop } from './logsOutOnStop.js';
 import { nestedRetry } from './nestedRetry.js';
 import { neverConnects } from './neverConnects.js';
+import { noGetMessage } from './noGetMessage.js';
 import { noInboundDedupe } from './noInboundDedupe.js';
 import { notifyOnly } from './notifyOnly.js';
 import { noUploadTimeout } from './noUploadTimeout.js';
@@ -62,6 +65,19 @@ export const specimens: readonly Specimen[] = [
   { name: 'throws-on-unusual', factory: throwsOnUnusual, bug: 'the upsert handler throws on media, reactions, stubs and message-less messages', caughtBy: ['inbound-handover', 'clean'] },
   { name: 'listener-per-reply', factory: listenerPerReply, bug: 'adds a connection.update listener per reply, never removed', caughtBy: ['bounded'] },
   { name: 'one-queue', factory: oneQueue, bug: 'one FIFO for all chats: a stuck chat holds up the others', caughtBy: ['chat-independence'] },
+  { name: 'logs-out-on-stop', factory: logsOutOnStop, bug: 'stop() calls logout(), which unlinks the session, before end()', caughtBy: ['keeps-session'] },
+  {
+    name: 'no-get-message',
+    factory: noGetMessage,
+    bug: "no getMessage: a retry receipt on a socket other than the writer's finds no copy, and the recipient never gets the reply",
+    caughtBy: ['exactly-once'],
+  },
+  {
+    name: 'group-failure-sent',
+    factory: groupFailureSent,
+    bug: "reports a group reply sent when rc14 rejected it with Boom 500 before the write (the group's metadata unanswered or refused)",
+    caughtBy: ['exactly-once'],
+  },
   {
     name: 'no-upload-timeout',
     factory: noUploadTimeout,

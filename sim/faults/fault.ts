@@ -37,8 +37,19 @@ export type ConnectVerdict =
   | { kind: 'loginFailure'; reason: number | null }
   | { kind: 'slowLogin'; delayMs: number };
 
-/** The queries (iqs) a send makes before its write. */
-export type QueryKind = 'usync' | 'media_conn';
+/**
+ * The queries (iqs) a send makes before its write: `usync` (devices, LID), `media_conn` (media
+ * hosts), `group` (a group's metadata, before every group send), `key` (a contact device's key
+ * bundle, when the bot has no Signal session with it); and the other queries a bot makes itself
+ * (`other`: group metadata, profile pictures, privacy settings).
+ */
+export type QueryKind = 'usync' | 'media_conn' | 'group' | 'key' | 'other';
+
+/** A query answered with `<error code text>`: Boom 500, the code in `data`. */
+export interface QueryRefusal {
+  code: number;
+  text: string;
+}
 
 /**
  * The points of the fake network where a fault can decide an outcome, and what it decides.
@@ -48,8 +59,16 @@ export type QueryKind = 'usync' | 'media_conn';
 export interface RuleStages {
   /** A connect completes at `at`. */
   connect: (at: number) => ConnectVerdict | undefined;
-  /** A query is sent: `stall` leaves it unanswered (it waits out `defaultQueryTimeoutMs`). */
-  query: (query: { kind: QueryKind }) => 'stall' | undefined;
+  /**
+   * A query is sent (for a send to `chatJid`): `stall` leaves it unanswered (it waits out
+   * `defaultQueryTimeoutMs`); a refusal answers it with an error.
+   */
+  query: (query: { kind: QueryKind; chatJid: string }) => 'stall' | QueryRefusal | undefined;
+  /**
+   * A 1:1 send is about to encrypt: `stall` means the bot has no Signal session with a device of
+   * the contact and its key fetch (a `key` query) goes unanswered.
+   */
+  keyFetch: (send: { chatJid: string }) => 'stall' | undefined;
   /**
    * A media send: `fail` answers `media_conn` with an error, or fails the upload on every host;
    * `hang` (uploads only): the media host takes the upload and never answers.
@@ -57,8 +76,18 @@ export interface RuleStages {
   media: (step: { stage: 'mediaConn' | 'upload' }) => 'fail' | 'hang' | undefined;
   /** A message frame is to be written: `stuck` leaves the write blocked behind a full send buffer. */
   write: (send: { chatJid: string }) => 'stuck' | undefined;
-  /** A message frame reaches the server: a nack refuses it (the recipient never sees it). */
-  serverMessage: (frame: { chatJid: string }) => { nackAfterMs: number } | undefined;
+  /** A message frame reaches the server: a nack (with its code) refuses it, never seen. */
+  serverMessage: (frame: { chatJid: string }) => { nackAfterMs: number; code: string } | undefined;
+  /**
+   * A message frame reaches the recipient: it cannot decrypt it, and asks for a resend (a retry
+   * receipt) `retryAfterMs` later.
+   */
+  decrypt: (frame: { chatJid: string }) => { retryAfterMs: number } | undefined;
+  /**
+   * A message became visible at `at`: its delivery and read receipts leave the recipient's phone
+   * as if it had arrived at `backAt` (the phone was away until then), or as usual (undefined).
+   */
+  recipient: (message: { chatJid: string; at: number }) => { backAt: number } | undefined;
   /** The bot's receipt of an inbound message reaches the server: `lost`, and it is delivered again at the next login. */
   receipt: (receipt: { chatJid: string }) => 'lost' | undefined;
 }

@@ -17,11 +17,14 @@ import { latency } from './latency.js';
 import { loginFailure } from './loginFailure.js';
 import { mediaFails } from './mediaFails.js';
 import { nack } from './nack.js';
+import { queryRejects } from './queryRejects.js';
 import { receiptsLost } from './receiptsLost.js';
+import { recipientAway } from './recipientAway.js';
 import { refuseConnects } from './refuseConnects.js';
 import { slowLogin } from './slowLogin.js';
 import { stallQueries } from './stallQueries.js';
 import { stuckWrites } from './stuckWrites.js';
+import { undecryptable } from './undecryptable.js';
 import { upgradeRejected } from './upgradeRejected.js';
 
 /**
@@ -41,6 +44,9 @@ export const faultModules = {
   mediaFails,
   nack,
   receiptsLost,
+  queryRejects,
+  undecryptable,
+  recipientAway,
   heal,
 } as const satisfies {
   [K in string]: AnyFaultModule & { kind: K };
@@ -136,6 +142,9 @@ export type { StallQueriesEvent } from './stallQueries.js';
 export type { StuckWritesEvent } from './stuckWrites.js';
 export type { UpgradeRejectedEvent } from './upgradeRejected.js';
 export type { SlowLoginEvent } from './slowLogin.js';
+export type { QueryRejectsEvent } from './queryRejects.js';
+export type { UndecryptableEvent } from './undecryptable.js';
+export type { RecipientAwayEvent } from './recipientAway.js';
 export type { LatencyEvent } from './latency.js';
 export type { BlackholeEvent } from './blackhole.js';
 export type { HealEvent } from './heal.js';

@@ -2,7 +2,9 @@
  * `nack`: the server refuses the next message that reaches it (in `chat`, or in any chat): an
  * `<ack class="message" error>` instead of a plain ack. The send had already resolved (rc14
  * resolves at the write); `delayMs` after the frame arrived the bot gets `messages.update` with
- * status ERROR (`handleBadAck`, `Socket/messages-recv.js`), and the recipient never sees it.
+ * status ERROR and `messageStubParameters: [code]` (`handleBadAck`, `Socket/messages-recv.js`;
+ * for 463, an account restricted from starting chats, the restriction text follows the code),
+ * and the recipient never sees it. `code` defaults to 479 (`smax-invalid`).
  */
 import fc from 'fast-check';
 import { z } from 'zod';
@@ -10,7 +12,19 @@ import { atSchema, chatNameSchema, delayMsSchema } from '../timelineAtoms.js';
 import { defineFault } from './fault.js';
 import { generatorChatsMax } from './generatorBounds.js';
 
-const schema = z.strictObject({ at: atSchema, do: z.literal('nack'), chat: chatNameSchema.optional(), delayMs: delayMsSchema });
+/**
+ * The nack codes rc14 names (`SERVER_ERROR_CODES`, `NACK_REASONS`, `Utils/decode-wa-message.js`);
+ * any 3 digits are accepted.
+ */
+export const nackCodes = Object.freeze({ smaxInvalid: '479', accountRestricted: '463' });
+
+const schema = z.strictObject({
+  at: atSchema,
+  do: z.literal('nack'),
+  chat: chatNameSchema.optional(),
+  delayMs: delayMsSchema,
+  code: z.string().regex(/^[0-9]{3}$/, 'must be a 3-digit error code').optional(),
+});
 
 /** `nack`: the server refuses the next message (to `chat`, or any chat); the nack reaches the bot `delayMs` later. */
 export type NackEvent = z.infer<typeof schema>;
@@ -20,6 +34,7 @@ export interface NackStep {
   do: 'nack';
   chat: number | undefined;
   delayMs: number;
+  code: string;
 }
 
 /** The `nack` fault. */
@@ -28,7 +43,7 @@ export const nack = defineFault<'nack', NackEvent, NackStep>({
   summary: 'the server refuses the next message (to chat, or any chat): messages.update status ERROR, never visible',
   isFault: true,
   schema,
-  keyOrder: ['at', 'do', 'chat', 'delayMs'],
+  keyOrder: ['at', 'do', 'chat', 'delayMs', 'code'],
   check: (event, facts) =>
     event.chat !== undefined && !facts.inboundChats.has(event.chat) ? [`chat: unknown chat "${event.chat}" (no inbound in that chat)`] : [],
   apply(event, target) {
@@ -37,10 +52,13 @@ export const nack = defineFault<'nack', NackEvent, NackStep>({
     target.addRule('serverMessage', (frame) => {
       if (taken || (chatJid !== undefined && frame.chatJid !== chatJid)) return undefined;
       taken = true;
-      return { nackAfterMs: event.delayMs };
+      return { nackAfterMs: event.delayMs, code: event.code ?? nackCodes.smaxInvalid };
     });
   },
-  describe: (event) => `nack of the next message ${event.chat === undefined ? 'in any chat' : `in chat ${event.chat}`} (heard after ${event.delayMs} ms)`,
+  describe: (event) =>
+    `nack${event.code === undefined ? '' : ` ${event.code}`} of the next message ` +
+    `${event.chat === undefined ? 'in any chat' : `in chat ${event.chat}`}` +
+    ` (heard after ${event.delayMs} ms)`,
   draw: { shape: 'tick', tone: 'fault', label: () => 'nack' },
   coverage: {
     // Rarer: a nacked reply is lost whatever the path does.
@@ -54,13 +72,15 @@ export const nack = defineFault<'nack', NackEvent, NackStep>({
       do: fc.constant('nack' as const),
       chat: fc.option(fc.nat(generatorChatsMax - 1), { nil: undefined, freq: 3 }),
       delayMs: fc.integer({ min: 0, max: 2000 }),
+      code: fc.constantFrom(nackCodes.smaxInvalid, nackCodes.accountRestricted),
     }),
     stepWeight: 1,
     sceneWeight: 1,
     toEvent(step, at, chats) {
       // A timeline may only name a chat some earlier inbound came from; otherwise "any chat".
       const chat = step.chat === undefined ? undefined : chats.name(step.chat);
-      return chat !== undefined && chats.hasInboundFrom(chat) ? { at, do: 'nack', chat, delayMs: step.delayMs } : { at, do: 'nack', delayMs: step.delayMs };
+      const event = { at, do: 'nack' as const, delayMs: step.delayMs, code: step.code };
+      return chat !== undefined && chats.hasInboundFrom(chat) ? { ...event, chat } : event;
     },
   },
 });

@@ -9,6 +9,10 @@
  *   after a run, or a module on the seam that reaches around `env.makeSocket`). A process that
  *   intercepts Baileys is an audit: nothing in it may open a real connection to WhatsApp.
  *
+ * The stand-in's `useMultiFileAuthState`, `makeCacheableSignalKeyStore`, `fetchLatestBaileysVersion`
+ * and `fetchLatestWaWebVersion` call the bridge too, which answers them in memory and offline at
+ * any time (baileysHelpers.ts), with a fresh auth state per run.
+ *
  * The hook redirects Baileys only while the shared `redirect` flag is up (during an import for
  * interception and during intercepted runs): any other import gets the real module.
  *
@@ -16,7 +20,9 @@
  * process (a test runner may load the sources and the build side by side) shares one.
  */
 import type { SocketConfig, SocketFactory } from '../../src/ports.js';
-import { unmodelledSocketMembers } from './socketFacade.js';
+import type { AuthenticationState, CacheStore, SignalKeyStore, WAVersion } from '@whiskeysockets/baileys';
+import { withSocketStubs, type SocketStubs } from '../network/socketSurface.js';
+import { cacheableSignalKeyStore, latestVersion, SimulatedAuthStates, type CacheableStoreMaker } from './baileysHelpers.js';
 
 const bridgeKey = Symbol.for('baileys-sim.intercept.baileys');
 
@@ -30,6 +36,12 @@ export class BaileysBridge {
   #state: State = { mode: 'idle' };
   /** Hook registrations made (by the loader): a process registers the hook once. */
   hookRegistered = false;
+  /**
+   * The audited module's own answers for unmodelled socket members (its `socketStubs` export), set
+   * by its entry when a run starts and cleared when the run ends.
+   */
+  socketStubs: SocketStubs | undefined;
+  readonly #auth = new SimulatedAuthStates();
 
   /**
    * What a stand-in `makeWASocket(config)` returns now (see the module comment). `outsideRun`
@@ -37,7 +49,7 @@ export class BaileysBridge {
    */
   makeWASocket(config: SocketConfig | undefined, outsideRun?: () => never): unknown {
     const state = this.#state;
-    if (state.mode === 'run') return unmodelledSocketMembers(state.makeSocket(config));
+    if (state.mode === 'run') return withSocketStubs(state.makeSocket(config), this.socketStubs);
     if (state.mode === 'loading') {
       throw new Error(`baileys-sim: ${state.module} called makeWASocket while it was being imported; open the connection in start() instead`);
     }
@@ -45,6 +57,21 @@ export class BaileysBridge {
     throw new Error(
       'baileys-sim: makeWASocket was called outside an intercepted run: by code still running after its run ended, or by a send path on the seam that calls Baileys itself instead of env.makeSocket (audit it with --intercept)',
     );
+  }
+
+  /** The stand-in's `useMultiFileAuthState(folder)`: in memory, fresh each run (baileysHelpers.ts). */
+  async useMultiFileAuthState(folder: unknown): Promise<{ state: AuthenticationState; saveCreds: () => Promise<void> }> {
+    return this.#auth.forFolder(folder);
+  }
+
+  /** The stand-in's `makeCacheableSignalKeyStore`: rc14's (`real`) over a timer-free cache unless the bot gave one. */
+  makeCacheableSignalKeyStore(real: CacheableStoreMaker, store: SignalKeyStore, logger?: unknown, cache?: CacheStore): SignalKeyStore {
+    return cacheableSignalKeyStore(real, store, logger, cache);
+  }
+
+  /** The stand-in's `fetchLatestBaileysVersion` and `fetchLatestWaWebVersion`: rc14's own version, offline. */
+  async fetchLatestVersion(): Promise<{ version: WAVersion; isLatest: true }> {
+    return latestVersion();
   }
 
   /** Whether Baileys imports are redirected now. */
@@ -59,7 +86,13 @@ export class BaileysBridge {
 
   /** Sends `makeWASocket` to `makeSocket` (a run's fake factory) until the returned function is called. */
   beginRun(makeSocket: SocketFactory): () => void {
-    return this.#enter({ mode: 'run', makeSocket });
+    const end = this.#enter({ mode: 'run', makeSocket });
+    this.#auth.beginRun();
+    return () => {
+      this.#auth.endRun();
+      this.socketStubs = undefined;
+      end();
+    };
   }
 
   #enter(state: State): () => void {

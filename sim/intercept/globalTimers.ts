@@ -2,9 +2,13 @@
  * The global timers of Node, run on a run's virtual clock: `setTimeout`, `clearTimeout`,
  * `setInterval`, `clearInterval` on `globalThis` and in `node:timers`, `setTimeout` of
  * `node:timers/promises` (and so `util.promisify(setTimeout)`), `Date`, `performance.now()` and
- * `process.hrtime`. Every timer goes through the send path's counted view of the clock, so it is
- * one of the path's timers to the run loop and to the checkers (`clean`, `bounded`), exactly as
- * a timer made through `env.clock` is. `Date` is the run's fake-timers `Date` (virtual time
+ * `process.hrtime`. Every timer the path makes goes through the send path's counted view of the
+ * clock, so it is one of the path's timers to the run loop and to the checkers (`clean`,
+ * `bounded`), exactly as a timer made through `env.clock` is. A timer Baileys or one of its
+ * dependencies makes (the cache timer of `makeCacheableSignalKeyStore`) is not the path's: the
+ * stack at the call says whose it is (sites.ts: the first frame in Baileys or in the user's code
+ * decides), and Baileys' go through the clock's `library` view, which runs them and counts them
+ * apart. `Date` is the run's fake-timers `Date` (virtual time
  * from the epoch: 1970-01-01 at the start of the run, as the fake server's message timestamps).
  *
  * Left real on purpose: `setImmediate`, `queueMicrotask` and `process.nextTick`, which the run
@@ -17,7 +21,8 @@
 import timers from 'node:timers';
 import timersPromises from 'node:timers/promises';
 import { promisify } from 'node:util';
-import type { ClockView } from '../clock.js';
+import type { ClockView, TimerOrigin } from '../clock.js';
+import { ownerOfCall } from '../sites.js';
 import { Patches } from './patches.js';
 
 /** Node's largest timer delay; a longer (or a non-positive, or NaN) one becomes 1 ms, as in Node. */
@@ -31,44 +36,45 @@ function nodeDelayMs(delay: unknown): number {
 
 /**
  * A timer as the path sees it: Node's `Timeout` surface (`ref`, `unref`, `hasRef`, `refresh`,
- * `close`, a number through `Symbol.toPrimitive`), backed by a handle of the path's clock view.
+ * `close`, a number through `Symbol.toPrimitive`), backed by a handle of a clock view: the
+ * path's, or the library's for a timer Baileys made.
  */
 class VirtualTimeout {
   readonly #owner: GlobalTimers;
+  readonly #view: ClockView;
   readonly id: number;
   readonly #callback: (...args: unknown[]) => void;
   readonly #args: unknown[];
-  readonly #delayMs: number;
-  readonly #repeat: boolean;
+  readonly #origin: TimerOrigin;
   #handle: unknown;
   #active = false;
   #refed = true;
 
-  constructor(owner: GlobalTimers, id: number, callback: (...args: unknown[]) => void, args: unknown[], delayMs: number, repeat: boolean) {
+  constructor(owner: GlobalTimers, view: ClockView, id: number, callback: (...args: unknown[]) => void, args: unknown[], origin: TimerOrigin) {
     this.#owner = owner;
+    this.#view = view;
     this.id = id;
     this.#callback = callback;
     this.#args = args;
-    this.#delayMs = delayMs;
-    this.#repeat = repeat;
+    this.#origin = origin;
   }
 
-  /** @internal Schedules the next firing on the path's view. */
+  /** @internal Schedules the next firing on its view. */
   arm(): void {
     this.#active = true;
-    this.#handle = this.#owner.view.setTimeout(() => this.#fire(), this.#delayMs);
+    this.#handle = this.#view.schedule(() => this.#fire(), this.#origin.delayMs, this.#origin);
   }
 
   /** @internal Cancels it; a no-op once fired (a timeout) or cleared. */
   disarm(): void {
     if (!this.#active) return;
     this.#active = false;
-    this.#owner.view.clearTimeout(this.#handle);
+    this.#view.clearTimeout(this.#handle);
     this.#owner.forget(this);
   }
 
   #fire(): void {
-    if (!this.#repeat) {
+    if (!this.#origin.repeats) {
       this.#active = false;
       this.#owner.forget(this);
     }
@@ -76,7 +82,7 @@ class VirtualTimeout {
       this.#callback.apply(this, this.#args);
     } finally {
       // Node re-arms an interval after its callback, unless the callback cleared it.
-      if (this.#repeat && this.#active) this.arm();
+      if (this.#origin.repeats && this.#active) this.arm();
     }
   }
 
@@ -97,7 +103,7 @@ class VirtualTimeout {
   /** Restarts the timer with its delay from now, as Node's `refresh()`. */
   refresh(): this {
     if (this.#active) {
-      this.#owner.view.clearTimeout(this.#handle);
+      this.#view.clearTimeout(this.#handle);
       this.arm();
     }
     return this;
@@ -113,21 +119,39 @@ class VirtualTimeout {
   }
 }
 
+/** The clock views the globals' timers go to: the path's, and Baileys' own (see the module comment). */
+export interface TimerViews {
+  readonly path: ClockView;
+  readonly library: ClockView;
+}
+
 /** The timers of one run (ids, live timeouts); see the module comment. */
 class GlobalTimers {
-  readonly view: ClockView;
+  readonly #views: TimerViews;
   readonly #live = new Map<number, VirtualTimeout>();
   #ids = 0;
 
-  constructor(view: ClockView) {
-    this.view = view;
+  constructor(views: TimerViews) {
+    this.#views = views;
   }
 
-  make(callback: unknown, delay: unknown, args: unknown[], repeat: boolean): VirtualTimeout {
+  /**
+   * A new timer, armed; `caller` is the global function the code called (left out of the
+   * stack that says whose the timer is).
+   */
+  make(callback: unknown, delay: unknown, args: unknown[], repeat: boolean, caller: (...a: never[]) => unknown): VirtualTimeout {
     if (typeof callback !== 'function') {
       throw new TypeError(`The "callback" argument must be of type function. Received ${callback === null ? 'null' : typeof callback}`);
     }
-    const timeout = new VirtualTimeout(this, ++this.#ids, callback as (...a: unknown[]) => void, args, nodeDelayMs(delay), repeat);
+    // The stack is kept only when the run records creation sites: a kept stack keeps its frames' objects alive.
+    const site = this.#views.path.captureSites;
+    const { madeBy, stack } = ownerOfCall(caller, callback, site);
+    const view = madeBy === 'baileys' ? this.#views.library : this.#views.path;
+    const call = repeat ? 'setInterval' : 'setTimeout';
+    const origin: TimerOrigin = site
+      ? { createdAt: view.now(), delayMs: nodeDelayMs(delay), repeats: repeat, call, stack }
+      : { createdAt: view.now(), delayMs: nodeDelayMs(delay), repeats: repeat, call };
+    const timeout = new VirtualTimeout(this, view, ++this.#ids, callback as (...a: unknown[]) => void, args, origin);
     this.#live.set(timeout.id, timeout);
     timeout.arm();
     return timeout;
@@ -146,16 +170,18 @@ class GlobalTimers {
 }
 
 /**
- * Puts the global timers, `Date`, `performance.now` and `process.hrtime` on `view` (the path's
- * view of the run's clock) and `fakeDate` (the run's fake-timers `Date`), in `patches`. Named
- * imports of `node:timers` follow once the built-ins' ES module bindings are synced (install.ts).
+ * Puts the global timers, `Date`, `performance.now` and `process.hrtime` on `views` (the path's
+ * view of the run's clock, and the library's for Baileys' own timers) and `fakeDate` (the run's
+ * fake-timers `Date`), in `patches`. Named imports of `node:timers` follow once the built-ins' ES
+ * module bindings are synced (install.ts).
  */
-export function patchGlobalTimers(patches: Patches, view: ClockView, fakeDate: DateConstructor): void {
-  const run = new GlobalTimers(view);
+export function patchGlobalTimers(patches: Patches, views: TimerViews, fakeDate: DateConstructor): void {
+  const run = new GlobalTimers(views);
+  const view = views.path;
   const realClearTimeout = globalThis.clearTimeout;
   const realClearInterval = globalThis.clearInterval;
-  const setTimeoutFn = (callback: unknown, delay?: unknown, ...args: unknown[]) => run.make(callback, delay, args, false);
-  const setIntervalFn = (callback: unknown, delay?: unknown, ...args: unknown[]) => run.make(callback, delay, args, true);
+  const setTimeoutFn = (callback: unknown, delay?: unknown, ...args: unknown[]): VirtualTimeout => run.make(callback, delay, args, false, setTimeoutFn);
+  const setIntervalFn = (callback: unknown, delay?: unknown, ...args: unknown[]): VirtualTimeout => run.make(callback, delay, args, true, setIntervalFn);
   // A handle from before the run (a real Timeout) is still cleared for real.
   const clearTimeoutFn = (handle: unknown) => {
     const timeout = run.find(handle);
@@ -167,7 +193,7 @@ export function patchGlobalTimers(patches: Patches, view: ClockView, fakeDate: D
     if (timeout === undefined) realClearInterval(handle as NodeJS.Timeout);
     else timeout.disarm();
   };
-  const sleep = (delay?: unknown, value?: unknown, options?: { signal?: AbortSignal }) => virtualSleep(run, delay, value, options?.signal);
+  const sleep = (delay?: unknown, value?: unknown, options?: { signal?: AbortSignal }): Promise<unknown> => virtualSleep(run, delay, value, options?.signal, sleep);
   Object.defineProperty(setTimeoutFn, promisify.custom, { value: sleep });
   const replacements = { setTimeout: setTimeoutFn, setInterval: setIntervalFn, clearTimeout: clearTimeoutFn, clearInterval: clearIntervalFn };
   for (const [name, fn] of Object.entries(replacements)) {
@@ -191,7 +217,13 @@ export function patchGlobalTimers(patches: Patches, view: ClockView, fakeDate: D
 }
 
 /** `timers/promises` `setTimeout` on the virtual clock, with its `AbortSignal`. */
-function virtualSleep(run: GlobalTimers, delay: unknown, value: unknown, signal: AbortSignal | undefined): Promise<unknown> {
+function virtualSleep(
+  run: GlobalTimers,
+  delay: unknown,
+  value: unknown,
+  signal: AbortSignal | undefined,
+  caller: (...a: never[]) => unknown,
+): Promise<unknown> {
   if (signal?.aborted) return Promise.reject(abortError(signal));
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
@@ -206,6 +238,7 @@ function virtualSleep(run: GlobalTimers, delay: unknown, value: unknown, signal:
       delay,
       [],
       false,
+      caller,
     );
     signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -15,7 +15,10 @@ import { patchRandomness } from './seededRandomness.js';
 
 /** What an intercepted run hands the interception. */
 export interface InterceptedRun {
-  /** The run's clock: global timers go through its send-path view, `Date` is its fake-timers `Date`. */
+  /**
+   * The run's clock: global timers go through its send-path view (Baileys' own through its library
+   * view), `Date` is its fake-timers `Date`.
+   */
   clock: VirtualClock;
   /** The timeline's seed: `Math.random` and crypto's random bytes derive from it. */
   seed: number;
@@ -56,7 +59,7 @@ export function installInterception(run: InterceptedRun): () => void {
     }
   };
   try {
-    patchGlobalTimers(patches, run.clock.path, run.clock.fake.Date);
+    patchGlobalTimers(patches, { path: run.clock.path, library: run.clock.library }, run.clock.fake.Date);
     patchRandomness(patches, run.seed);
     // Named imports of built-ins (Baileys' `randomBytes` of the crypto module, a path's
     // `setTimeout` of node:timers) are live bindings that follow the CommonJS

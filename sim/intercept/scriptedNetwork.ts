@@ -90,6 +90,11 @@ export class ScriptedNetwork {
     return this.#clock.path;
   }
 
+  /** The timers Baileys and its dependencies made through the globals (not the code under test's). */
+  get libraryTimers(): ClockView {
+    return this.#clock.library;
+  }
+
   /** Whether it is still open (its globals installed). */
   get open(): boolean {
     return this.#undo !== undefined;
@@ -201,7 +206,13 @@ export class ScriptedNetwork {
       requests,
       attempts: network.attempts,
       server: this.#server.snapshot(),
-      timers: { path: timerRecord(clock.path.stats), network: timerRecord(clock.network.stats), harness: timerRecord(clock.harness.stats), firedTotal: clock.timersFired },
+      timers: {
+        path: timerRecord(clock.path.stats),
+        network: timerRecord(clock.network.stats),
+        harness: timerRecord(clock.harness.stats),
+        ...(clock.library.stats.created > 0 ? { library: timerRecord(clock.library.stats) } : {}),
+        firedTotal: clock.timersFired,
+      },
       connects: { count: network.connectTimes.length, at: network.connectTimes },
       networkEvents: this.#networkEvents,
       unhandledRejections: [],
@@ -211,6 +222,7 @@ export class ScriptedNetwork {
       stop: { ...this.#stop },
     };
     if (clock.limit !== undefined) history.limit = clock.limit;
+    if (network.unmodelled !== undefined) history.unmodelled = network.unmodelled;
     return structuredClone(history);
   }
 

@@ -203,9 +203,32 @@ export function mediaUploadFailedError(): Boom {
   return boomOf(baileysErrorShapes.mediaUploadFailed);
 }
 
-/** `media_conn` answered with an error: `assertNodeErrorFree` throws a Boom with the error's text. */
+/**
+ * `media_conn` answered with an error: `assertNodeErrorFree` throws a Boom with the error's text,
+ * status 500, the error's code in `data`.
+ */
 export function mediaConnError(): Boom {
-  return boomOf(baileysErrorShapes.mediaConnError);
+  const { message, statusCode } = baileysErrorShapes.mediaConnError;
+  return stackless(() => new Boom(message, { statusCode, data: 500 }));
+}
+
+/**
+ * A pre-write query answered with `<error code text>`: `assertNodeErrorFree`
+ * (`WABinary/generic-utils.js`), `new Boom(text, { data: code })`: status 500, the code in `data`.
+ */
+export function queryRefusedError(refusal: { code: number; text: string }): Boom {
+  return stackless(() => new Boom(refusal.text, { data: refusal.code }));
+}
+
+/** A group's metadata query unanswered: `extractGroupMetadata(undefined)` (`Socket/groups.js`). */
+export function groupMetadataMissingError(): Boom {
+  const { message } = baileysErrorShapes.groupMetadataMissing;
+  return stackless(() => new Boom(message, { data: undefined }));
+}
+
+/** A key fetch unanswered: `createParticipantNodes` encrypted for no device. */
+export function allEncryptionsFailedError(): Boom {
+  return boomOf(baileysErrorShapes.allEncryptionsFailed);
 }
 
 /**

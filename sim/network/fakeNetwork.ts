@@ -13,10 +13,14 @@ import type { SocketConfig, SocketFactory, SocketLike } from '../../src/ports.js
 import type { VirtualClock } from '../clock.js';
 import { builtInFaults, type FaultEvent, type FaultRegistry } from '../faults/index.js';
 import type { ConnectVerdict, CutKind, FaultEventBase, FaultLink, FaultTarget, RuleStages } from '../faults/fault.js';
-import type { AttemptRecord } from '../history.js';
+import type { AttemptRecord, UnmodelledRecord } from '../history.js';
+import { factKinds, type FactKind } from '../journal.js';
 import { dropError, type DropReason } from './baileysErrors.js';
 import { FakeSocket, type NewAttempt, type SocketHost, type SocketNetworkOptions } from './fakeSocket.js';
-import type { QueuedInbound, ServerModel } from './server.js';
+import { pathSocketHooksOf } from './fakeSocket.js';
+import { defaultMemberJidOf } from './messageShapes.js';
+import { socketSurface, type FakeSocketSurface, type SocketStubs } from './socketSurface.js';
+import type { QueuedInbound, ReceiptForBot, ServerModel } from './server.js';
 import { socketBehaviourOf } from './socketBehaviour.js';
 
 /** Fake network behaviour knobs. */
@@ -32,6 +36,13 @@ export interface NetworkOptions extends SocketNetworkOptions {
   attemptsMax: number;
   /** Sockets per run; beyond it the run ends with a `LoopLimit` (a reconnect storm). */
   socketsMax: number;
+  /**
+   * From a message becoming visible to its recipient's delivery receipt leaving their phone, ms
+   * (undefined: the recipient sends none, like the loopback test server's recipients).
+   */
+  deliveryReceiptMs: number | undefined;
+  /** From a message becoming visible to its read receipt, ms (undefined: never read). */
+  readReceiptMs: number | undefined;
 }
 
 /** Defaults: a fast, healthy network. */
@@ -46,12 +57,19 @@ export const defaultNetworkOptions: Readonly<NetworkOptions> = Object.freeze({
   replaceOnConcurrentOpen: true,
   attemptsMax: 100_000,
   socketsMax: 10_000,
+  deliveryReceiptMs: 250,
+  readReceiptMs: 2000,
 });
+
+/** Deliveries recorded per retry receipt (pushes beyond it are not). */
+const retryDeliveriesMax = 100;
 
 /** What the harness wants to hear from the network. */
 export interface NetworkHooks {
   /** `messages.upsert` was emitted for an inbound message on socket `generation`. */
   onInboundEmitted(message: QueuedInbound, generation: number, type: 'notify' | 'append'): void;
+  /** A fact of `kind` was recorded now (journal.ts): the order facts of one instant are told in. */
+  note?(kind: FactKind, id: number): void;
 }
 
 /** Connect verdicts by precedence: a connect that gets no answer cannot be refused either. */
@@ -66,7 +84,17 @@ const connectPrecedence: readonly ConnectVerdict['kind'][] = [
 /** The rules of every stage, in the order added. */
 type Rules = { [S in keyof RuleStages]: RuleStages[S][] };
 
-const noRules = (): Rules => ({ connect: [], query: [], media: [], write: [], serverMessage: [], receipt: [] });
+const noRules = (): Rules => ({
+  connect: [],
+  query: [],
+  keyFetch: [],
+  media: [],
+  write: [],
+  serverMessage: [],
+  decrypt: [],
+  recipient: [],
+  receipt: [],
+});
 
 /** The fake network of one run: connections, latency, and the faults' rules. */
 export class FakeNetwork {
@@ -75,11 +103,14 @@ export class FakeNetwork {
   readonly #options: NetworkOptions;
   readonly #chatNames: ReadonlyMap<string, string>;
   readonly #jidsByChat: ReadonlyMap<string, string>;
+  readonly #groupMembers: ReadonlyMap<string, readonly string[]>;
   readonly #host: SocketHost;
   #rules: Rules = noRules();
   /** Sockets silenced until the next `heal`. */
   #silencedUntilHeal = new Set<FakeSocket>();
   #latencyMs: number;
+  /** Retry receipts scheduled or sent that no socket answered yet: their aftermath is unfolding. */
+  #retriesUnanswered = 0;
   readonly server: ServerModel;
   readonly hooks: NetworkHooks;
   /** Every socket made, in generation order. */
@@ -90,6 +121,10 @@ export class FakeNetwork {
   readonly connectTimes: number[] = [];
   /** What faults act on (see `sim/faults/fault.ts`). */
   readonly target: FaultTarget;
+  /** The first call of an rc14 socket member the fake does not model, if any (socketSurface.ts). */
+  unmodelled: UnmodelledRecord | undefined;
+  /** The bot's own answers for unmodelled members, given to every socket made from now on. */
+  socketStubs: SocketStubs | undefined;
 
   /** A network on `clock`, drawing ids for id-less sends from `fakeIds`. */
   constructor(args: {
@@ -98,6 +133,8 @@ export class FakeNetwork {
     server: ServerModel;
     /** Timeline chat name per JID. */
     chatNames: ReadonlyMap<string, string>;
+    /** Member JIDs per group chat JID (their phones send a group's receipts). */
+    groupMembers?: ReadonlyMap<string, readonly string[]>;
     hooks: NetworkHooks;
     options?: Partial<NetworkOptions>;
   }) {
@@ -106,6 +143,7 @@ export class FakeNetwork {
     this.server = args.server;
     this.#chatNames = args.chatNames;
     this.#jidsByChat = new Map([...args.chatNames].map(([jid, chat]) => [chat, jid]));
+    this.#groupMembers = args.groupMembers ?? new Map();
     this.hooks = args.hooks;
     this.#options = { ...defaultNetworkOptions, ...args.options };
     this.#latencyMs = this.#options.baseLatencyMs;
@@ -114,15 +152,17 @@ export class FakeNetwork {
   }
 
   /** The drop-in `makeWASocket` handed to the send path. */
-  readonly makeSocket: SocketFactory = (config?: SocketConfig): SocketLike => {
+  readonly makeSocket = (config?: SocketConfig): FakeSocketSurface => {
     const generation = this.sockets.length + 1;
     this.connectTimes.push(this.#clock.now());
     const inert = generation > this.#options.socketsMax;
     if (inert) this.#clock.hitLimit('sockets', this.#options.socketsMax);
+    const hooks = pathSocketHooksOf(config);
     const timings = socketTimingsOf(config);
-    const socket = new FakeSocket(this.#host, generation, inert, timings, socketBehaviourOf(config));
+    const behaviour = socketBehaviourOf(config);
+    const socket = new FakeSocket(this.#host, generation, inert, timings, config?.auth, hooks, behaviour);
     this.sockets.push(socket);
-    return socket;
+    return socketSurface(socket, config, this.socketStubs);
   };
 
   /** Virtual time now, ms. */
@@ -167,7 +207,9 @@ export class FakeNetwork {
    * path may still reconnect (`pathBusy`: it holds timers, or a connect or a close is under way); or while
    * sends are under way on an open one. "A newer socket opened" is not enough: one opened after
    * the loss may drop a moment later while the path's reconnect is scheduled, and the resends it
-   * still owes would be counted as lost. Always false in a run that lost no write.
+   * still owes would be counted as lost. A recipient's retry receipt on its way or not yet answered
+   * by a socket is unsettled the same way: rc14 answers it only on a socket that gets it. Always
+   * false in a run that lost no write and has no retry receipt pending.
    */
   lossUnsettled(pathBusy: boolean): boolean {
     let silenced = false;
@@ -176,10 +218,13 @@ export class FakeNetwork {
       if (socket.record.closeEmittedAt === undefined) return true;
       silenced = true;
     }
-    if (!silenced && !this.#lostWrite()) return false;
-    const newest = this.sockets.at(-1)!;
-    // Hung uploads included: a path that gives up on one (at a deadline) may then resend.
-    if (newest.state === 'open') return this.pendingAttempts() > 0;
+    const retrying = this.#retriesUnanswered > 0;
+    if (!silenced && !retrying && !this.#lostWrite()) return false;
+    const newest = this.sockets.at(-1);
+    if (newest === undefined) return false;
+    // A recipient's retry receipt on its way, or waiting for a socket to answer it; sends under
+    // way, hung uploads included: a path that gives up on one (at a deadline) may then resend.
+    if (newest.state === 'open') return retrying || this.pendingAttempts() > 0;
     // A socket closing (its end() under way) will emit its close, and the path will react to it.
     return pathBusy || newest.state === 'connecting' || newest.state === 'closing';
   }
@@ -236,12 +281,24 @@ export class FakeNetwork {
       newAttempt: (fields) => this.#newAttempt(fields),
       loggingIn: (socket) => this.#loggingIn(socket),
       opened: (socket) => this.#opened(socket),
-      closed: (_socket, unreceipted) => {
+      closed: (_socket, unreceipted, unanswered) => {
         // Not receipted: the server delivers them again at the next login (ahead of newer ones).
         for (const message of unreceipted) this.server.queueInbound(message);
+        for (const receipt of unanswered) this.server.queueReceipt(receipt);
+      },
+      recipientGot: (message) => this.#recipientGot(message),
+      requestResend: (message, retryAfterMs) => this.#requestResend(message, retryAfterMs),
+      attemptSeqOf: (messageId) => this.#attemptSeqOf(messageId),
+      retryAnswered: (receipt, generation, outcome) => {
+        receipt.retry!.answer = { at: clock.now(), generation, outcome };
+        this.#retriesUnanswered -= 1;
       },
       server: this.server,
       hooks: this.hooks,
+      chatJids: () => this.#chatNames.keys(),
+      unmodelled: (method, generation) => {
+        this.unmodelled ??= { method, at: this.#clock.now(), generation };
+      },
     };
   }
 
@@ -253,7 +310,8 @@ export class FakeNetwork {
       const found = verdicts.find((v) => v.kind === kind);
       if (found !== undefined) return found;
     }
-    if (this.server.session.loggedOutAt !== undefined) return { kind: 'loginFailure', reason: 401 };
+    const session = this.server.session;
+    if (session.loggedOutAt !== undefined || session.unlinkedAt !== undefined) return { kind: 'loginFailure', reason: 401 };
     return undefined;
   }
 
@@ -273,6 +331,7 @@ export class FakeNetwork {
       queryTimeouts: 0,
     };
     this.attempts.push(attempt);
+    this.hooks.note?.(factKinds.attemptMade, attempt.seq);
     return attempt;
   }
 
@@ -295,7 +354,72 @@ export class FakeNetwork {
   #opened(opened: FakeSocket): void {
     delete this.server.session.replacedAt;
     const queued = this.server.takeQueuedInbound();
-    if (queued.length > 0) opened.control.deliverOffline(queued);
+    const receipts = this.server.takeQueuedReceipts();
+    for (const receipt of receipts) this.#recordRetryDelivery(receipt, opened.generation);
+    if (queued.length > 0 || receipts.length > 0) opened.control.deliverOffline(queued, receipts);
+  }
+
+  /**
+   * A message became visible: the recipient's phone sends its delivery and read receipts (a
+   * group's from its first member), later if a `recipient` rule says the phone is away.
+   */
+  #recipientGot(message: { chatJid: string; messageId: string }): void {
+    const { deliveryReceiptMs, readReceiptMs } = this.#options;
+    if (deliveryReceiptMs === undefined && readReceiptMs === undefined) return;
+    const now = this.#clock.now();
+    const away = this.#host.ask('recipient', { chatJid: message.chatJid, at: now });
+    const backAt = away?.backAt ?? now;
+    const send = (type: 'delivery' | 'read', afterMs: number | undefined): void => {
+      if (afterMs === undefined) return;
+      const receipt = this.#receiptFor(type, message);
+      this.#clock.network.setTimeout(() => this.#pushReceipt(receipt), backAt - now + afterMs);
+    };
+    send('delivery', deliveryReceiptMs);
+    send('read', readReceiptMs);
+  }
+
+  /** A receipt from `message`'s recipient (a group's: from its member). */
+  #receiptFor(type: ReceiptForBot['type'], message: { chatJid: string; messageId: string }) {
+    const participantJid = this.#memberOf(message.chatJid);
+    if (participantJid === undefined) return { type, ...message };
+    return { type, ...message, participantJid };
+  }
+
+  /** The recipient could not decrypt a message: its retry receipt leaves `retryAfterMs` later. */
+  #requestResend(message: { chatJid: string; messageId: string }, retryAfterMs: number): void {
+    this.#retriesUnanswered += 1;
+    this.#clock.network.setTimeout(() => {
+      const retry = this.server.retryRequest(message.chatJid, message.messageId, this.#clock.now());
+      this.#pushReceipt({ ...this.#receiptFor('retry', message), retry });
+    }, retryAfterMs);
+  }
+
+  /** A receipt for the bot: to the live socket now, or held for the next login. */
+  #pushReceipt(receipt: ReceiptForBot): void {
+    const live = this.liveSocket();
+    if (live === undefined) return this.server.queueReceipt(receipt);
+    this.#recordRetryDelivery(receipt, live.generation);
+    live.control.deliverReceipt(receipt);
+  }
+
+  #recordRetryDelivery(receipt: ReceiptForBot, generation: number): void {
+    const deliveries = receipt.retry?.deliveries;
+    if (deliveries === undefined || deliveries.length >= retryDeliveriesMax) return;
+    deliveries.push({ at: this.#clock.now(), generation });
+  }
+
+  /** The member who answers for a group chat (its first known one); undefined for a 1:1 chat. */
+  #memberOf(chatJid: string): string | undefined {
+    if (!chatJid.endsWith('@g.us')) return undefined;
+    return this.#groupMembers.get(chatJid)?.[0] ?? defaultMemberJidOf(chatJid);
+  }
+
+  /** The newest send attempt that carried `messageId` (0 for none). */
+  #attemptSeqOf(messageId: string): number {
+    for (let i = this.attempts.length - 1; i >= 0; i -= 1) {
+      if (this.attempts[i]!.messageId === messageId) return this.attempts[i]!.seq;
+    }
+    return 0;
   }
 }
 

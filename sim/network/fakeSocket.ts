@@ -29,25 +29,38 @@
  *   redelivered at the next login. `end()` resolves at the close only for its first caller.
  *
  * The socket reaches its network only through a {@link SocketHost}; the network reaches it
- * through {@link FakeSocket.control}.
+ * through {@link FakeSocket.control}. What a bot holds is not this class but its surface
+ * (`socketSurface.ts`: rc14's members, `ws`, `user`, `logout` and the modelled queries), which
+ * reaches the connection through {@link FakeSocket.channel}.
  */
-import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage, WAPresence } from '@whiskeysockets/baileys';
+import type {
+  AnyMessageContent,
+  MiscMessageGenerationOptions,
+  proto,
+  WAMessage,
+  WAMessageKey,
+  WAPresence,
+} from '@whiskeysockets/baileys';
 import type { Boom } from '@hapi/boom';
 import { socketTimingsOf, wsCloseTimeoutMs } from '../../src/baileysFacts.js';
-import type { SocketLike, TimerHandle } from '../../src/ports.js';
+import type { SocketConfig, SocketLike, TimerHandle } from '../../src/ports.js';
 import type { ClockView } from '../clock.js';
-import type { ConnectVerdict, CutKind, QueryKind, RuleStages } from '../faults/fault.js';
+import type { ConnectVerdict, CutKind, QueryKind, QueryRefusal } from '../faults/fault.js';
+import type { RuleStages } from '../faults/fault.js';
 import { errorRecord, type AttemptRecord, type SocketCause, type SocketRecord, type SocketState, type SocketTimings } from '../history.js';
 import {
+  allEncryptionsFailedError,
   connectionClosedError,
   connectRefusedError,
   dropError,
+  groupMetadataMissingError,
   handshakeTimedOutError,
   loginFailureError,
   mediaConnError,
   mediaConnUnansweredError,
   mediaUploadFailedError,
   presenceWithoutJidError,
+  queryRefusedError,
   timedOutError,
   writeResetError,
   type DropReason,
@@ -55,9 +68,16 @@ import {
 import { FakeEmitter } from './emitter.js';
 import { keepAliveEndsAt } from './keepAlive.js';
 import { closeUpdate, describeContent, inboundUpsert, nackUpdate, sentWaMessage } from './messageShapes.js';
+import { receiptUpdate } from './messageShapes.js';
+import { ResendCache, resendOfMessage } from './resendCache.js';
 import { parseReplyKey, type FrameKind, type QueuedInbound, type ServerModel } from './server.js';
+import type { ReceiptForBot, RetryAnswer } from './server.js';
+import { factKinds, type FactKind } from '../journal.js';
 import { SendLock } from './sendLock.js';
 import { socketBehaviourOf, type SocketBehaviour } from './socketBehaviour.js';
+import { simulatedAccount, type SocketChannel, type WsEvents } from './socketChannel.js';
+import { fakeEv, type FakeEv } from './socketSurface.js';
+import { wsClosedBeforeEstablishedError } from './surfaceErrors.js';
 import { Wire } from './wire.js';
 
 /** The fields of a new attempt record the socket knows; the network adds order, time and results. */
@@ -86,6 +106,31 @@ export interface SocketNetworkOptions {
   deviceListCache: boolean;
 }
 
+/**
+ * The functions a path may pass in its socket config that rc14 calls back: `getMessage` (answers a
+ * retry receipt for a message this socket does not remember) and `cachedGroupMetadata` (a group
+ * send uses it instead of the group metadata query when it returns participants).
+ */
+export interface PathSocketHooks {
+  getMessage?: (key: WAMessageKey) => Promise<proto.IMessage | undefined>;
+  cachedGroupMetadata?: (jid: string) => Promise<unknown>;
+}
+
+/** The hooks of a path's socket config (a value that is not a function is left out). */
+export function pathSocketHooksOf(
+  config: { getMessage?: unknown; cachedGroupMetadata?: unknown } | undefined,
+): PathSocketHooks {
+  const hooks: PathSocketHooks = {};
+  const { getMessage, cachedGroupMetadata } = config ?? {};
+  if (typeof getMessage === 'function') {
+    hooks.getMessage = getMessage as PathSocketHooks['getMessage'];
+  }
+  if (typeof cachedGroupMetadata === 'function') {
+    hooks.cachedGroupMetadata = cachedGroupMetadata as PathSocketHooks['cachedGroupMetadata'];
+  }
+  return hooks;
+}
+
 /** What a socket needs from its network. */
 export interface SocketHost {
   /** The network's timer view (never counted as the send path's). */
@@ -111,12 +156,29 @@ export interface SocketHost {
   loggingIn(socket: FakeSocket): number;
   /** This socket logged in. */
   opened(socket: FakeSocket): void;
-  /** This socket emitted `close`; `unreceipted` are inbound messages the server must deliver again. */
-  closed(socket: FakeSocket, unreceipted: QueuedInbound[]): void;
+  /**
+   * This socket emitted `close`; `unreceipted` are inbound messages the server must deliver
+   * again, `unanswered` retry receipts it never acknowledged.
+   */
+  closed(socket: FakeSocket, unreceipted: QueuedInbound[], unanswered: ReceiptForBot[]): void;
+  /** A message became visible to its recipient: their phone will send its receipts. */
+  recipientGot(message: { chatJid: string; messageId: string }): void;
+  /** The recipient could not decrypt a message: their retry receipt leaves `retryAfterMs` later. */
+  requestResend(message: { chatJid: string; messageId: string }, retryAfterMs: number): void;
+  /** The newest send attempt that carried `messageId` (0 for none). */
+  attemptSeqOf(messageId: string): number;
+  /** This socket's acknowledgement of a retry receipt reached the server: rc14 answered it so. */
+  retryAnswered(receipt: ReceiptForBot, generation: number, answer: RetryAnswer): void;
   readonly server: ServerModel;
   readonly hooks: {
     onInboundEmitted(message: QueuedInbound, generation: number, type: 'notify' | 'append'): void;
+    /** A fact of `kind` was recorded now (journal.ts). */
+    note?(kind: FactKind, id: number): void;
   };
+  /** The JIDs of the chats the run knows (the server's chats), for the surface's group queries. */
+  chatJids(): Iterable<string>;
+  /** The path called `method`, an rc14 socket member the fake does not model. */
+  unmodelled(method: string, generation: number): void;
 }
 
 /** The bare close codes a query in flight is rejected with, per way the server cut the connection. */
@@ -137,11 +199,18 @@ class PendingQuery {
   detached = false;
   readonly #queries: Set<PendingQuery>;
   readonly #timers: SocketHost['timers'];
-  readonly #attempt: AttemptRecord;
+  /** The path's send that asked; none for rc14's own resends. */
+  readonly #attempt: AttemptRecord | undefined;
   readonly #resolve: (answered: boolean) => void;
   readonly #reject: (reason: unknown) => void;
 
-  constructor(queries: Set<PendingQuery>, timers: SocketHost['timers'], attempt: AttemptRecord, resolve: (answered: boolean) => void, reject: (reason: unknown) => void) {
+  constructor(
+    queries: Set<PendingQuery>,
+    timers: SocketHost['timers'],
+    attempt: AttemptRecord | undefined,
+    resolve: (answered: boolean) => void,
+    reject: (reason: unknown) => void,
+  ) {
     this.#queries = queries;
     this.#timers = timers;
     this.#attempt = attempt;
@@ -151,7 +220,7 @@ class PendingQuery {
 
   resolve(answered: boolean): void {
     this.#leave();
-    if (!answered) this.#attempt.queryTimeouts += 1;
+    if (!answered && this.#attempt !== undefined) this.#attempt.queryTimeouts += 1;
     this.#resolve(answered);
   }
 
@@ -166,6 +235,9 @@ class PendingQuery {
   }
 }
 
+/** A message rc14 can write again: its text and kind, and the send attempt that wrote it first. */
+type Resendable = { text: string | undefined; kind: FrameKind; attemptSeq: number };
+
 /** What the network does to one socket (the methods a `FaultLink` calls, and inbound delivery). */
 export interface SocketControl {
   cut(kind: CutKind, noticeMs: number | undefined, dropReason: DropReason): void;
@@ -175,7 +247,9 @@ export interface SocketControl {
   silence(resumeAt: number | 'heal' | 'never'): void;
   resume(): void;
   deliver(message: QueuedInbound): void;
-  deliverOffline(messages: readonly QueuedInbound[]): void;
+  /** A receipt from a recipient arrives live. */
+  deliverReceipt(receipt: ReceiptForBot): void;
+  deliverOffline(messages: readonly QueuedInbound[], receipts?: readonly ReceiptForBot[]): void;
 }
 
 /** One fake connection. Members are arrow properties: a path may pass `sock.sendMessage` around. */
@@ -195,8 +269,15 @@ export class FakeSocket implements SocketLike {
   readonly #unreceipted = new Map<string, QueuedInbound>();
   /** This socket's send lock (see sendLock.ts). */
   readonly #sendLock = new SendLock();
+  /** What this socket wrote lately and how often it resent it (resendCache.ts). */
+  readonly #resends = new ResendCache();
+  /** Retry receipts this socket received and has not acknowledged yet: a close hands them back. */
+  readonly #unansweredRetries = new Set<ReceiptForBot>();
+  readonly #hooks: PathSocketHooks;
   /** Offline messages the server pushed at login, not yet emitted: a close hands them back. */
   #offlinePending: QueuedInbound[] = [];
+  /** Offline receipts the server pushed at login, not yet processed. */
+  #offlineReceipts: ReceiptForBot[] = [];
   /** Inbound arrived, waiting for the next upsert flush (or re-emission after a throw). */
   #upsertBuffer: QueuedInbound[] = [];
   #flushTimer: TimerHandle | undefined;
@@ -222,8 +303,19 @@ export class FakeSocket implements SocketLike {
   #endError: Error | undefined;
   #endPromise: Promise<void> | undefined;
   #resolveEnd: (() => void) | undefined;
+  /** Resolvers of the bot's `ws.close()` calls, settled when `close` is emitted. */
+  #afterClose: (() => void)[] = [];
   /** Last frame from the server besides keep-alive pongs (an inbound message, an answer, an ack). */
   #lastReceivedAt = 0;
+  /** The `auth` the path passed to `makeWASocket`, if any (rc14 emits `creds.update` at each login). */
+  readonly #auth: SocketConfig['auth'] | undefined;
+  #channel: SocketChannel | undefined;
+  /** rc14's `ws` as the surface made it (absent until a bot reads `sock.ws`). */
+  #ws: WsEvents | undefined;
+  /** The bot called `ws.close()` on an open socket: ws is closing, Baileys' `end()` not begun. */
+  #closingByWs = false;
+  /** rc14's client called `ws.close()` (Baileys' `end()`, or the bot): it holds no ws once closed. */
+  #wsCloseCalled = false;
   /** The history's record of this socket (updated in place). */
   readonly record: SocketRecord;
   /** What the network does to this socket. */
@@ -235,15 +327,20 @@ export class FakeSocket implements SocketLike {
     readonly generation: number,
     inert: boolean,
     timings: SocketTimings = socketTimingsOf(undefined),
+    auth?: SocketConfig['auth'],
+    hooks: PathSocketHooks = {},
     behaviour: SocketBehaviour = socketBehaviourOf(undefined),
   ) {
     this.#host = host;
     this.#timings = timings;
+    this.#auth = auth;
+    this.#hooks = hooks;
     this.#behaviour = behaviour;
     this.#wire = new Wire(host.timers, () => host.latencyMs());
     this.record = { generation, createdAt: host.now(), state: 'connecting', endCalls: 0, refused: false, timings: { ...timings }, listeners: {} };
     this.#upgradeAt = host.now() + host.latencyMs();
     this.#emitter = new FakeEmitter(this.record.listeners);
+    this.ev = fakeEv(this.#emitter, () => this.channel);
     this.control = {
       cut: (kind, noticeMs, dropReason) => this.#cut(kind, noticeMs, dropReason),
       streamError: (error, dropReason, cause) => this.#serverEnds(error, dropReason, cause),
@@ -251,7 +348,12 @@ export class FakeSocket implements SocketLike {
       silence: (resumeAt) => this.#silence(resumeAt),
       resume: () => this.#resume(),
       deliver: (message) => this.#fromServer(() => this.#arrived(message)),
-      deliverOffline: (messages) => this.#deliverOffline(messages),
+      deliverReceipt: (receipt) => {
+        // Unacknowledged from the moment it is pushed: a close before it arrives hands it back.
+        if (receipt.type === 'retry') this.#unansweredRetries.add(receipt);
+        this.#fromServer(() => this.#receiptArrived(receipt));
+      },
+      deliverOffline: (messages, receipts) => this.#deliverOffline(messages, receipts ?? []),
     };
     if (inert) return;
     // Baileys emits `connecting` from process.nextTick after makeWASocket returns.
@@ -299,11 +401,13 @@ export class FakeSocket implements SocketLike {
     return this.#pendingSends.size;
   }
 
-  /** Baileys' event emitter subset: `on` / `off`; emission is synchronous, like Baileys'. */
-  readonly ev: SocketLike['ev'] = {
-    on: ((event: string, listener: (arg: never) => void) => this.#emitter.on(event, listener)) as SocketLike['ev']['on'],
-    off: ((event: string, listener: (arg: never) => void) => this.#emitter.off(event, listener)) as SocketLike['ev']['off'],
-  };
+  /** What the bot's surface of this socket reaches (see socketChannel.ts), made on first use. */
+  get channel(): SocketChannel {
+    return (this.#channel ??= this.#makeChannel());
+  }
+
+  /** Baileys' event emitter (socketSurface.ts `fakeEv`); emission is synchronous, like Baileys'. */
+  readonly ev: FakeEv;
 
   /** Baileys `sendMessage`: see the module comment. */
   readonly sendMessage = (jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<WAMessage | undefined> => {
@@ -329,9 +433,11 @@ export class FakeSocket implements SocketLike {
     return this.#track(attempt, async () => {
       if (media) await this.#mediaPhase(attempt);
       await this.#sendLock.run(async () => {
-        await this.#usyncPhase(attempt, jid);
+        await this.#preWritePhase(attempt, jid);
         await this.#write(attempt, text);
         this.#frameToServer(attempt, text, kind);
+        const writtenAt = this.#host.now();
+        this.#resends.remember(messageId, { text, kind, attemptSeq: attempt.seq, writtenAt });
       });
       // rc14's sendMessage echoes the very message object it resolves to.
       const sent = sentWaMessage({ chatJid: jid, messageId, text, kind, at: attempt.at }) as WAMessage;
@@ -382,13 +488,101 @@ export class FakeSocket implements SocketLike {
    */
   readonly end = (error: Error | undefined): Promise<void> => {
     this.record.endCalls++;
+    if (this.record.endCalledAt === undefined) this.#host.hooks.note?.(factKinds.endCalled, this.generation);
     this.record.endCalledAt ??= this.#host.now();
-    const ended = this.#endPromise !== undefined || this.state === 'closing' || this.closeEmitted;
-    if (ended) return Promise.resolve();
+    // Baileys' own end() began (a bot's ws.close() alone is not one: Baileys' `closed` is unset).
+    const baileysEnding = this.state === 'closing' && !this.#closingByWs;
+    if (this.#endPromise !== undefined || baileysEnding || this.closeEmitted) return Promise.resolve();
     const promise = this.#closing();
-    this.#beginEnd(error, 'end');
+    // The bot's ws.close() left ws closing: Baileys' end() skips ws.close() and emits close at
+    // once; the ws listeners it removes no longer hear ws's own close.
+    if (this.#closingByWs) this.#endDuringWsClose(error);
+    else this.#beginEnd(error, 'end');
     return promise;
   };
+
+  // ---- the surface's channel (socketChannel.ts) -----------------------------------------------
+
+  #makeChannel(): SocketChannel {
+    const host = this.#host;
+    return {
+      generation: this.generation,
+      record: this.record,
+      timings: this.#timings,
+      timers: host.timers,
+      server: host.server,
+      now: () => host.now(),
+      state: () => this.state,
+      wsReleased: () => this.closeEmitted && this.#wsCloseCalled,
+      sendNode: (atServer) => this.#sendNode(atServer),
+      query: (kind, timeoutMs) => this.#query(kind, undefined, '', { timeoutMs }),
+      lidLookup: (jid) => this.#lidLookup(jid),
+      endByBaileys: (error) => this.#beginEnd(error, 'end'),
+      closeWs: () => this.#closeWs(),
+      attachWs: (ws) => void (this.#ws = ws),
+      chatName: (jid) => host.chatName(jid),
+      chatJids: () => host.chatJids(),
+      unmodelled: (method) => host.unmodelled(method, this.generation),
+    };
+  }
+
+  /**
+   * rc14's LID lookup for a user JID (`getLIDForPN`, a usync query) before a presence subscription
+   * or a profile picture query: once per chat per socket with the device-list cache (as before a
+   * send), every time without. Never fails: rc14's `buildTcTokenFromJid` catches.
+   */
+  async #lidLookup(jid: string): Promise<void> {
+    const cache = this.#host.options.deviceListCache;
+    if (cache && this.#knownChats.has(jid)) return;
+    const answered = await this.#query('usync', undefined, jid).catch(() => false);
+    if (answered && cache) this.#knownChats.add(jid);
+  }
+
+  /**
+   * rc14's `sendNode`: 428 unless the WebSocket is open (or 408 behind a full buffer, or `write
+   * ECONNRESET` into a reset not read yet); written now, `atServer` runs on arrival.
+   */
+  #sendNode(atServer: (() => void) | undefined): Promise<void> {
+    if (!this.#wsOpen) return Promise.reject(connectionClosedError());
+    if (this.#unreadReset !== undefined) return Promise.reject(this.#failedWrite());
+    if (this.#sendBufferFull) return this.#sleep(this.#timings.connectTimeoutMs).then(() => Promise.reject(timedOutError()));
+    this.#wire.send('toServer', () => atServer?.());
+    return Promise.resolve();
+  }
+
+  /**
+   * The bot's `ws.close()` (rc14's `WebSocketClient.close()`): on an open socket ws starts its close
+   * handshake (sends get 428) and, when it ends, ws's `close` makes Baileys end the socket with 428
+   * `Connection Terminated`; on a connecting one ws aborts the handshake and its `error` ends the
+   * socket at once. Resolves when the ws closed; a ws that closed by itself (a cut, a refused
+   * connect) never emits `close` again, so the promise never settles, as rc14's does not.
+   */
+  #closeWs(): Promise<void> {
+    if (this.closeEmitted) return this.#wsCloseCalled ? Promise.resolve() : new Promise<void>(() => {});
+    const closed = new Promise<void>((resolve) => this.#afterClose.push(resolve));
+    if (this.state === 'closing') return closed;
+    this.#wsCloseCalled = true;
+    this.record.cause ??= 'end';
+    if (this.state === 'connecting') {
+      this.record.state = 'closing';
+      this.#cancelConnect();
+      queueMicrotask(() => this.#finishClose(wsClosedBeforeEstablishedError()));
+      return closed;
+    }
+    this.record.state = 'closing';
+    this.#closingByWs = true;
+    this.#endError = dropError('connectionClosed');
+    this.#scheduleClose(this.#wire.silent ? wsCloseTimeoutMs : 2 * this.#host.latencyMs());
+    return closed;
+  }
+
+  #endDuringWsClose(error: Error | undefined): void {
+    this.#closingByWs = false;
+    for (const query of this.#queries) query.detached = true;
+    this.#ws?.endBegan();
+    this.#finishClose(error);
+  }
+
 
   // ---- connecting ---------------------------------------------------------------------------
 
@@ -412,19 +606,25 @@ export class FakeSocket implements SocketLike {
         this.#connectTimer = this.#host.timers.setTimeout(() => {
           this.#connectTimer = undefined;
           this.#lost('hang');
-          this.#finishClose(handshakeTimedOutError());
+          const error = handshakeTimedOutError();
+          this.#ws?.emitEvent('error', error.data);
+          this.#finishClose(error);
         }, Math.max(0, timeoutAt - this.#host.now()));
         return;
       }
       case 'refuse':
         this.record.refused = true;
         this.#lost('refused');
-        return this.#finishClose(connectRefusedError());
+        return this.#refused(connectRefusedError());
       case 'upgradeRejected':
         // ws reports `unexpected-response`, Baileys listens for it and does nothing: no close, ever.
         return this.#lost('upgradeRejected');
       case 'loginFailure':
         this.#lost('loginFailure');
+        // The upgrade succeeded: ws opened; Baileys' end() on `<failure>` closes it.
+        this.#ws?.emitEvent('open');
+        this.#wsCloseCalled = true;
+        this.#ws?.endBegan();
         return this.#finishClose(loginFailureError(verdict.reason));
     }
   }
@@ -443,16 +643,39 @@ export class FakeSocket implements SocketLike {
     }, 2 * this.#host.latencyMs() + 1);
   }
 
+  /**
+   * rc14's `creds.update` at each login (`CB:success`): `me` with the LID the server names, which
+   * rc14's own listener assigns into the auth's creds before anyone else hears it. A session with
+   * no `me` is taken as paired elsewhere: its creds are left alone.
+   */
+  #loginCredsUpdate(): void {
+    const creds = this.#auth?.creds;
+    if (creds === undefined) return;
+    const update = { me: { ...(creds.me ?? simulatedAccount), lid: simulatedAccount.lid } };
+    if (creds.me !== undefined) Object.assign(creds, update);
+    this.#emit('creds.update', update);
+  }
+
+  /** ws's `error` on a refused connect reaches the bot's ws listeners; Baileys ends the socket with it. */
+  #refused(error: ReturnType<typeof connectRefusedError>): void {
+    this.#ws?.emitEvent('error', error.data);
+    this.#finishClose(error);
+  }
+
   #open(): void {
     const now = this.#host.now();
     this.record.state = 'open';
     this.record.openedAt = now;
+    this.#host.hooks.note?.(factKinds.socketOpened, this.generation);
     this.#lastReceivedAt = now;
-    // rc14 order: the offline notification, then chats.js's presence inside the `open` emission.
+    this.#ws?.emitEvent('open');
+    // rc14 order: the offline notification, the login's `creds.update` (its `me`, with the LID the
+    // server gave), then chats.js's presence inside the `open` emission (`CB:success`, Socket/socket.js).
     this.#emit('connection.update', { receivedPendingNotifications: true });
     const held = this.#heldEchoes;
     this.#heldEchoes = [];
     for (const message of held) this.#emitEcho(message);
+    this.#loginCredsUpdate();
     this.#emit('connection.update', { isOnline: this.#behaviour.markOnlineOnConnect });
     this.#emit('connection.update', { connection: 'open' });
     this.#host.opened(this);
@@ -489,7 +712,9 @@ export class FakeSocket implements SocketLike {
   #heardCut(kind: CutKind, dropReason: DropReason): void {
     this.#unreadReset = undefined;
     if (this.closeEmitted) return;
+    this.#closingByWs = false;
     for (const query of this.#queries) if (!query.detached) query.reject(closeCodeOf[kind]);
+    this.#ws?.emitEvent('close', closeCodeOf[kind]);
     this.#cancelConnect();
     // Baileys' own close listener is gone once its `end()` began: `end()` then finishes with its own error.
     this.#finishClose(this.state === 'closing' ? this.#endError : dropError(dropReason));
@@ -515,6 +740,7 @@ export class FakeSocket implements SocketLike {
     if (this.#wire.silent) return this.#scheduleResume();
     this.#wire.silence();
     this.record.silentAt = this.#host.now();
+    this.#host.hooks.note?.(factKinds.linkSilent, this.generation);
     delete this.record.resumedAt;
     if (this.state === 'open') this.#scheduleKeepAlive();
     this.#scheduleResume();
@@ -542,6 +768,7 @@ export class FakeSocket implements SocketLike {
     this.#wire.resume();
     this.#sendBufferFull = false;
     this.record.resumedAt = this.#host.now();
+    this.#host.hooks.note?.(factKinds.linkResumed, this.generation);
     this.#cancelKeepAlive();
     // Stalled answers, pongs and acks arrive one latency from now.
     this.#lastReceivedAt = this.#host.now() + this.#host.latencyMs();
@@ -575,6 +802,9 @@ export class FakeSocket implements SocketLike {
     if (this.state === 'closing' || this.closeEmitted) return;
     this.record.cause ??= cause;
     this.record.state = 'closing';
+    // Baileys' end() calls ws.close() and removes the ws listeners of close, open and message.
+    this.#wsCloseCalled = true;
+    this.#ws?.endBegan();
     this.#endError = error;
     this.#cancelKeepAlive();
     for (const query of this.#queries) query.detached = true;
@@ -599,9 +829,17 @@ export class FakeSocket implements SocketLike {
   /** `close` is emitted once; then every listener is removed and what was in flight is lost. */
   #finishClose(error: Error | undefined): void {
     if (this.closeEmitted) return;
+    if (this.#closingByWs) {
+      // ws's own close after the bot's ws.close(): queries still listening get its code, then Baileys ends.
+      this.#closingByWs = false;
+      for (const query of this.#queries) if (!query.detached) query.reject(closeCodeOf.wsClose);
+      this.#ws?.emitEvent('close', closeCodeOf.wsClose);
+      this.#ws?.endBegan();
+    }
     const now = this.#host.now();
     this.record.state = 'closed';
     this.record.closeEmittedAt = now;
+    this.#host.hooks.note?.(factKinds.closeEmitted, this.generation);
     if (error !== undefined) this.record.closeError = errorRecord(error);
     this.#cancelConnect();
     this.#cancelKeepAlive();
@@ -615,11 +853,16 @@ export class FakeSocket implements SocketLike {
     const held = [...this.#offlinePending, ...this.#upsertBuffer];
     const unemitted = held.filter((m) => !this.#receipted.has(m.id));
     const unreceipted = [...this.#unreceipted.values(), ...unemitted];
+    const offlineRetries = this.#offlineReceipts.filter((r) => r.type === 'retry');
+    const unanswered = [...this.#unansweredRetries, ...offlineRetries];
     this.#unreceipted.clear();
+    this.#unansweredRetries.clear();
     this.#offlinePending = [];
+    this.#offlineReceipts = [];
     this.#upsertBuffer = [];
-    this.#host.closed(this, unreceipted);
+    this.#host.closed(this, unreceipted, unanswered);
     this.#resolveEnd?.();
+    for (const resolve of this.#afterClose.splice(0)) resolve();
   }
 
   /** The promise `end()` returns: resolved once `close` was emitted. */
@@ -630,6 +873,7 @@ export class FakeSocket implements SocketLike {
 
   /** Records that the connection was lost (or refused) now, and why; the first cause stays. */
   #lost(cause: SocketCause, dropReason?: DropReason): void {
+    if (this.record.diedAt === undefined) this.#host.hooks.note?.(factKinds.socketDied, this.generation);
     this.record.diedAt ??= this.#host.now();
     this.record.cause ??= cause;
     if (dropReason !== undefined) this.record.dropReason ??= dropReason;
@@ -655,6 +899,7 @@ export class FakeSocket implements SocketLike {
   #settled(attempt: AttemptRecord, ok: boolean, error: unknown): void {
     this.#pendingSends.delete(attempt);
     attempt.settledAt = this.#host.now();
+    this.#host.hooks.note?.(factKinds.attemptSettled, attempt.seq);
     attempt.result = ok ? 'ok' : 'rejected';
     if (!ok) attempt.error = errorRecord(error);
   }
@@ -662,6 +907,7 @@ export class FakeSocket implements SocketLike {
   #settleRejected(attempt: AttemptRecord, error: Boom | TypeError): Promise<never> {
     attempt.result = 'rejected';
     attempt.settledAt = this.#host.now();
+    this.#host.hooks.note?.(factKinds.attemptSettled, attempt.seq);
     attempt.error = errorRecord(error);
     return Promise.reject(error);
   }
@@ -692,25 +938,57 @@ export class FakeSocket implements SocketLike {
   }
 
   async #askMediaConn(attempt: AttemptRecord): Promise<void> {
-    const answered = await this.#query('media_conn', attempt);
+    const answered = await this.#query('media_conn', attempt, attempt.chatJid);
     if (!answered) throw mediaConnUnansweredError();
     if (this.#host.ask('media', { stage: 'mediaConn' }) === 'fail') throw mediaConnError();
   }
 
-  /** The usync queries `relayMessage` runs before the write, unless the chat's device list is known. */
-  async #usyncPhase(attempt: AttemptRecord, chatJid: string): Promise<void> {
-    if (this.#host.options.deviceListCache && this.#knownChats.has(chatJid)) return;
-    await this.#query('usync', attempt); // the devices
-    await this.#query('usync', attempt); // the LID mapping
+  /**
+   * The queries `relayMessage` runs before the write. A group: its metadata (every send: rc14
+   * has no metadata cache unless the path passes `cachedGroupMetadata`), then its participants'
+   * devices. A contact: its devices, the key fetch of a device the bot has no session with, its
+   * LID mapping. Device lists and mappings are known after the first send per chat per socket.
+   */
+  async #preWritePhase(attempt: AttemptRecord | undefined, chatJid: string): Promise<void> {
+    const known = this.#host.options.deviceListCache && this.#knownChats.has(chatJid);
+    if (chatJid.endsWith('@g.us')) {
+      await this.#groupMetadataPhase(attempt, chatJid);
+      if (!known) await this.#query('usync', attempt, chatJid); // the participants' devices
+    } else {
+      if (!known) await this.#query('usync', attempt, chatJid); // the devices
+      await this.#keyFetchPhase(attempt, chatJid);
+      if (!known) await this.#query('usync', attempt, chatJid); // the LID mapping
+    }
     if (this.#host.options.deviceListCache) this.#knownChats.add(chatJid);
+  }
+
+  /** `groupMetadata` (`Socket/groups.js`): unanswered, `extractGroupMetadata` finds no group. */
+  async #groupMetadataPhase(attempt: AttemptRecord | undefined, chatJid: string): Promise<void> {
+    const cache = this.#hooks.cachedGroupMetadata;
+    const cached = cache === undefined ? undefined : await cache(chatJid);
+    if (Array.isArray((cached as { participants?: unknown } | undefined)?.participants)) return;
+    if (!(await this.#query('group', attempt, chatJid))) throw groupMetadataMissingError();
+  }
+
+  /** `assertSessions` for a device with no session: its key fetch unanswered, nothing encrypts. */
+  async #keyFetchPhase(attempt: AttemptRecord | undefined, chatJid: string): Promise<void> {
+    if (this.#host.ask('keyFetch', { chatJid }) !== 'stall') return;
+    await this.#query('key', attempt, chatJid, { forced: 'stall' });
+    throw allEncryptionsFailedError();
   }
 
   /**
    * One query: 428 unless open (`sendRawMessage`); else it resolves true when answered, false
    * when it waited out `defaultQueryTimeoutMs` (rc14's `waitForMessage` turns its timeout into
-   * `undefined`), and rejects with the bare close code if the server cut the connection meanwhile.
+   * `undefined`), rejects with the bare close code if the server cut the connection meanwhile,
+   * and with rc14's Boom 500 when the server answered it with an error (`assertNodeErrorFree`).
    */
-  #query(kind: QueryKind, attempt: AttemptRecord): Promise<boolean> {
+  #query(
+    kind: QueryKind,
+    attempt: AttemptRecord | undefined,
+    chatJid: string,
+    options: { timeoutMs?: number; forced?: 'stall' } = {},
+  ): Promise<boolean> {
     if (!this.#wsOpen) return Promise.reject(connectionClosedError());
     // The query cannot be written behind a full buffer: `sendRawMessage`'s write timeout.
     if (this.#sendBufferFull) return this.#sleep(this.#timings.connectTimeoutMs).then(() => Promise.reject(timedOutError()));
@@ -718,14 +996,18 @@ export class FakeSocket implements SocketLike {
     return new Promise<boolean>((resolve, reject) => {
       const query = new PendingQuery(this.#queries, this.#host.timers, attempt, resolve, reject);
       this.#queries.add(query);
-      query.timer = this.#host.timers.setTimeout(() => query.resolve(false), this.#timings.defaultQueryTimeoutMs);
-      if (this.#host.ask('query', { kind }) === 'stall') {
-        attempt.queriesStalled = (attempt.queriesStalled ?? 0) + 1;
+      const timeoutMs = options.timeoutMs ?? this.#timings.defaultQueryTimeoutMs;
+      query.timer = this.#host.timers.setTimeout(() => query.resolve(false), timeoutMs);
+      const answer = options.forced ?? this.#host.ask('query', { kind, chatJid });
+      if (answer === 'stall') {
+        if (attempt !== undefined) attempt.queriesStalled = (attempt.queriesStalled ?? 0) + 1;
         return;
       }
       this.#wire.send('toServer', () => this.#fromServer(() => {
         // After `end()` began, Baileys no longer reads frames: the answer is never processed.
-        if (this.#queries.has(query) && !query.detached) query.resolve(true);
+        if (!this.#queries.has(query) || query.detached) return;
+        if (answer === undefined) query.resolve(true);
+        else query.reject(queryRefusedError(answer as QueryRefusal));
       }));
     });
   }
@@ -755,22 +1037,54 @@ export class FakeSocket implements SocketLike {
   #markWritten(attempt: AttemptRecord): void {
     attempt.written = true;
     attempt.writtenAt = this.#host.now();
+    this.#host.hooks.note?.(factKinds.attemptWritten, attempt.seq);
   }
 
-  /** The written frame travels to the server, which may nack it; its ack keeps the keep-alive content. */
+  /**
+   * The written frame travels to the server, which may nack it; its ack keeps the keep-alive
+   * content. A frame that reached the recipient may fail to decrypt there (a retry receipt
+   * follows); one that shows gets the recipient's delivery and read receipts.
+   */
   #frameToServer(attempt: AttemptRecord, text: string | undefined, kind: FrameKind): void {
     const host = this.#host;
     this.#wire.send('toServer', () => {
       attempt.reachedServer = true;
-      const nack = host.ask('serverMessage', { chatJid: attempt.chatJid });
+      const { chatJid } = attempt;
+      const messageId = attempt.messageId!;
+      const nack = host.ask('serverMessage', { chatJid });
       if (nack !== undefined) attempt.nacked = true;
-      host.server.receiveMessage(
-        { chatJid: attempt.chatJid, messageId: attempt.messageId!, text, kind, generation: this.generation, attemptSeq: attempt.seq },
-        host.now(),
-        nack !== undefined,
-      );
+      const retry = nack === undefined ? host.ask('decrypt', { chatJid }) : undefined;
+      if (retry !== undefined) attempt.undecryptable = true;
+      const { generation } = this;
+      const undecryptable = retry !== undefined;
+      const attemptSeq = attempt.seq;
+      const frame = { chatJid, messageId, text, kind, generation, attemptSeq, undecryptable };
+      const duplicate = host.server.receiveMessage(frame, host.now(), nack !== undefined);
       this.#fromServer(() => undefined); // the server's ack
-      if (nack !== undefined) host.timers.setTimeout(() => this.#fromServer(() => this.#emit('messages.update', nackUpdate(attempt))), nack.nackAfterMs);
+      if (nack !== undefined) {
+        const update = nackUpdate(attempt, nack.code);
+        const emit = (): void => void this.#emit('messages.update', update);
+        host.timers.setTimeout(() => this.#fromServer(emit), nack.nackAfterMs);
+      }
+      else if (retry !== undefined) host.requestResend({ chatJid, messageId }, retry.retryAfterMs);
+      else if (!duplicate) host.recipientGot({ chatJid, messageId });
+    });
+  }
+
+  /** rc14's own resend, same id, answering a retry receipt (no nack: the server took the id). */
+  #resendFrameToServer(chatJid: string, messageId: string, send: Resendable): void {
+    const host = this.#host;
+    this.#wire.send('toServer', () => {
+      const retry = host.ask('decrypt', { chatJid });
+      const { text, kind, attemptSeq } = send;
+      const { generation } = this;
+      const undecryptable = retry !== undefined;
+      const frame = { chatJid, messageId, text, kind, generation, attemptSeq, undecryptable };
+      const resend = { ...frame, retryResend: true };
+      const duplicate = host.server.receiveMessage(resend, host.now(), false);
+      this.#fromServer(() => undefined); // the server's ack
+      if (retry !== undefined) host.requestResend({ chatJid, messageId }, retry.retryAfterMs);
+      else if (!duplicate) host.recipientGot({ chatJid, messageId });
     });
   }
 
@@ -804,15 +1118,96 @@ export class FakeSocket implements SocketLike {
     this.#flushTimer ??= this.#host.timers.setTimeout(() => this.#flush('notify'), this.#host.options.inboundFlushMs);
   }
 
-  /** Offline messages pushed at login; a socket that closes before emitting them hands them back (no receipt went out). */
-  #deliverOffline(messages: readonly QueuedInbound[]): void {
+  /**
+   * Offline messages and receipts pushed at login; a socket that closes before emitting the
+   * messages hands them back (no receipt went out), and its unanswered retry receipts too.
+   */
+  #deliverOffline(messages: readonly QueuedInbound[], receipts: readonly ReceiptForBot[]): void {
     this.#offlinePending.push(...messages);
+    this.#offlineReceipts.push(...receipts);
     this.#host.timers.setTimeout(() => {
       if (this.state !== 'open') return;
+      const offlineReceipts = this.#offlineReceipts;
+      this.#offlineReceipts = [];
+      for (const receipt of offlineReceipts) this.#receiptArrived(receipt);
+      if (this.#offlinePending.length === 0) return;
       this.#upsertBuffer.push(...this.#offlinePending);
       this.#offlinePending = [];
       this.#flush('append');
     }, this.#host.options.offlineDeliveryMs);
+  }
+
+  // ---- receipts from recipients --------------------------------------------------------------
+
+  /**
+   * A `<receipt>` arrived (`handleReceipt`, `Socket/messages-recv.js`): delivered and read ones
+   * become `messages.update` (a group's `message-receipt.update`); a retry receipt is answered.
+   * A socket whose `end()` began no longer reads frames: a retry receipt then waits for the next
+   * login, unacknowledged.
+   */
+  #receiptArrived(receipt: ReceiptForBot): void {
+    if (receipt.type !== 'retry') {
+      if (this.state !== 'open') return;
+      const update = receiptUpdate(receipt, this.#host.now());
+      this.#emit(update.event, update.arg);
+      return;
+    }
+    this.#unansweredRetries.add(receipt);
+    if (this.state !== 'open') return;
+    void this.#answerRetry(receipt).then((answer) => {
+      if (answer === undefined || !this.#unansweredRetries.has(receipt)) return;
+      // The acknowledgement (`sendMessageAck`, in `handleReceipt`'s finally) tells the server.
+      this.#wire.send('toServer', () => {
+        if (!this.#unansweredRetries.delete(receipt)) return;
+        this.#host.retryAnswered(receipt, this.generation, answer);
+      });
+    });
+  }
+
+  /**
+   * `handleReceipt` and `sendMessagesAgain`: the message from this socket's cache, else from the
+   * path's `getMessage`; then a key fetch, the devices (never from the cache), and the write,
+   * inside the send lock. Undefined when the socket closed first: the receipt stays unacknowledged.
+   */
+  async #answerRetry(receipt: ReceiptForBot): Promise<RetryAnswer | undefined> {
+    const { chatJid, messageId } = receipt;
+    if (!this.#resends.admitRetry(messageId)) return 'overLimit';
+    const cached = this.#resends.take(messageId, this.#host.now());
+    const message = cached ?? (await this.#askPathForMessage(receipt));
+    if (message === undefined) return 'unavailable';
+    if (this.#resends.admitResend(messageId) === 'overLimit') return 'overLimit';
+    try {
+      await this.#sendLock.run(async () => {
+        await this.#query('key', undefined, chatJid); // assertSessions(participant, force)
+        if (chatJid.endsWith('@g.us')) await this.#groupMetadataPhase(undefined, chatJid);
+        await this.#query('usync', undefined, chatJid);
+        if (!chatJid.endsWith('@g.us')) await this.#query('usync', undefined, chatJid);
+        if (this.state !== 'open') throw connectionClosedError();
+        if (this.#unreadReset !== undefined) throw this.#failedWrite();
+        if (this.#sendBufferFull) throw timedOutError();
+        this.#resendFrameToServer(chatJid, messageId, message);
+        this.#resends.remember(messageId, { ...message, writtenAt: this.#host.now() });
+      });
+      return 'resent';
+    } catch {
+      // rc14 logs 'error in sending message again' and acknowledges, unless the socket is gone.
+      return this.state === 'open' ? 'failed' : undefined;
+    }
+  }
+
+  /** The path's `getMessage`, asked with rc14's key (`{ ...key, id }`); a throw is no message. */
+  async #askPathForMessage(receipt: ReceiptForBot): Promise<Resendable | undefined> {
+    const getMessage = this.#hooks.getMessage;
+    if (getMessage === undefined) return undefined;
+    const { chatJid: remoteJid, messageId: id } = receipt;
+    const participant = receipt.participantJid ?? remoteJid;
+    try {
+      const found = resendOfMessage(await getMessage({ remoteJid, id, fromMe: true, participant }));
+      if (found === undefined) return undefined;
+      return { ...found, attemptSeq: this.#host.attemptSeqOf(id) };
+    } catch {
+      return undefined;
+    }
   }
 
   /**

@@ -4,17 +4,29 @@
  * how a `sendMessage` content argument reads (its text or caption, its kind).
  */
 import type { BaileysEventMap, WAMessage } from '@whiskeysockets/baileys';
-import { proto } from '@whiskeysockets/baileys';
-import type { FrameKind, QueuedInbound } from './server.js';
+import { ACCOUNT_RESTRICTED_TEXT, NACK_REASONS, proto } from '@whiskeysockets/baileys';
+import type { FrameKind, QueuedInbound, ReceiptForBot } from './server.js';
 
 /** The `connection.update` `close` payload Baileys emits from `end(error)`. */
 export function closeUpdate(error: Error | undefined, now: number): BaileysEventMap['connection.update'] {
   return { connection: 'close', lastDisconnect: { error, date: new Date(now) } };
 }
 
-/** The JID a group chat's member writes from (the sender of its messages in the fake). */
-export function memberJidOf(groupJid: string): string {
-  return `1555${groupJid.replace(/\D/g, '').slice(-7)}@s.whatsapp.net`;
+/**
+ * The JID of member `index` of a group chat: `1666`, the group's chat number (4 digits), the
+ * member's number (3 digits). Member 0 writes the messages that name no participant. Apart from
+ * every 1:1 chat's JID (`1555…`), so a reply sent to a member instead of the group lands in a
+ * chat of its own.
+ */
+export function memberJid(groupJid: string, index: number): string {
+  const digits = groupJid.slice('120363'.length, groupJid.indexOf('@'));
+  const chatNumber = String(Number.parseInt(digits, 10));
+  return `1666${chatNumber.padStart(4, '0')}${String(index).padStart(3, '0')}@s.whatsapp.net`;
+}
+
+/** The member of a group chat who writes the messages that name no participant. */
+export function defaultMemberJidOf(groupJid: string): string {
+  return memberJid(groupJid, 0);
 }
 
 /**
@@ -24,10 +36,11 @@ export function memberJidOf(groupJid: string): string {
  */
 export function inboundWaMessage(message: QueuedInbound): WAMessage {
   const timestamp = Math.floor(message.sentAt / 1000);
-  // In a group every message names its sender.
-  const key = message.chatJid.endsWith('@g.us')
-    ? { remoteJid: message.chatJid, id: message.id, fromMe: false, participant: memberJidOf(message.chatJid) }
-    : { remoteJid: message.chatJid, id: message.id, fromMe: false };
+  // In a group every message names its sender (`handleMessage`, `Socket/messages-recv.js`).
+  const direct = { remoteJid: message.chatJid, id: message.id, fromMe: false };
+  const participant = message.participantJid ?? defaultMemberJidOf(message.chatJid);
+  const inGroup = message.chatJid.endsWith('@g.us');
+  const key = inGroup ? { ...direct, participant, addressingMode: 'pn' } : direct;
   switch (message.kind) {
     case 'text':
     case 'group':
@@ -94,9 +107,46 @@ export function sentWaMessage(sent: SentMessage): proto.WebMessageInfo {
   });
 }
 
-/** `messages.update` of a server nack (`handleBadAck`, `Socket/messages-recv.js`): status ERROR. */
-export function nackUpdate(sent: { chatJid: string; messageId?: string }): BaileysEventMap['messages.update'] {
-  return [{ key: { remoteJid: sent.chatJid, id: sent.messageId, fromMe: true }, update: { status: proto.WebMessageInfo.Status.ERROR } }];
+/**
+ * `messages.update` of a server nack (`handleBadAck`, `Socket/messages-recv.js`): status ERROR,
+ * the nack's code in `messageStubParameters`, and for 463 (`SenderReachoutTimelocked`: the
+ * account may not start new chats) the restriction text after it.
+ */
+export function nackUpdate(
+  sent: { chatJid: string; messageId?: string },
+  code: string,
+): BaileysEventMap['messages.update'] {
+  const restricted = code === String(NACK_REASONS.SenderReachoutTimelocked);
+  const messageStubParameters = restricted ? [code, ACCOUNT_RESTRICTED_TEXT] : [code];
+  const key = { remoteJid: sent.chatJid, id: sent.messageId, fromMe: true };
+  return [{ key, update: { status: proto.WebMessageInfo.Status.ERROR, messageStubParameters } }];
+}
+
+/** An event and its argument, as the fake emits it. */
+export type Emission =
+  | { event: 'messages.update'; arg: BaileysEventMap['messages.update'] }
+  | { event: 'message-receipt.update'; arg: BaileysEventMap['message-receipt.update'] };
+
+/**
+ * What rc14 emits for a delivery or read receipt from a recipient (`handleReceipt`,
+ * `Socket/messages-recv.js`; `getStatusFromReceiptType`, `Utils/generics.js`): in a 1:1 chat
+ * `messages.update` with status DELIVERY_ACK (3) or READ (4) and the receipt's time in seconds;
+ * in a group, per member, `message-receipt.update` with its `receiptTimestamp` or `readTimestamp`.
+ */
+export function receiptUpdate(receipt: ReceiptForBot, now: number): Emission {
+  const key = { remoteJid: receipt.chatJid, id: receipt.messageId, fromMe: true };
+  const seconds = Math.floor(now / 1000);
+  const read = receipt.type === 'read';
+  const member = receipt.participantJid;
+  if (member !== undefined) {
+    const timestamp = read ? { readTimestamp: seconds } : { receiptTimestamp: seconds };
+    const memberKey = { ...key, participant: member };
+    const arg = [{ key: memberKey, receipt: { userJid: member, ...timestamp } }];
+    return { event: 'message-receipt.update', arg };
+  }
+  const { READ, DELIVERY_ACK } = proto.WebMessageInfo.Status;
+  const update = { status: read ? READ : DELIVERY_ACK, messageTimestamp: seconds };
+  return { event: 'messages.update', arg: [{ key, update }] };
 }
 
 /** Text (or caption) and kind of a `sendMessage` content argument. */

@@ -55,6 +55,41 @@ export interface FrameRecord {
   duplicate: boolean;
   /** The server refused the message (a nack): the recipient never sees it. */
   nacked?: true;
+  /**
+   * The recipient could not decrypt it: not visible, and the recipient asked for a resend (a
+   * retry receipt, {@link RetryRequestRecord}). A later frame with the same id can show it.
+   */
+  undecryptable?: true;
+  /** rc14 wrote it by itself for a retry receipt (same id; `attemptSeq`: the send it repeats). */
+  retryResend?: true;
+}
+
+/** How rc14 answered a retry receipt (`handleReceipt`, `sendMessagesAgain`, `messages-recv.js`). */
+export type RetryAnswer =
+  /** it resent the message, same id */
+  | 'resent'
+  /** it had no copy: not in the socket's cache, and no (or an empty) answer from `getMessage` */
+  | 'unavailable'
+  /** it resent this id twice on this socket already (`maxMsgRetryCount`, counted twice a retry) */
+  | 'overLimit'
+  /** its resend failed before the write (a pre-write query refused, or its write timed out) */
+  | 'failed';
+
+/**
+ * A recipient's request for a resend of a message it could not decrypt (a retry receipt). The
+ * server pushes it to the bot's socket; a socket that closes before acknowledging it leaves it to
+ * be pushed again at the next login. rc14 acknowledges it after answering it.
+ */
+export interface RetryRequestRecord {
+  messageId: string;
+  chat: string;
+  chatJid: string;
+  /** When the recipient sent it. */
+  at: number;
+  /** Every push to a socket: the first, and again after a socket closed before acknowledging it. */
+  deliveries: { at: number; generation: number }[];
+  /** How rc14 answered it, once its acknowledgement reached the server. */
+  answer?: { at: number; generation: number; outcome: RetryAnswer };
 }
 
 /** One message as the recipient sees it. */
@@ -84,6 +119,11 @@ export interface SessionRecord {
   loggedOutAt?: number;
   /** Another session of this device took over from outside (a `conflict` drop). */
   replacedAt?: number;
+  /**
+   * The path's own `logout()` reached the server: the companion device was removed (rc14's
+   * `remove-companion-device`), and every later login fails with 401.
+   */
+  unlinkedAt?: number;
 }
 
 /** The server's side of a history. */
@@ -94,7 +134,17 @@ export interface ServerRecord {
   /** Per chat name, in order of visibility. */
   visible: Record<string, VisibleRecord[]>;
   presence: PresenceRecord[];
+  /**
+   * Frames of the bot's socket surface that reached the server, per kind (`receipt:read`,
+   * `presence:subscribe`, `remove-companion-device`); absent when none.
+   */
+  nodes?: Record<string, number>;
+  /** Retry receipts of recipients, in the order sent (absent when none). */
+  retryRequests?: RetryRequestRecord[];
 }
+
+/** Most surface frames counted per kind (the count saturates: a limit on everything). */
+export const nodesCountedMax = 1_000_000;
 
 /** A frame as the fake socket hands it to the server. */
 export interface IncomingFrame {
@@ -104,6 +154,10 @@ export interface IncomingFrame {
   kind: FrameKind;
   generation: number;
   attemptSeq: number;
+  /** The recipient cannot decrypt it (see {@link FrameRecord.undecryptable}). */
+  undecryptable?: boolean;
+  /** rc14 resent it by itself, answering a retry receipt. */
+  retryResend?: boolean;
 }
 
 /** An inbound chat message the server pushes to the bot. */
@@ -117,6 +171,22 @@ export interface QueuedInbound {
   msg: string;
   /** When the server took it from its sender (virtual ms): the stanza's `t`, redeliveries too. */
   sentAt: number;
+  /** In a group chat: the member who wrote it (their JID). */
+  participantJid?: string;
+}
+
+/**
+ * A receipt for the bot from the recipient of one of its messages (`<receipt>`): delivered
+ * (status DELIVERY_ACK), read (READ), or a request to send it again (`retry`).
+ */
+export interface ReceiptForBot {
+  type: 'delivery' | 'read' | 'retry';
+  chatJid: string;
+  messageId: string;
+  /** In a group chat: the member whose device sent it. */
+  participantJid?: string;
+  /** A retry receipt's record (updated in place as it is delivered and answered). */
+  retry?: RetryRequestRecord;
 }
 
 /** Server model options. */
@@ -127,6 +197,8 @@ export interface ServerOptions {
   chatNames: ReadonlyMap<string, string>;
   /** Inbound messages queued at once before the run is broken (a limit on everything). */
   inboundQueueMax: number;
+  /** A frame reached the server now (its seq): the journal's note (journal.ts). */
+  onFrame?(seq: number): void;
 }
 
 /** The WhatsApp server of one run. */
@@ -138,6 +210,9 @@ export class ServerModel {
   /** `${chatJid}\u0000${messageId}` of every message a chat shows. */
   readonly #seenIds = new Set<string>();
   readonly #inbound: QueuedInbound[] = [];
+  /** Receipts waiting for a socket (offline stanzas). */
+  readonly #receipts: ReceiptForBot[] = [];
+  readonly #retryRequests: RetryRequestRecord[] = [];
 
   /** A fresh server with empty chats. */
   constructor(options: ServerOptions) {
@@ -166,8 +241,11 @@ export class ServerModel {
     };
     if (key !== undefined) record.key = key;
     if (nacked) record.nacked = true;
+    if (frame.undecryptable === true) record.undecryptable = true;
+    if (frame.retryResend === true) record.retryResend = true;
     this.#frames.push(record);
-    if (!duplicate && !nacked) {
+    this.#options.onFrame?.(record.seq);
+    if (!duplicate && !nacked && frame.undecryptable !== true) {
       this.#seenIds.add(dedupeKey);
       const visible: VisibleRecord = {
         messageId: frame.messageId,
@@ -186,6 +264,16 @@ export class ServerModel {
   receivePresence(chatJid: string, type: string, generation: number, attemptSeq: number, at: number): void {
     const chat = this.#options.chatNames.get(chatJid) ?? chatJid;
     this.#presence.push({ at, chat, chatJid, type, generation, attemptSeq });
+  }
+
+  /** See {@link ServerRecord.nodes}. */
+  readonly #nodes: Record<string, number> = {};
+  #nodesAny = false;
+
+  /** A frame of the bot's surface of `kind` arrived (see {@link ServerRecord.nodes}). */
+  nodeReceived(kind: string): void {
+    this.#nodes[kind] = Math.min((this.#nodes[kind] ?? 0) + 1, nodesCountedMax);
+    this.#nodesAny = true;
   }
 
   /** The session as WhatsApp sees it (updated in place by drops and logins). */
@@ -209,14 +297,42 @@ export class ServerModel {
     return this.#inbound.splice(0, this.#inbound.length);
   }
 
+  /** Holds a receipt for the bot until a socket opens. */
+  queueReceipt(receipt: ReceiptForBot): void {
+    if (this.#receipts.length >= this.#options.inboundQueueMax) {
+      throw new Error(`server: receipt queue over its limit of ${this.#options.inboundQueueMax}`);
+    }
+    this.#receipts.push(receipt);
+  }
+
+  /** Takes every queued receipt, oldest first. */
+  takeQueuedReceipts(): ReceiptForBot[] {
+    return this.#receipts.splice(0, this.#receipts.length);
+  }
+
+  /** A recipient asks for a resend of `messageId` in `chatJid` (a retry receipt), now. */
+  retryRequest(chatJid: string, messageId: string, at: number): RetryRequestRecord {
+    if (this.#retryRequests.length >= this.#options.inboundQueueMax) {
+      const max = this.#options.inboundQueueMax;
+      throw new Error(`server: retry requests over their limit of ${max}`);
+    }
+    const chat = this.#options.chatNames.get(chatJid) ?? chatJid;
+    const record: RetryRequestRecord = { messageId, chat, chatJid, at, deliveries: [] };
+    this.#retryRequests.push(record);
+    return record;
+  }
+
   /** The server's record for the history (the live arrays: take it once, at the end). */
   snapshot(): ServerRecord {
-    return {
+    const record: ServerRecord = {
       dedupeById: this.#options.dedupeById,
       session: this.session,
       frames: this.#frames,
       visible: this.#visible,
       presence: this.#presence,
+      ...(this.#retryRequests.length > 0 ? { retryRequests: this.#retryRequests } : {}),
     };
+    if (this.#nodesAny) record.nodes = this.#nodes;
+    return record;
   }
 }

@@ -13,21 +13,25 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'bsim-cli-'));
 }
 
-/** Distinct property names of a failure file, in first-seen order. */
-function recordedProperties(file: string): string[] {
-  const recorded = JSON.parse(readFileSync(file, 'utf8')) as { violations: { property: string }[] };
-  return [...new Set(recorded.violations.map((v) => v.property))];
+/** The property a failure file shows. */
+function shownProperty(file: string): string {
+  return (JSON.parse(readFileSync(file, 'utf8')) as { property: string }).property;
 }
 
-/** The failure file path a failed `run`/`audit` printed. */
+/** The failure file paths a failed `run`/`audit` printed, one per broken property. */
+function failureFilesIn(stdout: string): string[] {
+  const files = [...stdout.matchAll(/failure file: (\S+)/g)].map((match) => match[1]!);
+  if (files.length === 0) throw new Error(`no failure file in:\n${stdout}`);
+  return files;
+}
+
+/** The first failure file a failed `run`/`audit` printed: the worst for a user. */
 function failureFileIn(stdout: string): string {
-  const match = /failure file: (\S+)/.exec(stdout);
-  if (!match) throw new Error(`no failure file in:\n${stdout}`);
-  return match[1]!;
+  return failureFilesIn(stdout)[0]!;
 }
 
 describe('baileys-sim run', () => {
-  it('exits 0 on the reference path and prints the seed, coverage and a clean verdict', async () => {
+  it('exits 0 on the reference path and prints the seed, coverage, a clean verdict and what to do next', async () => {
     // Arrange
     const cwd = tempDir();
     // Act
@@ -38,6 +42,9 @@ describe('baileys-sim run', () => {
     expect(result.stdout).toMatch(/fault coverage\s+fired\s+mattered/);
     expect(result.stdout).toMatch(/runs\/s/);
     expect(result.stdout).toContain('OK: every property held in 60 runs (seed 1)');
+    const last = result.stdout.trimEnd().split('\n').slice(-2);
+    expect(last[0]).toMatch(/^next: audit your own send path: +npx baileys-sim audit \.\/src\/sendPath\.ts/);
+    expect(last[1]).toMatch(/^ +or watch a bug get caught: +npx baileys-sim run --path specimen:captured-socket --runs 200$/);
     expect(result.stderr).toContain('reference: 60/60 runs (100%)');
     expect(existsSync(join(cwd, '.baileys-sim'))).toBe(false);
   });
@@ -46,7 +53,7 @@ describe('baileys-sim run', () => {
     const result = await runCli(['run', '--runs', '40', '--seed', '7', '--json'], tempDir());
     expect(result.code).toBe(0);
     const summary = JSON.parse(result.stdout) as Record<string, unknown>;
-    expect(summary).toMatchObject({ format: 'baileys-sim/summary@1', path: 'reference', seed: 7, verdict: 'clean', runs: 40 });
+    expect(summary).toMatchObject({ format: 'baileys-sim/summary@2', path: 'reference', seed: 7, verdict: 'clean', runs: 40 });
     expect(result.stdout.trim().split('\n')).toHaveLength(1);
   });
 
@@ -85,14 +92,16 @@ describe('a caught specimen, replayed and fixed', () => {
     failureFile = failureFileIn(result.stdout);
   });
 
-  it('run exits 1, writes the failure file and prints its replay command', () => {
+  it('run exits 1, writes one failure file per broken property and prints each replay command', () => {
     expect(runCode).toBe(1);
-    expect(existsSync(join(cwd, failureFile))).toBe(true);
-    expect(failureFile.startsWith('.baileys-sim/failures/specimen-captured-socket-')).toBe(true);
-    expect(runStdout).toContain(`replay:       npx baileys-sim replay ${failureFile}`);
-    const properties = recordedProperties(join(cwd, failureFile));
-    expect(properties.length).toBeGreaterThan(0);
-    expect(runStdout).toContain(`violated: ${properties.join(', ')}`);
+    const files = failureFilesIn(runStdout);
+    const properties = files.map((file) => shownProperty(join(cwd, file)));
+    for (const [i, file] of files.entries()) {
+      expect(file.startsWith(`.baileys-sim/failures/specimen-captured-socket-${properties[i]}-`)).toBe(true);
+      expect(runStdout).toContain(`replay:       npx baileys-sim replay ${file}`);
+    }
+    expect(properties).toEqual(expect.arrayContaining(['live-socket']));
+    expect(runStdout).toMatch(new RegExp(`^FAIL: ${properties.length} properties violated, the worst for a user first: ${properties.join(', ')}$`, 'm'));
   });
 
   it('replay exits 1 with the same violations and a line per event', async () => {
@@ -180,15 +189,15 @@ describe('baileys-sim audit', () => {
     const replay = await runCli(['replay', failureFileIn(audit.stdout)], dir);
     // Assert
     expect(audit.code).toBe(1);
-    const properties = recordedProperties(join(dir, failureFileIn(audit.stdout)));
-    expect(audit.stdout).toContain(`violated: ${properties.join(', ')}`);
+    const properties = failureFilesIn(audit.stdout).map((file) => shownProperty(join(dir, file)));
+    expect(audit.stdout).toContain(`violated, the worst for a user first: ${properties.join(', ')}`);
     for (const property of properties) expect(audit.stdout).toMatch(new RegExp(`^\\s+${property}\\s+at\\s+\\d+ ms`, 'm'));
-    expect(failureFileIn(audit.stdout)).toMatch(/^\.baileys-sim\/failures\/buggy-path-ts-[0-9a-f]{12}\.json$/);
+    expect(failureFileIn(audit.stdout)).toMatch(new RegExp(`^\\.baileys-sim/failures/buggy-path-ts-${properties[0]}-[0-9a-f]{12}\\.json$`));
     expect(replay.code).toBe(1);
   });
 
   it('--specimens shows the catalog next to the path', async () => {
-    const result = await runCli(['audit', join(dir, 'good-path.ts'), '--specimens', '--runs', '100'], dir);
+    const result = await runCli(['audit', join(dir, 'good-path.ts'), '--specimens', '--runs', '100'], dir, 170_000);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^path\s+runs\s+caught\?\s+properties violated$/m);
     expect(result.stdout).toMatch(/good-path\.ts\s+100\s+no\s+-$/m);

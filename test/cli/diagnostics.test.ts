@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CampaignSummary } from '../../cli/summary.js';
+import type { CampaignSummary, FailureSummary } from '../../report/verdict.js';
 import type { FailureFile } from '../../properties/campaigns/failureFile.js';
 import { repoRoot, runCli } from './runCli.js';
 
@@ -22,8 +22,20 @@ function summaryOf(stdout: string): CampaignSummary {
   return JSON.parse(stdout) as CampaignSummary;
 }
 
-function failureFile(cwd: string, summary: CampaignSummary): FailureFile {
-  return JSON.parse(readFileSync(join(cwd, summary.failure!.file), 'utf8')) as FailureFile;
+/** The summary's failure of `property`. */
+function failureOf(summary: CampaignSummary, property: string): FailureSummary {
+  const failure = summary.failures.find((f) => f.property === property);
+  if (failure === undefined) throw new Error(`no ${property} failure in ${summary.failures.map((f) => f.property).join(', ')}`);
+  return failure;
+}
+
+/** The verdict of `property` in the summary's table. */
+function rowVerdict(summary: CampaignSummary, property: string): string | undefined {
+  return summary.properties.find((row) => row.property === property)?.verdict;
+}
+
+function failureFile(cwd: string, summary: CampaignSummary, property: string): FailureFile {
+  return JSON.parse(readFileSync(join(cwd, failureOf(summary, property).file!), 'utf8')) as FailureFile;
 }
 
 /** A summary without the fields that depend on the machine. */
@@ -40,12 +52,12 @@ describe('a path that is not deterministic', () => {
     // Act
     const run = await runCli(['audit', path, '--runs', '50', '--json'], cwd);
     const summary = summaryOf(run.stdout);
-    const file = failureFile(cwd, summary);
-    const replay = await runCli(['replay', summary.failure!.file], cwd);
+    const file = failureFile(cwd, summary, 'deterministic');
+    const replay = await runCli(['replay', failureOf(summary, 'deterministic').file!], cwd);
     // Assert
     expect(run.code).toBe(1);
-    expect(summary.campaignProperties.deterministic).toBe('violated');
-    expect(summary.failure!.properties[0]).toBe('deterministic');
+    expect(rowVerdict(summary, 'deterministic')).toBe('violated');
+    expect(file.property).toBe('deterministic');
     expect(file.campaignViolation).toMatchObject({ property: 'deterministic', difference: { path: expect.stringMatching(/^\$\.attempts\[\d+\]\.messageId$/) } });
     const [first, second] = (file.campaignViolation as { fingerprints: [string, string] }).fingerprints;
     expect(first).toBe(file.fingerprint);
@@ -55,10 +67,10 @@ describe('a path that is not deterministic', () => {
     expect(replay.stdout).toMatch(/^FAIL: still violates deterministic/m);
   });
 
-  it('says so first in the table, with the replay command', async () => {
+  it('says so in its own block, with the replay command', async () => {
     const run = await runCli(['audit', path, '--runs', '50'], cwd);
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^FAIL: deterministic: the same timeline gave a different history the second time: \$\.attempts\[\d+\]\.messageId: /m);
+    expect(run.stdout).toMatch(/^FAIL( \d+\/\d+)? {2}deterministic: \d+ runs? violated it\n(.*\n)*? {2}the same timeline gave a different history the second time: \$\.attempts\[\d+\]\.messageId: /m);
     expect(run.stdout).toMatch(/^ {4}deterministic +violated/m);
     expect(run.stdout).toMatch(/^ {2}replay: +npx baileys-sim replay \.baileys-sim\/failures\/\S+\.json$/m);
   });
@@ -74,8 +86,8 @@ describe('a path that sets its timers on the global setTimeout', () => {
     // Assert
     expect(run.code).toBe(1);
     const verdicts = run.stdout.split('\n').filter((line) => line.startsWith('FAIL'));
-    expect(verdicts[0]).toMatch(/^FAIL: uses-ports: the send path called the global setTimeout at \d+ ms \(virtual\), outside its ports: a timer set there never fires in a simulation; use env\.clock\.setTimeout/);
-    expect(verdicts.filter((line) => line.includes('liveness'))).toEqual([]);
+    expect(verdicts).toEqual([expect.stringMatching(/^FAIL {2}uses-ports: \d+ runs violated it$/), 'FAIL: 1 property violated: uses-ports']);
+    expect(run.stdout).toMatch(/^ {2}the send path called the global setTimeout at \d+ ms \(virtual\), outside its ports: a timer set there never fires in a simulation; use env\.clock\.setTimeout/m);
     expect(replay.code).toBe(1);
     expect(replay.stdout).toMatch(/^uses-ports: the send path called the global setTimeout/m);
   });
@@ -91,9 +103,10 @@ describe('a path whose start() never connects', () => {
     // Assert
     expect(table.code).toBe(1);
     expect(json.code).toBe(1);
-    expect(table.stdout.split('\n').filter((line) => line.startsWith('FAIL'))).toEqual([expect.stringMatching(/^FAIL: exercised: the bot received no message in any of the \d+ runs that sent one: the send path never called onMessage/)]);
+    expect(table.stdout.split('\n').filter((line) => line.startsWith('FAIL'))).toEqual(['FAIL  exercised', 'FAIL: 1 property violated: exercised']);
+    expect(table.stdout).toMatch(/^ {2}the bot received no message in any of the \d+ runs that sent one: the send path never called onMessage/m);
     expect(summary.verdict).toBe('violation');
-    expect(summary.campaignProperties.exercised).toBe('violated');
+    expect(rowVerdict(summary, 'exercised')).toBe('violated');
     expect(summary.judgedByProperty['exactly-once']).toBe(0);
     expect(summary.exercise.received).toBe(0);
     expect(summary.exercise.offered).toBeGreaterThanOrEqual(10);
@@ -113,7 +126,7 @@ describe('a path whose start() never connects', () => {
     const merged = await runCli(['merge', ...files, '--json'], cwd);
     // Assert
     expect(merged.code).toBe(1);
-    expect(summaryOf(merged.stdout)).toMatchObject({ runs: 200, campaignProperties: { exercised: 'violated' }, exercise: { received: 0 } });
+    expect(summaryOf(merged.stdout)).toMatchObject({ runs: 200, failures: [{ property: 'exercised' }], exercise: { received: 0 } });
   });
 });
 
@@ -127,13 +140,13 @@ describe('a path that loops forever in synchronous code', () => {
     // Act
     const run = await runCli(args, cwd);
     const summary = summaryOf(run.stdout);
-    const file = failureFile(cwd, summary);
+    const file = failureFile(cwd, summary, 'makes-progress');
     // Assert
     expect(run.code).toBe(1);
-    expect(summary.failure!.properties).toEqual(['makes-progress']);
-    expect(summary.campaignProperties['makes-progress']).toBe('violated');
+    expect(rowVerdict(summary, 'makes-progress')).toBe('violated');
+    expect(summary.stoppedEarly).toEqual({ runIndex: failureOf(summary, 'makes-progress').runIndex, reason: 'stall' });
     expect(file.campaignViolation).toMatchObject({ property: 'makes-progress', runTimeoutMs: 500, stall: { phase: 'generated', eventsFired: expect.any(Number) } });
-    expect(file.found).toEqual({ seed: 1, runIndex: summary.failure!.runIndex, shrinks: 0 });
+    expect(file.found).toMatchObject({ seed: 1, runIndex: failureOf(summary, 'makes-progress').runIndex, shrinkSimulations: 0, oneMinimal: false });
     expect(file.timeline.events.length).toBeGreaterThan((file.campaignViolation as { stall: { eventsFired: number } }).stall.eventsFired);
   });
 
@@ -146,7 +159,8 @@ describe('a path that loops forever in synchronous code', () => {
     const [replay, report] = await Promise.all([runCli(['replay', file, '--run-timeout', '300ms'], cwd), runCli(['report', file, '--html', 'out.html', '--run-timeout', '300ms'], cwd)]);
     // Assert
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/^FAIL: makes-progress: the run made no progress for 500 ms of wall time at [\d,]+ ms \(virtual\) after \d+ timeline events? \(the last: #\d+ \w+ at [\d,]+ ms\), and the watchdog stopped it/m);
+    expect(run.stdout).toMatch(/^FAIL( \d+\/\d+)? {2}makes-progress: 1 run violated it$/m);
+    expect(run.stdout).toMatch(/^ {2}the run made no progress for 500 ms of wall time at [\d,]+ ms \(virtual\) after \d+ timeline events? \(the last: #\d+ \w+ at [\d,]+ ms\), and the watchdog stopped it/m);
     expect(replay.code).toBe(1);
     expect(replay.stdout).toMatch(/^ {2}stopped at \d+ ms \(virtual\) after \d+ of \d+ events, with no progress for 300 ms of wall time$/m);
     expect(replay.stdout).toMatch(/^ +\d+ ms {2}▶ +inbound /m);

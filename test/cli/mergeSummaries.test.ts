@@ -5,7 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mergeSummaries, type SummaryInput } from '../../cli/mergeSummaries.js';
-import { summarize, type CampaignSummary } from '../../cli/summary.js';
+import { summarize, type CampaignSummary, type WrittenFile } from '../../report/verdict.js';
+import type { VerdictProperty } from '../../properties/judging/verdictProperties.js';
 import { runShardedCampaign, shardChunkRuns, type CampaignShard } from '../../properties/campaigns/shard.js';
 import type { SendPathFactory } from '../../src/ports.js';
 import { referenceSendPath } from '../../src/reference.js';
@@ -32,8 +33,8 @@ const rareLeak: SendPathFactory = (env) => {
 async function summaryOf(pathSpec: string, seed: number, numRuns: number, shard?: CampaignShard): Promise<CampaignSummary> {
   const sendPath = pathSpec === 'rare-leak' ? { name: pathSpec, factory: rareLeak } : undefined;
   const result = await runShardedCampaign({ pathSpec, sendPath, seed, numRuns, workers: 1, shard });
-  const failure = result.failure && { file: 'failure.json', replayCommand: 'npx baileys-sim replay failure.json' };
-  return summarize(result, failure, shard && { shard, version, chunkRuns: shardChunkRuns, chunks: result.chunks });
+  const files = new Map<VerdictProperty, WrittenFile>(result.failures.map((f) => [f.property, { file: `${f.property}.json`, replayCommand: `npx baileys-sim replay ${f.property}.json` }]));
+  return summarize(result, files, shard && { shard: { shard, version, chunkRuns: shardChunkRuns, chunks: result.chunks } });
 }
 
 /** The summaries of every shard of a campaign, as merge inputs (through JSON, as from files). */
@@ -68,15 +69,20 @@ describe('mergeSummaries', () => {
     expect(merged.wallMs).toBe(Math.max(...inputs.map((i) => (i.json as CampaignSummary).wallMs)));
   });
 
-  it('counts the runs of every earlier chunk, on any shard, in the failure run index', async () => {
+  it('keeps, per property, the failure of the lowest run over every shard', async () => {
     // Arrange: a campaign whose first failing chunk comes after chunks of the other two shards.
-    const whole = await summaryOf('rare-leak', 3, 1000);
+    const whole = await summaryOf('rare-leak', 6, 1000);
+    const inputs = await shardInputs('rare-leak', 6, 1000, 3);
     // Act
-    const merged = mergeSummaries(await shardInputs('rare-leak', 3, 1000, 3));
+    const merged = mergeSummaries(inputs);
     // Assert
-    expect(whole.failure!.runIndex).toBeGreaterThanOrEqual(3 * shardChunkRuns);
-    expect(merged.failure!.runIndex).toBe(whole.failure!.runIndex);
-    expect(merged.runs).toBe(whole.failure!.runIndex + 1);
+    const clean = (summary: CampaignSummary) => summary.failures.find((f) => f.property === 'clean')!;
+    const perShard = inputs.map((i) => clean(i.json as CampaignSummary)?.runIndex).filter((r) => r !== undefined);
+    expect(clean(whole).runIndex).toBeGreaterThanOrEqual(3 * shardChunkRuns);
+    expect(perShard.length).toBeGreaterThan(1);
+    expect(clean(merged).runIndex).toBe(Math.min(...perShard));
+    expect(clean(merged).runIndex).toBe(clean(whole).runIndex);
+    expect(merged.runs).toBe(1000);
   });
 
   describe('refuses', () => {
@@ -86,7 +92,7 @@ describe('mergeSummaries', () => {
     });
 
     /** The two shard summaries of a clean campaign: the first as a copy to edit. */
-    async function pair(): Promise<[Record<string, unknown> & { shard: Record<string, unknown> & { chunks: Record<string, unknown>[] } }, SummaryInput]> {
+    async function pair(): Promise<[Record<string, unknown> & { failures: unknown[]; shard: Record<string, unknown> & { chunks: Record<string, unknown>[] } }, SummaryInput]> {
       return [structuredClone(shards[0]!.json) as never, shards[1]!];
     }
 
@@ -122,10 +128,16 @@ describe('mergeSummaries', () => {
       expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow(`a.json: chunk 0 has ${shardChunkRuns + 1} runs, more than the chunk size ${shardChunkRuns}`);
     });
 
-    it('a failing chunk without a failure', async () => {
+    it('a failure in a chunk the shard did not run', async () => {
       const [first, second] = await pair();
-      first.shard.chunks[0]!.failedRun = 4;
-      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow('a.json: its failure and its failing chunk do not agree');
+      first.failures = [{ property: 'clean', runsViolated: 1, runIndex: shardChunkRuns + 50, violations: [], alsoBreaks: [] }] as never;
+      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow(`a.json: its clean failure (run ${shardChunkRuns + 51}) is not in one of its chunks`);
+    });
+
+    it('a summary of another format', async () => {
+      const [first, second] = await pair();
+      first.format = 'baileys-sim/summary@1';
+      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow('a.json: a baileys-sim/summary@1 summary; this baileys-sim merges baileys-sim/summary@2 (run every shard with the same version)');
     });
 
     it('a chunk counting other fault kinds', async () => {

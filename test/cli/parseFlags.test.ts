@@ -6,6 +6,8 @@ import {
   parseShard,
   parseTimeBudgetMs,
   parseWorkers,
+  parsePropertyList,
+  propertyFlagNames,
   runTimeoutDefault,
   runTimeoutMsMax,
   runTimeoutMsMin,
@@ -17,6 +19,7 @@ import * as watchdog from '../../properties/campaigns/watchdog.js';
 import { shardCountMax } from '../../properties/campaigns/shard.js';
 import { campaignRunsMax } from '../../properties/campaigns/campaign.js';
 import { seedMax as simSeedMax } from '../../sim/random.js';
+import { verdictPropertyNames } from '../../properties/judging/verdictProperties.js';
 
 describe('flag parsers', () => {
   it('keep their copied limits equal to the library limits', () => {
@@ -24,6 +27,24 @@ describe('flag parsers', () => {
     expect(seedMax).toBe(simSeedMax);
     expect(shardsMax).toBe(shardCountMax);
     expect([runTimeoutMsMin, runTimeoutMsMax, parseRunTimeoutMs(runTimeoutDefault)]).toEqual([watchdog.runTimeoutMsMin, watchdog.runTimeoutMsMax, watchdog.runTimeoutMsDefault]);
+    expect(propertyFlagNames).toEqual(verdictPropertyNames);
+  });
+
+  it.each([
+    ['exactly-once', ['exactly-once']],
+    ['exactly-once,live-socket', ['exactly-once', 'live-socket']],
+    [' order , clean ', ['order', 'clean']],
+  ])('--only %j judges %o', (text, names) => {
+    expect(parsePropertyList('--only', text)).toEqual(names);
+  });
+
+  it.each([
+    ['--only', 'exactly-twice', /^--only: unknown property "exactly-twice"; the properties are exactly-once, live-socket, /],
+    ['--only', 'order,,clean', /^--only takes property names separated by commas, e\.g\. exactly-once,live-socket \(got "order,,clean"\)$/],
+    ['--skip', 'order,order', /^--skip names order twice$/],
+    ['--skip', 'makes-progress', /^--skip makes-progress is not possible: a run that makes no progress cannot be judged for anything else$/],
+  ])('%s %j is refused, naming the flag', (flag, text, message) => {
+    expect(() => parsePropertyList(flag, text)).toThrow(message);
   });
 
   it.each([

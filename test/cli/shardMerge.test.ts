@@ -1,13 +1,14 @@
 /**
  * One campaign over several machines: `run --shard k/n --json` on each, then `merge`. The merged
  * summary must be the one a single machine prints for the same campaign (wall time aside), with
- * the same exit code and, on a failure, the same failure file.
+ * the same exit code and, on a failure, the same failure files.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatSummary, type CampaignSummary } from '../../cli/summary.js';
+import { formatSummary } from '../../report/summaryText.js';
+import type { CampaignSummary } from '../../report/verdict.js';
 import { repoRoot, runCli, type CliResult } from './runCli.js';
 
 function tempDir(): string {
@@ -70,19 +71,22 @@ describe('run --shard k/n, then merge', () => {
     expect(mergedTable.code).toBe(0);
   });
 
-  it('gives the single-machine summary and failure file of a failing campaign', async () => {
+  it('gives the single-machine summary and failure files of a failing campaign', async () => {
     // Act: the specimen fails in several chunks, on more than one shard.
     const { single, shards, merged, mergedTable, singleDir, shardDir } = await campaignBothWays(['run', '--path', 'specimen:unordered', '--runs', '1500', '--seed', '3']);
     // Assert
-    const summary = machineFree(single.stdout) as { failure: { file: string; runIndex: number } };
+    const summary = machineFree(single.stdout) as unknown as Pick<CampaignSummary, 'failures'>;
     expect(single.code).toBe(1);
     expect(shards.filter((s) => s.code === 1).length).toBeGreaterThan(1);
     expect(merged.code).toBe(1);
     expect(machineFree(merged.stdout)).toEqual(summary);
     expect(mergedTable.code).toBe(1);
     expect(tableWithoutWallTime(mergedTable.stdout)).toBe(tableWithoutWallTime(tableOf(single.stdout)));
-    expect(mergedTable.stdout).toContain(`replay:       npx baileys-sim replay ${summary.failure.file}`);
-    expect(readFileSync(join(shardDir, summary.failure.file), 'utf8')).toBe(readFileSync(join(singleDir, summary.failure.file), 'utf8'));
+    expect(summary.failures.length).toBeGreaterThan(0);
+    for (const { file } of summary.failures) {
+      expect(mergedTable.stdout).toContain(`replay:       npx baileys-sim replay ${file}`);
+      expect(readFileSync(join(shardDir, file!), 'utf8')).toBe(readFileSync(join(singleDir, file!), 'utf8'));
+    }
   });
 
   it('runs exactly the chunks of its shard, and composes with --workers', async () => {

@@ -6,7 +6,7 @@
  */
 import { chatJids, parseTimeline, simulate, type TimelineEvent } from '../../sim/index.js';
 import { loginFailureReasons } from '../../sim/faults/loginFailure.js';
-import { chatOf, clientStepKinds, newsletterJid, scenarioChats, type FaultStep, type Scenario, type Step } from './scenario.js';
+import { chatOf, clientStepKinds, groupJid, newsletterJid, scenarioChats, type FaultStep, type Scenario, type Step } from './scenario.js';
 import { listenerErrorMessage, messageIdFor, scriptedPath } from './scriptedPath.js';
 import { inboundText, type Trace } from './trace.js';
 
@@ -45,7 +45,9 @@ function timelineEventsFor(step: FaultStep, scenario: Scenario, index: number, m
   const at = step.at;
   switch (step.do) {
     case 'inbound': {
-      const inbound: TimelineEvent = { at, do: 'inbound', chat: chatOf(step), msg: step.msg, text: inboundText(step.msg) };
+      const inGroup = groupJid(chatOf(step)) !== undefined;
+      const base: TimelineEvent = { at, do: 'inbound', chat: chatOf(step), msg: step.msg, text: inboundText(step.msg) };
+      const inbound: TimelineEvent = inGroup ? { ...base, kind: 'group', ...(step.participant === undefined ? {} : { participant: step.participant }) } : base;
       // The server never gets this message's receipt: it delivers it again at the next login.
       return step.receiptLost ? [{ at, do: 'receiptsLost', untilAt: scenario.endAt }, inbound] : [inbound];
     }
@@ -78,7 +80,7 @@ function timelineEventsFor(step: FaultStep, scenario: Scenario, index: number, m
       return [{ at, do: 'stallQueries', untilAt: scenario.endAt, iq: step.iq }];
     case 'nackNext':
       // rc14 sends the nack when the server acks; `ackDelay` delays both.
-      return [{ at, do: 'nack', delayMs: scenario.steps.find((s): s is Extract<Step, { do: 'ackDelay' }> => s.do === 'ackDelay')?.ms ?? 0 }];
+      return [{ at, do: 'nack', delayMs: scenario.steps.find((s): s is Extract<Step, { do: 'ackDelay' }> => s.do === 'ackDelay')?.ms ?? 0, code: step.error }];
     case 'ackDelay':
       return []; // rc14 never waits for an ack: nothing to model
     case 'latency':
@@ -92,7 +94,28 @@ function timelineEventsFor(step: FaultStep, scenario: Scenario, index: number, m
       if (step.upload === 'hang') events.push({ at, do: 'mediaFails', untilAt, stage: 'uploadHangs' });
       return events;
     }
+    case 'receipts':
+      return []; // the network's receipt timings (see `receiptOptions`)
+    case 'retryNext':
+      return [{ at, do: 'undecryptable', retryAfterMs: step.afterMs }];
+    case 'groupMetadata':
+      return [{ at, do: 'queryRejects', untilAt: scenario.endAt, reason: step.answer === 'hold' ? 'groupMetadataUnanswered' : 'notInGroup' }];
+    case 'usyncRateLimited':
+      return [{ at, do: 'queryRejects', untilAt: scenario.endAt, reason: 'rateOverlimit' }];
+    case 'keyFetchHold':
+      // The loopback server gives only this chat's contact a device; the scenario sends to it alone.
+      return [{ at, do: 'queryRejects', untilAt: scenario.endAt, reason: 'keyFetchUnanswered' }];
   }
+}
+
+/**
+ * The recipients' receipt timings: the scenario's `receipts` step (the fake's recipients send
+ * them for the whole run, so the step comes before any send), else none, like the loopback
+ * server's recipients.
+ */
+function receiptOptions(scenario: Scenario): { deliveryReceiptMs: number | undefined; readReceiptMs: number | undefined } {
+  const step = scenario.steps.find((s): s is Extract<Step, { do: 'receipts' }> => s.do === 'receipts');
+  return { deliveryReceiptMs: step?.deliveryMs, readReceiptMs: step?.readMs };
 }
 
 /** What the server does with the next connect, as faults that cover just that connect. */
@@ -118,13 +141,13 @@ function connectPlanEvents(step: Extract<Step, { do: 'nextConnect' }>, scenario:
 }
 
 /** The JID of a scenario chat on the fake side: the timeline's own numbering for chats with inbound. */
-function fakeJids(scenario: Scenario, events: TimelineEvent[]): (chat: string) => string {
+export function fakeJids(scenario: Scenario, events: TimelineEvent[]): (chat: string) => string {
   const known = chatJids(parseTimeline(timelineOf(events)));
   const chats = scenarioChats(scenario);
-  return chat => known.get(chat) ?? newsletterJid(chat) ?? `1555${String(900 + chats.indexOf(chat)).padStart(7, '0')}@s.whatsapp.net`;
+  return chat => known.get(chat) ?? newsletterJid(chat) ?? groupJid(chat) ?? `1555${String(900 + chats.indexOf(chat)).padStart(7, '0')}@s.whatsapp.net`;
 }
 
-function timelineOf(events: TimelineEvent[]): unknown {
+export function timelineOf(events: TimelineEvent[]): unknown {
   return {
     format: 'baileys-sim/timeline@1',
     seed: 1,
@@ -145,13 +168,14 @@ export async function runFake(scenario: Scenario): Promise<FakeRun> {
   const timeline = parseTimeline(timelineOf(events));
   const { factory, record } = scriptedPath(scenario, fakeJids(scenario, events));
   // The loopback server answers empty device lists, which rc14 does not cache: every send runs its usync queries.
-  const history = await simulate(timeline, factory, { network: { deviceListCache: false } });
+  const history = await simulate(timeline, factory, { network: { deviceListCache: false, ...receiptOptions(scenario) } });
   const trace = record.trace;
   for (const send of trace.sends) {
     const id = messageIdFor(scenario.name, send.key);
     const frames = history.server.frames.filter(f => f.messageId === id);
     send.frames = frames.length;
     if (frames[0]) send.frameAt = frames[0].at;
+    if (frames.length > 1) send.laterFramesAt = frames.slice(1).map(f => f.at);
   }
   for (const thrown of trace.thrown) {
     if (history.unhandledRejections.some(r => r.error.message.includes(listenerErrorMessage))) thrown.surfaced = 'rejection';

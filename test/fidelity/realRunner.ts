@@ -12,14 +12,14 @@ import { generateMessageIDV2 } from '@whiskeysockets/baileys';
 import { systemClock, systemRandom, type SimEnv } from '../../src/ports.js';
 import { makeLoggedInAuthState } from '../loopback/auth.js';
 import { mediaAgentOptions, startWaServer, type WaServer } from '../loopback/waServer.js';
-import { chatOf, clientStepKinds, newsletterJid, parseScenario, scenarioChats, type FaultStep, type Scenario, type StepOf } from './scenario.js';
+import { chatOf, clientStepKinds, groupJid, groupMemberJids, newsletterJid, parseScenario, scenarioChats, type FaultStep, type Scenario, type StepOf } from './scenario.js';
 import { listenerErrorMessage, scriptedPath } from './scriptedPath.js';
 import { inboundText, type Trace } from './trace.js';
 
 /** The JID of a scenario chat on the real side: `peer` is 15550000002, the next chats follow (newsletters apart). */
 export function realJids(scenario: Scenario): (chat: string) => string {
   const chats = scenarioChats(scenario);
-  return chat => newsletterJid(chat) ?? `1555${String(2 + Math.max(0, chats.indexOf(chat))).padStart(7, '0')}@s.whatsapp.net`;
+  return chat => newsletterJid(chat) ?? groupJid(chat) ?? `1555${String(2 + Math.max(0, chats.indexOf(chat))).padStart(7, '0')}@s.whatsapp.net`;
 }
 
 /** The id the server gives inbound `msg`. */
@@ -54,6 +54,7 @@ export async function runReal(scenario: Scenario): Promise<RealRun> {
   const server = await startWaServer();
   if (scenario.steps.some(s => s.do === 'send' && s.media)) await server.startMediaHost();
   const jidOf = realJids(scenario);
+  for (const chat of scenarioChats(scenario)) if (groupJid(chat) !== undefined) server.groups.set(jidOf(chat), [...groupMemberJids]);
   const { factory, record } = scriptedPath(scenario, jidOf, { beforeSend: step => resetUnreadBefore(server, scenario, step) });
   const logged: string[] = [];
   const env = realEnv(server, logged);
@@ -81,6 +82,7 @@ export async function runReal(scenario: Scenario): Promise<RealRun> {
     const frames = server.framesWithId(id);
     send.frames = frames.length;
     if (frames[0]) send.frameAt = frames[0].at - serverT0;
+    if (frames.length > 1) send.laterFramesAt = frames.slice(1).map(f => f.at - serverT0);
   }
   for (const thrown of trace.thrown) {
     if ((rejections?.seen.length ?? 0) > 0) thrown.surfaced = 'rejection';
@@ -134,12 +136,16 @@ function resetUnreadBefore(server: WaServer, scenario: Scenario, send: StepOf<'s
   if (scenario.steps.some(s => s.do === 'reset' && s.unread === true && s.at === send.at)) server.current?.reset();
 }
 
-function applyFault(server: WaServer, step: FaultStep, jidOf: (chat: string) => string, timers: NodeJS.Timeout[]): void {
+/** Applies one scenario fault to the loopback server now. */
+export function applyFault(server: WaServer, step: FaultStep, jidOf: (chat: string) => string, timers: NodeJS.Timeout[]): void {
   const current = server.current;
   switch (step.do) {
-    case 'inbound':
-      server.pushInbound({ from: jidOf(chatOf(step)), id: inboundIdFor(step.msg), text: inboundText(step.msg) }, { receiptLost: step.receiptLost === true });
+    case 'inbound': {
+      const inGroup = groupJid(chatOf(step)) !== undefined;
+      const participant = inGroup ? { participant: groupMemberJids[step.participant === 'p2' ? 1 : 0]! } : {};
+      server.pushInbound({ from: jidOf(chatOf(step)), id: inboundIdFor(step.msg), text: inboundText(step.msg), ...participant }, { receiptLost: step.receiptLost === true });
       break;
+    }
     case 'silence':
       current?.silence();
       break;
@@ -191,7 +197,38 @@ function applyFault(server: WaServer, step: FaultStep, jidOf: (chat: string) => 
     case 'media':
       server.media = { conn: step.conn, upload: step.upload };
       break;
+    case 'receipts':
+      server.recipient.receipts = { ...(step.deliveryMs === undefined ? {} : { deliveryMs: step.deliveryMs }), ...(step.readMs === undefined ? {} : { readMs: step.readMs }) };
+      break;
+    case 'retryNext':
+      server.recipient.retryNext.push({ afterMs: step.afterMs });
+      break;
+    case 'groupMetadata':
+      if (step.answer === 'hold') holdIq(server, iq => iq.xmlns === 'w:g2');
+      else refuseIq(server, iq => (iq.xmlns === 'w:g2' ? { code: 403, text: 'forbidden' } : undefined));
+      break;
+    case 'usyncRateLimited':
+      refuseIq(server, iq => (iq.xmlns === 'usync' ? { code: 429, text: 'rate-overlimit' } : undefined));
+      break;
+    case 'keyFetchHold':
+      server.devices.set(jidOf(chatOf(step)).split('@')[0]!, [0]);
+      holdIq(server, iq => iq.xmlns === 'encrypt' && iq.child === 'key');
+      break;
   }
+}
+
+type IqMatch = { xmlns: string; type: string; child: string };
+
+/** Adds `hold` to the iqs the server never answers. */
+function holdIq(server: WaServer, hold: (iq: IqMatch) => boolean): void {
+  const previous = server.holdIq;
+  server.holdIq = (iq, conn) => hold(iq) || (previous?.(iq, conn) ?? false);
+}
+
+/** Adds `refuse` to the iqs the server answers with an error. */
+function refuseIq(server: WaServer, refuse: (iq: IqMatch) => { code: number; text: string } | undefined): void {
+  const previous = server.iqError;
+  server.iqError = iq => refuse(iq) ?? previous?.(iq);
 }
 
 /** Scenarios whose listener throws, by name: the rejections seen for each. */

@@ -58,7 +58,15 @@ const stepSchemas = {
   /** `sendPresenceUpdate('composing', jid)`; `noJid`: with no jid at all */
   presence: z.strictObject({ at, do: z.literal('presence'), key: name, chat: name.optional(), noJid: z.literal(true).optional() }),
   // ---- server / network faults ----
-  inbound: z.strictObject({ at, do: z.literal('inbound'), msg: name, chat: name.optional(), receiptLost: z.literal(true).optional() }),
+  inbound: z.strictObject({
+    at,
+    do: z.literal('inbound'),
+    msg: name,
+    chat: name.optional(),
+    receiptLost: z.literal(true).optional(),
+    /** in a group chat (`group…`): the member who wrote it (`p1`, `p2`: the group's members in order) */
+    participant: z.enum(['p1', 'p2']).optional(),
+  }),
   silence: z.strictObject({ at, do: z.literal('silence') }),
   /** the newest connection's silent link comes back */
   resume: z.strictObject({ at, do: z.literal('resume') }),
@@ -80,6 +88,16 @@ const stepSchemas = {
   latency: z.strictObject({ at, do: z.literal('latency'), ms: z.int().min(0).max(10_000) }),
   /** `upload: hang`: the media host reads the upload and never answers */
   media: z.strictObject({ at, do: z.literal('media'), conn: z.enum(['answer', 'hold', 'error']), upload: z.enum(['ok', 'fail', 'hang']) }),
+  /** from now on the recipient's phone sends a delivery and/or read receipt this long after each message frame */
+  receipts: z.strictObject({ at, do: z.literal('receipts'), deliveryMs: z.int().min(0).max(10_000).optional(), readMs: z.int().min(0).max(10_000).optional() }),
+  /** the recipient cannot decrypt the next message frame: its retry receipt comes `afterMs` after the frame arrived */
+  retryNext: z.strictObject({ at, do: z.literal('retryNext'), afterMs: z.int().min(0).max(scenarioLimits.atMsMax) }),
+  /** from now on group metadata queries are never answered (`hold`) or answered 403 `forbidden` */
+  groupMetadata: z.strictObject({ at, do: z.literal('groupMetadata'), answer: z.enum(['hold', 'forbidden']) }),
+  /** from now on usync queries are answered 429 `rate-overlimit` */
+  usyncRateLimited: z.strictObject({ at, do: z.literal('usyncRateLimited') }),
+  /** from now on the chat's contact has a device the bot has no session with, and its key fetch is never answered */
+  keyFetchHold: z.strictObject({ at, do: z.literal('keyFetchHold'), chat: name.optional() }),
 } as const;
 
 /** Every step kind, client actions first. */
@@ -111,6 +129,8 @@ const headSchema = z.strictObject({
   listenerThrows: z.enum(['connection.update', 'messages.upsert']).optional(),
   /** more `makeWASocket` settings (Baileys' defaults: both true) */
   socketConfig: z.strictObject({ markOnlineOnConnect: z.boolean().optional(), emitOwnEvents: z.boolean().optional() }).optional(),
+  /** the path passes `getMessage` (its sent messages by id) in the socket config */
+  getMessage: z.literal(true).optional(),
   /** the script stops observing here; what happens later is not part of the trace */
   endAt: at,
   steps: z.array(z.unknown()).min(1).max(scenarioLimits.stepsMax),
@@ -123,6 +143,7 @@ export interface Scenario {
   reconnect?: { delayMs: number };
   listenerThrows?: 'connection.update' | 'messages.upsert';
   socketConfig?: { markOnlineOnConnect?: boolean; emitOwnEvents?: boolean };
+  getMessage?: true;
   endAt: number;
   steps: Step[];
 }
@@ -154,6 +175,7 @@ export function parseScenario(input: unknown): Scenario {
   if (head.data.reconnect) scenario.reconnect = head.data.reconnect;
   if (head.data.listenerThrows) scenario.listenerThrows = head.data.listenerThrows;
   if (head.data.socketConfig) scenario.socketConfig = head.data.socketConfig;
+  if (head.data.getMessage) scenario.getMessage = true;
   return scenario;
 }
 
@@ -225,11 +247,23 @@ export function newsletterJid(chat: string): string | undefined {
   return chat.startsWith('newsletter') ? `1203630000000000${String(chat.length).padStart(2, '0')}@newsletter` : undefined;
 }
 
+/**
+ * A chat named `group…` is a group (`…@g.us`): a send to it first asks the server for the
+ * group's metadata (`groupMetadata`, `Socket/groups.js`), every time; its members are
+ * {@link groupMemberJids}.
+ */
+export function groupJid(chat: string): string | undefined {
+  return chat.startsWith('group') ? `1203630000000009${String(chat.length).padStart(2, '0')}@g.us` : undefined;
+}
+
+/** The two members of every scenario group (`p1`, `p2`), by phone number. */
+export const groupMemberJids = Object.freeze(['15550000801@s.whatsapp.net', '15550000802@s.whatsapp.net']);
+
 /** The chats a scenario uses, in order of first use. */
 export function scenarioChats(scenario: Scenario): string[] {
   const chats: string[] = [];
   for (const step of scenario.steps) {
-    if ((step.do === 'send' || step.do === 'inbound') && !chats.includes(chatOf(step))) chats.push(chatOf(step));
+    if ((step.do === 'send' || step.do === 'inbound' || step.do === 'keyFetchHold') && !chats.includes(chatOf(step))) chats.push(chatOf(step));
   }
   return chats;
 }

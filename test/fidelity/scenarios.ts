@@ -56,6 +56,8 @@ const keepAliveNoticeMs = 6000;
 // ---- builders (key order matches trace.ts, whose comparisons are by JSON) ---------------------
 
 const boom = (statusCode: number, message: string): ErrorShape => ({ kind: 'boom', statusCode, message });
+/** A query answered with `<error code text>`: `assertNodeErrorFree`'s Boom 500, the code in `data`. */
+const refused = (code: number, text: string): ErrorShape => ({ kind: 'boom', statusCode: 500, message: text, data: code });
 const closeCode = (value: number): ErrorShape => ({ kind: 'number', value });
 const connectionClosed = boom(428, 'Connection Closed');
 const resolvedValue = { proto: true, timestamp: 'Long' as const, status: 1, fromMe: true };
@@ -484,7 +486,8 @@ export const mediaUploadFails: FidelityCase = {
 };
 
 /**
- * `media_conn` answered with an error: `assertNodeErrorFree` throws Boom(text) (500), and the
+ * `media_conn` answered with an error: `assertNodeErrorFree` throws Boom(text) (500, the error's
+ * code in `data`), and the
  * rejected promise stays cached in `refreshMediaConn` (`const media = await mediaConn` rethrows):
  * every later media send on this socket fails the same way at once, with no new iq.
  */
@@ -502,7 +505,7 @@ export const mediaConnErrorCached: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 0),
-    sends: [rejected('d1', 1, 1000, 1000 + writeMs, boom(500, 'internal-server-error')), rejected('d2', 1, 2000, 2000, boom(500, 'internal-server-error'))],
+    sends: [rejected('d1', 1, 1000, 1000 + writeMs, refused(500, 'internal-server-error')), rejected('d2', 1, 2000, 2000, refused(500, 'internal-server-error'))],
   }),
 };
 
@@ -690,7 +693,8 @@ export const redeliveryAfterDrop: FidelityCase = {
 
 /**
  * A server nack (`<ack class="message" error=…>`, `handleBadAck` in `Socket/messages-recv.js`)
- * after the send resolved: `messages.update` status ERROR (0), here 500 ms after the send, after
+ * after the send resolved: `messages.update` status ERROR (0) with the nack's code in
+ * `messageStubParameters`, here 500 ms after the send, after
  * its echo (status PENDING). A nack that comes within the own echo's 100 ms buffer is folded by
  * the event buffer into the buffered upsert (`Utils/event-buffer.js` consolidation): the echo
  * then carries status ERROR and no update is emitted. Which of the two happens depends on a race
@@ -711,7 +715,7 @@ export const serverNackLate: FidelityCase = {
     connection: login(1, 0),
     sends: [written('r1', 1, 1000)],
     upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
-    updates: [{ at: 1000 + writeMs + 500, socket: 1, name: 'r1', status: 0 }],
+    updates: [{ at: 1000 + writeMs + 500, socket: 1, name: 'r1', status: 0, stubParameters: ['479'] }],
   }),
 };
 
@@ -1109,6 +1113,297 @@ export const presenceWithoutJid: FidelityCase = {
   }),
 };
 
+// ---- pre-write queries that reject, group chats ----------------------------------------------
+
+/** A group's metadata query and its participants' devices before each write (`relayMessage`). */
+const groupWriteMs = 40;
+
+/**
+ * A group chat. Every group send first asks the server for the group's metadata (`groupMetadata`,
+ * `Socket/groups.js`, called by `relayMessage`, `Socket/messages-send.js`, on each send: rc14 has
+ * no metadata cache unless the path passes `cachedGroupMetadata`), then its participants'
+ * devices (usync), encrypts with the sender key and writes; it resolves at the write like a 1:1
+ * send and is echoed. A member's message names its sender in `key.participant`
+ * (`decodeMessageNode`, `Utils/decode-wa-message.js`).
+ */
+export const groupSend: FidelityCase = {
+  scenario: scenario({
+    name: 'group-send',
+    endAt: 3000,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1000, do: 'send', key: 'g1', chat: 'group' },
+      { at: 1500, do: 'inbound', msg: 'm1', chat: 'group', participant: 'p2' },
+      { at: 2000, do: 'send', key: 'g2', chat: 'group' },
+    ],
+  }),
+  rc14: trace({
+    connection: login(1, 0),
+    sends: [resolved('g1', 1, 1000, 1000 + groupWriteMs, 1000 + groupWriteMs), resolved('g2', 1, 2000, 2000 + groupWriteMs, 2000 + groupWriteMs)],
+    upserts: [
+      echo('g1', 1, 1000 + groupWriteMs + echoMs),
+      { ...received('m1', 1, 1500 + upsertMs, 'notify', 1500), participant: true },
+      echo('g2', 1, 2000 + groupWriteMs + echoMs),
+    ],
+  }),
+};
+
+/**
+ * A group's metadata query never answered: `query` times out to `undefined` and
+ * `extractGroupMetadata` (`Socket/groups.js`) throws Boom 500 `Invalid group metadata response:
+ * missing <group> node` after one `defaultQueryTimeoutMs`. Nothing was written: a send that
+ * waited a minute on WhatsApp and then failed before any frame.
+ */
+export const groupMetadataUnanswered: FidelityCase = {
+  scenario: scenario({
+    name: 'group-metadata-unanswered',
+    endAt: 3500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'groupMetadata', answer: 'hold' },
+      { at: 1000, do: 'send', key: 'g1', chat: 'group' },
+    ],
+  }),
+  rc14: trace({
+    connection: login(1, 0),
+    sends: [rejected('g1', 1, 1000, 1000 + socket.defaultQueryTimeoutMs, boom(500, 'Invalid group metadata response: missing <group> node'))],
+  }),
+};
+
+/**
+ * The bot is no longer in the group: the server answers the metadata query 403, and `query`'s
+ * `assertNodeErrorFree` (`WABinary/generic-utils.js`) throws `new Boom('forbidden', { data: 403
+ * })`: status 500, the 403 only in `data`, at once, no frame.
+ */
+export const groupForbidden: FidelityCase = {
+  scenario: scenario({
+    name: 'group-forbidden',
+    endAt: 2000,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'groupMetadata', answer: 'forbidden' },
+      { at: 1000, do: 'send', key: 'g1', chat: 'group' },
+    ],
+  }),
+  rc14: trace({ connection: login(1, 0), sends: [rejected('g1', 1, 1000, 1000 + writeMs, refused(403, 'forbidden'))] }),
+};
+
+/**
+ * A usync answered 429 (`rate-overlimit`): `executeUSyncQuery`'s `query` throws Boom 500
+ * `rate-overlimit` with 429 in `data` (`assertNodeErrorFree`); `relayMessage` stops before the
+ * write. A path reading `output.statusCode` sees 500, not 429.
+ */
+export const usyncRateOverlimit: FidelityCase = {
+  scenario: scenario({
+    name: 'usync-rate-overlimit',
+    endAt: 2000,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'usyncRateLimited' },
+      { at: 1000, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({ connection: login(1, 0), sends: [rejected('r1', 1, 1000, 1000 + writeMs, refused(429, 'rate-overlimit'))] }),
+};
+
+/**
+ * The contact has a device the bot has no Signal session with: `assertSessions`
+ * (`Socket/messages-send.js`) fetches its key bundle (iq `encrypt` `<key>`), the server never
+ * answers, the query times out to `undefined`, nothing can be encrypted and
+ * `createParticipantNodes` throws Boom 500 `All encryptions failed` after one
+ * `defaultQueryTimeoutMs`. No frame.
+ */
+export const keyFetchUnanswered: FidelityCase = {
+  scenario: scenario({
+    name: 'key-fetch-unanswered',
+    endAt: 3500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'keyFetchHold' },
+      { at: 1000, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({ connection: login(1, 0), sends: [rejected('r1', 1, 1000, 1000 + socket.defaultQueryTimeoutMs, boom(500, 'All encryptions failed'))] }),
+};
+
+// ---- receipts from the recipient, retry receipts ---------------------------------------------
+
+/**
+ * The recipient's phone acknowledges delivery, then reading: `<receipt>` without a type, then
+ * `type="read"`. rc14 emits `messages.update` with status DELIVERY_ACK (3), then READ (4)
+ * (`handleReceipt`, `Socket/messages-recv.js`; `getStatusFromReceiptType`, `Utils/generics.js`).
+ */
+export const deliveryAndReadReceipts: FidelityCase = {
+  scenario: scenario({
+    name: 'delivery-and-read-receipts',
+    endAt: 2500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'receipts', deliveryMs: 300, readMs: 800 },
+      { at: 1000, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({
+    connection: login(1, 0),
+    sends: [written('r1', 1, 1000)],
+    upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
+    updates: [
+      { at: 1000 + writeMs + 300, socket: 1, name: 'r1', status: 3 },
+      { at: 1000 + writeMs + 800, socket: 1, name: 'r1', status: 4 },
+    ],
+  }),
+};
+
+/**
+ * In a group the receipts come from each member (`participant`): rc14 emits
+ * `message-receipt.update` (a member's `receiptTimestamp`, then `readTimestamp`) and no
+ * `messages.update` (`handleReceipt`): a path that waits for status 3 in a group waits for ever.
+ */
+export const groupReceipts: FidelityCase = {
+  scenario: scenario({
+    name: 'group-receipts',
+    endAt: 2500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'receipts', deliveryMs: 300, readMs: 800 },
+      { at: 1000, do: 'send', key: 'g1', chat: 'group' },
+    ],
+  }),
+  rc14: trace({
+    connection: login(1, 0),
+    sends: [resolved('g1', 1, 1000, 1000 + groupWriteMs, 1000 + groupWriteMs)],
+    upserts: [echo('g1', 1, 1000 + groupWriteMs + echoMs)],
+    receipts: [
+      { at: 1000 + groupWriteMs + 300, socket: 1, name: 'g1', type: 'delivery' },
+      { at: 1000 + groupWriteMs + 800, socket: 1, name: 'g1', type: 'read' },
+    ],
+  }),
+};
+
+/**
+ * A nack 463 (the account may not start new chats): `handleBadAck` emits status ERROR with
+ * `messageStubParameters: ['463', ACCOUNT_RESTRICTED_TEXT]` (`Socket/messages-recv.js`,
+ * `Utils/decode-wa-message.js`); other codes carry the code alone ({@link serverNackLate}).
+ */
+export const nack463: FidelityCase = {
+  scenario: scenario({
+    name: 'nack-463',
+    endAt: 2200,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'nackNext', error: '463' },
+      { at: 500, do: 'ackDelay', ms: 500 },
+      { at: 1000, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({
+    connection: login(1, 0),
+    sends: [written('r1', 1, 1000)],
+    upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
+    updates: [{ at: 1000 + writeMs + 500, socket: 1, name: 'r1', status: 0, stubParameters: ['463', 'Your account has been restricted'] }],
+  }),
+};
+
+/** From a retry receipt's arrival to the resend's frame: a forced key fetch, the devices, the write. */
+const resendMs = 50;
+
+/**
+ * The recipient cannot decrypt the message and sends a retry receipt: rc14 resends it by itself,
+ * same id, ~50 ms later, from the socket's own cache of recent sends (`handleReceipt`,
+ * `sendMessagesAgain`, `Socket/messages-recv.js`; `MessageRetryManager`,
+ * `Utils/message-retry-manager.js`). The path sees nothing: no update, no second echo.
+ */
+export const retryReceiptResent: FidelityCase = {
+  scenario: scenario({
+    name: 'retry-receipt-resent',
+    endAt: 2500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'retryNext', afterMs: 500 },
+      { at: 1000, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({
+    connection: login(1, 0),
+    sends: [{ ...written('r1', 1, 1000), frames: 2, laterFramesAt: [1000 + writeMs + 500 + resendMs] }],
+    upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
+  }),
+};
+
+/**
+ * A socket resends one id twice at most: `handleReceipt` and `sendMessagesAgain` each count the
+ * retry in `msgRetryCache` and stop at `maxMsgRetryCount` (5), so the third retry receipt is
+ * answered with nothing (`Socket/messages-recv.js`).
+ */
+export const retryReceiptsTwiceAtMost: FidelityCase = {
+  scenario: scenario({
+    name: 'retry-receipts-twice-at-most',
+    endAt: 3500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'retryNext', afterMs: 500 },
+      { at: 500, do: 'retryNext', afterMs: 500 },
+      { at: 500, do: 'retryNext', afterMs: 500 },
+      { at: 1000, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({
+    connection: login(1, 0),
+    sends: [{ ...written('r1', 1, 1000), frames: 3, laterFramesAt: [1000 + writeMs + 500 + resendMs, 1000 + writeMs + 2 * (500 + resendMs)] }],
+    upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
+  }),
+};
+
+/**
+ * A retry receipt that reaches a newer socket: its cache of recent sends is its own (each
+ * `makeSocket` makes a `MessageRetryManager`), so rc14 finds nothing, asks the default
+ * `getMessage` (returns `undefined`, `Defaults/index.js`) and resends nothing: the recipient
+ * never gets the message, and the path is never told.
+ */
+export const retryReceiptAfterReconnect: FidelityCase = {
+  scenario: scenario({
+    name: 'retry-receipt-after-reconnect',
+    endAt: 4500,
+    reconnect: { delayMs: 200 },
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'retryNext', afterMs: 2500 },
+      { at: 1000, do: 'send', key: 'r1' },
+      { at: 1300, do: 'terminate' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 1300, boom(428, 'Connection Terminated')), ...login(2, 1500)],
+    sends: [written('r1', 1, 1000)],
+    upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
+  }),
+};
+
+/**
+ * The same, with the path's `getMessage` in the socket config: rc14 asks it for the message
+ * (`{ remoteJid, id, fromMe: true, participant }`) and resends what it returns, same id, from
+ * the newer socket (`sendMessagesAgain`).
+ */
+export const retryReceiptGetMessage: FidelityCase = {
+  scenario: scenario({
+    name: 'retry-receipt-get-message',
+    endAt: 4500,
+    getMessage: true,
+    reconnect: { delayMs: 200 },
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'retryNext', afterMs: 2500 },
+      { at: 1000, do: 'send', key: 'r1' },
+      { at: 1300, do: 'terminate' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 1300, boom(428, 'Connection Terminated')), ...login(2, 1500)],
+    sends: [{ ...written('r1', 1, 1000), frames: 2, laterFramesAt: [1000 + writeMs + 2500 + resendMs] }],
+    upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
+  }),
+};
+
 /** Every case, in a fixed order. */
 export const fidelityCases: readonly FidelityCase[] = Object.freeze([
   healthySession,
@@ -1152,4 +1447,16 @@ export const fidelityCases: readonly FidelityCase[] = Object.freeze([
   noOwnEcho,
   replacedByOwnLogin,
   presenceWithoutJid,
+  groupSend,
+  groupMetadataUnanswered,
+  groupForbidden,
+  usyncRateOverlimit,
+  keyFetchUnanswered,
+  deliveryAndReadReceipts,
+  groupReceipts,
+  nack463,
+  retryReceiptResent,
+  retryReceiptsTwiceAtMost,
+  retryReceiptAfterReconnect,
+  retryReceiptGetMessage,
 ]);

@@ -5,7 +5,7 @@
  * simulator (`simulate(timeline, factory)`), so both traces come from the same code.
  */
 import { createHash } from 'node:crypto';
-import { proto, type BaileysEventMap } from '@whiskeysockets/baileys';
+import { proto, type BaileysEventMap, type WAMessageKey } from '@whiskeysockets/baileys';
 import type { SendPath, SendPathFactory, SimEnv, SocketLike } from '../../src/ports.js';
 import { chatOf, type Scenario, type StepOf } from './scenario.js';
 import { emptyTrace, errorShape, messageText, nameInText, sendText, valueShape, type ConnectionEntry, type EndEntry, type PresenceEntry, type SendEntry, type Trace } from './trace.js';
@@ -115,7 +115,9 @@ class Script implements SendPath {
 
   #connect(): void {
     const { keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs } = this.#scenario.socket;
-    const sock = this.#env.makeSocket({ keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs, ...this.#scenario.socketConfig });
+    const getMessage = this.#scenario.getMessage ? { getMessage: (key: WAMessageKey) => this.#getMessage(key) } : {};
+    const settings = { keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs, ...this.#scenario.socketConfig };
+    const sock = this.#env.makeSocket({ ...settings, ...getMessage });
     this.#sockets.push(sock);
     const generation = this.#sockets.length;
     this.#listen(sock, generation);
@@ -147,6 +149,7 @@ class Script implements SendPath {
       maybeThrow('messages.upsert', true);
     });
     sock.ev.on('messages.update', updates => this.#onUpdate(generation, updates));
+    sock.ev.on('message-receipt.update', receipts => this.#onReceipts(generation, receipts));
     if (throwsIn !== undefined) sock.ev.on(throwsIn, laterListener);
   }
 
@@ -188,6 +191,7 @@ class Script implements SendPath {
         fromMe,
         name: nameInText(messageText(message.message)),
         status: typeof message.status === 'number' ? message.status : null,
+        ...(message.key.participant ? { participant: true as const } : {}),
       };
       const sentMs = fromMe ? undefined : timestampMs(message.messageTimestamp);
       if (sentMs !== undefined) entry.sentAt = sentMs - this.#t0;
@@ -199,13 +203,29 @@ class Script implements SendPath {
     if (this.#stopped) return;
     for (const { key, update } of updates) {
       if (!('status' in update)) continue;
+      const stub = update.messageStubParameters;
       this.#record.trace.updates.push({
         at: this.#now(),
         socket: generation,
         name: this.#record.keysById.get(key.id ?? '') ?? '?',
         status: typeof update.status === 'number' ? update.status : null,
+        ...(Array.isArray(stub) && stub.length > 0 ? { stubParameters: stub.map(String) } : {}),
       });
     }
+  }
+
+  #onReceipts(generation: number, receipts: BaileysEventMap['message-receipt.update']): void {
+    if (this.#stopped) return;
+    for (const { key, receipt } of receipts) {
+      const entry = { at: this.#now(), socket: generation, name: this.#record.keysById.get(key.id ?? '') ?? '?' };
+      (this.#record.trace.receipts ??= []).push({ ...entry, type: receipt.readTimestamp ? 'read' : 'delivery' });
+    }
+  }
+
+  /** The path's `getMessage`: the message it sent with that id (rc14 asks when a retry receipt finds no copy). */
+  async #getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined> {
+    const sendKey = this.#record.keysById.get(key.id ?? '');
+    return sendKey === undefined ? undefined : { conversation: sendText(sendKey) };
   }
 
   #send(step: StepOf<'send'>): void {

@@ -36,7 +36,13 @@ function behaviourOf(trace: Trace): string {
   if (appends.length > 0) parts.push(`${appends.join(', ')} upserted as append`);
   if (repeated.length > 0) parts.push(`${[...new Set(repeated)].join(', ')} upserted again`);
   if (echoes > 0) parts.push(`each write echoed (append, fromMe)`);
-  for (const update of trace.updates) parts.push(`${update.name}: messages.update status ${update.status} at ${seconds(update.at)}`);
+  const inGroups = trace.upserts.filter((u) => u.participant).map((u) => u.name);
+  if (inGroups.length > 0) parts.push(`${inGroups.join(', ')} upserted with a participant`);
+  for (const update of trace.updates) {
+    const stub = update.stubParameters === undefined ? '' : ` messageStubParameters ${JSON.stringify(update.stubParameters)}`;
+    parts.push(`${update.name}: messages.update status ${update.status}${stub} at ${seconds(update.at)}`);
+  }
+  for (const receipt of trace.receipts ?? []) parts.push(`${receipt.name}: message-receipt.update ${receipt.type} at ${seconds(receipt.at)}`);
   for (const thrown of trace.thrown) parts.push(`the throw in ${thrown.event} is an unhandled ${thrown.surfaced}, later listeners ${thrown.laterListenerRan ? 'ran' : 'skipped'}`);
   for (const u of trace.upserts) {
     // A message that reached the bot a second or more after it was sent: its timestamp tells.
@@ -58,14 +64,17 @@ function sendWords(send: SendEntry): string {
       : send.outcome === 'rejected'
         ? `rejected ${errorWords(send.error!)} at ${seconds(send.settledAt ?? send.at)}`
         : 'never settled';
-  const frame = send.frames === 0 ? 'no frame reached the server' : `frame at ${seconds(send.frameAt ?? send.at)}`;
+  const frame =
+    send.frames === 0
+      ? 'no frame reached the server'
+      : `frame at ${[send.frameAt ?? send.at, ...(send.laterFramesAt ?? [])].map(seconds).join(', ')}${send.frames > 1 ? ' (same id)' : ''}`;
   return `${send.key} (sent at ${seconds(send.at)}) ${outcome}, ${frame}`;
 }
 
 function errorWords(error: ErrorShape): string {
   switch (error.kind) {
     case 'boom':
-      return `${error.statusCode} '${error.message}'`;
+      return `${error.statusCode} '${error.message}'${error.data === undefined ? '' : ` (data ${error.data})`}`;
     case 'number':
       return `with the bare number ${error.value}`;
     case 'error':

@@ -7,11 +7,12 @@
 
 /**
  * How a rejection (or close error) looks to the path: a Boom (`output.statusCode` + message), a
- * bare number (a ws close code, what rc14's `waitForMessage` rejects with on a network close),
+ * bare number (a ws close code, what rc14's `waitForMessage` rejects with on a network close;
+ * a Boom's `data` when it is a number: the code of a query answered with an error),
  * another Error, or anything else. `127.0.0.1:<digits>` in messages is written `127.0.0.1:<port>`.
  */
 export type ErrorShape =
-  | { kind: 'boom'; statusCode: number; message: string }
+  | { kind: 'boom'; statusCode: number; message: string; data?: number }
   | { kind: 'number'; value: number }
   | { kind: 'error'; name: string; message: string }
   | { kind: 'other'; value: string };
@@ -60,6 +61,8 @@ export interface SendEntry extends Slack {
   frames: number;
   /** when the first of them arrived */
   frameAt?: number;
+  /** when each later one arrived (a resend with the same id: rc14 answering a retry receipt) */
+  laterFramesAt?: number[];
 }
 
 /** One message of a `messages.upsert` event. */
@@ -78,6 +81,8 @@ export interface UpsertEntry extends Slack {
    * it reached the bot.
    */
   sentAt?: number;
+  /** its key names a participant (a group member's message) */
+  participant?: true;
 }
 
 /** One `sendPresenceUpdate` call of the script. */
@@ -104,6 +109,16 @@ export interface UpdateEntry {
   socket: number;
   name: string;
   status: number | null;
+  /** `messageStubParameters` when the update carries them (a nack: its code) */
+  stubParameters?: string[];
+}
+
+/** One `message-receipt.update` entry: a group member's receipt. */
+export interface ReceiptEntry {
+  at: number;
+  socket: number;
+  name: string;
+  type: 'delivery' | 'read';
 }
 
 /** A listener of the path threw: where it surfaced, and whether later listeners still ran. */
@@ -125,6 +140,8 @@ export interface Trace {
   thrown: ThrownEntry[];
   ends: EndEntry[];
   presences: PresenceEntry[];
+  /** group receipts (absent: none) */
+  receipts?: ReceiptEntry[];
 }
 
 /** An empty trace. */
@@ -140,7 +157,10 @@ export function errorShape(err: unknown): ErrorShape {
   if (err instanceof Error) {
     const message = err.message.replace(portPattern, '127.0.0.1:<port>');
     const statusCode = (err as { output?: { statusCode?: unknown } }).output?.statusCode;
-    if ((err as { isBoom?: unknown }).isBoom === true && typeof statusCode === 'number') return { kind: 'boom', statusCode, message };
+    const data = (err as { data?: unknown }).data;
+    if ((err as { isBoom?: unknown }).isBoom === true && typeof statusCode === 'number') {
+      return typeof data === 'number' ? { kind: 'boom', statusCode, message, data } : { kind: 'boom', statusCode, message };
+    }
     return { kind: 'error', name: err.name, message };
   }
   return { kind: 'other', value: String(err) };
@@ -214,12 +234,16 @@ export function compareTraces(expected: Trace, actual: Trace): string[] {
     sameValue(`${where}.frames`, e.frames, a.frames, out);
     sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out, e.slackMs);
     sameTime(`${where}.frameAt`, e.frameAt, a.frameAt, out, e.slackMs);
+    (e.laterFramesAt ?? []).forEach((at, i) => sameTime(`${where}.laterFramesAt[${i}]`, at, a.laterFramesAt?.[i], out, e.slackMs));
   });
-  compareList('upserts', expected.upserts, actual.upserts, e => `${e.name}@${e.socket}:${e.type}${e.fromMe ? ':fromMe' : ''}:status=${e.status}`, out, (e, a, where) => {
+  const upsertName = (e: UpsertEntry): string =>
+    `${e.name}@${e.socket}:${e.type}${e.fromMe ? ':fromMe' : ''}:status=${e.status}${e.participant ? ':participant' : ''}`;
+  compareList('upserts', expected.upserts, actual.upserts, upsertName, out, (e, a, where) => {
     // A timestamp in whole seconds: up to a second early.
     sameTime(`${where}.sentAt`, e.sentAt, a.sentAt, out, timestampSlackMs);
   });
-  compareList('updates', expected.updates, actual.updates, e => `${e.name}@${e.socket}:${e.status}`, out);
+  compareList('updates', expected.updates, actual.updates, e => `${e.name}@${e.socket}:${e.status}${e.stubParameters ? `:[${e.stubParameters.join('|')}]` : ''}`, out);
+  compareList('receipts', expected.receipts ?? [], actual.receipts ?? [], e => `${e.name}@${e.socket}:${e.type}`, out);
   compareList('thrown', expected.thrown, actual.thrown, e => `${e.event}@${e.socket}:${e.surfaced}:${e.laterListenerRan ? 'later ran' : 'later skipped'}`, out);
   compareList('ends', expected.ends, actual.ends, e => `${e.socket}:${e.outcome}`, out, (e, a, where) => {
     sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out);

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { failureFileOf, judge, runCampaign } from '../../properties/campaigns/campaign.js';
+import { failureFileOf, runCampaign } from '../../properties/campaigns/campaign.js';
+import { judge } from '../../properties/campaigns/judge.js';
 import { parseFailureFile, serializeFailure } from '../../properties/campaigns/failureFile.js';
 import { runArb } from '../../properties/generation/arbitraries.js';
 import { loadSendPath } from '../../properties/paths/loadSendPath.js';
@@ -60,10 +61,10 @@ describe('declared settings', () => {
     // Act
     const result = await runCampaign({ path: { name: 'declares', factory: record, settings: declared }, seed: 2, numRuns: 300 });
     // Assert
-    expect(result.failure?.shrinks).toBeGreaterThan(0);
+    expect(result.failures[0]?.shrinkSimulations).toBeGreaterThan(0);
     expect(configs.length).toBeGreaterThan(result.runs);
     expect(configs).toEqual(configs.map(() => declared));
-    expect(result.failure?.timeline.config).toEqual(declared);
+    expect(result.failures[0]?.timeline.config).toEqual(declared);
     expect(result.settings).toEqual(declared);
   });
 
@@ -104,7 +105,7 @@ describe('declared settings', () => {
     // Arrange
     const result = await runCampaign({ path: { name: 'never replies', factory: neverReplies, settings: declared }, seed: 1, numRuns: 50 });
     // Act
-    const file = failureFileOf(result, result.failure!);
+    const file = failureFileOf(result, result.failures[0]!);
     const read = parseFailureFile(serializeFailure(file));
     // Assert
     expect(read.settings).toEqual(declared);

@@ -117,6 +117,7 @@ import {
   sha256,
   type BinaryNode,
 } from '@whiskeysockets/baileys';
+import { Recipient } from './recipient.js';
 
 // `ws` is Baileys' own dependency (hoisted); it ships no types and @types/ws is not installed,
 // so load it through require with the few members used here typed locally.
@@ -181,7 +182,7 @@ export const streamErrorNode = (kind: StreamErrorKind): BinaryNode => {
   }
 };
 
-/** An inbound 1:1 text the server delivers to the bot. */
+/** An inbound text the server delivers to the bot: 1:1, or in a group (`from` the group) by `participant`. */
 export interface InboundText {
   from: string;
   id: string;
@@ -193,6 +194,7 @@ export interface InboundText {
    * `messageTimestamp`: `decryptMessageNode`, `Utils/decode-wa-message.js`).
    */
   t?: number;
+  participant?: string;
 }
 
 /** What the server does with `iq xmlns="w:m"` `<media_conn/>` and with uploads to its media host. */
@@ -448,6 +450,7 @@ export class ServerConnection {
       tag: 'message',
       attrs: {
         from: msg.from,
+        ...(msg.participant ? { participant: msg.participant } : {}),
         id: msg.id,
         type: 'text',
         t: String(msg.t ?? Math.floor(Date.now() / 1000)),
@@ -548,6 +551,10 @@ export class ServerConnection {
       this.failure(plan.failure);
       return;
     }
+    if (this.server.companionRemoved) {
+      this.failure(401);
+      return;
+    }
     if (typeof plan === 'object' && 'loginDelayMs' in plan) {
       this.later(plan.loginDelayMs, () => this.logIn());
       return;
@@ -562,7 +569,10 @@ export class ServerConnection {
     this.sendNode({ tag: 'success', attrs: { t, props: '1', abprops: '1', location: 'loopback', creation: t } });
     const offline = this.server.takeOffline();
     for (const msg of offline) this.pushText(msg, { offline: true });
-    this.sendNode({ tag: 'ib', attrs: {}, content: [{ tag: 'offline', attrs: { count: String(offline.length) } }] });
+    const stanzas = this.server.takeOfflineStanzas();
+    for (const node of stanzas) this.sendNode({ ...node, attrs: { ...node.attrs, offline: '1' } });
+    const count = offline.length + stanzas.length;
+    this.sendNode({ tag: 'ib', attrs: {}, content: [{ tag: 'offline', attrs: { count: String(count) } }] });
     this.loggedIn = true;
     this.server.emit('change');
   }
@@ -608,6 +618,7 @@ export class ServerConnection {
       at: this.server.now(),
     };
     this.server.recordMessage(msg);
+    this.server.recipient.received(msg);
     const nack = this.server.nackNext.shift();
     const policy = this.server.ackPolicy;
     if (nack === undefined && policy.kind === 'drop') return;
@@ -631,8 +642,17 @@ export class ServerConnection {
     const children = Array.isArray(node.content) ? node.content : [];
     const first = children[0]?.tag ?? '';
     if (this.server.holdIq?.({ xmlns, type, child: first }, this)) return;
+    const refusal = this.server.iqError?.({ xmlns, type, child: first });
+    if (refusal !== undefined) {
+      const error: BinaryNode = { tag: 'error', attrs: { code: String(refusal.code), text: refusal.text } };
+      this.later(this.server.options.iqDelayMs ?? 0, () => this.sendNode({ tag: 'iq', attrs: { id, type: 'error', from: node.attrs.to ?? S_WHATSAPP_NET }, content: [error] }));
+      return;
+    }
+    const custom = this.server.answerIq?.(node);
     let content: BinaryNode[] | undefined;
-    if (xmlns === 'encrypt' && first === 'count') {
+    if (custom !== undefined) {
+      content = custom;
+    } else if (xmlns === 'encrypt' && first === 'count') {
       content = [{ tag: 'count', attrs: { value: String(this.server.options.preKeyCount ?? 100) } }];
     } else if (xmlns === 'encrypt' && first === 'digest') {
       content = [{ tag: 'digest', attrs: {} }];
@@ -652,8 +672,12 @@ export class ServerConnection {
       const answer = this.server.mediaConnAnswer();
       if (answer === undefined) return;
       content = [answer];
+    } else if (xmlns === 'w:g2' && first === 'query') {
+      content = [groupNode(node.attrs.to ?? '', this.server.groups.get(node.attrs.to ?? '') ?? [])];
     } else if (xmlns === 'w:p' && first === 'ping') {
       content = undefined;
+    } else if (xmlns === 'md' && first === 'remove-companion-device') {
+      this.server.companionRemoved = true;
     } else {
       this.server.unansweredKinds.add(`${xmlns}/${type}/${first}`);
     }
@@ -661,13 +685,16 @@ export class ServerConnection {
     this.later(this.server.options.iqDelayMs ?? 0, () => this.sendNode(reply));
   }
 
-  /** Every user: an empty device list and no LID (see the header comment for why). */
+  /**
+   * Every user: an empty device list and no LID (see the header comment for why), unless
+   * `server.devices` lists device ids for the user (then a send to it needs a Signal session).
+   */
   private usyncAnswer(usync: BinaryNode): BinaryNode {
     const list = getBinaryNodeChild(usync, 'list');
     const users = getBinaryNodeChildren(list, 'user').map(u => ({
       tag: 'user',
       attrs: { jid: u.attrs.jid ?? '' },
-      content: [{ tag: 'devices', attrs: {}, content: [{ tag: 'device-list', attrs: {} }] }],
+      content: [{ tag: 'devices', attrs: {}, content: [{ tag: 'device-list', attrs: {}, content: this.deviceNodes(u.attrs.jid ?? '') }] }],
     }));
     return {
       tag: 'usync',
@@ -675,6 +702,25 @@ export class ServerConnection {
       content: [{ tag: 'list', attrs: {}, content: users }],
     };
   }
+
+  /** `<device id>` nodes of a user's devices (`server.devices`; none by default). */
+  private deviceNodes(jid: string): BinaryNode[] {
+    const ids = this.server.devices.get(jid.split('@')[0]!.split(':')[0]!) ?? [];
+    return ids.map(id => ({ tag: 'device', attrs: { id: String(id), ...(id === 0 ? {} : { 'key-index': '1' }) } }));
+  }
+}
+
+/**
+ * The answer to a group metadata query (`groupMetadata`, `Socket/groups.js`): the group and its
+ * participants, addressed by phone number so rc14 encrypts for them without LID mappings.
+ */
+function groupNode(jid: string, participants: readonly string[]): BinaryNode {
+  const t = String(Math.floor(Date.now() / 1000));
+  return {
+    tag: 'group',
+    attrs: { id: jid.split('@')[0]!, subject: 'loopback group', creation: t, s_t: t, addressing_mode: 'pn' },
+    content: participants.map(p => ({ tag: 'participant', attrs: { jid: p } })),
+  };
 }
 
 /** Inbound messages held for the bot while it has no logged-in connection (limit on everything). */
@@ -706,9 +752,28 @@ export class WaServer extends EventEmitter {
   upgradeRequests = 0;
   /** Return true to never answer an iq (a stalled server): Baileys' query times out (408). */
   holdIq: ((iq: { xmlns: string; type: string; child: string }, conn: ServerConnection) => boolean) | undefined;
+  /** The content of the answer to an iq the server does not answer itself (profile pictures, group metadata, contact lookups); undefined: a bare result. */
+  answerIq: ((iq: BinaryNode) => BinaryNode[] | undefined) | undefined;
+  /**
+   * A `remove-companion-device` iq (rc14's `logout()`) removed the bot's device: from then on
+   * every login is answered with `<failure reason="401">`, as WhatsApp answers an unlinked device.
+   */
+  companionRemoved = false;
   /** Plan for the next connections, consumed in order; then {@link defaultPlan}. */
   readonly plans: ConnectPlan[] = [];
   defaultPlan: ConnectPlan = 'serve';
+  /** Return `{ code, text }` to answer an iq with `<error>` (403 `forbidden`, 429 `rate-overlimit`): rc14's query throws a Boom 500 with the code in `data`. */
+  iqError: ((iq: { xmlns: string; type: string; child: string }) => { code: number; text: string } | undefined) | undefined;
+  /** Group chats: JID to participant JIDs, answered to the group metadata query. */
+  readonly groups = new Map<string, string[]>();
+  /** Device ids per user (the JID's user part) in usync answers; absent: none. */
+  readonly devices = new Map<string, number[]>();
+  /** The recipient's phone: delivery, read and retry receipts (see recipient.ts). */
+  readonly recipient = new Recipient({
+    later: (ms, fn) => this.later(ms, fn),
+    deliver: node => this.pushStanza(node),
+    memberOf: jid => this.groups.get(jid)?.[0],
+  });
 
   private readonly http: Server;
   private readonly wss: WsServer;
@@ -716,6 +781,10 @@ export class WaServer extends EventEmitter {
   private listening = false;
   private portNumber = 0;
   private readonly offline: InboundText[] = [];
+  /** Stanzas other than messages (receipts) held for the next login. */
+  private readonly offlineStanzas: BinaryNode[] = [];
+  /** The server's own timers (receipts), cleared at close. */
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly heldSockets = new Set<Duplex>();
   private mediaHost: HttpsServer | undefined;
   private mediaPort = 0;
@@ -790,6 +859,28 @@ export class WaServer extends EventEmitter {
     const live = [...this.connections].reverse().find(c => c.loggedIn && !c.closed);
     if (live !== undefined) live.pushText(msg, opts);
     else this.queueOffline([msg]);
+  }
+
+  /** A stanza for the bot: on the newest logged-in connection still open, or at the next login. */
+  pushStanza(node: BinaryNode): void {
+    const live = [...this.connections].reverse().find(c => c.loggedIn && !c.closed);
+    if (live !== undefined) live.sendNode(node);
+    else if (this.offlineStanzas.length < offlineQueueMax) this.offlineStanzas.push(node);
+    else throw new Error(`waServer: offline stanza queue over its limit of ${offlineQueueMax}`);
+  }
+
+  /** @internal Stanzas the next login delivers with the `offline` attribute. */
+  takeOfflineStanzas(): BinaryNode[] {
+    return this.offlineStanzas.splice(0, this.offlineStanzas.length);
+  }
+
+  /** Runs `fn` after `ms` unless the server closes first. */
+  later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.add(timer);
   }
 
   /** @internal Messages the next login delivers with the `offline` attribute. */
@@ -904,6 +995,8 @@ export class WaServer extends EventEmitter {
 
   /** Close every connection, held socket and listener; resolves when all sockets are gone. */
   async close(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
     this.refuseConnections();
     for (const c of this.connections) if (!c.closed) c.terminate();
     for (const s of this.heldSockets) s.destroy();

@@ -3,12 +3,14 @@
  * repository's files, so `prepack` builds from the sources alone) and one install into a
  * scratch project serve every case: the tarball's contents, the CLI on a correct and a buggy
  * path, the library from plain Node, a consumer's TypeScript, a consumer's vitest suite, a bot
- * module as written (audited intercepted, and tested with the drop-in for a Baileys mock), and
- * each example of the README's "Use it in your project" section, run as written there.
+ * module as written (audited intercepted, tested with the drop-in for a Baileys mock, typed
+ * with the as-written types and audited from a script), bots as written that log (their console
+ * stays out of stdout and --json) and that exit (a finding), and each example of the README's
+ * "Use it in your project" section, run as written there.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../cli/runCli.js';
 import { installConsumer, packFromClone, readmeSnippet, sh, type Packed } from './consumerProject.js';
@@ -52,7 +54,7 @@ beforeAll(async () => {
 }, setupTimeoutMs);
 
 // The scratch project holds a whole install (about 140 MB): not left behind in the temp folder.
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
 
 /** Makes `src/sendPath.ts` (the module the README's examples use) the correct or the buggy path. */
 function useSendPath(which: 'correct' | 'buggy'): void {
@@ -68,10 +70,34 @@ function failureIn(output: string): { file: string; replay: string } {
 }
 
 describe('the tarball', () => {
-  it('holds only dist/, bin/, README.md, LICENSE and package.json', () => {
-    const shipped = /^(dist\/.+\.(js|mjs|d\.ts|d\.mts|js\.map|mjs\.map)|bin\/baileys-sim\.js|README\.md|LICENSE|package\.json)$/;
+  it('holds only dist/, bin/, docs/, the sources its maps point at, README.md, LICENSE and package.json', () => {
+    const shipped = /^(dist\/.+\.(js|mjs|d\.ts|d\.mts|js\.map|mjs\.map)|bin\/baileys-sim\.js|docs\/[\w.-]+\.md|(src|sim|properties|cli|report|vitest)\/.+\.(ts|mjs)|README\.md|LICENSE|package\.json)$/;
     expect(packed.files.filter((file) => !shipped.test(file))).toEqual([]);
     expect(packed.files.filter((file) => /(^|\/)(test|scripts|\.ci)\/|config|tsconfig|stryker/.test(file))).toEqual([]);
+  });
+
+  it('has no source map that points at a file it does not hold', () => {
+    // Arrange
+    const maps = packed.files.filter((file) => file.endsWith('.map'));
+    // Act
+    const missing = maps.flatMap((map) => {
+      const { sources } = JSON.parse(readFileSync(join(consumer, 'node_modules/baileys-sim', map), 'utf8')) as { sources: string[] };
+      return sources.map((source) => posix.normalize(posix.join(posix.dirname(map), source))).filter((file) => !packed.files.includes(file));
+    });
+    // Assert
+    expect(maps.length).toBeGreaterThan(50);
+    expect(missing).toEqual([]);
+  });
+
+  it('holds every document its messages, its code and its README point at', () => {
+    // Arrange
+    const installed = join(consumer, 'node_modules/baileys-sim');
+    const texts = [readFileSync(join(installed, 'README.md'), 'utf8'), ...packed.files.filter((file) => /\.(m?js|md)$/.test(file)).map((file) => readFileSync(join(installed, file), 'utf8'))];
+    // Act
+    const linked = new Set(texts.flatMap((text) => [...text.matchAll(/\b(docs\/[\w-]+\.md)\b/g)].map((m) => m[1]!)));
+    // Assert
+    expect(linked.size).toBeGreaterThan(2);
+    expect([...linked].filter((doc) => !packed.files.includes(doc))).toEqual([]);
   });
 
   it('holds every file the manifest points at, and the .mjs helpers that run from dist/', () => {
@@ -114,7 +140,7 @@ describe('installed into a project', () => {
       expect(correct.code, correct.stderr).toBe(0);
       expect(correct.stdout).toContain('OK: every property held in 300 runs (seed 1)');
       expect(buggy.code, buggy.stderr).toBe(1);
-      expect(failure.file).toMatch(/^\.baileys-sim\/failures\/buggy-mjs-[0-9a-f]{12}\.json$/);
+      expect(failure.file).toMatch(/^\.baileys-sim\/failures\/buggy-mjs-[a-z-]+-[0-9a-f]{12}\.json$/);
       expect(replay.code).toBe(1);
       expect(replay.stdout).toContain('FAIL: still violates');
     },
@@ -222,9 +248,10 @@ describe('installed into a project', () => {
       const replay = await sh(failure.replay, consumer);
       // Assert 1
       expect(failing.code).toBe(1);
-      expect(failing.stdout + failing.stderr).toMatch(/SendPathFailure: my send path: [a-z-]+(, [a-z-]+)* violated \(seed 1, run \d+ of 500; shrunk from \d+ to \d+ events in \d+ steps\)/);
+      expect(failing.stdout + failing.stderr).toMatch(/SendPathFailure: my send path: \d+ propert(y|ies) violated \(seed 1, 500 runs\)/);
+      expect(failing.stdout + failing.stderr).toMatch(/^ *FAIL( \d+\/\d+)? {2}live-socket: \d+ runs? violated it$/m);
       expect(failing.stdout + failing.stderr).toContain('timeline (▶ = timeline event');
-      expect(failure.file).toMatch(/^\.baileys-sim\/failures\/src-sendPath-ts-[0-9a-f]{12}\.json$/);
+      expect(failure.file).toMatch(/^\.baileys-sim\/failures\/src-sendPath-ts-[a-z-]+-[0-9a-f]{12}\.json$/);
       expect(failure.replay).toBe(`npx baileys-sim replay ${failure.file}`);
       expect(replay.code).toBe(1);
       // Act 2: the path fixed, and its failure kept as a regression.
@@ -247,6 +274,49 @@ describe('a send path as written, in the project', () => {
     copyFileSync(join(repoRoot, 'test/fixtures/as-written', `${fixture}.ts`), join(consumer, 'src/whatsapp.ts'));
   }
 
+  /** Copies as-written fixtures into the project's `src/` under their own names. */
+  function copyBotModules(...fixtures: string[]): void {
+    for (const fixture of fixtures) copyFileSync(join(repoRoot, 'test/fixtures/as-written', `${fixture}.ts`), join(consumer, `src/${fixture}.ts`));
+  }
+
+  it(
+    "keeps a bot's console out of stdout: --json is one JSON document, also from worker processes",
+    async () => {
+      // Arrange: a bot that logs on start, per message (with the sender's JID) and per reply.
+      copyBotModules('correct', 'logs');
+      // Act
+      const [json, text] = await Promise.all([sh('npx baileys-sim audit ./src/logs.ts --runs 200 --workers 2 --json', consumer), sh('npx baileys-sim audit ./src/logs.ts --runs 100', consumer)]);
+      // Assert
+      expect(json.code, json.stderr).toBe(0);
+      expect(JSON.parse(json.stdout)).toMatchObject({ verdict: 'clean', runs: 200 });
+      expect(text.code, text.stderr).toBe(0);
+      expect(text.stdout).toContain('OK: every property held in 100 runs (seed 1)');
+      expect(text.stdout + text.stderr).not.toMatch(/bot starting|message from|replying to|reply under way/);
+    },
+    caseTimeoutMs,
+  );
+
+  it(
+    'reports a bot that exits its process as a finding, with a failure file whose replay shows the exit',
+    async () => {
+      // Arrange: a bot that calls process.exit(1) when its connection closes, for pm2 to restart it.
+      copyBotModules('exits-on-close');
+      // Act
+      const audit = await sh('npx baileys-sim audit ./src/exits-on-close.ts --runs 300', consumer);
+      expect(audit.code, audit.stderr).toBe(1);
+      const file = /failure file: (\S+-clean-[0-9a-f]{12}\.json)/.exec(audit.stdout)?.[1];
+      const replay = await sh(`npx baileys-sim replay ${file}`, consumer);
+      // Assert
+      expect(audit.stdout).toMatch(/FAIL \d+\/\d+ +clean: \d+ runs? violated it/);
+      expect(audit.stdout).toContain('the bot exited the process with code 1 (process.exit)');
+      expect(audit.stdout + audit.stderr).not.toContain('internal error');
+      expect(replay.code).toBe(1);
+      expect(replay.stdout).toContain('stdout: connection closed: exiting for the process manager to restart the bot');
+      expect(replay.stdout).toContain('FAIL the bot exited the process with code 1 (process.exit): the run ended here');
+    },
+    caseTimeoutMs,
+  );
+
   it(
     'npx baileys-sim audit intercepts a module that imports makeWASocket itself: exit 1 on the captured socket, 0 on the correct one',
     async () => {
@@ -258,10 +328,10 @@ describe('a send path as written, in the project', () => {
       // Assert
       expect(buggy.code, buggy.stderr).toBe(1);
       expect(buggy.stderr).toContain('./src/whatsapp.ts, intercepted');
-      expect(buggy.stdout).toMatch(/FAIL: \d+ propert(y|ies) violated: .*live-socket/);
+      expect(buggy.stdout).toMatch(/FAIL: \d+ propert(y|ies) violated(, the worst for a user first)?: .*live-socket/);
       expect(correct.code, correct.stdout + correct.stderr).toBe(0);
       expect(correct.stdout).toContain('OK: every property held in 300 runs (seed 1)');
-      expect(correct.stdout).toMatch(/deterministic +held +\d+ runs simulated twice, 0 differed/);
+      expect(correct.stdout).toMatch(/deterministic +held +0 +\d+ .* \d+ runs simulated twice, 0 differed/);
       expect(correct.stdout).toContain("settings          the path's own: reply deadline 120000 ms");
     },
     caseTimeoutMs,
@@ -291,6 +361,78 @@ describe('a send path as written, in the project', () => {
   );
 });
 
+describe('auditing as written from a library script, typed', () => {
+  it(
+    "type-checks a bot module against the as-written types and the interception's exports, the docs' auth state included, and audits the example bot from a script as the docs write it",
+    async () => {
+      // Arrange: the example bot (fixed) as the project's WhatsApp module, the docs' in-memory
+      // auth state, and a file typing the module as an entry (each @ts-expect-error fails the
+      // check if the type it tests were `any`).
+      copyFileSync(join(repoRoot, 'examples/example-bot/bot-fixed.ts'), join(consumer, 'src/whatsapp.ts'));
+      writeFileSync(join(consumer, 'src/auth.ts'), `${readmeSnippet('auth', 'docs/audit-as-written.md')}\n`);
+      writeFileSync(
+        join(consumer, 'src/entry.ts'),
+        [
+          "import type { AsWrittenHost, AsWrittenMessage, AsWrittenModule, SocketStubs } from 'baileys-sim';",
+          "import { interceptBaileysImports, loadSendPath, unmodelledLine } from 'baileys-sim/properties';",
+          "import { inMemoryAuthState } from './auth.js';",
+          "import * as bot from './whatsapp.js';",
+          '',
+          'export const entry: AsWrittenModule = bot;',
+          'export const socketStubs: SocketStubs = { fetchBlocklist: async () => [] };',
+          'export const host: AsWrittenHost = { onMessage: (message: AsWrittenMessage) => void message.reply(message.text) };',
+          'export const auth = inMemoryAuthState();',
+          'export const creds: string = auth.creds.advSecretKey;',
+          'export const load = async () => { interceptBaileysImports(); return loadSendPath("./src/whatsapp.ts"); };',
+          "export const line: string = unmodelledLine({ method: 'fetchBlocklist', at: 0, generation: 1 });",
+          '// @ts-expect-error a message names its chat by a string',
+          "export const wrongMessage: AsWrittenMessage = { chatJid: 1, id: 'a', text: 't', reply: async () => undefined };",
+          '// @ts-expect-error an entry has start and stop',
+          'export const notAnEntry: AsWrittenModule = { start() {} };',
+        ].join('\n'),
+      );
+      writeFileSync(
+        join(consumer, 'tsconfig.entry.json'),
+        JSON.stringify({
+          compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true, types: ['node'] },
+          files: ['src/entry.ts'],
+        }),
+      );
+      writeFileSync(join(consumer, 'audit.mjs'), `${readmeSnippet('library-as-written', 'docs/audit-as-written.md')}\n`);
+      // Act
+      const checked = await sh('npx tsc -p tsconfig.entry.json', consumer);
+      const audited = await sh('node audit.mjs', consumer);
+      // Assert
+      expect(checked.stdout + checked.stderr).toBe('');
+      expect(checked.code).toBe(0);
+      expect(audited.code, audited.stderr).toBe(0);
+      expect(audited.stdout).toContain('200 runs, broken: nothing');
+      expect(readdirSync(consumer)).not.toContain('auth_info_baileys');
+    },
+    caseTimeoutMs,
+  );
+});
+
+describe('the example bot, audited from the tarball as written', () => {
+  it(
+    'lists each of its bugs as a failure of its own in one valid --json summary, its console kept out of stdout',
+    async () => {
+      // Arrange: examples/example-bot/bot.ts, Baileys' example style with its ten lines of glue.
+      copyFileSync(join(repoRoot, 'examples/example-bot/bot.ts'), join(consumer, 'src/example-bot.ts'));
+      // Act
+      const audit = await sh('npx baileys-sim audit ./src/example-bot.ts --runs 300 --json', consumer);
+      // Assert
+      expect(audit.code, audit.stderr).toBe(1);
+      const summary = JSON.parse(audit.stdout) as { failures: { property: string; file: string }[] };
+      expect(summary.failures.map((f) => f.property)).toEqual(expect.arrayContaining(['live-socket', 'inbound-handover', 'terminal-respected', 'clean']));
+      for (const failure of summary.failures) expect(existsSync(join(consumer, failure.file))).toBe(true);
+      expect(audit.stdout).not.toContain('opened connection');
+      expect(readdirSync(consumer)).not.toContain('auth_info_baileys');
+    },
+    caseTimeoutMs,
+  );
+});
+
 describe("the README's examples, run as written", () => {
   it(
     'the CLI example exits 0 on a correct path and 1 on a buggy one',
@@ -314,7 +456,7 @@ describe("the README's examples, run as written", () => {
       writeFileSync(join(consumer, 'campaign.mjs'), `${readmeSnippet('library')}\n`);
       const result = await sh('node campaign.mjs', consumer);
       expect(result.code, result.stderr).toBe(0);
-      expect(result.stdout.trim()).toBe('200 runs, no failure');
+      expect(result.stdout.trim()).toBe('200 runs, broken: nothing');
     },
     caseTimeoutMs,
   );
@@ -347,7 +489,7 @@ describe("the README's examples, run as written", () => {
       expect(merge.code).toBe(1);
       expect(merge.stdout).toContain(`baileys-sim: ./src/sendPath.ts · seed 1`);
       const { file } = failureIn(merge.stdout);
-      expect(file).toMatch(/^baileys-sim\/failures\/src-sendPath-ts-[0-9a-f]{12}\.json$/);
+      expect(file).toMatch(/^baileys-sim\/failures\/src-sendPath-ts-[a-z-]+-[0-9a-f]{12}\.json$/);
       expect(readdirSync(join(consumer, 'baileys-sim/failures'))).toContain(file.split('/').at(-1));
     },
     caseTimeoutMs,

@@ -53,10 +53,10 @@ describe('blackhole: a reply written into a silently dead connection', () => {
     // Arrange
     const path = builtInSendPath('specimen:trusts-write');
     // Act
-    const on = await runCampaign({ path, seed: 42, numRuns: 2000, only: ['exactly-once'], determinismEvery: 0 });
-    const off = await runCampaign({ path, seed: 42, numRuns: 2000, determinismEvery: 0, simulate: { dedupeById: false } });
+    const on = await runCampaign({ path, seed: 42, numRuns: 2000, only: ['exactly-once'], determinismEvery: 0, failFast: true });
+    const off = await runCampaign({ path, seed: 42, numRuns: 2000, determinismEvery: 0, simulate: { dedupeById: false }, failFast: true });
     // Assert
-    expect(failureFileOf(on, on.failure!).dedupeById).toBe(true);
-    expect(failureFileOf(off, off.failure!).dedupeById).toBe(false);
+    expect(failureFileOf(on, on.failures[0]!).dedupeById).toBe(true);
+    expect(failureFileOf(off, off.failures[0]!).dedupeById).toBe(false);
   });
 });

@@ -20,13 +20,15 @@ import { referenceSendPath } from '../../src/reference.js';
 import { timelineOf } from '../sim/helpers.js';
 
 describe('uses-ports in a campaign', () => {
-  it('fails the first run that calls a global, and the failure replays as it', async () => {
+  it('fails every run that calls a global, counted for uses-ports alone, and the failure replays as it', async () => {
     // Act
     const result = await runCampaign({ path: { name: 'global-timers', factory: globalTimers }, seed: 3, numRuns: 50 });
-    const failure = result.failure!;
+    const failure = result.failures.find((f) => f.property === 'uses-ports')!;
     const replay = await replayWith(failureFileOf(result, failure), globalTimers);
     // Assert
     expect(failure.campaignViolation).toMatchObject({ property: 'uses-ports', uses: [{ name: 'setTimeout' }] });
+    expect(result.failures.map((f) => f.property)).toEqual(['uses-ports']);
+    expect(result.violationsByProperty['uses-ports']).toBeGreaterThan(1);
     expect(replay).toMatchObject({ sameHistory: true, reproduced: true, campaignViolation: { property: 'uses-ports' } });
   });
 });
@@ -34,8 +36,8 @@ describe('uses-ports in a campaign', () => {
 describe('deterministic in a campaign', () => {
   it('fails at the first sampled run that gives another history, shrunk while it still does, with both fingerprints', async () => {
     // Act
-    const result = await runCampaign({ path: { name: 'counter-ids', factory: moduleCounterIds }, seed: 5, numRuns: 100, determinismEvery: 1 });
-    const failure = result.failure!;
+    const result = await runCampaign({ path: { name: 'counter-ids', factory: moduleCounterIds }, seed: 5, numRuns: 100, determinismEvery: 1, failFast: true });
+    const failure = result.failures.find((f) => f.property === 'deterministic')!;
     const file = failureFileOf(result, failure);
     const replay = await replayWith(file, moduleCounterIds);
     // Assert
@@ -63,7 +65,7 @@ describe('exercised', () => {
     // Act
     const result = await runCampaign({ path: { name: 'never-connects', factory: neverConnects }, seed: 1, numRuns: 50 });
     // Assert
-    expect(result.failure).toBeUndefined();
+    expect(result.failures).toEqual([]);
     expect(result.exercise.received).toBe(0);
     expect(exercisedVerdict(result.exercise)).toMatchObject({ held: false, judged: true, message: expect.stringMatching(/^the bot received no message in any of the \d+ runs that sent one/) });
   });

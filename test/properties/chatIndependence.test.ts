@@ -96,6 +96,21 @@ describe('chat-independence', () => {
     expect(judgedBy(h)['chat-independence']).toBe(false);
   });
 
+  it('does not judge a reply whose chat the server rate-limited after its call, even before its turn: it backs off', () => {
+    // Arrange: r0 (c2) is answered until 5000, so r2's turn comes then; at 1200 a send of r9 to c2
+    // was refused 429, which holds the chat's later sends back, rightly.
+    const arrange = (refusedWith: number) => {
+      const h = twoChats(121_010);
+      h.requests.push(request('r0', { chat: 'c2', chatJid: c2Jid, calledAt: 500, callSeq: 0, settledAt: 5000 }));
+      const error = { name: 'Error', message: 'refused', statusCode: 500, data: refusedWith };
+      h.attempts.push(attempt(3, 'r9', { at: 1200, chat: 'c2', chatJid: c2Jid, result: 'rejected', written: false, reachedServer: false, settledAt: 1220, error }));
+      return h;
+    };
+    // Act / Assert
+    expect(checkChatIndependence(arrange(429)).map((v) => v.key)).not.toContain('r2');
+    expect(checkChatIndependence(arrange(500)).map((v) => v.key)).toContain('r2');
+  });
+
   it('does not judge a reply whose previous one in its chat never settled', () => {
     // Arrange: r0, called in c2 before r2, never settled.
     const h = twoChats(121_010);

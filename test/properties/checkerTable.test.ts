@@ -38,6 +38,7 @@ describe('the checker table', () => {
       'terminal-respected',
       'one-socket',
       'chat-independence',
+      'keeps-session',
     ]);
   });
 

@@ -12,7 +12,7 @@ import {
   defaultBoundLimits,
   healedFor,
 } from '../../properties/judging/checkers.js';
-import type { History } from '../../sim/history.js';
+import type { History, RetryRequestRecord } from '../../sim/history.js';
 import { attempt, baseHistory, endedSocket, makeVisible, request, socket } from './historyBuilder.js';
 
 describe('checkers on a correct history', () => {
@@ -204,6 +204,56 @@ describe('exactly-once', () => {
     expect(checkExactlyOnce(h)).toEqual([]);
   });
 
+  it('excuses a lost reply when the server refused its chat (403, 429) on the last send there since the loss, not when a later one went out', () => {
+    // Arrange: r1 written into a dead link on socket 1; on socket 2 its resend is refused, and
+    // (second case) a later reply of its chat is written after that.
+    const arrange = (data: number, laterWrite: boolean) => {
+      const h = baseHistory();
+      h.sockets = [
+        socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'silent', diedAt: 200, closeEmittedAt: 500 }),
+        socket({ generation: 2, openedAt: 600 }),
+      ];
+      h.requests.push(request('r1'));
+      const error = { name: 'Error', message: 'refused', statusCode: 500, data };
+      h.attempts.push(
+        attempt(1, 'r1', { reachedServer: false }),
+        attempt(2, 'r1', { at: 600, generation: 2, result: 'rejected', written: false, writtenAt: undefined, reachedServer: false, error }),
+      );
+      if (laterWrite) h.attempts.push(attempt(3, 'r2', { at: 5000, generation: 2 }));
+      return h;
+    };
+    // Act / Assert
+    expect(checkExactlyOnce(arrange(403, false))).toEqual([]);
+    expect(checkExactlyOnce(arrange(429, false))).toEqual([]);
+    expect(checkExactlyOnce(arrange(403, true))).toEqual([]);
+    expect(checkExactlyOnce(arrange(429, true))).toHaveLength(1);
+    expect(checkExactlyOnce(arrange(500, false))).toHaveLength(1);
+  });
+
+  it('excuses a reply its recipient could not decrypt only while its retry receipt was never answered, or rc14 would not resend', () => {
+    // Arrange: r1's frame reached the recipient undecryptable; a retry receipt asked for it.
+    const arrange = (answer: RetryRequestRecord['answer']) => {
+      const h = baseHistory();
+      h.requests.push(request('r1'));
+      h.attempts.push(attempt(1, 'r1', { undecryptable: true }));
+      const retry: RetryRequestRecord = { messageId: h.attempts[0]!.messageId!, chat: 'c1', chatJid: h.attempts[0]!.chatJid, at: 900, deliveries: [] };
+      h.server.retryRequests = [answer === undefined ? retry : { ...retry, deliveries: [{ at: 900, generation: 2 }], answer }];
+      return h;
+    };
+    // Act / Assert
+    expect(checkExactlyOnce(arrange(undefined))).toEqual([]);
+    expect(checkExactlyOnce(arrange({ at: 950, generation: 2, outcome: 'overLimit' }))).toEqual([]);
+    expect(checkExactlyOnce(arrange({ at: 950, generation: 2, outcome: 'unavailable' }))).toEqual([
+      {
+        property: 'exactly-once',
+        key: 'r1',
+        at: 200,
+        message:
+          'r1 was reported sent but never became visible: its recipient could not decrypt it and asked for it again, and socket 2 had no copy to resend (rc14\'s cache is per socket; pass getMessage)',
+      },
+    ]);
+  });
+
   it('flags a reply reported sent with no written frame at all', () => {
     const h = baseHistory();
     h.sockets = [socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', diedAt: 90, closeEmittedAt: 300 })];
@@ -241,7 +291,7 @@ describe('liveness', () => {
   it('flags a reply that never settled', () => {
     const h = baseHistory();
     h.requests.push(request('r1', { outcome: 'pending', settledAt: undefined }));
-    expect(checkLiveness(h)).toMatchObject([{ property: 'liveness', key: 'r1', message: 'r1 never settled (requested at 100)' }]);
+    expect(checkLiveness(h)).toMatchObject([{ property: 'liveness', key: 'r1', message: 'r1 never settled (called at 100 ms)' }]);
   });
 
   it('flags a reply given up early with no deadline, terminal close or stop', () => {
@@ -250,6 +300,17 @@ describe('liveness', () => {
     h.requests.push(request('r1', { outcome: 'fail', settledAt: 300, error: { name: 'Error', message: 'no active WhatsApp connection' } }));
     expect(checkLiveness(h)).toMatchObject([{ key: 'r1', at: 300 }]);
     expect(checkLiveness(h)[0]!.message).toContain('gave up after 200 ms');
+  });
+
+  it('says in words why a reply gave up, with the number kept', () => {
+    // Arrange: a send rejected with the bare close code rc14 gives a send in its pre-write queries.
+    const h = baseHistory();
+    h.stop.requestedAt = 9000;
+    h.requests.push(request('r1', { outcome: 'fail', settledAt: 100, error: { name: 'number', message: '1006' } }));
+    // Act
+    const violations = checkLiveness(h);
+    // Assert
+    expect(violations[0]!.message).toContain('r1 gave up after 0 ms: the connection dropped mid-send (close code 1006)');
   });
 
   it.each([
@@ -412,6 +473,21 @@ describe('liveness', () => {
     expect(checkLiveness(arrange('reply'))).toMatchObject([{ key: 'r1', message: expect.stringContaining('gave up after 200 ms') }]);
   });
 
+  it('accepts giving up on a chat whose last attempt the server refused (403 not in the group, 429 rate-overlimit), not on other pre-write 500s', () => {
+    // Arrange: the last attempt was rejected before any write with rc14's Boom 500, code in data.
+    const arrange = (data: number | undefined) => {
+      const h = baseHistory();
+      const error = { name: 'Error', message: 'refused', statusCode: 500, ...(data === undefined ? {} : { data }) };
+      h.requests.push(request('r1', { outcome: 'fail', settledAt: 300, error }));
+      h.attempts.push(attempt(1, 'r1', { result: 'rejected', settledAt: 300, written: false, writtenAt: undefined, reachedServer: false, error }));
+      return h;
+    };
+    // Act / Assert
+    expect(checkLiveness(arrange(403))).toEqual([]);
+    expect(checkLiveness(arrange(429))).toEqual([]);
+    expect(checkLiveness(arrange(undefined))).toMatchObject([{ key: 'r1', message: expect.stringContaining('gave up after 200 ms') }]);
+  });
+
   it('does not excuse a connect left connecting forever after an HTTP 503 on the upgrade', () => {
     // Arrange: socket 1 dropped; the reconnect's upgrade was answered 503, so rc14 leaves it
     // connecting with no close. A correct path gives up on it (its own connect watchdog).
@@ -465,6 +541,20 @@ describe('order', () => {
     // Act / Assert
     expect(checkOrder(h)).toEqual([]);
     expect(checkOrder(notNacked)).toHaveLength(1);
+  });
+
+  it('accepts a reply its recipient could not decrypt that a resend showed late', () => {
+    // Arrange: r1's first copy could not be decrypted; r2 showed; rc14's resend of r1 showed after it.
+    const h = baseHistory();
+    h.requests.push(request('r1'), request('r2', { eventIndex: 2, callSeq: 2 }));
+    h.attempts.push(attempt(1, 'r1', { undecryptable: true }), attempt(2, 'r2'));
+    makeVisible(h, 'r2', 150);
+    makeVisible(h, 'r1', 700);
+    const decrypted = structuredClone(h);
+    delete decrypted.attempts[0]!.undecryptable;
+    // Act / Assert
+    expect(checkOrder(h)).toEqual([]);
+    expect(checkOrder(decrypted)).toHaveLength(1);
   });
 
   it('accepts a gap where an earlier reply failed and is not visible', () => {
@@ -585,10 +675,10 @@ describe('clean', () => {
     h.thrown.push({ at: 60, where: 'listener', error: { name: 'TypeError', message: 'x is undefined' } });
     // Act / Assert
     expect(checkClean(h).map((v) => v.message)).toEqual([
-      '2 send-path timer(s) alive after stop()',
+      '2 send-path timer(s) still pending after stop()',
       '1 send(s) still pending after stop() on sockets it neither ended nor lost',
       '1 request(s) never settled after stop()',
-      'socket 1 (created at 0 ms, open) was neither ended nor closed when stop() resolved',
+      'socket 1, made at 0 ms, was neither ended nor closed when stop() resolved (open when the run ended)',
       'unhandled rejection: Error: boom',
       'thrown in listener: TypeError: x is undefined',
     ]);
@@ -621,15 +711,55 @@ describe('clean', () => {
     const violations = checkClean(h);
     // Assert
     expect(violations).toEqual([
-      { property: 'clean', generation: 3, at: 9000, message: 'socket 3 (created at 200 ms, connecting) was neither ended nor closed when stop() resolved' },
-      { property: 'clean', generation: 4, at: 9000, message: 'socket 4 (created at 300 ms, closed) was neither ended nor closed when stop() resolved' },
+      { property: 'clean', generation: 3, at: 9000, message: 'socket 3, made at 200 ms, was neither ended nor closed when stop() resolved (connecting when the run ended)' },
+      { property: 'clean', generation: 4, at: 9000, message: 'socket 4, made at 300 ms, was neither ended nor closed when stop() resolved (closed when the run ended)' },
+    ]);
+  });
+
+  it('names each timer left pending after stop(): its delay, when and where it was made', () => {
+    // Arrange: two timers pending at the end; the history knows where the first was made.
+    const h = baseHistory();
+    h.stop = { ...h.stop, pathTimersAlive: 3 };
+    h.timers.path = { ...h.timers.path, aliveAtEnd: 3, pending: [{ id: 4, createdAt: 1020, delayMs: 30_000 }, { id: 7, createdAt: 2500, delayMs: 600_000, repeats: true }] };
+    h.sites = { sockets: {}, timers: { 4: { at: 'src/bot.ts:88:5', call: 'setTimeout' } } };
+    // Act
+    const messages = checkClean(h).map((v) => v.message);
+    // Assert
+    expect(messages).toEqual([
+      'a 30,000 ms timer created at 1,020 ms in src/bot.ts:88:5, still pending after stop()',
+      'a 600,000 ms interval created at 2,500 ms, still pending after stop()',
+      '1 more send-path timer(s) still pending after stop()',
+    ]);
+  });
+
+  it('says so of a timer made after stop() resolved', () => {
+    // Arrange: stop() resolved at 9000; the path set a timer at 12,000 ms anyway.
+    const h = baseHistory();
+    h.stop = { ...h.stop, pathTimersAlive: 1 };
+    h.timers.path = { ...h.timers.path, aliveAtEnd: 1, pending: [{ id: 3, createdAt: 12_000, delayMs: 1000 }] };
+    // Act
+    const messages = checkClean(h).map((v) => v.message);
+    // Assert
+    expect(messages).toEqual(['a 1,000 ms timer created at 12,000 ms, made after stop() resolved and still pending']);
+  });
+
+  it('names where a socket left open was made, when the history knows', () => {
+    // Arrange
+    const h = baseHistory();
+    h.sockets = [endedSocket({ generation: 1, openedAt: 10, endAt: 1000 }), socket({ generation: 2, createdAt: 4300, openedAt: 4360 })];
+    h.sites = { sockets: { 2: { at: 'src/bot.ts:41:18', call: 'makeWASocket' } }, timers: {} };
+    // Act
+    const violations = checkClean(h);
+    // Assert
+    expect(violations.map((v) => v.message)).toEqual([
+      'socket 2, made at 4,300 ms by src/bot.ts:41:18 (makeWASocket), was neither ended nor closed when stop() resolved (open when the run ended)',
     ]);
   });
 
   it('flags a socket made after stop() resolved', () => {
     const h = baseHistory();
     h.sockets = [endedSocket({ generation: 1, openedAt: 10, endAt: 9000 }), endedSocket({ generation: 2, createdAt: 9100, endAt: 9900 })];
-    expect(checkClean(h)).toMatchObject([{ generation: 2, message: 'socket 2 (created at 9100 ms, closed) was neither ended nor closed when stop() resolved' }]);
+    expect(checkClean(h)).toMatchObject([{ generation: 2, message: 'socket 2, made at 9,100 ms, was neither ended nor closed when stop() resolved (closed when the run ended)' }]);
   });
 
   it('flags sends begun after stop() was called, but not one at the very time of the call', () => {

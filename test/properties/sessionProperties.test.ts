@@ -14,9 +14,9 @@ function cutFromOutside(closeError: ErrorRecord, dropReason: SocketRecord['dropR
 
 describe('terminal-respected', () => {
   it.each([
-    ['440: another session took over', conflict440, 'conflict' as const, 'conflict ping-pong'],
-    ['401: the device was removed', loggedOut401, 'loggedOut' as const, 'logged-out session'],
-  ])('flags a reconnect after %s', (_why, closeError, dropReason, harm) => {
+    ['440: another session took over', conflict440, 'conflict' as const, 'conflict ping-pong', 'another session of this device took over'],
+    ['401: the device was removed', loggedOut401, 'loggedOut' as const, 'logged-out session', 'the device was logged out, removed from the account'],
+  ])('flags a reconnect after %s', (_why, closeError, dropReason, harm, words) => {
     // Arrange
     const h = baseHistory();
     h.sockets = [cutFromOutside(closeError, dropReason), endedSocket({ generation: 2, createdAt: 2300, openedAt: 2360, endAt: 9000 })];
@@ -24,7 +24,7 @@ describe('terminal-respected', () => {
     const violations = checkTerminalRespected(h);
     // Assert
     expect(violations).toMatchObject([{ property: 'terminal-respected', generation: 2, at: 2300 }]);
-    expect(violations[0]!.message).toContain(`after socket 1 closed with ${closeError.statusCode} (Stream Errored (conflict)) at 300 ms`);
+    expect(violations[0]!.message).toContain(`after socket 1 closed at 300 ms: ${words} (${closeError.statusCode} Stream Errored (conflict))`);
     expect(violations[0]!.message).toContain(harm);
   });
 

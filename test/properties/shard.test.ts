@@ -1,7 +1,7 @@
 /**
  * Sharded campaigns: the summary depends on the seed and the run count, never on the number of
- * worker processes; a failure is the lowest-index failing chunk's; `.ts` send path modules load
- * inside workers. Only `wallMs` may differ between worker counts.
+ * worker processes; each property's failure is its lowest failing run's, shrunk; `.ts` send path
+ * modules load inside workers. Only wall times may differ between worker counts.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +15,10 @@ import { chunkIndexes, chunkSeed, runShardedCampaign, shardChunkRuns, type Shard
 /** A file URL of a source file of this repository, for modules written outside it. */
 const sourceUrl = (path: string): string => pathToFileURL(resolve(import.meta.dirname, '..', '..', path)).href;
 
-/** Everything but the wall time (its own and its chunks'). */
-function summary(result: CampaignResult & { chunks?: ShardedCampaignResult['chunks'] }): Omit<CampaignResult & { chunks?: ShardedCampaignResult['chunks'] }, 'wallMs'> {
+/** Everything but the wall times (the campaign's and each shrink's). */
+function summary(result: CampaignResult & { chunks?: ShardedCampaignResult['chunks'] }): object {
   const { wallMs: _wallMs, ...rest } = result;
-  return rest.chunks === undefined ? rest : { ...rest, chunks: rest.chunks.map((c) => ({ ...c, result: { ...c.result, wallMs: 0 } })) };
+  return { ...rest, failures: rest.failures.map((f) => ({ ...f, shrinkWallMs: 0 })) };
 }
 
 describe('runShardedCampaign', () => {
@@ -36,16 +36,30 @@ describe('runShardedCampaign', () => {
     expect(one.determinism.mismatches).toBe(0);
   });
 
-  it('reports the same shrunk failure on 1 and 2 workers, with a campaign-wide run index', async () => {
-    // Arrange: a specimen that fails, and enough chunks that a second worker runs past the failure.
+  it('goes through every run and reports the same shrunk failures on 1 and 2 workers, with campaign-wide run indexes', async () => {
+    // Arrange: a specimen that fails in many runs, over several chunks.
     const options = { pathSpec: 'specimen:fresh-id-retry', seed: 5, numRuns: 6 * shardChunkRuns };
     // Act
     const one = await runShardedCampaign({ ...options, workers: 1 });
     const two = await runShardedCampaign({ ...options, workers: 2 });
     // Assert
-    expect(one.failure).toBeDefined();
+    expect(one.runs).toBe(options.numRuns);
+    expect(one.failures.map((f) => f.property)).toContain('exactly-once');
     expect(summary(two)).toEqual(summary(one));
-    expect(one.failure!.runIndex).toBe(one.runs - 1);
+    for (const failure of one.failures) expect(failure.runIndex).toBeLessThan(options.numRuns);
+  });
+
+  it('with failFast stops at the first failing run, the same on 1 and 2 workers', async () => {
+    // Arrange: enough chunks that a second worker runs past the failure.
+    const options = { pathSpec: 'specimen:fresh-id-retry', seed: 5, numRuns: 6 * shardChunkRuns, failFast: true };
+    // Act
+    const one = await runShardedCampaign({ ...options, workers: 1 });
+    const two = await runShardedCampaign({ ...options, workers: 2 });
+    // Assert
+    expect(one.failures.length).toBeGreaterThan(0);
+    expect(summary(two)).toEqual(summary(one));
+    expect(one.stoppedAt).toBe(one.runs - 1);
+    for (const failure of one.failures) expect(failure.runIndex).toBe(one.stoppedAt);
   });
 
   it('equals a plain campaign when the runs fit in one chunk', async () => {
@@ -54,7 +68,7 @@ describe('runShardedCampaign', () => {
     const plain = await runCampaign({ path: builtInSendPath('specimen:unordered'), seed: 42, numRuns: shardChunkRuns });
     // Assert
     expect(summary(sharded)).toEqual(summary(plain));
-    expect(chunks.map((c) => summary(c.result))).toEqual([summary(plain)]);
+    expect(chunks.map((c) => c.result.runs)).toEqual([plain.runs]);
   });
 
   it('reports progress up to the runs it made', async () => {
@@ -109,18 +123,19 @@ describe('runShardedCampaign', () => {
     // Assert
     expect(chunkIndexes(options.numRuns, { index: 2, count: 3 })).toEqual([1, 4, 7]);
     expect(shard.chunks.map((c) => c.index)).toEqual([1, 4, 7]);
-    expect(summary(shard).chunks).toEqual(summary(whole).chunks!.filter((c) => c.index % 3 === 1));
+    expect(shard.chunks).toEqual(whole.chunks.filter((c) => c.index % 3 === 1));
     expect(shard.runs).toBe(2 * shardChunkRuns + 40);
   });
 
   it("counts the other shards' earlier chunks in a shard's failure run index", async () => {
-    // Arrange: the specimen fails in chunk 0 on shard 1, and in its own first chunk on shard 2.
+    // Arrange: the specimen fails in chunk 0 on shard 1, and in its own chunks on shard 2.
     const options = { pathSpec: 'specimen:fresh-id-retry', workers: 1, seed: 5, numRuns: 4 * shardChunkRuns };
     // Act
     const shard = await runShardedCampaign({ ...options, shard: { index: 2, count: 2 } });
     // Assert
-    expect(shard.chunks.map((c) => c.index)).toEqual([1]);
-    expect(shard.failure!.runIndex).toBe(shardChunkRuns + shard.chunks[0]!.result.failure!.runIndex);
+    expect(shard.chunks.map((c) => c.index)).toEqual([1, 3]);
+    expect(shard.failures.length).toBeGreaterThan(0);
+    for (const failure of shard.failures) expect(Math.floor(failure.runIndex / shardChunkRuns) % 2).toBe(1);
   });
 
   it('runs a send path given as a factory in this process', async () => {

@@ -242,3 +242,35 @@ describe('the catalog', () => {
     expect(handed.map((m) => m.id)).toEqual(['A', 'B', 'C']);
   });
 });
+
+describe('specimens of what recipients and groups do', () => {
+  it('no-get-message gives Baileys a getMessage that finds nothing, even for a reply it wrote', async () => {
+    // Arrange
+    const { world, handed } = await started(factoryOf('no-get-message'));
+    world.latest.deliver(c1, 'A', 'hi');
+    await world.settle();
+    const receipt = (await handed[0]!.reply('answer')) as { messageId: string };
+    const { getMessage } = world.configs[0] as { getMessage: (key: { id: string }) => Promise<unknown> };
+    // Act / Assert
+    expect(await getMessage({ id: receipt.messageId })).toBeUndefined();
+  });
+
+  it("group-failure-sent reports a group reply sent when rc14 rejected it with a 500, and a 1:1 one's rejection as rc14 gave it", async () => {
+    // Arrange
+    const { world, handed } = await started(factoryOf('group-failure-sent'));
+    const group = '120363000000000001@g.us';
+    world.latest.deliver(group, 'G', 'in the group');
+    world.latest.deliver(c1, 'A', 'direct');
+    await world.settle();
+    const unanswered = () => ({ rejectWith: Object.assign(new Error('Invalid group metadata response: missing <group> node'), { isBoom: true, output: { statusCode: 500 } }) });
+    world.scripts.push(unanswered(), unanswered(), unanswered(), unanswered(), unanswered(), unanswered(), unanswered(), unanswered(), unanswered());
+    // Act
+    const inGroup = await handed[0]!.reply('to the group').then(() => 'sent', (e: Error) => e.name);
+    const direct = await handed[1]!.reply('to the person').then(() => 'sent', (e: Error) => e.name);
+    await world.advance(1000);
+    // Assert
+    expect(inGroup).toBe('sent');
+    expect(direct).toBe('SendAttemptsExhaustedError');
+    expect(world.sends.map((s) => s.jid)).toEqual([group, ...Array(8).fill(c1)]);
+  });
+});

@@ -10,6 +10,10 @@ import { test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { runArb } from '../../properties/generation/arbitraries.js';
 import { failureFileOf, runCampaign } from '../../properties/campaigns/campaign.js';
+import { stillBreaks } from '../../properties/campaigns/judge.js';
+import type { VerdictProperty } from '../../properties/judging/verdictProperties.js';
+import type { NamedSendPath } from '../../properties/paths/sendPaths.js';
+import { parseTimeline, type Timeline } from '../../sim/timeline.js';
 import { checkAll, judgedBy } from '../../properties/judging/checkers.js';
 import { replayCommand, writeFailureFile } from '../../properties/campaigns/failureFile.js';
 import { builtInSendPath } from '../../properties/paths/sendPaths.js';
@@ -45,7 +49,7 @@ describe('reference send path', () => {
     // Act
     const result = await runCampaign({ path: reference, seed: 20261126, numRuns: 300 });
     // Assert
-    expect(result.failure).toBeUndefined();
+    expect(result.failures).toEqual([]);
     expect(result.runs).toBe(300);
     expect(result.determinism).toEqual({ checked: 30, mismatches: 0 });
     expect(result.virtualMs).toBeGreaterThan(0);
@@ -60,23 +64,46 @@ describe('reference send path', () => {
 const specimenRunsMax = 1000;
 
 describe.each(specimens.map((s) => [s.name, s] as const))('specimen %s', (name, specimen) => {
-  it(`is caught by ${specimen.caughtBy.join(' or ')}, shrunk, deterministic and replayable`, async () => {
+  it(`is caught by ${specimen.caughtBy.join(' or ')}, each property shrunk on its own to a 1-minimal timeline, deterministic and replayable`, async () => {
     // Arrange
     const path = builtInSendPath(`specimen:${name}`);
     // Act
-    const result = await runCampaign({ path, seed: 42, numRuns: specimenRunsMax, only: specimen.caughtBy });
+    const result = await runCampaign({ path, seed: 42, numRuns: specimenRunsMax, only: specimen.caughtBy, failFast: true });
     // Assert
-    const failure = result.failure;
-    expect(failure, `${name} was not caught in ${specimenRunsMax} runs`).toBeDefined();
-    const caught = new Set(failure!.violations.map((v) => v.property));
-    expect(specimen.caughtBy.some((p) => caught.has(p))).toBe(true);
-    // Shrinking heads toward fewer steps; a step can be a 3-event scene, so a tiny first failure may not shrink in events.
-    expect(failure!.timeline.events.length).toBeLessThanOrEqual(Math.max(failure!.eventsBeforeShrink, 3));
+    expect(result.failures.length, `${name} was not caught in ${specimenRunsMax} runs`).toBeGreaterThan(0);
+    for (const failure of result.failures) {
+      expect(specimen.caughtBy).toContain(failure.property);
+      expect(failure.violations.map((v) => v.property)).toContain(failure.property);
+      expect(failure.timeline.events.length).toBeLessThanOrEqual(failure.eventsBeforeShrink);
+      expect(failure.oneMinimal).toBe(true);
+      expect(await singleRemovalsThatStillFail(failure.property, failure.timeline, path)).toEqual([]);
+      const file = await writeFailureFile(failuresDir, failureFileOf(result, failure));
+      expect(file).toMatch(new RegExp(`specimen-${name}-${failure.property}-[0-9a-f]{12}\\.json$`));
+    }
     expect(result.determinism.mismatches).toBe(0);
-    const file = await writeFailureFile(failuresDir, failureFileOf(result, failure!));
-    expect(file).toMatch(new RegExp(`specimen-${name}-[0-9a-f]{12}\\.json$`));
   });
 });
+
+/**
+ * The events of `timeline` whose removal (with the replies to a removed message) still gives a
+ * timeline that breaks `property`: none, for a 1-minimal one. Checked here independently of the
+ * shrinker, one simulation per event.
+ */
+async function singleRemovalsThatStillFail(property: VerdictProperty, timeline: Timeline, path: NamedSendPath): Promise<number[]> {
+  const failing: number[] = [];
+  for (const [index, event] of timeline.events.entries()) {
+    const gone = event.do === 'inbound' ? event.msg : undefined;
+    const events = timeline.events.filter((e, i) => i !== index && (gone === undefined || (e as { to?: string }).to !== gone));
+    let candidate: Timeline;
+    try {
+      candidate = parseTimeline({ ...timeline, events });
+    } catch {
+      continue; // not a timeline without that event
+    }
+    if ((await stillBreaks(property, candidate, path)).fails) failing.push(index);
+  }
+  return failing;
+}
 
 describe('verdict specimen never-connects', () => {
   fcTest.prop([runArb()], { numRuns: 30 })('passes every property of every run, having given the ones about replies and inbound nothing to judge', async (run) => {

@@ -2,7 +2,8 @@
  * The HTML failure report, end to end: a caught specimen's failure file goes through
  * `baileys-sim report`, and the page is opened in headless Chromium (Debian's, driven by
  * playwright-core). It must render with no console errors, make no network request, show the
- * violation, and contain no JID.
+ * violation with what its property means and the typical fix, name every mark and band it draws
+ * in its legend, tell the bot's side of the run, and contain no JID.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { explainProperty } from '../../properties/judging/propertyTexts.js';
 import { runCli } from '../cli/runCli.js';
 
 const chromiumPath = '/usr/bin/chromium';
@@ -45,6 +47,8 @@ describe('baileys-sim report --html', () => {
     expect(html).toContain('data-testid="violation"');
   });
 
+  // A skipped test says why in the default reporter's output, not only in verbose test names.
+  if (!hasChromium && !inCi) console.warn(`report.test.ts: the browser tests are skipped: no Chromium at ${chromiumPath} (apt-get install chromium; .ci/run installs it, and with CI=true its absence fails them)`);
   describe.skipIf(!hasChromium && !inCi)(`in headless Chromium (${chromiumPath}; .ci/run installs it)`, () => {
     let browser: Browser;
 
@@ -82,6 +86,61 @@ describe('baileys-sim report --html', () => {
       await expect(page.locator('[data-testid="events"] tbody tr').count()).resolves.toBeGreaterThan(3);
       expect(consoleErrors).toEqual([]);
       expect(requests).toEqual([]);
+    });
+
+    it('shows each violated property with what it means and the typical fix', async () => {
+      // Arrange
+      const page = await browser.newPage();
+      // Act
+      await page.goto(pathToFileURL(htmlFile).href);
+      const groups = await page.getByTestId('property').evaluateAll((sections) =>
+        sections.map((section) => ({
+          property: section.getAttribute('data-property')!,
+          meaning: section.querySelector('[data-testid="meaning"]')?.textContent,
+          fix: section.querySelector('[data-testid="fix"]')?.textContent,
+          violations: section.querySelectorAll('[data-testid="violation"]').length,
+        })),
+      );
+      // Assert
+      expect(groups.length).toBeGreaterThan(0);
+      for (const group of groups) {
+        const texts = explainProperty(group.property)!;
+        expect(group).toEqual({ property: group.property, meaning: texts.meaning, fix: `Typical fix: ${texts.fix}`, violations: expect.any(Number) });
+        expect(group.violations).toBeGreaterThan(0);
+      }
+      await expect(page.getByTestId('fix').first().isVisible()).resolves.toBe(true);
+    });
+
+    it('names every mark and band the chart draws in its legend, each with a visible sample', async () => {
+      // Arrange
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+      // Act
+      await page.goto(pathToFileURL(htmlFile).href);
+      const drawn = await page.locator('[data-testid="swimlanes"] [data-mark]').evaluateAll((marks) => [...new Set(marks.map((m) => m.getAttribute('data-mark')))]);
+      const named = await page.locator('[data-testid="legend"] [data-legend]').evaluateAll((items) => items.map((i) => i.getAttribute('data-legend')));
+      // Assert
+      expect(drawn.length).toBeGreaterThan(3);
+      expect(named).toEqual(expect.arrayContaining(drawn));
+      for (const kind of drawn) {
+        const item = page.locator(`[data-testid="legend"] [data-legend="${kind}"]`);
+        await expect(item.isVisible()).resolves.toBe(true);
+        await expect(item.locator('svg > *').count()).resolves.toBeGreaterThan(0);
+        await expect(item.textContent()).resolves.toMatch(/\w{3,}/);
+      }
+    });
+
+    it("tells the bot's side: the message handed to the bot, the reply it asked for, and stop()", async () => {
+      // Arrange
+      const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+      // Act
+      await page.goto(pathToFileURL(htmlFile).href);
+      const rows = await page.locator('[data-testid="events"] tbody tr').allTextContents();
+      // Assert
+      await expect(page.locator('.lane.bot [data-mark="handed"]').count()).resolves.toBeGreaterThan(0);
+      await expect(page.locator('.lane.bot [data-mark="stop"]').count()).resolves.toBe(1);
+      expect(rows.some((row) => /handed to the bot/.test(row))).toBe(true);
+      expect(rows.some((row) => /the bot calls reply\(r\d+\) on m\d+/.test(row))).toBe(true);
+      expect(rows.some((row) => /the harness calls stop\(\)/.test(row))).toBe(true);
     });
 
     it('focuses the lanes of a violation when it is clicked', async () => {

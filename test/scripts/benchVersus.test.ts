@@ -38,6 +38,14 @@ describe('bench-versus', () => {
     expect(result.stdout).toMatch(/^this \/ other: \d+\.\d{3} over the whole measurement; block ratios median \d+\.\d{3}, quartiles \d+\.\d{3} to \d+\.\d{3}$/m);
   }, 90_000);
 
+  it('times blocks by CPU time with --cpu, and says so', async () => {
+    // Act
+    const result = await benchVersus('.', '--seconds', '0.5', '--cpu');
+    // Assert
+    expect(result.code).toBe(0);
+    expect(result.stdout.match(/: [\d,]+ runs per CPU second, 0 violations$/gm)).toHaveLength(2);
+  }, 90_000);
+
   it('refuses a measurement length out of range, naming the option', async () => {
     // Act
     const result = await benchVersus('.', '--seconds', '0');

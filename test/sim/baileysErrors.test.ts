@@ -8,13 +8,18 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { Boom } from '@hapi/boom';
-import { DisconnectReason, getCodeFromWSError, getErrorCodeFromStreamError, promiseTimeout } from '@whiskeysockets/baileys';
+import { assertNodeErrorFree, DisconnectReason, getCodeFromWSError, getErrorCodeFromStreamError, promiseTimeout } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
+import { queryRefusals } from '../../src/baileysFacts.js';
 import {
+  allEncryptionsFailedError,
   connectionClosedError,
   connectRefusedError,
   dropError,
+  groupMetadataMissingError,
   handshakeTimedOutError,
+  mediaConnError,
+  queryRefusedError,
   streamErrorNodes,
   timedOutError,
 } from '../../sim/network/baileysErrors.js';
@@ -101,5 +106,36 @@ describe('fake errors match Baileys', () => {
   it('end(error) passes the error through unchanged as lastDisconnect.error', () => {
     // The fake's end(undefined) emits close with error undefined: that is what this code does.
     expect(socketSource).toContain("connection: 'close',\n            lastDisconnect: {\n                error,\n                date: new Date()");
+  });
+});
+
+describe('fake pre-write rejections match Baileys', () => {
+  const full = (e: Boom) => ({ ...shape(e), data: e.data });
+
+  it("a query answered with an error is assertNodeErrorFree's Boom: 500, the text, the code in data", () => {
+    for (const refusal of [queryRefusals.forbidden, queryRefusals.rateOverlimit]) {
+      // Act
+      const real = (() => {
+        try {
+          assertNodeErrorFree({ tag: 'iq', attrs: { type: 'error' }, content: [{ tag: 'error', attrs: { code: String(refusal.code), text: refusal.text } }] });
+        } catch (error) {
+          return error as Boom;
+        }
+        throw new Error('assertNodeErrorFree accepted an error node');
+      })();
+      // Assert
+      expect(full(queryRefusedError(refusal))).toEqual(full(real));
+      expect(full(real)).toEqual({ isBoom: true, message: refusal.text, statusCode: 500, data: refusal.code });
+    }
+    expect(full(mediaConnError())).toMatchObject({ statusCode: 500, data: 500 });
+  });
+
+  it("an unanswered group metadata query and key fetch are groups.js's and messages-send.js's Boom 500s", () => {
+    const groupsSource = readFileSync(join(baileysLib, 'Socket', 'groups.js'), 'utf8');
+    const sendSource = readFileSync(join(baileysLib, 'Socket', 'messages-send.js'), 'utf8');
+    expect(groupsSource).toContain("throw new Boom('Invalid group metadata response: missing <group> node', { data: result });");
+    expect(sendSource).toContain("throw new Boom('All encryptions failed', { statusCode: 500 });");
+    expect(full(groupMetadataMissingError())).toEqual(full(new Boom('Invalid group metadata response: missing <group> node', { data: undefined })));
+    expect(full(allEncryptionsFailedError())).toEqual(full(new Boom('All encryptions failed', { statusCode: 500 })));
   });
 });

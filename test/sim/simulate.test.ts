@@ -63,6 +63,7 @@ describe('simulate', () => {
         deliveries: [{ at: 1040, generation: 1, type: 'notify' }],
         receivedAt: 1040,
         handedCount: 1,
+        handedAt: [1040],
       },
     ]);
     // The first send to the chat runs two usync round trips (4 x 10 ms) before its write.
@@ -218,6 +219,27 @@ describe('simulate', () => {
     const h = await simulate(timelineOf([inbound]), leaky);
     expect(h.stop).toMatchObject({ result: 'completed', pathTimersAlive: 1 });
     expect(h.timers.path).toMatchObject({ created: 1, aliveAtEnd: 1 });
+  });
+
+  it('settles an async stop() called once everything settled before the next timer fires', async () => {
+    // Arrange: a heartbeat due in 30 s that stop() clears after an await.
+    let heartbeat: unknown;
+    const fired: number[] = [];
+    const path: SendPathFactory = (env) => ({
+      start() {
+        heartbeat = env.clock.setTimeout(() => fired.push(env.clock.now()), 30_000);
+      },
+      async stop() {
+        await Promise.resolve();
+        env.clock.clearTimeout(heartbeat as never);
+      },
+    });
+    // Act
+    const h = await simulate(timelineOf([inbound]), path);
+    // Assert
+    expect(h.stop).toMatchObject({ reason: 'settled', result: 'completed', pathTimersAlive: 0 });
+    expect(h.stop.completedAt).toBe(h.stop.requestedAt);
+    expect(fired).toEqual([]);
   });
 
   it('holds the run through a silent link until the silent socket is found dead and a newer one opened', async () => {

@@ -24,7 +24,7 @@ function issuesOf(input: unknown): readonly string[] {
 
 describe('timeline validation', () => {
   it.each([
-    ['unknown event', [inbound, { at: 5, do: 'explode' }], 'events[1].do: unknown event "explode" (expected one of: inbound, reply, sendMedia, composing, drop, refuseConnects, blackhole, latency, stallQueries, stuckWrites, loginFailure, upgradeRejected, slowLogin, mediaFails, nack, receiptsLost, heal, stop)'],
+    ['unknown event', [inbound, { at: 5, do: 'explode' }], 'events[1].do: unknown event "explode" (expected one of: inbound, reply, sendMedia, composing, drop, refuseConnects, blackhole, latency, stallQueries, stuckWrites, loginFailure, upgradeRejected, slowLogin, mediaFails, nack, receiptsLost, queryRejects, undecryptable, recipientAway, heal, stop)'],
     ['time going backwards', [{ ...inbound, at: 1000 }, { at: 900, do: 'heal' }], 'events[1].at: time goes backwards (900 < 1000)'],
     ['reply to an unknown message', [inbound, { at: 5, do: 'reply', to: 'm9', key: 'r1' }], 'events[1].to: reply to unknown message "m9" (no earlier inbound with msg "m9")'],
     ['reply before its inbound', [{ at: 0, do: 'reply', to: 'm1', key: 'r1' }, inbound], 'events[0].to: reply to unknown message "m1" (no earlier inbound with msg "m1")'],
@@ -46,6 +46,12 @@ describe('timeline validation', () => {
     ['fractional time', [{ ...inbound, at: 1.5 }], 'events[0].at: expected an integer, got 1.5'],
     ['bad name', [{ ...inbound, chat: 'c 1' }], 'events[0].chat: must be 1-32 letters, digits, "_" or "-", got "c 1"'],
     ['an event that is not an object', [inbound, 42], 'events[1]: expected an object, got 42'],
+    ['a participant outside a group', [{ ...inbound, participant: 'alice' }], 'events[0].participant: "alice" writes in chat "c1", which is not a group (no inbound of kind "group" in it)'],
+    ['a nack code that is not 3 digits', [inbound, { at: 1, do: 'nack', delayMs: 0, code: '46' }], 'events[1].code: must be a 3-digit error code, got "46"'],
+    ['an unknown query rejection', [{ at: 0, do: 'queryRejects', untilAt: 5, reason: 'gremlins' }], 'events[0].reason: expected "groupMetadataUnanswered" | "notInGroup" | "rateOverlimit" | "keyFetchUnanswered", got "gremlins"'],
+    ['query rejections for an unknown chat', [inbound, { at: 1, do: 'queryRejects', untilAt: 5, reason: 'notInGroup', chat: 'c9' }], 'events[1].chat: unknown chat "c9" (no inbound in that chat)'],
+    ['an absence that ends before it starts', [{ at: 10, do: 'recipientAway', untilAt: 5 }], 'events[0].untilAt: untilAt before at (5 < 10)'],
+    ['an undecryptable message without its retry delay', [{ at: 0, do: 'undecryptable' }], 'events[0].retryAfterMs: required'],
   ])('rejects %s', (_kind, events, message) => {
     expect(issuesOf(base(events))).toEqual([message]);
   });

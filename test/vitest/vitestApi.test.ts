@@ -18,10 +18,12 @@ import { referenceSendPath } from '../../src/reference.js';
 import { checkSendPath, unnamedModule } from '../../vitest/checkSendPath.js';
 import { describeSendPath, replayFailures } from '../../vitest/index.js';
 import { resolveSuiteOptions } from '../../vitest/options.js';
+import type { CampaignSummary } from '../../report/verdict.js';
 import { checkFailureFile } from '../../vitest/replayFailures.js';
 import { repoRoot, runCli } from '../cli/runCli.js';
 import { createSendPath as moduleCounterIds } from '../fixtures/paths/moduleCounterIds.js';
 import { createSendPath as neverConnects } from '../fixtures/paths/neverConnects.js';
+import { explainProperty } from '../../properties/judging/propertyTexts.js';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'bsim-vitest-'));
@@ -40,7 +42,7 @@ function buggyModuleIn(dir: string): string {
 }
 
 describe('checkSendPath (the test describeSendPath registers)', () => {
-  it('fails with the properties, every violation, the timeline, the failure file and the replay command', async () => {
+  it('fails with one block per broken property: its violations, its shrunk timeline, its failure file and replay command', async () => {
     // Arrange
     const cwd = tempDir();
     const options = resolveSuiteOptions('test', { runs: 200, seed: 1 }, cwd);
@@ -48,19 +50,25 @@ describe('checkSendPath (the test describeSendPath registers)', () => {
     const check = await checkSendPath('captured socket', capturedSocket, options, cwd);
     // Assert
     expect(check.passed).toBe(false);
-    const failure = await readFailureFile(check.failureFile!);
-    const properties = [...new Set(failure.violations.map((v) => v.property))];
     const lines = check.message.split('\n');
-    expect(lines[0]).toMatch(new RegExp(`^captured socket: ${properties.join(', ')} violated \\(seed 1, run \\d+ of 200; shrunk from \\d+ to ${failure.timeline.events.length} events in \\d+ steps\\)$`));
-    for (const violation of failure.violations) expect(lines).toContain(`  ${formatViolation(violation)}`);
-    expect(lines.filter((line) => line.includes(' ▶ '))).toHaveLength(failure.timeline.events.length);
-    expect(check.failureFile!.startsWith(join(cwd, '.baileys-sim/failures/captured-socket-'))).toBe(true);
-    const shown = check.failureFile!.slice(cwd.length + 1);
-    expect(lines.slice(-2)).toEqual([`failure file: ${shown}`, `replay:       npx baileys-sim replay ${shown} --path ${unnamedModule}`]);
-    expect(failure.path).toBe('captured socket');
+    expect(lines[0]).toBe(`captured socket: ${check.failureFiles.length} properties violated (seed 1, 200 runs)`);
+    expect(check.failureFiles.length).toBeGreaterThan(1);
+    const properties: string[] = [];
+    for (const [i, file] of check.failureFiles.entries()) {
+      const failure = await readFailureFile(file);
+      properties.push(failure.property!);
+      expect(lines).toContain(`FAIL ${i + 1}/${check.failureFiles.length}  ${failure.property}: ${lines.find((l) => l.startsWith(`FAIL ${i + 1}/`))!.split(': ')[1]}`);
+      for (const violation of failure.violations.filter((v) => v.property === failure.property)) expect(lines).toContain(`  ${formatViolation(violation)}`);
+      const shown = file.slice(cwd.length + 1);
+      expect(shown).toMatch(new RegExp(`^\\.baileys-sim/failures/captured-socket-${failure.property}-[0-9a-f]{12}\\.json$`));
+      expect(lines).toContain(`  replay:       npx baileys-sim replay ${shown} --path ${unnamedModule}`);
+      expect(failure.path).toBe('captured socket');
+    }
+    expect(lines.filter((line) => line.startsWith('timeline ('))).toHaveLength(check.failureFiles.length);
+    expect(lines.at(-1)).toBe(`FAIL: ${properties.length} properties violated, the worst for a user first: ${properties.join(', ')}`);
   });
 
-  it('gives the same verdict, message and file for the same seed', async () => {
+  it('gives the same verdict, message and files for the same seed', async () => {
     // Arrange
     const [first, second] = [tempDir(), tempDir()];
     const options = { runs: 300, seed: 9 };
@@ -69,32 +77,31 @@ describe('checkSendPath (the test describeSendPath registers)', () => {
     const b = await checkSendPath('p', capturedSocket, resolveSuiteOptions('test', options, second), second);
     // Assert
     expect(b.message).toBe(a.message);
-    expect(b.failureFile!.slice(second.length)).toBe(a.failureFile!.slice(first.length));
+    expect(b.failureFiles.map((f) => f.slice(second.length))).toEqual(a.failureFiles.map((f) => f.slice(first.length)));
   });
 
-  it('with its module named, finds what `baileys-sim audit` finds and prints a replay command that reproduces it', async () => {
+  it('with its module named, finds what `baileys-sim audit` finds and prints replay commands that reproduce it', async () => {
     // Arrange
     const cwd = tempDir();
     const module = buggyModuleIn(cwd);
     // Act
     const check = await checkSendPath('mine', capturedSocket, resolveSuiteOptions('test', { runs: 300, seed: 4, module, failuresDir: 'vitest-failures' }, cwd), cwd);
     const audit = await runCli(['audit', module, '--runs', '300', '--seed', '4', '--json'], cwd);
-    const replayCommand = check.message.split('\n').at(-1)!.replace(/^replay: +/, '');
+    const replayCommand = check.message.split('\n').find((line) => line.startsWith('  replay: '))!.replace(/^ {2}replay: +/, '');
     const replay = await runCli(replayCommand.split(' ').slice(2), cwd);
     // Assert
-    const summary = JSON.parse(audit.stdout) as { failure: { file: string; runIndex: number; properties: string[] } };
-    expect(check.message).toContain(`run ${summary.failure.runIndex + 1} of 300`);
-    expect(check.message.split('\n')[0]).toContain(`: ${summary.failure.properties.join(', ')} violated`);
-    expect(check.failureFile!.split('/').at(-1)).toBe(summary.failure.file.split('/').at(-1));
-    expect(replayCommand).toBe(`npx baileys-sim replay ${check.failureFile!.slice(cwd.length + 1)}`);
+    const summary = JSON.parse(audit.stdout) as CampaignSummary;
+    expect(check.failureFiles.map((f) => f.split('/').at(-1))).toEqual(summary.failures.map((f) => f.file!.split('/').at(-1)));
+    for (const failure of summary.failures) expect(check.message).toContain(`  first in run ${failure.runIndex! + 1};`);
+    expect(replayCommand).toBe(`npx baileys-sim replay ${check.failureFiles[0]!.slice(cwd.length + 1)}`);
     expect(replay.code).toBe(1);
-    expect(replay.stdout).toContain('FAIL: still violates');
+    expect(replay.stdout).toContain(`FAIL: still violates ${summary.failures[0]!.property}`);
   });
 
   it('passes a correct send path without writing anything', async () => {
     const cwd = tempDir();
     const check = await checkSendPath('ok', referenceSendPath, resolveSuiteOptions('test', { runs: 100 }, cwd), cwd);
-    expect(check).toEqual({ passed: true, runs: 100, message: '', failureFile: undefined });
+    expect(check).toEqual({ passed: true, runs: 100, message: '', failureFiles: [] });
     expect(existsSync(join(cwd, '.baileys-sim'))).toBe(false);
   });
 
@@ -116,23 +123,23 @@ describe('checkSendPath (the test describeSendPath registers)', () => {
     const check = await checkSendPath('sloppy', sloppy, resolveSuiteOptions('test', { runs: 200 }, cwd), cwd);
     // Assert
     expect(check.passed).toBe(false);
-    expect(check.message.split('\n')[0]).toMatch(/^sloppy: uses-ports(, [a-z-]+)* violated \(seed 1, run \d+ of 200;/);
-    expect(check.message).toMatch(/^ {2}uses-ports +the send path called the global Math\.random at \d+ ms \(virtual\).*use env\.random\(\)/m);
+    expect(check.message).toMatch(/^FAIL( \d+\/\d+)? {2}uses-ports: \d+ runs? violated it$/m);
+    expect(check.message).toMatch(/^ {2}the send path called the global Math\.random at \d+ ms \(virtual\).*use env\.random\(\)/m);
   });
 
   it('fails a send path that is not deterministic on deterministic, with the first difference', async () => {
     const cwd = tempDir();
     const check = await checkSendPath('counter ids', moduleCounterIds, resolveSuiteOptions('test', { runs: 100 }, cwd), cwd);
     expect(check.passed).toBe(false);
-    expect(check.message.split('\n')[0]).toMatch(/^counter ids: deterministic(, [a-z-]+)* violated/);
-    expect(check.message).toMatch(/^ {2}deterministic +the same timeline gave a different history the second time: \$\.attempts\[\d+\]\.messageId: /m);
+    expect(check.message).toMatch(/^FAIL( \d+\/\d+)? {2}deterministic: \d+ runs? violated it$/m);
+    expect(check.message).toMatch(/^ {2}the same timeline gave a different history the second time: \$\.attempts\[\d+\]\.messageId: /m);
   });
 
   it('fails a send path that never connects on exercised, without a failure file', async () => {
     const cwd = tempDir();
     const check = await checkSendPath('adapter', neverConnects, resolveSuiteOptions('test', { runs: 60 }, cwd), cwd);
-    expect(check).toMatchObject({ passed: false, runs: 60, failureFile: undefined });
-    expect(check.message).toMatch(/^adapter: exercised violated: the bot received no message in any of the \d+ runs that sent one/);
+    expect(check).toMatchObject({ passed: false, runs: 60, failureFiles: [] });
+    expect(check.message).toMatch(/^FAIL {2}exercised\n {2}the bot received no message in any of the \d+ runs that sent one/m);
   });
 });
 
@@ -188,8 +195,12 @@ describe('bad arguments throw one line when the file is collected', () => {
     [{ module: 'sendPath' }, 'describeSendPath("p"): module must be a .ts, .mts, .js or .mjs module file such as ./src/sendPath.ts (got "sendPath")'],
     [{ module: './src' }, 'describeSendPath("p"): module must be a .ts, .mts, .js or .mjs module file such as ./src/sendPath.ts (got "./src")'],
     [{ module: './nope.ts' }, 'describeSendPath("p"): module ./nope.ts: no such file (from '],
-    [{ run: 500 }, 'describeSendPath("p"): unknown option "run" (options: runs, seed, timeBudgetMs, failuresDir, module, testTimeoutMs)'],
+    [{ run: 500 }, 'describeSendPath("p"): unknown option "run" (options: runs, seed, timeBudgetMs, failuresDir, module, testTimeoutMs, failFast, only, skip)'],
     ['fast', 'describeSendPath("p"): options must be an object (got "fast")'],
+    [{ only: ['exactly-twice'] }, 'describeSendPath("p"): only must be a list of property names: exactly-once, live-socket,'],
+    [{ skip: [] }, 'describeSendPath("p"): skip must be a list of property names: exactly-once,'],
+    [{ failFast: 'yes' }, 'describeSendPath("p"): failFast must be true or false (got "yes")'],
+    [{ only: ['order'], skip: ['clean'] }, 'describeSendPath("p"): only and skip cannot be combined'],
   ])('describeSendPath options %j', (options, message) => {
     expect(() => describeSendPath('p', referenceSendPath, options as never)).toThrow(message);
   });

@@ -146,6 +146,12 @@ function check(index: HistoryIndex, limits: BoundLimits): Violation<typeof prope
 /** Property 5, bounded. */
 export const bounded: Checker<typeof property> = {
   name: property,
+  meaning:
+    'The path\'s work stays bounded: attempts per reply, timers alive at once, ' +
+    'listeners per socket and connects a minute.',
+  fix:
+    'Cap the attempts per reply, share one timer instead of one per reply, remove ' +
+    'every listener you add, and back off between reconnects.',
   definition:
     'The run never hits the simulator\'s loop limit (a path that never goes quiet); no reply takes more than attemptsPerReplyMax message attempts (default 10); ' +
     'the path never holds more than pathTimersAliveMax timers at once (default 8); and no series of connects holds more than connectsPerWindowMax (default 12) ' +

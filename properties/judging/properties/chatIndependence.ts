@@ -5,7 +5,8 @@
  */
 import type { AttemptRecord, History, RequestRecord } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
-import type { HistoryIndex } from '../historyIndex.js';
+import { isChatRefusal, type HistoryIndex } from '../historyIndex.js';
+import { queryRefusalCodes } from '../../../src/baileysFacts.js';
 import { PrefixMax } from '../prefixMax.js';
 
 const property = 'chat-independence';
@@ -39,6 +40,8 @@ export function measuredLatencyMs(history: History): number {
   const silent = new Set(history.sockets.filter((s) => s.silentAt !== undefined).map((s) => s.generation));
   let latency = 0;
   for (const frame of history.server.frames) {
+    // rc14's own resend repeats an older attempt's write: its delay is the retry's, not latency.
+    if (frame.retryResend === true) continue;
     const written = bySeq.get(frame.attemptSeq)?.writtenAt;
     if (written === undefined || silent.has(frame.generation)) continue;
     latency = Math.max(latency, frame.at - written);
@@ -60,6 +63,8 @@ class Facts {
   readonly #chatFaults = new Map<string, PrefixMax>();
   /** Per chat, its attempts as [start, end]: until when sends begun before a time kept it busy. */
   readonly #chatBusy = new Map<string, PrefixMax>();
+  /** Per chat, when the server refused a send to it as over the rate limit (429). */
+  readonly #rateLimitedAt = new Map<string, number[]>();
   readonly judged: Judged[] = [];
 
   constructor(index: HistoryIndex) {
@@ -78,6 +83,10 @@ class Facts {
       faults.set(a.chat, list);
     }
     for (const [chat, list] of faults) this.#chatFaults.set(chat, new PrefixMax(list));
+    for (const a of history.attempts) {
+      if (!isChatRefusal(a) || a.error?.data !== queryRefusalCodes.rateOverlimit) continue;
+      this.#rateLimitedAt.set(a.chat, [...(this.#rateLimitedAt.get(a.chat) ?? []), a.at]);
+    }
     for (const [chat, attempts] of index.messageAttemptsByChat) {
       this.#chatBusy.set(chat, new PrefixMax(attempts.map((a) => [a.at, a.settledAt ?? history.endedAt] as const)));
     }
@@ -110,6 +119,9 @@ class Facts {
     if (history.stop.requestedAt !== undefined && history.stop.requestedAt <= byAt) return undefined;
     if (this.#sockets.maxUpTo(readyAt) <= byAt) return undefined;
     if (this.#chatFaults.get(request.chat)?.overlaps(readyAt, byAt)) return undefined;
+    // A chat the server rate-limited since the call: backing off there holds the chat up, rightly.
+    const limited = this.#rateLimitedAt.get(request.chat) ?? [];
+    if (limited.some((at) => at >= request.calledAt! && at <= byAt)) return undefined;
     return { request, readyAt, byAt };
   }
 }
@@ -155,6 +167,10 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 11, chat-independence. */
 export const chatIndependence: Checker<typeof property> = {
   name: property,
+  meaning: 'One chat\'s trouble never holds up the replies of another chat.',
+  fix:
+    'Keep a queue per chat rather than one for all chats, so a send stuck in one chat ' +
+    'cannot block the others.',
   definition:
     'A reply or media request whose own chat and socket had no fault becomes visible within a bound after its turn came, or at least its first ' +
     'send attempt begins within 10 s of its turn (then nothing held it up; the network was slow). Its turn: the latest of its call, the ' +
@@ -163,7 +179,9 @@ export const chatIndependence: Checker<typeof property> = {
     'write to its frame reaching the server, on sockets never silent). No fault, throughout [turn, turn + bound]: a socket ' +
     'of the path was open at the turn and had no silence, loss, end() or close in the window; no message attempt to its chat in progress in the ' +
     'window was nacked, had a pre-write query time out, or was rejected; stop() was not called by the window\'s end. Not judged: a request whose ' +
-    'previous one in the chat never settled, whose deadline ends inside the window, or whose window outlasts the run. Faults in other chats ' +
+    'previous one in the chat never settled, whose deadline ends inside the window, or whose window outlasts the run; ' +
+    'nor one whose chat the server refused as over the rate limit (Boom 500 with data 429) ' +
+    "between its call and the window's end: backing off is right there. Faults in other chats " +
     'excuse nothing: that is the point.',
   check,
   judges: (index) => facts(index).judged.length > 0,

@@ -4,8 +4,11 @@
  * one could catch it.
  */
 import type { History, SocketRecord } from '../../../sim/history.js';
+import { describeExit } from '../../../sim/intercept/processExit.js';
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
+import { errorInWords } from '../../../src/errorWords.js';
+import { ms, socketSite, timerText } from '../words.js';
 
 const property = 'clean';
 
@@ -40,7 +43,9 @@ function socketsLeft(history: History, stoppedAt: number): Violation<typeof prop
       property,
       generation: s.generation,
       at: stoppedAt,
-      message: `socket ${s.generation} (created at ${s.createdAt} ms, ${s.state}) was neither ended nor closed when stop() resolved`,
+      message:
+        `socket ${s.generation}, made at ${ms(s.createdAt)}${socketSite(history, s.generation)}, was neither ended nor closed ` +
+        `when stop() resolved (${s.state} when the run ended)`,
     });
   }
   return violations;
@@ -65,14 +70,41 @@ function sendsAfterStop(history: History, stopAt: number): Violation<typeof prop
   ];
 }
 
+/**
+ * The path's timers still pending when the run ended (after stop()): one violation per timer the
+ * history lists, with its delay, when and (when known) where it was made; one for the rest.
+ */
+function timersLeft(history: History, at: number): Violation<typeof property>[] {
+  const alive = history.stop.pathTimersAlive;
+  if (alive === 0) return [];
+  const listed = history.timers.path.pending ?? [];
+  const resolvedAt = history.stop.completedAt ?? Infinity;
+  const violations = listed.map((timer): Violation<typeof property> => {
+    const when = timer.createdAt > resolvedAt ? 'made after stop() resolved and still pending' : 'still pending after stop()';
+    return { property, at, message: `${timerText(history, timer)}, ${when}` };
+  });
+  const rest = alive - listed.length;
+  if (rest > 0) violations.push({ property, at, message: `${rest} ${listed.length > 0 ? 'more ' : ''}send-path timer(s) still pending after stop()` });
+  return violations;
+}
+
 function check(index: HistoryIndex): Violation<typeof property>[] {
   const { history } = index;
   const violations: Violation<typeof property>[] = [];
   const { stop } = history;
   const at = stop.completedAt ?? history.endedAt;
   const add = (message: string, when = at): void => void violations.push({ property, at: when, message });
-  if (stop.result !== 'completed') add(`stop() ${stop.result}${stop.error ? `: ${stop.error.message}` : ''}`);
-  if (stop.pathTimersAlive > 0) add(`${stop.pathTimersAlive} send-path timer(s) alive after stop()`);
+  const exited = history.exited;
+  if (exited !== undefined) {
+    // What a process that ended left (no stop(), unsettled requests, timers) is the exit's doing.
+    const when = `${exited.at.toLocaleString('en-US')} ms`;
+    const ended = 'the run ended there, and stop() was never called';
+    add(`${describeExit(exited)} at ${when}: ${ended}`, exited.at);
+    thrownOrUnhandled(history, add);
+    return violations;
+  }
+  if (stop.result !== 'completed') add(`stop() ${stop.result}${stop.error ? `: ${errorInWords(stop.error)}` : ''}`);
+  violations.push(...timersLeft(history, at));
   const pending = sendsLeft(history, stop.completedAt ?? history.endedAt);
   if (pending > 0) add(`${pending} send(s) still pending after stop() on sockets it neither ended nor lost`);
   // Only requests the harness actually made count; one whose inbound never arrived was never asked.
@@ -80,14 +112,24 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
   if (unsettled > 0) add(`${unsettled} request(s) never settled after stop()`);
   if (stop.result === 'completed' && stop.completedAt !== undefined) violations.push(...socketsLeft(history, stop.completedAt));
   if (stop.requestedAt !== undefined) violations.push(...sendsAfterStop(history, stop.requestedAt));
-  for (const u of history.unhandledRejections) add(`unhandled rejection: ${u.error.name}: ${u.error.message}`, u.at);
-  for (const t of history.thrown) add(`thrown in ${t.where}: ${t.error.name}: ${t.error.message}`, t.at);
+  thrownOrUnhandled(history, add);
   return violations;
+}
+
+function thrownOrUnhandled(history: History, add: (message: string, at: number) => void): void {
+  for (const u of history.unhandledRejections) add(`unhandled rejection: ${errorInWords(u.error)}`, u.at);
+  for (const t of history.thrown) add(`thrown in ${t.where}: ${errorInWords(t.error)}`, t.at);
 }
 
 /** Property 6, clean. */
 export const clean: Checker<typeof property> = {
   name: property,
+  meaning:
+    'stop() completes and leaves nothing behind: no timer, socket, pending send or ' +
+    'request, no send after it, nothing thrown or unhandled.',
+  fix:
+    'In stop(): set a stopped flag first, clear every timer, end() every socket, ' +
+    'settle every pending reply; catch every promise you do not await.',
   definition:
     'The path\'s stop() completes (it neither rejects nor hangs, and the run reaches it), and when it has resolved the path holds no timers, no unsettled ' +
     'requests (composing included), no socket it neither ended (end() called) nor lost (connection lost or close emitted), sockets made after stop() ' +
@@ -97,7 +139,8 @@ export const clean: Checker<typeof property> = {
     'pre-write queries for defaultQueryTimeoutMs after end(), a stuck write for connectTimeoutMs, an upload the media host never answers for good, ' +
     'and nothing can cancel them); a send at the very ' +
     'virtual time stop() was called, which may have come first. Sockets open at once during the run are one-socket\'s business: this property is ' +
-    'stop()\'s contract.',
+    'stop()\'s contract. The path never ends its own process (process.exit, a signal to itself, process.abort, an exception left uncaught): ' +
+    'a run in which it does ends there, as the process would, and that exit is the violation; what it left unfinished is not counted again.',
   check,
-  judges: ({ history }) => history.stop.requestedAt !== undefined,
+  judges: ({ history }) => history.stop.requestedAt !== undefined || history.exited !== undefined,
 };

@@ -2,9 +2,15 @@
  * exactly-once: no reply is shown twice, and a reply reported sent is shown. Judged on the
  * server's visible log, never on what the path says about itself.
  */
-import type { RequestRecord, SocketRecord } from '../../../sim/history.js';
+import type {
+  AttemptRecord,
+  RequestRecord,
+  RetryRequestRecord,
+  SocketRecord,
+} from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
-import { isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
+import { queryRefusalCodes } from '../../../src/baileysFacts.js';
+import { isChatRefusal, isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
 
 const property = 'exactly-once';
 
@@ -23,15 +29,19 @@ const property = 'exactly-once';
  * good (a close from outside with a terminal code, or the last `maxAttempts` connects all
  * failing, as the liveness check reads them); or stop() came first (no newer socket opened
  * before it was called, or a send in its chat begun after the loss was heard was still in flight
- * when it was: resends go out one at a time per chat); or, for media, the server refused a
- * resend of it ({@link isMediaRefusal}). A loss never heard before the run ended (its socket's
+ * when it was: resends go out one at a time per chat); or the server refused a resend of it
+ * for good ({@link resendRefusedBy}). A loss never heard before the run ended (its socket's
  * close not yet emitted) is beyond repair too. Otherwise a later socket was a chance to resend, and the loss is the path's.
  * Attempts that were never written do not matter: they reached nobody. A reply reported sent
  * with no written frame at all is not excused: the path reported a send that never happened.
  */
-function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lost on the wire' | undefined {
+/** Why a reply reported sent may be missing: see {@link lossExcuse}. */
+type LossExcuse = 'nacked' | 'lost on the wire' | 'no retry answered';
+
+function lossExcuse(index: HistoryIndex, request: RequestRecord): LossExcuse | undefined {
   const attempts = index.messageAttemptsByKey.get(request.key) ?? [];
   if (attempts.some((a) => a.nacked === true)) return 'nacked';
+  if (attempts.some((a) => a.undecryptable === true)) return retryExcuse(index, attempts);
   /** When the last written frame's loss was heard: resends are judged from then. */
   let lossHeardAt = -Infinity;
   let lossGeneration = 0;
@@ -49,8 +59,63 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): 'nacked' | 'lo
   const chance = lastChance(index, request.chat, lossHeardAt, lossGeneration);
   if (!newerOpened(index, chance.generation)) return 'lost on the wire';
   const sessionOver = index.outsideTerminalCloseAtOrAfter(chance.heardAt) || index.lastConnectsFailedSince(chance.heardAt);
-  const resendRefused = request.kind === 'sendMedia' && attempts.some((a) => a.at >= lossHeardAt && isMediaRefusal(a));
+  const resendRefused =
+    attempts.some((a) => a.at >= lossHeardAt && resendRefusedBy(request, a)) ||
+    chatRefusedLast(index, request.chat, lossHeardAt);
   return sessionOver || resendRefused || stoppedFirst(index, request.chat, chance) ? 'lost on the wire' : undefined;
+}
+
+/**
+ * Why a reply the recipient could not decrypt is no fault of the path, or undefined. rc14 answers
+ * the recipient's retry receipt by itself: it resends from the cache of the socket that wrote the
+ * message, or with the path's `getMessage`. Excused when the last retry receipt for its ids was
+ * never answered before the run ended (no socket acknowledged it: none was open to take it, or
+ * each closed first), or when rc14 would not resend (`overLimit`: twice on that socket already) or
+ * its resend failed before the write. Not excused when it was answered `unavailable`: the socket
+ * that got it had no copy and the path gave rc14 none (no `getMessage`, or it returned nothing).
+ */
+function retryExcuse(
+  index: HistoryIndex,
+  attempts: readonly AttemptRecord[],
+): LossExcuse | undefined {
+  const answer = lastRetryOf(index, attempts)?.answer;
+  return answer?.outcome === 'unavailable' ? undefined : 'no retry answered';
+}
+
+/** The last retry receipt for any id `attempts` carried, if any. */
+function lastRetryOf(index: HistoryIndex, attempts: readonly AttemptRecord[]) {
+  const ids = new Set(attempts.map((a) => a.messageId));
+  let last: RetryRequestRecord | undefined;
+  for (const retry of index.history.server.retryRequests ?? []) {
+    if (ids.has(retry.messageId)) last = retry;
+  }
+  return last;
+}
+
+/** A last retry receipt for `request`'s ids that rc14 answered with nothing to resend, if any. */
+function unavailableRetry(index: HistoryIndex, request: RequestRecord) {
+  const last = lastRetryOf(index, index.messageAttemptsByKey.get(request.key) ?? []);
+  return last?.answer?.outcome === 'unavailable' ? last : undefined;
+}
+
+/**
+ * The server refused `attempt`, a resend of `request` after its loss, for good: media it refused
+ * ({@link isMediaRefusal}), or a group the bot is no longer in (403 `forbidden` in the error's
+ * `data`, before any write). No later resend can show it.
+ */
+function resendRefusedBy(request: RequestRecord, attempt: AttemptRecord): boolean {
+  if (request.kind === 'sendMedia' && isMediaRefusal(attempt)) return true;
+  return isChatRefusal(attempt) && attempt.error?.data === queryRefusalCodes.forbidden;
+}
+
+/**
+ * The last send in `chat` since `from` was refused for the chat before any write (403 not in the
+ * group, 429 rate-overlimit: {@link isChatRefusal}): the server kept the chat's resends out, and
+ * a path may stop trying there, as liveness allows.
+ */
+function chatRefusedLast(index: HistoryIndex, chat: string, from: number): boolean {
+  const last = (index.messageAttemptsByChat.get(chat) ?? []).filter((a) => a.at >= from).at(-1);
+  return last !== undefined && isChatRefusal(last);
 }
 
 /**
@@ -119,11 +184,18 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
       });
     }
     if (request.outcome === 'ok' && copies.length === 0 && lossExcuse(index, request) === undefined) {
+      const retry = unavailableRetry(index, request);
       violations.push({
         property,
         key: request.key,
         at: request.settledAt ?? index.history.endedAt,
-        message: `${request.key} was reported sent but never became visible`,
+        message:
+          retry === undefined
+            ? `${request.key} was reported sent but never became visible`
+            : `${request.key} was reported sent but never became visible: its recipient ` +
+              `could not decrypt it and asked for it again, and socket ` +
+              `${retry.answer!.generation} had no copy to resend ` +
+              "(rc14's cache is per socket; pass getMessage)",
       });
     }
   }
@@ -133,6 +205,13 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 1, exactly-once. */
 export const exactlyOnce: Checker<typeof property> = {
   name: property,
+  meaning:
+    'Each reply reaches the recipient once: never twice, and never lost after it was ' +
+    'reported sent.',
+  fix:
+    'Give each reply one message id and reuse it on every retry; keep a written reply ' +
+    'until its socket has outlived the confirmation window, and resend it with the ' +
+    'same id if the socket died first.',
   definition:
     'Every reply or media request is visible in its chat at most once, and exactly once if the path reported it sent (outcome ok). ' +
     'Ambiguous (info) and failed requests may be absent. Excused, for a reply reported sent that never became visible: the server nacked it ' +
@@ -145,7 +224,18 @@ export const exactlyOnce: Checker<typeof property> = {
     'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline or by the harness at ' +
     'its deadline (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
     'stop\'s instant included), or, for media, the server refused a resend of it ' +
-    '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never answered), or its media host never answered the resend\'s upload.',
+    '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never ' +
+    'answered), or its media host never answered the resend\'s upload, or refused the resend ' +
+    'because the bot is no longer in the group (Boom 500 with data 403, before any write), or ' +
+    'the last send in its chat since the loss was heard was refused for the chat before any ' +
+    'write (403, or 429 rate-overlimit). ' +
+    'A reply whose frame reached a recipient who could not decrypt it (a retry receipt ' +
+    'followed) is not visible until a resend shows it: rc14 resends by itself from the cache ' +
+    "of the socket that wrote it, or with the path's getMessage. Excused then only when the " +
+    'last retry receipt for it was never answered before the run ended (no socket ' +
+    'acknowledged it), or rc14 would not or could not resend (twice on that socket already, ' +
+    'or the resend failed before its write); not when the socket that got it had no copy and ' +
+    'the path gave it none.',
   check,
   judges: (index) => index.messageRequests.some((r) => r.calledAt !== undefined),
 };

@@ -62,6 +62,12 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 8, inbound-handover. */
 export const inboundHandover: Checker<typeof property> = {
   name: property,
+  meaning:
+    'Every message the server delivered reaches the bot exactly once, offline and ' +
+    'redelivered copies included, and the path\'s own echoes never do.',
+  fix:
+    'Handle messages.upsert of type append as well as notify, deduplicate by message ' +
+    'id, and skip messages with key.fromMe.',
   definition:
     'Every inbound message of a kind a bot answers (text, media with a caption, a group text) that the server delivered to a socket of the path ' +
     '(messages.upsert, notify or append: live, offline or redelivered after a lost receipt, or emitted again after a listener threw) reaches the bot ' +

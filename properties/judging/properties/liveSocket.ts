@@ -22,6 +22,11 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 2, live-socket. */
 export const liveSocket: Checker<typeof property> = {
   name: property,
+  meaning: 'A reply is never sent on a socket whose close the path had already been told of.',
+  fix:
+    'Look up the current socket at every attempt (after every await) instead of using ' +
+    'the one captured when the message arrived, and forget a socket once its close is ' +
+    'emitted.',
   definition:
     'No send (message or presence) on a socket after that socket emitted connection.update close to the path. ' +
     'Excused: a send in the gap between the connection dying and the close notice: rc14 rejects it with 428 Connection Closed once it is closing ' +

@@ -5,7 +5,9 @@
 import type { History, RequestRecord, SocketRecord } from '../../../sim/history.js';
 import { connectWatchdogMs, keepAliveDetectionMsMax, socketTimingsOf, wsCloseTimeoutMs } from '../../../src/baileysFacts.js';
 import type { Checker, Violation } from '../checker.js';
-import { isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
+import { isChatRefusal, isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
+import { errorInWords } from '../../../src/errorWords.js';
+import { ms } from '../words.js';
 
 const property = 'liveness';
 
@@ -98,6 +100,16 @@ function mediaRefused(index: HistoryIndex, request: RequestRecord): boolean {
   return request.kind === 'sendMedia' && (index.messageAttemptsByKey.get(request.key) ?? []).some(isMediaRefusal);
 }
 
+/**
+ * The server refused the request's chat ({@link isChatRefusal}: not in the group, or over the
+ * rate limit) on its last attempt before it settled: a path may give up then.
+ */
+function chatRefused(index: HistoryIndex, request: RequestRecord, settledAt: number): boolean {
+  const attempts = index.messageAttemptsByKey.get(request.key) ?? [];
+  const last = attempts.filter((a) => a.at <= settledAt).at(-1);
+  return last !== undefined && isChatRefusal(last);
+}
+
 /** Why a failed request was allowed to fail, or undefined if it gave up without cause. */
 function failureJustification(index: HistoryIndex, request: RequestRecord): string | undefined {
   const { history } = index;
@@ -111,6 +123,7 @@ function failureJustification(index: HistoryIndex, request: RequestRecord): stri
   if (index.outsideTerminalCloseBy(settledAt)) return 'terminal close';
   if (index.reconnectsExhaustedBy(settledAt)) return 'reconnect attempts exhausted';
   if (mediaRefused(index, request)) return 'media refused';
+  if (chatRefused(index, request, settledAt)) return 'chat refused';
   if (settledAt - calledAt >= history.config.replyDeadlineMs) return 'deadline';
   return undefined;
 }
@@ -129,7 +142,9 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
     const { key, calledAt } = request;
     if (calledAt === undefined) continue; // its inbound never reached the bot: nothing was asked
     if (request.outcome === 'pending') {
-      violations.push(violation(request, history.endedAt, `${key} never settled (requested at ${calledAt})`));
+      // The path ended its own process: what it left unsettled is the exit's doing (clean's).
+      if (history.exited !== undefined) continue;
+      violations.push(violation(request, history.endedAt, `${key} never settled (called at ${ms(calledAt)})`));
       continue;
     }
     const settledAt = request.settledAt ?? history.endedAt;
@@ -139,8 +154,9 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
     if (request.outcome === 'ok') continue;
     const why = failureJustification(index, request);
     if (why === undefined) {
-      const error = `${request.error?.name ?? 'error'}: ${request.error?.message ?? ''}`;
-      violations.push(violation(request, settledAt, `${key} gave up after ${settledAt - calledAt} ms (${error}) with no deadline, terminal close or stop`));
+      const error = request.error === undefined ? 'with no error' : errorInWords(request.error);
+      const gaveUp = `${key} gave up after ${ms(settledAt - calledAt)}: ${error}`;
+      violations.push(violation(request, settledAt, `${gaveUp}, with no deadline, terminal close or stop to excuse it`));
     } else if (why === 'deadline' && healed !== undefined && calledAt + replyDeadlineMs >= healed.by) {
       violations.push(
         violation(
@@ -157,6 +173,14 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 3, liveness. */
 export const liveness: Checker<typeof property> = {
   name: property,
+  meaning:
+    'Every reply settles within its deadline, gives up only for a real cause ' +
+    '(deadline, terminal close, stop(), reconnects exhausted), and is delivered once ' +
+    'the network is back.',
+  fix:
+    'On a failed attempt, wait for the next open socket (bounded by the reply\'s ' +
+    'deadline) and try again instead of failing at once; decide by the error\'s status ' +
+    'code, not its text.',
   definition:
     'Every reply or media request the path was called with settles, within replyDeadlineMs plus the longest single attempt of the run ' +
     '(not counting a media send whose upload the media host never answered: rc14 sets no upload timeout and never settles it, so the path must stop waiting by itself). ' +
@@ -164,7 +188,10 @@ export const liveness: Checker<typeof property> = {
     'from outside before it settled (a socket cut from outside or refused at login with a terminal code, 401, 403 or 440; not a 440 the path ' +
     'provoked by opening a second socket), of the sockets closed before it settled the last maxAttempts all never opened, or, for media, the ' +
     'server refused it (an attempt of it failed before any write with rc14\'s media failure: Boom 500, every upload host failed or media_conn ' +
-    'answered an error, or the TypeError of a media_conn never answered; rc14 caches a failed media_conn for the socket\'s life; or the media host never answered its upload). ' +
+    'answered an error, or the TypeError of a media_conn never answered; rc14 caches a failed ' +
+    'media_conn for the socket\'s life; or the media host never answered its upload), ' +
+    'or its last attempt was refused for its chat before any write (Boom 500 with data 403, ' +
+    'forbidden: the bot is not in the group; or 429, rate-overlimit). ' +
     'A deadline failure is still a violation when the network healed for good (the last network event is a heal) and the deadline ran past ' +
     'the time a correct path has certainly reconnected, and no other cause applies: the heal, or the close of the last socket whose link went ' +
     'silent and never came back (its close, or if never emitted its silence plus two keep-alive intervals, 5 s and ws\'s 30 s close timeout, ' +
@@ -172,7 +199,8 @@ export const liveness: Checker<typeof property> = {
     'unanswered waiting out defaultQueryTimeoutMs, a stuck write its connectTimeoutMs, an upload never answered for good; one still held when ' +
     'the run ended counts until the end), whichever is latest, plus the longest backoff, twice the path\'s connectTimeoutMs (a hanging connect: ws gives up on an unanswered upgrade ' +
     'after connectTimeoutMs, and a connect left connecting forever, as after an HTTP 503 on the upgrade, is the path\'s to give up on within ' +
-    'the handshake and login times) and 10 s for the connect and the send. Excused: a request whose inbound never reached the bot.',
+    'the handshake and login times) and 10 s for the connect and the send. Excused: a request whose inbound never reached the bot; a ' +
+    'request still unsettled when the path ended its own process (clean reports the exit).',
   check,
   judges: (index) => index.messageRequests.some((r) => r.calledAt !== undefined),
 };

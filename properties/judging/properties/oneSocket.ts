@@ -5,6 +5,7 @@
 import type { SocketRecord } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
+import { socketSite } from '../words.js';
 
 const property = 'one-socket';
 
@@ -29,7 +30,8 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
         generation: socket.generation,
         at: socket.createdAt,
         message:
-          `socket ${socket.generation} was created at ${socket.createdAt} ms while socket ${longest.generation} (created at ${longest.createdAt} ms) ` +
+          `socket ${socket.generation} was created at ${socket.createdAt} ms${socketSite(index.history, socket.generation)} ` +
+          `while socket ${longest.generation} (created at ${longest.createdAt} ms) ` +
           `was still ${longest.openedAt !== undefined && longest.openedAt <= socket.createdAt ? 'open' : 'connecting'}: end() the old socket before opening a new one`,
       });
     }
@@ -41,6 +43,10 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 10, one-socket. */
 export const oneSocket: Checker<typeof property> = {
   name: property,
+  meaning: 'At most one socket is connecting or open at a time.',
+  fix:
+    'end() the old socket and remove its listeners before makeWASocket opens the next ' +
+    'one, and never start a reconnect while one is under way.',
   definition:
     'At most one socket of the path is connecting or open at any time: a socket counts from its makeSocket call until the path calls end() on it, ' +
     'its connection is lost (cut, refused, or found silent by the keep-alive, when Baileys starts closing it) or its close is emitted, whichever ' +

@@ -9,10 +9,12 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
   const violations: Violation<typeof property>[] = [];
   const requestRank = new Map<string, number>();
   // The order the path was asked in: call order (several calls can share a virtual time). A reply
-  // the server nacked is out of it: its first copy never showed, and a resend shows it late.
+  // the server nacked, or its recipient could not decrypt, is out of it: its first copy never
+  // showed, and a resend shows it late.
   for (const r of index.messageRequests) {
-    const nacked = index.messageAttemptsByKey.get(r.key)?.some((a) => a.nacked === true) ?? false;
-    if (r.callSeq !== undefined && !nacked) requestRank.set(r.key, r.callSeq);
+    const attempts = index.messageAttemptsByKey.get(r.key) ?? [];
+    const unseen = attempts.some((a) => a.nacked === true || a.undecryptable === true);
+    if (r.callSeq !== undefined && !unseen) requestRank.set(r.key, r.callSeq);
   }
   for (const [chat, visible] of Object.entries(index.history.server.visible)) {
     let latest: VisibleRecord | undefined;
@@ -40,11 +42,17 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 4, order. */
 export const order: Checker<typeof property> = {
   name: property,
+  meaning: 'In each chat, replies appear in the order the bot asked for them.',
+  fix:
+    'Send each chat\'s replies one at a time through a queue per chat, and put a ' +
+    'resend ahead of that chat\'s later replies.',
   definition:
     'In each chat, replies become visible in the order the path was called with them (call order, not timeline order: ' +
     'several calls can share a virtual time, and a late inbound delays its replies\' calls). ' +
     'Excused: gaps, where an earlier reply failed or was lost and is not visible; a reply the server nacked (messages.update status ERROR: that ' +
-    'copy never showed), which a resend may show late. Only an earlier-called reply becoming visible after a later-called one is a violation.',
+    'copy never showed) or its recipient could not decrypt (a retry receipt followed), ' +
+    'which a resend may show late. Only an earlier-called reply becoming visible after a ' +
+    'later-called one is a violation.',
   check,
   // Two replies called in one chat: an order to keep.
   judges: (index) => [...index.calledMessageRequestsByChat.values()].some((called) => called.length >= 2),

@@ -4,6 +4,8 @@
  */
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
+import { errorInWords } from '../../../src/errorWords.js';
+import { ms } from '../words.js';
 
 const property = 'terminal-respected';
 
@@ -28,8 +30,8 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
       generation: next.generation,
       at: next.createdAt,
       message:
-        `socket ${next.generation} was connected at ${next.createdAt} ms after socket ${terminal.generation} closed with ${code} ` +
-        `(${terminal.closeError!.message}) at ${heardAt} ms, a terminal close the path did not cause: ${harmByCode[code] ?? 'the session is over'}`,
+        `socket ${next.generation} was connected at ${ms(next.createdAt)} after socket ${terminal.generation} closed at ${ms(heardAt)}: ` +
+        `${errorInWords(terminal.closeError!)}, a terminal close the path did not cause; ${harmByCode[code] ?? 'the session is over'}`,
     },
   ];
 }
@@ -37,6 +39,12 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 /** Property 9, terminal-respected. */
 export const terminalRespected: Checker<typeof property> = {
   name: property,
+  meaning:
+    'After a logout (401), a ban (403) or a takeover by another session (440) ' +
+    'from outside, the path connects no more.',
+  fix:
+    'On close, read lastDisconnect\'s status code and stop reconnecting for ' +
+    'DisconnectReason.loggedOut, forbidden and connectionReplaced.',
   definition:
     'No connect (makeSocket) follows a terminal close the path did not cause: once a socket cut from outside (a stream error: 401 device removed, ' +
     '440 another session took over) or refused at login (401 after a logout, 403) has emitted its close, the path makes no newer socket. ' +

@@ -75,7 +75,8 @@ export class HandSocket {
         jid,
         text: content?.text ?? content?.caption,
         messageId: options?.messageId,
-        settle: (how) => (how === 'ok' ? resolve({ key: { id: options?.messageId } }) : reject(how)),
+        // Resolves as Baileys does: the key, and the message it wrote.
+        settle: (how) => (how === 'ok' ? resolve({ key: { id: options?.messageId }, message: { extendedTextMessage: { text: content?.text } } }) : reject(how)),
       };
       this.world.sends.push(call);
       if (!this.isOpen) return call.settle(new Boom('Connection Closed', { statusCode: 428 }));
@@ -113,6 +114,8 @@ export class HandWorld {
   readonly sends: SendCall[] = [];
   readonly scripts: SendScript[] = [];
   readonly logs: LogLine[] = [];
+  /** The config each `makeSocket` call got, in order. */
+  readonly configs: unknown[] = [];
   presences = 0;
   readonly fake = FakeTimers.withGlobal({ Date, setTimeout, clearTimeout, setInterval, clearInterval, Promise } as any).createClock(0);
   #ids = 0;
@@ -140,7 +143,8 @@ export class HandWorld {
 
   env(config: Partial<SendPathConfig> = {}): SimEnv {
     return {
-      makeSocket: () => {
+      makeSocket: (config) => {
+        this.configs.push(config);
         const socket = new HandSocket(this.sockets.length + 1, this);
         this.sockets.push(socket);
         return socket as unknown as SocketLike;
