@@ -14,6 +14,8 @@
  *   jitter, a bounded number of times; a connect that never completes is given up;
  * - a send the server refused as over its rate limit (Boom 500, `data` 429: nothing written) waits,
  *   doubling, before it asks again, never past the reply's deadline;
+ * - a group send refused because the bot is no longer in the group (Boom 500, `data` 403:
+ *   nothing written) ends the reply: asking again cannot change it;
  * - what it wrote is kept (bounded) for Baileys' `getMessage`: a recipient that could not decrypt a
  *   message asks for it again, and after a reconnect only `getMessage` can answer;
  * - a close the bot asked for (its stop) is not reconnected; stop settles every reply.
@@ -50,6 +52,8 @@ const attemptsMax = 8;
 /** The first wait after a rate-limit refusal, doubled on each one after. */
 const rateLimitPauseMs = 5000;
 const rateOverlimitCode = 429;
+/** A group send refused because the bot is no longer in the group (`forbidden`). */
+const notInGroupCode = 403;
 const seenMax = 10_000;
 const terminalCodes = new Set<number>([DisconnectReason.loggedOut, DisconnectReason.forbidden, DisconnectReason.connectionReplaced]);
 
@@ -311,7 +315,10 @@ async function attempt(reply: Reply, lane: Reply[]): Promise<boolean> {
     return written(reply, target.generation, result);
   } catch (error) {
     const code = statusCode(error);
-    if ((error as { data?: unknown }).data === rateOverlimitCode) {
+    const refusedCode = (error as { data?: unknown }).data;
+    // Not in the group (Boom 500, `data` 403, nothing written): no resend can change that.
+    if (refusedCode === notInGroupCode) return finish(reply, error as Error);
+    if (refusedCode === rateOverlimitCode) {
       await pause(Math.min(rateLimitPauseMs * 2 ** reply.rateLimited++, Math.max(0, reply.deadlineAt - Date.now())));
       return false;
     }
