@@ -177,6 +177,28 @@ describe('exactly-once', () => {
     expect(checkExactlyOnce(neverResent).map((v) => v.key)).toEqual(['r1', 'r2']);
   });
 
+  it('excuses a loss the path\'s own process exit cut short, as a stop, and not one it had a chance to repair', () => {
+    // Arrange: written in the latency window before a reset heard at 300; socket 2 opened at 2300
+    // and the resend began there; the path exited its process at 2301, the resend in its queries.
+    const h = baseHistory();
+    h.sockets = [
+      socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', dropReason: 'connectionClosed', diedAt: 150, closeEmittedAt: 300 }),
+      socket({ generation: 2, createdAt: 2200, openedAt: 2300 }),
+    ];
+    h.exited = { at: 2301, how: 'exit', code: 2 };
+    h.requests.push(request('r1'));
+    h.attempts.push(
+      attempt(1, 'r1', { reachedServer: false }),
+      attempt(2, 'r1', { at: 2300, generation: 2, result: 'pending', settledAt: undefined, written: false, writtenAt: undefined, reachedServer: false }),
+    );
+    const neverResent = structuredClone(h);
+    neverResent.attempts.pop();
+    neverResent.exited = { at: 9000, how: 'exit', code: 2 };
+    // Act / Assert
+    expect(checkExactlyOnce(h)).toEqual([]);
+    expect(checkExactlyOnce(neverResent).map((v) => v.key)).toEqual(['r1']);
+  });
+
   it('excuses a lost media reply whose resend the server refused', () => {
     // Arrange: the media frame was lost before a reset heard at 300; on socket 2 its resend met a
     // media_conn never answered (rc14's TypeError, cached for the socket's life).

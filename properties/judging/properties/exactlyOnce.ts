@@ -27,7 +27,7 @@ const property = 'exactly-once';
  * died moves this to that socket's close: the network took that chance away too, and resends go
  * one at a time per chat) no repair was possible: no newer socket opened before the run ended; or the session ended for
  * good (a close from outside with a terminal code, or the last `maxAttempts` connects all
- * failing, as the liveness check reads them); or stop() came first (no newer socket opened
+ * failing, as the liveness check reads them); or stop() or a process exit of the path came first (no newer socket opened
  * before it was called, or a send in its chat begun after the loss was heard was still in flight
  * when it was: resends go out one at a time per chat); or the server refused a resend of it
  * for good ({@link resendRefusedBy}). A loss never heard before the run ended (its socket's
@@ -157,16 +157,34 @@ function newerOpened(index: HistoryIndex, generation: number, before = Infinity)
   return index.history.sockets.some((s) => s.generation > generation && s.openedAt !== undefined && s.openedAt < before);
 }
 
-/** stop() was called before the loss could be repaired after its last chance (see {@link lossExcuse}). */
+/**
+ * stop() was called, or the path ended its own process, before the loss could be repaired after
+ * its last chance (see {@link lossExcuse}): a process that exited resends nothing, and the exit
+ * is clean's to report.
+ */
 function stoppedFirst(index: HistoryIndex, chat: string, chance: { heardAt: number; generation: number }): boolean {
-  const { stop } = index.history;
+  const { stop, exited } = index.history;
+  if (exited !== undefined && cutShortAt(index, chat, chance, exited.at)) return true;
   const stopAt = stop.requestedAt;
   // The harness's own stop once everything settled cut nothing short.
   if (stopAt === undefined || stop.reason === 'settled') return false;
-  if (!newerOpened(index, chance.generation, stopAt)) return true;
+  return cutShortAt(index, chat, chance, stopAt);
+}
+
+/**
+ * At `endAt` no socket newer than the last chance had opened yet, or a send in the chat begun
+ * after the loss was heard was still in flight: resends go one at a time per chat.
+ */
+function cutShortAt(
+  index: HistoryIndex,
+  chat: string,
+  chance: { heardAt: number; generation: number },
+  endAt: number,
+): boolean {
+  if (!newerOpened(index, chance.generation, endAt)) return true;
   const inChat = index.messageAttemptsByChat.get(chat) ?? [];
-  // Settled at the stop's own instant counts as in flight: the stop's end() is what settled it.
-  return inChat.some((a) => a.at >= chance.heardAt && a.at <= stopAt && (a.settledAt === undefined || a.settledAt >= stopAt));
+  // Settled at the end's own instant counts as in flight: the end is what settled it.
+  return inChat.some((a) => a.at >= chance.heardAt && a.at <= endAt && (a.settledAt === undefined || a.settledAt >= endAt));
 }
 
 function check(index: HistoryIndex): Violation<typeof property>[] {
@@ -223,7 +241,7 @@ export const exactlyOnce: Checker<typeof property> = {
     'a loss never heard before the run ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
     'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline or by the harness at ' +
     'its deadline (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
-    'stop\'s instant included), or, for media, the server refused a resend of it ' +
+    'stop\'s instant included; the path ending its own process counts as a stop then), or, for media, the server refused a resend of it ' +
     '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never ' +
     'answered), or its media host never answered the resend\'s upload, or refused the resend ' +
     'because the bot is no longer in the group (Boom 500 with data 403, before any write), or ' +
