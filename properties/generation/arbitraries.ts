@@ -170,7 +170,11 @@ const batchArb = fc.oneof({ withCrossShrink: true }, { weight: 5, arbitrary: fc.
 
 /** The faults of `faults` that generate, weighted for standalone steps or for scenes. */
 function faultStepArb(faults: FaultRegistry, weightOf: 'stepWeight' | 'sceneWeight'): fc.Arbitrary<FaultStep> {
-  const choices = faults.modules.flatMap((m) => (m.generate === undefined ? [] : [{ weight: m.generate[weightOf], arbitrary: m.generate.step as fc.Arbitrary<FaultStep> }]));
+  const choices = faults.modules.flatMap((m) => {
+    if (m.generate === undefined) return [];
+    const step = weightOf === 'sceneWeight' ? (m.generate.sceneStep ?? m.generate.step) : m.generate.step;
+    return [{ weight: m.generate[weightOf], arbitrary: step as fc.Arbitrary<FaultStep> }];
+  });
   return fc.oneof({ withCrossShrink: true }, ...choices);
 }
 
@@ -307,11 +311,13 @@ function addScene(build: Build, ctx: BuildContext, scene: Scene): void {
   const sub: Build = { ...build, events: [] };
   addStep(sub, ctx, { gapMs: 0, do: 'inbound', chat: scene.chat, kind: 'text', batch: 1 });
   const firstReplyAt = inboundAt + scene.replyDelayMs;
+  const generate = ctx.faults.get(scene.fault.do)?.generate;
+  const media = (scene.media || generate?.sceneMedia === true) && ctx.media;
   for (let i = 0; i < scene.replies; i += 1) {
     sub.at = firstReplyAt + i * scene.spacingMs;
-    addStep(sub, ctx, { gapMs: 0, do: 'reply', back: 0, media: scene.media && ctx.media, count: 1 });
+    addStep(sub, ctx, { gapMs: 0, do: 'reply', back: 0, media, count: 1 });
   }
-  const anchorAt = ctx.faults.get(scene.fault.do)?.generate?.sceneAnchor === 'inbound' ? inboundAt : firstReplyAt;
+  const anchorAt = generate?.sceneAnchor === 'inbound' ? inboundAt : firstReplyAt;
   sub.at = Math.max(start, anchorAt + scene.faultOffsetMs);
   const faultAt = sub.at;
   addFault(sub, ctx, scene.fault);

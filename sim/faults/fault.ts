@@ -181,6 +181,10 @@ export interface FaultGenerator<E, S> {
    * (for faults about what arrives, like lost receipts).
    */
   sceneAnchor?: 'firstReply' | 'inbound';
+  /** A scene's replies are media sends: the fault shows on nothing else (media failures). */
+  sceneMedia?: true;
+  /** The step a scene lines up with its reply, when it differs from a standalone one (default `step`). */
+  sceneStep?: fc.Arbitrary<S>;
   /** The event for `step` at time `at`; `chats` names chat indexes as the generated timeline does. */
   toEvent(step: S, at: number, chats: GeneratedChats): E;
   /**

@@ -34,6 +34,22 @@ export interface MediaFailsStep {
   stage: (typeof stages)[number];
 }
 
+const refusedArb = {
+  weight: 1,
+  arbitrary: fc.record({
+    do: fc.constant('mediaFails' as const),
+    forMs: fc.integer({ min: 0, max: 30_000 }),
+    stage: fc.constantFrom('upload' as const, 'mediaConn' as const),
+  }),
+};
+
+// A hung upload shows only if a media send starts one in its window: up to two minutes.
+const hangsArb = fc.record({
+  do: fc.constant('mediaFails' as const),
+  forMs: fc.integer({ min: 0, max: 120_000 }),
+  stage: fc.constant('uploadHangs' as const),
+});
+
 /** The `mediaFails` fault. */
 export const mediaFails = defineFault<'mediaFails', MediaFailsEvent, MediaFailsStep>({
   kind: 'mediaFails',
@@ -64,22 +80,14 @@ export const mediaFails = defineFault<'mediaFails', MediaFailsEvent, MediaFailsS
     kindOf: () => 'mediaFails',
   },
   generate: {
-    step: fc.oneof(
-      { withCrossShrink: true },
-      fc.record({
-        do: fc.constant('mediaFails' as const),
-        forMs: fc.integer({ min: 0, max: 30_000 }),
-        stage: fc.constantFrom('upload' as const, 'mediaConn' as const),
-      }),
-      // A hung upload shows only if a media send starts one in its window: up to two minutes.
-      fc.record({
-        do: fc.constant('mediaFails' as const),
-        forMs: fc.integer({ min: 0, max: 120_000 }),
-        stage: fc.constant('uploadHangs' as const),
-      }),
-    ),
+    step: fc.oneof({ withCrossShrink: true }, refusedArb, { weight: 1, arbitrary: hangsArb }),
+    // A scene lines a media reply up with it: mostly an upload that never answers, which a path
+    // must bound itself; a refusal it only has to report.
+    sceneStep: fc.oneof({ withCrossShrink: true }, refusedArb, { weight: 3, arbitrary: hangsArb }),
     stepWeight: 1,
-    sceneWeight: 1,
+    sceneWeight: 3,
+    // A text reply never meets it: a scene of it answers with media.
+    sceneMedia: true,
     toEvent: (step, at) => ({ at, do: 'mediaFails', untilAt: at + step.forMs, stage: step.stage }),
   },
 });
