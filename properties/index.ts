@@ -2,7 +2,8 @@
  * The property layer as a library: generate timelines, judge histories, run campaigns, read and
  * replay failure files, and load send paths — what the CLI does, for use from a test file.
  */
-export { runArb, timelineArb, toTimeline, faultKinds, type FaultKind, type GeneratedRun, type SwarmSettings } from './generation/arbitraries.js';
+export { runArb, timelineArb, toTimeline, faultKinds, type FaultKind, type GeneratedRun, type SwarmSettings, type Finale, type RestartStep } from './generation/arbitraries.js';
+export { moments, planMoment, type Moment } from './generation/moments.js';
 export {
   checkAll,
   checkProperty,

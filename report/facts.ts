@@ -6,7 +6,7 @@
  * text timeline of `replay` and the event list of the HTML report are both built from these
  * lines, so the two never disagree. Every text here is redacted (no JID or phone number).
  */
-import type { AttemptRecord, ErrorRecord, History, RequestRecord } from '../sim/history.js';
+import type { AttemptRecord, ErrorRecord, History, RequestRecord, RestartRecord } from '../sim/history.js';
 import { builtInFaults, type FaultRegistry } from '../sim/faults/index.js';
 import { factKinds, inboundFactId, journalPlaces, type FactKind } from '../sim/journal.js';
 import type { BotEvent, Timeline, TimelineEvent } from '../sim/timeline.js';
@@ -19,9 +19,19 @@ import { processFacts } from './processFacts.js';
  * a send attempt, an inbound message emitted to the path or handed to the bot, a request the bot
  * made and how its promise settled, what reached the server, the harness's `stop()`, what the
  * path threw where nothing could catch it, and (`process`) what the path printed to stdout or
- * stderr and how it ended its process if it did.
+ * stderr and how it ended its process if it did; `path`: the send path's own life, its restarts.
  */
-export type FactSource = 'event' | 'socket' | 'attempt' | 'inbound' | 'request' | 'server' | 'stop' | 'error' | 'process';
+export type FactSource =
+  | 'event'
+  | 'socket'
+  | 'attempt'
+  | 'inbound'
+  | 'request'
+  | 'server'
+  | 'stop'
+  | 'error'
+  | 'process'
+  | 'path';
 
 /** ok / fail / info follow Jepsen (info = ambiguous); `neutral` is a plain fact. */
 export type FactTone = 'ok' | 'fail' | 'info' | 'neutral';
@@ -66,6 +76,8 @@ export function describeEvent(event: TimelineEvent, faults: FaultRegistry = buil
       return `composing → ${bot.to}`;
     case 'stop':
       return 'stop';
+    case 'restart':
+      return bot.downMs ? `restart (down ${bot.downMs} ms)` : 'restart';
   }
 }
 
@@ -115,6 +127,24 @@ function attemptText(attempt: AttemptRecord): string {
         ? 'never settled'
         : `rejected${attempt.settledAt !== undefined && attempt.settledAt !== attempt.at ? ` at ${attempt.settledAt} ms` : ''}: ${describeError(attempt.error)}${attempt.written ? ' (frame was written)' : ''}`;
   return `attempt #${attempt.seq} ${what} on socket ${attempt.generation} (${attempt.socketState}${stale}) → ${result}${frameFate(attempt)}`;
+}
+
+/** What one restart of the bot did: the old path's stop, what it left, the new path's start. */
+function restartFacts(restart: RestartRecord, endedAt: number): Fact[] {
+  if (restart.stopCompletedAt === undefined) {
+    const text = `stop() for the restart at ${restart.stopRequestedAt} ms never settled: no new path started`;
+    return [{ atMs: endedAt, source: 'path', tone: 'fail', text }];
+  }
+  const left = restart.pathTimersAlive === 0 ? 'no timer left' : `${restart.pathTimersAlive} send-path timer(s) left alive`;
+  const how = restart.stopResult === 'completed' ? 'completed' : `rejected: ${describeError(restart.stopError)}`;
+  const tone: FactTone = restart.stopResult === 'completed' && restart.pathTimersAlive === 0 ? 'ok' : 'fail';
+  const facts: Fact[] = [{ atMs: restart.stopCompletedAt, source: 'path', tone, text: `stop() for the restart ${how}, ${left}` }];
+  if (restart.startedAt !== undefined) {
+    const failed = restart.startResult === 'rejected';
+    const text = `new send path started${failed ? `; start() rejected: ${describeError(restart.startError)}` : ''}`;
+    facts.push({ atMs: restart.startedAt, source: 'path', tone: failed ? 'fail' : 'neutral', text });
+  }
+  return facts;
 }
 
 /** A fact as it is gathered: its journal entry (kind and id), when the simulator noted one. */
@@ -217,6 +247,9 @@ function stopAndErrorFacts(history: History, out: Gathered[]): void {
     } else {
       out.push({ fact: { atMs: history.endedAt, source: 'stop', tone: 'fail', text: 'stop() never settled' } });
     }
+  }
+  for (const restart of history.restarts ?? []) {
+    for (const fact of restartFacts(restart, history.endedAt)) out.push({ fact });
   }
   for (const u of history.unhandledRejections) {
     out.push({ fact: { atMs: u.at, source: 'error', tone: 'fail', text: `unhandled rejection: ${describeError(u.error)}` } });

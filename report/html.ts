@@ -15,7 +15,8 @@
 import type { FoundRecord } from '../properties/campaigns/failureFile.js';
 import type { Violation } from '../properties/judging/checkers.js';
 import type { AttemptRecord, History, RequestRecord, SocketRecord } from '../sim/history.js';
-import type { Timeline } from '../sim/timeline.js';
+import type { Timeline, TimelineEvent } from '../sim/timeline.js';
+import type { FaultDrawing } from '../sim/faults/fault.js';
 import { builtInFaults } from '../sim/faults/index.js';
 import { explainProperty } from '../properties/judging/propertyTexts.js';
 import { attemptTone, describeError, describeEvent, frameFate, runFacts, type Fact, type FactTone } from './facts.js';
@@ -123,14 +124,17 @@ interface Lane {
 /** CSS class of each fault drawing tone. */
 const toneClass = { fault: 'fault', slow: 'slow', heal: 'heal' } as const;
 
+/** How a `restart` of the bot is drawn on the faults lane: a tick, tagged. */
+const restartDrawing: FaultDrawing<TimelineEvent> = { shape: 'tick', tone: 'slow', label: () => 'restart' };
+
 /** The network's events, each drawn as its fault module says (a band or a tick with a tag). */
 function faultLane(timeline: Timeline, scale: TimeScale, y: number): string {
   const parts: string[] = [];
   const mid = y + laneHeightPx / 2;
   timeline.events.forEach((event, i) => {
-    const module = builtInFaults.get(event.do);
-    if (module === undefined) return;
-    const { draw } = module;
+    // A restart of the bot is drawn with the network's events: the moment the bot went away.
+    const draw = event.do === 'restart' ? restartDrawing : builtInFaults.get(event.do)?.draw;
+    if (draw === undefined) return;
     const x = scale.x(event.at);
     const title = `<title>${t(`${event.at} ms  ${describeEvent(event)}`)}</title>`;
     if (draw.shape === 'band') {

@@ -33,6 +33,7 @@ const sourceMarks: Record<Fact['source'], string> = {
   stop: ' ',
   error: ' ',
   process: ' ',
+  path: ' ',
 };
 const toneMarks: Record<Fact['tone'], string> = { ok: 'ok  ', fail: 'FAIL', info: 'info', neutral: '    ' };
 

@@ -11,6 +11,7 @@ import { VirtualClock } from '../sim/clock.js';
 import type { InboundMessage, Logger, SimEnv, SocketLike } from '../src/ports.js';
 import { defaultReconnectPolicy } from '../src/reconnectPolicy.js';
 import { createReferenceSendPath } from '../src/reference.js';
+import { memoryStore } from '../src/stores.js';
 
 /** Stated bound on the heap growth of 10,000 queued replies (about 1.6 KiB per reply). */
 export const queuedRepliesHeapBytesMax = 16 * 1024 * 1024;
@@ -82,6 +83,7 @@ export async function measureQueuedReplies(queued: number): Promise<QueuedReplie
     random: () => 0.5,
     messageIds: () => `3EB0${(++ids).toString(16).toUpperCase().padStart(18, '0')}`,
     logger: silent,
+    store: memoryStore(),
     config: { reconnect: { ...defaultReconnectPolicy }, replyDeadlineMs: 120_000 },
   };
   const path = createReferenceSendPath({ maxPending: queued })(env);

@@ -53,6 +53,16 @@ export class ChatLanes<Call> {
     return false;
   }
 
+  /**
+   * Takes every waiting call out of the lanes (calls under way stay counted until they settle):
+   * a restart of the bot drops the work its old process had not begun.
+   */
+  takeWaiting(): Call[] {
+    const taken: Call[] = [];
+    for (const lane of this.#lanes.values()) taken.push(...lane.waiting.splice(0, lane.waiting.length));
+    return taken;
+  }
+
   /** A call of `chat` settled: the chat's next waiting call, now under way, if any. */
   settled(chat: string): Call | undefined {
     if (this.#max === undefined) return undefined;

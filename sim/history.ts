@@ -355,6 +355,29 @@ export interface StopRecord {
   pathTimersAlive: number;
 }
 
+/**
+ * One timeline `restart`: the harness stopped the running path and, once that settled and the
+ * bot's downtime passed, built a new one from the factory (same ports, store and session) and
+ * started it.
+ */
+export interface RestartRecord {
+  /** Index of the `restart` event in the timeline. */
+  eventIndex: number;
+  /** When the harness called `stop()` on the running path. */
+  stopRequestedAt: number;
+  /** How that `stop()` ended; `hung`: it never settled, and no new path was started. */
+  stopResult: 'completed' | 'rejected' | 'hung';
+  stopCompletedAt?: number;
+  stopError?: ErrorRecord;
+  /** Send-path timers alive when that `stop()` settled: what the stopped path left behind. */
+  pathTimersAlive: number;
+  /** When the new path's `start()` was called; absent if never (its stop hung, or the run's stop came first). */
+  startedAt?: number;
+  /** How the new path's `start()` ended (absent if it was never called). */
+  startResult?: 'ok' | 'rejected' | 'pending';
+  startError?: ErrorRecord;
+}
+
 /** A fault or heal the network was given. */
 export interface NetworkEventRecord {
   at: number;
@@ -405,6 +428,8 @@ export interface History {
   repliesPerChatMax?: number;
   /** The first call of a socket member the fake does not model, if any (see {@link UnmodelledRecord}). */
   unmodelled?: UnmodelledRecord;
+  /** The bot's restarts, in time order; absent when the timeline has none. */
+  restarts?: RestartRecord[];
   /**
    * Calls of global timers, time or randomness the run's globals tripwire saw (the first
    * `globalUsesMax`, in call order); absent when none. Such a path is not simulated faithfully:

@@ -4,7 +4,8 @@
  */
 export { simulate, SimulationBusyError, type SimulateOptions } from './simulate.js';
 export { parseTimeline, serializeTimeline, chatJids, TimelineError, timelineFormat, timelineLimits, eventKinds, timelineConfigSchema } from './timeline.js';
-export type { Timeline, TimelineEvent, TimelineConfig, SendPathSettings, EventKind } from './timeline.js';
+export type { Timeline, TimelineEvent, TimelineConfig, SendPathSettings, EventKind, RestartEvent } from './timeline.js';
+export { SimStore, storeLimits } from './store.js';
 export { fingerprint, canonicalJson, historyFormat, errorRecord, outcomeOfError, jsonSafe } from './history.js';
 export type * from './history.js';
 export { VirtualClock, ClockView, defaultClockLimits, type ClockLimits, type TimerStats } from './clock.js';

@@ -20,6 +20,7 @@ import { FakeNetwork, type NetworkOptions } from './network/fakeNetwork.js';
 import {
   errorRecord,
   historyFormat,
+  type ErrorRecord,
   jsonSafe,
   outcomeOfError,
   pendingTimersMax,
@@ -27,6 +28,7 @@ import {
   type History,
   type InboundRecord,
   type RequestRecord,
+  type RestartRecord,
   type StopRecord,
   type ThrownRecord,
   type TimerRecord,
@@ -42,7 +44,9 @@ import { CapturingLogger, type LogSink } from './logger.js';
 import type { ProgressBoard } from './progress.js';
 import { messageIdSource, streamFor, type RandomStream } from './random.js';
 import { mediaCaption, replyText, ServerModel } from './network/server.js';
-import { answerableInboundKinds, chatJids, type BotEvent, type Timeline, type TimelineEvent } from './timeline.js';
+import { restartBegun, restartStopSettled, type RestartInProgress } from './restart.js';
+import { SimStore } from './store.js';
+import { answerableInboundKinds, chatJids, type BotEvent, type RestartEvent, type Timeline, type TimelineEvent } from './timeline.js';
 import { groupMemberJids } from './timeline.js';
 import { captureStack, siteOf, type CapturedStack } from './sites.js';
 import { factKinds, inboundFactId, Journal } from './journal.js';
@@ -209,6 +213,14 @@ class Run {
   readonly #stop: StopRecord = { result: 'not-requested', pendingAttempts: 0, pendingRequests: 0, pathTimersAlive: 0 };
   #stopFinished = false;
   #path: SendPath | undefined;
+  #env: SimEnv | undefined;
+  /** What the path persists: it outlives every restart of the run. */
+  readonly #store = new SimStore();
+  /** Paths built so far (1 before the first restart): a handover counts for the bot only from the newest. */
+  #pathsBuilt = 0;
+  readonly #restarts: RestartRecord[] = [];
+  /** A restart under way: its old path is stopping, or the bot is down; the new path not started yet. */
+  #restarting: RestartInProgress | undefined;
   /** The stacks sockets were made from, by generation, when creation sites are recorded. */
   readonly #socketStacks: Map<number, { stack: CapturedStack; call: string }> | undefined;
   /** The `makeWASocket` the path gets: the network's, or one that notes where it was called from. */
@@ -235,6 +247,7 @@ class Run {
     for (const event of timeline.events) {
       lastEventAt = Math.max(lastEventAt, event.at);
       if (event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing') lastRequestAt = event.at;
+      if (event.do === 'restart') lastEventAt = Math.max(lastEventAt, event.at + (event.downMs ?? 0));
       const until = this.#faults.get(event.do)?.aftermathUntil?.(event);
       if (until !== undefined) aftermathUntil = Math.max(aftermathUntil, until);
     }
@@ -420,41 +433,100 @@ class Run {
 
   #begin(): void {
     const clock = this.#clock;
-    const env: SimEnv = {
+    this.#env = {
       makeSocket: this.#makeSocket,
       clock: clock.path,
       random: randomPort(streamFor(this.#timeline.seed, 'jitter')),
       messageIds: messageIdSource(streamFor(this.#timeline.seed, 'messageIds')),
       logger: new CapturingLogger(this.#logSink),
+      store: this.#store.port,
       config: structuredClone(this.#timeline.config),
     };
     this.#timeline.events.forEach((event, index) => {
       clock.harness.setTimeout(() => this.#fire(event, index), event.at);
     });
     this.#deadlineTimer = clock.harness.setTimeout(() => this.#requestStop('deadline'), this.#stopDeadlineAt);
+    this.#startPath(this.#start);
+  }
+
+  /**
+   * Builds a path from the factory and starts it, recording how `start()` ends in `outcome` (the
+   * run's start, or a restart's). A path built by a restart gets the same env: ports, store, config.
+   */
+  #startPath(outcome: { result?: 'ok' | 'rejected' | 'pending'; settledAt?: number; error?: ErrorRecord }, restart?: RestartRecord): void {
+    const clock = this.#clock;
+    const built = ++this.#pathsBuilt;
+    const settle = (result: 'ok' | 'rejected', error?: unknown): void => {
+      if (this.#exited !== undefined) return;
+      if (restart === undefined) {
+        outcome.result = result;
+        outcome.settledAt = clock.now();
+        if (result === 'rejected') outcome.error = errorRecord(error);
+      } else {
+        restart.startResult = result;
+        if (result === 'rejected') restart.startError = errorRecord(error);
+      }
+    };
     try {
-      this.#path = this.#factory(env);
-      const started = this.#path.start((message) => this.#onMessage(message));
+      this.#path = this.#factory(this.#env!);
+      const started = this.#path.start((message) => this.#onMessage(message, built));
       Promise.resolve(started).then(
-        () => {
-          if (this.#exited !== undefined) return;
-          this.#start.result = 'ok';
-          this.#start.settledAt = clock.now();
-        },
-        (error: unknown) => {
-          if (this.#exited !== undefined) return;
-          this.#start.result = 'rejected';
-          this.#start.settledAt = clock.now();
-          this.#start.error = errorRecord(error);
-        },
+        () => settle('ok'),
+        (error: unknown) => settle('rejected', error),
       );
     } catch (error) {
       if (this.#exited !== undefined) return;
-      this.#start.result = 'rejected';
-      this.#start.settledAt = clock.now();
-      this.#start.error = errorRecord(error);
+      settle('rejected', error);
       this.#recordThrown('start', error);
     }
+  }
+
+  /**
+   * A `restart`: stops the running path as a shutdown would, then (once that settled and the
+   * downtime passed) starts a new one. The bot loses what it held in memory: replies it had not
+   * made yet to messages the old path handed over are made only if a new path hands the message
+   * over again.
+   */
+  #restart(event: RestartEvent, index: number): void {
+    // Stopped for good already, or still down (its old path's stop never settled): nothing to restart.
+    if (this.#stop.requestedAt !== undefined || this.#restarting !== undefined) return;
+    const record = restartBegun(index, this.#clock.now());
+    this.#restarts.push(record);
+    for (const entry of this.#inboundById.values()) entry.received = undefined;
+    // Calls waiting for their turn in a chat were the old process's: asked again only if a new
+    // path hands their message over again.
+    for (const queued of this.#lanes.takeWaiting()) {
+      const entry = this.#inboundById.get(this.#inboundByMsg.get(queued.event.to)!)!;
+      entry.waiting.push({ request: queued.request, event: queued.event });
+    }
+    const path = this.#path;
+    let stopping: Promise<void>;
+    try {
+      stopping = Promise.resolve(path?.stop());
+    } catch (error) {
+      this.#recordThrown('stop', error);
+      stopping = Promise.reject(error);
+    }
+    const restarting: RestartInProgress = { record, stopped: stopping.then(() => undefined, () => undefined), cancelled: false };
+    this.#restarting = restarting;
+    stopping.then(
+      () => this.#restartStopped(restarting, event, undefined, false),
+      (error: unknown) => this.#restartStopped(restarting, event, error, true),
+    );
+  }
+
+  /** The old path's stop() settled: the new path starts when the downtime is over. */
+  #restartStopped(restarting: RestartInProgress, event: RestartEvent, error: unknown, failed: boolean): void {
+    const clock = this.#clock;
+    restartStopSettled(restarting.record, clock.now(), clock.path.stats.alive, failed ? errorRecord(error) : undefined);
+    const startAt = Math.max(clock.now(), event.at + (event.downMs ?? 0));
+    clock.harness.setTimeout(() => {
+      if (restarting.cancelled) return;
+      this.#restarting = undefined;
+      restarting.record.startedAt = clock.now();
+      restarting.record.startResult = 'pending';
+      this.#startPath({}, restarting.record);
+    }, startAt - clock.now());
   }
 
   /**
@@ -466,7 +538,8 @@ class Run {
     this.#progress?.turned(this.#clock.now());
     if (this.#exited !== undefined) return true;
     const allFired = this.#eventsFired === this.#timeline.events.length;
-    if (this.#stop.requestedAt === undefined && allFired && this.#unsettled === 0 && !this.#network.lossUnsettled(this.#clock.path.stats.alive > 0)) {
+    const quiet = allFired && this.#unsettled === 0 && this.#restarting === undefined;
+    if (this.#stop.requestedAt === undefined && quiet && !this.#network.lossUnsettled(this.#clock.path.stats.alive > 0)) {
       this.#requestStop('settled');
       // stop() was called outside any timer: what it does now happens before the next timer fires.
       this.#clock.drainFirst();
@@ -512,12 +585,15 @@ class Run {
       case 'stop':
         this.#requestStop('event');
         return;
+      case 'restart':
+        this.#restart(event, index);
+        return;
       default:
         assertNever(event);
     }
   }
 
-  #onMessage(message: InboundMessage): void {
+  #onMessage(message: InboundMessage, built: number): void {
     if (this.#exited !== undefined) return;
     const now = this.#clock.now();
     const id = typeof message === 'object' && message !== null ? message.id : undefined;
@@ -532,9 +608,10 @@ class Run {
       (record.handedAt ??= []).push(now);
     }
     record.handedCount++;
-    if (entry.received !== undefined) return;
+    // A path stopped or stopping for a restart hands a bot that is shutting down: nothing answers.
+    if (entry.received !== undefined || built !== this.#pathsBuilt || this.#restarting !== undefined) return;
     entry.received = message;
-    entry.record.receivedAt = now;
+    entry.record.receivedAt ??= now;
     if (entry.waiting.length === 0) return;
     const waiting = entry.waiting.splice(0, entry.waiting.length);
     // After the path's onMessage returns: the bot acts on the message, not inside the callback.
@@ -621,6 +698,12 @@ class Run {
       this.#stopFinished = true;
     };
     const path = this.#path;
+    if (this.#restarting !== undefined) {
+      // The bot is down for a restart: it stays down, and stops once the old path's stop settled.
+      this.#restarting.cancelled = true;
+      void this.#restarting.stopped.then(() => finish());
+      return;
+    }
     if (path === undefined) {
       finish();
       return;
@@ -680,6 +763,7 @@ class Run {
       order: this.#journal.entries,
     };
     if (this.#strayInbound.length > 0) history.strayInbound = this.#strayInbound;
+    if (this.#restarts.length > 0) history.restarts = this.#restarts;
     if (clock.limit !== undefined) history.limit = clock.limit;
     if (this.#globalUses.length > 0) history.globalsUsed = this.#globalUses;
     const output = this.#output?.finish();

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { reconnectAttemptsLimit } from '../src/reconnectPolicy.js';
 import { builtInFaults, type FaultEvent, type FaultRegistry } from './faults/index.js';
 import { seedMax } from './random.js';
-import { atSchema, chatNameSchema, refNameSchema, timelineLimits } from './timelineAtoms.js';
+import { atSchema, chatNameSchema, delayMsSchema, refNameSchema, timelineLimits } from './timelineAtoms.js';
 import { memberJid } from './network/messageShapes.js';
 
 /** Every inbound kind, `text` first (the default). */
@@ -42,6 +42,7 @@ const botEventSchemas = {
   }),
   composing: z.strictObject({ at: atSchema, do: z.literal('composing'), to: refNameSchema }),
   stop: z.strictObject({ at: atSchema, do: z.literal('stop') }),
+  restart: z.strictObject({ at: atSchema, do: z.literal('restart'), downMs: delayMsSchema.optional() }),
 };
 
 /** The kinds of event the harness acts out itself (the bot's side, and `stop`). */
@@ -54,11 +55,12 @@ const botEventKeyOrder: Record<BotEventKind, readonly string[]> = {
   sendMedia: ['at', 'do', 'to', 'key', 'kind', 'bytes'],
   composing: ['at', 'do', 'to'],
   stop: ['at', 'do'],
+  restart: ['at', 'do', 'downMs'],
 };
 
 /** Every event kind a registry's timelines accept: the bot's actions, the network's events, `stop`. */
 function eventKindsOf(faults: FaultRegistry): string[] {
-  return ['inbound', 'reply', 'sendMedia', 'composing', ...faults.kinds, 'stop'];
+  return ['inbound', 'reply', 'sendMedia', 'composing', ...faults.kinds, 'stop', 'restart'];
 }
 
 /** Every built-in event kind (`do`), in the order error messages list them. */
@@ -135,8 +137,18 @@ export type ComposingEvent = z.infer<typeof botEventSchemas.composing>;
 /** `stop`: the harness stops the send path now; later events still happen (at most one `stop`). */
 export type StopEvent = z.infer<typeof botEventSchemas.stop>;
 
+/**
+ * `restart`: the bot's process restarts. The harness stops the path (`stop()`), and once that
+ * settled and `downMs` (default 0) passed since `at`, builds a new path from the factory with the
+ * same ports, the same store and the same WhatsApp session, and starts it: messages that came
+ * meanwhile wait on the server and arrive at its first login. An as-written module is stopped,
+ * `reset()` and started again. At most `restartsMax` per timeline, none after the `stop` and none
+ * while the bot is still down from the previous one.
+ */
+export type RestartEvent = z.infer<typeof botEventSchemas.restart>;
+
 /** An event the harness acts out itself. */
-export type BotEvent = InboundEvent | ReplyEvent | SendMediaEvent | ComposingEvent | StopEvent;
+export type BotEvent = InboundEvent | ReplyEvent | SendMediaEvent | ComposingEvent | StopEvent | RestartEvent;
 
 export type { FaultEvent } from './faults/index.js';
 export type {
@@ -270,6 +282,7 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], fau
   const groups = groupChats(events);
   for (const event of events) if (event.do === 'inbound') inboundChats.add(event.chat);
   let stopIndex = -1;
+  const restarts = { count: 0, index: -1, downUntil: -1 };
   let previousAt = 0;
   events.forEach((event, index) => {
     const place = `events[${index}]`;
@@ -307,10 +320,26 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], fau
         if (stopIndex >= 0) issues.push(`${place}.do: a second "stop" (the first is events[${stopIndex}])`);
         else stopIndex = index;
         break;
+      case 'restart':
+        issues.push(...restartIssues(event, place, stopIndex, restarts));
+        restarts.count += 1;
+        restarts.index = index;
+        restarts.downUntil = Math.max(restarts.downUntil, event.at + (event.downMs ?? 0));
+        break;
       default:
         for (const issue of faults.get(event.do)?.check?.(event as never, { inboundChats }) ?? []) issues.push(`${place}.${issue}`);
     }
   });
+}
+
+/** What is wrong with a `restart` at `place`, given the `stop` and the restarts before it. */
+function restartIssues(event: RestartEvent, place: string, stopIndex: number, before: { count: number; index: number; downUntil: number }): string[] {
+  if (stopIndex >= 0) return [`${place}.do: a "restart" after the "stop" (events[${stopIndex}]): the bot is stopped for good`];
+  if (before.count >= timelineLimits.restartsMax) return [`${place}.do: more than ${timelineLimits.restartsMax} restarts`];
+  if (event.at <= before.downUntil) {
+    return [`${place}.at: restart while the bot is still down from events[${before.index}] (until ${before.downUntil} ms, that instant included)`];
+  }
+  return [];
 }
 
 /**

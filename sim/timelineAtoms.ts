@@ -20,6 +20,8 @@ export const timelineLimits = Object.freeze({
   replyDeadlineMsMax: 86_400_000,
   /** Longest Baileys socket timing a config may carry (`keepAliveIntervalMs`, ...): an hour. */
   socketTimingMsMax: 3_600_000,
+  /** Restarts of the bot in one timeline. */
+  restartsMax: 100,
   /** Problems listed in one `TimelineError` before the rest are summarised. */
   issuesMax: 20,
 });

@@ -15,6 +15,8 @@
  * `baileys-sim/properties`) before `loadSendPath()`. Types only: nothing here runs.
  */
 
+import type { KeyValueStore } from './ports.js';
+
 /** A message the bot answers, as its module hands it to the harness. */
 export interface AsWrittenMessage {
   /** The chat's JID (`msg.key.remoteJid`). */
@@ -35,6 +37,13 @@ export interface AsWrittenMessage {
 export interface AsWrittenHost {
   /** Hand each inbound message the bot would answer to this, once: not its own echoes, not reactions or status broadcasts. */
   onMessage(message: AsWrittenMessage): void;
+  /**
+   * A store that outlives the module's state: a restart of the bot (`stop()`, `reset()`,
+   * `start()`) keeps what was stored, as a file or a database would. Keep the ids handed to
+   * `onMessage` there, or a message WhatsApp delivers again after a restart is answered twice.
+   * The harness always passes one; a test of your own that calls `start()` may leave it out.
+   */
+  store?: KeyValueStore;
 }
 
 /**

@@ -40,3 +40,4 @@ export {
   type ReferenceSendPathFactory,
 } from './reference.js';
 export { productionEnv, defaultReplyDeadlineMs, type ProductionEnvOptions } from './productionEnv.js';
+export { fileStore, memoryStore, storeKeyLengthMax } from './stores.js';

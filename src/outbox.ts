@@ -42,7 +42,7 @@ import { baileysDefaults, confirmWindowMs } from './baileysFacts.js';
 import type { Clock, IdSource, Logger } from './ports.js';
 import { redactJid } from './redact.js';
 import { classifySendError, type CloseClass } from './sendErrors.js';
-import { SentMessages } from './sentMessages.js';
+import { SentMessages, type SentMessagesStore } from './sentMessages.js';
 import type { CloseSignal, LiveSocket, Supervisor } from './supervisor.js';
 
 /** What a reply resolves to once a frame carrying it was written. */
@@ -99,6 +99,8 @@ export interface OutboxOptions {
   keepAliveIntervalMs?: number;
   /** Written messages kept for {@link Outbox.sentMessage} (`getMessage`; default 1,000). */
   sentMessagesRemembered?: number;
+  /** Where the newest written messages outlive the process (absent: memory only). */
+  sentMessagesStore?: SentMessagesStore;
 }
 
 /**
@@ -205,7 +207,7 @@ export class Outbox {
     this.#boundMediaSends = options.boundMediaSends ?? true;
     this.#maxUnconfirmed = options.maxUnconfirmed ?? 1000;
     this.#confirmWindowMs = confirmWindowMs(options.keepAliveIntervalMs ?? baileysKeepAliveIntervalMs);
-    this.#sent = new SentMessages(options.sentMessagesRemembered ?? 1000);
+    this.#sent = new SentMessages(options.sentMessagesRemembered ?? 1000, options.sentMessagesStore);
     this.#stopSignal = new Promise((resolve) => {
       this.#signalStop = () => resolve('stopped');
     });
@@ -227,6 +229,16 @@ export class Outbox {
    */
   sentMessage(id: string | null | undefined): proto.IMessage | undefined {
     return this.#sent.get(id);
+  }
+
+  /** Reads the written messages a previous process persisted (see {@link SentMessages}). */
+  async loadSentMessages(): Promise<void> {
+    await this.#sent.load();
+  }
+
+  /** Resolves once every written message kept so far was persisted. */
+  async flushSentMessages(): Promise<void> {
+    await this.#sent.flush();
   }
 
   /** Counters for logs and benches. */

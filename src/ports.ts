@@ -62,6 +62,22 @@ export interface InboundMessage {
   sendComposing(): Promise<void>;
 }
 
+/**
+ * A small key-value store that outlives the process: what a send path keeps across a restart of
+ * the bot (the ids of the messages it already handed to its handler, say). Values are text; the
+ * path chooses their encoding. Asynchronous, as disk and network stores are. Production passes a
+ * store on disk (`fileStore`); the simulator one that lives as long as the run, through every
+ * restart in it, and bounds keys and sizes.
+ */
+export interface KeyValueStore {
+  /** The value stored under `key`, or undefined. */
+  get(key: string): Promise<string | undefined>;
+  /** Stores `value` under `key`, replacing what was there. */
+  set(key: string, value: string): Promise<void>;
+  /** Removes `key` (nothing happens if it is absent). */
+  delete(key: string): Promise<void>;
+}
+
 /** What a send path gets from its host: the simulator or production. */
 export interface SimEnv {
   /** Drop-in for Baileys `makeWASocket`; each call is a new connection. */
@@ -77,6 +93,11 @@ export interface SimEnv {
   messageIds: IdSource;
   /** pino-compatible; captured into the history in a simulation. */
   logger: Logger;
+  /**
+   * What the path persists across a restart of the bot. A simulated restart stops the path and
+   * builds a new one from the factory with the same store (and the same WhatsApp session).
+   */
+  store: KeyValueStore;
   /**
    * The run's send-path settings (a timeline's `config`): generated timelines vary the
    * reconnect policy and the reply deadline, and the path must see them.

@@ -5,8 +5,9 @@
  */
 import makeWASocket, { generateMessageIDV2, type UserFacingSocketConfig } from '@whiskeysockets/baileys';
 import { pino } from 'pino';
-import { systemClock, systemRandom, type Logger, type SendPathConfig, type SimEnv } from './ports.js';
+import { systemClock, systemRandom, type KeyValueStore, type Logger, type SendPathConfig, type SimEnv } from './ports.js';
 import { defaultReconnectPolicy } from './reconnectPolicy.js';
+import { memoryStore } from './stores.js';
 
 /** Default whole-life bound for a reply in production (2 minutes). */
 export const defaultReplyDeadlineMs = 120_000;
@@ -17,6 +18,12 @@ export interface ProductionEnvOptions {
   socketConfig: UserFacingSocketConfig;
   logger?: Logger;
   config?: Partial<SendPathConfig>;
+  /**
+   * What the send path persists across restarts (default: in memory, gone with the process).
+   * Pass `fileStore(dir)` so that, after a restart, the reference does not hand the bot again
+   * the messages WhatsApp delivers a second time.
+   */
+  store?: KeyValueStore;
 }
 
 /** The real-world host for any {@link SendPathFactory}. */
@@ -28,6 +35,7 @@ export function productionEnv(options: ProductionEnvOptions): SimEnv {
     random: systemRandom,
     messageIds: () => generateMessageIDV2(socketConfig.auth.creds.me?.id),
     logger: options.logger ?? pino({ level: 'info' }),
+    store: options.store ?? memoryStore(),
     config: {
       reconnect: options.config?.reconnect ?? { ...defaultReconnectPolicy },
       replyDeadlineMs: options.config?.replyDeadlineMs ?? defaultReplyDeadlineMs,

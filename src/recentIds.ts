@@ -26,4 +26,10 @@ export class RecentIds {
   get size(): number {
     return this.#ids.size;
   }
+
+  /** The newest `count` ids remembered (all by default), oldest first. */
+  newest(count = this.#ids.size): string[] {
+    const ids = [...this.#ids];
+    return count >= ids.length ? ids : ids.slice(ids.length - count);
+  }
 }

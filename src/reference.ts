@@ -8,7 +8,7 @@ import { ConfigError, validateReconnectPolicy } from './reconnectPolicy.js';
 import { bindInbound } from './inbound.js';
 import { baileysKeepAliveIntervalMs, Outbox, type OutboxStats } from './outbox.js';
 import type { InboundMessage, SendPath, SimEnv, SocketConfig } from './ports.js';
-import { RecentIds } from './recentIds.js';
+import { HandedIds } from './handedIds.js';
 import { redactJid } from './redact.js';
 import { Supervisor, type UpsertListener } from './supervisor.js';
 
@@ -25,12 +25,15 @@ export interface ReferenceOptions {
    * (default Baileys' 30,000) also sets how long a write stays unconfirmed. Without a
    * `getMessage` of its own, the reference passes one that answers from the messages it wrote
    * lately (`sentMessagesRemembered`): a recipient's retry receipt that reaches a newer socket
-   * than the one that wrote the message can only be answered so. A bot that must answer retries
-   * after a restart passes its own, backed by a persistent store.
+   * than the one that wrote the message can only be answered so. The newest of them
+   * (`sentMessagesPersisted`) are kept in the host's store too, so a retry that comes after a
+   * restart of the bot is answered as well.
    */
   socketConfig?: SocketConfig;
   /** Written messages remembered for `getMessage` (default 1,000, oldest forgotten first). */
   sentMessagesRemembered?: number;
+  /** Of those, the newest kept in the store across restarts (default 100, at most the remembered). */
+  sentMessagesPersisted?: number;
   /**
    * Resend, with the same id, replies written on a socket that closed before the write was
    * confirmed (default true). Relies on WhatsApp dropping a second copy of an id it already has.
@@ -47,6 +50,15 @@ export interface ReferenceOptions {
   maxUnconfirmed?: number;
   /** Inbound message ids remembered to hand each message over once (default 10,000, oldest forgotten first). */
   inboundIdsRemembered?: number;
+  /**
+   * Of those, the newest kept in `env.store` (default 1,000; 0: none), so that after a restart a
+   * message WhatsApp delivers again is not handed to the bot a second time.
+   */
+  inboundIdsPersisted?: number;
+  /** The store key of the persisted ids (default `reference/handed-inbound-ids`). */
+  storeKey?: string;
+  /** The store key of the persisted written messages (default `reference/written-messages`). */
+  sentMessagesStoreKey?: string;
 }
 
 /** The reference send path, with its outbox counters for logs and benches. */
@@ -80,11 +92,26 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
   if (!(Number.isInteger(maxUnconfirmed) && maxUnconfirmed >= 1)) {
     throw new ConfigError(`maxUnconfirmed must be a whole number >= 1 (got ${maxUnconfirmed})`);
   }
+  const sentMessagesRemembered = options.sentMessagesRemembered ?? 1000;
+  if (!(Number.isInteger(sentMessagesRemembered) && sentMessagesRemembered >= 1)) {
+    throw new ConfigError(`sentMessagesRemembered must be a whole number >= 1 (got ${sentMessagesRemembered})`);
+  }
+  const sentMessagesPersisted = options.sentMessagesPersisted ?? Math.min(100, sentMessagesRemembered);
+  if (!(Number.isInteger(sentMessagesPersisted) && sentMessagesPersisted >= 1 && sentMessagesPersisted <= sentMessagesRemembered)) {
+    throw new ConfigError(`sentMessagesPersisted must be a whole number from 1 to sentMessagesRemembered (${sentMessagesRemembered}) (got ${sentMessagesPersisted})`);
+  }
   let onMessage: ((msg: InboundMessage) => void) | undefined;
-  const seen = new RecentIds(options.inboundIdsRemembered ?? 10_000);
+  let stopped = false;
+  const seen = new HandedIds({
+    store: env.store,
+    logger: env.logger,
+    key: options.storeKey ?? 'reference/handed-inbound-ids',
+    remembered: options.inboundIdsRemembered ?? 10_000,
+    persisted: options.inboundIdsPersisted ?? Math.min(1000, options.inboundIdsRemembered ?? 10_000),
+  });
   // Live messages come as `notify`, those held while the bot was offline (and redeliveries of
-  // ones whose receipt was lost) as `append`: both are answered, each id once. Own sends are
-  // echoed as `append` too, and are skipped as `fromMe`.
+  // ones whose receipt was lost) as `append`: both are answered, each id once, across restarts
+  // too. Own sends are echoed as `append` too, and are skipped as `fromMe`.
   const onUpsert: UpsertListener = (upsert) => {
     for (const message of upsert.messages) {
       const bound = bindInbound(message, { outbox, supervisor, logger: env.logger });
@@ -130,18 +157,28 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
     boundMediaSends: options.boundMediaSends,
     maxUnconfirmed,
     keepAliveIntervalMs,
-    sentMessagesRemembered: options.sentMessagesRemembered,
+    sentMessagesRemembered,
+    sentMessagesStore: {
+      store: env.store,
+      logger: env.logger,
+      key: options.sentMessagesStoreKey ?? 'reference/written-messages',
+      persisted: sentMessagesPersisted,
+    },
   });
   return {
-    start(handler) {
+    async start(handler) {
       onMessage = handler;
-      supervisor.start();
+      // What a previous process handed over first: its redeliveries are known before they come.
+      await Promise.all([seen.load(), outbox.loadSentMessages()]);
+      if (!stopped) supervisor.start();
     },
     async stop() {
+      stopped = true;
       // Outbox first (refuse new work), then end the socket so in-flight attempts settle.
       const drained = outbox.stop();
       await supervisor.stop();
       await drained;
+      await Promise.all([seen.flush(), outbox.flushSentMessages()]);
     },
     stats: () => outbox.stats(),
   };

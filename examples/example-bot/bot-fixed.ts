@@ -17,12 +17,15 @@
  * - a group send refused because the bot is no longer in the group (Boom 500, `data` 403:
  *   nothing written) ends the reply: asking again cannot change it;
  * - what it wrote is kept (bounded) for Baileys' `getMessage`: a recipient that could not decrypt a
- *   message asks for it again, and after a reconnect only `getMessage` can answer;
+ *   message asks for it again, and after a reconnect only `getMessage` can answer; the newest
+ *   written messages and handed ids are kept in a store that outlives the process, so a restart
+ *   neither answers a redelivered message twice nor leaves a late retry receipt unanswered;
  * - a close the bot asked for (its stop) is not reconnected; stop settles every reply.
  *
  * The last section is the glue baileys-sim needs: the three exports it calls.
  */
 import makeWASocket, {
+  BufferJSON,
   DisconnectReason,
   fetchLatestBaileysVersion,
   generateMessageIDV2,
@@ -34,7 +37,7 @@ import makeWASocket, {
   type WAMessageKey,
   type WASocket,
 } from '@whiskeysockets/baileys';
-import type { AsWrittenHost, AsWrittenMessage } from 'baileys-sim';
+import type { AsWrittenHost, AsWrittenMessage, KeyValueStore } from 'baileys-sim';
 import { pino } from 'pino';
 
 const logger = pino({ level: 'silent' });
@@ -95,6 +98,13 @@ const seen = new Set<string>();
 /** What the bot wrote, by message id (the newest `seenMax`), for a recipient's retry receipt. */
 const sentMessages = new Map<string, proto.IMessage>();
 const getMessage = async (key: WAMessageKey): Promise<proto.IMessage | undefined> => sentMessages.get(key.id ?? '');
+/** Where handed ids and written messages outlive the process, and how many of each it keeps. */
+let store: KeyValueStore | undefined;
+const storeKey = 'example-bot/state';
+const persistedMax = 100;
+/** The store write under way, and whether another must follow it. */
+let persisting: Promise<void> | undefined;
+let persistAgain = false;
 /** Rate-limit waits under way (at most one per chat): stop ends them. */
 const pauses = new Set<() => void>();
 /** Settles when the newest socket's close is heard: a send still in rc14's queries must not hold its reply for a query timeout. */
@@ -185,6 +195,7 @@ function handOver({ messages }: BaileysEventMap['messages.upsert'], _socket: WAS
     if (seen.has(id)) continue;
     seen.add(id);
     if (seen.size > seenMax) seen.delete(seen.values().next().value!);
+    persist();
     try {
       brain({ chatJid, id, text: textOf(msg), reply: (answer) => send(chatJid, answer) });
     } catch {
@@ -350,6 +361,7 @@ function written(reply: Reply, gen: number, result: unknown): boolean {
   const message = (result as WAMessage | undefined)?.message;
   if (message) sentMessages.set(reply.messageId, message);
   if (sentMessages.size > seenMax) sentMessages.delete(sentMessages.keys().next().value!);
+  if (message) persist();
   if (!reply.written) {
     reply.written = true;
     reply.resolve(result);
@@ -389,6 +401,35 @@ function finish(reply: Reply, error: Error): true {
   return true;
 }
 
+/** One store write at a time of the newest handed ids and written messages; changes meanwhile go with the next. */
+function persist(): void {
+  if (store === undefined) return;
+  if (persisting !== undefined) {
+    persistAgain = true;
+    return;
+  }
+  const state = { seen: [...seen].slice(-persistedMax), sent: [...sentMessages].slice(-persistedMax) };
+  persisting = store.set(storeKey, JSON.stringify(state, BufferJSON.replacer)).then(
+    () => undefined,
+    () => undefined,
+  );
+  void persisting.then(() => {
+    persisting = undefined;
+    if (!persistAgain) return;
+    persistAgain = false;
+    persist();
+  });
+}
+
+/** What a previous process kept in the store. */
+async function restore(): Promise<void> {
+  const text = await store?.get(storeKey).catch(() => undefined);
+  if (text === undefined) return;
+  const state = JSON.parse(text, BufferJSON.reviver) as { seen: string[]; sent: [string, proto.IMessage][] };
+  for (const id of state.seen) seen.add(id);
+  for (const [id, message] of state.sent) sentMessages.set(id, message);
+}
+
 /** Stops for good: settles every reply, ends the socket, leaves no timer. */
 async function shutdown(): Promise<void> {
   stopping = true;
@@ -406,6 +447,7 @@ async function shutdown(): Promise<void> {
   live = undefined;
   await socket?.end(undefined);
   await Promise.all([...drains]);
+  while (persisting !== undefined) await persisting;
 }
 
 /** The module as freshly imported. */
@@ -423,13 +465,17 @@ function forget(): void {
   seen.clear();
   sentMessages.clear();
   pauses.clear();
+  store = persisting = undefined;
+  persistAgain = false;
   closeSignal = signal('closed' as const, 0);
   stopSignal = signal('stopped' as const, 0);
 }
 
 // ---- baileys-sim glue: the three exports the audit calls ------------------------------------
-export async function start({ onMessage }: AsWrittenHost): Promise<void> {
+export async function start({ onMessage, store: kept }: AsWrittenHost): Promise<void> {
   brain = onMessage;
+  store = kept;
+  await restore();
   await startSock();
 }
 export async function stop(): Promise<void> {

@@ -61,12 +61,13 @@ export class EntryResetError extends Error {
 }
 
 /**
- * A `SendPathFactory` over an entry. The factory ignores its ports: an as-written module reaches
- * Baileys, time and randomness itself, and interception points those at the run's. Each run
- * first calls `reset()`, then `start()`; `stop()` is the entry's.
+ * A `SendPathFactory` over an entry. The factory ignores its ports but the store: an as-written
+ * module reaches Baileys, time and randomness itself, and interception points those at the run's.
+ * Each run, and each restart of the bot in it, first calls `reset()` (the process's memory is
+ * gone), then `start()`; `stop()` is the entry's.
  */
 export function asWrittenFactory(entry: AsWrittenEntry, socketStubs?: SocketStubs): SendPathFactory {
-  return (): SendPath => ({
+  return (env): SendPath => ({
     async start(onMessage) {
       baileysBridge().socketStubs = socketStubs;
       try {
@@ -74,7 +75,7 @@ export function asWrittenFactory(entry: AsWrittenEntry, socketStubs?: SocketStub
       } catch (error) {
         throw new EntryResetError(error);
       }
-      await entry.start({ onMessage });
+      await entry.start({ onMessage, store: env.store });
     },
     async stop() {
       await entry.stop();

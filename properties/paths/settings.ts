@@ -5,6 +5,7 @@
  * uses and what the checkers judge by; fields left out are generated, and a campaign says so.
  */
 import { z } from 'zod';
+import { reconnectChoices } from '../generation/arbitraries.js';
 import { configIssues, formatConfigIssues, timelineConfigSchema, type SendPathSettings, type TimelineConfig } from '../../sim/timeline.js';
 
 /** The export a module declares its settings with. */
@@ -52,7 +53,7 @@ export function settingsLine(declared: SendPathSettings | undefined): string {
   const own = describeSettings(declared ?? {});
   if (generated.length === 0) return `the path's own: ${own}`;
   const how = `declare the path's own as \`export const ${settingsExportName}\` (see docs/audit-as-written.md)`;
-  const varied = generated.map((name) => (name === 'replyDeadlineMs' ? 'reply deadline 30, 60 or 120 s' : 'one of 3 reconnect policies')).join(', ');
+  const varied = generated.map((name) => (name === 'replyDeadlineMs' ? 'reply deadline 30, 60 or 120 s' : `one of ${reconnectChoices.length} reconnect policies`)).join(', ');
   return `${own === '' ? '' : `the path's own ${own}; `}generated ${varied}, which the checkers judged by: ${how}`;
 }
 

@@ -8,10 +8,10 @@
 import type { AnyMessageContent, BaileysEventMap, MessageUpsertType, WAMessage } from '@whiskeysockets/baileys';
 import type { InboundMessage, MediaSpec, SendPath, SimEnv, SocketFactory, SocketLike } from '../../src/ports.js';
 import { mediaContent } from '../../src/inbound.js';
-import { RecentIds } from '../../src/recentIds.js';
+import { HandedIds } from '../../src/handedIds.js';
 import { SentMessages } from '../../src/sentMessages.js';
 import { validateReconnectPolicy } from '../../src/reconnectPolicy.js';
-import type { CloseClass } from '../../src/sendErrors.js';
+import { classifySendError, type CloseClass } from '../../src/sendErrors.js';
 import { Supervisor, type LiveSocket } from '../../src/supervisor.js';
 
 /** What a specimen's reply function gets to work with. */
@@ -35,6 +35,10 @@ export interface HandoverRules {
   skipOwn: boolean;
   /** Hand each message id over once: WhatsApp redelivers a message whose receipt it did not get. */
   dedupe: boolean;
+  /** What tells two messages apart for the dedupe: its id (right), or a specimen's wrong key. */
+  dedupeKeyOf(message: WAMessage): string | undefined;
+  /** Keep what was handed over in `env.store` too, so a restarted bot does not hand a redelivery over again. */
+  persist: boolean;
   /** The message's text; must not throw on any shape (media, reaction, stub, no `message`). */
   textOf(message: WAMessage): string;
 }
@@ -44,6 +48,8 @@ export const correctHandover: Readonly<HandoverRules> = Object.freeze({
   types: Object.freeze(['notify', 'append'] as const),
   skipOwn: true,
   dedupe: true,
+  dedupeKeyOf: (message: WAMessage) => message.key?.id ?? undefined,
+  persist: true,
   textOf: (message: WAMessage) => {
     const body = message.message;
     return body?.conversation ?? body?.extendedTextMessage?.text ?? body?.imageMessage?.caption ?? '';
@@ -52,6 +58,9 @@ export const correctHandover: Readonly<HandoverRules> = Object.freeze({
 
 /** Message ids remembered for deduplication, at most (the oldest are forgotten first). */
 export const handedIdsMax = 10_000;
+
+/** Of those, the newest kept in the store across restarts (as the reference keeps them). */
+export const handedIdsPersisted = 1000;
 
 /** The one thing a specimen changes besides its send function (all optional). */
 export interface SpecimenOptions {
@@ -76,7 +85,9 @@ export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenO
   const inFlight = new Set<Promise<unknown>>();
   let onMessage: ((msg: InboundMessage) => void) | undefined;
   const rules: HandoverRules = { ...correctHandover, ...options.handover };
-  const handOver = handoverOf(rules, (message) => {
+  const handed = new HandedIds({ store: env.store, logger: env.logger, key: 'specimen/handed-inbound-ids', remembered: handedIdsMax, persisted: rules.persist ? handedIdsPersisted : 0 });
+  let stopped = false;
+  const handOver = handoverOf(rules, handed, (message) => {
     const bound = bindSpecimen(message, ctxFor());
     if (bound) onMessage?.(bound);
   });
@@ -119,13 +130,16 @@ export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenO
     };
   }
   return {
-    start(handler) {
+    async start(handler) {
       onMessage = handler;
-      live.start();
+      await handed.load();
+      if (!stopped) live.start();
     },
     async stop() {
+      stopped = true;
       await live.stop();
       if (options.stopAwaitsReplies ?? true) await Promise.allSettled([...inFlight]);
+      await handed.flush();
     },
   };
 }
@@ -135,14 +149,13 @@ export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenO
  * counts as handed from the moment its handover begins, as the reference counts it: a message
  * whose handling threw is not handed again when rc14 emits the batch again.
  */
-function handoverOf(rules: HandoverRules, handOne: (message: WAMessage) => void): (upsert: BaileysEventMap['messages.upsert']) => void {
-  const handed = new RecentIds(handedIdsMax);
+function handoverOf(rules: HandoverRules, handed: HandedIds, handOne: (message: WAMessage) => void): (upsert: BaileysEventMap['messages.upsert']) => void {
   return (upsert) => {
     if (!rules.types.includes(upsert.type)) return;
     for (const message of upsert.messages) {
       if (rules.skipOwn && message.key?.fromMe) continue;
-      const id = message.key?.id;
-      if (rules.dedupe && id && !handed.add(id)) continue;
+      const key = rules.dedupe ? rules.dedupeKeyOf(message) : undefined;
+      if (key && !handed.add(key)) continue;
       handOne(message);
     }
   };
@@ -223,16 +236,33 @@ export interface RetryPolicy {
   messageId?: string;
   /** Send only on a socket newer than this generation (default 0: any live socket). */
   afterGeneration?: number;
-  /** Told the generation of the socket that took the write, once `sendMessage` resolved. */
-  onWritten?: (generation: number) => void;
+  /** Told the generation of the socket that took the write and the id it carried, once `sendMessage` resolved. */
+  onWritten?: (generation: number, messageId: string) => void;
   /**
    * After a failed attempt: the socket generation to wait past before retrying (its own to
    * wait for a newer socket, one less to retry on the same one), or throw to give up.
-   * Default: wait for a newer socket only if this one's close was heard (the reference's rule).
+   * Default: the reference's rule ({@link referenceRetryRule}).
    */
   next?: (err: unknown, live: LiveSocket, ctx: SpecimenContext) => number;
   /** Runs before each retry (e.g. a random spread). */
   pause?: (ctx: SpecimenContext) => Promise<void>;
+  /** How one attempt calls the socket (default: `sendMessage` as it is; a specimen may wrap it). */
+  sendVia?: (socket: SocketLike, chatJid: string, content: AnyMessageContent, options: { messageId: string } | undefined) => Promise<unknown>;
+  /** After a failed attempt: whether the next one goes out under a new id (default: never). */
+  renewIdAfter?: (err: unknown) => boolean;
+}
+
+/**
+ * The reference's rule after a failed attempt (`Outbox`): give up on a terminal error; retry on
+ * the same socket an ambiguous failure (a timeout) of a socket whose close was not heard; else
+ * wait for a newer socket. A socket Baileys is ending answers 428 at once until its close comes,
+ * up to ws's 30 s close timeout later: retrying on it would spend every attempt in an instant.
+ */
+export function referenceRetryRule(err: unknown, live: LiveSocket, ctx: SpecimenContext): number {
+  const closeHeard = ctx.supervisor.isClosed(live.generation);
+  const kind = classifySendError(err, { closeHeard });
+  if (kind === 'terminal') throw err;
+  return kind === 'ambiguous' && !closeHeard ? live.generation - 1 : live.generation;
 }
 
 /** The send loop most specimens share: wait for a live socket, send, retry per `policy`. */
@@ -243,18 +273,19 @@ export async function sendWithRetry(
   policy: RetryPolicy,
 ): Promise<unknown> {
   const deadlineAt = ctx.env.clock.now() + ctx.env.config.replyDeadlineMs;
-  const messageId = policy.messageId ?? ctx.env.messageIds();
-  const next = policy.next ?? ((_err, live) => (ctx.supervisor.isClosed(live.generation) ? live.generation : live.generation - 1));
+  let messageId = policy.messageId ?? ctx.env.messageIds();
+  const next = policy.next ?? referenceRetryRule;
   let afterGeneration = policy.afterGeneration ?? 0;
   for (let attempt = 1; ; attempt += 1) {
     const live = await ctx.supervisor.whenLive(afterGeneration, deadlineAt);
     try {
       const options = policy.ids === 'fresh' ? undefined : { messageId };
-      const sent = await live.socket.sendMessage(chatJid, content, options);
-      policy.onWritten?.(live.generation);
+      const sent = await (policy.sendVia?.(live.socket, chatJid, content, options) ?? live.socket.sendMessage(chatJid, content, options));
+      policy.onWritten?.(live.generation, messageId);
       return sent;
     } catch (err) {
       if (attempt >= policy.attemptsMax) throw err;
+      if (policy.renewIdAfter?.(err)) messageId = ctx.env.messageIds();
       afterGeneration = next(err, live, ctx);
       await policy.pause?.(ctx);
     }
@@ -267,6 +298,8 @@ export interface ResendRule {
   heldMs: number;
   /** The id of every send: the reply's own throughout (`stable`), or one Baileys mints per send (`fresh`). */
   ids: 'stable' | 'fresh';
+  /** How each attempt calls the socket, and when it takes a new id (a specimen's bug; default: neither). */
+  attempt?: Pick<RetryPolicy, 'sendVia' | 'renewIdAfter'>;
 }
 
 /** Written replies held at once for a resend, at most (the oldest are dropped first). */
@@ -289,14 +322,15 @@ export function resendingPath(env: SimEnv, rule: ResendRule, options: Omit<Speci
   let held: HeldReply[] = [];
   const write = (ctx: SpecimenContext, chatJid: string, content: AnyMessageContent, messageId: string, afterGeneration: number) =>
     sendWithRetry(ctx, chatJid, content, {
+      ...rule.attempt,
       attemptsMax: 8,
       ids: rule.ids,
       messageId,
       afterGeneration,
-      onWritten: (generation) => {
+      onWritten: (generation, writtenId) => {
         const writtenAt = env.clock.now();
         held = held.filter((h) => writtenAt - h.writtenAt <= rule.heldMs).slice(-(heldRepliesMax - 1));
-        held.push({ chatJid, content, messageId, generation, writtenAt });
+        held.push({ chatJid, content, messageId: writtenId, generation, writtenAt });
       },
     });
   const send: SpecimenSend = (ctx, chatJid, content) => write(ctx, chatJid, content, env.messageIds(), 0);

@@ -11,11 +11,13 @@ import { answersItself } from './answersItself.js';
 import { busyLoop } from './busyLoop.js';
 import { capturedSocket } from './capturedSocket.js';
 import { clearOnTimeout } from './clearOnTimeout.js';
+import { dedupeByText } from './dedupeByText.js';
 import { freshIdRetry } from './freshIdRetry.js';
 import { groupFailureSent } from './groupFailureSent.js';
 import { ignoresTerminal } from './ignoresTerminal.js';
 import { listenerPerReply } from './listenerPerReply.js';
 import { logsOutOnStop } from './logsOutOnStop.js';
+import { memoryOnlyDedupe } from './memoryOnlyDedupe.js';
 import { nestedRetry } from './nestedRetry.js';
 import { neverConnects } from './neverConnects.js';
 import { noGetMessage } from './noGetMessage.js';
@@ -24,13 +26,16 @@ import { notifyOnly } from './notifyOnly.js';
 import { noUploadTimeout } from './noUploadTimeout.js';
 import { noWaitGap } from './noWaitGap.js';
 import { oneQueue } from './oneQueue.js';
+import { ownTimeoutFreshId } from './ownTimeoutFreshId.js';
 import { perReplyPoll } from './perReplyPoll.js';
 import { regexClassify } from './regexClassify.js';
 import { shortConfirmWindow } from './shortConfirmWindow.js';
 import { stopKeepsSocket } from './stopKeepsSocket.js';
+import { stopKeepsTimers } from './stopKeepsTimers.js';
 import { stopStrandsReplies } from './stopStrandsReplies.js';
 import { throwsOnUnusual } from './throwsOnUnusual.js';
 import { trustsWrite } from './trustsWrite.js';
+import { uncappedBackoff } from './uncappedBackoff.js';
 import { unordered } from './unordered.js';
 
 /** One catalog entry. */
@@ -66,6 +71,11 @@ export const specimens: readonly Specimen[] = [
   { name: 'listener-per-reply', factory: listenerPerReply, bug: 'adds a connection.update listener per reply, never removed', caughtBy: ['bounded'] },
   { name: 'one-queue', factory: oneQueue, bug: 'one FIFO for all chats: a stuck chat holds up the others', caughtBy: ['chat-independence'] },
   { name: 'logs-out-on-stop', factory: logsOutOnStop, bug: 'stop() calls logout(), which unlinks the session, before end()', caughtBy: ['keeps-session'] },
+  { name: 'dedupe-by-text', factory: dedupeByText, bug: 'dedupes inbound messages by chat and text: a second "hi" in a chat never reaches the bot', caughtBy: ['inbound-handover'] },
+  { name: 'own-timeout-fresh-id', factory: ownTimeoutFreshId, bug: 'gives up on a send after its own 10 s and sends it again under a new id; the first send writes later', caughtBy: ['exactly-once'] },
+  { name: 'memory-only-dedupe', factory: memoryOnlyDedupe, bug: 'remembers handed message ids in memory only: after a restart, redelivered messages reach the bot again', caughtBy: ['inbound-handover'] },
+  { name: 'uncapped-backoff', factory: uncappedBackoff, bug: 'the reconnect backoff grows without a cap: after a long outage the next try is many minutes away', caughtBy: ['liveness'] },
+  { name: 'stop-keeps-timers', factory: stopKeepsTimers, bug: 'stop() clears none of its timers: a reconnect waiting out its backoff connects after stop()', caughtBy: ['clean'] },
   {
     name: 'no-get-message',
     factory: noGetMessage,

@@ -128,7 +128,7 @@ describe('settings and the seam', () => {
     const audit = await runCli(['audit', './seam.mjs', '--runs', '20'], cwd);
     // Assert
     expect(audit.stdout).toContain(
-      "  settings          generated reply deadline 30, 60 or 120 s, one of 3 reconnect policies, which the checkers judged by: declare the path's own as `export const sendPathSettings` (see docs/audit-as-written.md)\n",
+      "  settings          generated reply deadline 30, 60 or 120 s, one of 4 reconnect policies, which the checkers judged by: declare the path's own as `export const sendPathSettings` (see docs/audit-as-written.md)\n",
     );
   });
 

@@ -71,8 +71,8 @@ describe('mergeSummaries', () => {
 
   it('keeps, per property, the failure of the lowest run over every shard', async () => {
     // Arrange: a campaign whose first failing chunk comes after chunks of the other two shards.
-    const whole = await summaryOf('rare-leak', 6, 1000);
-    const inputs = await shardInputs('rare-leak', 6, 1000, 3);
+    const whole = await summaryOf('rare-leak', 7, 1000);
+    const inputs = await shardInputs('rare-leak', 7, 1000, 3);
     // Act
     const merged = mergeSummaries(inputs);
     // Assert

@@ -10,6 +10,7 @@ import makeWASocket from '@whiskeysockets/baileys';
 import { pino } from 'pino';
 import { generateMessageIDV2 } from '@whiskeysockets/baileys';
 import { systemClock, systemRandom, type SimEnv } from '../../src/ports.js';
+import { memoryStore } from '../../src/stores.js';
 import { makeLoggedInAuthState } from '../loopback/auth.js';
 import { mediaAgentOptions, startWaServer, type WaServer } from '../loopback/waServer.js';
 import { chatOf, clientStepKinds, groupJid, groupMemberJids, newsletterJid, parseScenario, scenarioChats, type FaultStep, type Scenario, type StepOf } from './scenario.js';
@@ -123,6 +124,7 @@ function realEnv(server: WaServer, logged: string[]): SimEnv {
     random: systemRandom,
     messageIds: () => generateMessageIDV2(auth.creds.me?.id),
     logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    store: memoryStore(),
     config: { reconnect: { initialMs: 100, maxMs: 100, factor: 1, jitter: 0, maxAttempts: 1 }, replyDeadlineMs: 60_000 },
   };
 }

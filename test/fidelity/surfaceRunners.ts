@@ -7,6 +7,7 @@ import makeWASocket from '@whiskeysockets/baileys';
 import { pino } from 'pino';
 import { parseTimeline, simulate, type TimelineEvent } from '../../sim/index.js';
 import { systemClock, systemRandom, type SimEnv } from '../../src/ports.js';
+import { memoryStore } from '../../src/stores.js';
 import { mediaAgentOptions, startWaServer, type WaServer } from '../loopback/waServer.js';
 import { fakeJids, fakeTimelineEvents, timelineOf } from './fakeRunner.js';
 import { applyFault, realJids } from './realRunner.js';
@@ -76,6 +77,7 @@ function realEnv(server: WaServer): SimEnv {
     random: systemRandom,
     messageIds: () => '3EB0000000000000000000',
     logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    store: memoryStore(),
     config: { reconnect: { initialMs: 100, maxMs: 100, factor: 1, jitter: 0, maxAttempts: 1 }, replyDeadlineMs: 60_000 },
   };
 }

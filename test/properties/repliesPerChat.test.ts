@@ -96,7 +96,7 @@ describe('repliesPerChatMax: 1', () => {
     expect(parseSendPathSettings({ repliesPerChatMax: 0 })).toEqual({ issues: ['sendPathSettings.repliesPerChatMax: must be >= 1, got 0'] });
     expect(parseSendPathSettings({ repliesPerChatMax: 1.5 })).toEqual({ issues: ['sendPathSettings.repliesPerChatMax: expected an integer, got 1.5'] });
     expect(parseSendPathSettings({ repliesPerChatMax: 1 })).toEqual({ settings: { repliesPerChatMax: 1 } });
-    expect(settingsLine({ replyDeadlineMs: 120_000, repliesPerChatMax: 1 })).toMatch(/^the path's own reply deadline 120000 ms, one reply at a time per chat; generated one of 3 reconnect policies/);
+    expect(settingsLine({ replyDeadlineMs: 120_000, repliesPerChatMax: 1 })).toMatch(/^the path's own reply deadline 120000 ms, one reply at a time per chat; generated one of 4 reconnect policies/);
   });
 });
 

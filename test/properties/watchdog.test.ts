@@ -23,7 +23,8 @@ const thread = new ChunkThread();
 /**
  * A chunk of the busy-looping path: it stalls in one of its first runs. The first seed (of ten)
  * whose chunk has runs before the stalled one, so the counts of those runs can be compared, and
- * whose stalled run has events left after the stall, so where it stood is inside the timeline.
+ * whose stalled run has events left after the stall, so where it stood is inside the timeline
+ * (which run of a seed stalls changes whenever the generator does).
  */
 let stalled: SearchResult;
 /** Its stall. */

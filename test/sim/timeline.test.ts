@@ -24,7 +24,7 @@ function issuesOf(input: unknown): readonly string[] {
 
 describe('timeline validation', () => {
   it.each([
-    ['unknown event', [inbound, { at: 5, do: 'explode' }], 'events[1].do: unknown event "explode" (expected one of: inbound, reply, sendMedia, composing, drop, refuseConnects, blackhole, latency, stallQueries, stuckWrites, loginFailure, upgradeRejected, slowLogin, mediaFails, nack, receiptsLost, queryRejects, undecryptable, recipientAway, heal, stop)'],
+    ['unknown event', [inbound, { at: 5, do: 'explode' }], 'events[1].do: unknown event "explode" (expected one of: inbound, reply, sendMedia, composing, drop, refuseConnects, blackhole, latency, stallQueries, stuckWrites, loginFailure, upgradeRejected, slowLogin, mediaFails, nack, receiptsLost, queryRejects, undecryptable, recipientAway, heal, stop, restart)'],
     ['time going backwards', [{ ...inbound, at: 1000 }, { at: 900, do: 'heal' }], 'events[1].at: time goes backwards (900 < 1000)'],
     ['reply to an unknown message', [inbound, { at: 5, do: 'reply', to: 'm9', key: 'r1' }], 'events[1].to: reply to unknown message "m9" (no earlier inbound with msg "m9")'],
     ['reply before its inbound', [{ at: 0, do: 'reply', to: 'm1', key: 'r1' }, inbound], 'events[0].to: reply to unknown message "m1" (no earlier inbound with msg "m1")'],

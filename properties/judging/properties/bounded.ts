@@ -5,6 +5,7 @@
 import type { History } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
+import { restartStarts } from '../restarts.js';
 
 const property = 'bounded';
 
@@ -66,11 +67,12 @@ function connectStorm(history: History, limits: BoundLimits): { at: number; mess
   return undefined;
 }
 
-/** Connect times cut into series (see {@link connectStorm}); each series in time order. */
+/** Connect times cut into series (see {@link connectStorm}); each series in time order. A restarted bot starts a series of its own. */
 export function connectSeries(history: History): number[][] {
   const lostAt = history.sockets
     .filter((s) => s.openedAt !== undefined && (s.cause === 'drop' || s.cause === 'silent'))
     .map((s) => s.closeEmittedAt ?? s.diedAt ?? Infinity)
+    .concat(restartStarts(history))
     .sort((a, b) => a - b);
   const all: number[][] = [];
   let lost = 0;
@@ -156,7 +158,7 @@ export const bounded: Checker<typeof property> = {
     'The run never hits the simulator\'s loop limit (a path that never goes quiet); no reply takes more than attemptsPerReplyMax message attempts (default 10); ' +
     'the path never holds more than pathTimersAliveMax timers at once (default 8); and no series of connects holds more than connectsPerWindowMax (default 12) ' +
     'within connectWindowMs (default 60 s). A series starts at the first connect and again at the first connect after a socket that had opened was lost to ' +
-    'the network (a drop, or a silent link the keep-alive ended) and the path was told so; and no socket ever holds more than listenersAliveMax ' +
+    'the network (a drop, or a silent link the keep-alive ended) and the path was told so, or a restart started a new path; and no socket ever holds more than listenersAliveMax ' +
     '(default 8) listeners of one event at once (on minus off, over the socket\'s life). Excused: a fresh burst of connects after such a loss ' +
     '(closes the path caused itself, end() or a replacing socket, start no series); listeners added and removed again, however many.',
   check,

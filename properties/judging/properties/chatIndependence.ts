@@ -8,6 +8,7 @@ import type { Checker, Violation } from '../checker.js';
 import { isChatRefusal, type HistoryIndex } from '../historyIndex.js';
 import { queryRefusalCodes } from '../../../src/baileysFacts.js';
 import { PrefixMax } from '../prefixMax.js';
+import { restartStopRequestedBetween } from '../restarts.js';
 
 const property = 'chat-independence';
 
@@ -49,9 +50,9 @@ export function measuredLatencyMs(history: History): number {
   return latency;
 }
 
-/** A chat fault: the server nacked the send, a pre-write query stalled, or the send was rejected. */
+/** A chat fault: the server nacked the send, a pre-write query stalled (timed out, or was left unanswered), or the send was rejected. */
 function isChatFault(a: AttemptRecord): boolean {
-  return a.kind === 'message' && (a.nacked === true || a.queryTimeouts > 0 || a.result === 'rejected');
+  return a.kind === 'message' && (a.nacked === true || a.queryTimeouts > 0 || (a.queriesStalled ?? 0) > 0 || a.result === 'rejected');
 }
 
 /** The facts the property reads, built once per index. */
@@ -117,6 +118,7 @@ class Facts {
     const byAt = readyAt + this.boundMs;
     if (byAt > history.endedAt || byAt > request.calledAt! + history.config.replyDeadlineMs) return undefined;
     if (history.stop.requestedAt !== undefined && history.stop.requestedAt <= byAt) return undefined;
+    if (restartStopRequestedBetween(history, request.calledAt!, byAt)) return undefined;
     if (this.#sockets.maxUpTo(readyAt) <= byAt) return undefined;
     if (this.#chatFaults.get(request.chat)?.overlaps(readyAt, byAt)) return undefined;
     // A chat the server rate-limited since the call: backing off there holds the chat up, rightly.
@@ -178,7 +180,7 @@ export const chatIndependence: Checker<typeof property> = {
     'resend of an earlier reply goes first). The bound: 10 s plus 10 times the run\'s one-way latency (the longest time from a ' +
     'write to its frame reaching the server, on sockets never silent). No fault, throughout [turn, turn + bound]: a socket ' +
     'of the path was open at the turn and had no silence, loss, end() or close in the window; no message attempt to its chat in progress in the ' +
-    'window was nacked, had a pre-write query time out, or was rejected; stop() was not called by the window\'s end. Not judged: a request whose ' +
+    'window was nacked, had a pre-write query left unanswered, or was rejected; stop() was not called by the window\'s end, nor by a restart since its call. Not judged: a request whose ' +
     'previous one in the chat never settled, whose deadline ends inside the window, or whose window outlasts the run; ' +
     'nor one whose chat the server refused as over the rate limit (Boom 500 with data 429) ' +
     "between its call and the window's end: backing off is right there. Faults in other chats " +

@@ -3,10 +3,11 @@
  * sockets behind, and nothing is sent once it was called), and the path never threw where no
  * one could catch it.
  */
-import type { History, SocketRecord } from '../../../sim/history.js';
+import type { History, RestartRecord, SocketRecord } from '../../../sim/history.js';
 import { describeExit } from '../../../sim/intercept/processExit.js';
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
+import { pathAt, pathOfSocket, restartsOf } from '../restarts.js';
 import { errorInWords } from '../../../src/errorWords.js';
 import { ms, socketSite, timerText } from '../words.js';
 
@@ -71,6 +72,35 @@ function sendsAfterStop(history: History, stopAt: number): Violation<typeof prop
 }
 
 /**
+ * A restart's stop() keeps the contract of the run's own: path number `path`, stopped by
+ * `restart`, left no timer, no socket of its own neither ended nor lost, no request it was called
+ * with unsettled once that stop() resolved, and began no send after it was called (the old bot's
+ * leftovers would act in a process that is gone).
+ */
+function restartViolations(history: History, restart: RestartRecord, path: number): Violation<typeof property>[] {
+  const violations: Violation<typeof property>[] = [];
+  const when = `stop() for the restart at ${restart.stopRequestedAt} ms`;
+  const doneAt = restart.stopCompletedAt;
+  const add = (message: string, at = doneAt ?? history.endedAt): void => void violations.push({ property, at, message });
+  if (restart.stopResult !== 'completed') add(`${when} ${restart.stopResult}${restart.stopError ? `: ${restart.stopError.message}` : ''}`);
+  if (restart.pathTimersAlive > 0) add(`${restart.pathTimersAlive} send-path timer(s) alive after ${when}: they fire in a bot that was stopped`);
+  if (doneAt !== undefined) {
+    for (const s of history.sockets) {
+      if (pathOfSocket(history, s) !== path || goneAt(s) <= doneAt) continue;
+      violations.push({ property, generation: s.generation, at: doneAt, message: `socket ${s.generation} (created at ${s.createdAt} ms, ${s.state}) was neither ended nor closed when ${when} resolved` });
+    }
+    const called = history.requests.filter((r) => r.calledAt !== undefined && r.calledAt <= restart.stopRequestedAt && pathAt(history, r.calledAt) === path);
+    const unsettled = called.filter((r) => r.settledAt === undefined || r.settledAt > doneAt).length;
+    if (unsettled > 0) add(`${unsettled} request(s) not settled when ${when} resolved`);
+  }
+  const late = history.attempts.filter((a) => a.at > restart.stopRequestedAt && a.at < (restart.startedAt ?? Infinity));
+  if (late[0] !== undefined) {
+    add(`${late.length} send(s) after ${when} was called and before the new path started (first: attempt #${late[0].seq} at ${late[0].at} ms)`, late[0].at);
+  }
+  return violations;
+}
+
+/**
  * The path's timers still pending when the run ended (after stop()): one violation per timer the
  * history lists, with its delay, when and (when known) where it was made; one for the rest.
  */
@@ -112,6 +142,7 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
   if (unsettled > 0) add(`${unsettled} request(s) never settled after stop()`);
   if (stop.result === 'completed' && stop.completedAt !== undefined) violations.push(...socketsLeft(history, stop.completedAt));
   if (stop.requestedAt !== undefined) violations.push(...sendsAfterStop(history, stop.requestedAt));
+  restartsOf(history).forEach((restart, path) => violations.push(...restartViolations(history, restart, path)));
   thrownOrUnhandled(history, add);
   return violations;
 }
@@ -139,8 +170,10 @@ export const clean: Checker<typeof property> = {
     'pre-write queries for defaultQueryTimeoutMs after end(), a stuck write for connectTimeoutMs, an upload the media host never answers for good, ' +
     'and nothing can cancel them); a send at the very ' +
     'virtual time stop() was called, which may have come first. Sockets open at once during the run are one-socket\'s business: this property is ' +
-    'stop()\'s contract. The path never ends its own process (process.exit, a signal to itself, process.abort, an exception left uncaught): ' +
+    'stop()\'s contract. A restart\'s stop() keeps the same contract for the path it stops: it completes, and once it resolved that path holds no ' +
+    'timers and no unsettled request it was called with, every socket it made is ended or lost, and no send begins from its call until the new ' +
+    'path starts. The path never ends its own process (process.exit, a signal to itself, process.abort, an exception left uncaught): ' +
     'a run in which it does ends there, as the process would, and that exit is the violation; what it left unfinished is not counted again.',
   check,
-  judges: ({ history }) => history.stop.requestedAt !== undefined || history.exited !== undefined,
+  judges: ({ history }) => history.stop.requestedAt !== undefined || history.exited !== undefined || (history.restarts?.length ?? 0) > 0,
 };

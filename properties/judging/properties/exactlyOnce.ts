@@ -11,6 +11,7 @@ import type {
 import type { Checker, Violation } from '../checker.js';
 import { queryRefusalCodes } from '../../../src/baileysFacts.js';
 import { isChatRefusal, isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
+import { pathOfSocket, restartsOf } from '../restarts.js';
 
 const property = 'exactly-once';
 
@@ -27,7 +28,7 @@ const property = 'exactly-once';
  * died moves this to that socket's close: the network took that chance away too, and resends go
  * one at a time per chat) no repair was possible: no newer socket opened before the run ended; or the session ended for
  * good (a close from outside with a terminal code, or the last `maxAttempts` connects all
- * failing, as the liveness check reads them); or stop() or a process exit of the path came first (no newer socket opened
+ * failing, as the liveness check reads them); or stop() (or the path's own exit) came first (no newer socket opened
  * before it was called, or a send in its chat begun after the loss was heard was still in flight
  * when it was: resends go out one at a time per chat); or the server refused a resend of it
  * for good ({@link resendRefusedBy}). A loss never heard before the run ended (its socket's
@@ -62,7 +63,14 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): LossExcuse | u
   const resendRefused =
     attempts.some((a) => a.at >= lossHeardAt && resendRefusedBy(request, a)) ||
     chatRefusedLast(index, request.chat, lossHeardAt);
-  return sessionOver || resendRefused || stoppedFirst(index, request.chat, chance) ? 'lost on the wire' : undefined;
+  const restartStopAt = restartStopOfPath(index, lossGeneration);
+  // A path that ended its own process cut its repair short there: the exit is clean's finding.
+  const exitAt = index.history.exited?.at;
+  const stopped =
+    stoppedFirst(index, request.chat, chance) ||
+    (restartStopAt !== undefined && stoppedAt(index, request.chat, chance, restartStopAt)) ||
+    (exitAt !== undefined && stoppedAt(index, request.chat, chance, exitAt));
+  return sessionOver || resendRefused || stopped ? 'lost on the wire' : undefined;
 }
 
 /**
@@ -158,33 +166,31 @@ function newerOpened(index: HistoryIndex, generation: number, before = Infinity)
 }
 
 /**
- * stop() was called, or the path ended its own process, before the loss could be repaired after
- * its last chance (see {@link lossExcuse}): a process that exited resends nothing, and the exit
- * is clean's to report.
+ * When a restart stopped the path that wrote on socket `generation`; undefined if none did. The
+ * new path knows nothing of the old one's writes: a loss the old path did not repair before its
+ * stop is beyond repair, as at the run's stop.
  */
+function restartStopOfPath(index: HistoryIndex, generation: number): number | undefined {
+  const socket = index.socketOf(generation);
+  if (socket === undefined) return undefined;
+  return restartsOf(index.history)[pathOfSocket(index.history, socket)]?.stopRequestedAt;
+}
+
+/** stop() was called before the loss could be repaired after its last chance (see {@link lossExcuse}). */
 function stoppedFirst(index: HistoryIndex, chat: string, chance: { heardAt: number; generation: number }): boolean {
-  const { stop, exited } = index.history;
-  if (exited !== undefined && cutShortAt(index, chat, chance, exited.at)) return true;
+  const { stop } = index.history;
   const stopAt = stop.requestedAt;
   // The harness's own stop once everything settled cut nothing short.
   if (stopAt === undefined || stop.reason === 'settled') return false;
-  return cutShortAt(index, chat, chance, stopAt);
+  return stoppedAt(index, chat, chance, stopAt);
 }
 
-/**
- * At `endAt` no socket newer than the last chance had opened yet, or a send in the chat begun
- * after the loss was heard was still in flight: resends go one at a time per chat.
- */
-function cutShortAt(
-  index: HistoryIndex,
-  chat: string,
-  chance: { heardAt: number; generation: number },
-  endAt: number,
-): boolean {
-  if (!newerOpened(index, chance.generation, endAt)) return true;
+/** A stop at `stopAt` came before the loss could be repaired after its last chance. */
+function stoppedAt(index: HistoryIndex, chat: string, chance: { heardAt: number; generation: number }, stopAt: number): boolean {
+  if (!newerOpened(index, chance.generation, stopAt)) return true;
   const inChat = index.messageAttemptsByChat.get(chat) ?? [];
-  // Settled at the end's own instant counts as in flight: the end is what settled it.
-  return inChat.some((a) => a.at >= chance.heardAt && a.at <= endAt && (a.settledAt === undefined || a.settledAt >= endAt));
+  // Settled at the stop's own instant counts as in flight: the stop's end() is what settled it.
+  return inChat.some((a) => a.at >= chance.heardAt && a.at <= stopAt && (a.settledAt === undefined || a.settledAt >= stopAt));
 }
 
 function check(index: HistoryIndex): Violation<typeof property>[] {
@@ -239,9 +245,9 @@ export const exactlyOnce: Checker<typeof property> = {
     'silent for good), or the ' +
     'run\'s end if that close never came; ' +
     'a loss never heard before the run ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
-    'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline or by the harness at ' +
-    'its deadline (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
-    'stop\'s instant included; the path ending its own process counts as a stop then), or, for media, the server refused a resend of it ' +
+    'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline, by the harness at ' +
+    'its deadline or by a restart of the path that wrote it, or the path ended its own process first (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
+    'stop\'s instant included), or, for media, the server refused a resend of it ' +
     '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never ' +
     'answered), or its media host never answered the resend\'s upload, or refused the resend ' +
     'because the bot is no longer in the group (Boom 500 with data 403, before any write), or ' +

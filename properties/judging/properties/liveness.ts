@@ -6,6 +6,7 @@ import type { History, RequestRecord, SocketRecord } from '../../../sim/history.
 import { connectWatchdogMs, keepAliveDetectionMsMax, socketTimingsOf, wsCloseTimeoutMs } from '../../../src/baileysFacts.js';
 import type { Checker, Violation } from '../checker.js';
 import { isChatRefusal, isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
+import { restartStopRequestedBetween } from '../restarts.js';
 import { errorInWords } from '../../../src/errorWords.js';
 import { ms } from '../words.js';
 
@@ -120,6 +121,8 @@ function failureJustification(index: HistoryIndex, request: RequestRecord): stri
   // settle, but comes after it: only a stop that could have cut the request short excuses it.
   const { stop } = history;
   if (stop.requestedAt !== undefined && stop.reason !== 'settled' && stop.requestedAt <= settledAt) return 'stopped';
+  // A restart stopped the path it was called on before it settled.
+  if (restartStopRequestedBetween(history, calledAt, settledAt)) return 'stopped for a restart';
   if (index.outsideTerminalCloseBy(settledAt)) return 'terminal close';
   if (index.reconnectsExhaustedBy(settledAt)) return 'reconnect attempts exhausted';
   if (mediaRefused(index, request)) return 'media refused';
@@ -186,7 +189,7 @@ export const liveness: Checker<typeof property> = {
     '(not counting a media send whose upload the media host never answered: rc14 sets no upload timeout and never settles it, so the path must stop waiting by itself). ' +
     'A request that does not end ok (fail or info) needs a cause: its deadline passed, stop() was requested (by the timeline, or by the harness at its deadline) no later than it settled, the session ended ' +
     'from outside before it settled (a socket cut from outside or refused at login with a terminal code, 401, 403 or 440; not a 440 the path ' +
-    'provoked by opening a second socket), of the sockets closed before it settled the last maxAttempts all never opened, or, for media, the ' +
+    'provoked by opening a second socket), a restart stopped the path after it was called and no later than it settled, of the sockets closed before it settled the last maxAttempts all never opened, or, for media, the ' +
     'server refused it (an attempt of it failed before any write with rc14\'s media failure: Boom 500, every upload host failed or media_conn ' +
     'answered an error, or the TypeError of a media_conn never answered; rc14 caches a failed ' +
     'media_conn for the socket\'s life; or the media host never answered its upload), ' +

@@ -7,6 +7,7 @@ import { Boom } from '@hapi/boom';
 import FakeTimers from '@sinonjs/fake-timers';
 import type { Clock, Logger, SendPathConfig, SimEnv, SocketLike } from '../../../src/ports.js';
 import { defaultReconnectPolicy } from '../../../src/reconnectPolicy.js';
+import { memoryStore } from '../../../src/stores.js';
 
 type Listener = (arg: any) => void;
 
@@ -127,6 +128,8 @@ export class HandWorld {
     countTimers: () => this.fake.countTimers(),
   };
 
+  /** The store every env of this harness shares: it outlives a path, as a disk does. */
+  readonly store = memoryStore();
   readonly logger: Logger = {
     debug: (obj, msg) => this.logs.push({ level: 'debug', obj, msg }),
     info: (obj, msg) => this.logs.push({ level: 'info', obj, msg }),
@@ -153,6 +156,7 @@ export class HandWorld {
       random: () => 0.5,
       messageIds: () => `3EB0${(++this.#ids).toString(16).toUpperCase().padStart(18, '0')}`,
       logger: this.logger,
+      store: this.store,
       config: { reconnect: { ...defaultReconnectPolicy }, replyDeadlineMs: 120_000, ...config },
     };
   }
