@@ -403,14 +403,17 @@ export class Outbox {
   /**
    * Waits out a rate limit: until `pauseUntil` or a newer socket, through the supervisor's shared
    * wait. It wakes earlier for a deadline (a first send's own; a resend's, the earliest of the
-   * chat's replies queued behind it, which must fail on time): `'expired'` then, to go round
-   * again. An Error when the wait ended for good (stop, a terminal close).
+   * chat's replies queued behind it, which must fail on time, and `deadlineMs` from now at the
+   * latest, as {@link #waitLive} does: a pause may outlast the deadline of a reply queued during
+   * it): `'expired'` then, to go round again. An Error when the wait ended for good (stop, a
+   * terminal close).
    */
   async #pause(reply: Reply, lane: Lane): Promise<Error | 'expired' | undefined> {
-    const { clock, supervisor } = this.#options;
+    const { clock, supervisor, deadlineMs } = this.#options;
     if (reply.pauseUntil <= clock.now()) return undefined;
     const first = reply.receipt === undefined;
-    const deadlineAt = first ? reply.deadlineAt : this.#earliestDeadlineAt(lane);
+    const queuedBy = Math.min(this.#earliestDeadlineAt(lane), clock.now() + deadlineMs);
+    const deadlineAt = first ? reply.deadlineAt : queuedBy;
     const wakeAt = Math.min(reply.pauseUntil, deadlineAt);
     try {
       // stop() rejects the supervisor's waiters: no race with the stop signal needed.

@@ -117,6 +117,33 @@ describe('reference: a rate-limited resend and the replies behind it', () => {
   });
 });
 
+describe('reference: a reply queued while a rate-limited resend pauses', () => {
+  it('fails on time although the pause under way outlasts its deadline', async () => {
+    // Arrange: r1 is resent on socket 2, refused 429 again and again: its pauses double to 16 s,
+    // longer than the 10 s deadline of r2, asked for during that pause.
+    const world = new HandWorld();
+    const inbound: InboundMessage[] = [];
+    const path = createReferenceSendPath()(world.env({ replyDeadlineMs: 10_000 }));
+    await path.start((msg) => inbound.push(msg));
+    world.latest.open();
+    world.latest.deliver(chat, 'm1', 'hello');
+    await world.settle();
+    await inbound[0]!.reply('r1');
+    for (let i = 0; i < 12; i += 1) world.scripts.push({ rejectWith: refused(429, 'rate-overlimit') });
+    await world.loseAndReconnect();
+    await world.advance(15_000);
+    const calledAt = world.clock.now();
+    let failedAt: number | undefined;
+    // Act
+    void inbound[0]!.reply('r2').catch(() => (failedAt = world.clock.now()));
+    await world.advance(60_000);
+    // Assert
+    expect(failedAt).toBeDefined();
+    expect(failedAt! - calledAt).toBeLessThanOrEqual(10_000);
+    await path.stop();
+  });
+});
+
 describe('reference: getMessage', () => {
   it('passes a getMessage that answers with the message it wrote for an id, and none for an unknown one', async () => {
     // Arrange
