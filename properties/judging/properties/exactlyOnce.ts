@@ -9,7 +9,7 @@ import type {
   SocketRecord,
 } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
-import { queryRefusalCodes } from '../../../src/baileysFacts.js';
+import { queryRefusalCodes, wsCloseTimeoutMs } from '../../../src/baileysFacts.js';
 import { isChatRefusal, isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
 import { pathOfSocket, restartsOf } from '../restarts.js';
 
@@ -139,6 +139,14 @@ function lastChance(index: HistoryIndex, chat: string, heardAt: number, generati
   for (const attempt of index.messageAttemptsByChat.get(chat) ?? []) {
     if (attempt.at < chance.heardAt || attempt.reachedServer || attempt.generation <= chance.generation) continue;
     const socket = index.socketOf(attempt.generation);
+    const closedAt = socket?.closeEmittedAt;
+    if (attempt.uploadUnanswered === true && closedAt !== undefined && closedAt <= giveUpCloseBy(index, attempt)) {
+      // The media host held it until its socket closed (a correct path ends that socket when it
+      // gives the send up): that socket's chance went with it.
+      chance.heardAt = closedAt;
+      chance.generation = attempt.generation;
+      continue;
+    }
     const diedAt = socket === undefined ? undefined : deathOf(socket, attempt.at);
     if (socket === undefined || diedAt === undefined) continue;
     if (attempt.settledAt !== undefined && attempt.settledAt < diedAt) continue; // over before the socket died
@@ -190,7 +198,32 @@ function stoppedAt(index: HistoryIndex, chat: string, chance: { heardAt: number;
   if (!newerOpened(index, chance.generation, stopAt)) return true;
   const inChat = index.messageAttemptsByChat.get(chat) ?? [];
   // Settled at the stop's own instant counts as in flight: the stop's end() is what settled it.
-  return inChat.some((a) => a.at >= chance.heardAt && a.at <= stopAt && (a.settledAt === undefined || a.settledAt >= stopAt));
+  return inChat.some((a) => {
+    const endAt = heldUntil(index, a);
+    return a.at >= chance.heardAt && a.at <= stopAt && (endAt === undefined || endAt >= stopAt);
+  });
+}
+
+/**
+ * By when a path that gave a held upload up at the latest (a reply's deadline after it began)
+ * has heard its socket close: ws's close timeout on a link gone silent, and a few round trips.
+ */
+function giveUpCloseBy(index: HistoryIndex, attempt: AttemptRecord): number {
+  return attempt.at + index.history.config.replyDeadlineMs + wsCloseTimeoutMs + giveUpCloseSlackMs;
+}
+
+/** Round trips between a held upload given up and its socket's close, at the longest. */
+const giveUpCloseSlackMs = 10_000;
+
+/**
+ * When an attempt stopped holding its chat's later sends: when it settled; an upload its media
+ * host never answered (rc14 never settles it) when its socket closed, or a reply's deadline after
+ * it began at the latest, when a correct path has given it up. Undefined while it still holds.
+ */
+function heldUntil(index: HistoryIndex, attempt: AttemptRecord): number | undefined {
+  if (attempt.uploadUnanswered !== true) return attempt.settledAt;
+  const closedAt = index.socketOf(attempt.generation)?.closeEmittedAt ?? Infinity;
+  return Math.min(closedAt, attempt.at + index.history.config.replyDeadlineMs);
 }
 
 function check(index: HistoryIndex): Violation<typeof property>[] {
@@ -247,7 +280,8 @@ export const exactlyOnce: Checker<typeof property> = {
     'a loss never heard before the run ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
     'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline, by the harness at ' +
     'its deadline or by a restart of the path that wrote it, or the path ended its own process first (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
-    'stop\'s instant included), or, for media, the server refused a resend of it ' +
+    'stop\'s instant included; an upload its media host never answered holds its chat until its socket closed, or replyDeadlineMs after it ' +
+    'began at the latest, when a path has given it up, and takes that socket\'s chance when it closed by then and ws\'s close timeout), or, for media, the server refused a resend of it ' +
     '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never ' +
     'answered), or its media host never answered the resend\'s upload, or refused the resend ' +
     'because the bot is no longer in the group (Boom 500 with data 403, before any write), or ' +

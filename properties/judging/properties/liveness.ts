@@ -62,7 +62,8 @@ function silentCloseHeardAt(socket: SocketRecord): number | undefined {
  * Until when sends begun before the heal were still held by the faults before it: a query sent
  * then waits out its `defaultQueryTimeoutMs` even after the heal (rc14 never resends it), a
  * write stuck behind a full buffer its `connectTimeoutMs`, and an upload the media host never
- * answered for good. Their chats' later replies wait behind them, as a per-chat order requires.
+ * answered until the path gives it up, a reply's deadline after it began at the latest (rc14
+ * never settles it). Their chats' later replies wait behind them, as a per-chat order requires.
  * A query left unanswered counts from the moment it was sent, not from its timeout: a run may
  * end before the timeout fires, with the send still held (until the run's end, at least).
  */
@@ -72,8 +73,9 @@ function heldPastHealUntil(history: History, healAt: number): number {
     if (a.at > healAt) continue;
     const stuckWrite = a.result === 'rejected' && a.error?.statusCode === 408;
     const queryHeld = a.queryTimeouts > 0 || (a.queriesStalled ?? 0) > 0;
-    const held = queryHeld || stuckWrite || a.uploadUnanswered === true;
-    if (held) until = Math.max(until, a.settledAt ?? history.endedAt);
+    const heldUntil = a.settledAt ?? history.endedAt;
+    if (queryHeld || stuckWrite) until = Math.max(until, heldUntil);
+    else if (a.uploadUnanswered === true) until = Math.max(until, Math.min(heldUntil, a.at + history.config.replyDeadlineMs));
   }
   return until;
 }
@@ -199,8 +201,8 @@ export const liveness: Checker<typeof property> = {
     'the time a correct path has certainly reconnected, and no other cause applies: the heal, or the close of the last socket whose link went ' +
     'silent and never came back (its close, or if never emitted its silence plus two keep-alive intervals, 5 s and ws\'s 30 s close timeout, ' +
     'from the socket\'s timings), or the settling of the last send begun before the heal that a fault held past it (a pre-write query left ' +
-    'unanswered waiting out defaultQueryTimeoutMs, a stuck write its connectTimeoutMs, an upload never answered for good; one still held when ' +
-    'the run ended counts until the end), whichever is latest, plus the longest backoff, twice the path\'s connectTimeoutMs (a hanging connect: ws gives up on an unanswered upgrade ' +
+    'unanswered waiting out defaultQueryTimeoutMs, a stuck write its connectTimeoutMs, an upload never answered until replyDeadlineMs after it ' +
+    'began, when a path has given it up; one still held when the run ended counts until the end), whichever is latest, plus the longest backoff, twice the path\'s connectTimeoutMs (a hanging connect: ws gives up on an unanswered upgrade ' +
     'after connectTimeoutMs, and a connect left connecting forever, as after an HTTP 503 on the upgrade, is the path\'s to give up on within ' +
     'the handshake and login times) and 10 s for the connect and the send. Excused: a request whose inbound never reached the bot; a ' +
     'request still unsettled when the path ended its own process (clean reports the exit).',
