@@ -8,7 +8,7 @@
 import { exercisedVerdict } from '../properties/judging/exercise.js';
 import { settingsLine } from '../properties/paths/settings.js';
 import { redactText } from './redact.js';
-import { formatDurationMs, formatViolation } from './text.js';
+import { explanationLines, formatDurationMs, formatViolation } from './text.js';
 import type { CampaignSummary, FailureSummary, PropertyRow } from './verdict.js';
 
 /** Most violation lines printed for one failure; the failure file holds them all. */
@@ -116,7 +116,10 @@ export function verdictLine(summary: CampaignSummary): string {
   return `FAIL: ${names.length} propert${many ? 'ies' : 'y'} violated${many ? ', the worst for a user first' : ''}: ${names.join(', ')}`;
 }
 
-/** One broken property: how often and where, its shrunk run's violations, the file and the commands. */
+/**
+ * One broken property: how often and where, its shrunk run's violations, what the property means
+ * and its typical fix, the file and the commands.
+ */
 export function formatFailure(failure: FailureSummary, index: number, count: number): string[] {
   const numbered = count > 1 ? `FAIL ${index + 1}/${count}` : 'FAIL';
   const runs = failure.runsViolated > 0 ? `: ${failure.runsViolated} run${failure.runsViolated === 1 ? '' : 's'} violated it` : '';
@@ -128,6 +131,7 @@ export function formatFailure(failure: FailureSummary, index: number, count: num
   if (failure.campaignViolation !== undefined && (failure.campaignViolation.property === failure.property || own.length === 0)) lines.push(`  ${failure.campaignViolation.message}`);
   if (failure.message !== undefined) lines.push(`  ${redactText(failure.message)}`);
   if (failure.alsoBreaks.length > 0) lines.push(`  the same run also breaks: ${failure.alsoBreaks.join(', ')}`);
+  lines.push(...explanationLines(failure.property));
   if (failure.file !== undefined) {
     lines.push(`  failure file: ${failure.file}`);
     lines.push(`  replay:       ${failure.replayCommand}`);

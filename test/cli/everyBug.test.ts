@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { explainProperty } from '../../properties/judging/propertyTexts.js';
 import type { CampaignSummary } from '../../report/verdict.js';
 import { checkSendPath } from '../../vitest/checkSendPath.js';
 import { resolveSuiteOptions } from '../../vitest/options.js';
@@ -35,6 +36,15 @@ describe('a path with three independent bugs, audited once', () => {
     expect(summary.runs).toBe(runs);
     expect(reported).toEqual(expect.arrayContaining(bugs));
     for (const bug of bugs) expect(text).toMatch(new RegExp(`^FAIL \\d+/\\d+ {2}${bug}: \\d+ runs violated it$`, 'm'));
+  });
+
+  it.each(bugs)('says under the FAIL block of %s what the property means and its typical fix', (property) => {
+    // Arrange
+    const { meaning, fix } = explainProperty(property)!;
+    const block = text.slice(text.search(new RegExp(`^FAIL \\d+/\\d+ {2}${property}:`, 'm'))).split('\n\n')[0]!;
+    // Assert
+    expect(block).toContain(`  means: ${meaning}`);
+    expect(block).toContain(`  fix:   ${fix}`);
   });
 
   it.each(bugs)('writes a failure file for %s that replays violating that property', async (property) => {
