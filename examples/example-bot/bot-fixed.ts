@@ -20,7 +20,8 @@
  *   message asks for it again, and after a reconnect only `getMessage` can answer; the newest
  *   written messages and handed ids are kept in a store that outlives the process, so a restart
  *   neither answers a redelivered message twice nor leaves a late retry receipt unanswered;
- * - a close the bot asked for (its stop) is not reconnected; stop settles every reply.
+ * - a close the bot asked for (its stop) is not reconnected; stop settles every reply and takes its
+ *   handler off the socket, whose close may come 30 s after a restarted bot took over.
  *
  * The last section is the glue baileys-sim needs: the three exports it calls.
  */
@@ -84,6 +85,8 @@ interface Waiter {
 
 let live: Live | undefined;
 let current: WASocket | undefined;
+/** Removes the bot's handler from the newest socket. */
+let detach: (() => void) | undefined;
 let generation = 0;
 let closedThrough = 0;
 let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -140,7 +143,7 @@ async function startSock(): Promise<void> {
     if (gen === generation && live?.socket !== socket) void socket.end(new Error('connect never completed')).catch(() => undefined);
   }, 2 * timings.connectTimeoutMs);
 
-  socket.ev.process(async (events) => {
+  detach = socket.ev.process(async (events) => {
     if (gen !== generation) return;
     const update = events['connection.update'];
     if (update?.connection === 'open') opened(socket, gen);
@@ -445,6 +448,10 @@ async function shutdown(): Promise<void> {
   unconfirmed = [];
   const socket = current;
   live = undefined;
+  // After Baileys' own end() (a dead link the keep-alive found) rc14's end() returns at once and
+  // the socket's close comes up to 30 s later: it must not reach the bot that replaces this one.
+  detach?.();
+  detach = undefined;
   await socket?.end(undefined);
   await Promise.all([...drains]);
   while (persisting !== undefined) await persisting;
@@ -453,6 +460,7 @@ async function shutdown(): Promise<void> {
 /** The module as freshly imported. */
 function forget(): void {
   live = current = undefined;
+  detach = undefined;
   generation = closedThrough = reconnectAttempts = seq = 0;
   reconnectTimer = watchdog = waiterTimer = undefined;
   terminal = undefined;
