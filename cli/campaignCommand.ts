@@ -7,20 +7,27 @@
  * stuck in synchronous code is stopped and reported instead of hanging the command.
  */
 import { resolve } from 'node:path';
-import { failureFileOf, type CampaignResult } from '../properties/campaigns/campaign.js';
-import { replayCommand, writeFailureFile } from '../properties/campaigns/failureFile.js';
+import type { CampaignResult } from '../properties/campaigns/campaign.js';
+import {
+  failureFileOf,
+  replayCommand,
+  writeFailureFile,
+} from '../properties/campaigns/failureFile.js';
 import { isModuleSpec, loadSendPath, SendPathLoadError } from '../properties/paths/loadSendPath.js';
 import type { NamedSendPath } from '../properties/paths/sendPaths.js';
 import type { CampaignShard, ShardedCampaignResult } from '../properties/campaigns/shard.js';
 import { specimens } from '../properties/specimens/index.js';
-import { exercisedVerdict } from '../properties/judging/exercise.js';
-import { lossOrder } from '../properties/judging/verdictProperties.js';
 import type { VerdictProperty } from '../properties/judging/verdictProperties.js';
 import { redactText } from '../report/redact.js';
 import { junitXml, type FailureTimelines } from '../report/junit.js';
 import { formatSummary } from '../report/summaryText.js';
 import { displayPath } from '../report/text.js';
-import { summarize, type CampaignSummary, type WrittenFile } from '../report/verdict.js';
+import {
+  brokenProperties,
+  summarize,
+  type CampaignSummary,
+  type WrittenFile,
+} from '../report/verdict.js';
 import { exitCodes, firstLine, UsageError, type ExitCode } from './errors.js';
 import { writeLines, type Io } from './io.js';
 import { loadOutputLines } from './loadOutput.js';
@@ -121,12 +128,18 @@ async function summarizeAndSave(result: ShardedCampaignResult, flags: CampaignFl
 }
 
 /**
- * The exit code a summary earns: 0 clean, 1 a property broken, 3 a campaign that ended on a
+ * The exit code of each verdict: 0 clean, 1 a property broken, 3 a campaign that ended on a
  * limit of the harness (the bot called a socket member the fake does not model).
  */
+const exitCodeByVerdict: Readonly<Record<CampaignSummary['verdict'], ExitCode>> = {
+  clean: exitCodes.ok,
+  violation: exitCodes.violation,
+  'harness-limit': exitCodes.internal,
+};
+
+/** The exit code a summary's verdict earns. */
 export function exitCodeOf(summary: CampaignSummary): ExitCode {
-  if (summary.verdict === 'harness-limit') return exitCodes.internal;
-  return summary.verdict === 'clean' ? exitCodes.ok : exitCodes.violation;
+  return exitCodeByVerdict[summary.verdict];
 }
 
 /**
@@ -176,10 +189,9 @@ export interface SideBySideRow {
   properties: string[];
 }
 
-/** A campaign's row: the properties its runs broke (counted, shrunk or not), the worst first. */
+/** A campaign's row: the properties it broke (counted, shrunk or not), the worst first. */
 function rowOf(result: CampaignResult): SideBySideRow {
-  const broken: string[] = lossOrder.filter((p) => (result.violationsByProperty[p] ?? 0) > 0);
-  if (!exercisedVerdict(result.exercise).held) broken.push('exercised');
+  const broken = brokenProperties(result);
   return { path: result.path, runs: result.runs, caught: broken.length > 0, properties: broken };
 }
 

@@ -4,10 +4,10 @@
  */
 import { UsageError } from './errors.js';
 
-// Copies of `campaignRunsMax` (properties/campaigns/campaign.ts), `seedMax` (sim/random.ts),
+// Copies of `campaignRunsMax` (properties/campaigns/search.ts), `seedMax` (sim/random.ts),
 // `shardCountMax` (properties/campaigns/shard.ts) and the run timeout's range and default
-// (properties/campaigns/watchdog.ts): importing those modules loads the whole simulator, and
-// `--help` or a bad flag should answer at once.
+// (properties/campaigns/workers/watchdog.ts): importing those modules loads the whole simulator,
+// and `--help` or a bad flag should answer at once.
 // test/cli/parseFlags.test.ts keeps the copies equal to the originals.
 
 /** Most `--runs`: the campaign's own ceiling. */

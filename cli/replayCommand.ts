@@ -8,8 +8,8 @@
  */
 import { isModuleSpec } from '../properties/paths/loadSendPath.js';
 import { FailureFileError, readFailureFile, type FailureFile, type ReplayResult } from '../properties/campaigns/failureFile.js';
-import type { ThreadReplay } from '../properties/campaigns/simulationThread.js';
-import { SimulationThreadError, WatchedThread } from '../properties/campaigns/watchdog.js';
+import { replayWatched } from '../properties/campaigns/watchedTasks.js';
+import { SimulationThreadError } from '../properties/campaigns/workers/workers.js';
 import { formatDifference } from '../properties/judging/historyDifference.js';
 import { unmodelledLine } from '../properties/judging/harnessLimit.js';
 import { describeEvent, runFacts } from '../report/facts.js';
@@ -50,17 +50,14 @@ export async function replayFile(file: string, io: Io, pathOverride: string | un
   const spec = pathOverride ?? failure.path;
   // Loaded here first: a bad spec is one line naming it, before any thread starts.
   const path = await loadPathOrExplain(spec, io.cwd, pathOverride ? '--path' : `${file}: path`);
-  const thread = new WatchedThread();
   try {
     const pathSpec = isModuleSpec(spec) ? resolve(io.cwd, spec) : spec;
-    const watched = await thread.run<ThreadReplay>({ kind: 'replay', failure, pathSpec, cwd: io.cwd }, runTimeoutMs);
+    const watched = await replayWatched(failure, pathSpec, io.cwd, runTimeoutMs);
     if (watched.stalled) return { stalled: watched.board, runTimeoutMs, failure, pathName: path.name };
     return { failure, pathName: path.name, ...watched.value.result };
   } catch (error) {
     if (error instanceof SimulationThreadError && error.errorName === 'SendPathLoadError') throw new UsageError(`${spec}: ${error.message}`);
     throw error;
-  } finally {
-    await thread.close();
   }
 }
 

@@ -20,12 +20,15 @@ export {
   type Violation,
 } from './judging/checkers.js';
 export { explainProperty, type PropertyTexts } from './judging/propertyTexts.js';
-export { runCampaign, failureFileOf, generatedTimeline, type CampaignOptions, type CampaignResult, type CampaignFailure, type PropertySelection } from './campaigns/campaign.js';
+export { runCampaign, type CampaignOptions, type CampaignResult } from './campaigns/campaign.js';
+export type { CampaignFailure } from './campaigns/propertyFailure.js';
+export { generatedTimeline, type PropertySelection } from './campaigns/search.js';
 export { judge, stillBreaks, type Judged, type JudgeOptions } from './campaigns/judge.js';
 export { shrinkTimeline, type Shrunk, type ShrinkOptions, type StillFails } from './campaigns/shrink.js';
 export { lossOrder, verdictPropertyNames, type VerdictProperty } from './judging/verdictProperties.js';
 export { runShardedCampaign, type ShardedCampaignOptions, type ShardedCampaignResult, type CampaignShard, type ChunkResult } from './campaigns/shard.js';
 export {
+  failureFileOf,
   readFailureFile,
   parseFailureFile,
   replayFailure,

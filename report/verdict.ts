@@ -8,15 +8,27 @@
  * is empty. The property table is derived from the same failures: a property is `violated` in
  * the table exactly when it has a failure below it, with the same first failing run and shrunk size.
  */
-import type { CampaignFailure, CampaignResult, Determinism, PropertySelection, RunTotals } from '../properties/campaigns/campaign.js';
-import type { HarnessLimit } from '../properties/campaigns/search.js';
+import type { CampaignResult } from '../properties/campaigns/campaign.js';
+import type { Determinism } from '../properties/campaigns/determinism.js';
+import type { CampaignFailure } from '../properties/campaigns/propertyFailure.js';
+import {
+  judges,
+  type HarnessLimit,
+  type PropertySelection,
+  type RunTotals,
+} from '../properties/campaigns/search.js';
 import { unmodelledLine } from '../properties/judging/harnessLimit.js';
 import type { FailureFile } from '../properties/campaigns/failureFile.js';
 import type { CampaignShard, ChunkResult } from '../properties/campaigns/shard.js';
 import { campaignPropertyNames, type CampaignPropertyName, type CampaignViolation } from '../properties/judging/campaignProperties.js';
 import { propertyNames, type Violation } from '../properties/judging/checkers.js';
 import { exercisedVerdict, type ExerciseCounts } from '../properties/judging/exercise.js';
-import { byLoss, isRunProperty, type VerdictProperty } from '../properties/judging/verdictProperties.js';
+import {
+  byLoss,
+  isRunProperty,
+  lossOrder,
+  type VerdictProperty,
+} from '../properties/judging/verdictProperties.js';
 import { undeclaredSettings } from '../properties/paths/settings.js';
 import type { SendPathSettings } from '../sim/timeline.js';
 import { redactText } from './redact.js';
@@ -297,15 +309,33 @@ function unjudgedRows(totals: CampaignTotals): PropertyRow[] {
 
 /** The failures judged on the campaign as a whole (no run breaks them alone): `exercised`. */
 function campaignLevelFailures(totals: CampaignTotals, runFailures: readonly FailureSummary[]): FailureSummary[] {
-  if (runFailures.some((f) => f.property === 'exercised') || !selected(totals.selection, 'exercised')) return [];
-  const exercised = exercisedVerdict(totals.exercise);
-  if (exercised.held) return [];
-  return [{ property: 'exercised', runsViolated: 0, violations: [], alsoBreaks: [], message: exercised.message }];
+  if (runFailures.some((f) => f.property === 'exercised')) return [];
+  const message = unexercised(totals);
+  if (message === undefined) return [];
+  return [{ property: 'exercised', runsViolated: 0, violations: [], alsoBreaks: [], message }];
 }
 
-function selected(selection: PropertySelection | undefined, property: VerdictProperty): boolean {
-  if (selection?.only !== undefined && !selection.only.includes(property)) return false;
-  return !(selection?.skip ?? []).includes(property);
+/** Why the campaign fails `exercised` (judged on its counts, when selected); undefined if not. */
+function unexercised(totals: Pick<CampaignTotals, 'exercise' | 'selection'>): string | undefined {
+  if (!judges(totals.selection ?? {}, 'exercised')) return undefined;
+  const exercised = exercisedVerdict(totals.exercise);
+  return exercised.held ? undefined : exercised.message;
+}
+
+/**
+ * The properties a campaign's counts show broken, the worst for a user first: those some run
+ * broke, and `exercised` when the campaign as a whole fails it. The verdict of a campaign that
+ * shrank nothing (`audit --specimens`'s rows); a summary fails the same properties, each with
+ * its failure (the table's invariant).
+ */
+export function brokenProperties(
+  totals: Pick<CampaignTotals, 'violationsByProperty' | 'exercise' | 'selection'>,
+): VerdictProperty[] {
+  const unexercisedCampaign = unexercised(totals) !== undefined;
+  const broken = (property: VerdictProperty): boolean =>
+    (totals.violationsByProperty[property] ?? 0) > 0 ||
+    (property === 'exercised' && unexercisedCampaign);
+  return lossOrder.filter(broken);
 }
 
 /**
@@ -336,7 +366,7 @@ function propertyRows(totals: CampaignTotals, failures: readonly FailureSummary[
 
 function rowVerdict(totals: CampaignTotals, property: VerdictProperty, failed: boolean): PropertyRow['verdict'] {
   if (failed) return 'violated';
-  if (!selected(totals.selection, property)) return 'skipped';
+  if (!judges(totals.selection ?? {}, property)) return 'skipped';
   if (property === 'exercised') return exercisedVerdict(totals.exercise).judged ? 'held' : 'not judged';
   return runsJudged(totals, property) > 0 ? 'held' : 'not judged';
 }
@@ -392,7 +422,7 @@ export function chunkSummaryOf({ index, result }: ChunkResult): ChunkSummary {
   return chunk;
 }
 
-/** The exit code's meaning for a summary: 0 clean, 1 a property broken. */
+/** Whether a campaign passed: its verdict is `clean` (a broken property or harness limit fails). */
 export function passed(summary: Pick<CampaignSummary, 'verdict'>): boolean {
   return summary.verdict === 'clean';
 }

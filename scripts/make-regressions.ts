@@ -9,8 +9,15 @@
  */
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { failureFileOf, runCampaign } from '../properties/campaigns/campaign.js';
-import { failureFormat, readFailureFile, replayFailure, serializeFailure, type FailureFile } from '../properties/campaigns/failureFile.js';
+import { runCampaign } from '../properties/campaigns/campaign.js';
+import {
+  failureFileOf,
+  failureFormat,
+  readFailureFile,
+  replayFailure,
+  serializeFailure,
+  type FailureFile,
+} from '../properties/campaigns/failureFile.js';
 import { builtInSendPath } from '../properties/paths/sendPaths.js';
 import { specimens } from '../properties/specimens/index.js';
 import { parseTimeline } from '../sim/timeline.js';

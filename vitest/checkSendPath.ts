@@ -12,14 +12,14 @@
  * watchdog (`makes-progress`).
  */
 import { resolve } from 'node:path';
-import { failureFileOf, type CampaignFailure } from '../properties/campaigns/campaign.js';
-import { writeFailureFile } from '../properties/campaigns/failureFile.js';
+import { failureFileOf, writeFailureFile } from '../properties/campaigns/failureFile.js';
+import type { CampaignFailure } from '../properties/campaigns/propertyFailure.js';
 import { runShardedCampaign } from '../properties/campaigns/shard.js';
 import { unmodelledLine } from '../properties/judging/harnessLimit.js';
 import type { VerdictProperty } from '../properties/judging/verdictProperties.js';
 import { formatFailure, verdictLine } from '../report/summaryText.js';
 import { displayPath } from '../report/text.js';
-import { summarize, type WrittenFile } from '../report/verdict.js';
+import { passed, summarize, type WrittenFile } from '../report/verdict.js';
 import type { SendPathFactory } from '../src/ports.js';
 import { failingRunLines, replayLine } from './failureText.js';
 import type { ResolvedSuiteOptions } from './options.js';
@@ -56,9 +56,6 @@ export async function checkSendPath(name: string, factory: SendPathFactory, opti
     ...(options.only && { only: options.only }),
     ...(options.skip && { skip: options.skip }),
   });
-  // A call the fake does not model is the harness's limit: the test fails on that line alone.
-  const limit = result.harnessLimit;
-  if (limit !== undefined) return { passed: false, runs: result.runs, message: unmodelledLine(limit, options.module, `run ${limit.runIndex + 1} of seed ${options.seed}`), failureFiles: [] };
   const written = new Map<VerdictProperty, WrittenFile>();
   const absolute: string[] = [];
   for (const failure of result.failures) {
@@ -68,7 +65,14 @@ export async function checkSendPath(name: string, factory: SendPathFactory, opti
     written.set(failure.property, { file: shown, replayCommand: replayLine(shown, options.module === undefined ? unnamedModule : undefined) });
   }
   const summary = summarize(result, written, { failFast: options.failFast });
-  if (summary.verdict === 'clean') return { passed: true, runs: result.runs, message: '', failureFiles: [] };
+  if (passed(summary)) return { passed: true, runs: result.runs, message: '', failureFiles: [] };
+  // A call the fake does not model is the harness's limit: the test fails on that line alone.
+  const limit = summary.harnessLimit;
+  if (limit !== undefined) {
+    const run = `run ${limit.runIndex + 1} of seed ${options.seed}`;
+    const message = unmodelledLine(limit, options.module, run);
+    return { passed: false, runs: result.runs, message, failureFiles: [] };
+  }
   const lines = [`${name}: ${summary.failures.length} propert${summary.failures.length === 1 ? 'y' : 'ies'} violated (seed ${options.seed}, ${result.runs} runs)`, ''];
   for (const [i, failure] of summary.failures.entries()) {
     lines.push(...formatFailure(failure, i, summary.failures.length));

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { campaignRunsMax } from '../properties/campaigns/campaign.js';
+import { campaignRunsMax } from '../properties/campaigns/search.js';
 import { isModuleSpec } from '../properties/paths/loadSendPath.js';
 import { verdictPropertyNames, type VerdictProperty } from '../properties/judging/verdictProperties.js';
 import { seedMax } from '../sim/random.js';

@@ -4,7 +4,7 @@
  * shrunk failure stays in the folder and keeps it fixed. A failing file's test says which
  * properties are violated again, with the run's timeline and the replay command.
  *
- * A file of a run that made no progress is replayed in a watched thread (watchdog.ts), which
+ * A file of a run that made no progress is replayed in a watched thread (watchedTasks.ts), which
  * loads its send path by the name the file records (a built-in path or a module file): a
  * factory given here cannot be moved into another thread, and replayed in this one a run that
  * still loops would hang the test run.
@@ -13,7 +13,8 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'vitest';
 import { FailureFileError, readFailureFile, replayFailure, type FailureFile } from '../properties/campaigns/failureFile.js';
-import { runTimeoutMsDefault, WatchedThread } from '../properties/campaigns/watchdog.js';
+import { replayWatched } from '../properties/campaigns/watchedTasks.js';
+import { runTimeoutMsDefault } from '../properties/campaigns/workers/workers.js';
 import { isModuleSpec } from '../properties/paths/loadSendPath.js';
 import { builtInSendPath, builtInSendPathNames } from '../properties/paths/sendPaths.js';
 import { displayPath, failedProperties } from '../report/text.js';
@@ -111,16 +112,16 @@ async function checkStalledFile(failure: FailureFile, shown: string, loadable: b
   if (!loadable) {
     return { passed: false, message: `${shown}: a run that made no progress is replayed only from a send path a thread can load: ${replayLine(shown, unnamedModule)}` };
   }
-  const thread = new WatchedThread();
-  try {
-    const watched = await thread.run<{ result: { violations: unknown[]; campaignViolation?: { property: string } } }>({ kind: 'replay', failure, pathSpec: failure.path, cwd: process.cwd() }, runTimeoutMsDefault);
-    const result = watched.stalled ? undefined : watched.value.result;
-    if (result !== undefined && result.violations.length === 0 && result.campaignViolation === undefined) return { passed: true, message: '' };
-    const what = result === undefined ? `still makes no progress (stopped after ${runTimeoutMsDefault} ms without progress)` : 'no longer stalls but violates other properties';
-    return { passed: false, message: `${shown}: ${what} (recorded: ${recorded.join(', ')})\n\nreplay: ${replayLine(shown)}` };
-  } finally {
-    await thread.close();
-  }
+  const watched = await replayWatched(failure, failure.path, process.cwd(), runTimeoutMsDefault);
+  const result = watched.stalled ? undefined : watched.value.result;
+  const clean = result !== undefined && result.violations.length === 0;
+  if (clean && result.campaignViolation === undefined) return { passed: true, message: '' };
+  const what =
+    result === undefined
+      ? `still makes no progress (stopped after ${runTimeoutMsDefault} ms without progress)`
+      : 'no longer stalls but violates other properties';
+  const message = `${shown}: ${what} (recorded: ${recorded.join(', ')})`;
+  return { passed: false, message: `${message}\n\nreplay: ${replayLine(shown)}` };
 }
 
 /**

@@ -3,9 +3,9 @@
  * holding the property it shows, the timeline shrunk for it (which carries its seed and config),
  * the send path's name, the simulator options, every violation of that run and, when the run
  * broke one, the campaign property it broke (`campaignViolation`: another history the second
- * time, a global call, or a stall with where the run stood). `replayFailure` re-runs it and tells
- * whether the property still breaks. A failure file doubles as a regression: `test/regressions/`
- * holds such files.
+ * time, a global call, or a stall with where the run stood). {@link failureFileOf} makes one of a
+ * campaign's failure, `replayFailure` re-runs it and tells whether the property still breaks. A
+ * failure file doubles as a regression: `test/regressions/` holds such files.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -22,6 +22,7 @@ import { checkAll, propertyNames, type PropertyName, type Violation } from '../j
 import { verdictPropertyNames, type VerdictProperty } from '../judging/verdictProperties.js';
 import { builtInSendPath } from '../paths/sendPaths.js';
 import { sendPathSettingsSchema } from '../paths/settings.js';
+import type { CampaignFailure } from './propertyFailure.js';
 
 /** The format tag of failure files. */
 export const failureFormat = 'baileys-sim/failure@1';
@@ -110,6 +111,50 @@ const fileSchema = z.strictObject({
   settings: sendPathSettingsSchema.optional(),
   output: outputSchema.optional(),
 });
+
+/** What a failure file records of the campaign that found it. */
+export interface FoundBy {
+  /** The send path's name. */
+  path: string;
+  seed: number;
+  /** The server model the campaign ran (true when absent). */
+  dedupeById?: boolean;
+  intercept?: boolean;
+  settings?: SendPathSettings;
+}
+
+/**
+ * The failure file for one property's failure of a campaign. It always records `dedupeById`
+ * (the campaign's, unless given): a replay must run the server model the failure was found with.
+ */
+export function failureFileOf(
+  campaign: FoundBy,
+  failure: CampaignFailure,
+  dedupeById?: boolean,
+): FailureFile {
+  const file: FailureFile = {
+    format: failureFormat,
+    path: campaign.path,
+    property: failure.property,
+    // First, when present: what failed, before the timeline it failed on.
+    ...(failure.campaignViolation && { campaignViolation: failure.campaignViolation }),
+    timeline: failure.timeline,
+    violations: failure.violations,
+    fingerprint: failure.fingerprint,
+    found: {
+      seed: campaign.seed,
+      runIndex: failure.runIndex,
+      eventsBeforeShrink: failure.eventsBeforeShrink,
+      shrinkSimulations: failure.shrinkSimulations,
+      oneMinimal: failure.oneMinimal,
+    },
+  };
+  file.dedupeById = dedupeById ?? campaign.dedupeById ?? true;
+  if (campaign.intercept) file.intercept = true;
+  if (campaign.settings !== undefined) file.settings = campaign.settings;
+  if (failure.output !== undefined) file.output = failure.output;
+  return file;
+}
 
 /** Parses and validates a failure file's text. */
 export function parseFailureFile(text: string, source = 'failure file'): FailureFile {

@@ -2,16 +2,17 @@
  * One property's failure, ready to report: the first run that broke it, shrunk for that property
  * alone (shrink.ts), judged once more for every property (what else the small run breaks), and
  * simulated a second time to check that it replays (a failure that does not replay is reported as
- * `deterministic` too).
+ * `deterministic` too). A campaign reports each property once, from its earliest run, the worst
+ * for a user first ({@link reportable}).
  */
 import { fingerprint, type OutputRecord } from '../../sim/history.js';
 import { parseTimeline, type Timeline } from '../../sim/timeline.js';
 import { determinismViolation, portsViolation, type CampaignViolation } from '../judging/campaignProperties.js';
 import type { Violation } from '../judging/checkers.js';
-import type { VerdictProperty } from '../judging/verdictProperties.js';
+import { byLoss, type VerdictProperty } from '../judging/verdictProperties.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
-import { judge, simulateAgain, stillBreaks, type JudgeOptions } from './judge.js';
-import { likelySourceOfMismatch } from './mismatch.js';
+import { likelySourceOf, rerun } from './determinism.js';
+import { judge, stillBreaks, type JudgeOptions } from './judge.js';
 import type { FirstFailure } from './search.js';
 import { shrinkTimeline } from './shrink.js';
 
@@ -50,6 +51,14 @@ export interface ShrinkFailureOptions extends JudgeOptions {
   simulationsMax?: number;
 }
 
+/** The shrink options of a campaign's options. */
+export function shrinkOptionsOf(
+  options: JudgeOptions & { shrinkSimulationsMax?: number },
+): ShrinkFailureOptions {
+  const { limits, simulate, faults, progress, shrinkSimulationsMax } = options;
+  return { limits, simulate, faults, progress, simulationsMax: shrinkSimulationsMax };
+}
+
 /**
  * Shrinks `first` for its property against `path`. `runIndex` is the run's index in the whole
  * campaign (a chunk's search counts from its own first run).
@@ -73,8 +82,8 @@ export async function shrinkFailure(first: FirstFailure, runIndex: number, path:
   // and timers they mention (sites are left out of the fingerprint the re-run is compared by).
   const explained = { ...options, simulate: { ...options.simulate, creationSites: true } };
   const { history, violations } = await judge(timeline, path, explained);
-  const again = await simulateAgain(timeline, path, options);
-  const differs = determinismViolation(history, again);
+  const again = await rerun(history, timeline, path, options);
+  const differs = determinismViolation(history, again.again);
   const failure: CampaignFailure = {
     property,
     runIndex,
@@ -89,7 +98,8 @@ export async function shrinkFailure(first: FirstFailure, runIndex: number, path:
   };
   const campaignViolation: CampaignViolation | undefined = property === 'uses-ports' ? portsViolation(history) : differs;
   if (campaignViolation !== undefined) failure.campaignViolation = campaignViolation;
-  if (differs !== undefined) failure.likelySource = likelySourceOfMismatch(history, again, path);
+  const likelySource = likelySourceOf(history, again, path);
+  if (likelySource !== undefined) failure.likelySource = likelySource;
   if (history.output !== undefined) failure.output = history.output;
   return failure;
 }
@@ -98,7 +108,7 @@ export async function shrinkFailure(first: FirstFailure, runIndex: number, path:
  * The failures one shrunk failure reports: itself, and when its run did not replay the same (and
  * it is not already the `deterministic` failure), the campaign's `deterministic` failure too.
  */
-export function reportedFailures(failure: CampaignFailure): CampaignFailure[] {
+function reportedFailures(failure: CampaignFailure): CampaignFailure[] {
   if (failure.property === 'deterministic' || failure.campaignViolation?.property !== 'deterministic') return [failure];
   // The copy costs nothing more: its simulations are the original's.
   return [failure, { ...failure, property: 'deterministic', simulations: 0 }];
@@ -123,4 +133,23 @@ export function unshrunkFailure(first: FirstFailure, runIndex: number): Campaign
   };
   if (first.campaignViolation !== undefined) failure.campaignViolation = first.campaignViolation;
   return failure;
+}
+
+/**
+ * The failures a campaign reports, from its shrunk ones: each property once (its earliest run),
+ * a run that did not replay the same also as `deterministic`, the worst for a user first.
+ */
+export function reportable(failures: readonly CampaignFailure[]): CampaignFailure[] {
+  return byLoss(onePerProperty(failures.flatMap(reportedFailures)));
+}
+
+/** The first failure of each property (a property reported twice keeps its earliest run). */
+function onePerProperty(failures: readonly CampaignFailure[]): CampaignFailure[] {
+  const first = new Map<string, CampaignFailure>();
+  for (const failure of failures) {
+    const kept = first.get(failure.property);
+    const earlier = kept === undefined || failure.runIndex < kept.runIndex;
+    if (earlier) first.set(failure.property, failure);
+  }
+  return [...first.values()];
 }

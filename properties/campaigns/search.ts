@@ -7,10 +7,11 @@
  * the first failing run instead.
  *
  * Which properties a run broke: a global timer, clock or random call (`uses-ports`) explains the
- * rest of that run, which is then counted for `uses-ports` alone; a run sampled for determinism
- * (every `determinismEvery`-th) that gave another history the second time counts for
- * `deterministic` alone (its violations would not replay); otherwise every violated property of
- * the checker table.
+ * rest of that run, which is then counted for `uses-ports` alone; a run re-run for determinism
+ * (determinism.ts) that gave another history the second time counts for `deterministic` alone
+ * (its violations would not replay); otherwise every violated property of the checker table.
+ *
+ * {@link generatedTimeline} makes the timeline of any run of a search again, without simulating.
  *
  * A run whose bot called a socket member the fake does not model (`history.unmodelled`) is no
  * run the harness can judge: the search stops there and reports it as the harness's limit
@@ -18,7 +19,7 @@
  */
 import fc from 'fast-check';
 import { builtInFaults, type FaultRegistry } from '../../sim/faults/index.js';
-import { fingerprint, type History, type UnmodelledRecord } from '../../sim/history.js';
+import type { History, UnmodelledRecord } from '../../sim/history.js';
 import type { Timeline } from '../../sim/timeline.js';
 import { runArb, type FaultKind, type GeneratedRun } from '../generation/arbitraries.js';
 import type { CampaignViolation } from '../judging/campaignProperties.js';
@@ -27,8 +28,17 @@ import { addCoverage, emptyCoverage, runCoverage, type FaultCoverage } from '../
 import { addExercise, addRunExercise, emptyExercise, type ExerciseCounts } from '../judging/exercise.js';
 import { verdictPropertyNames, type VerdictProperty } from '../judging/verdictProperties.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
-import { judge, simulateAgain, type JudgeOptions } from './judge.js';
-import { likelySourceOfMismatch } from './mismatch.js';
+import {
+  addDeterminism,
+  determinismEveryDefault,
+  emptyDeterminism,
+  isRerun,
+  recordRerun,
+  rerun,
+  type Determinism,
+  type Rerun,
+} from './determinism.js';
+import { judge, type JudgeOptions } from './judge.js';
 
 /** Hard ceiling on runs in one campaign. */
 export const campaignRunsMax = 10_000_000;
@@ -60,7 +70,7 @@ export interface SearchOptions extends JudgeOptions, PropertySelection {
   faultsOff?: readonly FaultKind[];
   /** Wall-clock budget; the search stops generating after it (not a failure). */
   timeBudgetMs?: number;
-  /** Simulate every n-th run twice and compare fingerprints (default 10; 0 = never). */
+  /** Simulate every n-th run twice and compare (default 10; 0 = never; see determinism.ts). */
   determinismEvery?: number;
   /** Stop at the first failing run. */
   failFast?: boolean;
@@ -76,14 +86,6 @@ export interface FirstFailure {
   timeline: Timeline;
   /** What the run broke, for a campaign property its record carries (a stall: where it stood). */
   campaignViolation?: CampaignViolation;
-}
-
-/** The determinism re-runs of a campaign. */
-export interface Determinism {
-  checked: number;
-  mismatches: number;
-  /** For the first mismatch: where the two histories part, and what most likely made them. */
-  likelySource?: string;
 }
 
 /** Counts that add up over the runs (and over the chunks and shards) of a campaign. */
@@ -131,7 +133,7 @@ export function emptyTotals(faults: FaultRegistry = builtInFaults): RunTotals {
     violationsByProperty: zerosFor(verdictPropertyNames),
     judgedByProperty: zerosFor(propertyNames),
     exercise: emptyExercise(),
-    determinism: { checked: 0, mismatches: 0 },
+    determinism: emptyDeterminism(),
     interrupted: false,
   };
 }
@@ -156,7 +158,7 @@ export function checkNumRuns(numRuns: number): number {
 /** Runs a search; see the module comment. */
 export async function search(options: SearchOptions): Promise<SearchResult> {
   const numRuns = checkNumRuns(options.numRuns ?? 100);
-  const every = options.determinismEvery ?? 10;
+  const every = options.determinismEvery ?? determinismEveryDefault;
   const result: SearchResult = { ...emptyTotals(options.faults), firstFailures: [] };
   const seen = new Set<VerdictProperty>();
   const property = fc.asyncProperty(campaignArb(options), async (run: GeneratedRun) => {
@@ -171,11 +173,12 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
       options.onRun?.(result.runs, run);
       return false;
     }
-    let again: History | undefined;
-    if (every > 0 && (runIndex + 1) % every === 0) {
+    let again: Rerun | undefined;
+    if (isRerun(runIndex, every)) {
       options.progress?.locate('determinism', runIndex);
-      again = await simulateAgain(run.timeline, options.path, options);
-      recordDeterminism(result, history, again, options.path);
+      again = await rerun(history, run.timeline, options.path, options);
+      result.simulations += 1;
+      recordRerun(result.determinism, history, again, options.path);
     }
     const broken = brokenBy(history, again, violations, options);
     recordRun(result, run.timeline, history, broken, judged, options.faults);
@@ -204,18 +207,16 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
 }
 
 /** The judged properties a run broke; see the module comment. */
-function brokenBy(history: History, again: History | undefined, violations: readonly Violation[], selection: PropertySelection): VerdictProperty[] {
+function brokenBy(
+  history: History,
+  again: Rerun | undefined,
+  violations: readonly Violation[],
+  selection: PropertySelection,
+): VerdictProperty[] {
   if (history.globalsUsed !== undefined && judges(selection, 'uses-ports')) return ['uses-ports'];
-  if (again !== undefined && fingerprint(again) !== fingerprint(history) && judges(selection, 'deterministic')) return ['deterministic'];
+  const differs = again !== undefined && !again.same;
+  if (differs && judges(selection, 'deterministic')) return ['deterministic'];
   return [...new Set(violations.map((v) => v.property))].filter((name) => judges(selection, name));
-}
-
-function recordDeterminism(totals: RunTotals, first: History, again: History, path: NamedSendPath): void {
-  totals.simulations += 1;
-  totals.determinism.checked += 1;
-  if (fingerprint(again) === fingerprint(first)) return;
-  totals.determinism.mismatches += 1;
-  totals.determinism.likelySource ??= likelySourceOfMismatch(first, again, path);
 }
 
 function recordRun(totals: RunTotals, timeline: Timeline, history: History, broken: readonly VerdictProperty[], judged: Record<PropertyName, boolean>, faults: FaultRegistry | undefined): void {
@@ -236,8 +237,32 @@ export function addTotals(totals: RunTotals, more: RunTotals): void {
   for (const name of verdictPropertyNames) totals.violationsByProperty[name] += more.violationsByProperty[name] ?? 0;
   for (const name of propertyNames) totals.judgedByProperty[name] += more.judgedByProperty[name] ?? 0;
   addExercise(totals.exercise, more.exercise);
-  totals.determinism.checked += more.determinism.checked;
-  totals.determinism.mismatches += more.determinism.mismatches;
-  if (more.determinism.likelySource !== undefined) totals.determinism.likelySource ??= more.determinism.likelySource;
+  addDeterminism(totals.determinism, more.determinism);
   totals.interrupted ||= more.interrupted;
+}
+
+/**
+ * The timeline of generated run `index` (0-based) of a search with these options, made without
+ * simulating anything: fast-check draws run `i` from the seed and `i` alone, so this is the
+ * timeline the search played. A stalled run's timeline is made again from it (watchedTasks.ts).
+ */
+export async function generatedTimeline(
+  options: Pick<SearchOptions, 'seed' | 'stepsMax' | 'faultsOff' | 'faults'> & {
+    path?: Pick<NamedSendPath, 'settings' | 'requests'>;
+  },
+  index: number,
+): Promise<Timeline> {
+  if (!Number.isInteger(index) || index < 0 || index >= campaignRunsMax) {
+    const bound = `below ${campaignRunsMax}`;
+    throw new RangeError(`run index must be a whole number ${bound} (got ${index})`);
+  }
+  let seen = 0;
+  let found: Timeline | undefined;
+  const property = fc.asyncProperty(campaignArb(options), async (run) => {
+    if (seen++ === index) found = run.timeline;
+    return true;
+  });
+  await fc.check(property, { numRuns: index + 1, seed: options.seed });
+  if (found === undefined) throw new Error(`invariant: fast-check generated run ${index}`);
+  return found;
 }

@@ -1,6 +1,6 @@
 /**
- * Sharded campaigns: one campaign spread over worker processes (a tinypool pool), with the same
- * summary whatever the number of workers.
+ * Sharded campaigns: one campaign spread over workers (this process and child processes), with
+ * the same summary whatever the number of workers.
  *
  * Determinism comes from chunking that ignores the worker count: the campaign is cut into
  * chunks of {@link shardChunkRuns} runs; chunk `i` is a plain search (search.ts) with seed
@@ -14,14 +14,13 @@
  * coverage, virtual time and every failure are the same for 1 or N workers. Only `wallMs`
  * (measured here, in the parent) and anything cut by `timeBudgetMs` depend on the machine.
  *
- * By default this process is one of the workers: `workers: N` runs tasks here and in N - 1
- * tinypool child processes (see `poolRunner` for why not threads), so `workers: 1` needs no
- * pool, and no chunk waits for a child to start (about a second).
+ * The tasks (tasks.ts) are served by the workers (workers/workers.ts). By default this process
+ * is one of them: `workers: N` serves tasks here and in N - 1 child processes, so `workers: 1`
+ * starts no child, and no chunk waits for a child to start (about a second).
  *
- * With `runTimeoutMs`, no simulation runs in this thread: this process's lane runs its tasks in
- * a watched worker thread, and each child process runs its own in one (watchdog.ts), so a run
- * stuck in synchronous code is stopped and reported (`makes-progress`) instead of hanging the
- * campaign.
+ * With `runTimeoutMs`, no simulation runs in this thread: every task is watched, and a run stuck
+ * in synchronous code is stopped and reported (`makes-progress`, watchedTasks.ts) instead of
+ * hanging the campaign.
  *
  * Across machines, `shard: { index: k, count: n }` runs only the chunks `i` with
  * `i % n === k - 1` and returns them one by one (`chunks`), with the shard's own first failure
@@ -29,20 +28,42 @@
  * keeps, per property, the failure of the lowest run over all shards: the one a single machine
  * shrinks, to the same timeline (shrinking is deterministic).
  */
-import Tinypool from 'tinypool';
-import { reportable, resultFields, simulationsOf, type CampaignFailure, type CampaignResult } from './campaign.js';
+import { resultFields, simulationsOf, type CampaignResult } from './campaign.js';
 import { byLoss } from '../judging/verdictProperties.js';
 import { loadSendPath } from '../paths/loadSendPath.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
-import { addTotals, campaignRunsMax, emptyTotals, type FirstFailure, type PropertySelection, type RunTotals, type SearchResult } from './search.js';
-import { progressMessageKey, runTask, type CampaignTask, type SearchTask, type ShrinkOutcome, type ShrinkTask, type TaskOutcome } from './shardWorker.js';
-import { simulationProcessV8Flags } from '../../sim/v8Tuning.js';
-import { checkRunTimeoutMs } from './watchdog.js';
+import { reportable, type CampaignFailure } from './propertyFailure.js';
+import {
+  addTotals,
+  checkNumRuns,
+  emptyTotals,
+  type FirstFailure,
+  type PropertySelection,
+  type RunTotals,
+  type SearchResult,
+} from './search.js';
+import {
+  runTask,
+  tasksModule,
+  type CampaignTask,
+  type SearchTask,
+  type ShrinkOutcome,
+  type ShrinkTask,
+} from './tasks.js';
+import { searchOn, shrinkOn } from './watchedTasks.js';
+import {
+  checkRunTimeoutMs,
+  openWorkers,
+  processesMax,
+  type Serve,
+  type Workers,
+  type WorkersOptions,
+} from './workers/workers.js';
 
 /** Runs per chunk. Fixed (not derived from the worker count) so results do not depend on it. */
 export const shardChunkRuns = 100;
 /** Most workers one campaign may start. */
-export const shardWorkersMax = 64;
+export const shardWorkersMax = processesMax;
 /** Most machines one campaign may be split over. */
 export const shardCountMax = 1000;
 
@@ -145,9 +166,7 @@ export function chunkIndexes(numRuns: number, shard?: CampaignShard): number[] {
 }
 
 function checkOptions(options: ShardedCampaignOptions, numRuns: number): void {
-  if (!Number.isInteger(numRuns) || numRuns < 1 || numRuns > campaignRunsMax) {
-    throw new RangeError(`numRuns must be a whole number from 1 to ${campaignRunsMax} (got ${numRuns})`);
-  }
+  checkNumRuns(numRuns);
   const { workers, shard } = options;
   if (!Number.isInteger(workers) || workers < 1 || workers > shardWorkersMax) {
     throw new RangeError(`workers must be a whole number from 1 to ${shardWorkersMax} (got ${workers})`);
@@ -172,32 +191,47 @@ export async function runShardedCampaign(options: ShardedCampaignOptions): Promi
   const path = options.sendPath ?? (await loadSendPath(options.pathSpec, undefined, { intercept: options.intercept }));
   const wallStart = performance.now();
   const own = chunkIndexes(numRuns, options.shard);
-  const threads = Math.min(options.workers, own.length);
   let runsDone = 0;
   const progress = (runs: number): void => {
     runsDone += runs;
     options.onRun?.(runsDone);
   };
+  const workers = openWorkers(workersOptionsOf(options, path, own.length));
+  try {
+    const searched = await searchChunks(options, numRuns, own, workers, wallStart, progress);
+    const merged = mergeChunks(options, numRuns, path, own, searched.results, searched.cutAt);
+    merged.interrupted ||= searched.cutByBudget;
+    // A harness limit ends the campaign: nothing after it, and nothing of it, is shrunk.
+    if (merged.harnessLimit === undefined && options.shrink !== false) {
+      merged.failures = await shrinkFirstFailures(options, merged, searched.firstFailures, workers);
+    }
+    merged.wallMs = performance.now() - wallStart;
+    return merged;
+  } finally {
+    await workers.close();
+  }
+}
+
+/** The lanes of a campaign of `chunks` chunks: at most one per chunk. */
+function workersOptionsOf(
+  options: ShardedCampaignOptions,
+  path: NamedSendPath,
+  chunks: number,
+): WorkersOptions {
+  const lanes = Math.min(options.workers, chunks);
   // This process is one of the workers: it starts on chunk 0 at once while the others start
   // (about a second), and a small campaign may be over before they are ready. Not for an
   // intercepted path: its runs replace the process's globals, which the rest of this process
   // (a progress bar's timers) must not meet, so they run in worker processes that do nothing else.
-  const coordinatorRuns = options.coordinatorRuns ?? (options.sendPath !== undefined || !path.intercept);
-  const children = coordinatorRuns ? Math.max(0, threads - 1) : threads;
-  const pool = children > 0 ? poolRunner(children, progress) : undefined;
-  const local = coordinatorRuns ? [options.runTimeoutMs === undefined ? inProcessRunner(progress, options.sendPath) : await watchedRunner(progress)] : [];
-  const runners: ChunkRunner[] = [...local, ...Array.from({ length: children }, () => pool!)];
-  try {
-    const searched = await searchChunks(options, numRuns, own, runners, wallStart);
-    const merged = mergeChunks(options, numRuns, path, own, searched.results, searched.cutAt);
-    merged.interrupted ||= searched.cutByBudget;
-    // A harness limit ends the campaign: nothing after it, and nothing of it, is shrunk.
-    if (merged.harnessLimit === undefined && options.shrink !== false) merged.failures = await shrinkFirstFailures(options, merged, searched.firstFailures, runners);
-    merged.wallMs = performance.now() - wallStart;
-    return merged;
-  } finally {
-    await Promise.all([pool?.close(), ...local.map((runner) => runner.close())]);
-  }
+  const hereToo = options.coordinatorRuns ?? (options.sendPath !== undefined || !path.intercept);
+  const sendPath = options.sendPath;
+  const here: Serve = (task: CampaignTask, hooks) => runTask(task, { ...hooks, sendPath });
+  return {
+    module: tasksModule,
+    processes: hereToo ? Math.max(0, lanes - 1) : lanes,
+    ...(hereToo && { here }),
+    ...(options.runTimeoutMs !== undefined && { runTimeoutMs: options.runTimeoutMs }),
+  };
 }
 
 /** The searches of a campaign's chunks, as they came back. */
@@ -211,26 +245,45 @@ interface Searched {
   firstFailures: FirstFailure[];
 }
 
-/** Hands this run's chunks out to the runners in index order; see the module comment. */
-async function searchChunks(options: ShardedCampaignOptions, numRuns: number, own: readonly number[], runners: readonly ChunkRunner[], wallStart: number): Promise<Searched> {
+/** Hands this run's chunks out to the workers in index order; see the module comment. */
+async function searchChunks(
+  options: ShardedCampaignOptions,
+  numRuns: number,
+  own: readonly number[],
+  workers: Workers,
+  wallStart: number,
+  progress: (runs: number) => void,
+): Promise<Searched> {
   const deadlineAt = options.timeBudgetMs === undefined ? Infinity : wallStart + options.timeBudgetMs;
-  const searched: Searched = { results: new Array<SearchResult | undefined>(chunkCount(numRuns)).fill(undefined), cutAt: Infinity, cutByBudget: false, firstFailures: [] };
-  let next = 0;
-  const lane = async (runner: ChunkRunner): Promise<void> => {
-    await runner.ready();
-    while (next < own.length && own[next]! < searched.cutAt) {
-      const budgetMs = deadlineAt - performance.now();
-      if (budgetMs <= 0) {
-        searched.cutByBudget = true;
-        return;
-      }
-      const index = own[next++]!;
-      const result = await runner.run(searchTaskOf(options, numRuns, index, budgetMs));
-      searched.results[index] = result;
-      if (result.stoppedAt !== undefined && index < searched.cutAt) searched.cutAt = index;
-    }
+  const searched: Searched = {
+    results: new Array<SearchResult | undefined>(chunkCount(numRuns)).fill(undefined),
+    cutAt: Infinity,
+    cutByBudget: false,
+    firstFailures: [],
   };
-  await Promise.all(runners.map(lane));
+  let next = 0;
+  const take = (): { index: number; budgetMs: number } | undefined => {
+    if (next >= own.length || own[next]! >= searched.cutAt) return undefined;
+    const budgetMs = deadlineAt - performance.now();
+    if (budgetMs <= 0) {
+      searched.cutByBudget = true;
+      return undefined;
+    }
+    return { index: own[next++]!, budgetMs };
+  };
+  await workers.share(take, async ({ index, budgetMs }, lane) => {
+    let reported = 0;
+    const onRuns = (runs: number): void => {
+      reported += runs;
+      progress(runs);
+    };
+    const task = searchTaskOf(options, numRuns, index, budgetMs);
+    const result = await searchOn(lane, task, options.runTimeoutMs, onRuns);
+    // What a stopped thread had not told yet.
+    if (result.runs > reported) progress(result.runs - reported);
+    searched.results[index] = result;
+    if (result.stoppedAt !== undefined && index < searched.cutAt) searched.cutAt = index;
+  });
   searched.firstFailures = firstFailuresOf(searched.results, searched.cutAt);
   return searched;
 }
@@ -244,7 +297,6 @@ function searchTaskOf(options: ShardedCampaignOptions, numRuns: number, index: n
     numRuns: chunkRunsOf(numRuns, index),
     stepsMax: options.stepsMax,
     timeBudgetMs: Number.isFinite(budgetMs) ? Math.ceil(budgetMs) : undefined,
-    runTimeoutMs: options.runTimeoutMs,
     ...(options.intercept ? { intercept: true } : {}),
     ...(options.failFast ? { failFast: true } : {}),
     ...(options.only && { only: options.only }),
@@ -264,16 +316,20 @@ function firstFailuresOf(results: readonly (SearchResult | undefined)[], cutAt: 
   return [...first.values()];
 }
 
-/** Shrinks every first failure on the runners (one property per task), worst for a user first. */
-async function shrinkFirstFailures(options: ShardedCampaignOptions, merged: ShardedCampaignResult, firstFailures: readonly FirstFailure[], runners: readonly ChunkRunner[]): Promise<CampaignFailure[]> {
+/** Shrinks every first failure on the workers (one property per task), worst for a user first. */
+async function shrinkFirstFailures(
+  options: ShardedCampaignOptions,
+  merged: ShardedCampaignResult,
+  firstFailures: readonly FirstFailure[],
+  workers: Workers,
+): Promise<CampaignFailure[]> {
   const queue = byLoss(firstFailures);
   // By queue position, whatever the order the lanes finish in: the failures come out the same.
   const outcomes: ShrinkOutcome[] = [];
   let next = 0;
-  const lane = async (runner: ChunkRunner): Promise<void> => {
-    await runner.ready();
-    while (next < queue.length) {
-      const position = next++;
+  await workers.share(
+    () => (next < queue.length ? next++ : undefined),
+    async (position, lane) => {
       const first = queue[position]!;
       const task: ShrinkTask = {
         kind: 'shrink',
@@ -281,79 +337,15 @@ async function shrinkFirstFailures(options: ShardedCampaignOptions, merged: Shar
         cwd: process.cwd(),
         first,
         runIndex: first.runIndex,
-        runTimeoutMs: options.runTimeoutMs,
         ...(options.intercept ? { intercept: true } : {}),
         ...(options.shrinkSimulationsMax !== undefined ? { shrinkSimulationsMax: options.shrinkSimulationsMax } : {}),
       };
-      outcomes[position] = await runner.run(task);
-    }
-  };
-  await Promise.all(runners.map(lane));
+      outcomes[position] = await shrinkOn(lane, task, options.runTimeoutMs);
+    },
+  );
   const failures = outcomes.flatMap((outcome) => (outcome.stall === undefined ? [outcome.failure] : [outcome.failure, outcome.stall]));
   merged.simulations = simulationsOf(merged.simulations, failures);
   return reportable(failures);
-}
-
-interface ChunkRunner {
-  /** Resolves once a worker can take a task without waiting to start. */
-  ready(): Promise<void>;
-  run<T extends CampaignTask>(task: T): Promise<TaskOutcome<T>>;
-  close(): Promise<void>;
-}
-
-function inProcessRunner(progress: (runs: number) => void, sendPath?: NamedSendPath): ChunkRunner {
-  return { ready: async () => undefined, run: (task) => runTask(task, { onRuns: progress, sendPath }), close: async () => undefined };
-}
-
-/** This process's lane with a watchdog: its chunks run in a watched thread of this process. */
-async function watchedRunner(progress: (runs: number) => void): Promise<ChunkRunner> {
-  const { acquireChunkThread, releaseChunkThread } = await import('./watchedChunk.js');
-  const thread = acquireChunkThread();
-  return { ready: async () => undefined, run: (task) => thread.run(task, progress), close: () => releaseChunkThread(thread) };
-}
-
-function poolRunner(processes: number, progress: (runs: number) => void): ChunkRunner {
-  const pool = new Tinypool({
-    // Child processes, not worker threads: on the 2-core reference machine two worker threads
-    // ran a campaign no faster than one (1.1 cores busy in all); child processes scale (README
-    // has the current figures). The JS entry registers tsx itself, so nothing is inherited from
-    // this process's flags (vitest's or tsx's own).
-    runtime: 'child_process',
-    filename: new URL('./shardWorkerEntry.mjs', import.meta.url).href,
-    minThreads: processes,
-    maxThreads: processes,
-    // The simulation's V8 settings, plus a garbage collector that keeps to the worker's own core
-    // (see sim/v8Tuning.ts).
-    execArgv: [...simulationProcessV8Flags],
-    // tinypool starts a child process with only its own worker id in the environment unless
-    // told otherwise; a user's send path module may read its settings from the environment.
-    env: { ...process.env } as Record<string, string>,
-  });
-  return {
-    // A worker process answers this once it has started and loaded the task handler; only then
-    // does its lane take a chunk, so no chunk waits on a start-up while this process is idle.
-    ready: async () => void (await pool.run(undefined, { name: 'ready' })),
-    async run<T extends CampaignTask>(task: T): Promise<TaskOutcome<T>> {
-      // Progress arrives over the same IPC channel as the result, so before it; `settled` still
-      // guards against counting a run twice, and the result tops up what was not posted.
-      let reported = 0;
-      let settled = false;
-      const channel = {
-        postMessage: (message: unknown) => {
-          const runs = (message as { [progressMessageKey]?: unknown } | null)?.[progressMessageKey];
-          if (settled || typeof runs !== 'number') return;
-          reported += runs;
-          progress(runs);
-        },
-      };
-      const outcome = (await pool.run(task, { channel })) as TaskOutcome<T>;
-      settled = true;
-      const runs = task.kind === 'search' ? (outcome as SearchResult).runs : 0;
-      if (runs > reported) progress(runs - reported);
-      return outcome;
-    },
-    close: () => pool.destroy(),
-  };
 }
 
 /**

@@ -144,7 +144,7 @@ export interface RestartStep {
 /**
  * A scene: the bug class in miniature. A message arrives, the bot answers `replyDelayMs` later
  * (one or a burst of replies to the same chat), and one fault lands `faultOffsetMs` from the
- * first reply: before it (the reply meets a gap or a slow ack) or after it (the reply is in
+ * first reply: before it (the reply meets a gap or a slow link) or after it (the reply is in
  * flight when the connection dies). Random steps alone rarely line a fault up with a send.
  */
 export interface Scene {

@@ -2,7 +2,7 @@
  * Specimen `nested-retry`.
  * BUG: a generic `withRetry(withTimeout(...))` wrapper (each try = a fresh send, fresh id) wraps
  * a send helper that already retries with its own id. When a try is slow (a reconnect gap, a
- * slow ack) the outer timeout abandons it — but the abandoned inner send keeps going — and the
+ * slow link) the outer timeout abandons it — but the abandoned inner send keeps going — and the
  * outer layer starts another one under a new id: duplicates, and attempts multiply.
  * Caught by: exactly-once (duplicates), bounded (attempts per reply).
  */

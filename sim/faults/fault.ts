@@ -234,9 +234,9 @@ export interface FaultModule<K extends string = string, E extends FaultEventBase
 
 /**
  * A module of any kind, as the registry holds it. Its event and step types are erased: the
- * registry hands each module only events it validated with that module's own schema.
+ * registry hands each module only events it validated with that module's own schema (`any`,
+ * not `unknown`: a module's `apply` takes its own event type, which `unknown` would not accept).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFaultModule = FaultModule<string, any, any>;
 
 /** The event type of a module. */

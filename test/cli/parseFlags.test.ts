@@ -15,9 +15,9 @@ import {
   seedMax,
   shardsMax,
 } from '../../cli/parseFlags.js';
-import * as watchdog from '../../properties/campaigns/watchdog.js';
+import * as watchdog from '../../properties/campaigns/workers/workers.js';
 import { shardCountMax } from '../../properties/campaigns/shard.js';
-import { campaignRunsMax } from '../../properties/campaigns/campaign.js';
+import { campaignRunsMax } from '../../properties/campaigns/search.js';
 import { seedMax as simSeedMax } from '../../sim/random.js';
 import { verdictPropertyNames } from '../../properties/judging/verdictProperties.js';
 

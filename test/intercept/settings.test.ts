@@ -8,9 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { failureFileOf, runCampaign } from '../../properties/campaigns/campaign.js';
+import { runCampaign } from '../../properties/campaigns/campaign.js';
 import { judge } from '../../properties/campaigns/judge.js';
-import { parseFailureFile, serializeFailure } from '../../properties/campaigns/failureFile.js';
+import {
+  failureFileOf,
+  parseFailureFile,
+  serializeFailure,
+} from '../../properties/campaigns/failureFile.js';
 import { runArb } from '../../properties/generation/arbitraries.js';
 import { loadSendPath } from '../../properties/paths/loadSendPath.js';
 import { parseSendPathSettings, settingsLine } from '../../properties/paths/settings.js';

@@ -102,7 +102,13 @@ describe('the tarball', () => {
 
   it('holds every file the manifest points at, and the .mjs helpers that run from dist/', () => {
     const targets = Object.values(manifest.exports).flatMap((target) => (typeof target === 'string' ? [target] : [target.types, target.default]));
-    const expected = [...targets, ...Object.values(manifest.bin), 'dist/properties/campaigns/shardWorkerEntry.mjs', 'dist/properties/campaigns/simulationThreadEntry.mjs', 'dist/properties/campaigns/workerModules.mjs', 'dist/properties/paths/typescriptEsmHooks.mjs', 'dist/properties/paths/baileysInterceptHooks.mjs'];
+    const expected = [
+      ...targets,
+      ...Object.values(manifest.bin),
+      'dist/properties/campaigns/workers/entry.mjs',
+      'dist/properties/paths/typescriptEsmHooks.mjs',
+      'dist/properties/paths/baileysInterceptHooks.mjs',
+    ];
     expect(expected.map((file) => file.replace(/^\.\//, '')).filter((file) => !packed.files.includes(file))).toEqual([]);
   });
 

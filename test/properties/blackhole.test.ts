@@ -4,9 +4,9 @@
  * resend is only safe because the server dedupes by id: with dedupe off it shows twice.
  */
 import { describe, expect, it } from 'vitest';
-import { failureFileOf, runCampaign } from '../../properties/campaigns/campaign.js';
+import { runCampaign } from '../../properties/campaigns/campaign.js';
 import { checkAll, checkExactlyOnce } from '../../properties/judging/checkers.js';
-import { readFailureFile } from '../../properties/campaigns/failureFile.js';
+import { failureFileOf, readFailureFile } from '../../properties/campaigns/failureFile.js';
 import { builtInSendPath } from '../../properties/paths/sendPaths.js';
 import { simulate } from '../../sim/simulate.js';
 import { referenceSendPath } from '../../src/reference.js';

@@ -5,8 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCampaign } from '../../properties/campaigns/campaign.js';
-import { replayWith, type FailureFile } from '../../properties/campaigns/failureFile.js';
-import { failureFileOf } from '../../properties/campaigns/campaign.js';
+import {
+  failureFileOf,
+  replayWith,
+  type FailureFile,
+} from '../../properties/campaigns/failureFile.js';
 import { portsViolation } from '../../properties/judging/campaignProperties.js';
 import { propertyNames } from '../../properties/judging/checkers.js';
 import { exercisedRunsMin, exercisedVerdict } from '../../properties/judging/exercise.js';

@@ -2,8 +2,8 @@
  * A failure file as a campaign writes it today (not one saved earlier): specimen `unordered`,
  * caught by `order` with campaign seed 42, shrunk.
  */
-import { failureFileOf, runCampaign } from '../../properties/campaigns/campaign.js';
-import type { FailureFile } from '../../properties/campaigns/failureFile.js';
+import { runCampaign } from '../../properties/campaigns/campaign.js';
+import { failureFileOf, type FailureFile } from '../../properties/campaigns/failureFile.js';
 import { builtInSendPath } from '../../properties/paths/sendPaths.js';
 
 /** See the module comment; throws if the campaign no longer catches the specimen. */

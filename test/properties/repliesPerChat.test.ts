@@ -4,8 +4,13 @@
  * declaration, and the checkers judge each reply from when the harness could call it.
  */
 import { describe, expect, it } from 'vitest';
-import { failureFileOf, runCampaign } from '../../properties/campaigns/campaign.js';
-import { parseFailureFile, replayWith, serializeFailure } from '../../properties/campaigns/failureFile.js';
+import { runCampaign } from '../../properties/campaigns/campaign.js';
+import {
+  failureFileOf,
+  parseFailureFile,
+  replayWith,
+  serializeFailure,
+} from '../../properties/campaigns/failureFile.js';
 import { checkAll } from '../../properties/judging/checkers.js';
 import { parseSendPathSettings, settingsLine } from '../../properties/paths/settings.js';
 import { simulate } from '../../sim/simulate.js';

@@ -9,13 +9,17 @@ import { join } from 'node:path';
 import { test as fcTest } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { runArb } from '../../properties/generation/arbitraries.js';
-import { failureFileOf, runCampaign } from '../../properties/campaigns/campaign.js';
+import { runCampaign } from '../../properties/campaigns/campaign.js';
 import { stillBreaks } from '../../properties/campaigns/judge.js';
 import type { VerdictProperty } from '../../properties/judging/verdictProperties.js';
 import type { NamedSendPath } from '../../properties/paths/sendPaths.js';
 import { parseTimeline, type Timeline } from '../../sim/timeline.js';
 import { checkAll, judgedBy } from '../../properties/judging/checkers.js';
-import { replayCommand, writeFailureFile } from '../../properties/campaigns/failureFile.js';
+import {
+  failureFileOf,
+  replayCommand,
+  writeFailureFile,
+} from '../../properties/campaigns/failureFile.js';
 import { builtInSendPath } from '../../properties/paths/sendPaths.js';
 import { specimenByName, specimens } from '../../properties/specimens/index.js';
 import { fingerprint } from '../../sim/history.js';

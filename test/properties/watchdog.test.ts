@@ -4,22 +4,32 @@
  * stood; a stalled search ends there, with the counts of the runs before it.
  */
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedTimeline, runCampaign } from '../../properties/campaigns/campaign.js';
-import type { FirstFailure, SearchResult } from '../../properties/campaigns/search.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCampaign } from '../../properties/campaigns/campaign.js';
+import {
+  generatedTimeline,
+  type FirstFailure,
+  type SearchResult,
+} from '../../properties/campaigns/search.js';
 import { runShardedCampaign } from '../../properties/campaigns/shard.js';
-import { runTask, type SearchTask } from '../../properties/campaigns/shardWorker.js';
-import { SimulationThreadError, WatchedThread } from '../../properties/campaigns/watchdog.js';
-import { ChunkThread } from '../../properties/campaigns/watchedChunk.js';
+import { runTask, tasksModule, type SearchTask } from '../../properties/campaigns/tasks.js';
+import { replayWatched, searchOn } from '../../properties/campaigns/watchedTasks.js';
+import { SimulationThreadError, watchedLane } from '../../properties/campaigns/workers/workers.js';
 import { loadSendPath } from '../../properties/paths/loadSendPath.js';
 import type { Timeline } from '../../sim/timeline.js';
 import { repoRoot } from '../cli/runCli.js';
 
 const busyLoop = join(repoRoot, 'test/fixtures/paths/busyLoop.ts');
 const neverConnects = join(repoRoot, 'test/fixtures/paths/neverConnects.ts');
-const task = (pathSpec: string, numRuns: number, seed = 1): SearchTask => ({ kind: 'search', pathSpec, cwd: repoRoot, seed, numRuns, runTimeoutMs: 400 });
+const task = (pathSpec: string, numRuns: number, seed = 1): SearchTask => ({
+  kind: 'search',
+  pathSpec,
+  cwd: repoRoot,
+  seed,
+  numRuns,
+});
 
-const thread = new ChunkThread();
+const lane = watchedLane(tasksModule, 400);
 /**
  * A chunk of the busy-looping path: it stalls in one of its first runs. The first seed (of ten)
  * whose chunk has runs before the stalled one, so the counts of those runs can be compared, and
@@ -33,7 +43,7 @@ let stall: FirstFailure;
 let stalledSeed = 1;
 beforeAll(async () => {
   for (stalledSeed = 1; stalledSeed <= 10; stalledSeed += 1) {
-    stalled = await thread.run(task(busyLoop, 100, stalledSeed));
+    stalled = await searchOn(lane, task(busyLoop, 100, stalledSeed), 400);
     stall = stalled.firstFailures.find((f) => f.property === 'makes-progress')!;
     const broken = stall.campaignViolation;
     const stood = broken?.property === 'makes-progress' ? broken.stall : undefined;
@@ -44,12 +54,11 @@ beforeAll(async () => {
   }
   // Each seed's chunk waits out its stalled run's timeout (400 ms of wall time) and more.
 }, 60_000);
-afterAll(() => thread.close());
 
 describe('a chunk in a watched thread', () => {
   it('gives the result the chunk gives in this thread, with the run timeout', async () => {
     // Act
-    const watched = await thread.run(task(neverConnects, 30));
+    const watched = await searchOn(lane, task(neverConnects, 30), 400);
     const here = await runTask(task(neverConnects, 30));
     // Assert
     expect(watched).toEqual(here);
@@ -73,7 +82,7 @@ describe('a chunk in a watched thread', () => {
     // Arrange
     const runIndex = stall.runIndex;
     // Act
-    const before = await runTask({ ...task(busyLoop, runIndex, stalledSeed), runTimeoutMs: undefined });
+    const before = await runTask(task(busyLoop, runIndex, stalledSeed));
     // Assert
     expect(stalled.coverage).toEqual(before.coverage);
     expect(stalled.exercise).toEqual(before.exercise);
@@ -82,7 +91,7 @@ describe('a chunk in a watched thread', () => {
   });
 
   it('reports a send path that cannot be loaded as the thread error it is', async () => {
-    const error = await thread.run(task('specimen:no-such', 10)).catch((e: unknown) => e);
+    const error = await searchOn(lane, task('specimen:no-such', 10), 400).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SimulationThreadError);
     expect(error).toMatchObject({ errorName: 'SendPathLoadError', message: expect.stringContaining('unknown send path "specimen:no-such"') });
   });
@@ -105,18 +114,13 @@ describe('a replay in a watched thread', () => {
   it('is stopped when it makes no progress, and answers otherwise', async () => {
     // Arrange
     const failure = { format: 'baileys-sim/failure@1' as const, path: busyLoop, timeline: stall.timeline, violations: [], fingerprint: '' };
-    const replays = new WatchedThread();
-    try {
-      // Act
-      const again = await replays.run({ kind: 'replay', failure, pathSpec: busyLoop, cwd: repoRoot }, 300);
-      const fixed = await replays.run<{ result: { violations: unknown[] } }>({ kind: 'replay', failure, pathSpec: neverConnects, cwd: repoRoot }, 300);
-      // Assert
-      expect(again).toMatchObject({ stalled: true, board: { phase: 'replay', busy: true } });
-      expect(again.stalled && again.board.eventsFired).toBeGreaterThan(0);
-      expect(fixed.stalled).toBe(false);
-    } finally {
-      await replays.close();
-    }
+    // Act
+    const again = await replayWatched(failure, busyLoop, repoRoot, 300);
+    const fixed = await replayWatched(failure, neverConnects, repoRoot, 300);
+    // Assert
+    expect(again).toMatchObject({ stalled: true, board: { phase: 'replay', busy: true } });
+    expect(again.stalled && again.board.eventsFired).toBeGreaterThan(0);
+    expect(fixed.stalled).toBe(false);
   });
 });
 

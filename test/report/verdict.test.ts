@@ -8,7 +8,12 @@ import { runCampaign, type CampaignOptions } from '../../properties/campaigns/ca
 import { lossRank } from '../../properties/judging/verdictProperties.js';
 import { builtInSendPath } from '../../properties/paths/sendPaths.js';
 import { formatSummary } from '../../report/summaryText.js';
-import { summarize, type CampaignSummary, type WrittenFile } from '../../report/verdict.js';
+import {
+  brokenProperties,
+  summarize,
+  type CampaignSummary,
+  type WrittenFile,
+} from '../../report/verdict.js';
 import type { VerdictProperty } from '../../properties/judging/verdictProperties.js';
 import { specimenByName } from '../../properties/specimens/index.js';
 
@@ -105,5 +110,24 @@ describe('the verdict', () => {
     expect(summary.failures.map((f) => f.property)).toEqual(['order']);
     expect(summary.properties.filter((row) => row.verdict !== 'skipped').map((row) => row.property)).toEqual(['order']);
     expect(summary.selection).toEqual({ only: ['order'] });
+  });
+});
+
+describe('brokenProperties', () => {
+  const neverConnects = { name: 'never-connects', factory: specimenByName('never-connects').factory };
+  it.each([
+    ['reference', {}, builtInSendPath('reference')],
+    ['specimen:captured-socket', {}, builtInSendPath('specimen:captured-socket')],
+    ['never-connects', {}, neverConnects],
+    ['never-connects', { skip: ['exercised'] as VerdictProperty[] }, neverConnects],
+  ])('of %s %o names, from the counts alone, what the summary fails', async (_name, options, path) => {
+    // Arrange
+    const result = await runCampaign({ path, seed: 1, numRuns: 200, ...options });
+    const summary = summarize(result, new Map());
+    // Act
+    const broken = brokenProperties(result);
+    // Assert
+    expect(broken).toEqual(summary.failures.map((f) => f.property));
+    expect(broken.length > 0).toBe(summary.verdict === 'violation');
   });
 });

@@ -44,7 +44,7 @@ describe('fake errors match Baileys', () => {
     expect(connectionClosedError().output.statusCode).toBe(428);
   });
 
-  it("slow ack 'Timed Out' 408 is promiseTimeout's", async () => {
+  it("a query's 'Timed Out' 408 is promiseTimeout's", async () => {
     const real = await promiseTimeout(1, () => {}).catch((e: Boom) => e);
     expect(shape(timedOutError())).toEqual(shape(real as Boom));
     expect(timedOutError().output.statusCode).toBe(408);

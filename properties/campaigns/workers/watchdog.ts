@@ -1,5 +1,5 @@
 /**
- * The watchdog: simulations run in a worker thread, and the thread that started it watches a
+ * The watchdog: a request runs in a worker thread, and the thread that started it watches a
  * progress board (sim/progress.ts) the simulator ticks on at every turn and event. A run stuck
  * in synchronous code (a loop waiting for a virtual clock that cannot move while the loop runs,
  * a promise chain that never yields) blocks its own thread, so it cannot report itself; the
@@ -12,9 +12,7 @@
  * it says it is busy: loading a send path module (tsx may compile it for seconds) does not count.
  */
 import { Worker } from 'node:worker_threads';
-import type { FailureFile } from './failureFile.js';
-import type { CampaignTask } from './shardWorker.js';
-import { ProgressBoard, type ProgressSnapshot } from '../../sim/progress.js';
+import { ProgressBoard, type ProgressSnapshot } from '../../../sim/progress.js';
 
 /** Default run timeout: generous for a loaded CI machine (a busy run ticks every few µs). */
 export const runTimeoutMsDefault = 5000;
@@ -23,22 +21,20 @@ export const runTimeoutMsMin = 100;
 /** Longest run timeout: an hour. */
 export const runTimeoutMsMax = 3_600_000;
 
-/** What a simulation thread is asked to do. Plain data: it crosses a thread boundary. */
-export type ThreadRequest =
-  | { kind: 'task'; task: CampaignTask }
-  | {
-      kind: 'replay';
-      failure: FailureFile;
-      /** The send path to replay against (the file's, or an override). */
-      pathSpec: string;
-      /** Directory a module spec is resolved against. */
-      cwd: string;
-      /** Simulate twice and compare (see `replayWith`). */
-      twice?: boolean;
-    };
+/**
+ * What a worker is asked: serve `request` with the default export (a `Serve`, see serve.ts) of
+ * the module at the URL `module`. Plain data: it crosses a thread or process boundary.
+ */
+export interface WorkRequest {
+  module: string;
+  request: unknown;
+}
 
 /** What a simulation thread posts back. */
-export type ThreadMessage = { kind: 'runs'; runs: number } | { kind: 'done'; value: unknown } | { kind: 'error'; name: string; message: string };
+export type ThreadMessage =
+  | { kind: 'runs'; runs: number }
+  | { kind: 'done'; value: unknown }
+  | { kind: 'error'; name: string; message: string };
 
 /** A watched request's outcome: its value, or where the stalled run stood when it was stopped. */
 export type Watched<T> = { stalled: false; value: T } | { stalled: true; board: ProgressSnapshot };
@@ -58,8 +54,13 @@ export class SimulationThreadError extends Error {
 
 /** Checks a run timeout; the message names the option. */
 export function checkRunTimeoutMs(runTimeoutMs: number): number {
-  if (!Number.isInteger(runTimeoutMs) || runTimeoutMs < runTimeoutMsMin || runTimeoutMs > runTimeoutMsMax) {
-    throw new RangeError(`runTimeoutMs must be a whole number of ms from ${runTimeoutMsMin} to ${runTimeoutMsMax} (got ${runTimeoutMs})`);
+  if (
+    !Number.isInteger(runTimeoutMs) ||
+    runTimeoutMs < runTimeoutMsMin ||
+    runTimeoutMs > runTimeoutMsMax
+  ) {
+    const range = `${runTimeoutMsMin} to ${runTimeoutMsMax}`;
+    throw new RangeError(`runTimeoutMs must be a whole number of ms from ${range} (got ${runTimeoutMs})`);
   }
   return runTimeoutMs;
 }
@@ -70,7 +71,7 @@ function pollMsOf(runTimeoutMs: number): number {
 }
 
 /** A simulation thread and its watcher; one request at a time. */
-export class WatchedThread {
+class WatchedThread {
   #worker: Worker | undefined;
   #board: ProgressBoard | undefined;
   #busy = false;
@@ -79,7 +80,11 @@ export class WatchedThread {
    * Runs `request` in the thread (started on first use, or again after a stall) and watches it:
    * stopped after `runTimeoutMs` without progress. `onRuns` hears the thread's run counts.
    */
-  async run<T>(request: ThreadRequest, runTimeoutMs: number, onRuns?: (runs: number) => void): Promise<Watched<T>> {
+  async run<T>(
+    request: WorkRequest,
+    runTimeoutMs: number,
+    onRuns?: (runs: number) => void,
+  ): Promise<Watched<T>> {
     checkRunTimeoutMs(runTimeoutMs);
     if (this.#busy) throw new Error('invariant: one request at a time per watched thread');
     this.#busy = true;
@@ -99,11 +104,14 @@ export class WatchedThread {
   }
 
   #start(): { worker: Worker; board: ProgressBoard } {
-    if (this.#worker !== undefined && this.#board !== undefined) return { worker: this.#worker, board: this.#board };
+    if (this.#worker !== undefined && this.#board !== undefined)
+      return { worker: this.#worker, board: this.#board };
     const board = ProgressBoard.create();
     // The process's execArgv is inherited (its V8 flags are the process's anyway); a loader the
     // entry needs it registers itself.
-    const worker = new Worker(new URL('./simulationThreadEntry.mjs', import.meta.url), { workerData: { board: board.buffer } });
+    const worker = new Worker(new URL('./entry.mjs', import.meta.url), {
+      workerData: { board: board.buffer },
+    });
     // An idle thread does not keep the process alive (a request's watch does, while it lasts):
     // a thread kept for the next campaign never holds up the exit.
     worker.unref();
@@ -112,7 +120,11 @@ export class WatchedThread {
     return { worker, board };
   }
 
-  #watch<T>(request: ThreadRequest, runTimeoutMs: number, onRuns?: (runs: number) => void): Promise<Watched<T>> {
+  #watch<T>(
+    request: WorkRequest,
+    runTimeoutMs: number,
+    onRuns?: (runs: number) => void,
+  ): Promise<Watched<T>> {
     const { worker, board } = this.#start();
     return new Promise<Watched<T>>((resolve, reject) => {
       let lastTicks = board.ticks();
@@ -175,4 +187,20 @@ export class WatchedThread {
       worker.postMessage(request);
     });
   }
+}
+
+/** Idle watched threads of this process, kept for its next request (a thread loads in a second). */
+const idle: WatchedThread[] = [];
+/** Most idle threads kept; more are stopped. */
+const idleMax = 4;
+
+/** An idle watched thread of this process, or a new one; {@link releaseWatchedThread} it after. */
+export function acquireWatchedThread(): WatchedThread {
+  return idle.pop() ?? new WatchedThread();
+}
+
+/** Gives a watched thread back for the next request (stopped if enough are kept). */
+export async function releaseWatchedThread(thread: WatchedThread): Promise<void> {
+  if (idle.length < idleMax) idle.push(thread);
+  else await thread.close();
 }
