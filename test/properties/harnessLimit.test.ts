@@ -4,7 +4,8 @@
  * reports it names the member and how to stub it.
  */
 import { describe, expect, it } from 'vitest';
-import { generatedTimeline, runCampaign } from '../../properties/campaigns/campaign.js';
+import { runCampaign } from '../../properties/campaigns/campaign.js';
+import { generatedTimeline } from '../../properties/campaigns/search.js';
 import { checkAll, checkProperty, judgedBy, propertyNames, unmodelledLine, verdictOf } from '../../properties/judging/checkers.js';
 import { checkSendPath } from '../../vitest/checkSendPath.js';
 import { resolveSuiteOptions } from '../../vitest/options.js';
