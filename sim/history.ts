@@ -232,6 +232,11 @@ export interface AttemptRecord {
   /** The server nacked the message (`messages.update` status ERROR): the recipient never sees it. */
   nacked?: true;
   /**
+   * A media send whose upload the media host took and never answered: rc14 sets no upload
+   * timeout, so it stays pending for good (closes and `end()` included), having written nothing.
+   */
+  uploadUnanswered?: true;
+  /**
    * The frame reached the recipient, who could not decrypt it: not visible, and a retry receipt
    * asks for a resend (`server.retryRequests`).
    */

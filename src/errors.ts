@@ -135,3 +135,21 @@ export class SocketClosedInFlightError extends SendPathError {
     super(`socket ${generation} closed while the send was in flight`);
   }
 }
+
+/**
+ * A media send was still pending at the reply's deadline (for a resend: `deadlineMs` after it
+ * began). rc14 gives a media upload no timeout (`uploadWithNodeHttp`, `Utils/messages-media.js`):
+ * a media host that takes the upload and never answers leaves `sendMessage` pending for good.
+ * Nothing was written yet (the upload comes before the relay), but the send may still be written
+ * if the upload completes before its socket closes: counted as ambiguous, so any resend keeps
+ * the message id. The reference ends that socket with this error.
+ */
+export class SendOverdueError extends SendPathError {
+  override readonly name = 'SendOverdueError';
+  constructor(
+    readonly generation: number,
+    readonly waitedMs: number,
+  ) {
+    super(`media send on socket ${generation} still pending after ${waitedMs} ms (an upload never answered?)`);
+  }
+}

@@ -20,7 +20,8 @@
  * `maxSendAttempts` per reply up to its first write, and {@link resendAttemptsMax} more for its
  * resends (so failures before the write cannot leave a lost write unresent; resends use what the
  * first write left too, as a flapping connection may reject a few), a per-reply deadline that bounds its first
- * write (queueing, waits and attempts), and `maxUnconfirmed` replies held after their write
+ * write (queueing, waits and attempts; a media send Baileys holds past it, as an upload the media
+ * host never answers, is given up then), and `maxUnconfirmed` replies held after their write
  * (unconfirmed or waiting to be resent; at the limit the oldest unconfirmed one is treated as
  * confirmed and counted in `unconfirmedEvicted`). The outbox owns no timers: waits are the
  * supervisor's shared wait, deadlines included.
@@ -33,6 +34,7 @@ import {
   OutboxFullError,
   ReplyDeadlineError,
   SendAttemptsExhaustedError,
+  SendOverdueError,
   SendPathStoppedError,
   SendRejectedError,
 } from './errors.js';
@@ -41,7 +43,7 @@ import type { Clock, IdSource, Logger } from './ports.js';
 import { redactJid } from './redact.js';
 import { classifySendError, type CloseClass } from './sendErrors.js';
 import { SentMessages, type SentMessagesStore } from './sentMessages.js';
-import type { LiveSocket, Supervisor } from './supervisor.js';
+import type { CloseSignal, LiveSocket, Supervisor } from './supervisor.js';
 
 /** What a reply resolves to once a frame carrying it was written. */
 export interface Receipt {
@@ -85,6 +87,12 @@ export interface OutboxOptions {
    * trusted: the `trusts-write` specimen, which loses replies written into a dead connection.
    */
   resendUnconfirmed?: boolean;
+  /**
+   * Give up a media send Baileys still holds at its reply's deadline (default true): the reply
+   * ends as ambiguous and the send's socket is ended, since rc14 gives an upload no timeout. Off,
+   * the reply waits for it for good.
+   */
+  boundMediaSends?: boolean;
   /** Replies held after their write, unconfirmed or waiting for a resend (default 1,000). */
   maxUnconfirmed?: number;
   /** The sockets' `keepAliveIntervalMs`; sets the confirmation window (default Baileys' 30,000). */
@@ -143,6 +151,8 @@ interface Reply {
 interface Lane {
   readonly replies: Reply[];
   active: Reply | undefined;
+  /** Wakes the active attempt's wait (see `#firstOf`): a reply was queued behind it. */
+  onQueued: (() => void) | undefined;
 }
 
 /** A write not yet confirmed: which socket carried it and when the outbox learned of it. */
@@ -170,6 +180,7 @@ export class Outbox {
   readonly #maxPending: number;
   readonly #maxSendAttempts: number;
   readonly #resendUnconfirmed: boolean;
+  readonly #boundMediaSends: boolean;
   readonly #maxUnconfirmed: number;
   readonly #confirmWindowMs: number;
   readonly #lanes = new Map<string, Lane>();
@@ -193,6 +204,7 @@ export class Outbox {
     this.#maxPending = options.maxPending ?? 1000;
     this.#maxSendAttempts = options.maxSendAttempts ?? 8;
     this.#resendUnconfirmed = options.resendUnconfirmed ?? true;
+    this.#boundMediaSends = options.boundMediaSends ?? true;
     this.#maxUnconfirmed = options.maxUnconfirmed ?? 1000;
     this.#confirmWindowMs = confirmWindowMs(options.keepAliveIntervalMs ?? baileysKeepAliveIntervalMs);
     this.#sent = new SentMessages(options.sentMessagesRemembered ?? 1000, options.sentMessagesStore);
@@ -317,13 +329,14 @@ export class Outbox {
   #enqueue(reply: Reply): void {
     const lane = this.#lanes.get(reply.chatJid);
     if (lane === undefined) {
-      this.#startDrain(reply.chatJid, { replies: [reply], active: undefined });
+      this.#startDrain(reply.chatJid, { replies: [reply], active: undefined, onQueued: undefined });
       return;
     }
     const replies = lane.replies;
     let index = replies.length;
     while (index > 0 && replies[index - 1]!.seq > reply.seq) index -= 1;
     replies.splice(index, 0, reply);
+    lane.onQueued?.();
   }
 
   #startDrain(chatJid: string, lane: Lane): void {
@@ -370,7 +383,9 @@ export class Outbox {
     // Replies queued behind a resend must not outlive their deadline by more than one attempt.
     if (!first) this.#expireQueued(lane);
     reply.attempts += 1;
-    const result = await this.#attempt(reply, live);
+    const result = await this.#attempt(reply, live, lane);
+    // Given up at its deadline while Baileys held the send (see #firstOf): already settled.
+    if (reply.finished) return true;
     if (result.done) return this.#written(reply, result.generation);
     if (result.mayHaveWritten) reply.ambiguousCause = result.cause;
     if (result.terminal && result.cause instanceof SendPathStoppedError) return this.#fail(reply, result.cause);
@@ -388,18 +403,17 @@ export class Outbox {
   /**
    * Waits out a rate limit: until `pauseUntil` or a newer socket, through the supervisor's shared
    * wait. It wakes earlier for a deadline (a first send's own; a resend's, the earliest of the
-   * chat's replies queued behind it, which must fail on time, and a reply queued during the pause
-   * has its deadline no earlier than one deadline from now): `'expired'` then, to go round again.
-   * An Error when the wait ended for good (stop, a terminal close).
+   * chat's replies queued behind it, which must fail on time, and `deadlineMs` from now at the
+   * latest, as {@link #waitLive} does: a pause may outlast the deadline of a reply queued during
+   * it): `'expired'` then, to go round again. An Error when the wait ended for good (stop, a
+   * terminal close).
    */
   async #pause(reply: Reply, lane: Lane): Promise<Error | 'expired' | undefined> {
-    const { clock, supervisor } = this.#options;
+    const { clock, supervisor, deadlineMs } = this.#options;
     if (reply.pauseUntil <= clock.now()) return undefined;
     const first = reply.receipt === undefined;
-    const queuedLaterAt = clock.now() + this.#options.deadlineMs;
-    const deadlineAt = first
-      ? reply.deadlineAt
-      : Math.min(this.#earliestDeadlineAt(lane), queuedLaterAt);
+    const queuedBy = Math.min(this.#earliestDeadlineAt(lane), clock.now() + deadlineMs);
+    const deadlineAt = first ? reply.deadlineAt : queuedBy;
     const wakeAt = Math.min(reply.pauseUntil, deadlineAt);
     try {
       // stop() rejects the supervisor's waiters: no race with the stop signal needed.
@@ -502,10 +516,12 @@ export class Outbox {
     }
   }
 
-  /** The earliest deadline among a lane's replies still awaiting their first write. */
-  #earliestDeadlineAt(lane: Lane): number {
+  /** The earliest deadline of a lane's replies still awaiting their first write, `except` one. */
+  #earliestDeadlineAt(lane: Lane, except?: Reply): number {
     let earliest = Infinity;
-    for (const r of lane.replies) if (r.receipt === undefined) earliest = Math.min(earliest, r.deadlineAt);
+    for (const r of lane.replies) {
+      if (r.receipt === undefined && r !== except) earliest = Math.min(earliest, r.deadlineAt);
+    }
     return earliest;
   }
 
@@ -519,15 +535,16 @@ export class Outbox {
     }
   }
 
-  async #attempt(reply: Reply, live: LiveSocket): Promise<AttemptResult> {
+  async #attempt(reply: Reply, live: LiveSocket, lane: Lane): Promise<AttemptResult> {
     const { logger, supervisor } = this.#options;
     const log = { chat: redactJid(reply.chatJid), messageId: reply.messageId, attempt: reply.attempts, generation: live.generation };
     const close = supervisor.closeSignal(live.generation);
+    const startedAt = this.#options.clock.now();
     try {
       const sending = live.socket.sendMessage(reply.chatJid, reply.content, { messageId: reply.messageId });
       // A send resolves at its write; one the close overtook is never written, but Baileys may
       // hold its promise 60 s (see SocketClosedInFlightError): the next socket need not wait.
-      const first = await Promise.race([sending, this.#stopSignal, close.closed]);
+      const first = await this.#firstOf(sending, close, reply, lane, live, startedAt);
       if (first === 'stopped' || first === 'closed') {
         sending.catch(() => undefined); // settles later, or never; nobody is listening any more
         if (first === 'closed') throw new SocketClosedInFlightError(live.generation);
@@ -565,4 +582,74 @@ export class Outbox {
       close.release();
     }
   }
+
+  /**
+   * The first of: the send settles, `stop()`, or its socket's close. Meanwhile the chat's replies
+   * queued behind it that reach their deadlines are failed on time, and a media send Baileys
+   * still holds at its time is given up ({@link #giveUpHeld}): rc14 bounds every stage of a send
+   * but a media upload, which it gives no timeout, so a media host that never answers leaves the
+   * send pending for good. The attempt is still waited for, until its socket's close: it may yet
+   * be written, and the chat's next reply must not overtake it.
+   */
+  async #firstOf(
+    sending: Promise<unknown>,
+    close: CloseSignal,
+    reply: Reply,
+    lane: Lane,
+    live: LiveSocket,
+    startedAt: number,
+  ): Promise<unknown> {
+    const { clock, supervisor, deadlineMs } = this.#options;
+    const media = this.#boundMediaSends && isMediaContent(reply.content);
+    const giveUpFrom = reply.receipt === undefined ? reply.deadlineAt : startedAt + deadlineMs;
+    let giveUpAt = media ? giveUpFrom : Infinity;
+    // Every turn ends on news: the send settled, stop, a close, a reply queued, or a deadline due.
+    for (;;) {
+      const wakeAt = Math.min(giveUpAt, this.#earliestDeadlineAt(lane, reply));
+      const alarm = wakeAt === Infinity ? undefined : supervisor.alarm(wakeAt);
+      const queued = new Promise<'queued'>((resolve) => (lane.onQueued = () => resolve('queued')));
+      try {
+        const news = [sending, this.#stopSignal, close.closed, queued, ...(alarm ? [alarm.rang] : [])];
+        const first = await Promise.race(news);
+        if (first !== 'alarm' && first !== 'queued') return first;
+      } finally {
+        lane.onQueued = undefined;
+        alarm?.release();
+      }
+      this.#expireQueued(lane);
+      if (this.#earliestDeadlineAt(lane, reply) <= clock.now()) {
+        throw new Error('invariant: a queued reply outlived its deadline');
+      }
+      if (clock.now() < giveUpAt) continue;
+      giveUpAt = Infinity;
+      this.#giveUpHeld(reply, live, startedAt);
+    }
+  }
+
+  /**
+   * A media send Baileys still holds at the reply's deadline (a resend: `deadlineMs` after it
+   * began). A first send's reply ends now, as ambiguous: nothing was written yet, but its upload
+   * may still complete. Its socket is ended, because rc14 never writes a send after the close:
+   * once the close is heard the held send can no longer be written, and the chat's later replies
+   * and resends go on the next socket without overtaking it, instead of waiting for good.
+   */
+  #giveUpHeld(reply: Reply, live: LiveSocket, startedAt: number): void {
+    const cause = new SendOverdueError(live.generation, this.#options.clock.now() - startedAt);
+    const { messageId, chatJid } = reply;
+    const log = { chat: redactJid(chatJid), messageId, generation: live.generation, waitedMs: cause.waitedMs };
+    this.#options.logger.warn(log, 'media send held past its deadline; ending its socket');
+    if (reply.receipt === undefined) {
+      reply.ambiguousCause ??= cause;
+      this.#fail(reply, new ReplyDeadlineError(messageId, this.#options.deadlineMs, reply.attempts));
+    }
+    this.#options.supervisor.restart(live.generation, cause);
+  }
+}
+
+/** The content keys of media, whose send uploads first (with no timeout in rc14). */
+const mediaKeys = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+
+/** Media content. */
+function isMediaContent(content: AnyMessageContent): boolean {
+  return typeof content === 'object' && content !== null && mediaKeys.some((key) => key in content);
 }

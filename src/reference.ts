@@ -39,6 +39,13 @@ export interface ReferenceOptions {
    * confirmed (default true). Relies on WhatsApp dropping a second copy of an id it already has.
    */
   resendUnconfirmed?: boolean;
+  /**
+   * End a reply at its deadline when Baileys still holds its media send, and end that send's
+   * socket so it can never be written behind the chat's next replies (default true): rc14 gives
+   * a media upload no timeout, so a media host that never answers holds it for good. Off, the
+   * reply waits for the send however long it takes (the `no-upload-timeout` specimen).
+   */
+  boundMediaSends?: boolean;
   /** Written replies held until confirmed or resent (default 1,000; at the limit the oldest counts as confirmed). */
   maxUnconfirmed?: number;
   /** Inbound message ids remembered to hand each message over once (default 10,000, oldest forgotten first). */
@@ -147,6 +154,7 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
     maxPending: options.maxPending,
     maxSendAttempts: options.maxSendAttempts,
     resendUnconfirmed: options.resendUnconfirmed,
+    boundMediaSends: options.boundMediaSends,
     maxUnconfirmed,
     keepAliveIntervalMs,
     sentMessagesRemembered,

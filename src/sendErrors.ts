@@ -9,8 +9,8 @@ import { DisconnectReason } from '@whiskeysockets/baileys';
 import { isTerminalCode, queryRefusalCodes } from './baileysFacts.js';
 
 /**
- * - `retrySafe`: the frame was certainly not written (Baileys' pre-write `Connection Closed`);
- *   resend on a newer socket.
+ * - `retrySafe`: the frame was certainly not written (Baileys' pre-write `Connection Closed`, or
+ *   a write the system refused); resend on a newer socket.
  * - `notWritten`: rc14 failed the send before its write on a socket still open (a Boom 500: a
  *   pre-write query unanswered or refused, media refused); resend on the same socket.
  * - `rateLimited`: as `notWritten`, because the server answered 429 (`rate-overlimit`): wait
@@ -42,6 +42,7 @@ export function statusCodeOf(err: unknown): number | undefined {
 export function classifySendError(err: unknown, knowledge: AttemptKnowledge): SendErrorClass {
   // Failed because its socket ended mid-flight: the write may have happened before the end.
   if (knowledge.closeHeard) return 'ambiguous';
+  if (isRefusedWrite(err)) return 'retrySafe';
   const code = statusCodeOf(err);
   if (code === DisconnectReason.connectionClosed) return 'retrySafe';
   if (code === DisconnectReason.timedOut) return 'ambiguous';
@@ -50,6 +51,19 @@ export function classifySendError(err: unknown, knowledge: AttemptKnowledge): Se
   if (code === preWriteFailureCode) return classifyPreWriteFailure(err);
   // Other 4xx: the request itself was refused before any write. Other 5xx: the server may have it.
   return code < 500 ? 'terminal' : 'ambiguous';
+}
+
+/**
+ * A write the operating system refused: Node's error for a failed `write()` syscall (`syscall:
+ * 'write'`, an `E…` code such as `ECONNRESET` after a TCP reset the process had not read yet),
+ * which rc14's `sendRawMessage` (`Socket/socket.js`) passes on as it is, no Boom. Nothing of that
+ * frame was written, and `sendMessage` rejects only before or at its message's write (nothing
+ * after `relayMessage`'s write can fail), so the reply was not sent; the connection is going.
+ */
+function isRefusedWrite(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const { syscall, code } = err as { syscall?: unknown; code?: unknown };
+  return syscall === 'write' && typeof code === 'string' && code.startsWith('E');
 }
 
 /**

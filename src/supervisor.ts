@@ -5,7 +5,9 @@
  * built on socket A goes out on socket B if A was replaced meanwhile.
  *
  * Every sender waiting for a live socket joins one shared wait: a bounded waiter list resolved
- * by the next `open`, with a single timer for the earliest waiter deadline. No sender polls.
+ * by the next `open`, with a single timer for the earliest waiter deadline, which also rings the
+ * alarms attempts in flight race (a reply's deadline while Baileys holds its send). No sender
+ * polls.
  *
  * A connect that never completes is given up: rc14 leaves a socket `connecting` for ever when
  * the WebSocket upgrade is answered with an HTTP error (ws reports `unexpected-response`, which
@@ -63,6 +65,42 @@ class HeardCloseSignal implements CloseSignal {
   }
 }
 
+/** Rings once at its time ({@link Supervisor.alarm}); `release()` once its attempt settled. */
+export interface Alarm {
+  readonly rang: Promise<'alarm'>;
+  release(): void;
+}
+
+/** An alarm served by the supervisor's one timer until it rings or is released. */
+class TimedAlarm implements Alarm {
+  readonly rang: Promise<'alarm'>;
+  #ring: ((value: 'alarm') => void) | undefined;
+  readonly #alarms: Set<TimedAlarm>;
+
+  constructor(
+    readonly at: number,
+    alarms: Set<TimedAlarm>,
+  ) {
+    this.#alarms = alarms;
+    this.rang = new Promise<'alarm'>((resolve) => (this.#ring = resolve));
+  }
+
+  ring(): void {
+    this.#alarms.delete(this);
+    this.#ring?.('alarm');
+  }
+
+  release(): void {
+    this.#alarms.delete(this);
+  }
+}
+
+/** The alarm of a time already past: shared, it holds nothing. */
+const rungAlarm: Alarm = Object.freeze({
+  rang: Promise.resolve('alarm' as const),
+  release: () => undefined,
+});
+
 /** Where the supervisor is in its life. */
 export type SupervisorState = 'idle' | 'connecting' | 'open' | 'backoff' | 'terminal' | 'stopped';
 
@@ -116,6 +154,8 @@ export class Supervisor {
   #waiters: Waiter[] = [];
   /** Hearers of the live socket's close ({@link closeSignal}), each an attempt in flight on it. */
   readonly #closeHearers = new Set<HeardCloseSignal>();
+  /** Alarms attempts in flight race ({@link alarm}), rung by the waiter timer. */
+  readonly #alarms = new Set<TimedAlarm>();
   #waiterTimer: TimerHandle | undefined;
   #waiterTimerAt = Infinity;
   #terminalError: TerminalConnectionError | undefined;
@@ -171,6 +211,32 @@ export class Supervisor {
   }
 
   /**
+   * An alarm that rings at `at` (clock time), at once if that is past, for an attempt in flight
+   * to race; `release()` when the attempt settled. Served by the one timer of the shared wait;
+   * at most `maxWaiters` at once; none rings after `stop()`.
+   */
+  alarm(at: number): Alarm {
+    if (this.#state === 'stopped') return { rang: new Promise<'alarm'>(() => {}), release: () => {} };
+    if (this.#options.clock.now() >= at) return rungAlarm;
+    if (this.#alarms.size >= this.#maxWaiters) throw new WaitersFullError(this.#maxWaiters);
+    const alarm = new TimedAlarm(at, this.#alarms);
+    this.#alarms.add(alarm);
+    if (at < this.#waiterTimerAt) this.#armWaiterTimer();
+    return alarm;
+  }
+
+  /**
+   * Ends the live socket `generation`, if it still is, with `error`: a send it holds must never
+   * be written (rc14 writes nothing after the close). Its close then reconnects as any other.
+   */
+  restart(generation: number, error: Error): void {
+    const live = this.#live;
+    if (live === undefined || live.generation !== generation) return;
+    this.#options.logger.warn({ generation, reason: error.name }, 'ending the socket');
+    live.socket.end(error).catch(() => undefined);
+  }
+
+  /**
    * Resolves with a live socket newer than `afterGeneration`, waiting (shared) if there is none.
    * Rejects at `deadlineAt` (clock time) with {@link LiveWaitTimeoutError}, at a terminal close
    * with {@link TerminalConnectionError}, and at `stop()` with {@link SendPathStoppedError}.
@@ -199,8 +265,10 @@ export class Supervisor {
     this.#hearClose();
     this.#clearReconnectTimer();
     this.#clearWatchdog();
+    this.#alarms.clear();
     // Built only for a waiter to receive: an error's stack capture is most of a stop's cost.
     if (this.#waiters.length > 0) this.#rejectWaiters(new SendPathStoppedError());
+    else this.#armWaiterTimer();
     if (socket) {
       // The outbox does not wait on in-flight sends (real Baileys may hold them 60 s after end()).
       await socket.end(undefined);
@@ -331,9 +399,10 @@ export class Supervisor {
     for (const waiter of waiters) waiter.reject(err);
   }
 
-  /** Keeps exactly one timer, set for the earliest waiter deadline (none when no waiters). */
+  /** Keeps exactly one timer, for the earliest waiter deadline or alarm (none when there is neither). */
   #armWaiterTimer(): void {
-    const earliest = this.#waiters.reduce((min, w) => Math.min(min, w.deadlineAt), Infinity);
+    let earliest = this.#waiters.reduce((min, w) => Math.min(min, w.deadlineAt), Infinity);
+    for (const alarm of this.#alarms) earliest = Math.min(earliest, alarm.at);
     if (earliest === this.#waiterTimerAt) return;
     if (this.#waiterTimer !== undefined) this.#options.clock.clearTimeout(this.#waiterTimer);
     this.#waiterTimer = undefined;
@@ -349,7 +418,10 @@ export class Supervisor {
     const now = this.#options.clock.now();
     const expired = this.#waiters.filter((w) => w.deadlineAt <= now);
     this.#waiters = this.#waiters.filter((w) => w.deadlineAt > now);
+    const due = [...this.#alarms].filter((alarm) => alarm.at <= now);
+    for (const alarm of due) this.#alarms.delete(alarm);
     this.#armWaiterTimer();
     for (const waiter of expired) waiter.reject(new LiveWaitTimeoutError(waiter.deadlineAt));
+    for (const alarm of due) alarm.ring();
   }
 }

@@ -14,11 +14,14 @@
  *   jitter, a bounded number of times; a connect that never completes is given up;
  * - a send the server refused as over its rate limit (Boom 500, `data` 429: nothing written) waits,
  *   doubling, before it asks again, never past the reply's deadline;
+ * - a group send refused because the bot is no longer in the group (Boom 500, `data` 403:
+ *   nothing written) ends the reply: asking again cannot change it;
  * - what it wrote is kept (bounded) for Baileys' `getMessage`: a recipient that could not decrypt a
  *   message asks for it again, and after a reconnect only `getMessage` can answer; the newest
  *   written messages and handed ids are kept in a store that outlives the process, so a restart
  *   neither answers a redelivered message twice nor leaves a late retry receipt unanswered;
- * - a close the bot asked for (its stop) is not reconnected; stop settles every reply.
+ * - a close the bot asked for (its stop) is not reconnected; stop settles every reply and takes its
+ *   handler off the socket, whose close may come 30 s after a restarted bot took over.
  *
  * The last section is the glue baileys-sim needs: the three exports it calls.
  */
@@ -53,6 +56,8 @@ const attemptsMax = 8;
 /** The first wait after a rate-limit refusal, doubled on each one after. */
 const rateLimitPauseMs = 5000;
 const rateOverlimitCode = 429;
+/** A group send refused because the bot is no longer in the group (`forbidden`). */
+const notInGroupCode = 403;
 const seenMax = 10_000;
 const terminalCodes = new Set<number>([DisconnectReason.loggedOut, DisconnectReason.forbidden, DisconnectReason.connectionReplaced]);
 
@@ -80,6 +85,8 @@ interface Waiter {
 
 let live: Live | undefined;
 let current: WASocket | undefined;
+/** Removes the bot's handler from the newest socket. */
+let detach: (() => void) | undefined;
 let generation = 0;
 let closedThrough = 0;
 let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
@@ -136,7 +143,7 @@ async function startSock(): Promise<void> {
     if (gen === generation && live?.socket !== socket) void socket.end(new Error('connect never completed')).catch(() => undefined);
   }, 2 * timings.connectTimeoutMs);
 
-  socket.ev.process(async (events) => {
+  detach = socket.ev.process(async (events) => {
     if (gen !== generation) return;
     const update = events['connection.update'];
     if (update?.connection === 'open') opened(socket, gen);
@@ -322,7 +329,10 @@ async function attempt(reply: Reply, lane: Reply[]): Promise<boolean> {
     return written(reply, target.generation, result);
   } catch (error) {
     const code = statusCode(error);
-    if ((error as { data?: unknown }).data === rateOverlimitCode) {
+    const refusedCode = (error as { data?: unknown }).data;
+    // Not in the group (Boom 500, `data` 403, nothing written): no resend can change that.
+    if (refusedCode === notInGroupCode) return finish(reply, error as Error);
+    if (refusedCode === rateOverlimitCode) {
       await pause(Math.min(rateLimitPauseMs * 2 ** reply.rateLimited++, Math.max(0, reply.deadlineAt - Date.now())));
       return false;
     }
@@ -438,6 +448,10 @@ async function shutdown(): Promise<void> {
   unconfirmed = [];
   const socket = current;
   live = undefined;
+  // After Baileys' own end() (a dead link the keep-alive found) rc14's end() returns at once and
+  // the socket's close comes up to 30 s later: it must not reach the bot that replaces this one.
+  detach?.();
+  detach = undefined;
   await socket?.end(undefined);
   await Promise.all([...drains]);
   while (persisting !== undefined) await persisting;
@@ -446,6 +460,7 @@ async function shutdown(): Promise<void> {
 /** The module as freshly imported. */
 function forget(): void {
   live = current = undefined;
+  detach = undefined;
   generation = closedThrough = reconnectAttempts = seq = 0;
   reconnectTimer = watchdog = waiterTimer = undefined;
   terminal = undefined;

@@ -331,8 +331,9 @@ function faultStepArb(
 ): fc.Arbitrary<FaultStep> {
   const choices = faults.modules.flatMap((m) => {
     if (m.generate === undefined || (only !== undefined && !only.has(m.kind))) return [];
+    const step = weightOf === 'sceneWeight' ? (m.generate.sceneStep ?? m.generate.step) : m.generate.step;
     const weight = only?.get(m.kind) ?? m.generate[weightOf];
-    return [{ weight, arbitrary: m.generate.step as fc.Arbitrary<FaultStep> }];
+    return [{ weight, arbitrary: step as fc.Arbitrary<FaultStep> }];
   });
   return fc.oneof({ withCrossShrink: true }, ...choices);
 }
@@ -576,11 +577,13 @@ function addScene(build: Build, ctx: BuildContext, scene: Scene): number {
   const sub: Build = { ...build, events: [] };
   addStep(sub, ctx, { gapMs: 0, do: 'inbound', chat: scene.chat, kind: 'text', batch: 1, phrase: 0 });
   const firstReplyAt = inboundAt + scene.replyDelayMs;
+  const generate = ctx.faults.get(scene.fault.do)?.generate;
+  const media = (scene.media || generate?.sceneMedia === true) && ctx.media;
   for (let i = 0; i < scene.replies; i += 1) {
     sub.at = firstReplyAt + i * scene.spacingMs;
-    addStep(sub, ctx, { gapMs: 0, do: 'reply', back: 0, media: scene.media && ctx.media, count: 1 });
+    addStep(sub, ctx, { gapMs: 0, do: 'reply', back: 0, media, count: 1 });
   }
-  const anchorAt = ctx.faults.get(scene.fault.do)?.generate?.sceneAnchor === 'inbound' ? inboundAt : firstReplyAt;
+  const anchorAt = generate?.sceneAnchor === 'inbound' ? inboundAt : firstReplyAt;
   sub.at = Math.max(start, anchorAt + scene.faultOffsetMs);
   const faultAt = sub.at;
   addFault(sub, ctx, scene.fault);

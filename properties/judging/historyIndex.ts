@@ -13,8 +13,11 @@ import { isTerminalCode, queryRefusalCodes } from '../../src/baileysFacts.js';
  * (`getWAUploadToServer`, `Utils/messages-media.js`) or `media_conn` was answered with an error,
  * a TypeError when `media_conn` was never answered. A failed `media_conn` stays cached for the
  * socket's life (`refreshMediaConn`, `Socket/messages-send.js`): retrying there cannot help.
+ * Or the media host took its upload and never answered (no upload timeout in rc14: the send
+ * stays pending for good, having written nothing).
  */
 export function isMediaRefusal(attempt: AttemptRecord): boolean {
+  if (attempt.uploadUnanswered === true) return true;
   if (attempt.written || attempt.result !== 'rejected') return false;
   return attempt.error?.statusCode === 500 || attempt.error?.name === 'TypeError';
 }

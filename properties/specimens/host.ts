@@ -91,8 +91,12 @@ export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenO
     const bound = bindSpecimen(message, ctxFor());
     if (bound) onMessage?.(bound);
   });
-  const makeSocket = options.wrapFactory?.(env.makeSocket) ?? env.makeSocket;
-  const supervisor = new Supervisor({
+  const makeSocket = boundingMediaSends(
+    options.wrapFactory?.(env.makeSocket) ?? env.makeSocket,
+    env,
+    () => supervisor,
+  );
+  const supervisor: Supervisor = new Supervisor({
     makeSocket: options.getMessage === false ? makeSocket : keepingWrittenMessages(makeSocket),
     clock: env.clock,
     random: env.random,
@@ -155,6 +159,39 @@ function handoverOf(rules: HandoverRules, handed: HandedIds, handOne: (message: 
       handOne(message);
     }
   };
+}
+
+/**
+ * rc14 gives a media upload no timeout: a media host that never answers leaves `sendMessage`
+ * pending for good. The host bounds it as a correct path must (a media send still pending after
+ * `replyDeadlineMs` rejects as ambiguous: it may yet be written), so no specimen shows that bug
+ * besides its own. Rings on the supervisor's shared timer.
+ */
+function boundingMediaSends(
+  makeSocket: SocketFactory,
+  env: SimEnv,
+  supervisor: () => Supervisor,
+): SocketFactory {
+  return (config) => {
+    const socket = makeSocket(config);
+    const sendMessage: SocketLike['sendMessage'] = (jid, content, options) => {
+      const sending = socket.sendMessage(jid, content, options);
+      if (!isMediaContent(content)) return sending;
+      const alarm = supervisor().alarm(env.clock.now() + env.config.replyDeadlineMs);
+      const overdue = alarm.rang.then(() => {
+        const error = new Error('media send still pending at the reply deadline');
+        return Promise.reject(Object.assign(error, { ambiguous: true }));
+      });
+      overdue.catch(() => undefined);
+      return Promise.race([sending, overdue]).finally(() => alarm.release());
+    };
+    return forwardingSocket(socket, { sendMessage });
+  };
+}
+
+function isMediaContent(content: AnyMessageContent): boolean {
+  if (typeof content !== 'object' || content === null) return false;
+  return 'image' in content || 'document' in content || 'video' in content;
 }
 
 /**

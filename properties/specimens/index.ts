@@ -23,6 +23,7 @@ import { neverConnects } from './neverConnects.js';
 import { noGetMessage } from './noGetMessage.js';
 import { noInboundDedupe } from './noInboundDedupe.js';
 import { notifyOnly } from './notifyOnly.js';
+import { noUploadTimeout } from './noUploadTimeout.js';
 import { noWaitGap } from './noWaitGap.js';
 import { oneQueue } from './oneQueue.js';
 import { ownTimeoutFreshId } from './ownTimeoutFreshId.js';
@@ -86,6 +87,12 @@ export const specimens: readonly Specimen[] = [
     factory: groupFailureSent,
     bug: "reports a group reply sent when rc14 rejected it with Boom 500 before the write (the group's metadata unanswered or refused)",
     caughtBy: ['exactly-once'],
+  },
+  {
+    name: 'no-upload-timeout',
+    factory: noUploadTimeout,
+    bug: 'awaits a media send with no bound: an upload the media host never answers holds the reply for good',
+    caughtBy: ['liveness'],
   },
 ];
 

@@ -4,6 +4,10 @@
  * - `connectionClosed`, `connectionReset`, `wsClose`: the server closes the TCP connection (FIN,
  *   RST) or the WebSocket; the bot hears it one latency later (or `noticeMs`): writes in between
  *   resolve and are lost, a send still in its pre-write query rejects with the bare close code;
+ * - `connectionResetUnread`: the server resets the TCP connection, and the RST reaches the bot's
+ *   host at once but its process reads it only one latency (or `noticeMs`) later: a write in
+ *   between (a send's first query, or its frame) fails with a plain `Error('write ECONNRESET')`,
+ *   nothing written, and the close (428) follows at once;
  * - `streamEnd` and the stream errors (`restartRequired` 515, `conflict` 440, `loggedOut` 401,
  *   `serviceUnavailable` 503, `unknownStreamError` 500): the server sends the error on an open
  *   socket and Baileys ends it at once. `loggedOut` removes the linked device for good: every
@@ -39,7 +43,15 @@ export interface DropStep {
 /** Closes after which a path must not reconnect: the device was logged out, or another session took over. */
 const terminalReasons: ReadonlySet<DropReason> = new Set<DropReason>(['conflict', 'loggedOut']);
 
-const cutKinds: Partial<Record<DropReason, CutKind>> = { connectionClosed: 'fin', connectionReset: 'rst', wsClose: 'wsClose' };
+const cutKinds: Partial<Record<DropReason, CutKind>> = {
+  connectionClosed: 'fin',
+  connectionReset: 'rst',
+  connectionResetUnread: 'rstUnread',
+  wsClose: 'wsClose',
+};
+
+/** Generated unread windows of a reset are the generated notice delay (0-300 ms) times this. */
+const unreadWindowScale = 5;
 
 /** How long after a silent drop a path may still be recovering: the keep-alive, ws's close timeout, a reconnect. */
 const silentAftermathMs = keepAliveDetectionMsMax(baileysDefaults.keepAliveIntervalMs) + wsCloseTimeoutMs + baileysDefaults.connectTimeoutMs;
@@ -47,11 +59,17 @@ const silentAftermathMs = keepAliveDetectionMsMax(baileysDefaults.keepAliveInter
 /** The `drop` fault. */
 export const drop = defineFault<'drop', DropEvent, DropStep>({
   kind: 'drop',
-  summary: 'the connection ends from outside: a TCP or WebSocket close (428), a stream error (515, 440, 401, 503, 500), or a link gone silent for good (408 after the keep-alive and ws close timeout)',
+  summary:
+    'the connection ends from outside: a TCP or WebSocket close (428; a reset not read yet fails ' +
+    'writes with write ECONNRESET first), a stream error (515, 440, 401, 503, 500), or a link gone ' +
+    'silent for good (408 after the keep-alive and ws close timeout)',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'reason', 'noticeMs'],
-  check: (event) => (event.noticeMs !== undefined && cutKinds[event.reason] === undefined ? [`noticeMs: only a connectionClosed, connectionReset or wsClose drop is heard late (this is ${event.reason})`] : []),
+  check: (event) =>
+    event.noticeMs !== undefined && cutKinds[event.reason] === undefined
+      ? [`noticeMs: only a connectionClosed, connectionReset, connectionResetUnread or wsClose drop is heard late (this is ${event.reason})`]
+      : [],
   apply(event, target) {
     const cut = cutKinds[event.reason];
     if (event.reason === 'loggedOut') target.session.loggedOutAt ??= target.now();
@@ -102,9 +120,14 @@ export const drop = defineFault<'drop', DropEvent, DropStep>({
     }),
     stepWeight: 3,
     sceneWeight: 6,
-    toEvent: (step, at) =>
-      step.noticeMs === undefined || cutKinds[step.reason] === undefined
+    toEvent: (step, at) => {
+      // An RST stays unread while the bot's process is busy: up to 1.5 s, so sends meet it.
+      if (step.reason === 'connectionResetUnread') {
+        return { at, do: 'drop', reason: step.reason, noticeMs: unreadWindowScale * (step.noticeMs ?? 60) };
+      }
+      return step.noticeMs === undefined || cutKinds[step.reason] === undefined
         ? { at, do: 'drop', reason: step.reason }
-        : { at, do: 'drop', reason: step.reason, noticeMs: step.noticeMs },
+        : { at, do: 'drop', reason: step.reason, noticeMs: step.noticeMs };
+    },
   },
 });

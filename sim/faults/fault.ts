@@ -27,13 +27,15 @@ export interface FaultStepBase<K extends string = string> {
  * - `hang`: the upgrade is never answered; ws's handshake timeout ends it with 408;
  * - `refuse`: nothing listens (ECONNREFUSED), at once;
  * - `upgradeRejected`: the upgrade is answered with an HTTP error: rc14 stays `connecting`, no close;
- * - `loginFailure`: the server answers the login with `<failure reason>`: close `Connection Failure`.
+ * - `loginFailure`: the server answers the login with `<failure reason>`: `Connection Failure`;
+ * - `slowLogin`: the WebSocket opens, the server answers the login `delayMs` late, then it logs in.
  */
 export type ConnectVerdict =
   | { kind: 'hang' }
   | { kind: 'refuse' }
   | { kind: 'upgradeRejected'; status: number }
-  | { kind: 'loginFailure'; reason: number | null };
+  | { kind: 'loginFailure'; reason: number | null }
+  | { kind: 'slowLogin'; delayMs: number };
 
 /**
  * The queries (iqs) a send makes before its write: `usync` (devices, LID), `media_conn` (media
@@ -67,8 +69,11 @@ export interface RuleStages {
    * the contact and its key fetch (a `key` query) goes unanswered.
    */
   keyFetch: (send: { chatJid: string }) => 'stall' | undefined;
-  /** A media send: `fail` answers `media_conn` with an error, or fails the upload on every host. */
-  media: (step: { stage: 'mediaConn' | 'upload' }) => 'fail' | undefined;
+  /**
+   * A media send: `fail` answers `media_conn` with an error, or fails the upload on every host;
+   * `hang` (uploads only): the media host takes the upload and never answers.
+   */
+  media: (step: { stage: 'mediaConn' | 'upload' }) => 'fail' | 'hang' | undefined;
   /** A message frame is to be written: `stuck` leaves the write blocked behind a full send buffer. */
   write: (send: { chatJid: string }) => 'stuck' | undefined;
   /** A message frame reaches the server: a nack (with its code) refuses it, never seen. */
@@ -87,8 +92,11 @@ export interface RuleStages {
   receipt: (receipt: { chatJid: string }) => 'lost' | undefined;
 }
 
-/** How the server ends a connection. */
-export type CutKind = 'fin' | 'rst' | 'wsClose';
+/**
+ * How the server ends a connection: FIN, RST, a WebSocket close frame, or an RST the bot's
+ * process has not read yet (`rstUnread`: its writes fail until it does).
+ */
+export type CutKind = 'fin' | 'rst' | 'rstUnread' | 'wsClose';
 
 /** One connection (connecting or open) as a fault sees it. */
 export interface FaultLink {
@@ -173,6 +181,10 @@ export interface FaultGenerator<E, S> {
    * (for faults about what arrives, like lost receipts).
    */
   sceneAnchor?: 'firstReply' | 'inbound';
+  /** A scene's replies are media sends: the fault shows on nothing else (media failures). */
+  sceneMedia?: true;
+  /** The step a scene lines up with its reply, when it differs from a standalone one (default `step`). */
+  sceneStep?: fc.Arbitrary<S>;
   /** The event for `step` at time `at`; `chats` names chat indexes as the generated timeline does. */
   toEvent(step: S, at: number, chats: GeneratedChats): E;
   /**

@@ -21,6 +21,7 @@ import { queryRejects } from './queryRejects.js';
 import { receiptsLost } from './receiptsLost.js';
 import { recipientAway } from './recipientAway.js';
 import { refuseConnects } from './refuseConnects.js';
+import { slowLogin } from './slowLogin.js';
 import { stallQueries } from './stallQueries.js';
 import { stuckWrites } from './stuckWrites.js';
 import { undecryptable } from './undecryptable.js';
@@ -39,6 +40,7 @@ export const faultModules = {
   stuckWrites,
   loginFailure,
   upgradeRejected,
+  slowLogin,
   mediaFails,
   nack,
   receiptsLost,
@@ -139,6 +141,7 @@ export type { NackEvent } from './nack.js';
 export type { StallQueriesEvent } from './stallQueries.js';
 export type { StuckWritesEvent } from './stuckWrites.js';
 export type { UpgradeRejectedEvent } from './upgradeRejected.js';
+export type { SlowLoginEvent } from './slowLogin.js';
 export type { QueryRejectsEvent } from './queryRejects.js';
 export type { UndecryptableEvent } from './undecryptable.js';
 export type { RecipientAwayEvent } from './recipientAway.js';

@@ -16,11 +16,16 @@ const schema = z.strictObject({ at: atSchema, do: z.literal('upgradeRejected'), 
 /** `upgradeRejected`: connects until `untilAt` get HTTP `status` and stay `connecting` for ever. */
 export type UpgradeRejectedEvent = z.infer<typeof schema>;
 
-/** A generated window of rejected upgrades. */
+/** A generated window of rejected upgrades, and how late the logins after it are answered. */
 export interface UpgradeRejectedStep {
   do: 'upgradeRejected';
   forMs: number;
+  /** The logins after the window are answered this late for a minute (a `slowLogin` companion). */
+  slowLoginMs?: number | undefined;
 }
+
+/** How long the logins after a window of rejected upgrades with a slow-login companion are slow. */
+const slowLoginWindowMs = 60_000;
 
 /** The `upgradeRejected` fault. */
 export const upgradeRejected = defineFault<'upgradeRejected', UpgradeRejectedEvent, UpgradeRejectedStep>({
@@ -37,9 +42,19 @@ export const upgradeRejected = defineFault<'upgradeRejected', UpgradeRejectedEve
   draw: { shape: 'band', tone: 'fault', label: (event) => `HTTP ${event.status}`, untilAt: (event) => event.untilAt },
   coverage: { swarm: { upgradeRejected: fc.boolean() }, kindOf: () => 'upgradeRejected' },
   generate: {
-    step: fc.record({ do: fc.constant('upgradeRejected' as const), forMs: fc.integer({ min: 0, max: 20_000 }) }),
+    step: fc.record({
+      do: fc.constant('upgradeRejected' as const),
+      forMs: fc.integer({ min: 0, max: 20_000 }),
+      // A server shedding load answers the logins it lets through late: half the windows.
+      slowLoginMs: fc.option(fc.integer({ min: 1, max: 10_000 }), { nil: undefined, freq: 2 }),
+    }),
     stepWeight: 1,
     sceneWeight: 1,
     toEvent: (step, at) => ({ at, do: 'upgradeRejected', untilAt: at + step.forMs, status: 503 }),
+    companions: (step, at) => {
+      if (step.slowLoginMs === undefined) return [];
+      const from = at + step.forMs;
+      return [{ at: from, do: 'slowLogin', untilAt: from + slowLoginWindowMs, delayMs: step.slowLoginMs }];
+    },
   },
 });

@@ -26,6 +26,9 @@ function stackless<T>(build: () => T): T {
  * Why a fake connection ends from outside (the timeline's `drop.reason`):
  * - `connectionClosed`, `connectionReset`, `wsClose`: the server closes the TCP connection (FIN,
  *   RST) or the WebSocket (a close frame without a code): 428 `Connection Terminated`;
+ * - `connectionResetUnread`: the server resets the TCP connection and the RST reaches the bot's
+ *   host at once, but its event loop has not read it yet: a write until then fails with a plain
+ *   `Error('write ECONNRESET')`; then 428 `Connection Terminated`;
  * - `streamEnd`: the server ends the XML stream: 428 `Connection Terminated by Server`;
  * - `restartRequired` (515), `conflict` (440, another session took over), `loggedOut` (401, the
  *   device was removed), `serviceUnavailable` (503), `unknownStreamError` (500): stream errors;
@@ -35,6 +38,7 @@ function stackless<T>(build: () => T): T {
 export type DropReason =
   | 'connectionClosed'
   | 'connectionReset'
+  | 'connectionResetUnread'
   | 'wsClose'
   | 'streamEnd'
   | 'restartRequired'
@@ -48,6 +52,7 @@ export type DropReason =
 export const dropReasons: readonly DropReason[] = Object.freeze([
   'connectionClosed',
   'connectionReset',
+  'connectionResetUnread',
   'wsClose',
   'streamEnd',
   'restartRequired',
@@ -113,7 +118,7 @@ export function handshakeTimedOutError(): Boom {
 
 /**
  * The error a dropped connection ends with, per reason (the sources in rc14):
- * - connectionClosed / connectionReset / wsClose: `ws.on('close')`, 428 `Connection Terminated`;
+ * - connectionClosed, connectionReset(Unread), wsClose: `ws.on('close')`, 428 `Connection Terminated`;
  * - streamEnd: `CB:xmlstreamend`, 428 `Connection Terminated by Server`;
  * - stream errors: `CB:stream:error` through `getErrorCodeFromStreamError` (Utils/generics.js):
  *   the `code` attribute, else `CODE_MAP` of the first child's tag (`conflict` is 440), else 500;
@@ -132,6 +137,7 @@ function buildDropError(reason: DropReason): Boom {
       return new Boom(baileysErrorShapes.connectionLost.message, { statusCode: baileysErrorShapes.connectionLost.statusCode });
     case 'connectionClosed':
     case 'connectionReset':
+    case 'connectionResetUnread':
     case 'wsClose':
       return new Boom(baileysErrorShapes.connectionTerminated.message, { statusCode: baileysErrorShapes.connectionTerminated.statusCode });
     case 'streamEnd':
@@ -163,6 +169,27 @@ function buildDropError(reason: DropReason): Boom {
         data: { tag: 'stream:error', attrs: {} },
       });
   }
+}
+
+/**
+ * A write into a connection whose RST the process has not read yet: the `write()` syscall fails,
+ * Node's `afterWriteDispatched` hands the `ws.send` callback an ErrnoException, and
+ * `sendRawMessage` (`Socket/socket.js`) rejects with it as it is: a plain Error, no Boom, no
+ * status code. Nothing was written.
+ */
+export function writeResetError(): Error {
+  const error = stackless(() => new Error('write ECONNRESET'));
+  return Object.assign(error, { errno: -104, code: 'ECONNRESET', syscall: 'write' });
+}
+
+/**
+ * `sendPresenceUpdate('composing' | 'paused' | 'recording', toJid)` with no JID (or one without
+ * an `@`): `jidDecode` (`WABinary/jid-utils.js`) returns undefined and `const { server } =
+ * jidDecode(toJid)` (`Socket/chats.js`) throws, before anything is written, socket open or not.
+ */
+export function presenceWithoutJidError(): TypeError {
+  const message = "Cannot destructure property 'server' of 'jidDecode(...)' as it is undefined.";
+  return stackless(() => new TypeError(message));
 }
 
 /** `CB:failure` at login (`Socket/socket.js`): `Connection Failure` with the reason as status code (none: 500). */

@@ -21,6 +21,7 @@ import { pathSocketHooksOf } from './fakeSocket.js';
 import { defaultMemberJidOf } from './messageShapes.js';
 import { socketSurface, type FakeSocketSurface, type SocketStubs } from './socketSurface.js';
 import type { QueuedInbound, ReceiptForBot, ServerModel } from './server.js';
+import { socketBehaviourOf } from './socketBehaviour.js';
 
 /** Fake network behaviour knobs. */
 export interface NetworkOptions extends SocketNetworkOptions {
@@ -72,7 +73,13 @@ export interface NetworkHooks {
 }
 
 /** Connect verdicts by precedence: a connect that gets no answer cannot be refused either. */
-const connectPrecedence: readonly ConnectVerdict['kind'][] = ['hang', 'refuse', 'upgradeRejected', 'loginFailure'];
+const connectPrecedence: readonly ConnectVerdict['kind'][] = [
+  'hang',
+  'refuse',
+  'upgradeRejected',
+  'loginFailure',
+  'slowLogin',
+];
 
 /** The rules of every stage, in the order added. */
 type Rules = { [S in keyof RuleStages]: RuleStages[S][] };
@@ -151,7 +158,9 @@ export class FakeNetwork {
     const inert = generation > this.#options.socketsMax;
     if (inert) this.#clock.hitLimit('sockets', this.#options.socketsMax);
     const hooks = pathSocketHooksOf(config);
-    const socket = new FakeSocket(this.#host, generation, inert, socketTimingsOf(config), config?.auth, hooks);
+    const timings = socketTimingsOf(config);
+    const behaviour = socketBehaviourOf(config);
+    const socket = new FakeSocket(this.#host, generation, inert, timings, config?.auth, hooks, behaviour);
     this.sockets.push(socket);
     return socketSurface(socket, config, this.socketStubs);
   };
@@ -170,8 +179,12 @@ export class FakeNetwork {
     module.apply(event, this.target);
   }
 
-  /** `inbound`: the server pushes the message to the live socket now, or holds it for the next login. */
-  pushInbound(message: QueuedInbound): void {
+  /**
+   * `inbound`: the server takes the message from its sender now (its send time), and pushes it to
+   * the live socket now, or holds it for the next login.
+   */
+  pushInbound(sent: Omit<QueuedInbound, 'sentAt'>): void {
+    const message: QueuedInbound = { ...sent, sentAt: this.#clock.now() };
     const live = this.liveSocket();
     if (live === undefined) this.server.queueInbound(message);
     else live.control.deliver(message);
@@ -209,7 +222,8 @@ export class FakeNetwork {
     if (!silenced && !retrying && !this.#lostWrite()) return false;
     const newest = this.sockets.at(-1);
     if (newest === undefined) return false;
-    // A recipient's retry receipt on its way, or waiting for a socket to answer it.
+    // A recipient's retry receipt on its way, or waiting for a socket to answer it; sends under
+    // way, hung uploads included: a path that gives up on one (at a deadline) may then resend.
     if (newest.state === 'open') return retrying || this.pendingAttempts() > 0;
     // A socket closing (its end() under way) will emit its close, and the path will react to it.
     return pathBusy || newest.state === 'connecting' || newest.state === 'closing';
@@ -265,6 +279,7 @@ export class FakeNetwork {
       chatName: (jid) => this.#chatNames.get(jid) ?? jid,
       drawFakeId: () => this.#fakeIds(),
       newAttempt: (fields) => this.#newAttempt(fields),
+      loggingIn: (socket) => this.#loggingIn(socket),
       opened: (socket) => this.#opened(socket),
       closed: (_socket, unreceipted, unanswered) => {
         // Not receipted: the server delivers them again at the next login (ahead of newer ones).
@@ -321,18 +336,22 @@ export class FakeNetwork {
   }
 
   /**
-   * A socket logged in: WhatsApp ends any older session of the device (440, a stream error on an
-   * open, reachable socket: a silent one never hears it), takes the session back from one that
-   * replaced it, and delivers what it held for the bot.
+   * A socket's login is answered: WhatsApp ends any older session of the device (440, a stream
+   * error on an open, reachable socket: a silent one never hears it), sent with that answer.
    */
-  #opened(opened: FakeSocket): void {
-    if (this.#options.replaceOnConcurrentOpen) {
-      for (const socket of this.sockets) {
-        if (socket !== opened && socket.state === 'open' && !socket.silent) {
-          socket.control.streamError(dropError('conflict'), 'conflict', 'replaced');
-        }
-      }
+  #loggingIn(opening: FakeSocket): number {
+    if (!this.#options.replaceOnConcurrentOpen) return 0;
+    let replaced = 0;
+    for (const socket of this.sockets) {
+      if (socket === opening || socket.state !== 'open' || socket.silent) continue;
+      socket.control.replaced();
+      replaced += 1;
     }
+    return replaced;
+  }
+
+  /** A socket logged in: WhatsApp takes the session back, and delivers what it held for the bot. */
+  #opened(opened: FakeSocket): void {
     delete this.server.session.replacedAt;
     const queued = this.server.takeQueuedInbound();
     const receipts = this.server.takeQueuedReceipts();
@@ -404,6 +423,14 @@ export class FakeNetwork {
   }
 }
 
+/** The drop reason each way of cutting a connection records. */
+const dropReasonOfCut: Readonly<Record<CutKind, DropReason>> = {
+  fin: 'connectionClosed',
+  rst: 'connectionReset',
+  rstUnread: 'connectionResetUnread',
+  wsClose: 'wsClose',
+};
+
 /** One socket as a fault sees it; a link silenced until `heal` joins the network's set of them. */
 class SocketLink implements FaultLink {
   readonly open: boolean;
@@ -417,7 +444,7 @@ class SocketLink implements FaultLink {
   }
 
   cut(kind: CutKind, noticeMs: number | undefined): void {
-    this.#socket.control.cut(kind, noticeMs, kind === 'rst' ? 'connectionReset' : kind === 'wsClose' ? 'wsClose' : 'connectionClosed');
+    this.#socket.control.cut(kind, noticeMs, dropReasonOfCut[kind]);
   }
 
   streamError(error: Error, dropReason: DropReason): void {

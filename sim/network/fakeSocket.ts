@@ -4,25 +4,29 @@
  * `sendPresenceUpdate`, `end`. Its behaviour is rc14's as measured on the loopback server
  * (test/fidelity/scenarios.ts); in short:
  *
- * - A connect logs in after the connect delay, or hangs until `connectTimeoutMs` (408), is
- *   refused (408), fails its login (`Connection Failure`), or — after an HTTP error on the
- *   upgrade — stays `connecting` for ever. An open socket emits `receivedPendingNotifications`,
- *   `isOnline`, then `open`.
- * - `sendMessage` rejects 428 `Connection Closed` unless the socket is open. Otherwise it runs the
+ * - A connect logs in after the connect delay (or later: `slowLogin`), or hangs until
+ *   `connectTimeoutMs` (408), is refused (408), fails its login (`Connection Failure`), or —
+ *   after an HTTP error on the upgrade — stays `connecting` for ever. An open socket emits
+ *   `receivedPendingNotifications`, `isOnline`, then `open`.
+ * - `sendMessage` rejects 428 `Connection Closed` unless the WebSocket is open (from one latency
+ *   after the connect, unless the upgrade fails: before `open` too). Otherwise it runs the
  *   pre-write queries (media: `media_conn`, cached per socket even when it failed, and the upload;
  *   the first send per chat: usync, inside the socket's send lock with the write, so its sends are
  *   written in the order they were called: sendLock.ts), writes, and resolves right after the write with a
  *   `proto.WebMessageInfo`. The frame reaches the server one latency later, or stalls in a silent
  *   link, or is lost if the server cut the connection. An unanswered query waits out
- *   `defaultQueryTimeoutMs`; a network close during a query rejects with the bare close code.
- *   Each write is echoed as `messages.upsert` `append` `fromMe`.
+ *   `defaultQueryTimeoutMs`; a network close during a query rejects with the bare close code; a
+ *   write into a reset not read yet fails with `write ECONNRESET`. A media upload the host never
+ *   answers leaves the send pending for good. Each write is echoed as `messages.upsert` `append`
+ *   `fromMe` (unless `emitOwnEvents: false`).
  * - The server may cut the connection (heard one latency later: 428), end it with a stream error
  *   (Baileys ends the socket at once), or go silent: the keep-alive notices (keepAlive.ts) and
  *   Baileys ends the socket, but ws waits its 30 s close timeout for a close frame that never
  *   comes before `close` (408) is emitted; sends in between get 428. A silent link that comes
  *   back delivers what stalled.
- * - Inbound messages are upserted (`notify` live, `append` when delivered offline at login) and
- *   receipted; one whose receipt never reached the server is redelivered at the next login.
+ * - Inbound messages are receipted, then upserted (`notify` live, `append` when delivered offline
+ *   at login), stamped with their send time; one whose receipt never reached the server is
+ *   redelivered at the next login. `end()` resolves at the close only for its first caller.
  *
  * The socket reaches its network only through a {@link SocketHost}; the network reaches it
  * through {@link FakeSocket.control}. What a bot holds is not this class but its surface
@@ -55,8 +59,10 @@ import {
   mediaConnError,
   mediaConnUnansweredError,
   mediaUploadFailedError,
+  presenceWithoutJidError,
   queryRefusedError,
   timedOutError,
+  writeResetError,
   type DropReason,
 } from './baileysErrors.js';
 import { FakeEmitter } from './emitter.js';
@@ -68,6 +74,7 @@ import { parseReplyKey, type FrameKind, type QueuedInbound, type ServerModel } f
 import type { ReceiptForBot, RetryAnswer } from './server.js';
 import { factKinds, type FactKind } from '../journal.js';
 import { SendLock } from './sendLock.js';
+import { socketBehaviourOf, type SocketBehaviour } from './socketBehaviour.js';
 import { simulatedAccount, type SocketChannel, type WsEvents } from './socketChannel.js';
 import { fakeEv, type FakeEv } from './socketSurface.js';
 import { wsClosedBeforeEstablishedError } from './surfaceErrors.js';
@@ -142,6 +149,11 @@ export interface SocketHost {
   drawFakeId(): string;
   /** A new attempt record, or undefined once the run's attempts limit is hit. */
   newAttempt(fields: NewAttempt): AttemptRecord | undefined;
+  /**
+   * This socket's login was answered: WhatsApp ends the device's older sessions now. Returns how
+   * many it ended (their 440 arrives with this login's answer).
+   */
+  loggingIn(socket: FakeSocket): number;
   /** This socket logged in. */
   opened(socket: FakeSocket): void;
   /**
@@ -170,7 +182,12 @@ export interface SocketHost {
 }
 
 /** The bare close codes a query in flight is rejected with, per way the server cut the connection. */
-const closeCodeOf: Record<CutKind, number> = { fin: 1006, rst: 1006, wsClose: 1005 };
+const closeCodeOf: Record<CutKind, number> = {
+  fin: 1006,
+  rst: 1006,
+  rstUnread: 1006,
+  wsClose: 1005,
+};
 
 /**
  * A query waiting for its answer, its timeout or a close. Settling it leaves the socket's set of
@@ -225,6 +242,8 @@ type Resendable = { text: string | undefined; kind: FrameKind; attemptSeq: numbe
 export interface SocketControl {
   cut(kind: CutKind, noticeMs: number | undefined, dropReason: DropReason): void;
   streamError(error: Error, dropReason: DropReason, cause: SocketCause): void;
+  /** A newer session of the device logged in: its 440 arrives now, with that login's answer. */
+  replaced(): void;
   silence(resumeAt: number | 'heal' | 'never'): void;
   resume(): void;
   deliver(message: QueuedInbound): void;
@@ -237,10 +256,13 @@ export interface SocketControl {
 export class FakeSocket implements SocketLike {
   readonly #host: SocketHost;
   readonly #timings: SocketTimings;
+  readonly #behaviour: SocketBehaviour;
   readonly #wire: Wire;
   readonly #emitter: FakeEmitter;
   readonly #queries = new Set<PendingQuery>();
   readonly #pendingSends = new Set<AttemptRecord>();
+  /** Inbound ids this socket sent a receipt for (rc14 receipts a message before emitting it). */
+  readonly #receipted = new Set<string>();
   /** Chats whose device list this socket knows (their usync queries are done). */
   readonly #knownChats = new Set<string>();
   /** Inbound emitted but not yet receipted by the server, by id. */
@@ -269,6 +291,14 @@ export class FakeSocket implements SocketLike {
   #sendBufferFull = false;
   /** A cut the bot cannot hear yet because its link is silent: heard one latency after it resumes. */
   #unheardCut: { kind: CutKind; dropReason: DropReason } | undefined;
+  /** An RST the process has not read yet: the next write fails. */
+  #unreadReset: { kind: CutKind; dropReason: DropReason } | undefined;
+  /** A write failed (an unread RST): ws is no longer OPEN, though `close` is still to come. */
+  #writeFailed = false;
+  /** When the server accepts the upgrade (one latency after the connect), unless the connect fails there. */
+  readonly #upgradeAt: number;
+  /** Echoes of sends written before `open`: rc14's event buffer holds them until the login's notifications. */
+  #heldEchoes: WAMessage[] = [];
   /** The error `close` will carry once the close handshake ends. */
   #endError: Error | undefined;
   #endPromise: Promise<void> | undefined;
@@ -299,18 +329,22 @@ export class FakeSocket implements SocketLike {
     timings: SocketTimings = socketTimingsOf(undefined),
     auth?: SocketConfig['auth'],
     hooks: PathSocketHooks = {},
+    behaviour: SocketBehaviour = socketBehaviourOf(undefined),
   ) {
     this.#host = host;
     this.#timings = timings;
     this.#auth = auth;
     this.#hooks = hooks;
+    this.#behaviour = behaviour;
     this.#wire = new Wire(host.timers, () => host.latencyMs());
     this.record = { generation, createdAt: host.now(), state: 'connecting', endCalls: 0, refused: false, timings: { ...timings }, listeners: {} };
+    this.#upgradeAt = host.now() + host.latencyMs();
     this.#emitter = new FakeEmitter(this.record.listeners);
     this.ev = fakeEv(this.#emitter, () => this.channel);
     this.control = {
       cut: (kind, noticeMs, dropReason) => this.#cut(kind, noticeMs, dropReason),
       streamError: (error, dropReason, cause) => this.#serverEnds(error, dropReason, cause),
+      replaced: () => this.#endedByServer(dropError('conflict'), 'conflict', 'replaced'),
       silence: (resumeAt) => this.#silence(resumeAt),
       resume: () => this.#resume(),
       deliver: (message) => this.#fromServer(() => this.#arrived(message)),
@@ -334,6 +368,24 @@ export class FakeSocket implements SocketLike {
     return this.record.state;
   }
 
+  /**
+   * Whether Baileys may write: `sendRawMessage`'s `ws.isOpen`. The WebSocket is open once the
+   * socket is, and already while it logs in once the upgrade was accepted (it may be answered
+   * late: `slowLogin`); never after a write failed on it.
+   */
+  get #wsOpen(): boolean {
+    if (this.#writeFailed) return false;
+    return this.state === 'open' || (this.state === 'connecting' && this.#upgraded());
+  }
+
+  /** The upgrade was accepted: its time came, and the connect does not fail before the WebSocket opens. */
+  #upgraded(): boolean {
+    if (this.#host.now() < this.#upgradeAt || this.#wire.silent) return false;
+    if (this.record.cause !== undefined) return false;
+    const verdict = this.#host.connectVerdict()?.kind;
+    return verdict !== 'hang' && verdict !== 'refuse' && verdict !== 'upgradeRejected';
+  }
+
   /** Whether `close` has been emitted to the path. */
   get closeEmitted(): boolean {
     return this.record.closeEmittedAt !== undefined;
@@ -344,7 +396,7 @@ export class FakeSocket implements SocketLike {
     return this.#wire.silent;
   }
 
-  /** Sends still pending on this socket. */
+  /** Sends still pending on this socket (hung uploads included). */
   get inflightCount(): number {
     return this.#pendingSends.size;
   }
@@ -376,7 +428,7 @@ export class FakeSocket implements SocketLike {
     const attempt = this.#host.newAttempt(fields);
     // Over the attempts limit: the run is over; a promise that never settles stops a retry loop.
     if (attempt === undefined) return new Promise<never>(() => {});
-    if (this.state !== 'open') return this.#settleRejected(attempt, connectionClosedError());
+    if (!this.#wsOpen) return this.#settleRejected(attempt, connectionClosedError());
     const media = kind === 'image' || kind === 'document';
     return this.#track(attempt, async () => {
       if (media) await this.#mediaPhase(attempt);
@@ -389,12 +441,15 @@ export class FakeSocket implements SocketLike {
       });
       // rc14's sendMessage echoes the very message object it resolves to.
       const sent = sentWaMessage({ chatJid: jid, messageId, text, kind, at: attempt.at }) as WAMessage;
-      this.#echo(sent);
+      if (this.#behaviour.emitOwnEvents) this.#echo(sent);
       return sent;
     });
   };
 
-  /** Baileys `sendPresenceUpdate`: 428 unless open; otherwise written at once. */
+  /**
+   * Baileys `sendPresenceUpdate`: a chat state (`composing`, ...) needs a JID (a TypeError
+   * otherwise, whatever the socket's state); then 428 unless open; otherwise written at once.
+   */
   readonly sendPresenceUpdate = (type: WAPresence, toJid?: string): Promise<void> => {
     const chatJid = toJid ?? '';
     const attempt = this.#host.newAttempt({
@@ -407,8 +462,12 @@ export class FakeSocket implements SocketLike {
       closeEmittedBefore: this.closeEmitted,
     });
     if (attempt === undefined) return new Promise<never>(() => {});
-    if (this.state !== 'open') return this.#settleRejected(attempt, connectionClosedError()) as Promise<never>;
+    const chatState = type !== 'available' && type !== 'unavailable';
+    const jidless = chatState && !(typeof toJid === 'string' && toJid.includes('@'));
+    if (jidless) return this.#settleRejected(attempt, presenceWithoutJidError()) as Promise<never>;
+    if (!this.#wsOpen) return this.#settleRejected(attempt, connectionClosedError()) as Promise<never>;
     return this.#track(attempt, async () => {
+      if (this.#unreadReset !== undefined) throw this.#failedWrite();
       this.#markWritten(attempt);
       this.#wire.send('toServer', () => {
         attempt.reachedServer = true;
@@ -419,17 +478,21 @@ export class FakeSocket implements SocketLike {
   };
 
   /**
-   * Baileys `end(error)`: single-use. Begins the close handshake (sends get 428 from now on) and
-   * resolves once `close` was emitted with `lastDisconnect.error = error` (undefined stays
-   * undefined, as in Baileys): one round trip later on a live link, ws's 30 s close timeout later
-   * on a silent one. Later calls return the same promise.
+   * Baileys `end(error)`: single-use (`if (closed) return`, `Socket/socket.js`). The first call
+   * of the socket's life begins the close handshake (sends get 428 from now on) and resolves
+   * once `close` was emitted with `lastDisconnect.error = error` (undefined stays undefined, as
+   * in Baileys): one round trip later on a live link, ws's 30 s close timeout later on a silent
+   * one. Any later call resolves at once: a second call of the path, and a first one after
+   * Baileys' own `end()` began (the keep-alive gave up on a silent link, a stream error) or
+   * finished, while the old socket's `close` may still be 30 s away.
    */
   readonly end = (error: Error | undefined): Promise<void> => {
     this.record.endCalls++;
     if (this.record.endCalledAt === undefined) this.#host.hooks.note?.(factKinds.endCalled, this.generation);
     this.record.endCalledAt ??= this.#host.now();
-    if (this.#endPromise !== undefined) return this.#endPromise;
-    if (this.closeEmitted) return (this.#endPromise = Promise.resolve());
+    // Baileys' own end() began (a bot's ws.close() alone is not one: Baileys' `closed` is unset).
+    const baileysEnding = this.state === 'closing' && !this.#closingByWs;
+    if (this.#endPromise !== undefined || baileysEnding || this.closeEmitted) return Promise.resolve();
     const promise = this.#closing();
     // The bot's ws.close() left ws closing: Baileys' end() skips ws.close() and emits close at
     // once; the ws listeners it removes no longer hear ws's own close.
@@ -475,9 +538,13 @@ export class FakeSocket implements SocketLike {
     if (answered && cache) this.#knownChats.add(jid);
   }
 
-  /** rc14's `sendNode`: 428 unless open (or 408 behind a full buffer); written now, `atServer` runs on arrival. */
+  /**
+   * rc14's `sendNode`: 428 unless the WebSocket is open (or 408 behind a full buffer, or `write
+   * ECONNRESET` into a reset not read yet); written now, `atServer` runs on arrival.
+   */
   #sendNode(atServer: (() => void) | undefined): Promise<void> {
-    if (this.state !== 'open') return Promise.reject(connectionClosedError());
+    if (!this.#wsOpen) return Promise.reject(connectionClosedError());
+    if (this.#unreadReset !== undefined) return Promise.reject(this.#failedWrite());
     if (this.#sendBufferFull) return this.#sleep(this.#timings.connectTimeoutMs).then(() => Promise.reject(timedOutError()));
     this.#wire.send('toServer', () => atServer?.());
     return Promise.resolve();
@@ -525,7 +592,15 @@ export class FakeSocket implements SocketLike {
     const verdict: ConnectVerdict | undefined = this.#wire.silent ? { kind: 'hang' } : this.#host.connectVerdict();
     switch (verdict?.kind) {
       case undefined:
-        return this.#open();
+        return this.#loggedIn();
+      case 'slowLogin':
+        // The WebSocket is open meanwhile; a link gone silent by then never hears the answer.
+        this.#connectTimer = this.#host.timers.setTimeout(() => {
+          this.#connectTimer = undefined;
+          if (this.#wire.silent) this.#completeConnect();
+          else this.#loggedIn();
+        }, verdict.delayMs);
+        return;
       case 'hang': {
         const timeoutAt = this.record.createdAt + this.#timings.connectTimeoutMs;
         this.#connectTimer = this.#host.timers.setTimeout(() => {
@@ -552,6 +627,20 @@ export class FakeSocket implements SocketLike {
         this.#ws?.endBegan();
         return this.#finishClose(loginFailureError(verdict.reason));
     }
+  }
+
+  /**
+   * The login was answered. When it ended an older session of the device, that session's 440
+   * arrived with the answer and its close takes a round trip; this socket's `open` follows its
+   * own login queries, which take longer (rc14 on loopback: the old close 10 ms before the new
+   * `open`). Opens after the replaced sessions' closes.
+   */
+  #loggedIn(): void {
+    if (this.#host.loggingIn(this) === 0) return this.#open();
+    this.#connectTimer = this.#host.timers.setTimeout(() => {
+      this.#connectTimer = undefined;
+      this.#open();
+    }, 2 * this.#host.latencyMs() + 1);
   }
 
   /**
@@ -583,8 +672,11 @@ export class FakeSocket implements SocketLike {
     // rc14 order: the offline notification, the login's `creds.update` (its `me`, with the LID the
     // server gave), then chats.js's presence inside the `open` emission (`CB:success`, Socket/socket.js).
     this.#emit('connection.update', { receivedPendingNotifications: true });
+    const held = this.#heldEchoes;
+    this.#heldEchoes = [];
+    for (const message of held) this.#emitEcho(message);
     this.#loginCredsUpdate();
-    this.#emit('connection.update', { isOnline: true });
+    this.#emit('connection.update', { isOnline: this.#behaviour.markOnlineOnConnect });
     this.#emit('connection.update', { connection: 'open' });
     this.#host.opened(this);
   }
@@ -596,12 +688,29 @@ export class FakeSocket implements SocketLike {
     if (this.#wire.cut || this.closeEmitted) return;
     this.#wire.cutByServer();
     this.#lost('drop', dropReason);
-    if (this.#wire.silent) this.#unheardCut = { kind, dropReason };
-    else this.#host.timers.setTimeout(() => this.#heardCut(kind, dropReason), noticeMs ?? this.#host.latencyMs());
+    if (this.#wire.silent) return void (this.#unheardCut = { kind, dropReason });
+    // An unread RST is on the bot's host already: writes fail until the process reads it.
+    if (kind === 'rstUnread') this.#unreadReset = { kind, dropReason };
+    const heardInMs = noticeMs ?? this.#host.latencyMs();
+    this.#host.timers.setTimeout(() => this.#heardCut(kind, dropReason), heardInMs);
+  }
+
+  /**
+   * A write into an RST not read yet: the syscall fails (`write ECONNRESET`, nothing written),
+   * Node destroys the socket, ws is CLOSING from then on (later sends get 428) and its `close`
+   * follows: the cut is heard at once.
+   */
+  #failedWrite(): Error {
+    const reset = this.#unreadReset!;
+    this.#unreadReset = undefined;
+    this.#writeFailed = true;
+    this.#host.timers.setTimeout(() => this.#heardCut(reset.kind, reset.dropReason), 0);
+    return writeResetError();
   }
 
   /** ws emits `close`: queries still listening reject with the bare close code; Baileys ends the socket. */
   #heardCut(kind: CutKind, dropReason: DropReason): void {
+    this.#unreadReset = undefined;
     if (this.closeEmitted) return;
     this.#closingByWs = false;
     for (const query of this.#queries) if (!query.detached) query.reject(closeCodeOf[kind]);
@@ -614,11 +723,14 @@ export class FakeSocket implements SocketLike {
   /** A stream error (or stream end) from the server: it arrives one latency later and Baileys ends the socket. */
   #serverEnds(error: Error, dropReason: DropReason, cause: SocketCause): void {
     if (this.closeEmitted) return;
-    this.#fromServer(() => {
-      if (this.state !== 'open') return;
-      this.#lost(cause, dropReason);
-      this.#beginEnd(error, cause);
-    });
+    this.#fromServer(() => this.#endedByServer(error, dropReason, cause));
+  }
+
+  /** The server's stream error arrived: Baileys ends the socket with it. */
+  #endedByServer(error: Error, dropReason: DropReason, cause: SocketCause): void {
+    if (this.state !== 'open') return;
+    this.#lost(cause, dropReason);
+    this.#beginEnd(error, cause);
   }
 
   /** The link goes silent; the keep-alive will notice unless it comes back first. */
@@ -736,7 +848,10 @@ export class FakeSocket implements SocketLike {
     this.#wire.destroy();
     this.#emit('connection.update', closeUpdate(error, now));
     this.#emitter.destroy();
-    const unemitted = [...this.#offlinePending, ...this.#upsertBuffer].filter((m) => !this.#unreceipted.has(m.id));
+    // Receipted messages (emitted, a listener may have thrown) are the server's no more: rc14's
+    // `ev.destroy()` drops what its buffer held. Never receipted ones come again at the next login.
+    const held = [...this.#offlinePending, ...this.#upsertBuffer];
+    const unemitted = held.filter((m) => !this.#receipted.has(m.id));
     const unreceipted = [...this.#unreceipted.values(), ...unemitted];
     const offlineRetries = this.#offlineReceipts.filter((r) => r.type === 'retry');
     const unanswered = [...this.#unansweredRetries, ...offlineRetries];
@@ -789,7 +904,7 @@ export class FakeSocket implements SocketLike {
     if (!ok) attempt.error = errorRecord(error);
   }
 
-  #settleRejected(attempt: AttemptRecord, error: Boom): Promise<never> {
+  #settleRejected(attempt: AttemptRecord, error: Boom | TypeError): Promise<never> {
     attempt.result = 'rejected';
     attempt.settledAt = this.#host.now();
     this.#host.hooks.note?.(factKinds.attemptSettled, attempt.seq);
@@ -801,12 +916,25 @@ export class FakeSocket implements SocketLike {
   async #mediaPhase(attempt: AttemptRecord): Promise<void> {
     this.#mediaConn ??= this.#askMediaConn(attempt);
     await this.#mediaConn;
-    if (this.#host.ask('media', { stage: 'upload' }) === 'fail') {
+    const upload = this.#host.ask('media', { stage: 'upload' });
+    if (upload === 'hang') return this.#uploadUnanswered(attempt);
+    if (upload === 'fail') {
       await this.#sleep(2 * this.#host.latencyMs());
       throw mediaUploadFailedError();
     }
     // The upload goes to a media host over its own HTTPS connection, not over this socket.
     await this.#sleep(2 * this.#host.latencyMs());
+  }
+
+  /**
+   * The media host took the upload and never answers. rc14 passes no timeout to it
+   * (`uploadWithNodeHttp`, `Utils/messages-media.js`: `timeout: mediaUploadTimeoutMs`, unset by
+   * default), so the send never settles, not even when this socket closes; it never reached
+   * `relayMessage`, so it wrote nothing.
+   */
+  #uploadUnanswered(attempt: AttemptRecord): Promise<never> {
+    attempt.uploadUnanswered = true;
+    return new Promise<never>(() => {});
   }
 
   async #askMediaConn(attempt: AttemptRecord): Promise<void> {
@@ -861,13 +989,15 @@ export class FakeSocket implements SocketLike {
     chatJid: string,
     options: { timeoutMs?: number; forced?: 'stall' } = {},
   ): Promise<boolean> {
-    if (this.state !== 'open') return Promise.reject(connectionClosedError());
+    if (!this.#wsOpen) return Promise.reject(connectionClosedError());
     // The query cannot be written behind a full buffer: `sendRawMessage`'s write timeout.
     if (this.#sendBufferFull) return this.#sleep(this.#timings.connectTimeoutMs).then(() => Promise.reject(timedOutError()));
+    if (this.#unreadReset !== undefined) return Promise.reject(this.#failedWrite());
     return new Promise<boolean>((resolve, reject) => {
       const query = new PendingQuery(this.#queries, this.#host.timers, attempt, resolve, reject);
       this.#queries.add(query);
-      query.timer = this.#host.timers.setTimeout(() => query.resolve(false), options.timeoutMs ?? this.#timings.defaultQueryTimeoutMs);
+      const timeoutMs = options.timeoutMs ?? this.#timings.defaultQueryTimeoutMs;
+      query.timer = this.#host.timers.setTimeout(() => query.resolve(false), timeoutMs);
       const answer = options.forced ?? this.#host.ask('query', { kind, chatJid });
       if (answer === 'stall') {
         if (attempt !== undefined) attempt.queriesStalled = (attempt.queriesStalled ?? 0) + 1;
@@ -889,7 +1019,8 @@ export class FakeSocket implements SocketLike {
    * 408 the same way, and fills the buffer for every write after it.
    */
   async #write(attempt: AttemptRecord, text: string | undefined): Promise<void> {
-    if (this.state !== 'open') throw connectionClosedError();
+    if (!this.#wsOpen) throw connectionClosedError();
+    if (this.#unreadReset !== undefined) throw this.#failedWrite();
     if (this.#sendBufferFull || this.#host.ask('write', { chatJid: attempt.chatJid }) === 'stuck') {
       await this.#sleep(this.#timings.connectTimeoutMs);
       throw timedOutError();
@@ -960,8 +1091,13 @@ export class FakeSocket implements SocketLike {
   /** rc14 echoes every write as an `append` upsert `fromMe` (`emitOwnEvents`), after its event buffer's delay. */
   #echo(message: WAMessage): void {
     this.#host.timers.setTimeout(() => {
-      if (!this.closeEmitted) this.#emit('messages.upsert', { messages: [message], type: 'append' });
+      if (this.state === 'connecting') this.#heldEchoes.push(message);
+      else if (!this.closeEmitted) this.#emitEcho(message);
     }, this.#host.options.echoMs);
+  }
+
+  #emitEcho(message: WAMessage): void {
+    this.#emit('messages.upsert', { messages: [message], type: 'append' });
   }
 
   // ---- inbound -------------------------------------------------------------------------------
@@ -1047,6 +1183,7 @@ export class FakeSocket implements SocketLike {
         await this.#query('usync', undefined, chatJid);
         if (!chatJid.endsWith('@g.us')) await this.#query('usync', undefined, chatJid);
         if (this.state !== 'open') throw connectionClosedError();
+        if (this.#unreadReset !== undefined) throw this.#failedWrite();
         if (this.#sendBufferFull) throw timedOutError();
         this.#resendFrameToServer(chatJid, messageId, message);
         this.#resends.remember(messageId, { ...message, writtenAt: this.#host.now() });
@@ -1074,23 +1211,31 @@ export class FakeSocket implements SocketLike {
   }
 
   /**
-   * Emits the buffered messages as one upsert. If a listener throws, rc14's buffer is not cleared:
-   * the same messages are emitted again with the next flush, and none is receipted.
+   * Emits the buffered messages as one upsert, each receipted first: rc14's `handleMessage`
+   * (`Socket/messages-recv.js`) sends the receipt, then `upsertMessage`, and the event buffer
+   * emits. If a listener throws, rc14's buffer is not cleared: the same messages are emitted
+   * again with the next flush on this socket, and never again once it closes (the server has
+   * their receipts).
    */
   #flush(type: 'notify' | 'append'): void {
     this.#flushTimer = undefined;
     if (this.#upsertBuffer.length === 0 || this.state !== 'open') return;
     const batch = this.#upsertBuffer;
+    for (const message of batch) this.#receipt(message);
     for (const message of batch) this.#host.hooks.onInboundEmitted(message, this.generation, type);
-    const ok = this.#emit('messages.upsert', inboundUpsert(batch, type, this.#host.now()));
-    if (!ok) return;
-    this.#upsertBuffer = [];
-    for (const message of batch) {
-      this.#unreceipted.set(message.id, message);
-      this.#wire.send('toServer', () => {
-        if (this.#host.ask('receipt', { chatJid: message.chatJid }) !== 'lost') this.#unreceipted.delete(message.id);
-      });
-    }
+    const ok = this.#emit('messages.upsert', inboundUpsert(batch, type));
+    if (ok) this.#upsertBuffer = [];
+  }
+
+  /** An inbound message's receipt, once per socket; until it reaches the server, a close hands it back. */
+  #receipt(message: QueuedInbound): void {
+    if (this.#receipted.has(message.id)) return;
+    this.#receipted.add(message.id);
+    this.#unreceipted.set(message.id, message);
+    this.#wire.send('toServer', () => {
+      const lost = this.#host.ask('receipt', { chatJid: message.chatJid }) === 'lost';
+      if (!lost) this.#unreceipted.delete(message.id);
+    });
   }
 
   // ---- small helpers -------------------------------------------------------------------------

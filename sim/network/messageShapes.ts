@@ -29,9 +29,13 @@ export function defaultMemberJidOf(groupJid: string): string {
   return memberJid(groupJid, 0);
 }
 
-/** The `WAMessage` rc14 upserts for one inbound message of each kind. */
-export function inboundWaMessage(message: QueuedInbound, now: number): WAMessage {
-  const timestamp = Math.floor(now / 1000);
+/**
+ * The `WAMessage` rc14 upserts for one inbound message of each kind. Its `messageTimestamp` is
+ * the stanza's `t` (`decryptMessageNode`, `Utils/decode-wa-message.js`): when the message was
+ * sent, so an offline or redelivered message carries its original time, not its delivery's.
+ */
+export function inboundWaMessage(message: QueuedInbound): WAMessage {
+  const timestamp = Math.floor(message.sentAt / 1000);
   // In a group every message names its sender (`handleMessage`, `Socket/messages-recv.js`).
   const direct = { remoteJid: message.chatJid, id: message.id, fromMe: false };
   const participant = message.participantJid ?? defaultMemberJidOf(message.chatJid);
@@ -57,8 +61,11 @@ export function inboundWaMessage(message: QueuedInbound, now: number): WAMessage
 }
 
 /** The `messages.upsert` Baileys emits for a batch of inbound messages (`notify` live, `append` offline). */
-export function inboundUpsert(batch: readonly QueuedInbound[], type: 'notify' | 'append', now: number): BaileysEventMap['messages.upsert'] {
-  return { messages: batch.map((message) => inboundWaMessage(message, now)), type };
+export function inboundUpsert(
+  batch: readonly QueuedInbound[],
+  type: 'notify' | 'append',
+): BaileysEventMap['messages.upsert'] {
+  return { messages: batch.map((message) => inboundWaMessage(message)), type };
 }
 
 /** What a sent message was, for the `WAMessage` a send resolves to. */

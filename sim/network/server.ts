@@ -169,6 +169,8 @@ export interface QueuedInbound {
   kind: InboundKind;
   /** Timeline msg name, for the harness. */
   msg: string;
+  /** When the server took it from its sender (virtual ms): the stanza's `t`, redeliveries too. */
+  sentAt: number;
   /** In a group chat: the member who wrote it (their JID). */
   participantJid?: string;
 }

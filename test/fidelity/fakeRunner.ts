@@ -60,7 +60,7 @@ function timelineEventsFor(step: FaultStep, scenario: Scenario, index: number, m
     case 'terminate':
       return [{ at, do: 'drop', reason: 'connectionClosed' }];
     case 'reset':
-      return [{ at, do: 'drop', reason: 'connectionReset' }];
+      return [{ at, do: 'drop', reason: step.unread ? 'connectionResetUnread' : 'connectionReset' }];
     case 'wsClose':
       return [{ at, do: 'drop', reason: 'wsClose' }];
     case 'streamEnd':
@@ -91,6 +91,7 @@ function timelineEventsFor(step: FaultStep, scenario: Scenario, index: number, m
       if (step.conn === 'error') events.push({ at, do: 'mediaFails', untilAt, stage: 'mediaConn' });
       if (step.conn === 'hold') events.push({ at, do: 'stallQueries', untilAt, iq: 'media_conn' });
       if (step.upload === 'fail') events.push({ at, do: 'mediaFails', untilAt, stage: 'upload' });
+      if (step.upload === 'hang') events.push({ at, do: 'mediaFails', untilAt, stage: 'uploadHangs' });
       return events;
     }
     case 'receipts':
@@ -130,6 +131,7 @@ function connectPlanEvents(step: Extract<Step, { do: 'nextConnect' }>, scenario:
   if (plan === 'closeOnAccept') return [{ at: connect.at + 1, do: 'drop', reason: 'connectionClosed' }];
   if (plan === 'hang') return [{ at: step.at, do: 'blackhole', untilAt }];
   if ('upgradeStatus' in plan) return [{ at: step.at, do: 'upgradeRejected', untilAt, status: plan.upgradeStatus }];
+  if ('loginDelayMs' in plan) return [{ at: step.at, do: 'slowLogin', untilAt, delayMs: plan.loginDelayMs }];
   const reason = plan.failure ?? 500;
   if (!(loginFailureReasons as readonly number[]).includes(reason)) {
     missing(`a login failure with reason ${reason}`);

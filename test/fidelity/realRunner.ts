@@ -13,7 +13,7 @@ import { systemClock, systemRandom, type SimEnv } from '../../src/ports.js';
 import { memoryStore } from '../../src/stores.js';
 import { makeLoggedInAuthState } from '../loopback/auth.js';
 import { mediaAgentOptions, startWaServer, type WaServer } from '../loopback/waServer.js';
-import { chatOf, clientStepKinds, groupJid, groupMemberJids, newsletterJid, parseScenario, scenarioChats, type FaultStep, type Scenario } from './scenario.js';
+import { chatOf, clientStepKinds, groupJid, groupMemberJids, newsletterJid, parseScenario, scenarioChats, type FaultStep, type Scenario, type StepOf } from './scenario.js';
 import { listenerErrorMessage, scriptedPath } from './scriptedPath.js';
 import { inboundText, type Trace } from './trace.js';
 
@@ -56,7 +56,7 @@ export async function runReal(scenario: Scenario): Promise<RealRun> {
   if (scenario.steps.some(s => s.do === 'send' && s.media)) await server.startMediaHost();
   const jidOf = realJids(scenario);
   for (const chat of scenarioChats(scenario)) if (groupJid(chat) !== undefined) server.groups.set(jidOf(chat), [...groupMemberJids]);
-  const { factory, record } = scriptedPath(scenario, jidOf);
+  const { factory, record } = scriptedPath(scenario, jidOf, { beforeSend: step => resetUnreadBefore(server, scenario, step) });
   const logged: string[] = [];
   const env = realEnv(server, logged);
   const rejections = scenario.listenerThrows ? captureListenerRejections(scenario.name) : undefined;
@@ -129,6 +129,15 @@ function realEnv(server: WaServer, logged: string[]): SimEnv {
   };
 }
 
+/**
+ * An unread reset happens in the script's own turn, right before its send at the same time: the
+ * client's kernel has the RST (loopback delivers it within the syscall) but its event loop has
+ * not polled the socket yet, so the send's first write fails.
+ */
+function resetUnreadBefore(server: WaServer, scenario: Scenario, send: StepOf<'send'>): void {
+  if (scenario.steps.some(s => s.do === 'reset' && s.unread === true && s.at === send.at)) server.current?.reset();
+}
+
 /** Applies one scenario fault to the loopback server now. */
 export function applyFault(server: WaServer, step: FaultStep, jidOf: (chat: string) => string, timers: NodeJS.Timeout[]): void {
   const current = server.current;
@@ -149,7 +158,7 @@ export function applyFault(server: WaServer, step: FaultStep, jidOf: (chat: stri
       current?.terminate();
       break;
     case 'reset':
-      current?.reset();
+      if (!step.unread) current?.reset(); // an unread one comes with its send (resetUnreadBefore)
       break;
     case 'wsClose':
       current?.close();

@@ -38,6 +38,8 @@ const connectPlan = z.union([
   z.literal('hang'),
   z.strictObject({ failure: z.int().min(100).max(999).nullable() }),
   z.strictObject({ upgradeStatus: z.int().min(300).max(599) }),
+  /** the handshake completes (the WebSocket is open), `<success>` comes this much later */
+  z.strictObject({ loginDelayMs: z.int().min(1).max(60_000) }),
 ]);
 
 const stepSchemas = {
@@ -53,6 +55,8 @@ const stepSchemas = {
     textBytes: z.int().min(1).max(64_000_000).optional(),
   }),
   end: z.strictObject({ at, do: z.literal('end') }),
+  /** `sendPresenceUpdate('composing', jid)`; `noJid`: with no jid at all */
+  presence: z.strictObject({ at, do: z.literal('presence'), key: name, chat: name.optional(), noJid: z.literal(true).optional() }),
   // ---- server / network faults ----
   inbound: z.strictObject({
     at,
@@ -67,7 +71,11 @@ const stepSchemas = {
   /** the newest connection's silent link comes back */
   resume: z.strictObject({ at, do: z.literal('resume') }),
   terminate: z.strictObject({ at, do: z.literal('terminate') }),
-  reset: z.strictObject({ at, do: z.literal('reset') }),
+  /**
+   * `unread`: the reset reaches the client just before the send at the same time, in the same
+   * turn of its event loop, so the send writes into a connection whose RST is not read yet.
+   */
+  reset: z.strictObject({ at, do: z.literal('reset'), unread: z.literal(true).optional() }),
   wsClose: z.strictObject({ at, do: z.literal('wsClose') }),
   streamEnd: z.strictObject({ at, do: z.literal('streamEnd') }),
   streamError: z.strictObject({ at, do: z.literal('streamError'), kind: z.enum(streamErrorKinds) }),
@@ -78,7 +86,8 @@ const stepSchemas = {
   nackNext: z.strictObject({ at, do: z.literal('nackNext'), error: z.string().regex(/^[0-9]{3}$/, 'must be a 3-digit code') }),
   ackDelay: z.strictObject({ at, do: z.literal('ackDelay'), ms: z.int().min(0).max(scenarioLimits.atMsMax) }),
   latency: z.strictObject({ at, do: z.literal('latency'), ms: z.int().min(0).max(10_000) }),
-  media: z.strictObject({ at, do: z.literal('media'), conn: z.enum(['answer', 'hold', 'error']), upload: z.enum(['ok', 'fail']) }),
+  /** `upload: hang`: the media host reads the upload and never answers */
+  media: z.strictObject({ at, do: z.literal('media'), conn: z.enum(['answer', 'hold', 'error']), upload: z.enum(['ok', 'fail', 'hang']) }),
   /** from now on the recipient's phone sends a delivery and/or read receipt this long after each message frame */
   receipts: z.strictObject({ at, do: z.literal('receipts'), deliveryMs: z.int().min(0).max(10_000).optional(), readMs: z.int().min(0).max(10_000).optional() }),
   /** the recipient cannot decrypt the next message frame: its retry receipt comes `afterMs` after the frame arrived */
@@ -96,14 +105,14 @@ export const stepKinds = Object.freeze(Object.keys(stepSchemas) as (keyof typeof
 /** One step kind. */
 export type StepKind = (typeof stepKinds)[number];
 /** Steps the scripted send path performs; every other kind is a server / network fault. */
-export const clientStepKinds: ReadonlySet<StepKind> = new Set<StepKind>(['connect', 'send', 'end']);
+export const clientStepKinds: ReadonlySet<StepKind> = new Set<StepKind>(['connect', 'send', 'end', 'presence']);
 
 /** One timed step. */
 export type Step = { [K in StepKind]: z.infer<(typeof stepSchemas)[K]> }[StepKind];
 /** A step of kind `K`. */
 export type StepOf<K extends StepKind> = Extract<Step, { do: K }>;
 /** A client action. */
-export type ClientStep = StepOf<'connect' | 'send' | 'end'>;
+export type ClientStep = StepOf<'connect' | 'send' | 'end' | 'presence'>;
 /** A server / network fault. */
 export type FaultStep = Exclude<Step, ClientStep>;
 /** The socket settings of a scenario. */
@@ -118,6 +127,8 @@ const headSchema = z.strictObject({
   reconnect: z.strictObject({ delayMs: z.int().min(0).max(60_000) }).optional(),
   /** the path's first listener of this event throws (once, on the first `connection: 'open'` for connection.update) */
   listenerThrows: z.enum(['connection.update', 'messages.upsert']).optional(),
+  /** more `makeWASocket` settings (Baileys' defaults: both true) */
+  socketConfig: z.strictObject({ markOnlineOnConnect: z.boolean().optional(), emitOwnEvents: z.boolean().optional() }).optional(),
   /** the path passes `getMessage` (its sent messages by id) in the socket config */
   getMessage: z.literal(true).optional(),
   /** the script stops observing here; what happens later is not part of the trace */
@@ -131,6 +142,7 @@ export interface Scenario {
   socket: SocketSettings;
   reconnect?: { delayMs: number };
   listenerThrows?: 'connection.update' | 'messages.upsert';
+  socketConfig?: { markOnlineOnConnect?: boolean; emitOwnEvents?: boolean };
   getMessage?: true;
   endAt: number;
   steps: Step[];
@@ -162,6 +174,7 @@ export function parseScenario(input: unknown): Scenario {
   const scenario: Scenario = { name: head.data.name, socket: head.data.socket, endAt: head.data.endAt, steps };
   if (head.data.reconnect) scenario.reconnect = head.data.reconnect;
   if (head.data.listenerThrows) scenario.listenerThrows = head.data.listenerThrows;
+  if (head.data.socketConfig) scenario.socketConfig = head.data.socketConfig;
   if (head.data.getMessage) scenario.getMessage = true;
   return scenario;
 }
@@ -196,8 +209,8 @@ function checkSteps(steps: readonly Step[], endAt: number, where: string, issues
       connected = true;
       if (++connects > scenarioLimits.connectsMax) issues.push(`${here}: more than ${scenarioLimits.connectsMax} connects`);
     }
-    if ((step.do === 'send' || step.do === 'end') && !connected) issues.push(`${here}.do: "${step.do}" before any "connect"`);
-    if (step.do === 'send') {
+    if ((step.do === 'send' || step.do === 'end' || step.do === 'presence') && !connected) issues.push(`${here}.do: "${step.do}" before any "connect"`);
+    if (step.do === 'send' || step.do === 'presence') {
       if (keys.has(step.key)) issues.push(`${here}.key: duplicate key "${step.key}"`);
       keys.add(step.key);
     }
@@ -207,6 +220,9 @@ function checkSteps(steps: readonly Step[], endAt: number, where: string, issues
     }
     if ((step.do === 'refuse' || step.do === 'blackhole') && step.untilAt < step.at) {
       issues.push(`${here}.untilAt: before at (${step.untilAt} < ${step.at})`);
+    }
+    if (step.do === 'reset' && step.unread && !steps.some((s) => s.do === 'send' && s.at === step.at)) {
+      issues.push(`${here}.unread: an unread reset needs a send at the same time (${step.at})`);
     }
   });
 }

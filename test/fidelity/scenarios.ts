@@ -61,6 +61,7 @@ const refused = (code: number, text: string): ErrorShape => ({ kind: 'boom', sta
 const closeCode = (value: number): ErrorShape => ({ kind: 'number', value });
 const connectionClosed = boom(428, 'Connection Closed');
 const resolvedValue = { proto: true, timestamp: 'Long' as const, status: 1, fromMe: true };
+const noJidError: ErrorShape = { kind: 'error', name: 'TypeError', message: "Cannot destructure property 'server' of 'jidDecode(...)' as it is undefined." };
 
 /**
  * rc14's connection events for a login that succeeds: `connecting` with
@@ -70,13 +71,13 @@ const resolvedValue = { proto: true, timestamp: 'Long' as const, status: 1, from
  * calls `sendPresenceUpdate('available')` (markOnlineOnConnect, with a push name), which emits
  * `isOnline` nested inside the emission of `open`.
  */
-function login(sock: number, connectAt: number): ConnectionEntry[] {
-  const at = connectAt + loginMs;
+function login(sock: number, connectAt: number, { online = true, answeredAfterMs = 0 } = {}): ConnectionEntry[] {
+  const at = connectAt + answeredAfterMs + loginMs;
   const slackMs = loginSlackMs;
   return [
     ...connecting(sock, connectAt),
     { at, socket: sock, event: 'pending:true', slackMs },
-    { at, socket: sock, event: 'online:true', slackMs },
+    { at, socket: sock, event: online ? 'online:true' : 'online:false', slackMs },
     { at, socket: sock, event: 'open', slackMs },
   ];
 }
@@ -115,16 +116,18 @@ const rejected = (key: string, sock: number, at: number, settledAt: number, erro
 /** A send answered at once: resolved after the write, frame at the server. */
 const written = (key: string, sock: number, at: number): SendEntry => resolved(key, sock, at, at + writeMs, at + writeMs);
 const echo = (name: string, sock: number, at: number, status = 1): UpsertEntry => ({ at, socket: sock, type: 'append', fromMe: true, name, status });
-const received = (name: string, sock: number, at: number, type: 'notify' | 'append', slackMs?: number): UpsertEntry => ({
+/** A received message upserted at `at`, sent (its `messageTimestamp`) at `sentAt`. */
+const received = (name: string, sock: number, at: number, type: 'notify' | 'append', sentAt: number, slackMs?: number): UpsertEntry => ({
   at,
   socket: sock,
   type,
   fromMe: false,
   name,
   status: null,
+  sentAt,
   ...(slackMs === undefined ? {} : { slackMs }),
 });
-const trace = (t: Partial<Trace>): Trace => ({ connection: [], sends: [], upserts: [], updates: [], thrown: [], ...t });
+const trace = (t: Partial<Trace>): Trace => ({ connection: [], sends: [], upserts: [], updates: [], thrown: [], ends: [], presences: [], ...t });
 const scenario = (raw: Omit<Scenario, 'socket'>): Scenario => parseScenario({ socket, ...raw });
 
 // ---- the cases --------------------------------------------------------------------------------
@@ -154,7 +157,7 @@ export const healthySession: FidelityCase = {
   rc14: trace({
     connection: login(1, 0),
     sends: [written('r1', 1, 1000), written('r2', 1, 1500)],
-    upserts: [echo('r1', 1, 1000 + writeMs + echoMs), echo('r2', 1, 1500 + writeMs + echoMs), received('m1', 1, 2000 + upsertMs, 'notify')],
+    upserts: [echo('r1', 1, 1000 + writeMs + echoMs), echo('r2', 1, 1500 + writeMs + echoMs), received('m1', 1, 2000 + upsertMs, 'notify', 2000)],
   }),
 };
 
@@ -236,6 +239,7 @@ export const endOnSilentLink: FidelityCase = {
   rc14: trace({
     connection: [...login(1, 0), closed(1, 2500 + wsCloseTimeoutMs, null)],
     sends: [rejected('r1', 1, 3000, 3000, connectionClosed)],
+    ends: [{ at: 2500, socket: 1, outcome: 'resolved', settledAt: 2500 + wsCloseTimeoutMs }],
   }),
 };
 
@@ -434,6 +438,7 @@ export const inFlightAtEnd: FidelityCase = {
   rc14: trace({
     connection: [...login(1, 0), closed(1, 1500, null)],
     sends: [rejected('r1', 1, 1000, 1000 + socket.defaultQueryTimeoutMs, connectionClosed)],
+    ends: [{ at: 1500, socket: 1, outcome: 'resolved', settledAt: 1500 }],
   }),
 };
 
@@ -660,7 +665,7 @@ export const offlineQueue: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 500),
-    upserts: [received('m1', 1, 500 + loginMs + offlineUpsertMs, 'append', loginSlackMs), received('m2', 1, 500 + loginMs + offlineUpsertMs, 'append', loginSlackMs)],
+    upserts: [received('m1', 1, 500 + loginMs + offlineUpsertMs, 'append', 0, loginSlackMs), received('m2', 1, 500 + loginMs + offlineUpsertMs, 'append', 0, loginSlackMs)],
   }),
 };
 
@@ -682,7 +687,7 @@ export const redeliveryAfterDrop: FidelityCase = {
   }),
   rc14: trace({
     connection: [...login(1, 0), closed(1, 1700, boom(428, 'Connection Terminated')), ...login(2, 1900)],
-    upserts: [received('m1', 1, 1200 + upsertMs, 'notify'), received('m1', 2, 1900 + loginMs + offlineUpsertMs, 'append', loginSlackMs)],
+    upserts: [received('m1', 1, 1200 + upsertMs, 'notify', 1200), received('m1', 2, 1900 + loginMs + offlineUpsertMs, 'append', 1200, loginSlackMs)],
   }),
 };
 
@@ -811,7 +816,7 @@ export const listenerThrowsOnUpsert: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 0),
-    upserts: [received('m1', 1, 1000 + upsertMs, 'notify'), received('m1', 1, 1500 + upsertMs, 'notify'), received('m2', 1, 1500 + upsertMs, 'notify')],
+    upserts: [received('m1', 1, 1000 + upsertMs, 'notify', 1000), received('m1', 1, 1500 + upsertMs, 'notify', 1000), received('m2', 1, 1500 + upsertMs, 'notify', 1500)],
     thrown: [{ at: 1000 + upsertMs, socket: 1, event: 'messages.upsert', surfaced: 'rejection', laterListenerRan: false }],
   }),
 };
@@ -845,6 +850,269 @@ export const sendsSerialized: FidelityCase = {
   }),
 };
 
+/**
+ * The media host takes the upload and never answers. `sendMessage` uploads in
+ * `generateWAMessage` → `prepareWAMessageMedia` (`Utils/messages.js`), before `relayMessage`
+ * (`Socket/messages-send.js` `sendMessage`), through `getWAUploadToServer` →
+ * `uploadWithNodeHttp` (`Utils/messages-media.js`), whose request gets `timeout: timeoutMs`,
+ * i.e. `mediaUploadTimeoutMs`, unset by default: nothing ends the wait. d1 stays pending, after
+ * its socket closed and a new one opened too, and never wrote a frame; r2 in the same chat, sent
+ * meanwhile, is written at once (the upload holds no lock).
+ */
+export const mediaUploadNeverAnswered: FidelityCase = {
+  scenario: scenario({
+    name: 'media-upload-never-answered',
+    endAt: 5000,
+    reconnect: { delayMs: 200 },
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 500, do: 'media', conn: 'answer', upload: 'hang' },
+      { at: 1000, do: 'send', key: 'd1', media: 'document' },
+      { at: 1500, do: 'send', key: 'r2' },
+      { at: 3000, do: 'terminate' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 3000, boom(428, 'Connection Terminated')), ...login(2, 3200)],
+    sends: [{ key: 'd1', socket: 1, at: 1000, outcome: 'pending', frames: 0 }, written('r2', 1, 1500)],
+    upserts: [echo('r2', 1, 1500 + writeMs + echoMs)],
+  }),
+};
+
+/**
+ * The receipt goes out before the handler runs: `handleMessage` (`Socket/messages-recv.js`)
+ * awaits `sendReceipt` and only then `upsertMessage`, and the event buffer emits after it
+ * (`processNodeWithBuffer`). The path's `messages.upsert` listener throws on m1: the server has
+ * its receipt, so nothing delivers m1 again. rc14's buffer would emit it again with its next
+ * flush on this socket, but the connection drops first and `end()` destroys the buffer
+ * (`ev.destroy()`, `Utils/event-buffer.js`): the next socket never sees m1.
+ */
+export const receiptBeforeHandler: FidelityCase = {
+  scenario: scenario({
+    name: 'receipt-before-handler',
+    endAt: 3500,
+    reconnect: { delayMs: 200 },
+    listenerThrows: 'messages.upsert',
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1000, do: 'inbound', msg: 'm1' },
+      { at: 1500, do: 'terminate' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 1500, boom(428, 'Connection Terminated')), ...login(2, 1700)],
+    upserts: [received('m1', 1, 1000 + upsertMs, 'notify', 1000)],
+    thrown: [{ at: 1000 + upsertMs, socket: 1, event: 'messages.upsert', surfaced: 'rejection', laterListenerRan: false }],
+  }),
+};
+
+/**
+ * `end()` is single-use: `if (closed) return` (`Socket/socket.js` `end`) before anything else.
+ * The first call awaits `ws.close()`, which on a silent link waits ws's 30 s close timeout; a
+ * second call resolves at once, 29 s before the close.
+ */
+export const endTwice: FidelityCase = {
+  long: true,
+  scenario: scenario({
+    name: 'end-twice',
+    endAt: 34_000,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 2000, do: 'silence' },
+      { at: 2500, do: 'end' },
+      { at: 3500, do: 'end' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 2500 + wsCloseTimeoutMs, null)],
+    ends: [
+      { at: 2500, socket: 1, outcome: 'resolved', settledAt: 2500 + wsCloseTimeoutMs },
+      { at: 3500, socket: 1, outcome: 'resolved', settledAt: 3500 },
+    ],
+  }),
+};
+
+/**
+ * The keep-alive gives up on a silent link and calls Baileys' own `end()` (5-7 s after the last
+ * frame); the path's `end()` after it returns at once (`if (closed) return`), while `close` is
+ * still ws's 30 s close timeout away. A path that reconnects as soon as its `end()` resolved has
+ * its new socket open half a minute before the old socket's 408 close arrives.
+ */
+export const endAfterKeepAliveEnd: FidelityCase = {
+  long: true,
+  scenario: scenario({
+    name: 'end-after-keepalive-end',
+    endAt: 40_000,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 2000, do: 'silence' },
+      { at: 10_000, do: 'end' },
+      { at: 10_100, do: 'connect' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), ...login(2, 10_100), closed(1, 2000 + keepAliveNoticeMs + wsCloseTimeoutMs, boom(408, 'Connection was lost'))],
+    ends: [{ at: 10_000, socket: 1, outcome: 'resolved', settledAt: 10_000 }],
+  }),
+};
+
+/**
+ * A send right after a TCP reset the client has not read yet (the RST is in its kernel, its event
+ * loop has not polled the socket): the send's first write (its usync query) fails in the
+ * `write()` syscall, and `sendRawMessage` (`Socket/socket.js`) rejects with Node's error as it is,
+ * a plain `Error('write ECONNRESET')` (code `ECONNRESET`, syscall `write`): no Boom, no status
+ * code, nothing written. Node destroys the socket and ws's `close` follows: 428 `Connection
+ * Terminated`, after the rejection.
+ */
+export const sendIntoUnreadReset: FidelityCase = {
+  scenario: scenario({
+    name: 'send-into-unread-reset',
+    endAt: 2500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1500, do: 'reset', unread: true },
+      { at: 1500, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 1500, boom(428, 'Connection Terminated'))],
+    sends: [rejected('r1', 1, 1500, 1500, { kind: 'error', name: 'Error', message: 'write ECONNRESET' })],
+  }),
+};
+
+/**
+ * `messageTimestamp` is the stanza's `t` (`decryptMessageNode`, `Utils/decode-wa-message.js`:
+ * `messageTimestamp: +stanza.attrs.t`): when the message was sent, which WhatsApp keeps for an
+ * offline delivery and for a redelivery. m1, sent while the bot had no connection, and m2,
+ * redelivered on the next socket after its receipt was lost, carry their own send times, seconds
+ * before they reached the bot: a bot that skips "messages older than this connection" drops them.
+ */
+export const originalTimestamps: FidelityCase = {
+  scenario: scenario({
+    name: 'original-timestamps',
+    endAt: 9000,
+    reconnect: { delayMs: 3000 },
+    steps: [
+      { at: 0, do: 'inbound', msg: 'm1' },
+      { at: 3000, do: 'connect' },
+      { at: 4500, do: 'inbound', msg: 'm2', receiptLost: true },
+      { at: 5000, do: 'terminate' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 3000), closed(1, 5000, boom(428, 'Connection Terminated')), ...login(2, 8000)],
+    upserts: [
+      received('m1', 1, 3000 + loginMs + offlineUpsertMs, 'append', 0, loginSlackMs),
+      received('m2', 1, 4500 + upsertMs, 'notify', 4500),
+      received('m2', 2, 8000 + loginMs + offlineUpsertMs, 'append', 4500, loginSlackMs),
+    ],
+  }),
+};
+
+/**
+ * The server answers the login 2 s late (the Noise handshake is done, the WebSocket open):
+ * `sendRawMessage` (`Socket/socket.js`) checks only `ws.isOpen`, so a send made while the socket
+ * is still `connecting` runs its usync queries, which the server answers, and is written, a
+ * second before `open`. Its echo waits in the event buffer, which flushes with the login's
+ * pending notifications (`Utils/event-buffer.js`).
+ */
+export const sendBeforeOpen: FidelityCase = {
+  scenario: scenario({
+    name: 'send-before-open',
+    endAt: 3500,
+    steps: [
+      { at: 0, do: 'nextConnect', plan: { loginDelayMs: 2000 } },
+      { at: 100, do: 'connect' },
+      { at: 1000, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({
+    connection: login(1, 100, { answeredAfterMs: 2000 }),
+    sends: [written('r1', 1, 1000)],
+    upserts: [{ ...echo('r1', 1, 100 + 2000 + loginMs), slackMs: loginSlackMs }],
+  }),
+};
+
+/**
+ * `markOnlineOnConnect: false`: at login chats.js calls `sendPresenceUpdate('unavailable')`
+ * instead of `'available'` (`Socket/chats.js`), which emits `isOnline: false`.
+ */
+export const offlineOnConnect: FidelityCase = {
+  scenario: scenario({
+    name: 'mark-online-off',
+    endAt: 1800,
+    socketConfig: { markOnlineOnConnect: false },
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1000, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({ connection: login(1, 0, { online: false }), sends: [written('r1', 1, 1000)], upserts: [echo('r1', 1, 1000 + writeMs + echoMs)] }),
+};
+
+/** `emitOwnEvents: false`: `sendMessage` upserts nothing of its own (`Socket/messages-send.js`): no echo. */
+export const noOwnEcho: FidelityCase = {
+  scenario: scenario({
+    name: 'emit-own-events-off',
+    endAt: 1800,
+    socketConfig: { emitOwnEvents: false },
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1000, do: 'send', key: 'r1' },
+    ],
+  }),
+  rc14: trace({ connection: login(1, 0), sends: [written('r1', 1, 1000)] }),
+};
+
+/**
+ * The path opens a second socket while the first is open: when its login is answered, the
+ * server ends the device's older session (`<stream:error><conflict type="replaced"/>`), and the
+ * old socket's 440 close arrives before the new socket's `open`, which waits for the login's
+ * own queries.
+ */
+export const replacedByOwnLogin: FidelityCase = {
+  scenario: scenario({
+    name: 'replaced-by-own-login',
+    endAt: 2500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1000, do: 'connect' },
+    ],
+  }),
+  rc14: trace({ connection: [...login(1, 0), ...connecting(2, 1000), closed(1, 1000 + loginMs, boom(440, 'Stream Errored (conflict)'), loginSlackMs), ...login(2, 1000).slice(2)] }),
+};
+
+/**
+ * `sendPresenceUpdate('composing')` with no JID: `const { server } = jidDecode(toJid)`
+ * (`Socket/chats.js`) destructures `undefined` and the call rejects with a TypeError before
+ * anything is written, whether the socket is open or closed; with a JID it is written, or 428
+ * once closed.
+ */
+export const presenceWithoutJid: FidelityCase = {
+  scenario: scenario({
+    name: 'presence-without-jid',
+    endAt: 2500,
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1000, do: 'presence', key: 'c1', noJid: true },
+      { at: 1200, do: 'presence', key: 'c2' },
+      { at: 1500, do: 'end' },
+      { at: 2000, do: 'presence', key: 'c3', noJid: true },
+      { at: 2100, do: 'presence', key: 'c4' },
+    ],
+  }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 1500, null)],
+    ends: [{ at: 1500, socket: 1, outcome: 'resolved', settledAt: 1500 }],
+    presences: [
+      { key: 'c1', socket: 1, at: 1000, outcome: 'rejected', settledAt: 1000, error: noJidError },
+      { key: 'c2', socket: 1, at: 1200, outcome: 'resolved', settledAt: 1200 },
+      { key: 'c3', socket: 1, at: 2000, outcome: 'rejected', settledAt: 2000, error: noJidError },
+      { key: 'c4', socket: 1, at: 2100, outcome: 'rejected', settledAt: 2100, error: connectionClosed },
+    ],
+  }),
+};
+
 // ---- pre-write queries that reject, group chats ----------------------------------------------
 
 /** A group's metadata query and its participants' devices before each write (`relayMessage`). */
@@ -874,7 +1142,7 @@ export const groupSend: FidelityCase = {
     sends: [resolved('g1', 1, 1000, 1000 + groupWriteMs, 1000 + groupWriteMs), resolved('g2', 1, 2000, 2000 + groupWriteMs, 2000 + groupWriteMs)],
     upserts: [
       echo('g1', 1, 1000 + groupWriteMs + echoMs),
-      { ...received('m1', 1, 1500 + upsertMs, 'notify'), participant: true },
+      { ...received('m1', 1, 1500 + upsertMs, 'notify', 1500), participant: true },
       echo('g2', 1, 2000 + groupWriteMs + echoMs),
     ],
   }),
@@ -1168,6 +1436,17 @@ export const fidelityCases: readonly FidelityCase[] = Object.freeze([
   writeStalled,
   listenerThrowsOnOpen,
   listenerThrowsOnUpsert,
+  mediaUploadNeverAnswered,
+  receiptBeforeHandler,
+  endTwice,
+  endAfterKeepAliveEnd,
+  sendIntoUnreadReset,
+  originalTimestamps,
+  sendBeforeOpen,
+  offlineOnConnect,
+  noOwnEcho,
+  replacedByOwnLogin,
+  presenceWithoutJid,
   groupSend,
   groupMetadataUnanswered,
   groupForbidden,

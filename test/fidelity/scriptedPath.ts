@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { proto, type BaileysEventMap, type WAMessageKey } from '@whiskeysockets/baileys';
 import type { SendPath, SendPathFactory, SimEnv, SocketLike } from '../../src/ports.js';
 import { chatOf, type Scenario, type StepOf } from './scenario.js';
-import { emptyTrace, errorShape, messageText, nameInText, sendText, valueShape, type ConnectionEntry, type SendEntry, type Trace } from './trace.js';
+import { emptyTrace, errorShape, messageText, nameInText, sendText, valueShape, type ConnectionEntry, type EndEntry, type PresenceEntry, type SendEntry, type Trace } from './trace.js';
 
 /** The message id a scenario send uses (Baileys' own format: `3EB0` + 18 upper-case hex). */
 export function messageIdFor(scenario: string, key: string): string {
@@ -27,16 +27,36 @@ export interface ScriptRecord {
 /** Marks the error a throwing listener throws (`<this> (<scenario>)`), so a runner can tell it from others. */
 export const listenerErrorMessage = 'fidelity: the path listener throws';
 
+/**
+ * What a runner does in the script's own turn of the event loop: `beforeSend` runs right before
+ * the script calls `sendMessage` for a step, so a server fault it applies cannot be read by the
+ * client first (an unread reset).
+ */
+export interface ScriptHooks {
+  beforeSend?(step: StepOf<'send'>): void;
+}
+
 /** Builds the scripted path for `scenario`; `jidOf` maps the scenario's chat names to JIDs. */
-export function scriptedPath(scenario: Scenario, jidOf: (chat: string) => string): { factory: SendPathFactory; record: ScriptRecord } {
+export function scriptedPath(
+  scenario: Scenario,
+  jidOf: (chat: string) => string,
+  hooks: ScriptHooks = {},
+): { factory: SendPathFactory; record: ScriptRecord } {
   let finish!: () => void;
   const record: ScriptRecord = {
     trace: emptyTrace(),
     keysById: new Map(),
     finished: new Promise<void>(resolve => (finish = resolve)),
   };
-  const factory: SendPathFactory = env => new Script(scenario, env, jidOf, record, finish);
+  const factory: SendPathFactory = env => new Script(scenario, env, jidOf, record, finish, hooks);
   return { factory, record };
+}
+
+/** `messageTimestamp` (seconds: a number, or a protobuf Long) in ms, or undefined. */
+function timestampMs(value: unknown): number | undefined {
+  if (typeof value === 'number') return value * 1000;
+  const long = value as { toNumber?: () => number } | null | undefined;
+  return typeof long?.toNumber === 'function' ? long.toNumber() * 1000 : undefined;
 }
 
 class Script implements SendPath {
@@ -45,6 +65,7 @@ class Script implements SendPath {
   readonly #jidOf: (chat: string) => string;
   readonly #record: ScriptRecord;
   readonly #finish: () => void;
+  readonly #hooks: ScriptHooks;
   readonly #sockets: SocketLike[] = [];
   /** generations whose end() the script called */
   readonly #ended = new Set<number>();
@@ -53,7 +74,8 @@ class Script implements SendPath {
   #stopped = false;
   #armed = true;
 
-  constructor(scenario: Scenario, env: SimEnv, jidOf: (chat: string) => string, record: ScriptRecord, finish: () => void) {
+  constructor(scenario: Scenario, env: SimEnv, jidOf: (chat: string) => string, record: ScriptRecord, finish: () => void, hooks: ScriptHooks) {
+    this.#hooks = hooks;
     this.#scenario = scenario;
     this.#env = env;
     this.#jidOf = jidOf;
@@ -68,6 +90,7 @@ class Script implements SendPath {
       if (step.do === 'connect') this.#later(step.at, () => this.#connect());
       else if (step.do === 'send') this.#later(step.at, () => this.#send(step));
       else if (step.do === 'end') this.#later(step.at, () => this.#end());
+      else if (step.do === 'presence') this.#later(step.at, () => this.#presence(step));
     }
     this.#later(this.#scenario.endAt, () => {
       this.#stopped = true;
@@ -93,7 +116,8 @@ class Script implements SendPath {
   #connect(): void {
     const { keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs } = this.#scenario.socket;
     const getMessage = this.#scenario.getMessage ? { getMessage: (key: WAMessageKey) => this.#getMessage(key) } : {};
-    const sock = this.#env.makeSocket({ keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs, ...getMessage });
+    const settings = { keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs, ...this.#scenario.socketConfig };
+    const sock = this.#env.makeSocket({ ...settings, ...getMessage });
     this.#sockets.push(sock);
     const generation = this.#sockets.length;
     this.#listen(sock, generation);
@@ -159,15 +183,19 @@ class Script implements SendPath {
   #onUpsert(generation: number, upsert: BaileysEventMap['messages.upsert']): void {
     if (this.#stopped) return;
     for (const message of upsert.messages) {
-      this.#record.trace.upserts.push({
+      const fromMe = message.key.fromMe === true;
+      const entry: Trace['upserts'][number] = {
         at: this.#now(),
         socket: generation,
         type: upsert.type,
-        fromMe: message.key.fromMe === true,
+        fromMe,
         name: nameInText(messageText(message.message)),
         status: typeof message.status === 'number' ? message.status : null,
         ...(message.key.participant ? { participant: true as const } : {}),
-      });
+      };
+      const sentMs = fromMe ? undefined : timestampMs(message.messageTimestamp);
+      if (sentMs !== undefined) entry.sentAt = sentMs - this.#t0;
+      this.#record.trace.upserts.push(entry);
     }
   }
 
@@ -206,6 +234,7 @@ class Script implements SendPath {
     this.#record.keysById.set(id, step.key);
     const entry: SendEntry = { key: step.key, socket: this.#sockets.length, at: this.#now(), outcome: 'pending', frames: 0 };
     this.#record.trace.sends.push(entry);
+    this.#hooks.beforeSend?.(step);
     const content = step.media
       ? { document: Buffer.from(`document for ${step.key}`), mimetype: 'application/pdf', fileName: `${step.key}.pdf`, caption: sendText(step.key) }
       : { text: sendText(step.key, step.textBytes) };
@@ -225,9 +254,38 @@ class Script implements SendPath {
     );
   }
 
+  #presence(step: StepOf<'presence'>): void {
+    const entry: PresenceEntry = { key: step.key, socket: this.#sockets.length, at: this.#now(), outcome: 'pending' };
+    this.#record.trace.presences.push(entry);
+    const jid = step.noJid ? undefined : this.#jidOf(chatOf(step));
+    let sending: Promise<unknown>;
+    try {
+      sending = this.#sockets.at(-1)!.sendPresenceUpdate('composing', jid);
+    } catch (error) {
+      sending = Promise.reject(error);
+    }
+    sending.then(
+      () => this.#settlePresence(entry, 'resolved'),
+      (error: unknown) => this.#settlePresence(entry, 'rejected', error),
+    );
+  }
+
+  #settlePresence(entry: PresenceEntry, outcome: 'resolved' | 'rejected', error?: unknown): void {
+    if (this.#stopped) return;
+    entry.outcome = outcome;
+    entry.settledAt = this.#now();
+    if (outcome === 'rejected') entry.error = errorShape(error);
+  }
+
   #end(): void {
     const generation = this.#sockets.length;
     this.#ended.add(generation);
-    void this.#sockets.at(-1)!.end(undefined);
+    const entry: EndEntry = { at: this.#now(), socket: generation, outcome: 'pending' };
+    this.#record.trace.ends.push(entry);
+    void this.#sockets.at(-1)!.end(undefined).then(() => {
+      if (this.#stopped) return;
+      entry.outcome = 'resolved';
+      entry.settledAt = this.#now();
+    });
   }
 }

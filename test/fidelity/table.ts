@@ -44,6 +44,11 @@ function behaviourOf(trace: Trace): string {
   }
   for (const receipt of trace.receipts ?? []) parts.push(`${receipt.name}: message-receipt.update ${receipt.type} at ${seconds(receipt.at)}`);
   for (const thrown of trace.thrown) parts.push(`the throw in ${thrown.event} is an unhandled ${thrown.surfaced}, later listeners ${thrown.laterListenerRan ? 'ran' : 'skipped'}`);
+  for (const u of trace.upserts) {
+    // A message that reached the bot a second or more after it was sent: its timestamp tells.
+    if (!u.fromMe && u.sentAt !== undefined && u.at - u.sentAt >= 1000) parts.push(`${u.name} upserted at ${seconds(u.at)} stamped with its send time, ${seconds(u.sentAt)}`);
+  }
+  for (const end of trace.ends) parts.push(`end() at ${seconds(end.at)} ${end.outcome === 'resolved' ? `resolved at ${seconds(end.settledAt ?? end.at)}` : 'never resolved'}`);
   return parts.join('; ').replace(/\|/g, '\\|');
 }
 
@@ -80,5 +85,6 @@ function errorWords(error: ErrorShape): string {
 }
 
 function seconds(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 2).replace(/\.?0+$/, '')} s`;
+  if (ms < 1000) return `${ms} ms`;
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(2).replace(/0+$/, '')} s`;
 }

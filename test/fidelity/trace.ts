@@ -75,8 +75,32 @@ export interface UpsertEntry extends Slack {
   name: string;
   /** the message's `status` (proto.WebMessageInfo.Status: 0 ERROR, 1 PENDING, ...), null when absent */
   status: number | null;
+  /**
+   * Received messages only: the time `messageTimestamp` names (whole seconds), in ms since the
+   * scenario started. rc14 reads it from the stanza (`t`): when the message was sent, not when
+   * it reached the bot.
+   */
+  sentAt?: number;
   /** its key names a participant (a group member's message) */
   participant?: true;
+}
+
+/** One `sendPresenceUpdate` call of the script. */
+export interface PresenceEntry {
+  key: string;
+  socket: number;
+  at: number;
+  outcome: 'resolved' | 'rejected' | 'pending';
+  settledAt?: number;
+  error?: ErrorShape;
+}
+
+/** One `end()` call of the script, and when its promise resolved. */
+export interface EndEntry {
+  at: number;
+  socket: number;
+  outcome: 'resolved' | 'pending';
+  settledAt?: number;
 }
 
 /** One `messages.update` entry. */
@@ -114,13 +138,15 @@ export interface Trace {
   upserts: UpsertEntry[];
   updates: UpdateEntry[];
   thrown: ThrownEntry[];
+  ends: EndEntry[];
+  presences: PresenceEntry[];
   /** group receipts (absent: none) */
   receipts?: ReceiptEntry[];
 }
 
 /** An empty trace. */
 export function emptyTrace(): Trace {
-  return { connection: [], sends: [], upserts: [], updates: [], thrown: [] };
+  return { connection: [], sends: [], upserts: [], updates: [], thrown: [], ends: [], presences: [] };
 }
 
 const portPattern = /127\.0\.0\.1:\d{1,5}/g;
@@ -210,12 +236,27 @@ export function compareTraces(expected: Trace, actual: Trace): string[] {
     sameTime(`${where}.frameAt`, e.frameAt, a.frameAt, out, e.slackMs);
     (e.laterFramesAt ?? []).forEach((at, i) => sameTime(`${where}.laterFramesAt[${i}]`, at, a.laterFramesAt?.[i], out, e.slackMs));
   });
-  compareList('upserts', expected.upserts, actual.upserts, e => `${e.name}@${e.socket}:${e.type}${e.fromMe ? ':fromMe' : ''}:status=${e.status}${e.participant ? ':participant' : ''}`, out);
+  const upsertName = (e: UpsertEntry): string =>
+    `${e.name}@${e.socket}:${e.type}${e.fromMe ? ':fromMe' : ''}:status=${e.status}${e.participant ? ':participant' : ''}`;
+  compareList('upserts', expected.upserts, actual.upserts, upsertName, out, (e, a, where) => {
+    // A timestamp in whole seconds: up to a second early.
+    sameTime(`${where}.sentAt`, e.sentAt, a.sentAt, out, timestampSlackMs);
+  });
   compareList('updates', expected.updates, actual.updates, e => `${e.name}@${e.socket}:${e.status}${e.stubParameters ? `:[${e.stubParameters.join('|')}]` : ''}`, out);
   compareList('receipts', expected.receipts ?? [], actual.receipts ?? [], e => `${e.name}@${e.socket}:${e.type}`, out);
   compareList('thrown', expected.thrown, actual.thrown, e => `${e.event}@${e.socket}:${e.surfaced}:${e.laterListenerRan ? 'later ran' : 'later skipped'}`, out);
+  compareList('ends', expected.ends, actual.ends, e => `${e.socket}:${e.outcome}`, out, (e, a, where) => {
+    sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out);
+  });
+  compareList('presences', expected.presences, actual.presences, e => `${e.key}@${e.socket}:${e.outcome}`, out, (e, a, where) => {
+    sameValue(`${where}.error`, e.error, a.error, out);
+    sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out);
+  });
   return out;
 }
+
+/** A `messageTimestamp` is whole seconds: it names a time up to this much before the send. */
+const timestampSlackMs = 1000;
 
 function compareList<T extends { at: number } & Slack>(
   what: string,

@@ -36,13 +36,14 @@ describe('parseScenario', () => {
   });
 
   it.each([
-    ['an unknown step', { ...valid, steps: [{ at: 0, do: 'teleport' }] }, 'ok: steps[0].do: unknown step "teleport" (expected one of: connect, send, end, inbound'],
+    ['an unknown step', { ...valid, steps: [{ at: 0, do: 'teleport' }] }, 'ok: steps[0].do: unknown step "teleport" (expected one of: connect, send, end, presence, inbound'],
     ['time going backwards', { ...valid, steps: [{ at: 100, do: 'connect' }, { at: 50, do: 'end' }] }, 'ok: steps[1].at: time goes backwards (50 < 100)'],
     ['a send before any connect', { ...valid, steps: [{ at: 0, do: 'send', key: 'r1' }] }, 'ok: steps[0].do: "send" before any "connect"'],
     ['a duplicate send key', { ...valid, steps: [{ at: 0, do: 'connect' }, { at: 1, do: 'send', key: 'r' }, { at: 2, do: 'send', key: 'r' }] }, 'ok: steps[2].key: duplicate key "r"'],
     ['a window that ends before it starts', { ...valid, steps: [{ at: 100, do: 'refuse', untilAt: 50 }] }, 'ok: steps[0].untilAt: before at (50 < 100)'],
     ['a step after endAt', { ...valid, endAt: 100, steps: [{ at: 200, do: 'connect' }] }, 'ok: steps[0].at: after endAt (200 > 100)'],
     ['an unknown field', { ...valid, steps: [{ at: 0, do: 'connect', when: 1 }] }, 'ok: steps[0]: Unrecognized key: "when"'],
+    ['an unread reset with no send to meet it', { ...valid, steps: [{ at: 0, do: 'connect' }, { at: 400, do: 'reset', unread: true }, { at: 500, do: 'send', key: 'r1' }] }, 'ok: steps[1].unread: an unread reset needs a send at the same time (400)'],
   ])('names the place of %s', (_what, input, issue) => {
     const issues = issuesOf(input);
     expect(issues.some(line => line.startsWith(issue)), `${issue} in ${JSON.stringify(issues)}`).toBe(true);

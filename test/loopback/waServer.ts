@@ -147,6 +147,8 @@ export type ConnectPlan =
   | { failure: number | null }
   /** answer the HTTP upgrade request with this status and close the TCP connection */
   | { upgradeStatus: number }
+  /** full handshake, then `<success>` only this much later (iqs are answered meanwhile) */
+  | { loginDelayMs: number }
   /** accept the TCP connection and never answer the upgrade request */
   | 'hang';
 
@@ -186,6 +188,12 @@ export interface InboundText {
   id: string;
   text: string;
   pushName?: string;
+  /**
+   * When the sender sent it (unix seconds): set when the server first takes the message, and
+   * kept for an offline delivery and every redelivery, as the stanza's `t` (rc14 reads it into
+   * `messageTimestamp`: `decryptMessageNode`, `Utils/decode-wa-message.js`).
+   */
+  t?: number;
   participant?: string;
 }
 
@@ -193,8 +201,8 @@ export interface InboundText {
 export interface MediaPolicy {
   /** `answer`: hosts = the loopback media host; `hold`: never answered; `error`: an `<error code=500>` child */
   conn: 'answer' | 'hold' | 'error';
-  /** `ok`: 200 with `url` + `direct_path`; `fail`: 500 with an empty JSON object */
-  upload: 'ok' | 'fail';
+  /** `ok`: 200 with `url` + `direct_path`; `fail`: 500 with an empty JSON object; `hang`: read, never answered */
+  upload: 'ok' | 'fail' | 'hang';
 }
 
 /** How the server acknowledges `<message>` stanzas. Baileys' `sendMessage` never waits for it. */
@@ -445,7 +453,7 @@ export class ServerConnection {
         ...(msg.participant ? { participant: msg.participant } : {}),
         id: msg.id,
         type: 'text',
-        t: String(Math.floor(Date.now() / 1000)),
+        t: String(msg.t ?? Math.floor(Date.now() / 1000)),
         ...(msg.pushName ? { notify: msg.pushName } : {}),
         ...(opts.offline ? { offline: '1' } : {}),
       },
@@ -547,6 +555,15 @@ export class ServerConnection {
       this.failure(401);
       return;
     }
+    if (typeof plan === 'object' && 'loginDelayMs' in plan) {
+      this.later(plan.loginDelayMs, () => this.logIn());
+      return;
+    }
+    this.logIn();
+  }
+
+  /** `<success>`, then what the bot missed and the offline count. */
+  private logIn(): void {
     this.server.loggingIn(this);
     const t = String(Math.floor(Date.now() / 1000));
     this.sendNode({ tag: 'success', attrs: { t, props: '1', abprops: '1', location: 'loopback', creation: t } });
@@ -838,6 +855,7 @@ export class WaServer extends EventEmitter {
    * or held for the next login.
    */
   pushInbound(msg: InboundText, opts: { receiptLost?: boolean } = {}): void {
+    msg.t ??= Math.floor(Date.now() / 1000);
     const live = [...this.connections].reverse().find(c => c.loggedIn && !c.closed);
     if (live !== undefined) live.pushText(msg, opts);
     else this.queueOffline([msg]);
@@ -926,6 +944,7 @@ export class WaServer extends EventEmitter {
       this.uploads++;
       req.resume();
       req.on('end', () => {
+        if (this.media.upload === 'hang') return; // closeAllConnections() ends it at close
         const path = (req.url ?? '').split('?')[0] ?? '';
         const ok = this.media.upload === 'ok';
         res.statusCode = ok ? 200 : 500;

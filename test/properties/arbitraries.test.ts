@@ -95,6 +95,18 @@ describe('timeline arbitraries', () => {
     ]);
   });
 
+  it("answers a media failure's scene with media, unless the path takes only text", () => {
+    // Arrange: the scene drew text replies; a hung upload only shows on a media send.
+    const scene = { gapMs: 100, do: 'scene', chat: 0, replyDelayMs: 2000, replies: 1, spacingMs: 0, media: false, fault: { do: 'mediaFails', forMs: 60_000, stage: 'uploadHangs' }, faultOffsetMs: -100, bystander: undefined, followUpMs: undefined } as const;
+    const on = { ...settings, faults: { ...allOff, mediaFails: true } };
+    // Act
+    const timeline = toTimeline(1, on, [scene]);
+    const textOnly = toTimeline(1, on, [scene], builtInFaults, { requests: ['reply'] });
+    // Assert
+    expect(timeline.events.map((e) => e.do)).toEqual(['inbound', 'mediaFails', 'sendMedia', 'heal']);
+    expect(textOnly.events.map((e) => e.do)).toEqual(['inbound', 'mediaFails', 'reply', 'heal']);
+  });
+
   it('maps drop reasons to fault kinds', () => {
     const kindOf = (event: { at: number; do: string; reason?: string; untilAt?: number }) => builtInFaults.swarmKindOf(event);
     expect(kindOf({ at: 0, do: 'drop', reason: 'conflict' })).toBe('terminal');

@@ -177,6 +177,50 @@ describe('exactly-once', () => {
     expect(checkExactlyOnce(neverResent).map((v) => v.key)).toEqual(['r1', 'r2']);
   });
 
+  it('excuses a loss the path\'s own process exit cut short, as a stop, and not one it had a chance to repair', () => {
+    // Arrange: written in the latency window before a reset heard at 300; socket 2 opened at 2300
+    // and the resend began there; the path exited its process at 2301, the resend in its queries.
+    const h = baseHistory();
+    h.sockets = [
+      socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', dropReason: 'connectionClosed', diedAt: 150, closeEmittedAt: 300 }),
+      socket({ generation: 2, createdAt: 2200, openedAt: 2300 }),
+    ];
+    h.exited = { at: 2301, how: 'exit', code: 2 };
+    h.requests.push(request('r1'));
+    h.attempts.push(
+      attempt(1, 'r1', { reachedServer: false }),
+      attempt(2, 'r1', { at: 2300, generation: 2, result: 'pending', settledAt: undefined, written: false, writtenAt: undefined, reachedServer: false }),
+    );
+    const neverResent = structuredClone(h);
+    neverResent.attempts.pop();
+    neverResent.exited = { at: 9000, how: 'exit', code: 2 };
+    // Act / Assert
+    expect(checkExactlyOnce(h)).toEqual([]);
+    expect(checkExactlyOnce(neverResent).map((v) => v.key)).toEqual(['r1']);
+  });
+
+  it('excuses a loss a hung upload held up only until a path gives that upload up', () => {
+    // Arrange: r1 was lost before a reset heard at 300; on socket 2, opened at 2300, a media
+    // resend in its chat began at 2300 and its upload was never answered; stop() came at 9000.
+    const h = baseHistory();
+    h.sockets = [
+      socket({ generation: 1, openedAt: 10, state: 'closed', cause: 'drop', dropReason: 'connectionClosed', diedAt: 150, closeEmittedAt: 300 }),
+      socket({ generation: 2, createdAt: 2200, openedAt: 2300 }),
+    ];
+    h.stop = { ...h.stop, reason: 'event', requestedAt: 9000, completedAt: 9020 };
+    h.requests.push(request('r1'), request('d0', { kind: 'sendMedia', callSeq: 0 }));
+    h.attempts.push(
+      attempt(1, 'r1', { reachedServer: false }),
+      attempt(2, 'd0', { at: 2300, generation: 2, result: 'pending', settledAt: undefined, written: false, writtenAt: undefined, reachedServer: false, uploadUnanswered: true }),
+    );
+    makeVisible(h, 'd0', 5);
+    const heldPastItsDeadline = structuredClone(h);
+    heldPastItsDeadline.stop = { ...h.stop, requestedAt: 2300 + 120_001, completedAt: 2300 + 120_021 };
+    // Act / Assert
+    expect(checkExactlyOnce(h)).toEqual([]);
+    expect(checkExactlyOnce(heldPastItsDeadline).map((v) => v.key)).toEqual(['r1']);
+  });
+
   it('excuses a lost media reply whose resend the server refused', () => {
     // Arrange: the media frame was lost before a reset heard at 300; on socket 2 its resend met a
     // media_conn never answered (rc14's TypeError, cached for the socket's life).
@@ -451,6 +495,20 @@ describe('liveness', () => {
     // Act / Assert
     expect(healedFor(h)).toEqual({ at: 1000, by: 120_100 + 37_500 + 40_000 + 10_000 });
     expect(checkLiveness(h)).toEqual([]);
+  });
+
+  it('counts an upload its media host never answered until a deadline after it began, when a path has given it up', () => {
+    // Arrange: d1's upload went out at 100 and was never answered (rc14 never settles it); the
+    // heal came at 1000. A path gives d1 up by 120_100: r2, asked at 150_000, is still owed.
+    const h = baseHistory();
+    h.endedAt = 400_000;
+    h.networkEvents.push({ at: 50, do: 'mediaFails' }, { at: 1000, do: 'heal' });
+    h.attempts.push(attempt(1, 'd1', { at: 100, result: 'pending', settledAt: undefined, written: false, writtenAt: undefined, reachedServer: false, uploadUnanswered: true }));
+    const late = { outcome: 'fail' as const, settledAt: 150_000 + 120_000, error: { name: 'ReplyDeadlineError', message: 'late' } };
+    h.requests.push(request('d1', { kind: 'sendMedia', outcome: 'info', settledAt: 120_100 }), request('r2', { callSeq: 2, calledAt: 150_000, requestedAt: 150_000, ...late }));
+    // Act / Assert
+    expect(healedFor(h)).toEqual({ at: 1000, by: 120_100 + 37_500 + 40_000 + 10_000 });
+    expect(checkLiveness(h)).toMatchObject([{ key: 'r2', message: expect.stringContaining('healed at 1000 ms') }]);
   });
 
   it('adds no wait for a silent link that came back before the keep-alive gave up on it', () => {

@@ -72,8 +72,10 @@ describe('keeps-session on written histories', () => {
 
 describe('keeps-session on simulated runs', () => {
   it('catches the specimen that logs out on stop', async () => {
-    // Arrange
-    const timeline = timelineOf([{ at: 1000, do: 'stop' }]);
+    // Arrange: logout() resolves once its frame is written and begins Baileys' own end(), so the
+    // stop()'s end() after it resolves at once (rc14's `if (closed) return`); the run goes on
+    // until the frame has reached the server.
+    const timeline = timelineOf([{ at: 1000, do: 'stop' }, { at: 2000, do: 'heal' }]);
     // Act
     const history = await simulate(timeline, logsOutOnStop);
     // Assert

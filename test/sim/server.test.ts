@@ -52,7 +52,7 @@ describe('server model', () => {
 
   it('bounds the inbound queue', () => {
     const server = new ServerModel({ dedupeById: true, chatNames: new Map(), inboundQueueMax: 1 });
-    server.queueInbound({ chatJid: c1, id: 'A', text: 'a', kind: 'text', msg: 'm1' });
-    expect(() => server.queueInbound({ chatJid: c1, id: 'B', text: 'b', kind: 'text', msg: 'm2' })).toThrow('server: inbound queue over its limit of 1');
+    server.queueInbound({ chatJid: c1, id: 'A', text: 'a', kind: 'text', msg: 'm1', sentAt: 0 });
+    expect(() => server.queueInbound({ chatJid: c1, id: 'B', text: 'b', kind: 'text', msg: 'm2', sentAt: 0 })).toThrow('server: inbound queue over its limit of 1');
   });
 });

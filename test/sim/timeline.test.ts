@@ -24,7 +24,7 @@ function issuesOf(input: unknown): readonly string[] {
 
 describe('timeline validation', () => {
   it.each([
-    ['unknown event', [inbound, { at: 5, do: 'explode' }], 'events[1].do: unknown event "explode" (expected one of: inbound, reply, sendMedia, composing, drop, refuseConnects, blackhole, latency, stallQueries, stuckWrites, loginFailure, upgradeRejected, mediaFails, nack, receiptsLost, queryRejects, undecryptable, recipientAway, heal, stop, restart)'],
+    ['unknown event', [inbound, { at: 5, do: 'explode' }], 'events[1].do: unknown event "explode" (expected one of: inbound, reply, sendMedia, composing, drop, refuseConnects, blackhole, latency, stallQueries, stuckWrites, loginFailure, upgradeRejected, slowLogin, mediaFails, nack, receiptsLost, queryRejects, undecryptable, recipientAway, heal, stop, restart)'],
     ['time going backwards', [{ ...inbound, at: 1000 }, { at: 900, do: 'heal' }], 'events[1].at: time goes backwards (900 < 1000)'],
     ['reply to an unknown message', [inbound, { at: 5, do: 'reply', to: 'm9', key: 'r1' }], 'events[1].to: reply to unknown message "m9" (no earlier inbound with msg "m9")'],
     ['reply before its inbound', [{ at: 0, do: 'reply', to: 'm1', key: 'r1' }, inbound], 'events[0].to: reply to unknown message "m1" (no earlier inbound with msg "m1")'],
@@ -35,12 +35,12 @@ describe('timeline validation', () => {
     ['blackhole ending before it starts', [{ at: 1000, do: 'blackhole', untilAt: 999 }], 'events[0].untilAt: untilAt before at (999 < 1000)'],
     ['blackhole without untilAt', [{ at: 1000, do: 'blackhole' }], 'events[0].untilAt: required'],
     ['blackhole with an unknown field', [{ at: 0, do: 'blackhole', untilAt: 5, chat: 'c1' }], 'events[0].chat: unknown field'],
-    ['unknown drop reason', [{ at: 0, do: 'drop', reason: 'gremlins' }], 'events[0].reason: expected "connectionClosed" | "connectionReset" | "wsClose" | "streamEnd" | "restartRequired" | "conflict" | "loggedOut" | "serviceUnavailable" | "unknownStreamError" | "connectionLost", got "gremlins"'],
+    ['unknown drop reason', [{ at: 0, do: 'drop', reason: 'gremlins' }], 'events[0].reason: expected "connectionClosed" | "connectionReset" | "connectionResetUnread" | "wsClose" | "streamEnd" | "restartRequired" | "conflict" | "loggedOut" | "serviceUnavailable" | "unknownStreamError" | "connectionLost", got "gremlins"'],
     ['missing field', [{ at: 0, do: 'inbound', chat: 'c1' }], 'events[0].msg: required'],
     ['unknown field', [{ ...inbound, color: 'red' }], 'events[0].color: unknown field'],
     ['a second stop', [inbound, { at: 1, do: 'stop' }, { at: 2, do: 'heal' }, { at: 3, do: 'stop' }], 'events[3].do: a second "stop" (the first is events[1])'],
     ['nack for an unknown chat', [inbound, { at: 1, do: 'nack', chat: 'c9', delayMs: 10 }], 'events[1].chat: unknown chat "c9" (no inbound in that chat)'],
-    ['a notice delay on a drop the bot hears at once', [{ at: 0, do: 'drop', reason: 'conflict', noticeMs: 5 }], 'events[0].noticeMs: only a connectionClosed, connectionReset or wsClose drop is heard late (this is conflict)'],
+    ['a notice delay on a drop the bot hears at once', [{ at: 0, do: 'drop', reason: 'conflict', noticeMs: 5 }], 'events[0].noticeMs: only a connectionClosed, connectionReset, connectionResetUnread or wsClose drop is heard late (this is conflict)'],
     ['an unknown inbound kind', [{ ...inbound, kind: 'sticker' }], 'events[0].kind: expected "text" | "media" | "group" | "reaction" | "revoke" | "stub" | "empty" | "status", got "sticker"'],
     ['a login failure reason rc14 has no case for', [{ at: 0, do: 'loginFailure', untilAt: 5, reason: 402 }], 'events[0].reason: expected 401 | 403 | 411 | 500 | 503 | 515, got 402'],
     ['fractional time', [{ ...inbound, at: 1.5 }], 'events[0].at: expected an integer, got 1.5'],

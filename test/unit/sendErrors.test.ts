@@ -26,6 +26,11 @@ describe('classifySendError', () => {
     [new RangeError('too large'), false, 'terminal'],
     [1006, false, 'ambiguous'],
     [new Error('write EPIPE'), false, 'ambiguous'],
+    // Node's error for a write() the system refused (an unread TCP reset): nothing written.
+    [Object.assign(new Error('write ECONNRESET'), { code: 'ECONNRESET', syscall: 'write', errno: -104 }), false, 'retrySafe'],
+    [Object.assign(new Error('write EPIPE'), { code: 'EPIPE', syscall: 'write', errno: -32 }), false, 'retrySafe'],
+    [Object.assign(new Error('write ECONNRESET'), { code: 'ECONNRESET', syscall: 'write' }), true, 'ambiguous'],
+    [Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' }), false, 'ambiguous'],
   ] as const)('%s (close heard: %s) is %s', (err, closeHeard, expected) => {
     expect(classifySendError(err, { closeHeard })).toBe(expected);
   });

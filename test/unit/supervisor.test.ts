@@ -98,3 +98,52 @@ describe('Supervisor onClose', () => {
     await supervisor.stop();
   });
 });
+
+describe('Supervisor.alarm', () => {
+  it('rings each alarm at its time on the one timer of the shared wait, and never a released one', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const supervisor = supervisorIn(world);
+    supervisor.start();
+    world.latest.open();
+    const rung: string[] = [];
+    const late = supervisor.alarm(3000);
+    const early = supervisor.alarm(1000);
+    const released = supervisor.alarm(2000);
+    void late.rang.then(() => rung.push(`late at ${world.clock.now()}`));
+    void early.rang.then(() => rung.push(`early at ${world.clock.now()}`));
+    void released.rang.then(() => rung.push('released'));
+    // Act
+    const timers = world.clock.countTimers();
+    released.release();
+    await world.advance(5000);
+    // Assert
+    expect(timers).toBe(1);
+    expect(rung).toEqual(['early at 1000', 'late at 3000']);
+    expect(world.clock.countTimers()).toBe(0);
+    await supervisor.stop();
+  });
+
+  it('rings an alarm for a time already past at once', async () => {
+    const world = new HandWorld();
+    const supervisor = supervisorIn(world);
+    await world.advance(500);
+    await expect(supervisor.alarm(500).rang).resolves.toBe('alarm');
+  });
+
+  it('leaves no timer and rings nothing once stopped', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const supervisor = supervisorIn(world);
+    supervisor.start();
+    world.latest.open();
+    let rang = false;
+    void supervisor.alarm(1000).rang.then(() => (rang = true));
+    // Act
+    await supervisor.stop();
+    await world.advance(2000);
+    // Assert
+    expect(world.clock.countTimers()).toBe(0);
+    expect(rang).toBe(false);
+  });
+});

@@ -23,7 +23,7 @@ function goneAt(s: SocketRecord): number {
  * ended nor lost by then. A send in flight on a socket that is gone is rc14's to settle, and
  * nothing can cancel it: after `end()` a send still in its pre-write queries waits
  * `defaultQueryTimeoutMs` before its 428 (Baileys removes its listeners first), a stuck write
- * its `connectTimeoutMs`.
+ * its `connectTimeoutMs`, and an upload the media host never answers stays pending for good.
  */
 function sendsLeft(history: History, stoppedAt: number): number {
   const socketGoneAt = new Map(history.sockets.map((s) => [s.generation, goneAt(s)]));
@@ -167,7 +167,8 @@ export const clean: Checker<typeof property> = {
     'included, and no pending send on such a socket; no send (message or presence) begins after stop() was called; and at no time in the run does ' +
     'the path leave an unhandled rejection or throw from a timer, a listener, onMessage, start, stop or a request method. Excused: a request whose ' +
     'inbound never reached the bot, which was never asked; a send still pending on a socket the path ended or lost (rc14 holds a send in its ' +
-    'pre-write queries for defaultQueryTimeoutMs after end(), a stuck write for connectTimeoutMs, and nothing can cancel them); a send at the very ' +
+    'pre-write queries for defaultQueryTimeoutMs after end(), a stuck write for connectTimeoutMs, an upload the media host never answers for good, ' +
+    'and nothing can cancel them); a send at the very ' +
     'virtual time stop() was called, which may have come first. Sockets open at once during the run are one-socket\'s business: this property is ' +
     'stop()\'s contract. A restart\'s stop() keeps the same contract for the path it stops: it completes, and once it resolved that path holds no ' +
     'timers and no unsettled request it was called with, every socket it made is ended or lost, and no send begins from its call until the new ' +

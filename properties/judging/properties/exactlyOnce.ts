@@ -2,9 +2,14 @@
  * exactly-once: no reply is shown twice, and a reply reported sent is shown. Judged on the
  * server's visible log, never on what the path says about itself.
  */
-import type { AttemptRecord, RequestRecord, RetryRequestRecord } from '../../../sim/history.js';
+import type {
+  AttemptRecord,
+  RequestRecord,
+  RetryRequestRecord,
+  SocketRecord,
+} from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
-import { queryRefusalCodes } from '../../../src/baileysFacts.js';
+import { queryRefusalCodes, wsCloseTimeoutMs } from '../../../src/baileysFacts.js';
 import { isChatRefusal, isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
 import { pathOfSocket, restartsOf } from '../restarts.js';
 
@@ -127,19 +132,43 @@ function chatRefusedLast(index: HistoryIndex, chat: string, from: number, until:
 /**
  * The socket after whose close the path last had a chance to repair a loss heard at `heardAt`
  * on `generation`: a later send in the chat (resends go one at a time per chat) that did not
- * reach the server and was in flight when its own socket died took that socket's chance away.
+ * reach the server and was in flight when its own socket died (was cut or found dead, or, begun
+ * before it, its link went silent for good) took that socket's chance away. If that socket's close never came before the run
+ * ended (a silent link's close is ws's 30 s close timeout away, and `end()` resolves at once
+ * after Baileys' own), the chance lasted to the run's end.
  */
 function lastChance(index: HistoryIndex, chat: string, heardAt: number, generation: number): { heardAt: number; generation: number } {
   const chance = { heardAt, generation };
   for (const attempt of index.messageAttemptsByChat.get(chat) ?? []) {
     if (attempt.at < chance.heardAt || attempt.reachedServer || attempt.generation <= chance.generation) continue;
     const socket = index.socketOf(attempt.generation);
-    if (socket?.diedAt === undefined || socket.closeEmittedAt === undefined) continue;
-    if (attempt.settledAt !== undefined && attempt.settledAt < socket.diedAt) continue; // over before the socket died
-    chance.heardAt = socket.closeEmittedAt;
+    const closedAt = socket?.closeEmittedAt;
+    if (attempt.uploadUnanswered === true && closedAt !== undefined && closedAt <= giveUpCloseBy(index, attempt)) {
+      // The media host held it until its socket closed (a correct path ends that socket when it
+      // gives the send up): that socket's chance went with it.
+      chance.heardAt = closedAt;
+      chance.generation = attempt.generation;
+      continue;
+    }
+    const diedAt = socket === undefined ? undefined : deathOf(socket, attempt.at);
+    if (socket === undefined || diedAt === undefined) continue;
+    if (attempt.settledAt !== undefined && attempt.settledAt < diedAt) continue; // over before the socket died
+    chance.heardAt = socket.closeEmittedAt ?? index.history.endedAt;
     chance.generation = attempt.generation;
   }
   return chance;
+}
+
+/**
+ * When a socket's connection died, for an attempt begun at `attemptAt`: cut or found dead; or,
+ * for an attempt begun before it, its link went silent and never came back (a send written into
+ * the silence does not count: it was never in flight at a death, and the path may have had its
+ * chance on that socket before).
+ */
+function deathOf(socket: SocketRecord, attemptAt: number): number | undefined {
+  if (socket.diedAt !== undefined) return socket.diedAt;
+  const silentForGood = socket.silentAt !== undefined && socket.resumedAt === undefined;
+  return silentForGood && attemptAt <= socket.silentAt! ? socket.silentAt : undefined;
 }
 
 /** Some socket newer than `generation` opened (before `before`). */
@@ -172,7 +201,32 @@ function stoppedAt(index: HistoryIndex, chat: string, chance: { heardAt: number;
   if (!newerOpened(index, chance.generation, stopAt)) return true;
   const inChat = index.messageAttemptsByChat.get(chat) ?? [];
   // Settled at the stop's own instant counts as in flight: the stop's end() is what settled it.
-  return inChat.some((a) => a.at >= chance.heardAt && a.at <= stopAt && (a.settledAt === undefined || a.settledAt >= stopAt));
+  return inChat.some((a) => {
+    const endAt = heldUntil(index, a);
+    return a.at >= chance.heardAt && a.at <= stopAt && (endAt === undefined || endAt >= stopAt);
+  });
+}
+
+/**
+ * By when a path that gave a held upload up at the latest (a reply's deadline after it began)
+ * has heard its socket close: ws's close timeout on a link gone silent, and a few round trips.
+ */
+function giveUpCloseBy(index: HistoryIndex, attempt: AttemptRecord): number {
+  return attempt.at + index.history.config.replyDeadlineMs + wsCloseTimeoutMs + giveUpCloseSlackMs;
+}
+
+/** Round trips between a held upload given up and its socket's close, at the longest. */
+const giveUpCloseSlackMs = 10_000;
+
+/**
+ * When an attempt stopped holding its chat's later sends: when it settled; an upload its media
+ * host never answered (rc14 never settles it) when its socket closed, or a reply's deadline after
+ * it began at the latest, when a correct path has given it up. Undefined while it still holds.
+ */
+function heldUntil(index: HistoryIndex, attempt: AttemptRecord): number | undefined {
+  if (attempt.uploadUnanswered !== true) return attempt.settledAt;
+  const closedAt = index.socketOf(attempt.generation)?.closeEmittedAt ?? Infinity;
+  return Math.min(closedAt, attempt.at + index.history.config.replyDeadlineMs);
 }
 
 function check(index: HistoryIndex): Violation<typeof property>[] {
@@ -223,15 +277,19 @@ export const exactlyOnce: Checker<typeof property> = {
     'Ambiguous (info) and failed requests may be absent. Excused, for a reply reported sent that never became visible: the server nacked it ' +
     '(messages.update status ERROR: the recipient never sees it); or it had at least one written frame, every written frame was lost on the wire ' +
     '(written, never reached the server), and after the last such loss was heard (its socket\'s close emitted, or the close of the socket a ' +
-    'later send in its chat that never reached the server was in flight on when that socket died; a loss never heard before the run ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
+    'later send in its chat that never reached the server was in flight on when that socket died (cut or found dead, or, begun before, its link ' +
+    'silent for good), or the ' +
+    'run\'s end if that close never came; ' +
+    'a loss never heard before the run ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
     'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline, by the harness at ' +
     'its deadline or by a restart of the path that wrote it, or the path ended its own process first (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
-    'stop\'s instant included), or, for media, the server refused a resend of it ' +
+    'stop\'s instant included; an upload its media host never answered holds its chat until its socket closed, or replyDeadlineMs after it ' +
+    'began at the latest, when a path has given it up, and takes that socket\'s chance when it closed by then and ws\'s close timeout), or, for media, the server refused a resend of it ' +
     '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never ' +
-    'answered), or refused the resend because the bot is no longer in the group (Boom 500 with ' +
-    'data 403, before any write), or the last send in its chat since the loss was heard (up to ' +
-    "a restart's stop of the path that wrote it) was refused for the chat before any write " +
-    '(403, or 429 rate-overlimit). ' +
+    'answered), or its media host never answered the resend\'s upload, or refused the resend ' +
+    'because the bot is no longer in the group (Boom 500 with data 403, before any write), or ' +
+    'the last send in its chat since the loss was heard (up to a restart\'s stop of the path ' +
+    'that wrote it) was refused for the chat before any write (403, or 429 rate-overlimit). ' +
     'A reply whose frame reached a recipient who could not decrypt it (a retry receipt ' +
     'followed) is not visible until a resend shows it: rc14 resends by itself from the cache ' +
     "of the socket that wrote it, or with the path's getMessage. Excused then only when the " +
