@@ -216,9 +216,15 @@ describe('exactly-once', () => {
     makeVisible(h, 'd0', 5);
     const heldPastItsDeadline = structuredClone(h);
     heldPastItsDeadline.stop = { ...h.stop, requestedAt: 2300 + 120_001, completedAt: 2300 + 120_021 };
+    // The path gave the upload up at its deadline and ended socket 2; stop() came before its close.
+    const endedThenStopped = structuredClone(heldPastItsDeadline);
+    endedThenStopped.sockets[1]!.endCalledAt = 2300 + 120_000;
+    endedThenStopped.endedAt = 2300 + 120_700;
+    endedThenStopped.stop = { ...h.stop, requestedAt: 2300 + 120_700, completedAt: 2300 + 120_700 };
     // Act / Assert
     expect(checkExactlyOnce(h)).toEqual([]);
     expect(checkExactlyOnce(heldPastItsDeadline).map((v) => v.key)).toEqual(['r1']);
+    expect(checkExactlyOnce(endedThenStopped)).toEqual([]);
   });
 
   it('excuses a lost media reply whose resend the server refused', () => {

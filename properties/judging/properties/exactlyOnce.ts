@@ -142,8 +142,9 @@ function lastChance(index: HistoryIndex, chat: string, heardAt: number, generati
   for (const attempt of index.messageAttemptsByChat.get(chat) ?? []) {
     if (attempt.at < chance.heardAt || attempt.reachedServer || attempt.generation <= chance.generation) continue;
     const socket = index.socketOf(attempt.generation);
-    const closedAt = socket?.closeEmittedAt;
-    if (attempt.uploadUnanswered === true && closedAt !== undefined && closedAt <= giveUpCloseBy(index, attempt)) {
+    const closeBy = giveUpCloseBy(index, attempt);
+    const closedAt = socket?.closeEmittedAt ?? endedBeforeClose(index, socket, closeBy);
+    if (attempt.uploadUnanswered === true && closedAt !== undefined && closedAt <= closeBy) {
       // The media host held it until its socket closed (a correct path ends that socket when it
       // gives the send up): that socket's chance went with it.
       chance.heardAt = closedAt;
@@ -157,6 +158,20 @@ function lastChance(index: HistoryIndex, chat: string, heardAt: number, generati
     chance.generation = attempt.generation;
   }
   return chance;
+}
+
+/**
+ * The run's end, when `socket` was ended by its path and the run ended before its close came
+ * (by `closeBy`): a path that gave a held upload up ended its socket, and no newer socket could
+ * have come before that close. Undefined otherwise.
+ */
+function endedBeforeClose(
+  index: HistoryIndex,
+  socket: SocketRecord | undefined,
+  closeBy: number,
+): number | undefined {
+  const { endedAt } = index.history;
+  return socket?.endCalledAt !== undefined && endedAt <= closeBy ? endedAt : undefined;
 }
 
 /**
@@ -284,7 +299,7 @@ export const exactlyOnce: Checker<typeof property> = {
     'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline, by the harness at ' +
     'its deadline or by a restart of the path that wrote it, or the path ended its own process first (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
     'stop\'s instant included; an upload its media host never answered holds its chat until its socket closed, or replyDeadlineMs after it ' +
-    'began at the latest, when a path has given it up, and takes that socket\'s chance when it closed by then and ws\'s close timeout), or, for media, the server refused a resend of it ' +
+    'began at the latest, when a path has given it up, and takes that socket\'s chance when it closed by then and ws\'s close timeout, or the path ended it and the run ended first), or, for media, the server refused a resend of it ' +
     '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never ' +
     'answered), or its media host never answered the resend\'s upload, or refused the resend ' +
     'because the bot is no longer in the group (Boom 500 with data 403, before any write), or ' +
