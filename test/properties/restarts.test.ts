@@ -4,7 +4,7 @@
  * be handed over again after it. Every history here is the simulator's.
  */
 import { describe, expect, it } from 'vitest';
-import { checkAll, defaultBoundLimits } from '../../properties/judging/checkers.js';
+import { checkAll, checkOrder, defaultBoundLimits } from '../../properties/judging/checkers.js';
 import { memoryOnlyDedupe } from '../../properties/specimens/memoryOnlyDedupe.js';
 import { ignoresTerminal } from '../../properties/specimens/ignoresTerminal.js';
 import { stopKeepsTimers } from '../../properties/specimens/stopKeepsTimers.js';
@@ -153,11 +153,42 @@ describe('exactly-once across a restart', () => {
     expect(properties(checkAll(history, defaultBoundLimits))).toEqual([]);
   });
 
-  it('still flags a path that never tried to resend on the socket it had before the restart', async () => {
+  it('still flags a path that never tried to resend on its socket before the restart', async () => {
     // Act
     const violations = await judge(rateLimitedThenRestart, trustsWrite);
     // Assert
     expect(violations.filter((v) => v.property === 'exactly-once').map((v) => v.key)).toContain('r2');
+  });
+});
+
+describe('order across a restart', () => {
+  // r2 is written into a link gone silent; the restart's stop ends that socket; the new path
+  // answers r3; the heal then lets the silent link deliver r2's frame, after r3.
+  const silentThenRestart: TimelineEvent[] = [
+    { at: 3000, do: 'inbound', chat: 'c1', msg: 'm1' },
+    { at: 7900, do: 'reply', to: 'm1', key: 'r1' },
+    { at: 7920, do: 'inbound', chat: 'c1', msg: 'm2' },
+    { at: 27_800, do: 'drop', reason: 'connectionLost' },
+    { at: 28_100, do: 'reply', to: 'm2', key: 'r2' },
+    { at: 58_200, do: 'blackhole', untilAt: 58_210 },
+    { at: 74_200, do: 'restart', downMs: 1700 },
+    { at: 75_400, do: 'inbound', chat: 'c1', msg: 'm3' },
+    { at: 78_000, do: 'reply', to: 'm3', key: 'r3' },
+    { at: 84_000, do: 'heal' },
+  ];
+  const policy = { initialMs: 500, maxMs: 5000, factor: 2, jitter: 0.5, maxAttempts: 6 };
+
+  it("does not count a copy the old path's silent link delivered after its restart", async () => {
+    // Act
+    const config = { reconnect: policy, replyDeadlineMs: 120_000 };
+    const timeline = { ...timelineOf(silentThenRestart), config };
+    const history = await simulate(timeline, referenceSendPath);
+    // Assert: r2's only copy came after r3's, from socket 1, after the restart's stop
+    const visible = history.server.visible['c1']!.map((v) => [v.key, v.generation]);
+    expect(visible).toEqual([['r1', 1], ['r3', 2], ['r2', 1]]);
+    expect(checkOrder(history)).toEqual([]);
+    const noRestartRecorded = { ...history, restarts: [] };
+    expect(checkOrder(noRestartRecorded).map((v) => v.key)).toEqual(['r2']);
   });
 });
 

@@ -2,6 +2,7 @@
 import type { VisibleRecord } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
 import type { HistoryIndex } from '../historyIndex.js';
+import { pathOfSocket, restartsOf } from '../restarts.js';
 
 const property = 'order';
 
@@ -21,7 +22,7 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
     let latestRank = -1;
     for (const record of visible) {
       const rank = record.key === undefined ? undefined : requestRank.get(record.key);
-      if (rank === undefined) continue;
+      if (rank === undefined || arrivedAfterRestartStop(index, record)) continue;
       if (rank < latestRank) {
         violations.push({
           property,
@@ -39,6 +40,18 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
   return violations;
 }
 
+/**
+ * `record`'s frame reached the server after a restart stopped the path that wrote it: a frame
+ * held in a link gone silent, delivered when the link came back. The path that wrote it was gone,
+ * the new one knew nothing of it: neither could place it in the chat's order.
+ */
+function arrivedAfterRestartStop(index: HistoryIndex, record: VisibleRecord): boolean {
+  const socket = index.socketOf(record.generation);
+  if (socket === undefined) return false;
+  const stopAt = restartsOf(index.history)[pathOfSocket(index.history, socket)]?.stopRequestedAt;
+  return stopAt !== undefined && record.at > stopAt;
+}
+
 /** Property 4, order. */
 export const order: Checker<typeof property> = {
   name: property,
@@ -51,7 +64,9 @@ export const order: Checker<typeof property> = {
     'several calls can share a virtual time, and a late inbound delays its replies\' calls). ' +
     'Excused: gaps, where an earlier reply failed or was lost and is not visible; a reply the server nacked (messages.update status ERROR: that ' +
     'copy never showed) or its recipient could not decrypt (a retry receipt followed), ' +
-    'which a resend may show late. Only an earlier-called reply becoming visible after a ' +
+    'which a resend may show late; a copy that reached the server after a restart stopped ' +
+    'the path that wrote it (held in a silent link until it came back). Only an ' +
+    'earlier-called reply becoming visible after a ' +
     'later-called one is a violation.',
   check,
   // Two replies called in one chat: an order to keep.
