@@ -41,6 +41,11 @@ export interface HandoverRules {
   persist: boolean;
   /** The message's text; must not throw on any shape (media, reaction, stub, no `message`). */
   textOf(message: WAMessage): string;
+  /**
+   * Whether the bot gets this message at all, asked before the dedupe: every message (right),
+   * or a specimen's filter, which may also throw to refuse a message for now.
+   */
+  admits(message: WAMessage): boolean;
 }
 
 /** The handover every specimen has unless it breaks one rule of it. */
@@ -54,6 +59,7 @@ export const correctHandover: Readonly<HandoverRules> = Object.freeze({
     const body = message.message;
     return body?.conversation ?? body?.extendedTextMessage?.text ?? body?.imageMessage?.caption ?? '';
   },
+  admits: () => true,
 });
 
 /** Message ids remembered for deduplication, at most (the oldest are forgotten first). */
@@ -154,6 +160,7 @@ function handoverOf(rules: HandoverRules, handed: HandedIds, handOne: (message: 
     if (!rules.types.includes(upsert.type)) return;
     for (const message of upsert.messages) {
       if (rules.skipOwn && message.key?.fromMe) continue;
+      if (!rules.admits(message)) continue;
       const key = rules.dedupe ? rules.dedupeKeyOf(message) : undefined;
       if (key && !handed.add(key)) continue;
       handOne(message);

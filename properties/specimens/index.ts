@@ -29,7 +29,9 @@ import { oneQueue } from './oneQueue.js';
 import { ownTimeoutFreshId } from './ownTimeoutFreshId.js';
 import { perReplyPoll } from './perReplyPoll.js';
 import { regexClassify } from './regexClassify.js';
+import { reliesOnRedelivery } from './reliesOnRedelivery.js';
 import { shortConfirmWindow } from './shortConfirmWindow.js';
+import { skipByTimestamp } from './skipByTimestamp.js';
 import { stopKeepsSocket } from './stopKeepsSocket.js';
 import { stopKeepsTimers } from './stopKeepsTimers.js';
 import { stopStrandsReplies } from './stopStrandsReplies.js';
@@ -93,6 +95,18 @@ export const specimens: readonly Specimen[] = [
     factory: noUploadTimeout,
     bug: 'awaits a media send with no bound: an upload the media host never answers holds the reply for good',
     caughtBy: ['liveness'],
+  },
+  {
+    name: 'skip-by-timestamp',
+    factory: skipByTimestamp,
+    bug: 'skips messages stamped before its connection opened: offline and redelivered messages carry their send time',
+    caughtBy: ['inbound-handover'],
+  },
+  {
+    name: 'relies-on-redelivery',
+    factory: reliesOnRedelivery,
+    bug: 'throws on messages while it warms up after each open, counting on a redelivery: rc14 receipted them first',
+    caughtBy: ['inbound-handover'],
   },
 ];
 

@@ -166,8 +166,10 @@ describe('creation sites', () => {
       return captureStack(made);
     };
     const stack = made(); // site: elsewhere
+    // A directory that holds no checkout of this repository, wherever the checkout lives.
+    const elsewhere = fileURLToPath(new URL('../../../a-directory-beside-the-package', import.meta.url));
     // Act
-    const site = siteOf(stack, 'setTimeout', tmpdir());
+    const site = siteOf(stack, 'setTimeout', elsewhere);
     // Assert
     expect(site).toEqual({ at: `baileys-sim/${siteInThisFile('elsewhere', 'made')}`, call: 'setTimeout' });
   });

@@ -8,6 +8,7 @@ import { busyLoop } from '../../properties/specimens/busyLoop.js';
 import { specimenPath, retryingSend } from '../../properties/specimens/host.js';
 import { builtInSendPathNames } from '../../properties/paths/sendPaths.js';
 import { specimenByName, specimens, verdictSpecimens } from '../../properties/specimens/index.js';
+import { warmUpMs } from '../../properties/specimens/reliesOnRedelivery.js';
 import type { InboundMessage, SendPathFactory } from '../../src/ports.js';
 import { HandWorld } from '../unit/support/handSocket.js';
 
@@ -70,6 +71,30 @@ describe('inbound specimens: each breaks one handover rule', () => {
     const { world, handed } = await started(factoryOf('answers-itself'));
     world.latest.emit('messages.upsert', upsert('append', text('OWN', 'my reply', true)));
     expect(handed.map((m) => m.id)).toEqual(['OWN']);
+  });
+
+  it('skip-by-timestamp skips a message stamped before its connection opened', async () => {
+    // Arrange
+    const { world, handed } = await started(factoryOf('skip-by-timestamp'));
+    const openedAtS = Math.floor(world.env().clock.now() / 1000);
+    const stamped = (id: string, body: string, atS: number) => ({ ...text(id, body), messageTimestamp: atS });
+    // Act: an offline message sent a minute before the open, then a live one.
+    world.latest.emit('messages.upsert', upsert('append', stamped('B', 'while you were away', openedAtS - 60)));
+    world.latest.emit('messages.upsert', upsert('notify', stamped('A', 'hi', openedAtS)));
+    // Assert
+    expect(handed.map((m) => m.id)).toEqual(['A']);
+  });
+
+  it('relies-on-redelivery throws on a message in its warm-up, and takes it only if emitted again', async () => {
+    // Arrange
+    const { world, handed } = await started(factoryOf('relies-on-redelivery'));
+    // Act
+    const early = () => world.latest.emit('messages.upsert', upsert('append', text('B', 'while you were away')));
+    expect(early).toThrow(/not ready/);
+    await world.advance(warmUpMs);
+    world.latest.emit('messages.upsert', upsert('notify', text('B', 'while you were away'), text('A', 'hi')));
+    // Assert
+    expect(handed.map((m) => m.id)).toEqual(['B', 'A']);
   });
 
   it('no-inbound-dedupe hands a redelivery over again', async () => {
