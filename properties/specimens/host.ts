@@ -171,8 +171,10 @@ function handoverOf(rules: HandoverRules, handed: HandedIds, handOne: (message: 
 /**
  * rc14 gives a media upload no timeout: a media host that never answers leaves `sendMessage`
  * pending for good. The host bounds it as a correct path must (a media send still pending after
- * `replyDeadlineMs` rejects as ambiguous: it may yet be written), so no specimen shows that bug
- * besides its own. Rings on the supervisor's shared timer.
+ * `replyDeadlineMs` rejects as ambiguous: it may yet be written, and its socket is ended, as the
+ * reference does: rc14 writes nothing after the close, and the socket's later sends, held behind
+ * the upload, go on the next socket), so no specimen shows that bug besides its own. Rings on the
+ * supervisor's shared timer.
  */
 function boundingMediaSends(
   makeSocket: SocketFactory,
@@ -187,6 +189,7 @@ function boundingMediaSends(
       const alarm = supervisor().alarm(env.clock.now() + env.config.replyDeadlineMs);
       const overdue = alarm.rang.then(() => {
         const error = new Error('media send still pending at the reply deadline');
+        socket.end(error).catch(() => undefined);
         return Promise.reject(Object.assign(error, { ambiguous: true }));
       });
       overdue.catch(() => undefined);
