@@ -21,9 +21,11 @@ import {
   episodeArb,
   episodeFaultKinds,
   planGroupRefusal,
+  planHungUpload,
   planLateRetry,
   type Episode,
   type GroupRefusalEpisode,
+  type HungUploadEpisode,
   type LateRetryEpisode,
 } from './episodes.js';
 import { moments, planMoment, type Moment, type MomentTiming } from './moments.js';
@@ -737,7 +739,8 @@ function quietFrom(build: Build, ctx: BuildContext): number {
 function addEpisode(build: Build, ctx: BuildContext, episode: Episode): void {
   build.at += generatorLimits.healAfterMs;
   if (episode.do === 'lateRetry') addLateRetry(build, ctx, episode);
-  else addGroupRefusal(build, ctx, episode);
+  else if (episode.do === 'groupRefusal') addGroupRefusal(build, ctx, episode);
+  else addHungUpload(build, ctx, episode);
   build.episodeUntil = build.at;
 }
 
@@ -807,6 +810,30 @@ function addGroupRefusal(build: Build, ctx: BuildContext, episode: GroupRefusalE
     addReplies(sub, { gapMs: 0, do: 'reply', back: 0, media: false, count: 1 });
   }
   addTurn(sub, ctx, group, plan.afterAt, plan.afterAt + generatorLimits.healAfterMs);
+  mergeSub(build, sub, start);
+}
+
+/**
+ * A hung upload: a message answered with media while the media host takes uploads and never
+ * answers, a text reply to it later (queued behind it in its chat), and a message of the chat
+ * answered once a correct path has given the media reply up.
+ */
+function addHungUpload(build: Build, ctx: BuildContext, episode: HungUploadEpisode): void {
+  const start = build.at;
+  const sub: Build = { ...build, events: [] };
+  const { settings } = ctx;
+  const plan = planHungUpload(episode, start, momentTiming(settings), settings.replyDeadlineMs);
+  const { chat } = episode;
+  addInbound(sub, ctx, { gapMs: 0, do: 'inbound', chat, kind: 'text', batch: 1, phrase: 0 });
+  sub.at = plan.hangsAt;
+  const hangs = { do: 'mediaFails', forMs: plan.hangsForMs, stage: 'uploadHangs' } as const;
+  addFault(sub, ctx, hangs);
+  sub.at = plan.mediaAt;
+  addReplies(sub, { gapMs: 0, do: 'reply', back: 0, media: ctx.media, count: 1 });
+  sub.at = plan.followUpAt;
+  addReplies(sub, { gapMs: 0, do: 'reply', back: 0, media: false, count: 1 });
+  const afterAt = plan.overAt + generatorLimits.healAfterMs;
+  addTurn(sub, ctx, chat, afterAt, afterAt + generatorLimits.healAfterMs);
   mergeSub(build, sub, start);
 }
 

@@ -16,6 +16,10 @@
  *   Boom 500 `forbidden` at once). Nothing is written; a path that reports the reply sent lost
  *   it. Left to chance, a refused group query met a reply to the group in about one run of
  *   ninety: a run has a group chat one time in three, and few steps refuse queries there.
+ * - `hungUpload`: a media reply whose upload the media host takes and never answers (rc14 gives
+ *   an upload no timeout: the send stays pending for good), and later a text reply in the chat,
+ *   queued behind it. A path must bound that send itself. Left to chance, a media reply met such
+ *   an upload in about one run of thirty.
  */
 import fc from 'fast-check';
 import {
@@ -61,8 +65,18 @@ export interface GroupRefusalEpisode {
   spacingMs: number;
 }
 
+/** A media reply whose upload is never answered (see the module comment). */
+export interface HungUploadEpisode {
+  do: 'hungUpload';
+  chat: number;
+  /** How long the media host takes uploads and never answers them. */
+  forMs: number;
+  /** The chat's next reply, a text, this long after the media reply. */
+  followUpMs: number;
+}
+
 /** An episode; see the module comment. */
-export type Episode = LateRetryEpisode | GroupRefusalEpisode;
+export type Episode = LateRetryEpisode | GroupRefusalEpisode | HungUploadEpisode;
 
 /** Bounds of episodes. */
 export const episodeLimits = Object.freeze({
@@ -92,17 +106,26 @@ const groupRefusalArb: fc.Arbitrary<GroupRefusalEpisode> = fc.record({
   spacingMs: fc.integer({ min: 0, max: 500 }),
 });
 
-/** A run's episode: none in four runs of six, each kind in one. */
+const hungUploadArb: fc.Arbitrary<HungUploadEpisode> = fc.record({
+  do: fc.constant('hungUpload' as const),
+  chat: fc.nat(generatorChatsMax - 1),
+  forMs: fc.integer({ min: 0, max: 120_000 }),
+  followUpMs: fc.integer({ min: 0, max: 30_000 }),
+});
+
+/** A run's episode: none in four runs of seven, each kind in one. */
 export const episodeArb: fc.Arbitrary<Episode | undefined> = fc.oneof(
   { withCrossShrink: true },
   { weight: 4, arbitrary: fc.constant(undefined) },
   { weight: 1, arbitrary: lateRetryArb },
   { weight: 1, arbitrary: groupRefusalArb },
+  { weight: 1, arbitrary: hungUploadArb },
 );
 
 /** The swarm kinds an episode needs switched on (a process restart is no fault kind). */
 export function episodeFaultKinds(episode: Episode): readonly string[] {
   if (episode.do === 'groupRefusal') return ['queryRejects'];
+  if (episode.do === 'hungUpload') return ['mediaFails'];
   const lost = lostSocketKinds[episode.via];
   return lost === undefined ? ['undecryptable'] : ['undecryptable', lost];
 }
@@ -196,4 +219,35 @@ export function planGroupRefusal(
   const outcomeAt = replyAts.at(-1)! + defaultQueryTimeoutMs + writtenWithinMs(timing.latencyMs);
   const confirmedAt = outcomeAt + confirmWindowMs(keepAliveIntervalMs);
   return { refusedAt, replyAts, afterAt: Math.max(refusedAt + episode.forMs, confirmedAt) };
+}
+
+/** When a hung upload's fault comes and its replies are asked, and when the episode is over. */
+export interface HungUploadPlan {
+  hangsAt: number;
+  /** The window lasts past the upload's start however slow the link (at least that long). */
+  hangsForMs: number;
+  mediaAt: number;
+  followUpAt: number;
+  /**
+   * The end: the window over, and a correct path has given the media reply up (a deadline after
+   * it was asked), ended its socket and heard that close.
+   */
+  overAt: number;
+}
+
+/** Plans a hung upload whose message arrives at `at`, for replies with `deadlineMs`. */
+export function planHungUpload(
+  episode: HungUploadEpisode,
+  at: number,
+  timing: MomentTiming,
+  deadlineMs: number,
+): HungUploadPlan {
+  const mediaAt = at + episodeLimits.replyDelayMs;
+  const hangsAt = mediaAt - episodeLimits.faultLeadMs;
+  const startedWithinMs = writtenWithinMs(timing.latencyMs) + episodeLimits.faultLeadMs;
+  const hangsForMs = Math.max(episode.forMs, startedWithinMs);
+  const givenUpAt = mediaAt + deadlineMs + wsCloseTimeoutMs + writtenWithinMs(timing.latencyMs);
+  const followUpAt = mediaAt + episode.followUpMs;
+  const overAt = Math.max(hangsAt + hangsForMs, givenUpAt, followUpAt);
+  return { hangsAt, hangsForMs, mediaAt, followUpAt, overAt };
 }

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { runArb, toTimeline, type SwarmSettings } from '../../properties/generation/arbitraries.js';
 import type {
   GroupRefusalEpisode,
+  HungUploadEpisode,
   LateRetryEpisode,
 } from '../../properties/generation/episodes.js';
 import { builtInFaults } from '../../sim/faults/index.js';
@@ -140,6 +141,33 @@ describe('group refusal episodes', () => {
   });
 });
 
+describe('hung upload episodes', () => {
+  const hung: HungUploadEpisode = { do: 'hungUpload', chat: 0, forMs: 0, followUpMs: 4000 };
+  const on = { ...settings, faults: { ...allOff, mediaFails: true } };
+
+  it('answers with media into an upload never answered, then with text behind it', () => {
+    // Act
+    const timeline = toTimeline(1, { ...on, episode: hung }, []);
+    // Assert: the window lasts past the upload's start even when drawn empty
+    const hangs = first(timeline, 'mediaFails');
+    const media = first(timeline, 'sendMedia');
+    expect(hangs).toMatchObject({ stage: 'uploadHangs' });
+    expect(hangs.at).toBeLessThan(media.at);
+    expect(hangs.untilAt).toBeGreaterThan(media.at + 1000);
+    const text = timeline.events.filter((e) => e.do === 'reply');
+    expect(text[0]).toMatchObject({ at: media.at + hung.followUpMs, to: media.to });
+  });
+
+  it("answers the chat's next message once a correct path gave the media reply up", () => {
+    // Act
+    const timeline = toTimeline(1, { ...on, episode: hung }, []);
+    // Assert: a deadline after the media reply, and ws's close timeout for its socket
+    const media = first(timeline, 'sendMedia');
+    const next = timeline.events.filter((e) => e.do === 'inbound')[1]!;
+    expect(next.at).toBeGreaterThan(media.at + settings.replyDeadlineMs + wsCloseTimeoutMs);
+  });
+});
+
 describe('what episodes and finales switch on', () => {
   it("switches on an episode's kinds and group chat, a finale scene's kind; faultsOff wins", () => {
     const off = runArb({ faultsOff: ['undecryptable', 'queryRejects'] });
@@ -149,6 +177,7 @@ describe('what episodes and finales switch on', () => {
         const { episode, finale, faults, groupChat, chats } = run.settings;
         // Assert
         if (episode?.do === 'lateRetry') expect(faults['undecryptable']).toBe(true);
+        if (episode?.do === 'hungUpload') expect(faults['mediaFails']).toBe(true);
         if (episode?.do === 'groupRefusal') {
           expect([faults['queryRejects'], groupChat, chats >= 2]).toEqual([true, true, true]);
         }
