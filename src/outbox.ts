@@ -19,7 +19,10 @@
  * Limits: `maxPending` replies awaiting their first write (then {@link OutboxFullError}),
  * `maxSendAttempts` per reply up to its first write, and {@link resendAttemptsMax} more for its
  * resends (so failures before the write cannot leave a lost write unresent; resends use what the
- * first write left too, as a flapping connection may reject a few), a per-reply deadline that bounds its first
+ * first write left too, as a flapping connection may reject a few); sends the server refused
+ * with 429 count apart, up to {@link rateLimitedAttemptsMax}, as their growing pauses already
+ * bound them and a long rate limit must not use up the attempts a flapping connection needs
+ * later; a per-reply deadline that bounds its first
  * write (queueing, waits and attempts; a media send Baileys holds past it, as an upload the media
  * host never answers, is given up then), and `maxUnconfirmed` replies held after their write
  * (unconfirmed or waiting to be resent; at the limit the oldest unconfirmed one is treated as
@@ -40,6 +43,7 @@ import {
 } from './errors.js';
 import { baileysDefaults, confirmWindowMs } from './baileysFacts.js';
 import type { Clock, IdSource, Logger } from './ports.js';
+import { invariant } from './invariant.js';
 import { redactJid } from './redact.js';
 import { classifySendError, type CloseClass } from './sendErrors.js';
 import { SentMessages, type SentMessagesStore } from './sentMessages.js';
@@ -69,6 +73,13 @@ export const baileysKeepAliveIntervalMs = baileysDefaults.keepAliveIntervalMs;
  * property's limit per reply.
  */
 export const resendAttemptsMax = 2;
+
+/**
+ * Sends of one reply the server may refuse with 429 (`rate-overlimit`), apart from its other
+ * attempts: with pauses of 2, 4, 8, 16, 32, then 60 s, ten of them wait out a limit of about
+ * five minutes. The `bounded` property allows 12.
+ */
+export const rateLimitedAttemptsMax = 10;
 
 /** Limits and wiring. */
 export interface OutboxOptions {
@@ -140,6 +151,8 @@ interface Reply {
   /** Rate-limited attempts in a row, and the time before which the next one waits. */
   rateLimits: number;
   pauseUntil: number;
+  /** Rate-limited attempts over the reply's life: part of `attempts`, counted apart. */
+  rateLimitedAttempts: number;
   ambiguousCause: unknown;
   /** Set at the first write: the promise resolved; from then on the reply is a resend candidate. */
   receipt: Receipt | undefined;
@@ -270,6 +283,7 @@ export class Outbox {
         afterGeneration: 0,
         rateLimits: 0,
         pauseUntil: 0,
+        rateLimitedAttempts: 0,
         ambiguousCause: undefined,
         receipt: undefined,
         finished: false,
@@ -369,7 +383,7 @@ export class Outbox {
     if (first && this.#options.clock.now() >= reply.deadlineAt) {
       return this.#fail(reply, new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, reply.attempts));
     }
-    if (reply.attempts >= this.#maxSendAttempts + (first ? 0 : resendAttemptsMax)) {
+    if (this.#attemptsUsedUp(reply, first)) {
       return this.#fail(reply, new SendAttemptsExhaustedError(reply.messageId, reply.attempts, reply.ambiguousCause));
     }
     if (!first) this.#expireQueued(lane);
@@ -393,11 +407,20 @@ export class Outbox {
     reply.afterGeneration = result.afterGeneration;
     reply.rateLimits = result.rateLimited ? reply.rateLimits + 1 : 0;
     if (result.rateLimited) {
+      reply.rateLimitedAttempts += 1;
       const doubled = rateLimitPauseMs.first * 2 ** (reply.rateLimits - 1);
       const pauseMs = Math.min(rateLimitPauseMs.max, doubled);
       reply.pauseUntil = this.#options.clock.now() + pauseMs;
     }
     return false;
+  }
+
+  /** The reply's attempts are spent: those the server refused with 429 apart from the rest. */
+  #attemptsUsedUp(reply: Reply, first: boolean): boolean {
+    invariant(reply.rateLimitedAttempts <= reply.attempts, 'rate-limited attempts are part of attempts');
+    const counted = reply.attempts - reply.rateLimitedAttempts;
+    const limit = this.#maxSendAttempts + (first ? 0 : resendAttemptsMax);
+    return counted >= limit || reply.rateLimitedAttempts >= rateLimitedAttemptsMax;
   }
 
   /**

@@ -14,6 +14,7 @@ import { attempt, baseHistory, makeVisible, request } from './historyBuilder.js'
 /** Limits from tight (every run breaks some) to the defaults. */
 const limitsArb: fc.Arbitrary<BoundLimits> = fc.record({
   attemptsPerReplyMax: fc.integer({ min: 1, max: 10 }),
+  rateLimitedAttemptsPerReplyMax: fc.integer({ min: 1, max: 12 }),
   pathTimersAliveMax: fc.integer({ min: 0, max: 8 }),
   connectsPerWindowMax: fc.integer({ min: 1, max: 12 }),
   connectWindowMs: fc.constantFrom(5000, 60_000),

@@ -637,6 +637,30 @@ describe('bounded', () => {
     expect(checkBounded(h)).toMatchObject([{ key: 'r1', at: 110, message: 'r1 made 11 attempts (limit 10)' }]);
   });
 
+  it('counts sends refused with 429 apart from the other attempts, under their own limit', () => {
+    // Arrange: 8 refusals and 9 other attempts pass; 13 refusals do not.
+    const refused = (seq: number) =>
+      attempt(seq, 'r1', {
+        at: seq * 10,
+        result: 'rejected',
+        written: false,
+        reachedServer: false,
+        error: { name: 'Error', message: 'rate-overlimit', statusCode: 500, data: 429 },
+      });
+    const waited = baseHistory();
+    for (let i = 1; i <= 8; i += 1) waited.attempts.push(refused(i));
+    for (let i = 9; i <= 17; i += 1) waited.attempts.push(attempt(i, 'r1', { at: i * 10 }));
+    const hammered = baseHistory();
+    for (let i = 1; i <= 13; i += 1) hammered.attempts.push(refused(i));
+    // Act
+    const verdicts = [checkBounded(waited), checkBounded(hammered)];
+    // Assert
+    expect(verdicts[0]).toEqual([]);
+    expect(verdicts[1]).toMatchObject([
+      { key: 'r1', at: 130, message: expect.stringContaining('r1 made 13 attempts the server refused with 429') },
+    ]);
+  });
+
   it('flags too many timers alive at once and a run cut by its loop limit', () => {
     const h = baseHistory();
     h.timers.path.aliveMax = 9;

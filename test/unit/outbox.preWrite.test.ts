@@ -7,7 +7,7 @@ import { Boom } from '@hapi/boom';
 import type { proto, WAMessageKey } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
 import type { InboundMessage } from '../../src/ports.js';
-import { rateLimitPauseMs } from '../../src/outbox.js';
+import { rateLimitedAttemptsMax, rateLimitPauseMs } from '../../src/outbox.js';
 import { createReferenceSendPath, type ReferenceOptions } from '../../src/reference.js';
 import { HandWorld } from './support/handSocket.js';
 
@@ -21,9 +21,9 @@ const outcome = (p: Promise<unknown>) =>
   );
 
 /** Starts the reference, opens socket 1 and delivers inbound m1 on it. */
-async function started(world: HandWorld, options: ReferenceOptions = {}) {
+async function started(world: HandWorld, options: ReferenceOptions = {}, replyDeadlineMs = 120_000) {
   const inbound: InboundMessage[] = [];
-  const path = createReferenceSendPath(options)(world.env({ replyDeadlineMs: 120_000 }));
+  const path = createReferenceSendPath(options)(world.env({ replyDeadlineMs }));
   await path.start((msg) => inbound.push(msg));
   world.latest.open();
   world.latest.deliver(chat, 'm1', 'hello');
@@ -67,6 +67,37 @@ describe('reference: rejections before the write', () => {
     expect(await sent).toBe('ok');
     expect(world.sends.map((s) => s.generation)).toEqual([1, 1, 1]);
     expect(times).toEqual([0, rateLimitPauseMs.first, 3 * rateLimitPauseMs.first]);
+    await path.stop();
+  });
+
+  it('keeps its attempts for later failures while a long rate limit refuses it', async () => {
+    // Arrange: three attempts in all, five 429s, then a 500 that is not a refusal, then a write.
+    const world = new HandWorld();
+    const { path, message } = await started(world, { maxSendAttempts: 3 });
+    for (let i = 0; i < 5; i += 1) world.scripts.push({ rejectWith: refused(429, 'rate-overlimit') });
+    world.scripts.push({ rejectWith: new Boom('Invalid group metadata response', { data: undefined }) }, 'ok');
+    // Act
+    const sent = outcome(message.reply('hi'));
+    await world.advance(100_000);
+    // Assert
+    expect(await sent).toBe('ok');
+    expect(world.sends).toHaveLength(7);
+    await path.stop();
+  });
+
+  it('gives a reply up after rateLimitedAttemptsMax refusals with 429', async () => {
+    // Arrange
+    const world = new HandWorld();
+    const { path, message } = await started(world, { maxSendAttempts: 3 }, 3_600_000);
+    for (let i = 0; i <= rateLimitedAttemptsMax; i += 1) {
+      world.scripts.push({ rejectWith: refused(429, 'rate-overlimit') });
+    }
+    // Act
+    const sent = outcome(message.reply('hi'));
+    await world.advance(1_000_000);
+    // Assert
+    expect(await sent).toBe('SendAttemptsExhaustedError');
+    expect(world.sends).toHaveLength(rateLimitedAttemptsMax);
     await path.stop();
   });
 

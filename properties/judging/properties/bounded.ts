@@ -2,17 +2,23 @@
  * bounded: attempts per reply, live timers, connection attempts and listeners per socket stay
  * under stated limits, and the run goes quiet (it never hits the simulator's loop limit).
  */
-import type { History } from '../../../sim/history.js';
+import type { AttemptRecord, History } from '../../../sim/history.js';
 import type { Checker, Violation } from '../checker.js';
-import type { HistoryIndex } from '../historyIndex.js';
+import { queryRefusalCodes } from '../../../src/baileysFacts.js';
+import { isChatRefusal, type HistoryIndex } from '../historyIndex.js';
 import { restartStarts } from '../restarts.js';
 
 const property = 'bounded';
 
 /** Stated limits of the `bounded` property. */
 export interface BoundLimits {
-  /** Send attempts (message frames) per logical reply. */
+  /** Send attempts (message frames) per logical reply, sends the server refused with 429 apart. */
   attemptsPerReplyMax: number;
+  /**
+   * Sends of one reply the server refused with 429 (`rate-overlimit`): a path that waits out a
+   * long rate limit with growing pauses makes several, one that retries at once makes dozens.
+   */
+  rateLimitedAttemptsPerReplyMax: number;
   /** Send-path timers alive at once (it must not grow with the number of pending replies). */
   pathTimersAliveMax: number;
   /**
@@ -35,6 +41,7 @@ export interface BoundLimits {
  */
 export const defaultBoundLimits: Readonly<BoundLimits> = Object.freeze({
   attemptsPerReplyMax: 10,
+  rateLimitedAttemptsPerReplyMax: 12,
   pathTimersAliveMax: 8,
   connectsPerWindowMax: 12,
   connectWindowMs: 60_000,
@@ -110,6 +117,34 @@ function listenerLeaks(history: History, limits: BoundLimits): Violation<typeof 
   return violations;
 }
 
+/** The attempt that broke a reply's limit: 429 refusals and the other attempts counted apart. */
+function attemptsOver(
+  attempts: readonly AttemptRecord[],
+  limits: BoundLimits,
+): { attempt: AttemptRecord; message: string } | undefined {
+  if (attempts.length <= limits.attemptsPerReplyMax) return undefined;
+  const rateLimited = attempts.filter(isRateLimited);
+  const others = attempts.filter((a) => !isRateLimited(a));
+  if (others.length > limits.attemptsPerReplyMax) {
+    const limit = limits.attemptsPerReplyMax;
+    const besides = rateLimited.length > 0 ? `, besides ${rateLimited.length} refused with 429` : '';
+    return { attempt: others[limit]!, message: `made ${others.length} attempts (limit ${limit}${besides})` };
+  }
+  if (rateLimited.length > limits.rateLimitedAttemptsPerReplyMax) {
+    const limit = limits.rateLimitedAttemptsPerReplyMax;
+    const message =
+      `made ${rateLimited.length} attempts the server refused with 429, rate-overlimit ` +
+      `(limit ${limit}): back off longer between them`;
+    return { attempt: rateLimited[limit]!, message };
+  }
+  return undefined;
+}
+
+/** A send the server refused before the write with 429 (`rate-overlimit`). */
+function isRateLimited(attempt: AttemptRecord): boolean {
+  return isChatRefusal(attempt) && attempt.error?.data === queryRefusalCodes.rateOverlimit;
+}
+
 function check(index: HistoryIndex, limits: BoundLimits): Violation<typeof property>[] {
   const { history } = index;
   const violations: Violation<typeof property>[] = [];
@@ -122,15 +157,10 @@ function check(index: HistoryIndex, limits: BoundLimits): Violation<typeof prope
   }
   // forEach, not for-of: no entry pair allocated per reply.
   index.messageAttemptsByKey.forEach((attempts, key) => {
-    if (attempts.length <= limits.attemptsPerReplyMax) return;
-    const over = attempts[limits.attemptsPerReplyMax]!;
-    violations.push({
-      property,
-      key,
-      generation: over.generation,
-      at: over.at,
-      message: `${key} made ${attempts.length} attempts (limit ${limits.attemptsPerReplyMax})`,
-    });
+    const over = attemptsOver(attempts, limits);
+    if (!over) return;
+    const { attempt, message } = over;
+    violations.push({ property, key, generation: attempt.generation, at: attempt.at, message: `${key} ${message}` });
   });
   if (history.timers.path.aliveMax > limits.pathTimersAliveMax) {
     violations.push({
@@ -155,7 +185,8 @@ export const bounded: Checker<typeof property> = {
     'Cap the attempts per reply, share one timer instead of one per reply, remove ' +
     'every listener you add, and back off between reconnects.',
   definition:
-    'The run never hits the simulator\'s loop limit (a path that never goes quiet); no reply takes more than attemptsPerReplyMax message attempts (default 10); ' +
+    'The run never hits the simulator\'s loop limit (a path that never goes quiet); no reply takes more than attemptsPerReplyMax message attempts (default 10), ' +
+    'sends the server refused with 429 counted apart up to rateLimitedAttemptsPerReplyMax (default 12); ' +
     'the path never holds more than pathTimersAliveMax timers at once (default 8); and no series of connects holds more than connectsPerWindowMax (default 12) ' +
     'within connectWindowMs (default 60 s). A series starts at the first connect and again at the first connect after a socket that had opened was lost to ' +
     'the network (a drop, or a silent link the keep-alive ended) and the path was told so, or a restart started a new path; and no socket ever holds more than listenersAliveMax ' +
