@@ -161,9 +161,12 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
   const every = options.determinismEvery ?? determinismEveryDefault;
   const result: SearchResult = { ...emptyTotals(options.faults), firstFailures: [] };
   const seen = new Set<VerdictProperty>();
+  // A watchdog remakes a stalled run's timeline from the seed alone, which knows nothing of the
+  // path's declared settings: for such a path the board holds each run's timeline instead.
+  const held = options.path.settings !== undefined || options.path.requests !== undefined;
   const property = fc.asyncProperty(campaignArb(options), async (run: GeneratedRun) => {
     const runIndex = result.runs;
-    options.progress?.locate('generated', runIndex);
+    options.progress?.locate('generated', runIndex, held ? run.timeline : undefined);
     const { history, violations, judged } = await judge(run.timeline, options.path, options);
     result.simulations += 1;
     if (history.unmodelled !== undefined) {
@@ -175,7 +178,7 @@ export async function search(options: SearchOptions): Promise<SearchResult> {
     }
     let again: Rerun | undefined;
     if (isRerun(runIndex, every)) {
-      options.progress?.locate('determinism', runIndex);
+      options.progress?.locate('determinism', runIndex, held ? run.timeline : undefined);
       again = await rerun(history, run.timeline, options.path, options);
       result.simulations += 1;
       recordRerun(result.determinism, history, again, options.path);

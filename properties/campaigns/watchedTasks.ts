@@ -106,7 +106,10 @@ async function runsBefore(lane: Lane, task: SearchTask, runs: number): Promise<S
   return again.stalled ? none : again.value;
 }
 
-/** The stalled run's timeline: from the board when held there, else from `regenerate`. */
+/**
+ * The stalled run's timeline: from the board when held there (a path with declared settings, a
+ * shrink candidate, a replay), else from `regenerate` (the seed, for a path without settings).
+ */
 async function timelineOfStall(
   board: ProgressSnapshot,
   regenerate: () => Promise<Timeline>,

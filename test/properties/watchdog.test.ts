@@ -21,6 +21,7 @@ import { repoRoot } from '../cli/runCli.js';
 
 const busyLoop = join(repoRoot, 'test/fixtures/paths/busyLoop.ts');
 const neverConnects = join(repoRoot, 'test/fixtures/paths/neverConnects.ts');
+const busyLoopSettled = join(repoRoot, 'test/fixtures/paths/busyLoopSettled.ts');
 const task = (pathSpec: string, numRuns: number, seed = 1): SearchTask => ({
   kind: 'search',
   pathSpec,
@@ -77,6 +78,17 @@ describe('a chunk in a watched thread', () => {
     expect(stalled.stoppedAt).toBe(failure.runIndex);
     expect(stalled.violationsByProperty['makes-progress']).toBe(1);
   });
+
+  it('keeps the stalled run of a path with its own settings as the path played it', async () => {
+    // Act
+    const watched = await searchOn(lane, task(busyLoopSettled, 100, stalledSeed), 400);
+    // Assert
+    const failure = watched.firstFailures.find((f) => f.property === 'makes-progress')!;
+    expect(failure.timeline.config.replyDeadlineMs).toBe(45_000);
+    const path = await loadSendPath(busyLoopSettled, repoRoot);
+    const played = await generatedTimeline({ seed: stalledSeed, path }, failure.runIndex);
+    expect(failure.timeline).toEqual(played);
+  }, 30_000);
 
   it('counts the runs before the stalled one as the chunk run up to them does', async () => {
     // Arrange
