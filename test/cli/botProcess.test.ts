@@ -88,7 +88,12 @@ describe('a bot that ends its process', () => {
     expect(replay.code).toBe(1);
     expect(replay.stdout).toMatch(/stdout: connection closed: exiting for the process manager to restart the bot\n.*FAIL the bot exited the process with code 1 \(process\.exit\): the run ended here/);
     expect(replay.stdout).toContain('FAIL: still violates clean');
-    expect(JSON.parse(replayJson.stdout)).toMatchObject({ status: 'fails', reproduced: true, properties: ['clean'] });
+    // The run shrunk for clean may break more (the bot gives a reply up on a dead link, too).
+    expect(JSON.parse(replayJson.stdout)).toMatchObject({
+      status: 'fails',
+      reproduced: true,
+      properties: expect.arrayContaining(['clean']),
+    });
   });
 
   it('never shows a full phone number of what it printed, in the replay of a run it exited in', async () => {
