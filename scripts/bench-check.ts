@@ -19,7 +19,8 @@ tuneV8ForSimulation();
 
 const repliesPerHistory: readonly number[] = [500, 2000, 8000];
 const repeatsArg = Number(process.argv[2] ?? 15);
-const repeats = Number.isInteger(repeatsArg) && repeatsArg > 0 && repeatsArg <= 1000 ? repeatsArg : 15;
+const repeats =
+  Number.isInteger(repeatsArg) && repeatsArg > 0 && repeatsArg <= 1000 ? repeatsArg : 15;
 /** Replies judged per timed batch: many checks of a small history, a few of a large one. */
 const batchReplies = 40_000;
 /** Virtual time between two replies: slow enough that the reference never hits its queue limit. */
@@ -32,16 +33,34 @@ function timelineOf(replies: number) {
   const endMs = replies * replyGapMs;
   const faults: TimelineEvent[] = [
     { at: Math.round(endMs * 0.2), do: 'drop', reason: 'connectionLost' },
-    { at: Math.round(endMs * 0.4), do: 'refuseConnects', untilAt: Math.round(endMs * 0.4) + 10_000 },
+    {
+      at: Math.round(endMs * 0.4),
+      do: 'refuseConnects',
+      untilAt: Math.round(endMs * 0.4) + 10_000,
+    },
     { at: Math.round(endMs * 0.6), do: 'blackhole', untilAt: Math.round(endMs * 0.6) + 20_000 },
     { at: Math.round(endMs * 0.6) + 20_000, do: 'heal' },
   ];
-  const sends: TimelineEvent[] = Array.from({ length: replies }, (_, i) => ({ at: 100 + i * replyGapMs, do: 'reply', to: 'm1', key: `r${i + 1}` }));
-  const events: TimelineEvent[] = [{ at: 0, do: 'inbound', chat: 'c1', msg: 'm1' }, ...[...sends, ...faults].sort((a, b) => a.at - b.at)];
-  return parseTimeline({ format: timelineFormat, seed: 1, config: { reconnect: { ...defaultReconnectPolicy }, replyDeadlineMs: 120_000 }, events });
+  const sends: TimelineEvent[] = Array.from({ length: replies }, (_, i) => ({
+    at: 100 + i * replyGapMs,
+    do: 'reply',
+    to: 'm1',
+    key: `r${i + 1}`,
+  }));
+  const events: TimelineEvent[] = [
+    { at: 0, do: 'inbound', chat: 'c1', msg: 'm1' },
+    ...[...sends, ...faults].sort((a, b) => a.at - b.at),
+  ];
+  return parseTimeline({
+    format: timelineFormat,
+    seed: 1,
+    config: { reconnect: { ...defaultReconnectPolicy }, replyDeadlineMs: 120_000 },
+    events,
+  });
 }
 
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const median = (xs: readonly number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 
 /**
  * CPU ms of one `checkAll(history)`: the mean over a batch of checks judging about
@@ -65,14 +84,22 @@ for (const replies of repliesPerHistory) {
 // Warm up on every size, then time the sizes in turn, so JIT and GC state favour none of them.
 for (const run of runs) checkCpuMs(run.history, run.replies);
 const times = runs.map((): number[] => []);
-for (let i = 0; i < repeats; i += 1) runs.forEach((run, r) => times[r]!.push(checkCpuMs(run.history, run.replies)));
+for (let i = 0; i < repeats; i += 1)
+  runs.forEach((run, r) => times[r]!.push(checkCpuMs(run.history, run.replies)));
 
-console.log(`checkAll CPU cost per reply, one chat, reference path (${repeats} batches of ${batchReplies} replies judged per size)\n`);
-console.log('| replies | attempts | sockets | violations | simulate wall ms | check CPU ms (best batch) | µs per reply (best) | µs per reply (median) |');
+console.log(
+  `checkAll CPU cost per reply, one chat, reference path (${repeats} batches of ${batchReplies} replies judged per size)\n`,
+);
+console.log(
+  '| replies | attempts | sockets | violations | simulate wall ms | check CPU ms (best batch) | µs per reply (best) | µs per reply (median) |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 const perReplyUs = runs.map((run, r) => {
   const best = Math.min(...times[r]!);
-  const us = { best: (best * 1000) / run.replies, median: (median(times[r]!) * 1000) / run.replies };
+  const us = {
+    best: (best * 1000) / run.replies,
+    median: (median(times[r]!) * 1000) / run.replies,
+  };
   const { history } = run;
   console.log(
     `| ${run.replies} | ${history.attempts.length} | ${history.sockets.length} | ${checkAll(history).length} | ${run.simulateMs.toFixed(0)} | ${best.toFixed(2)} | ${us.best.toFixed(2)} | ${us.median.toFixed(2)} |`,

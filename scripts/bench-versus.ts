@@ -53,21 +53,31 @@ interface Checkout {
 function moduleOf(root: string, compiled: boolean, ...candidates: string[]): string {
   const tried: string[] = [];
   for (const candidate of candidates) {
-    const file = compiled ? path.join(root, 'dist', `${candidate}.js`) : path.join(root, `${candidate}.ts`);
+    const file = compiled
+      ? path.join(root, 'dist', `${candidate}.js`)
+      : path.join(root, `${candidate}.ts`);
     if (existsSync(file)) return pathToFileURL(file).href;
     tried.push(file);
   }
   const hint = compiled ? ' (build it first: `npm run build` there)' : '';
-  throw new Error(`${root} is not a baileys-sim checkout${hint}: none of ${tried.join(', ')} exists`);
+  throw new Error(
+    `${root} is not a baileys-sim checkout${hint}: none of ${tried.join(', ')} exists`,
+  );
 }
 
 async function load(root: string, compiled: boolean): Promise<Checkout> {
   const timeline = await import(moduleOf(root, compiled, 'sim/timeline'));
   const sim = await import(moduleOf(root, compiled, 'sim/simulate'));
-  const checkers = await import(moduleOf(root, compiled, 'properties/judging/checkers', 'properties/checkers'));
+  const checkers = await import(
+    moduleOf(root, compiled, 'properties/judging/checkers', 'properties/checkers')
+  );
   const src = await import(moduleOf(root, compiled, 'src/index'));
-  const campaign = await import(moduleOf(root, compiled, 'properties/campaigns/campaign', 'properties/campaign'));
-  const paths = await import(moduleOf(root, compiled, 'properties/paths/sendPaths', 'properties/sendPaths'));
+  const campaign = await import(
+    moduleOf(root, compiled, 'properties/campaigns/campaign', 'properties/campaign')
+  );
+  const paths = await import(
+    moduleOf(root, compiled, 'properties/paths/sendPaths', 'properties/sendPaths')
+  );
   const helpers = path.join(root, 'test/sim/helpers.ts');
   const generator = existsSync(helpers) ? await import(pathToFileURL(helpers).href) : undefined;
   return {
@@ -82,7 +92,10 @@ async function load(root: string, compiled: boolean): Promise<Checkout> {
 }
 
 /** Timelines both checkouts accept, each parsed by each checkout. */
-function commonTimelines(draw: NonNullable<Checkout['generatedTimeline']>, sides: Checkout[]): unknown[][] {
+function commonTimelines(
+  draw: NonNullable<Checkout['generatedTimeline']>,
+  sides: Checkout[],
+): unknown[][] {
   const parsed: unknown[][] = sides.map(() => []);
   for (let seed = 1; parsed[0]!.length < timelinesWanted && seed < seedsTriedMax; seed++) {
     const raw = JSON.parse(JSON.stringify(draw(seed, 40))) as { events: unknown[] };
@@ -94,15 +107,23 @@ function commonTimelines(draw: NonNullable<Checkout['generatedTimeline']>, sides
       // An event kind or field one of the two does not know: not a common timeline.
     }
   }
-  if (parsed[0]!.length < timelinesWanted) throw new Error(`only ${parsed[0]!.length} common timelines in ${seedsTriedMax} seeds`);
+  if (parsed[0]!.length < timelinesWanted)
+    throw new Error(`only ${parsed[0]!.length} common timelines in ${seedsTriedMax} seeds`);
   return parsed;
 }
 
 /** Runs one block of `side` over its timelines, round-robin from `cursor`; returns the violations seen. */
-async function runBlock(side: Checkout, timelines: unknown[], cursor: { next: number }): Promise<number> {
+async function runBlock(
+  side: Checkout,
+  timelines: unknown[],
+  cursor: { next: number },
+): Promise<number> {
   let violations = 0;
   for (let i = 0; i < blockRuns; i++) {
-    const history = await side.simulate(timelines[cursor.next++ % timelines.length], side.reference);
+    const history = await side.simulate(
+      timelines[cursor.next++ % timelines.length],
+      side.reference,
+    );
     violations += side.checkAll(history).length;
   }
   return violations;
@@ -138,13 +159,19 @@ async function main(): Promise<void> {
   if (!(Number.isFinite(seconds) && seconds > 0 && seconds <= secondsMax)) {
     throw new Error(`--seconds must be a number in (0, ${secondsMax}], got ${values.seconds}`);
   }
-  if (positionals.length !== 1) throw new Error('give the other checkout\'s directory, e.g. `npx tsx scripts/bench-versus.ts ../baileys-sim-0.1.0`');
+  if (positionals.length !== 1)
+    throw new Error(
+      "give the other checkout's directory, e.g. `npx tsx scripts/bench-versus.ts ../baileys-sim-0.1.0`",
+    );
   const compiled = values.compiled ?? false;
   const here = realpathSync(path.resolve(fileURLToPath(new URL('..', import.meta.url))));
   const there = realpathSync(path.resolve(positionals[0]!));
   const sides = [await load(there, compiled), await load(here, compiled)];
   const draw = sides[0]!.generatedTimeline ?? sides[1]!.generatedTimeline;
-  if (draw === undefined) throw new Error('neither checkout has test/sim/helpers.ts generatedTimeline to draw timelines with');
+  if (draw === undefined)
+    throw new Error(
+      'neither checkout has test/sim/helpers.ts generatedTimeline to draw timelines with',
+    );
   const timelines = commonTimelines(draw, sides);
   const cursors = sides.map(() => ({ next: 0 }));
   const spentMs = sides.map(() => 0);
@@ -154,15 +181,20 @@ async function main(): Promise<void> {
   const clock = values.cpu ? cpuMs : () => performance.now();
   const block = async (i: number): Promise<number> => {
     const t0 = clock();
-    violations[i]! += campaigns ? await runCampaignBlock(sides[i]!, 1 + cursors[i]!.next++) : await runBlock(sides[i]!, timelines[i]!, cursors[i]!);
+    violations[i]! += campaigns
+      ? await runCampaignBlock(sides[i]!, 1 + cursors[i]!.next++)
+      : await runBlock(sides[i]!, timelines[i]!, cursors[i]!);
     return clock() - t0;
   };
-  for (const warmEnd = performance.now() + Math.min(warmUpMsMax, seconds * 1000); performance.now() < warmEnd; ) {
+  for (
+    const warmEnd = performance.now() + Math.min(warmUpMsMax, seconds * 1000);
+    performance.now() < warmEnd;
+  ) {
     await block(0);
     await block(1);
   }
   violations.fill(0);
-  for (const end = performance.now() + seconds * 1000; performance.now() < end; ) {
+  for (const end = performance.now() + seconds * 1000; performance.now() < end;) {
     // Which side goes first alternates: neither always runs right after the other's garbage.
     const order = ratios.length % 2 === 0 ? [0, 1] : [1, 0];
     const ms = [0, 0];
@@ -174,11 +206,17 @@ async function main(): Promise<void> {
   ratios.sort((a, b) => a - b);
   const rate = (i: number) => Math.round(((ratios.length * blockRuns) / spentMs[i]!) * 1000);
   const mode = compiled ? 'compiled dist/' : 'TypeScript through tsx';
-  const what = campaigns ? `campaigns of the reference (each side's own generator, same seeds)` : `${timelines[0]!.length} common timelines (${eventsMin}-40 events)`;
+  const what = campaigns
+    ? `campaigns of the reference (each side's own generator, same seeds)`
+    : `${timelines[0]!.length} common timelines (${eventsMin}-40 events)`;
   const per = values.cpu ? 'runs per CPU second' : 'runs/s';
   console.log(`${what}, ${mode}, ${ratios.length} blocks of ${blockRuns} runs per side`);
-  console.log(`other checkout ${there}: ${rate(0).toLocaleString('en')} ${per}, ${violations[0]} violations`);
-  console.log(`this checkout  ${here}: ${rate(1).toLocaleString('en')} ${per}, ${violations[1]} violations`);
+  console.log(
+    `other checkout ${there}: ${rate(0).toLocaleString('en')} ${per}, ${violations[0]} violations`,
+  );
+  console.log(
+    `this checkout  ${here}: ${rate(1).toLocaleString('en')} ${per}, ${violations[1]} violations`,
+  );
   console.log(
     `this / other: ${(spentMs[0]! / spentMs[1]!).toFixed(3)} over the whole measurement; block ratios median ${quantile(ratios, 0.5).toFixed(3)}, ` +
       `quartiles ${quantile(ratios, 0.25).toFixed(3)} to ${quantile(ratios, 0.75).toFixed(3)}`,

@@ -28,11 +28,18 @@ const overheadTargetPct = 3;
 /** 64 distinct generated timelines of 36-44 events (fixed seed: the bench is reproducible). */
 function benchTimelines(): Timeline[] {
   const runs = fc.sample(runArb({ stepsMin: 14, stepsMax: 20 }), { seed: 20261126, numRuns: 1000 });
-  return runs.map((r) => r.timeline).filter((t) => t.events.length >= 36 && t.events.length <= 44).slice(0, 64);
+  return runs
+    .map((r) => r.timeline)
+    .filter((t) => t.events.length >= 36 && t.events.length <= 44)
+    .slice(0, 64);
 }
 
 /** Simulates for `wallMs`; runs per second. */
-async function runsPerSecond(timelines: readonly Timeline[], wallMs: number, board?: ProgressBoard): Promise<number> {
+async function runsPerSecond(
+  timelines: readonly Timeline[],
+  wallMs: number,
+  board?: ProgressBoard,
+): Promise<number> {
   const options = board === undefined ? {} : { progress: board };
   const start = performance.now();
   let runs = 0;
@@ -77,7 +84,9 @@ if (!isMainThread) {
       });
       worker.postMessage(wallMs);
     });
-  console.log(`watchdog bench: reference path, ${timelines.length} timelines, ${rounds} rounds of ${measureMs} ms per mode`);
+  console.log(
+    `watchdog bench: reference path, ${timelines.length} timelines, ${rounds} rounds of ${measureMs} ms per mode`,
+  );
   await runsPerSecond(timelines, warmUpMs);
   await inWorker(warmUpMs);
   const plain: number[] = [];
@@ -87,12 +96,19 @@ if (!isMainThread) {
     plain.push(await runsPerSecond(timelines, measureMs));
     ticking.push(await runsPerSecond(timelines, measureMs, ProgressBoard.create()));
     watched.push(await inWorker(measureMs));
-    console.log(`  round ${round + 1}: this thread ${plain.at(-1)!.toFixed(0)} runs/s, ticking ${ticking.at(-1)!.toFixed(0)}, watched worker ${watched.at(-1)!.toFixed(0)}`);
+    console.log(
+      `  round ${round + 1}: this thread ${plain.at(-1)!.toFixed(0)} runs/s, ticking ${ticking.at(-1)!.toFixed(0)}, watched worker ${watched.at(-1)!.toFixed(0)}`,
+    );
   }
   await worker.terminate();
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = (xs: number[]): number =>
+    [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const overhead = (xs: number[]): number => (1 - median(xs) / median(plain)) * 100;
-  console.log(`  median runs/s: this thread ${median(plain).toFixed(0)}, ticking on a board ${median(ticking).toFixed(0)} (${overhead(ticking).toFixed(1)} %), in a watched worker ${median(watched).toFixed(0)} (${overhead(watched).toFixed(1)} %)`);
+  console.log(
+    `  median runs/s: this thread ${median(plain).toFixed(0)}, ticking on a board ${median(ticking).toFixed(0)} (${overhead(ticking).toFixed(1)} %), in a watched worker ${median(watched).toFixed(0)} (${overhead(watched).toFixed(1)} %)`,
+  );
   const ok = overhead(watched) < overheadTargetPct;
-  console.log(`  watchdog overhead: ${overhead(watched).toFixed(1)} % (${ok ? 'ok' : 'MISSED'}, target < ${overheadTargetPct} %)`);
+  console.log(
+    `  watchdog overhead: ${overhead(watched).toFixed(1)} % (${ok ? 'ok' : 'MISSED'}, target < ${overheadTargetPct} %)`,
+  );
 }

@@ -15,24 +15,41 @@ import { runInNewContext } from 'node:vm';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { judge } from '../properties/campaigns/judge.js';
 import { runArb } from '../properties/generation/arbitraries.js';
-import { interceptBaileysImports, importInterceptable } from '../properties/paths/interceptLoader.js';
+import {
+  interceptBaileysImports,
+  importInterceptable,
+} from '../properties/paths/interceptLoader.js';
 import { loadSendPath } from '../properties/paths/loadSendPath.js';
 import { builtInSendPath, type NamedSendPath } from '../properties/paths/sendPaths.js';
 import type { Timeline } from '../sim/timeline.js';
 
 /** The correct as-written fixture: the module a user's bot stands for. */
-export const correctFixture = fileURLToPath(new URL('../test/fixtures/as-written/correct.ts', import.meta.url));
+export const correctFixture = fileURLToPath(
+  new URL('../test/fixtures/as-written/correct.ts', import.meta.url),
+);
 
 /** 64 generated timelines of 36-44 events asking for text replies only (fixed seed). */
 export function replyTimelines(): Timeline[] {
-  const runs = fc.sample(runArb({ stepsMin: 14, stepsMax: 20, requests: ['reply'] }), { seed: 20261126, numRuns: 1000 });
-  return runs.map((r) => r.timeline).filter((t) => t.events.length >= 36 && t.events.length <= 44).slice(0, 64);
+  const runs = fc.sample(runArb({ stepsMin: 14, stepsMax: 20, requests: ['reply'] }), {
+    seed: 20261126,
+    numRuns: 1000,
+  });
+  return runs
+    .map((r) => r.timeline)
+    .filter((t) => t.events.length >= 36 && t.events.length <= 44)
+    .slice(0, 64);
 }
 
 /** Runs judged per second of `path` over `set`, for `wallMs` after `warmUpMs` of the same. */
-export async function runsPerSecond(path: NamedSendPath, set: readonly Timeline[], wallMs: number, warmUpMs: number): Promise<number> {
+export async function runsPerSecond(
+  path: NamedSendPath,
+  set: readonly Timeline[],
+  wallMs: number,
+  warmUpMs: number,
+): Promise<number> {
   const warmUpStart = performance.now();
-  for (let i = 0; performance.now() - warmUpStart < warmUpMs; i++) await judge(set[i % set.length]!, path);
+  for (let i = 0; performance.now() - warmUpStart < warmUpMs; i++)
+    await judge(set[i % set.length]!, path);
   let runs = 0;
   const t0 = performance.now();
   do {
@@ -45,12 +62,20 @@ export async function runsPerSecond(path: NamedSendPath, set: readonly Timeline[
 }
 
 /** The three throughput figures (see the module comment). */
-export async function interceptionThroughput(wallMs: number, warmUpMs: number): Promise<{ seam: number; referenceIntercepted: number; asWritten: number }> {
+export async function interceptionThroughput(
+  wallMs: number,
+  warmUpMs: number,
+): Promise<{ seam: number; referenceIntercepted: number; asWritten: number }> {
   interceptBaileysImports();
   const set = replyTimelines();
   const reference = builtInSendPath('reference');
   const seam = await runsPerSecond(reference, set, wallMs, warmUpMs);
-  const referenceIntercepted = await runsPerSecond({ ...reference, intercept: true }, set, wallMs, warmUpMs);
+  const referenceIntercepted = await runsPerSecond(
+    { ...reference, intercept: true },
+    set,
+    wallMs,
+    warmUpMs,
+  );
   const asWritten = await runsPerSecond(await loadSendPath(correctFixture), set, wallMs, warmUpMs);
   return { seam, referenceIntercepted, asWritten };
 }
@@ -63,7 +88,9 @@ function heapAfterGc(): number {
 }
 
 /** A fresh module graph per run, measured: ms per import and heap kept per import; and one `reset()` in µs. */
-export async function freshGraphCost(imports: number): Promise<{ importMs: number; heapKeptBytes: number; resetUs: number }> {
+export async function freshGraphCost(
+  imports: number,
+): Promise<{ importMs: number; heapKeptBytes: number; resetUs: number }> {
   interceptBaileysImports();
   const url = pathToFileURL(correctFixture).href;
   const first = await importInterceptable(url, correctFixture);

@@ -47,7 +47,8 @@ class OutageSocket {
   emit(event: string, arg: unknown): void {
     for (const listener of [...(this.#listeners.get(event) ?? [])]) listener(arg);
   }
-  sendMessage = (): Promise<never> => Promise.reject(new Boom('Connection Closed', { statusCode: 428 }));
+  sendMessage = (): Promise<never> =>
+    Promise.reject(new Boom('Connection Closed', { statusCode: 428 }));
   sendPresenceUpdate = (): Promise<void> => Promise.resolve();
   end = (): void => undefined;
 }
@@ -68,7 +69,8 @@ const drain = (): Promise<void> => new Promise((resolve) => setImmediate(resolve
 
 /** Queues `queued` replies during an outage; see the module comment. */
 export async function measureQueuedReplies(queued: number): Promise<QueuedRepliesReport> {
-  if (!Number.isInteger(queued) || queued < 1 || queued > queuedMax) throw new RangeError(`queued must be 1..${queuedMax}`);
+  if (!Number.isInteger(queued) || queued < 1 || queued > queuedMax)
+    throw new RangeError(`queued must be 1..${queuedMax}`);
   const gc = collectGarbage();
   const clock = new VirtualClock();
   const sockets: OutageSocket[] = [];
@@ -93,23 +95,39 @@ export async function measureQueuedReplies(queued: number): Promise<QueuedReplie
   first.emit('connection.update', { connection: 'open' });
   first.emit('messages.upsert', {
     type: 'notify',
-    messages: Array.from({ length: chats }, (_, i) => ({ key: { remoteJid: `${1000 + i}@s.whatsapp.net`, id: `IN${i}`, fromMe: false }, message: { conversation: 'hi' } })),
+    messages: Array.from({ length: chats }, (_, i) => ({
+      key: { remoteJid: `${1000 + i}@s.whatsapp.net`, id: `IN${i}`, fromMe: false },
+      message: { conversation: 'hi' },
+    })),
   });
   // The outage: the connection is lost and the reconnect timer never fires (time is frozen).
-  first.emit('connection.update', { connection: 'close', lastDisconnect: { error: new Boom('Connection was lost', { statusCode: 408 }), date: new Date(0) } });
+  first.emit('connection.update', {
+    connection: 'close',
+    lastDisconnect: {
+      error: new Boom('Connection was lost', { statusCode: 408 }),
+      date: new Date(0),
+    },
+  });
   await drain();
 
   let settled = 0;
   const before = heapUsedAfterGc(gc);
   const replies: Promise<unknown>[] = [];
   for (let i = 0; i < queued; i++) {
-    replies.push(inbound[i % inbound.length]!.reply(`reply ${i}`).then(() => settled++, () => settled++));
+    replies.push(
+      inbound[i % inbound.length]!.reply(`reply ${i}`).then(
+        () => settled++,
+        () => settled++,
+      ),
+    );
   }
   await drain();
   const heapDeltaBytes = heapUsedAfterGc(gc) - before;
 
   let refusal = 'accepted';
-  await inbound[0]!.reply('one too many').catch((err: unknown) => void (refusal = (err as Error).name));
+  await inbound[0]!
+    .reply('one too many')
+    .catch((err: unknown) => void (refusal = (err as Error).name));
 
   await path.stop();
   await Promise.all(replies);

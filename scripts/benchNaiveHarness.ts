@@ -32,7 +32,8 @@ interface SteppedClock {
  */
 export async function naiveRun(this: SteppedClock, isDone: () => boolean): Promise<void> {
   const nextAsync = this.fake.nextAsync;
-  if (nextAsync === undefined) throw new Error('benchNaiveHarness must be imported before sim/clock.ts');
+  if (nextAsync === undefined)
+    throw new Error('benchNaiveHarness must be imported before sim/clock.ts');
   let idleTurns = 0;
   await new Promise<void>((resolve) => setImmediate(resolve));
   for (;;) {
@@ -52,7 +53,10 @@ export async function naiveRun(this: SteppedClock, isDone: () => boolean): Promi
 }
 
 /** Runs `body` with `target.run` swapped for {@link naiveRun}; restores it afterwards. */
-export async function withNaiveStepping<T>(target: { run: unknown }, body: () => Promise<T>): Promise<T> {
+export async function withNaiveStepping<T>(
+  target: { run: unknown },
+  body: () => Promise<T>,
+): Promise<T> {
   const ours = target.run;
   target.run = naiveRun;
   try {

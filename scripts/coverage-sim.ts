@@ -14,11 +14,24 @@ tuneV8ForSimulation();
 
 const runsArg = Number(process.argv[2] ?? 2000);
 /** Runs of the reference campaign (bounded). */
-const referenceRuns = Number.isInteger(runsArg) && runsArg > 0 && runsArg <= 1_000_000 ? runsArg : 2000;
+const referenceRuns =
+  Number.isInteger(runsArg) && runsArg > 0 && runsArg <= 1_000_000 ? runsArg : 2000;
 
-const reference = await runCampaign({ path: builtInSendPath('reference'), seed: 20261126, numRuns: referenceRuns });
-console.log(`reference: ${reference.runs} runs, ${reference.failures.length > 0 ? 'FAILED' : 'passed'}`);
+const reference = await runCampaign({
+  path: builtInSendPath('reference'),
+  seed: 20261126,
+  numRuns: referenceRuns,
+});
+console.log(
+  `reference: ${reference.runs} runs, ${reference.failures.length > 0 ? 'FAILED' : 'passed'}`,
+);
 for (const specimen of specimens) {
-  const result = await runCampaign({ path: builtInSendPath(`specimen:${specimen.name}`), seed: 1, numRuns: 100 });
-  console.log(`specimen:${specimen.name}: ${result.runs} runs, ${result.failures.length > 0 ? 'caught' : 'not caught'}`);
+  const result = await runCampaign({
+    path: builtInSendPath(`specimen:${specimen.name}`),
+    seed: 1,
+    numRuns: 100,
+  });
+  console.log(
+    `specimen:${specimen.name}: ${result.runs} runs, ${result.failures.length > 0 ? 'caught' : 'not caught'}`,
+  );
 }

@@ -57,15 +57,21 @@ const seedList = Array.from({ length: seeds }, (_, i) => firstSeed + i);
 
 tuneV8ForSimulation();
 
-const median = (xs: number[]) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!);
-const percentile = (xs: number[], p: number) => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(p * xs.length) - 1)]!);
+const median = (xs: number[]) =>
+  xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+const percentile = (xs: number[], p: number) =>
+  xs.length === 0
+    ? NaN
+    : [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(p * xs.length) - 1)]!;
 
 const seedRange = `${firstSeed}-${firstSeed + seeds - 1}`;
 console.log(
   `detection power: ${seeds} seeds (${seedRange}) x ${numRuns} runs per specimen ` +
     '(searching the property each specimen exists to show)\n',
 );
-console.log('| specimen | caught by | detected | median runs to detect | median shrunk events | max shrunk events | shrunk 1-minimal | median ms per campaign | p95 ms |');
+console.log(
+  '| specimen | caught by | detected | median runs to detect | median shrunk events | max shrunk events | shrunk 1-minimal | median ms per campaign | p95 ms |',
+);
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const specimen of specimens.filter((s) => only === undefined || s.name === only)) {
   const path = builtInSendPath(`specimen:${specimen.name}`);
@@ -75,7 +81,13 @@ for (const specimen of specimens.filter((s) => only === undefined || s.name === 
   let minimal = 0;
   for (const seed of seedList) {
     // The campaign goes through every run; each property it searches is shrunk on its own.
-    const result = await runCampaign({ path, seed, numRuns, only: specimen.caughtBy, determinismEvery: 0 });
+    const result = await runCampaign({
+      path,
+      seed,
+      numRuns,
+      only: specimen.caughtBy,
+      determinismEvery: 0,
+    });
     wall.push(result.wallMs);
     if (result.failures.length === 0) continue;
     const first = [...result.failures].sort((a, b) => a.runIndex - b.runIndex)[0]!;
@@ -89,18 +101,43 @@ for (const specimen of specimens.filter((s) => only === undefined || s.name === 
 }
 
 /** How a verdict specimen's campaign of `seed` ends: caught at run index, or not. */
-async function verdictCaught(name: string, verdict: 'vacuous' | 'stalled', seed: number): Promise<{ caught: boolean; runs: number; wallMs: number }> {
+async function verdictCaught(
+  name: string,
+  verdict: 'vacuous' | 'stalled',
+  seed: number,
+): Promise<{ caught: boolean; runs: number; wallMs: number }> {
   if (verdict === 'vacuous') {
-    const result = await runCampaign({ path: builtInSendPath(`specimen:${name}`), seed, numRuns, determinismEvery: 0 });
-    return { caught: !exercisedVerdict(result.exercise).held, runs: result.runs, wallMs: result.wallMs };
+    const result = await runCampaign({
+      path: builtInSendPath(`specimen:${name}`),
+      seed,
+      numRuns,
+      determinismEvery: 0,
+    });
+    return {
+      caught: !exercisedVerdict(result.exercise).held,
+      runs: result.runs,
+      wallMs: result.wallMs,
+    };
   }
   const started = performance.now();
-  const result = await runShardedCampaign({ pathSpec: `specimen:${name}`, workers: 1, seed, numRuns, runTimeoutMs: 1000 });
+  const result = await runShardedCampaign({
+    pathSpec: `specimen:${name}`,
+    workers: 1,
+    seed,
+    numRuns,
+    runTimeoutMs: 1000,
+  });
   const stall = result.failures.find((f) => f.property === 'makes-progress');
-  return { caught: stall !== undefined, runs: stall === undefined ? result.runs : stall.runIndex + 1, wallMs: performance.now() - started };
+  return {
+    caught: stall !== undefined,
+    runs: stall === undefined ? result.runs : stall.runIndex + 1,
+    wallMs: performance.now() - started,
+  };
 }
 
-console.log('\n| verdict specimen | caught by | detected | median runs to detect | median ms per campaign |');
+console.log(
+  '\n| verdict specimen | caught by | detected | median runs to detect | median ms per campaign |',
+);
 console.log('|---|---|---|---|---|');
 for (const specimen of verdictSpecimens.filter((s) => only === undefined || s.name === only)) {
   const property = specimen.caughtByVerdict === 'vacuous' ? 'exercised' : 'makes-progress';
@@ -111,5 +148,7 @@ for (const specimen of verdictSpecimens.filter((s) => only === undefined || s.na
     wall.push(outcome.wallMs);
     if (outcome.caught) runs.push(outcome.runs);
   }
-  console.log(`| ${specimen.name} | ${property} (campaign) | ${runs.length}/${seeds} | ${median(runs)} | ${median(wall).toFixed(0)} |`);
+  console.log(
+    `| ${specimen.name} | ${property} (campaign) | ${runs.length}/${seeds} | ${median(runs)} | ${median(wall).toFixed(0)} |`,
+  );
 }

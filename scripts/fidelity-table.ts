@@ -11,6 +11,10 @@ const file = 'docs/FIDELITY.md';
 const text = readFileSync(file, 'utf8');
 const start = text.indexOf(tableMarkers.start);
 const end = text.indexOf(tableMarkers.end);
-if (start < 0 || end < start) throw new Error(`${file} has no ${tableMarkers.start} … ${tableMarkers.end} markers`);
-writeFileSync(file, `${text.slice(0, start + tableMarkers.start.length)}\n${fidelityTableMarkdown()}\n${text.slice(end)}`);
+if (start < 0 || end < start)
+  throw new Error(`${file} has no ${tableMarkers.start} … ${tableMarkers.end} markers`);
+writeFileSync(
+  file,
+  `${text.slice(0, start + tableMarkers.start.length)}\n${fidelityTableMarkdown()}\n${text.slice(end)}`,
+);
 console.log(`${file}: table written`);

@@ -51,14 +51,23 @@ async function main(): Promise<number> {
   const program = new Command('fingerprints')
     .description('digests of generated histories, to show a change kept every history the same')
     .option('--runs <n>', 'generated runs per path', runCount, 1000)
-    .option('--paths <list>', 'comma-separated built-in paths (default: reference and every specimen)')
+    .option(
+      '--paths <list>',
+      'comma-separated built-in paths (default: reference and every specimen)',
+    )
     .option('--write <file>', 'write the digests to this file')
     .option('--check <file>', 'compare with digests written before; exit 1 on a difference')
     .parse();
   const opts = program.opts<{ runs: number; paths?: string; write?: string; check?: string }>();
-  const before = opts.check === undefined ? undefined : (JSON.parse(await readFile(opts.check, 'utf8')) as Digests);
+  const before =
+    opts.check === undefined
+      ? undefined
+      : (JSON.parse(await readFile(opts.check, 'utf8')) as Digests);
   const runs = before?.runs ?? opts.runs;
-  const names = opts.paths?.split(',') ?? ['reference', ...specimens.map((s) => `specimen:${s.name}`)];
+  const names = opts.paths?.split(',') ?? [
+    'reference',
+    ...specimens.map((s) => `specimen:${s.name}`),
+  ];
   tuneV8ForSimulation();
   const now: Digests = { seed: campaignSeed, runs, digests: {} };
   let differ = 0;
@@ -71,7 +80,10 @@ async function main(): Promise<number> {
     console.log(`${name.padEnd(40)} ${digest.slice(0, 16)}${mark}`);
   }
   if (opts.write !== undefined) await writeFile(opts.write, `${JSON.stringify(now, null, 2)}\n`);
-  if (before !== undefined) console.log(differ === 0 ? `every history the same (${runs} runs per path)` : `${differ} path(s) differ`);
+  if (before !== undefined)
+    console.log(
+      differ === 0 ? `every history the same (${runs} runs per path)` : `${differ} path(s) differ`,
+    );
   return differ === 0 ? 0 : 1;
 }
 

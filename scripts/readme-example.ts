@@ -13,7 +13,15 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 /** The command the README shows, after `npx baileys-sim`. */
-export const readingAFailureArgs: readonly string[] = ['run', '--path', 'specimen:captured-socket', '--runs', '100', '--seed', '1'];
+export const readingAFailureArgs: readonly string[] = [
+  'run',
+  '--path',
+  'specimen:captured-socket',
+  '--runs',
+  '100',
+  '--seed',
+  '1',
+];
 
 /** The README's markers around the example. */
 const begin = '<!-- example: reading-a-failure -->';
@@ -28,7 +36,13 @@ export function exampleOf(stdout: string): string {
   const lines = stdout.trimEnd().split('\n');
   const table = lines.findIndex((line) => line.startsWith('  properties '));
   if (table < 0) throw new Error(`the run printed no property table:\n${stdout}`);
-  return ['```', `$ npx baileys-sim ${readingAFailureArgs.join(' ')}`, '…', ...lines.slice(table), '```'].join('\n');
+  return [
+    '```',
+    `$ npx baileys-sim ${readingAFailureArgs.join(' ')}`,
+    '…',
+    ...lines.slice(table),
+    '```',
+  ].join('\n');
 }
 
 /** The example as `readme` has it now, if it has the markers. */
@@ -53,7 +67,11 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     // Exit 1 is the example's point (the specimen is caught): read stdout either way.
     stdout = (() => {
       try {
-        return execFileSync(process.execPath, [resolve('bin/baileys-sim.js'), ...readingAFailureArgs], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+        return execFileSync(
+          process.execPath,
+          [resolve('bin/baileys-sim.js'), ...readingAFailureArgs],
+          { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+        );
       } catch (error) {
         return (error as { stdout?: string }).stdout ?? '';
       }
