@@ -10,7 +10,14 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/integration/**', 'test/properties/shard.test.ts', 'test/cli/**', 'test/package/**', 'test/vitest/**', '**/node_modules/**'],
+    exclude: [
+      'test/integration/**',
+      'test/properties/shard.test.ts',
+      'test/cli/**',
+      'test/package/**',
+      'test/vitest/**',
+      '**/node_modules/**',
+    ],
     testTimeout: 60_000,
   },
 });

@@ -16,10 +16,15 @@ process.stdout.on('error', (error) => {
 
 const dist = new URL('../dist/', import.meta.url);
 if (!existsSync(new URL('cli/main.js', dist))) {
-  console.error(`baileys-sim: ${fileURLToPath(dist)} is missing: run \`npm run build\` in the baileys-sim checkout`);
+  console.error(
+    `baileys-sim: ${fileURLToPath(dist)} is missing: run \`npm run build\` in the ` +
+      `baileys-sim checkout`,
+  );
   process.exit(3);
 }
-const { simulationProcessV8Flags, tuneV8ForSimulation } = await import(new URL('sim/v8Tuning.js', dist).href);
+const { simulationProcessV8Flags, tuneV8ForSimulation } = await import(
+  new URL('sim/v8Tuning.js', dist).href
+);
 const args = process.argv.slice(2);
 const missingFlags = simulationProcessV8Flags.filter((flag) => !process.execArgv.includes(flag));
 
@@ -30,10 +35,14 @@ if ((args[0] === 'run' || args[0] === 'audit') && missingFlags.length > 0) {
 } else {
   // Before any simulation runs: the V8 settings that can still be made now.
   tuneV8ForSimulation();
-  const { loadTypeScriptWithTsx } = await import(new URL('properties/paths/typescriptLoader.js', dist).href);
+  const { loadTypeScriptWithTsx } = await import(
+    new URL('properties/paths/typescriptLoader.js', dist).href
+  );
   loadTypeScriptWithTsx();
   // A module given to run/audit/replay may be audited as written: its Baileys import intercepted.
-  const { interceptBaileysImports } = await import(new URL('properties/paths/interceptLoader.js', dist).href);
+  const { interceptBaileysImports } = await import(
+    new URL('properties/paths/interceptLoader.js', dist).href
+  );
   interceptBaileysImports();
   const { main } = await import(new URL('cli/main.js', dist).href);
   // exitCode rather than process.exit(): a piped stdout (`--json | jq`) must drain first.
@@ -43,9 +52,14 @@ if ((args[0] === 'run' || args[0] === 'audit') && missingFlags.length > 0) {
 /** Runs this command in a child process with `flags` added; resolves with its exit code. */
 function rerunWith(flags) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, ...flags, fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, ...flags, fileURLToPath(import.meta.url), ...args],
+      { stdio: 'inherit' },
+    );
     // Ctrl-C reaches both processes; a signal sent to this one alone is passed on.
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
+      process.on(signal, () => child.kill(signal));
     child.on('error', (error) => {
       console.error(`baileys-sim: cannot start node: ${error.message}`);
       resolve(3);

@@ -1,10 +1,10 @@
 /**
- * `run` and `audit`: one campaign against one send path, then the summary, the failure file and
- * the exit code. Campaigns go through `runShardedCampaign` (properties/campaigns/shard.ts) for every
- * `--workers` value, 1 included, because only that runner gives the same summary for the same
- * seed whatever the worker count; plain `runCampaign` splits the runs differently. Every run is
- * watched (`--run-timeout`): simulations run in worker threads, never in this one, so a run
- * stuck in synchronous code is stopped and reported instead of hanging the command.
+ * `run` and `audit`: one campaign against one send path, then the summary, the failure file and the
+ * exit code. Campaigns go through `runShardedCampaign` (properties/campaigns/shard.ts) for every
+ * `--workers` value, 1 included, because only that runner gives the same summary for the same seed
+ * whatever the worker count; plain `runCampaign` splits the runs differently. Every run is watched
+ * (`--run-timeout`): simulations run in worker threads, never in this one, so a run stuck in
+ * synchronous code is stopped and reported instead of hanging the command.
  */
 import { resolve } from 'node:path';
 import type { CampaignResult } from '../properties/campaigns/campaign.js';
@@ -61,7 +61,12 @@ export interface CampaignFlags {
 }
 
 /** Loads `spec` as a send path; a spec that cannot be loaded is a usage error naming `what`. */
-export async function loadPathOrExplain(spec: string, cwd: string, what: string, intercept = false): Promise<NamedSendPath> {
+export async function loadPathOrExplain(
+  spec: string,
+  cwd: string,
+  what: string,
+  intercept = false,
+): Promise<NamedSendPath> {
   try {
     return await loadSendPath(spec, cwd, { intercept });
   } catch (error) {
@@ -70,15 +75,34 @@ export async function loadPathOrExplain(spec: string, cwd: string, what: string,
   }
 }
 
-/** Runs one campaign against an already loaded path, with progress if `showProgress`; `shrink: false` shrinks nothing. */
-async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showProgress: boolean, shrink = true): Promise<ShardedCampaignResult> {
+/**
+ * Runs one campaign against an already loaded path, with progress if `showProgress`; `shrink:
+ * false` shrinks nothing.
+ */
+async function campaign(
+  path: NamedSendPath,
+  flags: CampaignFlags,
+  io: Io,
+  showProgress: boolean,
+  shrink = true,
+): Promise<ShardedCampaignResult> {
   // Loaded on demand: --help and bad flags must answer without starting the pool machinery.
-  const { chunkIndexes, chunkRunsOf, runShardedCampaign, shardChunkRuns } = await import('../properties/campaigns/shard.js');
-  const ownRuns = chunkIndexes(flags.runs, flags.shard).reduce((n, i) => n + chunkRunsOf(flags.runs, i), 0);
+  const { chunkIndexes, chunkRunsOf, runShardedCampaign, shardChunkRuns } =
+    await import('../properties/campaigns/shard.js');
+  const ownRuns = chunkIndexes(flags.runs, flags.shard).reduce(
+    (n, i) => n + chunkRunsOf(flags.runs, i),
+    0,
+  );
   if (flags.shard && ownRuns === 0) {
-    io.stderr.write(`baileys-sim: shard ${flags.shard.index}/${flags.shard.count} has no runs: ${flags.runs} runs make ${chunkIndexes(flags.runs).length} chunk(s) of up to ${shardChunkRuns} runs, shared out over ${flags.shard.count} shards\n`);
+    io.stderr.write(
+      `baileys-sim: shard ${flags.shard.index}/${flags.shard.count} has no runs: ` +
+        `${flags.runs} runs make ${chunkIndexes(flags.runs).length} chunk(s) of up to ` +
+        `${shardChunkRuns} runs, shared out over ${flags.shard.count} shards\n`,
+    );
   }
-  const progress = showProgress ? createProgress(io, redactText(path.name), ownRuns) : silentProgress;
+  const progress = showProgress
+    ? createProgress(io, redactText(path.name), ownRuns)
+    : silentProgress;
   try {
     // Workers resolve the spec in their own thread: give them a path that does not depend on cwd.
     const pathSpec = isModuleSpec(path.name) ? resolve(io.cwd, path.name) : path.name;
@@ -103,8 +127,15 @@ async function campaign(path: NamedSendPath, flags: CampaignFlags, io: Io, showP
   }
 }
 
-/** Writes one failure file per failure of a campaign, by property (a copy shares its original's file). */
-export async function writeFailureFiles(result: CampaignResult, outDir: string, cwd: string): Promise<Map<VerdictProperty, WrittenFile>> {
+/**
+ * Writes one failure file per failure of a campaign, by property (a copy shares its original's
+ * file).
+ */
+export async function writeFailureFiles(
+  result: CampaignResult,
+  outDir: string,
+  cwd: string,
+): Promise<Map<VerdictProperty, WrittenFile>> {
   const written = new Map<VerdictProperty, WrittenFile>();
   for (const failure of result.failures) {
     const file = await writeFailureFile(outDir, failureFileOf(result, failure));
@@ -115,14 +146,26 @@ export async function writeFailureFiles(result: CampaignResult, outDir: string, 
 }
 
 /** Writes the failure files of a failed campaign and summarises; the summary names the files. */
-async function summarizeAndSave(result: ShardedCampaignResult, flags: CampaignFlags, io: Io): Promise<CampaignSummary> {
+async function summarizeAndSave(
+  result: ShardedCampaignResult,
+  flags: CampaignFlags,
+  io: Io,
+): Promise<CampaignSummary> {
   const { shardChunkRuns } = await import('../properties/campaigns/shard.js');
-  const shard = flags.shard && { shard: flags.shard, version: packageVersion(), chunkRuns: shardChunkRuns, chunks: result.chunks };
+  const shard = flags.shard && {
+    shard: flags.shard,
+    version: packageVersion(),
+    chunkRuns: shardChunkRuns,
+    chunks: result.chunks,
+  };
   let files = new Map<VerdictProperty, WrittenFile>();
   try {
     files = await writeFailureFiles(result, resolve(io.cwd, flags.outDir), io.cwd);
   } catch (error) {
-    throw new UsageError(`--out-dir ${flags.outDir}: cannot write the failure file (${(error as NodeJS.ErrnoException).code ?? firstLine(error)})`);
+    throw new UsageError(
+      `--out-dir ${flags.outDir}: cannot write the failure file (` +
+        `${(error as NodeJS.ErrnoException).code ?? firstLine(error)})`,
+    );
   }
   return summarize(result, files, { failFast: flags.failFast, ...(shard && { shard }) });
 }
@@ -147,24 +190,47 @@ export function exitCodeOf(summary: CampaignSummary): ExitCode {
  * line on stderr (and, for `json` and `junit`, the document on stdout still, so it stays one valid
  * document); `after` follows a text summary.
  */
-export function printSummary(summary: CampaignSummary, reporter: Reporter, io: Io, timelines: FailureTimelines, after: readonly string[] = []): void {
+export function printSummary(
+  summary: CampaignSummary,
+  reporter: Reporter,
+  io: Io,
+  timelines: FailureTimelines,
+  after: readonly string[] = [],
+): void {
   if (summary.harnessLimit !== undefined) io.stderr.write(`${summary.harnessLimit.message}\n`);
   if (reporter === 'json') io.stdout.write(`${JSON.stringify(summary)}\n`);
   else if (reporter === 'junit') io.stdout.write(junitXml(summary, timelines));
-  else if (summary.harnessLimit === undefined) writeLines(io.stdout, [...formatSummary(summary), ...after]);
+  else if (summary.harnessLimit === undefined)
+    writeLines(io.stdout, [...formatSummary(summary), ...after]);
 }
 
 /** `baileys-sim run` / `audit` without `--specimens`. */
-export async function runCampaignCommand(spec: string, flags: CampaignFlags, io: Io, what: string): Promise<ExitCode> {
+export async function runCampaignCommand(
+  spec: string,
+  flags: CampaignFlags,
+  io: Io,
+  what: string,
+): Promise<ExitCode> {
   const path = await loadPathOrExplain(spec, io.cwd, what, flags.intercept);
   const shard = flags.shard ? `, shard ${flags.shard.index}/${flags.shard.count}` : '';
   const intercepted = path.intercept ? ', intercepted' : '';
   const reporter = flags.reporter ?? (flags.json ? 'json' : 'text');
-  if (reporter === 'text') io.stderr.write(`baileys-sim: campaign against ${redactText(path.name)}${intercepted}, seed ${flags.seed}, ${flags.runs} runs${shard}${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`);
+  if (reporter === 'text')
+    io.stderr.write(
+      `baileys-sim: campaign against ${redactText(path.name)}${intercepted}, seed ` +
+        `${flags.seed}, ${flags.runs} runs${shard}` +
+        `${flags.workers > 1 ? `, ${flags.workers} workers` : ''}\n`,
+    );
   if (reporter === 'text') writeLines(io.stderr, loadOutputLines(path));
   const result = await campaign(path, flags, io, reporter === 'text');
   const summary = await summarizeAndSave(result, flags, io);
-  printSummary(summary, reporter, io, new Map(result.failures.map((f) => [f.property, f.timeline])), nextSteps(path));
+  printSummary(
+    summary,
+    reporter,
+    io,
+    new Map(result.failures.map((f) => [f.property, f.timeline])),
+    nextSteps(path),
+  );
   return exitCodeOf(summary);
 }
 
@@ -176,8 +242,11 @@ function nextSteps(path: NamedSendPath): string[] {
   if (path.name !== 'reference') return [];
   return [
     '',
-    'next: audit your own send path:  npx baileys-sim audit ./src/sendPath.ts   (a SendPathFactory, or a module as written: start/stop)',
-    '      or watch a bug get caught: npx baileys-sim run --path specimen:captured-socket --runs 200',
+    'next: audit your own send path:  npx baileys-sim audit ./src/sendPath.ts   (a ' +
+      'SendPathFactory, or a module as written: start/stop)',
+    '      or watch a bug get caught: npx baileys-sim run --path ' +
+      'specimen:captured-socket ' +
+      '--runs 200',
   ];
 }
 
@@ -200,7 +269,10 @@ export function formatSideBySide(rows: readonly SideBySideRow[]): string[] {
   const width = Math.max(4, ...rows.map((r) => r.path.length)) + 2;
   const lines = [`${'path'.padEnd(width)}${'runs'.padStart(8)}  caught?  properties violated`];
   for (const r of rows) {
-    lines.push(`${redactText(r.path).padEnd(width)}${String(r.runs).padStart(8)}  ${(r.caught ? 'yes' : 'no').padEnd(7)}  ${r.properties.join(', ') || '-'}`);
+    lines.push(
+      `${redactText(r.path).padEnd(width)}${String(r.runs).padStart(8)}  ` +
+        `${(r.caught ? 'yes' : 'no').padEnd(7)}  ${r.properties.join(', ') || '-'}`,
+    );
   }
   return lines;
 }
@@ -210,9 +282,17 @@ export function formatSideBySide(rows: readonly SideBySideRow[]): string[] {
  * code and writes the failure file), then the same campaign against every specimen, so a reader
  * sees what the campaign can catch next to what it found in their path.
  */
-export async function runAuditWithSpecimens(spec: string, flags: CampaignFlags, io: Io): Promise<ExitCode> {
+export async function runAuditWithSpecimens(
+  spec: string,
+  flags: CampaignFlags,
+  io: Io,
+): Promise<ExitCode> {
   const path = await loadPathOrExplain(spec, io.cwd, 'audit', flags.intercept);
-  if (!flags.json) io.stderr.write(`baileys-sim: audit of ${redactText(path.name)} and ${specimens.length} specimens, seed ${flags.seed}, ${flags.runs} runs each\n`);
+  if (!flags.json)
+    io.stderr.write(
+      `baileys-sim: audit of ${redactText(path.name)} and ${specimens.length} specimens, ` +
+        `seed ${flags.seed}, ${flags.runs} runs each\n`,
+    );
   const result = await campaign(path, flags, io, !flags.json);
   const summary = await summarizeAndSave(result, flags, io);
   if (summary.harnessLimit !== undefined) {
@@ -223,16 +303,31 @@ export async function runAuditWithSpecimens(spec: string, flags: CampaignFlags, 
   for (const specimen of specimens) {
     const specimenPath = await loadPathOrExplain(`specimen:${specimen.name}`, io.cwd, 'audit');
     // Only which properties each specimen broke is shown: nothing of theirs is shrunk.
-    const specimenResult = await campaign(specimenPath, { ...flags, intercept: false }, io, false, false);
+    const specimenResult = await campaign(
+      specimenPath,
+      { ...flags, intercept: false },
+      io,
+      false,
+      false,
+    );
     rows.push(rowOf(specimenResult));
-    if (!flags.json) io.stderr.write(`  ${specimenPath.name}: ${rows.at(-1)!.caught ? 'caught' : 'not caught'} in ${specimenResult.runs} runs\n`);
+    if (!flags.json)
+      io.stderr.write(
+        `  ${specimenPath.name}: ${rows.at(-1)!.caught ? 'caught' : 'not caught'} in ` +
+          `${specimenResult.runs} runs\n`,
+      );
   }
   if (flags.json) {
     io.stdout.write(`${JSON.stringify({ ...summary, specimens: rows })}\n`);
   } else {
     writeLines(io.stdout, [...formatSummary(summary), '', ...formatSideBySide(rows)]);
     const missed = rows.slice(1).filter((r) => !r.caught);
-    if (missed.length > 0) io.stdout.write(`note: this campaign did not catch ${missed.map((r) => r.path).join(', ')}; raise --runs or --time-budget\n`);
+    if (missed.length > 0)
+      io.stdout.write(
+        `note: this campaign did not catch ${missed.map((r) => r.path).join(', ')}; ` +
+          `raise ` +
+          `--runs or --time-budget\n`,
+      );
   }
   return exitCodeOf(summary);
 }

@@ -26,8 +26,10 @@ export class UsageError extends Error {
 
 /** The first line of an error's message, for the one-line reports above. */
 export function firstLine(error: unknown): string {
-  // An error from a worker process arrives as a plain object: keep its message, not "[object Object]".
+  // An error from a worker process arrives as a plain object: keep its message, not "[object
+  // Object]".
   const message = (error as { message?: unknown } | null)?.message;
-  const text = error instanceof Error ? error.message : typeof message === 'string' ? message : String(error);
+  const text =
+    error instanceof Error ? error.message : typeof message === 'string' ? message : String(error);
   return text.split('\n')[0] ?? '';
 }

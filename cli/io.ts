@@ -21,7 +21,12 @@ export interface Io {
 
 /** The real process's streams. */
 export function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, progressTty: Boolean(process.stderr.isTTY), cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    progressTty: Boolean(process.stderr.isTTY),
+    cwd: process.cwd(),
+  };
 }
 
 /** Writes `lines` to `sink`, one per line. */

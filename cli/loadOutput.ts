@@ -17,7 +17,8 @@ export function loadOutputLines(path: NamedSendPath): string[] {
   const output = path.loadOutput;
   if (output === undefined) return [];
   const total = output.lines.length + output.linesDropped;
-  const shown = output.lines.slice(0, loadOutputLinesShown)
+  const shown = output.lines
+    .slice(0, loadOutputLinesShown)
     .map((l) => `  ${marks[l.stream]} ${l.text}`);
   const rest = total - shown.length;
   const heading = `${redactText(path.name)} printed ${total} line(s) while being imported`;

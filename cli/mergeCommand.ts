@@ -20,7 +20,9 @@ async function readSummary(file: string, cwd: string): Promise<SummaryInput> {
   try {
     text = await readFile(resolve(cwd, file), 'utf8');
   } catch (error) {
-    throw new UsageError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? firstLine(error)})`);
+    throw new UsageError(
+      `${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? firstLine(error)})`,
+    );
   }
   try {
     return { file, json: JSON.parse(text) as unknown };
@@ -30,11 +32,20 @@ async function readSummary(file: string, cwd: string): Promise<SummaryInput> {
 }
 
 /** `baileys-sim merge`. */
-export async function runMergeCommand(files: readonly string[], options: { reporter: Reporter }, io: Io): Promise<ExitCode> {
+export async function runMergeCommand(
+  files: readonly string[],
+  options: { reporter: Reporter },
+  io: Io,
+): Promise<ExitCode> {
   const inputs: SummaryInput[] = [];
   for (const file of files) inputs.push(await readSummary(file, io.cwd));
   const summary = mergeSummaries(inputs);
-  printSummary(summary, options.reporter, io, options.reporter === 'junit' ? await timelinesOf(summary, io.cwd) : new Map());
+  printSummary(
+    summary,
+    options.reporter,
+    io,
+    options.reporter === 'junit' ? await timelinesOf(summary, io.cwd) : new Map(),
+  );
   return exitCodeOf(summary);
 }
 

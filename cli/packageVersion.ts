@@ -18,8 +18,12 @@ export function packageVersion(): string {
 function findVersion(): string {
   for (const candidate of candidates) {
     try {
-      const manifest = JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
-      if (manifest.name === 'baileys-sim' && typeof manifest.version === 'string') return manifest.version;
+      const manifest = JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as {
+        name?: unknown;
+        version?: unknown;
+      };
+      if (manifest.name === 'baileys-sim' && typeof manifest.version === 'string')
+        return manifest.version;
     } catch {
       // Not there, or not ours: try the next folder up.
     }

@@ -22,7 +22,9 @@ export const timeBudgetMsMax = 86_400_000;
 /** Most accepted `--workers`. */
 export const workersMax = 64;
 
-/** Shortest accepted `--run-timeout`: below it a garbage collection pause could look like a stall. */
+/**
+ * Shortest accepted `--run-timeout`: below it a garbage collection pause could look like a stall.
+ */
 export const runTimeoutMsMin = 100;
 
 /** Longest accepted `--run-timeout`: an hour. */
@@ -46,7 +48,9 @@ function shown(text: string): string {
 export function parseWholeNumber(flag: string, text: string, min: number, max: number): number {
   const value = /^\d{1,16}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max} (got ${shown(text)})`);
+    throw new UsageError(
+      `${flag} must be a whole number from ${min} to ${max} (got ${shown(text)})`,
+    );
   }
   return value;
 }
@@ -66,24 +70,49 @@ export function parseWorkers(text: string): number {
   return parseWholeNumber('--workers', text, 1, workersMax);
 }
 
-/** A duration flag: a whole number and a unit (`500ms`, `30s`, `2m`, `1h`) from `minMs` to `maxMs`. */
-function parseDurationMs(flag: string, text: string, minMs: number, maxMs: number, range: string, examples: string): number {
+/**
+ * A duration flag: a whole number and a unit (`500ms`, `30s`, `2m`, `1h`) from `minMs` to `maxMs`.
+ */
+function parseDurationMs(
+  flag: string,
+  text: string,
+  minMs: number,
+  maxMs: number,
+  range: string,
+  examples: string,
+): number {
   const match = /^(\d{1,9})(ms|s|m|h)$/.exec(text.trim());
   const valueMs = match ? Number(match[1]) * durationUnitsMs[match[2]!]! : Number.NaN;
   if (!(valueMs >= minMs && valueMs <= maxMs)) {
-    throw new UsageError(`${flag} must be a duration from ${range} such as ${examples} (got ${shown(text)})`);
+    throw new UsageError(
+      `${flag} must be a duration from ${range} such as ${examples} (got ${shown(text)})`,
+    );
   }
   return valueMs;
 }
 
 /** `--time-budget`: `500ms`, `30s`, `2m`, `1h` (a whole number and a unit), at most a day. */
 export function parseTimeBudgetMs(text: string): number {
-  return parseDurationMs('--time-budget', text, 1, timeBudgetMsMax, '1ms to 24h', '500ms, 30s or 2m');
+  return parseDurationMs(
+    '--time-budget',
+    text,
+    1,
+    timeBudgetMsMax,
+    '1ms to 24h',
+    '500ms, 30s or 2m',
+  );
 }
 
 /** `--run-timeout`: a duration as `--time-budget`, from 100ms to 1h. */
 export function parseRunTimeoutMs(text: string): number {
-  return parseDurationMs('--run-timeout', text, runTimeoutMsMin, runTimeoutMsMax, '100ms to 1h', '500ms, 5s or 1m');
+  return parseDurationMs(
+    '--run-timeout',
+    text,
+    runTimeoutMsMin,
+    runTimeoutMsMax,
+    '100ms to 1h',
+    '500ms, 5s or 1m',
+  );
 }
 
 /** `--shard k/n`: shard k (1-based) of n, 1 <= k <= n <= {@link shardsMax}. */
@@ -92,7 +121,11 @@ export function parseShard(text: string): { index: number; count: number } {
   const index = Number(match?.[1]);
   const count = Number(match?.[2]);
   if (!match || !(count >= 1 && count <= shardsMax && index >= 1 && index <= count)) {
-    throw new UsageError(`--shard must be k/n, shard k of n, with 1 <= k <= n <= ${shardsMax}, e.g. 2/3 (got ${shown(text)})`);
+    throw new UsageError(
+      `--shard must be k/n, shard k of n, with 1 <= k <= n <= ${shardsMax}, e.g. 2/3 ` +
+        `(got ` +
+        `${shown(text)})`,
+    );
   }
   return { index, count };
 }
@@ -126,13 +159,25 @@ export const propertyFlagNames: readonly string[] = Object.freeze([
  */
 export function parsePropertyList(flag: string, text: string): string[] {
   const names = text.split(',').map((name) => name.trim());
-  if (names.some((name) => name === '')) throw new UsageError(`${flag} takes property names separated by commas, e.g. exactly-once,live-socket (got ${shown(text)})`);
+  if (names.some((name) => name === ''))
+    throw new UsageError(
+      `${flag} takes property names separated by commas, e.g. exactly-once,live-socket ` +
+        `(got ${shown(text)})`,
+    );
   for (const name of names) {
-    if (!propertyFlagNames.includes(name)) throw new UsageError(`${flag}: unknown property ${shown(name)}; the properties are ${propertyFlagNames.join(', ')}`);
+    if (!propertyFlagNames.includes(name))
+      throw new UsageError(
+        `${flag}: unknown property ${shown(name)}; the properties are ` +
+          `${propertyFlagNames.join(', ')}`,
+      );
   }
   const twice = names.find((name, i) => names.indexOf(name) !== i);
   if (twice !== undefined) throw new UsageError(`${flag} names ${twice} twice`);
-  if (flag === '--skip' && names.includes('makes-progress')) throw new UsageError('--skip makes-progress is not possible: a run that makes no progress cannot be judged for anything else');
+  if (flag === '--skip' && names.includes('makes-progress'))
+    throw new UsageError(
+      '--skip makes-progress is not possible: a run that makes no progress cannot be ' +
+        'judged for anything else',
+    );
   return names;
 }
 
@@ -145,6 +190,7 @@ export type Reporter = (typeof reporters)[number];
 /** `--reporter`: one of {@link reporters}. */
 export function parseReporter(text: string): Reporter {
   const name = text.trim();
-  if (!(reporters as readonly string[]).includes(name)) throw new UsageError(`--reporter must be one of ${reporters.join(', ')} (got ${shown(text)})`);
+  if (!(reporters as readonly string[]).includes(name))
+    throw new UsageError(`--reporter must be one of ${reporters.join(', ')} (got ${shown(text)})`);
   return name as Reporter;
 }

@@ -25,7 +25,9 @@ export function createProgress(io: Io, label: string, totalRuns: number): Progre
     const bar = new cliProgress.SingleBar(
       {
         stream: io.stderr as NodeJS.WritableStream,
-        format: `${label} {bar} {percentage}% | {value}/{total} runs | {rate} runs/s | {duration_formatted}`,
+        format:
+          `${label} {bar} {percentage}% | {value}/{total} runs | {rate} runs/s | ` +
+          `{duration_formatted}`,
         hideCursor: true,
         clearOnComplete: true,
         // The campaign's wall time is the user's; redrawing more than ten times a second is waste.
@@ -38,7 +40,9 @@ export function createProgress(io: Io, label: string, totalRuns: number): Progre
     return {
       update(runsDone) {
         const seconds = (performance.now() - startedMs) / 1000;
-        bar.update(runsDone, { rate: seconds > 0 ? Math.round(runsDone / seconds).toString() : '0' });
+        bar.update(runsDone, {
+          rate: seconds > 0 ? Math.round(runsDone / seconds).toString() : '0',
+        });
       },
       stop() {
         bar.stop();
@@ -49,7 +53,10 @@ export function createProgress(io: Io, label: string, totalRuns: number): Progre
   return {
     update(runsDone) {
       if (runsDone % step === 0 || runsDone === totalRuns) {
-        io.stderr.write(`${label}: ${runsDone}/${totalRuns} runs (${Math.floor((runsDone * 100) / totalRuns)}%)\n`);
+        io.stderr.write(
+          `${label}: ${runsDone}/${totalRuns} runs (` +
+            `${Math.floor((runsDone * 100) / totalRuns)}%)\n`,
+        );
       }
     },
     stop() {},

@@ -17,11 +17,18 @@ import { replayFile, verdictOf } from './replayCommand.js';
  * `baileys-sim report`. Exit 0 once the file is written, whatever the verdict in it; 1 when the
  * run still makes no progress (the watchdog stopped it: there is no history to draw).
  */
-export async function runReportCommand(file: string, options: { html: string; path?: string; runTimeoutMs: number }, io: Io): Promise<ExitCode> {
+export async function runReportCommand(
+  file: string,
+  options: { html: string; path?: string; runTimeoutMs: number },
+  io: Io,
+): Promise<ExitCode> {
   const replayed = await replayFile(file, io, options.path, options.runTimeoutMs);
   const verdict = verdictOf(replayed);
   if (replayed.stalled !== undefined) {
-    io.stderr.write(`baileys-sim: ${file}: no report written: ${verdict.line.replace(/^FAIL: /, '')}; \`baileys-sim replay ${file}\` shows how far it got\n`);
+    io.stderr.write(
+      `baileys-sim: ${file}: no report written: ${verdict.line.replace(/^FAIL: /, '')}; ` +
+        `\`baileys-sim replay ${file}\` shows how far it got\n`,
+    );
     return exitCodes.violation;
   }
   const recordedOnly = replayed.violations.length === 0 && replayed.failure.violations.length > 0;
@@ -42,7 +49,10 @@ export async function runReportCommand(file: string, options: { html: string; pa
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, html);
   } catch (error) {
-    throw new UsageError(`--html ${options.html}: cannot write (${(error as NodeJS.ErrnoException).code ?? firstLine(error)})`);
+    throw new UsageError(
+      `--html ${options.html}: cannot write (` +
+        `${(error as NodeJS.ErrnoException).code ?? firstLine(error)})`,
+    );
   }
   io.stdout.write(`report written: ${displayPath(out, io.cwd)} (${verdict.line})\n`);
   return exitCodes.ok;

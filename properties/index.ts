@@ -2,7 +2,17 @@
  * The property layer as a library: generate timelines, judge histories, run campaigns, read and
  * replay failure files, and load send paths — what the CLI does, for use from a test file.
  */
-export { runArb, timelineArb, toTimeline, faultKinds, type FaultKind, type GeneratedRun, type SwarmSettings, type Finale, type RestartStep } from './generation/arbitraries.js';
+export {
+  runArb,
+  timelineArb,
+  toTimeline,
+  faultKinds,
+  type FaultKind,
+  type GeneratedRun,
+  type SwarmSettings,
+  type Finale,
+  type RestartStep,
+} from './generation/arbitraries.js';
 export { moments, planMoment, type Moment } from './generation/moments.js';
 export {
   checkAll,
@@ -24,9 +34,24 @@ export { runCampaign, type CampaignOptions, type CampaignResult } from './campai
 export type { CampaignFailure } from './campaigns/propertyFailure.js';
 export { generatedTimeline, type PropertySelection } from './campaigns/search.js';
 export { judge, stillBreaks, type Judged, type JudgeOptions } from './campaigns/judge.js';
-export { shrinkTimeline, type Shrunk, type ShrinkOptions, type StillFails } from './campaigns/shrink.js';
-export { lossOrder, verdictPropertyNames, type VerdictProperty } from './judging/verdictProperties.js';
-export { runShardedCampaign, type ShardedCampaignOptions, type ShardedCampaignResult, type CampaignShard, type ChunkResult } from './campaigns/shard.js';
+export {
+  shrinkTimeline,
+  type Shrunk,
+  type ShrinkOptions,
+  type StillFails,
+} from './campaigns/shrink.js';
+export {
+  lossOrder,
+  verdictPropertyNames,
+  type VerdictProperty,
+} from './judging/verdictProperties.js';
+export {
+  runShardedCampaign,
+  type ShardedCampaignOptions,
+  type ShardedCampaignResult,
+  type CampaignShard,
+  type ChunkResult,
+} from './campaigns/shard.js';
 export {
   failureFileOf,
   readFailureFile,
@@ -42,5 +67,12 @@ export { loadSendPath, SendPathLoadError, type LoadSendPathOptions } from './pat
 export { interceptBaileysImports, baileysImportsInterceptable } from './paths/interceptLoader.js';
 export { loadTypeScriptWithTsx } from './paths/typescriptLoader.js';
 export { builtInSendPath, builtInSendPathNames, type NamedSendPath } from './paths/sendPaths.js';
-export { specimens, verdictSpecimens, specimenByName, type Specimen, type VerdictSpecimen, type CampaignVerdict } from './specimens/index.js';
+export {
+  specimens,
+  verdictSpecimens,
+  specimenByName,
+  type Specimen,
+  type VerdictSpecimen,
+  type CampaignVerdict,
+} from './specimens/index.js';
 export { runCoverage, neverMattered, type FaultCoverage } from './judging/coverage.js';

@@ -31,12 +31,25 @@ const breakMsMin = 250;
  * A gap between consecutive times longer than the break length (twice the 80th percentile
  * gap, at least 250 ms) is shown as exactly the break length.
  */
-export function timeScale(times: readonly number[], endMs: number, x0: number, x1: number): TimeScale {
+export function timeScale(
+  times: readonly number[],
+  endMs: number,
+  x0: number,
+  x1: number,
+): TimeScale {
   const end = Math.max(1, endMs);
-  let anchors = [...new Set([0, end, ...times.filter((t) => Number.isFinite(t) && t >= 0 && t <= end)])].sort((a, b) => a - b);
+  let anchors = [
+    ...new Set([0, end, ...times.filter((t) => Number.isFinite(t) && t >= 0 && t <= end)]),
+  ].sort((a, b) => a - b);
   if (anchors.length > anchorsMax) {
     const step = anchors.length / anchorsMax;
-    anchors = [...new Set([0, ...Array.from({ length: anchorsMax }, (_, i) => anchors[Math.floor(i * step)]!), end])].sort((a, b) => a - b);
+    anchors = [
+      ...new Set([
+        0,
+        ...Array.from({ length: anchorsMax }, (_, i) => anchors[Math.floor(i * step)]!),
+        end,
+      ]),
+    ].sort((a, b) => a - b);
   }
   const gaps = anchors.slice(1).map((t, i) => t - anchors[i]!);
   const sortedGaps = [...gaps].sort((a, b) => a - b);

@@ -15,7 +15,8 @@ export function formatDurationMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
   const totalS = Math.round(ms / 1000);
-  if (totalS < 3600) return `${Math.floor(totalS / 60)} min ${String(totalS % 60).padStart(2, '0')} s`;
+  if (totalS < 3600)
+    return `${Math.floor(totalS / 60)} min ${String(totalS % 60).padStart(2, '0')} s`;
   const totalMin = Math.round(ms / 60_000);
   return `${Math.floor(totalMin / 60)} h ${String(totalMin % 60).padStart(2, '0')} min`;
 }
@@ -35,7 +36,12 @@ const sourceMarks: Record<Fact['source'], string> = {
   process: ' ',
   path: ' ',
 };
-const toneMarks: Record<Fact['tone'], string> = { ok: 'ok  ', fail: 'FAIL', info: 'info', neutral: '    ' };
+const toneMarks: Record<Fact['tone'], string> = {
+  ok: 'ok  ',
+  fail: 'FAIL',
+  info: 'info',
+  neutral: '    ',
+};
 
 /** One fact as a line; timeline events are marked `▶` so the script stands out from its effects. */
 export function formatFactLine(fact: Fact): string {
@@ -47,17 +53,24 @@ export function formatFactLine(fact: Fact): string {
 /** The whole fact list, one line each, with a closing note if it was cut. */
 export function formatFacts(list: FactList): string[] {
   const lines = list.facts.map(formatFactLine);
-  if (list.omitted > 0) lines.push(`${' '.repeat(timeColumnWidth + 3)}… ${list.omitted} more lines not shown`);
+  if (list.omitted > 0)
+    lines.push(`${' '.repeat(timeColumnWidth + 3)}… ${list.omitted} more lines not shown`);
   return lines;
 }
 
 /** One violation as a line: property (unless left out), time, message (redacted). */
 export function formatViolation(violation: Violation, withProperty = true): string {
-  const where = [violation.key ? `reply ${violation.key}` : '', violation.generation !== undefined ? `socket ${violation.generation}` : '']
+  const where = [
+    violation.key ? `reply ${violation.key}` : '',
+    violation.generation !== undefined ? `socket ${violation.generation}` : '',
+  ]
     .filter(Boolean)
     .join(', ');
   const property = withProperty ? `${violation.property.padEnd(15)} ` : '';
-  return `${property}at ${String(violation.at).padStart(7)} ms  ${redactText(violation.message)}${where ? `  [${where}]` : ''}`;
+  return (
+    `${property}at ${String(violation.at).padStart(7)} ms  ${redactText(violation.message)}` +
+    `${where ? `  [${where}]` : ''}`
+  );
 }
 
 /**
@@ -74,7 +87,10 @@ export function explanationLines(property: string, indent = '  '): string[] {
  * Violations told property by property: each property's name, its violations (at most
  * `perPropertyMax` each, the rest counted), then what it means and the typical fix.
  */
-export function explainedViolationLines(violations: readonly Violation[], perPropertyMax = 20): string[] {
+export function explainedViolationLines(
+  violations: readonly Violation[],
+  perPropertyMax = 20,
+): string[] {
   const lines: string[] = [];
   for (const property of violatedProperties(violations)) {
     const own = violations.filter((v) => v.property === property);
@@ -98,6 +114,11 @@ export function displayPath(file: string, cwd: string): string {
 }
 
 /** The properties a failure broke: its campaign property first, then the violated ones. */
-export function failedProperties(violations: readonly Violation[], campaignViolation?: { property: string }): string[] {
-  return campaignViolation === undefined ? violatedProperties(violations) : [campaignViolation.property, ...violatedProperties(violations)];
+export function failedProperties(
+  violations: readonly Violation[],
+  campaignViolation?: { property: string },
+): string[] {
+  return campaignViolation === undefined
+    ? violatedProperties(violations)
+    : [campaignViolation.property, ...violatedProperties(violations)];
 }

@@ -3,10 +3,10 @@
  * `merge`, the HTML report and the vitest API all print a {@link CampaignSummary} built by
  * {@link summaryOf}, so none can disagree with another.
  *
- * The verdict is a list of failures, one per broken property, in the order a user should fix
- * them (`lossOrder`: what a user of the bot loses first). A campaign passes exactly when that list
- * is empty. The property table is derived from the same failures: a property is `violated` in
- * the table exactly when it has a failure below it, with the same first failing run and shrunk size.
+ * The verdict is a list of failures, one per broken property, in the order a user should fix them
+ * (`lossOrder`: what a user of the bot loses first). A campaign passes exactly when that list is
+ * empty. The property table is derived from the same failures: a property is `violated` in the
+ * table exactly when it has a failure below it, with the same first failing run and shrunk size.
  */
 import type { CampaignResult } from '../properties/campaigns/campaign.js';
 import type { Determinism } from '../properties/campaigns/determinism.js';
@@ -20,7 +20,11 @@ import {
 import { unmodelledLine } from '../properties/judging/harnessLimit.js';
 import type { FailureFile } from '../properties/campaigns/failureFile.js';
 import type { CampaignShard, ChunkResult } from '../properties/campaigns/shard.js';
-import { campaignPropertyNames, type CampaignPropertyName, type CampaignViolation } from '../properties/judging/campaignProperties.js';
+import {
+  campaignPropertyNames,
+  type CampaignPropertyName,
+  type CampaignViolation,
+} from '../properties/judging/campaignProperties.js';
 import { propertyNames, type Violation } from '../properties/judging/checkers.js';
 import { exercisedVerdict, type ExerciseCounts } from '../properties/judging/exercise.js';
 import {
@@ -39,7 +43,9 @@ export const summaryFormat = 'baileys-sim/summary@2';
 /** One property's row of the table. */
 export interface PropertyRow {
   property: VerdictProperty;
-  /** `run`: judged on each run's history; `campaign`: on several histories or the whole campaign. */
+  /**
+   * `run`: judged on each run's history; `campaign`: on several histories or the whole campaign.
+   */
   scope: 'run' | 'campaign';
   /** `violated` exactly when the summary has a failure of this property. */
   verdict: 'held' | 'violated' | 'not judged' | 'skipped';
@@ -63,7 +69,10 @@ export interface FailureSummary {
   property: VerdictProperty;
   /** Runs of the campaign that broke it. */
   runsViolated: number;
-  /** 0-based index of the first run that broke it (absent for `exercised`, which no run breaks alone). */
+  /**
+   * 0-based index of the first run that broke it (absent for `exercised`, which no run breaks
+   * alone).
+   */
   runIndex?: number;
   eventsBeforeShrink?: number;
   /** Events of the shrunk timeline. */
@@ -72,15 +81,22 @@ export interface FailureSummary {
   shrinkSimulations?: number;
   /** Removing any one event of the shrunk timeline no longer breaks the property. */
   oneMinimal?: boolean;
-  /** Simulator runs the shrink and the replay check took (counted in the campaign's `simulations`). */
+  /**
+   * Simulator runs the shrink and the replay check took (counted in the campaign's `simulations`).
+   */
   simulations?: number;
   /** Every violation of the shrunk run, this property's first (redacted). */
   violations: Violation[];
   /** The other properties the shrunk run breaks. */
   alsoBreaks: VerdictProperty[];
-  /** The campaign property record, for a failure of one (a global call, another history, a stall). */
+  /**
+   * The campaign property record, for a failure of one (a global call, another history, a stall).
+   */
   campaignViolation?: CampaignViolation;
-  /** What broke, in one line, for a failure that has no violations of its own (`exercised`, a stall). */
+  /**
+   * What broke, in one line, for a failure that has no violations of its own (`exercised`, a
+   * stall).
+   */
   message?: string;
   /** The failure file written, as given to `replay`. */
   file?: string;
@@ -99,7 +115,9 @@ export interface ChunkSummary extends Omit<RunTotals, 'coverage'> {
   stoppedAt?: number;
 }
 
-/** What a `--shard k/n` summary adds: enough for `merge` to rebuild the whole campaign's summary. */
+/**
+ * What a `--shard k/n` summary adds: enough for `merge` to rebuild the whole campaign's summary.
+ */
 export interface ShardSummary {
   /** 1-based shard number k. */
   index: number;
@@ -132,8 +150,9 @@ export interface CampaignSummary {
    */
   verdict: 'clean' | 'violation' | 'harness-limit';
   /**
-   * The run the campaign ended on because its bot called a socket member the fake does not model:
-   * a limit of the harness, named with the stub that answers it (exit 3), never a verdict on the path.
+   * The run the campaign ended on because its bot called a socket member the fake does not model: a
+   * limit of the harness, named with the stub that answers it (exit 3), never a verdict on the
+   * path.
    */
   harnessLimit?: HarnessLimitSummary;
   runsRequested: number;
@@ -158,16 +177,24 @@ export interface CampaignSummary {
   violationsByProperty: Record<string, number>;
   /** Per checker property: runs that gave it something to judge. */
   judgedByProperty: Record<string, number>;
-  /** Runs that sent the bot a message / in which it received one / asked for a reply / saw one become visible. */
+  /**
+   * Runs that sent the bot a message / in which it received one / asked for a reply / saw one
+   * become visible.
+   */
   exercise: ExerciseCounts;
   determinism: Determinism;
-  /** The watchdog's budget per run, ms, when the runs were watched (`makes-progress` is judged only then). */
+  /**
+   * The watchdog's budget per run, ms, when the runs were watched (`makes-progress` is judged only
+   * then).
+   */
   runTimeoutMs?: number;
   /** The properties judged, when not all were. */
   selection?: PropertySelection;
   /** The campaign was to stop at its first failing run (`--fail-fast`). */
   failFast?: true;
-  /** The settings the checkers judged by: the path's own (`declared`), and those generated for it. */
+  /**
+   * The settings the checkers judged by: the path's own (`declared`), and those generated for it.
+   */
   settings: SettingsSummary;
   /** The path ran with Baileys, timers, `Date` and randomness intercepted. */
   intercepted?: true;
@@ -200,18 +227,39 @@ export interface WrittenFile {
 }
 
 /** The summary of a campaign's result, with where each failure's file went (by property). */
-export function summarize(result: CampaignResult, files: ReadonlyMap<VerdictProperty, WrittenFile>, options: { failFast?: boolean; shard?: ShardRun } = {}): CampaignSummary {
-  const failures = result.failures.map((failure) => failureSummaryOf(failure, result.violationsByProperty[failure.property] ?? 0, files.get(failure.property)));
+export function summarize(
+  result: CampaignResult,
+  files: ReadonlyMap<VerdictProperty, WrittenFile>,
+  options: { failFast?: boolean; shard?: ShardRun } = {},
+): CampaignSummary {
+  const failures = result.failures.map((failure) =>
+    failureSummaryOf(
+      failure,
+      result.violationsByProperty[failure.property] ?? 0,
+      files.get(failure.property),
+    ),
+  );
   const summary = summaryOf({ ...result, failFast: options.failFast }, failures);
   if (options.shard) summary.shard = shardSummaryOf(options.shard);
   return summary;
 }
 
 /** The failure summary of one shrunk failure, with its file if one was written. */
-export function failureSummaryOf(found: CampaignFailure, runsViolated: number, written?: WrittenFile): FailureSummary {
+export function failureSummaryOf(
+  found: CampaignFailure,
+  runsViolated: number,
+  written?: WrittenFile,
+): FailureSummary {
   const own = found.violations.filter((v) => v.property === found.property);
   const others = found.violations.filter((v) => v.property !== found.property);
-  const also = [...new Set<VerdictProperty>([...(found.campaignViolation && found.campaignViolation.property !== found.property ? [found.campaignViolation.property] : []), ...others.map((v) => v.property)])];
+  const also = [
+    ...new Set<VerdictProperty>([
+      ...(found.campaignViolation && found.campaignViolation.property !== found.property
+        ? [found.campaignViolation.property]
+        : []),
+      ...others.map((v) => v.property),
+    ]),
+  ];
   const summary: FailureSummary = {
     property: found.property,
     runsViolated,
@@ -224,15 +272,23 @@ export function failureSummaryOf(found: CampaignFailure, runsViolated: number, w
     violations: [...own, ...others].map((v) => ({ ...v, message: redactText(v.message) })),
     alsoBreaks: also,
   };
-  if (found.campaignViolation) summary.campaignViolation = { ...found.campaignViolation, message: redactText(found.campaignViolation.message) };
+  if (found.campaignViolation)
+    summary.campaignViolation = {
+      ...found.campaignViolation,
+      message: redactText(found.campaignViolation.message),
+    };
   if (found.likelySource !== undefined) summary.message = redactText(found.likelySource);
   if (written) Object.assign(summary, written);
   return summary;
 }
 
 /** The failure summary of a failure file (what `replay` and the HTML report print of it). */
-export function failureSummaryOfFile(file: FailureFile, written?: WrittenFile): FailureSummary | undefined {
-  const property = file.property ?? file.campaignViolation?.property ?? file.violations[0]?.property;
+export function failureSummaryOfFile(
+  file: FailureFile,
+  written?: WrittenFile,
+): FailureSummary | undefined {
+  const property =
+    file.property ?? file.campaignViolation?.property ?? file.violations[0]?.property;
   if (property === undefined) return undefined;
   const found = file.found;
   return failureSummaryOf(
@@ -258,10 +314,15 @@ export function failureSummaryOfFile(file: FailureFile, written?: WrittenFile): 
  * The summary of a campaign's totals and its failures: one shape for `run`, `audit`, `merge`
  * and the vitest API. The `exercised` failure, judged on the totals, is added here.
  */
-export function summaryOf(totals: CampaignTotals, runFailures: readonly FailureSummary[]): CampaignSummary {
+export function summaryOf(
+  totals: CampaignTotals,
+  runFailures: readonly FailureSummary[],
+): CampaignSummary {
   // A campaign that ended on a harness limit judges nothing: what it found so far is not a verdict.
   const limited = totals.harnessLimit !== undefined;
-  const failures = limited ? [] : byLoss([...runFailures, ...campaignLevelFailures(totals, runFailures)]);
+  const failures = limited
+    ? []
+    : byLoss([...runFailures, ...campaignLevelFailures(totals, runFailures)]);
   const coverage = coverageOf(totals.coverage);
   const summary: CampaignSummary = {
     format: summaryFormat,
@@ -287,28 +348,59 @@ export function summaryOf(totals: CampaignTotals, runFailures: readonly FailureS
     determinism: { ...totals.determinism },
     ...(totals.runTimeoutMs !== undefined && { runTimeoutMs: totals.runTimeoutMs }),
     ...(totals.selection !== undefined && { selection: totals.selection }),
-    settings: { ...(totals.settings === undefined ? {} : { declared: totals.settings }), generated: undeclaredSettings(totals.settings) },
+    settings: {
+      ...(totals.settings === undefined ? {} : { declared: totals.settings }),
+      generated: undeclaredSettings(totals.settings),
+    },
   };
-  if (totals.stoppedAt !== undefined) summary.stoppedEarly = { runIndex: totals.stoppedAt, reason: failures.some((f) => f.property === 'makes-progress' && f.runIndex === totals.stoppedAt) ? 'stall' : 'fail-fast' };
+  if (totals.stoppedAt !== undefined)
+    summary.stoppedEarly = {
+      runIndex: totals.stoppedAt,
+      reason: failures.some(
+        (f) => f.property === 'makes-progress' && f.runIndex === totals.stoppedAt,
+      )
+        ? 'stall'
+        : 'fail-fast',
+    };
   if (totals.intercept) summary.intercepted = true;
   if (totals.failFast) summary.failFast = true;
-  if (totals.harnessLimit !== undefined) summary.harnessLimit = harnessLimitSummaryOf(totals.harnessLimit, totals.path, totals.seed);
+  if (totals.harnessLimit !== undefined)
+    summary.harnessLimit = harnessLimitSummaryOf(totals.harnessLimit, totals.path, totals.seed);
   return summary;
 }
 
 /** A harness limit with the line that names it (redacted), the run counted over the campaign. */
-export function harnessLimitSummaryOf(limit: HarnessLimit, path: string, seed: number): HarnessLimitSummary {
-  return { ...limit, message: redactText(unmodelledLine(limit, path, `run ${limit.runIndex + 1} of seed ${seed}`)) };
+export function harnessLimitSummaryOf(
+  limit: HarnessLimit,
+  path: string,
+  seed: number,
+): HarnessLimitSummary {
+  return {
+    ...limit,
+    message: redactText(unmodelledLine(limit, path, `run ${limit.runIndex + 1} of seed ${seed}`)),
+  };
 }
 
 /** The table of a campaign that ended on a harness limit: counts as made, nothing judged. */
 function unjudgedRows(totals: CampaignTotals): PropertyRow[] {
-  const row = (property: VerdictProperty, scope: PropertyRow['scope']): PropertyRow => ({ property, scope, verdict: 'not judged', runsViolated: totals.violationsByProperty[property] ?? 0, runsJudged: runsJudged(totals, property) });
-  return [...propertyNames.map((p) => row(p, 'run')), ...campaignPropertyNames.map((p) => row(p, 'campaign'))];
+  const row = (property: VerdictProperty, scope: PropertyRow['scope']): PropertyRow => ({
+    property,
+    scope,
+    verdict: 'not judged',
+    runsViolated: totals.violationsByProperty[property] ?? 0,
+    runsJudged: runsJudged(totals, property),
+  });
+  return [
+    ...propertyNames.map((p) => row(p, 'run')),
+    ...campaignPropertyNames.map((p) => row(p, 'campaign')),
+  ];
 }
 
 /** The failures judged on the campaign as a whole (no run breaks them alone): `exercised`. */
-function campaignLevelFailures(totals: CampaignTotals, runFailures: readonly FailureSummary[]): FailureSummary[] {
+function campaignLevelFailures(
+  totals: CampaignTotals,
+  runFailures: readonly FailureSummary[],
+): FailureSummary[] {
   if (runFailures.some((f) => f.property === 'exercised')) return [];
   const message = unexercised(totals);
   if (message === undefined) return [];
@@ -343,9 +435,16 @@ export function brokenProperties(
  * judged on the whole campaign, `deterministic` also on each shrunk failure simulated again,
  * `makes-progress` also on a shrink candidate that stalled.
  */
-const beyondRuns: ReadonlySet<VerdictProperty> = new Set(['exercised', 'deterministic', 'makes-progress']);
+const beyondRuns: ReadonlySet<VerdictProperty> = new Set([
+  'exercised',
+  'deterministic',
+  'makes-progress',
+]);
 
-/** The table: every property, derived from the totals and the failures (never disagreeing with them). */
+/**
+ * The table: every property, derived from the totals and the failures (never disagreeing with
+ * them).
+ */
 function propertyRows(totals: CampaignTotals, failures: readonly FailureSummary[]): PropertyRow[] {
   const byProperty = new Map(failures.map((f) => [f.property, f]));
   const row = (property: VerdictProperty, scope: PropertyRow['scope']): PropertyRow => {
@@ -353,21 +452,41 @@ function propertyRows(totals: CampaignTotals, failures: readonly FailureSummary[
     const runsViolated = totals.violationsByProperty[property] ?? 0;
     // Invariant: a run that broke a property left a failure of it to report, and a failure comes
     // from a run that broke it, unless no generated run can show it alone (see beyondRuns).
-    if ((runsViolated > 0 && failure === undefined) || (failure !== undefined && runsViolated === 0 && !beyondRuns.has(property))) {
-      throw new Error(`invariant: ${property} broken in ${runsViolated} runs but ${failure ? 'reported' : 'not reported'}`);
+    if (
+      (runsViolated > 0 && failure === undefined) ||
+      (failure !== undefined && runsViolated === 0 && !beyondRuns.has(property))
+    ) {
+      throw new Error(
+        `invariant: ${property} broken in ${runsViolated} runs but ` +
+          `${failure ? 'reported' : 'not reported'}`,
+      );
     }
-    const out: PropertyRow = { property, scope, verdict: rowVerdict(totals, property, failure !== undefined), runsViolated, runsJudged: runsJudged(totals, property) };
+    const out: PropertyRow = {
+      property,
+      scope,
+      verdict: rowVerdict(totals, property, failure !== undefined),
+      runsViolated,
+      runsJudged: runsJudged(totals, property),
+    };
     if (failure?.runIndex !== undefined) out.firstRunIndex = failure.runIndex;
     if (failure?.events !== undefined) out.shrunkEvents = failure.events;
     return out;
   };
-  return [...propertyNames.map((p) => row(p, 'run')), ...campaignPropertyNames.map((p) => row(p, 'campaign'))];
+  return [
+    ...propertyNames.map((p) => row(p, 'run')),
+    ...campaignPropertyNames.map((p) => row(p, 'campaign')),
+  ];
 }
 
-function rowVerdict(totals: CampaignTotals, property: VerdictProperty, failed: boolean): PropertyRow['verdict'] {
+function rowVerdict(
+  totals: CampaignTotals,
+  property: VerdictProperty,
+  failed: boolean,
+): PropertyRow['verdict'] {
   if (failed) return 'violated';
   if (!judges(totals.selection ?? {}, property)) return 'skipped';
-  if (property === 'exercised') return exercisedVerdict(totals.exercise).judged ? 'held' : 'not judged';
+  if (property === 'exercised')
+    return exercisedVerdict(totals.exercise).judged ? 'held' : 'not judged';
   return runsJudged(totals, property) > 0 ? 'held' : 'not judged';
 }
 
@@ -389,7 +508,9 @@ function runsJudged(totals: CampaignTotals, property: VerdictProperty): number {
 
 /** Coverage counts only (a campaign's coverage may carry more per kind). */
 function coverageOf(coverage: CoverageSummary): CoverageSummary {
-  return Object.fromEntries(Object.entries(coverage).map(([kind, c]) => [kind, { fired: c.fired, mattered: c.mattered }]));
+  return Object.fromEntries(
+    Object.entries(coverage).map(([kind, c]) => [kind, { fired: c.fired, mattered: c.mattered }]),
+  );
 }
 
 /** The part a shard's summary adds, from its merged chunks. */
@@ -401,7 +522,13 @@ export interface ShardRun {
 }
 
 function shardSummaryOf(shard: ShardRun): ShardSummary {
-  return { index: shard.shard.index, count: shard.shard.count, version: shard.version, chunkRuns: shard.chunkRuns, chunks: shard.chunks.map(chunkSummaryOf) };
+  return {
+    index: shard.shard.index,
+    count: shard.shard.count,
+    version: shard.version,
+    chunkRuns: shard.chunkRuns,
+    chunks: shard.chunks.map(chunkSummaryOf),
+  };
 }
 
 /** A chunk's totals for a shard summary. */

@@ -88,10 +88,12 @@ for (let i = 0; i < repeats; i += 1)
   runs.forEach((run, r) => times[r]!.push(checkCpuMs(run.history, run.replies)));
 
 console.log(
-  `checkAll CPU cost per reply, one chat, reference path (${repeats} batches of ${batchReplies} replies judged per size)\n`,
+  `checkAll CPU cost per reply, one chat, reference path (${repeats} batches of ` +
+    `${batchReplies} replies judged per size)\n`,
 );
 console.log(
-  '| replies | attempts | sockets | violations | simulate wall ms | check CPU ms (best batch) | µs per reply (best) | µs per reply (median) |',
+  '| replies | attempts | sockets | violations | simulate wall ms | check CPU ms (best ' +
+    'batch) | µs per reply (best) | µs per reply (median) |',
 );
 console.log('|---|---|---|---|---|---|---|---|');
 const perReplyUs = runs.map((run, r) => {
@@ -102,7 +104,9 @@ const perReplyUs = runs.map((run, r) => {
   };
   const { history } = run;
   console.log(
-    `| ${run.replies} | ${history.attempts.length} | ${history.sockets.length} | ${checkAll(history).length} | ${run.simulateMs.toFixed(0)} | ${best.toFixed(2)} | ${us.best.toFixed(2)} | ${us.median.toFixed(2)} |`,
+    `| ${run.replies} | ${history.attempts.length} | ${history.sockets.length} | ` +
+      `${checkAll(history).length} | ${run.simulateMs.toFixed(0)} | ${best.toFixed(2)} | ` +
+      `${us.best.toFixed(2)} | ${us.median.toFixed(2)} |`,
   );
   return us;
 });
@@ -111,5 +115,9 @@ const perReplyUs = runs.map((run, r) => {
 const ratio = perReplyUs.at(-1)!.best / perReplyUs[0]!.best;
 const medianRatio = perReplyUs.at(-1)!.median / perReplyUs[0]!.median;
 console.log(
-  `\nper-reply cost ${repliesPerHistory.at(-1)} vs ${repliesPerHistory[0]} replies: ${ratio.toFixed(2)}x best, ${medianRatio.toFixed(2)}x median (target <= ${ratioTarget}x on best: ${ratio <= ratioTarget ? 'met' : 'NOT met'})`,
+  `\n` +
+    `per-reply cost ${repliesPerHistory.at(-1)} vs ${repliesPerHistory[0]} replies: ` +
+    `${ratio.toFixed(2)}x best, ${medianRatio.toFixed(2)}x median (target <= ${ratioTarget}` +
+    `x ` +
+    `on best: ${ratio <= ratioTarget ? 'met' : 'NOT met'})`,
 );

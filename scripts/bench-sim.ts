@@ -43,8 +43,10 @@ async function bench(name: string, factory: SendPathFactory, set: Timeline[]): P
   const virtualS = virtualMs / 1000;
   console.log(
     `${name.padEnd(10)} runs=${runs}  wall=${wallMs.toFixed(0)} ms  ` +
-      `wall ms per virtual s=${(wallMs / virtualS).toFixed(4)}  runs/s=${((runs / wallMs) * 1000).toFixed(0)}  ` +
-      `timers/s=${((steps / wallMs) * 1000).toFixed(0)} (path ${((timers / wallMs) * 1000).toFixed(0)})  ` +
+      `wall ms per virtual s=${(wallMs / virtualS).toFixed(4)}  runs/s=` +
+      `${((runs / wallMs) * 1000).toFixed(0)}  ` +
+      `timers/s=${((steps / wallMs) * 1000).toFixed(0)} (path ` +
+      `${((timers / wallMs) * 1000).toFixed(0)})  ` +
       `mean virtual s/run=${(virtualS / runs).toFixed(1)}  steps/run=${(steps / runs).toFixed(0)}`,
   );
 }

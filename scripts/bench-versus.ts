@@ -32,7 +32,10 @@ tuneV8ForSimulation();
 
 /** Runs per block: long enough to time, short enough that noise hits both sides alike. */
 const blockRuns = 40;
-/** Warm-up before measuring (the JIT's first second runs at half speed), at most the measurement's length. */
+/**
+ * Warm-up before measuring (the JIT's first second runs at half speed), at most the measurement's
+ * length.
+ */
 const warmUpMsMax = 3000;
 const timelinesWanted = 40;
 const eventsMin = 20;
@@ -112,7 +115,10 @@ function commonTimelines(
   return parsed;
 }
 
-/** Runs one block of `side` over its timelines, round-robin from `cursor`; returns the violations seen. */
+/**
+ * Runs one block of `side` over its timelines, round-robin from `cursor`; returns the violations
+ * seen.
+ */
 async function runBlock(
   side: Checkout,
   timelines: unknown[],
@@ -161,7 +167,8 @@ async function main(): Promise<void> {
   }
   if (positionals.length !== 1)
     throw new Error(
-      "give the other checkout's directory, e.g. `npx tsx scripts/bench-versus.ts ../baileys-sim-0.1.0`",
+      "give the other checkout's directory, e.g. `npx tsx scripts/bench-versus.ts " +
+        '../baileys-sim-0.1.0`',
     );
   const compiled = values.compiled ?? false;
   const here = realpathSync(path.resolve(fileURLToPath(new URL('..', import.meta.url))));
@@ -218,7 +225,8 @@ async function main(): Promise<void> {
     `this checkout  ${here}: ${rate(1).toLocaleString('en')} ${per}, ${violations[1]} violations`,
   );
   console.log(
-    `this / other: ${(spentMs[0]! / spentMs[1]!).toFixed(3)} over the whole measurement; block ratios median ${quantile(ratios, 0.5).toFixed(3)}, ` +
+    `this / other: ${(spentMs[0]! / spentMs[1]!).toFixed(3)} over the whole measurement; ` +
+      `block ratios median ${quantile(ratios, 0.5).toFixed(3)}, ` +
       `quartiles ${quantile(ratios, 0.25).toFixed(3)} to ${quantile(ratios, 0.75).toFixed(3)}`,
   );
 }

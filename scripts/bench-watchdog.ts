@@ -67,7 +67,9 @@ if (!isMainThread) {
   const timelines = benchTimelines();
   const board = ProgressBoard.create();
   // A worker starts without this process's tsx: it registers it, then loads this file.
-  const entry = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(import.meta.url)}); })`;
+  const entry =
+    `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(` +
+    `${JSON.stringify(import.meta.url)}); })`;
   const worker = new Worker(entry, { eval: true, workerData: { board: board.buffer } });
   const inWorker = (wallMs: number): Promise<number> =>
     new Promise((resolve) => {
@@ -85,7 +87,8 @@ if (!isMainThread) {
       worker.postMessage(wallMs);
     });
   console.log(
-    `watchdog bench: reference path, ${timelines.length} timelines, ${rounds} rounds of ${measureMs} ms per mode`,
+    `watchdog bench: reference path, ${timelines.length} timelines, ${rounds} rounds of ` +
+      `${measureMs} ms per mode`,
   );
   await runsPerSecond(timelines, warmUpMs);
   await inWorker(warmUpMs);
@@ -97,7 +100,8 @@ if (!isMainThread) {
     ticking.push(await runsPerSecond(timelines, measureMs, ProgressBoard.create()));
     watched.push(await inWorker(measureMs));
     console.log(
-      `  round ${round + 1}: this thread ${plain.at(-1)!.toFixed(0)} runs/s, ticking ${ticking.at(-1)!.toFixed(0)}, watched worker ${watched.at(-1)!.toFixed(0)}`,
+      `  round ${round + 1}: this thread ${plain.at(-1)!.toFixed(0)} runs/s, ticking ` +
+        `${ticking.at(-1)!.toFixed(0)}, watched worker ${watched.at(-1)!.toFixed(0)}`,
     );
   }
   await worker.terminate();
@@ -105,10 +109,13 @@ if (!isMainThread) {
     [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const overhead = (xs: number[]): number => (1 - median(xs) / median(plain)) * 100;
   console.log(
-    `  median runs/s: this thread ${median(plain).toFixed(0)}, ticking on a board ${median(ticking).toFixed(0)} (${overhead(ticking).toFixed(1)} %), in a watched worker ${median(watched).toFixed(0)} (${overhead(watched).toFixed(1)} %)`,
+    `  median runs/s: this thread ${median(plain).toFixed(0)}, ticking on a board ` +
+      `${median(ticking).toFixed(0)} (${overhead(ticking).toFixed(1)} %), in a watched ` +
+      `worker ${median(watched).toFixed(0)} (${overhead(watched).toFixed(1)} %)`,
   );
   const ok = overhead(watched) < overheadTargetPct;
   console.log(
-    `  watchdog overhead: ${overhead(watched).toFixed(1)} % (${ok ? 'ok' : 'MISSED'}, target < ${overheadTargetPct} %)`,
+    `  watchdog overhead: ${overhead(watched).toFixed(1)} % (${ok ? 'ok' : 'MISSED'}, ` +
+      `target < ${overheadTargetPct} %)`,
   );
 }

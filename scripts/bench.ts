@@ -1,5 +1,6 @@
 /**
- * `npm run bench` (about 80 s): speed and strength of the harness as printed facts (README quotes them).
+ * `npm run bench` (about 80 s): speed and strength of the harness as printed facts (README quotes
+ * them).
  *
  *  1. reference path on generated ~40-event timelines, one core: runs/s (simulate + check),
  *     virtual seconds per wall second, fake-timer firings per second;
@@ -45,7 +46,10 @@ const quick = process.argv.includes('--quick');
 const throughputWallMs = quick ? 1000 : 4000;
 /** Campaign seeds per specimen (100 runs each, like `scripts/detection.ts`). */
 const specimenSeeds = quick ? 5 : 20;
-/** Runs of the sharding campaign (chunks of 100): long enough that the pool's fixed cost is not the story. */
+/**
+ * Runs of the sharding campaign (chunks of 100): long enough that the pool's fixed cost is not the
+ * story.
+ */
 const shardRuns = quick ? 10_000 : 100_000;
 /** Repetitions of each worker count, alternating. */
 const shardReps = quick ? 1 : 2;
@@ -97,7 +101,10 @@ interface Throughput {
 const warmUpWallMs = quick ? 500 : 2000;
 const execFileAsync = promisify(execFile);
 
-/** Judges timelines round-robin for `wallMs` (after {@link warmUpWallMs} of the same) on this thread. */
+/**
+ * Judges timelines round-robin for `wallMs` (after {@link warmUpWallMs} of the same) on this
+ * thread.
+ */
 async function throughput(set: readonly Timeline[], wallMs: number): Promise<Throughput> {
   const reference = builtInSendPath('reference');
   const warmUpStart = performance.now();
@@ -127,13 +134,17 @@ async function fingerprints(set: readonly Timeline[]): Promise<string[]> {
 }
 
 interface CliCampaign {
-  /** The campaign's own wall time (from its summary): loading the send path to the merged result. */
+  /**
+   * The campaign's own wall time (from its summary): loading the send path to the merged result.
+   */
   wallMs: number;
   /** The summary without wall-time fields. */
   summary: Record<string, unknown>;
 }
 
-/** Runs `baileys-sim run --json` (or `audit <module>`) in a fresh process and returns its summary. */
+/**
+ * Runs `baileys-sim run --json` (or `audit <module>`) in a fresh process and returns its summary.
+ */
 async function cliCampaign(workers: number, runs: number, module?: string): Promise<CliCampaign> {
   const bin = fileURLToPath(new URL('../bin/baileys-sim.js', import.meta.url));
   const what = module === undefined ? ['run', '--path', 'reference'] : ['audit', module];
@@ -160,14 +171,17 @@ async function cliCampaign(workers: number, runs: number, module?: string): Prom
 const started = performance.now();
 const cpu = os.cpus()[0]?.model.trim() ?? 'unknown cpu';
 console.log(
-  `baileys-sim bench  ${new Date().toISOString().slice(0, 10)}  ${cpu}, ${os.availableParallelism()} cores, Node ${process.version}, V8 ${simulationV8Flags.join(' ')}${quick ? '  (quick)' : ''}\n`,
+  `baileys-sim bench  ${new Date().toISOString().slice(0, 10)}  ${cpu}, ` +
+    `${os.availableParallelism()} cores, Node ${process.version}, V8 ` +
+    `${simulationV8Flags.join(' ')}${quick ? '  (quick)' : ''}\n`,
 );
 
 // 1-2. Throughput, ours vs naive.
 const set = benchTimelines();
 const eventsMean = set.reduce((n, t) => n + t.events.length, 0) / set.length;
 console.log(
-  `reference path, ${set.length} generated timelines of ~${fmt(eventsMean)} events, one thread, after ${fmt(warmUpWallMs / 1000, 1)} s warm-up`,
+  `reference path, ${set.length} generated timelines of ~${fmt(eventsMean)} events, one ` +
+    `thread, after ${fmt(warmUpWallMs / 1000, 1)} s warm-up`,
 );
 const ours = await throughput(set, throughputWallMs);
 const runsPerS = (ours.runs / ours.wallMs) * 1000;
@@ -205,7 +219,10 @@ row(
 
 // 3. Specimens: detection, then the shrink of every property each campaign broke.
 console.log(
-  `\nspecimens: ${specimenSeeds} seeds x 100 runs each, searching the properties each exists to show`,
+  `\n` +
+    `specimens: ${specimenSeeds} seeds x 100 runs each, searching the properties each ` +
+    `exists ` +
+    `to show`,
 );
 const specimenTable: string[] = [];
 let worstDetectP95 = 0;
@@ -239,11 +256,15 @@ for (const specimen of specimens) {
   allShrinkMs.push(...shrinkMs);
   worstDetectP95 = Math.max(worstDetectP95, p95(detectMs));
   specimenTable.push(
-    `| ${specimen.name} | ${detectMs.length}/${specimenSeeds} | ${fmt(median(detectMs))} | ${fmt(p95(detectMs))} | ${fmt(median(shrinkMs))} | ${fmt(Math.max(...shrinkMs))} | ${median(shrunk)} | ${Math.max(...shrunk)} |`,
+    `| ${specimen.name} | ${detectMs.length}/${specimenSeeds} | ${fmt(median(detectMs))} ` +
+      `| ${fmt(p95(detectMs))} | ${fmt(median(shrinkMs))} | ${fmt(Math.max(...shrinkMs))} ` +
+      `| ` +
+      `${median(shrunk)} | ${Math.max(...shrunk)} |`,
   );
 }
 console.log(
-  '| specimen | detected | median ms to detect | p95 ms to detect | median shrink ms | max shrink ms | median shrunk events | max shrunk events |',
+  '| specimen | detected | median ms to detect | p95 ms to detect | median shrink ms | ' +
+    'max shrink ms | median shrunk events | max shrunk events |',
 );
 console.log('|---|---|---|---|---|---|---|---|');
 for (const line of specimenTable) console.log(line);
@@ -280,7 +301,10 @@ row(
 // 4. Sharding: each worker count as its own fresh CLI process, as a user runs it (cold JIT in
 // both; the 2-worker figure includes starting the pool).
 console.log(
-  `\nsharding: \`baileys-sim run --runs ${fmt(shardRuns)}\` (reference, default timelines), fresh process per worker count`,
+  `\n` +
+    `sharding: \`baileys-sim run --runs ${fmt(shardRuns)}\` (reference, default ` +
+    `timelines), ` +
+    `fresh process per worker count`,
 );
 // Alternating repetitions: this VM's wall times vary by about 10 % from run to run.
 const ones: CliCampaign[] = [];
@@ -303,7 +327,8 @@ row(
 row(
   '2 workers (it and one child) wall ms',
   walls(twos),
-  `${fmt((shardRuns / meanWallMs(twos)) * 1000)} runs/s, same summary: ${sameSummary ? 'yes' : 'NO'}`,
+  `${fmt((shardRuns / meanWallMs(twos)) * 1000)} runs/s, same summary: ` +
+    `${sameSummary ? 'yes' : 'NO'}`,
 );
 const shortOne = await cliCampaign(1, 2000);
 const shortTwo = await cliCampaign(2, 2000);
@@ -323,7 +348,8 @@ console.log('\nmemory: 10,000 replies queued during an outage (reference path, m
 const memory = await measureQueuedReplies(10_000);
 row(
   'heap delta, 10,000 queued replies',
-  `${fmt(memory.heapDeltaBytes / 1024 / 1024, 1)} MiB (${fmt(memory.heapDeltaBytes / memory.queued)} B/reply)`,
+  `${fmt(memory.heapDeltaBytes / 1024 / 1024, 1)} MiB (` +
+    `${fmt(memory.heapDeltaBytes / memory.queued)} B/reply)`,
   verdict(
     memory.heapDeltaBytes <= queuedRepliesHeapBytesMax,
     `<= ${fmt(queuedRepliesHeapBytesMax / 1024 / 1024)} MiB`,
@@ -360,7 +386,8 @@ const auditRuns = quick ? 2000 : 10_000;
 const seamAudit = await cliCampaign(1, auditRuns);
 const interceptAudit = await cliCampaign(1, auditRuns, correctFixture);
 row(
-  `${fmt(auditRuns)}-run campaign, --workers 1: reference (seam) -> as-written fixture (intercepted) wall ms`,
+  `${fmt(auditRuns)}-run campaign, --workers 1: reference (seam) -> as-written fixture ` +
+    `(intercepted) wall ms`,
   `${fmt(seamAudit.wallMs)} -> ${fmt(interceptAudit.wallMs)}`,
   'intercepted runs go in a worker process of their own (about a second to start)',
 );

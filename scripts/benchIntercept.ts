@@ -87,7 +87,10 @@ function heapAfterGc(): number {
   return process.memoryUsage().heapUsed;
 }
 
-/** A fresh module graph per run, measured: ms per import and heap kept per import; and one `reset()` in µs. */
+/**
+ * A fresh module graph per run, measured: ms per import and heap kept per import; and one `reset()`
+ * in µs.
+ */
 export async function freshGraphCost(
   imports: number,
 ): Promise<{ importMs: number; heapKeptBytes: number; resetUs: number }> {

@@ -32,6 +32,7 @@ for (const specimen of specimens) {
     numRuns: 100,
   });
   console.log(
-    `specimen:${specimen.name}: ${result.runs} runs, ${result.failures.length > 0 ? 'caught' : 'not caught'}`,
+    `specimen:${specimen.name}: ${result.runs} runs, ` +
+      `${result.failures.length > 0 ? 'caught' : 'not caught'}`,
   );
 }

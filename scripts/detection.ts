@@ -70,7 +70,9 @@ console.log(
     '(searching the property each specimen exists to show)\n',
 );
 console.log(
-  '| specimen | caught by | detected | median runs to detect | median shrunk events | max shrunk events | shrunk 1-minimal | median ms per campaign | p95 ms |',
+  '| specimen | caught by | detected | median runs to detect | median shrunk events | ' +
+    'max ' +
+    'shrunk events | shrunk 1-minimal | median ms per campaign | p95 ms |',
 );
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const specimen of specimens.filter((s) => only === undefined || s.name === only)) {
@@ -96,7 +98,10 @@ for (const specimen of specimens.filter((s) => only === undefined || s.name === 
     if (result.failures.every((f) => f.oneMinimal)) minimal += 1;
   }
   console.log(
-    `| ${specimen.name} | ${specimen.caughtBy.join(', ')} | ${runsToDetect.length}/${seeds} | ${median(runsToDetect)} | ${median(shrunk)} | ${Math.max(...shrunk)} | ${minimal}/${runsToDetect.length} | ${median(wall).toFixed(0)} | ${percentile(wall, 0.95).toFixed(0)} |`,
+    `| ${specimen.name} | ${specimen.caughtBy.join(', ')} | ${runsToDetect.length}/` +
+      `${seeds} | ${median(runsToDetect)} | ${median(shrunk)} | ${Math.max(...shrunk)} | ` +
+      `${minimal}/${runsToDetect.length} | ${median(wall).toFixed(0)} | ` +
+      `${percentile(wall, 0.95).toFixed(0)} |`,
   );
 }
 
@@ -149,6 +154,7 @@ for (const specimen of verdictSpecimens.filter((s) => only === undefined || s.na
     if (outcome.caught) runs.push(outcome.runs);
   }
   console.log(
-    `| ${specimen.name} | ${property} (campaign) | ${runs.length}/${seeds} | ${median(runs)} | ${median(wall).toFixed(0)} |`,
+    `| ${specimen.name} | ${property} (campaign) | ${runs.length}/${seeds} | ` +
+      `${median(runs)} | ${median(wall).toFixed(0)} |`,
   );
 }

@@ -15,6 +15,7 @@ if (start < 0 || end < start)
   throw new Error(`${file} has no ${tableMarkers.start} … ${tableMarkers.end} markers`);
 writeFileSync(
   file,
-  `${text.slice(0, start + tableMarkers.start.length)}\n${fidelityTableMarkdown()}\n${text.slice(end)}`,
+  `${text.slice(0, start + tableMarkers.start.length)}\n${fidelityTableMarkdown()}\n` +
+    `${text.slice(end)}`,
 );
 console.log(`${file}: table written`);

@@ -45,11 +45,15 @@ for (const specimen of specimens) {
   const file = join(outDir, `specimen-${specimen.name}.json`);
   await writeFile(file, serializeFailure(failureFileOf(result, failure)));
   console.log(
-    `${file}: ${failure.property}, ${failure.timeline.events.length} events, violates ${[...new Set(failure.violations.map((v) => v.property))].join(', ')}`,
+    `${file}: ${failure.property}, ${failure.timeline.events.length} events, violates ` +
+      `${[...new Set(failure.violations.map((v) => v.property))].join(', ')}`,
   );
 }
 
-/** `scenario` replayed with the built-in path it names: its timeline and origin kept, today's verdict and fingerprint recorded. */
+/**
+ * `scenario` replayed with the built-in path it names: its timeline and origin kept, today's
+ * verdict and fingerprint recorded.
+ */
 async function withFreshVerdict(scenario: FailureFile): Promise<FailureFile> {
   const { violations, fingerprint } = await replayFailure(scenario);
   const { format, path, timeline, found } = scenario;
@@ -92,6 +96,7 @@ for (const name of (await readdir(outDir))
   await writeFile(file, serializeFailure(scenario));
   const { violations } = scenario;
   console.log(
-    `${file}: ${violations.length === 0 ? 'passes' : `records ${[...new Set(violations.map((v) => v.property))].join(', ')}`}`,
+    `${file}: ` +
+      `${violations.length === 0 ? 'passes' : `records ` + `${[...new Set(violations.map((v) => v.property))].join(', ')}`}`,
   );
 }

@@ -59,7 +59,8 @@ export class ChatLanes<Call> {
    */
   takeWaiting(): Call[] {
     const taken: Call[] = [];
-    for (const lane of this.#lanes.values()) taken.push(...lane.waiting.splice(0, lane.waiting.length));
+    for (const lane of this.#lanes.values())
+      taken.push(...lane.waiting.splice(0, lane.waiting.length));
     return taken;
   }
 

@@ -98,7 +98,11 @@ export function checkGlobalsMode(mode: unknown): GlobalsMode {
   if (mode === undefined) return 'tripwire';
   if (!(globalsModes as readonly unknown[]).includes(mode)) {
     const names = globalsModes.map((m) => `'${m}'`);
-    throw new RangeError(`simulate option globals must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, got ${JSON.stringify(mode)}`);
+    throw new RangeError(
+      `simulate option globals must be ${names.slice(0, -1).join(', ')} or ` +
+        `${names.at(-1)}` +
+        `, got ${JSON.stringify(mode)}`,
+    );
   }
   return mode as GlobalsMode;
 }
@@ -126,7 +130,10 @@ function withImmediatesWatched(run: GlobalsRun, undoFirst: () => void): () => vo
   const saved: Saved[] = [];
   try {
     const original = globalThis.setImmediate;
-    const watched = function (this: unknown, ...args: Parameters<typeof setImmediate>): NodeJS.Immediate {
+    const watched = function (
+      this: unknown,
+      ...args: Parameters<typeof setImmediate>
+    ): NodeJS.Immediate {
       run.immediateQueued();
       return original.apply(this, args);
     };
@@ -162,12 +169,20 @@ interface Saved {
   descriptor: PropertyDescriptor | undefined;
 }
 
-/** Replaces `target[key]` (own or inherited) for the run; a property the host froze is left as it is. */
+/**
+ * Replaces `target[key]` (own or inherited) for the run; a property the host froze is left as it
+ * is.
+ */
 function replace(saved: Saved[], target: object, key: PropertyKey, value: unknown): void {
   const descriptor = Object.getOwnPropertyDescriptor(target, key);
   if (descriptor !== undefined && !descriptor.configurable) return;
   saved.push({ target, key, descriptor });
-  Object.defineProperty(target, key, { value, writable: true, configurable: true, enumerable: descriptor?.enumerable ?? false });
+  Object.defineProperty(target, key, {
+    value,
+    writable: true,
+    configurable: true,
+    enumerable: descriptor?.enumerable ?? false,
+  });
 }
 
 function restore(saved: readonly Saved[]): void {
@@ -199,7 +214,8 @@ function setTripwire(run: GlobalsRun): () => void {
       // node:crypto's own getRandomValues is a getter the host cannot replace: the web one only.
       replace(saved, target, 'getRandomValues', <T extends ArrayBufferView | null>(array: T): T => {
         run.record('crypto.getRandomValues');
-        if (array !== null) fillBytes(run, new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+        if (array !== null)
+          fillBytes(run, new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
         return array;
       });
     }
@@ -234,7 +250,10 @@ function inertHandle(): object {
 }
 
 /** A timer function that records its call and never fires (nor does its promisified form). */
-function inertTimer(run: GlobalsRun, name: 'setTimeout' | 'setInterval'): (...args: unknown[]) => object {
+function inertTimer(
+  run: GlobalsRun,
+  name: 'setTimeout' | 'setInterval',
+): (...args: unknown[]) => object {
   const timer = (): object => {
     run.record(name);
     return inertHandle();
@@ -285,7 +304,9 @@ function uuidOf(run: GlobalsRun): string {
 }
 
 /** `randomBytes(size[, callback])` over the run's draws; the callback, if any, in a microtask. */
-function randomBytesOf(run: GlobalsRun): (size: number, callback?: (error: Error | null, bytes: Buffer) => void) => Buffer | undefined {
+function randomBytesOf(
+  run: GlobalsRun,
+): (size: number, callback?: (error: Error | null, bytes: Buffer) => void) => Buffer | undefined {
   return (size, callback) => {
     run.record('crypto.randomBytes');
     const bytes = Buffer.alloc(size);

@@ -78,7 +78,9 @@ export class Journal {
  * Each fact's place in the journal, by kind and id (the first place a fact was noted), for
  * ordering facts of one instant; undefined for a fact the journal does not hold.
  */
-export function journalPlaces(entries: readonly number[] | undefined): (kind: FactKind, id: number) => number | undefined {
+export function journalPlaces(
+  entries: readonly number[] | undefined,
+): (kind: FactKind, id: number) => number | undefined {
   const places = new Map<number, number>();
   if (entries !== undefined) {
     for (let i = 0; i + 1 < entries.length; i += 2) {

@@ -44,7 +44,10 @@ export class CapturingLogger implements Logger {
 
   /** pino's `child`: the same sink, with `bindings` merged into every record. */
   child = (bindings: Record<string, unknown>): CapturingLogger =>
-    new CapturingLogger(this.#sink, this.#bindings === undefined ? bindings : { ...this.#bindings, ...bindings });
+    new CapturingLogger(
+      this.#sink,
+      this.#bindings === undefined ? bindings : { ...this.#bindings, ...bindings },
+    );
 
   #write(level: LogRecord['level'], obj: unknown, msg: string | undefined): void {
     const sink = this.#sink;

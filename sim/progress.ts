@@ -17,11 +17,23 @@ export const progressPhases = ['generated', 'determinism', 'shrink', 'replay'] a
 export type ProgressPhase = (typeof progressPhases)[number];
 
 /** Int32 slots of the board's header. */
-const slot = Object.freeze({ busy: 0, ticks: 1, phase: 2, runIndex: 3, eventsFired: 4, lastEventIndex: 5, virtualMs: 6, timelineBytes: 7 });
+const slot = Object.freeze({
+  busy: 0,
+  ticks: 1,
+  phase: 2,
+  runIndex: 3,
+  eventsFired: 4,
+  lastEventIndex: 5,
+  virtualMs: 6,
+  timelineBytes: 7,
+});
 const headerSlots = 8;
 const headerBytes = headerSlots * Int32Array.BYTES_PER_ELEMENT;
 
-/** Room for a held timeline, bytes: a generated timeline takes a few KB, the largest valid one about 1 MB. */
+/**
+ * Room for a held timeline, bytes: a generated timeline takes a few KB, the largest valid one about
+ * 1 MB.
+ */
 export const timelineBytesMaxDefault = 2 * 1024 * 1024;
 
 /** What a watchdog reads off a board. */
@@ -54,7 +66,8 @@ export class ProgressBoard {
 
   /** The board over `buffer` (as another thread received it). */
   constructor(buffer: SharedArrayBuffer) {
-    if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < headerBytes) throw new TypeError('a progress board needs a SharedArrayBuffer of at least its header');
+    if (!(buffer instanceof SharedArrayBuffer) || buffer.byteLength < headerBytes)
+      throw new TypeError('a progress board needs a SharedArrayBuffer of at least its header');
     this.buffer = buffer;
     this.#header = new Int32Array(buffer, 0, headerSlots);
     this.#timeline = new Uint8Array(buffer, headerBytes);
@@ -74,7 +87,11 @@ export class ProgressBoard {
     const header = this.#header;
     Atomics.store(header, slot.phase, progressPhases.indexOf(phase));
     Atomics.store(header, slot.runIndex, runIndex);
-    Atomics.store(header, slot.timelineBytes, timeline === undefined ? 0 : this.#hold(JSON.stringify(timeline)));
+    Atomics.store(
+      header,
+      slot.timelineBytes,
+      timeline === undefined ? 0 : this.#hold(JSON.stringify(timeline)),
+    );
   }
 
   /** A simulation starts: no event has fired. */

@@ -100,7 +100,12 @@ export const messageIdPattern = /^3EB0[0-9A-F]{18}$/;
  */
 export function messageIdSource(stream: RandomStream): () => string {
   return () =>
-    '3EB0' + (hex6(stream.int(0, 0xff_ffff)) + hex6(stream.int(0, 0xff_ffff)) + hex6(stream.int(0, 0xff_ffff))).toUpperCase();
+    '3EB0' +
+    (
+      hex6(stream.int(0, 0xff_ffff)) +
+      hex6(stream.int(0, 0xff_ffff)) +
+      hex6(stream.int(0, 0xff_ffff))
+    ).toUpperCase();
 }
 
 /** Six lower-case hex digits of `n` in [0, 0xffffff]: the leading 1 of `n + 2^24` pads it. */
@@ -114,5 +119,8 @@ export function uuidV4Of(bytes: Uint8Array): string {
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = Buffer.from(bytes).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return (
+    `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-` +
+    `${hex.slice(20)}`
+  );
 }

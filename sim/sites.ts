@@ -39,9 +39,15 @@ export type MadeBy = 'path' | 'baileys';
 
 /** A creation site as a history records it. */
 export interface SiteRecord {
-  /** `file:line:column` of the first frame in the user's code, the file relative to the working directory. */
+  /**
+   * `file:line:column` of the first frame in the user's code, the file relative to the working
+   * directory.
+   */
   at: string;
-  /** The call that made it: `makeWASocket`, `env.makeSocket`, `setTimeout`, `setInterval`, `env.clock.setTimeout`. */
+  /**
+   * The call that made it: `makeWASocket`, `env.makeSocket`, `setTimeout`, `setInterval`,
+   * `env.clock.setTimeout`.
+   */
   call: string;
 }
 
@@ -55,14 +61,19 @@ const nodeModules = `${sep}node_modules${sep}`;
 /** This package's root (the repository, or `dist` in the build): two levels above this module. */
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The harness's own directories; `properties/specimens` and `src` are send paths, not harness. */
-const harnessDirs = ['sim', 'properties', 'cli', 'vitest', 'report', 'bin'].map((dir) => join(packageRoot, dir) + sep);
+const harnessDirs = ['sim', 'properties', 'cli', 'vitest', 'report', 'bin'].map(
+  (dir) => join(packageRoot, dir) + sep,
+);
 const specimensDir = join(packageRoot, 'properties', 'specimens') + sep;
 
 /**
  * Captures the stack of the code that called `above` (frames of `above` and the frames it called
  * are left out). Costs a few microseconds; nothing is formatted.
  */
-export function captureStack(above: (...args: never[]) => unknown, framesMax: number = siteFramesMax): CapturedStack {
+export function captureStack(
+  above: (...args: never[]) => unknown,
+  framesMax: number = siteFramesMax,
+): CapturedStack {
   const holder: { stack?: unknown } = {};
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = framesMax;
@@ -71,7 +82,9 @@ export function captureStack(above: (...args: never[]) => unknown, framesMax: nu
   return holder;
 }
 
-/** The captured frames as V8 call sites (innermost first); empty if the stack was formatted already. */
+/**
+ * The captured frames as V8 call sites (innermost first); empty if the stack was formatted already.
+ */
 function framesOf(captured: CapturedStack): NodeJS.CallSite[] {
   const prepare = Error.prepareStackTrace;
   Error.prepareStackTrace = (_error, callSites) => callSites;
@@ -83,7 +96,9 @@ function framesOf(captured: CapturedStack): NodeJS.CallSite[] {
   }
 }
 
-/** A frame's file as a path (ESM frames name a `file:` URL); undefined for native and eval frames. */
+/**
+ * A frame's file as a path (ESM frames name a `file:` URL); undefined for native and eval frames.
+ */
 function fileOf(frame: NodeJS.CallSite): string | undefined {
   const name = frame.getFileName() ?? frame.getScriptNameOrSourceURL?.();
   if (typeof name !== 'string' || name === '') return undefined;
@@ -99,7 +114,10 @@ function fileOf(frame: NodeJS.CallSite): string | undefined {
 
 /** Kinds of the files frames were in, by the name V8 gives (a file's kind never changes). */
 const kindsByName = new Map<string, FrameKind>();
-/** Names kept in {@link kindsByName}: a process loads a bounded number of modules, but bound it anyway. */
+/**
+ * Names kept in {@link kindsByName}: a process loads a bounded number of modules, but bound it
+ * anyway.
+ */
 const kindsByNameMax = 10_000;
 
 function kindOf(frame: NodeJS.CallSite): FrameKind {
@@ -115,7 +133,8 @@ function kindOf(frame: NodeJS.CallSite): FrameKind {
 function kindOfFile(name: string, file: string | undefined): FrameKind {
   if (name.endsWith(standInMarker)) return 'harness';
   if (file === undefined || !isAbsolute(file)) return 'runtime';
-  if (harnessDirs.some((dir) => file.startsWith(dir)) && !file.startsWith(specimensDir)) return 'harness';
+  if (harnessDirs.some((dir) => file.startsWith(dir)) && !file.startsWith(specimensDir))
+    return 'harness';
   if (file.includes(baileysDir)) return 'baileys';
   if (file.includes(nodeModules)) return 'dependency';
   return 'user';
@@ -182,13 +201,17 @@ function distinctTextOf(callback: object): string | undefined {
 }
 
 /**
- * Whose a timer made with `callback` is, from the stack of the call that is making it: a
- * capture of {@link siteFramesFirst} frames, and a full one only when those decide nothing; a
- * callback seen before, or one of the text of a callback that made a path timer, is not captured
- * again, unless `site` asks for the stack (for the timer's creation site). Call it from the function `above` that the code called (the frames of `above`
- * and of what it called are left out).
+ * Whose a timer made with `callback` is, from the stack of the call that is making it: a capture of
+ * {@link siteFramesFirst} frames, and a full one only when those decide nothing; a callback seen
+ * before, or one of the text of a callback that made a path timer, is not captured again, unless
+ * `site` asks for the stack (for the timer's creation site). Call it from the function `above` that
+ * the code called (the frames of `above` and of what it called are left out).
  */
-export function ownerOfCall(above: (...args: never[]) => unknown, callback: object, site: boolean): { madeBy: MadeBy; stack?: CapturedStack } {
+export function ownerOfCall(
+  above: (...args: never[]) => unknown,
+  callback: object,
+  site: boolean,
+): { madeBy: MadeBy; stack?: CapturedStack } {
   // The text first: a callback object seen before is rare, and asking a new closure for its
   // identity (a WeakMap lookup) gives it a hash it did not need.
   const text = site ? undefined : distinctTextOf(callback);
@@ -203,7 +226,8 @@ export function ownerOfCall(above: (...args: never[]) => unknown, callback: obje
     owner = madeBy(stack);
   }
   ownersByCallback.set(callback, owner);
-  if (owner === 'path' && text !== undefined && pathCallbackTexts.size < pathCallbackTextsMax) pathCallbackTexts.add(text);
+  if (owner === 'path' && text !== undefined && pathCallbackTexts.size < pathCallbackTextsMax)
+    pathCallbackTexts.add(text);
   return { madeBy: owner, stack };
 }
 
@@ -236,7 +260,11 @@ function undecidedOwner(captured: CapturedStack): MadeBy {
  * The creation site of `captured`: the first frame in the user's code, else the first in a
  * library; undefined when the stack holds neither (the harness's own call).
  */
-export function siteOf(captured: CapturedStack, call: string, cwd: string = process.cwd()): SiteRecord | undefined {
+export function siteOf(
+  captured: CapturedStack,
+  call: string,
+  cwd: string = process.cwd(),
+): SiteRecord | undefined {
   // The host's own stack formatter (a test runner's, which maps its transformed sources), if any.
   const hostFormat = Error.prepareStackTrace;
   let fallback: NodeJS.CallSite | undefined;
@@ -256,15 +284,21 @@ type StackFormat = NonNullable<typeof Error.prepareStackTrace>;
  * transformed), else through the module's source map as Node keeps it (tsx's, with source maps
  * enabled), else as V8 reports it.
  */
-function positionOf(frame: NodeJS.CallSite, cwd: string, hostFormat: StackFormat | undefined): string {
+function positionOf(
+  frame: NodeJS.CallSite,
+  cwd: string,
+  hostFormat: StackFormat | undefined,
+): string {
   const file = fileOf(frame)!;
   const formatted = hostFormat === undefined ? undefined : hostPosition(frame, hostFormat);
-  if (formatted !== undefined) return `${displayFile(formatted.file, cwd)}:${formatted.line}:${formatted.column}`;
+  if (formatted !== undefined)
+    return `${displayFile(formatted.file, cwd)}:${formatted.line}:${formatted.column}`;
   let line = frame.getLineNumber() ?? 0;
   let column = frame.getColumnNumber() ?? 0;
   let source = file;
   const map = sourceMapOf(frame.getFileName() ?? file, file);
-  const entry = map?.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
+  const entry = map?.findEntry(line - 1, column - 1) as
+    { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
   if (entry?.originalLine !== undefined && entry.originalColumn !== undefined) {
     line = entry.originalLine + 1;
     column = entry.originalColumn + 1;
@@ -274,7 +308,10 @@ function positionOf(frame: NodeJS.CallSite, cwd: string, hostFormat: StackFormat
 }
 
 /** The position the host's formatter gives one frame: the last `(file:line:column)` of its text. */
-function hostPosition(frame: NodeJS.CallSite, hostFormat: StackFormat): { file: string; line: number; column: number } | undefined {
+function hostPosition(
+  frame: NodeJS.CallSite,
+  hostFormat: StackFormat,
+): { file: string; line: number; column: number } | undefined {
   let text: unknown;
   try {
     text = hostFormat(new Error(''), [frame]);
@@ -314,7 +351,9 @@ const packageDir = basename(packageRoot) === 'dist' ? dirname(packageRoot) : pac
 /** `file` relative to `dir` with `/` separators, or undefined when it is not inside `dir`. */
 function inside(dir: string, file: string): string | undefined {
   const rel = relative(dir, file);
-  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel) ? rel.split(sep).join('/') : undefined;
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)
+    ? rel.split(sep).join('/')
+    : undefined;
 }
 
 /**
@@ -374,7 +413,9 @@ function packageDirFrom(dir: string, name: string): string | undefined {
 
 function readDependencies(dir: string): Record<string, string> {
   try {
-    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
     return manifest.dependencies ?? {};
   } catch {
     return {};

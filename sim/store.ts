@@ -33,7 +33,8 @@ export class SimStore {
     this.port = {
       get: (key) => this.#answer(() => this.#values.get(this.#checkedKey('get', key))),
       set: (key, value) => this.#answer(() => this.#set(key, value)),
-      delete: (key) => this.#answer(() => void this.#values.delete(this.#checkedKey('delete', key))),
+      delete: (key) =>
+        this.#answer(() => void this.#values.delete(this.#checkedKey('delete', key))),
     };
   }
 
@@ -44,12 +45,21 @@ export class SimStore {
 
   #set(key: string, value: string): void {
     const checked = this.#checkedKey('set', key);
-    if (typeof value !== 'string') throw new TypeError(`store.set(${JSON.stringify(checked)}): value must be a string (got ${typeof value})`);
+    if (typeof value !== 'string')
+      throw new TypeError(
+        `store.set(${JSON.stringify(checked)}): value must be a string (got ${typeof value})`,
+      );
     if (value.length > storeLimits.valueLengthMax) {
-      throw new RangeError(`store.set(${JSON.stringify(checked)}): value of ${value.length} characters is over the limit of ${storeLimits.valueLengthMax}`);
+      throw new RangeError(
+        `store.set(${JSON.stringify(checked)}): value of ${value.length} characters is ` +
+          `over the limit of ${storeLimits.valueLengthMax}`,
+      );
     }
     if (!this.#values.has(checked) && this.#values.size >= storeLimits.keysMax) {
-      throw new RangeError(`store.set(${JSON.stringify(checked)}): the store holds ${storeLimits.keysMax} keys already (the limit)`);
+      throw new RangeError(
+        `store.set(${JSON.stringify(checked)}): the store holds ${storeLimits.keysMax} ` +
+          `keys already (the limit)`,
+      );
     }
     this.#values.set(checked, value);
     this.counts.writes += 1;
@@ -57,7 +67,10 @@ export class SimStore {
 
   #checkedKey(method: string, key: unknown): string {
     if (typeof key !== 'string' || key.length === 0 || key.length > storeLimits.keyLengthMax) {
-      throw new TypeError(`store.${method}(): key must be a string of 1 to ${storeLimits.keyLengthMax} characters (got ${describeKey(key)})`);
+      throw new TypeError(
+        `store.${method}(): key must be a string of 1 to ${storeLimits.keyLengthMax} ` +
+          `characters (got ${describeKey(key)})`,
+      );
     }
     return key;
   }

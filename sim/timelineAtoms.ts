@@ -27,9 +27,13 @@ export const timelineLimits = Object.freeze({
 });
 
 /** A timeline chat name: `c1`, `support-2`. */
-export const chatNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, "_" or "-"');
+export const chatNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,32}$/, 'must be 1-32 letters, digits, "_" or "-"');
 /** A name other events refer to (`msg`, `key`). */
-export const refNameSchema = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, "_", ".", ":" or "-"');
+export const refNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits, "_", ".", ":" or "-"');
 /** A virtual time, ms since the run began. */
 export const atSchema = z.int().min(0).max(timelineLimits.atMsMax);
 /** A delay, ms. */

@@ -17,7 +17,9 @@
 import v8 from 'node:v8';
 
 /** V8 flags that are safe to set while running (see {@link tuneV8ForSimulation}). */
-export const simulationV8Flags: readonly string[] = Object.freeze(['--no-allocation-site-pretenuring']);
+export const simulationV8Flags: readonly string[] = Object.freeze([
+  '--no-allocation-site-pretenuring',
+]);
 
 /**
  * Flags for a process started to simulate, given on its command line: the CLI restarts itself
@@ -28,7 +30,10 @@ export const simulationV8Flags: readonly string[] = Object.freeze(['--no-allocat
  * Startup only: set at run time with `v8.setFlagsFromString` it aborts V8 at the next major GC,
  * so {@link tuneV8ForSimulation} never applies it.
  */
-export const simulationProcessV8Flags: readonly string[] = Object.freeze([...simulationV8Flags, '--single-threaded-gc']);
+export const simulationProcessV8Flags: readonly string[] = Object.freeze([
+  ...simulationV8Flags,
+  '--single-threaded-gc',
+]);
 
 /**
  * Applies {@link simulationV8Flags} to this process. Call it before the simulator's code has run

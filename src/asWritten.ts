@@ -35,7 +35,10 @@ export interface AsWrittenMessage {
 
 /** What the harness hands an as-written module's `start()`. */
 export interface AsWrittenHost {
-  /** Hand each inbound message the bot would answer to this, once: not its own echoes, not reactions or status broadcasts. */
+  /**
+   * Hand each inbound message the bot would answer to this, once: not its own echoes, not reactions
+   * or status broadcasts.
+   */
   onMessage(message: AsWrittenMessage): void;
   /**
    * A store that outlives the module's state: a restart of the bot (`stop()`, `reset()`,
@@ -63,6 +66,7 @@ export interface AsWrittenModule {
  * The module's own answers for members of rc14's socket the simulated socket does not model,
  * exported as `socketStubs` (e.g. `{ fetchBlocklist: async () => [] }`): each becomes that member
  * of every simulated socket, called with the bot's arguments. Without one, a call of an unmodelled
- * member ends the audit with one line naming it (exit 3): a limit of the harness, not the bot's bug.
+ * member ends the audit with one line naming it (exit 3): a limit of the harness, not the bot's
+ * bug.
  */
 export type SocketStubs = Readonly<Record<string, (...args: never[]) => unknown>>;

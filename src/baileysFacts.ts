@@ -42,7 +42,9 @@ export function keepAliveDetectionMsMax(keepAliveIntervalMs: number): number {
 export interface SocketTimings {
   /** Baileys' keep-alive check period (`keepAliveIntervalMs`). */
   keepAliveIntervalMs: number;
-  /** ws's opening-handshake timeout, and the write timeout of `sendRawMessage` (`connectTimeoutMs`). */
+  /**
+   * ws's opening-handshake timeout, and the write timeout of `sendRawMessage` (`connectTimeoutMs`).
+   */
   connectTimeoutMs: number;
   /** How long a query waits for its answer (`defaultQueryTimeoutMs`). */
   defaultQueryTimeoutMs: number;
@@ -54,12 +56,17 @@ export interface SocketTimings {
  * spread of `DEFAULT_CONNECTION_CONFIG` would for an absent one.
  */
 export function socketTimingsOf(
-  config: { keepAliveIntervalMs?: unknown; connectTimeoutMs?: unknown; defaultQueryTimeoutMs?: unknown } | undefined,
+  config:
+    | { keepAliveIntervalMs?: unknown; connectTimeoutMs?: unknown; defaultQueryTimeoutMs?: unknown }
+    | undefined,
 ): SocketTimings {
   return {
     keepAliveIntervalMs: pick(config?.keepAliveIntervalMs, baileysDefaults.keepAliveIntervalMs),
     connectTimeoutMs: pick(config?.connectTimeoutMs, baileysDefaults.connectTimeoutMs),
-    defaultQueryTimeoutMs: pick(config?.defaultQueryTimeoutMs, baileysDefaults.defaultQueryTimeoutMs),
+    defaultQueryTimeoutMs: pick(
+      config?.defaultQueryTimeoutMs,
+      baileysDefaults.defaultQueryTimeoutMs,
+    ),
   };
 }
 
@@ -121,19 +128,40 @@ export const baileysErrorShapes = Object.freeze({
   /** The keep-alive check (`startKeepAliveRequest`, `Socket/socket.js`). */
   connectionLost: { statusCode: DisconnectReason.connectionLost, message: 'Connection was lost' },
   /** `ws.on('close')` (`Socket/socket.js`): the connection closed under Baileys. */
-  connectionTerminated: { statusCode: DisconnectReason.connectionClosed, message: 'Connection Terminated' },
+  connectionTerminated: {
+    statusCode: DisconnectReason.connectionClosed,
+    message: 'Connection Terminated',
+  },
   /** `CB:xmlstreamend` (`Socket/socket.js`): the server ended the stream. */
-  streamEnd: { statusCode: DisconnectReason.connectionClosed, message: 'Connection Terminated by Server' },
+  streamEnd: {
+    statusCode: DisconnectReason.connectionClosed,
+    message: 'Connection Terminated by Server',
+  },
   /** `CB:stream:error` with `code="515"`. */
-  restartRequired: { statusCode: DisconnectReason.restartRequired, message: 'Stream Errored (restart required)' },
+  restartRequired: {
+    statusCode: DisconnectReason.restartRequired,
+    message: 'Stream Errored (restart required)',
+  },
   /** `CB:stream:error` `<conflict type="replaced"/>`: another session took over. */
-  conflict: { statusCode: DisconnectReason.connectionReplaced, message: 'Stream Errored (conflict)' },
+  conflict: {
+    statusCode: DisconnectReason.connectionReplaced,
+    message: 'Stream Errored (conflict)',
+  },
   /** `CB:stream:error` `code="401"` `<conflict type="device_removed"/>`: same text, other code. */
   loggedOut: { statusCode: DisconnectReason.loggedOut, message: 'Stream Errored (conflict)' },
-  /** `CB:stream:error` `code="503"` with no child (`getErrorCodeFromStreamError`, `Utils/generics.js`). */
-  serviceUnavailable: { statusCode: DisconnectReason.unavailableService, message: 'Stream Errored (unknown)' },
+  /**
+   * `CB:stream:error` `code="503"` with no child (`getErrorCodeFromStreamError`,
+   * `Utils/generics.js`).
+   */
+  serviceUnavailable: {
+    statusCode: DisconnectReason.unavailableService,
+    message: 'Stream Errored (unknown)',
+  },
   /** `CB:stream:error` with neither code nor child: badSession. */
-  unknownStreamError: { statusCode: DisconnectReason.badSession, message: 'Stream Errored (unknown)' },
+  unknownStreamError: {
+    statusCode: DisconnectReason.badSession,
+    message: 'Stream Errored (unknown)',
+  },
   /** `CB:failure` at login with no reason (a reason replaces the status code). */
   loginFailure: { statusCode: DisconnectReason.badSession, message: 'Connection Failure' },
   /** `getWAUploadToServer` (`Utils/messages-media.js`): every media host failed. */

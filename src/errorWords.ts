@@ -93,7 +93,8 @@ function socketErrorIn(message: string): string | undefined {
 
 function wordsOfShape(statusCode: number, message: string): string | undefined {
   for (const [name, shape] of Object.entries(baileysErrorShapes)) {
-    if (shape.statusCode === statusCode && shape.message === message) return shapeWords[name as keyof typeof baileysErrorShapes];
+    if (shape.statusCode === statusCode && shape.message === message)
+      return shapeWords[name as keyof typeof baileysErrorShapes];
   }
   return undefined;
 }
@@ -107,14 +108,19 @@ function wordsOfShape(statusCode: number, message: string): string | undefined {
 export function errorInWords(error: ErrorFacts): string {
   if (error.name === 'number') {
     const words = closeCodeWords[Number(error.message)];
-    return words === undefined ? `the bare number ${error.message}` : `${words} (close code ${error.message})`;
+    return words === undefined
+      ? `the bare number ${error.message}`
+      : `${words} (close code ${error.message})`;
   }
   const errnoWords = socketErrorIn(error.message);
   const { statusCode } = error;
   if (statusCode !== undefined) {
-    const words = errnoWords ?? wordsOfShape(statusCode, error.message) ?? statusCodeWords[statusCode];
+    const words =
+      errnoWords ?? wordsOfShape(statusCode, error.message) ?? statusCodeWords[statusCode];
     const quoted = `${statusCode} ${error.message}`;
-    return words === undefined ? `${error.name}: ${error.message} (status ${statusCode})` : `${words} (${quoted})`;
+    return words === undefined
+      ? `${error.name}: ${error.message} (status ${statusCode})`
+      : `${words} (${quoted})`;
   }
   if (errnoWords !== undefined) return `${errnoWords} (${error.name}: ${error.message})`;
   return `${error.name}: ${error.message}`;

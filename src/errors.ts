@@ -34,7 +34,10 @@ export class ReplyDeadlineError extends SendPathError {
     readonly deadlineMs: number,
     readonly attempts: number,
   ) {
-    super(`reply ${messageId} not sent within its deadline of ${deadlineMs} ms (${attempts} attempt(s))`);
+    super(
+      `reply ${messageId} not sent within its deadline of ${deadlineMs} ms (${attempts} ` +
+        `attempt(s))`,
+    );
   }
 }
 
@@ -79,7 +82,9 @@ export class TerminalConnectionError extends SendPathError {
     readonly reason: TerminalReason,
     readonly statusCode: number | undefined,
   ) {
-    super(`connection is down for good: ${reason}${statusCode === undefined ? '' : ` (${statusCode})`}`);
+    super(
+      `connection is down for good: ${reason}${statusCode === undefined ? '' : ` (${statusCode})`}`,
+    );
   }
 }
 
@@ -150,6 +155,9 @@ export class SendOverdueError extends SendPathError {
     readonly generation: number,
     readonly waitedMs: number,
   ) {
-    super(`media send on socket ${generation} still pending after ${waitedMs} ms (an upload never answered?)`);
+    super(
+      `media send on socket ${generation} still pending after ${waitedMs} ms (an upload ` +
+        `never answered?)`,
+    );
   }
 }

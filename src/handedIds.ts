@@ -29,8 +29,15 @@ export class HandedIds {
   readonly #stored: StoredValue;
 
   constructor(options: HandedIdsOptions) {
-    if (!(Number.isInteger(options.persisted) && options.persisted >= 0 && options.persisted <= options.remembered)) {
-      throw new RangeError(`persisted must be a whole number from 0 to remembered (${options.remembered}) (got ${options.persisted})`);
+    if (!(
+      Number.isInteger(options.persisted) &&
+      options.persisted >= 0 &&
+      options.persisted <= options.remembered
+    )) {
+      throw new RangeError(
+        `persisted must be a whole number from 0 to remembered (${options.remembered}) ` +
+          `(got ${options.persisted})`,
+      );
     }
     this.#options = options;
     this.#ids = new RecentIds(options.remembered);
@@ -51,13 +58,16 @@ export class HandedIds {
     try {
       const ids: unknown = JSON.parse(text);
       if (!Array.isArray(ids)) throw new TypeError('not a JSON array');
-      for (const id of ids.slice(-this.#options.persisted)) if (typeof id === 'string') this.#ids.add(id);
+      for (const id of ids.slice(-this.#options.persisted))
+        if (typeof id === 'string') this.#ids.add(id);
     } catch (err) {
       this.#stored.unreadable(err);
     }
   }
 
-  /** Remembers `id`; false if it was handed already. A new id is written to the store soon after. */
+  /**
+   * Remembers `id`; false if it was handed already. A new id is written to the store soon after.
+   */
   add(id: string): boolean {
     if (!this.#ids.add(id)) return false;
     if (this.#options.persisted > 0) this.#stored.changed();

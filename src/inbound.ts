@@ -56,7 +56,10 @@ async function sendComposing(chatJid: string, deps: InboundDeps): Promise<void> 
   try {
     await live.socket.sendPresenceUpdate('composing', chatJid);
   } catch (err) {
-    deps.logger.debug({ chat: redactJid(chatJid), err: (err as Error)?.message }, 'composing not sent');
+    deps.logger.debug(
+      { chat: redactJid(chatJid), err: (err as Error)?.message },
+      'composing not sent',
+    );
   }
 }
 

@@ -12,9 +12,27 @@ export {
   ConfigError,
   type ReconnectPolicy,
 } from './reconnectPolicy.js';
-export { classifySendError, classifyClose, statusCodeOf, type SendErrorClass, type CloseClass } from './sendErrors.js';
-export { Supervisor, type CloseListener, type LiveSocket, type SupervisorOptions, type SupervisorState } from './supervisor.js';
-export { baileysKeepAliveIntervalMs, Outbox, type OutboxOptions, type OutboxStats, type Receipt } from './outbox.js';
+export {
+  classifySendError,
+  classifyClose,
+  statusCodeOf,
+  type SendErrorClass,
+  type CloseClass,
+} from './sendErrors.js';
+export {
+  Supervisor,
+  type CloseListener,
+  type LiveSocket,
+  type SupervisorOptions,
+  type SupervisorState,
+} from './supervisor.js';
+export {
+  baileysKeepAliveIntervalMs,
+  Outbox,
+  type OutboxOptions,
+  type OutboxStats,
+  type Receipt,
+} from './outbox.js';
 export { bindInbound } from './inbound.js';
 export {
   baileysDefaults,
@@ -39,5 +57,9 @@ export {
   type ReferenceSendPath,
   type ReferenceSendPathFactory,
 } from './reference.js';
-export { productionEnv, defaultReplyDeadlineMs, type ProductionEnvOptions } from './productionEnv.js';
+export {
+  productionEnv,
+  defaultReplyDeadlineMs,
+  type ProductionEnvOptions,
+} from './productionEnv.js';
 export { fileStore, memoryStore, storeKeyLengthMax } from './stores.js';

@@ -4,17 +4,17 @@
  * message (WhatsApp drops a second copy of an id it already has). Replies to one chat go out
  * one at a time in request order; chats progress independently.
  *
- * A written frame is not a delivered one. Baileys resolves `sendMessage` once the frame is
- * written; on a silently dead connection it vanishes, Baileys notices through its keep-alive up
- * to two intervals + 5 s later, and its `end()` then waits ws's 30 s close timeout before
- * `close` reaches the path. So the outbox keeps each written reply as *unconfirmed* until its
- * socket has stayed alive for that whole window after the write (`confirmWindowMs`, with the
- * sources in `baileysFacts.ts`). When a socket closes for any non-terminal reason, every reply written on it
+ * A written frame is not a delivered one. Baileys resolves `sendMessage` once the frame is written;
+ * on a silently dead connection it vanishes, Baileys notices through its keep-alive up to two
+ * intervals + 5 s later, and its `end()` then waits ws's 30 s close timeout before `close` reaches
+ * the path. So the outbox keeps each written reply as *unconfirmed* until its socket has stayed
+ * alive for that whole window after the write (`confirmWindowMs`, with the sources in
+ * `baileysFacts.ts`). When a socket closes for any non-terminal reason, every reply written on it
  * within the window before the close is sent again, with the same message id, on the next live
  * socket, ahead of that chat's later replies. The reply's promise resolved at the first write;
- * resends are counted in its {@link Receipt} (`resends`, updated in place) and logged.
- * Confirmation costs no timer: at a close, the write times are compared with the close time, and
- * older entries are pruned whenever a new write is recorded.
+ * resends are counted in its {@link Receipt} (`resends`, updated in place) and logged. Confirmation
+ * costs no timer: at a close, the write times are compared with the close time, and older entries
+ * are pruned whenever a new write is recorded.
  *
  * Limits: `maxPending` replies awaiting their first write (then {@link OutboxFullError}),
  * `maxSendAttempts` per reply up to its first write, and {@link resendAttemptsMax} more for its
@@ -91,7 +91,10 @@ export interface OutboxOptions {
   deadlineMs: number;
   /** Replies held at once, queued or in progress (default 1,000). */
   maxPending?: number;
-  /** Attempts per reply up to its first write (default 8); with its resends, {@link resendAttemptsMax} more. */
+  /**
+   * Attempts per reply up to its first write (default 8); with its resends, {@link
+   * resendAttemptsMax} more.
+   */
   maxSendAttempts?: number;
   /**
    * Resend what a closing socket may have swallowed (default true). Off, a resolved write is
@@ -219,8 +222,13 @@ export class Outbox {
     this.#resendUnconfirmed = options.resendUnconfirmed ?? true;
     this.#boundMediaSends = options.boundMediaSends ?? true;
     this.#maxUnconfirmed = options.maxUnconfirmed ?? 1000;
-    this.#confirmWindowMs = confirmWindowMs(options.keepAliveIntervalMs ?? baileysKeepAliveIntervalMs);
-    this.#sent = new SentMessages(options.sentMessagesRemembered ?? 1000, options.sentMessagesStore);
+    this.#confirmWindowMs = confirmWindowMs(
+      options.keepAliveIntervalMs ?? baileysKeepAliveIntervalMs,
+    );
+    this.#sent = new SentMessages(
+      options.sentMessagesRemembered ?? 1000,
+      options.sentMessagesStore,
+    );
     this.#stopSignal = new Promise((resolve) => {
       this.#signalStop = () => resolve('stopped');
     });
@@ -266,10 +274,13 @@ export class Outbox {
     };
   }
 
-  /** Queues `content` for `chatJid`; resolves with a {@link Receipt} or rejects with a typed error. */
+  /**
+   * Queues `content` for `chatJid`; resolves with a {@link Receipt} or rejects with a typed error.
+   */
   send(chatJid: string, content: AnyMessageContent): Promise<Receipt> {
     if (this.#stopped) return Promise.reject(new SendPathStoppedError());
-    if (this.#pending >= this.#maxPending) return Promise.reject(new OutboxFullError(this.#maxPending));
+    if (this.#pending >= this.#maxPending)
+      return Promise.reject(new OutboxFullError(this.#maxPending));
     return new Promise<Receipt>((resolve, reject) => {
       const reply: Reply = {
         seq: ++this.#seq,
@@ -381,10 +392,16 @@ export class Outbox {
     const first = reply.receipt === undefined;
     if (this.#stopped) return this.#fail(reply, new SendPathStoppedError());
     if (first && this.#options.clock.now() >= reply.deadlineAt) {
-      return this.#fail(reply, new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, reply.attempts));
+      return this.#fail(
+        reply,
+        new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, reply.attempts),
+      );
     }
     if (this.#attemptsUsedUp(reply, first)) {
-      return this.#fail(reply, new SendAttemptsExhaustedError(reply.messageId, reply.attempts, reply.ambiguousCause));
+      return this.#fail(
+        reply,
+        new SendAttemptsExhaustedError(reply.messageId, reply.attempts, reply.ambiguousCause),
+      );
     }
     if (!first) this.#expireQueued(lane);
     const paused = await this.#pause(reply, lane);
@@ -402,8 +419,10 @@ export class Outbox {
     if (reply.finished) return true;
     if (result.done) return this.#written(reply, result.generation);
     if (result.mayHaveWritten) reply.ambiguousCause = result.cause;
-    if (result.terminal && result.cause instanceof SendPathStoppedError) return this.#fail(reply, result.cause);
-    if (result.terminal) return this.#fail(reply, new SendRejectedError(reply.messageId, result.cause));
+    if (result.terminal && result.cause instanceof SendPathStoppedError)
+      return this.#fail(reply, result.cause);
+    if (result.terminal)
+      return this.#fail(reply, new SendRejectedError(reply.messageId, result.cause));
     reply.afterGeneration = result.afterGeneration;
     reply.rateLimits = result.rateLimited ? reply.rateLimits + 1 : 0;
     if (result.rateLimited) {
@@ -417,7 +436,10 @@ export class Outbox {
 
   /** The reply's attempts are spent: those the server refused with 429 apart from the rest. */
   #attemptsUsedUp(reply: Reply, first: boolean): boolean {
-    invariant(reply.rateLimitedAttempts <= reply.attempts, 'rate-limited attempts are part of attempts');
+    invariant(
+      reply.rateLimitedAttempts <= reply.attempts,
+      'rate-limited attempts are part of attempts',
+    );
     const counted = reply.attempts - reply.rateLimitedAttempts;
     const limit = this.#maxSendAttempts + (first ? 0 : resendAttemptsMax);
     return counted >= limit || reply.rateLimitedAttempts >= rateLimitedAttemptsMax;
@@ -442,17 +464,26 @@ export class Outbox {
       // stop() rejects the supervisor's waiters: no race with the stop signal needed.
       await supervisor.whenLive(supervisor.generation, wakeAt);
     } catch (err) {
-      if (err instanceof LiveWaitTimeoutError) return wakeAt < reply.pauseUntil ? 'expired' : undefined;
+      if (err instanceof LiveWaitTimeoutError)
+        return wakeAt < reply.pauseUntil ? 'expired' : undefined;
       return err instanceof Error ? err : new Error(String(err));
     }
     return this.#stopped ? new SendPathStoppedError() : undefined;
   }
 
-  /** A write of `reply` on `generation` resolved: settle or count it, and track it until confirmed. */
+  /**
+   * A write of `reply` on `generation` resolved: settle or count it, and track it until confirmed.
+   */
   #written(reply: Reply, generation: number): boolean {
     const { logger, supervisor, clock } = this.#options;
     if (reply.receipt === undefined) {
-      reply.receipt = { messageId: reply.messageId, attempts: reply.attempts, generation, outcome: 'ok', resends: 0 };
+      reply.receipt = {
+        messageId: reply.messageId,
+        attempts: reply.attempts,
+        generation,
+        outcome: 'ok',
+        resends: 0,
+      };
       this.#pending -= 1;
       if (this.#pending < 0) throw new Error('invariant: outbox pending count below zero');
       reply.resolve(reply.receipt);
@@ -461,7 +492,12 @@ export class Outbox {
       this.#resends += 1;
       reply.receipt.resends += 1;
       logger.info(
-        { chat: redactJid(reply.chatJid), messageId: reply.messageId, generation, resends: reply.receipt.resends },
+        {
+          chat: redactJid(reply.chatJid),
+          messageId: reply.messageId,
+          generation,
+          resends: reply.receipt.resends,
+        },
         'reply resent',
       );
     }
@@ -481,14 +517,19 @@ export class Outbox {
     const list = this.#unconfirmed;
     const confirmedBeforeAt = entry.writtenAt - this.#confirmWindowMs;
     let confirmed = 0;
-    while (confirmed < list.length && list[confirmed]!.writtenAt < confirmedBeforeAt) confirmed += 1;
+    while (confirmed < list.length && list[confirmed]!.writtenAt < confirmedBeforeAt)
+      confirmed += 1;
     if (confirmed > 0) list.splice(0, confirmed);
     if (list.length + this.#resending >= this.#maxUnconfirmed) {
       const oldest = list.shift();
       this.#evicted += 1;
       const evicted = oldest ?? entry;
       this.#options.logger.warn(
-        { chat: redactJid(evicted.reply.chatJid), messageId: evicted.reply.messageId, maxUnconfirmed: this.#maxUnconfirmed },
+        {
+          chat: redactJid(evicted.reply.chatJid),
+          messageId: evicted.reply.messageId,
+          maxUnconfirmed: this.#maxUnconfirmed,
+        },
         'unconfirmed limit reached; oldest write treated as confirmed',
       );
       if (oldest === undefined) return;
@@ -496,7 +537,10 @@ export class Outbox {
     list.push(entry);
   }
 
-  /** Ends `reply` with `error`: rejects a reply never written; logs a resend given up as possibly lost. */
+  /**
+   * Ends `reply` with `error`: rejects a reply never written; logs a resend given up as possibly
+   * lost.
+   */
   #fail(reply: Reply, error: Error): true {
     if (reply.finished) return true;
     reply.finished = true;
@@ -504,13 +548,23 @@ export class Outbox {
       this.#pending -= 1;
       if (this.#pending < 0) throw new Error('invariant: outbox pending count below zero');
       const ambiguous = reply.ambiguousCause;
-      reply.reject(ambiguous === undefined ? error : new AmbiguousDeliveryError(reply.messageId, reply.attempts, ambiguous));
+      reply.reject(
+        ambiguous === undefined
+          ? error
+          : new AmbiguousDeliveryError(reply.messageId, reply.attempts, ambiguous),
+      );
       return true;
     }
     this.#resending -= 1;
     this.#lost += 1;
     this.#options.logger.error(
-      { chat: redactJid(reply.chatJid), messageId: reply.messageId, attempts: reply.attempts, resends: reply.receipt.resends, reason: error.name },
+      {
+        chat: redactJid(reply.chatJid),
+        messageId: reply.messageId,
+        attempts: reply.attempts,
+        resends: reply.receipt.resends,
+        reason: error.name,
+      },
       'reply was written but not confirmed and cannot be resent: it may be lost',
     );
     return true;
@@ -526,12 +580,15 @@ export class Outbox {
   async #waitLive(reply: Reply, lane: Lane): Promise<LiveSocket | Error | 'expired'> {
     const resend = reply.receipt !== undefined;
     const now = this.#options.clock.now();
-    const deadlineAt = resend ? Math.min(this.#earliestDeadlineAt(lane), now + this.#options.deadlineMs) : reply.deadlineAt;
+    const deadlineAt = resend
+      ? Math.min(this.#earliestDeadlineAt(lane), now + this.#options.deadlineMs)
+      : reply.deadlineAt;
     try {
       return await this.#options.supervisor.whenLive(reply.afterGeneration, deadlineAt);
     } catch (err) {
       if (err instanceof LiveWaitTimeoutError) {
-        if (!resend) return new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, reply.attempts);
+        if (!resend)
+          return new ReplyDeadlineError(reply.messageId, this.#options.deadlineMs, reply.attempts);
         this.#expireQueued(lane);
         return 'expired';
       }
@@ -551,7 +608,9 @@ export class Outbox {
   /** Fails the lane's queued first sends whose deadline has passed, as their own turn would. */
   #expireQueued(lane: Lane): void {
     const now = this.#options.clock.now();
-    const expired = lane.replies.filter((r) => r.receipt === undefined && r !== lane.active && r.deadlineAt <= now);
+    const expired = lane.replies.filter(
+      (r) => r.receipt === undefined && r !== lane.active && r.deadlineAt <= now,
+    );
     for (const r of expired) {
       lane.replies.splice(lane.replies.indexOf(r), 1);
       this.#fail(r, new ReplyDeadlineError(r.messageId, this.#options.deadlineMs, r.attempts));
@@ -560,11 +619,18 @@ export class Outbox {
 
   async #attempt(reply: Reply, live: LiveSocket, lane: Lane): Promise<AttemptResult> {
     const { logger, supervisor } = this.#options;
-    const log = { chat: redactJid(reply.chatJid), messageId: reply.messageId, attempt: reply.attempts, generation: live.generation };
+    const log = {
+      chat: redactJid(reply.chatJid),
+      messageId: reply.messageId,
+      attempt: reply.attempts,
+      generation: live.generation,
+    };
     const close = supervisor.closeSignal(live.generation);
     const startedAt = this.#options.clock.now();
     try {
-      const sending = live.socket.sendMessage(reply.chatJid, reply.content, { messageId: reply.messageId });
+      const sending = live.socket.sendMessage(reply.chatJid, reply.content, {
+        messageId: reply.messageId,
+      });
       // A send resolves at its write; one the close overtook is never written, but Baileys may
       // hold its promise 60 s (see SocketClosedInFlightError): the next socket need not wait.
       const first = await this.#firstOf(sending, close, reply, lane, live, startedAt);
@@ -632,7 +698,13 @@ export class Outbox {
       const alarm = wakeAt === Infinity ? undefined : supervisor.alarm(wakeAt);
       const queued = new Promise<'queued'>((resolve) => (lane.onQueued = () => resolve('queued')));
       try {
-        const news = [sending, this.#stopSignal, close.closed, queued, ...(alarm ? [alarm.rang] : [])];
+        const news = [
+          sending,
+          this.#stopSignal,
+          close.closed,
+          queued,
+          ...(alarm ? [alarm.rang] : []),
+        ];
         const first = await Promise.race(news);
         if (first !== 'alarm' && first !== 'queued') return first;
       } finally {
@@ -659,11 +731,19 @@ export class Outbox {
   #giveUpHeld(reply: Reply, live: LiveSocket, startedAt: number): void {
     const cause = new SendOverdueError(live.generation, this.#options.clock.now() - startedAt);
     const { messageId, chatJid } = reply;
-    const log = { chat: redactJid(chatJid), messageId, generation: live.generation, waitedMs: cause.waitedMs };
+    const log = {
+      chat: redactJid(chatJid),
+      messageId,
+      generation: live.generation,
+      waitedMs: cause.waitedMs,
+    };
     this.#options.logger.warn(log, 'media send held past its deadline; ending its socket');
     if (reply.receipt === undefined) {
       reply.ambiguousCause ??= cause;
-      this.#fail(reply, new ReplyDeadlineError(messageId, this.#options.deadlineMs, reply.attempts));
+      this.#fail(
+        reply,
+        new ReplyDeadlineError(messageId, this.#options.deadlineMs, reply.attempts),
+      );
     }
     this.#options.supervisor.restart(live.generation, cause);
   }

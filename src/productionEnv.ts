@@ -3,9 +3,19 @@
  * for jitter, Baileys' `generateMessageIDV2` for ids, and pino for logs. Never used inside a
  * simulation: every one of these reads real time or real entropy.
  */
-import makeWASocket, { generateMessageIDV2, type UserFacingSocketConfig } from '@whiskeysockets/baileys';
+import makeWASocket, {
+  generateMessageIDV2,
+  type UserFacingSocketConfig,
+} from '@whiskeysockets/baileys';
 import { pino } from 'pino';
-import { systemClock, systemRandom, type KeyValueStore, type Logger, type SendPathConfig, type SimEnv } from './ports.js';
+import {
+  systemClock,
+  systemRandom,
+  type KeyValueStore,
+  type Logger,
+  type SendPathConfig,
+  type SimEnv,
+} from './ports.js';
 import { defaultReconnectPolicy } from './reconnectPolicy.js';
 import { memoryStore } from './stores.js';
 

@@ -9,7 +9,8 @@ export class RecentIds {
 
   /** A set remembering at most `capacity` ids (a whole number >= 1). */
   constructor(capacity: number) {
-    if (!(Number.isInteger(capacity) && capacity >= 1)) throw new RangeError(`capacity must be a whole number >= 1 (got ${capacity})`);
+    if (!(Number.isInteger(capacity) && capacity >= 1))
+      throw new RangeError(`capacity must be a whole number >= 1 (got ${capacity})`);
     this.#capacity = capacity;
   }
 

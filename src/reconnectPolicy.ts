@@ -57,7 +57,8 @@ export function validateReconnectPolicy(
   }
   if (policy.maxMs < policy.initialMs) {
     throw new ConfigError(
-      `${path}.maxMs must be >= ${path}.initialMs (got maxMs ${policy.maxMs} < initialMs ${policy.initialMs})`,
+      `${path}.maxMs must be >= ${path}.initialMs (got maxMs ${policy.maxMs} < initialMs ` +
+        `${policy.initialMs})`,
     );
   }
   return Object.freeze(policy);
@@ -67,20 +68,31 @@ export function validateReconnectPolicy(
  * Delay before reconnect attempt `attempt` (1-based): `initialMs * factor^(attempt-1)`, capped
  * at `maxMs`, then spread by ±`jitter` using one draw from `random`. Pure given `random`.
  */
-export function computeBackoff(policy: ReconnectPolicy, attempt: number, random: () => number): number {
+export function computeBackoff(
+  policy: ReconnectPolicy,
+  attempt: number,
+  random: () => number,
+): number {
   if (!Number.isInteger(attempt) || attempt < 1) {
     throw new ConfigError(`attempt must be a whole number >= 1 (got ${attempt})`);
   }
   const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** (attempt - 1));
   const draw = random();
   // A draw outside [0, 1) would silently break the jitter bound: fail loudly instead.
-  if (!(draw >= 0 && draw < 1)) throw new RangeError(`random() must return a number in [0, 1) (got ${draw})`);
+  if (!(draw >= 0 && draw < 1))
+    throw new RangeError(`random() must return a number in [0, 1) (got ${draw})`);
   const spread = base * policy.jitter * (2 * draw - 1);
   return Math.max(0, Math.round(base + spread));
 }
 
 /** The field's name is joined to `path` only for a message: a valid policy builds no strings. */
-function requireNumber(value: unknown, path: string, field: string, min: number, max: number): void {
+function requireNumber(
+  value: unknown,
+  path: string,
+  field: string,
+  min: number,
+  max: number,
+): void {
   if (typeof value !== 'number' || Number.isNaN(value)) {
     throw new ConfigError(`${path}.${field} must be a number (got ${String(value)})`);
   }

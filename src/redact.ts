@@ -19,5 +19,7 @@ const jidInTextPattern = /\b\d{5,}(?::\d+)?@[A-Za-z0-9.-]+\b|(?<![\w.])\+?\d{9,}
 
 /** `text` with every JID, and every run of digits long enough to be a phone number, redacted. */
 export function redactJidsInText(text: string): string {
-  return text.replace(jidInTextPattern, (match) => (match.includes('@') ? redactJid(match) : redactJid(match.replace(/^\+/, ''))));
+  return text.replace(jidInTextPattern, (match) =>
+    match.includes('@') ? redactJid(match) : redactJid(match.replace(/^\+/, '')),
+  );
 }

@@ -32,7 +32,9 @@ export interface ReferenceOptions {
   socketConfig?: SocketConfig;
   /** Written messages remembered for `getMessage` (default 1,000, oldest forgotten first). */
   sentMessagesRemembered?: number;
-  /** Of those, the newest kept in the store across restarts (default 100, at most the remembered). */
+  /**
+   * Of those, the newest kept in the store across restarts (default 100, at most the remembered).
+   */
   sentMessagesPersisted?: number;
   /**
    * Resend, with the same id, replies written on a socket that closed before the write was
@@ -46,9 +48,15 @@ export interface ReferenceOptions {
    * reply waits for the send however long it takes (the `no-upload-timeout` specimen).
    */
   boundMediaSends?: boolean;
-  /** Written replies held until confirmed or resent (default 1,000; at the limit the oldest counts as confirmed). */
+  /**
+   * Written replies held until confirmed or resent (default 1,000; at the limit the oldest counts
+   * as confirmed).
+   */
   maxUnconfirmed?: number;
-  /** Inbound message ids remembered to hand each message over once (default 10,000, oldest forgotten first). */
+  /**
+   * Inbound message ids remembered to hand each message over once (default 10,000, oldest forgotten
+   * first).
+   */
   inboundIdsRemembered?: number;
   /**
    * Of those, the newest kept in `env.store` (default 1,000; 0: none), so that after a restart a
@@ -84,9 +92,12 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
   if (!(Number.isFinite(deadlineMs) && deadlineMs > 0)) {
     throw new ConfigError(`config.replyDeadlineMs must be a number > 0 (got ${deadlineMs})`);
   }
-  const keepAliveIntervalMs = options.socketConfig?.keepAliveIntervalMs ?? baileysKeepAliveIntervalMs;
+  const keepAliveIntervalMs =
+    options.socketConfig?.keepAliveIntervalMs ?? baileysKeepAliveIntervalMs;
   if (!(Number.isInteger(keepAliveIntervalMs) && keepAliveIntervalMs > 0)) {
-    throw new ConfigError(`socketConfig.keepAliveIntervalMs must be a whole number > 0 (got ${keepAliveIntervalMs})`);
+    throw new ConfigError(
+      `socketConfig.keepAliveIntervalMs must be a whole number > 0 (got ${keepAliveIntervalMs})`,
+    );
   }
   const maxUnconfirmed = options.maxUnconfirmed ?? 1000;
   if (!(Number.isInteger(maxUnconfirmed) && maxUnconfirmed >= 1)) {
@@ -94,11 +105,21 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
   }
   const sentMessagesRemembered = options.sentMessagesRemembered ?? 1000;
   if (!(Number.isInteger(sentMessagesRemembered) && sentMessagesRemembered >= 1)) {
-    throw new ConfigError(`sentMessagesRemembered must be a whole number >= 1 (got ${sentMessagesRemembered})`);
+    throw new ConfigError(
+      `sentMessagesRemembered must be a whole number >= 1 (got ${sentMessagesRemembered})`,
+    );
   }
-  const sentMessagesPersisted = options.sentMessagesPersisted ?? Math.min(100, sentMessagesRemembered);
-  if (!(Number.isInteger(sentMessagesPersisted) && sentMessagesPersisted >= 1 && sentMessagesPersisted <= sentMessagesRemembered)) {
-    throw new ConfigError(`sentMessagesPersisted must be a whole number from 1 to sentMessagesRemembered (${sentMessagesRemembered}) (got ${sentMessagesPersisted})`);
+  const sentMessagesPersisted =
+    options.sentMessagesPersisted ?? Math.min(100, sentMessagesRemembered);
+  if (!(
+    Number.isInteger(sentMessagesPersisted) &&
+    sentMessagesPersisted >= 1 &&
+    sentMessagesPersisted <= sentMessagesRemembered
+  )) {
+    throw new ConfigError(
+      `sentMessagesPersisted must be a whole number from 1 to sentMessagesRemembered (` +
+        `${sentMessagesRemembered}) (got ${sentMessagesPersisted})`,
+    );
   }
   let onMessage: ((msg: InboundMessage) => void) | undefined;
   let stopped = false;
@@ -107,7 +128,8 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
     logger: env.logger,
     key: options.storeKey ?? 'reference/handed-inbound-ids',
     remembered: options.inboundIdsRemembered ?? 10_000,
-    persisted: options.inboundIdsPersisted ?? Math.min(1000, options.inboundIdsRemembered ?? 10_000),
+    persisted:
+      options.inboundIdsPersisted ?? Math.min(1000, options.inboundIdsRemembered ?? 10_000),
   });
   // Live messages come as `notify`, those held while the bot was offline (and redeliveries of
   // ones whose receipt was lost) as `append`: both are answered, each id once, across restarts
@@ -125,7 +147,10 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
     try {
       onMessage?.(bound);
     } catch (err) {
-      env.logger.error({ chat: redactJid(bound.chatJid), messageId: bound.id, err: (err as Error)?.message }, 'message handler threw');
+      env.logger.error(
+        { chat: redactJid(bound.chatJid), messageId: bound.id, err: (err as Error)?.message },
+        'message handler threw',
+      );
     }
   };
   // Answers rc14's retry receipts that reach a socket other than the one that wrote the message.

@@ -79,6 +79,9 @@ export class StoredValue {
   }
 
   #failed(err: unknown, what: string): void {
-    this.#options.logger.error({ key: this.#options.key, err: (err as Error)?.message }, `${this.#options.what} ${what}`);
+    this.#options.logger.error(
+      { key: this.#options.key, err: (err as Error)?.message },
+      `${this.#options.what} ${what}`,
+    );
   }
 }

@@ -28,7 +28,10 @@ export function memoryStore(): KeyValueStore {
  * order they were called.
  */
 export function fileStore(dir: string): KeyValueStore {
-  if (typeof dir !== 'string' || dir.length === 0) throw new TypeError(`fileStore(dir): dir must be a non-empty path (got ${JSON.stringify(dir)})`);
+  if (typeof dir !== 'string' || dir.length === 0)
+    throw new TypeError(
+      `fileStore(dir): dir must be a non-empty path (got ${JSON.stringify(dir)})`,
+    );
   /** The last write of each key still under way: the next one of that key waits for it. */
   const writing = new Map<string, Promise<void>>();
   let temporaries = 0;
@@ -71,12 +74,18 @@ export function fileStore(dir: string): KeyValueStore {
 
 function checkedKey(key: unknown): string {
   if (typeof key !== 'string' || key.length === 0 || key.length > storeKeyLengthMax) {
-    throw new TypeError(`store key must be a string of 1 to ${storeKeyLengthMax} characters (got ${typeof key === 'string' ? `${key.length} characters` : typeof key})`);
+    throw new TypeError(
+      `store key must be a string of 1 to ${storeKeyLengthMax} characters (got ` +
+        `${typeof key === 'string' ? `${key.length} characters` : typeof key})`,
+    );
   }
   return key;
 }
 
 function checkedValue(key: string, value: unknown): string {
-  if (typeof value !== 'string') throw new TypeError(`store.set(${JSON.stringify(key)}): value must be a string (got ${typeof value})`);
+  if (typeof value !== 'string')
+    throw new TypeError(
+      `store.set(${JSON.stringify(key)}): value must be a string (got ${typeof value})`,
+    );
   return value;
 }

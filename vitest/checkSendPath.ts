@@ -43,7 +43,12 @@ export const unnamedModule = '<the module that exports this factory>';
  * Runs the campaign of `name`'s suite against `factory`; writes one failure file per broken
  * property under `options.failuresDir` (resolved against `cwd`).
  */
-export async function checkSendPath(name: string, factory: SendPathFactory, options: ResolvedSuiteOptions, cwd: string): Promise<SendPathCheck> {
+export async function checkSendPath(
+  name: string,
+  factory: SendPathFactory,
+  options: ResolvedSuiteOptions,
+  cwd: string,
+): Promise<SendPathCheck> {
   const pathName = options.module ?? name;
   const result = await runShardedCampaign({
     pathSpec: pathName,
@@ -59,10 +64,16 @@ export async function checkSendPath(name: string, factory: SendPathFactory, opti
   const written = new Map<VerdictProperty, WrittenFile>();
   const absolute: string[] = [];
   for (const failure of result.failures) {
-    const file = await writeFailureFile(resolve(cwd, options.failuresDir), failureFileOf(result, failure));
+    const file = await writeFailureFile(
+      resolve(cwd, options.failuresDir),
+      failureFileOf(result, failure),
+    );
     absolute.push(file);
     const shown = displayPath(file, cwd);
-    written.set(failure.property, { file: shown, replayCommand: replayLine(shown, options.module === undefined ? unnamedModule : undefined) });
+    written.set(failure.property, {
+      file: shown,
+      replayCommand: replayLine(shown, options.module === undefined ? unnamedModule : undefined),
+    });
   }
   const summary = summarize(result, written, { failFast: options.failFast });
   if (passed(summary)) return { passed: true, runs: result.runs, message: '', failureFiles: [] };
@@ -73,11 +84,21 @@ export async function checkSendPath(name: string, factory: SendPathFactory, opti
     const message = unmodelledLine(limit, options.module, run);
     return { passed: false, runs: result.runs, message, failureFiles: [] };
   }
-  const lines = [`${name}: ${summary.failures.length} propert${summary.failures.length === 1 ? 'y' : 'ies'} violated (seed ${options.seed}, ${result.runs} runs)`, ''];
+  const lines = [
+    `${name}: ${summary.failures.length} propert` +
+      `${summary.failures.length === 1 ? 'y' : 'ies'} violated (seed ${options.seed}, ` +
+      `${result.runs} runs)`,
+    '',
+  ];
   for (const [i, failure] of summary.failures.entries()) {
     lines.push(...formatFailure(failure, i, summary.failures.length));
     const shrunk = result.failures.find((f: CampaignFailure) => f.property === failure.property);
-    if (shrunk !== undefined && shrunk.fingerprint !== '') lines.push(...(await failingRunLines(shrunk.timeline, factory, result.dedupeById ?? true, [])).slice(1));
+    if (shrunk !== undefined && shrunk.fingerprint !== '')
+      lines.push(
+        ...(await failingRunLines(shrunk.timeline, factory, result.dedupeById ?? true, [])).slice(
+          1,
+        ),
+      );
     lines.push('');
   }
   lines.push(verdictLine(summary));

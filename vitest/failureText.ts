@@ -12,7 +12,9 @@ import { simulate } from '../sim/simulate.js';
 import type { Timeline } from '../sim/timeline.js';
 import type { SendPathFactory } from '../src/ports.js';
 
-/** A send path failed a property (or determinism); the message says what, where and how to replay. */
+/**
+ * A send path failed a property (or determinism); the message says what, where and how to replay.
+ */
 export class SendPathFailure extends Error {
   override readonly name = 'SendPathFailure';
 
@@ -25,7 +27,10 @@ export class SendPathFailure extends Error {
 /** Most violation lines in a message per property; the failure file holds them all. */
 const violationLinesMax = 20;
 
-/** The replay command of a failure file; `module` is the send path's module if the file does not name one the CLI can load. */
+/**
+ * The replay command of a failure file; `module` is the send path's module if the file does not
+ * name one the CLI can load.
+ */
 export function replayLine(file: string, module?: string): string {
   return `${replayCommand(file)}${module === undefined ? '' : ` --path ${module}`}`;
 }

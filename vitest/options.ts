@@ -8,11 +8,18 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { campaignRunsMax } from '../properties/campaigns/search.js';
 import { isModuleSpec } from '../properties/paths/loadSendPath.js';
-import { verdictPropertyNames, type VerdictProperty } from '../properties/judging/verdictProperties.js';
+import {
+  verdictPropertyNames,
+  type VerdictProperty,
+} from '../properties/judging/verdictProperties.js';
 import { seedMax } from '../sim/random.js';
 
 /** Defaults: the CLI's, so `describeSendPath` and `baileys-sim audit` run the same campaign. */
-export const sendPathSuiteDefaults = Object.freeze({ runs: 1000, seed: 1, failuresDir: '.baileys-sim/failures' });
+export const sendPathSuiteDefaults = Object.freeze({
+  runs: 1000,
+  seed: 1,
+  failuresDir: '.baileys-sim/failures',
+});
 
 /** Longest `timeBudgetMs`: a day, as the CLI's `--time-budget`. */
 export const suiteTimeBudgetMsMax = 86_400_000;
@@ -28,17 +35,23 @@ export interface SendPathSuiteOptions {
    * machine's speed: leave it out where the same seed must give the same verdict.
    */
   timeBudgetMs?: number;
-  /** Where the failure file goes, relative to the working directory (default `.baileys-sim/failures`). */
+  /**
+   * Where the failure file goes, relative to the working directory (default
+   * `.baileys-sim/failures`).
+   */
   failuresDir?: string;
   /**
-   * The module that exports this factory, as `baileys-sim audit` takes it (e.g. `./src/sendPath.ts`,
-   * relative to the working directory). The failure file then names it, and the replay command
-   * in a failure message needs no `--path`.
+   * The module that exports this factory, as `baileys-sim audit` takes it (e.g.
+   * `./src/sendPath.ts`, relative to the working directory). The failure file then names it, and
+   * the replay command in a failure message needs no `--path`.
    */
   module?: string;
   /** The test's timeout (default 60 s + 10 ms per run). */
   testTimeoutMs?: number;
-  /** Stop at the first failing run, as `--fail-fast` (default: go through every run and report each broken property). */
+  /**
+   * Stop at the first failing run, as `--fail-fast` (default: go through every run and report each
+   * broken property).
+   */
   failFast?: boolean;
   /** Judge only these properties, as `--only`. */
   only?: readonly VerdictProperty[];
@@ -73,14 +86,22 @@ const moduleError = 'must be a .ts, .mts, .js or .mjs module file such as ./src/
 
 const propertyError = `must be a list of property names: ${verdictPropertyNames.join(', ')}`;
 const propertyList = z
-  .array(z.enum(verdictPropertyNames as [VerdictProperty, ...VerdictProperty[]], { error: propertyError }), { error: propertyError })
+  .array(
+    z.enum(verdictPropertyNames as [VerdictProperty, ...VerdictProperty[]], {
+      error: propertyError,
+    }),
+    { error: propertyError },
+  )
   .min(1, { error: propertyError });
 
 const optionsSchema = z.strictObject({
   runs: wholeNumber(1, campaignRunsMax).optional(),
   seed: wholeNumber(0, seedMax).optional(),
   timeBudgetMs: wholeNumber(1, suiteTimeBudgetMsMax).optional(),
-  failuresDir: z.string({ error: 'must be a directory path' }).min(1, { error: 'must be a directory path' }).optional(),
+  failuresDir: z
+    .string({ error: 'must be a directory path' })
+    .min(1, { error: 'must be a directory path' })
+    .optional(),
   module: z
     .string({ error: moduleError })
     .refine((spec) => isModuleSpec(spec) && moduleFile.test(spec), { error: moduleError })
@@ -93,7 +114,8 @@ const optionsSchema = z.strictObject({
 
 /** Shows a user's value in a one-line message. */
 export function shownArgument(value: unknown): string {
-  const text = typeof value === 'function' ? 'a function' : (JSON.stringify(value) ?? String(value));
+  const text =
+    typeof value === 'function' ? 'a function' : (JSON.stringify(value) ?? String(value));
   return text.length > 42 ? `${text.slice(0, 40)}…` : text;
 }
 
@@ -110,21 +132,43 @@ export class SuiteOptionsError extends Error {
   }
 }
 
-/** Validates `options` of `where` (e.g. `describeSendPath("mine")`) against the working directory `cwd`. */
-export function resolveSuiteOptions(where: string, options: unknown, cwd: string): ResolvedSuiteOptions {
+/**
+ * Validates `options` of `where` (e.g. `describeSendPath("mine")`) against the working directory
+ * `cwd`.
+ */
+export function resolveSuiteOptions(
+  where: string,
+  options: unknown,
+  cwd: string,
+): ResolvedSuiteOptions {
   const parsed = optionsSchema.safeParse(options ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     if (issue.code === 'unrecognized_keys') {
-      throw new SuiteOptionsError(`${where}: unknown option ${issue.keys.map((k) => JSON.stringify(k)).join(', ')} (options: ${Object.keys(optionsSchema.shape).join(', ')})`);
+      throw new SuiteOptionsError(
+        `${where}: unknown option ${issue.keys.map((k) => JSON.stringify(k)).join(', ')} ` +
+          `(options: ${Object.keys(optionsSchema.shape).join(', ')})`,
+      );
     }
-    if (issue.path.length === 0) throw new SuiteOptionsError(`${where}: options must be an object (got ${shownArgument(options)})`);
+    if (issue.path.length === 0)
+      throw new SuiteOptionsError(
+        `${where}: options must be an object (got ${shownArgument(options)})`,
+      );
     const key = String(issue.path[0]);
-    throw new SuiteOptionsError(`${where}: ${key} ${issue.message} (got ${shownArgument((options as Record<string, unknown>)[key])})`);
+    throw new SuiteOptionsError(
+      `${where}: ${key} ${issue.message} (got ` +
+        `${shownArgument((options as Record<string, unknown>)[key])})`,
+    );
   }
   const { module, ...rest } = parsed.data;
-  if (rest.only !== undefined && rest.skip !== undefined) throw new SuiteOptionsError(`${where}: only and skip cannot be combined: name the properties to judge, or those to leave out`);
-  if (module !== undefined && !existsSync(resolve(cwd, module))) throw new SuiteOptionsError(`${where}: module ${module}: no such file (from ${cwd})`);
+  if (rest.only !== undefined && rest.skip !== undefined)
+    throw new SuiteOptionsError(
+      `${where}: only and skip cannot be combined: name the properties to judge, or ` +
+        `those ` +
+        `to leave out`,
+    );
+  if (module !== undefined && !existsSync(resolve(cwd, module)))
+    throw new SuiteOptionsError(`${where}: module ${module}: no such file (from ${cwd})`);
   const runs = rest.runs ?? sendPathSuiteDefaults.runs;
   return {
     runs,

@@ -12,7 +12,12 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'vitest';
-import { FailureFileError, readFailureFile, replayFailure, type FailureFile } from '../properties/campaigns/failureFile.js';
+import {
+  FailureFileError,
+  readFailureFile,
+  replayFailure,
+  type FailureFile,
+} from '../properties/campaigns/failureFile.js';
 import { replayWatched } from '../properties/campaigns/watchedTasks.js';
 import { runTimeoutMsDefault } from '../properties/campaigns/workers/workers.js';
 import { isModuleSpec } from '../properties/paths/loadSendPath.js';
@@ -43,30 +48,58 @@ function failureFilesIn(dir: string, where: string): string[] {
       .sort();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new SuiteOptionsError(`${where}: cannot read ${dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+    throw new SuiteOptionsError(
+      `${where}: cannot read ${dir} (` +
+        `${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+    );
   }
-  if (names.length > failureFilesMax) throw new SuiteOptionsError(`${where}: ${names.length} failure files, more than ${failureFilesMax}`);
+  if (names.length > failureFilesMax)
+    throw new SuiteOptionsError(
+      `${where}: ${names.length} failure files, more than ${failureFilesMax}`,
+    );
   return names;
 }
 
 function checkSendPaths(where: string, sendPath: unknown): void {
   if (sendPath === undefined || typeof sendPath === 'function') return;
   const isRecord = typeof sendPath === 'object' && sendPath !== null && !Array.isArray(sendPath);
-  const notFactory = isRecord ? Object.entries(sendPath).find(([, f]) => typeof f !== 'function') : undefined;
+  const notFactory = isRecord
+    ? Object.entries(sendPath).find(([, f]) => typeof f !== 'function')
+    : undefined;
   if (!isRecord || notFactory) {
-    const got = notFactory ? `${JSON.stringify(notFactory[0])}: ${shownArgument(notFactory[1])}` : shownArgument(sendPath);
-    throw new SuiteOptionsError(`${where}: the send path must be a SendPathFactory or an object of them by name (got ${got})`);
+    const got = notFactory
+      ? `${JSON.stringify(notFactory[0])}: ${shownArgument(notFactory[1])}`
+      : shownArgument(sendPath);
+    throw new SuiteOptionsError(
+      `${where}: the send path must be a SendPathFactory or an object of them by name (got ${got})`,
+    );
   }
 }
 
 /** The factory `failure` replays against, or a one-line error saying what to give. */
-function factoryFor(failure: FailureFile, sendPath: FailureSendPaths | undefined, file: string, dir: string): SendPathFactory {
+function factoryFor(
+  failure: FailureFile,
+  sendPath: FailureSendPaths | undefined,
+  file: string,
+  dir: string,
+): SendPathFactory {
   if (typeof sendPath === 'function') return sendPath;
   const named = sendPath?.[failure.path];
   if (named !== undefined) return named;
   if (builtInSendPathNames.includes(failure.path)) return builtInSendPath(failure.path).factory;
-  const given = sendPath === undefined ? '' : ` (given: ${Object.keys(sendPath).map((k) => JSON.stringify(k)).join(', ') || 'none'})`;
-  throw new SuiteOptionsError(`${file}: names the send path ${JSON.stringify(failure.path)}: give its factory, e.g. replayFailures(${JSON.stringify(dir)}, createSendPath)${given}`);
+  const given =
+    sendPath === undefined
+      ? ''
+      : ` (given: ${
+          Object.keys(sendPath)
+            .map((k) => JSON.stringify(k))
+            .join(', ') || 'none'
+        })`;
+  throw new SuiteOptionsError(
+    `${file}: names the send path ${JSON.stringify(failure.path)}: give its factory, ` +
+      `e.g. ` +
+      `replayFailures(${JSON.stringify(dir)}, createSendPath)${given}`,
+  );
 }
 
 /** What replaying one failure file found. */
@@ -82,25 +115,42 @@ export interface FailureFileCheck {
  * against its send path. An unusable file, or one whose send path is not given, throws a
  * {@link SuiteOptionsError}.
  */
-export async function checkFailureFile(file: string, shown: string, sendPath: FailureSendPaths | undefined, dir: string): Promise<FailureFileCheck> {
+export async function checkFailureFile(
+  file: string,
+  shown: string,
+  sendPath: FailureSendPaths | undefined,
+  dir: string,
+): Promise<FailureFileCheck> {
   let failure: FailureFile;
   try {
     failure = await readFailureFile(file);
   } catch (error) {
-    if (error instanceof FailureFileError) throw new SuiteOptionsError(error.message.split('\n')[0]!.replace(file, shown));
+    if (error instanceof FailureFileError)
+      throw new SuiteOptionsError(error.message.split('\n')[0]!.replace(file, shown));
     throw error;
   }
   const loadable = builtInSendPathNames.includes(failure.path) || isModuleSpec(failure.path);
   const recorded = failedProperties(failure.violations, failure.campaignViolation);
-  if (failure.campaignViolation?.property === 'makes-progress') return checkStalledFile(failure, shown, loadable, recorded);
+  if (failure.campaignViolation?.property === 'makes-progress')
+    return checkStalledFile(failure, shown, loadable, recorded);
   const factory = factoryFor(failure, sendPath, shown, dir);
   const replayed = await replayFailure(failure, () => factory);
   const now = failedProperties(replayed.violations, replayed.campaignViolation);
   if (now.length === 0) return { passed: true, message: '' };
   const lines = [
     `${shown}: violates ${now.join(', ')} again (recorded: ${recorded.join(', ') || 'none'})`,
-    ...(replayed.campaignViolation ? [`  ${replayed.campaignViolation.property.padEnd(15)} ${replayed.campaignViolation.message}`] : []),
-    ...(await failingRunLines(failure.timeline, factory, failure.dedupeById ?? true, replayed.violations)),
+    ...(replayed.campaignViolation
+      ? [
+          `  ${replayed.campaignViolation.property.padEnd(15)} ` +
+            `${replayed.campaignViolation.message}`,
+        ]
+      : []),
+    ...(await failingRunLines(
+      failure.timeline,
+      factory,
+      failure.dedupeById ?? true,
+      replayed.violations,
+    )),
     '',
     `replay: ${replayLine(shown, loadable ? undefined : unnamedModule)}`,
   ];
@@ -108,9 +158,19 @@ export async function checkFailureFile(file: string, shown: string, sendPath: Fa
 }
 
 /** Replays the file of a run that made no progress in a watched thread; see the module comment. */
-async function checkStalledFile(failure: FailureFile, shown: string, loadable: boolean, recorded: readonly string[]): Promise<FailureFileCheck> {
+async function checkStalledFile(
+  failure: FailureFile,
+  shown: string,
+  loadable: boolean,
+  recorded: readonly string[],
+): Promise<FailureFileCheck> {
   if (!loadable) {
-    return { passed: false, message: `${shown}: a run that made no progress is replayed only from a send path a thread can load: ${replayLine(shown, unnamedModule)}` };
+    return {
+      passed: false,
+      message:
+        `${shown}: a run that made no progress is replayed only from a send path a thread ` +
+        `can load: ${replayLine(shown, unnamedModule)}`,
+    };
   }
   const watched = await replayWatched(failure, failure.path, process.cwd(), runTimeoutMsDefault);
   const result = watched.stalled ? undefined : watched.value.result;
@@ -133,7 +193,10 @@ async function checkStalledFile(failure: FailureFile, shown: string, loadable: b
  * replayFailures('test/send-path-failures', createSendPath);
  */
 export function replayFailures(dir: string, sendPath?: FailureSendPaths): void {
-  if (typeof dir !== 'string' || dir.trim() === '') throw new SuiteOptionsError(`replayFailures: the folder must be a non-empty path (got ${shownArgument(dir)})`);
+  if (typeof dir !== 'string' || dir.trim() === '')
+    throw new SuiteOptionsError(
+      `replayFailures: the folder must be a non-empty path (got ${shownArgument(dir)})`,
+    );
   const where = `replayFailures(${JSON.stringify(dir)})`;
   checkSendPaths(where, sendPath);
   const cwd = process.cwd();

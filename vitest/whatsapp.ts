@@ -12,9 +12,19 @@
  * test a text of its own.
  */
 import { createHash } from 'node:crypto';
-import { checkAll, unmodelledLine, type PropertyName, type Violation } from '../properties/judging/checkers.js';
+import {
+  checkAll,
+  unmodelledLine,
+  type PropertyName,
+  type Violation,
+} from '../properties/judging/checkers.js';
 import { runFacts } from '../report/facts.js';
-import { explanationLines, formatFacts, formatViolation, violatedProperties } from '../report/text.js';
+import {
+  explanationLines,
+  formatFacts,
+  formatViolation,
+  violatedProperties,
+} from '../report/text.js';
 import type { History, RequestRecord } from '../sim/history.js';
 import { ScriptedNetwork } from '../sim/intercept/scriptedNetwork.js';
 import type { DropReason } from '../sim/network/baileysErrors.js';
@@ -23,7 +33,11 @@ import type { SocketLike } from '../src/ports.js';
 import { SendPathFailure } from './failureText.js';
 
 /** What `whatsapp` judges by default: the properties that need no request outcomes from the bot. */
-export const sessionProperties: readonly PropertyName[] = ['exactly-once', 'live-socket', 'bounded'];
+export const sessionProperties: readonly PropertyName[] = [
+  'exactly-once',
+  'live-socket',
+  'bounded',
+];
 
 /** Options of {@link FakeWhatsApp.begin}. */
 export interface SessionOptions {
@@ -42,14 +56,24 @@ export class FakeWhatsApp {
   /** Reply key → the text it was made from (first-seen order is the server's, not kept here). */
   readonly #texts = new Map<string, string>();
 
-  /** Opens a session: a fresh network at virtual time 0, the globals on its clock. Ends the previous one. */
+  /**
+   * Opens a session: a fresh network at virtual time 0, the globals on its clock. Ends the previous
+   * one.
+   */
   begin(options: SessionOptions = {}): void {
     this.end();
     this.#texts.clear();
-    this.#run = new ScriptedNetwork({ seed: options.seed, dedupeById: options.dedupeById, wrapSocket: (socket) => this.#tagging(socket) });
+    this.#run = new ScriptedNetwork({
+      seed: options.seed,
+      dedupeById: options.dedupeById,
+      wrapSocket: (socket) => this.#tagging(socket),
+    });
   }
 
-  /** Ends the session: timers, `Date`, randomness and `makeWASocket` are the process's own again. Idempotent. */
+  /**
+   * Ends the session: timers, `Date`, randomness and `makeWASocket` are the process's own again.
+   * Idempotent.
+   */
   end(): void {
     const run = this.#run;
     this.#run = undefined;
@@ -72,7 +96,9 @@ export class FakeWhatsApp {
     return { id, chatJid };
   }
 
-  /** The connection ends from outside now (default: the server closes it, 428 once the bot hears). */
+  /**
+   * The connection ends from outside now (default: the server closes it, 428 once the bot hears).
+   */
   drop(reason: DropReason = 'connectionClosed'): void {
     this.network({ do: 'drop', reason });
   }
@@ -92,7 +118,10 @@ export class FakeWhatsApp {
     this.network({ do: 'heal' });
   }
 
-  /** Any network event of the fault registry, as a timeline writes it without `at` (e.g. `{ do: 'latency', ms: 500 }`). */
+  /**
+   * Any network event of the fault registry, as a timeline writes it without `at` (e.g. `{ do:
+   * 'latency', ms: 500 }`).
+   */
   network(event: { do: string } & Record<string, unknown>): void {
     this.#session('network').network(event);
   }
@@ -125,24 +154,36 @@ export class FakeWhatsApp {
   violations(properties?: readonly PropertyName[]): Violation[] {
     const history = this.history();
     if (history.unmodelled !== undefined) throw new Error(unmodelledLine(history.unmodelled));
-    const judged = properties ?? (history.stop.result === 'not-requested' ? sessionProperties : [...sessionProperties, 'clean']);
+    const judged =
+      properties ??
+      (history.stop.result === 'not-requested'
+        ? sessionProperties
+        : [...sessionProperties, 'clean']);
     return checkAll(history)
       .filter((v) => judged.includes(v.property))
       .map((v) => ({ ...v, message: this.#withTexts(v.message) }));
   }
 
-  /** Throws a readable failure (the violations, then what happened) unless every judged property held. */
+  /**
+   * Throws a readable failure (the violations, then what happened) unless every judged property
+   * held.
+   */
   expectProperties(properties?: readonly PropertyName[]): void {
     const violations = this.violations(properties);
     if (violations.length === 0) return;
     const run = this.#session('expectProperties');
     // Told without the requests: they stand for texts the bot sent, not for calls it reported on.
-    const facts = formatFacts(runFacts(run.timeline(), run.history())).map((line) => this.#withTexts(line));
+    const facts = formatFacts(runFacts(run.timeline(), run.history())).map((line) =>
+      this.#withTexts(line),
+    );
     throw new SendPathFailure(
       [
         `whatsapp: ${violatedProperties(violations).join(', ')} violated`,
         ...violations.map((v) => `  ${this.#withTexts(formatViolation(v))}`),
-        ...violatedProperties(violations).flatMap((property) => [`  ${property}:`, ...explanationLines(property, '    ')]),
+        ...violatedProperties(violations).flatMap((property) => [
+          `  ${property}:`,
+          ...explanationLines(property, '    '),
+        ]),
         '',
         'what happened (▶ = scripted by the test; the rest is what the bot and the network did):',
         ...facts,
@@ -152,7 +193,10 @@ export class FakeWhatsApp {
 
   #session(what: string): ScriptedNetwork {
     const run = this.#run;
-    if (run === undefined) throw new Error(`whatsapp.${what}: no session: call whatsapp.begin() first (e.g. in beforeEach)`);
+    if (run === undefined)
+      throw new Error(
+        `whatsapp.${what}: no session: call whatsapp.begin() first (e.g. in beforeEach)`,
+      );
     return run;
   }
 
@@ -170,7 +214,10 @@ export class FakeWhatsApp {
       else if (typeof tagged['caption'] === 'string') tagged['caption'] = tag(tagged['caption']);
       return socket.sendMessage(jid, tagged as typeof content, options);
     };
-    return new Proxy(socket, { get: (target, name, receiver) => (name === 'sendMessage' ? sendMessage : Reflect.get(target, name, receiver)) });
+    return new Proxy(socket, {
+      get: (target, name, receiver) =>
+        name === 'sendMessage' ? sendMessage : Reflect.get(target, name, receiver),
+    });
   }
 
   /** One ambiguous (`info`) request per distinct text sent to a chat: at most one copy may show. */
@@ -201,7 +248,9 @@ export class FakeWhatsApp {
   #withTexts(message: string): string {
     let out = message;
     for (const [key, text] of this.#texts) {
-      const shown = JSON.stringify(text.length > textShownMax ? `${text.slice(0, textShownMax - 1)}…` : text);
+      const shown = JSON.stringify(
+        text.length > textShownMax ? `${text.slice(0, textShownMax - 1)}…` : text,
+      );
       out = out.split(`[key=${key}] `).join('').split(key).join(shown);
     }
     return out;
@@ -210,9 +259,15 @@ export class FakeWhatsApp {
 
 /** A readable key for a text: its first words, and a short hash that tells texts apart. */
 function keyOf(text: string): string {
-  const slug = text.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 24) || 'text';
+  const slug =
+    text
+      .replace(/[^A-Za-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 24) || 'text';
   return `${slug}.${createHash('sha256').update(text).digest('hex').slice(0, 6)}`;
 }
 
-/** The process's fake WhatsApp: `whatsapp.begin()` in `beforeEach`, `whatsapp.end()` in `afterEach`. */
+/**
+ * The process's fake WhatsApp: `whatsapp.begin()` in `beforeEach`, `whatsapp.end()` in `afterEach`.
+ */
 export const whatsapp = new FakeWhatsApp();

@@ -50,7 +50,10 @@ export const sendPathSettings = {
   socket: { keepAliveIntervalMs: 30_000, connectTimeoutMs: 20_000 },
 };
 const { replyDeadlineMs, reconnect, socket: timings } = sendPathSettings;
-/** A dead link is noticed within two keep-alive intervals + 5 s, its close comes ws's 30 s later: a write older than that was delivered. */
+/**
+ * A dead link is noticed within two keep-alive intervals + 5 s, its close comes ws's 30 s later: a
+ * write older than that was delivered.
+ */
 const confirmWindowMs = 2 * timings.keepAliveIntervalMs + 5000 + 30_000 + 5000;
 const attemptsMax = 8;
 /** The first wait after a rate-limit refusal, doubled on each one after. */
@@ -59,7 +62,11 @@ const rateOverlimitCode = 429;
 /** A group send refused because the bot is no longer in the group (`forbidden`). */
 const notInGroupCode = 403;
 const seenMax = 10_000;
-const terminalCodes = new Set<number>([DisconnectReason.loggedOut, DisconnectReason.forbidden, DisconnectReason.connectionReplaced]);
+const terminalCodes = new Set<number>([
+  DisconnectReason.loggedOut,
+  DisconnectReason.forbidden,
+  DisconnectReason.connectionReplaced,
+]);
 
 /** What the bot does with a message it answers: think, then reply. */
 type Brain = (message: AsWrittenMessage) => void;
@@ -67,9 +74,15 @@ let brain: Brain = (message) => {
   setTimeout(() => void message.reply(`you said: ${message.text}`).catch(() => undefined), 1000);
 };
 
-const statusCode = (error: unknown) => (error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
-const ambiguous = (error: Error) => Object.assign(new Error(`may have been sent: ${error.message}`), { ambiguous: true });
-const textOf = (msg: WAMessage): string => msg.message?.conversation ?? msg.message?.extendedTextMessage?.text ?? msg.message?.imageMessage?.caption ?? '';
+const statusCode = (error: unknown) =>
+  (error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
+const ambiguous = (error: Error) =>
+  Object.assign(new Error(`may have been sent: ${error.message}`), { ambiguous: true });
+const textOf = (msg: WAMessage): string =>
+  msg.message?.conversation ??
+  msg.message?.extendedTextMessage?.text ??
+  msg.message?.imageMessage?.caption ??
+  '';
 
 // ---- the connection ----------------------------------------------------------------------
 interface Live {
@@ -100,7 +113,8 @@ let waiterTimerAt = Infinity;
 const seen = new Set<string>();
 /** What the bot wrote, by message id (the newest `seenMax`), for a recipient's retry receipt. */
 const sentMessages = new Map<string, proto.IMessage>();
-const getMessage = async (key: WAMessageKey): Promise<proto.IMessage | undefined> => sentMessages.get(key.id ?? '');
+const getMessage = async (key: WAMessageKey): Promise<proto.IMessage | undefined> =>
+  sentMessages.get(key.id ?? '');
 /** Where handed ids and written messages outlive the process, and how many of each it keeps. */
 let store: KeyValueStore | undefined;
 const storeKey = 'example-bot/state';
@@ -110,12 +124,18 @@ let persisting: Promise<void> | undefined;
 let persistAgain = false;
 /** Rate-limit waits under way (at most one per chat): stop ends them. */
 const pauses = new Set<() => void>();
-/** Settles when the newest socket's close is heard: a send still in rc14's queries must not hold its reply for a query timeout. */
+/**
+ * Settles when the newest socket's close is heard: a send still in rc14's queries must not hold its
+ * reply for a query timeout.
+ */
 let closeSignal = signal('closed' as const, 0);
 let stopSignal = signal('stopped' as const, 0);
 
 /** A promise that settles with `value` once fired; `generation` is the socket it is about. */
-function signal<T>(value: T, gen: number): { promise: Promise<T>; fire(): void; generation: number } {
+function signal<T>(
+  value: T,
+  gen: number,
+): { promise: Promise<T>; fire(): void; generation: number } {
   let fire: () => void = () => undefined;
   const promise = new Promise<T>((resolve) => (fire = () => resolve(value)));
   return { promise, fire, generation: gen };
@@ -140,7 +160,8 @@ async function startSock(): Promise<void> {
   current = socket;
   // rc14 leaves a socket whose upgrade was refused `connecting` for ever: give it up.
   watchdog = setTimeout(() => {
-    if (gen === generation && live?.socket !== socket) void socket.end(new Error('connect never completed')).catch(() => undefined);
+    if (gen === generation && live?.socket !== socket)
+      void socket.end(new Error('connect never completed')).catch(() => undefined);
   }, 2 * timings.connectTimeoutMs);
 
   detach = socket.ev.process(async (events) => {
@@ -173,13 +194,21 @@ function closed(gen: number, error: Error | undefined): void {
   resendUnconfirmed(gen);
   if (stopping) return;
   const code = statusCode(error);
-  if (code !== undefined && terminalCodes.has(code)) return endForGood(new Error(`disconnected for good (${code})`));
-  if (reconnectAttempts >= reconnect.maxAttempts) return endForGood(new Error('reconnect attempts exhausted'));
+  if (code !== undefined && terminalCodes.has(code))
+    return endForGood(new Error(`disconnected for good (${code})`));
+  if (reconnectAttempts >= reconnect.maxAttempts)
+    return endForGood(new Error('reconnect attempts exhausted'));
   reconnectAttempts += 1;
-  const base = Math.min(reconnect.maxMs, reconnect.initialMs * reconnect.factor ** (reconnectAttempts - 1));
-  // A restart is asked for once (a 515 stream error): a login refused with 515 again and again backs off.
+  const base = Math.min(
+    reconnect.maxMs,
+    reconnect.initialMs * reconnect.factor ** (reconnectAttempts - 1),
+  );
+  // A restart is asked for once (a 515 stream error): a login refused with 515 again and again
+  // backs off.
   const restartNow = code === DisconnectReason.restartRequired && reconnectAttempts === 1;
-  const delayMs = restartNow ? 0 : Math.max(0, Math.round(base + base * reconnect.jitter * (2 * Math.random() - 1)));
+  const delayMs = restartNow
+    ? 0
+    : Math.max(0, Math.round(base + base * reconnect.jitter * (2 * Math.random() - 1)));
   reconnectTimer = setTimeout(() => void startSock(), delayMs);
 }
 
@@ -194,7 +223,16 @@ function handOver({ messages }: BaileysEventMap['messages.upsert'], _socket: WAS
     const chatJid = msg.key.remoteJid;
     const id = msg.key.id;
     const body = msg.message;
-    if (msg.key.fromMe || !chatJid || !id || !body || body.reactionMessage || body.protocolMessage || chatJid === 'status@broadcast') continue;
+    if (
+      msg.key.fromMe ||
+      !chatJid ||
+      !id ||
+      !body ||
+      body.reactionMessage ||
+      body.protocolMessage ||
+      chatJid === 'status@broadcast'
+    )
+      continue;
     if (seen.has(id)) continue;
     seen.add(id);
     if (seen.size > seenMax) seen.delete(seen.values().next().value!);
@@ -207,12 +245,15 @@ function handOver({ messages }: BaileysEventMap['messages.upsert'], _socket: WAS
   }
 }
 
-/** A live socket newer than `after`: now, or at the next open (one shared wait), until `deadlineAt`. */
+/**
+ * A live socket newer than `after`: now, or at the next open (one shared wait), until `deadlineAt`.
+ */
 function whenLive(after: number, deadlineAt: number): Promise<Live> {
   if (stopping) return Promise.reject(new Error('bot stopped'));
   if (terminal) return Promise.reject(terminal);
   if (live && live.generation > after) return Promise.resolve(live);
-  if (Date.now() >= deadlineAt) return Promise.reject(Object.assign(new Error('no connection in time'), { timeout: true }));
+  if (Date.now() >= deadlineAt)
+    return Promise.reject(Object.assign(new Error('no connection in time'), { timeout: true }));
   return new Promise((resolve, reject) => {
     waiters.push({ after, deadlineAt, resolve, reject });
     if (deadlineAt < waiterTimerAt) armWaiterTimer();
@@ -226,15 +267,19 @@ function armWaiterTimer(): void {
   waiterTimer = undefined;
   waiterTimerAt = earliest;
   if (earliest === Infinity) return;
-  waiterTimer = setTimeout(() => {
-    waiterTimer = undefined;
-    waiterTimerAt = Infinity;
-    const now = Date.now();
-    const expired = waiters.filter((w) => w.deadlineAt <= now);
-    waiters = waiters.filter((w) => w.deadlineAt > now);
-    armWaiterTimer();
-    for (const w of expired) w.reject(Object.assign(new Error('no connection in time'), { timeout: true }));
-  }, Math.max(0, earliest - Date.now()));
+  waiterTimer = setTimeout(
+    () => {
+      waiterTimer = undefined;
+      waiterTimerAt = Infinity;
+      const now = Date.now();
+      const expired = waiters.filter((w) => w.deadlineAt <= now);
+      waiters = waiters.filter((w) => w.deadlineAt > now);
+      armWaiterTimer();
+      for (const w of expired)
+        w.reject(Object.assign(new Error('no connection in time'), { timeout: true }));
+    },
+    Math.max(0, earliest - Date.now()),
+  );
 }
 
 function rejectWaiters(error: Error): void {
@@ -270,7 +315,21 @@ let unconfirmed: { reply: Reply; generation: number; writtenAt: number }[] = [];
 function send(chatJid: string, text: string): Promise<unknown> {
   if (stopping) return Promise.reject(new Error('bot stopped'));
   return new Promise((resolve, reject) => {
-    enqueue({ seq: ++seq, chatJid, text, messageId: generateMessageIDV2(), deadlineAt: Date.now() + replyDeadlineMs, resolve, reject, attempts: 0, after: 0, mayHaveWritten: false, written: false, done: false, rateLimited: 0 });
+    enqueue({
+      seq: ++seq,
+      chatJid,
+      text,
+      messageId: generateMessageIDV2(),
+      deadlineAt: Date.now() + replyDeadlineMs,
+      resolve,
+      reject,
+      attempts: 0,
+      after: 0,
+      mayHaveWritten: false,
+      written: false,
+      done: false,
+      rateLimited: 0,
+    });
   });
 }
 
@@ -302,10 +361,17 @@ async function drainLane(lane: Reply[]): Promise<void> {
 /** One attempt of the lane's first reply; true once it leaves the lane. */
 async function attempt(reply: Reply, lane: Reply[]): Promise<boolean> {
   if (stopping) return finish(reply, new Error('bot stopped'));
-  if (!reply.written && Date.now() >= reply.deadlineAt) return finish(reply, new Error('reply deadline passed'));
-  if (reply.attempts >= attemptsMax) return finish(reply, new Error(`gave up after ${reply.attempts} attempts`));
+  if (!reply.written && Date.now() >= reply.deadlineAt)
+    return finish(reply, new Error('reply deadline passed'));
+  if (reply.attempts >= attemptsMax)
+    return finish(reply, new Error(`gave up after ${reply.attempts} attempts`));
   expireQueued(lane, reply);
-  const deadlineAt = reply.written ? Math.min(Date.now() + replyDeadlineMs, ...lane.filter((r) => !r.written).map((r) => r.deadlineAt)) : reply.deadlineAt;
+  const deadlineAt = reply.written
+    ? Math.min(
+        Date.now() + replyDeadlineMs,
+        ...lane.filter((r) => !r.written).map((r) => r.deadlineAt),
+      )
+    : reply.deadlineAt;
   let target: Live;
   try {
     target = await whenLive(reply.after, deadlineAt);
@@ -315,9 +381,16 @@ async function attempt(reply: Reply, lane: Reply[]): Promise<boolean> {
   }
   if (lane[0] !== reply) return false;
   reply.attempts += 1;
-  const closing = closeSignal.generation === target.generation ? closeSignal.promise : Promise.resolve('closed' as const);
+  const closing =
+    closeSignal.generation === target.generation
+      ? closeSignal.promise
+      : Promise.resolve('closed' as const);
   try {
-    const sending = target.socket.sendMessage(reply.chatJid, { text: reply.text }, { messageId: reply.messageId });
+    const sending = target.socket.sendMessage(
+      reply.chatJid,
+      { text: reply.text },
+      { messageId: reply.messageId },
+    );
     const result = await Promise.race([sending, stopSignal.promise, closing]);
     if (result === 'stopped' || result === 'closed') {
       sending.catch(() => undefined);
@@ -333,11 +406,20 @@ async function attempt(reply: Reply, lane: Reply[]): Promise<boolean> {
     // Not in the group (Boom 500, `data` 403, nothing written): no resend can change that.
     if (refusedCode === notInGroupCode) return finish(reply, error as Error);
     if (refusedCode === rateOverlimitCode) {
-      await pause(Math.min(rateLimitPauseMs * 2 ** reply.rateLimited++, Math.max(0, reply.deadlineAt - Date.now())));
+      await pause(
+        Math.min(
+          rateLimitPauseMs * 2 ** reply.rateLimited++,
+          Math.max(0, reply.deadlineAt - Date.now()),
+        ),
+      );
       return false;
     }
     const closeHeard = closedThrough >= target.generation;
-    if (code !== undefined && (terminalCodes.has(code) || (code < 500 && code !== 428 && code !== 408))) return finish(reply, error as Error);
+    if (
+      code !== undefined &&
+      (terminalCodes.has(code) || (code < 500 && code !== 428 && code !== 408))
+    )
+      return finish(reply, error as Error);
     const notWritten = code === 428 && !closeHeard;
     if (!notWritten) reply.mayHaveWritten = true;
     // A timeout on a socket still open is retried on it; anything else waits for a newer one.
@@ -404,14 +486,20 @@ function finish(reply: Reply, error: Error): true {
   return true;
 }
 
-/** One store write at a time of the newest handed ids and written messages; changes meanwhile go with the next. */
+/**
+ * One store write at a time of the newest handed ids and written messages; changes meanwhile go
+ * with the next.
+ */
 function persist(): void {
   if (store === undefined) return;
   if (persisting !== undefined) {
     persistAgain = true;
     return;
   }
-  const state = { seen: [...seen].slice(-persistedMax), sent: [...sentMessages].slice(-persistedMax) };
+  const state = {
+    seen: [...seen].slice(-persistedMax),
+    sent: [...sentMessages].slice(-persistedMax),
+  };
   persisting = store.set(storeKey, JSON.stringify(state, BufferJSON.replacer)).then(
     () => undefined,
     () => undefined,
@@ -428,7 +516,10 @@ function persist(): void {
 async function restore(): Promise<void> {
   const text = await store?.get(storeKey).catch(() => undefined);
   if (text === undefined) return;
-  const state = JSON.parse(text, BufferJSON.reviver) as { seen: string[]; sent: [string, proto.IMessage][] };
+  const state = JSON.parse(text, BufferJSON.reviver) as {
+    seen: string[];
+    sent: [string, proto.IMessage][];
+  };
   for (const id of state.seen) seen.add(id);
   for (const [id, message] of state.sent) sentMessages.set(id, message);
 }

@@ -39,7 +39,8 @@ let brain: Brain = (message) => {
 
 let sock: WASocket | undefined;
 
-const textOf = (msg: WAMessage): string | undefined => msg.message?.conversation ?? msg.message?.extendedTextMessage?.text ?? undefined;
+const textOf = (msg: WAMessage): string | undefined =>
+  msg.message?.conversation ?? msg.message?.extendedTextMessage?.text ?? undefined;
 
 /** Connects, and handles everything that happens on the connection. */
 async function startSock(): Promise<void> {
@@ -55,7 +56,9 @@ async function startSock(): Promise<void> {
   socket.ev.process(async (events) => {
     const update = events['connection.update'];
     if (update?.connection === 'close') {
-      const code = (update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined)?.output?.statusCode;
+      const code = (
+        update.lastDisconnect?.error as { output?: { statusCode?: number } } | undefined
+      )?.output?.statusCode;
       if (code !== DisconnectReason.loggedOut) void startSock();
       else console.log('connection closed: logged out');
     }
@@ -70,7 +73,12 @@ async function startSock(): Promise<void> {
         const chatJid = msg.key.remoteJid;
         if (msg.key.fromMe || !text || !chatJid) continue;
         await socket.readMessages([msg.key]);
-        brain({ chatJid, id: msg.key.id ?? '', text, reply: (answer) => socket.sendMessage(chatJid, { text: answer }) });
+        brain({
+          chatJid,
+          id: msg.key.id ?? '',
+          text,
+          reply: (answer) => socket.sendMessage(chatJid, { text: answer }),
+        });
       }
     }
   });

@@ -40,7 +40,10 @@ export interface CampaignResult extends RunTotals {
   wallMs: number;
   /** One shrunk failure per property broken, in the loss order (the worst for a user first). */
   failures: CampaignFailure[];
-  /** The run the campaign stopped at, when it stopped early (`failFast`, a stalled run, a harness limit). */
+  /**
+   * The run the campaign stopped at, when it stopped early (`failFast`, a stalled run, a harness
+   * limit).
+   */
   stoppedAt?: number;
   /**
    * The run whose bot called a socket member the fake does not model: the campaign ended there,
@@ -66,7 +69,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   const { firstFailures, stoppedAt, harnessLimit, ...totals } = found;
   const failures: CampaignFailure[] = [];
   if (harnessLimit === undefined) {
-    for (const first of firstFailures) failures.push(await shrinkFailure(first, first.runIndex, options.path, shrinkOptionsOf(options)));
+    for (const first of firstFailures)
+      failures.push(
+        await shrinkFailure(first, first.runIndex, options.path, shrinkOptionsOf(options)),
+      );
   }
   return {
     ...resultFields(options, options.path),
@@ -80,14 +86,32 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
 }
 
 /** Simulator runs of a campaign: its search's, and those that shrank and checked its failures. */
-export function simulationsOf(searchSimulations: number, failures: readonly CampaignFailure[]): number {
+export function simulationsOf(
+  searchSimulations: number,
+  failures: readonly CampaignFailure[],
+): number {
   return failures.reduce((n, failure) => n + failure.simulations, searchSimulations);
 }
 
 /** The fields of a result that come from the options, not from the runs. */
-export function resultFields(options: Pick<CampaignOptions, 'seed' | 'numRuns' | 'only' | 'skip' | 'simulate'>, path: NamedSendPath): Pick<CampaignResult, 'path' | 'seed' | 'numRuns' | 'dedupeById' | 'selection' | 'settings' | 'intercept'> {
-  const fields: ReturnType<typeof resultFields> = { path: path.name, seed: options.seed, numRuns: options.numRuns ?? 100, dedupeById: options.simulate?.dedupeById ?? true };
-  if (options.only !== undefined || options.skip !== undefined) fields.selection = { ...(options.only && { only: options.only }), ...(options.skip && { skip: options.skip }) };
+export function resultFields(
+  options: Pick<CampaignOptions, 'seed' | 'numRuns' | 'only' | 'skip' | 'simulate'>,
+  path: NamedSendPath,
+): Pick<
+  CampaignResult,
+  'path' | 'seed' | 'numRuns' | 'dedupeById' | 'selection' | 'settings' | 'intercept'
+> {
+  const fields: ReturnType<typeof resultFields> = {
+    path: path.name,
+    seed: options.seed,
+    numRuns: options.numRuns ?? 100,
+    dedupeById: options.simulate?.dedupeById ?? true,
+  };
+  if (options.only !== undefined || options.skip !== undefined)
+    fields.selection = {
+      ...(options.only && { only: options.only }),
+      ...(options.skip && { skip: options.skip }),
+    };
   if (path.settings !== undefined) fields.settings = path.settings;
   if (path.intercept) fields.intercept = true;
   return fields;

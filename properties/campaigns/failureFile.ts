@@ -15,9 +15,19 @@ import { canonicalJson, fingerprint, type History, type OutputRecord } from '../
 import { outputSchema } from './outputSchema.js';
 import type { ProgressBoard } from '../../sim/progress.js';
 import { simulate } from '../../sim/simulate.js';
-import { parseTimeline, TimelineError, type SendPathSettings, type Timeline } from '../../sim/timeline.js';
+import {
+  parseTimeline,
+  TimelineError,
+  type SendPathSettings,
+  type Timeline,
+} from '../../sim/timeline.js';
 import type { SendPathFactory } from '../../src/ports.js';
-import { campaignViolationSchema, determinismViolation, portsViolation, type CampaignViolation } from '../judging/campaignProperties.js';
+import {
+  campaignViolationSchema,
+  determinismViolation,
+  portsViolation,
+  type CampaignViolation,
+} from '../judging/campaignProperties.js';
 import { checkAll, propertyNames, type PropertyName, type Violation } from '../judging/checkers.js';
 import { verdictPropertyNames, type VerdictProperty } from '../judging/verdictProperties.js';
 import { builtInSendPath } from '../paths/sendPaths.js';
@@ -53,7 +63,10 @@ export interface FailureFile {
   found?: FoundRecord;
   /** The path ran with Baileys and its globals intercepted: a replay does the same. */
   intercept?: boolean;
-  /** The settings the path declared as its own when the failure was found (the timeline's config has them). */
+  /**
+   * The settings the path declared as its own when the failure was found (the timeline's config has
+   * them).
+   */
   settings?: SendPathSettings;
   /** What the path wrote to stdout and stderr in the run, redacted, bounded (absent: nothing). */
   output?: OutputRecord;
@@ -172,7 +185,8 @@ export function parseFailureFile(text: string, source = 'failure file'): Failure
   try {
     return { ...parsed.data, timeline: parseTimeline(parsed.data.timeline) } as FailureFile;
   } catch (err) {
-    if (err instanceof TimelineError) throw new FailureFileError(`${source}: timeline: ${err.issues.join('; ')}`);
+    if (err instanceof TimelineError)
+      throw new FailureFileError(`${source}: timeline: ${err.issues.join('; ')}`);
     throw err;
   }
 }
@@ -183,7 +197,9 @@ export async function readFailureFile(file: string): Promise<FailureFile> {
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new FailureFileError(`${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new FailureFileError(
+      `${file}: cannot read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   return parseFailureFile(text, file);
 }
@@ -200,8 +216,13 @@ export function serializeFailure(failure: FailureFile): string {
 export async function writeFailureFile(dir: string, failure: FailureFile): Promise<string> {
   await mkdir(dir, { recursive: true });
   const slug = failure.path.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'path';
-  const print = failure.fingerprint || createHash('sha256').update(canonicalJson(failure.timeline)).digest('hex');
-  const file = join(dir, `${slug}${failure.property ? `-${failure.property}` : ''}-${print.slice(0, 12)}.json`);
+  const print =
+    failure.fingerprint ||
+    createHash('sha256').update(canonicalJson(failure.timeline)).digest('hex');
+  const file = join(
+    dir,
+    `${slug}${failure.property ? `-${failure.property}` : ''}-${print.slice(0, 12)}.json`,
+  );
   await writeFile(file, serializeFailure(failure));
   return file;
 }
@@ -219,7 +240,9 @@ export interface ReplayResult {
   fingerprint: string;
   /** The history is byte-identical to the one the file recorded (same fingerprint). */
   sameHistory: boolean;
-  /** The campaign property the replay broke: a global call, or (simulated twice) another history. */
+  /**
+   * The campaign property the replay broke: a global call, or (simulated twice) another history.
+   */
   campaignViolation?: CampaignViolation;
   /**
    * For a file of one property: that property still breaks. Otherwise the same properties were
@@ -245,7 +268,11 @@ export interface ReplayOptions {
  * `factory` (twice, see {@link ReplayOptions}), judges the history and compares it with what the
  * file recorded.
  */
-export async function replayWith(failure: FailureFile, factory: SendPathFactory, options: ReplayOptions = {}): Promise<ReplayResult> {
+export async function replayWith(
+  failure: FailureFile,
+  factory: SendPathFactory,
+  options: ReplayOptions = {},
+): Promise<ReplayResult> {
   // The bot is called as the path declared it takes its replies (one at a time per chat, ...).
   const perChat = failure.settings?.repliesPerChatMax;
   const simulateOptions = {
@@ -261,8 +288,16 @@ export async function replayWith(failure: FailureFile, factory: SendPathFactory,
   const violations = checkAll(history);
   const print = fingerprint(history);
   let campaignViolation: CampaignViolation | undefined = portsViolation(history);
-  if (campaignViolation === undefined && (options.twice ?? (failure.campaignViolation?.property === 'deterministic' || failure.property === 'deterministic'))) {
-    campaignViolation = determinismViolation(history, await simulate(failure.timeline, factory, simulateOptions));
+  if (
+    campaignViolation === undefined &&
+    (options.twice ??
+      (failure.campaignViolation?.property === 'deterministic' ||
+        failure.property === 'deterministic'))
+  ) {
+    campaignViolation = determinismViolation(
+      history,
+      await simulate(failure.timeline, factory, simulateOptions),
+    );
   }
   const broken = failedPropertyNames(violations, campaignViolation);
   const result: ReplayResult = {
@@ -273,29 +308,41 @@ export async function replayWith(failure: FailureFile, factory: SendPathFactory,
     reproduced:
       failure.property !== undefined
         ? broken.includes(failure.property)
-        : sameProperties(violations, failure.violations) && campaignViolation?.property === failure.campaignViolation?.property,
+        : sameProperties(violations, failure.violations) &&
+          campaignViolation?.property === failure.campaignViolation?.property,
   };
   if (campaignViolation !== undefined) result.campaignViolation = campaignViolation;
   return result;
 }
 
-/** Re-runs a failure file with the send path its `path` names (a built-in one unless `resolve` says otherwise). */
+/**
+ * Re-runs a failure file with the send path its `path` names (a built-in one unless `resolve` says
+ * otherwise).
+ */
 export async function replayFailure(
   failure: FailureFile,
-  resolve: (path: string) => Promise<SendPathFactory> | SendPathFactory = (p) => builtInSendPath(p).factory,
+  resolve: (path: string) => Promise<SendPathFactory> | SendPathFactory = (p) =>
+    builtInSendPath(p).factory,
   options: ReplayOptions = {},
 ): Promise<ReplayResult> {
   return replayWith(failure, await resolve(failure.path), options);
 }
 
-/** The properties a run broke: its campaign property first, then the violated ones in first-seen order. */
-export function failedPropertyNames(violations: readonly Violation[], campaignViolation?: { property: VerdictProperty }): VerdictProperty[] {
+/**
+ * The properties a run broke: its campaign property first, then the violated ones in first-seen
+ * order.
+ */
+export function failedPropertyNames(
+  violations: readonly Violation[],
+  campaignViolation?: { property: VerdictProperty },
+): VerdictProperty[] {
   const violated = [...new Set(violations.map((v) => v.property))];
   return campaignViolation === undefined ? violated : [campaignViolation.property, ...violated];
 }
 
 /** True when both lists name the same set of properties. */
 export function sameProperties(a: readonly Violation[], b: readonly Violation[]): boolean {
-  const names = (list: readonly Violation[]) => [...new Set(list.map((v) => v.property))].sort().join(',');
+  const names = (list: readonly Violation[]) =>
+    [...new Set(list.map((v) => v.property))].sort().join(',');
   return names(a) === names(b);
 }

@@ -7,7 +7,11 @@
  */
 import { fingerprint, type OutputRecord } from '../../sim/history.js';
 import { parseTimeline, type Timeline } from '../../sim/timeline.js';
-import { determinismViolation, portsViolation, type CampaignViolation } from '../judging/campaignProperties.js';
+import {
+  determinismViolation,
+  portsViolation,
+  type CampaignViolation,
+} from '../judging/campaignProperties.js';
 import type { Violation } from '../judging/checkers.js';
 import { byLoss, type VerdictProperty } from '../judging/verdictProperties.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
@@ -63,7 +67,12 @@ export function shrinkOptionsOf(
  * Shrinks `first` for its property against `path`. `runIndex` is the run's index in the whole
  * campaign (a chunk's search counts from its own first run).
  */
-export async function shrinkFailure(first: FirstFailure, runIndex: number, path: NamedSendPath, options: ShrinkFailureOptions = {}): Promise<CampaignFailure> {
+export async function shrinkFailure(
+  first: FirstFailure,
+  runIndex: number,
+  path: NamedSendPath,
+  options: ShrinkFailureOptions = {},
+): Promise<CampaignFailure> {
   // A stalled run would stall again: it is reported as found.
   if (first.property === 'makes-progress') return unshrunkFailure(first, runIndex);
   const startedAt = performance.now();
@@ -74,7 +83,10 @@ export async function shrinkFailure(first: FirstFailure, runIndex: number, path:
     simulations += property === 'deterministic' ? 2 : 1;
     return (await stillBreaks(property, candidate, path, options)).fails;
   };
-  const shrunk = await shrinkTimeline(first.timeline, stillFails, { simulationsMax: options.simulationsMax, faults: options.faults });
+  const shrunk = await shrinkTimeline(first.timeline, stillFails, {
+    simulationsMax: options.simulationsMax,
+    faults: options.faults,
+  });
   // Invariant: a shrunk timeline is a valid timeline file (it is about to be written as one).
   const timeline = parseTimeline(shrunk.timeline, { faults: options.faults });
   options.progress?.locate('shrink', runIndex, timeline);
@@ -96,7 +108,8 @@ export async function shrinkFailure(first: FirstFailure, runIndex: number, path:
     simulations: simulations + 2,
     shrinkWallMs: performance.now() - startedAt,
   };
-  const campaignViolation: CampaignViolation | undefined = property === 'uses-ports' ? portsViolation(history) : differs;
+  const campaignViolation: CampaignViolation | undefined =
+    property === 'uses-ports' ? portsViolation(history) : differs;
   if (campaignViolation !== undefined) failure.campaignViolation = campaignViolation;
   const likelySource = likelySourceOf(history, again, path);
   if (likelySource !== undefined) failure.likelySource = likelySource;
@@ -109,7 +122,11 @@ export async function shrinkFailure(first: FirstFailure, runIndex: number, path:
  * it is not already the `deterministic` failure), the campaign's `deterministic` failure too.
  */
 function reportedFailures(failure: CampaignFailure): CampaignFailure[] {
-  if (failure.property === 'deterministic' || failure.campaignViolation?.property !== 'deterministic') return [failure];
+  if (
+    failure.property === 'deterministic' ||
+    failure.campaignViolation?.property !== 'deterministic'
+  )
+    return [failure];
   // The copy costs nothing more: its simulations are the original's.
   return [failure, { ...failure, property: 'deterministic', simulations: 0 }];
 }

@@ -24,8 +24,18 @@ import type { Timeline } from '../../sim/timeline.js';
 import { runArb, type FaultKind, type GeneratedRun } from '../generation/arbitraries.js';
 import type { CampaignViolation } from '../judging/campaignProperties.js';
 import { propertyNames, type PropertyName, type Violation } from '../judging/checkers.js';
-import { addCoverage, emptyCoverage, runCoverage, type FaultCoverage } from '../judging/coverage.js';
-import { addExercise, addRunExercise, emptyExercise, type ExerciseCounts } from '../judging/exercise.js';
+import {
+  addCoverage,
+  emptyCoverage,
+  runCoverage,
+  type FaultCoverage,
+} from '../judging/coverage.js';
+import {
+  addExercise,
+  addRunExercise,
+  emptyExercise,
+  type ExerciseCounts,
+} from '../judging/exercise.js';
 import { verdictPropertyNames, type VerdictProperty } from '../judging/verdictProperties.js';
 import type { NamedSendPath } from '../paths/sendPaths.js';
 import {
@@ -143,14 +153,26 @@ function zerosFor<Name extends string>(names: readonly Name[]): Record<Name, num
 }
 
 /** The arbitrary a campaign draws its runs from. */
-export function campaignArb(options: Pick<SearchOptions, 'stepsMax' | 'faultsOff' | 'faults'> & { path?: Pick<NamedSendPath, 'settings' | 'requests'> }): fc.Arbitrary<GeneratedRun> {
-  return runArb({ stepsMax: options.stepsMax, faultsOff: options.faultsOff, faults: options.faults, settings: options.path?.settings, requests: options.path?.requests });
+export function campaignArb(
+  options: Pick<SearchOptions, 'stepsMax' | 'faultsOff' | 'faults'> & {
+    path?: Pick<NamedSendPath, 'settings' | 'requests'>;
+  },
+): fc.Arbitrary<GeneratedRun> {
+  return runArb({
+    stepsMax: options.stepsMax,
+    faultsOff: options.faultsOff,
+    faults: options.faults,
+    settings: options.path?.settings,
+    requests: options.path?.requests,
+  });
 }
 
 /** Checks a run count; the message names the option. */
 export function checkNumRuns(numRuns: number): number {
   if (!Number.isInteger(numRuns) || numRuns < 1 || numRuns > campaignRunsMax) {
-    throw new RangeError(`numRuns must be a whole number from 1 to ${campaignRunsMax} (got ${numRuns})`);
+    throw new RangeError(
+      `numRuns must be a whole number from 1 to ${campaignRunsMax} (got ${numRuns})`,
+    );
   }
   return numRuns;
 }
@@ -222,7 +244,14 @@ function brokenBy(
   return [...new Set(violations.map((v) => v.property))].filter((name) => judges(selection, name));
 }
 
-function recordRun(totals: RunTotals, timeline: Timeline, history: History, broken: readonly VerdictProperty[], judged: Record<PropertyName, boolean>, faults: FaultRegistry | undefined): void {
+function recordRun(
+  totals: RunTotals,
+  timeline: Timeline,
+  history: History,
+  broken: readonly VerdictProperty[],
+  judged: Record<PropertyName, boolean>,
+  faults: FaultRegistry | undefined,
+): void {
   totals.runs += 1;
   totals.virtualMs += history.endedAt;
   addCoverage(totals.coverage, runCoverage(timeline, history, faults));
@@ -237,8 +266,10 @@ export function addTotals(totals: RunTotals, more: RunTotals): void {
   totals.simulations += more.simulations;
   totals.virtualMs += more.virtualMs;
   addCoverage(totals.coverage, more.coverage);
-  for (const name of verdictPropertyNames) totals.violationsByProperty[name] += more.violationsByProperty[name] ?? 0;
-  for (const name of propertyNames) totals.judgedByProperty[name] += more.judgedByProperty[name] ?? 0;
+  for (const name of verdictPropertyNames)
+    totals.violationsByProperty[name] += more.violationsByProperty[name] ?? 0;
+  for (const name of propertyNames)
+    totals.judgedByProperty[name] += more.judgedByProperty[name] ?? 0;
   addExercise(totals.exercise, more.exercise);
   addDeterminism(totals.determinism, more.determinism);
   totals.interrupted ||= more.interrupted;

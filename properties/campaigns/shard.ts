@@ -99,7 +99,9 @@ export interface ShardedCampaignOptions extends PropertySelection {
   seed: number;
   /** Generated runs in all (default 100). */
   numRuns?: number;
-  /** Wall budget for the whole campaign: no chunk starts after it, running ones get what is left. */
+  /**
+   * Wall budget for the whole campaign: no chunk starts after it, running ones get what is left.
+   */
   timeBudgetMs?: number;
   /** Steps per generated timeline at most. */
   stepsMax?: number;
@@ -124,7 +126,10 @@ export interface ShardedCampaignOptions extends PropertySelection {
    * process is one of the workers.
    */
   runTimeoutMs?: number;
-  /** Run the module's path with Baileys and the globals intercepted even if it exports a factory (`--intercept`). */
+  /**
+   * Run the module's path with Baileys and the globals intercepted even if it exports a factory
+   * (`--intercept`).
+   */
   intercept?: boolean;
   /** Stop at the first failing run (and shrink only the properties it broke). */
   failFast?: boolean;
@@ -169,26 +174,48 @@ function checkOptions(options: ShardedCampaignOptions, numRuns: number): void {
   checkNumRuns(numRuns);
   const { workers, shard } = options;
   if (!Number.isInteger(workers) || workers < 1 || workers > shardWorkersMax) {
-    throw new RangeError(`workers must be a whole number from 1 to ${shardWorkersMax} (got ${workers})`);
+    throw new RangeError(
+      `workers must be a whole number from 1 to ${shardWorkersMax} (got ${workers})`,
+    );
   }
-  if (shard !== undefined && !(Number.isInteger(shard.count) && Number.isInteger(shard.index) && shard.count >= 1 && shard.count <= shardCountMax && shard.index >= 1 && shard.index <= shard.count)) {
-    throw new RangeError(`shard must be k of n with 1 <= k <= n <= ${shardCountMax} (got ${shard.index} of ${shard.count})`);
+  if (
+    shard !== undefined &&
+    !(
+      Number.isInteger(shard.count) &&
+      Number.isInteger(shard.index) &&
+      shard.count >= 1 &&
+      shard.count <= shardCountMax &&
+      shard.index >= 1 &&
+      shard.index <= shard.count
+    )
+  ) {
+    throw new RangeError(
+      `shard must be k of n with 1 <= k <= n <= ${shardCountMax} (got ${shard.index} of ` +
+        `${shard.count})`,
+    );
   }
   if (options.sendPath !== undefined && (workers !== 1 || options.coordinatorRuns === false)) {
     throw new RangeError('a sendPath runs in this process only: workers must be 1');
   }
   if (options.sendPath !== undefined && options.runTimeoutMs !== undefined) {
-    throw new RangeError('a sendPath runs in this process, where no watchdog can stop it: give runTimeoutMs with a pathSpec only');
+    throw new RangeError(
+      'a sendPath runs in this process, where no watchdog can stop it: give runTimeoutMs ' +
+        'with a pathSpec only',
+    );
   }
   if (options.runTimeoutMs !== undefined) checkRunTimeoutMs(options.runTimeoutMs);
 }
 
 /** Runs a campaign over `workers` workers; see the module comment. */
-export async function runShardedCampaign(options: ShardedCampaignOptions): Promise<ShardedCampaignResult> {
+export async function runShardedCampaign(
+  options: ShardedCampaignOptions,
+): Promise<ShardedCampaignResult> {
   const numRuns = options.numRuns ?? 100;
   checkOptions(options, numRuns);
   // Load once here first: a bad spec fails fast, with its own error type, before any worker starts.
-  const path = options.sendPath ?? (await loadSendPath(options.pathSpec, undefined, { intercept: options.intercept }));
+  const path =
+    options.sendPath ??
+    (await loadSendPath(options.pathSpec, undefined, { intercept: options.intercept }));
   const wallStart = performance.now();
   const own = chunkIndexes(numRuns, options.shard);
   let runsDone = 0;
@@ -238,7 +265,9 @@ function workersOptionsOf(
 interface Searched {
   /** By chunk index; undefined for a chunk never searched (cut, or the time budget ran out). */
   results: (SearchResult | undefined)[];
-  /** The lowest chunk that stopped early (fail-fast, or a stalled run): later chunks do not count. */
+  /**
+   * The lowest chunk that stopped early (fail-fast, or a stalled run): later chunks do not count.
+   */
   cutAt: number;
   cutByBudget: boolean;
   /** Per property, its first failure in the chunks that count, indexed over the whole campaign. */
@@ -254,7 +283,8 @@ async function searchChunks(
   wallStart: number,
   progress: (runs: number) => void,
 ): Promise<Searched> {
-  const deadlineAt = options.timeBudgetMs === undefined ? Infinity : wallStart + options.timeBudgetMs;
+  const deadlineAt =
+    options.timeBudgetMs === undefined ? Infinity : wallStart + options.timeBudgetMs;
   const searched: Searched = {
     results: new Array<SearchResult | undefined>(chunkCount(numRuns)).fill(undefined),
     cutAt: Infinity,
@@ -288,7 +318,12 @@ async function searchChunks(
   return searched;
 }
 
-function searchTaskOf(options: ShardedCampaignOptions, numRuns: number, index: number, budgetMs: number): SearchTask {
+function searchTaskOf(
+  options: ShardedCampaignOptions,
+  numRuns: number,
+  index: number,
+  budgetMs: number,
+): SearchTask {
   return {
     kind: 'search',
     pathSpec: options.pathSpec,
@@ -304,13 +339,23 @@ function searchTaskOf(options: ShardedCampaignOptions, numRuns: number, index: n
   };
 }
 
-/** Per property, the first failure over the chunks up to `cutAt`, with its run index in the campaign. */
-function firstFailuresOf(results: readonly (SearchResult | undefined)[], cutAt: number): FirstFailure[] {
+/**
+ * Per property, the first failure over the chunks up to `cutAt`, with its run index in the
+ * campaign.
+ */
+function firstFailuresOf(
+  results: readonly (SearchResult | undefined)[],
+  cutAt: number,
+): FirstFailure[] {
   const first = new Map<string, FirstFailure>();
   results.forEach((result, index) => {
     if (result === undefined || index > cutAt) return;
     for (const failure of result.firstFailures) {
-      if (!first.has(failure.property)) first.set(failure.property, { ...failure, runIndex: index * shardChunkRuns + failure.runIndex });
+      if (!first.has(failure.property))
+        first.set(failure.property, {
+          ...failure,
+          runIndex: index * shardChunkRuns + failure.runIndex,
+        });
     }
   });
   return [...first.values()];
@@ -338,12 +383,16 @@ async function shrinkFirstFailures(
         first,
         runIndex: first.runIndex,
         ...(options.intercept ? { intercept: true } : {}),
-        ...(options.shrinkSimulationsMax !== undefined ? { shrinkSimulationsMax: options.shrinkSimulationsMax } : {}),
+        ...(options.shrinkSimulationsMax !== undefined
+          ? { shrinkSimulationsMax: options.shrinkSimulationsMax }
+          : {}),
       };
       outcomes[position] = await shrinkOn(lane, task, options.runTimeoutMs);
     },
   );
-  const failures = outcomes.flatMap((outcome) => (outcome.stall === undefined ? [outcome.failure] : [outcome.failure, outcome.stall]));
+  const failures = outcomes.flatMap((outcome) =>
+    outcome.stall === undefined ? [outcome.failure] : [outcome.failure, outcome.stall],
+  );
   merged.simulations = simulationsOf(merged.simulations, failures);
   return reportable(failures);
 }
@@ -353,7 +402,14 @@ async function shrinkFirstFailures(
  * shrunk afterwards (`shrinkFirstFailures`); the run at which the campaign stopped early, if it
  * did, is counted over the whole campaign.
  */
-function mergeChunks(options: ShardedCampaignOptions, numRuns: number, path: NamedSendPath, own: readonly number[], results: readonly (SearchResult | undefined)[], cutAt: number): ShardedCampaignResult {
+function mergeChunks(
+  options: ShardedCampaignOptions,
+  numRuns: number,
+  path: NamedSendPath,
+  own: readonly number[],
+  results: readonly (SearchResult | undefined)[],
+  cutAt: number,
+): ShardedCampaignResult {
   const merged: ShardedCampaignResult = {
     ...resultFields({ ...options, numRuns }, path),
     ...emptyTotals(),
@@ -372,8 +428,13 @@ function mergeChunks(options: ShardedCampaignOptions, numRuns: number, path: Nam
     const { firstFailures: _firstFailures, harnessLimit, ...totals } = result;
     merged.chunks.push({ index, result: totals });
     addTotals(merged, totals);
-    if (result.stoppedAt !== undefined) merged.stoppedAt = index * shardChunkRuns + result.stoppedAt;
-    if (harnessLimit !== undefined) merged.harnessLimit ??= { ...harnessLimit, runIndex: index * shardChunkRuns + harnessLimit.runIndex };
+    if (result.stoppedAt !== undefined)
+      merged.stoppedAt = index * shardChunkRuns + result.stoppedAt;
+    if (harnessLimit !== undefined)
+      merged.harnessLimit ??= {
+        ...harnessLimit,
+        runIndex: index * shardChunkRuns + harnessLimit.runIndex,
+      };
   }
   return merged;
 }

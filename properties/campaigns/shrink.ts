@@ -15,7 +15,12 @@
  * a timeline shrunk for `live-socket` is never reported as a `liveness` failure it drifted to.
  * Deterministic: the same timeline, path and property give the same shrunk timeline.
  */
-import { parseTimeline, TimelineError, type Timeline, type TimelineEvent } from '../../sim/timeline.js';
+import {
+  parseTimeline,
+  TimelineError,
+  type Timeline,
+  type TimelineEvent,
+} from '../../sim/timeline.js';
 import type { FaultRegistry } from '../../sim/faults/index.js';
 
 /** Most simulations one shrink may run: a bound on its work (the result is then not 1-minimal). */
@@ -42,11 +47,20 @@ export interface Shrunk {
 }
 
 /** Shrinks `timeline`, which must fail `stillFails`; see the module comment. */
-export async function shrinkTimeline(timeline: Timeline, stillFails: StillFails, options: ShrinkOptions = {}): Promise<Shrunk> {
+export async function shrinkTimeline(
+  timeline: Timeline,
+  stillFails: StillFails,
+  options: ShrinkOptions = {},
+): Promise<Shrunk> {
   const simulationsMax = options.simulationsMax ?? shrinkSimulationsMaxDefault;
-  if (!Number.isInteger(simulationsMax) || simulationsMax < 0) throw new RangeError(`simulationsMax must be a whole number (got ${simulationsMax})`);
+  if (!Number.isInteger(simulationsMax) || simulationsMax < 0)
+    throw new RangeError(`simulationsMax must be a whole number (got ${simulationsMax})`);
   const search = new EventSearch(timeline, stillFails, simulationsMax, options.faults);
-  for (let size = Math.floor(search.kept.length / 2); size >= 2 && !search.exhausted; size = Math.floor(size / 2)) {
+  for (
+    let size = Math.floor(search.kept.length / 2);
+    size >= 2 && !search.exhausted;
+    size = Math.floor(size / 2)
+  ) {
     await search.removeBlocks(size);
   }
   let removedAny = true;
@@ -69,7 +83,12 @@ class EventSearch {
   simulations = 0;
   exhausted = false;
 
-  constructor(timeline: Timeline, stillFails: StillFails, simulationsMax: number, faults: FaultRegistry | undefined) {
+  constructor(
+    timeline: Timeline,
+    stillFails: StillFails,
+    simulationsMax: number,
+    faults: FaultRegistry | undefined,
+  ) {
     this.#original = timeline;
     this.#stillFails = stillFails;
     this.#simulationsMax = simulationsMax;
@@ -85,7 +104,7 @@ class EventSearch {
    */
   async removeBlocks(size: number): Promise<boolean> {
     let removedAny = false;
-    for (let end = this.kept.length; end > 0 && !this.exhausted; ) {
+    for (let end = this.kept.length; end > 0 && !this.exhausted;) {
       const start = Math.max(0, end - size);
       if (await this.#tryRemoving(this.kept.slice(start, end))) {
         removedAny = true;
@@ -97,7 +116,10 @@ class EventSearch {
     return removedAny;
   }
 
-  /** Tries the kept events without `block` (and what depends on it); keeps the candidate if it fails. */
+  /**
+   * Tries the kept events without `block` (and what depends on it); keeps the candidate if it
+   * fails.
+   */
   async #tryRemoving(block: readonly number[]): Promise<boolean> {
     const removed = new Set<number>();
     for (const index of block) {

@@ -14,7 +14,15 @@ import type { StepOf } from '../../sim/faults/fault.js';
 import { generatorChatsMax } from '../../sim/faults/generatorBounds.js';
 import type { InboundKind } from '../../sim/history.js';
 import type { RequestKind } from '../../sim/history.js';
-import { answerableInboundKinds, inboundKinds, timelineFormat, type SendPathSettings, type Timeline, type TimelineConfig, type TimelineEvent } from '../../sim/timeline.js';
+import {
+  answerableInboundKinds,
+  inboundKinds,
+  timelineFormat,
+  type SendPathSettings,
+  type Timeline,
+  type TimelineConfig,
+  type TimelineEvent,
+} from '../../sim/timeline.js';
 import type { ReconnectPolicy } from '../../src/reconnectPolicy.js';
 import { baileysDefaults, connectWatchdogMs, socketTimingsOf } from '../../src/baileysFacts.js';
 import {
@@ -124,7 +132,9 @@ export interface StopFinale {
  * A generated fault: a built-in module's generator step. (A registry with more modules generates
  * their steps too; they reach `toTimeline` through the same slots.)
  */
-export type FaultStep = { [K in keyof typeof faultModules]: StepOf<(typeof faultModules)[K]> }[keyof typeof faultModules];
+export type FaultStep = {
+  [K in keyof typeof faultModules]: StepOf<(typeof faultModules)[K]>;
+}[keyof typeof faultModules];
 
 /** One abstract step; `gapMs` is the time since the previous step. */
 export type Step =
@@ -197,7 +207,10 @@ export const generatorLimits = Object.freeze({
   burstMax: 12,
   /** Quiet time after the last step before `heal`, and the heal phase itself. */
   healAfterMs: 1000,
-  /** Restarts of the bot in one generated timeline (later `restart` steps only bring their messages). */
+  /**
+   * Restarts of the bot in one generated timeline (later `restart` steps only bring their
+   * messages).
+   */
   restartsMax: 3,
   /** Longest generated outage (a finale's): twenty minutes. */
   outageMsMax: 1_200_000,
@@ -222,29 +235,50 @@ export const replyDeadlineChoicesMs: readonly number[] = [120_000, 60_000, 30_00
  * The run's settings: the swarm's draws, with the send path's own settings (`declared`) in place
  * of the generated reconnect policy and reply deadline, never varied.
  */
-function settingsArb(faults: FaultRegistry, declared: SendPathSettings): fc.Arbitrary<SwarmSettings> {
+function settingsArb(
+  faults: FaultRegistry,
+  declared: SendPathSettings,
+): fc.Arbitrary<SwarmSettings> {
   const swarm: Record<string, fc.Arbitrary<boolean>> = {};
   for (const module of faults.modules) Object.assign(swarm, module.coverage?.swarm);
-  const drawn = fc.record({
-    faults: fc.record(swarm),
-    // A quarter of the runs stop the bot part-way.
-    stopAtPermille: fc.oneof({ weight: 3, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 1000 }) }),
-    inboundVariety: fc.boolean(),
-    texts: fc.oneof({ weight: 3, arbitrary: fc.constant('distinct' as const) }, { weight: 1, arbitrary: fc.constant('repeated' as const) }),
-    groupChat: fc.boolean(),
-    chats: fc.integer({ min: 1, max: generatorLimits.chatsMax }),
-    latencyMs: fc.integer({ min: 0, max: 1500 }),
-    // The last, which keeps trying through a long outage, in two runs of five.
-    reconnect: fc.oneof(...reconnectChoices.map((policy, i) => ({ weight: i === reconnectChoices.length - 1 ? 2 : 1, arbitrary: fc.constant(policy) }))),
-    replyDeadlineMs: fc.oneof({ weight: 2, arbitrary: fc.constant(replyDeadlineChoicesMs[0]!) }, ...replyDeadlineChoicesMs.slice(1).map((ms) => fc.constant(ms))),
-    // Three runs in four: a restart shows a path's bugs only with the right moment and receipts.
-    restarts: threeInFour,
-    episode: episodeArb,
-    finale: finaleArb(faults),
-  }).map((s) => withNeedsOn(s, faults));
+  const drawn = fc
+    .record({
+      faults: fc.record(swarm),
+      // A quarter of the runs stop the bot part-way.
+      stopAtPermille: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.integer({ min: 0, max: 1000 }) },
+      ),
+      inboundVariety: fc.boolean(),
+      texts: fc.oneof(
+        { weight: 3, arbitrary: fc.constant('distinct' as const) },
+        { weight: 1, arbitrary: fc.constant('repeated' as const) },
+      ),
+      groupChat: fc.boolean(),
+      chats: fc.integer({ min: 1, max: generatorLimits.chatsMax }),
+      latencyMs: fc.integer({ min: 0, max: 1500 }),
+      // The last, which keeps trying through a long outage, in two runs of five.
+      reconnect: fc.oneof(
+        ...reconnectChoices.map((policy, i) => ({
+          weight: i === reconnectChoices.length - 1 ? 2 : 1,
+          arbitrary: fc.constant(policy),
+        })),
+      ),
+      replyDeadlineMs: fc.oneof(
+        { weight: 2, arbitrary: fc.constant(replyDeadlineChoicesMs[0]!) },
+        ...replyDeadlineChoicesMs.slice(1).map((ms) => fc.constant(ms)),
+      ),
+      // Three runs in four: a restart shows a path's bugs only with the right moment and receipts.
+      restarts: threeInFour,
+      episode: episodeArb,
+      finale: finaleArb(faults),
+    })
+    .map((s) => withNeedsOn(s, faults));
   const { reconnect, replyDeadlineMs, socket } = declared;
-  if (reconnect === undefined && replyDeadlineMs === undefined && socket === undefined) return drawn;
-  // Replaced after the draw: the same seed draws the same faults and steps with or without a declaration.
+  if (reconnect === undefined && replyDeadlineMs === undefined && socket === undefined)
+    return drawn;
+  // Replaced after the draw: the same seed draws the same faults and steps with or without a
+  // declaration.
   return drawn.map((s) => ({
     ...s,
     reconnect: reconnect === undefined ? s.reconnect : { ...reconnect },
@@ -295,7 +329,9 @@ function finaleFaultKinds(
   return ['refuseConnects', on['silentDrop'] && !on['drop'] ? 'silentDrop' : 'drop'];
 }
 
-/** Mostly short gaps, so faults land near sends; sometimes long ones, past backoffs and deadlines. */
+/**
+ * Mostly short gaps, so faults land near sends; sometimes long ones, past backoffs and deadlines.
+ */
 const gapArb = fc.oneof(
   { withCrossShrink: true },
   { weight: 6, arbitrary: fc.integer({ min: 0, max: 400 }) },
@@ -316,11 +352,17 @@ const inboundKindArb: fc.Arbitrary<InboundKind> = fc.oneof(
   { weight: 7, arbitrary: fc.constantFrom<InboundKind>(...inboundKinds) },
 );
 
-/** What a run with repeated texts has its plain-text messages say; a scene's messages say the first. */
+/**
+ * What a run with repeated texts has its plain-text messages say; a scene's messages say the first.
+ */
 export const repeatedPhrases: readonly string[] = Object.freeze(['hi', 'ok', 'thanks']);
 
 /** Inbound messages arriving together (one `messages.upsert`). */
-const batchArb = fc.oneof({ withCrossShrink: true }, { weight: 5, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 2, max: 4 }) });
+const batchArb = fc.oneof(
+  { withCrossShrink: true },
+  { weight: 5, arbitrary: fc.constant(1) },
+  { weight: 1, arbitrary: fc.integer({ min: 2, max: 4 }) },
+);
 
 /**
  * The faults of `faults` that generate, weighted for standalone steps or for scenes; `only`: just
@@ -333,7 +375,8 @@ function faultStepArb(
 ): fc.Arbitrary<FaultStep> {
   const choices = faults.modules.flatMap((m) => {
     if (m.generate === undefined || (only !== undefined && !only.has(m.kind))) return [];
-    const step = weightOf === 'sceneWeight' ? (m.generate.sceneStep ?? m.generate.step) : m.generate.step;
+    const step =
+      weightOf === 'sceneWeight' ? (m.generate.sceneStep ?? m.generate.step) : m.generate.step;
     const weight = only?.get(m.kind) ?? m.generate[weightOf];
     return [{ weight, arbitrary: step as fc.Arbitrary<FaultStep> }];
   });
@@ -375,37 +418,55 @@ const burstArb = fc.oneof(
  */
 function sceneArb(faults: FaultRegistry, only?: ReadonlyMap<string, number>): fc.Arbitrary<Scene> {
   return fc.record({
-  gapMs: gapArb,
-  do: fc.constant('scene' as const),
-  chat: fc.nat(generatorLimits.chatsMax - 1),
-  replyDelayMs: fc.oneof({ withCrossShrink: true }, fc.integer({ min: 0, max: 3000 }), fc.integer({ min: 0, max: 30_000 })),
-  replies: burstArb,
-  spacingMs: fc.integer({ min: 0, max: 300 }),
-  media: fc.boolean(),
-  fault: faultStepArb(faults, 'sceneWeight', only),
-  // Mostly within a few hundred ms of the first reply: in flight, or inside a close-notice gap.
-  faultOffsetMs: fc.oneof(
-    { withCrossShrink: true },
-    { weight: 3, arbitrary: fc.integer({ min: -300, max: 300 }) },
-    { weight: 2, arbitrary: fc.integer({ min: -3000, max: 2000 }) },
-  ),
-  // Four scenes in five: runs with two chats where one's reply meets the other's fault were too rare.
-  bystander: fc.option(fc.record({ chatOffset: fc.integer({ min: 1, max: generatorLimits.chatsMax - 1 }), delayMs: fc.integer({ min: 0, max: 5000 }) }), {
-    nil: undefined,
-    freq: 5,
-  }),
-  // Within the half minute in which a silent link still takes writes unnoticed.
-  followUpMs: fc.option(fc.integer({ min: 0, max: 15_000 }), { nil: undefined, freq: 5 }),
+    gapMs: gapArb,
+    do: fc.constant('scene' as const),
+    chat: fc.nat(generatorLimits.chatsMax - 1),
+    replyDelayMs: fc.oneof(
+      { withCrossShrink: true },
+      fc.integer({ min: 0, max: 3000 }),
+      fc.integer({ min: 0, max: 30_000 }),
+    ),
+    replies: burstArb,
+    spacingMs: fc.integer({ min: 0, max: 300 }),
+    media: fc.boolean(),
+    fault: faultStepArb(faults, 'sceneWeight', only),
+    // Mostly within a few hundred ms of the first reply: in flight, or inside a close-notice gap.
+    faultOffsetMs: fc.oneof(
+      { withCrossShrink: true },
+      { weight: 3, arbitrary: fc.integer({ min: -300, max: 300 }) },
+      { weight: 2, arbitrary: fc.integer({ min: -3000, max: 2000 }) },
+    ),
+    // Four scenes in five: runs with two chats where one's reply meets the other's fault were too
+    // rare.
+    bystander: fc.option(
+      fc.record({
+        chatOffset: fc.integer({ min: 1, max: generatorLimits.chatsMax - 1 }),
+        delayMs: fc.integer({ min: 0, max: 5000 }),
+      }),
+      {
+        nil: undefined,
+        freq: 5,
+      },
+    ),
+    // Within the half minute in which a silent link still takes writes unnoticed.
+    followUpMs: fc.option(fc.integer({ min: 0, max: 15_000 }), { nil: undefined, freq: 5 }),
   });
 }
 
 const momentArb: fc.Arbitrary<Moment> = fc.constantFrom(...moments);
 
 /** True in three draws of four (shrinks to false). */
-const threeInFour: fc.Arbitrary<boolean> = fc.oneof({ weight: 1, arbitrary: fc.constant(false) }, { weight: 3, arbitrary: fc.constant(true) });
+const threeInFour: fc.Arbitrary<boolean> = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(false) },
+  { weight: 3, arbitrary: fc.constant(true) },
+);
 
 /** Mostly a quick restart; sometimes the bot is down for up to a minute (messages pile up). */
-const downMsArb = fc.oneof({ withCrossShrink: true }, { weight: 3, arbitrary: fc.integer({ min: 0, max: 2000 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 60_000 }) });
+const downMsArb = fc.oneof(
+  { withCrossShrink: true },
+  { weight: 3, arbitrary: fc.integer({ min: 0, max: 2000 }) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 60_000 }) },
+);
 
 const restartStepArb: fc.Arbitrary<RestartStep> = fc.record({
   gapMs: gapArb,
@@ -427,7 +488,8 @@ function finaleArb(faults: FaultRegistry): fc.Arbitrary<Finale | undefined> {
     do: fc.constant('outage' as const),
     chat: fc.nat(generatorLimits.chatsMax - 1),
     via: fc.constantFrom('refuse' as const, 'blackhole' as const),
-    // Unbiased: where a growing backoff stands when the network is back depends on the whole length.
+    // Unbiased: where a growing backoff stands when the network is back depends on the whole
+    // length.
     forMs: fc.noBias(fc.integer({ min: 60_000, max: generatorLimits.outageMsMax })),
     replyDelaysMs: fc.array(fc.integer({ min: 0, max: 30_000 }), { minLength: 1, maxLength: 3 }),
     offline: fc.boolean(),
@@ -440,7 +502,10 @@ function finaleArb(faults: FaultRegistry): fc.Arbitrary<Finale | undefined> {
   });
   const lingers = faults.modules.some((m) => m.generate && finaleSceneWeights.has(m.kind));
   const lingering = lingers ? finaleSceneWeights : undefined;
-  const scene: fc.Arbitrary<SceneFinale> = sceneArb(faults, lingering).map((s) => ({ do: 'scene' as const, scene: lasting(s, baileysDefaults.connectTimeoutMs) }));
+  const scene: fc.Arbitrary<SceneFinale> = sceneArb(faults, lingering).map((s) => ({
+    do: 'scene' as const,
+    scene: lasting(s, baileysDefaults.connectTimeoutMs),
+  }));
   return fc.oneof(
     { withCrossShrink: true },
     { weight: 1, arbitrary: fc.constant(undefined) },
@@ -456,12 +521,21 @@ function finaleArb(faults: FaultRegistry): fc.Arbitrary<Finale | undefined> {
  */
 function lasting(scene: Scene, minMs: number): Scene {
   const fault = scene.fault as FaultStep & { forMs?: number };
-  return fault.forMs === undefined || fault.forMs >= minMs ? scene : { ...scene, fault: { ...fault, forMs: minMs } as FaultStep };
+  return fault.forMs === undefined || fault.forMs >= minMs
+    ? scene
+    : { ...scene, fault: { ...fault, forMs: minMs } as FaultStep };
 }
 
 function stepArb(faults: FaultRegistry): fc.Arbitrary<Step> {
   const standalone = faults.modules.flatMap((m) =>
-    m.generate === undefined ? [] : [{ weight: m.generate.stepWeight, arbitrary: withGap(m.generate.step as fc.Arbitrary<FaultStep>) }],
+    m.generate === undefined
+      ? []
+      : [
+          {
+            weight: m.generate.stepWeight,
+            arbitrary: withGap(m.generate.step as fc.Arbitrary<FaultStep>),
+          },
+        ],
   );
   return fc.oneof(
     { withCrossShrink: true },
@@ -479,9 +553,18 @@ function stepArb(faults: FaultRegistry): fc.Arbitrary<Step> {
     },
     {
       weight: 4,
-      arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('reply' as const), back: backArb, media: fc.boolean(), count: burstArb }),
+      arbitrary: fc.record({
+        gapMs: gapArb,
+        do: fc.constant('reply' as const),
+        back: backArb,
+        media: fc.boolean(),
+        count: burstArb,
+      }),
     },
-    { weight: 1, arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('composing' as const), back: backArb }) },
+    {
+      weight: 1,
+      arbitrary: fc.record({ gapMs: gapArb, do: fc.constant('composing' as const), back: backArb }),
+    },
     // A restart shows a path's memory (handed ids, a backoff timer left behind) only at the
     // right moment with the right receipts lost: three in a hundred steps were too few.
     { weight: 3, arbitrary: restartStepArb },
@@ -518,7 +601,10 @@ interface BuildContext {
 
 /** Options of {@link toTimeline} beyond the run's settings and steps. */
 export interface ToTimelineOptions {
-  /** The requests the send path can be asked for (default: all three kinds). `reply` is always asked. */
+  /**
+   * The requests the send path can be asked for (default: all three kinds). `reply` is always
+   * asked.
+   */
   requests?: readonly RequestKind[];
 }
 
@@ -526,14 +612,26 @@ export interface ToTimelineOptions {
  * Turns settings + steps into a valid timeline. Pure; exported for tests and the bench. A fault
  * whose swarm kind the run switched off is left out (a scene then has no fault).
  */
-export function toTimeline(seed: number, settings: SwarmSettings, steps: readonly Step[], faults: FaultRegistry = builtInFaults, options: ToTimelineOptions = {}): Timeline {
+export function toTimeline(
+  seed: number,
+  settings: SwarmSettings,
+  steps: readonly Step[],
+  faults: FaultRegistry = builtInFaults,
+  options: ToTimelineOptions = {},
+): Timeline {
   const requests = options.requests;
-  const ctx: BuildContext = { settings, faults, media: requests?.includes('sendMedia') ?? true, composing: requests?.includes('composing') ?? true };
+  const ctx: BuildContext = {
+    settings,
+    faults,
+    media: requests?.includes('sendMedia') ?? true,
+    composing: requests?.includes('composing') ?? true,
+  };
   const build: Build = {
     ...{ events: [], inbound: [], inboundCount: 0, at: 0, replies: 0 },
     ...{ restarts: 0, restartedUntil: 0, episodeUntil: 0 },
   };
-  if (settings.faults['latency'] && settings.latencyMs > 0) build.events.push({ at: 0, do: 'latency', ms: settings.latencyMs });
+  if (settings.faults['latency'] && settings.latencyMs > 0)
+    build.events.push({ at: 0, do: 'latency', ms: settings.latencyMs });
   if (settings.episode !== undefined) addEpisode(build, ctx, settings.episode);
   for (const step of steps) {
     build.at += step.gapMs;
@@ -546,7 +644,12 @@ export function toTimeline(seed: number, settings: SwarmSettings, steps: readonl
   build.events.sort((a, b) => a.at - b.at);
   build.at = build.events.reduce((latest, e) => Math.max(latest, e.at), build.at);
   // An outage finale is about the path coming back after it: a stop part-way would hide that.
-  if (settings.stopAtPermille !== undefined && settings.finale?.do !== 'stop' && settings.finale?.do !== 'outage') addStop(build, settings.stopAtPermille);
+  if (
+    settings.stopAtPermille !== undefined &&
+    settings.finale?.do !== 'stop' &&
+    settings.finale?.do !== 'outage'
+  )
+    addStop(build, settings.stopAtPermille);
   addHeal(build, healAt ?? build.at + generatorLimits.healAfterMs);
   return {
     format: timelineFormat,
@@ -565,7 +668,13 @@ function chatName(index: number, settings: SwarmSettings): string {
 }
 
 /** One more turn of a scene: a text message in `chat` at `inboundAt`, answered at `replyAt`. */
-function addTurn(sub: Build, ctx: BuildContext, chat: number, inboundAt: number, replyAt: number): void {
+function addTurn(
+  sub: Build,
+  ctx: BuildContext,
+  chat: number,
+  inboundAt: number,
+  replyAt: number,
+): void {
   sub.at = inboundAt;
   addStep(sub, ctx, { gapMs: 0, do: 'inbound', chat, kind: 'text', batch: 1, phrase: 0 });
   sub.at = replyAt;
@@ -577,7 +686,14 @@ function addScene(build: Build, ctx: BuildContext, scene: Scene): number {
   const start = build.at;
   const inboundAt = build.at;
   const sub: Build = { ...build, events: [] };
-  addStep(sub, ctx, { gapMs: 0, do: 'inbound', chat: scene.chat, kind: 'text', batch: 1, phrase: 0 });
+  addStep(sub, ctx, {
+    gapMs: 0,
+    do: 'inbound',
+    chat: scene.chat,
+    kind: 'text',
+    batch: 1,
+    phrase: 0,
+  });
   const firstReplyAt = inboundAt + scene.replyDelayMs;
   const generate = ctx.faults.get(scene.fault.do)?.generate;
   const media = (scene.media || generate?.sceneMedia === true) && ctx.media;
@@ -591,11 +707,18 @@ function addScene(build: Build, ctx: BuildContext, scene: Scene): number {
   addFault(sub, ctx, scene.fault);
   // Both turns' messages come with the scene's own (before the fault): the bot has them to
   // answer. Added last, so the scene's replies answered the scene's own message.
-  if (scene.followUpMs !== undefined) addTurn(sub, ctx, scene.chat, inboundAt, faultAt + scene.followUpMs);
+  if (scene.followUpMs !== undefined)
+    addTurn(sub, ctx, scene.chat, inboundAt, faultAt + scene.followUpMs);
   if (scene.bystander !== undefined) {
     // Always another chat when the run has more than one.
     const others = Math.max(1, ctx.settings.chats - 1);
-    addTurn(sub, ctx, scene.chat + 1 + ((scene.bystander.chatOffset - 1) % others), inboundAt, firstReplyAt + scene.bystander.delayMs);
+    addTurn(
+      sub,
+      ctx,
+      scene.chat + 1 + ((scene.bystander.chatOffset - 1) % others),
+      inboundAt,
+      firstReplyAt + scene.bystander.delayMs,
+    );
   }
   // Stable sort: same-time events keep their order (inbound before its replies).
   mergeSub(build, sub, start);
@@ -611,7 +734,8 @@ function addStep(build: Build, ctx: BuildContext, step: Exclude<Step, Scene | Re
       return addReplies(build, ctx.media ? step : { ...step, media: false });
     case 'composing': {
       if (!ctx.composing) return;
-      const target = build.inbound[build.inbound.length - 1 - (step.back % Math.max(1, build.inbound.length))];
+      const target =
+        build.inbound[build.inbound.length - 1 - (step.back % Math.max(1, build.inbound.length))];
       if (target) build.events.push({ at, do: 'composing', to: target.msg });
       return;
     }
@@ -620,14 +744,19 @@ function addStep(build: Build, ctx: BuildContext, step: Exclude<Step, Scene | Re
   }
 }
 
-/** Adds the event of a generated fault at `build.at` (with its companions), unless the run switched its kind off. */
+/**
+ * Adds the event of a generated fault at `build.at` (with its companions), unless the run switched
+ * its kind off.
+ */
 function addFault(build: Build, ctx: BuildContext, step: FaultStep, companions = true): void {
   const module = ctx.faults.get(step.do);
-  if (module?.generate === undefined) throw new Error(`generator: no fault module generates "${step.do}"`);
+  if (module?.generate === undefined)
+    throw new Error(`generator: no fault module generates "${step.do}"`);
   const { settings } = ctx;
   const chats = {
     name: (index: number) => chatName(index, settings),
-    hasInboundFrom: (name: string) => build.inbound.some((m) => chatName(m.chat, settings) === name),
+    hasInboundFrom: (name: string) =>
+      build.inbound.some((m) => chatName(m.chat, settings) === name),
   };
   const event = module.generate.toEvent(step, build.at, chats);
   const kind = module.coverage?.kindOf(event);
@@ -636,7 +765,8 @@ function addFault(build: Build, ctx: BuildContext, step: FaultStep, companions =
   if (!companions) return;
   for (const companion of module.generate.companions?.(step, build.at) ?? []) {
     const companionKind = ctx.faults.swarmKindOf(companion);
-    if (companionKind === undefined || settings.faults[companionKind]) build.events.push(companion as TimelineEvent);
+    if (companionKind === undefined || settings.faults[companionKind])
+      build.events.push(companion as TimelineEvent);
   }
 }
 
@@ -669,7 +799,11 @@ function momentTiming(settings: SwarmSettings): MomentTiming {
 }
 
 /** Adds a planned moment's faults (each left out when the run switched its kind off). */
-function addMomentFaults(build: Build, ctx: BuildContext, faults: ReturnType<typeof planMoment>['faults']): void {
+function addMomentFaults(
+  build: Build,
+  ctx: BuildContext,
+  faults: ReturnType<typeof planMoment>['faults'],
+): void {
   for (const fault of faults) {
     build.at = fault.at;
     addFault(build, ctx, fault.step as FaultStep);
@@ -686,15 +820,25 @@ function addRestart(build: Build, ctx: BuildContext, step: RestartStep): void {
   const sub: Build = { ...build, events: [] };
   const replyAt = start + 300;
   // The receipt of the step's message never reaches the server: it comes again at the next login.
-  if (step.lostReceipts) addFault(sub, ctx, { do: 'receiptsLost', forMs: 1000, dropAfterMs: 0 }, false);
+  if (step.lostReceipts)
+    addFault(sub, ctx, { do: 'receiptsLost', forMs: 1000, dropAfterMs: 0 }, false);
   addTurn(sub, ctx, step.chat, start, replyAt);
   // After the reply's write (two device queries first, on a socket new to the chat).
-  const plan = planMoment(step.moment, step.permille / 1000, replyAt + 4 * momentTiming(ctx.settings).latencyMs + 300, momentTiming(ctx.settings));
+  const plan = planMoment(
+    step.moment,
+    step.permille / 1000,
+    replyAt + 4 * momentTiming(ctx.settings).latencyMs + 300,
+    momentTiming(ctx.settings),
+  );
   addMomentFaults(sub, ctx, plan.faults);
   const restarting = ctx.settings.restarts && build.restarts < generatorLimits.restartsMax;
   const haltAt = Math.max(plan.haltAt, build.restarts === 0 ? 0 : build.restartedUntil + 1);
   if (restarting) {
-    sub.events.push(step.downMs === 0 ? { at: haltAt, do: 'restart' } : { at: haltAt, do: 'restart', downMs: step.downMs });
+    sub.events.push(
+      step.downMs === 0
+        ? { at: haltAt, do: 'restart' }
+        : { at: haltAt, do: 'restart', downMs: step.downMs },
+    );
     sub.restarts += 1;
     sub.restartedUntil = haltAt + step.downMs;
   }
@@ -706,7 +850,10 @@ function addRestart(build: Build, ctx: BuildContext, step: RestartStep): void {
   mergeSub(build, sub, start);
 }
 
-/** Adds a sub-build's events (sorted, stable) to `build`, with its counters; `build.at` moves to its last event. */
+/**
+ * Adds a sub-build's events (sorted, stable) to `build`, with its counters; `build.at` moves to its
+ * last event.
+ */
 function mergeSub(build: Build, sub: Build, start: number): void {
   const events = sub.events.sort((a, b) => a.at - b.at);
   build.events.push(...events);
@@ -727,7 +874,12 @@ function quietFrom(build: Build, ctx: BuildContext): number {
   for (const event of build.events) {
     const module = ctx.faults.get(event.do);
     if (module === undefined) continue;
-    quietAt = Math.max(quietAt, event.at, module.aftermathUntil?.(event) ?? 0, module.draw.untilAt?.(event) ?? 0);
+    quietAt = Math.max(
+      quietAt,
+      event.at,
+      module.aftermathUntil?.(event) ?? 0,
+      module.draw.untilAt?.(event) ?? 0,
+    );
   }
   return quietAt;
 }
@@ -851,7 +1003,10 @@ function addFinale(build: Build, ctx: BuildContext, finale: Finale): number | un
       // heal ends it (a stuck write's 408 comes connectTimeoutMs after the write).
       const faultAt = addScene(build, ctx, { ...finale.scene, gapMs: 0 });
       const lastAt = build.events.reduce((latest, e) => Math.max(latest, e.at), build.at);
-      return Math.max(lastAt + generatorLimits.healAfterMs, faultAt + baileysDefaults.connectTimeoutMs);
+      return Math.max(
+        lastAt + generatorLimits.healAfterMs,
+        faultAt + baileysDefaults.connectTimeoutMs,
+      );
     }
     case 'outage':
       return addOutage(build, ctx, finale);
@@ -871,16 +1026,24 @@ function outageFaults(finale: OutageFinale, on: SwarmSettings['faults']): FaultS
     : on['silentDrop']
       ? { do: 'drop', reason: 'connectionLost', noticeMs: undefined }
       : undefined;
-  const refuse: FaultStep[] = on['refuseConnects'] && lost !== undefined ? [lost, { do: 'refuseConnects', forMs: finale.forMs }] : [];
+  const refuse: FaultStep[] =
+    on['refuseConnects'] && lost !== undefined
+      ? [lost, { do: 'refuseConnects', forMs: finale.forMs }]
+      : [];
   const dark: FaultStep[] = on['blackhole'] ? [{ do: 'blackhole', forMs: finale.forMs }] : [];
   if (finale.via === 'refuse') return refuse.length > 0 ? refuse : dark;
   return dark.length > 0 ? dark : refuse;
 }
 
-/** Time a correct path may take to be back after the network healed: the longest backoff, a connect given up, 10 s. */
+/**
+ * Time a correct path may take to be back after the network healed: the longest backoff, a connect
+ * given up, 10 s.
+ */
 function reconnectAllowanceMs(settings: SwarmSettings): number {
   const { maxMs, jitter } = settings.reconnect;
-  return Math.ceil(maxMs * (1 + jitter)) + connectWatchdogMs(socketTimingsOf(settings.socket)) + 10_000;
+  return (
+    Math.ceil(maxMs * (1 + jitter)) + connectWatchdogMs(socketTimingsOf(settings.socket)) + 10_000
+  );
 }
 
 /**
@@ -901,12 +1064,16 @@ function addOutage(build: Build, ctx: BuildContext, finale: OutageFinale): numbe
     sub.at = downAt;
     addFault(sub, ctx, step);
   }
-  const judgedFromAt = Math.max(endAt, endAt + reconnectAllowanceMs(ctx.settings) - ctx.settings.replyDeadlineMs);
+  const judgedFromAt = Math.max(
+    endAt,
+    endAt + reconnectAllowanceMs(ctx.settings) - ctx.settings.replyDeadlineMs,
+  );
   for (const delayMs of finale.replyDelaysMs) {
     sub.at = judgedFromAt + delayMs;
     addReplies(sub, { gapMs: 0, do: 'reply', back: 0, media: false, count: 1 }, target);
   }
-  if (finale.offline) addTurn(sub, ctx, finale.chat + 1, downAt + Math.floor(finale.forMs / 2), endAt + 5000);
+  if (finale.offline)
+    addTurn(sub, ctx, finale.chat + 1, downAt + Math.floor(finale.forMs / 2), endAt + 5000);
   mergeSub(build, sub, start);
   return endAt;
 }
@@ -919,7 +1086,12 @@ function addStopMoment(build: Build, ctx: BuildContext, finale: StopFinale): voi
   addTurn(sub, ctx, finale.chat, start, replyAt);
   const target = sub.inbound[sub.inbound.length - 1]!;
   const timing = momentTiming(ctx.settings);
-  const plan = planMoment(finale.moment, finale.permille / 1000, replyAt + 4 * timing.latencyMs + 300, timing);
+  const plan = planMoment(
+    finale.moment,
+    finale.permille / 1000,
+    replyAt + 4 * timing.latencyMs + 300,
+    timing,
+  );
   addMomentFaults(sub, ctx, plan.faults);
   // A reply asked while the path reconnects: it waits, and the stop must settle it.
   sub.at = Math.max(replyAt, Math.floor((replyAt + plan.haltAt) / 2));
@@ -940,12 +1112,21 @@ function addInbound(build: Build, ctx: BuildContext, step: Extract<Step, { do: '
   const drawn = ctx.settings.inboundVariety ? step.kind : 'text';
   const kind = inGroup && drawn === 'text' ? 'group' : drawn;
   const writesText = kind === 'text' || kind === 'group';
-  const text = writesText && ctx.settings.texts === 'repeated' ? repeatedPhrases[step.phrase % repeatedPhrases.length] : undefined;
+  const text =
+    writesText && ctx.settings.texts === 'repeated'
+      ? repeatedPhrases[step.phrase % repeatedPhrases.length]
+      : undefined;
   for (let i = 0; i < step.batch; i += 1) {
     build.inboundCount += 1;
     const msg = `m${build.inboundCount}`;
     if (answerableInboundKinds.has(kind)) build.inbound.push({ msg, chat: step.chat });
-    const base = { at: build.at, do: 'inbound' as const, chat, msg, ...(text === undefined ? {} : { text }) };
+    const base = {
+      at: build.at,
+      do: 'inbound' as const,
+      chat,
+      msg,
+      ...(text === undefined ? {} : { text }),
+    };
     // A group's members take turns: a reply meant for the group can be sent to one of them.
     const participant = `p${1 + (build.inboundCount % 3)}`;
     if (kind === 'text') build.events.push(base);
@@ -953,14 +1134,21 @@ function addInbound(build: Build, ctx: BuildContext, step: Extract<Step, { do: '
   }
 }
 
-function addReplies(build: Build, step: Extract<Step, { do: 'reply' }>, to?: { msg: string }): void {
+function addReplies(
+  build: Build,
+  step: Extract<Step, { do: 'reply' }>,
+  to?: { msg: string },
+): void {
   if (build.inbound.length === 0) return; // nothing to answer yet
-  const target = to ?? build.inbound[build.inbound.length - 1 - (step.back % build.inbound.length)]!;
+  const target =
+    to ?? build.inbound[build.inbound.length - 1 - (step.back % build.inbound.length)]!;
   for (let i = 0; i < step.count; i += 1) {
     build.replies += 1;
     const key = `r${build.replies}`;
     build.events.push(
-      step.media ? { at: build.at, do: 'sendMedia', to: target.msg, key, kind: 'image', bytes: 1024 } : { at: build.at, do: 'reply', to: target.msg, key },
+      step.media
+        ? { at: build.at, do: 'sendMedia', to: target.msg, key, kind: 'image', bytes: 1024 }
+        : { at: build.at, do: 'reply', to: target.msg, key },
     );
   }
 }
@@ -993,15 +1181,31 @@ export function runArb(options: TimelineArbOptions = {}): fc.Arbitrary<Generated
   const faultsOff = options.faultsOff ?? [];
   const faults = options.faults ?? builtInFaults;
   const settings = settingsArb(faults, options.settings ?? {});
-  const build: ToTimelineOptions = options.requests === undefined ? {} : { requests: options.requests };
+  const build: ToTimelineOptions =
+    options.requests === undefined ? {} : { requests: options.requests };
   // Switched off after the draw, so the same seed draws the same runs with or without it.
-  const swarm = faultsOff.length === 0 ? settings : settings.map((s) => ({ ...s, faults: withFaultsOff(s.faults, faultsOff) }));
+  const swarm =
+    faultsOff.length === 0
+      ? settings
+      : settings.map((s) => ({ ...s, faults: withFaultsOff(s.faults, faultsOff) }));
   return fc
-    .tuple(fc.nat(0xffff_ffff), swarm, fc.array(stepArb(faults), { minLength: options.stepsMin ?? 1, maxLength: stepsMax }))
-    .map(([seed, settings, steps]) => ({ seed, settings, steps, timeline: toTimeline(seed, settings, steps, faults, build) }));
+    .tuple(
+      fc.nat(0xffff_ffff),
+      swarm,
+      fc.array(stepArb(faults), { minLength: options.stepsMin ?? 1, maxLength: stepsMax }),
+    )
+    .map(([seed, settings, steps]) => ({
+      seed,
+      settings,
+      steps,
+      timeline: toTimeline(seed, settings, steps, faults, build),
+    }));
 }
 
-function withFaultsOff(faults: SwarmSettings['faults'], off: readonly FaultKind[]): SwarmSettings['faults'] {
+function withFaultsOff(
+  faults: SwarmSettings['faults'],
+  off: readonly FaultKind[],
+): SwarmSettings['faults'] {
   const out = { ...faults };
   for (const kind of off) out[kind] = false;
   return out;

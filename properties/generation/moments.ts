@@ -30,7 +30,9 @@ export interface MomentTiming {
   /** One-way latency the run starts with, ms. */
   latencyMs: number;
   /** The path's declared socket timings, if any (Baileys' defaults otherwise). */
-  socket?: { connectTimeoutMs?: number | undefined; defaultQueryTimeoutMs?: number | undefined } | undefined;
+  socket?:
+    | { connectTimeoutMs?: number | undefined; defaultQueryTimeoutMs?: number | undefined }
+    | undefined;
 }
 
 /** A fault a moment needs, `at` a time. */
@@ -52,11 +54,20 @@ const slackMs = 100;
  * Plans `moment` from `at` (when the connection is reset; for `resend`, a reply was written just
  * before). `fraction` in [0, 1] says where in the moment's window the stop lands.
  */
-export function planMoment(moment: Moment, fraction: number, at: number, timing: MomentTiming): MomentPlan {
-  if (!(fraction >= 0 && fraction <= 1)) throw new RangeError(`fraction must be in [0, 1] (got ${fraction})`);
+export function planMoment(
+  moment: Moment,
+  fraction: number,
+  at: number,
+  timing: MomentTiming,
+): MomentPlan {
+  if (!(fraction >= 0 && fraction <= 1))
+    throw new RangeError(`fraction must be in [0, 1] (got ${fraction})`);
   const { initialMs, jitter } = timing.reconnect;
   const heardAt = at + timing.latencyMs;
-  const reset: PlannedFault = { at, step: { do: 'drop', reason: 'connectionReset', noticeMs: undefined } };
+  const reset: PlannedFault = {
+    at,
+    step: { do: 'drop', reason: 'connectionReset', noticeMs: undefined },
+  };
   const waitShortestMs = Math.floor(initialMs * (1 - jitter));
   const waitLongestMs = Math.ceil(initialMs * (1 + jitter));
   const connectTimeoutMs = timing.socket?.connectTimeoutMs ?? baileysDefaults.connectTimeoutMs;
@@ -64,20 +75,37 @@ export function planMoment(moment: Moment, fraction: number, at: number, timing:
     case 'idle':
       return { faults: [], haltAt: at };
     case 'wait':
-      return { faults: [reset], haltAt: heardAt + Math.floor(fraction * Math.max(0, waitShortestMs - slackMs)) };
+      return {
+        faults: [reset],
+        haltAt: heardAt + Math.floor(fraction * Math.max(0, waitShortestMs - slackMs)),
+      };
     case 'connect': {
-      // The reconnect begins by the longest wait and hangs until connectTimeoutMs after the shortest.
+      // The reconnect begins by the longest wait and hangs until connectTimeoutMs after the
+      // shortest.
       const hangFromAt = heardAt + waitLongestMs + slackMs;
       const hangUntilAt = heardAt + waitShortestMs + connectTimeoutMs - slackMs;
-      const dark: PlannedFault = { at, step: { do: 'blackhole', forMs: waitLongestMs + connectTimeoutMs + 2 * slackMs } };
-      return { faults: [reset, dark], haltAt: hangFromAt + Math.floor(fraction * Math.max(0, hangUntilAt - hangFromAt)) };
+      const dark: PlannedFault = {
+        at,
+        step: { do: 'blackhole', forMs: waitLongestMs + connectTimeoutMs + 2 * slackMs },
+      };
+      return {
+        faults: [reset, dark],
+        haltAt: hangFromAt + Math.floor(fraction * Math.max(0, hangUntilAt - hangFromAt)),
+      };
     }
     case 'resend': {
-      const queryTimeoutMs = timing.socket?.defaultQueryTimeoutMs ?? baileysDefaults.defaultQueryTimeoutMs;
+      const queryTimeoutMs =
+        timing.socket?.defaultQueryTimeoutMs ?? baileysDefaults.defaultQueryTimeoutMs;
       // The next socket opens by the longest wait plus its connect; its first send then stalls.
       const resendFromAt = heardAt + waitLongestMs + 4 * timing.latencyMs + 2 * slackMs;
-      const stall: PlannedFault = { at, step: { do: 'stallQueries', forMs: waitLongestMs + queryTimeoutMs, iq: 'usync' } };
-      return { faults: [reset, stall], haltAt: resendFromAt + Math.floor(fraction * Math.max(0, queryTimeoutMs - 4 * slackMs)) };
+      const stall: PlannedFault = {
+        at,
+        step: { do: 'stallQueries', forMs: waitLongestMs + queryTimeoutMs, iq: 'usync' },
+      };
+      return {
+        faults: [reset, stall],
+        haltAt: resendFromAt + Math.floor(fraction * Math.max(0, queryTimeoutMs - 4 * slackMs)),
+      };
     }
   }
 }

@@ -19,11 +19,20 @@
 import { z } from 'zod';
 import type { GlobalUse, History } from '../../sim/history.js';
 import { fingerprint } from '../../sim/history.js';
-import { firstHistoryDifference, formatDifference, type HistoryDifference } from './historyDifference.js';
+import {
+  firstHistoryDifference,
+  formatDifference,
+  type HistoryDifference,
+} from './historyDifference.js';
 import { ms } from './words.js';
 
 /** The campaign properties, in the order summaries list them. */
-export const campaignPropertyNames = ['deterministic', 'uses-ports', 'exercised', 'makes-progress'] as const;
+export const campaignPropertyNames = [
+  'deterministic',
+  'uses-ports',
+  'exercised',
+  'makes-progress',
+] as const;
 
 /** One campaign property's name. */
 export type CampaignPropertyName = (typeof campaignPropertyNames)[number];
@@ -43,38 +52,53 @@ export interface CampaignPropertyTexts {
  * The texts of every campaign property; its type makes a campaign property without a definition,
  * a meaning or a fix a compile error.
  */
-export const campaignPropertyTexts: Readonly<Record<CampaignPropertyName, CampaignPropertyTexts>> = Object.freeze({
-  deterministic: {
-    definition: 'The same timeline simulated twice gives the same history, byte for byte.',
-    meaning: 'The same timeline gives the same history every time, so a failure replays exactly.',
-    fix:
-      'Reach time, randomness and timers through the SimEnv ports (or the intercepted globals), and ' +
-      'put every module-level variable back in reset().',
-  },
-  'uses-ports': {
-    definition:
-      'The send path sets timers, reads the time and draws randomness through its SimEnv ports only, never through the globals.',
-    meaning: 'The path reaches timers, the clock and randomness only through its SimEnv ports.',
-    fix:
-      'Use env.clock.setTimeout, env.clock.now() and env.random() instead of the globals, or audit ' +
-      'the module as written (--intercept).',
-  },
-  exercised: {
-    definition: 'In a campaign of enough runs, the bot received at least one message and at least one reply became visible.',
-    meaning: 'The campaign really exercised the path: messages reached the bot and replies became visible.',
-    fix: 'Check that start() connects, hands each message to onMessage, and that reply() sends on the socket.',
-  },
-  'makes-progress': {
-    definition: 'No run goes the run timeout (wall clock) without a timer firing or an event happening.',
-    meaning: 'No run stalls: the path never holds the thread in synchronous code.',
-    fix: 'Never busy-wait for time to pass: await a timer instead, and bound every loop.',
-  },
-});
+export const campaignPropertyTexts: Readonly<Record<CampaignPropertyName, CampaignPropertyTexts>> =
+  Object.freeze({
+    deterministic: {
+      definition: 'The same timeline simulated twice gives the same history, byte for byte.',
+      meaning: 'The same timeline gives the same history every time, so a failure replays exactly.',
+      fix:
+        'Reach time, randomness and timers through the SimEnv ports (or the intercepted ' +
+        'globals), and ' +
+        'put every module-level variable back in reset().',
+    },
+    'uses-ports': {
+      definition:
+        'The send path sets timers, reads the time and draws randomness through its ' +
+        'SimEnv ports only, never through the globals.',
+      meaning: 'The path reaches timers, the clock and randomness only through its SimEnv ports.',
+      fix:
+        'Use env.clock.setTimeout, env.clock.now() and env.random() instead of the ' +
+        'globals, or audit ' +
+        'the module as written (--intercept).',
+    },
+    exercised: {
+      definition:
+        'In a campaign of enough runs, the bot received at least one message and at ' +
+        'least ' +
+        'one reply became visible.',
+      meaning:
+        'The campaign really exercised the path: messages reached the bot and replies ' +
+        'became visible.',
+      fix:
+        'Check that start() connects, hands each message to onMessage, and that reply() ' +
+        'sends on the socket.',
+    },
+    'makes-progress': {
+      definition:
+        'No run goes the run timeout (wall clock) without a timer firing or an event happening.',
+      meaning: 'No run stalls: the path never holds the thread in synchronous code.',
+      fix: 'Never busy-wait for time to pass: await a timer instead, and bound every loop.',
+    },
+  });
 
 /** Each campaign property's definition, in one sentence (for docs and the CLI). */
-export const campaignPropertyDefinitions: Readonly<Record<CampaignPropertyName, string>> = Object.freeze(
-  Object.fromEntries(campaignPropertyNames.map((name) => [name, campaignPropertyTexts[name].definition])) as Record<CampaignPropertyName, string>,
-);
+export const campaignPropertyDefinitions: Readonly<Record<CampaignPropertyName, string>> =
+  Object.freeze(
+    Object.fromEntries(
+      campaignPropertyNames.map((name) => [name, campaignPropertyTexts[name].definition]),
+    ) as Record<CampaignPropertyName, string>,
+  );
 
 /** Where a stalled run stood when the watchdog stopped it. */
 export interface StallRecord {
@@ -133,34 +157,58 @@ export function portsViolation(history: History): PortsViolation | undefined {
   if (uses === undefined || uses.length === 0) return undefined;
   const first = uses[0]!;
   const timer = first.name === 'setTimeout' || first.name === 'setInterval';
-  const consequence = timer ? 'a timer set there never fires in a simulation' : 'the simulation hands it a placeholder, not what production would see';
-  const others = [...new Set(uses.slice(1).map((u) => u.name))].filter((name) => name !== first.name);
+  const consequence = timer
+    ? 'a timer set there never fires in a simulation'
+    : 'the simulation hands it a placeholder, not what production would see';
+  const others = [...new Set(uses.slice(1).map((u) => u.name))].filter(
+    (name) => name !== first.name,
+  );
   return {
     property: 'uses-ports',
-    message: `the send path called the global ${first.name} at ${first.at} ms (virtual), outside its ports: ${consequence}; use ${portOf[first.name]}${others.length > 0 ? ` (it also called ${others.join(', ')})` : ''}`,
+    message:
+      `the send path called the global ${first.name} at ${first.at} ms (virtual), outside ` +
+      `its ports: ${consequence}; use ${portOf[first.name]}` +
+      `${others.length > 0 ? ` (it also called ` + `${others.join(', ')})` : ''}`,
     uses,
   };
 }
 
 /** The `deterministic` violation of two histories of one timeline, if they differ. */
-export function determinismViolation(first: History, second: History): DeterminismViolation | undefined {
+export function determinismViolation(
+  first: History,
+  second: History,
+): DeterminismViolation | undefined {
   const fingerprints: [string, string] = [fingerprint(first), fingerprint(second)];
   if (fingerprints[0] === fingerprints[1]) return undefined;
   const difference = firstHistoryDifference(first, second) ?? { path: '$' };
   return {
     property: 'deterministic',
-    message: `the same timeline gave a different history the second time: ${formatDifference(difference)}; the send path reads time, randomness or state outside its SimEnv ports (module-level state that outlives a run counts too)`,
+    message:
+      `the same timeline gave a different history the second time: ` +
+      `${formatDifference(difference)}; the send path reads time, randomness or state ` +
+      `outside its SimEnv ports (module-level state that outlives a run counts too)`,
     fingerprints,
     difference,
   };
 }
 
 /** The `makes-progress` violation of a run the watchdog stopped. */
-export function progressViolation(runTimeoutMs: number, stall: StallRecord, lastEvent?: string): ProgressViolation {
-  const where = stall.eventsFired === 0 ? 'before any timeline event fired' : `after ${stall.eventsFired} timeline event${stall.eventsFired === 1 ? '' : 's'}${lastEvent ? ` (the last: ${lastEvent})` : ''}`;
+export function progressViolation(
+  runTimeoutMs: number,
+  stall: StallRecord,
+  lastEvent?: string,
+): ProgressViolation {
+  const where =
+    stall.eventsFired === 0
+      ? 'before any timeline event fired'
+      : `after ${stall.eventsFired} timeline event${stall.eventsFired === 1 ? '' : 's'}` +
+        `${lastEvent ? ` (the last: ${lastEvent})` : ''}`;
   return {
     property: 'makes-progress',
-    message: `the run made no progress for ${ms(runTimeoutMs)} of wall time at ${ms(stall.virtualMs)} (virtual) ${where}, and the watchdog stopped it: synchronous code that never returns (a loop waiting for the clock to move?)`,
+    message:
+      `the run made no progress for ${ms(runTimeoutMs)} of wall time at ` +
+      `${ms(stall.virtualMs)} (virtual) ${where}, and the watchdog stopped it: synchronous ` +
+      `code that never returns (a loop waiting for the clock to move?)`,
     runTimeoutMs,
     stall,
   };
@@ -177,9 +225,17 @@ export const campaignViolationSchema = z.discriminatedUnion('property', [
     property: z.literal('deterministic'),
     message: z.string(),
     fingerprints: z.tuple([z.string(), z.string()]),
-    difference: z.strictObject({ path: z.string(), first: z.unknown().optional(), second: z.unknown().optional() }),
+    difference: z.strictObject({
+      path: z.string(),
+      first: z.unknown().optional(),
+      second: z.unknown().optional(),
+    }),
   }),
-  z.strictObject({ property: z.literal('uses-ports'), message: z.string(), uses: z.array(globalUseSchema).min(1) }),
+  z.strictObject({
+    property: z.literal('uses-ports'),
+    message: z.string(),
+    uses: z.array(globalUseSchema).min(1),
+  }),
   z.strictObject({
     property: z.literal('makes-progress'),
     message: z.string(),

@@ -28,7 +28,9 @@ export interface Checker<Name extends string = string> {
   readonly meaning: string;
   /** The typical fix in a send path, in one line: shown under each failure of it. */
   readonly fix: string;
-  /** The violations of this property in the indexed history, in the order the checker finds them. */
+  /**
+   * The violations of this property in the indexed history, in the order the checker finds them.
+   */
   check(index: HistoryIndex, limits: BoundLimits): Violation<Name>[];
   /**
    * Whether the run gave this property something to judge (a reply was asked for, an inbound

@@ -35,17 +35,24 @@ export function replyMetFault(at: number, history: History): boolean {
   return history.requests.some((r) => {
     if (r.kind === 'composing' || r.calledAt === undefined) return false;
     const settledAt = r.settledAt ?? history.endedAt;
-    return (r.calledAt <= at && at < settledAt) || (r.calledAt > at && r.calledAt <= at + aftermathMs);
+    return (
+      (r.calledAt <= at && at < settledAt) || (r.calledAt > at && r.calledAt <= at + aftermathMs)
+    );
   });
 }
 
 /** Coverage of one run: which faults fired (took effect before the run ended) and mattered. */
-export function runCoverage(timeline: Timeline, history: History, faults: FaultRegistry = builtInFaults): FaultCoverage {
+export function runCoverage(
+  timeline: Timeline,
+  history: History,
+  faults: FaultRegistry = builtInFaults,
+): FaultCoverage {
   const coverage = emptyCoverage(faults);
   for (const event of timeline.events) {
     const module = faults.get(event.do);
     const kind = faults.swarmKindOf(event);
-    if (module?.coverage === undefined || kind === undefined || !faults.fired(event, history)) continue;
+    if (module?.coverage === undefined || kind === undefined || !faults.fired(event, history))
+      continue;
     const count = countOf(coverage, kind);
     count.fired += 1;
     const mattered = module.coverage.mattered?.(event, history) ?? replyMetFault(event.at, history);
@@ -73,6 +80,7 @@ export function neverMattered(coverage: FaultCoverage): FaultKind[] {
 
 function countOf(coverage: FaultCoverage, kind: string): FaultCount {
   const count = coverage[kind];
-  if (count === undefined) throw new Error(`invariant: coverage has no count for swarm kind "${kind}"`);
+  if (count === undefined)
+    throw new Error(`invariant: coverage has no count for swarm kind "${kind}"`);
   return count;
 }

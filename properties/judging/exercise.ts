@@ -36,7 +36,8 @@ export function addRunExercise(counts: ExerciseCounts, history: History): void {
   if (history.inbound.some((i) => i.answerable)) counts.offered += 1;
   if (history.inbound.some((i) => i.receivedAt !== undefined)) counts.received += 1;
   if (history.requests.some((r) => r.kind !== 'composing')) counts.asked += 1;
-  if (Object.values(history.server.visible).some((list) => list.some((v) => v.key !== undefined))) counts.visible += 1;
+  if (Object.values(history.server.visible).some((list) => list.some((v) => v.key !== undefined)))
+    counts.visible += 1;
 }
 
 /** Adds `more` (another chunk's counts) to `counts`. */
@@ -63,17 +64,30 @@ export function exercisedVerdict(counts: ExerciseCounts): ExercisedVerdict {
     return {
       held: false,
       judged: true,
-      message: `the bot received no message in any of the ${counts.offered} runs that sent one: the send path never called onMessage (does start() connect with env.makeSocket and hand messages.upsert on?)`,
+      message:
+        `the bot received no message in any of the ${counts.offered} runs that sent one: ` +
+        `the send path never called onMessage (does start() connect with env.makeSocket ` +
+        `and ` +
+        `hand messages.upsert on?)`,
     };
   }
   if (counts.asked >= exercisedRunsMin && counts.visible === 0) {
     return {
       held: false,
       judged: true,
-      message: `no reply became visible in any of the ${counts.asked} runs that asked for one: nothing the send path sent reached a chat`,
+      message:
+        `no reply became visible in any of the ${counts.asked} runs that asked for one: ` +
+        `nothing the send path sent reached a chat`,
     };
   }
-  const seen = `the bot received a message in ${counts.received} of ${counts.offered} runs that sent one; a reply became visible in ${counts.visible} of ${counts.asked} that asked`;
-  if (counts.offered < exercisedRunsMin || counts.asked < exercisedRunsMin) return { held: true, judged: false, message: `not judged (fewer than ${exercisedRunsMin} runs): ${seen}` };
+  const seen =
+    `the bot received a message in ${counts.received} of ${counts.offered} runs that sent ` +
+    `one; a reply became visible in ${counts.visible} of ${counts.asked} that asked`;
+  if (counts.offered < exercisedRunsMin || counts.asked < exercisedRunsMin)
+    return {
+      held: true,
+      judged: false,
+      message: `not judged (fewer than ${exercisedRunsMin} runs): ${seen}`,
+    };
   return { held: true, judged: true, message: seen };
 }

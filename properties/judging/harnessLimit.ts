@@ -17,13 +17,20 @@ export function judgeable(history: History): boolean {
  * of a campaign, e.g. `run 3 of seed 1`).
  */
 export function unmodelledLine(record: UnmodelledRecord, module?: string, run?: string): string {
-  const where = `${run === undefined ? '' : `${run}, `}socket ${record.generation} at ${record.at} ms`;
+  const where =
+    `${run === undefined ? '' : `${run}, `}socket ` + `${record.generation} at ${record.at} ms`;
   if (record.method.includes('.')) {
-    return `baileys-sim: the bot called sock.${record.method}() (${where}), which the simulated socket does not model: a limit of the harness, not a bug of the bot; avoid the call under audit (docs/bot-surface.md)`;
+    return (
+      `baileys-sim: the bot called sock.${record.method}() (${where}), which the simulated ` +
+      `socket does not model: a limit of the harness, not a bug of the bot; avoid the call ` +
+      `under audit (docs/bot-surface.md)`
+    );
   }
   const into = module === undefined ? 'the module under audit' : module;
   return (
-    `baileys-sim: the bot called sock.${record.method}() (${where}), which the simulated socket does not model: a limit of the harness, not a bug of the bot; ` +
-    `stub it in ${into}: export const socketStubs = { ${record.method}: async (...args) => /* what WhatsApp would answer */ undefined } (docs/bot-surface.md)`
+    `baileys-sim: the bot called sock.${record.method}() (${where}), which the simulated ` +
+    `socket does not model: a limit of the harness, not a bug of the bot; ` +
+    `stub it in ${into}: export const socketStubs = { ${record.method}: async (...args) ` +
+    `=> /* what WhatsApp would answer */ undefined } (docs/bot-surface.md)`
   );
 }

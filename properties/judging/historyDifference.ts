@@ -24,7 +24,15 @@ export interface HistoryDifference {
 /** Top-level fields read first: what the path did on the wire, then what the bot saw. */
 const recordsFirst: readonly string[] = ['sockets', 'attempts', 'inbound', 'requests', 'server'];
 /** Top-level fields read last: totals and summaries that change whenever a record does. */
-const totalsLast: readonly string[] = ['endedAt', 'connects', 'timers', 'logsDropped', 'limit', 'stop', 'order'];
+const totalsLast: readonly string[] = [
+  'endedAt',
+  'connects',
+  'timers',
+  'logsDropped',
+  'limit',
+  'stop',
+  'order',
+];
 
 /** Depth and width of a value shown in a difference (a whole socket record is not needed). */
 const shownDepthMax = 2;
@@ -33,11 +41,22 @@ const shownItemsMax = 8;
 /** The first difference between two histories, or undefined when they are equal. */
 export function firstHistoryDifference(a: History, b: History): HistoryDifference | undefined {
   // Creation sites say where in the source, not what the run did (see `fingerprint`).
-  const keys = orderedKeys(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>).filter((key) => key !== 'sites');
+  const keys = orderedKeys(
+    a as unknown as Record<string, unknown>,
+    b as unknown as Record<string, unknown>,
+  ).filter((key) => key !== 'sites');
   // A stable sort: records first (in their order), totals last (in theirs), the rest between.
-  const rank = (key: string): number => (recordsFirst.includes(key) ? recordsFirst.indexOf(key) - recordsFirst.length : totalsLast.indexOf(key) + 1);
+  const rank = (key: string): number =>
+    recordsFirst.includes(key)
+      ? recordsFirst.indexOf(key) - recordsFirst.length
+      : totalsLast.indexOf(key) + 1;
   keys.sort((x, y) => rank(x) - rank(y));
-  return differenceIn(a as unknown as Record<string, unknown>, b as unknown as Record<string, unknown>, keys, '$');
+  return differenceIn(
+    a as unknown as Record<string, unknown>,
+    b as unknown as Record<string, unknown>,
+    keys,
+    '$',
+  );
 }
 
 /** The first difference between two JSON values, or undefined when they are equal. */
@@ -62,7 +81,12 @@ export function firstDifference(a: unknown, b: unknown, path = '$'): HistoryDiff
   return differenceIn(left, right, orderedKeys(left, right), path);
 }
 
-function differenceIn(left: Record<string, unknown>, right: Record<string, unknown>, keys: readonly string[], path: string): HistoryDifference | undefined {
+function differenceIn(
+  left: Record<string, unknown>,
+  right: Record<string, unknown>,
+  keys: readonly string[],
+  path: string,
+): HistoryDifference | undefined {
   for (const key of keys) {
     const at = `${path}${keyPath(key)}`;
     const inLeft = Object.hasOwn(left, key) && left[key] !== undefined;
@@ -98,17 +122,26 @@ function shown(value: unknown, depth = 0): unknown {
   if (kind === 'value') return value;
   if (depth >= shownDepthMax) return kind === 'array' ? '[…]' : '{…}';
   if (kind === 'array') {
-    const items = (value as unknown[]).slice(0, shownItemsMax).map((item) => shown(item, depth + 1));
+    const items = (value as unknown[])
+      .slice(0, shownItemsMax)
+      .map((item) => shown(item, depth + 1));
     if ((value as unknown[]).length > shownItemsMax) items.push('…');
     return items;
   }
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  const out: Record<string, unknown> = Object.fromEntries(entries.slice(0, shownItemsMax).map(([k, v]) => [k, shown(v, depth + 1)]));
+  const entries = Object.entries(value as Record<string, unknown>).filter(
+    ([, v]) => v !== undefined,
+  );
+  const out: Record<string, unknown> = Object.fromEntries(
+    entries.slice(0, shownItemsMax).map(([k, v]) => [k, shown(v, depth + 1)]),
+  );
   if (entries.length > shownItemsMax) out['…'] = `${entries.length - shownItemsMax} more`;
   return out;
 }
 
-/** A difference in one line: `$.attempts[2].messageId: "3EB0…A1" the first time, "3EB0…B2" the second`. */
+/**
+ * A difference in one line: `$.attempts[2].messageId: "3EB0…A1" the first time, "3EB0…B2" the
+ * second`.
+ */
 export function formatDifference(difference: HistoryDifference, shownLengthMax = 80): string {
   const text = (value: unknown): string => {
     const json = JSON.stringify(value) ?? String(value);

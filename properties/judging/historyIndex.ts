@@ -5,7 +5,13 @@
  * O(n log n) in its size instead of O(requests x n). The index holds facts, never verdicts:
  * what they excuse is the checkers' business.
  */
-import type { AttemptRecord, History, RequestRecord, SocketRecord, VisibleRecord } from '../../sim/history.js';
+import type {
+  AttemptRecord,
+  History,
+  RequestRecord,
+  SocketRecord,
+  VisibleRecord,
+} from '../../sim/history.js';
 import { isTerminalCode, queryRefusalCodes } from '../../src/baileysFacts.js';
 
 /**
@@ -42,12 +48,18 @@ export function isChatRefusal(attempt: AttemptRecord): boolean {
  * is not one: the path's own newer socket is the session.
  */
 export function isOutsideTerminalClose(socket: SocketRecord): boolean {
-  return (socket.cause === 'drop' || socket.cause === 'loginFailure') && socket.closeEmittedAt !== undefined && isTerminalCode(socket.closeError?.statusCode);
+  return (
+    (socket.cause === 'drop' || socket.cause === 'loginFailure') &&
+    socket.closeEmittedAt !== undefined &&
+    isTerminalCode(socket.closeError?.statusCode)
+  );
 }
 
 const noCopies: readonly VisibleRecord[] = Object.freeze([]);
 
-/** Close times (ascending, distinct) and, as of each, whether the reconnect attempts had run out. */
+/**
+ * Close times (ascending, distinct) and, as of each, whether the reconnect attempts had run out.
+ */
 interface ExhaustionSteps {
   at: number[];
   exhausted: boolean[];
@@ -58,15 +70,23 @@ export class HistoryIndex {
   readonly history: History;
   /** Requests that put a visible message in the chat (composing does not), in request order. */
   readonly messageRequests: readonly RequestRecord[];
-  /** Message attempts that carry a reply key, per key in call order; keys in order of first attempt. */
+  /**
+   * Message attempts that carry a reply key, per key in call order; keys in order of first attempt.
+   */
   readonly messageAttemptsByKey: ReadonlyMap<string, readonly AttemptRecord[]>;
   /** Message attempts per chat name, in call order. */
   readonly messageAttemptsByChat: ReadonlyMap<string, readonly AttemptRecord[]>;
   /** Called message requests per chat name, in call order. */
   readonly calledMessageRequestsByChat: ReadonlyMap<string, readonly RequestRecord[]>;
-  /** The first attempt that carried each message id the path sent (its own echoes come back with these ids). */
+  /**
+   * The first attempt that carried each message id the path sent (its own echoes come back with
+   * these ids).
+   */
   readonly ownMessageIds: ReadonlyMap<string, AttemptRecord>;
-  /** The socket of the earliest close from outside that ended the session ({@link isOutsideTerminalClose}), if any. */
+  /**
+   * The socket of the earliest close from outside that ended the session ({@link
+   * isOutsideTerminalClose}), if any.
+   */
   readonly firstOutsideTerminalClose: SocketRecord | undefined;
   /** Visible copies per chat, then per reply key, in the order they became visible. */
   readonly #copies = new Map<string, Map<string, VisibleRecord[]>>();
@@ -82,7 +102,10 @@ export class HistoryIndex {
   constructor(history: History) {
     const maxAttempts = history.config.reconnect.maxAttempts;
     // Invariant (the timeline schema enforces it): a path is allowed at least one reconnect.
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`config.reconnect.maxAttempts must be a whole number >= 1 (got ${maxAttempts})`);
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+      throw new RangeError(
+        `config.reconnect.maxAttempts must be a whole number >= 1 (got ${maxAttempts})`,
+      );
     this.history = history;
     this.messageRequests = history.requests.filter((r) => r.kind !== 'composing');
     this.messageAttemptsByKey = attemptsByKey(history.attempts);
@@ -92,17 +115,24 @@ export class HistoryIndex {
     );
     this.calledMessageRequestsByChat = calledByChat(this.messageRequests);
     this.ownMessageIds = firstAttemptById(history.attempts);
-    for (const [chat, visible] of Object.entries(history.server.visible)) this.#copies.set(chat, copiesByKey(visible));
+    for (const [chat, visible] of Object.entries(history.server.visible))
+      this.#copies.set(chat, copiesByKey(visible));
     // The first record of a generation wins, as a search from the front would find it.
-    for (const s of history.sockets) if (!this.#socketByGeneration.has(s.generation)) this.#socketByGeneration.set(s.generation, s);
+    for (const s of history.sockets)
+      if (!this.#socketByGeneration.has(s.generation))
+        this.#socketByGeneration.set(s.generation, s);
     this.#openedAtSorted = definedTimes(history.sockets, (s) => s.openedAt).sort((a, b) => a - b);
     this.#openedAtMax = this.#openedAtSorted.at(-1) ?? -Infinity;
     // A login refused 401 after the path's own logout() unlinked the session is the path's doing.
     const unlinkedAt = history.server.session.unlinkedAt ?? Infinity;
-    const outside = history.sockets.filter((s) => isOutsideTerminalClose(s) && s.createdAt < unlinkedAt);
+    const outside = history.sockets.filter(
+      (s) => isOutsideTerminalClose(s) && s.createdAt < unlinkedAt,
+    );
     const terminal = definedTimes(outside, (s) => s.closeEmittedAt);
     this.#outsideTerminalCloseAt = { first: minOf(terminal), last: maxOf(terminal) };
-    this.firstOutsideTerminalClose = outside.find((s) => s.closeEmittedAt === this.#outsideTerminalCloseAt.first);
+    this.firstOutsideTerminalClose = outside.find(
+      (s) => s.closeEmittedAt === this.#outsideTerminalCloseAt.first,
+    );
     this.#lastConnectsFailedAt = lastConnectsFailedAt(history.sockets, maxAttempts);
     this.#exhaustion = exhaustionSteps(history.sockets, maxAttempts);
   }
@@ -128,7 +158,10 @@ export class HistoryIndex {
     return first !== undefined && first < to;
   }
 
-  /** The session ended from outside ({@link isOutsideTerminalClose}) at or after `at`: some such close was emitted then. */
+  /**
+   * The session ended from outside ({@link isOutsideTerminalClose}) at or after `at`: some such
+   * close was emitted then.
+   */
   outsideTerminalCloseAtOrAfter(at: number): boolean {
     return this.#outsideTerminalCloseAt.last >= at;
   }
@@ -187,7 +220,8 @@ function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string
 
 function firstAttemptById(attempts: readonly AttemptRecord[]): Map<string, AttemptRecord> {
   const byId = new Map<string, AttemptRecord>();
-  for (const a of attempts) if (a.messageId !== undefined && !byId.has(a.messageId)) byId.set(a.messageId, a);
+  for (const a of attempts)
+    if (a.messageId !== undefined && !byId.has(a.messageId)) byId.set(a.messageId, a);
   return byId;
 }
 
@@ -202,7 +236,10 @@ function copiesByKey(visible: readonly VisibleRecord[]): Map<string, VisibleReco
   return byKey;
 }
 
-function definedTimes(sockets: readonly SocketRecord[], time: (s: SocketRecord) => number | undefined): number[] {
+function definedTimes(
+  sockets: readonly SocketRecord[],
+  time: (s: SocketRecord) => number | undefined,
+): number[] {
   const times: number[] = [];
   for (const s of sockets) {
     const t = time(s);
@@ -211,7 +248,9 @@ function definedTimes(sockets: readonly SocketRecord[], time: (s: SocketRecord) 
   return times;
 }
 
-/** The largest of `values`; -Infinity for none (no spread: a long list would overflow the stack). */
+/**
+ * The largest of `values`; -Infinity for none (no spread: a long list would overflow the stack).
+ */
 function maxOf(values: readonly number[]): number {
   let max = -Infinity;
   for (const v of values) if (v > max) max = v;
@@ -225,10 +264,14 @@ function minOf(values: readonly number[]): number {
   return min;
 }
 
-function lastConnectsFailedAt(sockets: readonly SocketRecord[], maxAttempts: number): number | undefined {
+function lastConnectsFailedAt(
+  sockets: readonly SocketRecord[],
+  maxAttempts: number,
+): number | undefined {
   const tail = sockets.slice(-maxAttempts);
   if (tail.length !== maxAttempts) return undefined;
-  if (!tail.every((s) => s.openedAt === undefined && s.closeEmittedAt !== undefined)) return undefined;
+  if (!tail.every((s) => s.openedAt === undefined && s.closeEmittedAt !== undefined))
+    return undefined;
   return minOf(tail.map((s) => s.closeEmittedAt!));
 }
 
@@ -241,7 +284,9 @@ function lastConnectsFailedAt(sockets: readonly SocketRecord[], maxAttempts: num
  */
 function exhaustionSteps(sockets: readonly SocketRecord[], maxAttempts: number): ExhaustionSteps {
   const closeAt = (i: number): number => sockets[i]!.closeEmittedAt!;
-  const order = [...sockets.keys()].filter((i) => sockets[i]!.closeEmittedAt !== undefined).sort((a, b) => closeAt(a) - closeAt(b));
+  const order = [...sockets.keys()]
+    .filter((i) => sockets[i]!.closeEmittedAt !== undefined)
+    .sort((a, b) => closeAt(a) - closeAt(b));
   const closed = new Array<boolean>(sockets.length).fill(false);
   const steps: ExhaustionSteps = { at: [], exhausted: [] };
   let newestOpened = -1;

@@ -6,7 +6,11 @@
  * by name, for whatever renders a failure (the CLI's summary and `replay`, the vitest API, the
  * HTML report).
  */
-import { campaignPropertyNames, campaignPropertyTexts, type CampaignPropertyName } from './campaignProperties.js';
+import {
+  campaignPropertyNames,
+  campaignPropertyTexts,
+  type CampaignPropertyName,
+} from './campaignProperties.js';
 import { checkers, propertyNames, type PropertyName } from './checkers.js';
 
 /** A property's two one-line texts. */

@@ -13,7 +13,9 @@ export function restartsOf(history: History): readonly RestartRecord[] {
   return history.restarts ?? noRestarts;
 }
 
-/** Index of the path that was running at `at` (0: the first; k: the one the k-th restart started). */
+/**
+ * Index of the path that was running at `at` (0: the first; k: the one the k-th restart started).
+ */
 export function pathAt(history: History, at: number): number {
   let path = 0;
   for (const restart of restartsOf(history)) {
@@ -45,6 +47,7 @@ export function restartStopRequestedBetween(history: History, from: number, to: 
 /** Start times of the paths after the first (each restart's new path that started), ascending. */
 export function restartStarts(history: History): number[] {
   const starts: number[] = [];
-  for (const restart of restartsOf(history)) if (restart.startedAt !== undefined) starts.push(restart.startedAt);
+  for (const restart of restartsOf(history))
+    if (restart.startedAt !== undefined) starts.push(restart.startedAt);
   return starts;
 }

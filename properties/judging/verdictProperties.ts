@@ -43,7 +43,10 @@ const everyPropertyPlaced: [Unplaced] extends [never] ? true : Unplaced = true;
 void everyPropertyPlaced;
 
 /** Every property name the verdict knows: the checker table's, then the campaign properties. */
-export const verdictPropertyNames: readonly VerdictProperty[] = Object.freeze([...propertyNames, ...campaignPropertyNames]);
+export const verdictPropertyNames: readonly VerdictProperty[] = Object.freeze([
+  ...propertyNames,
+  ...campaignPropertyNames,
+]);
 
 /** Whether `name` is a property of the checker table (judged on one history). */
 export function isRunProperty(name: VerdictProperty): name is PropertyName {

@@ -27,9 +27,16 @@ export type AsWrittenEntry = AsWrittenModule;
  * A seam factory whose sockets carry `socketStubs` (the module's answers for unmodelled socket
  * members); the factory itself when there are none.
  */
-export function seamFactoryWithStubs(factory: SendPathFactory, socketStubs: SocketStubs | undefined): SendPathFactory {
+export function seamFactoryWithStubs(
+  factory: SendPathFactory,
+  socketStubs: SocketStubs | undefined,
+): SendPathFactory {
   if (socketStubs === undefined) return factory;
-  return (env) => factory({ ...env, makeSocket: (config) => withSocketStubs(env.makeSocket(config), socketStubs) });
+  return (env) =>
+    factory({
+      ...env,
+      makeSocket: (config) => withSocketStubs(env.makeSocket(config), socketStubs),
+    });
 }
 
 /** Whether a module's exports make an as-written entry (a `start` and a `stop` function). */
@@ -66,7 +73,10 @@ export class EntryResetError extends Error {
  * Each run, and each restart of the bot in it, first calls `reset()` (the process's memory is
  * gone), then `start()`; `stop()` is the entry's.
  */
-export function asWrittenFactory(entry: AsWrittenEntry, socketStubs?: SocketStubs): SendPathFactory {
+export function asWrittenFactory(
+  entry: AsWrittenEntry,
+  socketStubs?: SocketStubs,
+): SendPathFactory {
   return (env): SendPath => ({
     async start(onMessage) {
       baileysBridge().socketStubs = socketStubs;

@@ -47,7 +47,9 @@ export function baileysImportsInterceptable(): boolean {
 function registerHook(): void {
   const bridge = baileysBridge();
   if (bridge.hookRegistered) return;
-  register('./baileysInterceptHooks.mjs', import.meta.url, { data: { redirect: bridge.redirectBuffer } });
+  register('./baileysInterceptHooks.mjs', import.meta.url, {
+    data: { redirect: bridge.redirectBuffer },
+  });
   bridge.hookRegistered = true;
 }
 
@@ -55,7 +57,10 @@ function registerHook(): void {
  * Imports `url` (the module `spec` names) with its Baileys imports bound to the stand-in, if this
  * process declared interception; plainly otherwise.
  */
-export async function importInterceptable(url: string, spec: string): Promise<Record<string, unknown>> {
+export async function importInterceptable(
+  url: string,
+  spec: string,
+): Promise<Record<string, unknown>> {
   if (!declared) return (await import(url)) as Record<string, unknown>;
   registerHook();
   const end = baileysBridge().beginLoading(spec);

@@ -1,18 +1,23 @@
 /**
  * Loads a send path from a spec: `reference`, `specimen:<name>`, or a module file (`.ts`, `.js`,
  * `.mjs`, any directory) that exports either a `SendPathFactory` (as `createSendPath`, or as its
- * default export) or an as-written entry (`start` and `stop`, see asWritten.ts), and optionally
- * its own settings (`sendPathSettings`, see settings.ts). An entry runs with Baileys and the
- * globals intercepted, which the process must have declared (interceptLoader.ts); `intercept`
- * runs a factory that way too. TypeScript files need a loader in the process: vitest's own
- * transform, or tsx, which the CLI and shard workers register on first use (see typescriptLoader.ts).
+ * default export) or an as-written entry (`start` and `stop`, see asWritten.ts), and optionally its
+ * own settings (`sendPathSettings`, see settings.ts). An entry runs with Baileys and the globals
+ * intercepted, which the process must have declared (interceptLoader.ts); `intercept` runs a
+ * factory that way too. TypeScript files need a loader in the process: vitest's own transform, or
+ * tsx, which the CLI and shard workers register on first use (see typescriptLoader.ts).
  */
 import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SendPathFactory } from '../../src/ports.js';
 import { socketStubsIssues, type SocketStubs } from '../../sim/network/socketSurface.js';
-import { asWrittenEntryOf, asWrittenFactory, isAsWrittenEntry, seamFactoryWithStubs } from './asWritten.js';
+import {
+  asWrittenEntryOf,
+  asWrittenFactory,
+  isAsWrittenEntry,
+  seamFactoryWithStubs,
+} from './asWritten.js';
 import { baileysImportsInterceptable, importInterceptable } from './interceptLoader.js';
 import { parseSendPathSettings, settingsExportName } from './settings.js';
 import { builtInSendPath, builtInSendPathNames, type NamedSendPath } from './sendPaths.js';
@@ -39,23 +44,37 @@ export function isModuleSpec(spec: string): boolean {
 
 /** Options of {@link loadSendPath}. */
 export interface LoadSendPathOptions {
-  /** Run the path with Baileys and the globals intercepted even if it exports a factory (`--intercept`). */
+  /**
+   * Run the path with Baileys and the globals intercepted even if it exports a factory
+   * (`--intercept`).
+   */
   intercept?: boolean;
 }
 
 /** Resolves `spec` to a named send path. */
-export async function loadSendPath(spec: string, cwd = process.cwd(), options: LoadSendPathOptions = {}): Promise<NamedSendPath> {
+export async function loadSendPath(
+  spec: string,
+  cwd = process.cwd(),
+  options: LoadSendPathOptions = {},
+): Promise<NamedSendPath> {
   if (!isModuleSpec(spec)) {
-    if (options.intercept) throw new SendPathLoadError(`${spec}: a built-in send path runs on the seam; interception is for a module file`);
+    if (options.intercept)
+      throw new SendPathLoadError(
+        `${spec}: a built-in send path runs on the seam; interception is for a module file`,
+      );
     try {
       return builtInSendPath(spec);
     } catch {
-      throw new SendPathLoadError(`unknown send path "${spec}": use ${builtInSendPathNames.join(', ')} or a module file (.ts, .js, .mjs)`);
+      throw new SendPathLoadError(
+        `unknown send path "${spec}": use ${builtInSendPathNames.join(', ')} or a module ` +
+          `file (.ts, .js, .mjs)`,
+      );
     }
   }
   const file = resolve(cwd, spec);
   if (!existsSync(file)) throw new SendPathLoadError(`${spec}: no such file`);
-  if (!moduleExtensions.has(extname(file))) throw new SendPathLoadError(`${spec}: expected a .ts, .mts, .js or .mjs module`);
+  if (!moduleExtensions.has(extname(file)))
+    throw new SendPathLoadError(`${spec}: expected a .ts, .mts, .js or .mjs module`);
   await beforeImport(file);
   const imported = await importCaptured(() => importInterceptable(pathToFileURL(file).href, spec));
   const module = imported.module ?? (await loadFailure(imported, spec, file, cwd));
@@ -65,25 +84,48 @@ export async function loadSendPath(spec: string, cwd = process.cwd(), options: L
   const factory = module.createSendPath ?? (isAsWrittenEntry(module) ? undefined : module.default);
   if (typeof factory === 'function') {
     if (options.intercept) requireInterception(spec, 'runs with --intercept');
-    return { name: spec, factory: seamFactoryWithStubs(factory as SendPathFactory, stubs), ...declared, ...(options.intercept ? { intercept: true } : {}) };
+    return {
+      name: spec,
+      factory: seamFactoryWithStubs(factory as SendPathFactory, stubs),
+      ...declared,
+      ...(options.intercept ? { intercept: true } : {}),
+    };
   }
   if (isAsWrittenEntry(module)) {
-    requireInterception(spec, 'exports start() and stop(), a send path as written, which runs with Baileys intercepted');
+    requireInterception(
+      spec,
+      'exports start() and stop(), a send path as written, which runs with Baileys intercepted',
+    );
     const entry = asWrittenEntryOf(module);
-    return { name: spec, factory: asWrittenFactory(entry, stubs), ...declared, intercept: true, requests: ['reply'], resets: entry.reset !== undefined };
+    return {
+      name: spec,
+      factory: asWrittenFactory(entry, stubs),
+      ...declared,
+      intercept: true,
+      requests: ['reply'],
+      resets: entry.reset !== undefined,
+    };
   }
   throw new SendPathLoadError(
-    `${spec}: export a SendPathFactory as the default export or as "createSendPath", or start() and stop() (a send path as written) (found: ${Object.keys(module).join(', ') || 'no exports'})`,
+    `${spec}: export a SendPathFactory as the default export or as "createSendPath", or ` +
+      `start() and stop() (a send path as written) (found: ` +
+      `${Object.keys(module).join(', ') || 'no exports'})`,
   );
 }
 
 /** The one-line error of a module that did not load. */
-async function loadFailure(imported: CapturedImport, spec: string, file: string, cwd: string): Promise<never> {
+async function loadFailure(
+  imported: CapturedImport,
+  spec: string,
+  file: string,
+  cwd: string,
+): Promise<never> {
   throw new SendPathLoadError(await loadFailureLine(imported, spec, file, cwd));
 }
 
 async function loadFailureLine(imported: CapturedImport, spec: string, file: string, cwd: string) {
-  if (imported.exit !== undefined) return `${spec}: ${describeExitWhileLoading(imported.exit, cwd)}`;
+  if (imported.exit !== undefined)
+    return `${spec}: ${describeExitWhileLoading(imported.exit, cwd)}`;
   const error = imported.error;
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ERR_UNKNOWN_FILE_EXTENSION' && isTypeScriptModule(file)) {
@@ -102,7 +144,10 @@ async function loadFailureLine(imported: CapturedImport, spec: string, file: str
 }
 
 /** The module's `sendPathSettings`, validated (a bad one is a load error naming the field). */
-function declaredSettings(module: Record<string, unknown>, spec: string): Pick<NamedSendPath, 'settings'> {
+function declaredSettings(
+  module: Record<string, unknown>,
+  spec: string,
+): Pick<NamedSendPath, 'settings'> {
   const value = module[settingsExportName];
   if (value === undefined) return {};
   const parsed = parseSendPathSettings(value);
@@ -111,7 +156,10 @@ function declaredSettings(module: Record<string, unknown>, spec: string): Pick<N
 }
 
 /** The module's `socketStubs`, validated (a bad one is a load error naming the member). */
-function declaredSocketStubs(module: Record<string, unknown>, spec: string): SocketStubs | undefined {
+function declaredSocketStubs(
+  module: Record<string, unknown>,
+  spec: string,
+): SocketStubs | undefined {
   const value = module['socketStubs'];
   if (value === undefined) return undefined;
   const issues = socketStubsIssues(value);
@@ -121,5 +169,8 @@ function declaredSocketStubs(module: Record<string, unknown>, spec: string): Soc
 
 function requireInterception(spec: string, why: string): void {
   if (baileysImportsInterceptable()) return;
-  throw new SendPathLoadError(`${spec} ${why}: load it with the CLI (npx baileys-sim audit ${spec}), or call interceptBaileysImports() before loading it`);
+  throw new SendPathLoadError(
+    `${spec} ${why}: load it with the CLI (npx baileys-sim audit ${spec}), or call ` +
+      `interceptBaileysImports() before loading it`,
+  );
 }

@@ -12,7 +12,10 @@ import { specimenByName, specimens } from '../specimens/index.js';
 export interface NamedSendPath {
   name: string;
   factory: SendPathFactory;
-  /** The settings its module declared as its own (`sendPathSettings`): generated timelines use them as given. */
+  /**
+   * The settings its module declared as its own (`sendPathSettings`): generated timelines use them
+   * as given.
+   */
   settings?: SendPathSettings;
   /**
    * It runs with Baileys and the process's globals intercepted (`simulate`'s `globals:
@@ -21,18 +24,30 @@ export interface NamedSendPath {
   intercept?: boolean;
   /** The requests it can be asked for (default: reply, sendMedia and composing). */
   requests?: readonly RequestKind[];
-  /** For an as-written module: whether it exports `reset()`, which resets its module-level state before each run. */
+  /**
+   * For an as-written module: whether it exports `reset()`, which resets its module-level state
+   * before each run.
+   */
   resets?: boolean;
-  /** What the module wrote to stdout and stderr while imported, recorded not printed (absent: nothing). */
+  /**
+   * What the module wrote to stdout and stderr while imported, recorded not printed (absent:
+   * nothing).
+   */
   loadOutput?: OutputRecord;
 }
 
 /** Every built-in name: `reference` and one `specimen:<name>` per catalog entry. */
-export const builtInSendPathNames: readonly string[] = ['reference', ...specimens.map((s) => `specimen:${s.name}`)];
+export const builtInSendPathNames: readonly string[] = [
+  'reference',
+  ...specimens.map((s) => `specimen:${s.name}`),
+];
 
 /** Resolves a built-in name; the error lists the valid names. */
 export function builtInSendPath(name: string): NamedSendPath {
   if (name === 'reference') return { name, factory: referenceSendPath };
-  if (name.startsWith('specimen:')) return { name, factory: specimenByName(name.slice('specimen:'.length)).factory };
-  throw new Error(`unknown send path "${name}"; expected one of: ${builtInSendPathNames.join(', ')}`);
+  if (name.startsWith('specimen:'))
+    return { name, factory: specimenByName(name.slice('specimen:'.length)).factory };
+  throw new Error(
+    `unknown send path "${name}"; expected one of: ${builtInSendPathNames.join(', ')}`,
+  );
 }

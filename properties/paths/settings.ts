@@ -6,12 +6,21 @@
  */
 import { z } from 'zod';
 import { reconnectChoices } from '../generation/arbitraries.js';
-import { configIssues, formatConfigIssues, timelineConfigSchema, type SendPathSettings, type TimelineConfig } from '../../sim/timeline.js';
+import {
+  configIssues,
+  formatConfigIssues,
+  timelineConfigSchema,
+  type SendPathSettings,
+  type TimelineConfig,
+} from '../../sim/timeline.js';
 
 /** The export a module declares its settings with. */
 export const settingsExportName = 'sendPathSettings';
 
-/** The settings the generator varies when a path does not declare them (the checkers then judge by the generated values). */
+/**
+ * The settings the generator varies when a path does not declare them (the checkers then judge by
+ * the generated values).
+ */
 export const generatedSettingNames = ['replyDeadlineMs', 'reconnect'] as const;
 
 /** A setting the generator varies unless declared. */
@@ -32,12 +41,21 @@ export const sendPathSettingsSchema = timelineConfigSchema.partial().extend({
  * Validates a module's `sendPathSettings` export. Returns the settings, or the problems as one
  * line each (`sendPathSettings.reconnect.factor: must be >= 1, got 0.5`).
  */
-export function parseSendPathSettings(value: unknown): { settings: SendPathSettings } | { issues: string[] } {
+export function parseSendPathSettings(
+  value: unknown,
+): { settings: SendPathSettings } | { issues: string[] } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { issues: [`${settingsExportName}: expected an object such as { replyDeadlineMs: 120000 }, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`] };
+    return {
+      issues: [
+        `${settingsExportName}: expected an object such as { replyDeadlineMs: 120000 }, ` +
+          `got ` +
+          `${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+      ],
+    };
   }
   const parsed = sendPathSettingsSchema.safeParse(value, { reportInput: true });
-  if (!parsed.success) return { issues: formatConfigIssues(parsed.error.issues, settingsExportName) };
+  if (!parsed.success)
+    return { issues: formatConfigIssues(parsed.error.issues, settingsExportName) };
   const issues = configIssues(parsed.data, settingsExportName);
   return issues.length > 0 ? { issues } : { settings: parsed.data };
 }
@@ -47,25 +65,43 @@ export function undeclaredSettings(declared: SendPathSettings | undefined): Gene
   return generatedSettingNames.filter((name) => declared?.[name] === undefined);
 }
 
-/** One line about the settings a campaign judged by: the path's own, or generated ones (and how to declare them). */
+/**
+ * One line about the settings a campaign judged by: the path's own, or generated ones (and how to
+ * declare them).
+ */
 export function settingsLine(declared: SendPathSettings | undefined): string {
   const generated = undeclaredSettings(declared);
   const own = describeSettings(declared ?? {});
   if (generated.length === 0) return `the path's own: ${own}`;
-  const how = `declare the path's own as \`export const ${settingsExportName}\` (see docs/audit-as-written.md)`;
-  const varied = generated.map((name) => (name === 'replyDeadlineMs' ? 'reply deadline 30, 60 or 120 s' : `one of ${reconnectChoices.length} reconnect policies`)).join(', ');
-  return `${own === '' ? '' : `the path's own ${own}; `}generated ${varied}, which the checkers judged by: ${how}`;
+  const how =
+    `declare the path's own as \`export const ${settingsExportName}\` (see ` +
+    `docs/audit-as-written.md)`;
+  const varied = generated
+    .map((name) =>
+      name === 'replyDeadlineMs'
+        ? 'reply deadline 30, 60 or 120 s'
+        : `one of ${reconnectChoices.length} reconnect policies`,
+    )
+    .join(', ');
+  return (
+    `${own === '' ? '' : `the path's own ${own}; `}generated ${varied}, which the checkers ` +
+    `judged by: ${how}`
+  );
 }
 
 /** The declared settings in words (empty when none). */
 export function describeSettings(settings: SendPathSettings): string {
   const parts: string[] = [];
-  if (settings.replyDeadlineMs !== undefined) parts.push(`reply deadline ${settings.replyDeadlineMs} ms`);
+  if (settings.replyDeadlineMs !== undefined)
+    parts.push(`reply deadline ${settings.replyDeadlineMs} ms`);
   const perChat = settings.repliesPerChatMax;
   if (perChat === 1) parts.push('one reply at a time per chat');
   else if (perChat !== undefined) parts.push(`at most ${perChat} replies at a time per chat`);
   const r = settings.reconnect;
-  if (r !== undefined) parts.push(`reconnect ${r.initialMs}-${r.maxMs} ms x${r.factor} ±${r.jitter}, ${r.maxAttempts} attempts`);
+  if (r !== undefined)
+    parts.push(
+      `reconnect ${r.initialMs}-${r.maxMs} ms x${r.factor} ±${r.jitter}, ${r.maxAttempts} attempts`,
+    );
   const socket = settings.socket;
   if (socket !== undefined) {
     const timings = Object.entries(socket)

@@ -11,7 +11,12 @@
 export async function resolve(specifier, context, nextResolve) {
   const result = await nextResolve(specifier, context);
   const path = result.url.split('?')[0] ?? '';
-  if (result.format === 'commonjs' && /\.m?ts$/.test(path) && path.startsWith('file:') && !path.includes('/node_modules/')) {
+  if (
+    result.format === 'commonjs' &&
+    /\.m?ts$/.test(path) &&
+    path.startsWith('file:') &&
+    !path.includes('/node_modules/')
+  ) {
     return { ...result, format: 'module' };
   }
   return result;

@@ -34,7 +34,9 @@ export function loadTypeScriptWithTsx(): void {
   mode = 'tsx';
 }
 
-/** Registers tsx's ESM hooks, then the hook that keeps a `.ts` outside an ESM package an ES module. */
+/**
+ * Registers tsx's ESM hooks, then the hook that keeps a `.ts` outside an ESM package an ES module.
+ */
 function registerTsx(): Promise<void> {
   registered ??= (async () => {
     const { register: registerTsxHooks } = await import('tsx/esm/api');

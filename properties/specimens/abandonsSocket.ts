@@ -15,7 +15,8 @@ function connectNow(env: SimEnv): Promise<SocketLike> {
   return new Promise((resolve, reject) => {
     socket.ev.on('connection.update', (update) => {
       if (update.connection === 'open') resolve(socket);
-      else if (update.connection === 'close') reject(update.lastDisconnect?.error ?? new Error('connection closed'));
+      else if (update.connection === 'close')
+        reject(update.lastDisconnect?.error ?? new Error('connection closed'));
     });
   });
 }

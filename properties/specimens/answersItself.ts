@@ -10,4 +10,5 @@ import type { SendPathFactory } from '../../src/ports.js';
 import { retryingSend, specimenPath } from './host.js';
 
 /** The answers-itself specimen. */
-export const answersItself: SendPathFactory = (env) => specimenPath(env, retryingSend, { handover: { skipOwn: false } });
+export const answersItself: SendPathFactory = (env) =>
+  specimenPath(env, retryingSend, { handover: { skipOwn: false } });

@@ -59,7 +59,10 @@ function limited(env: SimEnv, socket: SocketLike, counter: { handled: number }):
 /** The busy-loop specimen: the reference path, its upsert handler behind a busy-waiting limiter. */
 export const busyLoop: SendPathFactory = (env) => {
   const counter = { handled: 0 };
-  return referenceSendPath({ ...env, makeSocket: (config) => limited(env, env.makeSocket(config), counter) });
+  return referenceSendPath({
+    ...env,
+    makeSocket: (config) => limited(env, env.makeSocket(config), counter),
+  });
 };
 
 /** Loadable as a module file (`baileys-sim run ./properties/specimens/busyLoop.ts`). */

@@ -12,5 +12,8 @@ import { correctHandover, retryingSend, specimenPath } from './host.js';
 /** The dedupe-by-text specimen. */
 export const dedupeByText: SendPathFactory = (env) =>
   specimenPath(env, retryingSend, {
-    handover: { dedupeKeyOf: (message) => `${message.key?.remoteJid ?? ''}\u0000${correctHandover.textOf(message)}` },
+    handover: {
+      dedupeKeyOf: (message) =>
+        `${message.key?.remoteJid ?? ''}\u0000${correctHandover.textOf(message)}`,
+    },
   });

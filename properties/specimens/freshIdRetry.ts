@@ -12,4 +12,8 @@ import type { SendPathFactory } from '../../src/ports.js';
 import { resendingPath } from './host.js';
 
 /** The fresh-id-retry specimen. */
-export const freshIdRetry: SendPathFactory = (env) => resendingPath(env, { heldMs: confirmWindowMs(baileysDefaults.keepAliveIntervalMs), ids: 'fresh' });
+export const freshIdRetry: SendPathFactory = (env) =>
+  resendingPath(env, {
+    heldMs: confirmWindowMs(baileysDefaults.keepAliveIntervalMs),
+    ids: 'fresh',
+  });

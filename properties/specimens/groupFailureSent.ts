@@ -27,4 +27,7 @@ function swallowingGroupFailures(socket: SocketLike): SocketLike {
 
 /** The group-failure-sent specimen. */
 export const groupFailureSent: SendPathFactory = (env) =>
-  referenceSendPath({ ...env, makeSocket: (config) => swallowingGroupFailures(env.makeSocket(config)) });
+  referenceSendPath({
+    ...env,
+    makeSocket: (config) => swallowingGroupFailures(env.makeSocket(config)),
+  });

@@ -5,8 +5,20 @@
  * (the handover, the socket factory the supervisor connects through, what stop() waits for),
  * so each specimen shows exactly one bug.
  */
-import type { AnyMessageContent, BaileysEventMap, MessageUpsertType, WAMessage } from '@whiskeysockets/baileys';
-import type { InboundMessage, MediaSpec, SendPath, SimEnv, SocketFactory, SocketLike } from '../../src/ports.js';
+import type {
+  AnyMessageContent,
+  BaileysEventMap,
+  MessageUpsertType,
+  WAMessage,
+} from '@whiskeysockets/baileys';
+import type {
+  InboundMessage,
+  MediaSpec,
+  SendPath,
+  SimEnv,
+  SocketFactory,
+  SocketLike,
+} from '../../src/ports.js';
 import { mediaContent } from '../../src/inbound.js';
 import { HandedIds } from '../../src/handedIds.js';
 import { SentMessages } from '../../src/sentMessages.js';
@@ -25,11 +37,21 @@ export interface SpecimenContext {
 }
 
 /** Sends one piece of content for a chat; the specimen's bug lives here. */
-export type SpecimenSend = (ctx: SpecimenContext, chatJid: string, content: AnyMessageContent) => Promise<unknown>;
+export type SpecimenSend = (
+  ctx: SpecimenContext,
+  chatJid: string,
+  content: AnyMessageContent,
+) => Promise<unknown>;
 
-/** How inbound messages reach the bot. {@link correctHandover} is right; a specimen may break one rule. */
+/**
+ * How inbound messages reach the bot. {@link correctHandover} is right; a specimen may break one
+ * rule.
+ */
 export interface HandoverRules {
-  /** `messages.upsert` types handed over: rc14 delivers offline messages and redeliveries as `append`. */
+  /**
+   * `messages.upsert` types handed over: rc14 delivers offline messages and redeliveries as
+   * `append`.
+   */
   types: readonly MessageUpsertType[];
   /** Leave out the path's own messages (`key.fromMe`): rc14 echoes every send as an `append`. */
   skipOwn: boolean;
@@ -37,7 +59,10 @@ export interface HandoverRules {
   dedupe: boolean;
   /** What tells two messages apart for the dedupe: its id (right), or a specimen's wrong key. */
   dedupeKeyOf(message: WAMessage): string | undefined;
-  /** Keep what was handed over in `env.store` too, so a restarted bot does not hand a redelivery over again. */
+  /**
+   * Keep what was handed over in `env.store` too, so a restarted bot does not hand a redelivery
+   * over again.
+   */
   persist: boolean;
   /** The message's text; must not throw on any shape (media, reaction, stub, no `message`). */
   textOf(message: WAMessage): string;
@@ -57,7 +82,9 @@ export const correctHandover: Readonly<HandoverRules> = Object.freeze({
   persist: true,
   textOf: (message: WAMessage) => {
     const body = message.message;
-    return body?.conversation ?? body?.extendedTextMessage?.text ?? body?.imageMessage?.caption ?? '';
+    return (
+      body?.conversation ?? body?.extendedTextMessage?.text ?? body?.imageMessage?.caption ?? ''
+    );
   },
   admits: () => true,
 });
@@ -86,12 +113,22 @@ export interface SpecimenOptions {
 }
 
 /** Builds a send path from a specimen's send function and the one rule it changes. */
-export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenOptions = {}): SendPath {
+export function specimenPath(
+  env: SimEnv,
+  send: SpecimenSend,
+  options: SpecimenOptions = {},
+): SendPath {
   const policy = validateReconnectPolicy(env.config.reconnect, 'config.reconnect');
   const inFlight = new Set<Promise<unknown>>();
   let onMessage: ((msg: InboundMessage) => void) | undefined;
   const rules: HandoverRules = { ...correctHandover, ...options.handover };
-  const handed = new HandedIds({ store: env.store, logger: env.logger, key: 'specimen/handed-inbound-ids', remembered: handedIdsMax, persisted: rules.persist ? handedIdsPersisted : 0 });
+  const handed = new HandedIds({
+    store: env.store,
+    logger: env.logger,
+    key: 'specimen/handed-inbound-ids',
+    remembered: handedIdsMax,
+    persisted: rules.persist ? handedIdsPersisted : 0,
+  });
   let stopped = false;
   const handOver = handoverOf(rules, handed, (message) => {
     const bound = bindSpecimen(message, ctxFor());
@@ -118,7 +155,12 @@ export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenO
     work.then(forget, forget);
     return work;
   };
-  const ctxFor = (): SpecimenContext => ({ env, supervisor: live, capturedAtInbound: live.current(), track });
+  const ctxFor = (): SpecimenContext => ({
+    env,
+    supervisor: live,
+    capturedAtInbound: live.current(),
+    track,
+  });
   function bindSpecimen(message: WAMessage, ctx: SpecimenContext): InboundMessage | undefined {
     const chatJid = message.key?.remoteJid;
     const id = message.key?.id;
@@ -131,7 +173,10 @@ export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenO
       reply: (text) => go({ text }),
       sendMedia: (media: MediaSpec) => go(mediaContent(media)),
       sendComposing: async () => {
-        await live.current()?.socket.sendPresenceUpdate('composing', chatJid).catch(() => undefined);
+        await live
+          .current()
+          ?.socket.sendPresenceUpdate('composing', chatJid)
+          .catch(() => undefined);
       },
     };
   }
@@ -155,7 +200,11 @@ export function specimenPath(env: SimEnv, send: SpecimenSend, options: SpecimenO
  * counts as handed from the moment its handover begins, as the reference counts it: a message
  * whose handling threw is not handed again when rc14 emits the batch again.
  */
-function handoverOf(rules: HandoverRules, handed: HandedIds, handOne: (message: WAMessage) => void): (upsert: BaileysEventMap['messages.upsert']) => void {
+function handoverOf(
+  rules: HandoverRules,
+  handed: HandedIds,
+  handOne: (message: WAMessage) => void,
+): (upsert: BaileysEventMap['messages.upsert']) => void {
   return (upsert) => {
     if (!rules.types.includes(upsert.type)) return;
     for (const message of upsert.messages) {
@@ -246,7 +295,10 @@ export interface RetryPolicy {
   messageId?: string;
   /** Send only on a socket newer than this generation (default 0: any live socket). */
   afterGeneration?: number;
-  /** Told the generation of the socket that took the write and the id it carried, once `sendMessage` resolved. */
+  /**
+   * Told the generation of the socket that took the write and the id it carried, once `sendMessage`
+   * resolved.
+   */
   onWritten?: (generation: number, messageId: string) => void;
   /**
    * After a failed attempt: the socket generation to wait past before retrying (its own to
@@ -257,7 +309,12 @@ export interface RetryPolicy {
   /** Runs before each retry (e.g. a random spread). */
   pause?: (ctx: SpecimenContext) => Promise<void>;
   /** How one attempt calls the socket (default: `sendMessage` as it is; a specimen may wrap it). */
-  sendVia?: (socket: SocketLike, chatJid: string, content: AnyMessageContent, options: { messageId: string } | undefined) => Promise<unknown>;
+  sendVia?: (
+    socket: SocketLike,
+    chatJid: string,
+    content: AnyMessageContent,
+    options: { messageId: string } | undefined,
+  ) => Promise<unknown>;
   /** After a failed attempt: whether the next one goes out under a new id (default: never). */
   renewIdAfter?: (err: unknown) => boolean;
 }
@@ -290,7 +347,8 @@ export async function sendWithRetry(
     const live = await ctx.supervisor.whenLive(afterGeneration, deadlineAt);
     try {
       const options = policy.ids === 'fresh' ? undefined : { messageId };
-      const sent = await (policy.sendVia?.(live.socket, chatJid, content, options) ?? live.socket.sendMessage(chatJid, content, options));
+      const sent = await (policy.sendVia?.(live.socket, chatJid, content, options) ??
+        live.socket.sendMessage(chatJid, content, options));
       policy.onWritten?.(live.generation, messageId);
       return sent;
     } catch (err) {
@@ -302,13 +360,25 @@ export async function sendWithRetry(
   }
 }
 
-/** How a specimen resends what a closing socket may have swallowed: the reference's rule, with a knob to break. */
+/**
+ * How a specimen resends what a closing socket may have swallowed: the reference's rule, with a
+ * knob to break.
+ */
 export interface ResendRule {
-  /** How long after its write a reply is held: a close within it sends the reply again on the next socket. */
+  /**
+   * How long after its write a reply is held: a close within it sends the reply again on the next
+   * socket.
+   */
   heldMs: number;
-  /** The id of every send: the reply's own throughout (`stable`), or one Baileys mints per send (`fresh`). */
+  /**
+   * The id of every send: the reply's own throughout (`stable`), or one Baileys mints per send
+   * (`fresh`).
+   */
   ids: 'stable' | 'fresh';
-  /** How each attempt calls the socket, and when it takes a new id (a specimen's bug; default: neither). */
+  /**
+   * How each attempt calls the socket, and when it takes a new id (a specimen's bug; default:
+   * neither).
+   */
   attempt?: Pick<RetryPolicy, 'sendVia' | 'renewIdAfter'>;
 }
 
@@ -328,9 +398,19 @@ interface HeldReply {
  * good) within that time, sends it again on the next socket. rc14 resolves a send at the local
  * write, so a frame written into a link that died is lost unless the path sends it again.
  */
-export function resendingPath(env: SimEnv, rule: ResendRule, options: Omit<SpecimenOptions, 'onClose'> = {}): SendPath {
+export function resendingPath(
+  env: SimEnv,
+  rule: ResendRule,
+  options: Omit<SpecimenOptions, 'onClose'> = {},
+): SendPath {
   let held: HeldReply[] = [];
-  const write = (ctx: SpecimenContext, chatJid: string, content: AnyMessageContent, messageId: string, afterGeneration: number) =>
+  const write = (
+    ctx: SpecimenContext,
+    chatJid: string,
+    content: AnyMessageContent,
+    messageId: string,
+    afterGeneration: number,
+  ) =>
     sendWithRetry(ctx, chatJid, content, {
       ...rule.attempt,
       attemptsMax: 8,
@@ -339,22 +419,32 @@ export function resendingPath(env: SimEnv, rule: ResendRule, options: Omit<Speci
       afterGeneration,
       onWritten: (generation, writtenId) => {
         const writtenAt = env.clock.now();
-        held = held.filter((h) => writtenAt - h.writtenAt <= rule.heldMs).slice(-(heldRepliesMax - 1));
+        held = held
+          .filter((h) => writtenAt - h.writtenAt <= rule.heldMs)
+          .slice(-(heldRepliesMax - 1));
         held.push({ chatJid, content, messageId: writtenId, generation, writtenAt });
       },
     });
-  const send: SpecimenSend = (ctx, chatJid, content) => write(ctx, chatJid, content, env.messageIds(), 0);
+  const send: SpecimenSend = (ctx, chatJid, content) =>
+    write(ctx, chatJid, content, env.messageIds(), 0);
   return specimenPath(env, send, {
     ...options,
     onClose: (generation, kind, ctx) => {
       if (kind === 'terminal') return;
       const now = env.clock.now();
-      const again = held.filter((h) => h.generation === generation && now - h.writtenAt <= rule.heldMs);
+      const again = held.filter(
+        (h) => h.generation === generation && now - h.writtenAt <= rule.heldMs,
+      );
       held = held.filter((h) => h.generation !== generation);
-      for (const h of again) ctx.track(write(ctx, h.chatJid, h.content, h.messageId, generation)).catch(() => undefined);
+      for (const h of again)
+        ctx.track(write(ctx, h.chatJid, h.content, h.messageId, generation)).catch(() => undefined);
     },
   });
 }
 
-/** The send loop with the reference's retry rule and attempt budget: a specimen whose bug is elsewhere sends with it. */
-export const retryingSend: SpecimenSend = (ctx, chatJid, content) => sendWithRetry(ctx, chatJid, content, { attemptsMax: 8 });
+/**
+ * The send loop with the reference's retry rule and attempt budget: a specimen whose bug is
+ * elsewhere sends with it.
+ */
+export const retryingSend: SpecimenSend = (ctx, chatJid, content) =>
+  sendWithRetry(ctx, chatJid, content, { attemptsMax: 8 });

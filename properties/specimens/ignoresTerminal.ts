@@ -16,9 +16,14 @@ type Listener = (arg: never) => void;
 type Events = SocketLike['ev'];
 
 /** The close as the bot's handler reads it: closed, for no reason in particular. */
-function withoutReason(update: BaileysEventMap['connection.update']): BaileysEventMap['connection.update'] {
+function withoutReason(
+  update: BaileysEventMap['connection.update'],
+): BaileysEventMap['connection.update'] {
   if (update.connection !== 'close') return update;
-  return { ...update, lastDisconnect: { error: undefined, date: update.lastDisconnect?.date ?? new Date(0) } };
+  return {
+    ...update,
+    lastDisconnect: { error: undefined, date: update.lastDisconnect?.date ?? new Date(0) },
+  };
 }
 
 /** Events of `socket` whose `connection.update` listeners never see a close's status code. */
@@ -40,10 +45,13 @@ function reasonlessEvents(ev: Events): Events {
   };
 }
 
-const reasonless = (makeSocket: SocketFactory): SocketFactory => (config) => {
-  const socket = makeSocket(config);
-  return forwardingSocket(socket, { ev: reasonlessEvents(socket.ev) });
-};
+const reasonless =
+  (makeSocket: SocketFactory): SocketFactory =>
+  (config) => {
+    const socket = makeSocket(config);
+    return forwardingSocket(socket, { ev: reasonlessEvents(socket.ev) });
+  };
 
 /** The ignores-terminal specimen. */
-export const ignoresTerminal: SendPathFactory = (env) => specimenPath(env, retryingSend, { wrapFactory: reasonless });
+export const ignoresTerminal: SendPathFactory = (env) =>
+  specimenPath(env, retryingSend, { wrapFactory: reasonless });

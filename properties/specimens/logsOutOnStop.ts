@@ -15,7 +15,9 @@ type LoggingOut = SocketLike & Pick<WASocket, 'logout'>;
 /** The logs-out-on-stop specimen. */
 export const logsOutOnStop: SendPathFactory = (env) => {
   let latest: LoggingOut | undefined;
-  const path = specimenPath(env, retryingSend, { wrapFactory: (makeSocket) => (config) => (latest = makeSocket(config) as LoggingOut) });
+  const path = specimenPath(env, retryingSend, {
+    wrapFactory: (makeSocket) => (config) => (latest = makeSocket(config) as LoggingOut),
+  });
   return {
     start: (onMessage) => path.start(onMessage),
     async stop() {

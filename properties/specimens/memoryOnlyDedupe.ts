@@ -10,4 +10,5 @@ import type { SendPathFactory } from '../../src/ports.js';
 import { retryingSend, specimenPath } from './host.js';
 
 /** The memory-only-dedupe specimen. */
-export const memoryOnlyDedupe: SendPathFactory = (env) => specimenPath(env, retryingSend, { handover: { persist: false } });
+export const memoryOnlyDedupe: SendPathFactory = (env) =>
+  specimenPath(env, retryingSend, { handover: { persist: false } });

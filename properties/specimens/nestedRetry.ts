@@ -14,14 +14,20 @@ const outerAttemptsMax = 3;
 const outerTimeoutMs = 5000;
 
 /** The bot's send helper: already retries, with one id per call. */
-const sendWithInnerRetry = (ctx: SpecimenContext, chatJid: string, content: Parameters<SpecimenSend>[2]) =>
-  sendWithRetry(ctx, chatJid, content, { attemptsMax: innerAttemptsMax });
+const sendWithInnerRetry = (
+  ctx: SpecimenContext,
+  chatJid: string,
+  content: Parameters<SpecimenSend>[2],
+) => sendWithRetry(ctx, chatJid, content, { attemptsMax: innerAttemptsMax });
 
 /** Rejects after `timeoutMs` — without cancelling `work`, as such helpers usually do. */
 function withTimeout<T>(ctx: SpecimenContext, work: Promise<T>, timeoutMs: number): Promise<T> {
   ctx.track(work).catch(() => undefined); // abandoned work still runs; stop() waits for it
   return new Promise<T>((resolve, reject) => {
-    const timer = ctx.env.clock.setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    const timer = ctx.env.clock.setTimeout(
+      () => reject(new Error(`timed out after ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     work.then(
       (value) => (ctx.env.clock.clearTimeout(timer), resolve(value)),
       (err: unknown) => (ctx.env.clock.clearTimeout(timer), reject(err)),

@@ -12,4 +12,6 @@ import type { SendPathFactory } from '../../src/ports.js';
 import { createReferenceSendPath } from '../../src/reference.js';
 
 /** The no-get-message specimen. */
-export const noGetMessage: SendPathFactory = createReferenceSendPath({ socketConfig: { getMessage: async () => undefined } });
+export const noGetMessage: SendPathFactory = createReferenceSendPath({
+  socketConfig: { getMessage: async () => undefined },
+});

@@ -10,4 +10,5 @@ import type { SendPathFactory } from '../../src/ports.js';
 import { retryingSend, specimenPath } from './host.js';
 
 /** The no-inbound-dedupe specimen. */
-export const noInboundDedupe: SendPathFactory = (env) => specimenPath(env, retryingSend, { handover: { dedupe: false } });
+export const noInboundDedupe: SendPathFactory = (env) =>
+  specimenPath(env, retryingSend, { handover: { dedupe: false } });

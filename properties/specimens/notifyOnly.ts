@@ -11,4 +11,5 @@ import type { SendPathFactory } from '../../src/ports.js';
 import { retryingSend, specimenPath } from './host.js';
 
 /** The notify-only specimen. */
-export const notifyOnly: SendPathFactory = (env) => specimenPath(env, retryingSend, { handover: { types: ['notify'] } });
+export const notifyOnly: SendPathFactory = (env) =>
+  specimenPath(env, retryingSend, { handover: { types: ['notify'] } });

@@ -22,13 +22,25 @@ class OwnTimeoutError extends Error {
   override readonly name = 'OwnTimeoutError';
 }
 
-/** A send that rejects after {@link ownSendTimeoutMs} on the path's clock; the timer is cleared either way. */
-function sendWithOwnTimeout(env: SimEnv, socket: SocketLike, chatJid: string, content: AnyMessageContent, options: { messageId: string } | undefined): Promise<unknown> {
+/**
+ * A send that rejects after {@link ownSendTimeoutMs} on the path's clock; the timer is cleared
+ * either way.
+ */
+function sendWithOwnTimeout(
+  env: SimEnv,
+  socket: SocketLike,
+  chatJid: string,
+  content: AnyMessageContent,
+  options: { messageId: string } | undefined,
+): Promise<unknown> {
   const sending = socket.sendMessage(chatJid, content, options);
   sending.catch(() => undefined); // a send that lost the race settles later: nobody listens
   let timer: unknown;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = env.clock.setTimeout(() => reject(new OwnTimeoutError(`send took longer than ${ownSendTimeoutMs} ms`)), ownSendTimeoutMs);
+    timer = env.clock.setTimeout(
+      () => reject(new OwnTimeoutError(`send took longer than ${ownSendTimeoutMs} ms`)),
+      ownSendTimeoutMs,
+    );
   });
   return Promise.race([sending, timeout]).finally(() => env.clock.clearTimeout(timer));
 }
@@ -39,7 +51,8 @@ export const ownTimeoutFreshId: SendPathFactory = (env) =>
     heldMs: confirmWindowMs(baileysDefaults.keepAliveIntervalMs),
     ids: 'stable',
     attempt: {
-      sendVia: (socket, chatJid, content, options) => sendWithOwnTimeout(env, socket, chatJid, content, options),
+      sendVia: (socket, chatJid, content, options) =>
+        sendWithOwnTimeout(env, socket, chatJid, content, options),
       renewIdAfter: (err) => err instanceof OwnTimeoutError,
     },
   });

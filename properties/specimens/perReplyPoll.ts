@@ -12,7 +12,10 @@ import { sleep, specimenPath, type SpecimenSend } from './host.js';
 
 const send: SpecimenSend = async (ctx, chatJid, content) => {
   const messageId = ctx.env.messageIds();
-  const policy = { ...ctx.env.config.reconnect, maxMs: Math.min(ctx.env.config.reconnect.maxMs, 5000) };
+  const policy = {
+    ...ctx.env.config.reconnect,
+    maxMs: Math.min(ctx.env.config.reconnect.maxMs, 5000),
+  };
   for (let poll = 1; ; poll += 1) {
     const live = ctx.supervisor.current();
     if (live) {

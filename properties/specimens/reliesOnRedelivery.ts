@@ -19,13 +19,15 @@ export const warmUpMs = 2000;
 /** The relies-on-redelivery specimen. */
 export const reliesOnRedelivery: SendPathFactory = (env) => {
   let readyAt = Number.POSITIVE_INFINITY;
-  const noteOpens = (makeSocket: SocketFactory): SocketFactory => (config) => {
-    const socket = makeSocket(config);
-    socket.ev.on('connection.update', (update) => {
-      if (update.connection === 'open') readyAt = env.clock.now() + warmUpMs;
-    });
-    return socket;
-  };
+  const noteOpens =
+    (makeSocket: SocketFactory): SocketFactory =>
+    (config) => {
+      const socket = makeSocket(config);
+      socket.ev.on('connection.update', (update) => {
+        if (update.connection === 'open') readyAt = env.clock.now() + warmUpMs;
+      });
+      return socket;
+    };
   const admits = (): boolean => {
     if (env.clock.now() < readyAt) throw new Error('not ready yet: WhatsApp will deliver it again');
     return true;

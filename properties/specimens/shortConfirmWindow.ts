@@ -13,6 +13,12 @@ import { baileysDefaults, keepAliveDetectionMsMax } from '../../src/baileysFacts
 import type { SendPathFactory } from '../../src/ports.js';
 import { resendingPath } from './host.js';
 
-/** The short-confirm-window specimen: held for the keep-alive's detection bound, without ws's close timeout. */
+/**
+ * The short-confirm-window specimen: held for the keep-alive's detection bound, without ws's close
+ * timeout.
+ */
 export const shortConfirmWindow: SendPathFactory = (env) =>
-  resendingPath(env, { heldMs: keepAliveDetectionMsMax(baileysDefaults.keepAliveIntervalMs), ids: 'stable' });
+  resendingPath(env, {
+    heldMs: keepAliveDetectionMsMax(baileysDefaults.keepAliveIntervalMs),
+    ids: 'stable',
+  });

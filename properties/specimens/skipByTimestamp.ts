@@ -16,13 +16,16 @@ import { retryingSend, specimenPath } from './host.js';
 export const skipByTimestamp: SendPathFactory = (env) => {
   // Seconds, as the snippets compare them: `messageTimestamp` is in seconds.
   let openedAtS = Number.POSITIVE_INFINITY;
-  const noteOpens = (makeSocket: SocketFactory): SocketFactory => (config) => {
-    const socket = makeSocket(config);
-    socket.ev.on('connection.update', (update) => {
-      if (update.connection === 'open') openedAtS = Math.floor(env.clock.now() / 1000);
-    });
-    return socket;
-  };
-  const admits = (message: WAMessage): boolean => Number(message.messageTimestamp ?? 0) >= openedAtS;
+  const noteOpens =
+    (makeSocket: SocketFactory): SocketFactory =>
+    (config) => {
+      const socket = makeSocket(config);
+      socket.ev.on('connection.update', (update) => {
+        if (update.connection === 'open') openedAtS = Math.floor(env.clock.now() / 1000);
+      });
+      return socket;
+    };
+  const admits = (message: WAMessage): boolean =>
+    Number(message.messageTimestamp ?? 0) >= openedAtS;
   return specimenPath(env, retryingSend, { wrapFactory: noteOpens, handover: { admits } });
 };

@@ -9,8 +9,11 @@
 import type { SendPathFactory, SocketFactory } from '../../src/ports.js';
 import { forwardingSocket, retryingSend, specimenPath } from './host.js';
 
-const endForgotten = (makeSocket: SocketFactory): SocketFactory => (config) =>
-  forwardingSocket(makeSocket(config), { end: async () => undefined });
+const endForgotten =
+  (makeSocket: SocketFactory): SocketFactory =>
+  (config) =>
+    forwardingSocket(makeSocket(config), { end: async () => undefined });
 
 /** The stop-keeps-socket specimen. */
-export const stopKeepsSocket: SendPathFactory = (env) => specimenPath(env, retryingSend, { wrapFactory: endForgotten });
+export const stopKeepsSocket: SendPathFactory = (env) =>
+  specimenPath(env, retryingSend, { wrapFactory: endForgotten });

@@ -11,7 +11,10 @@ import { specimenPath, type SpecimenContext, type SpecimenSend } from './host.js
 
 const attemptsMax = 8;
 
-/** A live socket newer than `generation`, whenever one opens. A stop or a terminal close ends the wait for nobody. */
+/**
+ * A live socket newer than `generation`, whenever one opens. A stop or a terminal close ends the
+ * wait for nobody.
+ */
 function untilOpen(ctx: SpecimenContext, generation: number): Promise<LiveSocket> {
   return new Promise((resolve) => {
     ctx.supervisor.whenLive(generation, Infinity).then(resolve, () => undefined);
@@ -33,4 +36,5 @@ const send: SpecimenSend = async (ctx, chatJid, content) => {
 };
 
 /** The stop-strands-replies specimen: its stop() does not wait for the replies it strands. */
-export const stopStrandsReplies: SendPathFactory = (env) => specimenPath(env, send, { stopAwaitsReplies: false });
+export const stopStrandsReplies: SendPathFactory = (env) =>
+  specimenPath(env, send, { stopAwaitsReplies: false });

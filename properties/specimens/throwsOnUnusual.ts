@@ -12,7 +12,9 @@ import type { WAMessage } from '@whiskeysockets/baileys';
 import type { SendPathFactory } from '../../src/ports.js';
 import { retryingSend, specimenPath } from './host.js';
 
-const textOf = (msg: WAMessage): string => msg.message!.conversation || msg.message!.extendedTextMessage!.text!;
+const textOf = (msg: WAMessage): string =>
+  msg.message!.conversation || msg.message!.extendedTextMessage!.text!;
 
 /** The throws-on-unusual specimen. */
-export const throwsOnUnusual: SendPathFactory = (env) => specimenPath(env, retryingSend, { handover: { textOf } });
+export const throwsOnUnusual: SendPathFactory = (env) =>
+  specimenPath(env, retryingSend, { handover: { textOf } });

@@ -11,4 +11,13 @@ import { retryingSend, specimenPath } from './host.js';
 
 /** The uncapped-backoff specimen. */
 export const uncappedBackoff: SendPathFactory = (env) =>
-  specimenPath({ ...env, config: { ...env.config, reconnect: { ...env.config.reconnect, maxMs: Number.MAX_SAFE_INTEGER } } }, retryingSend);
+  specimenPath(
+    {
+      ...env,
+      config: {
+        ...env.config,
+        reconnect: { ...env.config.reconnect, maxMs: Number.MAX_SAFE_INTEGER },
+      },
+    },
+    retryingSend,
+  );

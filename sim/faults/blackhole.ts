@@ -8,7 +8,11 @@
  */
 import fc from 'fast-check';
 import { z } from 'zod';
-import { baileysDefaults, keepAliveDetectionMsMax, wsCloseTimeoutMs } from '../../src/baileysFacts.js';
+import {
+  baileysDefaults,
+  keepAliveDetectionMsMax,
+  wsCloseTimeoutMs,
+} from '../../src/baileysFacts.js';
 import { atSchema } from '../timelineAtoms.js';
 import { defineFault } from './fault.js';
 
@@ -28,16 +32,24 @@ export interface BlackholeStep {
  * keep-alive needs up to two intervals + 5 s (default settings) to end a silent socket, ws then
  * waits its close timeout, and a connect made during it hangs for a whole `connectTimeoutMs`.
  */
-export const blackholeAftermathMs = keepAliveDetectionMsMax(baileysDefaults.keepAliveIntervalMs) + wsCloseTimeoutMs + baileysDefaults.connectTimeoutMs;
+export const blackholeAftermathMs =
+  keepAliveDetectionMsMax(baileysDefaults.keepAliveIntervalMs) +
+  wsCloseTimeoutMs +
+  baileysDefaults.connectTimeoutMs;
 
 /** The `blackhole` fault. */
 export const blackhole = defineFault<'blackhole', BlackholeEvent, BlackholeStep>({
   kind: 'blackhole',
-  summary: "the network goes silent until untilAt: writes resolve and stall; the keep-alive ends a socket silent too long (408 'Connection was lost' after ws's 30 s close timeout); connects hang",
+  summary:
+    'the network goes silent until untilAt: writes resolve and stall; the keep-alive ' +
+    'ends ' +
+    "a socket silent too long (408 'Connection was lost' after ws's 30 s close timeout); " +
+    'connects hang',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt'],
-  check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
+  check: (event) =>
+    event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
     target.addRule('connect', (at) => (at < event.untilAt ? { kind: 'hang' } : undefined));
     for (const link of target.openLinks()) link.silence(event.untilAt);

@@ -11,13 +11,17 @@ import { defineFault, type FaultStepBase } from './fault.js';
 
 const schema = z.strictObject({ at: atSchema, do: z.literal('heal') });
 
-/** `heal`: clears refusals, blackholes (for new connections), extra latency and every other rule. */
+/**
+ * `heal`: clears refusals, blackholes (for new connections), extra latency and every other rule.
+ */
 export type HealEvent = z.infer<typeof schema>;
 
 /** The `heal` event (a network event, not a fault). */
 export const heal = defineFault<'heal', HealEvent, FaultStepBase<'heal'>>({
   kind: 'heal',
-  summary: 'the network gets well: no refusals, no blackhole for new connections, base latency, no fault rule left',
+  summary:
+    'the network gets well: no refusals, no blackhole for new connections, base latency, ' +
+    'no fault rule left',
   isFault: false,
   schema,
   keyOrder: ['at', 'do'],

@@ -7,7 +7,11 @@ import { z } from 'zod';
 import { atSchema, timelineLimits } from '../timelineAtoms.js';
 import { defineFault } from './fault.js';
 
-const schema = z.strictObject({ at: atSchema, do: z.literal('latency'), ms: z.int().min(0).max(timelineLimits.latencyMsMax) });
+const schema = z.strictObject({
+  at: atSchema,
+  do: z.literal('latency'),
+  ms: z.int().min(0).max(timelineLimits.latencyMsMax),
+});
 
 /** `latency`: one-way network latency from now on, ms. */
 export type LatencyEvent = z.infer<typeof schema>;

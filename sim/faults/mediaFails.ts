@@ -54,13 +54,16 @@ const hangsArb = fc.record({
 export const mediaFails = defineFault<'mediaFails', MediaFailsEvent, MediaFailsStep>({
   kind: 'mediaFails',
   summary:
-    "media sends until untilAt fail before any frame: uploads (Boom 500 'Media upload failed on all " +
-    "hosts'), media_conn (Boom 500, cached per socket), or uploads never answered (the send stays " +
+    "media sends until untilAt fail before any frame: uploads (Boom 500 'Media upload " +
+    'failed on all ' +
+    "hosts'), media_conn (Boom 500, cached per socket), or uploads never answered (the " +
+    'send stays ' +
     'pending for good)',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt', 'stage'],
-  check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
+  check: (event) =>
+    event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
     const hangs = event.stage === 'uploadHangs';
     const stage = hangs ? 'upload' : event.stage;
@@ -75,7 +78,10 @@ export const mediaFails = defineFault<'mediaFails', MediaFailsEvent, MediaFailsS
     // Three runs in four: it only matters with a media send in its window, and a hung upload
     // (which a path must bound itself) only when that send starts one.
     swarm: {
-      mediaFails: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      mediaFails: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(true) },
+        { weight: 1, arbitrary: fc.constant(false) },
+      ),
     },
     kindOf: () => 'mediaFails',
   },

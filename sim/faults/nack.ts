@@ -23,10 +23,16 @@ const schema = z.strictObject({
   do: z.literal('nack'),
   chat: chatNameSchema.optional(),
   delayMs: delayMsSchema,
-  code: z.string().regex(/^[0-9]{3}$/, 'must be a 3-digit error code').optional(),
+  code: z
+    .string()
+    .regex(/^[0-9]{3}$/, 'must be a 3-digit error code')
+    .optional(),
 });
 
-/** `nack`: the server refuses the next message (to `chat`, or any chat); the nack reaches the bot `delayMs` later. */
+/**
+ * `nack`: the server refuses the next message (to `chat`, or any chat); the nack reaches the bot
+ * `delayMs` later.
+ */
 export type NackEvent = z.infer<typeof schema>;
 
 /** A generated nack: for chat index `chat`, or (undefined) the next message in any chat. */
@@ -40,12 +46,16 @@ export interface NackStep {
 /** The `nack` fault. */
 export const nack = defineFault<'nack', NackEvent, NackStep>({
   kind: 'nack',
-  summary: 'the server refuses the next message (to chat, or any chat): messages.update status ERROR, never visible',
+  summary:
+    'the server refuses the next message (to chat, or any chat): messages.update status ' +
+    'ERROR, never visible',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'chat', 'delayMs', 'code'],
   check: (event, facts) =>
-    event.chat !== undefined && !facts.inboundChats.has(event.chat) ? [`chat: unknown chat "${event.chat}" (no inbound in that chat)`] : [],
+    event.chat !== undefined && !facts.inboundChats.has(event.chat)
+      ? [`chat: unknown chat "${event.chat}" (no inbound in that chat)`]
+      : [],
   apply(event, target) {
     const chatJid = event.chat === undefined ? undefined : target.jidOf(event.chat);
     let taken = false;
@@ -62,7 +72,12 @@ export const nack = defineFault<'nack', NackEvent, NackStep>({
   draw: { shape: 'tick', tone: 'fault', label: () => 'nack' },
   coverage: {
     // Rarer: a nacked reply is lost whatever the path does.
-    swarm: { nack: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) },
+    swarm: {
+      nack: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(false) },
+        { weight: 1, arbitrary: fc.constant(true) },
+      ),
+    },
     kindOf: () => 'nack',
     // It fires only when a message takes it.
     fired: (event, history) => history.attempts.some((a) => a.nacked === true && a.at >= event.at),

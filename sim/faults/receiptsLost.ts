@@ -24,11 +24,15 @@ export interface ReceiptsLostStep {
 /** The `receiptsLost` fault. */
 export const receiptsLost = defineFault<'receiptsLost', ReceiptsLostEvent, ReceiptsLostStep>({
   kind: 'receiptsLost',
-  summary: 'receipts the bot sends before untilAt never reach the server: those inbound messages are delivered again at the next login',
+  summary:
+    'receipts the bot sends before untilAt never reach the server: those inbound ' +
+    'messages ' +
+    'are delivered again at the next login',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt'],
-  check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
+  check: (event) =>
+    event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
     target.addRule('receipt', () => (target.now() < event.untilAt ? 'lost' : undefined));
   },
@@ -36,10 +40,21 @@ export const receiptsLost = defineFault<'receiptsLost', ReceiptsLostEvent, Recei
   draw: { shape: 'band', tone: 'slow', label: () => 'receipts', untilAt: (event) => event.untilAt },
   coverage: {
     // Often on: redelivery needs lost receipts, an inbound in their window and a reconnect.
-    swarm: { receiptsLost: fc.oneof({ weight: 1, arbitrary: fc.constant(false) }, { weight: 3, arbitrary: fc.constant(true) }) },
+    swarm: {
+      receiptsLost: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(false) },
+        { weight: 3, arbitrary: fc.constant(true) },
+      ),
+    },
     kindOf: () => 'receiptsLost',
     // It matters when a message it covered was delivered again.
-    mattered: (event, history) => history.inbound.some((m) => m.deliveries.length > 1 && m.deliveries[0]!.at >= event.at && m.deliveries[0]!.at < event.untilAt),
+    mattered: (event, history) =>
+      history.inbound.some(
+        (m) =>
+          m.deliveries.length > 1 &&
+          m.deliveries[0]!.at >= event.at &&
+          m.deliveries[0]!.at < event.untilAt,
+      ),
   },
   generate: {
     step: fc.record({
@@ -52,6 +67,8 @@ export const receiptsLost = defineFault<'receiptsLost', ReceiptsLostEvent, Recei
     sceneAnchor: 'inbound',
     toEvent: (step, at) => ({ at, do: 'receiptsLost', untilAt: at + step.forMs }),
     // Lost receipts show only when the connection goes before they get through.
-    companions: (step, at) => [{ at: at + step.dropAfterMs, do: 'drop', reason: 'connectionReset' }],
+    companions: (step, at) => [
+      { at: at + step.dropAfterMs, do: 'drop', reason: 'connectionReset' },
+    ],
   },
 });

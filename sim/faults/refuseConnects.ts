@@ -20,21 +20,34 @@ export interface RefuseConnectsStep {
 }
 
 /** The `refuseConnects` fault. */
-export const refuseConnects = defineFault<'refuseConnects', RefuseConnectsEvent, RefuseConnectsStep>({
+export const refuseConnects = defineFault<
+  'refuseConnects',
+  RefuseConnectsEvent,
+  RefuseConnectsStep
+>({
   kind: 'refuseConnects',
   summary: 'connects completing before untilAt are refused (close 408 ECONNREFUSED)',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt'],
-  check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
+  check: (event) =>
+    event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
     target.addRule('connect', (at) => (at < event.untilAt ? { kind: 'refuse' } : undefined));
   },
   describe: (event) => `refuseConnects until ${event.untilAt} ms`,
-  draw: { shape: 'band', tone: 'fault', label: () => 'refuseConnects', untilAt: (event) => event.untilAt },
+  draw: {
+    shape: 'band',
+    tone: 'fault',
+    label: () => 'refuseConnects',
+    untilAt: (event) => event.untilAt,
+  },
   coverage: { swarm: { refuseConnects: fc.boolean() }, kindOf: () => 'refuseConnects' },
   generate: {
-    step: fc.record({ do: fc.constant('refuseConnects' as const), forMs: fc.integer({ min: 0, max: 60_000 }) }),
+    step: fc.record({
+      do: fc.constant('refuseConnects' as const),
+      forMs: fc.integer({ min: 0, max: 60_000 }),
+    }),
     stepWeight: 1,
     sceneWeight: 2,
     toEvent: (step, at) => ({ at, do: 'refuseConnects', untilAt: at + step.forMs }),

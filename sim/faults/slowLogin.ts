@@ -47,7 +47,12 @@ export const slowLogin = defineFault<'slowLogin', SlowLoginEvent, SlowLoginStep>
     );
   },
   describe: (event) => `slowLogin +${event.delayMs} ms until ${event.untilAt} ms`,
-  draw: { shape: 'band', tone: 'slow', label: () => 'slow login', untilAt: (event) => event.untilAt },
+  draw: {
+    shape: 'band',
+    tone: 'slow',
+    label: () => 'slow login',
+    untilAt: (event) => event.untilAt,
+  },
   coverage: { swarm: { slowLogin: fc.boolean() }, kindOf: () => 'slowLogin' },
   generate: {
     step: fc.record({
@@ -59,6 +64,11 @@ export const slowLogin = defineFault<'slowLogin', SlowLoginEvent, SlowLoginStep>
     // rejected upgrades (upgradeRejected.ts), the logins after it slow, and never on its own.
     stepWeight: 0,
     sceneWeight: 0,
-    toEvent: (step, at) => ({ at, do: 'slowLogin', untilAt: at + step.forMs, delayMs: step.delayMs }),
+    toEvent: (step, at) => ({
+      at,
+      do: 'slowLogin',
+      untilAt: at + step.forMs,
+      delayMs: step.delayMs,
+    }),
   },
 });

@@ -24,11 +24,14 @@ export interface StuckWritesStep {
 /** The `stuckWrites` fault. */
 export const stuckWrites = defineFault<'stuckWrites', StuckWritesEvent, StuckWritesStep>({
   kind: 'stuckWrites',
-  summary: "writes until untilAt are stuck behind a full send buffer: 408 'Timed Out' after connectTimeoutMs, never written",
+  summary:
+    "writes until untilAt are stuck behind a full send buffer: 408 'Timed Out' after " +
+    'connectTimeoutMs, never written',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt'],
-  check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
+  check: (event) =>
+    event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
     target.addRule('write', () => (target.now() < event.untilAt ? 'stuck' : undefined));
   },
@@ -37,11 +40,19 @@ export const stuckWrites = defineFault<'stuckWrites', StuckWritesEvent, StuckWri
   coverage: {
     // Three runs in four: only liveness can tell a path that waits for a newer socket after a
     // 408 on a healthy one (rc14 never writes a stuck frame), and only near a heal.
-    swarm: { stuckWrites: fc.oneof({ weight: 1, arbitrary: fc.constant(false) }, { weight: 3, arbitrary: fc.constant(true) }) },
+    swarm: {
+      stuckWrites: fc.oneof(
+        { weight: 1, arbitrary: fc.constant(false) },
+        { weight: 3, arbitrary: fc.constant(true) },
+      ),
+    },
     kindOf: () => 'stuckWrites',
   },
   generate: {
-    step: fc.record({ do: fc.constant('stuckWrites' as const), forMs: fc.integer({ min: 0, max: 60_000 }) }),
+    step: fc.record({
+      do: fc.constant('stuckWrites' as const),
+      forMs: fc.integer({ min: 0, max: 60_000 }),
+    }),
     stepWeight: 1,
     sceneWeight: 4,
     toEvent: (step, at) => ({ at, do: 'stuckWrites', untilAt: at + step.forMs }),

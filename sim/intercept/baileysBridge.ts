@@ -9,9 +9,9 @@
  *   after a run, or a module on the seam that reaches around `env.makeSocket`). A process that
  *   intercepts Baileys is an audit: nothing in it may open a real connection to WhatsApp.
  *
- * The stand-in's `useMultiFileAuthState`, `makeCacheableSignalKeyStore`, `fetchLatestBaileysVersion`
- * and `fetchLatestWaWebVersion` call the bridge too, which answers them in memory and offline at
- * any time (baileysHelpers.ts), with a fresh auth state per run.
+ * The stand-in's `useMultiFileAuthState`, `makeCacheableSignalKeyStore`,
+ * `fetchLatestBaileysVersion` and `fetchLatestWaWebVersion` call the bridge too, which answers them
+ * in memory and offline at any time (baileysHelpers.ts), with a fresh auth state per run.
  *
  * The hook redirects Baileys only while the shared `redirect` flag is up (during an import for
  * interception and during intercepted runs): any other import gets the real module.
@@ -20,13 +20,26 @@
  * process (a test runner may load the sources and the build side by side) shares one.
  */
 import type { SocketConfig, SocketFactory } from '../../src/ports.js';
-import type { AuthenticationState, CacheStore, SignalKeyStore, WAVersion } from '@whiskeysockets/baileys';
+import type {
+  AuthenticationState,
+  CacheStore,
+  SignalKeyStore,
+  WAVersion,
+} from '@whiskeysockets/baileys';
 import { withSocketStubs, type SocketStubs } from '../network/socketSurface.js';
-import { cacheableSignalKeyStore, latestVersion, SimulatedAuthStates, type CacheableStoreMaker } from './baileysHelpers.js';
+import {
+  cacheableSignalKeyStore,
+  latestVersion,
+  SimulatedAuthStates,
+  type CacheableStoreMaker,
+} from './baileysHelpers.js';
 
 const bridgeKey = Symbol.for('baileys-sim.intercept.baileys');
 
-type State = { mode: 'idle' } | { mode: 'loading'; module: string } | { mode: 'run'; makeSocket: SocketFactory };
+type State =
+  | { mode: 'idle' }
+  | { mode: 'loading'; module: string }
+  | { mode: 'run'; makeSocket: SocketFactory };
 
 /** The process's bridge; see the module comment. */
 export class BaileysBridge {
@@ -51,25 +64,45 @@ export class BaileysBridge {
     const state = this.#state;
     if (state.mode === 'run') return withSocketStubs(state.makeSocket(config), this.socketStubs);
     if (state.mode === 'loading') {
-      throw new Error(`baileys-sim: ${state.module} called makeWASocket while it was being imported; open the connection in start() instead`);
+      throw new Error(
+        `baileys-sim: ${state.module} called makeWASocket while it was being imported; ` +
+          `open the connection in start() instead`,
+      );
     }
     if (outsideRun !== undefined) return outsideRun();
     throw new Error(
-      'baileys-sim: makeWASocket was called outside an intercepted run: by code still running after its run ended, or by a send path on the seam that calls Baileys itself instead of env.makeSocket (audit it with --intercept)',
+      'baileys-sim: makeWASocket was called outside an intercepted run: by code still ' +
+        'running after its run ended, or by a send path on the seam that calls Baileys ' +
+        'itself instead of env.makeSocket (audit it with --intercept)',
     );
   }
 
-  /** The stand-in's `useMultiFileAuthState(folder)`: in memory, fresh each run (baileysHelpers.ts). */
-  async useMultiFileAuthState(folder: unknown): Promise<{ state: AuthenticationState; saveCreds: () => Promise<void> }> {
+  /**
+   * The stand-in's `useMultiFileAuthState(folder)`: in memory, fresh each run (baileysHelpers.ts).
+   */
+  async useMultiFileAuthState(
+    folder: unknown,
+  ): Promise<{ state: AuthenticationState; saveCreds: () => Promise<void> }> {
     return this.#auth.forFolder(folder);
   }
 
-  /** The stand-in's `makeCacheableSignalKeyStore`: rc14's (`real`) over a timer-free cache unless the bot gave one. */
-  makeCacheableSignalKeyStore(real: CacheableStoreMaker, store: SignalKeyStore, logger?: unknown, cache?: CacheStore): SignalKeyStore {
+  /**
+   * The stand-in's `makeCacheableSignalKeyStore`: rc14's (`real`) over a timer-free cache unless
+   * the bot gave one.
+   */
+  makeCacheableSignalKeyStore(
+    real: CacheableStoreMaker,
+    store: SignalKeyStore,
+    logger?: unknown,
+    cache?: CacheStore,
+  ): SignalKeyStore {
     return cacheableSignalKeyStore(real, store, logger, cache);
   }
 
-  /** The stand-in's `fetchLatestBaileysVersion` and `fetchLatestWaWebVersion`: rc14's own version, offline. */
+  /**
+   * The stand-in's `fetchLatestBaileysVersion` and `fetchLatestWaWebVersion`: rc14's own version,
+   * offline.
+   */
   async fetchLatestVersion(): Promise<{ version: WAVersion; isLatest: true }> {
     return latestVersion();
   }
@@ -84,7 +117,10 @@ export class BaileysBridge {
     return this.#enter({ mode: 'loading', module });
   }
 
-  /** Sends `makeWASocket` to `makeSocket` (a run's fake factory) until the returned function is called. */
+  /**
+   * Sends `makeWASocket` to `makeSocket` (a run's fake factory) until the returned function is
+   * called.
+   */
   beginRun(makeSocket: SocketFactory): () => void {
     const end = this.#enter({ mode: 'run', makeSocket });
     this.#auth.beginRun();
@@ -96,7 +132,8 @@ export class BaileysBridge {
   }
 
   #enter(state: State): () => void {
-    if (this.#state.mode !== 'idle') throw new Error(`invariant: Baileys interception already in use (${this.#state.mode})`);
+    if (this.#state.mode !== 'idle')
+      throw new Error(`invariant: Baileys interception already in use (${this.#state.mode})`);
     this.#state = state;
     Atomics.store(this.#redirect, 0, 1);
     return () => {

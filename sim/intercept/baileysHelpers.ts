@@ -20,7 +20,15 @@
  *   and `isLatest: true`; rc14's go to GitHub and web.whatsapp.com (`Utils/generics.js`).
  */
 import { createHash } from 'node:crypto';
-import type { AuthenticationCreds, AuthenticationState, CacheStore, SignalDataSet, SignalDataTypeMap, SignalKeyStore, WAVersion } from '@whiskeysockets/baileys';
+import type {
+  AuthenticationCreds,
+  AuthenticationState,
+  CacheStore,
+  SignalDataSet,
+  SignalDataTypeMap,
+  SignalKeyStore,
+  WAVersion,
+} from '@whiskeysockets/baileys';
 import { DEFAULT_CONNECTION_CONFIG } from '@whiskeysockets/baileys';
 import { simulatedAccount } from '../network/socketChannel.js';
 
@@ -35,7 +43,10 @@ export const authFoldersMax = 100;
 /** Keys one auth state may hold (a limit on everything). */
 export const authKeysMax = 100_000;
 
-/** Fixed bytes for a fixed label: the simulated session's keys are the same in every run and process. */
+/**
+ * Fixed bytes for a fixed label: the simulated session's keys are the same in every run and
+ * process.
+ */
 function bytes(label: string, length = 32): Buffer {
   return createHash('sha512').update(`baileys-sim/auth/${label}`).digest().subarray(0, length);
 }
@@ -54,7 +65,11 @@ export function pairedCreds(): AuthenticationCreds {
     noiseKey: keyPair('noise'),
     pairingEphemeralKeyPair: keyPair('pairing'),
     signedIdentityKey: keyPair('identity'),
-    signedPreKey: { keyPair: keyPair('signed-pre-key'), signature: bytes('signature', 64), keyId: 1 },
+    signedPreKey: {
+      keyPair: keyPair('signed-pre-key'),
+      signature: bytes('signature', 64),
+      keyId: 1,
+    },
     registrationId: 4242,
     advSecretKey: bytes('adv').toString('base64'),
     processedHistoryMessages: [],
@@ -83,15 +98,21 @@ function memoryKeys(): SignalKeyStore {
       for (const [type, entries] of Object.entries(set)) {
         for (const [id, value] of Object.entries(entries ?? {})) {
           if (value === null || value === undefined) data.delete(`${type}/${id}`);
-          else if (data.size < authKeysMax || data.has(`${type}/${id}`)) data.set(`${type}/${id}`, value);
-          else throw new RangeError(`baileys-sim: the in-memory auth state holds at most ${authKeysMax} keys`);
+          else if (data.size < authKeysMax || data.has(`${type}/${id}`))
+            data.set(`${type}/${id}`, value);
+          else
+            throw new RangeError(
+              `baileys-sim: the in-memory auth state holds at most ${authKeysMax} keys`,
+            );
         }
       }
     },
   };
 }
 
-/** In-memory auth states by folder: one set per run, one for the process (see the module comment). */
+/**
+ * In-memory auth states by folder: one set per run, one for the process (see the module comment).
+ */
 export class SimulatedAuthStates {
   #process = new Map<string, SimulatedAuthState>();
   #run: Map<string, SimulatedAuthState> | undefined;
@@ -108,12 +129,19 @@ export class SimulatedAuthStates {
 
   /** The state of `folder` now (the run's during a run, the process's otherwise). */
   forFolder(folder: unknown): SimulatedAuthState {
-    if (typeof folder !== 'string') throw new TypeError(`useMultiFileAuthState(folder): folder must be a string (got ${typeof folder})`);
+    if (typeof folder !== 'string')
+      throw new TypeError(
+        `useMultiFileAuthState(folder): folder must be a string (got ${typeof folder})`,
+      );
     const states = this.#run ?? this.#process;
     let state = states.get(folder);
     if (state === undefined) {
-      if (states.size >= authFoldersMax) throw new RangeError(`baileys-sim: at most ${authFoldersMax} auth folders per run`);
-      state = { state: { creds: pairedCreds(), keys: memoryKeys() }, saveCreds: async () => undefined };
+      if (states.size >= authFoldersMax)
+        throw new RangeError(`baileys-sim: at most ${authFoldersMax} auth folders per run`);
+      state = {
+        state: { creds: pairedCreds(), keys: memoryKeys() },
+        saveCreds: async () => undefined,
+      };
       states.set(folder, state);
     }
     return state;
@@ -129,7 +157,8 @@ export class MapCache implements CacheStore {
   }
 
   set<T>(key: string, value: T): boolean {
-    if (!this.#entries.has(key) && this.#entries.size >= authKeysMax) this.#entries.delete(this.#entries.keys().next().value as string);
+    if (!this.#entries.has(key) && this.#entries.size >= authKeysMax)
+      this.#entries.delete(this.#entries.keys().next().value as string);
     this.#entries.set(key, value);
     return true;
   }
@@ -144,10 +173,21 @@ export class MapCache implements CacheStore {
 }
 
 /** rc14's `makeCacheableSignalKeyStore`, as the stand-in passes it. */
-export type CacheableStoreMaker = (store: SignalKeyStore, logger?: never, cache?: CacheStore) => SignalKeyStore;
+export type CacheableStoreMaker = (
+  store: SignalKeyStore,
+  logger?: never,
+  cache?: CacheStore,
+) => SignalKeyStore;
 
-/** rc14's `makeCacheableSignalKeyStore` over a {@link MapCache} unless the bot gave its own cache. */
-export function cacheableSignalKeyStore(real: CacheableStoreMaker, store: SignalKeyStore, logger?: unknown, cache?: CacheStore): SignalKeyStore {
+/**
+ * rc14's `makeCacheableSignalKeyStore` over a {@link MapCache} unless the bot gave its own cache.
+ */
+export function cacheableSignalKeyStore(
+  real: CacheableStoreMaker,
+  store: SignalKeyStore,
+  logger?: unknown,
+  cache?: CacheStore,
+): SignalKeyStore {
   return real(store, logger as never, cache ?? new MapCache());
 }
 

@@ -25,10 +25,15 @@ import type { ClockView, TimerOrigin } from '../clock.js';
 import { ownerOfCall } from '../sites.js';
 import { Patches } from './patches.js';
 
-/** Node's largest timer delay; a longer (or a non-positive, or NaN) one becomes 1 ms, as in Node. */
+/**
+ * Node's largest timer delay; a longer (or a non-positive, or NaN) one becomes 1 ms, as in Node.
+ */
 const nodeTimerDelayMsMax = 2 ** 31 - 1;
 
-/** Node's delay rule (`lib/internal/timers.js`, `Timeout`): coerce to a number, 1 ms unless in [1, 2^31 - 1]. */
+/**
+ * Node's delay rule (`lib/internal/timers.js`, `Timeout`): coerce to a number, 1 ms unless in [1,
+ * 2^31 - 1].
+ */
 function nodeDelayMs(delay: unknown): number {
   const ms = Number(delay);
   return ms >= 1 && ms <= nodeTimerDelayMsMax ? ms : 1;
@@ -50,7 +55,14 @@ class VirtualTimeout {
   #active = false;
   #refed = true;
 
-  constructor(owner: GlobalTimers, view: ClockView, id: number, callback: (...args: unknown[]) => void, args: unknown[], origin: TimerOrigin) {
+  constructor(
+    owner: GlobalTimers,
+    view: ClockView,
+    id: number,
+    callback: (...args: unknown[]) => void,
+    args: unknown[],
+    origin: TimerOrigin,
+  ) {
     this.#owner = owner;
     this.#view = view;
     this.id = id;
@@ -119,7 +131,9 @@ class VirtualTimeout {
   }
 }
 
-/** The clock views the globals' timers go to: the path's, and Baileys' own (see the module comment). */
+/**
+ * The clock views the globals' timers go to: the path's, and Baileys' own (see the module comment).
+ */
 export interface TimerViews {
   readonly path: ClockView;
   readonly library: ClockView;
@@ -139,11 +153,21 @@ class GlobalTimers {
    * A new timer, armed; `caller` is the global function the code called (left out of the
    * stack that says whose the timer is).
    */
-  make(callback: unknown, delay: unknown, args: unknown[], repeat: boolean, caller: (...a: never[]) => unknown): VirtualTimeout {
+  make(
+    callback: unknown,
+    delay: unknown,
+    args: unknown[],
+    repeat: boolean,
+    caller: (...a: never[]) => unknown,
+  ): VirtualTimeout {
     if (typeof callback !== 'function') {
-      throw new TypeError(`The "callback" argument must be of type function. Received ${callback === null ? 'null' : typeof callback}`);
+      throw new TypeError(
+        `The "callback" argument must be of type function. Received ` +
+          `${callback === null ? 'null' : typeof callback}`,
+      );
     }
-    // The stack is kept only when the run records creation sites: a kept stack keeps its frames' objects alive.
+    // The stack is kept only when the run records creation sites: a kept stack keeps its frames'
+    // objects alive.
     const site = this.#views.path.captureSites;
     const { madeBy, stack } = ownerOfCall(caller, callback, site);
     const view = madeBy === 'baileys' ? this.#views.library : this.#views.path;
@@ -151,7 +175,14 @@ class GlobalTimers {
     const origin: TimerOrigin = site
       ? { createdAt: view.now(), delayMs: nodeDelayMs(delay), repeats: repeat, call, stack }
       : { createdAt: view.now(), delayMs: nodeDelayMs(delay), repeats: repeat, call };
-    const timeout = new VirtualTimeout(this, view, ++this.#ids, callback as (...a: unknown[]) => void, args, origin);
+    const timeout = new VirtualTimeout(
+      this,
+      view,
+      ++this.#ids,
+      callback as (...a: unknown[]) => void,
+      args,
+      origin,
+    );
     this.#live.set(timeout.id, timeout);
     timeout.arm();
     return timeout;
@@ -160,7 +191,8 @@ class GlobalTimers {
   /** The live timeout `handle` names (the object, or its number), if it is one of this run's. */
   find(handle: unknown): VirtualTimeout | undefined {
     if (handle instanceof VirtualTimeout) return handle;
-    if (typeof handle === 'number' || typeof handle === 'string') return this.#live.get(Number(handle));
+    if (typeof handle === 'number' || typeof handle === 'string')
+      return this.#live.get(Number(handle));
     return undefined;
   }
 
@@ -175,13 +207,19 @@ class GlobalTimers {
  * fake-timers `Date`), in `patches`. Named imports of `node:timers` follow once the built-ins' ES
  * module bindings are synced (install.ts).
  */
-export function patchGlobalTimers(patches: Patches, views: TimerViews, fakeDate: DateConstructor): void {
+export function patchGlobalTimers(
+  patches: Patches,
+  views: TimerViews,
+  fakeDate: DateConstructor,
+): void {
   const run = new GlobalTimers(views);
   const view = views.path;
   const realClearTimeout = globalThis.clearTimeout;
   const realClearInterval = globalThis.clearInterval;
-  const setTimeoutFn = (callback: unknown, delay?: unknown, ...args: unknown[]): VirtualTimeout => run.make(callback, delay, args, false, setTimeoutFn);
-  const setIntervalFn = (callback: unknown, delay?: unknown, ...args: unknown[]): VirtualTimeout => run.make(callback, delay, args, true, setIntervalFn);
+  const setTimeoutFn = (callback: unknown, delay?: unknown, ...args: unknown[]): VirtualTimeout =>
+    run.make(callback, delay, args, false, setTimeoutFn);
+  const setIntervalFn = (callback: unknown, delay?: unknown, ...args: unknown[]): VirtualTimeout =>
+    run.make(callback, delay, args, true, setIntervalFn);
   // A handle from before the run (a real Timeout) is still cleared for real.
   const clearTimeoutFn = (handle: unknown) => {
     const timeout = run.find(handle);
@@ -193,9 +231,18 @@ export function patchGlobalTimers(patches: Patches, views: TimerViews, fakeDate:
     if (timeout === undefined) realClearInterval(handle as NodeJS.Timeout);
     else timeout.disarm();
   };
-  const sleep = (delay?: unknown, value?: unknown, options?: { signal?: AbortSignal }): Promise<unknown> => virtualSleep(run, delay, value, options?.signal, sleep);
+  const sleep = (
+    delay?: unknown,
+    value?: unknown,
+    options?: { signal?: AbortSignal },
+  ): Promise<unknown> => virtualSleep(run, delay, value, options?.signal, sleep);
   Object.defineProperty(setTimeoutFn, promisify.custom, { value: sleep });
-  const replacements = { setTimeout: setTimeoutFn, setInterval: setIntervalFn, clearTimeout: clearTimeoutFn, clearInterval: clearIntervalFn };
+  const replacements = {
+    setTimeout: setTimeoutFn,
+    setInterval: setIntervalFn,
+    clearTimeout: clearTimeoutFn,
+    clearInterval: clearIntervalFn,
+  };
   for (const [name, fn] of Object.entries(replacements)) {
     patches.set(globalThis, name, fn);
     patches.set(timers, name, fn);
@@ -245,5 +292,8 @@ function virtualSleep(
 }
 
 function abortError(signal: AbortSignal): Error {
-  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), { name: 'AbortError', code: 'ABORT_ERR' });
+  return Object.assign(new Error('The operation was aborted', { cause: signal.reason }), {
+    name: 'AbortError',
+    code: 'ABORT_ERR',
+  });
 }

@@ -30,7 +30,10 @@ export interface InterceptedRun {
 export class InterceptionBusyError extends Error {
   override readonly name = 'InterceptionBusyError';
   constructor() {
-    super('baileys-sim: an intercepted run is already in progress in this process; intercepted runs go one at a time (they replace globals)');
+    super(
+      'baileys-sim: an intercepted run is already in progress in this process; ' +
+        'intercepted runs go one at a time (they replace globals)',
+    );
   }
 }
 
@@ -59,7 +62,11 @@ export function installInterception(run: InterceptedRun): () => void {
     }
   };
   try {
-    patchGlobalTimers(patches, { path: run.clock.path, library: run.clock.library }, run.clock.fake.Date);
+    patchGlobalTimers(
+      patches,
+      { path: run.clock.path, library: run.clock.library },
+      run.clock.fake.Date,
+    );
     patchRandomness(patches, run.seed);
     // Named imports of built-ins (Baileys' `randomBytes` of the crypto module, a path's
     // `setTimeout` of node:timers) are live bindings that follow the CommonJS

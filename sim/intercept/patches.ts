@@ -16,11 +16,19 @@ export class Patches {
   readonly #after: (() => void)[] = [];
   #restored = false;
 
-  /** Replaces `target[name]` with `value` (a writable, configurable data property) until {@link restore}. */
+  /**
+   * Replaces `target[name]` with `value` (a writable, configurable data property) until {@link
+   * restore}.
+   */
   set(target: object, name: PropertyKey, value: unknown): void {
     if (this.#restored) throw new Error('invariant: a restored patch set is not reused');
     this.#saved.push({ target, name, descriptor: Object.getOwnPropertyDescriptor(target, name) });
-    Object.defineProperty(target, name, { value, writable: true, configurable: true, enumerable: this.#saved.at(-1)!.descriptor?.enumerable ?? false });
+    Object.defineProperty(target, name, {
+      value,
+      writable: true,
+      configurable: true,
+      enumerable: this.#saved.at(-1)!.descriptor?.enumerable ?? false,
+    });
   }
 
   /** Runs `step` after the properties are back (e.g. to resync what depends on them). */
@@ -28,7 +36,10 @@ export class Patches {
     this.#after.push(step);
   }
 
-  /** Puts every property back as it was; the first error (if any) is thrown once all are back. Idempotent. */
+  /**
+   * Puts every property back as it was; the first error (if any) is thrown once all are back.
+   * Idempotent.
+   */
   restore(): void {
     if (this.#restored) return;
     this.#restored = true;

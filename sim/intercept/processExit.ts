@@ -29,7 +29,9 @@ export function isProcessExitSignal(error: unknown): boolean {
   return error instanceof ProcessExitSignal;
 }
 
-/** An exit as the capture reports it: an {@link ExitRecord} without its time, with the exception. */
+/**
+ * An exit as the capture reports it: an {@link ExitRecord} without its time, with the exception.
+ */
 export type CapturedExit = Omit<ExitRecord, 'at' | 'error'> & { thrown?: unknown };
 
 /** Signals that do not end a process by default (Node leaves them alone unless a listener asks). */

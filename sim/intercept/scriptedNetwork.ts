@@ -10,11 +10,27 @@ import type { SocketConfig, SocketFactory, SocketLike } from '../../src/ports.js
 import { defaultReconnectPolicy } from '../../src/reconnectPolicy.js';
 import { VirtualClock, drain, type ClockView, type TimerStats } from '../clock.js';
 import { builtInFaults, type FaultRegistry } from '../faults/index.js';
-import { errorRecord, historyFormat, type History, type InboundKind, type InboundRecord, type NetworkEventRecord, type RequestRecord, type StopRecord, type TimerRecord } from '../history.js';
+import {
+  errorRecord,
+  historyFormat,
+  type History,
+  type InboundKind,
+  type InboundRecord,
+  type NetworkEventRecord,
+  type RequestRecord,
+  type StopRecord,
+  type TimerRecord,
+} from '../history.js';
 import { FakeNetwork, type NetworkOptions } from '../network/fakeNetwork.js';
 import { ServerModel } from '../network/server.js';
 import { messageIdSource, streamFor } from '../random.js';
-import { answerableInboundKinds, timelineFormat, type Timeline, type TimelineConfig, type TimelineEvent } from '../timeline.js';
+import {
+  answerableInboundKinds,
+  timelineFormat,
+  type Timeline,
+  type TimelineConfig,
+  type TimelineEvent,
+} from '../timeline.js';
 import { installInterception } from './install.js';
 
 /** Options of a {@link ScriptedNetwork}. */
@@ -32,15 +48,23 @@ export interface ScriptedNetworkOptions {
   wrapSocket?: (socket: SocketLike) => SocketLike;
 }
 
-/** Virtual time `stop()` may take before it counts as hung (as `simulate`'s `stopGraceMs`): 10 minutes. */
+/**
+ * Virtual time `stop()` may take before it counts as hung (as `simulate`'s `stopGraceMs`): 10
+ * minutes.
+ */
 const stopGraceMsDefault = 600_000;
 /** Most virtual time one `advance` may cover: a day. */
 export const advanceMsMax = 86_400_000;
 /** Most scripted events one scripted run may hold (a timeline's own limit). */
 export const scriptedEventsMax = 10_000;
 
-/** The settings a scripted run's history carries: it has no path settings, so rc14-like defaults. */
-const scriptedConfig: TimelineConfig = { reconnect: { ...defaultReconnectPolicy }, replyDeadlineMs: 120_000 };
+/**
+ * The settings a scripted run's history carries: it has no path settings, so rc14-like defaults.
+ */
+const scriptedConfig: TimelineConfig = {
+  reconnect: { ...defaultReconnectPolicy },
+  replyDeadlineMs: 120_000,
+};
 
 /** See the module comment. */
 export class ScriptedNetwork {
@@ -57,26 +81,41 @@ export class ScriptedNetwork {
   readonly #inboundById = new Map<string, InboundRecord>();
   readonly #events: TimelineEvent[] = [];
   readonly #networkEvents: NetworkEventRecord[] = [];
-  readonly #stop: StopRecord = { result: 'not-requested', pendingAttempts: 0, pendingRequests: 0, pathTimersAlive: 0 };
+  readonly #stop: StopRecord = {
+    result: 'not-requested',
+    pendingAttempts: 0,
+    pendingRequests: 0,
+    pathTimersAlive: 0,
+  };
   #undo: (() => void) | undefined;
 
-  /** Opens the run: clock at 0, the globals and Baileys' `makeWASocket` on it until {@link close}. */
+  /**
+   * Opens the run: clock at 0, the globals and Baileys' `makeWASocket` on it until {@link close}.
+   */
   constructor(options: ScriptedNetworkOptions = {}) {
     this.#seed = options.seed ?? 1;
     this.#faults = options.faults ?? builtInFaults;
     this.#clock = new VirtualClock({ virtualTimeMsMax: 2 ** 31 - 1 });
-    this.#server = new ServerModel({ dedupeById: options.dedupeById ?? true, chatNames: this.#chatNames, inboundQueueMax: 10_000 });
+    this.#server = new ServerModel({
+      dedupeById: options.dedupeById ?? true,
+      chatNames: this.#chatNames,
+      inboundQueueMax: 10_000,
+    });
     this.#network = new FakeNetwork({
       clock: this.#clock,
       fakeIds: messageIdSource(streamFor(this.#seed, 'fakeMessageIds')),
       server: this.#server,
       chatNames: this.#chatNames,
-      hooks: { onInboundEmitted: (message, generation, type) => this.#emitted(message.id, generation, type) },
+      hooks: {
+        onInboundEmitted: (message, generation, type) =>
+          this.#emitted(message.id, generation, type),
+      },
       options: options.network,
     });
     this.#inboundIds = messageIdSource(streamFor(this.#seed, 'inboundIds'));
     const wrap = options.wrapSocket ?? ((socket: SocketLike) => socket);
-    const makeSocket: SocketFactory = (config?: SocketConfig) => wrap(this.#network.makeSocket(config));
+    const makeSocket: SocketFactory = (config?: SocketConfig) =>
+      wrap(this.#network.makeSocket(config));
     this.#undo = installInterception({ clock: this.#clock, seed: this.#seed, makeSocket });
   }
 
@@ -90,7 +129,9 @@ export class ScriptedNetwork {
     return this.#clock.path;
   }
 
-  /** The timers Baileys and its dependencies made through the globals (not the code under test's). */
+  /**
+   * The timers Baileys and its dependencies made through the globals (not the code under test's).
+   */
   get libraryTimers(): ClockView {
     return this.#clock.library;
   }
@@ -100,15 +141,36 @@ export class ScriptedNetwork {
     return this.#undo !== undefined;
   }
 
-  /** The server pushes a message from `chat` now (to the live socket, or at the next login). Returns its id and JID. */
-  inbound(chat: string, text: string, kind: InboundKind = 'text'): { id: string; chatJid: string; msg: string } {
+  /**
+   * The server pushes a message from `chat` now (to the live socket, or at the next login). Returns
+   * its id and JID.
+   */
+  inbound(
+    chat: string,
+    text: string,
+    kind: InboundKind = 'text',
+  ): { id: string; chatJid: string; msg: string } {
     this.#requireOpen('inbound');
     const chatJid = this.#jidOf(chat, kind === 'group');
     const msg = `m${this.#inbound.length + 1}`;
     const id = this.#inboundIds();
-    const event: TimelineEvent = kind === 'text' ? { at: this.now(), do: 'inbound', chat, msg, text } : { at: this.now(), do: 'inbound', chat, msg, text, kind };
+    const event: TimelineEvent =
+      kind === 'text'
+        ? { at: this.now(), do: 'inbound', chat, msg, text }
+        : { at: this.now(), do: 'inbound', chat, msg, text, kind };
     this.#record(event);
-    const record: InboundRecord = { msg, chat, chatJid, id, kind, answerable: answerableInboundKinds.has(kind), eventIndex: this.#events.length - 1, at: this.now(), deliveries: [], handedCount: 0 };
+    const record: InboundRecord = {
+      msg,
+      chat,
+      chatJid,
+      id,
+      kind,
+      answerable: answerableInboundKinds.has(kind),
+      eventIndex: this.#events.length - 1,
+      at: this.now(),
+      deliveries: [],
+      handedCount: 0,
+    };
     this.#inbound.push(record);
     this.#inboundById.set(id, record);
     this.#network.pushInbound({ chatJid, id, text, kind, msg });
@@ -122,11 +184,17 @@ export class ScriptedNetwork {
   network(event: { do: string } & Record<string, unknown>): void {
     this.#requireOpen('network');
     const module = this.#faults.get(event.do);
-    if (module === undefined) throw new RangeError(`network event "${event.do}": not a network event (expected one of: ${this.#faults.kinds.join(', ')})`);
+    if (module === undefined)
+      throw new RangeError(
+        `network event "${event.do}": not a network event (expected one of: ` +
+          `${this.#faults.kinds.join(', ')})`,
+      );
     const parsed = module.schema.safeParse({ ...event, at: this.now() });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new RangeError(`network event "${event.do}": ${issue.path.join('.') || 'event'}: ${issue.message}`);
+      throw new RangeError(
+        `network event "${event.do}": ${issue.path.join('.') || 'event'}: ${issue.message}`,
+      );
     }
     const valid = parsed.data as TimelineEvent;
     this.#record(valid);
@@ -140,7 +208,8 @@ export class ScriptedNetwork {
    */
   async advance(ms: number): Promise<void> {
     this.#requireOpen('advance');
-    if (!Number.isFinite(ms) || ms < 0 || ms > advanceMsMax) throw new RangeError(`advance(ms): ms must be from 0 to ${advanceMsMax} (got ${ms})`);
+    if (!Number.isFinite(ms) || ms < 0 || ms > advanceMsMax)
+      throw new RangeError(`advance(ms): ms must be from 0 to ${advanceMsMax} (got ${ms})`);
     let reached = false;
     this.#clock.harness.setTimeout(() => void (reached = true), ms);
     await drain();
@@ -170,14 +239,22 @@ export class ScriptedNetwork {
       if (failed) record.error = errorRecord(error);
     };
     try {
-      Promise.resolve(stop()).then(() => finish(), (error: unknown) => finish(error, true));
+      Promise.resolve(stop()).then(
+        () => finish(),
+        (error: unknown) => finish(error, true),
+      );
     } catch (error) {
       finish(error, true);
     }
     let reached = false;
     const deadline = this.#clock.harness.setTimeout(() => void (reached = true), graceMs);
     await drain();
-    while (!settled && !reached && this.#clock.limit === undefined && this.#clock.timersAlive() > 0) {
+    while (
+      !settled &&
+      !reached &&
+      this.#clock.limit === undefined &&
+      this.#clock.timersAlive() > 0
+    ) {
       this.#clock.fake.next();
       await drain();
     }
@@ -188,7 +265,12 @@ export class ScriptedNetwork {
 
   /** The scripted events as a timeline (for telling the run). */
   timeline(): Timeline {
-    return { format: timelineFormat, seed: this.#seed, config: structuredClone(scriptedConfig), events: [...this.#events] };
+    return {
+      format: timelineFormat,
+      seed: this.#seed,
+      config: structuredClone(scriptedConfig),
+      events: [...this.#events],
+    };
   }
 
   /** What happened so far, as a history; `requests` are the logical requests the holder tracked. */
@@ -226,7 +308,10 @@ export class ScriptedNetwork {
     return structuredClone(history);
   }
 
-  /** Ends the run: the globals and `makeWASocket` are the process's own again; timers left never fire. Idempotent. */
+  /**
+   * Ends the run: the globals and `makeWASocket` are the process's own again; timers left never
+   * fire. Idempotent.
+   */
   close(): void {
     const undo = this.#undo;
     if (undo === undefined) return;
@@ -243,7 +328,8 @@ export class ScriptedNetwork {
   }
 
   #record(event: TimelineEvent): void {
-    if (this.#events.length >= scriptedEventsMax) throw new RangeError(`a scripted network holds at most ${scriptedEventsMax} events`);
+    if (this.#events.length >= scriptedEventsMax)
+      throw new RangeError(`a scripted network holds at most ${scriptedEventsMax} events`);
     this.#events.push(event);
   }
 
@@ -251,7 +337,9 @@ export class ScriptedNetwork {
     let jid = this.#jids.get(chat);
     if (jid === undefined) {
       const n = String(this.#jids.size + 1);
-      jid = group ? `120363${n.padStart(12, '0')}@g.us` : `1555${n.padStart(7, '0')}@s.whatsapp.net`;
+      jid = group
+        ? `120363${n.padStart(12, '0')}@g.us`
+        : `1555${n.padStart(7, '0')}@s.whatsapp.net`;
       this.#jids.set(chat, jid);
       this.#chatNames.set(jid, chat);
     }
@@ -271,5 +359,11 @@ export class ScriptedNetwork {
 }
 
 function timerRecord(stats: TimerStats): TimerRecord {
-  return { created: stats.created, cleared: stats.cleared, fired: stats.fired, aliveAtEnd: stats.alive, aliveMax: stats.aliveMax };
+  return {
+    created: stats.created,
+    cleared: stats.cleared,
+    fired: stats.fired,
+    aliveAtEnd: stats.alive,
+    aliveMax: stats.aliveMax,
+  };
 }

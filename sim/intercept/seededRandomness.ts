@@ -13,12 +13,19 @@ import crypto from 'node:crypto';
 import { streamFor, uuidV4Of, type RandomStream } from '../random.js';
 import { Patches } from './patches.js';
 
-/** Most bytes one call may ask for: crypto's own limit for `randomBytes` is 2^31 - 1; a run needs far less. */
+/**
+ * Most bytes one call may ask for: crypto's own limit for `randomBytes` is 2^31 - 1; a run needs
+ * far less.
+ */
 const bytesPerCallMax = 1 << 24;
 
 /** Fills `bytes` from `stream`, four bytes per 32-bit draw. */
 function fill(stream: RandomStream, bytes: Uint8Array): void {
-  if (bytes.length > bytesPerCallMax) throw new RangeError(`seeded crypto: at most ${bytesPerCallMax} random bytes per call in a simulation (asked for ${bytes.length})`);
+  if (bytes.length > bytesPerCallMax)
+    throw new RangeError(
+      `seeded crypto: at most ${bytesPerCallMax} random bytes per call in a simulation ` +
+        `(asked for ${bytes.length})`,
+    );
   for (let i = 0; i < bytes.length; i += 4) {
     let word = stream.int(0, 0xffff_ffff);
     for (let j = i; j < Math.min(i + 4, bytes.length); j += 1) {
@@ -45,7 +52,10 @@ export function patchRandomness(patches: Patches, seed: number): void {
   const math = streamFor(seed, 'interceptedMathRandom');
   const bytes = streamFor(seed, 'interceptedCryptoBytes');
   patches.set(Math, 'random', () => math.uniform());
-  const randomBytes = (size: number, callback?: (err: Error | null, buf: Buffer) => void): Buffer | undefined => {
+  const randomBytes = (
+    size: number,
+    callback?: (err: Error | null, buf: Buffer) => void,
+  ): Buffer | undefined => {
     const buf = Buffer.alloc(size);
     fill(bytes, buf);
     if (callback === undefined) return buf;
@@ -53,7 +63,11 @@ export function patchRandomness(patches: Patches, seed: number): void {
     queueMicrotask(() => callback(null, buf));
     return undefined;
   };
-  const randomFillSync = <T extends NodeJS.ArrayBufferView>(buffer: T, offset?: number, size?: number): T => {
+  const randomFillSync = <T extends NodeJS.ArrayBufferView>(
+    buffer: T,
+    offset?: number,
+    size?: number,
+  ): T => {
     fill(bytes, viewOf(buffer, offset, size));
     return buffer;
   };
@@ -67,7 +81,11 @@ export function patchRandomness(patches: Patches, seed: number): void {
     return array;
   };
   const randomUUID = () => uuid(bytes);
-  const randomInt = (min: number, max?: number | ((err: Error | null, n: number) => void), callback?: (err: Error | null, n: number) => void): number | undefined => {
+  const randomInt = (
+    min: number,
+    max?: number | ((err: Error | null, n: number) => void),
+    callback?: (err: Error | null, n: number) => void,
+  ): number | undefined => {
     if (typeof max !== 'number') {
       callback = max;
       max = min;
@@ -81,7 +99,8 @@ export function patchRandomness(patches: Patches, seed: number): void {
   };
   const replacements = { randomBytes, randomFillSync, randomFill, randomUUID, randomInt };
   for (const [name, fn] of Object.entries(replacements)) patches.set(crypto, name, fn);
-  // node:crypto's getRandomValues is a fixed getter that calls Web Crypto's: patching that covers both.
+  // node:crypto's getRandomValues is a fixed getter that calls Web Crypto's: patching that covers
+  // both.
   patches.set(globalThis.crypto, 'getRandomValues', getRandomValues);
   patches.set(globalThis.crypto, 'randomUUID', randomUUID);
 }

@@ -63,7 +63,10 @@ export const dropReasons: readonly DropReason[] = Object.freeze([
   'connectionLost',
 ]);
 
-/** Drop reasons that are stream errors (or the stream's end): sent as a frame on an open, logged-in socket. */
+/**
+ * Drop reasons that are stream errors (or the stream's end): sent as a frame on an open, logged-in
+ * socket.
+ */
 export const streamErrorReasons: ReadonlySet<DropReason> = new Set([
   'streamEnd',
   'restartRequired',
@@ -96,14 +99,19 @@ export function timedOutError(): Boom {
  * `getCodeFromWSError` maps any error whose `code` starts with `E` to 408.
  */
 export function connectRefusedError(): Boom {
-  const cause = Object.assign(stackless(() => new Error('connect ECONNREFUSED 127.0.0.1:443')), {
-    errno: -111,
-    code: 'ECONNREFUSED',
-    syscall: 'connect',
-    address: '127.0.0.1',
-    port: 443,
-  });
-  return stackless(() => new Boom(`WebSocket Error (${cause.message})`, { statusCode: 408, data: cause }));
+  const cause = Object.assign(
+    stackless(() => new Error('connect ECONNREFUSED 127.0.0.1:443')),
+    {
+      errno: -111,
+      code: 'ECONNREFUSED',
+      syscall: 'connect',
+      address: '127.0.0.1',
+      port: 443,
+    },
+  );
+  return stackless(
+    () => new Boom(`WebSocket Error (${cause.message})`, { statusCode: 408, data: cause }),
+  );
 }
 
 /**
@@ -113,12 +121,15 @@ export function connectRefusedError(): Boom {
  */
 export function handshakeTimedOutError(): Boom {
   const cause = stackless(() => new Error('Opening handshake has timed out'));
-  return stackless(() => new Boom(`WebSocket Error (${cause.message})`, { statusCode: 408, data: cause }));
+  return stackless(
+    () => new Boom(`WebSocket Error (${cause.message})`, { statusCode: 408, data: cause }),
+  );
 }
 
 /**
  * The error a dropped connection ends with, per reason (the sources in rc14):
- * - connectionClosed, connectionReset(Unread), wsClose: `ws.on('close')`, 428 `Connection Terminated`;
+ * - connectionClosed, connectionReset(Unread), wsClose: `ws.on('close')`, 428 `Connection
+ *   Terminated`;
  * - streamEnd: `CB:xmlstreamend`, 428 `Connection Terminated by Server`;
  * - stream errors: `CB:stream:error` through `getErrorCodeFromStreamError` (Utils/generics.js):
  *   the `code` attribute, else `CODE_MAP` of the first child's tag (`conflict` is 440), else 500;
@@ -134,14 +145,20 @@ export function dropError(reason: DropReason): Boom {
 function buildDropError(reason: DropReason): Boom {
   switch (reason) {
     case 'connectionLost':
-      return new Boom(baileysErrorShapes.connectionLost.message, { statusCode: baileysErrorShapes.connectionLost.statusCode });
+      return new Boom(baileysErrorShapes.connectionLost.message, {
+        statusCode: baileysErrorShapes.connectionLost.statusCode,
+      });
     case 'connectionClosed':
     case 'connectionReset':
     case 'connectionResetUnread':
     case 'wsClose':
-      return new Boom(baileysErrorShapes.connectionTerminated.message, { statusCode: baileysErrorShapes.connectionTerminated.statusCode });
+      return new Boom(baileysErrorShapes.connectionTerminated.message, {
+        statusCode: baileysErrorShapes.connectionTerminated.statusCode,
+      });
     case 'streamEnd':
-      return new Boom(baileysErrorShapes.streamEnd.message, { statusCode: baileysErrorShapes.streamEnd.statusCode });
+      return new Boom(baileysErrorShapes.streamEnd.message, {
+        statusCode: baileysErrorShapes.streamEnd.statusCode,
+      });
     case 'restartRequired':
       return new Boom(baileysErrorShapes.restartRequired.message, {
         statusCode: baileysErrorShapes.restartRequired.statusCode,
@@ -192,10 +209,19 @@ export function presenceWithoutJidError(): TypeError {
   return stackless(() => new TypeError(message));
 }
 
-/** `CB:failure` at login (`Socket/socket.js`): `Connection Failure` with the reason as status code (none: 500). */
+/**
+ * `CB:failure` at login (`Socket/socket.js`): `Connection Failure` with the reason as status code
+ * (none: 500).
+ */
 export function loginFailureError(reason: number | null): Boom {
   const statusCode = reason ?? baileysErrorShapes.loginFailure.statusCode;
-  return stackless(() => new Boom(baileysErrorShapes.loginFailure.message, { statusCode, data: { reason: reason === null ? undefined : String(reason) } }));
+  return stackless(
+    () =>
+      new Boom(baileysErrorShapes.loginFailure.message, {
+        statusCode,
+        data: { reason: reason === null ? undefined : String(reason) },
+      }),
+  );
 }
 
 /** `getWAUploadToServer` (Utils/messages-media.js) after the last media host failed. */
@@ -242,7 +268,11 @@ export function mediaConnUnansweredError(): TypeError {
 /** The stream:error nodes behind {@link dropError}, for the comparison test. */
 export const streamErrorNodes = Object.freeze({
   restartRequired: { tag: 'stream:error', attrs: { code: '515' } },
-  conflict: { tag: 'stream:error', attrs: {}, content: [{ tag: 'conflict', attrs: { type: 'replaced' } }] },
+  conflict: {
+    tag: 'stream:error',
+    attrs: {},
+    content: [{ tag: 'conflict', attrs: { type: 'replaced' } }],
+  },
   loggedOut: {
     tag: 'stream:error',
     attrs: { code: '401' },

@@ -46,7 +46,8 @@ export class FakeEmitter {
   on(event: string, listener: Listener): void {
     if (this.#destroyed) return;
     const list = this.#listeners.get(event) ?? [];
-    if (list.length >= listenersPerEventMax) throw new RangeError(`ev.on('${event}'): more than ${listenersPerEventMax} listeners`);
+    if (list.length >= listenersPerEventMax)
+      throw new RangeError(`ev.on('${event}'): more than ${listenersPerEventMax} listeners`);
     list.push(listener);
     this.#listeners.set(event, list);
     const count = (this.#counts[event] ??= { added: 0, removed: 0, aliveMax: 0 });
@@ -69,7 +70,8 @@ export class FakeEmitter {
    */
   process(handler: ProcessHandler): () => void {
     if (this.#destroyed) return () => undefined;
-    if (this.#processors.length >= listenersPerEventMax) throw new RangeError(`ev.process: more than ${listenersPerEventMax} handlers`);
+    if (this.#processors.length >= listenersPerEventMax)
+      throw new RangeError(`ev.process: more than ${listenersPerEventMax} handlers`);
     this.#processors.push(handler);
     const count = (this.#counts[processListenerName] ??= { added: 0, removed: 0, aliveMax: 0 });
     count.added += 1;
@@ -123,9 +125,14 @@ export class FakeEmitter {
     return true;
   }
 
-  /** Hands `events` to every `process` handler, each through an `async` wrapper nobody awaits (rc14's). */
+  /**
+   * Hands `events` to every `process` handler, each through an `async` wrapper nobody awaits
+   * (rc14's).
+   */
   #process(events: Record<string, unknown>): void {
-    for (const handler of this.#processors.length === 1 ? this.#processors : this.#processors.slice()) {
+    for (const handler of this.#processors.length === 1
+      ? this.#processors
+      : this.#processors.slice()) {
       void (async () => {
         await handler(events);
       })();

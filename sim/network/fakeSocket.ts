@@ -12,9 +12,9 @@
  *   after the connect, unless the upgrade fails: before `open` too). Otherwise it runs the
  *   pre-write queries (media: `media_conn`, cached per socket even when it failed, and the upload;
  *   the first send per chat: usync, inside the socket's send lock with the write, so its sends are
- *   written in the order they were called: sendLock.ts), writes, and resolves right after the write with a
- *   `proto.WebMessageInfo`. The frame reaches the server one latency later, or stalls in a silent
- *   link, or is lost if the server cut the connection. An unanswered query waits out
+ *   written in the order they were called: sendLock.ts), writes, and resolves right after the write
+ *   with a `proto.WebMessageInfo`. The frame reaches the server one latency later, or stalls in a
+ *   silent link, or is lost if the server cut the connection. An unanswered query waits out
  *   `defaultQueryTimeoutMs`; a network close during a query rejects with the bare close code; a
  *   write into a reset not read yet fails with `write ECONNRESET`. A media upload the host never
  *   answers leaves the send pending for good. Each write is echoed as `messages.upsert` `append`
@@ -47,7 +47,14 @@ import type { SocketConfig, SocketLike, TimerHandle } from '../../src/ports.js';
 import type { ClockView } from '../clock.js';
 import type { ConnectVerdict, CutKind, QueryKind, QueryRefusal } from '../faults/fault.js';
 import type { RuleStages } from '../faults/fault.js';
-import { errorRecord, type AttemptRecord, type SocketCause, type SocketRecord, type SocketState, type SocketTimings } from '../history.js';
+import {
+  errorRecord,
+  type AttemptRecord,
+  type SocketCause,
+  type SocketRecord,
+  type SocketState,
+  type SocketTimings,
+} from '../history.js';
 import {
   allEncryptionsFailedError,
   connectionClosedError,
@@ -67,7 +74,13 @@ import {
 } from './baileysErrors.js';
 import { FakeEmitter } from './emitter.js';
 import { keepAliveEndsAt } from './keepAlive.js';
-import { closeUpdate, describeContent, inboundUpsert, nackUpdate, sentWaMessage } from './messageShapes.js';
+import {
+  closeUpdate,
+  describeContent,
+  inboundUpsert,
+  nackUpdate,
+  sentWaMessage,
+} from './messageShapes.js';
 import { receiptUpdate } from './messageShapes.js';
 import { ResendCache, resendOfMessage } from './resendCache.js';
 import { parseReplyKey, type FrameKind, type QueuedInbound, type ServerModel } from './server.js';
@@ -80,8 +93,13 @@ import { fakeEv, type FakeEv } from './socketSurface.js';
 import { wsClosedBeforeEstablishedError } from './surfaceErrors.js';
 import { Wire } from './wire.js';
 
-/** The fields of a new attempt record the socket knows; the network adds order, time and results. */
-export type NewAttempt = Omit<AttemptRecord, 'seq' | 'at' | 'result' | 'written' | 'reachedServer' | 'queryTimeouts'>;
+/**
+ * The fields of a new attempt record the socket knows; the network adds order, time and results.
+ */
+export type NewAttempt = Omit<
+  AttemptRecord,
+  'seq' | 'at' | 'result' | 'written' | 'reachedServer' | 'queryTimeouts'
+>;
 
 /** Timing knobs of the fake network a socket reads. */
 export interface SocketNetworkOptions {
@@ -142,7 +160,10 @@ export interface SocketHost {
   /** How a connect completing now ends, if something decides it (undefined: it logs in). */
   connectVerdict(): ConnectVerdict | undefined;
   /** The first answer of the rules at `stage`. */
-  ask<S extends Exclude<keyof RuleStages, 'connect'>>(stage: S, arg: Parameters<RuleStages[S]>[0]): ReturnType<RuleStages[S]>;
+  ask<S extends Exclude<keyof RuleStages, 'connect'>>(
+    stage: S,
+    arg: Parameters<RuleStages[S]>[0],
+  ): ReturnType<RuleStages[S]>;
   /** Timeline chat name of a JID (the JID itself for a chat the timeline does not know). */
   chatName(jid: string): string;
   /** A message id for a send that brought none, from the network's seeded stream. */
@@ -181,7 +202,9 @@ export interface SocketHost {
   unmodelled(method: string, generation: number): void;
 }
 
-/** The bare close codes a query in flight is rejected with, per way the server cut the connection. */
+/**
+ * The bare close codes a query in flight is rejected with, per way the server cut the connection.
+ */
 const closeCodeOf: Record<CutKind, number> = {
   fin: 1006,
   rst: 1006,
@@ -287,17 +310,28 @@ export class FakeSocket implements SocketLike {
   #closeTimer: TimerHandle | undefined;
   #resumeTimer: TimerHandle | undefined;
   #resumeAt: number | 'heal' | 'never' | undefined;
-  /** A frame larger than the send buffer was written into the silent link: later writes wait behind it until it resumes. */
+  /**
+   * A frame larger than the send buffer was written into the silent link: later writes wait behind
+   * it until it resumes.
+   */
   #sendBufferFull = false;
-  /** A cut the bot cannot hear yet because its link is silent: heard one latency after it resumes. */
+  /**
+   * A cut the bot cannot hear yet because its link is silent: heard one latency after it resumes.
+   */
   #unheardCut: { kind: CutKind; dropReason: DropReason } | undefined;
   /** An RST the process has not read yet: the next write fails. */
   #unreadReset: { kind: CutKind; dropReason: DropReason } | undefined;
   /** A write failed (an unread RST): ws is no longer OPEN, though `close` is still to come. */
   #writeFailed = false;
-  /** When the server accepts the upgrade (one latency after the connect), unless the connect fails there. */
+  /**
+   * When the server accepts the upgrade (one latency after the connect), unless the connect fails
+   * there.
+   */
   readonly #upgradeAt: number;
-  /** Echoes of sends written before `open`: rc14's event buffer holds them until the login's notifications. */
+  /**
+   * Echoes of sends written before `open`: rc14's event buffer holds them until the login's
+   * notifications.
+   */
   #heldEchoes: WAMessage[] = [];
   /** The error `close` will carry once the close handshake ends. */
   #endError: Error | undefined;
@@ -305,16 +339,22 @@ export class FakeSocket implements SocketLike {
   #resolveEnd: (() => void) | undefined;
   /** Resolvers of the bot's `ws.close()` calls, settled when `close` is emitted. */
   #afterClose: (() => void)[] = [];
-  /** Last frame from the server besides keep-alive pongs (an inbound message, an answer, an ack). */
+  /**
+   * Last frame from the server besides keep-alive pongs (an inbound message, an answer, an ack).
+   */
   #lastReceivedAt = 0;
-  /** The `auth` the path passed to `makeWASocket`, if any (rc14 emits `creds.update` at each login). */
+  /**
+   * The `auth` the path passed to `makeWASocket`, if any (rc14 emits `creds.update` at each login).
+   */
   readonly #auth: SocketConfig['auth'] | undefined;
   #channel: SocketChannel | undefined;
   /** rc14's `ws` as the surface made it (absent until a bot reads `sock.ws`). */
   #ws: WsEvents | undefined;
   /** The bot called `ws.close()` on an open socket: ws is closing, Baileys' `end()` not begun. */
   #closingByWs = false;
-  /** rc14's client called `ws.close()` (Baileys' `end()`, or the bot): it holds no ws once closed. */
+  /**
+   * rc14's client called `ws.close()` (Baileys' `end()`, or the bot): it holds no ws once closed.
+   */
   #wsCloseCalled = false;
   /** The history's record of this socket (updated in place). */
   readonly record: SocketRecord;
@@ -337,7 +377,15 @@ export class FakeSocket implements SocketLike {
     this.#hooks = hooks;
     this.#behaviour = behaviour;
     this.#wire = new Wire(host.timers, () => host.latencyMs());
-    this.record = { generation, createdAt: host.now(), state: 'connecting', endCalls: 0, refused: false, timings: { ...timings }, listeners: {} };
+    this.record = {
+      generation,
+      createdAt: host.now(),
+      state: 'connecting',
+      endCalls: 0,
+      refused: false,
+      timings: { ...timings },
+      listeners: {},
+    };
     this.#upgradeAt = host.now() + host.latencyMs();
     this.#emitter = new FakeEmitter(this.record.listeners);
     this.ev = fakeEv(this.#emitter, () => this.channel);
@@ -358,9 +406,17 @@ export class FakeSocket implements SocketLike {
     if (inert) return;
     // Baileys emits `connecting` from process.nextTick after makeWASocket returns.
     queueMicrotask(() => {
-      if (this.state === 'connecting') this.#emit('connection.update', { connection: 'connecting', receivedPendingNotifications: false, qr: undefined });
+      if (this.state === 'connecting')
+        this.#emit('connection.update', {
+          connection: 'connecting',
+          receivedPendingNotifications: false,
+          qr: undefined,
+        });
     });
-    this.#connectTimer = host.timers.setTimeout(() => this.#completeConnect(), host.options.connectDelayMs + host.latencyMs());
+    this.#connectTimer = host.timers.setTimeout(
+      () => this.#completeConnect(),
+      host.options.connectDelayMs + host.latencyMs(),
+    );
   }
 
   /** The socket's state now. */
@@ -378,7 +434,10 @@ export class FakeSocket implements SocketLike {
     return this.state === 'open' || (this.state === 'connecting' && this.#upgraded());
   }
 
-  /** The upgrade was accepted: its time came, and the connect does not fail before the WebSocket opens. */
+  /**
+   * The upgrade was accepted: its time came, and the connect does not fail before the WebSocket
+   * opens.
+   */
   #upgraded(): boolean {
     if (this.#host.now() < this.#upgradeAt || this.#wire.silent) return false;
     if (this.record.cause !== undefined) return false;
@@ -410,10 +469,15 @@ export class FakeSocket implements SocketLike {
   readonly ev: FakeEv;
 
   /** Baileys `sendMessage`: see the module comment. */
-  readonly sendMessage = (jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<WAMessage | undefined> => {
+  readonly sendMessage = (
+    jid: string,
+    content: AnyMessageContent,
+    options?: MiscMessageGenerationOptions,
+  ): Promise<WAMessage | undefined> => {
     const { text, kind } = describeContent(content);
     // Baileys draws the id in generateWAMessage, before any check: so does the fake.
-    const messageId = typeof options?.messageId === 'string' ? options.messageId : this.#host.drawFakeId();
+    const messageId =
+      typeof options?.messageId === 'string' ? options.messageId : this.#host.drawFakeId();
     const fields: NewAttempt = {
       kind: 'message',
       generation: this.generation,
@@ -440,7 +504,13 @@ export class FakeSocket implements SocketLike {
         this.#resends.remember(messageId, { text, kind, attemptSeq: attempt.seq, writtenAt });
       });
       // rc14's sendMessage echoes the very message object it resolves to.
-      const sent = sentWaMessage({ chatJid: jid, messageId, text, kind, at: attempt.at }) as WAMessage;
+      const sent = sentWaMessage({
+        chatJid: jid,
+        messageId,
+        text,
+        kind,
+        at: attempt.at,
+      }) as WAMessage;
       if (this.#behaviour.emitOwnEvents) this.#echo(sent);
       return sent;
     });
@@ -465,13 +535,20 @@ export class FakeSocket implements SocketLike {
     const chatState = type !== 'available' && type !== 'unavailable';
     const jidless = chatState && !(typeof toJid === 'string' && toJid.includes('@'));
     if (jidless) return this.#settleRejected(attempt, presenceWithoutJidError()) as Promise<never>;
-    if (!this.#wsOpen) return this.#settleRejected(attempt, connectionClosedError()) as Promise<never>;
+    if (!this.#wsOpen)
+      return this.#settleRejected(attempt, connectionClosedError()) as Promise<never>;
     return this.#track(attempt, async () => {
       if (this.#unreadReset !== undefined) throw this.#failedWrite();
       this.#markWritten(attempt);
       this.#wire.send('toServer', () => {
         attempt.reachedServer = true;
-        this.#host.server.receivePresence(chatJid, type, this.generation, attempt.seq, this.#host.now());
+        this.#host.server.receivePresence(
+          chatJid,
+          type,
+          this.generation,
+          attempt.seq,
+          this.#host.now(),
+        );
       });
       return undefined;
     }) as Promise<void>;
@@ -488,11 +565,13 @@ export class FakeSocket implements SocketLike {
    */
   readonly end = (error: Error | undefined): Promise<void> => {
     this.record.endCalls++;
-    if (this.record.endCalledAt === undefined) this.#host.hooks.note?.(factKinds.endCalled, this.generation);
+    if (this.record.endCalledAt === undefined)
+      this.#host.hooks.note?.(factKinds.endCalled, this.generation);
     this.record.endCalledAt ??= this.#host.now();
     // Baileys' own end() began (a bot's ws.close() alone is not one: Baileys' `closed` is unset).
     const baileysEnding = this.state === 'closing' && !this.#closingByWs;
-    if (this.#endPromise !== undefined || baileysEnding || this.closeEmitted) return Promise.resolve();
+    if (this.#endPromise !== undefined || baileysEnding || this.closeEmitted)
+      return Promise.resolve();
     const promise = this.#closing();
     // The bot's ws.close() left ws closing: Baileys' end() skips ws.close() and emits close at
     // once; the ws listeners it removes no longer hear ws's own close.
@@ -545,20 +624,24 @@ export class FakeSocket implements SocketLike {
   #sendNode(atServer: (() => void) | undefined): Promise<void> {
     if (!this.#wsOpen) return Promise.reject(connectionClosedError());
     if (this.#unreadReset !== undefined) return Promise.reject(this.#failedWrite());
-    if (this.#sendBufferFull) return this.#sleep(this.#timings.connectTimeoutMs).then(() => Promise.reject(timedOutError()));
+    if (this.#sendBufferFull)
+      return this.#sleep(this.#timings.connectTimeoutMs).then(() =>
+        Promise.reject(timedOutError()),
+      );
     this.#wire.send('toServer', () => atServer?.());
     return Promise.resolve();
   }
 
   /**
-   * The bot's `ws.close()` (rc14's `WebSocketClient.close()`): on an open socket ws starts its close
-   * handshake (sends get 428) and, when it ends, ws's `close` makes Baileys end the socket with 428
-   * `Connection Terminated`; on a connecting one ws aborts the handshake and its `error` ends the
-   * socket at once. Resolves when the ws closed; a ws that closed by itself (a cut, a refused
-   * connect) never emits `close` again, so the promise never settles, as rc14's does not.
+   * The bot's `ws.close()` (rc14's `WebSocketClient.close()`): on an open socket ws starts its
+   * close handshake (sends get 428) and, when it ends, ws's `close` makes Baileys end the socket
+   * with 428 `Connection Terminated`; on a connecting one ws aborts the handshake and its `error`
+   * ends the socket at once. Resolves when the ws closed; a ws that closed by itself (a cut, a
+   * refused connect) never emits `close` again, so the promise never settles, as rc14's does not.
    */
   #closeWs(): Promise<void> {
-    if (this.closeEmitted) return this.#wsCloseCalled ? Promise.resolve() : new Promise<void>(() => {});
+    if (this.closeEmitted)
+      return this.#wsCloseCalled ? Promise.resolve() : new Promise<void>(() => {});
     const closed = new Promise<void>((resolve) => this.#afterClose.push(resolve));
     if (this.state === 'closing') return closed;
     this.#wsCloseCalled = true;
@@ -583,13 +666,14 @@ export class FakeSocket implements SocketLike {
     this.#finishClose(error);
   }
 
-
   // ---- connecting ---------------------------------------------------------------------------
 
   #completeConnect(): void {
     this.#connectTimer = undefined;
     // A link that went silent while connecting never answers the login.
-    const verdict: ConnectVerdict | undefined = this.#wire.silent ? { kind: 'hang' } : this.#host.connectVerdict();
+    const verdict: ConnectVerdict | undefined = this.#wire.silent
+      ? { kind: 'hang' }
+      : this.#host.connectVerdict();
     switch (verdict?.kind) {
       case undefined:
         return this.#loggedIn();
@@ -603,13 +687,16 @@ export class FakeSocket implements SocketLike {
         return;
       case 'hang': {
         const timeoutAt = this.record.createdAt + this.#timings.connectTimeoutMs;
-        this.#connectTimer = this.#host.timers.setTimeout(() => {
-          this.#connectTimer = undefined;
-          this.#lost('hang');
-          const error = handshakeTimedOutError();
-          this.#ws?.emitEvent('error', error.data);
-          this.#finishClose(error);
-        }, Math.max(0, timeoutAt - this.#host.now()));
+        this.#connectTimer = this.#host.timers.setTimeout(
+          () => {
+            this.#connectTimer = undefined;
+            this.#lost('hang');
+            const error = handshakeTimedOutError();
+            this.#ws?.emitEvent('error', error.data);
+            this.#finishClose(error);
+          },
+          Math.max(0, timeoutAt - this.#host.now()),
+        );
         return;
       }
       case 'refuse':
@@ -617,7 +704,8 @@ export class FakeSocket implements SocketLike {
         this.#lost('refused');
         return this.#refused(connectRefusedError());
       case 'upgradeRejected':
-        // ws reports `unexpected-response`, Baileys listens for it and does nothing: no close, ever.
+        // ws reports `unexpected-response`, Baileys listens for it and does nothing: no close,
+        // ever.
         return this.#lost('upgradeRejected');
       case 'loginFailure':
         this.#lost('loginFailure');
@@ -637,10 +725,13 @@ export class FakeSocket implements SocketLike {
    */
   #loggedIn(): void {
     if (this.#host.loggingIn(this) === 0) return this.#open();
-    this.#connectTimer = this.#host.timers.setTimeout(() => {
-      this.#connectTimer = undefined;
-      this.#open();
-    }, 2 * this.#host.latencyMs() + 1);
+    this.#connectTimer = this.#host.timers.setTimeout(
+      () => {
+        this.#connectTimer = undefined;
+        this.#open();
+      },
+      2 * this.#host.latencyMs() + 1,
+    );
   }
 
   /**
@@ -656,7 +747,10 @@ export class FakeSocket implements SocketLike {
     this.#emit('creds.update', update);
   }
 
-  /** ws's `error` on a refused connect reaches the bot's ws listeners; Baileys ends the socket with it. */
+  /**
+   * ws's `error` on a refused connect reaches the bot's ws listeners; Baileys ends the socket with
+   * it.
+   */
   #refused(error: ReturnType<typeof connectRefusedError>): void {
     this.#ws?.emitEvent('error', error.data);
     this.#finishClose(error);
@@ -670,7 +764,8 @@ export class FakeSocket implements SocketLike {
     this.#lastReceivedAt = now;
     this.#ws?.emitEvent('open');
     // rc14 order: the offline notification, the login's `creds.update` (its `me`, with the LID the
-    // server gave), then chats.js's presence inside the `open` emission (`CB:success`, Socket/socket.js).
+    // server gave), then chats.js's presence inside the `open` emission (`CB:success`,
+    // Socket/socket.js).
     this.#emit('connection.update', { receivedPendingNotifications: true });
     const held = this.#heldEchoes;
     this.#heldEchoes = [];
@@ -708,7 +803,10 @@ export class FakeSocket implements SocketLike {
     return writeResetError();
   }
 
-  /** ws emits `close`: queries still listening reject with the bare close code; Baileys ends the socket. */
+  /**
+   * ws emits `close`: queries still listening reject with the bare close code; Baileys ends the
+   * socket.
+   */
   #heardCut(kind: CutKind, dropReason: DropReason): void {
     this.#unreadReset = undefined;
     if (this.closeEmitted) return;
@@ -716,11 +814,15 @@ export class FakeSocket implements SocketLike {
     for (const query of this.#queries) if (!query.detached) query.reject(closeCodeOf[kind]);
     this.#ws?.emitEvent('close', closeCodeOf[kind]);
     this.#cancelConnect();
-    // Baileys' own close listener is gone once its `end()` began: `end()` then finishes with its own error.
+    // Baileys' own close listener is gone once its `end()` began: `end()` then finishes with its
+    // own error.
     this.#finishClose(this.state === 'closing' ? this.#endError : dropError(dropReason));
   }
 
-  /** A stream error (or stream end) from the server: it arrives one latency later and Baileys ends the socket. */
+  /**
+   * A stream error (or stream end) from the server: it arrives one latency later and Baileys ends
+   * the socket.
+   */
   #serverEnds(error: Error, dropReason: DropReason, cause: SocketCause): void {
     if (this.closeEmitted) return;
     this.#fromServer(() => this.#endedByServer(error, dropReason, cause));
@@ -751,7 +853,10 @@ export class FakeSocket implements SocketLike {
     this.#resumeTimer = undefined;
     const at = this.#resumeAt;
     if (typeof at !== 'number') return;
-    this.#resumeTimer = this.#host.timers.setTimeout(() => this.#resume(), Math.max(0, at - this.#host.now()));
+    this.#resumeTimer = this.#host.timers.setTimeout(
+      () => this.#resume(),
+      Math.max(0, at - this.#host.now()),
+    );
   }
 
   /** A silent link comes back: stalled frames arrive, and a pending close handshake completes. */
@@ -760,7 +865,10 @@ export class FakeSocket implements SocketLike {
     const cut = this.#unheardCut;
     if (cut !== undefined) {
       this.#unheardCut = undefined;
-      this.#host.timers.setTimeout(() => this.#heardCut(cut.kind, cut.dropReason), this.#host.latencyMs());
+      this.#host.timers.setTimeout(
+        () => this.#heardCut(cut.kind, cut.dropReason),
+        this.#host.latencyMs(),
+      );
     }
     this.#clearTimer(this.#resumeTimer);
     this.#resumeTimer = undefined;
@@ -813,7 +921,8 @@ export class FakeSocket implements SocketLike {
       this.#cancelConnect();
       return this.#scheduleClose(0);
     }
-    // A cut connection closes when the bot hears the cut (see #heardCut), unless a silent link keeps it from hearing it.
+    // A cut connection closes when the bot hears the cut (see #heardCut), unless a silent link
+    // keeps it from hearing it.
     if (this.#wire.cut && this.#unheardCut === undefined) return;
     this.#scheduleClose(this.#wire.silent ? wsCloseTimeoutMs : 2 * this.#host.latencyMs());
   }
@@ -830,7 +939,8 @@ export class FakeSocket implements SocketLike {
   #finishClose(error: Error | undefined): void {
     if (this.closeEmitted) return;
     if (this.#closingByWs) {
-      // ws's own close after the bot's ws.close(): queries still listening get its code, then Baileys ends.
+      // ws's own close after the bot's ws.close(): queries still listening get its code, then
+      // Baileys ends.
       this.#closingByWs = false;
       for (const query of this.#queries) if (!query.detached) query.reject(closeCodeOf.wsClose);
       this.#ws?.emitEvent('close', closeCodeOf.wsClose);
@@ -873,7 +983,8 @@ export class FakeSocket implements SocketLike {
 
   /** Records that the connection was lost (or refused) now, and why; the first cause stays. */
   #lost(cause: SocketCause, dropReason?: DropReason): void {
-    if (this.record.diedAt === undefined) this.#host.hooks.note?.(factKinds.socketDied, this.generation);
+    if (this.record.diedAt === undefined)
+      this.#host.hooks.note?.(factKinds.socketDied, this.generation);
     this.record.diedAt ??= this.#host.now();
     this.record.cause ??= cause;
     if (dropReason !== undefined) this.record.dropReason ??= dropReason;
@@ -991,7 +1102,10 @@ export class FakeSocket implements SocketLike {
   ): Promise<boolean> {
     if (!this.#wsOpen) return Promise.reject(connectionClosedError());
     // The query cannot be written behind a full buffer: `sendRawMessage`'s write timeout.
-    if (this.#sendBufferFull) return this.#sleep(this.#timings.connectTimeoutMs).then(() => Promise.reject(timedOutError()));
+    if (this.#sendBufferFull)
+      return this.#sleep(this.#timings.connectTimeoutMs).then(() =>
+        Promise.reject(timedOutError()),
+      );
     if (this.#unreadReset !== undefined) return Promise.reject(this.#failedWrite());
     return new Promise<boolean>((resolve, reject) => {
       const query = new PendingQuery(this.#queries, this.#host.timers, attempt, resolve, reject);
@@ -1003,12 +1117,14 @@ export class FakeSocket implements SocketLike {
         if (attempt !== undefined) attempt.queriesStalled = (attempt.queriesStalled ?? 0) + 1;
         return;
       }
-      this.#wire.send('toServer', () => this.#fromServer(() => {
-        // After `end()` began, Baileys no longer reads frames: the answer is never processed.
-        if (!this.#queries.has(query) || query.detached) return;
-        if (answer === undefined) query.resolve(true);
-        else query.reject(queryRefusedError(answer as QueryRefusal));
-      }));
+      this.#wire.send('toServer', () =>
+        this.#fromServer(() => {
+          // After `end()` began, Baileys no longer reads frames: the answer is never processed.
+          if (!this.#queries.has(query) || query.detached) return;
+          if (answer === undefined) query.resolve(true);
+          else query.reject(queryRefusedError(answer as QueryRefusal));
+        }),
+      );
     });
   }
 
@@ -1065,8 +1181,8 @@ export class FakeSocket implements SocketLike {
         const update = nackUpdate(attempt, nack.code);
         const emit = (): void => void this.#emit('messages.update', update);
         host.timers.setTimeout(() => this.#fromServer(emit), nack.nackAfterMs);
-      }
-      else if (retry !== undefined) host.requestResend({ chatJid, messageId }, retry.retryAfterMs);
+      } else if (retry !== undefined)
+        host.requestResend({ chatJid, messageId }, retry.retryAfterMs);
       else if (!duplicate) host.recipientGot({ chatJid, messageId });
     });
   }
@@ -1088,7 +1204,10 @@ export class FakeSocket implements SocketLike {
     });
   }
 
-  /** rc14 echoes every write as an `append` upsert `fromMe` (`emitOwnEvents`), after its event buffer's delay. */
+  /**
+   * rc14 echoes every write as an `append` upsert `fromMe` (`emitOwnEvents`), after its event
+   * buffer's delay.
+   */
   #echo(message: WAMessage): void {
     this.#host.timers.setTimeout(() => {
       if (this.state === 'connecting') this.#heldEchoes.push(message);
@@ -1102,7 +1221,9 @@ export class FakeSocket implements SocketLike {
 
   // ---- inbound -------------------------------------------------------------------------------
 
-  /** A frame from the server: arrives one latency later (stalls while silent), and counts as heard. */
+  /**
+   * A frame from the server: arrives one latency later (stalls while silent), and counts as heard.
+   */
   #fromServer(arrive: () => void): void {
     this.#wire.send('toBot', () => {
       if (this.closeEmitted) return;
@@ -1115,7 +1236,10 @@ export class FakeSocket implements SocketLike {
   #arrived(message: QueuedInbound): void {
     if (this.state !== 'open') return;
     this.#upsertBuffer.push(message);
-    this.#flushTimer ??= this.#host.timers.setTimeout(() => this.#flush('notify'), this.#host.options.inboundFlushMs);
+    this.#flushTimer ??= this.#host.timers.setTimeout(
+      () => this.#flush('notify'),
+      this.#host.options.inboundFlushMs,
+    );
   }
 
   /**
@@ -1227,7 +1351,10 @@ export class FakeSocket implements SocketLike {
     if (ok) this.#upsertBuffer = [];
   }
 
-  /** An inbound message's receipt, once per socket; until it reaches the server, a close hands it back. */
+  /**
+   * An inbound message's receipt, once per socket; until it reaches the server, a close hands it
+   * back.
+   */
   #receipt(message: QueuedInbound): void {
     if (this.#receipted.has(message.id)) return;
     this.#receipted.add(message.id);
@@ -1264,7 +1391,10 @@ export class FakeSocket implements SocketLike {
 }
 
 /** Of two ends of a silence, the later: `never` outlasts `heal`, which outlasts any time. */
-function laterResume(a: number | 'heal' | 'never' | undefined, b: number | 'heal' | 'never'): number | 'heal' | 'never' {
+function laterResume(
+  a: number | 'heal' | 'never' | undefined,
+  b: number | 'heal' | 'never',
+): number | 'heal' | 'never' {
   if (a === undefined) return b;
   if (a === 'never' || b === 'never') return 'never';
   if (a === 'heal' || b === 'heal') return 'heal';

@@ -8,7 +8,10 @@ import { ACCOUNT_RESTRICTED_TEXT, NACK_REASONS, proto } from '@whiskeysockets/ba
 import type { FrameKind, QueuedInbound, ReceiptForBot } from './server.js';
 
 /** The `connection.update` `close` payload Baileys emits from `end(error)`. */
-export function closeUpdate(error: Error | undefined, now: number): BaileysEventMap['connection.update'] {
+export function closeUpdate(
+  error: Error | undefined,
+  now: number,
+): BaileysEventMap['connection.update'] {
   return { connection: 'close', lastDisconnect: { error, date: new Date(now) } };
 }
 
@@ -46,21 +49,55 @@ export function inboundWaMessage(message: QueuedInbound): WAMessage {
     case 'group':
       return { key, message: { conversation: message.text }, messageTimestamp: timestamp };
     case 'media':
-      return { key, message: { imageMessage: { caption: message.text, mimetype: 'image/jpeg' } }, messageTimestamp: timestamp };
+      return {
+        key,
+        message: { imageMessage: { caption: message.text, mimetype: 'image/jpeg' } },
+        messageTimestamp: timestamp,
+      };
     case 'reaction':
-      return { key, message: { reactionMessage: { key: { remoteJid: message.chatJid, id: `${message.id}R`, fromMe: true }, text: '👍' } }, messageTimestamp: timestamp };
+      return {
+        key,
+        message: {
+          reactionMessage: {
+            key: { remoteJid: message.chatJid, id: `${message.id}R`, fromMe: true },
+            text: '👍',
+          },
+        },
+        messageTimestamp: timestamp,
+      };
     case 'revoke':
-      return { key, message: { protocolMessage: { type: proto.Message.ProtocolMessage.Type.REVOKE, key: { remoteJid: message.chatJid, id: `${message.id}R`, fromMe: false } } }, messageTimestamp: timestamp };
+      return {
+        key,
+        message: {
+          protocolMessage: {
+            type: proto.Message.ProtocolMessage.Type.REVOKE,
+            key: { remoteJid: message.chatJid, id: `${message.id}R`, fromMe: false },
+          },
+        },
+        messageTimestamp: timestamp,
+      };
     case 'stub':
-      return { key, messageStubType: proto.WebMessageInfo.StubType.GROUP_PARTICIPANT_ADD, messageStubParameters: [message.chatJid], messageTimestamp: timestamp };
+      return {
+        key,
+        messageStubType: proto.WebMessageInfo.StubType.GROUP_PARTICIPANT_ADD,
+        messageStubParameters: [message.chatJid],
+        messageTimestamp: timestamp,
+      };
     case 'empty':
       return { key, messageTimestamp: timestamp };
     case 'status':
-      return { key: { ...key, remoteJid: 'status@broadcast', participant: message.chatJid }, message: { conversation: message.text }, messageTimestamp: timestamp };
+      return {
+        key: { ...key, remoteJid: 'status@broadcast', participant: message.chatJid },
+        message: { conversation: message.text },
+        messageTimestamp: timestamp,
+      };
   }
 }
 
-/** The `messages.upsert` Baileys emits for a batch of inbound messages (`notify` live, `append` offline). */
+/**
+ * The `messages.upsert` Baileys emits for a batch of inbound messages (`notify` live, `append`
+ * offline).
+ */
 export function inboundUpsert(
   batch: readonly QueuedInbound[],
   type: 'notify' | 'append',

@@ -20,7 +20,8 @@ export class SendLock {
 
   /** Runs `work` once every earlier `run` settled; settles as `work` does. */
   run<T>(work: () => Promise<T>): Promise<T> {
-    if (this.#waiters >= sendLockWaitersMax) throw new Error(`send lock: more than ${sendLockWaitersMax} sends waiting`);
+    if (this.#waiters >= sendLockWaitersMax)
+      throw new Error(`send lock: more than ${sendLockWaitersMax} sends waiting`);
     this.#waiters += 1;
     const result = this.#tail.then(work);
     this.#tail = result.then(this.#release, this.#release);

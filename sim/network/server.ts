@@ -15,7 +15,9 @@ import type { InboundKind } from '../history.js';
 /** Marks a logical reply key inside a message text or caption. */
 const keyTagPattern = /\[key=([A-Za-z0-9_.:-]{1,64})\]/;
 
-/** The text the harness asks a send path to send for logical reply `key` answering inbound `msg`. */
+/**
+ * The text the harness asks a send path to send for logical reply `key` answering inbound `msg`.
+ */
 export function replyText(key: string, msg: string): string {
   return `[key=${key}] reply to ${msg}`;
 }
@@ -261,7 +263,13 @@ export class ServerModel {
   }
 
   /** Logs a presence update arriving at `at`. */
-  receivePresence(chatJid: string, type: string, generation: number, attemptSeq: number, at: number): void {
+  receivePresence(
+    chatJid: string,
+    type: string,
+    generation: number,
+    attemptSeq: number,
+    at: number,
+  ): void {
     const chat = this.#options.chatNames.get(chatJid) ?? chatJid;
     this.#presence.push({ at, chat, chatJid, type, generation, attemptSeq });
   }

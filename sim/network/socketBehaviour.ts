@@ -12,7 +12,9 @@ export interface SocketBehaviour {
    * 'unavailable')` (`Socket/chats.js`), which emits `isOnline: true` or `isOnline: false`.
    */
   markOnlineOnConnect: boolean;
-  /** Each send is echoed as an `append` upsert `fromMe` (`sendMessage`, `Socket/messages-send.js`). */
+  /**
+   * Each send is echoed as an `append` upsert `fromMe` (`sendMessage`, `Socket/messages-send.js`).
+   */
   emitOwnEvents: boolean;
 }
 
@@ -23,5 +25,8 @@ type BehaviourConfig = { markOnlineOnConnect?: unknown; emitOwnEvents?: unknown 
 export function socketBehaviourOf(config: BehaviourConfig): SocketBehaviour {
   const setting = (key: keyof SocketBehaviour): boolean =>
     config !== undefined && key in config ? Boolean(config[key]) : true;
-  return { markOnlineOnConnect: setting('markOnlineOnConnect'), emitOwnEvents: setting('emitOwnEvents') };
+  return {
+    markOnlineOnConnect: setting('markOnlineOnConnect'),
+    emitOwnEvents: setting('emitOwnEvents'),
+  };
 }

@@ -15,7 +15,11 @@ import type { ServerModel } from './server.js';
  * paired (`id` with the companion's device number; `lid` is what the server's `<success>`
  * names and `creds.update` adds at each login). A fake number, never a real one.
  */
-export const simulatedAccount = Object.freeze({ id: '15550900001:7@s.whatsapp.net', lid: '209900000000001:7@lid', name: 'baileys-sim' });
+export const simulatedAccount = Object.freeze({
+  id: '15550900001:7@s.whatsapp.net',
+  lid: '209900000000001:7@lid',
+  name: 'baileys-sim',
+});
 
 /** The ws events a bot can hear (see wsFacade.ts). */
 export interface WsEvents {
@@ -36,14 +40,20 @@ export interface SocketChannel {
   readonly server: ServerModel;
   now(): number;
   state(): SocketState;
-  /** rc14's client dropped its ws after a `ws.close()` completed (`socket = null`): closed and closing both read true. */
+  /**
+   * rc14's client dropped its ws after a `ws.close()` completed (`socket = null`): closed and
+   * closing both read true.
+   */
   wsReleased(): boolean;
-  /** rc14's `sendNode`: rejects 428 unless open; resolves once written; `atServer` runs when the frame arrives. */
+  /**
+   * rc14's `sendNode`: rejects 428 unless open; resolves once written; `atServer` runs when the
+   * frame arrives.
+   */
   sendNode(atServer?: () => void): Promise<void>;
   /**
-   * rc14's `query`: true once answered, false after `defaultQueryTimeoutMs` unanswered (`waitForMessage`
-   * turns its timeout into `undefined`; `timeoutMs` replaces the socket's default); 428 unless open;
-   * the bare close code if the server cuts meanwhile.
+   * rc14's `query`: true once answered, false after `defaultQueryTimeoutMs` unanswered
+   * (`waitForMessage` turns its timeout into `undefined`; `timeoutMs` replaces the socket's
+   * default); 428 unless open; the bare close code if the server cuts meanwhile.
    */
   query(kind: QueryKind, timeoutMs?: number): Promise<boolean>;
   /**

@@ -15,7 +15,8 @@
  *   `read` receipt per chat and participant of the keys not `fromMe`; resolves undefined.
  * - `sendReceipt(jid, participant, ids, type)` / `sendReceipts(keys, type)`: the receipts alone.
  * - `presenceSubscribe(jid)` (`Socket/chats.js`): for a user, its LID lookup first (a usync query,
- *   `buildTcTokenFromJid`, whose failures it swallows), then one presence frame; resolves undefined.
+ *   `buildTcTokenFromJid`, whose failures it swallows), then one presence frame; resolves
+ *   undefined.
  * - `profilePictureUrl(jid, type, timeoutMs?)` (`Socket/chats.js`): the same LID lookup for a user
  *   other than the bot, then a query; the URL the server
  *   names (every chat has a picture in the simulation). With `timeoutMs` an unanswered query
@@ -32,7 +33,12 @@
  *   ({@link inviteCodeOf}); `item-not-found` for any other JID; undefined when unanswered.
  */
 import type { BinaryNode, GroupMetadata, WAMessageKey } from '@whiskeysockets/baileys';
-import { aggregateMessageKeysNotFromMe, isLidUser, jidDecode, jidNormalizedUser } from '@whiskeysockets/baileys';
+import {
+  aggregateMessageKeysNotFromMe,
+  isLidUser,
+  jidDecode,
+  jidNormalizedUser,
+} from '@whiskeysockets/baileys';
 import { extractGroupMetadata } from '@whiskeysockets/baileys/lib/Socket/groups.js';
 import { Boom } from '@hapi/boom';
 import type { SocketChannel } from './socketChannel.js';
@@ -48,10 +54,19 @@ export type AccountOf = () => { id: string } | undefined;
 export interface ModelledQueries {
   logout(msg?: string): Promise<void>;
   readMessages(keys: WAMessageKey[]): Promise<void>;
-  sendReceipt(jid: string, participant: string | undefined, messageIds: string[], type?: string): Promise<void>;
+  sendReceipt(
+    jid: string,
+    participant: string | undefined,
+    messageIds: string[],
+    type?: string,
+  ): Promise<void>;
   sendReceipts(keys: WAMessageKey[], type?: string): Promise<void>;
   presenceSubscribe(toJid: string): Promise<void>;
-  profilePictureUrl(jid: string, type?: 'image' | 'preview', timeoutMs?: number): Promise<string | undefined>;
+  profilePictureUrl(
+    jid: string,
+    type?: 'image' | 'preview',
+    timeoutMs?: number,
+  ): Promise<string | undefined>;
   onWhatsApp(...jids: string[]): Promise<{ jid: string; exists: boolean }[] | undefined>;
   groupMetadata(jid: string): Promise<GroupMetadata>;
   groupFetchAllParticipating(): Promise<Record<string, GroupMetadata>>;
@@ -62,14 +77,23 @@ export interface ModelledQueries {
 export type EmitToBot = (event: string, data: unknown) => void;
 
 /** The modelled methods of the socket `channel` reaches; `account` is its paired account. */
-export function modelledQueries(channel: () => SocketChannel, account: AccountOf, emit: EmitToBot): ModelledQueries {
+export function modelledQueries(
+  channel: () => SocketChannel,
+  account: AccountOf,
+  emit: EmitToBot,
+): ModelledQueries {
   const called = (method: string): SocketChannel => {
     const ch = channel();
     ch.record.calls = countCall(ch.record.calls, method);
     return ch;
   };
-  const receipts = async (ch: SocketChannel, keys: WAMessageKey[], type: string | undefined): Promise<void> => {
-    for (const { messageIds } of aggregateMessageKeysNotFromMe(keys)) await receipt(ch, messageIds, type);
+  const receipts = async (
+    ch: SocketChannel,
+    keys: WAMessageKey[],
+    type: string | undefined,
+  ): Promise<void> => {
+    for (const { messageIds } of aggregateMessageKeysNotFromMe(keys))
+      await receipt(ch, messageIds, type);
   };
   return {
     async logout(msg) {
@@ -106,7 +130,8 @@ export function modelledQueries(channel: () => SocketChannel, account: AccountOf
       const ch = called('profilePictureUrl');
       if (isUserJid(jid) && !isSelf(jid, account())) await ch.lidLookup(jidNormalizedUser(jid));
       if (!(await ch.query('other', timeoutMs))) {
-        if (timeoutMs !== undefined) throw new Boom('Timed Out', { statusCode: 408, data: { timeout: timeoutMs } });
+        if (timeoutMs !== undefined)
+          throw new Boom('Timed Out', { statusCode: 408, data: { timeout: timeoutMs } });
         return undefined;
       }
       return pictureUrl(ch, jidNormalizedUser(jid), type);
@@ -116,7 +141,9 @@ export function modelledQueries(channel: () => SocketChannel, account: AccountOf
       const phones = jids.filter((jid) => !isLidUser(jid));
       if (phones.length === 0) return [];
       if (!(await ch.query('usync'))) return undefined;
-      return phones.filter((jid) => !jid.endsWith('@g.us')).map((jid) => ({ jid: `${phoneOf(jid)}@s.whatsapp.net`, exists: true }));
+      return phones
+        .filter((jid) => !jid.endsWith('@g.us'))
+        .map((jid) => ({ jid: `${phoneOf(jid)}@s.whatsapp.net`, exists: true }));
     },
     async groupMetadata(jid) {
       const ch = called('groupMetadata');
@@ -130,7 +157,8 @@ export function modelledQueries(channel: () => SocketChannel, account: AccountOf
       const groups: Record<string, GroupMetadata> = {};
       if (answered) {
         for (const jid of ch.chatJids()) {
-          if (isGroupOfRun(ch, jid)) groups[jid] = extractGroupMetadata(groupAnswer(ch, jid, account()));
+          if (isGroupOfRun(ch, jid))
+            groups[jid] = extractGroupMetadata(groupAnswer(ch, jid, account()));
         }
       }
       emit('groups.update', Object.values(groups));
@@ -145,19 +173,29 @@ export function modelledQueries(channel: () => SocketChannel, account: AccountOf
   };
 }
 
-/** A phone-number or LID user (not a group, a newsletter or a broadcast): rc14 looks its LID up first. */
+/**
+ * A phone-number or LID user (not a group, a newsletter or a broadcast): rc14 looks its LID up
+ * first.
+ */
 function isUserJid(jid: string): boolean {
   const normalized = jidNormalizedUser(jid);
   return normalized.endsWith('@s.whatsapp.net') || normalized.endsWith('@lid');
 }
 
-/** The bot's own JID: rc14 asks its own picture without a token (`profilePictureUrl`, `Socket/chats.js`). */
+/**
+ * The bot's own JID: rc14 asks its own picture without a token (`profilePictureUrl`,
+ * `Socket/chats.js`).
+ */
 function isSelf(jid: string, account: { id: string } | undefined): boolean {
   return account !== undefined && jidNormalizedUser(jid) === jidNormalizedUser(account.id);
 }
 
 /** rc14's `sendReceipt`: Boom `missing ids in receipt` for none, else one frame. */
-async function receipt(ch: SocketChannel, messageIds: readonly string[] | undefined, type: string | undefined): Promise<void> {
+async function receipt(
+  ch: SocketChannel,
+  messageIds: readonly string[] | undefined,
+  type: string | undefined,
+): Promise<void> {
   if (messageIds === undefined || messageIds.length === 0) throw new Boom('missing ids in receipt');
   await ch.sendNode(() => ch.server.nodeReceived(`receipt${type === undefined ? '' : `:${type}`}`));
 }
@@ -178,32 +216,62 @@ function pictureUrl(ch: SocketChannel, jid: string, type: string): string {
 }
 
 /** The `w:g2` answer for a group of the run (see {@link groupNode}). */
-function groupAnswer(ch: SocketChannel, jid: string, account: { id: string } | undefined): BinaryNode {
-  return { tag: 'iq', attrs: { type: 'result' }, content: [groupNode(jid, ch.chatName(jid), account?.id)] };
+function groupAnswer(
+  ch: SocketChannel,
+  jid: string,
+  account: { id: string } | undefined,
+): BinaryNode {
+  return {
+    tag: 'iq',
+    attrs: { type: 'result' },
+    content: [groupNode(jid, ch.chatName(jid), account?.id)],
+  };
 }
 
 /**
  * The `<group>` the simulated server answers a group query with: created at virtual time 0 by the
- * member who writes its messages that name no participant (`defaultMemberJidOf`), `subject` the chat's name, that member (super admin)
- * and the bot as participants. The loopback tests answer rc14 with the same node.
+ * member who writes its messages that name no participant (`defaultMemberJidOf`), `subject` the
+ * chat's name, that member (super admin) and the bot as participants. The loopback tests answer
+ * rc14 with the same node.
  */
-export function groupNode(groupJid: string, subject: string, accountId: string | undefined): BinaryNode {
+export function groupNode(
+  groupJid: string,
+  subject: string,
+  accountId: string | undefined,
+): BinaryNode {
   const member = defaultMemberJidOf(groupJid);
-  const participants: BinaryNode[] = [{ tag: 'participant', attrs: { jid: member, type: 'superadmin' } }];
-  if (accountId !== undefined) participants.push({ tag: 'participant', attrs: { jid: jidNormalizedUser(accountId) } });
+  const participants: BinaryNode[] = [
+    { tag: 'participant', attrs: { jid: member, type: 'superadmin' } },
+  ];
+  if (accountId !== undefined)
+    participants.push({ tag: 'participant', attrs: { jid: jidNormalizedUser(accountId) } });
   return {
     tag: 'group',
-    attrs: { id: groupJid.split('@')[0]!, subject, s_t: '0', s_o: member, creation: '0', creator: member },
+    attrs: {
+      id: groupJid.split('@')[0]!,
+      subject,
+      s_t: '0',
+      s_o: member,
+      creation: '0',
+      creator: member,
+    },
     content: participants,
   };
 }
 
-/** The invite code the simulated server names for the group called `name` (22 characters, as WhatsApp's). */
+/**
+ * The invite code the simulated server names for the group called `name` (22 characters, as
+ * WhatsApp's).
+ */
 export function inviteCodeOf(name: string): string {
   return `BaileysSim${name.replace(/[^A-Za-z0-9]/g, '')}`.padEnd(22, '0').slice(0, 22);
 }
 
 /** The URL the simulated server names for the picture of the chat called `name`. */
 export function pictureUrlOf(name: string, type: string): string {
-  return `https://pps.whatsapp.net/v/t61.24694-24/baileys-sim-${encodeURIComponent(name)}-${type}.jpg`;
+  return (
+    `https://pps.whatsapp.net/v/t61.24694-24/baileys-sim-${encodeURIComponent(name)}-` +
+    `${type}` +
+    `.jpg`
+  );
 }

@@ -35,33 +35,66 @@ import { FakeWebSocketClient, countCall } from './wsFacade.js';
  */
 export const rc14SocketFunctions: ReadonlySet<string> = new Set(
   (
-    'addChatLabel addLabel addMessageLabel addOrEditContact addOrEditQuickReply appPatch assertSessions chatModify cleanDirtyBits ' +
-    'communityAcceptInvite communityAcceptInviteV4 communityCreate communityCreateGroup communityFetchAllParticipating communityFetchLinkedGroups ' +
-    'communityGetInviteInfo communityInviteCode communityJoinApprovalMode communityLeave communityLinkGroup communityMemberAddMode communityMetadata ' +
-    'communityParticipantsUpdate communityRequestParticipantsList communityRequestParticipantsUpdate communityRevokeInvite communityRevokeInviteV4 ' +
-    'communitySettingUpdate communityToggleEphemeral communityUnlinkGroup communityUpdateDescription communityUpdateSubject createCallLink ' +
-    'createParticipantNodes digestKeyBundle end executeUSyncQuery fetchAccountReachoutTimelock fetchBlocklist fetchDisappearingDuration ' +
-    'fetchMessageHistory fetchNewChatMessageCap fetchPrivacySettings fetchStatus generateMessageTag getBotListV2 getBusinessProfile getCatalog ' +
-    'getCollections getMediaHost getOrderDetails getUSyncDevices groupAcceptInvite groupAcceptInviteV4 groupCreate groupFetchAllParticipating ' +
-    'groupGetInviteInfo groupInviteCode groupJoinApprovalMode groupLeave groupMemberAddMode groupMetadata groupParticipantsUpdate ' +
-    'groupRequestParticipantsList groupRequestParticipantsUpdate groupRevokeInvite groupRevokeInviteV4 groupSettingUpdate groupToggleEphemeral ' +
-    'groupUpdateDescription groupUpdateSubject issuePrivacyTokens logout newsletterAdminCount newsletterChangeOwner newsletterCreate ' +
-    'newsletterDelete newsletterDemote newsletterFetchMessages newsletterFollow newsletterMetadata newsletterMute newsletterReactMessage ' +
-    'newsletterRemovePicture newsletterSubscribers newsletterUnfollow newsletterUnmute newsletterUpdate newsletterUpdateDescription ' +
-    'newsletterUpdateName newsletterUpdatePicture onUnexpectedError onWhatsApp presenceSubscribe productCreate productDelete productUpdate ' +
-    'profilePictureUrl query readMessages refreshMediaConn registerSocketEndHandler rejectCall relayMessage removeChatLabel removeContact ' +
-    'removeCoverPhoto removeMessageLabel removeProfilePicture removeQuickReply requestPairingCode requestPlaceholderResend resyncAppState ' +
-    'rotateSignedPreKey sendMessage sendMessageAck sendNode sendPeerDataOperationMessage sendPresenceUpdate sendRawMessage sendReceipt ' +
-    'sendReceipts sendRetryRequest sendUnifiedSession sendWAMBuffer star subscribeNewsletterUpdates updateBlockStatus updateBussinesProfile ' +
-    'updateCallPrivacy updateCoverPhoto updateDefaultDisappearingMode updateDisableLinkPreviewsPrivacy updateGroupsAddPrivacy ' +
-    'updateLastSeenPrivacy updateMediaMessage updateMemberLabel updateMessagesPrivacy updateOnlinePrivacy updateProfileName updateProfilePicture ' +
-    'updateProfilePicturePrivacy updateProfileStatus updateReadReceiptsPrivacy updateServerTimeOffset updateStatusPrivacy uploadPreKeys ' +
-    'uploadPreKeysToServerIfRequired upsertMessage waUploadToServer waitForConnectionUpdate waitForMessage waitForSocketOpen'
+    'addChatLabel addLabel addMessageLabel addOrEditContact addOrEditQuickReply appPatch ' +
+    'assertSessions chatModify cleanDirtyBits ' +
+    'communityAcceptInvite communityAcceptInviteV4 communityCreate communityCreateGroup ' +
+    'communityFetchAllParticipating communityFetchLinkedGroups ' +
+    'communityGetInviteInfo communityInviteCode communityJoinApprovalMode communityLeave ' +
+    'communityLinkGroup communityMemberAddMode communityMetadata ' +
+    'communityParticipantsUpdate communityRequestParticipantsList ' +
+    'communityRequestParticipantsUpdate communityRevokeInvite communityRevokeInviteV4 ' +
+    'communitySettingUpdate communityToggleEphemeral communityUnlinkGroup ' +
+    'communityUpdateDescription communityUpdateSubject createCallLink ' +
+    'createParticipantNodes digestKeyBundle end executeUSyncQuery ' +
+    'fetchAccountReachoutTimelock fetchBlocklist fetchDisappearingDuration ' +
+    'fetchMessageHistory fetchNewChatMessageCap fetchPrivacySettings fetchStatus ' +
+    'generateMessageTag getBotListV2 getBusinessProfile getCatalog ' +
+    'getCollections getMediaHost getOrderDetails getUSyncDevices groupAcceptInvite ' +
+    'groupAcceptInviteV4 groupCreate groupFetchAllParticipating ' +
+    'groupGetInviteInfo groupInviteCode groupJoinApprovalMode groupLeave ' +
+    'groupMemberAddMode groupMetadata groupParticipantsUpdate ' +
+    'groupRequestParticipantsList groupRequestParticipantsUpdate groupRevokeInvite ' +
+    'groupRevokeInviteV4 groupSettingUpdate groupToggleEphemeral ' +
+    'groupUpdateDescription groupUpdateSubject issuePrivacyTokens logout ' +
+    'newsletterAdminCount newsletterChangeOwner newsletterCreate ' +
+    'newsletterDelete newsletterDemote newsletterFetchMessages newsletterFollow ' +
+    'newsletterMetadata newsletterMute newsletterReactMessage ' +
+    'newsletterRemovePicture newsletterSubscribers newsletterUnfollow newsletterUnmute ' +
+    'newsletterUpdate newsletterUpdateDescription ' +
+    'newsletterUpdateName newsletterUpdatePicture onUnexpectedError onWhatsApp ' +
+    'presenceSubscribe productCreate productDelete productUpdate ' +
+    'profilePictureUrl query readMessages refreshMediaConn registerSocketEndHandler ' +
+    'rejectCall relayMessage removeChatLabel removeContact ' +
+    'removeCoverPhoto removeMessageLabel removeProfilePicture removeQuickReply ' +
+    'requestPairingCode requestPlaceholderResend resyncAppState ' +
+    'rotateSignedPreKey sendMessage sendMessageAck sendNode sendPeerDataOperationMessage ' +
+    'sendPresenceUpdate sendRawMessage sendReceipt ' +
+    'sendReceipts sendRetryRequest sendUnifiedSession sendWAMBuffer star ' +
+    'subscribeNewsletterUpdates updateBlockStatus updateBussinesProfile ' +
+    'updateCallPrivacy updateCoverPhoto updateDefaultDisappearingMode ' +
+    'updateDisableLinkPreviewsPrivacy updateGroupsAddPrivacy ' +
+    'updateLastSeenPrivacy updateMediaMessage updateMemberLabel updateMessagesPrivacy ' +
+    'updateOnlinePrivacy updateProfileName updateProfilePicture ' +
+    'updateProfilePicturePrivacy updateProfileStatus updateReadReceiptsPrivacy ' +
+    'updateServerTimeOffset updateStatusPrivacy uploadPreKeys ' +
+    'uploadPreKeysToServerIfRequired upsertMessage waUploadToServer ' +
+    'waitForConnectionUpdate waitForMessage waitForSocketOpen'
   ).split(' '),
 );
 
 /** The function members of rc14's `ev` (`Utils/event-buffer.js`). */
-export const rc14EventFunctions: ReadonlySet<string> = new Set(['buffer', 'createBufferedFunction', 'destroy', 'emit', 'flush', 'isBuffering', 'off', 'on', 'process', 'removeAllListeners']);
+export const rc14EventFunctions: ReadonlySet<string> = new Set([
+  'buffer',
+  'createBufferedFunction',
+  'destroy',
+  'emit',
+  'flush',
+  'isBuffering',
+  'off',
+  'on',
+  'process',
+  'removeAllListeners',
+]);
 
 /** The socket members the fake models (every other rc14 function is recorded as unmodelled). */
 export const modelledSocketMembers: readonly string[] = Object.freeze([
@@ -86,7 +119,15 @@ export const modelledSocketMembers: readonly string[] = Object.freeze([
 ]);
 
 /** The `ev` members the fake models. */
-export const modelledEventMembers: readonly string[] = Object.freeze(['on', 'off', 'process', 'emit', 'removeAllListeners', 'isBuffering', 'flush']);
+export const modelledEventMembers: readonly string[] = Object.freeze([
+  'on',
+  'off',
+  'process',
+  'emit',
+  'removeAllListeners',
+  'isBuffering',
+  'flush',
+]);
 
 /** Where a surface (or its `ev`) keeps the way to its connection, for the shared stubs. */
 const channelOf = Symbol('baileys-sim.socketChannel');
@@ -101,8 +142,14 @@ export class UnmodelledMemberError extends Error {
   /** The member, as a bot calls it (`fetchBlocklist`, `ev.buffer`). */
   readonly member: string;
   constructor(member: string) {
-    const remedy = member.includes('.') ? 'avoid it under audit' : `stub it with export const socketStubs = { ${member}: ... }`;
-    super(`baileys-sim: ${member}() of Baileys' socket is not modelled by the simulated socket: a limit of the harness, not a bug of the bot (${remedy}; see docs/bot-surface.md)`);
+    const remedy = member.includes('.')
+      ? 'avoid it under audit'
+      : `stub it with export const socketStubs = { ${member}: ... }`;
+    super(
+      `baileys-sim: ${member}() of Baileys' socket is not modelled by the simulated ` +
+        `socket: a limit of the harness, not a bug of the bot (${remedy}; see ` +
+        `docs/bot-surface.md)`,
+    );
     this.member = member;
   }
 }
@@ -111,7 +158,11 @@ export class UnmodelledMemberError extends Error {
  * A prototype whose every function of `names` but `modelled` records the call, then fails as the
  * member would: a rejected promise for the socket's (rc14's are `async`), a throw for `ev`'s.
  */
-function unmodelledPrototype(names: ReadonlySet<string>, modelled: readonly string[], prefix: string): object {
+function unmodelledPrototype(
+  names: ReadonlySet<string>,
+  modelled: readonly string[],
+  prefix: string,
+): object {
   const prototype: Record<string, unknown> = {};
   for (const name of names) {
     if (modelled.includes(name)) continue;
@@ -122,7 +173,8 @@ function unmodelledPrototype(names: ReadonlySet<string>, modelled: readonly stri
       throw new UnmodelledMemberError(member);
     };
   }
-  // Not frozen: a frozen prototype would forbid the bot's own `sock.x = ...` (an inherited read-only property).
+  // Not frozen: a frozen prototype would forbid the bot's own `sock.x = ...` (an inherited
+  // read-only property).
   return prototype;
 }
 
@@ -134,7 +186,10 @@ const eventStubsPrototype = unmodelledPrototype(rc14EventFunctions, modelledEven
  * them. `isBuffering()` is false and `flush()` does nothing and returns false: rc14 buffers
  * around offline processing and history sync, the fake emits at once.
  */
-export type FakeEv = Pick<WASocket['ev'], 'on' | 'off' | 'process' | 'emit' | 'removeAllListeners' | 'isBuffering' | 'flush'>;
+export type FakeEv = Pick<
+  WASocket['ev'],
+  'on' | 'off' | 'process' | 'emit' | 'removeAllListeners' | 'isBuffering' | 'flush'
+>;
 
 /** Where an `ev` keeps its emitter, and the closures of its members made on first use. */
 const emitterOf = Symbol('baileys-sim.emitter');
@@ -165,7 +220,8 @@ function evMembers(ev: EvSlots): Record<string, unknown> {
 /**
  * The shared prototype of every `ev`: `process`, `emit`, `removeAllListeners`, `isBuffering`,
  * `flush` as getters that make the `ev`'s closures on first use (most paths never read them: a
- * socket is made per connect, and its surface must cost next to nothing), over the unmodelled stubs.
+ * socket is made per connect, and its surface must cost next to nothing), over the unmodelled
+ * stubs.
  */
 const evPrototype: object = (() => {
   const prototype = Object.create(eventStubsPrototype) as object;
@@ -180,7 +236,10 @@ const evPrototype: object = (() => {
   return prototype;
 })();
 
-/** The `ev` of a fake socket over `emitter`; its unmodelled members reach the connection through `channel`. */
+/**
+ * The `ev` of a fake socket over `emitter`; its unmodelled members reach the connection through
+ * `channel`.
+ */
 export function fakeEv(emitter: FakeEmitter, channel: () => SocketChannel): FakeEv {
   const ev = Object.create(evPrototype) as Record<string, unknown> & EvSlots;
   ev[channelOf] = channel;
@@ -190,17 +249,27 @@ export function fakeEv(emitter: FakeEmitter, channel: () => SocketChannel): Fake
   return ev as unknown as FakeEv;
 }
 
-/** A module's own answers for unmodelled socket members (its `socketStubs` export; see src/asWritten.ts). */
+/**
+ * A module's own answers for unmodelled socket members (its `socketStubs` export; see
+ * src/asWritten.ts).
+ */
 export type { SocketStubs } from '../../src/asWritten.js';
 
 /** Problems with a `socketStubs` export, one line each (empty when it is fine). */
 export function socketStubsIssues(stubs: unknown): string[] {
-  if (typeof stubs !== 'object' || stubs === null || Array.isArray(stubs)) return ['socketStubs: must be an object of functions'];
+  if (typeof stubs !== 'object' || stubs === null || Array.isArray(stubs))
+    return ['socketStubs: must be an object of functions'];
   const issues: string[] = [];
   for (const [name, value] of Object.entries(stubs)) {
-    if (typeof value !== 'function') issues.push(`socketStubs.${name}: must be a function (got ${typeof value})`);
-    else if (modelledSocketMembers.includes(name)) issues.push(`socketStubs.${name}: modelled by the simulated socket; only unmodelled methods can be stubbed`);
-    else if (!rc14SocketFunctions.has(name)) issues.push(`socketStubs.${name}: not a function of Baileys 7.0.0-rc14's socket`);
+    if (typeof value !== 'function')
+      issues.push(`socketStubs.${name}: must be a function (got ${typeof value})`);
+    else if (modelledSocketMembers.includes(name))
+      issues.push(
+        `socketStubs.${name}: modelled by the simulated socket; only unmodelled methods ` +
+          `can be stubbed`,
+      );
+    else if (!rc14SocketFunctions.has(name))
+      issues.push(`socketStubs.${name}: not a function of Baileys 7.0.0-rc14's socket`);
   }
   return issues;
 }
@@ -208,7 +277,8 @@ export function socketStubsIssues(stubs: unknown): string[] {
 /** `socket` (a surface) with `stubs` as its members; `socket` itself when there are none. */
 export function withSocketStubs<T extends object>(socket: T, stubs: SocketStubs | undefined): T {
   if (stubs === undefined) return socket;
-  for (const [name, stub] of Object.entries(stubs)) (socket as Record<string, unknown>)[name] = stub;
+  for (const [name, stub] of Object.entries(stubs))
+    (socket as Record<string, unknown>)[name] = stub;
   return socket;
 }
 
@@ -226,7 +296,18 @@ interface SurfaceSlots extends WithChannel {
 }
 
 /** The modelled queries (socketQueries.ts), in the order of {@link modelledSocketMembers}. */
-const queryNames = ['logout', 'readMessages', 'sendReceipt', 'sendReceipts', 'presenceSubscribe', 'profilePictureUrl', 'onWhatsApp', 'groupMetadata', 'groupFetchAllParticipating', 'groupInviteCode'] as const;
+const queryNames = [
+  'logout',
+  'readMessages',
+  'sendReceipt',
+  'sendReceipts',
+  'presenceSubscribe',
+  'profilePictureUrl',
+  'onWhatsApp',
+  'groupMetadata',
+  'groupFetchAllParticipating',
+  'groupInviteCode',
+] as const;
 
 /**
  * The shared prototype of every surface: `ws` and the modelled queries as getters that make the
@@ -245,7 +326,11 @@ const surfacePrototype: object = (() => {
     Object.defineProperty(prototype, name, {
       get(this: SurfaceSlots) {
         const socket = this[socketOf];
-        const queries = (this[queriesOf] ??= modelledQueries(() => socket.channel, this[accountOf], (event, data) => void socket.ev.emit(event as 'groups.update', data as never)));
+        const queries = (this[queriesOf] ??= modelledQueries(
+          () => socket.channel,
+          this[accountOf],
+          (event, data) => void socket.ev.emit(event as 'groups.update', data as never),
+        ));
         return queries[name];
       },
       enumerable: true,
@@ -255,7 +340,11 @@ const surfacePrototype: object = (() => {
 })();
 
 /** The surface of `socket` (see the module comment); `stubs` answer unmodelled members. */
-export function socketSurface(socket: FakeSocket, config: SocketConfig | undefined, stubs?: SocketStubs): FakeSocketSurface {
+export function socketSurface(
+  socket: FakeSocket,
+  config: SocketConfig | undefined,
+  stubs?: SocketStubs,
+): FakeSocketSurface {
   const auth = config?.auth;
   const user = auth?.creds?.me ?? { ...simulatedAccount };
   const surface = Object.create(surfacePrototype) as FakeSocketSurface & SurfaceSlots;

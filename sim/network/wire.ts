@@ -28,7 +28,10 @@ export class Wire {
   readonly #flights = new Set<Flight>();
   #silent = false;
   #cut = false;
-  /** Per direction, when the last scheduled frame arrives (virtual ms): later frames never overtake it. */
+  /**
+   * Per direction, when the last scheduled frame arrives (virtual ms): later frames never overtake
+   * it.
+   */
   readonly #lastArrivalAt: Record<Direction, number> = { toServer: 0, toBot: 0 };
 
   /** A wire on the network's timer view whose latency is read at each send. */
@@ -50,7 +53,8 @@ export class Wire {
   /** Sends a frame; `arrive` runs when it reaches the other end (never, if it is lost). */
   send(direction: Direction, arrive: () => void): void {
     if (this.#cut && direction === 'toServer') return;
-    if (this.#flights.size >= flightsMax) throw new Error(`wire: more than ${flightsMax} frames in flight`);
+    if (this.#flights.size >= flightsMax)
+      throw new Error(`wire: more than ${flightsMax} frames in flight`);
     const flight: Flight = { direction, arrive, timer: undefined };
     this.#flights.add(flight);
     if (!this.#silent) this.#schedule(flight);
@@ -70,7 +74,9 @@ export class Wire {
     for (const flight of this.#flights) this.#schedule(flight);
   }
 
-  /** The server cut the connection: frames toward it are lost; frames toward the bot still arrive. */
+  /**
+   * The server cut the connection: frames toward it are lost; frames toward the bot still arrive.
+   */
   cutByServer(): void {
     this.#cut = true;
     this.#drop('toServer');

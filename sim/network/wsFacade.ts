@@ -53,7 +53,10 @@ export class FakeWebSocketClient extends EventEmitter implements WsEvents {
     return this.#channel.state() === 'closing' || this.#channel.wsReleased();
   }
 
-  /** ws is CONNECTING (the upgrade and login are under way, or an upgrade answered with an HTTP error). */
+  /**
+   * ws is CONNECTING (the upgrade and login are under way, or an upgrade answered with an HTTP
+   * error).
+   */
   get isConnecting(): boolean {
     return this.#channel.state() === 'connecting';
   }
@@ -93,11 +96,19 @@ export class FakeWebSocketClient extends EventEmitter implements WsEvents {
   }
 }
 
-/** Most surface calls counted per method on one socket (a limit on everything: the count saturates). */
+/**
+ * Most surface calls counted per method on one socket (a limit on everything: the count saturates).
+ */
 export const surfaceCallsCountedMax = 1_000_000;
 
-/** `calls` with one more call of `method` (created on the first call: a socket nobody called has none). */
-export function countCall(calls: Record<string, number> | undefined, method: string): Record<string, number> {
+/**
+ * `calls` with one more call of `method` (created on the first call: a socket nobody called has
+ * none).
+ */
+export function countCall(
+  calls: Record<string, number> | undefined,
+  method: string,
+): Record<string, number> {
   const counts = calls ?? {};
   counts[method] = Math.min((counts[method] ?? 0) + 1, surfaceCallsCountedMax);
   return counts;

@@ -49,7 +49,11 @@ function importedFiles(file: string): string[] {
   return info.importedFiles
     .map((ref) => ref.fileName)
     .filter((spec) => spec.startsWith('.'))
-    .map((spec) => relative(root, resolve(root, dirname(file), spec)).split(sep).join('/'));
+    .map((spec) =>
+      relative(root, resolve(root, dirname(file), spec))
+        .split(sep)
+        .join('/'),
+    );
 }
 
 /** The layer (top folder) of every relative import of `file`. */
@@ -106,7 +110,11 @@ describe('layering', () => {
       // Arrange
       const files = sourceFiles(layer);
       // Act
-      const breaches = files.flatMap((file) => importedLayers(file).filter((to) => banned.includes(to)).map((to) => `${file} -> ${to}/`));
+      const breaches = files.flatMap((file) =>
+        importedLayers(file)
+          .filter((to) => banned.includes(to))
+          .map((to) => `${file} -> ${to}/`),
+      );
       // Assert
       expect(files.length).toBeGreaterThan(0);
       expect(breaches).toEqual([]);
@@ -144,7 +152,9 @@ describe('layering', () => {
 
   it('sees an import that breaks the rule (the check itself works)', () => {
     // Arrange
-    const text = "import { x } from '../sim/clock.js';\nexport * from '../cli/main.js';\nconst m = await import('../report/html.js');";
+    const text =
+      "import { x } from '../sim/clock.js';\nexport * from '../cli/main.js';\n" +
+      "const m = await import('../report/html.js');";
     // Act
     const specs = ts.preProcessFile(text, true, true).importedFiles.map((f) => f.fileName);
     // Assert

@@ -7,7 +7,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mergeSummaries, type SummaryInput } from '../../cli/mergeSummaries.js';
 import { summarize, type CampaignSummary, type WrittenFile } from '../../report/verdict.js';
 import type { VerdictProperty } from '../../properties/judging/verdictProperties.js';
-import { runShardedCampaign, shardChunkRuns, type CampaignShard } from '../../properties/campaigns/shard.js';
+import {
+  runShardedCampaign,
+  shardChunkRuns,
+  type CampaignShard,
+} from '../../properties/campaigns/shard.js';
 import type { SendPathFactory } from '../../src/ports.js';
 import { referenceSendPath } from '../../src/reference.js';
 
@@ -30,23 +34,47 @@ const rareLeak: SendPathFactory = (env) => {
 };
 
 /** What `run` prints with `--json` (the failure file name stands in for a written one). */
-async function summaryOf(pathSpec: string, seed: number, numRuns: number, shard?: CampaignShard): Promise<CampaignSummary> {
+async function summaryOf(
+  pathSpec: string,
+  seed: number,
+  numRuns: number,
+  shard?: CampaignShard,
+): Promise<CampaignSummary> {
   const sendPath = pathSpec === 'rare-leak' ? { name: pathSpec, factory: rareLeak } : undefined;
   const result = await runShardedCampaign({ pathSpec, sendPath, seed, numRuns, workers: 1, shard });
-  const files = new Map<VerdictProperty, WrittenFile>(result.failures.map((f) => [f.property, { file: `${f.property}.json`, replayCommand: `npx baileys-sim replay ${f.property}.json` }]));
-  return summarize(result, files, shard && { shard: { shard, version, chunkRuns: shardChunkRuns, chunks: result.chunks } });
+  const files = new Map<VerdictProperty, WrittenFile>(
+    result.failures.map((f) => [
+      f.property,
+      { file: `${f.property}.json`, replayCommand: `npx baileys-sim replay ${f.property}.json` },
+    ]),
+  );
+  return summarize(
+    result,
+    files,
+    shard && { shard: { shard, version, chunkRuns: shardChunkRuns, chunks: result.chunks } },
+  );
 }
 
 /** The summaries of every shard of a campaign, as merge inputs (through JSON, as from files). */
-async function shardInputs(pathSpec: string, seed: number, numRuns: number, count: number): Promise<SummaryInput[]> {
+async function shardInputs(
+  pathSpec: string,
+  seed: number,
+  numRuns: number,
+  count: number,
+): Promise<SummaryInput[]> {
   const shards = Array.from({ length: count }, (_, i) => ({ index: i + 1, count }));
   // One at a time: simulations in one process run one after another.
   const summaries = [];
   for (const shard of shards) summaries.push(await summaryOf(pathSpec, seed, numRuns, shard));
-  return summaries.map((summary, i) => ({ file: `shard-${i + 1}.json`, json: JSON.parse(JSON.stringify(summary)) as unknown }));
+  return summaries.map((summary, i) => ({
+    file: `shard-${i + 1}.json`,
+    json: JSON.parse(JSON.stringify(summary)) as unknown,
+  }));
 }
 
-function withoutWallTime(summary: CampaignSummary): Omit<CampaignSummary, 'wallMs' | 'runsPerSecond'> {
+function withoutWallTime(
+  summary: CampaignSummary,
+): Omit<CampaignSummary, 'wallMs' | 'runsPerSecond'> {
   const { wallMs: _wallMs, runsPerSecond: _runsPerSecond, ...rest } = summary;
   return rest;
 }
@@ -58,16 +86,21 @@ describe('mergeSummaries', () => {
     ['specimen:unordered', 3, 1500, 3],
     ['specimen:per-reply-poll', 9, 700, 7],
     ['rare-leak', 2, 1000, 2],
-  ])('merges %s (seed %d, %d runs) over %d shards into the unsharded summary', async (pathSpec, seed, numRuns, count) => {
-    // Arrange
-    const whole = await summaryOf(pathSpec, seed, numRuns);
-    const inputs = await shardInputs(pathSpec, seed, numRuns, count);
-    // Act
-    const merged = mergeSummaries(inputs);
-    // Assert
-    expect(JSON.stringify(withoutWallTime(merged))).toBe(JSON.stringify(withoutWallTime(whole)));
-    expect(merged.wallMs).toBe(Math.max(...inputs.map((i) => (i.json as CampaignSummary).wallMs)));
-  });
+  ])(
+    'merges %s (seed %d, %d runs) over %d shards into the unsharded summary',
+    async (pathSpec, seed, numRuns, count) => {
+      // Arrange
+      const whole = await summaryOf(pathSpec, seed, numRuns);
+      const inputs = await shardInputs(pathSpec, seed, numRuns, count);
+      // Act
+      const merged = mergeSummaries(inputs);
+      // Assert
+      expect(JSON.stringify(withoutWallTime(merged))).toBe(JSON.stringify(withoutWallTime(whole)));
+      expect(merged.wallMs).toBe(
+        Math.max(...inputs.map((i) => (i.json as CampaignSummary).wallMs)),
+      );
+    },
+  );
 
   it('keeps, per property, the failure of the lowest run over every shard', async () => {
     // Arrange: a campaign whose first failing chunk comes after chunks of the other two shards.
@@ -76,8 +109,11 @@ describe('mergeSummaries', () => {
     // Act
     const merged = mergeSummaries(inputs);
     // Assert
-    const clean = (summary: CampaignSummary) => summary.failures.find((f) => f.property === 'clean')!;
-    const perShard = inputs.map((i) => clean(i.json as CampaignSummary)?.runIndex).filter((r) => r !== undefined);
+    const clean = (summary: CampaignSummary) =>
+      summary.failures.find((f) => f.property === 'clean')!;
+    const perShard = inputs
+      .map((i) => clean(i.json as CampaignSummary)?.runIndex)
+      .filter((r) => r !== undefined);
     expect(clean(whole).runIndex).toBeGreaterThanOrEqual(3 * shardChunkRuns);
     expect(perShard.length).toBeGreaterThan(1);
     expect(clean(merged).runIndex).toBe(Math.min(...perShard));
@@ -92,7 +128,15 @@ describe('mergeSummaries', () => {
     });
 
     /** The two shard summaries of a clean campaign: the first as a copy to edit. */
-    async function pair(): Promise<[Record<string, unknown> & { failures: unknown[]; shard: Record<string, unknown> & { chunks: Record<string, unknown>[] } }, SummaryInput]> {
+    async function pair(): Promise<
+      [
+        Record<string, unknown> & {
+          failures: unknown[];
+          shard: Record<string, unknown> & { chunks: Record<string, unknown>[] };
+        },
+        SummaryInput,
+      ]
+    > {
       return [structuredClone(shards[0]!.json) as never, shards[1]!];
     }
 
@@ -101,49 +145,75 @@ describe('mergeSummaries', () => {
     });
 
     it('a file that is not a summary', () => {
-      expect(() => mergeSummaries([{ file: 'replay.json', json: { format: 'baileys-sim/replay@1' } }])).toThrow(/^replay\.json: not a shard summary of run\/audit --shard k\/n --json \(format: /);
+      expect(() =>
+        mergeSummaries([{ file: 'replay.json', json: { format: 'baileys-sim/replay@1' } }]),
+      ).toThrow(/^replay\.json: not a shard summary of run\/audit --shard k\/n --json \(format: /);
     });
 
     it('a shard number beyond the shard count', async () => {
       const [first, second] = await pair();
       first.shard.index = 3;
-      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow('a.json: shard 3/2 does not exist');
+      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow(
+        'a.json: shard 3/2 does not exist',
+      );
     });
 
     it('a different shard count', async () => {
       const [first, second] = await pair();
       first.shard.count = 3;
-      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow('merge: shard count differs: 3 in a.json, 2 in shard-2.json: not shards of one campaign');
+      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow(
+        'merge: shard count differs: 3 in a.json, 2 in shard-2.json: not shards of one campaign',
+      );
     });
 
     it("a chunk of another shard's", async () => {
       const [first, second] = await pair();
       first.shard.chunks[1]!.index = 1;
-      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow('a.json: chunk 1 does not belong to shard 1/2 here');
+      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow(
+        'a.json: chunk 1 does not belong to shard 1/2 here',
+      );
     });
 
     it('a chunk larger than the chunk size', async () => {
       const [first, second] = await pair();
       first.shard.chunks[0]!.runs = shardChunkRuns + 1;
-      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow(`a.json: chunk 0 has ${shardChunkRuns + 1} runs, more than the chunk size ${shardChunkRuns}`);
+      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow(
+        `a.json: chunk 0 has ${shardChunkRuns + 1} runs, more than the chunk size ` +
+          `${shardChunkRuns}`,
+      );
     });
 
     it('a failure in a chunk the shard did not run', async () => {
       const [first, second] = await pair();
-      first.failures = [{ property: 'clean', runsViolated: 1, runIndex: shardChunkRuns + 50, violations: [], alsoBreaks: [] }] as never;
-      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow(`a.json: its clean failure (run ${shardChunkRuns + 51}) is not in one of its chunks`);
+      first.failures = [
+        {
+          property: 'clean',
+          runsViolated: 1,
+          runIndex: shardChunkRuns + 50,
+          violations: [],
+          alsoBreaks: [],
+        },
+      ] as never;
+      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow(
+        `a.json: its clean failure (run ${shardChunkRuns + 51}) is not in one of its chunks`,
+      );
     });
 
     it('a summary of another format', async () => {
       const [first, second] = await pair();
       first.format = 'baileys-sim/summary@1';
-      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow('a.json: a baileys-sim/summary@1 summary; this baileys-sim merges baileys-sim/summary@2 (run every shard with the same version)');
+      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow(
+        'a.json: a baileys-sim/summary@1 summary; this baileys-sim merges ' +
+          'baileys-sim/summary@2 (run every shard with the same version)',
+      );
     });
 
     it('a chunk counting other fault kinds', async () => {
       const [first, second] = await pair();
       first.shard.chunks[0]!.coverage = { drop: { fired: 1, mattered: 0 } };
-      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow('a.json: chunk 0 counts other fault kinds or properties than its summary');
+      expect(() => mergeSummaries([{ file: 'a.json', json: first }, second])).toThrow(
+        'a.json: chunk 0 counts other fault kinds or properties than its summary',
+      );
     });
   });
 });

@@ -26,7 +26,11 @@ describe('flag parsers', () => {
     expect(runsMax).toBe(campaignRunsMax);
     expect(seedMax).toBe(simSeedMax);
     expect(shardsMax).toBe(shardCountMax);
-    expect([runTimeoutMsMin, runTimeoutMsMax, parseRunTimeoutMs(runTimeoutDefault)]).toEqual([watchdog.runTimeoutMsMin, watchdog.runTimeoutMsMax, watchdog.runTimeoutMsDefault]);
+    expect([runTimeoutMsMin, runTimeoutMsMax, parseRunTimeoutMs(runTimeoutDefault)]).toEqual([
+      watchdog.runTimeoutMsMin,
+      watchdog.runTimeoutMsMax,
+      watchdog.runTimeoutMsDefault,
+    ]);
     expect(propertyFlagNames).toEqual(verdictPropertyNames);
   });
 
@@ -39,10 +43,22 @@ describe('flag parsers', () => {
   });
 
   it.each([
-    ['--only', 'exactly-twice', /^--only: unknown property "exactly-twice"; the properties are exactly-once, live-socket, /],
-    ['--only', 'order,,clean', /^--only takes property names separated by commas, e\.g\. exactly-once,live-socket \(got "order,,clean"\)$/],
+    [
+      '--only',
+      'exactly-twice',
+      /^--only: unknown property "exactly-twice"; the properties are exactly-once, live-socket, /,
+    ],
+    [
+      '--only',
+      'order,,clean',
+      /^--only takes property names separated by commas, e\.g\. exactly-once,live-socket \(got "order,,clean"\)$/,
+    ],
     ['--skip', 'order,order', /^--skip names order twice$/],
-    ['--skip', 'makes-progress', /^--skip makes-progress is not possible: a run that makes no progress cannot be judged for anything else$/],
+    [
+      '--skip',
+      'makes-progress',
+      /^--skip makes-progress is not possible: a run that makes no progress cannot be judged for anything else$/,
+    ],
   ])('%s %j is refused, naming the flag', (flag, text, message) => {
     expect(() => parsePropertyList(flag, text)).toThrow(message);
   });
@@ -56,9 +72,15 @@ describe('flag parsers', () => {
     expect(parseShard(text)).toEqual(shard);
   });
 
-  it.each(['0/3', '4/3', 'a/b', '1/0', '3', '1/1001', '2/3/4', '1.5/3', '+1/3', '1 / 3', ''])('--shard %j is refused, naming the flag', (text) => {
-    expect(() => parseShard(text)).toThrow(`--shard must be k/n, shard k of n, with 1 <= k <= n <= 1000, e.g. 2/3 (got ${JSON.stringify(text)})`);
-  });
+  it.each(['0/3', '4/3', 'a/b', '1/0', '3', '1/1001', '2/3/4', '1.5/3', '+1/3', '1 / 3', ''])(
+    '--shard %j is refused, naming the flag',
+    (text) => {
+      expect(() => parseShard(text)).toThrow(
+        `--shard must be k/n, shard k of n, with 1 <= k <= n <= 1000, e.g. 2/3 (got ` +
+          `${JSON.stringify(text)})`,
+      );
+    },
+  );
 
   it.each([
     ['500ms', 500],
@@ -70,9 +92,14 @@ describe('flag parsers', () => {
     expect(parseTimeBudgetMs(text)).toBe(ms);
   });
 
-  it.each(['30', '0s', '1.5s', '25h', '-1s', '30 s', 's', ''])('--time-budget %j is refused, naming the flag', (text) => {
-    expect(() => parseTimeBudgetMs(text)).toThrow(/^--time-budget must be a duration from 1ms to 24h/);
-  });
+  it.each(['30', '0s', '1.5s', '25h', '-1s', '30 s', 's', ''])(
+    '--time-budget %j is refused, naming the flag',
+    (text) => {
+      expect(() => parseTimeBudgetMs(text)).toThrow(
+        /^--time-budget must be a duration from 1ms to 24h/,
+      );
+    },
+  );
 
   it.each([
     ['100ms', 100],
@@ -82,23 +109,34 @@ describe('flag parsers', () => {
     expect(parseRunTimeoutMs(text)).toBe(ms);
   });
 
-  it.each(['5', '99ms', '61m', '2h', '1.5s', ''])('--run-timeout %j is refused, naming the flag', (text) => {
-    expect(() => parseRunTimeoutMs(text)).toThrow(`--run-timeout must be a duration from 100ms to 1h such as 500ms, 5s or 1m (got ${JSON.stringify(text)})`);
-  });
+  it.each(['5', '99ms', '61m', '2h', '1.5s', ''])(
+    '--run-timeout %j is refused, naming the flag',
+    (text) => {
+      expect(() => parseRunTimeoutMs(text)).toThrow(
+        `--run-timeout must be a duration from 100ms to 1h such as 500ms, 5s or 1m (got ` +
+          `${JSON.stringify(text)})`,
+      );
+    },
+  );
 
   it('accepts the bounds of --runs, --seed and --workers and refuses one past them', () => {
     expect(parseRuns('1')).toBe(1);
     expect(parseRuns('10000000')).toBe(10_000_000);
-    expect(() => parseRuns('10000001')).toThrow('--runs must be a whole number from 1 to 10000000 (got "10000001")');
+    expect(() => parseRuns('10000001')).toThrow(
+      '--runs must be a whole number from 1 to 10000000 (got "10000001")',
+    );
     expect(parseSeed('0')).toBe(0);
     expect(parseSeed('4294967295')).toBe(4_294_967_295);
-    expect(() => parseSeed('4294967296')).toThrow('--seed must be a whole number from 0 to 4294967295');
+    expect(() => parseSeed('4294967296')).toThrow(
+      '--seed must be a whole number from 0 to 4294967295',
+    );
     expect(parseWorkers('64')).toBe(64);
     expect(() => parseWorkers('65')).toThrow('--workers must be a whole number from 1 to 64');
   });
 
   it('refuses fractions, exponents and signs', () => {
-    for (const text of ['1.5', '1e3', '+5', '0x10', '']) expect(() => parseRuns(text)).toThrow(/^--runs must be/);
+    for (const text of ['1.5', '1e3', '+5', '0x10', ''])
+      expect(() => parseRuns(text)).toThrow(/^--runs must be/);
   });
 
   it('shortens a huge bad value so the message stays one short line', () => {

@@ -7,10 +7,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replayFile } from '../../cli/replayCommand.js';
-import { replayFailure, writeFailureFile, type FailureFile } from '../../properties/campaigns/failureFile.js';
+import {
+  replayFailure,
+  writeFailureFile,
+  type FailureFile,
+} from '../../properties/campaigns/failureFile.js';
 import { caughtFailure } from '../properties/caughtFailure.js';
 
-const silentIo = (cwd: string) => ({ stdout: { write: () => true }, stderr: { write: () => true }, progressTty: false, cwd });
+const silentIo = (cwd: string) => ({
+  stdout: { write: () => true },
+  stderr: { write: () => true },
+  progressTty: false,
+  cwd,
+});
 
 describe('replayFile', () => {
   let failure: FailureFile;
@@ -31,6 +40,9 @@ describe('replayFile', () => {
     expect(fromCli.pathName).toBe('specimen:unordered');
     expect(fromCli.fingerprint).toBe(fromLibrary.fingerprint);
     expect(fromCli.violations).toEqual(fromLibrary.violations);
-    expect({ sameHistory: fromCli.sameHistory, reproduced: fromCli.reproduced }).toEqual({ sameHistory: true, reproduced: true });
+    expect({ sameHistory: fromCli.sameHistory, reproduced: fromCli.reproduced }).toEqual({
+      sameHistory: true,
+      reproduced: true,
+    });
   });
 });

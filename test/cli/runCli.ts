@@ -21,8 +21,14 @@ export interface CliResult {
 /** A child that takes longer than this is a hung CLI, not a slow one. */
 const childTimeoutMs = 60_000;
 
-/** Runs `baileys-sim ...args` in `cwd`; a long campaign may ask for more than the default minute. */
-export function runCli(args: readonly string[], cwd: string, timeoutMs = childTimeoutMs): Promise<CliResult> {
+/**
+ * Runs `baileys-sim ...args` in `cwd`; a long campaign may ask for more than the default minute.
+ */
+export function runCli(
+  args: readonly string[],
+  cwd: string,
+  timeoutMs = childTimeoutMs,
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
@@ -30,7 +36,11 @@ export function runCli(args: readonly string[], cwd: string, timeoutMs = childTi
       { cwd, timeout: timeoutMs, env: { ...process.env, BAILEYS_SIM_DEBUG: '', FORCE_COLOR: '0' } },
       (error, stdout, stderr) => {
         if (error && typeof error.code !== 'number') {
-          reject(new Error(`baileys-sim ${args.join(' ')} did not exit normally: ${error.message}\n${stderr}`));
+          reject(
+            new Error(
+              `baileys-sim ${args.join(' ')} did not exit normally: ${error.message}\n${stderr}`,
+            ),
+          );
           return;
         }
         resolve({ code: typeof error?.code === 'number' ? error.code : 0, stdout, stderr });

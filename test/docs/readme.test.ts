@@ -10,13 +10,17 @@ import { exampleOf, readingAFailureArgs, readmeExample } from '../../scripts/rea
 import { repoRoot, runCli } from '../cli/runCli.js';
 
 describe('README', () => {
-  it('shows in "Reading a failure" what the command it shows prints (regenerate: npm run build && npx tsx scripts/readme-example.ts)', async () => {
-    // Arrange
-    const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-    // Act
-    const run = await runCli(readingAFailureArgs, mkdtempSync(join(tmpdir(), 'bsim-readme-')));
-    // Assert
-    expect(run.code).toBe(1);
-    expect(readmeExample(readme)).toBe(exampleOf(run.stdout));
-  });
+  it(
+    'shows in "Reading a failure" what the command it shows prints (regenerate: npm run ' +
+      'build && npx tsx scripts/readme-example.ts)',
+    async () => {
+      // Arrange
+      const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+      // Act
+      const run = await runCli(readingAFailureArgs, mkdtempSync(join(tmpdir(), 'bsim-readme-')));
+      // Assert
+      expect(run.code).toBe(1);
+      expect(readmeExample(readme)).toBe(exampleOf(run.stdout));
+    },
+  );
 });

@@ -23,18 +23,31 @@ function project(): string {
 }
 
 describe('the example bot, audited as written', () => {
-  it('reports each of its bugs as the property that exists for it, and leaves no auth folder behind (useMultiFileAuthState is answered in memory)', async () => {
-    // Arrange
-    const cwd = project();
-    const bugs = ['exactly-once', 'live-socket', 'inbound-handover', 'terminal-respected', 'bounded', 'clean'];
-    // Act
-    const audit = await runCli(['audit', bot, '--runs', '300'], cwd, 170_000);
-    // Assert
-    expect(audit.code, audit.stderr).toBe(1);
-    const failed = [...audit.stdout.matchAll(/^FAIL \d+\/\d+ {2}([a-z-]+):/gm)].map((m) => m[1]);
-    expect(failed).toEqual(expect.arrayContaining(bugs));
-    expect(readdirSync(cwd).sort()).toEqual(['.baileys-sim', 'node_modules']);
-  }, 180_000);
+  it(
+    'reports each of its bugs as the property that exists for it, and leaves no auth ' +
+      'folder ' +
+      'behind (useMultiFileAuthState is answered in memory)',
+    async () => {
+      // Arrange
+      const cwd = project();
+      const bugs = [
+        'exactly-once',
+        'live-socket',
+        'inbound-handover',
+        'terminal-respected',
+        'bounded',
+        'clean',
+      ];
+      // Act
+      const audit = await runCli(['audit', bot, '--runs', '300'], cwd, 170_000);
+      // Assert
+      expect(audit.code, audit.stderr).toBe(1);
+      const failed = [...audit.stdout.matchAll(/^FAIL \d+\/\d+ {2}([a-z-]+):/gm)].map((m) => m[1]);
+      expect(failed).toEqual(expect.arrayContaining(bugs));
+      expect(readdirSync(cwd).sort()).toEqual(['.baileys-sim', 'node_modules']);
+    },
+    180_000,
+  );
 
   it('with its bugs fixed, passes, deterministically, and writes nothing either', async () => {
     // Arrange

@@ -13,14 +13,31 @@ import { systemClock, systemRandom, type SimEnv } from '../../src/ports.js';
 import { memoryStore } from '../../src/stores.js';
 import { makeLoggedInAuthState } from '../loopback/auth.js';
 import { mediaAgentOptions, startWaServer, type WaServer } from '../loopback/waServer.js';
-import { chatOf, clientStepKinds, groupJid, groupMemberJids, newsletterJid, parseScenario, scenarioChats, type FaultStep, type Scenario, type StepOf } from './scenario.js';
+import {
+  chatOf,
+  clientStepKinds,
+  groupJid,
+  groupMemberJids,
+  newsletterJid,
+  parseScenario,
+  scenarioChats,
+  type FaultStep,
+  type Scenario,
+  type StepOf,
+} from './scenario.js';
 import { listenerErrorMessage, scriptedPath } from './scriptedPath.js';
 import { inboundText, type Trace } from './trace.js';
 
-/** The JID of a scenario chat on the real side: `peer` is 15550000002, the next chats follow (newsletters apart). */
+/**
+ * The JID of a scenario chat on the real side: `peer` is 15550000002, the next chats follow
+ * (newsletters apart).
+ */
 export function realJids(scenario: Scenario): (chat: string) => string {
   const chats = scenarioChats(scenario);
-  return chat => newsletterJid(chat) ?? groupJid(chat) ?? `1555${String(2 + Math.max(0, chats.indexOf(chat))).padStart(7, '0')}@s.whatsapp.net`;
+  return (chat) =>
+    newsletterJid(chat) ??
+    groupJid(chat) ??
+    `1555${String(2 + Math.max(0, chats.indexOf(chat))).padStart(7, '0')}@s.whatsapp.net`;
 }
 
 /** The id the server gives inbound `msg`. */
@@ -46,17 +63,20 @@ async function startSlot(): Promise<void> {
   const now = Date.now();
   const startAt = Math.max(now, nextStartAt);
   nextStartAt = startAt + startSpacingMs;
-  if (startAt > now) await new Promise(resolve => setTimeout(resolve, startAt - now));
+  if (startAt > now) await new Promise((resolve) => setTimeout(resolve, startAt - now));
 }
 
 /** Runs `scenario` on real rc14; resolves after `endAt` plus the teardown. */
 export async function runReal(scenario: Scenario): Promise<RealRun> {
   await startSlot();
   const server = await startWaServer();
-  if (scenario.steps.some(s => s.do === 'send' && s.media)) await server.startMediaHost();
+  if (scenario.steps.some((s) => s.do === 'send' && s.media)) await server.startMediaHost();
   const jidOf = realJids(scenario);
-  for (const chat of scenarioChats(scenario)) if (groupJid(chat) !== undefined) server.groups.set(jidOf(chat), [...groupMemberJids]);
-  const { factory, record } = scriptedPath(scenario, jidOf, { beforeSend: step => resetUnreadBefore(server, scenario, step) });
+  for (const chat of scenarioChats(scenario))
+    if (groupJid(chat) !== undefined) server.groups.set(jidOf(chat), [...groupMemberJids]);
+  const { factory, record } = scriptedPath(scenario, jidOf, {
+    beforeSend: (step) => resetUnreadBefore(server, scenario, step),
+  });
   const logged: string[] = [];
   const env = realEnv(server, logged);
   const rejections = scenario.listenerThrows ? captureListenerRejections(scenario.name) : undefined;
@@ -67,7 +87,9 @@ export async function runReal(scenario: Scenario): Promise<RealRun> {
     await path.start(() => undefined);
     for (const step of scenario.steps) {
       if (clientStepKinds.has(step.do)) continue;
-      faultTimers.push(setTimeout(() => applyFault(server, step as FaultStep, jidOf, faultTimers), step.at));
+      faultTimers.push(
+        setTimeout(() => applyFault(server, step as FaultStep, jidOf, faultTimers), step.at),
+      );
     }
     await record.finished;
   } finally {
@@ -83,11 +105,11 @@ export async function runReal(scenario: Scenario): Promise<RealRun> {
     const frames = server.framesWithId(id);
     send.frames = frames.length;
     if (frames[0]) send.frameAt = frames[0].at - serverT0;
-    if (frames.length > 1) send.laterFramesAt = frames.slice(1).map(f => f.at - serverT0);
+    if (frames.length > 1) send.laterFramesAt = frames.slice(1).map((f) => f.at - serverT0);
   }
   for (const thrown of trace.thrown) {
     if ((rejections?.seen.length ?? 0) > 0) thrown.surfaced = 'rejection';
-    else if (logged.some(line => line.includes(listenerErrorMessage))) thrown.surfaced = 'logged';
+    else if (logged.some((line) => line.includes(listenerErrorMessage))) thrown.surfaced = 'logged';
   }
   return { trace, server };
 }
@@ -97,15 +119,17 @@ export async function runReal(scenario: Scenario): Promise<RealRun> {
  * module compilation and cold code while their clocks run.
  */
 export async function warmUp(): Promise<void> {
-  await runReal(parseScenario({
-    name: 'warm-up',
-    socket: { keepAliveIntervalMs: 1000, connectTimeoutMs: 2000, defaultQueryTimeoutMs: 1500 },
-    endAt: 800,
-    steps: [
-      { at: 0, do: 'connect' },
-      { at: 600, do: 'send', key: 'w1' },
-    ],
-  }));
+  await runReal(
+    parseScenario({
+      name: 'warm-up',
+      socket: { keepAliveIntervalMs: 1000, connectTimeoutMs: 2000, defaultQueryTimeoutMs: 1500 },
+      endAt: 800,
+      steps: [
+        { at: 0, do: 'connect' },
+        { at: 600, do: 'send', key: 'w1' },
+      ],
+    }),
+  );
 }
 
 /**
@@ -116,16 +140,35 @@ export async function warmUp(): Promise<void> {
  */
 function realEnv(server: WaServer, logged: string[]): SimEnv {
   const auth = makeLoggedInAuthState({ name: 'Fidelity Bot' });
-  const logger = pino({ level: 'error' }, new Writable({ write: (chunk, _enc, done) => (logged.push(String(chunk)), done()) }));
+  const logger = pino(
+    { level: 'error' },
+    new Writable({ write: (chunk, _enc, done) => (logged.push(String(chunk)), done()) }),
+  );
   const fetchAgent = new Agent(mediaAgentOptions());
   return {
-    makeSocket: extra => makeWASocket({ waWebSocketUrl: server.url, auth, logger, syncFullHistory: false, fetchAgent, ...extra }),
+    makeSocket: (extra) =>
+      makeWASocket({
+        waWebSocketUrl: server.url,
+        auth,
+        logger,
+        syncFullHistory: false,
+        fetchAgent,
+        ...extra,
+      }),
     clock: systemClock,
     random: systemRandom,
     messageIds: () => generateMessageIDV2(auth.creds.me?.id),
-    logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    logger: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    },
     store: memoryStore(),
-    config: { reconnect: { initialMs: 100, maxMs: 100, factor: 1, jitter: 0, maxAttempts: 1 }, replyDeadlineMs: 60_000 },
+    config: {
+      reconnect: { initialMs: 100, maxMs: 100, factor: 1, jitter: 0, maxAttempts: 1 },
+      replyDeadlineMs: 60_000,
+    },
   };
 }
 
@@ -135,17 +178,33 @@ function realEnv(server: WaServer, logged: string[]): SimEnv {
  * not polled the socket yet, so the send's first write fails.
  */
 function resetUnreadBefore(server: WaServer, scenario: Scenario, send: StepOf<'send'>): void {
-  if (scenario.steps.some(s => s.do === 'reset' && s.unread === true && s.at === send.at)) server.current?.reset();
+  if (scenario.steps.some((s) => s.do === 'reset' && s.unread === true && s.at === send.at))
+    server.current?.reset();
 }
 
 /** Applies one scenario fault to the loopback server now. */
-export function applyFault(server: WaServer, step: FaultStep, jidOf: (chat: string) => string, timers: NodeJS.Timeout[]): void {
+export function applyFault(
+  server: WaServer,
+  step: FaultStep,
+  jidOf: (chat: string) => string,
+  timers: NodeJS.Timeout[],
+): void {
   const current = server.current;
   switch (step.do) {
     case 'inbound': {
       const inGroup = groupJid(chatOf(step)) !== undefined;
-      const participant = inGroup ? { participant: groupMemberJids[step.participant === 'p2' ? 1 : 0]! } : {};
-      server.pushInbound({ from: jidOf(chatOf(step)), id: inboundIdFor(step.msg), text: inboundText(step.msg), ...participant }, { receiptLost: step.receiptLost === true });
+      const participant = inGroup
+        ? { participant: groupMemberJids[step.participant === 'p2' ? 1 : 0]! }
+        : {};
+      server.pushInbound(
+        {
+          from: jidOf(chatOf(step)),
+          id: inboundIdFor(step.msg),
+          text: inboundText(step.msg),
+          ...participant,
+        },
+        { receiptLost: step.receiptLost === true },
+      );
       break;
     }
     case 'silence':
@@ -200,21 +259,29 @@ export function applyFault(server: WaServer, step: FaultStep, jidOf: (chat: stri
       server.media = { conn: step.conn, upload: step.upload };
       break;
     case 'receipts':
-      server.recipient.receipts = { ...(step.deliveryMs === undefined ? {} : { deliveryMs: step.deliveryMs }), ...(step.readMs === undefined ? {} : { readMs: step.readMs }) };
+      server.recipient.receipts = {
+        ...(step.deliveryMs === undefined ? {} : { deliveryMs: step.deliveryMs }),
+        ...(step.readMs === undefined ? {} : { readMs: step.readMs }),
+      };
       break;
     case 'retryNext':
       server.recipient.retryNext.push({ afterMs: step.afterMs });
       break;
     case 'groupMetadata':
-      if (step.answer === 'hold') holdIq(server, iq => iq.xmlns === 'w:g2');
-      else refuseIq(server, iq => (iq.xmlns === 'w:g2' ? { code: 403, text: 'forbidden' } : undefined));
+      if (step.answer === 'hold') holdIq(server, (iq) => iq.xmlns === 'w:g2');
+      else
+        refuseIq(server, (iq) =>
+          iq.xmlns === 'w:g2' ? { code: 403, text: 'forbidden' } : undefined,
+        );
       break;
     case 'usyncRateLimited':
-      refuseIq(server, iq => (iq.xmlns === 'usync' ? { code: 429, text: 'rate-overlimit' } : undefined));
+      refuseIq(server, (iq) =>
+        iq.xmlns === 'usync' ? { code: 429, text: 'rate-overlimit' } : undefined,
+      );
       break;
     case 'keyFetchHold':
       server.devices.set(jidOf(chatOf(step)).split('@')[0]!, [0]);
-      holdIq(server, iq => iq.xmlns === 'encrypt' && iq.child === 'key');
+      holdIq(server, (iq) => iq.xmlns === 'encrypt' && iq.child === 'key');
       break;
   }
 }
@@ -228,9 +295,12 @@ function holdIq(server: WaServer, hold: (iq: IqMatch) => boolean): void {
 }
 
 /** Adds `refuse` to the iqs the server answers with an error. */
-function refuseIq(server: WaServer, refuse: (iq: IqMatch) => { code: number; text: string } | undefined): void {
+function refuseIq(
+  server: WaServer,
+  refuse: (iq: IqMatch) => { code: number; text: string } | undefined,
+): void {
   const previous = server.iqError;
-  server.iqError = iq => refuse(iq) ?? previous?.(iq);
+  server.iqError = (iq) => refuse(iq) ?? previous?.(iq);
 }
 
 /** Scenarios whose listener throws, by name: the rejections seen for each. */

@@ -25,12 +25,19 @@ export interface FidelityCase {
   rc14: Trace;
   /** waits for ws's 30 s close timeout (run concurrently, few of them) */
   long?: true;
-  /** blocks the event loop for a second or more (encodes megabytes): run alone, or it delays the others */
+  /**
+   * blocks the event loop for a second or more (encodes megabytes): run alone, or it delays the
+   * others
+   */
   cpuHeavy?: true;
 }
 
 /** The scaled-down socket settings every case uses. */
-export const socket = Object.freeze({ keepAliveIntervalMs: 1000, connectTimeoutMs: 2000, defaultQueryTimeoutMs: 1500 });
+export const socket = Object.freeze({
+  keepAliveIntervalMs: 1000,
+  connectTimeoutMs: 2000,
+  defaultQueryTimeoutMs: 1500,
+});
 
 /** From `makeWASocket` to `connection: 'open'` on the loopback server. */
 export const loginMs = 250;
@@ -55,13 +62,28 @@ const keepAliveNoticeMs = 6000;
 
 // ---- builders (key order matches trace.ts, whose comparisons are by JSON) ---------------------
 
-const boom = (statusCode: number, message: string): ErrorShape => ({ kind: 'boom', statusCode, message });
-/** A query answered with `<error code text>`: `assertNodeErrorFree`'s Boom 500, the code in `data`. */
-const refused = (code: number, text: string): ErrorShape => ({ kind: 'boom', statusCode: 500, message: text, data: code });
+const boom = (statusCode: number, message: string): ErrorShape => ({
+  kind: 'boom',
+  statusCode,
+  message,
+});
+/**
+ * A query answered with `<error code text>`: `assertNodeErrorFree`'s Boom 500, the code in `data`.
+ */
+const refused = (code: number, text: string): ErrorShape => ({
+  kind: 'boom',
+  statusCode: 500,
+  message: text,
+  data: code,
+});
 const closeCode = (value: number): ErrorShape => ({ kind: 'number', value });
 const connectionClosed = boom(428, 'Connection Closed');
 const resolvedValue = { proto: true, timestamp: 'Long' as const, status: 1, fromMe: true };
-const noJidError: ErrorShape = { kind: 'error', name: 'TypeError', message: "Cannot destructure property 'server' of 'jidDecode(...)' as it is undefined." };
+const noJidError: ErrorShape = {
+  kind: 'error',
+  name: 'TypeError',
+  message: "Cannot destructure property 'server' of 'jidDecode(...)' as it is undefined.",
+};
 
 /**
  * rc14's connection events for a login that succeeds: `connecting` with
@@ -71,7 +93,11 @@ const noJidError: ErrorShape = { kind: 'error', name: 'TypeError', message: "Can
  * calls `sendPresenceUpdate('available')` (markOnlineOnConnect, with a push name), which emits
  * `isOnline` nested inside the emission of `open`.
  */
-function login(sock: number, connectAt: number, { online = true, answeredAfterMs = 0 } = {}): ConnectionEntry[] {
+function login(
+  sock: number,
+  connectAt: number,
+  { online = true, answeredAfterMs = 0 } = {},
+): ConnectionEntry[] {
   const at = connectAt + answeredAfterMs + loginMs;
   const slackMs = loginSlackMs;
   return [
@@ -87,14 +113,25 @@ function connecting(sock: number, at: number): ConnectionEntry[] {
     { at, socket: sock, event: 'pending:false' },
   ];
 }
-const closed = (sock: number, at: number, error: ErrorShape | null, slackMs?: number): ConnectionEntry => ({
+const closed = (
+  sock: number,
+  at: number,
+  error: ErrorShape | null,
+  slackMs?: number,
+): ConnectionEntry => ({
   at,
   socket: sock,
   event: 'close',
   error,
   ...(slackMs === undefined ? {} : { slackMs }),
 });
-const resolved = (key: string, sock: number, at: number, settledAt: number, frameAt?: number): SendEntry => ({
+const resolved = (
+  key: string,
+  sock: number,
+  at: number,
+  settledAt: number,
+  frameAt?: number,
+): SendEntry => ({
   key,
   socket: sock,
   at,
@@ -104,7 +141,13 @@ const resolved = (key: string, sock: number, at: number, settledAt: number, fram
   value: resolvedValue,
   ...(frameAt === undefined ? {} : { frameAt }),
 });
-const rejected = (key: string, sock: number, at: number, settledAt: number, error: ErrorShape): SendEntry => ({
+const rejected = (
+  key: string,
+  sock: number,
+  at: number,
+  settledAt: number,
+  error: ErrorShape,
+): SendEntry => ({
   key,
   socket: sock,
   at,
@@ -114,10 +157,25 @@ const rejected = (key: string, sock: number, at: number, settledAt: number, erro
   error,
 });
 /** A send answered at once: resolved after the write, frame at the server. */
-const written = (key: string, sock: number, at: number): SendEntry => resolved(key, sock, at, at + writeMs, at + writeMs);
-const echo = (name: string, sock: number, at: number, status = 1): UpsertEntry => ({ at, socket: sock, type: 'append', fromMe: true, name, status });
+const written = (key: string, sock: number, at: number): SendEntry =>
+  resolved(key, sock, at, at + writeMs, at + writeMs);
+const echo = (name: string, sock: number, at: number, status = 1): UpsertEntry => ({
+  at,
+  socket: sock,
+  type: 'append',
+  fromMe: true,
+  name,
+  status,
+});
 /** A received message upserted at `at`, sent (its `messageTimestamp`) at `sentAt`. */
-const received = (name: string, sock: number, at: number, type: 'notify' | 'append', sentAt: number, slackMs?: number): UpsertEntry => ({
+const received = (
+  name: string,
+  sock: number,
+  at: number,
+  type: 'notify' | 'append',
+  sentAt: number,
+  slackMs?: number,
+): UpsertEntry => ({
   at,
   socket: sock,
   type,
@@ -127,7 +185,16 @@ const received = (name: string, sock: number, at: number, type: 'notify' | 'appe
   sentAt,
   ...(slackMs === undefined ? {} : { slackMs }),
 });
-const trace = (t: Partial<Trace>): Trace => ({ connection: [], sends: [], upserts: [], updates: [], thrown: [], ends: [], presences: [], ...t });
+const trace = (t: Partial<Trace>): Trace => ({
+  connection: [],
+  sends: [],
+  upserts: [],
+  updates: [],
+  thrown: [],
+  ends: [],
+  presences: [],
+  ...t,
+});
 const scenario = (raw: Omit<Scenario, 'socket'>): Scenario => parseScenario({ socket, ...raw });
 
 // ---- the cases --------------------------------------------------------------------------------
@@ -136,12 +203,13 @@ const scenario = (raw: Omit<Scenario, 'socket'>): Scenario => parseScenario({ so
  * A healthy session. `sendMessage` resolves right after the local write (`sendRawMessage` awaits
  * the `ws.send` callback, `Socket/socket.js`), never after a server ack; before the write,
  * `relayMessage` (`Socket/messages-send.js`) runs a usync device query and, while no LID mapping is
- * known, a usync LID query (`resolveTcTokenJid`). With the loopback's empty device lists nothing
- * is cached, so every send runs both; on WhatsApp a non-empty device list is cached per socket
+ * known, a usync LID query (`resolveTcTokenJid`). With the loopback's empty device lists nothing is
+ * cached, so every send runs both; on WhatsApp a non-empty device list is cached per socket
  * (`userDevicesCache`, 5 min), so only the first send per chat per socket does. The resolved value
  * is a `proto.WebMessageInfo` with a Long `messageTimestamp` and status PENDING (1). Each send is
- * echoed as `messages.upsert` `append` `fromMe` (`emitOwnEvents`, default on: `upsertMessage(fullMsg,
- * 'append')` on the next tick, flushed 100 ms later). An inbound comes as `notify`.
+ * echoed as `messages.upsert` `append` `fromMe` (`emitOwnEvents`, default on:
+ * `upsertMessage(fullMsg, 'append')` on the next tick, flushed 100 ms later). An inbound comes as
+ * `notify`.
  */
 export const healthySession: FidelityCase = {
   scenario: scenario({
@@ -157,7 +225,11 @@ export const healthySession: FidelityCase = {
   rc14: trace({
     connection: login(1, 0),
     sends: [written('r1', 1, 1000), written('r2', 1, 1500)],
-    upserts: [echo('r1', 1, 1000 + writeMs + echoMs), echo('r2', 1, 1500 + writeMs + echoMs), received('m1', 1, 2000 + upsertMs, 'notify', 2000)],
+    upserts: [
+      echo('r1', 1, 1000 + writeMs + echoMs),
+      echo('r2', 1, 1500 + writeMs + echoMs),
+      received('m1', 1, 2000 + upsertMs, 'notify', 2000),
+    ],
   }),
 };
 
@@ -181,8 +253,16 @@ export const latency: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 0),
-    sends: [resolved('r1', 1, 2000, 3600, 4000), resolved('r2', 1, 3500, 5100, 5500), resolved('r3', 1, 5000, 6600, 7000)],
-    upserts: [echo('r1', 1, 3600 + echoMs), echo('r2', 1, 5100 + echoMs), echo('r3', 1, 6600 + echoMs)],
+    sends: [
+      resolved('r1', 1, 2000, 3600, 4000),
+      resolved('r2', 1, 3500, 5100, 5500),
+      resolved('r3', 1, 5000, 6600, 7000),
+    ],
+    upserts: [
+      echo('r1', 1, 3600 + echoMs),
+      echo('r2', 1, 5100 + echoMs),
+      echo('r3', 1, 6600 + echoMs),
+    ],
   }),
 };
 
@@ -210,13 +290,19 @@ export const silentLink: FidelityCase = {
     ],
   }),
   rc14: trace({
-    connection: [...login(1, 0), closed(1, 2500 + keepAliveNoticeMs + wsCloseTimeoutMs, boom(408, 'Connection was lost'))],
+    connection: [
+      ...login(1, 0),
+      closed(1, 2500 + keepAliveNoticeMs + wsCloseTimeoutMs, boom(408, 'Connection was lost')),
+    ],
     sends: [
       written('r1', 1, 2000),
       resolved('r2', 1, 3500, 3500 + 2 * socket.defaultQueryTimeoutMs),
       rejected('r3', 1, 11_000, 11_000, connectionClosed),
     ],
-    upserts: [echo('r1', 1, 2000 + writeMs + echoMs), echo('r2', 1, 3500 + 2 * socket.defaultQueryTimeoutMs + echoMs)],
+    upserts: [
+      echo('r1', 1, 2000 + writeMs + echoMs),
+      echo('r2', 1, 3500 + 2 * socket.defaultQueryTimeoutMs + echoMs),
+    ],
   }),
 };
 
@@ -316,7 +402,15 @@ export const usyncStalled: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 0),
-    sends: [resolved('r1', 1, 1000, 1000 + 2 * socket.defaultQueryTimeoutMs, 1000 + 2 * socket.defaultQueryTimeoutMs)],
+    sends: [
+      resolved(
+        'r1',
+        1,
+        1000,
+        1000 + 2 * socket.defaultQueryTimeoutMs,
+        1000 + 2 * socket.defaultQueryTimeoutMs,
+      ),
+    ],
     upserts: [echo('r1', 1, 1000 + 2 * socket.defaultQueryTimeoutMs + echoMs)],
   }),
 };
@@ -444,8 +538,8 @@ export const inFlightAtEnd: FidelityCase = {
 
 /**
  * Media: `prepareWAMessageMedia` uploads before any frame. The first media send fetches
- * `media_conn` (iq `w:m`, cached per socket, `refreshMediaConn` in `Socket/messages-send.js`),
- * then POSTs to `https://<host>/mms/document/...` (`getWAUploadToServer`, `Utils/messages-media.js`);
+ * `media_conn` (iq `w:m`, cached per socket, `refreshMediaConn` in `Socket/messages-send.js`), then
+ * POSTs to `https://<host>/mms/document/...` (`getWAUploadToServer`, `Utils/messages-media.js`);
  * the frame follows. The second send reuses the cached `media_conn`.
  */
 export const mediaSent: FidelityCase = {
@@ -505,13 +599,17 @@ export const mediaConnErrorCached: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 0),
-    sends: [rejected('d1', 1, 1000, 1000 + writeMs, refused(500, 'internal-server-error')), rejected('d2', 1, 2000, 2000, refused(500, 'internal-server-error'))],
+    sends: [
+      rejected('d1', 1, 1000, 1000 + writeMs, refused(500, 'internal-server-error')),
+      rejected('d2', 1, 2000, 2000, refused(500, 'internal-server-error')),
+    ],
   }),
 };
 
 /**
  * `media_conn` never answered: the query times out to `undefined` and `refreshMediaConn` reads
- * `mediaConnNode.attrs` of nothing: a TypeError (not a Boom), cached like {@link mediaConnErrorCached}.
+ * `mediaConnNode.attrs` of nothing: a TypeError (not a Boom), cached like {@link
+ * mediaConnErrorCached}.
  */
 export const mediaConnStalledCached: FidelityCase = {
   scenario: scenario({
@@ -528,8 +626,16 @@ export const mediaConnStalledCached: FidelityCase = {
   rc14: trace({
     connection: login(1, 0),
     sends: [
-      rejected('d1', 1, 1000, 1000 + socket.defaultQueryTimeoutMs, { kind: 'error', name: 'TypeError', message: "Cannot read properties of undefined (reading 'attrs')" }),
-      rejected('d2', 1, 3000, 3000, { kind: 'error', name: 'TypeError', message: "Cannot read properties of undefined (reading 'attrs')" }),
+      rejected('d1', 1, 1000, 1000 + socket.defaultQueryTimeoutMs, {
+        kind: 'error',
+        name: 'TypeError',
+        message: "Cannot read properties of undefined (reading 'attrs')",
+      }),
+      rejected('d2', 1, 3000, 3000, {
+        kind: 'error',
+        name: 'TypeError',
+        message: "Cannot read properties of undefined (reading 'attrs')",
+      }),
     ],
   }),
 };
@@ -540,7 +646,7 @@ export const mediaConnStalledCached: FidelityCase = {
  * 411 multidevice mismatch, 500 bad session, 503 unavailable, 515 restart); no reason gives 500.
  * It comes right after the handshake, before `open`.
  */
-export const loginFailures: FidelityCase[] = [401, 403, 411, 500, 503, 515, null].map(reason => ({
+export const loginFailures: FidelityCase[] = [401, 403, 411, 500, 503, 515, null].map((reason) => ({
   scenario: scenario({
     name: `login-failure-${reason ?? 'no-reason'}`,
     endAt: 1200,
@@ -549,7 +655,12 @@ export const loginFailures: FidelityCase[] = [401, 403, 411, 500, 503, 515, null
       { at: 100, do: 'connect' },
     ],
   }),
-  rc14: trace({ connection: [...connecting(1, 100), closed(1, 250, boom(reason ?? 500, 'Connection Failure'), loginSlackMs)] }),
+  rc14: trace({
+    connection: [
+      ...connecting(1, 100),
+      closed(1, 250, boom(reason ?? 500, 'Connection Failure'), loginSlackMs),
+    ],
+  }),
 }));
 
 /**
@@ -568,10 +679,16 @@ export const upgradeAnswered503: FidelityCase = {
       { at: 1000, do: 'send', key: 'r1' },
     ],
   }),
-  rc14: trace({ connection: connecting(1, 100), sends: [rejected('r1', 1, 1000, 1000, connectionClosed)] }),
+  rc14: trace({
+    connection: connecting(1, 100),
+    sends: [rejected('r1', 1, 1000, 1000, connectionClosed)],
+  }),
 };
 
-/** An upgrade never answered: 408 `WebSocket Error (Opening handshake has timed out)` after `connectTimeoutMs`. */
+/**
+ * An upgrade never answered: 408 `WebSocket Error (Opening handshake has timed out)` after
+ * `connectTimeoutMs`.
+ */
 export const upgradeNeverAnswered: FidelityCase = {
   scenario: scenario({
     name: 'upgrade-never-answered',
@@ -581,7 +698,16 @@ export const upgradeNeverAnswered: FidelityCase = {
       { at: 100, do: 'connect' },
     ],
   }),
-  rc14: trace({ connection: [...connecting(1, 100), closed(1, 100 + socket.connectTimeoutMs, boom(408, 'WebSocket Error (Opening handshake has timed out)'))] }),
+  rc14: trace({
+    connection: [
+      ...connecting(1, 100),
+      closed(
+        1,
+        100 + socket.connectTimeoutMs,
+        boom(408, 'WebSocket Error (Opening handshake has timed out)'),
+      ),
+    ],
+  }),
 };
 
 /** The upgrade accepted, then closed at once: 428 `Connection Terminated`, before `open`. */
@@ -594,7 +720,12 @@ export const acceptedThenClosed: FidelityCase = {
       { at: 100, do: 'connect' },
     ],
   }),
-  rc14: trace({ connection: [...connecting(1, 100), closed(1, 130, boom(428, 'Connection Terminated'), loginSlackMs)] }),
+  rc14: trace({
+    connection: [
+      ...connecting(1, 100),
+      closed(1, 130, boom(428, 'Connection Terminated'), loginSlackMs),
+    ],
+  }),
 };
 
 /**
@@ -603,15 +734,36 @@ export const acceptedThenClosed: FidelityCase = {
  * `getErrorCodeFromStreamError` (`Utils/generics.js`): the `code` attribute, else `CODE_MAP` of the
  * first child's tag (`conflict` → 440), else 500 (badSession); the message names the child tag
  * (`unknown` without one; 515 becomes `restart required`). `xmlstreamend` is 428 `Connection
- * Terminated by Server`; a TCP close, reset or WebSocket close frame is 428 `Connection Terminated`.
+ * Terminated by Server`; a TCP close, reset or WebSocket close frame is 428 `Connection
+ * Terminated`.
  */
 export const serverEnds: FidelityCase[] = (
   [
-    ['stream-error-conflict', { do: 'streamError', kind: 'conflict' }, boom(440, 'Stream Errored (conflict)')],
-    ['stream-error-515', { do: 'streamError', kind: 'restartRequired' }, boom(515, 'Stream Errored (restart required)')],
-    ['stream-error-device-removed', { do: 'streamError', kind: 'deviceRemoved' }, boom(401, 'Stream Errored (conflict)')],
-    ['stream-error-unknown', { do: 'streamError', kind: 'unknown' }, boom(500, 'Stream Errored (unknown)')],
-    ['stream-error-503', { do: 'streamError', kind: 'serviceUnavailable' }, boom(503, 'Stream Errored (unknown)')],
+    [
+      'stream-error-conflict',
+      { do: 'streamError', kind: 'conflict' },
+      boom(440, 'Stream Errored (conflict)'),
+    ],
+    [
+      'stream-error-515',
+      { do: 'streamError', kind: 'restartRequired' },
+      boom(515, 'Stream Errored (restart required)'),
+    ],
+    [
+      'stream-error-device-removed',
+      { do: 'streamError', kind: 'deviceRemoved' },
+      boom(401, 'Stream Errored (conflict)'),
+    ],
+    [
+      'stream-error-unknown',
+      { do: 'streamError', kind: 'unknown' },
+      boom(500, 'Stream Errored (unknown)'),
+    ],
+    [
+      'stream-error-503',
+      { do: 'streamError', kind: 'serviceUnavailable' },
+      boom(503, 'Stream Errored (unknown)'),
+    ],
     ['stream-end', { do: 'streamEnd' }, boom(428, 'Connection Terminated by Server')],
     ['tcp-close', { do: 'terminate' }, boom(428, 'Connection Terminated')],
     ['tcp-reset', { do: 'reset' }, boom(428, 'Connection Terminated')],
@@ -623,14 +775,22 @@ export const serverEnds: FidelityCase[] = (
     endAt: 2700,
     // the send comes well after the close: one written before the client has read the peer's
     // FIN or RST fails with a plain Error (`write ECONNRESET`, seen on a loaded machine) instead
-    steps: [{ at: 0, do: 'connect' }, { at: 1500, ...fault }, { at: 2300, do: 'send', key: 'r1' }],
+    steps: [
+      { at: 0, do: 'connect' },
+      { at: 1500, ...fault },
+      { at: 2300, do: 'send', key: 'r1' },
+    ],
   }),
-  rc14: trace({ connection: [...login(1, 0), closed(1, 1500, error)], sends: [rejected('r1', 1, 2300, 2300, connectionClosed)] }),
+  rc14: trace({
+    connection: [...login(1, 0), closed(1, 1500, error)],
+    sends: [rejected('r1', 1, 2300, 2300, connectionClosed)],
+  }),
 }));
 
 /**
- * Connects refused (nothing listening): `ws.on('error', mapWebSocketError(end))` closes at once with
- * 408 `WebSocket Error (connect ECONNREFUSED 127.0.0.1:<port>)` (`getCodeFromWSError`: any `E…` code).
+ * Connects refused (nothing listening): `ws.on('error', mapWebSocketError(end))` closes at once
+ * with 408 `WebSocket Error (connect ECONNREFUSED 127.0.0.1:<port>)` (`getCodeFromWSError`: any
+ * `E…` code).
  */
 export const refusedConnects: FidelityCase = {
   scenario: scenario({
@@ -643,7 +803,16 @@ export const refusedConnects: FidelityCase = {
     ],
   }),
   rc14: trace({
-    connection: [1, 2, 3].flatMap(n => [...connecting(n, 100 + (n - 1) * 500), closed(n, 100 + (n - 1) * 500, boom(408, 'WebSocket Error (connect ECONNREFUSED 127.0.0.1:<port>)'))]).concat(login(4, 1600)),
+    connection: [1, 2, 3]
+      .flatMap((n) => [
+        ...connecting(n, 100 + (n - 1) * 500),
+        closed(
+          n,
+          100 + (n - 1) * 500,
+          boom(408, 'WebSocket Error (connect ECONNREFUSED 127.0.0.1:<port>)'),
+        ),
+      ])
+      .concat(login(4, 1600)),
   }),
 };
 
@@ -665,7 +834,10 @@ export const offlineQueue: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 500),
-    upserts: [received('m1', 1, 500 + loginMs + offlineUpsertMs, 'append', 0, loginSlackMs), received('m2', 1, 500 + loginMs + offlineUpsertMs, 'append', 0, loginSlackMs)],
+    upserts: [
+      received('m1', 1, 500 + loginMs + offlineUpsertMs, 'append', 0, loginSlackMs),
+      received('m2', 1, 500 + loginMs + offlineUpsertMs, 'append', 0, loginSlackMs),
+    ],
   }),
 };
 
@@ -686,8 +858,15 @@ export const redeliveryAfterDrop: FidelityCase = {
     ],
   }),
   rc14: trace({
-    connection: [...login(1, 0), closed(1, 1700, boom(428, 'Connection Terminated')), ...login(2, 1900)],
-    upserts: [received('m1', 1, 1200 + upsertMs, 'notify', 1200), received('m1', 2, 1900 + loginMs + offlineUpsertMs, 'append', 1200, loginSlackMs)],
+    connection: [
+      ...login(1, 0),
+      closed(1, 1700, boom(428, 'Connection Terminated')),
+      ...login(2, 1900),
+    ],
+    upserts: [
+      received('m1', 1, 1200 + upsertMs, 'notify', 1200),
+      received('m1', 2, 1900 + loginMs + offlineUpsertMs, 'append', 1200, loginSlackMs),
+    ],
   }),
 };
 
@@ -715,7 +894,9 @@ export const serverNackLate: FidelityCase = {
     connection: login(1, 0),
     sends: [written('r1', 1, 1000)],
     upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
-    updates: [{ at: 1000 + writeMs + 500, socket: 1, name: 'r1', status: 0, stubParameters: ['479'] }],
+    updates: [
+      { at: 1000 + writeMs + 500, socket: 1, name: 'r1', status: 0, stubParameters: ['479'] },
+    ],
   }),
 };
 
@@ -734,10 +915,17 @@ export const ackDelayed: FidelityCase = {
       { at: 1000, do: 'send', key: 'r1' },
     ],
   }),
-  rc14: trace({ connection: login(1, 0), sends: [written('r1', 1, 1000)], upserts: [echo('r1', 1, 1000 + writeMs + echoMs)] }),
+  rc14: trace({
+    connection: login(1, 0),
+    sends: [written('r1', 1, 1000)],
+    upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
+  }),
 };
 
-/** Bytes of the newsletter text that fills the socket buffers of a silent link (about 3 MB on loopback). */
+/**
+ * Bytes of the newsletter text that fills the socket buffers of a silent link (about 3 MB on
+ * loopback).
+ */
 const bufferFillingBytes = 6_000_000;
 
 /**
@@ -767,7 +955,17 @@ export const writeStalled: FidelityCase = {
   rc14: trace({
     connection: [...login(1, 0), closed(1, 10_150, boom(408, 'Connection was lost'))],
     sends: [
-      { key: 'big', socket: 1, at: 2200, outcome: 'rejected', frames: 1, settledAt: 5200, error: boom(408, 'Timed Out'), frameAt: 10_100, slackMs: 2000 },
+      {
+        key: 'big',
+        socket: 1,
+        at: 2200,
+        outcome: 'rejected',
+        frames: 1,
+        settledAt: 5200,
+        error: boom(408, 'Timed Out'),
+        frameAt: 10_100,
+        slackMs: 2000,
+      },
       { ...rejected('r1', 1, 4500, 7200, boom(408, 'Timed Out')), slackMs: 2000 },
     ],
   }),
@@ -793,7 +991,16 @@ export const listenerThrowsOnOpen: FidelityCase = {
     connection: login(1, 0),
     sends: [written('r1', 1, 1000)],
     upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
-    thrown: [{ at: loginMs, socket: 1, event: 'connection.update', surfaced: 'rejection', laterListenerRan: false, slackMs: loginSlackMs }],
+    thrown: [
+      {
+        at: loginMs,
+        socket: 1,
+        event: 'connection.update',
+        surfaced: 'rejection',
+        laterListenerRan: false,
+        slackMs: loginSlackMs,
+      },
+    ],
   }),
 };
 
@@ -816,8 +1023,20 @@ export const listenerThrowsOnUpsert: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 0),
-    upserts: [received('m1', 1, 1000 + upsertMs, 'notify', 1000), received('m1', 1, 1500 + upsertMs, 'notify', 1000), received('m2', 1, 1500 + upsertMs, 'notify', 1500)],
-    thrown: [{ at: 1000 + upsertMs, socket: 1, event: 'messages.upsert', surfaced: 'rejection', laterListenerRan: false }],
+    upserts: [
+      received('m1', 1, 1000 + upsertMs, 'notify', 1000),
+      received('m1', 1, 1500 + upsertMs, 'notify', 1000),
+      received('m2', 1, 1500 + upsertMs, 'notify', 1500),
+    ],
+    thrown: [
+      {
+        at: 1000 + upsertMs,
+        socket: 1,
+        event: 'messages.upsert',
+        surfaced: 'rejection',
+        laterListenerRan: false,
+      },
+    ],
   }),
 };
 
@@ -843,10 +1062,25 @@ export const sendsSerialized: FidelityCase = {
   rc14: trace({
     connection: login(1, 0),
     sends: [
-      resolved('r1', 1, 1000, 1000 + 2 * socket.defaultQueryTimeoutMs, 1000 + 2 * socket.defaultQueryTimeoutMs),
-      resolved('r2', 1, 1200, 1000 + 4 * socket.defaultQueryTimeoutMs, 1000 + 4 * socket.defaultQueryTimeoutMs),
+      resolved(
+        'r1',
+        1,
+        1000,
+        1000 + 2 * socket.defaultQueryTimeoutMs,
+        1000 + 2 * socket.defaultQueryTimeoutMs,
+      ),
+      resolved(
+        'r2',
+        1,
+        1200,
+        1000 + 4 * socket.defaultQueryTimeoutMs,
+        1000 + 4 * socket.defaultQueryTimeoutMs,
+      ),
     ],
-    upserts: [echo('r1', 1, 1000 + 2 * socket.defaultQueryTimeoutMs + echoMs), echo('r2', 1, 1000 + 4 * socket.defaultQueryTimeoutMs + echoMs)],
+    upserts: [
+      echo('r1', 1, 1000 + 2 * socket.defaultQueryTimeoutMs + echoMs),
+      echo('r2', 1, 1000 + 4 * socket.defaultQueryTimeoutMs + echoMs),
+    ],
   }),
 };
 
@@ -873,8 +1107,15 @@ export const mediaUploadNeverAnswered: FidelityCase = {
     ],
   }),
   rc14: trace({
-    connection: [...login(1, 0), closed(1, 3000, boom(428, 'Connection Terminated')), ...login(2, 3200)],
-    sends: [{ key: 'd1', socket: 1, at: 1000, outcome: 'pending', frames: 0 }, written('r2', 1, 1500)],
+    connection: [
+      ...login(1, 0),
+      closed(1, 3000, boom(428, 'Connection Terminated')),
+      ...login(2, 3200),
+    ],
+    sends: [
+      { key: 'd1', socket: 1, at: 1000, outcome: 'pending', frames: 0 },
+      written('r2', 1, 1500),
+    ],
     upserts: [echo('r2', 1, 1500 + writeMs + echoMs)],
   }),
 };
@@ -900,9 +1141,21 @@ export const receiptBeforeHandler: FidelityCase = {
     ],
   }),
   rc14: trace({
-    connection: [...login(1, 0), closed(1, 1500, boom(428, 'Connection Terminated')), ...login(2, 1700)],
+    connection: [
+      ...login(1, 0),
+      closed(1, 1500, boom(428, 'Connection Terminated')),
+      ...login(2, 1700),
+    ],
     upserts: [received('m1', 1, 1000 + upsertMs, 'notify', 1000)],
-    thrown: [{ at: 1000 + upsertMs, socket: 1, event: 'messages.upsert', surfaced: 'rejection', laterListenerRan: false }],
+    thrown: [
+      {
+        at: 1000 + upsertMs,
+        socket: 1,
+        event: 'messages.upsert',
+        surfaced: 'rejection',
+        laterListenerRan: false,
+      },
+    ],
   }),
 };
 
@@ -951,7 +1204,11 @@ export const endAfterKeepAliveEnd: FidelityCase = {
     ],
   }),
   rc14: trace({
-    connection: [...login(1, 0), ...login(2, 10_100), closed(1, 2000 + keepAliveNoticeMs + wsCloseTimeoutMs, boom(408, 'Connection was lost'))],
+    connection: [
+      ...login(1, 0),
+      ...login(2, 10_100),
+      closed(1, 2000 + keepAliveNoticeMs + wsCloseTimeoutMs, boom(408, 'Connection was lost')),
+    ],
     ends: [{ at: 10_000, socket: 1, outcome: 'resolved', settledAt: 10_000 }],
   }),
 };
@@ -976,7 +1233,9 @@ export const sendIntoUnreadReset: FidelityCase = {
   }),
   rc14: trace({
     connection: [...login(1, 0), closed(1, 1500, boom(428, 'Connection Terminated'))],
-    sends: [rejected('r1', 1, 1500, 1500, { kind: 'error', name: 'Error', message: 'write ECONNRESET' })],
+    sends: [
+      rejected('r1', 1, 1500, 1500, { kind: 'error', name: 'Error', message: 'write ECONNRESET' }),
+    ],
   }),
 };
 
@@ -1000,7 +1259,11 @@ export const originalTimestamps: FidelityCase = {
     ],
   }),
   rc14: trace({
-    connection: [...login(1, 3000), closed(1, 5000, boom(428, 'Connection Terminated')), ...login(2, 8000)],
+    connection: [
+      ...login(1, 3000),
+      closed(1, 5000, boom(428, 'Connection Terminated')),
+      ...login(2, 8000),
+    ],
     upserts: [
       received('m1', 1, 3000 + loginMs + offlineUpsertMs, 'append', 0, loginSlackMs),
       received('m2', 1, 4500 + upsertMs, 'notify', 4500),
@@ -1047,10 +1310,17 @@ export const offlineOnConnect: FidelityCase = {
       { at: 1000, do: 'send', key: 'r1' },
     ],
   }),
-  rc14: trace({ connection: login(1, 0, { online: false }), sends: [written('r1', 1, 1000)], upserts: [echo('r1', 1, 1000 + writeMs + echoMs)] }),
+  rc14: trace({
+    connection: login(1, 0, { online: false }),
+    sends: [written('r1', 1, 1000)],
+    upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
+  }),
 };
 
-/** `emitOwnEvents: false`: `sendMessage` upserts nothing of its own (`Socket/messages-send.js`): no echo. */
+/**
+ * `emitOwnEvents: false`: `sendMessage` upserts nothing of its own (`Socket/messages-send.js`): no
+ * echo.
+ */
 export const noOwnEcho: FidelityCase = {
   scenario: scenario({
     name: 'emit-own-events-off',
@@ -1079,7 +1349,14 @@ export const replacedByOwnLogin: FidelityCase = {
       { at: 1000, do: 'connect' },
     ],
   }),
-  rc14: trace({ connection: [...login(1, 0), ...connecting(2, 1000), closed(1, 1000 + loginMs, boom(440, 'Stream Errored (conflict)'), loginSlackMs), ...login(2, 1000).slice(2)] }),
+  rc14: trace({
+    connection: [
+      ...login(1, 0),
+      ...connecting(2, 1000),
+      closed(1, 1000 + loginMs, boom(440, 'Stream Errored (conflict)'), loginSlackMs),
+      ...login(2, 1000).slice(2),
+    ],
+  }),
 };
 
 /**
@@ -1108,7 +1385,14 @@ export const presenceWithoutJid: FidelityCase = {
       { key: 'c1', socket: 1, at: 1000, outcome: 'rejected', settledAt: 1000, error: noJidError },
       { key: 'c2', socket: 1, at: 1200, outcome: 'resolved', settledAt: 1200 },
       { key: 'c3', socket: 1, at: 2000, outcome: 'rejected', settledAt: 2000, error: noJidError },
-      { key: 'c4', socket: 1, at: 2100, outcome: 'rejected', settledAt: 2100, error: connectionClosed },
+      {
+        key: 'c4',
+        socket: 1,
+        at: 2100,
+        outcome: 'rejected',
+        settledAt: 2100,
+        error: connectionClosed,
+      },
     ],
   }),
 };
@@ -1139,7 +1423,10 @@ export const groupSend: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 0),
-    sends: [resolved('g1', 1, 1000, 1000 + groupWriteMs, 1000 + groupWriteMs), resolved('g2', 1, 2000, 2000 + groupWriteMs, 2000 + groupWriteMs)],
+    sends: [
+      resolved('g1', 1, 1000, 1000 + groupWriteMs, 1000 + groupWriteMs),
+      resolved('g2', 1, 2000, 2000 + groupWriteMs, 2000 + groupWriteMs),
+    ],
     upserts: [
       echo('g1', 1, 1000 + groupWriteMs + echoMs),
       { ...received('m1', 1, 1500 + upsertMs, 'notify', 1500), participant: true },
@@ -1166,7 +1453,15 @@ export const groupMetadataUnanswered: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 0),
-    sends: [rejected('g1', 1, 1000, 1000 + socket.defaultQueryTimeoutMs, boom(500, 'Invalid group metadata response: missing <group> node'))],
+    sends: [
+      rejected(
+        'g1',
+        1,
+        1000,
+        1000 + socket.defaultQueryTimeoutMs,
+        boom(500, 'Invalid group metadata response: missing <group> node'),
+      ),
+    ],
   }),
 };
 
@@ -1185,7 +1480,10 @@ export const groupForbidden: FidelityCase = {
       { at: 1000, do: 'send', key: 'g1', chat: 'group' },
     ],
   }),
-  rc14: trace({ connection: login(1, 0), sends: [rejected('g1', 1, 1000, 1000 + writeMs, refused(403, 'forbidden'))] }),
+  rc14: trace({
+    connection: login(1, 0),
+    sends: [rejected('g1', 1, 1000, 1000 + writeMs, refused(403, 'forbidden'))],
+  }),
 };
 
 /**
@@ -1203,7 +1501,10 @@ export const usyncRateOverlimit: FidelityCase = {
       { at: 1000, do: 'send', key: 'r1' },
     ],
   }),
-  rc14: trace({ connection: login(1, 0), sends: [rejected('r1', 1, 1000, 1000 + writeMs, refused(429, 'rate-overlimit'))] }),
+  rc14: trace({
+    connection: login(1, 0),
+    sends: [rejected('r1', 1, 1000, 1000 + writeMs, refused(429, 'rate-overlimit'))],
+  }),
 };
 
 /**
@@ -1223,7 +1524,18 @@ export const keyFetchUnanswered: FidelityCase = {
       { at: 1000, do: 'send', key: 'r1' },
     ],
   }),
-  rc14: trace({ connection: login(1, 0), sends: [rejected('r1', 1, 1000, 1000 + socket.defaultQueryTimeoutMs, boom(500, 'All encryptions failed'))] }),
+  rc14: trace({
+    connection: login(1, 0),
+    sends: [
+      rejected(
+        'r1',
+        1,
+        1000,
+        1000 + socket.defaultQueryTimeoutMs,
+        boom(500, 'All encryptions failed'),
+      ),
+    ],
+  }),
 };
 
 // ---- receipts from the recipient, retry receipts ---------------------------------------------
@@ -1300,11 +1612,21 @@ export const nack463: FidelityCase = {
     connection: login(1, 0),
     sends: [written('r1', 1, 1000)],
     upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
-    updates: [{ at: 1000 + writeMs + 500, socket: 1, name: 'r1', status: 0, stubParameters: ['463', 'Your account has been restricted'] }],
+    updates: [
+      {
+        at: 1000 + writeMs + 500,
+        socket: 1,
+        name: 'r1',
+        status: 0,
+        stubParameters: ['463', 'Your account has been restricted'],
+      },
+    ],
   }),
 };
 
-/** From a retry receipt's arrival to the resend's frame: a forced key fetch, the devices, the write. */
+/**
+ * From a retry receipt's arrival to the resend's frame: a forced key fetch, the devices, the write.
+ */
 const resendMs = 50;
 
 /**
@@ -1325,7 +1647,9 @@ export const retryReceiptResent: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 0),
-    sends: [{ ...written('r1', 1, 1000), frames: 2, laterFramesAt: [1000 + writeMs + 500 + resendMs] }],
+    sends: [
+      { ...written('r1', 1, 1000), frames: 2, laterFramesAt: [1000 + writeMs + 500 + resendMs] },
+    ],
     upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
   }),
 };
@@ -1349,7 +1673,13 @@ export const retryReceiptsTwiceAtMost: FidelityCase = {
   }),
   rc14: trace({
     connection: login(1, 0),
-    sends: [{ ...written('r1', 1, 1000), frames: 3, laterFramesAt: [1000 + writeMs + 500 + resendMs, 1000 + writeMs + 2 * (500 + resendMs)] }],
+    sends: [
+      {
+        ...written('r1', 1, 1000),
+        frames: 3,
+        laterFramesAt: [1000 + writeMs + 500 + resendMs, 1000 + writeMs + 2 * (500 + resendMs)],
+      },
+    ],
     upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
   }),
 };
@@ -1373,7 +1703,11 @@ export const retryReceiptAfterReconnect: FidelityCase = {
     ],
   }),
   rc14: trace({
-    connection: [...login(1, 0), closed(1, 1300, boom(428, 'Connection Terminated')), ...login(2, 1500)],
+    connection: [
+      ...login(1, 0),
+      closed(1, 1300, boom(428, 'Connection Terminated')),
+      ...login(2, 1500),
+    ],
     sends: [written('r1', 1, 1000)],
     upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
   }),
@@ -1398,8 +1732,14 @@ export const retryReceiptGetMessage: FidelityCase = {
     ],
   }),
   rc14: trace({
-    connection: [...login(1, 0), closed(1, 1300, boom(428, 'Connection Terminated')), ...login(2, 1500)],
-    sends: [{ ...written('r1', 1, 1000), frames: 2, laterFramesAt: [1000 + writeMs + 2500 + resendMs] }],
+    connection: [
+      ...login(1, 0),
+      closed(1, 1300, boom(428, 'Connection Terminated')),
+      ...login(2, 1500),
+    ],
+    sends: [
+      { ...written('r1', 1, 1000), frames: 2, laterFramesAt: [1000 + writeMs + 2500 + resendMs] },
+    ],
     upserts: [echo('r1', 1, 1000 + writeMs + echoMs)],
   }),
 };

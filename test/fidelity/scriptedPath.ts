@@ -8,11 +8,26 @@ import { createHash } from 'node:crypto';
 import { proto, type BaileysEventMap, type WAMessageKey } from '@whiskeysockets/baileys';
 import type { SendPath, SendPathFactory, SimEnv, SocketLike } from '../../src/ports.js';
 import { chatOf, type Scenario, type StepOf } from './scenario.js';
-import { emptyTrace, errorShape, messageText, nameInText, sendText, valueShape, type ConnectionEntry, type EndEntry, type PresenceEntry, type SendEntry, type Trace } from './trace.js';
+import {
+  emptyTrace,
+  errorShape,
+  messageText,
+  nameInText,
+  sendText,
+  valueShape,
+  type ConnectionEntry,
+  type EndEntry,
+  type PresenceEntry,
+  type SendEntry,
+  type Trace,
+} from './trace.js';
 
 /** The message id a scenario send uses (Baileys' own format: `3EB0` + 18 upper-case hex). */
 export function messageIdFor(scenario: string, key: string): string {
-  return '3EB0' + createHash('sha256').update(`${scenario}/${key}`).digest('hex').slice(0, 18).toUpperCase();
+  return (
+    '3EB0' +
+    createHash('sha256').update(`${scenario}/${key}`).digest('hex').slice(0, 18).toUpperCase()
+  );
 }
 
 /** What the script saw; the runner completes it with what the server saw (frames). */
@@ -24,7 +39,10 @@ export interface ScriptRecord {
   readonly finished: Promise<void>;
 }
 
-/** Marks the error a throwing listener throws (`<this> (<scenario>)`), so a runner can tell it from others. */
+/**
+ * Marks the error a throwing listener throws (`<this> (<scenario>)`), so a runner can tell it from
+ * others.
+ */
 export const listenerErrorMessage = 'fidelity: the path listener throws';
 
 /**
@@ -46,9 +64,9 @@ export function scriptedPath(
   const record: ScriptRecord = {
     trace: emptyTrace(),
     keysById: new Map(),
-    finished: new Promise<void>(resolve => (finish = resolve)),
+    finished: new Promise<void>((resolve) => (finish = resolve)),
   };
-  const factory: SendPathFactory = env => new Script(scenario, env, jidOf, record, finish, hooks);
+  const factory: SendPathFactory = (env) => new Script(scenario, env, jidOf, record, finish, hooks);
   return { factory, record };
 }
 
@@ -74,7 +92,14 @@ class Script implements SendPath {
   #stopped = false;
   #armed = true;
 
-  constructor(scenario: Scenario, env: SimEnv, jidOf: (chat: string) => string, record: ScriptRecord, finish: () => void, hooks: ScriptHooks) {
+  constructor(
+    scenario: Scenario,
+    env: SimEnv,
+    jidOf: (chat: string) => string,
+    record: ScriptRecord,
+    finish: () => void,
+    hooks: ScriptHooks,
+  ) {
     this.#hooks = hooks;
     this.#scenario = scenario;
     this.#env = env;
@@ -101,7 +126,9 @@ class Script implements SendPath {
   async stop(): Promise<void> {
     await this.#record.finished;
     for (const timer of this.#timers) this.#env.clock.clearTimeout(timer);
-    const ends = this.#sockets.map((sock, i) => (this.#ended.has(i + 1) ? undefined : sock.end(undefined)));
+    const ends = this.#sockets.map((sock, i) =>
+      this.#ended.has(i + 1) ? undefined : sock.end(undefined),
+    );
     await Promise.all(ends);
   }
 
@@ -110,13 +137,22 @@ class Script implements SendPath {
   }
 
   #later(atMs: number, fn: () => void): void {
-    this.#timers.push(this.#env.clock.setTimeout(fn, Math.max(0, this.#t0 + atMs - this.#env.clock.now())));
+    this.#timers.push(
+      this.#env.clock.setTimeout(fn, Math.max(0, this.#t0 + atMs - this.#env.clock.now())),
+    );
   }
 
   #connect(): void {
     const { keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs } = this.#scenario.socket;
-    const getMessage = this.#scenario.getMessage ? { getMessage: (key: WAMessageKey) => this.#getMessage(key) } : {};
-    const settings = { keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs, ...this.#scenario.socketConfig };
+    const getMessage = this.#scenario.getMessage
+      ? { getMessage: (key: WAMessageKey) => this.#getMessage(key) }
+      : {};
+    const settings = {
+      keepAliveIntervalMs,
+      connectTimeoutMs,
+      defaultQueryTimeoutMs,
+      ...this.#scenario.socketConfig,
+    };
     const sock = this.#env.makeSocket({ ...settings, ...getMessage });
     this.#sockets.push(sock);
     const generation = this.#sockets.length;
@@ -132,7 +168,13 @@ class Script implements SendPath {
       if (throwsIn === event) pendingThrow.entry = undefined;
       if (!now || throwsIn !== event || !this.#armed || this.#stopped) return;
       this.#armed = false;
-      pendingThrow.entry = { at: this.#now(), socket: generation, event, surfaced: 'nowhere', laterListenerRan: false };
+      pendingThrow.entry = {
+        at: this.#now(),
+        socket: generation,
+        event,
+        surfaced: 'nowhere',
+        laterListenerRan: false,
+      };
       this.#record.trace.thrown.push(pendingThrow.entry);
       throw new Error(`${listenerErrorMessage} (${this.#scenario.name})`);
     };
@@ -140,16 +182,16 @@ class Script implements SendPath {
       if (pendingThrow.entry) pendingThrow.entry.laterListenerRan = true;
       pendingThrow.entry = undefined;
     };
-    sock.ev.on('connection.update', update => {
+    sock.ev.on('connection.update', (update) => {
       this.#onConnection(generation, update);
       maybeThrow('connection.update', update.connection === 'open');
     });
-    sock.ev.on('messages.upsert', upsert => {
+    sock.ev.on('messages.upsert', (upsert) => {
       this.#onUpsert(generation, upsert);
       maybeThrow('messages.upsert', true);
     });
-    sock.ev.on('messages.update', updates => this.#onUpdate(generation, updates));
-    sock.ev.on('message-receipt.update', receipts => this.#onReceipts(generation, receipts));
+    sock.ev.on('messages.update', (updates) => this.#onUpdate(generation, updates));
+    sock.ev.on('message-receipt.update', (receipts) => this.#onReceipts(generation, receipts));
     if (throwsIn !== undefined) sock.ev.on(throwsIn, laterListener);
   }
 
@@ -166,18 +208,30 @@ class Script implements SendPath {
       push(entry);
     }
     if (update.receivedPendingNotifications !== undefined) {
-      push({ at, socket: generation, event: update.receivedPendingNotifications ? 'pending:true' : 'pending:false' });
+      push({
+        at,
+        socket: generation,
+        event: update.receivedPendingNotifications ? 'pending:true' : 'pending:false',
+      });
     }
-    if (update.isOnline !== undefined) push({ at, socket: generation, event: update.isOnline ? 'online:true' : 'online:false' });
+    if (update.isOnline !== undefined)
+      push({ at, socket: generation, event: update.isOnline ? 'online:true' : 'online:false' });
     if (update.connection === 'close') this.#afterClose(generation);
   }
 
   #afterClose(generation: number): void {
     const reconnect = this.#scenario.reconnect;
-    if (reconnect === undefined || this.#ended.has(generation) || generation !== this.#sockets.length) return;
-    this.#timers.push(this.#env.clock.setTimeout(() => {
-      if (!this.#stopped && this.#sockets.length < 10) this.#connect();
-    }, reconnect.delayMs));
+    if (
+      reconnect === undefined ||
+      this.#ended.has(generation) ||
+      generation !== this.#sockets.length
+    )
+      return;
+    this.#timers.push(
+      this.#env.clock.setTimeout(() => {
+        if (!this.#stopped && this.#sockets.length < 10) this.#connect();
+      }, reconnect.delayMs),
+    );
   }
 
   #onUpsert(generation: number, upsert: BaileysEventMap['messages.upsert']): void {
@@ -217,12 +271,22 @@ class Script implements SendPath {
   #onReceipts(generation: number, receipts: BaileysEventMap['message-receipt.update']): void {
     if (this.#stopped) return;
     for (const { key, receipt } of receipts) {
-      const entry = { at: this.#now(), socket: generation, name: this.#record.keysById.get(key.id ?? '') ?? '?' };
-      (this.#record.trace.receipts ??= []).push({ ...entry, type: receipt.readTimestamp ? 'read' : 'delivery' });
+      const entry = {
+        at: this.#now(),
+        socket: generation,
+        name: this.#record.keysById.get(key.id ?? '') ?? '?',
+      };
+      (this.#record.trace.receipts ??= []).push({
+        ...entry,
+        type: receipt.readTimestamp ? 'read' : 'delivery',
+      });
     }
   }
 
-  /** The path's `getMessage`: the message it sent with that id (rc14 asks when a retry receipt finds no copy). */
+  /**
+   * The path's `getMessage`: the message it sent with that id (rc14 asks when a retry receipt finds
+   * no copy).
+   */
   async #getMessage(key: WAMessageKey): Promise<proto.IMessage | undefined> {
     const sendKey = this.#record.keysById.get(key.id ?? '');
     return sendKey === undefined ? undefined : { conversation: sendText(sendKey) };
@@ -232,18 +296,29 @@ class Script implements SendPath {
     const sock = this.#sockets.at(-1)!;
     const id = messageIdFor(this.#scenario.name, step.key);
     this.#record.keysById.set(id, step.key);
-    const entry: SendEntry = { key: step.key, socket: this.#sockets.length, at: this.#now(), outcome: 'pending', frames: 0 };
+    const entry: SendEntry = {
+      key: step.key,
+      socket: this.#sockets.length,
+      at: this.#now(),
+      outcome: 'pending',
+      frames: 0,
+    };
     this.#record.trace.sends.push(entry);
     this.#hooks.beforeSend?.(step);
     const content = step.media
-      ? { document: Buffer.from(`document for ${step.key}`), mimetype: 'application/pdf', fileName: `${step.key}.pdf`, caption: sendText(step.key) }
+      ? {
+          document: Buffer.from(`document for ${step.key}`),
+          mimetype: 'application/pdf',
+          fileName: `${step.key}.pdf`,
+          caption: sendText(step.key),
+        }
       : { text: sendText(step.key, step.textBytes) };
     sock.sendMessage(this.#jidOf(chatOf(step)), content, { messageId: id }).then(
-      value => {
+      (value) => {
         if (this.#stopped) return;
         entry.outcome = 'resolved';
         entry.settledAt = this.#now();
-        entry.value = valueShape(value, v => v instanceof proto.WebMessageInfo);
+        entry.value = valueShape(value, (v) => v instanceof proto.WebMessageInfo);
       },
       (error: unknown) => {
         if (this.#stopped) return;
@@ -255,7 +330,12 @@ class Script implements SendPath {
   }
 
   #presence(step: StepOf<'presence'>): void {
-    const entry: PresenceEntry = { key: step.key, socket: this.#sockets.length, at: this.#now(), outcome: 'pending' };
+    const entry: PresenceEntry = {
+      key: step.key,
+      socket: this.#sockets.length,
+      at: this.#now(),
+      outcome: 'pending',
+    };
     this.#record.trace.presences.push(entry);
     const jid = step.noJid ? undefined : this.#jidOf(chatOf(step));
     let sending: Promise<unknown>;
@@ -282,10 +362,13 @@ class Script implements SendPath {
     this.#ended.add(generation);
     const entry: EndEntry = { at: this.#now(), socket: generation, outcome: 'pending' };
     this.#record.trace.ends.push(entry);
-    void this.#sockets.at(-1)!.end(undefined).then(() => {
-      if (this.#stopped) return;
-      entry.outcome = 'resolved';
-      entry.settledAt = this.#now();
-    });
+    void this.#sockets
+      .at(-1)!
+      .end(undefined)
+      .then(() => {
+        if (this.#stopped) return;
+        entry.outcome = 'resolved';
+        entry.settledAt = this.#now();
+      });
   }
 }

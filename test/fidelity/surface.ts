@@ -20,7 +20,11 @@ import { errorShape, messageText, nameInText, timeTolerated, type ErrorShape } f
 
 /** A call the script makes on its newest socket. */
 export type SurfaceCall =
-  | { method: 'readMessages' | 'presenceSubscribe' | 'onWhatsApp' | 'groupMetadata' | 'groupInviteCode'; chat: string }
+  | {
+      method:
+        'readMessages' | 'presenceSubscribe' | 'onWhatsApp' | 'groupMetadata' | 'groupInviteCode';
+      chat: string;
+    }
   | { method: 'profilePictureUrl'; chat: string; timeoutMs?: number }
   | { method: 'logout' };
 
@@ -65,7 +69,10 @@ export interface SurfaceTrace {
   server: Record<string, number>;
 }
 
-/** The events of a `process` map the fake models; the others (chats, contacts, ...) are not compared. */
+/**
+ * The events of a `process` map the fake models; the others (chats, contacts, ...) are not
+ * compared.
+ */
 const modelledEvents = ['connection.update', 'creds.update', 'messages.upsert'] as const;
 
 /** One line for each modelled event of a map. */
@@ -75,14 +82,24 @@ export function describeMap(events: Partial<BaileysEventMap>): string[] {
   if (update !== undefined) {
     const closeError = update.connection === 'close' ? update.lastDisconnect?.error : undefined;
     const close = closeError === undefined ? undefined : describeError(errorShape(closeError));
-    const parts = [update.connection === 'close' && close !== undefined ? `close(${close})` : update.connection, update.receivedPendingNotifications === undefined ? undefined : `pending=${update.receivedPendingNotifications}`, update.isOnline === undefined ? undefined : `online=${update.isOnline}`];
+    const parts = [
+      update.connection === 'close' && close !== undefined ? `close(${close})` : update.connection,
+      update.receivedPendingNotifications === undefined
+        ? undefined
+        : `pending=${update.receivedPendingNotifications}`,
+      update.isOnline === undefined ? undefined : `online=${update.isOnline}`,
+    ];
     const text = parts.filter((p) => p !== undefined).join(',');
     if (text !== '') out.push(`connection.update:${text}`);
   }
   const creds = events['creds.update'];
   if (creds?.me !== undefined) out.push('creds.update:me');
   const upsert = events['messages.upsert'];
-  if (upsert !== undefined) out.push(`messages.upsert:${upsert.type}:${upsert.messages.map((m) => `${nameInText(messageText(m.message))}${m.key.fromMe ? '(me)' : ''}`).join(',')}`);
+  if (upsert !== undefined)
+    out.push(
+      `messages.upsert:${upsert.type}:` +
+        `${upsert.messages.map((m) => `${nameInText(messageText(m.message))}` + `${m.key.fromMe ? '(me)' : ''}`).join(',')}`,
+    );
   return out.filter((line) => modelledEvents.some((name) => line.startsWith(name)));
 }
 
@@ -115,23 +132,40 @@ export function surfaceChats(c: SurfaceCase): string[] {
 }
 
 /** Builds the surface script for `c`; `jidOf` maps the case's chats to the side's JIDs. */
-export function surfaceScript(c: SurfaceCase, jidOf: (chat: string) => string): { factory: SendPathFactory; trace: SurfaceTrace; finished: Promise<void> } {
+export function surfaceScript(
+  c: SurfaceCase,
+  jidOf: (chat: string) => string,
+): { factory: SendPathFactory; trace: SurfaceTrace; finished: Promise<void> } {
   const trace: SurfaceTrace = { maps: [], calls: [], snapshots: [], server: {} };
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const chatOf = chatNamer(c, jidOf);
-  const normalize: Normalize = (value) => JSON.parse(JSON.stringify(value ?? null, (_k, v: unknown) => (typeof v === 'string' && /@(s\.whatsapp\.net|g\.us)$/.test(v) ? chatOf(v) : v)));
-  const factory: SendPathFactory = (env) => new SurfaceScript(c, env, jidOf, trace, finish, finished, normalize);
+  const normalize: Normalize = (value) =>
+    JSON.parse(
+      JSON.stringify(value ?? null, (_k, v: unknown) =>
+        typeof v === 'string' && /@(s\.whatsapp\.net|g\.us)$/.test(v) ? chatOf(v) : v,
+      ),
+    );
+  const factory: SendPathFactory = (env) =>
+    new SurfaceScript(c, env, jidOf, trace, finish, finished, normalize);
   return { factory, trace, finished };
 }
 
 /** The chat name of a JID of the case (`me` for the bot's own), or `?` for any other. */
-export function chatNamer(c: SurfaceCase, jidOf: (chat: string) => string): (jid: string) => string {
+export function chatNamer(
+  c: SurfaceCase,
+  jidOf: (chat: string) => string,
+): (jid: string) => string {
   const names = new Map(surfaceChats(c).map((chat) => [jidOf(chat), chat]));
-  return (jid) => names.get(jid) ?? (jid.startsWith(`${botUser}@`) || jid.startsWith(`${botUser}:`) ? 'me' : '?');
+  return (jid) =>
+    names.get(jid) ?? (jid.startsWith(`${botUser}@`) || jid.startsWith(`${botUser}:`) ? 'me' : '?');
 }
 
-type Surface = SocketLike & Record<string, unknown> & { ws: Record<string, unknown> & { close(): Promise<void> }; user?: { id: string } };
+type Surface = SocketLike &
+  Record<string, unknown> & {
+    ws: Record<string, unknown> & { close(): Promise<void> };
+    user?: { id: string };
+  };
 
 class SurfaceScript implements SendPath {
   readonly #sockets: Surface[] = [];
@@ -154,10 +188,12 @@ class SurfaceScript implements SendPath {
 
   start(): void {
     this.#t0 = this.env.clock.now();
-    for (const step of this.c.scenario.steps) if (step.do === 'connect') this.#later(step.at, () => this.#connect());
+    for (const step of this.c.scenario.steps)
+      if (step.do === 'connect') this.#later(step.at, () => this.#connect());
     for (const action of this.c.actions) this.#later(action.at, () => this.#act(action));
     this.#later(this.c.scenario.endAt, () => {
-      for (const entry of this.trace.calls) if (entry.what.endsWith(':pending')) entry.at = this.c.scenario.endAt;
+      for (const entry of this.trace.calls)
+        if (entry.what.endsWith(':pending')) entry.at = this.c.scenario.endAt;
       this.#stopped = true;
       this.finish();
     });
@@ -166,7 +202,14 @@ class SurfaceScript implements SendPath {
   async stop(): Promise<void> {
     await this.finished;
     for (const timer of this.#timers) this.env.clock.clearTimeout(timer);
-    await Promise.all(this.#sockets.map((sock) => Promise.race([sock.end(undefined), new Promise<void>((resolve) => this.env.clock.setTimeout(() => resolve(), 100))])));
+    await Promise.all(
+      this.#sockets.map((sock) =>
+        Promise.race([
+          sock.end(undefined),
+          new Promise<void>((resolve) => this.env.clock.setTimeout(() => resolve(), 100)),
+        ]),
+      ),
+    );
   }
 
   #now(): number {
@@ -174,18 +217,28 @@ class SurfaceScript implements SendPath {
   }
 
   #later(atMs: number, fn: () => void): void {
-    this.#timers.push(this.env.clock.setTimeout(fn, Math.max(0, this.#t0 + atMs - this.env.clock.now())));
+    this.#timers.push(
+      this.env.clock.setTimeout(fn, Math.max(0, this.#t0 + atMs - this.env.clock.now())),
+    );
   }
 
   #connect(): void {
     const { keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs } = this.c.scenario.socket;
-    const sock = this.env.makeSocket({ auth: this.#auth, keepAliveIntervalMs, connectTimeoutMs, defaultQueryTimeoutMs }) as Surface;
+    const sock = this.env.makeSocket({
+      auth: this.#auth,
+      keepAliveIntervalMs,
+      connectTimeoutMs,
+      defaultQueryTimeoutMs,
+    }) as Surface;
     this.#sockets.push(sock);
     this.#meWhenMade.push(this.#auth.creds.me);
     const socket = this.#sockets.length;
-    (sock.ev as unknown as { process(handler: (events: Partial<BaileysEventMap>) => void): void }).process((events) => {
+    (
+      sock.ev as unknown as { process(handler: (events: Partial<BaileysEventMap>) => void): void }
+    ).process((events) => {
       if (this.#stopped) return;
-      for (const line of describeMap(events)) this.trace.maps.push({ at: this.#now(), socket, what: line });
+      for (const line of describeMap(events))
+        this.trace.maps.push({ at: this.#now(), socket, what: line });
     });
   }
 
@@ -195,10 +248,24 @@ class SurfaceScript implements SendPath {
     const socket = this.#sockets.length;
     if (action.do === 'snapshot') {
       const ws = sock.ws;
-      const flags = ['isConnecting', 'isOpen', 'isClosing', 'isClosed'].filter((name) => ws[name] === true).join('+');
+      const flags = ['isConnecting', 'isOpen', 'isClosing', 'isClosed']
+        .filter((name) => ws[name] === true)
+        .join('+');
       const me = this.#auth.creds.me;
-      const user = sock.user === me ? 'creds.me' : sock.user === this.#meWhenMade[socket - 1] ? 'creds.me when made' : sock.user === undefined ? 'undefined' : 'other';
-      this.trace.snapshots.push({ at: this.#now(), socket, what: 'snapshot', detail: { user, meHasLid: me !== undefined && 'lid' in me, ws: flags } });
+      const user =
+        sock.user === me
+          ? 'creds.me'
+          : sock.user === this.#meWhenMade[socket - 1]
+            ? 'creds.me when made'
+            : sock.user === undefined
+              ? 'undefined'
+              : 'other';
+      this.trace.snapshots.push({
+        at: this.#now(),
+        socket,
+        what: 'snapshot',
+        detail: { user, meHasLid: me !== undefined && 'lid' in me, ws: flags },
+      });
       return;
     }
     const name = action.do === 'wsClose' ? 'ws.close' : action.method;
@@ -221,7 +288,9 @@ class SurfaceScript implements SendPath {
       case 'logout':
         return fn('logout')();
       case 'readMessages':
-        return fn('readMessages')([{ remoteJid: this.jidOf(action.chat), id: '3A0000000000000000AA', fromMe: false }]);
+        return fn('readMessages')([
+          { remoteJid: this.jidOf(action.chat), id: '3A0000000000000000AA', fromMe: false },
+        ]);
       case 'presenceSubscribe':
         return fn('presenceSubscribe')(this.jidOf(action.chat));
       case 'onWhatsApp':
@@ -231,22 +300,40 @@ class SurfaceScript implements SendPath {
       case 'groupInviteCode':
         return fn('groupInviteCode')(this.jidOf(action.chat));
       case 'profilePictureUrl':
-        return action.timeoutMs === undefined ? fn('profilePictureUrl')(this.jidOf(action.chat), 'image') : fn('profilePictureUrl')(this.jidOf(action.chat), 'image', action.timeoutMs);
+        return action.timeoutMs === undefined
+          ? fn('profilePictureUrl')(this.jidOf(action.chat), 'image')
+          : fn('profilePictureUrl')(this.jidOf(action.chat), 'image', action.timeoutMs);
       default:
         return Promise.reject(new Error('unknown call'));
     }
   }
 }
 
-/** The error shape, with a TypeError's message kept (rc14's crash on an unanswered query is one). */
+/**
+ * The error shape, with a TypeError's message kept (rc14's crash on an unanswered query is one).
+ */
 function errorShapeOf(error: unknown): ErrorShape {
   return errorShape(error);
 }
 
 /** What the trace keeps of group metadata: what a bot reads of it. */
 function groupShape(metadata: unknown): unknown {
-  const m = metadata as { id: string; subject: string; size: number; creation: number; owner?: string; participants: { id: string; admin: string | null }[] };
-  return { id: m.id, subject: m.subject, size: m.size, creation: m.creation, owner: m.owner, participants: m.participants.map((p) => ({ id: p.id, admin: p.admin })) };
+  const m = metadata as {
+    id: string;
+    subject: string;
+    size: number;
+    creation: number;
+    owner?: string;
+    participants: { id: string; admin: string | null }[];
+  };
+  return {
+    id: m.id,
+    subject: m.subject,
+    size: m.size,
+    creation: m.creation,
+    owner: m.owner,
+    participants: m.participants.map((p) => ({ id: p.id, admin: p.admin })),
+  };
 }
 
 /**
@@ -254,26 +341,51 @@ function groupShape(metadata: unknown): unknown {
  * group metadata (`groupNode`), profile pictures (`pictureUrlOf`), and a contact usync that finds
  * every number on WhatsApp. `chatOf` names the chat of a JID; `accountId` is the bot's.
  */
-export function surfaceAnswers(chatOf: (jid: string) => string, accountId: string): (iq: BinaryNode) => BinaryNode[] | undefined {
+export function surfaceAnswers(
+  chatOf: (jid: string) => string,
+  accountId: string,
+): (iq: BinaryNode) => BinaryNode[] | undefined {
   return (iq) => {
     const xmlns = iq.attrs.xmlns;
     const children = Array.isArray(iq.content) ? (iq.content as BinaryNode[]) : [];
     const first = children[0];
     if (xmlns === 'w:g2' && (first?.tag === 'query' || first?.tag === 'invite')) {
       const to = iq.attrs.to!;
-      if (!to.endsWith('@g.us')) return [{ tag: 'error', attrs: { code: '404', text: 'item-not-found' } }];
-      return first.tag === 'query' ? [groupNode(to, chatOf(to), accountId)] : [{ tag: 'invite', attrs: { code: inviteCodeOf(chatOf(to)) } }];
+      if (!to.endsWith('@g.us'))
+        return [{ tag: 'error', attrs: { code: '404', text: 'item-not-found' } }];
+      return first.tag === 'query'
+        ? [groupNode(to, chatOf(to), accountId)]
+        : [{ tag: 'invite', attrs: { code: inviteCodeOf(chatOf(to)) } }];
     }
     if (xmlns === 'w:profile:picture') {
       const type = (first?.attrs.type as string | undefined) ?? 'preview';
-      return [{ tag: 'picture', attrs: { url: pictureUrlOf(chatOf(iq.attrs.target!), type), type, id: '1' } }];
+      return [
+        {
+          tag: 'picture',
+          attrs: { url: pictureUrlOf(chatOf(iq.attrs.target!), type), type, id: '1' },
+        },
+      ];
     }
-    if (xmlns === 'usync' && first !== undefined && getBinaryNodeChild(getBinaryNodeChild(first, 'query'), 'contact') !== undefined) {
+    if (
+      xmlns === 'usync' &&
+      first !== undefined &&
+      getBinaryNodeChild(getBinaryNodeChild(first, 'query'), 'contact') !== undefined
+    ) {
       const users = getBinaryNodeChildren(getBinaryNodeChild(first, 'list'), 'user').map((user) => {
         const phone = String(getBinaryNodeChild(user, 'contact')?.content ?? '').replace('+', '');
-        return { tag: 'user', attrs: { jid: `${phone}@s.whatsapp.net` }, content: [{ tag: 'contact', attrs: { type: 'in' } }] };
+        return {
+          tag: 'user',
+          attrs: { jid: `${phone}@s.whatsapp.net` },
+          content: [{ tag: 'contact', attrs: { type: 'in' } }],
+        };
       });
-      return [{ tag: 'usync', attrs: { ...first.attrs }, content: [{ tag: 'list', attrs: {}, content: users }] }];
+      return [
+        {
+          tag: 'usync',
+          attrs: { ...first.attrs },
+          content: [{ tag: 'list', attrs: {}, content: users }],
+        },
+      ];
     }
     return undefined;
   };
@@ -283,7 +395,8 @@ export function surfaceAnswers(chatOf: (jid: string) => string, accountId: strin
 export function compareSurface(expected: SurfaceTrace, actual: SurfaceTrace): string[] {
   const out: string[] = [];
   for (const kind of ['maps', 'calls', 'snapshots'] as const) {
-    const label = (e: SurfaceEntry) => `${e.socket}:${e.what}${e.detail === undefined ? '' : ` ${JSON.stringify(e.detail)}`}`;
+    const label = (e: SurfaceEntry) =>
+      `${e.socket}:${e.what}${e.detail === undefined ? '' : ` ${JSON.stringify(e.detail)}`}`;
     const e = expected[kind].map(label);
     const a = actual[kind].map(label);
     if (e.join('\n') !== a.join('\n')) {
@@ -291,9 +404,15 @@ export function compareSurface(expected: SurfaceTrace, actual: SurfaceTrace): st
       continue;
     }
     expected[kind].forEach((entry, i) => {
-      if (!timeTolerated(entry.at, actual[kind][i]!.at, entry.slackMs)) out.push(`${kind}[${i}] ${e[i]}: expected at ${entry.at} ms, got ${actual[kind][i]!.at} ms`);
+      if (!timeTolerated(entry.at, actual[kind][i]!.at, entry.slackMs))
+        out.push(
+          `${kind}[${i}] ${e[i]}: expected at ${entry.at} ms, got ${actual[kind][i]!.at} ms`,
+        );
     });
   }
-  if (JSON.stringify(expected.server) !== JSON.stringify(actual.server)) out.push(`server: expected ${JSON.stringify(expected.server)}, got ${JSON.stringify(actual.server)}`);
+  if (JSON.stringify(expected.server) !== JSON.stringify(actual.server))
+    out.push(
+      `server: expected ${JSON.stringify(expected.server)}, got ${JSON.stringify(actual.server)}`,
+    );
   return out;
 }

@@ -12,7 +12,14 @@ import { mediaAgentOptions, startWaServer, type WaServer } from '../loopback/waS
 import { fakeJids, fakeTimelineEvents, timelineOf } from './fakeRunner.js';
 import { applyFault, realJids } from './realRunner.js';
 import { clientStepKinds, type FaultStep } from './scenario.js';
-import { botUser, chatNamer, surfaceAnswers, surfaceScript, type SurfaceCase, type SurfaceTrace } from './surface.js';
+import {
+  botUser,
+  chatNamer,
+  surfaceAnswers,
+  surfaceScript,
+  type SurfaceCase,
+  type SurfaceTrace,
+} from './surface.js';
 
 /** The surface frames compared, by how the loopback server records them. */
 const countedKinds = ['receipt:read', 'presence:subscribe', 'remove-companion-device'] as const;
@@ -26,7 +33,8 @@ function groupJid(c: SurfaceCase, chat: string): string {
 export async function runSurfaceReal(c: SurfaceCase): Promise<SurfaceTrace> {
   const server = await startWaServer();
   const chats = realJids(c.scenario);
-  const jidOf = (chat: string): string => ((c.groups ?? []).includes(chat) ? groupJid(c, chat) : chats(chat));
+  const jidOf = (chat: string): string =>
+    (c.groups ?? []).includes(chat) ? groupJid(c, chat) : chats(chat);
   server.answerIq = surfaceAnswers(chatNamer(c, jidOf), `${botUser}@s.whatsapp.net`);
   const stallAt = c.stallQueriesAt;
   if (stallAt !== undefined) {
@@ -40,7 +48,10 @@ export async function runSurfaceReal(c: SurfaceCase): Promise<SurfaceTrace> {
   try {
     await path.start(() => undefined);
     for (const step of c.scenario.steps) {
-      if (!clientStepKinds.has(step.do)) timers.push(setTimeout(() => applyFault(server, step as FaultStep, jidOf, timers), step.at));
+      if (!clientStepKinds.has(step.do))
+        timers.push(
+          setTimeout(() => applyFault(server, step as FaultStep, jidOf, timers), step.at),
+        );
     }
     await finished;
   } finally {
@@ -61,7 +72,8 @@ function countedOnServer(server: WaServer): Record<string, number> {
     for (const stanza of conn.received) {
       if (stanza.tag === 'receipt' && stanza.attrs.type === 'read') add('receipt:read');
       if (stanza.tag === 'presence' && stanza.attrs.type === 'subscribe') add('presence:subscribe');
-      if (stanza.tag === 'iq' && stanza.child === 'remove-companion-device') add('remove-companion-device');
+      if (stanza.tag === 'iq' && stanza.child === 'remove-companion-device')
+        add('remove-companion-device');
     }
   }
   return counts;
@@ -72,27 +84,64 @@ function realEnv(server: WaServer): SimEnv {
   const logger = pino({ level: 'silent' });
   const fetchAgent = new Agent(mediaAgentOptions());
   return {
-    makeSocket: (extra) => makeWASocket({ waWebSocketUrl: server.url, logger, syncFullHistory: false, fetchAgent, ...(extra as object) } as unknown as Parameters<typeof makeWASocket>[0]),
+    makeSocket: (extra) =>
+      makeWASocket({
+        waWebSocketUrl: server.url,
+        logger,
+        syncFullHistory: false,
+        fetchAgent,
+        ...(extra as object),
+      } as unknown as Parameters<typeof makeWASocket>[0]),
     clock: systemClock,
     random: systemRandom,
     messageIds: () => '3EB0000000000000000000',
-    logger: { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined },
+    logger: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: () => undefined,
+      error: () => undefined,
+    },
     store: memoryStore(),
-    config: { reconnect: { initialMs: 100, maxMs: 100, factor: 1, jitter: 0, maxAttempts: 1 }, replyDeadlineMs: 60_000 },
+    config: {
+      reconnect: { initialMs: 100, maxMs: 100, factor: 1, jitter: 0, maxAttempts: 1 },
+      replyDeadlineMs: 60_000,
+    },
   };
 }
 
 /** Runs `c` on the simulator. */
-export async function runSurfaceFake(c: SurfaceCase): Promise<{ trace: SurfaceTrace; unsupported: string[] }> {
+export async function runSurfaceFake(
+  c: SurfaceCase,
+): Promise<{ trace: SurfaceTrace; unsupported: string[] }> {
   const { events, unsupported } = fakeTimelineEvents(c.scenario);
   // A group message after the end makes each group a chat of the run, with its own JID.
-  const groups: TimelineEvent[] = (c.groups ?? []).map((chat, i) => ({ at: c.scenario.endAt + 1, do: 'inbound', chat, msg: `group${i + 1}`, kind: 'group' }));
-  const stall: TimelineEvent[] = c.stallQueriesAt === undefined ? [] : [{ at: c.stallQueriesAt, do: 'stallQueries', untilAt: c.scenario.endAt + 60_000, iq: 'all' }];
-  const timeline = parseTimeline(timelineOf([...events, ...stall, ...groups].sort((a, b) => a.at - b.at)));
+  const groups: TimelineEvent[] = (c.groups ?? []).map((chat, i) => ({
+    at: c.scenario.endAt + 1,
+    do: 'inbound',
+    chat,
+    msg: `group${i + 1}`,
+    kind: 'group',
+  }));
+  const stall: TimelineEvent[] =
+    c.stallQueriesAt === undefined
+      ? []
+      : [
+          {
+            at: c.stallQueriesAt,
+            do: 'stallQueries',
+            untilAt: c.scenario.endAt + 60_000,
+            iq: 'all',
+          },
+        ];
+  const timeline = parseTimeline(
+    timelineOf([...events, ...stall, ...groups].sort((a, b) => a.at - b.at)),
+  );
   const jidOf = fakeJids(c.scenario, [...events, ...groups]);
   const { factory, trace } = surfaceScript(c, jidOf);
   const history = await simulate(timeline, factory, { network: { deviceListCache: false } });
   const nodes = history.server.nodes ?? {};
-  trace.server = Object.fromEntries(countedKinds.filter((kind) => nodes[kind] !== undefined).map((kind) => [kind, nodes[kind]!]));
+  trace.server = Object.fromEntries(
+    countedKinds.filter((kind) => nodes[kind] !== undefined).map((kind) => [kind, nodes[kind]!]),
+  );
   return { trace, unsupported };
 }

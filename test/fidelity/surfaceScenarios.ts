@@ -9,7 +9,10 @@ import { parseScenario } from './scenario.js';
 import { socket } from './scenarios.js';
 import type { SurfaceAction, SurfaceCase, SurfaceEntry, SurfaceTrace } from './surface.js';
 
-/** From `makeWASocket` to `open` on the loopback server, with the slack a loaded machine needs (scenarios.ts). */
+/**
+ * From `makeWASocket` to `open` on the loopback server, with the slack a loaded machine needs
+ * (scenarios.ts).
+ */
 const loginMs = 250;
 const loginSlackMs = 1000;
 /**
@@ -18,8 +21,15 @@ const loginSlackMs = 1000;
  */
 const t = 2000;
 
-const scenario = (name: string, endAt: number, steps: unknown[]) => parseScenario({ name, socket, endAt, steps: [{ at: 0, do: 'connect' }, ...steps] });
-const trace = (t: Partial<SurfaceTrace>): SurfaceTrace => ({ maps: [], calls: [], snapshots: [], server: {}, ...t });
+const scenario = (name: string, endAt: number, steps: unknown[]) =>
+  parseScenario({ name, socket, endAt, steps: [{ at: 0, do: 'connect' }, ...steps] });
+const trace = (t: Partial<SurfaceTrace>): SurfaceTrace => ({
+  maps: [],
+  calls: [],
+  snapshots: [],
+  server: {},
+  ...t,
+});
 const boom = (statusCode: number, message: string) => ({ kind: 'boom', statusCode, message });
 const entry = (at: number, what: string, detail?: unknown, slackMs?: number): SurfaceEntry => ({
   at,
@@ -28,7 +38,11 @@ const entry = (at: number, what: string, detail?: unknown, slackMs?: number): Su
   ...(detail === undefined ? {} : { detail }),
   ...(slackMs === undefined ? {} : { slackMs }),
 });
-const call = (at: number, method: Extract<SurfaceAction, { do: 'call' }>['method'], more: object = {}) => ({ at, do: 'call', method, ...more }) as SurfaceAction;
+const call = (
+  at: number,
+  method: Extract<SurfaceAction, { do: 'call' }>['method'],
+  more: object = {},
+) => ({ at, do: 'call', method, ...more }) as SurfaceAction;
 
 /**
  * The login as `ev.process` hands it over, one map per emission (`Utils/event-buffer.js`: every
@@ -81,11 +95,19 @@ const afterLogin = { user: 'creds.me when made', meHasLid: true };
  */
 export const wsCloseOpen: SurfaceCase = {
   scenario: scenario('surface-ws-close-open', t + 2000, []),
-  actions: [{ at: t, do: 'wsClose' }, call(t, 'presenceSubscribe', { chat: 'peer' }), { at: t, do: 'snapshot' }, { at: t + 1000, do: 'snapshot' }],
+  actions: [
+    { at: t, do: 'wsClose' },
+    call(t, 'presenceSubscribe', { chat: 'peer' }),
+    { at: t, do: 'snapshot' },
+    { at: t + 1000, do: 'snapshot' },
+  ],
   rc14: trace({
     maps: [...loginMaps(), entry(t, 'connection.update:close(428 Connection Terminated)')],
     calls: [entry(t, 'ws.close:resolved', null), entry(t, 'presenceSubscribe:rejected', closed428)],
-    snapshots: [entry(t, 'snapshot', { ...afterLogin, ws: 'isClosing' }), entry(t + 1000, 'snapshot', { ...afterLogin, ws: 'isClosing+isClosed' })],
+    snapshots: [
+      entry(t, 'snapshot', { ...afterLogin, ws: 'isClosing' }),
+      entry(t + 1000, 'snapshot', { ...afterLogin, ws: 'isClosing+isClosed' }),
+    ],
   }),
 };
 
@@ -96,7 +118,10 @@ export const wsCloseOpen: SurfaceCase = {
  */
 export const wsCloseAfterCut: SurfaceCase = {
   scenario: scenario('surface-ws-close-after-cut', t + 2000, [{ at: t, do: 'terminate' }]),
-  actions: [{ at: t + 500, do: 'wsClose' }, { at: t + 500, do: 'snapshot' }],
+  actions: [
+    { at: t + 500, do: 'wsClose' },
+    { at: t + 500, do: 'snapshot' },
+  ],
   rc14: trace({
     maps: [...loginMaps(), entry(t, 'connection.update:close(428 Connection Terminated)')],
     calls: [entry(t + 2000, 'ws.close:pending')],
@@ -110,12 +135,32 @@ export const wsCloseAfterCut: SurfaceCase = {
  * `getCodeFromWSError`): the socket closes at once, before any login.
  */
 export const wsCloseConnecting: SurfaceCase = {
-  scenario: parseScenario({ name: 'surface-ws-close-connecting', socket, endAt: 2000, steps: [{ at: 0, do: 'nextConnect', plan: 'hang' }, { at: 100, do: 'connect' }] }),
-  actions: [{ at: 600, do: 'wsClose' }, { at: 600, do: 'snapshot' }],
+  scenario: parseScenario({
+    name: 'surface-ws-close-connecting',
+    socket,
+    endAt: 2000,
+    steps: [
+      { at: 0, do: 'nextConnect', plan: 'hang' },
+      { at: 100, do: 'connect' },
+    ],
+  }),
+  actions: [
+    { at: 600, do: 'wsClose' },
+    { at: 600, do: 'snapshot' },
+  ],
   rc14: trace({
-    maps: [entry(100, 'connection.update:connecting,pending=false'), entry(600, 'connection.update:close(500 WebSocket Error (WebSocket was closed before the connection was established))')],
+    maps: [
+      entry(100, 'connection.update:connecting,pending=false'),
+      entry(
+        600,
+        'connection.update:close(500 WebSocket Error (WebSocket was closed before the ' +
+          'connection was established))',
+      ),
+    ],
     calls: [entry(600, 'ws.close:resolved', null)],
-    snapshots: [entry(600, 'snapshot', { user: 'creds.me', meHasLid: false, ws: 'isClosing+isClosed' })],
+    snapshots: [
+      entry(600, 'snapshot', { user: 'creds.me', meHasLid: false, ws: 'isClosing+isClosed' }),
+    ],
   }),
 };
 
@@ -133,7 +178,15 @@ export const logout: SurfaceCase = {
       ...loginMaps(),
       entry(t, 'connection.update:close(401 Intentional Logout)'),
       { ...entry(t + 1500, 'connection.update:connecting,pending=false'), socket: 2 },
-      { ...entry(t + 1500, 'connection.update:close(401 Connection Failure)', undefined, loginSlackMs), socket: 2 },
+      {
+        ...entry(
+          t + 1500,
+          'connection.update:close(401 Connection Failure)',
+          undefined,
+          loginSlackMs,
+        ),
+        socket: 2,
+      },
     ],
     calls: [entry(t, 'logout:resolved', null), entry(t + 1000, 'logout:rejected', closed428)],
     snapshots: [entry(t, 'snapshot', { ...afterLogin, ws: 'isClosing' })],
@@ -161,7 +214,17 @@ const queries = (at: number): SurfaceAction[] => [
   call(at, 'groupInviteCode', { chat: 'grp' }),
 ];
 
-const groupSeen = { id: 'grp', subject: 'grp', size: 2, creation: 0, owner: '?', participants: [{ id: '?', admin: 'superadmin' }, { id: 'me', admin: null }] };
+const groupSeen = {
+  id: 'grp',
+  subject: 'grp',
+  size: 2,
+  creation: 0,
+  owner: '?',
+  participants: [
+    { id: '?', admin: 'superadmin' },
+    { id: 'me', admin: null },
+  ],
+};
 
 /**
  * The modelled queries on an open socket, the server answering as the simulated one does:
@@ -181,7 +244,11 @@ export const queriesOpen: SurfaceCase = {
     calls: [
       entry(t, 'readMessages:resolved', null),
       entry(t + 20, 'presenceSubscribe:resolved', null),
-      entry(t + 50, 'profilePictureUrl:resolved', 'https://pps.whatsapp.net/v/t61.24694-24/baileys-sim-peer-image.jpg'),
+      entry(
+        t + 50,
+        'profilePictureUrl:resolved',
+        'https://pps.whatsapp.net/v/t61.24694-24/baileys-sim-peer-image.jpg',
+      ),
       entry(t + 20, 'onWhatsApp:resolved', [{ jid: 'peer', exists: true }]),
       entry(t + 20, 'groupMetadata:resolved', groupSeen),
       entry(t + 20, 'groupMetadata:rejected', { ...boom(500, 'item-not-found'), data: 404 }),
@@ -198,7 +265,15 @@ export const queriesClosed: SurfaceCase = {
   actions: queries(t + 500),
   rc14: trace({
     maps: [...loginMaps(), entry(t, 'connection.update:close(428 Connection Terminated)')],
-    calls: ['readMessages', 'presenceSubscribe', 'profilePictureUrl', 'onWhatsApp', 'groupMetadata', 'groupMetadata', 'groupInviteCode'].map((method) => entry(t + 500, `${method}:rejected`, closed428)),
+    calls: [
+      'readMessages',
+      'presenceSubscribe',
+      'profilePictureUrl',
+      'onWhatsApp',
+      'groupMetadata',
+      'groupMetadata',
+      'groupInviteCode',
+    ].map((method) => entry(t + 500, `${method}:rejected`, closed428)),
   }),
 };
 
@@ -221,8 +296,16 @@ export const queriesStalled: SurfaceCase = {
       entry(t + 1500, 'presenceSubscribe:resolved', null),
       entry(t + 2500, 'profilePictureUrl:pending'),
       entry(t + 1500, 'onWhatsApp:resolved', null),
-      entry(t + 1500, 'groupMetadata:rejected', boom(500, 'Invalid group metadata response: missing <group> node')),
-      entry(t + 1500, 'groupMetadata:rejected', boom(500, 'Invalid group metadata response: missing <group> node')),
+      entry(
+        t + 1500,
+        'groupMetadata:rejected',
+        boom(500, 'Invalid group metadata response: missing <group> node'),
+      ),
+      entry(
+        t + 1500,
+        'groupMetadata:rejected',
+        boom(500, 'Invalid group metadata response: missing <group> node'),
+      ),
       entry(t + 1500, 'groupInviteCode:resolved', null),
       entry(t + 2000, 'profilePictureUrl:rejected', boom(408, 'Timed Out')),
     ],
@@ -231,4 +314,14 @@ export const queriesStalled: SurfaceCase = {
 };
 
 /** Every case, in the order the suites run them. */
-export const surfaceCases: readonly SurfaceCase[] = [processBatches, wsCloseOpen, wsCloseAfterCut, wsCloseConnecting, logout, logoutClosed, queriesOpen, queriesClosed, queriesStalled];
+export const surfaceCases: readonly SurfaceCase[] = [
+  processBatches,
+  wsCloseOpen,
+  wsCloseAfterCut,
+  wsCloseConnecting,
+  logout,
+  logoutClosed,
+  queriesOpen,
+  queriesClosed,
+  queriesStalled,
+];

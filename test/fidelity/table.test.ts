@@ -8,13 +8,22 @@ import { fidelityCases } from './scenarios.js';
 import { fidelityTableMarkdown, tableMarkers } from './table.js';
 
 describe('docs/FIDELITY.md', () => {
-  it('holds the table generated from every fidelity scenario (npx tsx scripts/fidelity-table.ts)', () => {
-    // Arrange
-    const text = readFileSync('docs/FIDELITY.md', 'utf8');
-    // Act
-    const table = text.slice(text.indexOf(tableMarkers.start) + tableMarkers.start.length, text.indexOf(tableMarkers.end)).trim();
-    // Assert
-    expect(table).toBe(fidelityTableMarkdown());
-    expect(table.split('\n')).toHaveLength(fidelityCases.length + 2);
-  });
+  it(
+    'holds the table generated from every fidelity scenario (npx tsx ' +
+      'scripts/fidelity-table.ts)',
+    () => {
+      // Arrange
+      const text = readFileSync('docs/FIDELITY.md', 'utf8');
+      // Act
+      const table = text
+        .slice(
+          text.indexOf(tableMarkers.start) + tableMarkers.start.length,
+          text.indexOf(tableMarkers.end),
+        )
+        .trim();
+      // Assert
+      expect(table).toBe(fidelityTableMarkdown());
+      expect(table.split('\n')).toHaveLength(fidelityCases.length + 2);
+    },
+  );
 });

@@ -17,8 +17,18 @@ export type ErrorShape =
   | { kind: 'error'; name: string; message: string }
   | { kind: 'other'; value: string };
 
-/** Connection updates, one entry per field that changed (`connection`, `receivedPendingNotifications`, `isOnline`). */
-export type ConnectionEventName = 'connecting' | 'open' | 'close' | 'pending:false' | 'pending:true' | 'online:true' | 'online:false';
+/**
+ * Connection updates, one entry per field that changed (`connection`,
+ * `receivedPendingNotifications`, `isOnline`).
+ */
+export type ConnectionEventName =
+  | 'connecting'
+  | 'open'
+  | 'close'
+  | 'pending:false'
+  | 'pending:true'
+  | 'online:true'
+  | 'online:false';
 
 /**
  * Expected traces only: extra tolerance on an entry's times, for the few that follow CPU work a
@@ -73,7 +83,9 @@ export interface UpsertEntry extends Slack {
   fromMe: boolean;
   /** the send `key` or inbound `msg` its text names; `?` when none */
   name: string;
-  /** the message's `status` (proto.WebMessageInfo.Status: 0 ERROR, 1 PENDING, ...), null when absent */
+  /**
+   * the message's `status` (proto.WebMessageInfo.Status: 0 ERROR, 1 PENDING, ...), null when absent
+   */
   status: number | null;
   /**
    * Received messages only: the time `messageTimestamp` names (whole seconds), in ms since the
@@ -126,7 +138,10 @@ export interface ThrownEntry extends Slack {
   at: number;
   socket: number;
   event: string;
-  /** `rejection`: an unhandled rejection of the process; `logged`: Baileys caught and logged it; `harness`: the fake caught it */
+  /**
+   * `rejection`: an unhandled rejection of the process; `logged`: Baileys caught and logged it;
+   * `harness`: the fake caught it
+   */
   surfaced: 'rejection' | 'logged' | 'harness' | 'nowhere';
   laterListenerRan: boolean;
 }
@@ -146,7 +161,15 @@ export interface Trace {
 
 /** An empty trace. */
 export function emptyTrace(): Trace {
-  return { connection: [], sends: [], upserts: [], updates: [], thrown: [], ends: [], presences: [] };
+  return {
+    connection: [],
+    sends: [],
+    upserts: [],
+    updates: [],
+    thrown: [],
+    ends: [],
+    presences: [],
+  };
 }
 
 const portPattern = /127\.0\.0\.1:\d{1,5}/g;
@@ -159,7 +182,9 @@ export function errorShape(err: unknown): ErrorShape {
     const statusCode = (err as { output?: { statusCode?: unknown } }).output?.statusCode;
     const data = (err as { data?: unknown }).data;
     if ((err as { isBoom?: unknown }).isBoom === true && typeof statusCode === 'number') {
-      return typeof data === 'number' ? { kind: 'boom', statusCode, message, data } : { kind: 'boom', statusCode, message };
+      return typeof data === 'number'
+        ? { kind: 'boom', statusCode, message, data }
+        : { kind: 'boom', statusCode, message };
     }
     return { kind: 'error', name: err.name, message };
   }
@@ -168,15 +193,31 @@ export function errorShape(err: unknown): ErrorShape {
 
 /** The {@link ValueShape} of a resolved `sendMessage` value. */
 export function valueShape(value: unknown, isProto: (v: unknown) => boolean): ValueShape {
-  const v = (value ?? {}) as { messageTimestamp?: unknown; status?: unknown; key?: { fromMe?: unknown } };
+  const v = (value ?? {}) as {
+    messageTimestamp?: unknown;
+    status?: unknown;
+    key?: { fromMe?: unknown };
+  };
   const ts = v.messageTimestamp;
-  const timestamp = typeof ts === 'number' ? 'number' : typeof ts === 'object' && ts !== null && 'low' in ts && 'high' in ts ? 'Long' : 'other';
-  return { proto: isProto(value), timestamp, status: typeof v.status === 'number' ? v.status : null, fromMe: v.key?.fromMe === true };
+  const timestamp =
+    typeof ts === 'number'
+      ? 'number'
+      : typeof ts === 'object' && ts !== null && 'low' in ts && 'high' in ts
+        ? 'Long'
+        : 'other';
+  return {
+    proto: isProto(value),
+    timestamp,
+    status: typeof v.status === 'number' ? v.status : null,
+    fromMe: v.key?.fromMe === true,
+  };
 }
 
 const namePattern = /\[(?:key|msg)=([A-Za-z0-9_-]{1,40})\]/;
 
-/** The scenario name a message text carries (`[key=…]` for sends, `[msg=…]` for inbound), or `?`. */
+/**
+ * The scenario name a message text carries (`[key=…]` for sends, `[msg=…]` for inbound), or `?`.
+ */
 export function nameInText(text: string | null | undefined): string {
   return (text && namePattern.exec(text)?.[1]) || '?';
 }
@@ -184,7 +225,9 @@ export function nameInText(text: string | null | undefined): string {
 /** The text a send with `key` carries (short unless `bytes` asks for a large one). */
 export function sendText(key: string, bytes?: number): string {
   const head = `[key=${key}] reply`;
-  return bytes === undefined || bytes <= head.length ? head : head + ' ' + 'x'.repeat(bytes - head.length - 1);
+  return bytes === undefined || bytes <= head.length
+    ? head
+    : head + ' ' + 'x'.repeat(bytes - head.length - 1);
 }
 
 /** The text an inbound `msg` carries. */
@@ -200,7 +243,13 @@ export function messageText(message: unknown): string | undefined {
     documentMessage?: { caption?: string | null } | null;
     imageMessage?: { caption?: string | null } | null;
   };
-  return m.conversation ?? m.extendedTextMessage?.text ?? m.documentMessage?.caption ?? m.imageMessage?.caption ?? undefined;
+  return (
+    m.conversation ??
+    m.extendedTextMessage?.text ??
+    m.documentMessage?.caption ??
+    m.imageMessage?.caption ??
+    undefined
+  );
 }
 
 /**
@@ -221,37 +270,95 @@ export function compareTraces(expected: Trace, actual: Trace): string[] {
   const out: string[] = [];
   // Lifecycle and notifications apart: a path that lacks the notifications still gets its
   // connects and closes compared, times included.
-  const lifecycle = (t: Trace) => t.connection.filter(e => lifecycleEvents.has(e.event));
-  const notifications = (t: Trace) => t.connection.filter(e => !lifecycleEvents.has(e.event));
-  compareList('connection', lifecycle(expected), lifecycle(actual), e => `${e.socket}:${e.event}`, out, (e, a, where) => {
-    if (e.event === 'close') sameValue(`${where}.error`, e.error ?? null, a.error ?? null, out);
-  });
-  compareList('notifications', notifications(expected), notifications(actual), e => `${e.socket}:${e.event}`, out);
-  compareList('sends', expected.sends, actual.sends, e => `${e.key}@${e.socket}`, out, (e, a, where) => {
-    sameValue(`${where}.outcome`, e.outcome, a.outcome, out);
-    sameValue(`${where}.error`, e.error, a.error, out);
-    sameValue(`${where}.value`, e.value, a.value, out);
-    sameValue(`${where}.frames`, e.frames, a.frames, out);
-    sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out, e.slackMs);
-    sameTime(`${where}.frameAt`, e.frameAt, a.frameAt, out, e.slackMs);
-    (e.laterFramesAt ?? []).forEach((at, i) => sameTime(`${where}.laterFramesAt[${i}]`, at, a.laterFramesAt?.[i], out, e.slackMs));
-  });
+  const lifecycle = (t: Trace) => t.connection.filter((e) => lifecycleEvents.has(e.event));
+  const notifications = (t: Trace) => t.connection.filter((e) => !lifecycleEvents.has(e.event));
+  compareList(
+    'connection',
+    lifecycle(expected),
+    lifecycle(actual),
+    (e) => `${e.socket}:${e.event}`,
+    out,
+    (e, a, where) => {
+      if (e.event === 'close') sameValue(`${where}.error`, e.error ?? null, a.error ?? null, out);
+    },
+  );
+  compareList(
+    'notifications',
+    notifications(expected),
+    notifications(actual),
+    (e) => `${e.socket}:${e.event}`,
+    out,
+  );
+  compareList(
+    'sends',
+    expected.sends,
+    actual.sends,
+    (e) => `${e.key}@${e.socket}`,
+    out,
+    (e, a, where) => {
+      sameValue(`${where}.outcome`, e.outcome, a.outcome, out);
+      sameValue(`${where}.error`, e.error, a.error, out);
+      sameValue(`${where}.value`, e.value, a.value, out);
+      sameValue(`${where}.frames`, e.frames, a.frames, out);
+      sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out, e.slackMs);
+      sameTime(`${where}.frameAt`, e.frameAt, a.frameAt, out, e.slackMs);
+      (e.laterFramesAt ?? []).forEach((at, i) =>
+        sameTime(`${where}.laterFramesAt[${i}]`, at, a.laterFramesAt?.[i], out, e.slackMs),
+      );
+    },
+  );
   const upsertName = (e: UpsertEntry): string =>
-    `${e.name}@${e.socket}:${e.type}${e.fromMe ? ':fromMe' : ''}:status=${e.status}${e.participant ? ':participant' : ''}`;
+    `${e.name}@${e.socket}:${e.type}${e.fromMe ? ':fromMe' : ''}:status=${e.status}` +
+    `${e.participant ? ':participant' : ''}`;
   compareList('upserts', expected.upserts, actual.upserts, upsertName, out, (e, a, where) => {
     // A timestamp in whole seconds: up to a second early.
     sameTime(`${where}.sentAt`, e.sentAt, a.sentAt, out, timestampSlackMs);
   });
-  compareList('updates', expected.updates, actual.updates, e => `${e.name}@${e.socket}:${e.status}${e.stubParameters ? `:[${e.stubParameters.join('|')}]` : ''}`, out);
-  compareList('receipts', expected.receipts ?? [], actual.receipts ?? [], e => `${e.name}@${e.socket}:${e.type}`, out);
-  compareList('thrown', expected.thrown, actual.thrown, e => `${e.event}@${e.socket}:${e.surfaced}:${e.laterListenerRan ? 'later ran' : 'later skipped'}`, out);
-  compareList('ends', expected.ends, actual.ends, e => `${e.socket}:${e.outcome}`, out, (e, a, where) => {
-    sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out);
-  });
-  compareList('presences', expected.presences, actual.presences, e => `${e.key}@${e.socket}:${e.outcome}`, out, (e, a, where) => {
-    sameValue(`${where}.error`, e.error, a.error, out);
-    sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out);
-  });
+  compareList(
+    'updates',
+    expected.updates,
+    actual.updates,
+    (e) =>
+      `${e.name}@${e.socket}:${e.status}` +
+      `${e.stubParameters ? `:[${e.stubParameters.join('|')}]` : ''}`,
+    out,
+  );
+  compareList(
+    'receipts',
+    expected.receipts ?? [],
+    actual.receipts ?? [],
+    (e) => `${e.name}@${e.socket}:${e.type}`,
+    out,
+  );
+  compareList(
+    'thrown',
+    expected.thrown,
+    actual.thrown,
+    (e) =>
+      `${e.event}@${e.socket}:${e.surfaced}:${e.laterListenerRan ? 'later ran' : 'later skipped'}`,
+    out,
+  );
+  compareList(
+    'ends',
+    expected.ends,
+    actual.ends,
+    (e) => `${e.socket}:${e.outcome}`,
+    out,
+    (e, a, where) => {
+      sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out);
+    },
+  );
+  compareList(
+    'presences',
+    expected.presences,
+    actual.presences,
+    (e) => `${e.key}@${e.socket}:${e.outcome}`,
+    out,
+    (e, a, where) => {
+      sameValue(`${where}.error`, e.error, a.error, out);
+      sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out);
+    },
+  );
   return out;
 }
 
@@ -279,7 +386,13 @@ function compareList<T extends { at: number } & Slack>(
   });
 }
 
-function sameTime(where: string, expected: number | undefined, actual: number | undefined, out: string[], slackMs?: number): void {
+function sameTime(
+  where: string,
+  expected: number | undefined,
+  actual: number | undefined,
+  out: string[],
+  slackMs?: number,
+): void {
   if (expected === undefined && actual === undefined) return;
   if (expected === undefined || actual === undefined || !timeTolerated(expected, actual, slackMs)) {
     out.push(`${where}: expected ${expected ?? 'none'} ms, got ${actual ?? 'none'} ms`);

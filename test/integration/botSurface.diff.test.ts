@@ -17,13 +17,16 @@ describe('the fake against rc14 on each surface case', () => {
     expect(compareSurface(c.rc14, trace), 'differences from rc14').toEqual([]);
   });
 
-  it('a changed behaviour shows as a difference naming the entry (the comparison can fail)', async () => {
-    // Arrange
-    const c = surfaceCases.find((x) => x.scenario.name === 'surface-logout')!;
-    const { trace } = await runSurfaceFake(c);
-    // Act
-    trace.calls[0]!.what = 'logout:rejected';
-    // Assert
-    expect(compareSurface(c.rc14, trace)[0]).toMatch(/^calls: expected \[1:logout:resolved null/);
-  });
+  it(
+    'a changed behaviour shows as a difference ' + 'naming the entry (the comparison can fail)',
+    async () => {
+      // Arrange
+      const c = surfaceCases.find((x) => x.scenario.name === 'surface-logout')!;
+      const { trace } = await runSurfaceFake(c);
+      // Act
+      trace.calls[0]!.what = 'logout:rejected';
+      // Assert
+      expect(compareSurface(c.rc14, trace)[0]).toMatch(/^calls: expected \[1:logout:resolved null/);
+    },
+  );
 });

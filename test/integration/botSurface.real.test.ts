@@ -10,9 +10,13 @@ import { compareSurface } from '../fidelity/surface.js';
 import { runSurfaceReal } from '../fidelity/surfaceRunners.js';
 import { surfaceCases } from '../fidelity/surfaceScenarios.js';
 
-/** Wall-clock margin on top of a case's own length: teardown, queueing for a slot, a loaded machine. */
+/**
+ * Wall-clock margin on top of a case's own length: teardown, queueing for a slot, a loaded machine.
+ */
 const marginMs = 60_000;
-/** One more run when a case fails: wall-clock tests on a loaded machine (see fidelity.real.test.ts). */
+/**
+ * One more run when a case fails: wall-clock tests on a loaded machine (see fidelity.real.test.ts).
+ */
 const retry = 1;
 
 beforeAll(warmUp, 30_000);

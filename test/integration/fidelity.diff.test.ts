@@ -18,8 +18,11 @@ describe('the fake against rc14 on each fidelity scenario', () => {
     expect(compareTraces(c.rc14, trace), 'differences from rc14').toEqual([]);
   });
 
-  it('runs the same scenario to the same trace twice (the fake side is deterministic)', async () => {
-    const c = fidelityCases.find((x) => x.scenario.name === 'silent-link')!;
-    expect((await runFake(c.scenario)).trace).toEqual((await runFake(c.scenario)).trace);
-  });
+  it(
+    'runs the same scenario to the same trace ' + 'twice (the fake side is deterministic)',
+    async () => {
+      const c = fidelityCases.find((x) => x.scenario.name === 'silent-link')!;
+      expect((await runFake(c.scenario)).trace).toEqual((await runFake(c.scenario)).trace);
+    },
+  );
 });

@@ -7,7 +7,12 @@
  * detection + ws's close timeout (`confirmWindowMs`, src/baileysFacts.ts) and resends it.
  */
 import { describe, expect, it } from 'vitest';
-import { createReferenceSendPath, productionEnv, type InboundMessage, type ReferenceSendPath } from '../../src/index.js';
+import {
+  createReferenceSendPath,
+  productionEnv,
+  type InboundMessage,
+  type ReferenceSendPath,
+} from '../../src/index.js';
 
 /** What the server saw of the reply. */
 interface ReferenceObservation {
@@ -20,11 +25,21 @@ import { loopbackSocketConfig, PEER_JID } from '../loopback/realBaileys.js';
 import { startWaServer, type WaServer } from '../loopback/waServer.js';
 
 const keepAliveIntervalMs = 1000;
-const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const quiet = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 async function loggedIn(server: WaServer, n: number, timeoutMs: number): Promise<void> {
-  await server.waitFor(() => server.connections.filter(c => c.received.some(s => s.child === 'digest')).length >= n, timeoutMs, `${n} logins`);
+  await server.waitFor(
+    () =>
+      server.connections.filter((c) => c.received.some((s) => s.child === 'digest')).length >= n,
+    timeoutMs,
+    `${n} logins`,
+  );
   await sleep(300); // the digest answer reaches Baileys, which then emits 'open'
 }
 
@@ -32,23 +47,37 @@ async function loggedIn(server: WaServer, n: number, timeoutMs: number): Promise
 async function replyIntoSilentLink(): Promise<ReferenceObservation> {
   const server = await startWaServer();
   const env = productionEnv({
-    socketConfig: loopbackSocketConfig(server, { keepAliveIntervalMs, defaultQueryTimeoutMs: 1500 }),
+    socketConfig: loopbackSocketConfig(server, {
+      keepAliveIntervalMs,
+      defaultQueryTimeoutMs: 1500,
+    }),
     logger: quiet,
-    config: { reconnect: { initialMs: 100, maxMs: 400, factor: 2, jitter: 0, maxAttempts: 5 }, replyDeadlineMs: 120_000 },
+    config: {
+      reconnect: { initialMs: 100, maxMs: 400, factor: 2, jitter: 0, maxAttempts: 5 },
+      replyDeadlineMs: 120_000,
+    },
   });
-  const path: ReferenceSendPath = createReferenceSendPath({ socketConfig: { keepAliveIntervalMs } })(env);
+  const path: ReferenceSendPath = createReferenceSendPath({
+    socketConfig: { keepAliveIntervalMs },
+  })(env);
   try {
     const inbound: InboundMessage[] = [];
-    await path.start(msg => inbound.push(msg));
+    await path.start((msg) => inbound.push(msg));
     await loggedIn(server, 1, 15_000);
     server.current!.pushText({ from: PEER_JID, id: 'IN-SILENT-1', text: 'question' });
     const msg = await server.waitFor(() => inbound[0], 10_000, 'the inbound handed over');
     server.current!.silence();
-    const receipt = (await msg.reply('answer into a silent link')) as { messageId: string; resends: number };
+    const receipt = (await msg.reply('answer into a silent link')) as {
+      messageId: string;
+      resends: number;
+    };
     // close ~30 s after keep-alive notices, then the reconnect; then room for a resend
     await loggedIn(server, 2, 75_000);
     await sleep(2000);
-    return { framesOnConnections: server.framesWithId(receipt.messageId).map(f => f.conn), resends: receipt.resends };
+    return {
+      framesOnConnections: server.framesWithId(receipt.messageId).map((f) => f.conn),
+      resends: receipt.resends,
+    };
   } finally {
     await path.stop();
     await server.close();
@@ -56,10 +85,14 @@ async function replyIntoSilentLink(): Promise<ReferenceObservation> {
 }
 
 describe('the reference on real rc14: a reply written into a silent link', () => {
-  it('reaches the server exactly once, on the next socket, resent with the same id', { timeout: 120_000 }, async () => {
-    // Act
-    const observed = await replyIntoSilentLink();
-    // Assert
-    expect(observed).toEqual({ framesOnConnections: [2], resends: 1 });
-  });
+  it(
+    'reaches the server exactly once, on the next socket, resent with the same id',
+    { timeout: 120_000 },
+    async () => {
+      // Act
+      const observed = await replyIntoSilentLink();
+      // Assert
+      expect(observed).toEqual({ framesOnConnections: [2], resends: 1 });
+    },
+  );
 });

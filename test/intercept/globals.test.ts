@@ -10,7 +10,11 @@ import { promisify } from 'node:util';
 import { generateMessageIDV2 } from '@whiskeysockets/baileys';
 import { afterEach, describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../sim/clock.js';
-import { installInterception, interceptionInstalled, InterceptionBusyError } from '../../sim/intercept/install.js';
+import {
+  installInterception,
+  interceptionInstalled,
+  InterceptionBusyError,
+} from '../../sim/intercept/install.js';
 import { simulate } from '../../sim/simulate.js';
 import { parseTimeline } from '../../sim/timeline.js';
 import type { SendPathFactory } from '../../src/ports.js';
@@ -40,9 +44,18 @@ function snapshotGlobals() {
 }
 
 /** Runs `body` with an interception on a fresh clock (seed `seed`), always undoing it. */
-async function intercepted<T>(seed: number, body: (clock: VirtualClock) => Promise<T> | T): Promise<T> {
+async function intercepted<T>(
+  seed: number,
+  body: (clock: VirtualClock) => Promise<T> | T,
+): Promise<T> {
   const clock = new VirtualClock();
-  const undo = installInterception({ clock, seed, makeSocket: () => { throw new Error('no sockets here'); } });
+  const undo = installInterception({
+    clock,
+    seed,
+    makeSocket: () => {
+      throw new Error('no sockets here');
+    },
+  });
   try {
     return await body(clock);
   } finally {
@@ -68,25 +81,28 @@ afterEach(() => {
 });
 
 describe('timers and time on the virtual clock', () => {
-  it('fires global timeouts and intervals as timers of the send path, in virtual time', async () => {
-    // Arrange
-    const seen: string[] = [];
-    // Act
-    const stats = await intercepted(1, async (clock) => {
-      setTimeout((tag: string) => seen.push(`${tag}@${Date.now()}`), 1500, 'timeout');
-      const interval = setInterval(() => {
-        seen.push(`tick@${Date.now()}`);
-        if (Date.now() >= 3000) clearInterval(interval);
-      }, 1000);
-      const cancelled = setTimeout(() => seen.push('never'), 500);
-      clearTimeout(Number(cancelled));
-      await runTimers(clock);
-      return { ...clock.path.stats };
-    });
-    // Assert
-    expect(seen).toEqual(['tick@1000', 'timeout@1500', 'tick@2000', 'tick@3000']);
-    expect(stats).toMatchObject({ created: 5, cleared: 1, alive: 0 });
-  });
+  it(
+    'fires global timeouts and intervals as ' + 'timers of the send path, in virtual time',
+    async () => {
+      // Arrange
+      const seen: string[] = [];
+      // Act
+      const stats = await intercepted(1, async (clock) => {
+        setTimeout((tag: string) => seen.push(`${tag}@${Date.now()}`), 1500, 'timeout');
+        const interval = setInterval(() => {
+          seen.push(`tick@${Date.now()}`);
+          if (Date.now() >= 3000) clearInterval(interval);
+        }, 1000);
+        const cancelled = setTimeout(() => seen.push('never'), 500);
+        clearTimeout(Number(cancelled));
+        await runTimers(clock);
+        return { ...clock.path.stats };
+      });
+      // Assert
+      expect(seen).toEqual(['tick@1000', 'timeout@1500', 'tick@2000', 'tick@3000']);
+      expect(stats).toMatchObject({ created: 5, cleared: 1, alive: 0 });
+    },
+  );
 
   it('gives timeouts the Node surface bots use: unref, hasRef, refresh, a number', async () => {
     // Act
@@ -97,37 +113,59 @@ describe('timers and time on the virtual clock', () => {
       clock.fake.tick(600);
       timeout.refresh();
       await runTimers(clock);
-      return { fired, chained: chained === timeout, hasRef: timeout.hasRef(), primitive: typeof +timeout };
+      return {
+        fired,
+        chained: chained === timeout,
+        hasRef: timeout.hasRef(),
+        primitive: typeof +timeout,
+      };
     });
     // Assert
     expect(result).toEqual({ fired: [1600], chained: true, hasRef: true, primitive: 'number' });
   });
 
-  it('runs timers/promises, util.promisify(setTimeout), Date, performance.now and hrtime on the clock', async () => {
-    // Act
-    const result = await intercepted(1, async (clock) => {
-      const sleeps: unknown[] = [];
-      void timersPromises.setTimeout(2000, 'slept').then((value) => sleeps.push([value, Date.now()]));
-      void promisify(setTimeout)(3000).then(() => sleeps.push(['promisified', new Date().getTime()]));
-      const aborted = new AbortController();
-      const cancelled = timersPromises.setTimeout(5000, 'late', { signal: aborted.signal }).catch((error: Error) => error.name);
-      aborted.abort();
-      await runTimers(clock);
-      return { sleeps, cancelled: await cancelled, perf: performance.now(), hrtime: process.hrtime(), bigint: process.hrtime.bigint(), date: new Date().toISOString() };
-    });
-    // Assert
-    expect(result).toEqual({
-      sleeps: [
-        ['slept', 2000],
-        ['promisified', 3000],
-      ],
-      cancelled: 'AbortError',
-      perf: 3000,
-      hrtime: [3, 0],
-      bigint: 3_000_000_000n,
-      date: '1970-01-01T00:00:03.000Z',
-    });
-  });
+  it(
+    'runs timers/promises, util.promisify(setTimeout), Date, performance.now and hrtime on ' +
+      'the clock',
+    async () => {
+      // Act
+      const result = await intercepted(1, async (clock) => {
+        const sleeps: unknown[] = [];
+        void timersPromises
+          .setTimeout(2000, 'slept')
+          .then((value) => sleeps.push([value, Date.now()]));
+        void promisify(setTimeout)(3000).then(() =>
+          sleeps.push(['promisified', new Date().getTime()]),
+        );
+        const aborted = new AbortController();
+        const cancelled = timersPromises
+          .setTimeout(5000, 'late', { signal: aborted.signal })
+          .catch((error: Error) => error.name);
+        aborted.abort();
+        await runTimers(clock);
+        return {
+          sleeps,
+          cancelled: await cancelled,
+          perf: performance.now(),
+          hrtime: process.hrtime(),
+          bigint: process.hrtime.bigint(),
+          date: new Date().toISOString(),
+        };
+      });
+      // Assert
+      expect(result).toEqual({
+        sleeps: [
+          ['slept', 2000],
+          ['promisified', 3000],
+        ],
+        cancelled: 'AbortError',
+        perf: 3000,
+        hrtime: [3, 0],
+        bigint: 3_000_000_000n,
+        date: '1970-01-01T00:00:03.000Z',
+      });
+    },
+  );
 
   it('clears a timer made before the run for real', async () => {
     // Arrange
@@ -160,13 +198,18 @@ describe('seeded randomness', () => {
     expect(again).toEqual(first);
     expect(other.math).not.toEqual(first.math);
     expect(other.baileysId).not.toBe(first.baileysId);
-    expect(first.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(first.uuid).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
     expect(first.baileysId).toMatch(/^3EB0[0-9A-F]{18}$/);
   });
 
   it('reaches named imports of the built-ins (as Baileys imports randomBytes)', async () => {
     // Act
-    const during = await intercepted(7, () => ({ randomBytes: randomBytesBinding === crypto.randomBytes, setTimeout: setTimeoutBinding === globalThis.setTimeout }));
+    const during = await intercepted(7, () => ({
+      randomBytes: randomBytesBinding === crypto.randomBytes,
+      setTimeout: setTimeoutBinding === globalThis.setTimeout,
+    }));
     // Assert
     expect(during).toEqual({ randomBytes: true, setTimeout: true });
     expect(randomBytesBinding).toBe(before.randomBytes);
@@ -187,7 +230,13 @@ describe('one interception at a time, always undone', () => {
     // Act
     const second = await intercepted(1, () => {
       try {
-        installInterception({ clock: new VirtualClock(), seed: 1, makeSocket: () => { throw new Error('unused'); } });
+        installInterception({
+          clock: new VirtualClock(),
+          seed: 1,
+          makeSocket: () => {
+            throw new Error('unused');
+          },
+        });
         return 'installed';
       } catch (error) {
         return error;
@@ -200,7 +249,10 @@ describe('one interception at a time, always undone', () => {
   const timeline = parseTimeline({
     format: 'baileys-sim/timeline@1',
     seed: 3,
-    config: { reconnect: { initialMs: 1000, maxMs: 5000, factor: 2, jitter: 0.5, maxAttempts: 3 }, replyDeadlineMs: 30_000 },
+    config: {
+      reconnect: { initialMs: 1000, maxMs: 5000, factor: 2, jitter: 0.5, maxAttempts: 3 },
+      replyDeadlineMs: 30_000,
+    },
     events: [
       { at: 0, do: 'inbound', chat: 'c1', msg: 'm1' },
       { at: 10, do: 'inbound', chat: 'c1', msg: 'm2' },
@@ -208,7 +260,9 @@ describe('one interception at a time, always undone', () => {
     ],
   });
 
-  /** A path that never connects and waits with the global setTimeout, reading Date and Math.random. */
+  /**
+   * A path that never connects and waits with the global setTimeout, reading Date and Math.random.
+   */
   const sleepy: SendPathFactory = () => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const draws: number[] = [];
@@ -222,14 +276,17 @@ describe('one interception at a time, always undone', () => {
     };
   };
 
-  it('gives every global back after an intercepted run, and the run is the same twice', async () => {
-    // Act
-    const first = await simulate(timeline, sleepy, { globals: 'intercept' });
-    const second = await simulate(timeline, sleepy, { globals: 'intercept' });
-    // Assert
-    expect(second).toEqual(first);
-    expect(first.timers.path.created).toBe(1);
-  });
+  it(
+    'gives every global back after an intercepted ' + 'run, and the run is the same twice',
+    async () => {
+      // Act
+      const first = await simulate(timeline, sleepy, { globals: 'intercept' });
+      const second = await simulate(timeline, sleepy, { globals: 'intercept' });
+      // Assert
+      expect(second).toEqual(first);
+      expect(first.timers.path.created).toBe(1);
+    },
+  );
 
   it('gives every global back after an intercepted run that throws', async () => {
     // Act: a server queue limit of one message breaks the run when the second inbound arrives.

@@ -10,7 +10,15 @@
  * The key store is a plain in-memory map; Baileys wraps it with `addTransactionCapability`
  * itself (`Socket/socket.js`), so nothing here owns a timer.
  */
-import { BufferJSON, initAuthCreds, type AuthenticationCreds, type AuthenticationState, type SignalDataSet, type SignalDataTypeMap, type SignalKeyStore } from '@whiskeysockets/baileys';
+import {
+  BufferJSON,
+  initAuthCreds,
+  type AuthenticationCreds,
+  type AuthenticationState,
+  type SignalDataSet,
+  type SignalDataTypeMap,
+  type SignalKeyStore,
+} from '@whiskeysockets/baileys';
 
 /** The simulated bot account: phone-number user part and device id (a linked companion). */
 export const BOT_USER = '15550000001';
@@ -55,7 +63,9 @@ function freshCreds(): AuthenticationCreds {
 }
 
 /** A fresh logged-in auth state: its own copy of the process's keys (see `freshCreds`). */
-export function makeLoggedInAuthState(opts: { user?: string; device?: number; name?: string } = {}): AuthenticationState {
+export function makeLoggedInAuthState(
+  opts: { user?: string; device?: number; name?: string } = {},
+): AuthenticationState {
   const user = opts.user ?? BOT_USER;
   const device = opts.device ?? BOT_DEVICE;
   const creds: AuthenticationCreds = {

@@ -1,6 +1,6 @@
 /**
- * Config for driving the real `makeWASocket` against the loopback server. What rc14 does under each fault is measured by the fidelity scenarios
- * (`test/fidelity/`).
+ * Config for driving the real `makeWASocket` against the loopback server. What rc14 does under each
+ * fault is measured by the fidelity scenarios (`test/fidelity/`).
  */
 import type { UserFacingSocketConfig } from '@whiskeysockets/baileys';
 import { pino } from 'pino';
@@ -18,7 +18,10 @@ export const silentLogger = pino({ level: 'silent' });
  * timeouts (an unanswered query keeps a timer for `defaultQueryTimeoutMs` even after the
  * socket ended, so keep it short), no presence, no history sync.
  */
-export function loopbackSocketConfig(server: WaServer, overrides: Partial<UserFacingSocketConfig> = {}): UserFacingSocketConfig {
+export function loopbackSocketConfig(
+  server: WaServer,
+  overrides: Partial<UserFacingSocketConfig> = {},
+): UserFacingSocketConfig {
   return {
     waWebSocketUrl: server.url,
     auth: makeLoggedInAuthState(),

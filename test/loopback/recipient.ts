@@ -38,7 +38,10 @@ const retriesMax = 100;
 export class Recipient {
   /** Receipts for every message frame from now on; undefined: none (no phone online). */
   receipts: ReceiptPolicy | undefined = undefined;
-  /** The next message frames the recipient cannot decrypt: each asks for a resend `afterMs` after it arrived. */
+  /**
+   * The next message frames the recipient cannot decrypt: each asks for a resend `afterMs` after it
+   * arrived.
+   */
   readonly retryNext: { afterMs: number }[] = [];
   /** Retry receipts sent, per message id. */
   readonly retriesSent = new Map<string, number>();
@@ -74,7 +77,10 @@ export class Recipient {
 
 const nowSeconds = (): string => String(Math.floor(Date.now() / 1000));
 
-/** A delivery (no type) or read receipt from the recipient (in a group, from one member: `participant`). */
+/**
+ * A delivery (no type) or read receipt from the recipient (in a group, from one member:
+ * `participant`).
+ */
 function receipt(
   message: { id: string; to: string },
   type: 'read' | undefined,

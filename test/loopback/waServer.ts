@@ -51,18 +51,18 @@
  * then on open: iq `abt` `<props>`, iq `blocklist`, iq `privacy`/get, `ib unified_session`,
  * `presence` (only when `me.name` is set). The server also pushes `<ib><offline count="0"/>`.
  *
- * `sendMessage(pnJid, { text })` → `relayMessage` → `getUSyncDevices([own user, peer])`: one
- * iq `usync` (context `message`, protocols `devices` + `lid`; cached per socket for 5 min), then
- * `resolveTcTokenJid` → `getLIDForPN` → one iq `usync` (context `background`, protocol `lid`)
- * while no LID mapping is known, then the `<message>` frame (with a `<reporting>` child).
- * DECISION: we answer every user with an *empty* device list and no LID. Then `extractDeviceJids` yields no devices,
- * `assertSessions([])` sends no `encrypt`/`key` iq, `createParticipantNodes([])` encrypts
+ * `sendMessage(pnJid, { text })` → `relayMessage` → `getUSyncDevices([own user, peer])`: one iq
+ * `usync` (context `message`, protocols `devices` + `lid`; cached per socket for 5 min), then
+ * `resolveTcTokenJid` → `getLIDForPN` → one iq `usync` (context `background`, protocol `lid`) while
+ * no LID mapping is known, then the `<message>` frame (with a `<reporting>` child). DECISION: we
+ * answer every user with an *empty* device list and no LID. Then `extractDeviceJids` yields no
+ * devices, `assertSessions([])` sends no `encrypt`/`key` iq, `createParticipantNodes([])` encrypts
  * nothing, and Baileys writes `<message id to type="text">` with no `<participants>`. Why: the
  * harness needs Baileys' own *socket* behaviour (query round trip before the frame, write, errors,
  * ids, close ordering); the Signal session layer adds a prekey iq on the first send only and
- * server-side decryption, but nothing the send path under test can observe. Consequence: the
- * server records message *ids* (and `to`/`type`), not the text. After the frame Baileys
- * fires-and-forgets iq `privacy`/set `<tokens>` (tctoken issuance), which we answer too.
+ * server-side decryption, but nothing the send path under test can observe. Consequence: the server
+ * records message *ids* (and `to`/`type`), not the text. After the frame Baileys fires-and-forgets
+ * iq `privacy`/set `<tokens>` (tctoken issuance), which we answer too.
  *
  * Inbound: the server pushes `<message from=peer id type="text"><plaintext>proto.Message
  * </plaintext></message>`. `decryptMessageNode` treats a `plaintext` child as already
@@ -87,9 +87,10 @@
  *   {@link WaServer.holdIq}, {@link WaServer.nackNext}, {@link WaServer.media}.
  * - Offline queue and redelivery: an inbound pushed while no connection is logged in, or pushed on
  *   a connection that ended before the client's `<receipt>`/`<ack>` for it came back, is delivered
- *   at the next login with the `offline` attribute, before `<ib><offline count=N/>` (what
- *   WhatsApp does with stanzas a device has not acknowledged; rc14 reads the attribute in
- *   `Socket/messages-recv.js` `handleMessage`: `upsertMessage(msg, node.attrs.offline ? 'append' : 'notify')`).
+ *   at the next login with the `offline` attribute, before `<ib><offline count=N/>` (what WhatsApp
+ *   does with stanzas a device has not acknowledged; rc14 reads the attribute in
+ *   `Socket/messages-recv.js` `handleMessage`: `upsertMessage(msg, node.attrs.offline ? 'append' :
+ *   'notify')`).
  *
  * What rc14 does under each fault is in `test/fidelity/scenarios.ts` (measured by
  * `test/integration/fidelity.real.test.ts`).
@@ -128,11 +129,18 @@ interface WsSocket extends EventEmitter {
   terminate(): void;
 }
 interface WsServer extends EventEmitter {
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, cb: (ws: WsSocket) => void): void;
+  handleUpgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    cb: (ws: WsSocket) => void,
+  ): void;
   close(cb?: () => void): void;
 }
 const requireCjs = createRequire(import.meta.url);
-const { WebSocketServer } = requireCjs('ws') as { WebSocketServer: new (opts: { noServer: true }) => WsServer };
+const { WebSocketServer } = requireCjs('ws') as {
+  WebSocketServer: new (opts: { noServer: true }) => WsServer;
+};
 const WS_OPEN = 1;
 
 const S_WHATSAPP_NET = 's.whatsapp.net';
@@ -143,7 +151,10 @@ export type ConnectPlan =
   | 'serve'
   /** accept the WebSocket upgrade, then close at once (Baileys: 428 `Connection Terminated`) */
   | 'closeOnAccept'
-  /** handshake, then `<failure reason=…>` instead of `<success>` (401 = logged out); `null`: no reason attribute */
+  /**
+   * handshake, then `<failure reason=…>` instead of `<success>` (401 = logged out); `null`: no
+   * reason attribute
+   */
   | { failure: number | null }
   /** answer the HTTP upgrade request with this status and close the TCP connection */
   | { upgradeStatus: number }
@@ -154,8 +165,9 @@ export type ConnectPlan =
 
 /**
  * The `<stream:error>` variants: `conflict` (another session replaced this one: 440),
- * `restartRequired` (`code="515"`), `deviceRemoved` (`code="401"` + `<conflict type="device_removed"/>`,
- * what WhatsApp sends when the linked device is removed while connected: 401).
+ * `restartRequired` (`code="515"`), `deviceRemoved` (`code="401"` + `<conflict
+ * type="device_removed"/>`, what WhatsApp sends when the linked device is removed while connected:
+ * 401).
  */
 export type StreamErrorKind =
   | 'conflict'
@@ -170,11 +182,19 @@ export type StreamErrorKind =
 export const streamErrorNode = (kind: StreamErrorKind): BinaryNode => {
   switch (kind) {
     case 'conflict':
-      return { tag: 'stream:error', attrs: {}, content: [{ tag: 'conflict', attrs: { type: 'replaced' } }] };
+      return {
+        tag: 'stream:error',
+        attrs: {},
+        content: [{ tag: 'conflict', attrs: { type: 'replaced' } }],
+      };
     case 'restartRequired':
       return { tag: 'stream:error', attrs: { code: '515' } };
     case 'deviceRemoved':
-      return { tag: 'stream:error', attrs: { code: '401' }, content: [{ tag: 'conflict', attrs: { type: 'device_removed' } }] };
+      return {
+        tag: 'stream:error',
+        attrs: { code: '401' },
+        content: [{ tag: 'conflict', attrs: { type: 'device_removed' } }],
+      };
     case 'unknown':
       return { tag: 'stream:error', attrs: {} };
     case 'serviceUnavailable':
@@ -182,7 +202,10 @@ export const streamErrorNode = (kind: StreamErrorKind): BinaryNode => {
   }
 };
 
-/** An inbound text the server delivers to the bot: 1:1, or in a group (`from` the group) by `participant`. */
+/**
+ * An inbound text the server delivers to the bot: 1:1, or in a group (`from` the group) by
+ * `participant`.
+ */
 export interface InboundText {
   from: string;
   id: string;
@@ -197,11 +220,19 @@ export interface InboundText {
   participant?: string;
 }
 
-/** What the server does with `iq xmlns="w:m"` `<media_conn/>` and with uploads to its media host. */
+/**
+ * What the server does with `iq xmlns="w:m"` `<media_conn/>` and with uploads to its media host.
+ */
 export interface MediaPolicy {
-  /** `answer`: hosts = the loopback media host; `hold`: never answered; `error`: an `<error code=500>` child */
+  /**
+   * `answer`: hosts = the loopback media host; `hold`: never answered; `error`: an `<error
+   * code=500>` child
+   */
   conn: 'answer' | 'hold' | 'error';
-  /** `ok`: 200 with `url` + `direct_path`; `fail`: 500 with an empty JSON object; `hang`: read, never answered */
+  /**
+   * `ok`: 200 with `url` + `direct_path`; `fail`: 500 with an empty JSON object; `hang`: read,
+   * never answered
+   */
   upload: 'ok' | 'fail' | 'hang';
 }
 
@@ -320,11 +351,15 @@ function makeCertChain(serverStaticPublic: Uint8Array): Uint8Array {
   }).finish();
   return proto.CertChain.encode({
     leaf: { details: leafDetails, signature: Curve.sign(intermediateKey.private, leafDetails) },
-    intermediate: { details: intermediateDetails, signature: Curve.sign(fakeRoot.private, intermediateDetails) },
+    intermediate: {
+      details: intermediateDetails,
+      signature: Curve.sign(fakeRoot.private, intermediateDetails),
+    },
   }).finish();
 }
 
-let identity: { staticKey: { public: Uint8Array; private: Uint8Array }; certChain: Uint8Array } | undefined;
+let identity:
+  { staticKey: { public: Uint8Array; private: Uint8Array }; certChain: Uint8Array } | undefined;
 /**
  * The server's static key and certificate chain, made once per process: signing the chain with
  * the pure-JS curve25519 costs tens of ms, and loopback tests start many servers at once.
@@ -373,7 +408,9 @@ export class ServerConnection {
       // One-way latency on the way in; equal delays keep the order (timers fire in order).
       this.later(this.server.latencyMs, () => {
         if (this.blackholed) return;
-        this.chain = this.chain.then(() => this.onData(data)).catch(err => this.server.recordError(this.id, err));
+        this.chain = this.chain
+          .then(() => this.onData(data))
+          .catch((err) => this.server.recordError(this.id, err));
       });
     });
     ws.on('close', () => {
@@ -394,7 +431,9 @@ export class ServerConnection {
   close(): void {
     this.ws.close();
   }
-  /** Destroy the TCP connection without a close frame (FIN). Baileys: 428 `Connection Terminated`. */
+  /**
+   * Destroy the TCP connection without a close frame (FIN). Baileys: 428 `Connection Terminated`.
+   */
   terminate(): void {
     this.ws.terminate();
   }
@@ -430,7 +469,10 @@ export class ServerConnection {
   }
   /** `<failure reason=…>`: 401 = logged out; `null` sends no reason attribute. */
   failure(reason: number | null): void {
-    this.sendNode({ tag: 'failure', attrs: { ...(reason === null ? {} : { reason: String(reason) }), location: 'loopback' } });
+    this.sendNode({
+      tag: 'failure',
+      attrs: { ...(reason === null ? {} : { reason: String(reason) }), location: 'loopback' },
+    });
   }
   /** The `xmlstreamend` token. Baileys: 428 `Connection Terminated by Server`. */
   streamEnd(): void {
@@ -566,20 +608,32 @@ export class ServerConnection {
   private logIn(): void {
     this.server.loggingIn(this);
     const t = String(Math.floor(Date.now() / 1000));
-    this.sendNode({ tag: 'success', attrs: { t, props: '1', abprops: '1', location: 'loopback', creation: t } });
+    this.sendNode({
+      tag: 'success',
+      attrs: { t, props: '1', abprops: '1', location: 'loopback', creation: t },
+    });
     const offline = this.server.takeOffline();
     for (const msg of offline) this.pushText(msg, { offline: true });
     const stanzas = this.server.takeOfflineStanzas();
     for (const node of stanzas) this.sendNode({ ...node, attrs: { ...node.attrs, offline: '1' } });
     const count = offline.length + stanzas.length;
-    this.sendNode({ tag: 'ib', attrs: {}, content: [{ tag: 'offline', attrs: { count: String(count) } }] });
+    this.sendNode({
+      tag: 'ib',
+      attrs: {},
+      content: [{ tag: 'offline', attrs: { count: String(count) } }],
+    });
     this.loggedIn = true;
     this.server.emit('change');
   }
 
   private onNode(node: BinaryNode): void {
     const children = Array.isArray(node.content) ? node.content : [];
-    const rec: RecordedStanza = { conn: this.id, tag: node.tag, attrs: { ...node.attrs }, at: this.server.now() };
+    const rec: RecordedStanza = {
+      conn: this.id,
+      tag: node.tag,
+      attrs: { ...node.attrs },
+      at: this.server.now(),
+    };
     if (children[0]) rec.child = children[0].tag;
     this.received.push(rec);
     switch (node.tag) {
@@ -591,7 +645,14 @@ export class ServerConnection {
         break;
       case 'receipt':
         this.acknowledged(node.attrs.id);
-        this.sendNode({ tag: 'ack', attrs: { id: node.attrs.id ?? '', class: 'receipt', from: node.attrs.to ?? S_WHATSAPP_NET } });
+        this.sendNode({
+          tag: 'ack',
+          attrs: {
+            id: node.attrs.id ?? '',
+            class: 'receipt',
+            from: node.attrs.to ?? S_WHATSAPP_NET,
+          },
+        });
         break;
       case 'ack':
         this.acknowledged(node.attrs.id);
@@ -644,8 +705,17 @@ export class ServerConnection {
     if (this.server.holdIq?.({ xmlns, type, child: first }, this)) return;
     const refusal = this.server.iqError?.({ xmlns, type, child: first });
     if (refusal !== undefined) {
-      const error: BinaryNode = { tag: 'error', attrs: { code: String(refusal.code), text: refusal.text } };
-      this.later(this.server.options.iqDelayMs ?? 0, () => this.sendNode({ tag: 'iq', attrs: { id, type: 'error', from: node.attrs.to ?? S_WHATSAPP_NET }, content: [error] }));
+      const error: BinaryNode = {
+        tag: 'error',
+        attrs: { code: String(refusal.code), text: refusal.text },
+      };
+      this.later(this.server.options.iqDelayMs ?? 0, () =>
+        this.sendNode({
+          tag: 'iq',
+          attrs: { id, type: 'error', from: node.attrs.to ?? S_WHATSAPP_NET },
+          content: [error],
+        }),
+      );
       return;
     }
     const custom = this.server.answerIq?.(node);
@@ -653,7 +723,9 @@ export class ServerConnection {
     if (custom !== undefined) {
       content = custom;
     } else if (xmlns === 'encrypt' && first === 'count') {
-      content = [{ tag: 'count', attrs: { value: String(this.server.options.preKeyCount ?? 100) } }];
+      content = [
+        { tag: 'count', attrs: { value: String(this.server.options.preKeyCount ?? 100) } },
+      ];
     } else if (xmlns === 'encrypt' && first === 'digest') {
       content = [{ tag: 'digest', attrs: {} }];
     } else if (xmlns === 'encrypt' && first === 'key') {
@@ -665,7 +737,13 @@ export class ServerConnection {
     } else if (xmlns === 'blocklist') {
       content = [{ tag: 'list', attrs: {} }];
     } else if (xmlns === 'privacy' && type === 'get') {
-      content = [{ tag: 'privacy', attrs: {}, content: [{ tag: 'category', attrs: { name: 'readreceipts', value: 'all' } }] }];
+      content = [
+        {
+          tag: 'privacy',
+          attrs: {},
+          content: [{ tag: 'category', attrs: { name: 'readreceipts', value: 'all' } }],
+        },
+      ];
     } else if (xmlns === 'privacy' && first === 'tokens') {
       content = [{ tag: 'tokens', attrs: {} }];
     } else if (xmlns === 'w:m' && first === 'media_conn') {
@@ -681,7 +759,11 @@ export class ServerConnection {
     } else {
       this.server.unansweredKinds.add(`${xmlns}/${type}/${first}`);
     }
-    const reply: BinaryNode = { tag: 'iq', attrs: { id, type: 'result', from: S_WHATSAPP_NET }, ...(content ? { content } : {}) };
+    const reply: BinaryNode = {
+      tag: 'iq',
+      attrs: { id, type: 'result', from: S_WHATSAPP_NET },
+      ...(content ? { content } : {}),
+    };
     this.later(this.server.options.iqDelayMs ?? 0, () => this.sendNode(reply));
   }
 
@@ -691,10 +773,18 @@ export class ServerConnection {
    */
   private usyncAnswer(usync: BinaryNode): BinaryNode {
     const list = getBinaryNodeChild(usync, 'list');
-    const users = getBinaryNodeChildren(list, 'user').map(u => ({
+    const users = getBinaryNodeChildren(list, 'user').map((u) => ({
       tag: 'user',
       attrs: { jid: u.attrs.jid ?? '' },
-      content: [{ tag: 'devices', attrs: {}, content: [{ tag: 'device-list', attrs: {}, content: this.deviceNodes(u.attrs.jid ?? '') }] }],
+      content: [
+        {
+          tag: 'devices',
+          attrs: {},
+          content: [
+            { tag: 'device-list', attrs: {}, content: this.deviceNodes(u.attrs.jid ?? '') },
+          ],
+        },
+      ],
     }));
     return {
       tag: 'usync',
@@ -706,7 +796,10 @@ export class ServerConnection {
   /** `<device id>` nodes of a user's devices (`server.devices`; none by default). */
   private deviceNodes(jid: string): BinaryNode[] {
     const ids = this.server.devices.get(jid.split('@')[0]!.split(':')[0]!) ?? [];
-    return ids.map(id => ({ tag: 'device', attrs: { id: String(id), ...(id === 0 ? {} : { 'key-index': '1' }) } }));
+    return ids.map((id) => ({
+      tag: 'device',
+      attrs: { id: String(id), ...(id === 0 ? {} : { 'key-index': '1' }) },
+    }));
   }
 }
 
@@ -718,8 +811,14 @@ function groupNode(jid: string, participants: readonly string[]): BinaryNode {
   const t = String(Math.floor(Date.now() / 1000));
   return {
     tag: 'group',
-    attrs: { id: jid.split('@')[0]!, subject: 'loopback group', creation: t, s_t: t, addressing_mode: 'pn' },
-    content: participants.map(p => ({ tag: 'participant', attrs: { jid: p } })),
+    attrs: {
+      id: jid.split('@')[0]!,
+      subject: 'loopback group',
+      creation: t,
+      s_t: t,
+      addressing_mode: 'pn',
+    },
+    content: participants.map((p) => ({ tag: 'participant', attrs: { jid: p } })),
   };
 }
 
@@ -736,7 +835,10 @@ export class WaServer extends EventEmitter {
   readonly staticKey: { public: Uint8Array; private: Uint8Array };
   readonly certChain: Uint8Array;
   ackPolicy: AckPolicy = { kind: 'immediate' };
-  /** Error codes for the acks of the next `<message>` frames (`<ack error=…>`: a nack), in order; sent even under a `drop` ack policy, after a `delay` one's delay. */
+  /**
+   * Error codes for the acks of the next `<message>` frames (`<ack error=…>`: a nack), in order;
+   * sent even under a `drop` ack policy, after a `delay` one's delay.
+   */
   readonly nackNext: string[] = [];
   /** One-way latency added to every frame in both directions, ms. */
   latencyMs = 0;
@@ -751,8 +853,13 @@ export class WaServer extends EventEmitter {
   /** HTTP upgrade requests received (every connect attempt that reached the server). */
   upgradeRequests = 0;
   /** Return true to never answer an iq (a stalled server): Baileys' query times out (408). */
-  holdIq: ((iq: { xmlns: string; type: string; child: string }, conn: ServerConnection) => boolean) | undefined;
-  /** The content of the answer to an iq the server does not answer itself (profile pictures, group metadata, contact lookups); undefined: a bare result. */
+  holdIq:
+    | ((iq: { xmlns: string; type: string; child: string }, conn: ServerConnection) => boolean)
+    | undefined;
+  /**
+   * The content of the answer to an iq the server does not answer itself (profile pictures, group
+   * metadata, contact lookups); undefined: a bare result.
+   */
   answerIq: ((iq: BinaryNode) => BinaryNode[] | undefined) | undefined;
   /**
    * A `remove-companion-device` iq (rc14's `logout()`) removed the bot's device: from then on
@@ -762,8 +869,17 @@ export class WaServer extends EventEmitter {
   /** Plan for the next connections, consumed in order; then {@link defaultPlan}. */
   readonly plans: ConnectPlan[] = [];
   defaultPlan: ConnectPlan = 'serve';
-  /** Return `{ code, text }` to answer an iq with `<error>` (403 `forbidden`, 429 `rate-overlimit`): rc14's query throws a Boom 500 with the code in `data`. */
-  iqError: ((iq: { xmlns: string; type: string; child: string }) => { code: number; text: string } | undefined) | undefined;
+  /**
+   * Return `{ code, text }` to answer an iq with `<error>` (403 `forbidden`, 429 `rate-overlimit`):
+   * rc14's query throws a Boom 500 with the code in `data`.
+   */
+  iqError:
+    | ((iq: {
+        xmlns: string;
+        type: string;
+        child: string;
+      }) => { code: number; text: string } | undefined)
+    | undefined;
   /** Group chats: JID to participant JIDs, answered to the group metadata query. */
   readonly groups = new Map<string, string[]>();
   /** Device ids per user (the JID's user part) in usync answers; absent: none. */
@@ -771,8 +887,8 @@ export class WaServer extends EventEmitter {
   /** The recipient's phone: delivery, read and retry receipts (see recipient.ts). */
   readonly recipient = new Recipient({
     later: (ms, fn) => this.later(ms, fn),
-    deliver: node => this.pushStanza(node),
-    memberOf: jid => this.groups.get(jid)?.[0],
+    deliver: (node) => this.pushStanza(node),
+    memberOf: (jid) => this.groups.get(jid)?.[0],
   });
 
   private readonly http: Server;
@@ -798,7 +914,9 @@ export class WaServer extends EventEmitter {
       res.statusCode = 426;
       res.end();
     });
-    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    this.http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.onUpgrade(req, socket, head),
+    );
   }
 
   get port(): number {
@@ -856,14 +974,14 @@ export class WaServer extends EventEmitter {
    */
   pushInbound(msg: InboundText, opts: { receiptLost?: boolean } = {}): void {
     msg.t ??= Math.floor(Date.now() / 1000);
-    const live = [...this.connections].reverse().find(c => c.loggedIn && !c.closed);
+    const live = [...this.connections].reverse().find((c) => c.loggedIn && !c.closed);
     if (live !== undefined) live.pushText(msg, opts);
     else this.queueOffline([msg]);
   }
 
   /** A stanza for the bot: on the newest logged-in connection still open, or at the next login. */
   pushStanza(node: BinaryNode): void {
-    const live = [...this.connections].reverse().find(c => c.loggedIn && !c.closed);
+    const live = [...this.connections].reverse().find((c) => c.loggedIn && !c.closed);
     if (live !== undefined) live.sendNode(node);
     else if (this.offlineStanzas.length < offlineQueueMax) this.offlineStanzas.push(node);
     else throw new Error(`waServer: offline stanza queue over its limit of ${offlineQueueMax}`);
@@ -888,7 +1006,10 @@ export class WaServer extends EventEmitter {
     return this.offline.splice(0, this.offline.length);
   }
 
-  /** @internal A connection ended: what it delivered without a receipt is delivered again at the next login. */
+  /**
+   * @internal A connection ended: what it delivered without a receipt is delivered again at the
+   * next login.
+   */
   requeueUnacked(conn: ServerConnection): void {
     this.queueOffline([...conn.unacked.values()]);
     conn.unacked.clear();
@@ -909,13 +1030,16 @@ export class WaServer extends EventEmitter {
 
   private queueOffline(msgs: InboundText[]): void {
     for (const msg of msgs) {
-      if (this.offline.some(m => m.id === msg.id)) continue;
-      if (this.offline.length >= offlineQueueMax) throw new Error(`waServer: offline queue over its limit of ${offlineQueueMax}`);
+      if (this.offline.some((m) => m.id === msg.id)) continue;
+      if (this.offline.length >= offlineQueueMax)
+        throw new Error(`waServer: offline queue over its limit of ${offlineQueueMax}`);
       this.offline.push(msg);
     }
   }
 
-  /** @internal The `<media_conn>` answer for the current policy; undefined = hold (never answer). */
+  /**
+   * @internal The `<media_conn>` answer for the current policy; undefined = hold (never answer).
+   */
   mediaConnAnswer(): BinaryNode | undefined {
     this.mediaConnQueries++;
     switch (this.media.conn) {
@@ -927,7 +1051,12 @@ export class WaServer extends EventEmitter {
         return {
           tag: 'media_conn',
           attrs: { auth: 'loopback-auth', ttl: '3600' },
-          content: [{ tag: 'host', attrs: { hostname: this.mediaHostname, maxContentLengthBytes: '104857600' } }],
+          content: [
+            {
+              tag: 'host',
+              attrs: { hostname: this.mediaHostname, maxContentLengthBytes: '104857600' },
+            },
+          ],
         };
     }
   }
@@ -949,11 +1078,15 @@ export class WaServer extends EventEmitter {
         const ok = this.media.upload === 'ok';
         res.statusCode = ok ? 200 : 500;
         res.setHeader('content-type', 'application/json');
-        res.end(JSON.stringify(ok ? { url: `https://${this.mediaHostname}${path}`, direct_path: `/v/t62${path}` } : {}));
+        res.end(
+          JSON.stringify(
+            ok ? { url: `https://${this.mediaHostname}${path}`, direct_path: `/v/t62${path}` } : {},
+          ),
+        );
         this.emit('change');
       });
     });
-    await new Promise<void>(resolve => host.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
     this.mediaPort = (host.address() as AddressInfo).port;
     this.mediaHost = host;
   }
@@ -967,11 +1100,17 @@ export class WaServer extends EventEmitter {
   }
   /** How many `<message>` frames carried this id (a retry with the same id counts again). */
   framesWithId(id: string): RecordedMessage[] {
-    return this.messages.filter(m => m.id === id);
+    return this.messages.filter((m) => m.id === id);
   }
 
-  /** Resolve when `predicate()` holds (checked on every server event), or reject after `timeoutMs`. */
-  waitFor<T>(predicate: () => T | undefined | false, timeoutMs = 3000, what = 'condition'): Promise<T> {
+  /**
+   * Resolve when `predicate()` holds (checked on every server event), or reject after `timeoutMs`.
+   */
+  waitFor<T>(
+    predicate: () => T | undefined | false,
+    timeoutMs = 3000,
+    what = 'condition',
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const check = () => {
         const v = predicate();
@@ -1001,14 +1140,18 @@ export class WaServer extends EventEmitter {
     for (const c of this.connections) if (!c.closed) c.terminate();
     for (const s of this.heldSockets) s.destroy();
     this.heldSockets.clear();
-    await new Promise<void>(resolve => this.wss.close(() => resolve()));
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     this.http.closeAllConnections();
     if (this.mediaHost) {
       const host = this.mediaHost;
       host.closeAllConnections();
-      await new Promise<void>(resolve => host.close(() => resolve()));
+      await new Promise<void>((resolve) => host.close(() => resolve()));
     }
-    await this.waitFor(() => this.connections.every(c => c.closed), 2000, 'all connections closed').catch(() => undefined);
+    await this.waitFor(
+      () => this.connections.every((c) => c.closed),
+      2000,
+      'all connections closed',
+    ).catch(() => undefined);
     this.removeAllListeners();
   }
 
@@ -1025,10 +1168,12 @@ export class WaServer extends EventEmitter {
       return;
     }
     if (typeof plan === 'object' && 'upgradeStatus' in plan) {
-      socket.end(`HTTP/1.1 ${plan.upgradeStatus} Loopback\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      socket.end(
+        `HTTP/1.1 ${plan.upgradeStatus} Loopback\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`,
+      );
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, ws => this.onConnection(ws, socket, plan));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, socket, plan));
   }
 
   private onConnection(ws: WsSocket, socket: Duplex, plan: ConnectPlan): void {

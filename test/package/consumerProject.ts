@@ -20,7 +20,9 @@ export interface Ran {
   stderr: string;
 }
 
-/** A command that takes longer than this is hung (a cold npm cache fetching every package included). */
+/**
+ * A command that takes longer than this is hung (a cold npm cache fetching every package included).
+ */
 const commandTimeoutMs = 240_000;
 
 /**
@@ -31,7 +33,11 @@ const commandTimeoutMs = 240_000;
 export function consumerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^(npm_lifecycle_|npm_package_|VITEST|TINYPOOL)/.test(key) || ['npm_config_local_prefix', 'INIT_CWD', 'NODE_OPTIONS', 'FORCE_COLOR'].includes(key)) continue;
+    if (
+      /^(npm_lifecycle_|npm_package_|VITEST|TINYPOOL)/.test(key) ||
+      ['npm_config_local_prefix', 'INIT_CWD', 'NODE_OPTIONS', 'FORCE_COLOR'].includes(key)
+    )
+      continue;
     env[key] = value;
   }
   return { ...env, NO_COLOR: '1', BAILEYS_SIM_DEBUG: '', ...extra };
@@ -40,7 +46,11 @@ export function consumerEnv(extra: Record<string, string> = {}): NodeJS.ProcessE
 /** Runs a shell command line (as a README or a CI step has it) in `cwd`. */
 export function sh(line: string, cwd: string, extraEnv: Record<string, string> = {}): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', line], { cwd, env: consumerEnv(extraEnv), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', line], {
+      cwd,
+      env: consumerEnv(extraEnv),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -55,17 +65,26 @@ export function sh(line: string, cwd: string, extraEnv: Record<string, string> =
   });
 }
 
-/** The body of the README code block after `<!-- snippet: name -->` (or of another document of the repository). */
+/**
+ * The body of the README code block after `<!-- snippet: name -->` (or of another document of the
+ * repository).
+ */
 export function readmeSnippet(name: string, document = 'README.md'): string {
   const readme = readFileSync(join(repoRoot, document), 'utf8');
-  const match = new RegExp(`<!-- snippet: ${name} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\`\\n`).exec(readme);
+  const match = new RegExp(
+    `<!-- snippet: ${name} -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)\\n\`\`\`\\n`,
+  ).exec(readme);
   if (!match) throw new Error(`${document} has no snippet "${name}"`);
   return match[1]!;
 }
 
 /** Files a fresh clone has: tracked ones, and new ones not ignored (this checkout's work). */
 async function cloneFiles(): Promise<string[]> {
-  const { stdout } = await execFileAsync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await execFileAsync(
+    'git',
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 },
+  );
   return stdout.split('\0').filter((file) => file !== '' && existsSync(join(repoRoot, file)));
 }
 
@@ -84,15 +103,22 @@ export async function packFromClone(workDir: string): Promise<Packed> {
   }
   symlinkSync(join(repoRoot, 'node_modules'), join(clone, 'node_modules'), 'dir');
   const packed = await sh(`npm pack --json --pack-destination ${JSON.stringify(workDir)}`, clone);
-  if (packed.code !== 0) throw new Error(`npm pack exited ${packed.code}:\n${packed.stderr}\n${packed.stdout}`);
+  if (packed.code !== 0)
+    throw new Error(`npm pack exited ${packed.code}:\n${packed.stderr}\n${packed.stdout}`);
   // Lifecycle output may precede the JSON (the build's own lines go to stderr).
-  const [report] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [{ filename: string; files: { path: string }[] }];
+  const [report] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as [
+    { filename: string; files: { path: string }[] },
+  ];
   return { tarball: join(workDir, report.filename), files: report.files.map((f) => f.path) };
 }
 
 /** The version of a package installed in the repository. */
 export function repoVersionOf(name: string): string {
-  return (JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+  return (
+    JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
 }
 
 /**
@@ -102,12 +128,19 @@ export function repoVersionOf(name: string): string {
 export async function installConsumer(workDir: string, tarball: string): Promise<string> {
   const consumer = join(workDir, 'consumer');
   mkdirSync(consumer);
-  writeFileSync(join(consumer, 'package.json'), `${JSON.stringify({ name: 'baileys-sim-consumer', private: true, type: 'module' }, null, 2)}\n`);
+  writeFileSync(
+    join(consumer, 'package.json'),
+    `${JSON.stringify({ name: 'baileys-sim-consumer', private: true, type: 'module' }, null, 2)}\n`,
+  );
   const snippet = readmeSnippet('install');
   const install = snippet.replace(/ baileys-sim$/, ` ${JSON.stringify(tarball)}`);
-  if (install === snippet) throw new Error(`the README's install command does not end in "baileys-sim": ${snippet}`);
-  const tools = ['vitest', 'typescript', '@types/node'].map((name) => `${name}@${repoVersionOf(name)}`).join(' ');
+  if (install === snippet)
+    throw new Error(`the README's install command does not end in "baileys-sim": ${snippet}`);
+  const tools = ['vitest', 'typescript', '@types/node']
+    .map((name) => `${name}@${repoVersionOf(name)}`)
+    .join(' ');
   const installed = await sh(`${install} ${tools} --prefer-offline --no-audit --no-fund`, consumer);
-  if (installed.code !== 0) throw new Error(`npm install exited ${installed.code}:\n${installed.stderr}`);
+  if (installed.code !== 0)
+    throw new Error(`npm install exited ${installed.code}:\n${installed.stderr}`);
   return consumer;
 }

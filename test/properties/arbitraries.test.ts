@@ -4,7 +4,9 @@ import { runArb, toTimeline, type SwarmSettings } from '../../properties/generat
 import { builtInFaults } from '../../sim/faults/index.js';
 import { parseTimeline, serializeTimeline } from '../../sim/timeline.js';
 
-const allOff: SwarmSettings['faults'] = Object.fromEntries(builtInFaults.swarmKinds.map((kind) => [kind, false]));
+const allOff: SwarmSettings['faults'] = Object.fromEntries(
+  builtInFaults.swarmKinds.map((kind) => [kind, false]),
+);
 const settings: SwarmSettings = {
   faults: allOff,
   stopAtPermille: undefined,
@@ -18,20 +20,23 @@ const settings: SwarmSettings = {
 };
 
 describe('timeline arbitraries', () => {
-  it('always produce valid timelines that round-trip, with a heal after every network event', () => {
-    fc.assert(
-      fc.property(runArb(), (run) => {
-        // Act
-        const reparsed = parseTimeline(JSON.parse(serializeTimeline(run.timeline)));
-        const network = run.timeline.events.filter((e) => builtInFaults.get(e.do) !== undefined);
-        // Assert
-        expect(reparsed).toEqual(run.timeline);
-        expect(network.at(-1)?.do).toBe('heal');
-        expect(network.filter((e) => e.do === 'heal')).toHaveLength(1);
-      }),
-      { numRuns: 300 },
-    );
-  });
+  it(
+    'always produce valid timelines that round-trip, ' + 'with a heal after every network event',
+    () => {
+      fc.assert(
+        fc.property(runArb(), (run) => {
+          // Act
+          const reparsed = parseTimeline(JSON.parse(serializeTimeline(run.timeline)));
+          const network = run.timeline.events.filter((e) => builtInFaults.get(e.do) !== undefined);
+          // Assert
+          expect(reparsed).toEqual(run.timeline);
+          expect(network.at(-1)?.do).toBe('heal');
+          expect(network.filter((e) => e.do === 'heal')).toHaveLength(1);
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 
   it('leaves out the fault kinds a run switched off', () => {
     // Arrange
@@ -50,7 +55,19 @@ describe('timeline arbitraries', () => {
 
   it('places a scene fault relative to its first reply, in time order', () => {
     // Arrange
-    const scene = { gapMs: 100, do: 'scene', chat: 1, replyDelayMs: 2000, replies: 2, spacingMs: 50, media: false, fault: { do: 'drop', reason: 'connectionClosed', noticeMs: undefined }, faultOffsetMs: -300, bystander: undefined, followUpMs: undefined } as const;
+    const scene = {
+      gapMs: 100,
+      do: 'scene',
+      chat: 1,
+      replyDelayMs: 2000,
+      replies: 2,
+      spacingMs: 50,
+      media: false,
+      fault: { do: 'drop', reason: 'connectionClosed', noticeMs: undefined },
+      faultOffsetMs: -300,
+      bystander: undefined,
+      followUpMs: undefined,
+    } as const;
     // Act
     const timeline = toTimeline(1, { ...settings, faults: { ...allOff, drop: true } }, [scene]);
     // Assert
@@ -65,9 +82,25 @@ describe('timeline arbitraries', () => {
 
   it("answers a scene's bystander in another chat, its delay after the scene's first reply", () => {
     // Arrange
-    const scene = { gapMs: 100, do: 'scene', chat: 0, replyDelayMs: 2000, replies: 1, spacingMs: 0, media: false, fault: { do: 'stuckWrites', forMs: 30_000 }, faultOffsetMs: -100, bystander: { chatOffset: 1, delayMs: 700 }, followUpMs: undefined } as const;
+    const scene = {
+      gapMs: 100,
+      do: 'scene',
+      chat: 0,
+      replyDelayMs: 2000,
+      replies: 1,
+      spacingMs: 0,
+      media: false,
+      fault: { do: 'stuckWrites', forMs: 30_000 },
+      faultOffsetMs: -100,
+      bystander: { chatOffset: 1, delayMs: 700 },
+      followUpMs: undefined,
+    } as const;
     // Act
-    const timeline = toTimeline(1, { ...settings, chats: 2, faults: { ...allOff, stuckWrites: true } }, [scene]);
+    const timeline = toTimeline(
+      1,
+      { ...settings, chats: 2, faults: { ...allOff, stuckWrites: true } },
+      [scene],
+    );
     // Assert
     expect(timeline.events).toEqual([
       { at: 100, do: 'inbound', chat: 'c1', msg: 'm1' },
@@ -81,9 +114,25 @@ describe('timeline arbitraries', () => {
 
   it("answers a scene's follow-up in its own chat, its delay after the fault", () => {
     // Arrange
-    const scene = { gapMs: 100, do: 'scene', chat: 0, replyDelayMs: 2000, replies: 1, spacingMs: 0, media: false, fault: { do: 'drop', reason: 'connectionLost', noticeMs: undefined }, faultOffsetMs: 500, bystander: undefined, followUpMs: 4000 } as const;
+    const scene = {
+      gapMs: 100,
+      do: 'scene',
+      chat: 0,
+      replyDelayMs: 2000,
+      replies: 1,
+      spacingMs: 0,
+      media: false,
+      fault: { do: 'drop', reason: 'connectionLost', noticeMs: undefined },
+      faultOffsetMs: 500,
+      bystander: undefined,
+      followUpMs: 4000,
+    } as const;
     // Act
-    const timeline = toTimeline(1, { ...settings, chats: 2, faults: { ...allOff, silentDrop: true } }, [scene]);
+    const timeline = toTimeline(
+      1,
+      { ...settings, chats: 2, faults: { ...allOff, silentDrop: true } },
+      [scene],
+    );
     // Assert
     expect(timeline.events).toEqual([
       { at: 100, do: 'inbound', chat: 'c1', msg: 'm1' },
@@ -97,18 +146,36 @@ describe('timeline arbitraries', () => {
 
   it("answers a media failure's scene with media, unless the path takes only text", () => {
     // Arrange: the scene drew text replies; a hung upload only shows on a media send.
-    const scene = { gapMs: 100, do: 'scene', chat: 0, replyDelayMs: 2000, replies: 1, spacingMs: 0, media: false, fault: { do: 'mediaFails', forMs: 60_000, stage: 'uploadHangs' }, faultOffsetMs: -100, bystander: undefined, followUpMs: undefined } as const;
+    const scene = {
+      gapMs: 100,
+      do: 'scene',
+      chat: 0,
+      replyDelayMs: 2000,
+      replies: 1,
+      spacingMs: 0,
+      media: false,
+      fault: { do: 'mediaFails', forMs: 60_000, stage: 'uploadHangs' },
+      faultOffsetMs: -100,
+      bystander: undefined,
+      followUpMs: undefined,
+    } as const;
     const on = { ...settings, faults: { ...allOff, mediaFails: true } };
     // Act
     const timeline = toTimeline(1, on, [scene]);
     const textOnly = toTimeline(1, on, [scene], builtInFaults, { requests: ['reply'] });
     // Assert
-    expect(timeline.events.map((e) => e.do)).toEqual(['inbound', 'mediaFails', 'sendMedia', 'heal']);
+    expect(timeline.events.map((e) => e.do)).toEqual([
+      'inbound',
+      'mediaFails',
+      'sendMedia',
+      'heal',
+    ]);
     expect(textOnly.events.map((e) => e.do)).toEqual(['inbound', 'mediaFails', 'reply', 'heal']);
   });
 
   it('maps drop reasons to fault kinds', () => {
-    const kindOf = (event: { at: number; do: string; reason?: string; untilAt?: number }) => builtInFaults.swarmKindOf(event);
+    const kindOf = (event: { at: number; do: string; reason?: string; untilAt?: number }) =>
+      builtInFaults.swarmKindOf(event);
     expect(kindOf({ at: 0, do: 'drop', reason: 'conflict' })).toBe('terminal');
     expect(kindOf({ at: 0, do: 'drop', reason: 'loggedOut' })).toBe('terminal');
     expect(kindOf({ at: 0, do: 'drop', reason: 'restartRequired' })).toBe('restart');
@@ -119,25 +186,28 @@ describe('timeline arbitraries', () => {
     expect(kindOf({ at: 0, do: 'heal' })).toBeUndefined();
   });
 
-  it('turns a blackhole step into a blackhole event lasting forMs, only when the kind is on', () => {
-    // Arrange
-    const steps = [
-      { gapMs: 0, do: 'inbound', chat: 0, kind: 'text', batch: 1, phrase: 0 },
-      { gapMs: 100, do: 'blackhole', forMs: 40_000 },
-      { gapMs: 200, do: 'reply', back: 0, media: false, count: 1 },
-    ] as const;
-    // Act
-    const off = toTimeline(3, settings, [...steps]);
-    const on = toTimeline(3, { ...settings, faults: { ...allOff, blackhole: true } }, [...steps]);
-    // Assert
-    expect(off.events.map((e) => e.do)).toEqual(['inbound', 'reply', 'heal']);
-    expect(on.events).toEqual([
-      { at: 0, do: 'inbound', chat: 'c1', msg: 'm1' },
-      { at: 100, do: 'blackhole', untilAt: 40_100 },
-      { at: 300, do: 'reply', to: 'm1', key: 'r1' },
-      { at: 1300, do: 'heal' },
-    ]);
-  });
+  it(
+    'turns a blackhole step into a blackhole ' + 'event lasting forMs, only when the kind is on',
+    () => {
+      // Arrange
+      const steps = [
+        { gapMs: 0, do: 'inbound', chat: 0, kind: 'text', batch: 1, phrase: 0 },
+        { gapMs: 100, do: 'blackhole', forMs: 40_000 },
+        { gapMs: 200, do: 'reply', back: 0, media: false, count: 1 },
+      ] as const;
+      // Act
+      const off = toTimeline(3, settings, [...steps]);
+      const on = toTimeline(3, { ...settings, faults: { ...allOff, blackhole: true } }, [...steps]);
+      // Assert
+      expect(off.events.map((e) => e.do)).toEqual(['inbound', 'reply', 'heal']);
+      expect(on.events).toEqual([
+        { at: 0, do: 'inbound', chat: 'c1', msg: 'm1' },
+        { at: 100, do: 'blackhole', untilAt: 40_100 },
+        { at: 300, do: 'reply', to: 'm1', key: 'r1' },
+        { at: 1300, do: 'heal' },
+      ]);
+    },
+  );
 
   it('generates blackholes alone and together with other fault kinds', () => {
     // Arrange
@@ -146,7 +216,11 @@ describe('timeline arbitraries', () => {
     // Act
     fc.assert(
       fc.property(runArb(), (run) => {
-        const kinds = new Set(run.timeline.events.map((e) => builtInFaults.swarmKindOf(e)).filter((k) => k !== undefined));
+        const kinds = new Set(
+          run.timeline.events
+            .map((e) => builtInFaults.swarmKindOf(e))
+            .filter((k) => k !== undefined),
+        );
         if (kinds.has('blackhole')) {
           if (kinds.size === 1) alone += 1;
           else combined += 1;
@@ -161,40 +235,63 @@ describe('timeline arbitraries', () => {
 });
 
 describe('generated texts', () => {
-  it('has a run with repeated texts say short phrases, so one chat can send the same text twice', () => {
-    // Arrange
-    const steps = [
-      { gapMs: 0, do: 'inbound', chat: 0, kind: 'text', batch: 1, phrase: 0 },
-      { gapMs: 10, do: 'inbound', chat: 0, kind: 'text', batch: 2, phrase: 0 },
-    ] as const;
-    // Act
-    const repeated = toTimeline(1, { ...settings, texts: 'repeated' }, [...steps]);
-    const distinct = toTimeline(1, settings, [...steps]);
-    // Assert
-    expect(repeated.events.filter((e) => e.do === 'inbound').map((e) => ('text' in e ? e.text : undefined))).toEqual(['hi', 'hi', 'hi']);
-    expect(distinct.events.filter((e) => e.do === 'inbound').every((e) => !('text' in e))).toBe(true);
-  });
+  it(
+    'has a run with repeated texts say short phrases, so one chat can send the same text ' +
+      'twice',
+    () => {
+      // Arrange
+      const steps = [
+        { gapMs: 0, do: 'inbound', chat: 0, kind: 'text', batch: 1, phrase: 0 },
+        { gapMs: 10, do: 'inbound', chat: 0, kind: 'text', batch: 2, phrase: 0 },
+      ] as const;
+      // Act
+      const repeated = toTimeline(1, { ...settings, texts: 'repeated' }, [...steps]);
+      const distinct = toTimeline(1, settings, [...steps]);
+      // Assert
+      expect(
+        repeated.events
+          .filter((e) => e.do === 'inbound')
+          .map((e) => ('text' in e ? e.text : undefined)),
+      ).toEqual(['hi', 'hi', 'hi']);
+      expect(distinct.events.filter((e) => e.do === 'inbound').every((e) => !('text' in e))).toBe(
+        true,
+      );
+    },
+  );
 });
 
 describe('restart steps', () => {
-  const restartStep = { gapMs: 100, do: 'restart', chat: 0, moment: 'wait', permille: 500, downMs: 3000, offline: 1, lostReceipts: true } as const;
+  const restartStep = {
+    gapMs: 100,
+    do: 'restart',
+    chat: 0,
+    moment: 'wait',
+    permille: 500,
+    downMs: 3000,
+    offline: 1,
+    lostReceipts: true,
+  } as const;
   const on = { ...settings, restarts: true, faults: { ...allOff, drop: true, receiptsLost: true } };
 
-  it('answers a message, resets the connection, restarts the bot inside the reconnect wait, and answers what came while it was down', () => {
-    // Act
-    const timeline = toTimeline(1, on, [restartStep]);
-    // Assert: the reset is heard at once (no latency), the first wait is at least 1.5 s
-    expect(timeline.events).toEqual([
-      { at: 100, do: 'receiptsLost', untilAt: 1100 },
-      { at: 100, do: 'inbound', chat: 'c1', msg: 'm1' },
-      { at: 400, do: 'reply', to: 'm1', key: 'r1' },
-      { at: 740, do: 'drop', reason: 'connectionReset' },
-      { at: 1450, do: 'restart', downMs: 3000 },
-      { at: 2950, do: 'inbound', chat: 'c1', msg: 'm2' },
-      { at: 5450, do: 'reply', to: 'm2', key: 'r2' },
-      { at: 6450, do: 'heal' },
-    ]);
-  });
+  it(
+    'answers a message, resets the connection, restarts the bot inside the reconnect wait, ' +
+      'and answers what came while it was down',
+    () => {
+      // Act
+      const timeline = toTimeline(1, on, [restartStep]);
+      // Assert: the reset is heard at once (no latency), the first wait is at least 1.5 s
+      expect(timeline.events).toEqual([
+        { at: 100, do: 'receiptsLost', untilAt: 1100 },
+        { at: 100, do: 'inbound', chat: 'c1', msg: 'm1' },
+        { at: 400, do: 'reply', to: 'm1', key: 'r1' },
+        { at: 740, do: 'drop', reason: 'connectionReset' },
+        { at: 1450, do: 'restart', downMs: 3000 },
+        { at: 2950, do: 'inbound', chat: 'c1', msg: 'm2' },
+        { at: 5450, do: 'reply', to: 'm2', key: 'r2' },
+        { at: 6450, do: 'heal' },
+      ]);
+    },
+  );
 
   it('keeps the messages but restarts nothing in a run without restarts, or past the limit', () => {
     // Act
@@ -213,42 +310,80 @@ describe('restart steps', () => {
     // Assert
     const stopAt = timeline.events.find((e) => e.do === 'stop')!.at;
     const restart = timeline.events.find((e) => e.do === 'restart')!;
-    expect(stopAt).toBeGreaterThanOrEqual(restart.at + (('downMs' in restart && restart.downMs) || 0));
+    expect(stopAt).toBeGreaterThanOrEqual(
+      restart.at + (('downMs' in restart && restart.downMs) || 0),
+    );
   });
 });
 
 describe('finales', () => {
-  it('ends with a long outage, replies asked once a correct path is back, and the heal when it ends', () => {
-    // Arrange: deadline 120 s, policy up to 30 s ±25 %: a correct path is back within 37.5 s + 40 s + 10 s
-    const finale = { do: 'outage', chat: 0, via: 'refuse', forMs: 300_000, replyDelaysMs: [0, 20_000], offline: true } as const;
-    const deadline60 = { ...settings, replyDeadlineMs: 60_000, faults: { ...allOff, drop: true, refuseConnects: true }, finale };
-    // Act
-    const timeline = toTimeline(1, { ...settings, faults: { ...allOff, drop: true, refuseConnects: true }, finale }, []);
-    const later = toTimeline(1, deadline60, []);
-    // Assert
-    expect(timeline.events).toEqual([
-      { at: 1000, do: 'inbound', chat: 'c1', msg: 'm1' },
-      { at: 1200, do: 'reply', to: 'm1', key: 'r1' },
-      { at: 2000, do: 'drop', reason: 'connectionReset' },
-      { at: 2000, do: 'refuseConnects', untilAt: 302_000 },
-      { at: 152_000, do: 'inbound', chat: 'c2', msg: 'm2' },
-      { at: 302_000, do: 'reply', to: 'm1', key: 'r2' },
-      { at: 302_000, do: 'heal' },
-      { at: 307_000, do: 'reply', to: 'm2', key: 'r4' },
-      { at: 322_000, do: 'reply', to: 'm1', key: 'r3' },
-    ]);
-    expect(later.events.filter((e) => e.do === 'reply' && e.to === 'm1').map((e) => e.at)).toEqual([1200, 302_000 + 87_500 - 60_000, 302_000 + 87_500 - 40_000]);
-  });
+  it(
+    'ends with a long outage, replies asked once a correct path is back, and the heal when ' +
+      'it ends',
+    () => {
+      // Arrange: deadline 120 s, policy up to 30 s ±25 %: a correct path is back within 37.5 s + 40
+      // s + 10 s
+      const finale = {
+        do: 'outage',
+        chat: 0,
+        via: 'refuse',
+        forMs: 300_000,
+        replyDelaysMs: [0, 20_000],
+        offline: true,
+      } as const;
+      const deadline60 = {
+        ...settings,
+        replyDeadlineMs: 60_000,
+        faults: { ...allOff, drop: true, refuseConnects: true },
+        finale,
+      };
+      // Act
+      const timeline = toTimeline(
+        1,
+        { ...settings, faults: { ...allOff, drop: true, refuseConnects: true }, finale },
+        [],
+      );
+      const later = toTimeline(1, deadline60, []);
+      // Assert
+      expect(timeline.events).toEqual([
+        { at: 1000, do: 'inbound', chat: 'c1', msg: 'm1' },
+        { at: 1200, do: 'reply', to: 'm1', key: 'r1' },
+        { at: 2000, do: 'drop', reason: 'connectionReset' },
+        { at: 2000, do: 'refuseConnects', untilAt: 302_000 },
+        { at: 152_000, do: 'inbound', chat: 'c2', msg: 'm2' },
+        { at: 302_000, do: 'reply', to: 'm1', key: 'r2' },
+        { at: 302_000, do: 'heal' },
+        { at: 307_000, do: 'reply', to: 'm2', key: 'r4' },
+        { at: 322_000, do: 'reply', to: 'm1', key: 'r3' },
+      ]);
+      expect(
+        later.events.filter((e) => e.do === 'reply' && e.to === 'm1').map((e) => e.at),
+      ).toEqual([1200, 302_000 + 87_500 - 60_000, 302_000 + 87_500 - 40_000]);
+    },
+  );
 
   it('makes an outage of the kinds the run has on', () => {
     // Arrange
-    const finale = { do: 'outage', chat: 0, via: 'refuse', forMs: 300_000, replyDelaysMs: [0], offline: false } as const;
+    const finale = {
+      do: 'outage',
+      chat: 0,
+      via: 'refuse',
+      forMs: 300_000,
+      replyDelaysMs: [0],
+      offline: false,
+    } as const;
     // Act
     const dark = toTimeline(1, { ...settings, faults: { ...allOff, blackhole: true }, finale }, []);
-    const silent = toTimeline(1, { ...settings, faults: { ...allOff, silentDrop: true, refuseConnects: true }, finale }, []);
+    const silent = toTimeline(
+      1,
+      { ...settings, faults: { ...allOff, silentDrop: true, refuseConnects: true }, finale },
+      [],
+    );
     const none = toTimeline(1, { ...settings, faults: { ...allOff, drop: true }, finale }, []);
     // Assert
-    expect(dark.events.filter((e) => builtInFaults.get(e.do)?.isFault).map((e) => e.do)).toEqual(['blackhole']);
+    expect(dark.events.filter((e) => builtInFaults.get(e.do)?.isFault).map((e) => e.do)).toEqual([
+      'blackhole',
+    ]);
     expect(silent.events.filter((e) => builtInFaults.get(e.do)?.isFault)).toEqual([
       { at: 2000, do: 'drop', reason: 'connectionLost' },
       { at: 2000, do: 'refuseConnects', untilAt: 302_000 },
@@ -258,13 +393,25 @@ describe('finales', () => {
 
   it('ends with the stop inside a hanging reconnect, a reply waiting through it', () => {
     // Arrange
-    const finale = { do: 'stop', chat: 0, moment: 'connect', permille: 0, } as const;
+    const finale = { do: 'stop', chat: 0, moment: 'connect', permille: 0 } as const;
     // Act
-    const timeline = toTimeline(1, { ...settings, faults: { ...allOff, drop: true, blackhole: true }, finale }, []);
+    const timeline = toTimeline(
+      1,
+      { ...settings, faults: { ...allOff, drop: true, blackhole: true }, finale },
+      [],
+    );
     // Assert: the reconnect starts by 2.5 s after the reset and hangs 20 s
     const reset = timeline.events.find((e) => e.do === 'drop')!.at;
     const stop = timeline.events.find((e) => e.do === 'stop')!.at;
-    expect(timeline.events.map((e) => e.do)).toEqual(['inbound', 'reply', 'drop', 'blackhole', 'reply', 'stop', 'heal']);
+    expect(timeline.events.map((e) => e.do)).toEqual([
+      'inbound',
+      'reply',
+      'drop',
+      'blackhole',
+      'reply',
+      'stop',
+      'heal',
+    ]);
     expect(stop - reset).toBeGreaterThan(2500);
     expect(stop - reset).toBeLessThan(1500 + 20_000);
   });

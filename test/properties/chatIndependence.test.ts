@@ -7,11 +7,24 @@ import { attempt, baseHistory, endedSocket, makeVisible, request } from './histo
 
 const c2Jid = '15550000002@s.whatsapp.net';
 
-/** Records attempt `a` and, when `arrivesAt` is given, its frame reaching the server (visible then). */
+/**
+ * Records attempt `a` and, when `arrivesAt` is given, its frame reaching the server (visible then).
+ */
 function send(h: History, a: AttemptRecord, arrivesAt?: number): void {
   h.attempts.push(a);
   if (arrivesAt === undefined) return;
-  const frame: FrameRecord = { seq: h.server.frames.length + 1, at: arrivesAt, chat: a.chat, chatJid: a.chatJid, messageId: a.messageId!, key: a.key!, kind: 'text', generation: a.generation, attemptSeq: a.seq, duplicate: false };
+  const frame: FrameRecord = {
+    seq: h.server.frames.length + 1,
+    at: arrivesAt,
+    chat: a.chat,
+    chatJid: a.chatJid,
+    messageId: a.messageId!,
+    key: a.key!,
+    kind: 'text',
+    generation: a.generation,
+    attemptSeq: a.seq,
+    duplicate: false,
+  };
   makeVisible(h, a.key!, arrivesAt, a.messageId, a.generation, a.chat);
   h.server.frames.push(frame);
 }
@@ -28,10 +41,26 @@ function twoChats(r2At: number): History {
   h.sockets = [endedSocket({ generation: 1, openedAt: 10, endAt: 199_000 })];
   h.requests.push(
     request('r1', { calledAt: 1000, requestedAt: 1000, callSeq: 1, settledAt: 121_000 }),
-    request('r2', { chat: 'c2', chatJid: c2Jid, msg: 'm2', calledAt: 1100, requestedAt: 1100, callSeq: 2, settledAt: r2At }),
+    request('r2', {
+      chat: 'c2',
+      chatJid: c2Jid,
+      msg: 'm2',
+      calledAt: 1100,
+      requestedAt: 1100,
+      callSeq: 2,
+      settledAt: r2At,
+    }),
   );
-  send(h, attempt(1, 'r1', { at: 1000, queryTimeouts: 2, writtenAt: 121_000, settledAt: 121_000 }), 121_010);
-  send(h, attempt(2, 'r2', { at: r2At, chat: 'c2', chatJid: c2Jid, writtenAt: r2At, settledAt: r2At }), r2At + 10);
+  send(
+    h,
+    attempt(1, 'r1', { at: 1000, queryTimeouts: 2, writtenAt: 121_000, settledAt: 121_000 }),
+    121_010,
+  );
+  send(
+    h,
+    attempt(2, 'r2', { at: r2At, chat: 'c2', chatJid: c2Jid, writtenAt: r2At, settledAt: r2At }),
+    r2At + 10,
+  );
   return h;
 }
 
@@ -48,7 +77,12 @@ describe('chat-independence', () => {
         key: 'r2',
         at: 11_200,
         message:
-          'r2 in chat c2 became visible only at 121020 ms, first sent at 121010 ms: its turn came at 1100 ms and neither its chat nor its socket had a fault, so it was due by 11200 ms (10100 ms); meanwhile chat c1 had a fault (attempt #1 for r1): head-of-line blocking across chats',
+          'r2 in chat c2 became visible only at 121020 ms, first sent at 121010 ms: its ' +
+          'turn came at 1100 ms and neither its chat nor its socket had a fault, so it ' +
+          'was ' +
+          'due by 11200 ms (10100 ms); meanwhile chat c1 had a fault (attempt #1 for ' +
+          'r1): ' +
+          'head-of-line blocking across chats',
       },
     ]);
     expect(judgedBy(h)['chat-independence']).toBe(true);
@@ -67,25 +101,61 @@ describe('chat-independence', () => {
     expect(checkChatIndependence(h)).toEqual([]);
   });
 
-  it("accepts a reply waiting behind its own chat's stalled reply: its turn comes when that one settles", () => {
-    // Arrange: r2 is in c1 too: its turn comes at 121_000.
-    const h = twoChats(121_010);
-    for (const r of [h.requests[1]!, h.attempts[1]!]) Object.assign(r, { chat: 'c1', chatJid: '15550000001@s.whatsapp.net' });
-    h.server.visible.c1!.push(...h.server.visible.c2!);
-    delete h.server.visible.c2;
-    // Act / Assert
-    expect(checkChatIndependence(h)).toEqual([]);
-  });
+  it(
+    "accepts a reply waiting behind its own chat's stalled reply: its turn comes when that " +
+      'one settles',
+    () => {
+      // Arrange: r2 is in c1 too: its turn comes at 121_000.
+      const h = twoChats(121_010);
+      for (const r of [h.requests[1]!, h.attempts[1]!])
+        Object.assign(r, { chat: 'c1', chatJid: '15550000001@s.whatsapp.net' });
+      h.server.visible.c1!.push(...h.server.visible.c2!);
+      delete h.server.visible.c2;
+      // Act / Assert
+      expect(checkChatIndependence(h)).toEqual([]);
+    },
+  );
 
   it.each([
-    ['its own pre-write queries stalled', (h: History) => Object.assign(h.attempts[1]!, { at: 1100, queryTimeouts: 2 })],
-    ['the server nacked a send of its chat', (h: History) => h.attempts.push(attempt(3, 'r9', { at: 5000, chat: 'c2', chatJid: c2Jid, nacked: true, settledAt: 5010 }))],
-    ['a send of its chat was rejected', (h: History) => h.attempts.push(attempt(3, 'r9', { at: 5000, chat: 'c2', chatJid: c2Jid, result: 'rejected', written: false, settledAt: 5000 }))],
-    ['its socket went silent', (h: History) => Object.assign(h.sockets[0]!, { silentAt: 9000, resumedAt: 12_000 })],
+    [
+      'its own pre-write queries stalled',
+      (h: History) => Object.assign(h.attempts[1]!, { at: 1100, queryTimeouts: 2 }),
+    ],
+    [
+      'the server nacked a send of its chat',
+      (h: History) =>
+        h.attempts.push(
+          attempt(3, 'r9', { at: 5000, chat: 'c2', chatJid: c2Jid, nacked: true, settledAt: 5010 }),
+        ),
+    ],
+    [
+      'a send of its chat was rejected',
+      (h: History) =>
+        h.attempts.push(
+          attempt(3, 'r9', {
+            at: 5000,
+            chat: 'c2',
+            chatJid: c2Jid,
+            result: 'rejected',
+            written: false,
+            settledAt: 5000,
+          }),
+        ),
+    ],
+    [
+      'its socket went silent',
+      (h: History) => Object.assign(h.sockets[0]!, { silentAt: 9000, resumedAt: 12_000 }),
+    ],
     ['its socket was lost', (h: History) => Object.assign(h.sockets[0]!, { diedAt: 5000 })],
-    ['no socket was open when its turn came', (h: History) => Object.assign(h.sockets[0]!, { openedAt: 1200 })],
+    [
+      'no socket was open when its turn came',
+      (h: History) => Object.assign(h.sockets[0]!, { openedAt: 1200 }),
+    ],
     ['stop() was called', (h: History) => Object.assign(h.stop, { requestedAt: 11_000 })],
-    ['its deadline ends inside the window', (h: History) => Object.assign(h.config, { replyDeadlineMs: 10_000 })],
+    [
+      'its deadline ends inside the window',
+      (h: History) => Object.assign(h.config, { replyDeadlineMs: 10_000 }),
+    ],
     ['the run ended inside the window', (h: History) => Object.assign(h, { endedAt: 11_000 })],
   ])('does not judge a reply when %s', (_why, arrange) => {
     // Arrange
@@ -96,20 +166,37 @@ describe('chat-independence', () => {
     expect(judgedBy(h)['chat-independence']).toBe(false);
   });
 
-  it('does not judge a reply whose chat the server rate-limited after its call, even before its turn: it backs off', () => {
-    // Arrange: r0 (c2) is answered until 5000, so r2's turn comes then; at 1200 a send of r9 to c2
-    // was refused 429, which holds the chat's later sends back, rightly.
-    const arrange = (refusedWith: number) => {
-      const h = twoChats(121_010);
-      h.requests.push(request('r0', { chat: 'c2', chatJid: c2Jid, calledAt: 500, callSeq: 0, settledAt: 5000 }));
-      const error = { name: 'Error', message: 'refused', statusCode: 500, data: refusedWith };
-      h.attempts.push(attempt(3, 'r9', { at: 1200, chat: 'c2', chatJid: c2Jid, result: 'rejected', written: false, reachedServer: false, settledAt: 1220, error }));
-      return h;
-    };
-    // Act / Assert
-    expect(checkChatIndependence(arrange(429)).map((v) => v.key)).not.toContain('r2');
-    expect(checkChatIndependence(arrange(500)).map((v) => v.key)).toContain('r2');
-  });
+  it(
+    'does not judge a reply whose chat the server rate-limited after its call, even before ' +
+      'its turn: it backs off',
+    () => {
+      // Arrange: r0 (c2) is answered until 5000, so r2's turn comes then; at 1200 a send of r9 to
+      // c2 was refused 429, which holds the chat's later sends back, rightly.
+      const arrange = (refusedWith: number) => {
+        const h = twoChats(121_010);
+        h.requests.push(
+          request('r0', { chat: 'c2', chatJid: c2Jid, calledAt: 500, callSeq: 0, settledAt: 5000 }),
+        );
+        const error = { name: 'Error', message: 'refused', statusCode: 500, data: refusedWith };
+        h.attempts.push(
+          attempt(3, 'r9', {
+            at: 1200,
+            chat: 'c2',
+            chatJid: c2Jid,
+            result: 'rejected',
+            written: false,
+            reachedServer: false,
+            settledAt: 1220,
+            error,
+          }),
+        );
+        return h;
+      };
+      // Act / Assert
+      expect(checkChatIndependence(arrange(429)).map((v) => v.key)).not.toContain('r2');
+      expect(checkChatIndependence(arrange(500)).map((v) => v.key)).toContain('r2');
+    },
+  );
 
   it('does not judge a reply whose chat backs off a rate limit from before its call', () => {
     // Arrange: at 500 a send of r9 to c2 was refused; after a 429 the path backs off there (no
@@ -118,7 +205,9 @@ describe('chat-independence', () => {
       const h = twoChats(121_010);
       const error = { name: 'Error', message: 'refused', statusCode: 500, data: refusedWith };
       const refused = { result: 'rejected' as const, written: false, reachedServer: false, error };
-      h.attempts.unshift(attempt(3, 'r9', { at: 500, chat: 'c2', chatJid: c2Jid, settledAt: 520, ...refused }));
+      h.attempts.unshift(
+        attempt(3, 'r9', { at: 500, chat: 'c2', chatJid: c2Jid, settledAt: 520, ...refused }),
+      );
       return h;
     };
     // Act / Assert
@@ -129,7 +218,16 @@ describe('chat-independence', () => {
   it('does not judge a reply whose previous one in its chat never settled', () => {
     // Arrange: r0, called in c2 before r2, never settled.
     const h = twoChats(121_010);
-    h.requests.push(request('r0', { chat: 'c2', chatJid: c2Jid, calledAt: 500, callSeq: 0, outcome: 'pending', settledAt: undefined }));
+    h.requests.push(
+      request('r0', {
+        chat: 'c2',
+        chatJid: c2Jid,
+        calledAt: 500,
+        callSeq: 0,
+        outcome: 'pending',
+        settledAt: undefined,
+      }),
+    );
     // Act / Assert
     expect(checkChatIndependence(h).map((v) => v.key)).not.toContain('r2');
   });
@@ -147,16 +245,30 @@ describe('chat-independence', () => {
     expect(checkChatIndependence(slow)).toEqual([]);
   });
 
-  it("starts a reply's turn after the sends its chat began before it: resends of earlier replies go first", () => {
-    // Arrange: r2 (in c2) waits behind r9's resend in c2, which took from 1100 to 30_000.
-    const h = twoChats(30_000);
-    h.attempts.splice(1, 0, attempt(3, 'r9', { at: 1100, chat: 'c2', chatJid: c2Jid, writtenAt: 30_000, settledAt: 30_000 }));
-    const overtaken = structuredClone(h);
-    overtaken.attempts[1]!.at = 30_001; // r9's send came after r2's: it held nothing up
-    // Act / Assert
-    expect(checkChatIndependence(h)).toEqual([]);
-    expect(checkChatIndependence(overtaken)).toMatchObject([{ key: 'r2' }]);
-  });
+  it(
+    "starts a reply's turn after the sends its chat began before it: resends of earlier " +
+      'replies go first',
+    () => {
+      // Arrange: r2 (in c2) waits behind r9's resend in c2, which took from 1100 to 30_000.
+      const h = twoChats(30_000);
+      h.attempts.splice(
+        1,
+        0,
+        attempt(3, 'r9', {
+          at: 1100,
+          chat: 'c2',
+          chatJid: c2Jid,
+          writtenAt: 30_000,
+          settledAt: 30_000,
+        }),
+      );
+      const overtaken = structuredClone(h);
+      overtaken.attempts[1]!.at = 30_001; // r9's send came after r2's: it held nothing up
+      // Act / Assert
+      expect(checkChatIndependence(h)).toEqual([]);
+      expect(checkChatIndependence(overtaken)).toMatchObject([{ key: 'r2' }]);
+    },
+  );
 
   it('measures latency only on sockets that never went silent', () => {
     const h = twoChats(1120);

@@ -6,7 +6,14 @@ import { test as fcTest } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runArb } from '../../properties/generation/arbitraries.js';
-import { checkAll, checkers, checkProperty, HistoryIndex, propertyNames, type BoundLimits } from '../../properties/judging/checkers.js';
+import {
+  checkAll,
+  checkers,
+  checkProperty,
+  HistoryIndex,
+  propertyNames,
+  type BoundLimits,
+} from '../../properties/judging/checkers.js';
 import { builtInSendPath, builtInSendPathNames } from '../../properties/paths/sendPaths.js';
 import { simulate } from '../../sim/simulate.js';
 import { attempt, baseHistory, makeVisible, request } from './historyBuilder.js';

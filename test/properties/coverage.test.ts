@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { addCoverage, emptyCoverage, neverMattered, runCoverage } from '../../properties/judging/coverage.js';
+import {
+  addCoverage,
+  emptyCoverage,
+  neverMattered,
+  runCoverage,
+} from '../../properties/judging/coverage.js';
 import { builtInFaults } from '../../sim/faults/index.js';
 import type { Timeline } from '../../sim/timeline.js';
 import { baseHistory, request } from './historyBuilder.js';
@@ -7,7 +12,10 @@ import { baseHistory, request } from './historyBuilder.js';
 const timeline = (events: Timeline['events']): Timeline => ({
   format: 'baileys-sim/timeline@1',
   seed: 1,
-  config: { reconnect: { initialMs: 2000, maxMs: 30000, factor: 1.8, jitter: 0.25, maxAttempts: 12 }, replyDeadlineMs: 120_000 },
+  config: {
+    reconnect: { initialMs: 2000, maxMs: 30000, factor: 1.8, jitter: 0.25, maxAttempts: 12 },
+    replyDeadlineMs: 120_000,
+  },
   events,
 });
 
@@ -29,7 +37,9 @@ describe('fault coverage', () => {
     expect(coverage.drop).toEqual({ fired: 1, mattered: 1 });
     expect(coverage.restart).toEqual({ fired: 1, mattered: 0 });
     expect(coverage.latency).toEqual({ fired: 1, mattered: 1 });
-    expect(neverMattered(coverage)).toEqual(builtInFaults.swarmKinds.filter((k) => !['drop', 'latency', 'blackhole'].includes(k)));
+    expect(neverMattered(coverage)).toEqual(
+      builtInFaults.swarmKinds.filter((k) => !['drop', 'latency', 'blackhole'].includes(k)),
+    );
   });
 
   it('counts a nack only when a message took it, and ignores faults after the run ended', () => {

@@ -6,7 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { runCampaign } from '../../properties/campaigns/campaign.js';
 import { generatedTimeline } from '../../properties/campaigns/search.js';
-import { checkAll, checkProperty, judgedBy, propertyNames, unmodelledLine, verdictOf } from '../../properties/judging/checkers.js';
+import {
+  checkAll,
+  checkProperty,
+  judgedBy,
+  propertyNames,
+  unmodelledLine,
+  verdictOf,
+} from '../../properties/judging/checkers.js';
 import { checkSendPath } from '../../vitest/checkSendPath.js';
 import { resolveSuiteOptions } from '../../vitest/options.js';
 import { simulate } from '../../sim/simulate.js';
@@ -22,7 +29,8 @@ const callsUnmodelled: SendPathFactory = (env) => {
       const s = env.makeSocket();
       sock = s;
       s.ev.on('connection.update', ({ connection }) => {
-        if (connection === 'open') void (s as unknown as { fetchBlocklist(): Promise<unknown> }).fetchBlocklist();
+        if (connection === 'open')
+          void (s as unknown as { fetchBlocklist(): Promise<unknown> }).fetchBlocklist();
       });
     },
     async stop() {
@@ -56,19 +64,28 @@ describe('a run whose bot called an unmodelled socket member', () => {
     expect(propertyNames.flatMap((name) => checkProperty(name, history))).toEqual([]);
   });
 
-  it('reports the member and how to stub it in one line; ev and ws members can only be avoided', () => {
-    // Arrange
-    const method = { method: 'fetchBlocklist', at: 1020, generation: 2 };
-    const evMember = { method: 'ev.buffer', at: 5, generation: 1 };
-    // Act
-    const lines = [unmodelledLine(method, './src/bot.ts'), unmodelledLine(evMember)];
-    // Assert
-    expect(lines[0]).toBe(
-      'baileys-sim: the bot called sock.fetchBlocklist() (socket 2 at 1020 ms), which the simulated socket does not model: a limit of the harness, not a bug of the bot; stub it in ./src/bot.ts: export const socketStubs = { fetchBlocklist: async (...args) => /* what WhatsApp would answer */ undefined } (docs/bot-surface.md)',
-    );
-    expect(lines[1]).toContain('sock.ev.buffer() (socket 1 at 5 ms)');
-    expect(lines.every((line) => !line.includes('\n'))).toBe(true);
-  });
+  it(
+    'reports the member and how to stub it in one line; ev and ws members can only be ' + 'avoided',
+    () => {
+      // Arrange
+      const method = { method: 'fetchBlocklist', at: 1020, generation: 2 };
+      const evMember = { method: 'ev.buffer', at: 5, generation: 1 };
+      // Act
+      const lines = [unmodelledLine(method, './src/bot.ts'), unmodelledLine(evMember)];
+      // Assert
+      expect(lines[0]).toBe(
+        'baileys-sim: the bot called sock.fetchBlocklist() (socket 2 at 1020 ms), which ' +
+          'the ' +
+          'simulated socket does not model: a limit of the harness, not a bug of the bot; ' +
+          'stub ' +
+          'it in ./src/bot.ts: export const socketStubs = { fetchBlocklist: async (...args) ' +
+          '=> ' +
+          '/* what WhatsApp would answer */ undefined } (docs/bot-surface.md)',
+      );
+      expect(lines[1]).toContain('sock.ev.buffer() (socket 1 at 5 ms)');
+      expect(lines.every((line) => !line.includes('\n'))).toBe(true);
+    },
+  );
 
   it('a history without the record is judged as before', () => {
     // Arrange
@@ -81,7 +98,9 @@ describe('a run whose bot called an unmodelled socket member', () => {
   });
 });
 
-/** The first run of seed 1 whose socket opens, so the path calls the member (a run may open none). */
+/**
+ * The first run of seed 1 whose socket opens, so the path calls the member (a run may open none).
+ */
 async function firstRunCalling(): Promise<number> {
   for (let index = 0; index < 20; index += 1) {
     const history = await simulate(await generatedTimeline({ seed: 1 }, index), callsUnmodelled);
@@ -91,18 +110,25 @@ async function firstRunCalling(): Promise<number> {
 }
 
 describe('a campaign whose path calls an unmodelled socket member', () => {
-  it('stops at that run: the harness limit recorded with its run, nothing shrunk or reported', async () => {
-    // Arrange
-    const path = { name: 'calls-unmodelled', factory: callsUnmodelled };
-    const runIndex = await firstRunCalling();
-    // Act
-    const result = await runCampaign({ path, seed: 1, numRuns: 50 });
-    // Assert
-    expect(result.harnessLimit).toMatchObject({ method: 'fetchBlocklist', generation: 1, runIndex });
-    expect(result.stoppedAt).toBe(runIndex);
-    expect(result.runs).toBe(runIndex + 1);
-    expect(result.failures).toEqual([]);
-  });
+  it(
+    'stops at that run: the harness limit recorded ' + 'with its run, nothing shrunk or reported',
+    async () => {
+      // Arrange
+      const path = { name: 'calls-unmodelled', factory: callsUnmodelled };
+      const runIndex = await firstRunCalling();
+      // Act
+      const result = await runCampaign({ path, seed: 1, numRuns: 50 });
+      // Assert
+      expect(result.harnessLimit).toMatchObject({
+        method: 'fetchBlocklist',
+        generation: 1,
+        runIndex,
+      });
+      expect(result.stoppedAt).toBe(runIndex);
+      expect(result.runs).toBe(runIndex + 1);
+      expect(result.failures).toEqual([]);
+    },
+  );
 
   it('fails a vitest suite with the one line, and writes no failure file', async () => {
     // Arrange
@@ -113,6 +139,11 @@ describe('a campaign whose path calls an unmodelled socket member', () => {
     // Assert
     expect(check.passed).toBe(false);
     expect(check.failureFiles).toEqual([]);
-    expect(check.message).toMatch(new RegExp(`^baileys-sim: the bot called sock\\.fetchBlocklist\\(\\) \\(run ${run} of seed 1, socket 1 at \\d+ ms\\)`));
+    expect(check.message).toMatch(
+      new RegExp(
+        `^baileys-sim: the bot called sock\\.fetchBlocklist\\(\\) \\(run ${run} of seed ` +
+          `1, socket 1 at \\d+ ms\\)`,
+      ),
+    );
   });
 });

@@ -2,7 +2,14 @@
  * Hand-written histories for checker unit tests: start from a clean, correct run and change
  * only the fact a test is about.
  */
-import type { AttemptRecord, History, InboundRecord, RequestRecord, SocketRecord, VisibleRecord } from '../../sim/history.js';
+import type {
+  AttemptRecord,
+  History,
+  InboundRecord,
+  RequestRecord,
+  SocketRecord,
+  VisibleRecord,
+} from '../../sim/history.js';
 import { historyFormat } from '../../sim/history.js';
 
 const timers = () => ({ created: 0, cleared: 0, fired: 0, aliveAtEnd: 0, aliveMax: 0 });
@@ -30,7 +37,15 @@ export function baseHistory(): History {
     thrown: [],
     logs: [],
     logsDropped: 0,
-    stop: { reason: 'settled', requestedAt: 9000, completedAt: 9000, result: 'completed', pendingAttempts: 0, pendingRequests: 0, pathTimersAlive: 0 },
+    stop: {
+      reason: 'settled',
+      requestedAt: 9000,
+      completedAt: 9000,
+      result: 'completed',
+      pendingAttempts: 0,
+      pendingRequests: 0,
+      pathTimersAlive: 0,
+    },
   };
 }
 
@@ -41,19 +56,34 @@ export function socket(fields: Partial<SocketRecord> & { generation: number }): 
     state: 'open',
     endCalls: 0,
     refused: false,
-    timings: { keepAliveIntervalMs: 30_000, connectTimeoutMs: 20_000, defaultQueryTimeoutMs: 60_000 },
+    timings: {
+      keepAliveIntervalMs: 30_000,
+      connectTimeoutMs: 20_000,
+      defaultQueryTimeoutMs: 60_000,
+    },
     listeners: {},
     ...fields,
   };
 }
 
 /** A socket record of a socket the path ended (end() at `endAt`, close emitted 1 ms later). */
-export function endedSocket(fields: Partial<SocketRecord> & { generation: number; endAt: number }): SocketRecord {
+export function endedSocket(
+  fields: Partial<SocketRecord> & { generation: number; endAt: number },
+): SocketRecord {
   const { endAt, ...rest } = fields;
-  return socket({ state: 'closed', cause: 'end', endCalledAt: endAt, endCalls: 1, closeEmittedAt: endAt + 1, ...rest });
+  return socket({
+    state: 'closed',
+    cause: 'end',
+    endCalledAt: endAt,
+    endCalls: 1,
+    closeEmittedAt: endAt + 1,
+    ...rest,
+  });
 }
 
-/** A text from chat c1 delivered live on socket 1 at `at` and handed to the bot once, 1 ms later. */
+/**
+ * A text from chat c1 delivered live on socket 1 at `at` and handed to the bot once, 1 ms later.
+ */
 export function inbound(msg: string, fields: Partial<InboundRecord> = {}): InboundRecord {
   const at = fields.at ?? 50;
   return {
@@ -93,7 +123,11 @@ export function request(key: string, fields: Partial<RequestRecord> = {}): Reque
 }
 
 /** An attempt that wrote a frame on socket 1. */
-export function attempt(seq: number, key: string, fields: Partial<AttemptRecord> = {}): AttemptRecord {
+export function attempt(
+  seq: number,
+  key: string,
+  fields: Partial<AttemptRecord> = {},
+): AttemptRecord {
   return {
     seq,
     at: 100,
@@ -116,7 +150,21 @@ export function attempt(seq: number, key: string, fields: Partial<AttemptRecord>
 }
 
 /** Makes `key` visible in `chat` (default c1) at `at` with `messageId`. */
-export function makeVisible(history: History, key: string, at: number, messageId = `id-${key}-${at}`, generation = 1, chat = 'c1'): void {
-  const record: VisibleRecord = { key, messageId, kind: 'text', generation, at, frameSeq: history.server.frames.length + 1 };
+export function makeVisible(
+  history: History,
+  key: string,
+  at: number,
+  messageId = `id-${key}-${at}`,
+  generation = 1,
+  chat = 'c1',
+): void {
+  const record: VisibleRecord = {
+    key,
+    messageId,
+    kind: 'text',
+    generation,
+    at,
+    frameSeq: history.server.frames.length + 1,
+  };
   (history.server.visible[chat] ??= []).push(record);
 }

@@ -13,8 +13,14 @@ describe('loadSendPath', () => {
   it('loads a default or createSendPath export from a module in any directory', async () => {
     // Arrange
     const dir = mkdtempSync(join(tmpdir(), 'bsim-load-'));
-    writeFileSync(join(dir, 'named.mjs'), 'export const createSendPath = () => ({ start() {}, async stop() {} });\n');
-    writeFileSync(join(dir, 'default.mjs'), 'export default () => ({ start() {}, async stop() {} });\n');
+    writeFileSync(
+      join(dir, 'named.mjs'),
+      'export const createSendPath = () => ({ start() {}, async stop() {} });\n',
+    );
+    writeFileSync(
+      join(dir, 'default.mjs'),
+      'export default () => ({ start() {}, async stop() {} });\n',
+    );
     // Act
     const named = await loadSendPath(join(dir, 'named.mjs'));
     const fallback = await loadSendPath('./default.mjs', dir);
@@ -34,7 +40,8 @@ describe('loadSendPath', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bsim-load-'));
     writeFileSync(join(dir, 'wrong.mjs'), 'export const somethingElse = 1;\n');
     await expect(loadSendPath(join(dir, 'wrong.mjs'))).rejects.toThrow(
-      'export a SendPathFactory as the default export or as "createSendPath", or start() and stop() (a send path as written) (found: somethingElse)',
+      'export a SendPathFactory as the default export or as "createSendPath", or start() ' +
+        'and stop() (a send path as written) (found: somethingElse)',
     );
   });
 });

@@ -11,20 +11,26 @@ import { explainProperty } from '../../properties/judging/propertyTexts.js';
 const oneLine = /^[A-Za-z][^\n]{20,220}\.$/;
 
 describe('explainProperty', () => {
-  it.each([...propertyNames, ...campaignPropertyNames])('gives %s a meaning and a fix of one line each', (name) => {
-    // Act
-    const texts = explainProperty(name);
-    // Assert
-    expect(texts.meaning).toMatch(oneLine);
-    expect(texts.fix).toMatch(oneLine);
-    expect(texts.fix).not.toBe(texts.meaning);
-  });
+  it.each([...propertyNames, ...campaignPropertyNames])(
+    'gives %s a meaning and a fix of one line each',
+    (name) => {
+      // Act
+      const texts = explainProperty(name);
+      // Assert
+      expect(texts.meaning).toMatch(oneLine);
+      expect(texts.fix).toMatch(oneLine);
+      expect(texts.fix).not.toBe(texts.meaning);
+    },
+  );
 
   it("returns a checker's own texts", () => {
     // Act
     const texts = explainProperty('live-socket');
     // Assert
-    expect(texts).toEqual({ meaning: checkers['live-socket'].meaning, fix: checkers['live-socket'].fix });
+    expect(texts).toEqual({
+      meaning: checkers['live-socket'].meaning,
+      fix: checkers['live-socket'].fix,
+    });
   });
 
   it('knows no property by a name outside both tables', () => {

@@ -24,7 +24,8 @@ function throwingPath(handsOverFirst: boolean): SendPathFactory {
       const socket = env.makeSocket();
       sockets.push(socket);
       socket.ev.on('connection.update', (update) => {
-        if (update.connection === 'close' && sockets.length === 1) env.clock.setTimeout(connect, 100);
+        if (update.connection === 'close' && sockets.length === 1)
+          env.clock.setTimeout(connect, 100);
       });
       socket.ev.on('messages.upsert', (upsert: BaileysEventMap['messages.upsert']) => {
         for (const m of upsert.messages) {
@@ -52,7 +53,10 @@ function throwingPath(handsOverFirst: boolean): SendPathFactory {
 const timeline = parseTimeline({
   format: 'baileys-sim/timeline@1',
   seed: 3,
-  config: { reconnect: { initialMs: 500, maxMs: 5000, factor: 2, jitter: 0.5, maxAttempts: 6 }, replyDeadlineMs: 30000 },
+  config: {
+    reconnect: { initialMs: 500, maxMs: 5000, factor: 2, jitter: 0.5, maxAttempts: 6 },
+    replyDeadlineMs: 30000,
+  },
   events: [
     { at: 1000, do: 'inbound', chat: 'c1', msg: 'm1' },
     { at: 1500, do: 'drop', reason: 'connectionClosed' },
@@ -61,15 +65,24 @@ const timeline = parseTimeline({
 });
 
 describe('the receipt goes out before the handler runs', () => {
-  it('flags a message the listener threw away: the server has its receipt and never delivers it again', async () => {
-    // Act
-    const h = await simulate(timeline, throwingPath(false));
-    // Assert
-    expect(h.sockets.map((s) => s.openedAt !== undefined)).toEqual([true, true]);
-    expect(h.inbound[0]!.deliveries.map((d) => `${d.type}@${d.generation}`)).toEqual(['notify@1']);
-    expect(h.inbound[0]!.handedCount).toBe(0);
-    expect(checkInboundHandover(h).map((v) => v.message)).toEqual(['m1 (text in c1, delivered 1x: notify@1) never reached the bot']);
-  });
+  it(
+    'flags a message the listener threw away: the server has its receipt and never ' +
+      'delivers ' +
+      'it again',
+    async () => {
+      // Act
+      const h = await simulate(timeline, throwingPath(false));
+      // Assert
+      expect(h.sockets.map((s) => s.openedAt !== undefined)).toEqual([true, true]);
+      expect(h.inbound[0]!.deliveries.map((d) => `${d.type}@${d.generation}`)).toEqual([
+        'notify@1',
+      ]);
+      expect(h.inbound[0]!.handedCount).toBe(0);
+      expect(checkInboundHandover(h).map((v) => v.message)).toEqual([
+        'm1 (text in c1, delivered 1x: notify@1) never reached the bot',
+      ]);
+    },
+  );
 
   it('counts a message handed over before the listener threw as handed, once', async () => {
     // Act

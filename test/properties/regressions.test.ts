@@ -9,7 +9,9 @@ import { readFailureFile, replayFailure } from '../../properties/campaigns/failu
 import { specimens } from '../../properties/specimens/index.js';
 
 const dir = 'test/regressions';
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('regressions', () => {
   it('has one file per specimen, and no file of a specimen that is gone', () => {
@@ -28,7 +30,9 @@ describe('regressions', () => {
     const first = await replayFailure(failure);
     const second = await replayFailure(failure);
     // Assert
-    expect(first.violations.map((v) => v.property).sort()).toEqual(failure.violations.map((v) => v.property).sort());
+    expect(first.violations.map((v) => v.property).sort()).toEqual(
+      failure.violations.map((v) => v.property).sort(),
+    );
     expect(first.reproduced).toBe(true);
     expect(second.fingerprint).toBe(first.fingerprint);
   });

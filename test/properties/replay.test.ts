@@ -3,7 +3,11 @@
  * and verdict; another send path is judged on the same timeline.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { replayFailure, replayWith, type FailureFile } from '../../properties/campaigns/failureFile.js';
+import {
+  replayFailure,
+  replayWith,
+  type FailureFile,
+} from '../../properties/campaigns/failureFile.js';
 import { referenceSendPath } from '../../src/reference.js';
 import { caughtFailure } from './caughtFailure.js';
 
@@ -25,14 +29,17 @@ describe('replay', () => {
     expect(replayed.history.requests.length).toBeGreaterThan(0);
   });
 
-  it('judges the same timeline on another send path: a fixed path no longer reproduces it', async () => {
-    // Act
-    const replayed = await replayWith(failure, referenceSendPath);
-    // Assert
-    expect(replayed.violations).toEqual([]);
-    expect(replayed.sameHistory).toBe(false);
-    expect(replayed.reproduced).toBe(false);
-  });
+  it(
+    'judges the same timeline on another send ' + 'path: a fixed path no longer reproduces it',
+    async () => {
+      // Act
+      const replayed = await replayWith(failure, referenceSendPath);
+      // Assert
+      expect(replayed.violations).toEqual([]);
+      expect(replayed.sameHistory).toBe(false);
+      expect(replayed.reproduced).toBe(false);
+    },
+  );
 
   it('replays the server model the file records', async () => {
     // Arrange

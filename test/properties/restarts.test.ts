@@ -15,10 +15,15 @@ import { simulate } from '../../sim/simulate.js';
 import type { TimelineEvent } from '../../sim/timeline.js';
 import { timelineOf } from '../sim/helpers.js';
 
-const judge = async (events: TimelineEvent[], path: SendPathFactory) => checkAll(await simulate(timelineOf(events), path), defaultBoundLimits);
-const properties = (violations: { property: string }[]) => [...new Set(violations.map((v) => v.property))].sort();
+const judge = async (events: TimelineEvent[], path: SendPathFactory) =>
+  checkAll(await simulate(timelineOf(events), path), defaultBoundLimits);
+const properties = (violations: { property: string }[]) =>
+  [...new Set(violations.map((v) => v.property))].sort();
 
-/** A message whose receipt is lost, answered; a restart; the server delivers the message again to the new path. */
+/**
+ * A message whose receipt is lost, answered; a restart; the server delivers the message again to
+ * the new path.
+ */
 const redelivered: TimelineEvent[] = [
   { at: 0, do: 'receiptsLost', untilAt: 1000 },
   { at: 100, do: 'inbound', chat: 'c1', msg: 'm1' },
@@ -28,14 +33,19 @@ const redelivered: TimelineEvent[] = [
 ];
 
 describe('inbound-handover across a restart', () => {
-  it('flags a message handed over before a restart and again after it, naming the restart', async () => {
-    // Act
-    const violations = await judge(redelivered, memoryOnlyDedupe);
-    // Assert
-    expect(violations.map((v) => v.message)).toEqual([
-      expect.stringMatching(/^m1 \(text in c1, delivered 2x: notify@1, append@2\) reached the bot 2 times: .*restart at 5000 ms.*env\.store$/),
-    ]);
-  });
+  it(
+    'flags a message handed over before a restart ' + 'and again after it, naming the restart',
+    async () => {
+      // Act
+      const violations = await judge(redelivered, memoryOnlyDedupe);
+      // Assert
+      expect(violations.map((v) => v.message)).toEqual([
+        expect.stringMatching(
+          /^m1 \(text in c1, delivered 2x: notify@1, append@2\) reached the bot 2 times: .*restart at 5000 ms.*env\.store$/,
+        ),
+      ]);
+    },
+  );
 
   it('passes the reference, which keeps the handed ids in the store', async () => {
     // Act
@@ -45,7 +55,8 @@ describe('inbound-handover across a restart', () => {
   });
 
   it('excuses a message delivered to a path that was stopping for a restart', async () => {
-    // Arrange: a path whose stop() stops handing messages over at once but ends its socket 1 s later
+    // Arrange: a path whose stop() stops handing messages over at once but ends its socket 1 s
+    // later
     const slowShutdown: SendPathFactory = (env) => {
       let stopping = false;
       const path = referenceSendPath(env);
@@ -69,7 +80,9 @@ describe('inbound-handover across a restart', () => {
     // Assert
     const m2 = history.inbound.find((m) => m.msg === 'm2')!;
     expect(m2).toMatchObject({ handedCount: 0, deliveries: [{ generation: 1, type: 'notify' }] });
-    expect(checkAll(history, defaultBoundLimits).filter((v) => v.property === 'inbound-handover')).toEqual([]);
+    expect(
+      checkAll(history, defaultBoundLimits).filter((v) => v.property === 'inbound-handover'),
+    ).toEqual([]);
   });
 });
 
@@ -86,10 +99,14 @@ describe('clean across a restart', () => {
     const violations = await judge(events, stopKeepsTimers);
     // Assert
     expect(violations.filter((v) => v.property === 'clean').map((v) => v.message)).toContainEqual(
-      expect.stringMatching(/^\d+ send-path timer\(s\) alive after stop\(\) for the restart at 1200 ms/),
+      expect.stringMatching(
+        /^\d+ send-path timer\(s\) alive after stop\(\) for the restart at 1200 ms/,
+      ),
     );
     expect(violations.filter((v) => v.property === 'clean').map((v) => v.message)).toContainEqual(
-      expect.stringMatching(/send\(s\)|socket 2 .* was neither ended nor closed when stop\(\) for the restart at 1200 ms resolved/),
+      expect.stringMatching(
+        /send\(s\)|socket 2 .* was neither ended nor closed when stop\(\) for the restart at 1200 ms resolved/,
+      ),
     );
   });
 
@@ -157,7 +174,9 @@ describe('exactly-once across a restart', () => {
     // Act
     const violations = await judge(rateLimitedThenRestart, trustsWrite);
     // Assert
-    expect(violations.filter((v) => v.property === 'exactly-once').map((v) => v.key)).toContain('r2');
+    expect(violations.filter((v) => v.property === 'exactly-once').map((v) => v.key)).toContain(
+      'r2',
+    );
   });
 });
 
@@ -185,7 +204,11 @@ describe('order across a restart', () => {
     const history = await simulate(timeline, referenceSendPath);
     // Assert: r2's only copy came after r3's, from socket 1, after the restart's stop
     const visible = history.server.visible['c1']!.map((v) => [v.key, v.generation]);
-    expect(visible).toEqual([['r1', 1], ['r3', 2], ['r2', 1]]);
+    expect(visible).toEqual([
+      ['r1', 1],
+      ['r3', 2],
+      ['r2', 1],
+    ]);
     expect(checkOrder(history)).toEqual([]);
     const noRestartRecorded = { ...history, restarts: [] };
     expect(checkOrder(noRestartRecorded).map((v) => v.key)).toEqual(['r2']);
@@ -200,12 +223,15 @@ describe('terminal-respected across a restart', () => {
     { at: 9000, do: 'heal' },
   ];
 
-  it("excuses a restarted bot's new path for connecting after the old one's terminal close", async () => {
-    // Act
-    const violations = await judge(conflict, referenceSendPath);
-    // Assert
-    expect(properties(violations)).toEqual([]);
-  });
+  it(
+    "excuses a restarted bot's new path for " + "connecting after the old one's terminal close",
+    async () => {
+      // Act
+      const violations = await judge(conflict, referenceSendPath);
+      // Assert
+      expect(properties(violations)).toEqual([]);
+    },
+  );
 
   it('still flags a path that reconnects itself after the terminal close', async () => {
     // Act

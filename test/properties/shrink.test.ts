@@ -1,7 +1,7 @@
 /**
  * The shrinker on its own, with failure tests that need no simulation: what it keeps is exactly
- * what the test needs (1-minimal), a removed message takes its replies with it, candidates that
- * are no timeline cost nothing, the budget bounds the work, and the same input gives the same result.
+ * what the test needs (1-minimal), a removed message takes its replies with it, candidates that are
+ * no timeline cost nothing, the budget bounds the work, and the same input gives the same result.
  */
 import { describe, expect, it } from 'vitest';
 import { shrinkTimeline, type StillFails } from '../../properties/campaigns/shrink.js';
@@ -21,17 +21,21 @@ function noisyTimeline(): Timeline {
 }
 
 /** Fails while the timeline still has the reply r3 and a drop. */
-const needsReplyAndDrop: StillFails = async (t) => t.events.some((e) => e.do === 'reply' && e.key === 'r3') && t.events.some((e) => e.do === 'drop');
+const needsReplyAndDrop: StillFails = async (t) =>
+  t.events.some((e) => e.do === 'reply' && e.key === 'r3') && t.events.some((e) => e.do === 'drop');
 
 describe('shrinkTimeline', () => {
-  it('keeps exactly the events the failure needs, and what they need to be a timeline', async () => {
-    // Act
-    const shrunk = await shrinkTimeline(noisyTimeline(), needsReplyAndDrop);
-    // Assert
-    expect(shrunk.timeline.events.map((e) => e.do)).toEqual(['inbound', 'reply', 'drop']);
-    expect(shrunk.timeline.events[0]).toMatchObject({ msg: 'm3' });
-    expect(shrunk.oneMinimal).toBe(true);
-  });
+  it(
+    'keeps exactly the events the failure ' + 'needs, and what they need to be a timeline',
+    async () => {
+      // Act
+      const shrunk = await shrinkTimeline(noisyTimeline(), needsReplyAndDrop);
+      // Assert
+      expect(shrunk.timeline.events.map((e) => e.do)).toEqual(['inbound', 'reply', 'drop']);
+      expect(shrunk.timeline.events[0]).toMatchObject({ msg: 'm3' });
+      expect(shrunk.oneMinimal).toBe(true);
+    },
+  );
 
   it('removes a message together with the replies that refer to it', async () => {
     // Arrange: fails while any drop is left; every message and reply can go.
@@ -45,7 +49,9 @@ describe('shrinkTimeline', () => {
     // Assert: no candidate ever held a reply without its message.
     expect(shrunk.timeline.events.map((e) => e.do)).toEqual(['drop']);
     for (const candidate of seen) {
-      const messages = new Set(candidate.events.flatMap((e) => (e.do === 'inbound' ? [e.msg] : [])));
+      const messages = new Set(
+        candidate.events.flatMap((e) => (e.do === 'inbound' ? [e.msg] : [])),
+      );
       expect(candidate.events.filter((e) => e.do === 'reply' && !messages.has(e.to))).toEqual([]);
     }
   });

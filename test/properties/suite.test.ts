@@ -31,23 +31,29 @@ const failuresDir = mkdtempSync(join(tmpdir(), 'baileys-sim-suite-'));
 const reference = builtInSendPath('reference');
 
 describe('reference send path', () => {
-  fcTest.prop([runArb()], { numRuns: 200 })('passes every property on generated timelines', async (run) => {
-    // Act
-    const history = await simulate(run.timeline, referenceSendPath);
-    const violations = checkAll(history);
-    // Assert: on failure, leave the (latest = most shrunk) timeline where a human can replay it.
-    if (violations.length > 0) {
-      const file = await writeFailureFile(failuresDir, {
-        format: 'baileys-sim/failure@1',
-        path: 'reference',
-        timeline: run.timeline,
-        dedupeById: true,
-        violations,
-        fingerprint: fingerprint(history),
-      });
-      expect.fail(`${violations.map((v) => `${v.property}: ${v.message}`).join('\n')}\nreplay: ${replayCommand(file)}`);
-    }
-  });
+  fcTest.prop([runArb()], { numRuns: 200 })(
+    'passes every property on generated timelines',
+    async (run) => {
+      // Act
+      const history = await simulate(run.timeline, referenceSendPath);
+      const violations = checkAll(history);
+      // Assert: on failure, leave the (latest = most shrunk) timeline where a human can replay it.
+      if (violations.length > 0) {
+        const file = await writeFailureFile(failuresDir, {
+          format: 'baileys-sim/failure@1',
+          path: 'reference',
+          timeline: run.timeline,
+          dedupeById: true,
+          violations,
+          fingerprint: fingerprint(history),
+        });
+        expect.fail(
+          `${violations.map((v) => `${v.property}: ${v.message}`).join('\n')}\n` +
+            `replay: ${replayCommand(file)}`,
+        );
+      }
+    },
+  );
 
   it('passes a campaign with determinism sampled on every 10th run', async () => {
     // Act
@@ -68,24 +74,41 @@ describe('reference send path', () => {
 const specimenRunsMax = 1000;
 
 describe.each(specimens.map((s) => [s.name, s] as const))('specimen %s', (name, specimen) => {
-  it(`is caught by ${specimen.caughtBy.join(' or ')}, each property shrunk on its own to a 1-minimal timeline, deterministic and replayable`, async () => {
-    // Arrange
-    const path = builtInSendPath(`specimen:${name}`);
-    // Act
-    const result = await runCampaign({ path, seed: 42, numRuns: specimenRunsMax, only: specimen.caughtBy, failFast: true });
-    // Assert
-    expect(result.failures.length, `${name} was not caught in ${specimenRunsMax} runs`).toBeGreaterThan(0);
-    for (const failure of result.failures) {
-      expect(specimen.caughtBy).toContain(failure.property);
-      expect(failure.violations.map((v) => v.property)).toContain(failure.property);
-      expect(failure.timeline.events.length).toBeLessThanOrEqual(failure.eventsBeforeShrink);
-      expect(failure.oneMinimal).toBe(true);
-      expect(await singleRemovalsThatStillFail(failure.property, failure.timeline, path)).toEqual([]);
-      const file = await writeFailureFile(failuresDir, failureFileOf(result, failure));
-      expect(file).toMatch(new RegExp(`specimen-${name}-${failure.property}-[0-9a-f]{12}\\.json$`));
-    }
-    expect(result.determinism.mismatches).toBe(0);
-  });
+  it(
+    `is caught by ${specimen.caughtBy.join(' or ')}, each property shrunk on its own to a ` +
+      `1-minimal timeline, deterministic and replayable`,
+    async () => {
+      // Arrange
+      const path = builtInSendPath(`specimen:${name}`);
+      // Act
+      const result = await runCampaign({
+        path,
+        seed: 42,
+        numRuns: specimenRunsMax,
+        only: specimen.caughtBy,
+        failFast: true,
+      });
+      // Assert
+      expect(
+        result.failures.length,
+        `${name} was not caught in ${specimenRunsMax} runs`,
+      ).toBeGreaterThan(0);
+      for (const failure of result.failures) {
+        expect(specimen.caughtBy).toContain(failure.property);
+        expect(failure.violations.map((v) => v.property)).toContain(failure.property);
+        expect(failure.timeline.events.length).toBeLessThanOrEqual(failure.eventsBeforeShrink);
+        expect(failure.oneMinimal).toBe(true);
+        expect(await singleRemovalsThatStillFail(failure.property, failure.timeline, path)).toEqual(
+          [],
+        );
+        const file = await writeFailureFile(failuresDir, failureFileOf(result, failure));
+        expect(file).toMatch(
+          new RegExp(`specimen-${name}-${failure.property}-[0-9a-f]{12}\\.json$`),
+        );
+      }
+      expect(result.determinism.mismatches).toBe(0);
+    },
+  );
 });
 
 /**
@@ -93,11 +116,17 @@ describe.each(specimens.map((s) => [s.name, s] as const))('specimen %s', (name, 
  * timeline that breaks `property`: none, for a 1-minimal one. Checked here independently of the
  * shrinker, one simulation per event.
  */
-async function singleRemovalsThatStillFail(property: VerdictProperty, timeline: Timeline, path: NamedSendPath): Promise<number[]> {
+async function singleRemovalsThatStillFail(
+  property: VerdictProperty,
+  timeline: Timeline,
+  path: NamedSendPath,
+): Promise<number[]> {
   const failing: number[] = [];
   for (const [index, event] of timeline.events.entries()) {
     const gone = event.do === 'inbound' ? event.msg : undefined;
-    const events = timeline.events.filter((e, i) => i !== index && (gone === undefined || (e as { to?: string }).to !== gone));
+    const events = timeline.events.filter(
+      (e, i) => i !== index && (gone === undefined || (e as { to?: string }).to !== gone),
+    );
     let candidate: Timeline;
     try {
       candidate = parseTimeline({ ...timeline, events });
@@ -110,12 +139,21 @@ async function singleRemovalsThatStillFail(property: VerdictProperty, timeline: 
 }
 
 describe('verdict specimen never-connects', () => {
-  fcTest.prop([runArb()], { numRuns: 30 })('passes every property of every run, having given the ones about replies and inbound nothing to judge', async (run) => {
-    // Act
-    const history = await simulate(run.timeline, specimenByName('never-connects').factory);
-    const judged = judgedBy(history);
-    // Assert: only a campaign-level verdict can catch it.
-    expect(checkAll(history)).toEqual([]);
-    expect([judged['exactly-once'], judged.liveness, judged['inbound-handover'], judged['live-socket']]).toEqual([false, false, false, false]);
-  });
+  fcTest.prop([runArb()], { numRuns: 30 })(
+    'passes every property of every run, having given the ones about replies and inbound ' +
+      'nothing to judge',
+    async (run) => {
+      // Act
+      const history = await simulate(run.timeline, specimenByName('never-connects').factory);
+      const judged = judgedBy(history);
+      // Assert: only a campaign-level verdict can catch it.
+      expect(checkAll(history)).toEqual([]);
+      expect([
+        judged['exactly-once'],
+        judged.liveness,
+        judged['inbound-handover'],
+        judged['live-socket'],
+      ]).toEqual([false, false, false, false]);
+    },
+  );
 });

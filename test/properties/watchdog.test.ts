@@ -50,7 +50,8 @@ beforeAll(async () => {
     const stood = broken?.property === 'makes-progress' ? broken.stall : undefined;
     const eventsLeft = stood !== undefined && stood.eventsFired < stall.timeline.events.length;
     // Busy from the third message handed over: a run whose message came in with that inbound.
-    const atInbound = stood !== undefined && stall.timeline.events[stood.lastEventIndex!]?.do === 'inbound';
+    const atInbound =
+      stood !== undefined && stall.timeline.events[stood.lastEventIndex!]?.do === 'inbound';
     if (stall.runIndex > 0 && eventsLeft && atInbound) break;
   }
   // Each seed's chunk waits out its stalled run's timeout (400 ms of wall time) and more.
@@ -65,19 +66,28 @@ describe('a chunk in a watched thread', () => {
     expect(watched).toEqual(here);
   });
 
-  it('is stopped when a run makes no progress, and fails makes-progress with where it stood', async () => {
-    const failure = stall;
-    const broken = failure.campaignViolation;
-    expect(broken).toMatchObject({ property: 'makes-progress', runTimeoutMs: 400, stall: { phase: 'generated' } });
-    if (broken?.property !== 'makes-progress') throw new Error('unreachable');
-    expect(failure.timeline).toEqual(await generatedTimeline({ seed: stalledSeed }, failure.runIndex));
-    expect(broken.stall.eventsFired).toBeGreaterThan(0);
-    expect(broken.stall.eventsFired).toBeLessThan(failure.timeline.events.length);
-    expect(failure.timeline.events[broken.stall.lastEventIndex!]!.do).toBe('inbound');
-    expect(stalled.runs).toBe(failure.runIndex + 1);
-    expect(stalled.stoppedAt).toBe(failure.runIndex);
-    expect(stalled.violationsByProperty['makes-progress']).toBe(1);
-  });
+  it(
+    'is stopped when a run makes no progress, ' + 'and fails makes-progress with where it stood',
+    async () => {
+      const failure = stall;
+      const broken = failure.campaignViolation;
+      expect(broken).toMatchObject({
+        property: 'makes-progress',
+        runTimeoutMs: 400,
+        stall: { phase: 'generated' },
+      });
+      if (broken?.property !== 'makes-progress') throw new Error('unreachable');
+      expect(failure.timeline).toEqual(
+        await generatedTimeline({ seed: stalledSeed }, failure.runIndex),
+      );
+      expect(broken.stall.eventsFired).toBeGreaterThan(0);
+      expect(broken.stall.eventsFired).toBeLessThan(failure.timeline.events.length);
+      expect(failure.timeline.events[broken.stall.lastEventIndex!]!.do).toBe('inbound');
+      expect(stalled.runs).toBe(failure.runIndex + 1);
+      expect(stalled.stoppedAt).toBe(failure.runIndex);
+      expect(stalled.violationsByProperty['makes-progress']).toBe(1);
+    },
+  );
 
   it('keeps the stalled run of a path with its own settings as the path played it', async () => {
     // Act
@@ -105,7 +115,10 @@ describe('a chunk in a watched thread', () => {
   it('reports a send path that cannot be loaded as the thread error it is', async () => {
     const error = await searchOn(lane, task('specimen:no-such', 10), 400).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SimulationThreadError);
-    expect(error).toMatchObject({ errorName: 'SendPathLoadError', message: expect.stringContaining('unknown send path "specimen:no-such"') });
+    expect(error).toMatchObject({
+      errorName: 'SendPathLoadError',
+      message: expect.stringContaining('unknown send path "specimen:no-such"'),
+    });
   });
 });
 
@@ -114,9 +127,17 @@ describe('generatedTimeline', () => {
     // Arrange
     const played: Timeline[] = [];
     const path = await loadSendPath(neverConnects);
-    await runCampaign({ path, seed: 77, numRuns: 12, stepsMax: 12, onRun: (_done, run) => played.push(run.timeline) });
+    await runCampaign({
+      path,
+      seed: 77,
+      numRuns: 12,
+      stepsMax: 12,
+      onRun: (_done, run) => played.push(run.timeline),
+    });
     // Act
-    const regenerated = await Promise.all([0, 5, 11].map((i) => generatedTimeline({ seed: 77, stepsMax: 12 }, i)));
+    const regenerated = await Promise.all(
+      [0, 5, 11].map((i) => generatedTimeline({ seed: 77, stepsMax: 12 }, i)),
+    );
     // Assert
     expect(regenerated).toEqual([played[0], played[5], played[11]]);
   });
@@ -125,7 +146,13 @@ describe('generatedTimeline', () => {
 describe('a replay in a watched thread', () => {
   it('is stopped when it makes no progress, and answers otherwise', async () => {
     // Arrange
-    const failure = { format: 'baileys-sim/failure@1' as const, path: busyLoop, timeline: stall.timeline, violations: [], fingerprint: '' };
+    const failure = {
+      format: 'baileys-sim/failure@1' as const,
+      path: busyLoop,
+      timeline: stall.timeline,
+      violations: [],
+      fingerprint: '',
+    };
     // Act
     const again = await replayWatched(failure, busyLoop, repoRoot, 300);
     const fixed = await replayWatched(failure, neverConnects, repoRoot, 300);
@@ -139,10 +166,20 @@ describe('a replay in a watched thread', () => {
 describe('runShardedCampaign with a run timeout', () => {
   it('refuses a send path given as a factory, which no other thread can load', async () => {
     const path = await loadSendPath(neverConnects);
-    await expect(runShardedCampaign({ pathSpec: 'mine', sendPath: path, workers: 1, seed: 1, runTimeoutMs: 1000 })).rejects.toThrow(/no watchdog can stop it/);
+    await expect(
+      runShardedCampaign({
+        pathSpec: 'mine',
+        sendPath: path,
+        workers: 1,
+        seed: 1,
+        runTimeoutMs: 1000,
+      }),
+    ).rejects.toThrow(/no watchdog can stop it/);
   });
 
   it('refuses a run timeout out of range', async () => {
-    await expect(runShardedCampaign({ pathSpec: 'reference', workers: 1, seed: 1, runTimeoutMs: 5 })).rejects.toThrow('runTimeoutMs must be a whole number of ms from 100 to 3600000 (got 5)');
+    await expect(
+      runShardedCampaign({ pathSpec: 'reference', workers: 1, seed: 1, runTimeoutMs: 5 }),
+    ).rejects.toThrow('runTimeoutMs must be a whole number of ms from 100 to 3600000 (got 5)');
   });
 });

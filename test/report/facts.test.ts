@@ -22,41 +22,66 @@ function story(timeline: Timeline, history: History): string[] {
 }
 
 /** Index of the first line that `matches`, failing loudly when there is none. */
-function lineOf(lines: readonly string[], matches: (line: string) => boolean, what: string): number {
+function lineOf(
+  lines: readonly string[],
+  matches: (line: string) => boolean,
+  what: string,
+): number {
   const index = lines.findIndex(matches);
   if (index < 0) throw new Error(`no line ${what} in:\n${lines.join('\n')}`);
   return index;
 }
 
 describe('the story of a run', () => {
-  it('tells each message handed to the bot, the reply it asked for and how its promise settled, then stop()', async () => {
-    // Arrange
-    const timeline = timelineOf([
-      { at: 0, do: 'inbound', chat: 'c1', msg: 'm1' },
-      { at: 2000, do: 'reply', to: 'm1', key: 'r1' },
-      { at: 5000, do: 'stop' },
-    ]);
-    // Act
-    const history = await simulate(timeline, builtInSendPath('reference').factory);
-    const lines = story(timeline, history);
-    // Assert
-    const emitted = lineOf(lines, (l) => l.startsWith('m1 emitted to the path on socket 1'), 'of the emission');
-    const handed = lineOf(lines, (l) => l === 'm1 handed to the bot', 'of the hand-over');
-    const called = lineOf(lines, (l) => l === 'the bot calls reply(r1) on m1 (chat c1)', 'of the call');
-    const resolved = lineOf(lines, (l) => l === 'reply(r1) resolved', 'of the settlement');
-    const stopCalled = lineOf(lines, (l) => l === 'the harness calls stop() (a stop event)', 'of stop()');
-    const stopResolved = lineOf(lines, (l) => l === 'stop() resolved', 'of stop() resolving');
-    expect([emitted, handed, called, resolved, stopCalled, stopResolved]).toEqual([...[emitted, handed, called, resolved, stopCalled, stopResolved]].sort((a, b) => a - b));
-  });
+  it(
+    'tells each message handed to the bot, the reply it asked for and how its promise ' +
+      'settled, then stop()',
+    async () => {
+      // Arrange
+      const timeline = timelineOf([
+        { at: 0, do: 'inbound', chat: 'c1', msg: 'm1' },
+        { at: 2000, do: 'reply', to: 'm1', key: 'r1' },
+        { at: 5000, do: 'stop' },
+      ]);
+      // Act
+      const history = await simulate(timeline, builtInSendPath('reference').factory);
+      const lines = story(timeline, history);
+      // Assert
+      const emitted = lineOf(
+        lines,
+        (l) => l.startsWith('m1 emitted to the path on socket 1'),
+        'of the emission',
+      );
+      const handed = lineOf(lines, (l) => l === 'm1 handed to the bot', 'of the hand-over');
+      const called = lineOf(
+        lines,
+        (l) => l === 'the bot calls reply(r1) on m1 (chat c1)',
+        'of the call',
+      );
+      const resolved = lineOf(lines, (l) => l === 'reply(r1) resolved', 'of the settlement');
+      const stopCalled = lineOf(
+        lines,
+        (l) => l === 'the harness calls stop() (a stop event)',
+        'of stop()',
+      );
+      const stopResolved = lineOf(lines, (l) => l === 'stop() resolved', 'of stop() resolving');
+      expect([emitted, handed, called, resolved, stopCalled, stopResolved]).toEqual(
+        [...[emitted, handed, called, resolved, stopCalled, stopResolved]].sort((a, b) => a - b),
+      );
+    },
+  );
 
   it('tells every second copy of a message, emitted and handed to the bot again', async () => {
-    // Arrange: a lost receipt makes the server deliver m1 again at the next login; the specimen hands every copy over.
+    // Arrange: a lost receipt makes the server deliver m1 again at the next login; the specimen
+    // hands every copy over.
     const timeline = redeliveredTimeline();
     // Act
     const history = await simulate(timeline, builtInSendPath('specimen:no-inbound-dedupe').factory);
     const lines = story(timeline, history);
     // Assert
-    expect(lines).toContainEqual(expect.stringMatching(/^m1 emitted to the path on socket \d+ again \(append: 2nd copy\)$/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(/^m1 emitted to the path on socket \d+ again \(append: 2nd copy\)$/),
+    );
     expect(lines).toContain('m1 handed to the bot again (2nd time): a second copy');
   });
 
@@ -75,7 +100,10 @@ describe('the story of a run', () => {
     const rejected = history.requests.filter((r) => r.outcome === 'fail');
     expect(rejected.length).toBeGreaterThan(0);
     for (const r of rejected) {
-      expect(lines).toContain(`reply(${r.key}) rejected: the socket was not open, so nothing was written (428 Connection Closed)`);
+      expect(lines).toContain(
+        `reply(${r.key}) rejected: the socket was not open, so nothing was written (428 ` +
+          `Connection Closed)`,
+      );
     }
   });
 });
@@ -90,7 +118,10 @@ describe('facts of one millisecond', () => {
     const generation = history.attempts[seq - 1]!.generation;
     return [
       facts.findIndex((f: Fact) => f.source === 'attempt' && f.text.startsWith(`attempt #${seq} `)),
-      facts.findIndex((f: Fact) => f.source === 'socket' && f.text.startsWith(`socket ${generation} close emitted`)),
+      facts.findIndex(
+        (f: Fact) =>
+          f.source === 'socket' && f.text.startsWith(`socket ${generation} close emitted`),
+      ),
     ];
   }
 
@@ -107,7 +138,10 @@ describe('facts of one millisecond', () => {
     const history = await simulate(timeline, builtInSendPath('specimen:captured-socket').factory);
     // Assert
     const first = history.attempts[0]!;
-    expect(first).toMatchObject({ at: history.sockets[0]!.closeEmittedAt, closeEmittedBefore: false });
+    expect(first).toMatchObject({
+      at: history.sockets[0]!.closeEmittedAt,
+      closeEmittedBefore: false,
+    });
     const [attempt, close] = places(timeline, history, first.seq);
     expect(attempt).toBeLessThan(close);
   });
@@ -118,7 +152,10 @@ describe('facts of one millisecond', () => {
       start() {
         const socket = env.makeSocket({});
         socket.ev.on('connection.update', ({ connection }) => {
-          if (connection === 'close') void socket.sendMessage('15550000001@s.whatsapp.net', { text: '[key=r9] late' }).catch(() => undefined);
+          if (connection === 'close')
+            void socket
+              .sendMessage('15550000001@s.whatsapp.net', { text: '[key=r9] late' })
+              .catch(() => undefined);
         });
       },
       async stop() {},
@@ -132,28 +169,42 @@ describe('facts of one millisecond', () => {
     const history = await simulate(timeline, sendsOnClose);
     // Assert
     const late = history.attempts[0]!;
-    expect(late).toMatchObject({ at: history.sockets[0]!.closeEmittedAt, closeEmittedBefore: true });
+    expect(late).toMatchObject({
+      at: history.sockets[0]!.closeEmittedAt,
+      closeEmittedBefore: true,
+    });
     const [attempt, close] = places(timeline, history, late.seq);
     expect(attempt).toBeGreaterThan(close);
   });
 
-  it('keeps effects after their causes: emitted before handed, called before settled, stop() called before it resolved', async () => {
-    for (const timeline of runs.slice(0, 20)) {
-      // Arrange / Act
-      const history = await simulate(timeline, builtInSendPath('reference').factory);
-      const lines = story(timeline, history);
-      // Assert
-      for (const m of history.inbound.filter((i) => i.receivedAt !== undefined)) {
-        expect(lines.indexOf(`${m.msg} handed to the bot`)).toBeGreaterThan(lines.findIndex((l) => l.startsWith(`${m.msg} emitted to the path`)));
+  it(
+    'keeps effects after their causes: emitted before handed, called before settled, ' +
+      'stop() ' +
+      'called before it resolved',
+    async () => {
+      for (const timeline of runs.slice(0, 20)) {
+        // Arrange / Act
+        const history = await simulate(timeline, builtInSendPath('reference').factory);
+        const lines = story(timeline, history);
+        // Assert
+        for (const m of history.inbound.filter((i) => i.receivedAt !== undefined)) {
+          expect(lines.indexOf(`${m.msg} handed to the bot`)).toBeGreaterThan(
+            lines.findIndex((l) => l.startsWith(`${m.msg} emitted to the path`)),
+          );
+        }
+        for (const r of history.requests.filter(
+          (q) => q.calledAt !== undefined && q.kind === 'reply',
+        )) {
+          const called = lines.findIndex((l) => l.startsWith(`the bot calls reply(${r.key}) `));
+          const settled = lines.findIndex((l) => l.startsWith(`reply(${r.key}) `));
+          expect(settled).toBeGreaterThan(called);
+        }
+        expect(lines.indexOf('stop() resolved')).toBeGreaterThan(
+          lines.findIndex((l) => l.startsWith('the harness calls stop()')),
+        );
       }
-      for (const r of history.requests.filter((q) => q.calledAt !== undefined && q.kind === 'reply')) {
-        const called = lines.findIndex((l) => l.startsWith(`the bot calls reply(${r.key}) `));
-        const settled = lines.findIndex((l) => l.startsWith(`reply(${r.key}) `));
-        expect(settled).toBeGreaterThan(called);
-      }
-      expect(lines.indexOf('stop() resolved')).toBeGreaterThan(lines.findIndex((l) => l.startsWith('the harness calls stop()')));
-    }
-  });
+    },
+  );
 
   it('tells a history recorded without a journal in time order, as gathered', async () => {
     // Arrange

@@ -10,7 +10,10 @@ import { escapeHtml, renderReportHtml } from '../../report/html.js';
 import { simulate } from '../../sim/simulate.js';
 import { redeliveredTimeline } from './timelines.js';
 
-/** The report of the specimen that hands every copy of a message to the bot, on a timeline that redelivers one. */
+/**
+ * The report of the specimen that hands every copy of a message to the bot, on a timeline that
+ * redelivers one.
+ */
 async function reportOfSecondCopy(): Promise<string> {
   const timeline = redeliveredTimeline();
   const history = await simulate(timeline, builtInSendPath('specimen:no-inbound-dedupe').factory);
@@ -41,7 +44,13 @@ describe('the HTML report', () => {
     const html = await reportOfSecondCopy();
     // Assert
     const texts = explainProperty('inbound-handover');
-    expect(html).toContain(`<section class="property" data-testid="property" data-property="inbound-handover"><h3>inbound-handover</h3><p class="meaning" data-testid="meaning">${escapeHtml(texts.meaning)}</p>`);
-    expect(html).toContain(`<p class="fix" data-testid="fix"><b>Typical fix:</b> ${escapeHtml(texts.fix)}</p>`);
+    expect(html).toContain(
+      `<section class="property" data-testid="property" ` +
+        `data-property="inbound-handover"><h3>inbound-handover</h3><p class="meaning" ` +
+        `data-testid="meaning">${escapeHtml(texts.meaning)}</p>`,
+    );
+    expect(html).toContain(
+      `<p class="fix" data-testid="fix"><b>Typical fix:</b> ${escapeHtml(texts.fix)}</p>`,
+    );
   });
 });

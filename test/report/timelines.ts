@@ -2,7 +2,10 @@
 import type { Timeline } from '../../sim/timeline.js';
 import { timelineOf } from '../sim/helpers.js';
 
-/** m1 arrives while receipts are lost, and the connection drops: the server delivers it again at the next login. */
+/**
+ * m1 arrives while receipts are lost, and the connection drops: the server delivers it again at the
+ * next login.
+ */
 export function redeliveredTimeline(): Timeline {
   return timelineOf([
     { at: 0, do: 'receiptsLost', untilAt: 10_000 },

@@ -18,20 +18,46 @@ import type { VerdictProperty } from '../../properties/judging/verdictProperties
 import { specimenByName } from '../../properties/specimens/index.js';
 
 /** The summary of a campaign as `run --json` prints it (through JSON), and its text. */
-async function campaign(options: Partial<CampaignOptions> & { path: CampaignOptions['path'] }): Promise<{ summary: CampaignSummary; text: string[] }> {
+async function campaign(
+  options: Partial<CampaignOptions> & { path: CampaignOptions['path'] },
+): Promise<{ summary: CampaignSummary; text: string[] }> {
   const result = await runCampaign({ seed: 1, numRuns: 200, ...options });
-  const files = new Map<VerdictProperty, WrittenFile>(result.failures.map((f) => [f.property, { file: `${f.property}.json`, replayCommand: `replay ${f.property}.json` }]));
-  const summary = JSON.parse(JSON.stringify(summarize(result, files, { failFast: options.failFast }))) as CampaignSummary;
+  const files = new Map<VerdictProperty, WrittenFile>(
+    result.failures.map((f) => [
+      f.property,
+      { file: `${f.property}.json`, replayCommand: `replay ${f.property}.json` },
+    ]),
+  );
+  const summary = JSON.parse(
+    JSON.stringify(summarize(result, files, { failFast: options.failFast })),
+  ) as CampaignSummary;
   return { summary, text: formatSummary(summary) };
 }
 
 /** The property table as the text prints it. */
-function tableRows(text: readonly string[]): { property: string; verdict: string; violated: number; judged: number; first?: number; shrunk?: number }[] {
-  const row = /^ {4}(\S+) +(held|violated|not judged|skipped) +(\d+) +(\d+) +(run (\d+)|-) +((\d+) events?|-)/;
+function tableRows(text: readonly string[]): {
+  property: string;
+  verdict: string;
+  violated: number;
+  judged: number;
+  first?: number;
+  shrunk?: number;
+}[] {
+  const row =
+    /^ {4}(\S+) +(held|violated|not judged|skipped) +(\d+) +(\d+) +(run (\d+)|-) +((\d+) events?|-)/;
   return text.flatMap((line) => {
     const m = row.exec(line);
     if (m === null) return [];
-    return [{ property: m[1]!, verdict: m[2]!, violated: Number(m[3]), judged: Number(m[4]), ...(m[6] && { first: Number(m[6]) - 1 }), ...(m[8] && { shrunk: Number(m[8]) }) }];
+    return [
+      {
+        property: m[1]!,
+        verdict: m[2]!,
+        violated: Number(m[3]),
+        judged: Number(m[4]),
+        ...(m[6] && { first: Number(m[6]) - 1 }),
+        ...(m[8] && { shrunk: Number(m[8]) }),
+      },
+    ];
   });
 }
 
@@ -49,10 +75,19 @@ function expectOneVerdict(summary: CampaignSummary, text: readonly string[]): vo
       ...(row.shrunkEvents !== undefined && { shrunk: row.shrunkEvents }),
     })),
   );
-  expect(summary.properties.filter((row) => row.verdict === 'violated').map((row) => row.property).sort()).toEqual([...failed].sort());
+  expect(
+    summary.properties
+      .filter((row) => row.verdict === 'violated')
+      .map((row) => row.property)
+      .sort(),
+  ).toEqual([...failed].sort());
   for (const failure of summary.failures) {
     const row = summary.properties.find((r) => r.property === failure.property)!;
-    expect([row.firstRunIndex, row.shrunkEvents, row.runsViolated]).toEqual([failure.runIndex, failure.events, failure.runsViolated]);
+    expect([row.firstRunIndex, row.shrunkEvents, row.runsViolated]).toEqual([
+      failure.runIndex,
+      failure.events,
+      failure.runsViolated,
+    ]);
   }
   // The blocks and the last line: the same properties, the worst for a user first.
   const blocks = text.flatMap((line) => /^FAIL(?: \d+\/\d+)? {2}([a-z-]+)/.exec(line)?.[1] ?? []);
@@ -74,60 +109,92 @@ describe('the verdict', () => {
     ['specimen:captured-socket', { failFast: true }],
     ['specimen:captured-socket', { only: ['order', 'clean'] as VerdictProperty[] }],
     ['specimen:fresh-id-retry', { skip: ['exactly-once'] as VerdictProperty[] }],
-  ])('of %s %o agrees in the table, the blocks, the last line and the JSON', async (name, options) => {
-    // Act
-    const { summary, text } = await campaign({ path: builtInSendPath(name), ...options });
-    // Assert
-    expectOneVerdict(summary, text);
-  });
+  ])(
+    'of %s %o agrees in the table, the blocks, the last line and the JSON',
+    async (name, options) => {
+      // Act
+      const { summary, text } = await campaign({ path: builtInSendPath(name), ...options });
+      // Assert
+      expectOneVerdict(summary, text);
+    },
+  );
 
-  it('of a campaign that fails only as a whole (never-connects: exercised) agrees too', async () => {
-    // Act
-    const { summary, text } = await campaign({ path: { name: 'never-connects', factory: specimenByName('never-connects').factory } });
-    // Assert
-    expect(summary.failures.map((f) => f.property)).toEqual(['exercised']);
-    expectOneVerdict(summary, text);
-  });
+  it(
+    'of a campaign that fails only as a whole ' + '(never-connects: exercised) agrees too',
+    async () => {
+      // Act
+      const { summary, text } = await campaign({
+        path: { name: 'never-connects', factory: specimenByName('never-connects').factory },
+      });
+      // Assert
+      expect(summary.failures.map((f) => f.property)).toEqual(['exercised']);
+      expectOneVerdict(summary, text);
+    },
+  );
 
-  it('reports every property a buggy path breaks, each from the first run that broke it', async () => {
-    // Act
-    const result = await runCampaign({ path: builtInSendPath('specimen:captured-socket'), seed: 1, numRuns: 200 });
-    // Assert: each failure is the earliest run its property was counted in, and a run that broke several counts for each.
-    expect(result.runs).toBe(200);
-    expect(result.failures.length).toBeGreaterThan(2);
-    for (const failure of result.failures) {
-      expect(result.violationsByProperty[failure.property]).toBeGreaterThan(0);
-      expect(failure.violations.map((v) => v.property)).toContain(failure.property);
-    }
-    const counted = Object.entries(result.violationsByProperty).filter(([, n]) => n > 0).map(([p]) => p);
-    expect(result.failures.map((f) => f.property).sort()).toEqual(counted.sort());
-  });
+  it(
+    'reports every property a buggy path breaks, ' + 'each from the first run that broke it',
+    async () => {
+      // Act
+      const result = await runCampaign({
+        path: builtInSendPath('specimen:captured-socket'),
+        seed: 1,
+        numRuns: 200,
+      });
+      // Assert: each failure is the earliest run its property was counted in, and a run that broke
+      // several counts for each.
+      expect(result.runs).toBe(200);
+      expect(result.failures.length).toBeGreaterThan(2);
+      for (const failure of result.failures) {
+        expect(result.violationsByProperty[failure.property]).toBeGreaterThan(0);
+        expect(failure.violations.map((v) => v.property)).toContain(failure.property);
+      }
+      const counted = Object.entries(result.violationsByProperty)
+        .filter(([, n]) => n > 0)
+        .map(([p]) => p);
+      expect(result.failures.map((f) => f.property).sort()).toEqual(counted.sort());
+    },
+  );
 
-  it('with only, judges and reports nothing else; the others are skipped in the table', async () => {
-    // Act
-    const { summary } = await campaign({ path: builtInSendPath('specimen:captured-socket'), only: ['order'] });
-    // Assert
-    expect(summary.failures.map((f) => f.property)).toEqual(['order']);
-    expect(summary.properties.filter((row) => row.verdict !== 'skipped').map((row) => row.property)).toEqual(['order']);
-    expect(summary.selection).toEqual({ only: ['order'] });
-  });
+  it(
+    'with only, judges and reports nothing ' + 'else; the others are skipped in the table',
+    async () => {
+      // Act
+      const { summary } = await campaign({
+        path: builtInSendPath('specimen:captured-socket'),
+        only: ['order'],
+      });
+      // Assert
+      expect(summary.failures.map((f) => f.property)).toEqual(['order']);
+      expect(
+        summary.properties.filter((row) => row.verdict !== 'skipped').map((row) => row.property),
+      ).toEqual(['order']);
+      expect(summary.selection).toEqual({ only: ['order'] });
+    },
+  );
 });
 
 describe('brokenProperties', () => {
-  const neverConnects = { name: 'never-connects', factory: specimenByName('never-connects').factory };
+  const neverConnects = {
+    name: 'never-connects',
+    factory: specimenByName('never-connects').factory,
+  };
   it.each([
     ['reference', {}, builtInSendPath('reference')],
     ['specimen:captured-socket', {}, builtInSendPath('specimen:captured-socket')],
     ['never-connects', {}, neverConnects],
     ['never-connects', { skip: ['exercised'] as VerdictProperty[] }, neverConnects],
-  ])('of %s %o names, from the counts alone, what the summary fails', async (_name, options, path) => {
-    // Arrange
-    const result = await runCampaign({ path, seed: 1, numRuns: 200, ...options });
-    const summary = summarize(result, new Map());
-    // Act
-    const broken = brokenProperties(result);
-    // Assert
-    expect(broken).toEqual(summary.failures.map((f) => f.property));
-    expect(broken.length > 0).toBe(summary.verdict === 'violation');
-  });
+  ])(
+    'of %s %o names, from the counts alone, what the summary fails',
+    async (_name, options, path) => {
+      // Arrange
+      const result = await runCampaign({ path, seed: 1, numRuns: 200, ...options });
+      const summary = summarize(result, new Map());
+      // Act
+      const broken = brokenProperties(result);
+      // Assert
+      expect(broken).toEqual(summary.failures.map((f) => f.property));
+      expect(broken.length > 0).toBe(summary.verdict === 'violation');
+    },
+  );
 });

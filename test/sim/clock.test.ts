@@ -52,7 +52,13 @@ describe('VirtualClock', () => {
     again();
     await clock.run(() => false);
     // A 0 ms timer made inside a timer fires 1 ms later (fake-timers follows Node's 1 ms floor).
-    expect(clock.limit).toEqual({ kind: 'LoopLimit', limit: 'timersFired', max: 1000, at: 999, timersFired: 1000 });
+    expect(clock.limit).toEqual({
+      kind: 'LoopLimit',
+      limit: 'timersFired',
+      max: 1000,
+      at: 999,
+      timersFired: 1000,
+    });
   });
 
   it('ends a run at the virtual time limit', async () => {
@@ -60,7 +66,12 @@ describe('VirtualClock', () => {
     const again = (): void => void clock.path.setTimeout(again, 1000);
     again();
     await clock.run(() => false);
-    expect(clock.limit).toMatchObject({ kind: 'LoopLimit', limit: 'virtualTime', max: 5000, at: 5000 });
+    expect(clock.limit).toMatchObject({
+      kind: 'LoopLimit',
+      limit: 'virtualTime',
+      max: 5000,
+      at: 5000,
+    });
     expect(clock.now()).toBe(5000);
   });
 
@@ -86,28 +97,35 @@ describe('VirtualClock', () => {
   });
 
   it('rejects bad limits with a message naming the limit', () => {
-    expect(() => new VirtualClock({ timersFiredMax: 0 })).toThrow('clock limit timersFiredMax must be an integer in [1, 100000000], got 0');
+    expect(() => new VirtualClock({ timersFiredMax: 0 })).toThrow(
+      'clock limit timersFiredMax must be an integer in [1, 100000000], got 0',
+    );
   });
 
-  it('after release, keeps its time, fires nothing, and hands a clean fake clock to the next run', async () => {
-    // Arrange: a run that ends with a timer still pending
-    const first = new VirtualClock();
-    const fired: string[] = [];
-    first.path.setTimeout(() => fired.push('first@1000'), 1000);
-    first.path.setTimeout(() => fired.push('first@5000'), 5000);
-    await first.run(() => fired.length === 1);
-    // Act
-    first.release();
-    first.release(); // a second release does nothing
-    first.path.setTimeout(() => fired.push('after release'), 1);
-    const second = new VirtualClock();
-    second.path.setTimeout(() => fired.push(`second@${second.now()}`), 10);
-    await second.run(() => false);
-    // Assert
-    expect(first.released).toBe(true);
-    expect(first.now()).toBe(1000);
-    expect(() => first.fake).toThrow('invariant: the fake clock of a released run was used');
-    expect(fired).toEqual(['first@1000', 'second@10']);
-    expect(second.timersAlive()).toBe(0);
-  });
+  it(
+    'after release, keeps its time, fires nothing, and hands a clean fake clock to the ' +
+      'next ' +
+      'run',
+    async () => {
+      // Arrange: a run that ends with a timer still pending
+      const first = new VirtualClock();
+      const fired: string[] = [];
+      first.path.setTimeout(() => fired.push('first@1000'), 1000);
+      first.path.setTimeout(() => fired.push('first@5000'), 5000);
+      await first.run(() => fired.length === 1);
+      // Act
+      first.release();
+      first.release(); // a second release does nothing
+      first.path.setTimeout(() => fired.push('after release'), 1);
+      const second = new VirtualClock();
+      second.path.setTimeout(() => fired.push(`second@${second.now()}`), 10);
+      await second.run(() => false);
+      // Assert
+      expect(first.released).toBe(true);
+      expect(first.now()).toBe(1000);
+      expect(() => first.fake).toThrow('invariant: the fake clock of a released run was used');
+      expect(fired).toEqual(['first@1000', 'second@10']);
+      expect(second.timersAlive()).toBe(0);
+    },
+  );
 });

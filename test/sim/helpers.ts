@@ -11,7 +11,12 @@ import { VirtualClock } from '../../sim/clock.js';
 import { FakeNetwork, type NetworkOptions } from '../../sim/network/fakeNetwork.js';
 import { messageIdSource, streamFor } from '../../sim/random.js';
 import { ServerModel, type QueuedInbound } from '../../sim/network/server.js';
-import { parseTimeline, timelineFormat, type Timeline, type TimelineEvent } from '../../sim/timeline.js';
+import {
+  parseTimeline,
+  timelineFormat,
+  type Timeline,
+  type TimelineEvent,
+} from '../../sim/timeline.js';
 
 /** The config every test timeline uses unless it says otherwise. */
 export const testConfig = {
@@ -53,10 +58,13 @@ export const tinyPath: SendPathFactory = (env) => {
         open = false;
         sock = undefined;
         if (!stopped) {
-          reconnectTimer = env.clock.setTimeout(() => {
-            reconnectTimer = undefined;
-            connect();
-          }, 1000 * (0.8 + 0.4 * env.random()));
+          reconnectTimer = env.clock.setTimeout(
+            () => {
+              reconnectTimer = undefined;
+              connect();
+            },
+            1000 * (0.8 + 0.4 * env.random()),
+          );
         }
       }
     });
@@ -108,7 +116,11 @@ export const tinyPath: SendPathFactory = (env) => {
         const content =
           media.kind === 'image'
             ? { image: Buffer.alloc(0), caption: media.caption }
-            : { document: Buffer.alloc(0), mimetype: 'application/octet-stream', caption: media.caption };
+            : {
+                document: Buffer.alloc(0),
+                mimetype: 'application/octet-stream',
+                caption: media.caption,
+              };
         return send((s) => s.sendMessage(chatJid, content, { messageId }));
       },
       sendComposing: async () => {
@@ -163,19 +175,40 @@ export function generatedTimeline(seed: number, eventsMax = 40): Timeline {
     } else if (roll < 50) {
       events.push({ at, do: 'reply', to: msgs[int(0, msgs.length - 1)]!, key: `r${++keys}` });
     } else if (roll < 55) {
-      events.push({ at, do: 'sendMedia', to: msgs[int(0, msgs.length - 1)]!, key: `r${++keys}`, kind: int(0, 1) ? 'image' : 'document', bytes: int(0, 5000) });
+      events.push({
+        at,
+        do: 'sendMedia',
+        to: msgs[int(0, msgs.length - 1)]!,
+        key: `r${++keys}`,
+        kind: int(0, 1) ? 'image' : 'document',
+        bytes: int(0, 5000),
+      });
     } else if (roll < 60) {
       events.push({ at, do: 'composing', to: msgs[int(0, msgs.length - 1)]! });
     } else if (roll < 72) {
       const reason = dropReasons[int(0, dropReasons.length - 1)]!;
-      const heardLate = reason === 'connectionClosed' || reason === 'connectionReset' || reason === 'wsClose';
-      events.push(heardLate && int(0, 1) ? { at, do: 'drop', reason, noticeMs: int(0, 500) } : { at, do: 'drop', reason });
+      const heardLate =
+        reason === 'connectionClosed' || reason === 'connectionReset' || reason === 'wsClose';
+      events.push(
+        heardLate && int(0, 1)
+          ? { at, do: 'drop', reason, noticeMs: int(0, 500) }
+          : { at, do: 'drop', reason },
+      );
     } else if (roll < 78) {
       events.push({ at, do: 'refuseConnects', untilAt: at + int(0, 8000) });
     } else if (roll < 82) {
-      events.push({ at, do: 'stallQueries', untilAt: at + int(0, 80_000), iq: int(0, 1) ? 'usync' : 'all' });
+      events.push({
+        at,
+        do: 'stallQueries',
+        untilAt: at + int(0, 80_000),
+        iq: int(0, 1) ? 'usync' : 'all',
+      });
     } else if (roll < 86) {
-      events.push(int(0, 1) ? { at, do: 'nack', delayMs: int(0, 1000) } : { at, do: 'stuckWrites', untilAt: at + int(0, 10_000) });
+      events.push(
+        int(0, 1)
+          ? { at, do: 'nack', delayMs: int(0, 1000) }
+          : { at, do: 'stuckWrites', untilAt: at + int(0, 10_000) },
+      );
     } else if (roll < 93) {
       events.push({ at, do: 'latency', ms: int(0, 400) });
     } else if (roll < 96) {
@@ -198,7 +231,9 @@ export function testNetwork(options: Partial<NetworkOptions> = {}, seed = 11) {
     fakeIds: messageIdSource(streamFor(seed, 'fakeMessageIds')),
     server,
     chatNames,
-    hooks: { onInboundEmitted: (message, generation, type) => emitted.push({ message, generation, type }) },
+    hooks: {
+      onInboundEmitted: (message, generation, type) => emitted.push({ message, generation, type }),
+    },
     options,
   });
   /** Runs every timer due up to and including `atMs` (draining between timers). */

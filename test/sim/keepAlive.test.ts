@@ -26,28 +26,43 @@ function replayKeepAlive(facts: KeepAliveFacts): number {
 }
 
 describe('keepAliveEndsAt', () => {
-  it('ends the socket at the same check as a step-by-step replay of rc14, on every grid point', () => {
-    // Arrange
-    const cases: KeepAliveFacts[] = [];
-    for (const keepAliveIntervalMs of [1000, 3000, 30_000])
-      for (const roundTripMs of [0, 20, 999, keepAliveIntervalMs])
-        for (const openedAt of [0, 1234])
-          for (const silentAfterMs of [0, 1, 999, 1000, 1001, 4999, 30_000, 61_234, 95_000])
-            for (const lastReceivedBeforeMs of [0, 1, 500, 10_000]) {
-              const silentAt = openedAt + silentAfterMs;
-              const lastReceivedAt = Math.max(openedAt, silentAt - lastReceivedBeforeMs);
-              cases.push({ openedAt, silentAt, lastReceivedAt, keepAliveIntervalMs, roundTripMs });
-            }
-    // Act
-    const mismatches = cases.filter((facts) => keepAliveEndsAt(facts) !== replayKeepAlive(facts));
-    // Assert
-    expect(cases.length).toBeGreaterThan(800);
-    expect(mismatches).toEqual([]);
-  });
+  it(
+    'ends the socket at the same check as a step-by-step replay of rc14, on every grid ' + 'point',
+    () => {
+      // Arrange
+      const cases: KeepAliveFacts[] = [];
+      for (const keepAliveIntervalMs of [1000, 3000, 30_000])
+        for (const roundTripMs of [0, 20, 999, keepAliveIntervalMs])
+          for (const openedAt of [0, 1234])
+            for (const silentAfterMs of [0, 1, 999, 1000, 1001, 4999, 30_000, 61_234, 95_000])
+              for (const lastReceivedBeforeMs of [0, 1, 500, 10_000]) {
+                const silentAt = openedAt + silentAfterMs;
+                const lastReceivedAt = Math.max(openedAt, silentAt - lastReceivedBeforeMs);
+                cases.push({
+                  openedAt,
+                  silentAt,
+                  lastReceivedAt,
+                  keepAliveIntervalMs,
+                  roundTripMs,
+                });
+              }
+      // Act
+      const mismatches = cases.filter((facts) => keepAliveEndsAt(facts) !== replayKeepAlive(facts));
+      // Assert
+      expect(cases.length).toBeGreaterThan(800);
+      expect(mismatches).toEqual([]);
+    },
+  );
 
   it('ends a socket silent from the open within two intervals and the grace', () => {
     // Arrange
-    const facts = { openedAt: 0, silentAt: 0, lastReceivedAt: 0, keepAliveIntervalMs: 30_000, roundTripMs: 20 };
+    const facts = {
+      openedAt: 0,
+      silentAt: 0,
+      lastReceivedAt: 0,
+      keepAliveIntervalMs: 30_000,
+      roundTripMs: 20,
+    };
     // Act
     const endsAt = keepAliveEndsAt(facts);
     // Assert
@@ -55,6 +70,14 @@ describe('keepAliveEndsAt', () => {
   });
 
   it('refuses a round trip longer than the interval, which it does not model', () => {
-    expect(() => keepAliveEndsAt({ openedAt: 0, silentAt: 0, lastReceivedAt: 0, keepAliveIntervalMs: 1000, roundTripMs: 1001 })).toThrow(RangeError);
+    expect(() =>
+      keepAliveEndsAt({
+        openedAt: 0,
+        silentAt: 0,
+        lastReceivedAt: 0,
+        keepAliveIntervalMs: 1000,
+        roundTripMs: 1001,
+      }),
+    ).toThrow(RangeError);
   });
 });

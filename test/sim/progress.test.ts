@@ -28,7 +28,9 @@ describe('ProgressBoard', () => {
   });
 
   it('leaves the history as it is without one', async () => {
-    const watched = await simulate(timeline, referenceSendPath, { progress: ProgressBoard.create() });
+    const watched = await simulate(timeline, referenceSendPath, {
+      progress: ProgressBoard.create(),
+    });
     const unwatched = await simulate(timeline, referenceSendPath);
     expect(watched).toEqual(unwatched);
   });
@@ -65,6 +67,8 @@ describe('ProgressBoard', () => {
     // Assert
     expect(reader.busy()).toBe(true);
     expect(reader.snapshot()).toMatchObject({ eventsFired: 1, lastEventIndex: 7, virtualMs: 1234 });
-    expect(() => new ProgressBoard(new ArrayBuffer(64) as unknown as SharedArrayBuffer)).toThrow(TypeError);
+    expect(() => new ProgressBoard(new ArrayBuffer(64) as unknown as SharedArrayBuffer)).toThrow(
+      TypeError,
+    );
   });
 });

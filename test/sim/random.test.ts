@@ -38,6 +38,8 @@ describe('seeded streams', () => {
   });
 
   it('rejects a seed outside unsigned 32 bits', () => {
-    expect(() => streamFor(-1, 'network')).toThrow('seed must be an integer in [0, 4294967295], got -1');
+    expect(() => streamFor(-1, 'network')).toThrow(
+      'seed must be an integer in [0, 4294967295], got -1',
+    );
   });
 });

@@ -13,7 +13,11 @@ const frame = (messageId: string, text: string, generation = 1, attemptSeq = 1) 
 
 describe('server model', () => {
   it('dedupes by message id: a resend with the same id is logged but not shown twice', () => {
-    const server = new ServerModel({ dedupeById: true, chatNames: new Map([[c1, 'c1']]), inboundQueueMax: 10 });
+    const server = new ServerModel({
+      dedupeById: true,
+      chatNames: new Map([[c1, 'c1']]),
+      inboundQueueMax: 10,
+    });
     expect(server.receiveMessage(frame('ID1', replyText('r1', 'm1')), 100)).toBe(false);
     expect(server.receiveMessage(frame('ID1', replyText('r1', 'm1'), 2, 2), 200)).toBe(true);
     expect(server.receiveMessage(frame('ID2', replyText('r1', 'm1'), 2, 3), 300)).toBe(false);
@@ -31,7 +35,11 @@ describe('server model', () => {
   });
 
   it('shows every frame when dedupe is off', () => {
-    const server = new ServerModel({ dedupeById: false, chatNames: new Map([[c1, 'c1']]), inboundQueueMax: 10 });
+    const server = new ServerModel({
+      dedupeById: false,
+      chatNames: new Map([[c1, 'c1']]),
+      inboundQueueMax: 10,
+    });
     server.receiveMessage(frame('ID1', 'a'), 1);
     server.receiveMessage(frame('ID1', 'a'), 2);
     expect(server.snapshot().visible['c1']).toHaveLength(2);
@@ -53,6 +61,8 @@ describe('server model', () => {
   it('bounds the inbound queue', () => {
     const server = new ServerModel({ dedupeById: true, chatNames: new Map(), inboundQueueMax: 1 });
     server.queueInbound({ chatJid: c1, id: 'A', text: 'a', kind: 'text', msg: 'm1', sentAt: 0 });
-    expect(() => server.queueInbound({ chatJid: c1, id: 'B', text: 'b', kind: 'text', msg: 'm2', sentAt: 0 })).toThrow('server: inbound queue over its limit of 1');
+    expect(() =>
+      server.queueInbound({ chatJid: c1, id: 'B', text: 'b', kind: 'text', msg: 'm2', sentAt: 0 }),
+    ).toThrow('server: inbound queue over its limit of 1');
   });
 });

@@ -12,7 +12,8 @@ describe('Wire', () => {
     let latencyMs = 9;
     const wire = new Wire(clock.network, () => latencyMs);
     const arrived: string[] = [];
-    // Act: the first frame needs 9 ms; the second, sent 3 ms later at 1 ms latency, must not overtake it.
+    // Act: the first frame needs 9 ms; the second, sent 3 ms later at 1 ms latency, must not
+    // overtake it.
     wire.send('toServer', () => arrived.push(`a@${clock.now()}`));
     clock.harness.setTimeout(() => {
       latencyMs = 1;

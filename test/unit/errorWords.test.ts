@@ -19,7 +19,10 @@ const fakeRaises: [string, unknown][] = [
   ['loginFailureError(401)', fakeErrors.loginFailureError(401)],
   ['mediaUploadFailedError', fakeErrors.mediaUploadFailedError()],
   ['mediaConnError', fakeErrors.mediaConnError()],
-  ...dropReasons.map((reason): [string, unknown] => [`dropError(${reason})`, fakeErrors.dropError(reason)]),
+  ...dropReasons.map((reason): [string, unknown] => [
+    `dropError(${reason})`,
+    fakeErrors.dropError(reason),
+  ]),
   ['close code 1006', 1006],
   ['close code 1005', 1005],
 ];
@@ -43,13 +46,20 @@ describe('errorInWords', () => {
     expect(text).not.toMatch(/^(Error|number|Object):/);
   });
 
-  it.each(Object.entries(DisconnectReason).filter(([, code]) => typeof code === 'number'))('has words for DisconnectReason.%s', (_name, code) => {
-    // Act
-    const text = errorInWords({ name: 'Error', message: 'something of our own', statusCode: code as number });
-    // Assert
-    expect(statusCodeWords[code as number]).toBeDefined();
-    expect(text).toBe(`${statusCodeWords[code as number]} (${code} something of our own)`);
-  });
+  it.each(Object.entries(DisconnectReason).filter(([, code]) => typeof code === 'number'))(
+    'has words for DisconnectReason.%s',
+    (_name, code) => {
+      // Act
+      const text = errorInWords({
+        name: 'Error',
+        message: 'something of our own',
+        statusCode: code as number,
+      });
+      // Assert
+      expect(statusCodeWords[code as number]).toBeDefined();
+      expect(text).toBe(`${statusCodeWords[code as number]} (${code} something of our own)`);
+    },
+  );
 
   it("tells rc14's two 408s apart by their messages", () => {
     // Act
@@ -69,7 +79,10 @@ describe('errorInWords', () => {
 
   it('leaves an error no table knows as its name and message', () => {
     // Act
-    const plain = errorInWords({ name: 'TypeError', message: "Cannot read properties of undefined (reading 'id')" });
+    const plain = errorInWords({
+      name: 'TypeError',
+      message: "Cannot read properties of undefined (reading 'id')",
+    });
     const coded = errorInWords({ name: 'HttpError', message: 'teapot', statusCode: 418 });
     // Assert
     expect(plain).toBe("TypeError: Cannot read properties of undefined (reading 'id')");

@@ -15,11 +15,18 @@ const jid = '15551234567@s.whatsapp.net';
 function bound(world: HandWorld, message: Partial<WAMessage> = {}) {
   const supervisor = new Supervisor({ ...world.env(), policy: defaultReconnectPolicy });
   supervisor.start();
-  const inbound = bindInbound({ key: { remoteJid: jid, id: 'IN1', fromMe: false }, message: { conversation: 'hi' }, ...message } as WAMessage, {
-    outbox: {} as Outbox,
-    supervisor,
-    logger: world.logger,
-  });
+  const inbound = bindInbound(
+    {
+      key: { remoteJid: jid, id: 'IN1', fromMe: false },
+      message: { conversation: 'hi' },
+      ...message,
+    } as WAMessage,
+    {
+      outbox: {} as Outbox,
+      supervisor,
+      logger: world.logger,
+    },
+  );
   return { inbound: inbound!, supervisor };
 }
 
@@ -41,17 +48,24 @@ describe('sendComposing', () => {
     expect(world.logs.length).toBe(logsBefore);
   });
 
-  it('logs a failed presence at debug with the redacted chat and the error, and resolves', async () => {
-    // Arrange
-    const world = new HandWorld();
-    const { inbound } = bound(world);
-    world.latest.open();
-    vi.spyOn(world.latest, 'sendPresenceUpdate').mockRejectedValue(new Error('boom'));
-    // Act
-    await inbound.sendComposing();
-    // Assert
-    expect(world.logs.at(-1)).toEqual({ level: 'debug', obj: { chat: '***4567@s.whatsapp.net', err: 'boom' }, msg: 'composing not sent' });
-  });
+  it(
+    'logs a failed presence at debug with the ' + 'redacted chat and the error, and resolves',
+    async () => {
+      // Arrange
+      const world = new HandWorld();
+      const { inbound } = bound(world);
+      world.latest.open();
+      vi.spyOn(world.latest, 'sendPresenceUpdate').mockRejectedValue(new Error('boom'));
+      // Act
+      await inbound.sendComposing();
+      // Assert
+      expect(world.logs.at(-1)).toEqual({
+        level: 'debug',
+        obj: { chat: '***4567@s.whatsapp.net', err: 'boom' },
+        msg: 'composing not sent',
+      });
+    },
+  );
 
   it('logs a presence rejected with a non-error value', async () => {
     const world = new HandWorld();
@@ -66,7 +80,9 @@ describe('sendComposing', () => {
 describe('inbound text', () => {
   it('reads an extended text message', () => {
     const world = new HandWorld();
-    const { inbound } = bound(world, { message: { extendedTextMessage: { text: 'quoted reply' } } });
+    const { inbound } = bound(world, {
+      message: { extendedTextMessage: { text: 'quoted reply' } },
+    });
     expect(inbound.text).toBe('quoted reply');
   });
 
@@ -96,11 +112,18 @@ describe('what is handed to the bot', () => {
     const world = new HandWorld();
     const supervisor = new Supervisor({ ...world.env(), policy: defaultReconnectPolicy });
     // Act
-    const inbound = bindInbound({ key: { remoteJid: jid, id: 'IN1', fromMe: false }, message: { conversation: 'hi' }, ...fields } as WAMessage, {
-      outbox: {} as Outbox,
-      supervisor,
-      logger: world.logger,
-    });
+    const inbound = bindInbound(
+      {
+        key: { remoteJid: jid, id: 'IN1', fromMe: false },
+        message: { conversation: 'hi' },
+        ...fields,
+      } as WAMessage,
+      {
+        outbox: {} as Outbox,
+        supervisor,
+        logger: world.logger,
+      },
+    );
     // Assert
     expect(inbound).toBeUndefined();
   });
@@ -108,14 +131,20 @@ describe('what is handed to the bot', () => {
 
 describe('mediaContent', () => {
   it('sends an image as an image with its caption', () => {
-    const content = mediaContent({ kind: 'image', caption: 'look', bytes: 3 }) as { image: Buffer; caption: string };
+    const content = mediaContent({ kind: 'image', caption: 'look', bytes: 3 }) as {
+      image: Buffer;
+      caption: string;
+    };
     expect(Object.keys(content).sort()).toEqual(['caption', 'image']);
     expect(content.image.length).toBe(3);
     expect(content.caption).toBe('look');
   });
 
   it('sends a document as an octet-stream document', () => {
-    const content = mediaContent({ kind: 'document', bytes: 2 }) as { document: Buffer; mimetype: string };
+    const content = mediaContent({ kind: 'document', bytes: 2 }) as {
+      document: Buffer;
+      mimetype: string;
+    };
     expect(content.document.length).toBe(2);
     expect(content.mimetype).toBe('application/octet-stream');
     expect('image' in content).toBe(false);

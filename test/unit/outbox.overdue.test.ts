@@ -35,7 +35,9 @@ describe('a media send Baileys never settles', () => {
     const { path, message } = await started(world);
     world.scripts.push('hang');
     const settled: string[] = [];
-    void outcome(message.sendMedia({ kind: 'image', caption: 'd1', bytes: 16 })).then((o) => settled.push(o));
+    void outcome(message.sendMedia({ kind: 'image', caption: 'd1', bytes: 16 })).then((o) =>
+      settled.push(o),
+    );
     // Act
     await world.advance(deadlineMs - 1);
     const before = [...settled];
@@ -47,29 +49,33 @@ describe('a media send Baileys never settles', () => {
     expect(world.clock.countTimers()).toBe(0);
   });
 
-  it("ends the held send's socket, so the chat's next reply goes on the next one without overtaking it", async () => {
-    // Arrange: the media send hangs past its deadline; the next reply comes before that.
-    const world = new HandWorld();
-    const { path, message } = await started(world);
-    world.scripts.push('hang', 'ok');
-    const media = outcome(message.sendMedia({ kind: 'image', caption: 'd1', bytes: 16 }));
-    await world.advance(5000);
-    const next = outcome(message.reply('r2'));
-    // Act
-    await world.advance(deadlineMs - 5000);
-    const heldSocketEnded = world.sockets[0]!.ended;
-    const sentWhileHeld = world.sends.map((s) => s.text);
-    await world.advance(3000);
-    world.latest.open();
-    await world.settle();
-    // Assert
-    expect(await media).toBe('AmbiguousDeliveryError (ambiguous)');
-    expect(heldSocketEnded).toBe(true);
-    expect(sentWhileHeld).toEqual(['d1']);
-    expect(await next).toBe('ok');
-    expect(world.sends.map((s) => `${s.text}@${s.generation}`)).toEqual(['d1@1', 'r2@2']);
-    await path.stop();
-  });
+  it(
+    "ends the held send's socket, so the chat's next reply goes on the next one without " +
+      'overtaking it',
+    async () => {
+      // Arrange: the media send hangs past its deadline; the next reply comes before that.
+      const world = new HandWorld();
+      const { path, message } = await started(world);
+      world.scripts.push('hang', 'ok');
+      const media = outcome(message.sendMedia({ kind: 'image', caption: 'd1', bytes: 16 }));
+      await world.advance(5000);
+      const next = outcome(message.reply('r2'));
+      // Act
+      await world.advance(deadlineMs - 5000);
+      const heldSocketEnded = world.sockets[0]!.ended;
+      const sentWhileHeld = world.sends.map((s) => s.text);
+      await world.advance(3000);
+      world.latest.open();
+      await world.settle();
+      // Assert
+      expect(await media).toBe('AmbiguousDeliveryError (ambiguous)');
+      expect(heldSocketEnded).toBe(true);
+      expect(sentWhileHeld).toEqual(['d1']);
+      expect(await next).toBe('ok');
+      expect(world.sends.map((s) => `${s.text}@${s.generation}`)).toEqual(['d1@1', 'r2@2']);
+      await path.stop();
+    },
+  );
 
   it('fails a reply queued behind a held send at its own deadline', async () => {
     // Arrange: the first media send hangs; a reply is queued behind it 4 s later.

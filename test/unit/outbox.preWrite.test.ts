@@ -21,7 +21,11 @@ const outcome = (p: Promise<unknown>) =>
   );
 
 /** Starts the reference, opens socket 1 and delivers inbound m1 on it. */
-async function started(world: HandWorld, options: ReferenceOptions = {}, replyDeadlineMs = 120_000) {
+async function started(
+  world: HandWorld,
+  options: ReferenceOptions = {},
+  replyDeadlineMs = 120_000,
+) {
   const inbound: InboundMessage[] = [];
   const path = createReferenceSendPath(options)(world.env({ replyDeadlineMs }));
   await path.start((msg) => inbound.push(msg));
@@ -32,19 +36,22 @@ async function started(world: HandWorld, options: ReferenceOptions = {}, replyDe
 }
 
 describe('reference: rejections before the write', () => {
-  it('fails a reply at once, definitely, when the group refuses the bot (403 in data)', async () => {
-    // Arrange
-    const world = new HandWorld();
-    const { path, message } = await started(world);
-    world.scripts.push({ rejectWith: refused(403, 'forbidden') });
-    // Act
-    const sent = outcome(message.reply('hi'));
-    await world.advance(1000);
-    // Assert
-    expect(await sent).toBe('SendRejectedError');
-    expect(world.sends).toHaveLength(1);
-    await path.stop();
-  });
+  it(
+    'fails a reply at once, definitely, when ' + 'the group refuses the bot (403 in data)',
+    async () => {
+      // Arrange
+      const world = new HandWorld();
+      const { path, message } = await started(world);
+      world.scripts.push({ rejectWith: refused(403, 'forbidden') });
+      // Act
+      const sent = outcome(message.reply('hi'));
+      await world.advance(1000);
+      // Assert
+      expect(await sent).toBe('SendRejectedError');
+      expect(world.sends).toHaveLength(1);
+      await path.stop();
+    },
+  );
 
   it('waits before each resend after a 429, doubling, on the same socket', async () => {
     // Arrange
@@ -74,8 +81,12 @@ describe('reference: rejections before the write', () => {
     // Arrange: three attempts in all, five 429s, then a 500 that is not a refusal, then a write.
     const world = new HandWorld();
     const { path, message } = await started(world, { maxSendAttempts: 3 });
-    for (let i = 0; i < 5; i += 1) world.scripts.push({ rejectWith: refused(429, 'rate-overlimit') });
-    world.scripts.push({ rejectWith: new Boom('Invalid group metadata response', { data: undefined }) }, 'ok');
+    for (let i = 0; i < 5; i += 1)
+      world.scripts.push({ rejectWith: refused(429, 'rate-overlimit') });
+    world.scripts.push(
+      { rejectWith: new Boom('Invalid group metadata response', { data: undefined }) },
+      'ok',
+    );
     // Act
     const sent = outcome(message.reply('hi'));
     await world.advance(100_000);
@@ -101,51 +112,59 @@ describe('reference: rejections before the write', () => {
     await path.stop();
   });
 
-  it('retries any other pre-write 500 on the same socket, and reports running out as definite, not ambiguous', async () => {
-    // Arrange
-    const world = new HandWorld();
-    const { path, message } = await started(world, { maxSendAttempts: 3 });
-    const unanswered = () =>
-      new Boom('Invalid group metadata response: missing <group> node', { data: undefined });
-    world.scripts.push(
-      { rejectWith: unanswered() },
-      { rejectWith: unanswered() },
-      { rejectWith: unanswered() },
-    );
-    // Act
-    const sent = outcome(message.reply('hi'));
-    await world.advance(1000);
-    // Assert
-    expect(await sent).toBe('SendAttemptsExhaustedError');
-    expect(world.sends.map((s) => s.generation)).toEqual([1, 1, 1]);
-    await path.stop();
-  });
+  it(
+    'retries any other pre-write 500 on the same socket, and reports running out as ' +
+      'definite, not ambiguous',
+    async () => {
+      // Arrange
+      const world = new HandWorld();
+      const { path, message } = await started(world, { maxSendAttempts: 3 });
+      const unanswered = () =>
+        new Boom('Invalid group metadata response: missing <group> node', { data: undefined });
+      world.scripts.push(
+        { rejectWith: unanswered() },
+        { rejectWith: unanswered() },
+        { rejectWith: unanswered() },
+      );
+      // Act
+      const sent = outcome(message.reply('hi'));
+      await world.advance(1000);
+      // Assert
+      expect(await sent).toBe('SendAttemptsExhaustedError');
+      expect(world.sends.map((s) => s.generation)).toEqual([1, 1, 1]);
+      await path.stop();
+    },
+  );
 });
 
 describe('reference: a rate-limited resend and the replies behind it', () => {
-  it('wakes from its pause for the deadline of a reply queued behind it, which fails on time', async () => {
-    // Arrange: r1 written on socket 1, which closes at once: r1 is resent on socket 2, where
-    // every send is refused 429; r2 of the same chat waits behind r1's resend.
-    const world = new HandWorld();
-    const inbound: InboundMessage[] = [];
-    const path = createReferenceSendPath()(world.env({ replyDeadlineMs: 10_000 }));
-    await path.start((msg) => inbound.push(msg));
-    world.latest.open();
-    world.latest.deliver(chat, 'm1', 'hello');
-    await world.settle();
-    await inbound[0]!.reply('r1');
-    for (let i = 0; i < 12; i += 1) world.scripts.push({ rejectWith: refused(429, 'rate-overlimit') });
-    await world.loseAndReconnect();
-    const startedAt = world.clock.now();
-    let failedAt: number | undefined;
-    void inbound[0]!.reply('r2').catch(() => (failedAt = world.clock.now()));
-    // Act
-    await world.advance(60_000);
-    // Assert: r1's pauses grow past r2's 10 s deadline; r2 fails then, not at the next attempt.
-    expect(failedAt).toBeDefined();
-    expect(failedAt! - startedAt).toBeLessThanOrEqual(10_000);
-    await path.stop();
-  });
+  it(
+    'wakes from its pause for the deadline of a ' + 'reply queued behind it, which fails on time',
+    async () => {
+      // Arrange: r1 written on socket 1, which closes at once: r1 is resent on socket 2, where
+      // every send is refused 429; r2 of the same chat waits behind r1's resend.
+      const world = new HandWorld();
+      const inbound: InboundMessage[] = [];
+      const path = createReferenceSendPath()(world.env({ replyDeadlineMs: 10_000 }));
+      await path.start((msg) => inbound.push(msg));
+      world.latest.open();
+      world.latest.deliver(chat, 'm1', 'hello');
+      await world.settle();
+      await inbound[0]!.reply('r1');
+      for (let i = 0; i < 12; i += 1)
+        world.scripts.push({ rejectWith: refused(429, 'rate-overlimit') });
+      await world.loseAndReconnect();
+      const startedAt = world.clock.now();
+      let failedAt: number | undefined;
+      void inbound[0]!.reply('r2').catch(() => (failedAt = world.clock.now()));
+      // Act
+      await world.advance(60_000);
+      // Assert: r1's pauses grow past r2's 10 s deadline; r2 fails then, not at the next attempt.
+      expect(failedAt).toBeDefined();
+      expect(failedAt! - startedAt).toBeLessThanOrEqual(10_000);
+      await path.stop();
+    },
+  );
 });
 
 describe('reference: a reply queued while a rate-limited resend pauses', () => {
@@ -160,7 +179,8 @@ describe('reference: a reply queued while a rate-limited resend pauses', () => {
     world.latest.deliver(chat, 'm1', 'hello');
     await world.settle();
     await inbound[0]!.reply('r1');
-    for (let i = 0; i < 12; i += 1) world.scripts.push({ rejectWith: refused(429, 'rate-overlimit') });
+    for (let i = 0; i < 12; i += 1)
+      world.scripts.push({ rejectWith: refused(429, 'rate-overlimit') });
     await world.loseAndReconnect();
     await world.advance(15_000);
     const calledAt = world.clock.now();
@@ -176,41 +196,50 @@ describe('reference: a reply queued while a rate-limited resend pauses', () => {
 });
 
 describe('reference: getMessage', () => {
-  it('passes a getMessage that answers with the message it wrote for an id, and none for an unknown one', async () => {
-    // Arrange
-    const world = new HandWorld();
-    const { path, message } = await started(world);
-    const receipt = (await message.reply('hi')) as { messageId: string };
-    const { getMessage } = world.configs[0] as {
-      getMessage: (key: WAMessageKey) => Promise<proto.IMessage | undefined>;
-    };
-    // Act
-    const found = await getMessage({ remoteJid: chat, id: receipt.messageId, fromMe: true });
-    const unknown = await getMessage({ remoteJid: chat, id: '3EB0NOTHINGSENT', fromMe: true });
-    // Assert
-    expect(found).toEqual({ extendedTextMessage: { text: 'hi' } });
-    expect(unknown).toBeUndefined();
-    await path.stop();
-  });
+  it(
+    'passes a getMessage that answers with the message it wrote for an id, and none for an ' +
+      'unknown one',
+    async () => {
+      // Arrange
+      const world = new HandWorld();
+      const { path, message } = await started(world);
+      const receipt = (await message.reply('hi')) as { messageId: string };
+      const { getMessage } = world.configs[0] as {
+        getMessage: (key: WAMessageKey) => Promise<proto.IMessage | undefined>;
+      };
+      // Act
+      const found = await getMessage({ remoteJid: chat, id: receipt.messageId, fromMe: true });
+      const unknown = await getMessage({ remoteJid: chat, id: '3EB0NOTHINGSENT', fromMe: true });
+      // Assert
+      expect(found).toEqual({ extendedTextMessage: { text: 'hi' } });
+      expect(unknown).toBeUndefined();
+      await path.stop();
+    },
+  );
 
-  it("keeps the path's own getMessage (a persistent store) and forgets the oldest beyond its limit", async () => {
-    // Arrange
-    const own = async () => ({ conversation: 'from the store' });
-    const world = new HandWorld();
-    await started(world, { socketConfig: { getMessage: own } });
-    const limited = new HandWorld();
-    const { path, message } = await started(limited, { sentMessagesRemembered: 1 });
-    const first = (await message.reply('one')) as { messageId: string };
-    const second = (await message.reply('two')) as { messageId: string };
-    const { getMessage } = limited.configs[0] as {
-      getMessage: (key: WAMessageKey) => Promise<proto.IMessage | undefined>;
-    };
-    // Act / Assert
-    expect((world.configs[0] as { getMessage: unknown }).getMessage).toBe(own);
-    expect(await getMessage({ id: first.messageId })).toBeUndefined();
-    expect(await getMessage({ id: second.messageId })).toEqual({
-      extendedTextMessage: { text: 'two' },
-    });
-    await path.stop();
-  });
+  it(
+    "keeps the path's own getMessage (a persistent store) and forgets the oldest beyond " +
+      'its ' +
+      'limit',
+    async () => {
+      // Arrange
+      const own = async () => ({ conversation: 'from the store' });
+      const world = new HandWorld();
+      await started(world, { socketConfig: { getMessage: own } });
+      const limited = new HandWorld();
+      const { path, message } = await started(limited, { sentMessagesRemembered: 1 });
+      const first = (await message.reply('one')) as { messageId: string };
+      const second = (await message.reply('two')) as { messageId: string };
+      const { getMessage } = limited.configs[0] as {
+        getMessage: (key: WAMessageKey) => Promise<proto.IMessage | undefined>;
+      };
+      // Act / Assert
+      expect((world.configs[0] as { getMessage: unknown }).getMessage).toBe(own);
+      expect(await getMessage({ id: first.messageId })).toBeUndefined();
+      expect(await getMessage({ id: second.messageId })).toEqual({
+        extendedTextMessage: { text: 'two' },
+      });
+      await path.stop();
+    },
+  );
 });

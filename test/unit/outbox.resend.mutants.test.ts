@@ -13,7 +13,10 @@ import { HandWorld } from './support/handSocket.js';
 
 const chat = '15551234567@s.whatsapp.net';
 const otherChat = '15557654321@s.whatsapp.net';
-/** Keep-alive 1 s: the confirmation window is 2 × 1 s + 5 s (keep-alive) + 30 s (ws close) + 5 s (two trips) = 42 s. */
+/**
+ * Keep-alive 1 s: the confirmation window is 2 × 1 s + 5 s (keep-alive) + 30 s (ws close) + 5 s
+ * (two trips) = 42 s.
+ */
 const keepAliveIntervalMs = 1000;
 const windowMs = confirmWindowMs(keepAliveIntervalMs);
 
@@ -32,10 +35,15 @@ async function started(
   return { path, message: inbound[0]! };
 }
 
-/** Starts the reference path with `maxUnconfirmed`, opens socket 1 and delivers one message in each of two chats. */
+/**
+ * Starts the reference path with `maxUnconfirmed`, opens socket 1 and delivers one message in each
+ * of two chats.
+ */
 async function startedInTwoChats(world: HandWorld, maxUnconfirmed: number) {
   const inbound: InboundMessage[] = [];
-  const path = createReferenceSendPath({ maxUnconfirmed, socketConfig: { keepAliveIntervalMs } })(world.env());
+  const path = createReferenceSendPath({ maxUnconfirmed, socketConfig: { keepAliveIntervalMs } })(
+    world.env(),
+  );
   await path.start((msg) => inbound.push(msg));
   world.latest.open();
   world.latest.deliver(chat, 'mA', 'hello');
@@ -53,29 +61,38 @@ describe('outbox counters', () => {
     await message.reply('r1');
     await message.reply('r2');
     // Assert
-    expect(path.stats()).toMatchObject({ pending: 0, unconfirmed: 2, resending: 0, resends: 0, lost: 0 });
+    expect(path.stats()).toMatchObject({
+      pending: 0,
+      unconfirmed: 2,
+      resending: 0,
+      resends: 0,
+      lost: 0,
+    });
     await path.stop();
   });
 
-  it('prune confirmed writes when a later write is recorded, and resend only the unconfirmed', async () => {
-    // Arrange: r1 is written, then the socket outlives r1's window; r2 is written later.
-    const world = new HandWorld();
-    const { path, message } = await started(world);
-    await message.reply('r1');
-    await world.advance(windowMs + 1);
-    await message.reply('r2');
-    expect(path.stats().unconfirmed).toBe(1);
-    // Act: the socket closes; only r2 may have vanished with it.
-    await world.loseAndReconnect();
-    // Assert
-    expect(world.sends.map((s) => [s.text, s.generation])).toEqual([
-      ['r1', 1],
-      ['r2', 1],
-      ['r2', 2],
-    ]);
-    expect(path.stats()).toMatchObject({ pending: 0, unconfirmed: 1, resending: 0, resends: 1 });
-    await path.stop();
-  });
+  it(
+    'prune confirmed writes when a later write ' + 'is recorded, and resend only the unconfirmed',
+    async () => {
+      // Arrange: r1 is written, then the socket outlives r1's window; r2 is written later.
+      const world = new HandWorld();
+      const { path, message } = await started(world);
+      await message.reply('r1');
+      await world.advance(windowMs + 1);
+      await message.reply('r2');
+      expect(path.stats().unconfirmed).toBe(1);
+      // Act: the socket closes; only r2 may have vanished with it.
+      await world.loseAndReconnect();
+      // Assert
+      expect(world.sends.map((s) => [s.text, s.generation])).toEqual([
+        ['r1', 1],
+        ['r2', 1],
+        ['r2', 2],
+      ]);
+      expect(path.stats()).toMatchObject({ pending: 0, unconfirmed: 1, resending: 0, resends: 1 });
+      await path.stop();
+    },
+  );
 
   it('resend a write exactly at the window edge, but not one just older', async () => {
     // Arrange
@@ -118,19 +135,29 @@ describe('outbox counters', () => {
 });
 
 describe('outbox limits on held writes', () => {
-  it('at maxUnconfirmed treats the oldest write as confirmed and resends only the rest, in order', async () => {
-    // Arrange
-    const world = new HandWorld();
-    const { path, message } = await started(world, { maxUnconfirmed: 2, socketConfig: { keepAliveIntervalMs } });
-    // Act
-    for (const text of ['r1', 'r2', 'r3']) await message.reply(text);
-    const held = path.stats();
-    await world.loseAndReconnect();
-    // Assert
-    expect(held).toMatchObject({ unconfirmed: 2, unconfirmedEvicted: 1 });
-    expect(world.sends.filter((s) => s.generation === 2).map((s) => s.text)).toEqual(['r2', 'r3']);
-    await path.stop();
-  });
+  it(
+    'at maxUnconfirmed treats the oldest write as confirmed and resends only the rest, in ' +
+      'order',
+    async () => {
+      // Arrange
+      const world = new HandWorld();
+      const { path, message } = await started(world, {
+        maxUnconfirmed: 2,
+        socketConfig: { keepAliveIntervalMs },
+      });
+      // Act
+      for (const text of ['r1', 'r2', 'r3']) await message.reply(text);
+      const held = path.stats();
+      await world.loseAndReconnect();
+      // Assert
+      expect(held).toMatchObject({ unconfirmed: 2, unconfirmedEvicted: 1 });
+      expect(world.sends.filter((s) => s.generation === 2).map((s) => s.text)).toEqual([
+        'r2',
+        'r3',
+      ]);
+      await path.stop();
+    },
+  );
 
   it('counts writes still waiting to be resent against maxUnconfirmed', async () => {
     // Arrange: one reply per chat written on socket 1, both owed a resend after it closes.
@@ -152,57 +179,68 @@ describe('outbox limits on held writes', () => {
 
   // 0: r2 is queued in the same turn as the close, before r1's resend starts waiting; 1000 ms:
   // after that wait began (it must still wake at r2's deadline, not at the one it computed).
-  it.each([0, 1000])('fails a reply queued %i ms after its chat\'s resend began waiting, at its own deadline', async (queuedAfterMs) => {
-    // Arrange: r1 is written, its socket closes, and no socket comes back for a long time.
-    const world = new HandWorld();
-    const { path, message } = await started(world, { socketConfig: { keepAliveIntervalMs } }, { replyDeadlineMs: 5000 });
-    await message.reply('r1');
-    world.latest.close(408, 'Connection was lost');
-    if (queuedAfterMs > 0) await world.advance(queuedAfterMs);
-    const requestedAt = world.clock.now();
-    const queued = message.reply('r2').then(
-      () => ({ name: 'ok', at: world.clock.now() }),
-      (err: Error) => ({ name: err.name, at: world.clock.now() }),
-    );
-    // Act: every reconnect is refused for 20 s.
-    for (let i = 0; i < 8; i += 1) {
-      await world.advance(2500);
-      world.latest.close(408, 'WebSocket Error (connect ECONNREFUSED)');
-    }
-    // Assert
-    const outcome = await queued;
-    expect(outcome.name).toBe('ReplyDeadlineError');
-    expect(outcome.at - requestedAt).toBeLessThanOrEqual(5000);
-    expect(world.sends.map((s) => s.text)).toEqual(['r1']);
-    await path.stop();
-  });
+  it.each([0, 1000])(
+    "fails a reply queued %i ms after its chat's resend began waiting, at its own deadline",
+    async (queuedAfterMs) => {
+      // Arrange: r1 is written, its socket closes, and no socket comes back for a long time.
+      const world = new HandWorld();
+      const { path, message } = await started(
+        world,
+        { socketConfig: { keepAliveIntervalMs } },
+        { replyDeadlineMs: 5000 },
+      );
+      await message.reply('r1');
+      world.latest.close(408, 'Connection was lost');
+      if (queuedAfterMs > 0) await world.advance(queuedAfterMs);
+      const requestedAt = world.clock.now();
+      const queued = message.reply('r2').then(
+        () => ({ name: 'ok', at: world.clock.now() }),
+        (err: Error) => ({ name: err.name, at: world.clock.now() }),
+      );
+      // Act: every reconnect is refused for 20 s.
+      for (let i = 0; i < 8; i += 1) {
+        await world.advance(2500);
+        world.latest.close(408, 'WebSocket Error (connect ECONNREFUSED)');
+      }
+      // Assert
+      const outcome = await queued;
+      expect(outcome.name).toBe('ReplyDeadlineError');
+      expect(outcome.at - requestedAt).toBeLessThanOrEqual(5000);
+      expect(world.sends.map((s) => s.text)).toEqual(['r1']);
+      await path.stop();
+    },
+  );
 });
 
-describe('outbox edges of a reply\'s life', () => {
-  it('ends an attempt in flight when its socket\'s close is heard, and sends again with the same id on the next socket', async () => {
-    // Arrange: r1's send hangs on socket 1 (as rc14 holds a send 60 s after an end() of its own).
-    const world = new HandWorld();
-    const { path, message } = await started(world);
-    world.scripts.push('hang');
-    const sent = message.reply('r1');
-    await world.settle();
-    // Act: socket 1 closes; the hung send settles only later, and nobody waits for it.
-    world.latest.close(408, 'Connection was lost');
-    await world.advance(3000);
-    world.latest.open();
-    await world.advance(10);
-    world.sends[0]!.settle(new Boom('Connection Closed', { statusCode: 428 }));
-    await world.settle();
-    // Assert: written on socket 2 with the same id, resolved there; nothing owed a resend.
-    await expect(sent).resolves.toMatchObject({ generation: 2, attempts: 2 });
-    expect(world.sends.map((s) => [s.text, s.generation])).toEqual([
-      ['r1', 1],
-      ['r1', 2],
-    ]);
-    expect(world.sends[1]!.messageId).toBe(world.sends[0]!.messageId);
-    expect(path.stats()).toMatchObject({ pending: 0, resending: 0, resends: 0 });
-    await path.stop();
-  });
+describe("outbox edges of a reply's life", () => {
+  it(
+    "ends an attempt in flight when its socket's close is heard, and sends again with the " +
+      'same id on the next socket',
+    async () => {
+      // Arrange: r1's send hangs on socket 1 (as rc14 holds a send 60 s after an end() of its own).
+      const world = new HandWorld();
+      const { path, message } = await started(world);
+      world.scripts.push('hang');
+      const sent = message.reply('r1');
+      await world.settle();
+      // Act: socket 1 closes; the hung send settles only later, and nobody waits for it.
+      world.latest.close(408, 'Connection was lost');
+      await world.advance(3000);
+      world.latest.open();
+      await world.advance(10);
+      world.sends[0]!.settle(new Boom('Connection Closed', { statusCode: 428 }));
+      await world.settle();
+      // Assert: written on socket 2 with the same id, resolved there; nothing owed a resend.
+      await expect(sent).resolves.toMatchObject({ generation: 2, attempts: 2 });
+      expect(world.sends.map((s) => [s.text, s.generation])).toEqual([
+        ['r1', 1],
+        ['r1', 2],
+      ]);
+      expect(world.sends[1]!.messageId).toBe(world.sends[0]!.messageId);
+      expect(path.stats()).toMatchObject({ pending: 0, resending: 0, resends: 0 });
+      await path.stop();
+    },
+  );
 
   it('does not try again once the deadline has come, even at the exact instant', async () => {
     // Arrange: deadline 5 s. r1's send hangs on socket 1; socket 1 closes, and the next socket
@@ -248,45 +286,57 @@ describe('outbox edges of a reply\'s life', () => {
 });
 
 describe('outbox held-write records', () => {
-  it('logs each resend it owes with the redacted chat, id, socket, write time and close kind', async () => {
-    // Arrange
-    const world = new HandWorld();
-    const { path, message } = await started(world);
-    await message.reply('r1');
-    const writtenAt = world.clock.now();
-    const messageId = world.sends[0]!.messageId;
-    // Act
-    world.latest.close(408, 'Connection was lost');
-    await world.settle();
-    // Assert
-    expect(world.logs).toContainEqual({
-      level: 'info',
-      obj: { chat: '***4567@s.whatsapp.net', messageId, generation: 1, writtenAt, kind: 'backoff' },
-      msg: 'socket closed before the write was confirmed; resending',
-    });
-    await path.stop();
-  });
+  it(
+    'logs each resend it owes with the redacted ' + 'chat, id, socket, write time and close kind',
+    async () => {
+      // Arrange
+      const world = new HandWorld();
+      const { path, message } = await started(world);
+      await message.reply('r1');
+      const writtenAt = world.clock.now();
+      const messageId = world.sends[0]!.messageId;
+      // Act
+      world.latest.close(408, 'Connection was lost');
+      await world.settle();
+      // Assert
+      expect(world.logs).toContainEqual({
+        level: 'info',
+        obj: {
+          chat: '***4567@s.whatsapp.net',
+          messageId,
+          generation: 1,
+          writtenAt,
+          kind: 'backoff',
+        },
+        msg: 'socket closed before the write was confirmed; resending',
+      });
+      await path.stop();
+    },
+  );
 
-  it('treats a new write as confirmed when the limit is taken up by writes waiting to be resent', async () => {
-    // Arrange: maxUnconfirmed 1. One chat's write is owed a resend that hangs on socket 2.
-    const world = new HandWorld();
-    const { path, inbound } = await startedInTwoChats(world, 1);
-    const [first, second] = inbound;
-    await first!.reply('held');
-    world.scripts.push('hang');
-    await world.loseAndReconnect();
-    // Act: a write in the other chat finds no held write to evict: nothing older to give up.
-    await second!.reply('new');
-    const messageId = world.sends.at(-1)!.messageId;
-    // Assert: the new write itself counts as confirmed, and the eviction is logged.
-    expect(path.stats()).toMatchObject({ unconfirmed: 0, resending: 1, unconfirmedEvicted: 1 });
-    expect(world.logs).toContainEqual({
-      level: 'warn',
-      obj: { chat: '***4321@s.whatsapp.net', messageId, maxUnconfirmed: 1 },
-      msg: 'unconfirmed limit reached; oldest write treated as confirmed',
-    });
-    world.sends.at(-2)!.settle('ok');
-    await path.stop();
-  });
+  it(
+    'treats a new write as confirmed when the limit is taken up by writes waiting to be ' +
+      'resent',
+    async () => {
+      // Arrange: maxUnconfirmed 1. One chat's write is owed a resend that hangs on socket 2.
+      const world = new HandWorld();
+      const { path, inbound } = await startedInTwoChats(world, 1);
+      const [first, second] = inbound;
+      await first!.reply('held');
+      world.scripts.push('hang');
+      await world.loseAndReconnect();
+      // Act: a write in the other chat finds no held write to evict: nothing older to give up.
+      await second!.reply('new');
+      const messageId = world.sends.at(-1)!.messageId;
+      // Assert: the new write itself counts as confirmed, and the eviction is logged.
+      expect(path.stats()).toMatchObject({ unconfirmed: 0, resending: 1, unconfirmedEvicted: 1 });
+      expect(world.logs).toContainEqual({
+        level: 'warn',
+        obj: { chat: '***4321@s.whatsapp.net', messageId, maxUnconfirmed: 1 },
+        msg: 'unconfirmed limit reached; oldest write treated as confirmed',
+      });
+      world.sends.at(-2)!.settle('ok');
+      await path.stop();
+    },
+  );
 });
-

@@ -3,7 +3,11 @@
  * each pinned by a case that a StrykerJS mutant of the boundary would get wrong.
  */
 import { describe, expect, it } from 'vitest';
-import { computeBackoff, defaultReconnectPolicy, validateReconnectPolicy } from '../../src/reconnectPolicy.js';
+import {
+  computeBackoff,
+  defaultReconnectPolicy,
+  validateReconnectPolicy,
+} from '../../src/reconnectPolicy.js';
 import { redactJid } from '../../src/redact.js';
 import { classifySendError, statusCodeOf } from '../../src/sendErrors.js';
 
@@ -34,7 +38,9 @@ describe('validateReconnectPolicy', () => {
   });
 
   it('refuses a field just past its upper bound, naming the field path', () => {
-    expect(() => validateReconnectPolicy({ jitter: 1.01 }, 'cfg')).toThrow('cfg.jitter must be between 0 and 1 (got 1.01)');
+    expect(() => validateReconnectPolicy({ jitter: 1.01 }, 'cfg')).toThrow(
+      'cfg.jitter must be between 0 and 1 (got 1.01)',
+    );
   });
 });
 

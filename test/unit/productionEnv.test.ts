@@ -8,7 +8,10 @@ describe('productionEnv', () => {
     // Arrange
     const auth = { creds: initAuthCreds(), keys: { get: async () => ({}), set: async () => {} } };
     // Act
-    const env = productionEnv({ socketConfig: { auth } as never, logger: pino({ level: 'silent' }) });
+    const env = productionEnv({
+      socketConfig: { auth } as never,
+      logger: pino({ level: 'silent' }),
+    });
     // Assert
     expect(env.messageIds()).toMatch(/^3EB0[0-9A-F]{18}$/);
     expect(env.messageIds()).not.toBe(env.messageIds());
@@ -21,7 +24,10 @@ describe('productionEnv', () => {
   it('honours an explicit config and defaults the logger', () => {
     const auth = { creds: initAuthCreds(), keys: { get: async () => ({}), set: async () => {} } };
     const reconnect = { initialMs: 1, maxMs: 2, factor: 1, jitter: 0, maxAttempts: 1 };
-    const env = productionEnv({ socketConfig: { auth } as never, config: { reconnect, replyDeadlineMs: 5 } });
+    const env = productionEnv({
+      socketConfig: { auth } as never,
+      config: { reconnect, replyDeadlineMs: 5 },
+    });
     expect(env.config).toEqual({ reconnect, replyDeadlineMs: 5 });
     expect(typeof env.logger.info).toBe('function');
   });

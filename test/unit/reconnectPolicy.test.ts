@@ -11,7 +11,13 @@ describe('validateReconnectPolicy', () => {
     // Arrange / Act
     const policy = validateReconnectPolicy({});
     // Assert
-    expect(policy).toEqual({ initialMs: 2000, maxMs: 30000, factor: 1.8, jitter: 0.25, maxAttempts: 12 });
+    expect(policy).toEqual({
+      initialMs: 2000,
+      maxMs: 30000,
+      factor: 1.8,
+      jitter: 0.25,
+      maxAttempts: 12,
+    });
   });
 
   it.each([
@@ -22,7 +28,10 @@ describe('validateReconnectPolicy', () => {
     [{ jitter: -0.1 }, 'reconnect.jitter must be between 0 and 1 (got -0.1)'],
     [{ maxAttempts: 0 }, 'reconnect.maxAttempts must be between 1 and 1000 (got 0)'],
     [{ maxAttempts: 2.5 }, 'reconnect.maxAttempts must be a whole number (got 2.5)'],
-    [{ initialMs: 5000, maxMs: 1000 }, 'reconnect.maxMs must be >= reconnect.initialMs (got maxMs 1000 < initialMs 5000)'],
+    [
+      { initialMs: 5000, maxMs: 1000 },
+      'reconnect.maxMs must be >= reconnect.initialMs (got maxMs 1000 < initialMs 5000)',
+    ],
     [{ factor: '2' as unknown as number }, 'reconnect.factor must be a number (got 2)'],
   ])('rejects %j with a message naming the field', (input, message) => {
     // Act / Assert
@@ -42,21 +51,29 @@ describe('computeBackoff', () => {
 
   it('stays within ±jitter of the base delay for any draw', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (attempt, draw) => {
-        // Arrange
-        const policy = defaultReconnectPolicy;
-        const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** (attempt - 1));
-        // Act
-        const delay = computeBackoff(policy, attempt, () => draw);
-        // Assert
-        expect(delay).toBeGreaterThanOrEqual(Math.floor(base * (1 - policy.jitter)));
-        expect(delay).toBeLessThanOrEqual(Math.ceil(base * (1 + policy.jitter)));
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (attempt, draw) => {
+          // Arrange
+          const policy = defaultReconnectPolicy;
+          const base = Math.min(policy.maxMs, policy.initialMs * policy.factor ** (attempt - 1));
+          // Act
+          const delay = computeBackoff(policy, attempt, () => draw);
+          // Assert
+          expect(delay).toBeGreaterThanOrEqual(Math.floor(base * (1 - policy.jitter)));
+          expect(delay).toBeLessThanOrEqual(Math.ceil(base * (1 + policy.jitter)));
+        },
+      ),
     );
   });
 
   it('rejects a non-positive attempt and a broken random source', () => {
-    expect(() => computeBackoff(defaultReconnectPolicy, 0, () => 0)).toThrow('attempt must be a whole number >= 1 (got 0)');
-    expect(() => computeBackoff(defaultReconnectPolicy, 1, () => 1)).toThrow('random() must return a number in [0, 1) (got 1)');
+    expect(() => computeBackoff(defaultReconnectPolicy, 0, () => 0)).toThrow(
+      'attempt must be a whole number >= 1 (got 0)',
+    );
+    expect(() => computeBackoff(defaultReconnectPolicy, 1, () => 1)).toThrow(
+      'random() must return a number in [0, 1) (got 1)',
+    );
   });
 });

@@ -18,7 +18,11 @@ describe('classifySendError', () => {
     [boom(500), false, 'notWritten'],
     [new Boom('forbidden', { data: 403 }), false, 'terminal'],
     [new Boom('rate-overlimit', { data: 429 }), false, 'rateLimited'],
-    [new Boom('Invalid group metadata response: missing <group> node', { data: undefined }), false, 'notWritten'],
+    [
+      new Boom('Invalid group metadata response: missing <group> node', { data: undefined }),
+      false,
+      'notWritten',
+    ],
     [new Boom('rate-overlimit', { data: 429 }), true, 'ambiguous'],
     [boom(503), false, 'ambiguous'],
     [boom(515), true, 'ambiguous'],
@@ -27,17 +31,39 @@ describe('classifySendError', () => {
     [1006, false, 'ambiguous'],
     [new Error('write EPIPE'), false, 'ambiguous'],
     // Node's error for a write() the system refused (an unread TCP reset): nothing written.
-    [Object.assign(new Error('write ECONNRESET'), { code: 'ECONNRESET', syscall: 'write', errno: -104 }), false, 'retrySafe'],
-    [Object.assign(new Error('write EPIPE'), { code: 'EPIPE', syscall: 'write', errno: -32 }), false, 'retrySafe'],
-    [Object.assign(new Error('write ECONNRESET'), { code: 'ECONNRESET', syscall: 'write' }), true, 'ambiguous'],
-    [Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' }), false, 'ambiguous'],
+    [
+      Object.assign(new Error('write ECONNRESET'), {
+        code: 'ECONNRESET',
+        syscall: 'write',
+        errno: -104,
+      }),
+      false,
+      'retrySafe',
+    ],
+    [
+      Object.assign(new Error('write EPIPE'), { code: 'EPIPE', syscall: 'write', errno: -32 }),
+      false,
+      'retrySafe',
+    ],
+    [
+      Object.assign(new Error('write ECONNRESET'), { code: 'ECONNRESET', syscall: 'write' }),
+      true,
+      'ambiguous',
+    ],
+    [
+      Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' }),
+      false,
+      'ambiguous',
+    ],
   ] as const)('%s (close heard: %s) is %s', (err, closeHeard, expected) => {
     expect(classifySendError(err, { closeHeard })).toBe(expected);
   });
 
   it('does not read message text: same code, any text, same class', () => {
     expect(classifySendError(boom(428, 'timed out'), { closeHeard: false })).toBe('retrySafe');
-    expect(classifySendError(new Error('Connection Closed'), { closeHeard: false })).toBe('ambiguous');
+    expect(classifySendError(new Error('Connection Closed'), { closeHeard: false })).toBe(
+      'ambiguous',
+    );
   });
 
   it('reads the status code structurally, across Boom copies', () => {

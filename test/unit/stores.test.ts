@@ -18,7 +18,12 @@ async function freshDir(): Promise<string> {
 }
 
 const errors: string[] = [];
-const logger: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: (_obj, msg) => void errors.push(msg ?? '') };
+const logger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: (_obj, msg) => void errors.push(msg ?? ''),
+};
 
 describe('fileStore', () => {
   it('keeps a value across store instances (a restarted process), in a file per key', async () => {
@@ -58,7 +63,10 @@ describe('fileStore', () => {
     // Act
     const store = fileStore(await freshDir());
     // Assert
-    await expect(store.set('k'.repeat(storeKeyLengthMax + 1), 'v')).rejects.toThrow(`store key must be a string of 1 to ${storeKeyLengthMax} characters (got ${storeKeyLengthMax + 1} characters)`);
+    await expect(store.set('k'.repeat(storeKeyLengthMax + 1), 'v')).rejects.toThrow(
+      `store key must be a string of 1 to ${storeKeyLengthMax} characters (got ` +
+        `${storeKeyLengthMax + 1} characters)`,
+    );
   });
 });
 
@@ -78,7 +86,13 @@ describe('memoryStore', () => {
 });
 
 describe('HandedIds', () => {
-  const options = (store: KeyValueStore) => ({ store, logger, key: 'ids', remembered: 5, persisted: 3 });
+  const options = (store: KeyValueStore) => ({
+    store,
+    logger,
+    key: 'ids',
+    remembered: 5,
+    persisted: 3,
+  });
 
   it('recognises after a restart the newest ids handed before it', async () => {
     // Arrange
@@ -97,7 +111,10 @@ describe('HandedIds', () => {
   it('writes at most once per store round trip, the newest ids last', async () => {
     // Arrange
     const writes: string[] = [];
-    const store: KeyValueStore = { ...memoryStore(), set: async (_key, value) => void writes.push(value) };
+    const store: KeyValueStore = {
+      ...memoryStore(),
+      set: async (_key, value) => void writes.push(value),
+    };
     const ids = new HandedIds(options(store));
     // Act
     for (const id of ['a', 'b', 'c']) ids.add(id);
@@ -121,7 +138,10 @@ describe('HandedIds', () => {
   it('keeps handing over, and logs, when a write fails', async () => {
     // Arrange
     errors.length = 0;
-    const failing: KeyValueStore = { ...memoryStore(), set: async () => Promise.reject(new Error('disk full')) };
+    const failing: KeyValueStore = {
+      ...memoryStore(),
+      set: async () => Promise.reject(new Error('disk full')),
+    };
     const ids = new HandedIds(options(failing));
     // Act
     const added = ids.add('a');
@@ -134,24 +154,32 @@ describe('HandedIds', () => {
 });
 
 describe('SentMessages kept in a store', () => {
-  const persist = (store: KeyValueStore, persisted = 2) => ({ store, logger, key: 'written', persisted });
-
-  it('answers after a restart with what the previous process wrote, media keys included', async () => {
-    // Arrange
-    const store = memoryStore();
-    const before = new SentMessages(10, persist(store));
-    const media = { imageMessage: { mediaKey: new Uint8Array([1, 2, 3]), caption: 'look' } };
-    before.remember('A', { conversation: 'first' });
-    before.remember('B', media);
-    await before.flush();
-    const after = new SentMessages(10, persist(store));
-    // Act
-    await after.load();
-    // Assert
-    expect(after.get('A')).toEqual({ conversation: 'first' });
-    expect(after.get('B')?.imageMessage?.caption).toBe('look');
-    expect([...(after.get('B')?.imageMessage?.mediaKey ?? [])]).toEqual([1, 2, 3]);
+  const persist = (store: KeyValueStore, persisted = 2) => ({
+    store,
+    logger,
+    key: 'written',
+    persisted,
   });
+
+  it(
+    'answers after a restart with what the ' + 'previous process wrote, media keys included',
+    async () => {
+      // Arrange
+      const store = memoryStore();
+      const before = new SentMessages(10, persist(store));
+      const media = { imageMessage: { mediaKey: new Uint8Array([1, 2, 3]), caption: 'look' } };
+      before.remember('A', { conversation: 'first' });
+      before.remember('B', media);
+      await before.flush();
+      const after = new SentMessages(10, persist(store));
+      // Act
+      await after.load();
+      // Assert
+      expect(after.get('A')).toEqual({ conversation: 'first' });
+      expect(after.get('B')?.imageMessage?.caption).toBe('look');
+      expect([...(after.get('B')?.imageMessage?.mediaKey ?? [])]).toEqual([1, 2, 3]);
+    },
+  );
 
   it('persists only the newest `persisted` of the messages it remembers', async () => {
     // Arrange
@@ -163,7 +191,11 @@ describe('SentMessages kept in a store', () => {
     // Act
     await after.load();
     // Assert
-    expect([after.get('A'), after.get('B'), after.get('C')]).toEqual([undefined, { conversation: 'B' }, { conversation: 'C' }]);
+    expect([after.get('A'), after.get('B'), after.get('C')]).toEqual([
+      undefined,
+      { conversation: 'B' },
+      { conversation: 'C' },
+    ]);
   });
 
   it('starts empty, and logs, when the stored value is not what it wrote', async () => {

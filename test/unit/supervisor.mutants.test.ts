@@ -15,34 +15,41 @@ function supervisorIn(world: HandWorld, extra: Partial<SupervisorOptions> = {}):
 }
 
 describe('Supervisor state and logs', () => {
-  it('moves idle -> connecting -> open -> backoff -> connecting -> terminal, logging each step', async () => {
-    // Arrange
-    const world = new HandWorld();
-    const supervisor = supervisorIn(world);
-    const states = [supervisor.state];
-    // Act
-    supervisor.start();
-    states.push(supervisor.state);
-    world.latest.open();
-    states.push(supervisor.state);
-    world.latest.close(428, 'Connection Closed');
-    states.push(supervisor.state);
-    await world.advance(2000);
-    states.push(supervisor.state);
-    world.latest.close(401, 'logged out');
-    states.push(supervisor.state);
-    // Assert
-    expect(states).toEqual(['idle', 'connecting', 'open', 'backoff', 'connecting', 'terminal']);
-    expect(world.logs.map((l) => [l.level, l.msg, l.obj])).toEqual([
-      ['debug', 'connecting', { generation: 1 }],
-      ['info', 'connection open', { generation: 1 }],
-      ['warn', 'connection closed', { generation: 1, statusCode: 428, kind: 'backoff' }],
-      ['info', 'reconnect scheduled', { attempt: 1, delayMs: 2000 }],
-      ['debug', 'connecting', { generation: 2 }],
-      ['warn', 'connection closed', { generation: 2, statusCode: 401, kind: 'terminal' }],
-      ['error', 'connection terminal; not reconnecting', { reason: 'loggedOut', statusCode: 401 }],
-    ]);
-  });
+  it(
+    'moves idle -> connecting -> open -> backoff -> connecting -> terminal, logging each ' + 'step',
+    async () => {
+      // Arrange
+      const world = new HandWorld();
+      const supervisor = supervisorIn(world);
+      const states = [supervisor.state];
+      // Act
+      supervisor.start();
+      states.push(supervisor.state);
+      world.latest.open();
+      states.push(supervisor.state);
+      world.latest.close(428, 'Connection Closed');
+      states.push(supervisor.state);
+      await world.advance(2000);
+      states.push(supervisor.state);
+      world.latest.close(401, 'logged out');
+      states.push(supervisor.state);
+      // Assert
+      expect(states).toEqual(['idle', 'connecting', 'open', 'backoff', 'connecting', 'terminal']);
+      expect(world.logs.map((l) => [l.level, l.msg, l.obj])).toEqual([
+        ['debug', 'connecting', { generation: 1 }],
+        ['info', 'connection open', { generation: 1 }],
+        ['warn', 'connection closed', { generation: 1, statusCode: 428, kind: 'backoff' }],
+        ['info', 'reconnect scheduled', { attempt: 1, delayMs: 2000 }],
+        ['debug', 'connecting', { generation: 2 }],
+        ['warn', 'connection closed', { generation: 2, statusCode: 401, kind: 'terminal' }],
+        [
+          'error',
+          'connection terminal; not reconnecting',
+          { reason: 'loggedOut', statusCode: 401 },
+        ],
+      ]);
+    },
+  );
 
   it('treats a close without lastDisconnect as a plain disconnect and reconnects', async () => {
     // Arrange
@@ -68,21 +75,25 @@ describe('Supervisor start and stop', () => {
     expect(world.sockets.length).toBe(1);
   });
 
-  it('ends the socket once, stays stopped when the socket reports its close, and leaves no timer', async () => {
-    // Arrange
-    const world = new HandWorld();
-    const supervisor = supervisorIn(world);
-    supervisor.start();
-    world.latest.open();
-    const end = vi.spyOn(world.latest, 'end');
-    // Act
-    await supervisor.stop();
-    await supervisor.stop();
-    // Assert
-    expect(end).toHaveBeenCalledTimes(1);
-    expect(supervisor.state).toBe('stopped');
-    expect(world.clock.countTimers()).toBe(0);
-  });
+  it(
+    'ends the socket once, stays stopped when the socket reports its close, and leaves no ' +
+      'timer',
+    async () => {
+      // Arrange
+      const world = new HandWorld();
+      const supervisor = supervisorIn(world);
+      supervisor.start();
+      world.latest.open();
+      const end = vi.spyOn(world.latest, 'end');
+      // Act
+      await supervisor.stop();
+      await supervisor.stop();
+      // Assert
+      expect(end).toHaveBeenCalledTimes(1);
+      expect(supervisor.state).toBe('stopped');
+      expect(world.clock.countTimers()).toBe(0);
+    },
+  );
 
   it('refuses waiters after stop()', async () => {
     const world = new HandWorld();
@@ -127,49 +138,65 @@ describe('Supervisor.whenLive', () => {
     await expect(wait).rejects.toBeInstanceOf(LiveWaitTimeoutError);
   });
 
-  it('does not hand a waiter the generation it asked to skip, even when that one opens late', async () => {
-    // Arrange: generation 1 is still connecting; the waiter wants something newer than 1.
-    const world = new HandWorld();
-    const supervisor = supervisorIn(world);
-    supervisor.start();
-    // Counted from here: the connect watchdog is not a waiter timer.
-    const setTimeout = vi.spyOn(world.clock, 'setTimeout');
-    const early = supervisor.whenLive(0, 60_000);
-    const newer = supervisor.whenLive(1, 60_000);
-    // Act
-    world.latest.open();
-    await world.settle();
-    // Assert: one waiter left, its deadline timer kept as it was (not re-created)
-    expect((await early).generation).toBe(1);
-    expect(supervisor.waiterCount).toBe(1);
-    expect(setTimeout).toHaveBeenCalledTimes(1);
-    world.latest.close(428);
-    await world.advance(5000);
-    world.latest.open();
-    expect((await newer).generation).toBe(2);
-  });
+  it(
+    'does not hand a waiter the generation it ' + 'asked to skip, even when that one opens late',
+    async () => {
+      // Arrange: generation 1 is still connecting; the waiter wants something newer than 1.
+      const world = new HandWorld();
+      const supervisor = supervisorIn(world);
+      supervisor.start();
+      // Counted from here: the connect watchdog is not a waiter timer.
+      const setTimeout = vi.spyOn(world.clock, 'setTimeout');
+      const early = supervisor.whenLive(0, 60_000);
+      const newer = supervisor.whenLive(1, 60_000);
+      // Act
+      world.latest.open();
+      await world.settle();
+      // Assert: one waiter left, its deadline timer kept as it was (not re-created)
+      expect((await early).generation).toBe(1);
+      expect(supervisor.waiterCount).toBe(1);
+      expect(setTimeout).toHaveBeenCalledTimes(1);
+      world.latest.close(428);
+      await world.advance(5000);
+      world.latest.open();
+      expect((await newer).generation).toBe(2);
+    },
+  );
 
-  it('ends a socket that never opens after twice connectTimeoutMs, and reconnects with backoff', async () => {
-    // Arrange
-    const world = new HandWorld();
-    const supervisor = new Supervisor({ ...world.env(), policy: defaultReconnectPolicy, socketConfig: { connectTimeoutMs: 5000 } });
-    supervisor.start();
-    // Act
-    await world.advance(9999);
-    const endedEarly = world.sockets[0]!.ended;
-    await world.advance(1);
-    // Assert
-    expect(endedEarly).toBe(false);
-    expect(world.sockets[0]!.ended).toBe(true);
-    expect(world.logs.some((l) => l.msg === 'connect never completed; ending the socket')).toBe(true);
-    await world.advance(5000);
-    expect(world.sockets).toHaveLength(2);
-  });
+  it(
+    'ends a socket that never opens after twice connectTimeoutMs, and reconnects with ' + 'backoff',
+    async () => {
+      // Arrange
+      const world = new HandWorld();
+      const supervisor = new Supervisor({
+        ...world.env(),
+        policy: defaultReconnectPolicy,
+        socketConfig: { connectTimeoutMs: 5000 },
+      });
+      supervisor.start();
+      // Act
+      await world.advance(9999);
+      const endedEarly = world.sockets[0]!.ended;
+      await world.advance(1);
+      // Assert
+      expect(endedEarly).toBe(false);
+      expect(world.sockets[0]!.ended).toBe(true);
+      expect(world.logs.some((l) => l.msg === 'connect never completed; ending the socket')).toBe(
+        true,
+      );
+      await world.advance(5000);
+      expect(world.sockets).toHaveLength(2);
+    },
+  );
 
   it('creates one deadline timer for waiters sharing a deadline', () => {
     // Arrange
     const world = new HandWorld();
-    const supervisor = new Supervisor({ ...world.env(), clock: world.clock, policy: defaultReconnectPolicy });
+    const supervisor = new Supervisor({
+      ...world.env(),
+      clock: world.clock,
+      policy: defaultReconnectPolicy,
+    });
     supervisor.start();
     // Counted from here: the connect watchdog is not a waiter timer.
     const setTimeout = vi.spyOn(world.clock, 'setTimeout');

@@ -16,7 +16,9 @@ describe('Supervisor.whenLive', () => {
     const supervisor = supervisorIn(world);
     supervisor.start();
     // Act
-    const waits = [5000, 1000, 3000].map((deadlineAt) => supervisor.whenLive(0, deadlineAt).catch((e: unknown) => e));
+    const waits = [5000, 1000, 3000].map((deadlineAt) =>
+      supervisor.whenLive(0, deadlineAt).catch((e: unknown) => e),
+    );
     // Assert: the waiters' one timer, beside the connect watchdog of the socket still connecting
     expect(world.clock.countTimers()).toBe(2);
     await world.advance(1000);
@@ -81,7 +83,11 @@ describe('Supervisor onClose', () => {
     // Arrange
     const world = new HandWorld();
     const heard: [number, string][] = [];
-    const supervisor = new Supervisor({ ...world.env(), policy: defaultReconnectPolicy, onClose: (g, kind) => heard.push([g, kind]) });
+    const supervisor = new Supervisor({
+      ...world.env(),
+      policy: defaultReconnectPolicy,
+      onClose: (g, kind) => heard.push([g, kind]),
+    });
     supervisor.start();
     world.latest.open();
     // Act
@@ -100,29 +106,34 @@ describe('Supervisor onClose', () => {
 });
 
 describe('Supervisor.alarm', () => {
-  it('rings each alarm at its time on the one timer of the shared wait, and never a released one', async () => {
-    // Arrange
-    const world = new HandWorld();
-    const supervisor = supervisorIn(world);
-    supervisor.start();
-    world.latest.open();
-    const rung: string[] = [];
-    const late = supervisor.alarm(3000);
-    const early = supervisor.alarm(1000);
-    const released = supervisor.alarm(2000);
-    void late.rang.then(() => rung.push(`late at ${world.clock.now()}`));
-    void early.rang.then(() => rung.push(`early at ${world.clock.now()}`));
-    void released.rang.then(() => rung.push('released'));
-    // Act
-    const timers = world.clock.countTimers();
-    released.release();
-    await world.advance(5000);
-    // Assert
-    expect(timers).toBe(1);
-    expect(rung).toEqual(['early at 1000', 'late at 3000']);
-    expect(world.clock.countTimers()).toBe(0);
-    await supervisor.stop();
-  });
+  it(
+    'rings each alarm at its time on the one timer of the shared wait, and never a ' +
+      'released ' +
+      'one',
+    async () => {
+      // Arrange
+      const world = new HandWorld();
+      const supervisor = supervisorIn(world);
+      supervisor.start();
+      world.latest.open();
+      const rung: string[] = [];
+      const late = supervisor.alarm(3000);
+      const early = supervisor.alarm(1000);
+      const released = supervisor.alarm(2000);
+      void late.rang.then(() => rung.push(`late at ${world.clock.now()}`));
+      void early.rang.then(() => rung.push(`early at ${world.clock.now()}`));
+      void released.rang.then(() => rung.push('released'));
+      // Act
+      const timers = world.clock.countTimers();
+      released.release();
+      await world.advance(5000);
+      // Assert
+      expect(timers).toBe(1);
+      expect(rung).toEqual(['early at 1000', 'late at 3000']);
+      expect(world.clock.countTimers()).toBe(0);
+      await supervisor.stop();
+    },
+  );
 
   it('rings an alarm for a time already past at once', async () => {
     const world = new HandWorld();

@@ -21,27 +21,42 @@ const exitsOnThirdReply: SendPathFactory = (env) => {
     start: (onMessage) =>
       path.start((message) => {
         console.log(`message from ${message.chatJid}`);
-        onMessage({ ...message, reply: (text) => (++replies === 3 ? process.exit(2) : message.reply(text)) });
+        onMessage({
+          ...message,
+          reply: (text) => (++replies === 3 ? process.exit(2) : message.reply(text)),
+        });
       }),
     stop: () => path.stop(),
   };
 };
 
 describe('checkSendPath on a path that prints and exits', () => {
-  it('fails on clean with the exit, and its timeline shows the lines the path printed, redacted', async () => {
-    // Arrange
-    const cwd = mkdtempSync(join(tmpdir(), 'bsim-vitest-process-'));
-    const options = resolveSuiteOptions('test', { runs: 200, seed: 1 }, cwd);
-    // Act
-    const check = await checkSendPath('exits', exitsOnThirdReply, options, cwd);
-    // Assert
-    expect(check.passed).toBe(false);
-    expect(check.message.split('\n')[0]).toMatch(/^exits: 1 property violated \(seed 1, 200 runs\)$/);
-    expect(check.message).toMatch(/clean +at +\d+ ms {2}the bot exited the process with code 2 \(process\.exit\)/);
-    expect(check.message).toMatch(/stdout: message from \*\*\*\d{4}@s\.whatsapp\.net\n/);
-    expect(check.message).toMatch(/FAIL the bot exited the process with code 2 \(process\.exit\): the run ended here/);
-    expect((await readFailureFile(check.failureFiles[0]!)).output?.lines[0]?.text).toMatch(/^message from \*\*\*\d{4}@s\.whatsapp\.net$/);
-  });
+  it(
+    'fails on clean with the exit, and its timeline shows the lines the path printed, ' +
+      'redacted',
+    async () => {
+      // Arrange
+      const cwd = mkdtempSync(join(tmpdir(), 'bsim-vitest-process-'));
+      const options = resolveSuiteOptions('test', { runs: 200, seed: 1 }, cwd);
+      // Act
+      const check = await checkSendPath('exits', exitsOnThirdReply, options, cwd);
+      // Assert
+      expect(check.passed).toBe(false);
+      expect(check.message.split('\n')[0]).toMatch(
+        /^exits: 1 property violated \(seed 1, 200 runs\)$/,
+      );
+      expect(check.message).toMatch(
+        /clean +at +\d+ ms {2}the bot exited the process with code 2 \(process\.exit\)/,
+      );
+      expect(check.message).toMatch(/stdout: message from \*\*\*\d{4}@s\.whatsapp\.net\n/);
+      expect(check.message).toMatch(
+        /FAIL the bot exited the process with code 2 \(process\.exit\): the run ended here/,
+      );
+      expect((await readFailureFile(check.failureFiles[0]!)).output?.lines[0]?.text).toMatch(
+        /^message from \*\*\*\d{4}@s\.whatsapp\.net$/,
+      );
+    },
+  );
 });
 
 describe('checkSendPath on a factory that throws when constructing the path', () => {
@@ -53,8 +68,15 @@ describe('checkSendPath on a factory that throws when constructing the path', ()
       return referenceSendPath(env);
     };
     // Act
-    const check = checkSendPath('throws', throwing, resolveSuiteOptions('test', { runs: 1000, seed: 1 }, cwd), cwd);
+    const check = checkSendPath(
+      'throws',
+      throwing,
+      resolveSuiteOptions('test', { runs: 1000, seed: 1 }, cwd),
+      cwd,
+    );
     // Assert
-    await expect(check).rejects.toThrow(/^throws: the send path factory threw while constructing the path: RangeError: no token configured \(at \.\/test\/vitest\/botProcess\.test\.ts:\d+:\d+\)$/);
+    await expect(check).rejects.toThrow(
+      /^throws: the send path factory threw while constructing the path: RangeError: no token configured \(at \.\/test\/vitest\/botProcess\.test\.ts:\d+:\d+\)$/,
+    );
   });
 });

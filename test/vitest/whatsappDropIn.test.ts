@@ -19,7 +19,10 @@ vi.mock('@whiskeysockets/baileys', async (importOriginal) => {
 type Bot = typeof correctBot;
 type Message = { chatJid: string; text: string; reply(text: string): Promise<unknown> };
 
-/** The bot's brain, as tests stub it: answers every message after thinking for `thinkMs`, with `answer`. */
+/**
+ * The bot's brain, as tests stub it: answers every message after thinking for `thinkMs`, with
+ * `answer`.
+ */
 function answering(thinkMs: number, answer: (text: string) => string, outcomes: string[]) {
   return {
     onMessage: (message: Message) => {
@@ -95,31 +98,36 @@ describe('a connection dropped while the bot thinks', () => {
     // Assert
     expect(whatsapp.sent('alice')).toEqual([]);
     expect(outcomes).toEqual(['failed: Connection Closed']);
-    expect(() => whatsapp.expectProperties()).toThrowError(/^whatsapp: live-socket violated\n {2}live-socket +at +\d+ ms {2}message attempt #1 for "the weather is fine" on socket 1 after its close was emitted/);
+    expect(() => whatsapp.expectProperties()).toThrowError(
+      /^whatsapp: live-socket violated\n {2}live-socket +at +\d+ ms {2}message attempt #1 for "the weather is fine" on socket 1 after its close was emitted/,
+    );
     expect(() => whatsapp.expectProperties()).toThrowError(/drop connectionClosed/);
   });
 });
 
 describe('the session', () => {
-  it('puts setTimeout, Date and Math.random on its clock, and gives them back at the end', async () => {
-    // Arrange
-    whatsapp.end();
-    const realSetTimeout = globalThis.setTimeout;
-    const fired: number[] = [];
-    whatsapp.begin();
-    // Act
-    setTimeout(() => fired.push(Date.now()), 30_000);
-    const draws = [Math.random(), Math.random()];
-    await whatsapp.advance(30_000);
-    whatsapp.end();
-    whatsapp.begin();
-    const again = [Math.random(), Math.random()];
-    whatsapp.end();
-    // Assert
-    expect(fired).toEqual([30_000]);
-    expect(again).toEqual(draws);
-    expect(globalThis.setTimeout).toBe(realSetTimeout);
-  });
+  it(
+    'puts setTimeout, Date and Math.random on ' + 'its clock, and gives them back at the end',
+    async () => {
+      // Arrange
+      whatsapp.end();
+      const realSetTimeout = globalThis.setTimeout;
+      const fired: number[] = [];
+      whatsapp.begin();
+      // Act
+      setTimeout(() => fired.push(Date.now()), 30_000);
+      const draws = [Math.random(), Math.random()];
+      await whatsapp.advance(30_000);
+      whatsapp.end();
+      whatsapp.begin();
+      const again = [Math.random(), Math.random()];
+      whatsapp.end();
+      // Assert
+      expect(fired).toEqual([30_000]);
+      expect(again).toEqual(draws);
+      expect(globalThis.setTimeout).toBe(realSetTimeout);
+    },
+  );
 
   it('refuses makeWASocket with no session open, naming what to do', async () => {
     // Arrange
@@ -127,6 +135,8 @@ describe('the session', () => {
     // Act
     const starting = correctBot.start({ onMessage: () => undefined });
     // Assert
-    await expect(starting).rejects.toThrow('makeWASocket was called with no whatsapp session open; call whatsapp.begin() first');
+    await expect(starting).rejects.toThrow(
+      'makeWASocket was called with no whatsapp session open; call whatsapp.begin() first',
+    );
   });
 });

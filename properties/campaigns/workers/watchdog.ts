@@ -60,7 +60,9 @@ export function checkRunTimeoutMs(runTimeoutMs: number): number {
     runTimeoutMs > runTimeoutMsMax
   ) {
     const range = `${runTimeoutMsMin} to ${runTimeoutMsMax}`;
-    throw new RangeError(`runTimeoutMs must be a whole number of ms from ${range} (got ${runTimeoutMs})`);
+    throw new RangeError(
+      `runTimeoutMs must be a whole number of ms from ${range} (got ${runTimeoutMs})`,
+    );
   }
   return runTimeoutMs;
 }

@@ -58,7 +58,10 @@ export const defaultBoundLimits: Readonly<BoundLimits> = Object.freeze({
  * (`end()`, a second socket replacing the first) start no series, so a path that ends and
  * reopens sockets in a loop is still one series, and a storm.
  */
-function connectStorm(history: History, limits: BoundLimits): { at: number; message: string } | undefined {
+function connectStorm(
+  history: History,
+  limits: BoundLimits,
+): { at: number; message: string } | undefined {
   for (const series of connectSeries(history)) {
     for (let end = limits.connectsPerWindowMax; end < series.length; end += 1) {
       const first = series[end - limits.connectsPerWindowMax]!;
@@ -66,7 +69,11 @@ function connectStorm(history: History, limits: BoundLimits): { at: number; mess
       if (last - first < limits.connectWindowMs) {
         return {
           at: last,
-          message: `${limits.connectsPerWindowMax + 1} connection attempts within ${last - first} ms with no working connection lost between them (limit ${limits.connectsPerWindowMax} per ${limits.connectWindowMs} ms): a reconnect storm`,
+          message:
+            `${limits.connectsPerWindowMax + 1} connection attempts within ${last - first} ` +
+            `ms with no working connection lost between them (limit ` +
+            `${limits.connectsPerWindowMax} per ${limits.connectWindowMs} ms): a reconnect ` +
+            `storm`,
         };
       }
     }
@@ -74,7 +81,10 @@ function connectStorm(history: History, limits: BoundLimits): { at: number; mess
   return undefined;
 }
 
-/** Connect times cut into series (see {@link connectStorm}); each series in time order. A restarted bot starts a series of its own. */
+/**
+ * Connect times cut into series (see {@link connectStorm}); each series in time order. A restarted
+ * bot starts a series of its own.
+ */
 export function connectSeries(history: History): number[][] {
   const lostAt = history.sockets
     .filter((s) => s.openedAt !== undefined && (s.cause === 'drop' || s.cause === 'silent'))
@@ -110,7 +120,12 @@ function listenerLeaks(history: History, limits: BoundLimits): Violation<typeof 
         property,
         generation: socket.generation,
         at: socket.closeEmittedAt ?? history.endedAt,
-        message: `socket ${socket.generation} held ${count.aliveMax} '${event}' listeners at once (${count.added} added, ${count.removed} removed; limit ${limits.listenersAliveMax})`,
+        message:
+          `socket ${socket.generation} held ${count.aliveMax} '${event}' listeners at once ` +
+          `(` +
+          `${count.added} added, ${count.removed} removed; limit ` +
+          `${limits.listenersAliveMax}` +
+          `)`,
       });
     }
   }
@@ -127,8 +142,12 @@ function attemptsOver(
   const others = attempts.filter((a) => !isRateLimited(a));
   if (others.length > limits.attemptsPerReplyMax) {
     const limit = limits.attemptsPerReplyMax;
-    const besides = rateLimited.length > 0 ? `, besides ${rateLimited.length} refused with 429` : '';
-    return { attempt: others[limit]!, message: `made ${others.length} attempts (limit ${limit}${besides})` };
+    const besides =
+      rateLimited.length > 0 ? `, besides ${rateLimited.length} refused with 429` : '';
+    return {
+      attempt: others[limit]!,
+      message: `made ${others.length} attempts (limit ${limit}${besides})`,
+    };
   }
   if (rateLimited.length > limits.rateLimitedAttemptsPerReplyMax) {
     const limit = limits.rateLimitedAttemptsPerReplyMax;
@@ -152,7 +171,9 @@ function check(index: HistoryIndex, limits: BoundLimits): Violation<typeof prope
     violations.push({
       property,
       at: history.limit.at,
-      message: `LoopLimit: the run hit its ${history.limit.limit} limit (${history.limit.max}); the send path never goes quiet`,
+      message:
+        `LoopLimit: the run hit its ${history.limit.limit} limit (${history.limit.max}); ` +
+        `the send path never goes quiet`,
     });
   }
   // forEach, not for-of: no entry pair allocated per reply.
@@ -160,13 +181,21 @@ function check(index: HistoryIndex, limits: BoundLimits): Violation<typeof prope
     const over = attemptsOver(attempts, limits);
     if (!over) return;
     const { attempt, message } = over;
-    violations.push({ property, key, generation: attempt.generation, at: attempt.at, message: `${key} ${message}` });
+    violations.push({
+      property,
+      key,
+      generation: attempt.generation,
+      at: attempt.at,
+      message: `${key} ${message}`,
+    });
   });
   if (history.timers.path.aliveMax > limits.pathTimersAliveMax) {
     violations.push({
       property,
       at: history.endedAt,
-      message: `the send path held ${history.timers.path.aliveMax} timers at once (limit ${limits.pathTimersAliveMax})`,
+      message:
+        `the send path held ${history.timers.path.aliveMax} timers at once (limit ` +
+        `${limits.pathTimersAliveMax})`,
     });
   }
   const storm = connectStorm(history, limits);
@@ -179,20 +208,31 @@ function check(index: HistoryIndex, limits: BoundLimits): Violation<typeof prope
 export const bounded: Checker<typeof property> = {
   name: property,
   meaning:
-    'The path\'s work stays bounded: attempts per reply, timers alive at once, ' +
+    "The path's work stays bounded: attempts per reply, timers alive at once, " +
     'listeners per socket and connects a minute.',
   fix:
     'Cap the attempts per reply, share one timer instead of one per reply, remove ' +
     'every listener you add, and back off between reconnects.',
   definition:
-    'The run never hits the simulator\'s loop limit (a path that never goes quiet); no reply takes more than attemptsPerReplyMax message attempts (default 10), ' +
-    'sends the server refused with 429 counted apart up to rateLimitedAttemptsPerReplyMax (default 12); ' +
-    'the path never holds more than pathTimersAliveMax timers at once (default 8); and no series of connects holds more than connectsPerWindowMax (default 12) ' +
-    'within connectWindowMs (default 60 s). A series starts at the first connect and again at the first connect after a socket that had opened was lost to ' +
-    'the network (a drop, or a silent link the keep-alive ended) and the path was told so, or a restart started a new path; and no socket ever holds more than listenersAliveMax ' +
-    '(default 8) listeners of one event at once (on minus off, over the socket\'s life). Excused: a fresh burst of connects after such a loss ' +
-    '(closes the path caused itself, end() or a replacing socket, start no series); listeners added and removed again, however many.',
+    "The run never hits the simulator's loop limit (a path that never goes quiet); no " +
+    'reply takes more than attemptsPerReplyMax message attempts (default 10), ' +
+    'sends the server refused with 429 counted apart up to ' +
+    'rateLimitedAttemptsPerReplyMax ' +
+    '(default 12); ' +
+    'the path never holds more than pathTimersAliveMax timers at once (default 8); and ' +
+    'no ' +
+    'series of connects holds more than connectsPerWindowMax (default 12) ' +
+    'within connectWindowMs (default 60 s). A series starts at the first connect and ' +
+    'again at the first connect after a socket that had opened was lost to ' +
+    'the network (a drop, or a silent link the keep-alive ended) and the path was told ' +
+    'so, or a restart started a new path; and no socket ever holds more than ' +
+    'listenersAliveMax ' +
+    "(default 8) listeners of one event at once (on minus off, over the socket's life). " +
+    'Excused: a fresh burst of connects after such a loss ' +
+    '(closes the path caused itself, end() or a replacing socket, start no series); ' +
+    'listeners added and removed again, however many.',
   check,
   // Something to bound: a connect, a timer or a send.
-  judges: ({ history }) => history.connects.count > 0 || history.timers.path.created > 0 || history.attempts.length > 0,
+  judges: ({ history }) =>
+    history.connects.count > 0 || history.timers.path.created > 0 || history.attempts.length > 0,
 };

@@ -13,7 +13,10 @@ import { ms, socketSite, timerText } from '../words.js';
 
 const property = 'clean';
 
-/** When the path was done with a socket: it called `end()`, or the connection was lost, or its close emitted. */
+/**
+ * When the path was done with a socket: it called `end()`, or the connection was lost, or its close
+ * emitted.
+ */
 function goneAt(s: SocketRecord): number {
   return Math.min(s.endCalledAt ?? Infinity, s.diedAt ?? Infinity, s.closeEmittedAt ?? Infinity);
 }
@@ -27,7 +30,9 @@ function goneAt(s: SocketRecord): number {
  */
 function sendsLeft(history: History, stoppedAt: number): number {
   const socketGoneAt = new Map(history.sockets.map((s) => [s.generation, goneAt(s)]));
-  return history.attempts.filter((a) => a.result === 'pending' && (socketGoneAt.get(a.generation) ?? Infinity) > stoppedAt).length;
+  return history.attempts.filter(
+    (a) => a.result === 'pending' && (socketGoneAt.get(a.generation) ?? Infinity) > stoppedAt,
+  ).length;
 }
 
 /**
@@ -45,7 +50,8 @@ function socketsLeft(history: History, stoppedAt: number): Violation<typeof prop
       generation: s.generation,
       at: stoppedAt,
       message:
-        `socket ${s.generation}, made at ${ms(s.createdAt)}${socketSite(history, s.generation)}, was neither ended nor closed ` +
+        `socket ${s.generation}, made at ${ms(s.createdAt)}` +
+        `${socketSite(history, s.generation)}, was neither ended nor closed ` +
         `when stop() resolved (${s.state} when the run ended)`,
     });
   }
@@ -66,7 +72,10 @@ function sendsAfterStop(history: History, stopAt: number): Violation<typeof prop
       generation: first.generation,
       at: first.at,
       ...(first.key === undefined ? {} : { key: first.key }),
-      message: `${late.length} send(s) after stop() was called at ${stopAt} ms (first: ${first.kind} attempt #${first.seq} on socket ${first.generation} at ${first.at} ms)`,
+      message:
+        `${late.length} send(s) after stop() was called at ${stopAt} ms (first: ` +
+        `${first.kind} attempt #${first.seq} on socket ${first.generation} at ${first.at} ` +
+        `ms)`,
     },
   ];
 }
@@ -77,25 +86,57 @@ function sendsAfterStop(history: History, stopAt: number): Violation<typeof prop
  * with unsettled once that stop() resolved, and began no send after it was called (the old bot's
  * leftovers would act in a process that is gone).
  */
-function restartViolations(history: History, restart: RestartRecord, path: number): Violation<typeof property>[] {
+function restartViolations(
+  history: History,
+  restart: RestartRecord,
+  path: number,
+): Violation<typeof property>[] {
   const violations: Violation<typeof property>[] = [];
   const when = `stop() for the restart at ${restart.stopRequestedAt} ms`;
   const doneAt = restart.stopCompletedAt;
-  const add = (message: string, at = doneAt ?? history.endedAt): void => void violations.push({ property, at, message });
-  if (restart.stopResult !== 'completed') add(`${when} ${restart.stopResult}${restart.stopError ? `: ${restart.stopError.message}` : ''}`);
-  if (restart.pathTimersAlive > 0) add(`${restart.pathTimersAlive} send-path timer(s) alive after ${when}: they fire in a bot that was stopped`);
+  const add = (message: string, at = doneAt ?? history.endedAt): void =>
+    void violations.push({ property, at, message });
+  if (restart.stopResult !== 'completed')
+    add(
+      `${when} ${restart.stopResult}${restart.stopError ? `: ${restart.stopError.message}` : ''}`,
+    );
+  if (restart.pathTimersAlive > 0)
+    add(
+      `${restart.pathTimersAlive} send-path timer(s) alive after ${when}: they fire in a ` +
+        `bot that was stopped`,
+    );
   if (doneAt !== undefined) {
     for (const s of history.sockets) {
       if (pathOfSocket(history, s) !== path || goneAt(s) <= doneAt) continue;
-      violations.push({ property, generation: s.generation, at: doneAt, message: `socket ${s.generation} (created at ${s.createdAt} ms, ${s.state}) was neither ended nor closed when ${when} resolved` });
+      violations.push({
+        property,
+        generation: s.generation,
+        at: doneAt,
+        message:
+          `socket ${s.generation} (created at ${s.createdAt} ms, ${s.state}) was neither ` +
+          `ended nor closed when ${when} resolved`,
+      });
     }
-    const called = history.requests.filter((r) => r.calledAt !== undefined && r.calledAt <= restart.stopRequestedAt && pathAt(history, r.calledAt) === path);
-    const unsettled = called.filter((r) => r.settledAt === undefined || r.settledAt > doneAt).length;
+    const called = history.requests.filter(
+      (r) =>
+        r.calledAt !== undefined &&
+        r.calledAt <= restart.stopRequestedAt &&
+        pathAt(history, r.calledAt) === path,
+    );
+    const unsettled = called.filter(
+      (r) => r.settledAt === undefined || r.settledAt > doneAt,
+    ).length;
     if (unsettled > 0) add(`${unsettled} request(s) not settled when ${when} resolved`);
   }
-  const late = history.attempts.filter((a) => a.at > restart.stopRequestedAt && a.at < (restart.startedAt ?? Infinity));
+  const late = history.attempts.filter(
+    (a) => a.at > restart.stopRequestedAt && a.at < (restart.startedAt ?? Infinity),
+  );
   if (late[0] !== undefined) {
-    add(`${late.length} send(s) after ${when} was called and before the new path started (first: attempt #${late[0].seq} at ${late[0].at} ms)`, late[0].at);
+    add(
+      `${late.length} send(s) after ${when} was called and before the new path started ` +
+        `(first: attempt #${late[0].seq} at ${late[0].at} ms)`,
+      late[0].at,
+    );
   }
   return violations;
 }
@@ -110,11 +151,21 @@ function timersLeft(history: History, at: number): Violation<typeof property>[] 
   const listed = history.timers.path.pending ?? [];
   const resolvedAt = history.stop.completedAt ?? Infinity;
   const violations = listed.map((timer): Violation<typeof property> => {
-    const when = timer.createdAt > resolvedAt ? 'made after stop() resolved and still pending' : 'still pending after stop()';
+    const when =
+      timer.createdAt > resolvedAt
+        ? 'made after stop() resolved and still pending'
+        : 'still pending after stop()';
     return { property, at, message: `${timerText(history, timer)}, ${when}` };
   });
   const rest = alive - listed.length;
-  if (rest > 0) violations.push({ property, at, message: `${rest} ${listed.length > 0 ? 'more ' : ''}send-path timer(s) still pending after stop()` });
+  if (rest > 0)
+    violations.push({
+      property,
+      at,
+      message:
+        `${rest} ${listed.length > 0 ? 'more ' : ''}send-path timer(s) still pending after ` +
+        `stop()`,
+    });
   return violations;
 }
 
@@ -123,7 +174,8 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
   const violations: Violation<typeof property>[] = [];
   const { stop } = history;
   const at = stop.completedAt ?? history.endedAt;
-  const add = (message: string, when = at): void => void violations.push({ property, at: when, message });
+  const add = (message: string, when = at): void =>
+    void violations.push({ property, at: when, message });
   const exited = history.exited;
   if (exited !== undefined) {
     // What a process that ended left (no stop(), unsettled requests, timers) is the exit's doing.
@@ -133,22 +185,30 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
     thrownOrUnhandled(history, add);
     return violations;
   }
-  if (stop.result !== 'completed') add(`stop() ${stop.result}${stop.error ? `: ${errorInWords(stop.error)}` : ''}`);
+  if (stop.result !== 'completed')
+    add(`stop() ${stop.result}${stop.error ? `: ${errorInWords(stop.error)}` : ''}`);
   violations.push(...timersLeft(history, at));
   const pending = sendsLeft(history, stop.completedAt ?? history.endedAt);
-  if (pending > 0) add(`${pending} send(s) still pending after stop() on sockets it neither ended nor lost`);
+  if (pending > 0)
+    add(`${pending} send(s) still pending after stop() on sockets it neither ended nor lost`);
   // Only requests the harness actually made count; one whose inbound never arrived was never asked.
-  const unsettled = history.requests.filter((r) => r.calledAt !== undefined && r.outcome === 'pending').length;
+  const unsettled = history.requests.filter(
+    (r) => r.calledAt !== undefined && r.outcome === 'pending',
+  ).length;
   if (unsettled > 0) add(`${unsettled} request(s) never settled after stop()`);
-  if (stop.result === 'completed' && stop.completedAt !== undefined) violations.push(...socketsLeft(history, stop.completedAt));
+  if (stop.result === 'completed' && stop.completedAt !== undefined)
+    violations.push(...socketsLeft(history, stop.completedAt));
   if (stop.requestedAt !== undefined) violations.push(...sendsAfterStop(history, stop.requestedAt));
-  restartsOf(history).forEach((restart, path) => violations.push(...restartViolations(history, restart, path)));
+  restartsOf(history).forEach((restart, path) =>
+    violations.push(...restartViolations(history, restart, path)),
+  );
   thrownOrUnhandled(history, add);
   return violations;
 }
 
 function thrownOrUnhandled(history: History, add: (message: string, at: number) => void): void {
-  for (const u of history.unhandledRejections) add(`unhandled rejection: ${errorInWords(u.error)}`, u.at);
+  for (const u of history.unhandledRejections)
+    add(`unhandled rejection: ${errorInWords(u.error)}`, u.at);
   for (const t of history.thrown) add(`thrown in ${t.where}: ${errorInWords(t.error)}`, t.at);
 }
 
@@ -162,18 +222,35 @@ export const clean: Checker<typeof property> = {
     'In stop(): set a stopped flag first, clear every timer, end() every socket, ' +
     'settle every pending reply; catch every promise you do not await.',
   definition:
-    'The path\'s stop() completes (it neither rejects nor hangs, and the run reaches it), and when it has resolved the path holds no timers, no unsettled ' +
-    'requests (composing included), no socket it neither ended (end() called) nor lost (connection lost or close emitted), sockets made after stop() ' +
-    'included, and no pending send on such a socket; no send (message or presence) begins after stop() was called; and at no time in the run does ' +
-    'the path leave an unhandled rejection or throw from a timer, a listener, onMessage, start, stop or a request method. Excused: a request whose ' +
-    'inbound never reached the bot, which was never asked; a send still pending on a socket the path ended or lost (rc14 holds a send in its ' +
-    'pre-write queries for defaultQueryTimeoutMs after end(), a stuck write for connectTimeoutMs, an upload the media host never answers for good, ' +
+    "The path's stop() completes (it neither rejects nor hangs, and the run reaches it), " +
+    'and when it has resolved the path holds no timers, no unsettled ' +
+    'requests (composing included), no socket it neither ended (end() called) nor lost ' +
+    '(connection lost or close emitted), sockets made after stop() ' +
+    'included, and no pending send on such a socket; no send (message or presence) ' +
+    'begins ' +
+    'after stop() was called; and at no time in the run does ' +
+    'the path leave an unhandled rejection or throw from a timer, a listener, onMessage, ' +
+    'start, stop or a request method. Excused: a request whose ' +
+    'inbound never reached the bot, which was never asked; a send still pending on a ' +
+    'socket the path ended or lost (rc14 holds a send in its ' +
+    'pre-write queries for defaultQueryTimeoutMs after end(), a stuck write for ' +
+    'connectTimeoutMs, an upload the media host never answers for good, ' +
     'and nothing can cancel them); a send at the very ' +
-    'virtual time stop() was called, which may have come first. Sockets open at once during the run are one-socket\'s business: this property is ' +
-    'stop()\'s contract. A restart\'s stop() keeps the same contract for the path it stops: it completes, and once it resolved that path holds no ' +
-    'timers and no unsettled request it was called with, every socket it made is ended or lost, and no send begins from its call until the new ' +
-    'path starts. The path never ends its own process (process.exit, a signal to itself, process.abort, an exception left uncaught): ' +
-    'a run in which it does ends there, as the process would, and that exit is the violation; what it left unfinished is not counted again.',
+    'virtual time stop() was called, which may have come first. Sockets open at once ' +
+    "during the run are one-socket's business: this property is " +
+    "stop()'s contract. A restart's stop() keeps the same contract for the path it " +
+    'stops: ' +
+    'it completes, and once it resolved that path holds no ' +
+    'timers and no unsettled request it was called with, every socket it made is ended ' +
+    'or ' +
+    'lost, and no send begins from its call until the new ' +
+    'path starts. The path never ends its own process (process.exit, a signal to itself, ' +
+    'process.abort, an exception left uncaught): ' +
+    'a run in which it does ends there, as the process would, and that exit is the ' +
+    'violation; what it left unfinished is not counted again.',
   check,
-  judges: ({ history }) => history.stop.requestedAt !== undefined || history.exited !== undefined || (history.restarts?.length ?? 0) > 0,
+  judges: ({ history }) =>
+    history.stop.requestedAt !== undefined ||
+    history.exited !== undefined ||
+    (history.restarts?.length ?? 0) > 0,
 };

@@ -22,19 +22,20 @@ const property = 'exactly-once';
  * resolved); the recipient never sees it and no resend can change that.
  *
  * `lost on the wire`: every frame of it that was written was lost (written, never reached the
- * server: written into a silent link that never came back, or in the latency window before a
- * FIN or RST was heard), and after the last such loss was heard (its socket's close emitted;
- * a later send in its chat that never reached the server and was in flight when its own socket
- * died moves this to that socket's close: the network took that chance away too, and resends go
- * one at a time per chat) no repair was possible: no newer socket opened before the run ended; or the session ended for
- * good (a close from outside with a terminal code, or the last `maxAttempts` connects all
- * failing, as the liveness check reads them); or stop() (or the path's own exit) came first (no newer socket opened
- * before it was called, or a send in its chat begun after the loss was heard was still in flight
- * when it was: resends go out one at a time per chat); or the server refused a resend of it
- * for good ({@link resendRefusedBy}). A loss never heard before the run ended (its socket's
- * close not yet emitted) is beyond repair too. Otherwise a later socket was a chance to resend, and the loss is the path's.
- * Attempts that were never written do not matter: they reached nobody. A reply reported sent
- * with no written frame at all is not excused: the path reported a send that never happened.
+ * server: written into a silent link that never came back, or in the latency window before a FIN or
+ * RST was heard), and after the last such loss was heard (its socket's close emitted; a later send
+ * in its chat that never reached the server and was in flight when its own socket died moves this
+ * to that socket's close: the network took that chance away too, and resends go one at a time per
+ * chat) no repair was possible: no newer socket opened before the run ended; or the session ended
+ * for good (a close from outside with a terminal code, or the last `maxAttempts` connects all
+ * failing, as the liveness check reads them); or stop() (or the path's own exit) came first (no
+ * newer socket opened before it was called, or a send in its chat begun after the loss was heard
+ * was still in flight when it was: resends go out one at a time per chat); or the server refused a
+ * resend of it for good ({@link resendRefusedBy}). A loss never heard before the run ended (its
+ * socket's close not yet emitted) is beyond repair too. Otherwise a later socket was a chance to
+ * resend, and the loss is the path's. Attempts that were never written do not matter: they reached
+ * nobody. A reply reported sent with no written frame at all is not excused: the path reported a
+ * send that never happened.
  */
 /** Why a reply reported sent may be missing: see {@link lossExcuse}. */
 type LossExcuse = 'nacked' | 'lost on the wire' | 'no retry answered';
@@ -59,7 +60,9 @@ function lossExcuse(index: HistoryIndex, request: RequestRecord): LossExcuse | u
   if (written === 0) return undefined;
   const chance = lastChance(index, request.chat, lossHeardAt, lossGeneration);
   if (!newerOpened(index, chance.generation)) return 'lost on the wire';
-  const sessionOver = index.outsideTerminalCloseAtOrAfter(chance.heardAt) || index.lastConnectsFailedSince(chance.heardAt);
+  const sessionOver =
+    index.outsideTerminalCloseAtOrAfter(chance.heardAt) ||
+    index.lastConnectsFailedSince(chance.heardAt);
   const restartStopAt = restartStopOfPath(index, lossGeneration);
   // A restart's stop ends the losing path's tries: a newer process's sends are its own.
   const triedUntil = restartStopAt ?? Infinity;
@@ -130,17 +133,27 @@ function chatRefusedLast(index: HistoryIndex, chat: string, from: number, until:
 }
 
 /**
- * The socket after whose close the path last had a chance to repair a loss heard at `heardAt`
- * on `generation`: a later send in the chat (resends go one at a time per chat) that did not
- * reach the server and was in flight when its own socket died (was cut or found dead, or, begun
- * before it, its link went silent for good) took that socket's chance away. If that socket's close never came before the run
- * ended (a silent link's close is ws's 30 s close timeout away, and `end()` resolves at once
- * after Baileys' own), the chance lasted to the run's end.
+ * The socket after whose close the path last had a chance to repair a loss heard at `heardAt` on
+ * `generation`: a later send in the chat (resends go one at a time per chat) that did not reach the
+ * server and was in flight when its own socket died (was cut or found dead, or, begun before it,
+ * its link went silent for good) took that socket's chance away. If that socket's close never came
+ * before the run ended (a silent link's close is ws's 30 s close timeout away, and `end()` resolves
+ * at once after Baileys' own), the chance lasted to the run's end.
  */
-function lastChance(index: HistoryIndex, chat: string, heardAt: number, generation: number): { heardAt: number; generation: number } {
+function lastChance(
+  index: HistoryIndex,
+  chat: string,
+  heardAt: number,
+  generation: number,
+): { heardAt: number; generation: number } {
   const chance = { heardAt, generation };
   for (const attempt of index.messageAttemptsByChat.get(chat) ?? []) {
-    if (attempt.at < chance.heardAt || attempt.reachedServer || attempt.generation <= chance.generation) continue;
+    if (
+      attempt.at < chance.heardAt ||
+      attempt.reachedServer ||
+      attempt.generation <= chance.generation
+    )
+      continue;
     const socket = index.socketOf(attempt.generation);
     const closeBy = giveUpCloseBy(index, attempt);
     const closedAt = socket?.closeEmittedAt ?? endedBeforeClose(index, socket, closeBy);
@@ -153,7 +166,8 @@ function lastChance(index: HistoryIndex, chat: string, heardAt: number, generati
     }
     const diedAt = socket === undefined ? undefined : deathOf(socket, attempt.at);
     if (socket === undefined || diedAt === undefined) continue;
-    if (attempt.settledAt !== undefined && attempt.settledAt < diedAt) continue; // over before the socket died
+    // over before the socket died
+    if (attempt.settledAt !== undefined && attempt.settledAt < diedAt) continue;
     chance.heardAt = socket.closeEmittedAt ?? index.history.endedAt;
     chance.generation = attempt.generation;
   }
@@ -188,7 +202,9 @@ function deathOf(socket: SocketRecord, attemptAt: number): number | undefined {
 
 /** Some socket newer than `generation` opened (before `before`). */
 function newerOpened(index: HistoryIndex, generation: number, before = Infinity): boolean {
-  return index.history.sockets.some((s) => s.generation > generation && s.openedAt !== undefined && s.openedAt < before);
+  return index.history.sockets.some(
+    (s) => s.generation > generation && s.openedAt !== undefined && s.openedAt < before,
+  );
 }
 
 /**
@@ -202,8 +218,15 @@ function restartStopOfPath(index: HistoryIndex, generation: number): number | un
   return restartsOf(index.history)[pathOfSocket(index.history, socket)]?.stopRequestedAt;
 }
 
-/** stop() was called before the loss could be repaired after its last chance (see {@link lossExcuse}). */
-function stoppedFirst(index: HistoryIndex, chat: string, chance: { heardAt: number; generation: number }): boolean {
+/**
+ * stop() was called before the loss could be repaired after its last chance (see {@link
+ * lossExcuse}).
+ */
+function stoppedFirst(
+  index: HistoryIndex,
+  chat: string,
+  chance: { heardAt: number; generation: number },
+): boolean {
   const { stop } = index.history;
   const stopAt = stop.requestedAt;
   // The harness's own stop once everything settled cut nothing short.
@@ -212,7 +235,12 @@ function stoppedFirst(index: HistoryIndex, chat: string, chance: { heardAt: numb
 }
 
 /** A stop at `stopAt` came before the loss could be repaired after its last chance. */
-function stoppedAt(index: HistoryIndex, chat: string, chance: { heardAt: number; generation: number }, stopAt: number): boolean {
+function stoppedAt(
+  index: HistoryIndex,
+  chat: string,
+  chance: { heardAt: number; generation: number },
+  stopAt: number,
+): boolean {
   if (!newerOpened(index, chance.generation, stopAt)) return true;
   const inChat = index.messageAttemptsByChat.get(chat) ?? [];
   // Settled at the stop's own instant counts as in flight: the stop's end() is what settled it.
@@ -255,10 +283,16 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
         key: request.key,
         generation: second.generation,
         at: second.at,
-        message: `${request.key} is visible ${copies.length} times (ids ${copies.map((c) => c.messageId).join(', ')})`,
+        message:
+          `${request.key} is visible ${copies.length} times (ids ` +
+          `${copies.map((c) => c.messageId).join(', ')})`,
       });
     }
-    if (request.outcome === 'ok' && copies.length === 0 && lossExcuse(index, request) === undefined) {
+    if (
+      request.outcome === 'ok' &&
+      copies.length === 0 &&
+      lossExcuse(index, request) === undefined
+    ) {
       const retry = unavailableRetry(index, request);
       violations.push({
         property,
@@ -288,22 +322,35 @@ export const exactlyOnce: Checker<typeof property> = {
     'until its socket has outlived the confirmation window, and resend it with the ' +
     'same id if the socket died first.',
   definition:
-    'Every reply or media request is visible in its chat at most once, and exactly once if the path reported it sent (outcome ok). ' +
-    'Ambiguous (info) and failed requests may be absent. Excused, for a reply reported sent that never became visible: the server nacked it ' +
-    '(messages.update status ERROR: the recipient never sees it); or it had at least one written frame, every written frame was lost on the wire ' +
-    '(written, never reached the server), and after the last such loss was heard (its socket\'s close emitted, or the close of the socket a ' +
-    'later send in its chat that never reached the server was in flight on when that socket died (cut or found dead, or, begun before, its link ' +
+    'Every reply or media request is visible in its chat at most once, and exactly once ' +
+    'if the path reported it sent (outcome ok). ' +
+    'Ambiguous (info) and failed requests may be absent. Excused, for a reply reported ' +
+    'sent that never became visible: the server nacked it ' +
+    '(messages.update status ERROR: the recipient never sees it); or it had at least one ' +
+    'written frame, every written frame was lost on the wire ' +
+    '(written, never reached the server), and after the last such loss was heard (its ' +
+    "socket's close emitted, or the close of the socket a " +
+    'later send in its chat that never reached the server was in flight on when that ' +
+    'socket died (cut or found dead, or, begun before, its link ' +
     'silent for good), or the ' +
-    'run\'s end if that close never came; ' +
-    'a loss never heard before the run ended counts as beyond repair) no newer socket opened before the run ended, or the session ended for good (a close from outside ' +
-    'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all failing), or stop() was called first, by the timeline, by the harness at ' +
-    'its deadline or by a restart of the path that wrote it, or the path ended its own process first (before any newer socket opened, or while a send in its chat begun after the loss was heard was still in flight, settling at the ' +
-    'stop\'s instant included; an upload its media host never answered holds its chat until its socket closed, or replyDeadlineMs after it ' +
-    'began at the latest, when a path has given it up, and takes that socket\'s chance when it closed by then and ws\'s close timeout, or the path ended it and the run ended first), or, for media, the server refused a resend of it ' +
-    '(rc14\'s media failure before any write: Boom 500, or the TypeError of a media_conn never ' +
-    'answered), or its media host never answered the resend\'s upload, or refused the resend ' +
+    "run's end if that close never came; " +
+    'a loss never heard before the run ended counts as beyond repair) no newer socket ' +
+    'opened before the run ended, or the session ended for good (a close from outside ' +
+    'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all ' +
+    'failing), or stop() was called first, by the timeline, by the harness at ' +
+    'its deadline or by a restart of the path that wrote it, or the path ended its own ' +
+    'process first (before any newer socket opened, or while a send in its chat begun ' +
+    'after the loss was heard was still in flight, settling at the ' +
+    "stop's instant included; an upload its media host never answered holds its chat " +
+    'until its socket closed, or replyDeadlineMs after it ' +
+    "began at the latest, when a path has given it up, and takes that socket's chance " +
+    "when it closed by then and ws's close timeout, or the path ended it and the run " +
+    'ended ' +
+    'first), or, for media, the server refused a resend of it ' +
+    "(rc14's media failure before any write: Boom 500, or the TypeError of a media_conn never " +
+    "answered), or its media host never answered the resend's upload, or refused the resend " +
     'because the bot is no longer in the group (Boom 500 with data 403, before any write), or ' +
-    'the last send in its chat since the loss was heard (up to a restart\'s stop of the path ' +
+    "the last send in its chat since the loss was heard (up to a restart's stop of the path " +
     'that wrote it) was refused for the chat before any write (403, or 429 rate-overlimit). ' +
     'A reply whose frame reached a recipient who could not decrypt it (a retry receipt ' +
     'followed) is not visible until a resend shows it: rc14 resends by itself from the cache ' +

@@ -16,7 +16,10 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
       key: r.key,
       generation: copies[0]!.generation,
       at: r.settledAt ?? index.history.endedAt,
-      message: `${r.key} was reported as a definite failure (${r.error === undefined ? 'no error' : errorInWords(r.error)}) but is visible: report it as ambiguous`,
+      message:
+        `${r.key} was reported as a definite failure (` +
+        `${r.error === undefined ? 'no error' : errorInWords(r.error)}) but is visible: ` +
+        `report it as ambiguous`,
     });
   }
   return violations;
@@ -30,8 +33,10 @@ export const honestOutcome: Checker<typeof property> = {
     'Report a failure as ambiguous (AmbiguousDeliveryError, or ambiguous: true) ' +
     'whenever any attempt of it may have been written.',
   definition:
-    'A reply or media request the path reported as a definite failure (outcome fail) is not visible in its chat: the caller would resend it. ' +
-    'Excused: a failure reported as ambiguous (an AmbiguousDeliveryError, or an error with ambiguous: true; outcome info) may be visible or not.',
+    'A reply or media request the path reported as a definite failure (outcome fail) is ' +
+    'not visible in its chat: the caller would resend it. ' +
+    'Excused: a failure reported as ambiguous (an AmbiguousDeliveryError, or an error ' +
+    'with ambiguous: true; outcome info) may be visible or not.',
   check,
   // Only a definite failure has an honesty to judge.
   judges: (index) => index.messageRequests.some((r) => r.outcome === 'fail'),

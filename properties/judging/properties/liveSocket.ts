@@ -13,7 +13,9 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
       key: a.key,
       generation: a.generation,
       at: a.at,
-      message: `${a.kind} attempt #${a.seq}${a.key ? ` for ${a.key}` : ''} on socket ${a.generation} after its close was emitted`,
+      message:
+        `${a.kind} attempt #${a.seq}${a.key ? ` for ${a.key}` : ''} on socket ` +
+        `${a.generation} after its close was emitted`,
     });
   }
   return violations;
@@ -28,9 +30,12 @@ export const liveSocket: Checker<typeof property> = {
     'the one captured when the message arrived, and forget a socket once its close is ' +
     'emitted.',
   definition:
-    'No send (message or presence) on a socket after that socket emitted connection.update close to the path. ' +
-    'Excused: a send in the gap between the connection dying and the close notice: rc14 rejects it with 428 Connection Closed once it is closing ' +
-    '(up to ws\'s 30 s close timeout on a silent link), or, before it noticed the loss, writes it into the dead link; the path cannot foresee either.',
+    'No send (message or presence) on a socket after that socket emitted ' +
+    'connection.update close to the path. ' +
+    'Excused: a send in the gap between the connection dying and the close notice: rc14 ' +
+    'rejects it with 428 Connection Closed once it is closing ' +
+    "(up to ws's 30 s close timeout on a silent link), or, before it noticed the loss, " +
+    'writes it into the dead link; the path cannot foresee either.',
   check,
   judges: (index) => index.history.attempts.length > 0,
 };

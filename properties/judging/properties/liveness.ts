@@ -3,7 +3,12 @@
  * network healed for good if its deadline left a correct path time to reconnect and send.
  */
 import type { History, RequestRecord, SocketRecord } from '../../../sim/history.js';
-import { connectWatchdogMs, keepAliveDetectionMsMax, socketTimingsOf, wsCloseTimeoutMs } from '../../../src/baileysFacts.js';
+import {
+  connectWatchdogMs,
+  keepAliveDetectionMsMax,
+  socketTimingsOf,
+  wsCloseTimeoutMs,
+} from '../../../src/baileysFacts.js';
 import type { Checker, Violation } from '../checker.js';
 import { isChatRefusal, isMediaRefusal, type HistoryIndex } from '../historyIndex.js';
 import { restartStopRequestedBetween } from '../restarts.js';
@@ -53,9 +58,14 @@ function connectGiveUpMsOf(history: History): number {
  */
 function silentCloseHeardAt(socket: SocketRecord): number | undefined {
   if (socket.silentAt === undefined) return undefined;
-  const resumedInTime = socket.resumedAt !== undefined && (socket.diedAt === undefined || socket.resumedAt < socket.diedAt);
+  const resumedInTime =
+    socket.resumedAt !== undefined &&
+    (socket.diedAt === undefined || socket.resumedAt < socket.diedAt);
   if (resumedInTime) return undefined;
-  return socket.closeEmittedAt ?? socket.silentAt + keepAliveDetectionMsMax(socket.timings.keepAliveIntervalMs) + wsCloseTimeoutMs;
+  return (
+    socket.closeEmittedAt ??
+    socket.silentAt + keepAliveDetectionMsMax(socket.timings.keepAliveIntervalMs) + wsCloseTimeoutMs
+  );
 }
 
 /**
@@ -75,7 +85,8 @@ function heldPastHealUntil(history: History, healAt: number): number {
     const queryHeld = a.queryTimeouts > 0 || (a.queriesStalled ?? 0) > 0;
     const heldUntil = a.settledAt ?? history.endedAt;
     if (queryHeld || stuckWrite) until = Math.max(until, heldUntil);
-    else if (a.uploadUnanswered === true) until = Math.max(until, Math.min(heldUntil, a.at + history.config.replyDeadlineMs));
+    else if (a.uploadUnanswered === true)
+      until = Math.max(until, Math.min(heldUntil, a.at + history.config.replyDeadlineMs));
   }
   return until;
 }
@@ -93,14 +104,24 @@ export function healedFor(history: History): { at: number; by: number } | undefi
   const last = history.networkEvents.at(-1);
   if (last?.do !== 'heal') return undefined;
   let from = Math.max(last.at, heldPastHealUntil(history, last.at));
-  for (const socket of history.sockets) from = Math.max(from, silentCloseHeardAt(socket) ?? -Infinity);
+  for (const socket of history.sockets)
+    from = Math.max(from, silentCloseHeardAt(socket) ?? -Infinity);
   const { maxMs, jitter } = history.config.reconnect;
-  return { at: last.at, by: from + Math.ceil(maxMs * (1 + jitter)) + connectGiveUpMsOf(history) + healSlackMs };
+  return {
+    at: last.at,
+    by: from + Math.ceil(maxMs * (1 + jitter)) + connectGiveUpMsOf(history) + healSlackMs,
+  };
 }
 
-/** The server refused a media request: an attempt of it was an rc14 media refusal ({@link isMediaRefusal}). */
+/**
+ * The server refused a media request: an attempt of it was an rc14 media refusal ({@link
+ * isMediaRefusal}).
+ */
 function mediaRefused(index: HistoryIndex, request: RequestRecord): boolean {
-  return request.kind === 'sendMedia' && (index.messageAttemptsByKey.get(request.key) ?? []).some(isMediaRefusal);
+  return (
+    request.kind === 'sendMedia' &&
+    (index.messageAttemptsByKey.get(request.key) ?? []).some(isMediaRefusal)
+  );
 }
 
 /**
@@ -122,7 +143,8 @@ function failureJustification(index: HistoryIndex, request: RequestRecord): stri
   // The harness's own stop once everything settled ('settled') may share the instant of the last
   // settle, but comes after it: only a stop that could have cut the request short excuses it.
   const { stop } = history;
-  if (stop.requestedAt !== undefined && stop.reason !== 'settled' && stop.requestedAt <= settledAt) return 'stopped';
+  if (stop.requestedAt !== undefined && stop.reason !== 'settled' && stop.requestedAt <= settledAt)
+    return 'stopped';
   // A restart stopped the path it was called on before it settled.
   if (restartStopRequestedBetween(history, calledAt, settledAt)) return 'stopped for a restart';
   if (index.outsideTerminalCloseBy(settledAt)) return 'terminal close';
@@ -133,7 +155,11 @@ function failureJustification(index: HistoryIndex, request: RequestRecord): stri
   return undefined;
 }
 
-function violation(request: RequestRecord, at: number, message: string): Violation<typeof property> {
+function violation(
+  request: RequestRecord,
+  at: number,
+  message: string,
+): Violation<typeof property> {
   return { property, key: request.key, at, message };
 }
 
@@ -149,25 +175,45 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
     if (request.outcome === 'pending') {
       // The path ended its own process: what it left unsettled is the exit's doing (clean's).
       if (history.exited !== undefined) continue;
-      violations.push(violation(request, history.endedAt, `${key} never settled (called at ${ms(calledAt)})`));
+      violations.push(
+        violation(request, history.endedAt, `${key} never settled (called at ${ms(calledAt)})`),
+      );
       continue;
     }
     const settledAt = request.settledAt ?? history.endedAt;
     if (settledAt - calledAt > boundMs) {
-      violations.push(violation(request, settledAt, `${key} settled after ${settledAt - calledAt} ms, beyond ${boundMs} ms`));
+      violations.push(
+        violation(
+          request,
+          settledAt,
+          `${key} settled after ${settledAt - calledAt} ms, beyond ${boundMs} ms`,
+        ),
+      );
     }
     if (request.outcome === 'ok') continue;
     const why = failureJustification(index, request);
     if (why === undefined) {
       const error = request.error === undefined ? 'with no error' : errorInWords(request.error);
       const gaveUp = `${key} gave up after ${ms(settledAt - calledAt)}: ${error}`;
-      violations.push(violation(request, settledAt, `${gaveUp}, with no deadline, terminal close or stop to excuse it`));
-    } else if (why === 'deadline' && healed !== undefined && calledAt + replyDeadlineMs >= healed.by) {
       violations.push(
         violation(
           request,
           settledAt,
-          `${key} was not delivered although the network healed at ${healed.at} ms and its deadline ran to ${calledAt + replyDeadlineMs} ms (a correct path delivers by ${healed.by} ms)`,
+          `${gaveUp}, with no deadline, terminal close or stop to excuse it`,
+        ),
+      );
+    } else if (
+      why === 'deadline' &&
+      healed !== undefined &&
+      calledAt + replyDeadlineMs >= healed.by
+    ) {
+      violations.push(
+        violation(
+          request,
+          settledAt,
+          `${key} was not delivered although the network healed at ${healed.at} ms and ` +
+            `its deadline ran to ${calledAt + replyDeadlineMs} ms (a correct path delivers ` +
+            `by ${healed.by} ms)`,
         ),
       );
     }
@@ -183,28 +229,48 @@ export const liveness: Checker<typeof property> = {
     '(deadline, terminal close, stop(), reconnects exhausted), and is delivered once ' +
     'the network is back.',
   fix:
-    'On a failed attempt, wait for the next open socket (bounded by the reply\'s ' +
-    'deadline) and try again instead of failing at once; decide by the error\'s status ' +
+    "On a failed attempt, wait for the next open socket (bounded by the reply's " +
+    "deadline) and try again instead of failing at once; decide by the error's status " +
     'code, not its text.',
   definition:
-    'Every reply or media request the path was called with settles, within replyDeadlineMs plus the longest single attempt of the run ' +
-    '(not counting a media send whose upload the media host never answered: rc14 sets no upload timeout and never settles it, so the path must stop waiting by itself). ' +
-    'A request that does not end ok (fail or info) needs a cause: its deadline passed, stop() was requested (by the timeline, or by the harness at its deadline) no later than it settled, the session ended ' +
-    'from outside before it settled (a socket cut from outside or refused at login with a terminal code, 401, 403 or 440; not a 440 the path ' +
-    'provoked by opening a second socket), a restart stopped the path after it was called and no later than it settled, of the sockets closed before it settled the last maxAttempts all never opened, or, for media, the ' +
-    'server refused it (an attempt of it failed before any write with rc14\'s media failure: Boom 500, every upload host failed or media_conn ' +
+    'Every reply or media request the path was called with settles, within ' +
+    'replyDeadlineMs plus the longest single attempt of the run ' +
+    '(not counting a media send whose upload the media host never answered: rc14 sets no ' +
+    'upload timeout and never settles it, so the path must stop waiting by itself). ' +
+    'A request that does not end ok (fail or info) needs a cause: its deadline passed, ' +
+    'stop() was requested (by the timeline, or by the harness at its deadline) no later ' +
+    'than it settled, the session ended ' +
+    'from outside before it settled (a socket cut from outside or refused at login with ' +
+    'a ' +
+    'terminal code, 401, 403 or 440; not a 440 the path ' +
+    'provoked by opening a second socket), a restart stopped the path after it was ' +
+    'called ' +
+    'and no later than it settled, of the sockets closed before it settled the last ' +
+    'maxAttempts all never opened, or, for media, the ' +
+    "server refused it (an attempt of it failed before any write with rc14's media " +
+    'failure: Boom 500, every upload host failed or media_conn ' +
     'answered an error, or the TypeError of a media_conn never answered; rc14 caches a failed ' +
-    'media_conn for the socket\'s life; or the media host never answered its upload), ' +
+    "media_conn for the socket's life; or the media host never answered its upload), " +
     'or its last attempt was refused for its chat before any write (Boom 500 with data 403, ' +
     'forbidden: the bot is not in the group; or 429, rate-overlimit). ' +
-    'A deadline failure is still a violation when the network healed for good (the last network event is a heal) and the deadline ran past ' +
-    'the time a correct path has certainly reconnected, and no other cause applies: the heal, or the close of the last socket whose link went ' +
-    'silent and never came back (its close, or if never emitted its silence plus two keep-alive intervals, 5 s and ws\'s 30 s close timeout, ' +
-    'from the socket\'s timings), or the settling of the last send begun before the heal that a fault held past it (a pre-write query left ' +
-    'unanswered waiting out defaultQueryTimeoutMs, a stuck write its connectTimeoutMs, an upload never answered until replyDeadlineMs after it ' +
-    'began, when a path has given it up; one still held when the run ended counts until the end), whichever is latest, plus the longest backoff, twice the path\'s connectTimeoutMs (a hanging connect: ws gives up on an unanswered upgrade ' +
-    'after connectTimeoutMs, and a connect left connecting forever, as after an HTTP 503 on the upgrade, is the path\'s to give up on within ' +
-    'the handshake and login times) and 10 s for the connect and the send. Excused: a request whose inbound never reached the bot; a ' +
+    'A deadline failure is still a violation when the network healed for good (the last ' +
+    'network event is a heal) and the deadline ran past ' +
+    'the time a correct path has certainly reconnected, and no other cause applies: the ' +
+    'heal, or the close of the last socket whose link went ' +
+    'silent and never came back (its close, or if never emitted its silence plus two ' +
+    "keep-alive intervals, 5 s and ws's 30 s close timeout, " +
+    "from the socket's timings), or the settling of the last send begun before the heal " +
+    'that a fault held past it (a pre-write query left ' +
+    'unanswered waiting out defaultQueryTimeoutMs, a stuck write its connectTimeoutMs, ' +
+    'an ' +
+    'upload never answered until replyDeadlineMs after it ' +
+    'began, when a path has given it up; one still held when the run ended counts until ' +
+    "the end), whichever is latest, plus the longest backoff, twice the path's " +
+    'connectTimeoutMs (a hanging connect: ws gives up on an unanswered upgrade ' +
+    'after connectTimeoutMs, and a connect left connecting forever, as after an HTTP 503 ' +
+    "on the upgrade, is the path's to give up on within " +
+    'the handshake and login times) and 10 s for the connect and the send. Excused: a ' +
+    'request whose inbound never reached the bot; a ' +
     'request still unsettled when the path ended its own process (clean reports the exit).',
   check,
   judges: (index) => index.messageRequests.some((r) => r.calledAt !== undefined),

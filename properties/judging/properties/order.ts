@@ -29,7 +29,9 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
           key: record.key,
           generation: record.generation,
           at: record.at,
-          message: `in chat ${chat}, ${record.key} became visible after ${latest?.key}, which was requested later`,
+          message:
+            `in chat ${chat}, ${record.key} became visible after ${latest?.key}, which was ` +
+            `requested later`,
         });
       } else {
         latest = record;
@@ -57,12 +59,15 @@ export const order: Checker<typeof property> = {
   name: property,
   meaning: 'In each chat, replies appear in the order the bot asked for them.',
   fix:
-    'Send each chat\'s replies one at a time through a queue per chat, and put a ' +
-    'resend ahead of that chat\'s later replies.',
+    "Send each chat's replies one at a time through a queue per chat, and put a " +
+    "resend ahead of that chat's later replies.",
   definition:
-    'In each chat, replies become visible in the order the path was called with them (call order, not timeline order: ' +
-    'several calls can share a virtual time, and a late inbound delays its replies\' calls). ' +
-    'Excused: gaps, where an earlier reply failed or was lost and is not visible; a reply the server nacked (messages.update status ERROR: that ' +
+    'In each chat, replies become visible in the order the path was called with them ' +
+    '(call order, not timeline order: ' +
+    "several calls can share a virtual time, and a late inbound delays its replies' calls). " +
+    'Excused: gaps, where an earlier reply failed or was lost and is not visible; a ' +
+    'reply ' +
+    'the server nacked (messages.update status ERROR: that ' +
     'copy never showed) or its recipient could not decrypt (a retry receipt followed), ' +
     'which a resend may show late; a copy that reached the server after a restart stopped ' +
     'the path that wrote it (held in a silent link until it came back). Only an ' +
@@ -70,5 +75,6 @@ export const order: Checker<typeof property> = {
     'later-called one is a violation.',
   check,
   // Two replies called in one chat: an order to keep.
-  judges: (index) => [...index.calledMessageRequestsByChat.values()].some((called) => called.length >= 2),
+  judges: (index) =>
+    [...index.calledMessageRequestsByChat.values()].some((called) => called.length >= 2),
 };

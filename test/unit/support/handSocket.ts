@@ -64,7 +64,9 @@ export class HandSocket {
   deliver(chatJid: string, id: string, text: string): void {
     this.emit('messages.upsert', {
       type: 'notify',
-      messages: [{ key: { remoteJid: chatJid, id, fromMe: false }, message: { conversation: text } }],
+      messages: [
+        { key: { remoteJid: chatJid, id, fromMe: false }, message: { conversation: text } },
+      ],
     });
   }
 
@@ -77,12 +79,19 @@ export class HandSocket {
         text: content?.text ?? content?.caption,
         messageId: options?.messageId,
         // Resolves as Baileys does: the key, and the message it wrote.
-        settle: (how) => (how === 'ok' ? resolve({ key: { id: options?.messageId }, message: { extendedTextMessage: { text: content?.text } } }) : reject(how)),
+        settle: (how) =>
+          how === 'ok'
+            ? resolve({
+                key: { id: options?.messageId },
+                message: { extendedTextMessage: { text: content?.text } },
+              })
+            : reject(how),
       };
       this.world.sends.push(call);
       if (!this.isOpen) return call.settle(new Boom('Connection Closed', { statusCode: 428 }));
       if (script === 'ok') return call.settle('ok');
-      if (script === 'closed428') return call.settle(new Boom('Connection Closed', { statusCode: 428 }));
+      if (script === 'closed428')
+        return call.settle(new Boom('Connection Closed', { statusCode: 428 }));
       if (script === 'timeout408') return call.settle(new Boom('Timed Out', { statusCode: 408 }));
       if (script === 'hang') return;
       call.settle(script.rejectWith);
@@ -98,7 +107,10 @@ export class HandSocket {
     if (this.ended) return;
     this.ended = true;
     this.isOpen = false;
-    this.emit('connection.update', { connection: 'close', lastDisconnect: { error, date: new Date(0) } });
+    this.emit('connection.update', {
+      connection: 'close',
+      lastDisconnect: { error, date: new Date(0) },
+    });
   };
 }
 
@@ -118,7 +130,14 @@ export class HandWorld {
   /** The config each `makeSocket` call got, in order. */
   readonly configs: unknown[] = [];
   presences = 0;
-  readonly fake = FakeTimers.withGlobal({ Date, setTimeout, clearTimeout, setInterval, clearInterval, Promise } as any).createClock(0);
+  readonly fake = FakeTimers.withGlobal({
+    Date,
+    setTimeout,
+    clearTimeout,
+    setInterval,
+    clearInterval,
+    Promise,
+  } as any).createClock(0);
   #ids = 0;
 
   readonly clock: Clock & { countTimers(): number } = {
