@@ -170,10 +170,8 @@ export async function runReplayCommand(
           `baileys-sim replay ${file}`,
           `  path ${redactText(replayed.pathName)} · timeline seed ` +
             `${failure.timeline.seed} · ${failure.timeline.events.length} events · ended ` +
-            `at ` +
-            `${replayed.history.endedAt} ms${found}`,
-          `  history ` +
-            `${replayed.sameHistory ? 'identical to the recorded one' : 'differs from the recorded one (the ' + 'send path or the simulator changed)'}`,
+            `at ${replayed.history.endedAt} ms${found}`,
+          `  history ${historyWords(replayed.sameHistory)}`,
           ...shows,
           '',
           'timeline (▶ = timeline event; the rest is what the send path and the network did):',
@@ -269,4 +267,11 @@ function replayJson(file: string, replayed: Replayed | StalledReplay, status: st
       message: redactText(replayed.campaignViolation.message),
     };
   return out;
+}
+
+/** The words for whether a replay recorded the history the failure file holds. */
+function historyWords(sameHistory: boolean): string {
+  return sameHistory
+    ? 'identical to the recorded one'
+    : 'differs from the recorded one (the send path or the simulator changed)';
 }

@@ -146,7 +146,9 @@ function attemptText(attempt: AttemptRecord): string {
       : attempt.result === 'pending'
         ? 'never settled'
         : `rejected` +
-          `${attempt.settledAt !== undefined && attempt.settledAt !== attempt.at ? ` at ${attempt.settledAt} ms` : ''}` +
+          (attempt.settledAt !== undefined && attempt.settledAt !== attempt.at
+            ? ` at ${attempt.settledAt} ms`
+            : '') +
           `: ${describeError(attempt.error)}` +
           `${attempt.written ? ' (frame was written)' : ''}`;
   return (

@@ -228,11 +228,15 @@ function socketLane(
     );
   if (s.closeEmittedAt !== undefined) {
     const x = scale.x(s.closeEmittedAt);
+    const closeTitle = t(
+      `socket ${s.generation} close emitted at ${s.closeEmittedAt} ms ` +
+        `(${describeError(s.closeError)})`,
+    );
     parts.push(
       `<g class="closemark"${markAttr('close')}><line x1="${px(x)}" x2="${px(x)}" y1="` +
         `${y + 3}" y2="${y + laneHeightPx - 3}"/>` +
         `<title>` +
-        `${t(`socket ${s.generation} close emitted at ${s.closeEmittedAt} ms (` + `${describeError(s.closeError)})`)}` +
+        `${closeTitle}` +
         `</title></g>`,
     );
   }
@@ -357,13 +361,14 @@ function requestLane(r: RequestRecord, history: History, scale: TimeScale, y: nu
     r.outcome === 'pending'
       ? 'never settled'
       : `${r.outcome}${r.error ? ` (${describeError(r.error)})` : ''}`;
+  const settled = r.settledAt !== undefined ? ` at ${r.settledAt} ms` : '';
   parts.push(
     `<g class="req ${tone}"${markAttr(`request-${tone}`)} data-key="${t(r.key)}"><line ` +
       `x1="${px(x1)}" x2="${px(x2)}" y1="${mid}" y2="${mid}"/>` +
       `<circle class="start" cx="${px(x1)}" cy="${mid}" r="3.5"/><circle cx="${px(x2)}" ` +
       `cy="${mid}" r="6"/>` +
       `<title>` +
-      `${t(`${r.kind} ${r.key} (chat ${r.chat}): called at ${from} ms, ${outcome}` + `${r.settledAt !== undefined ? ` at ${r.settledAt} ms` : ''}`)}` +
+      `${t(`${r.kind} ${r.key} (chat ${r.chat}): called at ${from} ms, ${outcome}${settled}`)}` +
       `</title></g>`,
   );
   // Outcome tags sit in one column right of the plot, clear of the marks.
@@ -380,7 +385,7 @@ function requestLane(r: RequestRecord, history: History, scale: TimeScale, y: nu
         `${markAttr(f.duplicate ? 'duplicate' : 'visible')}><path d="M${px(x)},${mid - 8} L` +
         `${px(x + 5)},${mid} L${px(x)},${mid + 8} L${px(x - 5)},${mid} Z"/>` +
         `<title>` +
-        `${t(`${r.key} ` + `${f.duplicate ? 'duplicate frame, deduped by id' : 'visible to the recipient'} ` + `at ` + `${f.at} ms via socket ${f.generation}`)}` +
+        `${t(`${r.key} ${copyWord(f.duplicate)} at ${f.at} ms via socket ${f.generation}`)}` +
         `</title></g>`,
     );
   }
@@ -412,12 +417,14 @@ function breakOverlay(scale: TimeScale, axisY: number): string {
       const xa = scale.x(b.fromMs);
       const xb = scale.x(b.toMs);
       const xm = (xa + xb) / 2;
+      const idle = formatDurationMs(b.toMs - b.fromMs);
+      const title = escapeHtml(`${idle} of idle time compressed (${b.fromMs}–${b.toMs} ms)`);
       return (
         `<g class="break"${markAttr('idle')}><rect x="${px(xa)}" y="${topPadPx}" width="` +
         `${px(Math.max(1, xb - xa))}" height="${px(axisY - topPadPx)}"/>` +
         `<path d="M${px(xm - 6)},${axisY} l3,-5 l3,5 l3,-5 l3,5"/>` +
         `<title>` +
-        `${escapeHtml(`${formatDurationMs(b.toMs - b.fromMs)} of idle time compressed (${b.fromMs}–` + `${b.toMs} ms)`)}` +
+        `${title}` +
         `</title></g>`
       );
     })
@@ -635,7 +642,8 @@ function factRows(input: ReportInput): string {
 
 const css =
   `
-:root{--ok:#1a7f37;--fail:#cf222e;--info:#bf8700;--muted:#57606a;--line:#d0d7de;--open:#0969da;--conn:#afb8c1;--bg:#fff;--band:#f6f8fa}
+:root{--ok:#1a7f37;--fail:#cf222e;--info:#bf8700;--muted:#57606a;--line:#d0d7de;
+--open:#0969da;--conn:#afb8c1;--bg:#fff;--band:#f6f8fa}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 ` +
   `system-ui,-apple-system,"Segoe ` +
@@ -766,7 +774,8 @@ main{padding:0 28px ` +
 .property .fix{margin:6px 0 ` +
   `0;color:#1f2328}
 .sw{display:inline-block;width:14px;height:10px;border-radius:2px}
-.dot{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:6px;vertical-align:middle}
+.dot{display:inline-block;width:9px;height:9px;border-radius:50%;margin-right:6px;
+vertical-align:middle}
 .ok{--c:var(--ok)}.fail{--c:var(--fail)}.info{--c:var(--info)}.neutral{--c:#8c959f}
 .dot,.sw.tone{background:var(--c)}
 table{border-collapse:collapse;width:100%;font-size:13px}
@@ -798,7 +807,8 @@ const script =
     ` +
   `cards.forEach(function(c){c.classList.remove('active');});
     ` +
-  `document.querySelectorAll('.lane.hl,tr.related').forEach(function(e){e.classList.remove('hl');e.classList.remove('related');});
+  `document.querySelectorAll('.lane.hl,tr.related').forEach(function(e){
+      e.classList.remove('hl');e.classList.remove('related');});
     ` +
   `if(chart)chart.classList.toggle('focus',on);
     if(!on)return;
@@ -934,12 +944,12 @@ export function renderReportHtml(input: ReportInput): string {
     `${config.reconnect.maxMs} ms ×${config.reconnect.factor}, ` +
     `${config.reconnect.maxAttempts} attempts</p>
 <p class="meta">history ` +
-    `${input.sameHistory ? 'identical to the recorded one' : 'differs from the recorded one (the ' + 'send path or the simulator changed)'}` +
+    `${historyWords(input.sameHistory)}` +
     `</p>
 <span class="verdict ${status}" data-testid="verdict">${t(input.verdictLine)}` +
     `</span>
 ` +
-    `${input.failBlock === undefined ? '' : `<pre class="fail-block" data-testid="fail-block">` + `${t(input.failBlock.join('\n'))}</pre>`}` +
+    `${failBlockHtml(input.failBlock)}` +
     `
 </header>
 <main>
@@ -964,4 +974,22 @@ ${legend()}
 </html>
 `
   );
+}
+
+/** The words for whether a replay recorded the history the failure file holds. */
+function historyWords(sameHistory: boolean): string {
+  return sameHistory
+    ? 'identical to the recorded one'
+    : 'differs from the recorded one (the send path or the simulator changed)';
+}
+
+/** The failure block as the report shows it, or nothing. */
+function failBlockHtml(failBlock: readonly string[] | undefined): string {
+  if (failBlock === undefined) return '';
+  return `<pre class="fail-block" data-testid="fail-block">${t(failBlock.join('\n'))}</pre>`;
+}
+
+/** How a copy of a message reached the recipient. */
+function copyWord(duplicate: boolean): string {
+  return duplicate ? 'duplicate frame, deduped by id' : 'visible to the recipient';
 }

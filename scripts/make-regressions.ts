@@ -95,8 +95,6 @@ for (const name of (await readdir(outDir))
   const scenario = await withFreshVerdict(await readFailureFile(file));
   await writeFile(file, serializeFailure(scenario));
   const { violations } = scenario;
-  console.log(
-    `${file}: ` +
-      `${violations.length === 0 ? 'passes' : `records ` + `${[...new Set(violations.map((v) => v.property))].join(', ')}`}`,
-  );
+  const recorded = [...new Set(violations.map((v) => v.property))].join(', ');
+  console.log(`${file}: ${violations.length === 0 ? 'passes' : `records ${recorded}`}`);
 }

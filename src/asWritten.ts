@@ -5,9 +5,12 @@
  *
  * ```ts
  * // AsWrittenHost is this module's type, imported from the package root
- * export async function start({ onMessage }: AsWrittenHost) { ... } // connect; hand each message the bot answers to onMessage
- * export async function stop() { ... }                               // end the socket, clear the timers, settle the replies
- * export function reset() { ... }                                    // module-level state back as a fresh import has it
+ * // connect; hand each message the bot answers to onMessage
+ * export async function start({ onMessage }: AsWrittenHost) { ... }
+ * // end the socket, clear the timers, settle the replies
+ * export async function stop() { ... }
+ * // module-level state back as a fresh import has it
+ * export function reset() { ... }
  * ```
  *
  * `npx baileys-sim audit ./src/whatsapp.ts` runs such a module with Baileys, timers, `Date` and

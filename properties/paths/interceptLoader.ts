@@ -23,7 +23,8 @@ let declared = false;
  * `loadSendPath()`, which then redirects the module's `@whiskeysockets/baileys` import:
  *
  * ```ts
- * // interceptBaileysImports, loadSendPath, loadTypeScriptWithTsx and runCampaign: baileys-sim/properties
+ * // from baileys-sim/properties: interceptBaileysImports, loadSendPath,
+ * // loadTypeScriptWithTsx and runCampaign
  * interceptBaileysImports();
  * loadTypeScriptWithTsx(); // a .ts module in plain Node
  * const path = await loadSendPath('./src/whatsapp.ts');

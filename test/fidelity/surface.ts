@@ -95,11 +95,12 @@ export function describeMap(events: Partial<BaileysEventMap>): string[] {
   const creds = events['creds.update'];
   if (creds?.me !== undefined) out.push('creds.update:me');
   const upsert = events['messages.upsert'];
-  if (upsert !== undefined)
-    out.push(
-      `messages.upsert:${upsert.type}:` +
-        `${upsert.messages.map((m) => `${nameInText(messageText(m.message))}` + `${m.key.fromMe ? '(me)' : ''}`).join(',')}`,
+  if (upsert !== undefined) {
+    const texts = upsert.messages.map(
+      (m) => `${nameInText(messageText(m.message))}${m.key.fromMe ? '(me)' : ''}`,
     );
+    out.push(`messages.upsert:${upsert.type}:${texts.join(',')}`);
+  }
   return out.filter((line) => modelledEvents.some((name) => line.startsWith(name)));
 }
 

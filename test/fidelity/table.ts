@@ -84,7 +84,9 @@ function behaviourOf(trace: Trace): string {
   for (const end of trace.ends)
     parts.push(
       `end() at ${seconds(end.at)} ` +
-        `${end.outcome === 'resolved' ? `resolved at ` + `${seconds(end.settledAt ?? end.at)}` : 'never resolved'}`,
+        (end.outcome === 'resolved'
+          ? `resolved at ${seconds(end.settledAt ?? end.at)}`
+          : 'never resolved'),
     );
   return parts.join('; ').replace(/\|/g, '\\|');
 }
@@ -93,7 +95,9 @@ function connectionWords(entry: ConnectionEntry): string {
   if (entry.event === 'open') return `socket ${entry.socket} open at ${seconds(entry.at)}`;
   return (
     `socket ${entry.socket} close ` +
-    `${entry.error === undefined || entry.error === null ? 'with no error' : errorWords(entry.error)}` +
+    (entry.error === undefined || entry.error === null
+      ? 'with no error'
+      : errorWords(entry.error)) +
     ` at ${seconds(entry.at)}`
   );
 }

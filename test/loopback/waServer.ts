@@ -10,7 +10,8 @@
  *
  * Noise XX (`Utils/noise-handler.js`), protocol name `Noise_XX_25519_AESGCM_SHA256\0\0\0\0`
  * (exactly 32 bytes, so it *is* the initial hash h and chaining key ck):
- *   1. client → `HandshakeMessage{clientHello{ephemeral: e_c}}`; both sides mixHash(header), mixHash(e_c).
+ *   1. client → `HandshakeMessage{clientHello{ephemeral: e_c}}`; both sides mixHash(header),
+ *      mixHash(e_c).
  *   2. server → `serverHello{ephemeral: e_s, static: enc(s_s), payload: enc(CertChain)}` with
  *      mixHash(e_s), mixKey(DH(e_s,e_c)), enc(s_s), mixKey(DH(s_s,e_c)), enc(cert).
  *      AES-256-GCM, IV = 8 zero bytes + a 32-bit counter reset by every mixKey, AAD = h;

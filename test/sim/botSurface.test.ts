@@ -253,10 +253,13 @@ describe('ws', () => {
       const states: string[] = [];
       const read = () => {
         const { isConnecting, isOpen, isClosing, isClosed } = sock.ws;
-        states.push(
-          `${clock.now()}:` +
-            `${[isConnecting && 'connecting', isOpen && 'open', isClosing && 'closing', isClosed && 'closed'].filter(Boolean).join('+')}`,
-        );
+        const named = [
+          isConnecting && 'connecting',
+          isOpen && 'open',
+          isClosing && 'closing',
+          isClosed && 'closed',
+        ];
+        states.push(`${clock.now()}:${named.filter(Boolean).join('+')}`);
       };
       at(0, read);
       at(100, read);

@@ -226,7 +226,7 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
         : `; meanwhile chat ${blocker.chat} had a fault (attempt #${blocker.seq}` +
           `${blocker.key ? ` for ${blocker.key}` : ''})`;
     const seen =
-      `${visibleAt === undefined ? 'was not visible' : `became visible only ` + `at ${visibleAt} ms`}` +
+      (visibleAt === undefined ? 'was not visible' : `became visible only at ${visibleAt} ms`) +
       `, ${sentAt === undefined ? 'never sent' : `first sent at ${sentAt} ms`}`;
     violations.push({
       property,

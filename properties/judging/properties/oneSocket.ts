@@ -38,7 +38,9 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
           `${socketSite(index.history, socket.generation)} ` +
           `while socket ${longest.generation} (created at ${longest.createdAt} ms) ` +
           `was still ` +
-          `${longest.openedAt !== undefined && longest.openedAt <= socket.createdAt ? 'open' : 'connecting'}` +
+          (longest.openedAt !== undefined && longest.openedAt <= socket.createdAt
+            ? 'open'
+            : 'connecting') +
           `: end() the old socket before opening a new one`,
       });
     }
