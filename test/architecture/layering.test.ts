@@ -20,6 +20,8 @@ const forbidden: Record<string, readonly string[]> = {
   properties: ['report', 'cli', 'vitest', 'test', 'scripts'],
   report: ['cli', 'vitest', 'test', 'scripts'],
   cli: ['vitest', 'test', 'scripts'],
+  vitest: ['cli', 'test', 'scripts'],
+  bin: ['vitest', 'test', 'scripts'],
   scripts: ['cli'],
 };
 
@@ -43,17 +45,24 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-/** The files `file` imports by a relative path, from the root, as written (`.js` for a `.ts`). */
+/**
+ * The files `file` imports by a relative path, from the root, as written (`.js` for a `.ts`).
+ * The bin imports the build by URL (`new URL('cli/main.js', dist)`): the build mirrors the
+ * root, so such a path is read from the root.
+ */
 function importedFiles(file: string): string[] {
-  const info = ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true);
-  return info.importedFiles
-    .map((ref) => ref.fileName)
+  const text = readFileSync(join(root, file), 'utf8');
+  const relativeImports = ts
+    .preProcessFile(text, true, true)
+    .importedFiles.map((ref) => ref.fileName)
     .filter((spec) => spec.startsWith('.'))
     .map((spec) =>
       relative(root, resolve(root, dirname(file), spec))
         .split(sep)
         .join('/'),
     );
+  const builtImports = [...text.matchAll(/new URL\(\s*'([^'.][^']*\.m?js)',\s*dist\s*\)/g)];
+  return [...relativeImports, ...builtImports.map((match) => match[1]!)];
 }
 
 /** The layer (top folder) of every relative import of `file`. */

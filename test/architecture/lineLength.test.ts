@@ -16,7 +16,7 @@ describe('line length', () => {
     expect(breaches).toEqual([]);
   });
 
-  it('finds a long line, and lets a URL or a regular expression alone on its line be (the check works)', () => {
+  it('finds a long line, not a URL or a lone regular expression (the check works)', () => {
     // Arrange
     const long = `const text = '${'x'.repeat(90)}';`;
     const url = `// see https://example.com/${'x'.repeat(100)}`;

@@ -69,7 +69,9 @@ export function longFunctions(file: string, text: string): string[] {
       const lines = last - first + 1;
       if (lines > functionLinesMax && !isDescribeBlock(node)) {
         const name = functionName(node as ts.FunctionLikeDeclaration, source);
-        breaches.push(`${file}:${first + 1}: ${name} is ${lines} lines (at most ${functionLinesMax})`);
+        breaches.push(
+          `${file}:${first + 1}: ${name} is ${lines} lines (at most ${functionLinesMax})`,
+        );
       }
     }
     node.forEachChild(visit);
@@ -89,7 +91,11 @@ export interface ModuleNames {
 /** The source file a relative module name means: `x.js` is `x.ts` when that is the file. */
 function resolveModule(from: string, spec: string, files: ReadonlySet<string>): string {
   const joined = posix.normalize(posix.join(dirname(from), spec));
-  for (const candidate of [joined, joined.replace(/\.js$/, '.ts'), joined.replace(/\.mjs$/, '.mts')]) {
+  for (const candidate of [
+    joined,
+    joined.replace(/\.js$/, '.ts'),
+    joined.replace(/\.mjs$/, '.mts'),
+  ]) {
     if (files.has(candidate)) return candidate;
   }
   return joined;
@@ -223,7 +229,8 @@ export function deadExports(
     const taken = used.get(file) ?? new Set<string>();
     if (taken.has('*')) continue;
     for (const [name, line] of names.exported) {
-      if (!taken.has(name)) breaches.push(`${file}:${line}: ${name} is exported and never imported`);
+      if (!taken.has(name))
+        breaches.push(`${file}:${line}: ${name} is exported and never imported`);
     }
   }
   return breaches;

@@ -99,3 +99,23 @@ describe('redactJid', () => {
     expect(redactJid(jid)).toBe(expected);
   });
 });
+
+describe('redactJid', () => {
+  it('hides a user part of exactly four digits entirely', () => {
+    expect(redactJid('1234@s.whatsapp.net')).toBe('***@s.whatsapp.net');
+  });
+
+  it('keeps the last four digits of a longer number', () => {
+    expect(redactJid('12345@s.whatsapp.net')).toBe('***2345@s.whatsapp.net');
+  });
+});
+
+describe('statusCodeOf', () => {
+  it.each([null, undefined, 'Timed Out', 408])('has no status code for %s', (value) => {
+    expect(statusCodeOf(value)).toBeUndefined();
+  });
+
+  it('treats a null rejection as ambiguous, not as a crash', () => {
+    expect(classifySendError(null, { closeHeard: false })).toBe('ambiguous');
+  });
+});
