@@ -326,7 +326,7 @@ export class Outbox {
       );
       // A terminal close leaves no socket: the lane's wait fails and the loss is logged there.
       reply.afterGeneration = generation;
-      this.#resending += 1;
+      this.#beginResend(reply);
       this.#enqueue(reply);
     }
   }
@@ -484,13 +484,13 @@ export class Outbox {
         outcome: 'ok',
         resends: 0,
       };
-      this.#pending -= 1;
-      if (this.#pending < 0) throw new Error('invariant: outbox pending count below zero');
+      this.#settlePending();
       reply.resolve(reply.receipt);
     } else {
-      this.#resending -= 1;
+      this.#endResend();
       this.#resends += 1;
       reply.receipt.resends += 1;
+      invariant(reply.receipt.resends < reply.attempts, 'every resend is an attempt after a write');
       logger.info(
         {
           chat: redactJid(reply.chatJid),
@@ -505,11 +505,29 @@ export class Outbox {
     // The socket closed while the write was being reported: it is already owed a resend.
     if (supervisor.isClosed(generation)) {
       reply.afterGeneration = generation;
-      this.#resending += 1;
+      this.#beginResend(reply);
       return false;
     }
     this.#track({ reply, generation, writtenAt: clock.now() });
     return true;
+  }
+
+  /** A written reply is owed a resend: it counts as resending until written again or lost. */
+  #beginResend(reply: Reply): void {
+    invariant(reply.receipt !== undefined, 'only a written reply is resent');
+    this.#resending += 1;
+  }
+
+  /** A resend ended: written again, or given up as lost. */
+  #endResend(): void {
+    invariant(this.#resending > 0, 'a resend ends only after it began');
+    this.#resending -= 1;
+  }
+
+  /** A reply never written settled: resolved at its first write, or rejected. */
+  #settlePending(): void {
+    invariant(this.#pending > 0, 'a reply settles once, after it was accepted');
+    this.#pending -= 1;
   }
 
   /** Records an unconfirmed write: prunes confirmed ones, evicts the oldest at the limit. */
@@ -545,8 +563,7 @@ export class Outbox {
     if (reply.finished) return true;
     reply.finished = true;
     if (reply.receipt === undefined) {
-      this.#pending -= 1;
-      if (this.#pending < 0) throw new Error('invariant: outbox pending count below zero');
+      this.#settlePending();
       const ambiguous = reply.ambiguousCause;
       reply.reject(
         ambiguous === undefined
@@ -555,7 +572,7 @@ export class Outbox {
       );
       return true;
     }
-    this.#resending -= 1;
+    this.#endResend();
     this.#lost += 1;
     this.#options.logger.error(
       {
