@@ -185,6 +185,16 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
     })
     .addHelpText('after', exitCodesHelp);
 
+  addRunCommand(program, io, setCode);
+  addReplayCommand(program, io, setCode);
+  addAuditCommand(program, io, setCode);
+  addMergeCommand(program, io, setCode);
+  addReportCommand(program, io, setCode);
+  return program;
+}
+
+/** Adds `run`: a campaign against a send path named by `--path`. */
+function addRunCommand(program: Command, io: Io, setCode: (code: ExitCode) => void): void {
   addCampaignOptions(
     program
       .command('run')
@@ -205,7 +215,10 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
       const flags = campaignFlags(opts);
       setCode(await (await campaignCommand()).runCampaignCommand(opts.path, flags, io, '--path'));
     });
+}
 
+/** Adds `replay`: a failure file run again. */
+function addReplayCommand(program: Command, io: Io, setCode: (code: ExitCode) => void): void {
   program
     .command('replay')
     .description('re-run a failure file exactly: exit 1 if it still fails, 0 if it now passes')
@@ -227,7 +240,10 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
         ).runReplayCommand(file, { path: opts.path, json: opts.json === true, runTimeoutMs }, io),
       );
     });
+}
 
+/** Adds `audit`: a campaign against the user's module, with the specimens beside it on request. */
+function addAuditCommand(program: Command, io: Io, setCode: (code: ExitCode) => void): void {
   addCampaignOptions(
     program
       .command('audit')
@@ -263,7 +279,10 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
           : await runCampaignCommand(module, flags, io, 'audit'),
       );
     });
+}
 
+/** Adds `merge`: the shards' `--json` summaries combined into the campaign's. */
+function addMergeCommand(program: Command, io: Io, setCode: (code: ExitCode) => void): void {
   program
     .command('merge')
     .description(
@@ -282,8 +301,7 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
         `that shard wrote it.\n\nExit codes:\n  0  every property held in every shard\n` +
         `  1  a property was violated, or a run was not deterministic\n` +
         `  2  bad input: an unreadable summary, or summaries that are not the shards of ` +
-        `one ` +
-        `campaign`,
+        `one campaign`,
     )
     .action(async (files: string[], opts: { json?: boolean; reporter?: string }) => {
       setCode(
@@ -292,7 +310,10 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
         ).runMergeCommand(files, { reporter: reporterOf(opts).reporter }, io),
       );
     });
+}
 
+/** Adds `report`: the HTML report of a failure file. */
+function addReportCommand(program: Command, io: Io, setCode: (code: ExitCode) => void): void {
   program
     .command('report')
     .description(
@@ -318,8 +339,6 @@ function buildProgram(io: Io, setCode: (code: ExitCode) => void): Command {
         ).runReportCommand(file, { html: opts.html, path: opts.path, runTimeoutMs }, io),
       );
     });
-
-  return program;
 }
 
 /**

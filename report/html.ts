@@ -207,7 +207,7 @@ function socketLane(
     const shape = `x="${px(x1)}" y="${top}" width="${px(x2 - x1)}" height="${h}"`;
     parts.push(
       `<rect class="${cls}"${markAttr(cls)} ${shape}><title>` +
-        `${t(`socket ${s.generation} ` + `${label}: ${from}–${to} ms`)}</title></rect>`,
+        `${t(`socket ${s.generation} ${label}: ${from}–${to} ms`)}</title></rect>`,
     );
   };
   const stopAt = s.diedAt ?? s.endCalledAt ?? s.closeEmittedAt ?? end;
@@ -240,44 +240,53 @@ function socketLane(
         `</title></g>`,
     );
   }
-  for (const a of attempts) {
-    const x = scale.x(a.at);
-    const tone = attemptTone(a);
-    const hit = violations.some(
-      (v) =>
-        v.at === a.at &&
-        (v.generation === undefined || v.generation === a.generation) &&
-        (v.key === undefined || v.key === a.key),
-    );
-    if (a.settledAt !== undefined && a.settledAt > a.at) {
-      const mid = y + laneHeightPx / 2;
-      parts.push(
-        `<line class="wait ${tone}"${markAttr('wait')} x1="${px(x)}" x2="` +
-          `${px(scale.x(a.settledAt))}" y1="${mid}" y2="${mid}"/>`,
-      );
-    }
-    const shape =
-      a.kind === 'presence'
-        ? `<rect x="${px(x - 4)}" y="${y + laneHeightPx / 2 - 4}" width="8" height="8"/>`
-        : `<circle cx="${px(x)}" cy="${y + laneHeightPx / 2}" r="6"/>`;
-    const text =
-      `attempt #${a.seq} at ${a.at} ms: ` +
-      `${a.kind === 'presence' ? 'presence' : `send ${a.key ?? 'message'}`} on socket ` +
-      `${a.generation} (${a.socketState}) → ${a.result}` +
-      `${a.error ? ` ${describeError(a.error)}` : ''}${a.written ? ', frame written' : ''}` +
-      `${frameFate(a)}`;
-    const kind: MarkKind = hit
-      ? 'hit'
-      : a.kind === 'presence'
-        ? 'presence'
-        : `attempt-${tone === 'neutral' ? 'info' : tone}`;
-    parts.push(
-      `<g class="attempt ${tone}${hit ? ' hit' : ''}"${markAttr(kind)} data-key="` +
-        `${t(a.key ?? '')}" data-gen="${a.generation}">${shape}<title>${t(text)}` +
-        `</title></g>`,
-    );
-  }
+  for (const a of attempts) parts.push(attemptMark(a, violations, scale, y));
   return parts.join('');
+}
+
+/** An attempt on a socket's lane: its mark, its wait until it settled, and what became of it. */
+function attemptMark(
+  a: AttemptRecord,
+  violations: readonly Violation[],
+  scale: TimeScale,
+  y: number,
+): string {
+  let wait = '';
+  const x = scale.x(a.at);
+  const tone = attemptTone(a);
+  const hit = violations.some(
+    (v) =>
+      v.at === a.at &&
+      (v.generation === undefined || v.generation === a.generation) &&
+      (v.key === undefined || v.key === a.key),
+  );
+  if (a.settledAt !== undefined && a.settledAt > a.at) {
+    const mid = y + laneHeightPx / 2;
+    wait =
+      `<line class="wait ${tone}"${markAttr('wait')} x1="${px(x)}" x2="` +
+      `${px(scale.x(a.settledAt))}" y1="${mid}" y2="${mid}"/>`;
+  }
+  const shape =
+    a.kind === 'presence'
+      ? `<rect x="${px(x - 4)}" y="${y + laneHeightPx / 2 - 4}" width="8" height="8"/>`
+      : `<circle cx="${px(x)}" cy="${y + laneHeightPx / 2}" r="6"/>`;
+  const text =
+    `attempt #${a.seq} at ${a.at} ms: ` +
+    `${a.kind === 'presence' ? 'presence' : `send ${a.key ?? 'message'}`} on socket ` +
+    `${a.generation} (${a.socketState}) → ${a.result}` +
+    `${a.error ? ` ${describeError(a.error)}` : ''}${a.written ? ', frame written' : ''}` +
+    `${frameFate(a)}`;
+  const kind: MarkKind = hit
+    ? 'hit'
+    : a.kind === 'presence'
+      ? 'presence'
+      : `attempt-${tone === 'neutral' ? 'info' : tone}`;
+  return (
+    wait +
+    `<g class="attempt ${tone}${hit ? ' hit' : ''}"${markAttr(kind)} data-key="` +
+    `${t(a.key ?? '')}" data-gen="${a.generation}">${shape}<title>${t(text)}` +
+    `</title></g>`
+  );
 }
 
 /**
@@ -431,7 +440,8 @@ function breakOverlay(scale: TimeScale, axisY: number): string {
     .join('');
 }
 
-function chart(input: ReportInput): string {
+/** The scale of the chart: every time the run recorded, idle stretches compressed. */
+function chartScale(input: ReportInput): TimeScale {
   const { timeline, history, violations } = input;
   const times: number[] = [
     ...timeline.events.map((e) => e.at),
@@ -457,13 +467,16 @@ function chart(input: ReportInput): string {
     times.push(...m.deliveries.map((d) => d.at), ...(m.handedAt ?? []));
   const { stop } = history;
   times.push(...[stop.requestedAt, stop.completedAt].filter((v): v is number => v !== undefined));
-  const scale = timeScale(
+  return timeScale(
     times,
     Math.max(history.endedAt, ...timeline.events.map((e) => e.at)),
     gutterPx,
     chartWidthPx - rightPadPx,
   );
+}
 
+/** The chart's lanes, within the report's limits, and what the limits left out. */
+function chartLanes(history: History): { lanes: Lane[]; notDrawn: string[] } {
   const lanes: Lane[] = [];
   lanes.push({ label: 'network faults', kind: 'faults' });
   lanes.push({ label: 'bot', kind: 'bot' });
@@ -488,40 +501,57 @@ function chart(input: ReportInput): string {
       kind: 'request',
       key: r.key,
     });
+  const notDrawn: string[] = [];
+  if (history.sockets.length > sockets.length)
+    notDrawn.push(`${history.sockets.length - sockets.length} more sockets`);
+  if (history.requests.length > requests.length)
+    notDrawn.push(`${history.requests.length - requests.length} more requests`);
+  if (attemptBudget <= 0 && history.attempts.length > reportLimits.attemptMarksMax)
+    notDrawn.push(`${history.attempts.length - reportLimits.attemptMarksMax} more attempts`);
+  return { lanes, notDrawn };
+}
 
-  const height = topPadPx + lanes.length * laneHeightPx;
-  const rows: string[] = [];
-  lanes.forEach((lane, i) => {
-    const y = topPadPx + i * laneHeightPx;
-    const hl = violations.some(
-      (v) =>
-        (lane.kind === 'request' && v.key !== undefined && v.key === lane.key) ||
-        (lane.kind === 'socket' && v.generation !== undefined && v.generation === lane.generation),
-    )
-      ? ' hl'
-      : '';
-    let body = '';
-    if (lane.kind === 'faults') body = faultLane(timeline, scale, y);
-    else if (lane.kind === 'bot') body = botLane(history, scale, y);
-    else if (lane.kind === 'socket') {
-      const s = history.sockets.find((x) => x.generation === lane.generation)!;
-      body = socketLane(s, history, lane.attempts ?? [], violations, scale, y);
-    } else {
-      const r = history.requests.find((x) => x.key === lane.key)!;
-      body = requestLane(r, history, scale, y);
-    }
-    const attrs =
-      `${lane.key !== undefined ? ` data-key="${t(lane.key)}"` : ''}` +
-      `${lane.generation !== undefined ? ` data-gen="${lane.generation}"` : ''}`;
-    rows.push(
-      `<g class="lane ${lane.kind}${hl}"${attrs}><rect class="band${i % 2 ? ' odd' : ''}` +
-        `" ` +
-        `x="0" y="${y}" width="${chartWidthPx}" height="${laneHeightPx}"/>` +
-        `<text class="label" x="10" y="${y + laneHeightPx / 2 + 4}">${t(lane.label)}` +
-        `</text>${body}</g>`,
-    );
-  });
-  // One marker per distinct violation time; its label names every property violated then.
+/** One lane of the chart, its band and label, highlighted when a violation names it. */
+function laneRow(lane: Lane, i: number, input: ReportInput, scale: TimeScale): string {
+  const { timeline, history, violations } = input;
+  const y = topPadPx + i * laneHeightPx;
+  const hl = violations.some(
+    (v) =>
+      (lane.kind === 'request' && v.key !== undefined && v.key === lane.key) ||
+      (lane.kind === 'socket' && v.generation !== undefined && v.generation === lane.generation),
+  )
+    ? ' hl'
+    : '';
+  let body = '';
+  if (lane.kind === 'faults') body = faultLane(timeline, scale, y);
+  else if (lane.kind === 'bot') body = botLane(history, scale, y);
+  else if (lane.kind === 'socket') {
+    const s = history.sockets.find((x) => x.generation === lane.generation)!;
+    body = socketLane(s, history, lane.attempts ?? [], violations, scale, y);
+  } else {
+    const r = history.requests.find((x) => x.key === lane.key)!;
+    body = requestLane(r, history, scale, y);
+  }
+  const attrs =
+    `${lane.key !== undefined ? ` data-key="${t(lane.key)}"` : ''}` +
+    `${lane.generation !== undefined ? ` data-gen="${lane.generation}"` : ''}`;
+  return (
+    `<g class="lane ${lane.kind}${hl}"${attrs}><rect class="band${i % 2 ? ' odd' : ''}" ` +
+    `x="0" y="${y}" width="${chartWidthPx}" height="${laneHeightPx}"/>` +
+    `<text class="label" x="10" y="${y + laneHeightPx / 2 + 4}">${t(lane.label)}` +
+    `</text>${body}</g>`
+  );
+}
+
+/**
+ * The violation markers: one per distinct violation time, its label naming every property
+ * violated then.
+ */
+function violationMarks(
+  violations: readonly Violation[],
+  scale: TimeScale,
+  height: number,
+): string[] {
   const byTime = new Map<
     number,
     { properties: Set<string>; titles: string[]; indices: number[] }
@@ -533,7 +563,7 @@ function chart(input: ReportInput): string {
     entry.indices.push(i);
     byTime.set(v.at, entry);
   });
-  const vmarks = [...byTime.entries()].map(([at, entry], i) => {
+  return [...byTime.entries()].map(([at, entry], i) => {
     const x = scale.x(at);
     // Labels near the right edge grow leftwards so they stay inside the chart.
     const flip = x > chartWidthPx - rightPadPx - 160;
@@ -547,13 +577,15 @@ function chart(input: ReportInput): string {
       `${label}<title>${t(entry.titles.join('\n'))}</title></g>`
     );
   });
-  const more: string[] = [];
-  if (history.sockets.length > sockets.length)
-    more.push(`${history.sockets.length - sockets.length} more sockets`);
-  if (history.requests.length > requests.length)
-    more.push(`${history.requests.length - requests.length} more requests`);
-  if (attemptBudget <= 0 && history.attempts.length > reportLimits.attemptMarksMax)
-    more.push(`${history.attempts.length - reportLimits.attemptMarksMax} more attempts`);
+}
+
+/** The swimlanes: one lane per fault, the bot, each socket and each request, over one axis. */
+function chart(input: ReportInput): string {
+  const scale = chartScale(input);
+  const { lanes, notDrawn } = chartLanes(input.history);
+  const height = topPadPx + lanes.length * laneHeightPx;
+  const rows = lanes.map((lane, i) => laneRow(lane, i, input, scale));
+  const vmarks = violationMarks(input.violations, scale, height);
   const svgHeight = height + axisHeightPx;
   return (
     `<svg class="chart" data-testid="swimlanes" viewBox="0 0 ${chartWidthPx} ${svgHeight}` +
@@ -564,8 +596,8 @@ function chart(input: ReportInput): string {
     breakOverlay(scale, height + 4) +
     vmarks.join('') +
     `</svg>` +
-    (more.length > 0
-      ? `<p class="note">Not drawn (listed below): ${escapeHtml(more.join(', '))}.</p>`
+    (notDrawn.length > 0
+      ? `<p class="note">Not drawn (listed below): ${escapeHtml(notDrawn.join(', '))}.</p>`
       : '')
   );
 }
@@ -905,6 +937,44 @@ function legend(): string {
 
 /** The report page for one re-simulated failure file. */
 export function renderReportHtml(input: ReportInput): string {
+  return `<!doctype html>
+<html lang="en">
+${reportHead(input)}
+<body>
+${reportHeader(input)}
+<main>
+<h2>Violations</h2>
+${violationCards(input)}
+<h2>Swimlanes over virtual time</h2>
+${chart(input)}
+${legend()}
+<h2>Everything that happened</h2>
+<table data-testid="events"><thead><tr><th>ms</th><th>source</th><th>what</th></tr></thead><tbody>
+${factRows(input)}
+</tbody></table>
+<p class="note">Replay: <code>npx baileys-sim replay ${t(input.fileLabel)}</code></p>
+</main>
+<script>${script}</script>
+</body>
+</html>
+`;
+}
+
+/** The page's head: its policy (nothing loaded from outside), title and style. */
+function reportHead(input: ReportInput): string {
+  const policy =
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:";
+  return `<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${policy}">
+<title>baileys-sim report · ${t(input.pathName)}</title>
+<style>${css}</style>
+</head>`;
+}
+
+/** The page's header: the file, the run, its settings and the verdict. */
+function reportHeader(input: ReportInput): string {
   const { history, timeline } = input;
   const status = input.verdictLine.startsWith('FAIL')
     ? 'fails'
@@ -914,66 +984,29 @@ export function renderReportHtml(input: ReportInput): string {
   const found = input.found
     ? ` · found by campaign seed <code>${input.found.seed}</code>, run ${input.found.runIndex + 1}`
     : '';
-  const config = timeline.config;
-  return (
-    `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" ` +
-    `content="width=device-width, initial-scale=1">
-<meta ` +
-    `http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ` +
-    `'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-<title>baileys-sim report ` +
-    `· ${t(input.pathName)}</title>
-<style>${css}` +
-    `</style>
-</head>
-<body>
-<header>
-<h1>baileys-sim failure report</h1>
-<p ` +
-    `class="meta">file <code>${t(input.fileLabel)}</code> · send path <code>` +
-    `${t(input.pathName)}</code>${found}</p>
-<p class="meta">timeline seed <code>` +
-    `${timeline.seed}</code> · ${timeline.events.length} events · run ended at ` +
-    `${history.endedAt} ms virtual · ${history.sockets.length} sockets · ` +
-    `${history.attempts.length} send attempts · reply deadline ` +
-    `${formatDurationMs(config.replyDeadlineMs)} · reconnect ${config.reconnect.initialMs}–` +
-    `${config.reconnect.maxMs} ms ×${config.reconnect.factor}, ` +
-    `${config.reconnect.maxAttempts} attempts</p>
-<p class="meta">history ` +
-    `${historyWords(input.sameHistory)}` +
-    `</p>
-<span class="verdict ${status}" data-testid="verdict">${t(input.verdictLine)}` +
-    `</span>
-` +
-    `${failBlockHtml(input.failBlock)}` +
-    `
-</header>
-<main>
-<h2>Violations</h2>
-${violationCards(input)}
-<h2>Swimlanes over ` +
-    `virtual time</h2>
-${chart(input)}
-${legend()}
-<h2>Everything that happened</h2>
-<table ` +
-    `data-testid="events"><thead><tr><th>ms</th><th>source</th><th>what</th></tr></thead><tbody>
-` +
-    `${factRows(input)}
-</tbody></table>
-<p class="note">Replay: <code>npx baileys-sim ` +
-    `replay ${t(input.fileLabel)}</code></p>
-</main>
-<script>${script}` +
-    `</script>
-</body>
-</html>
-`
-  );
+  const { replyDeadlineMs, reconnect } = timeline.config;
+  const run = [
+    `timeline seed <code>${timeline.seed}</code>`,
+    `${timeline.events.length} events`,
+    `run ended at ${history.endedAt} ms virtual`,
+    `${history.sockets.length} sockets`,
+    `${history.attempts.length} send attempts`,
+    `reply deadline ${formatDurationMs(replyDeadlineMs)}`,
+    `reconnect ${reconnect.initialMs}–${reconnect.maxMs} ms ×${reconnect.factor}, ` +
+      `${reconnect.maxAttempts} attempts`,
+  ];
+  const file = `file <code>${t(input.fileLabel)}</code>`;
+  const path = `send path <code>${t(input.pathName)}</code>`;
+  return [
+    '<header>',
+    '<h1>baileys-sim failure report</h1>',
+    `<p class="meta">${file} · ${path}${found}</p>`,
+    `<p class="meta">${run.join(' · ')}</p>`,
+    `<p class="meta">history ${historyWords(input.sameHistory)}</p>`,
+    `<span class="verdict ${status}" data-testid="verdict">${t(input.verdictLine)}</span>`,
+    failBlockHtml(input.failBlock),
+    '</header>',
+  ].join('\n');
 }
 
 /** The words for whether a replay recorded the history the failure file holds. */
