@@ -4,7 +4,7 @@
  * (or anyone's production host) can run it.
  */
 import type { proto, WAMessageKey } from '@whiskeysockets/baileys';
-import { ConfigError, validateReconnectPolicy } from './reconnectPolicy.js';
+import { ConfigError, type ReconnectPolicy, validateReconnectPolicy } from './reconnectPolicy.js';
 import { bindInbound } from './inbound.js';
 import { baileysKeepAliveIntervalMs, Outbox, type OutboxStats } from './outbox.js';
 import type { InboundMessage, SendPath, SimEnv, SocketConfig } from './ports.js';
@@ -86,7 +86,18 @@ export function createReferenceSendPath(options: ReferenceOptions = {}): Referen
 /** The reference send path with default limits. */
 export const referenceSendPath: ReferenceSendPathFactory = createReferenceSendPath();
 
-function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSendPath {
+/** The limits of a reference path, each checked: a bad one is a `ConfigError` naming it. */
+interface ReferenceLimits {
+  readonly policy: ReconnectPolicy;
+  readonly deadlineMs: number;
+  readonly keepAliveIntervalMs: number;
+  readonly maxUnconfirmed: number;
+  readonly sentMessagesRemembered: number;
+  readonly sentMessagesPersisted: number;
+}
+
+/** The path's limits from the run's config and the options, or a `ConfigError`. */
+function referenceLimits(env: SimEnv, options: ReferenceOptions): ReferenceLimits {
   const policy = validateReconnectPolicy(env.config.reconnect, 'config.reconnect');
   const deadlineMs = env.config.replyDeadlineMs;
   if (!(Number.isFinite(deadlineMs) && deadlineMs > 0)) {
@@ -121,6 +132,18 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
         `${sentMessagesRemembered}) (got ${sentMessagesPersisted})`,
     );
   }
+  return {
+    policy,
+    deadlineMs,
+    keepAliveIntervalMs,
+    maxUnconfirmed,
+    sentMessagesRemembered,
+    sentMessagesPersisted,
+  };
+}
+
+function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSendPath {
+  const limits = referenceLimits(env, options);
   let onMessage: ((msg: InboundMessage) => void) | undefined;
   let stopped = false;
   const seen = new HandedIds({
@@ -161,7 +184,7 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
     clock: env.clock,
     random: env.random,
     logger: env.logger,
-    policy,
+    policy: limits.policy,
     socketConfig: {
       ...options.socketConfig,
       getMessage: options.socketConfig?.getMessage ?? getMessage,
@@ -170,26 +193,7 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
     onUpsert,
     onClose: (generation, kind) => outbox.socketClosed(generation, kind),
   });
-  const outbox = new Outbox({
-    supervisor,
-    clock: env.clock,
-    messageIds: env.messageIds,
-    logger: env.logger,
-    deadlineMs,
-    maxPending: options.maxPending,
-    maxSendAttempts: options.maxSendAttempts,
-    resendUnconfirmed: options.resendUnconfirmed,
-    boundMediaSends: options.boundMediaSends,
-    maxUnconfirmed,
-    keepAliveIntervalMs,
-    sentMessagesRemembered,
-    sentMessagesStore: {
-      store: env.store,
-      logger: env.logger,
-      key: options.sentMessagesStoreKey ?? 'reference/written-messages',
-      persisted: sentMessagesPersisted,
-    },
-  });
+  const outbox = referenceOutbox(env, options, limits, supervisor);
   return {
     async start(handler) {
       onMessage = handler;
@@ -207,4 +211,33 @@ function buildReferencePath(env: SimEnv, options: ReferenceOptions): ReferenceSe
     },
     stats: () => outbox.stats(),
   };
+}
+
+/** The reference's outbox on its supervisor, with the path's limits. */
+function referenceOutbox(
+  env: SimEnv,
+  options: ReferenceOptions,
+  limits: ReferenceLimits,
+  supervisor: Supervisor,
+): Outbox {
+  return new Outbox({
+    supervisor,
+    clock: env.clock,
+    messageIds: env.messageIds,
+    logger: env.logger,
+    deadlineMs: limits.deadlineMs,
+    maxPending: options.maxPending,
+    maxSendAttempts: options.maxSendAttempts,
+    resendUnconfirmed: options.resendUnconfirmed,
+    boundMediaSends: options.boundMediaSends,
+    maxUnconfirmed: limits.maxUnconfirmed,
+    keepAliveIntervalMs: limits.keepAliveIntervalMs,
+    sentMessagesRemembered: limits.sentMessagesRemembered,
+    sentMessagesStore: {
+      store: env.store,
+      logger: env.logger,
+      key: options.sentMessagesStoreKey ?? 'reference/written-messages',
+      persisted: limits.sentMessagesPersisted,
+    },
+  });
 }
