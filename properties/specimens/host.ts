@@ -131,7 +131,7 @@ export function specimenPath(
   });
   let stopped = false;
   const handOver = handoverOf(rules, handed, (message) => {
-    const bound = bindSpecimen(message, ctxFor());
+    const bound = bindSpecimen(message, ctxFor(), send, rules);
     if (bound) onMessage?.(bound);
   });
   const makeSocket = boundingMediaSends(
@@ -161,25 +161,6 @@ export function specimenPath(
     capturedAtInbound: live.current(),
     track,
   });
-  function bindSpecimen(message: WAMessage, ctx: SpecimenContext): InboundMessage | undefined {
-    const chatJid = message.key?.remoteJid;
-    const id = message.key?.id;
-    if (!chatJid || !id) return undefined;
-    const go = (content: AnyMessageContent) => track(send(ctx, chatJid, content));
-    return {
-      chatJid,
-      id,
-      text: rules.textOf(message),
-      reply: (text) => go({ text }),
-      sendMedia: (media: MediaSpec) => go(mediaContent(media)),
-      sendComposing: async () => {
-        await live
-          .current()
-          ?.socket.sendPresenceUpdate('composing', chatJid)
-          .catch(() => undefined);
-      },
-    };
-  }
   return {
     async start(handler) {
       onMessage = handler;
@@ -191,6 +172,32 @@ export function specimenPath(
       await live.stop();
       if (options.stopAwaitsReplies ?? true) await Promise.allSettled([...inFlight]);
       await handed.flush();
+    },
+  };
+}
+
+/** A message bound to the specimen's `send`: its replies and presence go through `ctx`. */
+function bindSpecimen(
+  message: WAMessage,
+  ctx: SpecimenContext,
+  send: SpecimenSend,
+  rules: HandoverRules,
+): InboundMessage | undefined {
+  const chatJid = message.key?.remoteJid;
+  const id = message.key?.id;
+  if (!chatJid || !id) return undefined;
+  const go = (content: AnyMessageContent) => ctx.track(send(ctx, chatJid, content));
+  return {
+    chatJid,
+    id,
+    text: rules.textOf(message),
+    reply: (text) => go({ text }),
+    sendMedia: (media: MediaSpec) => go(mediaContent(media)),
+    sendComposing: async () => {
+      await ctx.supervisor
+        .current()
+        ?.socket.sendPresenceUpdate('composing', chatJid)
+        .catch(() => undefined);
     },
   };
 }
