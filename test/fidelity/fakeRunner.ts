@@ -13,6 +13,8 @@ import {
   newsletterJid,
   scenarioChats,
   type FaultStep,
+  type MessageStep,
+  type StepOf,
   type Scenario,
   type Step,
 } from './scenario.js';
@@ -55,6 +57,7 @@ function mediaWindowEnd(scenario: Scenario, index: number): number {
   return nextStep(scenario, index, 'media')?.at ?? scenario.endAt;
 }
 
+/** The fake's timeline events for one step of a scenario. */
 function timelineEventsFor(
   step: FaultStep,
   scenario: Scenario,
@@ -63,27 +66,6 @@ function timelineEventsFor(
 ): TimelineEvent[] {
   const at = step.at;
   switch (step.do) {
-    case 'inbound': {
-      const inGroup = groupJid(chatOf(step)) !== undefined;
-      const base: TimelineEvent = {
-        at,
-        do: 'inbound',
-        chat: chatOf(step),
-        msg: step.msg,
-        text: inboundText(step.msg),
-      };
-      const inbound: TimelineEvent = inGroup
-        ? {
-            ...base,
-            kind: 'group',
-            ...(step.participant === undefined ? {} : { participant: step.participant }),
-          }
-        : base;
-      // The server never gets this message's receipt: it delivers it again at the next login.
-      return step.receiptLost
-        ? [{ at, do: 'receiptsLost', untilAt: scenario.endAt }, inbound]
-        : [inbound];
-    }
     case 'silence': {
       const resume = nextStep(scenario, index, 'resume');
       return [
@@ -124,6 +106,19 @@ function timelineEventsFor(
         { at, do: 'blackhole', untilAt: step.untilAt },
         { at, do: 'drop', reason: 'connectionLost' },
       ];
+    case 'latency':
+      return [{ at, do: 'latency', ms: step.ms }];
+    default:
+      return messageEventsFor(step, scenario, index);
+  }
+}
+
+/** The fake's timeline events for a step about messages (the connection's are above). */
+function messageEventsFor(step: MessageStep, scenario: Scenario, index: number): TimelineEvent[] {
+  const at = step.at;
+  switch (step.do) {
+    case 'inbound':
+      return inboundEvents(step, scenario);
     case 'stallIq':
       return [{ at, do: 'stallQueries', untilAt: scenario.endAt, iq: step.iq }];
     case 'nackNext':
@@ -140,8 +135,6 @@ function timelineEventsFor(
       ];
     case 'ackDelay':
       return []; // rc14 never waits for an ack: nothing to model
-    case 'latency':
-      return [{ at, do: 'latency', ms: step.ms }];
     case 'media': {
       const untilAt = mediaWindowEnd(scenario, index);
       const events: TimelineEvent[] = [];
@@ -280,4 +273,28 @@ export async function runFake(scenario: Scenario): Promise<FakeRun> {
       thrown.surfaced = 'rejection';
   }
   return { trace, unsupported };
+}
+
+/** An inbound message, and the lost receipt that makes the server deliver it again. */
+function inboundEvents(step: StepOf<'inbound'>, scenario: Scenario): TimelineEvent[] {
+  const at = step.at;
+  const inGroup = groupJid(chatOf(step)) !== undefined;
+  const base: TimelineEvent = {
+    at,
+    do: 'inbound',
+    chat: chatOf(step),
+    msg: step.msg,
+    text: inboundText(step.msg),
+  };
+  const inbound: TimelineEvent = inGroup
+    ? {
+        ...base,
+        kind: 'group',
+        ...(step.participant === undefined ? {} : { participant: step.participant }),
+      }
+    : base;
+  // The server never gets this message's receipt: it delivers it again at the next login.
+  return step.receiptLost
+    ? [{ at, do: 'receiptsLost', untilAt: scenario.endAt }, inbound]
+    : [inbound];
 }

@@ -22,6 +22,7 @@ import {
   parseScenario,
   scenarioChats,
   type FaultStep,
+  type MessageStep,
   type Scenario,
   type StepOf,
 } from './scenario.js';
@@ -191,22 +192,6 @@ export function applyFault(
 ): void {
   const current = server.current;
   switch (step.do) {
-    case 'inbound': {
-      const inGroup = groupJid(chatOf(step)) !== undefined;
-      const participant = inGroup
-        ? { participant: groupMemberJids[step.participant === 'p2' ? 1 : 0]! }
-        : {};
-      server.pushInbound(
-        {
-          from: jidOf(chatOf(step)),
-          id: inboundIdFor(step.msg),
-          text: inboundText(step.msg),
-          ...participant,
-        },
-        { receiptLost: step.receiptLost === true },
-      );
-      break;
-    }
     case 'silence':
       current?.silence();
       break;
@@ -240,6 +225,37 @@ export function applyFault(
       server.hangUpgrades = true;
       timers.push(setTimeout(() => (server.hangUpgrades = false), step.untilAt - step.at));
       break;
+    case 'latency':
+      server.latencyMs = step.ms;
+      break;
+    default:
+      applyMessageFault(server, step, jidOf);
+  }
+}
+
+/** Applies a scenario step about messages (inbound ones, what happens to a send) now. */
+function applyMessageFault(
+  server: WaServer,
+  step: MessageStep,
+  jidOf: (chat: string) => string,
+): void {
+  switch (step.do) {
+    case 'inbound': {
+      const inGroup = groupJid(chatOf(step)) !== undefined;
+      const participant = inGroup
+        ? { participant: groupMemberJids[step.participant === 'p2' ? 1 : 0]! }
+        : {};
+      server.pushInbound(
+        {
+          from: jidOf(chatOf(step)),
+          id: inboundIdFor(step.msg),
+          text: inboundText(step.msg),
+          ...participant,
+        },
+        { receiptLost: step.receiptLost === true },
+      );
+      break;
+    }
     case 'stallIq': {
       const previous = server.holdIq;
       const xmlns = step.iq === 'usync' ? 'usync' : 'w:m';
@@ -251,9 +267,6 @@ export function applyFault(
       break;
     case 'ackDelay':
       server.ackPolicy = { kind: 'delay', ms: step.ms };
-      break;
-    case 'latency':
-      server.latencyMs = step.ms;
       break;
     case 'media':
       server.media = { conn: step.conn, upload: step.upload };

@@ -184,6 +184,24 @@ export type SocketSettings = z.infer<typeof socketSchema>;
 /** What the loopback server does with the next connect. */
 export type ConnectPlanSpec = z.infer<typeof connectPlan>;
 
+/** The steps of a scenario about messages: inbound ones, and what happens to a send. */
+export type MessageStep = Extract<
+  FaultStep,
+  {
+    do:
+      | 'inbound'
+      | 'stallIq'
+      | 'nackNext'
+      | 'ackDelay'
+      | 'media'
+      | 'receipts'
+      | 'retryNext'
+      | 'groupMetadata'
+      | 'usyncRateLimited'
+      | 'keyFetchHold';
+  }
+>;
+
 const headSchema = z.strictObject({
   name,
   socket: socketSchema,

@@ -268,6 +268,15 @@ const lifecycleEvents: ReadonlySet<ConnectionEventName> = new Set(['connecting',
 /** One line per difference between `expected` and `actual`; empty when they match. */
 export function compareTraces(expected: Trace, actual: Trace): string[] {
   const out: string[] = [];
+  compareConnections(expected, actual, out);
+  compareSends(expected, actual, out);
+  compareMessageEvents(expected, actual, out);
+  compareEndsAndPresences(expected, actual, out);
+  return out;
+}
+
+/** The sockets' lifecycles and notifications. */
+function compareConnections(expected: Trace, actual: Trace, out: string[]): void {
   // Lifecycle and notifications apart: a path that lacks the notifications still gets its
   // connects and closes compared, times included.
   const lifecycle = (t: Trace) => t.connection.filter((e) => lifecycleEvents.has(e.event));
@@ -289,6 +298,10 @@ export function compareTraces(expected: Trace, actual: Trace): string[] {
     (e) => `${e.socket}:${e.event}`,
     out,
   );
+}
+
+/** The sends: their outcomes, errors, values and frames, with their times. */
+function compareSends(expected: Trace, actual: Trace, out: string[]): void {
   compareList(
     'sends',
     expected.sends,
@@ -307,6 +320,10 @@ export function compareTraces(expected: Trace, actual: Trace): string[] {
       );
     },
   );
+}
+
+/** What the bot's `ev` emitted: upserts, updates, receipts, and listeners that threw. */
+function compareMessageEvents(expected: Trace, actual: Trace, out: string[]): void {
   const upsertName = (e: UpsertEntry): string =>
     `${e.name}@${e.socket}:${e.type}${e.fromMe ? ':fromMe' : ''}:status=${e.status}` +
     `${e.participant ? ':participant' : ''}`;
@@ -338,6 +355,10 @@ export function compareTraces(expected: Trace, actual: Trace): string[] {
       `${e.event}@${e.socket}:${e.surfaced}:${e.laterListenerRan ? 'later ran' : 'later skipped'}`,
     out,
   );
+}
+
+/** The sockets' `end()` calls and the presence updates sent. */
+function compareEndsAndPresences(expected: Trace, actual: Trace, out: string[]): void {
   compareList(
     'ends',
     expected.ends,
@@ -359,7 +380,6 @@ export function compareTraces(expected: Trace, actual: Trace): string[] {
       sameTime(`${where}.settledAt`, e.settledAt, a.settledAt, out);
     },
   );
-  return out;
 }
 
 /** A `messageTimestamp` is whole seconds: it names a time up to this much before the send. */

@@ -5,7 +5,15 @@
 import type { WAMessage } from '@whiskeysockets/baileys';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
-import type { InboundMessage, SendPathFactory, SocketLike, TimerHandle } from '../../src/ports.js';
+import type {
+  Clock,
+  InboundMessage,
+  MediaSpec,
+  SendPathFactory,
+  SimEnv,
+  SocketLike,
+  TimerHandle,
+} from '../../src/ports.js';
 import { dropReasons } from '../../sim/network/baileysErrors.js';
 import { VirtualClock } from '../../sim/clock.js';
 import { FakeNetwork, type NetworkOptions } from '../../sim/network/fakeNetwork.js';
@@ -41,7 +49,7 @@ export const tinyPath: SendPathFactory = (env) => {
   let reconnectTimer: TimerHandle | undefined;
   let onMessage: (msg: InboundMessage) => void = () => {};
   const openWaiters = new Set<{ resolve: () => void; reject: (e: Error) => void }>();
-  const sleeps = new Set<{ handle: TimerHandle; reject: (e: Error) => void }>();
+  const sleeps = new Sleeps(env.clock);
   const stoppedError = () => Object.assign(new Error('stopped'), { name: 'StoppedError' });
 
   const connect = (): void => {
@@ -70,7 +78,7 @@ export const tinyPath: SendPathFactory = (env) => {
     });
     s.ev.on('messages.upsert', ({ messages }) => {
       // rc14 echoes our own sends as `append` upserts: not messages for the bot.
-      for (const m of messages) if (!m.key.fromMe) onMessage(bind(m));
+      for (const m of messages) if (!m.key.fromMe) onMessage(bindTiny(m, env, send));
     });
   };
   const waitOpen = (): Promise<void> => {
@@ -78,56 +86,8 @@ export const tinyPath: SendPathFactory = (env) => {
     if (open) return Promise.resolve();
     return new Promise((resolve, reject) => openWaiters.add({ resolve, reject }));
   };
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve, reject) => {
-      const entry = { handle: undefined as TimerHandle, reject };
-      entry.handle = env.clock.setTimeout(() => {
-        sleeps.delete(entry);
-        resolve();
-      }, ms);
-      sleeps.add(entry);
-    });
-  const send = async (op: (s: SocketLike) => Promise<unknown>): Promise<unknown> => {
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 20; attempt++) {
-      await waitOpen();
-      try {
-        return await op(sock!);
-      } catch (error) {
-        lastError = error;
-        if (stopped) throw error;
-        await sleep(500);
-      }
-    }
-    throw lastError;
-  };
-  const bind = (m: WAMessage): InboundMessage => {
-    const chatJid = m.key.remoteJid!;
-    return {
-      chatJid,
-      id: m.key.id!,
-      text: m.message?.conversation ?? '',
-      reply: (text) => {
-        const messageId = env.messageIds();
-        return send((s) => s.sendMessage(chatJid, { text }, { messageId }));
-      },
-      sendMedia: (media) => {
-        const messageId = env.messageIds();
-        const content =
-          media.kind === 'image'
-            ? { image: Buffer.alloc(0), caption: media.caption }
-            : {
-                document: Buffer.alloc(0),
-                mimetype: 'application/octet-stream',
-                caption: media.caption,
-              };
-        return send((s) => s.sendMessage(chatJid, content, { messageId }));
-      },
-      sendComposing: async () => {
-        await send((s) => s.sendPresenceUpdate('composing', chatJid));
-      },
-    };
-  };
+  const send = (op: (s: SocketLike) => Promise<unknown>): Promise<unknown> =>
+    sendRetrying(op, { waitOpen, socket: () => sock!, isStopped: () => stopped, sleeps });
   return {
     start(handler) {
       onMessage = handler;
@@ -137,11 +97,7 @@ export const tinyPath: SendPathFactory = (env) => {
     async stop() {
       stopped = true;
       if (reconnectTimer !== undefined) env.clock.clearTimeout(reconnectTimer);
-      for (const s of sleeps) {
-        env.clock.clearTimeout(s.handle);
-        s.reject(stoppedError());
-      }
-      sleeps.clear();
+      sleeps.cancel(stoppedError);
       for (const w of openWaiters) w.reject(stoppedError());
       openWaiters.clear();
       const s = sock;
@@ -150,6 +106,101 @@ export const tinyPath: SendPathFactory = (env) => {
     },
   };
 };
+
+/** What the tiny path's retries need of it. */
+interface TinyRetries {
+  waitOpen(): Promise<void>;
+  socket(): SocketLike;
+  isStopped(): boolean;
+  sleeps: Sleeps;
+}
+
+/** Runs `op` on the open socket up to 20 times, 500 ms apart, until it succeeds or stops. */
+async function sendRetrying(
+  op: (s: SocketLike) => Promise<unknown>,
+  path: TinyRetries,
+): Promise<unknown> {
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await path.waitOpen();
+    try {
+      return await op(path.socket());
+    } catch (error) {
+      lastError = error;
+      if (path.isStopped()) throw error;
+      await path.sleeps.sleep(500);
+    }
+  }
+  throw lastError;
+}
+
+/** Sleeps on the clock that `stop()` cancels, each rejecting with the error it is given. */
+class Sleeps {
+  readonly #clock: Clock;
+  readonly #pending = new Set<{ handle: TimerHandle; reject: (e: Error) => void }>();
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  /** Resolves after `ms`, unless cancelled first. */
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const entry = { handle: undefined as TimerHandle, reject };
+      entry.handle = this.#clock.setTimeout(() => {
+        this.#pending.delete(entry);
+        resolve();
+      }, ms);
+      this.#pending.add(entry);
+    });
+  }
+
+  /** Clears every pending sleep's timer and rejects it with `error()`. */
+  cancel(error: () => Error): void {
+    for (const entry of this.#pending) {
+      this.#clock.clearTimeout(entry.handle);
+      entry.reject(error());
+    }
+    this.#pending.clear();
+  }
+}
+
+/** A message for the tiny path's bot: each reply gets a fresh id and goes through `send`. */
+function bindTiny(
+  m: WAMessage,
+  env: SimEnv,
+  send: (op: (s: SocketLike) => Promise<unknown>) => Promise<unknown>,
+): InboundMessage {
+  const chatJid = m.key.remoteJid!;
+  return {
+    chatJid,
+    id: m.key.id!,
+    text: m.message?.conversation ?? '',
+    reply: (text) => {
+      const messageId = env.messageIds();
+      return send((s) => s.sendMessage(chatJid, { text }, { messageId }));
+    },
+    sendMedia: (media) => {
+      const messageId = env.messageIds();
+      const content = tinyMediaContent(media);
+      return send((s) => s.sendMessage(chatJid, content, { messageId }));
+    },
+    sendComposing: async () => {
+      await send((s) => s.sendPresenceUpdate('composing', chatJid));
+    },
+  };
+}
+
+/** What the tiny path sends for a media reply: an empty image or document. */
+function tinyMediaContent(media: MediaSpec) {
+  return media.kind === 'image'
+    ? { image: Buffer.alloc(0), caption: media.caption }
+    : {
+        document: Buffer.alloc(0),
+        mimetype: 'application/octet-stream',
+        caption: media.caption,
+      };
+}
 
 /**
  * A "generated-looking" timeline from a seed: 1-3 chats, up to `eventsMax` events mixing
