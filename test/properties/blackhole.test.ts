@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCampaign } from '../../properties/campaigns/campaign.js';
-import { checkAll, checkExactlyOnce } from '../../properties/judging/checkers.js';
+import { checkAll, checkProperty } from '../../properties/judging/checkers.js';
 import { failureFileOf, readFailureFile } from '../../properties/campaigns/failureFile.js';
 import { builtInSendPath } from '../../properties/paths/sendPaths.js';
 import { simulate } from '../../sim/simulate.js';
@@ -39,7 +39,7 @@ describe('blackhole: a reply written into a silently dead connection', () => {
     // Act
     const h = await simulate(timeline, builtInSendPath('specimen:trusts-write').factory);
     // Assert
-    expect(checkExactlyOnce(h)).toMatchObject([
+    expect(checkProperty('exactly-once', h)).toMatchObject([
       {
         property: 'exactly-once',
         key: 'r2',
@@ -59,7 +59,7 @@ describe('blackhole: a reply written into a silently dead connection', () => {
       const h = await simulate(timeline, referenceSendPath, { dedupeById: false });
       // Assert
       expect(h.server.dedupeById).toBe(false);
-      expect(checkExactlyOnce(h)).toMatchObject([
+      expect(checkProperty('exactly-once', h)).toMatchObject([
         {
           property: 'exactly-once',
           key: 'r1',

@@ -1,6 +1,6 @@
 /** chat-independence: must-flag and must-not-flag histories. */
 import { describe, expect, it } from 'vitest';
-import { checkChatIndependence, judgedBy } from '../../properties/judging/checkers.js';
+import { judgedBy, checkProperty } from '../../properties/judging/checkers.js';
 import { measuredLatencyMs } from '../../properties/judging/properties/chatIndependence.js';
 import type { AttemptRecord, FrameRecord, History } from '../../sim/history.js';
 import { attempt, baseHistory, endedSocket, makeVisible, request } from './historyBuilder.js';
@@ -69,7 +69,7 @@ describe('chat-independence', () => {
     // Arrange: one FIFO for all chats: r2 waits for r1.
     const h = twoChats(121_010);
     // Act
-    const violations = checkChatIndependence(h);
+    const violations = checkProperty('chat-independence', h);
     // Assert: bound = 10 s + 10 x 10 ms; r2's turn came at 1100.
     expect(violations).toEqual([
       {
@@ -89,7 +89,7 @@ describe('chat-independence', () => {
   });
 
   it('accepts the same reply sent at once, chats being independent', () => {
-    expect(checkChatIndependence(twoChats(1120))).toEqual([]);
+    expect(checkProperty('chat-independence', twoChats(1120))).toEqual([]);
   });
 
   it('accepts a reply sent on time whose frame the network then held up', () => {
@@ -98,7 +98,7 @@ describe('chat-independence', () => {
     const h = twoChats(60_000);
     h.attempts[1]!.at = 1100;
     // Act / Assert
-    expect(checkChatIndependence(h)).toEqual([]);
+    expect(checkProperty('chat-independence', h)).toEqual([]);
   });
 
   it(
@@ -112,7 +112,7 @@ describe('chat-independence', () => {
       h.server.visible.c1!.push(...h.server.visible.c2!);
       delete h.server.visible.c2;
       // Act / Assert
-      expect(checkChatIndependence(h)).toEqual([]);
+      expect(checkProperty('chat-independence', h)).toEqual([]);
     },
   );
 
@@ -162,7 +162,7 @@ describe('chat-independence', () => {
     const h = twoChats(121_010);
     arrange(h);
     // Act / Assert
-    expect(checkChatIndependence(h)).toEqual([]);
+    expect(checkProperty('chat-independence', h)).toEqual([]);
     expect(judgedBy(h)['chat-independence']).toBe(false);
   });
 
@@ -193,8 +193,10 @@ describe('chat-independence', () => {
         return h;
       };
       // Act / Assert
-      expect(checkChatIndependence(arrange(429)).map((v) => v.key)).not.toContain('r2');
-      expect(checkChatIndependence(arrange(500)).map((v) => v.key)).toContain('r2');
+      expect(checkProperty('chat-independence', arrange(429)).map((v) => v.key)).not.toContain(
+        'r2',
+      );
+      expect(checkProperty('chat-independence', arrange(500)).map((v) => v.key)).toContain('r2');
     },
   );
 
@@ -211,8 +213,8 @@ describe('chat-independence', () => {
       return h;
     };
     // Act / Assert
-    expect(checkChatIndependence(arrange(429)).map((v) => v.key)).not.toContain('r2');
-    expect(checkChatIndependence(arrange(500)).map((v) => v.key)).toContain('r2');
+    expect(checkProperty('chat-independence', arrange(429)).map((v) => v.key)).not.toContain('r2');
+    expect(checkProperty('chat-independence', arrange(500)).map((v) => v.key)).toContain('r2');
   });
 
   it('does not judge a reply whose previous one in its chat never settled', () => {
@@ -229,7 +231,7 @@ describe('chat-independence', () => {
       }),
     );
     // Act / Assert
-    expect(checkChatIndependence(h).map((v) => v.key)).not.toContain('r2');
+    expect(checkProperty('chat-independence', h).map((v) => v.key)).not.toContain('r2');
   });
 
   it("widens the bound with the run's measured one-way latency", () => {
@@ -241,8 +243,8 @@ describe('chat-independence', () => {
     // Act / Assert
     expect(measuredLatencyMs(fast)).toBe(10);
     expect(measuredLatencyMs(slow)).toBe(1500);
-    expect(checkChatIndependence(fast)).toHaveLength(1);
-    expect(checkChatIndependence(slow)).toEqual([]);
+    expect(checkProperty('chat-independence', fast)).toHaveLength(1);
+    expect(checkProperty('chat-independence', slow)).toEqual([]);
   });
 
   it(
@@ -265,8 +267,8 @@ describe('chat-independence', () => {
       const overtaken = structuredClone(h);
       overtaken.attempts[1]!.at = 30_001; // r9's send came after r2's: it held nothing up
       // Act / Assert
-      expect(checkChatIndependence(h)).toEqual([]);
-      expect(checkChatIndependence(overtaken)).toMatchObject([{ key: 'r2' }]);
+      expect(checkProperty('chat-independence', h)).toEqual([]);
+      expect(checkProperty('chat-independence', overtaken)).toMatchObject([{ key: 'r2' }]);
     },
   );
 

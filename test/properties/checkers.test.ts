@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   checkAll,
-  checkBounded,
-  checkClean,
-  checkExactlyOnce,
-  checkHonestOutcome,
-  checkLiveSocket,
-  checkLiveness,
-  checkOrder,
   connectSeries,
   defaultBoundLimits,
   healedFor,
+  checkProperty,
 } from '../../properties/judging/checkers.js';
 import type { History, RetryRequestRecord } from '../../sim/history.js';
 import {
@@ -44,7 +38,7 @@ describe('exactly-once', () => {
     h.requests.push(request('r1'));
     makeVisible(h, 'r1', 150, 'A');
     makeVisible(h, 'r1', 900, 'B', 2);
-    expect(checkExactlyOnce(h)).toEqual([
+    expect(checkProperty('exactly-once', h)).toEqual([
       {
         property: 'exactly-once',
         key: 'r1',
@@ -58,7 +52,7 @@ describe('exactly-once', () => {
   it('flags a reply reported ok that never became visible', () => {
     const h = baseHistory();
     h.requests.push(request('r1'));
-    expect(checkExactlyOnce(h)).toMatchObject([
+    expect(checkProperty('exactly-once', h)).toMatchObject([
       { key: 'r1', message: 'r1 was reported sent but never became visible' },
     ]);
   });
@@ -67,13 +61,13 @@ describe('exactly-once', () => {
     const h = baseHistory();
     h.requests.push(request('r1', { outcome: 'info' }), request('r2', { outcome: 'info' }));
     makeVisible(h, 'r1', 150);
-    expect(checkExactlyOnce(h)).toEqual([]);
+    expect(checkProperty('exactly-once', h)).toEqual([]);
   });
 
   it('ignores composing requests, which show nothing', () => {
     const h = baseHistory();
     h.requests.push(request('k', { kind: 'composing' }));
-    expect(checkExactlyOnce(h)).toEqual([]);
+    expect(checkProperty('exactly-once', h)).toEqual([]);
   });
 
   /** A 200 s run, stopped at 199_000. */
@@ -107,7 +101,7 @@ describe('exactly-once', () => {
     h.requests.push(request('r1'));
     h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
     // Act / Assert
-    expect(checkExactlyOnce(h)).toMatchObject([
+    expect(checkProperty('exactly-once', h)).toMatchObject([
       { key: 'r1', message: 'r1 was reported sent but never became visible' },
     ]);
   });
@@ -132,7 +126,7 @@ describe('exactly-once', () => {
       h.requests.push(request('r1'));
       h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
       // Act / Assert
-      expect(checkExactlyOnce(h)).toEqual([]);
+      expect(checkProperty('exactly-once', h)).toEqual([]);
     },
   );
 
@@ -153,7 +147,7 @@ describe('exactly-once', () => {
       ];
       h.requests.push(request('r1'));
       h.attempts.push(attempt(1, 'r1', { reachedServer: false }));
-      expect(checkExactlyOnce(h)).toEqual([]);
+      expect(checkProperty('exactly-once', h)).toEqual([]);
     },
   );
 
@@ -195,8 +189,8 @@ describe('exactly-once', () => {
       });
       replaced.sockets.push(socket({ generation: 3, createdAt: 92_200, openedAt: 92_300 }));
       // Act / Assert
-      expect(checkExactlyOnce(loggedOut)).toEqual([]);
-      expect(checkExactlyOnce(replaced)).toMatchObject([
+      expect(checkProperty('exactly-once', loggedOut)).toEqual([]);
+      expect(checkProperty('exactly-once', replaced)).toMatchObject([
         { key: 'r1', message: 'r1 was reported sent but never became visible' },
       ]);
     },
@@ -261,8 +255,8 @@ describe('exactly-once', () => {
       closeError: { name: 'Error', message: 'Connection was lost', statusCode: 408 },
     });
     // Act / Assert
-    expect(checkExactlyOnce(h)).toEqual([]);
-    expect(checkExactlyOnce(onOpenSocket)).toMatchObject([
+    expect(checkProperty('exactly-once', h)).toEqual([]);
+    expect(checkProperty('exactly-once', onOpenSocket)).toMatchObject([
       { key: 'r1', message: 'r1 was reported sent but never became visible' },
     ]);
   });
@@ -289,8 +283,8 @@ describe('exactly-once', () => {
       const reopened = structuredClone(h);
       reopened.sockets.push(socket({ generation: 2, createdAt: 2300, openedAt: 2360 }));
       // Act / Assert
-      expect(checkExactlyOnce(h)).toEqual([]);
-      expect(checkExactlyOnce(reopened)).toHaveLength(1);
+      expect(checkProperty('exactly-once', h)).toEqual([]);
+      expect(checkProperty('exactly-once', reopened)).toHaveLength(1);
     },
   );
 
@@ -335,9 +329,9 @@ describe('exactly-once', () => {
       const neverResent = structuredClone(stoppedBeforeReopen);
       neverResent.stop.requestedAt = 9000;
       // Act / Assert
-      expect(checkExactlyOnce(h)).toEqual([]);
-      expect(checkExactlyOnce(stoppedBeforeReopen)).toEqual([]);
-      expect(checkExactlyOnce(neverResent).map((v) => v.key)).toEqual(['r1', 'r2']);
+      expect(checkProperty('exactly-once', h)).toEqual([]);
+      expect(checkProperty('exactly-once', stoppedBeforeReopen)).toEqual([]);
+      expect(checkProperty('exactly-once', neverResent).map((v) => v.key)).toEqual(['r1', 'r2']);
     },
   );
 
@@ -378,8 +372,8 @@ describe('exactly-once', () => {
       neverResent.attempts.pop();
       neverResent.exited = { at: 9000, how: 'exit', code: 2 };
       // Act / Assert
-      expect(checkExactlyOnce(h)).toEqual([]);
-      expect(checkExactlyOnce(neverResent).map((v) => v.key)).toEqual(['r1']);
+      expect(checkProperty('exactly-once', h)).toEqual([]);
+      expect(checkProperty('exactly-once', neverResent).map((v) => v.key)).toEqual(['r1']);
     },
   );
 
@@ -427,9 +421,9 @@ describe('exactly-once', () => {
     endedThenStopped.endedAt = 2300 + 120_700;
     endedThenStopped.stop = { ...h.stop, requestedAt: 2300 + 120_700, completedAt: 2300 + 120_700 };
     // Act / Assert
-    expect(checkExactlyOnce(h)).toEqual([]);
-    expect(checkExactlyOnce(heldPastItsDeadline).map((v) => v.key)).toEqual(['r1']);
-    expect(checkExactlyOnce(endedThenStopped)).toEqual([]);
+    expect(checkProperty('exactly-once', h)).toEqual([]);
+    expect(checkProperty('exactly-once', heldPastItsDeadline).map((v) => v.key)).toEqual(['r1']);
+    expect(checkProperty('exactly-once', endedThenStopped)).toEqual([]);
   });
 
   it('excuses a lost media reply whose resend the server refused', () => {
@@ -469,15 +463,15 @@ describe('exactly-once', () => {
     const asText = structuredClone(h);
     asText.requests[0]!.kind = 'reply';
     // Act / Assert
-    expect(checkExactlyOnce(h)).toEqual([]);
-    expect(checkExactlyOnce(asText)).toHaveLength(1);
+    expect(checkProperty('exactly-once', h)).toEqual([]);
+    expect(checkProperty('exactly-once', asText)).toHaveLength(1);
   });
 
   it('excuses a reply the server nacked, which the recipient never sees', () => {
     const h = baseHistory();
     h.requests.push(request('r1'));
     h.attempts.push(attempt(1, 'r1', { nacked: true }));
-    expect(checkExactlyOnce(h)).toEqual([]);
+    expect(checkProperty('exactly-once', h)).toEqual([]);
   });
 
   it(
@@ -517,11 +511,11 @@ describe('exactly-once', () => {
         return h;
       };
       // Act / Assert
-      expect(checkExactlyOnce(arrange(403, false))).toEqual([]);
-      expect(checkExactlyOnce(arrange(429, false))).toEqual([]);
-      expect(checkExactlyOnce(arrange(403, true))).toEqual([]);
-      expect(checkExactlyOnce(arrange(429, true))).toHaveLength(1);
-      expect(checkExactlyOnce(arrange(500, false))).toHaveLength(1);
+      expect(checkProperty('exactly-once', arrange(403, false))).toEqual([]);
+      expect(checkProperty('exactly-once', arrange(429, false))).toEqual([]);
+      expect(checkProperty('exactly-once', arrange(403, true))).toEqual([]);
+      expect(checkProperty('exactly-once', arrange(429, true))).toHaveLength(1);
+      expect(checkProperty('exactly-once', arrange(500, false))).toHaveLength(1);
     },
   );
 
@@ -550,25 +544,25 @@ describe('exactly-once', () => {
         return h;
       };
       // Act / Assert
-      expect(checkExactlyOnce(arrange(undefined))).toEqual([]);
-      expect(checkExactlyOnce(arrange({ at: 950, generation: 2, outcome: 'overLimit' }))).toEqual(
-        [],
-      );
-      expect(checkExactlyOnce(arrange({ at: 950, generation: 2, outcome: 'unavailable' }))).toEqual(
-        [
-          {
-            property: 'exactly-once',
-            key: 'r1',
-            at: 200,
-            message:
-              'r1 was reported sent but never became visible: its recipient could not ' +
-              'decrypt ' +
-              "it and asked for it again, and socket 2 had no copy to resend (rc14's cache " +
-              'is ' +
-              'per socket; pass getMessage)',
-          },
-        ],
-      );
+      expect(checkProperty('exactly-once', arrange(undefined))).toEqual([]);
+      expect(
+        checkProperty('exactly-once', arrange({ at: 950, generation: 2, outcome: 'overLimit' })),
+      ).toEqual([]);
+      expect(
+        checkProperty('exactly-once', arrange({ at: 950, generation: 2, outcome: 'unavailable' })),
+      ).toEqual([
+        {
+          property: 'exactly-once',
+          key: 'r1',
+          at: 200,
+          message:
+            'r1 was reported sent but never became visible: its recipient could not ' +
+            'decrypt ' +
+            "it and asked for it again, and socket 2 had no copy to resend (rc14's cache " +
+            'is ' +
+            'per socket; pass getMessage)',
+        },
+      ]);
     },
   );
 
@@ -594,7 +588,7 @@ describe('exactly-once', () => {
         reachedServer: false,
       }),
     );
-    expect(checkExactlyOnce(h)).toMatchObject([
+    expect(checkProperty('exactly-once', h)).toMatchObject([
       { key: 'r1', message: 'r1 was reported sent but never became visible' },
     ]);
   });
@@ -606,7 +600,7 @@ describe('live-socket', () => {
     h.attempts.push(
       attempt(3, 'r1', { generation: 1, at: 700, closeEmittedBefore: true, socketState: 'closed' }),
     );
-    expect(checkLiveSocket(h)).toEqual([
+    expect(checkProperty('live-socket', h)).toEqual([
       {
         property: 'live-socket',
         key: 'r1',
@@ -629,7 +623,7 @@ describe('live-socket', () => {
         reachedServer: false,
       }),
     );
-    expect(checkLiveSocket(h)).toEqual([]);
+    expect(checkProperty('live-socket', h)).toEqual([]);
   });
 });
 
@@ -645,7 +639,7 @@ describe('liveness', () => {
   it('flags a reply that never settled', () => {
     const h = baseHistory();
     h.requests.push(request('r1', { outcome: 'pending', settledAt: undefined }));
-    expect(checkLiveness(h)).toMatchObject([
+    expect(checkProperty('liveness', h)).toMatchObject([
       { property: 'liveness', key: 'r1', message: 'r1 never settled (called at 100 ms)' },
     ]);
   });
@@ -660,8 +654,8 @@ describe('liveness', () => {
         error: { name: 'Error', message: 'no active WhatsApp connection' },
       }),
     );
-    expect(checkLiveness(h)).toMatchObject([{ key: 'r1', at: 300 }]);
-    expect(checkLiveness(h)[0]!.message).toContain('gave up after 200 ms');
+    expect(checkProperty('liveness', h)).toMatchObject([{ key: 'r1', at: 300 }]);
+    expect(checkProperty('liveness', h)[0]!.message).toContain('gave up after 200 ms');
   });
 
   it('says in words why a reply gave up, with the number kept', () => {
@@ -676,7 +670,7 @@ describe('liveness', () => {
       }),
     );
     // Act
-    const violations = checkLiveness(h);
+    const violations = checkProperty('liveness', h);
     // Assert
     expect(violations[0]!.message).toContain(
       'r1 gave up after 0 ms: the connection dropped mid-send (close code 1006)',
@@ -770,7 +764,7 @@ describe('liveness', () => {
     const h = baseHistory();
     h.stop.requestedAt = 9000;
     arrange(h);
-    expect(checkLiveness(h)).toEqual([]);
+    expect(checkProperty('liveness', h)).toEqual([]);
   });
 
   it('flags a reply given up at a 440 the path provoked by opening a second socket', () => {
@@ -798,7 +792,7 @@ describe('liveness', () => {
       }),
     );
     // Act / Assert
-    expect(checkLiveness(h)).toMatchObject([
+    expect(checkProperty('liveness', h)).toMatchObject([
       { key: 'r1', message: expect.stringContaining('with no deadline, terminal close or stop') },
     ]);
   });
@@ -807,7 +801,7 @@ describe('liveness', () => {
     const h = baseHistory();
     h.attempts.push(attempt(1, 'r1', { at: 100, settledAt: 1100 }));
     h.requests.push(request('r1', { outcome: 'info', settledAt: 100 + 120_000 + 1000 + 1 }));
-    expect(checkLiveness(h)).toMatchObject([
+    expect(checkProperty('liveness', h)).toMatchObject([
       { message: 'r1 settled after 121001 ms, beyond 121000 ms' },
     ]);
   });
@@ -824,7 +818,7 @@ describe('liveness', () => {
       }),
     );
     // Act
-    const violations = checkLiveness(h);
+    const violations = checkProperty('liveness', h);
     // Assert
     expect(violations).toMatchObject([{ key: 'r1', property: 'liveness' }]);
     expect(violations[0]!.message).toContain('healed at 1000 ms');
@@ -839,7 +833,7 @@ describe('liveness', () => {
     h.networkEvents.push({ at: 1000, do: 'heal' });
     if (laterFault) h.networkEvents.push(laterFault);
     h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + deadlineMs }));
-    expect(checkLiveness(h)).toEqual([]);
+    expect(checkProperty('liveness', h)).toEqual([]);
   });
 
   it(
@@ -872,10 +866,10 @@ describe('liveness', () => {
       const defaults = arrange(20_000);
       const patient = arrange(60_000);
       // Act / Assert
-      expect(checkLiveness(defaults)).toMatchObject([
+      expect(checkProperty('liveness', defaults)).toMatchObject([
         { key: 'r1', message: expect.stringContaining('a correct path delivers by 88500 ms') },
       ]);
-      expect(checkLiveness(patient)).toEqual([]);
+      expect(checkProperty('liveness', patient)).toEqual([]);
       expect(healedFor(patient)!.by - healedFor(defaults)!.by).toBe(2 * (60_000 - 20_000));
     },
   );
@@ -895,7 +889,7 @@ describe('liveness', () => {
     h.requests.push(request('r1', { outcome: 'fail', settledAt: 100 + 120_000 }));
     // 95_100 + 37_500 + 40_000 + 10_000 = 182_600 > 120_100: a correct path may not have made it.
     expect(healedFor(h)).toEqual({ at: 1000, by: 182_600 });
-    expect(checkLiveness(h)).toEqual([]);
+    expect(checkProperty('liveness', h)).toEqual([]);
   });
 
   it(
@@ -931,9 +925,9 @@ describe('liveness', () => {
       const fast = arrange(1000);
       // Act / Assert
       expect(healedFor(slow)!.by).toBe(95_100 + 37_500 + 40_000 + 10_000);
-      expect(checkLiveness(slow)).toEqual([]);
+      expect(checkProperty('liveness', slow)).toEqual([]);
       expect(healedFor(fast)!.by).toBe(37_100 + 37_500 + 40_000 + 10_000);
-      expect(checkLiveness(fast)).toMatchObject([
+      expect(checkProperty('liveness', fast)).toMatchObject([
         { key: 'r1', message: expect.stringContaining('a correct path delivers by 124600 ms') },
       ]);
     },
@@ -960,7 +954,7 @@ describe('liveness', () => {
     makeVisible(h, 'r1', 120_110);
     // Act / Assert
     expect(healedFor(h)).toEqual({ at: 1000, by: 120_100 + 37_500 + 40_000 + 10_000 });
-    expect(checkLiveness(h)).toEqual([]);
+    expect(checkProperty('liveness', h)).toEqual([]);
   });
 
   it(
@@ -995,7 +989,7 @@ describe('liveness', () => {
       );
       // Act / Assert
       expect(healedFor(h)).toEqual({ at: 1000, by: 120_100 + 37_500 + 40_000 + 10_000 });
-      expect(checkLiveness(h)).toMatchObject([
+      expect(checkProperty('liveness', h)).toMatchObject([
         { key: 'r2', message: expect.stringContaining('healed at 1000 ms') },
       ]);
     },
@@ -1036,8 +1030,8 @@ describe('liveness', () => {
         return h;
       };
       // Act / Assert
-      expect(checkLiveness(arrange('sendMedia'))).toEqual([]);
-      expect(checkLiveness(arrange('reply'))).toMatchObject([
+      expect(checkProperty('liveness', arrange('sendMedia'))).toEqual([]);
+      expect(checkProperty('liveness', arrange('reply'))).toMatchObject([
         { key: 'r1', message: expect.stringContaining('gave up after 200 ms') },
       ]);
     },
@@ -1070,9 +1064,9 @@ describe('liveness', () => {
         return h;
       };
       // Act / Assert
-      expect(checkLiveness(arrange(403))).toEqual([]);
-      expect(checkLiveness(arrange(429))).toEqual([]);
-      expect(checkLiveness(arrange(undefined))).toMatchObject([
+      expect(checkProperty('liveness', arrange(403))).toEqual([]);
+      expect(checkProperty('liveness', arrange(429))).toEqual([]);
+      expect(checkProperty('liveness', arrange(undefined))).toMatchObject([
         { key: 'r1', message: expect.stringContaining('gave up after 200 ms') },
       ]);
     },
@@ -1102,7 +1096,7 @@ describe('liveness', () => {
       }),
     );
     // Act / Assert
-    expect(checkLiveness(h)).toMatchObject([
+    expect(checkProperty('liveness', h)).toMatchObject([
       { key: 'r1', message: expect.stringContaining('healed at 1000 ms') },
     ]);
   });
@@ -1112,7 +1106,7 @@ describe('liveness', () => {
     h.requests.push(
       request('r1', { outcome: 'pending', calledAt: undefined, settledAt: undefined }),
     );
-    expect(checkLiveness(h)).toEqual([]);
+    expect(checkProperty('liveness', h)).toEqual([]);
   });
 });
 
@@ -1122,7 +1116,7 @@ describe('order', () => {
     h.requests.push(request('r1', { eventIndex: 1 }), request('r2', { eventIndex: 2, callSeq: 2 }));
     makeVisible(h, 'r2', 150);
     makeVisible(h, 'r1', 160);
-    expect(checkOrder(h)).toEqual([
+    expect(checkProperty('order', h)).toEqual([
       {
         property: 'order',
         key: 'r1',
@@ -1142,7 +1136,7 @@ describe('order', () => {
     );
     makeVisible(h, 'r3', 150);
     makeVisible(h, 'r2', 160);
-    expect(checkOrder(h)).toEqual([]);
+    expect(checkProperty('order', h)).toEqual([]);
   });
 
   it('accepts a nacked reply that a resend showed late', () => {
@@ -1159,8 +1153,8 @@ describe('order', () => {
     const notNacked = structuredClone(h);
     delete notNacked.attempts[0]!.nacked;
     // Act / Assert
-    expect(checkOrder(h)).toEqual([]);
-    expect(checkOrder(notNacked)).toHaveLength(1);
+    expect(checkProperty('order', h)).toEqual([]);
+    expect(checkProperty('order', notNacked)).toHaveLength(1);
   });
 
   it('accepts a reply its recipient could not decrypt that a resend showed late', () => {
@@ -1174,8 +1168,8 @@ describe('order', () => {
     const decrypted = structuredClone(h);
     delete decrypted.attempts[0]!.undecryptable;
     // Act / Assert
-    expect(checkOrder(h)).toEqual([]);
-    expect(checkOrder(decrypted)).toHaveLength(1);
+    expect(checkProperty('order', h)).toEqual([]);
+    expect(checkProperty('order', decrypted)).toHaveLength(1);
   });
 
   it('accepts a gap where an earlier reply failed and is not visible', () => {
@@ -1187,7 +1181,7 @@ describe('order', () => {
     );
     makeVisible(h, 'r2', 150);
     makeVisible(h, 'r3', 160);
-    expect(checkOrder(h)).toEqual([]);
+    expect(checkProperty('order', h)).toEqual([]);
   });
 });
 
@@ -1195,7 +1189,7 @@ describe('bounded', () => {
   it('flags too many attempts for one reply', () => {
     const h = baseHistory();
     for (let i = 1; i <= 11; i += 1) h.attempts.push(attempt(i, 'r1', { at: i * 10 }));
-    expect(checkBounded(h)).toMatchObject([
+    expect(checkProperty('bounded', h)).toMatchObject([
       { key: 'r1', at: 110, message: 'r1 made 11 attempts (limit 10)' },
     ]);
   });
@@ -1216,7 +1210,7 @@ describe('bounded', () => {
     const hammered = baseHistory();
     for (let i = 1; i <= 13; i += 1) hammered.attempts.push(refused(i));
     // Act
-    const verdicts = [checkBounded(waited), checkBounded(hammered)];
+    const verdicts = [checkProperty('bounded', waited), checkProperty('bounded', hammered)];
     // Assert
     expect(verdicts[0]).toEqual([]);
     expect(verdicts[1]).toMatchObject([
@@ -1238,7 +1232,7 @@ describe('bounded', () => {
       at: 5000,
       timersFired: 200_000,
     };
-    expect(checkBounded(h).map((v) => v.message)).toEqual([
+    expect(checkProperty('bounded', h).map((v) => v.message)).toEqual([
       'LoopLimit: the run hit its timersFired limit (200000); the send path never goes quiet',
       'the send path held 9 timers at once (limit 8)',
     ]);
@@ -1249,8 +1243,8 @@ describe('bounded', () => {
     storm.connects.at = Array.from({ length: 13 }, (_, i) => i * 1000);
     const backedOff = baseHistory();
     backedOff.connects.at = Array.from({ length: 13 }, (_, i) => i * 5000);
-    expect(checkBounded(storm)).toMatchObject([{ at: 12_000 }]);
-    expect(checkBounded(backedOff)).toEqual([]);
+    expect(checkProperty('bounded', storm)).toMatchObject([{ at: 12_000 }]);
+    expect(checkProperty('bounded', backedOff)).toEqual([]);
   });
 
   /** 13 connects a second apart; sockets 2, 5, 8 and 11 open at +100 ms and end as `cause` says. */
@@ -1293,8 +1287,8 @@ describe('bounded', () => {
       [8000, 9000, 10_000],
       [11_000, 12_000],
     ]);
-    expect(checkBounded(dropped)).toEqual([]);
-    expect(checkBounded(silenced)).toEqual([]);
+    expect(checkProperty('bounded', dropped)).toEqual([]);
+    expect(checkProperty('bounded', silenced)).toEqual([]);
   });
 
   it('keeps one series across closes the path caused itself', () => {
@@ -1303,8 +1297,8 @@ describe('bounded', () => {
     const replaced = connectsWithLosses('replaced');
     // Act / Assert
     expect(connectSeries(ended)).toHaveLength(1);
-    expect(checkBounded(ended)).toMatchObject([{ property: 'bounded', at: 12_000 }]);
-    expect(checkBounded(replaced)).toMatchObject([{ property: 'bounded', at: 12_000 }]);
+    expect(checkProperty('bounded', ended)).toMatchObject([{ property: 'bounded', at: 12_000 }]);
+    expect(checkProperty('bounded', replaced)).toMatchObject([{ property: 'bounded', at: 12_000 }]);
   });
 
   it('does not start a series before the path heard of the loss', () => {
@@ -1357,7 +1351,7 @@ describe('bounded: listeners', () => {
         }),
       ];
       // Act
-      const violations = checkBounded(h);
+      const violations = checkProperty('bounded', h);
       // Assert
       expect(violations).toEqual([
         {
@@ -1378,8 +1372,10 @@ describe('bounded: listeners', () => {
       openedAt: 10,
       listeners: { 'connection.update': { added: 8, removed: 0, aliveMax: 8 } },
     });
-    expect(checkBounded(h)).toEqual([]);
-    expect(checkBounded(h, { ...defaultBoundLimits, listenersAliveMax: 7 })).toHaveLength(1);
+    expect(checkProperty('bounded', h)).toEqual([]);
+    expect(
+      checkProperty('bounded', h, { ...defaultBoundLimits, listenersAliveMax: 7 }),
+    ).toHaveLength(1);
   });
 });
 
@@ -1409,7 +1405,7 @@ describe('clean', () => {
       error: { name: 'TypeError', message: 'x is undefined' },
     });
     // Act / Assert
-    expect(checkClean(h).map((v) => v.message)).toEqual([
+    expect(checkProperty('clean', h).map((v) => v.message)).toEqual([
       '2 send-path timer(s) still pending after stop()',
       '1 send(s) still pending after stop() on sockets it neither ended nor lost',
       '1 request(s) never settled after stop()',
@@ -1458,7 +1454,7 @@ describe('clean', () => {
         }),
       );
       // Act / Assert
-      expect(checkClean(h)).toEqual([]);
+      expect(checkProperty('clean', h)).toEqual([]);
     },
   );
 
@@ -1492,7 +1488,7 @@ describe('clean', () => {
         }),
       ];
       // Act
-      const violations = checkClean(h);
+      const violations = checkProperty('clean', h);
       // Assert
       expect(violations).toEqual([
         {
@@ -1529,7 +1525,7 @@ describe('clean', () => {
     };
     h.sites = { sockets: {}, timers: { 4: { at: 'src/bot.ts:88:5', call: 'setTimeout' } } };
     // Act
-    const messages = checkClean(h).map((v) => v.message);
+    const messages = checkProperty('clean', h).map((v) => v.message);
     // Assert
     expect(messages).toEqual([
       'a 30,000 ms timer created at 1,020 ms in src/bot.ts:88:5, still pending after stop()',
@@ -1548,7 +1544,7 @@ describe('clean', () => {
       pending: [{ id: 3, createdAt: 12_000, delayMs: 1000 }],
     };
     // Act
-    const messages = checkClean(h).map((v) => v.message);
+    const messages = checkProperty('clean', h).map((v) => v.message);
     // Assert
     expect(messages).toEqual([
       'a 1,000 ms timer created at 12,000 ms, made after stop() resolved and still pending',
@@ -1564,7 +1560,7 @@ describe('clean', () => {
     ];
     h.sites = { sockets: { 2: { at: 'src/bot.ts:41:18', call: 'makeWASocket' } }, timers: {} };
     // Act
-    const violations = checkClean(h);
+    const violations = checkProperty('clean', h);
     // Assert
     expect(violations.map((v) => v.message)).toEqual([
       'socket 2, made at 4,300 ms by src/bot.ts:41:18 (makeWASocket), was neither ended ' +
@@ -1578,7 +1574,7 @@ describe('clean', () => {
       endedSocket({ generation: 1, openedAt: 10, endAt: 9000 }),
       endedSocket({ generation: 2, createdAt: 9100, endAt: 9900 }),
     ];
-    expect(checkClean(h)).toMatchObject([
+    expect(checkProperty('clean', h)).toMatchObject([
       {
         generation: 2,
         message:
@@ -1612,7 +1608,7 @@ describe('clean', () => {
       }),
     );
     // Act / Assert
-    expect(checkClean(h)).toEqual([
+    expect(checkProperty('clean', h)).toEqual([
       {
         property: 'clean',
         generation: 1,
@@ -1628,7 +1624,9 @@ describe('clean', () => {
   it('flags a stop() that hung', () => {
     const h = baseHistory();
     h.stop = { ...h.stop, result: 'hung', completedAt: undefined };
-    expect(checkClean(h)).toMatchObject([{ property: 'clean', message: 'stop() hung' }]);
+    expect(checkProperty('clean', h)).toMatchObject([
+      { property: 'clean', message: 'stop() hung' },
+    ]);
   });
 });
 
@@ -1642,7 +1640,7 @@ describe('honest-outcome', () => {
       }),
     );
     makeVisible(h, 'r1', 150);
-    expect(checkHonestOutcome(h)).toMatchObject([
+    expect(checkProperty('honest-outcome', h)).toMatchObject([
       { property: 'honest-outcome', key: 'r1', generation: 1 },
     ]);
   });
@@ -1651,6 +1649,6 @@ describe('honest-outcome', () => {
     const h = baseHistory();
     h.requests.push(request('r1', { outcome: 'info' }));
     makeVisible(h, 'r1', 150);
-    expect(checkHonestOutcome(h)).toEqual([]);
+    expect(checkProperty('honest-outcome', h)).toEqual([]);
   });
 });

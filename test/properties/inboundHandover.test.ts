@@ -1,6 +1,6 @@
 /** inbound-handover: must-flag and must-not-flag histories. */
 import { describe, expect, it } from 'vitest';
-import { checkInboundHandover } from '../../properties/judging/checkers.js';
+import { checkProperty } from '../../properties/judging/checkers.js';
 import type { InboundDelivery } from '../../sim/history.js';
 import { attempt, baseHistory, inbound, socket } from './historyBuilder.js';
 
@@ -18,7 +18,7 @@ describe('inbound-handover', () => {
       inbound('m1', { deliveries: [{ at: 50, generation: 1, type: 'notify' }, append(3000, 2)] }),
     );
     // Act / Assert
-    expect(checkInboundHandover(h)).toEqual([]);
+    expect(checkProperty('inbound-handover', h)).toEqual([]);
   });
 
   it(
@@ -38,7 +38,7 @@ describe('inbound-handover', () => {
         }),
       );
       // Act / Assert
-      expect(checkInboundHandover(h)).toEqual([
+      expect(checkProperty('inbound-handover', h)).toEqual([
         {
           property: 'inbound-handover',
           generation: 2,
@@ -57,7 +57,7 @@ describe('inbound-handover', () => {
         handedCount: 2,
       }),
     );
-    expect(checkInboundHandover(h)).toEqual([
+    expect(checkProperty('inbound-handover', h)).toEqual([
       {
         property: 'inbound-handover',
         generation: 1,
@@ -76,7 +76,7 @@ describe('inbound-handover', () => {
       h.inbound.push(
         inbound('m1', { kind, answerable: false, receivedAt: undefined, handedCount: 0 }),
       );
-      expect(checkInboundHandover(h)).toEqual([]);
+      expect(checkProperty('inbound-handover', h)).toEqual([]);
     },
   );
 
@@ -91,7 +91,7 @@ describe('inbound-handover', () => {
         handedCount: 0,
       }),
     );
-    expect(checkInboundHandover(h)).toEqual([]);
+    expect(checkProperty('inbound-handover', h)).toEqual([]);
   });
 
   it(
@@ -111,8 +111,8 @@ describe('inbound-handover', () => {
       const before = structuredClone(after);
       before.inbound[0]!.deliveries = [{ at: 8999, generation: 1, type: 'notify' }];
       // Act / Assert
-      expect(checkInboundHandover(after)).toEqual([]);
-      expect(checkInboundHandover(before)).toHaveLength(1);
+      expect(checkProperty('inbound-handover', after)).toEqual([]);
+      expect(checkProperty('inbound-handover', before)).toHaveLength(1);
     },
   );
 
@@ -148,8 +148,8 @@ describe('inbound-handover', () => {
         closeError: { name: 'Error', message: 'Stream Errored (conflict)', statusCode: 440 },
       };
       // Act / Assert
-      expect(checkInboundHandover(loggedOut)).toEqual([]);
-      expect(checkInboundHandover(replaced)).toHaveLength(1);
+      expect(checkProperty('inbound-handover', loggedOut)).toEqual([]);
+      expect(checkProperty('inbound-handover', replaced)).toHaveLength(1);
     },
   );
 
@@ -162,7 +162,7 @@ describe('inbound-handover', () => {
       { at: 5000, id: h.attempts[0]!.messageId! },
     ];
     // Act / Assert
-    expect(checkInboundHandover(h)).toEqual([
+    expect(checkProperty('inbound-handover', h)).toEqual([
       {
         property: 'inbound-handover',
         key: 'r1',
@@ -177,7 +177,7 @@ describe('inbound-handover', () => {
   it('flags a message the server never delivered', () => {
     const h = baseHistory();
     h.strayInbound = [{ at: 300, id: 'made-up' }];
-    expect(checkInboundHandover(h)).toEqual([
+    expect(checkProperty('inbound-handover', h)).toEqual([
       {
         property: 'inbound-handover',
         at: 300,

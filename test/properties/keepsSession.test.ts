@@ -5,12 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runCampaign } from '../../properties/campaigns/campaign.js';
-import {
-  checkKeepsSession,
-  checkTerminalRespected,
-  checkers,
-  judgedBy,
-} from '../../properties/judging/checkers.js';
+import { checkers, judgedBy, checkProperty } from '../../properties/judging/checkers.js';
 import { builtInSendPath } from '../../properties/paths/sendPaths.js';
 import { logsOutOnStop } from '../../properties/specimens/logsOutOnStop.js';
 import { simulate } from '../../sim/simulate.js';
@@ -27,7 +22,7 @@ describe('keeps-session on written histories', () => {
       history.sockets[0]!.logoutCalledAt = 9000;
       history.server.session.unlinkedAt = 9010;
       // Act
-      const violations = checkKeepsSession(history);
+      const violations = checkProperty('keeps-session', history);
       // Assert
       expect(violations).toEqual([
         {
@@ -50,7 +45,7 @@ describe('keeps-session on written histories', () => {
       const history = baseHistory();
       history.sockets[0]!.logoutCalledAt = 9500;
       // Act
-      const violations = checkKeepsSession(history);
+      const violations = checkProperty('keeps-session', history);
       // Assert
       expect(violations.map((v) => v.message)).toEqual([
         'logout() called on socket 1 at 9500 ms; it was refused (the socket was not open), ' +
@@ -81,7 +76,10 @@ describe('keeps-session on written histories', () => {
         }),
       ];
       // Act
-      const violations = [...checkKeepsSession(clean), ...checkKeepsSession(afterOutside)];
+      const violations = [
+        ...checkProperty('keeps-session', clean),
+        ...checkProperty('keeps-session', afterOutside),
+      ];
       // Assert
       expect(violations).toEqual([]);
     },
@@ -114,7 +112,7 @@ describe('keeps-session on simulated runs', () => {
     const history = await simulate(timeline, logsOutOnStop);
     // Assert
     expect(history.server.session.unlinkedAt).toBeGreaterThan(1000);
-    expect(checkKeepsSession(history).map((v) => v.generation)).toEqual([1]);
+    expect(checkProperty('keeps-session', history).map((v) => v.generation)).toEqual([1]);
   });
 
   it(
@@ -148,8 +146,8 @@ describe('keeps-session on simulated runs', () => {
       const history = await simulate(timelineOf([{ at: 5000, do: 'stop' }]), relogin);
       // Assert
       expect(history.sockets.map((s) => s.closeError?.statusCode)).toEqual([401, 401, 401]);
-      expect(checkKeepsSession(history).map((v) => v.at)).toEqual([500]);
-      expect(checkTerminalRespected(history)).toEqual([]);
+      expect(checkProperty('keeps-session', history).map((v) => v.at)).toEqual([500]);
+      expect(checkProperty('terminal-respected', history)).toEqual([]);
     },
   );
 

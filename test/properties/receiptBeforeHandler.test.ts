@@ -6,7 +6,7 @@
  */
 import type { BaileysEventMap } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
-import { checkInboundHandover } from '../../properties/judging/checkers.js';
+import { checkProperty } from '../../properties/judging/checkers.js';
 import { parseTimeline } from '../../sim/timeline.js';
 import { simulate } from '../../sim/simulate.js';
 import type { InboundMessage, SendPathFactory, SocketLike } from '../../src/ports.js';
@@ -78,7 +78,7 @@ describe('the receipt goes out before the handler runs', () => {
         'notify@1',
       ]);
       expect(h.inbound[0]!.handedCount).toBe(0);
-      expect(checkInboundHandover(h).map((v) => v.message)).toEqual([
+      expect(checkProperty('inbound-handover', h).map((v) => v.message)).toEqual([
         'm1 (text in c1, delivered 1x: notify@1) never reached the bot',
       ]);
     },
@@ -89,6 +89,6 @@ describe('the receipt goes out before the handler runs', () => {
     const h = await simulate(timeline, throwingPath(true));
     // Assert
     expect(h.inbound[0]!.handedCount).toBe(1);
-    expect(checkInboundHandover(h)).toEqual([]);
+    expect(checkProperty('inbound-handover', h)).toEqual([]);
   });
 });

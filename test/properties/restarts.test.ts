@@ -4,7 +4,7 @@
  * be handed over again after it. Every history here is the simulator's.
  */
 import { describe, expect, it } from 'vitest';
-import { checkAll, checkOrder, defaultBoundLimits } from '../../properties/judging/checkers.js';
+import { checkAll, defaultBoundLimits, checkProperty } from '../../properties/judging/checkers.js';
 import { memoryOnlyDedupe } from '../../properties/specimens/memoryOnlyDedupe.js';
 import { ignoresTerminal } from '../../properties/specimens/ignoresTerminal.js';
 import { stopKeepsTimers } from '../../properties/specimens/stopKeepsTimers.js';
@@ -209,9 +209,9 @@ describe('order across a restart', () => {
       ['r3', 2],
       ['r2', 1],
     ]);
-    expect(checkOrder(history)).toEqual([]);
+    expect(checkProperty('order', history)).toEqual([]);
     const noRestartRecorded = { ...history, restarts: [] };
-    expect(checkOrder(noRestartRecorded).map((v) => v.key)).toEqual(['r2']);
+    expect(checkProperty('order', noRestartRecorded).map((v) => v.key)).toEqual(['r2']);
   });
 });
 

@@ -1,6 +1,6 @@
 /** terminal-respected and one-socket: must-flag and must-not-flag histories. */
 import { describe, expect, it } from 'vitest';
-import { checkOneSocket, checkTerminalRespected } from '../../properties/judging/checkers.js';
+import { checkProperty } from '../../properties/judging/checkers.js';
 import type { ErrorRecord, SocketRecord } from '../../sim/history.js';
 import { baseHistory, endedSocket, socket } from './historyBuilder.js';
 
@@ -56,7 +56,7 @@ describe('terminal-respected', () => {
       endedSocket({ generation: 2, createdAt: 2300, openedAt: 2360, endAt: 9000 }),
     ];
     // Act
-    const violations = checkTerminalRespected(h);
+    const violations = checkProperty('terminal-respected', h);
     // Assert
     expect(violations).toMatchObject([{ property: 'terminal-respected', generation: 2, at: 2300 }]);
     expect(violations[0]!.message).toContain(
@@ -90,7 +90,7 @@ describe('terminal-respected', () => {
         closeError: { name: 'Error', message: 'Connection Failure', statusCode: 401 },
       }),
     ];
-    expect(checkTerminalRespected(h)).toMatchObject([{ generation: 2, at: 2300 }]);
+    expect(checkProperty('terminal-respected', h)).toMatchObject([{ generation: 2, at: 2300 }]);
   });
 
   it(
@@ -104,7 +104,7 @@ describe('terminal-respected', () => {
         endedSocket({ generation: 2, createdAt: 250, endAt: 280 }),
       ];
       // Act / Assert
-      expect(checkTerminalRespected(h)).toEqual([]);
+      expect(checkProperty('terminal-respected', h)).toEqual([]);
     },
   );
 
@@ -138,7 +138,7 @@ describe('terminal-respected', () => {
       }),
       endedSocket({ generation: 3, createdAt: 1000, openedAt: 1060, endAt: 9000 }),
     ];
-    expect(checkTerminalRespected(h)).toEqual([]);
+    expect(checkProperty('terminal-respected', h)).toEqual([]);
   });
 });
 
@@ -168,7 +168,7 @@ describe('one-socket', () => {
       }),
       endedSocket({ generation: 4, createdAt: 42_000, openedAt: 42_060, endAt: 90_000 }),
     ];
-    expect(checkOneSocket(h)).toEqual([]);
+    expect(checkProperty('one-socket', h)).toEqual([]);
   });
 
   it(
@@ -189,7 +189,7 @@ describe('one-socket', () => {
         }),
         endedSocket({ generation: 2, createdAt: 500, openedAt: 560, endAt: 9000 }),
       ];
-      expect(checkOneSocket(h)).toEqual([
+      expect(checkProperty('one-socket', h)).toEqual([
         {
           property: 'one-socket',
           generation: 2,
@@ -214,7 +214,7 @@ describe('one-socket', () => {
         endedSocket({ generation: 3, createdAt: 30_000, openedAt: 30_060, endAt: 90_000 }),
       ];
       // Act
-      const violations = checkOneSocket(h);
+      const violations = checkProperty('one-socket', h);
       // Assert
       expect(violations.map((v) => [v.generation, v.at])).toEqual([
         [2, 20_000],

@@ -26,9 +26,23 @@ import {
   handshakeTimedOutError,
   mediaConnError,
   queryRefusedError,
-  streamErrorNodes,
   timedOutError,
 } from '../../sim/network/baileysErrors.js';
+
+/** The stream:error nodes a server sends for the drops `dropError` makes as Baileys does. */
+const streamErrorNodes = Object.freeze({
+  restartRequired: { tag: 'stream:error', attrs: { code: '515' } },
+  conflict: {
+    tag: 'stream:error',
+    attrs: {},
+    content: [{ tag: 'conflict', attrs: { type: 'replaced' } }],
+  },
+  loggedOut: {
+    tag: 'stream:error',
+    attrs: { code: '401' },
+    content: [{ tag: 'conflict', attrs: { type: 'device_removed' } }],
+  },
+});
 
 const baileysLib = dirname(createRequire(import.meta.url).resolve('@whiskeysockets/baileys'));
 const socketSource = readFileSync(join(baileysLib, 'Socket', 'socket.js'), 'utf8');
