@@ -2,8 +2,8 @@
  * No dead exports: a name a module exports is imported by another file (a static import, a
  * re-export, `export *`, `import()` of a literal, a module named by URL), or is part of the
  * package's public entry points (package.json "exports": the index files). The check, proved
- * here on small texts, is not yet applied to the whole tree: it finds 358 names exported and
- * never imported (most of them types and limits exported for their TSDoc).
+ * here on small texts, is not yet applied to the whole tree: it finds 359 names exported and
+ * never imported (134 of them types, 143 in test/).
  */
 import { describe, expect, it } from 'vitest';
 import { deadExports, moduleNames } from './tidy.js';
