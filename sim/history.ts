@@ -11,11 +11,13 @@ import type { DropReason } from './network/baileysErrors.js';
 import type { LoopLimitRecord } from './clock.js';
 import type { ServerRecord } from './network/server.js';
 import type { GlobalUse } from './globals.js';
+import type { InboundKind } from './inboundKinds.js';
 import type { SiteRecord } from './sites.js';
 
 export type { LoopLimitRecord } from './clock.js';
 export type { GlobalName, GlobalUse } from './globals.js';
 export type { SocketTimings } from '../src/baileysFacts.js';
+export type { InboundKind } from './inboundKinds.js';
 export type { FrameRecord, PresenceRecord, ServerRecord, SessionRecord, VisibleRecord } from './network/server.js';
 export type { RetryAnswer, RetryRequestRecord } from './network/server.js';
 export type { SiteRecord } from './sites.js';
@@ -122,14 +124,6 @@ export interface UnmodelledRecord {
   /** The socket it was called on. */
   generation: number;
 }
-
-/**
- * What an inbound message is. `text`, `media` (with a caption) and `group` (a text in a group,
- * with a `participant`) are messages a bot answers; the rest arrive on `messages.upsert` too
- * but carry nothing to answer: a `reaction`, a `revoke` (protocol message), a `stub` (a group
- * event), `empty` (no `message` at all), `status` (a status broadcast).
- */
-export type InboundKind = 'text' | 'media' | 'group' | 'reaction' | 'revoke' | 'stub' | 'empty' | 'status';
 
 /** One emission of an inbound message to the path. */
 export interface InboundDelivery {

@@ -9,12 +9,9 @@ import { builtInFaults, type FaultEvent, type FaultRegistry } from './faults/ind
 import { seedMax } from './random.js';
 import { atSchema, chatNameSchema, delayMsSchema, refNameSchema, timelineLimits } from './timelineAtoms.js';
 import { memberJid } from './network/messageShapes.js';
+import { inboundKinds } from './inboundKinds.js';
 
-/** Every inbound kind, `text` first (the default). */
-export const inboundKinds = ['text', 'media', 'group', 'reaction', 'revoke', 'stub', 'empty', 'status'] as const;
-
-/** The inbound kinds a bot answers (the rest carry nothing to answer). */
-export const answerableInboundKinds: ReadonlySet<string> = new Set(['text', 'media', 'group']);
+export { answerableInboundKinds, inboundKinds } from './inboundKinds.js';
 
 export { timelineLimits } from './timelineAtoms.js';
 
