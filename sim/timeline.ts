@@ -8,7 +8,7 @@ import { reconnectAttemptsLimit } from '../src/reconnectPolicy.js';
 import { builtInFaults, type FaultEvent, type FaultRegistry } from './faults/index.js';
 import { seedMax } from './random.js';
 import { atSchema, chatNameSchema, delayMsSchema, refNameSchema, timelineLimits } from './timelineAtoms.js';
-import { memberJid } from './network/messageShapes.js';
+import { ChatJids, memberJid } from './chatJids.js';
 import { inboundKinds } from './inboundKinds.js';
 
 export { answerableInboundKinds, inboundKinds } from './inboundKinds.js';
@@ -383,19 +383,23 @@ function serializeEvent(event: TimelineEvent, faults: FaultRegistry): string {
 }
 
 /**
- * Chat name to a JID, numbered by first appearance in the timeline: the first chat is
- * `15550000001@s.whatsapp.net`, the second `15550000002@...`; a chat with a `group` inbound is a
- * group, `120363000000000001@g.us`, ... (its members write from their own JIDs).
+ * The timeline's chats and their JIDs (`chatJids.ts`), numbered by first appearance among its
+ * inbound events: the first chat is `15550000001@s.whatsapp.net`, the second `15550000002@...`;
+ * a chat with a `group` inbound is a group, `120363000000000001@g.us`, ... (its members write
+ * from their own JIDs).
  */
-export function chatJids(timeline: Timeline): Map<string, string> {
-  const jids = new Map<string, string>();
+export function timelineChats(timeline: Timeline): ChatJids {
+  const chats = new ChatJids();
   const groups = groupChats(timeline.events);
   for (const event of timeline.events) {
-    if (event.do !== 'inbound' || jids.has(event.chat)) continue;
-    const n = String(jids.size + 1);
-    jids.set(event.chat, groups.has(event.chat) ? `120363${n.padStart(12, '0')}@g.us` : `1555${n.padStart(7, '0')}@s.whatsapp.net`);
+    if (event.do === 'inbound') chats.of(event.chat, groups.has(event.chat));
   }
-  return jids;
+  return chats;
+}
+
+/** Chat name to JID, as {@link timelineChats} numbers them. */
+export function chatJids(timeline: Timeline): Map<string, string> {
+  return timelineChats(timeline).byChat();
 }
 
 /** The chats with an inbound of kind `group`: group chats. */

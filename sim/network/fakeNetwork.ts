@@ -18,7 +18,7 @@ import { factKinds, type FactKind } from '../journal.js';
 import { dropError, type DropReason } from './baileysErrors.js';
 import { FakeSocket, type NewAttempt, type SocketHost, type SocketNetworkOptions } from './fakeSocket.js';
 import { pathSocketHooksOf } from './fakeSocket.js';
-import { defaultMemberJidOf } from './messageShapes.js';
+import { defaultMemberJidOf } from '../chatJids.js';
 import { socketSurface, type FakeSocketSurface, type SocketStubs } from './socketSurface.js';
 import type { QueuedInbound, ReceiptForBot, ServerModel } from './server.js';
 import { socketBehaviourOf } from './socketBehaviour.js';
