@@ -14,12 +14,11 @@
  * Same timeline, same factory, same options: the same history, byte for byte.
  */
 import type { InboundMessage, SendPath, SendPathFactory, SimEnv, SocketFactory } from '../src/ports.js';
-import { timerDelayMsMax, VirtualClock, drain, type ClockLimits, type ClockView, type TimerStats } from './clock.js';
+import { timerDelayMsMax, VirtualClock, drain, type ClockLimits } from './clock.js';
 import { builtInFaults, type FaultRegistry } from './faults/index.js';
-import { FakeNetwork, type NetworkOptions } from './network/fakeNetwork.js';
+import type { FakeNetwork, NetworkOptions } from './network/fakeNetwork.js';
 import {
   errorRecord,
-  historyFormat,
   type ErrorRecord,
   jsonSafe,
   outcomeOfError,
@@ -31,8 +30,6 @@ import {
   type RestartRecord,
   type StopRecord,
   type ThrownRecord,
-  type TimerRecord,
-  type NetworkEventRecord,
   type ExitRecord,
 } from './history.js';
 import { checkGlobalsMode, enterGlobals, globalsHeld, globalUsesMax, type GlobalName, type GlobalsMode, type GlobalUse } from './globals.js';
@@ -43,11 +40,24 @@ import { ChatLanes } from './chatLanes.js';
 import { CapturingLogger, type LogSink } from './logger.js';
 import type { ProgressBoard } from './progress.js';
 import { messageIdSource, streamFor, type RandomStream } from './random.js';
-import { mediaCaption, replyText, ServerModel } from './network/server.js';
+import { mediaCaption, replyText } from './network/server.js';
 import { restartBegun, restartStopSettled, type RestartInProgress } from './restart.js';
 import { SimStore } from './store.js';
-import { answerableInboundKinds, chatJids, type BotEvent, type RestartEvent, type Timeline, type TimelineEvent } from './timeline.js';
-import { groupMemberJids } from './timeline.js';
+import {
+  answerableInboundKinds,
+  groupMemberJids,
+  timelineChats,
+  type BotEvent,
+  type RestartEvent,
+  type Timeline,
+  type TimelineEvent,
+} from './timeline.js';
+import {
+  deliveriesPerInboundMax,
+  inboundQueueMaxDefault,
+  RunCore,
+  stopGraceMsDefault,
+} from './runCore.js';
 import { captureStack, siteOf, type CapturedStack } from './sites.js';
 import { factKinds, inboundFactId, Journal } from './journal.js';
 
@@ -115,12 +125,7 @@ export interface SimulateOptions {
 }
 
 const settleMarginMsDefault = 60_000;
-
-const stopGraceMsDefault = 600_000;
-/** Deliveries recorded per inbound message (redeliveries and re-emissions beyond it are not). */
-const deliveriesPerInboundMax = 100;
 const logsMaxDefault = 10_000;
-const inboundQueueMaxDefault = 10_000;
 
 /**
  * A second run that captures unhandled rejections was started while one is in progress in this
@@ -171,8 +176,9 @@ class Run {
   readonly #factory: SendPathFactory;
   readonly #faults: FaultRegistry;
   readonly #clock: VirtualClock;
+  /** The server, the network and what they record: shared with the scripted network. */
+  readonly #core: RunCore;
   readonly #network: FakeNetwork;
-  readonly #server: ServerModel;
   readonly #jids: Map<string, string>;
   /** Member JIDs of each group chat by participant name ('' for member 0). */
   readonly #members: Map<string, Map<string, string>>;
@@ -192,7 +198,6 @@ class Run {
   readonly #thrown: ThrownRecord[] = [];
   readonly #rejections: History['unhandledRejections'] = [];
   readonly #strayInbound: { at: number; id: string }[] = [];
-  readonly #inbound: InboundRecord[] = [];
   readonly #inboundById = new Map<string, { index: number; record: InboundRecord; received: InboundMessage | undefined; waiting: PendingCall[] }>();
   readonly #inboundByMsg = new Map<string, string>();
   readonly #requests: RequestRecord[] = [];
@@ -202,8 +207,6 @@ class Run {
   /** The order facts were recorded in (journal.ts). */
   readonly #journal = new Journal();
   #unsettled = 0;
-  /** Faults and heals as they fired: the checkers need to know when the network was good. */
-  readonly #networkEvents: NetworkEventRecord[] = [];
   /** Requests called so far: gives each its place in the order the bot asked. */
   #calls = 0;
   #eventsFired = 0;
@@ -262,42 +265,20 @@ class Run {
     this.#clock = new VirtualClock({ virtualTimeMsMax, ...options.limits });
     this.#clock.path.onThrow = (error) => this.#recordThrown('timer', error);
 
-    this.#jids = chatJids(timeline);
+    const chats = timelineChats(timeline);
+    this.#jids = chats.byChat();
     this.#members = groupMemberJids(timeline, this.#jids);
-    const chatNames = new Map<string, string>();
-    for (const [chat, jid] of this.#jids) chatNames.set(jid, chat);
-    const journal = this.#journal;
-    this.#server = new ServerModel({
-      dedupeById: options.dedupeById ?? true,
-      chatNames,
-      inboundQueueMax,
-      onFrame: (seq) => journal.note(factKinds.frameReached, seq),
-    });
-    this.#network = new FakeNetwork({
+    this.#core = new RunCore({
+      seed: timeline.seed,
       clock: this.#clock,
-      fakeIds: messageIdSource(streamFor(timeline.seed, 'fakeMessageIds')),
-      server: this.#server,
-      chatNames,
+      chatNames: chats.names,
       groupMembers: new Map([...this.#members].map(([jid, byName]) => [jid, [...byName.values()]])),
-      hooks: {
-        onInboundEmitted: (message, generation, type) => {
-          const entry = this.#inboundById.get(message.id);
-          if (entry === undefined) return;
-          const { record } = entry;
-          const at = this.#clock.now();
-          if (record.emittedAt === undefined) {
-            record.emittedAt = at;
-            record.generation = generation;
-          }
-          if (record.deliveries.length < deliveriesPerInboundMax) {
-            journal.note(factKinds.inboundEmitted, inboundFactId(entry.index, record.deliveries.length));
-            record.deliveries.push({ at, generation, type });
-          }
-        },
-        note: (kind, id) => journal.note(kind, id),
-      },
-      options: options.network,
+      dedupeById: options.dedupeById ?? true,
+      inboundQueueMax,
+      network: options.network,
+      journal: this.#journal,
     });
+    this.#network = this.#core.network;
     this.#logSink = { records: [], dropped: 0, max: logsMax, now: () => this.#clock.now() };
     this.#output = this.#captureProcess ? new OutputRecorder(() => this.#clock.now()) : undefined;
     this.#clock.library.onThrow = this.#clock.path.onThrow;
@@ -328,7 +309,7 @@ class Run {
 
   /** Inbound ids are drawn up front in event order: independent of how the run unfolds. */
   #prepareRecords(): void {
-    const inboundIds = messageIdSource(streamFor(this.#timeline.seed, 'inboundIds'));
+    const inboundIds = this.#core.inboundIds;
     this.#timeline.events.forEach((event, eventIndex) => {
       if (event.do === 'inbound') {
         const record: InboundRecord = {
@@ -343,8 +324,8 @@ class Run {
           deliveries: [],
           handedCount: 0,
         };
-        this.#inboundById.set(record.id, { index: this.#inbound.length, record, received: undefined, waiting: [] });
-        this.#inbound.push(record);
+        const index = this.#core.addInbound(record);
+        this.#inboundById.set(record.id, { index, record, received: undefined, waiting: [] });
         this.#inboundByMsg.set(event.msg, record.id);
       } else if (event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing') {
         const inbound = this.#inboundById.get(this.#inboundByMsg.get(event.to)!)!.record;
@@ -552,8 +533,7 @@ class Run {
     this.#journal.note(factKinds.eventFired, index);
     this.#progress?.eventFired(index, this.#clock.now());
     if (this.#faults.get(event.do) !== undefined) {
-      this.#networkEvents.push({ at: this.#clock.now(), do: event.do });
-      this.#network.apply(event, this.#faults);
+      this.#core.fault(event, this.#faults);
       return;
     }
     this.#act(event as BotEvent, index);
@@ -735,42 +715,25 @@ class Run {
     stop.pendingAttempts = network.pendingAttempts();
     stop.pendingRequests = this.#unsettled;
     stop.pathTimersAlive = clock.path.stats.alive;
-    const history: History = {
-      format: historyFormat,
+    const history = this.#core.history({
       seed: this.#timeline.seed,
       config: this.#timeline.config,
-      endedAt: clock.now(),
       start: this.#start,
-      sockets: network.sockets.map((socket) => socket.record),
-      inbound: this.#inbound,
       requests: this.#requests,
-      attempts: network.attempts,
-      server: this.#server.snapshot(),
-      timers: {
-        path: pathTimerRecord(clock.path),
-        network: timerRecord(clock.network),
-        harness: timerRecord(clock.harness),
-        ...(clock.library.stats.created > 0 ? { library: timerRecord(clock.library) } : {}),
-        firedTotal: clock.timersFired,
-      },
-      connects: { count: network.connectTimes.length, at: network.connectTimes },
-      networkEvents: this.#networkEvents,
+      stop,
       unhandledRejections: this.#rejections,
       thrown: this.#thrown,
       logs: this.#logSink.records,
       logsDropped: this.#logSink.dropped,
-      stop,
       order: this.#journal.entries,
-    };
+    });
     if (this.#strayInbound.length > 0) history.strayInbound = this.#strayInbound;
     if (this.#restarts.length > 0) history.restarts = this.#restarts;
-    if (clock.limit !== undefined) history.limit = clock.limit;
     if (this.#globalUses.length > 0) history.globalsUsed = this.#globalUses;
     const output = this.#output?.finish();
     if (output !== undefined) history.output = output;
     if (this.#exited !== undefined) history.exited = this.#exited;
     if (this.#lanes.limited) history.repliesPerChatMax = this.#lanes.max;
-    if (network.unmodelled !== undefined) history.unmodelled = network.unmodelled;
     if (this.#socketStacks !== undefined) history.sites = this.#sites(this.#socketStacks);
     return history;
   }
@@ -793,24 +756,6 @@ class Run {
 /** Exhaustiveness: a bot event kind added to the format but not acted out here does not compile. */
 function assertNever(event: never): never {
   throw new Error(`simulate: no handler for event ${JSON.stringify(event)}`);
-}
-
-function timerRecord(view: ClockView): TimerRecord {
-  const stats: TimerStats = view.stats;
-  return { created: stats.created, cleared: stats.cleared, fired: stats.fired, aliveAtEnd: stats.alive, aliveMax: stats.aliveMax };
-}
-
-/** The path's timer counts, with the timers it left pending. */
-function pathTimerRecord(view: ClockView): TimerRecord {
-  const record = timerRecord(view);
-  if (record.aliveAtEnd === 0) return record;
-  record.pending = view.pending(pendingTimersMax).map(({ id, createdAt, delayMs, origin }) => ({
-    id,
-    createdAt,
-    delayMs,
-    ...(origin?.repeats === true ? { repeats: true as const } : {}),
-  }));
-  return record;
 }
 
 function randomPort(stream: { uniform(): number }): () => number {

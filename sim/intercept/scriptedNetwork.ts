@@ -8,13 +8,26 @@
  */
 import type { SocketConfig, SocketFactory, SocketLike } from '../../src/ports.js';
 import { defaultReconnectPolicy } from '../../src/reconnectPolicy.js';
-import { VirtualClock, drain, type ClockView, type TimerStats } from '../clock.js';
+import { ChatJids } from '../chatJids.js';
+import { timerDelayMsMax, VirtualClock, drain, type ClockView } from '../clock.js';
 import { builtInFaults, type FaultRegistry } from '../faults/index.js';
-import { errorRecord, historyFormat, type History, type InboundKind, type InboundRecord, type NetworkEventRecord, type RequestRecord, type StopRecord, type TimerRecord } from '../history.js';
-import { FakeNetwork, type NetworkOptions } from '../network/fakeNetwork.js';
-import { ServerModel } from '../network/server.js';
-import { messageIdSource, streamFor } from '../random.js';
-import { answerableInboundKinds, timelineFormat, type Timeline, type TimelineConfig, type TimelineEvent } from '../timeline.js';
+import {
+  errorRecord,
+  type History,
+  type InboundKind,
+  type InboundRecord,
+  type RequestRecord,
+  type StopRecord,
+} from '../history.js';
+import type { NetworkOptions } from '../network/fakeNetwork.js';
+import { inboundQueueMaxDefault, RunCore, stopGraceMsDefault } from '../runCore.js';
+import {
+  answerableInboundKinds,
+  timelineFormat,
+  type Timeline,
+  type TimelineConfig,
+  type TimelineEvent,
+} from '../timeline.js';
 import { installInterception } from './install.js';
 
 /** Options of a {@link ScriptedNetwork}. */
@@ -32,8 +45,6 @@ export interface ScriptedNetworkOptions {
   wrapSocket?: (socket: SocketLike) => SocketLike;
 }
 
-/** Virtual time `stop()` may take before it counts as hung (as `simulate`'s `stopGraceMs`): 10 minutes. */
-const stopGraceMsDefault = 600_000;
 /** Most virtual time one `advance` may cover: a day. */
 export const advanceMsMax = 86_400_000;
 /** Most scripted events one scripted run may hold (a timeline's own limit). */
@@ -47,16 +58,11 @@ export class ScriptedNetwork {
   readonly #seed: number;
   readonly #faults: FaultRegistry;
   readonly #clock: VirtualClock;
-  readonly #network: FakeNetwork;
-  readonly #server: ServerModel;
-  /** JID → chat name (shared with the network and the server, which read it as chats appear). */
-  readonly #chatNames = new Map<string, string>();
-  readonly #jids = new Map<string, string>();
-  readonly #inboundIds: () => string;
-  readonly #inbound: InboundRecord[] = [];
-  readonly #inboundById = new Map<string, InboundRecord>();
+  /** The server, the network and what they record: shared with `simulate`. */
+  readonly #core: RunCore;
+  /** The chats' JIDs, numbered as the holder names them (the server and network read them). */
+  readonly #chats = new ChatJids();
   readonly #events: TimelineEvent[] = [];
-  readonly #networkEvents: NetworkEventRecord[] = [];
   readonly #stop: StopRecord = { result: 'not-requested', pendingAttempts: 0, pendingRequests: 0, pathTimersAlive: 0 };
   #undo: (() => void) | undefined;
 
@@ -64,19 +70,18 @@ export class ScriptedNetwork {
   constructor(options: ScriptedNetworkOptions = {}) {
     this.#seed = options.seed ?? 1;
     this.#faults = options.faults ?? builtInFaults;
-    this.#clock = new VirtualClock({ virtualTimeMsMax: 2 ** 31 - 1 });
-    this.#server = new ServerModel({ dedupeById: options.dedupeById ?? true, chatNames: this.#chatNames, inboundQueueMax: 10_000 });
-    this.#network = new FakeNetwork({
+    this.#clock = new VirtualClock({ virtualTimeMsMax: timerDelayMsMax });
+    this.#core = new RunCore({
+      seed: this.#seed,
       clock: this.#clock,
-      fakeIds: messageIdSource(streamFor(this.#seed, 'fakeMessageIds')),
-      server: this.#server,
-      chatNames: this.#chatNames,
-      hooks: { onInboundEmitted: (message, generation, type) => this.#emitted(message.id, generation, type) },
-      options: options.network,
+      chatNames: this.#chats.names,
+      dedupeById: options.dedupeById ?? true,
+      inboundQueueMax: inboundQueueMaxDefault,
+      network: options.network,
     });
-    this.#inboundIds = messageIdSource(streamFor(this.#seed, 'inboundIds'));
+    const network = this.#core.network;
     const wrap = options.wrapSocket ?? ((socket: SocketLike) => socket);
-    const makeSocket: SocketFactory = (config?: SocketConfig) => wrap(this.#network.makeSocket(config));
+    const makeSocket: SocketFactory = (config?: SocketConfig) => wrap(network.makeSocket(config));
     this.#undo = installInterception({ clock: this.#clock, seed: this.#seed, makeSocket });
   }
 
@@ -103,15 +108,15 @@ export class ScriptedNetwork {
   /** The server pushes a message from `chat` now (to the live socket, or at the next login). Returns its id and JID. */
   inbound(chat: string, text: string, kind: InboundKind = 'text'): { id: string; chatJid: string; msg: string } {
     this.#requireOpen('inbound');
-    const chatJid = this.#jidOf(chat, kind === 'group');
-    const msg = `m${this.#inbound.length + 1}`;
-    const id = this.#inboundIds();
+    const core = this.#core;
+    const chatJid = this.#chats.of(chat, kind === 'group');
+    const msg = `m${core.inbound.length + 1}`;
+    const id = core.inboundIds();
     const event: TimelineEvent = kind === 'text' ? { at: this.now(), do: 'inbound', chat, msg, text } : { at: this.now(), do: 'inbound', chat, msg, text, kind };
     this.#record(event);
     const record: InboundRecord = { msg, chat, chatJid, id, kind, answerable: answerableInboundKinds.has(kind), eventIndex: this.#events.length - 1, at: this.now(), deliveries: [], handedCount: 0 };
-    this.#inbound.push(record);
-    this.#inboundById.set(id, record);
-    this.#network.pushInbound({ chatJid, id, text, kind, msg });
+    core.addInbound(record);
+    core.network.pushInbound({ chatJid, id, text, kind, msg });
     return { id, chatJid, msg };
   }
 
@@ -130,8 +135,7 @@ export class ScriptedNetwork {
     }
     const valid = parsed.data as TimelineEvent;
     this.#record(valid);
-    this.#networkEvents.push({ at: this.now(), do: valid.do });
-    this.#network.apply(valid as never, this.#faults);
+    this.#core.fault(valid, this.#faults);
   }
 
   /**
@@ -183,7 +187,7 @@ export class ScriptedNetwork {
     }
     this.#clock.harness.clearTimeout(deadline);
     record.pathTimersAlive = this.#clock.path.stats.alive;
-    record.pendingAttempts = this.#network.pendingAttempts();
+    record.pendingAttempts = this.#core.network.pendingAttempts();
   }
 
   /** The scripted events as a timeline (for telling the run). */
@@ -193,36 +197,17 @@ export class ScriptedNetwork {
 
   /** What happened so far, as a history; `requests` are the logical requests the holder tracked. */
   history(requests: RequestRecord[] = []): History {
-    const clock = this.#clock;
-    const network = this.#network;
-    const history: History = {
-      format: historyFormat,
+    const history = this.#core.history({
       seed: this.#seed,
       config: structuredClone(scriptedConfig),
-      endedAt: clock.now(),
       start: { result: 'ok', settledAt: 0 },
-      sockets: network.sockets.map((socket) => socket.record),
-      inbound: this.#inbound,
       requests,
-      attempts: network.attempts,
-      server: this.#server.snapshot(),
-      timers: {
-        path: timerRecord(clock.path.stats),
-        network: timerRecord(clock.network.stats),
-        harness: timerRecord(clock.harness.stats),
-        ...(clock.library.stats.created > 0 ? { library: timerRecord(clock.library.stats) } : {}),
-        firedTotal: clock.timersFired,
-      },
-      connects: { count: network.connectTimes.length, at: network.connectTimes },
-      networkEvents: this.#networkEvents,
+      stop: { ...this.#stop },
       unhandledRejections: [],
       thrown: [],
       logs: [],
       logsDropped: 0,
-      stop: { ...this.#stop },
-    };
-    if (clock.limit !== undefined) history.limit = clock.limit;
-    if (network.unmodelled !== undefined) history.unmodelled = network.unmodelled;
+    });
     return structuredClone(history);
   }
 
@@ -246,30 +231,4 @@ export class ScriptedNetwork {
     if (this.#events.length >= scriptedEventsMax) throw new RangeError(`a scripted network holds at most ${scriptedEventsMax} events`);
     this.#events.push(event);
   }
-
-  #jidOf(chat: string, group: boolean): string {
-    let jid = this.#jids.get(chat);
-    if (jid === undefined) {
-      const n = String(this.#jids.size + 1);
-      jid = group ? `120363${n.padStart(12, '0')}@g.us` : `1555${n.padStart(7, '0')}@s.whatsapp.net`;
-      this.#jids.set(chat, jid);
-      this.#chatNames.set(jid, chat);
-    }
-    return jid;
-  }
-
-  #emitted(id: string, generation: number, type: 'notify' | 'append'): void {
-    const record = this.#inboundById.get(id);
-    if (record === undefined) return;
-    const at = this.now();
-    if (record.emittedAt === undefined) {
-      record.emittedAt = at;
-      record.generation = generation;
-    }
-    if (record.deliveries.length < 100) record.deliveries.push({ at, generation, type });
-  }
-}
-
-function timerRecord(stats: TimerStats): TimerRecord {
-  return { created: stats.created, cleared: stats.cleared, fired: stats.fired, aliveAtEnd: stats.alive, aliveMax: stats.aliveMax };
 }
