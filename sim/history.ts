@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { SocketTimings } from '../src/baileysFacts.js';
 import type { SendPathConfig } from '../src/ports.js';
-import type { DropReason } from './network/baileysErrors.js';
+import type { DropReason } from '../src/dropFacts.js';
 import type { LoopLimitRecord } from './clock.js';
 import type { ServerRecord } from './network/server.js';
 import type { GlobalUse } from './globals.js';

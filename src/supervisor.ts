@@ -25,10 +25,9 @@ import {
   type TerminalReason,
 } from './errors.js';
 import type { Clock, Logger, Random, SocketConfig, SocketFactory, SocketLike, TimerHandle } from './ports.js';
-import { connectWatchdogMs, socketTimingsOf } from './baileysFacts.js';
+import { connectWatchdogMs, socketTimingsOf, terminalCloseReasons } from './baileysFacts.js';
 import { computeBackoff, type ReconnectPolicy } from './reconnectPolicy.js';
 import { classifyClose, statusCodeOf, type CloseClass } from './sendErrors.js';
-import { DisconnectReason } from '@whiskeysockets/baileys';
 
 /** A socket that has emitted `open` and not yet `close`, with its generation (1, 2, ...). */
 export interface LiveSocket {
@@ -131,12 +130,6 @@ interface Waiter {
   resolve: (live: LiveSocket) => void;
   reject: (err: SendPathError) => void;
 }
-
-const terminalReasons: Readonly<Record<number, TerminalReason>> = {
-  [DisconnectReason.loggedOut]: 'loggedOut',
-  [DisconnectReason.forbidden]: 'forbidden',
-  [DisconnectReason.connectionReplaced]: 'connectionReplaced',
-};
 
 /** Owns the connection. See the module comment. */
 export class Supervisor {
@@ -357,7 +350,9 @@ export class Supervisor {
     const kind = classifyClose(code);
     this.#options.logger.warn({ generation, statusCode: code, kind }, 'connection closed');
     this.#options.onClose?.(generation, kind);
-    if (kind === 'terminal') return this.#terminate(terminalReasons[code ?? 0] ?? 'loggedOut', code);
+    if (kind === 'terminal') {
+      return this.#terminate(terminalCloseReasons[code ?? 0] ?? 'loggedOut', code);
+    }
     if (this.#reconnectAttempt >= this.#options.policy.maxAttempts) {
       return this.#terminate('reconnectGaveUp', code);
     }

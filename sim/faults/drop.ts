@@ -1,6 +1,6 @@
 /**
  * `drop`: the connection ends from outside, now. How, by `reason` (the close error each gives is
- * in `network/baileysErrors.ts`):
+ * in `src/dropFacts.ts`, built by `network/baileysErrors.ts`):
  * - `connectionClosed`, `connectionReset`, `wsClose`: the server closes the TCP connection (FIN,
  *   RST) or the WebSocket; the bot hears it one latency later (or `noticeMs`): writes in between
  *   resolve and are lost, a send still in its pre-write query rejects with the bare close code;
@@ -19,7 +19,8 @@
 import fc from 'fast-check';
 import { z } from 'zod';
 import { baileysDefaults, keepAliveDetectionMsMax, wsCloseTimeoutMs } from '../../src/baileysFacts.js';
-import { dropError, dropReasons, streamErrorReasons, type DropReason } from '../network/baileysErrors.js';
+import { dropReasons, streamErrorReasons, type DropReason } from '../../src/dropFacts.js';
+import { dropError } from '../network/baileysErrors.js';
 import { atSchema, timelineLimits } from '../timelineAtoms.js';
 import { defineFault, type CutKind } from './fault.js';
 

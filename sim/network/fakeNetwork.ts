@@ -8,14 +8,15 @@
  * All time is the run's virtual clock (the network's own timer view: none of these timers count
  * as the send path's); all chance is the network's seeded stream.
  */
-import { socketTimingsOf } from '../../src/baileysFacts.js';
+import { baileysErrorShapes, eventBufferFlushMs, socketTimingsOf } from '../../src/baileysFacts.js';
 import type { SocketConfig, SocketFactory, SocketLike } from '../../src/ports.js';
 import type { VirtualClock } from '../clock.js';
 import { builtInFaults, type FaultEvent, type FaultRegistry } from '../faults/index.js';
 import type { ConnectVerdict, CutKind, FaultEventBase, FaultLink, FaultTarget, RuleStages } from '../faults/fault.js';
 import type { AttemptRecord, UnmodelledRecord } from '../history.js';
 import { factKinds, type FactKind } from '../journal.js';
-import { dropError, type DropReason } from './baileysErrors.js';
+import type { DropReason } from '../../src/dropFacts.js';
+import { dropError } from './baileysErrors.js';
 import { FakeSocket, type NewAttempt, type SocketHost, type SocketNetworkOptions } from './fakeSocket.js';
 import { pathSocketHooksOf } from './fakeSocket.js';
 import { defaultMemberJidOf } from '../chatJids.js';
@@ -50,8 +51,8 @@ export const defaultNetworkOptions: Readonly<NetworkOptions> = Object.freeze({
   connectDelayMs: 50,
   baseLatencyMs: 10,
   inboundFlushMs: 30,
-  offlineDeliveryMs: 100,
-  echoMs: 100,
+  offlineDeliveryMs: eventBufferFlushMs,
+  echoMs: eventBufferFlushMs,
   sendBufferBytes: 3_000_000,
   deviceListCache: true,
   replaceOnConcurrentOpen: true,
@@ -311,7 +312,9 @@ export class FakeNetwork {
       if (found !== undefined) return found;
     }
     const session = this.server.session;
-    if (session.loggedOutAt !== undefined || session.unlinkedAt !== undefined) return { kind: 'loginFailure', reason: 401 };
+    const gone = session.loggedOutAt !== undefined || session.unlinkedAt !== undefined;
+    // The device is gone: every login fails with the logged-out code.
+    if (gone) return { kind: 'loginFailure', reason: baileysErrorShapes.loggedOut.statusCode };
     return undefined;
   }
 

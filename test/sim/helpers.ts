@@ -6,7 +6,7 @@ import type { WAMessage } from '@whiskeysockets/baileys';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
 import type { InboundMessage, SendPathFactory, SocketLike, TimerHandle } from '../../src/ports.js';
-import { dropReasons } from '../../sim/network/baileysErrors.js';
+import { dropReasons } from '../../src/dropFacts.js';
 import { VirtualClock } from '../../sim/clock.js';
 import { FakeNetwork, type NetworkOptions } from '../../sim/network/fakeNetwork.js';
 import { messageIdSource, streamFor } from '../../sim/random.js';
