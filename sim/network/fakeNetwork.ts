@@ -103,7 +103,6 @@ export class FakeNetwork {
   readonly #fakeIds: () => string;
   readonly #options: NetworkOptions;
   readonly #chatNames: ReadonlyMap<string, string>;
-  readonly #jidsByChat: ReadonlyMap<string, string>;
   readonly #groupMembers: ReadonlyMap<string, readonly string[]>;
   readonly #host: SocketHost;
   #rules: Rules = noRules();
@@ -143,7 +142,6 @@ export class FakeNetwork {
     this.#fakeIds = args.fakeIds;
     this.server = args.server;
     this.#chatNames = args.chatNames;
-    this.#jidsByChat = new Map([...args.chatNames].map(([jid, chat]) => [chat, jid]));
     this.#groupMembers = args.groupMembers ?? new Map();
     this.hooks = args.hooks;
     this.#options = { ...defaultNetworkOptions, ...args.options };
@@ -242,12 +240,21 @@ export class FakeNetwork {
     return n;
   }
 
+  /**
+   * The JID of a chat named so far, read from the live map: a scripted network names its chats
+   * as its holder writes to them, after this network was made.
+   */
+  #jidOf(chat: string): string | undefined {
+    for (const [jid, name] of this.#chatNames) if (name === chat) return jid;
+    return undefined;
+  }
+
   #makeTarget(): FaultTarget {
     const links = (states: readonly string[]): FaultLink[] =>
       this.sockets.filter((s) => states.includes(s.state)).map((socket) => new SocketLink(socket, this.#silencedUntilHeal));
     return {
       now: () => this.#clock.now(),
-      jidOf: (chat) => this.#jidsByChat.get(chat),
+      jidOf: (chat) => this.#jidOf(chat),
       connectingOrOpenLinks: () => links(['open', 'connecting']),
       openLinks: () => links(['open']),
       session: this.server.session,

@@ -3,7 +3,9 @@
  * time) give the same chat the same JID and the same message the same id from the same seed.
  */
 import { describe, expect, it } from 'vitest';
+import { baileysBridge } from '../../sim/intercept/baileysBridge.js';
 import { ScriptedNetwork } from '../../sim/intercept/scriptedNetwork.js';
+import type { SocketLike } from '../../src/ports.js';
 import { simulate } from '../../sim/simulate.js';
 import { referenceSendPath } from '../../src/reference.js';
 import { timelineOf } from './helpers.js';
@@ -67,6 +69,32 @@ describe('the run core shared by simulate and the scripted network', () => {
       // Assert
       expect(again.chatJid).toBe(first.chatJid);
       expect(again.id).not.toBe(first.id);
+    } finally {
+      network.close();
+    }
+  });
+});
+
+describe('a fault that names a chat on the scripted network', () => {
+  it('hits that chat only, though the chat was named after the network was made', async () => {
+    // Arrange: two chats named as the holder goes, then a nack of bob's next message.
+    const network = new ScriptedNetwork({ seed });
+    try {
+      const socket = baileysBridge().makeWASocket(undefined) as SocketLike;
+      await network.advance(1000);
+      const alice = network.inbound('alice', 'hi');
+      const bob = network.inbound('bob', 'hi');
+      network.network({ do: 'nack', chat: 'bob', delayMs: 10 });
+      // Act
+      const sent = [
+        socket.sendMessage(alice.chatJid, { text: 'to alice' }),
+        socket.sendMessage(bob.chatJid, { text: 'to bob' }),
+      ];
+      await network.advance(5000);
+      await Promise.all(sent);
+      // Assert
+      const nacked = network.history().attempts.filter((a) => a.nacked === true);
+      expect(nacked.map((a) => a.chatJid)).toEqual([bob.chatJid]);
     } finally {
       network.close();
     }
