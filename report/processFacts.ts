@@ -5,7 +5,7 @@
 import type { History } from '../sim/history.js';
 import { outputLimits } from '../sim/intercept/console.js';
 import { describeExit } from '../sim/intercept/processExit.js';
-import type { Fact } from './facts.js';
+import type { Fact } from './fact.js';
 
 /** The process facts of `history`, in time order. */
 export function processFacts(history: History): Fact[] {

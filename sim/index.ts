@@ -79,12 +79,11 @@ export {
 } from './random.js';
 export {
   dropError,
-  dropReasons,
   connectionClosedError,
   connectRefusedError,
   handshakeTimedOutError,
   timedOutError,
-  type DropReason,
 } from './network/baileysErrors.js';
+export { dropReasons, type DropReason } from '../src/dropFacts.js';
 export { CapturingLogger } from './logger.js';
 export { simulationV8Flags, simulationProcessV8Flags, tuneV8ForSimulation } from './v8Tuning.js';

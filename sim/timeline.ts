@@ -1,36 +1,17 @@
 /**
- * The `baileys-sim/timeline@1` format (docs/ARCHITECTURE.md, "Timelines"): a seed, the send path's
- * config and a list of timed events. Loading validates the shape with zod and then the cross-event
- * rules (time order, references, uniqueness). Every problem is one line naming the place:
- * `events[3].to: ...`.
+ * The `baileys-sim/timeline@1` format (docs/ARCHITECTURE.md, "Timelines"): a seed, the send path's config and a list of
+ * timed events. Loading validates the shape with zod and then the cross-event rules (time order,
+ * references, uniqueness). Every problem is one line naming the place: `events[3].to: ...`.
  */
 import { z } from 'zod';
 import { reconnectAttemptsLimit } from '../src/reconnectPolicy.js';
 import { builtInFaults, type FaultEvent, type FaultRegistry } from './faults/index.js';
 import { seedMax } from './random.js';
-import {
-  atSchema,
-  chatNameSchema,
-  delayMsSchema,
-  refNameSchema,
-  timelineLimits,
-} from './timelineAtoms.js';
-import { memberJid } from './network/messageShapes.js';
+import { atSchema, chatNameSchema, delayMsSchema, refNameSchema, timelineLimits } from './timelineAtoms.js';
+import { ChatJids, memberJid } from './chatJids.js';
+import { inboundKinds } from './inboundKinds.js';
 
-/** Every inbound kind, `text` first (the default). */
-export const inboundKinds = [
-  'text',
-  'media',
-  'group',
-  'reaction',
-  'revoke',
-  'stub',
-  'empty',
-  'status',
-] as const;
-
-/** The inbound kinds a bot answers (the rest carry nothing to answer). */
-export const answerableInboundKinds: ReadonlySet<string> = new Set(['text', 'media', 'group']);
+export { answerableInboundKinds, inboundKinds } from './inboundKinds.js';
 
 export { timelineLimits } from './timelineAtoms.js';
 
@@ -47,12 +28,7 @@ const botEventSchemas = {
     kind: z.enum(inboundKinds).optional(),
     participant: refNameSchema.optional(),
   }),
-  reply: z.strictObject({
-    at: atSchema,
-    do: z.literal('reply'),
-    to: refNameSchema,
-    key: refNameSchema,
-  }),
+  reply: z.strictObject({ at: atSchema, do: z.literal('reply'), to: refNameSchema, key: refNameSchema }),
   sendMedia: z.strictObject({
     at: atSchema,
     do: z.literal('sendMedia'),
@@ -63,11 +39,7 @@ const botEventSchemas = {
   }),
   composing: z.strictObject({ at: atSchema, do: z.literal('composing'), to: refNameSchema }),
   stop: z.strictObject({ at: atSchema, do: z.literal('stop') }),
-  restart: z.strictObject({
-    at: atSchema,
-    do: z.literal('restart'),
-    downMs: delayMsSchema.optional(),
-  }),
+  restart: z.strictObject({ at: atSchema, do: z.literal('restart'), downMs: delayMsSchema.optional() }),
 };
 
 /** The kinds of event the harness acts out itself (the bot's side, and `stop`). */
@@ -83,9 +55,7 @@ const botEventKeyOrder: Record<BotEventKind, readonly string[]> = {
   restart: ['at', 'do', 'downMs'],
 };
 
-/**
- * Every event kind a registry's timelines accept: the bot's actions, the network's events, `stop`.
- */
+/** Every event kind a registry's timelines accept: the bot's actions, the network's events, `stop`. */
 function eventKindsOf(faults: FaultRegistry): string[] {
   return ['inbound', 'reply', 'sendMedia', 'composing', ...faults.kinds, 'stop', 'restart'];
 }
@@ -129,15 +99,10 @@ export const timelineConfigSchema = z.strictObject({
 });
 
 /** The rules of a config zod cannot see; `place` prefixes each problem (`config`). */
-export function configIssues(
-  config: { reconnect?: { initialMs: number; maxMs: number } },
-  place: string,
-): string[] {
+export function configIssues(config: { reconnect?: { initialMs: number; maxMs: number } }, place: string): string[] {
   const reconnect = config.reconnect;
   if (reconnect === undefined || reconnect.maxMs >= reconnect.initialMs) return [];
-  return [
-    `${place}.reconnect.maxMs: must be >= initialMs (${reconnect.maxMs} < ${reconnect.initialMs})`,
-  ];
+  return [`${place}.reconnect.maxMs: must be >= initialMs (${reconnect.maxMs} < ${reconnect.initialMs})`];
 }
 
 /** Formats a zod issue of a config (or any value) as the one-line problems timelines report. */
@@ -180,8 +145,7 @@ export type StopEvent = z.infer<typeof botEventSchemas.stop>;
 export type RestartEvent = z.infer<typeof botEventSchemas.restart>;
 
 /** An event the harness acts out itself. */
-export type BotEvent =
-  InboundEvent | ReplyEvent | SendMediaEvent | ComposingEvent | StopEvent | RestartEvent;
+export type BotEvent = InboundEvent | ReplyEvent | SendMediaEvent | ComposingEvent | StopEvent | RestartEvent;
 
 export type { FaultEvent } from './faults/index.js';
 export type {
@@ -280,12 +244,7 @@ export function parseTimeline(input: unknown, options: TimelineOptions = {}): Ti
   return { format: timelineFormat, seed: head.data.seed, config: head.data.config, events };
 }
 
-function parseEvent(
-  raw: unknown,
-  place: string,
-  issues: string[],
-  faults: FaultRegistry,
-): TimelineEvent | undefined {
+function parseEvent(raw: unknown, place: string, issues: string[], faults: FaultRegistry): TimelineEvent | undefined {
   if (!isPlainObject(raw)) {
     issues.push(`${place}: expected an object, got ${describe(raw)}`);
     return undefined;
@@ -295,13 +254,9 @@ function parseEvent(
     issues.push(`${place}.do: required`);
     return undefined;
   }
-  const schema =
-    typeof kind === 'string' ? (faults.get(kind)?.schema ?? botSchemaOf(kind)) : undefined;
+  const schema = typeof kind === 'string' ? (faults.get(kind)?.schema ?? botSchemaOf(kind)) : undefined;
   if (schema === undefined) {
-    issues.push(
-      `${place}.do: unknown event ${describe(kind)} (expected one of: ` +
-        `${eventKindsOf(faults).join(', ')})`,
-    );
+    issues.push(`${place}.do: unknown event ${describe(kind)} (expected one of: ${eventKindsOf(faults).join(', ')})`);
     return undefined;
   }
   const result = schema.safeParse(raw, { reportInput: true });
@@ -317,11 +272,7 @@ function botSchemaOf(kind: string): z.ZodType | undefined {
 }
 
 /** The rules zod cannot see: order in time, references between events, uniqueness. */
-function checkCrossEvent(
-  events: readonly TimelineEvent[],
-  issues: string[],
-  faults: FaultRegistry,
-): void {
+function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], faults: FaultRegistry): void {
   const inboundIndex = new Map<string, number>();
   const inboundChats = new Set<string>();
   const keyIndex = new Map<string, number>();
@@ -332,14 +283,12 @@ function checkCrossEvent(
   let previousAt = 0;
   events.forEach((event, index) => {
     const place = `events[${index}]`;
-    if (event.at < previousAt)
-      issues.push(`${place}.at: time goes backwards (${event.at} < ${previousAt})`);
+    if (event.at < previousAt) issues.push(`${place}.at: time goes backwards (${event.at} < ${previousAt})`);
     previousAt = Math.max(previousAt, event.at);
     switch (event.do) {
       case 'inbound': {
         const first = inboundIndex.get(event.msg);
-        if (first !== undefined)
-          issues.push(`${place}.msg: duplicate msg "${event.msg}" (first at events[${first}])`);
+        if (first !== undefined) issues.push(`${place}.msg: duplicate msg "${event.msg}" (first at events[${first}])`);
         else inboundIndex.set(event.msg, index);
         if (event.participant !== undefined && !groups.has(event.chat)) {
           issues.push(
@@ -354,21 +303,18 @@ function checkCrossEvent(
       case 'composing': {
         if (!inboundIndex.has(event.to)) {
           issues.push(
-            `${place}.to: ${event.do} to unknown message "${event.to}" (no earlier ` +
-              `inbound with msg "${event.to}")`,
+            `${place}.to: ${event.do} to unknown message "${event.to}" (no earlier inbound with msg "${event.to}")`,
           );
         }
         if (event.do !== 'composing') {
           const first = keyIndex.get(event.key);
-          if (first !== undefined)
-            issues.push(`${place}.key: duplicate key "${event.key}" (first at events[${first}])`);
+          if (first !== undefined) issues.push(`${place}.key: duplicate key "${event.key}" (first at events[${first}])`);
           else keyIndex.set(event.key, index);
         }
         break;
       }
       case 'stop':
-        if (stopIndex >= 0)
-          issues.push(`${place}.do: a second "stop" (the first is events[${stopIndex}])`);
+        if (stopIndex >= 0) issues.push(`${place}.do: a second "stop" (the first is events[${stopIndex}])`);
         else stopIndex = index;
         break;
       case 'restart':
@@ -378,31 +324,17 @@ function checkCrossEvent(
         restarts.downUntil = Math.max(restarts.downUntil, event.at + (event.downMs ?? 0));
         break;
       default:
-        for (const issue of faults.get(event.do)?.check?.(event as never, { inboundChats }) ?? [])
-          issues.push(`${place}.${issue}`);
+        for (const issue of faults.get(event.do)?.check?.(event as never, { inboundChats }) ?? []) issues.push(`${place}.${issue}`);
     }
   });
 }
 
 /** What is wrong with a `restart` at `place`, given the `stop` and the restarts before it. */
-function restartIssues(
-  event: RestartEvent,
-  place: string,
-  stopIndex: number,
-  before: { count: number; index: number; downUntil: number },
-): string[] {
-  if (stopIndex >= 0)
-    return [
-      `${place}.do: a "restart" after the "stop" (events[${stopIndex}]): the bot is ` +
-        `stopped for good`,
-    ];
-  if (before.count >= timelineLimits.restartsMax)
-    return [`${place}.do: more than ${timelineLimits.restartsMax} restarts`];
+function restartIssues(event: RestartEvent, place: string, stopIndex: number, before: { count: number; index: number; downUntil: number }): string[] {
+  if (stopIndex >= 0) return [`${place}.do: a "restart" after the "stop" (events[${stopIndex}]): the bot is stopped for good`];
+  if (before.count >= timelineLimits.restartsMax) return [`${place}.do: more than ${timelineLimits.restartsMax} restarts`];
   if (event.at <= before.downUntil) {
-    return [
-      `${place}.at: restart while the bot is still down from events[${before.index}] ` +
-        `(until ${before.downUntil} ms, that instant included)`,
-    ];
+    return [`${place}.at: restart while the bot is still down from events[${before.index}] (until ${before.downUntil} ms, that instant included)`];
   }
   return [];
 }
@@ -423,11 +355,7 @@ export function serializeTimeline(timeline: Timeline, options: TimelineOptions =
       maxAttempts: reconnect.maxAttempts,
     },
     replyDeadlineMs,
-    socket: socket && {
-      keepAliveIntervalMs: socket.keepAliveIntervalMs,
-      connectTimeoutMs: socket.connectTimeoutMs,
-      defaultQueryTimeoutMs: socket.defaultQueryTimeoutMs,
-    },
+    socket: socket && { keepAliveIntervalMs: socket.keepAliveIntervalMs, connectTimeoutMs: socket.connectTimeoutMs, defaultQueryTimeoutMs: socket.defaultQueryTimeoutMs },
   };
   const configText = JSON.stringify(config, null, 2).replace(/\n/g, '\n  ');
   const eventLines = timeline.events.map((event) => '    ' + serializeEvent(event, faults));
@@ -445,8 +373,7 @@ export function serializeTimeline(timeline: Timeline, options: TimelineOptions =
 function serializeEvent(event: TimelineEvent, faults: FaultRegistry): string {
   const record = event as unknown as Record<string, unknown>;
   const keyOrder = faults.get(event.do)?.keyOrder ?? botEventKeyOrder[event.do as BotEventKind];
-  if (keyOrder === undefined)
-    throw new Error(`serializeTimeline: unknown event kind "${event.do}"`);
+  if (keyOrder === undefined) throw new Error(`serializeTimeline: unknown event kind "${event.do}"`);
   const parts: string[] = [];
   for (const key of keyOrder) {
     const value = record[key];
@@ -456,24 +383,23 @@ function serializeEvent(event: TimelineEvent, faults: FaultRegistry): string {
 }
 
 /**
- * Chat name to a JID, numbered by first appearance in the timeline: the first chat is
- * `15550000001@s.whatsapp.net`, the second `15550000002@...`; a chat with a `group` inbound is a
- * group, `120363000000000001@g.us`, ... (its members write from their own JIDs).
+ * The timeline's chats and their JIDs (`chatJids.ts`), numbered by first appearance among its
+ * inbound events: the first chat is `15550000001@s.whatsapp.net`, the second `15550000002@...`;
+ * a chat with a `group` inbound is a group, `120363000000000001@g.us`, ... (its members write
+ * from their own JIDs).
  */
-export function chatJids(timeline: Timeline): Map<string, string> {
-  const jids = new Map<string, string>();
+export function timelineChats(timeline: Timeline): ChatJids {
+  const chats = new ChatJids();
   const groups = groupChats(timeline.events);
   for (const event of timeline.events) {
-    if (event.do !== 'inbound' || jids.has(event.chat)) continue;
-    const n = String(jids.size + 1);
-    jids.set(
-      event.chat,
-      groups.has(event.chat)
-        ? `120363${n.padStart(12, '0')}@g.us`
-        : `1555${n.padStart(7, '0')}@s.whatsapp.net`,
-    );
+    if (event.do === 'inbound') chats.of(event.chat, groups.has(event.chat));
   }
-  return jids;
+  return chats;
+}
+
+/** Chat name to JID, as {@link timelineChats} numbers them. */
+export function chatJids(timeline: Timeline): Map<string, string> {
+  return timelineChats(timeline).byChat();
 }
 
 /** The chats with an inbound of kind `group`: group chats. */
@@ -524,38 +450,19 @@ function formatOneIssue(issue: ZodIssue, place: string): string {
   switch (issue.code) {
     case 'invalid_type':
       if (input === undefined) return `${place || 'timeline'}: required`;
-      return (
-        `${place}: expected ` +
-        `${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}, got ` +
-        `${describe(input)}`
-      );
+      return `${place}: expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}, got ${describe(input)}`;
     case 'too_small':
       if (issue.origin === 'array' || issue.origin === 'string') {
-        return (
-          `${place}: must have at least ${issue.minimum} ` +
-          `${issue.origin === 'array' ? 'items' : 'characters'}`
-        );
+        return `${place}: must have at least ${issue.minimum} ${issue.origin === 'array' ? 'items' : 'characters'}`;
       }
-      return (
-        `${place}: must be ${issue.inclusive === false ? '>' : '>='} ${issue.minimum}, got ` +
-        `${describe(input)}`
-      );
+      return `${place}: must be ${issue.inclusive === false ? '>' : '>='} ${issue.minimum}, got ${describe(input)}`;
     case 'too_big':
       if (issue.origin === 'array' || issue.origin === 'string') {
-        return (
-          `${place}: must have at most ${issue.maximum} ` +
-          `${issue.origin === 'array' ? 'items' : 'characters'}`
-        );
+        return `${place}: must have at most ${issue.maximum} ${issue.origin === 'array' ? 'items' : 'characters'}`;
       }
-      return (
-        `${place}: must be ${issue.inclusive === false ? '<' : '<='} ${issue.maximum}, got ` +
-        `${describe(input)}`
-      );
+      return `${place}: must be ${issue.inclusive === false ? '<' : '<='} ${issue.maximum}, got ${describe(input)}`;
     case 'invalid_value':
-      return (
-        `${place}: expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, got ` +
-        `${describe(input)}`
-      );
+      return `${place}: expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, got ${describe(input)}`;
     case 'invalid_format':
       return `${place}: ${issue.message}, got ${describe(input)}`;
     default:
@@ -565,8 +472,7 @@ function formatOneIssue(issue: ZodIssue, place: string): string {
 
 function formatPath(prefix: string, path: readonly PropertyKey[]): string {
   let out = prefix;
-  for (const part of path)
-    out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
   return out;
 }
 

@@ -99,19 +99,42 @@ export function confirmWindowMs(keepAliveIntervalMs: number): number {
 export const linkLatencyAllowanceMs = 5000;
 
 /**
- * Close codes after which a reconnect is pointless or harmful: logged out (the device was
- * removed), forbidden (banned), replaced by another session of the same device.
+ * Close codes after which a reconnect is pointless or harmful, each with its `DisconnectReason`
+ * name: logged out (the device was removed), forbidden (banned), replaced by another session of
+ * the same device.
  */
-export const terminalCloseCodes: ReadonlySet<number> = new Set([
-  DisconnectReason.loggedOut,
-  DisconnectReason.forbidden,
-  DisconnectReason.connectionReplaced,
-]);
+export const terminalCloseReasons: Readonly<Record<number, TerminalCloseReason>> = Object.freeze({
+  [DisconnectReason.loggedOut]: 'loggedOut',
+  [DisconnectReason.forbidden]: 'forbidden',
+  [DisconnectReason.connectionReplaced]: 'connectionReplaced',
+});
+
+/** The name of a terminal close (see {@link terminalCloseReasons}). */
+export type TerminalCloseReason = 'loggedOut' | 'forbidden' | 'connectionReplaced';
+
+/** The codes of {@link terminalCloseReasons}. */
+export const terminalCloseCodes: ReadonlySet<number> = new Set(
+  Object.keys(terminalCloseReasons).map(Number),
+);
 
 /** True for a close code in {@link terminalCloseCodes}. */
 export function isTerminalCode(code: number | undefined): boolean {
   return code !== undefined && terminalCloseCodes.has(code);
 }
+
+/**
+ * Baileys' event buffer flushes what it buffered 100 ms after its last buffered function
+ * returned (`createBufferedFunction`, `Utils/event-buffer.js`): an own send's `append` echo, and
+ * the messages delivered at a login, reach `ev` that long after their frame.
+ */
+export const eventBufferFlushMs = 100;
+
+/**
+ * The status code of a WebSocket error as Baileys passes it on (`mapWebSocketError`,
+ * `Socket/socket.js`: `WebSocket Error (<message>)`): `getCodeFromWSError` (`Utils/generics.js`)
+ * gives 408 for a Node error code (`E…`: a refused connect) and for a handshake that timed out.
+ */
+export const webSocketErrorStatusCode = DisconnectReason.timedOut;
 
 /** Status code and message of an error Baileys raises. */
 export interface ErrorShape {
@@ -193,6 +216,13 @@ export const queryRefusals = Object.freeze({
   forbidden: { code: 403, text: 'forbidden' },
   rateOverlimit: { code: 429, text: 'rate-overlimit' },
 });
+
+/**
+ * rc14 rejects `sendMessage` with status 500 only before the write (`relayMessage`,
+ * `Socket/messages-send.js`): a query answered with an error (`assertNodeErrorFree`, the code in
+ * `data`), a group's metadata or a key fetch unanswered, media refused. Nothing was written.
+ */
+export const preWriteRejectionStatusCode = 500;
 
 /** The `data` codes of {@link queryRefusals}, for reading a rejection structurally. */
 export const queryRefusalCodes = Object.freeze({ forbidden: 403, rateOverlimit: 429 });

@@ -3,6 +3,7 @@
  * only {@link AmbiguousDeliveryError} means "maybe"; every other error means "definitely not".
  * A caller that resends on a definite failure therefore can never create a duplicate.
  */
+import type { TerminalCloseReason } from './baileysFacts.js';
 
 /** Base for the send path's own errors. */
 export abstract class SendPathError extends Error {
@@ -72,8 +73,8 @@ export class SendRejectedError extends SendPathError {
   }
 }
 
-/** Why the connection will not come back without the operator. */
-export type TerminalReason = 'loggedOut' | 'forbidden' | 'connectionReplaced' | 'reconnectGaveUp';
+/** Why the connection will not come back without the operator: a terminal close, or none left. */
+export type TerminalReason = TerminalCloseReason | 'reconnectGaveUp';
 
 /** The supervisor stopped reconnecting (logged out, replaced, banned, or out of attempts). */
 export class TerminalConnectionError extends SendPathError {

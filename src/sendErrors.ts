@@ -6,7 +6,7 @@
  * second copy of `@hapi/boom`.
  */
 import { DisconnectReason } from '@whiskeysockets/baileys';
-import { isTerminalCode, queryRefusalCodes } from './baileysFacts.js';
+import { isTerminalCode, preWriteRejectionStatusCode, queryRefusalCodes } from './baileysFacts.js';
 
 /**
  * - `retrySafe`: the frame was certainly not written (Baileys' pre-write `Connection Closed`, or
@@ -48,7 +48,7 @@ export function classifySendError(err: unknown, knowledge: AttemptKnowledge): Se
   if (code === DisconnectReason.timedOut) return 'ambiguous';
   if (isTerminalCode(code)) return 'terminal';
   if (code === undefined) return isProgrammingError(err) ? 'terminal' : 'ambiguous';
-  if (code === preWriteFailureCode) return classifyPreWriteFailure(err);
+  if (code === preWriteRejectionStatusCode) return classifyPreWriteFailure(err);
   // Other 4xx: the request itself was refused before any write. Other 5xx: the server may have it.
   return code < 500 ? 'terminal' : 'ambiguous';
 }
@@ -65,13 +65,6 @@ function isRefusedWrite(err: unknown): boolean {
   const { syscall, code } = err as { syscall?: unknown; code?: unknown };
   return syscall === 'write' && typeof code === 'string' && code.startsWith('E');
 }
-
-/**
- * rc14 rejects `sendMessage` with status 500 only before the write (`relayMessage`,
- * `Socket/messages-send.js`): a query answered with an error (`assertNodeErrorFree`, the code in
- * `data`), a group's metadata or a key fetch unanswered, media refused. Nothing was written.
- */
-const preWriteFailureCode = 500;
 
 /** A pre-write 500 by its query's code: 403, the bot is not in the group; 429, rate-limited. */
 function classifyPreWriteFailure(err: unknown): SendErrorClass {

@@ -24,19 +24,10 @@ import {
   type SendPathError,
   type TerminalReason,
 } from './errors.js';
-import type {
-  Clock,
-  Logger,
-  Random,
-  SocketConfig,
-  SocketFactory,
-  SocketLike,
-  TimerHandle,
-} from './ports.js';
-import { connectWatchdogMs, socketTimingsOf } from './baileysFacts.js';
+import type { Clock, Logger, Random, SocketConfig, SocketFactory, SocketLike, TimerHandle } from './ports.js';
+import { connectWatchdogMs, socketTimingsOf, terminalCloseReasons } from './baileysFacts.js';
 import { computeBackoff, type ReconnectPolicy } from './reconnectPolicy.js';
 import { classifyClose, statusCodeOf, type CloseClass } from './sendErrors.js';
-import { DisconnectReason } from '@whiskeysockets/baileys';
 
 /** A socket that has emitted `open` and not yet `close`, with its generation (1, 2, ...). */
 export interface LiveSocket {
@@ -51,10 +42,7 @@ export interface CloseSignal {
 }
 
 /** The signal of a socket whose close was already heard: shared, it holds nothing. */
-const closedSignal: CloseSignal = Object.freeze({
-  closed: Promise.resolve('closed' as const),
-  release: () => undefined,
-});
+const closedSignal: CloseSignal = Object.freeze({ closed: Promise.resolve('closed' as const), release: () => undefined });
 
 /** A signal registered with the supervisor's close hearers until it is heard or released. */
 class HeardCloseSignal implements CloseSignal {
@@ -116,10 +104,7 @@ const rungAlarm: Alarm = Object.freeze({
 export type SupervisorState = 'idle' | 'connecting' | 'open' | 'backoff' | 'terminal' | 'stopped';
 
 /** Inbound messages from whichever socket is current. */
-export type UpsertListener = (
-  upsert: BaileysEventMap['messages.upsert'],
-  generation: number,
-) => void;
+export type UpsertListener = (upsert: BaileysEventMap['messages.upsert'], generation: number) => void;
 
 /** Hears every close of the current socket, with how the supervisor classified it. */
 export type CloseListener = (generation: number, kind: CloseClass) => void;
@@ -145,12 +130,6 @@ interface Waiter {
   resolve: (live: LiveSocket) => void;
   reject: (err: SendPathError) => void;
 }
-
-const terminalReasons: Readonly<Record<number, TerminalReason>> = {
-  [DisconnectReason.loggedOut]: 'loggedOut',
-  [DisconnectReason.forbidden]: 'forbidden',
-  [DisconnectReason.connectionReplaced]: 'connectionReplaced',
-};
 
 /** Owns the connection. See the module comment. */
 export class Supervisor {
@@ -230,8 +209,7 @@ export class Supervisor {
    * at most `maxWaiters` at once; none rings after `stop()`.
    */
   alarm(at: number): Alarm {
-    if (this.#state === 'stopped')
-      return { rang: new Promise<'alarm'>(() => {}), release: () => {} };
+    if (this.#state === 'stopped') return { rang: new Promise<'alarm'>(() => {}), release: () => {} };
     if (this.#options.clock.now() >= at) return rungAlarm;
     if (this.#alarms.size >= this.#maxWaiters) throw new WaitersFullError(this.#maxWaiters);
     const alarm = new TimedAlarm(at, this.#alarms);
@@ -261,10 +239,8 @@ export class Supervisor {
     if (settled) return Promise.reject(settled);
     const live = this.#live;
     if (live && live.generation > afterGeneration) return Promise.resolve(live);
-    if (this.#options.clock.now() >= deadlineAt)
-      return Promise.reject(new LiveWaitTimeoutError(deadlineAt));
-    if (this.#waiters.length >= this.#maxWaiters)
-      return Promise.reject(new WaitersFullError(this.#maxWaiters));
+    if (this.#options.clock.now() >= deadlineAt) return Promise.reject(new LiveWaitTimeoutError(deadlineAt));
+    if (this.#waiters.length >= this.#maxWaiters) return Promise.reject(new WaitersFullError(this.#maxWaiters));
     return new Promise((resolve, reject) => {
       this.#waiters.push({ afterGeneration, deadlineAt, resolve, reject });
       // Only an earlier deadline moves the single timer; avoids a scan per waiter.
@@ -323,16 +299,10 @@ export class Supervisor {
     };
     this.#options.logger.debug({ generation }, 'connecting');
     const watchdogMs = connectWatchdogMs(socketTimingsOf(this.#options.socketConfig));
-    this.#watchdogTimer = this.#options.clock.setTimeout(
-      () => this.#connectStuck(generation, socket),
-      watchdogMs,
-    );
+    this.#watchdogTimer = this.#options.clock.setTimeout(() => this.#connectStuck(generation, socket), watchdogMs);
   }
 
-  /**
-   * The socket never opened: end it; its `close` then reconnects with backoff like any failed
-   * connect.
-   */
+  /** The socket never opened: end it; its `close` then reconnects with backoff like any failed connect. */
   #connectStuck(generation: number, socket: SocketLike): void {
     this.#watchdogTimer = undefined;
     if (generation !== this.#generation || this.#state !== 'connecting') return;
@@ -380,8 +350,9 @@ export class Supervisor {
     const kind = classifyClose(code);
     this.#options.logger.warn({ generation, statusCode: code, kind }, 'connection closed');
     this.#options.onClose?.(generation, kind);
-    if (kind === 'terminal')
-      return this.#terminate(terminalReasons[code ?? 0] ?? 'loggedOut', code);
+    if (kind === 'terminal') {
+      return this.#terminate(terminalCloseReasons[code ?? 0] ?? 'loggedOut', code);
+    }
     if (this.#reconnectAttempt >= this.#options.policy.maxAttempts) {
       return this.#terminate('reconnectGaveUp', code);
     }
@@ -406,10 +377,7 @@ export class Supervisor {
   #terminate(reason: TerminalReason, code: number | undefined): void {
     this.#state = 'terminal';
     this.#terminalError = new TerminalConnectionError(reason, code);
-    this.#options.logger.error(
-      { reason, statusCode: code },
-      'connection terminal; not reconnecting',
-    );
+    this.#options.logger.error({ reason, statusCode: code }, 'connection terminal; not reconnecting');
     this.#rejectWaiters(this.#terminalError);
   }
 
@@ -426,10 +394,7 @@ export class Supervisor {
     for (const waiter of waiters) waiter.reject(err);
   }
 
-  /**
-   * Keeps exactly one timer, for the earliest waiter deadline or alarm (none when there is
-   * neither).
-   */
+  /** Keeps exactly one timer, for the earliest waiter deadline or alarm (none when there is neither). */
   #armWaiterTimer(): void {
     let earliest = this.#waiters.reduce((min, w) => Math.min(min, w.deadlineAt), Infinity);
     for (const alarm of this.#alarms) earliest = Math.min(earliest, alarm.at);

@@ -27,7 +27,7 @@ import {
 } from '../report/text.js';
 import type { History, RequestRecord } from '../sim/history.js';
 import { ScriptedNetwork } from '../sim/intercept/scriptedNetwork.js';
-import type { DropReason } from '../sim/network/baileysErrors.js';
+import type { DropReason } from '../src/dropFacts.js';
 import { parseReplyKey } from '../sim/network/server.js';
 import type { SocketLike } from '../src/ports.js';
 import { SendPathFailure } from './failureText.js';

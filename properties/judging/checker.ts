@@ -4,9 +4,9 @@
  * to judge. The table of every checker is
  * `checkers.ts`; each checker lives in `properties/<name>.ts`.
  */
-import type { PropertyName } from './checkers.js';
+import type { BoundLimits } from './boundLimits.js';
 import type { HistoryIndex } from './historyIndex.js';
-import type { BoundLimits } from './properties/bounded.js';
+import type { PropertyName } from './propertyNames.js';
 
 /** One broken property, located: `property` names it (a checker reports only its own). */
 export interface Violation<Property extends string = PropertyName> {

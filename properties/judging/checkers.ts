@@ -11,7 +11,8 @@ import type { History } from '../../sim/history.js';
 import type { Checker, Violation } from './checker.js';
 import { judgeable } from './harnessLimit.js';
 import { HistoryIndex } from './historyIndex.js';
-import { bounded, defaultBoundLimits, type BoundLimits } from './properties/bounded.js';
+import { defaultBoundLimits, type BoundLimits } from './boundLimits.js';
+import { bounded } from './properties/bounded.js';
 import { chatIndependence } from './properties/chatIndependence.js';
 import { clean } from './properties/clean.js';
 import { exactlyOnce } from './properties/exactlyOnce.js';
@@ -23,18 +24,21 @@ import { liveSocket } from './properties/liveSocket.js';
 import { oneSocket } from './properties/oneSocket.js';
 import { order } from './properties/order.js';
 import { terminalRespected } from './properties/terminalRespected.js';
+import { propertyNames, type PropertyName } from './propertyNames.js';
 
 export type { Checker, Violation } from './checker.js';
 export { HistoryIndex, isOutsideTerminalClose } from './historyIndex.js';
 export { judgeable, unmodelledLine } from './harnessLimit.js';
-export { connectSeries, defaultBoundLimits, type BoundLimits } from './properties/bounded.js';
+export { defaultBoundLimits, type BoundLimits } from './boundLimits.js';
+export { connectSeries } from './properties/bounded.js';
 export { healedFor } from './properties/liveness.js';
+export { propertyNames, type PropertyName } from './propertyNames.js';
 
 /**
- * Every property's checker, keyed by the property's name, in the order `checkAll` runs them
- * and reports their violations. The property names are this table's keys, so a property is
- * known, validated in failure files, counted in campaign summaries and checked on every run
- * exactly when it has an entry here.
+ * Every property's checker, keyed by the property's name. The names are `propertyNames.ts`'s
+ * list (the order `checkAll` runs and reports in), and the table's type requires one entry per
+ * name and no other, so a property is known, validated in failure files, counted in campaign
+ * summaries and checked on every run exactly when it is in both.
  *
  * To add a property:
  * 1. Write `properties/<name>.ts` exporting a `Checker<'<name>'>`: its `name`, a one-paragraph
@@ -42,9 +46,9 @@ export { healedFor } from './properties/liveness.js';
  *    the history through the {@link HistoryIndex} (add a lookup there rather than scanning the
  *    history per request: checking stays O(n log n)) and returns `Violation<'<name>'>`s, and
  *    `judges(index)`, whether the run gave the property anything to judge ({@link judgedBy}).
- * 2. Add it to this table. The compiler then requires its name to equal its key.
- * 3. Add must-flag and must-not-flag tests to `test/properties/` (`checkers.test.ts`, or a file of
- *    its own).
+ * 2. Add its name to `propertyNames.ts` and it to this table. The compiler then requires its
+ *    name to equal its key.
+ * 3. Add must-flag and must-not-flag tests to `test/properties/` (`checkers.test.ts`, or a file of its own).
  */
 export const checkers = {
   'exactly-once': exactlyOnce,
@@ -59,18 +63,8 @@ export const checkers = {
   'one-socket': oneSocket,
   'chat-independence': chatIndependence,
   'keeps-session': keepsSession,
-} as const satisfies Readonly<Record<string, Checker>>;
-
-/** Names of the properties: the keys of {@link checkers}. */
-export type PropertyName = keyof typeof checkers;
-
-// Compile-time: each entry's name is its key (a checker reports violations under its own name).
-checkers satisfies { readonly [Name in PropertyName]: Checker<Name> };
-
-/** Every property name, in table order. */
-export const propertyNames: readonly PropertyName[] = Object.freeze(
-  Object.keys(checkers) as PropertyName[],
-);
+  // Compile-time: one entry per property name, none other, each named as its key.
+} as const satisfies { readonly [Name in PropertyName]: Checker<Name> };
 
 /**
  * Runs every checker once over one index of `history`; violations in table order, each checker's
@@ -89,25 +83,13 @@ export function checkAll(history: History, limits: BoundLimits = defaultBoundLim
  * of a campaign but judged none held vacuously (a path that never connects passes exactly-once).
  */
 export function judgedBy(history: History): Record<PropertyName, boolean> {
-  if (!judgeable(history))
-    return Object.fromEntries(propertyNames.map((name) => [name, false])) as Record<
-      PropertyName,
-      boolean
-    >;
+  if (!judgeable(history)) return Object.fromEntries(propertyNames.map((name) => [name, false])) as Record<PropertyName, boolean>;
   const index = new HistoryIndex(history);
-  return Object.fromEntries(
-    propertyNames.map((name) => [name, checkers[name].judges(index)]),
-  ) as Record<PropertyName, boolean>;
+  return Object.fromEntries(propertyNames.map((name) => [name, checkers[name].judges(index)])) as Record<PropertyName, boolean>;
 }
 
-/**
- * A run's verdict: its violations, and per property whether it judged anything (one index for
- * both).
- */
-export function verdictOf(
-  history: History,
-  limits: BoundLimits = defaultBoundLimits,
-): { violations: Violation[]; judged: Record<PropertyName, boolean> } {
+/** A run's verdict: its violations, and per property whether it judged anything (one index for both). */
+export function verdictOf(history: History, limits: BoundLimits = defaultBoundLimits): { violations: Violation[]; judged: Record<PropertyName, boolean> } {
   if (!judgeable(history)) return { violations: [], judged: judgedBy(history) };
   const index = new HistoryIndex(history);
   const violations: Violation[] = [];
@@ -120,11 +102,32 @@ export function verdictOf(
 }
 
 /** Runs the checker of one property. */
-export function checkProperty(
-  name: PropertyName,
-  history: History,
-  limits: BoundLimits = defaultBoundLimits,
-): Violation[] {
+export function checkProperty(name: PropertyName, history: History, limits: BoundLimits = defaultBoundLimits): Violation[] {
   if (!judgeable(history)) return [];
   return checkers[name].check(new HistoryIndex(history), limits);
 }
+
+/** 1. exactly-once (see {@link exactlyOnce}). */
+export const checkExactlyOnce = (history: History): Violation[] => checkProperty('exactly-once', history);
+/** 2. live-socket (see {@link liveSocket}). */
+export const checkLiveSocket = (history: History): Violation[] => checkProperty('live-socket', history);
+/** 3. liveness (see {@link liveness}). */
+export const checkLiveness = (history: History): Violation[] => checkProperty('liveness', history);
+/** 4. order (see {@link order}). */
+export const checkOrder = (history: History): Violation[] => checkProperty('order', history);
+/** 5. bounded (see {@link bounded}). */
+export const checkBounded = (history: History, limits: BoundLimits = defaultBoundLimits): Violation[] => checkProperty('bounded', history, limits);
+/** 6. clean (see {@link clean}). */
+export const checkClean = (history: History): Violation[] => checkProperty('clean', history);
+/** 7. honest-outcome (see {@link honestOutcome}). */
+export const checkHonestOutcome = (history: History): Violation[] => checkProperty('honest-outcome', history);
+/** 8. inbound-handover (see {@link inboundHandover}). */
+export const checkInboundHandover = (history: History): Violation[] => checkProperty('inbound-handover', history);
+/** 9. terminal-respected (see {@link terminalRespected}). */
+export const checkTerminalRespected = (history: History): Violation[] => checkProperty('terminal-respected', history);
+/** 10. one-socket (see {@link oneSocket}). */
+export const checkOneSocket = (history: History): Violation[] => checkProperty('one-socket', history);
+/** 11. chat-independence (see {@link chatIndependence}). */
+export const checkChatIndependence = (history: History): Violation[] => checkProperty('chat-independence', history);
+/** 12. keeps-session (see {@link keepsSession}). */
+export const checkKeepsSession = (history: History): Violation[] => checkProperty('keeps-session', history);

@@ -9,7 +9,7 @@
 import type fc from 'fast-check';
 import type { z } from 'zod';
 import type { History, SessionRecord } from '../history.js';
-import type { DropReason } from '../network/baileysErrors.js';
+import type { DropReason } from '../../src/dropFacts.js';
 
 /** Every fault event: a time and a kind. */
 export interface FaultEventBase<K extends string = string> {

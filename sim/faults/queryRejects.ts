@@ -17,7 +17,7 @@
  */
 import fc from 'fast-check';
 import { z } from 'zod';
-import { queryRefusals } from '../../src/baileysFacts.js';
+import { preWriteRejectionStatusCode, queryRefusals } from '../../src/baileysFacts.js';
 import { atSchema, chatNameSchema } from '../timelineAtoms.js';
 import { defineFault, type FaultTarget } from './fault.js';
 import { generatorChatsMax } from './generatorBounds.js';
@@ -121,7 +121,7 @@ export const queryRejects = defineFault<'queryRejects', QueryRejectsEvent, Query
           a.at >= event.at &&
           a.at < event.untilAt &&
           !a.written &&
-          a.error?.statusCode === 500 &&
+          a.error?.statusCode === preWriteRejectionStatusCode &&
           a.kind === 'message',
       ),
   },

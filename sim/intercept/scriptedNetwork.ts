@@ -8,22 +8,19 @@
  */
 import type { SocketConfig, SocketFactory, SocketLike } from '../../src/ports.js';
 import { defaultReconnectPolicy } from '../../src/reconnectPolicy.js';
-import { VirtualClock, drain, type ClockView, type TimerStats } from '../clock.js';
+import { ChatJids } from '../chatJids.js';
+import { timerDelayMsMax, VirtualClock, drain, type ClockView } from '../clock.js';
 import { builtInFaults, type FaultRegistry } from '../faults/index.js';
 import {
   errorRecord,
-  historyFormat,
   type History,
   type InboundKind,
   type InboundRecord,
-  type NetworkEventRecord,
   type RequestRecord,
   type StopRecord,
-  type TimerRecord,
 } from '../history.js';
-import { FakeNetwork, type NetworkOptions } from '../network/fakeNetwork.js';
-import { ServerModel } from '../network/server.js';
-import { messageIdSource, streamFor } from '../random.js';
+import type { NetworkOptions } from '../network/fakeNetwork.js';
+import { inboundQueueMaxDefault, RunCore, stopGraceMsDefault } from '../runCore.js';
 import {
   answerableInboundKinds,
   timelineFormat,
@@ -48,74 +45,43 @@ export interface ScriptedNetworkOptions {
   wrapSocket?: (socket: SocketLike) => SocketLike;
 }
 
-/**
- * Virtual time `stop()` may take before it counts as hung (as `simulate`'s `stopGraceMs`): 10
- * minutes.
- */
-const stopGraceMsDefault = 600_000;
 /** Most virtual time one `advance` may cover: a day. */
 export const advanceMsMax = 86_400_000;
 /** Most scripted events one scripted run may hold (a timeline's own limit). */
 export const scriptedEventsMax = 10_000;
 
-/**
- * The settings a scripted run's history carries: it has no path settings, so rc14-like defaults.
- */
-const scriptedConfig: TimelineConfig = {
-  reconnect: { ...defaultReconnectPolicy },
-  replyDeadlineMs: 120_000,
-};
+/** The settings a scripted run's history carries: it has no path settings, so rc14-like defaults. */
+const scriptedConfig: TimelineConfig = { reconnect: { ...defaultReconnectPolicy }, replyDeadlineMs: 120_000 };
 
 /** See the module comment. */
 export class ScriptedNetwork {
   readonly #seed: number;
   readonly #faults: FaultRegistry;
   readonly #clock: VirtualClock;
-  readonly #network: FakeNetwork;
-  readonly #server: ServerModel;
-  /** JID → chat name (shared with the network and the server, which read it as chats appear). */
-  readonly #chatNames = new Map<string, string>();
-  readonly #jids = new Map<string, string>();
-  readonly #inboundIds: () => string;
-  readonly #inbound: InboundRecord[] = [];
-  readonly #inboundById = new Map<string, InboundRecord>();
+  /** The server, the network and what they record: shared with `simulate`. */
+  readonly #core: RunCore;
+  /** The chats' JIDs, numbered as the holder names them (the server and network read them). */
+  readonly #chats = new ChatJids();
   readonly #events: TimelineEvent[] = [];
-  readonly #networkEvents: NetworkEventRecord[] = [];
-  readonly #stop: StopRecord = {
-    result: 'not-requested',
-    pendingAttempts: 0,
-    pendingRequests: 0,
-    pathTimersAlive: 0,
-  };
+  readonly #stop: StopRecord = { result: 'not-requested', pendingAttempts: 0, pendingRequests: 0, pathTimersAlive: 0 };
   #undo: (() => void) | undefined;
 
-  /**
-   * Opens the run: clock at 0, the globals and Baileys' `makeWASocket` on it until {@link close}.
-   */
+  /** Opens the run: clock at 0, the globals and Baileys' `makeWASocket` on it until {@link close}. */
   constructor(options: ScriptedNetworkOptions = {}) {
     this.#seed = options.seed ?? 1;
     this.#faults = options.faults ?? builtInFaults;
-    this.#clock = new VirtualClock({ virtualTimeMsMax: 2 ** 31 - 1 });
-    this.#server = new ServerModel({
-      dedupeById: options.dedupeById ?? true,
-      chatNames: this.#chatNames,
-      inboundQueueMax: 10_000,
-    });
-    this.#network = new FakeNetwork({
+    this.#clock = new VirtualClock({ virtualTimeMsMax: timerDelayMsMax });
+    this.#core = new RunCore({
+      seed: this.#seed,
       clock: this.#clock,
-      fakeIds: messageIdSource(streamFor(this.#seed, 'fakeMessageIds')),
-      server: this.#server,
-      chatNames: this.#chatNames,
-      hooks: {
-        onInboundEmitted: (message, generation, type) =>
-          this.#emitted(message.id, generation, type),
-      },
-      options: options.network,
+      chatNames: this.#chats.names,
+      dedupeById: options.dedupeById ?? true,
+      inboundQueueMax: inboundQueueMaxDefault,
+      network: options.network,
     });
-    this.#inboundIds = messageIdSource(streamFor(this.#seed, 'inboundIds'));
+    const network = this.#core.network;
     const wrap = options.wrapSocket ?? ((socket: SocketLike) => socket);
-    const makeSocket: SocketFactory = (config?: SocketConfig) =>
-      wrap(this.#network.makeSocket(config));
+    const makeSocket: SocketFactory = (config?: SocketConfig) => wrap(network.makeSocket(config));
     this.#undo = installInterception({ clock: this.#clock, seed: this.#seed, makeSocket });
   }
 
@@ -129,9 +95,7 @@ export class ScriptedNetwork {
     return this.#clock.path;
   }
 
-  /**
-   * The timers Baileys and its dependencies made through the globals (not the code under test's).
-   */
+  /** The timers Baileys and its dependencies made through the globals (not the code under test's). */
   get libraryTimers(): ClockView {
     return this.#clock.library;
   }
@@ -141,39 +105,18 @@ export class ScriptedNetwork {
     return this.#undo !== undefined;
   }
 
-  /**
-   * The server pushes a message from `chat` now (to the live socket, or at the next login). Returns
-   * its id and JID.
-   */
-  inbound(
-    chat: string,
-    text: string,
-    kind: InboundKind = 'text',
-  ): { id: string; chatJid: string; msg: string } {
+  /** The server pushes a message from `chat` now (to the live socket, or at the next login). Returns its id and JID. */
+  inbound(chat: string, text: string, kind: InboundKind = 'text'): { id: string; chatJid: string; msg: string } {
     this.#requireOpen('inbound');
-    const chatJid = this.#jidOf(chat, kind === 'group');
-    const msg = `m${this.#inbound.length + 1}`;
-    const id = this.#inboundIds();
-    const event: TimelineEvent =
-      kind === 'text'
-        ? { at: this.now(), do: 'inbound', chat, msg, text }
-        : { at: this.now(), do: 'inbound', chat, msg, text, kind };
+    const core = this.#core;
+    const chatJid = this.#chats.of(chat, kind === 'group');
+    const msg = `m${core.inbound.length + 1}`;
+    const id = core.inboundIds();
+    const event: TimelineEvent = kind === 'text' ? { at: this.now(), do: 'inbound', chat, msg, text } : { at: this.now(), do: 'inbound', chat, msg, text, kind };
     this.#record(event);
-    const record: InboundRecord = {
-      msg,
-      chat,
-      chatJid,
-      id,
-      kind,
-      answerable: answerableInboundKinds.has(kind),
-      eventIndex: this.#events.length - 1,
-      at: this.now(),
-      deliveries: [],
-      handedCount: 0,
-    };
-    this.#inbound.push(record);
-    this.#inboundById.set(id, record);
-    this.#network.pushInbound({ chatJid, id, text, kind, msg });
+    const record: InboundRecord = { msg, chat, chatJid, id, kind, answerable: answerableInboundKinds.has(kind), eventIndex: this.#events.length - 1, at: this.now(), deliveries: [], handedCount: 0 };
+    core.addInbound(record);
+    core.network.pushInbound({ chatJid, id, text, kind, msg });
     return { id, chatJid, msg };
   }
 
@@ -184,22 +127,15 @@ export class ScriptedNetwork {
   network(event: { do: string } & Record<string, unknown>): void {
     this.#requireOpen('network');
     const module = this.#faults.get(event.do);
-    if (module === undefined)
-      throw new RangeError(
-        `network event "${event.do}": not a network event (expected one of: ` +
-          `${this.#faults.kinds.join(', ')})`,
-      );
+    if (module === undefined) throw new RangeError(`network event "${event.do}": not a network event (expected one of: ${this.#faults.kinds.join(', ')})`);
     const parsed = module.schema.safeParse({ ...event, at: this.now() });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new RangeError(
-        `network event "${event.do}": ${issue.path.join('.') || 'event'}: ${issue.message}`,
-      );
+      throw new RangeError(`network event "${event.do}": ${issue.path.join('.') || 'event'}: ${issue.message}`);
     }
     const valid = parsed.data as TimelineEvent;
     this.#record(valid);
-    this.#networkEvents.push({ at: this.now(), do: valid.do });
-    this.#network.apply(valid as never, this.#faults);
+    this.#core.fault(valid, this.#faults);
   }
 
   /**
@@ -208,8 +144,7 @@ export class ScriptedNetwork {
    */
   async advance(ms: number): Promise<void> {
     this.#requireOpen('advance');
-    if (!Number.isFinite(ms) || ms < 0 || ms > advanceMsMax)
-      throw new RangeError(`advance(ms): ms must be from 0 to ${advanceMsMax} (got ${ms})`);
+    if (!Number.isFinite(ms) || ms < 0 || ms > advanceMsMax) throw new RangeError(`advance(ms): ms must be from 0 to ${advanceMsMax} (got ${ms})`);
     let reached = false;
     this.#clock.harness.setTimeout(() => void (reached = true), ms);
     await drain();
@@ -239,79 +174,44 @@ export class ScriptedNetwork {
       if (failed) record.error = errorRecord(error);
     };
     try {
-      Promise.resolve(stop()).then(
-        () => finish(),
-        (error: unknown) => finish(error, true),
-      );
+      Promise.resolve(stop()).then(() => finish(), (error: unknown) => finish(error, true));
     } catch (error) {
       finish(error, true);
     }
     let reached = false;
     const deadline = this.#clock.harness.setTimeout(() => void (reached = true), graceMs);
     await drain();
-    while (
-      !settled &&
-      !reached &&
-      this.#clock.limit === undefined &&
-      this.#clock.timersAlive() > 0
-    ) {
+    while (!settled && !reached && this.#clock.limit === undefined && this.#clock.timersAlive() > 0) {
       this.#clock.fake.next();
       await drain();
     }
     this.#clock.harness.clearTimeout(deadline);
     record.pathTimersAlive = this.#clock.path.stats.alive;
-    record.pendingAttempts = this.#network.pendingAttempts();
+    record.pendingAttempts = this.#core.network.pendingAttempts();
   }
 
   /** The scripted events as a timeline (for telling the run). */
   timeline(): Timeline {
-    return {
-      format: timelineFormat,
-      seed: this.#seed,
-      config: structuredClone(scriptedConfig),
-      events: [...this.#events],
-    };
+    return { format: timelineFormat, seed: this.#seed, config: structuredClone(scriptedConfig), events: [...this.#events] };
   }
 
   /** What happened so far, as a history; `requests` are the logical requests the holder tracked. */
   history(requests: RequestRecord[] = []): History {
-    const clock = this.#clock;
-    const network = this.#network;
-    const history: History = {
-      format: historyFormat,
+    const history = this.#core.history({
       seed: this.#seed,
       config: structuredClone(scriptedConfig),
-      endedAt: clock.now(),
       start: { result: 'ok', settledAt: 0 },
-      sockets: network.sockets.map((socket) => socket.record),
-      inbound: this.#inbound,
       requests,
-      attempts: network.attempts,
-      server: this.#server.snapshot(),
-      timers: {
-        path: timerRecord(clock.path.stats),
-        network: timerRecord(clock.network.stats),
-        harness: timerRecord(clock.harness.stats),
-        ...(clock.library.stats.created > 0 ? { library: timerRecord(clock.library.stats) } : {}),
-        firedTotal: clock.timersFired,
-      },
-      connects: { count: network.connectTimes.length, at: network.connectTimes },
-      networkEvents: this.#networkEvents,
+      stop: { ...this.#stop },
       unhandledRejections: [],
       thrown: [],
       logs: [],
       logsDropped: 0,
-      stop: { ...this.#stop },
-    };
-    if (clock.limit !== undefined) history.limit = clock.limit;
-    if (network.unmodelled !== undefined) history.unmodelled = network.unmodelled;
+    });
     return structuredClone(history);
   }
 
-  /**
-   * Ends the run: the globals and `makeWASocket` are the process's own again; timers left never
-   * fire. Idempotent.
-   */
+  /** Ends the run: the globals and `makeWASocket` are the process's own again; timers left never fire. Idempotent. */
   close(): void {
     const undo = this.#undo;
     if (undo === undefined) return;
@@ -328,42 +228,7 @@ export class ScriptedNetwork {
   }
 
   #record(event: TimelineEvent): void {
-    if (this.#events.length >= scriptedEventsMax)
-      throw new RangeError(`a scripted network holds at most ${scriptedEventsMax} events`);
+    if (this.#events.length >= scriptedEventsMax) throw new RangeError(`a scripted network holds at most ${scriptedEventsMax} events`);
     this.#events.push(event);
   }
-
-  #jidOf(chat: string, group: boolean): string {
-    let jid = this.#jids.get(chat);
-    if (jid === undefined) {
-      const n = String(this.#jids.size + 1);
-      jid = group
-        ? `120363${n.padStart(12, '0')}@g.us`
-        : `1555${n.padStart(7, '0')}@s.whatsapp.net`;
-      this.#jids.set(chat, jid);
-      this.#chatNames.set(jid, chat);
-    }
-    return jid;
-  }
-
-  #emitted(id: string, generation: number, type: 'notify' | 'append'): void {
-    const record = this.#inboundById.get(id);
-    if (record === undefined) return;
-    const at = this.now();
-    if (record.emittedAt === undefined) {
-      record.emittedAt = at;
-      record.generation = generation;
-    }
-    if (record.deliveries.length < 100) record.deliveries.push({ at, generation, type });
-  }
-}
-
-function timerRecord(stats: TimerStats): TimerRecord {
-  return {
-    created: stats.created,
-    cleared: stats.cleared,
-    fired: stats.fired,
-    aliveAtEnd: stats.alive,
-    aliveMax: stats.aliveMax,
-  };
 }

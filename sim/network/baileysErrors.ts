@@ -5,7 +5,14 @@
  * compares every one with what Baileys' own code produces.
  */
 import { Boom } from '@hapi/boom';
-import { baileysErrorShapes, type ErrorShape } from '../../src/baileysFacts.js';
+import {
+  baileysErrorShapes,
+  webSocketErrorStatusCode,
+  type ErrorShape,
+} from '../../src/baileysFacts.js';
+import { dropErrorFacts, type DropErrorFact, type DropReason } from '../../src/dropFacts.js';
+
+export type { DropReason } from '../../src/dropFacts.js';
 
 /**
  * Builds an error without capturing a stack trace. Stack capture dominates the cost of a Boom
@@ -21,60 +28,6 @@ function stackless<T>(build: () => T): T {
     Error.stackTraceLimit = limit;
   }
 }
-
-/**
- * Why a fake connection ends from outside (the timeline's `drop.reason`):
- * - `connectionClosed`, `connectionReset`, `wsClose`: the server closes the TCP connection (FIN,
- *   RST) or the WebSocket (a close frame without a code): 428 `Connection Terminated`;
- * - `connectionResetUnread`: the server resets the TCP connection and the RST reaches the bot's
- *   host at once, but its event loop has not read it yet: a write until then fails with a plain
- *   `Error('write ECONNRESET')`; then 428 `Connection Terminated`;
- * - `streamEnd`: the server ends the XML stream: 428 `Connection Terminated by Server`;
- * - `restartRequired` (515), `conflict` (440, another session took over), `loggedOut` (401, the
- *   device was removed), `serviceUnavailable` (503), `unknownStreamError` (500): stream errors;
- * - `connectionLost`: the link goes silent for good; Baileys' keep-alive notices and the socket
- *   closes 408 `Connection was lost` after ws's close timeout.
- */
-export type DropReason =
-  | 'connectionClosed'
-  | 'connectionReset'
-  | 'connectionResetUnread'
-  | 'wsClose'
-  | 'streamEnd'
-  | 'restartRequired'
-  | 'conflict'
-  | 'loggedOut'
-  | 'serviceUnavailable'
-  | 'unknownStreamError'
-  | 'connectionLost';
-
-/** Every drop reason, in a fixed order (for validation messages and generators). */
-export const dropReasons: readonly DropReason[] = Object.freeze([
-  'connectionClosed',
-  'connectionReset',
-  'connectionResetUnread',
-  'wsClose',
-  'streamEnd',
-  'restartRequired',
-  'conflict',
-  'loggedOut',
-  'serviceUnavailable',
-  'unknownStreamError',
-  'connectionLost',
-]);
-
-/**
- * Drop reasons that are stream errors (or the stream's end): sent as a frame on an open, logged-in
- * socket.
- */
-export const streamErrorReasons: ReadonlySet<DropReason> = new Set([
-  'streamEnd',
-  'restartRequired',
-  'conflict',
-  'loggedOut',
-  'serviceUnavailable',
-  'unknownStreamError',
-]);
 
 /** A stackless Boom with `shape`'s message and status code. */
 function boomOf(shape: ErrorShape): Boom {
@@ -99,19 +52,14 @@ export function timedOutError(): Boom {
  * `getCodeFromWSError` maps any error whose `code` starts with `E` to 408.
  */
 export function connectRefusedError(): Boom {
-  const cause = Object.assign(
-    stackless(() => new Error('connect ECONNREFUSED 127.0.0.1:443')),
-    {
-      errno: -111,
-      code: 'ECONNREFUSED',
-      syscall: 'connect',
-      address: '127.0.0.1',
-      port: 443,
-    },
-  );
-  return stackless(
-    () => new Boom(`WebSocket Error (${cause.message})`, { statusCode: 408, data: cause }),
-  );
+  const cause = Object.assign(stackless(() => new Error('connect ECONNREFUSED 127.0.0.1:443')), {
+    errno: -111,
+    code: 'ECONNREFUSED',
+    syscall: 'connect',
+    address: '127.0.0.1',
+    port: 443,
+  });
+  return webSocketError(cause);
 }
 
 /**
@@ -121,71 +69,26 @@ export function connectRefusedError(): Boom {
  */
 export function handshakeTimedOutError(): Boom {
   const cause = stackless(() => new Error('Opening handshake has timed out'));
-  return stackless(
-    () => new Boom(`WebSocket Error (${cause.message})`, { statusCode: 408, data: cause }),
-  );
+  return webSocketError(cause);
+}
+
+/** `mapWebSocketError` (Socket/socket.js): the ws error as `data`, its status from the facts. */
+function webSocketError(cause: Error): Boom {
+  const message = `WebSocket Error (${cause.message})`;
+  return stackless(() => new Boom(message, { statusCode: webSocketErrorStatusCode, data: cause }));
 }
 
 /**
- * The error a dropped connection ends with, per reason (the sources in rc14):
- * - connectionClosed, connectionReset(Unread), wsClose: `ws.on('close')`, 428 `Connection
- *   Terminated`;
- * - streamEnd: `CB:xmlstreamend`, 428 `Connection Terminated by Server`;
- * - stream errors: `CB:stream:error` through `getErrorCodeFromStreamError` (Utils/generics.js):
- *   the `code` attribute, else `CODE_MAP` of the first child's tag (`conflict` is 440), else 500;
- *   the message names the child tag (`unknown` without one; 515 reads `restart required`). So
- *   `loggedOut` (`code="401"` with `<conflict type="device_removed"/>`) says `Stream Errored
- *   (conflict)` like `conflict`: only the status code tells them apart;
- * - connectionLost: the keep-alive check, 408 `Connection was lost`.
+ * The error a dropped connection ends with, per reason: the shape and node data
+ * `src/dropFacts.ts` holds for it (with the rc14 source of each). The data is copied, so each
+ * error has its own, as each of rc14's does.
  */
 export function dropError(reason: DropReason): Boom {
-  return stackless(() => buildDropError(reason));
-}
-
-function buildDropError(reason: DropReason): Boom {
-  switch (reason) {
-    case 'connectionLost':
-      return new Boom(baileysErrorShapes.connectionLost.message, {
-        statusCode: baileysErrorShapes.connectionLost.statusCode,
-      });
-    case 'connectionClosed':
-    case 'connectionReset':
-    case 'connectionResetUnread':
-    case 'wsClose':
-      return new Boom(baileysErrorShapes.connectionTerminated.message, {
-        statusCode: baileysErrorShapes.connectionTerminated.statusCode,
-      });
-    case 'streamEnd':
-      return new Boom(baileysErrorShapes.streamEnd.message, {
-        statusCode: baileysErrorShapes.streamEnd.statusCode,
-      });
-    case 'restartRequired':
-      return new Boom(baileysErrorShapes.restartRequired.message, {
-        statusCode: baileysErrorShapes.restartRequired.statusCode,
-        // No child node: Baileys' `data: reasonNode || node` falls back to the stream:error node.
-        data: { tag: 'stream:error', attrs: { code: '515' } },
-      });
-    case 'conflict':
-      return new Boom(baileysErrorShapes.conflict.message, {
-        statusCode: baileysErrorShapes.conflict.statusCode,
-        data: { tag: 'conflict', attrs: { type: 'replaced' } },
-      });
-    case 'loggedOut':
-      return new Boom(baileysErrorShapes.loggedOut.message, {
-        statusCode: baileysErrorShapes.loggedOut.statusCode,
-        data: { tag: 'conflict', attrs: { type: 'device_removed' } },
-      });
-    case 'serviceUnavailable':
-      return new Boom(baileysErrorShapes.serviceUnavailable.message, {
-        statusCode: baileysErrorShapes.serviceUnavailable.statusCode,
-        data: { tag: 'stream:error', attrs: { code: '503' } },
-      });
-    case 'unknownStreamError':
-      return new Boom(baileysErrorShapes.unknownStreamError.message, {
-        statusCode: baileysErrorShapes.unknownStreamError.statusCode,
-        data: { tag: 'stream:error', attrs: {} },
-      });
-  }
+  const { shape, data }: DropErrorFact = dropErrorFacts[reason];
+  const statusCode = shape.statusCode;
+  if (data === undefined) return stackless(() => new Boom(shape.message, { statusCode }));
+  const copy = { tag: data.tag, attrs: { ...data.attrs } };
+  return stackless(() => new Boom(shape.message, { statusCode, data: copy }));
 }
 
 /**
@@ -209,19 +112,10 @@ export function presenceWithoutJidError(): TypeError {
   return stackless(() => new TypeError(message));
 }
 
-/**
- * `CB:failure` at login (`Socket/socket.js`): `Connection Failure` with the reason as status code
- * (none: 500).
- */
+/** `CB:failure` at login (`Socket/socket.js`): `Connection Failure` with the reason as status code (none: 500). */
 export function loginFailureError(reason: number | null): Boom {
   const statusCode = reason ?? baileysErrorShapes.loginFailure.statusCode;
-  return stackless(
-    () =>
-      new Boom(baileysErrorShapes.loginFailure.message, {
-        statusCode,
-        data: { reason: reason === null ? undefined : String(reason) },
-      }),
-  );
+  return stackless(() => new Boom(baileysErrorShapes.loginFailure.message, { statusCode, data: { reason: reason === null ? undefined : String(reason) } }));
 }
 
 /** `getWAUploadToServer` (Utils/messages-media.js) after the last media host failed. */
@@ -235,7 +129,8 @@ export function mediaUploadFailedError(): Boom {
  */
 export function mediaConnError(): Boom {
   const { message, statusCode } = baileysErrorShapes.mediaConnError;
-  return stackless(() => new Boom(message, { statusCode, data: 500 }));
+  // The error node's code is its status: `<error code="500" text="internal-server-error">`.
+  return stackless(() => new Boom(message, { statusCode, data: statusCode }));
 }
 
 /**
@@ -264,3 +159,14 @@ export function allEncryptionsFailedError(): Boom {
 export function mediaConnUnansweredError(): TypeError {
   return stackless(() => new TypeError("Cannot read properties of undefined (reading 'attrs')"));
 }
+
+/** The stream:error nodes behind {@link dropError}, for the comparison test. */
+export const streamErrorNodes = Object.freeze({
+  restartRequired: { tag: 'stream:error', attrs: { code: '515' } },
+  conflict: { tag: 'stream:error', attrs: {}, content: [{ tag: 'conflict', attrs: { type: 'replaced' } }] },
+  loggedOut: {
+    tag: 'stream:error',
+    attrs: { code: '401' },
+    content: [{ tag: 'conflict', attrs: { type: 'device_removed' } }],
+  },
+});

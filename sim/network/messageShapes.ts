@@ -5,6 +5,7 @@
  */
 import type { BaileysEventMap, WAMessage } from '@whiskeysockets/baileys';
 import { ACCOUNT_RESTRICTED_TEXT, NACK_REASONS, proto } from '@whiskeysockets/baileys';
+import { defaultMemberJidOf } from '../chatJids.js';
 import type { FrameKind, QueuedInbound, ReceiptForBot } from './server.js';
 
 /** The `connection.update` `close` payload Baileys emits from `end(error)`. */
@@ -13,23 +14,6 @@ export function closeUpdate(
   now: number,
 ): BaileysEventMap['connection.update'] {
   return { connection: 'close', lastDisconnect: { error, date: new Date(now) } };
-}
-
-/**
- * The JID of member `index` of a group chat: `1666`, the group's chat number (4 digits), the
- * member's number (3 digits). Member 0 writes the messages that name no participant. Apart from
- * every 1:1 chat's JID (`1555…`), so a reply sent to a member instead of the group lands in a
- * chat of its own.
- */
-export function memberJid(groupJid: string, index: number): string {
-  const digits = groupJid.slice('120363'.length, groupJid.indexOf('@'));
-  const chatNumber = String(Number.parseInt(digits, 10));
-  return `1666${chatNumber.padStart(4, '0')}${String(index).padStart(3, '0')}@s.whatsapp.net`;
-}
-
-/** The member of a group chat who writes the messages that name no participant. */
-export function defaultMemberJidOf(groupJid: string): string {
-  return memberJid(groupJid, 0);
 }
 
 /**

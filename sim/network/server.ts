@@ -10,7 +10,7 @@
  * first such tag anywhere in the text, so a send path that adds a prefix still gets counted.
  */
 
-import type { InboundKind } from '../history.js';
+import type { InboundKind } from '../inboundKinds.js';
 
 /** Marks a logical reply key inside a message text or caption. */
 const keyTagPattern = /\[key=([A-Za-z0-9_.:-]{1,64})\]/;

@@ -42,7 +42,7 @@ import {
 import { extractGroupMetadata } from '@whiskeysockets/baileys/lib/Socket/groups.js';
 import { Boom } from '@hapi/boom';
 import type { SocketChannel } from './socketChannel.js';
-import { defaultMemberJidOf } from './messageShapes.js';
+import { defaultMemberJidOf } from '../chatJids.js';
 import { connectionClosedError } from './baileysErrors.js';
 import { iqError, intentionalLogoutError, missingGroupNodeError } from './surfaceErrors.js';
 import { countCall } from './wsFacade.js';

@@ -8,7 +8,7 @@ import { initAuthCreds } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from '../../sim/clock.js';
 import { FakeNetwork, type NetworkOptions } from '../../sim/network/fakeNetwork.js';
-import { defaultMemberJidOf } from '../../sim/network/messageShapes.js';
+import { defaultMemberJidOf } from '../../sim/chatJids.js';
 import { ServerModel } from '../../sim/network/server.js';
 import { simulatedAccount } from '../../sim/network/socketChannel.js';
 import { UnmodelledMemberError } from '../../sim/network/socketSurface.js';

@@ -14,7 +14,7 @@ import type {
   SocketLike,
   TimerHandle,
 } from '../../src/ports.js';
-import { dropReasons } from '../../sim/network/baileysErrors.js';
+import { dropReasons } from '../../src/dropFacts.js';
 import { VirtualClock } from '../../sim/clock.js';
 import { FakeNetwork, type NetworkOptions } from '../../sim/network/fakeNetwork.js';
 import { messageIdSource, streamFor } from '../../sim/random.js';

@@ -5,7 +5,7 @@
 import { DisconnectReason } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
 import * as fakeErrors from '../../sim/network/baileysErrors.js';
-import { dropReasons } from '../../sim/network/baileysErrors.js';
+import { dropReasons } from '../../src/dropFacts.js';
 import { errorRecord } from '../../sim/history.js';
 import { errorInWords, statusCodeWords } from '../../src/errorWords.js';
 
