@@ -18,7 +18,13 @@ export type { LoopLimitRecord } from './clock.js';
 export type { GlobalName, GlobalUse } from './globals.js';
 export type { SocketTimings } from '../src/baileysFacts.js';
 export type { InboundKind } from './inboundKinds.js';
-export type { FrameRecord, PresenceRecord, ServerRecord, SessionRecord, VisibleRecord } from './network/server.js';
+export type {
+  FrameRecord,
+  PresenceRecord,
+  ServerRecord,
+  SessionRecord,
+  VisibleRecord,
+} from './network/server.js';
 export type { RetryAnswer, RetryRequestRecord } from './network/server.js';
 export type { SiteRecord } from './sites.js';
 
@@ -58,7 +64,8 @@ export type SocketState = 'connecting' | 'open' | 'closing' | 'closed';
  * - `silent`: the link went silent and Baileys' keep-alive ended the socket (408);
  * - `end`: the path called `end()` first.
  */
-export type SocketCause = 'refused' | 'hang' | 'upgradeRejected' | 'loginFailure' | 'drop' | 'replaced' | 'silent' | 'end';
+export type SocketCause =
+  'refused' | 'hang' | 'upgradeRejected' | 'loginFailure' | 'drop' | 'replaced' | 'silent' | 'end';
 
 /** `on` / `off` counts of one event's listeners on one socket. */
 export interface ListenerCount {
@@ -101,7 +108,10 @@ export interface SocketRecord {
   refused: boolean;
   /** The Baileys timings this socket ran with: the path's socket config, else Baileys' defaults. */
   timings: SocketTimings;
-  /** Listener counts per event (`connection.update`, `messages.upsert`, ...), over the socket's life. */
+  /**
+   * Listener counts per event (`connection.update`, `messages.upsert`, ...), over the socket's
+   * life.
+   */
   listeners: Record<string, ListenerCount>;
   /**
    * Calls of the socket's modelled members besides sending (`logout`, `readMessages`, `ws.close`,
@@ -129,7 +139,10 @@ export interface UnmodelledRecord {
 export interface InboundDelivery {
   at: number;
   generation: number;
-  /** `notify` when it arrived live; `append` when it was queued while the bot was offline (or redelivered). */
+  /**
+   * `notify` when it arrived live; `append` when it was queued while the bot was offline (or
+   * redelivered).
+   */
   type: 'notify' | 'append';
 }
 
@@ -149,7 +162,10 @@ export interface InboundRecord {
   /** First `messages.upsert` emission (on socket `generation`); absent if never delivered. */
   emittedAt?: number;
   generation?: number;
-  /** Every emission to the path: the first, redeliveries after a lost receipt, re-emissions after a listener threw. */
+  /**
+   * Every emission to the path: the first, redeliveries after a lost receipt, re-emissions after a
+   * listener threw.
+   */
   deliveries: InboundDelivery[];
   /** When the path handed the harness its `InboundMessage` (first time). */
   receivedAt?: number;
@@ -223,7 +239,9 @@ export interface AttemptRecord {
    * `queryTimeouts`, known before the timeout fires.
    */
   queriesStalled?: number;
-  /** The server nacked the message (`messages.update` status ERROR): the recipient never sees it. */
+  /**
+   * The server nacked the message (`messages.update` status ERROR): the recipient never sees it.
+   */
   nacked?: true;
   /**
    * A media send whose upload the media host took and never answered: rc14 sets no upload
@@ -256,7 +274,10 @@ export interface TimerRecord {
   /** Alive when the run ended (after `stop()` for the path's view). */
   aliveAtEnd: number;
   aliveMax: number;
-  /** The path's view only: the first {@link pendingTimersMax} timers alive at the end; absent when none. */
+  /**
+   * The path's view only: the first {@link pendingTimersMax} timers alive at the end; absent when
+   * none.
+   */
   pending?: PendingTimerRecord[];
 }
 
@@ -334,7 +355,9 @@ export interface ExitRecord {
 
 /** How the run ended for the send path. */
 export interface StopRecord {
-  /** What made the harness call `stop()`: a `stop` event, every request settled, or the deadline. */
+  /**
+   * What made the harness call `stop()`: a `stop` event, every request settled, or the deadline.
+   */
   reason?: 'event' | 'settled' | 'deadline';
   requestedAt?: number;
   completedAt?: number;
@@ -365,7 +388,10 @@ export interface RestartRecord {
   stopError?: ErrorRecord;
   /** Send-path timers alive when that `stop()` settled: what the stopped path left behind. */
   pathTimersAlive: number;
-  /** When the new path's `start()` was called; absent if never (its stop hung, or the run's stop came first). */
+  /**
+   * When the new path's `start()` was called; absent if never (its stop hung, or the run's stop
+   * came first).
+   */
   startedAt?: number;
   /** How the new path's `start()` ended (absent if it was never called). */
   startResult?: 'ok' | 'rejected' | 'pending';
@@ -396,11 +422,20 @@ export interface History {
    * Timer counts per clock view. `library`: timers Baileys and its dependencies made through the
    * intercepted globals of a module audited as written (not the path's); absent when none.
    */
-  timers: { path: TimerRecord; network: TimerRecord; harness: TimerRecord; library?: TimerRecord; firedTotal: number };
+  timers: {
+    path: TimerRecord;
+    network: TimerRecord;
+    harness: TimerRecord;
+    library?: TimerRecord;
+    firedTotal: number;
+  };
   connects: { count: number; at: number[] };
   unhandledRejections: { at: number; error: ErrorRecord }[];
   thrown: ThrownRecord[];
-  /** Inbound messages the path handed over that the harness never sent (unknown id); absent when none. */
+  /**
+   * Inbound messages the path handed over that the harness never sent (unknown id); absent when
+   * none.
+   */
   strayInbound?: { at: number; id: string }[];
   /** Network faults and heals, when they fired (virtual ms). */
   networkEvents: NetworkEventRecord[];
@@ -420,7 +455,10 @@ export interface History {
    * settled, so a request's `calledAt` may be later than its `requestedAt`. Absent: no limit.
    */
   repliesPerChatMax?: number;
-  /** The first call of a socket member the fake does not model, if any (see {@link UnmodelledRecord}). */
+  /**
+   * The first call of a socket member the fake does not model, if any (see {@link
+   * UnmodelledRecord}).
+   */
   unmodelled?: UnmodelledRecord;
   /** The bot's restarts, in time order; absent when the timeline has none. */
   restarts?: RestartRecord[];
@@ -430,7 +468,9 @@ export interface History {
    * see sim/globals.ts.
    */
   globalsUsed?: GlobalUse[];
-  /** Where the path made its sockets and pending timers, when asked (not part of the fingerprint). */
+  /**
+   * Where the path made its sockets and pending timers, when asked (not part of the fingerprint).
+   */
   sites?: CreationSites;
   /**
    * The order the facts were recorded in (journal.ts): kind and id, pair after pair. Facts of
@@ -471,7 +511,12 @@ export function outcomeOfError(error: unknown): 'fail' | 'info' {
 }
 
 /** Limits of {@link jsonSafe}: values from a send path can be anything, even cyclic. */
-export const jsonSafeLimits = Object.freeze({ depthMax: 6, keysMax: 50, itemsMax: 100, stringLengthMax: 2000 });
+export const jsonSafeLimits = Object.freeze({
+  depthMax: 6,
+  keysMax: 50,
+  itemsMax: 100,
+  stringLengthMax: 2000,
+});
 
 /** The process's `Date`, taken at load: during a run the global may be the tripwire's. */
 const ProcessDate = Date;
@@ -483,7 +528,9 @@ const ProcessDate = Date;
 export function jsonSafe(value: unknown, depth = 0): unknown {
   switch (typeof value) {
     case 'string':
-      return value.length > jsonSafeLimits.stringLengthMax ? value.slice(0, jsonSafeLimits.stringLengthMax) + '…' : value;
+      return value.length > jsonSafeLimits.stringLengthMax
+        ? value.slice(0, jsonSafeLimits.stringLengthMax) + '…'
+        : value;
     case 'number':
       return Number.isFinite(value) ? value : String(value);
     case 'boolean':
@@ -499,9 +546,11 @@ export function jsonSafe(value: unknown, depth = 0): unknown {
   }
   if (value === null) return null;
   if (depth >= jsonSafeLimits.depthMax) return '[depth]';
-  if (value instanceof Uint8Array || value instanceof ArrayBuffer) return { $bytes: value.byteLength };
+  if (value instanceof Uint8Array || value instanceof ArrayBuffer)
+    return { $bytes: value.byteLength };
   if (value instanceof Error) return errorRecord(value);
-  if (value instanceof ProcessDate) return Number.isFinite(value.getTime()) ? value.toISOString() : 'Invalid Date';
+  if (value instanceof ProcessDate)
+    return Number.isFinite(value.getTime()) ? value.toISOString() : 'Invalid Date';
   if (Array.isArray(value)) {
     const n = Math.min(value.length, jsonSafeLimits.itemsMax);
     const out: unknown[] = new Array(n);
@@ -526,7 +575,9 @@ export function canonicalJson(value: unknown): string {
     return value === undefined ? 'null' : JSON.stringify(value);
   }
   if (Array.isArray(value)) {
-    return '[' + value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',') + ']';
+    return (
+      '[' + value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',') + ']'
+    );
   }
   const record = value as Record<string, unknown>;
   const parts: string[] = [];

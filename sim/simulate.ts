@@ -13,7 +13,13 @@
  *
  * Same timeline, same factory, same options: the same history, byte for byte.
  */
-import type { InboundMessage, SendPath, SendPathFactory, SimEnv, SocketFactory } from '../src/ports.js';
+import type {
+  InboundMessage,
+  SendPath,
+  SendPathFactory,
+  SimEnv,
+  SocketFactory,
+} from '../src/ports.js';
 import { timerDelayMsMax, VirtualClock, drain, type ClockLimits } from './clock.js';
 import { builtInFaults, type FaultRegistry } from './faults/index.js';
 import type { FakeNetwork, NetworkOptions } from './network/fakeNetwork.js';
@@ -32,10 +38,22 @@ import {
   type ThrownRecord,
   type ExitRecord,
 } from './history.js';
-import { checkGlobalsMode, enterGlobals, globalsHeld, globalUsesMax, type GlobalName, type GlobalsMode, type GlobalUse } from './globals.js';
+import {
+  checkGlobalsMode,
+  enterGlobals,
+  globalsHeld,
+  globalUsesMax,
+  type GlobalName,
+  type GlobalsMode,
+  type GlobalUse,
+} from './globals.js';
 import { installInterception, interceptionInstalled } from './intercept/install.js';
 import { captureOutput, outputCaptureActive, OutputRecorder } from './intercept/console.js';
-import { captureProcessExit, isProcessExitSignal, type CapturedExit } from './intercept/processExit.js';
+import {
+  captureProcessExit,
+  isProcessExitSignal,
+  type CapturedExit,
+} from './intercept/processExit.js';
 import { ChatLanes } from './chatLanes.js';
 import { CapturingLogger, type LogSink } from './logger.js';
 import type { ProgressBoard } from './progress.js';
@@ -69,7 +87,10 @@ export interface SimulateOptions {
   network?: Partial<NetworkOptions>;
   /** Server dedupes by message id (default true). */
   dedupeById?: boolean;
-  /** Extra virtual time after the last request's deadline before the harness stops the path (default 60 s). */
+  /**
+   * Extra virtual time after the last request's deadline before the harness stops the path (default
+   * 60 s).
+   */
   settleMarginMs?: number;
   /** Virtual time `stop()` may take before the run is cut with a `LoopLimit` (default 10 min). */
   stopGraceMs?: number;
@@ -97,7 +118,9 @@ export interface SimulateOptions {
    * that bot would (sim/chatLanes.ts). Recorded in the history.
    */
   repliesPerChatMax?: number;
-  /** Requests of one kind in flight per run before the harness refuses more (limit; default 10,000). */
+  /**
+   * Requests of one kind in flight per run before the harness refuses more (limit; default 10,000).
+   */
   inboundQueueMax?: number;
   /** The network event kinds the timeline may use (default: the built-in {@link builtInFaults}). */
   faults?: FaultRegistry;
@@ -136,8 +159,10 @@ export class SimulationBusyError extends Error {
   override readonly name = 'SimulationBusyError';
   constructor() {
     super(
-      'simulate(): another run is in progress in this process; await each simulate() before starting the next ' +
-        "(or pass captureUnhandledRejections: false and globals: 'untouched', and judge no rejections nor global calls)",
+      'simulate(): another run is in progress in this process; await each simulate() ' +
+        'before starting the next ' +
+        "(or pass captureUnhandledRejections: false and globals: 'untouched', and judge " +
+        'no rejections nor global calls)',
     );
   }
 }
@@ -147,13 +172,19 @@ export class SimulationBusyError extends Error {
  * capture unhandled rejections (the default) go one at a time per process: a second one started
  * before the first settled rejects with {@link SimulationBusyError}.
  */
-export async function simulate(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions = {}): Promise<History> {
+export async function simulate(
+  timeline: Timeline,
+  factory: SendPathFactory,
+  options: SimulateOptions = {},
+): Promise<History> {
   const globals = checkGlobalsMode(options.globals);
   const rejections = options.captureUnhandledRejections ?? true;
   // A module imported with its output captured (properties/paths/capturedImport.ts) holds it too.
   const held = capturingRun !== undefined || processCaptured || outputCaptureActive();
-  if ((rejections || (options.captureProcess ?? rejections)) && held) throw new SimulationBusyError();
-  if (globals !== 'untouched' && (globalsHeld() || interceptionInstalled())) throw new SimulationBusyError();
+  if ((rejections || (options.captureProcess ?? rejections)) && held)
+    throw new SimulationBusyError();
+  if (globals !== 'untouched' && (globalsHeld() || interceptionInstalled()))
+    throw new SimulationBusyError();
   const run = new Run(timeline, factory, options);
   return run.execute();
 }
@@ -198,7 +229,15 @@ class Run {
   readonly #thrown: ThrownRecord[] = [];
   readonly #rejections: History['unhandledRejections'] = [];
   readonly #strayInbound: { at: number; id: string }[] = [];
-  readonly #inboundById = new Map<string, { index: number; record: InboundRecord; received: InboundMessage | undefined; waiting: PendingCall[] }>();
+  readonly #inboundById = new Map<
+    string,
+    {
+      index: number;
+      record: InboundRecord;
+      received: InboundMessage | undefined;
+      waiting: PendingCall[];
+    }
+  >();
   readonly #inboundByMsg = new Map<string, string>();
   readonly #requests: RequestRecord[] = [];
   readonly #requestByEvent = new Map<number, RequestRecord>();
@@ -213,30 +252,61 @@ class Run {
   #deadlineTimer: unknown;
   #stopDeadlineAt: number;
   readonly #start: History['start'] = { result: 'pending' };
-  readonly #stop: StopRecord = { result: 'not-requested', pendingAttempts: 0, pendingRequests: 0, pathTimersAlive: 0 };
+  readonly #stop: StopRecord = {
+    result: 'not-requested',
+    pendingAttempts: 0,
+    pendingRequests: 0,
+    pathTimersAlive: 0,
+  };
   #stopFinished = false;
   #path: SendPath | undefined;
   #env: SimEnv | undefined;
   /** What the path persists: it outlives every restart of the run. */
   readonly #store = new SimStore();
-  /** Paths built so far (1 before the first restart): a handover counts for the bot only from the newest. */
+  /**
+   * Paths built so far (1 before the first restart): a handover counts for the bot only from the
+   * newest.
+   */
   #pathsBuilt = 0;
   readonly #restarts: RestartRecord[] = [];
-  /** A restart under way: its old path is stopping, or the bot is down; the new path not started yet. */
+  /**
+   * A restart under way: its old path is stopping, or the bot is down; the new path not started
+   * yet.
+   */
   #restarting: RestartInProgress | undefined;
   /** The stacks sockets were made from, by generation, when creation sites are recorded. */
   readonly #socketStacks: Map<number, { stack: CapturedStack; call: string }> | undefined;
-  /** The `makeWASocket` the path gets: the network's, or one that notes where it was called from. */
+  /**
+   * The `makeWASocket` the path gets: the network's, or one that notes where it was called from.
+   */
   readonly #makeSocket: SocketFactory;
 
   constructor(timeline: Timeline, factory: SendPathFactory, options: SimulateOptions) {
     this.#timeline = timeline;
     this.#factory = factory;
     this.#faults = options.faults ?? builtInFaults;
-    const settleMarginMs = boundedOption('settleMarginMs', options.settleMarginMs, settleMarginMsDefault, 0, 86_400_000);
-    const stopGraceMs = boundedOption('stopGraceMs', options.stopGraceMs, stopGraceMsDefault, 0, 86_400_000);
+    const settleMarginMs = boundedOption(
+      'settleMarginMs',
+      options.settleMarginMs,
+      settleMarginMsDefault,
+      0,
+      86_400_000,
+    );
+    const stopGraceMs = boundedOption(
+      'stopGraceMs',
+      options.stopGraceMs,
+      stopGraceMsDefault,
+      0,
+      86_400_000,
+    );
     const logsMax = boundedOption('logsMax', options.logsMax, logsMaxDefault, 0, 10_000_000);
-    const inboundQueueMax = boundedOption('inboundQueueMax', options.inboundQueueMax, inboundQueueMaxDefault, 1, 10_000_000);
+    const inboundQueueMax = boundedOption(
+      'inboundQueueMax',
+      options.inboundQueueMax,
+      inboundQueueMaxDefault,
+      1,
+      10_000_000,
+    );
     this.#capture = options.captureUnhandledRejections ?? true;
     this.#captureProcess = options.captureProcess ?? this.#capture;
     this.#lanes = new ChatLanes(options.repliesPerChatMax);
@@ -249,19 +319,26 @@ class Run {
     let aftermathUntil = -1;
     for (const event of timeline.events) {
       lastEventAt = Math.max(lastEventAt, event.at);
-      if (event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing') lastRequestAt = event.at;
-      if (event.do === 'restart') lastEventAt = Math.max(lastEventAt, event.at + (event.downMs ?? 0));
+      if (event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing')
+        lastRequestAt = event.at;
+      if (event.do === 'restart')
+        lastEventAt = Math.max(lastEventAt, event.at + (event.downMs ?? 0));
       const until = this.#faults.get(event.do)?.aftermathUntil?.(event);
       if (until !== undefined) aftermathUntil = Math.max(aftermathUntil, until);
     }
-    const requestDeadlineAt = lastRequestAt < 0 ? 0 : lastRequestAt + timeline.config.replyDeadlineMs + settleMarginMs;
+    const requestDeadlineAt =
+      lastRequestAt < 0 ? 0 : lastRequestAt + timeline.config.replyDeadlineMs + settleMarginMs;
     // A reply lost to a fault may only be found out later: give the path that time.
-    const aftermathDeadlineAt = aftermathUntil < 0 || lastRequestAt < 0 ? 0 : aftermathUntil + settleMarginMs;
+    const aftermathDeadlineAt =
+      aftermathUntil < 0 || lastRequestAt < 0 ? 0 : aftermathUntil + settleMarginMs;
     this.#stopDeadlineAt = Math.max(lastEventAt, requestDeadlineAt, aftermathDeadlineAt);
     // Calls held back for their turn in a chat may each push the stop deadline back by a deadline.
     const requests = this.#lanes.limited ? timeline.events.filter(isRequest).length : 0;
     const heldBackMs = requests * (timeline.config.replyDeadlineMs + settleMarginMs);
-    const virtualTimeMsMax = Math.min(this.#stopDeadlineAt + heldBackMs + stopGraceMs, timerDelayMsMax);
+    const virtualTimeMsMax = Math.min(
+      this.#stopDeadlineAt + heldBackMs + stopGraceMs,
+      timerDelayMsMax,
+    );
     this.#clock = new VirtualClock({ virtualTimeMsMax, ...options.limits });
     this.#clock.path.onThrow = (error) => this.#recordThrown('timer', error);
 
@@ -292,7 +369,9 @@ class Run {
    * The network's `makeWASocket`, noting each socket in the journal, and the stack of each call
    * by the socket's generation when creation sites are recorded.
    */
-  #notingMakeSocket(stacks: Map<number, { stack: CapturedStack; call: string }> | undefined): SocketFactory {
+  #notingMakeSocket(
+    stacks: Map<number, { stack: CapturedStack; call: string }> | undefined,
+  ): SocketFactory {
     const network = this.#network;
     const journal = this.#journal;
     const call = this.#globals === 'intercept' ? 'makeWASocket' : 'env.makeSocket';
@@ -357,7 +436,12 @@ class Run {
         now: () => this.#clock.now(),
         draw: () => (this.#globalsStream ??= streamFor(this.#timeline.seed, 'globals')).uniform(),
         record: (name) => this.#recordGlobalUse(name),
-        intercept: () => installInterception({ clock: this.#clock, seed: this.#timeline.seed, makeSocket: this.#makeSocket }),
+        intercept: () =>
+          installInterception({
+            clock: this.#clock,
+            seed: this.#timeline.seed,
+            makeSocket: this.#makeSocket,
+          }),
         watchImmediates: () => this.#clock.watchImmediates(),
         immediateQueued: () => this.#clock.immediateQueued(),
       });
@@ -426,15 +510,22 @@ class Run {
     this.#timeline.events.forEach((event, index) => {
       clock.harness.setTimeout(() => this.#fire(event, index), event.at);
     });
-    this.#deadlineTimer = clock.harness.setTimeout(() => this.#requestStop('deadline'), this.#stopDeadlineAt);
+    this.#deadlineTimer = clock.harness.setTimeout(
+      () => this.#requestStop('deadline'),
+      this.#stopDeadlineAt,
+    );
     this.#startPath(this.#start);
   }
 
   /**
    * Builds a path from the factory and starts it, recording how `start()` ends in `outcome` (the
-   * run's start, or a restart's). A path built by a restart gets the same env: ports, store, config.
+   * run's start, or a restart's). A path built by a restart gets the same env: ports, store,
+   * config.
    */
-  #startPath(outcome: { result?: 'ok' | 'rejected' | 'pending'; settledAt?: number; error?: ErrorRecord }, restart?: RestartRecord): void {
+  #startPath(
+    outcome: { result?: 'ok' | 'rejected' | 'pending'; settledAt?: number; error?: ErrorRecord },
+    restart?: RestartRecord,
+  ): void {
     const clock = this.#clock;
     const built = ++this.#pathsBuilt;
     const settle = (result: 'ok' | 'rejected', error?: unknown): void => {
@@ -469,7 +560,8 @@ class Run {
    * over again.
    */
   #restart(event: RestartEvent, index: number): void {
-    // Stopped for good already, or still down (its old path's stop never settled): nothing to restart.
+    // Stopped for good already, or still down (its old path's stop never settled): nothing to
+    // restart.
     if (this.#stop.requestedAt !== undefined || this.#restarting !== undefined) return;
     const record = restartBegun(index, this.#clock.now());
     this.#restarts.push(record);
@@ -488,7 +580,14 @@ class Run {
       this.#recordThrown('stop', error);
       stopping = Promise.reject(error);
     }
-    const restarting: RestartInProgress = { record, stopped: stopping.then(() => undefined, () => undefined), cancelled: false };
+    const restarting: RestartInProgress = {
+      record,
+      stopped: stopping.then(
+        () => undefined,
+        () => undefined,
+      ),
+      cancelled: false,
+    };
     this.#restarting = restarting;
     stopping.then(
       () => this.#restartStopped(restarting, event, undefined, false),
@@ -497,9 +596,19 @@ class Run {
   }
 
   /** The old path's stop() settled: the new path starts when the downtime is over. */
-  #restartStopped(restarting: RestartInProgress, event: RestartEvent, error: unknown, failed: boolean): void {
+  #restartStopped(
+    restarting: RestartInProgress,
+    event: RestartEvent,
+    error: unknown,
+    failed: boolean,
+  ): void {
     const clock = this.#clock;
-    restartStopSettled(restarting.record, clock.now(), clock.path.stats.alive, failed ? errorRecord(error) : undefined);
+    restartStopSettled(
+      restarting.record,
+      clock.now(),
+      clock.path.stats.alive,
+      failed ? errorRecord(error) : undefined,
+    );
     const startAt = Math.max(clock.now(), event.at + (event.downMs ?? 0));
     clock.harness.setTimeout(() => {
       if (restarting.cancelled) return;
@@ -520,7 +629,11 @@ class Run {
     if (this.#exited !== undefined) return true;
     const allFired = this.#eventsFired === this.#timeline.events.length;
     const quiet = allFired && this.#unsettled === 0 && this.#restarting === undefined;
-    if (this.#stop.requestedAt === undefined && quiet && !this.#network.lossUnsettled(this.#clock.path.stats.alive > 0)) {
+    if (
+      this.#stop.requestedAt === undefined &&
+      quiet &&
+      !this.#network.lossUnsettled(this.#clock.path.stats.alive > 0)
+    ) {
       this.#requestStop('settled');
       // stop() was called outside any timer: what it does now happens before the next timer fires.
       this.#clock.drainFirst();
@@ -589,7 +702,12 @@ class Run {
     }
     record.handedCount++;
     // A path stopped or stopping for a restart hands a bot that is shutting down: nothing answers.
-    if (entry.received !== undefined || built !== this.#pathsBuilt || this.#restarting !== undefined) return;
+    if (
+      entry.received !== undefined ||
+      built !== this.#pathsBuilt ||
+      this.#restarting !== undefined
+    )
+      return;
     entry.received = message;
     entry.record.receivedAt ??= now;
     if (entry.waiting.length === 0) return;
@@ -614,7 +732,11 @@ class Run {
       if (event.do === 'reply') {
         result = message.reply(replyText(event.key, event.to));
       } else if (event.do === 'sendMedia') {
-        result = message.sendMedia({ kind: event.kind, caption: mediaCaption(event.key, event.kind, event.to), bytes: event.bytes ?? 1000 });
+        result = message.sendMedia({
+          kind: event.kind,
+          caption: mediaCaption(event.key, event.kind, event.to),
+          bytes: event.bytes ?? 1000,
+        });
       } else {
         result = message.sendComposing();
       }
@@ -657,7 +779,10 @@ class Run {
     if (this.#stop.requestedAt !== undefined || dueAt <= this.#stopDeadlineAt) return;
     this.#stopDeadlineAt = dueAt;
     this.#clock.harness.clearTimeout(this.#deadlineTimer);
-    this.#deadlineTimer = this.#clock.harness.setTimeout(() => this.#requestStop('deadline'), dueAt - this.#clock.now());
+    this.#deadlineTimer = this.#clock.harness.setTimeout(
+      () => this.#requestStop('deadline'),
+      dueAt - this.#clock.now(),
+    );
   }
 
   #requestStop(reason: NonNullable<StopRecord['reason']>): void {
@@ -700,7 +825,8 @@ class Run {
   }
 
   #recordGlobalUse(name: GlobalName): void {
-    if (this.#globalUses.length < globalUsesMax) this.#globalUses.push({ at: this.#clock.now(), name });
+    if (this.#globalUses.length < globalUsesMax)
+      this.#globalUses.push({ at: this.#clock.now(), name });
   }
 
   #recordThrown(where: ThrownRecord['where'], error: unknown): void {
@@ -746,7 +872,10 @@ class Run {
       if (site !== undefined) sites.sockets[generation] = site;
     }
     for (const timer of this.#clock.path.pending(pendingTimersMax)) {
-      const site = timer.origin?.stack === undefined ? undefined : siteOf(timer.origin.stack, timer.origin.call);
+      const site =
+        timer.origin?.stack === undefined
+          ? undefined
+          : siteOf(timer.origin.stack, timer.origin.call);
       if (site !== undefined) sites.timers[timer.id] = site;
     }
     return sites;
@@ -762,10 +891,18 @@ function randomPort(stream: { uniform(): number }): () => number {
   return () => stream.uniform();
 }
 
-function boundedOption(name: string, value: number | undefined, fallback: number, lo: number, hi: number): number {
+function boundedOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  lo: number,
+  hi: number,
+): number {
   if (value === undefined) return fallback;
   if (!Number.isInteger(value) || value < lo || value > hi) {
-    throw new RangeError(`simulate option ${name} must be an integer in [${lo}, ${hi}], got ${value}`);
+    throw new RangeError(
+      `simulate option ${name} must be an integer in [${lo}, ${hi}], got ${value}`,
+    );
   }
   return value;
 }

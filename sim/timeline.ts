@@ -1,13 +1,20 @@
 /**
- * The `baileys-sim/timeline@1` format (docs/ARCHITECTURE.md, "Timelines"): a seed, the send path's config and a list of
- * timed events. Loading validates the shape with zod and then the cross-event rules (time order,
- * references, uniqueness). Every problem is one line naming the place: `events[3].to: ...`.
+ * The `baileys-sim/timeline@1` format (docs/ARCHITECTURE.md, "Timelines"): a seed, the send path's
+ * config and a list of timed events. Loading validates the shape with zod and then the cross-event
+ * rules (time order, references, uniqueness). Every problem is one line naming the place:
+ * `events[3].to: ...`.
  */
 import { z } from 'zod';
 import { reconnectAttemptsLimit } from '../src/reconnectPolicy.js';
 import { builtInFaults, type FaultEvent, type FaultRegistry } from './faults/index.js';
 import { seedMax } from './random.js';
-import { atSchema, chatNameSchema, delayMsSchema, refNameSchema, timelineLimits } from './timelineAtoms.js';
+import {
+  atSchema,
+  chatNameSchema,
+  delayMsSchema,
+  refNameSchema,
+  timelineLimits,
+} from './timelineAtoms.js';
 import { ChatJids, memberJid } from './chatJids.js';
 import { inboundKinds } from './inboundKinds.js';
 
@@ -28,7 +35,12 @@ const botEventSchemas = {
     kind: z.enum(inboundKinds).optional(),
     participant: refNameSchema.optional(),
   }),
-  reply: z.strictObject({ at: atSchema, do: z.literal('reply'), to: refNameSchema, key: refNameSchema }),
+  reply: z.strictObject({
+    at: atSchema,
+    do: z.literal('reply'),
+    to: refNameSchema,
+    key: refNameSchema,
+  }),
   sendMedia: z.strictObject({
     at: atSchema,
     do: z.literal('sendMedia'),
@@ -39,7 +51,11 @@ const botEventSchemas = {
   }),
   composing: z.strictObject({ at: atSchema, do: z.literal('composing'), to: refNameSchema }),
   stop: z.strictObject({ at: atSchema, do: z.literal('stop') }),
-  restart: z.strictObject({ at: atSchema, do: z.literal('restart'), downMs: delayMsSchema.optional() }),
+  restart: z.strictObject({
+    at: atSchema,
+    do: z.literal('restart'),
+    downMs: delayMsSchema.optional(),
+  }),
 };
 
 /** The kinds of event the harness acts out itself (the bot's side, and `stop`). */
@@ -55,7 +71,9 @@ const botEventKeyOrder: Record<BotEventKind, readonly string[]> = {
   restart: ['at', 'do', 'downMs'],
 };
 
-/** Every event kind a registry's timelines accept: the bot's actions, the network's events, `stop`. */
+/**
+ * Every event kind a registry's timelines accept: the bot's actions, the network's events, `stop`.
+ */
 function eventKindsOf(faults: FaultRegistry): string[] {
   return ['inbound', 'reply', 'sendMedia', 'composing', ...faults.kinds, 'stop', 'restart'];
 }
@@ -99,10 +117,15 @@ export const timelineConfigSchema = z.strictObject({
 });
 
 /** The rules of a config zod cannot see; `place` prefixes each problem (`config`). */
-export function configIssues(config: { reconnect?: { initialMs: number; maxMs: number } }, place: string): string[] {
+export function configIssues(
+  config: { reconnect?: { initialMs: number; maxMs: number } },
+  place: string,
+): string[] {
   const reconnect = config.reconnect;
   if (reconnect === undefined || reconnect.maxMs >= reconnect.initialMs) return [];
-  return [`${place}.reconnect.maxMs: must be >= initialMs (${reconnect.maxMs} < ${reconnect.initialMs})`];
+  return [
+    `${place}.reconnect.maxMs: must be >= initialMs (${reconnect.maxMs} < ${reconnect.initialMs})`,
+  ];
 }
 
 /** Formats a zod issue of a config (or any value) as the one-line problems timelines report. */
@@ -145,7 +168,8 @@ export type StopEvent = z.infer<typeof botEventSchemas.stop>;
 export type RestartEvent = z.infer<typeof botEventSchemas.restart>;
 
 /** An event the harness acts out itself. */
-export type BotEvent = InboundEvent | ReplyEvent | SendMediaEvent | ComposingEvent | StopEvent | RestartEvent;
+export type BotEvent =
+  InboundEvent | ReplyEvent | SendMediaEvent | ComposingEvent | StopEvent | RestartEvent;
 
 export type { FaultEvent } from './faults/index.js';
 export type {
@@ -244,7 +268,12 @@ export function parseTimeline(input: unknown, options: TimelineOptions = {}): Ti
   return { format: timelineFormat, seed: head.data.seed, config: head.data.config, events };
 }
 
-function parseEvent(raw: unknown, place: string, issues: string[], faults: FaultRegistry): TimelineEvent | undefined {
+function parseEvent(
+  raw: unknown,
+  place: string,
+  issues: string[],
+  faults: FaultRegistry,
+): TimelineEvent | undefined {
   if (!isPlainObject(raw)) {
     issues.push(`${place}: expected an object, got ${describe(raw)}`);
     return undefined;
@@ -254,9 +283,13 @@ function parseEvent(raw: unknown, place: string, issues: string[], faults: Fault
     issues.push(`${place}.do: required`);
     return undefined;
   }
-  const schema = typeof kind === 'string' ? (faults.get(kind)?.schema ?? botSchemaOf(kind)) : undefined;
+  const schema =
+    typeof kind === 'string' ? (faults.get(kind)?.schema ?? botSchemaOf(kind)) : undefined;
   if (schema === undefined) {
-    issues.push(`${place}.do: unknown event ${describe(kind)} (expected one of: ${eventKindsOf(faults).join(', ')})`);
+    issues.push(
+      `${place}.do: unknown event ${describe(kind)} (expected one of: ` +
+        `${eventKindsOf(faults).join(', ')})`,
+    );
     return undefined;
   }
   const result = schema.safeParse(raw, { reportInput: true });
@@ -272,7 +305,11 @@ function botSchemaOf(kind: string): z.ZodType | undefined {
 }
 
 /** The rules zod cannot see: order in time, references between events, uniqueness. */
-function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], faults: FaultRegistry): void {
+function checkCrossEvent(
+  events: readonly TimelineEvent[],
+  issues: string[],
+  faults: FaultRegistry,
+): void {
   const inboundIndex = new Map<string, number>();
   const inboundChats = new Set<string>();
   const keyIndex = new Map<string, number>();
@@ -283,12 +320,14 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], fau
   let previousAt = 0;
   events.forEach((event, index) => {
     const place = `events[${index}]`;
-    if (event.at < previousAt) issues.push(`${place}.at: time goes backwards (${event.at} < ${previousAt})`);
+    if (event.at < previousAt)
+      issues.push(`${place}.at: time goes backwards (${event.at} < ${previousAt})`);
     previousAt = Math.max(previousAt, event.at);
     switch (event.do) {
       case 'inbound': {
         const first = inboundIndex.get(event.msg);
-        if (first !== undefined) issues.push(`${place}.msg: duplicate msg "${event.msg}" (first at events[${first}])`);
+        if (first !== undefined)
+          issues.push(`${place}.msg: duplicate msg "${event.msg}" (first at events[${first}])`);
         else inboundIndex.set(event.msg, index);
         if (event.participant !== undefined && !groups.has(event.chat)) {
           issues.push(
@@ -303,18 +342,21 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], fau
       case 'composing': {
         if (!inboundIndex.has(event.to)) {
           issues.push(
-            `${place}.to: ${event.do} to unknown message "${event.to}" (no earlier inbound with msg "${event.to}")`,
+            `${place}.to: ${event.do} to unknown message "${event.to}" (no earlier ` +
+              `inbound with msg "${event.to}")`,
           );
         }
         if (event.do !== 'composing') {
           const first = keyIndex.get(event.key);
-          if (first !== undefined) issues.push(`${place}.key: duplicate key "${event.key}" (first at events[${first}])`);
+          if (first !== undefined)
+            issues.push(`${place}.key: duplicate key "${event.key}" (first at events[${first}])`);
           else keyIndex.set(event.key, index);
         }
         break;
       }
       case 'stop':
-        if (stopIndex >= 0) issues.push(`${place}.do: a second "stop" (the first is events[${stopIndex}])`);
+        if (stopIndex >= 0)
+          issues.push(`${place}.do: a second "stop" (the first is events[${stopIndex}])`);
         else stopIndex = index;
         break;
       case 'restart':
@@ -324,17 +366,31 @@ function checkCrossEvent(events: readonly TimelineEvent[], issues: string[], fau
         restarts.downUntil = Math.max(restarts.downUntil, event.at + (event.downMs ?? 0));
         break;
       default:
-        for (const issue of faults.get(event.do)?.check?.(event as never, { inboundChats }) ?? []) issues.push(`${place}.${issue}`);
+        for (const issue of faults.get(event.do)?.check?.(event as never, { inboundChats }) ?? [])
+          issues.push(`${place}.${issue}`);
     }
   });
 }
 
 /** What is wrong with a `restart` at `place`, given the `stop` and the restarts before it. */
-function restartIssues(event: RestartEvent, place: string, stopIndex: number, before: { count: number; index: number; downUntil: number }): string[] {
-  if (stopIndex >= 0) return [`${place}.do: a "restart" after the "stop" (events[${stopIndex}]): the bot is stopped for good`];
-  if (before.count >= timelineLimits.restartsMax) return [`${place}.do: more than ${timelineLimits.restartsMax} restarts`];
+function restartIssues(
+  event: RestartEvent,
+  place: string,
+  stopIndex: number,
+  before: { count: number; index: number; downUntil: number },
+): string[] {
+  if (stopIndex >= 0)
+    return [
+      `${place}.do: a "restart" after the "stop" (events[${stopIndex}]): the bot is ` +
+        `stopped for good`,
+    ];
+  if (before.count >= timelineLimits.restartsMax)
+    return [`${place}.do: more than ${timelineLimits.restartsMax} restarts`];
   if (event.at <= before.downUntil) {
-    return [`${place}.at: restart while the bot is still down from events[${before.index}] (until ${before.downUntil} ms, that instant included)`];
+    return [
+      `${place}.at: restart while the bot is still down from events[${before.index}] ` +
+        `(until ${before.downUntil} ms, that instant included)`,
+    ];
   }
   return [];
 }
@@ -355,7 +411,11 @@ export function serializeTimeline(timeline: Timeline, options: TimelineOptions =
       maxAttempts: reconnect.maxAttempts,
     },
     replyDeadlineMs,
-    socket: socket && { keepAliveIntervalMs: socket.keepAliveIntervalMs, connectTimeoutMs: socket.connectTimeoutMs, defaultQueryTimeoutMs: socket.defaultQueryTimeoutMs },
+    socket: socket && {
+      keepAliveIntervalMs: socket.keepAliveIntervalMs,
+      connectTimeoutMs: socket.connectTimeoutMs,
+      defaultQueryTimeoutMs: socket.defaultQueryTimeoutMs,
+    },
   };
   const configText = JSON.stringify(config, null, 2).replace(/\n/g, '\n  ');
   const eventLines = timeline.events.map((event) => '    ' + serializeEvent(event, faults));
@@ -373,7 +433,8 @@ export function serializeTimeline(timeline: Timeline, options: TimelineOptions =
 function serializeEvent(event: TimelineEvent, faults: FaultRegistry): string {
   const record = event as unknown as Record<string, unknown>;
   const keyOrder = faults.get(event.do)?.keyOrder ?? botEventKeyOrder[event.do as BotEventKind];
-  if (keyOrder === undefined) throw new Error(`serializeTimeline: unknown event kind "${event.do}"`);
+  if (keyOrder === undefined)
+    throw new Error(`serializeTimeline: unknown event kind "${event.do}"`);
   const parts: string[] = [];
   for (const key of keyOrder) {
     const value = record[key];
@@ -450,19 +511,38 @@ function formatOneIssue(issue: ZodIssue, place: string): string {
   switch (issue.code) {
     case 'invalid_type':
       if (input === undefined) return `${place || 'timeline'}: required`;
-      return `${place}: expected ${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}, got ${describe(input)}`;
+      return (
+        `${place}: expected ` +
+        `${issue.expected === 'int' ? 'an integer' : `a ${issue.expected}`}, got ` +
+        `${describe(input)}`
+      );
     case 'too_small':
       if (issue.origin === 'array' || issue.origin === 'string') {
-        return `${place}: must have at least ${issue.minimum} ${issue.origin === 'array' ? 'items' : 'characters'}`;
+        return (
+          `${place}: must have at least ${issue.minimum} ` +
+          `${issue.origin === 'array' ? 'items' : 'characters'}`
+        );
       }
-      return `${place}: must be ${issue.inclusive === false ? '>' : '>='} ${issue.minimum}, got ${describe(input)}`;
+      return (
+        `${place}: must be ${issue.inclusive === false ? '>' : '>='} ${issue.minimum}, got ` +
+        `${describe(input)}`
+      );
     case 'too_big':
       if (issue.origin === 'array' || issue.origin === 'string') {
-        return `${place}: must have at most ${issue.maximum} ${issue.origin === 'array' ? 'items' : 'characters'}`;
+        return (
+          `${place}: must have at most ${issue.maximum} ` +
+          `${issue.origin === 'array' ? 'items' : 'characters'}`
+        );
       }
-      return `${place}: must be ${issue.inclusive === false ? '<' : '<='} ${issue.maximum}, got ${describe(input)}`;
+      return (
+        `${place}: must be ${issue.inclusive === false ? '<' : '<='} ${issue.maximum}, got ` +
+        `${describe(input)}`
+      );
     case 'invalid_value':
-      return `${place}: expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, got ${describe(input)}`;
+      return (
+        `${place}: expected ${issue.values.map((v) => JSON.stringify(v)).join(' | ')}, got ` +
+        `${describe(input)}`
+      );
     case 'invalid_format':
       return `${place}: ${issue.message}, got ${describe(input)}`;
     default:
@@ -472,7 +552,8 @@ function formatOneIssue(issue: ZodIssue, place: string): string {
 
 function formatPath(prefix: string, path: readonly PropertyKey[]): string {
   let out = prefix;
-  for (const part of path) out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
+  for (const part of path)
+    out += typeof part === 'number' ? `[${part}]` : out === '' ? String(part) : `.${String(part)}`;
   return out;
 }
 

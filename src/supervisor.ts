@@ -24,7 +24,15 @@ import {
   type SendPathError,
   type TerminalReason,
 } from './errors.js';
-import type { Clock, Logger, Random, SocketConfig, SocketFactory, SocketLike, TimerHandle } from './ports.js';
+import type {
+  Clock,
+  Logger,
+  Random,
+  SocketConfig,
+  SocketFactory,
+  SocketLike,
+  TimerHandle,
+} from './ports.js';
 import { connectWatchdogMs, socketTimingsOf, terminalCloseReasons } from './baileysFacts.js';
 import { computeBackoff, type ReconnectPolicy } from './reconnectPolicy.js';
 import { classifyClose, statusCodeOf, type CloseClass } from './sendErrors.js';
@@ -42,7 +50,10 @@ export interface CloseSignal {
 }
 
 /** The signal of a socket whose close was already heard: shared, it holds nothing. */
-const closedSignal: CloseSignal = Object.freeze({ closed: Promise.resolve('closed' as const), release: () => undefined });
+const closedSignal: CloseSignal = Object.freeze({
+  closed: Promise.resolve('closed' as const),
+  release: () => undefined,
+});
 
 /** A signal registered with the supervisor's close hearers until it is heard or released. */
 class HeardCloseSignal implements CloseSignal {
@@ -104,7 +115,10 @@ const rungAlarm: Alarm = Object.freeze({
 export type SupervisorState = 'idle' | 'connecting' | 'open' | 'backoff' | 'terminal' | 'stopped';
 
 /** Inbound messages from whichever socket is current. */
-export type UpsertListener = (upsert: BaileysEventMap['messages.upsert'], generation: number) => void;
+export type UpsertListener = (
+  upsert: BaileysEventMap['messages.upsert'],
+  generation: number,
+) => void;
 
 /** Hears every close of the current socket, with how the supervisor classified it. */
 export type CloseListener = (generation: number, kind: CloseClass) => void;
@@ -209,7 +223,8 @@ export class Supervisor {
    * at most `maxWaiters` at once; none rings after `stop()`.
    */
   alarm(at: number): Alarm {
-    if (this.#state === 'stopped') return { rang: new Promise<'alarm'>(() => {}), release: () => {} };
+    if (this.#state === 'stopped')
+      return { rang: new Promise<'alarm'>(() => {}), release: () => {} };
     if (this.#options.clock.now() >= at) return rungAlarm;
     if (this.#alarms.size >= this.#maxWaiters) throw new WaitersFullError(this.#maxWaiters);
     const alarm = new TimedAlarm(at, this.#alarms);
@@ -239,8 +254,10 @@ export class Supervisor {
     if (settled) return Promise.reject(settled);
     const live = this.#live;
     if (live && live.generation > afterGeneration) return Promise.resolve(live);
-    if (this.#options.clock.now() >= deadlineAt) return Promise.reject(new LiveWaitTimeoutError(deadlineAt));
-    if (this.#waiters.length >= this.#maxWaiters) return Promise.reject(new WaitersFullError(this.#maxWaiters));
+    if (this.#options.clock.now() >= deadlineAt)
+      return Promise.reject(new LiveWaitTimeoutError(deadlineAt));
+    if (this.#waiters.length >= this.#maxWaiters)
+      return Promise.reject(new WaitersFullError(this.#maxWaiters));
     return new Promise((resolve, reject) => {
       this.#waiters.push({ afterGeneration, deadlineAt, resolve, reject });
       // Only an earlier deadline moves the single timer; avoids a scan per waiter.
@@ -299,10 +316,16 @@ export class Supervisor {
     };
     this.#options.logger.debug({ generation }, 'connecting');
     const watchdogMs = connectWatchdogMs(socketTimingsOf(this.#options.socketConfig));
-    this.#watchdogTimer = this.#options.clock.setTimeout(() => this.#connectStuck(generation, socket), watchdogMs);
+    this.#watchdogTimer = this.#options.clock.setTimeout(
+      () => this.#connectStuck(generation, socket),
+      watchdogMs,
+    );
   }
 
-  /** The socket never opened: end it; its `close` then reconnects with backoff like any failed connect. */
+  /**
+   * The socket never opened: end it; its `close` then reconnects with backoff like any failed
+   * connect.
+   */
   #connectStuck(generation: number, socket: SocketLike): void {
     this.#watchdogTimer = undefined;
     if (generation !== this.#generation || this.#state !== 'connecting') return;
@@ -377,7 +400,10 @@ export class Supervisor {
   #terminate(reason: TerminalReason, code: number | undefined): void {
     this.#state = 'terminal';
     this.#terminalError = new TerminalConnectionError(reason, code);
-    this.#options.logger.error({ reason, statusCode: code }, 'connection terminal; not reconnecting');
+    this.#options.logger.error(
+      { reason, statusCode: code },
+      'connection terminal; not reconnecting',
+    );
     this.#rejectWaiters(this.#terminalError);
   }
 
@@ -394,7 +420,10 @@ export class Supervisor {
     for (const waiter of waiters) waiter.reject(err);
   }
 
-  /** Keeps exactly one timer, for the earliest waiter deadline or alarm (none when there is neither). */
+  /**
+   * Keeps exactly one timer, for the earliest waiter deadline or alarm (none when there is
+   * neither).
+   */
   #armWaiterTimer(): void {
     let earliest = this.#waiters.reduce((min, w) => Math.min(min, w.deadlineAt), Infinity);
     for (const alarm of this.#alarms) earliest = Math.min(earliest, alarm.at);

@@ -48,7 +48,8 @@ export { propertyNames, type PropertyName } from './propertyNames.js';
  *    `judges(index)`, whether the run gave the property anything to judge ({@link judgedBy}).
  * 2. Add its name to `propertyNames.ts` and it to this table. The compiler then requires its
  *    name to equal its key.
- * 3. Add must-flag and must-not-flag tests to `test/properties/` (`checkers.test.ts`, or a file of its own).
+ * 3. Add must-flag and must-not-flag tests to `test/properties/` (`checkers.test.ts`, or a file of
+ *    its own).
  */
 export const checkers = {
   'exactly-once': exactlyOnce,
@@ -83,13 +84,25 @@ export function checkAll(history: History, limits: BoundLimits = defaultBoundLim
  * of a campaign but judged none held vacuously (a path that never connects passes exactly-once).
  */
 export function judgedBy(history: History): Record<PropertyName, boolean> {
-  if (!judgeable(history)) return Object.fromEntries(propertyNames.map((name) => [name, false])) as Record<PropertyName, boolean>;
+  if (!judgeable(history))
+    return Object.fromEntries(propertyNames.map((name) => [name, false])) as Record<
+      PropertyName,
+      boolean
+    >;
   const index = new HistoryIndex(history);
-  return Object.fromEntries(propertyNames.map((name) => [name, checkers[name].judges(index)])) as Record<PropertyName, boolean>;
+  return Object.fromEntries(
+    propertyNames.map((name) => [name, checkers[name].judges(index)]),
+  ) as Record<PropertyName, boolean>;
 }
 
-/** A run's verdict: its violations, and per property whether it judged anything (one index for both). */
-export function verdictOf(history: History, limits: BoundLimits = defaultBoundLimits): { violations: Violation[]; judged: Record<PropertyName, boolean> } {
+/**
+ * A run's verdict: its violations, and per property whether it judged anything (one index for
+ * both).
+ */
+export function verdictOf(
+  history: History,
+  limits: BoundLimits = defaultBoundLimits,
+): { violations: Violation[]; judged: Record<PropertyName, boolean> } {
   if (!judgeable(history)) return { violations: [], judged: judgedBy(history) };
   const index = new HistoryIndex(history);
   const violations: Violation[] = [];
@@ -102,32 +115,47 @@ export function verdictOf(history: History, limits: BoundLimits = defaultBoundLi
 }
 
 /** Runs the checker of one property. */
-export function checkProperty(name: PropertyName, history: History, limits: BoundLimits = defaultBoundLimits): Violation[] {
+export function checkProperty(
+  name: PropertyName,
+  history: History,
+  limits: BoundLimits = defaultBoundLimits,
+): Violation[] {
   if (!judgeable(history)) return [];
   return checkers[name].check(new HistoryIndex(history), limits);
 }
 
 /** 1. exactly-once (see {@link exactlyOnce}). */
-export const checkExactlyOnce = (history: History): Violation[] => checkProperty('exactly-once', history);
+export const checkExactlyOnce = (history: History): Violation[] =>
+  checkProperty('exactly-once', history);
 /** 2. live-socket (see {@link liveSocket}). */
-export const checkLiveSocket = (history: History): Violation[] => checkProperty('live-socket', history);
+export const checkLiveSocket = (history: History): Violation[] =>
+  checkProperty('live-socket', history);
 /** 3. liveness (see {@link liveness}). */
 export const checkLiveness = (history: History): Violation[] => checkProperty('liveness', history);
 /** 4. order (see {@link order}). */
 export const checkOrder = (history: History): Violation[] => checkProperty('order', history);
 /** 5. bounded (see {@link bounded}). */
-export const checkBounded = (history: History, limits: BoundLimits = defaultBoundLimits): Violation[] => checkProperty('bounded', history, limits);
+export const checkBounded = (
+  history: History,
+  limits: BoundLimits = defaultBoundLimits,
+): Violation[] => checkProperty('bounded', history, limits);
 /** 6. clean (see {@link clean}). */
 export const checkClean = (history: History): Violation[] => checkProperty('clean', history);
 /** 7. honest-outcome (see {@link honestOutcome}). */
-export const checkHonestOutcome = (history: History): Violation[] => checkProperty('honest-outcome', history);
+export const checkHonestOutcome = (history: History): Violation[] =>
+  checkProperty('honest-outcome', history);
 /** 8. inbound-handover (see {@link inboundHandover}). */
-export const checkInboundHandover = (history: History): Violation[] => checkProperty('inbound-handover', history);
+export const checkInboundHandover = (history: History): Violation[] =>
+  checkProperty('inbound-handover', history);
 /** 9. terminal-respected (see {@link terminalRespected}). */
-export const checkTerminalRespected = (history: History): Violation[] => checkProperty('terminal-respected', history);
+export const checkTerminalRespected = (history: History): Violation[] =>
+  checkProperty('terminal-respected', history);
 /** 10. one-socket (see {@link oneSocket}). */
-export const checkOneSocket = (history: History): Violation[] => checkProperty('one-socket', history);
+export const checkOneSocket = (history: History): Violation[] =>
+  checkProperty('one-socket', history);
 /** 11. chat-independence (see {@link chatIndependence}). */
-export const checkChatIndependence = (history: History): Violation[] => checkProperty('chat-independence', history);
+export const checkChatIndependence = (history: History): Violation[] =>
+  checkProperty('chat-independence', history);
 /** 12. keeps-session (see {@link keepsSession}). */
-export const checkKeepsSession = (history: History): Violation[] => checkProperty('keeps-session', history);
+export const checkKeepsSession = (history: History): Violation[] =>
+  checkProperty('keeps-session', history);

@@ -18,7 +18,11 @@
  */
 import fc from 'fast-check';
 import { z } from 'zod';
-import { baileysDefaults, keepAliveDetectionMsMax, wsCloseTimeoutMs } from '../../src/baileysFacts.js';
+import {
+  baileysDefaults,
+  keepAliveDetectionMsMax,
+  wsCloseTimeoutMs,
+} from '../../src/baileysFacts.js';
 import { dropReasons, streamErrorReasons, type DropReason } from '../../src/dropFacts.js';
 import { dropError } from '../network/baileysErrors.js';
 import { atSchema, timelineLimits } from '../timelineAtoms.js';
@@ -41,7 +45,10 @@ export interface DropStep {
   noticeMs: number | undefined;
 }
 
-/** Closes after which a path must not reconnect: the device was logged out, or another session took over. */
+/**
+ * Closes after which a path must not reconnect: the device was logged out, or another session took
+ * over.
+ */
 const terminalReasons: ReadonlySet<DropReason> = new Set<DropReason>(['conflict', 'loggedOut']);
 
 const cutKinds: Partial<Record<DropReason, CutKind>> = {
@@ -54,22 +61,32 @@ const cutKinds: Partial<Record<DropReason, CutKind>> = {
 /** Generated unread windows of a reset are the generated notice delay (0-300 ms) times this. */
 const unreadWindowScale = 5;
 
-/** How long after a silent drop a path may still be recovering: the keep-alive, ws's close timeout, a reconnect. */
-const silentAftermathMs = keepAliveDetectionMsMax(baileysDefaults.keepAliveIntervalMs) + wsCloseTimeoutMs + baileysDefaults.connectTimeoutMs;
+/**
+ * How long after a silent drop a path may still be recovering: the keep-alive, ws's close timeout,
+ * a reconnect.
+ */
+const silentAftermathMs =
+  keepAliveDetectionMsMax(baileysDefaults.keepAliveIntervalMs) +
+  wsCloseTimeoutMs +
+  baileysDefaults.connectTimeoutMs;
 
 /** The `drop` fault. */
 export const drop = defineFault<'drop', DropEvent, DropStep>({
   kind: 'drop',
   summary:
     'the connection ends from outside: a TCP or WebSocket close (428; a reset not read yet fails ' +
-    'writes with write ECONNRESET first), a stream error (515, 440, 401, 503, 500), or a link gone ' +
+    'writes with write ECONNRESET first), a stream error (515, 440, 401, 503, 500), or a ' +
+    'link gone ' +
     'silent for good (408 after the keep-alive and ws close timeout)',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'reason', 'noticeMs'],
   check: (event) =>
     event.noticeMs !== undefined && cutKinds[event.reason] === undefined
-      ? [`noticeMs: only a connectionClosed, connectionReset, connectionResetUnread or wsClose drop is heard late (this is ${event.reason})`]
+      ? [
+          `noticeMs: only a connectionClosed, connectionReset, connectionResetUnread or ` +
+            `wsClose drop is heard late (this is ${event.reason})`,
+        ]
       : [],
   apply(event, target) {
     const cut = cutKinds[event.reason];
@@ -79,13 +96,17 @@ export const drop = defineFault<'drop', DropEvent, DropStep>({
       for (const link of target.connectingOrOpenLinks()) link.cut(cut, event.noticeMs);
     } else if (streamErrorReasons.has(event.reason)) {
       // A stream error needs a logged-in stream; a login in progress meets the session's new state.
-      for (const link of target.openLinks()) link.streamError(dropError(event.reason), event.reason);
+      for (const link of target.openLinks())
+        link.streamError(dropError(event.reason), event.reason);
     } else {
       for (const link of target.connectingOrOpenLinks()) link.silence('never');
     }
   },
-  aftermathUntil: (event) => (event.reason === 'connectionLost' ? event.at + silentAftermathMs : event.at),
-  describe: (event) => `drop ${event.reason}${event.noticeMs === undefined ? '' : ` (heard after ${event.noticeMs} ms)`}`,
+  aftermathUntil: (event) =>
+    event.reason === 'connectionLost' ? event.at + silentAftermathMs : event.at,
+  describe: (event) =>
+    `drop ${event.reason}` +
+    `${event.noticeMs === undefined ? '' : ` (heard after ${event.noticeMs} ms)`}`,
   draw: { shape: 'tick', tone: 'fault', label: (event) => event.reason },
   coverage: {
     swarm: {
@@ -96,7 +117,10 @@ export const drop = defineFault<'drop', DropEvent, DropStep>({
       restart: fc.boolean(),
       // Three runs in four: a silent link loses replies only with activity in the half minute
       // after it, on a socket still open, so fewer runs left its losses too rare to find.
-      silentDrop: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      silentDrop: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(true) },
+        { weight: 1, arbitrary: fc.constant(false) },
+      ),
     },
     kindOf(event) {
       if (terminalReasons.has(event.reason)) return 'terminal';
@@ -113,7 +137,12 @@ export const drop = defineFault<'drop', DropEvent, DropStep>({
       // does after one (reconnecting into a logout or a conflict) needs runs to show.
       reason: fc.oneof(
         { withCrossShrink: true },
-        { weight: 3, arbitrary: fc.constantFrom<DropReason>(...dropReasons.filter((r) => r !== 'connectionLost' && !terminalReasons.has(r))) },
+        {
+          weight: 3,
+          arbitrary: fc.constantFrom<DropReason>(
+            ...dropReasons.filter((r) => r !== 'connectionLost' && !terminalReasons.has(r)),
+          ),
+        },
         { weight: 2, arbitrary: fc.constantFrom<DropReason>(...terminalReasons) },
         { weight: 5, arbitrary: fc.constant<DropReason>('connectionLost') },
       ),
@@ -124,7 +153,12 @@ export const drop = defineFault<'drop', DropEvent, DropStep>({
     toEvent: (step, at) => {
       // An RST stays unread while the bot's process is busy: up to 1.5 s, so sends meet it.
       if (step.reason === 'connectionResetUnread') {
-        return { at, do: 'drop', reason: step.reason, noticeMs: unreadWindowScale * (step.noticeMs ?? 60) };
+        return {
+          at,
+          do: 'drop',
+          reason: step.reason,
+          noticeMs: unreadWindowScale * (step.noticeMs ?? 60),
+        };
       }
       return step.noticeMs === undefined || cutKinds[step.reason] === undefined
         ? { at, do: 'drop', reason: step.reason }

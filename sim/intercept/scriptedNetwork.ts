@@ -50,8 +50,13 @@ export const advanceMsMax = 86_400_000;
 /** Most scripted events one scripted run may hold (a timeline's own limit). */
 export const scriptedEventsMax = 10_000;
 
-/** The settings a scripted run's history carries: it has no path settings, so rc14-like defaults. */
-const scriptedConfig: TimelineConfig = { reconnect: { ...defaultReconnectPolicy }, replyDeadlineMs: 120_000 };
+/**
+ * The settings a scripted run's history carries: it has no path settings, so rc14-like defaults.
+ */
+const scriptedConfig: TimelineConfig = {
+  reconnect: { ...defaultReconnectPolicy },
+  replyDeadlineMs: 120_000,
+};
 
 /** See the module comment. */
 export class ScriptedNetwork {
@@ -63,10 +68,17 @@ export class ScriptedNetwork {
   /** The chats' JIDs, numbered as the holder names them (the server and network read them). */
   readonly #chats = new ChatJids();
   readonly #events: TimelineEvent[] = [];
-  readonly #stop: StopRecord = { result: 'not-requested', pendingAttempts: 0, pendingRequests: 0, pathTimersAlive: 0 };
+  readonly #stop: StopRecord = {
+    result: 'not-requested',
+    pendingAttempts: 0,
+    pendingRequests: 0,
+    pathTimersAlive: 0,
+  };
   #undo: (() => void) | undefined;
 
-  /** Opens the run: clock at 0, the globals and Baileys' `makeWASocket` on it until {@link close}. */
+  /**
+   * Opens the run: clock at 0, the globals and Baileys' `makeWASocket` on it until {@link close}.
+   */
   constructor(options: ScriptedNetworkOptions = {}) {
     this.#seed = options.seed ?? 1;
     this.#faults = options.faults ?? builtInFaults;
@@ -95,7 +107,9 @@ export class ScriptedNetwork {
     return this.#clock.path;
   }
 
-  /** The timers Baileys and its dependencies made through the globals (not the code under test's). */
+  /**
+   * The timers Baileys and its dependencies made through the globals (not the code under test's).
+   */
   get libraryTimers(): ClockView {
     return this.#clock.library;
   }
@@ -105,16 +119,37 @@ export class ScriptedNetwork {
     return this.#undo !== undefined;
   }
 
-  /** The server pushes a message from `chat` now (to the live socket, or at the next login). Returns its id and JID. */
-  inbound(chat: string, text: string, kind: InboundKind = 'text'): { id: string; chatJid: string; msg: string } {
+  /**
+   * The server pushes a message from `chat` now (to the live socket, or at the next login). Returns
+   * its id and JID.
+   */
+  inbound(
+    chat: string,
+    text: string,
+    kind: InboundKind = 'text',
+  ): { id: string; chatJid: string; msg: string } {
     this.#requireOpen('inbound');
     const core = this.#core;
     const chatJid = this.#chats.of(chat, kind === 'group');
     const msg = `m${core.inbound.length + 1}`;
     const id = core.inboundIds();
-    const event: TimelineEvent = kind === 'text' ? { at: this.now(), do: 'inbound', chat, msg, text } : { at: this.now(), do: 'inbound', chat, msg, text, kind };
+    const event: TimelineEvent =
+      kind === 'text'
+        ? { at: this.now(), do: 'inbound', chat, msg, text }
+        : { at: this.now(), do: 'inbound', chat, msg, text, kind };
     this.#record(event);
-    const record: InboundRecord = { msg, chat, chatJid, id, kind, answerable: answerableInboundKinds.has(kind), eventIndex: this.#events.length - 1, at: this.now(), deliveries: [], handedCount: 0 };
+    const record: InboundRecord = {
+      msg,
+      chat,
+      chatJid,
+      id,
+      kind,
+      answerable: answerableInboundKinds.has(kind),
+      eventIndex: this.#events.length - 1,
+      at: this.now(),
+      deliveries: [],
+      handedCount: 0,
+    };
     core.addInbound(record);
     core.network.pushInbound({ chatJid, id, text, kind, msg });
     return { id, chatJid, msg };
@@ -127,11 +162,17 @@ export class ScriptedNetwork {
   network(event: { do: string } & Record<string, unknown>): void {
     this.#requireOpen('network');
     const module = this.#faults.get(event.do);
-    if (module === undefined) throw new RangeError(`network event "${event.do}": not a network event (expected one of: ${this.#faults.kinds.join(', ')})`);
+    if (module === undefined)
+      throw new RangeError(
+        `network event "${event.do}": not a network event (expected one of: ` +
+          `${this.#faults.kinds.join(', ')})`,
+      );
     const parsed = module.schema.safeParse({ ...event, at: this.now() });
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new RangeError(`network event "${event.do}": ${issue.path.join('.') || 'event'}: ${issue.message}`);
+      throw new RangeError(
+        `network event "${event.do}": ${issue.path.join('.') || 'event'}: ${issue.message}`,
+      );
     }
     const valid = parsed.data as TimelineEvent;
     this.#record(valid);
@@ -144,7 +185,8 @@ export class ScriptedNetwork {
    */
   async advance(ms: number): Promise<void> {
     this.#requireOpen('advance');
-    if (!Number.isFinite(ms) || ms < 0 || ms > advanceMsMax) throw new RangeError(`advance(ms): ms must be from 0 to ${advanceMsMax} (got ${ms})`);
+    if (!Number.isFinite(ms) || ms < 0 || ms > advanceMsMax)
+      throw new RangeError(`advance(ms): ms must be from 0 to ${advanceMsMax} (got ${ms})`);
     let reached = false;
     this.#clock.harness.setTimeout(() => void (reached = true), ms);
     await drain();
@@ -174,14 +216,22 @@ export class ScriptedNetwork {
       if (failed) record.error = errorRecord(error);
     };
     try {
-      Promise.resolve(stop()).then(() => finish(), (error: unknown) => finish(error, true));
+      Promise.resolve(stop()).then(
+        () => finish(),
+        (error: unknown) => finish(error, true),
+      );
     } catch (error) {
       finish(error, true);
     }
     let reached = false;
     const deadline = this.#clock.harness.setTimeout(() => void (reached = true), graceMs);
     await drain();
-    while (!settled && !reached && this.#clock.limit === undefined && this.#clock.timersAlive() > 0) {
+    while (
+      !settled &&
+      !reached &&
+      this.#clock.limit === undefined &&
+      this.#clock.timersAlive() > 0
+    ) {
       this.#clock.fake.next();
       await drain();
     }
@@ -192,7 +242,12 @@ export class ScriptedNetwork {
 
   /** The scripted events as a timeline (for telling the run). */
   timeline(): Timeline {
-    return { format: timelineFormat, seed: this.#seed, config: structuredClone(scriptedConfig), events: [...this.#events] };
+    return {
+      format: timelineFormat,
+      seed: this.#seed,
+      config: structuredClone(scriptedConfig),
+      events: [...this.#events],
+    };
   }
 
   /** What happened so far, as a history; `requests` are the logical requests the holder tracked. */
@@ -211,7 +266,10 @@ export class ScriptedNetwork {
     return structuredClone(history);
   }
 
-  /** Ends the run: the globals and `makeWASocket` are the process's own again; timers left never fire. Idempotent. */
+  /**
+   * Ends the run: the globals and `makeWASocket` are the process's own again; timers left never
+   * fire. Idempotent.
+   */
   close(): void {
     const undo = this.#undo;
     if (undo === undefined) return;
@@ -228,7 +286,8 @@ export class ScriptedNetwork {
   }
 
   #record(event: TimelineEvent): void {
-    if (this.#events.length >= scriptedEventsMax) throw new RangeError(`a scripted network holds at most ${scriptedEventsMax} events`);
+    if (this.#events.length >= scriptedEventsMax)
+      throw new RangeError(`a scripted network holds at most ${scriptedEventsMax} events`);
     this.#events.push(event);
   }
 }

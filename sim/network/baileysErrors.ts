@@ -52,13 +52,16 @@ export function timedOutError(): Boom {
  * `getCodeFromWSError` maps any error whose `code` starts with `E` to 408.
  */
 export function connectRefusedError(): Boom {
-  const cause = Object.assign(stackless(() => new Error('connect ECONNREFUSED 127.0.0.1:443')), {
-    errno: -111,
-    code: 'ECONNREFUSED',
-    syscall: 'connect',
-    address: '127.0.0.1',
-    port: 443,
-  });
+  const cause = Object.assign(
+    stackless(() => new Error('connect ECONNREFUSED 127.0.0.1:443')),
+    {
+      errno: -111,
+      code: 'ECONNREFUSED',
+      syscall: 'connect',
+      address: '127.0.0.1',
+      port: 443,
+    },
+  );
   return webSocketError(cause);
 }
 
@@ -112,10 +115,19 @@ export function presenceWithoutJidError(): TypeError {
   return stackless(() => new TypeError(message));
 }
 
-/** `CB:failure` at login (`Socket/socket.js`): `Connection Failure` with the reason as status code (none: 500). */
+/**
+ * `CB:failure` at login (`Socket/socket.js`): `Connection Failure` with the reason as status code
+ * (none: 500).
+ */
 export function loginFailureError(reason: number | null): Boom {
   const statusCode = reason ?? baileysErrorShapes.loginFailure.statusCode;
-  return stackless(() => new Boom(baileysErrorShapes.loginFailure.message, { statusCode, data: { reason: reason === null ? undefined : String(reason) } }));
+  return stackless(
+    () =>
+      new Boom(baileysErrorShapes.loginFailure.message, {
+        statusCode,
+        data: { reason: reason === null ? undefined : String(reason) },
+      }),
+  );
 }
 
 /** `getWAUploadToServer` (Utils/messages-media.js) after the last media host failed. */
@@ -163,7 +175,11 @@ export function mediaConnUnansweredError(): TypeError {
 /** The stream:error nodes behind {@link dropError}, for the comparison test. */
 export const streamErrorNodes = Object.freeze({
   restartRequired: { tag: 'stream:error', attrs: { code: '515' } },
-  conflict: { tag: 'stream:error', attrs: {}, content: [{ tag: 'conflict', attrs: { type: 'replaced' } }] },
+  conflict: {
+    tag: 'stream:error',
+    attrs: {},
+    content: [{ tag: 'conflict', attrs: { type: 'replaced' } }],
+  },
   loggedOut: {
     tag: 'stream:error',
     attrs: { code: '401' },
