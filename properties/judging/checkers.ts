@@ -123,39 +123,3 @@ export function checkProperty(
   if (!judgeable(history)) return [];
   return checkers[name].check(new HistoryIndex(history), limits);
 }
-
-/** 1. exactly-once (see {@link exactlyOnce}). */
-export const checkExactlyOnce = (history: History): Violation[] =>
-  checkProperty('exactly-once', history);
-/** 2. live-socket (see {@link liveSocket}). */
-export const checkLiveSocket = (history: History): Violation[] =>
-  checkProperty('live-socket', history);
-/** 3. liveness (see {@link liveness}). */
-export const checkLiveness = (history: History): Violation[] => checkProperty('liveness', history);
-/** 4. order (see {@link order}). */
-export const checkOrder = (history: History): Violation[] => checkProperty('order', history);
-/** 5. bounded (see {@link bounded}). */
-export const checkBounded = (
-  history: History,
-  limits: BoundLimits = defaultBoundLimits,
-): Violation[] => checkProperty('bounded', history, limits);
-/** 6. clean (see {@link clean}). */
-export const checkClean = (history: History): Violation[] => checkProperty('clean', history);
-/** 7. honest-outcome (see {@link honestOutcome}). */
-export const checkHonestOutcome = (history: History): Violation[] =>
-  checkProperty('honest-outcome', history);
-/** 8. inbound-handover (see {@link inboundHandover}). */
-export const checkInboundHandover = (history: History): Violation[] =>
-  checkProperty('inbound-handover', history);
-/** 9. terminal-respected (see {@link terminalRespected}). */
-export const checkTerminalRespected = (history: History): Violation[] =>
-  checkProperty('terminal-respected', history);
-/** 10. one-socket (see {@link oneSocket}). */
-export const checkOneSocket = (history: History): Violation[] =>
-  checkProperty('one-socket', history);
-/** 11. chat-independence (see {@link chatIndependence}). */
-export const checkChatIndependence = (history: History): Violation[] =>
-  checkProperty('chat-independence', history);
-/** 12. keeps-session (see {@link keepsSession}). */
-export const checkKeepsSession = (history: History): Violation[] =>
-  checkProperty('keeps-session', history);

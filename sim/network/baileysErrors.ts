@@ -171,18 +171,3 @@ export function allEncryptionsFailedError(): Boom {
 export function mediaConnUnansweredError(): TypeError {
   return stackless(() => new TypeError("Cannot read properties of undefined (reading 'attrs')"));
 }
-
-/** The stream:error nodes behind {@link dropError}, for the comparison test. */
-export const streamErrorNodes = Object.freeze({
-  restartRequired: { tag: 'stream:error', attrs: { code: '515' } },
-  conflict: {
-    tag: 'stream:error',
-    attrs: {},
-    content: [{ tag: 'conflict', attrs: { type: 'replaced' } }],
-  },
-  loggedOut: {
-    tag: 'stream:error',
-    attrs: { code: '401' },
-    content: [{ tag: 'conflict', attrs: { type: 'device_removed' } }],
-  },
-});
