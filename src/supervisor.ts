@@ -36,6 +36,7 @@ import type {
 import { connectWatchdogMs, socketTimingsOf, terminalCloseReasons } from './baileysFacts.js';
 import { computeBackoff, type ReconnectPolicy } from './reconnectPolicy.js';
 import { classifyClose, statusCodeOf, type CloseClass } from './sendErrors.js';
+import { invariant } from './invariant.js';
 
 /** A socket that has emitted `open` and not yet `close`, with its generation (1, 2, ...). */
 export interface LiveSocket {
@@ -300,6 +301,8 @@ export class Supervisor {
 
   #connect(): void {
     this.#reconnectTimer = undefined;
+    invariant(this.#socket === undefined, 'one socket at a time: a connect follows a close');
+    invariant(this.#closedThrough === this.#generation, 'a connect follows the last close');
     const generation = ++this.#generation;
     const socket = this.#options.makeSocket(this.#options.socketConfig);
     this.#socket = socket;
@@ -348,7 +351,7 @@ export class Supervisor {
 
   #onOpen(generation: number): void {
     const socket = this.#socket;
-    if (!socket) throw new Error('invariant: open without a socket');
+    invariant(socket !== undefined, 'a socket opens only while it is the current one');
     this.#clearWatchdog();
     this.#state = 'open';
     this.#reconnectAttempt = 0;
@@ -367,6 +370,7 @@ export class Supervisor {
     this.#detach = undefined;
     this.#live = undefined;
     this.#socket = undefined;
+    invariant(generation > this.#closedThrough, "each socket's close is heard once, in order");
     this.#closedThrough = generation;
     this.#hearClose();
     const code = statusCodeOf(error);
@@ -383,6 +387,10 @@ export class Supervisor {
     // login, not a restart: it backs off, or the reconnects become a storm.
     const restartNow = kind === 'restartNow' && this.#reconnectAttempt === 0;
     this.#reconnectAttempt += 1;
+    invariant(
+      this.#reconnectAttempt <= this.#options.policy.maxAttempts,
+      'reconnect attempts stay within the policy',
+    );
     this.#scheduleReconnect(restartNow ? 0 : this.#backoffMs());
   }
 
