@@ -314,29 +314,10 @@ class Run {
     this.#globals = checkGlobalsMode(options.globals);
     this.#progress = options.progress;
 
-    let lastEventAt = 0;
-    let lastRequestAt = -1;
-    let aftermathUntil = -1;
-    for (const event of timeline.events) {
-      lastEventAt = Math.max(lastEventAt, event.at);
-      if (event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing')
-        lastRequestAt = event.at;
-      if (event.do === 'restart')
-        lastEventAt = Math.max(lastEventAt, event.at + (event.downMs ?? 0));
-      const until = this.#faults.get(event.do)?.aftermathUntil?.(event);
-      if (until !== undefined) aftermathUntil = Math.max(aftermathUntil, until);
-    }
-    const requestDeadlineAt =
-      lastRequestAt < 0 ? 0 : lastRequestAt + timeline.config.replyDeadlineMs + settleMarginMs;
-    // A reply lost to a fault may only be found out later: give the path that time.
-    const aftermathDeadlineAt =
-      aftermathUntil < 0 || lastRequestAt < 0 ? 0 : aftermathUntil + settleMarginMs;
-    this.#stopDeadlineAt = Math.max(lastEventAt, requestDeadlineAt, aftermathDeadlineAt);
-    // Calls held back for their turn in a chat may each push the stop deadline back by a deadline.
-    const requests = this.#lanes.limited ? timeline.events.filter(isRequest).length : 0;
-    const heldBackMs = requests * (timeline.config.replyDeadlineMs + settleMarginMs);
+    const times = runTimes(timeline, this.#faults, this.#lanes.limited, settleMarginMs);
+    this.#stopDeadlineAt = times.stopDeadlineAt;
     const virtualTimeMsMax = Math.min(
-      this.#stopDeadlineAt + heldBackMs + stopGraceMs,
+      times.stopDeadlineAt + times.heldBackMs + stopGraceMs,
       timerDelayMsMax,
     );
     this.#clock = new VirtualClock({ virtualTimeMsMax, ...options.limits });
@@ -947,4 +928,38 @@ function captureRejections(run: Run): () => void {
     for (const listener of setAside) process.on('unhandledRejection', listener);
     setAside = [];
   };
+}
+
+/**
+ * When a run's stop comes (its last event, its last request's deadline, the aftermath of its
+ * faults, each with the settle margin), and the time calls held back for their turn in a chat
+ * may add to it.
+ */
+function runTimes(
+  timeline: Timeline,
+  faults: FaultRegistry,
+  lanesLimited: boolean,
+  settleMarginMs: number,
+): { stopDeadlineAt: number; heldBackMs: number } {
+  let lastEventAt = 0;
+  let lastRequestAt = -1;
+  let aftermathUntil = -1;
+  for (const event of timeline.events) {
+    lastEventAt = Math.max(lastEventAt, event.at);
+    if (event.do === 'reply' || event.do === 'sendMedia' || event.do === 'composing')
+      lastRequestAt = event.at;
+    if (event.do === 'restart') lastEventAt = Math.max(lastEventAt, event.at + (event.downMs ?? 0));
+    const until = faults.get(event.do)?.aftermathUntil?.(event);
+    if (until !== undefined) aftermathUntil = Math.max(aftermathUntil, until);
+  }
+  const requestDeadlineAt =
+    lastRequestAt < 0 ? 0 : lastRequestAt + timeline.config.replyDeadlineMs + settleMarginMs;
+  // A reply lost to a fault may only be found out later: give the path that time.
+  const aftermathDeadlineAt =
+    aftermathUntil < 0 || lastRequestAt < 0 ? 0 : aftermathUntil + settleMarginMs;
+  const stopDeadlineAt = Math.max(lastEventAt, requestDeadlineAt, aftermathDeadlineAt);
+  // Calls held back for their turn in a chat may each push the stop deadline back by a deadline.
+  const requests = lanesLimited ? timeline.events.filter(isRequest).length : 0;
+  const heldBackMs = requests * (timeline.config.replyDeadlineMs + settleMarginMs);
+  return { stopDeadlineAt, heldBackMs };
 }

@@ -46,6 +46,8 @@ function isDescribeBlock(node: ts.Node): boolean {
 /** A readable name for a function-like node. */
 function functionName(node: ts.FunctionLikeDeclaration, file: ts.SourceFile): string {
   if (node.name !== undefined) return node.name.getText(file);
+  if (ts.isConstructorDeclaration(node))
+    return `constructor of ${node.parent.name?.text ?? 'a class'}`;
   const parent = node.parent;
   if (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent)) {
     return parent.name.getText(file);
