@@ -23,11 +23,13 @@ function projectWith(...names: string[]): string {
   return dir;
 }
 
-/** `file:line:column` of `call` on the line of `file` that ends with `// leaks: <what>`. */
+/** `file:line:column` of `call` on the line of `file` marked `// leaks: <what>` (or the next). */
 function siteOf(dir: string, file: string, what: string, call: string): string {
   const lines = readFileSync(join(dir, file), 'utf8').split('\n');
-  const index = lines.findIndex((line) => line.endsWith(`// leaks: ${what}`));
-  if (index < 0) throw new Error(`${file} has no line marked "leaks: ${what}"`);
+  const marked = lines.findIndex((line) => line.endsWith(`// leaks: ${what}`));
+  if (marked < 0) throw new Error(`${file} has no line marked "leaks: ${what}"`);
+  // The mark ends the line of the call, or stands alone on the line above it.
+  const index = lines[marked]!.includes(call) ? marked : marked + 1;
   return `${file}:${index + 1}:${lines[index]!.indexOf(call) + 1}`;
 }
 

@@ -211,12 +211,10 @@ describe('creation sites', () => {
   });
 
   it('names the sites of a run audited as written too', async () => {
+    // Arrange
+    const path = pathThat(() => setInterval(() => undefined, 5000)); // site: interval
     // Act
-    const history = await simulate(
-      timeline,
-      pathThat(() => setInterval(() => undefined, 5000)),
-      { ...intercepted, creationSites: true },
-    ); // site: interval
+    const history = await simulate(timeline, path, { ...intercepted, creationSites: true });
     // Assert
     const [pending] = history.timers.path.pending!;
     expect(pending).toMatchObject({ delayMs: 5000, repeats: true });
