@@ -10,8 +10,12 @@ export { fingerprint, canonicalJson, historyFormat, errorRecord, outcomeOfError,
 export type * from './history.js';
 export { VirtualClock, ClockView, defaultClockLimits, type ClockLimits, type TimerStats } from './clock.js';
 export { FakeNetwork, defaultNetworkOptions, type NetworkOptions, type NetworkHooks } from './network/fakeNetwork.js';
-export { FakeSocket, type SocketHost } from './network/fakeSocket.js';
-export { UnmodelledMemberError, modelledSocketMembers, rc14SocketFunctions, type FakeSocketSurface, type FakeEv } from './network/socketSurface.js';
+export { FakeSocket } from './network/fakeSocket.js';
+export type { SocketHost } from './network/socketHost.js';
+export type { FakeSocketSurface } from './network/socketSurface.js';
+export type { FakeEv } from './network/socketEv.js';
+export { UnmodelledMemberError, modelledSocketMembers } from './network/unmodelledMembers.js';
+export { rc14SocketFunctions } from './network/unmodelledMembers.js';
 export { simulatedAccount } from './network/socketChannel.js';
 export { keepAliveEndsAt, type KeepAliveFacts } from './network/keepAlive.js';
 export { builtInFaults, faultModules, FaultRegistry, defineFault, blackholeAftermathMs } from './faults/index.js';

@@ -130,7 +130,9 @@ export class FaultRegistry {
 /** The built-in faults. */
 export const builtInFaults = new FaultRegistry(Object.values(faultModules));
 
-export type { AnyFaultModule, FaultModule, FaultTarget, FaultLink, ConnectVerdict, RuleStages, QueryKind, CutKind, FaultEventBase, FaultStepBase } from './fault.js';
+export type { AnyFaultModule, FaultModule, FaultTarget, FaultLink } from './fault.js';
+export type { CutKind, FaultEventBase, FaultStepBase } from './fault.js';
+export type { ConnectVerdict, RuleStages, QueryKind } from './ruleStages.js';
 export { defineFault } from './fault.js';
 export type { DropEvent } from './drop.js';
 export type { ReceiptsLostEvent } from './receiptsLost.js';

@@ -39,7 +39,8 @@ export const loginFailure = defineFault<'loginFailure', LoginFailureEvent, Login
   keyOrder: ['at', 'do', 'untilAt', 'reason'],
   check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
   apply(event, target) {
-    target.addRule('connect', (at) => (at < event.untilAt ? { kind: 'loginFailure', reason: event.reason } : undefined));
+    const verdict = { kind: 'loginFailure', reason: event.reason } as const;
+    target.addRules({ connect: (at) => (at < event.untilAt ? verdict : undefined) });
   },
   describe: (event) => `loginFailure ${event.reason} until ${event.untilAt} ms`,
   draw: { shape: 'band', tone: 'fault', label: (event) => `login ${event.reason}`, untilAt: (event) => event.untilAt },

@@ -28,7 +28,7 @@ export const refuseConnects = defineFault<'refuseConnects', RefuseConnectsEvent,
   keyOrder: ['at', 'do', 'untilAt'],
   check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
   apply(event, target) {
-    target.addRule('connect', (at) => (at < event.untilAt ? { kind: 'refuse' } : undefined));
+    target.addRules({ connect: (at) => (at < event.untilAt ? { kind: 'refuse' } : undefined) });
   },
   describe: (event) => `refuseConnects until ${event.untilAt} ms`,
   draw: { shape: 'band', tone: 'fault', label: () => 'refuseConnects', untilAt: (event) => event.untilAt },

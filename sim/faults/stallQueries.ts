@@ -31,7 +31,10 @@ export const stallQueries = defineFault<'stallQueries', StallQueriesEvent, Stall
   keyOrder: ['at', 'do', 'untilAt', 'iq'],
   check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
   apply(event, target) {
-    target.addRule('query', (query) => (target.now() < event.untilAt && (event.iq === 'all' || event.iq === query.kind) ? 'stall' : undefined));
+    const stalls = (kind: string): boolean => event.iq === 'all' || event.iq === kind;
+    target.addRules({
+      query: (query) => (target.now() < event.untilAt && stalls(query.kind) ? 'stall' : undefined),
+    });
   },
   describe: (event) => `stallQueries ${event.iq} until ${event.untilAt} ms`,
   draw: { shape: 'band', tone: 'slow', label: () => 'stall', untilAt: (event) => event.untilAt },

@@ -36,7 +36,8 @@ export const upgradeRejected = defineFault<'upgradeRejected', UpgradeRejectedEve
   keyOrder: ['at', 'do', 'untilAt', 'status'],
   check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
   apply(event, target) {
-    target.addRule('connect', (at) => (at < event.untilAt ? { kind: 'upgradeRejected', status: event.status } : undefined));
+    const verdict = { kind: 'upgradeRejected', status: event.status } as const;
+    target.addRules({ connect: (at) => (at < event.untilAt ? verdict : undefined) });
   },
   describe: (event) => `upgradeRejected ${event.status} until ${event.untilAt} ms`,
   draw: { shape: 'band', tone: 'fault', label: (event) => `HTTP ${event.status}`, untilAt: (event) => event.untilAt },

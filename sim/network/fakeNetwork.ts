@@ -12,13 +12,15 @@ import { baileysErrorShapes, eventBufferFlushMs, socketTimingsOf } from '../../s
 import type { SocketConfig, SocketFactory, SocketLike } from '../../src/ports.js';
 import type { VirtualClock } from '../clock.js';
 import { builtInFaults, type FaultEvent, type FaultRegistry } from '../faults/index.js';
-import type { ConnectVerdict, CutKind, FaultEventBase, FaultLink, FaultTarget, RuleStages } from '../faults/fault.js';
+import type { CutKind, FaultEventBase, FaultLink, FaultTarget } from '../faults/fault.js';
+import type { ConnectVerdict, RuleStages } from '../faults/ruleStages.js';
 import type { AttemptRecord, UnmodelledRecord } from '../history.js';
 import { factKinds, type FactKind } from '../journal.js';
 import type { DropReason } from '../../src/dropFacts.js';
 import { dropError } from './baileysErrors.js';
-import { FakeSocket, type NewAttempt, type SocketHost, type SocketNetworkOptions } from './fakeSocket.js';
-import { pathSocketHooksOf } from './fakeSocket.js';
+import { FakeSocket } from './fakeSocket.js';
+import { pathSocketHooksOf, type NewAttempt, type SocketHost } from './socketHost.js';
+import type { SocketNetworkOptions } from './socketHost.js';
 import { defaultMemberJidOf } from '../chatJids.js';
 import { socketSurface, type FakeSocketSurface, type SocketStubs } from './socketSurface.js';
 import type { QueuedInbound, ReceiptForBot, ServerModel } from './server.js';
@@ -258,7 +260,11 @@ export class FakeNetwork {
       connectingOrOpenLinks: () => links(['open', 'connecting']),
       openLinks: () => links(['open']),
       session: this.server.session,
-      addRule: (stage, rule) => void (this.#rules[stage] as unknown[]).push(rule),
+      addRules: (rules) => {
+        for (const [stage, rule] of Object.entries(rules) as [keyof RuleStages, unknown][]) {
+          (this.#rules[stage] as unknown[]).push(rule);
+        }
+      },
       setLatencyMs: (ms) => void (this.#latencyMs = ms),
       heal: () => {
         this.#rules = noRules();
@@ -276,20 +282,13 @@ export class FakeNetwork {
       options: this.#options,
       now: () => clock.now(),
       latencyMs: () => this.#latencyMs,
-      connectVerdict: () => this.#connectVerdict(),
-      ask: (stage, arg) => {
-        for (const rule of this.#rules[stage]) {
-          const answer = (rule as (arg: unknown) => unknown)(arg);
-          if (answer !== undefined) return answer as never;
-        }
-        return undefined as never;
-      },
+      rules: this.#makeRuleAnswers(),
       chatName: (jid) => this.#chatNames.get(jid) ?? jid,
       drawFakeId: () => this.#fakeIds(),
       newAttempt: (fields) => this.#newAttempt(fields),
-      loggingIn: (socket) => this.#loggingIn(socket),
-      opened: (socket) => this.#opened(socket),
-      closed: (_socket, unreceipted, unanswered) => {
+      loggingIn: (generation) => this.#loggingIn(this.sockets[generation - 1]!),
+      opened: (generation) => this.#opened(this.sockets[generation - 1]!),
+      closed: (_generation, unreceipted, unanswered) => {
         // Not receipted: the server delivers them again at the next login (ahead of newer ones).
         for (const message of unreceipted) this.server.queueInbound(message);
         for (const receipt of unanswered) this.server.queueReceipt(receipt);
@@ -310,9 +309,36 @@ export class FakeNetwork {
     };
   }
 
+  /**
+   * Each hook of {@link RuleStages} answered by the rules added to it: the first answer counts;
+   * `connect` by precedence, then the session.
+   */
+  #makeRuleAnswers(): RuleStages {
+    const first = <S extends keyof RuleStages>(stage: S): RuleStages[S] => {
+      const answer = (arg: unknown): unknown => {
+        for (const rule of this.#rules[stage]) {
+          const found = (rule as (arg: unknown) => unknown)(arg);
+          if (found !== undefined) return found;
+        }
+        return undefined;
+      };
+      return answer as RuleStages[S];
+    };
+    return {
+      connect: (at) => this.#connectVerdict(at),
+      query: first('query'),
+      keyFetch: first('keyFetch'),
+      media: first('media'),
+      write: first('write'),
+      serverMessage: first('serverMessage'),
+      decrypt: first('decrypt'),
+      recipient: first('recipient'),
+      receipt: first('receipt'),
+    };
+  }
+
   /** The rules' verdict of highest precedence, then the session: a logged-out device fails its login. */
-  #connectVerdict(): ConnectVerdict | undefined {
-    const at = this.#clock.now();
+  #connectVerdict(at: number): ConnectVerdict | undefined {
     const verdicts = this.#rules.connect.map((rule) => rule(at)).filter((v) => v !== undefined);
     for (const kind of connectPrecedence) {
       const found = verdicts.find((v) => v.kind === kind);
@@ -377,7 +403,7 @@ export class FakeNetwork {
     const { deliveryReceiptMs, readReceiptMs } = this.#options;
     if (deliveryReceiptMs === undefined && readReceiptMs === undefined) return;
     const now = this.#clock.now();
-    const away = this.#host.ask('recipient', { chatJid: message.chatJid, at: now });
+    const away = this.#host.rules.recipient({ chatJid: message.chatJid, at: now });
     const backAt = away?.backAt ?? now;
     const send = (type: 'delivery' | 'read', afterMs: number | undefined): void => {
       if (afterMs === undefined) return;

@@ -27,7 +27,8 @@ const flakyChat = defineFault({
   check: (event, facts) => (event.chat === undefined || facts.inboundChats.has(event.chat) ? [] : [`chat: unknown chat "${event.chat}"`]),
   apply(event, target) {
     const jid = event.chat === undefined ? undefined : target.jidOf(event.chat);
-    target.addRule('write', (send) => (jid === undefined || send.chatJid === jid ? 'stuck' : undefined));
+    const stuck = (chatJid: string): boolean => jid === undefined || chatJid === jid;
+    target.addRules({ write: (send) => (stuck(send.chatJid) ? 'stuck' : undefined) });
   },
   describe: (event) => `flakyChat ${event.chat ?? 'every chat'}, noted after ${event.delayMs} ms`,
   draw: { shape: 'tick', tone: 'slow', label: () => 'flaky' },
