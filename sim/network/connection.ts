@@ -23,7 +23,6 @@ import {
   loginFailureError,
   queryRefusedError,
   timedOutError,
-  writeResetError,
   type DropReason,
 } from './baileysErrors.js';
 import type { FakeEmitter } from './emitter.js';
@@ -34,7 +33,7 @@ import type { QueuedInbound, ReceiptForBot } from './server.js';
 import { simulatedAccount, type WsEvents } from './socketChannel.js';
 import { sleepOn, type SocketHost } from './socketHost.js';
 import { wsClosedBeforeEstablishedError } from './surfaceErrors.js';
-import { Wire } from './wire.js';
+import { Link, type ResumeAt } from './link.js';
 
 /** The bare close code a query in flight is rejected with, per way the server cut. */
 const closeCodeOf: Readonly<Record<CutKind, number>> = {
@@ -78,27 +77,15 @@ export class Connection {
   readonly #host: SocketHost;
   readonly #parts: ConnectionParts;
   readonly #record: SocketRecord;
-  readonly #wire: Wire;
+  readonly #link: Link;
   readonly #queries = new QueriesInFlight();
   /** When the server accepts the upgrade (one latency after the connect), unless it fails. */
   readonly #upgradeAt: number;
   #connectTimer: TimerHandle | undefined;
   #keepAliveTimer: TimerHandle | undefined;
   #closeTimer: TimerHandle | undefined;
-  #resumeTimer: TimerHandle | undefined;
-  #resumeAt: number | 'heal' | 'never' | undefined;
-  /** A frame larger than the send buffer went into the silent link: later writes wait behind it. */
-  #sendBufferFull = false;
-  /** A cut the bot cannot hear yet because its link is silent: heard after it resumes. */
-  #unheardCut: { kind: CutKind; dropReason: DropReason } | undefined;
-  /** An RST the process has not read yet: the next write fails. */
-  #unreadReset: { kind: CutKind; dropReason: DropReason } | undefined;
-  /** A write failed (an unread RST): ws is no longer OPEN, though `close` is still to come. */
-  #writeFailed = false;
   /** Emissions rc14's event buffer holds until the login's notifications (echoes of sends). */
   #heldUntilLogin: (() => void)[] = [];
-  /** Last frame from the server besides keep-alive pongs (an inbound message, answer, ack). */
-  #lastReceivedAt = 0;
   /** The error `close` will carry once the close handshake ends. */
   #endError: Error | undefined;
   #endPromise: Promise<void> | undefined;
@@ -116,8 +103,20 @@ export class Connection {
   constructor(parts: ConnectionParts) {
     this.#host = parts.host;
     this.#parts = parts;
-    this.#record = parts.record;
-    this.#wire = new Wire(parts.host.timers, () => parts.host.latencyMs());
+    const record = parts.record;
+    this.#record = record;
+    const events = {
+      heard: (kind: CutKind, dropReason: DropReason) => this.#heardCut(kind, dropReason),
+      cutByServer: (dropReason: DropReason) => this.#lost('drop', dropReason),
+      wentSilent: () => {
+        if (this.state === 'open') this.#scheduleKeepAlive();
+      },
+      resumed: () => {
+        this.#cancelKeepAlive();
+        if (this.state === 'closing') this.#scheduleClose(2 * this.#host.latencyMs());
+      },
+    };
+    this.#link = new Link({ host: parts.host, generation: parts.generation, record, events });
     this.#upgradeAt = parts.host.now() + parts.host.latencyMs();
   }
 
@@ -151,7 +150,7 @@ export class Connection {
 
   /** Whether the link is silent now (frames stall both ways). */
   get silent(): boolean {
-    return this.#wire.silent;
+    return this.#link.silent;
   }
 
   /**
@@ -160,13 +159,13 @@ export class Connection {
    * late: `slowLogin`); never after a write failed on it.
    */
   get wsOpen(): boolean {
-    if (this.#writeFailed) return false;
+    if (this.#link.writeFailed) return false;
     return this.state === 'open' || (this.state === 'connecting' && this.#upgraded());
   }
 
   /** The upgrade was accepted: its time came, and the connect does not fail before it opens. */
   #upgraded(): boolean {
-    if (this.#host.now() < this.#upgradeAt || this.#wire.silent) return false;
+    if (this.#host.now() < this.#upgradeAt || this.#link.silent) return false;
     if (this.#record.cause !== undefined) return false;
     const verdict = this.#host.rules.connect(this.#host.now())?.kind;
     return verdict !== 'hang' && verdict !== 'refuse' && verdict !== 'upgradeRejected';
@@ -174,12 +173,12 @@ export class Connection {
 
   /** Whether a write would wait behind a frame stuck in the silent link's full buffers. */
   get sendBufferFull(): boolean {
-    return this.#sendBufferFull;
+    return this.#link.sendBufferFull;
   }
 
   /** An RST is on the bot's host, unread: the next write fails ({@link failedWrite}). */
   get resetUnread(): boolean {
-    return this.#unreadReset !== undefined;
+    return this.#link.resetUnread;
   }
 
   /** Emits `event` on the socket's `ev`; false when a listener threw. */
@@ -194,16 +193,12 @@ export class Connection {
 
   /** A frame to the server: `arrive` runs when it gets there (never, if it is lost). */
   toServer(arrive: () => void): void {
-    this.#wire.send('toServer', arrive);
+    this.#link.toServer(arrive);
   }
 
   /** A frame from the server: one latency later (stalls while silent), and counts as heard. */
   fromServer(arrive: () => void): void {
-    this.#wire.send('toBot', () => {
-      if (this.closeEmitted) return;
-      this.#lastReceivedAt = this.#host.now();
-      arrive();
-    });
+    this.#link.fromServer(arrive);
   }
 
   /**
@@ -229,8 +224,8 @@ export class Connection {
   ): Promise<boolean> {
     if (!this.wsOpen) return Promise.reject(connectionClosedError());
     // The query cannot be written behind a full buffer: `sendRawMessage`'s write timeout.
-    if (this.#sendBufferFull) return this.#timedOutLater();
-    if (this.#unreadReset !== undefined) return Promise.reject(this.failedWrite());
+    if (this.#link.sendBufferFull) return this.#timedOutLater();
+    if (this.#link.resetUnread) return Promise.reject(this.failedWrite());
     return new Promise<boolean>((resolve, reject) => {
       const query = new PendingQuery(this.#queries, this.#host.timers, attempt, resolve, reject);
       this.#queries.add(query);
@@ -241,7 +236,7 @@ export class Connection {
         if (attempt !== undefined) attempt.queriesStalled = (attempt.queriesStalled ?? 0) + 1;
         return;
       }
-      this.#wire.send('toServer', () => this.fromServer(() => {
+      this.#link.toServer(() => this.fromServer(() => {
         // After `end()` began, Baileys no longer reads frames: the answer is never processed.
         if (!this.#queries.has(query) || query.detached) return;
         if (answer === undefined) query.resolve(true);
@@ -256,9 +251,9 @@ export class Connection {
    */
   sendNode(atServer: (() => void) | undefined): Promise<void> {
     if (!this.wsOpen) return Promise.reject(connectionClosedError());
-    if (this.#unreadReset !== undefined) return Promise.reject(this.failedWrite());
-    if (this.#sendBufferFull) return this.#timedOutLater();
-    this.#wire.send('toServer', () => atServer?.());
+    if (this.#link.resetUnread) return Promise.reject(this.failedWrite());
+    if (this.#link.sendBufferFull) return this.#timedOutLater();
+    this.#link.toServer(() => atServer?.());
     return Promise.resolve();
   }
 
@@ -273,20 +268,12 @@ export class Connection {
    * it wait behind it (408) until the link resumes.
    */
   fillSendBuffer(): void {
-    this.#sendBufferFull = true;
+    this.#link.fillSendBuffer();
   }
 
-  /**
-   * A write into an RST not read yet: the syscall fails (`write ECONNRESET`, nothing written),
-   * Node destroys the socket, ws is CLOSING from then on (later sends get 428) and its `close`
-   * follows: the cut is heard at once.
-   */
+  /** A write into an RST not read yet fails `write ECONNRESET`; the cut is heard at once. */
   failedWrite(): Error {
-    const reset = this.#unreadReset!;
-    this.#unreadReset = undefined;
-    this.#writeFailed = true;
-    this.#host.timers.setTimeout(() => this.#heardCut(reset.kind, reset.dropReason), 0);
-    return writeResetError();
+    return this.#link.failedWrite();
   }
 
   // ---- the login -------------------------------------------------------------------------------
@@ -294,7 +281,7 @@ export class Connection {
   #completeConnect(): void {
     this.#connectTimer = undefined;
     // A link that went silent while connecting never answers the login.
-    const verdict: ConnectVerdict | undefined = this.#wire.silent
+    const verdict: ConnectVerdict | undefined = this.#link.silent
       ? { kind: 'hang' }
       : this.#host.rules.connect(this.#host.now());
     switch (verdict?.kind) {
@@ -304,7 +291,7 @@ export class Connection {
         // The WebSocket is open meanwhile; a link gone silent by then never hears the answer.
         this.#connectTimer = this.#host.timers.setTimeout(() => {
           this.#connectTimer = undefined;
-          if (this.#wire.silent) this.#completeConnect();
+          if (this.#link.silent) this.#completeConnect();
           else this.#loggedIn();
         }, verdict.delayMs);
         return;
@@ -377,7 +364,7 @@ export class Connection {
     this.#record.state = 'open';
     this.#record.openedAt = now;
     this.#host.hooks.note?.(factKinds.socketOpened, this.#parts.generation);
-    this.#lastReceivedAt = now;
+    this.#link.heardLogin(now);
     this.#ws?.emitEvent('open');
     // rc14 order: the offline notification, the login's `creds.update` (its `me`, with the LID
     // the server gave), then chats.js's presence inside the `open` emission (`CB:success`).
@@ -395,19 +382,11 @@ export class Connection {
 
   /** The server cut the connection; the bot hears it `noticeMs` (default: one latency) later. */
   cut(kind: CutKind, noticeMs: number | undefined, dropReason: DropReason): void {
-    if (this.#wire.cut || this.closeEmitted) return;
-    this.#wire.cutByServer();
-    this.#lost('drop', dropReason);
-    if (this.#wire.silent) return void (this.#unheardCut = { kind, dropReason });
-    // An unread RST is on the bot's host already: writes fail until the process reads it.
-    if (kind === 'rstUnread') this.#unreadReset = { kind, dropReason };
-    const heardInMs = noticeMs ?? this.#host.latencyMs();
-    this.#host.timers.setTimeout(() => this.#heardCut(kind, dropReason), heardInMs);
+    this.#link.cutBy(kind, noticeMs, dropReason);
   }
 
   /** ws emits `close`: queries still listening reject with the bare code; Baileys ends. */
   #heardCut(kind: CutKind, dropReason: DropReason): void {
-    this.#unreadReset = undefined;
     if (this.closeEmitted) return;
     this.#closingByWs = false;
     this.#queries.rejectListening(closeCodeOf[kind]);
@@ -431,47 +410,13 @@ export class Connection {
   }
 
   /** The link goes silent; the keep-alive will notice unless it comes back first. */
-  silence(resumeAt: number | 'heal' | 'never'): void {
-    if (this.closeEmitted) return;
-    this.#resumeAt = laterResume(this.#wire.silent ? this.#resumeAt : undefined, resumeAt);
-    if (this.#wire.silent) return this.#scheduleResume();
-    this.#wire.silence();
-    this.#record.silentAt = this.#host.now();
-    this.#host.hooks.note?.(factKinds.linkSilent, this.#parts.generation);
-    delete this.#record.resumedAt;
-    if (this.state === 'open') this.#scheduleKeepAlive();
-    this.#scheduleResume();
-  }
-
-  #scheduleResume(): void {
-    this.#clearTimer(this.#resumeTimer);
-    this.#resumeTimer = undefined;
-    const at = this.#resumeAt;
-    if (typeof at !== 'number') return;
-    const inMs = Math.max(0, at - this.#host.now());
-    this.#resumeTimer = this.#host.timers.setTimeout(() => this.resume(), inMs);
+  silence(resumeAt: ResumeAt): void {
+    this.#link.silence(resumeAt);
   }
 
   /** A silent link comes back: stalled frames arrive, and a pending close handshake completes. */
   resume(): void {
-    if (!this.#wire.silent || this.closeEmitted) return;
-    const cut = this.#unheardCut;
-    if (cut !== undefined) {
-      this.#unheardCut = undefined;
-      const heard = (): void => this.#heardCut(cut.kind, cut.dropReason);
-      this.#host.timers.setTimeout(heard, this.#host.latencyMs());
-    }
-    this.#clearTimer(this.#resumeTimer);
-    this.#resumeTimer = undefined;
-    this.#resumeAt = undefined;
-    this.#wire.resume();
-    this.#sendBufferFull = false;
-    this.#record.resumedAt = this.#host.now();
-    this.#host.hooks.note?.(factKinds.linkResumed, this.#parts.generation);
-    this.#cancelKeepAlive();
-    // Stalled answers, pongs and acks arrive one latency from now.
-    this.#lastReceivedAt = this.#host.now() + this.#host.latencyMs();
-    if (this.state === 'closing') this.#scheduleClose(2 * this.#host.latencyMs());
+    this.#link.resume();
   }
 
   #scheduleKeepAlive(): void {
@@ -480,7 +425,7 @@ export class Connection {
     const endsAt = keepAliveEndsAt({
       openedAt: this.#record.openedAt ?? now,
       silentAt: now,
-      lastReceivedAt: this.#lastReceivedAt,
+      lastReceivedAt: this.#link.lastReceivedAt,
       keepAliveIntervalMs,
       roundTripMs: Math.min(2 * this.#host.latencyMs(), keepAliveIntervalMs),
     });
@@ -556,7 +501,7 @@ export class Connection {
     this.#record.state = 'closing';
     this.#closingByWs = true;
     this.#endError = dropError('connectionClosed');
-    this.#scheduleClose(this.#wire.silent ? wsCloseTimeoutMs : 2 * this.#host.latencyMs());
+    this.#scheduleClose(this.#link.silent ? wsCloseTimeoutMs : 2 * this.#host.latencyMs());
     return closed;
   }
 
@@ -589,8 +534,8 @@ export class Connection {
     }
     // A cut connection closes when the bot hears the cut (#heardCut), unless a silent link
     // keeps it from hearing it.
-    if (this.#wire.cut && this.#unheardCut === undefined) return;
-    this.#scheduleClose(this.#wire.silent ? wsCloseTimeoutMs : 2 * this.#host.latencyMs());
+    if (this.#link.cut && !this.#link.cutUnheard) return;
+    this.#scheduleClose(this.#link.silent ? wsCloseTimeoutMs : 2 * this.#host.latencyMs());
   }
 
   #scheduleClose(delayMs: number): void {
@@ -618,8 +563,7 @@ export class Connection {
     if (error !== undefined) this.#record.closeError = errorRecord(error);
     this.#cancelConnect();
     this.#cancelKeepAlive();
-    this.#clearTimer(this.#resumeTimer);
-    this.#wire.destroy();
+    this.#link.destroy();
     this.emit('connection.update', closeUpdate(error, now));
     this.#parts.emitter.destroy();
     const { unreceipted, unanswered } = this.#parts.handBack();
@@ -652,15 +596,4 @@ export class Connection {
     this.#clearTimer(this.#keepAliveTimer);
     this.#keepAliveTimer = undefined;
   }
-}
-
-/** Of two ends of a silence, the later: `never` outlasts `heal`, which outlasts any time. */
-function laterResume(
-  a: number | 'heal' | 'never' | undefined,
-  b: number | 'heal' | 'never',
-): number | 'heal' | 'never' {
-  if (a === undefined) return b;
-  if (a === 'never' || b === 'never') return 'never';
-  if (a === 'heal' || b === 'heal') return 'heal';
-  return Math.max(a, b);
 }

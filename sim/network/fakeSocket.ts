@@ -29,7 +29,7 @@
  *   redelivered at the next login. `end()` resolves at the close only for its first caller.
  *
  * The socket is made of three parts, along rc14's own files: the connection (connection.ts:
- * `Socket/socket.js`: login, link, keep-alive, close, `query`), the send pipeline
+ * `Socket/socket.js`: login, keep-alive, close, `query`, over its link.ts), the send pipeline
  * (sendPipeline.ts: `Socket/messages-send.js`) and the inbound part (inbound.ts:
  * `Socket/messages-recv.js`), each with its own state. It reaches its network only through a
  * {@link SocketHost} (socketHost.ts), whose `rules` are the faults' hooks
