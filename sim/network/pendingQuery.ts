@@ -8,7 +8,7 @@ import type { ClockView } from '../clock.js';
 import type { AttemptRecord } from '../history.js';
 
 /** Most queries in flight on one socket (a limit on everything; the attempts limit is lower). */
-export const queriesInFlightMax = 1_000_000;
+const queriesInFlightMax = 1_000_000;
 
 /**
  * A query waiting for its answer, its timeout or a close. Settling it leaves its socket's

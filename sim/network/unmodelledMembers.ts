@@ -56,7 +56,7 @@ export const rc14SocketFunctions: ReadonlySet<string> = new Set(
 );
 
 /** The function members of rc14's `ev` (`Utils/event-buffer.js`). */
-export const rc14EventFunctions: ReadonlySet<string> = new Set([
+const rc14EventFunctions: ReadonlySet<string> = new Set([
   'buffer', 'createBufferedFunction', 'destroy', 'emit', 'flush',
   'isBuffering', 'off', 'on', 'process', 'removeAllListeners',
 ]);
@@ -84,7 +84,7 @@ export const modelledSocketMembers: readonly string[] = Object.freeze([
 ]);
 
 /** The `ev` members the fake models. */
-export const modelledEventMembers: readonly string[] = Object.freeze([
+const modelledEventMembers: readonly string[] = Object.freeze([
   'on', 'off', 'process', 'emit', 'removeAllListeners', 'isBuffering', 'flush',
 ]);
 
