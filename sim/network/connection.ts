@@ -1,11 +1,11 @@
 /**
  * One fake socket's connection, the part rc14 keeps in `Socket/socket.js`: the login (the
- * connect's verdict, `open`), the link (frames each way on the {@link Wire}, a silence, a cut
- * heard one latency later), the keep-alive that ends a silent link (keepAlive.ts), rc14's
- * `query` and `sendRawMessage` gates (428 unless open, 408 behind a full send buffer, `write
- * ECONNRESET` into a reset not read yet), and the close: Baileys' `end()`, the bot's
- * `ws.close()`, and `close` emitted once, when what was in flight is lost and the inbound part
- * hands back what the server must deliver again.
+ * connect's verdict, `open`), what its link's events mean for the socket (link.ts: frames each
+ * way, a silence, a cut heard one latency later), the keep-alive that ends a silent link
+ * (keepAlive.ts), rc14's `query` and `sendRawMessage` gates (428 unless open, 408 behind a full
+ * send buffer, `write ECONNRESET` into a reset not read yet), and the close: Baileys' `end()`,
+ * the bot's `ws.close()`, and `close` emitted once, when what was in flight is lost and the
+ * inbound part hands back what the server must deliver again.
  */
 import type { Boom } from '@hapi/boom';
 import { wsCloseCodes, wsCloseTimeoutMs } from '../../src/baileysFacts.js';
