@@ -428,6 +428,7 @@ export class Connection {
       lastReceivedAt: this.#link.lastReceivedAt,
       keepAliveIntervalMs,
       roundTripMs: Math.min(2 * this.#host.latencyMs(), keepAliveIntervalMs),
+      previousSilence: this.#link.previousSilence,
     });
     this.#keepAliveTimer = this.#host.timers.setTimeout(() => {
       this.#keepAliveTimer = undefined;

@@ -20,6 +20,11 @@ export interface KeepAliveFacts {
   keepAliveIntervalMs: number;
   /** Ping to pong; must not exceed the interval (a slower pong is not modelled). */
   roundTripMs: number;
+  /**
+   * The link's silence before this one, if it came back from one: a ping or pong caught in it
+   * stalled and travelled on only from its end.
+   */
+  previousSilence?: { fromMs: number; untilMs: number };
 }
 
 /**
@@ -35,12 +40,24 @@ export function keepAliveEndsAt(facts: KeepAliveFacts): number {
   const lastTickAt = openedAt + Math.floor((silentAt - openedAt) / intervalMs) * intervalMs;
   // The last check before the silence whose pong made it back: the last one, or the one before.
   for (let tickAt = lastTickAt; tickAt > openedAt && tickAt >= lastTickAt - intervalMs; tickAt -= intervalMs) {
-    if (tickAt + roundTripMs <= silentAt) {
-      lastHeardAt = Math.max(lastHeardAt, tickAt + roundTripMs);
+    const pongAt = pongArrivesAt(tickAt, roundTripMs, facts.previousSilence);
+    if (pongAt <= silentAt) {
+      lastHeardAt = Math.max(lastHeardAt, pongAt);
       break;
     }
   }
   const firstStaleTick = Math.floor((lastHeardAt + intervalMs + keepAliveGraceMs - openedAt) / intervalMs) + 1;
   const firstTickFromSilence = Math.ceil((silentAt - openedAt) / intervalMs);
   return openedAt + Math.max(1, firstStaleTick, firstTickFromSilence) * intervalMs;
+}
+
+/** When the pong of the ping sent at `tickAt` arrives: late if its trip ran into a silence. */
+function pongArrivesAt(
+  tickAt: number,
+  roundTripMs: number,
+  silence: KeepAliveFacts['previousSilence'],
+): number {
+  const pongAt = tickAt + roundTripMs;
+  if (silence === undefined || pongAt <= silence.fromMs || tickAt >= silence.untilMs) return pongAt;
+  return silence.untilMs + roundTripMs;
 }

@@ -61,6 +61,14 @@ export class Link {
   #writeFailed = false;
   /** Last frame from the server besides keep-alive pongs (an inbound message, answer, ack). */
   #lastReceivedAt = 0;
+  /**
+   * The last frame really heard before the link last resumed: the answers that stalled are only
+   * counted as heard one latency after a resume, and a link silent again before then never
+   * delivered them (rc14's keep-alive reads `lastDateRecv`, set by frames that arrived).
+   */
+  #heardBeforeResume = 0;
+  /** The silence the link last came back from (the keep-alive's pings stalled in it). */
+  #previousSilence: { fromMs: number; untilMs: number } | undefined;
 
   /** The link of `parts`, carrying frames. */
   constructor(parts: LinkParts) {
@@ -97,6 +105,11 @@ export class Link {
   /** An RST is on the bot's host, unread: the next write fails ({@link failedWrite}). */
   get resetUnread(): boolean {
     return this.#unreadReset !== undefined;
+  }
+
+  /** The silence the link last came back from, if any. */
+  get previousSilence(): { fromMs: number; untilMs: number } | undefined {
+    return this.#previousSilence;
   }
 
   /** The last frame heard from the server (keep-alive pongs aside), virtual ms. */
@@ -168,6 +181,7 @@ export class Link {
     this.#resumeAt = laterResume(this.#wire.silent ? this.#resumeAt : undefined, resumeAt);
     if (this.#wire.silent) return this.#scheduleResume();
     this.#wire.silence();
+    if (this.#lastReceivedAt > this.#host.now()) this.#lastReceivedAt = this.#heardBeforeResume;
     this.#parts.record.silentAt = this.#host.now();
     this.#host.hooks.note?.(factKinds.linkSilent, this.#parts.generation);
     delete this.#parts.record.resumedAt;
@@ -201,9 +215,13 @@ export class Link {
     this.#resumeAt = undefined;
     this.#wire.resume();
     this.#sendBufferFull = false;
+    const silentAt = this.#parts.record.silentAt ?? this.#host.now();
+    this.#previousSilence = { fromMs: silentAt, untilMs: this.#host.now() };
     this.#parts.record.resumedAt = this.#host.now();
     this.#host.hooks.note?.(factKinds.linkResumed, this.#parts.generation);
-    // Stalled answers, pongs and acks arrive one latency from now.
+    // Stalled answers, pongs and acks arrive one latency from now, unless the link goes silent
+    // again first (see silence()).
+    this.#heardBeforeResume = this.#lastReceivedAt;
     this.#lastReceivedAt = this.#host.now() + this.#host.latencyMs();
     this.#parts.events.resumed();
   }

@@ -313,6 +313,24 @@ describe('fake socket: silent links', () => {
     expect(net.sockets[0]!.record).toMatchObject({ state: 'open', silentAt: 1000, resumedAt: 4000 });
   });
 
+  it('counts what stalled as heard only if it arrived: a link silent again within a trip dies as if never back', async () => {
+    // Arrange: a 1.5 s trip; the link comes back for 0.5 s only, then dies silently for good.
+    const diedAt = async (flicker: boolean): Promise<number> => {
+      const { net, runUntil, at } = testNetwork();
+      net.makeSocket({ keepAliveIntervalMs: 30_000 });
+      at(500, () => net.apply({ at: 500, do: 'latency', ms: 1500 }));
+      if (flicker) at(1000, () => net.apply({ at: 1000, do: 'blackhole', untilAt: 40_000 }));
+      const deathAt = flicker ? 40_500 : 1000;
+      at(deathAt, () => net.apply({ at: deathAt, do: 'drop', reason: 'connectionLost' }));
+      await runUntil(300_000);
+      return net.sockets[0]!.record.diedAt!;
+    };
+    // Act
+    const [flickered, silentThroughout] = [await diedAt(true), await diedAt(false)];
+    // Assert: nothing was heard after 1 s either way, so rc14's keep-alive ends both alike.
+    expect(flickered).toBe(silentThroughout);
+  });
+
   it('ends on a silent link with end(): close comes ws close timeout later, with no error', async () => {
     // Arrange
     const { clock, net, runUntil, at } = testNetwork();
