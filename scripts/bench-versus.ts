@@ -164,7 +164,8 @@ export async function measureVersus(options: VersusOptions): Promise<VersusResul
   const sides = [await load(there, compiled), await load(here, compiled)];
   const draw = sides[0]!.generatedTimeline ?? sides[1]!.generatedTimeline;
   if (draw === undefined) {
-    throw new Error('neither checkout has test/sim/helpers.ts generatedTimeline to draw timelines with');
+    const helpers = 'test/sim/helpers.ts generatedTimeline';
+    throw new Error(`neither checkout has ${helpers} to draw timelines with`);
   }
   const timelines = commonTimelines(draw, sides);
   const campaigns = options.campaign ?? false;
@@ -230,10 +231,12 @@ async function interleave(
 /** The lines the command prints for `result`. */
 export function versusLines(result: VersusResult): string[] {
   const { rates, violations, per, blockQuartiles: [q1, median, q3] } = result;
+  const side = (i: 0 | 1): string =>
+    `${rates[i].toLocaleString('en')} ${per}, ${violations[i]} violations`;
   return [
     result.what,
-    `other checkout ${result.other}: ${rates[0].toLocaleString('en')} ${per}, ${violations[0]} violations`,
-    `this checkout  ${result.here}: ${rates[1].toLocaleString('en')} ${per}, ${violations[1]} violations`,
+    `other checkout ${result.other}: ${side(0)}`,
+    `this checkout  ${result.here}: ${side(1)}`,
     `this / other: ${result.ratio.toFixed(3)} over the whole measurement; ` +
       `block ratios median ${median.toFixed(3)}, quartiles ${q1.toFixed(3)} to ${q3.toFixed(3)}`,
   ];
@@ -254,9 +257,8 @@ async function main(): Promise<void> {
     throw new Error(`--seconds must be a number in (0, ${secondsMax}], got ${values.seconds}`);
   }
   if (positionals.length !== 1) {
-    throw new Error(
-      'give the other checkout\'s directory, e.g. `npx tsx scripts/bench-versus.ts ../baileys-sim-0.1.0`',
-    );
+    const example = '`npx tsx scripts/bench-versus.ts ../baileys-sim-0.1.0`';
+    throw new Error(`give the other checkout's directory, e.g. ${example}`);
   }
   tuneV8ForSimulation();
   const result = await measureVersus({ ...values, other: positionals[0]!, seconds });
@@ -264,7 +266,8 @@ async function main(): Promise<void> {
 }
 
 // Run as a command; imported (by bench.ts), only the functions above are wanted.
-if (process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+const invoked = process.argv[1];
+if (invoked !== undefined && realpathSync(invoked) === fileURLToPath(import.meta.url)) {
   main().catch((error: unknown) => {
     console.error(`bench-versus: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 2;

@@ -42,8 +42,20 @@ import type { Timeline } from '../sim/timeline.js';
 import { withNaiveStepping } from './benchNaiveHarness.js';
 import { measureQueuedReplies, queuedRepliesHeapBytesMax } from './benchMemory.js';
 import { simulationV8Flags, tuneV8ForSimulation } from '../sim/v8Tuning.js';
-import { correctFixture, freshGraphCost, interceptionThroughput, replyTimelines } from './benchIntercept.js';
-import { clockFirings, cpuMs, judgedRuns, setImmediateDrains, sideBySide, type SideBySide } from './benchRatios.js';
+import {
+  correctFixture,
+  freshGraphCost,
+  interceptionThroughput,
+  replyTimelines,
+} from './benchIntercept.js';
+import {
+  clockFirings,
+  cpuMs,
+  judgedRuns,
+  setImmediateDrains,
+  sideBySide,
+  type SideBySide,
+} from './benchRatios.js';
 import { measureVersus, versusLines } from './bench-versus.js';
 import { loadSendPath } from '../properties/paths/loadSendPath.js';
 import { parseArgs } from 'node:util';
@@ -188,29 +200,46 @@ row('ours / naive speed', `${fmt(naiveRatio, 2)}x`, verdict(naiveRatio > targets
 
 /** The four ratios of the speed targets, printed again together at the end. */
 const ratioRows: [string, string, string][] = [];
-const loadText = (load: readonly number[]): string => `load ${load.map((l) => fmt(l, 1)).join(' -> ')}`;
-/** Prints a side-by-side ratio `value` (a / b of `measured`) as a row and a ratio row. */
-function ratioRow(what: string, value: number, measured: SideBySide, ok: boolean, target: string): void {
-  const [q1, median, q3] = measured.quartiles;
-  const spread = `${measured.pairs} block pairs, median ${fmt(median, 2)}, quartiles ${fmt(q1, 2)}-${fmt(q3, 2)}`;
-  const detail = `${spread}, ${clockName}, ${loadText(measured.load)}`;
+const loadText = (load: readonly number[]): string =>
+  `load ${load.map((l) => fmt(l, 1)).join(' -> ')}`;
+/** Prints a ratio and how it was measured as a row, and keeps it for the ratios' table. */
+function ratioRow(what: string, value: number, detail: string, ok: boolean, target: string): void {
   row(what, `${fmt(value, 2)}x (${detail})`, verdict(ok, target));
   ratioRows.push([what, `${fmt(value, 2)}x`, `${verdict(ok, target)}; ${detail}`]);
 }
+/** How a side-by-side ratio was measured: its block ratios' spread, the clock, the load. */
+function sideBySideDetail(measured: SideBySide): string {
+  const [q1, median, q3] = measured.quartiles;
+  const quartiles = `quartiles ${fmt(q1, 2)}-${fmt(q3, 2)}`;
+  const spread = `${measured.pairs} block pairs, median ${fmt(median, 2)}, ${quartiles}`;
+  return `${spread}, ${clockName}, ${loadText(measured.load)}`;
+}
 
-// A run's cost per fake-timer firing over the floor: a bare setImmediate drain, the macrotask the
-// loop yields per timer. Blocks of the two alternate in this process.
-console.log(`\nfake-timer firings next to the setImmediate drain floor, ${ratioSeconds} s side by side`);
-const floor = await sideBySide(judgedRuns(builtInSendPath('reference'), set, true), setImmediateDrains(), ratioSeconds, blockClock);
-const [perFiringMs, perDrainMs] = floor.perUnitMs;
-row('µs per fake-timer firing (a whole run: simulate + check) / per setImmediate drain', `${fmt(perFiringMs * 1000, 2)} / ${fmt(perDrainMs * 1000, 2)}`, '');
-const overFloor = perFiringMs / perDrainMs;
-ratioRow('firing cost / drain floor', overFloor, floor, overFloor <= targets.firingOverFloor, `<= ${targets.firingOverFloor}x`);
-// The clock's own share of that: its loop, views and fake-timers, with callbacks that do nothing.
-const clockAlone = await sideBySide(clockFirings(), setImmediateDrains(), ratioSeconds / 2, blockClock);
-const clockOverFloor = clockAlone.perUnitMs[0] / clockAlone.perUnitMs[1];
-const clockQuartiles = clockAlone.quartiles.map((q) => fmt(q, 2)).join(' / ');
-row('the clock alone (empty timers) per firing / drain floor', `${fmt(clockOverFloor, 2)}x`, `block quartiles ${clockQuartiles}, ${loadText(clockAlone.load)}`);
+/**
+ * A run's cost per fake-timer firing over the floor, a bare setImmediate drain (the macrotask the
+ * loop yields per timer); then the clock's own cost per firing (loop, views, fake-timers, with
+ * callbacks that do nothing) over the same floor. Blocks of each pair alternate in this process.
+ */
+async function firingsOverFloor(): Promise<void> {
+  const title = 'fake-timer firings next to the setImmediate drain floor';
+  console.log(`\n${title}, ${ratioSeconds} s side by side`);
+  const runs = judgedRuns(builtInSendPath('reference'), set, true);
+  const floor = await sideBySide(runs, setImmediateDrains(), ratioSeconds, blockClock);
+  const [perFiringMs, perDrainMs] = floor.perUnitMs;
+  const micros = `${fmt(perFiringMs * 1000, 2)} / ${fmt(perDrainMs * 1000, 2)}`;
+  const what = 'µs per fake-timer firing (a whole run: simulate + check) / per setImmediate drain';
+  row(what, micros, '');
+  const ratio = perFiringMs / perDrainMs;
+  const target = targets.firingOverFloor;
+  const detail = sideBySideDetail(floor);
+  ratioRow('firing cost / drain floor', ratio, detail, ratio <= target, `<= ${target}x`);
+  const drains = setImmediateDrains();
+  const alone = await sideBySide(clockFirings(), drains, ratioSeconds / 2, blockClock);
+  const aloneRatio = alone.perUnitMs[0] / alone.perUnitMs[1];
+  const aloneWhat = 'the clock alone (empty timers) per firing / drain floor';
+  row(aloneWhat, `${fmt(aloneRatio, 2)}x`, sideBySideDetail(alone));
+}
+await firingsOverFloor();
 
 // 3. Specimens: detection, then the shrink of every property each campaign broke.
 console.log(`\nspecimens: ${specimenSeeds} seeds x 100 runs each, searching the properties each exists to show`);
@@ -278,11 +307,13 @@ row('2 workers (it and one child) wall ms', walls(twos), `${fmt((shardRuns / mea
 const shortOne = await cliCampaign(1, 2000);
 const shortTwo = await cliCampaign(2, 2000);
 row('2,000-run campaign, 1 -> 2 workers wall ms', `${fmt(shortOne.wallMs)} -> ${fmt(shortTwo.wallMs)}`, 'a child process starts in about a second: short campaigns gain nothing');
-const scalingDetail = `pairs: ${ratios.map((r) => fmt(r, 2)).join(', ')}; ${loadText(pairLoads)}`;
-const scalingOk = scaling >= targets.scaling && sameSummary;
-const scalingTarget = `>= ${targets.scaling}x, same summary`;
-row('scaling 1 -> 2 workers (mean walls)', `${fmt(scaling, 2)}x (${scalingDetail})`, verdict(scalingOk, scalingTarget));
-ratioRows.push([`1 -> 2 workers, ${fmt(shardRuns)} runs, alternating`, `${fmt(scaling, 2)}x`, `${verdict(scalingOk, scalingTarget)}; ${scalingDetail}`]);
+ratioRow(
+  `scaling 1 -> 2 workers, ${fmt(shardRuns)} runs (mean walls)`,
+  scaling,
+  `alternating pairs: ${ratios.map((r) => fmt(r, 2)).join(', ')}; ${loadText(pairLoads)}`,
+  scaling >= targets.scaling && sameSummary,
+  `>= ${targets.scaling}x, same summary`,
+);
 
 // 5. Memory.
 console.log('\nmemory: 10,000 replies queued during an outage (reference path, maxPending 10,000)');
@@ -300,9 +331,20 @@ row('intercepted: as-written correct fixture runs/s', fmt(intercepted.asWritten)
 // The same two side by side: blocks alternate in this process, so the machine's swings fall on
 // both (the figures above ran one after the other).
 const replySet = replyTimelines();
-const asWrittenVsSeam = await sideBySide(judgedRuns(builtInSendPath('reference'), replySet), judgedRuns(await loadSendPath(correctFixture), replySet), ratioSeconds, blockClock);
+const asWrittenVsSeam = await sideBySide(
+  judgedRuns(builtInSendPath('reference'), replySet),
+  judgedRuns(await loadSendPath(correctFixture), replySet),
+  ratioSeconds,
+  blockClock,
+);
 const asWrittenRatio = asWrittenVsSeam.perUnitMs[0] / asWrittenVsSeam.perUnitMs[1];
-ratioRow('as-written audit runs/s / the seam\'s', asWrittenRatio, asWrittenVsSeam, asWrittenRatio >= targets.asWrittenOverSeam, `>= ${targets.asWrittenOverSeam}x`);
+ratioRow(
+  'as-written audit runs/s / the seam\'s',
+  asWrittenRatio,
+  sideBySideDetail(asWrittenVsSeam),
+  asWrittenRatio >= targets.asWrittenOverSeam,
+  `>= ${targets.asWrittenOverSeam}x`,
+);
 const auditRuns = quick ? 2000 : 10_000;
 const seamAudit = await cliCampaign(1, auditRuns);
 const interceptAudit = await cliCampaign(1, auditRuns, correctFixture);
@@ -310,19 +352,24 @@ row(`${fmt(auditRuns)}-run campaign, --workers 1: reference (seam) -> as-written
 const fresh = await freshGraphCost(quick ? 100 : 500);
 row('fresh module graph per run: import ms / heap kept per import', `${fmt(fresh.importMs, 2)} ms / ${fmt(fresh.heapKeptBytes / 1024, 1)} KiB`, `reset(): ${fmt(fresh.resetUs, 2)} µs, nothing kept`);
 
-// 7. This checkout next to another (the main a speed target was set against), same timelines.
+/** This checkout next to `other` (the main a speed target was set against), same timelines. */
+async function versusOther(other: string): Promise<void> {
+  console.log(`\nthis checkout next to ${other}, blocks interleaved (scripts/bench-versus.ts)`);
+  const load0 = os.loadavg()[0]!;
+  const cpu = flags.cpu ?? false;
+  const versus = await measureVersus({ other, seconds: ratioSeconds * 2, cpu });
+  for (const line of versusLines(versus)) console.log(`  ${line}`);
+  const [q1, median, q3] = versus.blockQuartiles;
+  const spread = `median ${fmt(median, 2)}, quartiles ${fmt(q1, 2)}-${fmt(q3, 2)}`;
+  const detail = `${spread}, ${loadText([load0, os.loadavg()[0]!])}`;
+  const ok = versus.ratio >= targets.versus;
+  ratioRow('runs/s this / other checkout', versus.ratio, detail, ok, `>= ${targets.versus}x`);
+}
+// 7. Against another checkout, when given.
 if (flags.versus === undefined) {
   ratioRows.push(['runs/s vs another checkout', 'not measured', 'give --versus <checkout>']);
 } else {
-  console.log(`\nthis checkout next to ${flags.versus}, blocks interleaved (scripts/bench-versus.ts)`);
-  const load0 = os.loadavg()[0]!;
-  const versus = await measureVersus({ other: flags.versus, seconds: ratioSeconds * 2, cpu: flags.cpu ?? false });
-  for (const line of versusLines(versus)) console.log(`  ${line}`);
-  const [q1, median, q3] = versus.blockQuartiles;
-  const detail = `median ${fmt(median, 2)}, quartiles ${fmt(q1, 2)}-${fmt(q3, 2)}, ${loadText([load0, os.loadavg()[0]!])}`;
-  const ok = versus.ratio >= targets.versus;
-  row('runs/s this / other checkout', `${fmt(versus.ratio, 2)}x (${detail})`, verdict(ok, `>= ${targets.versus}x`));
-  ratioRows.push(['runs/s this / other checkout', `${fmt(versus.ratio, 2)}x`, `${verdict(ok, `>= ${targets.versus}x`)}; ${detail}`]);
+  await versusOther(flags.versus);
 }
 
 console.log('\nspeed ratios (each measured side by side)\n');
