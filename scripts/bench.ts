@@ -16,8 +16,14 @@
  *  6. interception (audit of a module as written): runs/s next to the seam's on the same
  *     timelines, a 10,000-run `audit` of the as-written correct fixture through the CLI next to
  *     the reference's, and what a fresh module graph per run would cost next to `reset()`.
+ * Where two things are compared, the bench prints their ratio, both measured in this process
+ * (blocks interleaved, scripts/benchRatios.ts) or in alternating pairs of processes, with the
+ * machine's load beside it: a run's cost per fake-timer firing over the `setImmediate` drain
+ * floor, as-written audits over the seam, 1 -> 2 workers, and with `--versus <checkout>` this
+ * checkout's runs/s over another's on the same timelines (scripts/bench-versus.ts). `--cpu` times
+ * the in-process blocks by CPU time (on a machine shared with other work).
  * Targets live here (the table's last column), never in timed tests.
- *   npm run bench [-- --quick]
+ *   npm run bench [-- --quick] [-- --cpu] [-- --versus <checkout>]
  */
 import './benchNaiveHarness.js'; // first: must patch fake-timers before sim/clock.ts loads
 import fc from 'fast-check';
@@ -36,19 +42,47 @@ import type { Timeline } from '../sim/timeline.js';
 import { withNaiveStepping } from './benchNaiveHarness.js';
 import { measureQueuedReplies, queuedRepliesHeapBytesMax } from './benchMemory.js';
 import { simulationV8Flags, tuneV8ForSimulation } from '../sim/v8Tuning.js';
-import { correctFixture, freshGraphCost, interceptionThroughput } from './benchIntercept.js';
+import {
+  correctFixture,
+  freshGraphCost,
+  interceptionThroughput,
+  replyTimelines,
+} from './benchIntercept.js';
+import {
+  clockFirings,
+  cpuMs,
+  judgedRuns,
+  setImmediateDrains,
+  sideBySide,
+  type SideBySide,
+} from './benchRatios.js';
+import { measureVersus, versusLines } from './bench-versus.js';
+import { loadSendPath } from '../properties/paths/loadSendPath.js';
+import { parseArgs } from 'node:util';
 
 tuneV8ForSimulation();
 
-const quick = process.argv.includes('--quick');
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    cpu: { type: 'boolean', default: false },
+    versus: { type: 'string' },
+  },
+});
+const quick = flags.quick ?? false;
+/** How the in-process side-by-side blocks are timed. */
+const blockClock = flags.cpu ? cpuMs : () => performance.now();
+const clockName = flags.cpu ? 'CPU time' : 'wall time';
+/** Seconds each side-by-side ratio is measured for (after its warm-up). */
+const ratioSeconds = quick ? 6 : 20;
 /** Wall time each throughput measurement runs for. */
 const throughputWallMs = quick ? 1000 : 4000;
 /** Campaign seeds per specimen (100 runs each, like `scripts/detection.ts`). */
 const specimenSeeds = quick ? 5 : 20;
-/** Runs of the sharding campaign (chunks of 100): long enough that the pool's fixed cost is not the story. */
-const shardRuns = quick ? 10_000 : 100_000;
+/** Runs of the sharding campaign (chunks of 100), as the scaling target is stated. */
+const shardRuns = 10_000;
 /** Repetitions of each worker count, alternating. */
-const shardReps = quick ? 1 : 2;
+const shardReps = quick ? 2 : 4;
 
 /** Targets the bench checks its figures against. */
 const targets = {
@@ -57,8 +91,11 @@ const targets = {
   detectP95Ms: 1000,
   shrinkMs: 2000,
   shrinkMedianMs: 500,
-  scaling: 1.8,
+  scaling: 1.5,
   naiveRatio: 1,
+  firingOverFloor: 2.5,
+  asWrittenOverSeam: 0.8,
+  versus: 1.25,
 };
 
 const rows: [string, string, string][] = [];
@@ -161,6 +198,49 @@ const naiveRatio = runsPerS / naiveRunsPerS;
 row('naive harness (fake-timers nextAsync) runs/s', fmt(naiveRunsPerS), `same histories: ${sameHistories ? 'yes' : 'NO'}`);
 row('ours / naive speed', `${fmt(naiveRatio, 2)}x`, verdict(naiveRatio > targets.naiveRatio && sameHistories, '> 1x, same histories'));
 
+/** The four ratios of the speed targets, printed again together at the end. */
+const ratioRows: [string, string, string][] = [];
+const loadText = (load: readonly number[]): string =>
+  `load ${load.map((l) => fmt(l, 1)).join(' -> ')}`;
+/** Prints a ratio and how it was measured as a row, and keeps it for the ratios' table. */
+function ratioRow(what: string, value: number, detail: string, ok: boolean, target: string): void {
+  row(what, `${fmt(value, 2)}x (${detail})`, verdict(ok, target));
+  ratioRows.push([what, `${fmt(value, 2)}x`, `${verdict(ok, target)}; ${detail}`]);
+}
+/** How a side-by-side ratio was measured: its block ratios' spread, the clock, the load. */
+function sideBySideDetail(measured: SideBySide): string {
+  const [q1, median, q3] = measured.quartiles;
+  const quartiles = `quartiles ${fmt(q1, 2)}-${fmt(q3, 2)}`;
+  const spread = `${measured.pairs} block pairs, median ${fmt(median, 2)}, ${quartiles}`;
+  return `${spread}, ${clockName}, ${loadText(measured.load)}`;
+}
+
+/**
+ * A run's cost per fake-timer firing over the floor, a bare setImmediate drain (the macrotask the
+ * loop yields per timer); then the clock's own cost per firing (loop, views, fake-timers, with
+ * callbacks that do nothing) over the same floor. Blocks of each pair alternate in this process.
+ */
+async function firingsOverFloor(): Promise<void> {
+  const title = 'fake-timer firings next to the setImmediate drain floor';
+  console.log(`\n${title}, ${ratioSeconds} s side by side`);
+  const runs = judgedRuns(builtInSendPath('reference'), set, true);
+  const floor = await sideBySide(runs, setImmediateDrains(), ratioSeconds, blockClock);
+  const [perFiringMs, perDrainMs] = floor.perUnitMs;
+  const micros = `${fmt(perFiringMs * 1000, 2)} / ${fmt(perDrainMs * 1000, 2)}`;
+  const what = 'µs per fake-timer firing (a whole run: simulate + check) / per setImmediate drain';
+  row(what, micros, '');
+  const ratio = perFiringMs / perDrainMs;
+  const target = targets.firingOverFloor;
+  const detail = sideBySideDetail(floor);
+  ratioRow('firing cost / drain floor', ratio, detail, ratio <= target, `<= ${target}x`);
+  const drains = setImmediateDrains();
+  const alone = await sideBySide(clockFirings(), drains, ratioSeconds / 2, blockClock);
+  const aloneRatio = alone.perUnitMs[0] / alone.perUnitMs[1];
+  const aloneWhat = 'the clock alone (empty timers) per firing / drain floor';
+  row(aloneWhat, `${fmt(aloneRatio, 2)}x`, sideBySideDetail(alone));
+}
+await firingsOverFloor();
+
 // 3. Specimens: detection, then the shrink of every property each campaign broke.
 console.log(`\nspecimens: ${specimenSeeds} seeds x 100 runs each, searching the properties each exists to show`);
 const specimenTable: string[] = [];
@@ -209,10 +289,13 @@ console.log(`\nsharding: \`baileys-sim run --runs ${fmt(shardRuns)}\` (reference
 // Alternating repetitions: this VM's wall times vary by about 10 % from run to run.
 const ones: CliCampaign[] = [];
 const twos: CliCampaign[] = [];
+const pairLoads: number[] = [];
 for (let rep = 0; rep < shardReps; rep++) {
+  pairLoads.push(os.loadavg()[0]!);
   ones.push(await cliCampaign(1, shardRuns));
   twos.push(await cliCampaign(2, shardRuns));
 }
+pairLoads.push(os.loadavg()[0]!);
 const summaries = [...ones, ...twos].map((c) => JSON.stringify(c.summary));
 const sameSummary = summaries.every((s) => s === summaries[0]);
 const meanWallMs = (cs: CliCampaign[]): number => cs.reduce((n, c) => n + c.wallMs, 0) / cs.length;
@@ -224,7 +307,13 @@ row('2 workers (it and one child) wall ms', walls(twos), `${fmt((shardRuns / mea
 const shortOne = await cliCampaign(1, 2000);
 const shortTwo = await cliCampaign(2, 2000);
 row('2,000-run campaign, 1 -> 2 workers wall ms', `${fmt(shortOne.wallMs)} -> ${fmt(shortTwo.wallMs)}`, 'a child process starts in about a second: short campaigns gain nothing');
-row('scaling 1 -> 2 workers (mean walls)', `${fmt(scaling, 2)}x (pairs: ${ratios.map((r) => fmt(r, 2)).join(', ')})`, verdict(scaling >= targets.scaling && sameSummary, `>= ${targets.scaling}x, same summary`));
+ratioRow(
+  `scaling 1 -> 2 workers, ${fmt(shardRuns)} runs (mean walls)`,
+  scaling,
+  `alternating pairs: ${ratios.map((r) => fmt(r, 2)).join(', ')}; ${loadText(pairLoads)}`,
+  scaling >= targets.scaling && sameSummary,
+  `>= ${targets.scaling}x, same summary`,
+);
 
 // 5. Memory.
 console.log('\nmemory: 10,000 replies queued during an outage (reference path, maxPending 10,000)');
@@ -239,12 +328,54 @@ const intercepted = await interceptionThroughput(throughputWallMs, warmUpWallMs)
 row('seam: reference runs/s', fmt(intercepted.seam), '');
 row('intercepted: reference with timers, Date, randomness intercepted runs/s', fmt(intercepted.referenceIntercepted), `${fmt(intercepted.referenceIntercepted / intercepted.seam, 2)}x the seam`);
 row('intercepted: as-written correct fixture runs/s', fmt(intercepted.asWritten), `${fmt(intercepted.asWritten / intercepted.seam, 2)}x the seam`);
+// The same two side by side: blocks alternate in this process, so the machine's swings fall on
+// both (the figures above ran one after the other).
+const replySet = replyTimelines();
+const asWrittenVsSeam = await sideBySide(
+  judgedRuns(builtInSendPath('reference'), replySet),
+  judgedRuns(await loadSendPath(correctFixture), replySet),
+  ratioSeconds,
+  blockClock,
+);
+const asWrittenRatio = asWrittenVsSeam.perUnitMs[0] / asWrittenVsSeam.perUnitMs[1];
+ratioRow(
+  'as-written audit runs/s / the seam\'s',
+  asWrittenRatio,
+  sideBySideDetail(asWrittenVsSeam),
+  asWrittenRatio >= targets.asWrittenOverSeam,
+  `>= ${targets.asWrittenOverSeam}x`,
+);
 const auditRuns = quick ? 2000 : 10_000;
 const seamAudit = await cliCampaign(1, auditRuns);
 const interceptAudit = await cliCampaign(1, auditRuns, correctFixture);
 row(`${fmt(auditRuns)}-run campaign, --workers 1: reference (seam) -> as-written fixture (intercepted) wall ms`, `${fmt(seamAudit.wallMs)} -> ${fmt(interceptAudit.wallMs)}`, 'intercepted runs go in a worker process of their own (about a second to start)');
 const fresh = await freshGraphCost(quick ? 100 : 500);
 row('fresh module graph per run: import ms / heap kept per import', `${fmt(fresh.importMs, 2)} ms / ${fmt(fresh.heapKeptBytes / 1024, 1)} KiB`, `reset(): ${fmt(fresh.resetUs, 2)} µs, nothing kept`);
+
+/** This checkout next to `other` (the main a speed target was set against), same timelines. */
+async function versusOther(other: string): Promise<void> {
+  console.log(`\nthis checkout next to ${other}, blocks interleaved (scripts/bench-versus.ts)`);
+  const load0 = os.loadavg()[0]!;
+  const cpu = flags.cpu ?? false;
+  const versus = await measureVersus({ other, seconds: ratioSeconds * 2, cpu });
+  for (const line of versusLines(versus)) console.log(`  ${line}`);
+  const [q1, median, q3] = versus.blockQuartiles;
+  const spread = `median ${fmt(median, 2)}, quartiles ${fmt(q1, 2)}-${fmt(q3, 2)}`;
+  const detail = `${spread}, ${loadText([load0, os.loadavg()[0]!])}`;
+  const ok = versus.ratio >= targets.versus;
+  ratioRow('runs/s this / other checkout', versus.ratio, detail, ok, `>= ${targets.versus}x`);
+}
+// 7. Against another checkout, when given.
+if (flags.versus === undefined) {
+  ratioRows.push(['runs/s vs another checkout', 'not measured', 'give --versus <checkout>']);
+} else {
+  await versusOther(flags.versus);
+}
+
+console.log('\nspeed ratios (each measured side by side)\n');
+console.log('| ratio | value | target; how measured |');
+console.log('|---|---|---|');
+for (const [what, value, target] of ratioRows) console.log(`| ${what} | ${value} | ${target} |`);
 
 console.log(`\nsummary (${fmt((performance.now() - started) / 1000, 1)} s)\n`);
 console.log('| measure | value | target |');

@@ -189,7 +189,8 @@ export class ClockView implements Clock {
     }
     const timer: ViewTimer = { handle: ++this.#handleSeq, callback, fakeId: 0, createdAt: this.now(), delayMs, origin };
     if (this.#owner.released) return timer.handle; // the run is over: nothing fires any more
-    timer.fakeId = this.#owner.fake.setTimeout(fireViewTimer, delayMs, this, timer) as unknown as number;
+    const fake = this.#owner.fake;
+    timer.fakeId = fake.setTimeout(fireViewTimerArgs, delayMs, this, timer) as unknown as number;
     this.#alive.set(timer.handle, timer);
     const stats = this.stats;
     stats.created++;
@@ -242,10 +243,14 @@ export class ClockView implements Clock {
   }
 }
 
-/** fake-timers passes the extra `setTimeout` arguments back: no closure per timer. */
-function fireViewTimer(...args: unknown[]): void {
-  (args[0] as ClockView).fire(args[1] as ViewTimer);
+/**
+ * fake-timers passes the extra `setTimeout` arguments back: no closure per timer (and named
+ * parameters, not a rest array: no array per firing either).
+ */
+function fireViewTimer(view: ClockView, timer: ViewTimer): void {
+  view.fire(timer);
 }
+const fireViewTimerArgs = fireViewTimer as (...args: unknown[]) => void;
 
 /** The run's virtual clock: the shared fake clock, the views, the limits and the run loop. */
 export class VirtualClock {
