@@ -31,6 +31,14 @@ export const keepAliveGraceMs = 5000;
 export const wsCloseTimeoutMs = 30_000;
 
 /**
+ * The codes ws's `close` event carries when the connection ends without a close status: 1006
+ * (abnormal closure, `ws/lib/websocket.js`: a TCP FIN or RST, no close frame) and 1005 (a close
+ * frame without a status code). rc14's `waitForMessage` (`Socket/socket.js`) rejects a query in
+ * flight with the code as it is (`onErr(err)`), not with a Boom.
+ */
+export const wsCloseCodes = Object.freeze({ abnormalClosure: 1006, noStatusReceived: 1005 });
+
+/**
  * The latest the keep-alive notices a silent link after the last frame from the server: the
  * check runs every interval and fires past interval + grace, so at most two intervals + grace.
  */

@@ -26,11 +26,14 @@ export class SentMessages {
   readonly #remembered: number;
   readonly #byId = new Map<string, proto.IMessage>();
   readonly #stored: { value: StoredValue; persisted: number } | undefined;
-
   /**
-   * Remembers at most `remembered` messages (a whole number >= 1); `persist` keeps some across
-   * restarts.
+   * Each remembered message's JSON, made at its first write to the store: every write encodes
+   * the newest `persisted` messages, and encoding all of them again each time (Baileys' replacer
+   * is called for every value) made a run's writes quadratic in its replies.
    */
+  readonly #encodedById = new Map<string, string>();
+
+  /** Remembers at most `remembered` messages (a whole number >= 1); `persist` keeps some across restarts. */
   constructor(remembered: number, persist?: SentMessagesStore) {
     if (!(Number.isInteger(remembered) && remembered >= 1)) {
       throw new RangeError(`capacity must be a whole number >= 1 (got ${remembered})`);
@@ -39,15 +42,10 @@ export class SentMessages {
     if (persist === undefined) return;
     const { store, logger, key, persisted } = persist;
     if (!(Number.isInteger(persisted) && persisted >= 1 && persisted <= remembered)) {
-      throw new RangeError(
-        `persisted must be a whole number from 1 to ${remembered} (got ${persisted})`,
-      );
+      throw new RangeError(`persisted must be a whole number from 1 to ${remembered} (got ${persisted})`);
     }
-    const encode = () => JSON.stringify([...this.#byId].slice(-persisted), BufferJSON.replacer);
-    this.#stored = {
-      value: new StoredValue({ store, logger, key, what: 'written messages', encode }),
-      persisted,
-    };
+    const encode = () => this.#encodeNewest(persisted);
+    this.#stored = { value: new StoredValue({ store, logger, key, what: 'written messages', encode }), persisted };
   }
 
   /** Reads what a previous process persisted. Never rejects (a failure is logged). */
@@ -59,8 +57,7 @@ export class SentMessages {
       const entries: unknown = JSON.parse(text, BufferJSON.reviver);
       if (!Array.isArray(entries)) throw new TypeError('not a JSON array');
       for (const entry of entries.slice(-this.#stored.persisted)) {
-        if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'object')
-          this.#keep(entry[0], entry[1]);
+        if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'object') this.#keep(entry[0], entry[1]);
       }
     } catch (err) {
       this.#stored.value.unreadable(err);
@@ -90,8 +87,35 @@ export class SentMessages {
 
   #keep(id: string, message: proto.IMessage): void {
     this.#byId.delete(id);
+    this.#encodedById.delete(id);
     this.#byId.set(id, message);
     // A Map iterates in insertion order: its first entry is the oldest.
-    if (this.#byId.size > this.#remembered) this.#byId.delete(this.#byId.keys().next().value!);
+    if (this.#byId.size > this.#remembered) this.#forget(this.#byId.keys().next().value!);
+  }
+
+  #forget(id: string): void {
+    this.#byId.delete(id);
+    this.#encodedById.delete(id);
+  }
+
+  /**
+   * `JSON.stringify` of the newest `persisted` entries `[id, message]` with Baileys' replacer,
+   * joined from each entry's own JSON: the replacer looks at values only, never at keys, so an
+   * entry encodes alike alone and inside the array.
+   */
+  #encodeNewest(persisted: number): string {
+    const skip = Math.max(0, this.#byId.size - persisted);
+    const parts: string[] = [];
+    let index = 0;
+    for (const [id, message] of this.#byId) {
+      if (index++ < skip) continue;
+      let encoded = this.#encodedById.get(id);
+      if (encoded === undefined) {
+        encoded = JSON.stringify([id, message], BufferJSON.replacer);
+        this.#encodedById.set(id, encoded);
+      }
+      parts.push(encoded);
+    }
+    return `[${parts.join(',')}]`;
   }
 }

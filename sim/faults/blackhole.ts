@@ -51,7 +51,7 @@ export const blackhole = defineFault<'blackhole', BlackholeEvent, BlackholeStep>
   check: (event) =>
     event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
-    target.addRule('connect', (at) => (at < event.untilAt ? { kind: 'hang' } : undefined));
+    target.addRules({ connect: (at) => (at < event.untilAt ? { kind: 'hang' } : undefined) });
     for (const link of target.openLinks()) link.silence(event.untilAt);
   },
   // A reply that vanished into a blackhole is only found out later: give the path that time.

@@ -10,6 +10,7 @@ import type fc from 'fast-check';
 import type { z } from 'zod';
 import type { History, SessionRecord } from '../history.js';
 import type { DropReason } from '../../src/dropFacts.js';
+import type { RuleStages } from './ruleStages.js';
 
 /** Every fault event: a time and a kind. */
 export interface FaultEventBase<K extends string = string> {
@@ -20,82 +21,6 @@ export interface FaultEventBase<K extends string = string> {
 /** A generated fault before it has a time (a step of the generator, relative to its place). */
 export interface FaultStepBase<K extends string = string> {
   do: K;
-}
-
-/**
- * How a connect that completes now ends (undefined: it logs in), by precedence:
- * - `hang`: the upgrade is never answered; ws's handshake timeout ends it with 408;
- * - `refuse`: nothing listens (ECONNREFUSED), at once;
- * - `upgradeRejected`: the upgrade is answered with an HTTP error: rc14 stays `connecting`, no
- *   close;
- * - `loginFailure`: the server answers the login with `<failure reason>`: `Connection Failure`;
- * - `slowLogin`: the WebSocket opens, the server answers the login `delayMs` late, then it logs in.
- */
-export type ConnectVerdict =
-  | { kind: 'hang' }
-  | { kind: 'refuse' }
-  | { kind: 'upgradeRejected'; status: number }
-  | { kind: 'loginFailure'; reason: number | null }
-  | { kind: 'slowLogin'; delayMs: number };
-
-/**
- * The queries (iqs) a send makes before its write: `usync` (devices, LID), `media_conn` (media
- * hosts), `group` (a group's metadata, before every group send), `key` (a contact device's key
- * bundle, when the bot has no Signal session with it); and the other queries a bot makes itself
- * (`other`: group metadata, profile pictures, privacy settings).
- */
-export type QueryKind = 'usync' | 'media_conn' | 'group' | 'key' | 'other';
-
-/** A query answered with `<error code text>`: Boom 500, the code in `data`. */
-export interface QueryRefusal {
-  code: number;
-  text: string;
-}
-
-/**
- * The points of the fake network where a fault can decide an outcome, and what it decides.
- * A rule returning undefined does not apply; several rules of one stage are asked in the order
- * added, and the first answer counts (for `connect`, the answer of highest precedence).
- */
-export interface RuleStages {
-  /** A connect completes at `at`. */
-  connect: (at: number) => ConnectVerdict | undefined;
-  /**
-   * A query is sent (for a send to `chatJid`): `stall` leaves it unanswered (it waits out
-   * `defaultQueryTimeoutMs`); a refusal answers it with an error.
-   */
-  query: (query: { kind: QueryKind; chatJid: string }) => 'stall' | QueryRefusal | undefined;
-  /**
-   * A 1:1 send is about to encrypt: `stall` means the bot has no Signal session with a device of
-   * the contact and its key fetch (a `key` query) goes unanswered.
-   */
-  keyFetch: (send: { chatJid: string }) => 'stall' | undefined;
-  /**
-   * A media send: `fail` answers `media_conn` with an error, or fails the upload on every host;
-   * `hang` (uploads only): the media host takes the upload and never answers.
-   */
-  media: (step: { stage: 'mediaConn' | 'upload' }) => 'fail' | 'hang' | undefined;
-  /**
-   * A message frame is to be written: `stuck` leaves the write blocked behind a full send buffer.
-   */
-  write: (send: { chatJid: string }) => 'stuck' | undefined;
-  /** A message frame reaches the server: a nack (with its code) refuses it, never seen. */
-  serverMessage: (frame: { chatJid: string }) => { nackAfterMs: number; code: string } | undefined;
-  /**
-   * A message frame reaches the recipient: it cannot decrypt it, and asks for a resend (a retry
-   * receipt) `retryAfterMs` later.
-   */
-  decrypt: (frame: { chatJid: string }) => { retryAfterMs: number } | undefined;
-  /**
-   * A message became visible at `at`: its delivery and read receipts leave the recipient's phone
-   * as if it had arrived at `backAt` (the phone was away until then), or as usual (undefined).
-   */
-  recipient: (message: { chatJid: string; at: number }) => { backAt: number } | undefined;
-  /**
-   * The bot's receipt of an inbound message reaches the server: `lost`, and it is delivered again
-   * at the next login.
-   */
-  receipt: (receipt: { chatJid: string }) => 'lost' | undefined;
 }
 
 /**
@@ -113,9 +38,7 @@ export interface FaultLink {
    * code); the bot hears it `noticeMs` later (default: the one-way latency).
    */
   cut(kind: CutKind, noticeMs: number | undefined): void;
-  /**
-   * The server sends `error` as a stream error (or stream end): Baileys ends the socket with it.
-   */
+  /** The server sends `error` as a stream error (or stream end): Baileys ends the socket with it. */
   streamError(error: Error, dropReason: DropReason): void;
   /** The link goes silent until `resumeAt` (virtual ms), until `heal`, or for good (`never`). */
   silence(resumeAt: number | 'heal' | 'never'): void;
@@ -136,8 +59,11 @@ export interface FaultTarget {
   openLinks(): FaultLink[];
   /** The account's session on the server (a logout or a takeover from outside changes it). */
   readonly session: SessionRecord;
-  /** Adds a rule at one of the network's decision points (see {@link RuleStages}). */
-  addRule<S extends keyof RuleStages>(stage: S, rule: RuleStages[S]): void;
+  /**
+   * Adds rules at the network's decision points, one per stage named: `{ write: (send) => ... }`.
+   * Each stage is a hook of {@link RuleStages}, whose doc names where the socket asks it.
+   */
+  addRules(rules: Partial<RuleStages>): void;
   /** One-way latency from now on, ms. */
   setLatencyMs(ms: number): void;
   /** Removes every rule, restores the base latency, resumes links silenced until `heal`. */
@@ -172,8 +98,7 @@ export interface FaultCoverageRule<E> {
   fired?(event: E, history: History): boolean;
   /**
    * Whether the fault mattered: the send path had to survive it (default: a reply was in progress
-   * when it hit, or was requested within a few seconds after; see
-   * `properties/judging/coverage.ts`).
+   * when it hit, or was requested within a few seconds after; see `properties/judging/coverage.ts`).
    */
   mattered?(event: E, history: History): boolean;
 }
@@ -192,14 +117,9 @@ export interface FaultGenerator<E, S> {
   sceneAnchor?: 'firstReply' | 'inbound';
   /** A scene's replies are media sends: the fault shows on nothing else (media failures). */
   sceneMedia?: true;
-  /**
-   * The step a scene lines up with its reply, when it differs from a standalone one (default
-   * `step`).
-   */
+  /** The step a scene lines up with its reply, when it differs from a standalone one (default `step`). */
   sceneStep?: fc.Arbitrary<S>;
-  /**
-   * The event for `step` at time `at`; `chats` names chat indexes as the generated timeline does.
-   */
+  /** The event for `step` at time `at`; `chats` names chat indexes as the generated timeline does. */
   toEvent(step: S, at: number, chats: GeneratedChats): E;
   /**
    * Events of other kinds the generator lines up with this one, when this fault only matters in
@@ -218,11 +138,7 @@ export interface GeneratedChats {
 }
 
 /** Everything about one network event kind. `E` is its event, `S` its generator step. */
-export interface FaultModule<
-  K extends string = string,
-  E extends FaultEventBase<K> = FaultEventBase<K>,
-  S extends FaultStepBase<K> = FaultStepBase<K>,
-> {
+export interface FaultModule<K extends string = string, E extends FaultEventBase<K> = FaultEventBase<K>, S extends FaultStepBase<K> = FaultStepBase<K>> {
   readonly kind: K;
   /** One line for README, docs and `--help`: what the network does. */
   readonly summary: string;
@@ -264,10 +180,6 @@ export type EventOf<M> = M extends FaultModule<string, infer E, FaultStepBase> ?
 export type StepOf<M> = M extends FaultModule<string, FaultEventBase, infer S> ? S : never;
 
 /** Checks a module's shape where it is written (the identity function, typed). */
-export function defineFault<
-  K extends string,
-  E extends FaultEventBase<K>,
-  S extends FaultStepBase<K>,
->(module: FaultModule<K, E, S>): FaultModule<K, E, S> {
+export function defineFault<K extends string, E extends FaultEventBase<K>, S extends FaultStepBase<K>>(module: FaultModule<K, E, S>): FaultModule<K, E, S> {
   return module;
 }

@@ -59,19 +59,19 @@ function addRule(event: QueryRejectsEvent, target: FaultTarget): void {
     target.now() < event.untilAt && (chatJid === undefined || jid === chatJid);
   switch (event.reason) {
     case 'groupMetadataUnanswered':
-      return target.addRule('query', (q) =>
+      return target.addRules({ query: (q) =>
         q.kind === 'group' && applies(q.chatJid) ? 'stall' : undefined,
-      );
+      });
     case 'notInGroup':
-      return target.addRule('query', (q) =>
+      return target.addRules({ query: (q) =>
         q.kind === 'group' && applies(q.chatJid) ? queryRefusals.forbidden : undefined,
-      );
+      });
     case 'rateOverlimit':
-      return target.addRule('query', (q) =>
+      return target.addRules({ query: (q) =>
         q.kind === 'usync' && applies(q.chatJid) ? queryRefusals.rateOverlimit : undefined,
-      );
+      });
     case 'keyFetchUnanswered':
-      return target.addRule('keyFetch', (send) => (applies(send.chatJid) ? 'stall' : undefined));
+      return target.addRules({ keyFetch: (send) => (applies(send.chatJid) ? 'stall' : undefined) });
   }
 }
 

@@ -34,7 +34,7 @@ export const receiptsLost = defineFault<'receiptsLost', ReceiptsLostEvent, Recei
   check: (event) =>
     event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
-    target.addRule('receipt', () => (target.now() < event.untilAt ? 'lost' : undefined));
+    target.addRules({ receipt: () => (target.now() < event.untilAt ? 'lost' : undefined) });
   },
   describe: (event) => `receiptsLost until ${event.untilAt} ms`,
   draw: { shape: 'band', tone: 'slow', label: () => 'receipts', untilAt: (event) => event.untilAt },

@@ -46,11 +46,11 @@ export const recipientAway = defineFault<'recipientAway', RecipientAwayEvent, Re
   ],
   apply(event, target) {
     const chatJid = event.chat === undefined ? undefined : target.jidOf(event.chat);
-    target.addRule('recipient', (message) =>
+    target.addRules({ recipient: (message) =>
       message.at < event.untilAt && (chatJid === undefined || message.chatJid === chatJid)
         ? { backAt: event.untilAt }
         : undefined,
-    );
+    });
   },
   describe: (event) =>
     `recipientAway${event.chat === undefined ? '' : ` in chat ${event.chat}`}` +

@@ -33,7 +33,7 @@ export const refuseConnects = defineFault<
   check: (event) =>
     event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
-    target.addRule('connect', (at) => (at < event.untilAt ? { kind: 'refuse' } : undefined));
+    target.addRules({ connect: (at) => (at < event.untilAt ? { kind: 'refuse' } : undefined) });
   },
   describe: (event) => `refuseConnects until ${event.untilAt} ms`,
   draw: {

@@ -42,9 +42,9 @@ export const slowLogin = defineFault<'slowLogin', SlowLoginEvent, SlowLoginStep>
   check: (event) =>
     event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
-    target.addRule('connect', (at) =>
+    target.addRules({ connect: (at) =>
       at < event.untilAt ? { kind: 'slowLogin', delayMs: event.delayMs } : undefined,
-    );
+    });
   },
   describe: (event) => `slowLogin +${event.delayMs} ms until ${event.untilAt} ms`,
   draw: {

@@ -33,7 +33,7 @@ export const stuckWrites = defineFault<'stuckWrites', StuckWritesEvent, StuckWri
   check: (event) =>
     event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
-    target.addRule('write', () => (target.now() < event.untilAt ? 'stuck' : undefined));
+    target.addRules({ write: () => (target.now() < event.untilAt ? 'stuck' : undefined) });
   },
   describe: (event) => `stuckWrites until ${event.untilAt} ms`,
   draw: { shape: 'band', tone: 'slow', label: () => 'stuck', untilAt: (event) => event.untilAt },

@@ -12,25 +12,15 @@ import { baileysErrorShapes, eventBufferFlushMs, socketTimingsOf } from '../../s
 import type { SocketConfig, SocketFactory, SocketLike } from '../../src/ports.js';
 import type { VirtualClock } from '../clock.js';
 import { builtInFaults, type FaultEvent, type FaultRegistry } from '../faults/index.js';
-import type {
-  ConnectVerdict,
-  CutKind,
-  FaultEventBase,
-  FaultLink,
-  FaultTarget,
-  RuleStages,
-} from '../faults/fault.js';
+import type { CutKind, FaultEventBase, FaultLink, FaultTarget } from '../faults/fault.js';
+import type { ConnectVerdict, RuleStages } from '../faults/ruleStages.js';
 import type { AttemptRecord, UnmodelledRecord } from '../history.js';
 import { factKinds, type FactKind } from '../journal.js';
 import type { DropReason } from '../../src/dropFacts.js';
 import { dropError } from './baileysErrors.js';
-import {
-  FakeSocket,
-  type NewAttempt,
-  type SocketHost,
-  type SocketNetworkOptions,
-} from './fakeSocket.js';
-import { pathSocketHooksOf } from './fakeSocket.js';
+import { FakeSocket } from './fakeSocket.js';
+import { pathSocketHooksOf, type NewAttempt, type SocketHost } from './socketHost.js';
+import type { SocketNetworkOptions } from './socketHost.js';
 import { defaultMemberJidOf } from '../chatJids.js';
 import { socketSurface, type FakeSocketSurface, type SocketStubs } from './socketSurface.js';
 import type { QueuedInbound, ReceiptForBot, ServerModel } from './server.js';
@@ -171,15 +161,7 @@ export class FakeNetwork {
     const hooks = pathSocketHooksOf(config);
     const timings = socketTimingsOf(config);
     const behaviour = socketBehaviourOf(config);
-    const socket = new FakeSocket(
-      this.#host,
-      generation,
-      inert,
-      timings,
-      config?.auth,
-      hooks,
-      behaviour,
-    );
+    const socket = new FakeSocket(this.#host, generation, inert, timings, config?.auth, hooks, behaviour);
     this.sockets.push(socket);
     return socketSurface(socket, config, this.socketStubs);
   };
@@ -194,8 +176,7 @@ export class FakeNetwork {
   apply(event: FaultEventBase, faults: FaultRegistry): void;
   apply(event: FaultEventBase, faults: FaultRegistry = builtInFaults): void {
     const module = faults.get(event.do);
-    if (module === undefined)
-      throw new Error(`FakeNetwork.apply: "${event.do}" is not a network event`);
+    if (module === undefined) throw new Error(`FakeNetwork.apply: "${event.do}" is not a network event`);
     module.apply(event, this.target);
   }
 
@@ -210,9 +191,7 @@ export class FakeNetwork {
     else live.control.deliver(message);
   }
 
-  /**
-   * The newest open socket whose link carries frames now (a silent one is open but unreachable).
-   */
+  /** The newest open socket whose link carries frames now (a silent one is open but unreachable). */
   liveSocket(): FakeSocket | undefined {
     for (let i = this.sockets.length - 1; i >= 0; i--) {
       const socket = this.sockets[i]!;
@@ -222,16 +201,16 @@ export class FakeNetwork {
   }
 
   /**
-   * Whether the aftermath of a lost write is still unfolding, so stopping now would cut a send path
-   * off before it could recover what vanished. A write is lost in a link that went silent, or in
-   * the latency window before the bot heard the server cut the connection. Unsettled while a socket
-   * that went silent is not closed yet; or while the newest socket is not open and the path may
-   * still reconnect (`pathBusy`: it holds timers, or a connect or a close is under way); or while
-   * sends are under way on an open one. "A newer socket opened" is not enough: one opened after the
-   * loss may drop a moment later while the path's reconnect is scheduled, and the resends it still
-   * owes would be counted as lost. A recipient's retry receipt on its way or not yet answered by a
-   * socket is unsettled the same way: rc14 answers it only on a socket that gets it. Always false
-   * in a run that lost no write and has no retry receipt pending.
+   * Whether the aftermath of a lost write is still unfolding, so stopping now would cut a send
+   * path off before it could recover what vanished. A write is lost in a link that went silent,
+   * or in the latency window before the bot heard the server cut the connection. Unsettled while
+   * a socket that went silent is not closed yet; or while the newest socket is not open and the
+   * path may still reconnect (`pathBusy`: it holds timers, or a connect or a close is under way); or while
+   * sends are under way on an open one. "A newer socket opened" is not enough: one opened after
+   * the loss may drop a moment later while the path's reconnect is scheduled, and the resends it
+   * still owes would be counted as lost. A recipient's retry receipt on its way or not yet answered
+   * by a socket is unsettled the same way: rc14 answers it only on a socket that gets it. Always
+   * false in a run that lost no write and has no retry receipt pending.
    */
   lossUnsettled(pathBusy: boolean): boolean {
     let silenced = false;
@@ -251,14 +230,9 @@ export class FakeNetwork {
     return pathBusy || newest.state === 'connecting' || newest.state === 'closing';
   }
 
-  /**
-   * Whether a write's frame was lost: written on a socket whose close was heard, never at the
-   * server.
-   */
+  /** Whether a write's frame was lost: written on a socket whose close was heard, never at the server. */
   #lostWrite(): boolean {
-    return this.attempts.some(
-      (a) => a.written && !a.reachedServer && this.sockets[a.generation - 1]?.closeEmitted === true,
-    );
+    return this.attempts.some((a) => a.written && !a.reachedServer && this.sockets[a.generation - 1]?.closeEmitted === true);
   }
 
   /** Sends still pending on any socket. */
@@ -279,16 +253,18 @@ export class FakeNetwork {
 
   #makeTarget(): FaultTarget {
     const links = (states: readonly string[]): FaultLink[] =>
-      this.sockets
-        .filter((s) => states.includes(s.state))
-        .map((socket) => new SocketLink(socket, this.#silencedUntilHeal));
+      this.sockets.filter((s) => states.includes(s.state)).map((socket) => new SocketLink(socket, this.#silencedUntilHeal));
     return {
       now: () => this.#clock.now(),
       jidOf: (chat) => this.#jidOf(chat),
       connectingOrOpenLinks: () => links(['open', 'connecting']),
       openLinks: () => links(['open']),
       session: this.server.session,
-      addRule: (stage, rule) => void (this.#rules[stage] as unknown[]).push(rule),
+      addRules: (rules) => {
+        for (const [stage, rule] of Object.entries(rules) as [keyof RuleStages, unknown][]) {
+          (this.#rules[stage] as unknown[]).push(rule);
+        }
+      },
       setLatencyMs: (ms) => void (this.#latencyMs = ms),
       heal: () => {
         this.#rules = noRules();
@@ -306,20 +282,13 @@ export class FakeNetwork {
       options: this.#options,
       now: () => clock.now(),
       latencyMs: () => this.#latencyMs,
-      connectVerdict: () => this.#connectVerdict(),
-      ask: (stage, arg) => {
-        for (const rule of this.#rules[stage]) {
-          const answer = (rule as (arg: unknown) => unknown)(arg);
-          if (answer !== undefined) return answer as never;
-        }
-        return undefined as never;
-      },
+      rules: this.#makeRuleAnswers(),
       chatName: (jid) => this.#chatNames.get(jid) ?? jid,
       drawFakeId: () => this.#fakeIds(),
       newAttempt: (fields) => this.#newAttempt(fields),
-      loggingIn: (socket) => this.#loggingIn(socket),
-      opened: (socket) => this.#opened(socket),
-      closed: (_socket, unreceipted, unanswered) => {
+      loggingIn: (generation) => this.#loggingIn(this.sockets[generation - 1]!),
+      opened: (generation) => this.#opened(this.sockets[generation - 1]!),
+      closed: (_generation, unreceipted, unanswered) => {
         // Not receipted: the server delivers them again at the next login (ahead of newer ones).
         for (const message of unreceipted) this.server.queueInbound(message);
         for (const receipt of unanswered) this.server.queueReceipt(receipt);
@@ -341,11 +310,35 @@ export class FakeNetwork {
   }
 
   /**
-   * The rules' verdict of highest precedence, then the session: a logged-out device fails its
-   * login.
+   * Each hook of {@link RuleStages} answered by the rules added to it: the first answer counts;
+   * `connect` by precedence, then the session.
    */
-  #connectVerdict(): ConnectVerdict | undefined {
-    const at = this.#clock.now();
+  #makeRuleAnswers(): RuleStages {
+    const first = <S extends keyof RuleStages>(stage: S): RuleStages[S] => {
+      const answer = (arg: unknown): unknown => {
+        for (const rule of this.#rules[stage]) {
+          const found = (rule as (arg: unknown) => unknown)(arg);
+          if (found !== undefined) return found;
+        }
+        return undefined;
+      };
+      return answer as RuleStages[S];
+    };
+    return {
+      connect: (at) => this.#connectVerdict(at),
+      query: first('query'),
+      keyFetch: first('keyFetch'),
+      media: first('media'),
+      write: first('write'),
+      serverMessage: first('serverMessage'),
+      decrypt: first('decrypt'),
+      recipient: first('recipient'),
+      receipt: first('receipt'),
+    };
+  }
+
+  /** The rules' verdict of highest precedence, then the session: a logged-out device fails its login. */
+  #connectVerdict(at: number): ConnectVerdict | undefined {
     const verdicts = this.#rules.connect.map((rule) => rule(at)).filter((v) => v !== undefined);
     for (const kind of connectPrecedence) {
       const found = verdicts.find((v) => v.kind === kind);
@@ -410,7 +403,7 @@ export class FakeNetwork {
     const { deliveryReceiptMs, readReceiptMs } = this.#options;
     if (deliveryReceiptMs === undefined && readReceiptMs === undefined) return;
     const now = this.#clock.now();
-    const away = this.#host.ask('recipient', { chatJid: message.chatJid, at: now });
+    const away = this.#host.rules.recipient({ chatJid: message.chatJid, at: now });
     const backAt = away?.backAt ?? now;
     const send = (type: 'delivery' | 'read', afterMs: number | undefined): void => {
       if (afterMs === undefined) return;

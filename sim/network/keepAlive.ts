@@ -20,6 +20,11 @@ export interface KeepAliveFacts {
   keepAliveIntervalMs: number;
   /** Ping to pong; must not exceed the interval (a slower pong is not modelled). */
   roundTripMs: number;
+  /**
+   * The link's silence before this one, if it came back from one: a ping or pong caught in it
+   * stalled and travelled on only from its end.
+   */
+  previousSilence?: { fromMs: number; untilMs: number };
 }
 
 /**
@@ -30,25 +35,29 @@ export interface KeepAliveFacts {
  */
 export function keepAliveEndsAt(facts: KeepAliveFacts): number {
   const { openedAt, silentAt, keepAliveIntervalMs: intervalMs, roundTripMs } = facts;
-  if (roundTripMs > intervalMs)
-    throw new RangeError(
-      `keepAliveEndsAt: round trip ${roundTripMs} ms exceeds the interval ${intervalMs} ms`,
-    );
+  if (roundTripMs > intervalMs) throw new RangeError(`keepAliveEndsAt: round trip ${roundTripMs} ms exceeds the interval ${intervalMs} ms`);
   let lastHeardAt = facts.lastReceivedAt;
   const lastTickAt = openedAt + Math.floor((silentAt - openedAt) / intervalMs) * intervalMs;
   // The last check before the silence whose pong made it back: the last one, or the one before.
-  for (
-    let tickAt = lastTickAt;
-    tickAt > openedAt && tickAt >= lastTickAt - intervalMs;
-    tickAt -= intervalMs
-  ) {
-    if (tickAt + roundTripMs <= silentAt) {
-      lastHeardAt = Math.max(lastHeardAt, tickAt + roundTripMs);
+  for (let tickAt = lastTickAt; tickAt > openedAt && tickAt >= lastTickAt - intervalMs; tickAt -= intervalMs) {
+    const pongAt = pongArrivesAt(tickAt, roundTripMs, facts.previousSilence);
+    if (pongAt <= silentAt) {
+      lastHeardAt = Math.max(lastHeardAt, pongAt);
       break;
     }
   }
-  const firstStaleTick =
-    Math.floor((lastHeardAt + intervalMs + keepAliveGraceMs - openedAt) / intervalMs) + 1;
+  const firstStaleTick = Math.floor((lastHeardAt + intervalMs + keepAliveGraceMs - openedAt) / intervalMs) + 1;
   const firstTickFromSilence = Math.ceil((silentAt - openedAt) / intervalMs);
   return openedAt + Math.max(1, firstStaleTick, firstTickFromSilence) * intervalMs;
+}
+
+/** When the pong of the ping sent at `tickAt` arrives: late if its trip ran into a silence. */
+function pongArrivesAt(
+  tickAt: number,
+  roundTripMs: number,
+  silence: KeepAliveFacts['previousSilence'],
+): number {
+  const pongAt = tickAt + roundTripMs;
+  if (silence === undefined || pongAt <= silence.fromMs || tickAt >= silence.untilMs) return pongAt;
+  return silence.untilMs + roundTripMs;
 }

@@ -6,7 +6,7 @@
  */
 import type { SocketTimings } from '../../src/baileysFacts.js';
 import type { ClockView } from '../clock.js';
-import type { QueryKind } from '../faults/fault.js';
+import type { QueryKind } from '../faults/ruleStages.js';
 import type { SocketRecord, SocketState } from '../history.js';
 import type { ServerModel } from './server.js';
 

@@ -11,7 +11,7 @@ import { FakeNetwork, type NetworkOptions } from '../../sim/network/fakeNetwork.
 import { defaultMemberJidOf } from '../../sim/chatJids.js';
 import { ServerModel } from '../../sim/network/server.js';
 import { simulatedAccount } from '../../sim/network/socketChannel.js';
-import { UnmodelledMemberError } from '../../sim/network/socketSurface.js';
+import { UnmodelledMemberError } from '../../sim/network/unmodelledMembers.js';
 import { messageIdSource, streamFor } from '../../sim/random.js';
 
 const peer = '15550000001@s.whatsapp.net';
