@@ -30,7 +30,10 @@ import { tuneV8ForSimulation } from '../sim/v8Tuning.js';
 
 /** Runs per block: long enough to time, short enough that noise hits both sides alike. */
 const blockRuns = 40;
-/** Warm-up before measuring (the JIT's first second runs at half speed), at most the measurement's length. */
+/**
+ * Warm-up before measuring (the JIT's first second runs at half speed), at most the measurement's
+ * length.
+ */
 const warmUpMsMax = 3000;
 const timelinesWanted = 40;
 const eventsMin = 20;
@@ -51,21 +54,31 @@ interface Checkout {
 function moduleOf(root: string, compiled: boolean, ...candidates: string[]): string {
   const tried: string[] = [];
   for (const candidate of candidates) {
-    const file = compiled ? path.join(root, 'dist', `${candidate}.js`) : path.join(root, `${candidate}.ts`);
+    const file = compiled
+      ? path.join(root, 'dist', `${candidate}.js`)
+      : path.join(root, `${candidate}.ts`);
     if (existsSync(file)) return pathToFileURL(file).href;
     tried.push(file);
   }
   const hint = compiled ? ' (build it first: `npm run build` there)' : '';
-  throw new Error(`${root} is not a baileys-sim checkout${hint}: none of ${tried.join(', ')} exists`);
+  throw new Error(
+    `${root} is not a baileys-sim checkout${hint}: none of ${tried.join(', ')} exists`,
+  );
 }
 
 async function load(root: string, compiled: boolean): Promise<Checkout> {
   const timeline = await import(moduleOf(root, compiled, 'sim/timeline'));
   const sim = await import(moduleOf(root, compiled, 'sim/simulate'));
-  const checkers = await import(moduleOf(root, compiled, 'properties/judging/checkers', 'properties/checkers'));
+  const checkers = await import(
+    moduleOf(root, compiled, 'properties/judging/checkers', 'properties/checkers')
+  );
   const src = await import(moduleOf(root, compiled, 'src/index'));
-  const campaign = await import(moduleOf(root, compiled, 'properties/campaigns/campaign', 'properties/campaign'));
-  const paths = await import(moduleOf(root, compiled, 'properties/paths/sendPaths', 'properties/sendPaths'));
+  const campaign = await import(
+    moduleOf(root, compiled, 'properties/campaigns/campaign', 'properties/campaign')
+  );
+  const paths = await import(
+    moduleOf(root, compiled, 'properties/paths/sendPaths', 'properties/sendPaths')
+  );
   const helpers = path.join(root, 'test/sim/helpers.ts');
   const generator = existsSync(helpers) ? await import(pathToFileURL(helpers).href) : undefined;
   return {
@@ -80,7 +93,10 @@ async function load(root: string, compiled: boolean): Promise<Checkout> {
 }
 
 /** Timelines both checkouts accept, each parsed by each checkout. */
-function commonTimelines(draw: NonNullable<Checkout['generatedTimeline']>, sides: Checkout[]): unknown[][] {
+function commonTimelines(
+  draw: NonNullable<Checkout['generatedTimeline']>,
+  sides: Checkout[],
+): unknown[][] {
   const parsed: unknown[][] = sides.map(() => []);
   for (let seed = 1; parsed[0]!.length < timelinesWanted && seed < seedsTriedMax; seed++) {
     const raw = JSON.parse(JSON.stringify(draw(seed, 40))) as { events: unknown[] };
@@ -92,15 +108,26 @@ function commonTimelines(draw: NonNullable<Checkout['generatedTimeline']>, sides
       // An event kind or field one of the two does not know: not a common timeline.
     }
   }
-  if (parsed[0]!.length < timelinesWanted) throw new Error(`only ${parsed[0]!.length} common timelines in ${seedsTriedMax} seeds`);
+  if (parsed[0]!.length < timelinesWanted)
+    throw new Error(`only ${parsed[0]!.length} common timelines in ${seedsTriedMax} seeds`);
   return parsed;
 }
 
-/** Runs one block of `side` over its timelines, round-robin from `cursor`; returns the violations seen. */
-async function runBlock(side: Checkout, timelines: unknown[], cursor: { next: number }): Promise<number> {
+/**
+ * Runs one block of `side` over its timelines, round-robin from `cursor`; returns the violations
+ * seen.
+ */
+async function runBlock(
+  side: Checkout,
+  timelines: unknown[],
+  cursor: { next: number },
+): Promise<number> {
   let violations = 0;
   for (let i = 0; i < blockRuns; i++) {
-    const history = await side.simulate(timelines[cursor.next++ % timelines.length], side.reference);
+    const history = await side.simulate(
+      timelines[cursor.next++ % timelines.length],
+      side.reference,
+    );
     violations += side.checkAll(history).length;
   }
   return violations;
@@ -216,7 +243,7 @@ async function interleave(
   afterWarmUp();
   const spentMs: [number, number] = [0, 0];
   const ratios: number[] = [];
-  for (const end = performance.now() + seconds * 1000; performance.now() < end; ) {
+  for (const end = performance.now() + seconds * 1000; performance.now() < end;) {
     const order = ratios.length % 2 === 0 ? [0, 1] : [1, 0];
     const ms = [0, 0];
     for (const i of order) ms[i] = await block(i);
@@ -230,7 +257,12 @@ async function interleave(
 
 /** The lines the command prints for `result`. */
 export function versusLines(result: VersusResult): string[] {
-  const { rates, violations, per, blockQuartiles: [q1, median, q3] } = result;
+  const {
+    rates,
+    violations,
+    per,
+    blockQuartiles: [q1, median, q3],
+  } = result;
   const side = (i: 0 | 1): string =>
     `${rates[i].toLocaleString('en')} ${per}, ${violations[i]} violations`;
   return [

@@ -1,5 +1,6 @@
 /**
- * `npm run bench` (about 80 s): speed and strength of the harness as printed facts (README quotes them).
+ * `npm run bench` (about 80 s): speed and strength of the harness as printed facts (README quotes
+ * them).
  *
  *  1. reference path on generated ~40-event timelines, one core: runs/s (simulate + check),
  *     virtual seconds per wall second, fake-timer firings per second;
@@ -103,16 +104,23 @@ const row = (what: string, value: string, target: string): void => {
   rows.push([what, value, target]);
   console.log(`  ${what}: ${value}${target ? `  (${target})` : ''}`);
 };
-const verdict = (ok: boolean, target: string): string => `${ok ? 'ok' : 'MISSED'}, target ${target}`;
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const verdict = (ok: boolean, target: string): string =>
+  `${ok ? 'ok' : 'MISSED'}, target ${target}`;
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
-const median = (xs: number[]): number => (xs.length === 0 ? NaN : sorted(xs)[Math.floor((xs.length - 1) / 2)]!);
-const p95 = (xs: number[]): number => (xs.length === 0 ? NaN : sorted(xs)[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)]!);
+const median = (xs: number[]): number =>
+  xs.length === 0 ? NaN : sorted(xs)[Math.floor((xs.length - 1) / 2)]!;
+const p95 = (xs: number[]): number =>
+  xs.length === 0 ? NaN : sorted(xs)[Math.min(xs.length - 1, Math.ceil(0.95 * xs.length) - 1)]!;
 
 /** 64 distinct generated timelines of 36-44 events (fixed seed: the bench is reproducible). */
 function benchTimelines(): Timeline[] {
   const runs = fc.sample(runArb({ stepsMin: 14, stepsMax: 20 }), { seed: 20261126, numRuns: 1000 });
-  return runs.map((r) => r.timeline).filter((t) => t.events.length >= 36 && t.events.length <= 44).slice(0, 64);
+  return runs
+    .map((r) => r.timeline)
+    .filter((t) => t.events.length >= 36 && t.events.length <= 44)
+    .slice(0, 64);
 }
 
 interface Throughput {
@@ -127,11 +135,15 @@ interface Throughput {
 const warmUpWallMs = quick ? 500 : 2000;
 const execFileAsync = promisify(execFile);
 
-/** Judges timelines round-robin for `wallMs` (after {@link warmUpWallMs} of the same) on this thread. */
+/**
+ * Judges timelines round-robin for `wallMs` (after {@link warmUpWallMs} of the same) on this
+ * thread.
+ */
 async function throughput(set: readonly Timeline[], wallMs: number): Promise<Throughput> {
   const reference = builtInSendPath('reference');
   const warmUpStart = performance.now();
-  for (let i = 0; performance.now() - warmUpStart < warmUpWallMs; i++) await judge(set[i % set.length]!, reference);
+  for (let i = 0; performance.now() - warmUpStart < warmUpWallMs; i++)
+    await judge(set[i % set.length]!, reference);
   const out: Throughput = { runs: 0, wallMs: 0, virtualMs: 0, timersFired: 0, events: 0 };
   const t0 = performance.now();
   do {
@@ -156,35 +168,68 @@ async function fingerprints(set: readonly Timeline[]): Promise<string[]> {
 }
 
 interface CliCampaign {
-  /** The campaign's own wall time (from its summary): loading the send path to the merged result. */
+  /**
+   * The campaign's own wall time (from its summary): loading the send path to the merged result.
+   */
   wallMs: number;
   /** The summary without wall-time fields. */
   summary: Record<string, unknown>;
 }
 
-/** Runs `baileys-sim run --json` (or `audit <module>`) in a fresh process and returns its summary. */
+/**
+ * Runs `baileys-sim run --json` (or `audit <module>`) in a fresh process and returns its summary.
+ */
 async function cliCampaign(workers: number, runs: number, module?: string): Promise<CliCampaign> {
   const bin = fileURLToPath(new URL('../bin/baileys-sim.js', import.meta.url));
   const what = module === undefined ? ['run', '--path', 'reference'] : ['audit', module];
-  const args = [bin, ...what, '--seed', '7', '--runs', String(runs), '--workers', String(workers), '--json'];
+  const args = [
+    bin,
+    ...what,
+    '--seed',
+    '7',
+    '--runs',
+    String(runs),
+    '--workers',
+    String(workers),
+    '--json',
+  ];
   const { stdout } = await execFileAsync(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
-  const { wallMs, runsPerSecond: _runsPerSecond, ...summary } = JSON.parse(stdout) as { wallMs: number; runsPerSecond: number };
+  const {
+    wallMs,
+    runsPerSecond: _runsPerSecond,
+    ...summary
+  } = JSON.parse(stdout) as { wallMs: number; runsPerSecond: number };
   return { wallMs, summary };
 }
 
 const started = performance.now();
 const cpu = os.cpus()[0]?.model.trim() ?? 'unknown cpu';
-console.log(`baileys-sim bench  ${new Date().toISOString().slice(0, 10)}  ${cpu}, ${os.availableParallelism()} cores, Node ${process.version}, V8 ${simulationV8Flags.join(' ')}${quick ? '  (quick)' : ''}\n`);
+console.log(
+  `baileys-sim bench  ${new Date().toISOString().slice(0, 10)}  ${cpu}, ` +
+    `${os.availableParallelism()} cores, Node ${process.version}, V8 ` +
+    `${simulationV8Flags.join(' ')}${quick ? '  (quick)' : ''}\n`,
+);
 
 // 1-2. Throughput, ours vs naive.
 const set = benchTimelines();
 const eventsMean = set.reduce((n, t) => n + t.events.length, 0) / set.length;
-console.log(`reference path, ${set.length} generated timelines of ~${fmt(eventsMean)} events, one thread, after ${fmt(warmUpWallMs / 1000, 1)} s warm-up`);
+console.log(
+  `reference path, ${set.length} generated timelines of ~${fmt(eventsMean)} events, one ` +
+    `thread, after ${fmt(warmUpWallMs / 1000, 1)} s warm-up`,
+);
 const ours = await throughput(set, throughputWallMs);
 const runsPerS = (ours.runs / ours.wallMs) * 1000;
 const virtualPerWall = ours.virtualMs / ours.wallMs;
-row('runs/s (simulate + check)', fmt(runsPerS), verdict(runsPerS >= targets.runsPerS, `>= ${fmt(targets.runsPerS)}`));
-row('virtual s per wall s', `${fmt(virtualPerWall)}x`, verdict(virtualPerWall >= targets.virtualPerWall, `>= ${fmt(targets.virtualPerWall)}x`));
+row(
+  'runs/s (simulate + check)',
+  fmt(runsPerS),
+  verdict(runsPerS >= targets.runsPerS, `>= ${fmt(targets.runsPerS)}`),
+);
+row(
+  'virtual s per wall s',
+  `${fmt(virtualPerWall)}x`,
+  verdict(virtualPerWall >= targets.virtualPerWall, `>= ${fmt(targets.virtualPerWall)}x`),
+);
 row('fake-timer firings/s', fmt((ours.timersFired / ours.wallMs) * 1000), '');
 row('mean virtual s per run', fmt(ours.virtualMs / ours.runs / 1000, 1), '');
 
@@ -195,8 +240,16 @@ const sameHistories = naivePrints.every((p, i) => p === oursPrints[i]);
 const naive = await withNaiveStepping(naiveTarget, () => throughput(set, throughputWallMs / 2));
 const naiveRunsPerS = (naive.runs / naive.wallMs) * 1000;
 const naiveRatio = runsPerS / naiveRunsPerS;
-row('naive harness (fake-timers nextAsync) runs/s', fmt(naiveRunsPerS), `same histories: ${sameHistories ? 'yes' : 'NO'}`);
-row('ours / naive speed', `${fmt(naiveRatio, 2)}x`, verdict(naiveRatio > targets.naiveRatio && sameHistories, '> 1x, same histories'));
+row(
+  'naive harness (fake-timers nextAsync) runs/s',
+  fmt(naiveRunsPerS),
+  `same histories: ${sameHistories ? 'yes' : 'NO'}`,
+);
+row(
+  'ours / naive speed',
+  `${fmt(naiveRatio, 2)}x`,
+  verdict(naiveRatio > targets.naiveRatio && sameHistories, '> 1x, same histories'),
+);
 
 /** The four ratios of the speed targets, printed again together at the end. */
 const ratioRows: [string, string, string][] = [];
@@ -242,7 +295,12 @@ async function firingsOverFloor(): Promise<void> {
 await firingsOverFloor();
 
 // 3. Specimens: detection, then the shrink of every property each campaign broke.
-console.log(`\nspecimens: ${specimenSeeds} seeds x 100 runs each, searching the properties each exists to show`);
+console.log(
+  `\n` +
+    `specimens: ${specimenSeeds} seeds x 100 runs each, searching the properties each ` +
+    `exists ` +
+    `to show`,
+);
 const specimenTable: string[] = [];
 let worstDetectP95 = 0;
 const allShrinkMs: number[] = [];
@@ -255,7 +313,14 @@ for (const specimen of specimens) {
   for (let seed = 1; seed <= specimenSeeds; seed++) {
     const t0 = performance.now();
     const runDoneAt: number[] = [];
-    const result = await runCampaign({ path, seed, numRuns: 100, only: specimen.caughtBy, determinismEvery: 0, onRun: () => void runDoneAt.push(performance.now()) });
+    const result = await runCampaign({
+      path,
+      seed,
+      numRuns: 100,
+      only: specimen.caughtBy,
+      determinismEvery: 0,
+      onRun: () => void runDoneAt.push(performance.now()),
+    });
     if (result.failures.length === 0) continue;
     const first = Math.min(...result.failures.map((f) => f.runIndex));
     detectMs.push(runDoneAt[first]! - t0);
@@ -268,24 +333,56 @@ for (const specimen of specimens) {
   allShrinkMs.push(...shrinkMs);
   worstDetectP95 = Math.max(worstDetectP95, p95(detectMs));
   specimenTable.push(
-    `| ${specimen.name} | ${detectMs.length}/${specimenSeeds} | ${fmt(median(detectMs))} | ${fmt(p95(detectMs))} | ${fmt(median(shrinkMs))} | ${fmt(Math.max(...shrinkMs))} | ${median(shrunk)} | ${Math.max(...shrunk)} |`,
+    `| ${specimen.name} | ${detectMs.length}/${specimenSeeds} | ${fmt(median(detectMs))} ` +
+      `| ${fmt(p95(detectMs))} | ${fmt(median(shrinkMs))} | ${fmt(Math.max(...shrinkMs))} ` +
+      `| ` +
+      `${median(shrunk)} | ${Math.max(...shrunk)} |`,
   );
 }
-console.log('| specimen | detected | median ms to detect | p95 ms to detect | median shrink ms | max shrink ms | median shrunk events | max shrunk events |');
+console.log(
+  '| specimen | detected | median ms to detect | p95 ms to detect | median shrink ms | ' +
+    'max shrink ms | median shrunk events | max shrunk events |',
+);
 console.log('|---|---|---|---|---|---|---|---|');
 for (const line of specimenTable) console.log(line);
 const worstShrink = Math.max(...allShrinkMs);
-row('worst p95 ms to first detection', fmt(worstDetectP95), verdict(worstDetectP95 <= targets.detectP95Ms, `<= ${targets.detectP95Ms} ms`));
-row('median shrink ms (every property of every campaign)', fmt(median(allShrinkMs)), verdict(median(allShrinkMs) <= targets.shrinkMedianMs, `<= ${targets.shrinkMedianMs} ms`));
-row('worst shrink ms', fmt(worstShrink), verdict(worstShrink <= targets.shrinkMs, `<= ${targets.shrinkMs} ms`));
+row(
+  'worst p95 ms to first detection',
+  fmt(worstDetectP95),
+  verdict(worstDetectP95 <= targets.detectP95Ms, `<= ${targets.detectP95Ms} ms`),
+);
+row(
+  'median shrink ms (every property of every campaign)',
+  fmt(median(allShrinkMs)),
+  verdict(median(allShrinkMs) <= targets.shrinkMedianMs, `<= ${targets.shrinkMedianMs} ms`),
+);
+row(
+  'worst shrink ms',
+  fmt(worstShrink),
+  verdict(worstShrink <= targets.shrinkMs, `<= ${targets.shrinkMs} ms`),
+);
 // Where a shrink's time goes: every candidate is one simulation of the send path (two for
 // `deterministic`), and invalid candidates are skipped before simulating.
-const candidateMs = allShrinkMs.reduce((a, b) => a + b, 0) / Math.max(1, allShrinkCandidates.reduce((a, b) => a + b, 0));
-row('shrink candidates simulated (median / worst)', `${median(allShrinkCandidates)} / ${Math.max(...allShrinkCandidates)}`, `${fmt(candidateMs, 2)} ms per candidate: simulating it is nearly all of a shrink`);
+const candidateMs =
+  allShrinkMs.reduce((a, b) => a + b, 0) /
+  Math.max(
+    1,
+    allShrinkCandidates.reduce((a, b) => a + b, 0),
+  );
+row(
+  'shrink candidates simulated (median / worst)',
+  `${median(allShrinkCandidates)} / ${Math.max(...allShrinkCandidates)}`,
+  `${fmt(candidateMs, 2)} ms per candidate: simulating it is nearly all of a shrink`,
+);
 
 // 4. Sharding: each worker count as its own fresh CLI process, as a user runs it (cold JIT in
 // both; the 2-worker figure includes starting the pool).
-console.log(`\nsharding: \`baileys-sim run --runs ${fmt(shardRuns)}\` (reference, default timelines), fresh process per worker count`);
+console.log(
+  `\n` +
+    `sharding: \`baileys-sim run --runs ${fmt(shardRuns)}\` (reference, default ` +
+    `timelines), ` +
+    `fresh process per worker count`,
+);
 // Alternating repetitions: this VM's wall times vary by about 10 % from run to run.
 const ones: CliCampaign[] = [];
 const twos: CliCampaign[] = [];
@@ -302,11 +399,24 @@ const meanWallMs = (cs: CliCampaign[]): number => cs.reduce((n, c) => n + c.wall
 const walls = (cs: CliCampaign[]): string => cs.map((c) => fmt(c.wallMs)).join(', ');
 const scaling = meanWallMs(ones) / meanWallMs(twos);
 const ratios = ones.map((o, i) => o.wallMs / twos[i]!.wallMs);
-row('1 worker (the CLI process alone) wall ms', walls(ones), `${fmt((shardRuns / meanWallMs(ones)) * 1000)} runs/s`);
-row('2 workers (it and one child) wall ms', walls(twos), `${fmt((shardRuns / meanWallMs(twos)) * 1000)} runs/s, same summary: ${sameSummary ? 'yes' : 'NO'}`);
+row(
+  '1 worker (the CLI process alone) wall ms',
+  walls(ones),
+  `${fmt((shardRuns / meanWallMs(ones)) * 1000)} runs/s`,
+);
+row(
+  '2 workers (it and one child) wall ms',
+  walls(twos),
+  `${fmt((shardRuns / meanWallMs(twos)) * 1000)} runs/s, same summary: ` +
+    `${sameSummary ? 'yes' : 'NO'}`,
+);
 const shortOne = await cliCampaign(1, 2000);
 const shortTwo = await cliCampaign(2, 2000);
-row('2,000-run campaign, 1 -> 2 workers wall ms', `${fmt(shortOne.wallMs)} -> ${fmt(shortTwo.wallMs)}`, 'a child process starts in about a second: short campaigns gain nothing');
+row(
+  '2,000-run campaign, 1 -> 2 workers wall ms',
+  `${fmt(shortOne.wallMs)} -> ${fmt(shortTwo.wallMs)}`,
+  'a child process starts in about a second: short campaigns gain nothing',
+);
 ratioRow(
   `scaling 1 -> 2 workers, ${fmt(shardRuns)} runs (mean walls)`,
   scaling,
@@ -318,16 +428,42 @@ ratioRow(
 // 5. Memory.
 console.log('\nmemory: 10,000 replies queued during an outage (reference path, maxPending 10,000)');
 const memory = await measureQueuedReplies(10_000);
-row('heap delta, 10,000 queued replies', `${fmt(memory.heapDeltaBytes / 1024 / 1024, 1)} MiB (${fmt(memory.heapDeltaBytes / memory.queued)} B/reply)`, verdict(memory.heapDeltaBytes <= queuedRepliesHeapBytesMax, `<= ${fmt(queuedRepliesHeapBytesMax / 1024 / 1024)} MiB`));
-row('reply 10,001 refused', memory.refusal, verdict(memory.refusal === 'OutboxFullError', 'OutboxFullError'));
-row('after stop: replies settled', `${fmt(memory.settled)}/${fmt(memory.queued)}, path timers alive ${memory.timersAliveAfterStop}`, verdict(memory.settled === memory.queued && memory.timersAliveAfterStop === 0, 'all, 0 timers'));
+row(
+  'heap delta, 10,000 queued replies',
+  `${fmt(memory.heapDeltaBytes / 1024 / 1024, 1)} MiB (` +
+    `${fmt(memory.heapDeltaBytes / memory.queued)} B/reply)`,
+  verdict(
+    memory.heapDeltaBytes <= queuedRepliesHeapBytesMax,
+    `<= ${fmt(queuedRepliesHeapBytesMax / 1024 / 1024)} MiB`,
+  ),
+);
+row(
+  'reply 10,001 refused',
+  memory.refusal,
+  verdict(memory.refusal === 'OutboxFullError', 'OutboxFullError'),
+);
+row(
+  'after stop: replies settled',
+  `${fmt(memory.settled)}/${fmt(memory.queued)}, path timers alive ${memory.timersAliveAfterStop}`,
+  verdict(memory.settled === memory.queued && memory.timersAliveAfterStop === 0, 'all, 0 timers'),
+);
 
 // 6. Interception.
-console.log('\ninterception: the same timelines (text replies only), one thread, after the same warm-up');
+console.log(
+  '\ninterception: the same timelines (text replies only), one thread, after the same warm-up',
+);
 const intercepted = await interceptionThroughput(throughputWallMs, warmUpWallMs);
 row('seam: reference runs/s', fmt(intercepted.seam), '');
-row('intercepted: reference with timers, Date, randomness intercepted runs/s', fmt(intercepted.referenceIntercepted), `${fmt(intercepted.referenceIntercepted / intercepted.seam, 2)}x the seam`);
-row('intercepted: as-written correct fixture runs/s', fmt(intercepted.asWritten), `${fmt(intercepted.asWritten / intercepted.seam, 2)}x the seam`);
+row(
+  'intercepted: reference with timers, Date, randomness intercepted runs/s',
+  fmt(intercepted.referenceIntercepted),
+  `${fmt(intercepted.referenceIntercepted / intercepted.seam, 2)}x the seam`,
+);
+row(
+  'intercepted: as-written correct fixture runs/s',
+  fmt(intercepted.asWritten),
+  `${fmt(intercepted.asWritten / intercepted.seam, 2)}x the seam`,
+);
 // The same two side by side: blocks alternate in this process, so the machine's swings fall on
 // both (the figures above ran one after the other).
 const replySet = replyTimelines();
@@ -339,7 +475,7 @@ const asWrittenVsSeam = await sideBySide(
 );
 const asWrittenRatio = asWrittenVsSeam.perUnitMs[0] / asWrittenVsSeam.perUnitMs[1];
 ratioRow(
-  'as-written audit runs/s / the seam\'s',
+  "as-written audit runs/s / the seam's",
   asWrittenRatio,
   sideBySideDetail(asWrittenVsSeam),
   asWrittenRatio >= targets.asWrittenOverSeam,
@@ -348,9 +484,18 @@ ratioRow(
 const auditRuns = quick ? 2000 : 10_000;
 const seamAudit = await cliCampaign(1, auditRuns);
 const interceptAudit = await cliCampaign(1, auditRuns, correctFixture);
-row(`${fmt(auditRuns)}-run campaign, --workers 1: reference (seam) -> as-written fixture (intercepted) wall ms`, `${fmt(seamAudit.wallMs)} -> ${fmt(interceptAudit.wallMs)}`, 'intercepted runs go in a worker process of their own (about a second to start)');
+row(
+  `${fmt(auditRuns)}-run campaign, --workers 1: reference (seam) -> as-written fixture ` +
+    `(intercepted) wall ms`,
+  `${fmt(seamAudit.wallMs)} -> ${fmt(interceptAudit.wallMs)}`,
+  'intercepted runs go in a worker process of their own (about a second to start)',
+);
 const fresh = await freshGraphCost(quick ? 100 : 500);
-row('fresh module graph per run: import ms / heap kept per import', `${fmt(fresh.importMs, 2)} ms / ${fmt(fresh.heapKeptBytes / 1024, 1)} KiB`, `reset(): ${fmt(fresh.resetUs, 2)} µs, nothing kept`);
+row(
+  'fresh module graph per run: import ms / heap kept per import',
+  `${fmt(fresh.importMs, 2)} ms / ${fmt(fresh.heapKeptBytes / 1024, 1)} KiB`,
+  `reset(): ${fmt(fresh.resetUs, 2)} µs, nothing kept`,
+);
 
 /** This checkout next to `other` (the main a speed target was set against), same timelines. */
 async function versusOther(other: string): Promise<void> {

@@ -65,7 +65,7 @@ export async function sideBySide(
   const spentMs = [0, 0];
   const units = [0, 0];
   const ratios: number[] = [];
-  for (const end = performance.now() + seconds * 1000; performance.now() < end; ) {
+  for (const end = performance.now() + seconds * 1000; performance.now() < end;) {
     const perUnit = [0, 0];
     for (const i of ratios.length % 2 === 0 ? [0, 1] : [1, 0]) {
       const t0 = clock();

@@ -5,12 +5,12 @@
  * `clean` property can count only the timers the send path created.
  *
  * The run loop fires one timer at a time and then yields a real macrotask (`setImmediate`), which
- * lets Node drain every queued promise continuation before the next timer fires. A fixed number
- * of microtask turns would starve long promise chains (docs/ARCHITECTURE.md, "Draining to quiescence").
- * Several turns are queued per event-loop iteration: Node drains `process.nextTick` callbacks and
- * promise continuations between any two `setImmediate` callbacks of one check phase, so each turn
- * still starts on an empty queue, and the iterations in between (libuv's poll, measured at two
- * fifths of a run's wall time) are spared.
+ * lets Node drain every queued promise continuation before the next timer fires. A fixed number of
+ * microtask turns would starve long promise chains (docs/ARCHITECTURE.md, "Draining to
+ * quiescence"). Several turns are queued per event-loop iteration: Node drains `process.nextTick`
+ * callbacks and promise continuations between any two `setImmediate` callbacks of one check phase,
+ * so each turn still starts on an empty queue, and the iterations in between (libuv's poll,
+ * measured at two fifths of a run's wall time) are spared.
  */
 import FakeTimers from '@sinonjs/fake-timers';
 import type { Clock, TimerHandle } from '../src/ports.js';
@@ -56,12 +56,15 @@ const fakeClockPoolMax = 64;
 const fakeClockLoopLimit = 100_000_001;
 
 function acquireFakeClock(): FakeTimers.Clock {
-  return fakeClockPool.pop() ?? (privateTimers.createClock(0, fakeClockLoopLimit) as FakeTimers.Clock);
+  return (
+    fakeClockPool.pop() ?? (privateTimers.createClock(0, fakeClockLoopLimit) as FakeTimers.Clock)
+  );
 }
 
 function releaseFakeClock(fake: FakeTimers.Clock): void {
   fake.reset();
-  if (fake.now !== 0 || fake.countTimers() !== 0) throw new Error('invariant: a reset fake clock is at 0 with no timers');
+  if (fake.now !== 0 || fake.countTimers() !== 0)
+    throw new Error('invariant: a reset fake clock is at 0 with no timers');
   if (fakeClockPool.length < fakeClockPoolMax) fakeClockPool.push(fake);
 }
 
@@ -91,7 +94,9 @@ export interface ClockLimits {
   pathTimersAliveMax: number;
 }
 
-/** Defaults: far beyond any sane send path, small enough to end a runaway in well under a second. */
+/**
+ * Defaults: far beyond any sane send path, small enough to end a runaway in well under a second.
+ */
 export const defaultClockLimits: Readonly<ClockLimits> = Object.freeze({
   timersFiredMax: 200_000,
   virtualTimeMsMax: 6 * 60 * 60 * 1000,
@@ -175,7 +180,13 @@ export class ClockView implements Clock {
   /** Schedules `callback` after `delayMs` virtual ms; returns a per-run numeric handle. */
   setTimeout = (callback: () => void, delayMs: number): TimerHandle => {
     if (!this.captureSites) return this.schedule(callback, delayMs, undefined);
-    const origin = { createdAt: this.now(), delayMs, repeats: false, call: 'env.clock.setTimeout', stack: captureStack(this.setTimeout) };
+    const origin = {
+      createdAt: this.now(),
+      delayMs,
+      repeats: false,
+      call: 'env.clock.setTimeout',
+      stack: captureStack(this.setTimeout),
+    };
     return this.schedule(callback, delayMs, origin);
   };
 
@@ -187,7 +198,14 @@ export class ClockView implements Clock {
     if (typeof callback !== 'function') {
       throw new TypeError(`${this.name} clock: setTimeout callback must be a function`);
     }
-    const timer: ViewTimer = { handle: ++this.#handleSeq, callback, fakeId: 0, createdAt: this.now(), delayMs, origin };
+    const timer: ViewTimer = {
+      handle: ++this.#handleSeq,
+      callback,
+      fakeId: 0,
+      createdAt: this.now(),
+      delayMs,
+      origin,
+    };
     if (this.#owner.released) return timer.handle; // the run is over: nothing fires any more
     const fake = this.#owner.fake;
     timer.fakeId = fake.setTimeout(fireViewTimerArgs, delayMs, this, timer) as unknown as number;
@@ -293,9 +311,13 @@ export class VirtualClock {
     this.fake.setTimeout(() => this.hitLimit('virtualTime', virtualTimeMsMax), virtualTimeMsMax);
   }
 
-  /** @internal The fake-timers clock. Only views and the loop touch it, and only before {@link release}. */
+  /**
+   * @internal The fake-timers clock. Only views and the loop touch it, and only before {@link
+   * release}.
+   */
   get fake(): FakeTimers.Clock {
-    if (this.#fake === undefined) throw new Error('invariant: the fake clock of a released run was used');
+    if (this.#fake === undefined)
+      throw new Error('invariant: the fake clock of a released run was used');
     return this.#fake;
   }
 
@@ -324,7 +346,12 @@ export class VirtualClock {
 
   /** Timers alive in the counted views (the virtual-time sentinel excluded). */
   timersAlive(): number {
-    return this.path.stats.alive + this.network.stats.alive + this.harness.stats.alive + this.library.stats.alive;
+    return (
+      this.path.stats.alive +
+      this.network.stats.alive +
+      this.harness.stats.alive +
+      this.library.stats.alive
+    );
   }
 
   /** Records the first limit hit; the run loop ends at its next turn. */

@@ -33,7 +33,10 @@ export class SentMessages {
    */
   readonly #encodedById = new Map<string, string>();
 
-  /** Remembers at most `remembered` messages (a whole number >= 1); `persist` keeps some across restarts. */
+  /**
+   * Remembers at most `remembered` messages (a whole number >= 1); `persist` keeps some across
+   * restarts.
+   */
   constructor(remembered: number, persist?: SentMessagesStore) {
     if (!(Number.isInteger(remembered) && remembered >= 1)) {
       throw new RangeError(`capacity must be a whole number >= 1 (got ${remembered})`);
@@ -42,10 +45,15 @@ export class SentMessages {
     if (persist === undefined) return;
     const { store, logger, key, persisted } = persist;
     if (!(Number.isInteger(persisted) && persisted >= 1 && persisted <= remembered)) {
-      throw new RangeError(`persisted must be a whole number from 1 to ${remembered} (got ${persisted})`);
+      throw new RangeError(
+        `persisted must be a whole number from 1 to ${remembered} (got ${persisted})`,
+      );
     }
     const encode = () => this.#encodeNewest(persisted);
-    this.#stored = { value: new StoredValue({ store, logger, key, what: 'written messages', encode }), persisted };
+    this.#stored = {
+      value: new StoredValue({ store, logger, key, what: 'written messages', encode }),
+      persisted,
+    };
   }
 
   /** Reads what a previous process persisted. Never rejects (a failure is logged). */
@@ -57,7 +65,8 @@ export class SentMessages {
       const entries: unknown = JSON.parse(text, BufferJSON.reviver);
       if (!Array.isArray(entries)) throw new TypeError('not a JSON array');
       for (const entry of entries.slice(-this.#stored.persisted)) {
-        if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'object') this.#keep(entry[0], entry[1]);
+        if (Array.isArray(entry) && typeof entry[0] === 'string' && typeof entry[1] === 'object')
+          this.#keep(entry[0], entry[1]);
       }
     } catch (err) {
       this.#stored.value.unreadable(err);

@@ -38,7 +38,9 @@ export interface FaultLink {
    * code); the bot hears it `noticeMs` later (default: the one-way latency).
    */
   cut(kind: CutKind, noticeMs: number | undefined): void;
-  /** The server sends `error` as a stream error (or stream end): Baileys ends the socket with it. */
+  /**
+   * The server sends `error` as a stream error (or stream end): Baileys ends the socket with it.
+   */
   streamError(error: Error, dropReason: DropReason): void;
   /** The link goes silent until `resumeAt` (virtual ms), until `heal`, or for good (`never`). */
   silence(resumeAt: number | 'heal' | 'never'): void;
@@ -98,7 +100,8 @@ export interface FaultCoverageRule<E> {
   fired?(event: E, history: History): boolean;
   /**
    * Whether the fault mattered: the send path had to survive it (default: a reply was in progress
-   * when it hit, or was requested within a few seconds after; see `properties/judging/coverage.ts`).
+   * when it hit, or was requested within a few seconds after; see
+   * `properties/judging/coverage.ts`).
    */
   mattered?(event: E, history: History): boolean;
 }
@@ -117,9 +120,14 @@ export interface FaultGenerator<E, S> {
   sceneAnchor?: 'firstReply' | 'inbound';
   /** A scene's replies are media sends: the fault shows on nothing else (media failures). */
   sceneMedia?: true;
-  /** The step a scene lines up with its reply, when it differs from a standalone one (default `step`). */
+  /**
+   * The step a scene lines up with its reply, when it differs from a standalone one (default
+   * `step`).
+   */
   sceneStep?: fc.Arbitrary<S>;
-  /** The event for `step` at time `at`; `chats` names chat indexes as the generated timeline does. */
+  /**
+   * The event for `step` at time `at`; `chats` names chat indexes as the generated timeline does.
+   */
   toEvent(step: S, at: number, chats: GeneratedChats): E;
   /**
    * Events of other kinds the generator lines up with this one, when this fault only matters in
@@ -138,7 +146,11 @@ export interface GeneratedChats {
 }
 
 /** Everything about one network event kind. `E` is its event, `S` its generator step. */
-export interface FaultModule<K extends string = string, E extends FaultEventBase<K> = FaultEventBase<K>, S extends FaultStepBase<K> = FaultStepBase<K>> {
+export interface FaultModule<
+  K extends string = string,
+  E extends FaultEventBase<K> = FaultEventBase<K>,
+  S extends FaultStepBase<K> = FaultStepBase<K>,
+> {
   readonly kind: K;
   /** One line for README, docs and `--help`: what the network does. */
   readonly summary: string;
@@ -180,6 +192,10 @@ export type EventOf<M> = M extends FaultModule<string, infer E, FaultStepBase> ?
 export type StepOf<M> = M extends FaultModule<string, FaultEventBase, infer S> ? S : never;
 
 /** Checks a module's shape where it is written (the identity function, typed). */
-export function defineFault<K extends string, E extends FaultEventBase<K>, S extends FaultStepBase<K>>(module: FaultModule<K, E, S>): FaultModule<K, E, S> {
+export function defineFault<
+  K extends string,
+  E extends FaultEventBase<K>,
+  S extends FaultStepBase<K>,
+>(module: FaultModule<K, E, S>): FaultModule<K, E, S> {
   return module;
 }

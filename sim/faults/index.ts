@@ -56,7 +56,9 @@ export const faultModules = {
 export type FaultEventKind = keyof typeof faultModules;
 
 /** A built-in network event. */
-export type FaultEvent = { [K in FaultEventKind]: EventOf<(typeof faultModules)[K]> }[FaultEventKind];
+export type FaultEvent = {
+  [K in FaultEventKind]: EventOf<(typeof faultModules)[K]>;
+}[FaultEventKind];
 
 /**
  * A set of fault modules with lookups. The built-in one is {@link builtInFaults}; `with` adds a
@@ -74,10 +76,12 @@ export class FaultRegistry {
     const byKind = new Map<string, AnyFaultModule>();
     const swarmKinds: string[] = [];
     for (const module of modules) {
-      if (byKind.has(module.kind)) throw new Error(`fault registry: kind "${module.kind}" registered twice`);
+      if (byKind.has(module.kind))
+        throw new Error(`fault registry: kind "${module.kind}" registered twice`);
       byKind.set(module.kind, module);
       for (const kind of Object.keys(module.coverage?.swarm ?? {})) {
-        if (swarmKinds.includes(kind)) throw new Error(`fault registry: swarm kind "${kind}" registered twice`);
+        if (swarmKinds.includes(kind))
+          throw new Error(`fault registry: swarm kind "${kind}" registered twice`);
         swarmKinds.push(kind);
       }
     }
@@ -91,7 +95,9 @@ export class FaultRegistry {
     return new FaultRegistry([...this.modules, module]);
   }
 
-  /** The module of `kind`, or undefined when `kind` is not a network event (a bot action, `stop`). */
+  /**
+   * The module of `kind`, or undefined when `kind` is not a network event (a bot action, `stop`).
+   */
   get(kind: string): AnyFaultModule | undefined {
     return this.#byKind.get(kind);
   }

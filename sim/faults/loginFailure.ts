@@ -33,20 +33,33 @@ export interface LoginFailureStep {
 /** The `loginFailure` fault. */
 export const loginFailure = defineFault<'loginFailure', LoginFailureEvent, LoginFailureStep>({
   kind: 'loginFailure',
-  summary: "logins until untilAt are answered with <failure reason>: close 'Connection Failure' with the reason as status code",
+  summary:
+    "logins until untilAt are answered with <failure reason>: close 'Connection Failure' " +
+    'with the reason as status code',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt', 'reason'],
-  check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
+  check: (event) =>
+    event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
     const verdict = { kind: 'loginFailure', reason: event.reason } as const;
     target.addRules({ connect: (at) => (at < event.untilAt ? verdict : undefined) });
   },
   describe: (event) => `loginFailure ${event.reason} until ${event.untilAt} ms`,
-  draw: { shape: 'band', tone: 'fault', label: (event) => `login ${event.reason}`, untilAt: (event) => event.untilAt },
+  draw: {
+    shape: 'band',
+    tone: 'fault',
+    label: (event) => `login ${event.reason}`,
+    untilAt: (event) => event.untilAt,
+  },
   coverage: {
     // Rarer: a 401 or 403 at login ends the session.
-    swarm: { loginFailure: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) },
+    swarm: {
+      loginFailure: fc.oneof(
+        { weight: 3, arbitrary: fc.constant(false) },
+        { weight: 1, arbitrary: fc.constant(true) },
+      ),
+    },
     kindOf: () => 'loginFailure',
   },
   generate: {
@@ -55,12 +68,20 @@ export const loginFailure = defineFault<'loginFailure', LoginFailureEvent, Login
       forMs: fc.integer({ min: 0, max: 30_000 }),
       // Mostly the reasons a reconnect can outlast.
       reason: fc.oneof(
-        { weight: 4, arbitrary: fc.constantFrom(500 as const, 503 as const, 515 as const, 411 as const) },
+        {
+          weight: 4,
+          arbitrary: fc.constantFrom(500 as const, 503 as const, 515 as const, 411 as const),
+        },
         { weight: 1, arbitrary: fc.constantFrom(401 as const, 403 as const) },
       ),
     }),
     stepWeight: 1,
     sceneWeight: 1,
-    toEvent: (step, at) => ({ at, do: 'loginFailure', untilAt: at + step.forMs, reason: step.reason }),
+    toEvent: (step, at) => ({
+      at,
+      do: 'loginFailure',
+      untilAt: at + step.forMs,
+      reason: step.reason,
+    }),
   },
 });

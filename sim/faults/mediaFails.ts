@@ -67,10 +67,12 @@ export const mediaFails = defineFault<'mediaFails', MediaFailsEvent, MediaFailsS
   apply(event, target) {
     const hangs = event.stage === 'uploadHangs';
     const stage = hangs ? 'upload' : event.stage;
-    target.addRules({ media: (step) => {
-      if (target.now() >= event.untilAt || step.stage !== stage) return undefined;
-      return hangs ? 'hang' : 'fail';
-    } });
+    target.addRules({
+      media: (step) => {
+        if (target.now() >= event.untilAt || step.stage !== stage) return undefined;
+        return hangs ? 'hang' : 'fail';
+      },
+    });
   },
   describe: (event) => `mediaFails ${event.stage} until ${event.untilAt} ms`,
   draw: { shape: 'band', tone: 'fault', label: () => 'media', untilAt: (event) => event.untilAt },

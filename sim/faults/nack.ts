@@ -59,11 +59,13 @@ export const nack = defineFault<'nack', NackEvent, NackStep>({
   apply(event, target) {
     const chatJid = event.chat === undefined ? undefined : target.jidOf(event.chat);
     let taken = false;
-    target.addRules({ serverMessage: (frame) => {
-      if (taken || (chatJid !== undefined && frame.chatJid !== chatJid)) return undefined;
-      taken = true;
-      return { nackAfterMs: event.delayMs, code: event.code ?? nackCodes.smaxInvalid };
-    } });
+    target.addRules({
+      serverMessage: (frame) => {
+        if (taken || (chatJid !== undefined && frame.chatJid !== chatJid)) return undefined;
+        taken = true;
+        return { nackAfterMs: event.delayMs, code: event.code ?? nackCodes.smaxInvalid };
+      },
+    });
   },
   describe: (event) =>
     `nack${event.code === undefined ? '' : ` ${event.code}`} of the next message ` +

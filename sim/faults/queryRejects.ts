@@ -59,16 +59,18 @@ function addRule(event: QueryRejectsEvent, target: FaultTarget): void {
     target.now() < event.untilAt && (chatJid === undefined || jid === chatJid);
   switch (event.reason) {
     case 'groupMetadataUnanswered':
-      return target.addRules({ query: (q) =>
-        q.kind === 'group' && applies(q.chatJid) ? 'stall' : undefined,
+      return target.addRules({
+        query: (q) => (q.kind === 'group' && applies(q.chatJid) ? 'stall' : undefined),
       });
     case 'notInGroup':
-      return target.addRules({ query: (q) =>
-        q.kind === 'group' && applies(q.chatJid) ? queryRefusals.forbidden : undefined,
+      return target.addRules({
+        query: (q) =>
+          q.kind === 'group' && applies(q.chatJid) ? queryRefusals.forbidden : undefined,
       });
     case 'rateOverlimit':
-      return target.addRules({ query: (q) =>
-        q.kind === 'usync' && applies(q.chatJid) ? queryRefusals.rateOverlimit : undefined,
+      return target.addRules({
+        query: (q) =>
+          q.kind === 'usync' && applies(q.chatJid) ? queryRefusals.rateOverlimit : undefined,
       });
     case 'keyFetchUnanswered':
       return target.addRules({ keyFetch: (send) => (applies(send.chatJid) ? 'stall' : undefined) });

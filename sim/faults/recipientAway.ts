@@ -46,10 +46,11 @@ export const recipientAway = defineFault<'recipientAway', RecipientAwayEvent, Re
   ],
   apply(event, target) {
     const chatJid = event.chat === undefined ? undefined : target.jidOf(event.chat);
-    target.addRules({ recipient: (message) =>
-      message.at < event.untilAt && (chatJid === undefined || message.chatJid === chatJid)
-        ? { backAt: event.untilAt }
-        : undefined,
+    target.addRules({
+      recipient: (message) =>
+        message.at < event.untilAt && (chatJid === undefined || message.chatJid === chatJid)
+          ? { backAt: event.untilAt }
+          : undefined,
     });
   },
   describe: (event) =>

@@ -42,8 +42,9 @@ export const slowLogin = defineFault<'slowLogin', SlowLoginEvent, SlowLoginStep>
   check: (event) =>
     event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
-    target.addRules({ connect: (at) =>
-      at < event.untilAt ? { kind: 'slowLogin', delayMs: event.delayMs } : undefined,
+    target.addRules({
+      connect: (at) =>
+        at < event.untilAt ? { kind: 'slowLogin', delayMs: event.delayMs } : undefined,
     });
   },
   describe: (event) => `slowLogin +${event.delayMs} ms until ${event.untilAt} ms`,

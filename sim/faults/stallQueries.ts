@@ -10,7 +10,12 @@ import { z } from 'zod';
 import { atSchema } from '../timelineAtoms.js';
 import { defineFault } from './fault.js';
 
-const schema = z.strictObject({ at: atSchema, do: z.literal('stallQueries'), untilAt: atSchema, iq: z.enum(['usync', 'media_conn', 'all']) });
+const schema = z.strictObject({
+  at: atSchema,
+  do: z.literal('stallQueries'),
+  untilAt: atSchema,
+  iq: z.enum(['usync', 'media_conn', 'all']),
+});
 
 /** `stallQueries`: queries of kind `iq` sent before `untilAt` are never answered. */
 export type StallQueriesEvent = z.infer<typeof schema>;
@@ -25,11 +30,14 @@ export interface StallQueriesStep {
 /** The `stallQueries` fault. */
 export const stallQueries = defineFault<'stallQueries', StallQueriesEvent, StallQueriesStep>({
   kind: 'stallQueries',
-  summary: 'queries (usync, media_conn) sent before untilAt get no answer: each waits defaultQueryTimeoutMs',
+  summary:
+    'queries (usync, media_conn) sent before untilAt get no answer: each waits ' +
+    'defaultQueryTimeoutMs',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt', 'iq'],
-  check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
+  check: (event) =>
+    event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
     const stalls = (kind: string): boolean => event.iq === 'all' || event.iq === kind;
     target.addRules({
@@ -43,7 +51,12 @@ export const stallQueries = defineFault<'stallQueries', StallQueriesEvent, Stall
     step: fc.record({
       do: fc.constant('stallQueries' as const),
       forMs: fc.integer({ min: 0, max: 120_000 }),
-      iq: fc.constantFrom('usync' as const, 'usync' as const, 'media_conn' as const, 'all' as const),
+      iq: fc.constantFrom(
+        'usync' as const,
+        'usync' as const,
+        'media_conn' as const,
+        'all' as const,
+      ),
     }),
     stepWeight: 1,
     sceneWeight: 2,

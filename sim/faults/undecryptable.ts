@@ -83,11 +83,13 @@ export const undecryptable = defineFault<'undecryptable', UndecryptableEvent, Un
   apply(event, target) {
     const chatJid = event.chat === undefined ? undefined : target.jidOf(event.chat);
     let taken = false;
-    target.addRules({ decrypt: (frame) => {
-      if (taken || (chatJid !== undefined && frame.chatJid !== chatJid)) return undefined;
-      taken = true;
-      return { retryAfterMs: event.retryAfterMs };
-    } });
+    target.addRules({
+      decrypt: (frame) => {
+        if (taken || (chatJid !== undefined && frame.chatJid !== chatJid)) return undefined;
+        taken = true;
+        return { retryAfterMs: event.retryAfterMs };
+      },
+    });
   },
   // The retry receipt comes retryAfterMs after the frame: give the path that long to answer it.
   aftermathUntil: (event) => event.at + event.retryAfterMs,

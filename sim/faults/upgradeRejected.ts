@@ -11,7 +11,12 @@ import { z } from 'zod';
 import { atSchema } from '../timelineAtoms.js';
 import { defineFault } from './fault.js';
 
-const schema = z.strictObject({ at: atSchema, do: z.literal('upgradeRejected'), untilAt: atSchema, status: z.int().min(400).max(599) });
+const schema = z.strictObject({
+  at: atSchema,
+  do: z.literal('upgradeRejected'),
+  untilAt: atSchema,
+  status: z.int().min(400).max(599),
+});
 
 /** `upgradeRejected`: connects until `untilAt` get HTTP `status` and stay `connecting` for ever. */
 export type UpgradeRejectedEvent = z.infer<typeof schema>;
@@ -28,19 +33,32 @@ export interface UpgradeRejectedStep {
 const slowLoginWindowMs = 60_000;
 
 /** The `upgradeRejected` fault. */
-export const upgradeRejected = defineFault<'upgradeRejected', UpgradeRejectedEvent, UpgradeRejectedStep>({
+export const upgradeRejected = defineFault<
+  'upgradeRejected',
+  UpgradeRejectedEvent,
+  UpgradeRejectedStep
+>({
   kind: 'upgradeRejected',
-  summary: 'connects until untilAt get an HTTP error on the upgrade: the socket stays connecting for ever (no close, no timeout)',
+  summary:
+    'connects until untilAt get an HTTP error on the upgrade: the socket stays ' +
+    'connecting ' +
+    'for ever (no close, no timeout)',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt', 'status'],
-  check: (event) => (event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : []),
+  check: (event) =>
+    event.untilAt < event.at ? [`untilAt: untilAt before at (${event.untilAt} < ${event.at})`] : [],
   apply(event, target) {
     const verdict = { kind: 'upgradeRejected', status: event.status } as const;
     target.addRules({ connect: (at) => (at < event.untilAt ? verdict : undefined) });
   },
   describe: (event) => `upgradeRejected ${event.status} until ${event.untilAt} ms`,
-  draw: { shape: 'band', tone: 'fault', label: (event) => `HTTP ${event.status}`, untilAt: (event) => event.untilAt },
+  draw: {
+    shape: 'band',
+    tone: 'fault',
+    label: (event) => `HTTP ${event.status}`,
+    untilAt: (event) => event.untilAt,
+  },
   coverage: { swarm: { upgradeRejected: fc.boolean() }, kindOf: () => 'upgradeRejected' },
   generate: {
     step: fc.record({
@@ -55,7 +73,9 @@ export const upgradeRejected = defineFault<'upgradeRejected', UpgradeRejectedEve
     companions: (step, at) => {
       if (step.slowLoginMs === undefined) return [];
       const from = at + step.forMs;
-      return [{ at: from, do: 'slowLogin', untilAt: from + slowLoginWindowMs, delayMs: step.slowLoginMs }];
+      return [
+        { at: from, do: 'slowLogin', untilAt: from + slowLoginWindowMs, delayMs: step.slowLoginMs },
+      ];
     },
   },
 });

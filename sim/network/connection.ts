@@ -236,12 +236,14 @@ export class Connection {
         if (attempt !== undefined) attempt.queriesStalled = (attempt.queriesStalled ?? 0) + 1;
         return;
       }
-      this.#link.toServer(() => this.fromServer(() => {
-        // After `end()` began, Baileys no longer reads frames: the answer is never processed.
-        if (!this.#queries.has(query) || query.detached) return;
-        if (answer === undefined) query.resolve(true);
-        else query.reject(queryRefusedError(answer as QueryRefusal));
-      }));
+      this.#link.toServer(() =>
+        this.fromServer(() => {
+          // After `end()` began, Baileys no longer reads frames: the answer is never processed.
+          if (!this.#queries.has(query) || query.detached) return;
+          if (answer === undefined) query.resolve(true);
+          else query.reject(queryRefusedError(answer as QueryRefusal));
+        }),
+      );
     });
   }
 
@@ -317,13 +319,16 @@ export class Connection {
   /** The upgrade is never answered: ws's handshake timeout ends it `connectTimeoutMs` in. */
   #hangUntilTimeout(): void {
     const timeoutAt = this.#record.createdAt + this.#parts.timings.connectTimeoutMs;
-    this.#connectTimer = this.#host.timers.setTimeout(() => {
-      this.#connectTimer = undefined;
-      this.#lost('hang');
-      const error = handshakeTimedOutError();
-      this.#ws?.emitEvent('error', error.data);
-      this.#finishClose(error);
-    }, Math.max(0, timeoutAt - this.#host.now()));
+    this.#connectTimer = this.#host.timers.setTimeout(
+      () => {
+        this.#connectTimer = undefined;
+        this.#lost('hang');
+        const error = handshakeTimedOutError();
+        this.#ws?.emitEvent('error', error.data);
+        this.#finishClose(error);
+      },
+      Math.max(0, timeoutAt - this.#host.now()),
+    );
   }
 
   /**
@@ -334,10 +339,13 @@ export class Connection {
    */
   #loggedIn(): void {
     if (this.#host.loggingIn(this.#parts.generation) === 0) return this.#open();
-    this.#connectTimer = this.#host.timers.setTimeout(() => {
-      this.#connectTimer = undefined;
-      this.#open();
-    }, 2 * this.#host.latencyMs() + 1);
+    this.#connectTimer = this.#host.timers.setTimeout(
+      () => {
+        this.#connectTimer = undefined;
+        this.#open();
+      },
+      2 * this.#host.latencyMs() + 1,
+    );
   }
 
   /**

@@ -161,7 +161,15 @@ export class FakeNetwork {
     const hooks = pathSocketHooksOf(config);
     const timings = socketTimingsOf(config);
     const behaviour = socketBehaviourOf(config);
-    const socket = new FakeSocket(this.#host, generation, inert, timings, config?.auth, hooks, behaviour);
+    const socket = new FakeSocket(
+      this.#host,
+      generation,
+      inert,
+      timings,
+      config?.auth,
+      hooks,
+      behaviour,
+    );
     this.sockets.push(socket);
     return socketSurface(socket, config, this.socketStubs);
   };
@@ -176,7 +184,8 @@ export class FakeNetwork {
   apply(event: FaultEventBase, faults: FaultRegistry): void;
   apply(event: FaultEventBase, faults: FaultRegistry = builtInFaults): void {
     const module = faults.get(event.do);
-    if (module === undefined) throw new Error(`FakeNetwork.apply: "${event.do}" is not a network event`);
+    if (module === undefined)
+      throw new Error(`FakeNetwork.apply: "${event.do}" is not a network event`);
     module.apply(event, this.target);
   }
 
@@ -191,7 +200,9 @@ export class FakeNetwork {
     else live.control.deliver(message);
   }
 
-  /** The newest open socket whose link carries frames now (a silent one is open but unreachable). */
+  /**
+   * The newest open socket whose link carries frames now (a silent one is open but unreachable).
+   */
   liveSocket(): FakeSocket | undefined {
     for (let i = this.sockets.length - 1; i >= 0; i--) {
       const socket = this.sockets[i]!;
@@ -201,16 +212,16 @@ export class FakeNetwork {
   }
 
   /**
-   * Whether the aftermath of a lost write is still unfolding, so stopping now would cut a send
-   * path off before it could recover what vanished. A write is lost in a link that went silent,
-   * or in the latency window before the bot heard the server cut the connection. Unsettled while
-   * a socket that went silent is not closed yet; or while the newest socket is not open and the
-   * path may still reconnect (`pathBusy`: it holds timers, or a connect or a close is under way); or while
-   * sends are under way on an open one. "A newer socket opened" is not enough: one opened after
-   * the loss may drop a moment later while the path's reconnect is scheduled, and the resends it
-   * still owes would be counted as lost. A recipient's retry receipt on its way or not yet answered
-   * by a socket is unsettled the same way: rc14 answers it only on a socket that gets it. Always
-   * false in a run that lost no write and has no retry receipt pending.
+   * Whether the aftermath of a lost write is still unfolding, so stopping now would cut a send path
+   * off before it could recover what vanished. A write is lost in a link that went silent, or in
+   * the latency window before the bot heard the server cut the connection. Unsettled while a socket
+   * that went silent is not closed yet; or while the newest socket is not open and the path may
+   * still reconnect (`pathBusy`: it holds timers, or a connect or a close is under way); or while
+   * sends are under way on an open one. "A newer socket opened" is not enough: one opened after the
+   * loss may drop a moment later while the path's reconnect is scheduled, and the resends it still
+   * owes would be counted as lost. A recipient's retry receipt on its way or not yet answered by a
+   * socket is unsettled the same way: rc14 answers it only on a socket that gets it. Always false
+   * in a run that lost no write and has no retry receipt pending.
    */
   lossUnsettled(pathBusy: boolean): boolean {
     let silenced = false;
@@ -230,9 +241,14 @@ export class FakeNetwork {
     return pathBusy || newest.state === 'connecting' || newest.state === 'closing';
   }
 
-  /** Whether a write's frame was lost: written on a socket whose close was heard, never at the server. */
+  /**
+   * Whether a write's frame was lost: written on a socket whose close was heard, never at the
+   * server.
+   */
   #lostWrite(): boolean {
-    return this.attempts.some((a) => a.written && !a.reachedServer && this.sockets[a.generation - 1]?.closeEmitted === true);
+    return this.attempts.some(
+      (a) => a.written && !a.reachedServer && this.sockets[a.generation - 1]?.closeEmitted === true,
+    );
   }
 
   /** Sends still pending on any socket. */
@@ -253,7 +269,9 @@ export class FakeNetwork {
 
   #makeTarget(): FaultTarget {
     const links = (states: readonly string[]): FaultLink[] =>
-      this.sockets.filter((s) => states.includes(s.state)).map((socket) => new SocketLink(socket, this.#silencedUntilHeal));
+      this.sockets
+        .filter((s) => states.includes(s.state))
+        .map((socket) => new SocketLink(socket, this.#silencedUntilHeal));
     return {
       now: () => this.#clock.now(),
       jidOf: (chat) => this.#jidOf(chat),
@@ -337,7 +355,10 @@ export class FakeNetwork {
     };
   }
 
-  /** The rules' verdict of highest precedence, then the session: a logged-out device fails its login. */
+  /**
+   * The rules' verdict of highest precedence, then the session: a logged-out device fails its
+   * login.
+   */
   #connectVerdict(at: number): ConnectVerdict | undefined {
     const verdicts = this.#rules.connect.map((rule) => rule(at)).filter((v) => v !== undefined);
     for (const kind of connectPrecedence) {

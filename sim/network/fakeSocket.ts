@@ -116,11 +116,22 @@ export class FakeSocket implements SocketLike {
     const record = this.record;
     const handBack = (): ReturnType<Inbound['handBack']> => this.#inbound.handBack();
     const connection = new Connection({
-      host, generation, record, timings, markOnlineOnConnect, auth, emitter, handBack,
+      host,
+      generation,
+      record,
+      timings,
+      markOnlineOnConnect,
+      auth,
+      emitter,
+      handBack,
     });
     const { cachedGroupMetadata, getMessage } = hooks;
     const pipeline = new SendPipeline({
-      host, generation, connection, emitOwnEvents, cachedGroupMetadata,
+      host,
+      generation,
+      connection,
+      emitOwnEvents,
+      cachedGroupMetadata,
     });
     this.#connection = connection;
     this.#pipeline = pipeline;

@@ -35,18 +35,26 @@ export interface KeepAliveFacts {
  */
 export function keepAliveEndsAt(facts: KeepAliveFacts): number {
   const { openedAt, silentAt, keepAliveIntervalMs: intervalMs, roundTripMs } = facts;
-  if (roundTripMs > intervalMs) throw new RangeError(`keepAliveEndsAt: round trip ${roundTripMs} ms exceeds the interval ${intervalMs} ms`);
+  if (roundTripMs > intervalMs)
+    throw new RangeError(
+      `keepAliveEndsAt: round trip ${roundTripMs} ms exceeds the interval ${intervalMs} ms`,
+    );
   let lastHeardAt = facts.lastReceivedAt;
   const lastTickAt = openedAt + Math.floor((silentAt - openedAt) / intervalMs) * intervalMs;
   // The last check before the silence whose pong made it back: the last one, or the one before.
-  for (let tickAt = lastTickAt; tickAt > openedAt && tickAt >= lastTickAt - intervalMs; tickAt -= intervalMs) {
+  for (
+    let tickAt = lastTickAt;
+    tickAt > openedAt && tickAt >= lastTickAt - intervalMs;
+    tickAt -= intervalMs
+  ) {
     const pongAt = pongArrivesAt(tickAt, roundTripMs, facts.previousSilence);
     if (pongAt <= silentAt) {
       lastHeardAt = Math.max(lastHeardAt, pongAt);
       break;
     }
   }
-  const firstStaleTick = Math.floor((lastHeardAt + intervalMs + keepAliveGraceMs - openedAt) / intervalMs) + 1;
+  const firstStaleTick =
+    Math.floor((lastHeardAt + intervalMs + keepAliveGraceMs - openedAt) / intervalMs) + 1;
   const firstTickFromSilence = Math.ceil((silentAt - openedAt) / intervalMs);
   return openedAt + Math.max(1, firstStaleTick, firstTickFromSilence) * intervalMs;
 }

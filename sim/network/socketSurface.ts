@@ -29,17 +29,27 @@ import { channelOf, modelledSocketMembers, rc14SocketFunctions } from './unmodel
 import { socketStubsPrototype, type WithChannel } from './unmodelledMembers.js';
 import { FakeWebSocketClient } from './wsFacade.js';
 
-/** A module's own answers for unmodelled socket members (its `socketStubs` export; see src/asWritten.ts). */
+/**
+ * A module's own answers for unmodelled socket members (its `socketStubs` export; see
+ * src/asWritten.ts).
+ */
 export type { SocketStubs } from '../../src/asWritten.js';
 
 /** Problems with a `socketStubs` export, one line each (empty when it is fine). */
 export function socketStubsIssues(stubs: unknown): string[] {
-  if (typeof stubs !== 'object' || stubs === null || Array.isArray(stubs)) return ['socketStubs: must be an object of functions'];
+  if (typeof stubs !== 'object' || stubs === null || Array.isArray(stubs))
+    return ['socketStubs: must be an object of functions'];
   const issues: string[] = [];
   for (const [name, value] of Object.entries(stubs)) {
-    if (typeof value !== 'function') issues.push(`socketStubs.${name}: must be a function (got ${typeof value})`);
-    else if (modelledSocketMembers.includes(name)) issues.push(`socketStubs.${name}: modelled by the simulated socket; only unmodelled methods can be stubbed`);
-    else if (!rc14SocketFunctions.has(name)) issues.push(`socketStubs.${name}: not a function of Baileys 7.0.0-rc14's socket`);
+    if (typeof value !== 'function')
+      issues.push(`socketStubs.${name}: must be a function (got ${typeof value})`);
+    else if (modelledSocketMembers.includes(name))
+      issues.push(
+        `socketStubs.${name}: modelled by the simulated socket; only unmodelled methods ` +
+          `can be stubbed`,
+      );
+    else if (!rc14SocketFunctions.has(name))
+      issues.push(`socketStubs.${name}: not a function of Baileys 7.0.0-rc14's socket`);
   }
   return issues;
 }
@@ -47,7 +57,8 @@ export function socketStubsIssues(stubs: unknown): string[] {
 /** `socket` (a surface) with `stubs` as its members; `socket` itself when there are none. */
 export function withSocketStubs<T extends object>(socket: T, stubs: SocketStubs | undefined): T {
   if (stubs === undefined) return socket;
-  for (const [name, stub] of Object.entries(stubs)) (socket as Record<string, unknown>)[name] = stub;
+  for (const [name, stub] of Object.entries(stubs))
+    (socket as Record<string, unknown>)[name] = stub;
   return socket;
 }
 
@@ -65,7 +76,18 @@ interface SurfaceSlots extends WithChannel {
 }
 
 /** The modelled queries (socketQueries.ts), in the order of {@link modelledSocketMembers}. */
-const queryNames = ['logout', 'readMessages', 'sendReceipt', 'sendReceipts', 'presenceSubscribe', 'profilePictureUrl', 'onWhatsApp', 'groupMetadata', 'groupFetchAllParticipating', 'groupInviteCode'] as const;
+const queryNames = [
+  'logout',
+  'readMessages',
+  'sendReceipt',
+  'sendReceipts',
+  'presenceSubscribe',
+  'profilePictureUrl',
+  'onWhatsApp',
+  'groupMetadata',
+  'groupFetchAllParticipating',
+  'groupInviteCode',
+] as const;
 
 /**
  * The shared prototype of every surface: `ws` and the modelled queries as getters that make the
@@ -84,7 +106,11 @@ const surfacePrototype: object = (() => {
     Object.defineProperty(prototype, name, {
       get(this: SurfaceSlots) {
         const socket = this[socketOf];
-        const queries = (this[queriesOf] ??= modelledQueries(() => socket.channel, this[accountOf], (event, data) => void socket.ev.emit(event as 'groups.update', data as never)));
+        const queries = (this[queriesOf] ??= modelledQueries(
+          () => socket.channel,
+          this[accountOf],
+          (event, data) => void socket.ev.emit(event as 'groups.update', data as never),
+        ));
         return queries[name];
       },
       enumerable: true,
@@ -94,7 +120,11 @@ const surfacePrototype: object = (() => {
 })();
 
 /** The surface of `socket` (see the module comment); `stubs` answer unmodelled members. */
-export function socketSurface(socket: FakeSocket, config: SocketConfig | undefined, stubs?: SocketStubs): FakeSocketSurface {
+export function socketSurface(
+  socket: FakeSocket,
+  config: SocketConfig | undefined,
+  stubs?: SocketStubs,
+): FakeSocketSurface {
   const auth = config?.auth;
   const user = auth?.creds?.me ?? { ...simulatedAccount };
   const surface = Object.create(surfacePrototype) as FakeSocketSurface & SurfaceSlots;

@@ -57,8 +57,16 @@ export const rc14SocketFunctions: ReadonlySet<string> = new Set(
 
 /** The function members of rc14's `ev` (`Utils/event-buffer.js`). */
 const rc14EventFunctions: ReadonlySet<string> = new Set([
-  'buffer', 'createBufferedFunction', 'destroy', 'emit', 'flush',
-  'isBuffering', 'off', 'on', 'process', 'removeAllListeners',
+  'buffer',
+  'createBufferedFunction',
+  'destroy',
+  'emit',
+  'flush',
+  'isBuffering',
+  'off',
+  'on',
+  'process',
+  'removeAllListeners',
 ]);
 
 /** The socket members the fake models (every other rc14 function is recorded as unmodelled). */
@@ -85,7 +93,13 @@ export const modelledSocketMembers: readonly string[] = Object.freeze([
 
 /** The `ev` members the fake models. */
 const modelledEventMembers: readonly string[] = Object.freeze([
-  'on', 'off', 'process', 'emit', 'removeAllListeners', 'isBuffering', 'flush',
+  'on',
+  'off',
+  'process',
+  'emit',
+  'removeAllListeners',
+  'isBuffering',
+  'flush',
 ]);
 
 /** Where a surface (or its `ev`) keeps the way to its connection, for the shared stubs. */
@@ -137,9 +151,14 @@ function unmodelledPrototype(
 }
 
 /** The unmodelled members of rc14's socket, recorded and failing: a surface's prototype's. */
-export const socketStubsPrototype: object =
-  unmodelledPrototype(rc14SocketFunctions, modelledSocketMembers, '');
+export const socketStubsPrototype: object = unmodelledPrototype(
+  rc14SocketFunctions,
+  modelledSocketMembers,
+  '',
+);
 /** The unmodelled members of rc14's `ev`, recorded and throwing: an `ev`'s prototype's. */
-export const eventStubsPrototype: object =
-  unmodelledPrototype(rc14EventFunctions, modelledEventMembers, 'ev.');
-
+export const eventStubsPrototype: object = unmodelledPrototype(
+  rc14EventFunctions,
+  modelledEventMembers,
+  'ev.',
+);

@@ -17,14 +17,24 @@ import { atSchema, chatNameSchema, delayMsSchema } from '../../sim/timelineAtoms
 import { parseTimeline, serializeTimeline, TimelineError } from '../../sim/timeline.js';
 import { testConfig } from './helpers.js';
 
-/** Throwaway: until `heal`, every write to `chat` (or to any chat) is stuck behind a full buffer. */
+/**
+ * Throwaway: until `heal`, every write to `chat` (or to any chat) is stuck behind a full buffer.
+ */
 const flakyChat = defineFault({
   kind: 'flakyChat',
   summary: 'until heal, every write to chat (or any chat) is stuck: 408 after connectTimeoutMs',
   isFault: true,
-  schema: z.strictObject({ at: atSchema, do: z.literal('flakyChat'), chat: chatNameSchema.optional(), delayMs: delayMsSchema }),
+  schema: z.strictObject({
+    at: atSchema,
+    do: z.literal('flakyChat'),
+    chat: chatNameSchema.optional(),
+    delayMs: delayMsSchema,
+  }),
   keyOrder: ['at', 'do', 'chat', 'delayMs'],
-  check: (event, facts) => (event.chat === undefined || facts.inboundChats.has(event.chat) ? [] : [`chat: unknown chat "${event.chat}"`]),
+  check: (event, facts) =>
+    event.chat === undefined || facts.inboundChats.has(event.chat)
+      ? []
+      : [`chat: unknown chat "${event.chat}"`],
   apply(event, target) {
     const jid = event.chat === undefined ? undefined : target.jidOf(event.chat);
     const stuck = (chatJid: string): boolean => jid === undefined || chatJid === jid;
@@ -34,12 +44,18 @@ const flakyChat = defineFault({
   draw: { shape: 'tick', tone: 'slow', label: () => 'flaky' },
   coverage: { swarm: { flakyChat: fc.boolean() }, kindOf: () => 'flakyChat' },
   generate: {
-    step: fc.record({ do: fc.constant('flakyChat' as const), chat: fc.nat(2), delayMs: fc.integer({ min: 0, max: 5000 }) }),
+    step: fc.record({
+      do: fc.constant('flakyChat' as const),
+      chat: fc.nat(2),
+      delayMs: fc.integer({ min: 0, max: 5000 }),
+    }),
     stepWeight: 5,
     sceneWeight: 5,
     toEvent(step, at, chats) {
       const chat = chats.name(step.chat);
-      return chats.hasInboundFrom(chat) ? { at, do: 'flakyChat', chat, delayMs: step.delayMs } : { at, do: 'flakyChat', delayMs: step.delayMs };
+      return chats.hasInboundFrom(chat)
+        ? { at, do: 'flakyChat', chat, delayMs: step.delayMs }
+        : { at, do: 'flakyChat', delayMs: step.delayMs };
     },
   },
 });
@@ -61,7 +77,10 @@ const json = {
 describe('a fault kind added as one module', () => {
   it('is rejected by the built-in registry and validated by the one that has it', () => {
     // Arrange
-    const badChat = { ...json, events: [json.events[0], { at: 100, do: 'flakyChat', chat: 'c9', delayMs: 1 }] };
+    const badChat = {
+      ...json,
+      events: [json.events[0], { at: 100, do: 'flakyChat', chat: 'c9', delayMs: 1 }],
+    };
     // Act
     const unknown = () => parseTimeline(json);
     const invalid = () => parseTimeline(badChat, { faults });
@@ -84,8 +103,12 @@ describe('a fault kind added as one module', () => {
     expect(stuck.every((a) => a.error?.statusCode === 408 && !a.written)).toBe(true);
     expect(text).toContain('flakyChat c1, noted after 2000 ms');
     expect(describeEvent(timeline.events[1]!, faults)).toBe('flakyChat c1, noted after 2000 ms');
-    expect(parseTimeline(JSON.parse(serializeTimeline(timeline, { faults })), { faults })).toEqual(timeline);
-    expect(serializeTimeline(timeline, { faults })).toContain('{ "at": 100, "do": "flakyChat", "chat": "c1", "delayMs": 2000 }');
+    expect(parseTimeline(JSON.parse(serializeTimeline(timeline, { faults })), { faults })).toEqual(
+      timeline,
+    );
+    expect(serializeTimeline(timeline, { faults })).toContain(
+      '{ "at": 100, "do": "flakyChat", "chat": "c1", "delayMs": 2000 }',
+    );
   });
 
   it('is counted by fault coverage', async () => {
@@ -102,10 +125,19 @@ describe('a fault kind added as one module', () => {
     // Arrange
     const samples = fc.sample(runArb({ faults }), { numRuns: 200, seed: 5 });
     // Act
-    const result = await runCampaign({ path: builtInSendPath('reference'), seed: 2, numRuns: 40, faults });
+    const result = await runCampaign({
+      path: builtInSendPath('reference'),
+      seed: 2,
+      numRuns: 40,
+      faults,
+    });
     // Assert
-    expect(samples.some((run) => run.timeline.events.some((e) => (e.do as string) === 'flakyChat'))).toBe(true);
-    expect(samples.every((run) => parseTimeline(run.timeline, { faults }) !== undefined)).toBe(true);
+    expect(
+      samples.some((run) => run.timeline.events.some((e) => (e.do as string) === 'flakyChat')),
+    ).toBe(true);
+    expect(samples.every((run) => parseTimeline(run.timeline, { faults }) !== undefined)).toBe(
+      true,
+    );
     expect(result.coverage['flakyChat']!.fired).toBeGreaterThan(0);
   });
 });
