@@ -5,7 +5,8 @@
  * both alike. Each side simulates the reference path of its own checkout and judges every run
  * with its own checkers, as `npm run bench` does.
  *
- *   npx tsx scripts/bench-versus.ts <other checkout> [--seconds 30] [--compiled] [--campaign] [--cpu]
+ *   npx tsx scripts/bench-versus.ts <other checkout> [--seconds 30] [--compiled] [--campaign]
+ *     [--cpu]
  *
  * The timelines are drawn by the other checkout's test generator (`generatedTimeline` in
  * `test/sim/helpers.ts`, 40 events at most) when it has one, since an older checkout's generator

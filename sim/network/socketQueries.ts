@@ -87,6 +87,24 @@ export function modelledQueries(
     ch.record.calls = countCall(ch.record.calls, method);
     return ch;
   };
+
+  return {
+    ...sessionQueries(called, account),
+    ...directoryQueries(called, account, emit),
+  };
+}
+
+/** A modelled method's channel, its call counted. */
+type CalledChannel = (method: string) => SocketChannel;
+
+/** The modelled methods about the session: logout, receipts and presence. */
+function sessionQueries(
+  called: CalledChannel,
+  account: AccountOf,
+): Pick<
+  ModelledQueries,
+  'logout' | 'readMessages' | 'sendReceipt' | 'sendReceipts' | 'presenceSubscribe'
+> {
   const receipts = async (
     ch: SocketChannel,
     keys: WAMessageKey[],
@@ -126,6 +144,23 @@ export function modelledQueries(
       if (isUserJid(toJid)) await ch.lidLookup(jidNormalizedUser(toJid));
       await ch.sendNode(() => ch.server.nodeReceived('presence:subscribe'));
     },
+  };
+}
+
+/** The modelled methods about contacts and groups: pictures, numbers, metadata, invites. */
+function directoryQueries(
+  called: CalledChannel,
+  account: AccountOf,
+  emit: EmitToBot,
+): Pick<
+  ModelledQueries,
+  | 'profilePictureUrl'
+  | 'onWhatsApp'
+  | 'groupMetadata'
+  | 'groupFetchAllParticipating'
+  | 'groupInviteCode'
+> {
+  return {
     async profilePictureUrl(jid, type = 'preview', timeoutMs) {
       const ch = called('profilePictureUrl');
       if (isUserJid(jid) && !isSelf(jid, account())) await ch.lidLookup(jidNormalizedUser(jid));
