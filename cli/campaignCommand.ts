@@ -245,8 +245,7 @@ function nextSteps(path: NamedSendPath): string[] {
     'next: audit your own send path:  npx baileys-sim audit ./src/sendPath.ts   (a ' +
       'SendPathFactory, or a module as written: start/stop)',
     '      or watch a bug get caught: npx baileys-sim run --path ' +
-      'specimen:captured-socket ' +
-      '--runs 200',
+      'specimen:captured-socket --runs 200',
   ];
 }
 

@@ -899,13 +899,11 @@ const legendSamples: Readonly<Record<MarkKind, string>> = {
     '<g class="req ok"><line x1="3" x2="21" y1="7" y2="7"/><circle class="start" cx="3" ' +
     'cy="7" r="3"/><circle cx="20" cy="7" r="4"/></g>',
   'request-fail':
-    '<g class="req fail"><line x1="3" x2="21" y1="7" y2="7"/><circle class="start" ' +
-    'cx="3" ' +
-    'cy="7" r="3"/><circle cx="20" cy="7" r="4"/></g>',
+    '<g class="req fail"><line x1="3" x2="21" y1="7" y2="7"/><circle class="start" cx="3" cy="7" ' +
+    'r="3"/><circle cx="20" cy="7" r="4"/></g>',
   'request-info':
-    '<g class="req info"><line x1="3" x2="21" y1="7" y2="7"/><circle class="start" ' +
-    'cx="3" ' +
-    'cy="7" r="3"/><circle cx="20" cy="7" r="4"/></g>',
+    '<g class="req info"><line x1="3" x2="21" y1="7" y2="7"/><circle class="start" cx="3" cy="7" ' +
+    'r="3"/><circle cx="20" cy="7" r="4"/></g>',
   late: '<line class="late" x1="2" x2="22" y1="7" y2="7"/>',
   visible: '<g class="copy seen"><path d="M12,1 L17,7 L12,13 L7,7 Z"/></g>',
   duplicate: '<g class="copy dup"><path d="M12,1 L17,7 L12,13 L7,7 Z"/></g>',
@@ -929,9 +927,8 @@ function legend(): string {
     tone('fail', 'fail (definitely not sent)') +
     tone('info', 'info (ambiguous: may have been sent)') +
     (Object.keys(markKinds) as MarkKind[]).map(item).join('') +
-    '<span><span class="sw" style="background:#fff0f0;border:1px solid ' +
-    '#ff8182"></span>lane a violation names (its label in red)</span>' +
-    '</div>'
+    '<span><span class="sw" style="background:#fff0f0;border:1px solid #ff8182"></span>lane a ' +
+    'violation names (its label in red)</span></div>'
   );
 }
 

@@ -71,8 +71,7 @@ console.log(
 );
 console.log(
   '| specimen | caught by | detected | median runs to detect | median shrunk events | ' +
-    'max ' +
-    'shrunk events | shrunk 1-minimal | median ms per campaign | p95 ms |',
+    'max shrunk events | shrunk 1-minimal | median ms per campaign | p95 ms |',
 );
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (const specimen of specimens.filter((s) => only === undefined || s.name === only)) {

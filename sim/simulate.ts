@@ -160,9 +160,8 @@ export class SimulationBusyError extends Error {
   constructor() {
     super(
       'simulate(): another run is in progress in this process; await each simulate() ' +
-        'before starting the next ' +
-        "(or pass captureUnhandledRejections: false and globals: 'untouched', and judge " +
-        'no rejections nor global calls)',
+        'before starting the next (or pass captureUnhandledRejections: false and globals: ' +
+        "'untouched', and judge no rejections nor global calls)",
     );
   }
 }

@@ -75,10 +75,9 @@ function sourceOf(place: string, path: NamedSendPath): string {
         'counter kept across runs)'
       );
     return (
-      'time, timers or state baileys-sim does not intercept: setImmediate used as a delay, ' +
-      'real I/O (files, sockets), a timer or value kept from before the run, worker ' +
-      'threads, ' +
-      'or module state reset() leaves'
+      'time, timers or state baileys-sim does not intercept: setImmediate used as a delay, real ' +
+      'I/O (files, sockets), a timer or value kept from before the run, worker threads, or ' +
+      'module state reset() leaves'
     );
   }
   if (ids)

@@ -59,8 +59,7 @@ export const campaignPropertyTexts: Readonly<Record<CampaignPropertyName, Campai
       meaning: 'The same timeline gives the same history every time, so a failure replays exactly.',
       fix:
         'Reach time, randomness and timers through the SimEnv ports (or the intercepted ' +
-        'globals), and ' +
-        'put every module-level variable back in reset().',
+        'globals), and put every module-level variable back in reset().',
     },
     'uses-ports': {
       definition:
@@ -68,15 +67,13 @@ export const campaignPropertyTexts: Readonly<Record<CampaignPropertyName, Campai
         'SimEnv ports only, never through the globals.',
       meaning: 'The path reaches timers, the clock and randomness only through its SimEnv ports.',
       fix:
-        'Use env.clock.setTimeout, env.clock.now() and env.random() instead of the ' +
-        'globals, or audit ' +
-        'the module as written (--intercept).',
+        'Use env.clock.setTimeout, env.clock.now() and env.random() instead of the globals, or ' +
+        'audit the module as written (--intercept).',
     },
     exercised: {
       definition:
-        'In a campaign of enough runs, the bot received at least one message and at ' +
-        'least ' +
-        'one reply became visible.',
+        'In a campaign of enough runs, the bot received at least one message and at least one ' +
+        'reply became visible.',
       meaning:
         'The campaign really exercised the path: messages reached the bot and replies ' +
         'became visible.',

@@ -212,8 +212,7 @@ export const specimens: readonly Specimen[] = [
     name: 'stop-keeps-timers',
     factory: stopKeepsTimers,
     bug:
-      'stop() clears none of its timers: a reconnect waiting out its backoff connects ' +
-      'after ' +
+      'stop() clears none of its timers: a reconnect waiting out its backoff connects after ' +
       'stop()',
     caughtBy: ['clean'],
   },
@@ -229,8 +228,7 @@ export const specimens: readonly Specimen[] = [
     name: 'group-failure-sent',
     factory: groupFailureSent,
     bug:
-      'reports a group reply sent when rc14 rejected it with Boom 500 before the write ' +
-      '(the ' +
+      'reports a group reply sent when rc14 rejected it with Boom 500 before the write (the ' +
       "group's metadata unanswered or refused)",
     caughtBy: ['exactly-once'],
   },
@@ -254,8 +252,7 @@ export const specimens: readonly Specimen[] = [
     name: 'relies-on-redelivery',
     factory: reliesOnRedelivery,
     bug:
-      'throws on messages while it warms up after each open, counting on a redelivery: ' +
-      'rc14 ' +
+      'throws on messages while it warms up after each open, counting on a redelivery: rc14 ' +
       'receipted them first',
     caughtBy: ['inbound-handover'],
   },

@@ -41,10 +41,9 @@ export const blackholeAftermathMs =
 export const blackhole = defineFault<'blackhole', BlackholeEvent, BlackholeStep>({
   kind: 'blackhole',
   summary:
-    'the network goes silent until untilAt: writes resolve and stall; the keep-alive ' +
-    'ends ' +
-    "a socket silent too long (408 'Connection was lost' after ws's 30 s close timeout); " +
-    'connects hang',
+    'the network goes silent until untilAt: writes resolve and stall; the keep-alive ends a ' +
+    "socket silent too long (408 'Connection was lost' after ws's 30 s close timeout); connects " +
+    'hang',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt'],

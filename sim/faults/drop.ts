@@ -75,9 +75,8 @@ export const drop = defineFault<'drop', DropEvent, DropStep>({
   kind: 'drop',
   summary:
     'the connection ends from outside: a TCP or WebSocket close (428; a reset not read yet fails ' +
-    'writes with write ECONNRESET first), a stream error (515, 440, 401, 503, 500), or a ' +
-    'link gone ' +
-    'silent for good (408 after the keep-alive and ws close timeout)',
+    'writes with write ECONNRESET first), a stream error (515, 440, 401, 503, 500), or a link ' +
+    'gone silent for good (408 after the keep-alive and ws close timeout)',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'reason', 'noticeMs'],

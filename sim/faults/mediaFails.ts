@@ -54,11 +54,9 @@ const hangsArb = fc.record({
 export const mediaFails = defineFault<'mediaFails', MediaFailsEvent, MediaFailsStep>({
   kind: 'mediaFails',
   summary:
-    "media sends until untilAt fail before any frame: uploads (Boom 500 'Media upload " +
-    'failed on all ' +
-    "hosts'), media_conn (Boom 500, cached per socket), or uploads never answered (the " +
-    'send stays ' +
-    'pending for good)',
+    "media sends until untilAt fail before any frame: uploads (Boom 500 'Media upload failed on " +
+    "all hosts'), media_conn (Boom 500, cached per socket), or uploads never answered (the send " +
+    'stays pending for good)',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt', 'stage'],

@@ -84,9 +84,8 @@ const inChat = (chat: string | undefined): string => (chat === undefined ? '' : 
 export const queryRejects = defineFault<'queryRejects', QueryRejectsEvent, QueryRejectsStep>({
   kind: 'queryRejects',
   summary:
-    'pre-write queries fail until untilAt and rc14 rejects the send, no frame: ' +
-    "a group's metadata unanswered or refused 403, usync refused 429, " +
-    'a key fetch unanswered (Boom 500)',
+    "pre-write queries fail until untilAt and rc14 rejects the send, no frame: a group's " +
+    'metadata unanswered or refused 403, usync refused 429, a key fetch unanswered (Boom 500)',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt', 'reason', 'chat'],

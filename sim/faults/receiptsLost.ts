@@ -25,9 +25,8 @@ export interface ReceiptsLostStep {
 export const receiptsLost = defineFault<'receiptsLost', ReceiptsLostEvent, ReceiptsLostStep>({
   kind: 'receiptsLost',
   summary:
-    'receipts the bot sends before untilAt never reach the server: those inbound ' +
-    'messages ' +
-    'are delivered again at the next login',
+    'receipts the bot sends before untilAt never reach the server: those inbound messages are ' +
+    'delivered again at the next login',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt'],

@@ -40,9 +40,8 @@ export const upgradeRejected = defineFault<
 >({
   kind: 'upgradeRejected',
   summary:
-    'connects until untilAt get an HTTP error on the upgrade: the socket stays ' +
-    'connecting ' +
-    'for ever (no close, no timeout)',
+    'connects until untilAt get an HTTP error on the upgrade: the socket stays connecting for ' +
+    'ever (no close, no timeout)',
   isFault: true,
   schema,
   keyOrder: ['at', 'do', 'untilAt', 'status'],

@@ -13,45 +13,41 @@ import type { SocketChannel } from './socketChannel.js';
 export const rc14SocketFunctions: ReadonlySet<string> = new Set(
   (
     'addChatLabel addLabel addMessageLabel addOrEditContact addOrEditQuickReply appPatch ' +
-    'assertSessions chatModify cleanDirtyBits communityAcceptInvite ' +
-    'communityAcceptInviteV4 communityCreate communityCreateGroup ' +
-    'communityFetchAllParticipating communityFetchLinkedGroups communityGetInviteInfo ' +
-    'communityInviteCode communityJoinApprovalMode communityLeave communityLinkGroup ' +
-    'communityMemberAddMode communityMetadata communityParticipantsUpdate ' +
-    'communityRequestParticipantsList communityRequestParticipantsUpdate ' +
-    'communityRevokeInvite communityRevokeInviteV4 communitySettingUpdate ' +
-    'communityToggleEphemeral communityUnlinkGroup communityUpdateDescription ' +
-    'communityUpdateSubject createCallLink createParticipantNodes digestKeyBundle end ' +
-    'executeUSyncQuery fetchAccountReachoutTimelock fetchBlocklist ' +
-    'fetchDisappearingDuration fetchMessageHistory fetchNewChatMessageCap ' +
-    'fetchPrivacySettings fetchStatus generateMessageTag getBotListV2 getBusinessProfile ' +
-    'getCatalog getCollections getMediaHost getOrderDetails getUSyncDevices ' +
-    'groupAcceptInvite groupAcceptInviteV4 groupCreate groupFetchAllParticipating ' +
-    'groupGetInviteInfo groupInviteCode groupJoinApprovalMode groupLeave ' +
-    'groupMemberAddMode groupMetadata groupParticipantsUpdate ' +
+    'assertSessions chatModify cleanDirtyBits communityAcceptInvite communityAcceptInviteV4 ' +
+    'communityCreate communityCreateGroup communityFetchAllParticipating ' +
+    'communityFetchLinkedGroups communityGetInviteInfo communityInviteCode ' +
+    'communityJoinApprovalMode communityLeave communityLinkGroup communityMemberAddMode ' +
+    'communityMetadata communityParticipantsUpdate communityRequestParticipantsList ' +
+    'communityRequestParticipantsUpdate communityRevokeInvite communityRevokeInviteV4 ' +
+    'communitySettingUpdate communityToggleEphemeral communityUnlinkGroup ' +
+    'communityUpdateDescription communityUpdateSubject createCallLink createParticipantNodes ' +
+    'digestKeyBundle end executeUSyncQuery fetchAccountReachoutTimelock fetchBlocklist ' +
+    'fetchDisappearingDuration fetchMessageHistory fetchNewChatMessageCap fetchPrivacySettings ' +
+    'fetchStatus generateMessageTag getBotListV2 getBusinessProfile getCatalog getCollections ' +
+    'getMediaHost getOrderDetails getUSyncDevices groupAcceptInvite groupAcceptInviteV4 ' +
+    'groupCreate groupFetchAllParticipating groupGetInviteInfo groupInviteCode ' +
+    'groupJoinApprovalMode groupLeave groupMemberAddMode groupMetadata groupParticipantsUpdate ' +
     'groupRequestParticipantsList groupRequestParticipantsUpdate groupRevokeInvite ' +
     'groupRevokeInviteV4 groupSettingUpdate groupToggleEphemeral groupUpdateDescription ' +
-    'groupUpdateSubject issuePrivacyTokens logout newsletterAdminCount ' +
-    'newsletterChangeOwner newsletterCreate newsletterDelete newsletterDemote ' +
-    'newsletterFetchMessages newsletterFollow newsletterMetadata newsletterMute ' +
-    'newsletterReactMessage newsletterRemovePicture newsletterSubscribers ' +
-    'newsletterUnfollow newsletterUnmute newsletterUpdate newsletterUpdateDescription ' +
-    'newsletterUpdateName newsletterUpdatePicture onUnexpectedError onWhatsApp ' +
-    'presenceSubscribe productCreate productDelete productUpdate profilePictureUrl query ' +
-    'readMessages refreshMediaConn registerSocketEndHandler rejectCall relayMessage ' +
-    'removeChatLabel removeContact removeCoverPhoto removeMessageLabel ' +
-    'removeProfilePicture removeQuickReply requestPairingCode requestPlaceholderResend ' +
-    'resyncAppState rotateSignedPreKey sendMessage sendMessageAck sendNode ' +
-    'sendPeerDataOperationMessage sendPresenceUpdate sendRawMessage sendReceipt ' +
-    'sendReceipts sendRetryRequest sendUnifiedSession sendWAMBuffer star ' +
-    'subscribeNewsletterUpdates updateBlockStatus updateBussinesProfile updateCallPrivacy ' +
-    'updateCoverPhoto updateDefaultDisappearingMode updateDisableLinkPreviewsPrivacy ' +
-    'updateGroupsAddPrivacy updateLastSeenPrivacy updateMediaMessage updateMemberLabel ' +
-    'updateMessagesPrivacy updateOnlinePrivacy updateProfileName updateProfilePicture ' +
-    'updateProfilePicturePrivacy updateProfileStatus updateReadReceiptsPrivacy ' +
-    'updateServerTimeOffset updateStatusPrivacy uploadPreKeys ' +
-    'uploadPreKeysToServerIfRequired upsertMessage waUploadToServer ' +
-    'waitForConnectionUpdate waitForMessage waitForSocketOpen'
+    'groupUpdateSubject issuePrivacyTokens logout newsletterAdminCount newsletterChangeOwner ' +
+    'newsletterCreate newsletterDelete newsletterDemote newsletterFetchMessages newsletterFollow ' +
+    'newsletterMetadata newsletterMute newsletterReactMessage newsletterRemovePicture ' +
+    'newsletterSubscribers newsletterUnfollow newsletterUnmute newsletterUpdate ' +
+    'newsletterUpdateDescription newsletterUpdateName newsletterUpdatePicture onUnexpectedError ' +
+    'onWhatsApp presenceSubscribe productCreate productDelete productUpdate profilePictureUrl ' +
+    'query readMessages refreshMediaConn registerSocketEndHandler rejectCall relayMessage ' +
+    'removeChatLabel removeContact removeCoverPhoto removeMessageLabel removeProfilePicture ' +
+    'removeQuickReply requestPairingCode requestPlaceholderResend resyncAppState ' +
+    'rotateSignedPreKey sendMessage sendMessageAck sendNode sendPeerDataOperationMessage ' +
+    'sendPresenceUpdate sendRawMessage sendReceipt sendReceipts sendRetryRequest ' +
+    'sendUnifiedSession sendWAMBuffer star subscribeNewsletterUpdates updateBlockStatus ' +
+    'updateBussinesProfile updateCallPrivacy updateCoverPhoto updateDefaultDisappearingMode ' +
+    'updateDisableLinkPreviewsPrivacy updateGroupsAddPrivacy updateLastSeenPrivacy ' +
+    'updateMediaMessage updateMemberLabel updateMessagesPrivacy updateOnlinePrivacy ' +
+    'updateProfileName updateProfilePicture updateProfilePicturePrivacy updateProfileStatus ' +
+    'updateReadReceiptsPrivacy updateServerTimeOffset updateStatusPrivacy uploadPreKeys ' +
+    'uploadPreKeysToServerIfRequired upsertMessage waUploadToServer waitForConnectionUpdate ' +
+    'waitForMessage waitForSocketOpen'
   ).split(' '),
 );
 

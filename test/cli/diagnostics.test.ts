@@ -191,8 +191,7 @@ describe('a path that loops forever in synchronous code', () => {
 
   it(
     'is stopped by the watchdog and fails makes-progress with its seed, timeline and ' +
-      'events ' +
-      'so far',
+      'events so far',
     async () => {
       // Arrange
       const cwd = tempDir();

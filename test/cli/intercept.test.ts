@@ -64,8 +64,7 @@ describe('audit --intercept on send paths as written', () => {
       );
       expect(audit.stdout).toContain(
         "settings          the path's own: reply deadline 60000 ms, reconnect 2000-30000 " +
-          'ms ' +
-          'x1.8 ±0.25, 12 attempts',
+          'ms x1.8 ±0.25, 12 attempts',
       );
       expect(audit.stdout).toContain(
         'intercepted       makeWASocket, setTimeout/setInterval, Date, Math.random and ' +

@@ -25,8 +25,7 @@ function project(): string {
 describe('the example bot, audited as written', () => {
   it(
     'reports each of its bugs as the property that exists for it, and leaves no auth ' +
-      'folder ' +
-      'behind (useMultiFileAuthState is answered in memory)',
+      'folder behind (useMultiFileAuthState is answered in memory)',
     async () => {
       // Arrange
       const cwd = project();

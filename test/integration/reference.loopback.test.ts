@@ -276,8 +276,7 @@ describe('reference send path over real Baileys (loopback)', () => {
 
   it(
     'stop() during an in-flight reply returns at once although Baileys holds the send ' +
-      'for ' +
-      'defaultQueryTimeoutMs',
+      'for defaultQueryTimeoutMs',
     { timeout: 5000 },
     async () => {
       // rc14's end() drops the ws 'close' listeners before closing, so a send waiting on an iq

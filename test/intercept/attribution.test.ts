@@ -103,8 +103,7 @@ describe('whose a timer is, in a run audited as written', () => {
 
   it(
     "counts the bot's own timers: made itself, through Baileys' delay, or through a " +
-      'library ' +
-      'it calls',
+      'library it calls',
     async () => {
       // Act
       const history = await simulate(

@@ -154,8 +154,7 @@ describe('socketStubs', () => {
     // Assert
     expect(issues).toEqual([
       'socketStubs.sendMessage: modelled by the simulated socket; only unmodelled ' +
-        'methods ' +
-        'can be stubbed',
+        'methods can be stubbed',
       "socketStubs.fetchBlockList: not a function of Baileys 7.0.0-rc14's socket",
       'socketStubs.updateProfileStatus: must be a function (got string)',
     ]);

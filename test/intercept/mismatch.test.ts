@@ -39,9 +39,8 @@ describe('likelySourceOfMismatch', () => {
     // Assert
     expect(line).toBe(
       'first difference at endedAt (1000 then 1200); likely source: module-level state ' +
-        'kept from one run to the next: export a reset() from ./bot.ts that puts it back ' +
-        'as ' +
-        'a fresh import has it',
+        'kept from one run to the next: export a reset() from ./bot.ts that puts it back as a ' +
+        'fresh import has it',
     );
   });
 

@@ -254,8 +254,7 @@ describe('the settings line of a summary', () => {
   it('names the generated settings and how to declare the path own, in one line', () => {
     expect(settingsLine(undefined)).toBe(
       'generated reply deadline 30, 60 or 120 s, one of 4 reconnect policies, which the ' +
-        "checkers judged by: declare the path's own as `export const sendPathSettings` " +
-        '(see ' +
+        "checkers judged by: declare the path's own as `export const sendPathSettings` (see " +
         'docs/audit-as-written.md)',
     );
   });

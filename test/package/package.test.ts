@@ -553,8 +553,7 @@ describe('auditing as written from a library script, typed', () => {
           'export const entry: AsWrittenModule = bot;',
           'export const socketStubs: SocketStubs = { fetchBlocklist: async () => [] };',
           'export const host: AsWrittenHost = { onMessage: (message: AsWrittenMessage) ' +
-            '=> ' +
-            'void message.reply(message.text) };',
+            '=> void message.reply(message.text) };',
           'export const auth = inMemoryAuthState();',
           'export const creds: string = auth.creds.advSecretKey;',
           'export const load = async () => { interceptBaileysImports(); return ' +

@@ -54,8 +54,7 @@ describe('uses-ports in a campaign', () => {
 describe('deterministic in a campaign', () => {
   it(
     'fails at the first sampled run that gives another history, shrunk while it still ' +
-      'does, ' +
-      'with both fingerprints',
+      'does, with both fingerprints',
     async () => {
       // Act
       const result = await runCampaign({

@@ -77,12 +77,10 @@ describe('chat-independence', () => {
         key: 'r2',
         at: 11_200,
         message:
-          'r2 in chat c2 became visible only at 121020 ms, first sent at 121010 ms: its ' +
-          'turn came at 1100 ms and neither its chat nor its socket had a fault, so it ' +
-          'was ' +
-          'due by 11200 ms (10100 ms); meanwhile chat c1 had a fault (attempt #1 for ' +
-          'r1): ' +
-          'head-of-line blocking across chats',
+          'r2 in chat c2 became visible only at 121020 ms, first sent at 121010 ms: its turn ' +
+          'came at 1100 ms and neither its chat nor its socket had a fault, so it was due by ' +
+          '11200 ms (10100 ms); meanwhile chat c1 had a fault (attempt #1 for r1): head-of-line ' +
+          'blocking across chats',
       },
     ]);
     expect(judgedBy(h)['chat-independence']).toBe(true);

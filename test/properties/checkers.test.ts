@@ -521,8 +521,7 @@ describe('exactly-once', () => {
 
   it(
     'excuses a reply its recipient could not decrypt only while its retry receipt was ' +
-      'never ' +
-      'answered, or rc14 would not resend',
+      'never answered, or rc14 would not resend',
     () => {
       // Arrange: r1's frame reached the recipient undecryptable; a retry receipt asked for it.
       const arrange = (answer: RetryRequestRecord['answer']) => {
@@ -556,11 +555,9 @@ describe('exactly-once', () => {
           key: 'r1',
           at: 200,
           message:
-            'r1 was reported sent but never became visible: its recipient could not ' +
-            'decrypt ' +
-            "it and asked for it again, and socket 2 had no copy to resend (rc14's cache " +
-            'is ' +
-            'per socket; pass getMessage)',
+            'r1 was reported sent but never became visible: its recipient could not decrypt it ' +
+            "and asked for it again, and socket 2 had no copy to resend (rc14's cache is per " +
+            'socket; pass getMessage)',
         },
       ]);
     },
@@ -838,8 +835,7 @@ describe('liveness', () => {
 
   it(
     "allows a hanging connect twice the path's own connect timeout, as its sockets " +
-      'recorded ' +
-      'it',
+      'recorded it',
     () => {
       // Arrange: heal at 1000; the deadline runs to 100_100. A correct path with Baileys' default
       // 20 s connect timeout gives up on a hanging connect within 40 s and delivers by 1000 +
@@ -959,8 +955,7 @@ describe('liveness', () => {
 
   it(
     'counts an upload its media host never answered until a deadline after it began, when ' +
-      'a ' +
-      'path has given it up',
+      'a path has given it up',
     () => {
       // Arrange: d1's upload went out at 100 and was never answered (rc14 never settles it); the
       // heal came at 1000. A path gives d1 up by 120_100: r2, asked at 150_000, is still owed.
@@ -1326,8 +1321,7 @@ describe('bounded', () => {
 describe('bounded: listeners', () => {
   it(
     'flags more listeners of one event alive at once on a socket than the limit, naming ' +
-      'the ' +
-      'socket and the event',
+      'the socket and the event',
     () => {
       // Arrange: a listener added per reply on socket 2 and never removed; socket 1 churned.
       const h = baseHistory();
@@ -1418,8 +1412,7 @@ describe('clean', () => {
 
   it(
     'excuses a send rc14 still holds on a socket the path ended or lost: nothing can ' +
-      'cancel ' +
-      'it',
+      'cancel it',
     () => {
       // Arrange: stop() ended socket 1 at 9000 while a send was in its pre-write queries (rc14
       // holds it 60 s more); socket 2, found silent, was closing with a stuck write.

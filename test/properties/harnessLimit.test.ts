@@ -75,12 +75,9 @@ describe('a run whose bot called an unmodelled socket member', () => {
       // Assert
       expect(lines[0]).toBe(
         'baileys-sim: the bot called sock.fetchBlocklist() (socket 2 at 1020 ms), which ' +
-          'the ' +
-          'simulated socket does not model: a limit of the harness, not a bug of the bot; ' +
-          'stub ' +
-          'it in ./src/bot.ts: export const socketStubs = { fetchBlocklist: async (...args) ' +
-          '=> ' +
-          '/* what WhatsApp would answer */ undefined } (docs/bot-surface.md)',
+          'the simulated socket does not model: a limit of the harness, not a bug of the bot; ' +
+          'stub it in ./src/bot.ts: export const socketStubs = { fetchBlocklist: async (...args) ' +
+          '=> /* what WhatsApp would answer */ undefined } (docs/bot-surface.md)',
       );
       expect(lines[1]).toContain('sock.ev.buffer() (socket 1 at 5 ms)');
       expect(lines.every((line) => !line.includes('\n'))).toBe(true);

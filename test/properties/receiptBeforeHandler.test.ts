@@ -67,8 +67,7 @@ const timeline = parseTimeline({
 describe('the receipt goes out before the handler runs', () => {
   it(
     'flags a message the listener threw away: the server has its receipt and never ' +
-      'delivers ' +
-      'it again',
+      'delivers it again',
     async () => {
       // Act
       const h = await simulate(timeline, throwingPath(false));

@@ -134,8 +134,7 @@ describe('repliesPerChatMax: 1', () => {
 
   it(
     'is refused when it is not a whole number from 1 to 1000, naming the field, and read ' +
-      'in ' +
-      'the settings line',
+      'in the settings line',
     () => {
       expect(parseSendPathSettings({ repliesPerChatMax: 0 })).toEqual({
         issues: ['sendPathSettings.repliesPerChatMax: must be >= 1, got 0'],

@@ -262,8 +262,7 @@ describe('send specimens', () => {
 
   it(
     'short-confirm-window resends a write its socket lost within 65 s of it, and forgets ' +
-      'an ' +
-      'older one',
+      'an older one',
     async () => {
       for (const [closeAfterMs, resent] of [
         [60_000, true],

@@ -179,8 +179,7 @@ describe('facts of one millisecond', () => {
 
   it(
     'keeps effects after their causes: emitted before handed, called before settled, ' +
-      'stop() ' +
-      'called before it resolved',
+      'stop() called before it resolved',
     async () => {
       for (const timeline of runs.slice(0, 20)) {
         // Arrange / Act

@@ -277,8 +277,7 @@ describe('ws', () => {
 
   it(
     'close() on an open socket: sends get 428 at once, and one round trip later close ' +
-      'comes ' +
-      'with 428 Connection Terminated',
+      'comes with 428 Connection Terminated',
     async () => {
       // Arrange
       const { clock, net, runUntil, at } = network({ baseLatencyMs: 10 });
@@ -412,8 +411,7 @@ describe('user and authState', () => {
 
   it(
     'keeps the creds.me of makeWASocket time after the login assigned a new me with its ' +
-      'LID ' +
-      "into the creds, as rc14's spread copies do",
+      "LID into the creds, as rc14's spread copies do",
     async () => {
       // Arrange
       const { net, runUntil } = network();
@@ -629,8 +627,7 @@ describe('modelled queries', () => {
 describe('members the fake does not model', () => {
   it(
     'record the first call in the network and fail naming the member and the way to stub ' +
-      'it ' +
-      "(a rejection for the socket's, a throw for ev's)",
+      "it (a rejection for the socket's, a throw for ev's)",
     async () => {
       // Arrange
       const { net, runUntil } = network();

@@ -104,8 +104,7 @@ describe('VirtualClock', () => {
 
   it(
     'after release, keeps its time, fires nothing, and hands a clean fake clock to the ' +
-      'next ' +
-      'run',
+      'next run',
     async () => {
       // Arrange: a run that ends with a timer still pending
       const first = new VirtualClock();

@@ -93,8 +93,7 @@ describe('fake socket: login', () => {
 
   it(
     'fails a login with Connection Failure and the reason; an upgrade answered with an ' +
-      'HTTP ' +
-      'error stays connecting for ever',
+      'HTTP error stays connecting for ever',
     async () => {
       // Arrange
       const { clock, net, runUntil, at } = testNetwork();
@@ -190,8 +189,7 @@ describe('fake socket: sending', () => {
 
   it(
     'runs two usync round trips before the first write per chat, resolves at the write ' +
-      'with ' +
-      'a proto value, and echoes it',
+      'with a proto value, and echoes it',
     async () => {
       // Arrange
       const { clock, server, net, runUntil, at } = testNetwork({ baseLatencyMs: 10, echoMs: 100 });

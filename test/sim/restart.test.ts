@@ -73,8 +73,7 @@ describe('restart', () => {
 
   it(
     'keeps the store through the restart: the reference does not hand a redelivered ' +
-      'message ' +
-      'over again',
+      'message over again',
     async () => {
       // Act
       const history = await simulate(timelineOf(restartEvents), referenceSendPath);

@@ -483,8 +483,7 @@ describe('when a run is over, with a close under way', () => {
 describe('offline delivery', () => {
   it(
     'hands offline messages pushed to a socket that closed before emitting them back to ' +
-      'the ' +
-      'server, for the next socket',
+      'the server, for the next socket',
     async () => {
       // Arrange: m1 waits on the server; socket 1 opens at 60 ms and is cut at 100 ms, before the
       // offline batch is emitted (login + 100 ms).

@@ -40,9 +40,8 @@ describe('timeline validation', () => {
       'unknown event',
       [inbound, { at: 5, do: 'explode' }],
       'events[1].do: unknown event "explode" (expected one of: inbound, reply, ' +
-        'sendMedia, ' +
-        'composing, drop, refuseConnects, blackhole, latency, stallQueries, stuckWrites, ' +
-        'loginFailure, upgradeRejected, slowLogin, mediaFails, nack, receiptsLost, ' +
+        'sendMedia, composing, drop, refuseConnects, blackhole, latency, stallQueries, ' +
+        'stuckWrites, loginFailure, upgradeRejected, slowLogin, mediaFails, nack, receiptsLost, ' +
         'queryRejects, undecryptable, recipientAway, heal, stop, restart)',
     ],
     [
@@ -102,10 +101,8 @@ describe('timeline validation', () => {
       'unknown drop reason',
       [{ at: 0, do: 'drop', reason: 'gremlins' }],
       'events[0].reason: expected "connectionClosed" | "connectionReset" | ' +
-        '"connectionResetUnread" | "wsClose" | "streamEnd" | "restartRequired" | ' +
-        '"conflict" ' +
-        '| "loggedOut" | "serviceUnavailable" | "unknownStreamError" | "connectionLost", ' +
-        'got ' +
+        '"connectionResetUnread" | "wsClose" | "streamEnd" | "restartRequired" | "conflict" | ' +
+        '"loggedOut" | "serviceUnavailable" | "unknownStreamError" | "connectionLost", got ' +
         '"gremlins"',
     ],
     ['missing field', [{ at: 0, do: 'inbound', chat: 'c1' }], 'events[0].msg: required'],

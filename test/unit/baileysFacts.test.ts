@@ -33,8 +33,7 @@ describe('Baileys facts', () => {
 
   it(
     'reads the socket timings a path passes, falling back to rc14 defaults for anything ' +
-      'not ' +
-      'a positive number',
+      'not a positive number',
     () => {
       expect(
         socketTimingsOf({

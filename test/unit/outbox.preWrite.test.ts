@@ -219,8 +219,7 @@ describe('reference: getMessage', () => {
 
   it(
     "keeps the path's own getMessage (a persistent store) and forgets the oldest beyond " +
-      'its ' +
-      'limit',
+      'its limit',
     async () => {
       // Arrange
       const own = async () => ({ conversation: 'from the store' });

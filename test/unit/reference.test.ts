@@ -515,8 +515,7 @@ describe('reference send path: resending what a dead connection swallowed', () =
 
   it(
     'does not resend a write its socket outlived by the whole window (2 × 30 s + 5 s + 30 ' +
-      's ' +
-      '+ 5 s)',
+      's + 5 s)',
     async () => {
       // Arrange
       const world = new HandWorld();

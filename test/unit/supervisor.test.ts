@@ -108,8 +108,7 @@ describe('Supervisor onClose', () => {
 describe('Supervisor.alarm', () => {
   it(
     'rings each alarm at its time on the one timer of the shared wait, and never a ' +
-      'released ' +
-      'one',
+      'released one',
     async () => {
       // Arrange
       const world = new HandWorld();

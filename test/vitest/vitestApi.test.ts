@@ -123,8 +123,7 @@ describe('checkSendPath (the test describeSendPath registers)', () => {
 
   it(
     'with its module named, finds what `baileys-sim audit` finds and prints replay ' +
-      'commands ' +
-      'that reproduce it',
+      'commands that reproduce it',
     async () => {
       // Arrange
       const cwd = tempDir();
@@ -336,14 +335,12 @@ describe('bad arguments throw one line when the file is collected', () => {
     [
       { module: 'sendPath' },
       'describeSendPath("p"): module must be a .ts, .mts, .js or .mjs module file such ' +
-        'as ' +
-        './src/sendPath.ts (got "sendPath")',
+        'as ./src/sendPath.ts (got "sendPath")',
     ],
     [
       { module: './src' },
       'describeSendPath("p"): module must be a .ts, .mts, .js or .mjs module file such ' +
-        'as ' +
-        './src/sendPath.ts (got "./src")',
+        'as ./src/sendPath.ts (got "./src")',
     ],
     [{ module: './nope.ts' }, 'describeSendPath("p"): module ./nope.ts: no such file (from '],
     [

@@ -177,23 +177,18 @@ export const bounded: Checker<typeof property> = {
     'Cap the attempts per reply, share one timer instead of one per reply, remove ' +
     'every listener you add, and back off between reconnects.',
   definition:
-    "The run never hits the simulator's loop limit (a path that never goes quiet); no " +
-    'reply takes more than attemptsPerReplyMax message attempts (default 10), ' +
-    'sends the server refused with 429 counted apart up to ' +
-    'rateLimitedAttemptsPerReplyMax ' +
-    '(default 12); ' +
-    'the path never holds more than pathTimersAliveMax timers at once (default 8); and ' +
-    'no ' +
-    'series of connects holds more than connectsPerWindowMax (default 12) ' +
-    'within connectWindowMs (default 60 s). A series starts at the first connect and ' +
-    'again at the first connect after a socket that had opened was lost to ' +
-    'the network (a drop, or a silent link the keep-alive ended) and the path was told ' +
-    'so, or a restart started a new path; and no socket ever holds more than ' +
-    'listenersAliveMax ' +
-    "(default 8) listeners of one event at once (on minus off, over the socket's life). " +
-    'Excused: a fresh burst of connects after such a loss ' +
-    '(closes the path caused itself, end() or a replacing socket, start no series); ' +
-    'listeners added and removed again, however many.',
+    "The run never hits the simulator's loop limit (a path that never goes quiet); no reply " +
+    'takes more than attemptsPerReplyMax message attempts (default 10), sends the server refused ' +
+    'with 429 counted apart up to rateLimitedAttemptsPerReplyMax (default 12); the path never ' +
+    'holds more than pathTimersAliveMax timers at once (default 8); and no series of connects ' +
+    'holds more than connectsPerWindowMax (default 12) within connectWindowMs (default 60 s). A ' +
+    'series starts at the first connect and again at the first connect after a socket that had ' +
+    'opened was lost to the network (a drop, or a silent link the keep-alive ended) and the path ' +
+    'was told so, or a restart started a new path; and no socket ever holds more than ' +
+    'listenersAliveMax (default 8) listeners of one event at once (on minus off, over the ' +
+    "socket's life). Excused: a fresh burst of connects after such a loss (closes the path " +
+    'caused itself, end() or a replacing socket, start no series); listeners added and removed ' +
+    'again, however many.',
   check,
   // Something to bound: a connect, a timer or a send.
   judges: ({ history }) =>

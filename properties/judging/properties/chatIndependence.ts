@@ -250,27 +250,21 @@ export const chatIndependence: Checker<typeof property> = {
     'Keep a queue per chat rather than one for all chats, so a send stuck in one chat ' +
     'cannot block the others.',
   definition:
-    'A reply or media request whose own chat and socket had no fault becomes visible ' +
-    'within a bound after its turn came, or at least its first ' +
-    'send attempt begins within 10 s of its turn (then nothing held it up; the network ' +
-    'was slow). Its turn: the latest of its call, the ' +
-    'settling of the request called before it in its chat, and the end of every send in ' +
-    'its chat begun before its own first attempt (a ' +
-    "resend of an earlier reply goes first). The bound: 10 s plus 10 times the run's " +
-    'one-way latency (the longest time from a ' +
-    'write to its frame reaching the server, on sockets never silent). No fault, ' +
-    'throughout [turn, turn + bound]: a socket ' +
-    'of the path was open at the turn and had no silence, loss, end() or close in the ' +
-    'window; no message attempt to its chat in progress in the ' +
-    'window was nacked, had a pre-write query left unanswered, or was rejected; stop() ' +
-    "was not called by the window's end, nor by a restart since its call. Not judged: a " +
-    'request whose ' +
-    'previous one in the chat never settled, whose deadline ends inside the window, or ' +
-    'whose window outlasts the run; ' +
-    'nor one whose chat the server refused as over the rate limit (Boom 500 with data 429) ' +
-    "between its call and the window's end, or before its turn with no send in the chat since: " +
-    'backing off is right there. Faults in other chats ' +
-    'excuse nothing: that is the point.',
+    'A reply or media request whose own chat and socket had no fault becomes visible within a ' +
+    'bound after its turn came, or at least its first send attempt begins within 10 s of its ' +
+    'turn (then nothing held it up; the network was slow). Its turn: the latest of its call, the ' +
+    'settling of the request called before it in its chat, and the end of every send in its chat ' +
+    'begun before its own first attempt (a resend of an earlier reply goes first). The bound: 10 ' +
+    "s plus 10 times the run's one-way latency (the longest time from a write to its frame " +
+    'reaching the server, on sockets never silent). No fault, throughout [turn, turn + bound]: a ' +
+    'socket of the path was open at the turn and had no silence, loss, end() or close in the ' +
+    'window; no message attempt to its chat in progress in the window was nacked, had a ' +
+    "pre-write query left unanswered, or was rejected; stop() was not called by the window's " +
+    'end, nor by a restart since its call. Not judged: a request whose previous one in the chat ' +
+    'never settled, whose deadline ends inside the window, or whose window outlasts the run; nor ' +
+    'one whose chat the server refused as over the rate limit (Boom 500 with data 429) between ' +
+    "its call and the window's end, or before its turn with no send in the chat since: backing " +
+    'off is right there. Faults in other chats excuse nothing: that is the point.',
   check,
   judges: (index) => facts(index).judged.length > 0,
 };

@@ -222,32 +222,24 @@ export const clean: Checker<typeof property> = {
     'In stop(): set a stopped flag first, clear every timer, end() every socket, ' +
     'settle every pending reply; catch every promise you do not await.',
   definition:
-    "The path's stop() completes (it neither rejects nor hangs, and the run reaches it), " +
-    'and when it has resolved the path holds no timers, no unsettled ' +
-    'requests (composing included), no socket it neither ended (end() called) nor lost ' +
-    '(connection lost or close emitted), sockets made after stop() ' +
-    'included, and no pending send on such a socket; no send (message or presence) ' +
-    'begins ' +
-    'after stop() was called; and at no time in the run does ' +
-    'the path leave an unhandled rejection or throw from a timer, a listener, onMessage, ' +
-    'start, stop or a request method. Excused: a request whose ' +
-    'inbound never reached the bot, which was never asked; a send still pending on a ' +
-    'socket the path ended or lost (rc14 holds a send in its ' +
+    "The path's stop() completes (it neither rejects nor hangs, and the run reaches it), and " +
+    'when it has resolved the path holds no timers, no unsettled requests (composing included), ' +
+    'no socket it neither ended (end() called) nor lost (connection lost or close emitted), ' +
+    'sockets made after stop() included, and no pending send on such a socket; no send (message ' +
+    'or presence) begins after stop() was called; and at no time in the run does the path leave ' +
+    'an unhandled rejection or throw from a timer, a listener, onMessage, start, stop or a ' +
+    'request method. Excused: a request whose inbound never reached the bot, which was never ' +
+    'asked; a send still pending on a socket the path ended or lost (rc14 holds a send in its ' +
     'pre-write queries for defaultQueryTimeoutMs after end(), a stuck write for ' +
-    'connectTimeoutMs, an upload the media host never answers for good, ' +
-    'and nothing can cancel them); a send at the very ' +
-    'virtual time stop() was called, which may have come first. Sockets open at once ' +
-    "during the run are one-socket's business: this property is " +
-    "stop()'s contract. A restart's stop() keeps the same contract for the path it " +
-    'stops: ' +
-    'it completes, and once it resolved that path holds no ' +
-    'timers and no unsettled request it was called with, every socket it made is ended ' +
-    'or ' +
-    'lost, and no send begins from its call until the new ' +
-    'path starts. The path never ends its own process (process.exit, a signal to itself, ' +
-    'process.abort, an exception left uncaught): ' +
-    'a run in which it does ends there, as the process would, and that exit is the ' +
-    'violation; what it left unfinished is not counted again.',
+    'connectTimeoutMs, an upload the media host never answers for good, and nothing can cancel ' +
+    'them); a send at the very virtual time stop() was called, which may have come first. ' +
+    "Sockets open at once during the run are one-socket's business: this property is stop()'s " +
+    "contract. A restart's stop() keeps the same contract for the path it stops: it completes, " +
+    'and once it resolved that path holds no timers and no unsettled request it was called with, ' +
+    'every socket it made is ended or lost, and no send begins from its call until the new path ' +
+    'starts. The path never ends its own process (process.exit, a signal to itself, ' +
+    'process.abort, an exception left uncaught): a run in which it does ends there, as the ' +
+    'process would, and that exit is the violation; what it left unfinished is not counted again.',
   check,
   judges: ({ history }) =>
     history.stop.requestedAt !== undefined ||

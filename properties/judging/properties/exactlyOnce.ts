@@ -322,43 +322,36 @@ export const exactlyOnce: Checker<typeof property> = {
     'until its socket has outlived the confirmation window, and resend it with the ' +
     'same id if the socket died first.',
   definition:
-    'Every reply or media request is visible in its chat at most once, and exactly once ' +
-    'if the path reported it sent (outcome ok). ' +
-    'Ambiguous (info) and failed requests may be absent. Excused, for a reply reported ' +
-    'sent that never became visible: the server nacked it ' +
-    '(messages.update status ERROR: the recipient never sees it); or it had at least one ' +
-    'written frame, every written frame was lost on the wire ' +
-    '(written, never reached the server), and after the last such loss was heard (its ' +
-    "socket's close emitted, or the close of the socket a " +
-    'later send in its chat that never reached the server was in flight on when that ' +
-    'socket died (cut or found dead, or, begun before, its link ' +
-    'silent for good), or the ' +
-    "run's end if that close never came; " +
-    'a loss never heard before the run ended counts as beyond repair) no newer socket ' +
-    'opened before the run ended, or the session ended for good (a close from outside ' +
-    'with a terminal code, 401, 403 or 440, or the last maxAttempts connects all ' +
-    'failing), or stop() was called first, by the timeline, by the harness at ' +
-    'its deadline or by a restart of the path that wrote it, or the path ended its own ' +
-    'process first (before any newer socket opened, or while a send in its chat begun ' +
-    'after the loss was heard was still in flight, settling at the ' +
-    "stop's instant included; an upload its media host never answered holds its chat " +
-    'until its socket closed, or replyDeadlineMs after it ' +
-    "began at the latest, when a path has given it up, and takes that socket's chance " +
-    "when it closed by then and ws's close timeout, or the path ended it and the run " +
-    'ended ' +
-    'first), or, for media, the server refused a resend of it ' +
-    "(rc14's media failure before any write: Boom 500, or the TypeError of a media_conn never " +
-    "answered), or its media host never answered the resend's upload, or refused the resend " +
-    'because the bot is no longer in the group (Boom 500 with data 403, before any write), or ' +
-    "the last send in its chat since the loss was heard (up to a restart's stop of the path " +
-    'that wrote it) was refused for the chat before any write (403, or 429 rate-overlimit). ' +
-    'A reply whose frame reached a recipient who could not decrypt it (a retry receipt ' +
-    'followed) is not visible until a resend shows it: rc14 resends by itself from the cache ' +
-    "of the socket that wrote it, or with the path's getMessage. Excused then only when the " +
-    'last retry receipt for it was never answered before the run ended (no socket ' +
-    'acknowledged it), or rc14 would not or could not resend (twice on that socket already, ' +
-    'or the resend failed before its write); not when the socket that got it had no copy and ' +
-    'the path gave it none.',
+    'Every reply or media request is visible in its chat at most once, and exactly once if the ' +
+    'path reported it sent (outcome ok). Ambiguous (info) and failed requests may be absent. ' +
+    'Excused, for a reply reported sent that never became visible: the server nacked it ' +
+    '(messages.update status ERROR: the recipient never sees it); or it had at least one written ' +
+    'frame, every written frame was lost on the wire (written, never reached the server), and ' +
+    "after the last such loss was heard (its socket's close emitted, or the close of the socket " +
+    'a later send in its chat that never reached the server was in flight on when that socket ' +
+    "died (cut or found dead, or, begun before, its link silent for good), or the run's end if " +
+    'that close never came; a loss never heard before the run ended counts as beyond repair) no ' +
+    'newer socket opened before the run ended, or the session ended for good (a close from ' +
+    'outside with a terminal code, 401, 403 or 440, or the last maxAttempts connects all ' +
+    'failing), or stop() was called first, by the timeline, by the harness at its deadline or by ' +
+    'a restart of the path that wrote it, or the path ended its own process first (before any ' +
+    'newer socket opened, or while a send in its chat begun after the loss was heard was still ' +
+    "in flight, settling at the stop's instant included; an upload its media host never answered " +
+    'holds its chat until its socket closed, or replyDeadlineMs after it began at the latest, ' +
+    "when a path has given it up, and takes that socket's chance when it closed by then and ws's " +
+    'close timeout, or the path ended it and the run ended first), or, for media, the server ' +
+    "refused a resend of it (rc14's media failure before any write: Boom 500, or the TypeError " +
+    "of a media_conn never answered), or its media host never answered the resend's upload, or " +
+    'refused the resend because the bot is no longer in the group (Boom 500 with data 403, ' +
+    "before any write), or the last send in its chat since the loss was heard (up to a restart's " +
+    'stop of the path that wrote it) was refused for the chat before any write (403, or 429 ' +
+    'rate-overlimit). A reply whose frame reached a recipient who could not decrypt it (a retry ' +
+    'receipt followed) is not visible until a resend shows it: rc14 resends by itself from the ' +
+    "cache of the socket that wrote it, or with the path's getMessage. Excused then only when " +
+    'the last retry receipt for it was never answered before the run ended (no socket ' +
+    'acknowledged it), or rc14 would not or could not resend (twice on that socket already, or ' +
+    'the resend failed before its write); not when the socket that got it had no copy and the ' +
+    'path gave it none.',
   check,
   judges: (index) => index.messageRequests.some((r) => r.calledAt !== undefined),
 };

@@ -107,26 +107,21 @@ export const inboundHandover: Checker<typeof property> = {
     'Handle messages.upsert of type append as well as notify, deduplicate by message ' +
     'id, and skip messages with key.fromMe.',
   definition:
-    'Every inbound message of a kind a bot answers (text, media with a caption, a group ' +
-    'text) that the server delivered to a socket of the path ' +
-    '(messages.upsert, notify or append: live, offline or redelivered after a lost ' +
-    'receipt, or emitted again after a listener threw) reaches the bot ' +
-    'exactly once: copies are deduplicated by message id. A message counts as handed ' +
-    'when ' +
-    "the path gave it to the bot's handler, whether or not " +
-    'the handler then threw. rc14 receipts a message before emitting it, so one the ' +
-    "path's listener threw away is emitted again only by that " +
-    "socket's next flush, never after it closes: the server does not deliver it again. " +
-    'The path never hands the bot a message the server did not deliver, its own messages ' +
-    'included (rc14 echoes every send as an append upsert with key.fromMe). Messages of ' +
-    'the other kinds (reaction, revoke, stub, no message, ' +
-    'status broadcast) need not reach the bot. Across restarts of the bot the paths ' +
-    'count ' +
-    'as one: a message handed over before a restart ' +
-    'must not be handed over again after it. Excused, for a message that never reached ' +
-    'the bot: each copy came after stop() was called on the ' +
-    'path whose socket delivered it (by the timeline or a restart), or after the session ' +
-    'ended from outside (a terminal close the path did not cause).',
+    'Every inbound message of a kind a bot answers (text, media with a caption, a group text) ' +
+    'that the server delivered to a socket of the path (messages.upsert, notify or append: live, ' +
+    'offline or redelivered after a lost receipt, or emitted again after a listener threw) ' +
+    'reaches the bot exactly once: copies are deduplicated by message id. A message counts as ' +
+    "handed when the path gave it to the bot's handler, whether or not the handler then threw. " +
+    "rc14 receipts a message before emitting it, so one the path's listener threw away is " +
+    "emitted again only by that socket's next flush, never after it closes: the server does not " +
+    'deliver it again. The path never hands the bot a message the server did not deliver, its ' +
+    'own messages included (rc14 echoes every send as an append upsert with key.fromMe). ' +
+    'Messages of the other kinds (reaction, revoke, stub, no message, status broadcast) need not ' +
+    'reach the bot. Across restarts of the bot the paths count as one: a message handed over ' +
+    'before a restart must not be handed over again after it. Excused, for a message that never ' +
+    'reached the bot: each copy came after stop() was called on the path whose socket delivered ' +
+    'it (by the timeline or a restart), or after the session ended from outside (a terminal ' +
+    'close the path did not cause).',
   check,
   judges: ({ history }) =>
     history.inbound.some((m) => m.answerable && m.deliveries.length > 0) ||

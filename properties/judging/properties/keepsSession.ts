@@ -23,8 +23,7 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
         ? `the server removed the companion device at ${unlinkedAt} ms: every later login ` +
           `fails 401 until the bot is paired again`
         : 'it was refused (the socket was not open), but a logout on an open socket ' +
-          'removes ' +
-          'the companion device';
+          'removes the companion device';
     violations.push({
       property,
       generation: socket.generation,
@@ -45,14 +44,12 @@ export const keepsSession: Checker<typeof property> = {
     'Stop with sock.end(), never sock.logout(): a logout removes the device and someone ' +
     'must pair the bot again.',
   definition:
-    "The path never calls logout() on a socket: rc14's logout() removes the companion " +
-    'device from the account (remove-companion-device), ' +
-    'so the session is unlinked, every later login fails 401, and the bot must be paired ' +
-    'again by hand; stopping is end(). A call that rc14 ' +
-    'refuses (428, the socket not open) counts too: the same call on an open socket ' +
-    'unlinks. Excused: a logout() after the session already ' +
-    'ended from outside (a 401, 403 or 440 close the path did not cause), which can ' +
-    'unlink nothing more.',
+    "The path never calls logout() on a socket: rc14's logout() removes the companion device " +
+    'from the account (remove-companion-device), so the session is unlinked, every later login ' +
+    'fails 401, and the bot must be paired again by hand; stopping is end(). A call that rc14 ' +
+    'refuses (428, the socket not open) counts too: the same call on an open socket unlinks. ' +
+    'Excused: a logout() after the session already ended from outside (a 401, 403 or 440 close ' +
+    'the path did not cause), which can unlink nothing more.',
   check,
   judges: ({ history }) => history.sockets.some((socket) => socket.openedAt !== undefined),
 };

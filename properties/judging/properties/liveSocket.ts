@@ -26,16 +26,14 @@ export const liveSocket: Checker<typeof property> = {
   name: property,
   meaning: 'A reply is never sent on a socket whose close the path had already been told of.',
   fix:
-    'Look up the current socket at every attempt (after every await) instead of using ' +
-    'the one captured when the message arrived, and forget a socket once its close is ' +
-    'emitted.',
+    'Look up the current socket at every attempt (after every await) instead of using the one ' +
+    'captured when the message arrived, and forget a socket once its close is emitted.',
   definition:
-    'No send (message or presence) on a socket after that socket emitted ' +
-    'connection.update close to the path. ' +
-    'Excused: a send in the gap between the connection dying and the close notice: rc14 ' +
-    'rejects it with 428 Connection Closed once it is closing ' +
-    "(up to ws's 30 s close timeout on a silent link), or, before it noticed the loss, " +
-    'writes it into the dead link; the path cannot foresee either.',
+    'No send (message or presence) on a socket after that socket emitted connection.update close ' +
+    'to the path. Excused: a send in the gap between the connection dying and the close notice: ' +
+    "rc14 rejects it with 428 Connection Closed once it is closing (up to ws's 30 s close " +
+    'timeout on a silent link), or, before it noticed the loss, writes it into the dead link; ' +
+    'the path cannot foresee either.',
   check,
   judges: (index) => index.history.attempts.length > 0,
 };

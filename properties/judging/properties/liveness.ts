@@ -225,53 +225,41 @@ function check(index: HistoryIndex): Violation<typeof property>[] {
 export const liveness: Checker<typeof property> = {
   name: property,
   meaning:
-    'Every reply settles within its deadline, gives up only for a real cause ' +
-    '(deadline, terminal close, stop(), reconnects exhausted), and is delivered once ' +
-    'the network is back.',
+    'Every reply settles within its deadline, gives up only for a real cause (deadline, terminal ' +
+    'close, stop(), reconnects exhausted), and is delivered once the network is back.',
   fix:
-    "On a failed attempt, wait for the next open socket (bounded by the reply's " +
-    "deadline) and try again instead of failing at once; decide by the error's status " +
-    'code, not its text.',
+    "On a failed attempt, wait for the next open socket (bounded by the reply's deadline) and " +
+    "try again instead of failing at once; decide by the error's status code, not its text.",
   definition:
-    'Every reply or media request the path was called with settles, within ' +
-    'replyDeadlineMs plus the longest single attempt of the run ' +
-    '(not counting a media send whose upload the media host never answered: rc14 sets no ' +
-    'upload timeout and never settles it, so the path must stop waiting by itself). ' +
-    'A request that does not end ok (fail or info) needs a cause: its deadline passed, ' +
-    'stop() was requested (by the timeline, or by the harness at its deadline) no later ' +
-    'than it settled, the session ended ' +
-    'from outside before it settled (a socket cut from outside or refused at login with ' +
-    'a ' +
-    'terminal code, 401, 403 or 440; not a 440 the path ' +
-    'provoked by opening a second socket), a restart stopped the path after it was ' +
-    'called ' +
-    'and no later than it settled, of the sockets closed before it settled the last ' +
-    'maxAttempts all never opened, or, for media, the ' +
-    "server refused it (an attempt of it failed before any write with rc14's media " +
-    'failure: Boom 500, every upload host failed or media_conn ' +
-    'answered an error, or the TypeError of a media_conn never answered; rc14 caches a failed ' +
-    "media_conn for the socket's life; or the media host never answered its upload), " +
-    'or its last attempt was refused for its chat before any write (Boom 500 with data 403, ' +
-    'forbidden: the bot is not in the group; or 429, rate-overlimit). ' +
-    'A deadline failure is still a violation when the network healed for good (the last ' +
-    'network event is a heal) and the deadline ran past ' +
-    'the time a correct path has certainly reconnected, and no other cause applies: the ' +
-    'heal, or the close of the last socket whose link went ' +
-    'silent and never came back (its close, or if never emitted its silence plus two ' +
-    "keep-alive intervals, 5 s and ws's 30 s close timeout, " +
-    "from the socket's timings), or the settling of the last send begun before the heal " +
-    'that a fault held past it (a pre-write query left ' +
-    'unanswered waiting out defaultQueryTimeoutMs, a stuck write its connectTimeoutMs, ' +
-    'an ' +
-    'upload never answered until replyDeadlineMs after it ' +
-    'began, when a path has given it up; one still held when the run ended counts until ' +
-    "the end), whichever is latest, plus the longest backoff, twice the path's " +
-    'connectTimeoutMs (a hanging connect: ws gives up on an unanswered upgrade ' +
-    'after connectTimeoutMs, and a connect left connecting forever, as after an HTTP 503 ' +
-    "on the upgrade, is the path's to give up on within " +
-    'the handshake and login times) and 10 s for the connect and the send. Excused: a ' +
-    'request whose inbound never reached the bot; a ' +
-    'request still unsettled when the path ended its own process (clean reports the exit).',
+    'Every reply or media request the path was called with settles, within replyDeadlineMs plus ' +
+    'the longest single attempt of the run (not counting a media send whose upload the media ' +
+    'host never answered: rc14 sets no upload timeout and never settles it, so the path must ' +
+    'stop waiting by itself). A request that does not end ok (fail or info) needs a cause: its ' +
+    'deadline passed, stop() was requested (by the timeline, or by the harness at its deadline) ' +
+    'no later than it settled, the session ended from outside before it settled (a socket cut ' +
+    'from outside or refused at login with a terminal code, 401, 403 or 440; not a 440 the path ' +
+    'provoked by opening a second socket), a restart stopped the path after it was called and no ' +
+    'later than it settled, of the sockets closed before it settled the last maxAttempts all ' +
+    'never opened, or, for media, the server refused it (an attempt of it failed before any ' +
+    "write with rc14's media failure: Boom 500, every upload host failed or media_conn answered " +
+    'an error, or the TypeError of a media_conn never answered; rc14 caches a failed media_conn ' +
+    "for the socket's life; or the media host never answered its upload), or its last attempt " +
+    'was refused for its chat before any write (Boom 500 with data 403, forbidden: the bot is ' +
+    'not in the group; or 429, rate-overlimit). A deadline failure is still a violation when the ' +
+    'network healed for good (the last network event is a heal) and the deadline ran past the ' +
+    'time a correct path has certainly reconnected, and no other cause applies: the heal, or the ' +
+    'close of the last socket whose link went silent and never came back (its close, or if never ' +
+    "emitted its silence plus two keep-alive intervals, 5 s and ws's 30 s close timeout, from " +
+    "the socket's timings), or the settling of the last send begun before the heal that a fault " +
+    'held past it (a pre-write query left unanswered waiting out defaultQueryTimeoutMs, a stuck ' +
+    'write its connectTimeoutMs, an upload never answered until replyDeadlineMs after it began, ' +
+    'when a path has given it up; one still held when the run ended counts until the end), ' +
+    "whichever is latest, plus the longest backoff, twice the path's connectTimeoutMs (a hanging " +
+    'connect: ws gives up on an unanswered upgrade after connectTimeoutMs, and a connect left ' +
+    "connecting forever, as after an HTTP 503 on the upgrade, is the path's to give up on within " +
+    'the handshake and login times) and 10 s for the connect and the send. Excused: a request ' +
+    'whose inbound never reached the bot; a request still unsettled when the path ended its own ' +
+    'process (clean reports the exit).',
   check,
   judges: (index) => index.messageRequests.some((r) => r.calledAt !== undefined),
 };

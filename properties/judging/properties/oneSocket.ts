@@ -57,17 +57,14 @@ export const oneSocket: Checker<typeof property> = {
     'end() the old socket and remove its listeners before makeWASocket opens the next ' +
     'one, and never start a reconnect while one is under way.',
   definition:
-    'At most one socket of the path is connecting or open at any time: a socket counts ' +
-    'from its makeSocket call until the path calls end() on it, ' +
-    'its connection is lost (cut, refused, or found silent by the keep-alive, when ' +
-    'Baileys starts closing it) or its close is emitted, whichever ' +
-    'comes first; a socket created before the older one got there is a violation ' +
-    '(WhatsApp answers the second session of a device with 440 on the ' +
-    'first, and a stuck connect left behind may open later). Excused: a socket created ' +
-    'at ' +
-    'the very virtual time the older one was ended. ' +
-    'A property of its own rather than part of clean: it holds at every moment of the ' +
-    'run, stop() or not.',
+    'At most one socket of the path is connecting or open at any time: a socket counts from its ' +
+    'makeSocket call until the path calls end() on it, its connection is lost (cut, refused, or ' +
+    'found silent by the keep-alive, when Baileys starts closing it) or its close is emitted, ' +
+    'whichever comes first; a socket created before the older one got there is a violation ' +
+    '(WhatsApp answers the second session of a device with 440 on the first, and a stuck connect ' +
+    'left behind may open later). Excused: a socket created at the very virtual time the older ' +
+    'one was ended. A property of its own rather than part of clean: it holds at every moment of ' +
+    'the run, stop() or not.',
   check,
   judges: ({ history }) => history.sockets.length >= 2,
 };

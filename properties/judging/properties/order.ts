@@ -62,17 +62,14 @@ export const order: Checker<typeof property> = {
     "Send each chat's replies one at a time through a queue per chat, and put a " +
     "resend ahead of that chat's later replies.",
   definition:
-    'In each chat, replies become visible in the order the path was called with them ' +
-    '(call order, not timeline order: ' +
-    "several calls can share a virtual time, and a late inbound delays its replies' calls). " +
-    'Excused: gaps, where an earlier reply failed or was lost and is not visible; a ' +
-    'reply ' +
-    'the server nacked (messages.update status ERROR: that ' +
-    'copy never showed) or its recipient could not decrypt (a retry receipt followed), ' +
-    'which a resend may show late; a copy that reached the server after a restart stopped ' +
-    'the path that wrote it (held in a silent link until it came back). Only an ' +
-    'earlier-called reply becoming visible after a ' +
-    'later-called one is a violation.',
+    'In each chat, replies become visible in the order the path was called with them (call ' +
+    'order, not timeline order: several calls can share a virtual time, and a late inbound ' +
+    "delays its replies' calls). Excused: gaps, where an earlier reply failed or was lost and is " +
+    'not visible; a reply the server nacked (messages.update status ERROR: that copy never ' +
+    'showed) or its recipient could not decrypt (a retry receipt followed), which a resend may ' +
+    'show late; a copy that reached the server after a restart stopped the path that wrote it ' +
+    '(held in a silent link until it came back). Only an earlier-called reply becoming visible ' +
+    'after a later-called one is a violation.',
   check,
   // Two replies called in one chat: an order to keep.
   judges: (index) =>

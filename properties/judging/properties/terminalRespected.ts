@@ -75,16 +75,13 @@ export const terminalRespected: Checker<typeof property> = {
     "On close, read lastDisconnect's status code and stop reconnecting for " +
     'DisconnectReason.loggedOut, forbidden and connectionReplaced.',
   definition:
-    'No connect (makeSocket) follows a terminal close the path did not cause: once a ' +
-    'socket cut from outside (a stream error: 401 device removed, ' +
-    '440 another session took over) or refused at login (401 after a logout, 403) has ' +
-    'emitted its close, the path makes no newer socket. ' +
-    'Excused: the sockets of a path started by a later restart of the bot (a new ' +
-    'process; ' +
-    'its own first login meets the session as it is); a 440 the path provoked itself by ' +
-    'opening a second socket (WhatsApp replaced its own older one; one-socket judges ' +
-    'that), and ' +
-    'sockets made before the terminal close was emitted (the path could not know yet).',
+    'No connect (makeSocket) follows a terminal close the path did not cause: once a socket cut ' +
+    'from outside (a stream error: 401 device removed, 440 another session took over) or refused ' +
+    'at login (401 after a logout, 403) has emitted its close, the path makes no newer socket. ' +
+    'Excused: the sockets of a path started by a later restart of the bot (a new process; its ' +
+    'own first login meets the session as it is); a 440 the path provoked itself by opening a ' +
+    'second socket (WhatsApp replaced its own older one; one-socket judges that), and sockets ' +
+    'made before the terminal close was emitted (the path could not know yet).',
   check,
   judges: (index) => index.firstOutsideTerminalClose !== undefined,
 };
