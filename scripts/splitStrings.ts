@@ -9,10 +9,9 @@
  * that are types, module names, property names or tagged templates, literals marked `as const`,
  * and a literal with no place to cut (a URL).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
-import { lineWidthMax, trackedSourceFiles } from './sourceFiles.js';
+import { applyEdits, lineWidthMax, rewriteFiles, type TextEdit } from './sourceFiles.js';
 
 /** Columns a formatter adds before a piece of a broken `+`: the piece's indent and ` +`. */
 const pieceIndent = 8;
@@ -191,7 +190,7 @@ export function splitStrings(fileName: string, text: string): string {
 /** One pass of `splitStrings`: the outermost literals of each long line. */
 function splitOnce(fileName: string, text: string): string {
   const file = ts.createSourceFile(fileName, text, ts.ScriptTarget.Latest, true);
-  const edits: { start: number; end: number; replacement: string }[] = [];
+  const edits: TextEdit[] = [];
   const visit = (node: ts.Node): void => {
     const literal = cuttableOf(node, file);
     if (literal === undefined) {
@@ -220,26 +219,9 @@ function splitOnce(fileName: string, text: string): string {
     edits.push({ start: literal.start, end: literal.end, replacement });
   };
   visit(file);
-  let result = text;
-  for (const edit of edits.reverse()) {
-    result = result.slice(0, edit.start) + edit.replacement + result.slice(edit.end);
-  }
-  return result;
-}
-
-function main(): void {
-  const files = process.argv.length > 2 ? process.argv.slice(2) : trackedSourceFiles(process.cwd());
-  let changed = 0;
-  for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    const split = splitStrings(file, text);
-    if (split === text) continue;
-    writeFileSync(file, split);
-    changed += 1;
-  }
-  console.log(`${changed} of ${files.length} files with strings split`);
+  return applyEdits(text, edits);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main();
+  rewriteFiles(splitStrings, 'files with strings split');
 }

@@ -10,10 +10,9 @@
  * limit becomes a block. Paragraphs within the limit are never touched, so running it twice
  * changes nothing the second time.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
-import { lineWidthMax, trackedSourceFiles } from './sourceFiles.js';
+import { applyEdits, lineWidthMax, rewriteFiles, type TextEdit } from './sourceFiles.js';
 
 /** A comment's text as the source holds it. */
 interface CommentRange {
@@ -117,13 +116,6 @@ function lineEnd(text: string, pos: number): number {
   return end === -1 ? text.length : end;
 }
 
-/** A replacement of `text.slice(start, end)`. */
-interface Edit {
-  readonly start: number;
-  readonly end: number;
-  readonly replacement: string;
-}
-
 /** The `//` lines of a run starting at `ranges[index]`: whole-line comments at one indent. */
 function lineCommentRun(text: string, ranges: readonly CommentRange[], index: number): number {
   const indent = lineBefore(text, ranges[index]!.pos).before;
@@ -139,7 +131,7 @@ function lineCommentRun(text: string, ranges: readonly CommentRange[], index: nu
 }
 
 /** The edit that re-wraps a run of whole-line `//` comments, if it needs one. */
-function lineCommentEdit(text: string, run: readonly CommentRange[]): Edit | undefined {
+function lineCommentEdit(text: string, run: readonly CommentRange[]): TextEdit | undefined {
   const indent = lineBefore(text, run[0]!.pos).before;
   const contents = run.map((range) => text.slice(range.pos + 2, range.end).replace(/^ /, ''));
   const wrapped = rewrapContents(contents, lineWidthMax - indent.length - 3);
@@ -149,7 +141,7 @@ function lineCommentEdit(text: string, run: readonly CommentRange[]): Edit | und
 }
 
 /** The edit that moves a `//` comment after code, on a line too long, above its line. */
-function trailingCommentEdit(text: string, range: CommentRange): Edit | undefined {
+function trailingCommentEdit(text: string, range: CommentRange): TextEdit | undefined {
   const { start, before } = lineBefore(text, range.pos);
   if (lineEnd(text, range.pos) - start <= lineWidthMax) return undefined;
   const indent = /^\s*/.exec(before)![0];
@@ -161,7 +153,7 @@ function trailingCommentEdit(text: string, range: CommentRange): Edit | undefine
 }
 
 /** The edit that re-wraps a `/** ... *\/` block (or makes a block of a long one-liner). */
-function blockCommentEdit(text: string, range: CommentRange): Edit | undefined {
+function blockCommentEdit(text: string, range: CommentRange): TextEdit | undefined {
   const { before } = lineBefore(text, range.pos);
   if (before.trim() !== '') return undefined;
   const raw = text.slice(range.pos, range.end);
@@ -191,7 +183,7 @@ function blockCommentEdit(text: string, range: CommentRange): Edit | undefined {
 /** `text` with every comment that runs past the limit re-wrapped. */
 export function wrapComments(fileName: string, text: string): string {
   const ranges = commentRanges(fileName, text);
-  const edits: Edit[] = [];
+  const edits: TextEdit[] = [];
   for (let index = 0; index < ranges.length; index += 1) {
     const range = ranges[index]!;
     if (range.kind === ts.SyntaxKind.MultiLineCommentTrivia) {
@@ -209,25 +201,8 @@ export function wrapComments(fileName: string, text: string): string {
     if (edit !== undefined) edits.push(edit);
     index = last;
   }
-  let result = text;
-  for (const edit of edits.reverse()) {
-    result = result.slice(0, edit.start) + edit.replacement + result.slice(edit.end);
-  }
-  return result;
-}
-
-function main(): void {
-  const files = process.argv.length > 2 ? process.argv.slice(2) : trackedSourceFiles(process.cwd());
-  let changed = 0;
-  for (const file of files) {
-    const text = readFileSync(file, 'utf8');
-    const wrapped = wrapComments(file, text);
-    if (wrapped === text) continue;
-    writeFileSync(file, wrapped);
-    changed += 1;
-  }
-  console.log(`${changed} of ${files.length} files re-wrapped`);
+  return applyEdits(text, edits);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href)
-  main();
+  rewriteFiles(wrapComments, 'files re-wrapped');
