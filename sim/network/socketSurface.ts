@@ -25,7 +25,12 @@ import type { SocketConfig } from '../../src/ports.js';
 import type { FakeSocket } from './fakeSocket.js';
 import { simulatedAccount } from './socketChannel.js';
 import { modelledQueries, type ModelledQueries } from './socketQueries.js';
-import { channelOf, modelledSocketMembers, rc14SocketFunctions } from './unmodelledMembers.js';
+import {
+  channelOf,
+  modelledQueryNames,
+  modelledSocketMembers,
+  rc14SocketFunctions,
+} from './unmodelledMembers.js';
 import { socketStubsPrototype, type WithChannel } from './unmodelledMembers.js';
 import { FakeWebSocketClient } from './wsFacade.js';
 
@@ -75,20 +80,6 @@ interface SurfaceSlots extends WithChannel {
   [wsOf]?: FakeWebSocketClient;
 }
 
-/** The modelled queries (socketQueries.ts), in the order of {@link modelledSocketMembers}. */
-const queryNames = [
-  'logout',
-  'readMessages',
-  'sendReceipt',
-  'sendReceipts',
-  'presenceSubscribe',
-  'profilePictureUrl',
-  'onWhatsApp',
-  'groupMetadata',
-  'groupFetchAllParticipating',
-  'groupInviteCode',
-] as const;
-
 /**
  * The shared prototype of every surface: `ws` and the modelled queries as getters that make the
  * socket's `ws` and query closures on first use (detachable once read, as rc14's closures are),
@@ -102,7 +93,7 @@ const surfacePrototype: object = (() => {
     },
     enumerable: true,
   });
-  for (const name of queryNames) {
+  for (const name of modelledQueryNames) {
     Object.defineProperty(prototype, name, {
       get(this: SurfaceSlots) {
         const socket = this[socketOf];

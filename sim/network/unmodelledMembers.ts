@@ -65,16 +65,8 @@ const rc14EventFunctions: ReadonlySet<string> = new Set([
   'removeAllListeners',
 ]);
 
-/** The socket members the fake models (every other rc14 function is recorded as unmodelled). */
-export const modelledSocketMembers: readonly string[] = Object.freeze([
-  'ev',
-  'ws',
-  'user',
-  'authState',
-  'type',
-  'sendMessage',
-  'sendPresenceUpdate',
-  'end',
+/** The queries the fake models (`socketQueries.ts`), each a socket member. */
+export const modelledQueryNames = [
   'logout',
   'readMessages',
   'sendReceipt',
@@ -85,6 +77,19 @@ export const modelledSocketMembers: readonly string[] = Object.freeze([
   'groupMetadata',
   'groupFetchAllParticipating',
   'groupInviteCode',
+] as const;
+
+/** The socket members the fake models (every other rc14 function is recorded as unmodelled). */
+export const modelledSocketMembers: readonly string[] = Object.freeze([
+  'ev',
+  'ws',
+  'user',
+  'authState',
+  'type',
+  'sendMessage',
+  'sendPresenceUpdate',
+  'end',
+  ...modelledQueryNames,
 ]);
 
 /** The `ev` members the fake models. */
