@@ -20,6 +20,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
+import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../cli/runCli.js';
 import {
@@ -176,13 +177,13 @@ describe('the tarball', () => {
       // Arrange
       const installed = join(consumer, 'node_modules/baileys-sim');
       const code = packed.files.filter((file) => /\.m?js$/.test(file));
-      // Act: every bare specifier of a static or dynamic import.
+      // Act: every bare specifier of a static or dynamic import, as TypeScript's scanner reads
+      // them (a string that merely contains `from '` is no import).
       const imported = code.flatMap((file) =>
-        [
-          ...readFileSync(join(installed, file), 'utf8').matchAll(
-            /(?:\bfrom\s*|\bimport\s*\(\s*)['"]([^'"./][^'"]*)['"]/g,
-          ),
-        ].map((m) => ({ file, specifier: m[1]! })),
+        ts
+          .preProcessFile(readFileSync(join(installed, file), 'utf8'), true, true)
+          .importedFiles.filter(({ fileName }) => !/^[./]/.test(fileName))
+          .map(({ fileName }) => ({ file, specifier: fileName })),
       );
       // Assert
       const packageOf = (specifier: string) =>
