@@ -1217,6 +1217,27 @@ describe('bounded', () => {
     ]);
   });
 
+  it('holds refusals with 429 to their own limit when it is the tighter one', () => {
+    // Arrange: 3 refusals, within 10 attempts in all, over a limit of 2 refusals.
+    const h = baseHistory();
+    for (let i = 1; i <= 3; i += 1) {
+      h.attempts.push(
+        attempt(i, 'r1', {
+          at: i * 10,
+          result: 'rejected',
+          written: false,
+          reachedServer: false,
+          error: { name: 'Error', message: 'rate-overlimit', statusCode: 500, data: 429 },
+        }),
+      );
+    }
+    const limits = { ...defaultBoundLimits, rateLimitedAttemptsPerReplyMax: 2 };
+    // Act
+    const violations = checkProperty('bounded', h, limits);
+    // Assert
+    expect(violations).toMatchObject([{ key: 'r1', at: 30 }]);
+  });
+
   it('flags too many timers alive at once and a run cut by its loop limit', () => {
     const h = baseHistory();
     h.timers.path.aliveMax = 9;

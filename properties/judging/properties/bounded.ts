@@ -100,9 +100,12 @@ function attemptsOver(
   attempts: readonly AttemptRecord[],
   limits: BoundLimits,
 ): { attempt: AttemptRecord; message: string } | undefined {
-  if (attempts.length <= limits.attemptsPerReplyMax) return undefined;
-  const rateLimited = attempts.filter(isRateLimited);
-  const others = attempts.filter((a) => !isRateLimited(a));
+  // Neither limit can be broken by fewer attempts than the smaller one: most replies stop here.
+  const fewest = Math.min(limits.attemptsPerReplyMax, limits.rateLimitedAttemptsPerReplyMax);
+  if (attempts.length <= fewest) return undefined;
+  const rateLimited: AttemptRecord[] = [];
+  const others: AttemptRecord[] = [];
+  for (const attempt of attempts) (isRateLimited(attempt) ? rateLimited : others).push(attempt);
   if (others.length > limits.attemptsPerReplyMax) {
     const limit = limits.attemptsPerReplyMax;
     const besides =
