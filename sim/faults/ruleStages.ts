@@ -45,8 +45,8 @@ export interface QueryRefusal {
  */
 export interface RuleStages {
   /**
-   * A connect completes at `at`. Asked in `sim/network/connection.ts` when the login is
-   * answered (`completeConnect`) and when a send checks whether the upgrade went through.
+   * A connect completes at `at`. Asked in `sim/network/login.ts` when the login is answered
+   * (`completeConnect`) and when a send checks whether the upgrade went through (`upgraded`).
    */
   connect: (at: number) => ConnectVerdict | undefined;
   /**

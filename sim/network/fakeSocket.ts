@@ -29,10 +29,11 @@
  *   redelivered at the next login. `end()` resolves at the close only for its first caller.
  *
  * The socket is made of three parts, along rc14's own files: the connection (connection.ts:
- * `Socket/socket.js`: login, keep-alive, close, `query`, over its link.ts), the send pipeline
- * (sendPipeline.ts: `Socket/messages-send.js`) and the inbound part (inbound.ts:
- * `Socket/messages-recv.js`), each with its own state. It reaches its network only through a
- * {@link SocketHost} (socketHost.ts), whose `rules` are the faults' hooks
+ * `Socket/socket.js`, over its link.ts: the login in login.ts, the keep-alive in keepAlive.ts,
+ * the close in close.ts, which share connectionShared.ts; `query` and the write gates in
+ * connection.ts itself), the send pipeline (sendPipeline.ts: `Socket/messages-send.js`) and the
+ * inbound part (inbound.ts: `Socket/messages-recv.js`), each with its own state. It reaches its
+ * network only through a {@link SocketHost} (socketHost.ts), whose `rules` are the faults' hooks
  * (`sim/faults/ruleStages.ts`); the network reaches it through {@link FakeSocket.control}. What a
  * bot holds is not this class but its surface (`socketSurface.ts`: rc14's members, `ws`, `user`,
  * `logout` and the modelled queries), which reaches the connection through
@@ -88,7 +89,7 @@ export class FakeSocket implements SocketLike {
   readonly sendMessage: SendPipeline['sendMessage'];
   /** Baileys `sendPresenceUpdate` (sendPipeline.ts). */
   readonly sendPresenceUpdate: SendPipeline['sendPresenceUpdate'];
-  /** Baileys `end(error)` (connection.ts): single-use; resolves once `close` was emitted. */
+  /** Baileys `end(error)` (close.ts): single-use; resolves once `close` was emitted. */
   readonly end: Connection['end'];
 
   /** Starts connecting at once; `inert` sockets (over the sockets limit) never progress. */

@@ -8,7 +8,8 @@
  * deliver again: messages never receipted, retry receipts never acknowledged.
  */
 import type { TimerHandle } from '../../src/ports.js';
-import type { Connection, HandedBack } from './connection.js';
+import type { Connection } from './connection.js';
+import type { HandedBack } from './connectionShared.js';
 import { inboundUpsert, receiptUpdate } from './messageShapes.js';
 import { resendOfMessage } from './resendCache.js';
 import type { QueuedInbound, ReceiptForBot, RetryAnswer } from './server.js';

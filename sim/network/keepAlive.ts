@@ -1,13 +1,17 @@
 /**
- * Baileys' keep-alive, as a pure function: when does it end a socket whose link went silent?
- *
- * rc14 (`startKeepAliveRequest`, `Socket/socket.js`) checks every `keepAliveIntervalMs` from the
- * open: if more than interval + {@link keepAliveGraceMs} passed since the last frame from the
- * server, it ends the socket with 408 `Connection was lost`; otherwise it sends a ping, whose
- * answer is a frame from the server one round trip later. Once the link is silent, nothing more
- * arrives, so the socket ends at the first check that finds the last frame too old.
+ * Baileys' keep-alive (`startKeepAliveRequest`, rc14 `Socket/socket.js:530-560`), started once
+ * the login's handshake is done (`:336`): every `keepAliveIntervalMs` from the open, if more than
+ * interval + {@link keepAliveGraceMs} passed since the last frame from the server
+ * (`lastDateRecv`, set by every frame that arrives: `:444`), it ends the socket with 408
+ * `Connection was lost`; otherwise it sends a ping, whose answer is a frame from the server one
+ * round trip later. Once the link is silent, nothing more arrives, so the socket ends at the
+ * first check that finds the last frame too old: {@link keepAliveEndsAt} computes it, a pure
+ * function, and {@link KeepAlive} sets one timer for it when a socket's link goes silent.
  */
 import { keepAliveGraceMs } from '../../src/baileysFacts.js';
+import { dropError } from './baileysErrors.js';
+import type { Close } from './close.js';
+import type { ConnectionShared } from './connectionShared.js';
 
 /** What the keep-alive knows of one socket. */
 export interface KeepAliveFacts {
@@ -68,4 +72,44 @@ function pongArrivesAt(
   const pongAt = tickAt + roundTripMs;
   if (silence === undefined || pongAt <= silence.fromMs || tickAt >= silence.untilMs) return pongAt;
   return silence.untilMs + roundTripMs;
+}
+
+/**
+ * One socket's keep-alive: its check runs only while the link is silent (before that every ping
+ * is answered), in the shared `keepAliveTimer` that the close clears (`clearInterval`, `:479`).
+ */
+export class KeepAlive {
+  readonly #shared: ConnectionShared;
+  readonly #close: Close;
+
+  /** The keep-alive of the connection that shares `shared`, ending it through `close`. */
+  constructor(shared: ConnectionShared, close: Close) {
+    this.#shared = shared;
+    this.#close = close;
+  }
+
+  /** The link went silent: an open socket ends at the check that finds the last frame too old. */
+  linkWentSilent(): void {
+    if (this.#shared.state !== 'open') return;
+    const { host, link, record, parts } = this.#shared;
+    const now = host.now();
+    const { keepAliveIntervalMs } = parts.timings;
+    const endsAt = keepAliveEndsAt({
+      openedAt: record.openedAt ?? now,
+      silentAt: now,
+      lastReceivedAt: link.lastReceivedAt,
+      keepAliveIntervalMs,
+      roundTripMs: Math.min(2 * host.latencyMs(), keepAliveIntervalMs),
+      previousSilence: link.previousSilence,
+    });
+    this.#shared.keepAliveTimer.start(() => {
+      this.#shared.lost('silent');
+      this.#close.beginEnd(dropError('connectionLost'), 'silent');
+    }, endsAt - now);
+  }
+
+  /** The link came back: the pings are answered again. */
+  linkResumed(): void {
+    this.#shared.keepAliveTimer.clear();
+  }
 }

@@ -4,8 +4,9 @@
  * time, `heal` or for good, and comes back; the server cuts it (FIN, RST, close frame), which the
  * bot hears one latency later, or once a silent link comes back; an RST the process has not read
  * yet fails the next write (`write ECONNRESET`); a frame too large for the buffers of a silent
- * link fills them, and later writes wait behind it. The connection (connection.ts) decides what
- * each of these means for the socket; the link only keeps the facts and their timers.
+ * link fills them, and later writes wait behind it. The connection (connection.ts, which hands
+ * each event to its login, keep-alive or close) decides what each of these means for the socket;
+ * the link only keeps the facts and their timers.
  */
 import type { TimerHandle } from '../../src/ports.js';
 import type { CutKind } from '../faults/fault.js';
