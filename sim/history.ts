@@ -571,21 +571,85 @@ export function jsonSafe(value: unknown, depth = 0): unknown {
 
 /** JSON with object keys sorted at every level and `undefined` members left out. */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    return value === undefined ? 'null' : JSON.stringify(value);
+  const out: string[] = [];
+  writeCanonical(value, out);
+  return out.join('');
+}
+
+/**
+ * {@link canonicalJson}'s writer: pieces pushed to one array and joined once, since a history's
+ * fingerprint walks some 15 kB of JSON at every determinism re-run. The output is
+ * `JSON.stringify`'s for every value, keys sorted: a non-finite number is `null`, as are an
+ * `undefined` array item and an `undefined` value at the top.
+ */
+function writeCanonical(value: unknown, out: string[]): void {
+  switch (typeof value) {
+    case 'string':
+      out.push(JSON.stringify(value));
+      return;
+    case 'number':
+      out.push(Number.isFinite(value) ? String(value) : 'null');
+      return;
+    case 'boolean':
+      out.push(value ? 'true' : 'false');
+      return;
+    case 'undefined':
+      out.push('null');
+      return;
+    case 'object':
+      if (value === null) out.push('null');
+      else if (Array.isArray(value)) writeCanonicalArray(value, out);
+      else writeCanonicalRecord(value as Record<string, unknown>, out);
+      return;
+    default:
+      // A function or symbol: what JSON.stringify gives for it alone (undefined, written as
+      // nothing); a bigint throws, as it does there.
+      out.push(JSON.stringify(value) ?? '');
   }
-  if (Array.isArray(value)) {
-    return (
-      '[' + value.map((item) => (item === undefined ? 'null' : canonicalJson(item))).join(',') + ']'
-    );
+}
+
+function writeCanonicalArray(items: readonly unknown[], out: string[]): void {
+  out.push('[');
+  for (let i = 0; i < items.length; i++) {
+    if (i > 0) out.push(',');
+    writeCanonical(items[i], out);
   }
-  const record = value as Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of Object.keys(record).sort()) {
+  out.push(']');
+}
+
+function writeCanonicalRecord(record: Record<string, unknown>, out: string[]): void {
+  out.push('{');
+  let first = true;
+  for (const key of sortedKeys(record)) {
     const v = record[key];
-    if (v !== undefined) parts.push(JSON.stringify(key) + ':' + canonicalJson(v));
+    if (v === undefined) continue;
+    if (!first) out.push(',');
+    first = false;
+    out.push(quotedKey(key));
+    writeCanonical(v, out);
   }
-  return '{' + parts.join(',') + '}';
+  out.push('}');
+}
+
+/** Own enumerable keys, sorted: most records are built in key order already, and kept as built. */
+function sortedKeys(record: object): string[] {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i++) if (keys[i - 1]! > keys[i]!) return keys.sort();
+  return keys;
+}
+
+/** `"key":` for each key seen, kept: histories use a few hundred keys, again and again. */
+const quotedKeys = new Map<string, string>();
+/** Most keys kept: a record with generated keys must not grow the map without bound. */
+const quotedKeysMax = 4096;
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key) + ':';
+    if (quotedKeys.size < quotedKeysMax) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }
 
 /**
