@@ -70,7 +70,7 @@ export interface GlobalUse {
 export const globalUsesMax = 20;
 
 /** What a mode needs from the run it serves. */
-export interface GlobalsRun {
+interface GlobalsRun {
   /** The run's virtual time, ms. */
   now(): number;
   /** A uniform draw in [0, 1) from the run's own seeded stream. */

@@ -53,7 +53,7 @@ export const factKinds = Object.freeze({
 export type FactKind = (typeof factKinds)[keyof typeof factKinds];
 
 /** Emissions and hand-overs recorded per inbound message (the history keeps no more either). */
-export const inboundFactsPerMessageMax = 1000;
+const inboundFactsPerMessageMax = 1000;
 
 /** The id of the `n`-th (from 0) emission or hand-over of inbound message `index`. */
 export function inboundFactId(index: number, n: number): number {
@@ -61,7 +61,7 @@ export function inboundFactId(index: number, n: number): number {
 }
 
 /** Journal entries a run keeps; later facts are left unordered (listed by time alone). */
-export const journalEntriesMax = 200_000;
+const journalEntriesMax = 200_000;
 
 /** A run's journal: kind and id, pair after pair, in recording order. */
 export class Journal {

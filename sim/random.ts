@@ -37,7 +37,7 @@ export const streamIndex = Object.freeze({
 export type StreamName = keyof typeof streamIndex;
 
 /** Largest stream index; a limit so a typo cannot make `split` jump millions of times. */
-export const streamIndexMax = 64;
+const streamIndexMax = 64;
 
 /** Seeds are unsigned 32-bit integers (xoroshiro128+ in pure-rand takes a 32-bit seed). */
 export const seedMax = 0xffff_ffff;
@@ -79,7 +79,7 @@ export function streamFor(seed: number, name: StreamName): RandomStream {
 }
 
 /** The generator for stream `index` of `seed` (exported for tests and new components). */
-export function splitGenerator(seed: number, index: number): RandomGenerator {
+function splitGenerator(seed: number, index: number): RandomGenerator {
   if (!Number.isInteger(seed) || seed < 0 || seed > seedMax) {
     throw new RangeError(`seed must be an integer in [0, ${seedMax}], got ${seed}`);
   }

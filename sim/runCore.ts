@@ -29,7 +29,7 @@ export const inboundQueueMaxDefault = 10_000;
 export const stopGraceMsDefault = 600_000;
 
 /** What a run core is built from: the driver's clock and chats, and the network's knobs. */
-export interface RunCoreOptions {
+interface RunCoreOptions {
   /** The run's seed: the network's ids and the inbound ids are drawn from its streams. */
   readonly seed: number;
   readonly clock: VirtualClock;
@@ -50,7 +50,7 @@ export interface RunCoreOptions {
  * What only the driver knows: how the path was started and asked and how it stopped, and what
  * it threw and logged. The core adds what the network, the server and the clock recorded.
  */
-export type DriverRecords = Pick<
+type DriverRecords = Pick<
   History,
   | 'seed'
   | 'config'

@@ -27,7 +27,7 @@ export const siteFramesMax = 16;
  * that called the timer function directly nearly always decides; a full capture is made only
  * when it does not (a library's frame, a waiting helper).
  */
-export const siteFramesFirst = 2;
+const siteFramesFirst = 2;
 
 /** A stack captured and not yet read. */
 export interface CapturedStack {
@@ -35,7 +35,7 @@ export interface CapturedStack {
 }
 
 /** Who made a timer: the send path (the bot and the libraries it calls) or Baileys. */
-export type MadeBy = 'path' | 'baileys';
+type MadeBy = 'path' | 'baileys';
 
 /** A creation site as a history records it. */
 export interface SiteRecord {
@@ -162,7 +162,7 @@ function isSleepHelper(frame: NodeJS.CallSite): boolean {
  * at {@link siteFramesMax}) is Baileys' when its innermost library is one Baileys depends on,
  * and the path's otherwise.
  */
-export function madeBy(captured: CapturedStack): MadeBy {
+function madeBy(captured: CapturedStack): MadeBy {
   return decidedBy(captured) ?? undecidedOwner(captured);
 }
 

@@ -171,24 +171,6 @@ export type RestartEvent = z.infer<typeof botEventSchemas.restart>;
 export type BotEvent =
   InboundEvent | ReplyEvent | SendMediaEvent | ComposingEvent | StopEvent | RestartEvent;
 
-export type { FaultEvent } from './faults/index.js';
-export type {
-  DropEvent,
-  RefuseConnectsEvent,
-  LatencyEvent,
-  BlackholeEvent,
-  HealEvent,
-  LoginFailureEvent,
-  MediaFailsEvent,
-  NackEvent,
-  StallQueriesEvent,
-  StuckWritesEvent,
-  UpgradeRejectedEvent,
-  QueryRejectsEvent,
-  UndecryptableEvent,
-  RecipientAwayEvent,
-} from './faults/index.js';
-
 /** One timeline event: the bot's, or the network's (see `sim/faults/`). */
 export type TimelineEvent = BotEvent | FaultEvent;
 

@@ -53,7 +53,7 @@ export const statusCodeWords: Readonly<Record<number, string>> = {
  * `ws.on('close')`, `Socket/socket.js`): 1006 for a cut (FIN, RST), 1005 for a close frame
  * without a code (docs/FIDELITY.md, `in-flight-at-tcp-close`, `in-flight-at-ws-close`).
  */
-export const closeCodeWords: Readonly<Record<number, string>> = {
+const closeCodeWords: Readonly<Record<number, string>> = {
   1000: 'the connection was closed normally',
   1001: 'the server went away',
   1005: 'the server closed the connection mid-send, giving no code',
@@ -62,7 +62,7 @@ export const closeCodeWords: Readonly<Record<number, string>> = {
 };
 
 /** Node's socket error codes, as an error's message quotes them (`read ECONNRESET`). */
-export const socketErrorWords: Readonly<Record<string, string>> = {
+const socketErrorWords: Readonly<Record<string, string>> = {
   ECONNRESET: 'the connection was reset by the server',
   ECONNREFUSED: 'the connection was refused',
   ETIMEDOUT: 'the connection timed out',
@@ -74,7 +74,7 @@ export const socketErrorWords: Readonly<Record<string, string>> = {
 };
 
 /** An error as the harness records it (`ErrorRecord`): its name, message and status code. */
-export interface ErrorFacts {
+interface ErrorFacts {
   readonly name: string;
   readonly message: string;
   readonly statusCode?: number;

@@ -11,7 +11,7 @@ import { RecentIds } from './recentIds.js';
 import { StoredValue } from './storedValue.js';
 
 /** Options of {@link HandedIds}. */
-export interface HandedIdsOptions {
+interface HandedIdsOptions {
   store: KeyValueStore;
   logger: Logger;
   /** The store key (a path that shares its store with others picks its own). */

@@ -72,7 +72,7 @@ export const baileysKeepAliveIntervalMs = baileysDefaults.keepAliveIntervalMs;
  * counted over the reply's whole life): with the default 8 that is 10, the `bounded`
  * property's limit per reply.
  */
-export const resendAttemptsMax = 2;
+const resendAttemptsMax = 2;
 
 /**
  * Sends of one reply the server may refuse with 429 (`rate-overlimit`), apart from its other

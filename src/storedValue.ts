@@ -7,7 +7,7 @@
 import type { KeyValueStore, Logger } from './ports.js';
 
 /** Options of {@link StoredValue}. */
-export interface StoredValueOptions {
+interface StoredValueOptions {
   store: KeyValueStore;
   logger: Logger;
   /** The store key (a path that shares its store with others picks its own). */

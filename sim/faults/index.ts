@@ -137,23 +137,6 @@ export class FaultRegistry {
 export const builtInFaults = new FaultRegistry(Object.values(faultModules));
 
 export type { AnyFaultModule, FaultModule, FaultTarget, FaultLink } from './fault.js';
-export type { CutKind, FaultEventBase, FaultStepBase } from './fault.js';
-export type { ConnectVerdict, RuleStages, QueryKind } from './ruleStages.js';
+export type { FaultEventBase } from './fault.js';
 export { defineFault } from './fault.js';
-export type { DropEvent } from './drop.js';
-export type { ReceiptsLostEvent } from './receiptsLost.js';
-export type { RefuseConnectsEvent } from './refuseConnects.js';
-export type { LoginFailureEvent } from './loginFailure.js';
-export type { MediaFailsEvent } from './mediaFails.js';
-export type { NackEvent } from './nack.js';
-export type { StallQueriesEvent } from './stallQueries.js';
-export type { StuckWritesEvent } from './stuckWrites.js';
-export type { UpgradeRejectedEvent } from './upgradeRejected.js';
-export type { SlowLoginEvent } from './slowLogin.js';
-export type { QueryRejectsEvent } from './queryRejects.js';
-export type { UndecryptableEvent } from './undecryptable.js';
-export type { RecipientAwayEvent } from './recipientAway.js';
-export type { LatencyEvent } from './latency.js';
-export type { BlackholeEvent } from './blackhole.js';
-export type { HealEvent } from './heal.js';
 export { blackholeAftermathMs } from './blackhole.js';

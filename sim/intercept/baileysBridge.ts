@@ -42,7 +42,7 @@ type State =
   | { mode: 'run'; makeSocket: SocketFactory };
 
 /** The process's bridge; see the module comment. */
-export class BaileysBridge {
+class BaileysBridge {
   /** One Int32: 1 while Baileys imports are redirected. Shared with the hooks thread. */
   readonly redirectBuffer = new SharedArrayBuffer(4);
   readonly #redirect = new Int32Array(this.redirectBuffer);

@@ -33,15 +33,15 @@ import { DEFAULT_CONNECTION_CONFIG } from '@whiskeysockets/baileys';
 import { simulatedAccount } from '../network/socketChannel.js';
 
 /** What `useMultiFileAuthState` resolves to. */
-export interface SimulatedAuthState {
+interface SimulatedAuthState {
   state: AuthenticationState;
   saveCreds: () => Promise<void>;
 }
 
 /** Folders one run may keep an auth state for (a limit on everything). */
-export const authFoldersMax = 100;
+const authFoldersMax = 100;
 /** Keys one auth state may hold (a limit on everything). */
-export const authKeysMax = 100_000;
+const authKeysMax = 100_000;
 
 /**
  * Fixed bytes for a fixed label: the simulated session's keys are the same in every run and
@@ -60,7 +60,7 @@ function keyPair(label: string): { private: Buffer; public: Buffer } {
  * fixed keys (the fake server checks none; rc14's draws them with curve25519, 28 ms a call), and
  * the pairing done: `me`, `registered`, one account sync.
  */
-export function pairedCreds(): AuthenticationCreds {
+function pairedCreds(): AuthenticationCreds {
   return {
     noiseKey: keyPair('noise'),
     pairingEphemeralKeyPair: keyPair('pairing'),

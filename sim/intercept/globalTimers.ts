@@ -134,7 +134,7 @@ class VirtualTimeout {
 /**
  * The clock views the globals' timers go to: the path's, and Baileys' own (see the module comment).
  */
-export interface TimerViews {
+interface TimerViews {
   readonly path: ClockView;
   readonly library: ClockView;
 }

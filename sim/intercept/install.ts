@@ -14,7 +14,7 @@ import { Patches } from './patches.js';
 import { patchRandomness } from './seededRandomness.js';
 
 /** What an intercepted run hands the interception. */
-export interface InterceptedRun {
+interface InterceptedRun {
   /**
    * The run's clock: global timers go through its send-path view (Baileys' own through its library
    * view), `Date` is its fake-timers `Date`.

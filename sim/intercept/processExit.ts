@@ -20,7 +20,7 @@ import type { ExitRecord } from '../history.js';
 import { Patches } from './patches.js';
 
 /** Thrown by a captured `process.exit`, `kill` or `abort`, to unwind the code that called it. */
-export class ProcessExitSignal extends Error {
+class ProcessExitSignal extends Error {
   override readonly name = 'ProcessExitSignal';
 }
 

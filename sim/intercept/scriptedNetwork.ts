@@ -31,7 +31,7 @@ import {
 import { installInterception } from './install.js';
 
 /** Options of a {@link ScriptedNetwork}. */
-export interface ScriptedNetworkOptions {
+interface ScriptedNetworkOptions {
   /** Seed of every random stream (network, ids, the globals' randomness); default 1. */
   seed?: number;
   /** The server drops a second copy of a message id, as WhatsApp does (default true). */
@@ -46,9 +46,9 @@ export interface ScriptedNetworkOptions {
 }
 
 /** Most virtual time one `advance` may cover: a day. */
-export const advanceMsMax = 86_400_000;
+const advanceMsMax = 86_400_000;
 /** Most scripted events one scripted run may hold (a timeline's own limit). */
-export const scriptedEventsMax = 10_000;
+const scriptedEventsMax = 10_000;
 
 /**
  * The settings a scripted run's history carries: it has no path settings, so rc14-like defaults.

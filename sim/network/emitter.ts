@@ -24,10 +24,10 @@ type Listener = (arg: never) => void;
 export type ProcessHandler = (events: Record<string, unknown>) => unknown;
 
 /** The name `ev.process` handlers are counted under in a socket's listener counts. */
-export const processListenerName = 'ev.process';
+const processListenerName = 'ev.process';
 
 /** Most listeners one event may hold before the emitter refuses more (a limit on everything). */
-export const listenersPerEventMax = 100_000;
+const listenersPerEventMax = 100_000;
 
 /** Listeners of one socket, with counts for the history. */
 export class FakeEmitter {

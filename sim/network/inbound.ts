@@ -17,7 +17,7 @@ import type { Resendable, SendPipeline } from './sendPipeline.js';
 import type { PathSocketHooks, SocketHost } from './socketHost.js';
 
 /** What an inbound part is made of. */
-export interface InboundParts {
+interface InboundParts {
   host: SocketHost;
   generation: number;
   connection: Connection;

@@ -38,7 +38,7 @@ export interface LinkEvents {
 }
 
 /** What a link is made of. */
-export interface LinkParts {
+interface LinkParts {
   host: SocketHost;
   generation: number;
   record: SocketRecord;

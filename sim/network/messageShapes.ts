@@ -21,7 +21,7 @@ export function closeUpdate(
  * the stanza's `t` (`decryptMessageNode`, `Utils/decode-wa-message.js`): when the message was
  * sent, so an offline or redelivered message carries its original time, not its delivery's.
  */
-export function inboundWaMessage(message: QueuedInbound): WAMessage {
+function inboundWaMessage(message: QueuedInbound): WAMessage {
   const timestamp = Math.floor(message.sentAt / 1000);
   // In a group every message names its sender (`handleMessage`, `Socket/messages-recv.js`).
   const direct = { remoteJid: message.chatJid, id: message.id, fromMe: false };
@@ -90,7 +90,7 @@ export function inboundUpsert(
 }
 
 /** What a sent message was, for the `WAMessage` a send resolves to. */
-export interface SentMessage {
+interface SentMessage {
   chatJid: string;
   messageId: string;
   text: string | undefined;
@@ -144,7 +144,7 @@ export function nackUpdate(
 }
 
 /** An event and its argument, as the fake emits it. */
-export type Emission =
+type Emission =
   | { event: 'messages.update'; arg: BaileysEventMap['messages.update'] }
   | { event: 'message-receipt.update'; arg: BaileysEventMap['message-receipt.update'] };
 

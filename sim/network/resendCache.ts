@@ -26,7 +26,7 @@ export interface RecentSend {
 }
 
 /** rc14's limits (`Utils/message-retry-manager.js`, `Defaults/index.js`). */
-export const resendCacheLimits = Object.freeze({
+const resendCacheLimits = Object.freeze({
   messagesMax: 512,
   ttlMs: 5 * 60_000,
   retryCountMax: 5,

@@ -11,7 +11,7 @@
  */
 
 /** Most sends waiting for the lock at once (a limit on everything; the attempts limit is lower). */
-export const sendLockWaitersMax = 1_000_000;
+const sendLockWaitersMax = 1_000_000;
 
 /** A FIFO lock over async work. */
 export class SendLock {

@@ -146,7 +146,7 @@ export interface ServerRecord {
 }
 
 /** Most surface frames counted per kind (the count saturates: a limit on everything). */
-export const nodesCountedMax = 1_000_000;
+const nodesCountedMax = 1_000_000;
 
 /** A frame as the fake socket hands it to the server. */
 export interface IncomingFrame {

@@ -48,7 +48,7 @@ import { iqError, intentionalLogoutError, missingGroupNodeError } from './surfac
 import { countCall } from './wsFacade.js';
 
 /** The account the socket acts as (rc14's `authState.creds.me`), when paired. */
-export type AccountOf = () => { id: string } | undefined;
+type AccountOf = () => { id: string } | undefined;
 
 /** The modelled methods of one socket (see the module comment). */
 export interface ModelledQueries {
@@ -74,7 +74,7 @@ export interface ModelledQueries {
 }
 
 /** Emits a socket event to the bot (for `groups.update`). */
-export type EmitToBot = (event: string, data: unknown) => void;
+type EmitToBot = (event: string, data: unknown) => void;
 
 /** The modelled methods of the socket `channel` reaches; `account` is its paired account. */
 export function modelledQueries(

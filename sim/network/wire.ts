@@ -10,7 +10,7 @@ import type { TimerHandle } from '../../src/ports.js';
 import type { ClockView } from '../clock.js';
 
 /** Which way a frame travels. */
-export type Direction = 'toServer' | 'toBot';
+type Direction = 'toServer' | 'toBot';
 
 interface Flight {
   readonly direction: Direction;
@@ -19,7 +19,7 @@ interface Flight {
 }
 
 /** Most frames in flight on one wire at once (a limit on everything). */
-export const flightsMax = 100_000;
+const flightsMax = 100_000;
 
 /** Frames in flight on one connection. */
 export class Wire {

@@ -99,7 +99,7 @@ export class FakeWebSocketClient extends EventEmitter implements WsEvents {
 /**
  * Most surface calls counted per method on one socket (a limit on everything: the count saturates).
  */
-export const surfaceCallsCountedMax = 1_000_000;
+const surfaceCallsCountedMax = 1_000_000;
 
 /**
  * `calls` with one more call of `method` (created on the first call: a socket nobody called has
