@@ -332,7 +332,7 @@ export async function replayFailure(
  * The properties a run broke: its campaign property first, then the violated ones in first-seen
  * order.
  */
-export function failedPropertyNames(
+function failedPropertyNames(
   violations: readonly Violation[],
   campaignViolation?: { property: VerdictProperty },
 ): VerdictProperty[] {
@@ -341,7 +341,7 @@ export function failedPropertyNames(
 }
 
 /** True when both lists name the same set of properties. */
-export function sameProperties(a: readonly Violation[], b: readonly Violation[]): boolean {
+function sameProperties(a: readonly Violation[], b: readonly Violation[]): boolean {
   const names = (list: readonly Violation[]) =>
     [...new Set(list.map((v) => v.property))].sort().join(',');
   return names(a) === names(b);

@@ -72,7 +72,7 @@ export function simulateAgain(
  * The simulate options of a campaign: its own, with its fault registry and progress board,
  * interception for a path that needs it, and the replies per chat it declared it takes.
  */
-export function simulateOptionsOf(
+function simulateOptionsOf(
   options: JudgeOptions,
   path: NamedSendPath,
 ): SimulateOptions | undefined {

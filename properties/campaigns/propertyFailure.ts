@@ -50,7 +50,7 @@ export interface CampaignFailure {
 }
 
 /** Options of {@link shrinkFailure}. */
-export interface ShrinkFailureOptions extends JudgeOptions {
+interface ShrinkFailureOptions extends JudgeOptions {
   /** Most simulations for the shrink (default: shrink.ts's bound). */
   simulationsMax?: number;
 }

@@ -24,7 +24,7 @@ import {
 import type { FaultRegistry } from '../../sim/faults/index.js';
 
 /** Most simulations one shrink may run: a bound on its work (the result is then not 1-minimal). */
-export const shrinkSimulationsMaxDefault = 2000;
+const shrinkSimulationsMaxDefault = 2000;
 
 /** Whether a candidate timeline still breaks the property being shrunk. */
 export type StillFails = (candidate: Timeline) => Promise<boolean>;

@@ -73,14 +73,14 @@ export interface ReplayOutcome {
 }
 
 /** What a task answers: a search result, a shrunk failure, a replay. */
-export type TaskOutcome<T extends CampaignTask> = T extends SearchTask
+type TaskOutcome<T extends CampaignTask> = T extends SearchTask
   ? SearchResult
   : T extends ShrinkTask
     ? ShrinkOutcome
     : ReplayOutcome;
 
 /** How {@link runTask} reports and where it runs. */
-export interface TaskHooks extends ServeHooks {
+interface TaskHooks extends ServeHooks {
   /** The path `task.pathSpec` names, already loaded. */
   sendPath?: NamedSendPath;
 }

@@ -201,7 +201,7 @@ export interface Bystander {
 }
 
 /** Bounds of generated timelines (also what shrinking heads toward: the minimums). */
-export const generatorLimits = Object.freeze({
+const generatorLimits = Object.freeze({
   chatsMax: generatorChatsMax,
   stepsMax: 40,
   burstMax: 12,
@@ -229,7 +229,7 @@ export const reconnectChoices: readonly ReconnectPolicy[] = [
 ];
 
 /** Reply deadlines the swarm chooses among. */
-export const replyDeadlineChoicesMs: readonly number[] = [120_000, 60_000, 30_000];
+const replyDeadlineChoicesMs: readonly number[] = [120_000, 60_000, 30_000];
 
 /**
  * The run's settings: the swarm's draws, with the send path's own settings (`declared`) in place
@@ -355,7 +355,7 @@ const inboundKindArb: fc.Arbitrary<InboundKind> = fc.oneof(
 /**
  * What a run with repeated texts has its plain-text messages say; a scene's messages say the first.
  */
-export const repeatedPhrases: readonly string[] = Object.freeze(['hi', 'ok', 'thanks']);
+const repeatedPhrases: readonly string[] = Object.freeze(['hi', 'ok', 'thanks']);
 
 /** Inbound messages arriving together (one `messages.upsert`). */
 const batchArb = fc.oneof(
@@ -390,7 +390,7 @@ function faultStepArb(
  * finale scene at once. A stuck write most: rc14 never writes its frame, so only the heal rule
  * tells a path that waits for a new socket after its 408 (outages refuse and blackhole too).
  */
-export const finaleSceneWeights: ReadonlyMap<string, number> = new Map([
+const finaleSceneWeights: ReadonlyMap<string, number> = new Map([
   ['drop', 6],
   ['stuckWrites', 8],
   ['stallQueries', 2],
@@ -398,9 +398,6 @@ export const finaleSceneWeights: ReadonlyMap<string, number> = new Map([
   ['blackhole', 1],
   ['upgradeRejected', 1],
 ]);
-
-/** The fault kinds of {@link finaleSceneWeights}. */
-export const lingeringFaultKinds: ReadonlySet<string> = new Set(finaleSceneWeights.keys());
 
 const withGap = <T extends object>(arb: fc.Arbitrary<T>): fc.Arbitrary<T & { gapMs: number }> =>
   fc.tuple(gapArb, arb).map(([gapMs, step]) => ({ gapMs, ...step }));

@@ -79,7 +79,7 @@ export interface HungUploadEpisode {
 export type Episode = LateRetryEpisode | GroupRefusalEpisode | HungUploadEpisode;
 
 /** Bounds of episodes. */
-export const episodeLimits = Object.freeze({
+const episodeLimits = Object.freeze({
   /** Replies to the group's message in a refusal, at most. */
   groupRepliesMax: 3,
   /** A reply is asked this long after the message it answers. */
@@ -142,12 +142,12 @@ const lostSocketKinds: Record<NewSocketVia, string | undefined> = {
  * How long after a reply is asked on a quiet network its frame has reached the server, at the
  * latest: a connect and login still under way, the chat's device queries, the write, the trip.
  */
-export function writtenWithinMs(latencyMs: number): number {
+function writtenWithinMs(latencyMs: number): number {
   return 12 * latencyMs + 1000;
 }
 
 /** When a late retry episode's reply is asked, its socket lost and its retry receipt sent. */
-export interface LateRetryPlan {
+interface LateRetryPlan {
   /** The undecryptable fault, just before the reply: its frame is the chat's next one. */
   faultAt: number;
   replyAt: number;
@@ -192,7 +192,7 @@ export function planLateRetry(
 }
 
 /** When a group refusal's fault comes, its replies are asked, and the group's next message. */
-export interface GroupRefusalPlan {
+interface GroupRefusalPlan {
   refusedAt: number;
   replyAts: number[];
   /**
@@ -222,7 +222,7 @@ export function planGroupRefusal(
 }
 
 /** When a hung upload's fault comes and its replies are asked, and when the episode is over. */
-export interface HungUploadPlan {
+interface HungUploadPlan {
   hangsAt: number;
   /** The window lasts past the upload's start however slow the link (at least that long). */
   hangsForMs: number;

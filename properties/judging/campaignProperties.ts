@@ -42,7 +42,7 @@ export type CampaignPropertyName = (typeof campaignPropertyNames)[number];
  * means for a user and the typical `fix` in a send path (one line each, shown under a failure
  * of it), as a checker's (checker.ts).
  */
-export interface CampaignPropertyTexts {
+interface CampaignPropertyTexts {
   readonly definition: string;
   readonly meaning: string;
   readonly fix: string;
@@ -88,14 +88,6 @@ export const campaignPropertyTexts: Readonly<Record<CampaignPropertyName, Campai
       fix: 'Never busy-wait for time to pass: await a timer instead, and bound every loop.',
     },
   });
-
-/** Each campaign property's definition, in one sentence (for docs and the CLI). */
-export const campaignPropertyDefinitions: Readonly<Record<CampaignPropertyName, string>> =
-  Object.freeze(
-    Object.fromEntries(
-      campaignPropertyNames.map((name) => [name, campaignPropertyTexts[name].definition]),
-    ) as Record<CampaignPropertyName, string>,
-  );
 
 /** Where a stalled run stood when the watchdog stopped it. */
 export interface StallRecord {

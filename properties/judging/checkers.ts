@@ -27,7 +27,7 @@ import { terminalRespected } from './properties/terminalRespected.js';
 import { propertyNames, type PropertyName } from './propertyNames.js';
 
 export type { Checker, Violation } from './checker.js';
-export { HistoryIndex, isOutsideTerminalClose } from './historyIndex.js';
+export { HistoryIndex } from './historyIndex.js';
 export { judgeable, unmodelledLine } from './harnessLimit.js';
 export { defaultBoundLimits, type BoundLimits } from './boundLimits.js';
 export { connectSeries } from './properties/bounded.js';

@@ -19,7 +19,7 @@ export interface FaultCount {
 export type FaultCoverage = Record<FaultKind, FaultCount>;
 
 /** A reply requested within this long after a fault still had to deal with its aftermath. */
-export const aftermathMs = 5000;
+const aftermathMs = 5000;
 
 /** Empty counts for every swarm kind of `faults`. */
 export function emptyCoverage(faults: FaultRegistry = builtInFaults): FaultCoverage {
@@ -31,7 +31,7 @@ export function emptyCoverage(faults: FaultRegistry = builtInFaults): FaultCover
  * within {@link aftermathMs} after it, so the send path had to survive it. A fault module may
  * state its own (`coverage.mattered`).
  */
-export function replyMetFault(at: number, history: History): boolean {
+function replyMetFault(at: number, history: History): boolean {
   return history.requests.some((r) => {
     if (r.kind === 'composing' || r.calledAt === undefined) return false;
     const settledAt = r.settledAt ?? history.endedAt;

@@ -49,7 +49,7 @@ export function addExercise(counts: ExerciseCounts, more: ExerciseCounts): void 
 }
 
 /** The `exercised` verdict of a campaign's counts: held, failed, or not judged (too few runs). */
-export interface ExercisedVerdict {
+interface ExercisedVerdict {
   /** False only when the campaign gave enough runs and the path did nothing with them. */
   held: boolean;
   /** The campaign had enough runs to judge. */

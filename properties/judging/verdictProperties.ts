@@ -53,11 +53,6 @@ export function isRunProperty(name: VerdictProperty): name is PropertyName {
   return (propertyNames as readonly string[]).includes(name);
 }
 
-/** Whether `name` names a property the verdict knows. */
-export function isVerdictProperty(name: string): name is VerdictProperty {
-  return (verdictPropertyNames as readonly string[]).includes(name);
-}
-
 /** Rank of a property in {@link lossOrder}: lower is worse for a user. */
 export function lossRank(name: VerdictProperty): number {
   return (lossOrder as readonly VerdictProperty[]).indexOf(name);

@@ -21,7 +21,7 @@ import { baileysBridge } from '../../sim/intercept/baileysBridge.js';
 import { withSocketStubs, type SocketStubs } from '../../sim/network/socketSurface.js';
 
 /** The exports of an as-written module the harness uses (the public contract: src/asWritten.ts). */
-export type AsWrittenEntry = AsWrittenModule;
+type AsWrittenEntry = AsWrittenModule;
 
 /**
  * A seam factory whose sockets carry `socketStubs` (the module's answers for unmodelled socket

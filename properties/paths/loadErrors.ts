@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { CapturedExit } from '../../sim/intercept/processExit.js';
 
 /** A place in a file, `file:line:column` (1-based line and column). */
-export function place(file: string, line: number, column: number, cwd: string): string {
+function place(file: string, line: number, column: number, cwd: string): string {
   return `${shownFile(file, cwd)}:${line}:${column}`;
 }
 

@@ -21,13 +21,13 @@ export const settingsExportName = 'sendPathSettings';
  * The settings the generator varies when a path does not declare them (the checkers then judge by
  * the generated values).
  */
-export const generatedSettingNames = ['replyDeadlineMs', 'reconnect'] as const;
+const generatedSettingNames = ['replyDeadlineMs', 'reconnect'] as const;
 
 /** A setting the generator varies unless declared. */
-export type GeneratedSettingName = (typeof generatedSettingNames)[number];
+type GeneratedSettingName = (typeof generatedSettingNames)[number];
 
 /** Most requests of one chat a path may declare it takes at once. */
-export const repliesPerChatMaxLimit = 1000;
+const repliesPerChatMaxLimit = 1000;
 
 /**
  * The declaration's schema: any of a timeline config's fields, each complete, and how many
@@ -90,7 +90,7 @@ export function settingsLine(declared: SendPathSettings | undefined): string {
 }
 
 /** The declared settings in words (empty when none). */
-export function describeSettings(settings: SendPathSettings): string {
+function describeSettings(settings: SendPathSettings): string {
   const parts: string[] = [];
   if (settings.replyDeadlineMs !== undefined)
     parts.push(`reply deadline ${settings.replyDeadlineMs} ms`);

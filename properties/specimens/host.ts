@@ -47,7 +47,7 @@ export type SpecimenSend = (
  * How inbound messages reach the bot. {@link correctHandover} is right; a specimen may break one
  * rule.
  */
-export interface HandoverRules {
+interface HandoverRules {
   /**
    * `messages.upsert` types handed over: rc14 delivers offline messages and redeliveries as
    * `append`.
@@ -90,13 +90,13 @@ export const correctHandover: Readonly<HandoverRules> = Object.freeze({
 });
 
 /** Message ids remembered for deduplication, at most (the oldest are forgotten first). */
-export const handedIdsMax = 10_000;
+const handedIdsMax = 10_000;
 
 /** Of those, the newest kept in the store across restarts (as the reference keeps them). */
-export const handedIdsPersisted = 1000;
+const handedIdsPersisted = 1000;
 
 /** The one thing a specimen changes besides its send function (all optional). */
-export interface SpecimenOptions {
+interface SpecimenOptions {
   /** Rules of the inbound handover that differ from {@link correctHandover}. */
   handover?: Partial<HandoverRules>;
   /** The socket factory the supervisor connects through, built from the host's. */
@@ -294,7 +294,7 @@ export function forwardingSocket(socket: SocketLike, overrides: Partial<SocketLi
 }
 
 /** How a specimen's retry loop behaves; each specimen changes one of these. */
-export interface RetryPolicy {
+interface RetryPolicy {
   attemptsMax: number;
   /** Id for every attempt; `fresh` lets Baileys mint a new id per attempt (the fresh-id bug). */
   ids?: 'stable' | 'fresh';
@@ -332,7 +332,7 @@ export interface RetryPolicy {
  * wait for a newer socket. A socket Baileys is ending answers 428 at once until its close comes,
  * up to ws's 30 s close timeout later: retrying on it would spend every attempt in an instant.
  */
-export function referenceRetryRule(err: unknown, live: LiveSocket, ctx: SpecimenContext): number {
+function referenceRetryRule(err: unknown, live: LiveSocket, ctx: SpecimenContext): number {
   const closeHeard = ctx.supervisor.isClosed(live.generation);
   const kind = classifySendError(err, { closeHeard });
   if (kind === 'terminal') throw err;
@@ -371,7 +371,7 @@ export async function sendWithRetry(
  * How a specimen resends what a closing socket may have swallowed: the reference's rule, with a
  * knob to break.
  */
-export interface ResendRule {
+interface ResendRule {
   /**
    * How long after its write a reply is held: a close within it sends the reply again on the next
    * socket.
@@ -390,7 +390,7 @@ export interface ResendRule {
 }
 
 /** Written replies held at once for a resend, at most (the oldest are dropped first). */
-export const heldRepliesMax = 1000;
+const heldRepliesMax = 1000;
 
 interface HeldReply {
   chatJid: string;

@@ -15,7 +15,7 @@ import type { SendPathFactory, SimEnv, SocketLike } from '../../src/ports.js';
 import { resendingPath } from './host.js';
 
 /** The path's own send timeout: a common choice, well under rc14's 60 s query timeout. */
-export const ownSendTimeoutMs = 10_000;
+const ownSendTimeoutMs = 10_000;
 
 /** Thrown when a send outlasts {@link ownSendTimeoutMs}. */
 class OwnTimeoutError extends Error {

@@ -20,9 +20,9 @@ const property = 'chat-independence';
  * A reply whose first attempt began within {@link independenceSlackMs} of its turn was not held
  * up behind anything, whatever the network then did to it.
  */
-export const independenceSlackMs = 10_000;
+const independenceSlackMs = 10_000;
 /** One-way latencies a fault-free send may take (see {@link independenceSlackMs}). */
-export const latencyFactor = 10;
+const latencyFactor = 10;
 
 /** A reply the property judges: its turn, and the end of the window it must be visible by. */
 interface Judged {
