@@ -5,7 +5,7 @@
  */
 
 /** Something text can be written to. */
-export interface TextSink {
+interface TextSink {
   write(text: string): unknown;
 }
 

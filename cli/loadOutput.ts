@@ -8,7 +8,7 @@ import type { NamedSendPath } from '../properties/paths/sendPaths.js';
 import { redactText } from '../report/redact.js';
 
 /** Most lines shown; the rest are counted. */
-export const loadOutputLinesShown = 20;
+const loadOutputLinesShown = 20;
 
 const marks = { stdout: '|', stderr: '!' } as const;
 

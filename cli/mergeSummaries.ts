@@ -127,7 +127,7 @@ interface Shard {
 }
 
 /** Most summaries one merge reads (the most shards a campaign may have). */
-export const mergeInputsMax = 1000;
+const mergeInputsMax = 1000;
 
 /**
  * Merges the summaries of every shard of one campaign; throws a {@link UsageError} naming what does

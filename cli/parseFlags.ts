@@ -17,10 +17,10 @@ export const runsMax = 10_000_000;
 export const seedMax = 0xffff_ffff;
 
 /** Longest accepted `--time-budget`: a day (a CI job that wants more should split the campaign). */
-export const timeBudgetMsMax = 86_400_000;
+const timeBudgetMsMax = 86_400_000;
 
 /** Most accepted `--workers`. */
-export const workersMax = 64;
+const workersMax = 64;
 
 /**
  * Shortest accepted `--run-timeout`: below it a garbage collection pause could look like a stall.
@@ -45,7 +45,7 @@ function shown(text: string): string {
 }
 
 /** A whole number from `min` to `max` given as decimal digits; `flag` names it in errors. */
-export function parseWholeNumber(flag: string, text: string, min: number, max: number): number {
+function parseWholeNumber(flag: string, text: string, min: number, max: number): number {
   const value = /^\d{1,16}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
     throw new UsageError(
@@ -182,7 +182,7 @@ export function parsePropertyList(flag: string, text: string): string[] {
 }
 
 /** How a summary is printed: for people, as one JSON object, or as JUnit XML for CI test views. */
-export const reporters = ['text', 'json', 'junit'] as const;
+const reporters = ['text', 'json', 'junit'] as const;
 
 /** One of {@link reporters}. */
 export type Reporter = (typeof reporters)[number];

@@ -6,7 +6,7 @@ import cliProgress from 'cli-progress';
 import type { Io } from './io.js';
 
 /** Receives run counts as a campaign advances. */
-export interface Progress {
+interface Progress {
   /** `runsDone` generated runs have finished. */
   update(runsDone: number): void;
   /** The campaign is over: clear the bar (a bar left on screen would garble the summary). */

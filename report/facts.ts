@@ -21,10 +21,10 @@ import { redactText } from './redact.js';
 import { processFacts } from './processFacts.js';
 import type { Fact, FactSource, FactTone } from './fact.js';
 
-export type { Fact, FactSource, FactTone } from './fact.js';
+export type { Fact, FactTone } from './fact.js';
 
 /** Most lines a fact list holds; a longer run is cut (the count of the rest is kept). */
-export const factsMax = 2000;
+const factsMax = 2000;
 
 /** A bounded fact list: the first {@link factsMax} lines and how many were left out. */
 export interface FactList {
@@ -58,7 +58,7 @@ export function describeEvent(event: TimelineEvent, faults: FaultRegistry = buil
 /**
  * The tone of a timeline event: network faults fail, `heal` is ok, the bot's actions are neutral.
  */
-export function eventTone(event: TimelineEvent, faults: FaultRegistry = builtInFaults): FactTone {
+function eventTone(event: TimelineEvent, faults: FaultRegistry = builtInFaults): FactTone {
   const module = faults.get(event.do);
   if (module === undefined) return 'neutral';
   return module.draw.tone === 'heal' ? 'ok' : 'fail';
@@ -78,7 +78,7 @@ export function attemptTone(attempt: AttemptRecord): FactTone {
 }
 
 /** Tone of a request's outcome (`pending` = never settled, shown as a failure). */
-export function requestTone(request: RequestRecord): FactTone {
+function requestTone(request: RequestRecord): FactTone {
   if (request.outcome === 'ok') return 'ok';
   if (request.outcome === 'info') return 'info';
   return 'fail';

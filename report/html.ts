@@ -33,7 +33,7 @@ import { timeScale, type TimeScale } from './scale.js';
 import { formatDurationMs, violatedProperties } from './text.js';
 
 /** What the report shows. */
-export interface ReportInput {
+interface ReportInput {
   /** Failure file name as the user gave it. */
   fileLabel: string;
   /** Send path replayed. */
@@ -58,7 +58,7 @@ export interface ReportInput {
 }
 
 /** Lanes drawn per kind; a run with more is summarised (the event table still lists it all). */
-export const reportLimits = Object.freeze({
+const reportLimits = Object.freeze({
   socketLanesMax: 40,
   requestLanesMax: 60,
   attemptMarksMax: 3000,
@@ -92,7 +92,7 @@ const px = (n: number): string => (Math.round(n * 10) / 10).toString();
  * Every kind of mark and band the chart draws, with what the legend calls it. A mark drawn
  * carries its kind as `data-mark`; the legend shows a sample of each.
  */
-export const markKinds = Object.freeze({
+const markKinds = Object.freeze({
   'fault-band': 'network fault lasting a while',
   'slow-band': 'slow network (latency)',
   'heal-band': 'network healing',
@@ -127,7 +127,7 @@ export const markKinds = Object.freeze({
 } satisfies Record<string, string>);
 
 /** One kind of mark or band. */
-export type MarkKind = keyof typeof markKinds;
+type MarkKind = keyof typeof markKinds;
 
 const markAttr = (kind: MarkKind): string => ` data-mark="${kind}"`;
 

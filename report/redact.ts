@@ -6,7 +6,7 @@
 import { redactJidsInText } from '../src/redact.js';
 
 /** Longest text shown: one runaway error message must not flood a terminal or a report. */
-export const shownTextLengthMax = 2000;
+const shownTextLengthMax = 2000;
 
 /** `text` with every JID or phone-number-like run of digits redacted, bounded in length. */
 export function redactText(text: string): string {

@@ -6,7 +6,7 @@
  */
 
 /** A compressed idle gap: real times and the real duration left out. */
-export interface AxisBreak {
+interface AxisBreak {
   fromMs: number;
   toMs: number;
 }

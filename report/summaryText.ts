@@ -12,7 +12,7 @@ import { explanationLines, formatDurationMs, formatViolation } from './text.js';
 import type { CampaignSummary, FailureSummary, PropertyRow } from './verdict.js';
 
 /** Most violation lines printed for one failure; the failure file holds them all. */
-export const violationLinesMax = 12;
+const violationLinesMax = 12;
 
 /** The whole summary, one line per entry (stdout of `run`, `audit` and `merge`). */
 export function formatSummary(summary: CampaignSummary): string[] {

@@ -44,7 +44,7 @@ const toneMarks: Record<Fact['tone'], string> = {
 };
 
 /** One fact as a line; timeline events are marked `▶` so the script stands out from its effects. */
-export function formatFactLine(fact: Fact): string {
+function formatFactLine(fact: Fact): string {
   const time = `${String(fact.atMs).padStart(timeColumnWidth)} ms`;
   const tone = fact.source === 'event' ? '    ' : toneMarks[fact.tone];
   return `${time}  ${sourceMarks[fact.source]} ${tone} ${fact.text}`;

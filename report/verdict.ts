@@ -60,7 +60,7 @@ export interface PropertyRow {
 }
 
 /** A harness limit as a summary reports it: the record and the one line that names it. */
-export interface HarnessLimitSummary extends HarnessLimit {
+interface HarnessLimitSummary extends HarnessLimit {
   message: string;
 }
 
@@ -104,7 +104,7 @@ export interface FailureSummary {
 }
 
 /** Fired / mattered counts per fault kind. */
-export type CoverageSummary = Record<string, { fired: number; mattered: number }>;
+type CoverageSummary = Record<string, { fired: number; mattered: number }>;
 
 /** One chunk's totals, as a shard summary records them for `merge`. */
 export interface ChunkSummary extends Omit<RunTotals, 'coverage'> {
@@ -118,7 +118,7 @@ export interface ChunkSummary extends Omit<RunTotals, 'coverage'> {
 /**
  * What a `--shard k/n` summary adds: enough for `merge` to rebuild the whole campaign's summary.
  */
-export interface ShardSummary {
+interface ShardSummary {
   /** 1-based shard number k. */
   index: number;
   /** Shards in all, n. */
@@ -132,7 +132,7 @@ export interface ShardSummary {
 }
 
 /** Which settings a campaign judged by. */
-export interface SettingsSummary {
+interface SettingsSummary {
   /** What the path declared as its own (`sendPathSettings`), if anything. */
   declared?: SendPathSettings;
   /** Settings the generator varied, which the checkers judged by. */
@@ -245,7 +245,7 @@ export function summarize(
 }
 
 /** The failure summary of one shrunk failure, with its file if one was written. */
-export function failureSummaryOf(
+function failureSummaryOf(
   found: CampaignFailure,
   runsViolated: number,
   written?: WrittenFile,
@@ -370,7 +370,7 @@ export function summaryOf(
 }
 
 /** A harness limit with the line that names it (redacted), the run counted over the campaign. */
-export function harnessLimitSummaryOf(
+function harnessLimitSummaryOf(
   limit: HarnessLimit,
   path: string,
   seed: number,
@@ -514,7 +514,7 @@ function coverageOf(coverage: CoverageSummary): CoverageSummary {
 }
 
 /** The part a shard's summary adds, from its merged chunks. */
-export interface ShardRun {
+interface ShardRun {
   shard: CampaignShard;
   version: string;
   chunkRuns: number;
@@ -532,7 +532,7 @@ function shardSummaryOf(shard: ShardRun): ShardSummary {
 }
 
 /** A chunk's totals for a shard summary. */
-export function chunkSummaryOf({ index, result }: ChunkResult): ChunkSummary {
+function chunkSummaryOf({ index, result }: ChunkResult): ChunkSummary {
   const chunk: ChunkSummary = {
     index,
     runs: result.runs,

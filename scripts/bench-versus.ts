@@ -151,7 +151,7 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /** What {@link measureVersus} measures, and how. */
-export interface VersusOptions {
+interface VersusOptions {
   /** The other checkout's directory. */
   other: string;
   /** Measured seconds (after the warm-up). */
@@ -165,7 +165,7 @@ export interface VersusOptions {
 }
 
 /** Both sides' rates over the same blocks, and the ratio this / other. */
-export interface VersusResult {
+interface VersusResult {
   other: string;
   here: string;
   /** Header line: what was run, how, how many blocks. */

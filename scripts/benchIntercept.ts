@@ -41,7 +41,7 @@ export function replyTimelines(): Timeline[] {
 }
 
 /** Runs judged per second of `path` over `set`, for `wallMs` after `warmUpMs` of the same. */
-export async function runsPerSecond(
+async function runsPerSecond(
   path: NamedSendPath,
   set: readonly Timeline[],
   wallMs: number,

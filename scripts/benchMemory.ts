@@ -21,7 +21,7 @@ const chats = 100;
 const queuedMax = 1_000_000;
 
 /** What {@link measureQueuedReplies} found. */
-export interface QueuedRepliesReport {
+interface QueuedRepliesReport {
   queued: number;
   heapDeltaBytes: number;
   /** Error name of the reply past `maxPending` ('accepted' if it was not refused). */

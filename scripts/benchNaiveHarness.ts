@@ -30,7 +30,7 @@ interface SteppedClock {
  * `VirtualClock.prototype.run`, naïve edition: same stop rules as the real loop (done, limit,
  * quiescent after one idle turn), but each step is `await fake.nextAsync()`.
  */
-export async function naiveRun(this: SteppedClock, isDone: () => boolean): Promise<void> {
+async function naiveRun(this: SteppedClock, isDone: () => boolean): Promise<void> {
   const nextAsync = this.fake.nextAsync;
   if (nextAsync === undefined)
     throw new Error('benchNaiveHarness must be imported before sim/clock.ts');

@@ -53,7 +53,7 @@ export function readmeExample(readme: string): string | undefined {
 }
 
 /** `readme` with `example` between the markers. */
-export function withExample(readme: string, example: string): string {
+function withExample(readme: string, example: string): string {
   const from = readme.indexOf(begin);
   const to = readme.indexOf(end);
   if (from < 0 || to < from) throw new Error(`README.md has no ${begin} … ${end} markers`);

@@ -25,7 +25,7 @@ import { failingRunLines, replayLine } from './failureText.js';
 import type { ResolvedSuiteOptions } from './options.js';
 
 /** What a suite's campaign found. */
-export interface SendPathCheck {
+interface SendPathCheck {
   /** Every property held and every run was deterministic. */
   passed: boolean;
   /** Generated runs made. */

@@ -22,7 +22,7 @@ export const sendPathSuiteDefaults = Object.freeze({
 });
 
 /** Longest `timeBudgetMs`: a day, as the CLI's `--time-budget`. */
-export const suiteTimeBudgetMsMax = 86_400_000;
+const suiteTimeBudgetMsMax = 86_400_000;
 
 /** Options of `describeSendPath`. */
 export interface SendPathSuiteOptions {

@@ -103,7 +103,7 @@ function factoryFor(
 }
 
 /** What replaying one failure file found. */
-export interface FailureFileCheck {
+interface FailureFileCheck {
   /** No property is violated now. */
   passed: boolean;
   /** The message of the failing test (empty when it passed). */
