@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Absolute path of the bin under test. */
-export const binPath = fileURLToPath(new URL('../../bin/baileys-sim.js', import.meta.url));
+const binPath = fileURLToPath(new URL('../../bin/baileys-sim.js', import.meta.url));
 
 /** What one CLI invocation did. */
 export interface CliResult {

@@ -22,7 +22,7 @@ import { listenerErrorMessage, messageIdFor, scriptedPath } from './scriptedPath
 import { inboundText, type Trace } from './trace.js';
 
 /** The timeline events for a scenario's faults, and the faults the fake has no event for. */
-export interface FakeTimeline {
+interface FakeTimeline {
   events: TimelineEvent[];
   /** one line per fault the timeline cannot express: `steps[i] <do>: <missing capability>` */
   unsupported: string[];
@@ -245,7 +245,7 @@ export function timelineOf(events: TimelineEvent[]): unknown {
 }
 
 /** A fake run: the trace and the timeline faults it could not express (run anyway without them). */
-export interface FakeRun {
+interface FakeRun {
   trace: Trace;
   unsupported: string[];
 }

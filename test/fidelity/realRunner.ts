@@ -42,12 +42,12 @@ export function realJids(scenario: Scenario): (chat: string) => string {
 }
 
 /** The id the server gives inbound `msg`. */
-export function inboundIdFor(msg: string): string {
+function inboundIdFor(msg: string): string {
   return `3A${Buffer.from(msg).toString('hex').toUpperCase().padEnd(18, '0').slice(0, 18)}`;
 }
 
 /** A real run: the trace and the server (closed) for further assertions. */
-export interface RealRun {
+interface RealRun {
   trace: Trace;
   server: WaServer;
 }
@@ -57,7 +57,7 @@ export interface RealRun {
  * (Baileys verifies the server's certificates with the pure-JS curve25519); several starting at
  * once on a loaded machine stretch each other's logins past the scenario's first steps.
  */
-export const startSpacingMs = 300;
+const startSpacingMs = 300;
 let nextStartAt = 0;
 
 async function startSlot(): Promise<void> {

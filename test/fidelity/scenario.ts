@@ -10,7 +10,7 @@
 import { z } from 'zod';
 
 /** Limits: scenarios are short by design (the real side runs on the wall clock). */
-export const scenarioLimits = Object.freeze({
+const scenarioLimits = Object.freeze({
   stepsMax: 100,
   /** Latest step or end time: two minutes. */
   atMsMax: 120_000,
@@ -160,9 +160,9 @@ const stepSchemas = {
 } as const;
 
 /** Every step kind, client actions first. */
-export const stepKinds = Object.freeze(Object.keys(stepSchemas) as (keyof typeof stepSchemas)[]);
+const stepKinds = Object.freeze(Object.keys(stepSchemas) as (keyof typeof stepSchemas)[]);
 /** One step kind. */
-export type StepKind = (typeof stepKinds)[number];
+type StepKind = (typeof stepKinds)[number];
 /** Steps the scripted send path performs; every other kind is a server / network fault. */
 export const clientStepKinds: ReadonlySet<StepKind> = new Set<StepKind>([
   'connect',
@@ -176,13 +176,11 @@ export type Step = { [K in StepKind]: z.infer<(typeof stepSchemas)[K]> }[StepKin
 /** A step of kind `K`. */
 export type StepOf<K extends StepKind> = Extract<Step, { do: K }>;
 /** A client action. */
-export type ClientStep = StepOf<'connect' | 'send' | 'end' | 'presence'>;
+type ClientStep = StepOf<'connect' | 'send' | 'end' | 'presence'>;
 /** A server / network fault. */
 export type FaultStep = Exclude<Step, ClientStep>;
 /** The socket settings of a scenario. */
-export type SocketSettings = z.infer<typeof socketSchema>;
-/** What the loopback server does with the next connect. */
-export type ConnectPlanSpec = z.infer<typeof connectPlan>;
+type SocketSettings = z.infer<typeof socketSchema>;
 
 /** The steps of a scenario about messages: inbound ones, and what happens to a send. */
 export type MessageStep = Extract<

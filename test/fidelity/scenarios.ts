@@ -40,7 +40,7 @@ export const socket = Object.freeze({
 });
 
 /** From `makeWASocket` to `connection: 'open'` on the loopback server. */
-export const loginMs = 250;
+const loginMs = 250;
 /**
  * Extra tolerance on what follows a login: its key agreement and signatures (client and server
  * run in the same process) take 100-300 ms on an idle machine and up to a second when other
@@ -48,7 +48,7 @@ export const loginMs = 250;
  */
 const loginSlackMs = 1000;
 /** From a send's resolution to its own echo (`messages.upsert` `append`). */
-export const echoMs = 100;
+const echoMs = 100;
 /** From a send call to its resolution when every iq is answered at once. */
 const writeMs = 30;
 /** From the server's push to `messages.upsert`. */
@@ -56,7 +56,7 @@ const upsertMs = 50;
 /** From `open` to the upsert of a message delivered offline (the offline node processor). */
 const offlineUpsertMs = 100;
 /** ws's close timeout (`ws/lib/constants.js` `CLOSE_TIMEOUT`, used by `setCloseTimer`). */
-export const wsCloseTimeoutMs = 30_000;
+const wsCloseTimeoutMs = 30_000;
 /** Baileys notices a silent link 5-7 s after its last frame with a 1 s keep-alive: the middle. */
 const keepAliveNoticeMs = 6000;
 
@@ -211,7 +211,7 @@ const scenario = (raw: Omit<Scenario, 'socket'>): Scenario => parseScenario({ so
  * `upsertMessage(fullMsg, 'append')` on the next tick, flushed 100 ms later). An inbound comes as
  * `notify`.
  */
-export const healthySession: FidelityCase = {
+const healthySession: FidelityCase = {
   scenario: scenario({
     name: 'healthy-session',
     endAt: 3000,
@@ -238,7 +238,7 @@ export const healthySession: FidelityCase = {
  * after the write, 400 ms *before* its frame reaches the server. A later send to the same chat
  * pays the round trips again (empty device lists are not cached, see {@link healthySession}).
  */
-export const latency: FidelityCase = {
+const latency: FidelityCase = {
   scenario: scenario({
     name: 'latency',
     endAt: 7600,
@@ -276,7 +276,7 @@ export const latency: FidelityCase = {
  * and the write goes ahead after two query timeouts), and its frame is lost. A send after the
  * notice (r3) is rejected 428 `Connection Closed` at once (`sendRawMessage`: ws is CLOSING).
  */
-export const silentLink: FidelityCase = {
+const silentLink: FidelityCase = {
   long: true,
   scenario: scenario({
     name: 'silent-link',
@@ -310,7 +310,7 @@ export const silentLink: FidelityCase = {
  * `end()` on a silent link: `close` (with no error, as `end(undefined)`) comes 30 s later (ws's
  * close timeout); a send in between is rejected 428 at once.
  */
-export const endOnSilentLink: FidelityCase = {
+const endOnSilentLink: FidelityCase = {
   long: true,
   scenario: scenario({
     name: 'end-on-silent-link',
@@ -334,7 +334,7 @@ export const endOnSilentLink: FidelityCase = {
  * and a connect after the blackhole works. The reply sent into it resolves and is lost; the next
  * socket opens only after ws's close timeout.
  */
-export const blackholeThenReconnect: FidelityCase = {
+const blackholeThenReconnect: FidelityCase = {
   long: true,
   scenario: scenario({
     name: 'blackhole-then-reconnect',
@@ -363,7 +363,7 @@ export const blackholeThenReconnect: FidelityCase = {
  * with 408 `WebSocket Error (Opening handshake has timed out)`. The first connect after the
  * blackhole opens.
  */
-export const connectIntoBlackhole: FidelityCase = {
+const connectIntoBlackhole: FidelityCase = {
   scenario: scenario({
     name: 'connect-into-blackhole',
     endAt: 6000,
@@ -390,7 +390,7 @@ export const connectIntoBlackhole: FidelityCase = {
  * empty and the frame is written anyway, after two `defaultQueryTimeoutMs`. No 408 reaches the
  * caller.
  */
-export const usyncStalled: FidelityCase = {
+const usyncStalled: FidelityCase = {
   scenario: scenario({
     name: 'usync-stalled',
     endAt: 4500,
@@ -421,7 +421,7 @@ export const usyncStalled: FidelityCase = {
  * (not an Error), and the frame is never written. A send written before the close stays resolved.
  * The socket closes 428 `Connection Terminated` (`ws.on('close')`, `Socket/socket.js`).
  */
-export const inFlightAtTcpClose: FidelityCase = {
+const inFlightAtTcpClose: FidelityCase = {
   scenario: scenario({
     name: 'in-flight-at-tcp-close',
     endAt: 3000,
@@ -444,7 +444,7 @@ export const inFlightAtTcpClose: FidelityCase = {
  * As {@link inFlightAtTcpClose} with a TCP reset (RST): the same 1006 and 428 (ws reports no
  * error for it); with a WebSocket close frame without a code: 1005.
  */
-export const inFlightAtOtherCloses: FidelityCase[] = (
+const inFlightAtOtherCloses: FidelityCase[] = (
   [
     ['in-flight-at-tcp-reset', 'reset', 1006],
     ['in-flight-at-ws-close', 'wsClose', 1005],
@@ -471,7 +471,7 @@ export const inFlightAtOtherCloses: FidelityCase[] = (
  * only before its write: dropped during its pre-write usync round trip, the send rejects with the
  * bare close code 1006 and writes nothing.
  */
-export const dropDuringPreWrite: FidelityCase = {
+const dropDuringPreWrite: FidelityCase = {
   scenario: scenario({
     name: 'drop-during-pre-write',
     endAt: 3000,
@@ -493,7 +493,7 @@ export const dropDuringPreWrite: FidelityCase = {
  * already resolved (after its two usync round trips, 1.6 s) and stays resolved; the frame is lost.
  * A resolved send is no proof of delivery, and a close never rejects a written frame.
  */
-export const dropAfterWrite: FidelityCase = {
+const dropAfterWrite: FidelityCase = {
   scenario: scenario({
     name: 'drop-after-write',
     endAt: 4500,
@@ -518,7 +518,7 @@ export const dropAfterWrite: FidelityCase = {
  * `defaultQueryTimeoutMs`, its query resolves `undefined`, and the next query's write fails with
  * 428 `Connection Closed`. Never the close error, never a written frame.
  */
-export const inFlightAtEnd: FidelityCase = {
+const inFlightAtEnd: FidelityCase = {
   scenario: scenario({
     name: 'in-flight-at-end',
     endAt: 3500,
@@ -542,7 +542,7 @@ export const inFlightAtEnd: FidelityCase = {
  * POSTs to `https://<host>/mms/document/...` (`getWAUploadToServer`, `Utils/messages-media.js`);
  * the frame follows. The second send reuses the cached `media_conn`.
  */
-export const mediaSent: FidelityCase = {
+const mediaSent: FidelityCase = {
   scenario: scenario({
     name: 'media-sent',
     endAt: 2800,
@@ -563,7 +563,7 @@ export const mediaSent: FidelityCase = {
  * Every media host failing: each failed upload forces a fresh `media_conn`, and after the last
  * host `getWAUploadToServer` throws Boom 500 `Media upload failed on all hosts`; no frame.
  */
-export const mediaUploadFails: FidelityCase = {
+const mediaUploadFails: FidelityCase = {
   scenario: scenario({
     name: 'media-upload-fails',
     endAt: 2000,
@@ -585,7 +585,7 @@ export const mediaUploadFails: FidelityCase = {
  * rejected promise stays cached in `refreshMediaConn` (`const media = await mediaConn` rethrows):
  * every later media send on this socket fails the same way at once, with no new iq.
  */
-export const mediaConnErrorCached: FidelityCase = {
+const mediaConnErrorCached: FidelityCase = {
   scenario: scenario({
     name: 'media-conn-error-cached',
     endAt: 2500,
@@ -611,7 +611,7 @@ export const mediaConnErrorCached: FidelityCase = {
  * `mediaConnNode.attrs` of nothing: a TypeError (not a Boom), cached like {@link
  * mediaConnErrorCached}.
  */
-export const mediaConnStalledCached: FidelityCase = {
+const mediaConnStalledCached: FidelityCase = {
   scenario: scenario({
     name: 'media-conn-stalled-cached',
     endAt: 3500,
@@ -646,7 +646,7 @@ export const mediaConnStalledCached: FidelityCase = {
  * 411 multidevice mismatch, 500 bad session, 503 unavailable, 515 restart); no reason gives 500.
  * It comes right after the handshake, before `open`.
  */
-export const loginFailures: FidelityCase[] = [401, 403, 411, 500, 503, 515, null].map((reason) => ({
+const loginFailures: FidelityCase[] = [401, 403, 411, 500, 503, 515, null].map((reason) => ({
   scenario: scenario({
     name: `login-failure-${reason ?? 'no-reason'}`,
     endAt: 1200,
@@ -669,7 +669,7 @@ export const loginFailures: FidelityCase[] = [401, 403, 411, 500, 503, 515, null
  * nothing else ends it: the socket stays `connecting` with no `close`, past `connectTimeoutMs`
  * (the response ended the request, so its timeout never fires). Sends are rejected 428 at once.
  */
-export const upgradeAnswered503: FidelityCase = {
+const upgradeAnswered503: FidelityCase = {
   scenario: scenario({
     name: 'upgrade-answered-503',
     endAt: 4500,
@@ -689,7 +689,7 @@ export const upgradeAnswered503: FidelityCase = {
  * An upgrade never answered: 408 `WebSocket Error (Opening handshake has timed out)` after
  * `connectTimeoutMs`.
  */
-export const upgradeNeverAnswered: FidelityCase = {
+const upgradeNeverAnswered: FidelityCase = {
   scenario: scenario({
     name: 'upgrade-never-answered',
     endAt: 2800,
@@ -711,7 +711,7 @@ export const upgradeNeverAnswered: FidelityCase = {
 };
 
 /** The upgrade accepted, then closed at once: 428 `Connection Terminated`, before `open`. */
-export const acceptedThenClosed: FidelityCase = {
+const acceptedThenClosed: FidelityCase = {
   scenario: scenario({
     name: 'accepted-then-closed',
     endAt: 1000,
@@ -737,7 +737,7 @@ export const acceptedThenClosed: FidelityCase = {
  * Terminated by Server`; a TCP close, reset or WebSocket close frame is 428 `Connection
  * Terminated`.
  */
-export const serverEnds: FidelityCase[] = (
+const serverEnds: FidelityCase[] = (
   [
     [
       'stream-error-conflict',
@@ -792,7 +792,7 @@ export const serverEnds: FidelityCase[] = (
  * with 408 `WebSocket Error (connect ECONNREFUSED 127.0.0.1:<port>)` (`getCodeFromWSError`: any
  * `E…` code).
  */
-export const refusedConnects: FidelityCase = {
+const refusedConnects: FidelityCase = {
   scenario: scenario({
     name: 'refused-connects',
     endAt: 3500,
@@ -822,7 +822,7 @@ export const refusedConnects: FidelityCase = {
  * (`Socket/messages-recv.js` `handleMessage`: `upsertMessage(msg, node.attrs.offline ? 'append' :
  * 'notify')`), processed by the offline node processor after `open`.
  */
-export const offlineQueue: FidelityCase = {
+const offlineQueue: FidelityCase = {
   scenario: scenario({
     name: 'offline-queue',
     endAt: 2500,
@@ -846,7 +846,7 @@ export const offlineQueue: FidelityCase = {
  * again at the next login (offline, so `append`): the bot sees the same id twice, once `notify`
  * and once `append`.
  */
-export const redeliveryAfterDrop: FidelityCase = {
+const redeliveryAfterDrop: FidelityCase = {
   scenario: scenario({
     name: 'redelivery-after-drop',
     endAt: 3500,
@@ -879,7 +879,7 @@ export const redeliveryAfterDrop: FidelityCase = {
  * then carries status ERROR and no update is emitted. Which of the two happens depends on a race
  * of a few ms (seen both on this machine, idle and loaded), so only the late nack is a case.
  */
-export const serverNackLate: FidelityCase = {
+const serverNackLate: FidelityCase = {
   scenario: scenario({
     name: 'server-nack-late',
     endAt: 2200,
@@ -905,7 +905,7 @@ export const serverNackLate: FidelityCase = {
  * after the write as always. A 408 `Timed Out` comes only from a write stuck in a full socket
  * buffer ({@link writeStalled}).
  */
-export const ackDelayed: FidelityCase = {
+const ackDelayed: FidelityCase = {
   scenario: scenario({
     name: 'ack-delayed',
     endAt: 2000,
@@ -939,7 +939,7 @@ const bufferFillingBytes = 6_000_000;
  * its frame is never written. Keep-alive noticed meanwhile; the close completes once the link is
  * back and the server answers the close frame.
  */
-export const writeStalled: FidelityCase = {
+const writeStalled: FidelityCase = {
   cpuHeavy: true,
   scenario: scenario({
     name: 'write-stalled',
@@ -977,7 +977,7 @@ export const writeStalled: FidelityCase = {
  * async `CB:success` handler, whose promise rejects: an unhandled rejection of the process. The
  * socket stays usable.
  */
-export const listenerThrowsOnOpen: FidelityCase = {
+const listenerThrowsOnOpen: FidelityCase = {
   scenario: scenario({
     name: 'listener-throws-on-open',
     endAt: 1800,
@@ -1010,7 +1010,7 @@ export const listenerThrowsOnOpen: FidelityCase = {
  * flush: m1 is handed over twice, once alone and once with m2. It surfaces as an unhandled
  * rejection (`processNodeWithBuffer` → the async `CB:message` handler).
  */
-export const listenerThrowsOnUpsert: FidelityCase = {
+const listenerThrowsOnUpsert: FidelityCase = {
   scenario: scenario({
     name: 'listener-throws-on-upsert',
     endAt: 2200,
@@ -1048,7 +1048,7 @@ export const listenerThrowsOnUpsert: FidelityCase = {
  * r1 waits out its stalled queries, starts its own queries only once r1 was written: written
  * after four query timeouts, not two.
  */
-export const sendsSerialized: FidelityCase = {
+const sendsSerialized: FidelityCase = {
   scenario: scenario({
     name: 'sends-serialized',
     endAt: 1000 + 4 * socket.defaultQueryTimeoutMs + 1500,
@@ -1093,7 +1093,7 @@ export const sendsSerialized: FidelityCase = {
  * its socket closed and a new one opened too, and never wrote a frame; r2 in the same chat, sent
  * meanwhile, is written at once (the upload holds no lock).
  */
-export const mediaUploadNeverAnswered: FidelityCase = {
+const mediaUploadNeverAnswered: FidelityCase = {
   scenario: scenario({
     name: 'media-upload-never-answered',
     endAt: 5000,
@@ -1128,7 +1128,7 @@ export const mediaUploadNeverAnswered: FidelityCase = {
  * flush on this socket, but the connection drops first and `end()` destroys the buffer
  * (`ev.destroy()`, `Utils/event-buffer.js`): the next socket never sees m1.
  */
-export const receiptBeforeHandler: FidelityCase = {
+const receiptBeforeHandler: FidelityCase = {
   scenario: scenario({
     name: 'receipt-before-handler',
     endAt: 3500,
@@ -1164,7 +1164,7 @@ export const receiptBeforeHandler: FidelityCase = {
  * The first call awaits `ws.close()`, which on a silent link waits ws's 30 s close timeout; a
  * second call resolves at once, 29 s before the close.
  */
-export const endTwice: FidelityCase = {
+const endTwice: FidelityCase = {
   long: true,
   scenario: scenario({
     name: 'end-twice',
@@ -1191,7 +1191,7 @@ export const endTwice: FidelityCase = {
  * still ws's 30 s close timeout away. A path that reconnects as soon as its `end()` resolved has
  * its new socket open half a minute before the old socket's 408 close arrives.
  */
-export const endAfterKeepAliveEnd: FidelityCase = {
+const endAfterKeepAliveEnd: FidelityCase = {
   long: true,
   scenario: scenario({
     name: 'end-after-keepalive-end',
@@ -1221,7 +1221,7 @@ export const endAfterKeepAliveEnd: FidelityCase = {
  * code, nothing written. Node destroys the socket and ws's `close` follows: 428 `Connection
  * Terminated`, after the rejection.
  */
-export const sendIntoUnreadReset: FidelityCase = {
+const sendIntoUnreadReset: FidelityCase = {
   scenario: scenario({
     name: 'send-into-unread-reset',
     endAt: 2500,
@@ -1246,7 +1246,7 @@ export const sendIntoUnreadReset: FidelityCase = {
  * redelivered on the next socket after its receipt was lost, carry their own send times, seconds
  * before they reached the bot: a bot that skips "messages older than this connection" drops them.
  */
-export const originalTimestamps: FidelityCase = {
+const originalTimestamps: FidelityCase = {
   scenario: scenario({
     name: 'original-timestamps',
     endAt: 9000,
@@ -1279,7 +1279,7 @@ export const originalTimestamps: FidelityCase = {
  * second before `open`. Its echo waits in the event buffer, which flushes with the login's
  * pending notifications (`Utils/event-buffer.js`).
  */
-export const sendBeforeOpen: FidelityCase = {
+const sendBeforeOpen: FidelityCase = {
   scenario: scenario({
     name: 'send-before-open',
     endAt: 3500,
@@ -1300,7 +1300,7 @@ export const sendBeforeOpen: FidelityCase = {
  * `markOnlineOnConnect: false`: at login chats.js calls `sendPresenceUpdate('unavailable')`
  * instead of `'available'` (`Socket/chats.js`), which emits `isOnline: false`.
  */
-export const offlineOnConnect: FidelityCase = {
+const offlineOnConnect: FidelityCase = {
   scenario: scenario({
     name: 'mark-online-off',
     endAt: 1800,
@@ -1321,7 +1321,7 @@ export const offlineOnConnect: FidelityCase = {
  * `emitOwnEvents: false`: `sendMessage` upserts nothing of its own (`Socket/messages-send.js`): no
  * echo.
  */
-export const noOwnEcho: FidelityCase = {
+const noOwnEcho: FidelityCase = {
   scenario: scenario({
     name: 'emit-own-events-off',
     endAt: 1800,
@@ -1340,7 +1340,7 @@ export const noOwnEcho: FidelityCase = {
  * old socket's 440 close arrives before the new socket's `open`, which waits for the login's
  * own queries.
  */
-export const replacedByOwnLogin: FidelityCase = {
+const replacedByOwnLogin: FidelityCase = {
   scenario: scenario({
     name: 'replaced-by-own-login',
     endAt: 2500,
@@ -1365,7 +1365,7 @@ export const replacedByOwnLogin: FidelityCase = {
  * anything is written, whether the socket is open or closed; with a JID it is written, or 428
  * once closed.
  */
-export const presenceWithoutJid: FidelityCase = {
+const presenceWithoutJid: FidelityCase = {
   scenario: scenario({
     name: 'presence-without-jid',
     endAt: 2500,
@@ -1410,7 +1410,7 @@ const groupWriteMs = 40;
  * send and is echoed. A member's message names its sender in `key.participant`
  * (`decodeMessageNode`, `Utils/decode-wa-message.js`).
  */
-export const groupSend: FidelityCase = {
+const groupSend: FidelityCase = {
   scenario: scenario({
     name: 'group-send',
     endAt: 3000,
@@ -1441,7 +1441,7 @@ export const groupSend: FidelityCase = {
  * missing <group> node` after one `defaultQueryTimeoutMs`. Nothing was written: a send that
  * waited a minute on WhatsApp and then failed before any frame.
  */
-export const groupMetadataUnanswered: FidelityCase = {
+const groupMetadataUnanswered: FidelityCase = {
   scenario: scenario({
     name: 'group-metadata-unanswered',
     endAt: 3500,
@@ -1470,7 +1470,7 @@ export const groupMetadataUnanswered: FidelityCase = {
  * `assertNodeErrorFree` (`WABinary/generic-utils.js`) throws `new Boom('forbidden', { data: 403
  * })`: status 500, the 403 only in `data`, at once, no frame.
  */
-export const groupForbidden: FidelityCase = {
+const groupForbidden: FidelityCase = {
   scenario: scenario({
     name: 'group-forbidden',
     endAt: 2000,
@@ -1491,7 +1491,7 @@ export const groupForbidden: FidelityCase = {
  * `rate-overlimit` with 429 in `data` (`assertNodeErrorFree`); `relayMessage` stops before the
  * write. A path reading `output.statusCode` sees 500, not 429.
  */
-export const usyncRateOverlimit: FidelityCase = {
+const usyncRateOverlimit: FidelityCase = {
   scenario: scenario({
     name: 'usync-rate-overlimit',
     endAt: 2000,
@@ -1514,7 +1514,7 @@ export const usyncRateOverlimit: FidelityCase = {
  * `createParticipantNodes` throws Boom 500 `All encryptions failed` after one
  * `defaultQueryTimeoutMs`. No frame.
  */
-export const keyFetchUnanswered: FidelityCase = {
+const keyFetchUnanswered: FidelityCase = {
   scenario: scenario({
     name: 'key-fetch-unanswered',
     endAt: 3500,
@@ -1545,7 +1545,7 @@ export const keyFetchUnanswered: FidelityCase = {
  * `type="read"`. rc14 emits `messages.update` with status DELIVERY_ACK (3), then READ (4)
  * (`handleReceipt`, `Socket/messages-recv.js`; `getStatusFromReceiptType`, `Utils/generics.js`).
  */
-export const deliveryAndReadReceipts: FidelityCase = {
+const deliveryAndReadReceipts: FidelityCase = {
   scenario: scenario({
     name: 'delivery-and-read-receipts',
     endAt: 2500,
@@ -1571,7 +1571,7 @@ export const deliveryAndReadReceipts: FidelityCase = {
  * `message-receipt.update` (a member's `receiptTimestamp`, then `readTimestamp`) and no
  * `messages.update` (`handleReceipt`): a path that waits for status 3 in a group waits for ever.
  */
-export const groupReceipts: FidelityCase = {
+const groupReceipts: FidelityCase = {
   scenario: scenario({
     name: 'group-receipts',
     endAt: 2500,
@@ -1597,7 +1597,7 @@ export const groupReceipts: FidelityCase = {
  * `messageStubParameters: ['463', ACCOUNT_RESTRICTED_TEXT]` (`Socket/messages-recv.js`,
  * `Utils/decode-wa-message.js`); other codes carry the code alone ({@link serverNackLate}).
  */
-export const nack463: FidelityCase = {
+const nack463: FidelityCase = {
   scenario: scenario({
     name: 'nack-463',
     endAt: 2200,
@@ -1635,7 +1635,7 @@ const resendMs = 50;
  * `sendMessagesAgain`, `Socket/messages-recv.js`; `MessageRetryManager`,
  * `Utils/message-retry-manager.js`). The path sees nothing: no update, no second echo.
  */
-export const retryReceiptResent: FidelityCase = {
+const retryReceiptResent: FidelityCase = {
   scenario: scenario({
     name: 'retry-receipt-resent',
     endAt: 2500,
@@ -1659,7 +1659,7 @@ export const retryReceiptResent: FidelityCase = {
  * retry in `msgRetryCache` and stop at `maxMsgRetryCount` (5), so the third retry receipt is
  * answered with nothing (`Socket/messages-recv.js`).
  */
-export const retryReceiptsTwiceAtMost: FidelityCase = {
+const retryReceiptsTwiceAtMost: FidelityCase = {
   scenario: scenario({
     name: 'retry-receipts-twice-at-most',
     endAt: 3500,
@@ -1690,7 +1690,7 @@ export const retryReceiptsTwiceAtMost: FidelityCase = {
  * `getMessage` (returns `undefined`, `Defaults/index.js`) and resends nothing: the recipient
  * never gets the message, and the path is never told.
  */
-export const retryReceiptAfterReconnect: FidelityCase = {
+const retryReceiptAfterReconnect: FidelityCase = {
   scenario: scenario({
     name: 'retry-receipt-after-reconnect',
     endAt: 4500,
@@ -1718,7 +1718,7 @@ export const retryReceiptAfterReconnect: FidelityCase = {
  * (`{ remoteJid, id, fromMe: true, participant }`) and resends what it returns, same id, from
  * the newer socket (`sendMessagesAgain`).
  */
-export const retryReceiptGetMessage: FidelityCase = {
+const retryReceiptGetMessage: FidelityCase = {
   scenario: scenario({
     name: 'retry-receipt-get-message',
     endAt: 4500,

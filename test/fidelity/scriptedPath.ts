@@ -31,7 +31,7 @@ export function messageIdFor(scenario: string, key: string): string {
 }
 
 /** What the script saw; the runner completes it with what the server saw (frames). */
-export interface ScriptRecord {
+interface ScriptRecord {
   trace: Trace;
   /** message id -> send key */
   readonly keysById: Map<string, string>;
@@ -50,7 +50,7 @@ export const listenerErrorMessage = 'fidelity: the path listener throws';
  * the script calls `sendMessage` for a step, so a server fault it applies cannot be read by the
  * client first (an unread reset).
  */
-export interface ScriptHooks {
+interface ScriptHooks {
   beforeSend?(step: StepOf<'send'>): void;
 }
 

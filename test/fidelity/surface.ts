@@ -19,7 +19,7 @@ import { type Scenario } from './scenario.js';
 import { errorShape, messageText, nameInText, timeTolerated, type ErrorShape } from './trace.js';
 
 /** A call the script makes on its newest socket. */
-export type SurfaceCall =
+type SurfaceCall =
   | {
       method:
         'readMessages' | 'presenceSubscribe' | 'onWhatsApp' | 'groupMetadata' | 'groupInviteCode';
@@ -76,7 +76,7 @@ export interface SurfaceTrace {
 const modelledEvents = ['connection.update', 'creds.update', 'messages.upsert'] as const;
 
 /** One line for each modelled event of a map. */
-export function describeMap(events: Partial<BaileysEventMap>): string[] {
+function describeMap(events: Partial<BaileysEventMap>): string[] {
   const out: string[] = [];
   const update = events['connection.update'];
   if (update !== undefined) {
@@ -125,7 +125,7 @@ type Normalize = (value: unknown) => unknown;
 export const botUser = '15550000099';
 
 /** The chats a case names: its scenario's, `peer`, and its groups. */
-export function surfaceChats(c: SurfaceCase): string[] {
+function surfaceChats(c: SurfaceCase): string[] {
   const names = new Set<string>(['peer', ...(c.groups ?? [])]);
   for (const step of c.scenario.steps) if ('chat' in step && step.chat) names.add(step.chat);
   for (const action of c.actions) if ('chat' in action) names.add(action.chat);

@@ -67,7 +67,7 @@ function loginMaps(connectAt = 0): SurfaceEntry[] {
  * is copied by value by the layers' `{ ...sock }` (`Socket/chats.js`), and the login's
  * `creds.update` assigns a new `me` (with the LID) into the creds (`CB:success`).
  */
-export const processBatches: SurfaceCase = {
+const processBatches: SurfaceCase = {
   scenario: scenario('surface-process', t + 1500, [{ at: t + 500, do: 'inbound', msg: 'm1' }]),
   actions: [
     { at: 0, do: 'snapshot' },
@@ -93,7 +93,7 @@ const afterLogin = { user: 'creds.me when made', meHasLid: true };
  * bot reconnecting on every close but 401 reconnects after. The promise resolves then, and the
  * client drops its ws (`socket = null`): closed and closing both read true.
  */
-export const wsCloseOpen: SurfaceCase = {
+const wsCloseOpen: SurfaceCase = {
   scenario: scenario('surface-ws-close-open', t + 2000, []),
   actions: [
     { at: t, do: 'wsClose' },
@@ -116,7 +116,7 @@ export const wsCloseOpen: SurfaceCase = {
  * skipped `ws.close()` (it was closed already), so the client still holds it; `close()` awaits a
  * `close` event that already came, and never settles. A bot awaiting it in its shutdown hangs.
  */
-export const wsCloseAfterCut: SurfaceCase = {
+const wsCloseAfterCut: SurfaceCase = {
   scenario: scenario('surface-ws-close-after-cut', t + 2000, [{ at: t, do: 'terminate' }]),
   actions: [
     { at: t + 500, do: 'wsClose' },
@@ -134,7 +134,7 @@ export const wsCloseAfterCut: SurfaceCase = {
  * `ws/lib/websocket.js`) and emits `error`, which Baileys maps to 500 (`mapWebSocketError`,
  * `getCodeFromWSError`): the socket closes at once, before any login.
  */
-export const wsCloseConnecting: SurfaceCase = {
+const wsCloseConnecting: SurfaceCase = {
   scenario: parseScenario({
     name: 'surface-ws-close-connecting',
     socket,
@@ -170,7 +170,7 @@ export const wsCloseConnecting: SurfaceCase = {
  * 401 (`<failure reason="401">`). A second `logout()` on the closed socket rejects 428 at
  * `sendNode` and ends nothing.
  */
-export const logout: SurfaceCase = {
+const logout: SurfaceCase = {
   scenario: scenario('surface-logout', t + 3000, [{ at: t + 1500, do: 'connect' }]),
   actions: [call(t, 'logout'), { at: t, do: 'snapshot' }, call(t + 1000, 'logout')],
   rc14: trace({
@@ -195,7 +195,7 @@ export const logout: SurfaceCase = {
 };
 
 /** `logout()` on a socket the server closed: 428 at `sendNode`, nothing reaches the server. */
-export const logoutClosed: SurfaceCase = {
+const logoutClosed: SurfaceCase = {
   scenario: scenario('surface-logout-closed', t + 1500, [{ at: t, do: 'terminate' }]),
   actions: [call(t + 500, 'logout')],
   rc14: trace({
@@ -234,7 +234,7 @@ const groupSeen = {
  * `groupMetadata` parses `<group>` (`extractGroupMetadata`) and throws the server's
  * `item-not-found` as Boom 500 with the code in `data` (`assertNodeErrorFree`).
  */
-export const queriesOpen: SurfaceCase = {
+const queriesOpen: SurfaceCase = {
   // The inbound makes `peer` a chat of the fake's run (the fake names pictures after chats).
   scenario: scenario('surface-queries', t + 2000, [{ at: t + 1500, do: 'inbound', msg: 'm1' }]),
   groups: ['grp'],
@@ -259,7 +259,7 @@ export const queriesOpen: SurfaceCase = {
 };
 
 /** The modelled queries on a socket the server closed: 428 from `sendNode`, every one. */
-export const queriesClosed: SurfaceCase = {
+const queriesClosed: SurfaceCase = {
   scenario: scenario('surface-queries-closed', t + 1500, [{ at: t, do: 'terminate' }]),
   groups: ['grp'],
   actions: queries(t + 500),
@@ -284,7 +284,7 @@ export const queriesClosed: SurfaceCase = {
  * before `presenceSubscribe` gives up quietly; `profilePictureUrl` waits for its lookup, then its
  * own query (still pending at 4 s; with `timeoutMs` 500, 408 `Timed Out` then).
  */
-export const queriesStalled: SurfaceCase = {
+const queriesStalled: SurfaceCase = {
   scenario: scenario('surface-queries-stalled', t + 2500, []),
   groups: ['grp'],
   stallQueriesAt: t - 200,

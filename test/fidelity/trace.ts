@@ -21,7 +21,7 @@ export type ErrorShape =
  * Connection updates, one entry per field that changed (`connection`,
  * `receivedPendingNotifications`, `isOnline`).
  */
-export type ConnectionEventName =
+type ConnectionEventName =
   | 'connecting'
   | 'open'
   | 'close'
@@ -34,7 +34,7 @@ export type ConnectionEventName =
  * Expected traces only: extra tolerance on an entry's times, for the few that follow CPU work a
  * loaded machine stretches (a login's key agreement and signatures, encoding megabytes of text).
  */
-export interface Slack {
+interface Slack {
   slackMs?: number;
 }
 
@@ -48,7 +48,7 @@ export interface ConnectionEntry extends Slack {
 }
 
 /** The shape of a resolved `sendMessage` value. */
-export interface ValueShape {
+interface ValueShape {
   /** an instance of `proto.WebMessageInfo` (not a plain object) */
   proto: boolean;
   /** the type of `messageTimestamp`: a protobuf `Long`, a number, or other */
@@ -116,7 +116,7 @@ export interface EndEntry {
 }
 
 /** One `messages.update` entry. */
-export interface UpdateEntry {
+interface UpdateEntry {
   at: number;
   socket: number;
   name: string;
@@ -126,7 +126,7 @@ export interface UpdateEntry {
 }
 
 /** One `message-receipt.update` entry: a group member's receipt. */
-export interface ReceiptEntry {
+interface ReceiptEntry {
   at: number;
   socket: number;
   name: string;
@@ -134,7 +134,7 @@ export interface ReceiptEntry {
 }
 
 /** A listener of the path threw: where it surfaced, and whether later listeners still ran. */
-export interface ThrownEntry extends Slack {
+interface ThrownEntry extends Slack {
   at: number;
   socket: number;
   event: string;

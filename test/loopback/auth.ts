@@ -22,10 +22,9 @@ import {
 
 /** The simulated bot account: phone-number user part and device id (a linked companion). */
 export const BOT_USER = '15550000001';
-export const BOT_DEVICE = 7;
-export const BOT_JID = `${BOT_USER}:${BOT_DEVICE}@s.whatsapp.net`;
+const BOT_DEVICE = 7;
 
-export function makeMemoryKeyStore(): SignalKeyStore {
+function makeMemoryKeyStore(): SignalKeyStore {
   const data = new Map<string, unknown>();
   return {
     get<T extends keyof SignalDataTypeMap>(type: T, ids: string[]) {

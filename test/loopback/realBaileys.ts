@@ -11,7 +11,7 @@ import type { WaServer } from './waServer.js';
 export const PEER_JID = '15550000002@s.whatsapp.net';
 
 /** A pino logger that writes nothing. */
-export const silentLogger = pino({ level: 'silent' });
+const silentLogger = pino({ level: 'silent' });
 
 /**
  * Socket config for a loopback test: silent logger, a fresh logged-in auth state, short

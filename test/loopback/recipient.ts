@@ -16,13 +16,13 @@
 import type { BinaryNode } from '@whiskeysockets/baileys';
 
 /** When the recipient's phone sends receipts for each message frame, ms after it arrived. */
-export interface ReceiptPolicy {
+interface ReceiptPolicy {
   deliveryMs?: number;
   readMs?: number;
 }
 
 /** What the recipient does with a message frame the server received. */
-export interface RecipientHost {
+interface RecipientHost {
   /** Runs `fn` after `ms` unless the server closes first. */
   later(ms: number, fn: () => void): void;
   /** Delivers `node` to the bot now: on its newest logged-in connection, else at its next login. */

@@ -147,7 +147,7 @@ const WS_OPEN = 1;
 const S_WHATSAPP_NET = 's.whatsapp.net';
 
 /** What the server does with a new connection. */
-export type ConnectPlan =
+type ConnectPlan =
   /** full handshake, `<success>`, answer everything */
   | 'serve'
   /** accept the WebSocket upgrade, then close at once (Baileys: 428 `Connection Terminated`) */
@@ -170,7 +170,7 @@ export type ConnectPlan =
  * type="device_removed"/>`, what WhatsApp sends when the linked device is removed while connected:
  * 401).
  */
-export type StreamErrorKind =
+type StreamErrorKind =
   | 'conflict'
   | 'restartRequired'
   | 'deviceRemoved'
@@ -180,7 +180,7 @@ export type StreamErrorKind =
   | 'serviceUnavailable';
 
 /** The `<stream:error>` node for `kind`. */
-export const streamErrorNode = (kind: StreamErrorKind): BinaryNode => {
+const streamErrorNode = (kind: StreamErrorKind): BinaryNode => {
   switch (kind) {
     case 'conflict':
       return {
@@ -207,7 +207,7 @@ export const streamErrorNode = (kind: StreamErrorKind): BinaryNode => {
  * An inbound text the server delivers to the bot: 1:1, or in a group (`from` the group) by
  * `participant`.
  */
-export interface InboundText {
+interface InboundText {
   from: string;
   id: string;
   text: string;
@@ -224,7 +224,7 @@ export interface InboundText {
 /**
  * What the server does with `iq xmlns="w:m"` `<media_conn/>` and with uploads to its media host.
  */
-export interface MediaPolicy {
+interface MediaPolicy {
   /**
    * `answer`: hosts = the loopback media host; `hold`: never answered; `error`: an `<error
    * code=500>` child
@@ -238,9 +238,9 @@ export interface MediaPolicy {
 }
 
 /** How the server acknowledges `<message>` stanzas. Baileys' `sendMessage` never waits for it. */
-export type AckPolicy = { kind: 'immediate' } | { kind: 'delay'; ms: number } | { kind: 'drop' };
+type AckPolicy = { kind: 'immediate' } | { kind: 'delay'; ms: number } | { kind: 'drop' };
 
-export interface RecordedMessage {
+interface RecordedMessage {
   /** connection (socket) number that carried the frame, 1-based in connect order */
   conn: number;
   id: string;
@@ -252,7 +252,7 @@ export interface RecordedMessage {
   at: number;
 }
 
-export interface RecordedStanza {
+interface RecordedStanza {
   conn: number;
   tag: string;
   attrs: Record<string, string>;
@@ -261,7 +261,7 @@ export interface RecordedStanza {
   at: number;
 }
 
-export interface WaServerOptions {
+interface WaServerOptions {
   /** delay before answering each iq, ms (default 0) */
   iqDelayMs?: number;
   /** number of prekeys the server claims to hold (default 100: Baileys does not upload) */
@@ -374,7 +374,7 @@ function serverIdentity(): NonNullable<typeof identity> {
 }
 
 /** One accepted WebSocket = one Baileys socket. */
-export class ServerConnection {
+class ServerConnection {
   readonly received: RecordedStanza[] = [];
   /** `ClientPayload` of the login, once the handshake finished */
   loginPayload?: proto.ClientPayload;

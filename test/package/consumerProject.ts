@@ -14,7 +14,7 @@ import { repoRoot } from '../cli/runCli.js';
 const execFileAsync = promisify(execFile);
 
 /** What a command did. */
-export interface Ran {
+interface Ran {
   code: number;
   stdout: string;
   stderr: string;
@@ -30,7 +30,7 @@ const commandTimeoutMs = 240_000;
  * vitest set for their own children (a nested npm must find the scratch project, a nested
  * vitest must not think it runs inside this one), and without colours.
  */
-export function consumerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+function consumerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (
@@ -113,7 +113,7 @@ export async function packFromClone(workDir: string): Promise<Packed> {
 }
 
 /** The version of a package installed in the repository. */
-export function repoVersionOf(name: string): string {
+function repoVersionOf(name: string): string {
   return (
     JSON.parse(readFileSync(join(repoRoot, 'node_modules', name, 'package.json'), 'utf8')) as {
       version: string;

@@ -12,10 +12,10 @@ import { memoryStore } from '../../../src/stores.js';
 type Listener = (arg: any) => void;
 
 /** What the next `sendMessage` does. `hang` stays pending until the test settles it. */
-export type SendScript = 'ok' | 'closed428' | 'timeout408' | 'hang' | { rejectWith: Error };
+type SendScript = 'ok' | 'closed428' | 'timeout408' | 'hang' | { rejectWith: Error };
 
 /** One recorded call to `sendMessage`. */
-export interface SendCall {
+interface SendCall {
   generation: number;
   jid: string;
   text: string | undefined;
@@ -24,7 +24,7 @@ export interface SendCall {
 }
 
 /** A controllable socket; `generation` counts from 1. */
-export class HandSocket {
+class HandSocket {
   readonly listeners = new Map<string, Set<Listener>>();
   ended = false;
   isOpen = false;
@@ -115,7 +115,7 @@ export class HandSocket {
 }
 
 /** Captured log line. */
-export interface LogLine {
+interface LogLine {
   level: string;
   obj: object;
   msg?: string;
