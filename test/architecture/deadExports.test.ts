@@ -1,12 +1,72 @@
 /**
  * No dead exports (deadExports.ts): every name a module exports is imported by another file, is
  * exposed by the package (package.json "exports", and the types their signatures name), or is
- * taken by a loader that reads a module outside the import graph. Proved here on small texts.
+ * taken by a loader that reads a module outside the import graph. Those loaders, and what each
+ * takes, are listed here: a send path module's contract (properties/paths/loadSendPath.ts,
+ * asWritten.ts, settings.ts) and a tool's configuration file.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deadExports, moduleNames } from './deadExports.js';
+import { deadExports, moduleNames, type ModuleName, type ModuleNames } from './deadExports.js';
+import { root, sources } from './sources.js';
+
+/** The folders of modules loaded as send paths (`baileys-sim run|audit <module>`, the tests). */
+const sendPathFolders = ['examples/', 'properties/specimens/', 'test/fixtures/'];
+
+/** What the loader takes of a send path module: a factory, its settings, or an as-written entry. */
+const sendPathContract = [
+  'default',
+  'createSendPath',
+  'sendPathSettings',
+  'start',
+  'stop',
+  'reset',
+];
+
+/** The package's entry points: the sources of package.json "exports". */
+function entryPointsOf(manifest: { exports: Record<string, unknown> }): Set<string> {
+  const targets = Object.values(manifest.exports).flatMap((target) =>
+    typeof target === 'object' && target !== null ? Object.values(target) : [target],
+  );
+  return new Set(
+    targets
+      .filter((target): target is string => typeof target === 'string')
+      .filter((target) => target.startsWith('./dist/') && target.endsWith('.js'))
+      .map((target) => target.slice('./dist/'.length).replace(/\.js$/, '.ts')),
+  );
+}
+
+/** The names loaders take outside the import graph. */
+function loadedNames(modules: ReadonlyMap<string, ModuleNames>): ModuleName[] {
+  return [...modules.keys()].flatMap((file) => {
+    if (/^[^/]+\.config\.ts$/.test(file)) return [{ file, name: 'default' }];
+    if (!sendPathFolders.some((folder) => file.startsWith(folder))) return [];
+    return sendPathContract.map((name) => ({ file, name }));
+  });
+}
 
 describe('dead exports', () => {
+  it('every exported name is imported, exposed by the package, or taken by a loader', () => {
+    // Arrange
+    const files = new Set(sources.keys());
+    const modules = new Map(
+      [...sources].map(([file, text]) => [file, moduleNames(file, text, files)]),
+    );
+    const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const entryPoints = entryPointsOf(manifest);
+    // Act
+    const found = deadExports(modules, entryPoints, loadedNames(modules));
+    // Assert
+    expect([...entryPoints].sort()).toEqual([
+      'properties/index.ts',
+      'sim/index.ts',
+      'src/index.ts',
+      'vitest/index.ts',
+    ]);
+    expect(found).toEqual([]);
+  });
+
   it('finds a name no file imports, not a used, exposed or signature one (the check works)', () => {
     // Arrange
     const texts: Record<string, string> = {

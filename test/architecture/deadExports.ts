@@ -411,7 +411,7 @@ function follow(step: Step, module: ModuleNames, live: Set<string>): Step[] {
  * configuration, the contract of a module loaded by path), each followed through re-exports to
  * the declaration it names.
  */
-export function liveExports(
+function liveExports(
   modules: ReadonlyMap<string, ModuleNames>,
   entryPoints: ReadonlySet<string>,
   loaded: readonly ModuleName[],
