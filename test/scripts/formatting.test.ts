@@ -24,6 +24,65 @@ describe('splitStrings', () => {
     expect(valueOf(split)).toEqual(valueOf(source));
   });
 
+  it('cuts after spaces only, each line too full for the next word and its space', () => {
+    // Arrange: a run laid out before, with a piece cut mid-phrase and a line too long
+    const long = Array.from({ length: 16 }, (_, i) => `it's word${i}`).join(' ');
+    const source = [
+      'const text =',
+      `  "${long} " +`,
+      "  'ends ' +",
+      `  'with \\'quotes\\' and \\\\ escapes, ${'and more words '.repeat(8)}the end.';`,
+    ].join('\n');
+    // Act
+    const split = splitStrings('a.ts', source);
+    // Assert
+    const lines = split.split('\n');
+    expect(valueOf(split)).toEqual(valueOf(source));
+    expect(lines.every((line) => line.length <= 100)).toBe(true);
+    const pieces = lines.slice(1);
+    expect(pieces.length).toBeGreaterThan(2);
+    pieces.forEach((line, index) => {
+      const next = pieces[index + 1];
+      if (next === undefined) return;
+      expect(line).toMatch(/ ' \+$/);
+      const nextWord = /^\s*'([^ ]*)/.exec(next)![1]!;
+      expect(line.length + `${nextWord} `.length).toBeGreaterThan(100);
+    });
+  });
+
+  it('cuts inside a word only when no line can hold it (a URL, a long identifier)', () => {
+    // Arrange
+    const url = `https://example.com/${'path/'.repeat(30)}`;
+    const identifier = 'x'.repeat(150);
+    const source = [
+      'const text = [',
+      `  'see ${url} for the words after it',`,
+      `  '${identifier}',`,
+      '];',
+    ].join('\n');
+    // Act
+    const split = splitStrings('a.ts', source);
+    // Assert
+    expect(valueOf(split)).toEqual(valueOf(source));
+    expect(split).toContain("'see https://example.com/");
+    expect(split).toContain("' + 'xxx");
+    expect(split).toMatch(/path' \+ '\/?path/);
+    expect(split).not.toContain("'see ' +");
+  });
+
+  it('cuts a test name too long beside its callback in two, the same each run', () => {
+    // Arrange
+    const name = Array.from({ length: 14 }, (_, i) => `step${i}`).join(' ');
+    const test = `  it('${name}', async () => {\n    await run();\n  });`;
+    const source = `describe('x', () => {\n${test}\n});`;
+    // Act
+    const split = splitStrings('a.ts', source);
+    // Assert
+    expect(split).toMatch(/it\('step0 [^']* ' \+ 'step\d+ [^']*', async/);
+    expect(split.replace("' + '", '')).toBe(source);
+    expect(splitStrings('a.ts', split)).toBe(split);
+  });
+
   it('leaves a string on a short line, and a type, as written', () => {
     // Arrange
     const long = 'x '.repeat(60);
