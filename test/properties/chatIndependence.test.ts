@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { judgedBy, checkProperty } from '../../properties/judging/checkers.js';
 import { measuredLatencyMs } from '../../properties/judging/properties/chatIndependence.js';
 import type { AttemptRecord, FrameRecord, History } from '../../sim/history.js';
-import { attempt, baseHistory, endedSocket, makeVisible, request } from './historyBuilder.js';
+import {
+  attempt,
+  baseHistory,
+  endedSocket,
+  makeVisible,
+  refusedAttempt,
+  request,
+} from './historyBuilder.js';
 
 const c2Jid = '15550000002@s.whatsapp.net';
 
@@ -130,14 +137,7 @@ describe('chat-independence', () => {
       'a send of its chat was rejected',
       (h: History) =>
         h.attempts.push(
-          attempt(3, 'r9', {
-            at: 5000,
-            chat: 'c2',
-            chatJid: c2Jid,
-            result: 'rejected',
-            written: false,
-            settledAt: 5000,
-          }),
+          refusedAttempt(3, 'r9', { at: 5000, chat: 'c2', chatJid: c2Jid, settledAt: 5000 }),
         ),
     ],
     [
@@ -177,16 +177,7 @@ describe('chat-independence', () => {
         );
         const error = { name: 'Error', message: 'refused', statusCode: 500, data: refusedWith };
         h.attempts.push(
-          attempt(3, 'r9', {
-            at: 1200,
-            chat: 'c2',
-            chatJid: c2Jid,
-            result: 'rejected',
-            written: false,
-            reachedServer: false,
-            settledAt: 1220,
-            error,
-          }),
+          refusedAttempt(3, 'r9', { at: 1200, chat: 'c2', chatJid: c2Jid, settledAt: 1220, error }),
         );
         return h;
       };
@@ -204,9 +195,8 @@ describe('chat-independence', () => {
     const arrange = (refusedWith: number) => {
       const h = twoChats(121_010);
       const error = { name: 'Error', message: 'refused', statusCode: 500, data: refusedWith };
-      const refused = { result: 'rejected' as const, written: false, reachedServer: false, error };
       h.attempts.unshift(
-        attempt(3, 'r9', { at: 500, chat: 'c2', chatJid: c2Jid, settledAt: 520, ...refused }),
+        refusedAttempt(3, 'r9', { at: 500, chat: 'c2', chatJid: c2Jid, settledAt: 520, error }),
       );
       return h;
     };

@@ -12,6 +12,7 @@ import {
   baseHistory,
   endedSocket,
   makeVisible,
+  refusedAttempt,
   request,
   socket,
 } from './historyBuilder.js';
@@ -232,14 +233,7 @@ describe('exactly-once', () => {
     ];
     h.requests.push(request('r1'));
     h.attempts.push(
-      attempt(1, 'r1', {
-        at: 61,
-        result: 'rejected',
-        settledAt: 63,
-        written: false,
-        writtenAt: undefined,
-        reachedServer: false,
-      }),
+      refusedAttempt(1, 'r1', { at: 61, settledAt: 63 }),
       attempt(2, 'r1', { at: 124, generation: 2, settledAt: 134, reachedServer: false }),
     );
     const onOpenSocket = structuredClone(h);
@@ -445,14 +439,10 @@ describe('exactly-once', () => {
     h.requests.push(request('r1', { kind: 'sendMedia' }));
     h.attempts.push(
       attempt(1, 'r1', { reachedServer: false }),
-      attempt(2, 'r1', {
+      refusedAttempt(2, 'r1', {
         at: 2300,
         generation: 2,
-        result: 'rejected',
         settledAt: 8300,
-        written: false,
-        writtenAt: undefined,
-        reachedServer: false,
         queryTimeouts: 1,
         error: {
           name: 'TypeError',
@@ -497,15 +487,7 @@ describe('exactly-once', () => {
         const error = { name: 'Error', message: 'refused', statusCode: 500, data };
         h.attempts.push(
           attempt(1, 'r1', { reachedServer: false }),
-          attempt(2, 'r1', {
-            at: 600,
-            generation: 2,
-            result: 'rejected',
-            written: false,
-            writtenAt: undefined,
-            reachedServer: false,
-            error,
-          }),
+          refusedAttempt(2, 'r1', { at: 600, generation: 2, error }),
         );
         if (laterWrite) h.attempts.push(attempt(3, 'r2', { at: 5000, generation: 2 }));
         return h;
@@ -576,15 +558,7 @@ describe('exactly-once', () => {
       }),
     ];
     h.requests.push(request('r1'));
-    h.attempts.push(
-      attempt(1, 'r1', {
-        socketState: 'closing',
-        result: 'rejected',
-        written: false,
-        writtenAt: undefined,
-        reachedServer: false,
-      }),
-    );
+    h.attempts.push(refusedAttempt(1, 'r1', { socketState: 'closing' }));
     expect(checkProperty('exactly-once', h)).toMatchObject([
       { key: 'r1', message: 'r1 was reported sent but never became visible' },
     ]);
@@ -610,16 +584,7 @@ describe('live-socket', () => {
 
   it('accepts a 428 while the socket was closing, before the close notice', () => {
     const h = baseHistory();
-    h.attempts.push(
-      attempt(1, 'r1', {
-        socketState: 'closing',
-        closeEmittedBefore: false,
-        result: 'rejected',
-        written: false,
-        writtenAt: undefined,
-        reachedServer: false,
-      }),
-    );
+    h.attempts.push(refusedAttempt(1, 'r1', { socketState: 'closing', closeEmittedBefore: false }));
     expect(checkProperty('live-socket', h)).toEqual([]);
   });
 });
@@ -1013,12 +978,8 @@ describe('liveness', () => {
           }),
         );
         h.attempts.push(
-          attempt(1, 'r1', {
-            result: 'rejected',
+          refusedAttempt(1, 'r1', {
             settledAt: 300,
-            written: false,
-            writtenAt: undefined,
-            reachedServer: false,
             error: { name: 'Error', message: 'Media upload failed on all hosts', statusCode: 500 },
           }),
         );
@@ -1046,16 +1007,7 @@ describe('liveness', () => {
           ...(data === undefined ? {} : { data }),
         };
         h.requests.push(request('r1', { outcome: 'fail', settledAt: 300, error }));
-        h.attempts.push(
-          attempt(1, 'r1', {
-            result: 'rejected',
-            settledAt: 300,
-            written: false,
-            writtenAt: undefined,
-            reachedServer: false,
-            error,
-          }),
-        );
+        h.attempts.push(refusedAttempt(1, 'r1', { settledAt: 300, error }));
         return h;
       };
       // Act / Assert
@@ -1192,11 +1144,8 @@ describe('bounded', () => {
   it('counts sends refused with 429 apart from the other attempts, under their own limit', () => {
     // Arrange: 8 refusals and 9 other attempts pass; 13 refusals do not.
     const refused = (seq: number) =>
-      attempt(seq, 'r1', {
+      refusedAttempt(seq, 'r1', {
         at: seq * 10,
-        result: 'rejected',
-        written: false,
-        reachedServer: false,
         error: { name: 'Error', message: 'rate-overlimit', statusCode: 500, data: 429 },
       });
     const waited = baseHistory();
@@ -1222,11 +1171,8 @@ describe('bounded', () => {
     const h = baseHistory();
     for (let i = 1; i <= 3; i += 1) {
       h.attempts.push(
-        attempt(i, 'r1', {
+        refusedAttempt(i, 'r1', {
           at: i * 10,
-          result: 'rejected',
-          written: false,
-          reachedServer: false,
           error: { name: 'Error', message: 'rate-overlimit', statusCode: 500, data: 429 },
         }),
       );
@@ -1604,22 +1550,8 @@ describe('clean', () => {
     h.sockets = [endedSocket({ generation: 1, openedAt: 10, endAt: 9000 })];
     h.attempts.push(
       attempt(1, 'r1', { at: 9000 }),
-      attempt(2, 'r2', {
-        at: 9001,
-        socketState: 'closing',
-        result: 'rejected',
-        written: false,
-        writtenAt: undefined,
-        reachedServer: false,
-      }),
-      attempt(3, 'r2', {
-        at: 9400,
-        socketState: 'closed',
-        result: 'rejected',
-        written: false,
-        writtenAt: undefined,
-        reachedServer: false,
-      }),
+      refusedAttempt(2, 'r2', { at: 9001, socketState: 'closing' }),
+      refusedAttempt(3, 'r2', { at: 9400, socketState: 'closed' }),
     );
     // Act / Assert
     expect(checkProperty('clean', h)).toEqual([

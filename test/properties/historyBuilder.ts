@@ -149,6 +149,25 @@ export function attempt(
   };
 }
 
+/**
+ * A message attempt on socket 1 that was rejected before its frame was written: nothing written,
+ * nothing reached the server (what a send refused by a pre-write query, or on a closing socket,
+ * records).
+ */
+export function refusedAttempt(
+  seq: number,
+  key: string,
+  fields: Partial<AttemptRecord> = {},
+): AttemptRecord {
+  return attempt(seq, key, {
+    result: 'rejected',
+    written: false,
+    writtenAt: undefined,
+    reachedServer: false,
+    ...fields,
+  });
+}
+
 /** Makes `key` visible in `chat` (default c1) at `at` with `messageId`. */
 export function makeVisible(
   history: History,
