@@ -37,6 +37,17 @@ describe('validateReconnectPolicy', () => {
     // Act / Assert
     expect(() => validateReconnectPolicy(input)).toThrow(message);
   });
+
+  it('accepts every field at its upper bound', () => {
+    const policy = validateReconnectPolicy({ factor: 100, jitter: 1, maxAttempts: 1000 });
+    expect(policy).toMatchObject({ factor: 100, jitter: 1, maxAttempts: 1000 });
+  });
+
+  it('refuses a field just past its upper bound, naming the field path', () => {
+    expect(() => validateReconnectPolicy({ jitter: 1.01 }, 'cfg')).toThrow(
+      'cfg.jitter must be between 0 and 1 (got 1.01)',
+    );
+  });
 });
 
 describe('computeBackoff', () => {
@@ -76,9 +87,7 @@ describe('computeBackoff', () => {
       'random() must return a number in [0, 1) (got 1)',
     );
   });
-});
 
-describe('computeBackoff', () => {
   it('accepts a draw of exactly 0, the bottom of [0, 1), as the largest spread downward', () => {
     // base 2000, jitter 0.25, draw 0: 2000 * (1 - 0.25)
     expect(computeBackoff(defaultReconnectPolicy, 1, () => 0)).toBe(1500);
@@ -95,18 +104,5 @@ describe('computeBackoff', () => {
 
   it.each([1, -0.1, Number.NaN])('refuses a random draw of %s (outside [0, 1))', (draw) => {
     expect(() => computeBackoff(defaultReconnectPolicy, 1, () => draw)).toThrow(RangeError);
-  });
-});
-
-describe('validateReconnectPolicy', () => {
-  it('accepts every field at its upper bound', () => {
-    const policy = validateReconnectPolicy({ factor: 100, jitter: 1, maxAttempts: 1000 });
-    expect(policy).toMatchObject({ factor: 100, jitter: 1, maxAttempts: 1000 });
-  });
-
-  it('refuses a field just past its upper bound, naming the field path', () => {
-    expect(() => validateReconnectPolicy({ jitter: 1.01 }, 'cfg')).toThrow(
-      'cfg.jitter must be between 0 and 1 (got 1.01)',
-    );
   });
 });
