@@ -2,6 +2,7 @@
  * Flag values, validated. Commander hands every value over as text; these parsers turn it into
  * a bounded number or throw a {@link UsageError} whose message names the flag and the bad value.
  */
+import { verdictPropertyNames } from '../properties/judging/verdictProperties.js';
 import { UsageError } from './errors.js';
 
 // Copies of `campaignRunsMax` (properties/campaigns/search.ts), `seedMax` (sim/random.ts),
@@ -131,29 +132,6 @@ export function parseShard(text: string): { index: number; count: number } {
 }
 
 /**
- * Every property `--only` and `--skip` accept: a copy of `verdictPropertyNames`
- * (properties/judging/verdictProperties.ts), kept equal by test/cli/parseFlags.test.ts.
- */
-export const propertyFlagNames: readonly string[] = Object.freeze([
-  'exactly-once',
-  'live-socket',
-  'liveness',
-  'order',
-  'bounded',
-  'clean',
-  'honest-outcome',
-  'inbound-handover',
-  'terminal-respected',
-  'one-socket',
-  'chat-independence',
-  'keeps-session',
-  'deterministic',
-  'uses-ports',
-  'exercised',
-  'makes-progress',
-]);
-
-/**
  * `--only` / `--skip`: property names separated by commas, each known and named once.
  * `makes-progress` cannot be left out: a run that never returns cannot be judged for anything else.
  */
@@ -165,10 +143,10 @@ export function parsePropertyList(flag: string, text: string): string[] {
         `(got ${shown(text)})`,
     );
   for (const name of names) {
-    if (!propertyFlagNames.includes(name))
+    if (!(verdictPropertyNames as readonly string[]).includes(name))
       throw new UsageError(
         `${flag}: unknown property ${shown(name)}; the properties are ` +
-          `${propertyFlagNames.join(', ')}`,
+          `${verdictPropertyNames.join(', ')}`,
       );
   }
   const twice = names.find((name, i) => names.indexOf(name) !== i);

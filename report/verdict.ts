@@ -20,11 +20,11 @@ import {
 import { unmodelledLine } from '../properties/judging/harnessLimit.js';
 import type { FailureFile } from '../properties/campaigns/failureFile.js';
 import type { CampaignShard, ChunkResult } from '../properties/campaigns/shard.js';
+import type { CampaignViolation } from '../properties/judging/campaignProperties.js';
 import {
   campaignPropertyNames,
   type CampaignPropertyName,
-  type CampaignViolation,
-} from '../properties/judging/campaignProperties.js';
+} from '../properties/judging/propertyNames.js';
 import { propertyNames, type Violation } from '../properties/judging/checkers.js';
 import { exercisedVerdict, type ExerciseCounts } from '../properties/judging/exercise.js';
 import {

@@ -24,18 +24,8 @@ import {
   formatDifference,
   type HistoryDifference,
 } from './historyDifference.js';
+import { campaignPropertyNames, type CampaignPropertyName } from './propertyNames.js';
 import { ms } from './words.js';
-
-/** The campaign properties, in the order summaries list them. */
-export const campaignPropertyNames = [
-  'deterministic',
-  'uses-ports',
-  'exercised',
-  'makes-progress',
-] as const;
-
-/** One campaign property's name. */
-export type CampaignPropertyName = (typeof campaignPropertyNames)[number];
 
 /**
  * What a campaign property says, in words: its exact `definition` (for docs and the CLI), what it

@@ -6,12 +6,14 @@
  * by name, for whatever renders a failure (the CLI's summary and `replay`, the vitest API, the
  * HTML report).
  */
+import { campaignPropertyTexts } from './campaignProperties.js';
+import { checkers } from './checkers.js';
 import {
   campaignPropertyNames,
-  campaignPropertyTexts,
+  propertyNames,
   type CampaignPropertyName,
-} from './campaignProperties.js';
-import { checkers, propertyNames, type PropertyName } from './checkers.js';
+  type PropertyName,
+} from './propertyNames.js';
 
 /** A property's two one-line texts. */
 export interface PropertyTexts {

@@ -4,8 +4,12 @@
  * order a user should fix them: by how much a user of the bot loses when the property breaks.
  * Failures are reported in this order, so the important bug is never listed behind a cheap one.
  */
-import { campaignPropertyNames, type CampaignPropertyName } from './campaignProperties.js';
-import { propertyNames, type PropertyName } from './checkers.js';
+import {
+  campaignPropertyNames,
+  propertyNames,
+  type CampaignPropertyName,
+  type PropertyName,
+} from './propertyNames.js';
 
 /** A property the verdict can name: a checker's or a campaign property. */
 export type VerdictProperty = PropertyName | CampaignPropertyName;

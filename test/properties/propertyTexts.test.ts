@@ -3,7 +3,7 @@
  * path typically fixes a failure of it, in one line each, and `explainProperty` finds both by name.
  */
 import { describe, expect, it } from 'vitest';
-import { campaignPropertyNames } from '../../properties/judging/campaignProperties.js';
+import { campaignPropertyNames } from '../../properties/judging/propertyNames.js';
 import { checkers, propertyNames } from '../../properties/judging/checkers.js';
 import { explainProperty } from '../../properties/judging/propertyTexts.js';
 
