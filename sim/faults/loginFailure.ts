@@ -7,11 +7,12 @@
  */
 import fc from 'fast-check';
 import { z } from 'zod';
+import { loginFailureCodes } from '../network/server.js';
 import { atSchema } from '../timelineAtoms.js';
 import { defineFault } from './fault.js';
 
-/** The reasons rc14 was seen to close with (each becomes the status code; none is 500). */
-export const loginFailureReasons = Object.freeze([401, 403, 411, 500, 503, 515] as const);
+/** The reasons a timeline may give a failed login (each becomes the close's status code). */
+export const loginFailureReasons = Object.freeze(Object.values(loginFailureCodes));
 
 const schema = z.strictObject({
   at: atSchema,
@@ -70,9 +71,17 @@ export const loginFailure = defineFault<'loginFailure', LoginFailureEvent, Login
       reason: fc.oneof(
         {
           weight: 4,
-          arbitrary: fc.constantFrom(500 as const, 503 as const, 515 as const, 411 as const),
+          arbitrary: fc.constantFrom(
+            loginFailureCodes.badSession,
+            loginFailureCodes.unavailableService,
+            loginFailureCodes.restartRequired,
+            loginFailureCodes.multideviceMismatch,
+          ),
         },
-        { weight: 1, arbitrary: fc.constantFrom(401 as const, 403 as const) },
+        {
+          weight: 1,
+          arbitrary: fc.constantFrom(loginFailureCodes.loggedOut, loginFailureCodes.forbidden),
+        },
       ),
     }),
     stepWeight: 1,

@@ -8,15 +8,10 @@
  */
 import fc from 'fast-check';
 import { z } from 'zod';
+import { nackCodes } from '../network/server.js';
 import { atSchema, chatNameSchema, delayMsSchema } from '../timelineAtoms.js';
 import { defineFault } from './fault.js';
 import { generatorChatsMax } from './generatorBounds.js';
-
-/**
- * The nack codes rc14 names (`SERVER_ERROR_CODES`, `NACK_REASONS`, `Utils/decode-wa-message.js`);
- * any 3 digits are accepted.
- */
-export const nackCodes = Object.freeze({ smaxInvalid: '479', accountRestricted: '463' });
 
 const schema = z.strictObject({
   at: atSchema,
@@ -25,6 +20,7 @@ const schema = z.strictObject({
   delayMs: delayMsSchema,
   code: z
     .string()
+    // Any 3 digits: the generator draws the codes rc14 reads by name (nackCodes).
     .regex(/^[0-9]{3}$/, 'must be a 3-digit error code')
     .optional(),
 });

@@ -8,6 +8,7 @@
  */
 import fc from 'fast-check';
 import { z } from 'zod';
+import { upgradeRejectionStatus } from '../network/server.js';
 import { atSchema } from '../timelineAtoms.js';
 import { defineFault } from './fault.js';
 
@@ -68,7 +69,12 @@ export const upgradeRejected = defineFault<
     }),
     stepWeight: 1,
     sceneWeight: 1,
-    toEvent: (step, at) => ({ at, do: 'upgradeRejected', untilAt: at + step.forMs, status: 503 }),
+    toEvent: (step, at) => ({
+      at,
+      do: 'upgradeRejected',
+      untilAt: at + step.forMs,
+      status: upgradeRejectionStatus,
+    }),
     companions: (step, at) => {
       if (step.slowLoginMs === undefined) return [];
       const from = at + step.forMs;

@@ -10,6 +10,7 @@
  * first such tag anywhere in the text, so a send path that adds a prefix still gets counted.
  */
 
+import { SERVER_ERROR_CODES } from '@whiskeysockets/baileys';
 import type { InboundKind } from '../inboundKinds.js';
 
 /** Marks a logical reply key inside a message text or caption. */
@@ -147,6 +148,40 @@ export interface ServerRecord {
 
 /** Most surface frames counted per kind (the count saturates: a limit on everything). */
 const nodesCountedMax = 1_000_000;
+
+/**
+ * The reasons the server gives a login it refuses (`<failure reason>`). rc14 reads the reason in
+ * `CB:failure` (`Socket/socket.js`) and closes with Boom `Connection Failure`, the reason as its
+ * status code (500 only when the server gives none): a logged-out device, a banned one, a
+ * multi-device mismatch, a bad session, an unavailable service, a restart request (the
+ * `DisconnectReason` of each code).
+ */
+export const loginFailureCodes = Object.freeze({
+  loggedOut: 401,
+  forbidden: 403,
+  multideviceMismatch: 411,
+  badSession: 500,
+  unavailableService: 503,
+  restartRequired: 515,
+} as const);
+
+/**
+ * The codes the server sends in a nack (`<ack class="message" error>`) that rc14 reads by name
+ * (`SERVER_ERROR_CODES`, `Utils/decode-wa-message.js`, compared in `handleBadAck`,
+ * `Socket/messages-recv.js`): 479 `smax-invalid` (a stanza the server rejected), 463 an account
+ * restricted from starting chats.
+ */
+export const nackCodes = Object.freeze({
+  smaxInvalid: SERVER_ERROR_CODES.SmaxInvalid,
+  accountRestricted: SERVER_ERROR_CODES.MessageAccountRestriction,
+});
+
+/**
+ * The HTTP status a load balancer in front of the WhatsApp server answers a WebSocket upgrade it
+ * sheds with (503 Service Unavailable): ws emits `unexpected-response`, which rc14's
+ * `Socket/Client/websocket.js` forwards and nothing listens to.
+ */
+export const upgradeRejectionStatus = 503;
 
 /** A frame as the fake socket hands it to the server. */
 export interface IncomingFrame {
