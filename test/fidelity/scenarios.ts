@@ -17,7 +17,14 @@
  * later (`createBufferedFunction` flushes after 100 ms, `Utils/event-buffer.js`).
  */
 import { parseScenario, type Scenario } from './scenario.js';
-import type { ConnectionEntry, ErrorShape, SendEntry, Trace, UpsertEntry } from './trace.js';
+import {
+  emptyTrace,
+  type ConnectionEntry,
+  type ErrorShape,
+  type SendEntry,
+  type Trace,
+  type UpsertEntry,
+} from './trace.js';
 
 /** One scenario and rc14's trace for it. */
 export interface FidelityCase {
@@ -185,16 +192,7 @@ const received = (
   sentAt,
   ...(slackMs === undefined ? {} : { slackMs }),
 });
-const trace = (t: Partial<Trace>): Trace => ({
-  connection: [],
-  sends: [],
-  upserts: [],
-  updates: [],
-  thrown: [],
-  ends: [],
-  presences: [],
-  ...t,
-});
+const trace = (t: Partial<Trace>): Trace => ({ ...emptyTrace(), ...t });
 const scenario = (raw: Omit<Scenario, 'socket'>): Scenario => parseScenario({ socket, ...raw });
 
 // ---- the cases --------------------------------------------------------------------------------
