@@ -4,22 +4,15 @@
  * reply never overtakes the held send; replies queued behind a held send fail on time.
  */
 import { describe, expect, it } from 'vitest';
-import type { InboundMessage } from '../../src/ports.js';
 import { referenceSendPath } from '../../src/reference.js';
 import { HandWorld } from './support/handSocket.js';
+import { startedPath } from './support/startedPath.js';
 
 const chat = '15551234567@s.whatsapp.net';
 const deadlineMs = 10_000;
 
-async function started(world: HandWorld) {
-  const inbound: InboundMessage[] = [];
-  const path = referenceSendPath(world.env({ replyDeadlineMs: deadlineMs }));
-  await path.start((msg) => inbound.push(msg));
-  world.latest.open();
-  world.latest.deliver(chat, 'm1', 'hello');
-  await world.settle();
-  return { path, message: inbound[0]! };
-}
+const started = (world: HandWorld) =>
+  startedPath(world, chat, referenceSendPath, { replyDeadlineMs: deadlineMs });
 
 /** Settles to `ok`, or the error's name (and whether it says the message may be visible). */
 const outcome = (p: Promise<unknown>): Promise<string> =>

@@ -6,10 +6,10 @@
 import { Boom } from '@hapi/boom';
 import type { proto, WAMessageKey } from '@whiskeysockets/baileys';
 import { describe, expect, it } from 'vitest';
-import type { InboundMessage } from '../../src/ports.js';
 import { rateLimitedAttemptsMax, rateLimitPauseMs } from '../../src/outbox.js';
 import { createReferenceSendPath, type ReferenceOptions } from '../../src/reference.js';
 import { HandWorld } from './support/handSocket.js';
+import { startedPath } from './support/startedPath.js';
 
 const chat = '120363000000000001@g.us';
 const refused = (code: number, text: string) => new Boom(text, { data: code });
@@ -21,19 +21,8 @@ const outcome = (p: Promise<unknown>) =>
   );
 
 /** Starts the reference, opens socket 1 and delivers inbound m1 on it. */
-async function started(
-  world: HandWorld,
-  options: ReferenceOptions = {},
-  replyDeadlineMs = 120_000,
-) {
-  const inbound: InboundMessage[] = [];
-  const path = createReferenceSendPath(options)(world.env({ replyDeadlineMs }));
-  await path.start((msg) => inbound.push(msg));
-  world.latest.open();
-  world.latest.deliver(chat, 'm1', 'hello');
-  await world.settle();
-  return { path, message: inbound[0]! };
-}
+const started = (world: HandWorld, options: ReferenceOptions = {}, replyDeadlineMs = 120_000) =>
+  startedPath(world, chat, createReferenceSendPath(options), { replyDeadlineMs });
 
 describe('reference: rejections before the write', () => {
   it(
@@ -144,19 +133,14 @@ describe('reference: a rate-limited resend and the replies behind it', () => {
       // Arrange: r1 written on socket 1, which closes at once: r1 is resent on socket 2, where
       // every send is refused 429; r2 of the same chat waits behind r1's resend.
       const world = new HandWorld();
-      const inbound: InboundMessage[] = [];
-      const path = createReferenceSendPath()(world.env({ replyDeadlineMs: 10_000 }));
-      await path.start((msg) => inbound.push(msg));
-      world.latest.open();
-      world.latest.deliver(chat, 'm1', 'hello');
-      await world.settle();
-      await inbound[0]!.reply('r1');
+      const { path, message } = await started(world, {}, 10_000);
+      await message.reply('r1');
       for (let i = 0; i < 12; i += 1)
         world.scripts.push({ rejectWith: refused(429, 'rate-overlimit') });
       await world.loseAndReconnect();
       const startedAt = world.clock.now();
       let failedAt: number | undefined;
-      void inbound[0]!.reply('r2').catch(() => (failedAt = world.clock.now()));
+      void message.reply('r2').catch(() => (failedAt = world.clock.now()));
       // Act
       await world.advance(60_000);
       // Assert: r1's pauses grow past r2's 10 s deadline; r2 fails then, not at the next attempt.
@@ -172,13 +156,8 @@ describe('reference: a reply queued while a rate-limited resend pauses', () => {
     // Arrange: r1 is resent on socket 2, refused 429 again and again: its pauses double to 16 s,
     // longer than the 10 s deadline of r2, asked for during that pause.
     const world = new HandWorld();
-    const inbound: InboundMessage[] = [];
-    const path = createReferenceSendPath()(world.env({ replyDeadlineMs: 10_000 }));
-    await path.start((msg) => inbound.push(msg));
-    world.latest.open();
-    world.latest.deliver(chat, 'm1', 'hello');
-    await world.settle();
-    await inbound[0]!.reply('r1');
+    const { path, message } = await started(world, {}, 10_000);
+    await message.reply('r1');
     for (let i = 0; i < 12; i += 1)
       world.scripts.push({ rejectWith: refused(429, 'rate-overlimit') });
     await world.loseAndReconnect();
@@ -186,7 +165,7 @@ describe('reference: a reply queued while a rate-limited resend pauses', () => {
     const calledAt = world.clock.now();
     let failedAt: number | undefined;
     // Act
-    void inbound[0]!.reply('r2').catch(() => (failedAt = world.clock.now()));
+    void message.reply('r2').catch(() => (failedAt = world.clock.now()));
     await world.advance(60_000);
     // Assert
     expect(failedAt).toBeDefined();

@@ -10,6 +10,7 @@ import type { InboundMessage, SendPathConfig } from '../../src/ports.js';
 import { confirmWindowMs } from '../../src/baileysFacts.js';
 import { createReferenceSendPath, type ReferenceOptions } from '../../src/reference.js';
 import { HandWorld } from './support/handSocket.js';
+import { startedPath } from './support/startedPath.js';
 
 const chat = '15551234567@s.whatsapp.net';
 const otherChat = '15557654321@s.whatsapp.net';
@@ -21,19 +22,11 @@ const keepAliveIntervalMs = 1000;
 const windowMs = confirmWindowMs(keepAliveIntervalMs);
 
 /** Starts the reference path with `options`, opens socket 1 and delivers inbound m1 on it. */
-async function started(
+const started = (
   world: HandWorld,
   options: ReferenceOptions = { socketConfig: { keepAliveIntervalMs } },
   config: Partial<SendPathConfig> = {},
-) {
-  const inbound: InboundMessage[] = [];
-  const path = createReferenceSendPath(options)(world.env(config));
-  await path.start((msg) => inbound.push(msg));
-  world.latest.open();
-  world.latest.deliver(chat, 'm1', 'hello');
-  await world.settle();
-  return { path, message: inbound[0]! };
-}
+) => startedPath(world, chat, createReferenceSendPath(options), config);
 
 /**
  * Starts the reference path with `maxUnconfirmed`, opens socket 1 and delivers one message in each

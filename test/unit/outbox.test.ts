@@ -8,18 +8,11 @@ import { ConfigError } from '../../src/reconnectPolicy.js';
 import type { InboundMessage } from '../../src/ports.js';
 import { createReferenceSendPath, referenceSendPath } from '../../src/reference.js';
 import { HandWorld } from './support/handSocket.js';
+import { startedPath } from './support/startedPath.js';
 
 const chat = '15551234567@s.whatsapp.net';
 
-async function started(world: HandWorld) {
-  const inbound: InboundMessage[] = [];
-  const path = referenceSendPath(world.env());
-  await path.start((msg) => inbound.push(msg));
-  world.latest.open();
-  world.latest.deliver(chat, 'm1', 'hello');
-  await world.settle();
-  return { path, message: inbound[0]! };
-}
+const started = (world: HandWorld) => startedPath(world, chat);
 
 const outcome = (p: Promise<unknown>): Promise<string> =>
   p.then(

@@ -7,27 +7,26 @@ import {
   SendRejectedError,
   TerminalConnectionError,
 } from '../../src/errors.js';
-import type { InboundMessage } from '../../src/ports.js';
+import type { InboundMessage, SendPathConfig } from '../../src/ports.js';
 import type { Receipt } from '../../src/outbox.js';
-import { createReferenceSendPath, referenceSendPath } from '../../src/reference.js';
+import {
+  createReferenceSendPath,
+  referenceSendPath,
+  type ReferenceSendPathFactory,
+} from '../../src/reference.js';
 import { Boom } from '@hapi/boom';
 import { HandWorld } from './support/handSocket.js';
+import { startedPath } from './support/startedPath.js';
 
 const chat = '15551234567@s.whatsapp.net';
 const otherChat = '15559876543@s.whatsapp.net';
 
 /** Starts the reference path, opens socket 1 and delivers one inbound message on it. */
-async function started(world: HandWorld, factory = referenceSendPath, config = {}) {
-  const inbound: InboundMessage[] = [];
-  const path = factory(world.env(config));
-  await path.start((msg) => inbound.push(msg));
-  world.latest.open();
-  world.latest.deliver(chat, 'm1', 'hello');
-  await world.settle();
-  const message = inbound[0];
-  if (!message) throw new Error('no inbound message bound');
-  return { path, message, inbound };
-}
+const started = (
+  world: HandWorld,
+  factory?: ReferenceSendPathFactory,
+  config?: Partial<SendPathConfig>,
+) => startedPath(world, chat, factory, config);
 
 describe('reference send path', () => {
   it('sends a reply built on socket A on socket B after A was replaced', async () => {
