@@ -87,6 +87,20 @@ beforeAll(async () => {
 // The scratch project holds a whole install (about 140 MB): not left behind in the temp folder.
 afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000);
 
+/**
+ * A consumer project's TypeScript options, as a Baileys project sets them: `skipLibCheck`, as
+ * every Baileys project needs it (Baileys' own declarations do not check).
+ */
+const consumerCompilerOptions = {
+  target: 'ES2022',
+  module: 'NodeNext',
+  moduleResolution: 'NodeNext',
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  types: ['node'],
+};
+
 /** Makes `src/sendPath.ts` (the module the README's examples use) the correct or the buggy path. */
 function useSendPath(which: 'correct' | 'buggy'): void {
   copyFileSync(join(consumer, `${which}.ts`), join(consumer, 'src/sendPath.ts'));
@@ -331,17 +345,7 @@ describe('installed into a project', () => {
       writeFileSync(
         join(consumer, 'tsconfig.json'),
         JSON.stringify({
-          // skipLibCheck as every Baileys project needs it (Baileys' own declarations do not
-          // check).
-          compilerOptions: {
-            target: 'ES2022',
-            module: 'NodeNext',
-            moduleResolution: 'NodeNext',
-            strict: true,
-            noEmit: true,
-            skipLibCheck: true,
-            types: ['node'],
-          },
+          compilerOptions: consumerCompilerOptions,
           files: ['consumer.ts'],
         }),
       );
@@ -571,15 +575,7 @@ describe('auditing as written from a library script, typed', () => {
       writeFileSync(
         join(consumer, 'tsconfig.entry.json'),
         JSON.stringify({
-          compilerOptions: {
-            target: 'ES2022',
-            module: 'NodeNext',
-            moduleResolution: 'NodeNext',
-            strict: true,
-            noEmit: true,
-            skipLibCheck: true,
-            types: ['node'],
-          },
+          compilerOptions: consumerCompilerOptions,
           files: ['src/entry.ts'],
         }),
       );
