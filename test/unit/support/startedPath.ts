@@ -11,7 +11,7 @@ import {
 import type { HandWorld } from './handSocket.js';
 
 /** A started path, the message it was handed, and every message handed to it so far. */
-export interface StartedPath {
+interface StartedPath {
   path: ReferenceSendPath;
   message: InboundMessage;
   inbound: InboundMessage[];
