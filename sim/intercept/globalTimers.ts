@@ -23,7 +23,10 @@ import timersPromises from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { ClockView, TimerOrigin } from '../clock.js';
 import { ownerOfCall } from '../sites.js';
+import { routeBuiltinExport } from './builtinBindings.js';
 import { Patches } from './patches.js';
+
+type AnyFunction = (...args: unknown[]) => unknown;
 
 /**
  * Node's largest timer delay; a longer (or a non-positive, or NaN) one becomes 1 ms, as in Node.
@@ -204,8 +207,8 @@ class GlobalTimers {
 /**
  * Puts the global timers, `Date`, `performance.now` and `process.hrtime` on `views` (the path's
  * view of the run's clock, and the library's for Baileys' own timers) and `fakeDate` (the run's
- * fake-timers `Date`), in `patches`. Named imports of `node:timers` follow once the built-ins' ES
- * module bindings are synced (install.ts).
+ * fake-timers `Date`), in `patches`. Named imports of `node:timers` follow through the routers
+ * of builtinBindings.ts.
  */
 export function patchGlobalTimers(
   patches: Patches,
@@ -243,11 +246,9 @@ export function patchGlobalTimers(
     clearTimeout: clearTimeoutFn,
     clearInterval: clearIntervalFn,
   };
-  for (const [name, fn] of Object.entries(replacements)) {
-    patches.set(globalThis, name, fn);
-    patches.set(timers, name, fn);
-  }
-  patches.set(timersPromises, 'setTimeout', sleep);
+  for (const [name, fn] of Object.entries(replacements))
+    routeBuiltinExport(patches, timers, name, fn as AnyFunction, globalThis);
+  routeBuiltinExport(patches, timersPromises, 'setTimeout', sleep as AnyFunction);
   patches.set(globalThis, 'Date', fakeDate);
   patches.set(performance, 'now', () => view.now());
   const hrtime = Object.assign(
@@ -260,7 +261,7 @@ export function patchGlobalTimers(
     },
     { bigint: () => BigInt(Math.round(view.now() * 1e6)) },
   );
-  patches.set(process, 'hrtime', hrtime);
+  routeBuiltinExport(patches, process, 'hrtime', hrtime as AnyFunction);
 }
 
 /** `timers/promises` `setTimeout` on the virtual clock, with its `AbortSignal`. */

@@ -5,10 +5,10 @@
  * between runs the process is as it was. One run at a time per process: the globals are
  * shared, so a second interception while one is installed is refused.
  */
-import { syncBuiltinESMExports } from 'node:module';
 import type { SocketFactory } from '../../src/ports.js';
 import type { VirtualClock } from '../clock.js';
 import { baileysBridge } from './baileysBridge.js';
+import { syncBindingsOfRoutes } from './builtinBindings.js';
 import { patchGlobalTimers } from './globalTimers.js';
 import { Patches } from './patches.js';
 import { patchRandomness } from './seededRandomness.js';
@@ -69,10 +69,8 @@ export function installInterception(run: InterceptedRun): () => void {
     );
     patchRandomness(patches, run.seed);
     // Named imports of built-ins (Baileys' `randomBytes` of the crypto module, a path's
-    // `setTimeout` of node:timers) are live bindings that follow the CommonJS
-    // exports only once synced: after the patches, and again after they are undone.
-    patches.after(() => syncBuiltinESMExports());
-    syncBuiltinESMExports();
+    // `setTimeout` of node:timers) reach the patches through their routers once synced.
+    syncBindingsOfRoutes();
     endBridge = baileysBridge().beginRun(run.makeSocket);
   } catch (error) {
     undo();

@@ -11,6 +11,7 @@
  */
 import crypto from 'node:crypto';
 import { streamFor, uuidV4Of, type RandomStream } from '../random.js';
+import { routeBuiltinExport } from './builtinBindings.js';
 import { Patches } from './patches.js';
 
 /**
@@ -98,7 +99,8 @@ export function patchRandomness(patches: Patches, seed: number): void {
     return undefined;
   };
   const replacements = { randomBytes, randomFillSync, randomFill, randomUUID, randomInt };
-  for (const [name, fn] of Object.entries(replacements)) patches.set(crypto, name, fn);
+  for (const [name, fn] of Object.entries(replacements))
+    routeBuiltinExport(patches, crypto, name, fn as (...args: unknown[]) => unknown);
   // node:crypto's getRandomValues is a fixed getter that calls Web Crypto's: patching that covers
   // both.
   patches.set(globalThis.crypto, 'getRandomValues', getRandomValues);

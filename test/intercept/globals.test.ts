@@ -1,7 +1,8 @@
 /**
  * Interception of one run's globals: timers, `Date`, `performance.now`, `process.hrtime` on the
- * run's virtual clock; `Math.random` and crypto's random bytes seeded; everything given back
- * exactly when the run ends, also when it throws; one interception at a time.
+ * run's virtual clock; `Math.random` and crypto's random bytes seeded; every global and export
+ * given back exactly when the run ends, also when it throws (a named import of a built-in keeps a
+ * router that calls what the exports object holds); one interception at a time.
  */
 import crypto, { randomBytes as randomBytesBinding } from 'node:crypto';
 import timers, { setTimeout as setTimeoutBinding } from 'node:timers';
@@ -37,9 +38,6 @@ function snapshotGlobals() {
     randomUUID: crypto.randomUUID,
     randomInt: crypto.randomInt,
     webGetRandomValuesOwn: Object.getOwnPropertyDescriptor(globalThis.crypto, 'getRandomValues'),
-    // ES module bindings of the built-ins follow their CommonJS exports only when synced.
-    randomBytesBinding,
-    setTimeoutBinding,
   };
 }
 
@@ -212,7 +210,31 @@ describe('seeded randomness', () => {
     }));
     // Assert
     expect(during).toEqual({ randomBytes: true, setTimeout: true });
-    expect(randomBytesBinding).toBe(before.randomBytes);
+  });
+
+  it('leaves named imports of the built-ins calling what the exports object holds', async () => {
+    // Arrange: a run has routed the bindings; then another party replaces the export.
+    await intercepted(7, draw);
+    const calls: number[] = [];
+    const spy = (size: number) => {
+      calls.push(size);
+      return Buffer.alloc(size, 1);
+    };
+    const original = crypto.randomBytes;
+    // Act
+    const real = [randomBytesBinding(8).toString('hex'), randomBytesBinding(8).toString('hex')];
+    crypto.randomBytes = spy as typeof crypto.randomBytes;
+    let spied: string;
+    try {
+      spied = randomBytesBinding(2).toString('hex');
+    } finally {
+      crypto.randomBytes = original;
+    }
+    // Assert
+    expect(real[0]).not.toBe(real[1]);
+    expect({ calls, spied }).toEqual({ calls: [2], spied: '0101' });
+    expect(setTimeoutBinding.name).toBe(before.setTimeout.name);
+    expect(promisify(setTimeoutBinding)).toBe(timersPromises.setTimeout);
   });
 
   it("leaves Baileys' generateMessageIDV2 random again afterwards", async () => {
