@@ -43,12 +43,22 @@ const authFoldersMax = 100;
 /** Keys one auth state may hold (a limit on everything). */
 const authKeysMax = 100_000;
 
+/** The digest of each label, made once per process: the labels are the few fixed ones below. */
+const digestOfLabel = new Map<string, Buffer>();
+const labelsMax = 16;
+
 /**
  * Fixed bytes for a fixed label: the simulated session's keys are the same in every run and
- * process.
+ * process. A fresh copy each call (creds are the bot's to change).
  */
 function bytes(label: string, length = 32): Buffer {
-  return createHash('sha512').update(`baileys-sim/auth/${label}`).digest().subarray(0, length);
+  let digest = digestOfLabel.get(label);
+  if (digest === undefined) {
+    if (digestOfLabel.size >= labelsMax) throw new Error(`invariant: auth label ${label} is new`);
+    digest = createHash('sha512').update(`baileys-sim/auth/${label}`).digest();
+    digestOfLabel.set(label, digest);
+  }
+  return Buffer.from(digest.subarray(0, length));
 }
 
 function keyPair(label: string): { private: Buffer; public: Buffer } {
