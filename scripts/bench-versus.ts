@@ -27,7 +27,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { tuneV8ForSimulation } from '../sim/v8Tuning.js';
+import { restartWithSimulationFlags } from './simulationProcess.js';
 
 /** Runs per block: long enough to time, short enough that noise hits both sides alike. */
 const blockRuns = 40;
@@ -293,7 +293,7 @@ async function main(): Promise<void> {
     const example = '`npx tsx scripts/bench-versus.ts ../baileys-sim-0.1.0`';
     throw new Error(`give the other checkout's directory, e.g. ${example}`);
   }
-  tuneV8ForSimulation();
+  await restartWithSimulationFlags();
   const result = await measureVersus({ ...values, other: positionals[0]!, seconds });
   for (const line of versusLines(result)) console.log(line);
 }

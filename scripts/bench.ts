@@ -42,7 +42,7 @@ import { fingerprint } from '../sim/history.js';
 import type { Timeline } from '../sim/timeline.js';
 import { withNaiveStepping } from './benchNaiveHarness.js';
 import { measureQueuedReplies, queuedRepliesHeapBytesMax } from './benchMemory.js';
-import { simulationV8Flags, tuneV8ForSimulation } from '../sim/v8Tuning.js';
+import { simulationProcessV8Flags } from '../sim/v8Tuning.js';
 import {
   correctFixture,
   freshGraphCost,
@@ -58,11 +58,12 @@ import {
   type Side,
   type SideBySide,
 } from './benchRatios.js';
+import { restartWithSimulationFlags } from './simulationProcess.js';
 import { measureVersus, versusLines } from './bench-versus.js';
 import { loadSendPath } from '../properties/paths/loadSendPath.js';
 import { parseArgs } from 'node:util';
 
-tuneV8ForSimulation();
+await restartWithSimulationFlags();
 
 const { values: flags } = parseArgs({
   options: {
@@ -208,7 +209,7 @@ const cpu = os.cpus()[0]?.model.trim() ?? 'unknown cpu';
 console.log(
   `baileys-sim bench  ${new Date().toISOString().slice(0, 10)}  ${cpu}, ` +
     `${os.availableParallelism()} cores, Node ${process.version}, V8 ` +
-    `${simulationV8Flags.join(' ')}${quick ? '  (quick)' : ''}\n`,
+    `${simulationProcessV8Flags.join(' ')}${quick ? '  (quick)' : ''}\n`,
 );
 
 /** The ratios of the speed targets, printed again together at the end. */
