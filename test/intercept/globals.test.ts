@@ -4,7 +4,10 @@
  * given back exactly when the run ends, also when it throws (a named import of a built-in keeps a
  * router that calls what the exports object holds); one interception at a time.
  */
-import crypto, { randomBytes as randomBytesBinding } from 'node:crypto';
+import crypto, {
+  createHash as createHashBinding,
+  randomBytes as randomBytesBinding,
+} from 'node:crypto';
 import timers, { setTimeout as setTimeoutBinding } from 'node:timers';
 import timersPromises from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -235,6 +238,26 @@ describe('seeded randomness', () => {
     expect({ calls, spied }).toEqual({ calls: [2], spied: '0101' });
     expect(setTimeoutBinding.name).toBe(before.setTimeout.name);
     expect(promisify(setTimeoutBinding)).toBe(timersPromises.setTimeout);
+  });
+
+  it('leaves the named imports of exports it does not replace alone once routed', async () => {
+    // Arrange: a first run routes the bindings; then another party replaces an export that
+    // interception never touches, without syncing.
+    await intercepted(7, draw);
+    const original = crypto.createHash;
+    const spy = ((...args: Parameters<typeof crypto.createHash>) =>
+      original(...args)) as typeof crypto.createHash;
+    // Act
+    crypto.createHash = spy;
+    let binding: unknown;
+    try {
+      await intercepted(8, draw);
+      binding = createHashBinding;
+    } finally {
+      crypto.createHash = original;
+    }
+    // Assert: a later run did not sync every built-in binding again.
+    expect(binding).toBe(original);
   });
 
   it("leaves Baileys' generateMessageIDV2 random again afterwards", async () => {
