@@ -26,7 +26,8 @@ import timersPromises from 'node:timers/promises';
 import * as timersPromisesBindings from 'node:timers/promises';
 import type { Patches } from './patches.js';
 
-type AnyFunction = (...args: unknown[]) => unknown;
+/** A replaceable export of a built-in module, as a router calls it. */
+export type RoutedFunction = (...args: unknown[]) => unknown;
 
 /** The built-in modules whose exports a run may replace: exports object → its ES bindings. */
 const bindingsOf = new Map<object, object>([
@@ -39,9 +40,9 @@ const bindingsOf = new Map<object, object>([
 interface Route {
   readonly exports: Record<string, unknown>;
   readonly name: string;
-  readonly router: AnyFunction;
+  readonly router: RoutedFunction;
   /** The running run's function, or undefined between runs. */
-  replacement: AnyFunction | undefined;
+  replacement: RoutedFunction | undefined;
 }
 
 /** One route per replaced export; the set of names is fixed by the interception (< 20). */
@@ -53,10 +54,10 @@ function routeOf(exports: Record<string, unknown>, name: string): Route {
   if (known !== undefined) return known;
   if (!bindingsOf.has(exports)) throw new Error(`invariant: ${name} is not a routed built-in`);
   if (routes.length >= routesMax) throw new Error('invariant: too many routed built-in exports');
-  const original = exports[name] as AnyFunction;
+  const original = exports[name] as RoutedFunction;
   /** The function a call goes to now: the run's, else the exports object's. */
-  const target = (): AnyFunction => {
-    const current = exports[name] as AnyFunction;
+  const target = (): RoutedFunction => {
+    const current = exports[name] as RoutedFunction;
     return route.replacement ?? (current === router ? original : current);
   };
   // `this` is passed on: some of these read it (a `randomFill` bound to a custom object, say).
@@ -86,7 +87,7 @@ export function routeBuiltinExport(
   patches: Patches,
   exports: object,
   name: string,
-  replacement: AnyFunction,
+  replacement: RoutedFunction,
   ...also: object[]
 ): void {
   const route = routeOf(exports as Record<string, unknown>, name);

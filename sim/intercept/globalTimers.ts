@@ -23,10 +23,8 @@ import timersPromises from 'node:timers/promises';
 import { promisify } from 'node:util';
 import type { ClockView, TimerOrigin } from '../clock.js';
 import { ownerOfCall } from '../sites.js';
-import { routeBuiltinExport } from './builtinBindings.js';
+import { routeBuiltinExport, type RoutedFunction } from './builtinBindings.js';
 import { Patches } from './patches.js';
-
-type AnyFunction = (...args: unknown[]) => unknown;
 
 /**
  * Node's largest timer delay; a longer (or a non-positive, or NaN) one becomes 1 ms, as in Node.
@@ -247,8 +245,8 @@ export function patchGlobalTimers(
     clearInterval: clearIntervalFn,
   };
   for (const [name, fn] of Object.entries(replacements))
-    routeBuiltinExport(patches, timers, name, fn as AnyFunction, globalThis);
-  routeBuiltinExport(patches, timersPromises, 'setTimeout', sleep as AnyFunction);
+    routeBuiltinExport(patches, timers, name, fn as RoutedFunction, globalThis);
+  routeBuiltinExport(patches, timersPromises, 'setTimeout', sleep as RoutedFunction);
   patches.set(globalThis, 'Date', fakeDate);
   patches.set(performance, 'now', () => view.now());
   const hrtime = Object.assign(
@@ -261,7 +259,7 @@ export function patchGlobalTimers(
     },
     { bigint: () => BigInt(Math.round(view.now() * 1e6)) },
   );
-  routeBuiltinExport(patches, process, 'hrtime', hrtime as AnyFunction);
+  routeBuiltinExport(patches, process, 'hrtime', hrtime as RoutedFunction);
 }
 
 /** `timers/promises` `setTimeout` on the virtual clock, with its `AbortSignal`. */

@@ -2,8 +2,9 @@
  * Interception for one run: the process's global timers, `Date` and randomness on the run's
  * virtual clock and seed, and `makeWASocket` from an intercepted Baileys import on the run's
  * fake network. Installed when the run starts and undone when it ends, also when it throws:
- * between runs the process is as it was. One run at a time per process: the globals are
- * shared, so a second interception while one is installed is refused.
+ * between runs the process is as it was (a named import of a replaced built-in export keeps a
+ * router that calls what the exports object holds: builtinBindings.ts). One run at a time per
+ * process: the globals are shared, so a second interception while one is installed is refused.
  */
 import type { SocketFactory } from '../../src/ports.js';
 import type { VirtualClock } from '../clock.js';

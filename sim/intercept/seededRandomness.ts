@@ -11,7 +11,7 @@
  */
 import crypto from 'node:crypto';
 import { streamFor, uuidV4Of, type RandomStream } from '../random.js';
-import { routeBuiltinExport } from './builtinBindings.js';
+import { routeBuiltinExport, type RoutedFunction } from './builtinBindings.js';
 import { Patches } from './patches.js';
 
 /**
@@ -100,7 +100,7 @@ export function patchRandomness(patches: Patches, seed: number): void {
   };
   const replacements = { randomBytes, randomFillSync, randomFill, randomUUID, randomInt };
   for (const [name, fn] of Object.entries(replacements))
-    routeBuiltinExport(patches, crypto, name, fn as (...args: unknown[]) => unknown);
+    routeBuiltinExport(patches, crypto, name, fn as RoutedFunction);
   // node:crypto's getRandomValues is a fixed getter that calls Web Crypto's: patching that covers
   // both.
   patches.set(globalThis.crypto, 'getRandomValues', getRandomValues);
