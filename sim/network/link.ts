@@ -8,12 +8,12 @@
  * each event to its login, keep-alive or close) decides what each of these means for the socket;
  * the link only keeps the facts and their timers.
  */
-import type { TimerHandle } from '../../src/ports.js';
 import type { CutKind } from '../faults/fault.js';
 import type { SocketRecord } from '../history.js';
 import { factKinds } from '../journal.js';
 import { writeResetError, type DropReason } from './baileysErrors.js';
 import type { SocketHost } from './socketHost.js';
+import { TimerSlot } from './timerSlot.js';
 import { Wire } from './wire.js';
 
 /** When a silent link comes back: a time (virtual ms), the next `heal`, or never. */
@@ -50,7 +50,8 @@ export class Link {
   readonly #host: SocketHost;
   readonly #parts: LinkParts;
   readonly #wire: Wire;
-  #resumeTimer: TimerHandle | undefined;
+  /** When a silence with a time ends ({@link silence}); cleared when the link resumes early. */
+  readonly #resumeTimer: TimerSlot;
   #resumeAt: ResumeAt | undefined;
   /** A frame larger than the send buffer went into the silent link: later writes wait. */
   #sendBufferFull = false;
@@ -76,6 +77,7 @@ export class Link {
     this.#host = parts.host;
     this.#parts = parts;
     this.#wire = new Wire(parts.host.timers, () => parts.host.latencyMs());
+    this.#resumeTimer = new TimerSlot(parts.host.timers);
   }
 
   /** Whether the link is silent now (frames stall both ways). */
@@ -191,16 +193,10 @@ export class Link {
   }
 
   #scheduleResume(): void {
-    this.#clearResume();
+    this.#resumeTimer.clear();
     const at = this.#resumeAt;
     if (typeof at !== 'number') return;
-    const inMs = Math.max(0, at - this.#host.now());
-    this.#resumeTimer = this.#host.timers.setTimeout(() => this.resume(), inMs);
-  }
-
-  #clearResume(): void {
-    if (this.#resumeTimer !== undefined) this.#host.timers.clearTimeout(this.#resumeTimer);
-    this.#resumeTimer = undefined;
+    this.#resumeTimer.start(() => this.resume(), Math.max(0, at - this.#host.now()));
   }
 
   /** A silent link comes back: stalled frames arrive, and a cut made meanwhile is heard. */
@@ -212,7 +208,7 @@ export class Link {
       const heard = (): void => this.#heard(cut.kind, cut.dropReason);
       this.#host.timers.setTimeout(heard, this.#host.latencyMs());
     }
-    this.#clearResume();
+    this.#resumeTimer.clear();
     this.#resumeAt = undefined;
     this.#wire.resume();
     this.#sendBufferFull = false;
@@ -229,7 +225,7 @@ export class Link {
 
   /** ws destroyed the socket at its close: what is in flight is lost, nothing resumes. */
   destroy(): void {
-    if (this.#resumeTimer !== undefined) this.#host.timers.clearTimeout(this.#resumeTimer);
+    this.#resumeTimer.clear();
     this.#wire.destroy();
   }
 }
