@@ -46,13 +46,17 @@ function loadedNames(modules: ReadonlyMap<string, ModuleNames>): ModuleName[] {
   });
 }
 
+/** The names each module of `texts` (file, text) imports and exports, its files known. */
+function namesOfModules(texts: Iterable<[string, string]>): Map<string, ModuleNames> {
+  const entries = [...texts];
+  const files = new Set(entries.map(([file]) => file));
+  return new Map(entries.map(([file, text]) => [file, moduleNames(file, text, files)]));
+}
+
 describe('dead exports', () => {
   it('every exported name is imported, exposed by the package, or taken by a loader', () => {
     // Arrange
-    const files = new Set(sources.keys());
-    const modules = new Map(
-      [...sources].map(([file, text]) => [file, moduleNames(file, text, files)]),
-    );
+    const modules = namesOfModules(sources);
     const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
     const entryPoints = entryPointsOf(manifest);
     // Act
@@ -84,10 +88,7 @@ describe('dead exports', () => {
         'export interface Internal {}',
       'src/g.ts': 'export interface Options {}\nexport interface Unused {}',
     };
-    const files = new Set(Object.keys(texts));
-    const modules = new Map(
-      Object.entries(texts).map(([file, text]) => [file, moduleNames(file, text, files)]),
-    );
+    const modules = namesOfModules(Object.entries(texts));
     // Act
     const found = deadExports(modules, new Set(['src/index.ts']));
     // Assert
@@ -114,10 +115,7 @@ describe('dead exports', () => {
         'export function helper() {}',
       'fixtures/bot.ts': 'export function start() {}\nexport function status() {}',
     };
-    const files = new Set(Object.keys(texts));
-    const modules = new Map(
-      Object.entries(texts).map(([file, text]) => [file, moduleNames(file, text, files)]),
-    );
+    const modules = namesOfModules(Object.entries(texts));
     // Act
     const found = deadExports(modules, new Set(), [{ file: 'fixtures/bot.ts', name: 'start' }]);
     // Assert
