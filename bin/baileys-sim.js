@@ -3,9 +3,7 @@
 // in a clone, `npm run build`), so it needs production dependencies only. tsx is loaded only
 // once a `.ts` send path module is about to be imported (properties/paths/typescriptLoader.ts),
 // and never in the process below that only restarts itself with V8 flags.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 // A reader that stops early (`baileys-sim --help | head`) is not an error of this command.
@@ -22,16 +20,20 @@ if (!existsSync(new URL('cli/main.js', dist))) {
   );
   process.exit(3);
 }
-const { simulationProcessV8Flags, tuneV8ForSimulation } = await import(
+const { missingSimulationFlags, rerunWithFlags, tuneV8ForSimulation } = await import(
   new URL('sim/v8Tuning.js', dist).href
 );
 const args = process.argv.slice(2);
-const missingFlags = simulationProcessV8Flags.filter((flag) => !process.execArgv.includes(flag));
+const missingFlags = missingSimulationFlags();
 
 if ((args[0] === 'run' || args[0] === 'audit') && missingFlags.length > 0) {
   // Campaigns run faster with V8 flags that only a command line can set (sim/v8Tuning.ts):
   // run the same command again in a process started with them, and answer for it.
-  process.exitCode = await rerunWith(missingFlags);
+  process.exitCode = await rerunWithFlags(
+    missingFlags,
+    fileURLToPath(import.meta.url),
+    'baileys-sim',
+  );
 } else {
   // Before any simulation runs: the V8 settings that can still be made now.
   tuneV8ForSimulation();
@@ -47,23 +49,4 @@ if ((args[0] === 'run' || args[0] === 'audit') && missingFlags.length > 0) {
   const { main } = await import(new URL('cli/main.js', dist).href);
   // exitCode rather than process.exit(): a piped stdout (`--json | jq`) must drain first.
   process.exitCode = await main(args);
-}
-
-/** Runs this command in a child process with `flags` added; resolves with its exit code. */
-function rerunWith(flags) {
-  return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [...process.execArgv, ...flags, fileURLToPath(import.meta.url), ...args],
-      { stdio: 'inherit' },
-    );
-    // Ctrl-C reaches both processes; a signal sent to this one alone is passed on.
-    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'])
-      process.on(signal, () => child.kill(signal));
-    child.on('error', (error) => {
-      console.error(`baileys-sim: cannot start node: ${error.message}`);
-      resolve(3);
-    });
-    child.on('exit', (code, signal) => resolve(code ?? 128 + (constants.signals[signal] ?? 0)));
-  });
 }

@@ -14,6 +14,8 @@
  * rose from about 1,900 to about 2,900 runs/s (scripts/bench.ts prints the current figure).
  * GC settings cannot change what a run does, only how fast: histories are identical either way.
  */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import v8 from 'node:v8';
 
 /** V8 flags that are safe to set while running (see {@link tuneV8ForSimulation}). */
@@ -53,4 +55,39 @@ export const simulationProcessV8Flags: readonly string[] = Object.freeze([
  */
 export function tuneV8ForSimulation(): void {
   for (const flag of simulationV8Flags) v8.setFlagsFromString(flag);
+}
+
+/** The flags of {@link simulationProcessV8Flags} this process was not started with. */
+export function missingSimulationFlags(): string[] {
+  return simulationProcessV8Flags.filter((flag) => !process.execArgv.includes(flag));
+}
+
+/**
+ * Runs `script` again with this process's arguments, in a child started with this process's Node
+ * options (loaders included) and `flags` added: how an entry point gets the startup-only flags.
+ * Signals this process gets are passed on (Ctrl-C reaches both anyway). Resolves with the child's
+ * exit code, 128 + the signal's number when a signal ended it, or 3 when node could not start
+ * (said on stderr after `who`).
+ */
+export function rerunWithFlags(
+  flags: readonly string[],
+  script: string,
+  who: string,
+): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [...process.execArgv, ...flags, script, ...process.argv.slice(2)],
+      { stdio: 'inherit' },
+    );
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+      process.on(signal, () => child.kill(signal));
+    child.on('error', (error) => {
+      console.error(`${who}: cannot start node: ${error.message}`);
+      resolve(3);
+    });
+    child.on('exit', (code, signal) =>
+      resolve(code ?? 128 + (signal === null ? 0 : constants.signals[signal])),
+    );
+  });
 }
